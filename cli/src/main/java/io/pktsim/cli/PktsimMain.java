@@ -1,0 +1,103 @@
+package io.pktsim.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code pktsim} command. Subcommands are added by the issues that build them.
+ *
+ * <p>Exit codes: 0 success, 1 a run that failed, 2 bad usage or bad input (one line on standard error).
+ */
+@Command(
+    name = "pktsim",
+    mixinStandardHelpOptions = true,
+    versionProvider = PktsimMain.VersionProvider.class,
+    description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, PPPoE multi-dial.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class PktsimMain implements Runnable {
+
+    /** Exit code of a successful command. */
+    public static final int EXIT_OK = 0;
+    /** Exit code of a run that started and failed. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code of bad usage or bad input. */
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Runs the command line and returns the exit code, without calling {@link System#exit}.
+     *
+     * @param out standard output
+     * @param err standard error
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int execute(final PrintWriter out, final PrintWriter err, final String... args) {
+        final CommandLine cmd = newCommandLine();
+        cmd.setOut(out);
+        cmd.setErr(err);
+        return cmd.execute(args);
+    }
+
+    /**
+     * Builds the configured picocli command line: one-line usage errors, exit code 2.
+     *
+     * @return the command line
+     */
+    public static CommandLine newCommandLine() {
+        final CommandLine cmd = new CommandLine(new PktsimMain());
+        cmd.setExitCodeExceptionMapper(t -> EXIT_FAILED);
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            final CommandLine c = ex.getCommandLine();
+            c.getErr().println("pktsim: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            c.getErr().flush();
+            return EXIT_USAGE;
+        });
+        return cmd;
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args the arguments
+     */
+    public static void main(final String[] args) {
+        final PrintWriter out = new PrintWriter(System.out, true);
+        final PrintWriter err = new PrintWriter(System.err, true);
+        final int code = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Reads the version and git commit baked into the jar at build time. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            final Properties p = new Properties();
+            try (InputStream in = PktsimMain.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            final String commit = p.getProperty("commit", "unknown");
+            final String dirty = "true".equals(p.getProperty("dirty")) ? "-dirty" : "";
+            return new String[] {
+                "pktsim " + p.getProperty("version", "unknown") + " (commit " + commit + dirty + ")"
+            };
+        }
+    }
+}
