@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     name = "pktsim",
     mixinStandardHelpOptions = true,
     versionProvider = PktsimMain.VersionProvider.class,
-    description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, PPPoE multi-dial.",
+    description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, multi-dial.",
     subcommands = {CommandLine.HelpCommand.class})
 public final class PktsimMain implements Runnable {
 
