@@ -1,0 +1,437 @@
+package io.pktsim.core.event;
+
+import java.util.Arrays;
+
+/**
+ * The discrete-event loop of one simulation: a priority queue of events ordered by (time, scheduling
+ * order) and the dispatch of each event to the handler registered for its kind.
+ *
+ * <p>Layout: an event occupies a <em>slot</em> (kind, target, argument, state, generation) for as long
+ * as it is pending; the queue is a 4-ary min-heap whose entries are (time, sequence) pairs stored side by
+ * side in one {@code long[]}, with the slot number beside them in an {@code int[]}, so that a sift touches
+ * only the heap's own arrays. Cancelling is lazy: it marks the slot, and the heap entry is discarded when
+ * it reaches the top (or when a compaction runs because more than half the heap is cancelled). An event id
+ * is the slot number with its generation in the high 32 bits, so a stale id never cancels a newer event.
+ *
+ * <p>Nothing here allocates once the arrays have grown to the model's working size (set it with the
+ * constructor's capacity). Single-threaded by design: one simulation, one thread.
+ */
+public final class EventLoop {
+
+    /** The id returned for no event; {@link #cancel(long)} of it returns false. */
+    public static final long NO_EVENT = -1L;
+
+    private static final byte FREE = 0;
+    private static final byte PENDING = 1;
+    private static final byte CANCELLED = 2;
+    private static final int ARITY = 4;
+    private static final int MIN_COMPACT = 1024;
+
+    private EventHandler[] handlers = new EventHandler[16];
+    private String[] handlerNames = new String[16];
+    private int handlerCount;
+
+    // slot arrays
+    private int[] slotKind;
+    private int[] slotTarget;
+    private long[] slotArg;
+    private byte[] slotState;
+    private int[] slotGen;
+    private int[] freeSlots;
+    private int freeCount;
+    private int slotCapacity;
+
+    // heap arrays: keys[2i] = time, keys[2i+1] = sequence; heapSlot[i] = slot
+    private long[] keys;
+    private int[] heapSlot;
+    private int heapSize;
+    private int cancelledInHeap;
+
+    private long sequence;
+    private long nowNs;
+    private long dispatched;
+    private boolean stopRequested;
+
+    /** Creates a loop sized for 1024 pending events (it grows as needed). */
+    public EventLoop() {
+        this(1024);
+    }
+
+    /**
+     * Creates a loop.
+     *
+     * @param initialCapacity pending events the arrays hold before they grow
+     */
+    public EventLoop(final int initialCapacity) {
+        final int cap = Math.max(16, initialCapacity);
+        slotCapacity = cap;
+        slotKind = new int[cap];
+        slotTarget = new int[cap];
+        slotArg = new long[cap];
+        slotState = new byte[cap];
+        slotGen = new int[cap];
+        freeSlots = new int[cap];
+        for (int i = 0; i < cap; i++) {
+            freeSlots[i] = cap - 1 - i;
+        }
+        freeCount = cap;
+        keys = new long[2 * cap];
+        heapSlot = new int[cap];
+    }
+
+    /**
+     * Registers the handler of a new event kind. Done once, while the model is built.
+     *
+     * @param handler the handler
+     * @param name a name for traces and errors
+     * @return the kind to pass to {@link #schedule(long, int, int, long)}
+     */
+    public int register(final EventHandler handler, final String name) {
+        if (handler == null) {
+            throw new IllegalArgumentException("event handler '" + name + "' is null");
+        }
+        if (handlerCount == handlers.length) {
+            handlers = Arrays.copyOf(handlers, handlerCount * 2);
+            handlerNames = Arrays.copyOf(handlerNames, handlerCount * 2);
+        }
+        handlers[handlerCount] = handler;
+        handlerNames[handlerCount] = name;
+        return handlerCount++;
+    }
+
+    /**
+     * The name a kind was registered with.
+     *
+     * @param kind the kind
+     * @return its name
+     */
+    public String kindName(final int kind) {
+        return handlerNames[kind];
+    }
+
+    /** @return the current simulated time, in nanoseconds */
+    public long nowNs() {
+        return nowNs;
+    }
+
+    /** @return the number of events scheduled and neither dispatched nor cancelled */
+    public int pending() {
+        return heapSize - cancelledInHeap;
+    }
+
+    /** @return the number of events dispatched since the loop was made */
+    public long dispatched() {
+        return dispatched;
+    }
+
+    /**
+     * Schedules an event.
+     *
+     * @param timeNs when it happens; not before {@link #nowNs()}
+     * @param kind the kind returned by {@link #register(EventHandler, String)}
+     * @param target passed to the handler
+     * @param arg passed to the handler
+     * @return an id for {@link #cancel(long)}
+     * @throws IllegalStateException if the time lies in the past (a broken invariant of the caller)
+     */
+    public long schedule(final long timeNs, final int kind, final int target, final long arg) {
+        if (timeNs < nowNs) {
+            throw schedulePastError(timeNs, kind);
+        }
+        if (freeCount == 0) {
+            grow();
+        }
+        final int slot = freeSlots[--freeCount];
+        slotKind[slot] = kind;
+        slotTarget[slot] = target;
+        slotArg[slot] = arg;
+        slotState[slot] = PENDING;
+        siftUp(heapSize++, timeNs, sequence++, slot);
+        return ((long) slotGen[slot] << 32) | slot;
+    }
+
+    /**
+     * Schedules an event at a delay from now.
+     *
+     * @param delayNs the delay, at least 0
+     * @param kind the kind
+     * @param target passed to the handler
+     * @param arg passed to the handler
+     * @return an id for {@link #cancel(long)}
+     */
+    public long scheduleIn(final long delayNs, final int kind, final int target, final long arg) {
+        return schedule(nowNs + delayNs, kind, target, arg);
+    }
+
+    /**
+     * Cancels a pending event.
+     *
+     * @param eventId the id {@link #schedule(long, int, int, long)} returned
+     * @return true if the event was pending and will not run; false if it already ran, was cancelled, or
+     *     the id is {@link #NO_EVENT}
+     */
+    public boolean cancel(final long eventId) {
+        if (eventId < 0) {
+            return false;
+        }
+        final int slot = (int) eventId;
+        final int gen = (int) (eventId >>> 32);
+        if (slot >= slotCapacity || slotGen[slot] != gen || slotState[slot] != PENDING) {
+            return false;
+        }
+        slotState[slot] = CANCELLED;
+        cancelledInHeap++;
+        if (cancelledInHeap > MIN_COMPACT && cancelledInHeap > (heapSize >> 1)) {
+            compact();
+        }
+        return true;
+    }
+
+    /**
+     * Whether an event is still pending.
+     *
+     * @param eventId the id
+     * @return true if it will still run
+     */
+    public boolean isPending(final long eventId) {
+        if (eventId < 0) {
+            return false;
+        }
+        final int slot = (int) eventId;
+        return slot < slotCapacity && slotGen[slot] == (int) (eventId >>> 32) && slotState[slot] == PENDING;
+    }
+
+    /**
+     * The time of the next pending event.
+     *
+     * @return its time in nanoseconds, or {@link Long#MAX_VALUE} when none is pending
+     */
+    public long nextEventTimeNs() {
+        discardCancelledTop();
+        return heapSize == 0 ? Long.MAX_VALUE : keys[0];
+    }
+
+    /** Asks {@link #run(long, long)} to return after the event now being dispatched. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Dispatches events in order until the next one lies after {@code endNs}, none is left, the budget is
+     * spent or {@link #stop()} was called. When it stops for time, the clock is advanced to {@code endNs}.
+     *
+     * @param endNs the last time at which an event may run, in nanoseconds
+     * @param budget the most events to dispatch
+     * @return the number of events dispatched
+     */
+    public long run(final long endNs, final long budget) {
+        stopRequested = false;
+        long done = 0;
+        final EventHandler[] hs = handlers;
+        while (done < budget && !stopRequested) {
+            if (heapSize == 0) {
+                break;
+            }
+            final long t = keys[0];
+            if (t > endNs) {
+                break;
+            }
+            final int slot = popTop();
+            if (slotState[slot] == CANCELLED) {
+                cancelledInHeap--;
+                freeSlot(slot);
+                continue;
+            }
+            final int kind = slotKind[slot];
+            final int target = slotTarget[slot];
+            final long arg = slotArg[slot];
+            freeSlot(slot);
+            nowNs = t;
+            dispatched++;
+            done++;
+            hs[kind].onEvent(target, arg, t);
+        }
+        if (!stopRequested && done < budget && endNs != Long.MAX_VALUE && endNs > nowNs
+            && (heapSize == 0 || keys[0] > endNs)) {
+            nowNs = endNs;
+        }
+        return done;
+    }
+
+    /**
+     * Dispatches every event up to and including {@code endNs}.
+     *
+     * @param endNs the end time in nanoseconds
+     * @return the number of events dispatched
+     */
+    public long runUntil(final long endNs) {
+        return run(endNs, Long.MAX_VALUE);
+    }
+
+    /**
+     * Dispatches the next pending event, if any.
+     *
+     * @return true if one was dispatched
+     */
+    public boolean step() {
+        return run(Long.MAX_VALUE, 1) == 1;
+    }
+
+    // ---------------------------------------------------------------- heap
+
+    private void siftUp(final int start, final long time, final long seq, final int slot) {
+        final long[] k = keys;
+        final int[] hs = heapSlot;
+        int i = start;
+        while (i > 0) {
+            final int parent = (i - 1) >> 2;
+            final long pt = k[2 * parent];
+            if (pt < time || (pt == time && k[2 * parent + 1] < seq)) {
+                break;
+            }
+            k[2 * i] = pt;
+            k[2 * i + 1] = k[2 * parent + 1];
+            hs[i] = hs[parent];
+            i = parent;
+        }
+        k[2 * i] = time;
+        k[2 * i + 1] = seq;
+        hs[i] = slot;
+    }
+
+    /** Removes the top entry and returns its slot. Bottom-up: the hole walks to a leaf, then the last rises. */
+    private int popTop() {
+        final long[] k = keys;
+        final int[] hs = heapSlot;
+        final int top = hs[0];
+        final int last = --heapSize;
+        if (last == 0) {
+            return top;
+        }
+        final long lt = k[2 * last];
+        final long ls = k[2 * last + 1];
+        final int lslot = hs[last];
+        final int n = last;
+        int hole = 0;
+        while (true) {
+            final int first = ARITY * hole + 1;
+            if (first >= n) {
+                break;
+            }
+            int best = first;
+            long bt = k[2 * first];
+            long bs = k[2 * first + 1];
+            final int end = Math.min(first + ARITY, n);
+            for (int c = first + 1; c < end; c++) {
+                final long ct = k[2 * c];
+                if (ct < bt || (ct == bt && k[2 * c + 1] < bs)) {
+                    best = c;
+                    bt = ct;
+                    bs = k[2 * c + 1];
+                }
+            }
+            k[2 * hole] = bt;
+            k[2 * hole + 1] = bs;
+            hs[hole] = hs[best];
+            hole = best;
+        }
+        siftUp(hole, lt, ls, lslot);
+        return top;
+    }
+
+    private void discardCancelledTop() {
+        while (heapSize > 0 && slotState[heapSlot[0]] == CANCELLED) {
+            final int slot = popTop();
+            cancelledInHeap--;
+            freeSlot(slot);
+        }
+    }
+
+    private void freeSlot(final int slot) {
+        slotState[slot] = FREE;
+        slotGen[slot]++;
+        freeSlots[freeCount++] = slot;
+    }
+
+    /** Rebuilds the heap without its cancelled entries (O(n), amortised over the cancels that caused it). */
+    private void compact() {
+        final long[] k = keys;
+        final int[] hs = heapSlot;
+        int w = 0;
+        for (int r = 0; r < heapSize; r++) {
+            final int slot = hs[r];
+            if (slotState[slot] == CANCELLED) {
+                freeSlot(slot);
+            } else {
+                k[2 * w] = k[2 * r];
+                k[2 * w + 1] = k[2 * r + 1];
+                hs[w] = slot;
+                w++;
+            }
+        }
+        heapSize = w;
+        cancelledInHeap = 0;
+        for (int i = (heapSize - 2) >> 2; i >= 0; i--) {
+            siftDown(i);
+        }
+    }
+
+    private void siftDown(final int start) {
+        final long[] k = keys;
+        final int[] hs = heapSlot;
+        final long t = k[2 * start];
+        final long s = k[2 * start + 1];
+        final int slot = hs[start];
+        int i = start;
+        while (true) {
+            final int first = ARITY * i + 1;
+            if (first >= heapSize) {
+                break;
+            }
+            int best = first;
+            long bt = k[2 * first];
+            long bs = k[2 * first + 1];
+            final int end = Math.min(first + ARITY, heapSize);
+            for (int c = first + 1; c < end; c++) {
+                final long ct = k[2 * c];
+                if (ct < bt || (ct == bt && k[2 * c + 1] < bs)) {
+                    best = c;
+                    bt = ct;
+                    bs = k[2 * c + 1];
+                }
+            }
+            if (t < bt || (t == bt && s < bs)) {
+                break;
+            }
+            k[2 * i] = bt;
+            k[2 * i + 1] = bs;
+            hs[i] = hs[best];
+            i = best;
+        }
+        k[2 * i] = t;
+        k[2 * i + 1] = s;
+        hs[i] = slot;
+    }
+
+    private void grow() {
+        final int old = slotCapacity;
+        final int cap = old * 2;
+        slotKind = Arrays.copyOf(slotKind, cap);
+        slotTarget = Arrays.copyOf(slotTarget, cap);
+        slotArg = Arrays.copyOf(slotArg, cap);
+        slotState = Arrays.copyOf(slotState, cap);
+        slotGen = Arrays.copyOf(slotGen, cap);
+        freeSlots = Arrays.copyOf(freeSlots, cap);
+        for (int i = 0; i < cap - old; i++) {
+            freeSlots[freeCount++] = cap - 1 - i;
+        }
+        keys = Arrays.copyOf(keys, 2 * cap);
+        heapSlot = Arrays.copyOf(heapSlot, cap);
+        slotCapacity = cap;
+    }
+
+    private IllegalStateException schedulePastError(final long timeNs, final int kind) {
+        return new IllegalStateException("EventLoop: event '" + kindName(kind) + "' scheduled at " + timeNs
+            + " ns, before the current time " + nowNs + " ns");
+    }
+}

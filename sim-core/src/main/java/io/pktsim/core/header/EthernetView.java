@@ -1,0 +1,161 @@
+package io.pktsim.core.header;
+
+import java.nio.ByteOrder;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * An Ethernet II header (IEEE 802.3), 14 bytes.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                    destination MAC (48 bits)                  |
+ *  +                               +-------------------------------+
+ *  |                               |                               |
+ *  +-------------------------------+                               +
+ *  |                      source MAC (48 bits)                     |
+ *  +-------------------------------+-------------------------------+
+ *  |           ethertype           |
+ *  +-------------------------------+
+ * </pre>
+ */
+public final class EthernetView {
+
+    /** Header length in bytes. */
+    public static final int LENGTH = 14;
+    /** Offset of the destination MAC. */
+    public static final int DST_OFFSET = 0;
+    /** Offset of the source MAC. */
+    public static final int SRC_OFFSET = 6;
+    /** Offset of the ethertype. */
+    public static final int ETHERTYPE_OFFSET = 12;
+
+    /** Ethertype of IPv4. */
+    public static final int ETHERTYPE_IPV4 = 0x0800;
+    /** Ethertype of ARP. */
+    public static final int ETHERTYPE_ARP = 0x0806;
+    /** Ethertype of an 802.1Q tag. */
+    public static final int ETHERTYPE_VLAN = 0x8100;
+    /** Ethertype of an 802.1ad (QinQ) tag. */
+    public static final int ETHERTYPE_QINQ = 0x88A8;
+    /** Ethertype of IPv6. */
+    public static final int ETHERTYPE_IPV6 = 0x86DD;
+    /** Ethertype of PPPoE discovery. */
+    public static final int ETHERTYPE_PPPOE_DISCOVERY = 0x8863;
+    /** Ethertype of a PPPoE session. */
+    public static final int ETHERTYPE_PPPOE_SESSION = 0x8864;
+    /** The broadcast MAC address as a 48-bit value. */
+    public static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
+
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+
+    private MutableDirectBuffer buffer;
+    private int offset;
+
+    /**
+     * Points the view at a header.
+     *
+     * @param buffer the bytes
+     * @param offset the first header byte
+     * @return this view
+     */
+    public EthernetView wrap(final MutableDirectBuffer buffer, final int offset) {
+        this.buffer = buffer;
+        this.offset = offset;
+        return this;
+    }
+
+    /** @return the offset of the header in its buffer */
+    public int offset() {
+        return offset;
+    }
+
+    private long mac(final int at) {
+        return ((buffer.getShort(at, NET) & 0xFFFFL) << 32) | (buffer.getInt(at + 2, NET) & 0xFFFFFFFFL);
+    }
+
+    private void mac(final int at, final long mac) {
+        buffer.putShort(at, (short) (mac >>> 32), NET);
+        buffer.putInt(at + 2, (int) mac, NET);
+    }
+
+    /** @return the destination MAC as a 48-bit value */
+    public long dst() {
+        return mac(offset + DST_OFFSET);
+    }
+
+    /**
+     * @param mac the destination MAC as a 48-bit value
+     * @return this view
+     */
+    public EthernetView dst(final long mac) {
+        mac(offset + DST_OFFSET, mac);
+        return this;
+    }
+
+    /** @return the source MAC as a 48-bit value */
+    public long src() {
+        return mac(offset + SRC_OFFSET);
+    }
+
+    /**
+     * @param mac the source MAC as a 48-bit value
+     * @return this view
+     */
+    public EthernetView src(final long mac) {
+        mac(offset + SRC_OFFSET, mac);
+        return this;
+    }
+
+    /** @return the ethertype */
+    public int ethertype() {
+        return buffer.getShort(offset + ETHERTYPE_OFFSET, NET) & 0xFFFF;
+    }
+
+    /**
+     * @param type the ethertype
+     * @return this view
+     */
+    public EthernetView ethertype(final int type) {
+        buffer.putShort(offset + ETHERTYPE_OFFSET, (short) type, NET);
+        return this;
+    }
+
+    /** @return whether the destination is a group (broadcast or multicast) address */
+    public boolean isMulticast() {
+        return (buffer.getByte(offset + DST_OFFSET) & 1) != 0;
+    }
+
+    /**
+     * Formats a MAC address.
+     *
+     * @param mac a 48-bit value
+     * @param sb where to write
+     * @return sb
+     */
+    public static StringBuilder formatMac(final long mac, final StringBuilder sb) {
+        for (int i = 5; i >= 0; i--) {
+            final int b = (int) (mac >>> (8 * i)) & 0xFF;
+            sb.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xF, 16));
+            if (i > 0) {
+                sb.append(':');
+            }
+        }
+        return sb;
+    }
+
+    /**
+     * Describes the header in text.
+     *
+     * @param sb where to write
+     * @return sb
+     */
+    public StringBuilder describe(final StringBuilder sb) {
+        sb.append("Ethernet ");
+        formatMac(src(), sb).append(" > ");
+        formatMac(dst(), sb).append(" type 0x");
+        return sb.append(String.format("%04x", ethertype()));
+    }
+}

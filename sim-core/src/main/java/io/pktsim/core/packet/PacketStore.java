@@ -1,0 +1,825 @@
+package io.pktsim.core.packet;
+
+import static io.pktsim.core.packet.PacketLayout.ARRIVAL_NS_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.AUX_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.CONNTRACK_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.CSUM_LEVEL_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.CSUM_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.CSUM_STATE_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.DATA_OFFSET_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.EGRESS_DEVICE_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.FLAGS_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.GSO_SEGS_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.GSO_SIZE_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.GSO_TYPE_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.HASH_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.HASH_TYPE_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.INGRESS_DEVICE_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.INNER_NETWORK_OFFSET_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.LENGTH_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.MARK_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.META_LENGTH;
+import static io.pktsim.core.packet.PacketLayout.NETWORK_OFFSET_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.NEXT_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.PROTOCOL_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.QUEUE_MAPPING_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.STATE_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.STORED_LENGTH_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.TIMESTAMP_NS_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.TRANSPORT_OFFSET_OFFSET;
+
+import io.pktsim.core.counter.Counters;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Fixed-size packet slots in one Agrona buffer. A packet is an {@code int} handle; its metadata is read
+ * and written through this class, its frame bytes through the header views in {@code io.pktsim.core.header}
+ * wrapped at {@link #frameOffset(int)} of {@link #buffer()}.
+ *
+ * <p>A slot's data area holds {@code headroom} bytes in front of the frame, so that encapsulations
+ * (VLAN, PPPoE) can be pushed in front without moving it ({@link #push(int, int)}), like
+ * {@code skb_push()}. Frame bytes past {@link #storedLength(int)} are not held; they read as zeros.
+ *
+ * <p>A full store is a modelled drop: {@link #allocate()} returns {@link #NO_PACKET} and counts
+ * {@link PacketStoreCounter#ALLOC_FAILED}. Freeing a free slot is a broken invariant and throws.
+ */
+public final class PacketStore {
+
+    /** The handle of no packet. */
+    public static final int NO_PACKET = -1;
+
+    /** Hash type: no hash set. */
+    public static final int HASH_NONE = 0;
+    /** Hash type: hash over L3 fields only ({@code PKT_HASH_TYPE_L3}). */
+    public static final int HASH_L3 = 1;
+    /** Hash type: hash over L4 fields ({@code PKT_HASH_TYPE_L4}; sets {@code skb->l4_hash}). */
+    public static final int HASH_L4 = 2;
+
+    /** gso_type bit {@code SKB_GSO_TCPV4}. */
+    public static final int GSO_TCPV4 = 1;
+    /** gso_type bit {@code SKB_GSO_TCPV6}. */
+    public static final int GSO_TCPV6 = 2;
+    /** gso_type bit {@code SKB_GSO_TCP_FIXEDID}: IPv4 IDs were equal across the merged segments. */
+    public static final int GSO_TCP_FIXEDID = 4;
+    /** gso_type bit {@code SKB_GSO_TCP_ECN}: a segment carried CWR. */
+    public static final int GSO_TCP_ECN = 8;
+    /** gso_type bit {@code SKB_GSO_FRAGLIST}: a fraglist GRO aggregate. */
+    public static final int GSO_FRAGLIST = 16;
+    /** gso_type bit {@code SKB_GSO_UDP_L4}. */
+    public static final int GSO_UDP_L4 = 32;
+    /** gso_type bit {@code SKB_GSO_IPXIP4}: an IP-in-IPv4 tunnelled packet. */
+    public static final int GSO_IPXIP4 = 64;
+    /** gso_type bit {@code SKB_GSO_DODGY}: the gso fields came from an untrusted source. */
+    public static final int GSO_DODGY = 128;
+
+    /** Flag: the frame starts with the IP header (pcap link type 101), not Ethernet. */
+    public static final int FLAG_RAW_IP = 1;
+    /** Flag: the packet was built by GRO from more than one frame. */
+    public static final int FLAG_GRO_MERGED = 1 << 1;
+    /** Flag: the packet was sent by a local socket (not forwarded). */
+    public static final int FLAG_LOCAL_OUT = 1 << 2;
+    /** Flag: the packet is bound to a hardware (PPE) or software flow-offload entry. */
+    public static final int FLAG_OFFLOADED = 1 << 3;
+    /** Flag: the packet was received on a VLAN (tag already removed by the device). */
+    public static final int FLAG_VLAN_RX = 1 << 4;
+    /** Flag: the L4 checksum is known to be wrong (a modelled corruption). */
+    public static final int FLAG_CSUM_BAD = 1 << 5;
+    /** Flag: the packet is a broadcast or multicast frame. */
+    public static final int FLAG_MULTICAST = 1 << 6;
+
+    private final UnsafeBuffer buffer;
+    private final int capacity;
+    private final int slotLength;
+    private final int dataCapacity;
+    private final int headroom;
+    private final int[] freeStack;
+    private int freeCount;
+    private final Counters<PacketStoreCounter> counters = new Counters<>(PacketStoreCounter.class);
+
+    /**
+     * Creates a store of headers-only slots: 256 data bytes, 64 of them headroom.
+     *
+     * @param capacity the number of slots
+     */
+    public PacketStore(final int capacity) {
+        this(capacity, 256, 64);
+    }
+
+    /**
+     * Creates a store.
+     *
+     * @param capacity the number of slots (packets held at once)
+     * @param dataCapacity bytes of each slot's data area (headroom plus stored frame bytes)
+     * @param headroom bytes in front of a newly allocated frame, for pushed encapsulations
+     */
+    public PacketStore(final int capacity, final int dataCapacity, final int headroom) {
+        if (capacity <= 0 || dataCapacity <= 0 || headroom < 0 || headroom >= dataCapacity) {
+            throw new IllegalArgumentException("PacketStore: capacity " + capacity + ", data " + dataCapacity
+                + " bytes and headroom " + headroom + " bytes do not fit (need 0 <= headroom < data, capacity > 0)");
+        }
+        final int slot = align8(META_LENGTH + dataCapacity);
+        final long total = (long) slot * capacity;
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("PacketStore: " + capacity + " slots of " + slot
+                + " bytes exceed one 2 GiB buffer");
+        }
+        this.capacity = capacity;
+        this.slotLength = slot;
+        this.dataCapacity = dataCapacity;
+        this.headroom = headroom;
+        this.buffer = new UnsafeBuffer(new byte[(int) total]);
+        this.freeStack = new int[capacity];
+        for (int i = 0; i < capacity; i++) {
+            freeStack[i] = capacity - 1 - i;
+        }
+        this.freeCount = capacity;
+    }
+
+    private static int align8(final int v) {
+        return (v + 7) & ~7;
+    }
+
+    /** @return the buffer that holds every slot; wrap header views on it */
+    public MutableDirectBuffer buffer() {
+        return buffer;
+    }
+
+    /** @return the number of slots */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return the number of slots in use */
+    public int inUse() {
+        return capacity - freeCount;
+    }
+
+    /** @return the bytes of each slot's data area */
+    public int dataCapacity() {
+        return dataCapacity;
+    }
+
+    /** @return the store's counters */
+    public Counters<PacketStoreCounter> counters() {
+        return counters;
+    }
+
+    /**
+     * Takes a free slot and resets its metadata: length 0, frame at the default headroom, offsets unset,
+     * devices -1, no hash, checksum state NONE.
+     *
+     * @return the handle, or {@link #NO_PACKET} when the store is full (counted as
+     *     {@link PacketStoreCounter#ALLOC_FAILED})
+     */
+    public int allocate() {
+        if (freeCount == 0) {
+            counters.increment(PacketStoreCounter.ALLOC_FAILED);
+            return NO_PACKET;
+        }
+        final int h = freeStack[--freeCount];
+        final int base = h * slotLength;
+        final UnsafeBuffer b = buffer;
+        b.setMemory(base, META_LENGTH, (byte) 0);
+        b.putShort(base + DATA_OFFSET_OFFSET, (short) headroom);
+        b.putInt(base + NETWORK_OFFSET_OFFSET, -1);
+        b.putInt(base + TRANSPORT_OFFSET_OFFSET, -1);
+        b.putInt(base + INGRESS_DEVICE_OFFSET, -1);
+        b.putInt(base + EGRESS_DEVICE_OFFSET, -1);
+        b.putInt(base + NEXT_OFFSET, NO_PACKET);
+        b.putInt(base + CONNTRACK_OFFSET, -1);
+        b.putInt(base + STATE_OFFSET, b.getInt(base + STATE_OFFSET) | 1);
+        counters.increment(PacketStoreCounter.ALLOCATED);
+        counters.max(PacketStoreCounter.HIGH_WATER, capacity - freeCount);
+        return h;
+    }
+
+    /**
+     * Returns a slot to the store.
+     *
+     * @param handle the packet
+     * @throws IllegalStateException if the slot is not allocated (a double free)
+     */
+    public void free(final int handle) {
+        final int stateAt = handle * slotLength + STATE_OFFSET;
+        final int state = buffer.getInt(stateAt);
+        if ((state & 1) == 0) {
+            throw doubleFree(handle);
+        }
+        buffer.putInt(stateAt, state + 1);
+        freeStack[freeCount++] = handle;
+        counters.increment(PacketStoreCounter.FREED);
+    }
+
+    /**
+     * Whether a handle names an allocated slot.
+     *
+     * @param handle the handle
+     * @return true if allocated
+     */
+    public boolean isAllocated(final int handle) {
+        return handle >= 0 && handle < capacity && (buffer.getInt(handle * slotLength + STATE_OFFSET) & 1) == 1;
+    }
+
+    private IllegalStateException doubleFree(final int handle) {
+        return new IllegalStateException("PacketStore: free of packet " + handle + " which is not allocated ("
+            + inUse() + " of " + capacity + " slots in use)");
+    }
+
+    /**
+     * Allocates a copy of a packet: its metadata and stored bytes (a {@code skb_copy()}).
+     *
+     * @param handle the packet to copy
+     * @return the copy, or {@link #NO_PACKET} when the store is full
+     */
+    public int copy(final int handle) {
+        final int c = allocate();
+        if (c == NO_PACKET) {
+            return NO_PACKET;
+        }
+        final int src = handle * slotLength;
+        final int dst = c * slotLength;
+        final int state = buffer.getInt(dst + STATE_OFFSET);
+        buffer.putBytes(dst, buffer, src, slotLength);
+        buffer.putInt(dst + STATE_OFFSET, state);
+        buffer.putInt(dst + NEXT_OFFSET, NO_PACKET);
+        return c;
+    }
+
+    // ------------------------------------------------------------ frame bytes
+
+    /**
+     * The offset in {@link #buffer()} of the first frame byte.
+     *
+     * @param handle the packet
+     * @return an absolute buffer offset
+     */
+    public int frameOffset(final int handle) {
+        final int base = handle * slotLength;
+        return base + META_LENGTH + buffer.getShort(base + DATA_OFFSET_OFFSET);
+    }
+
+    /**
+     * The offset in {@link #buffer()} of the L3 header.
+     *
+     * @param handle the packet
+     * @return an absolute buffer offset (meaningless if {@link #networkOffset(int)} is -1)
+     */
+    public int networkHeaderOffset(final int handle) {
+        return frameOffset(handle) + networkOffset(handle);
+    }
+
+    /**
+     * The offset in {@link #buffer()} of the L4 header.
+     *
+     * @param handle the packet
+     * @return an absolute buffer offset (meaningless if {@link #transportOffset(int)} is -1)
+     */
+    public int transportHeaderOffset(final int handle) {
+        return frameOffset(handle) + transportOffset(handle);
+    }
+
+    /**
+     * The room left in front of the frame.
+     *
+     * @param handle the packet
+     * @return bytes of headroom
+     */
+    public int headroom(final int handle) {
+        return buffer.getShort(handle * slotLength + DATA_OFFSET_OFFSET);
+    }
+
+    /**
+     * The room left behind the stored bytes of the frame.
+     *
+     * @param handle the packet
+     * @return bytes of tailroom
+     */
+    public int tailroom(final int handle) {
+        return dataCapacity - headroom(handle) - storedLength(handle);
+    }
+
+    /**
+     * Writes frame bytes into the slot, setting the stored length and, if shorter, the wire length.
+     *
+     * @param handle the packet
+     * @param src the bytes
+     * @param srcOffset offset in src
+     * @param count how many bytes, at most the slot's room
+     * @param wireLength the frame's length on the wire (at least count)
+     * @throws IllegalArgumentException if the bytes do not fit
+     */
+    public void putFrame(final int handle, final DirectBuffer src, final int srcOffset, final int count,
+        final int wireLength) {
+        if (count > dataCapacity - headroom(handle) || wireLength < count) {
+            throw new IllegalArgumentException("PacketStore: a frame of " + count + " stored bytes (wire "
+                + wireLength + ") does not fit a slot with " + (dataCapacity - headroom(handle)) + " bytes of room");
+        }
+        buffer.putBytes(frameOffset(handle), src, srcOffset, count);
+        storedLength(handle, count);
+        length(handle, wireLength);
+    }
+
+    /**
+     * Writes frame bytes from an array, as {@link #putFrame(int, DirectBuffer, int, int, int)}.
+     *
+     * @param handle the packet
+     * @param src the bytes
+     * @param srcOffset offset in src
+     * @param count how many bytes
+     * @param wireLength the frame's length on the wire
+     */
+    public void putFrame(final int handle, final byte[] src, final int srcOffset, final int count,
+        final int wireLength) {
+        if (count > dataCapacity - headroom(handle) || wireLength < count) {
+            throw new IllegalArgumentException("PacketStore: a frame of " + count + " stored bytes (wire "
+                + wireLength + ") does not fit a slot with " + (dataCapacity - headroom(handle)) + " bytes of room");
+        }
+        buffer.putBytes(frameOffset(handle), src, srcOffset, count);
+        storedLength(handle, count);
+        length(handle, wireLength);
+    }
+
+    /**
+     * Copies the frame into an array, filling the unstored part with zeros.
+     *
+     * @param handle the packet
+     * @param dst destination
+     * @param dstOffset offset in dst
+     * @param max the most bytes to copy
+     * @return bytes copied: min(length, max)
+     */
+    public int getFrame(final int handle, final byte[] dst, final int dstOffset, final int max) {
+        final int len = Math.min(length(handle), max);
+        final int stored = Math.min(storedLength(handle), len);
+        buffer.getBytes(frameOffset(handle), dst, dstOffset, stored);
+        java.util.Arrays.fill(dst, dstOffset + stored, dstOffset + len, (byte) 0);
+        return len;
+    }
+
+    /**
+     * Adds bytes in front of the frame ({@code skb_push()}): the frame starts earlier, length and stored
+     * length grow, and the L3/L4 offsets (relative to the frame start) move with it.
+     *
+     * @param handle the packet
+     * @param bytes bytes to add
+     * @return false if the headroom is too small (nothing changed)
+     */
+    public boolean push(final int handle, final int bytes) {
+        final int base = handle * slotLength;
+        final int data = buffer.getShort(base + DATA_OFFSET_OFFSET);
+        if (bytes > data) {
+            return false;
+        }
+        buffer.putShort(base + DATA_OFFSET_OFFSET, (short) (data - bytes));
+        buffer.putInt(base + LENGTH_OFFSET, buffer.getInt(base + LENGTH_OFFSET) + bytes);
+        buffer.putInt(base + STORED_LENGTH_OFFSET, buffer.getInt(base + STORED_LENGTH_OFFSET) + bytes);
+        shiftOffset(base + NETWORK_OFFSET_OFFSET, bytes);
+        shiftOffset(base + TRANSPORT_OFFSET_OFFSET, bytes);
+        shiftOffset(base + INNER_NETWORK_OFFSET_OFFSET, bytes);
+        return true;
+    }
+
+    /**
+     * Removes bytes from the front of the frame ({@code skb_pull()}).
+     *
+     * @param handle the packet
+     * @param bytes bytes to remove, at most the stored length
+     * @return false if fewer bytes are stored (nothing changed)
+     */
+    public boolean pull(final int handle, final int bytes) {
+        final int base = handle * slotLength;
+        final int stored = buffer.getInt(base + STORED_LENGTH_OFFSET);
+        if (bytes > stored) {
+            return false;
+        }
+        buffer.putShort(base + DATA_OFFSET_OFFSET, (short) (buffer.getShort(base + DATA_OFFSET_OFFSET) + bytes));
+        buffer.putInt(base + LENGTH_OFFSET, buffer.getInt(base + LENGTH_OFFSET) - bytes);
+        buffer.putInt(base + STORED_LENGTH_OFFSET, stored - bytes);
+        shiftOffset(base + NETWORK_OFFSET_OFFSET, -bytes);
+        shiftOffset(base + TRANSPORT_OFFSET_OFFSET, -bytes);
+        shiftOffset(base + INNER_NETWORK_OFFSET_OFFSET, -bytes);
+        return true;
+    }
+
+    private void shiftOffset(final int at, final int delta) {
+        final short v = buffer.getShort(at);
+        if (v >= 0) {
+            final int moved = v + delta;
+            buffer.putShort(at, (short) (moved < 0 ? -1 : moved));
+        }
+    }
+
+    // ------------------------------------------------------------ metadata
+
+    private int base(final int handle) {
+        return handle * slotLength;
+    }
+
+    /**
+     * @param handle the packet
+     * @return wire length in bytes, payload included
+     */
+    public int length(final int handle) {
+        return buffer.getInt(base(handle) + LENGTH_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param bytes wire length in bytes
+     */
+    public void length(final int handle, final int bytes) {
+        buffer.putInt(base(handle) + LENGTH_OFFSET, bytes);
+    }
+
+    /**
+     * @param handle the packet
+     * @return frame bytes held in the slot
+     */
+    public int storedLength(final int handle) {
+        return buffer.getInt(base(handle) + STORED_LENGTH_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param bytes frame bytes held in the slot
+     */
+    public void storedLength(final int handle, final int bytes) {
+        buffer.putInt(base(handle) + STORED_LENGTH_OFFSET, bytes);
+    }
+
+    /**
+     * @param handle the packet
+     * @return offset of the L3 header from the frame start, -1 if unset
+     */
+    public int networkOffset(final int handle) {
+        return buffer.getShort(base(handle) + NETWORK_OFFSET_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param offset offset of the L3 header from the frame start, -1 to unset
+     */
+    public void networkOffset(final int handle, final int offset) {
+        buffer.putShort(base(handle) + NETWORK_OFFSET_OFFSET, (short) offset);
+    }
+
+    /**
+     * @param handle the packet
+     * @return offset of the L4 header from the frame start, -1 if unset
+     */
+    public int transportOffset(final int handle) {
+        return buffer.getShort(base(handle) + TRANSPORT_OFFSET_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param offset offset of the L4 header from the frame start, -1 to unset
+     */
+    public void transportOffset(final int handle, final int offset) {
+        buffer.putShort(base(handle) + TRANSPORT_OFFSET_OFFSET, (short) offset);
+    }
+
+    /**
+     * @param handle the packet
+     * @return offset of the inner L3 header of a tunnelled packet, -1 if none
+     */
+    public int innerNetworkOffset(final int handle) {
+        return buffer.getShort(base(handle) + INNER_NETWORK_OFFSET_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param offset offset of the inner L3 header, -1 for none
+     */
+    public void innerNetworkOffset(final int handle, final int offset) {
+        buffer.putShort(base(handle) + INNER_NETWORK_OFFSET_OFFSET, (short) offset);
+    }
+
+    /**
+     * @param handle the packet
+     * @return gso_size in bytes, 0 for a plain packet
+     */
+    public int gsoSize(final int handle) {
+        return buffer.getInt(base(handle) + GSO_SIZE_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param bytes gso_size in bytes
+     */
+    public void gsoSize(final int handle, final int bytes) {
+        buffer.putInt(base(handle) + GSO_SIZE_OFFSET, bytes);
+    }
+
+    /**
+     * @param handle the packet
+     * @return gso_segs: the segments this packet stands for (0 or 1 for a plain packet)
+     */
+    public int gsoSegs(final int handle) {
+        return buffer.getInt(base(handle) + GSO_SEGS_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param segs gso_segs
+     */
+    public void gsoSegs(final int handle, final int segs) {
+        buffer.putInt(base(handle) + GSO_SEGS_OFFSET, segs);
+    }
+
+    /**
+     * @param handle the packet
+     * @return gso_type bits
+     */
+    public int gsoType(final int handle) {
+        return buffer.getByte(base(handle) + GSO_TYPE_OFFSET) & 0xFF;
+    }
+
+    /**
+     * @param handle the packet
+     * @param bits gso_type bits
+     */
+    public void gsoType(final int handle, final int bits) {
+        buffer.putByte(base(handle) + GSO_TYPE_OFFSET, (byte) bits);
+    }
+
+    /**
+     * @param handle the packet
+     * @return skb->hash
+     */
+    public int hash(final int handle) {
+        return buffer.getInt(base(handle) + HASH_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @return {@link #HASH_NONE}, {@link #HASH_L3} or {@link #HASH_L4}
+     */
+    public int hashType(final int handle) {
+        return buffer.getByte(base(handle) + HASH_TYPE_OFFSET);
+    }
+
+    /**
+     * Sets the receive hash ({@code skb_set_hash()}).
+     *
+     * @param handle the packet
+     * @param hash the hash
+     * @param type {@link #HASH_NONE}, {@link #HASH_L3} or {@link #HASH_L4}
+     */
+    public void hash(final int handle, final int hash, final int type) {
+        final int base = base(handle);
+        buffer.putInt(base + HASH_OFFSET, hash);
+        buffer.putByte(base + HASH_TYPE_OFFSET, (byte) type);
+    }
+
+    /**
+     * @param handle the packet
+     * @return the checksum state
+     */
+    public ChecksumState checksumState(final int handle) {
+        return ChecksumState.of(buffer.getByte(base(handle) + CSUM_STATE_OFFSET));
+    }
+
+    /**
+     * @param handle the packet
+     * @param state the checksum state
+     */
+    public void checksumState(final int handle, final ChecksumState state) {
+        buffer.putByte(base(handle) + CSUM_STATE_OFFSET, (byte) state.ordinal());
+    }
+
+    /**
+     * @param handle the packet
+     * @return csum_level
+     */
+    public int checksumLevel(final int handle) {
+        return buffer.getByte(base(handle) + CSUM_LEVEL_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param level csum_level
+     */
+    public void checksumLevel(final int handle, final int level) {
+        buffer.putByte(base(handle) + CSUM_LEVEL_OFFSET, (byte) level);
+    }
+
+    /**
+     * @param handle the packet
+     * @return skb->csum (for CHECKSUM_COMPLETE)
+     */
+    public int checksumValue(final int handle) {
+        return buffer.getInt(base(handle) + CSUM_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param csum skb->csum
+     */
+    public void checksumValue(final int handle, final int csum) {
+        buffer.putInt(base(handle) + CSUM_OFFSET, csum);
+    }
+
+    /**
+     * @param handle the packet
+     * @return the ingress device index, -1 for none
+     */
+    public int ingressDevice(final int handle) {
+        return buffer.getInt(base(handle) + INGRESS_DEVICE_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param device the ingress device index
+     */
+    public void ingressDevice(final int handle, final int device) {
+        buffer.putInt(base(handle) + INGRESS_DEVICE_OFFSET, device);
+    }
+
+    /**
+     * @param handle the packet
+     * @return the egress device index, -1 for none
+     */
+    public int egressDevice(final int handle) {
+        return buffer.getInt(base(handle) + EGRESS_DEVICE_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param device the egress device index
+     */
+    public void egressDevice(final int handle, final int device) {
+        buffer.putInt(base(handle) + EGRESS_DEVICE_OFFSET, device);
+    }
+
+    /**
+     * @param handle the packet
+     * @return skb->mark
+     */
+    public int mark(final int handle) {
+        return buffer.getInt(base(handle) + MARK_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param mark skb->mark
+     */
+    public void mark(final int handle, final int mark) {
+        buffer.putInt(base(handle) + MARK_OFFSET, mark);
+    }
+
+    /**
+     * @param handle the packet
+     * @return arrival time in ns
+     */
+    public long arrivalNs(final int handle) {
+        return buffer.getLong(base(handle) + ARRIVAL_NS_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param timeNs arrival time in ns
+     */
+    public void arrivalNs(final int handle, final long timeNs) {
+        buffer.putLong(base(handle) + ARRIVAL_NS_OFFSET, timeNs);
+    }
+
+    /**
+     * @param handle the packet
+     * @return the per-stage timestamp in ns
+     */
+    public long timestampNs(final int handle) {
+        return buffer.getLong(base(handle) + TIMESTAMP_NS_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param timeNs the per-stage timestamp in ns
+     */
+    public void timestampNs(final int handle, final long timeNs) {
+        buffer.putLong(base(handle) + TIMESTAMP_NS_OFFSET, timeNs);
+    }
+
+    /**
+     * @param handle the packet
+     * @return the flag bits
+     */
+    public int flags(final int handle) {
+        return buffer.getInt(base(handle) + FLAGS_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param flags the flag bits
+     */
+    public void flags(final int handle, final int flags) {
+        buffer.putInt(base(handle) + FLAGS_OFFSET, flags);
+    }
+
+    /**
+     * @param handle the packet
+     * @param flag the bit(s) to test
+     * @return true if every given bit is set
+     */
+    public boolean hasFlag(final int handle, final int flag) {
+        return (flags(handle) & flag) == flag;
+    }
+
+    /**
+     * @param handle the packet
+     * @param flag the bit(s) to set
+     */
+    public void setFlag(final int handle, final int flag) {
+        flags(handle, flags(handle) | flag);
+    }
+
+    /**
+     * @param handle the packet
+     * @param flag the bit(s) to clear
+     */
+    public void clearFlag(final int handle, final int flag) {
+        flags(handle, flags(handle) & ~flag);
+    }
+
+    /**
+     * @param handle the packet
+     * @return the next packet of a chain, or {@link #NO_PACKET}
+     */
+    public int next(final int handle) {
+        return buffer.getInt(base(handle) + NEXT_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param next the next packet of a chain, or {@link #NO_PACKET}
+     */
+    public void next(final int handle, final int next) {
+        buffer.putInt(base(handle) + NEXT_OFFSET, next);
+    }
+
+    /**
+     * @param handle the packet
+     * @return skb->protocol: the ethertype of the L3 header
+     */
+    public int protocol(final int handle) {
+        return buffer.getShort(base(handle) + PROTOCOL_OFFSET) & 0xFFFF;
+    }
+
+    /**
+     * @param handle the packet
+     * @param ethertype skb->protocol
+     */
+    public void protocol(final int handle, final int ethertype) {
+        buffer.putShort(base(handle) + PROTOCOL_OFFSET, (short) ethertype);
+    }
+
+    /**
+     * @param handle the packet
+     * @return the TX/RX queue index
+     */
+    public int queueMapping(final int handle) {
+        return buffer.getShort(base(handle) + QUEUE_MAPPING_OFFSET) & 0xFFFF;
+    }
+
+    /**
+     * @param handle the packet
+     * @param queue the TX/RX queue index
+     */
+    public void queueMapping(final int handle, final int queue) {
+        buffer.putShort(base(handle) + QUEUE_MAPPING_OFFSET, (short) queue);
+    }
+
+    /**
+     * @param handle the packet
+     * @return the conntrack entry, -1 for none
+     */
+    public int conntrack(final int handle) {
+        return buffer.getInt(base(handle) + CONNTRACK_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param entry the conntrack entry, -1 for none
+     */
+    public void conntrack(final int handle, final int entry) {
+        buffer.putInt(base(handle) + CONNTRACK_OFFSET, entry);
+    }
+
+    /**
+     * @param handle the packet
+     * @return the owner's 64-bit field
+     */
+    public long aux(final int handle) {
+        return buffer.getLong(base(handle) + AUX_OFFSET);
+    }
+
+    /**
+     * @param handle the packet
+     * @param value the owner's 64-bit field
+     */
+    public void aux(final int handle, final long value) {
+        buffer.putLong(base(handle) + AUX_OFFSET, value);
+    }
+}
