@@ -197,6 +197,6 @@ class PacketStoreTest {
                 store.free(held[i]);
             }
         };
-        assertThat(AllocationMeter.bytesAllocatedBy(20_000, 20_000, work)).isZero();
+        assertThat(AllocationMeter.measure(20_000, 20_000, work)).isZero();
     }
 }
