@@ -78,6 +78,11 @@ class GroSelftestConformanceTest {
         return cases(SELFTEST);
     }
 
+    @TestFactory
+    Stream<DynamicTest> ruleBookVerifiedExamples() throws IOException {
+        return cases(RULEBOOK);
+    }
+
     @Test
     void shouldHaveAll72SelftestCases() throws IOException {
         assertThat(load(SELFTEST).get("cases").size()).isEqualTo(72);
