@@ -695,7 +695,8 @@ public final class GroTable {
         heldNetLen[p] += len;
         final int qL4 = store.frameOffset(q) + (l4At - frame);
         final int closing = flags & (TCP_FIN | TCP_PSH);
-        if (closing != 0) {
+        if (closing != 0 && (heldFlags[p] & H_FLIST) == 0) {
+            // tcp_flag_word(th2) |= flags & (FIN | PSH); fraglist aggregates keep every segment's own header
             buf.putByte(qL4 + 13, (byte) (buf.getByte(qL4 + 13) | (closing >>> 16)));
         }
         final GroResult result;
