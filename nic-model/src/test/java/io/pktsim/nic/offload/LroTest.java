@@ -35,7 +35,8 @@ class LroTest {
         assertThat(tcp.ack()).isEqualTo(3);
         assertThat(tcp.window()).isEqualTo(300);
         assertThat(tcp.flags() & TcpView.PSH).isNotZero();
-        assertThat(new Ipv4View().wrap(store.buffer(), store.frameOffset(h) + 14).totalLength()).isEqualTo(20 + 32 + 300);
+        final Ipv4View ip = new Ipv4View().wrap(store.buffer(), store.frameOffset(h) + 14);
+        assertThat(ip.totalLength()).isEqualTo(20 + 32 + 300);
         assertThat(store.gsoSegs(h)).isEqualTo(3);
         assertThat(store.gsoType(h)).as("LRO sets no gso_type").isZero();
     }
