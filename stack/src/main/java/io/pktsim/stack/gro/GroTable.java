@@ -94,6 +94,9 @@ public final class GroTable {
     private final int[] heldPayload = new int[SLOTS];
     private final int[] heldFlags = new int[SLOTS];
     private final long[] heldAge = new long[SLOTS];
+    private final int[] heldFrame = new int[SLOTS];
+    private final int[] heldDev = new int[SLOTS];
+    private final int[] heldMss = new int[SLOTS];
     private int heldTotal;
 
     // gro_normal list
@@ -531,10 +534,10 @@ public final class GroTable {
                 continue;
             }
             final int q = heldHandle[i];
-            if (s.ingressDevice(q) != dev || s.hasFlag(q, PacketStore.FLAG_RAW_IP) != raw) {
+            if (heldDev[i] != dev || s.hasFlag(q, PacketStore.FLAG_RAW_IP) != raw) {
                 continue;
             }
-            final int qf = s.frameOffset(q);
+            final int qf = heldFrame[i];
             if (s.networkOffset(q) != netOff || s.transportOffset(q) != l4Off || s.innerNetworkOffset(q) != innerOff) {
                 continue;
             }
@@ -584,7 +587,7 @@ public final class GroTable {
     private GroReason mergeRefusal(final int h, final int p, final int flags, final boolean flist) {
         final MutableDirectBuffer b = buf;
         final int q = heldHandle[p];
-        final int qf = store.frameOffset(q);
+        final int qf = heldFrame[p];
         final int qL4 = qf + (l4At - frame);
         final int flags2 = b.getInt(qL4 + 12, NET);
         if ((flags & TCP_CWR) != 0) {
@@ -613,7 +616,7 @@ public final class GroTable {
                 return ip;
             }
         }
-        final int mss = store.gsoSize(q);
+        final int mss = heldMss[p];
         final int len = payloadLen;
         if (gsoIn) {
             if (mss != gsoSizeIn) {
@@ -693,7 +696,7 @@ public final class GroTable {
         heldSegs[p] += segs;
         heldPayload[p] += len;
         heldNetLen[p] += len;
-        final int qL4 = store.frameOffset(q) + (l4At - frame);
+        final int qL4 = heldFrame[p] + (l4At - frame);
         final int closing = flags & (TCP_FIN | TCP_PSH);
         if (closing != 0 && (heldFlags[p] & H_FLIST) == 0) {
             // tcp_flag_word(th2) |= flags & (FIN | PSH); fraglist aggregates keep every segment's own header
@@ -714,7 +717,7 @@ public final class GroTable {
         counters.increment(GroCounter.MERGED);
         traceReceive(nowNs, h, result, null, q);
         // out_check_final after a merge: mss is the aggregate's gso_size
-        final int mss = store.gsoSize(q);
+        final int mss = heldMss[p];
         final boolean shortTail = gsoIn ? len != segs * gsoSizeIn : len < mss;
         if (shortTail || (flags & CLOSING_FLAGS) != 0) {
             completeAt(bucket, p, (flags & TCP_PSH) != 0 ? GroReason.PSH : (flags & TCP_FIN) != 0 ? GroReason.FIN
@@ -737,6 +740,9 @@ public final class GroTable {
         heldNetLen[i] = netLen;
         heldPayload[i] = payloadLen;
         heldAge[i] = nowNs / nsPerJiffy;
+        heldFrame[i] = frame;
+        heldDev[i] = store.ingressDevice(h);
+        heldMss[i] = gsoIn ? gsoSizeIn : payloadLen;
         heldFlags[i] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0);
         store.networkOffset(h, netAt - frame);
         store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
@@ -766,6 +772,9 @@ public final class GroTable {
             heldPayload[j] = heldPayload[j + 1];
             heldFlags[j] = heldFlags[j + 1];
             heldAge[j] = heldAge[j + 1];
+            heldFrame[j] = heldFrame[j + 1];
+            heldDev[j] = heldDev[j + 1];
+            heldMss[j] = heldMss[j + 1];
         }
         complete(q, qSegs, qNetLen, qFlags, reason, nowNs);
     }
