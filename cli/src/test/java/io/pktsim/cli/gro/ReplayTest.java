@@ -70,4 +70,35 @@ class ReplayTest {
         assertThatThrownBy(() -> new GsoReplay(1448, 1500, false).add(3, 0, new byte[] {1, 2, 3}))
             .hasMessageContaining("record 3");
     }
+
+    @Test
+    void shouldWriteTheJsonFieldsOfTheIssue() throws Exception {
+        final GroReplay replay = new GroReplay(64, "none", "none", new GroConfig());
+        replay.add(1, 0, frame(1, 100, TcpView.ACK, 1, true));
+        replay.add(2, 0, frame(101, 100, TcpView.ACK, 2, true));
+        final java.io.StringWriter w = new java.io.StringWriter();
+        ReplayJson.writeGro(replay.run(), w);
+        final com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(w.toString());
+        assertThat(n.size()).isEqualTo(1);
+        assertThat(n.get(0).get("payload_len").asInt()).isEqualTo(200);
+        assertThat(n.get(0).get("segs").asInt()).isEqualTo(2);
+        assertThat(n.get(0).get("gso_size").asInt()).isEqualTo(100);
+        assertThat(n.get(0).get("seq").asLong()).isEqualTo(1);
+        assertThat(n.get(0).get("tcp_flags").get(0).asText()).isEqualTo("ACK");
+        assertThat(n.get(0).get("flush_reason").asText()).isEqualTo("poll_complete");
+        final GsoReplay gso = new GsoReplay(100, 1500, true);
+        final int h = pb.reset().ipv6(1, 2, 3, 4).tcp(1, 2, 0, 0, TcpView.ACK).payload(200).storePayload(true, 1)
+            .build();
+        final byte[] f = new byte[store.length(h)];
+        store.getFrame(h, f, 0, f.length);
+        gso.add(1, 0, f);
+        final java.io.StringWriter g = new java.io.StringWriter();
+        ReplayJson.writeGso(gso.run(), g);
+        final com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(g.toString());
+        assertThat(m.size()).isEqualTo(2);
+        assertThat(m.get(1).get("ip_id").isNull()).isTrue();
+        assertThat(m.get(1).get("seq").asLong()).isEqualTo(100);
+    }
 }
