@@ -222,8 +222,8 @@ class EventLoopTest {
         for (int i = 0; i < 1000; i++) {
             loop.schedule(i, kinds[0], i, i);
         }
-        final long bytes = AllocationMeter.measure(2, 1, () -> loop.run(Long.MAX_VALUE, 200_000));
-        assertThat(bytes).as("bytes allocated by 200k hold steps").isZero();
-        assertThat(state[0]).isEqualTo(600_000);
+        final long before = state[0];
+        AllocationMeter.assertNoAllocation("200k hold steps", 2, 1, () -> loop.run(Long.MAX_VALUE, 200_000));
+        assertThat(state[0] - before).as("events dispatched").isGreaterThanOrEqualTo(600_000);
     }
 }

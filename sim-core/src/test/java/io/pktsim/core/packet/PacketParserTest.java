@@ -131,7 +131,7 @@ class PacketParserTest {
             reparse(v6);
             extractor.extract(store, v6, key);
         };
-        assertThat(AllocationMeter.measure(50_000, 50_000, work)).isZero();
+        AllocationMeter.assertNoAllocation("parse + flow-key extraction", 50_000, 50_000, work);
         assertThat(key.dstPort()).isEqualTo(10);
     }
 }
