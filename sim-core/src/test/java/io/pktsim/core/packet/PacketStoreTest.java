@@ -1,0 +1,202 @@
+package io.pktsim.core.packet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pktsim.core.test.AllocationMeter;
+import org.junit.jupiter.api.Test;
+
+class PacketStoreTest {
+
+    @Test
+    void shouldCountADropWhenFull() {
+        final PacketStore store = new PacketStore(3);
+        final int a = store.allocate();
+        final int b = store.allocate();
+        final int c = store.allocate();
+        assertThat(new int[] {a, b, c}).doesNotHaveDuplicates().containsOnly(0, 1, 2);
+        assertThat(store.allocate()).isEqualTo(PacketStore.NO_PACKET);
+        assertThat(store.counters().get(PacketStoreCounter.ALLOC_FAILED)).isEqualTo(1);
+        assertThat(store.counters().get(PacketStoreCounter.HIGH_WATER)).isEqualTo(3);
+        store.free(b);
+        assertThat(store.allocate()).isEqualTo(b);
+        assertThat(store.inUse()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRejectADoubleFree() {
+        final PacketStore store = new PacketStore(4);
+        final int h = store.allocate();
+        store.free(h);
+        assertThat(store.isAllocated(h)).isFalse();
+        assertThatThrownBy(() -> store.free(h)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("packet " + h).hasMessageContaining("not allocated");
+    }
+
+    @Test
+    void shouldResetMetadataOnAllocate() {
+        final PacketStore store = new PacketStore(1);
+        int h = store.allocate();
+        store.length(h, 1500);
+        store.gsoSize(h, 1448);
+        store.gsoSegs(h, 3);
+        store.hash(h, 0xABCD, PacketStore.HASH_L4);
+        store.mark(h, 7);
+        store.networkOffset(h, 14);
+        store.checksumState(h, ChecksumState.COMPLETE);
+        store.setFlag(h, PacketStore.FLAG_GRO_MERGED);
+        store.free(h);
+        h = store.allocate();
+        assertThat(store.length(h)).isZero();
+        assertThat(store.gsoSize(h)).isZero();
+        assertThat(store.gsoSegs(h)).isZero();
+        assertThat(store.hashType(h)).isEqualTo(PacketStore.HASH_NONE);
+        assertThat(store.mark(h)).isZero();
+        assertThat(store.networkOffset(h)).isEqualTo(-1);
+        assertThat(store.transportOffset(h)).isEqualTo(-1);
+        assertThat(store.innerNetworkOffset(h)).isEqualTo(-1);
+        assertThat(store.ingressDevice(h)).isEqualTo(-1);
+        assertThat(store.egressDevice(h)).isEqualTo(-1);
+        assertThat(store.conntrack(h)).isEqualTo(-1);
+        assertThat(store.next(h)).isEqualTo(PacketStore.NO_PACKET);
+        assertThat(store.checksumState(h)).isEqualTo(ChecksumState.NONE);
+        assertThat(store.flags(h)).isZero();
+        assertThat(store.headroom(h)).isEqualTo(64);
+    }
+
+    @Test
+    void shouldRoundTripEveryMetadataField() {
+        final PacketStore store = new PacketStore(2);
+        final int h = store.allocate();
+        store.length(h, 65000);
+        store.storedLength(h, 90);
+        store.networkOffset(h, 22);
+        store.transportOffset(h, 42);
+        store.innerNetworkOffset(h, 62);
+        store.gsoSize(h, 1448);
+        store.gsoSegs(h, 44);
+        store.gsoType(h, PacketStore.GSO_TCPV4 | PacketStore.GSO_TCP_FIXEDID);
+        store.hash(h, 0xDEADBEEF, PacketStore.HASH_L4);
+        store.checksumState(h, ChecksumState.UNNECESSARY);
+        store.checksumLevel(h, 1);
+        store.checksumValue(h, 0x1234);
+        store.ingressDevice(h, 5);
+        store.egressDevice(h, 9);
+        store.mark(h, 0x3F00);
+        store.arrivalNs(h, 123_456_789_012L);
+        store.timestampNs(h, 42L);
+        store.next(h, 1);
+        store.protocol(h, 0x86DD);
+        store.queueMapping(h, 3);
+        store.conntrack(h, 77);
+        store.aux(h, Long.MIN_VALUE);
+        assertThat(store.length(h)).isEqualTo(65000);
+        assertThat(store.storedLength(h)).isEqualTo(90);
+        assertThat(store.networkOffset(h)).isEqualTo(22);
+        assertThat(store.transportOffset(h)).isEqualTo(42);
+        assertThat(store.innerNetworkOffset(h)).isEqualTo(62);
+        assertThat(store.gsoSize(h)).isEqualTo(1448);
+        assertThat(store.gsoSegs(h)).isEqualTo(44);
+        assertThat(store.gsoType(h)).isEqualTo(PacketStore.GSO_TCPV4 | PacketStore.GSO_TCP_FIXEDID);
+        assertThat(store.hash(h)).isEqualTo(0xDEADBEEF);
+        assertThat(store.hashType(h)).isEqualTo(PacketStore.HASH_L4);
+        assertThat(store.checksumState(h)).isEqualTo(ChecksumState.UNNECESSARY);
+        assertThat(store.checksumLevel(h)).isEqualTo(1);
+        assertThat(store.checksumValue(h)).isEqualTo(0x1234);
+        assertThat(store.ingressDevice(h)).isEqualTo(5);
+        assertThat(store.egressDevice(h)).isEqualTo(9);
+        assertThat(store.mark(h)).isEqualTo(0x3F00);
+        assertThat(store.arrivalNs(h)).isEqualTo(123_456_789_012L);
+        assertThat(store.timestampNs(h)).isEqualTo(42L);
+        assertThat(store.next(h)).isEqualTo(1);
+        assertThat(store.protocol(h)).isEqualTo(0x86DD);
+        assertThat(store.queueMapping(h)).isEqualTo(3);
+        assertThat(store.conntrack(h)).isEqualTo(77);
+        assertThat(store.aux(h)).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void shouldPushAndPullHeadersMovingOffsets() {
+        final PacketStore store = new PacketStore(2);
+        final int h = store.allocate();
+        final byte[] frame = new byte[60];
+        for (int i = 0; i < frame.length; i++) {
+            frame[i] = (byte) i;
+        }
+        store.putFrame(h, frame, 0, 60, 1500);
+        store.networkOffset(h, 14);
+        store.transportOffset(h, 34);
+        assertThat(store.push(h, 8)).isTrue();
+        assertThat(store.length(h)).isEqualTo(1508);
+        assertThat(store.storedLength(h)).isEqualTo(68);
+        assertThat(store.networkOffset(h)).isEqualTo(22);
+        assertThat(store.transportOffset(h)).isEqualTo(42);
+        assertThat(store.buffer().getByte(store.frameOffset(h) + 8)).isEqualTo((byte) 0);
+        assertThat(store.buffer().getByte(store.frameOffset(h) + 9)).isEqualTo((byte) 1);
+        assertThat(store.pull(h, 8)).isTrue();
+        assertThat(store.networkOffset(h)).isEqualTo(14);
+        assertThat(store.headroom(h)).isEqualTo(64);
+        assertThat(store.push(h, 65)).as("more than the headroom").isFalse();
+        assertThat(store.pull(h, 61)).as("more than is stored").isFalse();
+    }
+
+    @Test
+    void shouldReadUnstoredPayloadAsZeros() {
+        final PacketStore store = new PacketStore(1);
+        final int h = store.allocate();
+        final byte[] frame = {1, 2, 3, 4};
+        store.putFrame(h, frame, 0, 4, 10);
+        final byte[] out = new byte[16];
+        java.util.Arrays.fill(out, (byte) 9);
+        assertThat(store.getFrame(h, out, 0, 16)).isEqualTo(10);
+        assertThat(out).startsWith(1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 9);
+        assertThatThrownBy(() -> store.putFrame(h, new byte[300], 0, 300, 300))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
+    }
+
+    @Test
+    void shouldCopyMetadataAndBytesButNotTheChain() {
+        final PacketStore store = new PacketStore(3);
+        final int h = store.allocate();
+        store.putFrame(h, new byte[] {7, 7, 7}, 0, 3, 100);
+        store.mark(h, 42);
+        store.next(h, 2);
+        final int c = store.copy(h);
+        assertThat(c).isNotEqualTo(h);
+        assertThat(store.mark(c)).isEqualTo(42);
+        assertThat(store.length(c)).isEqualTo(100);
+        assertThat(store.next(c)).isEqualTo(PacketStore.NO_PACKET);
+        assertThat(store.buffer().getByte(store.frameOffset(c) + 2)).isEqualTo((byte) 7);
+        store.free(c);
+        store.free(h);
+        assertThat(store.inUse()).isZero();
+    }
+
+    @Test
+    void shouldRejectImpossibleGeometry() {
+        assertThatThrownBy(() -> new PacketStore(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PacketStore(4, 64, 64)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("headroom");
+        assertThatThrownBy(() -> new PacketStore(10_000_000, 65536, 64)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("2 GiB");
+    }
+
+    @Test
+    void shouldNotAllocateOnAllocFreeAndMetadata() {
+        final PacketStore store = new PacketStore(64);
+        final int[] held = new int[32];
+        final Runnable work = () -> {
+            for (int i = 0; i < held.length; i++) {
+                held[i] = store.allocate();
+                store.length(held[i], 1514);
+                store.gsoSize(held[i], 1448);
+                store.hash(held[i], i, PacketStore.HASH_L4);
+                store.push(held[i], 8);
+            }
+            for (int i = 0; i < held.length; i++) {
+                store.free(held[i]);
+            }
+        };
+        assertThat(AllocationMeter.measure(20_000, 20_000, work)).isZero();
+    }
+}
