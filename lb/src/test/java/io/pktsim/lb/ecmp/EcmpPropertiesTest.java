@@ -29,7 +29,13 @@ class EcmpPropertiesTest {
         reverse.key().setIpv4(dst, src, proto, dp, sp);
         final int ha = hash.hash(a);
         assertThat(hash.hash(b)).isEqualTo(ha);
-        assertThat(hash.hash(reverse)).as("consistentify: direction-independent").isEqualTo(ha);
+        // Direction-independent ("consistentify") unless policy 3 selects one side only (e.g. only the source
+        // address): then the kernel hashes different bytes for the two directions.
+        final boolean symmetricFields = policy != 3
+            || ((fields & 0x03) == 0 || (fields & 0x03) == 0x03) && ((fields & 0x30) == 0 || (fields & 0x30) == 0x30);
+        if (symmetricFields) {
+            assertThat(hash.hash(reverse)).as("consistentify: direction-independent").isEqualTo(ha);
+        }
         assertThat(route.choose(ha, a)).isEqualTo(route.choose(hash.hash(b), b)).isBetween(0, 7);
     }
 
