@@ -76,6 +76,14 @@ public final class MultipathHash {
     private final int hashFields;
     private final long keyWord;
     private final long[] words = new long[9];
+    /**
+     * SipHash state after the image's first 24 bytes (protocol, flow label, two zero VLAN words), cached per
+     * protocol: those bytes repeat for every flow of a protocol (IPv6: and flow label), so three of the six
+     * (nine) compressions need not be repeated. Exact: the cache is tagged with the whole first word.
+     */
+    private final long[] prefixState = new long[256 * 4];
+    private final long[] prefixTag = new long[256];
+    private final boolean[] prefixValid = new boolean[256];
     private int lastWordCount;
     private long lastSipHash64;
     private int lastHash32;
@@ -368,7 +376,7 @@ public final class MultipathHash {
         w[4] = (long) s << 32;
         w[5] = d & 0xFFFF_FFFFL;
         lastWordCount = 6;
-        final long sip = SipHash.hash6Words(keyWord, keyWord, w[0], w[1], w[2], w[3], w[4], w[5]);
+        final long sip = SipHash.finish6Words(prefixState, prefix(w[0]), w[3], w[4], w[5]);
         lastSipHash64 = sip;
         final int h = (int) sip;
         lastHash32 = h == 0 ? 1 : h;
@@ -426,11 +434,22 @@ public final class MultipathHash {
         w[7] = (d0 >>> 32) | (d1 << 32);
         w[8] = d1 >>> 32;
         lastWordCount = 9;
-        final long sip = SipHash.hash9Words(keyWord, keyWord, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
+        final long sip = SipHash.finish9Words(prefixState, prefix(w[0]), w[3], w[4], w[5], w[6], w[7], w[8]);
         lastSipHash64 = sip;
         final int h = (int) sip;
         lastHash32 = h == 0 ? 1 : h;
         return lastHash32;
+    }
+
+    /** The offset of the cached SipHash state after words {@code w0, 0, 0}; computes it on a miss. */
+    private int prefix(final long w0) {
+        final int slot = (int) (w0 >>> 16) & 0xFF;
+        if (!prefixValid[slot] || prefixTag[slot] != w0) {
+            SipHash.absorb3Words(keyWord, keyWord, w0, 0, 0, prefixState, 4 * slot);
+            prefixTag[slot] = w0;
+            prefixValid[slot] = true;
+        }
+        return 4 * slot;
     }
 
     private static int swap16(final int port) {

@@ -46,6 +46,10 @@ class SipHashTest {
             assertThat(six).isEqualTo(SipHash.hash(k0, k1, bytes, 0, 48)).isEqualTo(SipHash.hashWords(k0, k1, w, 6));
             final long nine = SipHash.hash9Words(k0, k1, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
             assertThat(nine).isEqualTo(SipHash.hash(k0, k1, bytes, 0, 72)).isEqualTo(SipHash.hashWords(k0, k1, w, 9));
+            final long[] state = new long[8];
+            SipHash.absorb3Words(k0, k1, w[0], w[1], w[2], state, 4);
+            assertThat(SipHash.finish6Words(state, 4, w[3], w[4], w[5])).isEqualTo(six);
+            assertThat(SipHash.finish9Words(state, 4, w[3], w[4], w[5], w[6], w[7], w[8])).isEqualTo(nine);
         }
     }
 
