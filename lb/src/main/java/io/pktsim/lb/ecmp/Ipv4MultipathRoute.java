@@ -39,6 +39,9 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
     private final int[] preferredSource;
     private final boolean[] usable;
     private final int[] upperBounds;
+    private final int[] packedBounds;
+    private final int[] packedIndex;
+    private int packedCount;
     private boolean useNeigh;
     private boolean deleted;
     private int usableCount;
@@ -68,6 +71,8 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
         preferredSource = new int[count];
         usable = new boolean[count];
         upperBounds = new int[count];
+        packedBounds = new int[count];
+        packedIndex = new int[count];
         Arrays.fill(neighbourValid, true);
         Arrays.fill(hasGateway, true);
         rebalance();
@@ -79,6 +84,7 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
             usable[i] = !dead[i] && !(linkdown[i] && ignoreLinkdown[i]);
         }
         usableCount = UpperBounds.rebalance(weights, usable, count, upperBounds);
+        packedCount = UpperBounds.pack(upperBounds, count, packedBounds, packedIndex);
     }
 
     @Override
@@ -112,8 +118,12 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
         if (deleted || usableCount == 0) {
             return MultipathSelector.NO_NEXTHOP;
         }
-        final int[] ub = upperBounds;
         final boolean neigh = useNeigh;
+        if (!neigh && !hasSource) {
+            // Forwarding without neighbour checks: the plain hash-threshold rule.
+            return UpperBounds.firstAtOrAbove(packedBounds, packedIndex, packedCount, hash31);
+        }
+        final int[] ub = upperBounds;
         int best = -1;
         int bestScore = -1;
         for (int i = 0; i < count; i++) {

@@ -26,6 +26,8 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
     private final boolean[] removed;
     private final boolean[] usable;
     private final int[] upperBounds;
+    private final int[] packedBounds;
+    private final int[] packedIndex;
     private int usableCount;
 
     /**
@@ -51,6 +53,8 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
         removed = new boolean[count];
         usable = new boolean[count];
         upperBounds = new int[count];
+        packedBounds = new int[count];
+        packedIndex = new int[count];
         rebalance();
     }
 
@@ -59,6 +63,7 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
             usable[i] = !removed[i] && !dead[i] && !(linkdown[i] && ignoreLinkdown[i]);
         }
         usableCount = UpperBounds.rebalance(weights, usable, count, upperBounds);
+        UpperBounds.pack(upperBounds, count, packedBounds, packedIndex);
     }
 
     @Override
@@ -81,13 +86,7 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
         if (usableCount == 0) {
             return MultipathSelector.NO_NEXTHOP;
         }
-        final int[] ub = upperBounds;
-        for (int i = 0; i < count; i++) {
-            if (hash31 <= ub[i]) {
-                return i;
-            }
-        }
-        return MultipathSelector.NO_NEXTHOP;
+        return UpperBounds.firstAtOrAbove(packedBounds, packedIndex, usableCount, hash31);
     }
 
     /**

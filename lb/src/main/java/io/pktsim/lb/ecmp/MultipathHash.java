@@ -354,20 +354,15 @@ public final class MultipathHash {
      */
     public int flowHashIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
         // The CPU (little-endian) reads the network-order address bytes: the compare is on the swapped value.
-        int s = Integer.reverseBytes(src);
-        int d = Integer.reverseBytes(dst);
-        if (Integer.compareUnsigned(d, s) < 0) {
-            final int t = s;
-            s = d;
-            d = t;
-        }
-        int sp = swap16(sport);
-        int dp = swap16(dport);
-        if (dp < sp) {
-            final int t = sp;
-            sp = dp;
-            dp = t;
-        }
+        // Unsigned min/max by flipping the sign bit: branch-free (the swap is a coin toss per flow).
+        final int sx = Integer.reverseBytes(src) ^ Integer.MIN_VALUE;
+        final int dx = Integer.reverseBytes(dst) ^ Integer.MIN_VALUE;
+        final int s = Math.min(sx, dx) ^ Integer.MIN_VALUE;
+        final int d = Math.max(sx, dx) ^ Integer.MIN_VALUE;
+        final int ps = swap16(sport);
+        final int pd = swap16(dport);
+        final int sp = Math.min(ps, pd);
+        final int dp = Math.max(ps, pd);
         final long[] w = words;
         w[0] = (long) (proto & 0xFF) << 16;
         w[1] = 0;
@@ -400,25 +395,17 @@ public final class MultipathHash {
      */
     public int flowHashIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
-        long sh = srcHi;
-        long sl = srcLo;
-        long dh = dstHi;
-        long dl = dstLo;
         // memcmp(dst, src) < 0: a byte-wise compare of the big-endian halves.
-        final int c = Long.compareUnsigned(dh, sh);
-        if (c < 0 || c == 0 && Long.compareUnsigned(dl, sl) < 0) {
-            sh = dstHi;
-            sl = dstLo;
-            dh = srcHi;
-            dl = srcLo;
-        }
-        int sp = swap16(sport);
-        int dp = swap16(dport);
-        if (dp < sp) {
-            final int t = sp;
-            sp = dp;
-            dp = t;
-        }
+        final int c = Long.compareUnsigned(dstHi, srcHi);
+        final boolean swap = c < 0 || c == 0 && Long.compareUnsigned(dstLo, srcLo) < 0;
+        final long sh = swap ? dstHi : srcHi;
+        final long sl = swap ? dstLo : srcLo;
+        final long dh = swap ? srcHi : dstHi;
+        final long dl = swap ? srcLo : dstLo;
+        final int ps = swap16(sport);
+        final int pd = swap16(dport);
+        final int sp = Math.min(ps, pd);
+        final int dp = Math.max(ps, pd);
         final long s0 = Long.reverseBytes(sh);
         final long s1 = Long.reverseBytes(sl);
         final long d0 = Long.reverseBytes(dh);

@@ -27,6 +27,49 @@ public final class UpperBounds {
     }
 
     /**
+     * Packs the bounds of the usable nexthops (in order) with their indices, for {@link #firstAtOrAbove}.
+     *
+     * @param upperBounds the bounds, -1 for excluded nexthops
+     * @param count number of nexthops
+     * @param packedBounds receives the usable bounds, non-decreasing
+     * @param packedIndex receives each packed bound's nexthop index
+     * @return the number of packed entries
+     */
+    public static int pack(final int[] upperBounds, final int count, final int[] packedBounds,
+        final int[] packedIndex) {
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (upperBounds[i] != EXCLUDED) {
+                packedBounds[n] = upperBounds[i];
+                packedIndex[n] = i;
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The hash-threshold walk without branches: the first packed entry with {@code h <= ub} is the number of
+     * entries with {@code ub < h} (the bounds are non-decreasing and the last is 2^31-1). Equal to walking the
+     * list; predictable for any hash, which matters because every flow stops at a different nexthop.
+     *
+     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
+     * @param packedIndex their nexthop indices
+     * @param n number of entries (at least 1)
+     * @param hash31 the hash, 0..2^31-1
+     * @return the nexthop index
+     */
+    public static int firstAtOrAbove(final int[] packedBounds, final int[] packedIndex, final int n,
+        final int hash31) {
+        int below = 0;
+        for (int j = 0; j < n; j++) {
+            // ub - h < 0 exactly when ub < h: both lie in -1..2^31-1, so the difference cannot overflow.
+            below += (packedBounds[j] - hash31) >>> 31;
+        }
+        return packedIndex[below];
+    }
+
+    /**
      * Computes the upper bounds of a nexthop list.
      *
      * @param weights the weights in route order
