@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code pktsim} command. Subcommands are added by the issues that build them.
  *
- * <p>Exit codes: 0 success, 1 a run that failed, 2 bad usage or bad input (one line on standard error).
+ * <p>Exit codes: 0 success, 1 a run that failed, 2 bad usage or bad input. An error is one line on standard
+ * error, without a stack trace unless {@code --verbose} is given.
  */
 @Command(
     name = "pktsim",
@@ -31,6 +32,10 @@ public final class PktsimMain implements Runnable {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+        description = "On an error, print the stack trace too.")
+    private boolean verbose;
 
     @Override
     public void run() {
@@ -62,12 +67,36 @@ public final class PktsimMain implements Runnable {
         cmd.setExitCodeExceptionMapper(t -> EXIT_FAILED);
         cmd.setParameterExceptionHandler((ex, args) -> {
             final CommandLine c = ex.getCommandLine();
-            c.getErr().println("pktsim: " + ex.getMessage());
-            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            c.getErr().println("pktsim: " + oneLine(ex.getMessage()) + " (try '"
+                + c.getCommandSpec().qualifiedName() + " --help')");
             c.getErr().flush();
             return EXIT_USAGE;
         });
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            c.getErr().println("pktsim: " + oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (verbose(parseResult)) {
+                ex.printStackTrace(c.getErr());
+            }
+            c.getErr().flush();
+            return EXIT_FAILED;
+        });
         return cmd;
+    }
+
+    /** Whether {@code --verbose} was given to the command or any of its subcommands. */
+    private static boolean verbose(final CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first line of a message, so that an error is one line on standard error. */
+    private static String oneLine(final String message) {
+        final int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).strip();
     }
 
     /**

@@ -6,12 +6,23 @@ import java.util.Arrays;
  * The discrete-event loop of one simulation: a priority queue of events ordered by (time, scheduling
  * order) and the dispatch of each event to the handler registered for its kind.
  *
- * <p>Layout: an event occupies a <em>slot</em> (kind, target, argument, state, generation) for as long
- * as it is pending; the queue is a 4-ary min-heap whose entries are (time, sequence) pairs stored side by
- * side in one {@code long[]}, with the slot number beside them in an {@code int[]}, so that a sift touches
- * only the heap's own arrays. Cancelling is lazy: it marks the slot, and the heap entry is discarded when
- * it reaches the top (or when a compaction runs because more than half the heap is cancelled). An event id
- * is the slot number with its generation in the high 32 bits, so a stale id never cancels a newer event.
+ * <p>Layout: an event occupies a <em>slot</em> (kind, target, argument, time, sequence, state, generation)
+ * for as long as it is pending. The queue has two levels, like the kernel's own timers:
+ * <ul>
+ *   <li>a <em>timing wheel</em> of {@value #WHEEL_NS} one-nanosecond positions for the events due within
+ *   {@value #WHEEL_NS} ns of {@code base} (the time of the latest event taken out): position
+ *   {@code time & (WHEEL_NS - 1)} holds, as a FIFO list linked through the slots, the events of exactly
+ *   that time, in scheduling order; a bit map of the non-empty positions finds the next one with
+ *   {@code numberOfTrailingZeros}. Scheduling and taking out are O(1);</li>
+ *   <li>a 4-ary min-heap, ordered by (time, sequence), for the events further away. Each time {@code base}
+ *   advances, the heap's events that came within the wheel's reach move into it, in (time, sequence)
+ *   order, before any event can be scheduled directly at their time, so every wheel list stays in
+ *   scheduling order.</li>
+ * </ul>
+ * This replaced a single 4-ary heap, which took several times as long per event "hold" (see
+ * bench/README.md). Cancelling is lazy: it marks the slot, and the entry is discarded when it is reached
+ * (or when a compaction runs because more than half the entries are cancelled). An event id is the slot
+ * number with its generation in the high 32 bits, so a stale id never cancels a newer event.
  *
  * <p>Nothing here allocates once the arrays have grown to the model's working size (set it with the
  * constructor's capacity). Single-threaded by design: one simulation, one thread.
@@ -21,6 +32,12 @@ public final class EventLoop {
     /** The id returned for no event; {@link #cancel(long)} of it returns false. */
     public static final long NO_EVENT = -1L;
 
+    /** The reach of the timing wheel, in nanoseconds (one position per nanosecond). */
+    public static final int WHEEL_NS = 1 << 14;
+
+    private static final int WHEEL_MASK = WHEEL_NS - 1;
+    private static final int WHEEL_WORDS = WHEEL_NS >>> 6;
+    private static final int NIL = -1;
     private static final byte FREE = 0;
     private static final byte PENDING = 1;
     private static final byte CANCELLED = 2;
@@ -35,18 +52,28 @@ public final class EventLoop {
     private int[] slotKind;
     private int[] slotTarget;
     private long[] slotArg;
+    private long[] slotTime;
+    private long[] slotSeq;
+    private int[] slotNext;
     private byte[] slotState;
     private int[] slotGen;
     private int[] freeSlots;
     private int freeCount;
     private int slotCapacity;
 
-    // heap arrays: keys[2i] = time, keys[2i+1] = sequence; heapSlot[i] = slot
+    // timing wheel: the events of time t (base <= t < base + WHEEL_NS) are a FIFO list at t & WHEEL_MASK
+    private final int[] wheelHead = new int[WHEEL_NS];
+    private final int[] wheelTail = new int[WHEEL_NS];
+    private final long[] wheelBits = new long[WHEEL_WORDS];
+    private int wheelCount;
+    private long base;
+
+    // heap of the events at base + WHEEL_NS or later: keys[2i] = time, keys[2i+1] = sequence; heapSlot[i]
     private long[] keys;
     private int[] heapSlot;
     private int heapSize;
-    private int cancelledInHeap;
 
+    private int cancelledCount;
     private long sequence;
     private long nowNs;
     private long dispatched;
@@ -68,6 +95,9 @@ public final class EventLoop {
         slotKind = new int[cap];
         slotTarget = new int[cap];
         slotArg = new long[cap];
+        slotTime = new long[cap];
+        slotSeq = new long[cap];
+        slotNext = new int[cap];
         slotState = new byte[cap];
         slotGen = new int[cap];
         freeSlots = new int[cap];
@@ -77,6 +107,8 @@ public final class EventLoop {
         freeCount = cap;
         keys = new long[2 * cap];
         heapSlot = new int[cap];
+        Arrays.fill(wheelHead, NIL);
+        Arrays.fill(wheelTail, NIL);
     }
 
     /**
@@ -116,7 +148,7 @@ public final class EventLoop {
 
     /** @return the number of events scheduled and neither dispatched nor cancelled */
     public int pending() {
-        return heapSize - cancelledInHeap;
+        return wheelCount + heapSize - cancelledCount;
     }
 
     /** @return the number of events dispatched since the loop was made */
@@ -142,11 +174,21 @@ public final class EventLoop {
             grow();
         }
         final int slot = freeSlots[--freeCount];
+        final long seq = sequence++;
         slotKind[slot] = kind;
         slotTarget[slot] = target;
         slotArg[slot] = arg;
+        slotTime[slot] = timeNs;
+        slotSeq[slot] = seq;
         slotState[slot] = PENDING;
-        siftUp(heapSize++, timeNs, sequence++, slot);
+        if (timeNs < base) {
+            rebase(timeNs);
+        }
+        if (timeNs - base < WHEEL_NS) {
+            wheelAppend(slot, timeNs);
+        } else {
+            siftUp(heapSize++, timeNs, seq, slot);
+        }
         return ((long) slotGen[slot] << 32) | slot;
     }
 
@@ -180,8 +222,8 @@ public final class EventLoop {
             return false;
         }
         slotState[slot] = CANCELLED;
-        cancelledInHeap++;
-        if (cancelledInHeap > MIN_COMPACT && cancelledInHeap > (heapSize >> 1)) {
+        cancelledCount++;
+        if (cancelledCount > MIN_COMPACT && cancelledCount > ((wheelCount + heapSize) >> 1)) {
             compact();
         }
         return true;
@@ -202,12 +244,26 @@ public final class EventLoop {
     }
 
     /**
-     * The time of the next pending event.
+     * The time of the next pending event. Events may still be scheduled at any time from {@link #nowNs()} on.
      *
      * @return its time in nanoseconds, or {@link Long#MAX_VALUE} when none is pending
      */
     public long nextEventTimeNs() {
-        discardCancelledTop();
+        while (wheelCount > 0) {
+            final int pos = nextWheelPosition();
+            final int slot = wheelHead[pos];
+            if (slotState[slot] == PENDING) {
+                return slotTime[slot];
+            }
+            wheelPop(pos);
+            cancelledCount--;
+            freeSlot(slot);
+        }
+        while (heapSize > 0 && slotState[heapSlot[0]] == CANCELLED) {
+            final int slot = popTop();
+            cancelledCount--;
+            freeSlot(slot);
+        }
         return heapSize == 0 ? Long.MAX_VALUE : keys[0];
     }
 
@@ -227,18 +283,37 @@ public final class EventLoop {
     public long run(final long endNs, final long budget) {
         stopRequested = false;
         long done = 0;
+        boolean timeUp = false;
         final EventHandler[] hs = handlers;
         while (done < budget && !stopRequested) {
-            if (heapSize == 0) {
+            final int pos;
+            final long t;
+            if (wheelCount > 0) {
+                pos = nextWheelPosition();
+                t = slotTime[wheelHead[pos]];
+                if (t > endNs) {
+                    timeUp = true;
+                    break;
+                }
+                if (t != base) {
+                    base = t;
+                    migrate();
+                }
+            } else if (heapSize > 0) {
+                t = keys[0];
+                if (t > endNs) {
+                    timeUp = true;
+                    break;
+                }
+                base = t;
+                migrate();
+                pos = (int) t & WHEEL_MASK;
+            } else {
                 break;
             }
-            final long t = keys[0];
-            if (t > endNs) {
-                break;
-            }
-            final int slot = popTop();
+            final int slot = wheelPop(pos);
             if (slotState[slot] == CANCELLED) {
-                cancelledInHeap--;
+                cancelledCount--;
                 freeSlot(slot);
                 continue;
             }
@@ -251,8 +326,11 @@ public final class EventLoop {
             done++;
             hs[kind].onEvent(target, arg, t);
         }
-        if (!stopRequested && done < budget && endNs != Long.MAX_VALUE && endNs > nowNs
-            && (heapSize == 0 || keys[0] > endNs)) {
+        final boolean empty = wheelCount == 0 && heapSize == 0;
+        if (empty) {
+            base = nowNs;
+        }
+        if (!stopRequested && done < budget && endNs != Long.MAX_VALUE && endNs > nowNs && (timeUp || empty)) {
             nowNs = endNs;
         }
         return done;
@@ -275,6 +353,90 @@ public final class EventLoop {
      */
     public boolean step() {
         return run(Long.MAX_VALUE, 1) == 1;
+    }
+
+    // ---------------------------------------------------------------- timing wheel
+
+    private void wheelAppend(final int slot, final long time) {
+        final int pos = (int) time & WHEEL_MASK;
+        slotNext[slot] = NIL;
+        final int tail = wheelTail[pos];
+        if (tail == NIL) {
+            wheelHead[pos] = slot;
+            wheelBits[pos >>> 6] |= 1L << pos;
+        } else {
+            slotNext[tail] = slot;
+        }
+        wheelTail[pos] = slot;
+        wheelCount++;
+    }
+
+    /** Takes the first event of a non-empty wheel position and returns its slot. */
+    private int wheelPop(final int pos) {
+        final int slot = wheelHead[pos];
+        final int next = slotNext[slot];
+        wheelHead[pos] = next;
+        if (next == NIL) {
+            wheelTail[pos] = NIL;
+            wheelBits[pos >>> 6] &= ~(1L << pos);
+        }
+        wheelCount--;
+        return slot;
+    }
+
+    /**
+     * The first non-empty position from {@code base} on, going round once. The wheel holds only times in
+     * [base, base + WHEEL_NS), so the first one found holds the earliest time. Call with wheelCount > 0.
+     */
+    private int nextWheelPosition() {
+        final long[] bits = wheelBits;
+        final int start = (int) base & WHEEL_MASK;
+        int word = start >>> 6;
+        long w = bits[word] & (-1L << start);
+        for (int i = 0; i <= WHEEL_WORDS; i++) {
+            if (w != 0) {
+                return (word << 6) + Long.numberOfTrailingZeros(w);
+            }
+            word = (word + 1) & (WHEEL_WORDS - 1);
+            w = bits[word];
+        }
+        throw new IllegalStateException("EventLoop: " + wheelCount + " events in the wheel but no position set");
+    }
+
+    /** Moves the heap's events that came within the wheel's reach into the wheel, in (time, sequence) order. */
+    private void migrate() {
+        final long b = base;
+        while (heapSize > 0 && keys[0] - b < WHEEL_NS) {
+            final int slot = popTop();
+            wheelAppend(slot, slotTime[slot]);
+        }
+    }
+
+    /**
+     * Makes {@code time} the new base, below every pending time: the wheel's events go back to the heap
+     * (which orders them by time and sequence) and those within reach of the new base come back. Only
+     * reached if an event is scheduled before an event already taken out, which {@link #run(long, long)}
+     * avoids; kept so that the queue stays correct whatever the call order. O(n log n).
+     *
+     * @param time the new base, at most every pending time
+     */
+    void rebase(final long time) {
+        for (int word = 0; word < WHEEL_WORDS; word++) {
+            long w = wheelBits[word];
+            while (w != 0) {
+                final int pos = (word << 6) + Long.numberOfTrailingZeros(w);
+                w &= w - 1;
+                for (int slot = wheelHead[pos]; slot != NIL; slot = slotNext[slot]) {
+                    siftUp(heapSize++, slotTime[slot], slotSeq[slot], slot);
+                }
+                wheelHead[pos] = NIL;
+                wheelTail[pos] = NIL;
+            }
+            wheelBits[word] = 0;
+        }
+        wheelCount = 0;
+        base = time;
+        migrate();
     }
 
     // ---------------------------------------------------------------- heap
@@ -339,43 +501,6 @@ public final class EventLoop {
         return top;
     }
 
-    private void discardCancelledTop() {
-        while (heapSize > 0 && slotState[heapSlot[0]] == CANCELLED) {
-            final int slot = popTop();
-            cancelledInHeap--;
-            freeSlot(slot);
-        }
-    }
-
-    private void freeSlot(final int slot) {
-        slotState[slot] = FREE;
-        slotGen[slot]++;
-        freeSlots[freeCount++] = slot;
-    }
-
-    /** Rebuilds the heap without its cancelled entries (O(n), amortised over the cancels that caused it). */
-    private void compact() {
-        final long[] k = keys;
-        final int[] hs = heapSlot;
-        int w = 0;
-        for (int r = 0; r < heapSize; r++) {
-            final int slot = hs[r];
-            if (slotState[slot] == CANCELLED) {
-                freeSlot(slot);
-            } else {
-                k[2 * w] = k[2 * r];
-                k[2 * w + 1] = k[2 * r + 1];
-                hs[w] = slot;
-                w++;
-            }
-        }
-        heapSize = w;
-        cancelledInHeap = 0;
-        for (int i = (heapSize - 2) >> 2; i >= 0; i--) {
-            siftDown(i);
-        }
-    }
-
     private void siftDown(final int start) {
         final long[] k = keys;
         final int[] hs = heapSlot;
@@ -413,12 +538,80 @@ public final class EventLoop {
         hs[i] = slot;
     }
 
+    // ---------------------------------------------------------------- slots
+
+    private void freeSlot(final int slot) {
+        slotState[slot] = FREE;
+        slotGen[slot]++;
+        freeSlots[freeCount++] = slot;
+    }
+
+    /**
+     * Drops every cancelled entry: unlinks them from the wheel's lists and rebuilds the heap without them
+     * (O(n), amortised over the cancels that caused it). Order is kept.
+     */
+    private void compact() {
+        final byte[] state = slotState;
+        for (int word = 0; word < WHEEL_WORDS; word++) {
+            long w = wheelBits[word];
+            while (w != 0) {
+                final int pos = (word << 6) + Long.numberOfTrailingZeros(w);
+                w &= w - 1;
+                int kept = NIL;
+                int slot = wheelHead[pos];
+                wheelHead[pos] = NIL;
+                while (slot != NIL) {
+                    final int next = slotNext[slot];
+                    if (state[slot] == CANCELLED) {
+                        freeSlot(slot);
+                        wheelCount--;
+                    } else {
+                        slotNext[slot] = NIL;
+                        if (kept == NIL) {
+                            wheelHead[pos] = slot;
+                        } else {
+                            slotNext[kept] = slot;
+                        }
+                        kept = slot;
+                    }
+                    slot = next;
+                }
+                wheelTail[pos] = kept;
+                if (kept == NIL) {
+                    wheelBits[word] &= ~(1L << pos);
+                }
+            }
+        }
+        final long[] k = keys;
+        final int[] hs = heapSlot;
+        int w = 0;
+        for (int r = 0; r < heapSize; r++) {
+            final int slot = hs[r];
+            if (state[slot] == CANCELLED) {
+                freeSlot(slot);
+            } else {
+                k[2 * w] = k[2 * r];
+                k[2 * w + 1] = k[2 * r + 1];
+                hs[w] = slot;
+                w++;
+            }
+        }
+        heapSize = w;
+        cancelledCount = 0;
+        for (int i = (heapSize - 2) >> 2; i >= 0; i--) {
+            siftDown(i);
+        }
+    }
+
     private void grow() {
         final int old = slotCapacity;
         final int cap = old * 2;
         slotKind = Arrays.copyOf(slotKind, cap);
         slotTarget = Arrays.copyOf(slotTarget, cap);
         slotArg = Arrays.copyOf(slotArg, cap);
+        slotTime = Arrays.copyOf(slotTime, cap);
+        slotSeq = Arrays.copyOf(slotSeq, cap);
+        slotNext = Arrays.copyOf(slotNext, cap);
         slotState = Arrays.copyOf(slotState, cap);
         slotGen = Arrays.copyOf(slotGen, cap);
         freeSlots = Arrays.copyOf(freeSlots, cap);

@@ -28,7 +28,7 @@ package io.pktsim.core.packet;
  *  |                      conntrack entry                        | 76
  *  |                      aux (user, 64 bit)                     | 80
  *  |                   slot state (generation)                   | 88
- *  |                        reserved                             | 92
+ *  |    gso type (bits 8-15)     |          reserved             | 92
  *  +-------------------------------------------------------------+
  *  |                data area (headroom + frame bytes)           | 96
  * </pre>
@@ -91,6 +91,8 @@ public final class PacketLayout {
     public static final int AUX_OFFSET = 80;
     /** Slot state: even generation = free, odd = allocated. Detects double frees. */
     public static final int STATE_OFFSET = 88;
+    /** Bits 8 to 15 of {@code skb_shinfo(skb)->gso_type} (the low byte is at {@link #GSO_TYPE_OFFSET}). */
+    public static final int GSO_TYPE_HIGH_OFFSET = 92;
     /** Bytes of metadata before the data area. */
     public static final int META_LENGTH = 96;
 

@@ -11,6 +11,7 @@ import static io.pktsim.core.packet.PacketLayout.EGRESS_DEVICE_OFFSET;
 import static io.pktsim.core.packet.PacketLayout.FLAGS_OFFSET;
 import static io.pktsim.core.packet.PacketLayout.GSO_SEGS_OFFSET;
 import static io.pktsim.core.packet.PacketLayout.GSO_SIZE_OFFSET;
+import static io.pktsim.core.packet.PacketLayout.GSO_TYPE_HIGH_OFFSET;
 import static io.pktsim.core.packet.PacketLayout.GSO_TYPE_OFFSET;
 import static io.pktsim.core.packet.PacketLayout.HASH_OFFSET;
 import static io.pktsim.core.packet.PacketLayout.HASH_TYPE_OFFSET;
@@ -73,6 +74,10 @@ public final class PacketStore {
     public static final int GSO_IPXIP4 = 64;
     /** gso_type bit {@code SKB_GSO_DODGY}: the gso fields came from an untrusted source. */
     public static final int GSO_DODGY = 128;
+    /** gso_type bit {@code SKB_GSO_TCP_FIXEDID_INNER} (6.18): the inner IPv4 IDs of a tunnelled aggregate are fixed. */
+    public static final int GSO_TCP_FIXEDID_INNER = 256;
+    /** gso_type bit {@code SKB_GSO_TCP_ACCECN} (6.15+): CWR is kept on every segment at segmentation. */
+    public static final int GSO_TCP_ACCECN = 512;
 
     /** Flag: the frame starts with the IP header (pcap link type 101), not Ethernet. */
     public static final int FLAG_RAW_IP = 1;
@@ -534,7 +539,9 @@ public final class PacketStore {
      * @return gso_type bits
      */
     public int gsoType(final int handle) {
-        return buffer.getByte(base(handle) + GSO_TYPE_OFFSET) & 0xFF;
+        final int base = base(handle);
+        return (buffer.getByte(base + GSO_TYPE_OFFSET) & 0xFF)
+            | ((buffer.getByte(base + GSO_TYPE_HIGH_OFFSET) & 0xFF) << 8);
     }
 
     /**
@@ -542,7 +549,9 @@ public final class PacketStore {
      * @param bits gso_type bits
      */
     public void gsoType(final int handle, final int bits) {
-        buffer.putByte(base(handle) + GSO_TYPE_OFFSET, (byte) bits);
+        final int base = base(handle);
+        buffer.putByte(base + GSO_TYPE_OFFSET, (byte) bits);
+        buffer.putByte(base + GSO_TYPE_HIGH_OFFSET, (byte) (bits >>> 8));
     }
 
     /**

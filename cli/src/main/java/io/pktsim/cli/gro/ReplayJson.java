@@ -1,0 +1,117 @@
+package io.pktsim.cli.gro;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * Writes the JSON arrays of {@code pktsim gro} ({@code payload_len, segs, gso_size, seq, tcp_flags,
+ * flush_reason}) and {@code pktsim gso} ({@code payload_len, seq, ip_id, tcp_flags}), and moves finished files
+ * into place so that a failed run leaves no half-written output.
+ */
+public final class ReplayJson {
+
+    private ReplayJson() {
+    }
+
+    /**
+     * Writes the GRO array.
+     *
+     * @param records delivered packets in delivery order
+     * @param out where to write
+     * @throws IOException on a write error
+     */
+    public static void writeGro(final List<ReplayRecord> records, final Writer out) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartArray();
+            for (final ReplayRecord r : records) {
+                g.writeStartObject();
+                g.writeNumberField("payload_len", r.payloadLen());
+                g.writeNumberField("segs", r.segs() == null ? 1 : r.segs());
+                g.writeNumberField("gso_size", r.gsoSize() == null ? 0 : r.gsoSize());
+                writeCommon(g, r);
+                g.writeStringField("flush_reason", r.flushReason());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /**
+     * Writes the GSO array.
+     *
+     * @param records wire packets in order
+     * @param out where to write
+     * @throws IOException on a write error
+     */
+    public static void writeGso(final List<ReplayRecord> records, final Writer out) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartArray();
+            for (final ReplayRecord r : records) {
+                g.writeStartObject();
+                g.writeNumberField("payload_len", r.payloadLen());
+                if (r.seq() == null) {
+                    g.writeNullField("seq");
+                } else {
+                    g.writeNumberField("seq", r.seq());
+                }
+                if (r.ipId() == null) {
+                    g.writeNullField("ip_id");
+                } else {
+                    g.writeNumberField("ip_id", r.ipId());
+                }
+                writeFlags(g, r);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    private static void writeCommon(final JsonGenerator g, final ReplayRecord r) throws IOException {
+        if (r.seq() == null) {
+            g.writeNullField("seq");
+        } else {
+            g.writeNumberField("seq", r.seq());
+        }
+        writeFlags(g, r);
+    }
+
+    private static void writeFlags(final JsonGenerator g, final ReplayRecord r) throws IOException {
+        if (r.tcpFlags() == null) {
+            g.writeNullField("tcp_flags");
+            return;
+        }
+        g.writeArrayFieldStart("tcp_flags");
+        for (final String f : r.tcpFlags()) {
+            g.writeString(f);
+        }
+        g.writeEndArray();
+    }
+
+    /**
+     * Writes text to a temporary file beside the target and moves it into place.
+     *
+     * @param target the output file
+     * @param text the content
+     * @throws IOException if writing or moving fails (the target is then untouched)
+     */
+    public static void writeAtomically(final Path target, final String text) throws IOException {
+        final Path dir = target.toAbsolutePath().getParent();
+        final Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

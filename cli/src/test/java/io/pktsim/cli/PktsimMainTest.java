@@ -1,0 +1,99 @@
+package io.pktsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import org.junit.jupiter.api.Test;
+
+class PktsimMainTest {
+
+    /** The output of one in-process run. */
+    static final class Result {
+        final int exit;
+        final String out;
+        final String err;
+
+        Result(final int exit, final String out, final String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+    }
+
+    static Result run(final String... args) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int exit;
+        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
+            exit = PktsimMain.execute(o, e, args);
+        }
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldPrintTheVersionAndTheGitCommit() {
+        final Result r = run("--version");
+        assertThat(r.exit).isZero();
+        assertThat(r.err).isEmpty();
+        // filtered at build time: no unresolved ${...} placeholders
+        assertThat(r.out).doesNotContain("${").doesNotContain("unknown");
+        assertThat(r.out.strip()).matches("pktsim \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit [0-9a-f]{7,40}(-dirty)?\\)");
+        assertThat(run("-V").out).isEqualTo(r.out);
+    }
+
+    @Test
+    void shouldPrintHelp() {
+        final Result r = run("--help");
+        assertThat(r.exit).isZero();
+        assertThat(r.err).isEmpty();
+        assertThat(r.out).startsWith("Usage: pktsim ").contains("--version").contains("--help");
+    }
+
+    @Test
+    void shouldPrintUsageWithoutArguments() {
+        final Result r = run();
+        assertThat(r.exit).isZero();
+        assertThat(r.out).startsWith("Usage: pktsim ");
+    }
+
+    @Test
+    void shouldRejectAnUnknownOptionWithOneLineAndExitCode2() {
+        final Result r = run("--bogus");
+        assertThat(r.exit).isEqualTo(PktsimMain.EXIT_USAGE).isEqualTo(2);
+        assertThat(r.out).isEmpty();
+        assertThat(r.err).isEqualTo("pktsim: Unknown option: '--bogus' (try 'pktsim --help')" + System.lineSeparator());
+        assertThat(r.err).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldRejectAnUnknownCommandWithOneLineAndExitCode2() {
+        final Result r = run("frobnicate", "now");
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.err.lines().count()).isEqualTo(1);
+        assertThat(r.err).startsWith("pktsim: ").contains("frobnicate").doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldReportAFailingCommandInOneLineWithoutAStackTraceUnlessVerbose() {
+        final picocli.CommandLine cmd = PktsimMain.newCommandLine();
+        cmd.addSubcommand("explode", new Explode());
+        final StringWriter err = new StringWriter();
+        cmd.setErr(new PrintWriter(err, true));
+        assertThat(cmd.execute("explode")).isEqualTo(PktsimMain.EXIT_FAILED);
+        assertThat(err.toString()).isEqualTo("pktsim: the model broke" + System.lineSeparator());
+        final StringWriter verbose = new StringWriter();
+        cmd.setErr(new PrintWriter(verbose, true));
+        assertThat(cmd.execute("explode", "--verbose")).isEqualTo(PktsimMain.EXIT_FAILED);
+        assertThat(verbose.toString()).startsWith("pktsim: the model broke").contains("\tat ");
+    }
+
+    @picocli.CommandLine.Command(name = "explode")
+    static final class Explode implements Runnable {
+        @Override
+        public void run() {
+            throw new IllegalStateException("the model broke\n  second line");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package io.pktsim.nic.offload;
+
+import java.nio.ByteOrder;
+
+import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.packet.ChecksumState;
+import io.pktsim.core.packet.PacketStore;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Cuts a TCP super-packet (gso_size &gt; 0) into wire segments, as {@code tcp_gso_segment()}
+ * (net/ipv4/tcp_offload.c), {@code skb_segment()} (net/core/skbuff.c), {@code inet_gso_segment()}
+ * (net/ipv4/af_inet.c) and {@code ipv6_gso_segment()} (net/ipv6/ip6_offload.c) do in Linux 6.18, and as TSO
+ * hardware does following the same rules. Shared by software GSO (stack) and TSO (this package).
+ *
+ * <p>Rules: payload cut at gso_size, the last segment carrying the remainder; every header (Ethernet, IP,
+ * IPv6 extension headers, TCP with its options) copied; segment i has {@code seq + i * gso_size}; FIN and PSH
+ * only on the last segment; CWR only on the first unless {@code SKB_GSO_TCP_ACCECN}; IPv4 IDs {@code ID + i}
+ * per level unless that level is fixed-ID ({@code SKB_GSO_TCP_FIXEDID} for the outer or only header,
+ * {@code SKB_GSO_TCP_FIXEDID_INNER} for the inner one: 6.18 restores outer IDs by their own bit); IPv4 total
+ * length and header checksum, IPv6 payload length rewritten; TCP checksum: the pseudo-header sum only
+ * (CHECKSUM_PARTIAL, when the device checksums) or the full checksum computed in software.
+ *
+ * <p>Fraglist super-packets ({@code SKB_GSO_FRAGLIST}, from fraglist GRO) are split back into their listed
+ * segments ({@code skb_segment_list()} and {@code __tcpv4_gso_segment_list_csum()}): each keeps its own headers;
+ * the head's Ethernet header, addresses, ports and TTL / hop limit (changed by forwarding or NAT) are copied to
+ * every segment.
+ *
+ * <p>Segments are new packets of the same store, chained with {@code PacketStore.next} from {@link #first()};
+ * the super-packet is left to the caller. Payload bytes the super-packet stores are copied into the segments
+ * (as far as a slot holds them); the rest reads as zeros, as everywhere in the store. Allocation-free.
+ */
+public final class TcpSegmenter {
+
+    /** Result: the packet is not a TCP GSO packet the segmenter understands (offsets unset, not TCP). */
+    public static final int ERR_NOT_TCP = -1;
+    /** Result: the payload does not exceed gso_size ({@code tcp_gso_segment()} rejects it). */
+    public static final int ERR_TOO_SMALL = -2;
+    /** Result: the store ran out of slots; nothing was produced. */
+    public static final int ERR_NO_SLOT = -3;
+
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+
+    private final PacketStore store;
+    private final MutableDirectBuffer buf;
+    private int first = PacketStore.NO_PACKET;
+
+    /**
+     * Creates a segmenter.
+     *
+     * @param store the store of super-packets and segments
+     */
+    public TcpSegmenter(final PacketStore store) {
+        this.store = store;
+        this.buf = store.buffer();
+    }
+
+    /** @return the first segment produced by the last successful call, chained by {@code next} */
+    public int first() {
+        return first;
+    }
+
+    /**
+     * Segments a super-packet. Its network and transport offsets (and inner network offset for IP-in-IP) must
+     * be set, its gso_size &gt; 0.
+     *
+     * @param handle the super-packet (left untouched except for its {@code next} field)
+     * @param checksumOffload true: segments leave CHECKSUM_PARTIAL with the pseudo-header sum; false: full
+     *     software checksums
+     * @return the number of segments (chained from {@link #first()}), or {@link #ERR_NOT_TCP},
+     *     {@link #ERR_TOO_SMALL}, {@link #ERR_NO_SLOT}
+     */
+    public int segment(final int handle, final boolean checksumOffload) {
+        first = PacketStore.NO_PACKET;
+        final PacketStore s = store;
+        final MutableDirectBuffer b = buf;
+        final int netOff = s.networkOffset(handle);
+        final int l4Off = s.transportOffset(handle);
+        final int mss = s.gsoSize(handle);
+        if (netOff < 0 || l4Off <= netOff || mss <= 0) {
+            return ERR_NOT_TCP;
+        }
+        final int f = s.frameOffset(handle);
+        final int thlen = (b.getByte(f + l4Off + 12) & 0xF0) >>> 2;
+        final int hdrLen = l4Off + thlen;
+        final int len = s.length(handle);
+        if (thlen < 20 || len < hdrLen || Math.min(s.storedLength(handle), len) < hdrLen) {
+            return ERR_NOT_TCP;
+        }
+        final int type = s.gsoType(handle);
+        if ((type & PacketStore.GSO_FRAGLIST) != 0 && s.next(handle) != PacketStore.NO_PACKET) {
+            return segmentList(handle);
+        }
+        final int payload = len - hdrLen;
+        if (payload <= mss) {
+            return ERR_TOO_SMALL;
+        }
+        final int nseg = (payload + mss - 1) / mss;
+        final int innerOff = s.innerNetworkOffset(handle);
+        final boolean fixedOuter = (type & PacketStore.GSO_TCP_FIXEDID) != 0;
+        final boolean fixedInner = (type & PacketStore.GSO_TCP_FIXEDID_INNER) != 0;
+        final boolean accecn = (type & PacketStore.GSO_TCP_ACCECN) != 0;
+        final int storedPayload = Math.max(0, Math.min(s.storedLength(handle), len) - hdrLen);
+        int prev = PacketStore.NO_PACKET;
+        for (int i = 0; i < nseg; i++) {
+            final int g = s.allocate();
+            if (g == PacketStore.NO_PACKET) {
+                freeChain(first);
+                first = PacketStore.NO_PACKET;
+                return ERR_NO_SLOT;
+            }
+            final int segPayload = i == nseg - 1 ? payload - i * mss : mss;
+            final int room = s.dataCapacity() - s.headroom(g);
+            int copy = Math.min(segPayload, Math.max(0, storedPayload - i * mss));
+            copy = Math.max(0, Math.min(copy, room - hdrLen));
+            final int gf = s.frameOffset(g);
+            b.putBytes(gf, b, f, hdrLen);
+            if (copy > 0) {
+                b.putBytes(gf + hdrLen, b, f + hdrLen + i * mss, copy);
+            }
+            s.storedLength(g, hdrLen + copy);
+            s.length(g, hdrLen + segPayload);
+            copyMeta(handle, g);
+            fixHeaders(g, gf, netOff, innerOff, l4Off, thlen, segPayload, i, nseg, mss, fixedOuter, fixedInner,
+                accecn, checksumOffload);
+            if (prev == PacketStore.NO_PACKET) {
+                first = g;
+            } else {
+                s.next(prev, g);
+            }
+            prev = g;
+        }
+        return nseg;
+    }
+
+    private void copyMeta(final int from, final int to) {
+        final PacketStore s = store;
+        s.protocol(to, s.protocol(from));
+        s.networkOffset(to, s.networkOffset(from));
+        s.transportOffset(to, s.transportOffset(from));
+        s.innerNetworkOffset(to, s.innerNetworkOffset(from));
+        s.hash(to, s.hash(from), s.hashType(from));
+        s.ingressDevice(to, s.ingressDevice(from));
+        s.egressDevice(to, s.egressDevice(from));
+        s.mark(to, s.mark(from));
+        s.arrivalNs(to, s.arrivalNs(from));
+        s.timestampNs(to, s.timestampNs(from));
+        s.queueMapping(to, s.queueMapping(from));
+        s.conntrack(to, s.conntrack(from));
+        s.flags(to, s.flags(from) & ~PacketStore.FLAG_GRO_MERGED);
+    }
+
+    private void fixHeaders(final int g, final int gf, final int netOff, final int innerOff, final int l4Off,
+        final int thlen, final int segPayload, final int i, final int nseg, final int mss, final boolean fixedOuter,
+        final boolean fixedInner, final boolean accecn, final boolean checksumOffload) {
+        final MutableDirectBuffer b = buf;
+        final int segIpLen = l4Off - netOff + thlen + segPayload;
+        fixIp(gf + netOff, segIpLen, fixedOuter ? 0 : i);
+        int ipAt = gf + netOff;
+        if (innerOff >= 0) {
+            ipAt = gf + innerOff;
+            fixIp(ipAt, segIpLen - (innerOff - netOff), fixedInner ? 0 : i);
+        }
+        final int t = gf + l4Off;
+        b.putInt(t + 4, b.getInt(t + 4, NET) + i * mss, NET);
+        int flags = b.getByte(t + 13) & 0xFF;
+        if (i != nseg - 1) {
+            flags &= ~0x09;
+        }
+        if (i != 0 && !accecn) {
+            flags &= ~0x80;
+        }
+        b.putByte(t + 13, (byte) flags);
+        checksum(g, ipAt, t, thlen + segPayload, checksumOffload);
+    }
+
+    private void checksum(final int g, final int ipAt, final int t, final int tcpLen, final boolean offload) {
+        final MutableDirectBuffer b = buf;
+        final long pseudo = (b.getByte(ipAt) & 0xF0) == 0x40
+            ? InetChecksum.pseudoIpv4(b.getInt(ipAt + 12, NET), b.getInt(ipAt + 16, NET), 6, tcpLen)
+            : InetChecksum.pseudoIpv6(b, ipAt + 8, ipAt + 24, 6, tcpLen);
+        if (offload) {
+            b.putShort(t + 16, (short) InetChecksum.fold(pseudo), NET);
+            store.checksumState(g, ChecksumState.PARTIAL);
+        } else {
+            b.putShort(t + 16, (short) 0);
+            final int frameStart = store.frameOffset(g);
+            final int storedTcp = Math.min(tcpLen, store.storedLength(g) - (t - frameStart));
+            b.putShort(t + 16, (short) InetChecksum.finish(InetChecksum.sum(b, t, storedTcp, pseudo)), NET);
+            store.checksumState(g, ChecksumState.NONE);
+        }
+    }
+
+    private void fixIp(final int at, final int ipLen, final int idDelta) {
+        final MutableDirectBuffer b = buf;
+        if ((b.getByte(at) & 0xF0) == 0x40) {
+            b.putShort(at + 2, (short) ipLen, NET);
+            if (idDelta != 0) {
+                b.putShort(at + 4, (short) (b.getShort(at + 4, NET) + idDelta), NET);
+            }
+            b.putShort(at + 10, (short) 0);
+            final int ihl = (b.getByte(at) & 0x0F) << 2;
+            b.putShort(at + 10, (short) InetChecksum.finish(InetChecksum.sum(b, at, ihl, 0)), NET);
+        } else {
+            b.putShort(at + 4, (short) (ipLen - 40), NET);
+        }
+    }
+
+    /** Splits a fraglist aggregate back into its listed segments. */
+    private int segmentList(final int head) {
+        final PacketStore s = store;
+        final MutableDirectBuffer b = buf;
+        final int hf = s.frameOffset(head);
+        final int netOff = s.networkOffset(head);
+        final int l4Off = s.transportOffset(head);
+        final int innerOff = s.innerNetworkOffset(head);
+        final int thlen = (b.getByte(hf + l4Off + 12) & 0xF0) >>> 2;
+        final int headLen = l4Off + thlen + s.gsoSize(head);
+        final int ipAt = innerOff >= 0 ? innerOff : netOff;
+        int n = 1;
+        // the head becomes the first segment again
+        s.length(head, headLen);
+        s.storedLength(head, Math.min(s.storedLength(head), headLen));
+        fixIp(hf + netOff, headLen - netOff, 0);
+        if (innerOff >= 0) {
+            fixIp(hf + innerOff, headLen - innerOff, 0);
+        }
+        for (int g = s.next(head); g != PacketStore.NO_PACKET; g = s.next(g)) {
+            final int gf = s.frameOffset(g);
+            final int gl3 = s.networkOffset(g);
+            // skb_segment_list(): the head's link header replaces the segment's
+            if (gl3 == netOff) {
+                b.putBytes(gf, b, hf, netOff);
+            }
+            final int gIp = gf + (innerOff >= 0 ? s.innerNetworkOffset(g) : gl3);
+            final int hIp = hf + ipAt;
+            final int gl4 = gf + s.transportOffset(g);
+            final int hl4 = hf + l4Off;
+            boolean changed = false;
+            if ((b.getByte(hIp) & 0xF0) == 0x40) {
+                changed = b.getLong(gIp + 12) != b.getLong(hIp + 12) || b.getByte(gIp + 8) != b.getByte(hIp + 8);
+                b.putLong(gIp + 12, b.getLong(hIp + 12));
+                b.putByte(gIp + 8, b.getByte(hIp + 8));
+            } else {
+                changed = b.getByte(gIp + 7) != b.getByte(hIp + 7);
+                for (int k = 8; k < 40; k += 8) {
+                    changed |= b.getLong(gIp + k) != b.getLong(hIp + k);
+                    b.putLong(gIp + k, b.getLong(hIp + k));
+                }
+                b.putByte(gIp + 7, b.getByte(hIp + 7));
+            }
+            changed |= b.getInt(gl4) != b.getInt(hl4);
+            b.putInt(gl4, b.getInt(hl4));
+            if (gIp != gf + gl3) {
+                final int outer = gf + gl3;
+                b.putLong(outer + 12, b.getLong(hf + netOff + 12));
+                b.putByte(outer + 8, b.getByte(hf + netOff + 8));
+            }
+            fixIp(gf + gl3, s.length(g) - gl3, 0);
+            if (gIp != gf + gl3) {
+                fixIp(gIp, s.length(g) - (gIp - gf), 0);
+            }
+            if (changed) {
+                final int tcpLen = s.length(g) - (gl4 - gf);
+                checksum(g, gIp, gl4, tcpLen, false);
+            }
+            s.gsoSize(g, 0);
+            s.gsoSegs(g, 0);
+            s.gsoType(g, 0);
+            n++;
+        }
+        s.gsoSize(head, 0);
+        s.gsoSegs(head, 0);
+        s.gsoType(head, 0);
+        s.clearFlag(head, PacketStore.FLAG_GRO_MERGED);
+        first = head;
+        return n;
+    }
+
+    private void freeChain(final int from) {
+        int g = from;
+        while (g != PacketStore.NO_PACKET) {
+            final int next = store.next(g);
+            store.free(g);
+            g = next;
+        }
+    }
+}

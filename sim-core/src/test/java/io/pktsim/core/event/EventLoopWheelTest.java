@@ -1,0 +1,194 @@
+package io.pktsim.core.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+import io.pktsim.core.random.RandomStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two-level queue (timing wheel + heap) against a reference priority queue ordered by (time, sequence):
+ * events near and far, equal times across the wheel/heap boundary, handlers that schedule and cancel,
+ * runs that stop for time, budget or {@link EventLoop#stop()}, events injected between runs, and peeks.
+ */
+class EventLoopWheelTest {
+
+    /** A reference event: time, sequence, id in the loop, target. */
+    private static final class Ref {
+        final long time;
+        final long seq;
+        final long id;
+        final int target;
+
+        Ref(final long time, final long seq, final long id, final int target) {
+            this.time = time;
+            this.seq = seq;
+            this.id = id;
+            this.target = target;
+        }
+    }
+
+    private final List<long[]> dispatched = new ArrayList<>();
+    private final PriorityQueue<Ref> reference = new PriorityQueue<>(
+        Comparator.<Ref>comparingLong(r -> r.time).thenComparingLong(r -> r.seq));
+    private final List<Ref> live = new ArrayList<>();
+    private long seq;
+    private int nextTarget;
+    private EventLoop loop;
+    private int kind;
+    private RandomStream random;
+    private boolean stopped;
+
+    private long delay() {
+        switch (random.nextInt(6)) {
+            case 0:
+                return 0;
+            case 1:
+                return random.nextLong(EventLoop.WHEEL_NS);
+            case 2:
+                return EventLoop.WHEEL_NS - 1 + random.nextLong(3);
+            case 3:
+                return random.nextLong(10L * EventLoop.WHEEL_NS);
+            case 4:
+                return random.nextLong(1L << 40);
+            default:
+                return random.nextLong(64);
+        }
+    }
+
+    private void schedule(final long time) {
+        final int target = nextTarget++;
+        final long id = loop.schedule(time, kind, target, 0);
+        final Ref r = new Ref(time, seq++, id, target);
+        reference.add(r);
+        live.add(r);
+    }
+
+    private void cancelSome() {
+        if (!live.isEmpty() && random.nextInt(4) == 0) {
+            final Ref r = live.remove(random.nextInt(live.size()));
+            final boolean expected = reference.remove(r);
+            assertThat(loop.cancel(r.id)).isEqualTo(expected);
+        }
+    }
+
+    private void onEvent(final int target, final long arg, final long nowNs) {
+        dispatched.add(new long[] {nowNs, target});
+        // what runs must be exactly the reference's next event
+        final Ref expected = reference.poll();
+        assertThat(expected).as("an event ran that the reference does not have").isNotNull();
+        live.remove(expected);
+        assertThat(new long[] {nowNs, target}).as("event %d", dispatched.size())
+            .containsExactly(expected.time, expected.target);
+        for (int i = random.nextInt(3); i > 0; i--) {
+            schedule(nowNs + delay());
+        }
+        cancelSome();
+        if (random.nextInt(50) == 0) {
+            loop.stop();
+            stopped = true;
+        }
+    }
+
+    @Test
+    void shouldMatchAReferenceQueueUnderRandomUse() {
+        for (long s = 1; s <= 20; s++) {
+            random = RandomStream.derive(s, 0, "event-loop-wheel");
+            loop = new EventLoop(16);
+            kind = loop.register(this::onEvent, "random");
+            dispatched.clear();
+            reference.clear();
+            live.clear();
+            for (int i = 0; i < 200; i++) {
+                schedule(delay());
+            }
+            for (int round = 0; round < 400 && (!reference.isEmpty() || round < 10); round++) {
+                final long peek = loop.nextEventTimeNs();
+                assertThat(peek).as("seed %d: next event time", s)
+                    .isEqualTo(reference.isEmpty() ? Long.MAX_VALUE : reference.peek().time);
+                final long endNs = loop.nowNs() + delay();
+                final long budget = 1 + random.nextInt(100);
+                stopped = false;
+                final long ran = loop.run(endNs, budget);
+                assertThat(ran).isLessThanOrEqualTo(budget);
+                if (stopped || ran == budget) {
+                    // the clock stays at the last event dispatched
+                    assertThat(dispatched.get(dispatched.size() - 1)[0]).isEqualTo(loop.nowNs());
+                } else {
+                    // stopped for time: nothing due is left, and the clock moved to the end
+                    assertThat(reference.isEmpty() || reference.peek().time > endNs).as("seed %d", s).isTrue();
+                    assertThat(loop.nowNs()).isEqualTo(endNs);
+                }
+                assertThat(loop.pending()).isEqualTo(reference.size());
+                // inject between runs, at the current time or later
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    schedule(loop.nowNs() + delay());
+                }
+                cancelSome();
+            }
+            while (loop.pending() > 0) {
+                loop.runUntil(Long.MAX_VALUE - 1);
+            }
+            assertThat(reference).isEmpty();
+            assertThat(dispatched.size()).as("seed %d", s).isGreaterThan(200);
+        }
+    }
+
+    @Test
+    void shouldKeepSchedulingOrderForEqualTimesAcrossTheWheelAndTheHeap() {
+        loop = new EventLoop(16);
+        final List<Integer> order = new ArrayList<>();
+        final int k = loop.register((t, a, n) -> order.add(t), "order");
+        final long far = 5L * EventLoop.WHEEL_NS;
+        loop.schedule(far, k, 0, 0);                 // heap
+        loop.schedule(far - EventLoop.WHEEL_NS, k, 1, 0);
+        loop.runUntil(far - EventLoop.WHEEL_NS);     // base moves: event 0 is now within reach
+        loop.schedule(far, k, 2, 0);                 // straight into the wheel, after event 0
+        loop.schedule(far, k, 3, 0);
+        loop.runUntil(far);
+        assertThat(order).containsExactly(1, 0, 2, 3);
+    }
+
+    @Test
+    void shouldStayCorrectAfterARebase() {
+        loop = new EventLoop(16);
+        final List<long[]> got = new ArrayList<>();
+        final int k = loop.register((t, a, n) -> got.add(new long[] {n, t}), "rebase");
+        for (int i = 0; i < 100; i++) {
+            loop.schedule(1_000 + (i % 7) * 5_000L, k, i, 0);
+        }
+        loop.rebase(500);
+        loop.schedule(700, k, 100, 0);
+        loop.runUntil(Long.MAX_VALUE - 1);
+        assertThat(got).hasSize(101);
+        assertThat(got.get(0)).containsExactly(700, 100);
+        for (int i = 2; i < got.size(); i++) {
+            final long[] a = got.get(i - 1);
+            final long[] b = got.get(i);
+            assertThat(b[0] > a[0] || (b[0] == a[0] && b[1] > a[1])).as("%d then %d", a[1], b[1]).isTrue();
+        }
+    }
+
+    @Test
+    void shouldCompactCancelledEventsInTheWheelAndTheHeap() {
+        loop = new EventLoop(16);
+        final List<Integer> order = new ArrayList<>();
+        final int k = loop.register((t, a, n) -> order.add(t), "compact");
+        final long[] ids = new long[6_000];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = loop.schedule((i % 3 == 0 ? 100 : 10L * EventLoop.WHEEL_NS) + i % 10, k, i, 0);
+        }
+        for (int i = 0; i < ids.length; i++) {
+            if (i % 4 != 0) {
+                assertThat(loop.cancel(ids[i])).isTrue();
+            }
+        }
+        assertThat(loop.pending()).isEqualTo(1_500);
+        loop.runUntil(Long.MAX_VALUE - 1);
+        assertThat(order).hasSize(1_500).allMatch(t -> t % 4 == 0);
+    }
+}

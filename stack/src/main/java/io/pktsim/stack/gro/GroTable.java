@@ -1,0 +1,1041 @@
+package io.pktsim.stack.gro;
+
+import java.nio.ByteOrder;
+
+import io.pktsim.core.counter.Counters;
+import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.packet.ChecksumState;
+import io.pktsim.core.packet.PacketStore;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The GRO state of one NAPI instance ({@code struct gro_node}, include/net/gro.h, Linux 6.18): 8 buckets of at
+ * most 8 held packets, the merge / hold / flush decision for TCP over IPv4, IPv6 and IPv4-in-IPv4, fraglist GRO,
+ * the {@code gro_normal_batch} list towards the stack, and the GRO part of a poll's end.
+ *
+ * <p>The NAPI model drives it: {@link #receive(int, long)} per frame ({@code napi_gro_receive()}, which runs
+ * {@code dev_gro_receive()} in net/core/gro.c), then {@link #onPollEnd(int, int, long)} when the driver's poll
+ * returns ({@code __napi_poll()} / {@code napi_complete_done()} in net/core/dev.c), and {@link #onTimer(long)}
+ * when the {@code gro_flush_timeout} hrtimer fires. Delivered packets go to the {@link GroDeliverySink} in
+ * delivery order. Every outcome is counted ({@link GroCounter}, and per {@link GroReason}) and reported to an
+ * optional {@link GroTraceListener}.
+ *
+ * <p>Per packet the table reads the headers through the store's buffer in network byte order, in the manner of
+ * the header views (whose fields it uses by offset), and allocates nothing. Held-packet state lives in
+ * primitive arrays indexed by bucket &times; 8 + position (position 0 is the oldest).
+ *
+ * <p>Rules, in the order {@code tcp_gro_receive()} evaluates them (6.18, see {@code docs/gro.md}): flow
+ * identity (raw hash, device, Ethernet header, IP addresses and protocol, IPv6 flow label and extension bytes,
+ * ports; failing it is not a flush); then CWR on the new segment, the TCP flag word without FIN/PSH, ack_seq,
+ * option bytes, TTL/TOS/DF/ID per IPv4 level ({@code inet_gro_flush()}) or traffic class / hop limit for IPv6,
+ * the segment size against gso_size, the sequence number, and {@code gro_max_size}; any of them refuses the
+ * merge and completes the held packet.
+ */
+public final class GroTable {
+
+    /** {@code GRO_HASH_BUCKETS}. */
+    public static final int BUCKETS = 8;
+    /** {@code MAX_GRO_SKBS}: held packets per bucket. */
+    public static final int MAX_HELD_PER_BUCKET = 8;
+    /** Segments a fraglist aggregate may chain ({@code tcp_gro_receive()}: {@code count >= 64} flushes). */
+    public static final int FRAGLIST_MAX_SEGMENTS = 64;
+    /** {@code GRO_LEGACY_MAX_SIZE}: above this only BIG TCP aggregates grow. */
+    public static final int LEGACY_MAX_SIZE_BYTES = 65536;
+
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    private static final int SLOTS = BUCKETS * MAX_HELD_PER_BUCKET;
+    private static final int ETH_LEN = 14;
+    private static final int ETH_IPV4 = 0x0800;
+    private static final int ETH_IPV6 = 0x86DD;
+    private static final int PROTO_IPIP = 4;
+    private static final int PROTO_TCP = 6;
+    private static final int PROTO_IPV6 = 41;
+
+    // TCP flag bits as they sit in the big-endian 32-bit word at TCP offset 12 (tcp_flag_word)
+    private static final int TCP_FIN = 0x01 << 16;
+    private static final int TCP_SYN = 0x02 << 16;
+    private static final int TCP_RST = 0x04 << 16;
+    private static final int TCP_PSH = 0x08 << 16;
+    private static final int TCP_URG = 0x20 << 16;
+    private static final int TCP_CWR = 0x80 << 16;
+    private static final int CLOSING_FLAGS = TCP_URG | TCP_PSH | TCP_RST | TCP_SYN | TCP_FIN;
+
+    // held-entry flag bits
+    private static final int H_FLIST = 1;
+    private static final int H_FIXEDID_OUTER = 2;
+    private static final int H_FIXEDID_INNER = 4;
+    private static final int H_ENCAP = 8;
+
+    private final PacketStore store;
+    private final MutableDirectBuffer buf;
+    private final GroDeliverySink sink;
+    private final boolean groEnabled;
+    private final long nsPerJiffy;
+    private final int hz;
+    private final int groMaxSizeBytes;
+    private final int groIpv4MaxSizeBytes;
+    private final long groFlushTimeoutNs;
+    private final int napiDeferHardIrqs;
+    private final int groNormalBatch;
+    private final boolean rxGroList;
+    private final boolean keepMergedSegments;
+    private final GroSocketLookup socketLookup;
+    private final Counters<GroCounter> counters = new Counters<>(GroCounter.class);
+    private final Counters<GroReason> reasonCounters = new Counters<>(GroReason.class);
+    private GroTraceListener trace;
+
+    // held packets
+    private final int[] bucketCount = new int[BUCKETS];
+    private final int[] heldHandle = new int[SLOTS];
+    private final int[] heldHash = new int[SLOTS];
+    private final int[] heldSegs = new int[SLOTS];
+    private final int[] heldTail = new int[SLOTS];
+    private final int[] heldNetLen = new int[SLOTS];
+    private final int[] heldPayload = new int[SLOTS];
+    private final int[] heldFlags = new int[SLOTS];
+    private final long[] heldAge = new long[SLOTS];
+    private final int[] heldFrame = new int[SLOTS];
+    private final int[] heldDev = new int[SLOTS];
+    private final int[] heldMss = new int[SLOTS];
+    private int heldTotal;
+
+    // gro_normal list
+    private final int[] rxHandle;
+    private final GroReason[] rxReason;
+    private final int[] rxSegments;
+    private int rxPackets;
+    private int rxSegs;
+
+    // NAPI completion state
+    private int deferHardIrqsCount;
+    private boolean timerArmed;
+    private long timerDeadlineNs;
+    private boolean irqMasked;
+
+    // the packet under receive (NAPI_GRO_CB of the new skb)
+    private int frame;
+    private int netAt;
+    private int innerAt;
+    private int l4At;
+    private int family;
+    private int innerFamily;
+    private int netLen;
+    private int payloadLen;
+    private int segs;
+    private boolean flushMark;
+    private boolean gsoIn;
+    private int gsoSizeIn;
+
+    /**
+     * Creates the GRO state of one NAPI instance.
+     *
+     * @param store the packet store
+     * @param config the knobs (copied)
+     * @param sink where packets go up to the stack
+     */
+    public GroTable(final PacketStore store, final GroConfig config, final GroDeliverySink sink) {
+        if (store == null || config == null || sink == null) {
+            throw new IllegalArgumentException("GroTable: store, config and sink are required");
+        }
+        this.store = store;
+        this.buf = store.buffer();
+        this.sink = sink;
+        this.groEnabled = config.groEnabled();
+        this.nsPerJiffy = 1_000_000_000L / config.hz();
+        this.groMaxSizeBytes = config.groMaxSizeBytes();
+        this.groIpv4MaxSizeBytes = config.groIpv4MaxSizeBytes();
+        this.groFlushTimeoutNs = config.groFlushTimeoutNs();
+        this.napiDeferHardIrqs = config.napiDeferHardIrqs();
+        this.groNormalBatch = config.groNormalBatch();
+        this.rxGroList = config.rxGroList();
+        this.keepMergedSegments = config.keepMergedSegments();
+        this.socketLookup = config.socketLookup();
+        this.rxHandle = new int[groNormalBatch + 1];
+        this.rxReason = new GroReason[groNormalBatch + 1];
+        this.rxSegments = new int[groNormalBatch + 1];
+        this.hz = config.hz();
+    }
+
+    /** @return the outcome counters */
+    public Counters<GroCounter> counters() {
+        return counters;
+    }
+
+    /** @return deliveries counted per reason */
+    public Counters<GroReason> reasonCounters() {
+        return reasonCounters;
+    }
+
+    /**
+     * Attaches the trace hook.
+     *
+     * @param listener the listener, or null for none
+     */
+    public void traceListener(final GroTraceListener listener) {
+        this.trace = listener;
+    }
+
+    /** @return packets held now, over all buckets */
+    public int heldCount() {
+        return heldTotal;
+    }
+
+    /**
+     * @param bucket 0..7
+     * @return packets held in the bucket
+     */
+    public int heldCount(final int bucket) {
+        return bucketCount[bucket];
+    }
+
+    /** @return packets completed or delivered alone but not yet passed up (the {@code rx_list}) */
+    public int pendingCount() {
+        return rxPackets;
+    }
+
+    /** @return whether the {@code gro_flush_timeout} hrtimer is armed */
+    public boolean timerArmed() {
+        return timerArmed;
+    }
+
+    /** @return when the armed hrtimer fires, ns (meaningless when not armed) */
+    public long timerDeadlineNs() {
+        return timerDeadlineNs;
+    }
+
+    /** @return whether the last completion kept the device interrupt masked ({@code napi_defer_hard_irqs}) */
+    public boolean irqMasked() {
+        return irqMasked;
+    }
+
+    /**
+     * The jiffies value at a simulated time (time 0 starts jiffy 0).
+     *
+     * @param nowNs simulated time, ns
+     * @return jiffies
+     */
+    public long jiffies(final long nowNs) {
+        return nowNs / nsPerJiffy;
+    }
+
+    // ================================================================ receive
+
+    /**
+     * Takes one received frame: {@code napi_gro_receive()} / {@code dev_gro_receive()} (net/core/gro.c, 6.18).
+     * The frame starts with its Ethernet header (or with the IP header when {@code FLAG_RAW_IP} is set); its
+     * receive hash, ingress device, checksum state and gso fields are read from the store.
+     *
+     * <p>Counters: {@link GroCounter#RECEIVED}, then one of {@link GroCounter#MERGED}, {@link GroCounter#HELD},
+     * {@link GroCounter#NORMAL} (+ {@link GroCounter#BYPASS}); completions count {@link GroCounter#COMPLETED}.
+     *
+     * @param handle the packet; GRO owns it from now on
+     * @param nowNs simulated time, ns
+     * @return what happened to the packet
+     */
+    public GroResult receive(final int handle, final long nowNs) {
+        counters.increment(GroCounter.RECEIVED);
+        if (!groEnabled) {
+            return normal(handle, GroReason.GRO_DISABLED, nowNs, -1);
+        }
+        final GroReason bad = parse(handle);
+        if (bad != null) {
+            return normal(handle, bad, nowNs, -1);
+        }
+        final int bucket = store.hash(handle) & (BUCKETS - 1);
+        final int p = lookup(handle, bucket);
+        final int len = payloadLen;
+        final int flags = buf.getInt(l4At + 12, NET);
+        boolean flist = false;
+        if (rxGroList) {
+            flist = p >= 0 ? (heldFlags[p] & H_FLIST) != 0 : !socketLookup.hasLocalSocket(store, handle);
+        }
+        int mss = 1;
+        if (p >= 0) {
+            final GroReason refused = mergeRefusal(handle, p, flags, flist);
+            if (refused == null) {
+                return merge(handle, bucket, p, flags, len, nowNs);
+            }
+            completeAt(bucket, p, refused, nowNs);
+        }
+        // out_check_final without a merge: mss is 1
+        final boolean tailFlush = gsoIn ? len != segs * gsoSizeIn : len < mss;
+        if (flushMark) {
+            return normal(handle, gsoIn && gsoUntrusted(handle) ? GroReason.GSO_UNTRUSTED : GroReason.L3_FLUSH_MARK,
+                nowNs, -1);
+        }
+        if (tailFlush) {
+            return normal(handle, gsoIn ? GroReason.GSO_PARTIAL_TAIL : GroReason.NO_PAYLOAD, nowNs, -1);
+        }
+        if ((flags & CLOSING_FLAGS) != 0) {
+            return normal(handle, GroReason.SPECIAL_FLAGS, nowNs, -1);
+        }
+        hold(handle, bucket, flist, nowNs);
+        return GroResult.HELD;
+    }
+
+    private boolean gsoUntrusted(final int handle) {
+        return store.next(handle) != PacketStore.NO_PACKET || (store.gsoType(handle)
+            & (PacketStore.GSO_TCPV4 | PacketStore.GSO_TCPV6)) == 0
+            || (store.gsoType(handle) & PacketStore.GSO_DODGY) != 0;
+    }
+
+    /**
+     * Reads the headers of the new packet into the receive state; returns a bypass reason or null. Models the
+     * checks of {@code inet_gro_receive()}, {@code ipv6_gro_receive()}, {@code ipip_gro_receive()} and
+     * {@code tcp4_gro_receive()} / {@code tcp6_gro_receive()} that end in {@code flush = 1} before a flow is
+     * looked up, and the checksum validation.
+     */
+    private GroReason parse(final int h) {
+        final PacketStore s = store;
+        final MutableDirectBuffer b = buf;
+        final int f = s.frameOffset(h);
+        final int len = s.length(h);
+        final int stored = Math.min(s.storedLength(h), len);
+        frame = f;
+        innerAt = -1;
+        innerFamily = 0;
+        int l3;
+        int fam;
+        if (s.hasFlag(h, PacketStore.FLAG_RAW_IP)) {
+            if (stored < 1) {
+                return GroReason.MALFORMED;
+            }
+            final int v = (b.getByte(f) & 0xF0) >>> 4;
+            fam = v == 4 ? 4 : v == 6 ? 6 : 0;
+            l3 = 0;
+        } else {
+            if (stored < ETH_LEN) {
+                return GroReason.MALFORMED;
+            }
+            final int type = b.getShort(f + 12, NET) & 0xFFFF;
+            fam = type == ETH_IPV4 ? 4 : type == ETH_IPV6 ? 6 : 0;
+            l3 = ETH_LEN;
+        }
+        if (fam == 0) {
+            return GroReason.NO_HANDLER;
+        }
+        final int gsoSize = s.gsoSize(h);
+        gsoIn = gsoSize > 0;
+        gsoSizeIn = gsoSize;
+        segs = 1;
+        flushMark = s.next(h) != PacketStore.NO_PACKET;
+        if (gsoIn) {
+            segs = Math.max(1, s.gsoSegs(h));
+            final int type = s.gsoType(h);
+            if ((type & (PacketStore.GSO_TCPV4 | PacketStore.GSO_TCPV6)) == 0 || (type & PacketStore.GSO_DODGY) != 0) {
+                flushMark = true;
+            }
+        }
+        family = fam;
+        netAt = f + l3;
+        netLen = len - l3;
+        int at = l3;
+        int proto;
+        if (fam == 4) {
+            final int r = ipv4(at, len - at, stored - at);
+            if (r < 0) {
+                return ipv4Reason(r);
+            }
+            proto = b.getByte(f + at + 9) & 0xFF;
+            at += 20;
+        } else {
+            final int r = ipv6(at, len - at, stored - at);
+            if (r < 0) {
+                return ipv6Reason(r);
+            }
+            proto = r & 0xFF;
+            at += r >>> 8;
+        }
+        if (proto == PROTO_IPIP || proto == PROTO_IPV6) {
+            if (fam != 4) {
+                return GroReason.TUNNEL_NESTED;
+            }
+            innerFamily = proto == PROTO_IPIP ? 4 : 6;
+            innerAt = f + at;
+            if (innerFamily == 4) {
+                final int r = ipv4(at, len - at, stored - at);
+                if (r < 0) {
+                    return ipv4Reason(r);
+                }
+                proto = b.getByte(f + at + 9) & 0xFF;
+                at += 20;
+            } else {
+                final int r = ipv6(at, len - at, stored - at);
+                if (r < 0) {
+                    return ipv6Reason(r);
+                }
+                proto = r & 0xFF;
+                at += r >>> 8;
+            }
+            if (proto == PROTO_IPIP || proto == PROTO_IPV6) {
+                return GroReason.TUNNEL_NESTED;
+            }
+        }
+        if (proto != PROTO_TCP) {
+            return GroReason.NOT_TCP;
+        }
+        if (stored < at + 20) {
+            return GroReason.MALFORMED;
+        }
+        final int thlen = (b.getByte(f + at + 12) & 0xF0) >>> 2;
+        if (thlen < 20 || stored < at + thlen || len < at + thlen) {
+            return GroReason.MALFORMED;
+        }
+        l4At = f + at;
+        payloadLen = len - at - thlen;
+        if (!flushMark && !checksumValid(h, len - at)) {
+            return GroReason.TCP_BAD_CHECKSUM;
+        }
+        return null;
+    }
+
+    private static final int R_MALFORMED = -1;
+    private static final int R_OPTIONS = -2;
+    private static final int R_FRAGMENT = -3;
+    private static final int R_CSUM = -4;
+    private static final int R_EXT = -5;
+    private static final int R_NOT_TCP = -6;
+
+    private static GroReason ipv4Reason(final int r) {
+        switch (r) {
+            case R_OPTIONS:
+                return GroReason.IPV4_OPTIONS;
+            case R_FRAGMENT:
+                return GroReason.IPV4_FRAGMENT;
+            case R_CSUM:
+                return GroReason.IPV4_BAD_CHECKSUM;
+            default:
+                return GroReason.MALFORMED;
+        }
+    }
+
+    private static GroReason ipv6Reason(final int r) {
+        if (r == R_EXT) {
+            return GroReason.IPV6_EXTENSION;
+        }
+        if (r == R_NOT_TCP) {
+            return GroReason.NOT_TCP;
+        }
+        return GroReason.MALFORMED;
+    }
+
+    /** IPv4 level of {@code inet_gro_receive()}: 0 or a negative R_ code; sets the L3 flush mark. */
+    private int ipv4(final int at, final int actual, final int storedAvail) {
+        final MutableDirectBuffer b = buf;
+        final int o = frame + at;
+        if (storedAvail < 20) {
+            return R_MALFORMED;
+        }
+        if ((b.getByte(o) & 0xFF) != 0x45) {
+            return R_OPTIONS;
+        }
+        final int fragWord = b.getShort(o + 6, NET) & 0xFFFF;
+        if ((fragWord & 0x3FFF) != 0) {
+            return R_FRAGMENT;
+        }
+        if (InetChecksum.fold(InetChecksum.sum(b, o, 20, 0)) != 0xFFFF) {
+            return R_CSUM;
+        }
+        final int totLen = b.getShort(o + 2, NET) & 0xFFFF;
+        if (totLen != actual || (fragWord & 0x8000) != 0) {
+            flushMark = true;
+        }
+        return 0;
+    }
+
+    /**
+     * IPv6 level of {@code ipv6_gro_receive()}: returns (header bytes incl. extensions) &lt;&lt; 8 | next
+     * protocol, or a negative R_ code; walks hop-by-hop, routing and destination options
+     * ({@code ipv6_gso_pull_exthdrs()}); sets the L3 flush mark.
+     */
+    private int ipv6(final int at, final int actual, final int storedAvail) {
+        final MutableDirectBuffer b = buf;
+        final int o = frame + at;
+        if (storedAvail < 40) {
+            return R_MALFORMED;
+        }
+        final int payload = b.getShort(o + 4, NET) & 0xFFFF;
+        if (payload != actual - 40) {
+            flushMark = true;
+        }
+        int nh = b.getByte(o + 6) & 0xFF;
+        int off = 40;
+        while (nh == 0 || nh == 43 || nh == 60) {
+            if (off + 8 > storedAvail) {
+                return R_MALFORMED;
+            }
+            final int next = b.getByte(o + off) & 0xFF;
+            off += ((b.getByte(o + off + 1) & 0xFF) + 1) << 3;
+            nh = next;
+        }
+        if (off > storedAvail) {
+            return R_MALFORMED;
+        }
+        if (nh == PROTO_TCP || nh == PROTO_IPIP || nh == PROTO_IPV6) {
+            return (off << 8) | nh;
+        }
+        if (nh == 44 || nh == 50 || nh == 51 || nh == 135 || nh == 139 || nh == 140 || nh == 253 || nh == 254) {
+            return R_EXT;
+        }
+        return R_NOT_TCP;
+    }
+
+    /** {@code skb_gro_checksum_validate()} for TCP (include/net/gro.h, 6.18). */
+    private boolean checksumValid(final int h, final int tcpLen) {
+        final ChecksumState state = store.checksumState(h);
+        if (state == ChecksumState.UNNECESSARY || state == ChecksumState.PARTIAL) {
+            return true;
+        }
+        final long pseudo = pseudo(tcpLen);
+        if (state == ChecksumState.COMPLETE) {
+            return InetChecksum.fold(pseudo + (store.checksumValue(h) & 0xFFFFFFFFL)) == 0xFFFF;
+        }
+        final int storedTcp = Math.min(tcpLen, Math.min(store.storedLength(h), store.length(h)) - (l4At - frame));
+        if (InetChecksum.fold(InetChecksum.sum(buf, l4At, storedTcp, pseudo)) != 0xFFFF) {
+            return false;
+        }
+        // __skb_incr_checksum_unnecessary(): a software-verified packet becomes CHECKSUM_UNNECESSARY
+        store.checksumState(h, ChecksumState.UNNECESSARY);
+        store.checksumLevel(h, 0);
+        return true;
+    }
+
+    private long pseudo(final int tcpLen) {
+        final int ipAt = innerAt >= 0 ? innerAt : netAt;
+        final int fam = innerAt >= 0 ? innerFamily : family;
+        if (fam == 4) {
+            return InetChecksum.pseudoIpv4(buf.getInt(ipAt + 12, NET), buf.getInt(ipAt + 16, NET), PROTO_TCP, tcpLen);
+        }
+        return InetChecksum.pseudoIpv6(buf, ipAt + 8, ipAt + 24, PROTO_TCP, tcpLen);
+    }
+
+    // ================================================================ flow lookup
+
+    /**
+     * {@code gro_list_prepare()} then the IP and TCP lookups: the newest held packet of the same flow, or -1.
+     */
+    private int lookup(final int h, final int bucket) {
+        final int n = bucketCount[bucket];
+        if (n == 0) {
+            return -1;
+        }
+        final PacketStore s = store;
+        final MutableDirectBuffer b = buf;
+        final int hash = s.hash(h);
+        final int dev = s.ingressDevice(h);
+        final boolean raw = s.hasFlag(h, PacketStore.FLAG_RAW_IP);
+        final int base = bucket * MAX_HELD_PER_BUCKET;
+        final int f = frame;
+        final int netOff = netAt - f;
+        final int innerOff = innerAt < 0 ? -1 : innerAt - f;
+        final int l4Off = l4At - f;
+        for (int i = base + n - 1; i >= base; i--) {
+            if (heldHash[i] != hash) {
+                continue;
+            }
+            final int q = heldHandle[i];
+            if (heldDev[i] != dev || s.hasFlag(q, PacketStore.FLAG_RAW_IP) != raw) {
+                continue;
+            }
+            final int qf = heldFrame[i];
+            if (s.networkOffset(q) != netOff || s.transportOffset(q) != l4Off || s.innerNetworkOffset(q) != innerOff) {
+                continue;
+            }
+            if (!raw && (b.getLong(qf) != b.getLong(f) || b.getInt(qf + 8) != b.getInt(f + 8)
+                || b.getShort(qf + 12) != b.getShort(f + 12))) {
+                continue;
+            }
+            if (!sameIpFlow(family, netAt, qf + netOff, innerOff < 0 ? l4Off - netOff : innerOff - netOff)) {
+                continue;
+            }
+            if (innerOff >= 0 && !sameIpFlow(innerFamily, innerAt, qf + innerOff, l4Off - innerOff)) {
+                continue;
+            }
+            if (b.getInt(qf + l4Off) != b.getInt(l4At)) {
+                continue;
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private boolean sameIpFlow(final int fam, final int a, final int q, final int headerLen) {
+        final MutableDirectBuffer b = buf;
+        if (fam == 4) {
+            return b.getByte(a + 9) == b.getByte(q + 9) && b.getLong(a + 12) == b.getLong(q + 12);
+        }
+        // version and flow label, addresses, next header, extension header bytes
+        if (((b.getInt(a, NET) ^ b.getInt(q, NET)) & 0xF00FFFFF) != 0 || b.getByte(a + 6) != b.getByte(q + 6)) {
+            return false;
+        }
+        for (int i = 8; i < 40; i += 8) {
+            if (b.getLong(a + i) != b.getLong(q + i)) {
+                return false;
+            }
+        }
+        for (int i = 40; i < headerLen; i++) {
+            if (b.getByte(a + i) != b.getByte(q + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ================================================================ merge decision
+
+    /** The first reason {@code tcp_gro_receive()} refuses the merge for, or null to merge. */
+    private GroReason mergeRefusal(final int h, final int p, final int flags, final boolean flist) {
+        final MutableDirectBuffer b = buf;
+        final int q = heldHandle[p];
+        final int qf = heldFrame[p];
+        final int qL4 = qf + (l4At - frame);
+        final int flags2 = b.getInt(qL4 + 12, NET);
+        if ((flags & TCP_CWR) != 0) {
+            return GroReason.CWR;
+        }
+        if (((flags ^ flags2) & ~(TCP_FIN | TCP_PSH)) != 0) {
+            return GroReason.FLAG_WORD;
+        }
+        if (b.getInt(l4At + 8) != b.getInt(qL4 + 8)) {
+            return GroReason.ACK_SEQ;
+        }
+        final int thlen = (b.getByte(l4At + 12) & 0xF0) >>> 2;
+        for (int i = 20; i < thlen; i += 4) {
+            if (b.getInt(l4At + i) != b.getInt(qL4 + i)) {
+                return GroReason.OPTIONS;
+            }
+        }
+        final int segsInP = heldSegs[p];
+        GroReason ip = ipFlush(family, netAt, qf + (netAt - frame), p, segsInP, H_FIXEDID_OUTER);
+        if (ip != null) {
+            return ip;
+        }
+        if (innerAt >= 0) {
+            ip = ipFlush(innerFamily, innerAt, qf + (innerAt - frame), p, segsInP, H_FIXEDID_INNER);
+            if (ip != null) {
+                return ip;
+            }
+        }
+        final int mss = heldMss[p];
+        final int len = payloadLen;
+        if (gsoIn) {
+            if (mss != gsoSizeIn) {
+                return GroReason.GSO_SIZE;
+            }
+        } else if (len == 0) {
+            return GroReason.ZERO_LENGTH;
+        } else if (len > mss) {
+            return GroReason.LARGER_THAN_MSS;
+        }
+        if (b.getInt(qL4 + 4, NET) + heldPayload[p] != b.getInt(l4At + 4, NET)) {
+            return GroReason.SEQUENCE;
+        }
+        if (flist) {
+            if (flags != flags2 || store.checksumState(h) != store.checksumState(q)
+                || store.checksumLevel(h) != store.checksumLevel(q)) {
+                return GroReason.FRAGLIST_MISMATCH;
+            }
+            if (segsInP >= FRAGLIST_MAX_SEGMENTS) {
+                return GroReason.FRAGLIST_COUNT;
+            }
+            // skb_gro_receive_list(): the whole new skb (from its network header) counts against 64 KiB
+            if (heldNetLen[p] + netLen >= LEGACY_MAX_SIZE_BYTES) {
+                return GroReason.MAX_SIZE;
+            }
+            return flushMark ? GroReason.L3_MARK_REFUSED : null;
+        }
+        // skb_gro_receive()
+        final int max = family == 4 ? groIpv4MaxSizeBytes : groMaxSizeBytes;
+        final int grown = heldNetLen[p] + len;
+        if (grown >= max) {
+            return GroReason.MAX_SIZE;
+        }
+        if (flushMark) {
+            return GroReason.L3_MARK_REFUSED;
+        }
+        if (grown >= LEGACY_MAX_SIZE_BYTES && ((heldFlags[p] & H_ENCAP) != 0 || family == 6 && store.headroom(q) < 8)) {
+            return GroReason.MAX_SIZE;
+        }
+        return null;
+    }
+
+    /** {@code inet_gro_flush()} / {@code ipv6_gro_flush()} of one IP level (include/net/gro.h, 6.18). */
+    private GroReason ipFlush(final int fam, final int a, final int q, final int p, final int count,
+        final int fixedBit) {
+        final MutableDirectBuffer b = buf;
+        if (fam == 6) {
+            if (b.getByte(a + 7) != b.getByte(q + 7)) {
+                return GroReason.TTL;
+            }
+            return ((b.getInt(a, NET) ^ b.getInt(q, NET)) & 0x0FF00000) != 0 ? GroReason.TOS : null;
+        }
+        if (b.getByte(a + 8) != b.getByte(q + 8)) {
+            return GroReason.TTL;
+        }
+        if (b.getByte(a + 1) != b.getByte(q + 1)) {
+            return GroReason.TOS;
+        }
+        if (((b.getShort(a + 6, NET) ^ b.getShort(q + 6, NET)) & 0x4000) != 0) {
+            return GroReason.DF;
+        }
+        final int offset = ((b.getShort(a + 4, NET) & 0xFFFF) - (b.getShort(q + 4, NET) & 0xFFFF)) & 0xFFFF;
+        if (count == 1 && offset == 0) {
+            // the second segment decides: equal IDs switch the aggregate to fixed-ID mode
+            heldFlags[p] |= fixedBit;
+        }
+        final boolean fixed = (heldFlags[p] & fixedBit) != 0;
+        return offset != (fixed ? 0 : (count & 0xFFFF)) ? GroReason.IP_ID : null;
+    }
+
+    // ================================================================ merge, hold, complete
+
+    private GroResult merge(final int h, final int bucket, final int p, final int flags, final int len,
+        final long nowNs) {
+        final int q = heldHandle[p];
+        final boolean chain = keepMergedSegments || (heldFlags[p] & H_FLIST) != 0;
+        heldSegs[p] += segs;
+        heldPayload[p] += len;
+        heldNetLen[p] += len;
+        final int qL4 = heldFrame[p] + (l4At - frame);
+        final int closing = flags & (TCP_FIN | TCP_PSH);
+        if (closing != 0 && (heldFlags[p] & H_FLIST) == 0) {
+            // tcp_flag_word(th2) |= flags & (FIN | PSH); fraglist aggregates keep every segment's own header
+            buf.putByte(qL4 + 13, (byte) (buf.getByte(qL4 + 13) | (closing >>> 16)));
+        }
+        final GroResult result;
+        if (chain) {
+            store.networkOffset(h, netAt - frame);
+            store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
+            store.transportOffset(h, l4At - frame);
+            store.next(heldTail[p], h);
+            heldTail[p] = h;
+            result = GroResult.MERGED;
+        } else {
+            store.free(h);
+            result = GroResult.MERGED_FREE;
+        }
+        counters.increment(GroCounter.MERGED);
+        traceReceive(nowNs, h, result, null, q);
+        // out_check_final after a merge: mss is the aggregate's gso_size
+        final int mss = heldMss[p];
+        final boolean shortTail = gsoIn ? len != segs * gsoSizeIn : len < mss;
+        if (shortTail || (flags & CLOSING_FLAGS) != 0) {
+            completeAt(bucket, p, (flags & TCP_PSH) != 0 ? GroReason.PSH : (flags & TCP_FIN) != 0 ? GroReason.FIN
+                : GroReason.SHORT_SEGMENT, nowNs);
+        }
+        return result;
+    }
+
+    private void hold(final int h, final int bucket, final boolean flist, final long nowNs) {
+        final int base = bucket * MAX_HELD_PER_BUCKET;
+        if (bucketCount[bucket] >= MAX_HELD_PER_BUCKET) {
+            completeAt(bucket, base, GroReason.EVICTED, nowNs);
+        }
+        final int i = base + bucketCount[bucket]++;
+        heldTotal++;
+        heldHandle[i] = h;
+        heldHash[i] = store.hash(h);
+        heldSegs[i] = segs;
+        heldTail[i] = h;
+        heldNetLen[i] = netLen;
+        heldPayload[i] = payloadLen;
+        heldAge[i] = nowNs / nsPerJiffy;
+        heldFrame[i] = frame;
+        heldDev[i] = store.ingressDevice(h);
+        heldMss[i] = gsoIn ? gsoSizeIn : payloadLen;
+        heldFlags[i] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0);
+        store.networkOffset(h, netAt - frame);
+        store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
+        store.transportOffset(h, l4At - frame);
+        if (!gsoIn) {
+            store.gsoSize(h, payloadLen);
+        }
+        counters.increment(GroCounter.HELD);
+        traceReceive(nowNs, h, GroResult.HELD, null, -1);
+    }
+
+    /** Removes held entry i of a bucket, keeping the others in age order, and completes it. */
+    private void completeAt(final int bucket, final int i, final GroReason reason, final long nowNs) {
+        final int q = heldHandle[i];
+        final int qSegs = heldSegs[i];
+        final int qNetLen = heldNetLen[i];
+        final int qFlags = heldFlags[i];
+        final int base = bucket * MAX_HELD_PER_BUCKET;
+        final int last = base + --bucketCount[bucket];
+        heldTotal--;
+        for (int j = i; j < last; j++) {
+            heldHandle[j] = heldHandle[j + 1];
+            heldHash[j] = heldHash[j + 1];
+            heldSegs[j] = heldSegs[j + 1];
+            heldTail[j] = heldTail[j + 1];
+            heldNetLen[j] = heldNetLen[j + 1];
+            heldPayload[j] = heldPayload[j + 1];
+            heldFlags[j] = heldFlags[j + 1];
+            heldAge[j] = heldAge[j + 1];
+            heldFrame[j] = heldFrame[j + 1];
+            heldDev[j] = heldDev[j + 1];
+            heldMss[j] = heldMss[j + 1];
+        }
+        complete(q, qSegs, qNetLen, qFlags, reason, nowNs);
+    }
+
+    private GroResult normal(final int h, final GroReason reason, final long nowNs, final int held) {
+        counters.increment(GroCounter.NORMAL);
+        if (reason.isBypass()) {
+            counters.increment(GroCounter.BYPASS);
+        }
+        traceReceive(nowNs, h, GroResult.NORMAL, reason, held);
+        enqueue(h, reason, 1, nowNs);
+        return GroResult.NORMAL;
+    }
+
+    private void traceReceive(final long nowNs, final int h, final GroResult result, final GroReason reason,
+        final int held) {
+        final GroTraceListener t = trace;
+        if (t != null) {
+            t.onReceive(nowNs, h, result, reason, held);
+        }
+    }
+
+    /**
+     * {@code napi_gro_complete()} and the {@code gro_complete} callbacks ({@code inet_gro_complete()},
+     * {@code ipv6_gro_complete()}, {@code ipip_gro_complete()}, {@code tcp4_gro_complete()},
+     * {@code tcp6_gro_complete()}, {@code tcp_gro_complete()}, 6.18): rewrite the IP lengths and header
+     * checksums of a multi-segment aggregate, seed its TCP checksum with the pseudo-header sum (CHECKSUM_PARTIAL)
+     * and set its gso fields; a fraglist aggregate keeps its TCP checksum and becomes CHECKSUM_UNNECESSARY; a
+     * single segment only loses its gso_size.
+     */
+    private void complete(final int q, final int qSegs, final int qNetLen, final int qFlags, final GroReason reason,
+        final long nowNs) {
+        final PacketStore s = store;
+        counters.increment(GroCounter.COMPLETED);
+        if (qSegs > 1) {
+            counters.increment(GroCounter.AGGREGATES);
+            final MutableDirectBuffer b = buf;
+            final int f = s.frameOffset(q);
+            final int netOff = s.networkOffset(q);
+            final int innerOff = s.innerNetworkOffset(q);
+            final int l4Off = s.transportOffset(q);
+            setIpLength(f + netOff, qNetLen);
+            int ipAt = f + netOff;
+            if (innerOff >= 0) {
+                ipAt = f + innerOff;
+                setIpLength(ipAt, qNetLen - (innerOff - netOff));
+            }
+            final boolean v4 = (b.getByte(ipAt) & 0xF0) == 0x40;
+            int type = s.gsoType(q) | (v4 ? PacketStore.GSO_TCPV4 : PacketStore.GSO_TCPV6);
+            if (innerOff >= 0) {
+                type |= PacketStore.GSO_IPXIP4;
+            }
+            if ((qFlags & H_FLIST) != 0) {
+                type |= PacketStore.GSO_FRAGLIST;
+                final ChecksumState cs = s.checksumState(q);
+                if (cs == ChecksumState.NONE) {
+                    s.checksumState(q, ChecksumState.UNNECESSARY);
+                    s.checksumLevel(q, 0);
+                } else if (cs == ChecksumState.UNNECESSARY && s.checksumLevel(q) < 2) {
+                    s.checksumLevel(q, s.checksumLevel(q) + 1);
+                }
+            } else {
+                final int tcpLen = qNetLen - (l4Off - netOff);
+                final long pseudo = v4
+                    ? InetChecksum.pseudoIpv4(b.getInt(ipAt + 12, NET), b.getInt(ipAt + 16, NET), PROTO_TCP, tcpLen)
+                    : InetChecksum.pseudoIpv6(b, ipAt + 8, ipAt + 24, PROTO_TCP, tcpLen);
+                b.putShort(f + l4Off + 16, (short) InetChecksum.fold(pseudo), NET);
+                if ((qFlags & H_FIXEDID_OUTER) != 0) {
+                    type |= PacketStore.GSO_TCP_FIXEDID;
+                }
+                if ((qFlags & H_FIXEDID_INNER) != 0) {
+                    type |= PacketStore.GSO_TCP_FIXEDID_INNER;
+                }
+                if ((b.getByte(f + l4Off + 13) & 0x80) != 0) {
+                    type |= PacketStore.GSO_TCP_ACCECN;
+                }
+                s.checksumState(q, ChecksumState.PARTIAL);
+            }
+            s.gsoType(q, type);
+            s.gsoSegs(q, qSegs);
+            s.length(q, netOff + qNetLen);
+            s.setFlag(q, PacketStore.FLAG_GRO_MERGED);
+        } else {
+            s.gsoSize(q, 0);
+        }
+        final GroTraceListener t = trace;
+        if (t != null) {
+            t.onComplete(nowNs, q, qSegs, reason);
+        }
+        enqueue(q, reason, qSegs, nowNs);
+    }
+
+    private void setIpLength(final int at, final int bytes) {
+        final MutableDirectBuffer b = buf;
+        if ((b.getByte(at) & 0xF0) == 0x40) {
+            final int old = b.getShort(at + 2, NET) & 0xFFFF;
+            final int now = bytes > 0xFFFF ? 0 : bytes;
+            b.putShort(at + 2, (short) now, NET);
+            final int check = b.getShort(at + 10, NET) & 0xFFFF;
+            b.putShort(at + 10, (short) InetChecksum.replace16(check, old, now), NET);
+        } else {
+            b.putShort(at + 4, (short) Math.min(0xFFFF, bytes - 40), NET);
+        }
+    }
+
+    private void enqueue(final int h, final GroReason reason, final int segments, final long nowNs) {
+        rxHandle[rxPackets] = h;
+        rxReason[rxPackets] = reason;
+        rxSegments[rxPackets] = segments;
+        rxPackets++;
+        rxSegs += segments;
+        if (rxSegs >= groNormalBatch) {
+            normalList(nowNs);
+        }
+    }
+
+    /**
+     * {@code gro_normal_list()}: passes the batched packets up to the sink, in order.
+     *
+     * @param nowNs simulated time, ns
+     */
+    public void normalList(final long nowNs) {
+        final int n = rxPackets;
+        if (n == 0) {
+            return;
+        }
+        final GroDeliverySink out = sink;
+        rxPackets = 0;
+        rxSegs = 0;
+        counters.increment(GroCounter.NORMAL_LISTS);
+        for (int i = 0; i < n; i++) {
+            final int h = rxHandle[i];
+            final GroReason r = rxReason[i];
+            rxReason[i] = null;
+            counters.increment(GroCounter.DELIVERED_PACKETS);
+            counters.add(GroCounter.DELIVERED_SEGMENTS, rxSegments[i]);
+            reasonCounters.increment(r);
+            out.deliver(h, r, nowNs);
+        }
+    }
+
+    // ================================================================ flush points
+
+    /**
+     * {@code napi_gro_flush()} (net/core/gro.c, 6.18): completes held packets bucket by bucket (0 to 7), oldest
+     * first; with {@code flushOld} a bucket stops at the first packet first held in the current jiffy. The
+     * completed packets join the normal list; call {@link #normalList(long)} to pass them up.
+     *
+     * @param flushOld only packets from an older jiffy
+     * @param reason the reason recorded on each completed packet
+     * @param nowNs simulated time, ns
+     * @return packets completed
+     */
+    public int flush(final boolean flushOld, final GroReason reason, final long nowNs) {
+        final long now = nowNs / nsPerJiffy;
+        int done = 0;
+        for (int bucket = 0; bucket < BUCKETS; bucket++) {
+            final int base = bucket * MAX_HELD_PER_BUCKET;
+            while (bucketCount[bucket] > 0) {
+                if (flushOld && heldAge[base] == now) {
+                    break;
+                }
+                completeAt(bucket, base, reason, nowNs);
+                done++;
+            }
+        }
+        return done;
+    }
+
+    /**
+     * The GRO part of the end of a driver poll. A poll that used its whole weight leaves NAPI scheduled and
+     * flushes GRO as {@code __napi_poll()} does (all held packets when HZ &lt; 1000, else those of older
+     * jiffies) and passes the list up; a shorter poll calls {@link #napiCompleteDone(int, long)}.
+     *
+     * @param workDone frames the poll processed
+     * @param weight the NAPI weight (64 by default)
+     * @param nowNs simulated time, ns
+     * @return true if NAPI completed and the interrupt may be re-enabled; false if it stays scheduled or
+     *     {@code napi_defer_hard_irqs} keeps the interrupt masked
+     */
+    public boolean onPollEnd(final int workDone, final int weight, final long nowNs) {
+        if (workDone >= weight) {
+            counters.increment(GroCounter.FULL_WEIGHT_POLLS);
+            flush(hz >= 1000, GroReason.FULL_WEIGHT, nowNs);
+            normalList(nowNs);
+            return false;
+        }
+        return napiCompleteDone(workDone, nowNs);
+    }
+
+    /**
+     * {@code napi_complete_done()} (net/core/dev.c, 6.18): with work and held packets the timeout applies;
+     * {@code napi_defer_hard_irqs} is reloaded on work and counts empty completions down, keeping the interrupt
+     * masked while it lasts; GRO flushes everything (no timeout) or only older jiffies (timeout), the normal list
+     * is passed up, and the hrtimer is armed for the timeout.
+     *
+     * @param workDone frames the poll processed (less than the weight)
+     * @param nowNs simulated time, ns
+     * @return false if the interrupt stays masked (deferred), true otherwise
+     */
+    public boolean napiCompleteDone(final int workDone, final long nowNs) {
+        counters.increment(GroCounter.POLL_COMPLETIONS);
+        long timeout = 0;
+        boolean ret = true;
+        if (workDone > 0) {
+            if (heldTotal > 0) {
+                timeout = groFlushTimeoutNs;
+            }
+            deferHardIrqsCount = napiDeferHardIrqs;
+        }
+        if (deferHardIrqsCount > 0) {
+            deferHardIrqsCount--;
+            timeout = groFlushTimeoutNs;
+            if (timeout != 0) {
+                ret = false;
+            }
+        }
+        if (heldTotal > 0) {
+            flush(timeout != 0, timeout != 0 ? GroReason.POLL_COMPLETE_OLD : GroReason.POLL_COMPLETE, nowNs);
+        }
+        normalList(nowNs);
+        timerArmed = timeout != 0;
+        if (timerArmed) {
+            counters.increment(GroCounter.TIMER_ARMED);
+            timerDeadlineNs = nowNs + timeout;
+        }
+        irqMasked = !ret;
+        return ret;
+    }
+
+    /**
+     * The {@code gro_flush_timeout} hrtimer fired ({@code napi_watchdog()}): NAPI is scheduled and, with no new
+     * frames, its poll completes with no work. A NAPI model with frames waiting polls them instead and calls
+     * {@link #onPollEnd(int, int, long)}.
+     *
+     * @param nowNs simulated time, ns
+     * @return as {@link #napiCompleteDone(int, long)}
+     */
+    public boolean onTimer(final long nowNs) {
+        timerArmed = false;
+        return napiCompleteDone(0, nowNs);
+    }
+
+    /**
+     * Marks the armed timer as consumed without a poll of its own (the NAPI model is about to poll frames).
+     */
+    public void cancelTimer() {
+        timerArmed = false;
+    }
+
+    /**
+     * NAPI disabled or the device went down ({@code napi_disable()} / {@code gro_cleanup()}): completes
+     * everything held and passes it up.
+     *
+     * @param nowNs simulated time, ns
+     */
+    public void napiDisable(final long nowNs) {
+        flush(false, GroReason.NAPI_DISABLE, nowNs);
+        normalList(nowNs);
+        timerArmed = false;
+        irqMasked = false;
+        deferHardIrqsCount = 0;
+    }
+}

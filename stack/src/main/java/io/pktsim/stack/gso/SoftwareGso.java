@@ -1,0 +1,139 @@
+package io.pktsim.stack.gso;
+
+import io.pktsim.core.counter.Counters;
+import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.packet.ChecksumState;
+import io.pktsim.core.packet.PacketStore;
+import io.pktsim.nic.offload.OffloadFeatures;
+import io.pktsim.nic.offload.TcpSegmenter;
+import io.pktsim.nic.offload.Tso;
+
+/**
+ * Software GSO at the egress device: the GSO part of {@code validate_xmit_skb()} (net/core/dev.c, Linux 6.18).
+ * A GSO packet is segmented here when {@code netif_needs_gso()} holds: the device lacks the TSO feature of its
+ * gso_type (TSO/TSO6, ECN, MANGLEID, ACCECN), exceeds {@code gso_max_segs} or {@code gso_max_size}, or the
+ * packet's checksum state is neither PARTIAL nor UNNECESSARY; otherwise it is left whole for TSO.
+ *
+ * <p>Segments take their checksums from the device: with {@code tx-checksumming} they leave CHECKSUM_PARTIAL
+ * holding the pseudo-header sum, without it they carry full software checksums. The segments are the
+ * {@link TcpSegmenter}'s; this class decides and counts ({@link GsoCounter}). One segment's worth of CPU per
+ * output segment is what a cost model charges (DESIGN.md: "GSO per segment").
+ */
+public final class SoftwareGso {
+
+    private final PacketStore store;
+    private final OffloadFeatures features;
+    private final TcpSegmenter segmenter;
+    private final Counters<GsoCounter> counters;
+
+    /**
+     * Creates the GSO stage of an egress device.
+     *
+     * @param store the store
+     * @param features the egress device's features
+     * @param counters where to count (shared with {@link ForwardOutput})
+     */
+    public SoftwareGso(final PacketStore store, final OffloadFeatures features, final Counters<GsoCounter> counters) {
+        this.store = store;
+        this.features = features;
+        this.segmenter = new TcpSegmenter(store);
+        this.counters = counters;
+    }
+
+    /**
+     * Whether the packet must be segmented in software ({@code netif_needs_gso()}).
+     *
+     * @param handle a GSO packet
+     * @return true if the device cannot take it whole
+     */
+    public boolean needsSoftwareGso(final int handle) {
+        final ChecksumState cs = store.checksumState(handle);
+        return !Tso.canSegment(store, handle, features)
+            || cs != ChecksumState.PARTIAL && cs != ChecksumState.UNNECESSARY;
+    }
+
+    /**
+     * Transmits a packet: segments it if needed and hands every wire packet to the sink, in order.
+     *
+     * @param handle the packet (owned by this call)
+     * @param sink the device's transmit
+     * @return packets handed to the sink (0 when dropped, {@link GsoCounter#DROPPED})
+     */
+    public int transmit(final int handle, final GsoSink sink) {
+        if (store.gsoSize(handle) == 0) {
+            counters.increment(GsoCounter.PASSED);
+            sink.transmit(handle);
+            return 1;
+        }
+        if (!needsSoftwareGso(handle)) {
+            counters.increment(GsoCounter.LEFT_TO_TSO);
+            sink.transmit(handle);
+            return 1;
+        }
+        return segmentInto(handle, features.txChecksum(), sink);
+    }
+
+    /**
+     * Segments a GSO packet in software whatever the device can do ({@code skb_gso_segment()} with the GSO
+     * features masked, as {@code ip_finish_output_gso()} does) and hands the segments to the sink.
+     *
+     * @param handle the GSO packet (owned by this call)
+     * @param checksumOffload whether segments keep CHECKSUM_PARTIAL
+     * @param sink where the segments go
+     * @return segments handed on (0 when dropped)
+     */
+    public int segmentInto(final int handle, final boolean checksumOffload, final GsoSink sink) {
+        final int n = segmenter.segment(handle, checksumOffload);
+        if (n == TcpSegmenter.ERR_TOO_SMALL) {
+            // not a real GSO packet: virtio/tap input clears GSO for it; it leaves as one packet
+            store.gsoSize(handle, 0);
+            store.gsoSegs(handle, 0);
+            store.gsoType(handle, 0);
+            if (!checksumOffload && store.checksumState(handle) == ChecksumState.PARTIAL) {
+                checksumHelp(handle);
+            }
+            counters.increment(GsoCounter.PASSED);
+            sink.transmit(handle);
+            return 1;
+        }
+        if (n < 0) {
+            counters.increment(GsoCounter.DROPPED);
+            store.free(handle);
+            return 0;
+        }
+        counters.increment(GsoCounter.SEGMENTED);
+        counters.add(GsoCounter.SEGMENTS, n);
+        int g = segmenter.first();
+        if (g != handle) {
+            store.next(handle, PacketStore.NO_PACKET);
+            store.free(handle);
+        }
+        while (g != PacketStore.NO_PACKET) {
+            final int next = store.next(g);
+            store.next(g, PacketStore.NO_PACKET);
+            sink.transmit(g);
+            g = next;
+        }
+        return n;
+    }
+
+    /** {@code skb_checksum_help()}: completes a CHECKSUM_PARTIAL TCP checksum in software. */
+    void checksumHelp(final int h) {
+        final PacketStore s = store;
+        final org.agrona.MutableDirectBuffer b = s.buffer();
+        final int f = s.frameOffset(h);
+        final int t = f + s.transportOffset(h);
+        final int inner = s.innerNetworkOffset(h);
+        final int ip = f + (inner >= 0 ? inner : s.networkOffset(h));
+        final int tcpLen = s.length(h) - s.transportOffset(h);
+        final int stored = Math.min(tcpLen, Math.min(s.storedLength(h), s.length(h)) - s.transportOffset(h));
+        final long pseudo = (b.getByte(ip) & 0xF0) == 0x40
+            ? InetChecksum.pseudoIpv4(b.getInt(ip + 12, java.nio.ByteOrder.BIG_ENDIAN),
+                b.getInt(ip + 16, java.nio.ByteOrder.BIG_ENDIAN), 6, tcpLen)
+            : InetChecksum.pseudoIpv6(b, ip + 8, ip + 24, 6, tcpLen);
+        b.putShort(t + 16, (short) 0);
+        b.putShort(t + 16, (short) InetChecksum.finish(InetChecksum.sum(b, t, stored, pseudo)),
+            java.nio.ByteOrder.BIG_ENDIAN);
+        s.checksumState(h, ChecksumState.NONE);
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * Generic segmentation offload at transmit and the forwarding MTU check, Linux 6.18:
+ * {@code validate_xmit_skb()} / {@code netif_needs_gso()} (net/core/dev.c), {@code skb_gso_segment()} with
+ * {@code tcp_gso_segment()} and {@code skb_segment()} (shared with TSO: {@code io.pktsim.nic.offload.TcpSegmenter}),
+ * {@code ip_forward()} / {@code ip6_forward()} MTU checks, {@code ip_finish_output_gso()} and
+ * {@code ip_do_fragment()}.
+ *
+ * <p>Simplifications: the ICMP errors are reported (counter and {@code IcmpNotice}), not built as packets; IPv4
+ * options are not copied into fragments (GRO never aggregates packets with options); only TCP GSO is modelled
+ * (no UDP GSO, no GSO_PARTIAL, no tunnel GSO other than IP-in-IPv4); {@code gso_max_size} is compared with the
+ * packet's network length.
+ */
+package io.pktsim.stack.gso;

@@ -1,0 +1,168 @@
+package io.pktsim.stack.gro;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import io.pktsim.core.header.TcpView;
+import io.pktsim.core.packet.PacketBuilder;
+import io.pktsim.core.packet.PacketStore;
+import io.pktsim.stack.gso.GsoCounter;
+import io.pktsim.stack.gso.SoftwareGso;
+import io.pktsim.core.counter.Counters;
+import io.pktsim.nic.offload.OffloadFeatures;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Property tests of GRO: conservation (every packet delivered exactly once, payload bytes in = bytes out),
+ * per-flow order, and GSO(GRO(segments)) = segments for eligible trains.
+ */
+class GroPropertiesTest {
+
+    private static int ipPayload(final PacketStore store, final int h) {
+        final byte[] f = new byte[Math.min(store.length(h), 200)];
+        store.getFrame(h, f, 0, f.length);
+        final int l4 = store.transportOffset(h);
+        final int thlen = ((f[l4 + 12] & 0xF0) >>> 4) * 4;
+        return store.length(h) - l4 - thlen;
+    }
+
+    @Property(tries = 300)
+    void shouldConserveEveryPacketAndKeepPerFlowOrder(@ForAll final long seed,
+        @ForAll @IntRange(min = 1, max = 12) final int flows, @ForAll @IntRange(min = 1, max = 200) final int count,
+        @ForAll final boolean l4Hash, @ForAll @IntRange(min = 0, max = 2) final int family) {
+        final Random rnd = new Random(seed);
+        final PacketStore store = new PacketStore(1024, 256, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        final List<int[]> delivered = new ArrayList<>();
+        final Map<Integer, Integer> markToFlow = new HashMap<>();
+        final Set<Integer> bypassed = new HashSet<>();
+        final long[] payloadOut = {0};
+        final GroTable gro = new GroTable(store, new GroConfig().keepMergedSegments(true), (h, reason, now) -> {
+            int g = h;
+            final boolean head = true;
+            payloadOut[0] += ipPayload(store, h);
+            while (g != PacketStore.NO_PACKET) {
+                delivered.add(new int[] {store.mark(g)});
+                if (reason.isBypass()) {
+                    bypassed.add(store.mark(g));
+                }
+                final int next = store.next(g);
+                store.free(g);
+                g = next;
+            }
+        });
+        final int[] seq = new int[flows];
+        long payloadIn = 0;
+        long now = 0;
+        int inPoll = 0;
+        for (int i = 0; i < count; i++) {
+            final int flow = rnd.nextInt(flows);
+            final int roll = rnd.nextInt(20);
+            int len = 100;
+            int flags = TcpView.ACK;
+            if (roll == 0) {
+                len = 0;
+            } else if (roll == 1) {
+                flags |= TcpView.PSH;
+            } else if (roll == 2) {
+                len = 37;
+            } else if (roll == 3) {
+                seq[flow] += 5;
+            }
+            final int h = GroTrains.segment(pb, family, flow, seq[flow], len, flags, i & 0xFFFF, true, false);
+            seq[flow] += len;
+            if (roll == 4) {
+                // corrupt the TCP checksum: the packet bypasses GRO
+                final int t = store.transportHeaderOffset(h) + 16;
+                store.buffer().putByte(t, (byte) (store.buffer().getByte(t) ^ 0x5A));
+            }
+            store.mark(h, i);
+            markToFlow.put(i, flow);
+            GroTrains.receiveState(store, h, l4Hash ? 0x9E3779B9 * (flow + 1) : 0, l4Hash);
+            payloadIn += len;
+            gro.receive(h, now);
+            inPoll++;
+            if (inPoll == 64 || rnd.nextInt(16) == 0) {
+                gro.onPollEnd(inPoll, 64, now);
+                inPoll = 0;
+                now += 1_000_000L * rnd.nextInt(3);
+            }
+        }
+        gro.onPollEnd(inPoll, 64, now);
+        assertThat(gro.heldCount()).isZero();
+        assertThat(gro.pendingCount()).isZero();
+        assertThat(store.inUse()).as("slots leaked").isZero();
+        assertThat(payloadOut[0]).as("payload bytes out").isEqualTo(payloadIn);
+        final List<Integer> marks = new ArrayList<>();
+        delivered.forEach(d -> marks.add(d[0]));
+        assertThat(marks).hasSize(count).doesNotHaveDuplicates();
+        final Map<Integer, Integer> lastPerFlow = new HashMap<>();
+        for (final int m : marks) {
+            if (bypassed.contains(m)) {
+                continue;
+            }
+            final int flow = markToFlow.get(m);
+            final Integer last = lastPerFlow.get(flow);
+            assertThat(last == null || last < m).as("flow %d delivered %d after %d", flow, m, last).isTrue();
+            lastPerFlow.put(flow, m);
+        }
+    }
+
+    @Property(tries = 300)
+    void shouldGiveBackTheSegmentsWhenGsoCutsAGroAggregate(@ForAll @IntRange(min = 2, max = 40) final int n,
+        @ForAll @IntRange(min = 1, max = 1460) final int mss, @ForAll @IntRange(min = 0, max = 1460) final int tailCut,
+        @ForAll final boolean fixedId, @ForAll final boolean df, @ForAll final boolean psh,
+        @ForAll final boolean timestamps, @ForAll @IntRange(min = 0, max = 2) final int family,
+        @ForAll @IntRange(min = 0, max = 65535) final int firstId) {
+        final int tail = Math.max(1, mss - (tailCut % mss));
+        final int count = Math.min(n, 60000 / mss);
+        if (count < 2) {
+            return;
+        }
+        final PacketStore store = new PacketStore(256, 256, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        final List<byte[]> originals = new ArrayList<>();
+        final List<Integer> aggregates = new ArrayList<>();
+        final GroTable gro = new GroTable(store, new GroConfig(), (h, r, t) -> aggregates.add(h));
+        int seq = 1000;
+        for (int i = 0; i < count; i++) {
+            final boolean last = i == count - 1;
+            final int len = last ? tail : mss;
+            final int flags = TcpView.ACK | (last && psh ? TcpView.PSH : 0);
+            final int h = GroTrains.segment(pb, family, 0, seq, len, flags, fixedId ? firstId : (firstId + i) & 0xFFFF,
+                df, timestamps);
+            seq += len;
+            final byte[] f = new byte[store.length(h)];
+            store.getFrame(h, f, 0, f.length);
+            originals.add(f);
+            GroTrains.receiveState(store, h, 0x1234, true);
+            gro.receive(h, 0);
+        }
+        gro.onPollEnd(count, 64, 0);
+        assertThat(aggregates).as("one aggregate").hasSize(1);
+        final int agg = aggregates.get(0);
+        assertThat(store.gsoSegs(agg)).isEqualTo(count);
+        final SoftwareGso gso = new SoftwareGso(store, new OffloadFeatures(), new Counters<>(GsoCounter.class));
+        final List<byte[]> out = new ArrayList<>();
+        gso.segmentInto(agg, false, h -> {
+            final byte[] f = new byte[store.length(h)];
+            store.getFrame(h, f, 0, f.length);
+            out.add(f);
+            store.free(h);
+        });
+        assertThat(out).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(out.get(i)).as("segment %d", i).isEqualTo(originals.get(i));
+        }
+        assertThat(store.inUse()).isZero();
+    }
+}
