@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
 
+import io.pktsim.cli.ecmp.EcmpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PktsimMain.VersionProvider.class,
     description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, multi-dial.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, EcmpCommand.class})
 public final class PktsimMain implements Runnable {
 
     /** Exit code of a successful command. */
