@@ -2,6 +2,8 @@ package io.pktsim.core.random;
 
 import java.nio.charset.StandardCharsets;
 
+import io.pktsim.core.hash.SipHash;
+
 /**
  * One named stream of pseudo-random numbers: a xoshiro256** generator (Blackman and Vigna, 2018; period
  * 2<sup>256</sup>-1, passes BigCrush) whose initial state is derived from (seed, run number, name).
@@ -60,9 +62,9 @@ public final class RandomStream {
         final byte[] msg = new byte[utf8.length + 1];
         System.arraycopy(utf8, 0, msg, 0, utf8.length);
         msg[utf8.length] = 1;
-        final long h1 = SipHash24.hash(seed, run, msg, msg.length);
+        final long h1 = SipHash.hash(seed, run, msg, 0, msg.length);
         msg[utf8.length] = 2;
-        final long h2 = SipHash24.hash(seed, run, msg, msg.length);
+        final long h2 = SipHash.hash(seed, run, msg, 0, msg.length);
         final long a = h1 + GOLDEN_GAMMA;
         final long b = a + GOLDEN_GAMMA;
         final long c = h2 + GOLDEN_GAMMA;
