@@ -26,9 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     description = {
         "Replay a capture through Linux 6.18 GRO: what the stack receives, and why.",
-        "IN.pcap holds Ethernet frames (link type 1). Frames with the same timestamp are taken by one NAPI",
-        "poll (split at --weight); a later timestamp starts a later poll. Without --out and --json, prints a",
-        "summary. Exit codes: 0 done, 1 an output could not be written, 2 bad usage or bad input."})
+        "IN.pcap holds Ethernet frames (link type 1). Frames with the same timestamp",
+        "are taken by one NAPI poll (split at --weight); a later timestamp starts a",
+        "later poll. Without --out and --json, prints a summary.",
+        "Exit codes: 0 done, 1 an output could not be written, 2 bad usage or input."})
 public final class GroCommand implements Callable<Integer> {
 
     @Spec

@@ -22,10 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     description = {
         "Cut TCP super-packets with Linux 6.18 GSO: the wire segments, IDs and flags.",
-        "Each frame of IN.pcap (Ethernet, link type 1) is a TCP super-packet (full IP length, up to 64 KiB)",
-        "cut into --gso-size payloads. A segment above --mtu is dropped with the ICMP the kernel would send",
-        "(DF or IPv6; reported on standard error) or IP-fragmented. Without --out and --json, prints a",
-        "summary. Exit codes: 0 done, 1 an output could not be written, 2 bad usage or bad input."})
+        "Each frame of IN.pcap (Ethernet, link type 1) is a TCP super-packet (full IP",
+        "length, up to 64 KiB) cut into --gso-size payloads. A segment above --mtu is",
+        "dropped with the ICMP the kernel would send (DF or IPv6; reported on standard",
+        "error) or IP-fragmented. Without --out and --json, prints a summary.",
+        "Exit codes: 0 done, 1 an output could not be written, 2 bad usage or input."})
 public final class GsoCommand implements Callable<Integer> {
 
     @Spec
