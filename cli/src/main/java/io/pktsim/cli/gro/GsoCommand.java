@@ -93,9 +93,11 @@ public final class GsoCommand implements Callable<Integer> {
         for (final ReplayRecord r : records) {
             fragments += r.fragment() ? 1 : 0;
         }
-        o.printf(Locale.ROOT, "super-packets in:   %d%n", replay.frameCount());
-        o.printf(Locale.ROOT, "wire packets out:   %d (%d segments, %d IP fragments)%n", records.size(),
-            records.size() - fragments, fragments);
+        final int others = replay.frameCount() - replay.superPacketCount();
+        o.printf(Locale.ROOT, "frames in:          %d (%d TCP %s%s)%n", replay.frameCount(),
+            replay.superPacketCount(), replay.superPacketCount() == 1 ? "super-packet" : "super-packets",
+            others == 0 ? "" : ", " + others + " other");
+        o.printf(Locale.ROOT, "wire packets out:   %d (%d of them IP fragments)%n", records.size(), fragments);
         o.printf(Locale.ROOT, "dropped, ICMP sent: %d%n", replay.icmpReports().size());
         o.flush();
     }

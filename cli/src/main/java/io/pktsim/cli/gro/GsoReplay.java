@@ -15,9 +15,10 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Cuts captured super-packets with software GSO and the forwarding MTU check, the engine behind
- * {@code pktsim gso}: each frame is a TCP super-packet (full IP length, up to 64 KiB; its TCP checksum may hold
- * only the pseudo-header sum), segmented at {@code gsoSize}; segments above the MTU are dropped with the ICMP
- * the kernel would send (DF or IPv6) or IP-fragmented.
+ * {@code pktsim gso}: each TCP frame is a super-packet (full IP length, up to 64 KiB; its TCP checksum may hold
+ * only the pseudo-header sum), segmented at {@code gsoSize}; any other IP packet (UDP, an IP fragment, ...)
+ * leaves as it is. Packets above the MTU are dropped with the ICMP the kernel would send (DF or IPv6) or
+ * IP-fragmented ({@code ip_forward()} / {@code ip_finish_output_gso()}).
  */
 public final class GsoReplay {
 
@@ -33,6 +34,7 @@ public final class GsoReplay {
     private final List<long[]> times = new ArrayList<>();
     private int maxSegments = 1;
     private int maxFrame = 2048;
+    private int superPackets;
 
     /**
      * @param gsoSize payload bytes per segment, at least 1
@@ -53,12 +55,12 @@ public final class GsoReplay {
     }
 
     /**
-     * Adds a super-packet; checks that it is Ethernet / IP / TCP.
+     * Adds a frame: a TCP super-packet, or any other IP packet, which leaves unsegmented.
      *
      * @param recordNumber 1-based record number
      * @param timeNs capture time, ns
      * @param frame the frame
-     * @throws BadInputException if the frame is not Ethernet/IP/TCP
+     * @throws BadInputException if the frame is not Ethernet/IP, or its IP or TCP header is malformed
      */
     public void add(final long recordNumber, final long timeNs, final byte[] frame) throws BadInputException {
         if (frame.length < 14) {
@@ -82,27 +84,31 @@ public final class GsoReplay {
         final boolean v4 = ethertype == 0x0800;
         final int ipLength = v4 ? b.getShort(f + net + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF
             : 40 + (b.getShort(f + net + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        final int ipHeader = v4 ? (b.getByte(f + net) & 0x0F) << 2 : 40;
+        if (ipLength < ipHeader) {
+            throw new BadInputException(recordNumber, "the IP length " + ipLength + " is shorter than the IP header");
+        }
         if (net + ipLength > frame.length) {
             throw new BadInputException(recordNumber, "the IP length says " + ipLength + " bytes but the frame "
                 + "holds " + (frame.length - net) + " after the Ethernet header");
         }
-        if (v4 && (b.getShort(f + net + 6, ByteOrder.BIG_ENDIAN) & 0x3FFF) != 0) {
-            throw new BadInputException(recordNumber, "an IPv4 fragment, not a TCP super-packet");
-        }
+        // Ethernet padding is not part of the packet
+        final byte[] packet = net + ipLength == frame.length ? frame : Arrays.copyOf(frame, net + ipLength);
+        final boolean fragment = v4 && (b.getShort(f + net + 6, ByteOrder.BIG_ENDIAN) & 0x3FFF) != 0;
         final int inner = probe.innerNetworkOffset(h);
         final int ip = f + (inner >= 0 ? inner : net);
         final int l4 = probe.transportOffset(h);
         final boolean innerV4 = (b.getByte(ip) & 0xF0) == 0x40;
-        if (r != PacketParser.L4 || l4 < 0 || !isTcpUpperLayer(b, ip, innerV4, frame.length - (ip - f))) {
-            throw new BadInputException(recordNumber, "not TCP: pktsim gso cuts TCP super-packets");
+        if (fragment || r != PacketParser.L4 || l4 < 0
+            || !isTcpUpperLayer(b, ip, innerV4, frame.length - (ip - f))) {
+            // not a TCP super-packet: it leaves as it is (no gso_size), through the same MTU check
+            keep(recordNumber, timeNs, packet, false);
+            return;
         }
         final int thlen = (b.getByte(f + l4 + 12) & 0xF0) >>> 2;
         if (thlen < 20 || net + ipLength < l4 + thlen) {
             throw new BadInputException(recordNumber, "the TCP header is truncated or malformed");
         }
-        // Ethernet padding is not part of the packet
-        final byte[] packet = net + ipLength == frame.length ? frame
-            : Arrays.copyOf(frame, net + ipLength);
         final int payload = net + ipLength - l4 - thlen;
         final int segments = (payload + gsoSize - 1) / gsoSize;
         final int slotBytes = Math.max(maxFrame, packet.length) + 128;
@@ -112,9 +118,14 @@ public final class GsoReplay {
                 + "--gso-size");
         }
         maxSegments = Math.max(maxSegments, segments);
+        keep(recordNumber, timeNs, packet, true);
+    }
+
+    private void keep(final long recordNumber, final long timeNs, final byte[] packet, final boolean tcp) {
         maxFrame = Math.max(maxFrame, packet.length);
         frames.add(packet);
-        times.add(new long[] {timeNs, recordNumber});
+        times.add(new long[] {timeNs, recordNumber, tcp ? 1 : 0});
+        superPackets += tcp ? 1 : 0;
     }
 
     private static boolean isTcpUpperLayer(final MutableDirectBuffer b, final int ip, final boolean v4,
@@ -126,9 +137,14 @@ public final class GsoReplay {
         return v6.walkExtensionHeaders(available) && v6.upperLayerProtocol() == 6;
     }
 
-    /** @return super-packets added */
+    /** @return frames added */
     public int frameCount() {
         return frames.size();
+    }
+
+    /** @return TCP super-packets among the frames (the others leave unsegmented) */
+    public int superPacketCount() {
+        return superPackets;
     }
 
     /** @return ICMP errors the kernel would have sent, one line each */
@@ -163,9 +179,13 @@ public final class GsoReplay {
                 type = ((store.buffer().getByte(ip) & 0xF0) == 0x40 ? PacketStore.GSO_TCPV4 : PacketStore.GSO_TCPV6)
                     | PacketStore.GSO_IPXIP4;
             }
-            store.gsoSize(h, gsoSize);
-            store.gsoType(h, type);
-            store.checksumState(h, ChecksumState.PARTIAL);
+            if (times.get(i)[2] != 0) {
+                store.gsoSize(h, gsoSize);
+                store.gsoType(h, type);
+                store.checksumState(h, ChecksumState.PARTIAL);
+            } else {
+                store.checksumState(h, ChecksumState.NONE);
+            }
             final int result = fwd.forward(h, mtu, g -> {
                 final int len = store.length(g);
                 final byte[] frame = new byte[len];

@@ -145,13 +145,13 @@ class GsoCommandTest {
         new ExamplePcaps().gsoNoDf(in);
         final Run r = run("gso", "--in", in.toString(), "--gso-size", "1448", "--mtu", "1400");
         assertThat(r.out()).isEqualTo(String.join(NL,
-            "super-packets in:   1",
-            "wire packets out:   4 (0 segments, 4 IP fragments)",
+            "frames in:          1 (1 TCP super-packet)",
+            "wire packets out:   4 (4 of them IP fragments)",
             "dropped, ICMP sent: 0") + NL);
         final Run big = run("gso", "--in", superPacket().toString(), "--gso-size", "1448");
         assertThat(big.out()).isEqualTo(String.join(NL,
-            "super-packets in:   1",
-            "wire packets out:   45 (45 segments, 0 IP fragments)",
+            "frames in:          1 (1 TCP super-packet)",
+            "wire packets out:   45 (0 of them IP fragments)",
             "dropped, ICMP sent: 0") + NL);
     }
 
@@ -217,11 +217,34 @@ class GsoCommandTest {
         }
         assertRejected(runWithOutputs(odd.toString(), "1448"), odd + ": record 2: ethertype 0x0806: the frame is "
             + "not Ethernet/IPv4 or Ethernet/IPv6");
-        final Path udp = tmp.resolve("udp.pcap");
-        try (PcapWriter w = PcapWriter.open(udp, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
-            w.writePacket(0, store, pb.reset().udp(1, 2).payload(3000).build());
+    }
+
+    @Test
+    void shouldPassOtherIpPacketsThroughTheSameMtuCheck() throws Exception {
+        final Path in = tmp.resolve("udp.pcap");
+        final PacketStore store = new PacketStore(4, 4096, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            w.writePacket(0, store, pb.reset().udp(1, 2).payload(100).build());
+            w.writePacket(1, store, pb.reset().ipId(9).fragWord(0).udp(1, 2).payload(2000).build());
+            w.writePacket(2, store, pb.reset().udp(1, 2).payload(2000).build());
+            w.writePacket(3, store, pb.reset().tcp(5, 6, 77, 1, TcpView.ACK).payload(1000).build());
         }
-        assertRejected(runWithOutputs(udp.toString(), "1448"), udp + ": record 1: not TCP");
+        final Run r = run("gso", "--in", in.toString(), "--gso-size", "1448", "--json", "-");
+        assertThat(r.code()).as("%s", r).isZero();
+        assertThat(r.out()).isEqualTo("[\n"
+            + "  {\"payload_len\": 108, \"seq\": null, \"ip_id\": 0, \"tcp_flags\": null},\n"
+            + "  {\"payload_len\": 1480, \"seq\": null, \"ip_id\": 9, \"tcp_flags\": null},\n"
+            + "  {\"payload_len\": 528, \"seq\": null, \"ip_id\": 9, \"tcp_flags\": null},\n"
+            + "  {\"payload_len\": 1000, \"seq\": 77, \"ip_id\": 0, \"tcp_flags\": [\"ACK\"]}\n"
+            + "]" + NL);
+        assertThat(r.err()).isEqualTo("pktsim gso: " + in + ": record 3: dropped, ICMP fragmentation needed "
+            + "(type 3 code 4), next-hop MTU 1500" + NL);
+        final Run summary = run("gso", "--in", in.toString(), "--gso-size", "1448");
+        assertThat(summary.out()).isEqualTo(String.join(NL,
+            "frames in:          4 (1 TCP super-packet, 3 other)",
+            "wire packets out:   4 (2 of them IP fragments)",
+            "dropped, ICMP sent: 1") + NL);
     }
 
     @Test
