@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Replay a capture through Linux 6.18 GRO: what the stack receives, and why.",
+        "Replay a capture through Linux 6.18 GRO: what is received, and why.",
         "IN.pcap holds Ethernet frames (link type 1). Frames with the same timestamp",
         "are taken by one NAPI poll (split at --weight); a later timestamp starts a",
         "later poll. Without --out and --json, prints a summary.",

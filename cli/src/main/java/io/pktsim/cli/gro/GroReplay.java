@@ -78,7 +78,9 @@ public final class GroReplay {
             throw new BadInputException(recordNumber, "frame of " + frame.length + " bytes is not Ethernet");
         }
         if (!times.isEmpty() && timeNs < times.get(times.size() - 1)[0]) {
-            throw new BadInputException(recordNumber, "timestamp goes backwards");
+            throw new BadInputException(recordNumber, "timestamp " + timeNs + " ns is earlier than the "
+                + times.get(times.size() - 1)[0] + " ns of record " + times.get(times.size() - 1)[1]
+                + " (sort the capture by time, e.g. with 'reordercap')");
         }
         times.add(new long[] {timeNs, recordNumber});
         frames.add(frame);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Cut TCP super-packets with Linux 6.18 GSO: the wire segments, IDs and flags.",
+        "Cut TCP super-packets with Linux 6.18 GSO: wire segments, IDs, flags.",
         "Each frame of IN.pcap (Ethernet, link type 1) is a TCP super-packet (full IP",
         "length, up to 64 KiB) cut into --gso-size payloads. A segment above --mtu is",
         "dropped with the ICMP the kernel would send (DF or IPv6; reported on standard",

@@ -32,7 +32,8 @@ final class ExamplePcaps {
     /**
      * docs/examples/gro-train.pcap (microsecond pcap, as tcpdump writes): poll 1 at T0 takes ten full segments of
      * one download (192.0.2.10:5201 to 198.51.100.20:50000, the tenth with PSH) and, after the fifth, a 100-byte
-     * UDP datagram (192.0.2.53:40053 to 198.51.100.20:40054); poll 2, 1 ms later, takes three more segments without PSH.
+     * UDP datagram (192.0.2.53:40053 to 198.51.100.20:40054); poll 2, 1 ms later, takes three more segments
+     * without PSH.
      *
      * @param file where to write
      * @throws IOException on a write error
