@@ -326,6 +326,54 @@ class GroCommandTest {
     }
 
     @Test
+    void shouldHandleAnEmptyCaptureAndPaddedFrames() throws Exception {
+        final Path empty = tmp.resolve("empty.pcap");
+        try (PcapWriter w = PcapWriter.open(empty, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            assertThat(w.records()).isZero();
+        }
+        final Path out = tmp.resolve("empty-rx.pcap");
+        final Run r = run("gro", "--in", empty.toString(), "--json", "-", "--out", out.toString());
+        assertThat(r.code()).as("%s", r).isZero();
+        assertThat(r.out()).isEqualTo("[]" + NL);
+        assertThat(readPcap(out)).isEmpty();
+        assertThat(run("gro", "--in", empty.toString()).out()).startsWith("frames in:          0 (0 polls)" + NL);
+
+        // two 2-byte segments padded to the 60-byte Ethernet minimum: the padding makes GRO's L3 flush mark
+        final Path padded = tmp.resolve("padded.pcap");
+        final PacketStore store = new PacketStore(4, 2048, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        try (PcapWriter w = PcapWriter.open(padded, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            for (int i = 0; i < 2; i++) {
+                final int h = pb.reset().ipId(i).tcp(40000, 80, 1 + 2 * i, 1, TcpView.ACK).payload(2)
+                    .storePayload(true, 'p').build();
+                final byte[] f = new byte[60];
+                store.getFrame(h, f, 0, 56);
+                w.writeRecord(100, f, 0, 60, 60);
+                store.free(h);
+            }
+        }
+        final Run p = run("gro", "--in", padded.toString(), "--json", "-");
+        assertThat(p.code()).as("%s", p).isZero();
+        assertThat(p.out()).isEqualTo("[\n"
+            + "  {\"payload_len\": 2, \"segs\": 1, \"gso_size\": 0, \"seq\": 1, \"tcp_flags\": [\"ACK\"], "
+            + "\"flush_reason\": \"l3_flush_mark\"},\n"
+            + "  {\"payload_len\": 2, \"segs\": 1, \"gso_size\": 0, \"seq\": 3, \"tcp_flags\": [\"ACK\"], "
+            + "\"flush_reason\": \"l3_flush_mark\"}\n"
+            + "]" + NL);
+    }
+
+    @Test
+    void shouldRejectTimeGoingBackwards() throws Exception {
+        final Path in = tmp.resolve("back.pcap");
+        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            w.writeRecord(2_000, new byte[60], 0, 60, 60);
+            w.writeRecord(1_000, new byte[60], 0, 60, 60);
+        }
+        assertRejected(runWithOutputs(in.toString()), in + ": record 2: timestamp 1000 ns is earlier than the 2000 ns "
+            + "of record 1");
+    }
+
+    @Test
     void shouldPrintHelp() {
         final Run r = run("gro", "--help");
         assertThat(r.code()).isZero();
