@@ -248,6 +248,26 @@ class GsoCommandTest {
     }
 
     @Test
+    void shouldCutAnIpInIpSuperPacketByItsInnerTcpHeader() throws Exception {
+        final Path in = tmp.resolve("ipip.pcap");
+        final PacketStore store = new PacketStore(2, 2048, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            w.writePacket(0, store, pb.reset().outerIpv4(0x0A09_0001, 0x0A09_0002).ipId(500)
+                .tcp(1, 2, 10, 1, TcpView.ACK | TcpView.FIN).payload(2500).checksumMode(PacketBuilder.CSUM_PARTIAL)
+                .build());
+        }
+        final Run r = run("gso", "--in", in.toString(), "--gso-size", "1000", "--json", "-");
+        assertThat(r.code()).as("%s", r).isZero();
+        assertThat(r.out()).contains("{\"payload_len\": 1000, \"seq\": 10, ")
+            .contains("{\"payload_len\": 1000, \"seq\": 1010, ")
+            .contains("{\"payload_len\": 500, \"seq\": 2010, ");
+        assertThat(r.out().lines().filter(l -> l.contains("FIN")).count()).as("FIN on the last segment only")
+            .isEqualTo(1);
+        assertThat(r.out().lines().toList().get(3)).contains("\"FIN\"");
+    }
+
+    @Test
     void shouldPrintHelp() {
         final Run r = run("gso", "--help");
         assertThat(r.code()).isZero();
