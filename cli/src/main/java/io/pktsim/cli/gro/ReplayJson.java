@@ -10,6 +10,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 
 /**
  * Writes the JSON arrays of {@code pktsim gro} ({@code payload_len, segs, gso_size, seq, tcp_flags,
@@ -29,10 +30,12 @@ public final class ReplayJson {
      * @throws IOException on a write error
      */
     public static void writeGro(final List<ReplayRecord> records, final Writer out) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartArray();
-            for (final ReplayRecord r : records) {
+        out.write('[');
+        String sep = "\n  ";
+        for (final ReplayRecord r : records) {
+            out.write(sep);
+            sep = ",\n  ";
+            try (JsonGenerator g = generator(out)) {
                 g.writeStartObject();
                 g.writeNumberField("payload_len", r.payloadLen());
                 g.writeNumberField("segs", r.segs() == null ? 1 : r.segs());
@@ -41,8 +44,9 @@ public final class ReplayJson {
                 g.writeStringField("flush_reason", r.flushReason());
                 g.writeEndObject();
             }
-            g.writeEndArray();
         }
+        out.write(records.isEmpty() ? "]" : "\n]");
+        out.flush();
     }
 
     /**
@@ -53,10 +57,12 @@ public final class ReplayJson {
      * @throws IOException on a write error
      */
     public static void writeGso(final List<ReplayRecord> records, final Writer out) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartArray();
-            for (final ReplayRecord r : records) {
+        out.write('[');
+        String sep = "\n  ";
+        for (final ReplayRecord r : records) {
+            out.write(sep);
+            sep = ",\n  ";
+            try (JsonGenerator g = generator(out)) {
                 g.writeStartObject();
                 g.writeNumberField("payload_len", r.payloadLen());
                 if (r.seq() == null) {
@@ -72,8 +78,34 @@ public final class ReplayJson {
                 writeFlags(g, r);
                 g.writeEndObject();
             }
-            g.writeEndArray();
         }
+        out.write(records.isEmpty() ? "]" : "\n]");
+        out.flush();
+    }
+
+    /** One object per line, {@code "name": value, ...}; closing the generator leaves the writer open. */
+    private static JsonGenerator generator(final Writer out) throws IOException {
+        final JsonGenerator g = new JsonFactory().createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.setPrettyPrinter(new MinimalPrettyPrinter() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void writeObjectFieldValueSeparator(final JsonGenerator jg) throws IOException {
+                jg.writeRaw(": ");
+            }
+
+            @Override
+            public void writeObjectEntrySeparator(final JsonGenerator jg) throws IOException {
+                jg.writeRaw(", ");
+            }
+
+            @Override
+            public void writeArrayValueSeparator(final JsonGenerator jg) throws IOException {
+                jg.writeRaw(", ");
+            }
+        });
+        return g;
     }
 
     private static void writeCommon(final JsonGenerator g, final ReplayRecord r) throws IOException {
