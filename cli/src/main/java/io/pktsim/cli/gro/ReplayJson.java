@@ -5,12 +5,12 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import io.pktsim.core.io.AtomicFiles;
 
 /**
  * Writes the JSON arrays of {@code pktsim gro} ({@code payload_len, segs, gso_size, seq, tcp_flags,
@@ -137,11 +137,10 @@ public final class ReplayJson {
      * @throws IOException if writing or moving fails (the target is then untouched)
      */
     public static void writeAtomically(final Path target, final String text) throws IOException {
-        final Path dir = target.toAbsolutePath().getParent();
-        final Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        final Path tmp = AtomicFiles.createTempBeside(target, ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.commit(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }
