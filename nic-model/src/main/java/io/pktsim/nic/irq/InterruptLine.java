@@ -21,6 +21,7 @@ public final class InterruptLine {
     private boolean masked;
     private boolean pending;
     private int pendingQueue;
+    private int pendingFrames;
     private long raised;
     private long heldWhileMasked;
 
@@ -80,23 +81,38 @@ public final class InterruptLine {
      * @return true if delivered now, false if held by the mask
      */
     public boolean raise(final long nowNs, final int queue) {
+        return raise(nowNs, queue, 0, false);
+    }
+
+    /**
+     * A source on this line asserts it, saying why (for traces).
+     *
+     * @param nowNs the time, in nanoseconds
+     * @param queue the queue that asserted, -1 for none
+     * @param frames completions signalled
+     * @param byTimer true if a coalescing timer caused it
+     * @return true if delivered now, false if held by the mask
+     */
+    public boolean raise(final long nowNs, final int queue, final int frames, final boolean byTimer) {
         if (masked) {
             pending = true;
             pendingQueue = queue;
+            pendingFrames = frames;
             heldWhileMasked++;
             if (trace.enabled()) {
                 trace.bus().publish(nowNs, component, trace.irqHeldMasked(), TraceEvent.NO_PACKET, id, queue);
             }
             return false;
         }
-        deliver(nowNs, queue);
+        deliver(nowNs, queue, frames, byTimer);
         return true;
     }
 
-    private void deliver(final long nowNs, final int queue) {
+    private void deliver(final long nowNs, final int queue, final int frames, final boolean byTimer) {
         raised++;
         if (trace.enabled()) {
-            trace.bus().publish(nowNs, component, trace.irqRaise(), TraceEvent.NO_PACKET, id, queue);
+            trace.bus().publish(nowNs, component, trace.irqRaise(), TraceEvent.NO_PACKET, id, queue, frames,
+                byTimer ? 1 : 0);
         }
         final IrqHandler h = handler;
         if (h != null) {
@@ -119,7 +135,7 @@ public final class InterruptLine {
         masked = false;
         if (pending) {
             pending = false;
-            deliver(nowNs, pendingQueue);
+            deliver(nowNs, pendingQueue, pendingFrames, false);
             return true;
         }
         return false;
