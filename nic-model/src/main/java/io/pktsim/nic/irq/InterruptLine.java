@@ -74,6 +74,16 @@ public final class InterruptLine {
     }
 
     /**
+     * A source on this line asserts it (no queue named).
+     *
+     * @param nowNs the time, in nanoseconds
+     * @return true if delivered now, false if held by the mask
+     */
+    public boolean raise(final long nowNs) {
+        return raise(nowNs, -1, 0, false);
+    }
+
+    /**
      * A source on this line asserts it.
      *
      * @param nowNs the time, in nanoseconds

@@ -89,6 +89,16 @@ class LinkTest {
     }
 
     @Test
+    void shouldNotAllocateOnTransmit() {
+        final LinkDirection d = new LinkDirection("d", 999_999_937L, 100);
+        final long[] t = {0};
+        io.pktsim.core.test.AllocationMeter.assertNoAllocation("link transmit", () -> {
+            t[0] += 10_000;
+            d.transmit(t[0], 1514);
+        });
+    }
+
+    @Test
     void shouldRejectABadRate() {
         assertThatThrownBy(() -> new LinkDirection("x", 0, 0)).hasMessageContaining("rate 0");
     }

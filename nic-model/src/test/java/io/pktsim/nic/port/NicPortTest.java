@@ -63,6 +63,42 @@ class NicPortTest {
     }
 
     @Test
+    void shouldDefaultToTheMt7621DriverConstants() {
+        final NicPortConfig legacy = NicPortConfig.mt7621Legacy();
+        assertThat(legacy.rxRingSlots()).isEqualTo(256);
+        assertThat(legacy.txRingSlots()).isEqualTo(2048);
+        assertThat(legacy.rxFrames()).isEqualTo(4);
+        assertThat(legacy.rxUsecs()).isEqualTo(80);
+        assertThat(legacy.coalescingUnitNs()).isEqualTo(20_000);
+        assertThat(legacy.sharedIrq()).isTrue();
+        assertThat(legacy.adaptiveRx()).isFalse();
+        final NicPortConfig current = NicPortConfig.mt7621();
+        assertThat(current.rxRingSlots()).isEqualTo(512);
+        assertThat(current.adaptiveRx()).isTrue();
+        final NicPort port = new NicPort("eth0", 1, current, loop, store, NicTrace.disabled());
+        assertThat(port.rxQueue(0).coalescing().rxUsecs()).as("DIM starts at profile 1: 8 us").isEqualTo(8);
+        assertThat(port.rxQueue(0).coalescing().delayNs()).isEqualTo(20_000);
+        assertThat(port.rxQueue(0).coalescing().frameLimit()).as("256 capped by PINT mask").isEqualTo(127);
+    }
+
+    @Test
+    void shouldLetDimRetuneTheCoalescingUnderLoad() {
+        final NicPort port = new NicPort("eth0", 1, NicPortConfig.mt7621(), loop, store, NicTrace.disabled());
+        final RxQueue q = port.rxQueue(0);
+        port.irqLine(0).handler((line, now) -> q.poll(64, freeIt));
+        final int recv = loop.register((target, arg, now) -> port.receive(frame(1), now), "rx");
+        for (long t = 0; t < 200_000_000L; t += 12_304) {
+            loop.schedule(t, recv, 0, 0);
+        }
+        loop.runUntil(300_000_000L);
+        assertThat(q.dim().decisions()).isPositive();
+        assertThat(port.counters().get(PortCounter.RX_DIM_CHANGES)).isEqualTo(q.dim().changes()).isPositive();
+        assertThat(q.coalescing().rxUsecs()).isEqualTo(q.dim().usec());
+        assertThat(port.counters().get(PortCounter.RX_PACKETS) + q.ring().occupancy())
+            .isEqualTo(port.counters().get(PortCounter.RX_FRAMES_IN));
+    }
+
+    @Test
     void shouldDropAndCountWhenTheRingIsFull() {
         final NicPort port = new NicPort("eth0", 1, NicPortConfig.mt7621Legacy().rxRingSlots(16), loop, store,
             NicTrace.disabled());

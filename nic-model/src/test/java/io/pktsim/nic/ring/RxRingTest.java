@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.pktsim.core.test.AllocationMeter;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -63,6 +64,21 @@ class RxRingTest {
         assertThat(ring.poll(64, record)).isZero();
         assertThat(ring.hasFrames()).isFalse();
         assertThat(ring.delivered()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldNotAllocateOnOfferAndPoll() {
+        final RxRing ring = new RxRing("r", 256);
+        final long[] sum = {0};
+        final RxFrameHandler count = (p, t, s) -> sum[0] += p;
+        AllocationMeter.assertNoAllocation("RxRing offer + budgeted poll", () -> {
+            for (int i = 0; i < 100; i++) {
+                ring.offer(i, i);
+            }
+            ring.poll(64, count);
+            ring.poll(64, count);
+        });
+        assertThat(sum[0]).isPositive();
     }
 
     @Test
