@@ -140,7 +140,6 @@ public final class RxQueue implements CoalescedIrqSink {
     @Override
     public void onCoalescedIrq(final long nowNs, final int frames, final boolean byTimer) {
         statusAsserted = true;
-        events++;
         counters.increment(PortCounter.RX_IRQ_ASSERTED);
         if (!sourceEnabled) {
             counters.increment(PortCounter.RX_IRQ_HELD);
@@ -150,6 +149,7 @@ public final class RxQueue implements CoalescedIrqSink {
             }
             return;
         }
+        events++;
         counters.increment(PortCounter.RX_IRQ_RAISED);
         line.raise(nowNs, index, frames, byTimer);
     }
@@ -195,6 +195,7 @@ public final class RxQueue implements CoalescedIrqSink {
     public void irqEnable(final long nowNs) {
         sourceEnabled = true;
         if (statusAsserted) {
+            events++;
             counters.increment(PortCounter.RX_IRQ_RAISED);
             line.raise(nowNs, index, 0, false);
         }
@@ -215,7 +216,10 @@ public final class RxQueue implements CoalescedIrqSink {
         return ring.hasFrames();
     }
 
-    /** @return interrupts asserted by coalescing (DIM's event counter) */
+    /**
+     * @return interrupts this queue raised on its line (DIM's event counter, as {@code eth->rx_events} counts
+     *     {@code mtk_handle_irq_rx()} calls)
+     */
     public long events() {
         return events;
     }
