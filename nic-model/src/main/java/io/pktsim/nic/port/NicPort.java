@@ -13,7 +13,7 @@ import io.pktsim.nic.ring.TxCompletionHandler;
 import io.pktsim.nic.ring.TxRing;
 import io.pktsim.nic.rss.Rss;
 import io.pktsim.nic.rss.RssIndirection;
-import io.pktsim.nic.rss.Toeplitz;
+import io.pktsim.core.hash.Toeplitz;
 import io.pktsim.nic.trace.NicTrace;
 
 /**

@@ -2,6 +2,7 @@ package io.pktsim.nic.rss;
 
 import io.pktsim.core.flow.FlowKey;
 import io.pktsim.core.flow.FlowKeyExtractor;
+import io.pktsim.core.hash.Toeplitz;
 import io.pktsim.core.packet.PacketStore;
 
 /**

@@ -1,4 +1,4 @@
-package io.pktsim.nic.rss;
+package io.pktsim.core.hash;
 
 /**
  * The Toeplitz hash of RSS (Microsoft "RSS hashing", also {@code toeplitz_hash()} in
