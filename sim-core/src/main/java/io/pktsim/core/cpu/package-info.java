@@ -23,5 +23,4 @@
  * task scheduler is a plain round robin of steps (no CFS/EEVDF weights or slices). A bare {@code CpuCore}
  * still runs its charges in order with no preemption; the ordering across contexts lives in the thread.
  */
- */
 package io.pktsim.core.cpu;
