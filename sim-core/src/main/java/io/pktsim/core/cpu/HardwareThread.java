@@ -224,18 +224,20 @@ public final class HardwareThread implements EventHandler {
 
     /**
      * Takes a hard interrupt now: runs the handler, whose charges make the interrupt's duration, and
-     * schedules what follows (interrupt exit and softirqs; the preempted work's continuation).
+     * schedules what follows (interrupt exit and softirqs; the preempted work's continuation). Raised from
+     * inside this thread's own work (a driver re-enabling an asserted source), it runs at once and extends
+     * that work.
      *
      * @param handler the handler
      * @param line the line, passed to the handler
      * @param nowNs the simulated time, in nanoseconds
      */
     public void hardIrq(final HardIrqHandler handler, final int line, final long nowNs) {
-        if (inCallback) {
-            throw new IllegalStateException("HardwareThread " + name + " at " + nowNs
-                + " ns: a hard IRQ was raised from inside this thread's own work; raise it through an event");
-        }
         counters.increment(CpuThreadCounter.HARD_IRQS);
+        if (inCallback) {
+            nestedHardIrq(handler, line, nowNs);
+            return;
+        }
         final CpuContext prev = state;
         final CpuContext prevCharge = chargeContext;
         beginCallback(CpuContext.HARDIRQ, nowNs);
@@ -265,6 +267,24 @@ public final class HardwareThread implements EventHandler {
                 break;
             default:
                 throw new IllegalStateException("HardwareThread " + name + ": state " + prev);
+        }
+    }
+
+    /**
+     * An interrupt raised by this thread's own work (a driver re-enabling a source whose status is set): it is
+     * taken at once and its cycles extend the work in progress.
+     */
+    private void nestedHardIrq(final HardIrqHandler handler, final int line, final long nowNs) {
+        final CpuContext prevCharge = chargeContext;
+        final long prevStep = stepCycles;
+        stepCycles = 0;
+        chargeContext = CpuContext.HARDIRQ;
+        handler.onHardIrq(this, line, nowNs);
+        chargeContext = prevCharge;
+        stepCycles += prevStep;
+        if (pending != 0 && prevCharge == CpuContext.TASK && !taskBhDisabled[currentTask]) {
+            // no interrupt exit runs softirqs inside a task step here: hand them to ksoftirqd
+            wakeupKsoftirqd(nowNs);
         }
     }
 

@@ -67,6 +67,29 @@ class HardwareThreadTest {
     }
 
     @Test
+    void shouldTakeAnInterruptRaisedByItsOwnWorkAtOnceAndExtendThatWork() {
+        final HardwareThread cpu = thread(0);
+        final int[] steps = {0};
+        cpu.openSoftirq(HardwareThread.NET_RX_SOFTIRQ, (c, now) -> {
+            log.append("step@").append(now).append(' ');
+            c.charge(work, 1000);
+            if (steps[0]++ == 0) {
+                // a driver re-enables its asserted source: the line fires inside the poll
+                c.hardIrq((c2, l, t) -> {
+                    c2.charge(work, 50);
+                    c2.raiseSoftirq(HardwareThread.NET_RX_SOFTIRQ, t);
+                }, 3, now);
+            }
+            return false;
+        });
+        at(0, () -> cpu.hardIrq((c, l, now) -> c.raiseSoftirq(HardwareThread.NET_RX_SOFTIRQ, now), 0, 0));
+        loop.runUntil(5000);
+        assertThat(log.toString()).isEqualTo("step@0 step@1050 ");
+        assertThat(cpu.counters().get(CpuThreadCounter.HARD_IRQS)).isEqualTo(2);
+        assertThat(cpu.contextCycles(CpuContext.HARDIRQ)).isEqualTo(50);
+    }
+
+    @Test
     void shouldHandOffToKsoftirqdAfterTenPassesAndShareTheCpuRoundRobin() {
         final HardwareThread cpu = thread(0);
         final int[] runs = {0};

@@ -53,6 +53,21 @@ public enum CostStage {
     }
 
     /**
+     * Registers every stage under its label.
+     *
+     * @param stages the CPU stage registry
+     * @return the CPU stage id of each cost stage, indexed by ordinal
+     */
+    public static int[] registerAll(final io.pktsim.core.cpu.CpuStages stages) {
+        final CostStage[] all = values();
+        final int[] ids = new int[all.length];
+        for (int i = 0; i < all.length; i++) {
+            ids[i] = stages.register(all[i].label);
+        }
+        return ids;
+    }
+
+    /**
      * @param label a stage name
      * @return the stage, or null if none has that name
      */

@@ -137,7 +137,8 @@ public final class DeviceProfile {
      */
     public DeviceProfile smtThroughputPermille(final int value) {
         if (value < 1000 || value > 2000) {
-            throw new IllegalArgumentException("DeviceProfile " + name + ": smtThroughputPermille " + value + " is outside "
+            throw new IllegalArgumentException("DeviceProfile " + name + ": smtThroughputPermille " + value
+                + " is outside "
                 + 1000 + ".." + 2000);
         }
         this.smtThroughputPermille = value;
