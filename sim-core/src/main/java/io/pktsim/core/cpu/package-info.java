@@ -11,10 +11,16 @@
  * core's cycles that were spent, in total and per stage: the numbers {@code /proc/stat} reports per CPU
  * ({@code account_system_index_time()}, kernel/sched/cputime.c, Linux 6.18) and a perf profile per function.
  *
- * <p>Simplifications, for now: one context per core, no preemption (a hard IRQ does not interrupt a
- * softirq's work), no frequency scaling, no cache or memory effects beyond what a cost table charges.
- * Execution contexts with the kernel's precedence (hard IRQ, softirq, ksoftirqd, tasks), device profiles
- * and cost tables come with the NAPI model; they will be added as a context argument of
- * {@link io.pktsim.core.cpu.CpuCore#charge(long, int, long)}'s overloads, leaving this contract in place.
+ * <p>Execution contexts: a {@link io.pktsim.core.cpu.HardwareThread} wraps a core with the kernel's precedence
+ * (hard IRQ preempts everything; softirqs run at interrupt exit, restarted at most {@code MAX_SOFTIRQ_RESTART}
+ * times within {@code MAX_SOFTIRQ_TIME}, then handed to ksoftirqd; tasks, ksoftirqd and threaded-NAPI kthreads
+ * among them, round robin), following kernel/softirq.c {@code __do_softirq()} and {@code irq_exit()}, Linux
+ * 6.18. {@link io.pktsim.core.cpu.CpuTopology} pairs SMT siblings (the two VPEs of an MT7621 core share one
+ * pipeline) and reports utilization per thread, per core and as the all-threads mean that {@code top} shows.
+ *
+ * <p>Simplifications: no frequency scaling, no cache or memory effects beyond what a cost table charges; the
+ * SMT slowdown is fixed when work is charged; {@code need_resched()} never ends softirq processing early; the
+ * task scheduler is a plain round robin of steps (no CFS/EEVDF weights or slices). A bare {@code CpuCore}
+ * still runs its charges in order with no preemption; the ordering across contexts lives in the thread.
  */
 package io.pktsim.core.cpu;

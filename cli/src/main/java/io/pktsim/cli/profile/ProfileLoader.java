@@ -1,0 +1,130 @@
+package io.pktsim.cli.profile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.config.ConfigReader;
+import io.pktsim.cli.config.Suggest;
+import io.pktsim.cli.config.YamlConfigLoader;
+import io.pktsim.stack.profile.CostStage;
+import io.pktsim.stack.profile.CostTable;
+import io.pktsim.stack.profile.DeviceProfile;
+
+/**
+ * Loads device profiles strictly: a built-in one by name ({@code mt7621}, {@code mt7620}, {@code x86}) or a YAML
+ * file. Every key is known or rejected with file, line, column and the nearest known key; every number is range
+ * checked; the cost table names only {@link CostStage}s.
+ */
+public final class ProfileLoader {
+
+    /** The built-in profiles, in the order {@code pktsim} lists them. */
+    public static final List<String> BUILT_IN = List.of("mt7621", "mt7620", "x86");
+
+    private static final String RESOURCE_DIR = "/io/pktsim/cli/profiles/";
+
+    private final YamlConfigLoader yaml = new YamlConfigLoader();
+
+    /**
+     * Loads a built-in profile, or a file when the argument names an existing {@code .yaml}/{@code .yml} file.
+     *
+     * @param nameOrPath a built-in name or a path
+     * @return the profile
+     * @throws ConfigException on an unknown name (with a suggestion) or bad content
+     * @throws IOException if the file cannot be read
+     */
+    public DeviceProfile load(final String nameOrPath) throws ConfigException, IOException {
+        final Path p = Path.of(nameOrPath);
+        if ((nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) && Files.isRegularFile(p)) {
+            try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+                return parse(nameOrPath, r);
+            }
+        }
+        if (!BUILT_IN.contains(nameOrPath)) {
+            final String near = Suggest.nearest(nameOrPath, BUILT_IN);
+            throw new ConfigException("profile", 1, 1, "unknown profile '" + nameOrPath + "'"
+                + (near != null ? "; did you mean '" + near + "'?" : "") + " (built-in: " + String.join(", ", BUILT_IN)
+                + ", or a .yaml file)");
+        }
+        try (InputStream in = ProfileLoader.class.getResourceAsStream(RESOURCE_DIR + nameOrPath + ".yaml")) {
+            if (in == null) {
+                throw new IOException("built-in profile " + nameOrPath + " is missing from the jar");
+            }
+            return parse(nameOrPath + ".yaml", new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Parses a profile.
+     *
+     * @param source the file name for messages
+     * @param reader the YAML text
+     * @return the profile
+     * @throws ConfigException on bad content
+     */
+    public DeviceProfile parse(final String source, final Reader reader) throws ConfigException {
+        final ConfigReader root = new ConfigReader(yaml.load(source, reader));
+        final DeviceProfile p = new DeviceProfile();
+        p.name(root.string("name", null));
+        p.description(root.string("description", ""));
+        final ConfigReader cpu = root.object("cpu", true);
+        p.cores((int) cpu.integer("cores", null, 1, 64));
+        p.threadsPerCore((int) cpu.integer("threadsPerCore", 1L, 1, 2));
+        p.clockHz(cpu.integer("clockHz", null, 1_000_000L, 9_000_000_000L));
+        p.smtThroughputPermille((int) Math.round(1000 * cpu.decimal("smtThroughputFactor", 1.0, 1.0, 2.0)));
+        p.hz((int) cpu.integer("hz", null, 1, 10_000));
+        cpu.finish();
+        final ConfigReader drv = root.object("driver", true);
+        p.driverName(drv.string("name", null));
+        p.rxRingSlots(powerOfTwo(drv, "rxRingSlots"));
+        p.txRingSlots(powerOfTwo(drv, "txRingSlots"));
+        p.rxUsecs((int) drv.integer("rxUsecs", 0L, 0, 100_000));
+        p.rxFrames((int) drv.integer("rxFrames", 1L, 0, 65_536));
+        p.adaptiveRx(drv.bool("adaptiveRx", false));
+        p.sharedIrq(drv.bool("sharedIrq", false));
+        p.separateTxNapi(drv.bool("separateTxNapi", false));
+        drv.finish();
+        final ConfigReader napi = root.object("napi", false);
+        if (napi != null) {
+            p.napiWeight((int) napi.integer("weight", 64L, 1, 65_536));
+            p.netdevBudget((int) napi.integer("netdevBudget", 300L, 1, 1_000_000));
+            p.netdevBudgetUsecs(napi.integer("netdevBudgetUsecs", 0L, 0, 100_000_000L));
+            p.devWeight((int) napi.integer("devWeight", 64L, 1, 65_536));
+            p.netdevMaxBacklog((int) napi.integer("netdevMaxBacklog", 1000L, 1, 10_000_000));
+            p.groFlushTimeoutNs(napi.durationNs("groFlushTimeout", 0L, 0, 1_000_000_000L));
+            p.napiDeferHardIrqs((int) napi.integer("napiDeferHardIrqs", 0L, 0, 1_000_000));
+            p.threadedNapi(napi.bool("threaded", false));
+            napi.finish();
+        }
+        final ConfigReader costs = root.object("costs", true);
+        final CostTable table = new CostTable();
+        for (final CostStage s : CostStage.values()) {
+            final ConfigReader c = costs.object(s.label(), false);
+            if (c != null) {
+                final long event = c.integer("perEvent", 0L, 0, 1_000_000_000L);
+                final long packet = c.integer("perPacket", 0L, 0, 1_000_000_000L);
+                final double perByte = c.decimal("perByte", 0.0, 0.0, 1_000_000.0);
+                c.finish();
+                table.set(s, event, packet, Math.round(perByte * 1000));
+            }
+        }
+        costs.finish();
+        p.costs(table);
+        root.finish();
+        return p;
+    }
+
+    private static int powerOfTwo(final ConfigReader r, final String key) throws ConfigException {
+        final long v = r.integer(key, null, 2, 65_536);
+        if (Long.bitCount(v) != 1) {
+            throw r.errorAt(key, "'" + key + "' is " + v + "; expected a power of two from 2 to 65536");
+        }
+        return (int) v;
+    }
+}

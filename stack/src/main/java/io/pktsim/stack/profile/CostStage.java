@@ -1,0 +1,82 @@
+package io.pktsim.stack.profile;
+
+/**
+ * The stages a cost table prices, each with its name in profiles, CPU reports and traces. Costs are cycles of
+ * the profile's clock (VPE-cycles on an MT7621) per event, per packet and per byte.
+ */
+public enum CostStage {
+    /** Hard interrupt entry, the driver's handler, {@code napi_schedule}, exit (per interrupt). */
+    HARD_IRQ("hard_irq", "interrupt entry, the driver's handler and napi_schedule"),
+    /** {@code net_rx_action()} per run. */
+    NET_RX_ACTION("net_rx_action", "net_rx_action entry and exit, per run"),
+    /** {@code napi_poll()} fixed overhead per poll. */
+    NAPI_POLL("napi_poll", "napi_poll fixed overhead, per poll"),
+    /** Driver RX: descriptor, DMA unmap (cache invalidate on non-coherent SoCs), build_skb, refill. */
+    DRIVER_RX("driver_rx", "driver RX: descriptor, DMA unmap, build_skb, refill"),
+    /** GRO receive per packet ({@code napi_gro_receive}). */
+    GRO("gro", "napi_gro_receive, per packet"),
+    /** {@code __netif_receive_skb} and {@code ip_rcv} with its checks, up to the PREROUTING hook. */
+    NETIF_RECEIVE("netif_receive", "__netif_receive_skb and ip_rcv up to PREROUTING"),
+    /** The iptables raw table dropping the packet (the XDP paper's "raw drop" row). */
+    RAW_DROP("raw_drop", "iptables raw PREROUTING drop"),
+    /** FIB lookup ({@code ip_route_input}) with a single route. */
+    FIB("fib", "ip_route_input FIB lookup, single route"),
+    /** {@code ip_forward}, {@code ip_output}, neighbour output, {@code dev_queue_xmit} and the qdisc bypass. */
+    FORWARD("forward", "ip_forward, ip_output, neighbour and dev_queue_xmit"),
+    /** Driver TX: descriptor, DMA map (cache flush on non-coherent SoCs), doorbell. */
+    DRIVER_TX("driver_tx", "driver TX: descriptor, DMA map, doorbell"),
+    /** TX completion: DMA unmap and freeing the skb, per packet (the TX NAPI's poll). */
+    TX_COMPLETION("tx_completion", "TX completion: DMA unmap and skb free"),
+    /** An RPS IPI taken by its target CPU. */
+    IPI("ipi", "an RPS IPI taken by the target CPU"),
+    /** A {@code gro_flush_timeout} hrtimer expiry. */
+    HRTIMER("hrtimer", "a gro_flush_timeout hrtimer expiry"),
+    /** {@code process_backlog()} per packet dequeued. */
+    BACKLOG("backlog", "process_backlog, per packet");
+
+    private final String label;
+    private final String description;
+
+    CostStage(final String label, final String description) {
+        this.label = label;
+        this.description = description;
+    }
+
+    /** @return the name in profiles and reports, snake_case */
+    public String label() {
+        return label;
+    }
+
+    /** @return what the stage covers */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Registers every stage under its label.
+     *
+     * @param stages the CPU stage registry
+     * @return the CPU stage id of each cost stage, indexed by ordinal
+     */
+    public static int[] registerAll(final io.pktsim.core.cpu.CpuStages stages) {
+        final CostStage[] all = values();
+        final int[] ids = new int[all.length];
+        for (int i = 0; i < all.length; i++) {
+            ids[i] = stages.register(all[i].label);
+        }
+        return ids;
+    }
+
+    /**
+     * @param label a stage name
+     * @return the stage, or null if none has that name
+     */
+    public static CostStage byLabel(final String label) {
+        for (final CostStage s : values()) {
+            if (s.label.equals(label)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,472 @@
+package io.pktsim.stack.profile;
+
+import io.pktsim.stack.napi.NapiKnobs;
+
+/**
+ * A device profile: the CPU (cores, hardware threads per core, clock, SMT contention, HZ), the NIC driver's ring
+ * sizes and interrupt coalescing defaults, the NAPI knobs and the {@link CostTable}. Profiles are data (YAML under
+ * the CLI's {@code profiles/}, loaded strictly there); this is their model. Setters validate and chain while
+ * the profile is built; a profile is not changed once a simulation uses it.
+ */
+public final class DeviceProfile {
+    private String name = "unnamed";
+    private String description = "";
+    private int cores = 1;
+    private int threadsPerCore = 1;
+    private long clockHz = 1_000_000_000L;
+    private int smtThroughputPermille = 1000;
+    private int hz = 100;
+    private String driverName = "generic";
+    private int rxRingSlots = 256;
+    private int txRingSlots = 256;
+    private int rxUsecs = 0;
+    private int rxFrames = 1;
+    private boolean adaptiveRx = false;
+    private boolean sharedIrq = false;
+    private boolean separateTxNapi = false;
+    private int napiWeight = 64;
+    private int netdevBudget = 300;
+    private long netdevBudgetUsecs = 0L;
+    private int devWeight = 64;
+    private int netdevMaxBacklog = 1000;
+    private long groFlushTimeoutNs = 0L;
+    private int napiDeferHardIrqs = 0;
+    private boolean threadedNapi = false;
+    private CostTable costs = new CostTable().freeze();
+
+    /** @return the profile's name, e.g. {@code mt7621} */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * @param value the profile's name, e.g. {@code mt7621}
+     * @return this
+     */
+    public DeviceProfile name(final String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("DeviceProfile: name is null");
+        }
+        this.name = value;
+        return this;
+    }
+
+    /** @return one line for people */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * @param value one line for people
+     * @return this
+     */
+    public DeviceProfile description(final String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("DeviceProfile: description is null");
+        }
+        this.description = value;
+        return this;
+    }
+
+    /** @return physical cores */
+    public int cores() {
+        return cores;
+    }
+
+    /**
+     * @param value physical cores
+     * @return this
+     */
+    public DeviceProfile cores(final int value) {
+        if (value < 1 || value > 64) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": cores " + value + " is outside "
+                + 1 + ".." + 64);
+        }
+        this.cores = value;
+        return this;
+    }
+
+    /** @return hardware threads per core (2 on an MT7621: two VPEs sharing a pipeline) */
+    public int threadsPerCore() {
+        return threadsPerCore;
+    }
+
+    /**
+     * @param value hardware threads per core (2 on an MT7621: two VPEs sharing a pipeline)
+     * @return this
+     */
+    public DeviceProfile threadsPerCore(final int value) {
+        if (value < 1 || value > 2) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": threadsPerCore " + value + " is outside "
+                + 1 + ".." + 2);
+        }
+        this.threadsPerCore = value;
+        return this;
+    }
+
+    /** @return the clock, in Hz */
+    public long clockHz() {
+        return clockHz;
+    }
+
+    /**
+     * @param value the clock, in Hz
+     * @return this
+     */
+    public DeviceProfile clockHz(final long value) {
+        if (value < 1_000_000L || value > 9_000_000_000L) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": clockHz " + value + " is outside "
+                + 1_000_000L + ".." + 9_000_000_000L);
+        }
+        this.clockHz = value;
+        return this;
+    }
+
+    /**
+     * @return a core's throughput with both threads busy relative to one, in permille
+     *     (router-facts.md section 13: 1.0 to 1.5, to be calibrated)
+     */
+    public int smtThroughputPermille() {
+        return smtThroughputPermille;
+    }
+
+    /**
+     * @param value a core's throughput with both threads busy relative to one, in permille
+     *     (router-facts.md section 13: 1.0 to 1.5, to be calibrated)
+     * @return this
+     */
+    public DeviceProfile smtThroughputPermille(final int value) {
+        if (value < 1000 || value > 2000) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": smtThroughputPermille " + value
+                + " is outside "
+                + 1000 + ".." + 2000);
+        }
+        this.smtThroughputPermille = value;
+        return this;
+    }
+
+    /** @return the kernel's HZ (OpenWrt 100) */
+    public int hz() {
+        return hz;
+    }
+
+    /**
+     * @param value the kernel's HZ (OpenWrt 100)
+     * @return this
+     */
+    public DeviceProfile hz(final int value) {
+        if (value < 1 || value > 10000) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": hz " + value + " is outside "
+                + 1 + ".." + 10000);
+        }
+        this.hz = value;
+        return this;
+    }
+
+    /** @return the NIC driver, e.g. {@code mtk_eth_soc} */
+    public String driverName() {
+        return driverName;
+    }
+
+    /**
+     * @param value the NIC driver, e.g. {@code mtk_eth_soc}
+     * @return this
+     */
+    public DeviceProfile driverName(final String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("DeviceProfile: driverName is null");
+        }
+        this.driverName = value;
+        return this;
+    }
+
+    /** @return RX descriptor ring size, slots (a power of two) */
+    public int rxRingSlots() {
+        return rxRingSlots;
+    }
+
+    /**
+     * @param value RX descriptor ring size, slots (a power of two)
+     * @return this
+     */
+    public DeviceProfile rxRingSlots(final int value) {
+        if (value < 2 || value > 65536) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": rxRingSlots " + value + " is outside "
+                + 2 + ".." + 65536);
+        }
+        this.rxRingSlots = value;
+        return this;
+    }
+
+    /** @return TX descriptor ring size, slots (a power of two) */
+    public int txRingSlots() {
+        return txRingSlots;
+    }
+
+    /**
+     * @param value TX descriptor ring size, slots (a power of two)
+     * @return this
+     */
+    public DeviceProfile txRingSlots(final int value) {
+        if (value < 2 || value > 65536) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": txRingSlots " + value + " is outside "
+                + 2 + ".." + 65536);
+        }
+        this.txRingSlots = value;
+        return this;
+    }
+
+    /** @return ethtool {@code rx-usecs}: RX interrupt delay, microseconds (0: none) */
+    public int rxUsecs() {
+        return rxUsecs;
+    }
+
+    /**
+     * @param value ethtool {@code rx-usecs}: RX interrupt delay, microseconds (0: none)
+     * @return this
+     */
+    public DeviceProfile rxUsecs(final int value) {
+        if (value < 0 || value > 100000) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": rxUsecs " + value + " is outside "
+                + 0 + ".." + 100000);
+        }
+        this.rxUsecs = value;
+        return this;
+    }
+
+    /** @return ethtool {@code rx-frames}: frames that raise the RX interrupt (1: every frame) */
+    public int rxFrames() {
+        return rxFrames;
+    }
+
+    /**
+     * @param value ethtool {@code rx-frames}: frames that raise the RX interrupt (1: every frame)
+     * @return this
+     */
+    public DeviceProfile rxFrames(final int value) {
+        if (value < 0 || value > 65536) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": rxFrames " + value + " is outside "
+                + 0 + ".." + 65536);
+        }
+        this.rxFrames = value;
+        return this;
+    }
+
+    /** @return ethtool {@code adaptive-rx} (DIM) */
+    public boolean adaptiveRx() {
+        return adaptiveRx;
+    }
+
+    /**
+     * @param value ethtool {@code adaptive-rx} (DIM)
+     * @return this
+     */
+    public DeviceProfile adaptiveRx(final boolean value) {
+        this.adaptiveRx = value;
+        return this;
+    }
+
+    /** @return one interrupt line for RX and TX of all queues (MT7621's frame engine) */
+    public boolean sharedIrq() {
+        return sharedIrq;
+    }
+
+    /**
+     * @param value one interrupt line for RX and TX of all queues (MT7621's frame engine)
+     * @return this
+     */
+    public DeviceProfile sharedIrq(final boolean value) {
+        this.sharedIrq = value;
+        return this;
+    }
+
+    /** @return a separate TX completion NAPI instance (mtk_eth_soc's tx_napi) */
+    public boolean separateTxNapi() {
+        return separateTxNapi;
+    }
+
+    /**
+     * @param value a separate TX completion NAPI instance (mtk_eth_soc's tx_napi)
+     * @return this
+     */
+    public DeviceProfile separateTxNapi(final boolean value) {
+        this.separateTxNapi = value;
+        return this;
+    }
+
+    /** @return the driver's NAPI weight */
+    public int napiWeight() {
+        return napiWeight;
+    }
+
+    /**
+     * @param value the driver's NAPI weight
+     * @return this
+     */
+    public DeviceProfile napiWeight(final int value) {
+        if (value < 1 || value > 65536) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": napiWeight " + value + " is outside "
+                + 1 + ".." + 65536);
+        }
+        this.napiWeight = value;
+        return this;
+    }
+
+    /** @return {@code net.core.netdev_budget} */
+    public int netdevBudget() {
+        return netdevBudget;
+    }
+
+    /**
+     * @param value {@code net.core.netdev_budget}
+     * @return this
+     */
+    public DeviceProfile netdevBudget(final int value) {
+        if (value < 1 || value > 1000000) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": netdevBudget " + value + " is outside "
+                + 1 + ".." + 1000000);
+        }
+        this.netdevBudget = value;
+        return this;
+    }
+
+    /** @return {@code net.core.netdev_budget_usecs}, microseconds; 0 means the default of two jiffies */
+    public long netdevBudgetUsecs() {
+        return netdevBudgetUsecs;
+    }
+
+    /**
+     * @param value {@code net.core.netdev_budget_usecs}, microseconds; 0 means the default of two jiffies
+     * @return this
+     */
+    public DeviceProfile netdevBudgetUsecs(final long value) {
+        if (value < 0L || value > 100000000L) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": netdevBudgetUsecs " + value + " is outside "
+                + 0L + ".." + 100000000L);
+        }
+        this.netdevBudgetUsecs = value;
+        return this;
+    }
+
+    /** @return {@code net.core.dev_weight} */
+    public int devWeight() {
+        return devWeight;
+    }
+
+    /**
+     * @param value {@code net.core.dev_weight}
+     * @return this
+     */
+    public DeviceProfile devWeight(final int value) {
+        if (value < 1 || value > 65536) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": devWeight " + value + " is outside "
+                + 1 + ".." + 65536);
+        }
+        this.devWeight = value;
+        return this;
+    }
+
+    /** @return {@code net.core.netdev_max_backlog} */
+    public int netdevMaxBacklog() {
+        return netdevMaxBacklog;
+    }
+
+    /**
+     * @param value {@code net.core.netdev_max_backlog}
+     * @return this
+     */
+    public DeviceProfile netdevMaxBacklog(final int value) {
+        if (value < 1 || value > 10000000) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": netdevMaxBacklog " + value + " is outside "
+                + 1 + ".." + 10000000);
+        }
+        this.netdevMaxBacklog = value;
+        return this;
+    }
+
+    /** @return sysfs {@code gro_flush_timeout}, ns */
+    public long groFlushTimeoutNs() {
+        return groFlushTimeoutNs;
+    }
+
+    /**
+     * @param value sysfs {@code gro_flush_timeout}, ns
+     * @return this
+     */
+    public DeviceProfile groFlushTimeoutNs(final long value) {
+        if (value < 0L || value > 1_000_000_000L) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": groFlushTimeoutNs " + value + " is outside "
+                + 0L + ".." + 1_000_000_000L);
+        }
+        this.groFlushTimeoutNs = value;
+        return this;
+    }
+
+    /** @return sysfs {@code napi_defer_hard_irqs} */
+    public int napiDeferHardIrqs() {
+        return napiDeferHardIrqs;
+    }
+
+    /**
+     * @param value sysfs {@code napi_defer_hard_irqs}
+     * @return this
+     */
+    public DeviceProfile napiDeferHardIrqs(final int value) {
+        if (value < 0 || value > 1000000) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": napiDeferHardIrqs " + value + " is outside "
+                + 0 + ".." + 1000000);
+        }
+        this.napiDeferHardIrqs = value;
+        return this;
+    }
+
+    /** @return sysfs {@code threaded}: NAPI polls in kthreads */
+    public boolean threadedNapi() {
+        return threadedNapi;
+    }
+
+    /**
+     * @param value sysfs {@code threaded}: NAPI polls in kthreads
+     * @return this
+     */
+    public DeviceProfile threadedNapi(final boolean value) {
+        this.threadedNapi = value;
+        return this;
+    }
+
+    /** @return the cost table */
+    public CostTable costs() {
+        return costs;
+    }
+
+    /**
+     * @param table the cost table (frozen by this call)
+     * @return this
+     */
+    public DeviceProfile costs(final CostTable table) {
+        this.costs = table.freeze();
+        return this;
+    }
+
+    /** @return the hardware threads (logical CPUs) */
+    public int threadCount() {
+        return cores * threadsPerCore;
+    }
+
+    /** @return the effective {@code netdev_budget_usecs}: the set value, or two jiffies at the profile's HZ */
+    public long effectiveNetdevBudgetUsecs() {
+        return netdevBudgetUsecs != 0 ? netdevBudgetUsecs : NapiKnobs.defaultNetdevBudgetUsecs(hz);
+    }
+
+    /** @return new NAPI knobs from this profile */
+    public NapiKnobs napiKnobs() {
+        return new NapiKnobs(hz).netdevBudget(netdevBudget).netdevBudgetUsecs(effectiveNetdevBudgetUsecs())
+            .devWeight(devWeight).netdevMaxBacklog(netdevMaxBacklog);
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceProfile[" + name + ": " + cores + "x" + threadsPerCore + " @ " + clockHz + " Hz, HZ " + hz
+            + ", " + driverName + "]";
+    }
+}
