@@ -637,21 +637,53 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     /**
-     * Sets or clears {@link #IPS_OFFLOAD} (a flowtable took or released the connection). A connection in a
-     * flowtable does not time out here.
+     * A flowtable took the connection ({@code test_and_set_bit(IPS_OFFLOAD_BIT)} in
+     * {@code nft_flow_offload_eval}): it no longer times out here.
      *
      * @param entry an entry
-     * @param offloaded the new state
-     * @param nowNs simulated time; on release the timeout restarts from the current state's timeout
+     * @return false if it was already offloaded
      */
-    public void offloaded(final int entry, final boolean offloaded, final long nowNs) {
-        if (offloaded) {
-            status[entry] |= IPS_OFFLOAD;
-        } else if ((status[entry] & IPS_OFFLOAD) != 0) {
-            status[entry] &= ~IPS_OFFLOAD;
-            expiresNs[entry] = nowNs + (proto[entry] == PROTO_TCP ? tcpTimeout(tcpState[entry])
-                : config.udpTimeoutStreamNs);
+    public boolean offload(final int entry) {
+        if ((status[entry] & IPS_OFFLOAD) != 0) {
+            return false;
         }
+        status[entry] |= IPS_OFFLOAD;
+        return true;
+    }
+
+    /**
+     * A flowtable released the connection ({@code flow_offload_teardown} → {@code flow_offload_fixup_ct},
+     * net/netfilter/nf_flow_table_core.c, Linux 6.18): a TCP connection whose flow saw a FIN or RST
+     * ({@code NF_FLOW_CLOSING}) enters CLOSE with the close timeout; otherwise the timeout restarts from the
+     * current state's (UDP: replied or unreplied), less the flowtable timeout if the flow expired by idleness.
+     *
+     * @param entry an entry
+     * @param closing whether the flow saw a FIN or RST
+     * @param idleExpired whether the flow was torn down because its flowtable timeout expired
+     * @param offloadTimeoutNs the flowtable timeout ({@code nf_flowtable_tcp_timeout}/{@code _udp_timeout})
+     * @param nowNs simulated time
+     */
+    public void flowTeardown(final int entry, final boolean closing, final boolean idleExpired,
+        final long offloadTimeoutNs, final long nowNs) {
+        if ((status[entry] & IN_USE) == 0) {
+            return;
+        }
+        status[entry] &= ~IPS_OFFLOAD;
+        long timeout;
+        boolean expiredIdle = idleExpired;
+        if (proto[entry] == PROTO_TCP && closing) {
+            tcpState[entry] = TcpConntrackState.CLOSE;
+            timeout = config.tcpTimeoutCloseNs;
+            expiredIdle = false;
+        } else if (proto[entry] == PROTO_TCP) {
+            timeout = tcpTimeout(tcpState[entry]);
+        } else {
+            timeout = (status[entry] & IPS_SEEN_REPLY) != 0 ? config.udpTimeoutStreamNs : config.udpTimeoutNs;
+        }
+        if (expiredIdle) {
+            timeout -= offloadTimeoutNs;
+        }
+        expiresNs[entry] = nowNs + Math.max(0, timeout);
     }
 
     /**
