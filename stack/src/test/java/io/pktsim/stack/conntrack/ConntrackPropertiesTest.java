@@ -63,4 +63,44 @@ class ConntrackPropertiesTest {
         assertThat(ct.gc(29 * SEC + 30 * SEC, ct.max())).isEqualTo(created);
         assertThat(ct.count()).isZero();
     }
+
+    @Property(tries = 100)
+    void aFullTableNeverGrowsAndEveryNewPacketIsTrackedOrCountedAsDropped(
+        @ForAll @Size(max = 400) final List<@IntRange(min = 0, max = 999) Integer> flows,
+        @ForAll @IntRange(min = 1, max = 32) final int max) {
+        final ConntrackTable ct = new ConntrackTable(ConntrackConfig.kernelDefaults(max),
+            RandomStream.derive(7, 0, "nat"));
+        final PacketStore store = new PacketStore(4, 256, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        long attempts = 0;
+        long t = 0;
+        for (final int f : flows) {
+            t += 1_000_000L;
+            // even flows answer (become assured after 2 s of replies), odd ones never do
+            final int h = pb.reset().ipv4(0xC0A8_0000 | f, REMOTE).udp(1000 + f, 53).build();
+            final boolean known = ct.find(0xC0A8_0000 | f, REMOTE, ((1000 + f) << 16) | 53, 17) >= 0;
+            final int ref = ct.in(store, h, t);
+            store.free(h);
+            if (!known) {
+                attempts++;
+            }
+            if (ref >= 0) {
+                ct.confirm(ref);
+                if ((f & 1) == 0) {
+                    final int r = pb.reset().ipv4(REMOTE, 0xC0A8_0000 | f).udp(53, 1000 + f).build();
+                    ct.in(store, r, t + 3_000_000_000L);
+                    store.free(r);
+                }
+            } else {
+                assertThat(ref).isEqualTo(ConntrackTable.DROP_TABLE_FULL);
+            }
+            assertThat(ct.count()).isLessThanOrEqualTo(max);
+        }
+        final long newCount = ct.counters().get(ConntrackCounter.NEW);
+        final long dropped = ct.counters().get(ConntrackCounter.TABLE_FULL_DROP);
+        final long evicted = ct.counters().get(ConntrackCounter.EARLY_DROP)
+            + ct.counters().get(ConntrackCounter.TIMED_OUT);
+        assertThat(newCount + dropped).isEqualTo(attempts);
+        assertThat(newCount - evicted).isEqualTo(ct.count());
+    }
 }
