@@ -13,8 +13,8 @@ public enum ConntrackCounter implements CounterDescriptor {
     NEW("new", "Packets that created a new connection."),
     /** A packet was invalid for its connection's state or could not start one (ctstate INVALID). */
     INVALID("invalid", "Packets marked INVALID (no valid state transition)."),
-    /** A packet is not tracked by this model (not IPv4 TCP/UDP, or a fragment). */
-    UNTRACKED("untracked", "Packets not tracked (not IPv4 TCP or UDP, or a fragment)."),
+    /** A packet is not tracked by this model (not TCP/UDP over IPv4 or IPv6, or a fragment). */
+    UNTRACKED("untracked", "Packets not tracked (not TCP or UDP, or a fragment)."),
     /** The table was full and nothing could be early-dropped: the NEW packet was dropped. */
     TABLE_FULL_DROP("drop", "NEW packets dropped because the table was full (nf_conntrack: table full)."),
     /** A non-assured entry was evicted to make room for a new one ({@code early_drop}). */

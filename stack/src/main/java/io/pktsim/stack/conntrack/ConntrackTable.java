@@ -3,6 +3,7 @@ package io.pktsim.stack.conntrack;
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.header.Ipv4View;
+import io.pktsim.core.header.Ipv6View;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.random.RandomStream;
 import io.pktsim.stack.netdev.NetDeviceListener;
@@ -10,12 +11,13 @@ import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The connection tracking table with source NAT (masquerade), IPv4 TCP and UDP, after
+ * The connection tracking table with source NAT (masquerade), TCP and UDP over IPv4 and IPv6, after
  * net/netfilter/nf_conntrack_core.c ({@code nf_conntrack_in}, {@code resolve_normal_ct},
  * {@code __nf_conntrack_alloc}, {@code early_drop}, {@code __nf_conntrack_confirm}), nf_conntrack_proto_tcp.c
  * ({@code nf_conntrack_tcp_packet}, {@code tcp_new}), nf_conntrack_proto_udp.c ({@code nf_conntrack_udp_packet}),
  * nf_nat_core.c ({@code get_unique_tuple}, {@code nf_nat_l4proto_unique_tuple}) and nf_nat_masquerade.c
- * ({@code masq_device_event}, {@code masq_inet_event}), Linux 6.18.
+ * ({@code nf_nat_masquerade_ipv4}/{@code _ipv6})
+ * {@code masq_device_event}, {@code masq_inet_event}), Linux 6.18.
  *
  * <p>An entry holds its original and reply tuples; both are in one open-addressed hash (linear probing,
  * backward-shift deletion) so that a packet of either direction finds it. A reference to an entry in a
@@ -32,7 +34,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class ConntrackTable implements NetDeviceListener {
 
-    /** Return value: the packet is not tracked (not IPv4 TCP/UDP, or a fragment). */
+    /** Return value: the packet is not tracked (not TCP/UDP over IPv4 or IPv6, or a fragment). */
     public static final int UNTRACKED = -1;
     /** Return value: the table is full; the NEW packet must be dropped. */
     public static final int DROP_TABLE_FULL = -2;
@@ -73,13 +75,12 @@ public final class ConntrackTable implements NetDeviceListener {
     private final RandomStream random;
     private final Counters<ConntrackCounter> counters = new Counters<>(ConntrackCounter.class);
     private final int max;
-    private final int[] origSrc;
-    private final int[] origDst;
+    /** Per entry 16 words: original source, original destination, reply source, reply destination. */
+    private final int[] addr;
     private final int[] origPorts;
-    private final int[] replySrc;
-    private final int[] replyDst;
     private final int[] replyPorts;
     private final byte[] proto;
+    private final byte[] family;
     private final byte[] tcpState;
     private final int[] status;
     private final int[] masqIfindex;
@@ -96,6 +97,12 @@ public final class ConntrackTable implements NetDeviceListener {
     private int gcCursor;
     private int lastCtInfo;
     private final Ipv4View ip = new Ipv4View();
+    private final Ipv6View ip6 = new Ipv6View();
+    private final int[] kSrc = new int[4];
+    private final int[] kDst = new int[4];
+    private int kPorts;
+    private int kProto;
+    private int kFamily;
 
     /**
      * @param config the knobs; {@code nfConntrackMax} sizes the table
@@ -108,13 +115,11 @@ public final class ConntrackTable implements NetDeviceListener {
         if (max <= 0 || max > (1 << 26)) {
             throw new IllegalArgumentException("ConntrackTable: nf_conntrack_max " + max + " is not in 1..2^26");
         }
-        origSrc = new int[max];
-        origDst = new int[max];
+        addr = new int[max * 16];
         origPorts = new int[max];
-        replySrc = new int[max];
-        replyDst = new int[max];
         replyPorts = new int[max];
         proto = new byte[max];
+        family = new byte[max];
         tcpState = new byte[max];
         status = new int[max];
         masqIfindex = new int[max];
@@ -157,7 +162,7 @@ public final class ConntrackTable implements NetDeviceListener {
     // ---------------------------------------------------------------- per packet
 
     /**
-     * {@code nf_conntrack_in} for an IPv4 packet at PREROUTING (or OUTPUT): finds or creates its connection,
+     * {@code nf_conntrack_in} for an IPv4 or IPv6 packet at PREROUTING (or OUTPUT): finds or creates its connection,
      * advances the protocol state and refreshes the timeout. Sets the packet's conntrack field.
      *
      * @param store the packets
@@ -173,17 +178,48 @@ public final class ConntrackTable implements NetDeviceListener {
         }
         final MutableDirectBuffer b = store.buffer();
         final int f = store.frameOffset(handle);
-        ip.wrap(b, f + net);
-        final int p = ip.version() == 4 ? ip.protocol() : -1;
-        if ((p != PROTO_TCP && p != PROTO_UDP) || ip.isFragment()) {
+        final int version = (b.getByte(f + net) & 0xF0) >>> 4;
+        final int p;
+        final int l4;
+        if (version == 4) {
+            ip.wrap(b, f + net);
+            p = ip.protocol();
+            if ((p != PROTO_TCP && p != PROTO_UDP) || ip.isFragment()) {
+                return untracked(store, handle);
+            }
+            l4 = f + net + ip.headerLength();
+            kFamily = 4;
+            kSrc[0] = ip.src();
+            kDst[0] = ip.dst();
+            kSrc[1] = 0;
+            kSrc[2] = 0;
+            kSrc[3] = 0;
+            kDst[1] = 0;
+            kDst[2] = 0;
+            kDst[3] = 0;
+        } else if (version == 6) {
+            ip6.wrap(b, f + net);
+            if (!ip6.walkExtensionHeaders(store.storedLength(handle) - net) || ip6.isFragment()) {
+                return untracked(store, handle);
+            }
+            p = ip6.upperLayerProtocol();
+            if (p != PROTO_TCP && p != PROTO_UDP) {
+                return untracked(store, handle);
+            }
+            l4 = f + net + ip6.upperLayerOffset();
+            kFamily = 6;
+            for (int i = 0; i < 4; i++) {
+                kSrc[i] = b.getInt(f + net + Ipv6View.SRC_OFFSET + 4 * i, NET);
+                kDst[i] = b.getInt(f + net + Ipv6View.DST_OFFSET + 4 * i, NET);
+            }
+        } else {
             return untracked(store, handle);
         }
-        final int l4 = f + net + ip.headerLength();
-        final int src = ip.src();
-        final int dst = ip.dst();
         final int ports = b.getInt(l4, NET);
         final int tcpFlags = p == PROTO_TCP ? b.getByte(l4 + 13) & 0xFF : 0;
-        int ref = find(src, dst, ports, p);
+        kPorts = ports;
+        kProto = p;
+        int ref = findKey();
         if (ref >= 0 && expired(ref >> 1, nowNs)) {
             delete(ref >> 1, ConntrackCounter.TIMED_OUT);
             ref = -1;
@@ -200,7 +236,7 @@ public final class ConntrackTable implements NetDeviceListener {
                     return INVALID;
                 }
             }
-            final int e = create(src, dst, ports, p, nowNs);
+            final int e = create(nowNs);
             if (e < 0) {
                 store.conntrack(handle, -1);
                 return DROP_TABLE_FULL;
@@ -329,27 +365,31 @@ public final class ConntrackTable implements NetDeviceListener {
         }
     }
 
-    private int create(final int src, final int dst, final int ports, final int p, final long nowNs) {
-        final int h = tupleHash(src, dst, ports, p);
+    private int create(final long nowNs) {
+        final int h = keyHash();
         if (count >= max && !earlyDrop(h, nowNs)) {
             counters.increment(ConntrackCounter.TABLE_FULL_DROP);
             return -1;
         }
         final int e = freeStack[--freeCount];
-        origSrc[e] = src;
-        origDst[e] = dst;
-        origPorts[e] = ports;
-        replySrc[e] = dst;
-        replyDst[e] = src;
-        replyPorts[e] = (ports >>> 16) | (ports << 16);
-        proto[e] = (byte) p;
+        final int base = e * 16;
+        for (int i = 0; i < 4; i++) {
+            addr[base + i] = kSrc[i];
+            addr[base + 4 + i] = kDst[i];
+            addr[base + 8 + i] = kDst[i];
+            addr[base + 12 + i] = kSrc[i];
+        }
+        origPorts[e] = kPorts;
+        replyPorts[e] = (kPorts >>> 16) | (kPorts << 16);
+        proto[e] = (byte) kProto;
+        family[e] = (byte) kFamily;
         tcpState[e] = TcpConntrackState.NONE;
         status[e] = IN_USE;
         masqIfindex[e] = -1;
         udpStreamNs[e] = nowNs + UDP_STREAM_AFTER_NS;
         expiresNs[e] = Long.MAX_VALUE;
         hashOrig[e] = h;
-        hashReply[e] = tupleHash(replySrc[e], replyDst[e], replyPorts[e], p);
+        hashReply[e] = storedHash(e, 1);
         insert(e << 1, h);
         insert((e << 1) | 1, hashReply[e]);
         count++;
@@ -401,16 +441,41 @@ public final class ConntrackTable implements NetDeviceListener {
      *     packet must be dropped ({@link ConntrackCounter#NAT_CLASH_DROP})
      */
     public int masquerade(final int ref, final int natAddress, final int outIfindex) {
-        final int e = ref >> 1;
+        return masq(ref >> 1, natAddress, 0, 0, 0, outIfindex);
+    }
+
+    /**
+     * IPv6 source NAT to a dial's address ({@code nf_nat_masquerade_ipv6}, OpenWrt's NAT6), with the same
+     * port choice as {@link #masquerade}.
+     *
+     * @param ref an original-direction reference of an unconfirmed IPv6 entry
+     * @param natHi the dial's IPv6 address, high 64 bits
+     * @param natLo the dial's IPv6 address, low 64 bits
+     * @param outIfindex the dial's interface index
+     * @return as {@link #masquerade}
+     */
+    public int masquerade6(final int ref, final long natHi, final long natLo, final int outIfindex) {
+        return masq(ref >> 1, (int) (natHi >>> 32), (int) natHi, (int) (natLo >>> 32), (int) natLo, outIfindex);
+    }
+
+    private int masq(final int e, final int n0, final int n1, final int n2, final int n3, final int outIfindex) {
         if ((status[e] & IPS_SRC_NAT) != 0) {
             return 0;
         }
-        final int p = proto[e];
-        final int remote = origDst[e];
         final int remotePort = origPorts[e] & 0xFFFF;
         final int sport = origPorts[e] >>> 16;
-        if (!taken(remote, natAddress, (remotePort << 16) | sport, p, e)) {
-            applySnat(e, natAddress, sport, outIfindex);
+        final int base = e * 16;
+        for (int i = 0; i < 4; i++) {
+            kSrc[i] = addr[base + 4 + i];
+        }
+        kDst[0] = n0;
+        kDst[1] = n1;
+        kDst[2] = n2;
+        kDst[3] = n3;
+        kProto = proto[e];
+        kFamily = family[e];
+        if (!taken((remotePort << 16) | sport, e)) {
+            applySnat(e, sport, outIfindex);
             return 0;
         }
         final int min;
@@ -432,8 +497,8 @@ public final class ConntrackTable implements NetDeviceListener {
         while (true) {
             for (int i = 0; i < attempts; i++, off++) {
                 final int port = min + (int) ((off & 0xFFFFFFFFL) % rangeSize);
-                if (!taken(remote, natAddress, (remotePort << 16) | port, p, e)) {
-                    applySnat(e, natAddress, port, outIfindex);
+                if (!taken((remotePort << 16) | port, e)) {
+                    applySnat(e, port, outIfindex);
                     counters.increment(ConntrackCounter.NAT_PORT_REMAPPED);
                     return 1;
                 }
@@ -449,16 +514,22 @@ public final class ConntrackTable implements NetDeviceListener {
         return -1;
     }
 
-    private boolean taken(final int src, final int dst, final int ports, final int p, final int ignore) {
-        final int ref = find(src, dst, ports, p);
+    /** Whether the scratch key with these ports names another connection ({@code nf_nat_used_tuple}). */
+    private boolean taken(final int ports, final int ignore) {
+        kPorts = ports;
+        final int ref = findKey();
         return ref >= 0 && (ref >> 1) != ignore;
     }
 
-    private void applySnat(final int e, final int natAddress, final int port, final int outIfindex) {
+    /** Sets the reply destination to the scratch destination and the port, and rehashes the reply tuple. */
+    private void applySnat(final int e, final int port, final int outIfindex) {
         remove((e << 1) | 1, hashReply[e]);
-        replyDst[e] = natAddress;
+        final int base = e * 16 + 12;
+        for (int i = 0; i < 4; i++) {
+            addr[base + i] = kDst[i];
+        }
         replyPorts[e] = (replyPorts[e] & 0xFFFF0000) | port;
-        hashReply[e] = tupleHash(replySrc[e], replyDst[e], replyPorts[e], proto[e]);
+        hashReply[e] = storedHash(e, 1);
         insert((e << 1) | 1, hashReply[e]);
         status[e] |= IPS_SRC_NAT;
         masqIfindex[e] = outIfindex;
@@ -489,7 +560,7 @@ public final class ConntrackTable implements NetDeviceListener {
         int n = 0;
         for (int e = 0; e < max; e++) {
             if ((status[e] & (IN_USE | IPS_SRC_NAT)) == (IN_USE | IPS_SRC_NAT) && masqIfindex[e] == ifindex
-                && (!byAddress || replyDst[e] == address)) {
+                && (!byAddress || (family[e] == 4 && addr[e * 16 + 12] == address))) {
                 delete(e, ConntrackCounter.MASQ_CLEANUP);
                 n++;
             }
@@ -532,24 +603,59 @@ public final class ConntrackTable implements NetDeviceListener {
 
     // ---------------------------------------------------------------- hash
 
-    private int tupleHash(final int src, final int dst, final int ports, final int p) {
-        return Jhash.jhash3Words(src, dst, ports, config.hashSeed ^ p);
+    private static int fold(final int w0, final int w1, final int w2, final int w3) {
+        return w0 ^ Integer.rotateLeft(w1, 8) ^ Integer.rotateLeft(w2, 16) ^ Integer.rotateLeft(w3, 24);
     }
 
-    private boolean matches(final int ref, final int src, final int dst, final int ports, final int p) {
+    private int hashOf(final int fam, final int s0, final int s1, final int s2, final int s3, final int d0,
+        final int d1, final int d2, final int d3, final int ports, final int p) {
+        if (fam == 4) {
+            return Jhash.jhash3Words(s0, d0, ports, config.hashSeed ^ p);
+        }
+        return Jhash.jhash3Words(fold(s0, s1, s2, s3), fold(d0, d1, d2, d3), ports, config.hashSeed ^ p ^ 0x60000);
+    }
+
+    private int keyHash() {
+        return hashOf(kFamily, kSrc[0], kSrc[1], kSrc[2], kSrc[3], kDst[0], kDst[1], kDst[2], kDst[3], kPorts,
+            kProto);
+    }
+
+    private int storedHash(final int e, final int dir) {
+        final int b = e * 16 + dir * 8;
+        final int[] a = addr;
+        return hashOf(family[e], a[b], a[b + 1], a[b + 2], a[b + 3], a[b + 4], a[b + 5], a[b + 6], a[b + 7],
+            dir == 0 ? origPorts[e] : replyPorts[e], proto[e]);
+    }
+
+    private boolean matchesKey(final int ref) {
         final int e = ref >> 1;
-        if (proto[e] != p) {
+        final int dir = ref & 1;
+        if (proto[e] != kProto || family[e] != kFamily || (dir == 0 ? origPorts[e] : replyPorts[e]) != kPorts) {
             return false;
         }
-        if ((ref & 1) == 0) {
-            return origSrc[e] == src && origDst[e] == dst && origPorts[e] == ports;
+        final int b = e * 16 + dir * 8;
+        final int[] a = addr;
+        return a[b] == kSrc[0] && a[b + 4] == kDst[0] && a[b + 1] == kSrc[1] && a[b + 2] == kSrc[2]
+            && a[b + 3] == kSrc[3] && a[b + 5] == kDst[1] && a[b + 6] == kDst[2] && a[b + 7] == kDst[3];
+    }
+
+    private int findKey() {
+        int i = keyHash() & mask;
+        while (true) {
+            final int ref = slots[i];
+            if (ref < 0) {
+                return -1;
+            }
+            if (matchesKey(ref)) {
+                return ref;
+            }
+            i = (i + 1) & mask;
         }
-        return replySrc[e] == src && replyDst[e] == dst && replyPorts[e] == ports;
     }
 
     /**
-     * Looks a tuple up in either direction ({@code __nf_conntrack_find_get}); expired entries are returned
-     * too.
+     * Looks an IPv4 tuple up in either direction ({@code __nf_conntrack_find_get}); expired entries are
+     * returned too.
      *
      * @param src source address
      * @param dst destination address
@@ -558,17 +664,45 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the reference, or -1
      */
     public int find(final int src, final int dst, final int ports, final int p) {
-        int i = tupleHash(src, dst, ports, p) & mask;
-        while (true) {
-            final int ref = slots[i];
-            if (ref < 0) {
-                return -1;
-            }
-            if (matches(ref, src, dst, ports, p)) {
-                return ref;
-            }
-            i = (i + 1) & mask;
-        }
+        kFamily = 4;
+        kSrc[0] = src;
+        kDst[0] = dst;
+        kSrc[1] = 0;
+        kSrc[2] = 0;
+        kSrc[3] = 0;
+        kDst[1] = 0;
+        kDst[2] = 0;
+        kDst[3] = 0;
+        kPorts = ports;
+        kProto = p;
+        return findKey();
+    }
+
+    /**
+     * Looks an IPv6 tuple up in either direction.
+     *
+     * @param srcHi source address, high 64 bits
+     * @param srcLo source address, low 64 bits
+     * @param dstHi destination address, high 64 bits
+     * @param dstLo destination address, low 64 bits
+     * @param ports source port in the high 16 bits, destination port in the low 16
+     * @param p IP protocol
+     * @return the reference, or -1
+     */
+    public int find6(final long srcHi, final long srcLo, final long dstHi, final long dstLo, final int ports,
+        final int p) {
+        kFamily = 6;
+        kSrc[0] = (int) (srcHi >>> 32);
+        kSrc[1] = (int) srcHi;
+        kSrc[2] = (int) (srcLo >>> 32);
+        kSrc[3] = (int) srcLo;
+        kDst[0] = (int) (dstHi >>> 32);
+        kDst[1] = (int) dstHi;
+        kDst[2] = (int) (dstLo >>> 32);
+        kDst[3] = (int) dstLo;
+        kPorts = ports;
+        kProto = p;
+        return findKey();
     }
 
     private void insert(final int ref, final int hash) {
@@ -712,20 +846,41 @@ public final class ConntrackTable implements NetDeviceListener {
 
     /**
      * @param entry an entry
-     * @param dir 0 original, 1 reply
-     * @return the tuple's source address
+     * @return 4 (IPv4) or 6 (IPv6)
      */
-    public int tupleSrc(final int entry, final int dir) {
-        return dir == 0 ? origSrc[entry] : replySrc[entry];
+    public int family(final int entry) {
+        return family[entry];
     }
 
     /**
      * @param entry an entry
      * @param dir 0 original, 1 reply
-     * @return the tuple's destination address
+     * @return the tuple's IPv4 source address (the first word of an IPv6 one)
+     */
+    public int tupleSrc(final int entry, final int dir) {
+        return addr[entry * 16 + dir * 8];
+    }
+
+    /**
+     * @param entry an entry
+     * @param dir 0 original, 1 reply
+     * @return the tuple's IPv4 destination address (the first word of an IPv6 one)
      */
     public int tupleDst(final int entry, final int dir) {
-        return dir == 0 ? origDst[entry] : replyDst[entry];
+        return addr[entry * 16 + dir * 8 + 4];
+    }
+
+    /**
+     * One 32-bit word of a tuple's address (IPv4: word 0 is the address, 1..3 are 0).
+     *
+     * @param entry an entry
+     * @param dir 0 original, 1 reply
+     * @param source true for the source address, false for the destination
+     * @param word 0..3, most significant first
+     * @return the word
+     */
+    public int tupleAddressWord(final int entry, final int dir, final boolean source, final int word) {
+        return addr[entry * 16 + dir * 8 + (source ? 0 : 4) + word];
     }
 
     /**

@@ -12,11 +12,13 @@ import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The software flow offload of nftables (an {@code nf_flowtable} with fw4's {@code flow add @ft}), IPv4:
+ * The software flow offload of nftables (an {@code nf_flowtable} with fw4's {@code flow add @ft}), IPv4 and
+ * IPv6:
  * net/netfilter/nft_flow_offload.c ({@code nft_flow_offload_eval}), nf_flow_table_core.c
  * ({@code flow_offload_add}, {@code flow_offload_refresh}, {@code nf_flow_offload_gc_step},
  * {@code flow_offload_teardown}, {@code nf_flow_table_cleanup}) and nf_flow_table_ip.c
- * ({@code nf_flow_offload_ip_hook}, {@code nf_flow_state_check}, {@code nf_flow_exceeds_mtu}), Linux 6.18.
+ * ({@code nf_flow_offload_ip_hook}, {@code nf_flow_offload_ipv6_hook}, {@code nf_flow_state_check},
+ * {@code nf_flow_exceeds_mtu}), Linux 6.18.
  *
  * <p>Entering ({@link #offloadEval}, in the forward chain): TCP only once conntrack says ESTABLISHED and
  * assured (the handshake's third packet) and the packet has no FIN or RST; UDP once the connection is
@@ -25,14 +27,16 @@ import org.agrona.MutableDirectBuffer;
  *
  * <p>The fast path ({@link #forward}, at the ingress hook): a packet whose tuple (with its input device) is
  * found skips the routing lookup, every netfilter chain, conntrack and mwan3's marks; the flow's timeout is
- * refreshed (at most once a second, {@code flow_offload_refresh}), NAT and the TTL decrement are applied with
+ * refreshed (at most once a second, {@code flow_offload_refresh}), NAT and the TTL (hop limit) decrement are
+ * applied with
  * incremental checksums and the output device is set. Packets with IP options, TTL ≤ 1, fragments or beyond
  * the path MTU (and not GSO) take the classic path. As in 6.18, a FIN or RST only marks the flow closing
  * ({@code NF_FLOW_CLOSING}) and stays on the fast path; a SYN on a closing flow tears it down. The garbage
  * collector ({@link #gc}) removes flows idle for {@code nf_flowtable_tcp_timeout} / {@code _udp_timeout}
  * (30 s), flows whose connection died, and hands the connection back to conntrack. Allocation-free.
  *
- * <p>Simplifications: IPv4 only; a preallocated capacity instead of an unbounded rhashtable; the transmit
+ * <p>Simplifications: IPv6 packets with extension headers take the classic path; a preallocated capacity
+ * instead of an unbounded rhashtable; the transmit
  * (neighbour or direct with the encapsulation of the forward path) is the caller's, and it still passes the
  * egress device's qdisc as in the kernel.
  */
@@ -58,14 +62,17 @@ public final class FlowTable implements NetDeviceListener {
     private final int[] flags;
     private final long[] timeoutNs;
     // per direction d of flow f at index 2f+d
-    private final int[] src;
-    private final int[] dst;
+    /** Per direction key k: words 8k..8k+3 source, 8k+4..8k+7 destination (IPv4: word 0, others 0). */
+    private final int[] addr;
     private final int[] ports;
     private final int[] iif;
     private final int[] oif;
     private final int[] mtu;
     private final int[] hash;
     private final byte[] proto;
+    private final byte[] family;
+    private final int[] kSrc = new int[4];
+    private final int[] kDst = new int[4];
     private final int[] freeStack;
     private int freeCount;
     private final int[] slots;
@@ -92,14 +99,14 @@ public final class FlowTable implements NetDeviceListener {
         ctGeneration = new int[capacity];
         flags = new int[capacity];
         timeoutNs = new long[capacity];
-        src = new int[2 * capacity];
-        dst = new int[2 * capacity];
+        addr = new int[16 * capacity];
         ports = new int[2 * capacity];
         iif = new int[2 * capacity];
         oif = new int[2 * capacity];
         mtu = new int[2 * capacity];
         hash = new int[2 * capacity];
         proto = new byte[capacity];
+        family = new byte[capacity];
         freeStack = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             freeStack[i] = capacity - 1 - i;
@@ -177,18 +184,21 @@ public final class FlowTable implements NetDeviceListener {
         ctGeneration[f] = conntrack.generation(e);
         flags[f] = F_IN_USE;
         proto[f] = (byte) p;
+        family[f] = (byte) conntrack.family(e);
         timeoutNs[f] = nowNs + (p == ConntrackTable.PROTO_TCP ? tcpTimeoutNs : udpTimeoutNs);
         final int in = store.ingressDevice(handle);
         for (int d = 0; d < 2; d++) {
             final int k = 2 * f + d;
-            src[k] = conntrack.tupleSrc(e, d);
-            dst[k] = conntrack.tupleDst(e, d);
+            for (int w = 0; w < 4; w++) {
+                addr[8 * k + w] = conntrack.tupleAddressWord(e, d, true, w);
+                addr[8 * k + 4 + w] = conntrack.tupleAddressWord(e, d, false, w);
+            }
             ports[k] = conntrack.tuplePorts(e, d);
             final boolean forward = d == dir;
             iif[k] = forward ? in : outIfindex;
             oif[k] = forward ? outIfindex : in;
             mtu[k] = forward ? outMtuBytes : inMtuBytes;
-            hash[k] = tupleHash(src[k], dst[k], ports[k], p);
+            hash[k] = storedHash(k);
             insert(k, hash[k]);
         }
         count++;
@@ -197,7 +207,8 @@ public final class FlowTable implements NetDeviceListener {
     }
 
     /**
-     * The ingress hook ({@code nf_flow_offload_ip_hook}) for an IPv4 packet received on its ingress device.
+     * The ingress hook ({@code nf_flow_offload_ip_hook} / {@code _ipv6_hook}) for a packet received on its
+     * ingress device.
      *
      * @param store the packets
      * @param handle the packet, network offset set
@@ -213,16 +224,40 @@ public final class FlowTable implements NetDeviceListener {
         final MutableDirectBuffer b = store.buffer();
         final int ipAt = store.frameOffset(handle) + net;
         final int vihl = b.getByte(ipAt) & 0xFF;
-        final int p = b.getByte(ipAt + 9) & 0xFF;
-        if (vihl != 0x45 || (p != ConntrackTable.PROTO_TCP && p != ConntrackTable.PROTO_UDP)
-            || (b.getShort(ipAt + 6, NET) & 0x3FFF) != 0 || (b.getByte(ipAt + 8) & 0xFF) <= 1) {
+        final boolean v4 = vihl == 0x45;
+        final int p;
+        final int l4;
+        final int ipLength;
+        if (v4) {
+            p = b.getByte(ipAt + 9) & 0xFF;
+            if ((p != ConntrackTable.PROTO_TCP && p != ConntrackTable.PROTO_UDP)
+                || (b.getShort(ipAt + 6, NET) & 0x3FFF) != 0 || (b.getByte(ipAt + 8) & 0xFF) <= 1) {
+                return miss();
+            }
+            l4 = ipAt + 20;
+            kSrc[0] = b.getInt(ipAt + 12, NET);
+            kDst[0] = b.getInt(ipAt + 16, NET);
+            for (int w = 1; w < 4; w++) {
+                kSrc[w] = 0;
+                kDst[w] = 0;
+            }
+            ipLength = b.getShort(ipAt + 2, NET) & 0xFFFF;
+        } else if ((vihl & 0xF0) == 0x60) {
+            p = b.getByte(ipAt + 6) & 0xFF;
+            if ((p != ConntrackTable.PROTO_TCP && p != ConntrackTable.PROTO_UDP) || (b.getByte(ipAt + 7) & 0xFF) <= 1) {
+                return miss();
+            }
+            l4 = ipAt + 40;
+            for (int w = 0; w < 4; w++) {
+                kSrc[w] = b.getInt(ipAt + 8 + 4 * w, NET);
+                kDst[w] = b.getInt(ipAt + 24 + 4 * w, NET);
+            }
+            ipLength = 40 + (b.getShort(ipAt + 4, NET) & 0xFFFF);
+        } else {
             return miss();
         }
-        final int l4 = ipAt + 20;
-        final int s = b.getInt(ipAt + 12, NET);
-        final int d = b.getInt(ipAt + 16, NET);
         final int pp = b.getInt(l4, NET);
-        final int k = find(s, d, pp, p, store.ingressDevice(handle));
+        final int k = find(v4 ? 4 : 6, pp, p, store.ingressDevice(handle));
         if (k < 0) {
             return miss();
         }
@@ -231,7 +266,6 @@ public final class FlowTable implements NetDeviceListener {
         if (conntrack.generation(ctEntry[f]) != ctGeneration[f]) {
             return miss();
         }
-        final int ipLength = b.getShort(ipAt + 2, NET) & 0xFFFF;
         if (ipLength > mtu[k] && store.gsoSize(handle) == 0) {
             counters.increment(FlowTableCounter.MISS_MTU);
             return MISS;
@@ -254,13 +288,28 @@ public final class FlowTable implements NetDeviceListener {
         }
         final int e = ctEntry[f];
         if ((conntrack.status(e) & ConntrackTable.IPS_SRC_NAT) != 0) {
-            if (dir == 0) {
-                NatMangle.rewrite(store, handle, true, conntrack.tupleDst(e, 1), conntrack.tuplePorts(e, 1) & 0xFFFF);
+            if (v4) {
+                if (dir == 0) {
+                    NatMangle.rewrite(store, handle, true, conntrack.tupleDst(e, 1),
+                        conntrack.tuplePorts(e, 1) & 0xFFFF);
+                } else {
+                    NatMangle.rewrite(store, handle, false, conntrack.tupleSrc(e, 0),
+                        conntrack.tuplePorts(e, 0) >>> 16);
+                }
             } else {
-                NatMangle.rewrite(store, handle, false, conntrack.tupleSrc(e, 0), conntrack.tuplePorts(e, 0) >>> 16);
+                final int cd = dir == 0 ? 1 : 0;
+                final boolean src = dir != 0;
+                NatMangle.rewrite6(store, handle, dir == 0, conntrack.tupleAddressWord(e, cd, src, 0),
+                    conntrack.tupleAddressWord(e, cd, src, 1), conntrack.tupleAddressWord(e, cd, src, 2),
+                    conntrack.tupleAddressWord(e, cd, src, 3),
+                    dir == 0 ? conntrack.tuplePorts(e, 1) & 0xFFFF : conntrack.tuplePorts(e, 0) >>> 16);
             }
         }
-        decreaseTtl(b, ipAt);
+        if (v4) {
+            decreaseTtl(b, ipAt);
+        } else {
+            b.putByte(ipAt + 7, (byte) ((b.getByte(ipAt + 7) & 0xFF) - 1));
+        }
         store.egressDevice(handle, oif[k]);
         store.setFlag(handle, PacketStore.FLAG_OFFLOADED);
         lastDirection = dir;
@@ -337,10 +386,10 @@ public final class FlowTable implements NetDeviceListener {
     }
 
     /**
-     * Whether a connection has a flow here, for tests and traces.
+     * Whether an IPv4 connection has a flow here, for tests and traces.
      *
-     * @param srcAddr the original source
-     * @param dstAddr the original destination
+     * @param srcAddr the source
+     * @param dstAddr the destination
      * @param portPair source port high, destination port low
      * @param p IP protocol
      * @param inIfindex the input device
@@ -348,23 +397,44 @@ public final class FlowTable implements NetDeviceListener {
      */
     public boolean contains(final int srcAddr, final int dstAddr, final int portPair, final int p,
         final int inIfindex) {
-        return find(srcAddr, dstAddr, portPair, p, inIfindex) >= 0;
+        kSrc[0] = srcAddr;
+        kDst[0] = dstAddr;
+        for (int w = 1; w < 4; w++) {
+            kSrc[w] = 0;
+            kDst[w] = 0;
+        }
+        return find(4, portPair, p, inIfindex) >= 0;
     }
 
     // ---------------------------------------------------------------- hash
 
-    private static int tupleHash(final int s, final int d, final int pp, final int p) {
+    private static int fold(final int w0, final int w1, final int w2, final int w3) {
+        return w0 ^ Integer.rotateLeft(w1, 8) ^ Integer.rotateLeft(w2, 16) ^ Integer.rotateLeft(w3, 24);
+    }
+
+    private static int hashOf(final int s, final int d, final int pp, final int p) {
         return Jhash.jhash3Words(s, d, pp, 0x0F10_7AB1 ^ p);
     }
 
-    private int find(final int s, final int d, final int pp, final int p, final int in) {
-        int i = tupleHash(s, d, pp, p) & mask;
+    private int storedHash(final int k) {
+        final int b = 8 * k;
+        return hashOf(fold(addr[b], addr[b + 1], addr[b + 2], addr[b + 3]),
+            fold(addr[b + 4], addr[b + 5], addr[b + 6], addr[b + 7]), ports[k], proto[k >> 1]);
+    }
+
+    private int find(final int fam, final int pp, final int p, final int in) {
+        int i = hashOf(fold(kSrc[0], kSrc[1], kSrc[2], kSrc[3]), fold(kDst[0], kDst[1], kDst[2], kDst[3]), pp, p)
+            & mask;
         while (true) {
             final int k = slots[i];
             if (k < 0) {
                 return -1;
             }
-            if (src[k] == s && dst[k] == d && ports[k] == pp && proto[k >> 1] == p && iif[k] == in) {
+            final int b = 8 * k;
+            if (ports[k] == pp && proto[k >> 1] == p && iif[k] == in && family[k >> 1] == fam
+                && addr[b] == kSrc[0] && addr[b + 4] == kDst[0] && addr[b + 1] == kSrc[1] && addr[b + 2] == kSrc[2]
+                && addr[b + 3] == kSrc[3] && addr[b + 5] == kDst[1] && addr[b + 6] == kDst[2]
+                && addr[b + 7] == kDst[3]) {
                 return k;
             }
             i = (i + 1) & mask;

@@ -4,8 +4,8 @@
  * (TCP once established and assured, UDP once confirmed), the ingress fast path that skips routing, netfilter,
  * conntrack and mwan3, the 30 s idle timeout, FIN/RST marking a flow closing, and teardown back to conntrack.
  *
- * <p>Simplifications: IPv4 only; preallocated capacity; the caller transmits (through the egress device's
- * qdisc, as the kernel's neighbour/direct transmit does); no hardware offload callbacks here (the PPE is
- * {@code io.pktsim.nic.ppe}).
+ * <p>Simplifications: IPv6 extension headers are not offloaded; preallocated capacity; the caller transmits
+ * (through the egress device's qdisc, as the kernel's neighbour/direct transmit does); no hardware offload
+ * callbacks here (the PPE is {@code io.pktsim.nic.ppe}).
  */
 package io.pktsim.stack.flowtable;

@@ -212,6 +212,47 @@ class ConntrackTableTest {
         assertThat(ct.find(REMOTE, WAN2, (443 << 16) | 41001, 6)).isGreaterThanOrEqualTo(0);
     }
 
+    static final long V6_LAN_HI = 0xFD00_0000_0000_0001L;
+    static final long V6_REMOTE_HI = 0x2400_3200_0000_0000L;
+    static final long V6_WAN_HI = 0x2408_8000_0000_0001L;
+
+    @Test
+    void shouldTrackAndMasqueradeIpv6AsNat6() {
+        final ConntrackTable ct = table(16);
+        final int syn = pb.reset().ipv6(V6_LAN_HI, 2, V6_REMOTE_HI, 1).tcp(40000, 443, 1, 0, TcpView.SYN).mss(1440)
+            .build();
+        final int ref = ct.in(store, syn, 0);
+        assertThat(ref).isGreaterThanOrEqualTo(0);
+        assertThat(ct.family(ref >> 1)).isEqualTo(6);
+        assertThat(ct.tcpState(ref >> 1)).isEqualTo(TcpConntrackState.SYN_SENT);
+        assertThat(ct.masquerade6(ref, V6_WAN_HI, 9, 7)).isZero();
+        NatMangle.apply(ct, store, syn, ref);
+        ct.confirm(ref);
+        final int expected = pb.reset().ipv6(V6_WAN_HI, 9, V6_REMOTE_HI, 1).tcp(40000, 443, 1, 0, TcpView.SYN)
+            .mss(1440).build();
+        assertThat(bytes(syn)).isEqualTo(bytes(expected));
+
+        final int reply = pb.reset().ipv6(V6_REMOTE_HI, 1, V6_WAN_HI, 9).udp(1, 1).build();
+        assertThat(ct.in(store, reply, 1)).isGreaterThanOrEqualTo(0).isNotEqualTo(ref | 1);
+        final int synAck = pb.reset().ipv6(V6_REMOTE_HI, 1, V6_WAN_HI, 9)
+            .tcp(443, 40000, 5, 2, TcpView.SYN | TcpView.ACK).build();
+        final int rr = ct.in(store, synAck, 1);
+        assertThat(rr).isEqualTo(ref | 1);
+        NatMangle.apply(ct, store, synAck, rr);
+        assertThat(bytes(synAck)).isEqualTo(bytes(pb.reset().ipv6(V6_REMOTE_HI, 1, V6_LAN_HI, 2)
+            .tcp(443, 40000, 5, 2, TcpView.SYN | TcpView.ACK).build()));
+        assertThat(ct.tcpState(ref >> 1)).isEqualTo(TcpConntrackState.SYN_RECV);
+        // an IPv4 tuple with the same first words is another connection
+        assertThat(ct.find((int) (V6_LAN_HI >>> 32), (int) (V6_REMOTE_HI >>> 32), (40000 << 16) | 443, 6))
+            .isEqualTo(-1);
+        assertThat(ct.find6(V6_LAN_HI, 2, V6_REMOTE_HI, 1, (40000 << 16) | 443, 6)).isEqualTo(ref);
+
+        // two LAN hosts with the same source port: the second is remapped
+        final int other = pb.reset().ipv6(V6_LAN_HI, 3, V6_REMOTE_HI, 1).tcp(40000, 443, 1, 0, TcpView.SYN).build();
+        final int r2 = ct.in(store, other, 2);
+        assertThat(ct.masquerade6(r2, V6_WAN_HI, 9, 7)).isEqualTo(1);
+    }
+
     @Test
     void shouldNotAllocatePerPacket() {
         final ConntrackTable ct = table(1024);
@@ -230,6 +271,14 @@ class ConntrackTableTest {
             ct.confirm(ct.in(store, u, n[0]));
             store.free(u);
             ct.gc(n[0] + 40 * SEC, 2);
+            final int v6 = pb.reset().ipv6(V6_LAN_HI, 2, V6_REMOTE_HI, 1).udp(2000 + (n[0] & 255), 53).build();
+            final int r6 = ct.in(store, v6, n[0]);
+            if ((ct.status(r6 >> 1) & ConntrackTable.IPS_CONFIRMED) == 0) {
+                ct.masquerade6(r6, V6_WAN_HI, 9, 7);
+                ct.confirm(r6);
+            }
+            NatMangle.apply(ct, store, v6, r6);
+            store.free(v6);
         };
         AllocationMeter.assertNoAllocation("conntrack in + NAT", work);
         assertThat(ct.counters().get(ConntrackCounter.FOUND)).isGreaterThan(20_000);

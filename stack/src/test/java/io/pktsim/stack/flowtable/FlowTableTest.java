@@ -178,6 +178,35 @@ class FlowTableTest {
     }
 
     @Test
+    void shouldOffloadAnIpv6Nat6FlowAndDecrementTheHopLimit() {
+        final long lanHi = 0xFD00_0000_0000_0001L;
+        final long remoteHi = 0x2400_3200_0000_0000L;
+        final long wanHi = 0x2408_8000_0000_0001L;
+        final int first = pb.reset().rawIp().ipv6(lanHi, 2, remoteHi, 1).udp(5000, 443).ingressDevice(LAN_IF).build();
+        final int ref = ct.in(store, first, 0);
+        ct.masquerade6(ref, wanHi, 9, DIAL_IF);
+        assertThat(ft.offloadEval(store, first, ref, DIAL_IF, 1492, 1500, 0)).isFalse();
+        ct.confirm(ref);
+        final int second = pb.reset().rawIp().ipv6(lanHi, 2, remoteHi, 1).udp(5000, 443).ingressDevice(LAN_IF).build();
+        assertThat(ft.offloadEval(store, second, ct.in(store, second, 1), DIAL_IF, 1492, 1500, 1)).isTrue();
+        final int data = pb.reset().rawIp().ipv6(lanHi, 2, remoteHi, 1).udp(5000, 443).payload(1200)
+            .ingressDevice(LAN_IF).build();
+        assertThat(ft.forward(store, data, 2)).isEqualTo(DIAL_IF);
+        assertThat(bytes(data)).isEqualTo(bytes(pb.reset().rawIp().ipv6(wanHi, 9, remoteHi, 1).ttl(63)
+            .udp(5000, 443).payload(1200).build()));
+        final int back = pb.reset().rawIp().ipv6(remoteHi, 1, wanHi, 9).udp(443, 5000).payload(1200)
+            .ingressDevice(DIAL_IF).build();
+        assertThat(ft.forward(store, back, 3)).isEqualTo(LAN_IF);
+        assertThat(bytes(back)).isEqualTo(bytes(pb.reset().rawIp().ipv6(remoteHi, 1, lanHi, 2).ttl(63)
+            .udp(443, 5000).payload(1200).build()));
+        // 1452 bytes of UDP payload make a 1500-byte IPv6 packet: beyond the dial's 1492
+        final int big = pb.reset().rawIp().ipv6(lanHi, 2, remoteHi, 1).udp(5000, 443).payload(1452)
+            .ingressDevice(LAN_IF).build();
+        assertThat(ft.forward(store, big, 4)).isEqualTo(FlowTable.MISS);
+        assertThat(ft.counters().get(FlowTableCounter.MISS_MTU)).isEqualTo(1);
+    }
+
+    @Test
     void shouldNotAllocateOnTheFastPath() {
         handshake();
         final Runnable work = () -> {
