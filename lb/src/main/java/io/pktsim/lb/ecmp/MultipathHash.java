@@ -405,13 +405,17 @@ public final class MultipathHash {
      */
     public int flowHashIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
-        // memcmp(dst, src) < 0: a byte-wise compare of the big-endian halves.
-        final int c = Long.compareUnsigned(dstHi, srcHi);
-        final boolean swap = c < 0 || c == 0 && Long.compareUnsigned(dstLo, srcLo) < 0;
-        final long s0 = Long.reverseBytes(swap ? dstHi : srcHi);
-        final long s1 = Long.reverseBytes(swap ? dstLo : srcLo);
-        final long d0 = Long.reverseBytes(swap ? srcHi : dstHi);
-        final long d1 = Long.reverseBytes(swap ? srcLo : dstLo);
+        // memcmp(dst, src) < 0, a byte-wise compare of the big-endian halves: the borrow out of the 128-bit
+        // unsigned subtraction dst - src (Hacker's Delight 2-16). Branch-free, because the two directions of
+        // forwarded traffic interleave and the swap is a coin toss per packet.
+        final long borrowLo = ((~dstLo & srcLo) | (~(dstLo ^ srcLo) & (dstLo - srcLo))) >>> 63;
+        final long swap = -(((~dstHi & srcHi) | (~(dstHi ^ srcHi) & (dstHi - srcHi - borrowLo))) >>> 63);
+        final long hi = (srcHi ^ dstHi) & swap;
+        final long lo = (srcLo ^ dstLo) & swap;
+        final long s0 = Long.reverseBytes(srcHi ^ hi);
+        final long s1 = Long.reverseBytes(srcLo ^ lo);
+        final long d0 = Long.reverseBytes(dstHi ^ hi);
+        final long d1 = Long.reverseBytes(dstLo ^ lo);
         final long w0 = ((long) (proto & 0xFF) << 16) | ((long) labelWord << 32);
         final long w3 = portsWord(sport, dport);
         final long w4 = s0 << 32;
