@@ -78,7 +78,8 @@ public final class MultipathHash {
     /**
      * SipHash state after the image's first 24 bytes for each protocol with a zero flow-label word (protocol,
      * zero label, two zero VLAN words): computed once per configuration, so three of the six (IPv4) or nine
-     * (IPv6) compressions are never repeated. 256 protocols x 4 words.
+     * (IPv6) compressions are never repeated. 256 protocols x 4 words (8 KiB per instance, filled by the
+     * constructor).
      */
     private final long[] protoState = new long[256 * 4];
     /**

@@ -101,7 +101,9 @@ public final class UpperBounds {
     }
 
     /**
-     * The hash-threshold choice through a bucket table: the first packed entry with {@code h <= ub}. The
+     * The hash-threshold choice through a bucket table: the first packed entry with {@code h <= ub}, the
+     * forwarding case of {@code fib_select_multipath()} (net/ipv4/fib_semantics.c) and {@code fib6_select_path()}
+     * (net/ipv6/route.c), Linux 6.18, which walk the nexthops in order. The
      * slice of {@code h} gives the bounds below it; at most one bound lies inside the slice (else the table
      * says so and the slice is walked), so one compare finishes the choice. Equal to
      * {@link #firstAtOrAbove}; about ten instructions, and free of data-dependent branches unless a slice holds
