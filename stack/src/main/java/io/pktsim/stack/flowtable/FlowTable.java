@@ -4,6 +4,8 @@ import io.pktsim.core.counter.Counters;
 import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.packet.PacketStore;
+import io.pktsim.core.trace.TraceBus;
+import io.pktsim.core.trace.TraceEvent;
 import io.pktsim.stack.conntrack.ConntrackTable;
 import io.pktsim.stack.conntrack.NatMangle;
 import io.pktsim.stack.conntrack.TcpConntrackState;
@@ -79,6 +81,10 @@ public final class FlowTable implements NetDeviceListener {
     private final int mask;
     private int count;
     private int lastDirection;
+    private TraceBus trace = TraceBus.disabled();
+    private int traceComponent;
+    private int kindAdd;
+    private int kindTeardown;
 
     /**
      * @param conntrack the connections the flows belong to
@@ -116,6 +122,21 @@ public final class FlowTable implements NetDeviceListener {
         slots = new int[slotCount];
         java.util.Arrays.fill(slots, -1);
         mask = slotCount - 1;
+    }
+
+    /**
+     * Publishes flows entering and leaving on a trace bus: {@code ft_add} (conntrack entry, protocol) with the
+     * packet that added it, {@code ft_teardown} (conntrack entry, reason: 0 SYN on a closing flow, 1 idle,
+     * 2 connection gone, 3 device down).
+     *
+     * @param bus the bus
+     * @param component the component name, e.g. {@code "flowtable"}
+     */
+    public void trace(final TraceBus bus, final String component) {
+        this.trace = bus;
+        this.traceComponent = bus.names().component(component);
+        this.kindAdd = bus.names().kind("ft_add", "ct", "proto");
+        this.kindTeardown = bus.names().kind("ft_teardown", "ct", "reason");
     }
 
     /** @return the counters */
@@ -203,6 +224,9 @@ public final class FlowTable implements NetDeviceListener {
         }
         count++;
         counters.increment(FlowTableCounter.ADDED);
+        if (trace.enabled()) {
+            trace.publish(nowNs, traceComponent, kindAdd, handle, e, p);
+        }
         return true;
     }
 
@@ -274,6 +298,7 @@ public final class FlowTable implements NetDeviceListener {
             final int tcpFlags = b.getByte(l4 + 13) & 0xFF;
             if ((tcpFlags & 0x02) != 0 && (flags[f] & F_CLOSING) != 0) {
                 counters.increment(FlowTableCounter.TEARDOWN_SYN);
+                traceTeardown(f, 0, nowNs);
                 remove(f, true, false, nowNs);
                 return MISS;
             }
@@ -348,10 +373,12 @@ public final class FlowTable implements NetDeviceListener {
             final int e = ctEntry[f];
             if (conntrack.generation(e) != ctGeneration[f] || !conntrack.inUse(e)) {
                 counters.increment(FlowTableCounter.CONNTRACK_GONE);
+                traceTeardown(f, 2, nowNs);
                 remove(f, false, false, nowNs);
                 removed++;
             } else if (nowNs - timeoutNs[f] >= 0) {
                 counters.increment(FlowTableCounter.TIMED_OUT);
+                traceTeardown(f, 1, nowNs);
                 remove(f, true, true, nowNs);
                 removed++;
             }
@@ -368,8 +395,15 @@ public final class FlowTable implements NetDeviceListener {
         for (int f = 0; f < capacity; f++) {
             if ((flags[f] & F_IN_USE) != 0 && (iif[2 * f] == ifindex || iif[2 * f + 1] == ifindex)) {
                 counters.increment(FlowTableCounter.DEVICE_DOWN);
+                traceTeardown(f, 3, nowNs);
                 remove(f, conntrack.generation(ctEntry[f]) == ctGeneration[f], false, nowNs);
             }
+        }
+    }
+
+    private void traceTeardown(final int f, final int reason, final long nowNs) {
+        if (trace.enabled()) {
+            trace.publish(nowNs, traceComponent, kindTeardown, TraceEvent.NO_PACKET, ctEntry[f], reason);
         }
     }
 
