@@ -81,6 +81,8 @@ public final class FlowTable implements NetDeviceListener {
     private final int mask;
     private int count;
     private int lastDirection;
+    private HardwareOffload hardware;
+    private final int[] hwId;
     private TraceBus trace = TraceBus.disabled();
     private int traceComponent;
     private int kindAdd;
@@ -111,6 +113,8 @@ public final class FlowTable implements NetDeviceListener {
         oif = new int[2 * capacity];
         mtu = new int[2 * capacity];
         hash = new int[2 * capacity];
+        hwId = new int[2 * capacity];
+        java.util.Arrays.fill(hwId, -1);
         proto = new byte[capacity];
         family = new byte[capacity];
         freeStack = new int[capacity];
@@ -137,6 +141,35 @@ public final class FlowTable implements NetDeviceListener {
         this.traceComponent = bus.names().component(component);
         this.kindAdd = bus.names().kind("ft_add", "ct", "proto");
         this.kindTeardown = bus.names().kind("ft_teardown", "ct", "reason");
+    }
+
+    /**
+     * The flowtable's {@code flags offload}: every flow added is also offered, one direction at a time, to the
+     * hardware ({@code nf_flow_offload_add} → the driver's {@code TC_SETUP_FT} callback), removed from it on
+     * teardown, and the garbage collector takes the hardware's last use into account
+     * ({@code nf_flow_offload_stats}), so that a flow forwarded only by hardware does not time out here.
+     *
+     * @param offload the hardware, or null for software offload only
+     */
+    public void hardwareOffload(final HardwareOffload offload) {
+        this.hardware = offload;
+    }
+
+    /**
+     * The hardware id of one direction of the flow of a connection, for tests and the integration.
+     *
+     * @param ctEntry the connection's conntrack entry
+     * @param dir 0 original, 1 reply
+     * @return the id {@link HardwareOffload#replace} returned (negative if refused), or -1 if no flow
+     */
+    public int hardwareId(final int ctEntry, final int dir) {
+        for (int f = 0; f < capacity; f++) {
+            if ((flags[f] & F_IN_USE) != 0 && this.ctEntry[f] == ctEntry
+                && conntrack.generation(ctEntry) == ctGeneration[f]) {
+                return hwId[2 * f + dir];
+            }
+        }
+        return -1;
     }
 
     /** @return the counters */
@@ -224,6 +257,11 @@ public final class FlowTable implements NetDeviceListener {
         }
         count++;
         counters.increment(FlowTableCounter.ADDED);
+        if (hardware != null) {
+            for (int d = 0; d < 2; d++) {
+                hwId[2 * f + d] = hardware.replace(conntrack, e, d, oif[2 * f + d]);
+            }
+        }
         if (trace.enabled()) {
             trace.publish(nowNs, traceComponent, kindAdd, handle, e, p);
         }
@@ -376,7 +414,11 @@ public final class FlowTable implements NetDeviceListener {
                 traceTeardown(f, 2, nowNs);
                 remove(f, false, false, nowNs);
                 removed++;
-            } else if (nowNs - timeoutNs[f] >= 0) {
+            } else if (hardware != null && (hwId[2 * f] >= 0 || hwId[2 * f + 1] >= 0)) {
+                hardwareStats(f, nowNs);
+            }
+            if ((flags[f] & F_IN_USE) != 0 && conntrack.generation(e) == ctGeneration[f]
+                && nowNs - timeoutNs[f] >= 0) {
                 counters.increment(FlowTableCounter.TIMED_OUT);
                 traceTeardown(f, 1, nowNs);
                 remove(f, true, true, nowNs);
@@ -407,7 +449,32 @@ public final class FlowTable implements NetDeviceListener {
         }
     }
 
+    /** {@code nf_flow_offload_stats}: timeout = max(timeout, lastused + flow timeout). */
+    private void hardwareStats(final int f, final long nowNs) {
+        long idle = Long.MAX_VALUE;
+        for (int d = 0; d < 2; d++) {
+            final int id = hwId[2 * f + d];
+            if (id >= 0) {
+                idle = Math.min(idle, hardware.idleNs(id, nowNs));
+            }
+        }
+        if (idle != Long.MAX_VALUE) {
+            final long t = nowNs - idle + (proto[f] == ConntrackTable.PROTO_TCP ? tcpTimeoutNs : udpTimeoutNs);
+            if (t > timeoutNs[f]) {
+                timeoutNs[f] = t;
+            }
+        }
+    }
+
     private void remove(final int f, final boolean ctLive, final boolean idle, final long nowNs) {
+        if (hardware != null) {
+            for (int d = 0; d < 2; d++) {
+                if (hwId[2 * f + d] >= 0) {
+                    hardware.destroy(hwId[2 * f + d]);
+                }
+                hwId[2 * f + d] = -1;
+            }
+        }
         removeSlot(2 * f, hash[2 * f]);
         removeSlot(2 * f + 1, hash[2 * f + 1]);
         if (ctLive) {
