@@ -72,6 +72,7 @@ public final class TcpEndpoint implements PacketSink {
 
     private PacketSink out;
     private TcpListener listener;
+    private int tag = -1;
     private DeliveryListener deliveryListener;
 
     // addresses
@@ -990,6 +991,20 @@ public final class TcpEndpoint implements PacketSink {
     /** @return the name */
     public String name() {
         return name;
+    }
+
+    /** @return the owner's tag (e.g. a flow id; -1 unless set) */
+    public int tag() {
+        return tag;
+    }
+
+    /**
+     * @param value a tag for the owner (e.g. the flow id a pool gave this endpoint)
+     * @return this
+     */
+    public TcpEndpoint tag(final int value) {
+        tag = value;
+        return this;
     }
 
     /** @return the counters */
