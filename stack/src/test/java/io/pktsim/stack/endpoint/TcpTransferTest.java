@@ -119,6 +119,23 @@ class TcpTransferTest {
     }
 
     @Test
+    void shouldBeLimitedByTheAdvertisedReceiveWindow() {
+        // a 64 KiB receive buffer (window scale 7: 512 x 128 advertised) over 20 ms: one window per RTT
+        final TcpHarness net = new TcpHarness(new TcpConfig().rcvBufBytes(65_536), 100 * MBIT, 20 * MS,
+            10 * BDP_BYTES);
+        net.start(TcpEndpoint.UNLIMITED);
+        net.runUntil(2 * S);
+        final long at2 = net.client.bytesDelivered();
+        net.runUntil(12 * S);
+        final double goodput = (net.client.bytesDelivered() - at2) * 8.0 / 10;
+        // 65536 bytes in flight at most, 45 full segments (65160 bytes), per RTT of 20 ms plus serialisation
+        System.out.printf("window-limited goodput %.2f Mbit/s%n", goodput / 1e6);
+        assertThat(goodput).isBetween(0.9 * 65_160 * 8 / 0.0206, 65_536 * 8 / 0.020);
+        assertThat(net.forward.counters().get(io.pktsim.stack.workload.PipeCounter.PACKETS_DROPPED)).isZero();
+        assertThat(net.server.counters().get(TcpCounter.RETRANSMITTED_SEGMENTS)).isZero();
+    }
+
+    @Test
     void shouldGiveIdenticalCountsForTheSameSeedlessRun() {
         final long[] a = runLossy();
         final long[] b = runLossy();
