@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.util.Properties;
 
 import io.pktsim.cli.ecmp.EcmpCommand;
+import io.pktsim.cli.gro.GroCommand;
+import io.pktsim.cli.gro.GsoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +22,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PktsimMain.VersionProvider.class,
     description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, multi-dial.",
-    subcommands = {CommandLine.HelpCommand.class, EcmpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, EcmpCommand.class, GroCommand.class, GsoCommand.class})
 public final class PktsimMain implements Runnable {
 
     /** Exit code of a successful command. */

@@ -25,6 +25,9 @@ public final class GroReplay {
     /** {@code --rx-hash l4}: an RSS-like hash of addresses and ports. */
     public static final String HASH_L4 = "l4";
 
+    /** Bytes of packet slots the replay aims to stay within. */
+    private static final int STORE_BUDGET_BYTES = 256 << 20;
+
     private final int weight;
     private final boolean l4Hash;
     private final ChecksumState rxCsum;
@@ -32,6 +35,7 @@ public final class GroReplay {
     private final List<long[]> times = new ArrayList<>();
     private final List<byte[]> frames = new ArrayList<>();
     private final List<ReplayRecord> out = new ArrayList<>();
+    private long polls;
 
     /**
      * @param weight NAPI weight (frames per poll), 1..65536
@@ -74,7 +78,9 @@ public final class GroReplay {
             throw new BadInputException(recordNumber, "frame of " + frame.length + " bytes is not Ethernet");
         }
         if (!times.isEmpty() && timeNs < times.get(times.size() - 1)[0]) {
-            throw new BadInputException(recordNumber, "timestamp goes backwards");
+            throw new BadInputException(recordNumber, "timestamp " + timeNs + " ns is earlier than the "
+                + times.get(times.size() - 1)[0] + " ns of record " + times.get(times.size() - 1)[1]
+                + " (sort the capture by time, e.g. with 'reordercap')");
         }
         times.add(new long[] {timeNs, recordNumber});
         frames.add(frame);
@@ -90,10 +96,15 @@ public final class GroReplay {
         for (final byte[] f : frames) {
             max = Math.max(max, f.length + 64);
         }
-        final int slots = Math.max(256, Math.min(frames.size() + 64, 1 << 16));
-        final PacketStore store = new PacketStore(slots, max + 64, 64);
+        final int slotBytes = max + 64;
+        // enough slots for the held packets and their chained segments, within about 256 MiB of slots
+        final int slots = Math.max(256, Math.min(Math.min(frames.size() + 64, 1 << 16),
+            Math.max(1024, STORE_BUDGET_BYTES / slotBytes)));
+        final PacketStore store = new PacketStore(slots, slotBytes, 64);
         final PacketParser parser = new PacketParser();
-        final GroTable gro = new GroTable(store, config, (h, reason, nowNs) -> deliver(store, h, reason, nowNs));
+        final GroTable gro = new GroTable(store, config, (h, reason, nowNs) -> deliver(store, parser, h, reason,
+            nowNs));
+        long lastPollNs = Long.MIN_VALUE;
         int i = 0;
         while (i < frames.size()) {
             final long t = times.get(i)[0];
@@ -106,13 +117,22 @@ public final class GroReplay {
             }
             long pollAt = t;
             if (gro.irqMasked() && gro.timerArmed()) {
+                // napi_defer_hard_irqs: the interrupt stays masked, the frames wait for the timer's poll
                 pollAt = gro.timerDeadlineNs();
             }
+            // simulated time never goes back: frames that arrived while a deferred poll was pending are taken
+            // at the earliest right after it
+            pollAt = Math.max(pollAt, lastPollNs);
+            lastPollNs = pollAt;
             gro.cancelTimer();
             int work = 0;
             for (int k = i; k < end; k++) {
                 final byte[] f = frames.get(k);
                 final int h = store.allocate();
+                if (h == PacketStore.NO_PACKET) {
+                    throw new IllegalStateException("record " + times.get(k)[1] + ": more packets held by GRO than "
+                        + "the replay's " + slots + " packet slots");
+                }
                 store.putFrame(h, f, 0, f.length, f.length);
                 store.arrivalNs(h, t);
                 store.mark(h, k);
@@ -124,12 +144,29 @@ public final class GroReplay {
                 }
             }
             gro.onPollEnd(work, weight, pollAt);
+            polls += (end - i + weight - 1) / weight;
             i = end;
         }
         while (gro.timerArmed()) {
-            gro.onTimer(gro.timerDeadlineNs());
+            final long at = Math.max(gro.timerDeadlineNs(), lastPollNs);
+            lastPollNs = at;
+            gro.onTimer(at);
+        }
+        if (gro.heldCount() > 0 || gro.pendingCount() > 0) {
+            // not expected (every completion flushes or arms the timer); delivered with the reason napi_disable
+            gro.napiDisable(lastPollNs);
         }
         return out;
+    }
+
+    /** @return driver polls that took frames (a timestamp's frames split at the weight), after {@link #run()} */
+    public long polls() {
+        return polls;
+    }
+
+    /** @return frames added */
+    public int frameCount() {
+        return frames.size();
     }
 
     private void prepare(final PacketStore store, final PacketParser parser, final int h) {
@@ -160,7 +197,8 @@ public final class GroReplay {
         }
     }
 
-    private void deliver(final PacketStore store, final int h, final GroReason reason, final long nowNs) {
+    private void deliver(final PacketStore store, final PacketParser parser, final int h, final GroReason reason,
+        final long nowNs) {
         // an aggregate as one large frame: the head, then each chained segment's payload
         final int total = store.length(h);
         final byte[] frame = new byte[total];
@@ -182,14 +220,11 @@ public final class GroReplay {
             store.free(g);
             g = next;
         }
-        final PacketParser parser = new PacketParser();
         store.next(h, PacketStore.NO_PACKET);
-        final int savedLen = store.length(h);
-        parser.parse(store, h);
-        store.length(h, savedLen);
-        final FrameFields ff = FrameFields.of(store, h, total);
+        final int parsed = parser.parse(store, h);
+        final FrameFields ff = FrameFields.of(store, h, total, parsed);
         out.add(new ReplayRecord(nowNs, frame, ff.payloadLen, Math.max(1, store.gsoSegs(h)), store.gsoSize(h), ff.seq,
-            ff.ipId, ff.flags, reason.label()));
+            ff.ipId, ff.flags, reason.label(), ff.fragment));
         store.free(h);
     }
 }

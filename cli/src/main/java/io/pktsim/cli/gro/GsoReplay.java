@@ -1,21 +1,29 @@
 package io.pktsim.cli.gro;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import io.pktsim.core.header.Ipv6View;
 import io.pktsim.core.packet.ChecksumState;
 import io.pktsim.core.packet.PacketParser;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.nic.offload.OffloadFeatures;
 import io.pktsim.stack.gso.ForwardOutput;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * Cuts captured super-packets with software GSO and the forwarding MTU check, the engine behind
- * {@code pktsim gso}: each frame is a TCP super-packet (full IP length, up to 64 KiB; its TCP checksum may hold
- * only the pseudo-header sum), segmented at {@code gsoSize}; segments above the MTU are dropped with the ICMP
- * the kernel would send (DF or IPv6) or IP-fragmented.
+ * {@code pktsim gso}: each TCP frame is a super-packet (full IP length, up to 64 KiB; its TCP checksum may hold
+ * only the pseudo-header sum), segmented at {@code gsoSize}; any other IP packet (UDP, an IP fragment, ...)
+ * leaves as it is. Packets above the MTU are dropped with the ICMP the kernel would send (DF or IPv6) or
+ * IP-fragmented ({@code ip_forward()} / {@code ip_finish_output_gso()}).
  */
 public final class GsoReplay {
+
+    /** Bytes of packet slots the replay may use (all segments of one super-packet exist at once). */
+    private static final long STORE_BUDGET_BYTES = 1L << 30;
 
     private final int gsoSize;
     private final int mtu;
@@ -24,6 +32,9 @@ public final class GsoReplay {
     private final List<String> icmp = new ArrayList<>();
     private final List<byte[]> frames = new ArrayList<>();
     private final List<long[]> times = new ArrayList<>();
+    private int maxSegments = 1;
+    private int maxFrame = 2048;
+    private int superPackets;
 
     /**
      * @param gsoSize payload bytes per segment, at least 1
@@ -44,32 +55,96 @@ public final class GsoReplay {
     }
 
     /**
-     * Adds a super-packet; checks that it is Ethernet / IP / TCP.
+     * Adds a frame: a TCP super-packet, or any other IP packet, which leaves unsegmented.
      *
      * @param recordNumber 1-based record number
      * @param timeNs capture time, ns
      * @param frame the frame
-     * @throws BadInputException if the frame is not Ethernet/IP/TCP
+     * @throws BadInputException if the frame is not Ethernet/IP, or its IP or TCP header is malformed
      */
     public void add(final long recordNumber, final long timeNs, final byte[] frame) throws BadInputException {
+        if (frame.length < 14) {
+            throw new BadInputException(recordNumber, "frame of " + frame.length + " bytes is not Ethernet");
+        }
         final PacketStore probe = new PacketStore(1, frame.length + 64, 0);
         final int h = probe.allocate();
         probe.putFrame(h, frame, 0, frame.length, frame.length);
         final int r = new PacketParser().parse(probe, h);
-        if (r != PacketParser.L4 || probe.protocol(h) == 0) {
-            throw new BadInputException(recordNumber, "the frame is not Ethernet/IP/TCP");
+        final int ethertype = probe.protocol(h);
+        if (r == PacketParser.NOT_IP || ethertype != 0x0800 && ethertype != 0x86DD) {
+            throw new BadInputException(recordNumber, String.format("ethertype 0x%04x: the frame is not "
+                + "Ethernet/IPv4 or Ethernet/IPv6", ethertype));
         }
-        final int l4 = probe.transportOffset(h);
+        if (r == PacketParser.MALFORMED) {
+            throw new BadInputException(recordNumber, "the IP header is truncated or malformed");
+        }
+        final MutableDirectBuffer b = probe.buffer();
         final int f = probe.frameOffset(h);
-        final int inner = probe.innerNetworkOffset(h);
-        final int ip = f + (inner >= 0 ? inner : probe.networkOffset(h));
-        final boolean v4 = (probe.buffer().getByte(ip) & 0xF0) == 0x40;
-        final int proto = v4 ? probe.buffer().getByte(ip + 9) & 0xFF : -1;
-        if (v4 && proto != 6 || frame.length < l4 + 20) {
-            throw new BadInputException(recordNumber, "the frame is not Ethernet/IP/TCP");
+        final int net = probe.networkOffset(h);
+        final boolean v4 = ethertype == 0x0800;
+        final int ipLength = v4 ? b.getShort(f + net + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF
+            : 40 + (b.getShort(f + net + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        final int ipHeader = v4 ? (b.getByte(f + net) & 0x0F) << 2 : 40;
+        if (ipLength < ipHeader) {
+            throw new BadInputException(recordNumber, "the IP length " + ipLength + " is shorter than the IP header");
         }
-        frames.add(frame);
-        times.add(new long[] {timeNs, recordNumber});
+        if (net + ipLength > frame.length) {
+            throw new BadInputException(recordNumber, "the IP length says " + ipLength + " bytes but the frame "
+                + "holds " + (frame.length - net) + " after the Ethernet header");
+        }
+        // Ethernet padding is not part of the packet
+        final byte[] packet = net + ipLength == frame.length ? frame : Arrays.copyOf(frame, net + ipLength);
+        final boolean fragment = v4 && (b.getShort(f + net + 6, ByteOrder.BIG_ENDIAN) & 0x3FFF) != 0;
+        final int inner = probe.innerNetworkOffset(h);
+        final int ip = f + (inner >= 0 ? inner : net);
+        final int l4 = probe.transportOffset(h);
+        final boolean innerV4 = (b.getByte(ip) & 0xF0) == 0x40;
+        if (fragment || r != PacketParser.L4 || l4 < 0
+            || !isTcpUpperLayer(b, ip, innerV4, frame.length - (ip - f))) {
+            // not a TCP super-packet: it leaves as it is (no gso_size), through the same MTU check
+            keep(recordNumber, timeNs, packet, false);
+            return;
+        }
+        final int thlen = (b.getByte(f + l4 + 12) & 0xF0) >>> 2;
+        if (thlen < 20 || net + ipLength < l4 + thlen) {
+            throw new BadInputException(recordNumber, "the TCP header is truncated or malformed");
+        }
+        final int payload = net + ipLength - l4 - thlen;
+        final int segments = (payload + gsoSize - 1) / gsoSize;
+        final int slotBytes = Math.max(maxFrame, packet.length) + 128;
+        if ((long) (Math.max(maxSegments, segments) + 64) * slotBytes > STORE_BUDGET_BYTES) {
+            throw new BadInputException(recordNumber, "--gso-size " + gsoSize + " cuts this " + payload
+                + "-byte payload into " + segments + " segments, more than the replay holds; use a larger "
+                + "--gso-size");
+        }
+        maxSegments = Math.max(maxSegments, segments);
+        keep(recordNumber, timeNs, packet, true);
+    }
+
+    private void keep(final long recordNumber, final long timeNs, final byte[] packet, final boolean tcp) {
+        maxFrame = Math.max(maxFrame, packet.length);
+        frames.add(packet);
+        times.add(new long[] {timeNs, recordNumber, tcp ? 1 : 0});
+        superPackets += tcp ? 1 : 0;
+    }
+
+    private static boolean isTcpUpperLayer(final MutableDirectBuffer b, final int ip, final boolean v4,
+        final int available) {
+        if (v4) {
+            return (b.getByte(ip + 9) & 0xFF) == 6;
+        }
+        final Ipv6View v6 = new Ipv6View().wrap(b, ip);
+        return v6.walkExtensionHeaders(available) && v6.upperLayerProtocol() == 6;
+    }
+
+    /** @return frames added */
+    public int frameCount() {
+        return frames.size();
+    }
+
+    /** @return TCP super-packets among the frames (the others leave unsegmented) */
+    public int superPacketCount() {
+        return superPackets;
     }
 
     /** @return ICMP errors the kernel would have sent, one line each */
@@ -83,11 +158,11 @@ public final class GsoReplay {
      * @return the wire packets (segments or fragments), in order
      */
     public List<ReplayRecord> run() {
-        int max = 2048;
-        for (final byte[] f : frames) {
-            max = Math.max(max, f.length + 64);
-        }
-        final PacketStore store = new PacketStore(1024, max + 64, 64);
+        final int max = maxFrame + 64;
+        // the segments of one super-packet, plus the fragments of one segment, exist at once
+        final int fragmentsPerSegment = (gsoSize + 200) / Math.max(8, (mtu - 60) & ~7) + 2;
+        final int slots = maxSegments + fragmentsPerSegment + 16;
+        final PacketStore store = new PacketStore(slots, max + 64, 64);
         final PacketParser parser = new PacketParser();
         final ForwardOutput fwd = new ForwardOutput(store, new OffloadFeatures().txChecksum(txCsum));
         for (int i = 0; i < frames.size(); i++) {
@@ -104,19 +179,28 @@ public final class GsoReplay {
                 type = ((store.buffer().getByte(ip) & 0xF0) == 0x40 ? PacketStore.GSO_TCPV4 : PacketStore.GSO_TCPV6)
                     | PacketStore.GSO_IPXIP4;
             }
-            store.gsoSize(h, gsoSize);
-            store.gsoType(h, type);
-            store.checksumState(h, ChecksumState.PARTIAL);
+            if (times.get(i)[2] != 0) {
+                store.gsoSize(h, gsoSize);
+                store.gsoType(h, type);
+                store.checksumState(h, ChecksumState.PARTIAL);
+            } else {
+                store.checksumState(h, ChecksumState.NONE);
+            }
             final int result = fwd.forward(h, mtu, g -> {
                 final int len = store.length(g);
                 final byte[] frame = new byte[len];
                 store.getFrame(g, frame, 0, len);
-                final FrameFields ff = FrameFields.of(store, g, len);
-                out.add(new ReplayRecord(t, frame, ff.payloadLen, null, null, ff.seq, ff.ipId, ff.flags, null));
+                final FrameFields ff = FrameFields.of(store, g, len, parser.parse(store, g));
+                out.add(new ReplayRecord(t, frame, ff.payloadLen, null, null, ff.seq, ff.ipId, ff.flags, null,
+                    ff.fragment));
                 store.free(g);
             });
+            final long record = times.get(i)[1];
             if (result == ForwardOutput.DROPPED_FRAG_NEEDED || result == ForwardOutput.DROPPED_PACKET_TOO_BIG) {
-                icmp.add("record " + times.get(i)[1] + ": dropped, " + fwd.lastIcmp().describe());
+                icmp.add("record " + record + ": dropped, " + fwd.lastIcmp().describe());
+            } else if (result == ForwardOutput.DROPPED || result == ForwardOutput.DROPPED_LRO) {
+                throw new IllegalStateException("record " + record + ": GSO dropped the packet (result " + result
+                    + ")");
             }
         }
         return out;

@@ -5,11 +5,12 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import io.pktsim.core.io.AtomicFiles;
 
 /**
  * Writes the JSON arrays of {@code pktsim gro} ({@code payload_len, segs, gso_size, seq, tcp_flags,
@@ -29,10 +30,12 @@ public final class ReplayJson {
      * @throws IOException on a write error
      */
     public static void writeGro(final List<ReplayRecord> records, final Writer out) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartArray();
-            for (final ReplayRecord r : records) {
+        out.write('[');
+        String sep = "\n  ";
+        for (final ReplayRecord r : records) {
+            out.write(sep);
+            sep = ",\n  ";
+            try (JsonGenerator g = generator(out)) {
                 g.writeStartObject();
                 g.writeNumberField("payload_len", r.payloadLen());
                 g.writeNumberField("segs", r.segs() == null ? 1 : r.segs());
@@ -41,8 +44,9 @@ public final class ReplayJson {
                 g.writeStringField("flush_reason", r.flushReason());
                 g.writeEndObject();
             }
-            g.writeEndArray();
         }
+        out.write(records.isEmpty() ? "]" : "\n]");
+        out.flush();
     }
 
     /**
@@ -53,10 +57,12 @@ public final class ReplayJson {
      * @throws IOException on a write error
      */
     public static void writeGso(final List<ReplayRecord> records, final Writer out) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartArray();
-            for (final ReplayRecord r : records) {
+        out.write('[');
+        String sep = "\n  ";
+        for (final ReplayRecord r : records) {
+            out.write(sep);
+            sep = ",\n  ";
+            try (JsonGenerator g = generator(out)) {
                 g.writeStartObject();
                 g.writeNumberField("payload_len", r.payloadLen());
                 if (r.seq() == null) {
@@ -72,8 +78,34 @@ public final class ReplayJson {
                 writeFlags(g, r);
                 g.writeEndObject();
             }
-            g.writeEndArray();
         }
+        out.write(records.isEmpty() ? "]" : "\n]");
+        out.flush();
+    }
+
+    /** One object per line, {@code "name": value, ...}; closing the generator leaves the writer open. */
+    private static JsonGenerator generator(final Writer out) throws IOException {
+        final JsonGenerator g = new JsonFactory().createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.setPrettyPrinter(new MinimalPrettyPrinter() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void writeObjectFieldValueSeparator(final JsonGenerator jg) throws IOException {
+                jg.writeRaw(": ");
+            }
+
+            @Override
+            public void writeObjectEntrySeparator(final JsonGenerator jg) throws IOException {
+                jg.writeRaw(", ");
+            }
+
+            @Override
+            public void writeArrayValueSeparator(final JsonGenerator jg) throws IOException {
+                jg.writeRaw(", ");
+            }
+        });
+        return g;
     }
 
     private static void writeCommon(final JsonGenerator g, final ReplayRecord r) throws IOException {
@@ -105,11 +137,10 @@ public final class ReplayJson {
      * @throws IOException if writing or moving fails (the target is then untouched)
      */
     public static void writeAtomically(final Path target, final String text) throws IOException {
-        final Path dir = target.toAbsolutePath().getParent();
-        final Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        final Path tmp = AtomicFiles.createTempBeside(target, ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.commit(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }

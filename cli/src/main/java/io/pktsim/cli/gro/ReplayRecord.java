@@ -17,10 +17,11 @@ public final class ReplayRecord {
     private final Integer ipId;
     private final List<String> tcpFlags;
     private final String flushReason;
+    private final boolean fragment;
 
     ReplayRecord(final long timeNs, final byte[] frame, final int payloadLen, final Integer segs,
         final Integer gsoSize, final Long seq, final Integer ipId, final List<String> tcpFlags,
-        final String flushReason) {
+        final String flushReason, final boolean fragment) {
         this.timeNs = timeNs;
         this.frame = frame;
         this.payloadLen = payloadLen;
@@ -30,6 +31,7 @@ public final class ReplayRecord {
         this.ipId = ipId;
         this.tcpFlags = tcpFlags;
         this.flushReason = flushReason;
+        this.fragment = fragment;
     }
 
     /** @return when the packet was produced, ns */
@@ -75,5 +77,10 @@ public final class ReplayRecord {
     /** @return why GRO delivered it (GRO), or null */
     public String flushReason() {
         return flushReason;
+    }
+
+    /** @return whether the packet is an IPv4 fragment */
+    public boolean fragment() {
+        return fragment;
     }
 }

@@ -38,32 +38,36 @@ public final class EventLoop {
     private static final int WHEEL_MASK = WHEEL_NS - 1;
     private static final int WHEEL_WORDS = WHEEL_NS >>> 6;
     private static final int NIL = -1;
-    private static final byte FREE = 0;
-    private static final byte PENDING = 1;
-    private static final byte CANCELLED = 2;
+    private static final int FREE = 0;
+    private static final int PENDING = 1;
+    private static final int CANCELLED = 2;
+    private static final int STATE_MASK = 3;
+    private static final int GEN_ONE = 4;
     private static final int ARITY = 4;
     private static final int MIN_COMPACT = 1024;
+    private static final int EMPTY = -1;
+    private static final int TIME_UP = -2;
+
+    // slot layout (one slot per pending event), kept in two arrays so that an event touches two cache lines:
+    // data[4s] = time, data[4s+1] = arg, data[4s+2] = sequence, data[4s+3] = kind << 32 | target;
+    // link[2s] = next slot in the wheel list (or in the free list), link[2s+1] = generation << 2 | state.
+    private static final int D_TIME = 0;
+    private static final int D_ARG = 1;
+    private static final int D_SEQ = 2;
+    private static final int D_KIND_TARGET = 3;
 
     private EventHandler[] handlers = new EventHandler[16];
     private String[] handlerNames = new String[16];
     private int handlerCount;
 
-    // slot arrays
-    private int[] slotKind;
-    private int[] slotTarget;
-    private long[] slotArg;
-    private long[] slotTime;
-    private long[] slotSeq;
-    private int[] slotNext;
-    private byte[] slotState;
-    private int[] slotGen;
-    private int[] freeSlots;
-    private int freeCount;
+    private long[] data;
+    private int[] link;
+    private int freeHead;
     private int slotCapacity;
 
-    // timing wheel: the events of time t (base <= t < base + WHEEL_NS) are a FIFO list at t & WHEEL_MASK
-    private final int[] wheelHead = new int[WHEEL_NS];
-    private final int[] wheelTail = new int[WHEEL_NS];
+    // timing wheel: the events of time t (base <= t < base + WHEEL_NS) are a FIFO list at t & WHEEL_MASK,
+    // whose head is wheel[2p] and tail wheel[2p+1] (head and tail share a cache line)
+    private final int[] wheel = new int[2 * WHEEL_NS];
     private final long[] wheelBits = new long[WHEEL_WORDS];
     private int wheelCount;
     private long base;
@@ -92,23 +96,16 @@ public final class EventLoop {
     public EventLoop(final int initialCapacity) {
         final int cap = Math.max(16, initialCapacity);
         slotCapacity = cap;
-        slotKind = new int[cap];
-        slotTarget = new int[cap];
-        slotArg = new long[cap];
-        slotTime = new long[cap];
-        slotSeq = new long[cap];
-        slotNext = new int[cap];
-        slotState = new byte[cap];
-        slotGen = new int[cap];
-        freeSlots = new int[cap];
-        for (int i = 0; i < cap; i++) {
-            freeSlots[i] = cap - 1 - i;
+        data = new long[4 * cap];
+        link = new int[2 * cap];
+        freeHead = NIL;
+        for (int i = cap - 1; i >= 0; i--) {
+            link[2 * i] = freeHead;
+            freeHead = i;
         }
-        freeCount = cap;
         keys = new long[2 * cap];
         heapSlot = new int[cap];
-        Arrays.fill(wheelHead, NIL);
-        Arrays.fill(wheelTail, NIL);
+        Arrays.fill(wheel, NIL);
     }
 
     /**
@@ -170,26 +167,39 @@ public final class EventLoop {
         if (timeNs < nowNs) {
             throw schedulePastError(timeNs, kind);
         }
-        if (freeCount == 0) {
+        if (freeHead == NIL) {
             grow();
         }
-        final int slot = freeSlots[--freeCount];
+        final int[] l = link;
+        final int slot = freeHead;
+        freeHead = l[2 * slot];
         final long seq = sequence++;
-        slotKind[slot] = kind;
-        slotTarget[slot] = target;
-        slotArg[slot] = arg;
-        slotTime[slot] = timeNs;
-        slotSeq[slot] = seq;
-        slotState[slot] = PENDING;
-        if (timeNs < base) {
-            rebase(timeNs);
-        }
-        if (timeNs - base < WHEEL_NS) {
+        final long[] d = data;
+        final int at = 4 * slot;
+        d[at + D_TIME] = timeNs;
+        d[at + D_ARG] = arg;
+        d[at + D_SEQ] = seq;
+        d[at + D_KIND_TARGET] = ((long) kind << 32) | (target & 0xFFFF_FFFFL);
+        final int genState = (l[2 * slot + 1] & ~STATE_MASK) | PENDING;
+        l[2 * slot + 1] = genState;
+        if (timeNs - base < WHEEL_NS && timeNs >= base) {
             wheelAppend(slot, timeNs);
         } else {
-            siftUp(heapSize++, timeNs, seq, slot);
+            scheduleFar(slot, timeNs, seq);
         }
-        return ((long) slotGen[slot] << 32) | slot;
+        return ((long) (genState >>> 2) << 32) | slot;
+    }
+
+    /** Rare path of {@link #schedule}: a time beyond the wheel's reach, or before its base. */
+    private void scheduleFar(final int slot, final long timeNs, final long seq) {
+        if (timeNs < base) {
+            rebase(timeNs);
+            if (timeNs - base < WHEEL_NS) {
+                wheelAppend(slot, timeNs);
+                return;
+            }
+        }
+        siftUp(heapSize++, timeNs, seq, slot);
     }
 
     /**
@@ -213,15 +223,11 @@ public final class EventLoop {
      *     the id is {@link #NO_EVENT}
      */
     public boolean cancel(final long eventId) {
-        if (eventId < 0) {
+        if (!isPending(eventId)) {
             return false;
         }
         final int slot = (int) eventId;
-        final int gen = (int) (eventId >>> 32);
-        if (slot >= slotCapacity || slotGen[slot] != gen || slotState[slot] != PENDING) {
-            return false;
-        }
-        slotState[slot] = CANCELLED;
+        link[2 * slot + 1] = (link[2 * slot + 1] & ~STATE_MASK) | CANCELLED;
         cancelledCount++;
         if (cancelledCount > MIN_COMPACT && cancelledCount > ((wheelCount + heapSize) >> 1)) {
             compact();
@@ -240,7 +246,15 @@ public final class EventLoop {
             return false;
         }
         final int slot = (int) eventId;
-        return slot < slotCapacity && slotGen[slot] == (int) (eventId >>> 32) && slotState[slot] == PENDING;
+        return slot < slotCapacity && link[2 * slot + 1] == ((int) (eventId >>> 32) << 2 | PENDING);
+    }
+
+    private int state(final int slot) {
+        return link[2 * slot + 1] & STATE_MASK;
+    }
+
+    private long slotTime(final int slot) {
+        return data[4 * slot + D_TIME];
     }
 
     /**
@@ -251,15 +265,15 @@ public final class EventLoop {
     public long nextEventTimeNs() {
         while (wheelCount > 0) {
             final int pos = nextWheelPosition();
-            final int slot = wheelHead[pos];
-            if (slotState[slot] == PENDING) {
-                return slotTime[slot];
+            final int slot = wheel[2 * pos];
+            if (state(slot) == PENDING) {
+                return slotTime(slot);
             }
             wheelPop(pos);
             cancelledCount--;
             freeSlot(slot);
         }
-        while (heapSize > 0 && slotState[heapSlot[0]] == CANCELLED) {
+        while (heapSize > 0 && state(heapSlot[0]) == CANCELLED) {
             final int slot = popTop();
             cancelledCount--;
             freeSlot(slot);
@@ -284,47 +298,15 @@ public final class EventLoop {
         stopRequested = false;
         long done = 0;
         boolean timeUp = false;
-        final EventHandler[] hs = handlers;
         while (done < budget && !stopRequested) {
-            final int pos;
-            final long t;
-            if (wheelCount > 0) {
-                pos = nextWheelPosition();
-                t = slotTime[wheelHead[pos]];
-                if (t > endNs) {
-                    timeUp = true;
-                    break;
-                }
-                if (t != base) {
-                    base = t;
-                    migrate();
-                }
-            } else if (heapSize > 0) {
-                t = keys[0];
-                if (t > endNs) {
-                    timeUp = true;
-                    break;
-                }
-                base = t;
-                migrate();
-                pos = (int) t & WHEEL_MASK;
-            } else {
+            final int slot = takeNext(endNs);
+            if (slot < 0) {
+                timeUp = slot == TIME_UP;
                 break;
             }
-            final int slot = wheelPop(pos);
-            if (slotState[slot] == CANCELLED) {
-                cancelledCount--;
-                freeSlot(slot);
-                continue;
+            if (dispatch(slot)) {
+                done++;
             }
-            final int kind = slotKind[slot];
-            final int target = slotTarget[slot];
-            final long arg = slotArg[slot];
-            freeSlot(slot);
-            nowNs = t;
-            dispatched++;
-            done++;
-            hs[kind].onEvent(target, arg, t);
         }
         final boolean empty = wheelCount == 0 && heapSize == 0;
         if (empty) {
@@ -352,32 +334,99 @@ public final class EventLoop {
      * @return true if one was dispatched
      */
     public boolean step() {
-        return run(Long.MAX_VALUE, 1) == 1;
+        while (true) {
+            final int slot = takeNext(Long.MAX_VALUE);
+            if (slot < 0) {
+                if (wheelCount == 0 && heapSize == 0) {
+                    base = nowNs;
+                }
+                return false;
+            }
+            if (dispatch(slot)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Takes the earliest entry out of the queue (cancelled or not) and advances {@code base} to its time.
+     *
+     * @return its slot, {@link #EMPTY} when nothing is queued, {@link #TIME_UP} when it lies after endNs
+     */
+    private int takeNext(final long endNs) {
+        final int pos;
+        final long t;
+        if (wheelCount > 0) {
+            pos = nextWheelPosition();
+            t = data[4 * wheel[2 * pos] + D_TIME];
+            if (t > endNs) {
+                return TIME_UP;
+            }
+            if (t != base) {
+                base = t;
+                if (heapSize > 0) {
+                    migrate();
+                }
+            }
+        } else if (heapSize > 0) {
+            t = keys[0];
+            if (t > endNs) {
+                return TIME_UP;
+            }
+            base = t;
+            migrate();
+            pos = (int) t & WHEEL_MASK;
+        } else {
+            return EMPTY;
+        }
+        return wheelPop(pos);
+    }
+
+    /** Frees a slot taken out of the queue and, unless it was cancelled, runs its event. */
+    private boolean dispatch(final int slot) {
+        final int at = 4 * slot;
+        final long[] d = data;
+        final long t = d[at + D_TIME];
+        final long arg = d[at + D_ARG];
+        final long kt = d[at + D_KIND_TARGET];
+        final boolean cancelled = state(slot) == CANCELLED;
+        freeSlot(slot);
+        if (cancelled) {
+            cancelledCount--;
+            return false;
+        }
+        nowNs = t;
+        dispatched++;
+        handlers[(int) (kt >>> 32)].onEvent((int) kt, arg, t);
+        return true;
     }
 
     // ---------------------------------------------------------------- timing wheel
 
     private void wheelAppend(final int slot, final long time) {
         final int pos = (int) time & WHEEL_MASK;
-        slotNext[slot] = NIL;
-        final int tail = wheelTail[pos];
+        final int[] w = wheel;
+        final int[] l = link;
+        l[2 * slot] = NIL;
+        final int tail = w[2 * pos + 1];
         if (tail == NIL) {
-            wheelHead[pos] = slot;
+            w[2 * pos] = slot;
             wheelBits[pos >>> 6] |= 1L << pos;
         } else {
-            slotNext[tail] = slot;
+            l[2 * tail] = slot;
         }
-        wheelTail[pos] = slot;
+        w[2 * pos + 1] = slot;
         wheelCount++;
     }
 
     /** Takes the first event of a non-empty wheel position and returns its slot. */
     private int wheelPop(final int pos) {
-        final int slot = wheelHead[pos];
-        final int next = slotNext[slot];
-        wheelHead[pos] = next;
+        final int[] w = wheel;
+        final int slot = w[2 * pos];
+        final int next = link[2 * slot];
+        w[2 * pos] = next;
         if (next == NIL) {
-            wheelTail[pos] = NIL;
+            w[2 * pos + 1] = NIL;
             wheelBits[pos >>> 6] &= ~(1L << pos);
         }
         wheelCount--;
@@ -408,7 +457,7 @@ public final class EventLoop {
         final long b = base;
         while (heapSize > 0 && keys[0] - b < WHEEL_NS) {
             final int slot = popTop();
-            wheelAppend(slot, slotTime[slot]);
+            wheelAppend(slot, slotTime(slot));
         }
     }
 
@@ -426,11 +475,11 @@ public final class EventLoop {
             while (w != 0) {
                 final int pos = (word << 6) + Long.numberOfTrailingZeros(w);
                 w &= w - 1;
-                for (int slot = wheelHead[pos]; slot != NIL; slot = slotNext[slot]) {
-                    siftUp(heapSize++, slotTime[slot], slotSeq[slot], slot);
+                for (int slot = wheel[2 * pos]; slot != NIL; slot = link[2 * slot]) {
+                    siftUp(heapSize++, slotTime(slot), data[4 * slot + D_SEQ], slot);
                 }
-                wheelHead[pos] = NIL;
-                wheelTail[pos] = NIL;
+                wheel[2 * pos] = NIL;
+                wheel[2 * pos + 1] = NIL;
             }
             wheelBits[word] = 0;
         }
@@ -541,9 +590,10 @@ public final class EventLoop {
     // ---------------------------------------------------------------- slots
 
     private void freeSlot(final int slot) {
-        slotState[slot] = FREE;
-        slotGen[slot]++;
-        freeSlots[freeCount++] = slot;
+        final int[] l = link;
+        l[2 * slot + 1] = (l[2 * slot + 1] & ~STATE_MASK) + GEN_ONE;
+        l[2 * slot] = freeHead;
+        freeHead = slot;
     }
 
     /**
@@ -551,32 +601,32 @@ public final class EventLoop {
      * (O(n), amortised over the cancels that caused it). Order is kept.
      */
     private void compact() {
-        final byte[] state = slotState;
+        final int[] l = link;
         for (int word = 0; word < WHEEL_WORDS; word++) {
             long w = wheelBits[word];
             while (w != 0) {
                 final int pos = (word << 6) + Long.numberOfTrailingZeros(w);
                 w &= w - 1;
                 int kept = NIL;
-                int slot = wheelHead[pos];
-                wheelHead[pos] = NIL;
+                int slot = wheel[2 * pos];
+                wheel[2 * pos] = NIL;
                 while (slot != NIL) {
-                    final int next = slotNext[slot];
-                    if (state[slot] == CANCELLED) {
+                    final int next = l[2 * slot];
+                    if (state(slot) == CANCELLED) {
                         freeSlot(slot);
                         wheelCount--;
                     } else {
-                        slotNext[slot] = NIL;
+                        l[2 * slot] = NIL;
                         if (kept == NIL) {
-                            wheelHead[pos] = slot;
+                            wheel[2 * pos] = slot;
                         } else {
-                            slotNext[kept] = slot;
+                            l[2 * kept] = slot;
                         }
                         kept = slot;
                     }
                     slot = next;
                 }
-                wheelTail[pos] = kept;
+                wheel[2 * pos + 1] = kept;
                 if (kept == NIL) {
                     wheelBits[word] &= ~(1L << pos);
                 }
@@ -587,7 +637,7 @@ public final class EventLoop {
         int w = 0;
         for (int r = 0; r < heapSize; r++) {
             final int slot = hs[r];
-            if (state[slot] == CANCELLED) {
+            if (state(slot) == CANCELLED) {
                 freeSlot(slot);
             } else {
                 k[2 * w] = k[2 * r];
@@ -606,17 +656,11 @@ public final class EventLoop {
     private void grow() {
         final int old = slotCapacity;
         final int cap = old * 2;
-        slotKind = Arrays.copyOf(slotKind, cap);
-        slotTarget = Arrays.copyOf(slotTarget, cap);
-        slotArg = Arrays.copyOf(slotArg, cap);
-        slotTime = Arrays.copyOf(slotTime, cap);
-        slotSeq = Arrays.copyOf(slotSeq, cap);
-        slotNext = Arrays.copyOf(slotNext, cap);
-        slotState = Arrays.copyOf(slotState, cap);
-        slotGen = Arrays.copyOf(slotGen, cap);
-        freeSlots = Arrays.copyOf(freeSlots, cap);
-        for (int i = 0; i < cap - old; i++) {
-            freeSlots[freeCount++] = cap - 1 - i;
+        data = Arrays.copyOf(data, 4 * cap);
+        link = Arrays.copyOf(link, 2 * cap);
+        for (int i = cap - 1; i >= old; i--) {
+            link[2 * i] = freeHead;
+            freeHead = i;
         }
         keys = Arrays.copyOf(keys, 2 * cap);
         heapSlot = Arrays.copyOf(heapSlot, cap);

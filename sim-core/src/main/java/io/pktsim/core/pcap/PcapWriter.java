@@ -5,12 +5,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
+import io.pktsim.core.io.AtomicFiles;
 import io.pktsim.core.packet.PacketStore;
 import org.agrona.DirectBuffer;
 
@@ -91,7 +90,7 @@ public final class PcapWriter implements Closeable {
                 + " bytes is outside 1.." + PcapFormat.MAX_SNAPLEN);
         }
         final Path abs = file.toAbsolutePath();
-        final Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".partial");
+        final Path tmp = AtomicFiles.createTempBeside(abs, ".partial");
         final FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         final PcapWriter w = new PcapWriter(abs, tmp, ch, linkType, snaplenBytes, nanoseconds);
         w.out.putInt(nanoseconds ? PcapFormat.MAGIC_NANOSECONDS : PcapFormat.MAGIC_MICROSECONDS);
@@ -222,11 +221,7 @@ public final class PcapWriter implements Closeable {
         try {
             flush();
             channel.close();
-            try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (final AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.commit(temporary, target);
         } catch (final IOException e) {
             discard();
             throw e;

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+
+import io.pktsim.core.io.AtomicFiles;
 
 /**
  * Writes each trace event as one JSON object on its own line:
@@ -58,8 +58,7 @@ public final class JsonLinesTraceSink implements TraceSink {
      */
     public static JsonLinesTraceSink toFile(final Path file) throws IOException {
         final Path abs = file.toAbsolutePath();
-        final Path dir = abs.getParent();
-        final Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".partial");
+        final Path tmp = AtomicFiles.createTempBeside(abs, ".partial");
         final Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
             StandardCharsets.UTF_8), 1 << 16);
         return new JsonLinesTraceSink(w, "json-lines " + abs.getFileName(), abs, tmp);
@@ -142,11 +141,7 @@ public final class JsonLinesTraceSink implements TraceSink {
             throw e;
         }
         if (target != null) {
-            try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (final AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.commit(temporary, target);
         }
     }
 

@@ -1,0 +1,66 @@
+package io.pktsim.cli.gro;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.pktsim.cli.PktsimMain;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** What {@code pktsim gro} and {@code pktsim gso} share: error lines, exit codes and writing the outputs. */
+final class ReplayCommands {
+
+    private ReplayCommands() {
+    }
+
+    /** Prints a bad-input line and returns exit code 2. */
+    static int badInput(final PrintWriter err, final String command, final BadInputException e) {
+        err.println("pktsim " + command + ": " + e.getMessage());
+        err.flush();
+        return PktsimMain.EXIT_USAGE;
+    }
+
+    /** Prints a failed write (with the stack trace under --verbose) and returns exit code 1. */
+    static int failed(final CommandSpec spec, final PrintWriter err, final String command, final Exception e) {
+        err.println("pktsim " + command + ": " + e.getMessage());
+        if (verbose(spec)) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return PktsimMain.EXIT_FAILED;
+    }
+
+    private static boolean verbose(final CommandSpec spec) {
+        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
+            final CommandLine.ParseResult p = c.getParseResult();
+            if (p != null && p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes the pcap and the JSON, both only now that the whole input was processed; a failure leaves no
+     * output file.
+     *
+     * @param stdout standard output (for {@code --json -})
+     * @param out the {@code --out} path, or null
+     * @param json the {@code --json} target, or null
+     * @param records the packets
+     * @param nanoseconds the input's timestamp precision, kept in the output
+     * @param jsonText the rendered JSON
+     */
+    static void writeOutputs(final PrintWriter stdout, final String out, final String json,
+        final List<ReplayRecord> records, final boolean nanoseconds, final String jsonText) {
+        Path written = null;
+        if (out != null) {
+            written = Path.of(out);
+            ReplayOutput.writePcap(written, records, nanoseconds);
+        }
+        if (json != null) {
+            ReplayOutput.writeJson(json, jsonText, stdout, written);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.pktsim.cli.gro;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.pktsim.core.header.TcpView;
+import io.pktsim.core.packet.PacketBuilder;
+import io.pktsim.core.packet.PacketStore;
+import io.pktsim.core.pcap.PcapFormat;
+import io.pktsim.core.pcap.PcapWriter;
+
+/**
+ * Builds the small captures of the documentation (docs/examples/*.pcap) and of the command tests, the same bytes
+ * every time. {@link DocsExamplePcapsTest} checks that the committed files are these bytes.
+ */
+final class ExamplePcaps {
+
+    /** The server, 192.0.2.10 (TEST-NET-1). */
+    static final int SERVER = 0xC000_020A;
+    /** The client, 198.51.100.20 (TEST-NET-2). */
+    static final int CLIENT = 0xC633_6414;
+    /** The TCP payload of a full segment: MSS 1460 less the 12-byte timestamp option. */
+    static final int MSS = 1448;
+    /** When the first poll's frames arrived: 1 s after the epoch. */
+    static final long T0_NS = 1_000_000_000L;
+    /** The first sequence number of the train. */
+    static final int SEQ0 = 1_000_001;
+
+    private final PacketStore store = new PacketStore(4, 2048, 64);
+    private final PacketBuilder pb = new PacketBuilder(store);
+
+    /**
+     * docs/examples/gro-train.pcap (microsecond pcap, as tcpdump writes): poll 1 at T0 takes ten full segments of
+     * one download (192.0.2.10:5201 to 198.51.100.20:50000, the tenth with PSH) and, after the fifth, a 100-byte
+     * UDP datagram (192.0.2.53:40053 to 198.51.100.20:40054); poll 2, 1 ms later, takes three more segments
+     * without PSH.
+     *
+     * @param file where to write
+     * @throws IOException on a write error
+     */
+    void groTrain(final Path file) throws IOException {
+        try (PcapWriter w = PcapWriter.open(file, PcapFormat.LINKTYPE_ETHERNET, 65_535, false)) {
+            for (int i = 0; i < 10; i++) {
+                write(w, T0_NS, segment(i, 100, i == 9 ? TcpView.PSH : 0));
+                if (i == 4) {
+                    write(w, T0_NS, dnsAnswer());
+                }
+            }
+            for (int i = 10; i < 13; i++) {
+                write(w, T0_NS + 1_000_000L, segment(i, 101, 0));
+            }
+        }
+    }
+
+    /** Segment i of the download: seq SEQ0 + i * MSS, IP ID 7000 + i, TSval as given. */
+    private int segment(final int i, final int tsVal, final int extraFlags) {
+        final int h = pb.reset().ipv4(SERVER, CLIENT).ipId(7000 + i).tcp(5201, 50000, SEQ0 + i * MSS, 20_001,
+            TcpView.ACK | extraFlags).window(501).timestamps(tsVal, 55).payload(MSS).build();
+        return h;
+    }
+
+    private int dnsAnswer() {
+        final int h = pb.reset().ipv4(0xC000_0235, CLIENT).ipId(0).udp(40053, 40054).payload(100).build();
+        return h;
+    }
+
+    /**
+     * docs/examples/gso-super.pcap (nanosecond pcap): one TCP super-packet as a sender using TSO leaves it,
+     * 192.0.2.10:5201 to 198.51.100.20:50000, DF, IP ID 300, seq SEQ0, PSH|ACK, timestamps, 45 * 1448 = 65160
+     * payload bytes (IP length 65212), the TCP checksum holding only the pseudo-header sum.
+     *
+     * @param file where to write
+     * @throws IOException on a write error
+     */
+    void gsoSuper(final Path file) throws IOException {
+        try (PcapWriter w = PcapWriter.open(file, PcapFormat.LINKTYPE_ETHERNET, PcapFormat.MAX_SNAPLEN)) {
+            write(w, T0_NS, superPacket(45 * MSS, 300, true));
+        }
+    }
+
+    /**
+     * docs/examples/gso-nodf.pcap: the same flow's super-packet of 2 * 1448 bytes without DF (IP ID 40).
+     *
+     * @param file where to write
+     * @throws IOException on a write error
+     */
+    void gsoNoDf(final Path file) throws IOException {
+        try (PcapWriter w = PcapWriter.open(file, PcapFormat.LINKTYPE_ETHERNET, PcapFormat.MAX_SNAPLEN)) {
+            write(w, T0_NS, superPacket(2 * MSS, 40, false));
+        }
+    }
+
+    /** Writes a built packet and frees it. */
+    private void write(final PcapWriter w, final long timeNs, final int h) throws IOException {
+        w.writePacket(timeNs, store, h);
+        store.free(h);
+    }
+
+    int superPacket(final int payload, final int ipId, final boolean df) {
+        final int h = pb.reset().ipv4(SERVER, CLIENT).ipId(ipId).fragWord(df ? 0x4000 : 0)
+            .tcp(5201, 50000, SEQ0, 20_001, TcpView.ACK | TcpView.PSH).window(501).timestamps(100, 55)
+            .payload(payload).checksumMode(PacketBuilder.CSUM_PARTIAL).build();
+        return h;
+    }
+}

@@ -1,0 +1,64 @@
+package io.pktsim.nic.irq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class DimTest {
+
+    private long t;
+    private long events;
+    private long packets;
+    private long bytes;
+
+    /** One window of 64 interrupts over 1 ms with the given traffic; returns whether the profile changed. */
+    private boolean window(final Dim dim, final long windowPackets, final long windowBytes) {
+        dim.sample(t, events, packets, bytes);
+        t += 1_000_000;
+        events += Dim.DIM_NEVENTS;
+        packets += windowPackets;
+        bytes += windowBytes;
+        return dim.sample(t, events, packets, bytes);
+    }
+
+    @Test
+    void shouldStartAtProfileOneAndStepRightWhileTheRateImproves() {
+        final Dim dim = new Dim();
+        assertThat(dim.profileIx()).isEqualTo(1);
+        assertThat(dim.usec()).isEqualTo(8);
+        assertThat(dim.pkts()).isEqualTo(256);
+        assertThat(window(dim, 1000, 1_000_000)).isTrue();
+        assertThat(dim.profileIx()).isEqualTo(2);
+        assertThat(window(dim, 2000, 2_000_000)).isTrue();
+        assertThat(dim.profileIx()).isEqualTo(3);
+        assertThat(window(dim, 3000, 3_000_000)).isTrue();
+        assertThat(dim.profileIx()).isEqualTo(4);
+        assertThat(dim.usec()).isEqualTo(256);
+        assertThat(window(dim, 4000, 4_000_000)).as("on the edge: park").isFalse();
+        assertThat(dim.parked()).isTrue();
+        assertThat(window(dim, 4000, 4_020_000)).as("within 10 %: stay parked").isFalse();
+        assertThat(window(dim, 2000, 2_000_000)).as("rate changed: leave parking to the left").isTrue();
+        assertThat(dim.profileIx()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldTurnWhenTheRateGetsWorse() {
+        final Dim dim = new Dim();
+        window(dim, 1000, 1_000_000);
+        assertThat(dim.profileIx()).isEqualTo(2);
+        assertThat(window(dim, 500, 500_000)).isTrue();
+        assertThat(dim.profileIx()).as("worse: turn left").isEqualTo(1);
+        assertThat(window(dim, 400, 400_000)).isTrue();
+        assertThat(dim.profileIx()).as("worse again: turn right").isEqualTo(2);
+    }
+
+    @Test
+    void shouldWaitFor64Events() {
+        final Dim dim = new Dim();
+        dim.sample(0, 0, 0, 0);
+        assertThat(dim.sample(1_000_000, 63, 100, 100_000)).isFalse();
+        assertThat(dim.decisions()).isZero();
+        assertThat(dim.sample(2_000_000, 64, 100, 100_000)).isTrue();
+        assertThat(dim.decisions()).isEqualTo(1);
+    }
+}

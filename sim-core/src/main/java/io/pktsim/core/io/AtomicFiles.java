@@ -1,0 +1,60 @@
+package io.pktsim.core.io;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Temporary files beside an output, moved into place when complete. The temporary file is created with the
+ * permissions an ordinary new file gets ({@code rw-rw-rw-} less the process umask, so usually {@code 0644}),
+ * not the owner-only {@code 0600} of {@link Files#createTempFile(Path, String, String, FileAttribute[])}
+ * without attributes: a result moved into place must be readable as any file the user writes.
+ */
+public final class AtomicFiles {
+
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final Set<PosixFilePermission> ORDINARY = PosixFilePermissions.fromString("rw-rw-rw-");
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Creates an empty temporary file in the target's directory, named after the target, hidden (leading dot).
+     *
+     * @param target the output the temporary file will become
+     * @param suffix the temporary file's suffix, e.g. {@code ".partial"}
+     * @return the temporary file's path
+     * @throws IOException if it cannot be created (e.g. the directory does not exist)
+     */
+    public static Path createTempBeside(final Path target, final String suffix) throws IOException {
+        final Path abs = target.toAbsolutePath();
+        final String prefix = "." + abs.getFileName() + ".";
+        if (POSIX) {
+            return Files.createTempFile(abs.getParent(), prefix, suffix,
+                PosixFilePermissions.asFileAttribute(ORDINARY));
+        }
+        return Files.createTempFile(abs.getParent(), prefix, suffix);
+    }
+
+    /**
+     * Moves a complete temporary file onto its target, atomically where the file system allows.
+     *
+     * @param temporary the temporary file from {@link #createTempBeside(Path, String)}
+     * @param target the output
+     * @throws IOException if the move fails (the target is then untouched)
+     */
+    public static void commit(final Path temporary, final Path target) throws IOException {
+        try {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (final AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
