@@ -198,6 +198,9 @@ public final class NapiScenario {
                 legacy[q] = new LegacyDriver(port.rxQueue(q), cpu0, softnet, path, store, p, ids);
             }
         }
+        if (txDriver != null && (o.threaded != null ? o.threaded : p.threadedNapi())) {
+            txDriver.napi().threaded();
+        }
         softnet.backlogSink((c, packet, now) -> {
             path.cpu(cpus.thread(c));
             path.deliver(packet, GroReason.GRO_DISABLED, now);

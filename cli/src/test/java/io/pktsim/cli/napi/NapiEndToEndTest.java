@@ -104,6 +104,20 @@ class NapiEndToEndTest {
     }
 
     @Test
+    void shouldPollInKthreadsWithThreadedNapiAsOpenWrtDoesForMtkEth() throws Exception {
+        final NapiScenario.Options o = smallPackets(400_000);
+        o.threaded = true;
+        final NapiScenario.Result r = NapiScenario.run(o, profile("mt7621"), TraceBus.disabled());
+        // no net_rx_action at all: the RX and TX polls run in their kthreads (tasks), whole weights at saturation
+        assertThat(r.netRxActions).isZero();
+        assertThat(r.ksoftirqdWakeups).isZero();
+        assertThat((double) r.fullWeightPolls / r.polls).isGreaterThan(0.95);
+        assertThat(r.txPolls).isPositive();
+        assertThat(r.cpu0).isGreaterThan(0.99);
+        assertThat(r.forwarded).isPositive();
+    }
+
+    @Test
     void shouldForwardAbout174MppsPerX86CoreAtSaturation() throws Exception {
         final NapiScenario.Options o = smallPackets(3_000_000);
         o.linkBps = 10_000_000_000L;
