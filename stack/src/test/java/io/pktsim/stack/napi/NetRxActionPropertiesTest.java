@@ -15,7 +15,8 @@ class NetRxActionPropertiesTest {
      */
     @Property(tries = 60)
     void shouldShareTheBudgetFairly(@ForAll @IntRange(min = 1, max = 12) final int instances,
-        @ForAll @IntRange(min = 1, max = 200) final int weight, @ForAll @IntRange(min = 1, max = 600) final int budget) {
+        @ForAll @IntRange(min = 1, max = 200) final int weight,
+        @ForAll @IntRange(min = 1, max = 600) final int budget) {
         final NapiRig rig = new NapiRig(1, 1000, new NapiKnobs(1000).netdevBudget(budget));
         final NapiRig.Saturated[] d = new NapiRig.Saturated[instances];
         final NapiInstance[] n = new NapiInstance[instances];
