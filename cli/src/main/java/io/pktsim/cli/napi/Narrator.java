@@ -34,7 +34,7 @@ final class Narrator {
                 return "RX ring of " + c + " is full (" + e.arg("occupancy") + " slots): the frame is dropped";
             case "irq_held_coalescing":
                 return "interrupt held back by coalescing: " + e.arg("pending") + " frame(s) waiting, it fires at "
-                    + e.arg("rx_frames") + " frames or after " + e.arg("rx_usecs") + " us";
+                    + e.arg("frames_limit") + " frames or " + e.arg("delay_ns") / 1000 + " us after the first";
             case "coalesce_timer":
                 return "coalescing timer expires after " + e.arg("delay_ns") / 1000 + " us with " + e.arg("pending")
                     + " frame(s) waiting";
