@@ -172,6 +172,8 @@ public final class RouterSimulation {
     private final long[] ssthreshMilli;
     private final int[] dupAcks;
     private final long[] recover;
+    private final long[] retxNext;
+    private final long[] retxRoundNs;
     private final boolean[] inRecovery;
     private final long[] lastProgressNs;
     private final long[] srttNs;
@@ -198,6 +200,7 @@ public final class RouterSimulation {
     private long delivered;
     private long pendingPacketEvents;
     private long forwarded;
+    private int txPending;
     private long softnetProcessed0;
     private final long[] softnetProcessed;
     private final long[] softnetDropped;
@@ -358,6 +361,8 @@ public final class RouterSimulation {
         ssthreshMilli = new long[flows];
         dupAcks = new int[flows];
         recover = new long[flows];
+        retxNext = new long[flows];
+        retxRoundNs = new long[flows];
         inRecovery = new boolean[flows];
         lastProgressNs = new long[flows];
         srttNs = new long[flows];
@@ -662,11 +667,13 @@ public final class RouterSimulation {
             loop.schedule(due, kRto, f, 0L);
             return;
         }
+        rtoCount++;
         final long flight = sndNxt[f] - sndUna[f];
         ssthreshMilli[f] = Math.max(2L, flight / 2) * 1000L;
         cwndMilli[f] = 1000L;
         sndNxt[f] = sndUna[f];
         inRecovery[f] = false;
+        retxNext[f] = 0;
         dupAcks[f] = 0;
         lastProgressNs[f] = now;
         timedSeq[f] = 0;
@@ -691,8 +698,8 @@ public final class RouterSimulation {
                     inRecovery[f] = false;
                     cwndMilli[f] = ssthreshMilli[f];
                 } else {
-                    sendData(f, ack, now);
                     cwndMilli[f] = Math.max(1000L, cwndMilli[f] - acked * 1000L + 1000L);
+                    retransmitHoles(f, now, 2);
                 }
             } else if (cwndMilli[f] < ssthreshMilli[f]) {
                 cwndMilli[f] += acked * 1000L;
@@ -711,13 +718,45 @@ public final class RouterSimulation {
                 ssthreshMilli[f] = Math.max(2000L, reduced);
                 cwndMilli[f] = ssthreshMilli[f] + 3000L;
                 recover[f] = sndNxt[f];
+                fastRetransmits++;
                 inRecovery[f] = true;
-                sendData(f, sndUna[f], now);
+                retxNext[f] = sndUna[f];
+                retxRoundNs[f] = now;
+                retransmitHoles(f, now, 1);
             } else if (inRecovery[f]) {
                 cwndMilli[f] += 1000L;
+                retransmitHoles(f, now, 1);
                 trySend(f, now);
             }
         }
+    }
+
+    /**
+     * SACK-based loss recovery (RFC 6675, {@code tcp_xmit_retransmit_queue}, net/ipv4/tcp_output.c, 6.18): the
+     * receiver's SACK blocks tell the sender which segments above the cumulative ACK arrived; each ACK in recovery
+     * retransmits up to {@code max} of the holes below {@code recover}, once each. The scoreboard is read from the
+     * receiver's out-of-order map, which is exactly what its SACK blocks carry.
+     */
+    private void retransmitHoles(final int f, final long now, final int max) {
+        long s = Math.max(retxNext[f], sndUna[f]);
+        final long end = recover[f];
+        if (s >= end && now - retxRoundNs[f] > Math.max(srttNs[f], 1_000_000L)) {
+            // RACK-style: a retransmission not acknowledged within an RTT is lost again; start over.
+            s = sndUna[f];
+            retxRoundNs[f] = now;
+        }
+        final long rcv = rcvNxt[f];
+        final long[] bits = ooo[f];
+        int sent = 0;
+        while (s < end && sent < max) {
+            final boolean have = s < rcv || s - rcv < RWND_SEGMENTS && testOoo(bits, s);
+            if (!have) {
+                sendData(f, s, now);
+                sent++;
+            }
+            s++;
+        }
+        retxNext[f] = s;
     }
 
     private void receiveData(final int f, final long seq, final long now, final boolean atHost) {
@@ -898,6 +937,7 @@ public final class RouterSimulation {
             return;
         }
         polls++;
+        txCompletion(now);
         final int weight = profile.napiWeight();
         final int n = Math.min(weight, ringCount);
         long c = costs.perEvent(CostStage.NAPI_POLL);
@@ -920,8 +960,13 @@ public final class RouterSimulation {
             if (target2 != rxCpu && !ipiPending[target2]) {
                 ipiPending[target2] = true;
             }
-            forward(pkt, f, t, target2);
+            if (groEligible(pkt, f)) {
+                groReceive(pkt, f, t, target2);
+            } else {
+                forward(pkt, f, t, target2, 1);
+            }
         }
+        groFlushAll();
         for (int cpuId = 0; cpuId < ipiPending.length; cpuId++) {
             if (ipiPending[cpuId]) {
                 ipiPending[cpuId] = false;
@@ -944,7 +989,72 @@ public final class RouterSimulation {
 
     // ---------------------------------------------------------------- router: forwarding
 
-    private void forward(final long pkt, final int f, final long readyNs, final int target) {
+    /**
+     * GRO applies to TCP segments with payload addressed to the router's MAC: not to PPPoE session frames (no
+     * PPPoE GRO handler in 6.18), not to UDP (no UDP GRO for forwarding without a socket), not to pure ACKs.
+     */
+    private boolean groEligible(final long pkt, final int f) {
+        return !pppoe && !flowUdp[f] && kindOf(pkt) == KIND_DATA;
+    }
+
+    /**
+     * {@code dev_gro_receive} (net/core/gro.c, 6.18): a segment that continues a held flow in sequence merges
+     * (up to {@code MAX_SKB_FRAGS} + 1 = 18 segments); otherwise the held packet is flushed and this one is held.
+     * At most {@code MAX_GRO_SKBS} (8) flows are held; all are flushed at the end of the poll.
+     */
+    private void groReceive(final long pkt, final int f, final long t, final int target) {
+        for (int i = 0; i < groHeld; i++) {
+            if (groFlow[i] == f) {
+                if (seqOf(pkt) == seqOf(groPkt[i]) + groSegs[i] && groSegs[i] < GRO_MAX_SEGS) {
+                    groSegs[i]++;
+                    groReady[i] = t;
+                    groMerged++;
+                    return;
+                }
+                forward(groPkt[i], f, groReady[i], groTarget[i], groSegs[i]);
+                groPkt[i] = pkt;
+                groSegs[i] = 1;
+                groReady[i] = t;
+                return;
+            }
+        }
+        if (groHeld == GRO_MAX_FLOWS) {
+            forward(groPkt[0], groFlow[0], groReady[0], groTarget[0], groSegs[0]);
+            for (int i = 1; i < groHeld; i++) {
+                groFlow[i - 1] = groFlow[i];
+                groPkt[i - 1] = groPkt[i];
+                groSegs[i - 1] = groSegs[i];
+                groReady[i - 1] = groReady[i];
+                groTarget[i - 1] = groTarget[i];
+            }
+            groHeld--;
+        }
+        groFlow[groHeld] = f;
+        groPkt[groHeld] = pkt;
+        groSegs[groHeld] = 1;
+        groReady[groHeld] = t;
+        groTarget[groHeld] = target;
+        groHeld++;
+    }
+
+    private void groFlushAll() {
+        for (int i = 0; i < groHeld; i++) {
+            forward(groPkt[i], groFlow[i], groReady[i], groTarget[i], groSegs[i]);
+        }
+        groHeld = 0;
+    }
+
+    private static final int GRO_MAX_FLOWS = 8;
+    private static final int GRO_MAX_SEGS = 18;
+    private final int[] groFlow = new int[GRO_MAX_FLOWS];
+    private final long[] groPkt = new long[GRO_MAX_FLOWS];
+    private final int[] groSegs = new int[GRO_MAX_FLOWS];
+    private final long[] groReady = new long[GRO_MAX_FLOWS];
+    private final int[] groTarget = new int[GRO_MAX_FLOWS];
+    private int groHeld;
+    private long groMerged;
+
+    private void forward(final long pkt, final int f, final long readyNs, final int target, final int segs) {
         // enqueue_to_backlog(): netdev_max_backlog per CPU.
         final long[] ends = backlogEnd[target];
         while (backlogCount[target] > 0 && ends[backlogHead[target]] <= readyNs) {
@@ -953,17 +1063,18 @@ public final class RouterSimulation {
         }
         if (target != rxCpu && backlogCount[target] >= profile.netdevMaxBacklog()) {
             softnetDropped[target]++;
-            drop(Drop.BACKLOG_FULL);
+            drops[Drop.BACKLOG_FULL.ordinal()] += segs;
             return;
         }
         final int kind = kindOf(pkt);
         final boolean toLan = toLan(pkt);
         if (!toLan) {
             if (!routeLanToWan(f, kind, readyNs)) {
+                drops[lastDrop] += segs - 1;
                 return;
             }
         } else if (natBroken[f] || ctState[f] == 0) {
-            drop(Drop.NAT_BROKEN);
+            drops[Drop.NAT_BROKEN.ordinal()] += segs;
             return;
         }
         final int d = flowDial[f];
@@ -974,7 +1085,7 @@ public final class RouterSimulation {
         final boolean direct = !macvlan;
         if (fast && direct) {
             st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
-            ftHits++;
+            ftHits += segs;
         } else {
             // Receive device layers.
             st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
@@ -991,7 +1102,7 @@ public final class RouterSimulation {
             }
             if (fast) {
                 st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
-                ftHits++;
+                ftHits += segs;
             } else {
                 slowPath(f, kind, toLan, d, st);
             }
@@ -1008,7 +1119,8 @@ public final class RouterSimulation {
         }
         st[CostStage.QDISC.ordinal()] += costs.perPacket(CostStage.QDISC);
         final int frame = frameBytes(ipBytes(f, kind), !toLan);
-        final long tx = costs.packetCycles(CostStage.DRIVER_TX, frame);
+        final long tx = costs.perPacket(CostStage.DRIVER_TX)
+                + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
         st[CostStage.DRIVER_TX.ordinal()] += tx;
         long total = 0;
         final CostStage[] stages = STAGES;
@@ -1027,18 +1139,31 @@ public final class RouterSimulation {
             ends[slot] = done;
             backlogCount[target]++;
         }
-        // TX completion on the TX NAPI.
-        final long txc = costs.perPacket(CostStage.TX_COMPLETION);
-        cpu.stage(CostStage.TX_COMPLETION, txc);
-        cpu.exec(txCpu, done, txc, CpuSet.CTX_THREAD);
-        forwarded++;
-        if (fast) {
-            ppeLearn(f, done);
+        txPending += segs;
+        forwarded += segs;
+        for (int i = 0; i < segs; i++) {
+            if (fast) {
+                ppeLearn(f, done);
+            }
+            egress(pkt + ((long) i << 24), f, done);
         }
-        egress(pkt, f, done);
     }
 
     private static final CostStage[] STAGES = CostStage.values();
+
+    /**
+     * {@code mtk_napi_tx}: the TX NAPI frees the descriptors sent since its last run. It runs when the shared
+     * frame-engine interrupt schedules the NAPIs, so it is charged (in time order) at each RX poll.
+     */
+    private void txCompletion(final long now) {
+        if (txPending == 0) {
+            return;
+        }
+        final long c = costs.perPacket(CostStage.TX_COMPLETION) * txPending;
+        txPending = 0;
+        cpu.stage(CostStage.TX_COMPLETION, c);
+        cpu.exec(txCpu, now, c, CpuSet.CTX_THREAD);
+    }
 
     /** The LAN-to-WAN decisions of the slow path that pick the dial; false when the packet was dropped. */
     private boolean routeLanToWan(final int f, final int kind, final long now) {
@@ -1330,6 +1455,7 @@ public final class RouterSimulation {
         ftHits = 0;
         ppeHits = 0;
         groPackets = 0;
+        groMerged = 0;
         irqs = 0;
         polls = 0;
     }
@@ -1343,7 +1469,10 @@ public final class RouterSimulation {
 
     private void drop(final Drop reason) {
         drops[reason.ordinal()]++;
+        lastDrop = reason.ordinal();
     }
+
+    private int lastDrop;
 
     // ---------------------------------------------------------------- sizes and packet words
 
@@ -1413,6 +1542,15 @@ public final class RouterSimulation {
     }
 
     // ---------------------------------------------------------------- package-private views for tests
+
+    String debugFlow(final int f) {
+        return "una=" + sndUna[f] + " nxt=" + sndNxt[f] + " cwnd=" + cwndMilli[f] + " ssth=" + ssthreshMilli[f]
+                + " rcv=" + rcvNxt[f] + " srtt=" + srttNs[f] + " rec=" + inRecovery[f] + " off=" + offloaded[f]
+                + " rtos=" + rtoCount + " fr=" + fastRetransmits;
+    }
+
+    private long rtoCount;
+    private long fastRetransmits;
 
     int flowCount() {
         return flowCount;
@@ -1572,7 +1710,8 @@ public final class RouterSimulation {
                 new RouterResults.Count("refused_macvlan", ppeRefusedMacvlan),
                 new RouterResults.Count("refused_ipv6_nat", ppeRefusedIpv6Nat));
         final List<RouterResults.Count> gro = List.of(new RouterResults.Count("received", groPackets),
-                new RouterResults.Count("merged", 0L), new RouterResults.Count("normal", groPackets),
+                new RouterResults.Count("merged", groMerged),
+                new RouterResults.Count("flushed", groPackets - groMerged),
                 new RouterResults.Count("irqs", irqs), new RouterResults.Count("polls", polls));
         final String bottleneck = bottleneck(endNs, threads, avg, hottest);
         return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
