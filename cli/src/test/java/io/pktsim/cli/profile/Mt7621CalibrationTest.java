@@ -42,6 +42,8 @@ class Mt7621CalibrationTest {
                 r.goodputBps() / 1e6, r.cpuAverage() * 100,
                 r.cpuThreads().stream().map(t -> String.format("%.0f", t.busy() * 100)).toList(), r.forwardedPackets(),
                 r.bottleneck(), r.drops().byReason().stream().filter(c -> c.value() > 0).toList());
+        System.out.println("   " + r.stages().stream().map(s -> s.name() + "=" + String.format("%.1f", s.fraction() * 100))
+                .toList() + " " + r.gro() + " " + r.ppe());
     }
 
     static RouterResults t1(final DeviceProfile p, final RouterConfig.OffloadMode mode) {

@@ -81,7 +81,7 @@ public final class RouterSimulation {
     private static final long DELACK_NS = 40_000_000L;
     private static final long RTO_MIN_NS = 200_000_000L;
     private static final long SWITCH_LATENCY_NS = 2_000L;
-    private static final long CPU_PORT_BPS = 1_000_000_000L;
+    private static final long CPU_PORT_BPS = 2_000_000_000L;
     private static final long PPE_CHECK_NS = 100_000_000L;
     private static final int PPE_BIND_PACKETS_PER_CHECK = 3;
     private static final int PPE_TABLE = 7744;
@@ -173,6 +173,10 @@ public final class RouterSimulation {
     private final int[] dupAcks;
     private final long[] recover;
     private final long[] retxNext;
+    private final long[] minRttNs;
+    private final long[] cubicWmaxMilli;
+    private final long[] cubicEpochNs;
+    private final boolean[] cubicFlow;
     private final long[] retxRoundNs;
     private final boolean[] inRecovery;
     private final long[] lastProgressNs;
@@ -362,6 +366,10 @@ public final class RouterSimulation {
         dupAcks = new int[flows];
         recover = new long[flows];
         retxNext = new long[flows];
+        minRttNs = new long[flows];
+        cubicWmaxMilli = new long[flows];
+        cubicEpochNs = new long[flows];
+        cubicFlow = new boolean[flows];
         retxRoundNs = new long[flows];
         inRecovery = new boolean[flows];
         lastProgressNs = new long[flows];
@@ -424,6 +432,7 @@ public final class RouterSimulation {
                             break;
                     }
                     flowUdp[f] = a.udp();
+                    cubicFlow[f] = a.congestionControl() == RouterConfig.CongestionControl.CUBIC;
                     flowDownload[f] = a.direction() == RouterConfig.Direction.DOWNLOAD;
                     flowSport[f] = 32768 + (f % 28000);
                     flowLabel[f] = labels.nextInt() & 0xFFFFF;
@@ -669,6 +678,8 @@ public final class RouterSimulation {
         }
         rtoCount++;
         final long flight = sndNxt[f] - sndUna[f];
+        cubicWmaxMilli[f] = flight * 1000L;
+        cubicEpochNs[f] = 0;
         ssthreshMilli[f] = Math.max(2L, flight / 2) * 1000L;
         cwndMilli[f] = 1000L;
         sndNxt[f] = sndUna[f];
@@ -692,6 +703,14 @@ public final class RouterSimulation {
                 final long sample = now - sentAtNs[f];
                 srttNs[f] = srttNs[f] == 0 ? sample : (srttNs[f] * 7 + sample) / 8;
                 timedSeq[f] = 0;
+                if (minRttNs[f] == 0 || sample < minRttNs[f]) {
+                    minRttNs[f] = sample;
+                }
+                if (cubic(f) && cwndMilli[f] < ssthreshMilli[f] && cwndMilli[f] >= 16_000L
+                        && sample > minRttNs[f] + Math.max(4_000_000L, minRttNs[f] / 8)) {
+                    // HyStart delay increase (bictcp hystart_update, net/ipv4/tcp_cubic.c, 6.18): leave slow start.
+                    ssthreshMilli[f] = cwndMilli[f];
+                }
             }
             if (inRecovery[f]) {
                 if (ack >= recover[f]) {
@@ -703,6 +722,8 @@ public final class RouterSimulation {
                 }
             } else if (cwndMilli[f] < ssthreshMilli[f]) {
                 cwndMilli[f] += acked * 1000L;
+            } else if (cubic(f)) {
+                cubicGrow(f, acked, now);
             } else {
                 cwndMilli[f] += Math.max(1L, acked * 1_000_000L / cwndMilli[f]);
             }
@@ -712,9 +733,12 @@ public final class RouterSimulation {
             dupAcks[f]++;
             if (dupAcks[f] == 3 && !inRecovery[f]) {
                 final long flight = sndNxt[f] - sndUna[f];
-                final boolean cubic = config.workload().get(flowApp[f]).congestionControl()
-                        == RouterConfig.CongestionControl.CUBIC;
+                final boolean cubic = cubic(f);
                 final long reduced = cubic ? flight * 700L : flight * 500L;
+                if (cubic) {
+                    cubicWmaxMilli[f] = flight * 1000L;
+                    cubicEpochNs[f] = 0;
+                }
                 ssthreshMilli[f] = Math.max(2000L, reduced);
                 cwndMilli[f] = ssthreshMilli[f] + 3000L;
                 recover[f] = sndNxt[f];
@@ -728,6 +752,34 @@ public final class RouterSimulation {
                 retransmitHoles(f, now, 1);
                 trySend(f, now);
             }
+        }
+    }
+
+    private boolean cubic(final int f) {
+        return cubicFlow[f];
+    }
+
+    /**
+     * CUBIC window growth in congestion avoidance (bictcp_update, net/ipv4/tcp_cubic.c, 6.18): W(t) = C (t - K)^3
+     * + Wmax with C = 0.4 and K = cbrt(Wmax (1 - beta) / C), beta = 0.7; the window moves towards W(t + RTT).
+     */
+    private void cubicGrow(final int f, final long acked, final long now) {
+        if (cubicEpochNs[f] == 0) {
+            cubicEpochNs[f] = now;
+            if (cubicWmaxMilli[f] < cwndMilli[f]) {
+                cubicWmaxMilli[f] = cwndMilli[f];
+            }
+        }
+        final double wmax = cubicWmaxMilli[f] / 1000.0;
+        final double k = Math.cbrt(wmax * 0.3 / 0.4);
+        final double t = (now - cubicEpochNs[f] + Math.max(srttNs[f], minRttNs[f])) / 1e9;
+        final double target = 0.4 * (t - k) * (t - k) * (t - k) + wmax;
+        final double cwnd = cwndMilli[f] / 1000.0;
+        if (target > cwnd) {
+            final long inc = (long) (acked * 1000.0 * Math.min(target - cwnd, cwnd * 0.5) / cwnd);
+            cwndMilli[f] += Math.max(1L, inc);
+        } else {
+            cwndMilli[f] += Math.max(1L, acked * 10_000L / cwndMilli[f]);
         }
     }
 
@@ -957,7 +1009,8 @@ public final class RouterSimulation {
             t = cpu.exec(rxCpu, t, rx + gro, CpuSet.CTX_THREAD);
             softnetProcessed[rxCpu]++;
             final int target2 = rps ? flowHash[f] % cpu.cpus() : rxCpu;
-            if (target2 != rxCpu && !ipiPending[target2]) {
+            if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
+                // rps_ipi_queued(): an IPI only when the target's backlog NAPI was not already scheduled.
                 ipiPending[target2] = true;
             }
             if (groEligible(pkt, f)) {
@@ -988,6 +1041,11 @@ public final class RouterSimulation {
     }
 
     // ---------------------------------------------------------------- router: forwarding
+
+    private boolean backlogIdle(final int target, final long t) {
+        return backlogCount[target] == 0 || backlogEnd[target][(backlogHead[target] + backlogCount[target] - 1)
+                & backlogMask] <= t;
+    }
 
     /**
      * GRO applies to TCP segments with payload addressed to the router's MAC: not to PPPoE session frames (no
@@ -1777,7 +1835,7 @@ public final class RouterSimulation {
             return String.format(java.util.Locale.ROOT, "LAN port: %s at %.0f %%", rate(config.lan().portRateBps()),
                     lan * 100);
         }
-        return String.format(java.util.Locale.ROOT, "CPU port (GMAC): 1 Gbit/s at %.0f %%", cpuPort * 100);
+        return String.format(java.util.Locale.ROOT, "CPU ports (GMACs): 2 Gbit/s at %.0f %%", cpuPort * 100);
     }
 
     private static String rate(final long bps) {
