@@ -496,19 +496,30 @@ public final class RouterSimulation {
      * @return the results of the measurement window
      */
     public RouterResults run(final ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+        start();
+        final long total = config.totalNs();
+        advance(total);
+        return results(total);
+    }
+
+    /** Schedules the connections, the warm-up end and the progress ticks (tests drive time with advance). */
+    void start() {
         if (ran) {
             throw new IllegalStateException("RouterSimulation: run() called twice");
         }
         ran = true;
-        this.progress = Objects.requireNonNull(listener, "listener");
         final long total = config.totalNs();
         for (int f = 0; f < flowCount; f++) {
             loop.schedule(flowStartNs[f], kStart, f, 0L);
         }
         loop.schedule(config.warmupNs(), kWarmup, 0, 0L);
         loop.schedule(Math.max(1L, total / PROGRESS_STEPS), kProgress, 0, 0L);
-        loop.runUntil(total);
-        return results(total);
+    }
+
+    /** Runs events up to a simulated time. */
+    void advance(final long untilNs) {
+        loop.runUntil(untilNs);
     }
 
     // ---------------------------------------------------------------- endpoints
