@@ -15,8 +15,10 @@ class RouterConservationTest {
     void everyPacketIsDeliveredHeldOrDropped(@ForAll @IntRange(min = 1, max = 2) final int lines,
             @ForAll @IntRange(min = 1, max = 3) final int dialsPerLine, @ForAll final boolean pppoe,
             @ForAll final boolean ipv6, @ForAll final RouterConfig.OffloadMode offload,
-            @ForAll @IntRange(min = 0, max = 3) final int balancing, @ForAll @IntRange(min = 1, max = 6) final int tcp,
-            @ForAll @IntRange(min = 0, max = 3) final int udp, @ForAll @IntRange(min = 10, max = 200) final int lineMbit,
+            @ForAll @IntRange(min = 0, max = 3) final int balancing,
+            @ForAll @IntRange(min = 1, max = 6) final int tcp,
+            @ForAll @IntRange(min = 0, max = 3) final int udp,
+            @ForAll @IntRange(min = 10, max = 200) final int lineMbit,
             @ForAll @IntRange(min = 1, max = 1000) final int seed) {
         final RouterConfig.Balancing b = switch (balancing) {
             case 0 -> RouterConfig.Balancing.none();

@@ -131,7 +131,8 @@ class RouterSimulationTest {
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 2, 4, RouterConfig.Direction.DOWNLOAD)),
                 400_000_000L, 5));
         final RouterResults d = direct.run(ProgressListener.NONE);
-        assertThat(d.ppe()).contains(new RouterResults.Count("bound", 8), new RouterResults.Count("refused_macvlan", 0));
+        assertThat(d.ppe()).contains(new RouterResults.Count("bound", 8),
+                new RouterResults.Count("refused_macvlan", 0));
         assertThat(d.cpuAverage()).isLessThan(r.cpuAverage());
     }
 
