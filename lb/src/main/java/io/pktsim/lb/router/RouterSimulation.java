@@ -173,9 +173,12 @@ public final class RouterSimulation {
     private final int[] dupAcks;
     private final long[] recover;
     private final long[] retxNext;
+    private final long[] rcvHigh;
     private final long[] minRttNs;
     private final long[] cubicWmaxMilli;
     private final long[] cubicEpochNs;
+    private final long[] cubicKNs;
+    private final long[] cubicOriginMilli;
     private final boolean[] cubicFlow;
     private final long[] retxRoundNs;
     private final boolean[] inRecovery;
@@ -316,7 +319,7 @@ public final class RouterSimulation {
         final int n = cpu.cpus();
         rxCpu = 0;
         txCpu = profile.separateTxNapi() && n > 1 ? 1 : 0;
-        rps = n > 1;
+        rps = n > 1 && profile.rps();
         ringSlots = profile.rxRingSlots();
         int size = Integer.highestOneBit(Math.max(1, ringSlots - 1)) << 1;
         ring = new long[size];
@@ -366,9 +369,12 @@ public final class RouterSimulation {
         dupAcks = new int[flows];
         recover = new long[flows];
         retxNext = new long[flows];
+        rcvHigh = new long[flows];
         minRttNs = new long[flows];
         cubicWmaxMilli = new long[flows];
         cubicEpochNs = new long[flows];
+        cubicKNs = new long[flows];
+        cubicOriginMilli = new long[flows];
         cubicFlow = new boolean[flows];
         retxRoundNs = new long[flows];
         inRecovery = new boolean[flows];
@@ -777,20 +783,25 @@ public final class RouterSimulation {
     private void cubicGrow(final int f, final long acked, final long now) {
         if (cubicEpochNs[f] == 0) {
             cubicEpochNs[f] = now;
-            if (cubicWmaxMilli[f] < cwndMilli[f]) {
-                cubicWmaxMilli[f] = cwndMilli[f];
+            if (cubicWmaxMilli[f] <= cwndMilli[f]) {
+                cubicKNs[f] = 0;
+                cubicOriginMilli[f] = cwndMilli[f];
+            } else {
+                cubicKNs[f] = (long) (Math.cbrt((cubicWmaxMilli[f] - cwndMilli[f]) / 1000.0 / 0.4) * 1e9);
+                cubicOriginMilli[f] = cubicWmaxMilli[f];
             }
         }
-        final double wmax = cubicWmaxMilli[f] / 1000.0;
-        final double k = Math.cbrt(wmax * 0.3 / 0.4);
+        final double k = cubicKNs[f] / 1e9;
         final double t = (now - cubicEpochNs[f] + Math.max(srttNs[f], minRttNs[f])) / 1e9;
-        final double target = 0.4 * (t - k) * (t - k) * (t - k) + wmax;
+        final double target = 0.4 * (t - k) * (t - k) * (t - k) + cubicOriginMilli[f] / 1000.0;
         final double cwnd = cwndMilli[f] / 1000.0;
+        // The TCP-friendly region keeps at least Reno's growth of one segment per window.
+        final long reno = Math.max(1L, acked * 1_000_000L / cwndMilli[f]);
         if (target > cwnd) {
             final long inc = (long) (acked * 1000.0 * Math.min(target - cwnd, cwnd * 0.5) / cwnd);
-            cwndMilli[f] += Math.max(1L, inc);
+            cwndMilli[f] += Math.max(reno, inc);
         } else {
-            cwndMilli[f] += Math.max(1L, acked * 10_000L / cwndMilli[f]);
+            cwndMilli[f] += reno;
         }
     }
 
@@ -802,7 +813,9 @@ public final class RouterSimulation {
      */
     private void retransmitHoles(final int f, final long now, final int max) {
         long s = Math.max(retxNext[f], sndUna[f]);
-        final long end = recover[f];
+        // IsLost() of RFC 6675: a segment is lost once DupThresh (3) segments above it were SACKed; segments
+        // above the highest SACKed one are still in flight.
+        final long end = Math.min(recover[f], rcvHigh[f] - 2);
         if (s >= end && now - retxRoundNs[f] > Math.max(srttNs[f], 1_000_000L)) {
             // RACK-style: a retransmission not acknowledged within an RTT is lost again; start over.
             s = sndUna[f];
@@ -851,6 +864,9 @@ public final class RouterSimulation {
         } else if (seq > next) {
             if (seq - next < RWND_SEGMENTS) {
                 setOoo(ooo[f], seq);
+                if (seq > rcvHigh[f]) {
+                    rcvHigh[f] = seq;
+                }
             } else {
                 drops[Drop.RECEIVE_WINDOW.ordinal()]++;
             }
