@@ -16,6 +16,7 @@ import io.pktsim.lb.mwan3.Mwan3MarkMask;
 import io.pktsim.lb.mwan3.Mwan3Policy;
 import io.pktsim.lb.mwan3.Mwan3RuleCost;
 import io.pktsim.stack.fib.MultipathLookup;
+import io.pktsim.stack.netfilter.FirewallRuleCost;
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.profile.CostTable;
 import io.pktsim.stack.profile.DeviceProfile;
@@ -30,7 +31,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * packet steering on SMP) hands the packet by flow hash to a CPU's backlog ({@code netdev_max_backlog}), where the
  * rest of the path is charged from the profile's cost table: the VLAN, macvlan and PPPoE devices (the PPPoE
  * receive re-queues through {@code netif_rx}), then either the flowtable fast path or the slow path (FIB with the
- * policy rules, conntrack lookup/create, NAT for IPv4, every netfilter rule the fw3/fw4 preset evaluates, mwan3's
+ * policy rules, conntrack lookup/create, NAT, every netfilter rule the fw3/fw4 preset evaluates
+ * ({@link FirewallRuleCost}), mwan3's
  * mangle rules, {@code ip_forward}), the egress devices, the qdisc and the driver TX; TX completion runs on the TX
  * NAPI CPU. The dial of a new connection comes from {@code lb}: ECMP ({@code fib_multipath_hash()} over the
  * connection's real addresses, ports and flow label, through {@link EcmpSelector}), mwan3 ({@link Mwan3Policy},
@@ -118,6 +120,7 @@ public final class RouterSimulation {
     private final NexthopChooser route;
     private final Mwan3Policy mwan3;
     private final Mwan3RuleCost mwan3Cost;
+    private final FirewallRuleCost firewall;
     private int roundRobin;
     private int routeGeneration;
 
@@ -316,6 +319,9 @@ public final class RouterSimulation {
             mwan3Cost = null;
         }
 
+        final boolean offloading = config.offload() != RouterConfig.OffloadMode.NONE;
+        firewall = config.firewall().kind() == RouterConfig.FirewallKind.FW3
+                ? FirewallRuleCost.fw3(dials, true, offloading) : FirewallRuleCost.fw4(dials, true, offloading);
         final int n = cpu.cpus();
         rxCpu = 0;
         txCpu = profile.separateTxNapi() && n > 1 ? 1 : 0;
@@ -1344,7 +1350,8 @@ public final class RouterSimulation {
             st[CostStage.CONNTRACK.ordinal()] += costs.perPacket(CostStage.CONNTRACK);
         }
         st[CostStage.NAT.ordinal()] += costs.perPacket(CostStage.NAT);
-        st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE) * netfilterRules(isNew);
+        st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE)
+                * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1);
         st[CostStage.FORWARD.ordinal()] += costs.perPacket(CostStage.FORWARD);
         // conntrack state: the reply direction makes the connection ESTABLISHED.
         if (toLan && ctState[f] == 1) {
@@ -1359,18 +1366,6 @@ public final class RouterSimulation {
             offloaded[f] = true;
             ftOffloaded++;
         }
-    }
-
-    /**
-     * Netfilter rules one forwarded packet evaluates (router-facts.md section 7, [DER]): fw3 scans the mangle
-     * TCPMSS pair of every dial device and the per-device zone delegations linearly (4 + 3N for an established
-     * packet, + 2N nat-table jumps for a new one); fw4 jumps through verdict maps (6, + 4 for a new one).
-     */
-    private int netfilterRules(final boolean isNew) {
-        if (config.firewall().kind() == RouterConfig.FirewallKind.FW3) {
-            return 4 + 3 * dials + (isNew ? 2 * dials : 0);
-        }
-        return 6 + (isNew ? 4 : 0);
     }
 
     private void ppeLearn(final int f, final long now) {
