@@ -154,6 +154,7 @@ class Mt7621CalibrationTest {
 
     private static RouterConfig withProfile(final RouterConfig c, final DeviceProfile p) {
         return new RouterConfig(p, new RouterConfig.Lan(4, 100_000_000L), c.wan(), c.ipv6(), c.balancing(),
-                c.offload(), c.firewall(), c.qdisc(), c.workload(), c.durationNs(), c.warmupNs(), c.seed(), c.run(), c.outputs());
+                c.offload(), c.firewall(), c.qdisc(), c.workload(), c.durationNs(), c.warmupNs(), c.seed(), c.run(),
+                c.outputs());
     }
 }
