@@ -570,7 +570,19 @@ public final class RouterSimulation {
             }
             schedulePacket(dep, kLineDown, pkt);
         } else {
-            schedulePacket(atAccess, kLineDown, pkt);
+            // Unshaped: every server of a line is RTT/2 away, so frames reach the line's queue in the order they
+            // were sent and the FIFO can be solved now, without an event at the access server.
+            if (!dialUp[d]) {
+                drop(Drop.NO_ROUTE);
+                return;
+            }
+            final long lineDep = lineDown[d / config.wan().dialsPerLine()].send(atAccess,
+                    wanWireBytes(ipBytes(f, kind)));
+            if (lineDep < 0) {
+                drop(Drop.ISP_LINE_DOWN);
+                return;
+            }
+            schedulePacket(lineDep + SWITCH_LATENCY_NS, kRx, pkt);
         }
     }
 
