@@ -52,7 +52,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * classes; GRO never merges (OpenWrt skips GRO for foreign MACs, and PPPoE has no GRO in 6.18); conntrack and
  * flowtable timeouts are not modelled (runs are seconds long); links and CPUs are FIFO servers solved analytically,
  * which allows a bounded reordering error when work is offered out of time order; the qdisc is a tail-drop delay
- * limit on the CPU port.
+ * limit on the CPU port; {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written
+ * yet; per-packet round robin over IPv4 dials breaks NAT for packets leaving by another dial than the first.
  */
 public final class RouterSimulation {
     /** Drop reasons, in result order. */
@@ -1634,12 +1635,6 @@ public final class RouterSimulation {
     }
 
     // ---------------------------------------------------------------- package-private views for tests
-
-    String debugFlow(final int f) {
-        return "una=" + sndUna[f] + " nxt=" + sndNxt[f] + " cwnd=" + cwndMilli[f] + " ssth=" + ssthreshMilli[f]
-                + " rcv=" + rcvNxt[f] + " srtt=" + srttNs[f] + " rec=" + inRecovery[f] + " off=" + offloaded[f]
-                + " rtos=" + rtoCount + " fr=" + fastRetransmits;
-    }
 
     private long rtoCount;
     private long fastRetransmits;
