@@ -53,7 +53,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * flowtable timeouts are not modelled (runs are seconds long); links and CPUs are FIFO servers solved analytically,
  * which allows a bounded reordering error when work is offered out of time order; the qdisc is a tail-drop delay
  * limit on the CPU port; {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written
- * yet; per-packet round robin over IPv4 dials breaks NAT for packets leaving by another dial than the first.
+ * yet; per-packet round robin moves a connection to another dial per LAN-to-WAN packet without modelling the
+ * masquerade mismatch that would break it.
  */
 public final class RouterSimulation {
     /** Drop reasons, in result order. */
