@@ -2,6 +2,7 @@ package io.pktsim.bench.stack;
 
 import java.util.concurrent.TimeUnit;
 
+import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.header.EthernetView;
 import io.pktsim.core.header.TcpView;
 import io.pktsim.core.packet.PacketBuilder;
@@ -33,8 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@link #openAddressing}: {@code ConntrackTable.find(src, dst, ports, proto)}.</li>
  * <li>{@link #agronaLong2Long}: a {@link Long2LongHashMap} from a 64-bit mix of the tuple to the reference,
  *     then the tuple verified against parallel arrays (a 104-bit IPv4 5-tuple does not fit in one long).</li>
+ * <li>{@link #agronaLong2LongJhash}: the same map with the key's high half the conntrack table's own
+ *     {@code jhash3Words} of the tuple (what an Agrona-based table would keep to model the kernel's hash).</li>
  * <li>{@link #agronaObject2Int}: an {@link Object2IntHashMap} keyed by tuple objects, looked up through one
  *     reusable mutable probe key.</li>
+ * <li>{@link #jhashOnly}: the {@code jhash3Words} of the query alone, the part of {@link #openAddressing} that is
+ *     the hash and not the table.</li>
  * </ul>
  *
  * <p>{@code entries} TCP connections (64, 4096, 65536), both tuples of each in every table; the conntrack
@@ -56,12 +61,14 @@ public class FlowTableLookupBench {
     private static final int QUERIES = 1 << 16;
     private static final long M1 = 0x9E37_79B9_7F4A_7C15L;
     private static final long M2 = 0xC2B2_AE3D_27D4_EB4FL;
+    private static final int SEED = new ConntrackConfig().hashSeed;
 
     @Param({"64", "4096", "65536"})
     public int entries;
 
     private ConntrackTable ct;
     private Long2LongHashMap l2l;
+    private Long2LongHashMap l2lJ;
     private Object2IntHashMap<TupleKey> o2i;
     private final TupleKey probe = new TupleKey();
     private int[] tSrc;
@@ -104,6 +111,10 @@ public class FlowTableLookupBench {
         }
     }
 
+    static long jkey(final int src, final int dst, final int ports, final int proto) {
+        return (long) Jhash.jhash3Words(src, dst, ports, SEED ^ proto) << 32 | ((src ^ dst ^ ports) & 0xFFFF_FFFFL);
+    }
+
     static long mix(final int src, final int dst, final int ports, final int proto) {
         final long a = ((long) src << 32 | (dst & 0xFFFF_FFFFL)) * M1;
         final long b = ((long) ports << 8 | proto) * M2;
@@ -116,6 +127,7 @@ public class FlowTableLookupBench {
         final RandomStream r = RandomStream.derive(6, 0, "conntrack-lookup-bench");
         ct = new ConntrackTable(ConntrackConfig.openWrt(entries), RandomStream.derive(6, 0, "nat"));
         l2l = new Long2LongHashMap(-1L);
+        l2lJ = new Long2LongHashMap(-1L);
         o2i = new Object2IntHashMap<>(-1);
         tSrc = new int[2 * entries];
         tDst = new int[2 * entries];
@@ -161,8 +173,9 @@ public class FlowTableLookupBench {
         for (int q = 0; q < QUERIES; q++) {
             final boolean a = ct.find(qSrc[q], qDst[q], qPorts[q], qProto[q]) >= 0;
             final boolean b = l2lFind(qSrc[q], qDst[q], qPorts[q], qProto[q]) >= 0;
+            final boolean d = l2lJFind(qSrc[q], qDst[q], qPorts[q], qProto[q]) >= 0;
             final boolean c = o2i.getValue(probe.set(qSrc[q], qDst[q], qPorts[q], qProto[q])) >= 0;
-            if (a != b || a != c || a != ((q & 7) != 7)) {
+            if (a != b || a != c || a != d || a != ((q & 7) != 7)) {
                 throw new IllegalStateException("FlowTableLookupBench: lookups disagree on query " + q);
             }
         }
@@ -179,11 +192,22 @@ public class FlowTableLookupBench {
         if (l2l.put(mix(src, dst, ports, ConntrackTable.PROTO_TCP), ref) != -1L) {
             throw new IllegalStateException("FlowTableLookupBench: 64-bit key collision at " + ref);
         }
+        if (l2lJ.put(jkey(src, dst, ports, ConntrackTable.PROTO_TCP), ref) != -1L) {
+            throw new IllegalStateException("FlowTableLookupBench: jhash key collision at " + ref);
+        }
         o2i.put(new TupleKey().set(src, dst, ports, ConntrackTable.PROTO_TCP), ref);
     }
 
     private int l2lFind(final int src, final int dst, final int ports, final int p) {
         final int ref = (int) l2l.get(mix(src, dst, ports, p));
+        if (ref < 0 || tSrc[ref] != src || tDst[ref] != dst || tPorts[ref] != ports || tProto[ref] != p) {
+            return -1;
+        }
+        return ref;
+    }
+
+    private int l2lJFind(final int src, final int dst, final int ports, final int p) {
+        final int ref = (int) l2lJ.get(jkey(src, dst, ports, p));
         if (ref < 0 || tSrc[ref] != src || tDst[ref] != dst || tPorts[ref] != ports || tProto[ref] != p) {
             return -1;
         }
@@ -226,6 +250,32 @@ public class FlowTableLookupBench {
         int sum = 0;
         for (int i = 0; i < BATCH; i++) {
             sum += m.getValue(k.set(qSrc[n], qDst[n], qPorts[n], qProto[n]));
+            n = (n + 1) & (QUERIES - 1);
+        }
+        next = n;
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int agronaLong2LongJhash() {
+        int n = next;
+        int sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += l2lJFind(qSrc[n], qDst[n], qPorts[n], qProto[n]);
+            n = (n + 1) & (QUERIES - 1);
+        }
+        next = n;
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int jhashOnly() {
+        int n = next;
+        int sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += Jhash.jhash3Words(qSrc[n], qDst[n], qPorts[n], SEED ^ qProto[n]);
             n = (n + 1) & (QUERIES - 1);
         }
         next = n;

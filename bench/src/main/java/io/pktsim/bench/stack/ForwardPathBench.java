@@ -30,6 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@link #fastPath}: the same flows once in the nftables flowtable: the same demux, then
  *     {@code FlowTable.forward} (lookup, refresh, NAT, TTL) instead of conntrack and the chains, then the same
  *     output and qdisc.</li>
+ * <li>{@link #harnessOnly}: the part both share, as a baseline: the packet copy, the demux, the Ethernet
+ *     header, the VLAN tag, fq_codel and the free, without the forwarding step (no lookup, no NAT, no TTL).</li>
  * </ul>
  *
  * <p>Per invocation {@link #BURST} packets of flows drawn in a fixed pseudo-random order from {@code flows}
@@ -56,6 +58,7 @@ public class ForwardPathBench {
 
     private ForwardPathRig slow;
     private ForwardPathRig fast;
+    private ForwardPathRig harness;
     private int[] order;
     private int next;
     private long nowNs;
@@ -64,6 +67,8 @@ public class ForwardPathBench {
     public void setUp() {
         slow = new ForwardPathRig(flows, false);
         fast = new ForwardPathRig(flows, true);
+        harness = new ForwardPathRig(flows, false);
+        harness.forwardingStep = false;
         order = new int[ORDER];
         final RandomStream r = RandomStream.derive(6, 0, "forward-bench-order");
         for (int i = 0; i < ORDER; i++) {
@@ -103,5 +108,11 @@ public class ForwardPathBench {
     @OperationsPerInvocation(BURST)
     public int fastPath() {
         return run(fast);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public int harnessOnly() {
+        return run(harness);
     }
 }

@@ -25,8 +25,8 @@ import io.pktsim.stack.tcp.MssClamp;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The forwarding units composed by hand as in stack's {@code ForwardWalkTest}, for the per-packet download path of
- * {@code flows} established TCP connections from LAN hosts ({@code eth0.1}) out of a PPPoE dial on a macvlan
+ * The forwarding units composed by hand as in stack's {@code ForwardWalkTest}, for the per-packet download
+ * path of {@code flows} established TCP connections from LAN hosts ({@code eth0.1}) out of a PPPoE dial on a macvlan
  * on {@code eth0.2}: the server's segment arrives tagged on eth0, is demuxed by VLAN, macvlan MAC and PPPoE
  * session, then either takes the classic path (conntrack ESTABLISHED lookup, TTL, the TCPMSS rule, reverse
  * NAT) or the flowtable fast path ({@link FlowTable#forward}), gets its Ethernet header and the LAN VLAN tag
@@ -70,6 +70,8 @@ final class ForwardPathRig {
     final UnsafeBuffer[] templates;
     final int[] lengths;
     final int lanIf;
+    /** false: skip the forwarding step (conntrack or flowtable, TTL, TCPMSS, NAT) for the harness baseline. */
+    boolean forwardingStep = true;
 
     ForwardPathRig(final int flows, final boolean offload) {
         this.flows = flows;
@@ -186,7 +188,7 @@ final class ForwardPathRig {
         if (sessions.receive(store, h, macvlanIf) < 0) {
             return -1;
         }
-        if (!offload || ft.forward(store, h, nowNs) == FlowTable.MISS) {
+        if (forwardingStep && (!offload || ft.forward(store, h, nowNs) == FlowTable.MISS)) {
             final int ref = ct.in(store, h, nowNs);
             if (ref < 0) {
                 store.free(h);
