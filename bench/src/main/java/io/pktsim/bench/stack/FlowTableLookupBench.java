@@ -38,6 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *     {@code jhash3Words} of the tuple (what an Agrona-based table would keep to model the kernel's hash).</li>
  * <li>{@link #agronaObject2Int}: an {@link Object2IntHashMap} keyed by tuple objects, looked up through one
  *     reusable mutable probe key.</li>
+ * <li>{@link #plainArrayTagged}: a minimal plain-array alternative laid out like Agrona's map: one
+ *     {@code long[]} of slots holding the tuple's jhash in the high half and the reference in the low half
+ *     (linear probing, the conntrack table's load), the tuple verified against parallel arrays only when the
+ *     hash matches. Not used by the simulator; it shows whether the difference is plain arrays or this layout.</li>
  * <li>{@link #jhashOnly}: the {@code jhash3Words} of the query alone, the part of {@link #openAddressing} that is
  *     the hash and not the table.</li>
  * </ul>
@@ -71,6 +75,8 @@ public class FlowTableLookupBench {
     private Long2LongHashMap l2lJ;
     private Object2IntHashMap<TupleKey> o2i;
     private final TupleKey probe = new TupleKey();
+    private long[] tagged;
+    private int taggedMask;
     private int[] tSrc;
     private int[] tDst;
     private int[] tPorts;
@@ -129,6 +135,8 @@ public class FlowTableLookupBench {
         l2l = new Long2LongHashMap(-1L);
         l2lJ = new Long2LongHashMap(-1L);
         o2i = new Object2IntHashMap<>(-1);
+        tagged = new long[Integer.highestOneBit(entries * 4 - 1) << 1];
+        taggedMask = tagged.length - 1;
         tSrc = new int[2 * entries];
         tDst = new int[2 * entries];
         tPorts = new int[2 * entries];
@@ -173,9 +181,10 @@ public class FlowTableLookupBench {
         for (int q = 0; q < QUERIES; q++) {
             final boolean a = ct.find(qSrc[q], qDst[q], qPorts[q], qProto[q]) >= 0;
             final boolean b = l2lFind(qSrc[q], qDst[q], qPorts[q], qProto[q]) >= 0;
+            final boolean e = taggedFind(qSrc[q], qDst[q], qPorts[q], qProto[q]) >= 0;
             final boolean d = l2lJFind(qSrc[q], qDst[q], qPorts[q], qProto[q]) >= 0;
             final boolean c = o2i.getValue(probe.set(qSrc[q], qDst[q], qPorts[q], qProto[q])) >= 0;
-            if (a != b || a != c || a != d || a != ((q & 7) != 7)) {
+            if (a != b || a != c || a != d || a != e || a != ((q & 7) != 7)) {
                 throw new IllegalStateException("FlowTableLookupBench: lookups disagree on query " + q);
             }
         }
@@ -195,6 +204,12 @@ public class FlowTableLookupBench {
         if (l2lJ.put(jkey(src, dst, ports, ConntrackTable.PROTO_TCP), ref) != -1L) {
             throw new IllegalStateException("FlowTableLookupBench: jhash key collision at " + ref);
         }
+        final int jh = Jhash.jhash3Words(src, dst, ports, SEED ^ ConntrackTable.PROTO_TCP);
+        int slot = jh & taggedMask;
+        while (tagged[slot] != 0) {
+            slot = (slot + 1) & taggedMask;
+        }
+        tagged[slot] = (long) jh << 32 | (ref + 1);
         o2i.put(new TupleKey().set(src, dst, ports, ConntrackTable.PROTO_TCP), ref);
     }
 
@@ -212,6 +227,38 @@ public class FlowTableLookupBench {
             return -1;
         }
         return ref;
+    }
+
+    private int taggedFind(final int src, final int dst, final int ports, final int p) {
+        final int jh = Jhash.jhash3Words(src, dst, ports, SEED ^ p);
+        final long[] t = tagged;
+        int slot = jh & taggedMask;
+        while (true) {
+            final long v = t[slot];
+            if (v == 0) {
+                return -1;
+            }
+            if ((int) (v >>> 32) == jh) {
+                final int ref = (int) v - 1;
+                if (tSrc[ref] == src && tDst[ref] == dst && tPorts[ref] == ports && tProto[ref] == p) {
+                    return ref;
+                }
+            }
+            slot = (slot + 1) & taggedMask;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int plainArrayTagged() {
+        int n = next;
+        int sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += taggedFind(qSrc[n], qDst[n], qPorts[n], qProto[n]);
+            n = (n + 1) & (QUERIES - 1);
+        }
+        next = n;
+        return sum;
     }
 
     @Benchmark
