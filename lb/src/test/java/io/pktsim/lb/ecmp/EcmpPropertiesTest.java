@@ -119,10 +119,13 @@ class EcmpPropertiesTest {
             var += dist[k] * (k - expected) * (k - expected);
         }
         final double sd = Math.sqrt(var);
+        // Five standard errors, plus two trials' worth of slack: when nearly every trial gives the same count
+        // (sd near 0, e.g. 200 flows on 13 dials) the normal approximation fails and one rare outcome alone
+        // moves the mean by 1/trials, which is not evidence against the law.
         assertThat(sum / trials).isCloseTo(expected, org.assertj.core.data.Offset.offset(5 * sd / Math.sqrt(trials)
-            + 1e-9));
+            + 2.0 / trials));
         assertThat(sumWithHash / 200).as("the real hash behaves like independent choices")
-            .isCloseTo(expected, org.assertj.core.data.Offset.offset(5 * sd / Math.sqrt(200) + 1e-9));
+            .isCloseTo(expected, org.assertj.core.data.Offset.offset(5 * sd / Math.sqrt(200) + 2.0 / 200));
         assertThat(l).isNotNull();
     }
 }

@@ -85,11 +85,15 @@ public final class AllocationMeter {
         return measure(DEFAULT_WARM_UP, DEFAULT_ITERATIONS, work);
     }
 
+    /** Measurement windows {@link #assertNoAllocation} tries before it fails. */
+    public static final int ATTEMPTS = 8;
+
     /**
-     * Fails (with an {@link AssertionError} naming {@code what} and the bytes) unless the measured runs
-     * allocated nothing. Retries the measurement up to three times, because a JIT deoptimisation or a
-     * late compilation in the measured window can allocate once on this thread; a real per-call
-     * allocation shows up every time.
+     * Fails (with an {@link AssertionError} naming {@code what} and the bytes of every window) unless one window
+     * of measured runs allocated nothing. Tries up to {@link #ATTEMPTS} windows, each after a further quarter of
+     * the warm-up, because a JIT deoptimisation or a late compilation (late when the machine is loaded and the
+     * compiler threads are starved) can allocate on this thread in the window; a real per-call allocation of at
+     * least 16 bytes shows up in every window, as at least 16 x {@code iterations} bytes.
      *
      * @param what names the work in the failure message
      * @param warmUp runs before measuring
@@ -98,15 +102,17 @@ public final class AllocationMeter {
      */
     public static void assertNoAllocation(final String what, final int warmUp, final int iterations,
         final Runnable work) {
-        long bytes = 0;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            bytes = measure(attempt == 0 ? warmUp : 0, iterations, work);
+        final long[] seen = new long[ATTEMPTS];
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            final long bytes = measure(attempt == 0 ? warmUp : warmUp / 4, iterations, work);
             if (bytes == 0) {
                 return;
             }
+            seen[attempt] = bytes;
         }
-        throw new AssertionError(what + ": allocated " + bytes + " bytes in " + iterations
-            + " iterations after " + warmUp + " warm-up iterations (expected 0)");
+        throw new AssertionError(what + ": allocated " + java.util.Arrays.toString(seen) + " bytes in "
+            + ATTEMPTS + " windows of " + iterations + " iterations after " + warmUp
+            + " warm-up iterations (expected 0 in at least one)");
     }
 
     /**

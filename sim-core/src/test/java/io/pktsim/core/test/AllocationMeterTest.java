@@ -12,7 +12,13 @@ class AllocationMeterTest {
 
     @Test
     void shouldMeasureNothingForAnEmptyLoop() {
-        assertThat(AllocationMeter.overheadBytes()).isZero();
+        // like assertNoAllocation, a window may catch a late JIT compilation on a loaded machine: one of a few
+        // windows must be clean
+        long bytes = AllocationMeter.overheadBytes();
+        for (int attempt = 1; attempt < AllocationMeter.ATTEMPTS && bytes != 0; attempt++) {
+            bytes = AllocationMeter.overheadBytes();
+        }
+        assertThat(bytes).isZero();
     }
 
     @Test
