@@ -8,6 +8,8 @@ import java.util.Properties;
 import io.pktsim.cli.ecmp.EcmpCommand;
 import io.pktsim.cli.gro.GroCommand;
 import io.pktsim.cli.gro.GsoCommand;
+import io.pktsim.cli.scenario.ShowProfileCommand;
+import io.pktsim.cli.scenario.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +24,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PktsimMain.VersionProvider.class,
     description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, multi-dial.",
-    subcommands = {CommandLine.HelpCommand.class, EcmpCommand.class, GroCommand.class, GsoCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, EcmpCommand.class, GroCommand.class, GsoCommand.class,
+        ValidateCommand.class, ShowProfileCommand.class})
 public final class PktsimMain implements Runnable {
 
     /** Exit code of a successful command. */
