@@ -1,0 +1,241 @@
+package io.pktsim.cli.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.scenario.Scenario.BalancingMode;
+import io.pktsim.cli.scenario.Scenario.Line;
+import org.junit.jupiter.api.Test;
+
+/** The common mistakes in scenario files, one test each, with the exact message. */
+class ScenarioLoaderTest {
+
+    /** A minimal valid scenario; the tests replace one line of it. */
+    static final String BASE = String.join("\n",
+        "device:",
+        "  preset: k2p",
+        "wan:",
+        "  lines:",
+        "    - name: dorm",
+        "      vlan: 2",
+        "      rate: 100mbit",
+        "      dials: 2",
+        "      shaping: {down: 50mbit, up: 10mbit}",
+        "balancing:",
+        "  mode: ecmp",
+        "workload:",
+        "  apps:",
+        "    - type: downloader",
+        "      connections: 8",
+        "duration: 1s",
+        "");
+
+    private static Scenario parse(final String yaml) throws ConfigException {
+        return new ScenarioLoader().parse("s.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String error(final String yaml) {
+        try {
+            parse(yaml);
+        } catch (final ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("no error for:\n" + yaml);
+    }
+
+    private static String replace(final String from, final String to) {
+        assertThat(BASE).contains(from);
+        return BASE.replace(from, to);
+    }
+
+    @Test
+    void shouldResolveTheBaseWithItsDefaults() throws ConfigException {
+        final Scenario s = parse(BASE);
+        assertThat(s.name()).isEqualTo("s");
+        assertThat(s.device().preset()).isEqualTo(Preset.K2P);
+        assertThat(s.device().profile().netdevBudget()).isEqualTo(300);
+        assertThat(s.lan().ports()).isEqualTo(4);
+        assertThat(s.lan().portRateBps()).isEqualTo(1_000_000_000L);
+        assertThat(s.wan().lines()).containsExactly(new Line("dorm", 2, 100_000_000L, 2, true, true, 1492,
+            50_000_000L, 10_000_000L, 20_000_000L, 8));
+        assertThat(s.balancing().mode()).isEqualTo(BalancingMode.ECMP);
+        assertThat(s.balancing().fibMultipathHashPolicy()).isEqualTo(1);
+        assertThat(s.durationNs()).isEqualTo(1_000_000_000L);
+        assertThat(s.warmUpNs()).isEqualTo(100_000_000L);
+        assertThat(s.seed()).isEqualTo(1L);
+        assertThat(s.run()).isZero();
+        assertThat(s.sha256()).hasSize(64);
+    }
+
+    @Test
+    void shouldSuggestTheNearestTopLevelKey() {
+        assertThat(error(replace("balancing:", "balancng:"))).isEqualTo("s.yaml:10:1: unknown key 'balancng' at the "
+            + "top level; did you mean 'balancing'? (known keys: name, description, device, lan, ipv6, wan, "
+            + "balancing, offload, firewall, qdisc, workload, duration, warmUp, seed, run, outputs)");
+    }
+
+    @Test
+    void shouldSuggestTheNearestKeyOfALine() {
+        assertThat(error(replace("      dials: 2", "      dails: 2"))).startsWith("s.yaml:8:7: unknown key 'dails' "
+            + "in 'wan.lines[0]'; did you mean 'dials'?");
+    }
+
+    @Test
+    void shouldSuggestTheNearestKernelKnob() {
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBuget: 600}")))
+            .startsWith("s.yaml:3:10: unknown key 'netdevBuget' in 'device.napi'; did you mean 'netdevBudget'?");
+    }
+
+    @Test
+    void shouldSuggestThePreset() {
+        assertThat(error(replace("preset: k2p", "preset: k2"))).isEqualTo("s.yaml:2:11: 'device.preset' is 'k2'; "
+            + "expected one of k2p, newifi-y1, x86 (did you mean 'k2p'?)");
+    }
+
+    @Test
+    void shouldRejectANegativeRate() {
+        assertThat(error(replace("down: 50mbit", "down: -50mbit"))).isEqualTo("s.yaml:9:23: "
+            + "'wan.lines[0].shaping.down' is -50mbit, a negative rate; expected a rate such as 100mbit, 1gbit or "
+            + "500kbit (0 for none)");
+    }
+
+    @Test
+    void shouldRejectARateWithoutUnit() {
+        assertThat(error(replace("rate: 100mbit", "rate: 100"))).isEqualTo("s.yaml:7:13: 'wan.lines[0].rate' is "
+            + "'100'; expected a rate such as 100mbit, 1gbit or 500kbit, from 1bit to 100gbit");
+    }
+
+    @Test
+    void shouldRejectZeroDials() {
+        assertThat(error(replace("dials: 2", "dials: 0"))).isEqualTo("s.yaml:8:14: 'wan.lines[0].dials' is 0; "
+            + "expected an integer from 1 to 100");
+    }
+
+    @Test
+    void shouldRejectMoreThan100DialsInAll() {
+        assertThat(error(replace("      dials: 2", "      count: 2\n      dials: 60"))).isEqualTo("s.yaml:5:5: "
+            + "'wan.lines' has 120 dials in all; expected at most 100");
+    }
+
+    @Test
+    void shouldRejectMwan3BeyondItsMarkMask() {
+        assertThat(error(replace("dials: 2", "dials: 64").replace("mode: ecmp", "mode: mwan3"))).isEqualTo(
+            "s.yaml:11:9: 'balancing.mode' is mwan3 with 64 dials, but mwan3's mark mask mmxMask 0x3F00 has 6 bits, "
+                + "which allows at most 60 interfaces (2^6 - 1 - 3): the 60-interface limit; expected at most 60 "
+                + "dials, a wider mmxMask, or mode ecmp");
+    }
+
+    @Test
+    void shouldAcceptMwan3With64DialsAndAWiderMask() throws ConfigException {
+        final Scenario s = parse(replace("dials: 2", "dials: 64").replace("mode: ecmp", "mode: mwan3\n  mmxMask: "
+            + "0xFF00"));
+        assertThat(s.totalDials()).isEqualTo(64);
+        assertThat(s.balancing().mmxMask()).isEqualTo(0xFF00);
+    }
+
+    @Test
+    void shouldRejectAnEcmpKnobUnderMwan3() {
+        assertThat(error(replace("mode: ecmp", "mode: mwan3\n  fibMultipathHashPolicy: 1"))).isEqualTo(
+            "s.yaml:12:27: 'balancing.fibMultipathHashPolicy' applies to mode ecmp only; 'balancing.mode' is mwan3");
+    }
+
+    @Test
+    void shouldRejectAPppoeMtuAbove1492() {
+        assertThat(error(replace("dials: 2", "dials: 2\n      mtu: 1500"))).isEqualTo("s.yaml:9:12: "
+            + "'wan.lines[0].mtu' is 1500; expected at most 1492 on a PPPoE dial (1500 - 8 bytes of PPPoE and PPP "
+            + "headers, RFC 2516)");
+    }
+
+    @Test
+    void shouldRejectTwoLinesOnOneVlan() {
+        assertThat(error(replace("    - name: dorm", "    - name: fibre\n      vlan: 2\n    - name: dorm")))
+            .isEqualTo("s.yaml:8:13: 'wan.lines[1]' puts line dorm on VLAN 2 of the WAN port, which line fibre "
+                + "already uses; expected a distinct vlan per line");
+    }
+
+    @Test
+    void shouldRejectSeveralDialsWithoutMacvlan() {
+        assertThat(error(replace("dials: 2", "dials: 2\n      macvlan: false"))).isEqualTo("s.yaml:9:16: "
+            + "'wan.lines[0].macvlan' is false with 2 dials; expected true (each dial needs its own MAC: one macvlan "
+            + "per dial)");
+    }
+
+    @Test
+    void shouldRejectMoreLanPortsThanTheBoardHas() {
+        assertThat(error(replace("wan:", "lan: {ports: 5}\nwan:"))).isEqualTo("s.yaml:3:14: 'lan.ports' is 5; "
+            + "expected an integer from 1 to 4 (the k2p has 4 LAN ports)");
+    }
+
+    @Test
+    void shouldRejectAWarmUpAsLongAsTheRun() {
+        assertThat(error(BASE + "warmUp: 1s\n")).isEqualTo("s.yaml:17:9: 'warmUp' is 1s; expected less than the "
+            + "duration (1s)");
+    }
+
+    @Test
+    void shouldRejectADurationWithAnUnknownUnit() {
+        assertThat(error(replace("duration: 1s", "duration: 10 sec"))).isEqualTo("s.yaml:16:11: 'duration' is "
+            + "'10 sec'; expected a duration such as 10s, 250ms, 50us or 100ns, from 1ms to 3600s");
+    }
+
+    @Test
+    void shouldRequireAWorkload() {
+        assertThat(error(BASE.substring(0, BASE.indexOf("workload:")) + "duration: 1s\n")).isEqualTo("s.yaml:1:1: "
+            + "missing key 'workload'; expected a mapping");
+    }
+
+    @Test
+    void shouldSuggestTheAppType() {
+        assertThat(error(replace("type: downloader", "type: downloder"))).isEqualTo("s.yaml:14:13: "
+            + "'workload.apps[0].type' is 'downloder'; expected one of browser, downloader, p2p, speedtest, udp "
+            + "(did you mean 'downloader'?)");
+    }
+
+    @Test
+    void shouldRejectAKeyOfAnotherAppType() {
+        assertThat(error(replace("connections: 8", "connections: 8\n      pattern: cbr"))).startsWith("s.yaml:16:7: "
+            + "unknown key 'pattern' in 'workload.apps[0]'");
+    }
+
+    @Test
+    void shouldRejectBadYaml() {
+        assertThat(error("device: [k2p\n")).startsWith("s.yaml:1:13: not valid YAML: ");
+    }
+
+    @Test
+    void shouldApplyProfileOverridesOnTopOfThePreset() throws ConfigException {
+        final Scenario s = parse(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBudget: 600, groFlushTimeout:"
+            + " 20us}\n  costs: {gro: {perPacket: 900}}"));
+        assertThat(s.device().profile().netdevBudget()).isEqualTo(600);
+        assertThat(s.device().profile().devWeight()).isEqualTo(64);
+        assertThat(s.device().profile().groFlushTimeoutNs()).isEqualTo(20_000L);
+        assertThat(s.device().profile().costs().perPacket(io.pktsim.stack.profile.CostStage.GRO)).isEqualTo(900L);
+        assertThat(s.device().profile().costs().perPacket(io.pktsim.stack.profile.CostStage.FIB)).isEqualTo(1100L);
+        assertThat(s.device().profile().clockHz()).isEqualTo(880_000_000L);
+    }
+
+    @Test
+    void shouldExpandCountedLinesOntoConsecutiveVlans() throws ConfigException {
+        final Scenario s = parse(replace("      dials: 2", "      count: 3\n      dials: 2"));
+        assertThat(s.wan().lines()).extracting(Line::name).containsExactly("dorm-1", "dorm-2", "dorm-3");
+        assertThat(s.wan().lines()).extracting(Line::vlan).containsExactly(2, 3, 4);
+        assertThat(s.totalDials()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldRenderAScenarioThatResolvesToItself() throws ConfigException {
+        final String once = ScenarioYaml.render(parse(BASE));
+        final String twice = ScenarioYaml.render(new ScenarioLoader().parse("s.yaml",
+            once.getBytes(StandardCharsets.UTF_8)));
+        assertThat(twice.substring(twice.indexOf('\n'))).isEqualTo(once.substring(once.indexOf('\n')));
+    }
+
+    @Test
+    void shouldNameAMissingFile() {
+        assertThatThrownBy(() -> new ScenarioLoader().load(java.nio.file.Path.of("no/such.yaml")))
+            .hasMessage("no/such.yaml: no such file");
+    }
+}
