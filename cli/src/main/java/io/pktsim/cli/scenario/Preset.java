@@ -6,31 +6,33 @@ import java.util.List;
 /**
  * A device preset: a built-in profile plus the board's ports. The K2P's MT7621A drives an MT7530 switch with
  * 4 LAN and 1 WAN gigabit ports; the Newifi Y1's MT7620A has a built-in Fast Ethernet switch (100 Mbit/s
- * ports, portmap "llllw"); the x86 preset is a server with one LAN and one WAN port (router-facts.md, 4).
+ * ports, portmap "llllw") (router-facts.md, 4). Multi-line setups use switch ports as WAN lines, one VLAN each,
+ * keeping one port for the LAN; the x86 preset has 9 ports.
  */
 public enum Preset {
-    /** Phicomm K2P: mt7621, 4 LAN + 1 WAN gigabit ports through the MT7530. */
-    K2P("k2p", "mt7621", 4, 1_000_000_000L, 1_000_000_000L, "Phicomm K2P: MT7621A, MT7530 switch, 4 LAN + 1 WAN GbE"),
-    /** Lenovo Newifi Y1 (mini): mt7620, 4 LAN + 1 WAN 100 Mbit/s ports. */
-    NEWIFI_Y1("newifi-y1", "mt7620", 4, 100_000_000L, 100_000_000L,
+    /** Phicomm K2P: mt7621, 5 gigabit ports (4 LAN + 1 WAN) through the MT7530. */
+    K2P("k2p", "mt7621", 5, 1_000_000_000L, "Phicomm K2P: MT7621A, MT7530 switch, 4 LAN + 1 WAN GbE"),
+    /** Lenovo Newifi Y1 (mini): mt7620, 5 ports of 100 Mbit/s (4 LAN + 1 WAN). */
+    NEWIFI_Y1("newifi-y1", "mt7620", 5, 100_000_000L,
         "Lenovo Newifi Y1: MT7620A, built-in FE switch, 4 LAN + 1 WAN 100 Mbit/s"),
-    /** An x86 router: the x86 profile, up to 8 LAN ports, gigabit by default. */
-    X86("x86", "x86", 8, 1_000_000_000L, 1_000_000_000L, "x86 server: 1 WAN port, up to 8 LAN ports");
+    /** An x86 router: the x86 profile, 9 gigabit ports (1 LAN + up to 8 WAN lines). */
+    X86("x86", "x86", 9, 1_000_000_000L, "x86 server: 9 GbE ports (1 LAN, up to 8 WAN lines)");
+
+    /** The most WAN lines the router engine models. */
+    public static final int ENGINE_MAX_LINES = 8;
 
     private final String label;
     private final String profile;
-    private final int maxLanPorts;
-    private final long lanPortRateBps;
-    private final long wanPortRateBps;
+    private final int ports;
+    private final long portRateBps;
     private final String description;
 
-    Preset(final String label, final String profile, final int maxLanPorts, final long lanPortRateBps,
-        final long wanPortRateBps, final String description) {
+    Preset(final String label, final String profile, final int ports, final long portRateBps,
+        final String description) {
         this.label = label;
         this.profile = profile;
-        this.maxLanPorts = maxLanPorts;
-        this.lanPortRateBps = lanPortRateBps;
-        this.wanPortRateBps = wanPortRateBps;
+        this.ports = ports;
+        this.portRateBps = portRateBps;
         this.description = description;
     }
 
@@ -44,19 +46,19 @@ public enum Preset {
         return profile;
     }
 
-    /** @return the most LAN ports the board has */
-    public int maxLanPorts() {
-        return maxLanPorts;
+    /** @return the board's Ethernet ports (switch ports) */
+    public int ports() {
+        return ports;
     }
 
-    /** @return the LAN ports' line rate, bits/s */
-    public long lanPortRateBps() {
-        return lanPortRateBps;
+    /** @return the most WAN lines: every port but the LAN port, at most {@link #ENGINE_MAX_LINES} */
+    public int maxLines() {
+        return Math.min(ENGINE_MAX_LINES, ports - 1);
     }
 
-    /** @return the WAN port's line rate, bits/s */
-    public long wanPortRateBps() {
-        return wanPortRateBps;
+    /** @return the ports' line rate (PHY speed), bits/s */
+    public long portRateBps() {
+        return portRateBps;
     }
 
     /** @return one line about the board */

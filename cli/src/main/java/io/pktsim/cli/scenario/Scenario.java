@@ -21,8 +21,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * @param firewall the firewall and conntrack
  * @param qdisc the root qdisc of the dials
  * @param workload the applications
- * @param durationNs simulated time, including the warm-up, ns
- * @param warmUpNs the first part of the run left out of every figure, ns
+ * @param durationNs the measured simulated time after the warm-up, ns
+ * @param warmUpNs simulated time before the measurement starts (left out of every figure), ns
  * @param seed the random seed
  * @param run the run number (independent replications of one seed)
  * @param outputs the files the run writes
@@ -46,11 +46,7 @@ public record Scenario(String source, String sha256, String name, String descrip
 
     /** @return the number of dials over all lines */
     public int totalDials() {
-        int n = 0;
-        for (final Line l : wan.lines()) {
-            n += l.dials();
-        }
-        return n;
+        return wan.lines() * wan.dialsPerLine();
     }
 
     /**
@@ -63,41 +59,30 @@ public record Scenario(String source, String sha256, String name, String descrip
     }
 
     /**
-     * The LAN side: hosts behind the router's LAN ports.
+     * The LAN side: hosts behind the router's LAN port.
      *
-     * @param ports LAN ports in use
-     * @param portRateBps each port's line rate, bits/s
-     * @param hosts client hosts, spread over the ports
+     * @param hosts client hosts
+     * @param portRateBps the LAN port's line rate, bits/s
      */
-    public record Lan(int ports, long portRateBps, int hosts) {
+    public record Lan(int hosts, long portRateBps) {
     }
 
     /**
-     * The WAN side.
+     * The WAN side: alike ISP lines, each on its own switch port and VLAN ({@code eth0.N}), with its dials (one
+     * macvlan per dial when a line has more than one, and one PPPoE session device per dial with PPPoE).
      *
-     * @param portRateBps the router's WAN port line rate, bits/s
-     * @param lines the ISP lines (VLANs) on the WAN port
+     * @param lines the ISP lines (switch ports used as WAN)
+     * @param vlan the first line's VLAN id; line i uses {@code vlan + i}
+     * @param lineRateBps each line's rate, bits/s (e.g. a 100 Mbit/s dorm port)
+     * @param dialsPerLine dials on each line
+     * @param pppoe whether each dial is a PPPoE session (false: DHCP or static on the macvlan)
+     * @param mtu the dial devices' MTU, bytes (1492 with PPPoE, RFC 2516)
+     * @param dialShapingBps per-dial rate the access server enforces, both directions, bits/s (0: none)
+     * @param rttNs round-trip time from the router to the servers and back, ns
+     * @param servers distinct servers on the Internet side
      */
-    public record Wan(long portRateBps, List<Line> lines) {
-    }
-
-    /**
-     * One ISP line: a VLAN on the WAN port (a dorm port, a fibre ONT) with its dials.
-     *
-     * @param name the line's name
-     * @param vlan the 802.1Q VLAN id, 0 for untagged
-     * @param rateBps the line's rate at the ISP side (e.g. a 100 Mbit/s dorm port), bits/s
-     * @param dials the number of dials (PPPoE sessions) on the line
-     * @param macvlan whether each dial sits on its own macvlan of the line's device (ip link add ... type macvlan)
-     * @param pppoe whether the dials are PPPoE sessions (false: DHCP or static)
-     * @param mtu the dial devices' MTU, bytes (1492 for PPPoE, RFC 2516)
-     * @param shapeDownBps per-dial shaping at the access server, download, bits/s (0: none)
-     * @param shapeUpBps per-dial shaping at the access server, upload, bits/s (0: none)
-     * @param rttNs round-trip time from the router to the servers through this line, ns
-     * @param servers the servers reachable through this line
-     */
-    public record Line(String name, int vlan, long rateBps, int dials, boolean macvlan, boolean pppoe, int mtu,
-        long shapeDownBps, long shapeUpBps, long rttNs, int servers) {
+    public record Wan(int lines, int vlan, long lineRateBps, int dialsPerLine, boolean pppoe, int mtu,
+        long dialShapingBps, long rttNs, int servers) {
     }
 
     /** How connections are spread over the dials. */
@@ -128,12 +113,12 @@ public record Scenario(String source, String sha256, String name, String descrip
      *
      * @param mode the policy
      * @param fibMultipathHashPolicy net.ipv4.fib_multipath_hash_policy (and IPv6's), 0..3 (ECMP)
-     * @param fibMultipathHashFields net.ipv4.fib_multipath_hash_fields for policy 3 (ECMP)
      * @param fibMultipathHashSeed net.ipv4.fib_multipath_hash_seed (ECMP)
      * @param mmxMask mwan3's globals.mmx_mask (mwan3)
+     * @param sticky mwan3's policy option sticky (mwan3)
      */
-    public record Balancing(BalancingMode mode, int fibMultipathHashPolicy, int fibMultipathHashFields,
-        long fibMultipathHashSeed, int mmxMask) {
+    public record Balancing(BalancingMode mode, int fibMultipathHashPolicy, long fibMultipathHashSeed, int mmxMask,
+        boolean sticky) {
     }
 
     /** Flow offload. */
@@ -181,10 +166,8 @@ public record Scenario(String source, String sha256, String name, String descrip
      *
      * @param kind fw3 or fw4
      * @param conntrackMax net.netfilter.nf_conntrack_max, entries
-     * @param masq whether the WAN zone masquerades (NAT)
-     * @param mtuFix whether the WAN zone clamps the TCP MSS (2 TCPMSS rules per dial device)
      */
-    public record Firewall(FirewallKind kind, int conntrackMax, boolean masq, boolean mtuFix) {
+    public record Firewall(FirewallKind kind, int conntrackMax) {
     }
 
     /** The root qdisc of the dial devices. */
@@ -192,9 +175,7 @@ public record Scenario(String source, String sha256, String name, String descrip
         /** fq_codel, OpenWrt's default. */
         FQ_CODEL("fq_codel"),
         /** pfifo_fast. */
-        PFIFO_FAST("pfifo_fast"),
-        /** No queue (the device's own queue only). */
-        NOQUEUE("noqueue");
+        PFIFO_FAST("pfifo_fast");
 
         private final String label;
 
@@ -246,9 +227,7 @@ public record Scenario(String source, String sha256, String name, String descrip
         /** From the servers to the LAN hosts. */
         DOWNLOAD("download"),
         /** From the LAN hosts to the servers. */
-        UPLOAD("upload"),
-        /** Both. */
-        BOTH("both");
+        UPLOAD("upload");
 
         private final String label;
 
@@ -263,25 +242,21 @@ public record Scenario(String source, String sha256, String name, String descrip
     }
 
     /**
-     * One application. Fields a type does not use are 0 or null.
+     * One application.
      *
      * @param name the application's name
      * @param type the kind
      * @param direction the direction of its data
-     * @param hosts LAN hosts running it
-     * @param connections TCP connections per host (downloader, speedtest), per server (browser) or peers (p2p)
-     * @param servers servers per host (browser); 1 for a downloader or speed test
-     * @param congestionControl TCP: {@code cubic} or {@code newreno}; null for UDP
+     * @param hosts LAN hosts running it (the first {@code hosts} hosts)
+     * @param connections per host: TCP connections (browser, downloader, speed test), peers (p2p) or UDP flows
+     * @param congestionControl TCP: {@code cubic} or {@code newreno}; UDP: {@code cubic} (unused)
      * @param pattern UDP: {@code cbr}, {@code poisson} or {@code onoff}; null for TCP
-     * @param rateBps UDP: the offered rate per host while on, bits/s; TCP: 0 (as fast as TCP goes)
-     * @param packetBytes UDP: the IP packet size, bytes; TCP: 0 (MSS from the path MTU)
-     * @param onNs UDP on/off: the on period, ns
-     * @param offNs UDP on/off: the off period, ns
+     * @param rateBps UDP: the (mean, or while on) rate per flow, bits/s; TCP: 0 (as fast as TCP goes)
+     * @param packetBytes UDP: the IP packet size, bytes; TCP: 0 (MSS-sized segments)
      * @param startNs when it starts, ns after the run's start
      */
-    public record App(String name, AppType type, Direction direction, int hosts, int connections, int servers,
-        String congestionControl, String pattern, long rateBps, int packetBytes, long onNs, long offNs,
-        long startNs) {
+    public record App(String name, AppType type, Direction direction, int hosts, int connections,
+        String congestionControl, String pattern, long rateBps, int packetBytes, long startNs) {
     }
 
     /**

@@ -9,15 +9,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import io.pktsim.cli.config.ConfigException;
 import io.pktsim.cli.config.ConfigNode;
 import io.pktsim.cli.config.ConfigReader;
 import io.pktsim.cli.config.Suggest;
+import io.pktsim.cli.config.Units;
 import io.pktsim.cli.config.YamlConfigLoader;
 import io.pktsim.cli.profile.ProfileLoader;
 import io.pktsim.cli.scenario.Scenario.App;
@@ -29,7 +28,6 @@ import io.pktsim.cli.scenario.Scenario.Direction;
 import io.pktsim.cli.scenario.Scenario.Firewall;
 import io.pktsim.cli.scenario.Scenario.FirewallKind;
 import io.pktsim.cli.scenario.Scenario.Lan;
-import io.pktsim.cli.scenario.Scenario.Line;
 import io.pktsim.cli.scenario.Scenario.Offload;
 import io.pktsim.cli.scenario.Scenario.Outputs;
 import io.pktsim.cli.scenario.Scenario.Qdisc;
@@ -103,10 +101,6 @@ public final class ScenarioLoader {
         final Workload workload = workload(root.object("workload", true), lan);
         final long durationNs = root.durationNs("duration", 10 * NS_PER_S, NS_PER_MS, 3_600 * NS_PER_S);
         final long warmUpNs = root.durationNs("warmUp", Math.min(NS_PER_S, durationNs / 10), 0, 3_600 * NS_PER_S);
-        if (warmUpNs >= durationNs) {
-            throw root.errorAt("warmUp", "'warmUp' is " + text(root, "warmUp") + "; expected less than the duration ("
-                + io.pktsim.cli.config.Units.formatNs(durationNs) + ")");
-        }
         final long seed = root.integer("seed", 1L, 0, Long.MAX_VALUE);
         final long run = root.integer("run", 0L, 0, Integer.MAX_VALUE);
         final Outputs outputs = outputs(root.object("outputs", false));
@@ -144,126 +138,75 @@ public final class ScenarioLoader {
 
     private static Lan lan(final ConfigReader given, final Preset preset) throws ConfigException {
         final ConfigReader l = given != null ? given : ProfileOverrides.empty();
-        final int ports = (int) l.integer("ports", (long) preset.maxLanPorts(), 1, Integer.MAX_VALUE);
-        if (ports > preset.maxLanPorts()) {
-            throw l.errorAt("ports", "'lan.ports' is " + ports + "; expected an integer from 1 to "
-                + preset.maxLanPorts() + " (the " + preset.label() + " has " + preset.maxLanPorts() + " LAN ports)");
+        final int hosts = (int) l.integer("hosts", 1L, 1, 4096);
+        final long rate = rate(l, "lan.portRate", "portRate", preset.portRateBps(), false);
+        if (rate > preset.portRateBps()) {
+            throw l.errorAt("portRate", "'lan.portRate' is " + text(l, "portRate") + "; expected at most "
+                + Units.formatBps(preset.portRateBps()) + " (the " + preset.label() + "'s ports)");
         }
-        final long rate = rate(l, "lan.portRate", "portRate", preset.lanPortRateBps(), false);
-        final int hosts = (int) l.integer("hosts", 1L, 1, 10_000);
         l.finish();
-        return new Lan(ports, rate, hosts);
+        return new Lan(hosts, rate);
     }
 
     private static Wan wan(final ConfigReader w, final Preset preset, final boolean ipv6) throws ConfigException {
-        final long portRate = rate(w, "wan.portRate", "portRate", preset.wanPortRateBps(), false);
+        final int lines = (int) w.integer("lines", 1L, 1, preset.maxLines());
+        final int vlan = (int) w.integer("vlan", 2L, 2, 4094);
+        if (vlan + lines - 1 > 4094) {
+            throw w.errorAt("vlan", "'wan.vlan' is " + vlan + " with " + lines + " lines; the last line's VLAN "
+                + (vlan + lines - 1) + " is above 4094");
+        }
+        final long lineRate = rate(w, "wan.lineRate", "lineRate", preset.portRateBps(), false);
+        if (lineRate > preset.portRateBps()) {
+            throw w.errorAt("lineRate", "'wan.lineRate' is " + text(w, "lineRate") + "; expected at most "
+                + Units.formatBps(preset.portRateBps()) + " (the " + preset.label() + "'s ports)");
+        }
+        final int dialsPerLine = (int) w.integer("dialsPerLine", 1L, 1, MAX_DIALS);
+        if (lines * dialsPerLine > MAX_DIALS) {
+            throw w.errorAt("dialsPerLine", "'wan.dialsPerLine' is " + dialsPerLine + " with " + lines + " lines: "
+                + lines * dialsPerLine + " dials in all; expected at most " + MAX_DIALS + " dials in all");
+        }
+        final boolean pppoe = w.bool("pppoe", true);
+        final int mtu = (int) w.integer("mtu", pppoe ? (long) PPPOE_MAX_MTU : 1500L, 576, 1500);
+        if (pppoe && mtu > PPPOE_MAX_MTU) {
+            throw w.errorAt("mtu", "'wan.mtu' is " + mtu + "; expected at most " + PPPOE_MAX_MTU
+                + " with PPPoE (1500 - 8 bytes of PPPoE and PPP headers, RFC 2516)");
+        }
+        if (ipv6 && mtu < IPV6_MIN_MTU) {
+            throw w.errorAt("mtu", "'wan.mtu' is " + mtu + "; expected at least " + IPV6_MIN_MTU
+                + " with ipv6: true (IPv6's minimum link MTU)");
+        }
+        final long shaping = rate(w, "wan.dialShaping", "dialShaping", 0, true);
         final long rtt = w.durationNs("rtt", 20 * NS_PER_MS, 0, 10 * NS_PER_S);
-        final int servers = (int) w.integer("servers", 8L, 1, 100_000);
-        final ConfigReader shaping = w.object("shaping", false);
-        long down = 0;
-        long up = 0;
-        if (shaping != null) {
-            down = rate(shaping, "wan.shaping.down", "down", 0, true);
-            up = rate(shaping, "wan.shaping.up", "up", 0, true);
-            shaping.finish();
-        }
-        final List<ConfigReader> lineReaders = w.objects("lines", true, 1);
-        final List<Line> lines = new ArrayList<>();
-        final Map<Integer, String> vlans = new HashMap<>();
-        int total = 0;
-        for (final ConfigReader l : lineReaders) {
-            final String path = l.node().path();
-            final int count = (int) l.integer("count", 1L, 1, MAX_DIALS);
-            final String name = l.string("name", "line" + (lines.size() + 1));
-            final int vlan = (int) l.integer("vlan", 0L, 0, 4094);
-            if (vlan == 1) {
-                throw l.errorAt("vlan", "'" + path + ".vlan' is 1; expected 0 (untagged) or 2 to 4094 (VLAN 1 is the "
-                    + "switch's LAN VLAN)");
-            }
-            if (count > 1 && vlan == 0) {
-                throw l.errorAt("count", "'" + path + ".count' is " + count + " but the line is untagged; give "
-                    + "'" + path + ".vlan' (the lines take VLANs vlan, vlan+1, ...)");
-            }
-            final long rate = rate(l, path + ".rate", "rate", portRate, false);
-            final int dials = (int) l.integer("dials", 1L, 1, MAX_DIALS);
-            final boolean macvlan = l.bool("macvlan", dials > 1);
-            if (dials > 1 && !macvlan) {
-                throw l.errorAt("macvlan", "'" + path + ".macvlan' is false with " + dials + " dials; expected true "
-                    + "(each dial needs its own MAC: one macvlan per dial)");
-            }
-            final boolean pppoe = l.bool("pppoe", true);
-            final int mtu = (int) l.integer("mtu", pppoe ? (long) PPPOE_MAX_MTU : 1500L, 68, 1500);
-            if (pppoe && mtu > PPPOE_MAX_MTU) {
-                throw l.errorAt("mtu", "'" + path + ".mtu' is " + mtu + "; expected at most " + PPPOE_MAX_MTU
-                    + " on a PPPoE dial (1500 - 8 bytes of PPPoE and PPP headers, RFC 2516)");
-            }
-            if (ipv6 && mtu < IPV6_MIN_MTU) {
-                throw l.errorAt("mtu", "'" + path + ".mtu' is " + mtu + "; expected at least " + IPV6_MIN_MTU
-                    + " with ipv6: true (IPv6's minimum link MTU)");
-            }
-            long lineDown = down;
-            long lineUp = up;
-            final ConfigReader ls = l.object("shaping", false);
-            if (ls != null) {
-                lineDown = rate(ls, path + ".shaping.down", "down", down, true);
-                lineUp = rate(ls, path + ".shaping.up", "up", up, true);
-                ls.finish();
-            }
-            final long lineRtt = l.durationNs("rtt", rtt, 0, 10 * NS_PER_S);
-            final int lineServers = (int) l.integer("servers", (long) servers, 1, 100_000);
-            l.finish();
-            for (int i = 0; i < count; i++) {
-                final int v = vlan == 0 ? 0 : vlan + i;
-                if (v > 4094) {
-                    throw l.errorAt("count", "'" + path + ".count' is " + count + " from vlan " + vlan
-                        + "; the last line's VLAN " + v + " is above 4094");
-                }
-                final String lineName = count == 1 ? name : name + "-" + (i + 1);
-                final String key = v == 0 ? "untagged" : "VLAN " + v;
-                final String before = vlans.putIfAbsent(v, lineName);
-                if (before != null) {
-                    throw l.errorAt(v == 0 ? "name" : "vlan", "'" + path + "' puts line " + lineName + " on " + key
-                        + " of the WAN port, which line " + before + " already uses; expected a distinct vlan per line");
-                }
-                total += dials;
-                lines.add(new Line(lineName, v, rate, dials, macvlan, pppoe, mtu, lineDown, lineUp, lineRtt,
-                    lineServers));
-            }
-        }
-        if (total > MAX_DIALS) {
-            throw w.errorAt("lines", "'wan.lines' has " + total + " dials in all; expected at most " + MAX_DIALS);
-        }
+        final int servers = (int) w.integer("servers", 8L, 1, 65_536);
         w.finish();
-        return new Wan(portRate, List.copyOf(lines));
+        return new Wan(lines, vlan, lineRate, dialsPerLine, pppoe, mtu, shaping, rtt, servers);
     }
 
     private static Balancing balancing(final ConfigReader given, final Wan wan) throws ConfigException {
         final ConfigReader b = given != null ? given : ProfileOverrides.empty();
         final BalancingMode mode = enumChoice(b, "mode", BalancingMode.ECMP, BalancingMode.values(),
             BalancingMode::label);
-        final String[] ecmpKeys = {"fibMultipathHashPolicy", "fibMultipathHashFields", "fibMultipathHashSeed"};
         int policy = 1;
-        int fields = 0x7;
         long hashSeed = 0;
         int mmx = Mwan3MarkMask.DEFAULT_MASK;
+        boolean sticky = false;
         if (mode == BalancingMode.ECMP) {
             policy = (int) b.integer("fibMultipathHashPolicy", 1L, 0, 3);
-            fields = (int) b.integer("fibMultipathHashFields", 0x7L, 1, 0xfff);
             hashSeed = b.integer("fibMultipathHashSeed", 0L, 0, 0xffff_ffffL);
         } else {
-            for (final String k : ecmpKeys) {
-                onlyFor(b, k, mode, "ecmp");
-            }
+            onlyFor(b, "fibMultipathHashPolicy", mode, "ecmp");
+            onlyFor(b, "fibMultipathHashSeed", mode, "ecmp");
         }
         if (mode == BalancingMode.MWAN3) {
             mmx = (int) b.integer("mmxMask", (long) Mwan3MarkMask.DEFAULT_MASK, 0, 0xffff_ffffL);
+            sticky = b.bool("sticky", false);
             final int bits = Integer.bitCount(mmx);
             if (bits < 3) {
                 throw b.errorAt("mmxMask", "'balancing.mmxMask' is " + hex(mmx) + " with " + bits
                     + " bits; expected a mask of at least 3 bits (mwan3 reserves 3 marks)");
             }
             final int max = new Mwan3MarkMask(mmx).interfaceMax();
-            final int dials = totalDials(wan);
+            final int dials = wan.lines() * wan.dialsPerLine();
             if (dials > max) {
                 throw b.errorAt(b.has("mmxMask") ? "mmxMask" : "mode", "'balancing.mode' is mwan3 with " + dials
                     + " dials, but mwan3's mark mask mmxMask " + hex(mmx) + " has " + bits
@@ -272,9 +215,10 @@ public final class ScenarioLoader {
             }
         } else {
             onlyFor(b, "mmxMask", mode, "mwan3");
+            onlyFor(b, "sticky", mode, "mwan3");
         }
         b.finish();
-        return new Balancing(mode, policy, fields, hashSeed, mmx);
+        return new Balancing(mode, policy, hashSeed, mmx, sticky);
     }
 
     private static void onlyFor(final ConfigReader b, final String key, final BalancingMode mode, final String forMode)
@@ -285,14 +229,6 @@ public final class ScenarioLoader {
         }
     }
 
-    private static int totalDials(final Wan wan) {
-        int n = 0;
-        for (final Line l : wan.lines()) {
-            n += l.dials();
-        }
-        return n;
-    }
-
     private static String hex(final int v) {
         return "0x" + Integer.toHexString(v).toUpperCase(Locale.ROOT);
     }
@@ -300,11 +236,9 @@ public final class ScenarioLoader {
     private static Firewall firewall(final ConfigReader given) throws ConfigException {
         final ConfigReader f = given != null ? given : ProfileOverrides.empty();
         final FirewallKind kind = enumChoice(f, "kind", FirewallKind.FW3, FirewallKind.values(), FirewallKind::label);
-        final int max = (int) f.integer("conntrackMax", 16_384L, 1, 16_777_216);
-        final boolean masq = f.bool("masq", true);
-        final boolean mtuFix = f.bool("mtuFix", true);
+        final int max = (int) f.integer("conntrackMax", 16_384L, 16, 4_194_304);
         f.finish();
-        return new Firewall(kind, max, masq, mtuFix);
+        return new Firewall(kind, max);
     }
 
     private static Workload workload(final ConfigReader w, final Lan lan) throws ConfigException {
@@ -328,47 +262,36 @@ public final class ScenarioLoader {
                 + lan.hosts() + ")");
         }
         final long start = a.durationNs("start", 0L, 0, 3_600 * NS_PER_S);
-        int connections = 0;
-        int servers = 0;
-        String cc = null;
+        int connections;
+        String cc = "cubic";
         String pattern = null;
         long rate = 0;
         int packet = 0;
-        long on = 0;
-        long off = 0;
         switch (type) {
             case BROWSER:
-                connections = (int) a.integer("connections", 6L, 1, 900);
-                servers = (int) a.integer("servers", 4L, 1, 1000);
-                cc = a.choice("congestionControl", "cubic", "cubic", "newreno");
+                connections = (int) a.integer("connections", 6L, 1, 4096);
                 break;
             case DOWNLOADER:
             case SPEEDTEST:
-                connections = (int) a.integer("connections", 8L, 1, 10_000);
-                servers = 1;
-                cc = a.choice("congestionControl", "cubic", "cubic", "newreno");
+                connections = (int) a.integer("connections", 8L, 1, 4096);
                 break;
             case P2P:
-                connections = (int) a.integer("peers", 64L, 1, 10_000);
-                servers = connections;
-                cc = a.choice("congestionControl", "cubic", "cubic", "newreno");
+                connections = (int) a.integer("peers", 64L, 1, 4096);
                 break;
             case UDP:
-                connections = (int) a.integer("flows", 1L, 1, 10_000);
-                servers = 1;
+                connections = (int) a.integer("flows", 1L, 1, 4096);
                 pattern = a.choice("pattern", "cbr", "cbr", "poisson", "onoff");
                 rate = rate(a, path + ".rate", "rate", -1, false);
                 packet = (int) a.integer("packetBytes", 1200L, 64, 1500);
-                if ("onoff".equals(pattern)) {
-                    on = a.durationNs("on", 500 * NS_PER_MS, 1_000L, 3_600 * NS_PER_S);
-                    off = a.durationNs("off", 500 * NS_PER_MS, 1_000L, 3_600 * NS_PER_S);
-                }
                 break;
             default:
                 throw new IllegalStateException("unhandled app type " + type);
         }
+        if (type != AppType.UDP) {
+            cc = a.choice("congestionControl", "cubic", "cubic", "newreno");
+        }
         a.finish();
-        return new App(name, type, direction, hosts, connections, servers, cc, pattern, rate, packet, on, off, start);
+        return new App(name, type, direction, hosts, connections, cc, pattern, rate, packet, start);
     }
 
     private static Outputs outputs(final ConfigReader o) throws ConfigException {

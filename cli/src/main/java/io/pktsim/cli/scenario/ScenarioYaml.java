@@ -1,11 +1,11 @@
 package io.pktsim.cli.scenario;
 
 import java.math.BigDecimal;
+import java.util.Locale;
 
 import io.pktsim.cli.config.Units;
 import io.pktsim.cli.scenario.Scenario.App;
 import io.pktsim.cli.scenario.Scenario.BalancingMode;
-import io.pktsim.cli.scenario.Scenario.Line;
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.profile.CostTable;
 import io.pktsim.stack.profile.DeviceProfile;
@@ -35,40 +35,33 @@ public final class ScenarioYaml {
         y.kv(2, "preset", s.device().preset().label());
         y.profileSections(2, s.device().profile());
         y.line(0, "lan:");
-        y.kv(2, "ports", s.lan().ports());
-        y.kv(2, "portRate", Units.formatBps(s.lan().portRateBps()));
         y.kv(2, "hosts", s.lan().hosts());
+        y.kv(2, "portRate", Units.formatBps(s.lan().portRateBps()));
         y.kv(0, "ipv6", s.ipv6());
+        final Scenario.Wan w = s.wan();
         y.line(0, "wan:");
-        y.kv(2, "portRate", Units.formatBps(s.wan().portRateBps()));
-        y.line(2, "lines:");
-        for (final Line l : s.wan().lines()) {
-            y.kv(4, "- name", quote(l.name()));
-            y.kv(6, "vlan", l.vlan());
-            y.kv(6, "rate", Units.formatBps(l.rateBps()));
-            y.kv(6, "dials", l.dials());
-            y.kv(6, "macvlan", l.macvlan());
-            y.kv(6, "pppoe", l.pppoe());
-            y.kv(6, "mtu", l.mtu());
-            y.line(6, "shaping: {down: " + rate(l.shapeDownBps()) + ", up: " + rate(l.shapeUpBps()) + "}");
-            y.kv(6, "rtt", Units.formatNs(l.rttNs()));
-            y.kv(6, "servers", l.servers());
-        }
+        y.kv(2, "lines", w.lines());
+        y.kv(2, "vlan", w.vlan());
+        y.kv(2, "lineRate", Units.formatBps(w.lineRateBps()));
+        y.kv(2, "dialsPerLine", w.dialsPerLine());
+        y.kv(2, "pppoe", w.pppoe());
+        y.kv(2, "mtu", w.mtu());
+        y.kv(2, "dialShaping", rate(w.dialShapingBps()));
+        y.kv(2, "rtt", Units.formatNs(w.rttNs()));
+        y.kv(2, "servers", w.servers());
         y.line(0, "balancing:");
         y.kv(2, "mode", s.balancing().mode().label());
         if (s.balancing().mode() == BalancingMode.ECMP) {
             y.kv(2, "fibMultipathHashPolicy", s.balancing().fibMultipathHashPolicy());
-            y.kv(2, "fibMultipathHashFields", "0x" + Integer.toHexString(s.balancing().fibMultipathHashFields()));
             y.kv(2, "fibMultipathHashSeed", s.balancing().fibMultipathHashSeed());
         } else if (s.balancing().mode() == BalancingMode.MWAN3) {
-            y.kv(2, "mmxMask", "0x" + Integer.toHexString(s.balancing().mmxMask()).toUpperCase(java.util.Locale.ROOT));
+            y.kv(2, "mmxMask", "0x" + Integer.toHexString(s.balancing().mmxMask()).toUpperCase(Locale.ROOT));
+            y.kv(2, "sticky", s.balancing().sticky());
         }
         y.kv(0, "offload", s.offload().label());
         y.line(0, "firewall:");
         y.kv(2, "kind", s.firewall().kind().label());
         y.kv(2, "conntrackMax", s.firewall().conntrackMax());
-        y.kv(2, "masq", s.firewall().masq());
-        y.kv(2, "mtuFix", s.firewall().mtuFix());
         y.kv(0, "qdisc", s.qdisc().label());
         y.line(0, "workload:");
         y.line(2, "apps:");
@@ -79,11 +72,6 @@ public final class ScenarioYaml {
             y.kv(6, "hosts", a.hosts());
             y.kv(6, "start", Units.formatNs(a.startNs()));
             switch (a.type()) {
-                case BROWSER:
-                    y.kv(6, "connections", a.connections());
-                    y.kv(6, "servers", a.servers());
-                    y.kv(6, "congestionControl", a.congestionControl());
-                    break;
                 case P2P:
                     y.kv(6, "peers", a.connections());
                     y.kv(6, "congestionControl", a.congestionControl());
@@ -93,10 +81,6 @@ public final class ScenarioYaml {
                     y.kv(6, "pattern", a.pattern());
                     y.kv(6, "rate", Units.formatBps(a.rateBps()));
                     y.kv(6, "packetBytes", a.packetBytes());
-                    if ("onoff".equals(a.pattern())) {
-                        y.kv(6, "on", Units.formatNs(a.onNs()));
-                        y.kv(6, "off", Units.formatNs(a.offNs()));
-                    }
                     break;
                 default:
                     y.kv(6, "connections", a.connections());

@@ -61,8 +61,8 @@ public final class ShowProfileCommand implements Callable<Integer> {
         }
         if (preset != null) {
             out.println("# preset " + preset.label() + ": " + preset.description());
-            out.println("# ports: " + preset.maxLanPorts() + " LAN at " + Units.formatBps(preset.lanPortRateBps())
-                + ", 1 WAN at " + Units.formatBps(preset.wanPortRateBps()) + "; profile " + preset.profile()
+            out.println("# ports: " + preset.ports() + " at " + Units.formatBps(preset.portRateBps()) + " (1 LAN, up to "
+                + preset.maxLines() + " WAN lines); profile " + preset.profile()
                 + " (override its keys under 'device:' in a scenario)");
         }
         out.print(ScenarioYaml.renderProfile(p));

@@ -65,7 +65,7 @@ class ScenarioCommandsTest {
         final Scenario t1 = l.load(scenarios().resolve("k2p-8dial.yaml"));
         assertThat(t1.device().preset()).isEqualTo(Preset.K2P);
         assertThat(t1.ipv6()).isTrue();
-        assertThat(t1.wan().lines()).hasSize(4);
+        assertThat(t1.wan().lines()).isEqualTo(4);
         assertThat(t1.totalDials()).isEqualTo(8);
         assertThat(t1.balancing().mode()).isEqualTo(Scenario.BalancingMode.ECMP);
         assertThat(t1.offload()).isEqualTo(Scenario.Offload.NONE);
@@ -80,10 +80,10 @@ class ScenarioCommandsTest {
         assertThat(t3.balancing().mmxMask()).isEqualTo(0xFF00);
         final Scenario t4 = l.load(scenarios().resolve("t4-newifi-y1-6dial.yaml"));
         assertThat(t4.device().profile().name()).isEqualTo("mt7620");
-        assertThat(t4.wan().portRateBps()).isEqualTo(100_000_000L);
+        assertThat(t4.wan().lineRateBps()).isEqualTo(100_000_000L);
         assertThat(t4.totalDials()).isEqualTo(6);
         assertThat(l.load(scenarios().resolve("t5-k2p-1dial.yaml")).totalDials()).isEqualTo(1);
-        assertThat(l.load(scenarios().resolve("t6-k2p-flowtable.yaml")).wan().lines().get(0).pppoe()).isFalse();
+        assertThat(l.load(scenarios().resolve("t6-k2p-flowtable.yaml")).wan().pppoe()).isFalse();
         assertThat(l.load(scenarios().resolve("t7-k2p-ppe.yaml")).offload()).isEqualTo(Scenario.Offload.PPE);
     }
 
@@ -94,7 +94,7 @@ class ScenarioCommandsTest {
         final Run r = run("validate", bad.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("pktsim validate: " + bad + ":10:1: unknown key 'balancng' at the top level; "
+        assertThat(r.err()).startsWith("pktsim validate: " + bad + ":9:1: unknown key 'balancng' at the top level; "
             + "did you mean 'balancing'?").hasLineCount(1);
     }
 
@@ -115,7 +115,7 @@ class ScenarioCommandsTest {
         final Run r = run("show-profile", "k2p");
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith("# preset k2p: Phicomm K2P: MT7621A, MT7530 switch, 4 LAN + 1 WAN GbE\n"
-            + "# ports: 4 LAN at 1gbit, 1 WAN at 1gbit; profile mt7621");
+            + "# ports: 5 at 1gbit (1 LAN, up to 4 WAN lines); profile mt7621");
         assertThat(r.out()).contains("name: 'mt7621'\n", "  clockHz: 880000000\n", "  netdevBudget: 300\n",
             "  driver_rx: {perEvent: 0, perPacket: 2000, perByte: 0.5}\n");
     }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 
 import io.pktsim.cli.config.ConfigException;
 import io.pktsim.cli.scenario.Scenario.BalancingMode;
-import io.pktsim.cli.scenario.Scenario.Line;
 import org.junit.jupiter.api.Test;
 
 /** The common mistakes in scenario files, one test each, with the exact message. */
@@ -18,12 +17,11 @@ class ScenarioLoaderTest {
         "device:",
         "  preset: k2p",
         "wan:",
-        "  lines:",
-        "    - name: dorm",
-        "      vlan: 2",
-        "      rate: 100mbit",
-        "      dials: 2",
-        "      shaping: {down: 50mbit, up: 10mbit}",
+        "  lines: 4",
+        "  lineRate: 100mbit",
+        "  dialsPerLine: 2",
+        "  dialShaping: 50mbit",
+        "  rtt: 20ms",
         "balancing:",
         "  mode: ecmp",
         "workload:",
@@ -57,12 +55,14 @@ class ScenarioLoaderTest {
         assertThat(s.name()).isEqualTo("s");
         assertThat(s.device().preset()).isEqualTo(Preset.K2P);
         assertThat(s.device().profile().netdevBudget()).isEqualTo(300);
-        assertThat(s.lan().ports()).isEqualTo(4);
-        assertThat(s.lan().portRateBps()).isEqualTo(1_000_000_000L);
-        assertThat(s.wan().lines()).containsExactly(new Line("dorm", 2, 100_000_000L, 2, true, true, 1492,
-            50_000_000L, 10_000_000L, 20_000_000L, 8));
-        assertThat(s.balancing().mode()).isEqualTo(BalancingMode.ECMP);
-        assertThat(s.balancing().fibMultipathHashPolicy()).isEqualTo(1);
+        assertThat(s.lan()).isEqualTo(new Scenario.Lan(1, 1_000_000_000L));
+        assertThat(s.wan()).isEqualTo(new Scenario.Wan(4, 2, 100_000_000L, 2, true, 1492, 50_000_000L, 20_000_000L,
+            8));
+        assertThat(s.totalDials()).isEqualTo(8);
+        assertThat(s.balancing()).isEqualTo(new Scenario.Balancing(BalancingMode.ECMP, 1, 0L, 0x3F00, false));
+        assertThat(s.firewall()).isEqualTo(new Scenario.Firewall(Scenario.FirewallKind.FW3, 16_384));
+        assertThat(s.workload().apps()).containsExactly(new Scenario.App("downloader1", Scenario.AppType.DOWNLOADER,
+            Scenario.Direction.DOWNLOAD, 1, 8, "cubic", null, 0L, 0, 0L));
         assertThat(s.durationNs()).isEqualTo(1_000_000_000L);
         assertThat(s.warmUpNs()).isEqualTo(100_000_000L);
         assertThat(s.seed()).isEqualTo(1L);
@@ -72,15 +72,15 @@ class ScenarioLoaderTest {
 
     @Test
     void shouldSuggestTheNearestTopLevelKey() {
-        assertThat(error(replace("balancing:", "balancng:"))).isEqualTo("s.yaml:10:1: unknown key 'balancng' at the "
+        assertThat(error(replace("balancing:", "balancng:"))).isEqualTo("s.yaml:9:1: unknown key 'balancng' at the "
             + "top level; did you mean 'balancing'? (known keys: name, description, device, lan, ipv6, wan, "
             + "balancing, offload, firewall, qdisc, workload, duration, warmUp, seed, run, outputs)");
     }
 
     @Test
-    void shouldSuggestTheNearestKeyOfALine() {
-        assertThat(error(replace("      dials: 2", "      dails: 2"))).startsWith("s.yaml:8:7: unknown key 'dails' "
-            + "in 'wan.lines[0]'; did you mean 'dials'?");
+    void shouldSuggestTheNearestWanKey() {
+        assertThat(error(replace("  dialsPerLine: 2", "  dialPerLine: 2"))).startsWith("s.yaml:6:3: unknown key "
+            + "'dialPerLine' in 'wan'; did you mean 'dialsPerLine'?");
     }
 
     @Test
@@ -97,41 +97,53 @@ class ScenarioLoaderTest {
 
     @Test
     void shouldRejectANegativeRate() {
-        assertThat(error(replace("down: 50mbit", "down: -50mbit"))).isEqualTo("s.yaml:9:23: "
-            + "'wan.lines[0].shaping.down' is -50mbit, a negative rate; expected a rate such as 100mbit, 1gbit or "
-            + "500kbit (0 for none)");
+        assertThat(error(replace("dialShaping: 50mbit", "dialShaping: -50mbit"))).isEqualTo("s.yaml:7:16: "
+            + "'wan.dialShaping' is -50mbit, a negative rate; expected a rate such as 100mbit, 1gbit or 500kbit "
+            + "(0 for none)");
     }
 
     @Test
     void shouldRejectARateWithoutUnit() {
-        assertThat(error(replace("rate: 100mbit", "rate: 100"))).isEqualTo("s.yaml:7:13: 'wan.lines[0].rate' is "
+        assertThat(error(replace("lineRate: 100mbit", "lineRate: 100"))).isEqualTo("s.yaml:5:13: 'wan.lineRate' is "
             + "'100'; expected a rate such as 100mbit, 1gbit or 500kbit, from 1bit to 100gbit");
     }
 
     @Test
+    void shouldRejectALineFasterThanTheBoardsPorts() {
+        assertThat(error(replace("lineRate: 100mbit", "lineRate: 1gbit").replace("preset: k2p", "preset: newifi-y1")))
+            .isEqualTo("s.yaml:5:13: 'wan.lineRate' is 1gbit; expected at most 100mbit (the newifi-y1's ports)");
+    }
+
+    @Test
     void shouldRejectZeroDials() {
-        assertThat(error(replace("dials: 2", "dials: 0"))).isEqualTo("s.yaml:8:14: 'wan.lines[0].dials' is 0; "
-            + "expected an integer from 1 to 100");
+        assertThat(error(replace("dialsPerLine: 2", "dialsPerLine: 0"))).isEqualTo("s.yaml:6:17: 'wan.dialsPerLine' "
+            + "is 0; expected an integer from 1 to 100");
     }
 
     @Test
     void shouldRejectMoreThan100DialsInAll() {
-        assertThat(error(replace("      dials: 2", "      count: 2\n      dials: 60"))).isEqualTo("s.yaml:5:5: "
-            + "'wan.lines' has 120 dials in all; expected at most 100");
+        assertThat(error(replace("dialsPerLine: 2", "dialsPerLine: 30"))).isEqualTo("s.yaml:6:17: "
+            + "'wan.dialsPerLine' is 30 with 4 lines: 120 dials in all; expected at most 100 dials in all");
+    }
+
+    @Test
+    void shouldRejectMoreLinesThanTheBoardHasPorts() {
+        assertThat(error(replace("lines: 4", "lines: 5"))).isEqualTo("s.yaml:4:10: 'wan.lines' is 5; expected an "
+            + "integer from 1 to 4");
     }
 
     @Test
     void shouldRejectMwan3BeyondItsMarkMask() {
-        assertThat(error(replace("dials: 2", "dials: 64").replace("mode: ecmp", "mode: mwan3"))).isEqualTo(
-            "s.yaml:11:9: 'balancing.mode' is mwan3 with 64 dials, but mwan3's mark mask mmxMask 0x3F00 has 6 bits, "
-                + "which allows at most 60 interfaces (2^6 - 1 - 3): the 60-interface limit; expected at most 60 "
-                + "dials, a wider mmxMask, or mode ecmp");
+        assertThat(error(replace("lines: 4", "lines: 2").replace("dialsPerLine: 2", "dialsPerLine: 32")
+            .replace("mode: ecmp", "mode: mwan3"))).isEqualTo("s.yaml:10:9: 'balancing.mode' is mwan3 with 64 "
+                + "dials, but mwan3's mark mask mmxMask 0x3F00 has 6 bits, which allows at most 60 interfaces "
+                + "(2^6 - 1 - 3): the 60-interface limit; expected at most 60 dials, a wider mmxMask, or mode ecmp");
     }
 
     @Test
     void shouldAcceptMwan3With64DialsAndAWiderMask() throws ConfigException {
-        final Scenario s = parse(replace("dials: 2", "dials: 64").replace("mode: ecmp", "mode: mwan3\n  mmxMask: "
-            + "0xFF00"));
+        final Scenario s = parse(replace("lines: 4", "lines: 2").replace("dialsPerLine: 2", "dialsPerLine: 32")
+            .replace("mode: ecmp", "mode: mwan3\n  mmxMask: 0xFF00"));
         assertThat(s.totalDials()).isEqualTo(64);
         assertThat(s.balancing().mmxMask()).isEqualTo(0xFF00);
     }
@@ -139,45 +151,30 @@ class ScenarioLoaderTest {
     @Test
     void shouldRejectAnEcmpKnobUnderMwan3() {
         assertThat(error(replace("mode: ecmp", "mode: mwan3\n  fibMultipathHashPolicy: 1"))).isEqualTo(
-            "s.yaml:12:27: 'balancing.fibMultipathHashPolicy' applies to mode ecmp only; 'balancing.mode' is mwan3");
+            "s.yaml:11:27: 'balancing.fibMultipathHashPolicy' applies to mode ecmp only; 'balancing.mode' is mwan3");
     }
 
     @Test
     void shouldRejectAPppoeMtuAbove1492() {
-        assertThat(error(replace("dials: 2", "dials: 2\n      mtu: 1500"))).isEqualTo("s.yaml:9:12: "
-            + "'wan.lines[0].mtu' is 1500; expected at most 1492 on a PPPoE dial (1500 - 8 bytes of PPPoE and PPP "
-            + "headers, RFC 2516)");
+        assertThat(error(replace("  rtt: 20ms", "  rtt: 20ms\n  mtu: 1500"))).isEqualTo("s.yaml:9:8: "
+            + "'wan.mtu' is 1500; expected at most 1492 with PPPoE (1500 - 8 bytes of PPPoE and PPP headers, RFC 2516)");
     }
 
     @Test
-    void shouldRejectTwoLinesOnOneVlan() {
-        assertThat(error(replace("    - name: dorm", "    - name: fibre\n      vlan: 2\n    - name: dorm")))
-            .isEqualTo("s.yaml:8:13: 'wan.lines[1]' puts line dorm on VLAN 2 of the WAN port, which line fibre "
-                + "already uses; expected a distinct vlan per line");
+    void shouldRejectAnIpv6MtuBelow1280() {
+        assertThat(error(replace("  rtt: 20ms", "  rtt: 20ms\n  mtu: 1000\nipv6: true"))).isEqualTo("s.yaml:9:8: "
+            + "'wan.mtu' is 1000; expected at least 1280 with ipv6: true (IPv6's minimum link MTU)");
     }
 
     @Test
-    void shouldRejectSeveralDialsWithoutMacvlan() {
-        assertThat(error(replace("dials: 2", "dials: 2\n      macvlan: false"))).isEqualTo("s.yaml:9:16: "
-            + "'wan.lines[0].macvlan' is false with 2 dials; expected true (each dial needs its own MAC: one macvlan "
-            + "per dial)");
-    }
-
-    @Test
-    void shouldRejectMoreLanPortsThanTheBoardHas() {
-        assertThat(error(replace("wan:", "lan: {ports: 5}\nwan:"))).isEqualTo("s.yaml:3:14: 'lan.ports' is 5; "
-            + "expected an integer from 1 to 4 (the k2p has 4 LAN ports)");
-    }
-
-    @Test
-    void shouldRejectAWarmUpAsLongAsTheRun() {
-        assertThat(error(BASE + "warmUp: 1s\n")).isEqualTo("s.yaml:17:9: 'warmUp' is 1s; expected less than the "
-            + "duration (1s)");
+    void shouldRejectAnAppWithMoreHostsThanTheLan() {
+        assertThat(error(replace("connections: 8", "connections: 8\n      hosts: 3"))).isEqualTo("s.yaml:15:14: "
+            + "'workload.apps[0].hosts' is 3; expected at most lan.hosts (1)");
     }
 
     @Test
     void shouldRejectADurationWithAnUnknownUnit() {
-        assertThat(error(replace("duration: 1s", "duration: 10 sec"))).isEqualTo("s.yaml:16:11: 'duration' is "
+        assertThat(error(replace("duration: 1s", "duration: 10 sec"))).isEqualTo("s.yaml:15:11: 'duration' is "
             + "'10 sec'; expected a duration such as 10s, 250ms, 50us or 100ns, from 1ms to 3600s");
     }
 
@@ -189,14 +186,14 @@ class ScenarioLoaderTest {
 
     @Test
     void shouldSuggestTheAppType() {
-        assertThat(error(replace("type: downloader", "type: downloder"))).isEqualTo("s.yaml:14:13: "
+        assertThat(error(replace("type: downloader", "type: downloder"))).isEqualTo("s.yaml:13:13: "
             + "'workload.apps[0].type' is 'downloder'; expected one of browser, downloader, p2p, speedtest, udp "
             + "(did you mean 'downloader'?)");
     }
 
     @Test
     void shouldRejectAKeyOfAnotherAppType() {
-        assertThat(error(replace("connections: 8", "connections: 8\n      pattern: cbr"))).startsWith("s.yaml:16:7: "
+        assertThat(error(replace("connections: 8", "connections: 8\n      pattern: cbr"))).startsWith("s.yaml:15:7: "
             + "unknown key 'pattern' in 'workload.apps[0]'");
     }
 
@@ -215,14 +212,6 @@ class ScenarioLoaderTest {
         assertThat(s.device().profile().costs().perPacket(io.pktsim.stack.profile.CostStage.GRO)).isEqualTo(900L);
         assertThat(s.device().profile().costs().perPacket(io.pktsim.stack.profile.CostStage.FIB)).isEqualTo(1100L);
         assertThat(s.device().profile().clockHz()).isEqualTo(880_000_000L);
-    }
-
-    @Test
-    void shouldExpandCountedLinesOntoConsecutiveVlans() throws ConfigException {
-        final Scenario s = parse(replace("      dials: 2", "      count: 3\n      dials: 2"));
-        assertThat(s.wan().lines()).extracting(Line::name).containsExactly("dorm-1", "dorm-2", "dorm-3");
-        assertThat(s.wan().lines()).extracting(Line::vlan).containsExactly(2, 3, 4);
-        assertThat(s.totalDials()).isEqualTo(6);
     }
 
     @Test
