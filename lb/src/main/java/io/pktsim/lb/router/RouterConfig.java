@@ -1,0 +1,308 @@
+package io.pktsim.lb.router;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+import io.pktsim.stack.profile.DeviceProfile;
+
+/**
+ * One whole-router run: the device, the LAN and WAN topology, IP version, balancing, offload, firewall, qdisc, the
+ * workload, the timing, the seed and the outputs. Plain immutable data; every record validates its own ranges in
+ * its constructor and throws {@link IllegalArgumentException} naming the field, the value and what is allowed (the
+ * CLI validates YAML before building it, so these are invariants, not user errors).
+ *
+ * @param profile  the device profile (CPU, driver, NAPI knobs, cost table); not changed by the simulation
+ * @param lan      the LAN side
+ * @param wan      the WAN side and the ISP
+ * @param ipv6     true: the workload runs over IPv6 (no NAT, flow labels per connection); false: IPv4 with
+ *                 masquerade per dial
+ * @param balancing how connections are spread over the dials
+ * @param offload  the forwarding short-cut
+ * @param firewall the firewall preset and conntrack size
+ * @param qdisc    the root qdisc of every egress device
+ * @param workload the applications, in order (flow ids follow this order)
+ * @param durationNs measured simulated time after the warm-up, ns (&gt; 0)
+ * @param warmupNs simulated time before measurement starts, ns (&gt;= 0); counters are reset at its end
+ * @param seed     the seed of all random streams
+ * @param run      the run number (independent replications with one seed)
+ * @param outputs  optional pcap and trace outputs
+ */
+public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6, Balancing balancing,
+                           OffloadMode offload, Firewall firewall, QdiscKind qdisc, List<App> workload,
+                           long durationNs, long warmupNs, long seed, long run, Outputs outputs) {
+
+    /** Validates and copies the workload list. */
+    public RouterConfig {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(lan, "lan");
+        Objects.requireNonNull(wan, "wan");
+        Objects.requireNonNull(balancing, "balancing");
+        Objects.requireNonNull(offload, "offload");
+        Objects.requireNonNull(firewall, "firewall");
+        Objects.requireNonNull(qdisc, "qdisc");
+        Objects.requireNonNull(outputs, "outputs");
+        workload = List.copyOf(workload);
+        positive("durationNs", durationNs);
+        if (warmupNs < 0) {
+            throw new IllegalArgumentException("warmupNs = " + warmupNs + ", allowed >= 0");
+        }
+        if (run < 0) {
+            throw new IllegalArgumentException("run = " + run + ", allowed >= 0");
+        }
+        for (App app : workload) {
+            if (app.hosts() > lan.hosts()) {
+                throw new IllegalArgumentException("workload app " + app.kind() + " hosts = " + app.hosts()
+                        + ", allowed <= lan.hosts = " + lan.hosts());
+            }
+        }
+    }
+
+    /** @return total number of dials, {@code lines * dialsPerLine} */
+    public int dials() {
+        return wan.lines() * wan.dialsPerLine();
+    }
+
+    /** @return total simulated time, warm-up included, ns */
+    public long totalNs() {
+        return warmupNs + durationNs;
+    }
+
+    /**
+     * The LAN side: hosts behind the LAN port ({@code eth0.1} through the MT7530).
+     *
+     * @param hosts       number of LAN hosts (1..4096)
+     * @param portRateBps the LAN port's line rate, bits/s (e.g. 1_000_000_000)
+     */
+    public record Lan(int hosts, long portRateBps) {
+        /** Validates. */
+        public Lan {
+            range("lan.hosts", hosts, 1, 4096);
+            positive("lan.portRateBps", portRateBps);
+        }
+    }
+
+    /**
+     * The WAN side and the ISP: physical lines (switch ports, one VLAN {@code eth0.N} each), dials per line (one
+     * macvlan and, with PPPoE, one session device each), shaping at the access server, and the servers.
+     *
+     * @param lines          physical ISP ports / VLANs (1..8)
+     * @param dialsPerLine   dials (macvlans) per line (1..128); dial 0 of a line uses the VLAN device itself when 1
+     * @param lineRateBps    line rate of each physical ISP port, bits/s
+     * @param dialShapingBps per-dial rate the access server enforces, both directions, bits/s (0 = unshaped)
+     * @param pppoe          true: each dial is a PPPoE session (8-byte encapsulation, MTU 1492, MSS clamped)
+     * @param mtu            the MTU of the WAN path (the dial device's MTU), bytes (576..9000; 1492 with PPPoE)
+     * @param serverRttNs    round-trip time from the access server to the servers and back, ns
+     * @param servers        number of distinct servers (1..65536)
+     */
+    public record Wan(int lines, int dialsPerLine, long lineRateBps, long dialShapingBps, boolean pppoe, int mtu,
+                      long serverRttNs, int servers) {
+        /** Validates. */
+        public Wan {
+            range("wan.lines", lines, 1, 8);
+            range("wan.dialsPerLine", dialsPerLine, 1, 128);
+            positive("wan.lineRateBps", lineRateBps);
+            if (dialShapingBps < 0) {
+                throw new IllegalArgumentException("wan.dialShapingBps = " + dialShapingBps + ", allowed >= 0");
+            }
+            range("wan.mtu", mtu, 576, 9000);
+            if (serverRttNs < 0) {
+                throw new IllegalArgumentException("wan.serverRttNs = " + serverRttNs + ", allowed >= 0");
+            }
+            range("wan.servers", servers, 1, 65536);
+        }
+    }
+
+    /** How connections are spread over the dials. */
+    public enum BalanceMode {
+        /** One default route through dial 0. */
+        NONE,
+        /** A multipath route over all dials, chosen by {@code fib_multipath_hash()} (lb.ecmp). */
+        ECMP,
+        /** mwan3: per-connection statistic choice, marked in conntrack (sticky), policy routing per dial. */
+        MWAN3,
+        /** Per-packet round robin (the unsafe {@code lb.rr} policy). */
+        PER_PACKET
+    }
+
+    /**
+     * The balancing policy.
+     *
+     * @param mode       the policy
+     * @param hashPolicy ECMP: {@code fib_multipath_hash_policy} 0..3
+     * @param hashSeed   ECMP: {@code fib_multipath_hash_seed} (0 = literal 0)
+     * @param sticky     mwan3: the policy's {@code sticky} option (a connection keeps its dial across rule reloads)
+     * @param markMask   mwan3: {@code mmx_mask} (e.g. 0x3F00)
+     */
+    public record Balancing(BalanceMode mode, int hashPolicy, long hashSeed, boolean sticky, int markMask) {
+        /** Validates. */
+        public Balancing {
+            Objects.requireNonNull(mode, "balancing.mode");
+            range("balancing.hashPolicy", hashPolicy, 0, 3);
+            if (hashSeed < 0 || hashSeed > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("balancing.hashSeed = " + hashSeed + ", allowed 0..2^32-1");
+            }
+            if (mode == BalanceMode.MWAN3 && markMask == 0) {
+                throw new IllegalArgumentException("balancing.markMask = 0, mwan3 needs a non-zero mmx_mask");
+            }
+        }
+
+        /** @param policy the hash policy; @return ECMP with that policy and seed 0 */
+        public static Balancing ecmp(final int policy) {
+            return new Balancing(BalanceMode.ECMP, policy, 0L, false, 0x3F00);
+        }
+
+        /** @return mwan3 with OpenWrt's default mask 0x3F00, not sticky */
+        public static Balancing mwan3() {
+            return new Balancing(BalanceMode.MWAN3, 0, 0L, false, 0x3F00);
+        }
+
+        /** @return a single default route */
+        public static Balancing none() {
+            return new Balancing(BalanceMode.NONE, 0, 0L, false, 0x3F00);
+        }
+    }
+
+    /** The forwarding short-cut. */
+    public enum OffloadMode {
+        /** Every packet takes the full slow path. */
+        NONE,
+        /** nftables software flow offload ({@code flow_offloading 1}). */
+        FLOWTABLE,
+        /** Software flow offload plus the MT7621 PPE ({@code flow_offloading_hw 1}). */
+        PPE
+    }
+
+    /** The firewall's rule structure (router-facts.md section 7). */
+    public enum FirewallKind {
+        /** fw3 on iptables: linear chains, rules per zone device. */
+        FW3,
+        /** fw4 on nftables: sets and verdict maps. */
+        FW4
+    }
+
+    /**
+     * The firewall and connection tracking.
+     *
+     * @param kind          fw3 or fw4
+     * @param conntrackMax  {@code nf_conntrack_max} (16..4_194_304)
+     */
+    public record Firewall(FirewallKind kind, int conntrackMax) {
+        /** Validates. */
+        public Firewall {
+            Objects.requireNonNull(kind, "firewall.kind");
+            range("firewall.conntrackMax", conntrackMax, 16, 4_194_304);
+        }
+    }
+
+    /** The root qdisc of every egress device. */
+    public enum QdiscKind {
+        /** fq_codel (OpenWrt's default). */
+        FQ_CODEL,
+        /** pfifo_fast. */
+        PFIFO_FAST
+    }
+
+    /** An application's traffic shape. */
+    public enum AppKind {
+        /** A browser: {@code connections} TCP connections per host (Firefox: 6 per server). */
+        BROWSER,
+        /** A multi-thread downloader: {@code connections} TCP connections per host to one server. */
+        DOWNLOADER,
+        /** P2P: {@code connections} TCP connections per host to distinct peers. */
+        P2P,
+        /** A speed test: {@code connections} parallel TCP connections per host to one server. */
+        SPEEDTEST,
+        /** UDP at a constant bit rate. */
+        UDP_CBR,
+        /** UDP with Poisson arrivals at a mean rate. */
+        UDP_POISSON,
+        /** UDP on/off (exponential on and off periods, CBR while on). */
+        UDP_ONOFF
+    }
+
+    /** Which way the payload flows. */
+    public enum Direction {
+        /** Server to LAN host (WAN to LAN). */
+        DOWNLOAD,
+        /** LAN host to server (LAN to WAN). */
+        UPLOAD
+    }
+
+    /** TCP congestion control. */
+    public enum CongestionControl {
+        /** RFC 6582 NewReno. */
+        NEWRENO,
+        /** CUBIC (RFC 8312, Linux {@code tcp_cubic.c}). */
+        CUBIC
+    }
+
+    /**
+     * One application of the workload.
+     *
+     * @param kind        the traffic shape
+     * @param hosts       number of LAN hosts running it (the first {@code hosts} hosts)
+     * @param connections connections (TCP) or flows (UDP) per host (1..4096)
+     * @param direction   download or upload
+     * @param congestionControl TCP only
+     * @param rateBps     UDP: the (mean/on) rate per flow, bits/s; TCP: 0 (greedy) or an application-limited rate
+     * @param packetBytes UDP: the IP packet size, bytes; TCP: 0 for MSS-sized segments
+     * @param startNs     when the app starts, ns from the beginning of the run (flows stagger from there)
+     */
+    public record App(AppKind kind, int hosts, int connections, Direction direction,
+                      CongestionControl congestionControl, long rateBps, int packetBytes, long startNs) {
+        /** Validates. */
+        public App {
+            Objects.requireNonNull(kind, "app.kind");
+            Objects.requireNonNull(direction, "app.direction");
+            Objects.requireNonNull(congestionControl, "app.congestionControl");
+            range("app.hosts", hosts, 1, 4096);
+            range("app.connections", connections, 1, 4096);
+            if (rateBps < 0) {
+                throw new IllegalArgumentException("app.rateBps = " + rateBps + ", allowed >= 0");
+            }
+            if (kind.ordinal() >= AppKind.UDP_CBR.ordinal()) {
+                positive("app.rateBps", rateBps);
+                range("app.packetBytes", packetBytes, 64, 9000);
+            } else if (packetBytes != 0) {
+                range("app.packetBytes", packetBytes, 64, 9000);
+            }
+            if (startNs < 0) {
+                throw new IllegalArgumentException("app.startNs = " + startNs + ", allowed >= 0");
+            }
+        }
+
+        /** @return true for the UDP kinds */
+        public boolean udp() {
+            return kind.ordinal() >= AppKind.UDP_CBR.ordinal();
+        }
+
+        /** @return total flows of this app, {@code hosts * connections} */
+        public int flows() {
+            return hosts * connections;
+        }
+    }
+
+    /**
+     * Optional outputs.
+     *
+     * @param pcapDir   directory for per-interface pcap taps, or null for none
+     * @param traceFile JSON-lines trace of every decision, or null for none
+     */
+    public record Outputs(Path pcapDir, Path traceFile) {
+        /** No outputs. */
+        public static final Outputs NONE = new Outputs(null, null);
+    }
+
+    private static void range(final String key, final long value, final long min, final long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " = " + value + ", allowed " + min + ".." + max);
+        }
+    }
+
+    private static void positive(final String key, final long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(key + " = " + value + ", allowed > 0");
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.pktsim.lb.router;
+
+import java.util.List;
+
+/**
+ * The outcome of one {@link RouterSimulation} run, measured over the window after the warm-up. Plain immutable
+ * data in deterministic order (lists in the order documented per field); the same configuration and seed give
+ * equal results ({@code equals}). Fractions are 0..1 of the window; rates are bits/s of IP-payload goodput unless
+ * a field says otherwise.
+ *
+ * @param measuredNs           the measurement window, ns
+ * @param goodputDownloadBps   application bytes received by LAN hosts, bits/s
+ * @param goodputUploadBps     application bytes received by servers, bits/s
+ * @param forwardedPackets     IP packets the router forwarded (both directions, after GRO segments counted
+ *                             as the packets that left) in the window
+ * @param dials                per dial, in dial order (line-major)
+ * @param flows                per flow, in flow-id order (workload order, host, connection)
+ * @param ports                per physical port (LAN port first, then WAN lines in order)
+ * @param cpuThreads           per hardware thread, in CPU-number order
+ * @param cpuCores             per core, in core order
+ * @param cpuAverage           busy fraction averaged over all hardware threads
+ * @param stages               CPU by stage, in {@code CostStage} order then the router's own stages, only
+ *                             stages that ran
+ * @param softnet              per CPU, in CPU-number order ({@code /proc/net/softnet_stat} columns)
+ * @param drops                ring, backlog and qdisc drops and every other counted reason
+ * @param conntrack            conntrack counters, in a fixed documented order
+ * @param flowtable            software flow offload counters, in a fixed documented order
+ * @param ppe                  PPE counters, in a fixed documented order
+ * @param gro                  GRO counters, in {@code GroCounter} order
+ * @param bottleneck           the limiting resource named in words, e.g. {@code "CPU: napi/mtk_eth-0 on cpu0 at
+ *                             100 %"} or {@code "WAN lines: 4 x 100 Mbit/s at 98 %"}
+ * @param simulatedEvents      events scheduled on the event loop over the whole run
+ * @param dispatchedEvents     events dispatched over the whole run
+ */
+public record RouterResults(long measuredNs, long goodputDownloadBps, long goodputUploadBps, long forwardedPackets,
+                            List<Dial> dials, List<Flow> flows, List<Port> ports, List<CpuThread> cpuThreads,
+                            List<CpuCoreLoad> cpuCores, double cpuAverage, List<Stage> stages, List<Softnet> softnet,
+                            Drops drops, List<Count> conntrack, List<Count> flowtable, List<Count> ppe,
+                            List<Count> gro, String bottleneck, long simulatedEvents, long dispatchedEvents) {
+
+    /** Copies the lists. */
+    public RouterResults {
+        dials = List.copyOf(dials);
+        flows = List.copyOf(flows);
+        ports = List.copyOf(ports);
+        cpuThreads = List.copyOf(cpuThreads);
+        cpuCores = List.copyOf(cpuCores);
+        stages = List.copyOf(stages);
+        softnet = List.copyOf(softnet);
+        conntrack = List.copyOf(conntrack);
+        flowtable = List.copyOf(flowtable);
+        ppe = List.copyOf(ppe);
+        gro = List.copyOf(gro);
+    }
+
+    /** @return download plus upload goodput, bits/s */
+    public long goodputBps() {
+        return goodputDownloadBps + goodputUploadBps;
+    }
+
+    /**
+     * A named counter value.
+     *
+     * @param name  the counter's kernel-style name, e.g. {@code insert_failed}
+     * @param value its value over the window
+     */
+    public record Count(String name, long value) {
+    }
+
+    /**
+     * One dial.
+     *
+     * @param name        the dial device, e.g. {@code pppoe-wan3}
+     * @param line        the line (VLAN) it rides on, 0-based
+     * @param downloadBps goodput of flows through it, download, bits/s
+     * @param uploadBps   goodput of flows through it, upload, bits/s
+     * @param flows       flows whose packets left through it (the last dial a flow used)
+     */
+    public record Dial(String name, int line, long downloadBps, long uploadBps, int flows) {
+    }
+
+    /**
+     * One flow (a TCP connection or a UDP flow).
+     *
+     * @param id          flow id (workload order)
+     * @param app         index of its app in the workload
+     * @param host        LAN host index
+     * @param server      server index
+     * @param udp         true for UDP
+     * @param direction   {@code DOWNLOAD} or {@code UPLOAD}
+     * @param dial        the dial its last packet used, or -1 if none left the router
+     * @param goodputBps  application bytes delivered in the window, bits/s
+     * @param deliveredBytes application bytes delivered in the window
+     */
+    public record Flow(int id, int app, int host, int server, boolean udp, RouterConfig.Direction direction,
+                       int dial, long goodputBps, long deliveredBytes) {
+    }
+
+    /**
+     * One physical port.
+     *
+     * @param name          e.g. {@code lan}, {@code wan0}
+     * @param rateBps       its line rate, bits/s
+     * @param rxUtilization fraction of the window the wire towards the router was busy
+     * @param txUtilization fraction of the window the wire away from the router was busy
+     */
+    public record Port(String name, long rateBps, double rxUtilization, double txUtilization) {
+    }
+
+    /**
+     * One hardware thread (CPU).
+     *
+     * @param cpu       CPU number
+     * @param core      its core
+     * @param busy      busy fraction (all contexts)
+     * @param hardIrq   fraction in hard-IRQ context
+     * @param softirq   fraction in softirq context (inline after IRQ)
+     * @param thread    fraction in kernel threads (ksoftirqd, threaded NAPI)
+     */
+    public record CpuThread(int cpu, int core, double busy, double hardIrq, double softirq, double thread) {
+    }
+
+    /**
+     * One core.
+     *
+     * @param core core number
+     * @param busy busy fraction averaged over its hardware threads
+     */
+    public record CpuCoreLoad(int core, double busy) {
+    }
+
+    /**
+     * CPU spent in one stage.
+     *
+     * @param name     the stage, e.g. {@code driver_rx}, {@code conntrack}
+     * @param cycles   cycles charged in the window, all CPUs
+     * @param fraction share of all hardware threads' capacity in the window
+     */
+    public record Stage(String name, long cycles, double fraction) {
+    }
+
+    /**
+     * One CPU's softnet counters ({@code /proc/net/softnet_stat}).
+     *
+     * @param cpu         CPU number
+     * @param processed   packets processed
+     * @param dropped     backlog drops
+     * @param timeSqueeze net_rx_action runs ended by budget or time with work left
+     */
+    public record Softnet(int cpu, long processed, long dropped, long timeSqueeze) {
+    }
+
+    /**
+     * Drops.
+     *
+     * @param ring     RX ring full (NIC, all rings)
+     * @param backlog  per-CPU backlog full
+     * @param qdisc    qdisc drops (all egress devices)
+     * @param byReason every counted drop reason, including the three above, in a fixed order
+     */
+    public record Drops(long ring, long backlog, long qdisc, List<Count> byReason) {
+        /** Copies the list. */
+        public Drops {
+            byReason = List.copyOf(byReason);
+        }
+    }
+}

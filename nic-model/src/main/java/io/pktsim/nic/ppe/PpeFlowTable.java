@@ -1,0 +1,447 @@
+package io.pktsim.nic.ppe;
+
+import io.pktsim.core.counter.Counters;
+
+/**
+ * The MT7621 Packet Processing Engine (HWNAT) flow table: drivers/net/ethernet/mediatek/mtk_ppe.c
+ * ({@code mtk_ppe_hash_entry}, {@code mtk_ppe_init_foe_table}, {@code mtk_ppe_start},
+ * {@code mtk_foe_entry_commit}, {@code __mtk_ppe_check_skb}, {@code __mtk_foe_entry_clear}), mtk_ppe.h
+ * ({@code mtk_ppe_check_skb}) and mtk_ppe_offload.c ({@code mtk_flow_offload_replace}), Linux 6.18.
+ *
+ * <p>The table has {@code MTK_PPE_ENTRIES} = 8192 entries; on the MT7621 the 7 of every 128 that cross a 1 KB
+ * boundary are marked static and never used, leaving 7744. A flow's IPv4 tuple hashes to an even index and
+ * may sit in either way of that 2-way bucket. A packet that misses makes the PPE learn an unbound entry
+ * ({@code SEARCH_MISS_ACTION_FORWARD_BUILD}) and go to the CPU, so the first packets of every flow take the
+ * slow path. Once an unbound entry sees {@code BIND_RATE} (30) packets within a second, its packets reach the
+ * CPU flagged {@code HIT_UNBIND_RATE_REACHED}; the driver then ({@link #checkSkb}, at most once per hash every
+ * HZ/10) looks for a flow the flowtable offloaded ({@link #offloadReplace}) with that tuple and commits it:
+ * the entry is bound and later packets are forwarded by hardware ({@link Result#HW_FORWARDED}, no CPU, no
+ * qdisc). Bound entries idle for the bind age (TCP 7 s, UDP 12 s) are unbound again; unbound entries idle for
+ * 3 s are invalidated ({@link #age}).
+ *
+ * <p>What cannot be offloaded is refused at {@link #offloadReplace} and therefore never binds: an egress that
+ * is not a GMAC or a DSA port on it (a macvlan has no {@code ndo_fill_forward_path}, so the forward path ends
+ * on the macvlan), IPv6 with NAT (the PPE only routes IPv6), and more than one VLAN push. A PPPoE session and
+ * one VLAN are supported.
+ *
+ * <p>Simplifications: the bind-rate window is one second from the window's first packet; a search miss never
+ * evicts another entry (counted as a collision); IPv6 routes are keyed by 32-bit folds of their addresses;
+ * no accounting (the MT7621 has none), keepalive, multicast or Wi-Fi (WDMA) paths. Allocation-free per packet.
+ */
+public final class PpeFlowTable {
+
+    /** What happened to a packet at the PPE. */
+    public enum Result {
+        /** Forwarded by hardware: no CPU, no qdisc. */
+        HW_FORWARDED,
+        /** Sent to the CPU (slow path). */
+        TO_CPU,
+        /** Sent to the CPU with {@code HIT_UNBIND_RATE_REACHED}: the driver calls {@link #checkSkb}. */
+        TO_CPU_RATE_REACHED
+    }
+
+    /** {@link #offloadReplace} refusal: the egress is not a frame-engine port (e.g. a macvlan). */
+    public static final int EOPNOTSUPP_EGRESS = -1;
+    /** {@link #offloadReplace} refusal: IPv6 with NAT. */
+    public static final int EOPNOTSUPP_IPV6_NAT = -2;
+    /** {@link #offloadReplace} refusal: more VLAN tags than one. */
+    public static final int ENOSPC_ENCAP = -3;
+    /** {@link #offloadReplace} refusal: the software flow list is full. */
+    public static final int ENOMEM = -4;
+
+    private static final byte INVALID = 0;
+    private static final byte UNBIND = 1;
+    private static final byte BIND = 2;
+    private static final byte STATIC = 3;
+    private static final int[] SKIP = {12, 25, 38, 51, 76, 89, 102};
+    private static final long WINDOW_NS = 1_000_000_000L;
+    private static final int PROTO_UDP = 17;
+
+    private final PpeConfig config;
+    private final Counters<PpeCounter> counters = new Counters<>(PpeCounter.class);
+    private final int entries;
+    private final int ways;
+    private final int usable;
+    private final byte[] state;
+    private final int[] hwSrc;
+    private final int[] hwDst;
+    private final int[] hwPorts;
+    private final byte[] hwProto;
+    private final long[] hwLastNs;
+    private final long[] hwWindowStartNs;
+    private final int[] hwWindowPackets;
+    private final int[] hwFlow;
+    private final long[] checkTimeNs;
+    private final int[] swSrc;
+    private final int[] swDst;
+    private final int[] swPorts;
+    private final byte[] swProto;
+    private final int[] swHash;
+    private final int[] swNext;
+    private final int[] bucketHead;
+    private final int[] swFree;
+    private int swFreeCount;
+    private int bound;
+    private int lastHash = -1;
+
+    /**
+     * @param config the table size and timing
+     */
+    public PpeFlowTable(final PpeConfig config) {
+        if (Integer.bitCount(config.entries) != 1 || config.entries < 128 || Integer.bitCount(config.hashOffset) != 1) {
+            throw new IllegalArgumentException("PpeFlowTable: " + config.entries + " entries and hash offset "
+                + config.hashOffset + " must be powers of two, entries at least 128");
+        }
+        this.config = config;
+        this.entries = config.entries;
+        this.ways = config.hashOffset;
+        state = new byte[entries];
+        hwSrc = new int[entries];
+        hwDst = new int[entries];
+        hwPorts = new int[entries];
+        hwProto = new byte[entries];
+        hwLastNs = new long[entries];
+        hwWindowStartNs = new long[entries];
+        hwWindowPackets = new int[entries];
+        hwFlow = new int[entries];
+        checkTimeNs = new long[entries];
+        java.util.Arrays.fill(hwFlow, -1);
+        java.util.Arrays.fill(checkTimeNs, Long.MIN_VALUE / 2);
+        int skipped = 0;
+        if (config.skipBoundaryEntries) {
+            for (int i = 0; i < entries; i += 128) {
+                for (final int k : SKIP) {
+                    state[i + k] = STATIC;
+                    skipped++;
+                }
+            }
+        }
+        usable = entries - skipped;
+        final int sw = config.maxSoftwareFlows;
+        swSrc = new int[sw];
+        swDst = new int[sw];
+        swPorts = new int[sw];
+        swProto = new byte[sw];
+        swHash = new int[sw];
+        swNext = new int[sw];
+        swFree = new int[sw];
+        for (int i = 0; i < sw; i++) {
+            swFree[i] = sw - 1 - i;
+        }
+        swFreeCount = sw;
+        bucketHead = new int[entries / ways];
+        java.util.Arrays.fill(bucketHead, -1);
+    }
+
+    /** @return the counters */
+    public Counters<PpeCounter> counters() {
+        return counters;
+    }
+
+    /** @return entries that can hold a flow (8192 − 448 = 7744 on the MT7621) */
+    public int usableEntries() {
+        return usable;
+    }
+
+    /** @return entries bound now */
+    public int boundEntries() {
+        return bound;
+    }
+
+    /** @return the entry index the last {@link #receive} used (the FOE hash in the RX descriptor), -1 if none */
+    public int lastHash() {
+        return lastHash;
+    }
+
+    /**
+     * {@code mtk_ppe_hash_entry()} for an IPv4 HNAPT tuple.
+     *
+     * @param src source address
+     * @param dst destination address
+     * @param ports source port high 16 bits, destination port low 16
+     * @return the first entry index of the flow's bucket
+     */
+    public int hash(final int src, final int dst, final int ports) {
+        final int hv1 = ports;
+        final int hv2 = dst;
+        final int hv3 = src;
+        int h = (hv1 & hv2) | (~hv1 & hv3);
+        h = (h >>> 24) | ((h & 0xFFFFFF) << 8);
+        h ^= hv1 ^ hv2 ^ hv3;
+        h ^= h >>> 16;
+        h <<= Integer.numberOfTrailingZeros(ways);
+        return h & (entries - 1);
+    }
+
+    // ---------------------------------------------------------------- driver: flowtable callbacks
+
+    /**
+     * {@code mtk_flow_offload_replace}: the flowtable offloads one direction of a flow. The entry is prepared
+     * and listed under its hash ({@code mtk_foe_entry_commit}); it binds later, when the hardware reports the
+     * bind rate for it. The tuple is the one the packet carries when it enters the PPE (before NAT).
+     *
+     * @param src source address
+     * @param dst destination address
+     * @param ports source port high 16 bits, destination port low 16
+     * @param proto 6 or 17
+     * @param ipv6 an IPv6 flow (addresses folded to 32 bits)
+     * @param nat whether the flow rewrites addresses or ports
+     * @param vlanPushes 802.1Q tags to push on egress
+     * @param egressIsFrameEnginePort whether the forward path ends on a GMAC or a DSA port on it (false for a
+     *     macvlan)
+     * @return a flow id, or {@link #EOPNOTSUPP_EGRESS}, {@link #EOPNOTSUPP_IPV6_NAT}, {@link #ENOSPC_ENCAP},
+     *     {@link #ENOMEM}
+     */
+    public int offloadReplace(final int src, final int dst, final int ports, final int proto, final boolean ipv6,
+        final boolean nat, final int vlanPushes, final boolean egressIsFrameEnginePort) {
+        if (!egressIsFrameEnginePort) {
+            counters.increment(PpeCounter.REFUSED_EGRESS);
+            return EOPNOTSUPP_EGRESS;
+        }
+        if (ipv6 && nat) {
+            counters.increment(PpeCounter.REFUSED_IPV6_NAT);
+            return EOPNOTSUPP_IPV6_NAT;
+        }
+        if (vlanPushes > 1) {
+            counters.increment(PpeCounter.REFUSED_ENCAP);
+            return ENOSPC_ENCAP;
+        }
+        if (swFreeCount == 0) {
+            counters.increment(PpeCounter.REFUSED_FULL);
+            return ENOMEM;
+        }
+        final int f = swFree[--swFreeCount];
+        swSrc[f] = src;
+        swDst[f] = dst;
+        swPorts[f] = ports;
+        swProto[f] = (byte) proto;
+        swHash[f] = -1;
+        final int b = hash(src, dst, ports) / ways;
+        swNext[f] = bucketHead[b];
+        bucketHead[b] = f;
+        if (config.bindOnOffload) {
+            bindDirectly(f, b * ways, 0);
+        }
+        return f;
+    }
+
+    private void bindDirectly(final int f, final int h, final long nowNs) {
+        int slot = findWay(h, swSrc[f], swDst[f], swPorts[f], swProto[f]);
+        if (slot < 0) {
+            slot = freeWay(h);
+        }
+        if (slot < 0) {
+            counters.increment(PpeCounter.COLLISION);
+            return;
+        }
+        setKey(slot, swSrc[f], swDst[f], swPorts[f], swProto[f], nowNs);
+        bind(slot, f, nowNs);
+    }
+
+    /**
+     * {@code mtk_flow_offload_destroy} → {@code mtk_foe_entry_clear}: the flowtable removed the flow; a bound
+     * entry goes back to unbound.
+     *
+     * @param flowId from {@link #offloadReplace}
+     */
+    public void offloadDestroy(final int flowId) {
+        final int h = swHash[flowId];
+        if (h >= 0 && hwFlow[h] == flowId) {
+            unbind(h);
+        }
+        final int b = hash(swSrc[flowId], swDst[flowId], swPorts[flowId]) / ways;
+        int prev = -1;
+        for (int f = bucketHead[b]; f >= 0; f = swNext[f]) {
+            if (f == flowId) {
+                if (prev < 0) {
+                    bucketHead[b] = swNext[f];
+                } else {
+                    swNext[prev] = swNext[f];
+                }
+                break;
+            }
+            prev = f;
+        }
+        swHash[flowId] = -1;
+        swFree[swFreeCount++] = flowId;
+    }
+
+    /**
+     * @param flowId from {@link #offloadReplace}
+     * @return whether its entry is bound in hardware
+     */
+    public boolean isBound(final int flowId) {
+        final int h = swHash[flowId];
+        return h >= 0 && state[h] == BIND && hwFlow[h] == flowId;
+    }
+
+    /**
+     * How long a bound flow has been idle in hardware ({@code mtk_foe_entry_idle_time}), for the flowtable's
+     * stats refresh.
+     *
+     * @param flowId from {@link #offloadReplace}
+     * @param nowNs simulated time
+     * @return nanoseconds since its last hardware-forwarded packet, {@code Long.MAX_VALUE} if not bound
+     */
+    public long idleNs(final int flowId, final long nowNs) {
+        return isBound(flowId) ? nowNs - hwLastNs[swHash[flowId]] : Long.MAX_VALUE;
+    }
+
+    // ---------------------------------------------------------------- hardware: per packet
+
+    /**
+     * One IPv4 TCP/UDP packet entering the PPE from a GMAC.
+     *
+     * @param src source address
+     * @param dst destination address
+     * @param ports source port high 16 bits, destination port low 16
+     * @param proto 6 or 17
+     * @param nowNs simulated time
+     * @return what happened; {@link #lastHash()} is the entry used
+     */
+    public Result receive(final int src, final int dst, final int ports, final int proto, final long nowNs) {
+        final int h = hash(src, dst, ports);
+        int slot = findWay(h, src, dst, ports, proto);
+        if (slot >= 0 && state[slot] == BIND) {
+            hwLastNs[slot] = nowNs;
+            lastHash = slot;
+            counters.increment(PpeCounter.HW_FORWARDED);
+            return Result.HW_FORWARDED;
+        }
+        counters.increment(PpeCounter.TO_CPU);
+        if (slot < 0) {
+            slot = freeWay(h);
+            if (slot < 0) {
+                counters.increment(PpeCounter.COLLISION);
+                lastHash = -1;
+                return Result.TO_CPU;
+            }
+            setKey(slot, src, dst, ports, proto, nowNs);
+            state[slot] = UNBIND;
+            counters.increment(PpeCounter.LEARNED);
+        }
+        lastHash = slot;
+        hwLastNs[slot] = nowNs;
+        if (nowNs - hwWindowStartNs[slot] >= WINDOW_NS) {
+            hwWindowStartNs[slot] = nowNs;
+            hwWindowPackets[slot] = 0;
+        }
+        hwWindowPackets[slot]++;
+        if (hwWindowPackets[slot] >= config.bindRatePps) {
+            counters.increment(PpeCounter.RATE_REACHED);
+            return Result.TO_CPU_RATE_REACHED;
+        }
+        return Result.TO_CPU;
+    }
+
+    /**
+     * {@code mtk_ppe_check_skb} → {@code __mtk_ppe_check_skb}: the driver saw {@code HIT_UNBIND_RATE_REACHED}
+     * for entry {@code hash}; at most once per hash per {@code checkIntervalNs} it looks for an offloaded flow
+     * with the entry's tuple and commits it.
+     *
+     * @param hash the entry index from the RX descriptor ({@link #lastHash()})
+     * @param nowNs simulated time
+     * @return whether a flow was bound
+     */
+    public boolean checkSkb(final int hash, final long nowNs) {
+        if (hash < 0 || hash >= entries) {
+            return false;
+        }
+        if (nowNs - checkTimeNs[hash] < config.checkIntervalNs) {
+            counters.increment(PpeCounter.CHECK_RATE_LIMITED);
+            return false;
+        }
+        checkTimeNs[hash] = nowNs;
+        if (state[hash] == BIND) {
+            return false;
+        }
+        for (int f = bucketHead[hash / ways]; f >= 0; f = swNext[f]) {
+            if (state[hash] == UNBIND && swSrc[f] == hwSrc[hash] && swDst[f] == hwDst[hash]
+                && swPorts[f] == hwPorts[hash] && swProto[f] == hwProto[hash]) {
+                bind(hash, f, nowNs);
+                return true;
+            }
+        }
+        counters.increment(PpeCounter.CHECK_NO_FLOW);
+        return false;
+    }
+
+    /**
+     * The PPE's ageing scan: bound entries idle for their protocol's bind age are unbound
+     * ({@link PpeCounter#AGED_BOUND}); unbound entries idle for the unbind age are invalidated.
+     *
+     * @param nowNs simulated time
+     * @return entries changed
+     */
+    public int age(final long nowNs) {
+        int changed = 0;
+        for (int i = 0; i < entries; i++) {
+            final byte s = state[i];
+            if (s == BIND) {
+                final long limit = hwProto[i] == PROTO_UDP ? config.udpAgeNs : config.tcpAgeNs;
+                if (nowNs - hwLastNs[i] >= limit) {
+                    unbind(i);
+                    counters.increment(PpeCounter.AGED_BOUND);
+                    changed++;
+                }
+            } else if (s == UNBIND && nowNs - hwLastNs[i] >= config.unbindAgeNs) {
+                state[i] = INVALID;
+                counters.increment(PpeCounter.AGED_UNBOUND);
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    private int findWay(final int h, final int src, final int dst, final int ports, final int proto) {
+        for (int w = 0; w < ways; w++) {
+            final int i = h + w;
+            final byte s = state[i];
+            if ((s == BIND || s == UNBIND) && hwSrc[i] == src && hwDst[i] == dst && hwPorts[i] == ports
+                && hwProto[i] == proto) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int freeWay(final int h) {
+        for (int w = 0; w < ways; w++) {
+            if (state[h + w] == INVALID) {
+                return h + w;
+            }
+        }
+        return -1;
+    }
+
+    private void setKey(final int i, final int src, final int dst, final int ports, final int proto,
+        final long nowNs) {
+        hwSrc[i] = src;
+        hwDst[i] = dst;
+        hwPorts[i] = ports;
+        hwProto[i] = (byte) proto;
+        hwLastNs[i] = nowNs;
+        hwWindowStartNs[i] = nowNs;
+        hwWindowPackets[i] = 0;
+    }
+
+    private void bind(final int i, final int f, final long nowNs) {
+        state[i] = BIND;
+        hwFlow[i] = f;
+        hwLastNs[i] = nowNs;
+        swHash[f] = i;
+        bound++;
+        counters.increment(PpeCounter.BOUND);
+    }
+
+    private void unbind(final int i) {
+        state[i] = UNBIND;
+        final int f = hwFlow[i];
+        if (f >= 0 && swHash[f] == i) {
+            swHash[f] = -1;
+        }
+        hwFlow[i] = -1;
+        hwWindowPackets[i] = 0;
+        bound--;
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Software flow offload: the nftables flowtable ({@code nf_flowtable}, net/netfilter/nf_flow_table_*.c and
+ * nft_flow_offload.c, Linux 6.18) that OpenWrt's fw4 fills with {@code flow add @ft}: which connections enter
+ * (TCP once established and assured, UDP once confirmed), the ingress fast path that skips routing, netfilter,
+ * conntrack and mwan3, the 30 s idle timeout, FIN/RST marking a flow closing, and teardown back to conntrack.
+ *
+ * <p>Simplifications: IPv6 extension headers are not offloaded; preallocated capacity; the caller transmits
+ * (through the egress device's qdisc, as the kernel's neighbour/direct transmit does); no hardware offload
+ * callbacks here (the PPE is {@code io.pktsim.nic.ppe}).
+ */
+package io.pktsim.stack.flowtable;

@@ -1,0 +1,113 @@
+package io.pktsim.stack.netdev;
+
+import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.PppoeView;
+import io.pktsim.core.packet.PacketStore;
+import java.nio.ByteOrder;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The PPPoE session packet handler ({@code pppoe_rcv}, drivers/net/ppp/pppoe.c, Linux 6.18): finds the
+ * session of a frame with EtherType 0x8864 by (session id, source MAC, receiving ifindex), as
+ * {@code get_item()} does in the per-namespace hash, and receives the frame on that PPPoE device. Frames that
+ * are not version/type 0x11 code 0, or match no session, are freed and counted. Allocation-free per frame.
+ */
+public final class PppoeSessions {
+
+    private static final int BUCKETS = 256;
+    private final PppoeDevice[] buckets = new PppoeDevice[BUCKETS];
+    private final PppoeView view = new PppoeView();
+    private long noSession;
+    private long malformed;
+
+    private static int bucket(final int sid, final long mac, final int ifindex) {
+        final long x = (sid * 0x9E37_79B9L) ^ mac ^ ((long) ifindex << 48);
+        return (int) ((x * 0x61C8_8646_80B5_83EBL) >>> 56) & (BUCKETS - 1);
+    }
+
+    /**
+     * Registers a session (connect on a PPPoE socket, {@code set_item()}).
+     *
+     * @param dev the session device
+     */
+    public void add(final PppoeDevice dev) {
+        final int b = bucket(dev.sessionId(), dev.peerMac(), dev.lowerIfindex());
+        dev.nextInBucket = buckets[b];
+        buckets[b] = dev;
+    }
+
+    /**
+     * Removes a session ({@code delete_item()}), e.g. before a redial changes it.
+     *
+     * @param dev the session device
+     */
+    public void remove(final PppoeDevice dev) {
+        final int b = bucket(dev.sessionId(), dev.peerMac(), dev.lowerIfindex());
+        PppoeDevice prev = null;
+        for (PppoeDevice d = buckets[b]; d != null; d = d.nextInBucket) {
+            if (d == dev) {
+                if (prev == null) {
+                    buckets[b] = d.nextInBucket;
+                } else {
+                    prev.nextInBucket = d.nextInBucket;
+                }
+                d.nextInBucket = null;
+                return;
+            }
+            prev = d;
+        }
+    }
+
+    /**
+     * Receives a PPPoE session frame.
+     *
+     * @param store the packets
+     * @param handle an Ethernet frame with EtherType 0x8864, received on {@code ifindex}
+     * @param ifindex the device it arrived on (the macvlan)
+     * @return the PPPoE device's ifindex (the packet is now the bare IP packet received on it), or
+     *     {@link RxHandler#CONSUMED} if it was dropped and freed (no session: {@link #noSessionDrops()};
+     *     malformed: {@link #malformedDrops()} or the device's counters)
+     */
+    public int receive(final PacketStore store, final int handle, final int ifindex) {
+        final MutableDirectBuffer b = store.buffer();
+        final int f = store.frameOffset(handle);
+        if (store.storedLength(handle) < EthernetView.LENGTH + PppoeView.LENGTH
+            || (b.getShort(f + EthernetView.ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF)
+            != EthernetView.ETHERTYPE_PPPOE_SESSION) {
+            malformed++;
+            store.free(handle);
+            return RxHandler.CONSUMED;
+        }
+        view.wrap(b, f + EthernetView.LENGTH);
+        if (view.versionType() != 0x11 || view.code() != 0) {
+            malformed++;
+            store.free(handle);
+            return RxHandler.CONSUMED;
+        }
+        final int sid = view.sessionId();
+        final long src = ((b.getShort(f + EthernetView.SRC_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL) << 32)
+            | (b.getInt(f + EthernetView.SRC_OFFSET + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL);
+        for (PppoeDevice d = buckets[bucket(sid, src, ifindex)]; d != null; d = d.nextInBucket) {
+            if (d.sessionId() == sid && d.peerMac() == src && d.lowerIfindex() == ifindex) {
+                if (!d.receive(store, handle)) {
+                    store.free(handle);
+                    return RxHandler.CONSUMED;
+                }
+                return d.ifindex();
+            }
+        }
+        noSession++;
+        store.free(handle);
+        return RxHandler.CONSUMED;
+    }
+
+    /** @return frames dropped because no session matched */
+    public long noSessionDrops() {
+        return noSession;
+    }
+
+    /** @return frames dropped because they were not PPPoE session frames of version/type 1/1, code 0 */
+    public long malformedDrops() {
+        return malformed;
+    }
+}

@@ -1,0 +1,127 @@
+package io.pktsim.stack.netdev;
+
+import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.VlanView;
+import io.pktsim.core.packet.PacketStore;
+import java.nio.ByteOrder;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * An 802.1Q VLAN device such as {@code eth0.2} (net/8021q/vlan_dev.c, vlan_core.c, Linux 6.18). Receive pops
+ * the tag as {@code skb_vlan_untag()} / {@code skb_reorder_vlan_header()} do (the MAC addresses move 4 bytes
+ * up, the tag is pulled) and {@code vlan_do_receive()} hands the frame to this device; transmit pushes the tag
+ * as {@code vlan_insert_tag()} does ({@code vlan_dev_hard_start_xmit()} with the tag in the frame rather than
+ * in {@code skb->vlan_tci}) and hands the frame to the lower device. MTU 1500, the lower device's MAC.
+ * Allocation-free.
+ */
+public final class VlanDevice extends NetDevice {
+
+    private final int lowerIfindex;
+    private final int vlanId;
+    private final int priority;
+    private final VlanView tag = new VlanView();
+
+    /**
+     * @param name e.g. {@code eth0.2}
+     * @param lowerIfindex the real device the tag is on
+     * @param lowerMac the lower device's MAC (a VLAN device shares it)
+     * @param vlanId the VLAN id, 1..4094
+     */
+    public VlanDevice(final String name, final int lowerIfindex, final long lowerMac, final int vlanId) {
+        super(name, 1500, lowerMac);
+        if (vlanId < 1 || vlanId > 4094) {
+            throw new IllegalArgumentException("VlanDevice " + name + ": VLAN id " + vlanId + " is not in 1..4094");
+        }
+        this.lowerIfindex = lowerIfindex;
+        this.vlanId = vlanId;
+        this.priority = 0;
+    }
+
+    /** @return the VLAN id */
+    public int vlanId() {
+        return vlanId;
+    }
+
+    /** @return the lower device's interface index */
+    public int lowerIfindex() {
+        return lowerIfindex;
+    }
+
+    /**
+     * The VLAN id of a tagged Ethernet frame.
+     *
+     * @param store the packets
+     * @param handle an Ethernet frame
+     * @return the VLAN id, or -1 if the frame carries no 802.1Q tag
+     */
+    public static int peekVlanId(final PacketStore store, final int handle) {
+        final MutableDirectBuffer b = store.buffer();
+        final int f = store.frameOffset(handle);
+        if (store.storedLength(handle) < EthernetView.LENGTH + VlanView.LENGTH
+            || (b.getShort(f + EthernetView.ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF)
+            != EthernetView.ETHERTYPE_VLAN) {
+            return -1;
+        }
+        return b.getShort(f + EthernetView.LENGTH, ByteOrder.BIG_ENDIAN) & 0x0FFF;
+    }
+
+    /**
+     * Receives a tagged frame: checks the tag, pops it and makes this device the receiving device
+     * ({@code vlan_do_receive}). Counts {@link NetDeviceCounter#RX_PACKETS} on success.
+     *
+     * @param store the packets
+     * @param handle an Ethernet frame tagged with this device's VLAN id
+     * @return true if the frame is now untagged and received on this device; false if it was not for this
+     *     device ({@link NetDeviceCounter#RX_DROPPED_MALFORMED}) or the device is down
+     *     ({@link NetDeviceCounter#RX_DROPPED_DOWN}); the caller frees it then
+     */
+    public boolean receive(final PacketStore store, final int handle) {
+        if (peekVlanId(store, handle) != vlanId) {
+            counters().increment(NetDeviceCounter.RX_DROPPED_MALFORMED);
+            return false;
+        }
+        if (!isUp()) {
+            counters().increment(NetDeviceCounter.RX_DROPPED_DOWN);
+            return false;
+        }
+        final MutableDirectBuffer b = store.buffer();
+        final int f = store.frameOffset(handle);
+        final int inner = b.getShort(f + EthernetView.LENGTH + VlanView.ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN)
+            & 0xFFFF;
+        EtherShift.moveMacs(b, f, f + VlanView.LENGTH);
+        store.pull(handle, VlanView.LENGTH);
+        store.protocol(handle, inner);
+        store.setFlag(handle, PacketStore.FLAG_VLAN_RX);
+        store.ingressDevice(handle, ifindex());
+        countRx(store.length(handle));
+        return true;
+    }
+
+    /**
+     * Transmits an Ethernet frame on this VLAN: pushes the tag and hands the frame to the lower device (sets
+     * the egress device to it). Counts {@link NetDeviceCounter#TX_PACKETS} with the tagged length.
+     *
+     * @param store the packets
+     * @param handle an untagged Ethernet frame
+     * @return true if tagged; false if the device is down ({@link NetDeviceCounter#TX_DROPPED_DOWN}) or the
+     *     headroom is too small ({@link NetDeviceCounter#TX_DROPPED_NO_HEADROOM}); the caller frees it then
+     */
+    public boolean transmit(final PacketStore store, final int handle) {
+        if (!isUp()) {
+            counters().increment(NetDeviceCounter.TX_DROPPED_DOWN);
+            return false;
+        }
+        if (!store.push(handle, VlanView.LENGTH)) {
+            counters().increment(NetDeviceCounter.TX_DROPPED_NO_HEADROOM);
+            return false;
+        }
+        final MutableDirectBuffer b = store.buffer();
+        final int f = store.frameOffset(handle);
+        EtherShift.moveMacs(b, f + VlanView.LENGTH, f);
+        b.putShort(f + EthernetView.ETHERTYPE_OFFSET, (short) EthernetView.ETHERTYPE_VLAN, ByteOrder.BIG_ENDIAN);
+        tag.wrap(b, f + EthernetView.LENGTH).tci(priority, vlanId);
+        store.egressDevice(handle, lowerIfindex);
+        countTx(store.length(handle));
+        return true;
+    }
+}

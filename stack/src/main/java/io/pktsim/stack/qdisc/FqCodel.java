@@ -1,0 +1,442 @@
+package io.pktsim.stack.qdisc;
+
+import io.pktsim.core.counter.Counters;
+import io.pktsim.core.hash.Jhash;
+import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.packet.PacketStore;
+import java.nio.ByteOrder;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * {@code fq_codel} (net/sched/sch_fq_codel.c with include/net/codel.h and codel_impl.h, Linux 6.18): packets
+ * are hashed into {@code flows} queues ({@code reciprocal_scale(skb_get_hash(skb), flows)}), served by deficit
+ * round robin with a quantum, new flows before old ones; each flow runs CoDel on the sojourn time of its head
+ * packet (times in {@code codel_time_t}, nanoseconds &gt;&gt; 10, compared modulo 2^32), dropping (or CE-marking
+ * ECN-capable packets) at intervals that shrink with the inverse square root of the drop count, kept in the
+ * kernel's Q0.16 Newton iteration. Over {@code limit} packets or the memory limit, {@code fq_codel_drop} drops
+ * up to {@code drop_batch} packets (until half its backlog is gone) from the head of the fattest flow.
+ * Allocation-free.
+ *
+ * <p>Simplifications: a packet without a hash gets one from jhash of its IPv4/IPv6 addresses and ports rather
+ * than the flow dissector's siphash; no {@code ce_threshold}, no per-flow statistics dump.
+ */
+public final class FqCodel implements Qdisc {
+
+    private static final int CODEL_SHIFT = 10;
+    private static final int REC_INV_SQRT_SHIFT = 16;
+    private static final int NONE = 0;
+    private static final int NEW = 1;
+    private static final int OLD = 2;
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+
+    private final PacketStore store;
+    private final FqCodelConfig config;
+    private final Counters<QdiscCounter> counters = new Counters<>(QdiscCounter.class);
+    private final int flowsCnt;
+    private final int target;
+    private final int interval;
+    // per flow
+    private final int[] head;
+    private final int[] tail;
+    private final int[] deficit;
+    private final long[] backlogs;
+    private final int[] listOf;
+    private final int[] listNext;
+    private final int[] cvCount;
+    private final int[] cvLastCount;
+    private final boolean[] cvDropping;
+    private final int[] cvRecInvSqrt;
+    private final int[] cvFirstAboveTime;
+    private final int[] cvDropNext;
+    // per packet handle
+    private final int[] enqueueTime;
+    private int newHead = -1;
+    private int newTail = -1;
+    private int oldHead = -1;
+    private int oldTail = -1;
+    private int qlen;
+    private long backlog;
+    private long memoryUsage;
+
+    /**
+     * @param store the packets (its capacity sizes the per-packet enqueue-time array)
+     * @param config the parameters
+     */
+    public FqCodel(final PacketStore store, final FqCodelConfig config) {
+        this.store = store;
+        this.config = config;
+        this.flowsCnt = config.flows;
+        this.target = (int) (config.targetNs >> CODEL_SHIFT);
+        this.interval = (int) (config.intervalNs >> CODEL_SHIFT);
+        head = new int[flowsCnt];
+        tail = new int[flowsCnt];
+        java.util.Arrays.fill(head, PacketStore.NO_PACKET);
+        deficit = new int[flowsCnt];
+        backlogs = new long[flowsCnt];
+        listOf = new int[flowsCnt];
+        listNext = new int[flowsCnt];
+        cvCount = new int[flowsCnt];
+        cvLastCount = new int[flowsCnt];
+        cvDropping = new boolean[flowsCnt];
+        cvRecInvSqrt = new int[flowsCnt];
+        cvFirstAboveTime = new int[flowsCnt];
+        cvDropNext = new int[flowsCnt];
+        enqueueTime = new int[store.capacity()];
+    }
+
+    private static int codelTime(final long nowNs) {
+        return (int) (nowNs >>> CODEL_SHIFT);
+    }
+
+    /**
+     * The flow queue of a packet ({@code fq_codel_classify} without filters).
+     *
+     * @param handle the packet
+     * @return 0..flows-1
+     */
+    public int classify(final int handle) {
+        int hash = store.hashType(handle) != PacketStore.HASH_NONE ? store.hash(handle) : flowHash(handle);
+        return (int) (((hash & 0xFFFF_FFFFL) * flowsCnt) >>> 32);
+    }
+
+    private int flowHash(final int handle) {
+        final int net = store.networkOffset(handle);
+        if (net < 0) {
+            return 0;
+        }
+        final MutableDirectBuffer b = store.buffer();
+        final int at = store.frameOffset(handle) + net;
+        final int tr = store.transportOffset(handle);
+        final int ports = tr >= 0 ? b.getInt(store.frameOffset(handle) + tr, NET) : 0;
+        if ((b.getByte(at) & 0xF0) == 0x40) {
+            return Jhash.jhash3Words(b.getInt(at + 12, NET), b.getInt(at + 16, NET), ports,
+                b.getByte(at + 9) & 0xFF);
+        }
+        return Jhash.jhash3Words(b.getInt(at + 20, NET) ^ b.getInt(at + 12, NET),
+            b.getInt(at + 36, NET) ^ b.getInt(at + 28, NET), ports, b.getByte(at + 6) & 0xFF);
+    }
+
+    @Override
+    public int enqueue(final int handle, final long nowNs) {
+        final int idx = classify(handle);
+        enqueueTime[handle] = codelTime(nowNs);
+        store.next(handle, PacketStore.NO_PACKET);
+        if (head[idx] == PacketStore.NO_PACKET) {
+            head[idx] = handle;
+        } else {
+            store.next(tail[idx], handle);
+        }
+        tail[idx] = handle;
+        final int len = store.length(handle);
+        backlogs[idx] += len;
+        backlog += len;
+        counters.increment(QdiscCounter.ENQUEUED);
+        if (listOf[idx] == NONE) {
+            listAddTail(idx, NEW);
+            counters.increment(QdiscCounter.NEW_FLOW);
+            deficit[idx] = config.quantumBytes;
+        }
+        memoryUsage += config.truesizeBytes;
+        final boolean memoryLimited = memoryUsage > config.memoryLimitBytes;
+        if (++qlen <= config.limit && !memoryLimited) {
+            return NET_XMIT_SUCCESS;
+        }
+        final int prevQlen = qlen;
+        final int dropped = fqCodelDrop(config.dropBatchSize);
+        final int n = prevQlen - qlen;
+        counters.add(QdiscCounter.DROP_OVERLIMIT, n);
+        if (memoryLimited) {
+            counters.add(QdiscCounter.DROP_OVERMEMORY, n);
+        }
+        return dropped == idx ? NET_XMIT_CN : NET_XMIT_SUCCESS;
+    }
+
+    /** {@code fq_codel_drop}: half of the fattest flow's backlog, at most maxPackets packets. */
+    private int fqCodelDrop(final int maxPackets) {
+        long maxBacklog = 0;
+        int idx = 0;
+        for (int i = 0; i < flowsCnt; i++) {
+            if (backlogs[i] > maxBacklog) {
+                maxBacklog = backlogs[i];
+                idx = i;
+            }
+        }
+        final long threshold = maxBacklog >> 1;
+        long len = 0;
+        int i = 0;
+        do {
+            final int h = head[idx];
+            head[idx] = store.next(h);
+            final int l = store.length(h);
+            len += l;
+            backlogs[idx] -= l;
+            backlog -= l;
+            memoryUsage -= config.truesizeBytes;
+            qlen--;
+            store.free(h);
+            counters.increment(QdiscCounter.DROPPED);
+        } while (++i < maxPackets && len < threshold && head[idx] != PacketStore.NO_PACKET);
+        cvCount[idx] += i;
+        return idx;
+    }
+
+    @Override
+    public int dequeue(final long nowNs) {
+        while (true) {
+            int flow;
+            boolean fromNew = true;
+            if (newHead >= 0) {
+                flow = newHead;
+            } else if (oldHead >= 0) {
+                flow = oldHead;
+                fromNew = false;
+            } else {
+                return PacketStore.NO_PACKET;
+            }
+            if (deficit[flow] <= 0) {
+                deficit[flow] += config.quantumBytes;
+                listRemoveHead(flow);
+                listAddTail(flow, OLD);
+                continue;
+            }
+            final int h = codelDequeue(flow, nowNs);
+            if (h == PacketStore.NO_PACKET) {
+                listRemoveHead(flow);
+                if (fromNew && oldHead >= 0) {
+                    listAddTail(flow, OLD);
+                } else {
+                    listOf[flow] = NONE;
+                }
+                continue;
+            }
+            deficit[flow] -= store.length(h);
+            counters.increment(QdiscCounter.DEQUEUED);
+            return h;
+        }
+    }
+
+    private int dequeueHead(final int flow) {
+        final int h = head[flow];
+        if (h == PacketStore.NO_PACKET) {
+            return h;
+        }
+        head[flow] = store.next(h);
+        store.next(h, PacketStore.NO_PACKET);
+        final int l = store.length(h);
+        backlogs[flow] -= l;
+        backlog -= l;
+        memoryUsage -= config.truesizeBytes;
+        qlen--;
+        return h;
+    }
+
+    private boolean shouldDrop(final int h, final int flow, final int now) {
+        if (h == PacketStore.NO_PACKET) {
+            cvFirstAboveTime[flow] = 0;
+            return false;
+        }
+        final int ldelay = now - enqueueTime[h];
+        if (ldelay - target < 0 || backlog <= config.mtuBytes) {
+            cvFirstAboveTime[flow] = 0;
+            return false;
+        }
+        if (cvFirstAboveTime[flow] == 0) {
+            cvFirstAboveTime[flow] = now + interval;
+        } else if (now - cvFirstAboveTime[flow] > 0) {
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code codel_dequeue()}. */
+    private int codelDequeue(final int flow, final long nowNs) {
+        int h = dequeueHead(flow);
+        if (h == PacketStore.NO_PACKET) {
+            cvDropping[flow] = false;
+            return h;
+        }
+        final int now = codelTime(nowNs);
+        boolean drop = shouldDrop(h, flow, now);
+        if (cvDropping[flow]) {
+            if (!drop) {
+                cvDropping[flow] = false;
+            } else if (now - cvDropNext[flow] >= 0) {
+                while (cvDropping[flow] && now - cvDropNext[flow] >= 0) {
+                    cvCount[flow]++;
+                    newtonStep(flow);
+                    if (config.ecn && setCe(h)) {
+                        counters.increment(QdiscCounter.ECN_MARK);
+                        cvDropNext[flow] = controlLaw(cvDropNext[flow], cvRecInvSqrt[flow]);
+                        return h;
+                    }
+                    dropCodel(h);
+                    h = dequeueHead(flow);
+                    if (!shouldDrop(h, flow, now)) {
+                        cvDropping[flow] = false;
+                    } else {
+                        cvDropNext[flow] = controlLaw(cvDropNext[flow], cvRecInvSqrt[flow]);
+                    }
+                }
+            }
+        } else if (drop) {
+            if (config.ecn && setCe(h)) {
+                counters.increment(QdiscCounter.ECN_MARK);
+            } else {
+                dropCodel(h);
+                h = dequeueHead(flow);
+                shouldDrop(h, flow, now);
+            }
+            cvDropping[flow] = true;
+            final int delta = cvCount[flow] - cvLastCount[flow];
+            if (delta > 1 && (now - cvDropNext[flow]) - 16 * interval < 0) {
+                cvCount[flow] = delta;
+                newtonStep(flow);
+            } else {
+                cvCount[flow] = 1;
+                cvRecInvSqrt[flow] = 0xFFFF;
+            }
+            cvLastCount[flow] = cvCount[flow];
+            cvDropNext[flow] = controlLaw(now, cvRecInvSqrt[flow]);
+        }
+        return h;
+    }
+
+    private void dropCodel(final int h) {
+        store.free(h);
+        counters.increment(QdiscCounter.DROP_CODEL);
+        counters.increment(QdiscCounter.DROPPED);
+    }
+
+    private void newtonStep(final int flow) {
+        cvRecInvSqrt[flow] = newtonStep(cvRecInvSqrt[flow], cvCount[flow]);
+    }
+
+    /**
+     * {@code codel_Newton_step()}: one Newton iteration of rec_inv_sqrt ≈ 1/sqrt(count) in Q0.16.
+     *
+     * @param recInvSqrt the previous value (u16)
+     * @param count the drop count (u32)
+     * @return the new value (u16)
+     */
+    static int newtonStep(final int recInvSqrt, final int count) {
+        final long invsqrt = (recInvSqrt & 0xFFFFL) << REC_INV_SQRT_SHIFT;
+        final long invsqrt2 = (invsqrt * invsqrt) >>> 32;
+        long val = (3L << 32) - (count & 0xFFFF_FFFFL) * invsqrt2;
+        val >>>= 2;
+        val = (val * invsqrt) >>> (32 - 2 + 1);
+        return (int) (val >>> REC_INV_SQRT_SHIFT) & 0xFFFF;
+    }
+
+    private int controlLaw(final int t, final int recInvSqrt) {
+        return controlLaw(t, interval, recInvSqrt);
+    }
+
+    /**
+     * {@code codel_control_law()}: t + interval / sqrt(count), as {@code reciprocal_scale}.
+     *
+     * @param t a codel time
+     * @param interval the interval in codel time units
+     * @param recInvSqrt 1/sqrt(count) in Q0.16
+     * @return the next drop time
+     */
+    static int controlLaw(final int t, final int interval, final int recInvSqrt) {
+        final long scale = (recInvSqrt & 0xFFFFL) << REC_INV_SQRT_SHIFT;
+        return t + (int) (((interval & 0xFFFF_FFFFL) * scale) >>> 32);
+    }
+
+    /** {@code INET_ECN_set_ce()}: marks an ECT packet CE (IPv4 with its header checksum, or IPv6). */
+    private boolean setCe(final int h) {
+        final int net = store.networkOffset(h);
+        if (net < 0) {
+            return false;
+        }
+        final MutableDirectBuffer b = store.buffer();
+        final int at = store.frameOffset(h) + net;
+        final int version = (b.getByte(at) & 0xF0) >>> 4;
+        if (version == 4) {
+            final int word = b.getShort(at, NET) & 0xFFFF;
+            if ((word & 3) == 0) {
+                return false;
+            }
+            final int marked = word | 3;
+            b.putShort(at, (short) marked, NET);
+            b.putShort(at + 10, (short) InetChecksum.replace16(b.getShort(at + 10, NET) & 0xFFFF, word, marked), NET);
+            return true;
+        }
+        if (version == 6) {
+            final int word = b.getShort(at, NET) & 0xFFFF;
+            if ((word & 0x0030) == 0) {
+                return false;
+            }
+            b.putShort(at, (short) (word | 0x0030), NET);
+            return true;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- flow lists (new_flows, old_flows)
+
+    private void listAddTail(final int flow, final int list) {
+        listOf[flow] = list;
+        listNext[flow] = -1;
+        if (list == NEW) {
+            if (newTail < 0) {
+                newHead = flow;
+            } else {
+                listNext[newTail] = flow;
+            }
+            newTail = flow;
+        } else {
+            if (oldTail < 0) {
+                oldHead = flow;
+            } else {
+                listNext[oldTail] = flow;
+            }
+            oldTail = flow;
+        }
+    }
+
+    /** Removes the flow at the head of its list (dequeue only ever takes list heads). */
+    private void listRemoveHead(final int flow) {
+        if (listOf[flow] == NEW) {
+            newHead = listNext[flow];
+            if (newHead < 0) {
+                newTail = -1;
+            }
+        } else {
+            oldHead = listNext[flow];
+            if (oldHead < 0) {
+                oldTail = -1;
+            }
+        }
+        listNext[flow] = -1;
+    }
+
+    @Override
+    public int qlen() {
+        return qlen;
+    }
+
+    @Override
+    public long backlogBytes() {
+        return backlog;
+    }
+
+    /** @return bytes charged against the memory limit */
+    public long memoryUsageBytes() {
+        return memoryUsage;
+    }
+
+    /**
+     * @param flow a flow queue
+     * @return its CoDel drop count (for tests and traces)
+     */
+    public int codelCount(final int flow) {
+        return cvCount[flow];
+    }
+
+    @Override
+    public Counters<QdiscCounter> counters() {
+        return counters;
+    }
+}

@@ -1,0 +1,292 @@
+package io.pktsim.stack.conntrack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pktsim.core.header.TcpView;
+import io.pktsim.core.packet.PacketBuilder;
+import io.pktsim.core.packet.PacketStore;
+import io.pktsim.core.random.RandomStream;
+import io.pktsim.core.test.AllocationMeter;
+import io.pktsim.stack.netdev.NetDeviceTable;
+import io.pktsim.stack.netdev.PppoeDevice;
+import org.junit.jupiter.api.Test;
+
+class ConntrackTableTest {
+
+    static final long SEC = 1_000_000_000L;
+    static final int LAN1 = 0xC0A8_0102;
+    static final int LAN2 = 0xC0A8_0103;
+    static final int REMOTE = 0x5DB8_D822;
+    static final int WAN1 = 0x6440_0001;
+    static final int WAN2 = 0x6440_0002;
+
+    final PacketStore store = new PacketStore(64, 256, 64);
+    final PacketBuilder pb = new PacketBuilder(store);
+
+    ConntrackTable table(final int max) {
+        return new ConntrackTable(ConntrackConfig.kernelDefaults(max), RandomStream.derive(1, 0, "nat"));
+    }
+
+    int tcp(final int src, final int dst, final int sport, final int dport, final int flags) {
+        return pb.reset().ipv4(src, dst).tcp(sport, dport, 1, 1, flags).build();
+    }
+
+    int track(final ConntrackTable ct, final int h, final long now) {
+        final int ref = ct.in(store, h, now);
+        store.free(h);
+        return ref;
+    }
+
+    @Test
+    void shouldFollowTheTcpHandshakeAndItsTimeouts() {
+        final ConntrackTable ct = table(16);
+        final int syn = track(ct, tcp(LAN1, REMOTE, 40000, 443, TcpView.SYN), 0);
+        final int e = syn >> 1;
+        assertThat(syn & 1).isZero();
+        assertThat(ct.lastCtInfo()).isEqualTo(ConntrackTable.IP_CT_NEW);
+        assertThat(ct.tcpState(e)).isEqualTo(TcpConntrackState.SYN_SENT);
+        assertThat(ct.expiresNs(e)).isEqualTo(120 * SEC);
+        ct.confirm(syn);
+
+        final int synAck = track(ct, tcp(REMOTE, LAN1, 443, 40000, TcpView.SYN | TcpView.ACK), 10);
+        assertThat(synAck).isEqualTo((e << 1) | 1);
+        assertThat(ct.lastCtInfo()).isEqualTo(ConntrackTable.IP_CT_ESTABLISHED_REPLY);
+        assertThat(ct.tcpState(e)).isEqualTo(TcpConntrackState.SYN_RECV);
+        assertThat(ct.expiresNs(e)).isEqualTo(10 + 60 * SEC);
+        assertThat(ct.status(e) & ConntrackTable.IPS_ASSURED).isZero();
+
+        track(ct, tcp(LAN1, REMOTE, 40000, 443, TcpView.ACK), 20);
+        assertThat(ct.lastCtInfo()).isEqualTo(ConntrackTable.IP_CT_ESTABLISHED);
+        assertThat(ct.tcpState(e)).isEqualTo(TcpConntrackState.ESTABLISHED);
+        assertThat(ct.status(e) & ConntrackTable.IPS_ASSURED).isNotZero();
+        assertThat(ct.expiresNs(e)).isEqualTo(20 + 5L * 24 * 3600 * SEC);
+
+        track(ct, tcp(LAN1, REMOTE, 40000, 443, TcpView.FIN | TcpView.ACK), 30);
+        assertThat(ct.tcpState(e)).isEqualTo(TcpConntrackState.FIN_WAIT);
+        assertThat(ct.expiresNs(e)).isEqualTo(30 + 120 * SEC);
+        track(ct, tcp(REMOTE, LAN1, 443, 40000, TcpView.ACK), 40);
+        assertThat(ct.tcpState(e)).isEqualTo(TcpConntrackState.CLOSE_WAIT);
+        track(ct, tcp(REMOTE, LAN1, 443, 40000, TcpView.FIN | TcpView.ACK), 50);
+        assertThat(ct.tcpState(e)).isEqualTo(TcpConntrackState.LAST_ACK);
+        track(ct, tcp(LAN1, REMOTE, 40000, 443, TcpView.ACK), 60);
+        assertThat(ct.tcpState(e)).isEqualTo(TcpConntrackState.TIME_WAIT);
+        assertThat(ct.expiresNs(e)).isEqualTo(60 + 120 * SEC);
+        track(ct, tcp(LAN1, REMOTE, 40000, 443, TcpView.RST), 70);
+        assertThat(ct.tcpState(e)).isEqualTo(TcpConntrackState.CLOSE);
+        assertThat(ct.expiresNs(e)).isEqualTo(70 + 10 * SEC);
+
+        // expired: the next packet finds nothing and is a new (invalid, bare ACK picked up loosely) connection
+        final int again = track(ct, tcp(LAN1, REMOTE, 40000, 443, TcpView.ACK), 70 + 10 * SEC);
+        assertThat(ct.counters().get(ConntrackCounter.TIMED_OUT)).isEqualTo(1);
+        assertThat(ct.tcpState(again >> 1)).isEqualTo(TcpConntrackState.ESTABLISHED);
+        assertThat(ct.status(again >> 1) & ConntrackTable.IPS_ASSURED).isZero();
+    }
+
+    @Test
+    void shouldRejectAFinOrSynAckWithoutAConnectionAndKillOnAnEarlyRst() {
+        final ConntrackTable ct = table(16);
+        assertThat(track(ct, tcp(LAN1, REMOTE, 1, 2, TcpView.FIN | TcpView.ACK), 0)).isEqualTo(ConntrackTable.INVALID);
+        assertThat(track(ct, tcp(LAN1, REMOTE, 1, 2, TcpView.SYN | TcpView.ACK), 0))
+            .isEqualTo(ConntrackTable.INVALID);
+        assertThat(ct.count()).isZero();
+        final int syn = track(ct, tcp(LAN1, REMOTE, 1, 2, TcpView.SYN), 0);
+        ct.confirm(syn);
+        assertThat(track(ct, tcp(REMOTE, LAN1, 2, 1, TcpView.RST | TcpView.ACK), 1)).isEqualTo(ConntrackTable.KILLED);
+        assertThat(ct.count()).isZero();
+        assertThat(ct.counters().get(ConntrackCounter.DELETED)).isEqualTo(1);
+        assertThat(ct.counters().get(ConntrackCounter.INVALID)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldUseTheUdpUnrepliedAndStreamTimeouts() {
+        final ConntrackTable ct = table(16);
+        final int first = track(ct, pb.reset().ipv4(LAN1, REMOTE).udp(5000, 53).build(), 0);
+        final int e = first >> 1;
+        ct.confirm(first);
+        assertThat(ct.expiresNs(e)).isEqualTo(30 * SEC);
+        track(ct, pb.reset().ipv4(REMOTE, LAN1).udp(53, 5000).build(), SEC);
+        assertThat(ct.expiresNs(e)).isEqualTo(31 * SEC);
+        assertThat(ct.status(e) & ConntrackTable.IPS_SEEN_REPLY).isNotZero();
+        track(ct, pb.reset().ipv4(LAN1, REMOTE).udp(5000, 53).build(), 2 * SEC);
+        assertThat(ct.expiresNs(e)).isEqualTo(32 * SEC);
+        assertThat(ct.status(e) & ConntrackTable.IPS_ASSURED).isZero();
+        track(ct, pb.reset().ipv4(LAN1, REMOTE).udp(5000, 53).build(), 2 * SEC + 1);
+        assertThat(ct.expiresNs(e)).isEqualTo(2 * SEC + 1 + 120 * SEC);
+        assertThat(ct.status(e) & ConntrackTable.IPS_ASSURED).isNotZero();
+    }
+
+    @Test
+    void shouldEarlyDropANonAssuredEntryAndElseDropTheNewPacketWhenFull() {
+        final ConntrackTable ct = table(4);
+        for (int i = 0; i < 4; i++) {
+            ct.confirm(track(ct, pb.reset().ipv4(LAN1, REMOTE).udp(6000 + i, 53).build(), 0));
+        }
+        final int fifth = track(ct, pb.reset().ipv4(LAN1, REMOTE).udp(7000, 53).build(), 1);
+        assertThat(fifth).isGreaterThanOrEqualTo(0);
+        assertThat(ct.count()).isEqualTo(4);
+        assertThat(ct.counters().get(ConntrackCounter.EARLY_DROP)).isEqualTo(1);
+
+        final ConntrackTable full = table(4);
+        for (int i = 0; i < 4; i++) {
+            final int ref = track(full, tcp(LAN1, REMOTE, 40000 + i, 443, TcpView.SYN), 0);
+            full.confirm(ref);
+            track(full, tcp(REMOTE, LAN1, 443, 40000 + i, TcpView.SYN | TcpView.ACK), 0);
+            track(full, tcp(LAN1, REMOTE, 40000 + i, 443, TcpView.ACK), 0);
+            assertThat(full.status(ref >> 1) & ConntrackTable.IPS_ASSURED).isNotZero();
+        }
+        final int h = tcp(LAN1, REMOTE, 50000, 443, TcpView.SYN);
+        assertThat(full.in(store, h, 1)).isEqualTo(ConntrackTable.DROP_TABLE_FULL);
+        assertThat(store.conntrack(h)).isEqualTo(-1);
+        assertThat(full.counters().get(ConntrackCounter.TABLE_FULL_DROP)).isEqualTo(1);
+        assertThat(full.count()).isEqualTo(4);
+        // packets of the existing connections still pass
+        assertThat(track(full, tcp(LAN1, REMOTE, 40001, 443, TcpView.ACK), 2)).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void shouldMasqueradeKeepingThePortAndRemapOnAClash() {
+        final ConntrackTable ct = table(16);
+        final int h1 = tcp(LAN1, REMOTE, 40000, 443, TcpView.SYN);
+        final int r1 = ct.in(store, h1, 0);
+        assertThat(ct.masquerade(r1, WAN1, 7)).isZero();
+        NatMangle.apply(ct, store, h1, r1);
+        ct.confirm(r1);
+        final int expected1 = tcp(WAN1, REMOTE, 40000, 443, TcpView.SYN);
+        assertThat(bytes(h1)).isEqualTo(bytes(expected1));
+
+        final int h2 = tcp(LAN2, REMOTE, 40000, 443, TcpView.SYN);
+        final int r2 = ct.in(store, h2, 0);
+        assertThat(ct.masquerade(r2, WAN1, 7)).isEqualTo(1);
+        final int port2 = ct.tuplePorts(r2 >> 1, 1) & 0xFFFF;
+        assertThat(port2).isBetween(1024, 65535).isNotEqualTo(40000);
+        NatMangle.apply(ct, store, h2, r2);
+        assertThat(bytes(h2)).isEqualTo(bytes(tcp(WAN1, REMOTE, port2, 443, TcpView.SYN)));
+        assertThat(ct.counters().get(ConntrackCounter.NAT_PORT_REMAPPED)).isEqualTo(1);
+
+        // the reply to the second connection comes to WAN1:port2 and is de-NATed to LAN2:40000
+        final int reply = tcp(REMOTE, WAN1, 443, port2, TcpView.SYN | TcpView.ACK);
+        final int rr = ct.in(store, reply, 1);
+        assertThat(rr).isEqualTo(r2 | 1);
+        NatMangle.apply(ct, store, reply, rr);
+        assertThat(bytes(reply)).isEqualTo(bytes(tcp(REMOTE, LAN2, 443, 40000, TcpView.SYN | TcpView.ACK)));
+
+        // a low port keeps to its range: 600..1023
+        final int h3 = tcp(LAN2, REMOTE, 700, 443, TcpView.SYN);
+        final int r3 = ct.in(store, h3, 0);
+        ct.masquerade(r3, WAN1, 7);
+        final int h4 = tcp(LAN1, REMOTE, 700, 443, TcpView.SYN);
+        final int r4 = ct.in(store, h4, 0);
+        assertThat(ct.masquerade(r4, WAN1, 7)).isEqualTo(1);
+        assertThat(ct.tuplePorts(r4 >> 1, 1) & 0xFFFF).isBetween(600, 1023);
+    }
+
+    @Test
+    void shouldBreakTheMasqueradedConnectionsOfADialOnRedial() {
+        final ConntrackTable ct = table(64);
+        final NetDeviceTable devs = new NetDeviceTable();
+        final PppoeDevice d1 = new PppoeDevice("pppoe-wan1", 1, 1, 1, 2);
+        final PppoeDevice d2 = new PppoeDevice("pppoe-wan2", 1, 1, 2, 2);
+        devs.register(d1);
+        devs.register(d2);
+        devs.ipv4Address(d1.ifindex(), WAN1, 0);
+        devs.ipv4Address(d2.ifindex(), WAN2, 0);
+        devs.up(d1.ifindex(), 0);
+        devs.up(d2.ifindex(), 0);
+        devs.addListener(ct);
+        for (int i = 0; i < 10; i++) {
+            final int h = tcp(LAN1, REMOTE, 41000 + i, 443, TcpView.SYN);
+            final int ref = ct.in(store, h, 0);
+            final PppoeDevice out = i % 2 == 0 ? d1 : d2;
+            ct.masquerade(ref, out.ipv4Address(), out.ifindex());
+            ct.confirm(ref);
+            store.free(h);
+        }
+        // one connection that is not NATed (LAN to LAN)
+        ct.confirm(track(ct, tcp(LAN1, LAN2, 1, 2, TcpView.SYN), 0));
+        assertThat(ct.count()).isEqualTo(11);
+        devs.redial(d1, 9, 0x6440_0009, SEC);
+        assertThat(ct.counters().get(ConntrackCounter.MASQ_CLEANUP)).isEqualTo(5);
+        assertThat(ct.count()).isEqualTo(6);
+        // the reply to a broken connection finds nothing
+        assertThat(ct.find(REMOTE, WAN1, (443 << 16) | 41000, 6)).isEqualTo(-1);
+        assertThat(ct.find(REMOTE, WAN2, (443 << 16) | 41001, 6)).isGreaterThanOrEqualTo(0);
+    }
+
+    static final long V6_LAN_HI = 0xFD00_0000_0000_0001L;
+    static final long V6_REMOTE_HI = 0x2400_3200_0000_0000L;
+    static final long V6_WAN_HI = 0x2408_8000_0000_0001L;
+
+    @Test
+    void shouldTrackAndMasqueradeIpv6AsNat6() {
+        final ConntrackTable ct = table(16);
+        final int syn = pb.reset().ipv6(V6_LAN_HI, 2, V6_REMOTE_HI, 1).tcp(40000, 443, 1, 0, TcpView.SYN).mss(1440)
+            .build();
+        final int ref = ct.in(store, syn, 0);
+        assertThat(ref).isGreaterThanOrEqualTo(0);
+        assertThat(ct.family(ref >> 1)).isEqualTo(6);
+        assertThat(ct.tcpState(ref >> 1)).isEqualTo(TcpConntrackState.SYN_SENT);
+        assertThat(ct.masquerade6(ref, V6_WAN_HI, 9, 7)).isZero();
+        NatMangle.apply(ct, store, syn, ref);
+        ct.confirm(ref);
+        final int expected = pb.reset().ipv6(V6_WAN_HI, 9, V6_REMOTE_HI, 1).tcp(40000, 443, 1, 0, TcpView.SYN)
+            .mss(1440).build();
+        assertThat(bytes(syn)).isEqualTo(bytes(expected));
+
+        final int reply = pb.reset().ipv6(V6_REMOTE_HI, 1, V6_WAN_HI, 9).udp(1, 1).build();
+        assertThat(ct.in(store, reply, 1)).isGreaterThanOrEqualTo(0).isNotEqualTo(ref | 1);
+        final int synAck = pb.reset().ipv6(V6_REMOTE_HI, 1, V6_WAN_HI, 9)
+            .tcp(443, 40000, 5, 2, TcpView.SYN | TcpView.ACK).build();
+        final int rr = ct.in(store, synAck, 1);
+        assertThat(rr).isEqualTo(ref | 1);
+        NatMangle.apply(ct, store, synAck, rr);
+        assertThat(bytes(synAck)).isEqualTo(bytes(pb.reset().ipv6(V6_REMOTE_HI, 1, V6_LAN_HI, 2)
+            .tcp(443, 40000, 5, 2, TcpView.SYN | TcpView.ACK).build()));
+        assertThat(ct.tcpState(ref >> 1)).isEqualTo(TcpConntrackState.SYN_RECV);
+        // an IPv4 tuple with the same first words is another connection
+        assertThat(ct.find((int) (V6_LAN_HI >>> 32), (int) (V6_REMOTE_HI >>> 32), (40000 << 16) | 443, 6))
+            .isEqualTo(-1);
+        assertThat(ct.find6(V6_LAN_HI, 2, V6_REMOTE_HI, 1, (40000 << 16) | 443, 6)).isEqualTo(ref);
+
+        // two LAN hosts with the same source port: the second is remapped
+        final int other = pb.reset().ipv6(V6_LAN_HI, 3, V6_REMOTE_HI, 1).tcp(40000, 443, 1, 0, TcpView.SYN).build();
+        final int r2 = ct.in(store, other, 2);
+        assertThat(ct.masquerade6(r2, V6_WAN_HI, 9, 7)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotAllocatePerPacket() {
+        final ConntrackTable ct = table(1024);
+        final int syn = tcp(LAN1, REMOTE, 40000, 443, TcpView.SYN);
+        final int ref = ct.in(store, syn, 0);
+        ct.masquerade(ref, WAN1, 7);
+        ct.confirm(ref);
+        track(ct, tcp(REMOTE, WAN1, 443, 40000, TcpView.SYN | TcpView.ACK), 0);
+        final int[] n = new int[1];
+        final Runnable work = () -> {
+            final int h = pb.reset().ipv4(LAN1, REMOTE).tcp(40000, 443, n[0]++, 1, TcpView.ACK).payload(1400).build();
+            final int r = ct.in(store, h, n[0]);
+            NatMangle.apply(ct, store, h, r);
+            store.free(h);
+            final int u = pb.reset().ipv4(LAN2, REMOTE).udp(1000 + (n[0] & 511), 53).build();
+            ct.confirm(ct.in(store, u, n[0]));
+            store.free(u);
+            ct.gc(n[0] + 40 * SEC, 2);
+            final int v6 = pb.reset().ipv6(V6_LAN_HI, 2, V6_REMOTE_HI, 1).udp(2000 + (n[0] & 255), 53).build();
+            final int r6 = ct.in(store, v6, n[0]);
+            if ((ct.status(r6 >> 1) & ConntrackTable.IPS_CONFIRMED) == 0) {
+                ct.masquerade6(r6, V6_WAN_HI, 9, 7);
+                ct.confirm(r6);
+            }
+            NatMangle.apply(ct, store, v6, r6);
+            store.free(v6);
+        };
+        AllocationMeter.assertNoAllocation("conntrack in + NAT", work);
+        assertThat(ct.counters().get(ConntrackCounter.FOUND)).isGreaterThan(20_000);
+    }
+
+    byte[] bytes(final int h) {
+        final byte[] out = new byte[store.storedLength(h)];
+        store.buffer().getBytes(store.frameOffset(h), out);
+        return out;
+    }
+}
