@@ -33,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Run a scenario: a human summary on standard output, the JSON result with --json.",
+        "Run a scenario: throughput, CPU, drops and the bottleneck.",
+        "A human summary on standard output, the JSON result with --json.",
         "The scenario is checked before anything runs (pktsim validate prints it resolved).",
         "Same scenario and seed: byte-identical JSON (wall-clock figures only with --wall).",
         "Exit codes: 0 done, 1 the run or an output failed, 2 bad usage or a bad scenario."})

@@ -40,7 +40,8 @@ public final class ScenarioMapper {
         return new RouterConfig(s.device().profile(), lan, wan, s.ipv6(), balancing, offload(s.offload()),
             new RouterConfig.Firewall(s.firewall().kind() == Scenario.FirewallKind.FW4 ? RouterConfig.FirewallKind.FW4
                 : RouterConfig.FirewallKind.FW3, s.firewall().conntrackMax()),
-            s.qdisc() == Scenario.Qdisc.PFIFO_FAST ? RouterConfig.QdiscKind.PFIFO_FAST : RouterConfig.QdiscKind.FQ_CODEL,
+            s.qdisc() == Scenario.Qdisc.PFIFO_FAST ? RouterConfig.QdiscKind.PFIFO_FAST
+                : RouterConfig.QdiscKind.FQ_CODEL,
             apps, s.durationNs(), s.warmUpNs(), s.seed(), s.run(), new RouterConfig.Outputs(pcapDir, trace));
     }
 

@@ -25,8 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "show-profile",
     mixinStandardHelpOptions = true,
     description = {
-        "Print a device preset (k2p, newifi-y1, x86) or built-in profile (mt7621, mt7620, x86)",
-        "resolved, as YAML, with every default filled in (costs in CPU cycles at the profile's clock).",
+        "Print a device preset or profile with every default filled in.",
+        "NAME is a preset (k2p, newifi-y1, x86) or a built-in profile (mt7621, mt7620, x86);",
+        "the output is YAML in the profile files' format (costs in CPU cycles).",
         "Exit codes: 0 done, 2 unknown name."})
 public final class ShowProfileCommand implements Callable<Integer> {
 
@@ -61,7 +62,8 @@ public final class ShowProfileCommand implements Callable<Integer> {
         }
         if (preset != null) {
             out.println("# preset " + preset.label() + ": " + preset.description());
-            out.println("# ports: " + preset.ports() + " at " + Units.formatBps(preset.portRateBps()) + " (1 LAN, up to "
+            out.println("# ports: " + preset.ports() + " at " + Units.formatBps(preset.portRateBps())
+                + " (1 LAN, up to "
                 + preset.maxLines() + " WAN lines); profile " + preset.profile()
                 + " (override its keys under 'device:' in a scenario)");
         }

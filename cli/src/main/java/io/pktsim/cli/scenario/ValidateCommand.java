@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-        "Check a scenario file and print it resolved, as YAML, with every default filled in.",
+        "Check a scenario and print it with every default filled in.",
+        "The output is YAML, itself a scenario that resolves to the same thing.",
         "The format is in docs/scenarios.md.",
         "Exit codes: 0 valid, 2 bad usage or a bad scenario (one line: file:line:column: what is wrong)."})
 public final class ValidateCommand implements Callable<Integer> {

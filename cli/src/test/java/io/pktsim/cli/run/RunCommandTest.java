@@ -273,7 +273,8 @@ class RunCommandTest {
         clock.stepNs = 1_000_000_000L;
         final Run r = run("run", scenario());
         assertThat(r.code()).isZero();
-        assertThat(r.err().replace("\r", "<CR>").replaceAll(" +<CR>", "<CR>").replaceAll(" +\n", "\n")).startsWith("<CR>[######........................]  20% 2400ms of "
+        final String shown = r.err().replace("\r", "<CR>").replaceAll(" +<CR>", "<CR>").replaceAll(" +\n", "\n");
+        assertThat(shown).startsWith("<CR>[######........................]  20% 2400ms of "
             + "12s simulated<CR>[#########.....................]  30% ")
             .hasLineCount(1)
             .endsWith("<CR>[##############################] 100% 12s of 12s simulated\n");

@@ -157,7 +157,8 @@ class ScenarioLoaderTest {
     @Test
     void shouldRejectAPppoeMtuAbove1492() {
         assertThat(error(replace("  rtt: 20ms", "  rtt: 20ms\n  mtu: 1500"))).isEqualTo("s.yaml:9:8: "
-            + "'wan.mtu' is 1500; expected at most 1492 with PPPoE (1500 - 8 bytes of PPPoE and PPP headers, RFC 2516)");
+            + "'wan.mtu' is 1500; expected at most 1492 with PPPoE (1500 - 8 bytes of PPPoE and PPP headers, "
+            + "RFC 2516)");
     }
 
     @Test
