@@ -67,9 +67,9 @@ public final class Summary {
         }
         final StringBuilder other = new StringBuilder();
         for (final RouterResults.Count c : r.drops().byReason()) {
-            final String n = c.name();
-            if (c.value() != 0 && !"ring".equals(n) && !"backlog".equals(n) && !"qdisc".equals(n)) {
-                other.append(", ").append(n).append(' ').append(c.value());
+            if (c.value() != 0) {
+                other.append(other.length() == 0 ? "; by reason: " : ", ").append(c.name()).append(' ')
+                    .append(c.value());
             }
         }
         o.printf(Locale.ROOT, "drops:      ring %d, backlog %d, qdisc %d%s%n", r.drops().ring(), r.drops().backlog(),

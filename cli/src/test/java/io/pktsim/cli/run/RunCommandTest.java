@@ -177,7 +177,7 @@ class RunCommandTest {
             "  cpu3 (core 1): 33.3 % busy (hard IRQ 0.0 %, softirq 33.3 %, kernel threads 0.0 %)",
             "  core 0 65.0 %, core 1 16.7 %",
             "  top stages: forward 20.0 %, driver_tx 17.0 %, netif_receive 17.0 %, driver_rx 14.2 %, fib 8.5 %",
-            "drops:      ring 12, backlog 0, qdisc 3, conntrack_full 2",
+            "drops:      ring 12, backlog 0, qdisc 3; by reason: ring 12, qdisc 3, conntrack_full 2",
             "bottleneck: CPU: napi/mtk_eth-0 on cpu0 at 100 %",
             ""));
     }
