@@ -28,6 +28,7 @@ public final class ProgressReporter implements ProgressListener {
     private long lastDrawNs;
     private int lastTenth;
     private boolean drawn;
+    private long lastDurationNs;
 
     /**
      * @param err standard error
@@ -53,6 +54,7 @@ public final class ProgressReporter implements ProgressListener {
         if (now - startNs < QUIET_FOR_NS) {
             return;
         }
+        lastDurationNs = durationNs;
         final int permille = (int) Math.min(1000, simulatedNs * 1000 / durationNs);
         if (terminal) {
             if (drawn && now - lastDrawNs < REDRAW_NS && permille < 1000) {
@@ -83,8 +85,16 @@ public final class ProgressReporter implements ProgressListener {
         }
     }
 
-    /** Ends the bar's line, if a bar was drawn. */
-    public void finish() {
+    /**
+     * Ends the progress display: shows 100 % after a completed run whose progress was shown and whose last report
+     * fell short of the end, then ends the bar's line.
+     *
+     * @param completed whether the run completed (false: it failed, and no 100 % is shown)
+     */
+    public void finish(final boolean completed) {
+        if (completed && !quiet && (drawn || lastTenth > 0) && lastTenth < 10) {
+            progress(lastDurationNs, lastDurationNs);
+        }
         if (drawn) {
             err.println();
             err.flush();

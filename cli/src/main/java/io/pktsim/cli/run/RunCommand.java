@@ -159,11 +159,11 @@ public final class RunCommand implements Callable<Integer> {
             }
             results = engine.run(config, progress);
         } catch (final IOException | RuntimeException e) {
-            progress.finish();
+            progress.finish(false);
             return failed(err, "the run failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
         final long elapsedNs = Math.max(1L, wallNs.getAsLong() - startNs);
-        progress.finish();
+        progress.finish(true);
         final String[] build = PktsimMain.buildInfo();
         final Path name = scenarioFile.getFileName();
         final RunMetadata meta = new RunMetadata(build[0], build[1], Boolean.parseBoolean(build[2]), s.name(),

@@ -17,6 +17,7 @@ final class FakeEngine implements RouterEngine {
     RouterConfig lastConfig;
     int calls;
     RuntimeException failWith;
+    int reports = 10;
     final FakeClock clock;
 
     FakeEngine(final FakeClock clock) {
@@ -38,7 +39,7 @@ final class FakeEngine implements RouterEngine {
         calls++;
         lastConfig = config;
         final long total = config.totalNs();
-        for (int i = 1; i <= 10; i++) {
+        for (int i = 1; i <= reports; i++) {
             clock.nowNs += clock.stepNs;
             progress.progress(total * i / 10, total);
         }

@@ -268,6 +268,26 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldShowTheEndOfACompletedRunWhoseLastReportFellShort() {
+        clock.stepNs = 1_000_000_000L;
+        engine.reports = 9;
+        final Run r = run("run", scenario());
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).endsWith("pktsim run: 90% (10800ms of 12s simulated)\n"
+            + "pktsim run: 100% (12s of 12s simulated)\n");
+    }
+
+    @Test
+    void shouldNotShowTheEndOfAFailedRun() {
+        clock.stepNs = 1_000_000_000L;
+        engine.reports = 5;
+        engine.failWith = new IllegalStateException("boom");
+        final Run r = run("run", scenario());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).endsWith("pktsim run: 50% (6s of 12s simulated)\npktsim run: the run failed: boom\n");
+    }
+
+    @Test
     void shouldDrawABarOnATerminal() {
         terminal = true;
         clock.stepNs = 1_000_000_000L;
