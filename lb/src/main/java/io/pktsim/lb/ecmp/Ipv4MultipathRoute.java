@@ -41,6 +41,7 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
     private final int[] upperBounds;
     private final int[] packedBounds;
     private final int[] packedIndex;
+    private final int[] buckets = new int[UpperBounds.BUCKETS];
     private int packedCount;
     private boolean useNeigh;
     private boolean deleted;
@@ -85,6 +86,9 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
         }
         usableCount = UpperBounds.rebalance(weights, usable, count, upperBounds);
         packedCount = UpperBounds.pack(upperBounds, count, packedBounds, packedIndex);
+        if (packedCount > 0) {
+            UpperBounds.buildBuckets(packedBounds, packedCount, buckets);
+        }
     }
 
     @Override
@@ -121,7 +125,7 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
         final boolean neigh = useNeigh;
         if (!neigh && !hasSource) {
             // Forwarding without neighbour checks: the plain hash-threshold rule.
-            return UpperBounds.firstAtOrAbove(packedBounds, packedIndex, packedCount, hash31);
+            return UpperBounds.choose(buckets, packedBounds, packedIndex, hash31);
         }
         final int[] ub = upperBounds;
         int best = -1;

@@ -28,6 +28,7 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
     private final int[] upperBounds;
     private final int[] packedBounds;
     private final int[] packedIndex;
+    private final int[] buckets = new int[UpperBounds.BUCKETS];
     private int usableCount;
 
     /**
@@ -63,7 +64,10 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
             usable[i] = !removed[i] && !dead[i] && !(linkdown[i] && ignoreLinkdown[i]);
         }
         usableCount = UpperBounds.rebalance(weights, usable, count, upperBounds);
-        UpperBounds.pack(upperBounds, count, packedBounds, packedIndex);
+        final int packed = UpperBounds.pack(upperBounds, count, packedBounds, packedIndex);
+        if (packed > 0) {
+            UpperBounds.buildBuckets(packedBounds, packed, buckets);
+        }
     }
 
     @Override
@@ -86,7 +90,7 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
         if (usableCount == 0) {
             return MultipathSelector.NO_NEXTHOP;
         }
-        return UpperBounds.firstAtOrAbove(packedBounds, packedIndex, usableCount, hash31);
+        return UpperBounds.choose(buckets, packedBounds, packedIndex, hash31);
     }
 
     /**

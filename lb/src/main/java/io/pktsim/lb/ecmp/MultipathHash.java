@@ -75,18 +75,33 @@ public final class MultipathHash {
     private final int policy;
     private final int hashFields;
     private final long keyWord;
-    private final long[] words = new long[9];
     /**
-     * SipHash state after the image's first 24 bytes (protocol, flow label, two zero VLAN words), cached per
-     * protocol: those bytes repeat for every flow of a protocol (IPv6: and flow label), so three of the six
-     * (nine) compressions need not be repeated. Exact: the cache is tagged with the whole first word.
+     * SipHash state after the image's first 24 bytes for each protocol with a zero flow-label word (protocol,
+     * zero label, two zero VLAN words): computed once per configuration, so three of the six (IPv4) or nine
+     * (IPv6) compressions are never repeated. 256 protocols x 4 words (8 KiB per instance, filled by the
+     * constructor).
      */
-    private final long[] prefixState = new long[256 * 4];
-    private final long[] prefixTag = new long[256];
-    private final boolean[] prefixValid = new boolean[256];
+    private final long[] protoState = new long[256 * 4];
+    /**
+     * The same state for first words with a non-zero flow-label word (IPv6 policies 0, 2, 3), cached per
+     * protocol and tagged with the whole first word (exact).
+     */
+    private final long[] labelState = new long[256 * 4];
+    private final long[] labelTag = new long[256];
+    private final boolean[] labelValid = new boolean[256];
+    // The last SipHash input, for inspection: words 1 and 2 (VLAN) are always 0. The 64-bit result is
+    // recomputed from these on demand rather than stored per packet.
+    private long lastW0;
+    private long lastW3;
+    private long lastW4;
+    private long lastW5;
+    private long lastW6;
+    private long lastW7;
+    private long lastW8;
+    /** Words hashed by the last flow hash: 6, 9, or 0 if it ran no SipHash. */
     private int lastWordCount;
-    private long lastSipHash64;
-    private int lastHash32;
+    /** Words hashed by the last SipHash call (6 or 9; 0 before the first). */
+    private int lastSipWordCount;
 
     /**
      * Creates the hash of one namespace's configuration.
@@ -116,6 +131,9 @@ public final class MultipathHash {
         this.policy = policy;
         this.hashFields = hashFields;
         this.keyWord = keyWord(seed);
+        for (int proto = 0; proto < 256; proto++) {
+            SipHash.absorb3Words(keyWord, keyWord, (long) proto << 16, 0, 0, protoState, 4 * proto);
+        }
     }
 
     /**
@@ -353,29 +371,22 @@ public final class MultipathHash {
      * @return the 32-bit flow hash (never 0)
      */
     public int flowHashIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
-        // The CPU (little-endian) reads the network-order address bytes: the compare is on the swapped value.
-        // Unsigned min/max by flipping the sign bit: branch-free (the swap is a coin toss per flow).
-        final int sx = Integer.reverseBytes(src) ^ Integer.MIN_VALUE;
-        final int dx = Integer.reverseBytes(dst) ^ Integer.MIN_VALUE;
-        final int s = Math.min(sx, dx) ^ Integer.MIN_VALUE;
-        final int d = Math.max(sx, dx) ^ Integer.MIN_VALUE;
-        final int ps = swap16(sport);
-        final int pd = swap16(dport);
-        final int sp = Math.min(ps, pd);
-        final int dp = Math.max(ps, pd);
-        final long[] w = words;
-        w[0] = (long) (proto & 0xFF) << 16;
-        w[1] = 0;
-        w[2] = 0;
-        w[3] = ((long) sp << 32) | ((long) dp << 48);
-        w[4] = (long) s << 32;
-        w[5] = d & 0xFFFF_FFFFL;
+        // The CPU (little-endian) reads the network-order address bytes: the compare is on the swapped value,
+        // unsigned (as longs), branch-free (the swap is a coin toss per flow).
+        final long a = Integer.toUnsignedLong(Integer.reverseBytes(src));
+        final long b = Integer.toUnsignedLong(Integer.reverseBytes(dst));
+        final long w0 = (long) (proto & 0xFF) << 16;
+        final long w3 = portsWord(sport, dport);
+        final long w4 = Math.min(a, b) << 32;
+        final long w5 = Math.max(a, b);
+        lastW0 = w0;
+        lastW3 = w3;
+        lastW4 = w4;
+        lastW5 = w5;
         lastWordCount = 6;
-        final long sip = SipHash.finish6Words(prefixState, prefix(w[0]), w[3], w[4], w[5]);
-        lastSipHash64 = sip;
-        final int h = (int) sip;
-        lastHash32 = h == 0 ? 1 : h;
-        return lastHash32;
+        lastSipWordCount = 6;
+        final int h = (int) SipHash.finish6Words(protoState, (proto & 0xFF) << 2, w3, w4, w5);
+        return h == 0 ? 1 : h;
     }
 
     /**
@@ -395,52 +406,67 @@ public final class MultipathHash {
      */
     public int flowHashIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
-        // memcmp(dst, src) < 0: a byte-wise compare of the big-endian halves.
-        final int c = Long.compareUnsigned(dstHi, srcHi);
-        final boolean swap = c < 0 || c == 0 && Long.compareUnsigned(dstLo, srcLo) < 0;
-        final long sh = swap ? dstHi : srcHi;
-        final long sl = swap ? dstLo : srcLo;
-        final long dh = swap ? srcHi : dstHi;
-        final long dl = swap ? srcLo : dstLo;
-        final int ps = swap16(sport);
-        final int pd = swap16(dport);
-        final int sp = Math.min(ps, pd);
-        final int dp = Math.max(ps, pd);
-        final long s0 = Long.reverseBytes(sh);
-        final long s1 = Long.reverseBytes(sl);
-        final long d0 = Long.reverseBytes(dh);
-        final long d1 = Long.reverseBytes(dl);
-        final long[] w = words;
-        w[0] = ((long) (proto & 0xFF) << 16) | ((long) labelWord << 32);
-        w[1] = 0;
-        w[2] = 0;
-        w[3] = ((long) sp << 32) | ((long) dp << 48);
-        w[4] = s0 << 32;
-        w[5] = (s0 >>> 32) | (s1 << 32);
-        w[6] = (s1 >>> 32) | (d0 << 32);
-        w[7] = (d0 >>> 32) | (d1 << 32);
-        w[8] = d1 >>> 32;
+        // memcmp(dst, src) < 0, a byte-wise compare of the big-endian halves: the borrow out of the 128-bit
+        // unsigned subtraction dst - src (Hacker's Delight 2-16). Branch-free, because the two directions of
+        // forwarded traffic interleave and the swap is a coin toss per packet.
+        final long borrowLo = ((~dstLo & srcLo) | (~(dstLo ^ srcLo) & (dstLo - srcLo))) >>> 63;
+        final long swap = -(((~dstHi & srcHi) | (~(dstHi ^ srcHi) & (dstHi - srcHi - borrowLo))) >>> 63);
+        final long hi = (srcHi ^ dstHi) & swap;
+        final long lo = (srcLo ^ dstLo) & swap;
+        final long s0 = Long.reverseBytes(srcHi ^ hi);
+        final long s1 = Long.reverseBytes(srcLo ^ lo);
+        final long d0 = Long.reverseBytes(dstHi ^ hi);
+        final long d1 = Long.reverseBytes(dstLo ^ lo);
+        final long w0 = ((long) (proto & 0xFF) << 16) | ((long) labelWord << 32);
+        final long w3 = portsWord(sport, dport);
+        final long w4 = s0 << 32;
+        final long w5 = (s0 >>> 32) | (s1 << 32);
+        final long w6 = (s1 >>> 32) | (d0 << 32);
+        final long w7 = (d0 >>> 32) | (d1 << 32);
+        final long w8 = d1 >>> 32;
+        lastW0 = w0;
+        lastW3 = w3;
+        lastW4 = w4;
+        lastW5 = w5;
+        lastW6 = w6;
+        lastW7 = w7;
+        lastW8 = w8;
         lastWordCount = 9;
-        final long sip = SipHash.finish9Words(prefixState, prefix(w[0]), w[3], w[4], w[5], w[6], w[7], w[8]);
-        lastSipHash64 = sip;
-        final int h = (int) sip;
-        lastHash32 = h == 0 ? 1 : h;
-        return lastHash32;
+        lastSipWordCount = 9;
+        final long[] state;
+        final int offset;
+        if (labelWord == 0) {
+            state = protoState;
+            offset = (proto & 0xFF) << 2;
+        } else {
+            state = labelState;
+            offset = labelPrefix(w0);
+        }
+        final int h = (int) SipHash.finish9Words(state, offset, w3, w4, w5, w6, w7, w8);
+        return h == 0 ? 1 : h;
     }
 
-    /** The offset of the cached SipHash state after words {@code w0, 0, 0}; computes it on a miss. */
-    private int prefix(final long w0) {
+    /**
+     * The image's word 3 after the port swap: key id 0 (bytes 32..35), then the two ports (bytes 36..39) in
+     * network order, the one the little-endian CPU reads as the smaller first.
+     */
+    private static long portsWord(final int sport, final int dport) {
+        // Upper half: dport byte-swapped (pd); lower half: sport byte-swapped (ps).
+        final int swapped = Integer.reverseBytes((sport << 16) | (dport & 0xFFFF));
+        // ps <= pd: already (pd << 16 | ps); else the halves trade places.
+        final int ports = (swapped & 0xFFFF) > (swapped >>> 16) ? Integer.rotateLeft(swapped, 16) : swapped;
+        return (long) ports << 32;
+    }
+
+    /** The offset of the cached SipHash state after words {@code w0, 0, 0} (non-zero label); computes it on a miss. */
+    private int labelPrefix(final long w0) {
         final int slot = (int) (w0 >>> 16) & 0xFF;
-        if (!prefixValid[slot] || prefixTag[slot] != w0) {
-            SipHash.absorb3Words(keyWord, keyWord, w0, 0, 0, prefixState, 4 * slot);
-            prefixTag[slot] = w0;
-            prefixValid[slot] = true;
+        if (!labelValid[slot] || labelTag[slot] != w0) {
+            SipHash.absorb3Words(keyWord, keyWord, w0, 0, 0, labelState, 4 * slot);
+            labelTag[slot] = w0;
+            labelValid[slot] = true;
         }
         return 4 * slot;
-    }
-
-    private static int swap16(final int port) {
-        return ((port & 0xFF) << 8) | ((port >>> 8) & 0xFF);
     }
 
     /**
@@ -450,21 +476,55 @@ public final class MultipathHash {
      * @return the number of bytes, 0 if the last hash did not run SipHash (pre-set hash, empty field set)
      */
     public int lastHashedWords(final byte[] out) {
-        for (int i = 0; i < lastWordCount; i++) {
+        final int n = lastWordCount;
+        for (int i = 0; i < n; i++) {
+            final long w = word(i);
             for (int j = 0; j < 8; j++) {
-                out[8 * i + j] = (byte) (words[i] >>> (8 * j));
+                out[8 * i + j] = (byte) (w >>> (8 * j));
             }
         }
-        return 8 * lastWordCount;
+        return 8 * n;
     }
 
-    /** @return the 64-bit SipHash output of the last flow hash */
+    private long word(final int i) {
+        switch (i) {
+            case 0:
+                return lastW0;
+            case 3:
+                return lastW3;
+            case 4:
+                return lastW4;
+            case 5:
+                return lastW5;
+            case 6:
+                return lastW6;
+            case 7:
+                return lastW7;
+            case 8:
+                return lastW8;
+            default:
+                return 0;
+        }
+    }
+
+    /** @return the 64-bit SipHash output of the last flow hash (recomputed from its recorded input) */
     public long lastSipHash64() {
-        return lastSipHash64;
+        if (lastSipWordCount == 6) {
+            return SipHash.hash6Words(keyWord, keyWord, lastW0, 0, 0, lastW3, lastW4, lastW5);
+        }
+        if (lastSipWordCount == 9) {
+            return SipHash.hash9Words(keyWord, keyWord, lastW0, 0, 0, lastW3, lastW4, lastW5, lastW6, lastW7,
+                lastW8);
+        }
+        return 0;
     }
 
     /** @return the 32-bit flow hash of the last SipHash call (after 0 becomes 1, before any jhash step) */
     public int lastHash32() {
-        return lastHash32;
+        if (lastSipWordCount == 0) {
+            return 0;
+        }
+        final int h = (int) lastSipHash64();
+        return h == 0 ? 1 : h;
     }
 }

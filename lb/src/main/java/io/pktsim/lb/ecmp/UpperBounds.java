@@ -69,6 +69,67 @@ public final class UpperBounds {
         return packedIndex[below];
     }
 
+    /** log2 of the number of buckets of a {@link #buildBuckets bucket table}: 256 slices of 2^23 hash values. */
+    public static final int BUCKET_BITS = 8;
+    /** The length of a bucket table. */
+    public static final int BUCKETS = 1 << BUCKET_BITS;
+    private static final int BUCKET_SHIFT = 31 - BUCKET_BITS;
+
+    /**
+     * Builds the bucket table of packed bounds for {@link #choose}: for each slice {@code b} of 2^23 hash
+     * values, the number {@code j0} of packed bounds below the slice; stored as {@code ~j0} (negative) when
+     * two or more bounds fall inside the slice, which then needs a walk.
+     *
+     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
+     * @param n number of entries (at least 1)
+     * @param table receives {@link #BUCKETS} entries
+     */
+    public static void buildBuckets(final int[] packedBounds, final int n, final int[] table) {
+        int below = 0;
+        for (int b = 0; b < BUCKETS; b++) {
+            final int low = b << BUCKET_SHIFT;
+            final int high = low + (1 << BUCKET_SHIFT) - 1;
+            while (below < n && packedBounds[below] < low) {
+                below++;
+            }
+            int inside = below;
+            while (inside < n && packedBounds[inside] <= high) {
+                inside++;
+            }
+            table[b] = inside - below >= 2 ? ~below : below;
+        }
+    }
+
+    /**
+     * The hash-threshold choice through a bucket table: the first packed entry with {@code h <= ub}, the
+     * forwarding case of {@code fib_select_multipath()} (net/ipv4/fib_semantics.c) and {@code fib6_select_path()}
+     * (net/ipv6/route.c), Linux 6.18, which walk the nexthops in order. The
+     * slice of {@code h} gives the bounds below it; at most one bound lies inside the slice (else the table
+     * says so and the slice is walked), so one compare finishes the choice. Equal to
+     * {@link #firstAtOrAbove}; about ten instructions, and free of data-dependent branches unless a slice holds
+     * two bounds (never with 8 nexthops of weights 1..256 whose smallest share is above 1/256).
+     *
+     * @param table the bucket table of the packed bounds ({@link #buildBuckets})
+     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
+     * @param packedIndex their nexthop indices
+     * @param hash31 the hash, 0..2^31-1
+     * @return the nexthop index
+     */
+    public static int choose(final int[] table, final int[] packedBounds, final int[] packedIndex,
+        final int hash31) {
+        final int e = table[hash31 >>> BUCKET_SHIFT];
+        if (e >= 0) {
+            // ub - h < 0 exactly when ub < h (no overflow: both lie in 0..2^31-1); the entry exists because
+            // the last bound is 2^31-1, above every slice start.
+            return packedIndex[e + ((packedBounds[e] - hash31) >>> 31)];
+        }
+        int j = ~e;
+        while (packedBounds[j] < hash31) {
+            j++;
+        }
+        return packedIndex[j];
+    }
+
     /**
      * Computes the upper bounds of a nexthop list.
      *

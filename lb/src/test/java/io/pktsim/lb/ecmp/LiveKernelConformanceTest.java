@@ -140,6 +140,7 @@ class LiveKernelConformanceTest {
                 "net." + v + ".conf.all.ignore_routes_with_linkdown=1");
             installRoute(family, EIGHT, -1);
             run("link set nh2 down\nlink set nh5p down\n", "ip", "-n", namespace, "-batch", "-");
+            awaitNexthopFlags(family);
             try {
                 final NexthopChooser model;
                 if (family == 4) {
@@ -276,6 +277,32 @@ class LiveKernelConformanceTest {
         }
         cmd.append('\n');
         batch(family, cmd.toString());
+    }
+
+    /**
+     * Waits until the route shows nh2 dead and nh5 linkdown: the peer's carrier loss reaches the route through
+     * linkwatch, which may run after the {@code ip} command returned, and lookups before it still use nh5.
+     */
+    private static void awaitNexthopFlags(final int family) throws Exception {
+        final String prefix = family == 4 ? "172.16.0.0/12" : "2001:db8:8000::/33";
+        String shown = "";
+        for (int i = 0; i < 250; i++) {
+            shown = run(null, "ip", "-n", namespace, family == 4 ? "-4" : "-6", "route", "show", prefix);
+            if (flagged(shown, "dev nh2 ", "dead") && flagged(shown, "dev nh5 ", "linkdown")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("nh2 dead / nh5 linkdown never showed: " + shown);
+    }
+
+    private static boolean flagged(final String routes, final String device, final String flag) {
+        for (final String line : routes.split("\n")) {
+            if (line.contains(device)) {
+                return line.contains(flag);
+            }
+        }
+        return false;
     }
 
     private static void compare(final String what, final MultipathHash hash, final NexthopChooser model,

@@ -2,7 +2,10 @@ package io.pktsim.nic.ppe;
 
 import io.pktsim.core.counter.CounterDescriptor;
 
-/** Counters of a {@link PpeFlowTable}. */
+/**
+ * Counters of a {@link PpeFlowTable}: what the MT7621 PPE and its driver (drivers/net/ethernet/mediatek/mtk_ppe.c,
+ * Linux 6.18) did with each packet and each offered flow.
+ */
 public enum PpeCounter implements CounterDescriptor {
     /** A packet was forwarded by the PPE without the CPU (a bound entry). */
     HW_FORWARDED("hw_forwarded", "Packets forwarded by hardware (no CPU)."),

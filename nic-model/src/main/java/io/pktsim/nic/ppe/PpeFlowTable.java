@@ -1,6 +1,8 @@
 package io.pktsim.nic.ppe;
 
 import io.pktsim.core.counter.Counters;
+import io.pktsim.core.trace.TraceBus;
+import io.pktsim.core.trace.TraceEvent;
 
 /**
  * The MT7621 Packet Processing Engine (HWNAT) flow table: drivers/net/ethernet/mediatek/mtk_ppe.c
@@ -83,6 +85,11 @@ public final class PpeFlowTable {
     private int swFreeCount;
     private int bound;
     private int lastHash = -1;
+    private TraceBus trace = TraceBus.disabled();
+    private int traceComponent;
+    private int kindBind;
+    private int kindUnbind;
+    private int kindRateReached;
 
     /**
      * @param config the table size and timing
@@ -131,6 +138,21 @@ public final class PpeFlowTable {
         swFreeCount = sw;
         bucketHead = new int[entries / ways];
         java.util.Arrays.fill(bucketHead, -1);
+    }
+
+    /**
+     * Publishes this table's decisions on a trace bus: {@code ppe_bind} (hash, flow), {@code ppe_unbind}
+     * (hash, 1 if by ageing), {@code ppe_rate_reached} (hash, packets in the window).
+     *
+     * @param bus the bus
+     * @param component the component name, e.g. {@code "ppe0"}
+     */
+    public void trace(final TraceBus bus, final String component) {
+        this.trace = bus;
+        this.traceComponent = bus.names().component(component);
+        this.kindBind = bus.names().kind("ppe_bind", "hash", "flow");
+        this.kindUnbind = bus.names().kind("ppe_unbind", "hash", "aged");
+        this.kindRateReached = bus.names().kind("ppe_rate_reached", "hash", "packets");
     }
 
     /** @return the counters */
@@ -329,6 +351,10 @@ public final class PpeFlowTable {
         hwWindowPackets[slot]++;
         if (hwWindowPackets[slot] >= config.bindRatePps) {
             counters.increment(PpeCounter.RATE_REACHED);
+            if (trace.enabled()) {
+                trace.publish(nowNs, traceComponent, kindRateReached, TraceEvent.NO_PACKET, slot,
+                    hwWindowPackets[slot]);
+            }
             return Result.TO_CPU_RATE_REACHED;
         }
         return Result.TO_CPU;
@@ -381,6 +407,9 @@ public final class PpeFlowTable {
                 final long limit = hwProto[i] == PROTO_UDP ? config.udpAgeNs : config.tcpAgeNs;
                 if (nowNs - hwLastNs[i] >= limit) {
                     unbind(i);
+                    if (trace.enabled()) {
+                        trace.publish(nowNs, traceComponent, kindUnbind, TraceEvent.NO_PACKET, i, 1);
+                    }
                     counters.increment(PpeCounter.AGED_BOUND);
                     changed++;
                 }
@@ -432,6 +461,9 @@ public final class PpeFlowTable {
         swHash[f] = i;
         bound++;
         counters.increment(PpeCounter.BOUND);
+        if (trace.enabled()) {
+            trace.publish(nowNs, traceComponent, kindBind, TraceEvent.NO_PACKET, i, f);
+        }
     }
 
     private void unbind(final int i) {

@@ -1054,21 +1054,16 @@ public final class SipHash {
         v1 = Long.rotateLeft(v1, 17);
         v1 ^= v2;
         v2 = Long.rotateLeft(v2, 32);
+        // The last SipRound folded into the output: in v0 ^ v3 the new v0 cancels (v3 = rotl(v3, 21) ^ v0), so
+        // v0's last addition and rotation are never computed; one cycle less on the dependency chain.
         v0 += v1;
         v1 = Long.rotateLeft(v1, 13);
         v1 ^= v0;
-        v0 = Long.rotateLeft(v0, 32);
         v2 += v3;
         v3 = Long.rotateLeft(v3, 16);
         v3 ^= v2;
-        v0 += v3;
-        v3 = Long.rotateLeft(v3, 21);
-        v3 ^= v0;
         v2 += v1;
-        v1 = Long.rotateLeft(v1, 17);
-        v1 ^= v2;
-        v2 = Long.rotateLeft(v2, 32);
-        return v0 ^ v1 ^ v2 ^ v3;
+        return (Long.rotateLeft(v3, 21) ^ v2) ^ (Long.rotateLeft(v1, 17) ^ Long.rotateLeft(v2, 32));
     }
 
     /**
@@ -1345,21 +1340,16 @@ public final class SipHash {
         v1 = Long.rotateLeft(v1, 17);
         v1 ^= v2;
         v2 = Long.rotateLeft(v2, 32);
+        // The last SipRound folded into the output: in v0 ^ v3 the new v0 cancels (v3 = rotl(v3, 21) ^ v0), so
+        // v0's last addition and rotation are never computed; one cycle less on the dependency chain.
         v0 += v1;
         v1 = Long.rotateLeft(v1, 13);
         v1 ^= v0;
-        v0 = Long.rotateLeft(v0, 32);
         v2 += v3;
         v3 = Long.rotateLeft(v3, 16);
         v3 ^= v2;
-        v0 += v3;
-        v3 = Long.rotateLeft(v3, 21);
-        v3 ^= v0;
         v2 += v1;
-        v1 = Long.rotateLeft(v1, 17);
-        v1 ^= v2;
-        v2 = Long.rotateLeft(v2, 32);
-        return v0 ^ v1 ^ v2 ^ v3;
+        return (Long.rotateLeft(v3, 21) ^ v2) ^ (Long.rotateLeft(v1, 17) ^ Long.rotateLeft(v2, 32));
     }
 
     private static void sipRound(final long[] v) {

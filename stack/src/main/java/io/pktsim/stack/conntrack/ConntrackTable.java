@@ -6,6 +6,8 @@ import io.pktsim.core.header.Ipv4View;
 import io.pktsim.core.header.Ipv6View;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.random.RandomStream;
+import io.pktsim.core.trace.TraceBus;
+import io.pktsim.core.trace.TraceEvent;
 import io.pktsim.stack.netdev.NetDeviceListener;
 import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
@@ -103,6 +105,12 @@ public final class ConntrackTable implements NetDeviceListener {
     private int kPorts;
     private int kProto;
     private int kFamily;
+    private TraceBus trace = TraceBus.disabled();
+    private int traceComponent;
+    private int kindDrop;
+    private int kindEarlyDrop;
+    private int kindMasqCleanup;
+    private long traceNowNs;
 
     /**
      * @param config the knobs; {@code nfConntrackMax} sizes the table
@@ -137,6 +145,21 @@ public final class ConntrackTable implements NetDeviceListener {
         slots = new int[slotCount];
         java.util.Arrays.fill(slots, -1);
         mask = slotCount - 1;
+    }
+
+    /**
+     * Publishes this table's drops on a trace bus: {@code ct_table_full} (count, max), {@code ct_early_drop}
+     * (evicted entry), {@code ct_masq_cleanup} (ifindex, connections deleted).
+     *
+     * @param bus the bus
+     * @param component the component name, e.g. {@code "conntrack"}
+     */
+    public void trace(final TraceBus bus, final String component) {
+        this.trace = bus;
+        this.traceComponent = bus.names().component(component);
+        this.kindDrop = bus.names().kind("ct_table_full", "count", "max");
+        this.kindEarlyDrop = bus.names().kind("ct_early_drop", "entry");
+        this.kindMasqCleanup = bus.names().kind("ct_masq_cleanup", "ifindex", "deleted");
     }
 
     /** @return the counters */
@@ -369,6 +392,9 @@ public final class ConntrackTable implements NetDeviceListener {
         final int h = keyHash();
         if (count >= max && !earlyDrop(h, nowNs)) {
             counters.increment(ConntrackCounter.TABLE_FULL_DROP);
+            if (trace.enabled()) {
+                trace.publish(nowNs, traceComponent, kindDrop, TraceEvent.NO_PACKET, count, max);
+            }
             return -1;
         }
         final int e = freeStack[--freeCount];
@@ -412,6 +438,9 @@ public final class ConntrackTable implements NetDeviceListener {
                 final int s = status[e];
                 if ((s & (IPS_ASSURED | IPS_OFFLOAD)) == 0 && (s & IPS_CONFIRMED) != 0) {
                     delete(e, ConntrackCounter.EARLY_DROP);
+                    if (trace.enabled()) {
+                        trace.publish(nowNs, traceComponent, kindEarlyDrop, TraceEvent.NO_PACKET, e);
+                    }
                     return true;
                 }
             }
@@ -539,6 +568,7 @@ public final class ConntrackTable implements NetDeviceListener {
 
     @Override
     public void onDeviceEvent(final int ifindex, final int event, final int arg, final long nowNs) {
+        traceNowNs = nowNs;
         if (event == NETDEV_DOWN) {
             cleanupMasquerade(ifindex, 0, false);
         } else if (event == INET_ADDR_DEL) {
@@ -564,6 +594,9 @@ public final class ConntrackTable implements NetDeviceListener {
                 delete(e, ConntrackCounter.MASQ_CLEANUP);
                 n++;
             }
+        }
+        if (trace.enabled() && n > 0) {
+            trace.publish(traceNowNs, traceComponent, kindMasqCleanup, TraceEvent.NO_PACKET, ifindex, n);
         }
         return n;
     }

@@ -4,6 +4,8 @@ import io.pktsim.core.counter.Counters;
 import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.packet.PacketStore;
+import io.pktsim.core.trace.TraceBus;
+import io.pktsim.core.trace.TraceEvent;
 import io.pktsim.stack.conntrack.ConntrackTable;
 import io.pktsim.stack.conntrack.NatMangle;
 import io.pktsim.stack.conntrack.TcpConntrackState;
@@ -79,6 +81,12 @@ public final class FlowTable implements NetDeviceListener {
     private final int mask;
     private int count;
     private int lastDirection;
+    private HardwareOffload hardware;
+    private final int[] hwId;
+    private TraceBus trace = TraceBus.disabled();
+    private int traceComponent;
+    private int kindAdd;
+    private int kindTeardown;
 
     /**
      * @param conntrack the connections the flows belong to
@@ -105,6 +113,8 @@ public final class FlowTable implements NetDeviceListener {
         oif = new int[2 * capacity];
         mtu = new int[2 * capacity];
         hash = new int[2 * capacity];
+        hwId = new int[2 * capacity];
+        java.util.Arrays.fill(hwId, -1);
         proto = new byte[capacity];
         family = new byte[capacity];
         freeStack = new int[capacity];
@@ -116,6 +126,50 @@ public final class FlowTable implements NetDeviceListener {
         slots = new int[slotCount];
         java.util.Arrays.fill(slots, -1);
         mask = slotCount - 1;
+    }
+
+    /**
+     * Publishes flows entering and leaving on a trace bus: {@code ft_add} (conntrack entry, protocol) with the
+     * packet that added it, {@code ft_teardown} (conntrack entry, reason: 0 SYN on a closing flow, 1 idle,
+     * 2 connection gone, 3 device down).
+     *
+     * @param bus the bus
+     * @param component the component name, e.g. {@code "flowtable"}
+     */
+    public void trace(final TraceBus bus, final String component) {
+        this.trace = bus;
+        this.traceComponent = bus.names().component(component);
+        this.kindAdd = bus.names().kind("ft_add", "ct", "proto");
+        this.kindTeardown = bus.names().kind("ft_teardown", "ct", "reason");
+    }
+
+    /**
+     * The flowtable's {@code flags offload}: every flow added is also offered, one direction at a time, to the
+     * hardware ({@code nf_flow_offload_add} → the driver's {@code TC_SETUP_FT} callback), removed from it on
+     * teardown, and the garbage collector takes the hardware's last use into account
+     * ({@code nf_flow_offload_stats}), so that a flow forwarded only by hardware does not time out here.
+     *
+     * @param offload the hardware, or null for software offload only
+     */
+    public void hardwareOffload(final HardwareOffload offload) {
+        this.hardware = offload;
+    }
+
+    /**
+     * The hardware id of one direction of the flow of a connection, for tests and the integration.
+     *
+     * @param ctEntry the connection's conntrack entry
+     * @param dir 0 original, 1 reply
+     * @return the id {@link HardwareOffload#replace} returned (negative if refused), or -1 if no flow
+     */
+    public int hardwareId(final int ctEntry, final int dir) {
+        for (int f = 0; f < capacity; f++) {
+            if ((flags[f] & F_IN_USE) != 0 && this.ctEntry[f] == ctEntry
+                && conntrack.generation(ctEntry) == ctGeneration[f]) {
+                return hwId[2 * f + dir];
+            }
+        }
+        return -1;
     }
 
     /** @return the counters */
@@ -203,6 +257,14 @@ public final class FlowTable implements NetDeviceListener {
         }
         count++;
         counters.increment(FlowTableCounter.ADDED);
+        if (hardware != null) {
+            for (int d = 0; d < 2; d++) {
+                hwId[2 * f + d] = hardware.replace(conntrack, e, d, oif[2 * f + d]);
+            }
+        }
+        if (trace.enabled()) {
+            trace.publish(nowNs, traceComponent, kindAdd, handle, e, p);
+        }
         return true;
     }
 
@@ -274,6 +336,7 @@ public final class FlowTable implements NetDeviceListener {
             final int tcpFlags = b.getByte(l4 + 13) & 0xFF;
             if ((tcpFlags & 0x02) != 0 && (flags[f] & F_CLOSING) != 0) {
                 counters.increment(FlowTableCounter.TEARDOWN_SYN);
+                traceTeardown(f, 0, nowNs);
                 remove(f, true, false, nowNs);
                 return MISS;
             }
@@ -348,10 +411,16 @@ public final class FlowTable implements NetDeviceListener {
             final int e = ctEntry[f];
             if (conntrack.generation(e) != ctGeneration[f] || !conntrack.inUse(e)) {
                 counters.increment(FlowTableCounter.CONNTRACK_GONE);
+                traceTeardown(f, 2, nowNs);
                 remove(f, false, false, nowNs);
                 removed++;
-            } else if (nowNs - timeoutNs[f] >= 0) {
+            } else if (hardware != null && (hwId[2 * f] >= 0 || hwId[2 * f + 1] >= 0)) {
+                hardwareStats(f, nowNs);
+            }
+            if ((flags[f] & F_IN_USE) != 0 && conntrack.generation(e) == ctGeneration[f]
+                && nowNs - timeoutNs[f] >= 0) {
                 counters.increment(FlowTableCounter.TIMED_OUT);
+                traceTeardown(f, 1, nowNs);
                 remove(f, true, true, nowNs);
                 removed++;
             }
@@ -368,12 +437,44 @@ public final class FlowTable implements NetDeviceListener {
         for (int f = 0; f < capacity; f++) {
             if ((flags[f] & F_IN_USE) != 0 && (iif[2 * f] == ifindex || iif[2 * f + 1] == ifindex)) {
                 counters.increment(FlowTableCounter.DEVICE_DOWN);
+                traceTeardown(f, 3, nowNs);
                 remove(f, conntrack.generation(ctEntry[f]) == ctGeneration[f], false, nowNs);
             }
         }
     }
 
+    private void traceTeardown(final int f, final int reason, final long nowNs) {
+        if (trace.enabled()) {
+            trace.publish(nowNs, traceComponent, kindTeardown, TraceEvent.NO_PACKET, ctEntry[f], reason);
+        }
+    }
+
+    /** {@code nf_flow_offload_stats}: timeout = max(timeout, lastused + flow timeout). */
+    private void hardwareStats(final int f, final long nowNs) {
+        long idle = Long.MAX_VALUE;
+        for (int d = 0; d < 2; d++) {
+            final int id = hwId[2 * f + d];
+            if (id >= 0) {
+                idle = Math.min(idle, hardware.idleNs(id, nowNs));
+            }
+        }
+        if (idle != Long.MAX_VALUE) {
+            final long t = nowNs - idle + (proto[f] == ConntrackTable.PROTO_TCP ? tcpTimeoutNs : udpTimeoutNs);
+            if (t > timeoutNs[f]) {
+                timeoutNs[f] = t;
+            }
+        }
+    }
+
     private void remove(final int f, final boolean ctLive, final boolean idle, final long nowNs) {
+        if (hardware != null) {
+            for (int d = 0; d < 2; d++) {
+                if (hwId[2 * f + d] >= 0) {
+                    hardware.destroy(hwId[2 * f + d]);
+                }
+                hwId[2 * f + d] = -1;
+            }
+        }
         removeSlot(2 * f, hash[2 * f]);
         removeSlot(2 * f + 1, hash[2 * f + 1]);
         if (ctLive) {

@@ -4,8 +4,13 @@
  * (TCP once established and assured, UDP once confirmed), the ingress fast path that skips routing, netfilter,
  * conntrack and mwan3, the 30 s idle timeout, FIN/RST marking a flow closing, and teardown back to conntrack.
  *
+ * With {@code flags offload} ({@link io.pktsim.stack.flowtable.FlowTable#hardwareOffload}) every flow is also
+ * offered per direction to a {@link io.pktsim.stack.flowtable.HardwareOffload}, e.g. the MT7621 PPE through
+ * {@link io.pktsim.stack.flowtable.PpeHardwareOffload}, and the hardware's last use keeps the flow alive.
+ *
  * <p>Simplifications: IPv6 extension headers are not offloaded; preallocated capacity; the caller transmits
- * (through the egress device's qdisc, as the kernel's neighbour/direct transmit does); no hardware offload
- * callbacks here (the PPE is {@code io.pktsim.nic.ppe}).
+ * (through the egress device's qdisc, as the kernel's neighbour/direct transmit does); hardware offload is
+ * offered synchronously (the kernel uses a work queue) and the forward-path facts of each egress device are
+ * given, not discovered.
  */
 package io.pktsim.stack.flowtable;

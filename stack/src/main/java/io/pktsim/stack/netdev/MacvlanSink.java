@@ -1,6 +1,9 @@
 package io.pktsim.stack.netdev;
 
-/** Receives the broadcast clones a {@link MacvlanPort} makes, one per macvlan device. */
+/**
+ * Receives the broadcast clones a {@link MacvlanPort} makes, one per macvlan device: where
+ * {@code macvlan_broadcast_one} hands each to {@code netif_rx} (drivers/net/macvlan.c, Linux 6.18).
+ */
 @FunctionalInterface
 public interface MacvlanSink {
 

@@ -37,25 +37,29 @@ public final class PppoeSessions {
     }
 
     /**
-     * Removes a session ({@code delete_item()}), e.g. before a redial changes it.
+     * Removes a session ({@code delete_item()}), under whatever session id it was added with (a redial changes
+     * the id: remove, redial, add). Control path: looks through every bucket.
      *
      * @param dev the session device
+     * @return whether it was registered
      */
-    public void remove(final PppoeDevice dev) {
-        final int b = bucket(dev.sessionId(), dev.peerMac(), dev.lowerIfindex());
-        PppoeDevice prev = null;
-        for (PppoeDevice d = buckets[b]; d != null; d = d.nextInBucket) {
-            if (d == dev) {
-                if (prev == null) {
-                    buckets[b] = d.nextInBucket;
-                } else {
-                    prev.nextInBucket = d.nextInBucket;
+    public boolean remove(final PppoeDevice dev) {
+        for (int b = 0; b < BUCKETS; b++) {
+            PppoeDevice prev = null;
+            for (PppoeDevice d = buckets[b]; d != null; d = d.nextInBucket) {
+                if (d == dev) {
+                    if (prev == null) {
+                        buckets[b] = d.nextInBucket;
+                    } else {
+                        prev.nextInBucket = d.nextInBucket;
+                    }
+                    d.nextInBucket = null;
+                    return true;
                 }
-                d.nextInBucket = null;
-                return;
+                prev = d;
             }
-            prev = d;
         }
+        return false;
     }
 
     /**

@@ -3,7 +3,10 @@ package io.pktsim.stack.netfilter;
 /**
  * How many firewall rules one forwarded packet is evaluated against, from the rule structure OpenWrt's
  * firewall generates for a LAN zone (one device) and a WAN zone of N PPPoE dial devices with {@code masq=1}
- * and {@code mtu_fix=1}, for the CPU model to charge per rule (router-facts.md section 7).
+ * and {@code mtu_fix=1}, for the CPU model to charge per rule (router-facts.md section 7). The kernel walks
+ * iptables chains linearly in {@code ipt_do_table()} (net/ipv4/netfilter/ip_tables.c) and nftables chains in
+ * {@code nft_do_chain()} (net/netfilter/nf_tables_core.c), Linux 6.18; the nat table is consulted only for a
+ * connection's first packet ({@code nf_nat_inet_fn}).
  *
  * <p><b>fw3</b> (iptables, OpenWrt ≤ 21.02; firewall3 zones.c {@code print_interface_rule}, defaults.c): every
  * forwarded packet walks mangle {@code PREROUTING -j fwmark} (1) and mangle {@code FORWARD}, which holds the

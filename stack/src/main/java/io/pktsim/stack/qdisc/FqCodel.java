@@ -4,6 +4,7 @@ import io.pktsim.core.counter.Counters;
 import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.packet.PacketStore;
+import io.pktsim.core.trace.TraceBus;
 import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
@@ -32,6 +33,9 @@ public final class FqCodel implements Qdisc {
     private final PacketStore store;
     private final FqCodelConfig config;
     private final Counters<QdiscCounter> counters = new Counters<>(QdiscCounter.class);
+    private TraceBus trace = TraceBus.disabled();
+    private int traceComponent;
+    private int kindDrop;
     private final int flowsCnt;
     private final int target;
     private final int interval;
@@ -116,6 +120,25 @@ public final class FqCodel implements Qdisc {
             b.getInt(at + 36, NET) ^ b.getInt(at + 28, NET), ports, b.getByte(at + 6) & 0xFF);
     }
 
+    /**
+     * Publishes every drop on a trace bus: {@code qdisc_drop} with the packet (freed right after), the reason
+     * (1 over the limit, 2 over memory, 3 CoDel) and the queue length.
+     *
+     * @param bus the bus
+     * @param component the component name, e.g. {@code "pppoe-wan1:qdisc"}
+     */
+    public void trace(final TraceBus bus, final String component) {
+        this.trace = bus;
+        this.traceComponent = bus.names().component(component);
+        this.kindDrop = bus.names().kind("qdisc_drop", "reason", "qlen");
+    }
+
+    private void traceDrop(final int handle, final int reason, final long nowNs) {
+        if (trace.enabled()) {
+            trace.publish(nowNs, traceComponent, kindDrop, handle, reason, qlen());
+        }
+    }
+
     @Override
     public int enqueue(final int handle, final long nowNs) {
         final int idx = classify(handle);
@@ -142,7 +165,7 @@ public final class FqCodel implements Qdisc {
             return NET_XMIT_SUCCESS;
         }
         final int prevQlen = qlen;
-        final int dropped = fqCodelDrop(config.dropBatchSize);
+        final int dropped = fqCodelDrop(config.dropBatchSize, memoryLimited ? 2 : 1, nowNs);
         final int n = prevQlen - qlen;
         counters.add(QdiscCounter.DROP_OVERLIMIT, n);
         if (memoryLimited) {
@@ -152,7 +175,7 @@ public final class FqCodel implements Qdisc {
     }
 
     /** {@code fq_codel_drop}: half of the fattest flow's backlog, at most maxPackets packets. */
-    private int fqCodelDrop(final int maxPackets) {
+    private int fqCodelDrop(final int maxPackets, final int reason, final long nowNs) {
         long maxBacklog = 0;
         int idx = 0;
         for (int i = 0; i < flowsCnt; i++) {
@@ -173,6 +196,7 @@ public final class FqCodel implements Qdisc {
             backlog -= l;
             memoryUsage -= config.truesizeBytes;
             qlen--;
+            traceDrop(h, reason, nowNs);
             store.free(h);
             counters.increment(QdiscCounter.DROPPED);
         } while (++i < maxPackets && len < threshold && head[idx] != PacketStore.NO_PACKET);
@@ -269,7 +293,7 @@ public final class FqCodel implements Qdisc {
                         cvDropNext[flow] = controlLaw(cvDropNext[flow], cvRecInvSqrt[flow]);
                         return h;
                     }
-                    dropCodel(h);
+                    dropCodel(h, nowNs);
                     h = dequeueHead(flow);
                     if (!shouldDrop(h, flow, now)) {
                         cvDropping[flow] = false;
@@ -282,7 +306,7 @@ public final class FqCodel implements Qdisc {
             if (config.ecn && setCe(h)) {
                 counters.increment(QdiscCounter.ECN_MARK);
             } else {
-                dropCodel(h);
+                dropCodel(h, nowNs);
                 h = dequeueHead(flow);
                 shouldDrop(h, flow, now);
             }
@@ -301,7 +325,8 @@ public final class FqCodel implements Qdisc {
         return h;
     }
 
-    private void dropCodel(final int h) {
+    private void dropCodel(final int h, final long nowNs) {
+        traceDrop(h, 3, nowNs);
         store.free(h);
         counters.increment(QdiscCounter.DROP_CODEL);
         counters.increment(QdiscCounter.DROPPED);

@@ -2,6 +2,7 @@ package io.pktsim.stack.qdisc;
 
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.packet.PacketStore;
+import io.pktsim.core.trace.TraceBus;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -26,6 +27,9 @@ public final class PfifoFast implements Qdisc {
     private final int[] count = new int[3];
     private long backlog;
     private final Counters<QdiscCounter> counters = new Counters<>(QdiscCounter.class);
+    private TraceBus trace = TraceBus.disabled();
+    private int traceComponent;
+    private int kindDrop;
 
     /**
      * @param store the packets
@@ -57,10 +61,30 @@ public final class PfifoFast implements Qdisc {
         return PRIO2BAND[IP_TOS2PRIO[(tos & 0x1E) >>> 1]];
     }
 
+    /**
+     * Publishes every drop on a trace bus: {@code qdisc_drop} with the packet (freed right after), the reason
+     * (1 over the limit, 2 over memory, 3 CoDel) and the queue length.
+     *
+     * @param bus the bus
+     * @param component the component name, e.g. {@code "pppoe-wan1:qdisc"}
+     */
+    public void trace(final TraceBus bus, final String component) {
+        this.trace = bus;
+        this.traceComponent = bus.names().component(component);
+        this.kindDrop = bus.names().kind("qdisc_drop", "reason", "qlen");
+    }
+
+    private void traceDrop(final int handle, final int reason, final long nowNs) {
+        if (trace.enabled()) {
+            trace.publish(nowNs, traceComponent, kindDrop, handle, reason, qlen());
+        }
+    }
+
     @Override
     public int enqueue(final int handle, final long nowNs) {
         final int band = band(store, handle);
         if (count[band] >= limit) {
+            traceDrop(handle, 1, nowNs);
             counters.increment(QdiscCounter.DROP_OVERLIMIT);
             counters.increment(QdiscCounter.DROPPED);
             store.free(handle);

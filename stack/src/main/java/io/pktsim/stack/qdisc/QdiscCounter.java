@@ -2,7 +2,10 @@ package io.pktsim.stack.qdisc;
 
 import io.pktsim.core.counter.CounterDescriptor;
 
-/** Counters of a qdisc, as {@code tc -s qdisc} shows them (plus the reasons of each drop). */
+/**
+ * Counters of a qdisc, as {@code tc -s qdisc} shows them ({@code struct gnet_stats_queue} and
+ * {@code tc_fq_codel_qd_stats}, Linux 6.18), plus the reason of each drop.
+ */
 public enum QdiscCounter implements CounterDescriptor {
     /** A packet was accepted. */
     ENQUEUED("enqueued", "Packets accepted by the qdisc."),

@@ -2,7 +2,7 @@ package io.pktsim.stack.tcp;
 
 import io.pktsim.core.counter.CounterDescriptor;
 
-/** Outcomes of {@link MssClamp} per packet the rule saw. */
+/** Outcomes of {@link MssClamp} per packet the rule saw ({@code tcpmss_tg4}/{@code tcpmss_tg6}, Linux 6.18). */
 public enum MssClampCounter implements CounterDescriptor {
     /** Not a SYN (the rule's {@code --tcp-flags SYN,RST SYN} did not match) or not TCP: untouched. */
     NOT_MATCHED("not_matched", "Packets the rule did not match (not TCP, not a SYN, a fragment)."),
