@@ -55,6 +55,17 @@ public final class ScenarioLoader {
     private static final long NS_PER_S = 1_000_000_000L;
     private static final long MAX_RATE_BPS = 100_000_000_000L;
 
+    /** Keys that belong to some app types only, and those types (for a clear message on the others). */
+    private static final String[][] TYPE_KEYS = {
+        {"connections", "browser, downloader or speedtest"},
+        {"peers", "p2p"},
+        {"congestionControl", "browser, downloader, p2p or speedtest"},
+        {"flows", "udp"},
+        {"pattern", "udp"},
+        {"rate", "udp"},
+        {"packetBytes", "udp"},
+    };
+
     private final YamlConfigLoader yaml = new YamlConfigLoader();
     private final ProfileLoader profiles = new ProfileLoader();
 
@@ -289,6 +300,14 @@ public final class ScenarioLoader {
         }
         if (type != AppType.UDP) {
             cc = a.choice("congestionControl", "cubic", "cubic", "newreno");
+        }
+        for (final String[] k : TYPE_KEYS) {
+            if (a.node().entries().containsKey(k[0]) && !k[1].contains(type.label())) {
+                final ConfigNode v = a.node().entries().get(k[0]);
+                final int[] at = a.node().keyPlace(k[0]);
+                throw new ConfigException(v.source(), at[0], at[1], "'" + path + "." + k[0] + "' applies to type "
+                    + k[1] + " only; this app's type is " + type.label());
+            }
         }
         a.finish();
         return new App(name, type, direction, hosts, connections, cc, pattern, rate, packet, start);

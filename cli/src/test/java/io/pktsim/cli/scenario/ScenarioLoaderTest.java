@@ -79,14 +79,17 @@ class ScenarioLoaderTest {
 
     @Test
     void shouldSuggestTheNearestWanKey() {
-        assertThat(error(replace("  dialsPerLine: 2", "  dialPerLine: 2"))).startsWith("s.yaml:6:3: unknown key "
-            + "'dialPerLine' in 'wan'; did you mean 'dialsPerLine'?");
+        assertThat(error(replace("  dialsPerLine: 2", "  dialPerLine: 2"))).isEqualTo("s.yaml:6:3: unknown key "
+            + "'dialPerLine' in 'wan'; did you mean 'dialsPerLine'? (known keys: lines, vlan, lineRate, dialsPerLine, "
+            + "pppoe, mtu, dialShaping, rtt, servers)");
     }
 
     @Test
     void shouldSuggestTheNearestKernelKnob() {
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBuget: 600}")))
-            .startsWith("s.yaml:3:10: unknown key 'netdevBuget' in 'device.napi'; did you mean 'netdevBudget'?");
+            .isEqualTo("s.yaml:3:10: unknown key 'netdevBuget' in 'device.napi'; did you mean 'netdevBudget'? "
+                + "(known keys: weight, netdevBudget, netdevBudgetUsecs, devWeight, netdevMaxBacklog, "
+                + "groFlushTimeout, napiDeferHardIrqs, threaded)");
     }
 
     @Test
@@ -194,8 +197,8 @@ class ScenarioLoaderTest {
 
     @Test
     void shouldRejectAKeyOfAnotherAppType() {
-        assertThat(error(replace("connections: 8", "connections: 8\n      pattern: cbr"))).startsWith("s.yaml:15:7: "
-            + "unknown key 'pattern' in 'workload.apps[0]'");
+        assertThat(error(replace("connections: 8", "connections: 8\n      pattern: cbr"))).isEqualTo("s.yaml:15:7: "
+            + "'workload.apps[0].pattern' applies to type udp only; this app's type is downloader");
     }
 
     @Test
