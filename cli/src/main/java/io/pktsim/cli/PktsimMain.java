@@ -8,6 +8,7 @@ import java.util.Properties;
 import io.pktsim.cli.ecmp.EcmpCommand;
 import io.pktsim.cli.gro.GroCommand;
 import io.pktsim.cli.gro.GsoCommand;
+import io.pktsim.cli.napi.ExplainCommand;
 import io.pktsim.cli.run.RunCommand;
 import io.pktsim.cli.scenario.ShowProfileCommand;
 import io.pktsim.cli.scenario.ValidateCommand;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Command;
     versionProvider = PktsimMain.VersionProvider.class,
     description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, multi-dial.",
     subcommands = {CommandLine.HelpCommand.class, EcmpCommand.class, GroCommand.class, GsoCommand.class,
-        RunCommand.class, ValidateCommand.class, ShowProfileCommand.class})
+        ExplainCommand.class, RunCommand.class, ValidateCommand.class, ShowProfileCommand.class})
 public final class PktsimMain implements Runnable {
 
     /** Exit code of a successful command. */

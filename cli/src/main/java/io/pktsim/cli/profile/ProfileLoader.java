@@ -100,6 +100,7 @@ public final class ProfileLoader {
             p.groFlushTimeoutNs(napi.durationNs("groFlushTimeout", 0L, 0, 1_000_000_000L));
             p.napiDeferHardIrqs((int) napi.integer("napiDeferHardIrqs", 0L, 0, 1_000_000));
             p.threadedNapi(napi.bool("threaded", false));
+            p.rps(napi.bool("rps", false));
             napi.finish();
         }
         final ConfigReader costs = root.object("costs", true);

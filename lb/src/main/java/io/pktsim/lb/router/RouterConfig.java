@@ -15,8 +15,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * @param profile  the device profile (CPU, driver, NAPI knobs, cost table); not changed by the simulation
  * @param lan      the LAN side
  * @param wan      the WAN side and the ISP
- * @param ipv6     true: the workload runs over IPv6 (no NAT, flow labels per connection); false: IPv4 with
- *                 masquerade per dial
+ * @param ipv6     true: the workload runs over IPv6 with NAT6 masquerade per dial (as multi-dial OpenWrt setups
+ *                 do; flow labels per connection); false: IPv4 with masquerade per dial
  * @param balancing how connections are spread over the dials
  * @param offload  the forwarding short-cut
  * @param firewall the firewall preset and conntrack size

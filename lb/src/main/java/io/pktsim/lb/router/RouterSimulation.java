@@ -1,12 +1,260 @@
 package io.pktsim.lb.router;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+
+import io.pktsim.core.event.EventLoop;
+import io.pktsim.core.flow.FlowKey;
+import io.pktsim.core.random.RandomStream;
+import io.pktsim.lb.ecmp.EcmpSelector;
+import io.pktsim.lb.ecmp.Ipv4MultipathRoute;
+import io.pktsim.lb.ecmp.Ipv6MultipathRoute;
+import io.pktsim.lb.ecmp.MultipathHash;
+import io.pktsim.lb.ecmp.NexthopChooser;
+import io.pktsim.lb.mwan3.Mwan3MarkMask;
+import io.pktsim.lb.mwan3.Mwan3Policy;
+import io.pktsim.lb.mwan3.Mwan3RuleCost;
+import io.pktsim.stack.fib.MultipathLookup;
+import io.pktsim.stack.netfilter.FirewallRuleCost;
+import io.pktsim.stack.profile.CostStage;
+import io.pktsim.stack.profile.CostTable;
+import io.pktsim.stack.profile.DeviceProfile;
 
 /**
  * Runs one {@link RouterConfig} to {@link RouterResults}. One simulation, one thread; not reusable.
+ *
+ * <p>The model, per packet: a server's segment crosses the ISP (RTT/2, the access server's per-dial shaper, the
+ * dorm line), the MT7530 and the CPU port into the frame engine's RX ring (drop when full); the shared frame-engine
+ * interrupt (coalesced by {@code rxFrames}/{@code rxUsecs}) schedules the RX NAPI, whose poll ({@code weight},
+ * {@code netdev_budget}, time squeeze) charges {@code driver_rx} and {@code gro} on the NAPI CPU; RPS (OpenWrt's
+ * packet steering on SMP) hands the packet by flow hash to a CPU's backlog ({@code netdev_max_backlog}), where the
+ * rest of the path is charged from the profile's cost table: the VLAN, macvlan and PPPoE devices (the PPPoE
+ * receive re-queues through {@code netif_rx}), then either the flowtable fast path or the slow path (FIB with the
+ * policy rules, conntrack lookup/create, NAT, every netfilter rule the fw3/fw4 preset evaluates
+ * ({@link FirewallRuleCost}), mwan3's
+ * mangle rules, {@code ip_forward}), the egress devices, the qdisc and the driver TX; TX completion runs on the TX
+ * NAPI CPU. The dial of a new connection comes from {@code lb}: ECMP ({@code fib_multipath_hash()} over the
+ * connection's real addresses, ports and flow label, through {@link EcmpSelector}), mwan3 ({@link Mwan3Policy},
+ * kept in the conntrack mark) or per-packet round robin. The flowtable takes TCP after the handshake and UDP once
+ * the reply is seen (nft_flow_offload_eval, net/netfilter/nft_flow_offload.c, 6.18); it bypasses the device stack
+ * too when the whole path can be walked ({@code dev_fill_forward_path}, net/core/dev.c; macvlan has no
+ * {@code ndo_fill_forward_path}, so macvlan dials keep their device layers). The PPE binds a flowtable flow once
+ * it runs at 30 packets/s, checked per flow every HZ/10, never through a macvlan egress, never an IPv6 NAT;
+ * bound packets cost no CPU.
+ *
+ * <p>Endpoints: TCP NewReno (slow start, congestion avoidance, fast retransmit and NewReno recovery, RTO with
+ * go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window with
+ * out-of-order buffering); CUBIC is approximated by NewReno with CUBIC's beta 0.7. UDP CBR, Poisson and on/off.
+ *
+ * <p>Simplifications (deliberate, until the {@code fwd} and {@code workload} branches' models are wired in): the
+ * devices, conntrack, flowtable, PPE and qdisc are modelled here by their decisions and costs, not by the stack
+ * classes; GRO never merges (OpenWrt skips GRO for foreign MACs, and PPPoE has no GRO in 6.18); conntrack and
+ * flowtable timeouts are not modelled (runs are seconds long); links and CPUs are FIFO servers solved analytically,
+ * which allows a bounded reordering error when work is offered out of time order; the qdisc is a tail-drop delay
+ * limit on the CPU port; {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written
+ * yet; per-packet round robin moves a connection to another dial per LAN-to-WAN packet without modelling the
+ * masquerade mismatch that would break it.
  */
 public final class RouterSimulation {
+    /** Drop reasons, in result order. */
+    enum Drop {
+        RING_FULL("rx_ring_full"), BACKLOG_FULL("backlog_full"), QDISC("qdisc"), SWITCH_CPU_PORT("switch_cpu_port"),
+        ISP_LINE_DOWN("isp_line_down"), SWITCH_LINE_UP("switch_line_up"), SHAPER_DOWN("shaper_down"),
+        SHAPER_UP("shaper_up"), LAN_DOWN("lan_port_down"), LAN_UP("lan_port_up"), CONNTRACK_FULL("conntrack_full"),
+        NAT_BROKEN("nat_broken"), NO_ROUTE("no_route"), RECEIVE_WINDOW("receive_window");
+
+        final String label;
+
+        Drop(final String label) {
+            this.label = label;
+        }
+    }
+
+    // Packet word: bits 0-19 flow, 20-23 kind, 24-55 sequence (segments) or ack number.
+    private static final int KIND_DATA = 0;
+    private static final int KIND_ACK = 1;
+    private static final int KIND_SYN = 2;
+    private static final int KIND_SYNACK = 3;
+    private static final int KIND_HSACK = 4;
+    private static final long FLOW_MASK = (1L << 20) - 1;
+    private static final int MAX_FLOWS = 1 << 20;
+
+    private static final int RWND_SEGMENTS = 4096;
+    private static final int RWND_WORDS = RWND_SEGMENTS / 64;
+    private static final long DELACK_NS = 40_000_000L;
+    private static final long RTO_MIN_NS = 200_000_000L;
+    private static final long SWITCH_LATENCY_NS = 2_000L;
+    private static final long CPU_PORT_BPS = 2_000_000_000L;
+    private static final long PPE_CHECK_NS = 100_000_000L;
+    private static final int PPE_BIND_PACKETS_PER_CHECK = 3;
+    private static final int PPE_TABLE = 7744;
+    private static final int PROGRESS_STEPS = 200;
+
     private final RouterConfig config;
+    private final DeviceProfile profile;
+    private final CostTable costs;
+    private final EventLoop loop = new EventLoop(1 << 16);
+    private final CpuSet cpu;
+    private final RandomStream random;
+
+    // Topology.
+    private final int dials;
+    private final int lines;
+    private final boolean macvlan;
+    private final boolean pppoe;
+    private final boolean ipv6;
+    private final boolean[] dialUp;
+    private final long halfRttNs;
+    private final int pathMtu;
+    private final FifoLink lanDown;
+    private final FifoLink lanUp;
+    private final FifoLink cpuIn;
+    private final FifoLink cpuOut;
+    private final FifoLink[] lineDown;
+    private final FifoLink[] lineUp;
+    private final FifoLink[] shaperDown;
+    private final FifoLink[] shaperUp;
+
+    // Balancing.
+    private final MultipathLookup lookup = new MultipathLookup();
+    private final EcmpSelector ecmp;
+    private final NexthopChooser route;
+    private final Mwan3Policy mwan3;
+    private final Mwan3RuleCost mwan3Cost;
+    private final FirewallRuleCost firewall;
+    private int roundRobin;
+    private int routeGeneration;
+
+    // NIC and NAPI.
+    private final int rxCpu;
+    private final int txCpu;
+    private final boolean rps;
+    private final long[] ring;
+    private final int ringMask;
+    private final int ringSlots;
+    private int ringHead;
+    private int ringCount;
+    private boolean irqEnabled = true;
+    private boolean napiScheduled;
+    private int framesSinceIrqEnable;
+    private long irqTimerGeneration;
+    private boolean irqTimerPending;
+    private int budgetLeft;
+    private long runStartNs;
+    private final long[][] backlogEnd;
+    private final int[] backlogHead;
+    private final int[] backlogCount;
+    private final int backlogMask;
+    private final boolean[] ipiPending;
+
+    // Flows.
+    private final int flowCount;
+    private final int[] flowApp;
+    private final int[] flowHost;
+    private final int[] flowServer;
+    private final boolean[] flowUdp;
+    private final boolean[] flowDownload;
+    private final int[] flowHash;
+    private final int[] flowLabel;
+    private final int[] flowSport;
+    private final int[] flowDial;
+    private final int[] flowRouteGen;
+    private final int[] flowLastDial;
+    private final int[] flowMss;
+    private final int[] flowPayload;
+    private final long[] flowStartNs;
+    private final byte[] ctState;   // 0 none, 1 new, 2 established (reply seen), 3 broken
+    private final boolean[] offloaded;
+    private final byte[] ppeState;  // 0 none, 1 learning, 2 bound, 3 refused
+    private final int[] ppeCount;
+    private final long[] ppeCheckNs;
+    private final boolean[] natBroken;
+    // TCP sender.
+    private final long[] sndUna;
+    private final long[] sndNxt;
+    private final long[] cwndMilli;
+    private final long[] ssthreshMilli;
+    private final int[] dupAcks;
+    private final long[] recover;
+    private final long[] retxNext;
+    private final long[] rcvHigh;
+    private final long[] minRttNs;
+    private final long[] cubicWmaxMilli;
+    private final long[] cubicEpochNs;
+    private final long[] cubicKNs;
+    private final long[] cubicOriginMilli;
+    private final boolean[] cubicFlow;
+    private final long[] retxRoundNs;
+    private final boolean[] inRecovery;
+    private final long[] lastProgressNs;
+    private final long[] srttNs;
+    private final long[] sentAtNs;
+    private final long[] timedSeq;
+    private final boolean[] rtoPending;
+    private final boolean[] established;
+    private final boolean[] serverStarted;
+    // TCP receiver.
+    private final long[] rcvNxt;
+    private final long[][] ooo;
+    private final int[] ackPending;
+    private final long[] delackGen;
+    private final boolean[] delackArmed;
+    // UDP.
+    private final long[] udpIntervalNs;
+    private final long[] udpOnUntilNs;
+    // Accounting.
+    private final long[] deliveredBytes;
+    private final long[] dialDownBytes;
+    private final long[] dialUpBytes;
+    private final long[] drops = new long[Drop.values().length];
+    private long injected;
+    private long delivered;
+    private long pendingPacketEvents;
+    private long forwarded;
+    private int txPending;
+    private long softnetProcessed0;
+    private final long[] softnetProcessed;
+    private final long[] softnetDropped;
+    private final long[] softnetSqueeze;
+    private long conntrackEntries;
+    private long conntrackInserted;
+    private long conntrackSearched;
+    private long conntrackEarlyDrop;
+    private long ftOffloaded;
+    private long ftHits;
+    private long ppeEntries;
+    private long ppeBound;
+    private long ppeHits;
+    private long ppeRefusedMacvlan;
+    private long ppeRefusedIpv6Nat;
+    private long groPackets;
+    private long mssClamped;
+    private long irqs;
+    private long polls;
+    private long windowStartNs;
+    private boolean ran;
+
+    // Per-path cycle sums (computed once).
+    private final long rxHalfCycles;
+    private final long[] scratchStage = new long[CostStage.values().length];
+
+    // Event kinds.
+    private final int kLineDown;
+    private final int kRx;
+    private final int kIrq;
+    private final int kNapi;
+    private final int kHost;
+    private final int kServer;
+    private final int kRto;
+    private final int kDelack;
+    private final int kStart;
+    private final int kUdp;
+    private final int kProgress;
+    private final int kWarmup;
+    private final int kRedial;
+
+    private ProgressListener progress = ProgressListener.NONE;
 
     /**
      * Builds the topology for a configuration.
@@ -15,16 +263,1619 @@ public final class RouterSimulation {
      */
     public RouterSimulation(final RouterConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.profile = config.profile();
+        this.costs = profile.costs();
+        final RouterConfig.Wan wan = config.wan();
+        this.dials = config.dials();
+        this.lines = wan.lines();
+        this.macvlan = wan.dialsPerLine() > 1;
+        this.pppoe = wan.pppoe();
+        this.ipv6 = config.ipv6();
+        this.halfRttNs = wan.serverRttNs() / 2;
+        this.pathMtu = Math.min(wan.mtu(), pppoe ? 1492 : 1500);
+        this.random = RandomStream.derive(config.seed(), config.run(), "router");
+        this.cpu = new CpuSet(profile.cores(), profile.threadsPerCore(), profile.clockHz(),
+                profile.smtThroughputPermille());
+        this.dialUp = new boolean[dials];
+        java.util.Arrays.fill(dialUp, true);
+
+        lanDown = new FifoLink(config.lan().portRateBps(), 10_000_000L);
+        lanUp = new FifoLink(config.lan().portRateBps(), 10_000_000L);
+        cpuIn = new FifoLink(CPU_PORT_BPS, 2_000_000L);
+        cpuOut = new FifoLink(CPU_PORT_BPS, 10_000_000L);
+        lineDown = new FifoLink[lines];
+        lineUp = new FifoLink[lines];
+        for (int l = 0; l < lines; l++) {
+            lineDown[l] = new FifoLink(wan.lineRateBps(), 30_000_000L);
+            lineUp[l] = new FifoLink(wan.lineRateBps(), 10_000_000L);
+        }
+        shaperDown = new FifoLink[dials];
+        shaperUp = new FifoLink[dials];
+        if (wan.dialShapingBps() > 0) {
+            for (int d = 0; d < dials; d++) {
+                shaperDown[d] = new FifoLink(wan.dialShapingBps(), 50_000_000L);
+                shaperUp[d] = new FifoLink(wan.dialShapingBps(), 50_000_000L);
+            }
+        }
+
+        final int[] weights = new int[dials];
+        java.util.Arrays.fill(weights, 1);
+        final RouterConfig.Balancing bal = config.balancing();
+        if (bal.mode() == RouterConfig.BalanceMode.ECMP) {
+            route = ipv6 ? new Ipv6MultipathRoute(weights) : new Ipv4MultipathRoute(weights);
+            ecmp = new EcmpSelector(new MultipathHash(ipv6 ? FlowKey.FAMILY_IPV6 : FlowKey.FAMILY_IPV4,
+                    bal.hashPolicy(), MultipathHash.FIELDS_DEFAULT, bal.hashSeed()), route);
+        } else {
+            route = null;
+            ecmp = null;
+        }
+        if (bal.mode() == RouterConfig.BalanceMode.MWAN3) {
+            final int max = new Mwan3MarkMask(bal.markMask()).interfaceMax();
+            final int[] metrics = new int[dials];
+            java.util.Arrays.fill(metrics, 1);
+            mwan3 = new Mwan3Policy(weights, metrics, max, bal.sticky(), 600_000_000_000L,
+                    RandomStream.derive(config.seed(), config.run(), "mwan3").nextLong());
+            mwan3Cost = new Mwan3RuleCost(dials, 2);
+        } else {
+            mwan3 = null;
+            mwan3Cost = null;
+        }
+
+        final boolean offloading = config.offload() != RouterConfig.OffloadMode.NONE;
+        firewall = config.firewall().kind() == RouterConfig.FirewallKind.FW3
+                ? FirewallRuleCost.fw3(dials, true, offloading) : FirewallRuleCost.fw4(dials, true, offloading);
+        final int n = cpu.cpus();
+        rxCpu = 0;
+        txCpu = profile.separateTxNapi() && n > 1 ? 1 : 0;
+        rps = n > 1 && profile.rps();
+        ringSlots = profile.rxRingSlots();
+        int size = Integer.highestOneBit(Math.max(1, ringSlots - 1)) << 1;
+        ring = new long[size];
+        ringMask = size - 1;
+        final int bl = Integer.highestOneBit(profile.netdevMaxBacklog()) << 1;
+        backlogEnd = new long[n][bl];
+        backlogHead = new int[n];
+        backlogCount = new int[n];
+        backlogMask = bl - 1;
+        ipiPending = new boolean[n];
+        softnetProcessed = new long[n];
+        softnetDropped = new long[n];
+        softnetSqueeze = new long[n];
+
+        int flows = 0;
+        for (RouterConfig.App a : config.workload()) {
+            flows += a.flows();
+        }
+        if (flows > MAX_FLOWS) {
+            throw new IllegalArgumentException("workload has " + flows + " flows, allowed <= " + MAX_FLOWS);
+        }
+        flowCount = flows;
+        flowApp = new int[flows];
+        flowHost = new int[flows];
+        flowServer = new int[flows];
+        flowUdp = new boolean[flows];
+        flowDownload = new boolean[flows];
+        flowHash = new int[flows];
+        flowLabel = new int[flows];
+        flowSport = new int[flows];
+        flowDial = new int[flows];
+        flowRouteGen = new int[flows];
+        flowLastDial = new int[flows];
+        flowMss = new int[flows];
+        flowPayload = new int[flows];
+        flowStartNs = new long[flows];
+        ctState = new byte[flows];
+        offloaded = new boolean[flows];
+        ppeState = new byte[flows];
+        ppeCount = new int[flows];
+        ppeCheckNs = new long[flows];
+        natBroken = new boolean[flows];
+        sndUna = new long[flows];
+        sndNxt = new long[flows];
+        cwndMilli = new long[flows];
+        ssthreshMilli = new long[flows];
+        dupAcks = new int[flows];
+        recover = new long[flows];
+        retxNext = new long[flows];
+        rcvHigh = new long[flows];
+        minRttNs = new long[flows];
+        cubicWmaxMilli = new long[flows];
+        cubicEpochNs = new long[flows];
+        cubicKNs = new long[flows];
+        cubicOriginMilli = new long[flows];
+        cubicFlow = new boolean[flows];
+        retxRoundNs = new long[flows];
+        inRecovery = new boolean[flows];
+        lastProgressNs = new long[flows];
+        srttNs = new long[flows];
+        sentAtNs = new long[flows];
+        timedSeq = new long[flows];
+        rtoPending = new boolean[flows];
+        established = new boolean[flows];
+        serverStarted = new boolean[flows];
+        rcvNxt = new long[flows];
+        ooo = new long[flows][];
+        ackPending = new int[flows];
+        delackGen = new long[flows];
+        delackArmed = new boolean[flows];
+        udpIntervalNs = new long[flows];
+        udpOnUntilNs = new long[flows];
+        deliveredBytes = new long[flows];
+        dialDownBytes = new long[dials];
+        dialUpBytes = new long[dials];
+        java.util.Arrays.fill(flowLastDial, -1);
+
+        kLineDown = loop.register(this::onLineDown, "isp_line_down");
+        kRx = loop.register(this::onRouterRx, "router_rx");
+        kIrq = loop.register(this::onIrqTimer, "irq");
+        kNapi = loop.register(this::onNapi, "napi_poll");
+        kHost = loop.register(this::onHost, "host_rx");
+        kServer = loop.register(this::onServer, "server_rx");
+        kRto = loop.register(this::onRto, "rto");
+        kDelack = loop.register(this::onDelack, "delack");
+        kStart = loop.register(this::onStart, "connect");
+        kUdp = loop.register(this::onUdpTick, "udp_tick");
+        kProgress = loop.register(this::onProgress, "progress");
+        kWarmup = loop.register(this::onWarmupEnd, "warmup_end");
+        kRedial = loop.register(this::onRedial, "redial");
+
+        rxHalfCycles = costs.perPacket(CostStage.DRIVER_RX) + costs.perPacket(CostStage.GRO);
+        buildFlows();
+    }
+
+    private void buildFlows() {
+        final int hdr = ipv6 ? 40 : 20;
+        int f = 0;
+        int appIndex = 0;
+        long serverCursor = 0;
+        final RandomStream labels = RandomStream.derive(config.seed(), config.run(), "flowlabel");
+        final RandomStream stagger = RandomStream.derive(config.seed(), config.run(), "stagger");
+        for (RouterConfig.App a : config.workload()) {
+            for (int h = 0; h < a.hosts(); h++) {
+                for (int c = 0; c < a.connections(); c++) {
+                    flowApp[f] = appIndex;
+                    flowHost[f] = h;
+                    final int servers = config.wan().servers();
+                    switch (a.kind()) {
+                        case DOWNLOADER:
+                        case SPEEDTEST:
+                            flowServer[f] = (int) ((serverCursor + h) % servers);
+                            break;
+                        default:
+                            flowServer[f] = (int) ((serverCursor + (long) h * a.connections() + c) % servers);
+                            break;
+                    }
+                    flowUdp[f] = a.udp();
+                    cubicFlow[f] = a.congestionControl() == RouterConfig.CongestionControl.CUBIC;
+                    flowDownload[f] = a.direction() == RouterConfig.Direction.DOWNLOAD;
+                    flowSport[f] = 32768 + (f % 28000);
+                    flowLabel[f] = labels.nextInt() & 0xFFFFF;
+                    final int mss = 1500 - hdr - 20;
+                    flowMss[f] = mss;
+                    flowPayload[f] = a.udp() ? a.packetBytes() - hdr - 8 : mss - 12;
+                    flowStartNs[f] = a.startNs() + stagger.nextLong(1_000_000L) + (long) f * 1_000L;
+                    flowHash[f] = mix(hostIp(h) * 31 + serverIp(flowServer[f]) * 17 + flowSport[f]);
+                    cwndMilli[f] = 10_000L;
+                    ssthreshMilli[f] = Long.MAX_VALUE / 4;
+                    srttNs[f] = 0;
+                    flowDial[f] = -1;
+                    if (!a.udp()) {
+                        ooo[f] = new long[RWND_WORDS];
+                    } else {
+                        final long bits = (long) a.packetBytes() * 8L;
+                        udpIntervalNs[f] = Math.max(1L, bits * 1_000_000_000L / a.rateBps());
+                    }
+                    f++;
+                }
+            }
+            serverCursor += a.hosts();
+            appIndex++;
+        }
+    }
+
+    private static int mix(final int x) {
+        int h = x * 0x9E3779B9;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        return h & 0x7FFF_FFFF;
+    }
+
+    private static int hostIp(final int host) {
+        return 0xC0A8_0000 | (1 + host / 250) << 8 | (2 + host % 250);
+    }
+
+    private static int serverIp(final int server) {
+        return 0x5DB8_0000 | (server + 1);
+    }
+
+    /**
+     * Schedules a redial of one dial: the PPPoE session drops at {@code atNs} and comes back after {@code downNs}
+     * with a new address. While down the dial's nexthop is dead; conntrack entries masqueraded to the old address
+     * are removed ({@code masq_device_event}, net/netfilter/nf_nat_masquerade.c, 6.18), so their connections break.
+     *
+     * @param dial   the dial (0-based)
+     * @param atNs   when the session drops, ns
+     * @param downNs how long it stays down, ns
+     */
+    public void scheduleRedial(final int dial, final long atNs, final long downNs) {
+        loop.schedule(atNs, kRedial, dial, 0L);
+        loop.schedule(atNs + downNs, kRedial, dial, 1L);
     }
 
     /**
      * Runs the whole duration (warm-up included).
      *
-     * @param progress receives simulated time as it advances
+     * @param listener receives simulated time as it advances
      * @return the results of the measurement window
      */
-    public RouterResults run(final ProgressListener progress) {
-        throw new UnsupportedOperationException("RouterSimulation is not implemented yet: " + config.dials()
-                + " dials");
+    public RouterResults run(final ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+        start();
+        final long total = config.totalNs();
+        advance(total);
+        return results(total);
+    }
+
+    /** Schedules the connections, the warm-up end and the progress ticks (tests drive time with advance). */
+    void start() {
+        if (ran) {
+            throw new IllegalStateException("RouterSimulation: run() called twice");
+        }
+        ran = true;
+        final long total = config.totalNs();
+        for (int f = 0; f < flowCount; f++) {
+            loop.schedule(flowStartNs[f], kStart, f, 0L);
+        }
+        loop.schedule(config.warmupNs(), kWarmup, 0, 0L);
+        loop.schedule(Math.max(1L, total / PROGRESS_STEPS), kProgress, 0, 0L);
+    }
+
+    /** Runs events up to a simulated time. */
+    void advance(final long untilNs) {
+        loop.runUntil(untilNs);
+    }
+
+    // ---------------------------------------------------------------- endpoints
+
+    private void onStart(final int f, final long arg, final long now) {
+        // The LAN host opens the connection (TCP SYN; UDP: the first datagram that creates the NAT mapping).
+        hostSend(f, KIND_SYN, 0L, now);
+    }
+
+    private void hostSend(final int f, final int kind, final long seq, final long now) {
+        final long pkt = packet(f, kind, seq);
+        injected++;
+        final int ip = ipBytes(f, kind);
+        final long dep = lanUp.send(now, lanWireBytes(ip));
+        if (dep < 0) {
+            drop(Drop.LAN_UP);
+            return;
+        }
+        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, pkt);
+    }
+
+    private void serverSend(final int f, final int kind, final long seq, final long now) {
+        final long pkt = packet(f, kind, seq);
+        injected++;
+        final int d = flowDial[f];
+        if (d < 0 || natBroken[f]) {
+            drop(Drop.NAT_BROKEN);
+            return;
+        }
+        final long atAccess = now + halfRttNs;
+        if (shaperDown[d] != null) {
+            final long dep = shaperDown[d].send(atAccess, wanWireBytes(ipBytes(f, kind)));
+            if (dep < 0) {
+                drop(Drop.SHAPER_DOWN);
+                return;
+            }
+            schedulePacket(dep, kLineDown, pkt);
+        } else {
+            // Unshaped: every server of a line is RTT/2 away, so frames reach the line's queue in the order they
+            // were sent and the FIFO can be solved now, without an event at the access server.
+            if (!dialUp[d]) {
+                drop(Drop.NO_ROUTE);
+                return;
+            }
+            final long lineDep = lineDown[d / config.wan().dialsPerLine()].send(atAccess,
+                    wanWireBytes(ipBytes(f, kind)));
+            if (lineDep < 0) {
+                drop(Drop.ISP_LINE_DOWN);
+                return;
+            }
+            schedulePacket(lineDep + SWITCH_LATENCY_NS, kRx, pkt);
+        }
+    }
+
+    private void onLineDown(final int target, final long pkt, final long now) {
+        pendingPacketEvents--;
+        final int f = flowOf(pkt);
+        final int d = flowDial[f];
+        if (!dialUp[d]) {
+            drop(Drop.NO_ROUTE);
+            return;
+        }
+        final long dep = lineDown[d / config.wan().dialsPerLine()].send(now, wanWireBytes(ipBytes(f, kindOf(pkt))));
+        if (dep < 0) {
+            drop(Drop.ISP_LINE_DOWN);
+            return;
+        }
+        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, pkt);
+    }
+
+    private void onHost(final int target, final long pkt, final long now) {
+        pendingPacketEvents--;
+        delivered++;
+        final int f = flowOf(pkt);
+        final int kind = kindOf(pkt);
+        if (flowDownload[f]) {
+            if (kind == KIND_SYNACK) {
+                if (!established[f]) {
+                    established[f] = true;
+                    hostSend(f, KIND_HSACK, 0L, now);
+                }
+            } else if (kind == KIND_DATA) {
+                receiveData(f, seqOf(pkt), now, true);
+            }
+        } else {
+            if (kind == KIND_SYNACK) {
+                if (!established[f]) {
+                    established[f] = true;
+                    hostSend(f, KIND_HSACK, 0L, now);
+                    startSending(f, now);
+                }
+            } else if (kind == KIND_ACK) {
+                onAck(f, seqOf(pkt), now);
+            }
+        }
+    }
+
+    private void onServer(final int target, final long pkt, final long now) {
+        pendingPacketEvents--;
+        delivered++;
+        final int f = flowOf(pkt);
+        final int kind = kindOf(pkt);
+        if (kind == KIND_SYN) {
+            serverSend(f, KIND_SYNACK, 0L, now);
+        } else if (kind == KIND_HSACK) {
+            if (flowDownload[f] && !serverStarted[f]) {
+                serverStarted[f] = true;
+                startSending(f, now);
+            }
+        } else if (flowDownload[f]) {
+            if (kind == KIND_ACK) {
+                onAck(f, seqOf(pkt), now);
+            }
+        } else if (kind == KIND_DATA) {
+            receiveData(f, seqOf(pkt), now, false);
+        }
+    }
+
+    private void startSending(final int f, final long now) {
+        lastProgressNs[f] = now;
+        if (flowUdp[f]) {
+            udpOnUntilNs[f] = Long.MAX_VALUE;
+            loop.schedule(now, kUdp, f, 0L);
+        } else {
+            trySend(f, now);
+        }
+    }
+
+    private void sendData(final int f, final long seq, final long now) {
+        if (flowDownload[f]) {
+            serverSend(f, KIND_DATA, seq, now);
+        } else {
+            hostSend(f, KIND_DATA, seq, now);
+        }
+    }
+
+    private void sendAck(final int f, final long ackNo, final long now, final boolean atHost) {
+        if (atHost) {
+            hostSend(f, KIND_ACK, ackNo, now);
+        } else {
+            serverSend(f, KIND_ACK, ackNo, now);
+        }
+    }
+
+    private void trySend(final int f, final long now) {
+        final long wnd = Math.min(cwndMilli[f] / 1000L, RWND_SEGMENTS - 1);
+        while (sndNxt[f] - sndUna[f] < wnd) {
+            final long s = sndNxt[f]++;
+            if (timedSeq[f] <= sndUna[f] && s >= timedSeq[f]) {
+                timedSeq[f] = s + 1;
+                sentAtNs[f] = now;
+            }
+            sendData(f, s, now);
+        }
+        armRto(f, now);
+    }
+
+    private long rtoNs(final int f) {
+        return Math.max(RTO_MIN_NS, srttNs[f] == 0 ? 1_000_000_000L : srttNs[f] * 2 + 20_000_000L);
+    }
+
+    private void armRto(final int f, final long now) {
+        if (!rtoPending[f] && sndNxt[f] > sndUna[f]) {
+            rtoPending[f] = true;
+            loop.schedule(lastProgressNs[f] + rtoNs(f), kRto, f, 0L);
+        }
+    }
+
+    private void onRto(final int f, final long arg, final long now) {
+        rtoPending[f] = false;
+        if (sndNxt[f] <= sndUna[f] || natBroken[f]) {
+            return;
+        }
+        final long due = lastProgressNs[f] + rtoNs(f);
+        if (now < due) {
+            rtoPending[f] = true;
+            loop.schedule(due, kRto, f, 0L);
+            return;
+        }
+        rtoCount++;
+        final long flight = sndNxt[f] - sndUna[f];
+        cubicWmaxMilli[f] = flight * 1000L;
+        cubicEpochNs[f] = 0;
+        ssthreshMilli[f] = Math.max(2L, flight / 2) * 1000L;
+        cwndMilli[f] = 1000L;
+        sndNxt[f] = sndUna[f];
+        inRecovery[f] = false;
+        retxNext[f] = 0;
+        dupAcks[f] = 0;
+        lastProgressNs[f] = now;
+        timedSeq[f] = 0;
+        trySend(f, now);
+    }
+
+    private void onAck(final int f, final long ack, final long now) {
+        if (ack > sndUna[f]) {
+            final long acked = ack - sndUna[f];
+            sndUna[f] = ack;
+            if (sndNxt[f] < ack) {
+                sndNxt[f] = ack;
+            }
+            lastProgressNs[f] = now;
+            if (ack >= timedSeq[f] && timedSeq[f] > 0) {
+                final long sample = now - sentAtNs[f];
+                srttNs[f] = srttNs[f] == 0 ? sample : (srttNs[f] * 7 + sample) / 8;
+                timedSeq[f] = 0;
+                if (minRttNs[f] == 0 || sample < minRttNs[f]) {
+                    minRttNs[f] = sample;
+                }
+                if (cubic(f) && cwndMilli[f] < ssthreshMilli[f] && cwndMilli[f] >= 16_000L
+                        && sample > minRttNs[f] + Math.max(4_000_000L, minRttNs[f] / 8)) {
+                    // HyStart delay increase (bictcp hystart_update, net/ipv4/tcp_cubic.c, 6.18): leave slow start.
+                    ssthreshMilli[f] = cwndMilli[f];
+                }
+            }
+            if (inRecovery[f]) {
+                if (ack >= recover[f]) {
+                    inRecovery[f] = false;
+                    cwndMilli[f] = ssthreshMilli[f];
+                } else {
+                    cwndMilli[f] = Math.max(1000L, cwndMilli[f] - acked * 1000L + 1000L);
+                    retransmitHoles(f, now, 2);
+                }
+            } else if (cwndMilli[f] < ssthreshMilli[f]) {
+                cwndMilli[f] += acked * 1000L;
+            } else if (cubic(f)) {
+                cubicGrow(f, acked, now);
+            } else {
+                cwndMilli[f] += Math.max(1L, acked * 1_000_000L / cwndMilli[f]);
+            }
+            dupAcks[f] = 0;
+            trySend(f, now);
+        } else if (ack == sndUna[f] && sndNxt[f] > sndUna[f]) {
+            dupAcks[f]++;
+            if (dupAcks[f] == 3 && !inRecovery[f]) {
+                final long flight = sndNxt[f] - sndUna[f];
+                final boolean cubic = cubic(f);
+                final long reduced = cubic ? flight * 700L : flight * 500L;
+                if (cubic) {
+                    cubicWmaxMilli[f] = flight * 1000L;
+                    cubicEpochNs[f] = 0;
+                }
+                ssthreshMilli[f] = Math.max(2000L, reduced);
+                cwndMilli[f] = ssthreshMilli[f] + 3000L;
+                recover[f] = sndNxt[f];
+                fastRetransmits++;
+                inRecovery[f] = true;
+                retxNext[f] = sndUna[f];
+                retxRoundNs[f] = now;
+                retransmitHoles(f, now, 1);
+            } else if (inRecovery[f]) {
+                cwndMilli[f] += 1000L;
+                retransmitHoles(f, now, 1);
+                trySend(f, now);
+            }
+        }
+    }
+
+    private boolean cubic(final int f) {
+        return cubicFlow[f];
+    }
+
+    /**
+     * CUBIC window growth in congestion avoidance (bictcp_update, net/ipv4/tcp_cubic.c, 6.18): W(t) = C (t - K)^3
+     * + Wmax with C = 0.4 and K = cbrt(Wmax (1 - beta) / C), beta = 0.7; the window moves towards W(t + RTT).
+     */
+    private void cubicGrow(final int f, final long acked, final long now) {
+        if (cubicEpochNs[f] == 0) {
+            cubicEpochNs[f] = now;
+            if (cubicWmaxMilli[f] <= cwndMilli[f]) {
+                cubicKNs[f] = 0;
+                cubicOriginMilli[f] = cwndMilli[f];
+            } else {
+                cubicKNs[f] = (long) (Math.cbrt((cubicWmaxMilli[f] - cwndMilli[f]) / 1000.0 / 0.4) * 1e9);
+                cubicOriginMilli[f] = cubicWmaxMilli[f];
+            }
+        }
+        final double k = cubicKNs[f] / 1e9;
+        final double t = (now - cubicEpochNs[f] + Math.max(srttNs[f], minRttNs[f])) / 1e9;
+        final double target = 0.4 * (t - k) * (t - k) * (t - k) + cubicOriginMilli[f] / 1000.0;
+        final double cwnd = cwndMilli[f] / 1000.0;
+        // The TCP-friendly region keeps at least Reno's growth of one segment per window.
+        final long reno = Math.max(1L, acked * 1_000_000L / cwndMilli[f]);
+        if (target > cwnd) {
+            final long inc = (long) (acked * 1000.0 * Math.min(target - cwnd, cwnd * 0.5) / cwnd);
+            cwndMilli[f] += Math.max(reno, inc);
+        } else {
+            cwndMilli[f] += reno;
+        }
+    }
+
+    /**
+     * SACK-based loss recovery (RFC 6675, {@code tcp_xmit_retransmit_queue}, net/ipv4/tcp_output.c, 6.18): the
+     * receiver's SACK blocks tell the sender which segments above the cumulative ACK arrived; each ACK in recovery
+     * retransmits up to {@code max} of the holes below {@code recover}, once each. The scoreboard is read from the
+     * receiver's out-of-order map, which is exactly what its SACK blocks carry.
+     */
+    private void retransmitHoles(final int f, final long now, final int max) {
+        long s = Math.max(retxNext[f], sndUna[f]);
+        // IsLost() of RFC 6675: a segment is lost once DupThresh (3) segments above it were SACKed; segments
+        // above the highest SACKed one are still in flight.
+        final long end = Math.min(recover[f], rcvHigh[f] - 2);
+        if (s >= end && now - retxRoundNs[f] > Math.max(srttNs[f], 1_000_000L)) {
+            // RACK-style: a retransmission not acknowledged within an RTT is lost again; start over.
+            s = sndUna[f];
+            retxRoundNs[f] = now;
+        }
+        final long rcv = rcvNxt[f];
+        final long[] bits = ooo[f];
+        int sent = 0;
+        while (s < end && sent < max) {
+            final boolean have = s < rcv || s - rcv < RWND_SEGMENTS && testOoo(bits, s);
+            if (!have) {
+                sendData(f, s, now);
+                sent++;
+            }
+            s++;
+        }
+        retxNext[f] = s;
+    }
+
+    private void receiveData(final int f, final long seq, final long now, final boolean atHost) {
+        if (flowUdp[f]) {
+            account(f, flowPayload[f], atHost);
+            return;
+        }
+        final long next = rcvNxt[f];
+        if (seq == next) {
+            long n = next + 1;
+            account(f, flowPayload[f], atHost);
+            final long[] bits = ooo[f];
+            boolean filled = false;
+            while (testOoo(bits, n)) {
+                clearOoo(bits, n);
+                account(f, flowPayload[f], atHost);
+                n++;
+                filled = true;
+            }
+            rcvNxt[f] = n;
+            if (filled) {
+                ackNow(f, now, atHost);
+            } else if (++ackPending[f] >= 2) {
+                ackNow(f, now, atHost);
+            } else if (!delackArmed[f]) {
+                delackArmed[f] = true;
+                loop.schedule(now + DELACK_NS, kDelack, f, (atHost ? 1L : 0L) | (++delackGen[f] << 1));
+            }
+        } else if (seq > next) {
+            if (seq - next < RWND_SEGMENTS) {
+                setOoo(ooo[f], seq);
+                if (seq > rcvHigh[f]) {
+                    rcvHigh[f] = seq;
+                }
+            } else {
+                drops[Drop.RECEIVE_WINDOW.ordinal()]++;
+            }
+            ackNow(f, now, atHost);
+        } else {
+            ackNow(f, now, atHost);
+        }
+    }
+
+    private void ackNow(final int f, final long now, final boolean atHost) {
+        ackPending[f] = 0;
+        delackArmed[f] = false;
+        delackGen[f]++;
+        sendAck(f, rcvNxt[f], now, atHost);
+    }
+
+    private void onDelack(final int f, final long arg, final long now) {
+        if (delackArmed[f] && (arg >>> 1) == delackGen[f]) {
+            ackNow(f, now, (arg & 1L) != 0);
+        }
+    }
+
+    private static boolean testOoo(final long[] bits, final long seq) {
+        final int i = (int) (seq & (RWND_SEGMENTS - 1));
+        return (bits[i >>> 6] & 1L << (i & 63)) != 0;
+    }
+
+    private static void setOoo(final long[] bits, final long seq) {
+        final int i = (int) (seq & (RWND_SEGMENTS - 1));
+        bits[i >>> 6] |= 1L << (i & 63);
+    }
+
+    private static void clearOoo(final long[] bits, final long seq) {
+        final int i = (int) (seq & (RWND_SEGMENTS - 1));
+        bits[i >>> 6] &= ~(1L << (i & 63));
+    }
+
+    private void account(final int f, final int bytes, final boolean atHost) {
+        deliveredBytes[f] += bytes;
+        final int d = flowLastDial[f];
+        if (d >= 0) {
+            if (atHost) {
+                dialDownBytes[d] += bytes;
+            } else {
+                dialUpBytes[d] += bytes;
+            }
+        }
+    }
+
+    private void onUdpTick(final int f, final long arg, final long now) {
+        if (natBroken[f]) {
+            return;
+        }
+        final RouterConfig.App app = config.workload().get(flowApp[f]);
+        long gap = udpIntervalNs[f];
+        switch (app.kind()) {
+            case UDP_POISSON:
+                gap = exponential(udpIntervalNs[f]);
+                break;
+            case UDP_ONOFF:
+                if (now >= udpOnUntilNs[f]) {
+                    // off for an exponential period with a 500 ms mean, then on for one with a 500 ms mean
+                    final long off = exponential(500_000_000L);
+                    udpOnUntilNs[f] = now + off + exponential(500_000_000L);
+                    loop.schedule(now + off, kUdp, f, 0L);
+                    return;
+                }
+                break;
+            default:
+                break;
+        }
+        sendData(f, sndNxt[f]++, now);
+        loop.schedule(now + gap, kUdp, f, 0L);
+    }
+
+    private long exponential(final long meanNs) {
+        final double u = ((random.nextLong() >>> 11) + 1) * 0x1.0p-53;
+        return Math.max(1L, (long) (-Math.log(u) * meanNs));
+    }
+
+    // ---------------------------------------------------------------- router: NIC, IRQ, NAPI
+
+    private void onRouterRx(final int target, final long pkt, final long now) {
+        pendingPacketEvents--;
+        final int f = flowOf(pkt);
+        final int ip = ipBytes(f, kindOf(pkt));
+        final long atSoc = cpuIn.send(now, cpuWireBytes(ip, toLan(pkt)));
+        if (atSoc < 0) {
+            drop(Drop.SWITCH_CPU_PORT);
+            return;
+        }
+        if (ppeState[f] == 2) {
+            // Bound in the PPE: the frame engine rewrites and forwards it; no interrupt, no CPU.
+            ppeHits++;
+            forwarded++;
+            egress(pkt, f, atSoc);
+            return;
+        }
+        if (ringCount >= ringSlots) {
+            drop(Drop.RING_FULL);
+            return;
+        }
+        ring[(ringHead + ringCount) & ringMask] = pkt;
+        ringCount++;
+        if (irqEnabled && !napiScheduled) {
+            framesSinceIrqEnable++;
+            if (framesSinceIrqEnable >= profile.rxFrames() || profile.rxUsecs() == 0) {
+                raiseIrq(now);
+            } else if (!irqTimerPending) {
+                irqTimerPending = true;
+                loop.schedule(now + profile.rxUsecs() * 1000L, kIrq, 0, ++irqTimerGeneration);
+            }
+        }
+    }
+
+    private void onIrqTimer(final int target, final long gen, final long now) {
+        if (gen != irqTimerGeneration || !irqTimerPending) {
+            return;
+        }
+        irqTimerPending = false;
+        if (irqEnabled && !napiScheduled && ringCount > 0) {
+            raiseIrq(now);
+        }
+    }
+
+    private void raiseIrq(final long now) {
+        irqTimerPending = false;
+        irqTimerGeneration++;
+        irqs++;
+        final long c = costs.perEvent(CostStage.HARD_IRQ);
+        cpu.stage(CostStage.HARD_IRQ, c);
+        final long end = cpu.exec(rxCpu, now, c, CpuSet.CTX_HARDIRQ);
+        irqEnabled = false;
+        napiScheduled = true;
+        budgetLeft = profile.netdevBudget();
+        runStartNs = end;
+        loop.schedule(end, kNapi, rxCpu, 0L);
+    }
+
+    /** One {@code mtk_napi_rx} poll (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) and its repoll. */
+    private void onNapi(final int target, final long arg, final long now) {
+        if (ringCount == 0) {
+            // napi_complete_done(): re-enable the RX interrupt.
+            napiScheduled = false;
+            irqEnabled = true;
+            framesSinceIrqEnable = 0;
+            return;
+        }
+        polls++;
+        txCompletion(now);
+        final int weight = profile.napiWeight();
+        final int n = Math.min(weight, ringCount);
+        long c = costs.perEvent(CostStage.NAPI_POLL);
+        cpu.stage(CostStage.NAPI_POLL, c);
+        long t = cpu.exec(rxCpu, now, c, CpuSet.CTX_THREAD);
+        for (int i = 0; i < n; i++) {
+            final long pkt = ring[ringHead];
+            ringHead = (ringHead + 1) & ringMask;
+            ringCount--;
+            final int f = flowOf(pkt);
+            final int frame = frameBytes(ipBytes(f, kindOf(pkt)), toLan(pkt));
+            final long rx = costs.packetCycles(CostStage.DRIVER_RX, frame);
+            final long gro = costs.perPacket(CostStage.GRO);
+            cpu.stage(CostStage.DRIVER_RX, rx);
+            cpu.stage(CostStage.GRO, gro);
+            groPackets++;
+            t = cpu.exec(rxCpu, t, rx + gro, CpuSet.CTX_THREAD);
+            softnetProcessed[rxCpu]++;
+            final int target2 = rps ? flowHash[f] % cpu.cpus() : rxCpu;
+            if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
+                // rps_ipi_queued(): an IPI only when the target's backlog NAPI was not already scheduled.
+                ipiPending[target2] = true;
+            }
+            if (groEligible(pkt, f)) {
+                groReceive(pkt, f, t, target2);
+            } else {
+                forward(pkt, f, t, target2, 1);
+            }
+        }
+        groFlushAll();
+        for (int cpuId = 0; cpuId < ipiPending.length; cpuId++) {
+            if (ipiPending[cpuId]) {
+                ipiPending[cpuId] = false;
+                final long ipi = costs.perEvent(CostStage.IPI);
+                cpu.stage(CostStage.IPI, ipi);
+                cpu.exec(cpuId, t, ipi, CpuSet.CTX_SOFTIRQ);
+            }
+        }
+        budgetLeft -= n;
+        if (budgetLeft <= 0 || t - runStartNs >= profile.netdevBudgetUsecs() * 1000L
+                && profile.netdevBudgetUsecs() > 0) {
+            if (ringCount > 0) {
+                softnetSqueeze[rxCpu]++;
+            }
+            budgetLeft = profile.netdevBudget();
+            runStartNs = t;
+        }
+        loop.schedule(t, kNapi, rxCpu, 0L);
+    }
+
+    // ---------------------------------------------------------------- router: forwarding
+
+    private boolean backlogIdle(final int target, final long t) {
+        return backlogCount[target] == 0 || backlogEnd[target][(backlogHead[target] + backlogCount[target] - 1)
+                & backlogMask] <= t;
+    }
+
+    /**
+     * GRO applies to TCP segments with payload addressed to the router's MAC: not to PPPoE session frames (no
+     * PPPoE GRO handler in 6.18), not to UDP (no UDP GRO for forwarding without a socket), not to pure ACKs.
+     */
+    private boolean groEligible(final long pkt, final int f) {
+        return !pppoe && !flowUdp[f] && kindOf(pkt) == KIND_DATA;
+    }
+
+    /**
+     * {@code dev_gro_receive} (net/core/gro.c, 6.18): a segment that continues a held flow in sequence merges
+     * (up to {@code MAX_SKB_FRAGS} + 1 = 18 segments); otherwise the held packet is flushed and this one is held.
+     * At most {@code MAX_GRO_SKBS} (8) flows are held; all are flushed at the end of the poll.
+     */
+    private void groReceive(final long pkt, final int f, final long t, final int target) {
+        for (int i = 0; i < groHeld; i++) {
+            if (groFlow[i] == f) {
+                if (seqOf(pkt) == seqOf(groPkt[i]) + groSegs[i] && groSegs[i] < GRO_MAX_SEGS) {
+                    groSegs[i]++;
+                    groReady[i] = t;
+                    groMerged++;
+                    return;
+                }
+                forward(groPkt[i], f, groReady[i], groTarget[i], groSegs[i]);
+                groPkt[i] = pkt;
+                groSegs[i] = 1;
+                groReady[i] = t;
+                return;
+            }
+        }
+        if (groHeld == GRO_MAX_FLOWS) {
+            forward(groPkt[0], groFlow[0], groReady[0], groTarget[0], groSegs[0]);
+            for (int i = 1; i < groHeld; i++) {
+                groFlow[i - 1] = groFlow[i];
+                groPkt[i - 1] = groPkt[i];
+                groSegs[i - 1] = groSegs[i];
+                groReady[i - 1] = groReady[i];
+                groTarget[i - 1] = groTarget[i];
+            }
+            groHeld--;
+        }
+        groFlow[groHeld] = f;
+        groPkt[groHeld] = pkt;
+        groSegs[groHeld] = 1;
+        groReady[groHeld] = t;
+        groTarget[groHeld] = target;
+        groHeld++;
+    }
+
+    private void groFlushAll() {
+        for (int i = 0; i < groHeld; i++) {
+            forward(groPkt[i], groFlow[i], groReady[i], groTarget[i], groSegs[i]);
+        }
+        groHeld = 0;
+    }
+
+    private static final int GRO_MAX_FLOWS = 8;
+    private static final int GRO_MAX_SEGS = 18;
+    private final int[] groFlow = new int[GRO_MAX_FLOWS];
+    private final long[] groPkt = new long[GRO_MAX_FLOWS];
+    private final int[] groSegs = new int[GRO_MAX_FLOWS];
+    private final long[] groReady = new long[GRO_MAX_FLOWS];
+    private final int[] groTarget = new int[GRO_MAX_FLOWS];
+    private int groHeld;
+    private long groMerged;
+
+    private void forward(final long pkt, final int f, final long readyNs, final int target, final int segs) {
+        // enqueue_to_backlog(): netdev_max_backlog per CPU.
+        final long[] ends = backlogEnd[target];
+        while (backlogCount[target] > 0 && ends[backlogHead[target]] <= readyNs) {
+            backlogHead[target] = (backlogHead[target] + 1) & backlogMask;
+            backlogCount[target]--;
+        }
+        if (target != rxCpu && backlogCount[target] >= profile.netdevMaxBacklog()) {
+            softnetDropped[target]++;
+            drops[Drop.BACKLOG_FULL.ordinal()] += segs;
+            return;
+        }
+        final int kind = kindOf(pkt);
+        final boolean toLan = toLan(pkt);
+        if (!toLan) {
+            if (!routeLanToWan(f, kind, readyNs)) {
+                drops[lastDrop] += segs - 1;
+                return;
+            }
+        } else if (natBroken[f] || ctState[f] == 0) {
+            drops[Drop.NAT_BROKEN.ordinal()] += segs;
+            return;
+        }
+        final int d = flowDial[f];
+        final long[] st = scratchStage;
+        st[CostStage.BACKLOG.ordinal()] += costs.perPacket(CostStage.BACKLOG);
+        st[CostStage.NETIF_RECEIVE.ordinal()] += costs.perPacket(CostStage.NETIF_RECEIVE);
+        final boolean fast = offloaded[f] && kind != KIND_SYN && kind != KIND_SYNACK;
+        final boolean direct = !macvlan;
+        if (fast && direct) {
+            st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
+            ftHits += segs;
+        } else {
+            // Receive device layers.
+            st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
+            if (toLan) {
+                if (macvlan) {
+                    st[CostStage.MACVLAN.ordinal()] += costs.perPacket(CostStage.MACVLAN);
+                }
+                if (pppoe) {
+                    // pppoe_rcv -> ppp_input -> netif_rx: one more backlog pass and protocol receive.
+                    st[CostStage.PPPOE.ordinal()] += costs.perPacket(CostStage.PPPOE);
+                    st[CostStage.BACKLOG.ordinal()] += costs.perPacket(CostStage.BACKLOG);
+                    st[CostStage.NETIF_RECEIVE.ordinal()] += costs.perPacket(CostStage.NETIF_RECEIVE);
+                }
+            }
+            if (fast) {
+                st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
+                ftHits += segs;
+            } else {
+                slowPath(f, kind, toLan, d, st);
+            }
+            // Transmit device layers.
+            if (!toLan) {
+                if (pppoe) {
+                    st[CostStage.PPPOE.ordinal()] += costs.perPacket(CostStage.PPPOE);
+                }
+                if (macvlan) {
+                    st[CostStage.MACVLAN.ordinal()] += costs.perPacket(CostStage.MACVLAN);
+                }
+            }
+            st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
+        }
+        st[CostStage.QDISC.ordinal()] += costs.perPacket(CostStage.QDISC);
+        final int frame = frameBytes(ipBytes(f, kind), !toLan);
+        final long tx = costs.perPacket(CostStage.DRIVER_TX)
+                + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
+        st[CostStage.DRIVER_TX.ordinal()] += tx;
+        long total = 0;
+        final CostStage[] stages = STAGES;
+        for (int i = 0; i < st.length; i++) {
+            if (st[i] != 0) {
+                cpu.stage(stages[i], st[i]);
+                total += st[i];
+                st[i] = 0;
+            }
+        }
+        final int ctx = target == rxCpu ? CpuSet.CTX_THREAD : CpuSet.CTX_SOFTIRQ;
+        final long done = cpu.exec(target, readyNs, total, ctx);
+        if (target != rxCpu) {
+            softnetProcessed[target]++;
+            final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
+            ends[slot] = done;
+            backlogCount[target]++;
+        }
+        txPending += segs;
+        forwarded += segs;
+        for (int i = 0; i < segs; i++) {
+            if (fast) {
+                ppeLearn(f, done);
+            }
+            egress(pkt + ((long) i << 24), f, done);
+        }
+    }
+
+    private static final CostStage[] STAGES = CostStage.values();
+
+    /**
+     * {@code mtk_napi_tx}: the TX NAPI frees the descriptors sent since its last run. It runs when the shared
+     * frame-engine interrupt schedules the NAPIs, so it is charged (in time order) at each RX poll.
+     */
+    private void txCompletion(final long now) {
+        if (txPending == 0) {
+            return;
+        }
+        final long c = costs.perPacket(CostStage.TX_COMPLETION) * txPending;
+        txPending = 0;
+        cpu.stage(CostStage.TX_COMPLETION, c);
+        cpu.exec(txCpu, now, c, CpuSet.CTX_THREAD);
+    }
+
+    /** The LAN-to-WAN decisions of the slow path that pick the dial; false when the packet was dropped. */
+    private boolean routeLanToWan(final int f, final int kind, final long now) {
+        if (ctState[f] == 0) {
+            if (kind != KIND_SYN) {
+                drop(Drop.NAT_BROKEN);
+                return false;
+            }
+            if (conntrackEntries >= config.firewall().conntrackMax()) {
+                drop(Drop.CONNTRACK_FULL);
+                return false;
+            }
+            conntrackEntries++;
+            conntrackInserted++;
+            ctState[f] = 1;
+            flowDial[f] = chooseDial(f, now);
+            flowRouteGen[f] = routeGeneration;
+            if (!flowUdp[f]) {
+                // OpenWrt mtu_fix: TCPMSS --clamp-mss-to-pmtu on the SYN (xt_TCPMSS, 6.18).
+                final int clamp = pathMtu - (ipv6 ? 60 : 40);
+                if (flowMss[f] > clamp) {
+                    flowMss[f] = clamp;
+                    flowPayload[f] = clamp - 12;
+                    mssClamped++;
+                }
+            }
+        } else if (natBroken[f]) {
+            drop(Drop.NAT_BROKEN);
+            return false;
+        } else if (config.balancing().mode() == RouterConfig.BalanceMode.PER_PACKET) {
+            flowDial[f] = chooseDial(f, now);
+        } else if (config.balancing().mode() == RouterConfig.BalanceMode.ECMP && flowRouteGen[f] != routeGeneration
+                && !offloaded[f]) {
+            // The route changed: fib_select_multipath() picks again for every packet of the flow.
+            final int d = chooseDial(f, now);
+            flowRouteGen[f] = routeGeneration;
+            if (d != flowDial[f]) {
+                // The new dial masquerades to another address: the server sees a foreign connection.
+                breakFlow(f);
+                drop(Drop.NAT_BROKEN);
+                return false;
+            }
+        }
+        final int d = flowDial[f];
+        if (d < 0 || !dialUp[d]) {
+            drop(Drop.NO_ROUTE);
+            return false;
+        }
+        return true;
+    }
+
+    private int chooseDial(final int f, final long now) {
+        switch (config.balancing().mode()) {
+            case ECMP: {
+                lookup.reset();
+                if (ipv6) {
+                    lookup.key().setIpv6(0x2001_0db8_0001_0000L, hostIp(flowHost[f]), 0x2606_2800_0000_0000L,
+                            serverIp(flowServer[f]), flowUdp[f] ? FlowKey.PROTO_UDP : FlowKey.PROTO_TCP,
+                            flowSport[f], 443, flowLabel[f]);
+                } else {
+                    lookup.key().setIpv4(hostIp(flowHost[f]), serverIp(flowServer[f]),
+                            flowUdp[f] ? FlowKey.PROTO_UDP : FlowKey.PROTO_TCP, flowSport[f], 443);
+                }
+                return ecmp.selectNexthop(lookup);
+            }
+            case MWAN3:
+                return mwan3.choose(hostIp(flowHost[f]), now);
+            case PER_PACKET: {
+                int tries = 0;
+                do {
+                    roundRobin = (roundRobin + 1) % dials;
+                } while (!dialUp[roundRobin] && ++tries < dials);
+                return roundRobin;
+            }
+            default:
+                return 0;
+        }
+    }
+
+    private void slowPath(final int f, final int kind, final boolean toLan, final int d, final long[] st) {
+        final boolean isNew = kind == KIND_SYN;
+        st[CostStage.FIB.ordinal()] += costs.perPacket(CostStage.FIB);
+        if (mwan3Cost != null) {
+            st[CostStage.FIB_RULE.ordinal()] += costs.perPacket(CostStage.FIB_RULE) * mwan3Cost.fibRuleChecks(d + 1);
+            final int rules = isNew ? mwan3Cost.newConnectionRules(1, mwan3.lastStatisticRules(), false)
+                    : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
+            st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE) * rules;
+        }
+        conntrackSearched++;
+        if (isNew) {
+            st[CostStage.CONNTRACK_NEW.ordinal()] += costs.perPacket(CostStage.CONNTRACK_NEW);
+        } else {
+            st[CostStage.CONNTRACK.ordinal()] += costs.perPacket(CostStage.CONNTRACK);
+        }
+        st[CostStage.NAT.ordinal()] += costs.perPacket(CostStage.NAT);
+        st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE)
+                * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1);
+        st[CostStage.FORWARD.ordinal()] += costs.perPacket(CostStage.FORWARD);
+        // conntrack state: the reply direction makes the connection ESTABLISHED.
+        if (toLan && ctState[f] == 1) {
+            ctState[f] = 2;
+        } else if (!toLan && ctState[f] == 2 && !offloaded[f] && config.offload() != RouterConfig.OffloadMode.NONE
+                && kind != KIND_SYN) {
+            // nft_flow_offload_eval(): TCP established (not SYN/FIN/RST), UDP confirmed with a reply.
+            offloaded[f] = true;
+            ftOffloaded++;
+        } else if (toLan && ctState[f] == 2 && !offloaded[f] && config.offload() != RouterConfig.OffloadMode.NONE
+                && kind != KIND_SYNACK) {
+            offloaded[f] = true;
+            ftOffloaded++;
+        }
+    }
+
+    private void ppeLearn(final int f, final long now) {
+        if (config.offload() != RouterConfig.OffloadMode.PPE || ppeState[f] >= 2) {
+            return;
+        }
+        if (ppeState[f] == 0) {
+            if (macvlan) {
+                // The forward-path walk stops at a macvlan (no ndo_fill_forward_path): never bound.
+                ppeState[f] = 3;
+                ppeRefusedMacvlan++;
+                return;
+            }
+            if (ipv6) {
+                // mtk_ppe cannot mangle IPv6 packets: no IPv6 NAT (mtk_ppe_offload.c, 6.18).
+                ppeState[f] = 3;
+                ppeRefusedIpv6Nat++;
+                return;
+            }
+            if (ppeEntries >= PPE_TABLE) {
+                return;
+            }
+            ppeState[f] = 1;
+            ppeEntries++;
+            ppeCheckNs[f] = now;
+            ppeCount[f] = 0;
+            return;
+        }
+        ppeCount[f]++;
+        if (now - ppeCheckNs[f] >= PPE_CHECK_NS) {
+            // HIT_UNBIND_RATE_REACHED and __mtk_ppe_check_skb(), at most once per HZ/10 per hash.
+            if (ppeCount[f] >= PPE_BIND_PACKETS_PER_CHECK) {
+                ppeState[f] = 2;
+                ppeBound++;
+            }
+            ppeCheckNs[f] = now;
+            ppeCount[f] = 0;
+        }
+    }
+
+    private void egress(final long pkt, final int f, final long readyNs) {
+        final int kind = kindOf(pkt);
+        final int ip = ipBytes(f, kind);
+        final boolean toLan = toLan(pkt);
+        final long out = cpuOut.send(readyNs, cpuWireBytes(ip, toLan));
+        if (out < 0) {
+            drop(Drop.QDISC);
+            return;
+        }
+        if (toLan) {
+            final long dep = lanDown.send(out + SWITCH_LATENCY_NS, lanWireBytes(ip));
+            if (dep < 0) {
+                drop(Drop.LAN_DOWN);
+                return;
+            }
+            schedulePacket(dep, kHost, pkt);
+        } else {
+            final int d = flowDial[f];
+            flowLastDial[f] = d;
+            final long dep = lineUp[d / config.wan().dialsPerLine()].send(out + SWITCH_LATENCY_NS, wanWireBytes(ip));
+            if (dep < 0) {
+                drop(Drop.SWITCH_LINE_UP);
+                return;
+            }
+            long at = dep;
+            if (shaperUp[d] != null) {
+                at = shaperUp[d].send(dep, wanWireBytes(ip));
+                if (at < 0) {
+                    drop(Drop.SHAPER_UP);
+                    return;
+                }
+            }
+            schedulePacket(at + halfRttNs, kServer, pkt);
+        }
+    }
+
+    private void onRedial(final int dial, final long up, final long now) {
+        if (up == 0L) {
+            dialUp[dial] = false;
+            if (route instanceof Ipv4MultipathRoute) {
+                ((Ipv4MultipathRoute) route).deviceDown(dial);
+            } else if (route instanceof Ipv6MultipathRoute) {
+                ((Ipv6MultipathRoute) route).deviceDown(dial);
+            }
+            if (mwan3 != null) {
+                mwan3.setOnline(dial, false);
+            }
+            // masquerade cleanup: connections NATed to the vanished address are removed.
+            for (int f = 0; f < flowCount; f++) {
+                if (flowDial[f] == dial && ctState[f] != 0 && !natBroken[f]) {
+                    breakFlow(f);
+                }
+            }
+        } else {
+            dialUp[dial] = true;
+            if (route instanceof Ipv4MultipathRoute) {
+                ((Ipv4MultipathRoute) route).deviceUp(dial, true);
+            } else if (route instanceof Ipv6MultipathRoute) {
+                ((Ipv6MultipathRoute) route).deviceUp(dial, true);
+            }
+            if (mwan3 != null) {
+                mwan3.setOnline(dial, true);
+            }
+        }
+        routeGeneration++;
+        // Flows offloaded through the dial lose their flowtable entry (device down cleanup).
+        for (int f = 0; f < flowCount; f++) {
+            if (flowDial[f] == dial && offloaded[f]) {
+                offloaded[f] = false;
+                if (ppeState[f] == 2) {
+                    ppeState[f] = 0;
+                    ppeEntries--;
+                }
+            }
+        }
+    }
+
+    private void breakFlow(final int f) {
+        natBroken[f] = true;
+        ctState[f] = 3;
+        conntrackEntries--;
+        if (offloaded[f]) {
+            offloaded[f] = false;
+        }
+        if (ppeState[f] == 1 || ppeState[f] == 2) {
+            ppeEntries--;
+            ppeState[f] = 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- housekeeping
+
+    private void onProgress(final int target, final long arg, final long now) {
+        final long total = config.totalNs();
+        progress.progress(now, total);
+        final long next = now + Math.max(1L, total / PROGRESS_STEPS);
+        if (next < total) {
+            loop.schedule(next, kProgress, 0, 0L);
+        }
+    }
+
+    private void onWarmupEnd(final int target, final long arg, final long now) {
+        windowStartNs = now;
+        cpu.resetWindow(now);
+        lanDown.resetWindow(now);
+        lanUp.resetWindow(now);
+        cpuIn.resetWindow(now);
+        cpuOut.resetWindow(now);
+        for (int l = 0; l < lines; l++) {
+            lineDown[l].resetWindow(now);
+            lineUp[l].resetWindow(now);
+        }
+        for (int d = 0; d < dials; d++) {
+            if (shaperDown[d] != null) {
+                shaperDown[d].resetWindow(now);
+                shaperUp[d].resetWindow(now);
+            }
+        }
+        java.util.Arrays.fill(deliveredBytes, 0L);
+        java.util.Arrays.fill(dialDownBytes, 0L);
+        java.util.Arrays.fill(dialUpBytes, 0L);
+        java.util.Arrays.fill(softnetProcessed, 0L);
+        java.util.Arrays.fill(softnetDropped, 0L);
+        java.util.Arrays.fill(softnetSqueeze, 0L);
+        windowDrops = drops.clone();
+        forwarded = 0;
+        ftHits = 0;
+        ppeHits = 0;
+        groPackets = 0;
+        groMerged = 0;
+        irqs = 0;
+        polls = 0;
+    }
+
+    private long[] windowDrops = new long[Drop.values().length];
+
+    private void schedulePacket(final long atNs, final int kind, final long pkt) {
+        pendingPacketEvents++;
+        loop.schedule(atNs, kind, 0, pkt);
+    }
+
+    private void drop(final Drop reason) {
+        drops[reason.ordinal()]++;
+        lastDrop = reason.ordinal();
+    }
+
+    private int lastDrop;
+
+    // ---------------------------------------------------------------- sizes and packet words
+
+    private static long packet(final int f, final int kind, final long seq) {
+        return (seq << 24) | ((long) kind << 20) | f;
+    }
+
+    private static int flowOf(final long pkt) {
+        return (int) (pkt & FLOW_MASK);
+    }
+
+    private static int kindOf(final long pkt) {
+        return (int) ((pkt >>> 20) & 0xF);
+    }
+
+    private static long seqOf(final long pkt) {
+        return pkt >>> 24;
+    }
+
+    /** True when the packet travels WAN to LAN. */
+    private boolean toLan(final long pkt) {
+        final int kind = kindOf(pkt);
+        final int f = flowOf(pkt);
+        switch (kind) {
+            case KIND_SYN:
+            case KIND_HSACK:
+                return false;
+            case KIND_SYNACK:
+                return true;
+            case KIND_DATA:
+                return flowDownload[f];
+            default:
+                return !flowDownload[f];
+        }
+    }
+
+    private int ipBytes(final int f, final int kind) {
+        final int hdr = ipv6 ? 40 : 20;
+        if (flowUdp[f]) {
+            return kind == KIND_DATA ? flowPayload[f] + hdr + 8 : hdr + 8 + 32;
+        }
+        switch (kind) {
+            case KIND_DATA:
+                return hdr + 32 + flowPayload[f];
+            case KIND_SYN:
+            case KIND_SYNACK:
+                return hdr + 40;
+            default:
+                return hdr + 32;
+        }
+    }
+
+    private int wanWireBytes(final int ip) {
+        return Math.max(64, 14 + (pppoe ? 8 : 0) + ip + 4) + 20;
+    }
+
+    private static int lanWireBytes(final int ip) {
+        return Math.max(64, 14 + ip + 4) + 20;
+    }
+
+    private int cpuWireBytes(final int ip, final boolean wanSide) {
+        return Math.max(64, 14 + 4 + (wanSide && pppoe ? 8 : 0) + ip + 4) + 20;
+    }
+
+    private int frameBytes(final int ip, final boolean wanSide) {
+        return 14 + 4 + (wanSide && pppoe ? 8 : 0) + ip;
+    }
+
+    // ---------------------------------------------------------------- package-private views for tests
+
+    private long rtoCount;
+    private long fastRetransmits;
+
+    int flowCount() {
+        return flowCount;
+    }
+
+    int flowDial(final int f) {
+        return flowDial[f];
+    }
+
+    int flowMss(final int f) {
+        return flowMss[f];
+    }
+
+    boolean flowNatBroken(final int f) {
+        return natBroken[f];
+    }
+
+    boolean flowOffloaded(final int f) {
+        return offloaded[f];
+    }
+
+    int flowPpeState(final int f) {
+        return ppeState[f];
+    }
+
+    long injected() {
+        return injected;
+    }
+
+    long delivered() {
+        return delivered;
+    }
+
+    long droppedTotal() {
+        long s = 0;
+        for (long d : drops) {
+            s += d;
+        }
+        return s;
+    }
+
+    /** Packets held at the end: in flight between hops (pending events) plus waiting in the RX ring. */
+    long held() {
+        return pendingPacketEvents + ringCount;
+    }
+
+    /** The ECMP selector (null unless ECMP), for tests that recompute the kernel's choice independently. */
+    EcmpSelector ecmp() {
+        return ecmp;
+    }
+
+    int hostIpOf(final int f) {
+        return hostIp(flowHost[f]);
+    }
+
+    int serverIpOf(final int f) {
+        return serverIp(flowServer[f]);
+    }
+
+    int sportOf(final int f) {
+        return flowSport[f];
+    }
+
+    int flowLabelOf(final int f) {
+        return flowLabel[f];
+    }
+
+    // ---------------------------------------------------------------- results
+
+    private RouterResults results(final long endNs) {
+        final long window = endNs - windowStartNs;
+        long down = 0;
+        long up = 0;
+        final List<RouterResults.Flow> flows = new ArrayList<>(flowCount);
+        final int[] dialFlows = new int[dials];
+        for (int f = 0; f < flowCount; f++) {
+            final long bytes = deliveredBytes[f];
+            if (flowDownload[f]) {
+                down += bytes;
+            } else {
+                up += bytes;
+            }
+            if (flowLastDial[f] >= 0) {
+                dialFlows[flowLastDial[f]]++;
+            }
+            flows.add(new RouterResults.Flow(f, flowApp[f], flowHost[f], flowServer[f], flowUdp[f],
+                    flowDownload[f] ? RouterConfig.Direction.DOWNLOAD : RouterConfig.Direction.UPLOAD,
+                    flowLastDial[f], bps(bytes, window), bytes));
+        }
+        final List<RouterResults.Dial> dialList = new ArrayList<>(dials);
+        for (int d = 0; d < dials; d++) {
+            final String name = (pppoe ? "pppoe-wan" : "wan") + d;
+            dialList.add(new RouterResults.Dial(name, d / config.wan().dialsPerLine(), bps(dialDownBytes[d], window),
+                    bps(dialUpBytes[d], window), dialFlows[d]));
+        }
+        final List<RouterResults.Port> ports = new ArrayList<>();
+        ports.add(new RouterResults.Port("lan", config.lan().portRateBps(), lanUp.utilization(endNs),
+                lanDown.utilization(endNs)));
+        for (int l = 0; l < lines; l++) {
+            ports.add(new RouterResults.Port("wan" + l, config.wan().lineRateBps(), lineDown[l].utilization(endNs),
+                    lineUp[l].utilization(endNs)));
+        }
+        ports.add(new RouterResults.Port("cpu", CPU_PORT_BPS, cpuIn.utilization(endNs), cpuOut.utilization(endNs)));
+        final int n = cpu.cpus();
+        final List<RouterResults.CpuThread> threads = new ArrayList<>(n);
+        double sum = 0;
+        int hottest = 0;
+        for (int c = 0; c < n; c++) {
+            final double b = cpu.busy(c, endNs);
+            sum += b;
+            if (b > cpu.busy(hottest, endNs)) {
+                hottest = c;
+            }
+            threads.add(new RouterResults.CpuThread(c, cpu.coreOf(c), b, cpu.busy(c, CpuSet.CTX_HARDIRQ, endNs),
+                    cpu.busy(c, CpuSet.CTX_SOFTIRQ, endNs), cpu.busy(c, CpuSet.CTX_THREAD, endNs)));
+        }
+        final int cores = profile.cores();
+        final List<RouterResults.CpuCoreLoad> coreLoads = new ArrayList<>(cores);
+        for (int k = 0; k < cores; k++) {
+            double s = 0;
+            for (int t = 0; t < profile.threadsPerCore(); t++) {
+                s += threads.get(k * profile.threadsPerCore() + t).busy();
+            }
+            coreLoads.add(new RouterResults.CpuCoreLoad(k, s / profile.threadsPerCore()));
+        }
+        final double avg = sum / n;
+        final List<RouterResults.Stage> stages = new ArrayList<>();
+        final double capacity = (double) cpu.clockHz() * n * window / 1e9;
+        for (CostStage s : STAGES) {
+            final long cy = cpu.stageCycles(s);
+            if (cy > 0) {
+                stages.add(new RouterResults.Stage(s.label(), cy, capacity > 0 ? cy / capacity : 0.0));
+            }
+        }
+        final List<RouterResults.Softnet> softnet = new ArrayList<>(n);
+        for (int c = 0; c < n; c++) {
+            softnet.add(new RouterResults.Softnet(c, softnetProcessed[c], softnetDropped[c], softnetSqueeze[c]));
+        }
+        final List<RouterResults.Count> byReason = new ArrayList<>();
+        for (Drop r : Drop.values()) {
+            byReason.add(new RouterResults.Count(r.label, drops[r.ordinal()] - windowDrops[r.ordinal()]));
+        }
+        final RouterResults.Drops dropRec = new RouterResults.Drops(w(Drop.RING_FULL), w(Drop.BACKLOG_FULL),
+                w(Drop.QDISC), byReason);
+        final List<RouterResults.Count> ct = List.of(new RouterResults.Count("entries", conntrackEntries),
+                new RouterResults.Count("max", config.firewall().conntrackMax()),
+                new RouterResults.Count("inserted", conntrackInserted),
+                new RouterResults.Count("searched", conntrackSearched),
+                new RouterResults.Count("drop", drops[Drop.CONNTRACK_FULL.ordinal()]),
+                new RouterResults.Count("early_drop", conntrackEarlyDrop),
+                new RouterResults.Count("nat_broken", countBroken()),
+                new RouterResults.Count("mss_clamped", mssClamped));
+        final List<RouterResults.Count> ft = List.of(new RouterResults.Count("offloaded", ftOffloaded),
+                new RouterResults.Count("fast_path_packets", ftHits));
+        final List<RouterResults.Count> ppe = List.of(new RouterResults.Count("entries", ppeEntries),
+                new RouterResults.Count("bound", ppeBound), new RouterResults.Count("hw_packets", ppeHits),
+                new RouterResults.Count("refused_macvlan", ppeRefusedMacvlan),
+                new RouterResults.Count("refused_ipv6_nat", ppeRefusedIpv6Nat));
+        final List<RouterResults.Count> gro = List.of(new RouterResults.Count("received", groPackets),
+                new RouterResults.Count("merged", groMerged),
+                new RouterResults.Count("flushed", groPackets - groMerged),
+                new RouterResults.Count("irqs", irqs), new RouterResults.Count("polls", polls));
+        final String bottleneck = bottleneck(endNs, threads, avg, hottest);
+        return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
+                threads, coreLoads, avg, stages, softnet, dropRec, ct, ft, ppe, gro, bottleneck, loop.dispatched()
+                + loop.pending(), loop.dispatched());
+    }
+
+    private long w(final Drop d) {
+        return drops[d.ordinal()] - windowDrops[d.ordinal()];
+    }
+
+    private long countBroken() {
+        long n = 0;
+        for (int f = 0; f < flowCount; f++) {
+            if (natBroken[f]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private String bottleneck(final long endNs, final List<RouterResults.CpuThread> threads, final double avg,
+            final int hottest) {
+        double lineMax = 0;
+        double lineAvg = 0;
+        for (int l = 0; l < lines; l++) {
+            final double u = Math.max(lineDown[l].utilization(endNs), lineUp[l].utilization(endNs));
+            lineAvg += u / lines;
+            lineMax = Math.max(lineMax, u);
+        }
+        double shaper = 0;
+        for (int d = 0; d < dials; d++) {
+            if (shaperDown[d] != null) {
+                shaper = Math.max(shaper, Math.max(shaperDown[d].utilization(endNs), shaperUp[d].utilization(endNs)));
+            }
+        }
+        final double lan = Math.max(lanDown.utilization(endNs), lanUp.utilization(endNs));
+        final double cpuPort = Math.max(cpuIn.utilization(endNs), cpuOut.utilization(endNs));
+        final double hot = threads.get(hottest).busy();
+        final double best = Math.max(Math.max(lineAvg, shaper), Math.max(Math.max(lan, cpuPort), hot));
+        if (best < 0.85) {
+            return String.format(java.util.Locale.ROOT,
+                    "none saturated: the workload limits (busiest: %s at %.0f %%)",
+                    hot >= Math.max(lineAvg, lan) ? "cpu" + hottest : "links", best * 100);
+        }
+        if (hot == best) {
+            final String who = hottest == rxCpu ? "napi/mtk_eth rx" : "softirq (RPS backlog)";
+            if (avg >= 0.85) {
+                return String.format(java.util.Locale.ROOT, "CPU: all %d threads at %.0f %% (hottest %s on cpu%d)",
+                        threads.size(), avg * 100, who, hottest);
+            }
+            return String.format(java.util.Locale.ROOT, "CPU: %s on cpu%d at %.0f %%", who, hottest, hot * 100);
+        }
+        if (lineAvg == best) {
+            return String.format(java.util.Locale.ROOT, "WAN lines: %d x %s at %.0f %%", lines,
+                    rate(config.wan().lineRateBps()), lineAvg * 100);
+        }
+        if (shaper == best) {
+            return String.format(java.util.Locale.ROOT, "dial shaping: %d x %s at %.0f %%", dials,
+                    rate(config.wan().dialShapingBps()), shaper * 100);
+        }
+        if (lan == best) {
+            return String.format(java.util.Locale.ROOT, "LAN port: %s at %.0f %%", rate(config.lan().portRateBps()),
+                    lan * 100);
+        }
+        return String.format(java.util.Locale.ROOT, "CPU ports (GMACs): 2 Gbit/s at %.0f %%", cpuPort * 100);
+    }
+
+    private static String rate(final long bps) {
+        if (bps % 1_000_000_000L == 0) {
+            return bps / 1_000_000_000L + " Gbit/s";
+        }
+        return bps / 1_000_000L + " Mbit/s";
+    }
+
+    private static long bps(final long bytes, final long windowNs) {
+        return windowNs <= 0 ? 0 : (long) (bytes * 8.0 * 1e9 / windowNs);
     }
 }

@@ -163,7 +163,7 @@ public final class RxCoalescing {
         }
         if (trace.enabled()) {
             trace.bus().publish(nowNs, component, trace.irqHeldCoalescing(), TraceEvent.NO_PACKET, queue, p,
-                rxFrames, rxUsecs);
+                frameLimit, delayNs);
         }
         return false;
     }

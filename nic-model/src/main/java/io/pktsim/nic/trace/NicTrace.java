@@ -15,7 +15,10 @@ public final class NicTrace {
     public static final String RX_RING_FULL = "rx_ring_full";
     /** An interrupt was raised to the CPU: numbers line, queue, frames signalled, by timer (1) or count (0). */
     public static final String IRQ_RAISE = "irq_raise";
-    /** A completion was held back by coalescing: numbers queue, pending frames, rx_frames, rx_usecs. */
+    /**
+     * A completion was held back by coalescing: numbers queue, pending frames, and the effective limits after
+     * the hardware's rounding and caps: frames_limit (frames) and delay_ns (after the first pending frame).
+     */
     public static final String IRQ_HELD_COALESCING = "irq_held_coalescing";
     /** An interrupt was held because the queue's source or the line is masked: numbers line, queue. */
     public static final String IRQ_HELD_MASKED = "irq_held_masked";
@@ -43,7 +46,7 @@ public final class NicTrace {
         kindRxRingLand = n.kind(RX_RING_LAND, "queue", "slot", "occupancy", "size");
         kindRxRingFull = n.kind(RX_RING_FULL, "queue", "occupancy", "size");
         kindIrqRaise = n.kind(IRQ_RAISE, "line", "queue", "frames", "by_timer");
-        kindIrqHeldCoalescing = n.kind(IRQ_HELD_COALESCING, "queue", "pending", "rx_frames", "rx_usecs");
+        kindIrqHeldCoalescing = n.kind(IRQ_HELD_COALESCING, "queue", "pending", "frames_limit", "delay_ns");
         kindIrqHeldMasked = n.kind(IRQ_HELD_MASKED, "line", "queue");
         kindCoalesceTimer = n.kind(COALESCE_TIMER, "queue", "pending", "delay_ns");
     }

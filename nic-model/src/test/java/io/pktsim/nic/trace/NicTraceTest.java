@@ -60,11 +60,11 @@ class NicTraceTest {
         bus.close();
         assertThat(lines).containsExactly(
             "1000 rx_ring_land queue=0 slot=0 occupancy=1 size=2",
-            "1000 irq_held_coalescing queue=0 pending=1 rx_frames=4 rx_usecs=80",
+            "1000 irq_held_coalescing queue=0 pending=1 frames_limit=4 delay_ns=80000",
             "81000 coalesce_timer queue=0 pending=1 delay_ns=80000",
             "81000 irq_raise line=0 queue=0 frames=1 by_timer=1",
             "300000 rx_ring_land queue=0 slot=1 occupancy=2 size=2",
-            "300000 irq_held_coalescing queue=0 pending=1 rx_frames=4 rx_usecs=80",
+            "300000 irq_held_coalescing queue=0 pending=1 frames_limit=4 delay_ns=80000",
             "300001 rx_ring_full queue=0 occupancy=2 size=2",
             "380000 coalesce_timer queue=0 pending=1 delay_ns=80000",
             "380000 irq_held_masked line=0 queue=0");

@@ -113,6 +113,12 @@ public final class HardwareThread implements EventHandler {
     private boolean suspended;
     private long suspendedRemainingNs;
 
+    // work deferred to the end of the current softirq or task step
+    private static final int MAX_HOOKS = 8;
+    private final StepEndHook[] hooks = new StepEndHook[MAX_HOOKS];
+    private final int[] hookArgs = new int[MAX_HOOKS];
+    private int hookCount;
+
     /**
      * Creates an idle hardware thread.
      *
@@ -351,11 +357,34 @@ public final class HardwareThread implements EventHandler {
         stepCycles += total;
     }
 
+    /**
+     * Defers work to the end of the current softirq or task step (when its cycles have run). An interrupt the
+     * work raises is taken then, before the next step.
+     *
+     * @param hook the work
+     * @param arg a number passed back
+     */
+    public void atStepEnd(final StepEndHook hook, final int arg) {
+        if (!inCallback || chargeContext == CpuContext.HARDIRQ) {
+            throw new IllegalStateException("HardwareThread " + name + ": atStepEnd outside a softirq or task step");
+        }
+        if (hookCount == MAX_HOOKS) {
+            throw new IllegalStateException("HardwareThread " + name + ": more than " + MAX_HOOKS
+                + " step-end hooks in one step");
+        }
+        hooks[hookCount] = hook;
+        hookArgs[hookCount] = arg;
+        hookCount++;
+    }
+
     // ================================================================ the state machine
 
     @Override
     public void onEvent(final int target, final long arg, final long nowNs) {
         eventId = EventLoop.NO_EVENT;
+        if (hookCount > 0 && (state == CpuContext.SOFTIRQ || state == CpuContext.TASK) && runHooks(nowNs)) {
+            return;
+        }
         switch (state) {
             case IDLE:
                 dispatch(nowNs);
@@ -376,6 +405,27 @@ public final class HardwareThread implements EventHandler {
             default:
                 throw new IllegalStateException("HardwareThread " + name + ": state " + state);
         }
+    }
+
+    /**
+     * Runs the step-end hooks as interrupt-context work of the step that just ended; if they took interrupts
+     * (cycles were charged), the step's end moves by their duration and true is returned.
+     */
+    private boolean runHooks(final long nowNs) {
+        final int n = hookCount;
+        hookCount = 0;
+        beginCallback(CpuContext.HARDIRQ, nowNs);
+        for (int i = 0; i < n; i++) {
+            final StepEndHook h = hooks[i];
+            hooks[i] = null;
+            h.onStepEnd(this, hookArgs[i], nowNs);
+        }
+        inCallback = false;
+        if (stepCycles == 0) {
+            return false;
+        }
+        scheduleEnd(nowNs + CpuCore.cyclesToNs(stepCycles, core.clockHz()));
+        return true;
     }
 
     private void irqExit(final long nowNs) {

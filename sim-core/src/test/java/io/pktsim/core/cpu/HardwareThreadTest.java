@@ -90,6 +90,29 @@ class HardwareThreadTest {
     }
 
     @Test
+    void shouldRunStepEndHooksWhenTheStepsCyclesHaveRun() {
+        final HardwareThread cpu = thread(0);
+        final int[] steps = {0};
+        final StepEndHook enable = (c, arg, now) -> {
+            log.append("hook").append(arg).append('@').append(now).append(' ');
+            c.hardIrq((c2, l, t) -> c2.charge(work, 50), 0, now);
+        };
+        cpu.openSoftirq(HardwareThread.NET_RX_SOFTIRQ, (c, now) -> {
+            log.append("step@").append(now).append(' ');
+            c.charge(work, 1000);
+            if (steps[0]++ == 0) {
+                c.atStepEnd(enable, 7);
+                return true;
+            }
+            return false;
+        });
+        at(0, () -> cpu.hardIrq((c, l, now) -> c.raiseSoftirq(HardwareThread.NET_RX_SOFTIRQ, now), 0, 0));
+        loop.runUntil(5000);
+        // the hook runs at 1000 ns, its interrupt takes 50 ns, the next step starts at 1050 ns
+        assertThat(log.toString()).isEqualTo("step@0 hook7@1000 step@1050 ");
+    }
+
+    @Test
     void shouldHandOffToKsoftirqdAfterTenPassesAndShareTheCpuRoundRobin() {
         final HardwareThread cpu = thread(0);
         final int[] runs = {0};

@@ -32,7 +32,30 @@ public enum CostStage {
     /** A {@code gro_flush_timeout} hrtimer expiry. */
     HRTIMER("hrtimer", "a gro_flush_timeout hrtimer expiry"),
     /** {@code process_backlog()} per packet dequeued. */
-    BACKLOG("backlog", "process_backlog, per packet");
+    BACKLOG("backlog", "process_backlog, per packet"),
+    /** {@code vlan_do_receive} / {@code vlan_dev_hard_start_xmit}: 802.1Q pop or push and the upper device. */
+    VLAN("vlan", "802.1Q VLAN device receive or transmit, per packet"),
+    /** {@code macvlan_handle_frame} (MAC hash demux, another receive pass) / {@code macvlan_start_xmit}. */
+    MACVLAN("macvlan", "macvlan demux or transmit, per packet"),
+    /**
+     * The PPP layer of a PPPoE dial: {@code pppoe_rcv}, {@code ppp_input} and its {@code netif_rx} re-queue /
+     * {@code ppp_start_xmit} under {@code ppp->wlock} and {@code pppoe_xmit}.
+     */
+    PPPOE("pppoe", "PPPoE session decap or encap and the ppp unit, per packet"),
+    /** {@code nf_conntrack_in} for a packet of a known connection. */
+    CONNTRACK("conntrack", "conntrack lookup of an existing connection, per packet"),
+    /** {@code nf_conntrack_in} creating and confirming a new connection. */
+    CONNTRACK_NEW("conntrack_new", "conntrack create and confirm, per new connection"),
+    /** {@code nf_nat_packet}: address/port rewrite with incremental checksums. */
+    NAT("nat", "NAT mangle and checksum update, per packet"),
+    /** One netfilter rule evaluated (iptables linear traversal or an nftables expression chain). */
+    NF_RULE("nf_rule", "one netfilter rule evaluated, per rule"),
+    /** One {@code fib_rules_lookup} rule checked (policy routing; mwan3 adds rules per interface). */
+    FIB_RULE("fib_rule", "one policy-routing rule checked, per rule"),
+    /** Root qdisc enqueue plus dequeue ({@code __dev_xmit_skb}). */
+    QDISC("qdisc", "qdisc enqueue and dequeue, per packet"),
+    /** {@code nf_flow_offload_ip_hook}/{@code _ipv6_hook}: flowtable lookup, NAT, TTL and transmit. */
+    FLOWTABLE("flowtable", "software flow offload fast path, per packet");
 
     private final String label;
     private final String description;

@@ -32,6 +32,7 @@ public final class DeviceProfile {
     private long groFlushTimeoutNs = 0L;
     private int napiDeferHardIrqs = 0;
     private boolean threadedNapi = false;
+    private boolean rps = false;
     private CostTable costs = new CostTable().freeze();
 
     /** @return the profile's name, e.g. {@code mt7621} */
@@ -431,6 +432,24 @@ public final class DeviceProfile {
      */
     public DeviceProfile threadedNapi(final boolean value) {
         this.threadedNapi = value;
+        return this;
+    }
+
+    /**
+     * @return whether RPS spreads received packets over all CPUs by flow hash ({@code rps_cpus} of every receive
+     *     queue set to all CPUs, as OpenWrt's "packet steering" option does); false: the kernel default, protocol
+     *     processing stays on the CPU that polled the packet
+     */
+    public boolean rps() {
+        return rps;
+    }
+
+    /**
+     * @param value whether RPS spreads received packets over all CPUs
+     * @return this
+     */
+    public DeviceProfile rps(final boolean value) {
+        this.rps = value;
         return this;
     }
 

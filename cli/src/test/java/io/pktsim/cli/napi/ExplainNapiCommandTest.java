@@ -1,0 +1,99 @@
+package io.pktsim.cli.napi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pktsim.cli.PktsimMain;
+
+class ExplainNapiCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(final String... args) {
+        return PktsimMain.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void shouldNarrateOneInterruptPerFrameAtLowLoad() {
+        assertThat(run("explain", "napi", "--rate", "100m", "--rx-usecs", "0", "--rx-frames", "1", "--events", "5",
+            "--duration", "1ms")).isZero();
+        assertThat(out.toString().split("\n")).containsExactly(
+            "      12.208 us  frame lands in eth0-rx0 RX ring slot 0 (1 of 512 slots in use)",
+            "      12.208 us  NIC raises interrupt line 0 (1 frame(s))",
+            "      12.208 us  cpu0 takes hard IRQ 0: the driver masks RX interrupts and schedules NAPI eth0/rx0",
+            "      12.208 us  NAPI eth0/rx0 scheduled on cpu0: NET_RX_SOFTIRQ raised",
+            "      15.618 us  softirq net_rx_action starts on cpu0: budget 300, 1 instance(s) on the poll list",
+            "in 1ms: 9 packets sent, 9 received, 0 ring drops, 9 RX interrupts, 9 RX polls (0 whole-weight), 0 time"
+                + " squeezes; cpu0 20.3%, all-CPU average 5.1%");
+    }
+
+    @Test
+    void shouldShowWholeWeightPollsRepollAndKsoftirqdAtSaturation() {
+        assertThat(run("explain", "napi", "--udp", "--packet-size", "46", "--rate", "300m", "--rx-usecs", "0",
+            "--rx-frames", "1", "--events", "1000", "--duration", "12ms", "--only",
+            "napi_poll,napi_repoll,softirq_restart,ksoftirqd_wake")).isZero();
+        final String text = out.toString();
+        assertThat(text).contains("poll of eth0/rx0 returns: 64 frame(s) of weight 64, budget left 172")
+            .contains("eth0/rx0 used its whole weight: it stays scheduled and goes to the tail of the poll list")
+            .contains("__do_softirq restarts: NET_RX was raised again (9 passes left)")
+            .contains("ksoftirqd is woken on cpu0")
+            .contains("eth1/tx used its whole weight")
+            .contains("8074 ring drops");
+    }
+
+    @Test
+    void shouldCountTimeSqueezesWithFiveSaturatedQueues() {
+        assertThat(run("explain", "napi", "--udp", "--packet-size", "46", "--rate", "300m", "--queues", "5",
+            "--rx-usecs", "0", "--rx-frames", "1", "--events", "100", "--duration", "6ms", "--only", "time_squeeze"))
+            .isZero();
+        assertThat(out.toString()).contains("time squeeze: net_rx_action stops with work left (budget used up, -20"
+            + " left) after 5 poll(s)");
+    }
+
+    @Test
+    void shouldPrintJsonLines() throws Exception {
+        assertThat(run("explain", "napi", "--json", "--events", "12", "--duration", "1ms")).isZero();
+        final String[] lines = out.toString().split("\n");
+        assertThat(lines).hasSize(12);
+        final ObjectMapper json = new ObjectMapper();
+        long last = 0;
+        for (final String line : lines) {
+            final JsonNode n = json.readTree(line);
+            assertThat(n.get("time_ns").asLong()).isGreaterThanOrEqualTo(last);
+            last = n.get("time_ns").asLong();
+            assertThat(n.get("event").asText()).isNotEmpty();
+            assertThat(n.get("text").asText()).isNotEmpty();
+        }
+        assertThat(json.readTree(lines[0]).get("event").asText()).isEqualTo("rx_ring_land");
+        assertThat(json.readTree(lines[0]).get("slot").asInt()).isZero();
+    }
+
+    @Test
+    void shouldRunTheX86ProfileWithoutNapi() {
+        assertThat(run("explain", "napi", "--profile", "x86", "--no-napi", "--rx-usecs", "0", "--rx-frames", "1",
+            "--events", "3", "--duration", "1ms")).isZero();
+        assertThat(out.toString()).contains("cpu0 takes hard IRQ");
+    }
+
+    @Test
+    void shouldExitTwoOnBadUsage() {
+        assertThat(run("explain", "napi", "--rate", "fast")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("pktsim explain napi: --rate must be a rate such as 300m or 1g, not 'fast'"
+            + System.lineSeparator());
+        assertThat(run("explain", "napi", "--packet-size", "10")).isEqualTo(2);
+        assertThat(run("explain", "napi", "--duration", "forever")).isEqualTo(2);
+        assertThat(run("explain", "napi", "--profile", "mt7612")).isEqualTo(2);
+        assertThat(err.toString()).contains("did you mean 'mt7621'?");
+        assertThat(run("explain", "napi", "--weight", "0")).isEqualTo(2);
+        assertThat(run("explain")).isEqualTo(2);
+        assertThat(run("explain", "napi", "--bogus")).isEqualTo(2);
+    }
+}

@@ -1,0 +1,116 @@
+package io.pktsim.lb.router;
+
+import io.pktsim.stack.profile.CostStage;
+
+/**
+ * The router's hardware threads as analytic work servers: work handed to a thread at {@code t} starts when the
+ * thread is free and takes its cycles at the clock rate, slowed when the core's sibling thread is busy too (SMT:
+ * both threads together deliver {@code smtThroughputPermille} of one thread). Busy time is kept per thread and per
+ * context (hard IRQ, softirq, kernel thread), cycles per {@link CostStage}, both over the measurement window.
+ * Allocation-free.
+ */
+final class CpuSet {
+    static final int CTX_HARDIRQ = 0;
+    static final int CTX_SOFTIRQ = 1;
+    static final int CTX_THREAD = 2;
+
+    private final int cpus;
+    private final int threadsPerCore;
+    private final long clockHz;
+    private final int smtPermille;
+    private final long[] freeAtNs;
+    private final long[][] busyNs;
+    private final long[] stageCycles = new long[CostStage.values().length];
+    private long windowStartNs;
+
+    CpuSet(final int cores, final int threadsPerCore, final long clockHz, final int smtPermille) {
+        this.cpus = cores * threadsPerCore;
+        this.threadsPerCore = threadsPerCore;
+        this.clockHz = clockHz;
+        this.smtPermille = smtPermille;
+        this.freeAtNs = new long[cpus];
+        this.busyNs = new long[cpus][3];
+    }
+
+    int cpus() {
+        return cpus;
+    }
+
+    int coreOf(final int cpu) {
+        return cpu / threadsPerCore;
+    }
+
+    /** Counts cycles against a stage (the thread they run on is given to {@link #exec}). */
+    void stage(final CostStage stage, final long cycles) {
+        stageCycles[stage.ordinal()] += cycles;
+    }
+
+    /**
+     * Runs work on a thread.
+     *
+     * @param cpu     the hardware thread
+     * @param atNs    when the work becomes runnable, ns
+     * @param cycles  its cycles
+     * @param context {@link #CTX_HARDIRQ}, {@link #CTX_SOFTIRQ} or {@link #CTX_THREAD}
+     * @return when it completes, ns
+     */
+    long exec(final int cpu, final long atNs, final long cycles, final int context) {
+        final long start = Math.max(atNs, freeAtNs[cpu]);
+        long ns = (cycles * 1_000_000_000L + clockHz - 1) / clockHz;
+        if (threadsPerCore > 1 && siblingBusy(cpu, start)) {
+            ns = ns * 2000L / smtPermille;
+        }
+        final long end = start + ns;
+        freeAtNs[cpu] = end;
+        if (end > windowStartNs) {
+            busyNs[cpu][context] += end - Math.max(start, windowStartNs);
+        }
+        return end;
+    }
+
+    private boolean siblingBusy(final int cpu, final long atNs) {
+        final int base = cpu - cpu % threadsPerCore;
+        for (int s = base; s < base + threadsPerCore; s++) {
+            if (s != cpu && freeAtNs[s] > atNs) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    long freeAtNs(final int cpu) {
+        return freeAtNs[cpu];
+    }
+
+    void resetWindow(final long nowNs) {
+        windowStartNs = nowNs;
+        for (int c = 0; c < cpus; c++) {
+            busyNs[c][0] = 0;
+            busyNs[c][1] = 0;
+            busyNs[c][2] = 0;
+            busyNs[c][1] = Math.max(0L, freeAtNs[c] - nowNs);
+        }
+        java.util.Arrays.fill(stageCycles, 0L);
+    }
+
+    /** @return busy fraction of a thread in one context over the window ending at {@code endNs} */
+    double busy(final int cpu, final int context, final long endNs) {
+        final long span = endNs - windowStartNs;
+        final long b = busyNs[cpu][context];
+        return span <= 0 ? 0.0 : Math.min(1.0, Math.max(0L, b) / (double) span);
+    }
+
+    double busy(final int cpu, final long endNs) {
+        final long span = endNs - windowStartNs;
+        final long b = busyNs[cpu][0] + busyNs[cpu][1] + busyNs[cpu][2] - Math.max(0L, freeAtNs[cpu] - endNs);
+        return span <= 0 ? 0.0 : Math.min(1.0, Math.max(0L, b) / (double) span);
+    }
+
+    long stageCycles(final CostStage stage) {
+        return stageCycles[stage.ordinal()];
+    }
+
+    long clockHz() {
+        return clockHz;
+    }
+}

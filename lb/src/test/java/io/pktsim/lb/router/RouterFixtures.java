@@ -1,0 +1,64 @@
+package io.pktsim.lb.router;
+
+import java.util.List;
+
+import io.pktsim.stack.profile.CostStage;
+import io.pktsim.stack.profile.CostTable;
+import io.pktsim.stack.profile.DeviceProfile;
+
+/** Small router configurations for the lb tests (the calibrated profile lives in the CLI's profiles). */
+final class RouterFixtures {
+    static final long MBIT = 1_000_000L;
+
+    private RouterFixtures() {
+    }
+
+    /** An MT7621-like profile with round costs (not the calibrated one). */
+    static DeviceProfile mt7621Like() {
+        final CostTable t = new CostTable();
+        t.set(CostStage.HARD_IRQ, 3000, 0, 0);
+        t.set(CostStage.NAPI_POLL, 1500, 0, 0);
+        t.set(CostStage.DRIVER_RX, 0, 2000, 500);
+        t.set(CostStage.GRO, 0, 450, 0);
+        t.set(CostStage.NETIF_RECEIVE, 0, 2000, 0);
+        t.set(CostStage.FIB, 0, 1100, 0);
+        t.set(CostStage.FORWARD, 0, 2000, 0);
+        t.set(CostStage.DRIVER_TX, 0, 1800, 250);
+        t.set(CostStage.TX_COMPLETION, 0, 500, 0);
+        t.set(CostStage.IPI, 1500, 0, 0);
+        t.set(CostStage.BACKLOG, 0, 300, 0);
+        t.set(CostStage.VLAN, 0, 400, 0);
+        t.set(CostStage.MACVLAN, 0, 450, 0);
+        t.set(CostStage.PPPOE, 0, 1000, 0);
+        t.set(CostStage.CONNTRACK, 0, 2500, 0);
+        t.set(CostStage.CONNTRACK_NEW, 0, 8000, 0);
+        t.set(CostStage.NAT, 0, 750, 0);
+        t.set(CostStage.NF_RULE, 0, 250, 0);
+        t.set(CostStage.FIB_RULE, 0, 150, 0);
+        t.set(CostStage.QDISC, 0, 1500, 0);
+        t.set(CostStage.FLOWTABLE, 0, 1500, 0);
+        return new DeviceProfile().name("mt7621-test").cores(2).threadsPerCore(2).clockHz(880_000_000L)
+                .smtThroughputPermille(1200).rxRingSlots(512).txRingSlots(2048).rxUsecs(80).rxFrames(4)
+                .separateTxNapi(true).napiWeight(64).netdevBudget(300).costs(t.freeze());
+    }
+
+    static RouterConfig config(final int lines, final int dialsPerLine, final long lineBps, final boolean pppoe,
+            final boolean ipv6, final RouterConfig.OffloadMode offload, final RouterConfig.Balancing balancing,
+            final List<RouterConfig.App> apps, final long durationNs, final long seed) {
+        return new RouterConfig(mt7621Like(), new RouterConfig.Lan(8, 1_000_000_000L),
+                new RouterConfig.Wan(lines, dialsPerLine, lineBps, 0, pppoe, pppoe ? 1492 : 1500, 20_000_000L, 16),
+                ipv6, balancing, offload, new RouterConfig.Firewall(RouterConfig.FirewallKind.FW3, 16384),
+                RouterConfig.QdiscKind.FQ_CODEL, apps, durationNs, durationNs / 4, seed, 0,
+                RouterConfig.Outputs.NONE);
+    }
+
+    static RouterConfig.App tcp(final RouterConfig.AppKind kind, final int hosts, final int connections,
+            final RouterConfig.Direction dir) {
+        return new RouterConfig.App(kind, hosts, connections, dir, RouterConfig.CongestionControl.NEWRENO, 0, 0, 0);
+    }
+
+    static RouterConfig.App udp(final int hosts, final int connections, final long rateBps, final int bytes) {
+        return new RouterConfig.App(RouterConfig.AppKind.UDP_CBR, hosts, connections,
+                RouterConfig.Direction.DOWNLOAD, RouterConfig.CongestionControl.NEWRENO, rateBps, bytes, 0);
+    }
+}

@@ -1,0 +1,153 @@
+package io.pktsim.lb.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.pktsim.core.flow.FlowKey;
+import io.pktsim.core.test.AllocationMeter;
+import io.pktsim.lb.ecmp.EcmpSelector;
+import io.pktsim.lb.ecmp.Ipv4MultipathRoute;
+import io.pktsim.lb.ecmp.MultipathHash;
+import io.pktsim.stack.fib.MultipathLookup;
+
+class RouterSimulationTest {
+    private static final long MBIT = RouterFixtures.MBIT;
+
+    private static RouterConfig eightDials(final RouterConfig.OffloadMode offload, final boolean ipv6,
+            final int dialsPerLine, final int flows, final long durationNs) {
+        return RouterFixtures.config(4, dialsPerLine, 100 * MBIT, true, ipv6, offload, RouterConfig.Balancing.ecmp(1),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 4, flows / 4,
+                        RouterConfig.Direction.DOWNLOAD)), durationNs, 7);
+    }
+
+    @Test
+    void shouldGiveIdenticalResultsForTheSameConfigAndSeed() {
+        final RouterConfig c = RouterFixtures.config(2, 2, 100 * MBIT, true, false, RouterConfig.OffloadMode.FLOWTABLE,
+                RouterConfig.Balancing.mwan3(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 3, 4, RouterConfig.Direction.DOWNLOAD),
+                        RouterFixtures.udp(1, 2, 10 * MBIT, 1000)), 200_000_000L, 42);
+        final RouterResults a = new RouterSimulation(c).run(ProgressListener.NONE);
+        final RouterResults b = new RouterSimulation(c).run(ProgressListener.NONE);
+        assertThat(a).isEqualTo(b);
+        assertThat(a.goodputDownloadBps()).isPositive();
+        final RouterResults other = new RouterSimulation(RouterFixtures.config(2, 2, 100 * MBIT, true, false,
+                RouterConfig.OffloadMode.FLOWTABLE, RouterConfig.Balancing.mwan3(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 3, 4, RouterConfig.Direction.DOWNLOAD),
+                        RouterFixtures.udp(1, 2, 10 * MBIT, 1000)), 200_000_000L, 43)).run(ProgressListener.NONE);
+        assertThat(other).isNotEqualTo(a);
+    }
+
+    @Test
+    void shouldClampMssTo1452ThroughAPppoeDial() {
+        final RouterSimulation ppp = new RouterSimulation(RouterFixtures.config(1, 1, 100 * MBIT, true, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 2, RouterConfig.Direction.DOWNLOAD),
+                        RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.UPLOAD)),
+                100_000_000L, 1));
+        final RouterResults r = ppp.run(ProgressListener.NONE);
+        for (int f = 0; f < ppp.flowCount(); f++) {
+            assertThat(ppp.flowMss(f)).as("flow %d", f).isEqualTo(1452);
+        }
+        assertThat(r.conntrack()).contains(new RouterResults.Count("mss_clamped", 3));
+        assertThat(r.goodputDownloadBps()).isPositive();
+        assertThat(r.goodputUploadBps()).isPositive();
+        final RouterSimulation v6 = new RouterSimulation(RouterFixtures.config(1, 1, 100 * MBIT, true, true,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.DOWNLOAD)),
+                50_000_000L, 1));
+        v6.run(ProgressListener.NONE);
+        assertThat(v6.flowMss(0)).isEqualTo(1432);
+        final RouterSimulation plain = new RouterSimulation(RouterFixtures.config(1, 1, 100 * MBIT, false, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.DOWNLOAD)),
+                50_000_000L, 1));
+        assertThat(plain.run(ProgressListener.NONE).conntrack()).contains(new RouterResults.Count("mss_clamped", 0));
+        assertThat(plain.flowMss(0)).isEqualTo(1460);
+    }
+
+    @Test
+    void shouldMoveTheFlowsTheKernelMovesOnARedialAndBreakTheirNat() {
+        final RouterConfig c = RouterFixtures.config(4, 2, 100 * MBIT, true, false, RouterConfig.OffloadMode.NONE,
+                RouterConfig.Balancing.ecmp(1),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 8, 8, RouterConfig.Direction.DOWNLOAD)),
+                400_000_000L, 3);
+        final RouterSimulation sim = new RouterSimulation(c);
+        sim.scheduleRedial(3, 250_000_000L, 100_000_000L);
+        sim.run(ProgressListener.NONE);
+        // The kernel's choice, recomputed independently: all 8 nexthops, then nexthop 3 dead.
+        final EcmpSelector all = selector();
+        final EcmpSelector without3 = selector();
+        ((Ipv4MultipathRoute) without3.chooser()).deviceDown(3);
+        final MultipathLookup lookup = new MultipathLookup();
+        final List<Integer> expected = new ArrayList<>();
+        final List<Integer> broken = new ArrayList<>();
+        int onDial3 = 0;
+        for (int f = 0; f < sim.flowCount(); f++) {
+            lookup.reset().key().setIpv4(sim.hostIpOf(f), sim.serverIpOf(f), FlowKey.PROTO_TCP, sim.sportOf(f), 443);
+            final int before = all.selectNexthop(lookup);
+            lookup.reset().key().setIpv4(sim.hostIpOf(f), sim.serverIpOf(f), FlowKey.PROTO_TCP, sim.sportOf(f), 443);
+            final int after = without3.selectNexthop(lookup);
+            assertThat(sim.flowDial(f)).as("flow %d dial", f).isEqualTo(before);
+            if (before != after) {
+                expected.add(f);
+            }
+            if (before == 3) {
+                onDial3++;
+            }
+            if (sim.flowNatBroken(f)) {
+                broken.add(f);
+            }
+        }
+        assertThat(onDial3).isPositive();
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(onDial3);
+        assertThat(broken).isEqualTo(expected);
+    }
+
+    private static EcmpSelector selector() {
+        final int[] w = {1, 1, 1, 1, 1, 1, 1, 1};
+        return new EcmpSelector(new MultipathHash(FlowKey.FAMILY_IPV4, 1, MultipathHash.FIELDS_DEFAULT, 0L),
+                new Ipv4MultipathRoute(w));
+    }
+
+    @Test
+    void shouldNeverBindAFlowLeavingThroughAMacvlanInThePpe() {
+        final RouterSimulation macvlan = new RouterSimulation(RouterFixtures.config(2, 2, 100 * MBIT, true, false,
+                RouterConfig.OffloadMode.PPE, RouterConfig.Balancing.ecmp(1),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 2, 4, RouterConfig.Direction.DOWNLOAD)),
+                400_000_000L, 5));
+        final RouterResults r = macvlan.run(ProgressListener.NONE);
+        for (int f = 0; f < macvlan.flowCount(); f++) {
+            assertThat(macvlan.flowOffloaded(f)).as("flow %d in the flowtable", f).isTrue();
+            assertThat(macvlan.flowPpeState(f)).as("flow %d refused by the PPE", f).isEqualTo(3);
+        }
+        assertThat(r.ppe()).contains(new RouterResults.Count("bound", 0), new RouterResults.Count("hw_packets", 0),
+                new RouterResults.Count("refused_macvlan", 8));
+        final RouterSimulation direct = new RouterSimulation(RouterFixtures.config(2, 1, 100 * MBIT, true, false,
+                RouterConfig.OffloadMode.PPE, RouterConfig.Balancing.ecmp(1),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 2, 4, RouterConfig.Direction.DOWNLOAD)),
+                400_000_000L, 5));
+        final RouterResults d = direct.run(ProgressListener.NONE);
+        assertThat(d.ppe()).contains(new RouterResults.Count("bound", 8),
+                new RouterResults.Count("refused_macvlan", 0));
+        assertThat(d.cpuAverage()).isLessThan(r.cpuAverage());
+    }
+
+    @Test
+    void shouldNotAllocateOnTheForwardPathAfterWarmUp() {
+        final RouterSimulation sim = new RouterSimulation(eightDials(RouterConfig.OffloadMode.NONE, true, 2, 32,
+                2_000_000_000L));
+        sim.start();
+        sim.advance(300_000_000L);
+        final long[] t = {300_000_000L};
+        final long before = sim.injected();
+        AllocationMeter.assertNoAllocation("whole-router forward path", 2_000, 2_000, () -> {
+            t[0] += 200_000L;
+            sim.advance(t[0]);
+        });
+        assertThat(sim.injected() - before).as("packets in the measured span").isGreaterThan(10_000);
+    }
+}
