@@ -111,13 +111,17 @@ class ScenarioCommandsTest {
     }
 
     @Test
-    void shouldShowAPresetWithItsPorts() {
+    void shouldShowAPresetWithItsPorts() throws Exception {
+        final io.pktsim.stack.profile.DeviceProfile p = new io.pktsim.cli.profile.ProfileLoader().load("mt7621");
+        final io.pktsim.stack.profile.CostStage rx = io.pktsim.stack.profile.CostStage.DRIVER_RX;
         final Run r = run("show-profile", "k2p");
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith("# preset k2p: Phicomm K2P: MT7621A, MT7530 switch, 4 LAN + 1 WAN GbE\n"
             + "# ports: 5 at 1gbit (1 LAN, up to 4 WAN lines); profile mt7621");
         assertThat(r.out()).contains("name: 'mt7621'\n", "  clockHz: 880000000\n", "  netdevBudget: 300\n",
-            "  driver_rx: {perEvent: 0, perPacket: 2000, perByte: 0.5}\n");
+            "  driver_rx: {perEvent: " + p.costs().perEvent(rx) + ", perPacket: " + p.costs().perPacket(rx)
+                + ", perByte: " + new java.math.BigDecimal(p.costs().perByteMilli(rx)).movePointLeft(3)
+                    .stripTrailingZeros().toPlainString() + "}\n");
     }
 
     @Test
