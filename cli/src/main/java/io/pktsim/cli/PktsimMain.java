@@ -9,6 +9,9 @@ import io.pktsim.cli.ecmp.EcmpCommand;
 import io.pktsim.cli.gro.GroCommand;
 import io.pktsim.cli.gro.GsoCommand;
 import io.pktsim.cli.napi.ExplainCommand;
+import io.pktsim.cli.run.RunCommand;
+import io.pktsim.cli.scenario.ShowProfileCommand;
+import io.pktsim.cli.scenario.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +27,7 @@ import picocli.CommandLine.Command;
     versionProvider = PktsimMain.VersionProvider.class,
     description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, multi-dial.",
     subcommands = {CommandLine.HelpCommand.class, EcmpCommand.class, GroCommand.class, GsoCommand.class,
-        ExplainCommand.class})
+        ExplainCommand.class, RunCommand.class, ValidateCommand.class, ShowProfileCommand.class})
 public final class PktsimMain implements Runnable {
 
     /** Exit code of a successful command. */
@@ -117,21 +120,35 @@ public final class PktsimMain implements Runnable {
         System.exit(code);
     }
 
+    /**
+     * The build's identity, baked into the jar at build time.
+     *
+     * @return {version, commit (abbreviated, "unknown" outside a git checkout), dirty ("true" or "false")}
+     */
+    public static String[] buildInfo() {
+        final Properties p = new Properties();
+        try (InputStream in = PktsimMain.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (final IOException e) {
+            return new String[] {"unknown", "unknown", "false"};
+        }
+        final String commit = p.getProperty("commit", "unknown");
+        return new String[] {
+            p.getProperty("version", "unknown"),
+            commit.isEmpty() || commit.startsWith("${") ? "unknown" : commit,
+            Boolean.toString("true".equals(p.getProperty("dirty")))
+        };
+    }
+
     /** Reads the version and git commit baked into the jar at build time. */
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            final Properties p = new Properties();
-            try (InputStream in = PktsimMain.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            final String commit = p.getProperty("commit", "unknown");
-            final String dirty = "true".equals(p.getProperty("dirty")) ? "-dirty" : "";
-            return new String[] {
-                "pktsim " + p.getProperty("version", "unknown") + " (commit " + commit + dirty + ")"
-            };
+        public String[] getVersion() {
+            final String[] b = buildInfo();
+            final String dirty = "true".equals(b[2]) ? "-dirty" : "";
+            return new String[] {"pktsim " + b[0] + " (commit " + b[1] + dirty + ")"};
         }
     }
 }

@@ -49,8 +49,11 @@ class PktsimMainTest {
         assertThat(r.exit).isZero();
         assertThat(r.err).isEmpty();
         assertThat(r.out).startsWith("Usage: pktsim ").contains("--version").contains("--help");
-        assertThat(r.out).contains("\n  ecmp  ").contains("\n  gro      Replay a capture")
-            .contains("\n  gso      Cut TCP super-packets").contains("\n  explain  Narrate a small built-in scenario");
+        assertThat(r.out).contains("\n  ecmp          ").contains("\n  gro           Replay a capture")
+            .contains("\n  gso           Cut TCP super-packets")
+            .contains("\n  explain       Narrate a small built-in scenario")
+            .contains("\n  run           Run a scenario")
+            .contains("\n  validate      Check a scenario").contains("\n  show-profile  Print a device preset");
     }
 
     @Test

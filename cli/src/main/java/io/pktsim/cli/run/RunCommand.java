@@ -1,0 +1,263 @@
+package io.pktsim.cli.run;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+
+import io.pktsim.cli.PktsimMain;
+import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.config.Units;
+import io.pktsim.cli.scenario.Scenario;
+import io.pktsim.cli.scenario.ScenarioLoader;
+import io.pktsim.core.io.AtomicFiles;
+import io.pktsim.lb.router.RouterConfig;
+import io.pktsim.lb.router.RouterResults;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code pktsim run SCENARIO.yaml}: validates the scenario, runs it on the router engine, prints a summary and
+ * writes the JSON result. See docs/scenarios.md and docs/results.md.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Run a scenario: throughput, CPU, drops and the bottleneck.",
+        "A human summary on standard output, the JSON result with --json.",
+        "The scenario is checked before anything runs (pktsim validate prints it resolved).",
+        "Same scenario and seed: byte-identical JSON (wall-clock figures only with --wall).",
+        "Exit codes: 0 done, 1 the run or an output failed, 2 bad usage or a bad scenario."})
+public final class RunCommand implements Callable<Integer> {
+
+    private static final long MAX_DURATION_NS = 3_600_000_000_000L;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO.yaml", description = "The scenario (YAML).")
+    private Path scenarioFile;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed (0 or more).")
+    private Long seed;
+
+    @Option(names = "--run", paramLabel = "N", description = "Override the run number (0 or more).")
+    private Long run;
+
+    @Option(names = "--duration", paramLabel = "D",
+        description = "Override the measured duration after the warm-up, e.g. 10s, 500ms.")
+    private String duration;
+
+    @Option(names = "--json", paramLabel = "FILE|-", description = "Write the JSON result (- for standard output; "
+        + "the summary then goes to standard error).")
+    private String json;
+
+    @Option(names = "--pcap-dir", paramLabel = "DIR", description = "Write per-interface pcap taps into DIR.")
+    private Path pcapDir;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write every decision as JSON lines.")
+    private Path trace;
+
+    @Option(names = "--wall", description = "Add wall-clock figures to the JSON, under the key 'wall'.")
+    private boolean wall;
+
+    @Option(names = "--quiet", description = "No progress bar or progress lines.")
+    private boolean quiet;
+
+    private final RouterEngine engine;
+    private final LongSupplier wallNs;
+    private final Boolean terminal;
+
+    /** The command with the real engine, the system clock and console detection. */
+    public RunCommand() {
+        this(RouterEngine.SIMULATION, System::nanoTime, null);
+    }
+
+    /**
+     * The command with a given engine (tests).
+     *
+     * @param engine the engine
+     * @param wallNs the wall clock, ns
+     * @param terminal whether standard error is a terminal; null to ask {@link System#console()}
+     */
+    public RunCommand(final RouterEngine engine, final LongSupplier wallNs, final Boolean terminal) {
+        this.engine = engine;
+        this.wallNs = wallNs;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        Scenario s;
+        try {
+            s = new ScenarioLoader().load(scenarioFile);
+        } catch (final ConfigException e) {
+            return bad(err, e.getMessage());
+        }
+        long durationNs = s.durationNs();
+        if (duration != null) {
+            try {
+                durationNs = Units.parseDurationNs(duration);
+            } catch (final IllegalArgumentException e) {
+                return bad(err, "--duration '" + duration + "': expected a duration such as 10s, 250ms or 50us");
+            }
+            if (durationNs < 1_000L || durationNs > MAX_DURATION_NS) {
+                return bad(err, "--duration " + duration + ": expected from 1us to 3600s");
+            }
+        }
+        if (seed != null && seed < 0) {
+            return bad(err, "--seed " + seed + ": expected 0 or more");
+        }
+        if (run != null && run < 0) {
+            return bad(err, "--run " + run + ": expected 0 or more");
+        }
+        s = s.with(seed != null ? seed : s.seed(), run != null ? run : s.run(), durationNs);
+        final String jsonTarget = json != null ? json : s.outputs().json();
+        final Path pcap = pcapDir != null ? pcapDir : pathOrNull(s.outputs().pcapDir());
+        final Path traceFile = trace != null ? trace : pathOrNull(s.outputs().trace());
+        String problem = null;
+        if (jsonTarget != null && !"-".equals(jsonTarget)) {
+            problem = checkParent("--json", Path.of(jsonTarget));
+        }
+        if (problem == null && traceFile != null) {
+            problem = checkParent("--trace", traceFile);
+        }
+        if (problem == null && pcap != null && Files.exists(pcap) && !Files.isDirectory(pcap)) {
+            problem = "--pcap-dir " + pcap + ": not a directory";
+        }
+        if (problem == null && pcap != null && !Files.exists(pcap)) {
+            problem = checkParent("--pcap-dir", pcap);
+        }
+        if (problem != null) {
+            return bad(err, problem);
+        }
+        final RouterConfig config;
+        try {
+            config = ScenarioMapper.toConfig(s, pcap, traceFile);
+        } catch (final IllegalArgumentException e) {
+            return bad(err, s.source() + ": the engine does not accept this scenario: " + e.getMessage());
+        }
+        final boolean onTerminal = terminal != null ? terminal : System.console() != null;
+        final ProgressReporter progress = new ProgressReporter(err, onTerminal, quiet, wallNs);
+        final long startNs = wallNs.getAsLong();
+        final RouterResults results;
+        try {
+            if (pcap != null) {
+                Files.createDirectories(pcap);
+            }
+            results = engine.run(config, progress);
+        } catch (final IOException | RuntimeException e) {
+            progress.finish(false);
+            return failed(err, "the run failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+        final long elapsedNs = Math.max(1L, wallNs.getAsLong() - startNs);
+        progress.finish(true);
+        final String[] build = PktsimMain.buildInfo();
+        final Path name = scenarioFile.getFileName();
+        final RunMetadata meta = new RunMetadata(build[0], build[1], Boolean.parseBoolean(build[2]), s.name(),
+            name == null ? scenarioFile.toString() : name.toString(), s.sha256(), s.seed(), s.run());
+        final ResultJson.Wall w = wall ? new ResultJson.Wall(elapsedNs, perSecond(results.dispatchedEvents(),
+            elapsedNs), perSecond(results.forwardedPackets(), elapsedNs)) : null;
+        final String text = ResultJson.render(meta, s, results, w);
+        if (jsonTarget != null && !"-".equals(jsonTarget)) {
+            try {
+                write(Path.of(jsonTarget), text);
+            } catch (final IOException e) {
+                return failed(err, "--json " + jsonTarget + ": cannot write: " + e.getMessage(), e);
+            }
+        }
+        if (pcap != null && isEmptyDirectory(pcap)) {
+            err.println("pktsim run: warning: --pcap-dir " + pcap + ": the engine wrote no pcap taps (it does not "
+                + "support them yet)");
+        }
+        if (traceFile != null && !Files.exists(traceFile)) {
+            err.println("pktsim run: warning: --trace " + traceFile + ": the engine wrote no trace (it does not "
+                + "support it yet)");
+        }
+        err.flush();
+        if ("-".equals(jsonTarget)) {
+            out.print(text);
+            out.flush();
+            Summary.print(err, s, results);
+        } else {
+            Summary.print(out, s, results);
+        }
+        return PktsimMain.EXIT_OK;
+    }
+
+    private static boolean isEmptyDirectory(final Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (final IOException e) {
+            return false;
+        }
+    }
+
+    private static Path pathOrNull(final String p) {
+        return p == null ? null : Path.of(p);
+    }
+
+    private static String checkParent(final String option, final Path target) {
+        final Path parent = target.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            return option + " " + target + ": directory " + parent + " does not exist";
+        }
+        if (Files.isDirectory(target) && !"--pcap-dir".equals(option)) {
+            return option + " " + target + ": is a directory";
+        }
+        return null;
+    }
+
+    private static long perSecond(final long count, final long elapsedNs) {
+        return (long) (count * 1e9 / elapsedNs);
+    }
+
+    private static void write(final Path target, final String text) throws IOException {
+        final Path tmp = AtomicFiles.createTempBeside(target, ".partial");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                w.write(text);
+            }
+            AtomicFiles.commit(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private int bad(final PrintWriter err, final String message) {
+        err.println("pktsim run: " + message);
+        err.flush();
+        return PktsimMain.EXIT_USAGE;
+    }
+
+    private int failed(final PrintWriter err, final String message, final Exception e) {
+        err.println("pktsim run: " + message.replace('\n', ' '));
+        if (verbose()) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return PktsimMain.EXIT_FAILED;
+    }
+
+    private boolean verbose() {
+        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
+            final CommandLine.ParseResult p = c.getParseResult();
+            if (p != null && p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

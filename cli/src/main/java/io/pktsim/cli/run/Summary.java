@@ -1,0 +1,96 @@
+package io.pktsim.cli.run;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.pktsim.cli.config.Units;
+import io.pktsim.cli.scenario.Scenario;
+import io.pktsim.lb.router.RouterResults;
+
+/**
+ * The human summary of a run: goodput per direction and per dial, CPU per hardware thread, per core and on
+ * average with the top stages, drops, and the bottleneck in words. Deterministic (no wall clock).
+ */
+public final class Summary {
+
+    /** How many stages the summary lists. */
+    public static final int TOP_STAGES = 5;
+
+    private Summary() {
+    }
+
+    /**
+     * @param o where to print
+     * @param s the scenario as run
+     * @param r the results
+     */
+    public static void print(final PrintWriter o, final Scenario s, final RouterResults r) {
+        o.printf(Locale.ROOT, "%s: %s%n", s.name(), s.description());
+        o.printf(Locale.ROOT, "  %s, %d x %d dials, %s, offload %s; %s measured after %s warm-up; seed %d, run %d%n",
+            s.device().preset().label(), s.wan().lines(), s.wan().dialsPerLine(), s.balancing().mode().label(),
+            s.offload().label(), Units.formatNs(s.durationNs()), Units.formatNs(s.warmUpNs()), s.seed(), s.run());
+        o.printf(Locale.ROOT, "goodput:    download %s, upload %s (%d packets forwarded)%n",
+            mbit(r.goodputDownloadBps()), mbit(r.goodputUploadBps()), r.forwardedPackets());
+        if (!r.dials().isEmpty()) {
+            o.println("per dial:");
+            for (final RouterResults.Dial d : r.dials()) {
+                o.printf(Locale.ROOT, "  %-12s line %d  down %s  up %s  %d %s%n", d.name(), d.line(),
+                    mbit(d.downloadBps()), mbit(d.uploadBps()), d.flows(), d.flows() == 1 ? "flow" : "flows");
+            }
+        }
+        o.printf(Locale.ROOT, "CPU:        %s average over %d hardware threads%n", pct(r.cpuAverage()),
+            r.cpuThreads().size());
+        for (final RouterResults.CpuThread t : r.cpuThreads()) {
+            o.printf(Locale.ROOT, "  cpu%d (core %d): %s busy (hard IRQ %s, softirq %s, kernel threads %s)%n", t.cpu(),
+                t.core(), pct(t.busy()), pct(t.hardIrq()), pct(t.softirq()), pct(t.thread()));
+        }
+        final StringBuilder cores = new StringBuilder();
+        for (final RouterResults.CpuCoreLoad c : r.cpuCores()) {
+            cores.append(cores.length() == 0 ? "" : ", ").append("core ").append(c.core()).append(' ')
+                .append(pct(c.busy()));
+        }
+        if (cores.length() > 0) {
+            o.println("  " + cores);
+        }
+        final List<RouterResults.Stage> stages = new ArrayList<>(r.stages());
+        stages.sort((a, b) -> a.cycles() != b.cycles() ? Long.compare(b.cycles(), a.cycles())
+            : a.name().compareTo(b.name()));
+        if (!stages.isEmpty()) {
+            final StringBuilder top = new StringBuilder();
+            for (int i = 0; i < Math.min(TOP_STAGES, stages.size()); i++) {
+                top.append(i == 0 ? "" : ", ").append(stages.get(i).name()).append(' ')
+                    .append(pct(stages.get(i).fraction()));
+            }
+            o.println("  top stages: " + top);
+        }
+        final StringBuilder other = new StringBuilder();
+        for (final RouterResults.Count c : r.drops().byReason()) {
+            if (c.value() != 0) {
+                other.append(other.length() == 0 ? "; by reason: " : ", ").append(c.name()).append(' ')
+                    .append(c.value());
+            }
+        }
+        o.printf(Locale.ROOT, "drops:      ring %d, backlog %d, qdisc %d%s%n", r.drops().ring(), r.drops().backlog(),
+            r.drops().qdisc(), other);
+        o.println("bottleneck: " + r.bottleneck());
+        o.flush();
+    }
+
+    /**
+     * @param bps bits/s
+     * @return e.g. {@code 301.2 Mbit/s}
+     */
+    static String mbit(final long bps) {
+        return String.format(Locale.ROOT, "%.1f Mbit/s", bps / 1e6);
+    }
+
+    /**
+     * @param fraction 0..1
+     * @return e.g. {@code 97.0 %}
+     */
+    static String pct(final double fraction) {
+        return String.format(Locale.ROOT, "%.1f %%", fraction * 100);
+    }
+}

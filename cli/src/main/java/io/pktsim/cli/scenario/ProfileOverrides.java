@@ -1,0 +1,104 @@
+package io.pktsim.cli.scenario;
+
+import java.io.StringReader;
+
+import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.config.ConfigReader;
+import io.pktsim.cli.config.YamlConfigLoader;
+import io.pktsim.stack.profile.CostStage;
+import io.pktsim.stack.profile.CostTable;
+import io.pktsim.stack.profile.DeviceProfile;
+
+/**
+ * A scenario's overrides of its preset's profile: the sections {@code cpu}, {@code driver}, {@code napi} and
+ * {@code costs} of the profile files, each key defaulting to the built-in profile's value, with the same ranges
+ * as {@link io.pktsim.cli.profile.ProfileLoader}.
+ */
+final class ProfileOverrides {
+
+    private ProfileOverrides() {
+    }
+
+    /**
+     * Reads the override sections of {@code device} and returns a new profile.
+     *
+     * @param device the scenario's {@code device} mapping
+     * @param base the preset's built-in profile (not changed)
+     * @return the resolved profile
+     * @throws ConfigException on an unknown key or a value out of range
+     */
+    static DeviceProfile apply(final ConfigReader device, final DeviceProfile base) throws ConfigException {
+        final DeviceProfile p = new DeviceProfile();
+        p.name(base.name());
+        p.description(base.description());
+        final ConfigReader cpu = section(device, "cpu");
+        p.cores((int) cpu.integer("cores", (long) base.cores(), 1, 64));
+        p.threadsPerCore((int) cpu.integer("threadsPerCore", (long) base.threadsPerCore(), 1, 2));
+        p.clockHz(cpu.integer("clockHz", base.clockHz(), 1_000_000L, 9_000_000_000L));
+        p.smtThroughputPermille((int) Math.round(1000 * cpu.decimal("smtThroughputFactor",
+            base.smtThroughputPermille() / 1000.0, 1.0, 2.0)));
+        p.hz((int) cpu.integer("hz", (long) base.hz(), 1, 10_000));
+        cpu.finish();
+        final ConfigReader drv = section(device, "driver");
+        p.driverName(drv.string("name", base.driverName()));
+        p.rxRingSlots(powerOfTwo(drv, "rxRingSlots", base.rxRingSlots()));
+        p.txRingSlots(powerOfTwo(drv, "txRingSlots", base.txRingSlots()));
+        p.rxUsecs((int) drv.integer("rxUsecs", (long) base.rxUsecs(), 0, 100_000));
+        p.rxFrames((int) drv.integer("rxFrames", (long) base.rxFrames(), 0, 65_536));
+        p.adaptiveRx(drv.bool("adaptiveRx", base.adaptiveRx()));
+        p.sharedIrq(drv.bool("sharedIrq", base.sharedIrq()));
+        p.separateTxNapi(drv.bool("separateTxNapi", base.separateTxNapi()));
+        drv.finish();
+        final ConfigReader napi = section(device, "napi");
+        p.napiWeight((int) napi.integer("weight", (long) base.napiWeight(), 1, 65_536));
+        p.netdevBudget((int) napi.integer("netdevBudget", (long) base.netdevBudget(), 1, 1_000_000));
+        p.netdevBudgetUsecs(napi.integer("netdevBudgetUsecs", base.netdevBudgetUsecs(), 0, 100_000_000L));
+        p.devWeight((int) napi.integer("devWeight", (long) base.devWeight(), 1, 65_536));
+        p.netdevMaxBacklog((int) napi.integer("netdevMaxBacklog", (long) base.netdevMaxBacklog(), 1, 10_000_000));
+        p.groFlushTimeoutNs(napi.durationNs("groFlushTimeout", base.groFlushTimeoutNs(), 0, 1_000_000_000L));
+        p.napiDeferHardIrqs((int) napi.integer("napiDeferHardIrqs", (long) base.napiDeferHardIrqs(), 0, 1_000_000));
+        p.threadedNapi(napi.bool("threaded", base.threadedNapi()));
+        napi.finish();
+        final ConfigReader costs = section(device, "costs");
+        final CostTable baseCosts = base.costs();
+        final CostTable table = new CostTable();
+        for (final CostStage s : CostStage.values()) {
+            final ConfigReader c = costs.object(s.label(), false);
+            long event = baseCosts.perEvent(s);
+            long packet = baseCosts.perPacket(s);
+            long perByteMilli = baseCosts.perByteMilli(s);
+            if (c != null) {
+                event = c.integer("perEvent", event, 0, 1_000_000_000L);
+                packet = c.integer("perPacket", packet, 0, 1_000_000_000L);
+                perByteMilli = Math.round(1000 * c.decimal("perByte", perByteMilli / 1000.0, 0.0, 1_000_000.0));
+                c.finish();
+            }
+            if (event != 0 || packet != 0 || perByteMilli != 0) {
+                table.set(s, event, packet, perByteMilli);
+            }
+        }
+        costs.finish();
+        p.costs(table);
+        return p;
+    }
+
+    /** A section, or an empty reader when absent (so that every key takes its default). */
+    private static ConfigReader section(final ConfigReader parent, final String key) throws ConfigException {
+        final ConfigReader r = parent.object(key, false);
+        return r != null ? r : empty();
+    }
+
+    /** @return a reader of an empty mapping: every key takes its default */
+    static ConfigReader empty() throws ConfigException {
+        return new ConfigReader(new YamlConfigLoader().load("(defaults)", new StringReader("{}")));
+    }
+
+    private static int powerOfTwo(final ConfigReader r, final String key, final int base) throws ConfigException {
+        final long v = r.integer(key, (long) base, 2, 65_536);
+        if (Long.bitCount(v) != 1) {
+            throw r.errorAt(key, "'" + r.node().path() + "." + key + "' is " + v
+                + "; expected a power of two from 2 to 65536");
+        }
+        return (int) v;
+    }
+}

@@ -1,0 +1,384 @@
+package io.pktsim.cli.scenario;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.config.ConfigNode;
+import io.pktsim.cli.config.ConfigReader;
+import io.pktsim.cli.config.Suggest;
+import io.pktsim.cli.config.Units;
+import io.pktsim.cli.config.YamlConfigLoader;
+import io.pktsim.cli.profile.ProfileLoader;
+import io.pktsim.cli.scenario.Scenario.App;
+import io.pktsim.cli.scenario.Scenario.AppType;
+import io.pktsim.cli.scenario.Scenario.Balancing;
+import io.pktsim.cli.scenario.Scenario.BalancingMode;
+import io.pktsim.cli.scenario.Scenario.Device;
+import io.pktsim.cli.scenario.Scenario.Direction;
+import io.pktsim.cli.scenario.Scenario.Firewall;
+import io.pktsim.cli.scenario.Scenario.FirewallKind;
+import io.pktsim.cli.scenario.Scenario.Lan;
+import io.pktsim.cli.scenario.Scenario.Offload;
+import io.pktsim.cli.scenario.Scenario.Outputs;
+import io.pktsim.cli.scenario.Scenario.Qdisc;
+import io.pktsim.cli.scenario.Scenario.Wan;
+import io.pktsim.cli.scenario.Scenario.Workload;
+import io.pktsim.lb.mwan3.Mwan3MarkMask;
+import io.pktsim.stack.profile.DeviceProfile;
+
+/**
+ * Reads a scenario file strictly, before anything runs: every key known (else "did you mean"), every value in
+ * range, and the topology possible (dials 1 to 100 in all, distinct VLANs, a PPPoE MTU of at most 1492, mwan3
+ * within its mark mask's interface limit). Every problem is a {@link ConfigException} with the file, line and
+ * column, the key, the value and what is allowed. The format is documented in docs/scenarios.md.
+ */
+public final class ScenarioLoader {
+
+    /** The most dials a scenario may have in all (the seed's naming assumes fewer than 100, S0-19). */
+    public static final int MAX_DIALS = 100;
+    /** PPPoE's largest MTU: 1500 - 8 (RFC 2516). */
+    public static final int PPPOE_MAX_MTU = 1492;
+    /** IPv6's smallest link MTU (RFC 8200). */
+    public static final int IPV6_MIN_MTU = 1280;
+
+    private static final long NS_PER_MS = 1_000_000L;
+    private static final long NS_PER_S = 1_000_000_000L;
+    private static final long MAX_RATE_BPS = 100_000_000_000L;
+
+    /** Keys that belong to some app types only, and those types (for a clear message on the others). */
+    private static final String[][] TYPE_KEYS = {
+        {"connections", "browser, downloader or speedtest"},
+        {"peers", "p2p"},
+        {"congestionControl", "browser, downloader, p2p or speedtest"},
+        {"flows", "udp"},
+        {"pattern", "udp"},
+        {"rate", "udp"},
+        {"packetBytes", "udp"},
+    };
+
+    private final YamlConfigLoader yaml = new YamlConfigLoader();
+    private final ProfileLoader profiles = new ProfileLoader();
+
+    /**
+     * Loads and validates a scenario file.
+     *
+     * @param file the file
+     * @return the resolved scenario
+     * @throws ConfigException on any problem, including a file that cannot be read
+     */
+    public Scenario load(final Path file) throws ConfigException {
+        final byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (final NoSuchFileException e) {
+            throw new ConfigException(file.toString(), 0, 0, "no such file");
+        } catch (final IOException e) {
+            throw new ConfigException(file.toString(), 0, 0, "cannot read: " + e.getMessage());
+        }
+        return parse(file.toString(), bytes);
+    }
+
+    /**
+     * Parses and validates a scenario.
+     *
+     * @param source the file name for messages
+     * @param bytes the file's bytes (UTF-8)
+     * @return the resolved scenario
+     * @throws ConfigException on any problem
+     */
+    public Scenario parse(final String source, final byte[] bytes) throws ConfigException {
+        final ConfigNode rootNode = yaml.load(source, new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+        final ConfigReader root = new ConfigReader(rootNode);
+        final String name = root.string("name", defaultName(source));
+        final String description = root.string("description", "");
+        final Device device = device(root.object("device", true));
+        final Lan lan = lan(root.object("lan", false), device.preset());
+        final boolean ipv6 = root.bool("ipv6", false);
+        final Wan wan = wan(root.object("wan", true), device.preset(), ipv6);
+        final Balancing balancing = balancing(root.object("balancing", false), wan);
+        final Offload offload = enumChoice(root, "offload", Offload.NONE, Offload.values(), Offload::label);
+        final Firewall firewall = firewall(root.object("firewall", false));
+        final Qdisc qdisc = enumChoice(root, "qdisc", Qdisc.FQ_CODEL, Qdisc.values(), Qdisc::label);
+        final Workload workload = workload(root.object("workload", true), lan);
+        final long durationNs = root.durationNs("duration", 10 * NS_PER_S, NS_PER_MS, 3_600 * NS_PER_S);
+        final long warmUpNs = root.durationNs("warmUp", Math.min(NS_PER_S, durationNs / 10), 0, 3_600 * NS_PER_S);
+        final long seed = root.integer("seed", 1L, 0, Long.MAX_VALUE);
+        final long run = root.integer("run", 0L, 0, Integer.MAX_VALUE);
+        final Outputs outputs = outputs(root.object("outputs", false));
+        root.finish();
+        return new Scenario(source, sha256(bytes), name, description, device, lan, wan, ipv6, balancing, offload,
+            firewall, qdisc, workload, durationNs, warmUpNs, seed, run, outputs);
+    }
+
+    private static String defaultName(final String source) {
+        String n = Path.of(source).getFileName() == null ? source : Path.of(source).getFileName().toString();
+        final int dot = n.lastIndexOf('.');
+        if (dot > 0) {
+            n = n.substring(0, dot);
+        }
+        return n;
+    }
+
+    private static String text(final ConfigReader r, final String key) {
+        final ConfigNode v = r.node().entries().get(key);
+        return v == null ? "(default)" : v.text();
+    }
+
+    private Device device(final ConfigReader d) throws ConfigException {
+        final Preset preset = Preset.byLabel(d.choice("preset", null, Preset.labels().toArray(new String[0])));
+        final DeviceProfile base;
+        try {
+            base = profiles.load(preset.profile());
+        } catch (final IOException e) {
+            throw d.errorAt("preset", "cannot load the built-in profile " + preset.profile() + ": " + e.getMessage());
+        }
+        final DeviceProfile profile = ProfileOverrides.apply(d, base);
+        d.finish();
+        return new Device(preset, profile);
+    }
+
+    private static Lan lan(final ConfigReader given, final Preset preset) throws ConfigException {
+        final ConfigReader l = given != null ? given : ProfileOverrides.empty();
+        final int hosts = (int) l.integer("hosts", 1L, 1, 4096);
+        final long rate = rate(l, "lan.portRate", "portRate", preset.portRateBps(), false);
+        if (rate > preset.portRateBps()) {
+            throw l.errorAt("portRate", "'lan.portRate' is " + text(l, "portRate") + "; expected at most "
+                + Units.formatBps(preset.portRateBps()) + " (the " + preset.label() + "'s ports)");
+        }
+        l.finish();
+        return new Lan(hosts, rate);
+    }
+
+    private static Wan wan(final ConfigReader w, final Preset preset, final boolean ipv6) throws ConfigException {
+        final int lines = (int) w.integer("lines", 1L, 1, preset.maxLines());
+        final int vlan = (int) w.integer("vlan", 2L, 2, 4094);
+        if (vlan + lines - 1 > 4094) {
+            throw w.errorAt("vlan", "'wan.vlan' is " + vlan + " with " + lines + " lines; the last line's VLAN "
+                + (vlan + lines - 1) + " is above 4094");
+        }
+        final long lineRate = rate(w, "wan.lineRate", "lineRate", preset.portRateBps(), false);
+        if (lineRate > preset.portRateBps()) {
+            throw w.errorAt("lineRate", "'wan.lineRate' is " + text(w, "lineRate") + "; expected at most "
+                + Units.formatBps(preset.portRateBps()) + " (the " + preset.label() + "'s ports)");
+        }
+        final int dialsPerLine = (int) w.integer("dialsPerLine", 1L, 1, MAX_DIALS);
+        if (lines * dialsPerLine > MAX_DIALS) {
+            throw w.errorAt("dialsPerLine", "'wan.dialsPerLine' is " + dialsPerLine + " with " + lines + " lines: "
+                + lines * dialsPerLine + " dials in all; expected at most " + MAX_DIALS + " dials in all");
+        }
+        final boolean pppoe = w.bool("pppoe", true);
+        final int mtu = (int) w.integer("mtu", pppoe ? (long) PPPOE_MAX_MTU : 1500L, 576, 1500);
+        if (pppoe && mtu > PPPOE_MAX_MTU) {
+            throw w.errorAt("mtu", "'wan.mtu' is " + mtu + "; expected at most " + PPPOE_MAX_MTU
+                + " with PPPoE (1500 - 8 bytes of PPPoE and PPP headers, RFC 2516)");
+        }
+        if (ipv6 && mtu < IPV6_MIN_MTU) {
+            throw w.errorAt("mtu", "'wan.mtu' is " + mtu + "; expected at least " + IPV6_MIN_MTU
+                + " with ipv6: true (IPv6's minimum link MTU)");
+        }
+        final long shaping = rate(w, "wan.dialShaping", "dialShaping", 0, true);
+        final long rtt = w.durationNs("rtt", 20 * NS_PER_MS, 0, 10 * NS_PER_S);
+        final int servers = (int) w.integer("servers", 8L, 1, 65_536);
+        w.finish();
+        return new Wan(lines, vlan, lineRate, dialsPerLine, pppoe, mtu, shaping, rtt, servers);
+    }
+
+    private static Balancing balancing(final ConfigReader given, final Wan wan) throws ConfigException {
+        final ConfigReader b = given != null ? given : ProfileOverrides.empty();
+        final BalancingMode mode = enumChoice(b, "mode", BalancingMode.ECMP, BalancingMode.values(),
+            BalancingMode::label);
+        int policy = 1;
+        long hashSeed = 0;
+        int mmx = Mwan3MarkMask.DEFAULT_MASK;
+        boolean sticky = false;
+        if (mode == BalancingMode.ECMP) {
+            policy = (int) b.integer("fibMultipathHashPolicy", 1L, 0, 3);
+            hashSeed = b.integer("fibMultipathHashSeed", 0L, 0, 0xffff_ffffL);
+        } else {
+            onlyFor(b, "fibMultipathHashPolicy", mode, "ecmp");
+            onlyFor(b, "fibMultipathHashSeed", mode, "ecmp");
+        }
+        if (mode == BalancingMode.MWAN3) {
+            mmx = (int) b.integer("mmxMask", (long) Mwan3MarkMask.DEFAULT_MASK, 0, 0xffff_ffffL);
+            sticky = b.bool("sticky", false);
+            final int bits = Integer.bitCount(mmx);
+            if (bits < 3) {
+                throw b.errorAt("mmxMask", "'balancing.mmxMask' is " + hex(mmx) + " with " + bits
+                    + " bits; expected a mask of at least 3 bits (mwan3 reserves 3 marks)");
+            }
+            final int max = new Mwan3MarkMask(mmx).interfaceMax();
+            final int dials = wan.lines() * wan.dialsPerLine();
+            if (dials > max) {
+                throw b.errorAt(b.has("mmxMask") ? "mmxMask" : "mode", "'balancing.mode' is mwan3 with " + dials
+                    + " dials, but mwan3's mark mask mmxMask " + hex(mmx) + " has " + bits
+                    + " bits, which allows at most " + max + " interfaces (2^" + bits + " - 1 - 3): the "
+                    + max + "-interface limit; expected at most " + max + " dials, a wider mmxMask, or mode ecmp");
+            }
+        } else {
+            onlyFor(b, "mmxMask", mode, "mwan3");
+            onlyFor(b, "sticky", mode, "mwan3");
+        }
+        b.finish();
+        return new Balancing(mode, policy, hashSeed, mmx, sticky);
+    }
+
+    private static void onlyFor(final ConfigReader b, final String key, final BalancingMode mode, final String forMode)
+        throws ConfigException {
+        if (b.has(key)) {
+            throw b.errorAt(key, "'balancing." + key + "' applies to mode " + forMode + " only; 'balancing.mode' is "
+                + mode.label());
+        }
+    }
+
+    private static String hex(final int v) {
+        return "0x" + Integer.toHexString(v).toUpperCase(Locale.ROOT);
+    }
+
+    private static Firewall firewall(final ConfigReader given) throws ConfigException {
+        final ConfigReader f = given != null ? given : ProfileOverrides.empty();
+        final FirewallKind kind = enumChoice(f, "kind", FirewallKind.FW3, FirewallKind.values(), FirewallKind::label);
+        final int max = (int) f.integer("conntrackMax", 16_384L, 16, 4_194_304);
+        f.finish();
+        return new Firewall(kind, max);
+    }
+
+    private static Workload workload(final ConfigReader w, final Lan lan) throws ConfigException {
+        final List<App> apps = new ArrayList<>();
+        for (final ConfigReader a : w.objects("apps", true, 1)) {
+            apps.add(app(a, lan, apps.size()));
+        }
+        w.finish();
+        return new Workload(List.copyOf(apps));
+    }
+
+    private static App app(final ConfigReader a, final Lan lan, final int index) throws ConfigException {
+        final String path = a.node().path();
+        final AppType type = enumChoice(a, "type", null, AppType.values(), AppType::label);
+        final String name = a.string("name", type.label() + (index + 1));
+        final Direction direction = enumChoice(a, "direction", Direction.DOWNLOAD, Direction.values(),
+            Direction::label);
+        final int hosts = (int) a.integer("hosts", 1L, 1, 10_000);
+        if (hosts > lan.hosts()) {
+            throw a.errorAt("hosts", "'" + path + ".hosts' is " + hosts + "; expected at most lan.hosts ("
+                + lan.hosts() + ")");
+        }
+        final long start = a.durationNs("start", 0L, 0, 3_600 * NS_PER_S);
+        int connections;
+        String cc = "cubic";
+        String pattern = null;
+        long rate = 0;
+        int packet = 0;
+        switch (type) {
+            case BROWSER:
+                connections = (int) a.integer("connections", 6L, 1, 4096);
+                break;
+            case DOWNLOADER:
+            case SPEEDTEST:
+                connections = (int) a.integer("connections", 8L, 1, 4096);
+                break;
+            case P2P:
+                connections = (int) a.integer("peers", 64L, 1, 4096);
+                break;
+            case UDP:
+                connections = (int) a.integer("flows", 1L, 1, 4096);
+                pattern = a.choice("pattern", "cbr", "cbr", "poisson", "onoff");
+                rate = rate(a, path + ".rate", "rate", -1, false);
+                packet = (int) a.integer("packetBytes", 1200L, 64, 1500);
+                break;
+            default:
+                throw new IllegalStateException("unhandled app type " + type);
+        }
+        if (type != AppType.UDP) {
+            cc = a.choice("congestionControl", "cubic", "cubic", "newreno");
+        }
+        for (final String[] k : TYPE_KEYS) {
+            if (a.node().entries().containsKey(k[0]) && !k[1].contains(type.label())) {
+                final ConfigNode v = a.node().entries().get(k[0]);
+                final int[] at = a.node().keyPlace(k[0]);
+                throw new ConfigException(v.source(), at[0], at[1], "'" + path + "." + k[0] + "' applies to type "
+                    + k[1] + " only; this app's type is " + type.label());
+            }
+        }
+        a.finish();
+        return new App(name, type, direction, hosts, connections, cc, pattern, rate, packet, start);
+    }
+
+    private static Outputs outputs(final ConfigReader o) throws ConfigException {
+        if (o == null) {
+            return new Outputs(null, null, null);
+        }
+        final String json = o.string("json", "");
+        final String pcap = o.string("pcapDir", "");
+        final String trace = o.string("trace", "");
+        o.finish();
+        return new Outputs(json.isEmpty() ? null : json, pcap.isEmpty() ? null : pcap, trace.isEmpty() ? null : trace);
+    }
+
+    /**
+     * A rate with a clear message for a negative value.
+     *
+     * @param r the mapping
+     * @param path the key's dotted path, for messages
+     * @param key the key
+     * @param defaultBps the default; negative makes the key required
+     * @param zeroAllowed whether 0 (meaning none) is allowed
+     */
+    private static long rate(final ConfigReader r, final String path, final String key, final long defaultBps,
+        final boolean zeroAllowed) throws ConfigException {
+        final ConfigNode v = r.node().entries().get(key);
+        if (v != null && v.kind() == ConfigNode.Kind.SCALAR && v.text().strip().startsWith("-")) {
+            throw v.error("'" + path + "' is " + v.text().strip() + ", a negative rate; expected a rate such as "
+                + "100mbit, 1gbit or 500kbit" + (zeroAllowed ? " (0 for none)" : ""));
+        }
+        return r.rateBps(key, defaultBps < 0 ? null : defaultBps, zeroAllowed ? 0 : 1, MAX_RATE_BPS);
+    }
+
+    /** Maps a label to an enum constant through {@link ConfigReader#choice}, with its "did you mean". */
+    private static <E extends Enum<E>> E enumChoice(final ConfigReader r, final String key, final E defaultValue,
+        final E[] values, final java.util.function.Function<E, String> label) throws ConfigException {
+        final String[] labels = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            labels[i] = label.apply(values[i]);
+        }
+        final String chosen = r.choice(key, defaultValue == null ? null : label.apply(defaultValue), labels);
+        for (final E e : values) {
+            if (label.apply(e).equals(chosen)) {
+                return e;
+            }
+        }
+        throw new IllegalStateException("choice returned " + chosen);
+    }
+
+    /**
+     * The nearest preset name, for messages elsewhere.
+     *
+     * @param word what was written
+     * @return the nearest preset label or null
+     */
+    public static String nearestPreset(final String word) {
+        return Suggest.nearest(word, Preset.labels());
+    }
+
+    private static String sha256(final byte[] bytes) {
+        try {
+            final byte[] d = MessageDigest.getInstance("SHA-256").digest(bytes);
+            final StringBuilder sb = new StringBuilder(64);
+            for (final byte b : d) {
+                sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return sb.toString();
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
+    }
+}

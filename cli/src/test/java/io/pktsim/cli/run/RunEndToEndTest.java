@@ -1,0 +1,67 @@
+package io.pktsim.cli.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pktsim.cli.PktsimMain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pktsim run} on the real router engine, a tiny scenario: a fraction of a simulated second. */
+class RunEndToEndTest {
+
+    @TempDir
+    Path tmp;
+
+    static final String TINY = String.join("\n",
+        "name: tiny",
+        "description: K2P, 1 line x 2 macvlan PPPoE dials, ECMP, one downloader",
+        "device: {preset: k2p}",
+        "wan: {lines: 1, lineRate: 100mbit, dialsPerLine: 2, dialShaping: 20mbit, rtt: 10ms}",
+        "balancing: {mode: ecmp}",
+        "workload:",
+        "  apps:",
+        "    - {name: dl, type: downloader, connections: 4}",
+        "duration: 100ms",
+        "warmUp: 50ms",
+        "");
+
+    private static int run(final StringWriter out, final StringWriter err, final String... args) {
+        return PktsimMain.execute(new PrintWriter(out), new PrintWriter(err), args);
+    }
+
+    @Test
+    void shouldRunATinyScenarioWithTheSameJsonTwice() throws IOException {
+        final Path scenario = tmp.resolve("tiny.yaml");
+        Files.writeString(scenario, TINY, StandardCharsets.UTF_8);
+        final Path a = tmp.resolve("a.json");
+        final Path b = tmp.resolve("b.json");
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertThat(run(out, err, "run", scenario.toString(), "--json", a.toString())).as(err.toString()).isZero();
+        assertThat(run(new StringWriter(), new StringWriter(), "run", scenario.toString(), "--json",
+            b.toString())).isZero();
+        assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString()).startsWith("tiny: K2P, 1 line x 2 macvlan PPPoE dials, ECMP, one downloader\n"
+            + "  k2p, 1 x 2 dials, ecmp, offload none; 100ms measured after 50ms warm-up; seed 1, run 0\n"
+            + "goodput:    download ").contains("\nper dial:\n  pppoe-").contains("\nbottleneck: ");
+        final JsonNode j = new ObjectMapper().readTree(a.toFile());
+        assertThat(j.at("/scenario/dials").asInt()).isEqualTo(2);
+        assertThat(j.at("/throughput/measuredNs").asLong()).isEqualTo(100_000_000L);
+        assertThat(j.get("dials")).hasSize(2);
+        assertThat(j.get("flows")).hasSize(4);
+        assertThat(j.get("cpu").get("threads")).hasSize(4);
+        // 2 dials shaped to 20 Mbit/s: the download cannot exceed 40 Mbit/s, and 4 connections do move data.
+        assertThat(j.at("/throughput/goodputDownloadBps").asLong()).isPositive().isLessThanOrEqualTo(40_000_000L);
+        assertThat(j.at("/bottleneck").asText()).isNotEmpty();
+    }
+}

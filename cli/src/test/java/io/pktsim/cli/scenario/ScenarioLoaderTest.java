@@ -1,0 +1,234 @@
+package io.pktsim.cli.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.scenario.Scenario.BalancingMode;
+import org.junit.jupiter.api.Test;
+
+/** The common mistakes in scenario files, one test each, with the exact message. */
+class ScenarioLoaderTest {
+
+    /** A minimal valid scenario; the tests replace one line of it. */
+    static final String BASE = String.join("\n",
+        "device:",
+        "  preset: k2p",
+        "wan:",
+        "  lines: 4",
+        "  lineRate: 100mbit",
+        "  dialsPerLine: 2",
+        "  dialShaping: 50mbit",
+        "  rtt: 20ms",
+        "balancing:",
+        "  mode: ecmp",
+        "workload:",
+        "  apps:",
+        "    - type: downloader",
+        "      connections: 8",
+        "duration: 1s",
+        "");
+
+    private static Scenario parse(final String yaml) throws ConfigException {
+        return new ScenarioLoader().parse("s.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String error(final String yaml) {
+        try {
+            parse(yaml);
+        } catch (final ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("no error for:\n" + yaml);
+    }
+
+    private static String replace(final String from, final String to) {
+        assertThat(BASE).contains(from);
+        return BASE.replace(from, to);
+    }
+
+    @Test
+    void shouldResolveTheBaseWithItsDefaults() throws ConfigException {
+        final Scenario s = parse(BASE);
+        assertThat(s.name()).isEqualTo("s");
+        assertThat(s.device().preset()).isEqualTo(Preset.K2P);
+        assertThat(s.device().profile().netdevBudget()).isEqualTo(300);
+        assertThat(s.lan()).isEqualTo(new Scenario.Lan(1, 1_000_000_000L));
+        assertThat(s.wan()).isEqualTo(new Scenario.Wan(4, 2, 100_000_000L, 2, true, 1492, 50_000_000L, 20_000_000L,
+            8));
+        assertThat(s.totalDials()).isEqualTo(8);
+        assertThat(s.balancing()).isEqualTo(new Scenario.Balancing(BalancingMode.ECMP, 1, 0L, 0x3F00, false));
+        assertThat(s.firewall()).isEqualTo(new Scenario.Firewall(Scenario.FirewallKind.FW3, 16_384));
+        assertThat(s.workload().apps()).containsExactly(new Scenario.App("downloader1", Scenario.AppType.DOWNLOADER,
+            Scenario.Direction.DOWNLOAD, 1, 8, "cubic", null, 0L, 0, 0L));
+        assertThat(s.durationNs()).isEqualTo(1_000_000_000L);
+        assertThat(s.warmUpNs()).isEqualTo(100_000_000L);
+        assertThat(s.seed()).isEqualTo(1L);
+        assertThat(s.run()).isZero();
+        assertThat(s.sha256()).hasSize(64);
+    }
+
+    @Test
+    void shouldSuggestTheNearestTopLevelKey() {
+        assertThat(error(replace("balancing:", "balancng:"))).isEqualTo("s.yaml:9:1: unknown key 'balancng' at the "
+            + "top level; did you mean 'balancing'? (known keys: name, description, device, lan, ipv6, wan, "
+            + "balancing, offload, firewall, qdisc, workload, duration, warmUp, seed, run, outputs)");
+    }
+
+    @Test
+    void shouldSuggestTheNearestWanKey() {
+        assertThat(error(replace("  dialsPerLine: 2", "  dialPerLine: 2"))).isEqualTo("s.yaml:6:3: unknown key "
+            + "'dialPerLine' in 'wan'; did you mean 'dialsPerLine'? (known keys: lines, vlan, lineRate, dialsPerLine, "
+            + "pppoe, mtu, dialShaping, rtt, servers)");
+    }
+
+    @Test
+    void shouldSuggestTheNearestKernelKnob() {
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBuget: 600}")))
+            .isEqualTo("s.yaml:3:10: unknown key 'netdevBuget' in 'device.napi'; did you mean 'netdevBudget'? "
+                + "(known keys: weight, netdevBudget, netdevBudgetUsecs, devWeight, netdevMaxBacklog, "
+                + "groFlushTimeout, napiDeferHardIrqs, threaded)");
+    }
+
+    @Test
+    void shouldSuggestThePreset() {
+        assertThat(error(replace("preset: k2p", "preset: k2"))).isEqualTo("s.yaml:2:11: 'device.preset' is 'k2'; "
+            + "expected one of k2p, newifi-y1, x86 (did you mean 'k2p'?)");
+    }
+
+    @Test
+    void shouldRejectANegativeRate() {
+        assertThat(error(replace("dialShaping: 50mbit", "dialShaping: -50mbit"))).isEqualTo("s.yaml:7:16: "
+            + "'wan.dialShaping' is -50mbit, a negative rate; expected a rate such as 100mbit, 1gbit or 500kbit "
+            + "(0 for none)");
+    }
+
+    @Test
+    void shouldRejectARateWithoutUnit() {
+        assertThat(error(replace("lineRate: 100mbit", "lineRate: 100"))).isEqualTo("s.yaml:5:13: 'wan.lineRate' is "
+            + "'100'; expected a rate such as 100mbit, 1gbit or 500kbit, from 1bit to 100gbit");
+    }
+
+    @Test
+    void shouldRejectALineFasterThanTheBoardsPorts() {
+        assertThat(error(replace("lineRate: 100mbit", "lineRate: 1gbit").replace("preset: k2p", "preset: newifi-y1")))
+            .isEqualTo("s.yaml:5:13: 'wan.lineRate' is 1gbit; expected at most 100mbit (the newifi-y1's ports)");
+    }
+
+    @Test
+    void shouldRejectZeroDials() {
+        assertThat(error(replace("dialsPerLine: 2", "dialsPerLine: 0"))).isEqualTo("s.yaml:6:17: 'wan.dialsPerLine' "
+            + "is 0; expected an integer from 1 to 100");
+    }
+
+    @Test
+    void shouldRejectMoreThan100DialsInAll() {
+        assertThat(error(replace("dialsPerLine: 2", "dialsPerLine: 30"))).isEqualTo("s.yaml:6:17: "
+            + "'wan.dialsPerLine' is 30 with 4 lines: 120 dials in all; expected at most 100 dials in all");
+    }
+
+    @Test
+    void shouldRejectMoreLinesThanTheBoardHasPorts() {
+        assertThat(error(replace("lines: 4", "lines: 5"))).isEqualTo("s.yaml:4:10: 'wan.lines' is 5; expected an "
+            + "integer from 1 to 4");
+    }
+
+    @Test
+    void shouldRejectMwan3BeyondItsMarkMask() {
+        assertThat(error(replace("lines: 4", "lines: 2").replace("dialsPerLine: 2", "dialsPerLine: 32")
+            .replace("mode: ecmp", "mode: mwan3"))).isEqualTo("s.yaml:10:9: 'balancing.mode' is mwan3 with 64 "
+                + "dials, but mwan3's mark mask mmxMask 0x3F00 has 6 bits, which allows at most 60 interfaces "
+                + "(2^6 - 1 - 3): the 60-interface limit; expected at most 60 dials, a wider mmxMask, or mode ecmp");
+    }
+
+    @Test
+    void shouldAcceptMwan3With64DialsAndAWiderMask() throws ConfigException {
+        final Scenario s = parse(replace("lines: 4", "lines: 2").replace("dialsPerLine: 2", "dialsPerLine: 32")
+            .replace("mode: ecmp", "mode: mwan3\n  mmxMask: 0xFF00"));
+        assertThat(s.totalDials()).isEqualTo(64);
+        assertThat(s.balancing().mmxMask()).isEqualTo(0xFF00);
+    }
+
+    @Test
+    void shouldRejectAnEcmpKnobUnderMwan3() {
+        assertThat(error(replace("mode: ecmp", "mode: mwan3\n  fibMultipathHashPolicy: 1"))).isEqualTo(
+            "s.yaml:11:27: 'balancing.fibMultipathHashPolicy' applies to mode ecmp only; 'balancing.mode' is mwan3");
+    }
+
+    @Test
+    void shouldRejectAPppoeMtuAbove1492() {
+        assertThat(error(replace("  rtt: 20ms", "  rtt: 20ms\n  mtu: 1500"))).isEqualTo("s.yaml:9:8: "
+            + "'wan.mtu' is 1500; expected at most 1492 with PPPoE (1500 - 8 bytes of PPPoE and PPP headers, "
+            + "RFC 2516)");
+    }
+
+    @Test
+    void shouldRejectAnIpv6MtuBelow1280() {
+        assertThat(error(replace("  rtt: 20ms", "  rtt: 20ms\n  mtu: 1000\nipv6: true"))).isEqualTo("s.yaml:9:8: "
+            + "'wan.mtu' is 1000; expected at least 1280 with ipv6: true (IPv6's minimum link MTU)");
+    }
+
+    @Test
+    void shouldRejectAnAppWithMoreHostsThanTheLan() {
+        assertThat(error(replace("connections: 8", "connections: 8\n      hosts: 3"))).isEqualTo("s.yaml:15:14: "
+            + "'workload.apps[0].hosts' is 3; expected at most lan.hosts (1)");
+    }
+
+    @Test
+    void shouldRejectADurationWithAnUnknownUnit() {
+        assertThat(error(replace("duration: 1s", "duration: 10 sec"))).isEqualTo("s.yaml:15:11: 'duration' is "
+            + "'10 sec'; expected a duration such as 10s, 250ms, 50us or 100ns, from 1ms to 3600s");
+    }
+
+    @Test
+    void shouldRequireAWorkload() {
+        assertThat(error(BASE.substring(0, BASE.indexOf("workload:")) + "duration: 1s\n")).isEqualTo("s.yaml:1:1: "
+            + "missing key 'workload'; expected a mapping");
+    }
+
+    @Test
+    void shouldSuggestTheAppType() {
+        assertThat(error(replace("type: downloader", "type: downloder"))).isEqualTo("s.yaml:13:13: "
+            + "'workload.apps[0].type' is 'downloder'; expected one of browser, downloader, p2p, speedtest, udp "
+            + "(did you mean 'downloader'?)");
+    }
+
+    @Test
+    void shouldRejectAKeyOfAnotherAppType() {
+        assertThat(error(replace("connections: 8", "connections: 8\n      pattern: cbr"))).isEqualTo("s.yaml:15:7: "
+            + "'workload.apps[0].pattern' applies to type udp only; this app's type is downloader");
+    }
+
+    @Test
+    void shouldRejectBadYaml() {
+        assertThat(error("device: [k2p\n")).startsWith("s.yaml:1:13: not valid YAML: ");
+    }
+
+    @Test
+    void shouldApplyProfileOverridesOnTopOfThePreset() throws ConfigException {
+        final Scenario s = parse(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBudget: 600, groFlushTimeout:"
+            + " 20us}\n  costs: {gro: {perPacket: 900}}"));
+        assertThat(s.device().profile().netdevBudget()).isEqualTo(600);
+        assertThat(s.device().profile().devWeight()).isEqualTo(64);
+        assertThat(s.device().profile().groFlushTimeoutNs()).isEqualTo(20_000L);
+        assertThat(s.device().profile().costs().perPacket(io.pktsim.stack.profile.CostStage.GRO)).isEqualTo(900L);
+        assertThat(s.device().profile().costs().perPacket(io.pktsim.stack.profile.CostStage.FIB)).isEqualTo(1100L);
+        assertThat(s.device().profile().clockHz()).isEqualTo(880_000_000L);
+    }
+
+    @Test
+    void shouldRenderAScenarioThatResolvesToItself() throws ConfigException {
+        final String once = ScenarioYaml.render(parse(BASE));
+        final String twice = ScenarioYaml.render(new ScenarioLoader().parse("s.yaml",
+            once.getBytes(StandardCharsets.UTF_8)));
+        assertThat(twice.substring(twice.indexOf('\n'))).isEqualTo(once.substring(once.indexOf('\n')));
+    }
+
+    @Test
+    void shouldNameAMissingFile() {
+        assertThatThrownBy(() -> new ScenarioLoader().load(java.nio.file.Path.of("no/such.yaml")))
+            .hasMessage("no/such.yaml: no such file");
+    }
+}
