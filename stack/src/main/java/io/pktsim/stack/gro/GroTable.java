@@ -65,6 +65,9 @@ public final class GroTable {
     private static final int H_FIXEDID_OUTER = 2;
     private static final int H_FIXEDID_INNER = 4;
     private static final int H_ENCAP = 8;
+    /** Ethernet + IPv4 (no options) + TCP, not tunnelled: the flow compares by the cached keys alone. */
+    private static final int H_SIMPLE = 16;
+    private static final long U32 = 0xFFFFFFFFL;
 
     private final PacketStore store;
     private final MutableDirectBuffer buf;
@@ -97,7 +100,25 @@ public final class GroTable {
     private final int[] heldFrame = new int[SLOTS];
     private final int[] heldDev = new int[SLOTS];
     private final int[] heldMss = new int[SLOTS];
+    // fields of each held head, cached when it was parsed (its headers do not change while it is held)
+    private final long[] heldIpW0 = new long[SLOTS];
+    private final int[] heldIpW1 = new int[SLOTS];
+    private final long[] heldTcpW1 = new long[SLOTS];
+    private final int[] heldSeq = new int[SLOTS];
+    private final long[] heldKeyEth0 = new long[SLOTS];
+    private final long[] heldKeyEth1 = new long[SLOTS];
+    private final long[] heldKeyAddr = new long[SLOTS];
+    private final int[] heldPorts = new int[SLOTS];
     private int heldTotal;
+    // scratch for the entries a flush completes from the front of one bucket
+    private final int[] doneHandle = new int[MAX_HELD_PER_BUCKET];
+    private final int[] doneSegs = new int[MAX_HELD_PER_BUCKET];
+    private final int[] doneNetLen = new int[MAX_HELD_PER_BUCKET];
+    private final int[] doneFlags = new int[MAX_HELD_PER_BUCKET];
+
+    // the jiffy of the last simulated time asked for (a division only when the time moves)
+    private long jiffyAtNs;
+    private long jiffy;
 
     // gro_normal list
     private final int[] rxHandle;
@@ -125,6 +146,25 @@ public final class GroTable {
     private boolean flushMark;
     private boolean gsoIn;
     private int gsoSizeIn;
+    private int hashIn;
+    private int devIn;
+    /** Ethernet + IPv4 without options + TCP, not tunnelled (see {@link #H_SIMPLE}). */
+    private boolean simple;
+    /** Outer IPv4 header bytes 0..7 (version to fragment word), network order; valid when family is 4. */
+    private long ipW0;
+    /** Outer IPv4 header bytes 8..11 (TTL, protocol, checksum), network order; valid when family is 4. */
+    private int ipW1;
+    /** The last IPv4 level {@link #ipv4(int, int, int)} read: bytes 0..7, 8..11 and the two addresses. */
+    private long lastIpW0;
+    private int lastIpW1;
+    private long lastIpAddr;
+    /** TCP header bytes 0..7 (ports, seq) and 8..15 (ack_seq, flag word), network order. */
+    private long tcpW0;
+    private long tcpW1;
+    // flow key of a simple packet: Ethernet bytes 0..7 and 6..13, IPv4 addresses
+    private long keyEth0;
+    private long keyEth1;
+    private long keyAddr;
 
     /**
      * Creates the GRO state of one NAPI instance.
@@ -241,10 +281,10 @@ public final class GroTable {
         if (bad != null) {
             return normal(handle, bad, nowNs, -1);
         }
-        final int bucket = store.hash(handle) & (BUCKETS - 1);
+        final int bucket = hashIn & (BUCKETS - 1);
         final int p = lookup(handle, bucket);
         final int len = payloadLen;
-        final int flags = buf.getInt(l4At + 12, NET);
+        final int flags = (int) tcpW1;
         boolean flist = false;
         if (rxGroList) {
             flist = p >= 0 ? (heldFlags[p] & H_FLIST) != 0 : !socketLookup.hasLocalSocket(store, handle);
@@ -336,7 +376,9 @@ public final class GroTable {
             if (r < 0) {
                 return ipv4Reason(r);
             }
-            proto = b.getByte(f + at + 9) & 0xFF;
+            proto = r;
+            ipW0 = lastIpW0;
+            ipW1 = lastIpW1;
             at += 20;
         } else {
             final int r = ipv6(at, len - at, stored - at);
@@ -357,7 +399,7 @@ public final class GroTable {
                 if (r < 0) {
                     return ipv4Reason(r);
                 }
-                proto = b.getByte(f + at + 9) & 0xFF;
+                proto = r;
                 at += 20;
             } else {
                 final int r = ipv6(at, len - at, stored - at);
@@ -377,14 +419,26 @@ public final class GroTable {
         if (stored < at + 20) {
             return GroReason.MALFORMED;
         }
-        final int thlen = (b.getByte(f + at + 12) & 0xF0) >>> 2;
+        final long t1 = b.getLong(f + at + 8, NET);
+        final int thlen = ((int) t1 >>> 28) << 2;
         if (thlen < 20 || stored < at + thlen || len < at + thlen) {
             return GroReason.MALFORMED;
         }
         l4At = f + at;
+        tcpW0 = b.getLong(f + at, NET);
+        tcpW1 = t1;
         payloadLen = len - at - thlen;
         if (!flushMark && !checksumValid(h, len - at)) {
             return GroReason.TCP_BAD_CHECKSUM;
+        }
+        hashIn = s.hash(h);
+        devIn = s.ingressDevice(h);
+        final boolean simpleIn = l3 == ETH_LEN && fam == 4 && innerAt < 0;
+        simple = simpleIn;
+        if (simpleIn) {
+            keyEth0 = b.getLong(f);
+            keyEth1 = b.getLong(f + 6);
+            keyAddr = lastIpAddr;
         }
         return null;
     }
@@ -419,28 +473,38 @@ public final class GroTable {
         return GroReason.MALFORMED;
     }
 
-    /** IPv4 level of {@code inet_gro_receive()}: 0 or a negative R_ code; sets the L3 flush mark. */
+    /**
+     * IPv4 level of {@code inet_gro_receive()}: the protocol (0..255) or a negative R_ code; sets the L3 flush mark
+     * and leaves the header's words in {@link #lastIpW0}, {@link #lastIpW1} and {@link #lastIpAddr}. The header is
+     * read as two longs and an int (network order); its checksum is the sum of the same five 32-bit words.
+     */
     private int ipv4(final int at, final int actual, final int storedAvail) {
         final MutableDirectBuffer b = buf;
         final int o = frame + at;
         if (storedAvail < 20) {
             return R_MALFORMED;
         }
-        if ((b.getByte(o) & 0xFF) != 0x45) {
+        final long w0 = b.getLong(o, NET);
+        if ((int) (w0 >>> 56) != 0x45) {
             return R_OPTIONS;
         }
-        final int fragWord = b.getShort(o + 6, NET) & 0xFFFF;
+        final int fragWord = (int) w0 & 0xFFFF;
         if ((fragWord & 0x3FFF) != 0) {
             return R_FRAGMENT;
         }
-        if (InetChecksum.fold(InetChecksum.sum(b, o, 20, 0)) != 0xFFFF) {
+        final long w1 = b.getLong(o + 8, NET);
+        final long w2 = b.getInt(o + 16, NET) & U32;
+        if (InetChecksum.fold((w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2) != 0xFFFF) {
             return R_CSUM;
         }
-        final int totLen = b.getShort(o + 2, NET) & 0xFFFF;
+        final int totLen = (int) (w0 >>> 32) & 0xFFFF;
         if (totLen != actual || (fragWord & 0x8000) != 0) {
             flushMark = true;
         }
-        return 0;
+        lastIpW0 = w0;
+        lastIpW1 = (int) (w1 >>> 32);
+        lastIpAddr = (w1 << 32) | w2;
+        return (int) (w1 >>> 48) & 0xFF;
     }
 
     /**
@@ -519,10 +583,31 @@ public final class GroTable {
         if (n == 0) {
             return -1;
         }
+        if (simple) {
+            // a simple packet can only match a simple head: any other differs in the raw flag, an offset or the
+            // EtherType, which the full compare below checks
+            final int hash = hashIn;
+            final long addr = keyAddr;
+            final int ports = (int) (tcpW0 >>> 32);
+            final int base = bucket * MAX_HELD_PER_BUCKET;
+            for (int i = base + n - 1; i >= base; i--) {
+                if (heldHash[i] == hash && heldKeyAddr[i] == addr && heldPorts[i] == ports
+                    && (heldFlags[i] & H_SIMPLE) != 0 && heldDev[i] == devIn && heldKeyEth0[i] == keyEth0
+                    && heldKeyEth1[i] == keyEth1) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        return lookupFull(h, bucket, n);
+    }
+
+    /** {@link #lookup(int, int)} for a packet that is not simple: compares the held heads' bytes. */
+    private int lookupFull(final int h, final int bucket, final int n) {
         final PacketStore s = store;
         final MutableDirectBuffer b = buf;
-        final int hash = s.hash(h);
-        final int dev = s.ingressDevice(h);
+        final int hash = hashIn;
+        final int dev = devIn;
         final boolean raw = s.hasFlag(h, PacketStore.FLAG_RAW_IP);
         final int base = bucket * MAX_HELD_PER_BUCKET;
         final int f = frame;
@@ -589,24 +674,25 @@ public final class GroTable {
         final int q = heldHandle[p];
         final int qf = heldFrame[p];
         final int qL4 = qf + (l4At - frame);
-        final int flags2 = b.getInt(qL4 + 12, NET);
+        final long qTcpW1 = heldTcpW1[p];
+        final int flags2 = (int) qTcpW1;
         if ((flags & TCP_CWR) != 0) {
             return GroReason.CWR;
         }
         if (((flags ^ flags2) & ~(TCP_FIN | TCP_PSH)) != 0) {
             return GroReason.FLAG_WORD;
         }
-        if (b.getInt(l4At + 8) != b.getInt(qL4 + 8)) {
+        if ((int) (tcpW1 >>> 32) != (int) (qTcpW1 >>> 32)) {
             return GroReason.ACK_SEQ;
         }
-        final int thlen = (b.getByte(l4At + 12) & 0xF0) >>> 2;
-        for (int i = 20; i < thlen; i += 4) {
-            if (b.getInt(l4At + i) != b.getInt(qL4 + i)) {
-                return GroReason.OPTIONS;
-            }
+        final int thlen = (flags >>> 28) << 2;
+        if (thlen > 20 && !sameOptions(l4At, qL4, thlen)) {
+            return GroReason.OPTIONS;
         }
         final int segsInP = heldSegs[p];
-        GroReason ip = ipFlush(family, netAt, qf + (netAt - frame), p, segsInP, H_FIXEDID_OUTER);
+        GroReason ip = family == 4
+            ? ipv4Flush(ipW0, ipW1, heldIpW0[p], heldIpW1[p], p, segsInP, H_FIXEDID_OUTER)
+            : ipFlush(family, netAt, qf + (netAt - frame), p, segsInP, H_FIXEDID_OUTER);
         if (ip != null) {
             return ip;
         }
@@ -627,7 +713,7 @@ public final class GroTable {
         } else if (len > mss) {
             return GroReason.LARGER_THAN_MSS;
         }
-        if (b.getInt(qL4 + 4, NET) + heldPayload[p] != b.getInt(l4At + 4, NET)) {
+        if (heldSeq[p] + heldPayload[p] != (int) tcpW0) {
             return GroReason.SEQUENCE;
         }
         if (flist) {
@@ -659,6 +745,18 @@ public final class GroTable {
         return null;
     }
 
+    /** The TCP option bytes (20 to thlen) of the new packet at a and the held head at q are equal. */
+    private boolean sameOptions(final int a, final int q, final int thlen) {
+        final MutableDirectBuffer b = buf;
+        int i = 20;
+        for (; i + 8 <= thlen; i += 8) {
+            if (b.getLong(a + i) != b.getLong(q + i)) {
+                return false;
+            }
+        }
+        return i == thlen || b.getInt(a + i) == b.getInt(q + i);
+    }
+
     /** {@code inet_gro_flush()} / {@code ipv6_gro_flush()} of one IP level (include/net/gro.h, 6.18). */
     private GroReason ipFlush(final int fam, final int a, final int q, final int p, final int count,
         final int fixedBit) {
@@ -669,16 +767,27 @@ public final class GroTable {
             }
             return ((b.getInt(a, NET) ^ b.getInt(q, NET)) & 0x0FF00000) != 0 ? GroReason.TOS : null;
         }
-        if (b.getByte(a + 8) != b.getByte(q + 8)) {
+        return ipv4Flush(b.getLong(a, NET), b.getInt(a + 8, NET), b.getLong(q, NET), b.getInt(q + 8, NET), p, count,
+            fixedBit);
+    }
+
+    /**
+     * {@code inet_gro_flush()} on the words of two IPv4 headers: bytes 0..7 and 8..11 of the new packet (a0, a1)
+     * and of the held head (q0, q1), network order.
+     */
+    private GroReason ipv4Flush(final long a0, final int a1, final long q0, final int q1, final int p,
+        final int count, final int fixedBit) {
+        if (((a1 ^ q1) & 0xFF000000) != 0) {
             return GroReason.TTL;
         }
-        if (b.getByte(a + 1) != b.getByte(q + 1)) {
+        final long diff = a0 ^ q0;
+        if ((diff & 0x00FF_0000_0000_0000L) != 0) {
             return GroReason.TOS;
         }
-        if (((b.getShort(a + 6, NET) ^ b.getShort(q + 6, NET)) & 0x4000) != 0) {
+        if ((diff & 0x4000L) != 0) {
             return GroReason.DF;
         }
-        final int offset = ((b.getShort(a + 4, NET) & 0xFFFF) - (b.getShort(q + 4, NET) & 0xFFFF)) & 0xFFFF;
+        final int offset = ((int) (a0 >>> 16) - (int) (q0 >>> 16)) & 0xFFFF;
         if (count == 1 && offset == 0) {
             // the second segment decides: equal IDs switch the aggregate to fixed-ID mode
             heldFlags[p] |= fixedBit;
@@ -734,16 +843,24 @@ public final class GroTable {
         final int i = base + bucketCount[bucket]++;
         heldTotal++;
         heldHandle[i] = h;
-        heldHash[i] = store.hash(h);
+        heldHash[i] = hashIn;
         heldSegs[i] = segs;
         heldTail[i] = h;
         heldNetLen[i] = netLen;
         heldPayload[i] = payloadLen;
-        heldAge[i] = nowNs / nsPerJiffy;
+        heldAge[i] = jiffyOf(nowNs);
         heldFrame[i] = frame;
-        heldDev[i] = store.ingressDevice(h);
+        heldDev[i] = devIn;
         heldMss[i] = gsoIn ? gsoSizeIn : payloadLen;
-        heldFlags[i] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0);
+        heldFlags[i] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0) | (simple ? H_SIMPLE : 0);
+        heldIpW0[i] = ipW0;
+        heldIpW1[i] = ipW1;
+        heldTcpW1[i] = tcpW1;
+        heldSeq[i] = (int) tcpW0;
+        heldKeyEth0[i] = keyEth0;
+        heldKeyEth1[i] = keyEth1;
+        heldKeyAddr[i] = keyAddr;
+        heldPorts[i] = (int) (tcpW0 >>> 32);
         store.networkOffset(h, netAt - frame);
         store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
         store.transportOffset(h, l4At - frame);
@@ -763,20 +880,46 @@ public final class GroTable {
         final int base = bucket * MAX_HELD_PER_BUCKET;
         final int last = base + --bucketCount[bucket];
         heldTotal--;
-        for (int j = i; j < last; j++) {
-            heldHandle[j] = heldHandle[j + 1];
-            heldHash[j] = heldHash[j + 1];
-            heldSegs[j] = heldSegs[j + 1];
-            heldTail[j] = heldTail[j + 1];
-            heldNetLen[j] = heldNetLen[j + 1];
-            heldPayload[j] = heldPayload[j + 1];
-            heldFlags[j] = heldFlags[j + 1];
-            heldAge[j] = heldAge[j + 1];
-            heldFrame[j] = heldFrame[j + 1];
-            heldDev[j] = heldDev[j + 1];
-            heldMss[j] = heldMss[j + 1];
+        if (i < last) {
+            moveDown(i + 1, i, last - i);
         }
         complete(q, qSegs, qNetLen, qFlags, reason, nowNs);
+    }
+
+    /** Moves count held entries from slot from to slot to (to &lt; from), in order. */
+    private void moveDown(final int from, final int to, final int count) {
+        for (int k = 0; k < count; k++) {
+            final int d = to + k;
+            final int j = from + k;
+            heldHandle[d] = heldHandle[j];
+            heldHash[d] = heldHash[j];
+            heldSegs[d] = heldSegs[j];
+            heldTail[d] = heldTail[j];
+            heldNetLen[d] = heldNetLen[j];
+            heldPayload[d] = heldPayload[j];
+            heldFlags[d] = heldFlags[j];
+            heldAge[d] = heldAge[j];
+            heldFrame[d] = heldFrame[j];
+            heldDev[d] = heldDev[j];
+            heldMss[d] = heldMss[j];
+            heldIpW0[d] = heldIpW0[j];
+            heldIpW1[d] = heldIpW1[j];
+            heldTcpW1[d] = heldTcpW1[j];
+            heldSeq[d] = heldSeq[j];
+            heldKeyEth0[d] = heldKeyEth0[j];
+            heldKeyEth1[d] = heldKeyEth1[j];
+            heldKeyAddr[d] = heldKeyAddr[j];
+            heldPorts[d] = heldPorts[j];
+        }
+    }
+
+    /** The jiffy of a simulated time, divided only when the time differs from the last one asked for. */
+    private long jiffyOf(final long nowNs) {
+        if (nowNs != jiffyAtNs) {
+            jiffyAtNs = nowNs;
+            jiffy = nowNs / nsPerJiffy;
+        }
+        return jiffy;
     }
 
     private GroResult normal(final int h, final GroReason reason, final long nowNs, final int held) {
@@ -929,19 +1072,46 @@ public final class GroTable {
      * @return packets completed
      */
     public int flush(final boolean flushOld, final GroReason reason, final long nowNs) {
-        final long now = nowNs / nsPerJiffy;
+        final long now = jiffyOf(nowNs);
         int done = 0;
         for (int bucket = 0; bucket < BUCKETS; bucket++) {
+            final int n = bucketCount[bucket];
+            if (n == 0) {
+                continue;
+            }
             final int base = bucket * MAX_HELD_PER_BUCKET;
-            while (bucketCount[bucket] > 0) {
-                if (flushOld && heldAge[base] == now) {
-                    break;
-                }
-                completeAt(bucket, base, reason, nowNs);
-                done++;
+            int k = 0;
+            while (k < n && !(flushOld && heldAge[base + k] == now)) {
+                k++;
+            }
+            if (k > 0) {
+                flushFront(bucket, base, n, k, reason, nowNs);
+                done += k;
             }
         }
         return done;
+    }
+
+    /**
+     * Completes the k oldest of the n entries of a bucket, oldest first, as k removals from the front would: the
+     * table is updated (the rest moved down once) before the first completion reaches the sink.
+     */
+    private void flushFront(final int bucket, final int base, final int n, final int k, final GroReason reason,
+        final long nowNs) {
+        for (int j = 0; j < k; j++) {
+            doneHandle[j] = heldHandle[base + j];
+            doneSegs[j] = heldSegs[base + j];
+            doneNetLen[j] = heldNetLen[base + j];
+            doneFlags[j] = heldFlags[base + j];
+        }
+        if (k < n) {
+            moveDown(base + k, base, n - k);
+        }
+        bucketCount[bucket] = n - k;
+        heldTotal -= k;
+        for (int j = 0; j < k; j++) {
+            complete(doneHandle[j], doneSegs[j], doneNetLen[j], doneFlags[j], reason, nowNs);
+        }
     }
 
     /**
