@@ -40,6 +40,7 @@ public final class TcpSegmenter {
     public static final int ERR_NO_SLOT = -3;
 
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    private static final long U32 = 0xFFFFFFFFL;
 
     private final PacketStore store;
     private final MutableDirectBuffer buf;
@@ -101,6 +102,38 @@ public final class TcpSegmenter {
         final boolean fixedInner = (type & PacketStore.GSO_TCP_FIXEDID_INNER) != 0;
         final boolean accecn = (type & PacketStore.GSO_TCP_ACCECN) != 0;
         final int storedPayload = Math.max(0, Math.min(s.storedLength(handle), len) - hdrLen);
+        // per super-packet constants: the metadata every segment copies, and the checksum sums of the header
+        // words that do not change from segment to segment (same integer sums as a full pass, so same results)
+        final int protocol = s.protocol(handle);
+        final int hash = s.hash(handle);
+        final int hashType = s.hashType(handle);
+        final int ingress = s.ingressDevice(handle);
+        final int egress = s.egressDevice(handle);
+        final int mark = s.mark(handle);
+        final long arrivalNs = s.arrivalNs(handle);
+        final long timestampNs = s.timestampNs(handle);
+        final int queue = s.queueMapping(handle);
+        final int conntrack = s.conntrack(handle);
+        final int flags = s.flags(handle) & ~PacketStore.FLAG_GRO_MERGED;
+        final int outerAt = f + netOff;
+        final boolean outerV4 = (b.getByte(outerAt) & 0xF0) == 0x40;
+        final long outerBase = outerV4 ? ipv4Base(outerAt) : 0;
+        final int outerId = outerV4 ? b.getShort(outerAt + 4, NET) & 0xFFFF : 0;
+        final int innerAt = innerOff >= 0 ? f + innerOff : -1;
+        final boolean innerV4 = innerAt >= 0 && (b.getByte(innerAt) & 0xF0) == 0x40;
+        final long innerBase = innerV4 ? ipv4Base(innerAt) : 0;
+        final int innerId = innerV4 ? b.getShort(innerAt + 4, NET) & 0xFFFF : 0;
+        final int csumIp = innerAt >= 0 ? innerAt : outerAt;
+        final long addrSum = (b.getByte(csumIp) & 0xF0) == 0x40
+            ? (b.getInt(csumIp + 12, NET) & U32) + (b.getInt(csumIp + 16, NET) & U32)
+            : InetChecksum.sum(b, csumIp + 8, 16, InetChecksum.sum(b, csumIp + 24, 16, 0));
+        final int t0 = f + l4Off;
+        final int seq0 = b.getInt(t0 + 4, NET);
+        final int word12 = b.getInt(t0 + 12, NET);
+        final int flags0 = (word12 >>> 16) & 0xFF;
+        final long tcpBase = InetChecksum.sum(b, t0, thlen, 0) - (seq0 & U32) - (word12 & U32)
+            - ((long) (b.getShort(t0 + 16, NET) & 0xFFFF) << 16);
+        final int innerLenDelta = innerOff - netOff;
         int prev = PacketStore.NO_PACKET;
         for (int i = 0; i < nseg; i++) {
             final int g = s.allocate();
@@ -120,9 +153,58 @@ public final class TcpSegmenter {
             }
             s.storedLength(g, hdrLen + copy);
             s.length(g, hdrLen + segPayload);
-            copyMeta(handle, g);
-            fixHeaders(g, gf, netOff, innerOff, l4Off, thlen, segPayload, i, nseg, mss, fixedOuter, fixedInner,
-                accecn, checksumOffload);
+            s.protocol(g, protocol);
+            s.networkOffset(g, netOff);
+            s.transportOffset(g, l4Off);
+            s.innerNetworkOffset(g, innerOff);
+            s.hash(g, hash, hashType);
+            s.ingressDevice(g, ingress);
+            s.egressDevice(g, egress);
+            s.mark(g, mark);
+            s.arrivalNs(g, arrivalNs);
+            s.timestampNs(g, timestampNs);
+            s.queueMapping(g, queue);
+            s.conntrack(g, conntrack);
+            s.flags(g, flags);
+            // IP levels: lengths, IDs (ID + i unless that level is fixed-ID), header checksums
+            final int segIpLen = l4Off - netOff + thlen + segPayload;
+            if (outerV4) {
+                putIpv4(gf + netOff, outerBase, segIpLen, fixedOuter ? outerId : (outerId + i) & 0xFFFF);
+            } else {
+                b.putShort(gf + netOff + 4, (short) (segIpLen - 40), NET);
+            }
+            if (innerAt >= 0) {
+                final int innerLen = segIpLen - innerLenDelta;
+                if (innerV4) {
+                    putIpv4(gf + innerOff, innerBase, innerLen, fixedInner ? innerId : (innerId + i) & 0xFFFF);
+                } else {
+                    b.putShort(gf + innerOff + 4, (short) (innerLen - 40), NET);
+                }
+            }
+            // TCP: seq + i * gso_size; FIN and PSH on the last segment only; CWR on the first unless AccECN
+            final int t = gf + l4Off;
+            final int seq = seq0 + i * mss;
+            int segFlags = flags0;
+            if (i != nseg - 1) {
+                segFlags &= ~0x09;
+            }
+            if (i != 0 && !accecn) {
+                segFlags &= ~0x80;
+            }
+            b.putInt(t + 4, seq, NET);
+            b.putByte(t + 13, (byte) segFlags);
+            final long pseudo = addrSum + 6 + (thlen + segPayload);
+            if (checksumOffload) {
+                b.putShort(t + 16, (short) InetChecksum.fold(pseudo), NET);
+                s.checksumState(g, ChecksumState.PARTIAL);
+            } else {
+                long sum = pseudo + tcpBase + (seq & U32) + (((word12 & 0xFF00FFFF) | (segFlags << 16)) & U32);
+                if (copy > 0) {
+                    sum = InetChecksum.sum(b, t + thlen, copy, sum);
+                }
+                b.putShort(t + 16, (short) InetChecksum.finish(sum), NET);
+                s.checksumState(g, ChecksumState.NONE);
+            }
             if (prev == PacketStore.NO_PACKET) {
                 first = g;
             } else {
@@ -133,45 +215,24 @@ public final class TcpSegmenter {
         return nseg;
     }
 
-    private void copyMeta(final int from, final int to) {
-        final PacketStore s = store;
-        s.protocol(to, s.protocol(from));
-        s.networkOffset(to, s.networkOffset(from));
-        s.transportOffset(to, s.transportOffset(from));
-        s.innerNetworkOffset(to, s.innerNetworkOffset(from));
-        s.hash(to, s.hash(from), s.hashType(from));
-        s.ingressDevice(to, s.ingressDevice(from));
-        s.egressDevice(to, s.egressDevice(from));
-        s.mark(to, s.mark(from));
-        s.arrivalNs(to, s.arrivalNs(from));
-        s.timestampNs(to, s.timestampNs(from));
-        s.queueMapping(to, s.queueMapping(from));
-        s.conntrack(to, s.conntrack(from));
-        s.flags(to, s.flags(from) & ~PacketStore.FLAG_GRO_MERGED);
+    /**
+     * The sum of an IPv4 header's 32-bit words (network order) without its total length, ID and checksum fields,
+     * so that a segment's checksum is this plus its own length and ID.
+     */
+    private long ipv4Base(final int at) {
+        final MutableDirectBuffer b = buf;
+        final int ihl = (b.getByte(at) & 0x0F) << 2;
+        return InetChecksum.sum(b, at, ihl, 0) - (b.getShort(at + 2, NET) & 0xFFFF)
+            - ((long) (b.getShort(at + 4, NET) & 0xFFFF) << 16) - (b.getShort(at + 10, NET) & 0xFFFF);
     }
 
-    private void fixHeaders(final int g, final int gf, final int netOff, final int innerOff, final int l4Off,
-        final int thlen, final int segPayload, final int i, final int nseg, final int mss, final boolean fixedOuter,
-        final boolean fixedInner, final boolean accecn, final boolean checksumOffload) {
+    /** Writes a segment's IPv4 total length, ID and header checksum, given the header's {@link #ipv4Base}. */
+    private void putIpv4(final int at, final long base, final int ipLen, final int id) {
         final MutableDirectBuffer b = buf;
-        final int segIpLen = l4Off - netOff + thlen + segPayload;
-        fixIp(gf + netOff, segIpLen, fixedOuter ? 0 : i);
-        int ipAt = gf + netOff;
-        if (innerOff >= 0) {
-            ipAt = gf + innerOff;
-            fixIp(ipAt, segIpLen - (innerOff - netOff), fixedInner ? 0 : i);
-        }
-        final int t = gf + l4Off;
-        b.putInt(t + 4, b.getInt(t + 4, NET) + i * mss, NET);
-        int flags = b.getByte(t + 13) & 0xFF;
-        if (i != nseg - 1) {
-            flags &= ~0x09;
-        }
-        if (i != 0 && !accecn) {
-            flags &= ~0x80;
-        }
-        b.putByte(t + 13, (byte) flags);
-        checksum(g, ipAt, t, thlen + segPayload, checksumOffload);
+        final int len16 = ipLen & 0xFFFF;
+        b.putShort(at + 2, (short) len16, NET);
+        b.putShort(at + 4, (short) id, NET);
+        b.putShort(at + 10, (short) InetChecksum.finish(base + len16 + ((long) id << 16)), NET);
     }
 
     private void checksum(final int g, final int ipAt, final int t, final int tcpLen, final boolean offload) {
