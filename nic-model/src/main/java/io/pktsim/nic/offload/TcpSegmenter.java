@@ -41,6 +41,18 @@ public final class TcpSegmenter {
 
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
     private static final long U32 = 0xFFFFFFFFL;
+    // metadata fields a segment copies (differsFromFresh / copyMeta)
+    private static final int M_PROTOCOL = 1;
+    private static final int M_HASH = 1 << 1;
+    private static final int M_INGRESS = 1 << 2;
+    private static final int M_EGRESS = 1 << 3;
+    private static final int M_MARK = 1 << 4;
+    private static final int M_ARRIVAL = 1 << 5;
+    private static final int M_TIMESTAMP = 1 << 6;
+    private static final int M_QUEUE = 1 << 7;
+    private static final int M_CONNTRACK = 1 << 8;
+    private static final int M_FLAGS = 1 << 9;
+    private static final int M_CSUM = 1 << 10;
 
     private final PacketStore store;
     private final MutableDirectBuffer buf;
@@ -134,6 +146,10 @@ public final class TcpSegmenter {
         final long tcpBase = InetChecksum.sum(b, t0, thlen, 0) - (seq0 & U32) - (word12 & U32)
             - ((long) (b.getShort(t0 + 16, NET) & 0xFFFF) << 16);
         final int innerLenDelta = innerOff - netOff;
+        // a fresh slot's metadata is the same for every segment: fields the super-packet has at those values are
+        // not written again (decided on the first segment)
+        int fresh = -1;
+        int room = 0;
         int prev = PacketStore.NO_PACKET;
         for (int i = 0; i < nseg; i++) {
             final int g = s.allocate();
@@ -142,8 +158,12 @@ public final class TcpSegmenter {
                 first = PacketStore.NO_PACKET;
                 return ERR_NO_SLOT;
             }
+            if (fresh < 0) {
+                fresh = differsFromFresh(g, protocol, hash, hashType, ingress, egress, mark, arrivalNs, timestampNs,
+                    queue, conntrack, flags, checksumOffload);
+                room = s.dataCapacity() - s.headroom(g);
+            }
             final int segPayload = i == nseg - 1 ? payload - i * mss : mss;
-            final int room = s.dataCapacity() - s.headroom(g);
             int copy = Math.min(segPayload, Math.max(0, storedPayload - i * mss));
             copy = Math.max(0, Math.min(copy, room - hdrLen));
             final int gf = s.frameOffset(g);
@@ -153,19 +173,13 @@ public final class TcpSegmenter {
             }
             s.storedLength(g, hdrLen + copy);
             s.length(g, hdrLen + segPayload);
-            s.protocol(g, protocol);
             s.networkOffset(g, netOff);
             s.transportOffset(g, l4Off);
             s.innerNetworkOffset(g, innerOff);
-            s.hash(g, hash, hashType);
-            s.ingressDevice(g, ingress);
-            s.egressDevice(g, egress);
-            s.mark(g, mark);
-            s.arrivalNs(g, arrivalNs);
-            s.timestampNs(g, timestampNs);
-            s.queueMapping(g, queue);
-            s.conntrack(g, conntrack);
-            s.flags(g, flags);
+            if (fresh != 0) {
+                copyMeta(g, fresh, protocol, hash, hashType, ingress, egress, mark, arrivalNs, timestampNs, queue,
+                    conntrack, flags);
+            }
             // IP levels: lengths, IDs (ID + i unless that level is fixed-ID), header checksums
             final int segIpLen = l4Off - netOff + thlen + segPayload;
             if (outerV4) {
@@ -196,14 +210,15 @@ public final class TcpSegmenter {
             final long pseudo = addrSum + 6 + (thlen + segPayload);
             if (checksumOffload) {
                 b.putShort(t + 16, (short) InetChecksum.fold(pseudo), NET);
-                s.checksumState(g, ChecksumState.PARTIAL);
             } else {
                 long sum = pseudo + tcpBase + (seq & U32) + (((word12 & 0xFF00FFFF) | (segFlags << 16)) & U32);
                 if (copy > 0) {
                     sum = InetChecksum.sum(b, t + thlen, copy, sum);
                 }
                 b.putShort(t + 16, (short) InetChecksum.finish(sum), NET);
-                s.checksumState(g, ChecksumState.NONE);
+            }
+            if ((fresh & M_CSUM) != 0) {
+                s.checksumState(g, checksumOffload ? ChecksumState.PARTIAL : ChecksumState.NONE);
             }
             if (prev == PacketStore.NO_PACKET) {
                 first = g;
@@ -213,6 +228,67 @@ public final class TcpSegmenter {
             prev = g;
         }
         return nseg;
+    }
+
+    /**
+     * Which of the metadata fields a segment copies from its super-packet differ from a freshly allocated slot's
+     * (slot g): a mask of M_ bits. The checksum state counts as differing unless the fresh slot already has the
+     * state the segments leave with.
+     */
+    private int differsFromFresh(final int g, final int protocol, final int hash, final int hashType,
+        final int ingress, final int egress, final int mark, final long arrivalNs, final long timestampNs,
+        final int queue, final int conntrack, final int flags, final boolean checksumOffload) {
+        final PacketStore s = store;
+        int m = 0;
+        m |= s.protocol(g) != protocol ? M_PROTOCOL : 0;
+        m |= s.hash(g) != hash || s.hashType(g) != hashType ? M_HASH : 0;
+        m |= s.ingressDevice(g) != ingress ? M_INGRESS : 0;
+        m |= s.egressDevice(g) != egress ? M_EGRESS : 0;
+        m |= s.mark(g) != mark ? M_MARK : 0;
+        m |= s.arrivalNs(g) != arrivalNs ? M_ARRIVAL : 0;
+        m |= s.timestampNs(g) != timestampNs ? M_TIMESTAMP : 0;
+        m |= s.queueMapping(g) != queue ? M_QUEUE : 0;
+        m |= s.conntrack(g) != conntrack ? M_CONNTRACK : 0;
+        m |= s.flags(g) != flags ? M_FLAGS : 0;
+        m |= s.checksumState(g) != (checksumOffload ? ChecksumState.PARTIAL : ChecksumState.NONE) ? M_CSUM : 0;
+        return m;
+    }
+
+    /** Writes the metadata fields of mask m (M_ bits) to segment g. */
+    private void copyMeta(final int g, final int m, final int protocol, final int hash, final int hashType,
+        final int ingress, final int egress, final int mark, final long arrivalNs, final long timestampNs,
+        final int queue, final int conntrack, final int flags) {
+        final PacketStore s = store;
+        if ((m & M_PROTOCOL) != 0) {
+            s.protocol(g, protocol);
+        }
+        if ((m & M_HASH) != 0) {
+            s.hash(g, hash, hashType);
+        }
+        if ((m & M_INGRESS) != 0) {
+            s.ingressDevice(g, ingress);
+        }
+        if ((m & M_EGRESS) != 0) {
+            s.egressDevice(g, egress);
+        }
+        if ((m & M_MARK) != 0) {
+            s.mark(g, mark);
+        }
+        if ((m & M_ARRIVAL) != 0) {
+            s.arrivalNs(g, arrivalNs);
+        }
+        if ((m & M_TIMESTAMP) != 0) {
+            s.timestampNs(g, timestampNs);
+        }
+        if ((m & M_QUEUE) != 0) {
+            s.queueMapping(g, queue);
+        }
+        if ((m & M_CONNTRACK) != 0) {
+            s.conntrack(g, conntrack);
+        }
+        if ((m & M_FLAGS) != 0) {
+            s.flags(g, flags);
+        }
     }
 
     /**

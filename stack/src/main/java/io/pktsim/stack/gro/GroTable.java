@@ -50,6 +50,8 @@ public final class GroTable {
     private static final int PROTO_IPIP = 4;
     private static final int PROTO_TCP = 6;
     private static final int PROTO_IPV6 = 41;
+    /** Ethernet, IPv4 and TCP headers without options. */
+    private static final int SIMPLE_MIN_BYTES = ETH_LEN + 20 + 20;
 
     // TCP flag bits as they sit in the big-endian 32-bit word at TCP offset 12 (tcp_flag_word)
     private static final int TCP_FIN = 0x01 << 16;
@@ -277,9 +279,11 @@ public final class GroTable {
         if (!groEnabled) {
             return normal(handle, GroReason.GRO_DISABLED, nowNs, -1);
         }
-        final GroReason bad = parse(handle);
-        if (bad != null) {
-            return normal(handle, bad, nowNs, -1);
+        if (!parseSimple(handle)) {
+            final GroReason bad = parse(handle);
+            if (bad != null) {
+                return normal(handle, bad, nowNs, -1);
+            }
         }
         final int bucket = hashIn & (BUCKETS - 1);
         final int p = lookup(handle, bucket);
@@ -436,11 +440,76 @@ public final class GroTable {
         final boolean simpleIn = l3 == ETH_LEN && fam == 4 && innerAt < 0;
         simple = simpleIn;
         if (simpleIn) {
-            keyEth0 = b.getLong(f);
-            keyEth1 = b.getLong(f + 6);
+            keyEth0 = b.getLong(f, NET);
+            keyEth1 = b.getLong(f + 6, NET);
             keyAddr = lastIpAddr;
         }
         return null;
+    }
+
+    /**
+     * The common case of {@link #parse(int)} in one short pass: an Ethernet frame with an IPv4 header without
+     * options carrying TCP, not a GSO packet, not chained, its checksum already trusted (UNNECESSARY or PARTIAL),
+     * and nothing that sets the L3 flush mark. Sets the receive state exactly as {@link #parse(int)} would and
+     * returns true; returns false (the state is then rewritten by {@link #parse(int)}) for anything else.
+     */
+    private boolean parseSimple(final int h) {
+        final PacketStore s = store;
+        final MutableDirectBuffer b = buf;
+        final int len = s.length(h);
+        final int stored = Math.min(s.storedLength(h), len);
+        if (stored < SIMPLE_MIN_BYTES || s.hasFlag(h, PacketStore.FLAG_RAW_IP) || s.gsoSize(h) != 0
+            || s.next(h) != PacketStore.NO_PACKET) {
+            return false;
+        }
+        final ChecksumState cs = s.checksumState(h);
+        if (cs != ChecksumState.UNNECESSARY && cs != ChecksumState.PARTIAL) {
+            return false;
+        }
+        final int f = s.frameOffset(h);
+        final long e1 = b.getLong(f + 6, NET);
+        final long w0 = b.getLong(f + ETH_LEN, NET);
+        // EtherType IPv4; version 4 with IHL 5; no fragment offset, MF or reserved bit (DF may be set); the total
+        // length is the frame's
+        if (((int) e1 & 0xFFFF) != ETH_IPV4 || (int) (w0 >>> 56) != 0x45 || (w0 & 0xBFFFL) != 0
+            || ((int) (w0 >>> 32) & 0xFFFF) != len - ETH_LEN) {
+            return false;
+        }
+        final long w1 = b.getLong(f + ETH_LEN + 8, NET);
+        final long w2 = b.getInt(f + ETH_LEN + 16, NET) & U32;
+        if (((int) (w1 >>> 48) & 0xFF) != PROTO_TCP
+            || InetChecksum.fold((w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2) != 0xFFFF) {
+            return false;
+        }
+        final int at = ETH_LEN + 20;
+        final long t1 = b.getLong(f + at + 8, NET);
+        final int thlen = ((int) t1 >>> 28) << 2;
+        if (thlen < 20 || stored < at + thlen || len < at + thlen) {
+            return false;
+        }
+        frame = f;
+        innerAt = -1;
+        innerFamily = 0;
+        family = 4;
+        gsoIn = false;
+        gsoSizeIn = 0;
+        segs = 1;
+        flushMark = false;
+        netAt = f + ETH_LEN;
+        netLen = len - ETH_LEN;
+        ipW0 = w0;
+        ipW1 = (int) (w1 >>> 32);
+        l4At = f + at;
+        tcpW0 = b.getLong(f + at, NET);
+        tcpW1 = t1;
+        payloadLen = len - at - thlen;
+        hashIn = s.hash(h);
+        devIn = s.ingressDevice(h);
+        simple = true;
+        keyEth0 = b.getLong(f, NET);
+        keyEth1 = e1;
+        keyAddr = (w1 << 32) | w2;
+        return true;
     }
 
     private static final int R_MALFORMED = -1;
