@@ -52,6 +52,8 @@ public final class GroTable {
     private static final int PROTO_IPV6 = 41;
     /** Ethernet, IPv4 and TCP headers without options. */
     private static final int SIMPLE_MIN_BYTES = ETH_LEN + 20 + 20;
+    /** Where the TCP header of a simple packet starts. */
+    private static final int SIMPLE_L4_OFFSET = ETH_LEN + 20;
 
     // TCP flag bits as they sit in the big-endian 32-bit word at TCP offset 12 (tcp_flag_word)
     private static final int TCP_FIN = 0x01 << 16;
@@ -279,7 +281,11 @@ public final class GroTable {
         if (!groEnabled) {
             return normal(handle, GroReason.GRO_DISABLED, nowNs, -1);
         }
-        if (!parseSimple(handle)) {
+        final int simpleOutcome = receiveSimple(handle, nowNs);
+        if (simpleOutcome == SIMPLE_MERGED) {
+            return GroResult.MERGED_FREE;
+        }
+        if (simpleOutcome == NOT_SIMPLE) {
             final GroReason bad = parse(handle);
             if (bad != null) {
                 return normal(handle, bad, nowNs, -1);
@@ -447,24 +453,34 @@ public final class GroTable {
         return null;
     }
 
+    /** {@link #receiveSimple}: not a simple packet, nothing set; {@link #parse(int)} takes it. */
+    private static final int NOT_SIMPLE = 0;
+    /** {@link #receiveSimple}: parsed, the receive state set as {@link #parse(int)} would; the general path goes on. */
+    private static final int SIMPLE_PARSED = 1;
+    /** {@link #receiveSimple}: merged into a held head and freed (GroResult.MERGED_FREE); nothing else to do. */
+    private static final int SIMPLE_MERGED = 2;
+
     /**
-     * The common case of {@link #parse(int)} in one short pass: an Ethernet frame with an IPv4 header without
-     * options carrying TCP, not a GSO packet, not chained, its checksum already trusted (UNNECESSARY or PARTIAL),
-     * and nothing that sets the L3 flush mark. Sets the receive state exactly as {@link #parse(int)} would and
-     * returns true; returns false (the state is then rewritten by {@link #parse(int)}) for anything else.
+     * The common case in one short pass, on locals: an Ethernet frame with an IPv4 header without options carrying
+     * TCP, not a GSO packet, not chained, its checksum trusted (UNNECESSARY or PARTIAL) or verified here (NONE),
+     * and nothing that sets the L3 flush mark ({@link #NOT_SIMPLE} for anything else). If the newest held head of its flow takes it
+     * with no rule refusing ({@code tcp_gro_receive()} order, as {@link #mergeRefusal}), no flag to carry and no
+     * completion due ({@code len == mss}, no PSH/FIN/URG/RST/SYN), and neither fraglist nor kept segments apply,
+     * it is merged here ({@link #SIMPLE_MERGED}, counted and traced as {@link #merge} does); otherwise the receive
+     * state is set exactly as {@link #parse(int)} sets it ({@link #SIMPLE_PARSED}) and the general path decides.
      */
-    private boolean parseSimple(final int h) {
+    private int receiveSimple(final int h, final long nowNs) {
         final PacketStore s = store;
         final MutableDirectBuffer b = buf;
         final int len = s.length(h);
         final int stored = Math.min(s.storedLength(h), len);
         if (stored < SIMPLE_MIN_BYTES || s.hasFlag(h, PacketStore.FLAG_RAW_IP) || s.gsoSize(h) != 0
             || s.next(h) != PacketStore.NO_PACKET) {
-            return false;
+            return NOT_SIMPLE;
         }
         final ChecksumState cs = s.checksumState(h);
-        if (cs != ChecksumState.UNNECESSARY && cs != ChecksumState.PARTIAL) {
-            return false;
+        if (cs == ChecksumState.COMPLETE) {
+            return NOT_SIMPLE;
         }
         final int f = s.frameOffset(h);
         final long e1 = b.getLong(f + 6, NET);
@@ -473,19 +489,52 @@ public final class GroTable {
         // length is the frame's
         if (((int) e1 & 0xFFFF) != ETH_IPV4 || (int) (w0 >>> 56) != 0x45 || (w0 & 0xBFFFL) != 0
             || ((int) (w0 >>> 32) & 0xFFFF) != len - ETH_LEN) {
-            return false;
+            return NOT_SIMPLE;
         }
         final long w1 = b.getLong(f + ETH_LEN + 8, NET);
         final long w2 = b.getInt(f + ETH_LEN + 16, NET) & U32;
         if (((int) (w1 >>> 48) & 0xFF) != PROTO_TCP
             || InetChecksum.fold((w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2) != 0xFFFF) {
-            return false;
+            return NOT_SIMPLE;
         }
-        final int at = ETH_LEN + 20;
-        final long t1 = b.getLong(f + at + 8, NET);
+        final int l4 = f + SIMPLE_L4_OFFSET;
+        final long t1 = b.getLong(l4 + 8, NET);
         final int thlen = ((int) t1 >>> 28) << 2;
-        if (thlen < 20 || stored < at + thlen || len < at + thlen) {
-            return false;
+        if (thlen < 20 || stored < SIMPLE_L4_OFFSET + thlen || len < SIMPLE_L4_OFFSET + thlen) {
+            return NOT_SIMPLE;
+        }
+        if (cs == ChecksumState.NONE && !simpleChecksumValid(h, l4, w1, w2, len, stored)) {
+            return NOT_SIMPLE;
+        }
+        final long t0 = b.getLong(l4, NET);
+        final int hash = s.hash(h);
+        final int dev = s.ingressDevice(h);
+        final long e0 = b.getLong(f, NET);
+        final long addr = (w1 << 32) | w2;
+        final int payload = len - SIMPLE_L4_OFFSET - thlen;
+        final int flags = (int) t1;
+        final int ipW1In = (int) (w1 >>> 32);
+        final int bucket = hash & (BUCKETS - 1);
+        final int n = bucketCount[bucket];
+        if (n > 0 && !rxGroList && !keepMergedSegments && (flags & CLOSING_FLAGS) == 0) {
+            final int ports = (int) (t0 >>> 32);
+            final int base = bucket * MAX_HELD_PER_BUCKET;
+            for (int i = base + n - 1; i >= base; i--) {
+                if (heldHash[i] == hash && heldKeyAddr[i] == addr && heldPorts[i] == ports
+                    && (heldFlags[i] & H_SIMPLE) != 0 && heldDev[i] == dev && heldKeyEth0[i] == e0
+                    && heldKeyEth1[i] == e1) {
+                    if (simpleMergeable(i, l4, flags, t0, t1, thlen, w0, ipW1In, payload)) {
+                        heldSegs[i] += 1;
+                        heldPayload[i] += payload;
+                        heldNetLen[i] += payload;
+                        s.free(h);
+                        counters.increment(GroCounter.MERGED);
+                        traceReceive(nowNs, h, GroResult.MERGED_FREE, null, heldHandle[i]);
+                        return SIMPLE_MERGED;
+                    }
+                    break;
+                }
+            }
         }
         frame = f;
         innerAt = -1;
@@ -498,18 +547,59 @@ public final class GroTable {
         netAt = f + ETH_LEN;
         netLen = len - ETH_LEN;
         ipW0 = w0;
-        ipW1 = (int) (w1 >>> 32);
-        l4At = f + at;
-        tcpW0 = b.getLong(f + at, NET);
+        ipW1 = ipW1In;
+        l4At = l4;
+        tcpW0 = t0;
         tcpW1 = t1;
-        payloadLen = len - at - thlen;
-        hashIn = s.hash(h);
-        devIn = s.ingressDevice(h);
+        payloadLen = payload;
+        hashIn = hash;
+        devIn = dev;
         simple = true;
-        keyEth0 = b.getLong(f, NET);
+        keyEth0 = e0;
         keyEth1 = e1;
-        keyAddr = (w1 << 32) | w2;
+        keyAddr = addr;
+        return SIMPLE_PARSED;
+    }
+
+    /**
+     * {@link #checksumValid} for a simple packet in CHECKSUM_NONE: the TCP checksum over the stored bytes with the
+     * pseudo-header of the IPv4 addresses (w1 low word, w2); a valid packet becomes CHECKSUM_UNNECESSARY.
+     */
+    private boolean simpleChecksumValid(final int h, final int l4, final long w1, final long w2, final int len,
+        final int stored) {
+        final int tcpLen = len - SIMPLE_L4_OFFSET;
+        final long pseudo = (w1 & U32) + w2 + PROTO_TCP + tcpLen;
+        if (InetChecksum.fold(InetChecksum.sum(buf, l4, Math.min(tcpLen, stored - SIMPLE_L4_OFFSET), pseudo))
+            != 0xFFFF) {
+            return false;
+        }
+        // __skb_incr_checksum_unnecessary(): a software-verified packet becomes CHECKSUM_UNNECESSARY
+        store.checksumState(h, ChecksumState.UNNECESSARY);
+        store.checksumLevel(h, 0);
         return true;
+    }
+
+    /**
+     * Whether simple held head p takes a simple segment whose merge completes nothing: {@link #mergeRefusal}
+     * would return null (same rules, same order of side effects: the fixed-ID mode of the head may be set), the
+     * segment is exactly the head's gso_size (no short tail) and the head is not a fraglist aggregate.
+     */
+    private boolean simpleMergeable(final int p, final int l4, final int flags, final long t0, final long t1,
+        final int thlen, final long w0, final int w1, final int payload) {
+        final long qTcpW1 = heldTcpW1[p];
+        if ((flags & TCP_CWR) != 0 || ((flags ^ (int) qTcpW1) & ~(TCP_FIN | TCP_PSH)) != 0
+            || (int) (t1 >>> 32) != (int) (qTcpW1 >>> 32) || (heldFlags[p] & H_FLIST) != 0) {
+            return false;
+        }
+        if (thlen > 20 && !sameOptions(l4, heldFrame[p] + SIMPLE_L4_OFFSET, thlen)) {
+            return false;
+        }
+        final int segsInP = heldSegs[p];
+        if (ipv4Flush(w0, w1, heldIpW0[p], heldIpW1[p], p, segsInP, H_FIXEDID_OUTER) != null) {
+            return false;
+        }
+        return payload == heldMss[p] && payload != 0 && heldSeq[p] + heldPayload[p] == (int) t0
+            && heldNetLen[p] + payload < groIpv4MaxSizeBytes;
     }
 
     private static final int R_MALFORMED = -1;
