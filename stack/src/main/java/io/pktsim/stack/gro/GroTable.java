@@ -463,11 +463,12 @@ public final class GroTable {
     /**
      * The common case in one short pass, on locals: an Ethernet frame with an IPv4 header without options carrying
      * TCP, not a GSO packet, not chained, its checksum trusted (UNNECESSARY or PARTIAL) or verified here (NONE),
-     * and nothing that sets the L3 flush mark ({@link #NOT_SIMPLE} for anything else). If the newest held head of its flow takes it
-     * with no rule refusing ({@code tcp_gro_receive()} order, as {@link #mergeRefusal}), no flag to carry and no
-     * completion due ({@code len == mss}, no PSH/FIN/URG/RST/SYN), and neither fraglist nor kept segments apply,
-     * it is merged here ({@link #SIMPLE_MERGED}, counted and traced as {@link #merge} does); otherwise the receive
-     * state is set exactly as {@link #parse(int)} sets it ({@link #SIMPLE_PARSED}) and the general path decides.
+     * and nothing that sets the L3 flush mark ({@link #NOT_SIMPLE} for anything else). If the newest held head of
+     * its flow takes it with no rule refusing ({@code tcp_gro_receive()} order, as {@link #mergeRefusal}), no flag
+     * to carry and no completion due ({@code len == mss}, no PSH/FIN/URG/RST/SYN), and neither fraglist nor kept
+     * segments apply, it is merged here ({@link #SIMPLE_MERGED}, counted and traced as {@link #merge} does);
+     * otherwise the receive state is set exactly as {@link #parse(int)} sets it ({@link #SIMPLE_PARSED}) and the
+     * general path decides.
      */
     private int receiveSimple(final int h, final long nowNs) {
         final PacketStore s = store;
