@@ -49,9 +49,10 @@ class GroAllocationTest {
                 gro.onPollEnd(0, 64, 0);
             }
         };
-        final long bytes = AllocationMeter.measure(work);
+        // a JIT deoptimisation in the measured window can allocate once; assertNoAllocation retries that window,
+        // a real per-packet allocation fails every time
+        AllocationMeter.assertNoAllocation("GRO receive and flush", work);
         assertThat(gro.counters().get(GroCounter.MERGED)).isGreaterThan(0);
-        assertThat(bytes).as("bytes allocated by GRO receive").isZero();
     }
 
     @Test
