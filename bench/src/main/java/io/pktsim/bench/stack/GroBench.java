@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code flows} interleaved flows, then the poll completes and flushes; the score is ns per packet.
  *
  * <p>{@link #receiveBurst()} includes the driver's work of building each packet (allocating a slot, copying 66
- * header bytes into it, setting seq, hash and checksum state). {@link #receivePrepared()} measures GRO alone on
+ * header bytes into it, setting seq, hash and checksum state). {@link #receivePrepared(Burst)} measures GRO alone on
  * packets built before the invocation, as DPDK's GRO benchmark does on prepared mbufs: per packet the parse, the
  * bucket, the flow compare and the merge / hold / flush decision, and at the poll's end the flush that delivers
  * (and frees) every packet, all stay in the measured path.
@@ -56,7 +56,6 @@ public class GroBench {
     private int[] seq;
     private int[] hashes;
     private int next;
-    private final int[] ready = new int[BURST];
     private final TcpView tcp = new TcpView();
 
     @Setup
@@ -92,22 +91,54 @@ public class GroBench {
         return merged;
     }
 
-    /** Builds the next burst outside the measured path of {@link #receivePrepared()}. */
-    @Setup(Level.Invocation)
-    public void prepare() {
-        for (int i = 0; i < BURST; i++) {
-            ready[i] = build();
+    /** The next burst, built before each invocation of {@link #receivePrepared(Burst)} (its own state, so that
+     * {@link #receiveBurst()} does not build bursts it never takes). */
+    @State(Scope.Thread)
+    public static class Burst {
+        private final int[] handles = new int[BURST];
+        private GroBench bench;
+
+        /**
+         * Builds the burst outside the measured path.
+         *
+         * @param state the GroBench state (JMH injects its own instance, not the one running the benchmark method,
+         *     so the measured method uses this one)
+         */
+        @Setup(Level.Invocation)
+        public void prepare(final GroBench state) {
+            bench = state;
+            state.fill(handles);
         }
     }
 
     @Benchmark
     @OperationsPerInvocation(BURST)
-    public int receivePrepared() {
+    public int receivePrepared(final Burst burst) {
+        return burst.bench.receive(burst.handles);
+    }
+
+    /**
+     * Builds a burst of {@link #BURST} packets (the driver's part).
+     *
+     * @param handles where the handles go
+     */
+    public void fill(final int[] handles) {
+        for (int i = 0; i < BURST; i++) {
+            handles[i] = build();
+        }
+    }
+
+    /**
+     * GRO receives a prepared burst and the poll ends.
+     *
+     * @param handles the burst from {@link #fill(int[])}
+     * @return the sum of the result ordinals
+     */
+    public int receive(final int[] handles) {
         final GroTable g = gro;
-        final int[] r = ready;
         int merged = 0;
         for (int i = 0; i < BURST; i++) {
-            merged += g.receive(r[i], 0).ordinal();
+            merged += g.receive(handles[i], 0).ordinal();
         }
         g.onPollEnd(BURST, 64, 0);
         return merged;
