@@ -116,17 +116,6 @@ public final class TcpSegmenter {
         final int storedPayload = Math.max(0, Math.min(s.storedLength(handle), len) - hdrLen);
         // per super-packet constants: the metadata every segment copies, and the checksum sums of the header
         // words that do not change from segment to segment (same integer sums as a full pass, so same results)
-        final int protocol = s.protocol(handle);
-        final int hash = s.hash(handle);
-        final int hashType = s.hashType(handle);
-        final int ingress = s.ingressDevice(handle);
-        final int egress = s.egressDevice(handle);
-        final int mark = s.mark(handle);
-        final long arrivalNs = s.arrivalNs(handle);
-        final long timestampNs = s.timestampNs(handle);
-        final int queue = s.queueMapping(handle);
-        final int conntrack = s.conntrack(handle);
-        final int flags = s.flags(handle) & ~PacketStore.FLAG_GRO_MERGED;
         final int outerAt = f + netOff;
         final boolean outerV4 = (b.getByte(outerAt) & 0xF0) == 0x40;
         final long outerBase = outerV4 ? ipv4Base(outerAt) : 0;
@@ -159,8 +148,7 @@ public final class TcpSegmenter {
                 return ERR_NO_SLOT;
             }
             if (fresh < 0) {
-                fresh = differsFromFresh(g, protocol, hash, hashType, ingress, egress, mark, arrivalNs, timestampNs,
-                    queue, conntrack, flags, checksumOffload);
+                fresh = differsFromFresh(handle, g, checksumOffload);
                 room = s.dataCapacity() - s.headroom(g);
             }
             final int segPayload = i == nseg - 1 ? payload - i * mss : mss;
@@ -177,8 +165,7 @@ public final class TcpSegmenter {
             s.transportOffset(g, l4Off);
             s.innerNetworkOffset(g, innerOff);
             if (fresh != 0) {
-                copyMeta(g, fresh, protocol, hash, hashType, ingress, egress, mark, arrivalNs, timestampNs, queue,
-                    conntrack, flags);
+                copyMeta(handle, g, fresh);
             }
             // IP levels: lengths, IDs (ID + i unless that level is fixed-ID), header checksums
             final int segIpLen = l4Off - netOff + thlen + segPayload;
@@ -235,59 +222,55 @@ public final class TcpSegmenter {
      * (slot g): a mask of M_ bits. The checksum state counts as differing unless the fresh slot already has the
      * state the segments leave with.
      */
-    private int differsFromFresh(final int g, final int protocol, final int hash, final int hashType,
-        final int ingress, final int egress, final int mark, final long arrivalNs, final long timestampNs,
-        final int queue, final int conntrack, final int flags, final boolean checksumOffload) {
+    private int differsFromFresh(final int from, final int g, final boolean checksumOffload) {
         final PacketStore s = store;
         int m = 0;
-        m |= s.protocol(g) != protocol ? M_PROTOCOL : 0;
-        m |= s.hash(g) != hash || s.hashType(g) != hashType ? M_HASH : 0;
-        m |= s.ingressDevice(g) != ingress ? M_INGRESS : 0;
-        m |= s.egressDevice(g) != egress ? M_EGRESS : 0;
-        m |= s.mark(g) != mark ? M_MARK : 0;
-        m |= s.arrivalNs(g) != arrivalNs ? M_ARRIVAL : 0;
-        m |= s.timestampNs(g) != timestampNs ? M_TIMESTAMP : 0;
-        m |= s.queueMapping(g) != queue ? M_QUEUE : 0;
-        m |= s.conntrack(g) != conntrack ? M_CONNTRACK : 0;
-        m |= s.flags(g) != flags ? M_FLAGS : 0;
+        m |= s.protocol(g) != s.protocol(from) ? M_PROTOCOL : 0;
+        m |= s.hash(g) != s.hash(from) || s.hashType(g) != s.hashType(from) ? M_HASH : 0;
+        m |= s.ingressDevice(g) != s.ingressDevice(from) ? M_INGRESS : 0;
+        m |= s.egressDevice(g) != s.egressDevice(from) ? M_EGRESS : 0;
+        m |= s.mark(g) != s.mark(from) ? M_MARK : 0;
+        m |= s.arrivalNs(g) != s.arrivalNs(from) ? M_ARRIVAL : 0;
+        m |= s.timestampNs(g) != s.timestampNs(from) ? M_TIMESTAMP : 0;
+        m |= s.queueMapping(g) != s.queueMapping(from) ? M_QUEUE : 0;
+        m |= s.conntrack(g) != s.conntrack(from) ? M_CONNTRACK : 0;
+        m |= s.flags(g) != (s.flags(from) & ~PacketStore.FLAG_GRO_MERGED) ? M_FLAGS : 0;
         m |= s.checksumState(g) != (checksumOffload ? ChecksumState.PARTIAL : ChecksumState.NONE) ? M_CSUM : 0;
         return m;
     }
 
-    /** Writes the metadata fields of mask m (M_ bits) to segment g. */
-    private void copyMeta(final int g, final int m, final int protocol, final int hash, final int hashType,
-        final int ingress, final int egress, final int mark, final long arrivalNs, final long timestampNs,
-        final int queue, final int conntrack, final int flags) {
+    /** Copies the metadata fields of mask m (M_ bits) from the super-packet to segment g. */
+    private void copyMeta(final int from, final int g, final int m) {
         final PacketStore s = store;
         if ((m & M_PROTOCOL) != 0) {
-            s.protocol(g, protocol);
+            s.protocol(g, s.protocol(from));
         }
         if ((m & M_HASH) != 0) {
-            s.hash(g, hash, hashType);
+            s.hash(g, s.hash(from), s.hashType(from));
         }
         if ((m & M_INGRESS) != 0) {
-            s.ingressDevice(g, ingress);
+            s.ingressDevice(g, s.ingressDevice(from));
         }
         if ((m & M_EGRESS) != 0) {
-            s.egressDevice(g, egress);
+            s.egressDevice(g, s.egressDevice(from));
         }
         if ((m & M_MARK) != 0) {
-            s.mark(g, mark);
+            s.mark(g, s.mark(from));
         }
         if ((m & M_ARRIVAL) != 0) {
-            s.arrivalNs(g, arrivalNs);
+            s.arrivalNs(g, s.arrivalNs(from));
         }
         if ((m & M_TIMESTAMP) != 0) {
-            s.timestampNs(g, timestampNs);
+            s.timestampNs(g, s.timestampNs(from));
         }
         if ((m & M_QUEUE) != 0) {
-            s.queueMapping(g, queue);
+            s.queueMapping(g, s.queueMapping(from));
         }
         if ((m & M_CONNTRACK) != 0) {
-            s.conntrack(g, conntrack);
+            s.conntrack(g, s.conntrack(from));
         }
         if ((m & M_FLAGS) != 0) {
-            s.flags(g, flags);
+            s.flags(g, s.flags(from) & ~PacketStore.FLAG_GRO_MERGED);
         }
     }
 
