@@ -21,8 +21,12 @@ import org.agrona.MutableDirectBuffer;
  * optional {@link GroTraceListener}.
  *
  * <p>Per packet the table reads the headers through the store's buffer in network byte order, in the manner of
- * the header views (whose fields it uses by offset), and allocates nothing. Held-packet state lives in
- * primitive arrays indexed by bucket &times; 8 + position (position 0 is the oldest).
+ * the header views (whose fields it uses by offset), and allocates nothing. Held-packet state lives in one
+ * {@code long[]} of fixed-size records indexed by bucket &times; 8 + position (position 0 is the oldest); each record
+ * keeps the head's header words from its parse (they do not change while it is held), so a flow compare and a
+ * merge decision read the new packet's headers once and the head's record, not the head's bytes. The common
+ * packet (Ethernet, IPv4 without options, TCP, no GSO, checksum trusted or verified) takes one short pass,
+ * {@code receiveSimple}; every other packet, and every outcome but a plain merge, goes through the general path.
  *
  * <p>Rules, in the order {@code tcp_gro_receive()} evaluates them (6.18, see {@code docs/gro.md}): flow
  * identity (raw hash, device, Ethernet header, IP addresses and protocol, IPv6 flow label and extension bytes,
@@ -72,6 +76,27 @@ public final class GroTable {
     /** Ethernet + IPv4 (no options) + TCP, not tunnelled: the flow compares by the cached keys alone. */
     private static final int H_SIMPLE = 16;
     private static final long U32 = 0xFFFFFFFFL;
+    // held-entry record layout (longs)
+    private static final int R_HASH = 0;
+    private static final int R_KEY_ADDR = 1;
+    private static final int R_PORTS = 2;
+    private static final int R_FLAGS = 3;
+    private static final int R_DEV = 4;
+    private static final int R_KEY_ETH0 = 5;
+    private static final int R_KEY_ETH1 = 6;
+    private static final int R_TCP_W1 = 7;
+    private static final int R_FRAME = 8;
+    private static final int R_SEGS = 9;
+    private static final int R_IP_W0 = 10;
+    private static final int R_IP_W1 = 11;
+    private static final int R_MSS = 12;
+    private static final int R_SEQ = 13;
+    private static final int R_PAYLOAD = 14;
+    private static final int R_NET_LEN = 15;
+    private static final int R_HANDLE = 16;
+    private static final int R_TAIL = 17;
+    private static final int R_AGE = 18;
+    private static final int REC = 19;
 
     private final PacketStore store;
     private final MutableDirectBuffer buf;
@@ -93,26 +118,13 @@ public final class GroTable {
 
     // held packets
     private final int[] bucketCount = new int[BUCKETS];
-    private final int[] heldHandle = new int[SLOTS];
-    private final int[] heldHash = new int[SLOTS];
-    private final int[] heldSegs = new int[SLOTS];
-    private final int[] heldTail = new int[SLOTS];
-    private final int[] heldNetLen = new int[SLOTS];
-    private final int[] heldPayload = new int[SLOTS];
-    private final int[] heldFlags = new int[SLOTS];
-    private final long[] heldAge = new long[SLOTS];
-    private final int[] heldFrame = new int[SLOTS];
-    private final int[] heldDev = new int[SLOTS];
-    private final int[] heldMss = new int[SLOTS];
     // fields of each held head, cached when it was parsed (its headers do not change while it is held)
-    private final long[] heldIpW0 = new long[SLOTS];
-    private final int[] heldIpW1 = new int[SLOTS];
-    private final long[] heldTcpW1 = new long[SLOTS];
-    private final int[] heldSeq = new int[SLOTS];
-    private final long[] heldKeyEth0 = new long[SLOTS];
-    private final long[] heldKeyEth1 = new long[SLOTS];
-    private final long[] heldKeyAddr = new long[SLOTS];
-    private final int[] heldPorts = new int[SLOTS];
+    /**
+     * The held entries as records of {@link #REC} longs (int fields widened), entry i at i * REC: the fields the
+     * flow lookup compares first, then those the merge decision reads and updates, then the rest, so that the
+     * common receive touches one entry's first two cache lines rather than one line per field array.
+     */
+    private final long[] held = new long[SLOTS * REC];
     private int heldTotal;
     // scratch for the entries a flush completes from the front of one bucket
     private final int[] doneHandle = new int[MAX_HELD_PER_BUCKET];
@@ -297,7 +309,8 @@ public final class GroTable {
         final int flags = (int) tcpW1;
         boolean flist = false;
         if (rxGroList) {
-            flist = p >= 0 ? (heldFlags[p] & H_FLIST) != 0 : !socketLookup.hasLocalSocket(store, handle);
+            flist = p >= 0 ? ((int) held[p * REC + R_FLAGS] & H_FLIST) != 0
+                : !socketLookup.hasLocalSocket(store, handle);
         }
         int mss = 1;
         if (p >= 0) {
@@ -521,16 +534,14 @@ public final class GroTable {
             final int ports = (int) (t0 >>> 32);
             final int base = bucket * MAX_HELD_PER_BUCKET;
             for (int i = base + n - 1; i >= base; i--) {
-                if (heldHash[i] == hash && heldKeyAddr[i] == addr && heldPorts[i] == ports
-                    && (heldFlags[i] & H_SIMPLE) != 0 && heldDev[i] == dev && heldKeyEth0[i] == e0
-                    && heldKeyEth1[i] == e1) {
+                if (simpleKeyMatches(i, hash, addr, ports, dev, e0, e1)) {
                     if (simpleMergeable(i, l4, flags, t0, t1, thlen, w0, ipW1In, payload)) {
-                        heldSegs[i] += 1;
-                        heldPayload[i] += payload;
-                        heldNetLen[i] += payload;
+                        held[i * REC + R_SEGS] += 1;
+                        held[i * REC + R_PAYLOAD] += payload;
+                        held[i * REC + R_NET_LEN] += payload;
                         s.free(h);
                         counters.increment(GroCounter.MERGED);
-                        traceReceive(nowNs, h, GroResult.MERGED_FREE, null, heldHandle[i]);
+                        traceReceive(nowNs, h, GroResult.MERGED_FREE, null, (int) held[i * REC + R_HANDLE]);
                         return SIMPLE_MERGED;
                     }
                     break;
@@ -580,6 +591,16 @@ public final class GroTable {
         return true;
     }
 
+    /** Whether held entry i is a simple head with this flow key (the compare of {@link #lookup}). */
+    private boolean simpleKeyMatches(final int i, final int hash, final long addr, final int ports, final int dev,
+        final long eth0, final long eth1) {
+        final long[] e = held;
+        final int r = i * REC;
+        return (int) e[r + R_HASH] == hash && e[r + R_KEY_ADDR] == addr && (int) e[r + R_PORTS] == ports
+            && ((int) e[r + R_FLAGS] & H_SIMPLE) != 0 && (int) e[r + R_DEV] == dev && e[r + R_KEY_ETH0] == eth0
+            && e[r + R_KEY_ETH1] == eth1;
+    }
+
     /**
      * Whether simple held head p takes a simple segment whose merge completes nothing: {@link #mergeRefusal}
      * would return null (same rules, same order of side effects: the fixed-ID mode of the head may be set), the
@@ -587,20 +608,22 @@ public final class GroTable {
      */
     private boolean simpleMergeable(final int p, final int l4, final int flags, final long t0, final long t1,
         final int thlen, final long w0, final int w1, final int payload) {
-        final long qTcpW1 = heldTcpW1[p];
+        final long qTcpW1 = held[p * REC + R_TCP_W1];
         if ((flags & TCP_CWR) != 0 || ((flags ^ (int) qTcpW1) & ~(TCP_FIN | TCP_PSH)) != 0
-            || (int) (t1 >>> 32) != (int) (qTcpW1 >>> 32) || (heldFlags[p] & H_FLIST) != 0) {
+            || (int) (t1 >>> 32) != (int) (qTcpW1 >>> 32) || ((int) held[p * REC + R_FLAGS] & H_FLIST) != 0) {
             return false;
         }
-        if (thlen > 20 && !sameOptions(l4, heldFrame[p] + SIMPLE_L4_OFFSET, thlen)) {
+        if (thlen > 20 && !sameOptions(l4, (int) held[p * REC + R_FRAME] + SIMPLE_L4_OFFSET, thlen)) {
             return false;
         }
-        final int segsInP = heldSegs[p];
-        if (ipv4Flush(w0, w1, heldIpW0[p], heldIpW1[p], p, segsInP, H_FIXEDID_OUTER) != null) {
+        final int segsInP = (int) held[p * REC + R_SEGS];
+        final int r = p * REC;
+        if (ipv4Flush(w0, w1, held[r + R_IP_W0], (int) held[r + R_IP_W1], p, segsInP, H_FIXEDID_OUTER) != null) {
             return false;
         }
-        return payload == heldMss[p] && payload != 0 && heldSeq[p] + heldPayload[p] == (int) t0
-            && heldNetLen[p] + payload < groIpv4MaxSizeBytes;
+        return payload == (int) held[r + R_MSS] && payload != 0
+            && (int) held[r + R_SEQ] + (int) held[r + R_PAYLOAD] == (int) t0
+            && (int) held[r + R_NET_LEN] + payload < groIpv4MaxSizeBytes;
     }
 
     private static final int R_MALFORMED = -1;
@@ -751,9 +774,7 @@ public final class GroTable {
             final int ports = (int) (tcpW0 >>> 32);
             final int base = bucket * MAX_HELD_PER_BUCKET;
             for (int i = base + n - 1; i >= base; i--) {
-                if (heldHash[i] == hash && heldKeyAddr[i] == addr && heldPorts[i] == ports
-                    && (heldFlags[i] & H_SIMPLE) != 0 && heldDev[i] == devIn && heldKeyEth0[i] == keyEth0
-                    && heldKeyEth1[i] == keyEth1) {
+                if (simpleKeyMatches(i, hash, addr, ports, devIn, keyEth0, keyEth1)) {
                     return i;
                 }
             }
@@ -775,14 +796,14 @@ public final class GroTable {
         final int innerOff = innerAt < 0 ? -1 : innerAt - f;
         final int l4Off = l4At - f;
         for (int i = base + n - 1; i >= base; i--) {
-            if (heldHash[i] != hash) {
+            if ((int) held[i * REC + R_HASH] != hash) {
                 continue;
             }
-            final int q = heldHandle[i];
-            if (heldDev[i] != dev || s.hasFlag(q, PacketStore.FLAG_RAW_IP) != raw) {
+            final int q = (int) held[i * REC + R_HANDLE];
+            if ((int) held[i * REC + R_DEV] != dev || s.hasFlag(q, PacketStore.FLAG_RAW_IP) != raw) {
                 continue;
             }
-            final int qf = heldFrame[i];
+            final int qf = (int) held[i * REC + R_FRAME];
             if (s.networkOffset(q) != netOff || s.transportOffset(q) != l4Off || s.innerNetworkOffset(q) != innerOff) {
                 continue;
             }
@@ -831,10 +852,10 @@ public final class GroTable {
     /** The first reason {@code tcp_gro_receive()} refuses the merge for, or null to merge. */
     private GroReason mergeRefusal(final int h, final int p, final int flags, final boolean flist) {
         final MutableDirectBuffer b = buf;
-        final int q = heldHandle[p];
-        final int qf = heldFrame[p];
+        final int q = (int) held[p * REC + R_HANDLE];
+        final int qf = (int) held[p * REC + R_FRAME];
         final int qL4 = qf + (l4At - frame);
-        final long qTcpW1 = heldTcpW1[p];
+        final long qTcpW1 = held[p * REC + R_TCP_W1];
         final int flags2 = (int) qTcpW1;
         if ((flags & TCP_CWR) != 0) {
             return GroReason.CWR;
@@ -849,9 +870,9 @@ public final class GroTable {
         if (thlen > 20 && !sameOptions(l4At, qL4, thlen)) {
             return GroReason.OPTIONS;
         }
-        final int segsInP = heldSegs[p];
+        final int segsInP = (int) held[p * REC + R_SEGS];
         GroReason ip = family == 4
-            ? ipv4Flush(ipW0, ipW1, heldIpW0[p], heldIpW1[p], p, segsInP, H_FIXEDID_OUTER)
+            ? ipv4Flush(ipW0, ipW1, held[p * REC + R_IP_W0], (int) held[p * REC + R_IP_W1], p, segsInP, H_FIXEDID_OUTER)
             : ipFlush(family, netAt, qf + (netAt - frame), p, segsInP, H_FIXEDID_OUTER);
         if (ip != null) {
             return ip;
@@ -862,7 +883,7 @@ public final class GroTable {
                 return ip;
             }
         }
-        final int mss = heldMss[p];
+        final int mss = (int) held[p * REC + R_MSS];
         final int len = payloadLen;
         if (gsoIn) {
             if (mss != gsoSizeIn) {
@@ -873,7 +894,7 @@ public final class GroTable {
         } else if (len > mss) {
             return GroReason.LARGER_THAN_MSS;
         }
-        if (heldSeq[p] + heldPayload[p] != (int) tcpW0) {
+        if ((int) held[p * REC + R_SEQ] + (int) held[p * REC + R_PAYLOAD] != (int) tcpW0) {
             return GroReason.SEQUENCE;
         }
         if (flist) {
@@ -885,21 +906,22 @@ public final class GroTable {
                 return GroReason.FRAGLIST_COUNT;
             }
             // skb_gro_receive_list(): the whole new skb (from its network header) counts against 64 KiB
-            if (heldNetLen[p] + netLen >= LEGACY_MAX_SIZE_BYTES) {
+            if ((int) held[p * REC + R_NET_LEN] + netLen >= LEGACY_MAX_SIZE_BYTES) {
                 return GroReason.MAX_SIZE;
             }
             return flushMark ? GroReason.L3_MARK_REFUSED : null;
         }
         // skb_gro_receive()
         final int max = family == 4 ? groIpv4MaxSizeBytes : groMaxSizeBytes;
-        final int grown = heldNetLen[p] + len;
+        final int grown = (int) held[p * REC + R_NET_LEN] + len;
         if (grown >= max) {
             return GroReason.MAX_SIZE;
         }
         if (flushMark) {
             return GroReason.L3_MARK_REFUSED;
         }
-        if (grown >= LEGACY_MAX_SIZE_BYTES && ((heldFlags[p] & H_ENCAP) != 0 || family == 6 && store.headroom(q) < 8)) {
+        if (grown >= LEGACY_MAX_SIZE_BYTES
+            && (((int) held[p * REC + R_FLAGS] & H_ENCAP) != 0 || family == 6 && store.headroom(q) < 8)) {
             return GroReason.MAX_SIZE;
         }
         return null;
@@ -950,9 +972,9 @@ public final class GroTable {
         final int offset = ((int) (a0 >>> 16) - (int) (q0 >>> 16)) & 0xFFFF;
         if (count == 1 && offset == 0) {
             // the second segment decides: equal IDs switch the aggregate to fixed-ID mode
-            heldFlags[p] |= fixedBit;
+            held[p * REC + R_FLAGS] |= fixedBit;
         }
-        final boolean fixed = (heldFlags[p] & fixedBit) != 0;
+        final boolean fixed = ((int) held[p * REC + R_FLAGS] & fixedBit) != 0;
         return offset != (fixed ? 0 : (count & 0xFFFF)) ? GroReason.IP_ID : null;
     }
 
@@ -960,14 +982,14 @@ public final class GroTable {
 
     private GroResult merge(final int h, final int bucket, final int p, final int flags, final int len,
         final long nowNs) {
-        final int q = heldHandle[p];
-        final boolean chain = keepMergedSegments || (heldFlags[p] & H_FLIST) != 0;
-        heldSegs[p] += segs;
-        heldPayload[p] += len;
-        heldNetLen[p] += len;
-        final int qL4 = heldFrame[p] + (l4At - frame);
+        final int q = (int) held[p * REC + R_HANDLE];
+        final boolean chain = keepMergedSegments || ((int) held[p * REC + R_FLAGS] & H_FLIST) != 0;
+        held[p * REC + R_SEGS] += segs;
+        held[p * REC + R_PAYLOAD] += len;
+        held[p * REC + R_NET_LEN] += len;
+        final int qL4 = (int) held[p * REC + R_FRAME] + (l4At - frame);
         final int closing = flags & (TCP_FIN | TCP_PSH);
-        if (closing != 0 && (heldFlags[p] & H_FLIST) == 0) {
+        if (closing != 0 && ((int) held[p * REC + R_FLAGS] & H_FLIST) == 0) {
             // tcp_flag_word(th2) |= flags & (FIN | PSH); fraglist aggregates keep every segment's own header
             buf.putByte(qL4 + 13, (byte) (buf.getByte(qL4 + 13) | (closing >>> 16)));
         }
@@ -976,8 +998,8 @@ public final class GroTable {
             store.networkOffset(h, netAt - frame);
             store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
             store.transportOffset(h, l4At - frame);
-            store.next(heldTail[p], h);
-            heldTail[p] = h;
+            store.next((int) held[p * REC + R_TAIL], h);
+            held[p * REC + R_TAIL] = h;
             result = GroResult.MERGED;
         } else {
             store.free(h);
@@ -986,7 +1008,7 @@ public final class GroTable {
         counters.increment(GroCounter.MERGED);
         traceReceive(nowNs, h, result, null, q);
         // out_check_final after a merge: mss is the aggregate's gso_size
-        final int mss = heldMss[p];
+        final int mss = (int) held[p * REC + R_MSS];
         final boolean shortTail = gsoIn ? len != segs * gsoSizeIn : len < mss;
         if (shortTail || (flags & CLOSING_FLAGS) != 0) {
             completeAt(bucket, p, (flags & TCP_PSH) != 0 ? GroReason.PSH : (flags & TCP_FIN) != 0 ? GroReason.FIN
@@ -1002,25 +1024,27 @@ public final class GroTable {
         }
         final int i = base + bucketCount[bucket]++;
         heldTotal++;
-        heldHandle[i] = h;
-        heldHash[i] = hashIn;
-        heldSegs[i] = segs;
-        heldTail[i] = h;
-        heldNetLen[i] = netLen;
-        heldPayload[i] = payloadLen;
-        heldAge[i] = jiffyOf(nowNs);
-        heldFrame[i] = frame;
-        heldDev[i] = devIn;
-        heldMss[i] = gsoIn ? gsoSizeIn : payloadLen;
-        heldFlags[i] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0) | (simple ? H_SIMPLE : 0);
-        heldIpW0[i] = ipW0;
-        heldIpW1[i] = ipW1;
-        heldTcpW1[i] = tcpW1;
-        heldSeq[i] = (int) tcpW0;
-        heldKeyEth0[i] = keyEth0;
-        heldKeyEth1[i] = keyEth1;
-        heldKeyAddr[i] = keyAddr;
-        heldPorts[i] = (int) (tcpW0 >>> 32);
+        final long[] e = held;
+        final int r = i * REC;
+        e[r + R_HANDLE] = h;
+        e[r + R_HASH] = hashIn;
+        e[r + R_SEGS] = segs;
+        e[r + R_TAIL] = h;
+        e[r + R_NET_LEN] = netLen;
+        e[r + R_PAYLOAD] = payloadLen;
+        e[r + R_AGE] = jiffyOf(nowNs);
+        e[r + R_FRAME] = frame;
+        e[r + R_DEV] = devIn;
+        e[r + R_MSS] = gsoIn ? gsoSizeIn : payloadLen;
+        e[r + R_FLAGS] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0) | (simple ? H_SIMPLE : 0);
+        e[r + R_IP_W0] = ipW0;
+        e[r + R_IP_W1] = ipW1;
+        e[r + R_TCP_W1] = tcpW1;
+        e[r + R_SEQ] = (int) tcpW0;
+        e[r + R_KEY_ETH0] = keyEth0;
+        e[r + R_KEY_ETH1] = keyEth1;
+        e[r + R_KEY_ADDR] = keyAddr;
+        e[r + R_PORTS] = (int) (tcpW0 >>> 32);
         store.networkOffset(h, netAt - frame);
         store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
         store.transportOffset(h, l4At - frame);
@@ -1033,10 +1057,10 @@ public final class GroTable {
 
     /** Removes held entry i of a bucket, keeping the others in age order, and completes it. */
     private void completeAt(final int bucket, final int i, final GroReason reason, final long nowNs) {
-        final int q = heldHandle[i];
-        final int qSegs = heldSegs[i];
-        final int qNetLen = heldNetLen[i];
-        final int qFlags = heldFlags[i];
+        final int q = (int) held[i * REC + R_HANDLE];
+        final int qSegs = (int) held[i * REC + R_SEGS];
+        final int qNetLen = (int) held[i * REC + R_NET_LEN];
+        final int qFlags = (int) held[i * REC + R_FLAGS];
         final int base = bucket * MAX_HELD_PER_BUCKET;
         final int last = base + --bucketCount[bucket];
         heldTotal--;
@@ -1048,29 +1072,7 @@ public final class GroTable {
 
     /** Moves count held entries from slot from to slot to (to &lt; from), in order. */
     private void moveDown(final int from, final int to, final int count) {
-        for (int k = 0; k < count; k++) {
-            final int d = to + k;
-            final int j = from + k;
-            heldHandle[d] = heldHandle[j];
-            heldHash[d] = heldHash[j];
-            heldSegs[d] = heldSegs[j];
-            heldTail[d] = heldTail[j];
-            heldNetLen[d] = heldNetLen[j];
-            heldPayload[d] = heldPayload[j];
-            heldFlags[d] = heldFlags[j];
-            heldAge[d] = heldAge[j];
-            heldFrame[d] = heldFrame[j];
-            heldDev[d] = heldDev[j];
-            heldMss[d] = heldMss[j];
-            heldIpW0[d] = heldIpW0[j];
-            heldIpW1[d] = heldIpW1[j];
-            heldTcpW1[d] = heldTcpW1[j];
-            heldSeq[d] = heldSeq[j];
-            heldKeyEth0[d] = heldKeyEth0[j];
-            heldKeyEth1[d] = heldKeyEth1[j];
-            heldKeyAddr[d] = heldKeyAddr[j];
-            heldPorts[d] = heldPorts[j];
-        }
+        System.arraycopy(held, from * REC, held, to * REC, count * REC);
     }
 
     /** The jiffy of a simulated time, divided only when the time differs from the last one asked for. */
@@ -1241,7 +1243,7 @@ public final class GroTable {
             }
             final int base = bucket * MAX_HELD_PER_BUCKET;
             int k = 0;
-            while (k < n && !(flushOld && heldAge[base + k] == now)) {
+            while (k < n && !(flushOld && held[(base + k) * REC + R_AGE] == now)) {
                 k++;
             }
             if (k > 0) {
@@ -1259,10 +1261,10 @@ public final class GroTable {
     private void flushFront(final int bucket, final int base, final int n, final int k, final GroReason reason,
         final long nowNs) {
         for (int j = 0; j < k; j++) {
-            doneHandle[j] = heldHandle[base + j];
-            doneSegs[j] = heldSegs[base + j];
-            doneNetLen[j] = heldNetLen[base + j];
-            doneFlags[j] = heldFlags[base + j];
+            doneHandle[j] = (int) held[(base + j) * REC + R_HANDLE];
+            doneSegs[j] = (int) held[(base + j) * REC + R_SEGS];
+            doneNetLen[j] = (int) held[(base + j) * REC + R_NET_LEN];
+            doneFlags[j] = (int) held[(base + j) * REC + R_FLAGS];
         }
         if (k < n) {
             moveDown(base + k, base, n - k);
