@@ -1,5 +1,7 @@
 package io.pktsim.stack.gro;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 import io.pktsim.core.counter.Counters;
@@ -47,6 +49,9 @@ public final class GroTable {
     public static final int LEGACY_MAX_SIZE_BYTES = 65536;
 
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    /** Network-order long / int views of a byte array (one array-bounds check each; see {@link #mem}). */
+    private static final VarHandle NET_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, NET);
+    private static final VarHandle NET_INT = MethodHandles.byteArrayViewVarHandle(int[].class, NET);
     private static final int SLOTS = BUCKETS * MAX_HELD_PER_BUCKET;
     private static final int ETH_LEN = 14;
     private static final int ETH_IPV4 = 0x0800;
@@ -100,6 +105,13 @@ public final class GroTable {
 
     private final PacketStore store;
     private final MutableDirectBuffer buf;
+    /**
+     * The store buffer's backing array when buffer offsets are array indices (a heap buffer without wrap
+     * adjustment, as PacketStore makes it), else null. The fast path reads frame words from it through
+     * {@link #NET_LONG} / {@link #NET_INT}, the same bytes in the same order as {@code buf.getLong(i, NET)}, with
+     * the array's own bounds check in place of Agrona's per-call range check.
+     */
+    private final byte[] mem;
     private final GroDeliverySink sink;
     private final boolean groEnabled;
     private final long nsPerJiffy;
@@ -195,6 +207,7 @@ public final class GroTable {
         }
         this.store = store;
         this.buf = store.buffer();
+        this.mem = buf.byteArray() != null && buf.wrapAdjustment() == 0 ? buf.byteArray() : null;
         this.sink = sink;
         this.groEnabled = config.groEnabled();
         this.nsPerJiffy = 1_000_000_000L / config.hz();
@@ -485,7 +498,6 @@ public final class GroTable {
      */
     private int receiveSimple(final int h, final long nowNs) {
         final PacketStore s = store;
-        final MutableDirectBuffer b = buf;
         final int len = s.length(h);
         final int stored = Math.min(s.storedLength(h), len);
         if (stored < SIMPLE_MIN_BYTES || s.hasFlag(h, PacketStore.FLAG_RAW_IP) || s.gsoSize(h) != 0
@@ -497,22 +509,22 @@ public final class GroTable {
             return NOT_SIMPLE;
         }
         final int f = s.frameOffset(h);
-        final long e1 = b.getLong(f + 6, NET);
-        final long w0 = b.getLong(f + ETH_LEN, NET);
+        final long e1 = netLong(f + 6);
+        final long w0 = netLong(f + ETH_LEN);
         // EtherType IPv4; version 4 with IHL 5; no fragment offset, MF or reserved bit (DF may be set); the total
         // length is the frame's
         if (((int) e1 & 0xFFFF) != ETH_IPV4 || (int) (w0 >>> 56) != 0x45 || (w0 & 0xBFFFL) != 0
             || ((int) (w0 >>> 32) & 0xFFFF) != len - ETH_LEN) {
             return NOT_SIMPLE;
         }
-        final long w1 = b.getLong(f + ETH_LEN + 8, NET);
-        final long w2 = b.getInt(f + ETH_LEN + 16, NET) & U32;
+        final long w1 = netLong(f + ETH_LEN + 8);
+        final long w2 = netInt(f + ETH_LEN + 16) & U32;
         if (((int) (w1 >>> 48) & 0xFF) != PROTO_TCP
             || InetChecksum.fold((w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2) != 0xFFFF) {
             return NOT_SIMPLE;
         }
         final int l4 = f + SIMPLE_L4_OFFSET;
-        final long t1 = b.getLong(l4 + 8, NET);
+        final long t1 = netLong(l4 + 8);
         final int thlen = ((int) t1 >>> 28) << 2;
         if (thlen < 20 || stored < SIMPLE_L4_OFFSET + thlen || len < SIMPLE_L4_OFFSET + thlen) {
             return NOT_SIMPLE;
@@ -520,10 +532,10 @@ public final class GroTable {
         if (cs == ChecksumState.NONE && !simpleChecksumValid(h, l4, w1, w2, len, stored)) {
             return NOT_SIMPLE;
         }
-        final long t0 = b.getLong(l4, NET);
+        final long t0 = netLong(l4);
         final int hash = s.hash(h);
         final int dev = s.ingressDevice(h);
-        final long e0 = b.getLong(f, NET);
+        final long e0 = netLong(f);
         final long addr = (w1 << 32) | w2;
         final int payload = len - SIMPLE_L4_OFFSET - thlen;
         final int flags = (int) t1;
@@ -929,14 +941,25 @@ public final class GroTable {
 
     /** The TCP option bytes (20 to thlen) of the new packet at a and the held head at q are equal. */
     private boolean sameOptions(final int a, final int q, final int thlen) {
-        final MutableDirectBuffer b = buf;
         int i = 20;
         for (; i + 8 <= thlen; i += 8) {
-            if (b.getLong(a + i) != b.getLong(q + i)) {
+            if (netLong(a + i) != netLong(q + i)) {
                 return false;
             }
         }
-        return i == thlen || b.getInt(a + i) == b.getInt(q + i);
+        return i == thlen || netInt(a + i) == netInt(q + i);
+    }
+
+    /** The network-order long at buffer offset i (see {@link #mem}). */
+    private long netLong(final int i) {
+        final byte[] m = mem;
+        return m != null ? (long) NET_LONG.get(m, i) : buf.getLong(i, NET);
+    }
+
+    /** The network-order int at buffer offset i (see {@link #mem}). */
+    private int netInt(final int i) {
+        final byte[] m = mem;
+        return m != null ? (int) NET_INT.get(m, i) : buf.getInt(i, NET);
     }
 
     /** {@code inet_gro_flush()} / {@code ipv6_gro_flush()} of one IP level (include/net/gro.h, 6.18). */
