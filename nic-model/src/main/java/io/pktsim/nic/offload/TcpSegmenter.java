@@ -40,6 +40,19 @@ public final class TcpSegmenter {
     public static final int ERR_NO_SLOT = -3;
 
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    private static final long U32 = 0xFFFFFFFFL;
+    // metadata fields a segment copies (differsFromFresh / copyMeta)
+    private static final int M_PROTOCOL = 1;
+    private static final int M_HASH = 1 << 1;
+    private static final int M_INGRESS = 1 << 2;
+    private static final int M_EGRESS = 1 << 3;
+    private static final int M_MARK = 1 << 4;
+    private static final int M_ARRIVAL = 1 << 5;
+    private static final int M_TIMESTAMP = 1 << 6;
+    private static final int M_QUEUE = 1 << 7;
+    private static final int M_CONNTRACK = 1 << 8;
+    private static final int M_FLAGS = 1 << 9;
+    private static final int M_CSUM = 1 << 10;
 
     private final PacketStore store;
     private final MutableDirectBuffer buf;
@@ -101,6 +114,31 @@ public final class TcpSegmenter {
         final boolean fixedInner = (type & PacketStore.GSO_TCP_FIXEDID_INNER) != 0;
         final boolean accecn = (type & PacketStore.GSO_TCP_ACCECN) != 0;
         final int storedPayload = Math.max(0, Math.min(s.storedLength(handle), len) - hdrLen);
+        // per super-packet constants: the metadata every segment copies, and the checksum sums of the header
+        // words that do not change from segment to segment (same integer sums as a full pass, so same results)
+        final int outerAt = f + netOff;
+        final boolean outerV4 = (b.getByte(outerAt) & 0xF0) == 0x40;
+        final long outerBase = outerV4 ? ipv4Base(outerAt) : 0;
+        final int outerId = outerV4 ? b.getShort(outerAt + 4, NET) & 0xFFFF : 0;
+        final int innerAt = innerOff >= 0 ? f + innerOff : -1;
+        final boolean innerV4 = innerAt >= 0 && (b.getByte(innerAt) & 0xF0) == 0x40;
+        final long innerBase = innerV4 ? ipv4Base(innerAt) : 0;
+        final int innerId = innerV4 ? b.getShort(innerAt + 4, NET) & 0xFFFF : 0;
+        final int csumIp = innerAt >= 0 ? innerAt : outerAt;
+        final long addrSum = (b.getByte(csumIp) & 0xF0) == 0x40
+            ? (b.getInt(csumIp + 12, NET) & U32) + (b.getInt(csumIp + 16, NET) & U32)
+            : InetChecksum.sum(b, csumIp + 8, 16, InetChecksum.sum(b, csumIp + 24, 16, 0));
+        final int t0 = f + l4Off;
+        final int seq0 = b.getInt(t0 + 4, NET);
+        final int word12 = b.getInt(t0 + 12, NET);
+        final int flags0 = (word12 >>> 16) & 0xFF;
+        final long tcpBase = InetChecksum.sum(b, t0, thlen, 0) - (seq0 & U32) - (word12 & U32)
+            - ((long) (b.getShort(t0 + 16, NET) & 0xFFFF) << 16);
+        final int innerLenDelta = innerOff - netOff;
+        // a fresh slot's metadata is the same for every segment: fields the super-packet has at those values are
+        // not written again (decided on the first segment)
+        int fresh = -1;
+        int room = 0;
         int prev = PacketStore.NO_PACKET;
         for (int i = 0; i < nseg; i++) {
             final int g = s.allocate();
@@ -109,8 +147,11 @@ public final class TcpSegmenter {
                 first = PacketStore.NO_PACKET;
                 return ERR_NO_SLOT;
             }
+            if (fresh < 0) {
+                fresh = differsFromFresh(handle, g, checksumOffload);
+                room = s.dataCapacity() - s.headroom(g);
+            }
             final int segPayload = i == nseg - 1 ? payload - i * mss : mss;
-            final int room = s.dataCapacity() - s.headroom(g);
             int copy = Math.min(segPayload, Math.max(0, storedPayload - i * mss));
             copy = Math.max(0, Math.min(copy, room - hdrLen));
             final int gf = s.frameOffset(g);
@@ -120,9 +161,52 @@ public final class TcpSegmenter {
             }
             s.storedLength(g, hdrLen + copy);
             s.length(g, hdrLen + segPayload);
-            copyMeta(handle, g);
-            fixHeaders(g, gf, netOff, innerOff, l4Off, thlen, segPayload, i, nseg, mss, fixedOuter, fixedInner,
-                accecn, checksumOffload);
+            s.networkOffset(g, netOff);
+            s.transportOffset(g, l4Off);
+            s.innerNetworkOffset(g, innerOff);
+            if (fresh != 0) {
+                copyMeta(handle, g, fresh);
+            }
+            // IP levels: lengths, IDs (ID + i unless that level is fixed-ID), header checksums
+            final int segIpLen = l4Off - netOff + thlen + segPayload;
+            if (outerV4) {
+                putIpv4(gf + netOff, outerBase, segIpLen, fixedOuter ? outerId : (outerId + i) & 0xFFFF);
+            } else {
+                b.putShort(gf + netOff + 4, (short) (segIpLen - 40), NET);
+            }
+            if (innerAt >= 0) {
+                final int innerLen = segIpLen - innerLenDelta;
+                if (innerV4) {
+                    putIpv4(gf + innerOff, innerBase, innerLen, fixedInner ? innerId : (innerId + i) & 0xFFFF);
+                } else {
+                    b.putShort(gf + innerOff + 4, (short) (innerLen - 40), NET);
+                }
+            }
+            // TCP: seq + i * gso_size; FIN and PSH on the last segment only; CWR on the first unless AccECN
+            final int t = gf + l4Off;
+            final int seq = seq0 + i * mss;
+            int segFlags = flags0;
+            if (i != nseg - 1) {
+                segFlags &= ~0x09;
+            }
+            if (i != 0 && !accecn) {
+                segFlags &= ~0x80;
+            }
+            b.putInt(t + 4, seq, NET);
+            b.putByte(t + 13, (byte) segFlags);
+            final long pseudo = addrSum + 6 + (thlen + segPayload);
+            if (checksumOffload) {
+                b.putShort(t + 16, (short) InetChecksum.fold(pseudo), NET);
+            } else {
+                long sum = pseudo + tcpBase + (seq & U32) + (((word12 & 0xFF00FFFF) | (segFlags << 16)) & U32);
+                if (copy > 0) {
+                    sum = InetChecksum.sum(b, t + thlen, copy, sum);
+                }
+                b.putShort(t + 16, (short) InetChecksum.finish(sum), NET);
+            }
+            if ((fresh & M_CSUM) != 0) {
+                s.checksumState(g, checksumOffload ? ChecksumState.PARTIAL : ChecksumState.NONE);
+            }
             if (prev == PacketStore.NO_PACKET) {
                 first = g;
             } else {
@@ -133,45 +217,81 @@ public final class TcpSegmenter {
         return nseg;
     }
 
-    private void copyMeta(final int from, final int to) {
+    /**
+     * Which of the metadata fields a segment copies from its super-packet differ from a freshly allocated slot's
+     * (slot g): a mask of M_ bits. The checksum state counts as differing unless the fresh slot already has the
+     * state the segments leave with.
+     */
+    private int differsFromFresh(final int from, final int g, final boolean checksumOffload) {
         final PacketStore s = store;
-        s.protocol(to, s.protocol(from));
-        s.networkOffset(to, s.networkOffset(from));
-        s.transportOffset(to, s.transportOffset(from));
-        s.innerNetworkOffset(to, s.innerNetworkOffset(from));
-        s.hash(to, s.hash(from), s.hashType(from));
-        s.ingressDevice(to, s.ingressDevice(from));
-        s.egressDevice(to, s.egressDevice(from));
-        s.mark(to, s.mark(from));
-        s.arrivalNs(to, s.arrivalNs(from));
-        s.timestampNs(to, s.timestampNs(from));
-        s.queueMapping(to, s.queueMapping(from));
-        s.conntrack(to, s.conntrack(from));
-        s.flags(to, s.flags(from) & ~PacketStore.FLAG_GRO_MERGED);
+        int m = 0;
+        m |= s.protocol(g) != s.protocol(from) ? M_PROTOCOL : 0;
+        m |= s.hash(g) != s.hash(from) || s.hashType(g) != s.hashType(from) ? M_HASH : 0;
+        m |= s.ingressDevice(g) != s.ingressDevice(from) ? M_INGRESS : 0;
+        m |= s.egressDevice(g) != s.egressDevice(from) ? M_EGRESS : 0;
+        m |= s.mark(g) != s.mark(from) ? M_MARK : 0;
+        m |= s.arrivalNs(g) != s.arrivalNs(from) ? M_ARRIVAL : 0;
+        m |= s.timestampNs(g) != s.timestampNs(from) ? M_TIMESTAMP : 0;
+        m |= s.queueMapping(g) != s.queueMapping(from) ? M_QUEUE : 0;
+        m |= s.conntrack(g) != s.conntrack(from) ? M_CONNTRACK : 0;
+        m |= s.flags(g) != (s.flags(from) & ~PacketStore.FLAG_GRO_MERGED) ? M_FLAGS : 0;
+        m |= s.checksumState(g) != (checksumOffload ? ChecksumState.PARTIAL : ChecksumState.NONE) ? M_CSUM : 0;
+        return m;
     }
 
-    private void fixHeaders(final int g, final int gf, final int netOff, final int innerOff, final int l4Off,
-        final int thlen, final int segPayload, final int i, final int nseg, final int mss, final boolean fixedOuter,
-        final boolean fixedInner, final boolean accecn, final boolean checksumOffload) {
+    /** Copies the metadata fields of mask m (M_ bits) from the super-packet to segment g. */
+    private void copyMeta(final int from, final int g, final int m) {
+        final PacketStore s = store;
+        if ((m & M_PROTOCOL) != 0) {
+            s.protocol(g, s.protocol(from));
+        }
+        if ((m & M_HASH) != 0) {
+            s.hash(g, s.hash(from), s.hashType(from));
+        }
+        if ((m & M_INGRESS) != 0) {
+            s.ingressDevice(g, s.ingressDevice(from));
+        }
+        if ((m & M_EGRESS) != 0) {
+            s.egressDevice(g, s.egressDevice(from));
+        }
+        if ((m & M_MARK) != 0) {
+            s.mark(g, s.mark(from));
+        }
+        if ((m & M_ARRIVAL) != 0) {
+            s.arrivalNs(g, s.arrivalNs(from));
+        }
+        if ((m & M_TIMESTAMP) != 0) {
+            s.timestampNs(g, s.timestampNs(from));
+        }
+        if ((m & M_QUEUE) != 0) {
+            s.queueMapping(g, s.queueMapping(from));
+        }
+        if ((m & M_CONNTRACK) != 0) {
+            s.conntrack(g, s.conntrack(from));
+        }
+        if ((m & M_FLAGS) != 0) {
+            s.flags(g, s.flags(from) & ~PacketStore.FLAG_GRO_MERGED);
+        }
+    }
+
+    /**
+     * The sum of an IPv4 header's 32-bit words (network order) without its total length, ID and checksum fields,
+     * so that a segment's checksum is this plus its own length and ID.
+     */
+    private long ipv4Base(final int at) {
         final MutableDirectBuffer b = buf;
-        final int segIpLen = l4Off - netOff + thlen + segPayload;
-        fixIp(gf + netOff, segIpLen, fixedOuter ? 0 : i);
-        int ipAt = gf + netOff;
-        if (innerOff >= 0) {
-            ipAt = gf + innerOff;
-            fixIp(ipAt, segIpLen - (innerOff - netOff), fixedInner ? 0 : i);
-        }
-        final int t = gf + l4Off;
-        b.putInt(t + 4, b.getInt(t + 4, NET) + i * mss, NET);
-        int flags = b.getByte(t + 13) & 0xFF;
-        if (i != nseg - 1) {
-            flags &= ~0x09;
-        }
-        if (i != 0 && !accecn) {
-            flags &= ~0x80;
-        }
-        b.putByte(t + 13, (byte) flags);
-        checksum(g, ipAt, t, thlen + segPayload, checksumOffload);
+        final int ihl = (b.getByte(at) & 0x0F) << 2;
+        return InetChecksum.sum(b, at, ihl, 0) - (b.getShort(at + 2, NET) & 0xFFFF)
+            - ((long) (b.getShort(at + 4, NET) & 0xFFFF) << 16) - (b.getShort(at + 10, NET) & 0xFFFF);
+    }
+
+    /** Writes a segment's IPv4 total length, ID and header checksum, given the header's {@link #ipv4Base}. */
+    private void putIpv4(final int at, final long base, final int ipLen, final int id) {
+        final MutableDirectBuffer b = buf;
+        final int len16 = ipLen & 0xFFFF;
+        b.putShort(at + 2, (short) len16, NET);
+        b.putShort(at + 4, (short) id, NET);
+        b.putShort(at + 10, (short) InetChecksum.finish(base + len16 + ((long) id << 16)), NET);
     }
 
     private void checksum(final int g, final int ipAt, final int t, final int tcpLen, final boolean offload) {

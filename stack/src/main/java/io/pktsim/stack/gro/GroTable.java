@@ -1,5 +1,7 @@
 package io.pktsim.stack.gro;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 import io.pktsim.core.counter.Counters;
@@ -21,8 +23,12 @@ import org.agrona.MutableDirectBuffer;
  * optional {@link GroTraceListener}.
  *
  * <p>Per packet the table reads the headers through the store's buffer in network byte order, in the manner of
- * the header views (whose fields it uses by offset), and allocates nothing. Held-packet state lives in
- * primitive arrays indexed by bucket &times; 8 + position (position 0 is the oldest).
+ * the header views (whose fields it uses by offset), and allocates nothing. Held-packet state lives in one
+ * {@code long[]} of fixed-size records indexed by bucket &times; 8 + position (position 0 is the oldest); each record
+ * keeps the head's header words from its parse (they do not change while it is held), so a flow compare and a
+ * merge decision read the new packet's headers once and the head's record, not the head's bytes. The common
+ * packet (Ethernet, IPv4 without options, TCP, no GSO, checksum trusted or verified) takes one short pass,
+ * {@code receiveSimple}; every other packet, and every outcome but a plain merge, goes through the general path.
  *
  * <p>Rules, in the order {@code tcp_gro_receive()} evaluates them (6.18, see {@code docs/gro.md}): flow
  * identity (raw hash, device, Ethernet header, IP addresses and protocol, IPv6 flow label and extension bytes,
@@ -43,6 +49,9 @@ public final class GroTable {
     public static final int LEGACY_MAX_SIZE_BYTES = 65536;
 
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    /** Network-order long / int views of a byte array (one array-bounds check each; see {@link #mem}). */
+    private static final VarHandle NET_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, NET);
+    private static final VarHandle NET_INT = MethodHandles.byteArrayViewVarHandle(int[].class, NET);
     private static final int SLOTS = BUCKETS * MAX_HELD_PER_BUCKET;
     private static final int ETH_LEN = 14;
     private static final int ETH_IPV4 = 0x0800;
@@ -50,6 +59,10 @@ public final class GroTable {
     private static final int PROTO_IPIP = 4;
     private static final int PROTO_TCP = 6;
     private static final int PROTO_IPV6 = 41;
+    /** Ethernet, IPv4 and TCP headers without options. */
+    private static final int SIMPLE_MIN_BYTES = ETH_LEN + 20 + 20;
+    /** Where the TCP header of a simple packet starts. */
+    private static final int SIMPLE_L4_OFFSET = ETH_LEN + 20;
 
     // TCP flag bits as they sit in the big-endian 32-bit word at TCP offset 12 (tcp_flag_word)
     private static final int TCP_FIN = 0x01 << 16;
@@ -65,9 +78,40 @@ public final class GroTable {
     private static final int H_FIXEDID_OUTER = 2;
     private static final int H_FIXEDID_INNER = 4;
     private static final int H_ENCAP = 8;
+    /** Ethernet + IPv4 (no options) + TCP, not tunnelled: the flow compares by the cached keys alone. */
+    private static final int H_SIMPLE = 16;
+    private static final long U32 = 0xFFFFFFFFL;
+    // held-entry record layout (longs)
+    private static final int R_HASH = 0;
+    private static final int R_KEY_ADDR = 1;
+    private static final int R_PORTS = 2;
+    private static final int R_FLAGS = 3;
+    private static final int R_DEV = 4;
+    private static final int R_KEY_ETH0 = 5;
+    private static final int R_KEY_ETH1 = 6;
+    private static final int R_TCP_W1 = 7;
+    private static final int R_FRAME = 8;
+    private static final int R_SEGS = 9;
+    private static final int R_IP_W0 = 10;
+    private static final int R_IP_W1 = 11;
+    private static final int R_MSS = 12;
+    private static final int R_SEQ = 13;
+    private static final int R_PAYLOAD = 14;
+    private static final int R_NET_LEN = 15;
+    private static final int R_HANDLE = 16;
+    private static final int R_TAIL = 17;
+    private static final int R_AGE = 18;
+    private static final int REC = 19;
 
     private final PacketStore store;
     private final MutableDirectBuffer buf;
+    /**
+     * The store buffer's backing array when buffer offsets are array indices (a heap buffer without wrap
+     * adjustment, as PacketStore makes it), else null. The fast path reads frame words from it through
+     * {@link #NET_LONG} / {@link #NET_INT}, the same bytes in the same order as {@code buf.getLong(i, NET)}, with
+     * the array's own bounds check in place of Agrona's per-call range check.
+     */
+    private final byte[] mem;
     private final GroDeliverySink sink;
     private final boolean groEnabled;
     private final long nsPerJiffy;
@@ -86,18 +130,23 @@ public final class GroTable {
 
     // held packets
     private final int[] bucketCount = new int[BUCKETS];
-    private final int[] heldHandle = new int[SLOTS];
-    private final int[] heldHash = new int[SLOTS];
-    private final int[] heldSegs = new int[SLOTS];
-    private final int[] heldTail = new int[SLOTS];
-    private final int[] heldNetLen = new int[SLOTS];
-    private final int[] heldPayload = new int[SLOTS];
-    private final int[] heldFlags = new int[SLOTS];
-    private final long[] heldAge = new long[SLOTS];
-    private final int[] heldFrame = new int[SLOTS];
-    private final int[] heldDev = new int[SLOTS];
-    private final int[] heldMss = new int[SLOTS];
+    // fields of each held head, cached when it was parsed (its headers do not change while it is held)
+    /**
+     * The held entries as records of {@link #REC} longs (int fields widened), entry i at i * REC: the fields the
+     * flow lookup compares first, then those the merge decision reads and updates, then the rest, so that the
+     * common receive touches one entry's first two cache lines rather than one line per field array.
+     */
+    private final long[] held = new long[SLOTS * REC];
     private int heldTotal;
+    // scratch for the entries a flush completes from the front of one bucket
+    private final int[] doneHandle = new int[MAX_HELD_PER_BUCKET];
+    private final int[] doneSegs = new int[MAX_HELD_PER_BUCKET];
+    private final int[] doneNetLen = new int[MAX_HELD_PER_BUCKET];
+    private final int[] doneFlags = new int[MAX_HELD_PER_BUCKET];
+
+    // the jiffy of the last simulated time asked for (a division only when the time moves)
+    private long jiffyAtNs;
+    private long jiffy;
 
     // gro_normal list
     private final int[] rxHandle;
@@ -125,6 +174,25 @@ public final class GroTable {
     private boolean flushMark;
     private boolean gsoIn;
     private int gsoSizeIn;
+    private int hashIn;
+    private int devIn;
+    /** Ethernet + IPv4 without options + TCP, not tunnelled (see {@link #H_SIMPLE}). */
+    private boolean simple;
+    /** Outer IPv4 header bytes 0..7 (version to fragment word), network order; valid when family is 4. */
+    private long ipW0;
+    /** Outer IPv4 header bytes 8..11 (TTL, protocol, checksum), network order; valid when family is 4. */
+    private int ipW1;
+    /** The last IPv4 level {@link #ipv4(int, int, int)} read: bytes 0..7, 8..11 and the two addresses. */
+    private long lastIpW0;
+    private int lastIpW1;
+    private long lastIpAddr;
+    /** TCP header bytes 0..7 (ports, seq) and 8..15 (ack_seq, flag word), network order. */
+    private long tcpW0;
+    private long tcpW1;
+    // flow key of a simple packet: Ethernet bytes 0..7 and 6..13, IPv4 addresses
+    private long keyEth0;
+    private long keyEth1;
+    private long keyAddr;
 
     /**
      * Creates the GRO state of one NAPI instance.
@@ -139,6 +207,7 @@ public final class GroTable {
         }
         this.store = store;
         this.buf = store.buffer();
+        this.mem = buf.byteArray() != null && buf.wrapAdjustment() == 0 ? buf.byteArray() : null;
         this.sink = sink;
         this.groEnabled = config.groEnabled();
         this.nsPerJiffy = 1_000_000_000L / config.hz();
@@ -237,17 +306,24 @@ public final class GroTable {
         if (!groEnabled) {
             return normal(handle, GroReason.GRO_DISABLED, nowNs, -1);
         }
-        final GroReason bad = parse(handle);
-        if (bad != null) {
-            return normal(handle, bad, nowNs, -1);
+        final int simpleOutcome = receiveSimple(handle, nowNs);
+        if (simpleOutcome == SIMPLE_MERGED) {
+            return GroResult.MERGED_FREE;
         }
-        final int bucket = store.hash(handle) & (BUCKETS - 1);
+        if (simpleOutcome == NOT_SIMPLE) {
+            final GroReason bad = parse(handle);
+            if (bad != null) {
+                return normal(handle, bad, nowNs, -1);
+            }
+        }
+        final int bucket = hashIn & (BUCKETS - 1);
         final int p = lookup(handle, bucket);
         final int len = payloadLen;
-        final int flags = buf.getInt(l4At + 12, NET);
+        final int flags = (int) tcpW1;
         boolean flist = false;
         if (rxGroList) {
-            flist = p >= 0 ? (heldFlags[p] & H_FLIST) != 0 : !socketLookup.hasLocalSocket(store, handle);
+            flist = p >= 0 ? ((int) held[p * REC + R_FLAGS] & H_FLIST) != 0
+                : !socketLookup.hasLocalSocket(store, handle);
         }
         int mss = 1;
         if (p >= 0) {
@@ -336,7 +412,9 @@ public final class GroTable {
             if (r < 0) {
                 return ipv4Reason(r);
             }
-            proto = b.getByte(f + at + 9) & 0xFF;
+            proto = r;
+            ipW0 = lastIpW0;
+            ipW1 = lastIpW1;
             at += 20;
         } else {
             final int r = ipv6(at, len - at, stored - at);
@@ -357,7 +435,7 @@ public final class GroTable {
                 if (r < 0) {
                     return ipv4Reason(r);
                 }
-                proto = b.getByte(f + at + 9) & 0xFF;
+                proto = r;
                 at += 20;
             } else {
                 final int r = ipv6(at, len - at, stored - at);
@@ -377,16 +455,187 @@ public final class GroTable {
         if (stored < at + 20) {
             return GroReason.MALFORMED;
         }
-        final int thlen = (b.getByte(f + at + 12) & 0xF0) >>> 2;
+        final long t1 = b.getLong(f + at + 8, NET);
+        final int thlen = ((int) t1 >>> 28) << 2;
         if (thlen < 20 || stored < at + thlen || len < at + thlen) {
             return GroReason.MALFORMED;
         }
         l4At = f + at;
+        tcpW0 = b.getLong(f + at, NET);
+        tcpW1 = t1;
         payloadLen = len - at - thlen;
         if (!flushMark && !checksumValid(h, len - at)) {
             return GroReason.TCP_BAD_CHECKSUM;
         }
+        hashIn = s.hash(h);
+        devIn = s.ingressDevice(h);
+        final boolean simpleIn = l3 == ETH_LEN && fam == 4 && innerAt < 0;
+        simple = simpleIn;
+        if (simpleIn) {
+            keyEth0 = b.getLong(f, NET);
+            keyEth1 = b.getLong(f + 6, NET);
+            keyAddr = lastIpAddr;
+        }
         return null;
+    }
+
+    /** {@link #receiveSimple}: not a simple packet, nothing set; {@link #parse(int)} takes it. */
+    private static final int NOT_SIMPLE = 0;
+    /** {@link #receiveSimple}: parsed, the receive state set as {@link #parse(int)} would; the general path goes on. */
+    private static final int SIMPLE_PARSED = 1;
+    /** {@link #receiveSimple}: merged into a held head and freed (GroResult.MERGED_FREE); nothing else to do. */
+    private static final int SIMPLE_MERGED = 2;
+
+    /**
+     * The common case in one short pass, on locals: an Ethernet frame with an IPv4 header without options carrying
+     * TCP, not a GSO packet, not chained, its checksum trusted (UNNECESSARY or PARTIAL) or verified here (NONE),
+     * and nothing that sets the L3 flush mark ({@link #NOT_SIMPLE} for anything else). If the newest held head of
+     * its flow takes it with no rule refusing ({@code tcp_gro_receive()} order, as {@link #mergeRefusal}), no flag
+     * to carry and no completion due ({@code len == mss}, no PSH/FIN/URG/RST/SYN), and neither fraglist nor kept
+     * segments apply, it is merged here ({@link #SIMPLE_MERGED}, counted and traced as {@link #merge} does);
+     * otherwise the receive state is set exactly as {@link #parse(int)} sets it ({@link #SIMPLE_PARSED}) and the
+     * general path decides.
+     */
+    private int receiveSimple(final int h, final long nowNs) {
+        final PacketStore s = store;
+        final int len = s.length(h);
+        final int stored = Math.min(s.storedLength(h), len);
+        if (stored < SIMPLE_MIN_BYTES || s.hasFlag(h, PacketStore.FLAG_RAW_IP) || s.gsoSize(h) != 0
+            || s.next(h) != PacketStore.NO_PACKET) {
+            return NOT_SIMPLE;
+        }
+        final ChecksumState cs = s.checksumState(h);
+        if (cs == ChecksumState.COMPLETE) {
+            return NOT_SIMPLE;
+        }
+        final int f = s.frameOffset(h);
+        final long e1 = netLong(f + 6);
+        final long w0 = netLong(f + ETH_LEN);
+        // EtherType IPv4; version 4 with IHL 5; no fragment offset, MF or reserved bit (DF may be set); the total
+        // length is the frame's
+        if (((int) e1 & 0xFFFF) != ETH_IPV4 || (int) (w0 >>> 56) != 0x45 || (w0 & 0xBFFFL) != 0
+            || ((int) (w0 >>> 32) & 0xFFFF) != len - ETH_LEN) {
+            return NOT_SIMPLE;
+        }
+        final long w1 = netLong(f + ETH_LEN + 8);
+        final long w2 = netInt(f + ETH_LEN + 16) & U32;
+        if (((int) (w1 >>> 48) & 0xFF) != PROTO_TCP
+            || InetChecksum.fold((w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2) != 0xFFFF) {
+            return NOT_SIMPLE;
+        }
+        final int l4 = f + SIMPLE_L4_OFFSET;
+        final long t1 = netLong(l4 + 8);
+        final int thlen = ((int) t1 >>> 28) << 2;
+        if (thlen < 20 || stored < SIMPLE_L4_OFFSET + thlen || len < SIMPLE_L4_OFFSET + thlen) {
+            return NOT_SIMPLE;
+        }
+        if (cs == ChecksumState.NONE && !simpleChecksumValid(h, l4, w1, w2, len, stored)) {
+            return NOT_SIMPLE;
+        }
+        final long t0 = netLong(l4);
+        final int hash = s.hash(h);
+        final int dev = s.ingressDevice(h);
+        final long e0 = netLong(f);
+        final long addr = (w1 << 32) | w2;
+        final int payload = len - SIMPLE_L4_OFFSET - thlen;
+        final int flags = (int) t1;
+        final int ipW1In = (int) (w1 >>> 32);
+        final int bucket = hash & (BUCKETS - 1);
+        final int n = bucketCount[bucket];
+        if (n > 0 && !rxGroList && !keepMergedSegments && (flags & CLOSING_FLAGS) == 0) {
+            final int ports = (int) (t0 >>> 32);
+            final int base = bucket * MAX_HELD_PER_BUCKET;
+            for (int i = base + n - 1; i >= base; i--) {
+                if (simpleKeyMatches(i, hash, addr, ports, dev, e0, e1)) {
+                    if (simpleMergeable(i, l4, flags, t0, t1, thlen, w0, ipW1In, payload)) {
+                        held[i * REC + R_SEGS] += 1;
+                        held[i * REC + R_PAYLOAD] += payload;
+                        held[i * REC + R_NET_LEN] += payload;
+                        s.free(h);
+                        counters.increment(GroCounter.MERGED);
+                        traceReceive(nowNs, h, GroResult.MERGED_FREE, null, (int) held[i * REC + R_HANDLE]);
+                        return SIMPLE_MERGED;
+                    }
+                    break;
+                }
+            }
+        }
+        frame = f;
+        innerAt = -1;
+        innerFamily = 0;
+        family = 4;
+        gsoIn = false;
+        gsoSizeIn = 0;
+        segs = 1;
+        flushMark = false;
+        netAt = f + ETH_LEN;
+        netLen = len - ETH_LEN;
+        ipW0 = w0;
+        ipW1 = ipW1In;
+        l4At = l4;
+        tcpW0 = t0;
+        tcpW1 = t1;
+        payloadLen = payload;
+        hashIn = hash;
+        devIn = dev;
+        simple = true;
+        keyEth0 = e0;
+        keyEth1 = e1;
+        keyAddr = addr;
+        return SIMPLE_PARSED;
+    }
+
+    /**
+     * {@link #checksumValid} for a simple packet in CHECKSUM_NONE: the TCP checksum over the stored bytes with the
+     * pseudo-header of the IPv4 addresses (w1 low word, w2); a valid packet becomes CHECKSUM_UNNECESSARY.
+     */
+    private boolean simpleChecksumValid(final int h, final int l4, final long w1, final long w2, final int len,
+        final int stored) {
+        final int tcpLen = len - SIMPLE_L4_OFFSET;
+        final long pseudo = (w1 & U32) + w2 + PROTO_TCP + tcpLen;
+        if (InetChecksum.fold(InetChecksum.sum(buf, l4, Math.min(tcpLen, stored - SIMPLE_L4_OFFSET), pseudo))
+            != 0xFFFF) {
+            return false;
+        }
+        // __skb_incr_checksum_unnecessary(): a software-verified packet becomes CHECKSUM_UNNECESSARY
+        store.checksumState(h, ChecksumState.UNNECESSARY);
+        store.checksumLevel(h, 0);
+        return true;
+    }
+
+    /** Whether held entry i is a simple head with this flow key (the compare of {@link #lookup}). */
+    private boolean simpleKeyMatches(final int i, final int hash, final long addr, final int ports, final int dev,
+        final long eth0, final long eth1) {
+        final long[] e = held;
+        final int r = i * REC;
+        return (int) e[r + R_HASH] == hash && e[r + R_KEY_ADDR] == addr && (int) e[r + R_PORTS] == ports
+            && ((int) e[r + R_FLAGS] & H_SIMPLE) != 0 && (int) e[r + R_DEV] == dev && e[r + R_KEY_ETH0] == eth0
+            && e[r + R_KEY_ETH1] == eth1;
+    }
+
+    /**
+     * Whether simple held head p takes a simple segment whose merge completes nothing: {@link #mergeRefusal}
+     * would return null (same rules, same order of side effects: the fixed-ID mode of the head may be set), the
+     * segment is exactly the head's gso_size (no short tail) and the head is not a fraglist aggregate.
+     */
+    private boolean simpleMergeable(final int p, final int l4, final int flags, final long t0, final long t1,
+        final int thlen, final long w0, final int w1, final int payload) {
+        final long qTcpW1 = held[p * REC + R_TCP_W1];
+        if ((flags & TCP_CWR) != 0 || ((flags ^ (int) qTcpW1) & ~(TCP_FIN | TCP_PSH)) != 0
+            || (int) (t1 >>> 32) != (int) (qTcpW1 >>> 32) || ((int) held[p * REC + R_FLAGS] & H_FLIST) != 0) {
+            return false;
+        }
+        if (thlen > 20 && !sameOptions(l4, (int) held[p * REC + R_FRAME] + SIMPLE_L4_OFFSET, thlen)) {
+            return false;
+        }
+        final int segsInP = (int) held[p * REC + R_SEGS];
+        final int r = p * REC;
+        if (ipv4Flush(w0, w1, held[r + R_IP_W0], (int) held[r + R_IP_W1], p, segsInP, H_FIXEDID_OUTER) != null) {
+            return false;
+        }
+        return payload == (int) held[r + R_MSS] && payload != 0
+            && (int) held[r + R_SEQ] + (int) held[r + R_PAYLOAD] == (int) t0
+            && (int) held[r + R_NET_LEN] + payload < groIpv4MaxSizeBytes;
     }
 
     private static final int R_MALFORMED = -1;
@@ -419,28 +668,38 @@ public final class GroTable {
         return GroReason.MALFORMED;
     }
 
-    /** IPv4 level of {@code inet_gro_receive()}: 0 or a negative R_ code; sets the L3 flush mark. */
+    /**
+     * IPv4 level of {@code inet_gro_receive()}: the protocol (0..255) or a negative R_ code; sets the L3 flush mark
+     * and leaves the header's words in {@link #lastIpW0}, {@link #lastIpW1} and {@link #lastIpAddr}. The header is
+     * read as two longs and an int (network order); its checksum is the sum of the same five 32-bit words.
+     */
     private int ipv4(final int at, final int actual, final int storedAvail) {
         final MutableDirectBuffer b = buf;
         final int o = frame + at;
         if (storedAvail < 20) {
             return R_MALFORMED;
         }
-        if ((b.getByte(o) & 0xFF) != 0x45) {
+        final long w0 = b.getLong(o, NET);
+        if ((int) (w0 >>> 56) != 0x45) {
             return R_OPTIONS;
         }
-        final int fragWord = b.getShort(o + 6, NET) & 0xFFFF;
+        final int fragWord = (int) w0 & 0xFFFF;
         if ((fragWord & 0x3FFF) != 0) {
             return R_FRAGMENT;
         }
-        if (InetChecksum.fold(InetChecksum.sum(b, o, 20, 0)) != 0xFFFF) {
+        final long w1 = b.getLong(o + 8, NET);
+        final long w2 = b.getInt(o + 16, NET) & U32;
+        if (InetChecksum.fold((w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2) != 0xFFFF) {
             return R_CSUM;
         }
-        final int totLen = b.getShort(o + 2, NET) & 0xFFFF;
+        final int totLen = (int) (w0 >>> 32) & 0xFFFF;
         if (totLen != actual || (fragWord & 0x8000) != 0) {
             flushMark = true;
         }
-        return 0;
+        lastIpW0 = w0;
+        lastIpW1 = (int) (w1 >>> 32);
+        lastIpAddr = (w1 << 32) | w2;
+        return (int) (w1 >>> 48) & 0xFF;
     }
 
     /**
@@ -519,10 +778,29 @@ public final class GroTable {
         if (n == 0) {
             return -1;
         }
+        if (simple) {
+            // a simple packet can only match a simple head: any other differs in the raw flag, an offset or the
+            // EtherType, which the full compare below checks
+            final int hash = hashIn;
+            final long addr = keyAddr;
+            final int ports = (int) (tcpW0 >>> 32);
+            final int base = bucket * MAX_HELD_PER_BUCKET;
+            for (int i = base + n - 1; i >= base; i--) {
+                if (simpleKeyMatches(i, hash, addr, ports, devIn, keyEth0, keyEth1)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        return lookupFull(h, bucket, n);
+    }
+
+    /** {@link #lookup(int, int)} for a packet that is not simple: compares the held heads' bytes. */
+    private int lookupFull(final int h, final int bucket, final int n) {
         final PacketStore s = store;
         final MutableDirectBuffer b = buf;
-        final int hash = s.hash(h);
-        final int dev = s.ingressDevice(h);
+        final int hash = hashIn;
+        final int dev = devIn;
         final boolean raw = s.hasFlag(h, PacketStore.FLAG_RAW_IP);
         final int base = bucket * MAX_HELD_PER_BUCKET;
         final int f = frame;
@@ -530,14 +808,14 @@ public final class GroTable {
         final int innerOff = innerAt < 0 ? -1 : innerAt - f;
         final int l4Off = l4At - f;
         for (int i = base + n - 1; i >= base; i--) {
-            if (heldHash[i] != hash) {
+            if ((int) held[i * REC + R_HASH] != hash) {
                 continue;
             }
-            final int q = heldHandle[i];
-            if (heldDev[i] != dev || s.hasFlag(q, PacketStore.FLAG_RAW_IP) != raw) {
+            final int q = (int) held[i * REC + R_HANDLE];
+            if ((int) held[i * REC + R_DEV] != dev || s.hasFlag(q, PacketStore.FLAG_RAW_IP) != raw) {
                 continue;
             }
-            final int qf = heldFrame[i];
+            final int qf = (int) held[i * REC + R_FRAME];
             if (s.networkOffset(q) != netOff || s.transportOffset(q) != l4Off || s.innerNetworkOffset(q) != innerOff) {
                 continue;
             }
@@ -586,27 +864,28 @@ public final class GroTable {
     /** The first reason {@code tcp_gro_receive()} refuses the merge for, or null to merge. */
     private GroReason mergeRefusal(final int h, final int p, final int flags, final boolean flist) {
         final MutableDirectBuffer b = buf;
-        final int q = heldHandle[p];
-        final int qf = heldFrame[p];
+        final int q = (int) held[p * REC + R_HANDLE];
+        final int qf = (int) held[p * REC + R_FRAME];
         final int qL4 = qf + (l4At - frame);
-        final int flags2 = b.getInt(qL4 + 12, NET);
+        final long qTcpW1 = held[p * REC + R_TCP_W1];
+        final int flags2 = (int) qTcpW1;
         if ((flags & TCP_CWR) != 0) {
             return GroReason.CWR;
         }
         if (((flags ^ flags2) & ~(TCP_FIN | TCP_PSH)) != 0) {
             return GroReason.FLAG_WORD;
         }
-        if (b.getInt(l4At + 8) != b.getInt(qL4 + 8)) {
+        if ((int) (tcpW1 >>> 32) != (int) (qTcpW1 >>> 32)) {
             return GroReason.ACK_SEQ;
         }
-        final int thlen = (b.getByte(l4At + 12) & 0xF0) >>> 2;
-        for (int i = 20; i < thlen; i += 4) {
-            if (b.getInt(l4At + i) != b.getInt(qL4 + i)) {
-                return GroReason.OPTIONS;
-            }
+        final int thlen = (flags >>> 28) << 2;
+        if (thlen > 20 && !sameOptions(l4At, qL4, thlen)) {
+            return GroReason.OPTIONS;
         }
-        final int segsInP = heldSegs[p];
-        GroReason ip = ipFlush(family, netAt, qf + (netAt - frame), p, segsInP, H_FIXEDID_OUTER);
+        final int segsInP = (int) held[p * REC + R_SEGS];
+        GroReason ip = family == 4
+            ? ipv4Flush(ipW0, ipW1, held[p * REC + R_IP_W0], (int) held[p * REC + R_IP_W1], p, segsInP, H_FIXEDID_OUTER)
+            : ipFlush(family, netAt, qf + (netAt - frame), p, segsInP, H_FIXEDID_OUTER);
         if (ip != null) {
             return ip;
         }
@@ -616,7 +895,7 @@ public final class GroTable {
                 return ip;
             }
         }
-        final int mss = heldMss[p];
+        final int mss = (int) held[p * REC + R_MSS];
         final int len = payloadLen;
         if (gsoIn) {
             if (mss != gsoSizeIn) {
@@ -627,7 +906,7 @@ public final class GroTable {
         } else if (len > mss) {
             return GroReason.LARGER_THAN_MSS;
         }
-        if (b.getInt(qL4 + 4, NET) + heldPayload[p] != b.getInt(l4At + 4, NET)) {
+        if ((int) held[p * REC + R_SEQ] + (int) held[p * REC + R_PAYLOAD] != (int) tcpW0) {
             return GroReason.SEQUENCE;
         }
         if (flist) {
@@ -639,24 +918,48 @@ public final class GroTable {
                 return GroReason.FRAGLIST_COUNT;
             }
             // skb_gro_receive_list(): the whole new skb (from its network header) counts against 64 KiB
-            if (heldNetLen[p] + netLen >= LEGACY_MAX_SIZE_BYTES) {
+            if ((int) held[p * REC + R_NET_LEN] + netLen >= LEGACY_MAX_SIZE_BYTES) {
                 return GroReason.MAX_SIZE;
             }
             return flushMark ? GroReason.L3_MARK_REFUSED : null;
         }
         // skb_gro_receive()
         final int max = family == 4 ? groIpv4MaxSizeBytes : groMaxSizeBytes;
-        final int grown = heldNetLen[p] + len;
+        final int grown = (int) held[p * REC + R_NET_LEN] + len;
         if (grown >= max) {
             return GroReason.MAX_SIZE;
         }
         if (flushMark) {
             return GroReason.L3_MARK_REFUSED;
         }
-        if (grown >= LEGACY_MAX_SIZE_BYTES && ((heldFlags[p] & H_ENCAP) != 0 || family == 6 && store.headroom(q) < 8)) {
+        if (grown >= LEGACY_MAX_SIZE_BYTES
+            && (((int) held[p * REC + R_FLAGS] & H_ENCAP) != 0 || family == 6 && store.headroom(q) < 8)) {
             return GroReason.MAX_SIZE;
         }
         return null;
+    }
+
+    /** The TCP option bytes (20 to thlen) of the new packet at a and the held head at q are equal. */
+    private boolean sameOptions(final int a, final int q, final int thlen) {
+        int i = 20;
+        for (; i + 8 <= thlen; i += 8) {
+            if (netLong(a + i) != netLong(q + i)) {
+                return false;
+            }
+        }
+        return i == thlen || netInt(a + i) == netInt(q + i);
+    }
+
+    /** The network-order long at buffer offset i (see {@link #mem}). */
+    private long netLong(final int i) {
+        final byte[] m = mem;
+        return m != null ? (long) NET_LONG.get(m, i) : buf.getLong(i, NET);
+    }
+
+    /** The network-order int at buffer offset i (see {@link #mem}). */
+    private int netInt(final int i) {
+        final byte[] m = mem;
+        return m != null ? (int) NET_INT.get(m, i) : buf.getInt(i, NET);
     }
 
     /** {@code inet_gro_flush()} / {@code ipv6_gro_flush()} of one IP level (include/net/gro.h, 6.18). */
@@ -669,21 +972,32 @@ public final class GroTable {
             }
             return ((b.getInt(a, NET) ^ b.getInt(q, NET)) & 0x0FF00000) != 0 ? GroReason.TOS : null;
         }
-        if (b.getByte(a + 8) != b.getByte(q + 8)) {
+        return ipv4Flush(b.getLong(a, NET), b.getInt(a + 8, NET), b.getLong(q, NET), b.getInt(q + 8, NET), p, count,
+            fixedBit);
+    }
+
+    /**
+     * {@code inet_gro_flush()} on the words of two IPv4 headers: bytes 0..7 and 8..11 of the new packet (a0, a1)
+     * and of the held head (q0, q1), network order.
+     */
+    private GroReason ipv4Flush(final long a0, final int a1, final long q0, final int q1, final int p,
+        final int count, final int fixedBit) {
+        if (((a1 ^ q1) & 0xFF000000) != 0) {
             return GroReason.TTL;
         }
-        if (b.getByte(a + 1) != b.getByte(q + 1)) {
+        final long diff = a0 ^ q0;
+        if ((diff & 0x00FF_0000_0000_0000L) != 0) {
             return GroReason.TOS;
         }
-        if (((b.getShort(a + 6, NET) ^ b.getShort(q + 6, NET)) & 0x4000) != 0) {
+        if ((diff & 0x4000L) != 0) {
             return GroReason.DF;
         }
-        final int offset = ((b.getShort(a + 4, NET) & 0xFFFF) - (b.getShort(q + 4, NET) & 0xFFFF)) & 0xFFFF;
+        final int offset = ((int) (a0 >>> 16) - (int) (q0 >>> 16)) & 0xFFFF;
         if (count == 1 && offset == 0) {
             // the second segment decides: equal IDs switch the aggregate to fixed-ID mode
-            heldFlags[p] |= fixedBit;
+            held[p * REC + R_FLAGS] |= fixedBit;
         }
-        final boolean fixed = (heldFlags[p] & fixedBit) != 0;
+        final boolean fixed = ((int) held[p * REC + R_FLAGS] & fixedBit) != 0;
         return offset != (fixed ? 0 : (count & 0xFFFF)) ? GroReason.IP_ID : null;
     }
 
@@ -691,14 +1005,14 @@ public final class GroTable {
 
     private GroResult merge(final int h, final int bucket, final int p, final int flags, final int len,
         final long nowNs) {
-        final int q = heldHandle[p];
-        final boolean chain = keepMergedSegments || (heldFlags[p] & H_FLIST) != 0;
-        heldSegs[p] += segs;
-        heldPayload[p] += len;
-        heldNetLen[p] += len;
-        final int qL4 = heldFrame[p] + (l4At - frame);
+        final int q = (int) held[p * REC + R_HANDLE];
+        final boolean chain = keepMergedSegments || ((int) held[p * REC + R_FLAGS] & H_FLIST) != 0;
+        held[p * REC + R_SEGS] += segs;
+        held[p * REC + R_PAYLOAD] += len;
+        held[p * REC + R_NET_LEN] += len;
+        final int qL4 = (int) held[p * REC + R_FRAME] + (l4At - frame);
         final int closing = flags & (TCP_FIN | TCP_PSH);
-        if (closing != 0 && (heldFlags[p] & H_FLIST) == 0) {
+        if (closing != 0 && ((int) held[p * REC + R_FLAGS] & H_FLIST) == 0) {
             // tcp_flag_word(th2) |= flags & (FIN | PSH); fraglist aggregates keep every segment's own header
             buf.putByte(qL4 + 13, (byte) (buf.getByte(qL4 + 13) | (closing >>> 16)));
         }
@@ -707,8 +1021,8 @@ public final class GroTable {
             store.networkOffset(h, netAt - frame);
             store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
             store.transportOffset(h, l4At - frame);
-            store.next(heldTail[p], h);
-            heldTail[p] = h;
+            store.next((int) held[p * REC + R_TAIL], h);
+            held[p * REC + R_TAIL] = h;
             result = GroResult.MERGED;
         } else {
             store.free(h);
@@ -717,7 +1031,7 @@ public final class GroTable {
         counters.increment(GroCounter.MERGED);
         traceReceive(nowNs, h, result, null, q);
         // out_check_final after a merge: mss is the aggregate's gso_size
-        final int mss = heldMss[p];
+        final int mss = (int) held[p * REC + R_MSS];
         final boolean shortTail = gsoIn ? len != segs * gsoSizeIn : len < mss;
         if (shortTail || (flags & CLOSING_FLAGS) != 0) {
             completeAt(bucket, p, (flags & TCP_PSH) != 0 ? GroReason.PSH : (flags & TCP_FIN) != 0 ? GroReason.FIN
@@ -733,17 +1047,27 @@ public final class GroTable {
         }
         final int i = base + bucketCount[bucket]++;
         heldTotal++;
-        heldHandle[i] = h;
-        heldHash[i] = store.hash(h);
-        heldSegs[i] = segs;
-        heldTail[i] = h;
-        heldNetLen[i] = netLen;
-        heldPayload[i] = payloadLen;
-        heldAge[i] = nowNs / nsPerJiffy;
-        heldFrame[i] = frame;
-        heldDev[i] = store.ingressDevice(h);
-        heldMss[i] = gsoIn ? gsoSizeIn : payloadLen;
-        heldFlags[i] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0);
+        final long[] e = held;
+        final int r = i * REC;
+        e[r + R_HANDLE] = h;
+        e[r + R_HASH] = hashIn;
+        e[r + R_SEGS] = segs;
+        e[r + R_TAIL] = h;
+        e[r + R_NET_LEN] = netLen;
+        e[r + R_PAYLOAD] = payloadLen;
+        e[r + R_AGE] = jiffyOf(nowNs);
+        e[r + R_FRAME] = frame;
+        e[r + R_DEV] = devIn;
+        e[r + R_MSS] = gsoIn ? gsoSizeIn : payloadLen;
+        e[r + R_FLAGS] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0) | (simple ? H_SIMPLE : 0);
+        e[r + R_IP_W0] = ipW0;
+        e[r + R_IP_W1] = ipW1;
+        e[r + R_TCP_W1] = tcpW1;
+        e[r + R_SEQ] = (int) tcpW0;
+        e[r + R_KEY_ETH0] = keyEth0;
+        e[r + R_KEY_ETH1] = keyEth1;
+        e[r + R_KEY_ADDR] = keyAddr;
+        e[r + R_PORTS] = (int) (tcpW0 >>> 32);
         store.networkOffset(h, netAt - frame);
         store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
         store.transportOffset(h, l4At - frame);
@@ -756,27 +1080,31 @@ public final class GroTable {
 
     /** Removes held entry i of a bucket, keeping the others in age order, and completes it. */
     private void completeAt(final int bucket, final int i, final GroReason reason, final long nowNs) {
-        final int q = heldHandle[i];
-        final int qSegs = heldSegs[i];
-        final int qNetLen = heldNetLen[i];
-        final int qFlags = heldFlags[i];
+        final int q = (int) held[i * REC + R_HANDLE];
+        final int qSegs = (int) held[i * REC + R_SEGS];
+        final int qNetLen = (int) held[i * REC + R_NET_LEN];
+        final int qFlags = (int) held[i * REC + R_FLAGS];
         final int base = bucket * MAX_HELD_PER_BUCKET;
         final int last = base + --bucketCount[bucket];
         heldTotal--;
-        for (int j = i; j < last; j++) {
-            heldHandle[j] = heldHandle[j + 1];
-            heldHash[j] = heldHash[j + 1];
-            heldSegs[j] = heldSegs[j + 1];
-            heldTail[j] = heldTail[j + 1];
-            heldNetLen[j] = heldNetLen[j + 1];
-            heldPayload[j] = heldPayload[j + 1];
-            heldFlags[j] = heldFlags[j + 1];
-            heldAge[j] = heldAge[j + 1];
-            heldFrame[j] = heldFrame[j + 1];
-            heldDev[j] = heldDev[j + 1];
-            heldMss[j] = heldMss[j + 1];
+        if (i < last) {
+            moveDown(i + 1, i, last - i);
         }
         complete(q, qSegs, qNetLen, qFlags, reason, nowNs);
+    }
+
+    /** Moves count held entries from slot from to slot to (to &lt; from), in order. */
+    private void moveDown(final int from, final int to, final int count) {
+        System.arraycopy(held, from * REC, held, to * REC, count * REC);
+    }
+
+    /** The jiffy of a simulated time, divided only when the time differs from the last one asked for. */
+    private long jiffyOf(final long nowNs) {
+        if (nowNs != jiffyAtNs) {
+            jiffyAtNs = nowNs;
+            jiffy = nowNs / nsPerJiffy;
+        }
+        return jiffy;
     }
 
     private GroResult normal(final int h, final GroReason reason, final long nowNs, final int held) {
@@ -929,19 +1257,46 @@ public final class GroTable {
      * @return packets completed
      */
     public int flush(final boolean flushOld, final GroReason reason, final long nowNs) {
-        final long now = nowNs / nsPerJiffy;
+        final long now = jiffyOf(nowNs);
         int done = 0;
         for (int bucket = 0; bucket < BUCKETS; bucket++) {
+            final int n = bucketCount[bucket];
+            if (n == 0) {
+                continue;
+            }
             final int base = bucket * MAX_HELD_PER_BUCKET;
-            while (bucketCount[bucket] > 0) {
-                if (flushOld && heldAge[base] == now) {
-                    break;
-                }
-                completeAt(bucket, base, reason, nowNs);
-                done++;
+            int k = 0;
+            while (k < n && !(flushOld && held[(base + k) * REC + R_AGE] == now)) {
+                k++;
+            }
+            if (k > 0) {
+                flushFront(bucket, base, n, k, reason, nowNs);
+                done += k;
             }
         }
         return done;
+    }
+
+    /**
+     * Completes the k oldest of the n entries of a bucket, oldest first, as k removals from the front would: the
+     * table is updated (the rest moved down once) before the first completion reaches the sink.
+     */
+    private void flushFront(final int bucket, final int base, final int n, final int k, final GroReason reason,
+        final long nowNs) {
+        for (int j = 0; j < k; j++) {
+            doneHandle[j] = (int) held[(base + j) * REC + R_HANDLE];
+            doneSegs[j] = (int) held[(base + j) * REC + R_SEGS];
+            doneNetLen[j] = (int) held[(base + j) * REC + R_NET_LEN];
+            doneFlags[j] = (int) held[(base + j) * REC + R_FLAGS];
+        }
+        if (k < n) {
+            moveDown(base + k, base, n - k);
+        }
+        bucketCount[bucket] = n - k;
+        heldTotal -= k;
+        for (int j = 0; j < k; j++) {
+            complete(doneHandle[j], doneSegs[j], doneNetLen[j], doneFlags[j], reason, nowNs);
+        }
     }
 
     /**

@@ -49,6 +49,8 @@ class GroAllocationTest {
                 gro.onPollEnd(0, 64, 0);
             }
         };
+        // a JIT deoptimisation in the measured window can allocate once; assertNoAllocation retries that window,
+        // a real per-packet allocation fails every time
         AllocationMeter.assertNoAllocation("GRO receive and flush", work);
         assertThat(gro.counters().get(GroCounter.MERGED)).isGreaterThan(0);
     }
