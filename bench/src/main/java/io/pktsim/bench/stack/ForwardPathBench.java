@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.random.RandomStream;
+import io.pktsim.stack.flowtable.ForwardPathRig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

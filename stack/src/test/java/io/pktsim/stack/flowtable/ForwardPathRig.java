@@ -31,9 +31,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * NAT) or the flowtable fast path ({@link FlowTable#forward}), gets its Ethernet header and the LAN VLAN tag
  * and passes eth0's fq_codel. The handshakes are done in the constructor through the same units. A router
  * without {@code offload} has no flowtable (fw4 without {@code flow_offloading}), so every packet takes the
- * classic path. The same rig is in bench ({@code io.pktsim.bench.stack.ForwardPathBench}).
+ * classic path. Published in stack's test-jar for {@code io.pktsim.bench.stack.ForwardPathBench}.
  */
-final class ForwardPathRig {
+public final class ForwardPathRig {
 
     static final long ROUTER_LAN_MAC = 0x0200_0000_00AAL;
     static final long HOST_MAC = 0x0200_0000_0B0BL;
@@ -48,7 +48,8 @@ final class ForwardPathRig {
     /** Payload bytes of a download segment (MSS 1452 on the dial). */
     static final int PAYLOAD = 1452;
 
-    final PacketStore store;
+    /** The packet store the rig's frames live in. */
+    public final PacketStore store;
     final NetDeviceTable devs = new NetDeviceTable();
     final VlanDevice eth0v1 = new VlanDevice("eth0.1", ETH0_IFINDEX, ETH0_MAC, 1);
     final VlanDevice eth0v2 = new VlanDevice("eth0.2", ETH0_IFINDEX, ETH0_MAC, 2);
@@ -69,7 +70,16 @@ final class ForwardPathRig {
     final int[] lengths;
     final int lanIf;
 
-    ForwardPathRig(final int flows, final boolean offload) {
+    /** false: skip the forwarding step (conntrack or flowtable, TTL, TCPMSS, NAT), for a harness baseline. */
+    public boolean forwardingStep = true;
+
+    /**
+     * Builds the rig and opens its connections through the real units.
+     *
+     * @param flows established connections
+     * @param offload true: the flows are offloaded to the flowtable after the handshake
+     */
+    public ForwardPathRig(final int flows, final boolean offload) {
         this.flows = flows;
         this.offload = offload;
         store = new PacketStore(256, 256, 64);
@@ -157,7 +167,7 @@ final class ForwardPathRig {
      * @param flow the flow
      * @return the handle
      */
-    int receive(final int flow) {
+    public int receive(final int flow) {
         final int h = store.allocate();
         store.putFrame(h, templates[flow], 0, templates[flow].capacity(), lengths[flow]);
         return h;
@@ -172,7 +182,7 @@ final class ForwardPathRig {
      * @param nowNs simulated time
      * @return the frame dequeued from the qdisc (the caller frees it), or -1 if dropped on the way
      */
-    int download(final int h, final long nowNs) {
+    public int download(final int h, final long nowNs) {
         final int vlanIf = vlans.receive(store, h);
         final int macvlanIf = vlanIf < 0 ? vlanIf : macvlans.handleFrame(store, h);
         if (macvlanIf < 0) {
@@ -184,7 +194,7 @@ final class ForwardPathRig {
         if (sessions.receive(store, h, macvlanIf) < 0) {
             return -1;
         }
-        if (!offload || ft.forward(store, h, nowNs) == FlowTable.MISS) {
+        if (forwardingStep && (!offload || ft.forward(store, h, nowNs) == FlowTable.MISS)) {
             final int ref = ct.in(store, h, nowNs);
             if (ref < 0) {
                 store.free(h);
