@@ -23,7 +23,10 @@ import org.agrona.MutableDirectBuffer;
  *
  * <p>An entry holds its original and reply tuples; both are in one open-addressed hash (linear probing,
  * backward-shift deletion) so that a packet of either direction finds it. A reference to an entry in a
- * direction is {@code entry << 1 | dir}; it is stored in the packet's conntrack field.
+ * direction is {@code entry << 1 | dir}; it is stored in the packet's conntrack field. A slot of the hash is a
+ * {@code long}: the tuple's hash in the high half beside the reference in the low half, so a probe reads the
+ * entry's tuple only where the hash matches and backward-shift deletion finds a slot's home bucket without
+ * reading the entry.
  *
  * <p>Per packet: {@link #in} finds or creates the entry, runs the TCP state table or the UDP rules and
  * refreshes the timeout; at POSTROUTING the caller applies {@link #masquerade} (new connections leaving a
@@ -72,6 +75,8 @@ public final class ConntrackTable implements NetDeviceListener {
     private static final int NAT_MAX_ATTEMPTS = 128;
     private static final long UDP_STREAM_AFTER_NS = 2_000_000_000L;
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    /** A free slot: its low half (the reference) is negative. */
+    private static final long EMPTY = -1L;
 
     private final ConntrackConfig config;
     private final RandomStream random;
@@ -93,7 +98,11 @@ public final class ConntrackTable implements NetDeviceListener {
     private final long[] udpStreamNs;
     private final int[] freeStack;
     private int freeCount;
-    private final int[] slots;
+    /**
+     * The hash: per slot the tuple's hash in the high 32 bits and the reference in the low 32, {@link #EMPTY}
+     * when free. A probe compares the tuple only where the hash matches.
+     */
+    private final long[] slots;
     private final int mask;
     private int count;
     private int gcCursor;
@@ -142,8 +151,8 @@ public final class ConntrackTable implements NetDeviceListener {
         }
         freeCount = max;
         final int slotCount = Integer.highestOneBit(max * 4 - 1) << 1;
-        slots = new int[slotCount];
-        java.util.Arrays.fill(slots, -1);
+        slots = new long[slotCount];
+        java.util.Arrays.fill(slots, EMPTY);
         mask = slotCount - 1;
     }
 
@@ -427,7 +436,7 @@ public final class ConntrackTable implements NetDeviceListener {
         int i = hash & mask;
         int visited = 0;
         for (int scanned = 0; scanned <= mask && visited < config.evictionRange; scanned++) {
-            final int ref = slots[i];
+            final int ref = (int) slots[i];
             if (ref >= 0) {
                 visited++;
                 final int e = ref >> 1;
@@ -673,17 +682,30 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     private int findKey() {
-        int i = keyHash() & mask;
+        final int h = keyHash();
+        final long[] s = slots;
+        int i = h & mask;
         while (true) {
-            final int ref = slots[i];
+            final long v = s[i];
+            final int ref = (int) v;
             if (ref < 0) {
                 return -1;
             }
-            if (matchesKey(ref)) {
+            if ((int) (v >>> 32) == h && matchesKey(ref)) {
                 return ref;
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /** {@link #matchesKey} for an IPv4 key given in registers (the words 1..3 of an IPv4 entry are 0). */
+    private boolean matches4(final int ref, final int src, final int dst, final int ports, final int p) {
+        final int e = ref >> 1;
+        final int dir = ref & 1;
+        final int b = e * 16 + dir * 8;
+        final int[] a = addr;
+        return a[b] == src && a[b + 4] == dst && (dir == 0 ? origPorts[e] : replyPorts[e]) == ports
+            && proto[e] == p && family[e] == 4;
     }
 
     /**
@@ -697,18 +719,20 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the reference, or -1
      */
     public int find(final int src, final int dst, final int ports, final int p) {
-        kFamily = 4;
-        kSrc[0] = src;
-        kDst[0] = dst;
-        kSrc[1] = 0;
-        kSrc[2] = 0;
-        kSrc[3] = 0;
-        kDst[1] = 0;
-        kDst[2] = 0;
-        kDst[3] = 0;
-        kPorts = ports;
-        kProto = p;
-        return findKey();
+        final int h = Jhash.jhash3Words(src, dst, ports, config.hashSeed ^ p);
+        final long[] s = slots;
+        int i = h & mask;
+        while (true) {
+            final long v = s[i];
+            final int ref = (int) v;
+            if (ref < 0) {
+                return -1;
+            }
+            if ((int) (v >>> 32) == h && matches4(ref, src, dst, ports, p)) {
+                return ref;
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /**
@@ -740,21 +764,17 @@ public final class ConntrackTable implements NetDeviceListener {
 
     private void insert(final int ref, final int hash) {
         int i = hash & mask;
-        while (slots[i] >= 0) {
+        while ((int) slots[i] >= 0) {
             i = (i + 1) & mask;
         }
-        slots[i] = ref;
-    }
-
-    private int home(final int ref) {
-        final int e = ref >> 1;
-        return ((ref & 1) == 0 ? hashOrig[e] : hashReply[e]) & mask;
+        slots[i] = (long) hash << 32 | ref;
     }
 
     private void remove(final int ref, final int hash) {
+        final long want = (long) hash << 32 | ref;
         int i = hash & mask;
-        while (slots[i] != ref) {
-            if (slots[i] < 0) {
+        while (slots[i] != want) {
+            if ((int) slots[i] < 0) {
                 throw new IllegalStateException("ConntrackTable: reference " + ref + " is not in the hash ("
                     + count + " of " + max + " entries)");
             }
@@ -763,18 +783,18 @@ public final class ConntrackTable implements NetDeviceListener {
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            final int r = slots[j];
-            if (r < 0) {
+            final long v = slots[j];
+            if ((int) v < 0) {
                 break;
             }
-            final int k = home(r);
+            final int k = (int) (v >>> 32) & mask;
             final boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
             if (!stays) {
-                slots[i] = r;
+                slots[i] = v;
                 i = j;
             }
         }
-        slots[i] = -1;
+        slots[i] = EMPTY;
     }
 
     // ---------------------------------------------------------------- accessors
