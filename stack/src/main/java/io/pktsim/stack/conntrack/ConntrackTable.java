@@ -82,12 +82,16 @@ public final class ConntrackTable implements NetDeviceListener {
     private final RandomStream random;
     private final Counters<ConntrackCounter> counters = new Counters<>(ConntrackCounter.class);
     private final int max;
-    /** Per entry 16 words: original source, original destination, reply source, reply destination. */
+    /**
+     * Per entry 16 words, 8 per direction (original, reply), source and destination interleaved word by word
+     * ({@code src0 dst0 src1 dst1 ...}, most significant first) so that an IPv4 tuple's two addresses are
+     * adjacent.
+     */
     private final int[] addr;
-    private final int[] origPorts;
-    private final int[] replyPorts;
-    private final byte[] proto;
-    private final byte[] family;
+    /** Per reference ({@code entry << 1 | dir}): source port in the high 16 bits, destination port low. */
+    private final int[] portPairs;
+    /** Per entry: IP protocol in the low byte, family (4 or 6) in the next. */
+    private final short[] protoFamily;
     private final byte[] tcpState;
     private final int[] status;
     private final int[] masqIfindex;
@@ -133,10 +137,8 @@ public final class ConntrackTable implements NetDeviceListener {
             throw new IllegalArgumentException("ConntrackTable: nf_conntrack_max " + max + " is not in 1..2^26");
         }
         addr = new int[max * 16];
-        origPorts = new int[max];
-        replyPorts = new int[max];
-        proto = new byte[max];
-        family = new byte[max];
+        portPairs = new int[2 * max];
+        protoFamily = new short[max];
         tcpState = new byte[max];
         status = new int[max];
         masqIfindex = new int[max];
@@ -409,15 +411,14 @@ public final class ConntrackTable implements NetDeviceListener {
         final int e = freeStack[--freeCount];
         final int base = e * 16;
         for (int i = 0; i < 4; i++) {
-            addr[base + i] = kSrc[i];
-            addr[base + 4 + i] = kDst[i];
-            addr[base + 8 + i] = kDst[i];
-            addr[base + 12 + i] = kSrc[i];
+            addr[base + 2 * i] = kSrc[i];
+            addr[base + 2 * i + 1] = kDst[i];
+            addr[base + 8 + 2 * i] = kDst[i];
+            addr[base + 8 + 2 * i + 1] = kSrc[i];
         }
-        origPorts[e] = kPorts;
-        replyPorts[e] = (kPorts >>> 16) | (kPorts << 16);
-        proto[e] = (byte) kProto;
-        family[e] = (byte) kFamily;
+        portPairs[e << 1] = kPorts;
+        portPairs[(e << 1) | 1] = (kPorts >>> 16) | (kPorts << 16);
+        protoFamily[e] = (short) (kProto | kFamily << 8);
         tcpState[e] = TcpConntrackState.NONE;
         status[e] = IN_USE;
         masqIfindex[e] = -1;
@@ -500,18 +501,18 @@ public final class ConntrackTable implements NetDeviceListener {
         if ((status[e] & IPS_SRC_NAT) != 0) {
             return 0;
         }
-        final int remotePort = origPorts[e] & 0xFFFF;
-        final int sport = origPorts[e] >>> 16;
+        final int remotePort = portPairs[e << 1] & 0xFFFF;
+        final int sport = portPairs[e << 1] >>> 16;
         final int base = e * 16;
         for (int i = 0; i < 4; i++) {
-            kSrc[i] = addr[base + 4 + i];
+            kSrc[i] = addr[base + 2 * i + 1];
         }
         kDst[0] = n0;
         kDst[1] = n1;
         kDst[2] = n2;
         kDst[3] = n3;
-        kProto = proto[e];
-        kFamily = family[e];
+        kProto = protocol(e);
+        kFamily = family(e);
         if (!taken((remotePort << 16) | sport, e)) {
             applySnat(e, sport, outIfindex);
             return 0;
@@ -562,11 +563,12 @@ public final class ConntrackTable implements NetDeviceListener {
     /** Sets the reply destination to the scratch destination and the port, and rehashes the reply tuple. */
     private void applySnat(final int e, final int port, final int outIfindex) {
         remove((e << 1) | 1, hashReply[e]);
-        final int base = e * 16 + 12;
+        final int base = e * 16 + 8;
         for (int i = 0; i < 4; i++) {
-            addr[base + i] = kDst[i];
+            addr[base + 2 * i + 1] = kDst[i];
         }
-        replyPorts[e] = (replyPorts[e] & 0xFFFF0000) | port;
+        final int r = (e << 1) | 1;
+        portPairs[r] = (portPairs[r] & 0xFFFF0000) | port;
         hashReply[e] = storedHash(e, 1);
         insert((e << 1) | 1, hashReply[e]);
         status[e] |= IPS_SRC_NAT;
@@ -599,7 +601,7 @@ public final class ConntrackTable implements NetDeviceListener {
         int n = 0;
         for (int e = 0; e < max; e++) {
             if ((status[e] & (IN_USE | IPS_SRC_NAT)) == (IN_USE | IPS_SRC_NAT) && masqIfindex[e] == ifindex
-                && (!byAddress || (family[e] == 4 && addr[e * 16 + 12] == address))) {
+                && (!byAddress || (family(e) == 4 && addr[e * 16 + 9] == address))) {
                 delete(e, ConntrackCounter.MASQ_CLEANUP);
                 n++;
             }
@@ -665,20 +667,20 @@ public final class ConntrackTable implements NetDeviceListener {
     private int storedHash(final int e, final int dir) {
         final int b = e * 16 + dir * 8;
         final int[] a = addr;
-        return hashOf(family[e], a[b], a[b + 1], a[b + 2], a[b + 3], a[b + 4], a[b + 5], a[b + 6], a[b + 7],
-            dir == 0 ? origPorts[e] : replyPorts[e], proto[e]);
+        return hashOf(family(e), a[b], a[b + 2], a[b + 4], a[b + 6], a[b + 1], a[b + 3], a[b + 5], a[b + 7],
+            portPairs[(e << 1) | dir], protocol(e));
     }
 
     private boolean matchesKey(final int ref) {
         final int e = ref >> 1;
         final int dir = ref & 1;
-        if (proto[e] != kProto || family[e] != kFamily || (dir == 0 ? origPorts[e] : replyPorts[e]) != kPorts) {
+        if (protoFamily[e] != (kProto | kFamily << 8) || portPairs[ref] != kPorts) {
             return false;
         }
         final int b = e * 16 + dir * 8;
         final int[] a = addr;
-        return a[b] == kSrc[0] && a[b + 4] == kDst[0] && a[b + 1] == kSrc[1] && a[b + 2] == kSrc[2]
-            && a[b + 3] == kSrc[3] && a[b + 5] == kDst[1] && a[b + 6] == kDst[2] && a[b + 7] == kDst[3];
+        return a[b] == kSrc[0] && a[b + 1] == kDst[0] && a[b + 2] == kSrc[1] && a[b + 3] == kDst[1]
+            && a[b + 4] == kSrc[2] && a[b + 5] == kDst[2] && a[b + 6] == kSrc[3] && a[b + 7] == kDst[3];
     }
 
     private int findKey() {
@@ -700,12 +702,9 @@ public final class ConntrackTable implements NetDeviceListener {
 
     /** {@link #matchesKey} for an IPv4 key given in registers (the words 1..3 of an IPv4 entry are 0). */
     private boolean matches4(final int ref, final int src, final int dst, final int ports, final int p) {
-        final int e = ref >> 1;
-        final int dir = ref & 1;
-        final int b = e * 16 + dir * 8;
+        final int b = (ref >> 1) * 16 + (ref & 1) * 8;
         final int[] a = addr;
-        return a[b] == src && a[b + 4] == dst && (dir == 0 ? origPorts[e] : replyPorts[e]) == ports
-            && proto[e] == p && family[e] == 4;
+        return a[b] == src && a[b + 1] == dst && portPairs[ref] == ports && protoFamily[ref >> 1] == (p | 4 << 8);
     }
 
     /**
@@ -858,11 +857,11 @@ public final class ConntrackTable implements NetDeviceListener {
         status[entry] &= ~IPS_OFFLOAD;
         long timeout;
         boolean expiredIdle = idleExpired;
-        if (proto[entry] == PROTO_TCP && closing) {
+        if (protocol(entry) == PROTO_TCP && closing) {
             tcpState[entry] = TcpConntrackState.CLOSE;
             timeout = config.tcpTimeoutCloseNs;
             expiredIdle = false;
-        } else if (proto[entry] == PROTO_TCP) {
+        } else if (protocol(entry) == PROTO_TCP) {
             timeout = tcpTimeout(tcpState[entry]);
         } else {
             timeout = (status[entry] & IPS_SEEN_REPLY) != 0 ? config.udpTimeoutStreamNs : config.udpTimeoutNs;
@@ -886,7 +885,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return its IP protocol
      */
     public int protocol(final int entry) {
-        return proto[entry];
+        return protoFamily[entry] & 0xFF;
     }
 
     /**
@@ -902,7 +901,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return 4 (IPv4) or 6 (IPv6)
      */
     public int family(final int entry) {
-        return family[entry];
+        return protoFamily[entry] >> 8;
     }
 
     /**
@@ -920,7 +919,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the tuple's IPv4 destination address (the first word of an IPv6 one)
      */
     public int tupleDst(final int entry, final int dir) {
-        return addr[entry * 16 + dir * 8 + 4];
+        return addr[entry * 16 + dir * 8 + 1];
     }
 
     /**
@@ -933,7 +932,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the word
      */
     public int tupleAddressWord(final int entry, final int dir, final boolean source, final int word) {
-        return addr[entry * 16 + dir * 8 + (source ? 0 : 4) + word];
+        return addr[entry * 16 + dir * 8 + 2 * word + (source ? 0 : 1)];
     }
 
     /**
@@ -942,7 +941,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the tuple's ports: source in the high 16 bits, destination in the low 16
      */
     public int tuplePorts(final int entry, final int dir) {
-        return dir == 0 ? origPorts[entry] : replyPorts[entry];
+        return portPairs[(entry << 1) | dir];
     }
 
     /**
