@@ -27,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The conntrack tuple lookup ({@code __nf_conntrack_find_get}) of the project's {@link ConntrackTable} (open
- * addressing with linear probing on plain {@code int} arrays, Jenkins hash of the tuple, both directions of an
- * entry in one hash) against two ways of doing it with Agrona's primitive maps, without allocation:
+ * addressing with linear probing on plain arrays, each {@code long} slot the tuple's Jenkins hash beside the
+ * reference, both directions of an entry in one hash) against two ways of doing it with Agrona's primitive
+ * maps, without allocation:
  *
  * <ul>
  * <li>{@link #openAddressing}: {@code ConntrackTable.find(src, dst, ports, proto)}.</li>

@@ -77,7 +77,11 @@ public final class FlowTable implements NetDeviceListener {
     private final int[] kDst = new int[4];
     private final int[] freeStack;
     private int freeCount;
-    private final int[] slots;
+    /**
+     * The hash: per slot the key's hash in the high 32 bits and the direction key in the low 32, -1 when free.
+     * A probe compares the key only where the hash matches (see {@code ConntrackTable}).
+     */
+    private final long[] slots;
     private final int mask;
     private int count;
     private int lastDirection;
@@ -123,8 +127,8 @@ public final class FlowTable implements NetDeviceListener {
         }
         freeCount = capacity;
         final int slotCount = Integer.highestOneBit(capacity * 4 - 1) << 1;
-        slots = new int[slotCount];
-        java.util.Arrays.fill(slots, -1);
+        slots = new long[slotCount];
+        java.util.Arrays.fill(slots, -1L);
         mask = slotCount - 1;
     }
 
@@ -524,15 +528,18 @@ public final class FlowTable implements NetDeviceListener {
     }
 
     private int find(final int fam, final int pp, final int p, final int in) {
-        int i = hashOf(fold(kSrc[0], kSrc[1], kSrc[2], kSrc[3]), fold(kDst[0], kDst[1], kDst[2], kDst[3]), pp, p)
-            & mask;
+        final int h = hashOf(fold(kSrc[0], kSrc[1], kSrc[2], kSrc[3]), fold(kDst[0], kDst[1], kDst[2], kDst[3]), pp,
+            p);
+        final long[] s = slots;
+        int i = h & mask;
         while (true) {
-            final int k = slots[i];
+            final long v = s[i];
+            final int k = (int) v;
             if (k < 0) {
                 return -1;
             }
             final int b = 8 * k;
-            if (ports[k] == pp && proto[k >> 1] == p && iif[k] == in && family[k >> 1] == fam
+            if ((int) (v >>> 32) == h && ports[k] == pp && proto[k >> 1] == p && iif[k] == in && family[k >> 1] == fam
                 && addr[b] == kSrc[0] && addr[b + 4] == kDst[0] && addr[b + 1] == kSrc[1] && addr[b + 2] == kSrc[2]
                 && addr[b + 3] == kSrc[3] && addr[b + 5] == kDst[1] && addr[b + 6] == kDst[2]
                 && addr[b + 7] == kDst[3]) {
@@ -544,16 +551,17 @@ public final class FlowTable implements NetDeviceListener {
 
     private void insert(final int k, final int h) {
         int i = h & mask;
-        while (slots[i] >= 0) {
+        while ((int) slots[i] >= 0) {
             i = (i + 1) & mask;
         }
-        slots[i] = k;
+        slots[i] = (long) h << 32 | k;
     }
 
     private void removeSlot(final int k, final int h) {
+        final long want = (long) h << 32 | k;
         int i = h & mask;
-        while (slots[i] != k) {
-            if (slots[i] < 0) {
+        while (slots[i] != want) {
+            if ((int) slots[i] < 0) {
                 throw new IllegalStateException("FlowTable: flow key " + k + " is not in the hash (" + count
                     + " of " + capacity + " flows)");
             }
@@ -562,17 +570,17 @@ public final class FlowTable implements NetDeviceListener {
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            final int r = slots[j];
-            if (r < 0) {
+            final long v = slots[j];
+            if ((int) v < 0) {
                 break;
             }
-            final int home = hash[r] & mask;
+            final int home = (int) (v >>> 32) & mask;
             final boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!stays) {
-                slots[i] = r;
+                slots[i] = v;
                 i = j;
             }
         }
-        slots[i] = -1;
+        slots[i] = -1L;
     }
 }
