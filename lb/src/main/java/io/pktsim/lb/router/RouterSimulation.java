@@ -6,6 +6,12 @@ import java.util.Objects;
 
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
+import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.Ipv4View;
+import io.pktsim.core.header.Ipv6View;
+import io.pktsim.core.header.TcpView;
+import io.pktsim.core.packet.PacketBuilder;
+import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.random.RandomStream;
 import io.pktsim.lb.ecmp.EcmpSelector;
 import io.pktsim.lb.ecmp.Ipv4MultipathRoute;
@@ -16,8 +22,19 @@ import io.pktsim.lb.mwan3.Mwan3MarkMask;
 import io.pktsim.lb.mwan3.Mwan3Policy;
 import io.pktsim.lb.mwan3.Mwan3RuleCost;
 import io.pktsim.stack.fib.MultipathLookup;
+import io.pktsim.stack.netdev.MacvlanDevice;
+import io.pktsim.stack.netdev.MacvlanPort;
+import io.pktsim.stack.netdev.NetDevice;
+import io.pktsim.stack.netdev.NetDeviceTable;
+import io.pktsim.stack.netdev.PppoeDevice;
+import io.pktsim.stack.netdev.PppoeSessions;
+import io.pktsim.stack.netdev.RxHandler;
+import io.pktsim.stack.netdev.VlanDevice;
+import io.pktsim.stack.netdev.VlanGroup;
 import io.pktsim.stack.netfilter.FirewallRuleCost;
 import io.pktsim.stack.profile.CostStage;
+import io.pktsim.stack.tcp.MssClamp;
+import io.pktsim.stack.tcp.MssClampCounter;
 import io.pktsim.stack.profile.CostTable;
 import io.pktsim.stack.profile.DeviceProfile;
 
@@ -62,7 +79,8 @@ public final class RouterSimulation {
         RING_FULL("rx_ring_full"), BACKLOG_FULL("backlog_full"), QDISC("qdisc"), SWITCH_CPU_PORT("switch_cpu_port"),
         ISP_LINE_DOWN("isp_line_down"), SWITCH_LINE_UP("switch_line_up"), SHAPER_DOWN("shaper_down"),
         SHAPER_UP("shaper_up"), LAN_DOWN("lan_port_down"), LAN_UP("lan_port_up"), CONNTRACK_FULL("conntrack_full"),
-        NAT_BROKEN("nat_broken"), NO_ROUTE("no_route"), RECEIVE_WINDOW("receive_window");
+        NAT_BROKEN("nat_broken"), NO_ROUTE("no_route"), RECEIVE_WINDOW("receive_window"),
+        NO_BUFFER("no_buffer");
 
         final String label;
 
@@ -91,12 +109,53 @@ public final class RouterSimulation {
     private static final int PPE_TABLE = 7744;
     private static final int PROGRESS_STEPS = 200;
 
+    // Frames: addresses and sizes of the modelled network.
+    private static final long ETH0_MAC = 0x0200_0000_00E0L;
+    private static final long HOST_MAC_BASE = 0x0200_0001_0000L;
+    private static final long DIAL_MAC_BASE = 0x0200_0000_1000L;
+    private static final long BRAS_MAC_BASE = 0x00E0_FC00_0000L;
+    private static final int LAN_VID = 1;
+    private static final int WAN_VID_BASE = 2;
+    private static final int SESSION_BASE = 0x1000;
+    private static final int DIAL_ADDRESS_BASE = 0x6440_0001;
+    private static final long HOST6_HI = 0x2001_0db8_0001_0000L;
+    private static final long SERVER6_HI = 0x2606_2800_0000_0000L;
+    private static final long DIAL6_HI = 0x2001_0db8_ff00_0000L;
+    private static final int SERVER_PORT = 443;
+    private static final int STORE_SLOTS = 1 << 18;
+    private static final int SLOT_DATA_BYTES = 160;
+    private static final int SLOT_HEADROOM = 32;
+    private static final int TCP_WINDOW = 65535;
+    private static final int WSCALE = 7;
+    private static final int PPPOE_HEADER = 8;
+    private static final int LAN_MTU = 1500;
+    private static final int TCP_TIMESTAMP_OPTION = 12;
+
     private final RouterConfig config;
     private final DeviceProfile profile;
     private final CostTable costs;
     private final EventLoop loop = new EventLoop(1 << 16);
     private final CpuSet cpu;
     private final RandomStream random;
+
+    // Frames and the router's devices (stack.netdev).
+    private final PacketStore store = new PacketStore(STORE_SLOTS, SLOT_DATA_BYTES, SLOT_HEADROOM);
+    private final PacketBuilder builder = new PacketBuilder(store);
+    private final EthernetView ethView = new EthernetView();
+    private final Ipv4View ipv4View = new Ipv4View();
+    private final Ipv6View ipv6View = new Ipv6View();
+    private final TcpView tcpView = new TcpView();
+    private final MssClamp mssClamp = new MssClamp();
+    private final NetDeviceTable devices = new NetDeviceTable();
+    private final VlanGroup vlans = new VlanGroup();
+    private final PppoeSessions sessions = new PppoeSessions();
+    private final VlanDevice lanVlan;
+    private final VlanDevice[] lineVlan;
+    private final MacvlanPort[] linePort;
+    private final MacvlanDevice[] dialMacvlan;
+    private final PppoeDevice[] dialPppoe;
+    private final int[] dialIfindex;
+    private final int[] isn;
 
     // Topology.
     private final int dials;
@@ -255,6 +314,21 @@ public final class RouterSimulation {
     private final int kRedial;
 
     private ProgressListener progress = ProgressListener.NONE;
+    private FrameTap tap;
+
+    /** Sees every frame the router sends, after its devices, before the CPU port (tests). */
+    interface FrameTap {
+        /**
+         * @param store the packets
+         * @param handle the frame (not to be kept or freed)
+         * @param toLan true for a frame to the LAN, false for one to a WAN line
+         */
+        void frame(PacketStore store, int handle, boolean toLan);
+    }
+
+    void tap(final FrameTap frameTap) {
+        this.tap = frameTap;
+    }
 
     /**
      * Builds the topology for a configuration.
@@ -278,6 +352,49 @@ public final class RouterSimulation {
                 profile.smtThroughputPermille());
         this.dialUp = new boolean[dials];
         java.util.Arrays.fill(dialUp, true);
+
+        // The devices of an OpenWrt multi-dial: eth0 (the GMAC on the switch's CPU port), eth0.1 to the LAN,
+        // eth0.<2+l> per WAN line, a macvlan per dial when a line has several, a PPPoE session per dial.
+        final int eth0 = devices.register(new Gmac());
+        lanVlan = new VlanDevice("eth0." + LAN_VID, eth0, ETH0_MAC, LAN_VID);
+        devices.register(lanVlan);
+        vlans.add(lanVlan);
+        lineVlan = new VlanDevice[lines];
+        linePort = new MacvlanPort[lines];
+        dialMacvlan = new MacvlanDevice[dials];
+        dialPppoe = new PppoeDevice[dials];
+        dialIfindex = new int[dials];
+        for (int l = 0; l < lines; l++) {
+            lineVlan[l] = new VlanDevice("eth0." + (WAN_VID_BASE + l), eth0, ETH0_MAC, WAN_VID_BASE + l);
+            devices.register(lineVlan[l]);
+            vlans.add(lineVlan[l]);
+        }
+        for (int d = 0; d < dials; d++) {
+            final int l = d / wan.dialsPerLine();
+            int lower = lineVlan[l].ifindex();
+            if (macvlan) {
+                if (linePort[l] == null) {
+                    linePort[l] = new MacvlanPort(lineVlan[l], wan.dialsPerLine(), MacvlanPort.DEFAULT_BC_QUEUE_LEN);
+                }
+                dialMacvlan[d] = new MacvlanDevice("macvlan" + d, lower, DIAL_MAC_BASE + d);
+                lower = devices.register(dialMacvlan[d]);
+                linePort[l].add(dialMacvlan[d]);
+            }
+            if (pppoe) {
+                dialPppoe[d] = new PppoeDevice("pppoe-wan" + d, lower, dialMac(d), SESSION_BASE + d,
+                        BRAS_MAC_BASE + l);
+                dialIfindex[d] = devices.register(dialPppoe[d]);
+                sessions.add(dialPppoe[d]);
+            } else {
+                dialIfindex[d] = lower;
+            }
+        }
+        for (int i = 1; i <= devices.size(); i++) {
+            devices.up(i, 0L);
+        }
+        for (int d = 0; d < dials; d++) {
+            devices.ipv4Address(dialIfindex[d], DIAL_ADDRESS_BASE + d, 0L);
+        }
 
         lanDown = new FifoLink(config.lan().portRateBps(), 10_000_000L);
         lanUp = new FifoLink(config.lan().portRateBps(), 10_000_000L);
@@ -350,6 +467,7 @@ public final class RouterSimulation {
             throw new IllegalArgumentException("workload has " + flows + " flows, allowed <= " + MAX_FLOWS);
         }
         flowCount = flows;
+        isn = new int[flows * 2];
         flowApp = new int[flows];
         flowHost = new int[flows];
         flowServer = new int[flows];
@@ -455,6 +573,8 @@ public final class RouterSimulation {
                     flowPayload[f] = a.udp() ? a.packetBytes() - hdr - 8 : mss - 12;
                     flowStartNs[f] = a.startNs() + stagger.nextLong(1_000_000L) + (long) f * 1_000L;
                     flowHash[f] = mix(hostIp(h) * 31 + serverIp(flowServer[f]) * 17 + flowSport[f]);
+                    isn[2 * f] = mix(f * 2 + 1) * 2;
+                    isn[2 * f + 1] = mix(f * 2 + 2) * 2;
                     cwndMilli[f] = 10_000L;
                     ssthreshMilli[f] = Long.MAX_VALUE / 4;
                     srttNs[f] = 0;
@@ -470,6 +590,18 @@ public final class RouterSimulation {
             }
             serverCursor += a.hosts();
             appIndex++;
+        }
+    }
+
+    /** The MAC a dial's frames leave with: its macvlan's, or eth0's when the dial is the line's VLAN device. */
+    private long dialMac(final int d) {
+        return macvlan ? DIAL_MAC_BASE + d : ETH0_MAC;
+    }
+
+    /** eth0: the SoC's GMAC on the MT7530's CPU port; only a lower device here. */
+    private static final class Gmac extends NetDevice {
+        Gmac() {
+            super("eth0", 1500, ETH0_MAC);
         }
     }
 
@@ -544,69 +676,156 @@ public final class RouterSimulation {
     }
 
     private void hostSend(final int f, final int kind, final long seq, final long now) {
-        final long pkt = packet(f, kind, seq);
         injected++;
-        final int ip = ipBytes(f, kind);
-        final long dep = lanUp.send(now, lanWireBytes(ip));
-        if (dep < 0) {
-            drop(Drop.LAN_UP);
+        final int h = buildFrame(f, kind, seq, now, true, 0);
+        if (h == PacketStore.NO_PACKET) {
+            drop(Drop.NO_BUFFER);
             return;
         }
-        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, pkt);
+        final long dep = lanUp.send(now, edgeWireBytes(h));
+        if (dep < 0) {
+            dropFrame(h, Drop.LAN_UP);
+            return;
+        }
+        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, h);
     }
 
     private void serverSend(final int f, final int kind, final long seq, final long now) {
-        final long pkt = packet(f, kind, seq);
         injected++;
         final int d = flowDial[f];
         if (d < 0 || natBroken[f]) {
             drop(Drop.NAT_BROKEN);
             return;
         }
+        final int h = buildFrame(f, kind, seq, now, false, d);
+        if (h == PacketStore.NO_PACKET) {
+            drop(Drop.NO_BUFFER);
+            return;
+        }
         final long atAccess = now + halfRttNs;
         if (shaperDown[d] != null) {
-            final long dep = shaperDown[d].send(atAccess, wanWireBytes(ipBytes(f, kind)));
+            final long dep = shaperDown[d].send(atAccess, edgeWireBytes(h));
             if (dep < 0) {
-                drop(Drop.SHAPER_DOWN);
+                dropFrame(h, Drop.SHAPER_DOWN);
                 return;
             }
-            schedulePacket(dep, kLineDown, pkt);
+            schedulePacket(dep, kLineDown, h);
         } else {
             // Unshaped: every server of a line is RTT/2 away, so frames reach the line's queue in the order they
             // were sent and the FIFO can be solved now, without an event at the access server.
             if (!dialUp[d]) {
-                drop(Drop.NO_ROUTE);
+                dropFrame(h, Drop.NO_ROUTE);
                 return;
             }
-            final long lineDep = lineDown[d / config.wan().dialsPerLine()].send(atAccess,
-                    wanWireBytes(ipBytes(f, kind)));
+            final long lineDep = lineDown[d / config.wan().dialsPerLine()].send(atAccess, edgeWireBytes(h));
             if (lineDep < 0) {
-                drop(Drop.ISP_LINE_DOWN);
+                dropFrame(h, Drop.ISP_LINE_DOWN);
                 return;
             }
-            schedulePacket(lineDep + SWITCH_LATENCY_NS, kRx, pkt);
+            schedulePacket(lineDep + SWITCH_LATENCY_NS, kRx, h);
         }
     }
 
-    private void onLineDown(final int target, final long pkt, final long now) {
+    /**
+     * Builds a frame as it crosses the MT7530's CPU port: tagged with the LAN's VLAN (a host's frame) or with
+     * the line's VLAN and the dial's PPPoE session (a server's frame, addressed to the dial's address), real
+     * IPv4/IPv6 and TCP/UDP headers, the payload counted in the lengths but not stored. The engine's word
+     * (flow, kind, segment or ACK index) rides in the packet's {@code aux} metadata.
+     */
+    private int buildFrame(final int f, final int kind, final long seq, final long now, final boolean fromHost,
+            final int d) {
+        final PacketBuilder b = builder.reset();
+        final int line = d / config.wan().dialsPerLine();
+        if (fromHost) {
+            b.ethernet(HOST_MAC_BASE + flowHost[f], ETH0_MAC).vlan(LAN_VID);
+            if (ipv6) {
+                b.ipv6(HOST6_HI, hostIp(flowHost[f]), SERVER6_HI, serverIp(flowServer[f])).flowLabel(flowLabel[f]);
+            } else {
+                b.ipv4(hostIp(flowHost[f]), serverIp(flowServer[f]));
+            }
+        } else {
+            b.ethernet(BRAS_MAC_BASE + line, dialMac(d)).vlan(WAN_VID_BASE + line);
+            if (pppoe) {
+                b.pppoe(dialPppoe[d].sessionId());
+            }
+            if (ipv6) {
+                b.ipv6(SERVER6_HI, serverIp(flowServer[f]), DIAL6_HI + d, 1L);
+            } else {
+                b.ipv4(serverIp(flowServer[f]), devices.get(dialIfindex[d]).ipv4Address());
+            }
+        }
+        final int sport = fromHost ? flowSport[f] : SERVER_PORT;
+        final int dport = fromHost ? SERVER_PORT : flowSport[f];
+        if (flowUdp[f]) {
+            b.udp(sport, dport).payload(kind == KIND_DATA ? flowPayload[f] : 32);
+        } else {
+            final int own = isn[2 * f + (fromHost ? 0 : 1)];
+            final int peer = isn[2 * f + (fromHost ? 1 : 0)];
+            final int payload = flowPayload[f];
+            switch (kind) {
+                case KIND_SYN:
+                    b.tcp(sport, dport, own, 0, TcpView.SYN).mss(flowMss[f]).windowScale(WSCALE);
+                    break;
+                case KIND_SYNACK:
+                    b.tcp(sport, dport, own, peer + 1, TcpView.SYN | TcpView.ACK).mss(LAN_MTU - (ipv6 ? 60 : 40))
+                            .windowScale(WSCALE);
+                    break;
+                case KIND_DATA:
+                    b.tcp(sport, dport, own + 1 + (int) seq * payload, peer + 1, TcpView.ACK).payload(payload);
+                    break;
+                case KIND_ACK:
+                    b.tcp(sport, dport, own + 1, peer + 1 + (int) seq * payload, TcpView.ACK);
+                    break;
+                default:
+                    b.tcp(sport, dport, own + 1, peer + 1, TcpView.ACK);
+                    break;
+            }
+            b.window(TCP_WINDOW).timestamps((int) (now / 1_000_000L), 0);
+        }
+        final int h = b.arrivalNs(now).build();
+        if (h != PacketStore.NO_PACKET) {
+            store.aux(h, packet(f, kind, seq));
+        }
+        return h;
+    }
+
+    /** Bytes on an untagged edge link (LAN port, WAN line) for a frame as built (tagged on the CPU port). */
+    private int edgeWireBytes(final int h) {
+        return Math.max(64, store.length(h)) + 20;
+    }
+
+    /** Bytes on the CPU port: the tagged frame, its FCS, preamble and gap. */
+    private int cpuPortWireBytes(final int h) {
+        return Math.max(64, store.length(h) + 4) + 20;
+    }
+
+    private void dropFrame(final int h, final Drop reason) {
+        store.free(h);
+        drop(reason);
+    }
+
+    private void onLineDown(final int target, final long arg, final long now) {
         pendingPacketEvents--;
-        final int f = flowOf(pkt);
+        final int h = (int) arg;
+        final int f = flowOf(store.aux(h));
         final int d = flowDial[f];
         if (!dialUp[d]) {
-            drop(Drop.NO_ROUTE);
+            dropFrame(h, Drop.NO_ROUTE);
             return;
         }
-        final long dep = lineDown[d / config.wan().dialsPerLine()].send(now, wanWireBytes(ipBytes(f, kindOf(pkt))));
+        final long dep = lineDown[d / config.wan().dialsPerLine()].send(now, edgeWireBytes(h));
         if (dep < 0) {
-            drop(Drop.ISP_LINE_DOWN);
+            dropFrame(h, Drop.ISP_LINE_DOWN);
             return;
         }
-        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, pkt);
+        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, h);
     }
 
-    private void onHost(final int target, final long pkt, final long now) {
+    private void onHost(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         delivered++;
+        final long pkt = store.aux((int) arg);
+        store.free((int) arg);
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
         if (flowDownload[f]) {
@@ -631,9 +850,11 @@ public final class RouterSimulation {
         }
     }
 
-    private void onServer(final int target, final long pkt, final long now) {
+    private void onServer(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         delivered++;
+        final long pkt = store.aux((int) arg);
+        store.free((int) arg);
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
         if (kind == KIND_SYN) {
@@ -969,27 +1190,27 @@ public final class RouterSimulation {
 
     // ---------------------------------------------------------------- router: NIC, IRQ, NAPI
 
-    private void onRouterRx(final int target, final long pkt, final long now) {
+    private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
-        final int f = flowOf(pkt);
-        final int ip = ipBytes(f, kindOf(pkt));
-        final long atSoc = cpuIn.send(now, cpuWireBytes(ip, toLan(pkt)));
+        final int h = (int) arg;
+        final int f = flowOf(store.aux(h));
+        final long atSoc = cpuIn.send(now, cpuPortWireBytes(h));
         if (atSoc < 0) {
-            drop(Drop.SWITCH_CPU_PORT);
+            dropFrame(h, Drop.SWITCH_CPU_PORT);
             return;
         }
         if (ppeState[f] == 2) {
             // Bound in the PPE: the frame engine rewrites and forwards it; no interrupt, no CPU.
             ppeHits++;
             forwarded++;
-            egress(pkt, f, atSoc);
+            egress(h, f, atSoc);
             return;
         }
         if (ringCount >= ringSlots) {
-            drop(Drop.RING_FULL);
+            dropFrame(h, Drop.RING_FULL);
             return;
         }
-        ring[(ringHead + ringCount) & ringMask] = pkt;
+        ring[(ringHead + ringCount) & ringMask] = h;
         ringCount++;
         if (irqEnabled && !napiScheduled) {
             framesSinceIrqEnable++;
@@ -1043,11 +1264,12 @@ public final class RouterSimulation {
         cpu.stage(CostStage.NAPI_POLL, c);
         long t = cpu.exec(rxCpu, now, c, CpuSet.CTX_THREAD);
         for (int i = 0; i < n; i++) {
-            final long pkt = ring[ringHead];
+            final int h = (int) ring[ringHead];
             ringHead = (ringHead + 1) & ringMask;
             ringCount--;
+            final long pkt = store.aux(h);
             final int f = flowOf(pkt);
-            final int frame = frameBytes(ipBytes(f, kindOf(pkt)), toLan(pkt));
+            final int frame = store.length(h);
             final long rx = costs.packetCycles(CostStage.DRIVER_RX, frame);
             final long gro = costs.perPacket(CostStage.GRO);
             cpu.stage(CostStage.DRIVER_RX, rx);
@@ -1061,9 +1283,9 @@ public final class RouterSimulation {
                 ipiPending[target2] = true;
             }
             if (groEligible(pkt, f)) {
-                groReceive(pkt, f, t, target2);
+                groReceive(h, f, t, target2);
             } else {
-                forward(pkt, f, t, target2, 1);
+                forward(h, f, t, target2, 1);
             }
         }
         groFlushAll();
@@ -1107,17 +1329,20 @@ public final class RouterSimulation {
      * (up to {@code MAX_SKB_FRAGS} + 1 = 18 segments); otherwise the held packet is flushed and this one is held.
      * At most {@code MAX_GRO_SKBS} (8) flows are held; all are flushed at the end of the poll.
      */
-    private void groReceive(final long pkt, final int f, final long t, final int target) {
+    private void groReceive(final int h, final int f, final long t, final int target) {
+        final long pkt = store.aux(h);
         for (int i = 0; i < groHeld; i++) {
             if (groFlow[i] == f) {
-                if (seqOf(pkt) == seqOf(groPkt[i]) + groSegs[i] && groSegs[i] < GRO_MAX_SEGS) {
+                if (seqOf(pkt) == seqOf(store.aux(groPkt[i])) + groSegs[i] && groSegs[i] < GRO_MAX_SEGS) {
+                    // Merged into the held packet (its payload joins the head's frags): the frame is consumed.
+                    store.free(h);
                     groSegs[i]++;
                     groReady[i] = t;
                     groMerged++;
                     return;
                 }
                 forward(groPkt[i], f, groReady[i], groTarget[i], groSegs[i]);
-                groPkt[i] = pkt;
+                groPkt[i] = h;
                 groSegs[i] = 1;
                 groReady[i] = t;
                 return;
@@ -1135,7 +1360,7 @@ public final class RouterSimulation {
             groHeld--;
         }
         groFlow[groHeld] = f;
-        groPkt[groHeld] = pkt;
+        groPkt[groHeld] = h;
         groSegs[groHeld] = 1;
         groReady[groHeld] = t;
         groTarget[groHeld] = target;
@@ -1152,14 +1377,15 @@ public final class RouterSimulation {
     private static final int GRO_MAX_FLOWS = 8;
     private static final int GRO_MAX_SEGS = 18;
     private final int[] groFlow = new int[GRO_MAX_FLOWS];
-    private final long[] groPkt = new long[GRO_MAX_FLOWS];
+    private final int[] groPkt = new int[GRO_MAX_FLOWS];
     private final int[] groSegs = new int[GRO_MAX_FLOWS];
     private final long[] groReady = new long[GRO_MAX_FLOWS];
     private final int[] groTarget = new int[GRO_MAX_FLOWS];
     private int groHeld;
     private long groMerged;
 
-    private void forward(final long pkt, final int f, final long readyNs, final int target, final int segs) {
+    private void forward(final int h, final int f, final long readyNs, final int target, final int segs) {
+        final long pkt = store.aux(h);
         // enqueue_to_backlog(): netdev_max_backlog per CPU.
         final long[] ends = backlogEnd[target];
         while (backlogCount[target] > 0 && ends[backlogHead[target]] <= readyNs) {
@@ -1169,6 +1395,7 @@ public final class RouterSimulation {
         if (target != rxCpu && backlogCount[target] >= profile.netdevMaxBacklog()) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
+            store.free(h);
             return;
         }
         final int kind = kindOf(pkt);
@@ -1176,10 +1403,17 @@ public final class RouterSimulation {
         if (!toLan) {
             if (!routeLanToWan(f, kind, readyNs)) {
                 drops[lastDrop] += segs - 1;
+                store.free(h);
                 return;
             }
         } else if (natBroken[f] || ctState[f] == 0) {
             drops[Drop.NAT_BROKEN.ordinal()] += segs;
+            store.free(h);
+            return;
+        }
+        if (!flowUdp[f] && (kind == KIND_SYN || kind == KIND_SYNACK) && !clampMss(h, f, toLan)) {
+            drops[Drop.NO_ROUTE.ordinal()] += segs;
+            store.free(h);
             return;
         }
         final int d = flowDial[f];
@@ -1223,7 +1457,8 @@ public final class RouterSimulation {
             st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
         }
         st[CostStage.QDISC.ordinal()] += costs.perPacket(CostStage.QDISC);
-        final int frame = frameBytes(ipBytes(f, kind), !toLan);
+        // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
+        final int frame = store.length(h) + (pppoe ? (toLan ? -PPPOE_HEADER : PPPOE_HEADER) : 0);
         final long tx = costs.perPacket(CostStage.DRIVER_TX)
                 + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
         st[CostStage.DRIVER_TX.ordinal()] += tx;
@@ -1250,7 +1485,16 @@ public final class RouterSimulation {
             if (fast) {
                 ppeLearn(f, done);
             }
-            egress(pkt + ((long) i << 24), f, done);
+            // GSO at the egress device: segment i of a GRO packet is the head's headers with its own sequence.
+            final int seg = i + 1 < segs ? store.copy(h) : h;
+            if (seg == PacketStore.NO_PACKET) {
+                drop(Drop.NO_BUFFER);
+                continue;
+            }
+            if (i > 0) {
+                advanceSegment(seg, i);
+            }
+            egress(seg, f, done);
         }
     }
 
@@ -1286,15 +1530,6 @@ public final class RouterSimulation {
             ctState[f] = 1;
             flowDial[f] = chooseDial(f, now);
             flowRouteGen[f] = routeGeneration;
-            if (!flowUdp[f]) {
-                // OpenWrt mtu_fix: TCPMSS --clamp-mss-to-pmtu on the SYN (xt_TCPMSS, 6.18).
-                final int clamp = pathMtu - (ipv6 ? 60 : 40);
-                if (flowMss[f] > clamp) {
-                    flowMss[f] = clamp;
-                    flowPayload[f] = clamp - 12;
-                    mssClamped++;
-                }
-            }
         } else if (natBroken[f]) {
             drop(Drop.NAT_BROKEN);
             return false;
@@ -1420,39 +1655,157 @@ public final class RouterSimulation {
         }
     }
 
-    private void egress(final long pkt, final int f, final long readyNs) {
-        final int kind = kindOf(pkt);
-        final int ip = ipBytes(f, kind);
-        final boolean toLan = toLan(pkt);
-        final long out = cpuOut.send(readyNs, cpuWireBytes(ip, toLan));
+    /**
+     * OpenWrt's {@code mtu_fix} on the WAN zone: {@code TCPMSS --clamp-mss-to-pmtu} on SYNs in both directions
+     * ({@code tcpmss_mangle_packet}, net/netfilter/xt_TCPMSS.c, 6.18), on the frame's bytes through
+     * {@link MssClamp}. The MSS the LAN host's SYN leaves with is the connection's MSS (the server sends no
+     * larger segments; the host learns the clamped value from the SYN-ACK). False when the rule drops the packet.
+     */
+    private boolean clampMss(final int h, final int f, final boolean toLan) {
+        final MssClampCounter r = mssClamp.clampToPmtu(store, h, toLan ? LAN_MTU : pathMtu, toLan ? pathMtu : LAN_MTU);
+        if (r == MssClampCounter.DROPPED) {
+            return false;
+        }
+        if (!toLan) {
+            final int mss = tcpView.wrap(store.buffer(), store.transportHeaderOffset(h)).mssOption();
+            if (mss > 0) {
+                flowMss[f] = mss;
+                flowPayload[f] = mss - TCP_TIMESTAMP_OPTION;
+            }
+            if (r == MssClampCounter.CLAMPED) {
+                mssClamped++;
+            }
+        }
+        return true;
+    }
+
+    /** Segment {@code i} of a GRO packet: the sequence number moves on by i payloads (checksum updated). */
+    private void advanceSegment(final int h, final int i) {
+        final long pkt = store.aux(h);
+        store.aux(h, pkt + ((long) i << 24));
+        tcpView.wrap(store.buffer(), store.transportHeaderOffset(h));
+        final int old = tcpView.seq();
+        final int now = old + i * flowPayload[flowOf(pkt)];
+        tcpView.seq(now).checksum(io.pktsim.core.header.InetChecksum.replace32(tcpView.checksum(), old, now));
+    }
+
+    /**
+     * The frame's way through the router's devices, on the bytes: the ingress VLAN device pops the tag
+     * ({@code vlan_do_receive}), a WAN frame then passes the line's macvlan port ({@code macvlan_handle_frame}) and
+     * the PPPoE session ({@code pppoe_rcv}) or {@code eth_type_trans}; {@code ip_forward} decrements the TTL; the
+     * egress side pushes PPPoE ({@code pppoe_xmit}) or an Ethernet header (neighbour output), hands the frame
+     * through the dial's macvlan and tags it with the line's VLAN, or, to the LAN, an Ethernet header to the host
+     * and the LAN tag. False when a device refused the frame (it was freed).
+     */
+    private boolean walkDevices(final int h, final int f, final boolean toLan) {
+        final int d = flowDial[f];
+        int dev = vlans.receive(store, h);
+        if (dev == RxHandler.CONSUMED) {
+            return false;
+        }
+        if (toLan) {
+            if (macvlan) {
+                dev = linePort[d / config.wan().dialsPerLine()].handleFrame(store, h);
+                if (dev == RxHandler.CONSUMED) {
+                    return false;
+                }
+            }
+            if (pppoe) {
+                if (sessions.receive(store, h, dev) == RxHandler.CONSUMED) {
+                    return false;
+                }
+            } else {
+                ethTypeTrans(h);
+            }
+        } else {
+            ethTypeTrans(h);
+        }
+        decrementTtl(h);
+        if (toLan) {
+            pushEthernet(h, ETH0_MAC, HOST_MAC_BASE + flowHost[f]);
+            return lanVlan.transmit(store, h) || freed(h);
+        }
+        if (pppoe) {
+            if (!dialPppoe[d].transmit(store, h)) {
+                return freed(h);
+            }
+        } else {
+            pushEthernet(h, dialMac(d), BRAS_MAC_BASE + d / config.wan().dialsPerLine());
+        }
+        if (macvlan && !dialMacvlan[d].transmit(store, h)) {
+            return freed(h);
+        }
+        return lineVlan[d / config.wan().dialsPerLine()].transmit(store, h) || freed(h);
+    }
+
+    private boolean freed(final int h) {
+        store.free(h);
+        return false;
+    }
+
+    /** {@code eth_type_trans}: the Ethernet header is pulled; the packet starts at its IP header. */
+    private void ethTypeTrans(final int h) {
+        store.pull(h, EthernetView.LENGTH);
+        store.setFlag(h, PacketStore.FLAG_RAW_IP);
+    }
+
+    /** {@code neigh_hh_output}: an Ethernet header in front of the IP packet. */
+    private void pushEthernet(final int h, final long src, final long dst) {
+        store.push(h, EthernetView.LENGTH);
+        ethView.wrap(store.buffer(), store.frameOffset(h)).dst(dst).src(src)
+                .ethertype(ipv6 ? EthernetView.ETHERTYPE_IPV6 : EthernetView.ETHERTYPE_IPV4);
+        store.clearFlag(h, PacketStore.FLAG_RAW_IP);
+    }
+
+    /** {@code ip_forward}/{@code ip6_forward}: TTL or hop limit minus one (the IPv4 checksum updated). */
+    private void decrementTtl(final int h) {
+        if (ipv6) {
+            ipv6View.wrap(store.buffer(), store.networkHeaderOffset(h));
+            ipv6View.hopLimit(ipv6View.hopLimit() - 1);
+        } else {
+            ipv4View.wrap(store.buffer(), store.networkHeaderOffset(h)).decrementTtl();
+        }
+    }
+
+    private void egress(final int h, final int f, final long readyNs) {
+        final boolean toLan = toLan(store.aux(h));
+        if (!walkDevices(h, f, toLan)) {
+            drop(Drop.NO_ROUTE);
+            return;
+        }
+        if (tap != null) {
+            tap.frame(store, h, toLan);
+        }
+        final long out = cpuOut.send(readyNs, cpuPortWireBytes(h));
         if (out < 0) {
-            drop(Drop.QDISC);
+            dropFrame(h, Drop.QDISC);
             return;
         }
         if (toLan) {
-            final long dep = lanDown.send(out + SWITCH_LATENCY_NS, lanWireBytes(ip));
+            final long dep = lanDown.send(out + SWITCH_LATENCY_NS, edgeWireBytes(h));
             if (dep < 0) {
-                drop(Drop.LAN_DOWN);
+                dropFrame(h, Drop.LAN_DOWN);
                 return;
             }
-            schedulePacket(dep, kHost, pkt);
+            schedulePacket(dep, kHost, h);
         } else {
             final int d = flowDial[f];
             flowLastDial[f] = d;
-            final long dep = lineUp[d / config.wan().dialsPerLine()].send(out + SWITCH_LATENCY_NS, wanWireBytes(ip));
+            final long dep = lineUp[d / config.wan().dialsPerLine()].send(out + SWITCH_LATENCY_NS,
+                    edgeWireBytes(h));
             if (dep < 0) {
-                drop(Drop.SWITCH_LINE_UP);
+                dropFrame(h, Drop.SWITCH_LINE_UP);
                 return;
             }
             long at = dep;
             if (shaperUp[d] != null) {
-                at = shaperUp[d].send(dep, wanWireBytes(ip));
+                at = shaperUp[d].send(dep, edgeWireBytes(h));
                 if (at < 0) {
-                    drop(Drop.SHAPER_UP);
+                    dropFrame(h, Drop.SHAPER_UP);
                     return;
                 }
             }
-            schedulePacket(at + halfRttNs, kServer, pkt);
+            schedulePacket(at + halfRttNs, kServer, h);
         }
     }
 
@@ -1603,38 +1956,6 @@ public final class RouterSimulation {
         }
     }
 
-    private int ipBytes(final int f, final int kind) {
-        final int hdr = ipv6 ? 40 : 20;
-        if (flowUdp[f]) {
-            return kind == KIND_DATA ? flowPayload[f] + hdr + 8 : hdr + 8 + 32;
-        }
-        switch (kind) {
-            case KIND_DATA:
-                return hdr + 32 + flowPayload[f];
-            case KIND_SYN:
-            case KIND_SYNACK:
-                return hdr + 40;
-            default:
-                return hdr + 32;
-        }
-    }
-
-    private int wanWireBytes(final int ip) {
-        return Math.max(64, 14 + (pppoe ? 8 : 0) + ip + 4) + 20;
-    }
-
-    private static int lanWireBytes(final int ip) {
-        return Math.max(64, 14 + ip + 4) + 20;
-    }
-
-    private int cpuWireBytes(final int ip, final boolean wanSide) {
-        return Math.max(64, 14 + 4 + (wanSide && pppoe ? 8 : 0) + ip + 4) + 20;
-    }
-
-    private int frameBytes(final int ip, final boolean wanSide) {
-        return 14 + 4 + (wanSide && pppoe ? 8 : 0) + ip;
-    }
-
     // ---------------------------------------------------------------- package-private views for tests
 
     private long rtoCount;
@@ -1678,6 +1999,11 @@ public final class RouterSimulation {
             s += d;
         }
         return s;
+    }
+
+    /** Frames allocated in the packet store (every packet held is one). */
+    int framesInUse() {
+        return store.inUse();
     }
 
     /** Packets held at the end: in flight between hops (pending events) plus waiting in the RX ring. */

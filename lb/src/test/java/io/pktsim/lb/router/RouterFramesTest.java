@@ -1,0 +1,67 @@
+package io.pktsim.lb.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pktsim.core.header.TcpView;
+import io.pktsim.core.packet.PacketBuilder;
+import io.pktsim.core.packet.PacketStore;
+import org.junit.jupiter.api.Test;
+
+/** The frames the router sends carry the real headers of each side (VLAN, PPPoE, IP, TCP), byte for byte. */
+class RouterFramesTest {
+
+    private static byte[] bytes(final PacketStore store, final int h) {
+        final byte[] b = new byte[store.storedLength(h)];
+        store.buffer().getBytes(store.frameOffset(h), b);
+        return b;
+    }
+
+    @Test
+    void shouldSendTheHandshakeWithExactHeadersOnBothSides() {
+        final RouterSimulation sim = new RouterSimulation(RouterFixtures.config(1, 2, 100 * RouterFixtures.MBIT,
+                true, false, RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 1, RouterConfig.Direction.DOWNLOAD)),
+                200_000_000L, 3));
+        final List<byte[]> up = new ArrayList<>();
+        final List<byte[]> down = new ArrayList<>();
+        final List<Integer> lengths = new ArrayList<>();
+        sim.tap((store, h, toLan) -> {
+            (toLan ? down : up).add(bytes(store, h));
+            lengths.add(store.length(h));
+        });
+        sim.start();
+        sim.advance(100_000_000L);
+        assertThat(sim.flowDial(0)).isZero();
+
+        // Expected frames, built independently: the SYN leaves on dial 0 (macvlan 0 on eth0.2, PPPoE session
+        // 0x1000, access concentrator of line 0) with the TTL decremented and the MSS clamped to 1452.
+        final PacketStore ref = new PacketStore(8, 256, 64);
+        final PacketBuilder pb = new PacketBuilder(ref);
+        final byte[] syn = up.get(0);
+        final int seqH = ((syn[4 + 18 + 8 + 20] & 0xFF) << 24 | (syn[5 + 18 + 8 + 20] & 0xFF) << 16
+                | (syn[6 + 18 + 8 + 20] & 0xFF) << 8 | syn[7 + 18 + 8 + 20] & 0xFF);
+        final int tsval = (syn[18 + 8 + 20 + 20 + 8 + 2] & 0xFF) << 24 | (syn[18 + 8 + 20 + 20 + 8 + 3] & 0xFF) << 16
+                | (syn[18 + 8 + 20 + 20 + 8 + 4] & 0xFF) << 8 | syn[18 + 8 + 20 + 20 + 8 + 5] & 0xFF;
+        final int expectedSyn = pb.reset().ethernet(0x0200_0000_1000L, 0x00E0_FC00_0000L).vlan(2).pppoe(0x1000)
+                .ipv4(sim.hostIpOf(0), sim.serverIpOf(0)).ttl(63)
+                .tcp(sim.sportOf(0), 443, seqH, 0, TcpView.SYN).mss(1452).windowScale(7).window(65535)
+                .timestamps(tsval, 0).build();
+        assertThat(syn).isEqualTo(bytes(ref, expectedSyn));
+        assertThat(lengths.get(0)).isEqualTo(14 + 4 + 8 + 20 + 40);
+
+        // The SYN-ACK reaches the host's VLAN untouched but for the TTL, without its PPPoE header.
+        final byte[] synAck = down.get(0);
+        assertThat(synAck.length).isEqualTo(14 + 4 + 20 + 40);
+        assertThat(synAck[12] & 0xFF).isEqualTo(0x81);
+        assertThat(synAck[15] & 0x0F).isEqualTo(1);
+        assertThat(synAck[16] & 0xFF).isEqualTo(0x08);
+        assertThat(synAck[18 + 8] & 0xFF).as("ttl").isEqualTo(63);
+        assertThat(synAck[18 + 20 + 13] & 0xFF).as("tcp flags").isEqualTo(TcpView.SYN | TcpView.ACK);
+        assertThat((synAck[18 + 20 + 22] & 0xFF) << 8 | synAck[18 + 20 + 23] & 0xFF).as("MSS clamped on the SYN-ACK")
+                .isEqualTo(1452);
+        assertThat(sim.framesInUse()).isEqualTo((int) sim.held());
+    }
+}
