@@ -21,6 +21,10 @@ import io.pktsim.lb.ecmp.NexthopChooser;
 import io.pktsim.lb.mwan3.Mwan3MarkMask;
 import io.pktsim.lb.mwan3.Mwan3Policy;
 import io.pktsim.lb.mwan3.Mwan3RuleCost;
+import io.pktsim.stack.conntrack.ConntrackConfig;
+import io.pktsim.stack.conntrack.ConntrackCounter;
+import io.pktsim.stack.conntrack.ConntrackTable;
+import io.pktsim.stack.conntrack.NatMangle;
 import io.pktsim.stack.fib.MultipathLookup;
 import io.pktsim.stack.netdev.MacvlanDevice;
 import io.pktsim.stack.netdev.MacvlanPort;
@@ -276,10 +280,11 @@ public final class RouterSimulation {
     private final long[] softnetProcessed;
     private final long[] softnetDropped;
     private final long[] softnetSqueeze;
-    private long conntrackEntries;
-    private long conntrackInserted;
-    private long conntrackSearched;
-    private long conntrackEarlyDrop;
+    private final ConntrackTable ct;
+    private final int[] flowCtEntry;
+    private final int[] flowCtGeneration;
+    private final int[] flowNatDial;
+    private final int[] flowNatPort;
     private long ftOffloaded;
     private long ftHits;
     private long ppeEntries;
@@ -468,6 +473,13 @@ public final class RouterSimulation {
         }
         flowCount = flows;
         isn = new int[flows * 2];
+        ct = new ConntrackTable(ConntrackConfig.openWrt(config.firewall().conntrackMax()),
+                RandomStream.derive(config.seed(), config.run(), "nat"));
+        flowCtEntry = new int[flows];
+        flowCtGeneration = new int[flows];
+        flowNatDial = new int[flows];
+        flowNatPort = new int[flows];
+        java.util.Arrays.fill(flowCtEntry, -1);
         flowApp = new int[flows];
         flowHost = new int[flows];
         flowServer = new int[flows];
@@ -748,14 +760,16 @@ public final class RouterSimulation {
             if (pppoe) {
                 b.pppoe(dialPppoe[d].sessionId());
             }
+            // The server answers the address and port the connection was masqueraded to.
+            final int nat = flowNatDial[f];
             if (ipv6) {
-                b.ipv6(SERVER6_HI, serverIp(flowServer[f]), DIAL6_HI + d, 1L);
+                b.ipv6(SERVER6_HI, serverIp(flowServer[f]), DIAL6_HI + nat, 1L);
             } else {
-                b.ipv4(serverIp(flowServer[f]), devices.get(dialIfindex[d]).ipv4Address());
+                b.ipv4(serverIp(flowServer[f]), DIAL_ADDRESS_BASE + nat);
             }
         }
         final int sport = fromHost ? flowSport[f] : SERVER_PORT;
-        final int dport = fromHost ? SERVER_PORT : flowSport[f];
+        final int dport = fromHost ? SERVER_PORT : flowNatPort[f];
         if (flowUdp[f]) {
             b.udp(sport, dport).payload(kind == KIND_DATA ? flowPayload[f] : 32);
         } else {
@@ -1201,6 +1215,10 @@ public final class RouterSimulation {
         }
         if (ppeState[f] == 2) {
             // Bound in the PPE: the frame engine rewrites and forwards it; no interrupt, no CPU.
+            if (!natFast(h, f, toLan(store.aux(h)))) {
+                store.free(h);
+                return;
+            }
             ppeHits++;
             forwarded++;
             egress(h, f, atSoc);
@@ -1400,14 +1418,9 @@ public final class RouterSimulation {
         }
         final int kind = kindOf(pkt);
         final boolean toLan = toLan(pkt);
-        if (!toLan) {
-            if (!routeLanToWan(f, kind, readyNs)) {
-                drops[lastDrop] += segs - 1;
-                store.free(h);
-                return;
-            }
-        } else if (natBroken[f] || ctState[f] == 0) {
-            drops[Drop.NAT_BROKEN.ordinal()] += segs;
+        final boolean fastPath = offloaded[f] && kind != KIND_SYN && kind != KIND_SYNACK;
+        if (!conntrack(h, f, kind, toLan, fastPath, readyNs)) {
+            drops[lastDrop] += segs - 1;
             store.free(h);
             return;
         }
@@ -1514,19 +1527,89 @@ public final class RouterSimulation {
         cpu.exec(txCpu, now, c, CpuSet.CTX_THREAD);
     }
 
-    /** The LAN-to-WAN decisions of the slow path that pick the dial; false when the packet was dropped. */
-    private boolean routeLanToWan(final int f, final int kind, final long now) {
-        if (ctState[f] == 0) {
-            if (kind != KIND_SYN) {
+    /**
+     * Conntrack and NAT on the frame: {@code nf_conntrack_in} at PREROUTING through {@link ConntrackTable#in}
+     * (NEW or ESTABLISHED, the table's limit and early drop), the dial's masquerade on the connection's first
+     * packet ({@code nf_nat_masquerade_ipv4}/{@code _ipv6}, a port of its own when the tuple clashes), confirmation,
+     * and the addresses and ports rewritten by {@link NatMangle} in both directions. A packet on the flowtable fast
+     * path (or bound in the PPE) is not tracked again; it is mangled with its connection's NAT. The engine decides
+     * only what the endpoints would: a connection broken by a redial or a moved ECMP route stays broken. False when
+     * the packet was dropped ({@link #lastDrop} says why).
+     */
+    private boolean conntrack(final int h, final int f, final int kind, final boolean toLan, final boolean fastPath,
+            final long now) {
+        if (natBroken[f]) {
+            drop(Drop.NAT_BROKEN);
+            return false;
+        }
+        if (fastPath) {
+            return natFast(h, f, toLan);
+        }
+        final int ref = ct.in(store, h, now);
+        if (ref == ConntrackTable.DROP_TABLE_FULL) {
+            drop(Drop.CONNTRACK_FULL);
+            return false;
+        }
+        if (ref < 0) {
+            drop(Drop.NAT_BROKEN);
+            return false;
+        }
+        final int e = ref >> 1;
+        final boolean created = (ct.status(e) & ConntrackTable.IPS_CONFIRMED) == 0;
+        if (toLan) {
+            if (created || (ref & 1) == 0) {
+                // Not a reply of a masqueraded connection: nothing here to deliver it to.
+                ct.abort(ref);
                 drop(Drop.NAT_BROKEN);
                 return false;
             }
-            if (conntrackEntries >= config.firewall().conntrackMax()) {
-                drop(Drop.CONNTRACK_FULL);
+        } else {
+            if (!routeLanToWan(f, kind, now, created)) {
+                ct.abort(ref);
                 return false;
             }
-            conntrackEntries++;
-            conntrackInserted++;
+            if (created) {
+                final int d = flowDial[f];
+                final int r = ipv6 ? ct.masquerade6(ref, DIAL6_HI + d, 1L, dialIfindex[d])
+                        : ct.masquerade(ref, DIAL_ADDRESS_BASE + d, dialIfindex[d]);
+                if (r < 0) {
+                    drop(Drop.NAT_BROKEN);
+                    return false;
+                }
+                ct.confirm(ref);
+                flowCtEntry[f] = e;
+                flowCtGeneration[f] = ct.generation(e);
+                flowNatDial[f] = d;
+                flowNatPort[f] = ct.tuplePorts(e, 1) & 0xFFFF;
+            }
+        }
+        NatMangle.apply(ct, store, h, ref);
+        return true;
+    }
+
+    /**
+     * The NAT of a packet that skips conntrack (flowtable fast path, PPE): its connection's, found through the
+     * flow (the flowtable and PPE entries point at the conntrack entry). False (dropped) when the entry is gone.
+     */
+    private boolean natFast(final int h, final int f, final boolean toLan) {
+        final int e = flowCtEntry[f];
+        if (e < 0 || !ct.inUse(e) || ct.generation(e) != flowCtGeneration[f]) {
+            drop(Drop.NAT_BROKEN);
+            return false;
+        }
+        NatMangle.apply(ct, store, h, e << 1 | (toLan ? 1 : 0));
+        return true;
+    }
+
+    /** The LAN-to-WAN decisions of the slow path that pick the dial; false when the packet was dropped. */
+    private boolean routeLanToWan(final int f, final int kind, final long now, final boolean created) {
+        if (created) {
+            if (kind != KIND_SYN) {
+                // conntrack lost the connection (early drop): the server would not know the new mapping.
+                breakFlow(f);
+                drop(Drop.NAT_BROKEN);
+                return false;
+            }
             ctState[f] = 1;
             flowDial[f] = chooseDial(f, now);
             flowRouteGen[f] = routeGeneration;
@@ -1592,7 +1675,6 @@ public final class RouterSimulation {
                     : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
             st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE) * rules;
         }
-        conntrackSearched++;
         if (isNew) {
             st[CostStage.CONNTRACK_NEW.ordinal()] += costs.perPacket(CostStage.CONNTRACK_NEW);
         } else {
@@ -1609,10 +1691,12 @@ public final class RouterSimulation {
                 && kind != KIND_SYN) {
             // nft_flow_offload_eval(): TCP established (not SYN/FIN/RST), UDP confirmed with a reply.
             offloaded[f] = true;
+            ct.offload(flowCtEntry[f]);
             ftOffloaded++;
         } else if (toLan && ctState[f] == 2 && !offloaded[f] && config.offload() != RouterConfig.OffloadMode.NONE
                 && kind != KIND_SYNACK) {
             offloaded[f] = true;
+            ct.offload(flowCtEntry[f]);
             ftOffloaded++;
         }
     }
@@ -1820,7 +1904,8 @@ public final class RouterSimulation {
             if (mwan3 != null) {
                 mwan3.setOnline(dial, false);
             }
-            // masquerade cleanup: connections NATed to the vanished address are removed.
+            // masquerade cleanup: connections NATed to the vanished address are removed (masq_device_event).
+            ct.cleanupMasquerade(dialIfindex[dial], 0, false);
             for (int f = 0; f < flowCount; f++) {
                 if (flowDial[f] == dial && ctState[f] != 0 && !natBroken[f]) {
                     breakFlow(f);
@@ -1853,7 +1938,6 @@ public final class RouterSimulation {
     private void breakFlow(final int f) {
         natBroken[f] = true;
         ctState[f] = 3;
-        conntrackEntries--;
         if (offloaded[f]) {
             offloaded[f] = false;
         }
@@ -2109,12 +2193,12 @@ public final class RouterSimulation {
         }
         final RouterResults.Drops dropRec = new RouterResults.Drops(w(Drop.RING_FULL), w(Drop.BACKLOG_FULL),
                 w(Drop.QDISC), byReason);
-        final List<RouterResults.Count> ct = List.of(new RouterResults.Count("entries", conntrackEntries),
+        final List<RouterResults.Count> ctCounts = List.of(new RouterResults.Count("entries", ct.count()),
                 new RouterResults.Count("max", config.firewall().conntrackMax()),
-                new RouterResults.Count("inserted", conntrackInserted),
-                new RouterResults.Count("searched", conntrackSearched),
+                new RouterResults.Count("inserted", ct.counters().get(ConntrackCounter.NEW)),
+                new RouterResults.Count("searched", ct.counters().get(ConntrackCounter.FOUND)),
                 new RouterResults.Count("drop", drops[Drop.CONNTRACK_FULL.ordinal()]),
-                new RouterResults.Count("early_drop", conntrackEarlyDrop),
+                new RouterResults.Count("early_drop", ct.counters().get(ConntrackCounter.EARLY_DROP)),
                 new RouterResults.Count("nat_broken", countBroken()),
                 new RouterResults.Count("mss_clamped", mssClamped));
         final List<RouterResults.Count> ft = List.of(new RouterResults.Count("offloaded", ftOffloaded),
@@ -2129,7 +2213,7 @@ public final class RouterSimulation {
                 new RouterResults.Count("irqs", irqs), new RouterResults.Count("polls", polls));
         final String bottleneck = bottleneck(endNs, threads, avg, hottest);
         return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
-                threads, coreLoads, avg, stages, softnet, dropRec, ct, ft, ppe, gro, bottleneck, loop.dispatched()
+                threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, bottleneck, loop.dispatched()
                 + loop.pending(), loop.dispatched());
     }
 

@@ -37,7 +37,8 @@ class RouterFramesTest {
         assertThat(sim.flowDial(0)).isZero();
 
         // Expected frames, built independently: the SYN leaves on dial 0 (macvlan 0 on eth0.2, PPPoE session
-        // 0x1000, access concentrator of line 0) with the TTL decremented and the MSS clamped to 1452.
+        // 0x1000, access concentrator of line 0) masqueraded to the dial's address 100.64.0.1 (port kept), with
+        // the TTL decremented and the MSS clamped to 1452.
         final PacketStore ref = new PacketStore(8, 256, 64);
         final PacketBuilder pb = new PacketBuilder(ref);
         final byte[] syn = up.get(0);
@@ -46,7 +47,7 @@ class RouterFramesTest {
         final int tsval = (syn[18 + 8 + 20 + 20 + 8 + 2] & 0xFF) << 24 | (syn[18 + 8 + 20 + 20 + 8 + 3] & 0xFF) << 16
                 | (syn[18 + 8 + 20 + 20 + 8 + 4] & 0xFF) << 8 | syn[18 + 8 + 20 + 20 + 8 + 5] & 0xFF;
         final int expectedSyn = pb.reset().ethernet(0x0200_0000_1000L, 0x00E0_FC00_0000L).vlan(2).pppoe(0x1000)
-                .ipv4(sim.hostIpOf(0), sim.serverIpOf(0)).ttl(63)
+                .ipv4(0x6440_0001, sim.serverIpOf(0)).ttl(63)
                 .tcp(sim.sportOf(0), 443, seqH, 0, TcpView.SYN).mss(1452).windowScale(7).window(65535)
                 .timestamps(tsval, 0).build();
         assertThat(syn).isEqualTo(bytes(ref, expectedSyn));
@@ -59,6 +60,10 @@ class RouterFramesTest {
         assertThat(synAck[15] & 0x0F).isEqualTo(1);
         assertThat(synAck[16] & 0xFF).isEqualTo(0x08);
         assertThat(synAck[18 + 8] & 0xFF).as("ttl").isEqualTo(63);
+        final int dst = (synAck[18 + 16] & 0xFF) << 24 | (synAck[18 + 17] & 0xFF) << 16 | (synAck[18 + 18] & 0xFF) << 8
+                | synAck[18 + 19] & 0xFF;
+        assertThat(dst).as("de-NATed to the host").isEqualTo(sim.hostIpOf(0));
+        assertThat((synAck[18 + 22] & 0xFF) << 8 | synAck[18 + 23] & 0xFF).isEqualTo(sim.sportOf(0));
         assertThat(synAck[18 + 20 + 13] & 0xFF).as("tcp flags").isEqualTo(TcpView.SYN | TcpView.ACK);
         assertThat((synAck[18 + 20 + 22] & 0xFF) << 8 | synAck[18 + 20 + 23] & 0xFF).as("MSS clamped on the SYN-ACK")
                 .isEqualTo(1452);
