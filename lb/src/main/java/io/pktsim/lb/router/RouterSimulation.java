@@ -26,6 +26,7 @@ import io.pktsim.stack.conntrack.ConntrackCounter;
 import io.pktsim.stack.conntrack.ConntrackTable;
 import io.pktsim.stack.conntrack.NatMangle;
 import io.pktsim.stack.fib.MultipathLookup;
+import io.pktsim.stack.flowtable.FlowTable;
 import io.pktsim.stack.netdev.MacvlanDevice;
 import io.pktsim.stack.netdev.MacvlanPort;
 import io.pktsim.stack.netdev.NetDevice;
@@ -132,6 +133,7 @@ public final class RouterSimulation {
     private static final int TCP_WINDOW = 65535;
     private static final int WSCALE = 7;
     private static final int PPPOE_HEADER = 8;
+    private static final int VLAN_TAG = 4;
     private static final int LAN_MTU = 1500;
     private static final int TCP_TIMESTAMP_OPTION = 12;
 
@@ -281,8 +283,10 @@ public final class RouterSimulation {
     private final long[] softnetDropped;
     private final long[] softnetSqueeze;
     private final ConntrackTable ct;
-    private final int[] flowCtEntry;
-    private final int[] flowCtGeneration;
+    private final FlowTable ft;
+    private final int[] dialOfIfindex;
+    private int lastCtRef;
+    private boolean lastCtCreated;
     private final int[] flowNatDial;
     private final int[] flowNatPort;
     private long ftOffloaded;
@@ -475,11 +479,15 @@ public final class RouterSimulation {
         isn = new int[flows * 2];
         ct = new ConntrackTable(ConntrackConfig.openWrt(config.firewall().conntrackMax()),
                 RandomStream.derive(config.seed(), config.run(), "nat"));
-        flowCtEntry = new int[flows];
-        flowCtGeneration = new int[flows];
         flowNatDial = new int[flows];
         flowNatPort = new int[flows];
-        java.util.Arrays.fill(flowCtEntry, -1);
+        ft = config.offload() == RouterConfig.OffloadMode.NONE ? null
+                : new FlowTable(ct, Math.max(1024, flows), FlowTable.DEFAULT_TIMEOUT_NS, FlowTable.DEFAULT_TIMEOUT_NS);
+        dialOfIfindex = new int[devices.size() + 1];
+        java.util.Arrays.fill(dialOfIfindex, -1);
+        for (int d = 0; d < dials; d++) {
+            dialOfIfindex[dialIfindex[d]] = d;
+        }
         flowApp = new int[flows];
         flowHost = new int[flows];
         flowServer = new int[flows];
@@ -1214,9 +1222,15 @@ public final class RouterSimulation {
             return;
         }
         if (ppeState[f] == 2) {
-            // Bound in the PPE: the frame engine rewrites and forwards it; no interrupt, no CPU.
-            if (!natFast(h, f, toLan(store.aux(h)))) {
-                store.free(h);
+            // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound from
+            // says (mtk_flow_offload_replace: NAT, TTL, egress device); no interrupt, no CPU.
+            final boolean down = toLan(store.aux(h));
+            if (!receiveDevices(h, f, down)) {
+                drop(Drop.NO_ROUTE);
+                return;
+            }
+            if (!flowtableHit(h, f, down, atSoc)) {
+                dropFrame(h, Drop.NAT_BROKEN);
                 return;
             }
             ppeHits++;
@@ -1418,22 +1432,29 @@ public final class RouterSimulation {
         }
         final int kind = kindOf(pkt);
         final boolean toLan = toLan(pkt);
-        final boolean fastPath = offloaded[f] && kind != KIND_SYN && kind != KIND_SYNACK;
-        if (!conntrack(h, f, kind, toLan, fastPath, readyNs)) {
-            drops[lastDrop] += segs - 1;
-            store.free(h);
+        if (!receiveDevices(h, f, toLan)) {
+            drops[Drop.NO_ROUTE.ordinal()] += segs;
             return;
         }
-        if (!flowUdp[f] && (kind == KIND_SYN || kind == KIND_SYNACK) && !clampMss(h, f, toLan)) {
-            drops[Drop.NO_ROUTE.ordinal()] += segs;
-            store.free(h);
-            return;
+        // The flowtable's ingress hook (nf_flow_offload_ip_hook): a hit is NATed, TTL-decremented and sent.
+        final boolean fast = flowtableHit(h, f, toLan, readyNs);
+        if (!fast) {
+            if (!conntrack(h, f, kind, toLan, readyNs)) {
+                drops[lastDrop] += segs - 1;
+                store.free(h);
+                return;
+            }
+            decrementTtl(h);
+            if (!flowUdp[f] && (kind == KIND_SYN || kind == KIND_SYNACK) && !clampMss(h, f, toLan)) {
+                drops[Drop.NO_ROUTE.ordinal()] += segs;
+                store.free(h);
+                return;
+            }
         }
         final int d = flowDial[f];
         final long[] st = scratchStage;
         st[CostStage.BACKLOG.ordinal()] += costs.perPacket(CostStage.BACKLOG);
         st[CostStage.NETIF_RECEIVE.ordinal()] += costs.perPacket(CostStage.NETIF_RECEIVE);
-        final boolean fast = offloaded[f] && kind != KIND_SYN && kind != KIND_SYNACK;
         final boolean direct = !macvlan;
         if (fast && direct) {
             st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
@@ -1456,7 +1477,7 @@ public final class RouterSimulation {
                 st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
                 ftHits += segs;
             } else {
-                slowPath(f, kind, toLan, d, st);
+                slowPath(h, f, kind, toLan, d, st, readyNs);
             }
             // Transmit device layers.
             if (!toLan) {
@@ -1471,7 +1492,7 @@ public final class RouterSimulation {
         }
         st[CostStage.QDISC.ordinal()] += costs.perPacket(CostStage.QDISC);
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
-        final int frame = store.length(h) + (pppoe ? (toLan ? -PPPOE_HEADER : PPPOE_HEADER) : 0);
+        final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
         final long tx = costs.perPacket(CostStage.DRIVER_TX)
                 + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
         st[CostStage.DRIVER_TX.ordinal()] += tx;
@@ -1536,14 +1557,10 @@ public final class RouterSimulation {
      * only what the endpoints would: a connection broken by a redial or a moved ECMP route stays broken. False when
      * the packet was dropped ({@link #lastDrop} says why).
      */
-    private boolean conntrack(final int h, final int f, final int kind, final boolean toLan, final boolean fastPath,
-            final long now) {
+    private boolean conntrack(final int h, final int f, final int kind, final boolean toLan, final long now) {
         if (natBroken[f]) {
             drop(Drop.NAT_BROKEN);
             return false;
-        }
-        if (fastPath) {
-            return natFast(h, f, toLan);
         }
         final int ref = ct.in(store, h, now);
         if (ref == ConntrackTable.DROP_TABLE_FULL) {
@@ -1556,6 +1573,8 @@ public final class RouterSimulation {
         }
         final int e = ref >> 1;
         final boolean created = (ct.status(e) & ConntrackTable.IPS_CONFIRMED) == 0;
+        lastCtRef = ref;
+        lastCtCreated = created;
         if (toLan) {
             if (created || (ref & 1) == 0) {
                 // Not a reply of a masqueraded connection: nothing here to deliver it to.
@@ -1577,8 +1596,6 @@ public final class RouterSimulation {
                     return false;
                 }
                 ct.confirm(ref);
-                flowCtEntry[f] = e;
-                flowCtGeneration[f] = ct.generation(e);
                 flowNatDial[f] = d;
                 flowNatPort[f] = ct.tuplePorts(e, 1) & 0xFFFF;
             }
@@ -1588,16 +1605,21 @@ public final class RouterSimulation {
     }
 
     /**
-     * The NAT of a packet that skips conntrack (flowtable fast path, PPE): its connection's, found through the
-     * flow (the flowtable and PPE entries point at the conntrack entry). False (dropped) when the entry is gone.
+     * The flowtable's ingress hook through {@link FlowTable#forward}: a packet of an offloaded flow that arrives on
+     * the flow's input device is NATed, TTL-decremented and given the flow's output device; for LAN-to-WAN that
+     * device is the dial (a flow keeps its dial, whatever the balancing would pick per packet). SYNs never take it.
      */
-    private boolean natFast(final int h, final int f, final boolean toLan) {
-        final int e = flowCtEntry[f];
-        if (e < 0 || !ct.inUse(e) || ct.generation(e) != flowCtGeneration[f]) {
-            drop(Drop.NAT_BROKEN);
+    private boolean flowtableHit(final int h, final int f, final boolean toLan, final long now) {
+        if (ft == null || natBroken[f]) {
             return false;
         }
-        NatMangle.apply(ct, store, h, e << 1 | (toLan ? 1 : 0));
+        final int out = ft.forward(store, h, now);
+        if (out == FlowTable.MISS) {
+            return false;
+        }
+        if (!toLan) {
+            flowDial[f] = dialOfIfindex[out];
+        }
         return true;
     }
 
@@ -1666,7 +1688,8 @@ public final class RouterSimulation {
         }
     }
 
-    private void slowPath(final int f, final int kind, final boolean toLan, final int d, final long[] st) {
+    private void slowPath(final int h, final int f, final int kind, final boolean toLan, final int d, final long[] st,
+            final long now) {
         final boolean isNew = kind == KIND_SYN;
         st[CostStage.FIB.ordinal()] += costs.perPacket(CostStage.FIB);
         if (mwan3Cost != null) {
@@ -1684,19 +1707,15 @@ public final class RouterSimulation {
         st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE)
                 * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1);
         st[CostStage.FORWARD.ordinal()] += costs.perPacket(CostStage.FORWARD);
-        // conntrack state: the reply direction makes the connection ESTABLISHED.
         if (toLan && ctState[f] == 1) {
             ctState[f] = 2;
-        } else if (!toLan && ctState[f] == 2 && !offloaded[f] && config.offload() != RouterConfig.OffloadMode.NONE
-                && kind != KIND_SYN) {
-            // nft_flow_offload_eval(): TCP established (not SYN/FIN/RST), UDP confirmed with a reply.
+        }
+        // The forward chain's "flow add @ft" (nft_flow_offload_eval) on the connection, not on its first packet
+        // (unconfirmed until POSTROUTING): TCP established and assured without FIN/RST, UDP confirmed.
+        if (ft != null && !offloaded[f] && !lastCtCreated && ft.offloadEval(store, h, lastCtRef,
+                toLan ? lanVlan.ifindex() : dialIfindex[d], toLan ? LAN_MTU : pathMtu, toLan ? pathMtu : LAN_MTU,
+                now)) {
             offloaded[f] = true;
-            ct.offload(flowCtEntry[f]);
-            ftOffloaded++;
-        } else if (toLan && ctState[f] == 2 && !offloaded[f] && config.offload() != RouterConfig.OffloadMode.NONE
-                && kind != KIND_SYNACK) {
-            offloaded[f] = true;
-            ct.offload(flowCtEntry[f]);
             ftOffloaded++;
         }
     }
@@ -1781,7 +1800,7 @@ public final class RouterSimulation {
      * through the dial's macvlan and tags it with the line's VLAN, or, to the LAN, an Ethernet header to the host
      * and the LAN tag. False when a device refused the frame (it was freed).
      */
-    private boolean walkDevices(final int h, final int f, final boolean toLan) {
+    private boolean receiveDevices(final int h, final int f, final boolean toLan) {
         final int d = flowDial[f];
         int dev = vlans.receive(store, h);
         if (dev == RxHandler.CONSUMED) {
@@ -1804,7 +1823,12 @@ public final class RouterSimulation {
         } else {
             ethTypeTrans(h);
         }
-        decrementTtl(h);
+        return true;
+    }
+
+    /** The egress half of {@link #receiveDevices}'s walk. False when a device refused the frame (freed). */
+    private boolean transmitDevices(final int h, final int f, final boolean toLan) {
+        final int d = flowDial[f];
         if (toLan) {
             pushEthernet(h, ETH0_MAC, HOST_MAC_BASE + flowHost[f]);
             return lanVlan.transmit(store, h) || freed(h);
@@ -1853,7 +1877,7 @@ public final class RouterSimulation {
 
     private void egress(final int h, final int f, final long readyNs) {
         final boolean toLan = toLan(store.aux(h));
-        if (!walkDevices(h, f, toLan)) {
+        if (!transmitDevices(h, f, toLan)) {
             drop(Drop.NO_ROUTE);
             return;
         }
