@@ -46,37 +46,55 @@ import io.pktsim.stack.profile.DeviceProfile;
 /**
  * Runs one {@link RouterConfig} to {@link RouterResults}. One simulation, one thread; not reusable.
  *
+ * <p>Packets are {@link PacketStore} frames with real header bytes (built by {@link PacketBuilder} as they cross the
+ * MT7530's CPU port: Ethernet, the 802.1Q tag of the LAN or of the WAN line, the dial's PPPoE session on the WAN
+ * side, IPv4 or IPv6, TCP with MSS/window-scale/timestamp options or UDP; the payload is counted in the lengths,
+ * not stored). Link and port sizes are read from the frames.
+ *
  * <p>The model, per packet: a server's segment crosses the ISP (RTT/2, the access server's per-dial shaper, the
  * dorm line), the MT7530 and the CPU port into the frame engine's RX ring (drop when full); the shared frame-engine
  * interrupt (coalesced by {@code rxFrames}/{@code rxUsecs}) schedules the RX NAPI, whose poll ({@code weight},
  * {@code netdev_budget}, time squeeze) charges {@code driver_rx} and {@code gro} on the NAPI CPU; RPS (OpenWrt's
- * packet steering on SMP) hands the packet by flow hash to a CPU's backlog ({@code netdev_max_backlog}), where the
- * rest of the path is charged from the profile's cost table: the VLAN, macvlan and PPPoE devices (the PPPoE
- * receive re-queues through {@code netif_rx}), then either the flowtable fast path or the slow path (FIB with the
- * policy rules, conntrack lookup/create, NAT, every netfilter rule the fw3/fw4 preset evaluates
- * ({@link FirewallRuleCost}), mwan3's
- * mangle rules, {@code ip_forward}), the egress devices, the qdisc and the driver TX; TX completion runs on the TX
- * NAPI CPU. The dial of a new connection comes from {@code lb}: ECMP ({@code fib_multipath_hash()} over the
- * connection's real addresses, ports and flow label, through {@link EcmpSelector}), mwan3 ({@link Mwan3Policy},
- * kept in the conntrack mark) or per-packet round robin. The flowtable takes TCP after the handshake and UDP once
- * the reply is seen (nft_flow_offload_eval, net/netfilter/nft_flow_offload.c, 6.18); it bypasses the device stack
- * too when the whole path can be walked ({@code dev_fill_forward_path}, net/core/dev.c; macvlan has no
- * {@code ndo_fill_forward_path}, so macvlan dials keep their device layers). The PPE binds a flowtable flow once
- * it runs at 30 packets/s, checked per flow every HZ/10, never through a macvlan egress, never an IPv6 NAT;
- * bound packets cost no CPU.
+ * packet steering on SMP) hands the packet by flow hash to a CPU's backlog ({@code netdev_max_backlog}). There the
+ * frame walks the real devices of {@code stack.netdev}: {@link VlanGroup}/{@link VlanDevice} pop the tag, a WAN
+ * frame passes the line's {@link MacvlanPort} and {@link PppoeSessions} (or {@code eth_type_trans}); the
+ * {@link FlowTable}'s ingress hook forwards an offloaded flow's packet (NAT, TTL, output device); otherwise
+ * {@link ConntrackTable#in} tracks it (NEW/ESTABLISHED, table limit, early drop), a new connection is masqueraded
+ * to its dial's address ({@link ConntrackTable#masquerade}, port remapped on a clash) and confirmed,
+ * {@link NatMangle} rewrites addresses, ports and checksums, the TTL is decremented, {@link MssClamp} clamps the MSS
+ * option of SYNs to the path MTU (OpenWrt's {@code mtu_fix}) and {@link FlowTable#offloadEval} takes the connection
+ * into the flowtable (TCP established and assured, UDP confirmed); then the egress devices push PPPoE
+ * ({@link PppoeDevice}), pass the dial's macvlan and tag the frame ({@link VlanDevice#transmit}). The CPU cost of
+ * each stage comes from the profile's cost table (slow path: FIB with the policy rules, conntrack, NAT, every
+ * netfilter rule the fw3/fw4 preset evaluates ({@link FirewallRuleCost}), mwan3's mangle rules, {@code ip_forward});
+ * TX completion runs on the TX NAPI CPU. The dial of a new connection comes from {@code lb}: ECMP
+ * ({@code fib_multipath_hash()} over the connection's real addresses, ports and flow label, through
+ * {@link EcmpSelector}), mwan3 ({@link Mwan3Policy}, kept in the conntrack mark) or per-packet round robin (a flow in
+ * the flowtable keeps the flow's output device). The flowtable bypasses the device stack's costs when the whole
+ * path can be walked ({@code dev_fill_forward_path}, net/core/dev.c; macvlan has no {@code ndo_fill_forward_path},
+ * so macvlan dials keep their device layers).
  *
- * <p>Endpoints: TCP NewReno (slow start, congestion avoidance, fast retransmit and NewReno recovery, RTO with
- * go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window with
- * out-of-order buffering); CUBIC is approximated by NewReno with CUBIC's beta 0.7. UDP CBR, Poisson and on/off.
+ * <p>Endpoints (still the engine's own): TCP NewReno (slow start, congestion avoidance, fast retransmit and NewReno
+ * recovery, RTO with go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window
+ * with out-of-order buffering); CUBIC is approximated by NewReno with CUBIC's beta 0.7. UDP CBR, Poisson and on/off.
+ * Their frames carry real sequence and ACK numbers, but the endpoints read their segment index from the frame's
+ * {@code aux} metadata, not from the header.
  *
- * <p>Simplifications (deliberate, until the {@code fwd} and {@code workload} branches' models are wired in): the
- * devices, conntrack, flowtable, PPE and qdisc are modelled here by their decisions and costs, not by the stack
- * classes; GRO never merges (OpenWrt skips GRO for foreign MACs, and PPPoE has no GRO in 6.18); conntrack and
- * flowtable timeouts are not modelled (runs are seconds long); links and CPUs are FIFO servers solved analytically,
- * which allows a bounded reordering error when work is offered out of time order; the qdisc is a tail-drop delay
- * limit on the CPU port; {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written
- * yet; per-packet round robin moves a connection to another dial per LAN-to-WAN packet without modelling the
- * masquerade mismatch that would break it.
+ * <p>Simplifications: what is still modelled in this class's own code, not by the stack's units: the TCP and UDP
+ * endpoints (above; not {@code stack.endpoint.TcpEndpoint} nor {@code stack.workload}); the PPE (bind after 3
+ * packets per HZ/10 check of a flowtable flow, never through a macvlan egress, never an IPv6 NAT, bound packets
+ * cost no CPU; not {@code nic.ppe.PpeFlowTable}, whose per-direction refusal differs from this per-connection one
+ * and is to be settled first); the NIC ring, interrupt coalescing, NAPI polling, GRO (own merge of in-sequence TCP
+ * segments, never for PPPoE or UDP), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
+ * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
+ * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers); the qdisc (a
+ * tail-drop delay limit on the CPU port, not {@code stack.qdisc}); a redial's masquerade cleanup is called on the
+ * conntrack table directly (the devices are not taken down, so the PPPoE session and address stay); the endpoints'
+ * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
+ * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
+ * {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written yet; per-packet round robin
+ * sends a connection's packets out of other dials with the first dial's masquerade, and the servers answer through
+ * the dial that carried the last packet.
  */
 public final class RouterSimulation {
     /** Drop reasons, in result order. */

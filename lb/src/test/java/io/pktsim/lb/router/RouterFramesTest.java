@@ -69,4 +69,39 @@ class RouterFramesTest {
                 .isEqualTo(1452);
         assertThat(sim.framesInUse()).isEqualTo((int) sim.held());
     }
+
+    @Test
+    void shouldForwardAnOffloadedFlowThroughTheFlowtableWithItsNat() {
+        final RouterSimulation sim = new RouterSimulation(RouterFixtures.config(1, 1, 100 * RouterFixtures.MBIT,
+                true, false, RouterConfig.OffloadMode.FLOWTABLE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 1, RouterConfig.Direction.DOWNLOAD)),
+                200_000_000L, 3));
+        final long[] seen = new long[4];
+        sim.tap((store, h, toLan) -> {
+            if (!store.hasFlag(h, PacketStore.FLAG_OFFLOADED)) {
+                return;
+            }
+            final byte[] b = bytes(store, h);
+            final int ip = toLan ? 18 : 26;
+            final int addr = toLan ? ip + 16 : ip + 12;
+            final int a = (b[addr] & 0xFF) << 24 | (b[addr + 1] & 0xFF) << 16 | (b[addr + 2] & 0xFF) << 8
+                    | b[addr + 3] & 0xFF;
+            if (toLan) {
+                seen[0]++;
+                seen[1] += a == sim.hostIpOf(0) && (b[ip + 8] & 0xFF) == 63
+                        && store.length(h) == 18 + 20 + 32 + 1440 ? 1 : 0;
+            } else {
+                seen[2]++;
+                seen[3] += a == 0x6440_0001 && (b[ip + 8] & 0xFF) == 63 && (b[12] & 0xFF) == 0x81
+                        && (b[16] & 0xFF) == 0x88 && (b[17] & 0xFF) == 0x64 ? 1 : 0;
+            }
+        });
+        sim.start();
+        sim.advance(150_000_000L);
+        assertThat(sim.flowOffloaded(0)).isTrue();
+        assertThat(seen[0]).as("data segments to the host by the fast path").isGreaterThan(100);
+        assertThat(seen[1]).as("each de-NATed, TTL 63, 1440 bytes of payload").isEqualTo(seen[0]);
+        assertThat(seen[2]).as("ACKs to the server by the fast path").isGreaterThan(50);
+        assertThat(seen[3]).as("each masqueraded to 100.64.0.1 in a tagged PPPoE frame").isEqualTo(seen[2]);
+    }
 }
