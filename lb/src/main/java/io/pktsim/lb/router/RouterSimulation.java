@@ -72,7 +72,9 @@ import io.pktsim.stack.profile.DeviceProfile;
  * {@link EcmpSelector}), mwan3 ({@link Mwan3Policy}, kept in the conntrack mark) or per-packet round robin (a flow in
  * the flowtable keeps the flow's output device). The flowtable bypasses the device stack's costs when the whole
  * path can be walked ({@code dev_fill_forward_path}, net/core/dev.c; macvlan has no {@code ndo_fill_forward_path},
- * so macvlan dials keep their device layers).
+ * so macvlan dials keep their device layers). A redial takes the dial's device down ({@link NetDeviceTable}: the
+ * PPPoE session leaves {@link PppoeSessions}, conntrack drops the connections masqueraded through it, the flowtable
+ * its flows) and brings it back with a new session id and address.
  *
  * <p>Endpoints (still the engine's own): TCP NewReno (slow start, congestion avoidance, fast retransmit and NewReno
  * recovery, RTO with go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window
@@ -88,8 +90,7 @@ import io.pktsim.stack.profile.DeviceProfile;
  * segments, never for PPPoE or UDP), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
  * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers); the qdisc (a
- * tail-drop delay limit on the CPU port, not {@code stack.qdisc}); a redial's masquerade cleanup is called on the
- * conntrack table directly (the devices are not taken down, so the PPPoE session and address stay); the endpoints'
+ * tail-drop delay limit on the CPU port, not {@code stack.qdisc}); the endpoints'
  * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
  * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
  * {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written yet; per-packet round robin
@@ -303,6 +304,9 @@ public final class RouterSimulation {
     private final ConntrackTable ct;
     private final FlowTable ft;
     private final int[] dialOfIfindex;
+    private final int[] dialAddress;
+    private final int[] flowNatAddr;
+    private int redials;
     private int lastCtRef;
     private boolean lastCtCreated;
     private final int[] flowNatDial;
@@ -419,8 +423,10 @@ public final class RouterSimulation {
         for (int i = 1; i <= devices.size(); i++) {
             devices.up(i, 0L);
         }
+        dialAddress = new int[dials];
         for (int d = 0; d < dials; d++) {
-            devices.ipv4Address(dialIfindex[d], DIAL_ADDRESS_BASE + d, 0L);
+            dialAddress[d] = DIAL_ADDRESS_BASE + d;
+            devices.ipv4Address(dialIfindex[d], dialAddress[d], 0L);
         }
 
         lanDown = new FifoLink(config.lan().portRateBps(), 10_000_000L);
@@ -501,6 +507,12 @@ public final class RouterSimulation {
         flowNatPort = new int[flows];
         ft = config.offload() == RouterConfig.OffloadMode.NONE ? null
                 : new FlowTable(ct, Math.max(1024, flows), FlowTable.DEFAULT_TIMEOUT_NS, FlowTable.DEFAULT_TIMEOUT_NS);
+        flowNatAddr = new int[flows];
+        // Device events reach conntrack (masquerade cleanup) and the flowtable (flows through the device).
+        devices.addListener(ct);
+        if (ft != null) {
+            devices.addListener(ft);
+        }
         dialOfIfindex = new int[devices.size() + 1];
         java.util.Arrays.fill(dialOfIfindex, -1);
         for (int d = 0; d < dials; d++) {
@@ -791,7 +803,7 @@ public final class RouterSimulation {
             if (ipv6) {
                 b.ipv6(SERVER6_HI, serverIp(flowServer[f]), DIAL6_HI + nat, 1L);
             } else {
-                b.ipv4(serverIp(flowServer[f]), DIAL_ADDRESS_BASE + nat);
+                b.ipv4(serverIp(flowServer[f]), flowNatAddr[f]);
             }
         }
         final int sport = fromHost ? flowSport[f] : SERVER_PORT;
@@ -1608,13 +1620,14 @@ public final class RouterSimulation {
             if (created) {
                 final int d = flowDial[f];
                 final int r = ipv6 ? ct.masquerade6(ref, DIAL6_HI + d, 1L, dialIfindex[d])
-                        : ct.masquerade(ref, DIAL_ADDRESS_BASE + d, dialIfindex[d]);
+                        : ct.masquerade(ref, dialAddress[d], dialIfindex[d]);
                 if (r < 0) {
                     drop(Drop.NAT_BROKEN);
                     return false;
                 }
                 ct.confirm(ref);
                 flowNatDial[f] = d;
+                flowNatAddr[f] = ct.tupleDst(e, 1);
                 flowNatPort[f] = ct.tuplePorts(e, 1) & 0xFFFF;
             }
         }
@@ -1946,14 +1959,29 @@ public final class RouterSimulation {
             if (mwan3 != null) {
                 mwan3.setOnline(dial, false);
             }
-            // masquerade cleanup: connections NATed to the vanished address are removed (masq_device_event).
-            ct.cleanupMasquerade(dialIfindex[dial], 0, false);
+            // The PPPoE session ends and the dial goes down: conntrack removes the connections masqueraded
+            // through it (masq_device_event) and the flowtable its flows, as device events.
+            if (pppoe) {
+                sessions.remove(dialPppoe[dial]);
+            }
+            devices.down(dialIfindex[dial], now);
             for (int f = 0; f < flowCount; f++) {
                 if (flowDial[f] == dial && ctState[f] != 0 && !natBroken[f]) {
                     breakFlow(f);
                 }
             }
         } else {
+            // pppd reconnects: a new session id and a new address (a plain dial gets a new DHCP lease).
+            redials++;
+            final int address = DIAL_ADDRESS_BASE + dials * redials + dial;
+            if (pppoe) {
+                devices.redial(dialPppoe[dial], SESSION_BASE + dials * redials + dial, address, now);
+                sessions.add(dialPppoe[dial]);
+            } else {
+                devices.ipv4Address(dialIfindex[dial], address, now);
+                devices.up(dialIfindex[dial], now);
+            }
+            dialAddress[dial] = address;
             dialUp[dial] = true;
             if (route instanceof Ipv4MultipathRoute) {
                 ((Ipv4MultipathRoute) route).deviceUp(dial, true);

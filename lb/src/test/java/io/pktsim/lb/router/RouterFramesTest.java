@@ -104,4 +104,21 @@ class RouterFramesTest {
         assertThat(seen[2]).as("ACKs to the server by the fast path").isGreaterThan(50);
         assertThat(seen[3]).as("each masqueraded to 100.64.0.1 in a tagged PPPoE frame").isEqualTo(seen[2]);
     }
+
+    @Test
+    void shouldRemoveTheDialsConnectionsThroughTheDeviceEventsOfARedial() {
+        final RouterSimulation sim = new RouterSimulation(RouterFixtures.config(1, 2, 100 * RouterFixtures.MBIT,
+                true, false, RouterConfig.OffloadMode.FLOWTABLE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 2, 1, RouterConfig.Direction.DOWNLOAD)),
+                300_000_000L, 3));
+        sim.scheduleRedial(0, 150_000_000L, 20_000_000L);
+        final RouterResults r = sim.run(ProgressListener.NONE);
+        assertThat(sim.flowDial(0)).isZero();
+        assertThat(sim.flowDial(1)).isZero();
+        assertThat(sim.flowNatBroken(0)).isTrue();
+        assertThat(sim.flowNatBroken(1)).isTrue();
+        assertThat(r.conntrack()).contains(new RouterResults.Count("entries", 0),
+                new RouterResults.Count("inserted", 2));
+        assertThat(sim.framesInUse()).isEqualTo((int) sim.held());
+    }
 }
