@@ -38,6 +38,9 @@ import io.pktsim.stack.netdev.VlanDevice;
 import io.pktsim.stack.netdev.VlanGroup;
 import io.pktsim.stack.netfilter.FirewallRuleCost;
 import io.pktsim.stack.profile.CostStage;
+import io.pktsim.stack.qdisc.FqCodel;
+import io.pktsim.stack.qdisc.FqCodelConfig;
+import io.pktsim.stack.qdisc.QdiscCounter;
 import io.pktsim.stack.tcp.MssClamp;
 import io.pktsim.stack.tcp.MssClampCounter;
 import io.pktsim.stack.profile.CostTable;
@@ -64,7 +67,9 @@ import io.pktsim.stack.profile.DeviceProfile;
  * {@link NatMangle} rewrites addresses, ports and checksums, the TTL is decremented, {@link MssClamp} clamps the MSS
  * option of SYNs to the path MTU (OpenWrt's {@code mtu_fix}) and {@link FlowTable#offloadEval} takes the connection
  * into the flowtable (TCP established and assured, UDP confirmed); then the egress devices push PPPoE
- * ({@link PppoeDevice}), pass the dial's macvlan and tag the frame ({@link VlanDevice#transmit}). The CPU cost of
+ * ({@link PppoeDevice}), pass the dial's macvlan and tag the frame ({@link VlanDevice#transmit}); when the CPU is
+ * done with it, the frame is enqueued at that time into eth0's {@link FqCodel} (OpenWrt's default qdisc), which the
+ * 2 Gbit/s CPU port drains one frame at a time (PPE-forwarded frames skip the qdisc). The CPU cost of
  * each stage comes from the profile's cost table (slow path: FIB with the policy rules, conntrack, NAT, every
  * netfilter rule the fw3/fw4 preset evaluates ({@link FirewallRuleCost}), mwan3's mangle rules, {@code ip_forward});
  * TX completion runs on the TX NAPI CPU. The dial of a new connection comes from {@code lb}: ECMP
@@ -89,8 +94,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * and is to be settled first); the NIC ring, interrupt coalescing, NAPI polling, GRO (own merge of in-sequence TCP
  * segments, never for PPPoE or UDP), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
- * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers); the qdisc (a
- * tail-drop delay limit on the CPU port, not {@code stack.qdisc}); the endpoints'
+ * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers, the CPU port's
+ * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
  * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
  * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
  * {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written yet; per-packet round robin
@@ -171,6 +176,8 @@ public final class RouterSimulation {
     private final Ipv6View ipv6View = new Ipv6View();
     private final TcpView tcpView = new TcpView();
     private final MssClamp mssClamp = new MssClamp();
+    private final FqCodel qdisc = new FqCodel(store, new FqCodelConfig());
+    private boolean txBusy;
     private final NetDeviceTable devices = new NetDeviceTable();
     private final VlanGroup vlans = new VlanGroup();
     private final PppoeSessions sessions = new PppoeSessions();
@@ -343,6 +350,8 @@ public final class RouterSimulation {
     private final int kProgress;
     private final int kWarmup;
     private final int kRedial;
+    private final int kQdisc;
+    private final int kTxDone;
 
     private ProgressListener progress = ProgressListener.NONE;
     private FrameTap tap;
@@ -586,6 +595,8 @@ public final class RouterSimulation {
         kProgress = loop.register(this::onProgress, "progress");
         kWarmup = loop.register(this::onWarmupEnd, "warmup_end");
         kRedial = loop.register(this::onRedial, "redial");
+        kQdisc = loop.register(this::onQdiscEnqueue, "qdisc_enqueue");
+        kTxDone = loop.register(this::onTxDone, "cpu_port_tx_done");
 
         rxHalfCycles = costs.perPacket(CostStage.DRIVER_RX) + costs.perPacket(CostStage.GRO);
         buildFlows();
@@ -1265,7 +1276,7 @@ public final class RouterSimulation {
             }
             ppeHits++;
             forwarded++;
-            egress(h, f, atSoc);
+            egress(h, f, atSoc, true);
             return;
         }
         if (ringCount >= ringSlots) {
@@ -1558,7 +1569,7 @@ public final class RouterSimulation {
             if (i > 0) {
                 advanceSegment(seg, i);
             }
-            egress(seg, f, done);
+            egress(seg, f, done, false);
         }
     }
 
@@ -1906,7 +1917,7 @@ public final class RouterSimulation {
         }
     }
 
-    private void egress(final int h, final int f, final long readyNs) {
+    private void egress(final int h, final int f, final long readyNs, final boolean hardware) {
         final boolean toLan = toLan(store.aux(h));
         if (!transmitDevices(h, f, toLan)) {
             drop(Drop.NO_ROUTE);
@@ -1915,11 +1926,80 @@ public final class RouterSimulation {
         if (tap != null) {
             tap.frame(store, h, toLan);
         }
-        final long out = cpuOut.send(readyNs, cpuPortWireBytes(h));
-        if (out < 0) {
-            dropFrame(h, Drop.QDISC);
+        if (hardware) {
+            // The PPE hands the frame straight back to the GMAC: no qdisc.
+            final long out = cpuOut.send(readyNs, cpuPortWireBytes(h));
+            if (out < 0) {
+                dropFrame(h, Drop.QDISC);
+                return;
+            }
+            toWire(h, out);
             return;
         }
+        // dev_queue_xmit() when the CPU has finished with the packet: the qdisc of eth0 (the CPU port's GMAC).
+        schedulePacket(readyNs, kQdisc, h);
+    }
+
+    /** The dial a WAN frame leaves by, read from it: its PPPoE session, else its macvlan's MAC, else its VLAN. */
+    private int dialOfFrame(final int h) {
+        final int at = store.frameOffset(h);
+        if (pppoe) {
+            final int sid = store.buffer().getShort(at + EthernetView.LENGTH + VLAN_TAG + 2,
+                    java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            return (sid - SESSION_BASE) % dials;
+        }
+        if (macvlan) {
+            return store.buffer().getInt(at + 8, java.nio.ByteOrder.BIG_ENDIAN) - (int) DIAL_MAC_BASE;
+        }
+        return VlanDevice.peekVlanId(store, h) - WAN_VID_BASE;
+    }
+
+    /** {@code __dev_xmit_skb}: fq_codel enqueue (its drops freed and counted), then the port takes what it can. */
+    private void onQdiscEnqueue(final int target, final long arg, final long now) {
+        pendingPacketEvents--;
+        final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
+        qdisc.enqueue((int) arg, now);
+        drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
+        if (!txBusy) {
+            transmitNext(now);
+        }
+    }
+
+    private void onTxDone(final int target, final long arg, final long now) {
+        txBusy = false;
+        transmitNext(now);
+    }
+
+    /**
+     * {@code qdisc_restart}: one frame from fq_codel (CoDel may drop at the head) onto the 2 Gbit/s CPU port; the
+     * port is busy until its last bit has left.
+     */
+    private void transmitNext(final long now) {
+        while (true) {
+            final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
+            final int h = qdisc.dequeue(now);
+            drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
+            if (h == PacketStore.NO_PACKET) {
+                return;
+            }
+            // The port may still be busy with frames the PPE sent: they share the wire, not the qdisc.
+            final long out = cpuOut.send(now, cpuPortWireBytes(h));
+            if (out < 0) {
+                dropFrame(h, Drop.QDISC);
+                continue;
+            }
+            txBusy = true;
+            loop.schedule(out, kTxDone, 0, 0L);
+            toWire(h, out);
+            return;
+        }
+    }
+
+    /** From the CPU port (last bit out at {@code out}) through the switch to the LAN port or the WAN line. */
+    private void toWire(final int h, final long out) {
+        final long pkt = store.aux(h);
+        final int f = flowOf(pkt);
+        final boolean toLan = toLan(pkt);
         if (toLan) {
             final long dep = lanDown.send(out + SWITCH_LATENCY_NS, edgeWireBytes(h));
             if (dep < 0) {
@@ -1928,7 +2008,7 @@ public final class RouterSimulation {
             }
             schedulePacket(dep, kHost, h);
         } else {
-            final int d = flowDial[f];
+            final int d = dialOfFrame(h);
             flowLastDial[f] = d;
             final long dep = lineUp[d / config.wan().dialsPerLine()].send(out + SWITCH_LATENCY_NS,
                     edgeWireBytes(h));
@@ -2160,9 +2240,9 @@ public final class RouterSimulation {
         return store.inUse();
     }
 
-    /** Packets held at the end: in flight between hops (pending events) plus waiting in the RX ring. */
+    /** Packets held at the end: in flight between hops (pending events), in the RX ring and in the qdisc. */
     long held() {
-        return pendingPacketEvents + ringCount;
+        return pendingPacketEvents + ringCount + qdisc.qlen();
     }
 
     /** The ECMP selector (null unless ECMP), for tests that recompute the kernel's choice independently. */
