@@ -2235,6 +2235,11 @@ public final class RouterSimulation {
         return s;
     }
 
+    /** @return frames eth0's fq_codel has taken in */
+    long qdiscEnqueued() {
+        return qdisc.counters().get(QdiscCounter.ENQUEUED);
+    }
+
     /** Frames allocated in the packet store (every packet held is one). */
     int framesInUse() {
         return store.inUse();

@@ -77,7 +77,9 @@ class RouterFramesTest {
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 1, RouterConfig.Direction.DOWNLOAD)),
                 200_000_000L, 3));
         final long[] seen = new long[4];
+        final long[] sent = new long[1];
         sim.tap((store, h, toLan) -> {
+            sent[0]++;
             if (!store.hasFlag(h, PacketStore.FLAG_OFFLOADED)) {
                 return;
             }
@@ -103,6 +105,8 @@ class RouterFramesTest {
         assertThat(seen[1]).as("each de-NATed, TTL 63, 1440 bytes of payload").isEqualTo(seen[0]);
         assertThat(seen[2]).as("ACKs to the server by the fast path").isGreaterThan(50);
         assertThat(seen[3]).as("each masqueraded to 100.64.0.1 in a tagged PPPoE frame").isEqualTo(seen[2]);
+        // every frame the CPU sends passes eth0's fq_codel, a few still on their way (the CPU has not finished)
+        assertThat(sim.qdiscEnqueued()).isBetween(sent[0] - 4, sent[0]);
     }
 
     @Test
