@@ -6,6 +6,12 @@ import java.util.Objects;
 
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
+import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.Ipv4View;
+import io.pktsim.core.header.Ipv6View;
+import io.pktsim.core.header.TcpView;
+import io.pktsim.core.packet.PacketBuilder;
+import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.random.RandomStream;
 import io.pktsim.lb.ecmp.EcmpSelector;
 import io.pktsim.lb.ecmp.Ipv4MultipathRoute;
@@ -15,46 +21,86 @@ import io.pktsim.lb.ecmp.NexthopChooser;
 import io.pktsim.lb.mwan3.Mwan3MarkMask;
 import io.pktsim.lb.mwan3.Mwan3Policy;
 import io.pktsim.lb.mwan3.Mwan3RuleCost;
+import io.pktsim.stack.conntrack.ConntrackConfig;
+import io.pktsim.stack.conntrack.ConntrackCounter;
+import io.pktsim.stack.conntrack.ConntrackTable;
+import io.pktsim.stack.conntrack.NatMangle;
 import io.pktsim.stack.fib.MultipathLookup;
+import io.pktsim.stack.flowtable.FlowTable;
+import io.pktsim.stack.netdev.MacvlanDevice;
+import io.pktsim.stack.netdev.MacvlanPort;
+import io.pktsim.stack.netdev.NetDevice;
+import io.pktsim.stack.netdev.NetDeviceTable;
+import io.pktsim.stack.netdev.PppoeDevice;
+import io.pktsim.stack.netdev.PppoeSessions;
+import io.pktsim.stack.netdev.RxHandler;
+import io.pktsim.stack.netdev.VlanDevice;
+import io.pktsim.stack.netdev.VlanGroup;
 import io.pktsim.stack.netfilter.FirewallRuleCost;
 import io.pktsim.stack.profile.CostStage;
+import io.pktsim.stack.qdisc.FqCodel;
+import io.pktsim.stack.qdisc.FqCodelConfig;
+import io.pktsim.stack.qdisc.QdiscCounter;
+import io.pktsim.stack.tcp.MssClamp;
+import io.pktsim.stack.tcp.MssClampCounter;
 import io.pktsim.stack.profile.CostTable;
 import io.pktsim.stack.profile.DeviceProfile;
 
 /**
  * Runs one {@link RouterConfig} to {@link RouterResults}. One simulation, one thread; not reusable.
  *
+ * <p>Packets are {@link PacketStore} frames with real header bytes (built by {@link PacketBuilder} as they cross the
+ * MT7530's CPU port: Ethernet, the 802.1Q tag of the LAN or of the WAN line, the dial's PPPoE session on the WAN
+ * side, IPv4 or IPv6, TCP with MSS/window-scale/timestamp options or UDP; the payload is counted in the lengths,
+ * not stored). Link and port sizes are read from the frames.
+ *
  * <p>The model, per packet: a server's segment crosses the ISP (RTT/2, the access server's per-dial shaper, the
  * dorm line), the MT7530 and the CPU port into the frame engine's RX ring (drop when full); the shared frame-engine
  * interrupt (coalesced by {@code rxFrames}/{@code rxUsecs}) schedules the RX NAPI, whose poll ({@code weight},
  * {@code netdev_budget}, time squeeze) charges {@code driver_rx} and {@code gro} on the NAPI CPU; RPS (OpenWrt's
- * packet steering on SMP) hands the packet by flow hash to a CPU's backlog ({@code netdev_max_backlog}), where the
- * rest of the path is charged from the profile's cost table: the VLAN, macvlan and PPPoE devices (the PPPoE
- * receive re-queues through {@code netif_rx}), then either the flowtable fast path or the slow path (FIB with the
- * policy rules, conntrack lookup/create, NAT, every netfilter rule the fw3/fw4 preset evaluates
- * ({@link FirewallRuleCost}), mwan3's
- * mangle rules, {@code ip_forward}), the egress devices, the qdisc and the driver TX; TX completion runs on the TX
- * NAPI CPU. The dial of a new connection comes from {@code lb}: ECMP ({@code fib_multipath_hash()} over the
- * connection's real addresses, ports and flow label, through {@link EcmpSelector}), mwan3 ({@link Mwan3Policy},
- * kept in the conntrack mark) or per-packet round robin. The flowtable takes TCP after the handshake and UDP once
- * the reply is seen (nft_flow_offload_eval, net/netfilter/nft_flow_offload.c, 6.18); it bypasses the device stack
- * too when the whole path can be walked ({@code dev_fill_forward_path}, net/core/dev.c; macvlan has no
- * {@code ndo_fill_forward_path}, so macvlan dials keep their device layers). The PPE binds a flowtable flow once
- * it runs at 30 packets/s, checked per flow every HZ/10, never through a macvlan egress, never an IPv6 NAT;
- * bound packets cost no CPU.
+ * packet steering on SMP) hands the packet by flow hash to a CPU's backlog ({@code netdev_max_backlog}). There the
+ * frame walks the real devices of {@code stack.netdev}: {@link VlanGroup}/{@link VlanDevice} pop the tag, a WAN
+ * frame passes the line's {@link MacvlanPort} and {@link PppoeSessions} (or {@code eth_type_trans}); the
+ * {@link FlowTable}'s ingress hook forwards an offloaded flow's packet (NAT, TTL, output device); otherwise
+ * {@link ConntrackTable#in} tracks it (NEW/ESTABLISHED, table limit, early drop), a new connection is masqueraded
+ * to its dial's address ({@link ConntrackTable#masquerade}, port remapped on a clash) and confirmed,
+ * {@link NatMangle} rewrites addresses, ports and checksums, the TTL is decremented, {@link MssClamp} clamps the MSS
+ * option of SYNs to the path MTU (OpenWrt's {@code mtu_fix}) and {@link FlowTable#offloadEval} takes the connection
+ * into the flowtable (TCP established and assured, UDP confirmed); then the egress devices push PPPoE
+ * ({@link PppoeDevice}), pass the dial's macvlan and tag the frame ({@link VlanDevice#transmit}); when the CPU is
+ * done with it, the frame is enqueued at that time into eth0's {@link FqCodel} (OpenWrt's default qdisc), which the
+ * 2 Gbit/s CPU port drains one frame at a time (PPE-forwarded frames skip the qdisc). The CPU cost of
+ * each stage comes from the profile's cost table (slow path: FIB with the policy rules, conntrack, NAT, every
+ * netfilter rule the fw3/fw4 preset evaluates ({@link FirewallRuleCost}), mwan3's mangle rules, {@code ip_forward});
+ * TX completion runs on the TX NAPI CPU. The dial of a new connection comes from {@code lb}: ECMP
+ * ({@code fib_multipath_hash()} over the connection's real addresses, ports and flow label, through
+ * {@link EcmpSelector}), mwan3 ({@link Mwan3Policy}, kept in the conntrack mark) or per-packet round robin (a flow in
+ * the flowtable keeps the flow's output device). The flowtable bypasses the device stack's costs when the whole
+ * path can be walked ({@code dev_fill_forward_path}, net/core/dev.c; macvlan has no {@code ndo_fill_forward_path},
+ * so macvlan dials keep their device layers). A redial takes the dial's device down ({@link NetDeviceTable}: the
+ * PPPoE session leaves {@link PppoeSessions}, conntrack drops the connections masqueraded through it, the flowtable
+ * its flows) and brings it back with a new session id and address.
  *
- * <p>Endpoints: TCP NewReno (slow start, congestion avoidance, fast retransmit and NewReno recovery, RTO with
- * go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window with
- * out-of-order buffering); CUBIC is approximated by NewReno with CUBIC's beta 0.7. UDP CBR, Poisson and on/off.
+ * <p>Endpoints (still the engine's own): TCP NewReno (slow start, congestion avoidance, fast retransmit and NewReno
+ * recovery, RTO with go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window
+ * with out-of-order buffering); CUBIC is approximated by NewReno with CUBIC's beta 0.7. UDP CBR, Poisson and on/off.
+ * Their frames carry real sequence and ACK numbers, but the endpoints read their segment index from the frame's
+ * {@code aux} metadata, not from the header.
  *
- * <p>Simplifications (deliberate, until the {@code fwd} and {@code workload} branches' models are wired in): the
- * devices, conntrack, flowtable, PPE and qdisc are modelled here by their decisions and costs, not by the stack
- * classes; GRO never merges (OpenWrt skips GRO for foreign MACs, and PPPoE has no GRO in 6.18); conntrack and
- * flowtable timeouts are not modelled (runs are seconds long); links and CPUs are FIFO servers solved analytically,
- * which allows a bounded reordering error when work is offered out of time order; the qdisc is a tail-drop delay
- * limit on the CPU port; {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written
- * yet; per-packet round robin moves a connection to another dial per LAN-to-WAN packet without modelling the
- * masquerade mismatch that would break it.
+ * <p>Simplifications: what is still modelled in this class's own code, not by the stack's units: the TCP and UDP
+ * endpoints (above; not {@code stack.endpoint.TcpEndpoint} nor {@code stack.workload}); the PPE (bind after 3
+ * packets per HZ/10 check of a flowtable flow, never through a macvlan egress, never an IPv6 NAT, bound packets
+ * cost no CPU; not {@code nic.ppe.PpeFlowTable}, whose per-direction refusal differs from this per-connection one
+ * and is to be settled first); the NIC ring, interrupt coalescing, NAPI polling, GRO (own merge of in-sequence TCP
+ * segments, never for PPPoE or UDP), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
+ * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
+ * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers, the CPU port's
+ * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
+ * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
+ * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
+ * {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written yet; per-packet round robin
+ * sends a connection's packets out of other dials with the first dial's masquerade, and the servers answer through
+ * the dial that carried the last packet.
  */
 public final class RouterSimulation {
     /** Drop reasons, in result order. */
@@ -62,7 +108,8 @@ public final class RouterSimulation {
         RING_FULL("rx_ring_full"), BACKLOG_FULL("backlog_full"), QDISC("qdisc"), SWITCH_CPU_PORT("switch_cpu_port"),
         ISP_LINE_DOWN("isp_line_down"), SWITCH_LINE_UP("switch_line_up"), SHAPER_DOWN("shaper_down"),
         SHAPER_UP("shaper_up"), LAN_DOWN("lan_port_down"), LAN_UP("lan_port_up"), CONNTRACK_FULL("conntrack_full"),
-        NAT_BROKEN("nat_broken"), NO_ROUTE("no_route"), RECEIVE_WINDOW("receive_window");
+        NAT_BROKEN("nat_broken"), NO_ROUTE("no_route"), RECEIVE_WINDOW("receive_window"),
+        NO_BUFFER("no_buffer");
 
         final String label;
 
@@ -91,12 +138,56 @@ public final class RouterSimulation {
     private static final int PPE_TABLE = 7744;
     private static final int PROGRESS_STEPS = 200;
 
+    // Frames: addresses and sizes of the modelled network.
+    private static final long ETH0_MAC = 0x0200_0000_00E0L;
+    private static final long HOST_MAC_BASE = 0x0200_0001_0000L;
+    private static final long DIAL_MAC_BASE = 0x0200_0000_1000L;
+    private static final long BRAS_MAC_BASE = 0x00E0_FC00_0000L;
+    private static final int LAN_VID = 1;
+    private static final int WAN_VID_BASE = 2;
+    private static final int SESSION_BASE = 0x1000;
+    private static final int DIAL_ADDRESS_BASE = 0x6440_0001;
+    private static final long HOST6_HI = 0x2001_0db8_0001_0000L;
+    private static final long SERVER6_HI = 0x2606_2800_0000_0000L;
+    private static final long DIAL6_HI = 0x2001_0db8_ff00_0000L;
+    private static final int SERVER_PORT = 443;
+    private static final int STORE_SLOTS = 1 << 18;
+    private static final int SLOT_DATA_BYTES = 160;
+    private static final int SLOT_HEADROOM = 32;
+    private static final int TCP_WINDOW = 65535;
+    private static final int WSCALE = 7;
+    private static final int PPPOE_HEADER = 8;
+    private static final int VLAN_TAG = 4;
+    private static final int LAN_MTU = 1500;
+    private static final int TCP_TIMESTAMP_OPTION = 12;
+
     private final RouterConfig config;
     private final DeviceProfile profile;
     private final CostTable costs;
     private final EventLoop loop = new EventLoop(1 << 16);
     private final CpuSet cpu;
     private final RandomStream random;
+
+    // Frames and the router's devices (stack.netdev).
+    private final PacketStore store = new PacketStore(STORE_SLOTS, SLOT_DATA_BYTES, SLOT_HEADROOM);
+    private final PacketBuilder builder = new PacketBuilder(store);
+    private final EthernetView ethView = new EthernetView();
+    private final Ipv4View ipv4View = new Ipv4View();
+    private final Ipv6View ipv6View = new Ipv6View();
+    private final TcpView tcpView = new TcpView();
+    private final MssClamp mssClamp = new MssClamp();
+    private final FqCodel qdisc = new FqCodel(store, new FqCodelConfig());
+    private boolean txBusy;
+    private final NetDeviceTable devices = new NetDeviceTable();
+    private final VlanGroup vlans = new VlanGroup();
+    private final PppoeSessions sessions = new PppoeSessions();
+    private final VlanDevice lanVlan;
+    private final VlanDevice[] lineVlan;
+    private final MacvlanPort[] linePort;
+    private final MacvlanDevice[] dialMacvlan;
+    private final PppoeDevice[] dialPppoe;
+    private final int[] dialIfindex;
+    private final int[] isn;
 
     // Topology.
     private final int dials;
@@ -217,10 +308,16 @@ public final class RouterSimulation {
     private final long[] softnetProcessed;
     private final long[] softnetDropped;
     private final long[] softnetSqueeze;
-    private long conntrackEntries;
-    private long conntrackInserted;
-    private long conntrackSearched;
-    private long conntrackEarlyDrop;
+    private final ConntrackTable ct;
+    private final FlowTable ft;
+    private final int[] dialOfIfindex;
+    private final int[] dialAddress;
+    private final int[] flowNatAddr;
+    private int redials;
+    private int lastCtRef;
+    private boolean lastCtCreated;
+    private final int[] flowNatDial;
+    private final int[] flowNatPort;
     private long ftOffloaded;
     private long ftHits;
     private long ppeEntries;
@@ -253,8 +350,25 @@ public final class RouterSimulation {
     private final int kProgress;
     private final int kWarmup;
     private final int kRedial;
+    private final int kQdisc;
+    private final int kTxDone;
 
     private ProgressListener progress = ProgressListener.NONE;
+    private FrameTap tap;
+
+    /** Sees every frame the router sends, after its devices, before the CPU port (tests). */
+    interface FrameTap {
+        /**
+         * @param store the packets
+         * @param handle the frame (not to be kept or freed)
+         * @param toLan true for a frame to the LAN, false for one to a WAN line
+         */
+        void frame(PacketStore store, int handle, boolean toLan);
+    }
+
+    void tap(final FrameTap frameTap) {
+        this.tap = frameTap;
+    }
 
     /**
      * Builds the topology for a configuration.
@@ -278,6 +392,51 @@ public final class RouterSimulation {
                 profile.smtThroughputPermille());
         this.dialUp = new boolean[dials];
         java.util.Arrays.fill(dialUp, true);
+
+        // The devices of an OpenWrt multi-dial: eth0 (the GMAC on the switch's CPU port), eth0.1 to the LAN,
+        // eth0.<2+l> per WAN line, a macvlan per dial when a line has several, a PPPoE session per dial.
+        final int eth0 = devices.register(new Gmac());
+        lanVlan = new VlanDevice("eth0." + LAN_VID, eth0, ETH0_MAC, LAN_VID);
+        devices.register(lanVlan);
+        vlans.add(lanVlan);
+        lineVlan = new VlanDevice[lines];
+        linePort = new MacvlanPort[lines];
+        dialMacvlan = new MacvlanDevice[dials];
+        dialPppoe = new PppoeDevice[dials];
+        dialIfindex = new int[dials];
+        for (int l = 0; l < lines; l++) {
+            lineVlan[l] = new VlanDevice("eth0." + (WAN_VID_BASE + l), eth0, ETH0_MAC, WAN_VID_BASE + l);
+            devices.register(lineVlan[l]);
+            vlans.add(lineVlan[l]);
+        }
+        for (int d = 0; d < dials; d++) {
+            final int l = d / wan.dialsPerLine();
+            int lower = lineVlan[l].ifindex();
+            if (macvlan) {
+                if (linePort[l] == null) {
+                    linePort[l] = new MacvlanPort(lineVlan[l], wan.dialsPerLine(), MacvlanPort.DEFAULT_BC_QUEUE_LEN);
+                }
+                dialMacvlan[d] = new MacvlanDevice("macvlan" + d, lower, DIAL_MAC_BASE + d);
+                lower = devices.register(dialMacvlan[d]);
+                linePort[l].add(dialMacvlan[d]);
+            }
+            if (pppoe) {
+                dialPppoe[d] = new PppoeDevice("pppoe-wan" + d, lower, dialMac(d), SESSION_BASE + d,
+                        BRAS_MAC_BASE + l);
+                dialIfindex[d] = devices.register(dialPppoe[d]);
+                sessions.add(dialPppoe[d]);
+            } else {
+                dialIfindex[d] = lower;
+            }
+        }
+        for (int i = 1; i <= devices.size(); i++) {
+            devices.up(i, 0L);
+        }
+        dialAddress = new int[dials];
+        for (int d = 0; d < dials; d++) {
+            dialAddress[d] = DIAL_ADDRESS_BASE + d;
+            devices.ipv4Address(dialIfindex[d], dialAddress[d], 0L);
+        }
 
         lanDown = new FifoLink(config.lan().portRateBps(), 10_000_000L);
         lanUp = new FifoLink(config.lan().portRateBps(), 10_000_000L);
@@ -350,6 +509,24 @@ public final class RouterSimulation {
             throw new IllegalArgumentException("workload has " + flows + " flows, allowed <= " + MAX_FLOWS);
         }
         flowCount = flows;
+        isn = new int[flows * 2];
+        ct = new ConntrackTable(ConntrackConfig.openWrt(config.firewall().conntrackMax()),
+                RandomStream.derive(config.seed(), config.run(), "nat"));
+        flowNatDial = new int[flows];
+        flowNatPort = new int[flows];
+        ft = config.offload() == RouterConfig.OffloadMode.NONE ? null
+                : new FlowTable(ct, Math.max(1024, flows), FlowTable.DEFAULT_TIMEOUT_NS, FlowTable.DEFAULT_TIMEOUT_NS);
+        flowNatAddr = new int[flows];
+        // Device events reach conntrack (masquerade cleanup) and the flowtable (flows through the device).
+        devices.addListener(ct);
+        if (ft != null) {
+            devices.addListener(ft);
+        }
+        dialOfIfindex = new int[devices.size() + 1];
+        java.util.Arrays.fill(dialOfIfindex, -1);
+        for (int d = 0; d < dials; d++) {
+            dialOfIfindex[dialIfindex[d]] = d;
+        }
         flowApp = new int[flows];
         flowHost = new int[flows];
         flowServer = new int[flows];
@@ -418,6 +595,8 @@ public final class RouterSimulation {
         kProgress = loop.register(this::onProgress, "progress");
         kWarmup = loop.register(this::onWarmupEnd, "warmup_end");
         kRedial = loop.register(this::onRedial, "redial");
+        kQdisc = loop.register(this::onQdiscEnqueue, "qdisc_enqueue");
+        kTxDone = loop.register(this::onTxDone, "cpu_port_tx_done");
 
         rxHalfCycles = costs.perPacket(CostStage.DRIVER_RX) + costs.perPacket(CostStage.GRO);
         buildFlows();
@@ -455,6 +634,8 @@ public final class RouterSimulation {
                     flowPayload[f] = a.udp() ? a.packetBytes() - hdr - 8 : mss - 12;
                     flowStartNs[f] = a.startNs() + stagger.nextLong(1_000_000L) + (long) f * 1_000L;
                     flowHash[f] = mix(hostIp(h) * 31 + serverIp(flowServer[f]) * 17 + flowSport[f]);
+                    isn[2 * f] = mix(f * 2 + 1) * 2;
+                    isn[2 * f + 1] = mix(f * 2 + 2) * 2;
                     cwndMilli[f] = 10_000L;
                     ssthreshMilli[f] = Long.MAX_VALUE / 4;
                     srttNs[f] = 0;
@@ -470,6 +651,18 @@ public final class RouterSimulation {
             }
             serverCursor += a.hosts();
             appIndex++;
+        }
+    }
+
+    /** The MAC a dial's frames leave with: its macvlan's, or eth0's when the dial is the line's VLAN device. */
+    private long dialMac(final int d) {
+        return macvlan ? DIAL_MAC_BASE + d : ETH0_MAC;
+    }
+
+    /** eth0: the SoC's GMAC on the MT7530's CPU port; only a lower device here. */
+    private static final class Gmac extends NetDevice {
+        Gmac() {
+            super("eth0", 1500, ETH0_MAC);
         }
     }
 
@@ -544,69 +737,158 @@ public final class RouterSimulation {
     }
 
     private void hostSend(final int f, final int kind, final long seq, final long now) {
-        final long pkt = packet(f, kind, seq);
         injected++;
-        final int ip = ipBytes(f, kind);
-        final long dep = lanUp.send(now, lanWireBytes(ip));
-        if (dep < 0) {
-            drop(Drop.LAN_UP);
+        final int h = buildFrame(f, kind, seq, now, true, 0);
+        if (h == PacketStore.NO_PACKET) {
+            drop(Drop.NO_BUFFER);
             return;
         }
-        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, pkt);
+        final long dep = lanUp.send(now, edgeWireBytes(h));
+        if (dep < 0) {
+            dropFrame(h, Drop.LAN_UP);
+            return;
+        }
+        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, h);
     }
 
     private void serverSend(final int f, final int kind, final long seq, final long now) {
-        final long pkt = packet(f, kind, seq);
         injected++;
         final int d = flowDial[f];
         if (d < 0 || natBroken[f]) {
             drop(Drop.NAT_BROKEN);
             return;
         }
+        final int h = buildFrame(f, kind, seq, now, false, d);
+        if (h == PacketStore.NO_PACKET) {
+            drop(Drop.NO_BUFFER);
+            return;
+        }
         final long atAccess = now + halfRttNs;
         if (shaperDown[d] != null) {
-            final long dep = shaperDown[d].send(atAccess, wanWireBytes(ipBytes(f, kind)));
+            final long dep = shaperDown[d].send(atAccess, edgeWireBytes(h));
             if (dep < 0) {
-                drop(Drop.SHAPER_DOWN);
+                dropFrame(h, Drop.SHAPER_DOWN);
                 return;
             }
-            schedulePacket(dep, kLineDown, pkt);
+            schedulePacket(dep, kLineDown, h);
         } else {
             // Unshaped: every server of a line is RTT/2 away, so frames reach the line's queue in the order they
             // were sent and the FIFO can be solved now, without an event at the access server.
             if (!dialUp[d]) {
-                drop(Drop.NO_ROUTE);
+                dropFrame(h, Drop.NO_ROUTE);
                 return;
             }
-            final long lineDep = lineDown[d / config.wan().dialsPerLine()].send(atAccess,
-                    wanWireBytes(ipBytes(f, kind)));
+            final long lineDep = lineDown[d / config.wan().dialsPerLine()].send(atAccess, edgeWireBytes(h));
             if (lineDep < 0) {
-                drop(Drop.ISP_LINE_DOWN);
+                dropFrame(h, Drop.ISP_LINE_DOWN);
                 return;
             }
-            schedulePacket(lineDep + SWITCH_LATENCY_NS, kRx, pkt);
+            schedulePacket(lineDep + SWITCH_LATENCY_NS, kRx, h);
         }
     }
 
-    private void onLineDown(final int target, final long pkt, final long now) {
+    /**
+     * Builds a frame as it crosses the MT7530's CPU port: tagged with the LAN's VLAN (a host's frame) or with
+     * the line's VLAN and the dial's PPPoE session (a server's frame, addressed to the dial's address), real
+     * IPv4/IPv6 and TCP/UDP headers, the payload counted in the lengths but not stored. The engine's word
+     * (flow, kind, segment or ACK index) rides in the packet's {@code aux} metadata.
+     */
+    private int buildFrame(final int f, final int kind, final long seq, final long now, final boolean fromHost,
+            final int d) {
+        final PacketBuilder b = builder.reset();
+        final int line = d / config.wan().dialsPerLine();
+        if (fromHost) {
+            b.ethernet(HOST_MAC_BASE + flowHost[f], ETH0_MAC).vlan(LAN_VID);
+            if (ipv6) {
+                b.ipv6(HOST6_HI, hostIp(flowHost[f]), SERVER6_HI, serverIp(flowServer[f])).flowLabel(flowLabel[f]);
+            } else {
+                b.ipv4(hostIp(flowHost[f]), serverIp(flowServer[f]));
+            }
+        } else {
+            b.ethernet(BRAS_MAC_BASE + line, dialMac(d)).vlan(WAN_VID_BASE + line);
+            if (pppoe) {
+                b.pppoe(dialPppoe[d].sessionId());
+            }
+            // The server answers the address and port the connection was masqueraded to.
+            final int nat = flowNatDial[f];
+            if (ipv6) {
+                b.ipv6(SERVER6_HI, serverIp(flowServer[f]), DIAL6_HI + nat, 1L);
+            } else {
+                b.ipv4(serverIp(flowServer[f]), flowNatAddr[f]);
+            }
+        }
+        final int sport = fromHost ? flowSport[f] : SERVER_PORT;
+        final int dport = fromHost ? SERVER_PORT : flowNatPort[f];
+        if (flowUdp[f]) {
+            b.udp(sport, dport).payload(kind == KIND_DATA ? flowPayload[f] : 32);
+        } else {
+            final int own = isn[2 * f + (fromHost ? 0 : 1)];
+            final int peer = isn[2 * f + (fromHost ? 1 : 0)];
+            final int payload = flowPayload[f];
+            switch (kind) {
+                case KIND_SYN:
+                    b.tcp(sport, dport, own, 0, TcpView.SYN).mss(flowMss[f]).windowScale(WSCALE);
+                    break;
+                case KIND_SYNACK:
+                    b.tcp(sport, dport, own, peer + 1, TcpView.SYN | TcpView.ACK).mss(LAN_MTU - (ipv6 ? 60 : 40))
+                            .windowScale(WSCALE);
+                    break;
+                case KIND_DATA:
+                    b.tcp(sport, dport, own + 1 + (int) seq * payload, peer + 1, TcpView.ACK).payload(payload);
+                    break;
+                case KIND_ACK:
+                    b.tcp(sport, dport, own + 1, peer + 1 + (int) seq * payload, TcpView.ACK);
+                    break;
+                default:
+                    b.tcp(sport, dport, own + 1, peer + 1, TcpView.ACK);
+                    break;
+            }
+            b.window(TCP_WINDOW).timestamps((int) (now / 1_000_000L), 0);
+        }
+        final int h = b.arrivalNs(now).build();
+        if (h != PacketStore.NO_PACKET) {
+            store.aux(h, packet(f, kind, seq));
+        }
+        return h;
+    }
+
+    /** Bytes on an untagged edge link (LAN port, WAN line) for a frame as built (tagged on the CPU port). */
+    private int edgeWireBytes(final int h) {
+        return Math.max(64, store.length(h)) + 20;
+    }
+
+    /** Bytes on the CPU port: the tagged frame, its FCS, preamble and gap. */
+    private int cpuPortWireBytes(final int h) {
+        return Math.max(64, store.length(h) + 4) + 20;
+    }
+
+    private void dropFrame(final int h, final Drop reason) {
+        store.free(h);
+        drop(reason);
+    }
+
+    private void onLineDown(final int target, final long arg, final long now) {
         pendingPacketEvents--;
-        final int f = flowOf(pkt);
+        final int h = (int) arg;
+        final int f = flowOf(store.aux(h));
         final int d = flowDial[f];
         if (!dialUp[d]) {
-            drop(Drop.NO_ROUTE);
+            dropFrame(h, Drop.NO_ROUTE);
             return;
         }
-        final long dep = lineDown[d / config.wan().dialsPerLine()].send(now, wanWireBytes(ipBytes(f, kindOf(pkt))));
+        final long dep = lineDown[d / config.wan().dialsPerLine()].send(now, edgeWireBytes(h));
         if (dep < 0) {
-            drop(Drop.ISP_LINE_DOWN);
+            dropFrame(h, Drop.ISP_LINE_DOWN);
             return;
         }
-        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, pkt);
+        schedulePacket(dep + SWITCH_LATENCY_NS, kRx, h);
     }
 
-    private void onHost(final int target, final long pkt, final long now) {
+    private void onHost(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         delivered++;
+        final long pkt = store.aux((int) arg);
+        store.free((int) arg);
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
         if (flowDownload[f]) {
@@ -631,9 +913,11 @@ public final class RouterSimulation {
         }
     }
 
-    private void onServer(final int target, final long pkt, final long now) {
+    private void onServer(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         delivered++;
+        final long pkt = store.aux((int) arg);
+        store.free((int) arg);
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
         if (kind == KIND_SYN) {
@@ -969,27 +1253,37 @@ public final class RouterSimulation {
 
     // ---------------------------------------------------------------- router: NIC, IRQ, NAPI
 
-    private void onRouterRx(final int target, final long pkt, final long now) {
+    private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
-        final int f = flowOf(pkt);
-        final int ip = ipBytes(f, kindOf(pkt));
-        final long atSoc = cpuIn.send(now, cpuWireBytes(ip, toLan(pkt)));
+        final int h = (int) arg;
+        final int f = flowOf(store.aux(h));
+        final long atSoc = cpuIn.send(now, cpuPortWireBytes(h));
         if (atSoc < 0) {
-            drop(Drop.SWITCH_CPU_PORT);
+            dropFrame(h, Drop.SWITCH_CPU_PORT);
             return;
         }
         if (ppeState[f] == 2) {
-            // Bound in the PPE: the frame engine rewrites and forwards it; no interrupt, no CPU.
+            // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound from
+            // says (mtk_flow_offload_replace: NAT, TTL, egress device); no interrupt, no CPU.
+            final boolean down = toLan(store.aux(h));
+            if (!receiveDevices(h, f, down)) {
+                drop(Drop.NO_ROUTE);
+                return;
+            }
+            if (!flowtableHit(h, f, down, atSoc)) {
+                dropFrame(h, Drop.NAT_BROKEN);
+                return;
+            }
             ppeHits++;
             forwarded++;
-            egress(pkt, f, atSoc);
+            egress(h, f, atSoc, true);
             return;
         }
         if (ringCount >= ringSlots) {
-            drop(Drop.RING_FULL);
+            dropFrame(h, Drop.RING_FULL);
             return;
         }
-        ring[(ringHead + ringCount) & ringMask] = pkt;
+        ring[(ringHead + ringCount) & ringMask] = h;
         ringCount++;
         if (irqEnabled && !napiScheduled) {
             framesSinceIrqEnable++;
@@ -1043,11 +1337,12 @@ public final class RouterSimulation {
         cpu.stage(CostStage.NAPI_POLL, c);
         long t = cpu.exec(rxCpu, now, c, CpuSet.CTX_THREAD);
         for (int i = 0; i < n; i++) {
-            final long pkt = ring[ringHead];
+            final int h = (int) ring[ringHead];
             ringHead = (ringHead + 1) & ringMask;
             ringCount--;
+            final long pkt = store.aux(h);
             final int f = flowOf(pkt);
-            final int frame = frameBytes(ipBytes(f, kindOf(pkt)), toLan(pkt));
+            final int frame = store.length(h);
             final long rx = costs.packetCycles(CostStage.DRIVER_RX, frame);
             final long gro = costs.perPacket(CostStage.GRO);
             cpu.stage(CostStage.DRIVER_RX, rx);
@@ -1061,9 +1356,9 @@ public final class RouterSimulation {
                 ipiPending[target2] = true;
             }
             if (groEligible(pkt, f)) {
-                groReceive(pkt, f, t, target2);
+                groReceive(h, f, t, target2);
             } else {
-                forward(pkt, f, t, target2, 1);
+                forward(h, f, t, target2, 1);
             }
         }
         groFlushAll();
@@ -1107,17 +1402,20 @@ public final class RouterSimulation {
      * (up to {@code MAX_SKB_FRAGS} + 1 = 18 segments); otherwise the held packet is flushed and this one is held.
      * At most {@code MAX_GRO_SKBS} (8) flows are held; all are flushed at the end of the poll.
      */
-    private void groReceive(final long pkt, final int f, final long t, final int target) {
+    private void groReceive(final int h, final int f, final long t, final int target) {
+        final long pkt = store.aux(h);
         for (int i = 0; i < groHeld; i++) {
             if (groFlow[i] == f) {
-                if (seqOf(pkt) == seqOf(groPkt[i]) + groSegs[i] && groSegs[i] < GRO_MAX_SEGS) {
+                if (seqOf(pkt) == seqOf(store.aux(groPkt[i])) + groSegs[i] && groSegs[i] < GRO_MAX_SEGS) {
+                    // Merged into the held packet (its payload joins the head's frags): the frame is consumed.
+                    store.free(h);
                     groSegs[i]++;
                     groReady[i] = t;
                     groMerged++;
                     return;
                 }
                 forward(groPkt[i], f, groReady[i], groTarget[i], groSegs[i]);
-                groPkt[i] = pkt;
+                groPkt[i] = h;
                 groSegs[i] = 1;
                 groReady[i] = t;
                 return;
@@ -1135,7 +1433,7 @@ public final class RouterSimulation {
             groHeld--;
         }
         groFlow[groHeld] = f;
-        groPkt[groHeld] = pkt;
+        groPkt[groHeld] = h;
         groSegs[groHeld] = 1;
         groReady[groHeld] = t;
         groTarget[groHeld] = target;
@@ -1152,14 +1450,15 @@ public final class RouterSimulation {
     private static final int GRO_MAX_FLOWS = 8;
     private static final int GRO_MAX_SEGS = 18;
     private final int[] groFlow = new int[GRO_MAX_FLOWS];
-    private final long[] groPkt = new long[GRO_MAX_FLOWS];
+    private final int[] groPkt = new int[GRO_MAX_FLOWS];
     private final int[] groSegs = new int[GRO_MAX_FLOWS];
     private final long[] groReady = new long[GRO_MAX_FLOWS];
     private final int[] groTarget = new int[GRO_MAX_FLOWS];
     private int groHeld;
     private long groMerged;
 
-    private void forward(final long pkt, final int f, final long readyNs, final int target, final int segs) {
+    private void forward(final int h, final int f, final long readyNs, final int target, final int segs) {
+        final long pkt = store.aux(h);
         // enqueue_to_backlog(): netdev_max_backlog per CPU.
         final long[] ends = backlogEnd[target];
         while (backlogCount[target] > 0 && ends[backlogHead[target]] <= readyNs) {
@@ -1169,24 +1468,34 @@ public final class RouterSimulation {
         if (target != rxCpu && backlogCount[target] >= profile.netdevMaxBacklog()) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
+            store.free(h);
             return;
         }
         final int kind = kindOf(pkt);
         final boolean toLan = toLan(pkt);
-        if (!toLan) {
-            if (!routeLanToWan(f, kind, readyNs)) {
+        if (!receiveDevices(h, f, toLan)) {
+            drops[Drop.NO_ROUTE.ordinal()] += segs;
+            return;
+        }
+        // The flowtable's ingress hook (nf_flow_offload_ip_hook): a hit is NATed, TTL-decremented and sent.
+        final boolean fast = flowtableHit(h, f, toLan, readyNs);
+        if (!fast) {
+            if (!conntrack(h, f, kind, toLan, readyNs)) {
                 drops[lastDrop] += segs - 1;
+                store.free(h);
                 return;
             }
-        } else if (natBroken[f] || ctState[f] == 0) {
-            drops[Drop.NAT_BROKEN.ordinal()] += segs;
-            return;
+            decrementTtl(h);
+            if (!flowUdp[f] && (kind == KIND_SYN || kind == KIND_SYNACK) && !clampMss(h, f, toLan)) {
+                drops[Drop.NO_ROUTE.ordinal()] += segs;
+                store.free(h);
+                return;
+            }
         }
         final int d = flowDial[f];
         final long[] st = scratchStage;
         st[CostStage.BACKLOG.ordinal()] += costs.perPacket(CostStage.BACKLOG);
         st[CostStage.NETIF_RECEIVE.ordinal()] += costs.perPacket(CostStage.NETIF_RECEIVE);
-        final boolean fast = offloaded[f] && kind != KIND_SYN && kind != KIND_SYNACK;
         final boolean direct = !macvlan;
         if (fast && direct) {
             st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
@@ -1209,7 +1518,7 @@ public final class RouterSimulation {
                 st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
                 ftHits += segs;
             } else {
-                slowPath(f, kind, toLan, d, st);
+                slowPath(h, f, kind, toLan, d, st, readyNs);
             }
             // Transmit device layers.
             if (!toLan) {
@@ -1223,7 +1532,8 @@ public final class RouterSimulation {
             st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
         }
         st[CostStage.QDISC.ordinal()] += costs.perPacket(CostStage.QDISC);
-        final int frame = frameBytes(ipBytes(f, kind), !toLan);
+        // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
+        final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
         final long tx = costs.perPacket(CostStage.DRIVER_TX)
                 + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
         st[CostStage.DRIVER_TX.ordinal()] += tx;
@@ -1250,7 +1560,16 @@ public final class RouterSimulation {
             if (fast) {
                 ppeLearn(f, done);
             }
-            egress(pkt + ((long) i << 24), f, done);
+            // GSO at the egress device: segment i of a GRO packet is the head's headers with its own sequence.
+            final int seg = i + 1 < segs ? store.copy(h) : h;
+            if (seg == PacketStore.NO_PACKET) {
+                drop(Drop.NO_BUFFER);
+                continue;
+            }
+            if (i > 0) {
+                advanceSegment(seg, i);
+            }
+            egress(seg, f, done, false);
         }
     }
 
@@ -1270,31 +1589,94 @@ public final class RouterSimulation {
         cpu.exec(txCpu, now, c, CpuSet.CTX_THREAD);
     }
 
-    /** The LAN-to-WAN decisions of the slow path that pick the dial; false when the packet was dropped. */
-    private boolean routeLanToWan(final int f, final int kind, final long now) {
-        if (ctState[f] == 0) {
-            if (kind != KIND_SYN) {
+    /**
+     * Conntrack and NAT on the frame: {@code nf_conntrack_in} at PREROUTING through {@link ConntrackTable#in}
+     * (NEW or ESTABLISHED, the table's limit and early drop), the dial's masquerade on the connection's first
+     * packet ({@code nf_nat_masquerade_ipv4}/{@code _ipv6}, a port of its own when the tuple clashes), confirmation,
+     * and the addresses and ports rewritten by {@link NatMangle} in both directions. A packet on the flowtable fast
+     * path (or bound in the PPE) is not tracked again; it is mangled with its connection's NAT. The engine decides
+     * only what the endpoints would: a connection broken by a redial or a moved ECMP route stays broken. False when
+     * the packet was dropped ({@link #lastDrop} says why).
+     */
+    private boolean conntrack(final int h, final int f, final int kind, final boolean toLan, final long now) {
+        if (natBroken[f]) {
+            drop(Drop.NAT_BROKEN);
+            return false;
+        }
+        final int ref = ct.in(store, h, now);
+        if (ref == ConntrackTable.DROP_TABLE_FULL) {
+            drop(Drop.CONNTRACK_FULL);
+            return false;
+        }
+        if (ref < 0) {
+            drop(Drop.NAT_BROKEN);
+            return false;
+        }
+        final int e = ref >> 1;
+        final boolean created = (ct.status(e) & ConntrackTable.IPS_CONFIRMED) == 0;
+        lastCtRef = ref;
+        lastCtCreated = created;
+        if (toLan) {
+            if (created || (ref & 1) == 0) {
+                // Not a reply of a masqueraded connection: nothing here to deliver it to.
+                ct.abort(ref);
                 drop(Drop.NAT_BROKEN);
                 return false;
             }
-            if (conntrackEntries >= config.firewall().conntrackMax()) {
-                drop(Drop.CONNTRACK_FULL);
+        } else {
+            if (!routeLanToWan(f, kind, now, created)) {
+                ct.abort(ref);
                 return false;
             }
-            conntrackEntries++;
-            conntrackInserted++;
+            if (created) {
+                final int d = flowDial[f];
+                final int r = ipv6 ? ct.masquerade6(ref, DIAL6_HI + d, 1L, dialIfindex[d])
+                        : ct.masquerade(ref, dialAddress[d], dialIfindex[d]);
+                if (r < 0) {
+                    drop(Drop.NAT_BROKEN);
+                    return false;
+                }
+                ct.confirm(ref);
+                flowNatDial[f] = d;
+                flowNatAddr[f] = ct.tupleDst(e, 1);
+                flowNatPort[f] = ct.tuplePorts(e, 1) & 0xFFFF;
+            }
+        }
+        NatMangle.apply(ct, store, h, ref);
+        return true;
+    }
+
+    /**
+     * The flowtable's ingress hook through {@link FlowTable#forward}: a packet of an offloaded flow that arrives on
+     * the flow's input device is NATed, TTL-decremented and given the flow's output device; for LAN-to-WAN that
+     * device is the dial (a flow keeps its dial, whatever the balancing would pick per packet). SYNs never take it.
+     */
+    private boolean flowtableHit(final int h, final int f, final boolean toLan, final long now) {
+        if (ft == null || natBroken[f]) {
+            return false;
+        }
+        final int out = ft.forward(store, h, now);
+        if (out == FlowTable.MISS) {
+            return false;
+        }
+        if (!toLan) {
+            flowDial[f] = dialOfIfindex[out];
+        }
+        return true;
+    }
+
+    /** The LAN-to-WAN decisions of the slow path that pick the dial; false when the packet was dropped. */
+    private boolean routeLanToWan(final int f, final int kind, final long now, final boolean created) {
+        if (created) {
+            if (kind != KIND_SYN) {
+                // conntrack lost the connection (early drop): the server would not know the new mapping.
+                breakFlow(f);
+                drop(Drop.NAT_BROKEN);
+                return false;
+            }
             ctState[f] = 1;
             flowDial[f] = chooseDial(f, now);
             flowRouteGen[f] = routeGeneration;
-            if (!flowUdp[f]) {
-                // OpenWrt mtu_fix: TCPMSS --clamp-mss-to-pmtu on the SYN (xt_TCPMSS, 6.18).
-                final int clamp = pathMtu - (ipv6 ? 60 : 40);
-                if (flowMss[f] > clamp) {
-                    flowMss[f] = clamp;
-                    flowPayload[f] = clamp - 12;
-                    mssClamped++;
-                }
-            }
         } else if (natBroken[f]) {
             drop(Drop.NAT_BROKEN);
             return false;
@@ -1348,7 +1730,8 @@ public final class RouterSimulation {
         }
     }
 
-    private void slowPath(final int f, final int kind, final boolean toLan, final int d, final long[] st) {
+    private void slowPath(final int h, final int f, final int kind, final boolean toLan, final int d, final long[] st,
+            final long now) {
         final boolean isNew = kind == KIND_SYN;
         st[CostStage.FIB.ordinal()] += costs.perPacket(CostStage.FIB);
         if (mwan3Cost != null) {
@@ -1357,7 +1740,6 @@ public final class RouterSimulation {
                     : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
             st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE) * rules;
         }
-        conntrackSearched++;
         if (isNew) {
             st[CostStage.CONNTRACK_NEW.ordinal()] += costs.perPacket(CostStage.CONNTRACK_NEW);
         } else {
@@ -1367,16 +1749,14 @@ public final class RouterSimulation {
         st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE)
                 * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1);
         st[CostStage.FORWARD.ordinal()] += costs.perPacket(CostStage.FORWARD);
-        // conntrack state: the reply direction makes the connection ESTABLISHED.
         if (toLan && ctState[f] == 1) {
             ctState[f] = 2;
-        } else if (!toLan && ctState[f] == 2 && !offloaded[f] && config.offload() != RouterConfig.OffloadMode.NONE
-                && kind != KIND_SYN) {
-            // nft_flow_offload_eval(): TCP established (not SYN/FIN/RST), UDP confirmed with a reply.
-            offloaded[f] = true;
-            ftOffloaded++;
-        } else if (toLan && ctState[f] == 2 && !offloaded[f] && config.offload() != RouterConfig.OffloadMode.NONE
-                && kind != KIND_SYNACK) {
+        }
+        // The forward chain's "flow add @ft" (nft_flow_offload_eval) on the connection, not on its first packet
+        // (unconfirmed until POSTROUTING): TCP established and assured without FIN/RST, UDP confirmed.
+        if (ft != null && !offloaded[f] && !lastCtCreated && ft.offloadEval(store, h, lastCtRef,
+                toLan ? lanVlan.ifindex() : dialIfindex[d], toLan ? LAN_MTU : pathMtu, toLan ? pathMtu : LAN_MTU,
+                now)) {
             offloaded[f] = true;
             ftOffloaded++;
         }
@@ -1420,39 +1800,231 @@ public final class RouterSimulation {
         }
     }
 
-    private void egress(final long pkt, final int f, final long readyNs) {
-        final int kind = kindOf(pkt);
-        final int ip = ipBytes(f, kind);
-        final boolean toLan = toLan(pkt);
-        final long out = cpuOut.send(readyNs, cpuWireBytes(ip, toLan));
-        if (out < 0) {
-            drop(Drop.QDISC);
-            return;
+    /**
+     * OpenWrt's {@code mtu_fix} on the WAN zone: {@code TCPMSS --clamp-mss-to-pmtu} on SYNs in both directions
+     * ({@code tcpmss_mangle_packet}, net/netfilter/xt_TCPMSS.c, 6.18), on the frame's bytes through
+     * {@link MssClamp}. The MSS the LAN host's SYN leaves with is the connection's MSS (the server sends no
+     * larger segments; the host learns the clamped value from the SYN-ACK). False when the rule drops the packet.
+     */
+    private boolean clampMss(final int h, final int f, final boolean toLan) {
+        final MssClampCounter r = mssClamp.clampToPmtu(store, h, toLan ? LAN_MTU : pathMtu, toLan ? pathMtu : LAN_MTU);
+        if (r == MssClampCounter.DROPPED) {
+            return false;
+        }
+        if (!toLan) {
+            final int mss = tcpView.wrap(store.buffer(), store.transportHeaderOffset(h)).mssOption();
+            if (mss > 0) {
+                flowMss[f] = mss;
+                flowPayload[f] = mss - TCP_TIMESTAMP_OPTION;
+            }
+            if (r == MssClampCounter.CLAMPED) {
+                mssClamped++;
+            }
+        }
+        return true;
+    }
+
+    /** Segment {@code i} of a GRO packet: the sequence number moves on by i payloads (checksum updated). */
+    private void advanceSegment(final int h, final int i) {
+        final long pkt = store.aux(h);
+        store.aux(h, pkt + ((long) i << 24));
+        tcpView.wrap(store.buffer(), store.transportHeaderOffset(h));
+        final int old = tcpView.seq();
+        final int now = old + i * flowPayload[flowOf(pkt)];
+        tcpView.seq(now).checksum(io.pktsim.core.header.InetChecksum.replace32(tcpView.checksum(), old, now));
+    }
+
+    /**
+     * The frame's way through the router's devices, on the bytes: the ingress VLAN device pops the tag
+     * ({@code vlan_do_receive}), a WAN frame then passes the line's macvlan port ({@code macvlan_handle_frame}) and
+     * the PPPoE session ({@code pppoe_rcv}) or {@code eth_type_trans}; {@code ip_forward} decrements the TTL; the
+     * egress side pushes PPPoE ({@code pppoe_xmit}) or an Ethernet header (neighbour output), hands the frame
+     * through the dial's macvlan and tags it with the line's VLAN, or, to the LAN, an Ethernet header to the host
+     * and the LAN tag. False when a device refused the frame (it was freed).
+     */
+    private boolean receiveDevices(final int h, final int f, final boolean toLan) {
+        final int d = flowDial[f];
+        int dev = vlans.receive(store, h);
+        if (dev == RxHandler.CONSUMED) {
+            return false;
         }
         if (toLan) {
-            final long dep = lanDown.send(out + SWITCH_LATENCY_NS, lanWireBytes(ip));
-            if (dep < 0) {
-                drop(Drop.LAN_DOWN);
+            if (macvlan) {
+                dev = linePort[d / config.wan().dialsPerLine()].handleFrame(store, h);
+                if (dev == RxHandler.CONSUMED) {
+                    return false;
+                }
+            }
+            if (pppoe) {
+                if (sessions.receive(store, h, dev) == RxHandler.CONSUMED) {
+                    return false;
+                }
+            } else {
+                ethTypeTrans(h);
+            }
+        } else {
+            ethTypeTrans(h);
+        }
+        return true;
+    }
+
+    /** The egress half of {@link #receiveDevices}'s walk. False when a device refused the frame (freed). */
+    private boolean transmitDevices(final int h, final int f, final boolean toLan) {
+        final int d = flowDial[f];
+        if (toLan) {
+            pushEthernet(h, ETH0_MAC, HOST_MAC_BASE + flowHost[f]);
+            return lanVlan.transmit(store, h) || freed(h);
+        }
+        if (pppoe) {
+            if (!dialPppoe[d].transmit(store, h)) {
+                return freed(h);
+            }
+        } else {
+            pushEthernet(h, dialMac(d), BRAS_MAC_BASE + d / config.wan().dialsPerLine());
+        }
+        if (macvlan && !dialMacvlan[d].transmit(store, h)) {
+            return freed(h);
+        }
+        return lineVlan[d / config.wan().dialsPerLine()].transmit(store, h) || freed(h);
+    }
+
+    private boolean freed(final int h) {
+        store.free(h);
+        return false;
+    }
+
+    /** {@code eth_type_trans}: the Ethernet header is pulled; the packet starts at its IP header. */
+    private void ethTypeTrans(final int h) {
+        store.pull(h, EthernetView.LENGTH);
+        store.setFlag(h, PacketStore.FLAG_RAW_IP);
+    }
+
+    /** {@code neigh_hh_output}: an Ethernet header in front of the IP packet. */
+    private void pushEthernet(final int h, final long src, final long dst) {
+        store.push(h, EthernetView.LENGTH);
+        ethView.wrap(store.buffer(), store.frameOffset(h)).dst(dst).src(src)
+                .ethertype(ipv6 ? EthernetView.ETHERTYPE_IPV6 : EthernetView.ETHERTYPE_IPV4);
+        store.clearFlag(h, PacketStore.FLAG_RAW_IP);
+    }
+
+    /** {@code ip_forward}/{@code ip6_forward}: TTL or hop limit minus one (the IPv4 checksum updated). */
+    private void decrementTtl(final int h) {
+        if (ipv6) {
+            ipv6View.wrap(store.buffer(), store.networkHeaderOffset(h));
+            ipv6View.hopLimit(ipv6View.hopLimit() - 1);
+        } else {
+            ipv4View.wrap(store.buffer(), store.networkHeaderOffset(h)).decrementTtl();
+        }
+    }
+
+    private void egress(final int h, final int f, final long readyNs, final boolean hardware) {
+        final boolean toLan = toLan(store.aux(h));
+        if (!transmitDevices(h, f, toLan)) {
+            drop(Drop.NO_ROUTE);
+            return;
+        }
+        if (tap != null) {
+            tap.frame(store, h, toLan);
+        }
+        if (hardware) {
+            // The PPE hands the frame straight back to the GMAC: no qdisc.
+            final long out = cpuOut.send(readyNs, cpuPortWireBytes(h));
+            if (out < 0) {
+                dropFrame(h, Drop.QDISC);
                 return;
             }
-            schedulePacket(dep, kHost, pkt);
-        } else {
-            final int d = flowDial[f];
-            flowLastDial[f] = d;
-            final long dep = lineUp[d / config.wan().dialsPerLine()].send(out + SWITCH_LATENCY_NS, wanWireBytes(ip));
+            toWire(h, out);
+            return;
+        }
+        // dev_queue_xmit() when the CPU has finished with the packet: the qdisc of eth0 (the CPU port's GMAC).
+        schedulePacket(readyNs, kQdisc, h);
+    }
+
+    /** The dial a WAN frame leaves by, read from it: its PPPoE session, else its macvlan's MAC, else its VLAN. */
+    private int dialOfFrame(final int h) {
+        final int at = store.frameOffset(h);
+        if (pppoe) {
+            final int sid = store.buffer().getShort(at + EthernetView.LENGTH + VLAN_TAG + 2,
+                    java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            return (sid - SESSION_BASE) % dials;
+        }
+        if (macvlan) {
+            return store.buffer().getInt(at + 8, java.nio.ByteOrder.BIG_ENDIAN) - (int) DIAL_MAC_BASE;
+        }
+        return VlanDevice.peekVlanId(store, h) - WAN_VID_BASE;
+    }
+
+    /** {@code __dev_xmit_skb}: fq_codel enqueue (its drops freed and counted), then the port takes what it can. */
+    private void onQdiscEnqueue(final int target, final long arg, final long now) {
+        pendingPacketEvents--;
+        final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
+        qdisc.enqueue((int) arg, now);
+        drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
+        if (!txBusy) {
+            transmitNext(now);
+        }
+    }
+
+    private void onTxDone(final int target, final long arg, final long now) {
+        txBusy = false;
+        transmitNext(now);
+    }
+
+    /**
+     * {@code qdisc_restart}: one frame from fq_codel (CoDel may drop at the head) onto the 2 Gbit/s CPU port; the
+     * port is busy until its last bit has left.
+     */
+    private void transmitNext(final long now) {
+        while (true) {
+            final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
+            final int h = qdisc.dequeue(now);
+            drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
+            if (h == PacketStore.NO_PACKET) {
+                return;
+            }
+            // The port may still be busy with frames the PPE sent: they share the wire, not the qdisc.
+            final long out = cpuOut.send(now, cpuPortWireBytes(h));
+            if (out < 0) {
+                dropFrame(h, Drop.QDISC);
+                continue;
+            }
+            txBusy = true;
+            loop.schedule(out, kTxDone, 0, 0L);
+            toWire(h, out);
+            return;
+        }
+    }
+
+    /** From the CPU port (last bit out at {@code out}) through the switch to the LAN port or the WAN line. */
+    private void toWire(final int h, final long out) {
+        final long pkt = store.aux(h);
+        final int f = flowOf(pkt);
+        final boolean toLan = toLan(pkt);
+        if (toLan) {
+            final long dep = lanDown.send(out + SWITCH_LATENCY_NS, edgeWireBytes(h));
             if (dep < 0) {
-                drop(Drop.SWITCH_LINE_UP);
+                dropFrame(h, Drop.LAN_DOWN);
+                return;
+            }
+            schedulePacket(dep, kHost, h);
+        } else {
+            final int d = dialOfFrame(h);
+            flowLastDial[f] = d;
+            final long dep = lineUp[d / config.wan().dialsPerLine()].send(out + SWITCH_LATENCY_NS,
+                    edgeWireBytes(h));
+            if (dep < 0) {
+                dropFrame(h, Drop.SWITCH_LINE_UP);
                 return;
             }
             long at = dep;
             if (shaperUp[d] != null) {
-                at = shaperUp[d].send(dep, wanWireBytes(ip));
+                at = shaperUp[d].send(dep, edgeWireBytes(h));
                 if (at < 0) {
-                    drop(Drop.SHAPER_UP);
+                    dropFrame(h, Drop.SHAPER_UP);
                     return;
                 }
             }
-            schedulePacket(at + halfRttNs, kServer, pkt);
+            schedulePacket(at + halfRttNs, kServer, h);
         }
     }
 
@@ -1467,13 +2039,29 @@ public final class RouterSimulation {
             if (mwan3 != null) {
                 mwan3.setOnline(dial, false);
             }
-            // masquerade cleanup: connections NATed to the vanished address are removed.
+            // The PPPoE session ends and the dial goes down: conntrack removes the connections masqueraded
+            // through it (masq_device_event) and the flowtable its flows, as device events.
+            if (pppoe) {
+                sessions.remove(dialPppoe[dial]);
+            }
+            devices.down(dialIfindex[dial], now);
             for (int f = 0; f < flowCount; f++) {
                 if (flowDial[f] == dial && ctState[f] != 0 && !natBroken[f]) {
                     breakFlow(f);
                 }
             }
         } else {
+            // pppd reconnects: a new session id and a new address (a plain dial gets a new DHCP lease).
+            redials++;
+            final int address = DIAL_ADDRESS_BASE + dials * redials + dial;
+            if (pppoe) {
+                devices.redial(dialPppoe[dial], SESSION_BASE + dials * redials + dial, address, now);
+                sessions.add(dialPppoe[dial]);
+            } else {
+                devices.ipv4Address(dialIfindex[dial], address, now);
+                devices.up(dialIfindex[dial], now);
+            }
+            dialAddress[dial] = address;
             dialUp[dial] = true;
             if (route instanceof Ipv4MultipathRoute) {
                 ((Ipv4MultipathRoute) route).deviceUp(dial, true);
@@ -1500,7 +2088,6 @@ public final class RouterSimulation {
     private void breakFlow(final int f) {
         natBroken[f] = true;
         ctState[f] = 3;
-        conntrackEntries--;
         if (offloaded[f]) {
             offloaded[f] = false;
         }
@@ -1603,38 +2190,6 @@ public final class RouterSimulation {
         }
     }
 
-    private int ipBytes(final int f, final int kind) {
-        final int hdr = ipv6 ? 40 : 20;
-        if (flowUdp[f]) {
-            return kind == KIND_DATA ? flowPayload[f] + hdr + 8 : hdr + 8 + 32;
-        }
-        switch (kind) {
-            case KIND_DATA:
-                return hdr + 32 + flowPayload[f];
-            case KIND_SYN:
-            case KIND_SYNACK:
-                return hdr + 40;
-            default:
-                return hdr + 32;
-        }
-    }
-
-    private int wanWireBytes(final int ip) {
-        return Math.max(64, 14 + (pppoe ? 8 : 0) + ip + 4) + 20;
-    }
-
-    private static int lanWireBytes(final int ip) {
-        return Math.max(64, 14 + ip + 4) + 20;
-    }
-
-    private int cpuWireBytes(final int ip, final boolean wanSide) {
-        return Math.max(64, 14 + 4 + (wanSide && pppoe ? 8 : 0) + ip + 4) + 20;
-    }
-
-    private int frameBytes(final int ip, final boolean wanSide) {
-        return 14 + 4 + (wanSide && pppoe ? 8 : 0) + ip;
-    }
-
     // ---------------------------------------------------------------- package-private views for tests
 
     private long rtoCount;
@@ -1680,9 +2235,19 @@ public final class RouterSimulation {
         return s;
     }
 
-    /** Packets held at the end: in flight between hops (pending events) plus waiting in the RX ring. */
+    /** @return frames eth0's fq_codel has taken in */
+    long qdiscEnqueued() {
+        return qdisc.counters().get(QdiscCounter.ENQUEUED);
+    }
+
+    /** Frames allocated in the packet store (every packet held is one). */
+    int framesInUse() {
+        return store.inUse();
+    }
+
+    /** Packets held at the end: in flight between hops (pending events), in the RX ring and in the qdisc. */
     long held() {
-        return pendingPacketEvents + ringCount;
+        return pendingPacketEvents + ringCount + qdisc.qlen();
     }
 
     /** The ECMP selector (null unless ECMP), for tests that recompute the kernel's choice independently. */
@@ -1783,12 +2348,12 @@ public final class RouterSimulation {
         }
         final RouterResults.Drops dropRec = new RouterResults.Drops(w(Drop.RING_FULL), w(Drop.BACKLOG_FULL),
                 w(Drop.QDISC), byReason);
-        final List<RouterResults.Count> ct = List.of(new RouterResults.Count("entries", conntrackEntries),
+        final List<RouterResults.Count> ctCounts = List.of(new RouterResults.Count("entries", ct.count()),
                 new RouterResults.Count("max", config.firewall().conntrackMax()),
-                new RouterResults.Count("inserted", conntrackInserted),
-                new RouterResults.Count("searched", conntrackSearched),
+                new RouterResults.Count("inserted", ct.counters().get(ConntrackCounter.NEW)),
+                new RouterResults.Count("searched", ct.counters().get(ConntrackCounter.FOUND)),
                 new RouterResults.Count("drop", drops[Drop.CONNTRACK_FULL.ordinal()]),
-                new RouterResults.Count("early_drop", conntrackEarlyDrop),
+                new RouterResults.Count("early_drop", ct.counters().get(ConntrackCounter.EARLY_DROP)),
                 new RouterResults.Count("nat_broken", countBroken()),
                 new RouterResults.Count("mss_clamped", mssClamped));
         final List<RouterResults.Count> ft = List.of(new RouterResults.Count("offloaded", ftOffloaded),
@@ -1803,7 +2368,7 @@ public final class RouterSimulation {
                 new RouterResults.Count("irqs", irqs), new RouterResults.Count("polls", polls));
         final String bottleneck = bottleneck(endNs, threads, avg, hottest);
         return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
-                threads, coreLoads, avg, stages, softnet, dropRec, ct, ft, ppe, gro, bottleneck, loop.dispatched()
+                threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, bottleneck, loop.dispatched()
                 + loop.pending(), loop.dispatched());
     }
 

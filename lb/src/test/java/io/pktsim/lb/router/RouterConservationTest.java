@@ -41,5 +41,7 @@ class RouterConservationTest {
                 .as("delivered %d + dropped %d + held %d", sim.delivered(), sim.droppedTotal(), sim.held())
                 .isEqualTo(sim.injected());
         assertThat(r.forwardedPackets()).isNotNegative();
+        assertThat(sim.framesInUse()).as("every packet held is one frame in the packet store")
+                .isEqualTo(sim.held());
     }
 }

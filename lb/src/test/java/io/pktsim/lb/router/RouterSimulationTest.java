@@ -141,10 +141,13 @@ class RouterSimulationTest {
         final RouterSimulation sim = new RouterSimulation(eightDials(RouterConfig.OffloadMode.NONE, true, 2, 32,
                 2_000_000_000L));
         sim.start();
-        sim.advance(300_000_000L);
-        final long[] t = {300_000_000L};
+        sim.advance(600_000_000L);
+        final long[] t = {600_000_000L};
         final long before = sim.injected();
-        AllocationMeter.assertNoAllocation("whole-router forward path", 2_000, 2_000, () -> {
+        // Windows of 1000 steps (200 ms simulated, ~8000 packets): a per-packet allocation shows as kilobytes, while
+        // a rare JIT deoptimisation on a loaded machine (which can rematerialise a few objects) rarely falls into
+        // three windows in a row.
+        AllocationMeter.assertNoAllocation("whole-router forward path", 3_000, 1_000, () -> {
             t[0] += 200_000L;
             sim.advance(t[0]);
         });
