@@ -178,14 +178,6 @@ public final class RunCommand implements Callable<Integer> {
                 return failed(err, "--json " + jsonTarget + ": cannot write: " + e.getMessage(), e);
             }
         }
-        if (pcap != null && isEmptyDirectory(pcap)) {
-            err.println("pktsim run: warning: --pcap-dir " + pcap + ": the engine wrote no pcap taps (it does not "
-                + "support them yet)");
-        }
-        if (traceFile != null && !Files.exists(traceFile)) {
-            err.println("pktsim run: warning: --trace " + traceFile + ": the engine wrote no trace (it does not "
-                + "support it yet)");
-        }
         err.flush();
         if ("-".equals(jsonTarget)) {
             out.print(text);
@@ -195,14 +187,6 @@ public final class RunCommand implements Callable<Integer> {
             Summary.print(out, s, results);
         }
         return PktsimMain.EXIT_OK;
-    }
-
-    private static boolean isEmptyDirectory(final Path dir) {
-        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        } catch (final IOException e) {
-            return false;
-        }
     }
 
     private static Path pathOrNull(final String p) {

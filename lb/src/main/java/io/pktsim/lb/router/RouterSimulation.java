@@ -1,5 +1,9 @@
 package io.pktsim.lb.router;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +17,10 @@ import io.pktsim.core.header.TcpView;
 import io.pktsim.core.packet.PacketBuilder;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.random.RandomStream;
+import io.pktsim.core.trace.JsonLinesTraceSink;
+import io.pktsim.core.trace.TraceBus;
+import io.pktsim.core.trace.TraceEvent;
+import io.pktsim.core.trace.TraceNames;
 import io.pktsim.lb.ecmp.EcmpSelector;
 import io.pktsim.lb.ecmp.Ipv4MultipathRoute;
 import io.pktsim.lb.ecmp.Ipv6MultipathRoute;
@@ -98,7 +106,7 @@ import io.pktsim.stack.profile.DeviceProfile;
  * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
  * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
  * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
- * {@link RouterConfig.Outputs} (pcap taps, decision trace) are accepted but not written yet; per-packet round robin
+ * the pcap taps see only the frames the router sends (see {@link PcapTaps}); per-packet round robin
  * sends a connection's packets out of other dials with the first dial's masquerade, and the servers answer through
  * the dial that carried the last packet.
  */
@@ -355,19 +363,68 @@ public final class RouterSimulation {
 
     private ProgressListener progress = ProgressListener.NONE;
     private FrameTap tap;
+    private TraceBus trace = TraceBus.disabled();
+    private int traceComponent;
+    private int kDialEcmp;
+    private int kDialMwan3;
+    private int kDialRoundRobin;
+    private int kDialDefault;
+    private int kConntrackNew;
+    private int kFlowOffload;
+    private int kPpeBind;
+    private int[] kDrop;
 
-    /** Sees every frame the router sends, after its devices, before the CPU port (tests). */
-    interface FrameTap {
+    /**
+     * Sees every frame the router sends, after its egress devices (VLAN tag, PPPoE on the WAN side), when the CPU
+     * hands it to eth0; {@link PcapTaps} writes them. Called on the simulation thread; must not allocate, keep or
+     * free the frame.
+     */
+    public interface FrameTap {
         /**
+         * @param timeNs simulated time the frame is handed to eth0, in nanoseconds
          * @param store the packets
          * @param handle the frame (not to be kept or freed)
          * @param toLan true for a frame to the LAN, false for one to a WAN line
          */
-        void frame(PacketStore store, int handle, boolean toLan);
+        void frame(long timeNs, PacketStore store, int handle, boolean toLan);
     }
 
-    void tap(final FrameTap frameTap) {
+    /**
+     * Attaches a frame tap (at most one; {@link #run} attaches {@link PcapTaps} itself when the configuration's
+     * {@link RouterConfig.Outputs#pcapDir()} is set). Call before the run.
+     *
+     * @param frameTap the tap, or null for none
+     */
+    public void tap(final FrameTap frameTap) {
         this.tap = frameTap;
+    }
+
+    /**
+     * Attaches a trace bus: the engine's decisions are published as events of the component {@code router}
+     * (kinds: the dial chosen for a connection, {@code dial_ecmp} with the 31-bit {@code fib_multipath_hash()} value
+     * and the nexthop count, {@code dial_mwan3} with the statistic rules walked, {@code dial_round_robin} or
+     * {@code dial_default_route}; {@code conntrack_new}, {@code flow_offload}, {@code ppe_bind}, and one
+     * {@code drop_REASON} per drop reason). {@link #run} attaches one writing JSON lines when the configuration's
+     * {@link RouterConfig.Outputs#traceFile()} is set. Call before the run; the caller closes the bus.
+     *
+     * @param bus the bus
+     */
+    public void trace(final TraceBus bus) {
+        this.trace = Objects.requireNonNull(bus, "bus");
+        final TraceNames names = bus.names();
+        traceComponent = names.component("router");
+        kDialEcmp = names.kind("dial_ecmp", "flow", "dial", "hash31", "nexthops");
+        kDialMwan3 = names.kind("dial_mwan3", "flow", "dial", "statistic_rules");
+        kDialRoundRobin = names.kind("dial_round_robin", "flow", "dial");
+        kDialDefault = names.kind("dial_default_route", "flow", "dial");
+        kConntrackNew = names.kind("conntrack_new", "flow", "dial", "nat_port");
+        kFlowOffload = names.kind("flow_offload", "flow", "to_lan");
+        kPpeBind = names.kind("ppe_bind", "flow", "packets");
+        final Drop[] reasons = Drop.values();
+        kDrop = new int[reasons.length];
+        for (int i = 0; i < reasons.length; i++) {
+            kDrop[i] = names.kind("drop_" + reasons[i].label);
+        }
     }
 
     /**
@@ -704,10 +761,55 @@ public final class RouterSimulation {
      */
     public RouterResults run(final ProgressListener listener) {
         this.progress = Objects.requireNonNull(listener, "listener");
-        start();
-        final long total = config.totalNs();
-        advance(total);
-        return results(total);
+        final Path pcapDir = config.outputs().pcapDir();
+        final Path traceFile = config.outputs().traceFile();
+        PcapTaps taps = null;
+        TraceBus bus = null;
+        boolean done = false;
+        try {
+            if (pcapDir != null) {
+                taps = PcapTaps.open(pcapDir, SLOT_DATA_BYTES);
+                tap(taps);
+            }
+            if (traceFile != null) {
+                bus = TraceBus.start(new TraceNames(), TraceBus.DEFAULT_RING_SIZE,
+                        JsonLinesTraceSink.toFile(traceFile));
+                trace(bus);
+            }
+            start();
+            final long total = config.totalNs();
+            advance(total);
+            final RouterResults r = results(total);
+            if (taps != null) {
+                taps.close();
+            }
+            if (bus != null) {
+                bus.close();
+            }
+            done = true;
+            return r;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("RouterSimulation: cannot write the run's outputs: " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                abortOutputs(taps, bus, traceFile);
+            }
+        }
+    }
+
+    /** A failed run leaves no capture and no trace behind. */
+    private static void abortOutputs(final PcapTaps taps, final TraceBus bus, final Path traceFile) {
+        if (taps != null) {
+            taps.abort();
+        }
+        if (bus != null) {
+            try {
+                bus.close();
+                Files.deleteIfExists(traceFile);
+            } catch (final IOException ignored) {
+                // The run's own failure is the one reported.
+            }
+        }
     }
 
     /** Schedules the connections, the warm-up end and the progress ticks (tests drive time with advance). */
@@ -1640,6 +1742,10 @@ public final class RouterSimulation {
                 flowNatDial[f] = d;
                 flowNatAddr[f] = ct.tupleDst(e, 1);
                 flowNatPort[f] = ct.tuplePorts(e, 1) & 0xFFFF;
+                if (trace.enabled()) {
+                    trace.publish(now, traceComponent, kConntrackNew, TraceEvent.NO_PACKET, f, d, flowNatPort[f],
+                            0L);
+                }
             }
         }
         NatMangle.apply(ct, store, h, ref);
@@ -1703,6 +1809,30 @@ public final class RouterSimulation {
     }
 
     private int chooseDial(final int f, final long now) {
+        final int d = pickDial(f, now);
+        if (trace.enabled()) {
+            switch (config.balancing().mode()) {
+                case ECMP:
+                    trace.publish(now, traceComponent, kDialEcmp, TraceEvent.NO_PACKET, f, d, ecmp.lastHash31(),
+                            ecmp.nexthopCount());
+                    break;
+                case MWAN3:
+                    trace.publish(now, traceComponent, kDialMwan3, TraceEvent.NO_PACKET, f, d,
+                            mwan3.lastStatisticRules(), 0L);
+                    break;
+                case PER_PACKET:
+                    trace.publish(now, traceComponent, kDialRoundRobin, TraceEvent.NO_PACKET, f, d);
+                    break;
+                default:
+                    trace.publish(now, traceComponent, kDialDefault, TraceEvent.NO_PACKET, f, d);
+                    break;
+            }
+        }
+        return d;
+    }
+
+    /** The dial of a new connection (or of every packet, per-packet round robin). */
+    private int pickDial(final int f, final long now) {
         switch (config.balancing().mode()) {
             case ECMP: {
                 lookup.reset();
@@ -1759,6 +1889,9 @@ public final class RouterSimulation {
                 now)) {
             offloaded[f] = true;
             ftOffloaded++;
+            if (trace.enabled()) {
+                trace.publish(now, traceComponent, kFlowOffload, TraceEvent.NO_PACKET, f, toLan ? 1 : 0);
+            }
         }
     }
 
@@ -1794,6 +1927,9 @@ public final class RouterSimulation {
             if (ppeCount[f] >= PPE_BIND_PACKETS_PER_CHECK) {
                 ppeState[f] = 2;
                 ppeBound++;
+                if (trace.enabled()) {
+                    trace.publish(now, traceComponent, kPpeBind, TraceEvent.NO_PACKET, f, ppeCount[f]);
+                }
             }
             ppeCheckNs[f] = now;
             ppeCount[f] = 0;
@@ -1924,7 +2060,7 @@ public final class RouterSimulation {
             return;
         }
         if (tap != null) {
-            tap.frame(store, h, toLan);
+            tap.frame(readyNs, store, h, toLan);
         }
         if (hardware) {
             // The PPE hands the frame straight back to the GMAC: no qdisc.
@@ -2151,6 +2287,9 @@ public final class RouterSimulation {
     private void drop(final Drop reason) {
         drops[reason.ordinal()]++;
         lastDrop = reason.ordinal();
+        if (trace.enabled()) {
+            trace.publish(loop.nowNs(), traceComponent, kDrop[reason.ordinal()], TraceEvent.NO_PACKET);
+        }
     }
 
     private int lastDrop;

@@ -28,7 +28,7 @@ class RouterFramesTest {
         final List<byte[]> up = new ArrayList<>();
         final List<byte[]> down = new ArrayList<>();
         final List<Integer> lengths = new ArrayList<>();
-        sim.tap((store, h, toLan) -> {
+        sim.tap((t, store, h, toLan) -> {
             (toLan ? down : up).add(bytes(store, h));
             lengths.add(store.length(h));
         });
@@ -78,7 +78,7 @@ class RouterFramesTest {
                 200_000_000L, 3));
         final long[] seen = new long[4];
         final long[] sent = new long[1];
-        sim.tap((store, h, toLan) -> {
+        sim.tap((t, store, h, toLan) -> {
             sent[0]++;
             if (!store.hasFlag(h, PacketStore.FLAG_OFFLOADED)) {
                 return;
