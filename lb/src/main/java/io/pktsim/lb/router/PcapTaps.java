@@ -10,16 +10,19 @@ import io.pktsim.core.pcap.PcapWriter;
 
 /**
  * The router's pcap taps, like {@code tcpdump -i} on each side of eth0: {@code wan.pcap} holds the frames the
- * router sends to the WAN lines (Ethernet, the line's 802.1Q tag, the dial's PPPoE session, IP, TCP/UDP) and
- * {@code lan.pcap} those it sends to the LAN (Ethernet, the LAN's 802.1Q tag, IP, TCP/UDP). Link type Ethernet
- * (1), nanosecond timestamps in simulated time (time 0 is 1970-01-01), each frame as the router hands it to
- * eth0 (after its egress devices, before the qdisc).
+ * router receives from and sends to the WAN lines (Ethernet, the line's 802.1Q tag, the dial's PPPoE session, IP,
+ * TCP/UDP) and {@code lan.pcap} those of the LAN (Ethernet, the LAN's 802.1Q tag, IP, TCP/UDP). Link type
+ * Ethernet (1), nanosecond timestamps in simulated time (time 0 is 1970-01-01): a received frame when it reaches
+ * the SoC through the CPU port, a sent frame when the router hands it to eth0 (after its egress devices, before
+ * the qdisc). Records are in the order the engine sees them; a sent frame can carry an earlier timestamp than
+ * the received one before it (the CPU's work is solved ahead of time).
  *
  * <p>A record's captured bytes are the stored headers; its original length is the frame's length (the payload is
  * counted, not stored), so tools show "packet size limited during capture". Writing allocates nothing. Files are
  * written beside their target and moved into place by {@link #close()}; {@link #abort()} leaves nothing.
  *
- * <p>Simplification: the frames the router receives are not captured (a real tap sees both directions).
+ * <p>Simplifications: one tap per side of the switch, not per device (eth0.2, the macvlans and the PPPoE devices
+ * would each show their own headers); frames dropped by the CPU port's queue on the way in are not seen.
  */
 public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable {
 
@@ -63,6 +66,11 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
         } catch (final IOException e) {
             throw new UncheckedIOException("pcap tap " + (toLan ? lan : wan).file() + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void received(final long timeNs, final PacketStore store, final int handle, final boolean fromLan) {
+        frame(timeNs, store, handle, fromLan);
     }
 
     /** @return records written to {@code wan.pcap} */

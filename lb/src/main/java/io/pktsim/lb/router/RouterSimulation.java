@@ -106,9 +106,9 @@ import io.pktsim.stack.profile.DeviceProfile;
  * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
  * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
  * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
- * the pcap taps see only the frames the router sends (see {@link PcapTaps}); per-packet round robin
- * sends a connection's packets out of other dials with the first dial's masquerade, and the servers answer through
- * the dial that carried the last packet.
+ * the pcap taps (see {@link PcapTaps}) see the frames at the SoC's side of the CPU port, not the wire;
+ * per-packet round robin sends a connection's packets out of other dials with the first dial's masquerade, and
+ * the servers answer through the dial that carried the last packet.
  */
 public final class RouterSimulation {
     /** Drop reasons, in result order. */
@@ -376,7 +376,8 @@ public final class RouterSimulation {
 
     /**
      * Sees every frame the router sends, after its egress devices (VLAN tag, PPPoE on the WAN side), when the CPU
-     * hands it to eth0; {@link PcapTaps} writes them. Called on the simulation thread; must not allocate, keep or
+     * hands it to eth0, and (if {@link #received} is overridden) every frame it receives; {@link PcapTaps} writes
+     * them. Called on the simulation thread; must not allocate, keep or
      * free the frame.
      */
     public interface FrameTap {
@@ -387,6 +388,18 @@ public final class RouterSimulation {
          * @param toLan true for a frame to the LAN, false for one to a WAN line
          */
         void frame(long timeNs, PacketStore store, int handle, boolean toLan);
+
+        /**
+         * Sees a frame the router receives, as it reaches the SoC through the CPU port (before the RX ring, as
+         * the wire carried it). Does nothing unless overridden.
+         *
+         * @param timeNs simulated time the frame reaches the SoC, in nanoseconds
+         * @param store the packets
+         * @param handle the frame (not to be kept or freed)
+         * @param fromLan true for a frame from the LAN, false for one from a WAN line
+         */
+        default void received(long timeNs, PacketStore store, int handle, boolean fromLan) {
+        }
     }
 
     /**
@@ -1363,6 +1376,9 @@ public final class RouterSimulation {
         if (atSoc < 0) {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
             return;
+        }
+        if (tap != null) {
+            tap.received(atSoc, store, h, !toLan(store.aux(h)));
         }
         if (ppeState[f] == 2) {
             // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound from
