@@ -84,6 +84,39 @@ class PcapTapsTest {
         assertThat(lines).allMatch(l -> l.startsWith("{\"time_ns\":") && l.endsWith("}"));
     }
 
+    private static long count(final List<String> lines, final String kind) {
+        return lines.stream().filter(l -> l.contains("\"kind\":\"" + kind + "\"")).count();
+    }
+
+    private static long value(final List<RouterResults.Count> counts, final String name) {
+        return counts.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().value();
+    }
+
+    @Test
+    void shouldTraceOneEventPerCountedDecision() throws IOException {
+        // No warm-up: the results count the whole run, as the trace does.
+        final RouterConfig c = RouterFixtures.config(2, 1, 20 * RouterFixtures.MBIT, true, false,
+                RouterConfig.OffloadMode.PPE, RouterConfig.Balancing.mwan3(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 2, 3, RouterConfig.Direction.DOWNLOAD),
+                        RouterFixtures.udp(1, 2, 30 * RouterFixtures.MBIT, 1200)),
+                300_000_000L, 11);
+        final Path trace = tmp.resolve("t.jsonl");
+        final RouterResults r = new RouterSimulation(new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(),
+                c.balancing(), c.offload(), c.firewall(), c.qdisc(), c.workload(), c.durationNs(), 0L, c.seed(),
+                c.run(), new RouterConfig.Outputs(null, trace))).run(ProgressListener.NONE);
+        final List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
+        assertThat(count(lines, "dial_mwan3")).as("one per connection").isEqualTo(8);
+        assertThat(count(lines, "conntrack_new")).isEqualTo(value(r.conntrack(), "inserted")).isEqualTo(8);
+        assertThat(count(lines, "flow_offload")).isEqualTo(value(r.flowtable(), "offloaded")).isPositive();
+        assertThat(count(lines, "ppe_bind")).isEqualTo(value(r.ppe(), "bound")).isPositive();
+        long dropped = 0;
+        for (final RouterResults.Count d : r.drops().byReason()) {
+            assertThat(count(lines, "drop_" + d.name())).as(d.name()).isEqualTo(d.value());
+            dropped += d.value();
+        }
+        assertThat(dropped).as("the 30 Mbit/s UDP flows overrun the 20 Mbit/s lines").isPositive();
+    }
+
     @Test
     void shouldWriteIdenticalBytesTwice() throws IOException {
         run(tmp.resolve("a"), tmp.resolve("a.jsonl"));
