@@ -286,8 +286,9 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
     /**
      * Optional outputs.
      *
-     * @param pcapDir   directory for per-interface pcap taps, or null for none
-     * @param traceFile JSON-lines trace of every decision, or null for none
+     * @param pcapDir   an existing directory for the pcap taps {@code wan.pcap} and {@code lan.pcap}
+     *                  ({@link PcapTaps}), or null for none
+     * @param traceFile JSON-lines trace of every decision ({@link RouterSimulation#trace}), or null for none
      */
     public record Outputs(Path pcapDir, Path traceFile) {
         /** No outputs. */
