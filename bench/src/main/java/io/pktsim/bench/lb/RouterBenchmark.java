@@ -1,14 +1,15 @@
 package io.pktsim.bench.lb;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.profile.ProfileLoader;
 import io.pktsim.lb.router.ProgressListener;
 import io.pktsim.lb.router.RouterConfig;
 import io.pktsim.lb.router.RouterResults;
 import io.pktsim.lb.router.RouterSimulation;
-import io.pktsim.stack.profile.CostStage;
-import io.pktsim.stack.profile.CostTable;
 import io.pktsim.stack.profile.DeviceProfile;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * simulated forwarded packets per wall-clock second ({@code forwardedPackets} in the secondary results, ops/s).
  * {@code UDP}: 8 hosts x 8 CBR flows of 1400-byte datagrams at 6 Mbit/s each; {@code TCP}: a 32-connection CUBIC
  * speed test. Each invocation simulates 200 ms. Issue #7's target: at least 4.35 M/s (UDP) and 2.3 M/s (TCP),
- * 50 times ns-3's 87,000 and 46,000 on an equivalent scenario. The profile mirrors the CLI's {@code mt7621.yaml}.
+ * 50 times ns-3's 87,000 and 46,000 on an equivalent scenario. The profile is the CLI's calibrated {@code mt7621.yaml}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -74,32 +75,10 @@ public class RouterBenchmark {
     }
 
     private static DeviceProfile mt7621() {
-        final CostTable t = new CostTable();
-        t.set(CostStage.HARD_IRQ, 3000, 0, 0);
-        t.set(CostStage.NET_RX_ACTION, 500, 0, 0);
-        t.set(CostStage.NAPI_POLL, 1500, 0, 0);
-        t.set(CostStage.DRIVER_RX, 0, 900, 500);
-        t.set(CostStage.GRO, 0, 450, 0);
-        t.set(CostStage.NETIF_RECEIVE, 0, 2000, 0);
-        t.set(CostStage.FIB, 0, 1100, 0);
-        t.set(CostStage.FORWARD, 0, 2000, 0);
-        t.set(CostStage.DRIVER_TX, 0, 1800, 250);
-        t.set(CostStage.TX_COMPLETION, 0, 500, 0);
-        t.set(CostStage.IPI, 1500, 0, 0);
-        t.set(CostStage.BACKLOG, 0, 300, 0);
-        t.set(CostStage.VLAN, 0, 400, 0);
-        t.set(CostStage.MACVLAN, 0, 450, 0);
-        t.set(CostStage.PPPOE, 0, 3000, 0);
-        t.set(CostStage.CONNTRACK, 0, 2500, 0);
-        t.set(CostStage.CONNTRACK_NEW, 0, 8000, 0);
-        t.set(CostStage.NAT, 0, 750, 0);
-        t.set(CostStage.NF_RULE, 0, 150, 0);
-        t.set(CostStage.FIB_RULE, 0, 150, 0);
-        t.set(CostStage.QDISC, 0, 1500, 0);
-        t.set(CostStage.FLOWTABLE, 0, 1500, 0);
-        return new DeviceProfile().name("mt7621").cores(2).threadsPerCore(2).clockHz(880_000_000L)
-                .smtThroughputPermille(1200).rxRingSlots(512).txRingSlots(2048).rxUsecs(80).rxFrames(4)
-                .adaptiveRx(true).sharedIrq(true).separateTxNapi(true).napiWeight(64).netdevBudget(300)
-                .threadedNapi(true).costs(t.freeze());
+        try {
+            return new ProfileLoader().load("mt7621");
+        } catch (final ConfigException | IOException e) {
+            throw new IllegalStateException("the built-in mt7621 profile does not load: " + e.getMessage(), e);
+        }
     }
 }

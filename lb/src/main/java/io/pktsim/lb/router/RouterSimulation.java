@@ -29,10 +29,13 @@ import io.pktsim.lb.ecmp.NexthopChooser;
 import io.pktsim.lb.mwan3.Mwan3MarkMask;
 import io.pktsim.lb.mwan3.Mwan3Policy;
 import io.pktsim.lb.mwan3.Mwan3RuleCost;
+import io.pktsim.nic.ppe.PpeConfig;
+import io.pktsim.nic.ppe.PpeFlowTable;
 import io.pktsim.stack.conntrack.ConntrackConfig;
 import io.pktsim.stack.conntrack.ConntrackCounter;
 import io.pktsim.stack.conntrack.ConntrackTable;
 import io.pktsim.stack.conntrack.NatMangle;
+import io.pktsim.stack.endpoint.TcpConfig;
 import io.pktsim.stack.fib.MultipathLookup;
 import io.pktsim.stack.flowtable.FlowTable;
 import io.pktsim.stack.netdev.MacvlanDevice;
@@ -137,13 +140,21 @@ public final class RouterSimulation {
 
     private static final int RWND_SEGMENTS = 4096;
     private static final int RWND_WORDS = RWND_SEGMENTS / 64;
-    private static final long DELACK_NS = 40_000_000L;
-    private static final long RTO_MIN_NS = 200_000_000L;
+    private static final TcpConfig LINUX_TCP = new TcpConfig();
+    /** TCP_DELACK_MIN, HZ/25 = 40 ms (include/net/tcp.h, 6.18), as stack.endpoint uses it. */
+    private static final long DELACK_NS = LINUX_TCP.delAckNs();
+    /** TCP_RTO_MIN, HZ/5 = 200 ms (include/net/tcp.h, 6.18), as stack.endpoint uses it. */
+    private static final long RTO_MIN_NS = LINUX_TCP.rtoMinNs();
+    /** The MT7530's forwarding latency: an assumption (a few microseconds; no published figure found). */
     private static final long SWITCH_LATENCY_NS = 2_000L;
+    /** The SoC's two GMACs towards the MT7530, 1 Gbit/s each (mt7621.dtsi; router-facts.md section 4). */
     private static final long CPU_PORT_BPS = 2_000_000_000L;
-    private static final long PPE_CHECK_NS = 100_000_000L;
-    private static final int PPE_BIND_PACKETS_PER_CHECK = 3;
-    private static final int PPE_TABLE = 7744;
+    private static final PpeConfig PPE = PpeConfig.mt7621();
+    private static final long PPE_CHECK_NS = PPE.checkIntervalNs;
+    /** Packets one check interval must see for the bind rate: 30 pps x 100 ms = 3 (mtk_ppe.c, 6.18). */
+    private static final int PPE_BIND_PACKETS_PER_CHECK =
+        (int) (PPE.bindRatePps * PPE.checkIntervalNs / 1_000_000_000L);
+    private static final int PPE_TABLE = PpeFlowTable.usableEntries(PPE);
     private static final int PROGRESS_STEPS = 200;
 
     // Frames: addresses and sizes of the modelled network.

@@ -114,16 +114,14 @@ public final class PpeFlowTable {
         checkTimeNs = new long[entries];
         java.util.Arrays.fill(hwFlow, -1);
         java.util.Arrays.fill(checkTimeNs, Long.MIN_VALUE / 2);
-        int skipped = 0;
         if (config.skipBoundaryEntries) {
             for (int i = 0; i < entries; i += 128) {
                 for (final int k : SKIP) {
                     state[i + k] = STATIC;
-                    skipped++;
                 }
             }
         }
-        usable = entries - skipped;
+        usable = usableEntries(config);
         final int sw = config.maxSoftwareFlows;
         swSrc = new int[sw];
         swDst = new int[sw];
@@ -163,6 +161,18 @@ public final class PpeFlowTable {
     /** @return entries that can hold a flow (8192 − 448 = 7744 on the MT7621) */
     public int usableEntries() {
         return usable;
+    }
+
+    /**
+     * The entries a table of this configuration can hold, without building it: all of them, less the
+     * {@code SKIP.length} of every 128 that cross a 1 KiB boundary when {@code skipBoundaryEntries} is set
+     * ({@code mtk_ppe_init_foe_table()}, drivers/net/ethernet/mediatek/mtk_ppe.c, 6.18).
+     *
+     * @param config the configuration
+     * @return usable entries
+     */
+    public static int usableEntries(final PpeConfig config) {
+        return config.skipBoundaryEntries ? config.entries - config.entries / 128 * SKIP.length : config.entries;
     }
 
     /** @return entries bound now */

@@ -84,7 +84,7 @@ public final class ConntrackTable implements NetDeviceListener {
     private static final long UDP_STREAM_AFTER_NS = 2_000_000_000L;
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
     /** A free slot: its low half (the reference) is negative. */
-    private static final long EMPTY = -1L;
+    private static final long EMPTY = TaggedSlots.EMPTY;
 
     private final ConntrackConfig config;
     private final RandomStream random;
@@ -770,38 +770,14 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     private void insert(final int ref, final int hash) {
-        int i = hash & mask;
-        while ((int) slots[i] >= 0) {
-            i = (i + 1) & mask;
-        }
-        slots[i] = (long) hash << 32 | ref;
+        TaggedSlots.insert(slots, mask, hash, ref);
     }
 
     private void remove(final int ref, final int hash) {
-        final long want = (long) hash << 32 | ref;
-        int i = hash & mask;
-        while (slots[i] != want) {
-            if ((int) slots[i] < 0) {
-                throw new IllegalStateException("ConntrackTable: reference " + ref + " is not in the hash ("
-                    + count + " of " + max + " entries)");
-            }
-            i = (i + 1) & mask;
+        if (!TaggedSlots.remove(slots, mask, hash, ref)) {
+            throw new IllegalStateException("ConntrackTable: reference " + ref + " is not in the hash ("
+                + count + " of " + max + " entries)");
         }
-        int j = i;
-        while (true) {
-            j = (j + 1) & mask;
-            final long v = slots[j];
-            if ((int) v < 0) {
-                break;
-            }
-            final int k = (int) (v >>> 32) & mask;
-            final boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-            if (!stays) {
-                slots[i] = v;
-                i = j;
-            }
-        }
-        slots[i] = EMPTY;
     }
 
     // ---------------------------------------------------------------- accessors

@@ -8,6 +8,7 @@ import io.pktsim.core.trace.TraceBus;
 import io.pktsim.core.trace.TraceEvent;
 import io.pktsim.stack.conntrack.ConntrackTable;
 import io.pktsim.stack.conntrack.NatMangle;
+import io.pktsim.stack.conntrack.TaggedSlots;
 import io.pktsim.stack.conntrack.TcpConntrackState;
 import io.pktsim.stack.netdev.NetDeviceListener;
 import java.nio.ByteOrder;
@@ -128,7 +129,7 @@ public final class FlowTable implements NetDeviceListener {
         freeCount = capacity;
         final int slotCount = Integer.highestOneBit(capacity * 4 - 1) << 1;
         slots = new long[slotCount];
-        java.util.Arrays.fill(slots, -1L);
+        java.util.Arrays.fill(slots, TaggedSlots.EMPTY);
         mask = slotCount - 1;
     }
 
@@ -550,37 +551,13 @@ public final class FlowTable implements NetDeviceListener {
     }
 
     private void insert(final int k, final int h) {
-        int i = h & mask;
-        while ((int) slots[i] >= 0) {
-            i = (i + 1) & mask;
-        }
-        slots[i] = (long) h << 32 | k;
+        TaggedSlots.insert(slots, mask, h, k);
     }
 
     private void removeSlot(final int k, final int h) {
-        final long want = (long) h << 32 | k;
-        int i = h & mask;
-        while (slots[i] != want) {
-            if ((int) slots[i] < 0) {
-                throw new IllegalStateException("FlowTable: flow key " + k + " is not in the hash (" + count
-                    + " of " + capacity + " flows)");
-            }
-            i = (i + 1) & mask;
+        if (!TaggedSlots.remove(slots, mask, h, k)) {
+            throw new IllegalStateException("FlowTable: flow key " + k + " is not in the hash (" + count
+                + " of " + capacity + " flows)");
         }
-        int j = i;
-        while (true) {
-            j = (j + 1) & mask;
-            final long v = slots[j];
-            if ((int) v < 0) {
-                break;
-            }
-            final int home = (int) (v >>> 32) & mask;
-            final boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-            if (!stays) {
-                slots[i] = v;
-                i = j;
-            }
-        }
-        slots[i] = -1L;
     }
 }
