@@ -2,11 +2,14 @@ package io.pktsim.lb.router;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+
+import org.agrona.MutableDirectBuffer;
 
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
@@ -30,6 +33,7 @@ import io.pktsim.lb.mwan3.Mwan3MarkMask;
 import io.pktsim.lb.mwan3.Mwan3Policy;
 import io.pktsim.lb.mwan3.Mwan3RuleCost;
 import io.pktsim.nic.ppe.PpeConfig;
+import io.pktsim.nic.ppe.PpeCounter;
 import io.pktsim.nic.ppe.PpeFlowTable;
 import io.pktsim.stack.conntrack.ConntrackConfig;
 import io.pktsim.stack.conntrack.ConntrackCounter;
@@ -38,6 +42,7 @@ import io.pktsim.stack.conntrack.NatMangle;
 import io.pktsim.stack.endpoint.TcpConfig;
 import io.pktsim.stack.fib.MultipathLookup;
 import io.pktsim.stack.flowtable.FlowTable;
+import io.pktsim.stack.flowtable.PpeHardwareOffload;
 import io.pktsim.stack.netdev.MacvlanDevice;
 import io.pktsim.stack.netdev.MacvlanPort;
 import io.pktsim.stack.netdev.NetDevice;
@@ -149,12 +154,14 @@ public final class RouterSimulation {
     private static final long SWITCH_LATENCY_NS = 2_000L;
     /** The SoC's two GMACs towards the MT7530, 1 Gbit/s each (mt7621.dtsi; router-facts.md section 4). */
     private static final long CPU_PORT_BPS = 2_000_000_000L;
-    private static final PpeConfig PPE = PpeConfig.mt7621();
-    private static final long PPE_CHECK_NS = PPE.checkIntervalNs;
-    /** Packets one check interval must see for the bind rate: 30 pps x 100 ms = 3 (mtk_ppe.c, 6.18). */
-    private static final int PPE_BIND_PACKETS_PER_CHECK =
-        (int) (PPE.bindRatePps * PPE.checkIntervalNs / 1_000_000_000L);
-    private static final int PPE_TABLE = PpeFlowTable.usableEntries(PPE);
+    /**
+     * How often the model runs the PPE's ageing scan ({@link PpeFlowTable#age}); the hardware ages entries by their
+     * timestamps continuously, so an entry may outlive its idle limit by up to this much (an assumption).
+     */
+    private static final long PPE_AGE_SCAN_NS = 1_000_000_000L;
+    /** PPP protocol numbers of IPv4 and IPv6 in a PPPoE session frame (RFC 1332, RFC 5072). */
+    private static final int PPP_IPV4 = 0x0021;
+    private static final int PPP_IPV6 = 0x0057;
     private static final int PROGRESS_STEPS = 200;
 
     // Frames: addresses and sizes of the modelled network.
@@ -276,9 +283,7 @@ public final class RouterSimulation {
     private final long[] flowStartNs;
     private final byte[] ctState;   // 0 none, 1 new, 2 established (reply seen), 3 broken
     private final boolean[] offloaded;
-    private final byte[] ppeState;  // 0 none, 1 learning, 2 bound, 3 refused
-    private final int[] ppeCount;
-    private final long[] ppeCheckNs;
+    private final int[] flowCtEntry;  // the conntrack entry of a connection the flowtable took, -1 before
     private final boolean[] natBroken;
     // TCP sender.
     private final long[] sndUna;
@@ -339,11 +344,8 @@ public final class RouterSimulation {
     private final int[] flowNatPort;
     private long ftOffloaded;
     private long ftHits;
-    private long ppeEntries;
-    private long ppeBound;
+    private final PpeFlowTable ppe;
     private long ppeHits;
-    private long ppeRefusedMacvlan;
-    private long ppeRefusedIpv6Nat;
     private long groPackets;
     private long mssClamped;
     private long irqs;
@@ -371,6 +373,7 @@ public final class RouterSimulation {
     private final int kRedial;
     private final int kQdisc;
     private final int kTxDone;
+    private final int kPpeAge;
 
     private ProgressListener progress = ProgressListener.NONE;
     private FrameTap tap;
@@ -443,7 +446,7 @@ public final class RouterSimulation {
         kDialDefault = names.kind("dial_default_route", "flow", "dial");
         kConntrackNew = names.kind("conntrack_new", "flow", "dial", "nat_port");
         kFlowOffload = names.kind("flow_offload", "flow", "to_lan");
-        kPpeBind = names.kind("ppe_bind", "flow", "packets");
+        kPpeBind = names.kind("ppe_bind", "flow", "to_lan");
         final Drop[] reasons = Drop.values();
         kDrop = new int[reasons.length];
         for (int i = 0; i < reasons.length; i++) {
@@ -452,11 +455,23 @@ public final class RouterSimulation {
     }
 
     /**
-     * Builds the topology for a configuration.
+     * Builds the topology for a configuration; with {@link RouterConfig.OffloadMode#PPE} the PPE is the mainline
+     * driver's on an MT7621 ({@link PpeConfig#mt7621()}: 8192 entries, 7744 usable).
      *
      * @param config the run's configuration
      */
     public RouterSimulation(final RouterConfig config) {
+        this(config, PpeConfig.mt7621());
+    }
+
+    /**
+     * Builds the topology for a configuration with a given PPE (used only with {@link RouterConfig.OffloadMode#PPE}),
+     * e.g. {@link PpeConfig#legacy4k()}, the 4096-entry table of OpenWrt 19.07's driver.
+     *
+     * @param config the run's configuration
+     * @param ppeConfig the PPE's table size and timing
+     */
+    public RouterSimulation(final RouterConfig config, final PpeConfig ppeConfig) {
         this.config = Objects.requireNonNull(config, "config");
         this.profile = config.profile();
         this.costs = profile.costs();
@@ -603,6 +618,22 @@ public final class RouterSimulation {
         if (ft != null) {
             devices.addListener(ft);
         }
+        if (config.offload() == RouterConfig.OffloadMode.PPE) {
+            // flow_offloading_hw: the flowtable offers each direction of a flow it takes to the PPE
+            // (nf_flow_offload_add -> flow_offload_rule_add -> mtk_flow_offload_replace). The forward path of the
+            // LAN device and of a dial ends on eth0 (one VLAN tag pushed, plus PPPoE on a dial) unless the dial is
+            // a macvlan: macvlan has no ndo_fill_forward_path, so dev_fill_forward_path stops on it and the driver
+            // refuses that direction (mtk_flow_set_output_device: -EOPNOTSUPP).
+            ppe = new PpeFlowTable(Objects.requireNonNull(ppeConfig, "ppeConfig"));
+            final PpeHardwareOffload hw = new PpeHardwareOffload(ppe, devices.size());
+            hw.path(lanVlan.ifindex(), 1, true);
+            for (int d = 0; d < dials; d++) {
+                hw.path(dialIfindex[d], 1, !macvlan);
+            }
+            ft.hardwareOffload(hw);
+        } else {
+            ppe = null;
+        }
         dialOfIfindex = new int[devices.size() + 1];
         java.util.Arrays.fill(dialOfIfindex, -1);
         for (int d = 0; d < dials; d++) {
@@ -624,9 +655,8 @@ public final class RouterSimulation {
         flowStartNs = new long[flows];
         ctState = new byte[flows];
         offloaded = new boolean[flows];
-        ppeState = new byte[flows];
-        ppeCount = new int[flows];
-        ppeCheckNs = new long[flows];
+        flowCtEntry = new int[flows];
+        java.util.Arrays.fill(flowCtEntry, -1);
         natBroken = new boolean[flows];
         sndUna = new long[flows];
         sndNxt = new long[flows];
@@ -678,6 +708,7 @@ public final class RouterSimulation {
         kRedial = loop.register(this::onRedial, "redial");
         kQdisc = loop.register(this::onQdiscEnqueue, "qdisc_enqueue");
         kTxDone = loop.register(this::onTxDone, "cpu_port_tx_done");
+        kPpeAge = loop.register(this::onPpeAge, "ppe_age");
 
         rxHalfCycles = costs.perPacket(CostStage.DRIVER_RX) + costs.perPacket(CostStage.GRO);
         buildFlows();
@@ -848,6 +879,9 @@ public final class RouterSimulation {
         }
         loop.schedule(config.warmupNs(), kWarmup, 0, 0L);
         loop.schedule(Math.max(1L, total / PROGRESS_STEPS), kProgress, 0, 0L);
+        if (ppe != null && PPE_AGE_SCAN_NS < total) {
+            loop.schedule(PPE_AGE_SCAN_NS, kPpeAge, 0, 0L);
+        }
     }
 
     /** Runs events up to a simulated time. */
@@ -1391,28 +1425,36 @@ public final class RouterSimulation {
         if (tap != null) {
             tap.received(atSoc, store, h, !toLan(store.aux(h)));
         }
-        if (ppeState[f] == 2) {
-            // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound from
-            // says (mtk_flow_offload_replace: NAT, TTL, egress device); no interrupt, no CPU.
-            final boolean down = toLan(store.aux(h));
-            if (!receiveDevices(h, f, down)) {
-                drop(Drop.NO_ROUTE);
+        int foe = -1;
+        if (ppe != null) {
+            final PpeFlowTable.Result r = ppeReceive(h, atSoc);
+            if (r == PpeFlowTable.Result.HW_FORWARDED) {
+                // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound
+                // from says (mtk_flow_offload_replace: NAT, TTL, egress device); no interrupt, no CPU.
+                final boolean down = toLan(store.aux(h));
+                if (!receiveDevices(h, f, down)) {
+                    drop(Drop.NO_ROUTE);
+                    return;
+                }
+                if (!flowtableHit(h, f, down, atSoc)) {
+                    dropFrame(h, Drop.NAT_BROKEN);
+                    return;
+                }
+                ppeHits++;
+                forwarded++;
+                egress(h, f, atSoc, true);
                 return;
             }
-            if (!flowtableHit(h, f, down, atSoc)) {
-                dropFrame(h, Drop.NAT_BROKEN);
-                return;
+            if (r == PpeFlowTable.Result.TO_CPU_RATE_REACHED) {
+                // The RX descriptor carries the FOE hash and HIT_UNBIND_RATE_REACHED: the poll checks it.
+                foe = ppe.lastHash();
             }
-            ppeHits++;
-            forwarded++;
-            egress(h, f, atSoc, true);
-            return;
         }
         if (ringCount >= ringSlots) {
             dropFrame(h, Drop.RING_FULL);
             return;
         }
-        ring[(ringHead + ringCount) & ringMask] = h;
+        ring[(ringHead + ringCount) & ringMask] = h | ((long) (foe + 1) << 32);
         ringCount++;
         if (irqEnabled && !napiScheduled) {
             framesSinceIrqEnable++;
@@ -1467,6 +1509,7 @@ public final class RouterSimulation {
         long t = cpu.exec(rxCpu, now, c, CpuSet.CTX_THREAD);
         for (int i = 0; i < n; i++) {
             final int h = (int) ring[ringHead];
+            final int foe = (int) (ring[ringHead] >>> 32) - 1;
             ringHead = (ringHead + 1) & ringMask;
             ringCount--;
             final long pkt = store.aux(h);
@@ -1478,6 +1521,9 @@ public final class RouterSimulation {
             cpu.stage(CostStage.GRO, gro);
             groPackets++;
             t = cpu.exec(rxCpu, t, rx + gro, CpuSet.CTX_THREAD);
+            if (foe >= 0) {
+                ppeCheck(foe, f, pkt, t);
+            }
             softnetProcessed[rxCpu]++;
             final int target2 = rps ? flowHash[f] % cpu.cpus() : rxCpu;
             if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
@@ -1686,9 +1732,6 @@ public final class RouterSimulation {
         txPending += segs;
         forwarded += segs;
         for (int i = 0; i < segs; i++) {
-            if (fast) {
-                ppeLearn(f, done);
-            }
             // GSO at the egress device: segment i of a GRO packet is the head's headers with its own sequence.
             final int seg = i + 1 < segs ? store.copy(h) : h;
             if (seg == PacketStore.NO_PACKET) {
@@ -1915,6 +1958,7 @@ public final class RouterSimulation {
                 toLan ? lanVlan.ifindex() : dialIfindex[d], toLan ? LAN_MTU : pathMtu, toLan ? pathMtu : LAN_MTU,
                 now)) {
             offloaded[f] = true;
+            flowCtEntry[f] = lastCtRef >> 1;
             ftOffloaded++;
             if (trace.enabled()) {
                 trace.publish(now, traceComponent, kFlowOffload, TraceEvent.NO_PACKET, f, toLan ? 1 : 0);
@@ -1922,44 +1966,72 @@ public final class RouterSimulation {
         }
     }
 
-    private void ppeLearn(final int f, final long now) {
-        if (config.offload() != RouterConfig.OffloadMode.PPE || ppeState[f] >= 2) {
-            return;
+    /**
+     * The frame as the PPE parses it when it enters the frame engine from the GMAC: the 802.1Q tag, a PPPoE
+     * session header, the IPv4 or IPv6 header and the ports; then {@link PpeFlowTable#receive} with that tuple
+     * (IPv6 addresses folded to 32 bits as {@link PpeHardwareOffload} folds the flowtable's tuples), i.e. before
+     * NAT, as the tuple of the direction's {@code mtk_flow_offload_replace}. Not TCP or UDP: to the CPU, unseen.
+     */
+    private PpeFlowTable.Result ppeReceive(final int h, final long now) {
+        final MutableDirectBuffer b = store.buffer();
+        int at = store.frameOffset(h) + EthernetView.ETHERTYPE_OFFSET;
+        int type = b.getShort(at, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (type == EthernetView.ETHERTYPE_VLAN) {
+            at += VLAN_TAG;
+            type = b.getShort(at, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         }
-        if (ppeState[f] == 0) {
-            if (macvlan) {
-                // The forward-path walk stops at a macvlan (no ndo_fill_forward_path): never bound.
-                ppeState[f] = 3;
-                ppeRefusedMacvlan++;
-                return;
-            }
-            if (ipv6) {
-                // mtk_ppe cannot mangle IPv6 packets: no IPv6 NAT (mtk_ppe_offload.c, 6.18).
-                ppeState[f] = 3;
-                ppeRefusedIpv6Nat++;
-                return;
-            }
-            if (ppeEntries >= PPE_TABLE) {
-                return;
-            }
-            ppeState[f] = 1;
-            ppeEntries++;
-            ppeCheckNs[f] = now;
-            ppeCount[f] = 0;
-            return;
+        at += 2;
+        if (type == EthernetView.ETHERTYPE_PPPOE_SESSION) {
+            final int ppp = b.getShort(at + PPPOE_HEADER - 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            type = ppp == PPP_IPV4 ? EthernetView.ETHERTYPE_IPV4 : ppp == PPP_IPV6 ? EthernetView.ETHERTYPE_IPV6 : 0;
+            at += PPPOE_HEADER;
         }
-        ppeCount[f]++;
-        if (now - ppeCheckNs[f] >= PPE_CHECK_NS) {
-            // HIT_UNBIND_RATE_REACHED and __mtk_ppe_check_skb(), at most once per HZ/10 per hash.
-            if (ppeCount[f] >= PPE_BIND_PACKETS_PER_CHECK) {
-                ppeState[f] = 2;
-                ppeBound++;
-                if (trace.enabled()) {
-                    trace.publish(now, traceComponent, kPpeBind, TraceEvent.NO_PACKET, f, ppeCount[f]);
-                }
+        final int proto;
+        final int src;
+        final int dst;
+        final int l4;
+        if (type == EthernetView.ETHERTYPE_IPV4) {
+            proto = b.getByte(at + 9) & 0xFF;
+            src = b.getInt(at + 12, ByteOrder.BIG_ENDIAN);
+            dst = b.getInt(at + 16, ByteOrder.BIG_ENDIAN);
+            l4 = at + (b.getByte(at) & 0x0F) * 4;
+        } else if (type == EthernetView.ETHERTYPE_IPV6) {
+            proto = b.getByte(at + 6) & 0xFF;
+            int s = 0;
+            int d = 0;
+            for (int w = 0; w < 4; w++) {
+                s ^= b.getInt(at + 8 + 4 * w, ByteOrder.BIG_ENDIAN);
+                d ^= b.getInt(at + 24 + 4 * w, ByteOrder.BIG_ENDIAN);
             }
-            ppeCheckNs[f] = now;
-            ppeCount[f] = 0;
+            src = s;
+            dst = d;
+            l4 = at + 40;
+        } else {
+            return PpeFlowTable.Result.TO_CPU;
+        }
+        if (proto != 6 && proto != 17) {
+            return PpeFlowTable.Result.TO_CPU;
+        }
+        return ppe.receive(src, dst, b.getInt(l4, ByteOrder.BIG_ENDIAN), proto, now);
+    }
+
+    /**
+     * {@code mtk_poll_rx} saw {@code HIT_UNBIND_RATE_REACHED} in a descriptor and calls {@code mtk_ppe_check_skb}
+     * (drivers/net/ethernet/mediatek/mtk_eth_soc.c, mtk_ppe.h, 6.18): {@link PpeFlowTable#checkSkb} binds the
+     * direction if the flowtable offloaded it (at most one check per hash every HZ/10). Its CPU cost is not
+     * charged (a hash-list walk under a spinlock, a few times per flow).
+     */
+    private void ppeCheck(final int foe, final int f, final long pkt, final long now) {
+        if (ppe.checkSkb(foe, now) && trace.enabled()) {
+            trace.publish(now, traceComponent, kPpeBind, TraceEvent.NO_PACKET, f, toLan(pkt) ? 1 : 0);
+        }
+    }
+
+    /** The PPE's ageing ({@link PpeFlowTable#age}), once per {@link #PPE_AGE_SCAN_NS}. */
+    private void onPpeAge(final int target, final long arg, final long now) {
+        ppe.age(now);
+        if (now + PPE_AGE_SCAN_NS < config.totalNs()) {
+            loop.schedule(now + PPE_AGE_SCAN_NS, kPpeAge, 0, 0L);
         }
     }
 
@@ -2240,10 +2312,6 @@ public final class RouterSimulation {
         for (int f = 0; f < flowCount; f++) {
             if (flowDial[f] == dial && offloaded[f]) {
                 offloaded[f] = false;
-                if (ppeState[f] == 2) {
-                    ppeState[f] = 0;
-                    ppeEntries--;
-                }
             }
         }
     }
@@ -2253,10 +2321,6 @@ public final class RouterSimulation {
         ctState[f] = 3;
         if (offloaded[f]) {
             offloaded[f] = false;
-        }
-        if (ppeState[f] == 1 || ppeState[f] == 2) {
-            ppeEntries--;
-            ppeState[f] = 0;
         }
     }
 
@@ -2381,8 +2445,24 @@ public final class RouterSimulation {
         return offloaded[f];
     }
 
-    int flowPpeState(final int f) {
-        return ppeState[f];
+    /**
+     * @param f a flow
+     * @param dir 0 original (LAN to WAN), 1 reply (WAN to LAN)
+     * @return the PPE's id for that direction of the flow ({@link PpeFlowTable#offloadReplace}: negative when the
+     *     driver refused it), -1 when the flowtable has not taken the flow or there is no PPE
+     */
+    int flowPpeId(final int f, final int dir) {
+        return ppe == null || flowCtEntry[f] < 0 ? -1 : ft.hardwareId(flowCtEntry[f], dir);
+    }
+
+    /**
+     * @param f a flow
+     * @param dir 0 original (LAN to WAN), 1 reply (WAN to LAN)
+     * @return whether that direction is bound in the PPE now
+     */
+    boolean flowPpeBound(final int f, final int dir) {
+        final int id = flowPpeId(f, dir);
+        return id >= 0 && ppe.isBound(id);
     }
 
     long injected() {
@@ -2524,10 +2604,7 @@ public final class RouterSimulation {
                 new RouterResults.Count("mss_clamped", mssClamped));
         final List<RouterResults.Count> ft = List.of(new RouterResults.Count("offloaded", ftOffloaded),
                 new RouterResults.Count("fast_path_packets", ftHits));
-        final List<RouterResults.Count> ppe = List.of(new RouterResults.Count("entries", ppeEntries),
-                new RouterResults.Count("bound", ppeBound), new RouterResults.Count("hw_packets", ppeHits),
-                new RouterResults.Count("refused_macvlan", ppeRefusedMacvlan),
-                new RouterResults.Count("refused_ipv6_nat", ppeRefusedIpv6Nat));
+        final List<RouterResults.Count> ppe = ppeCounts();
         final List<RouterResults.Count> gro = List.of(new RouterResults.Count("received", groPackets),
                 new RouterResults.Count("merged", groMerged),
                 new RouterResults.Count("flushed", groPackets - groMerged),
@@ -2536,6 +2613,21 @@ public final class RouterSimulation {
         return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
                 threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, bottleneck, loop.dispatched()
                 + loop.pending(), loop.dispatched());
+    }
+
+    /**
+     * The PPE's counters: {@code entries} (entries bound at the end), {@code hw_packets} (forwarded by hardware in
+     * the window), then every {@link PpeCounter} of the run, warm-up included (flows bind there), in enum order.
+     */
+    private List<RouterResults.Count> ppeCounts() {
+        final PpeCounter[] all = PpeCounter.values();
+        final List<RouterResults.Count> out = new ArrayList<>(all.length + 2);
+        out.add(new RouterResults.Count("entries", ppe == null ? 0 : ppe.boundEntries()));
+        out.add(new RouterResults.Count("hw_packets", ppeHits));
+        for (PpeCounter c : all) {
+            out.add(new RouterResults.Count(c.label(), ppe == null ? 0 : ppe.counters().get(c)));
+        }
+        return out;
     }
 
     private long w(final Drop d) {

@@ -114,29 +114,6 @@ class RouterSimulationTest {
     }
 
     @Test
-    void shouldNeverBindAFlowLeavingThroughAMacvlanInThePpe() {
-        final RouterSimulation macvlan = new RouterSimulation(RouterFixtures.config(2, 2, 100 * MBIT, true, false,
-                RouterConfig.OffloadMode.PPE, RouterConfig.Balancing.ecmp(1),
-                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 2, 4, RouterConfig.Direction.DOWNLOAD)),
-                400_000_000L, 5));
-        final RouterResults r = macvlan.run(ProgressListener.NONE);
-        for (int f = 0; f < macvlan.flowCount(); f++) {
-            assertThat(macvlan.flowOffloaded(f)).as("flow %d in the flowtable", f).isTrue();
-            assertThat(macvlan.flowPpeState(f)).as("flow %d refused by the PPE", f).isEqualTo(3);
-        }
-        assertThat(r.ppe()).contains(new RouterResults.Count("bound", 0), new RouterResults.Count("hw_packets", 0),
-                new RouterResults.Count("refused_macvlan", 8));
-        final RouterSimulation direct = new RouterSimulation(RouterFixtures.config(2, 1, 100 * MBIT, true, false,
-                RouterConfig.OffloadMode.PPE, RouterConfig.Balancing.ecmp(1),
-                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 2, 4, RouterConfig.Direction.DOWNLOAD)),
-                400_000_000L, 5));
-        final RouterResults d = direct.run(ProgressListener.NONE);
-        assertThat(d.ppe()).contains(new RouterResults.Count("bound", 8),
-                new RouterResults.Count("refused_macvlan", 0));
-        assertThat(d.cpuAverage()).isLessThan(r.cpuAverage());
-    }
-
-    @Test
     void shouldNotAllocateOnTheForwardPathAfterWarmUp() {
         final RouterSimulation sim = new RouterSimulation(eightDials(RouterConfig.OffloadMode.NONE, true, 2, 32,
                 2_000_000_000L));
