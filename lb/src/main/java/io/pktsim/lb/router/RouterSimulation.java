@@ -95,7 +95,28 @@ import io.pktsim.stack.profile.DeviceProfile;
  * path can be walked ({@code dev_fill_forward_path}, net/core/dev.c; macvlan has no {@code ndo_fill_forward_path},
  * so macvlan dials keep their device layers). A redial takes the dial's device down ({@link NetDeviceTable}: the
  * PPPoE session leaves {@link PppoeSessions}, conntrack drops the connections masqueraded through it, the flowtable
- * its flows) and brings it back with a new session id and address.
+ * its flows and the PPE their entries) and brings it back with a new session id and address.
+ *
+ * <p>The PPE (offload {@code ppe}) is {@link PpeFlowTable}, as Linux 6.18 drives it, per direction. When the
+ * flowtable takes a flow, {@code nf_flow_offload_add} queues {@code flow_offload_work_add}, which builds one rule per
+ * direction ({@code nf_flow_offload_rule_alloc}) and offers the original, then the reply direction to the driver
+ * ({@code flow_offload_rule_add} → {@code flow_offload_tuple_add}, net/netfilter/nf_flow_table_offload.c; the reply
+ * direction because {@code nft_flow_offload_eval} sets {@code NF_FLOW_HW_BIDIRECTIONAL}); the work
+ * fails only if no direction was accepted, so one direction can be in hardware while the other stays in software.
+ * The driver ({@code mtk_flow_offload_replace}, drivers/net/ethernet/mediatek/mtk_ppe_offload.c) accepts a direction
+ * whose egress is a GMAC or a DSA port on it and refuses any other with -EOPNOTSUPP
+ * ({@code mtk_flow_set_output_device}). A dial on a macvlan is such another: macvlan (drivers/net/macvlan.c) has no
+ * {@code ndo_fill_forward_path}, so the forward path that {@code nft_dev_fill_forward_path} walks with
+ * {@code dev_fill_forward_path} (net/core/dev.c; net/netfilter/nft_flow_offload.c) from the PPPoE device ends on
+ * the macvlan, and the upload direction is refused, while the download direction (egress eth0.1) binds like a
+ * direct dial's. This engine offers both directions through {@link PpeHardwareOffload} from
+ * {@link FlowTable#offloadEval} ({@code offloadReplace}; destroyed when the flowtable tears the flow down); every
+ * frame that reaches the frame engine enters {@link PpeFlowTable#receive} with the tuple it carries (a bound entry
+ * forwards it: no interrupt, no CPU, no qdisc); a descriptor flagged {@code HIT_UNBIND_RATE_REACHED} makes the RX
+ * poll call {@link PpeFlowTable#checkSkb} ({@code mtk_ppe_check_skb}, at most once per hash every HZ/10), which binds
+ * the direction if it was offloaded; {@link PpeFlowTable#age} runs once a second. The table is
+ * {@link PpeConfig#mt7621()}'s (7744 usable entries) unless another {@link PpeConfig} is given (e.g.
+ * {@link PpeConfig#legacy4k()}, 4096 entries bound at offload).
  *
  * <p>Endpoints (still the engine's own): TCP NewReno (slow start, congestion avoidance, fast retransmit and NewReno
  * recovery, RTO with go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window
@@ -104,10 +125,10 @@ import io.pktsim.stack.profile.DeviceProfile;
  * {@code aux} metadata, not from the header.
  *
  * <p>Simplifications: what is still modelled in this class's own code, not by the stack's units: the TCP and UDP
- * endpoints (above; not {@code stack.endpoint.TcpEndpoint} nor {@code stack.workload}); the PPE (bind after 3
- * packets per HZ/10 check of a flowtable flow, never through a macvlan egress, never an IPv6 NAT, bound packets
- * cost no CPU; not {@code nic.ppe.PpeFlowTable}, whose per-direction refusal differs from this per-connection one
- * and is to be settled first); the NIC ring, interrupt coalescing, NAPI polling, GRO (own merge of in-sequence TCP
+ * endpoints (above; not {@code stack.endpoint.TcpEndpoint} nor {@code stack.workload}); around the PPE (which is
+ * {@link PpeFlowTable}): the flowtable's hardware offload happens at once, not in a work item, the driver's bind
+ * check and bound packets cost no CPU, ageing runs once a second, and a bound packet of a connection the servers
+ * consider broken is dropped; the NIC ring, interrupt coalescing, NAPI polling, GRO (own merge of in-sequence TCP
  * segments, never for PPPoE or UDP), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
  * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers, the CPU port's

@@ -93,6 +93,23 @@ class RouterPpeTest {
     }
 
     @Test
+    void shouldRemoveTheEntriesOfADialThatGoesDown() {
+        final RouterSimulation kept = new RouterSimulation(udpDownload(1, false));
+        final RouterResults k = kept.run(ProgressListener.NONE);
+        assertThat(value(k.ppe(), "entries")).isEqualTo(1);
+        // The dial goes down at 150 ms (the flow is bound by then): the flowtable tears the flow down and
+        // destroys its PPE entries (mtk_flow_offload_destroy); the server's later datagrams reach the CPU.
+        final RouterSimulation sim = new RouterSimulation(udpDownload(1, false));
+        sim.scheduleRedial(0, 150_000_000L, 50_000_000L);
+        final RouterResults r = sim.run(ProgressListener.NONE);
+        assertThat(value(r.ppe(), "bound")).isEqualTo(1);
+        assertThat(value(r.ppe(), "entries")).isZero();
+        assertThat(sim.flowPpeBound(0, 1)).isFalse();
+        assertThat(value(r.ppe(), "hw_forwarded")).isLessThan(value(k.ppe(), "hw_forwarded"));
+        assertThat(value(r.ppe(), "to_cpu")).isGreaterThan(32);
+    }
+
+    @Test
     void shouldBindAtOffloadWithTheLegacyDriver() {
         final RouterSimulation sim = new RouterSimulation(udpDownload(1, false), PpeConfig.legacy4k());
         final RouterResults r = sim.run(ProgressListener.NONE);
