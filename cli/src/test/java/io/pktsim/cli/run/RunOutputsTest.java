@@ -131,7 +131,8 @@ class RunOutputsTest {
             // What each device carries; WTAP_ENCAP_ETHERNET is 1, WTAP_ENCAP_RAW_IP 7.
             final List<String> expected;
             if ("eth0.pcap".equals(f)) {
-                expected = List.of("eth:ethertype:vlan:ethertype:ip:tcp", "eth:ethertype:vlan:ethertype:pppoes:ppp:ip:tcp");
+                expected = List.of("eth:ethertype:vlan:ethertype:ip:tcp",
+                    "eth:ethertype:vlan:ethertype:pppoes:ppp:ip:tcp");
             } else if ("eth0.1.pcap".equals(f)) {
                 expected = List.of("eth:ethertype:ip:tcp");
             } else if (f.startsWith("pppoe-")) {
