@@ -6,6 +6,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 
@@ -17,6 +19,7 @@ import io.pktsim.cli.scenario.ScenarioLoader;
 import io.pktsim.core.io.AtomicFiles;
 import io.pktsim.lb.router.RouterConfig;
 import io.pktsim.lb.router.RouterResults;
+import io.pktsim.lb.router.RouterSimulation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,8 +65,13 @@ public final class RunCommand implements Callable<Integer> {
         + "the summary then goes to standard error).")
     private String json;
 
-    @Option(names = "--pcap-dir", paramLabel = "DIR", description = "Write per-interface pcap taps into DIR.")
+    @Option(names = "--pcap-dir", paramLabel = "DIR", description = "Write one pcap tap per router interface into "
+        + "DIR (eth0.pcap, eth0.1.pcap, eth0.2.pcap, macvlanN.pcap, pppoe-wanN.pcap; see docs/results.md).")
     private Path pcapDir;
+
+    @Option(names = "--pcap-if", paramLabel = "IF[,IF...]", split = ",",
+        description = "Capture only these interfaces (with --pcap-dir), e.g. eth0.2,pppoe-wan3.")
+    private List<String> pcapInterfaces;
 
     @Option(names = "--trace", paramLabel = "FILE", description = "Write every decision as JSON lines.")
     private Path trace;
@@ -140,14 +148,29 @@ public final class RunCommand implements Callable<Integer> {
         if (problem == null && pcap != null && !Files.exists(pcap)) {
             problem = checkParent("--pcap-dir", pcap);
         }
+        final List<String> only = pcapInterfaces == null ? List.of() : pcapInterfaces;
+        if (problem == null && !only.isEmpty() && pcap == null) {
+            problem = "--pcap-if needs --pcap-dir (or outputs.pcapDir in the scenario)";
+        }
         if (problem != null) {
             return bad(err, problem);
         }
         final RouterConfig config;
         try {
-            config = ScenarioMapper.toConfig(s, pcap, traceFile);
+            config = ScenarioMapper.toConfig(s, pcap, traceFile, only);
         } catch (final IllegalArgumentException e) {
             return bad(err, s.source() + ": the engine does not accept this scenario: " + e.getMessage());
+        }
+        final List<String> names = RouterSimulation.interfaceNames(config);
+        final List<String> unknown = new ArrayList<>();
+        for (final String name : only) {
+            if (!names.contains(name)) {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            return bad(err, "--pcap-if " + String.join(",", unknown) + ": no such interface; this scenario's router "
+                + "has " + RouterSimulation.describeInterfaces(names));
         }
         final boolean onTerminal = terminal != null ? terminal : System.console() != null;
         final ProgressReporter progress = new ProgressReporter(err, onTerminal, quiet, wallNs);

@@ -21,6 +21,19 @@ public final class ScenarioMapper {
      * @throws IllegalArgumentException if the engine rejects a value (the loader's checks should prevent it)
      */
     public static RouterConfig toConfig(final Scenario s, final Path pcapDir, final Path trace) {
+        return toConfig(s, pcapDir, trace, List.of());
+    }
+
+    /**
+     * @param s the scenario (with the command line's seed, run and duration applied)
+     * @param pcapDir the pcap directory, or null
+     * @param trace the trace file, or null
+     * @param pcapInterfaces the interfaces to capture (empty: all), only with a pcap directory
+     * @return the engine's configuration
+     * @throws IllegalArgumentException if the engine rejects a value (the loader's checks should prevent it)
+     */
+    public static RouterConfig toConfig(final Scenario s, final Path pcapDir, final Path trace,
+        final List<String> pcapInterfaces) {
         final Scenario.Wan w = s.wan();
         final RouterConfig.Lan lan = new RouterConfig.Lan(s.lan().hosts(), s.lan().portRateBps());
         final RouterConfig.Wan wan = new RouterConfig.Wan(w.lines(), w.dialsPerLine(), w.lineRateBps(),
@@ -42,7 +55,8 @@ public final class ScenarioMapper {
                 : RouterConfig.FirewallKind.FW3, s.firewall().conntrackMax()),
             s.qdisc() == Scenario.Qdisc.PFIFO_FAST ? RouterConfig.QdiscKind.PFIFO_FAST
                 : RouterConfig.QdiscKind.FQ_CODEL,
-            apps, s.durationNs(), s.warmUpNs(), s.seed(), s.run(), new RouterConfig.Outputs(pcapDir, trace));
+            apps, s.durationNs(), s.warmUpNs(), s.seed(), s.run(),
+            new RouterConfig.Outputs(pcapDir, trace, pcapInterfaces));
     }
 
     private static RouterConfig.BalanceMode balanceMode(final Scenario.BalancingMode m) {

@@ -30,22 +30,41 @@ class RunOutputsTest {
     @TempDir
     Path tmp;
 
-    private Path runTiny(final String name) throws IOException {
+    /** The tiny scenario's router: 1 line (eth0.2) with 2 macvlan PPPoE dials; the LAN on eth0.1. */
+    private static final List<String> TAPS = List.of("eth0.1.pcap", "eth0.2.pcap", "eth0.pcap", "macvlan0.pcap",
+        "macvlan1.pcap", "pppoe-wan0.pcap", "pppoe-wan1.pcap");
+
+    private Path scenario() throws IOException {
         final Path scenario = tmp.resolve("tiny.yaml");
         Files.writeString(scenario, RunEndToEndTest.TINY, StandardCharsets.UTF_8);
+        return scenario;
+    }
+
+    private Path runTiny(final String name, final String... more) throws IOException {
         final Path dir = tmp.resolve(name);
         Files.createDirectories(dir);
+        final List<String> args = new ArrayList<>(List.of("run", scenario().toString(), "--quiet", "--pcap-dir",
+            dir.toString(), "--trace", dir.resolve("trace.jsonl").toString()));
+        args.addAll(List.of(more));
         final StringWriter err = new StringWriter();
-        assertThat(PktsimMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "run",
-            scenario.toString(), "--quiet", "--pcap-dir", dir.toString(), "--trace",
-            dir.resolve("trace.jsonl").toString())).as(err.toString()).isZero();
+        assertThat(PktsimMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(err),
+            args.toArray(new String[0]))).as(err.toString()).isZero();
         assertThat(err.toString()).as("no warning").isEmpty();
         return dir;
     }
 
+    private static List<String> pcaps(final Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pcap")).sorted().toList();
+        }
+    }
+
     private static long records(final Path file) throws Exception {
         try (PcapReader r = PcapReader.open(file)) {
-            assertThat(r.linkType()).as("Ethernet").isEqualTo(1);
+            final boolean ppp = file.getFileName().toString().startsWith("pppoe-");
+            assertThat(r.linkType()).as("%s: raw IP on a PPPoE device, else Ethernet", file.getFileName())
+                .isEqualTo(ppp ? 101 : 1);
+            assertThat(r.nanoseconds()).isTrue();
             long n = 0;
             while (r.next()) {
                 n++;
@@ -57,8 +76,13 @@ class RunOutputsTest {
     @Test
     void shouldWriteTapsAndATraceTheSameTwice() throws Exception {
         final Path a = runTiny("a");
-        assertThat(records(a.resolve("wan.pcap"))).isPositive();
-        assertThat(records(a.resolve("lan.pcap"))).isPositive();
+        assertThat(pcaps(a)).isEqualTo(TAPS);
+        for (final String f : TAPS) {
+            assertThat(records(a.resolve(f))).as(f).isPositive();
+        }
+        assertThat(records(a.resolve("eth0.2.pcap"))).as("the line carries both dials' frames")
+            .isEqualTo(records(a.resolve("macvlan0.pcap")) + records(a.resolve("macvlan1.pcap")));
+        assertThat(records(a.resolve("pppoe-wan1.pcap"))).isEqualTo(records(a.resolve("macvlan1.pcap")));
 
         final ObjectMapper json = new ObjectMapper();
         final List<JsonNode> events = new ArrayList<>();
@@ -76,7 +100,9 @@ class RunOutputsTest {
         assertThat(events).anyMatch(e -> "conntrack_new".equals(e.path("kind").asText()));
 
         final Path b = runTiny("b");
-        for (final String f : List.of("wan.pcap", "lan.pcap", "trace.jsonl")) {
+        assertThat(pcaps(b)).isEqualTo(TAPS);
+        for (final String f : List.of("eth0.pcap", "eth0.1.pcap", "eth0.2.pcap", "macvlan0.pcap", "macvlan1.pcap",
+            "pppoe-wan0.pcap", "pppoe-wan1.pcap", "trace.jsonl")) {
             assertThat(Files.readAllBytes(b.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
         }
     }
@@ -89,11 +115,11 @@ class RunOutputsTest {
             + "Wireshark reads the taps of pktsim run; install it with 'apt-get install tshark' (CI does)");
         final Path exe = onPath != null ? onPath : tshark;
         final Path a = runTiny("a");
-        for (final String f : List.of("wan.pcap", "lan.pcap")) {
+        for (final String f : TAPS) {
             final Path out = tmp.resolve(f + ".out");
             final Path err = tmp.resolve(f + ".err");
             final Process p = new ProcessBuilder(exe.toString(), "-r", a.resolve(f).toString(), "-n", "-T", "fields",
-                "-e", "frame.protocols", "-e", "_ws.malformed").redirectOutput(out.toFile())
+                "-e", "frame.protocols", "-e", "frame.encap_type", "-e", "_ws.malformed").redirectOutput(out.toFile())
                 .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             final List<String> stderr = Files.readAllLines(err, StandardCharsets.UTF_8).stream()
@@ -102,14 +128,57 @@ class RunOutputsTest {
             assertThat(stderr).as(f).isEmpty();
             final List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
             assertThat((long) lines.size()).isEqualTo(records(a.resolve(f)));
-            final String expected = f.startsWith("wan") ? "eth:ethertype:vlan:ethertype:pppoes:ppp:ip:tcp"
-                : "eth:ethertype:vlan:ethertype:ip:tcp";
+            // What each device carries; WTAP_ENCAP_ETHERNET is 1, WTAP_ENCAP_RAW_IP 7.
+            final List<String> expected;
+            if ("eth0.pcap".equals(f)) {
+                expected = List.of("eth:ethertype:vlan:ethertype:ip:tcp",
+                    "eth:ethertype:vlan:ethertype:pppoes:ppp:ip:tcp");
+            } else if ("eth0.1.pcap".equals(f)) {
+                expected = List.of("eth:ethertype:ip:tcp");
+            } else if (f.startsWith("pppoe-")) {
+                expected = List.of("raw:ip:tcp");
+            } else {
+                expected = List.of("eth:ethertype:pppoes:ppp:ip:tcp");
+            }
+            final java.util.Set<String> seen = new java.util.TreeSet<>();
             for (final String l : lines) {
                 final String[] cols = l.split("\t", -1);
-                assertThat(cols[0]).as("%s: %s", f, l).startsWith(expected);
-                assertThat(cols.length > 1 ? cols[1] : "").as("malformed in %s: %s", f, l).isEmpty();
+                assertThat(cols).as("%s: %s", f, l).hasSize(3);
+                assertThat(cols[0]).as("%s: %s", f, l).isIn(expected);
+                seen.add(cols[0]);
+                assertThat(cols[1]).as("encapsulation of %s", f).isEqualTo(f.startsWith("pppoe-") ? "7" : "1");
+                assertThat(cols[2]).as("malformed in %s: %s", f, l).isEmpty();
             }
+            assertThat(seen).as("%s: both sides", f).hasSameSizeAs(expected);
         }
+    }
+
+    @Test
+    void shouldCaptureOnlyTheInterfacesOfPcapIf() throws Exception {
+        final Path all = runTiny("all");
+        final Path some = runTiny("some", "--pcap-if", "pppoe-wan1,eth0.2");
+        assertThat(pcaps(some)).containsExactly("eth0.2.pcap", "pppoe-wan1.pcap");
+        for (final String f : pcaps(some)) {
+            assertThat(Files.readAllBytes(some.resolve(f))).as(f).isEqualTo(Files.readAllBytes(all.resolve(f)));
+        }
+    }
+
+    @Test
+    void shouldRejectAnUnknownPcapInterfaceBeforeRunning() throws Exception {
+        final Path dir = tmp.resolve("bad");
+        Files.createDirectories(dir);
+        final StringWriter err = new StringWriter();
+        assertThat(PktsimMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "run",
+            scenario().toString(), "--quiet", "--pcap-dir", dir.toString(), "--pcap-if", "eth0.2,pppoe-wan2,br-lan"))
+            .isEqualTo(PktsimMain.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("pktsim run: --pcap-if pppoe-wan2,br-lan: no such interface; this "
+            + "scenario's router has eth0, eth0.1, eth0.2, macvlan0, pppoe-wan0, macvlan1, pppoe-wan1"
+            + System.lineSeparator());
+        assertThat(pcaps(dir)).isEmpty();
+        final StringWriter err2 = new StringWriter();
+        assertThat(PktsimMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(err2), "run",
+            scenario().toString(), "--quiet", "--pcap-if", "eth0")).isEqualTo(PktsimMain.EXIT_USAGE);
+        assertThat(err2.toString()).contains("--pcap-if needs --pcap-dir");
     }
 
     private static Path findOnPath() {

@@ -2,106 +2,190 @@ package io.pktsim.lb.router;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.pcap.PcapFormat;
 import io.pktsim.core.pcap.PcapWriter;
+import io.pktsim.stack.netdev.NetDevice;
+import io.pktsim.stack.netdev.NetDeviceTable;
+import io.pktsim.stack.netdev.PppoeDevice;
 
 /**
- * The router's pcap taps, like {@code tcpdump -i} on each side of eth0: {@code wan.pcap} holds the frames the
- * router receives from and sends to the WAN lines (Ethernet, the line's 802.1Q tag, the dial's PPPoE session, IP,
- * TCP/UDP) and {@code lan.pcap} those of the LAN (Ethernet, the LAN's 802.1Q tag, IP, TCP/UDP). Link type
- * Ethernet (1), nanosecond timestamps in simulated time (time 0 is 1970-01-01): a received frame when it reaches
- * the SoC through the CPU port, a sent frame when the router hands it to eth0 (after its egress devices, before
- * the qdisc). Records are in the order the engine sees them; a sent frame can carry an earlier timestamp than
- * the received one before it (the CPU's work is solved ahead of time).
+ * The router's pcap taps, one file per interface, like {@code tcpdump -i DEVICE} on the router: the file is named
+ * after the device the engine's {@link NetDeviceTable} gives it ({@code eth0.pcap}, {@code eth0.1.pcap} (the LAN),
+ * {@code eth0.2.pcap} (a WAN line), {@code macvlan3.pcap}, {@code pppoe-wan3.pcap}) and holds the frames the device
+ * receives and sends, both directions in one file, with the headers the device sees:
  *
- * <p>A record's captured bytes are the stored headers; its original length is the frame's length (the payload is
- * counted, not stored), so tools show "packet size limited during capture". Writing allocates nothing. Files are
- * written beside their target and moved into place by {@link #close()}; {@link #abort()} leaves nothing.
+ * <ul>
+ *   <li>{@code eth0} (the GMAC on the switch's CPU port): Ethernet with the 802.1Q tag of the LAN or of the line,
+ *       then PPPoE on the WAN side; link type Ethernet (1);</li>
+ *   <li>a VLAN device ({@code eth0.N}): the same frames of its VLAN without the tag; Ethernet (1);</li>
+ *   <li>a dial's macvlan: its dial's frames, Ethernet (its own MAC) with the PPPoE session header; Ethernet (1);</li>
+ *   <li>a PPPoE device: its dial's IP packets with no link header; link type raw IP (101). {@code tcpdump} on a
+ *       real {@code ppp} device writes Linux cooked headers (113) instead; the IP bytes are the same.</li>
+ * </ul>
  *
- * <p>Simplifications: one tap per side of the switch, not per device (eth0.2, the macvlans and the PPPoE devices
- * would each show their own headers); frames dropped by the CPU port's queue on the way in are not seen.
+ * <p>Nanosecond timestamps in simulated time (time 0 is 1970-01-01). A received frame is on eth0 when it enters
+ * the RX ring (frames the ring drops and frames the PPE forwards never reach the kernel and are not captured,
+ * as with tcpdump on a router with HWNAT) and on the upper devices when the CPU has finished its driver and GRO
+ * work ({@code __netif_receive_skb}); a sent frame is on every device it passes when the CPU has finished
+ * forwarding it ({@code dev_queue_xmit}, before eth0's qdisc). Records are in the order the engine handles
+ * them, so a record can carry an earlier timestamp than the one before it (the CPU's work is solved ahead of
+ * time).
+ *
+ * <p>A record's captured bytes are the stored headers; its original length is the frame's length as the device
+ * sees it (the payload is counted, not stored), so tools show "packet size limited during capture". Writing
+ * allocates nothing. Files are written beside their target and moved into place by {@link #close()};
+ * {@link #abort()} (or a failing close) leaves none of them.
+ *
+ * <p>Simplifications: a GRO packet shows once on the receive side with its first segment's headers and length
+ * (the engine does not grow the merged packet), while the send side shows each segment (the engine segments
+ * before the egress devices; Linux would show the merged packet, cut by GSO/TSO below the taps); there is no
+ * {@code br-lan}: the LAN is {@code eth0.1}.
  */
 public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable {
 
-    /** The WAN side's file name. */
-    public static final String WAN_FILE = "wan.pcap";
-    /** The LAN side's file name. */
-    public static final String LAN_FILE = "lan.pcap";
+    /** The file suffix after the device name. */
+    public static final String SUFFIX = ".pcap";
 
-    private final PcapWriter wan;
-    private final PcapWriter lan;
+    /** Direct staging memory shared by all the taps of a run, in bytes (each gets 8..64 KiB of it). */
+    private static final int STAGING_BYTES = 4 << 20;
+    private static final int MIN_BUFFER_BYTES = 8 << 10;
 
-    private PcapTaps(final PcapWriter wan, final PcapWriter lan) {
-        this.wan = wan;
-        this.lan = lan;
+    private final PcapWriter[] byIfindex;
+    private final List<PcapWriter> writers;
+    private boolean closed;
+
+    private PcapTaps(final PcapWriter[] byIfindex, final List<PcapWriter> writers) {
+        this.byIfindex = byIfindex;
+        this.writers = writers;
     }
 
     /**
-     * Opens both taps in a directory (which must exist).
+     * Opens one tap per interface in a directory (which must exist).
      *
      * @param dir the directory
      * @param snaplenBytes the snapshot length, at least the largest stored header, in bytes
+     * @param devices the router's devices, by interface index
+     * @param only the device names to capture, empty for all
      * @return the taps
      * @throws IOException if a file cannot be created (nothing is left behind)
+     * @throws IllegalArgumentException if {@code only} names a device the router does not have
      */
-    public static PcapTaps open(final Path dir, final int snaplenBytes) throws IOException {
-        final PcapWriter w = PcapWriter.open(dir.resolve(WAN_FILE), PcapFormat.LINKTYPE_ETHERNET, snaplenBytes);
+    public static PcapTaps open(final Path dir, final int snaplenBytes, final NetDeviceTable devices,
+            final List<String> only) throws IOException {
+        final List<String> names = new ArrayList<>(devices.size());
+        for (int i = 1; i <= devices.size(); i++) {
+            names.add(devices.get(i).name());
+        }
+        final Set<String> wanted = new LinkedHashSet<>(only);
+        for (final String name : wanted) {
+            if (!names.contains(name)) {
+                throw new IllegalArgumentException("pcap interface '" + name + "': the router has no such device "
+                        + "(it has " + RouterSimulation.describeInterfaces(names) + ")");
+            }
+        }
+        final int count = wanted.isEmpty() ? names.size() : wanted.size();
+        final int buffer = Math.max(MIN_BUFFER_BYTES, Math.min(PcapWriter.BLOCK_BYTES, STAGING_BYTES / count));
+        final PcapWriter[] byIfindex = new PcapWriter[devices.size() + 1];
+        final List<PcapWriter> writers = new ArrayList<>(count);
         try {
-            return new PcapTaps(w, PcapWriter.open(dir.resolve(LAN_FILE), PcapFormat.LINKTYPE_ETHERNET,
-                snaplenBytes));
+            for (int i = 1; i <= devices.size(); i++) {
+                final NetDevice d = devices.get(i);
+                if (wanted.isEmpty() || wanted.contains(d.name())) {
+                    final int linkType = d instanceof PppoeDevice ? PcapFormat.LINKTYPE_RAW
+                            : PcapFormat.LINKTYPE_ETHERNET;
+                    byIfindex[i] = PcapWriter.open(dir.resolve(d.name() + SUFFIX), linkType, snaplenBytes, true,
+                            buffer);
+                    writers.add(byIfindex[i]);
+                }
+            }
         } catch (final IOException | RuntimeException e) {
-            w.abort();
+            for (final PcapWriter w : writers) {
+                w.abort();
+            }
             throw e;
         }
+        return new PcapTaps(byIfindex, writers);
     }
 
     @Override
-    public void frame(final long timeNs, final PacketStore store, final int handle, final boolean toLan) {
+    public void capture(final int ifindex, final long timeNs, final PacketStore store, final int handle,
+            final boolean sent) {
+        final PcapWriter w = byIfindex[ifindex];
+        if (w == null) {
+            return;
+        }
         try {
-            (toLan ? lan : wan).writeRecord(timeNs, store.buffer(), store.frameOffset(handle),
-                store.storedLength(handle), store.length(handle));
+            w.writeRecord(timeNs, store.buffer(), store.frameOffset(handle), store.storedLength(handle),
+                    store.length(handle));
         } catch (final IOException e) {
-            throw new UncheckedIOException("pcap tap " + (toLan ? lan : wan).file() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("pcap tap " + w.file() + ": " + e.getMessage(), e);
         }
     }
 
-    @Override
-    public void received(final long timeNs, final PacketStore store, final int handle, final boolean fromLan) {
-        frame(timeNs, store, handle, fromLan);
-    }
-
-    /** @return records written to {@code wan.pcap} */
-    public long wanRecords() {
-        return wan.records();
-    }
-
-    /** @return records written to {@code lan.pcap} */
-    public long lanRecords() {
-        return lan.records();
+    /** @return the files the taps write (moved into place by {@link #close()}), in interface-index order */
+    public List<Path> files() {
+        final List<Path> files = new ArrayList<>(writers.size());
+        for (final PcapWriter w : writers) {
+            files.add(w.file());
+        }
+        return files;
     }
 
     /**
-     * Writes both files and moves them into place.
+     * @param ifindex an interface index
+     * @return records written for that interface so far, or -1 if it is not captured
+     */
+    public long records(final int ifindex) {
+        return ifindex > 0 && ifindex < byIfindex.length && byIfindex[ifindex] != null
+                ? byIfindex[ifindex].records() : -1L;
+    }
+
+    /**
+     * Writes every file and moves it into place.
      *
-     * @throws IOException if one cannot be written (neither is then left half-written)
+     * @throws IOException if one cannot be written (none of the files is then left behind)
      */
     @Override
     public void close() throws IOException {
-        try {
-            wan.close();
-        } catch (final IOException e) {
-            lan.abort();
-            throw e;
+        closed = true;
+        for (int i = 0; i < writers.size(); i++) {
+            try {
+                writers.get(i).close();
+            } catch (final IOException | RuntimeException e) {
+                for (int j = i + 1; j < writers.size(); j++) {
+                    writers.get(j).abort();
+                }
+                for (int j = 0; j < i; j++) {
+                    try {
+                        Files.deleteIfExists(writers.get(j).file());
+                    } catch (final IOException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
         }
-        lan.close();
     }
 
-    /** Deletes both temporary files: nothing is written. */
+    /** Deletes every temporary file, or every file if already closed: nothing is left. */
     public void abort() {
-        wan.abort();
-        lan.abort();
+        for (final PcapWriter w : writers) {
+            w.abort();
+            if (closed) {
+                try {
+                    Files.deleteIfExists(w.file());
+                } catch (final IOException e) {
+                    // best effort: the run's own failure is the one reported
+                }
+            }
+        }
     }
 }

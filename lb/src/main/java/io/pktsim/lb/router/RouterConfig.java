@@ -286,13 +286,34 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
     /**
      * Optional outputs.
      *
-     * @param pcapDir   an existing directory for the pcap taps {@code wan.pcap} and {@code lan.pcap}
+     * @param pcapDir   an existing directory for the pcap taps, one {@code DEVICE.pcap} per router interface
      *                  ({@link PcapTaps}), or null for none
      * @param traceFile JSON-lines trace of every decision ({@link RouterSimulation#trace}), or null for none
+     * @param pcapInterfaces the interfaces to capture, by device name ({@link RouterSimulation#interfaceNames});
+     *                  empty for all of them
      */
-    public record Outputs(Path pcapDir, Path traceFile) {
+    public record Outputs(Path pcapDir, Path traceFile, List<String> pcapInterfaces) {
         /** No outputs. */
         public static final Outputs NONE = new Outputs(null, null);
+
+        /** Validates and copies the interface list. */
+        public Outputs {
+            pcapInterfaces = List.copyOf(pcapInterfaces);
+            if (!pcapInterfaces.isEmpty() && pcapDir == null) {
+                throw new IllegalArgumentException("outputs.pcapInterfaces = " + pcapInterfaces
+                        + ", allowed only with a pcapDir");
+            }
+        }
+
+        /**
+         * Captures every interface.
+         *
+         * @param pcapDir   the pcap directory, or null for none
+         * @param traceFile the trace file, or null for none
+         */
+        public Outputs(final Path pcapDir, final Path traceFile) {
+            this(pcapDir, traceFile, List.of());
+        }
     }
 
     private static void range(final String key, final long value, final long min, final long max) {

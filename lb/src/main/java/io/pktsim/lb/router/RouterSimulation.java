@@ -135,7 +135,7 @@ import io.pktsim.stack.profile.DeviceProfile;
  * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
  * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
  * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
- * the pcap taps (see {@link PcapTaps}) see the frames at the SoC's side of the CPU port, not the wire;
+ * the pcap taps (see {@link PcapTaps}) see the frames at the router's devices, not the wire;
  * per-packet round robin sends a connection's packets out of other dials with the first dial's masquerade, and
  * the servers answer through the dial that carried the last packet.
  */
@@ -184,6 +184,8 @@ public final class RouterSimulation {
     private static final int PPP_IPV4 = 0x0021;
     private static final int PPP_IPV6 = 0x0057;
     private static final int PROGRESS_STEPS = 200;
+    /** eth0's interface index: the first device the constructor registers. */
+    private static final int ETH0_IFINDEX = 1;
 
     // Frames: addresses and sizes of the modelled network.
     private static final long ETH0_MAC = 0x0200_0000_00E0L;
@@ -398,6 +400,7 @@ public final class RouterSimulation {
 
     private ProgressListener progress = ProgressListener.NONE;
     private FrameTap tap;
+    private boolean tapping;
     private TraceBus trace = TraceBus.disabled();
     private int traceComponent;
     private int kDialEcmp;
@@ -410,31 +413,22 @@ public final class RouterSimulation {
     private int[] kDrop;
 
     /**
-     * Sees every frame the router sends, after its egress devices (VLAN tag, PPPoE on the WAN side), when the CPU
-     * hands it to eth0, and (if {@link #received} is overridden) every frame it receives; {@link PcapTaps} writes
-     * them. Called on the simulation thread; must not allocate, keep or
-     * free the frame.
+     * Sees every frame at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: eth0 (the
+     * GMAC) when a received frame enters the RX ring and when a sent one leaves the egress devices, the upper
+     * devices (VLAN, macvlan, PPPoE) on the way in after the driver and GRO work and on the way out when the CPU
+     * has finished forwarding the packet. Frames the PPE forwards are not seen (the kernel never sees them).
+     * {@link PcapTaps} writes them. Called on the simulation thread; must not allocate, keep or free the frame.
      */
     public interface FrameTap {
         /**
-         * @param timeNs simulated time the frame is handed to eth0, in nanoseconds
+         * @param ifindex the device, by its index in the engine's device table ({@link #interfaceNames} order,
+         *                from 1)
+         * @param timeNs simulated time the device sees the frame, in nanoseconds
          * @param store the packets
-         * @param handle the frame (not to be kept or freed)
-         * @param toLan true for a frame to the LAN, false for one to a WAN line
+         * @param handle the frame, starting at the header the device sees (an IP header at a PPPoE device)
+         * @param sent true when the device sends the frame, false when it receives it
          */
-        void frame(long timeNs, PacketStore store, int handle, boolean toLan);
-
-        /**
-         * Sees a frame the router receives, as it reaches the SoC through the CPU port (before the RX ring, as
-         * the wire carried it). Does nothing unless overridden.
-         *
-         * @param timeNs simulated time the frame reaches the SoC, in nanoseconds
-         * @param store the packets
-         * @param handle the frame (not to be kept or freed)
-         * @param fromLan true for a frame from the LAN, false for one from a WAN line
-         */
-        default void received(long timeNs, PacketStore store, int handle, boolean fromLan) {
-        }
+        void capture(int ifindex, long timeNs, PacketStore store, int handle, boolean sent);
     }
 
     /**
@@ -445,6 +439,67 @@ public final class RouterSimulation {
      */
     public void tap(final FrameTap frameTap) {
         this.tap = frameTap;
+        this.tapping = frameTap != null;
+    }
+
+    /**
+     * The router's interfaces in interface-index order (index 1 first), as the engine names them for a
+     * configuration: {@code eth0}, {@code eth0.1} (the LAN), {@code eth0.2} ... one per WAN line, then per dial its
+     * macvlan {@code macvlanD} (when a line has several dials) and its PPPoE device {@code pppoe-wanD} (with PPPoE),
+     * D counting dials line-major from 0.
+     *
+     * @param config a configuration
+     * @return the device names
+     */
+    public static List<String> interfaceNames(final RouterConfig config) {
+        final RouterConfig.Wan wan = config.wan();
+        final List<String> names = new ArrayList<>();
+        names.add("eth0");
+        names.add("eth0." + LAN_VID);
+        for (int l = 0; l < wan.lines(); l++) {
+            names.add("eth0." + (WAN_VID_BASE + l));
+        }
+        for (int d = 0; d < config.dials(); d++) {
+            if (wan.dialsPerLine() > 1) {
+                names.add("macvlan" + d);
+            }
+            if (wan.pppoe()) {
+                names.add("pppoe-wan" + d);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Names interfaces in a few words for messages.
+     *
+     * @param names device names, e.g. {@link #interfaceNames}
+     * @return the names, runs of consecutively numbered ones shortened ({@code macvlan0..macvlan63})
+     */
+    public static String describeInterfaces(final List<String> names) {
+        final StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < names.size()) {
+            int j = i;
+            while (j + 1 < names.size() && follows(names.get(j), names.get(j + 1))) {
+                j++;
+            }
+            b.append(b.length() > 0 ? ", " : "").append(names.get(i));
+            if (j > i) {
+                b.append(j > i + 1 ? ".." : ", ").append(names.get(j));
+            }
+            i = j + 1;
+        }
+        return b.toString();
+    }
+
+    /** True when {@code next} is {@code name} with its trailing number plus one ({@code macvlan3, macvlan4}). */
+    private static boolean follows(final String name, final String next) {
+        int k = name.length();
+        while (k > 0 && Character.isDigit(name.charAt(k - 1))) {
+            k--;
+        }
+        return k < name.length() && next.equals(name.substring(0, k) + (Long.parseLong(name.substring(k)) + 1));
     }
 
     /**
@@ -844,7 +899,7 @@ public final class RouterSimulation {
         boolean done = false;
         try {
             if (pcapDir != null) {
-                taps = PcapTaps.open(pcapDir, SLOT_DATA_BYTES);
+                taps = PcapTaps.open(pcapDir, SLOT_DATA_BYTES, devices, config.outputs().pcapInterfaces());
                 tap(taps);
             }
             if (traceFile != null) {
@@ -1443,9 +1498,6 @@ public final class RouterSimulation {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
             return;
         }
-        if (tap != null) {
-            tap.received(atSoc, store, h, !toLan(store.aux(h)));
-        }
         int foe = -1;
         if (ppe != null) {
             final PpeFlowTable.Result r = ppeReceive(h, atSoc);
@@ -1453,7 +1505,7 @@ public final class RouterSimulation {
                 // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound
                 // from says (mtk_flow_offload_replace: NAT, TTL, egress device); no interrupt, no CPU.
                 final boolean down = toLan(store.aux(h));
-                if (!receiveDevices(h, f, down)) {
+                if (!receiveDevices(h, f, down, -1L)) {
                     drop(Drop.NO_ROUTE);
                     return;
                 }
@@ -1477,6 +1529,9 @@ public final class RouterSimulation {
         }
         ring[(ringHead + ringCount) & ringMask] = h | ((long) (foe + 1) << 32);
         ringCount++;
+        if (tapping) {
+            tap.capture(ETH0_IFINDEX, atSoc, store, h, false);
+        }
         if (irqEnabled && !napiScheduled) {
             framesSinceIrqEnable++;
             if (framesSinceIrqEnable >= profile.rxFrames() || profile.rxUsecs() == 0) {
@@ -1669,7 +1724,7 @@ public final class RouterSimulation {
         }
         final int kind = kindOf(pkt);
         final boolean toLan = toLan(pkt);
-        if (!receiveDevices(h, f, toLan)) {
+        if (!receiveDevices(h, f, toLan, readyNs)) {
             drops[Drop.NO_ROUTE.ordinal()] += segs;
             return;
         }
@@ -2096,25 +2151,30 @@ public final class RouterSimulation {
      * the PPPoE session ({@code pppoe_rcv}) or {@code eth_type_trans}; {@code ip_forward} decrements the TTL; the
      * egress side pushes PPPoE ({@code pppoe_xmit}) or an Ethernet header (neighbour output), hands the frame
      * through the dial's macvlan and tags it with the line's VLAN, or, to the LAN, an Ethernet header to the host
-     * and the LAN tag. False when a device refused the frame (it was freed).
+     * and the LAN tag. False when a device refused the frame (it was freed). Each device the frame reaches is
+     * shown to the frame tap at {@code tapNs} (negative: the kernel does not see the frame, the PPE forwards it).
      */
-    private boolean receiveDevices(final int h, final int f, final boolean toLan) {
+    private boolean receiveDevices(final int h, final int f, final boolean toLan, final long tapNs) {
         final int d = flowDial[f];
         int dev = vlans.receive(store, h);
         if (dev == RxHandler.CONSUMED) {
             return false;
         }
+        tapAt(dev, tapNs, h, false);
         if (toLan) {
             if (macvlan) {
                 dev = linePort[d / config.wan().dialsPerLine()].handleFrame(store, h);
                 if (dev == RxHandler.CONSUMED) {
                     return false;
                 }
+                tapAt(dev, tapNs, h, false);
             }
             if (pppoe) {
-                if (sessions.receive(store, h, dev) == RxHandler.CONSUMED) {
+                final int ppp = sessions.receive(store, h, dev);
+                if (ppp == RxHandler.CONSUMED) {
                     return false;
                 }
+                tapAt(ppp, tapNs, h, false);
             } else {
                 ethTypeTrans(h);
             }
@@ -2124,24 +2184,40 @@ public final class RouterSimulation {
         return true;
     }
 
-    /** The egress half of {@link #receiveDevices}'s walk. False when a device refused the frame (freed). */
-    private boolean transmitDevices(final int h, final int f, final boolean toLan) {
+    /**
+     * The egress half of {@link #receiveDevices}'s walk. False when a device refused the frame (freed). Each device
+     * is shown the frame as it is handed to it, at {@code tapNs} (negative: not seen, the PPE forwards it).
+     */
+    private boolean transmitDevices(final int h, final int f, final boolean toLan, final long tapNs) {
         final int d = flowDial[f];
         if (toLan) {
             pushEthernet(h, ETH0_MAC, HOST_MAC_BASE + flowHost[f]);
+            tapAt(lanVlan.ifindex(), tapNs, h, true);
             return lanVlan.transmit(store, h) || freed(h);
         }
         if (pppoe) {
+            tapAt(dialPppoe[d].ifindex(), tapNs, h, true);
             if (!dialPppoe[d].transmit(store, h)) {
                 return freed(h);
             }
         } else {
             pushEthernet(h, dialMac(d), BRAS_MAC_BASE + d / config.wan().dialsPerLine());
         }
-        if (macvlan && !dialMacvlan[d].transmit(store, h)) {
-            return freed(h);
+        if (macvlan) {
+            tapAt(dialMacvlan[d].ifindex(), tapNs, h, true);
+            if (!dialMacvlan[d].transmit(store, h)) {
+                return freed(h);
+            }
         }
+        tapAt(lineVlan[d / config.wan().dialsPerLine()].ifindex(), tapNs, h, true);
         return lineVlan[d / config.wan().dialsPerLine()].transmit(store, h) || freed(h);
+    }
+
+    /** Shows the frame to the tap as device {@code ifindex} sees it, unless not tapping or not seen (tapNs < 0). */
+    private void tapAt(final int ifindex, final long tapNs, final int h, final boolean sent) {
+        if (tapping && tapNs >= 0 && ifindex > 0) {
+            tap.capture(ifindex, tapNs, store, h, sent);
+        }
     }
 
     private boolean freed(final int h) {
@@ -2175,12 +2251,12 @@ public final class RouterSimulation {
 
     private void egress(final int h, final int f, final long readyNs, final boolean hardware) {
         final boolean toLan = toLan(store.aux(h));
-        if (!transmitDevices(h, f, toLan)) {
+        if (!transmitDevices(h, f, toLan, hardware ? -1L : readyNs)) {
             drop(Drop.NO_ROUTE);
             return;
         }
-        if (tap != null) {
-            tap.frame(readyNs, store, h, toLan);
+        if (tapping && !hardware) {
+            tap.capture(ETH0_IFINDEX, readyNs, store, h, true);
         }
         if (hardware) {
             // The PPE hands the frame straight back to the GMAC: no qdisc.
@@ -2515,6 +2591,11 @@ public final class RouterSimulation {
     /** Packets held at the end: in flight between hops (pending events), in the RX ring and in the qdisc. */
     long held() {
         return pendingPacketEvents + ringCount + qdisc.qlen();
+    }
+
+    /** The router's devices by interface index (tests compare them with {@link #interfaceNames}). */
+    NetDeviceTable devices() {
+        return devices;
     }
 
     /** The ECMP selector (null unless ECMP), for tests that recompute the kernel's choice independently. */

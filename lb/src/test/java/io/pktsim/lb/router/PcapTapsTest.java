@@ -1,11 +1,14 @@
 package io.pktsim.lb.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.pktsim.core.packet.PacketBuilder;
@@ -13,19 +16,63 @@ import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.pcap.PcapFormatException;
 import io.pktsim.core.pcap.PcapReader;
 import io.pktsim.core.test.AllocationMeter;
+import io.pktsim.stack.netdev.NetDeviceTable;
+import io.pktsim.stack.netdev.PppoeDevice;
+import io.pktsim.stack.netdev.VlanDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pcap taps and the decision trace of a run: what they hold, and that they change nothing. */
+/** The pcap taps (one per interface) and the decision trace of a run: what they hold, and that they change nothing. */
 class PcapTapsTest {
+
+    private static final List<String> DEVICES = List.of("eth0", "eth0.1", "eth0.2", "macvlan0", "pppoe-wan0",
+            "macvlan1", "pppoe-wan1");
+    private static final long ETH0_MAC = 0x0200_0000_00E0L;
+    private static final long DIAL_MAC = 0x0200_0000_1000L;
+    private static final int DIAL_ADDRESS = 0x6440_0001;
 
     @TempDir
     Path tmp;
 
+    /** One record of a capture. */
+    private record Rec(long timeNs, int originalLength, byte[] bytes) {
+        int u8(final int at) {
+            return bytes[at] & 0xFF;
+        }
+
+        int u16(final int at) {
+            return u8(at) << 8 | u8(at + 1);
+        }
+
+        int u32(final int at) {
+            return u16(at) << 16 | u16(at + 2);
+        }
+
+        long mac(final int at) {
+            return (long) u16(at) << 32 | u32(at + 2) & 0xFFFF_FFFFL;
+        }
+    }
+
+    private static List<Rec> read(final Path file, final int linkType) throws IOException, PcapFormatException {
+        final List<Rec> records = new ArrayList<>();
+        try (PcapReader r = PcapReader.open(file)) {
+            assertThat(r.linkType()).as("%s link type", file.getFileName()).isEqualTo(linkType);
+            assertThat(r.nanoseconds()).isTrue();
+            while (r.next()) {
+                final byte[] b = new byte[r.capturedLength()];
+                r.frame().getBytes(0, b);
+                assertThat(r.originalLength()).isGreaterThanOrEqualTo(r.capturedLength());
+                records.add(new Rec(r.timeNs(), r.originalLength(), b));
+            }
+        }
+        return records;
+    }
+
     private static RouterConfig config(final RouterConfig.Outputs outputs) {
         final RouterConfig c = RouterFixtures.config(1, 2, 100 * RouterFixtures.MBIT, true, false,
                 RouterConfig.OffloadMode.FLOWTABLE, RouterConfig.Balancing.ecmp(1),
-                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 4, RouterConfig.Direction.DOWNLOAD)),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 4, RouterConfig.Direction.DOWNLOAD),
+                        RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 2, RouterConfig.Direction.UPLOAD)),
                 200_000_000L, 7);
         return new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(), c.balancing(), c.offload(), c.firewall(),
                 c.qdisc(), c.workload(), c.durationNs(), c.warmupNs(), c.seed(), c.run(), outputs);
@@ -36,52 +83,141 @@ class PcapTapsTest {
         return new RouterSimulation(config(new RouterConfig.Outputs(dir, trace))).run(ProgressListener.NONE);
     }
 
+    private static List<String> files(final Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     @Test
-    void shouldWriteBothTapsWithVlanPppoeOnTheWanSideWithoutChangingTheResults()
+    void shouldNameTheInterfacesAsTheEngineRegistersThem() {
+        final List<RouterConfig> configs = List.of(config(RouterConfig.Outputs.NONE),
+                RouterFixtures.config(1, 1, RouterFixtures.MBIT, false, false, RouterConfig.OffloadMode.NONE,
+                        RouterConfig.Balancing.none(), List.of(), 1_000_000L, 1),
+                RouterFixtures.config(2, 1, RouterFixtures.MBIT, true, true, RouterConfig.OffloadMode.NONE,
+                        RouterConfig.Balancing.none(), List.of(), 1_000_000L, 1),
+                RouterFixtures.config(4, 16, RouterFixtures.MBIT, false, false, RouterConfig.OffloadMode.NONE,
+                        RouterConfig.Balancing.ecmp(0), List.of(), 1_000_000L, 1));
+        for (final RouterConfig c : configs) {
+            final NetDeviceTable table = new RouterSimulation(c).devices();
+            final List<String> engine = new ArrayList<>();
+            for (int i = 1; i <= table.size(); i++) {
+                engine.add(table.get(i).name());
+            }
+            assertThat(RouterSimulation.interfaceNames(c)).isEqualTo(engine);
+        }
+        assertThat(RouterSimulation.interfaceNames(config(RouterConfig.Outputs.NONE))).isEqualTo(DEVICES);
+        assertThat(RouterSimulation.interfaceNames(configs.get(2)))
+                .containsExactly("eth0", "eth0.1", "eth0.2", "eth0.3", "pppoe-wan0", "pppoe-wan1");
+        assertThat(RouterSimulation.describeInterfaces(RouterSimulation.interfaceNames(configs.get(3))))
+                .isEqualTo("eth0, eth0.1..eth0.5, macvlan0..macvlan63");
+        assertThat(RouterSimulation.describeInterfaces(DEVICES))
+                .isEqualTo("eth0, eth0.1, eth0.2, macvlan0, pppoe-wan0, macvlan1, pppoe-wan1");
+    }
+
+    @Test
+    void shouldWriteOneTapPerInterfaceWithTheHeadersThatDeviceSeesWithoutChangingTheResults()
             throws IOException, PcapFormatException {
         final RouterResults plain = new RouterSimulation(config(RouterConfig.Outputs.NONE)).run(ProgressListener.NONE);
-        final RouterResults tapped = run(tmp.resolve("a"), tmp.resolve("a.jsonl"));
+        final Path dir = tmp.resolve("a");
+        final RouterResults tapped = run(dir, tmp.resolve("a.jsonl"));
         assertThat(tapped).isEqualTo(plain);
+        assertThat(tapped.drops().backlog()).isZero();
+        assertThat(files(dir)).containsExactlyInAnyOrderElementsOf(DEVICES.stream().map(d -> d + ".pcap").toList());
 
-        try (PcapReader r = PcapReader.open(tmp.resolve("a").resolve(PcapTaps.WAN_FILE))) {
-            assertThat(r.linkType()).isEqualTo(1);
-            assertThat(r.nanoseconds()).isTrue();
-            long n = 0;
-            boolean truncatedData = false;
-            while (r.next()) {
-                final var f = r.frame();
-                assertThat(f.getShort(12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF).as("802.1Q").isEqualTo(0x8100);
-                assertThat(f.getShort(16, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF).as("PPPoE session")
-                        .isEqualTo(0x8864);
-                assertThat(f.getByte(18) & 0xFF).as("PPPoE ver/type").isEqualTo(0x11);
-                assertThat(f.getShort(24, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF).as("PPP IPv4").isEqualTo(0x0021);
-                assertThat(f.getByte(26) & 0xF0).as("IPv4").isEqualTo(0x40);
-                assertThat(r.originalLength()).isGreaterThanOrEqualTo(r.capturedLength());
-                truncatedData |= r.originalLength() > r.capturedLength();
-                n++;
-            }
-            assertThat(n).as("wan records").isGreaterThan(10);
-            assertThat(truncatedData).as("downloaded segments received: payload counted, not stored").isTrue();
+        // eth0: every frame tagged; the LAN's (VLAN 1) carry IPv4, the line's (VLAN 2) PPPoE sessions.
+        final List<Rec> eth0 = read(dir.resolve("eth0.pcap"), 1);
+        long eth0Sent = 0;
+        boolean truncated = false;
+        for (final Rec r : eth0) {
+            assertThat(r.u16(12)).as("802.1Q").isEqualTo(0x8100);
+            final int vid = r.u16(14) & 0xFFF;
+            assertThat(vid).isBetween(1, 2);
+            assertThat(r.u16(16)).isEqualTo(vid == 1 ? 0x0800 : 0x8864);
+            truncated |= r.originalLength() > r.bytes().length;
+            eth0Sent += r.mac(6) == ETH0_MAC || vid == 2 && r.mac(6) != 0x00E0_FC00_0000L ? 1 : 0;
         }
-        try (PcapReader r = PcapReader.open(tmp.resolve("a").resolve(PcapTaps.LAN_FILE))) {
-            assertThat(r.linkType()).isEqualTo(1);
-            long n = 0;
-            boolean truncated = false;
-            while (r.next()) {
-                assertThat(r.frame().getShort(16, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF).isEqualTo(0x0800);
-                truncated |= r.originalLength() > r.capturedLength();
-                n++;
-            }
-            assertThat(n).as("lan records").isGreaterThan(100);
-            assertThat(truncated).as("downloaded segments: payload counted, not stored").isTrue();
+        assertThat(truncated).as("segments: payload counted, not stored").isTrue();
+
+        // eth0.1 (the LAN): untagged Ethernet + IPv4, both directions.
+        final List<Rec> lan = read(dir.resolve("eth0.1.pcap"), 1);
+        long lanSent = 0;
+        for (final Rec r : lan) {
+            assertThat(r.u16(12)).as("untagged IPv4").isEqualTo(0x0800);
+            assertThat(r.u8(14)).isEqualTo(0x45);
+            lanSent += r.mac(6) == ETH0_MAC ? 1 : 0;
         }
+        assertThat(lanSent).isPositive().isLessThan(lan.size());
+
+        // eth0.2 (the line): untagged PPPoE session frames of both dials.
+        final List<Rec> line = read(dir.resolve("eth0.2.pcap"), 1);
+        long lineSent = 0;
+        for (final Rec r : line) {
+            assertThat(r.u16(12)).as("untagged PPPoE session").isEqualTo(0x8864);
+            lineSent += r.mac(0) == 0x00E0_FC00_0000L ? 1 : 0;
+        }
+        assertThat(eth0Sent).as("every frame sent on eth0 was sent by eth0.1 or eth0.2").isEqualTo(lanSent + lineSent);
+        // A received frame is on eth0 when it enters the RX ring, on the upper devices once polled: at the end of
+        // the run a few are still in the ring.
+        assertThat((eth0.size() - eth0Sent) - (lan.size() - lanSent) - (line.size() - lineSent)).isBetween(0L, 512L);
+
+        int macvlanRecords = 0;
+        for (int d = 0; d < 2; d++) {
+            final List<Rec> mv = read(dir.resolve("macvlan" + d + ".pcap"), 1);
+            final List<Rec> ppp = read(dir.resolve("pppoe-wan" + d + ".pcap"), 101);
+            assertThat(ppp).as("dial %d carried traffic", d).hasSizeGreaterThan(20);
+            assertThat(mv).as("the macvlan sees the PPPoE device's packets").hasSameSizeAs(ppp);
+            macvlanRecords += mv.size();
+            for (int i = 0; i < ppp.size(); i++) {
+                final Rec m = mv.get(i);
+                final Rec p = ppp.get(i);
+                // Raw IP: an IPv4 header from the first byte, to or from this dial's address only.
+                assertThat(p.u8(0)).isEqualTo(0x45);
+                assertThat(p.u32(12) == DIAL_ADDRESS + d || p.u32(16) == DIAL_ADDRESS + d)
+                        .as("dial %d record %d: %08x -> %08x", d, i, p.u32(12), p.u32(16)).isTrue();
+                // The same packet with Ethernet (the macvlan's MAC) and this dial's PPPoE session around it.
+                assertThat(m.timeNs()).isEqualTo(p.timeNs());
+                assertThat(m.mac(0) == DIAL_MAC + d || m.mac(6) == DIAL_MAC + d).isTrue();
+                assertThat(m.u16(12)).isEqualTo(0x8864);
+                assertThat(m.u8(14)).as("PPPoE ver/type").isEqualTo(0x11);
+                assertThat(m.u16(16)).as("session").isEqualTo(0x1000 + d);
+                assertThat(m.u16(18)).as("PPPoE length").isEqualTo(p.originalLength() + 2);
+                assertThat(m.u16(20)).as("PPP IPv4").isEqualTo(0x0021);
+                assertThat(m.originalLength()).isEqualTo(p.originalLength() + 22);
+                assertThat(Arrays.copyOfRange(m.bytes(), 22, m.bytes().length)).isEqualTo(p.bytes());
+            }
+        }
+        assertThat(line).as("the line's VLAN device sees the frames of all its macvlans").hasSize(macvlanRecords);
 
         final List<String> lines = Files.readAllLines(tmp.resolve("a.jsonl"), StandardCharsets.UTF_8);
         assertThat(lines.stream().filter(l -> l.contains("\"kind\":\"dial_ecmp\"")).count()).as("one per connection")
-                .isEqualTo(4);
-        assertThat(lines.stream().filter(l -> l.contains("\"kind\":\"conntrack_new\"")).count()).isEqualTo(4);
+                .isEqualTo(6);
+        assertThat(lines.stream().filter(l -> l.contains("\"kind\":\"conntrack_new\"")).count()).isEqualTo(6);
         assertThat(lines).anyMatch(l -> l.contains("\"kind\":\"flow_offload\""));
         assertThat(lines).allMatch(l -> l.startsWith("{\"time_ns\":") && l.endsWith("}"));
+    }
+
+    @Test
+    void shouldNotSeeWhatThePpeForwards() throws IOException, PcapFormatException {
+        // No warm-up: forwarded counts the whole run. One PPPoE dial without a macvlan, so the PPE binds.
+        final RouterConfig c = RouterFixtures.config(1, 1, 100 * RouterFixtures.MBIT, true, false,
+                RouterConfig.OffloadMode.PPE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 2, RouterConfig.Direction.DOWNLOAD)),
+                300_000_000L, 5);
+        final Path dir = tmp.resolve("ppe");
+        Files.createDirectories(dir);
+        final RouterResults r = new RouterSimulation(new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(),
+                c.balancing(), c.offload(), c.firewall(), c.qdisc(), c.workload(), c.durationNs(), 0L, c.seed(),
+                c.run(), new RouterConfig.Outputs(dir, null))).run(ProgressListener.NONE);
+        final long hardware = value(r.ppe(), "hw_packets");
+        assertThat(hardware).as("the PPE forwarded most of the download").isGreaterThan(r.forwardedPackets() / 2);
+        assertThat(files(dir)).containsExactly("eth0.1.pcap", "eth0.2.pcap", "eth0.pcap", "pppoe-wan0.pcap");
+        long sent = 0;
+        for (final Rec rec : read(dir.resolve("eth0.pcap"), 1)) {
+            sent += rec.mac(6) == ETH0_MAC ? 1 : 0;
+        }
+        assertThat(sent).as("eth0 sends what the CPU forwards, not what the PPE does")
+                .isEqualTo(r.forwardedPackets() - hardware);
     }
 
     private static long count(final List<String> lines, final String kind) {
@@ -121,23 +257,57 @@ class PcapTapsTest {
     void shouldWriteIdenticalBytesTwice() throws IOException {
         run(tmp.resolve("a"), tmp.resolve("a.jsonl"));
         run(tmp.resolve("b"), tmp.resolve("b.jsonl"));
-        for (final String f : List.of(PcapTaps.WAN_FILE, PcapTaps.LAN_FILE)) {
-            assertThat(Files.readAllBytes(tmp.resolve("b").resolve(f)))
+        assertThat(files(tmp.resolve("b"))).isEqualTo(files(tmp.resolve("a"))).hasSize(DEVICES.size());
+        for (final String f : files(tmp.resolve("a"))) {
+            assertThat(Files.readAllBytes(tmp.resolve("b").resolve(f))).as(f)
                     .isEqualTo(Files.readAllBytes(tmp.resolve("a").resolve(f)));
         }
         assertThat(Files.readAllBytes(tmp.resolve("b.jsonl"))).isEqualTo(Files.readAllBytes(tmp.resolve("a.jsonl")));
     }
 
     @Test
-    void shouldWriteAFrameWithoutAllocating() throws IOException {
+    void shouldCaptureOnlyTheNamedInterfacesWithTheSameBytes() throws IOException {
+        run(tmp.resolve("all"), null);
+        final Path dir = tmp.resolve("some");
+        Files.createDirectories(dir);
+        new RouterSimulation(config(new RouterConfig.Outputs(dir, null, List.of("pppoe-wan1", "eth0.2"))))
+                .run(ProgressListener.NONE);
+        assertThat(files(dir)).containsExactly("eth0.2.pcap", "pppoe-wan1.pcap");
+        for (final String f : files(dir)) {
+            assertThat(Files.readAllBytes(dir.resolve(f))).as(f)
+                    .isEqualTo(Files.readAllBytes(tmp.resolve("all").resolve(f)));
+        }
+        final Path bad = tmp.resolve("bad");
+        Files.createDirectories(bad);
+        final RouterSimulation sim = new RouterSimulation(config(new RouterConfig.Outputs(bad, null,
+                List.of("eth0.2", "pppoe-wan7"))));
+        assertThatThrownBy(() -> sim.run(ProgressListener.NONE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pcap interface 'pppoe-wan7': the router has no such device (it has eth0, "
+                        + "eth0.1, eth0.2, macvlan0, pppoe-wan0, macvlan1, pppoe-wan1)");
+        assertThat(files(bad)).isEmpty();
+        assertThatThrownBy(() -> new RouterConfig.Outputs(null, null, List.of("eth0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only with a pcapDir");
+    }
+
+    @Test
+    void shouldWriteAFrameWithoutAllocating() throws IOException, PcapFormatException {
         final PacketStore store = new PacketStore(4, 256, 64);
         final int h = new PacketBuilder(store).reset().ethernet(1L, 2L).vlan(2).pppoe(0x1000).ipv4(1, 2)
                 .tcp(1000, 443, 1, 0, 0).payload(1400).build();
-        try (PcapTaps taps = PcapTaps.open(tmp, 160)) {
-            final long[] t = {0};
-            AllocationMeter.assertNoAllocation("PcapTaps.frame", () -> taps.frame(t[0]++, store, h, (t[0] & 1) == 0));
-            assertThat(taps.wanRecords() + taps.lanRecords()).isGreaterThan(20_000);
+        final NetDeviceTable devices = new NetDeviceTable();
+        final int vlan = devices.register(new VlanDevice("eth0.2", 1, 2L, 2));
+        final int ppp = devices.register(new PppoeDevice("pppoe-wan0", vlan, 2L, 0x1000, 1L));
+        final long[] t = {0};
+        try (PcapTaps taps = PcapTaps.open(tmp, 160, devices, List.of())) {
+            AllocationMeter.assertNoAllocation("PcapTaps.capture", () -> {
+                taps.capture((t[0] & 1) == 0 ? vlan : ppp, t[0], store, h, (t[0] & 2) == 0);
+                t[0]++;
+            });
+            assertThat(taps.records(vlan) + taps.records(ppp)).isEqualTo(t[0]).isGreaterThan(20_000);
+            assertThat(taps.records(99)).isEqualTo(-1L);
         }
+        assertThat(read(tmp.resolve("eth0.2.pcap"), 1)).hasSize((int) ((t[0] + 1) / 2));
+        assertThat(read(tmp.resolve("pppoe-wan0.pcap"), 101)).hasSize((int) (t[0] / 2));
     }
 
     @Test
@@ -154,9 +324,18 @@ class PcapTapsTest {
         } catch (final IllegalStateException e) {
             assertThat(e).isSameAs(boom);
         }
-        try (var s = Files.list(dir)) {
-            assertThat(s.toList()).isEmpty();
-        }
+        assertThat(files(dir)).isEmpty();
         assertThat(tmp.resolve("c.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void shouldLeaveNoFileWhenOneCannotBeCreated() throws IOException {
+        final Path dir = tmp.resolve("d");
+        Files.createDirectories(dir);
+        // A directory where macvlan1.pcap would go: that file cannot be moved into place on close.
+        Files.createDirectories(dir.resolve("macvlan1.pcap").resolve("x"));
+        final RouterSimulation sim = new RouterSimulation(config(new RouterConfig.Outputs(dir, null)));
+        assertThatThrownBy(() -> sim.run(ProgressListener.NONE)).isInstanceOf(java.io.UncheckedIOException.class);
+        assertThat(files(dir)).containsExactly("macvlan1.pcap");
     }
 }

@@ -19,6 +19,11 @@ class RouterFramesTest {
         return b;
     }
 
+    /** The VLAN id of a tagged frame as eth0 holds it: 1 is the LAN. */
+    private static int vid(final PacketStore store, final int h) {
+        return store.buffer().getShort(store.frameOffset(h) + 14, java.nio.ByteOrder.BIG_ENDIAN) & 0x0FFF;
+    }
+
     @Test
     void shouldSendTheHandshakeWithExactHeadersOnBothSides() {
         final RouterSimulation sim = new RouterSimulation(RouterFixtures.config(1, 2, 100 * RouterFixtures.MBIT,
@@ -28,9 +33,11 @@ class RouterFramesTest {
         final List<byte[]> up = new ArrayList<>();
         final List<byte[]> down = new ArrayList<>();
         final List<Integer> lengths = new ArrayList<>();
-        sim.tap((t, store, h, toLan) -> {
-            (toLan ? down : up).add(bytes(store, h));
-            lengths.add(store.length(h));
+        sim.tap((ifindex, t, store, h, sent) -> {
+            if (ifindex == 1 && sent) {
+                (vid(store, h) == 1 ? down : up).add(bytes(store, h));
+                lengths.add(store.length(h));
+            }
         });
         sim.start();
         sim.advance(100_000_000L);
@@ -78,7 +85,11 @@ class RouterFramesTest {
                 200_000_000L, 3));
         final long[] seen = new long[4];
         final long[] sent = new long[1];
-        sim.tap((t, store, h, toLan) -> {
+        sim.tap((ifindex, t, store, h, out) -> {
+            if (ifindex != 1 || !out) {
+                return;
+            }
+            final boolean toLan = vid(store, h) == 1;
             sent[0]++;
             if (!store.hasFlag(h, PacketStore.FLAG_OFFLOADED)) {
                 return;

@@ -29,7 +29,8 @@ import org.agrona.DirectBuffer;
  */
 public final class PcapWriter implements Closeable {
 
-    private static final int BLOCK_BYTES = 1 << 16;
+    /** The staging buffer of {@link #open(Path, int, int, boolean)}, in bytes. */
+    public static final int BLOCK_BYTES = 1 << 16;
 
     private final Path target;
     private final Path temporary;
@@ -43,14 +44,14 @@ public final class PcapWriter implements Closeable {
     private boolean open = true;
 
     private PcapWriter(final Path target, final Path temporary, final FileChannel channel, final int linkType,
-        final int snaplenBytes, final boolean nanoseconds) {
+        final int snaplenBytes, final boolean nanoseconds, final int bufferBytes) {
         this.target = target;
         this.temporary = temporary;
         this.channel = channel;
         this.linkType = linkType;
         this.snaplenBytes = snaplenBytes;
         this.nanoseconds = nanoseconds;
-        this.out = ByteBuffer.allocateDirect(Math.max(BLOCK_BYTES, 2 * (PcapFormat.RECORD_HEADER_LENGTH
+        this.out = ByteBuffer.allocateDirect(Math.max(bufferBytes, 2 * (PcapFormat.RECORD_HEADER_LENGTH
             + snaplenBytes))).order(ByteOrder.LITTLE_ENDIAN);
         this.scratch = new byte[snaplenBytes];
     }
@@ -81,6 +82,28 @@ public final class PcapWriter implements Closeable {
      */
     public static PcapWriter open(final Path file, final int linkType, final int snaplenBytes,
         final boolean nanoseconds) throws IOException {
+        return open(file, linkType, snaplenBytes, nanoseconds, BLOCK_BYTES);
+    }
+
+    /**
+     * Opens a pcap file for writing with a staging buffer of a given size (many captures open at once each
+     * hold one; at least two records of the snapshot length are always staged).
+     *
+     * @param file the capture file
+     * @param linkType {@link PcapFormat#LINKTYPE_ETHERNET} or {@link PcapFormat#LINKTYPE_RAW}
+     * @param snaplenBytes the snapshot length, 1 to {@link PcapFormat#MAX_SNAPLEN}
+     * @param nanoseconds true for nanosecond timestamps, false for microseconds (truncated)
+     * @param bufferBytes the direct staging buffer written to the file in one block when full, in bytes
+     *     (&gt;= 1; raised to two records of the snapshot length)
+     * @return the writer
+     * @throws IOException if the temporary file cannot be created
+     */
+    public static PcapWriter open(final Path file, final int linkType, final int snaplenBytes,
+        final boolean nanoseconds, final int bufferBytes) throws IOException {
+        if (bufferBytes < 1) {
+            throw new IllegalArgumentException("PcapWriter " + file + ": buffer of " + bufferBytes
+                + " bytes (need >= 1)");
+        }
         if (!PcapFormat.isSupportedLinkType(linkType)) {
             throw new IllegalArgumentException("PcapWriter " + file + ": unsupported link type " + linkType
                 + " (supported: 1 Ethernet, 101 raw IP)");
@@ -92,7 +115,7 @@ public final class PcapWriter implements Closeable {
         final Path abs = file.toAbsolutePath();
         final Path tmp = AtomicFiles.createTempBeside(abs, ".partial");
         final FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        final PcapWriter w = new PcapWriter(abs, tmp, ch, linkType, snaplenBytes, nanoseconds);
+        final PcapWriter w = new PcapWriter(abs, tmp, ch, linkType, snaplenBytes, nanoseconds, bufferBytes);
         w.out.putInt(nanoseconds ? PcapFormat.MAGIC_NANOSECONDS : PcapFormat.MAGIC_MICROSECONDS);
         w.out.putShort((short) PcapFormat.VERSION_MAJOR);
         w.out.putShort((short) PcapFormat.VERSION_MINOR);

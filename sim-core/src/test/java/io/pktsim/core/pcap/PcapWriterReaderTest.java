@@ -75,6 +75,29 @@ class PcapWriterReaderTest {
     }
 
     @Test
+    void shouldWriteTheSameBytesWithASmallStagingBuffer() throws Exception {
+        final Path big = dir.resolve("big.pcap");
+        final Path small = dir.resolve("small.pcap");
+        try (PcapWriter a = PcapWriter.open(big, PcapFormat.LINKTYPE_RAW, 200);
+             PcapWriter b = PcapWriter.open(small, PcapFormat.LINKTYPE_RAW, 200, true, 1)) {
+            for (int i = 0; i < 3_000; i++) {
+                final byte[] data = PcapFiles.pattern(40 + i % 300, i);
+                a.writeRecord(i * 1_000L, data, 0, data.length, data.length + 7);
+                b.writeRecord(i * 1_000L, data, 0, data.length, data.length + 7);
+            }
+        }
+        // 3000 records of up to 216 bytes through a buffer of two records: many flushes, same file.
+        assertThat(Files.size(small)).isGreaterThan(100L * (2 * (16 + 200)));
+        assertThat(Files.readAllBytes(small)).isEqualTo(Files.readAllBytes(big));
+        assertThatThrownBy(() -> PcapWriter.open(dir.resolve("none.pcap"), PcapFormat.LINKTYPE_RAW, 200, true, 0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("buffer of 0 bytes");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                .containsExactly("big.pcap", "small.pcap");
+        }
+    }
+
+    @Test
     void shouldWriteTheDocumentedLittleEndianNanosecondHeaderAndRecord() throws Exception {
         final Path file = dir.resolve("header.pcap");
         try (PcapWriter w = PcapWriter.open(file, PcapFormat.LINKTYPE_RAW, 65_535)) {
