@@ -100,7 +100,10 @@ public final class ProfileLoader {
             p.groFlushTimeoutNs(napi.durationNs("groFlushTimeout", 0L, 0, 1_000_000_000L));
             p.napiDeferHardIrqs((int) napi.integer("napiDeferHardIrqs", 0L, 0, 1_000_000));
             p.threadedNapi(napi.bool("threaded", false));
-            p.rps(napi.bool("rps", false));
+            p.rpsCpus(napi.integer("rpsCpus", 0L, 0L, 0xFFFF_FFFF_FFFFL));
+            p.napiCpu((int) napi.integer("napiCpu", 0L, 0L, 63L));
+            p.txNapiCpu((int) napi.integer("txNapiCpu", -1L, -1L, 63L));
+            checkCpus(napi, p);
             napi.finish();
         }
         final ConfigReader costs = root.object("costs", true);
@@ -127,5 +130,29 @@ public final class ProfileLoader {
             throw r.errorAt(key, "'" + key + "' is " + v + "; expected a power of two from 2 to 65536");
         }
         return (int) v;
+    }
+
+    /**
+     * Checks that the NAPI CPUs and the RPS mask name CPUs the profile has.
+     *
+     * @param napi the {@code napi} section, for the error's place
+     * @param p the profile read so far (CPU topology included)
+     * @throws ConfigException naming the key when a CPU is out of range
+     */
+    public static void checkCpus(final ConfigReader napi, final DeviceProfile p) throws ConfigException {
+        final int n = p.cores() * p.threadsPerCore();
+        final String at = napi.node().path();
+        if (p.napiCpu() >= n) {
+            throw napi.errorAt("napiCpu", "'" + at + ".napiCpu' is " + p.napiCpu()
+                + "; expected a CPU from 0 to " + (n - 1));
+        }
+        if (p.txNapiCpu() >= n) {
+            throw napi.errorAt("txNapiCpu", "'" + at + ".txNapiCpu' is " + p.txNapiCpu()
+                + "; expected -1 or a CPU from 0 to " + (n - 1));
+        }
+        if (n < 64 && (p.rpsCpus() >>> n) != 0) {
+            throw napi.errorAt("rpsCpus", "'" + at + ".rpsCpus' is 0x" + Long.toHexString(p.rpsCpus())
+                + "; expected a mask of CPUs 0 to " + (n - 1) + " (at most 0x" + Long.toHexString((1L << n) - 1) + ")");
+        }
     }
 }

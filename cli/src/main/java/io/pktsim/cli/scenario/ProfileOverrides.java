@@ -5,6 +5,7 @@ import java.io.StringReader;
 import io.pktsim.cli.config.ConfigException;
 import io.pktsim.cli.config.ConfigReader;
 import io.pktsim.cli.config.YamlConfigLoader;
+import io.pktsim.cli.profile.ProfileLoader;
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.profile.CostTable;
 import io.pktsim.stack.profile.DeviceProfile;
@@ -58,6 +59,10 @@ final class ProfileOverrides {
         p.groFlushTimeoutNs(napi.durationNs("groFlushTimeout", base.groFlushTimeoutNs(), 0, 1_000_000_000L));
         p.napiDeferHardIrqs((int) napi.integer("napiDeferHardIrqs", (long) base.napiDeferHardIrqs(), 0, 1_000_000));
         p.threadedNapi(napi.bool("threaded", base.threadedNapi()));
+        p.rpsCpus(napi.integer("rpsCpus", base.rpsCpus(), 0L, 0xFFFF_FFFF_FFFFL));
+        p.napiCpu((int) napi.integer("napiCpu", (long) base.napiCpu(), 0L, 63L));
+        p.txNapiCpu((int) napi.integer("txNapiCpu", (long) base.txNapiCpu(), -1L, 63L));
+        ProfileLoader.checkCpus(napi, p);
         napi.finish();
         final ConfigReader costs = section(device, "costs");
         final CostTable baseCosts = base.costs();
@@ -101,4 +106,5 @@ final class ProfileOverrides {
         }
         return (int) v;
     }
+
 }

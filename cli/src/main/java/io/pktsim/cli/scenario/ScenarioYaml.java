@@ -138,6 +138,9 @@ public final class ScenarioYaml {
         kv(in + 2, "groFlushTimeout", Units.formatNs(p.groFlushTimeoutNs()));
         kv(in + 2, "napiDeferHardIrqs", p.napiDeferHardIrqs());
         kv(in + 2, "threaded", p.threadedNapi());
+        kv(in + 2, "napiCpu", p.napiCpu());
+        kv(in + 2, "txNapiCpu", p.txNapiCpu());
+        kv(in + 2, "rpsCpus", "0x" + Long.toHexString(p.rpsCpus()));
         line(in, "costs:");
         final CostTable c = p.costs();
         for (final CostStage s : CostStage.values()) {

@@ -89,7 +89,26 @@ class ScenarioLoaderTest {
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBuget: 600}")))
             .isEqualTo("s.yaml:3:10: unknown key 'netdevBuget' in 'device.napi'; did you mean 'netdevBudget'? "
                 + "(known keys: weight, netdevBudget, netdevBudgetUsecs, devWeight, netdevMaxBacklog, "
-                + "groFlushTimeout, napiDeferHardIrqs, threaded)");
+                + "groFlushTimeout, napiDeferHardIrqs, threaded, rpsCpus, napiCpu, txNapiCpu)");
+    }
+
+    @Test
+    void shouldRejectAnRpsMaskNamingACpuTheRouterLacks() {
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {rpsCpus: 0x14}")))
+            .isEqualTo("s.yaml:3:19: 'device.napi.rpsCpus' is 0x14; expected a mask of CPUs 0 to 3 (at most 0xf)");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {napiCpu: 4}")))
+            .isEqualTo("s.yaml:3:19: 'device.napi.napiCpu' is 4; expected a CPU from 0 to 3");
+    }
+
+    @Test
+    void shouldTakeOpenWrtsPacketSteeringForTheK2pAndLetAScenarioChangeIt() throws ConfigException {
+        assertThat(parse(BASE).device().profile().rpsCpus()).isEqualTo(0x4L);
+        assertThat(parse(BASE).device().profile().napiCpu()).isZero();
+        final Scenario all = parse(replace("  preset: k2p", "  preset: k2p\n  napi: {rpsCpus: 0xf, napiCpu: 1}"));
+        assertThat(all.device().profile().rpsCpus()).isEqualTo(0xFL);
+        assertThat(all.device().profile().napiCpu()).isEqualTo(1);
+        assertThat(parse(replace("  preset: k2p", "  preset: k2p\n  napi: {rpsCpus: 0}")).device().profile().rps())
+            .isFalse();
     }
 
     @Test

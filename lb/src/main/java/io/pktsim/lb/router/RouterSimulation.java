@@ -74,8 +74,9 @@ import io.pktsim.stack.profile.DeviceProfile;
  * dorm line), the MT7530 and the CPU port into the frame engine's RX ring (drop when full); the shared frame-engine
  * interrupt (coalesced by {@code rxFrames}/{@code rxUsecs}) schedules the RX NAPI, whose poll ({@code weight},
  * {@code netdev_budget}, time squeeze) charges {@code driver_rx} and {@code gro} on the NAPI CPU; RPS (OpenWrt's
- * packet steering on SMP) hands the packet by flow hash to a CPU's backlog ({@code netdev_max_backlog}). There the
- * frame walks the real devices of {@code stack.netdev}: {@link VlanGroup}/{@link VlanDevice} pop the tag, a WAN
+ * packet steering on SMP) hands the packet by flow hash to a CPU of the profile's {@code rps_cpus} map and its
+ * backlog ({@code netdev_max_backlog}). There the frame walks the real devices of {@code stack.netdev}:
+ * {@link VlanGroup}/{@link VlanDevice} pop the tag, a WAN
  * frame passes the line's {@link MacvlanPort} and {@link PppoeSessions} (or {@code eth_type_trans}); the
  * {@link FlowTable}'s ingress hook forwards an offloaded flow's packet (NAT, TTL, output device); otherwise
  * {@link ConntrackTable#in} tracks it (NEW/ESTABLISHED, table limit, early drop), a new connection is masqueraded
@@ -270,6 +271,8 @@ public final class RouterSimulation {
     private final int rxCpu;
     private final int txCpu;
     private final boolean rps;
+    /** The CPUs of the {@code rps_cpus} mask in ascending order, as {@code rps_map.cpus} holds them; empty: RPS off. */
+    private final int[] rpsMap;
     private final long[] ring;
     private final int ringMask;
     private final int ringSlots;
@@ -656,9 +659,11 @@ public final class RouterSimulation {
         firewall = config.firewall().kind() == RouterConfig.FirewallKind.FW3
                 ? FirewallRuleCost.fw3(dials, true, offloading) : FirewallRuleCost.fw4(dials, true, offloading);
         final int n = cpu.cpus();
-        rxCpu = 0;
-        txCpu = profile.separateTxNapi() && n > 1 ? 1 : 0;
-        rps = n > 1 && profile.rps();
+        rxCpu = Math.min(profile.napiCpu(), n - 1);
+        txCpu = !profile.separateTxNapi() || n == 1 ? rxCpu
+                : profile.txNapiCpu() >= 0 ? Math.min(profile.txNapiCpu(), n - 1) : (rxCpu + 1) % n;
+        rpsMap = rpsMap(profile.rpsCpus(), n);
+        rps = rpsMap.length > 0;
         ringSlots = profile.rxRingSlots();
         int size = Integer.highestOneBit(Math.max(1, ringSlots - 1)) << 1;
         ring = new long[size];
@@ -821,7 +826,7 @@ public final class RouterSimulation {
                     flowMss[f] = mss;
                     flowPayload[f] = a.udp() ? a.packetBytes() - hdr - 8 : mss - 12;
                     flowStartNs[f] = a.startNs() + stagger.nextLong(1_000_000L) + (long) f * 1_000L;
-                    flowHash[f] = mix(hostIp(h) * 31 + serverIp(flowServer[f]) * 17 + flowSport[f]);
+                    flowHash[f] = mix32(hostIp(h) * 31 + serverIp(flowServer[f]) * 17 + flowSport[f]);
                     isn[2 * f] = mix(f * 2 + 1) * 2;
                     isn[2 * f + 1] = mix(f * 2 + 2) * 2;
                     cwndMilli[f] = 10_000L;
@@ -854,12 +859,29 @@ public final class RouterSimulation {
         }
     }
 
+    /** The CPUs of an {@code rps_cpus} mask that exist, ascending ({@code store_rps_map}, net/core/net-sysfs.c). */
+    private static int[] rpsMap(final long mask, final int cpus) {
+        final int[] map = new int[Long.bitCount(cpus >= 64 ? mask : mask & ((1L << cpus) - 1))];
+        int k = 0;
+        for (int c = 0; c < cpus && c < 64; c++) {
+            if ((mask >>> c & 1L) != 0) {
+                map[k++] = c;
+            }
+        }
+        return map;
+    }
+
     private static int mix(final int x) {
+        return mix32(x) & 0x7FFF_FFFF;
+    }
+
+    /** A 32-bit hash, all bits used, like {@code skb->hash} (the stand-in for the frame engine's FOE-entry hash). */
+    private static int mix32(final int x) {
         int h = x * 0x9E3779B9;
         h ^= h >>> 16;
         h *= 0x85EBCA6B;
         h ^= h >>> 13;
-        return h & 0x7FFF_FFFF;
+        return h;
     }
 
     private static int hostIp(final int host) {
@@ -1601,7 +1623,8 @@ public final class RouterSimulation {
                 ppeCheck(foe, f, pkt, t);
             }
             softnetProcessed[rxCpu]++;
-            final int target2 = rps ? flowHash[f] % cpu.cpus() : rxCpu;
+            // get_rps_cpu() (net/core/dev.c, 6.18): map->cpus[reciprocal_scale(hash, map->len)].
+            final int target2 = rps ? rpsMap[(int) (((flowHash[f] & 0xFFFF_FFFFL) * rpsMap.length) >>> 32)] : rxCpu;
             if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
                 // rps_ipi_queued(): an IPI only when the target's backlog NAPI was not already scheduled.
                 ipiPending[target2] = true;

@@ -32,7 +32,9 @@ public final class DeviceProfile {
     private long groFlushTimeoutNs = 0L;
     private int napiDeferHardIrqs = 0;
     private boolean threadedNapi = false;
-    private boolean rps = false;
+    private long rpsCpus = 0L;
+    private int napiCpu = 0;
+    private int txNapiCpu = -1;
     private CostTable costs = new CostTable().freeze();
 
     /** @return the profile's name, e.g. {@code mt7621} */
@@ -436,20 +438,60 @@ public final class DeviceProfile {
     }
 
     /**
-     * @return whether RPS spreads received packets over all CPUs by flow hash ({@code rps_cpus} of every receive
-     *     queue set to all CPUs, as OpenWrt's "packet steering" option does); false: the kernel default, protocol
-     *     processing stays on the CPU that polled the packet
+     * @return the {@code rps_cpus} mask of the receive queue (bit i: CPU i may process the queue's packets), 0 for
+     *     RPS off (the kernel default: protocol processing stays on the CPU that polled the packet).
+     *     {@code get_rps_cpu()} (net/core/dev.c, 6.18) picks {@code map->cpus[reciprocal_scale(hash, map->len)]}.
+     *     OpenWrt's packet steering writes it: mode 1 one CPU chosen by load weights, mode 2 all CPUs
+     *     ({@code packet-steering.uc}, netifd)
      */
-    public boolean rps() {
-        return rps;
+    public long rpsCpus() {
+        return rpsCpus;
     }
 
     /**
-     * @param value whether RPS spreads received packets over all CPUs
+     * @param mask the {@code rps_cpus} mask, 0 for off
      * @return this
      */
-    public DeviceProfile rps(final boolean value) {
-        this.rps = value;
+    public DeviceProfile rpsCpus(final long mask) {
+        this.rpsCpus = mask;
+        return this;
+    }
+
+    /** @return whether RPS is on ({@code rps_cpus} not 0) */
+    public boolean rps() {
+        return rpsCpus != 0L;
+    }
+
+    /**
+     * @return the CPU that takes the NIC's interrupt and runs its (RX) NAPI poll: the IRQ's {@code smp_affinity} and,
+     *     with threaded NAPI, the CPU the {@code napi/<dev>-N} thread is pinned to (OpenWrt's packet steering pins it)
+     */
+    public int napiCpu() {
+        return napiCpu;
+    }
+
+    /**
+     * @param cpu the CPU of the NIC's interrupt and RX NAPI poll
+     * @return this
+     */
+    public DeviceProfile napiCpu(final int cpu) {
+        this.napiCpu = cpu;
+        return this;
+    }
+
+    /**
+     * @return the CPU of the separate TX NAPI ({@link #separateTxNapi()}), -1 for "the CPU after {@link #napiCpu()}"
+     */
+    public int txNapiCpu() {
+        return txNapiCpu;
+    }
+
+    /**
+     * @param cpu the CPU of the TX NAPI poll, -1 for the CPU after the RX one
+     * @return this
+     */
+    public DeviceProfile txNapiCpu(final int cpu) {
+        this.txNapiCpu = cpu;
         return this;
     }
 
