@@ -56,6 +56,8 @@ import io.pktsim.stack.netfilter.FirewallRuleCost;
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.qdisc.FqCodel;
 import io.pktsim.stack.qdisc.FqCodelConfig;
+import io.pktsim.stack.qdisc.PfifoFast;
+import io.pktsim.stack.qdisc.Qdisc;
 import io.pktsim.stack.qdisc.QdiscCounter;
 import io.pktsim.stack.tcp.MssClamp;
 import io.pktsim.stack.tcp.MssClampCounter;
@@ -85,7 +87,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * option of SYNs to the path MTU (OpenWrt's {@code mtu_fix}) and {@link FlowTable#offloadEval} takes the connection
  * into the flowtable (TCP established and assured, UDP confirmed); then the egress devices push PPPoE
  * ({@link PppoeDevice}), pass the dial's macvlan and tag the frame ({@link VlanDevice#transmit}); when the CPU is
- * done with it, the frame is enqueued at that time into eth0's {@link FqCodel} (OpenWrt's default qdisc), which the
+ * done with it, the frame is enqueued at that time into eth0's qdisc ({@link FqCodel}, OpenWrt's default, or
+ * {@link PfifoFast}), which the
  * 2 Gbit/s CPU port drains one frame at a time (PPE-forwarded frames skip the qdisc). The CPU cost of
  * each stage comes from the profile's cost table (slow path: FIB with the policy rules, conntrack, NAT, every
  * netfilter rule the fw3/fw4 preset evaluates ({@link FirewallRuleCost}), mwan3's mangle rules, {@code ip_forward});
@@ -226,7 +229,8 @@ public final class RouterSimulation {
     private final Ipv6View ipv6View = new Ipv6View();
     private final TcpView tcpView = new TcpView();
     private final MssClamp mssClamp = new MssClamp();
-    private final FqCodel qdisc = new FqCodel(store, new FqCodelConfig());
+    /** eth0's root qdisc: fq_codel (OpenWrt's default) or pfifo_fast with txqueuelen 1000, as the config says. */
+    private final Qdisc qdisc;
     private boolean txBusy;
     private final NetDeviceTable devices = new NetDeviceTable();
     private final VlanGroup vlans = new VlanGroup();
@@ -552,6 +556,8 @@ public final class RouterSimulation {
      */
     public RouterSimulation(final RouterConfig config, final PpeConfig ppeConfig) {
         this.config = Objects.requireNonNull(config, "config");
+        qdisc = config.qdisc() == RouterConfig.QdiscKind.PFIFO_FAST
+                ? new PfifoFast(store, PfifoFast.DEFAULT_TX_QUEUE_LEN) : new FqCodel(store, new FqCodelConfig());
         this.profile = config.profile();
         this.costs = profile.costs();
         final RouterConfig.Wan wan = config.wan();
@@ -2609,6 +2615,11 @@ public final class RouterSimulation {
     /** Frames allocated in the packet store (every packet held is one). */
     int framesInUse() {
         return store.inUse();
+    }
+
+    /** @return the root qdisc of eth0 (for tests) */
+    Qdisc qdisc() {
+        return qdisc;
     }
 
     /** Packets held at the end: in flight between hops (pending events), in the RX ring and in the qdisc. */

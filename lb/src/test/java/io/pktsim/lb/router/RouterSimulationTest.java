@@ -130,4 +130,23 @@ class RouterSimulationTest {
         });
         assertThat(sim.injected() - before).as("packets in the measured span").isGreaterThan(10_000);
     }
+
+    @Test
+    void shouldUseTheConfiguredRootQdisc() {
+        final RouterConfig f = RouterFixtures.config(1, 2, 100 * MBIT, true, false, RouterConfig.OffloadMode.NONE,
+                RouterConfig.Balancing.ecmp(1),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.SPEEDTEST, 2, 4, RouterConfig.Direction.DOWNLOAD)),
+                100_000_000L, 3);
+        final RouterConfig p = new RouterConfig(f.profile(), f.lan(), f.wan(), f.ipv6(), f.balancing(), f.offload(),
+                f.firewall(), RouterConfig.QdiscKind.PFIFO_FAST, f.workload(), f.durationNs(), f.warmupNs(), f.seed(),
+                f.run(), f.outputs());
+        final RouterSimulation fq = new RouterSimulation(f);
+        final RouterSimulation pfifo = new RouterSimulation(p);
+        assertThat(fq.qdisc()).isInstanceOf(io.pktsim.stack.qdisc.FqCodel.class);
+        assertThat(pfifo.qdisc()).isInstanceOf(io.pktsim.stack.qdisc.PfifoFast.class);
+        final RouterResults r = pfifo.run(ProgressListener.NONE);
+        // Every frame the CPU forwarded passed pfifo_fast (nothing is offloaded here).
+        assertThat(pfifo.qdisc().counters().get(io.pktsim.stack.qdisc.QdiscCounter.ENQUEUED))
+                .isGreaterThanOrEqualTo(r.forwardedPackets()).isPositive();
+    }
 }
