@@ -122,9 +122,12 @@ import io.pktsim.stack.profile.DeviceProfile;
  * {@link PpeConfig#mt7621()}'s (7744 usable entries) unless another {@link PpeConfig} is given (e.g.
  * {@link PpeConfig#legacy4k()}, 4096 entries bound at offload).
  *
- * <p>Endpoints (still the engine's own): TCP NewReno (slow start, congestion avoidance, fast retransmit and NewReno
- * recovery, RTO with go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window
- * with out-of-order buffering); CUBIC is approximated by NewReno with CUBIC's beta 0.7. UDP CBR, Poisson and on/off.
+ * <p>Endpoints (still the engine's own, per-flow primitive arrays): TCP with slow start, NewReno congestion avoidance
+ * or CUBIC's window curve ({@code bictcp_update}: W(t) = C (t - K)^3 + Wmax, C 0.4, beta 0.7, the TCP-friendly
+ * floor, HyStart's delay exit), fast retransmit with SACK-based recovery (RFC 6675 holes, NewReno partial ACKs),
+ * RTO with go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window with
+ * out-of-order buffering; {@code stack.endpoint}'s {@code TcpEndpoint}/{@code Cubic} are the reference units for
+ * the exact kernel arithmetic (fixed-point cube root, HyStart ACK train). UDP CBR, Poisson and on/off.
  * Their frames carry real sequence and ACK numbers, but the endpoints read their segment index from the frame's
  * {@code aux} metadata, not from the header.
  *
