@@ -1,0 +1,119 @@
+package io.pktsim.cli.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.pktsim.cli.run.ScenarioMapper;
+import io.pktsim.cli.scenario.ScenarioLoader;
+import io.pktsim.lb.router.ProgressListener;
+import io.pktsim.lb.router.RouterConfig;
+import io.pktsim.lb.router.RouterResults;
+import io.pktsim.lb.router.RouterSimulation;
+
+/**
+ * The shipped calibration scenarios of {@code docs/scenarios/} (router-facts.md section 14), run as files through
+ * the loader and the mapper that {@code pktsim run} uses, shortened to 2 s measured after a 1 s warm-up so that the
+ * suite stays fast. Each test pins the target's band where pktsim agrees (docs/calibration.md) and, where it does
+ * not (T2's CPU, T3's level), pins today's figure so that a change to the model shows here and in the docs.
+ */
+class ShippedScenariosCalibrationTest {
+
+    private static final long MBIT = 1_000_000L;
+
+    private static Path scenarios() {
+        final String root = System.getProperty("pktsim.root");
+        return Path.of(root == null ? ".." : root).toAbsolutePath().normalize().resolve("docs/scenarios");
+    }
+
+    private static RouterResults run(final String file) throws Exception {
+        final RouterConfig c = ScenarioMapper.toConfig(new ScenarioLoader().load(scenarios().resolve(file)), null,
+                null);
+        final List<RouterConfig.App> apps = new ArrayList<>(c.workload());
+        final RouterConfig s = new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(), c.balancing(), c.offload(),
+                c.firewall(), c.qdisc(), apps, 3_000_000_000L, 1_000_000_000L, c.seed(), c.run(), c.outputs());
+        final RouterResults r = new RouterSimulation(s).run(ProgressListener.NONE);
+        System.out.printf("%s: %.1f Mbit/s, cpu avg %.1f %%, hottest %.1f %%, %s%n", file, r.goodputBps() / 1e6,
+                r.cpuAverage() * 100, hottest(r) * 100, r.bottleneck());
+        return r;
+    }
+
+    private static double hottest(final RouterResults r) {
+        double h = 0;
+        for (RouterResults.CpuThread t : r.cpuThreads()) {
+            h = Math.max(h, t.busy());
+        }
+        return h;
+    }
+
+    /** T1 (and the README's default, the same router): about 300 Mbit/s, CPU-bound, +-15 %. */
+    @Test
+    void t1AndTheDefaultScenarioAreCpuBoundAtAbout300Mbit() throws Exception {
+        for (final String f : List.of("t1-k2p-8dial.yaml", "k2p-8dial.yaml")) {
+            final RouterResults r = run(f);
+            assertThat(r.goodputBps()).as(f).isBetween(255 * MBIT, 345 * MBIT);
+            assertThat(r.bottleneck()).as(f).startsWith("CPU: softirq (RPS backlog) on cpu2");
+        }
+    }
+
+    /**
+     * T2: the throughput agrees when every dial carries a connection; with the shipped seed one of the 8 dials gets
+     * none of the 32 (busy-dial law), so 7 x 50 Mbit/s shaped dials carry it. The CPU (target 70 % +-15) does not
+     * agree: pinned at today's figure.
+     */
+    @Test
+    void t2IsHeldBySevenBusyShapedDialsAndItsCpuIsPinned() throws Exception {
+        final RouterResults r = run("t2-k2p-8dial-flowtable.yaml");
+        assertThat(r.goodputBps()).isBetween(7 * 44 * MBIT, 7 * 48 * MBIT);
+        assertThat(r.dials().stream().filter(d -> d.downloadBps() == 0).count()).isEqualTo(1);
+        assertThat(r.cpuAverage()).isBetween(0.17, 0.26);
+    }
+
+    /** T3: ECMP at least as fast as mwan3 on 32 and on 64 dials; the level (about 600) is pinned, not reached. */
+    @Test
+    void t3EcmpIsAtLeastAsFastAsMwan3AndTheLevelIsPinned() throws Exception {
+        for (final int dials : new int[] {32, 64}) {
+            final RouterResults ecmp = run("t3-k2p-" + dials + "dial-ecmp.yaml");
+            final RouterResults mwan3 = run("t3-k2p-" + dials + "dial-mwan3.yaml");
+            assertThat(ecmp.goodputBps()).as("%d dials", dials).isGreaterThan(mwan3.goodputBps());
+            assertThat(mwan3.goodputBps()).as("%d dials", dials).isBetween(100 * MBIT, 190 * MBIT);
+            assertThat(ecmp.bottleneck()).startsWith("CPU:");
+        }
+    }
+
+    /** T4: the MT7620A with six dials forwards about 100 Mbit/s, held by its 100 Mbit/s port. */
+    @Test
+    void t4NewifiForwardsAbout100Mbit() throws Exception {
+        final RouterResults r = run("t4-newifi-y1-6dial.yaml");
+        assertThat(r.goodputBps()).isBetween(85 * MBIT, 100 * MBIT);
+        assertThat(r.bottleneck()).startsWith("WAN lines: 1 x 100 Mbit/s");
+    }
+
+    /** T5: one PPPoE dial without offload: about 300 Mbit/s (+-20 %) with the busiest VPE saturated. */
+    @Test
+    void t5OneDialIsAbout300MbitWithTheRpsCpuSaturated() throws Exception {
+        final RouterResults r = run("t5-k2p-1dial.yaml");
+        assertThat(r.goodputBps()).isBetween(240 * MBIT, 360 * MBIT);
+        assertThat(hottest(r)).isGreaterThan(0.95);
+    }
+
+    /** T6: the software flowtable reaches line rate (940 +-5 %) at 10-30 % CPU. */
+    @Test
+    void t6FlowtableReachesLineRateAtLowCpu() throws Exception {
+        final RouterResults r = run("t6-k2p-flowtable.yaml");
+        assertThat(r.goodputBps()).isBetween(893 * MBIT, 987 * MBIT);
+        assertThat(r.cpuAverage()).isBetween(0.10, 0.305);
+    }
+
+    /** T7: the PPE: 930-945 Mbit/s at 5 % CPU or less. */
+    @Test
+    void t7PpeReachesLineRateWithoutCpu() throws Exception {
+        final RouterResults r = run("t7-k2p-ppe.yaml");
+        assertThat(r.goodputBps()).isBetween(900 * MBIT, 945 * MBIT);
+        assertThat(r.cpuAverage()).isLessThanOrEqualTo(0.05);
+    }
+}
