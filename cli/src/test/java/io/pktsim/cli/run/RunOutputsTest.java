@@ -62,8 +62,8 @@ class RunOutputsTest {
     private static long records(final Path file) throws Exception {
         try (PcapReader r = PcapReader.open(file)) {
             final boolean ppp = file.getFileName().toString().startsWith("pppoe-");
-            assertThat(r.linkType()).as("%s: raw IP on a PPPoE device, else Ethernet", file.getFileName())
-                .isEqualTo(ppp ? 101 : 1);
+            assertThat(r.linkType()).as("%s: Linux cooked on a PPPoE device, else Ethernet", file.getFileName())
+                .isEqualTo(ppp ? 113 : 1);
             assertThat(r.nanoseconds()).isTrue();
             long n = 0;
             while (r.next()) {
@@ -128,7 +128,7 @@ class RunOutputsTest {
             assertThat(stderr).as(f).isEmpty();
             final List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
             assertThat((long) lines.size()).isEqualTo(records(a.resolve(f)));
-            // What each device carries; WTAP_ENCAP_ETHERNET is 1, WTAP_ENCAP_RAW_IP 7.
+            // What each device carries; WTAP_ENCAP_ETHERNET is 1, WTAP_ENCAP_SLL (Linux cooked) 25.
             final List<String> expected;
             if ("eth0.pcap".equals(f)) {
                 expected = List.of("eth:ethertype:vlan:ethertype:ip:tcp",
@@ -136,7 +136,7 @@ class RunOutputsTest {
             } else if ("eth0.1.pcap".equals(f)) {
                 expected = List.of("eth:ethertype:ip:tcp");
             } else if (f.startsWith("pppoe-")) {
-                expected = List.of("raw:ip:tcp");
+                expected = List.of("sll:ethertype:ip:tcp");
             } else {
                 expected = List.of("eth:ethertype:pppoes:ppp:ip:tcp");
             }
@@ -146,7 +146,7 @@ class RunOutputsTest {
                 assertThat(cols).as("%s: %s", f, l).hasSize(3);
                 assertThat(cols[0]).as("%s: %s", f, l).isIn(expected);
                 seen.add(cols[0]);
-                assertThat(cols[1]).as("encapsulation of %s", f).isEqualTo(f.startsWith("pppoe-") ? "7" : "1");
+                assertThat(cols[1]).as("encapsulation of %s", f).isEqualTo(f.startsWith("pppoe-") ? "25" : "1");
                 assertThat(cols[2]).as("malformed in %s: %s", f, l).isEmpty();
             }
             assertThat(seen).as("%s: both sides", f).hasSameSizeAs(expected);

@@ -27,8 +27,9 @@ import io.pktsim.stack.netdev.PppoeDevice;
  *       then PPPoE on the WAN side; link type Ethernet (1);</li>
  *   <li>a VLAN device ({@code eth0.N}): the same frames of its VLAN without the tag; Ethernet (1);</li>
  *   <li>a dial's macvlan: its dial's frames, Ethernet (its own MAC) with the PPPoE session header; Ethernet (1);</li>
- *   <li>a PPPoE device: its dial's IP packets with no link header; link type raw IP (101). {@code tcpdump} on a
- *       real {@code ppp} device writes Linux cooked headers (113) instead; the IP bytes are the same.</li>
+ *   <li>a PPPoE device: its dial's IP packets behind a Linux cooked capture header (link type 113: packet type
+ *       "host" or "outgoing", ARPHRD_PPP, no link address, the IP ethertype), as {@code tcpdump -i pppoe-wanN}
+ *       writes them (libpcap maps ARPHRD_PPP to cooked mode).</li>
  * </ul>
  *
  * <p>Nanosecond timestamps in simulated time (time 0 is 1970-01-01). A received frame is on eth0 when it enters
@@ -60,6 +61,8 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
 
     private final PcapWriter[] byIfindex;
     private final List<PcapWriter> writers;
+    /** The Linux cooked header of a ppp device's record, rewritten per record. */
+    private final byte[] sll = new byte[PcapFormat.SLL_HEADER_LENGTH];
     private boolean closed;
 
     private PcapTaps(final PcapWriter[] byIfindex, final List<PcapWriter> writers) {
@@ -99,7 +102,7 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
             for (int i = 1; i <= devices.size(); i++) {
                 final NetDevice d = devices.get(i);
                 if (wanted.isEmpty() || wanted.contains(d.name())) {
-                    final int linkType = d instanceof PppoeDevice ? PcapFormat.LINKTYPE_RAW
+                    final int linkType = d instanceof PppoeDevice ? PcapFormat.LINKTYPE_LINUX_SLL
                             : PcapFormat.LINKTYPE_ETHERNET;
                     byIfindex[i] = PcapWriter.open(dir.resolve(d.name() + SUFFIX), linkType, snaplenBytes, true,
                             buffer);
@@ -123,6 +126,15 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
             return;
         }
         try {
+            if (w.linkType() == PcapFormat.LINKTYPE_LINUX_SLL) {
+                // A ppp device: libpcap's cooked header (ARPHRD_PPP, no address), then the IP packet.
+                final int version = store.buffer().getByte(store.frameOffset(handle)) >> 4 & 0xF;
+                PcapFormat.sllHeader(sll, sent ? PcapFormat.SLL_PACKET_OUTGOING : PcapFormat.SLL_PACKET_HOST,
+                        PcapFormat.ARPHRD_PPP, version == 6 ? 0x86DD : 0x0800);
+                w.writeRecord(timeNs, sll, PcapFormat.SLL_HEADER_LENGTH, store.buffer(), store.frameOffset(handle),
+                        store.storedLength(handle), store.length(handle));
+                return;
+            }
             w.writeRecord(timeNs, store.buffer(), store.frameOffset(handle), store.storedLength(handle),
                     store.length(handle));
         } catch (final IOException e) {

@@ -37,6 +37,21 @@ public final class PcapFormat {
     public static final int LINKTYPE_ETHERNET = 1;
     /** Link type {@code LINKTYPE_RAW}: packets start with the IPv4 or IPv6 header. */
     public static final int LINKTYPE_RAW = 101;
+    /**
+     * Link type {@code LINKTYPE_LINUX_SLL} ("Linux cooked capture" v1): a 16-byte header (packet type, ARPHRD type,
+     * link-layer address length and address, protocol) before the network-layer packet. libpcap writes it for
+     * devices without a usable link header, such as {@code ppp} ({@code map_arphrd_to_dlt}, ARPHRD_PPP, in
+     * pcap-linux.c), so {@code tcpdump -i pppoe-wan} files have it.
+     */
+    public static final int LINKTYPE_LINUX_SLL = 113;
+    /** Bytes of the {@code LINKTYPE_LINUX_SLL} header. */
+    public static final int SLL_HEADER_LENGTH = 16;
+    /** SLL packet type {@code PACKET_HOST}: received, addressed to this host (include/uapi/linux/if_packet.h). */
+    public static final int SLL_PACKET_HOST = 0;
+    /** SLL packet type {@code PACKET_OUTGOING}: sent by this host (include/uapi/linux/if_packet.h). */
+    public static final int SLL_PACKET_OUTGOING = 4;
+    /** {@code ARPHRD_PPP} (include/uapi/linux/if_arp.h). */
+    public static final int ARPHRD_PPP = 512;
 
     private PcapFormat() {
     }
@@ -45,9 +60,27 @@ public final class PcapFormat {
      * Whether a link type is one this package reads and writes.
      *
      * @param linkType the link type
-     * @return true for Ethernet (1) and raw IP (101)
+     * @return true for Ethernet (1), raw IP (101) and Linux cooked capture (113)
      */
     public static boolean isSupportedLinkType(final int linkType) {
-        return linkType == LINKTYPE_ETHERNET || linkType == LINKTYPE_RAW;
+        return linkType == LINKTYPE_ETHERNET || linkType == LINKTYPE_RAW || linkType == LINKTYPE_LINUX_SLL;
+    }
+
+    /**
+     * Fills a {@code LINKTYPE_LINUX_SLL} header with no link-layer address.
+     *
+     * @param header at least {@link #SLL_HEADER_LENGTH} bytes, overwritten from offset 0
+     * @param packetType {@link #SLL_PACKET_HOST} or {@link #SLL_PACKET_OUTGOING}
+     * @param arphrd the device's ARPHRD type, e.g. {@link #ARPHRD_PPP}
+     * @param protocol the ethertype of the packet that follows (0x0800 IPv4, 0x86DD IPv6)
+     */
+    public static void sllHeader(final byte[] header, final int packetType, final int arphrd, final int protocol) {
+        java.util.Arrays.fill(header, 0, SLL_HEADER_LENGTH, (byte) 0);
+        header[0] = (byte) (packetType >>> 8);
+        header[1] = (byte) packetType;
+        header[2] = (byte) (arphrd >>> 8);
+        header[3] = (byte) arphrd;
+        header[14] = (byte) (protocol >>> 8);
+        header[15] = (byte) protocol;
     }
 }

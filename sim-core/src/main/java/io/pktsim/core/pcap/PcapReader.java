@@ -14,7 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Reads a pcap file: microsecond or nanosecond timestamps, either byte order, version 2.4 (2.2 and 2.3,
- * which have the same layout, are accepted too), link type Ethernet (1) or raw IP (101).
+ * which have the same layout, are accepted too), link type Ethernet (1), raw IP (101) or Linux cooked (113).
  *
  * <p>{@link #next()} reads one record into a buffer the reader reuses, so reading allocates nothing per
  * record; read the record through {@link #timeNs()}, {@link #capturedLength()}, {@link #originalLength()}
@@ -79,7 +79,8 @@ public final class PcapReader implements Closeable {
         snaplenBytes = headerView.getInt(16, order);
         linkType = headerView.getInt(20, order) & 0xFFFF;
         if (!PcapFormat.isSupportedLinkType(linkType)) {
-            throw fileError("unsupported link type " + linkType + " (supported: 1 Ethernet, 101 raw IP)");
+            throw fileError("unsupported link type " + linkType
+                + " (supported: 1 Ethernet, 101 raw IP, 113 Linux cooked)");
         }
         // libpcap treats a snapshot length of 0 or above its maximum as the maximum
         maxCaptured = snaplenBytes <= 0 || snaplenBytes > PcapFormat.MAX_SNAPLEN ? PcapFormat.MAX_SNAPLEN
@@ -228,7 +229,7 @@ public final class PcapReader implements Closeable {
     /**
      * Copies the current record into a new packet of a store: as many captured bytes as a slot holds, the
      * original length as the packet's length, the timestamp as its arrival time, and the raw-IP flag for
-     * link type 101.
+     * link type 101; for link type 113 the cooked header is left out and the IP packet stored as raw IP.
      *
      * @param store the store
      * @return the packet, or {@link PacketStore#NO_PACKET} if the store is full (counted by the store)
@@ -239,9 +240,12 @@ public final class PcapReader implements Closeable {
             return h;
         }
         final int room = store.dataCapacity() - store.headroom(h);
-        store.putFrame(h, frame, 0, Math.min(capturedLength, room), originalLength);
+        // A cooked capture's header is not part of the packet: what follows it is the IP packet.
+        final int skip = linkType == PcapFormat.LINKTYPE_LINUX_SLL
+            ? Math.min(PcapFormat.SLL_HEADER_LENGTH, capturedLength) : 0;
+        store.putFrame(h, frame, skip, Math.min(capturedLength - skip, room), Math.max(0, originalLength - skip));
         store.arrivalNs(h, timeNs);
-        if (linkType == PcapFormat.LINKTYPE_RAW) {
+        if (linkType == PcapFormat.LINKTYPE_RAW || linkType == PcapFormat.LINKTYPE_LINUX_SLL) {
             store.setFlag(h, PacketStore.FLAG_RAW_IP);
         }
         return h;

@@ -106,7 +106,7 @@ public final class PcapWriter implements Closeable {
         }
         if (!PcapFormat.isSupportedLinkType(linkType)) {
             throw new IllegalArgumentException("PcapWriter " + file + ": unsupported link type " + linkType
-                + " (supported: 1 Ethernet, 101 raw IP)");
+                + " (supported: 1 Ethernet, 101 raw IP, 113 Linux cooked)");
         }
         if (snaplenBytes < 1 || snaplenBytes > PcapFormat.MAX_SNAPLEN) {
             throw new IllegalArgumentException("PcapWriter " + file + ": snapshot length " + snaplenBytes
@@ -179,6 +179,31 @@ public final class PcapWriter implements Closeable {
         final int at = out.position();
         buffer.getBytes(offset, out, at, caplen);
         out.position(at + caplen);
+        records++;
+    }
+
+    /**
+     * Writes a record made of a link header from an array followed by bytes of an Agrona buffer (a Linux cooked
+     * capture header before a packet store's IP packet, say); both count towards the snapshot length.
+     *
+     * @param timeNs the timestamp, in nanoseconds, >= 0
+     * @param prefix the header's bytes, from offset 0
+     * @param prefixLength the header's length
+     * @param buffer the packet's bytes
+     * @param offset the packet's first byte
+     * @param length the packet's bytes available, at most wireLength
+     * @param wireLength the packet's length on the wire, without the header
+     * @throws IOException if the file cannot be written
+     */
+    public void writeRecord(final long timeNs, final byte[] prefix, final int prefixLength, final DirectBuffer buffer,
+        final int offset, final int length, final int wireLength) throws IOException {
+        final int caplen = beginRecord(timeNs, prefixLength + length, prefixLength + wireLength);
+        final int head = Math.min(prefixLength, caplen);
+        out.put(prefix, 0, head);
+        final int rest = caplen - head;
+        final int at = out.position();
+        buffer.getBytes(offset, out, at, rest);
+        out.position(at + rest);
         records++;
     }
 

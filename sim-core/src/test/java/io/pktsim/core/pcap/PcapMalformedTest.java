@@ -75,8 +75,8 @@ class PcapMalformedTest {
 
     @Test
     void shouldRejectAnUnsupportedLinkType() throws Exception {
-        assertThat(readAll("sll.pcap", le().fileHeader(PcapFormat.MAGIC_NANOSECONDS, 2, 4, 100, 113).toBytes()))
-            .isEqualTo("file header: unsupported link type 113 (supported: 1 Ethernet, 101 raw IP)");
+        assertThat(readAll("wifi.pcap", le().fileHeader(PcapFormat.MAGIC_NANOSECONDS, 2, 4, 100, 105).toBytes()))
+            .isEqualTo("file header: unsupported link type 105 (supported: 1 Ethernet, 101 raw IP, 113 Linux cooked)");
     }
 
     @Test

@@ -182,6 +182,28 @@ class PcapTsharkTest {
     }
 
     @Test
+    void shouldWriteLinuxCookedCaptureOfAPppDeviceThatTsharkReadsWithoutWarnings() throws Exception {
+        final Path file = dir.resolve("ppp-sll.pcap");
+        final byte[] sll = new byte[PcapFormat.SLL_HEADER_LENGTH];
+        try (PcapWriter w = PcapWriter.open(file, PcapFormat.LINKTYPE_LINUX_SLL, 65_535)) {
+            final byte[] frame = new byte[2048];
+            final org.agrona.concurrent.UnsafeBuffer view = new org.agrona.concurrent.UnsafeBuffer(frame);
+            final int a = builder.reset().rawIp().tcp(40000, 40001, 1, 1, TcpView.ACK).payload(10).build();
+            int n = store.getFrame(a, frame, 0, frame.length);
+            PcapFormat.sllHeader(sll, PcapFormat.SLL_PACKET_HOST, PcapFormat.ARPHRD_PPP, 0x0800);
+            w.writeRecord(1_000, sll, sll.length, view, 0, n, n);
+            final int b = builder.reset().rawIp().ipv6(V6_PREFIX, 1, V6_PREFIX, 2).udp(40000, 40001).payload(8)
+                .build();
+            n = store.getFrame(b, frame, 0, frame.length);
+            PcapFormat.sllHeader(sll, PcapFormat.SLL_PACKET_OUTGOING, PcapFormat.ARPHRD_PPP, 0x86DD);
+            w.writeRecord(2_000, sll, sll.length, view, 0, n, n);
+        }
+        assertDecodesCleanly(file, "sll:ethertype:ip:tcp:data", "sll:ethertype:ipv6:udp:data");
+        final Run dir = tshark("-r", file.toString(), "-n", "-T", "fields", "-e", "sll.pkttype", "-e", "sll.hatype");
+        assertThat(dir.stdout).containsExactly("0\t512", "4\t512");
+    }
+
+    @Test
     void shouldWriteRawIpThatTsharkReadsWithoutWarnings() throws Exception {
         final Path file = dir.resolve("raw-ip.pcap");
         try (PcapWriter w = PcapWriter.open(file, PcapFormat.LINKTYPE_RAW, 65_535)) {
