@@ -360,6 +360,8 @@ public final class RouterSimulation {
     private long delivered;
     private long pendingPacketEvents;
     private long forwarded;
+    /** Packets forwarded before the measurement window ({@link #forwarded} counts the window). */
+    private long forwardedBeforeWindow;
     private int txPending;
     private long softnetProcessed0;
     private final long[] softnetProcessed;
@@ -974,8 +976,15 @@ public final class RouterSimulation {
         }
     }
 
-    /** Schedules the connections, the warm-up end and the progress ticks (tests drive time with advance). */
-    void start() {
+    /**
+     * Starts a run driven step by step (what {@link #run} does before it runs the whole duration): schedules the
+     * connections, the warm-up end and the progress ticks. Then call {@link #advanceTo} as often as wanted;
+     * {@link #run} and {@code start} exclude each other, and either may be called once. The configuration's
+     * outputs (pcap directory, trace file) are attached only by {@link #run}; use {@link #tap} and {@link #trace}.
+     *
+     * @throws IllegalStateException if the simulation was already started or run
+     */
+    public void start() {
         if (ran) {
             throw new IllegalStateException("RouterSimulation: run() called twice");
         }
@@ -991,9 +1000,44 @@ public final class RouterSimulation {
         }
     }
 
-    /** Runs events up to a simulated time. */
-    void advance(final long untilNs) {
+    /**
+     * Runs every event up to and including a simulated time (after {@link #start}). Advancing in steps gives
+     * exactly the trajectory of one advance to the last time. Nothing stops at the configured duration: that is
+     * where {@link #run} ends, but a started simulation may run past it (with no more progress ticks). Allocates
+     * nothing once the model has reached its working size (RouterSimulationTest).
+     *
+     * @param untilNs the simulated time to reach, in nanoseconds from the start of the run; not before
+     *     {@link #nowNs()}
+     * @return {@link #forwardedTotal()} afterwards: packets forwarded since the start, warm-up included
+     * @throws IllegalStateException if the simulation was not started
+     */
+    public long advanceTo(final long untilNs) {
+        if (!ran) {
+            throw new IllegalStateException("RouterSimulation: advanceTo() before start()");
+        }
         loop.runUntil(untilNs);
+        return forwardedBeforeWindow + forwarded;
+    }
+
+    /** Runs events up to a simulated time (tests: {@link #advanceTo} without the return value). */
+    void advance(final long untilNs) {
+        advanceTo(untilNs);
+    }
+
+    /** @return the simulated time reached, in nanoseconds from the start of the run */
+    public long nowNs() {
+        return loop.nowNs();
+    }
+
+    /**
+     * Packets the router has forwarded since the start of the run, the warm-up included (the results count only
+     * the measurement window): every packet that left the forwarding path towards its egress device, PPE-forwarded
+     * ones included, a GRO packet counted once per segment.
+     *
+     * @return the count, in packets
+     */
+    public long forwardedTotal() {
+        return forwardedBeforeWindow + forwarded;
     }
 
     // ---------------------------------------------------------------- endpoints
@@ -2488,6 +2532,7 @@ public final class RouterSimulation {
         java.util.Arrays.fill(softnetDropped, 0L);
         java.util.Arrays.fill(softnetSqueeze, 0L);
         windowDrops = drops.clone();
+        forwardedBeforeWindow += forwarded;
         forwarded = 0;
         ftHits = 0;
         ppeHits = 0;
