@@ -1864,15 +1864,7 @@ public final class RouterSimulation {
         final long tx = costs.perPacket(CostStage.DRIVER_TX)
                 + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
         st[CostStage.DRIVER_TX.ordinal()] += tx;
-        long total = 0;
-        final CostStage[] stages = STAGES;
-        for (int i = 0; i < st.length; i++) {
-            if (st[i] != 0) {
-                cpu.stage(stages[i], st[i]);
-                total += st[i];
-                st[i] = 0;
-            }
-        }
+        final long total = cpu.stageAll(st);
         final int ctx = target == rxCpu ? CpuSet.CTX_THREAD : CpuSet.CTX_SOFTIRQ;
         final long done = cpu.exec(target, readyNs, total, ctx);
         if (target != rxCpu) {
