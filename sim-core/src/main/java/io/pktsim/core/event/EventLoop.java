@@ -8,11 +8,13 @@ import java.util.Arrays;
  *
  * <p>Layout: one {@code int[]} ({@code mem}) holds both the wheel's list heads and the events. Cells
  * {@code [0, 2 * WHEEL_NS)} are the wheel (head and tail of each position, side by side); after them every
- * event occupies a <em>slot</em> of {@value #SLOT_INTS} ints (next, generation and state, kind, target,
- * argument low and high half) for as long as it is pending, and a slot is named by the index of its first
- * cell. Free slots form an intrusive LIFO list through their "next" cell, so the slot a handler schedules
- * into is the one its own event just left (still in cache). The queue has two levels, like the kernel's own
- * timers:
+ * event occupies a <em>slot</em> of {@value #SLOT_INTS} ints (next, generation and state, kind, target: 16
+ * bytes) for as long as it is pending, and a slot is named by the index of its first cell. The argument is
+ * apart, in a {@code long[]} with one entry per slot: it is needed only once the event runs, so with a
+ * million events pending the walk along a wheel list misses the cache in a 16-byte-per-event array rather
+ * than a 32-byte one (measured: 1M-pending hold about 10 % faster, 1K unchanged). Free slots form an
+ * intrusive LIFO list through their "next" cell, so the slot a handler schedules into is the one its own
+ * event just left (still in cache). The queue has two levels, like the kernel's own timers:
  * <ul>
  *   <li>a <em>timing wheel</em> of {@value #WHEEL_NS} one-nanosecond positions for the events due within
  *   {@value #WHEEL_NS} ns of {@code base} (the time of the latest event taken out): position
@@ -62,14 +64,13 @@ public final class EventLoop {
     private static final int EMPTY = -1;
     private static final int TIME_UP = -2;
 
-    // slot layout, offsets from the slot's first cell (one slot per pending event, 32 bytes)
-    private static final int SLOT_INTS = 8;
+    // slot layout, offsets from the slot's first cell (one slot per pending event, 16 bytes)
+    private static final int SLOT_SHIFT = 2;
+    private static final int SLOT_INTS = 1 << SLOT_SHIFT;
     private static final int S_NEXT = 0;
     private static final int S_GEN_STATE = 1;
     private static final int S_KIND = 2;
     private static final int S_TARGET = 3;
-    private static final int S_ARG_LO = 4;
-    private static final int S_ARG_HI = 5;
 
     private EventHandler[] handlers = new EventHandler[16];
     private String[] handlerNames = new String[16];
@@ -78,6 +79,8 @@ public final class EventLoop {
     // mem[2p] = first slot of wheel position p (NIL when empty), mem[2p + 1] = the cell its next event is
     // linked from (the last slot's next cell, or 2p itself when empty); then the slots
     private int[] mem;
+    // args[argIndex(slot)] = the argument of the slot's event
+    private long[] args;
     private int freeHead;
     private int slotCapacity;
 
@@ -113,6 +116,7 @@ public final class EventLoop {
         final int cap = Math.max(16, initialCapacity);
         slotCapacity = cap;
         mem = new int[SLOTS + SLOT_INTS * cap];
+        args = new long[cap];
         for (int p = 0; p < WHEEL_NS; p++) {
             mem[2 * p + 1] = 2 * p;
         }
@@ -191,8 +195,7 @@ public final class EventLoop {
         m[slot + S_GEN_STATE] = genState;
         m[slot + S_KIND] = kind;
         m[slot + S_TARGET] = target;
-        m[slot + S_ARG_LO] = (int) arg;
-        m[slot + S_ARG_HI] = (int) (arg >>> 32);
+        args[argIndex(slot)] = arg;
         if ((timeNs - base) >>> Integer.numberOfTrailingZeros(WHEEL_NS) == 0) {
             wheelAppend(slot, timeNs);
         } else {
@@ -259,6 +262,11 @@ public final class EventLoop {
         final int slot = (int) eventId;
         return slot >= SLOTS && slot < mem.length && (slot & (SLOT_INTS - 1)) == 0
             && mem[slot + S_GEN_STATE] == ((int) (eventId >>> 32) << 2 | PENDING);
+    }
+
+    /** The index of a slot's argument in {@link #args}. */
+    private static int argIndex(final int slot) {
+        return (slot - SLOTS) >> SLOT_SHIFT;
     }
 
     private int state(final int slot) {
@@ -406,7 +414,7 @@ public final class EventLoop {
         final int genState = m[slot + S_GEN_STATE];
         final int kind = m[slot + S_KIND];
         final int target = m[slot + S_TARGET];
-        final long arg = ((long) m[slot + S_ARG_HI] << 32) | (m[slot + S_ARG_LO] & 0xFFFF_FFFFL);
+        final long arg = args[argIndex(slot)];
         m[slot + S_GEN_STATE] = (genState & ~STATE_MASK) + GEN_ONE;
         m[slot + S_NEXT] = freeHead;
         freeHead = slot;
@@ -712,6 +720,7 @@ public final class EventLoop {
             throw new IllegalStateException("EventLoop: more than " + old + " pending events");
         }
         mem = Arrays.copyOf(mem, SLOTS + SLOT_INTS * cap);
+        args = Arrays.copyOf(args, cap);
         linkFree(old, cap);
         slotCapacity = cap;
     }
