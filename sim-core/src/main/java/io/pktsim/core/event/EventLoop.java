@@ -23,10 +23,10 @@ import java.util.Arrays;
  *   that time, in scheduling order; a bit map of the non-empty positions finds the next one with
  *   {@code numberOfTrailingZeros}, and the time of a position follows from {@code base}, so a wheel event
  *   stores neither its time nor a sequence number. Scheduling and taking out are O(1) and have no branch
- *   on whether a list is, or becomes, empty: the tail cell of an empty position points at its own head cell, so appending
- *   is the same two stores whether the list was empty or not, and taking the last event out resets the
- *   tail and clears the bit with masks rather than a branch (whether two events share a nanosecond is a
- *   coin toss the CPU's branch predictor would lose);</li>
+ *   on whether a list is, or becomes, empty: the tail cell of an empty position points at its own head
+ *   cell, so appending is the same two stores whether the list was empty or not, and taking the last event
+ *   out resets the tail and clears the bit with masks rather than a branch (whether two events share a
+ *   nanosecond is a coin toss the CPU's branch predictor would lose);</li>
  *   <li>a 4-ary min-heap, ordered by (time, sequence), for the events further away; only these events are
  *   numbered. Each time {@code base} advances past {@code migrateFromNs}, the heap's events that came
  *   within the wheel's reach move into it, in (time, sequence) order, before any event can be scheduled
