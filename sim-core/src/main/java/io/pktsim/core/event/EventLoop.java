@@ -6,23 +6,37 @@ import java.util.Arrays;
  * The discrete-event loop of one simulation: a priority queue of events ordered by (time, scheduling
  * order) and the dispatch of each event to the handler registered for its kind.
  *
- * <p>Layout: an event occupies a <em>slot</em> (kind, target, argument, time, sequence, state, generation)
- * for as long as it is pending. The queue has two levels, like the kernel's own timers:
+ * <p>Layout: one {@code int[]} ({@code mem}) holds both the wheel's list heads and the events. Cells
+ * {@code [0, 2 * WHEEL_NS)} are the wheel (head and tail of each position, side by side); after them every
+ * event occupies a <em>slot</em> of {@value #SLOT_INTS} ints (next, generation and state, kind, target: 16
+ * bytes) for as long as it is pending, and a slot is named by the index of its first cell. The argument is
+ * apart, in a {@code long[]} with one entry per slot: it is needed only once the event runs, so with a
+ * million events pending the walk along a wheel list misses the cache in a 16-byte-per-event array rather
+ * than a 32-byte one (in thread-CPU-time loops of the "hold" benchmark, about 10 % less time per event at
+ * 1M pending than with the argument inside the slot; the same at 1K). Free slots form an
+ * intrusive LIFO list through their "next" cell, so the slot a handler schedules into is the one its own
+ * event just left (still in cache). The queue has two levels, like the kernel's own timers:
  * <ul>
  *   <li>a <em>timing wheel</em> of {@value #WHEEL_NS} one-nanosecond positions for the events due within
  *   {@value #WHEEL_NS} ns of {@code base} (the time of the latest event taken out): position
  *   {@code time & (WHEEL_NS - 1)} holds, as a FIFO list linked through the slots, the events of exactly
  *   that time, in scheduling order; a bit map of the non-empty positions finds the next one with
- *   {@code numberOfTrailingZeros}. Scheduling and taking out are O(1);</li>
- *   <li>a 4-ary min-heap, ordered by (time, sequence), for the events further away. Each time {@code base}
- *   advances, the heap's events that came within the wheel's reach move into it, in (time, sequence)
- *   order, before any event can be scheduled directly at their time, so every wheel list stays in
- *   scheduling order.</li>
+ *   {@code numberOfTrailingZeros}, and the time of a position follows from {@code base}, so a wheel event
+ *   stores neither its time nor a sequence number. Scheduling and taking out are O(1) and have no branch
+ *   on whether a list is, or becomes, empty: the tail cell of an empty position points at its own head
+ *   cell, so appending is the same two stores whether the list was empty or not, and taking the last event
+ *   out resets the tail and clears the bit with masks rather than a branch (whether two events share a
+ *   nanosecond is a coin toss the CPU's branch predictor would lose);</li>
+ *   <li>a 4-ary min-heap, ordered by (time, sequence), for the events further away; only these events are
+ *   numbered. Each time {@code base} advances past {@code migrateFromNs}, the heap's events that came
+ *   within the wheel's reach move into it, in (time, sequence) order, before any event can be scheduled
+ *   directly at their time, so every wheel list stays in scheduling order.</li>
  * </ul>
- * This replaced a single 4-ary heap, which took several times as long per event "hold" (see
- * bench/README.md). Cancelling is lazy: it marks the slot, and the entry is discarded when it is reached
- * (or when a compaction runs because more than half the entries are cancelled). An event id is the slot
- * number with its generation in the high 32 bits, so a stale id never cancels a newer event.
+ * This replaced a single 4-ary heap, which took several times as long per event "hold", and then a wheel
+ * with per-slot time and sequence in {@code long[]} and branches on list emptiness (see bench/README.md).
+ * Cancelling is lazy: it marks the slot, and the entry is discarded when it is reached (or when a
+ * compaction runs because more than half the entries are cancelled). An event id is the slot's first cell
+ * with its generation in the high 32 bits, so a stale id never cancels a newer event.
  *
  * <p>Nothing here allocates once the arrays have grown to the model's working size (set it with the
  * constructor's capacity). Single-threaded by design: one simulation, one thread.
@@ -37,7 +51,10 @@ public final class EventLoop {
 
     private static final int WHEEL_MASK = WHEEL_NS - 1;
     private static final int WHEEL_WORDS = WHEEL_NS >>> 6;
-    private static final int NIL = -1;
+    /** The first slot cell: the wheel's head and tail cells come first. */
+    private static final int SLOTS = 2 * WHEEL_NS;
+    /** "No slot" in a next cell or the free list; cell 0 is a wheel head, never a slot. */
+    private static final int NIL = 0;
     private static final int FREE = 0;
     private static final int PENDING = 1;
     private static final int CANCELLED = 2;
@@ -48,26 +65,26 @@ public final class EventLoop {
     private static final int EMPTY = -1;
     private static final int TIME_UP = -2;
 
-    // slot layout (one slot per pending event), kept in two arrays so that an event touches two cache lines:
-    // data[4s] = time, data[4s+1] = arg, data[4s+2] = sequence, data[4s+3] = kind << 32 | target;
-    // link[2s] = next slot in the wheel list (or in the free list), link[2s+1] = generation << 2 | state.
-    private static final int D_TIME = 0;
-    private static final int D_ARG = 1;
-    private static final int D_SEQ = 2;
-    private static final int D_KIND_TARGET = 3;
+    // slot layout, offsets from the slot's first cell (one slot per pending event, 16 bytes)
+    private static final int SLOT_SHIFT = 2;
+    private static final int SLOT_INTS = 1 << SLOT_SHIFT;
+    private static final int S_NEXT = 0;
+    private static final int S_GEN_STATE = 1;
+    private static final int S_KIND = 2;
+    private static final int S_TARGET = 3;
 
     private EventHandler[] handlers = new EventHandler[16];
     private String[] handlerNames = new String[16];
     private int handlerCount;
 
-    private long[] data;
-    private int[] link;
+    // mem[2p] = first slot of wheel position p (NIL when empty), mem[2p + 1] = the cell its next event is
+    // linked from (the last slot's next cell, or 2p itself when empty); then the slots
+    private int[] mem;
+    // args[argIndex(slot)] = the argument of the slot's event
+    private long[] args;
     private int freeHead;
     private int slotCapacity;
 
-    // timing wheel: the events of time t (base <= t < base + WHEEL_NS) are a FIFO list at t & WHEEL_MASK,
-    // whose head is wheel[2p] and tail wheel[2p+1] (head and tail share a cache line)
-    private final int[] wheel = new int[2 * WHEEL_NS];
     private final long[] wheelBits = new long[WHEEL_WORDS];
     private int wheelCount;
     private long base;
@@ -76,9 +93,12 @@ public final class EventLoop {
     private long[] keys;
     private int[] heapSlot;
     private int heapSize;
+    /** The smallest base at which the heap's top is within the wheel's reach (Long.MAX_VALUE: heap empty). */
+    private long migrateFromNs = Long.MAX_VALUE;
+    /** Numbers the heap's events, in scheduling order. */
+    private long sequence;
 
     private int cancelledCount;
-    private long sequence;
     private long nowNs;
     private long dispatched;
     private boolean stopRequested;
@@ -96,16 +116,15 @@ public final class EventLoop {
     public EventLoop(final int initialCapacity) {
         final int cap = Math.max(16, initialCapacity);
         slotCapacity = cap;
-        data = new long[4 * cap];
-        link = new int[2 * cap];
-        freeHead = NIL;
-        for (int i = cap - 1; i >= 0; i--) {
-            link[2 * i] = freeHead;
-            freeHead = i;
+        mem = new int[SLOTS + SLOT_INTS * cap];
+        args = new long[cap];
+        for (int p = 0; p < WHEEL_NS; p++) {
+            mem[2 * p + 1] = 2 * p;
         }
+        freeHead = NIL;
+        linkFree(0, cap);
         keys = new long[2 * cap];
         heapSlot = new int[cap];
-        Arrays.fill(wheel, NIL);
     }
 
     /**
@@ -170,28 +189,24 @@ public final class EventLoop {
         if (freeHead == NIL) {
             grow();
         }
-        final int[] l = link;
+        final int[] m = mem;
         final int slot = freeHead;
-        freeHead = l[2 * slot];
-        final long seq = sequence++;
-        final long[] d = data;
-        final int at = 4 * slot;
-        d[at + D_TIME] = timeNs;
-        d[at + D_ARG] = arg;
-        d[at + D_SEQ] = seq;
-        d[at + D_KIND_TARGET] = ((long) kind << 32) | (target & 0xFFFF_FFFFL);
-        final int genState = (l[2 * slot + 1] & ~STATE_MASK) | PENDING;
-        l[2 * slot + 1] = genState;
-        if (timeNs - base < WHEEL_NS && timeNs >= base) {
+        freeHead = m[slot + S_NEXT];
+        final int genState = (m[slot + S_GEN_STATE] & ~STATE_MASK) | PENDING;
+        m[slot + S_GEN_STATE] = genState;
+        m[slot + S_KIND] = kind;
+        m[slot + S_TARGET] = target;
+        args[argIndex(slot)] = arg;
+        if ((timeNs - base) >>> Integer.numberOfTrailingZeros(WHEEL_NS) == 0) {
             wheelAppend(slot, timeNs);
         } else {
-            scheduleFar(slot, timeNs, seq);
+            scheduleFar(slot, timeNs);
         }
         return ((long) (genState >>> 2) << 32) | slot;
     }
 
     /** Rare path of {@link #schedule}: a time beyond the wheel's reach, or before its base. */
-    private void scheduleFar(final int slot, final long timeNs, final long seq) {
+    private void scheduleFar(final int slot, final long timeNs) {
         if (timeNs < base) {
             rebase(timeNs);
             if (timeNs - base < WHEEL_NS) {
@@ -199,7 +214,7 @@ public final class EventLoop {
                 return;
             }
         }
-        siftUp(heapSize++, timeNs, seq, slot);
+        heapAdd(slot, timeNs);
     }
 
     /**
@@ -227,7 +242,7 @@ public final class EventLoop {
             return false;
         }
         final int slot = (int) eventId;
-        link[2 * slot + 1] = (link[2 * slot + 1] & ~STATE_MASK) | CANCELLED;
+        mem[slot + S_GEN_STATE] = (mem[slot + S_GEN_STATE] & ~STATE_MASK) | CANCELLED;
         cancelledCount++;
         if (cancelledCount > MIN_COMPACT && cancelledCount > ((wheelCount + heapSize) >> 1)) {
             compact();
@@ -246,15 +261,22 @@ public final class EventLoop {
             return false;
         }
         final int slot = (int) eventId;
-        return slot < slotCapacity && link[2 * slot + 1] == ((int) (eventId >>> 32) << 2 | PENDING);
+        return slot >= SLOTS && slot < mem.length && (slot & (SLOT_INTS - 1)) == 0
+            && mem[slot + S_GEN_STATE] == ((int) (eventId >>> 32) << 2 | PENDING);
+    }
+
+    /** The index of a slot's argument in {@link #args}. */
+    private static int argIndex(final int slot) {
+        return (slot - SLOTS) >> SLOT_SHIFT;
     }
 
     private int state(final int slot) {
-        return link[2 * slot + 1] & STATE_MASK;
+        return mem[slot + S_GEN_STATE] & STATE_MASK;
     }
 
-    private long slotTime(final int slot) {
-        return data[4 * slot + D_TIME];
+    /** The time of wheel position {@code pos}: the one time in [base, base + WHEEL_NS) it stands for. */
+    private long positionTime(final int pos) {
+        return base + ((pos - (int) base) & WHEEL_MASK);
     }
 
     /**
@@ -265,18 +287,21 @@ public final class EventLoop {
     public long nextEventTimeNs() {
         while (wheelCount > 0) {
             final int pos = nextWheelPosition();
-            final int slot = wheel[2 * pos];
+            final int slot = mem[2 * pos];
             if (state(slot) == PENDING) {
-                return slotTime(slot);
+                return positionTime(pos);
             }
             wheelPop(pos);
             cancelledCount--;
             freeSlot(slot);
         }
-        while (heapSize > 0 && state(heapSlot[0]) == CANCELLED) {
-            final int slot = popTop();
-            cancelledCount--;
-            freeSlot(slot);
+        if (heapSize > 0 && state(heapSlot[0]) == CANCELLED) {
+            while (heapSize > 0 && state(heapSlot[0]) == CANCELLED) {
+                final int slot = popTop();
+                cancelledCount--;
+                freeSlot(slot);
+            }
+            heapTopChanged();
         }
         return heapSize == 0 ? Long.MAX_VALUE : keys[0];
     }
@@ -354,81 +379,84 @@ public final class EventLoop {
      * @return its slot, {@link #EMPTY} when nothing is queued, {@link #TIME_UP} when it lies after endNs
      */
     private int takeNext(final long endNs) {
-        final int pos;
-        final long t;
-        if (wheelCount > 0) {
-            pos = nextWheelPosition();
-            t = data[4 * wheel[2 * pos] + D_TIME];
-            if (t > endNs) {
-                return TIME_UP;
-            }
-            if (t != base) {
-                base = t;
-                if (heapSize > 0) {
-                    migrate();
-                }
-            }
-        } else if (heapSize > 0) {
-            t = keys[0];
-            if (t > endNs) {
-                return TIME_UP;
-            }
-            base = t;
+        if (wheelCount == 0) {
+            return takeFromHeap(endNs);
+        }
+        final int pos = nextWheelPosition();
+        final long t = positionTime(pos);
+        if (t > endNs) {
+            return TIME_UP;
+        }
+        base = t;
+        if (t >= migrateFromNs) {
+            // the heap's events move to positions after pos: they are later than every wheel event
             migrate();
-            pos = (int) t & WHEEL_MASK;
-        } else {
-            return EMPTY;
         }
         return wheelPop(pos);
     }
 
-    /** Frees a slot taken out of the queue and, unless it was cancelled, runs its event. */
+    /** Rare path of {@link #takeNext}: the wheel is empty; the heap's top becomes the base. */
+    private int takeFromHeap(final long endNs) {
+        if (heapSize == 0) {
+            return EMPTY;
+        }
+        final long t = keys[0];
+        if (t > endNs) {
+            return TIME_UP;
+        }
+        base = t;
+        migrate();
+        return wheelPop((int) t & WHEEL_MASK);
+    }
+
+    /** Frees a slot taken out of the queue and, unless it was cancelled, runs its event at {@code base}. */
     private boolean dispatch(final int slot) {
-        final int at = 4 * slot;
-        final long[] d = data;
-        final long t = d[at + D_TIME];
-        final long arg = d[at + D_ARG];
-        final long kt = d[at + D_KIND_TARGET];
-        final boolean cancelled = state(slot) == CANCELLED;
-        freeSlot(slot);
-        if (cancelled) {
+        final int[] m = mem;
+        final int genState = m[slot + S_GEN_STATE];
+        final int kind = m[slot + S_KIND];
+        final int target = m[slot + S_TARGET];
+        final long arg = args[argIndex(slot)];
+        m[slot + S_GEN_STATE] = (genState & ~STATE_MASK) + GEN_ONE;
+        m[slot + S_NEXT] = freeHead;
+        freeHead = slot;
+        if ((genState & STATE_MASK) == CANCELLED) {
             cancelledCount--;
             return false;
         }
+        final long t = base;
         nowNs = t;
         dispatched++;
-        handlers[(int) (kt >>> 32)].onEvent((int) kt, arg, t);
+        handlers[kind].onEvent(target, arg, t);
         return true;
     }
 
     // ---------------------------------------------------------------- timing wheel
 
+    /** Appends a slot to the list of its time's position: the same stores whether the list was empty or not. */
     private void wheelAppend(final int slot, final long time) {
         final int pos = (int) time & WHEEL_MASK;
-        final int[] w = wheel;
-        final int[] l = link;
-        l[2 * slot] = NIL;
-        final int tail = w[2 * pos + 1];
-        if (tail == NIL) {
-            w[2 * pos] = slot;
-            wheelBits[pos >>> 6] |= 1L << pos;
-        } else {
-            l[2 * tail] = slot;
-        }
-        w[2 * pos + 1] = slot;
+        final int[] m = mem;
+        m[slot + S_NEXT] = NIL;
+        m[m[2 * pos + 1]] = slot;
+        m[2 * pos + 1] = slot + S_NEXT;
+        wheelBits[pos >>> 6] |= 1L << pos;
         wheelCount++;
     }
 
-    /** Takes the first event of a non-empty wheel position and returns its slot. */
+    /**
+     * Takes the first event of a non-empty wheel position and returns its slot. When it was the last, the
+     * tail goes back to the head cell and the position's bit is cleared, by masks rather than a branch.
+     */
     private int wheelPop(final int pos) {
-        final int[] w = wheel;
-        final int slot = w[2 * pos];
-        final int next = link[2 * slot];
-        w[2 * pos] = next;
-        if (next == NIL) {
-            w[2 * pos + 1] = NIL;
-            wheelBits[pos >>> 6] &= ~(1L << pos);
-        }
+        final int[] m = mem;
+        final int head = 2 * pos;
+        final int slot = m[head];
+        final int next = m[slot + S_NEXT];
+        m[head] = next;
+        final int emptied = (next - 1) >> 31;   // -1 when next is NIL (0), else 0: slots are positive
+        final int tail = m[head + 1];
+        m[head + 1] = tail + ((head - tail) & emptied);
+        wheelBits[pos >>> 6] &= ~((long) emptied & (1L << pos));
         wheelCount--;
         return slot;
     }
@@ -440,14 +468,22 @@ public final class EventLoop {
     private int nextWheelPosition() {
         final long[] bits = wheelBits;
         final int start = (int) base & WHEEL_MASK;
-        int word = start >>> 6;
-        long w = bits[word] & (-1L << start);
-        for (int i = 0; i <= WHEEL_WORDS; i++) {
+        final long first = bits[start >>> 6] & (-1L << start);
+        if (first != 0) {
+            return (start & ~63) + Long.numberOfTrailingZeros(first);
+        }
+        return scanWheel(start >>> 6);
+    }
+
+    /** Rare path of {@link #nextWheelPosition}: the base's word of the bit map has nothing from base on. */
+    private int scanWheel(final int startWord) {
+        final long[] bits = wheelBits;
+        for (int i = 1; i <= WHEEL_WORDS; i++) {
+            final int word = (startWord + i) & (WHEEL_WORDS - 1);
+            final long w = bits[word];
             if (w != 0) {
                 return (word << 6) + Long.numberOfTrailingZeros(w);
             }
-            word = (word + 1) & (WHEEL_WORDS - 1);
-            w = bits[word];
         }
         throw new IllegalStateException("EventLoop: " + wheelCount + " events in the wheel but no position set");
     }
@@ -456,30 +492,35 @@ public final class EventLoop {
     private void migrate() {
         final long b = base;
         while (heapSize > 0 && keys[0] - b < WHEEL_NS) {
-            final int slot = popTop();
-            wheelAppend(slot, slotTime(slot));
+            final long time = keys[0];
+            wheelAppend(popTop(), time);
         }
+        heapTopChanged();
     }
 
     /**
      * Makes {@code time} the new base, below every pending time: the wheel's events go back to the heap
      * (which orders them by time and sequence) and those within reach of the new base come back. Only
      * reached if an event is scheduled before an event already taken out, which {@link #run(long, long)}
-     * avoids; kept so that the queue stays correct whatever the call order. O(n log n).
+     * avoids; kept so that the queue stays correct whatever the call order. O(n log n). The wheel's events
+     * are numbered now, list by list: every heap event is later than every wheel event, so only the order
+     * within one time (one list) matters.
      *
      * @param time the new base, at most every pending time
      */
     void rebase(final long time) {
+        final int[] m = mem;
         for (int word = 0; word < WHEEL_WORDS; word++) {
             long w = wheelBits[word];
             while (w != 0) {
                 final int pos = (word << 6) + Long.numberOfTrailingZeros(w);
                 w &= w - 1;
-                for (int slot = wheel[2 * pos]; slot != NIL; slot = link[2 * slot]) {
-                    siftUp(heapSize++, slotTime(slot), data[4 * slot + D_SEQ], slot);
+                final long t = positionTime(pos);
+                for (int slot = m[2 * pos]; slot != NIL; slot = m[slot + S_NEXT]) {
+                    heapAdd(slot, t);
                 }
-                wheel[2 * pos] = NIL;
-                wheel[2 * pos + 1] = NIL;
+                m[2 * pos] = NIL;
+                m[2 * pos + 1] = 2 * pos;
             }
             wheelBits[word] = 0;
         }
@@ -489,6 +530,18 @@ public final class EventLoop {
     }
 
     // ---------------------------------------------------------------- heap
+
+    private void heapAdd(final int slot, final long timeNs) {
+        if (heapSize == keys.length >> 1) {
+            growHeap();
+        }
+        siftUp(heapSize++, timeNs, sequence++, slot);
+        heapTopChanged();
+    }
+
+    private void heapTopChanged() {
+        migrateFromNs = heapSize == 0 ? Long.MAX_VALUE : keys[0] - WHEEL_NS + 1;
+    }
 
     private void siftUp(final int start, final long time, final long seq, final int slot) {
         final long[] k = keys;
@@ -510,7 +563,10 @@ public final class EventLoop {
         hs[i] = slot;
     }
 
-    /** Removes the top entry and returns its slot. Bottom-up: the hole walks to a leaf, then the last rises. */
+    /**
+     * Removes the top entry and returns its slot. Bottom-up: the hole walks to a leaf, then the last rises.
+     * The caller updates {@link #migrateFromNs}.
+     */
     private int popTop() {
         final long[] k = keys;
         final int[] hs = heapSlot;
@@ -590,10 +646,19 @@ public final class EventLoop {
     // ---------------------------------------------------------------- slots
 
     private void freeSlot(final int slot) {
-        final int[] l = link;
-        l[2 * slot + 1] = (l[2 * slot + 1] & ~STATE_MASK) + GEN_ONE;
-        l[2 * slot] = freeHead;
+        final int[] m = mem;
+        m[slot + S_GEN_STATE] = (m[slot + S_GEN_STATE] & ~STATE_MASK) + GEN_ONE;
+        m[slot + S_NEXT] = freeHead;
         freeHead = slot;
+    }
+
+    /** Puts slots {@code [from, to)} on the free list, lowest first out. */
+    private void linkFree(final int from, final int to) {
+        for (int i = to - 1; i >= from; i--) {
+            final int slot = SLOTS + SLOT_INTS * i;
+            mem[slot + S_NEXT] = freeHead;
+            freeHead = slot;
+        }
     }
 
     /**
@@ -601,33 +666,28 @@ public final class EventLoop {
      * (O(n), amortised over the cancels that caused it). Order is kept.
      */
     private void compact() {
-        final int[] l = link;
+        final int[] m = mem;
         for (int word = 0; word < WHEEL_WORDS; word++) {
             long w = wheelBits[word];
             while (w != 0) {
                 final int pos = (word << 6) + Long.numberOfTrailingZeros(w);
                 w &= w - 1;
-                int kept = NIL;
-                int slot = wheel[2 * pos];
-                wheel[2 * pos] = NIL;
+                int tail = 2 * pos;
+                int slot = m[2 * pos];
                 while (slot != NIL) {
-                    final int next = l[2 * slot];
+                    final int next = m[slot + S_NEXT];
                     if (state(slot) == CANCELLED) {
                         freeSlot(slot);
                         wheelCount--;
                     } else {
-                        l[2 * slot] = NIL;
-                        if (kept == NIL) {
-                            wheel[2 * pos] = slot;
-                        } else {
-                            l[2 * kept] = slot;
-                        }
-                        kept = slot;
+                        m[tail] = slot;
+                        tail = slot + S_NEXT;
                     }
                     slot = next;
                 }
-                wheel[2 * pos + 1] = kept;
-                if (kept == NIL) {
+                m[tail] = NIL;
+                m[2 * pos + 1] = tail;
+                if (tail == 2 * pos) {
                     wheelBits[word] &= ~(1L << pos);
                 }
             }
@@ -651,20 +711,25 @@ public final class EventLoop {
         for (int i = (heapSize - 2) >> 2; i >= 0; i--) {
             siftDown(i);
         }
+        heapTopChanged();
     }
 
     private void grow() {
         final int old = slotCapacity;
         final int cap = old * 2;
-        data = Arrays.copyOf(data, 4 * cap);
-        link = Arrays.copyOf(link, 2 * cap);
-        for (int i = cap - 1; i >= old; i--) {
-            link[2 * i] = freeHead;
-            freeHead = i;
+        if ((long) SLOTS + (long) SLOT_INTS * cap > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("EventLoop: more than " + old + " pending events");
         }
+        mem = Arrays.copyOf(mem, SLOTS + SLOT_INTS * cap);
+        args = Arrays.copyOf(args, cap);
+        linkFree(old, cap);
+        slotCapacity = cap;
+    }
+
+    private void growHeap() {
+        final int cap = Math.max(16, heapSlot.length * 2);
         keys = Arrays.copyOf(keys, 2 * cap);
         heapSlot = Arrays.copyOf(heapSlot, cap);
-        slotCapacity = cap;
     }
 
     private IllegalStateException schedulePastError(final long timeNs, final int kind) {

@@ -191,4 +191,63 @@ class EventLoopWheelTest {
         loop.runUntil(Long.MAX_VALUE - 1);
         assertThat(order).hasSize(1_500).allMatch(t -> t % 4 == 0);
     }
+
+    @Test
+    void shouldAppendInOrderToListsThatACompactionShortened() {
+        loop = new EventLoop(16);
+        final List<Integer> order = new ArrayList<>();
+        final int k = loop.register((t, a, n) -> order.add(t), "compact-then-append");
+        final long[] ids = new long[3_000];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = loop.schedule(200 + i % 3, k, i, 0);   // three wheel positions, 1000 events each
+        }
+        for (int i = 0; i < ids.length; i++) {
+            // time 200 keeps its first event, time 201 its last, time 202 none
+            final boolean keep = i == 0 || i == ids.length - 2;
+            if (!keep) {
+                assertThat(loop.cancel(ids[i])).isTrue();
+            }
+        }
+        assertThat(loop.pending()).isEqualTo(2);
+        loop.schedule(202, k, 10_002, 0);
+        loop.schedule(201, k, 10_001, 0);
+        loop.schedule(200, k, 10_000, 0);
+        loop.schedule(202, k, 20_002, 0);
+        loop.runUntil(1_000);
+        assertThat(order).containsExactly(0, 10_000, 2_998, 10_001, 10_002, 20_002);
+    }
+
+    @Test
+    void shouldPassTargetAndArgumentUnchanged() {
+        loop = new EventLoop(16);
+        final List<long[]> got = new ArrayList<>();
+        final int k = loop.register((t, a, n) -> got.add(new long[] {t, a, n}), "values");
+        final long[] args = {0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0xFFFF_FFFFL, 0x8000_0000L, -0x1_0000_0000L};
+        final int[] targets = {0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 7, 1 << 31 >>> 1, -2};
+        for (int i = 0; i < args.length; i++) {
+            loop.schedule(i * 3L * EventLoop.WHEEL_NS, k, targets[i], args[i]);   // wheel and heap
+        }
+        loop.runUntil(Long.MAX_VALUE - 1);
+        assertThat(got).hasSize(args.length);
+        for (int i = 0; i < args.length; i++) {
+            assertThat(got.get(i)).containsExactly(targets[i], args[i], i * 3L * EventLoop.WHEEL_NS);
+        }
+    }
+
+    @Test
+    void shouldRejectIdsThatNameNoSlot() {
+        loop = new EventLoop(16);
+        final int k = loop.register((t, a, n) -> { }, "ids");
+        final long id = loop.schedule(10, k, 0, 0);
+        assertThat(loop.isPending(id)).isTrue();
+        assertThat(loop.cancel(id + 1)).isFalse();
+        assertThat(loop.cancel(id ^ (1L << 31))).isFalse();
+        assertThat(loop.cancel(id + (1L << 32))).isFalse();
+        assertThat(loop.cancel(0)).isFalse();
+        assertThat(loop.cancel(EventLoop.NO_EVENT)).isFalse();
+        assertThat(loop.pending()).isEqualTo(1);
+        assertThat(loop.cancel(id)).isTrue();
+        assertThat(loop.cancel(id)).isFalse();
+        assertThat(loop.pending()).isZero();
+    }
 }
