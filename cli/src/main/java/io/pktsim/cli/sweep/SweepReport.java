@@ -15,6 +15,7 @@ public final class SweepReport {
     private static final int PLOT_BOTTOM = 200;
     private static final int LEFT = 60;
     private static final int SLOT = 36;
+    private static final int RIGHT = 80;
 
     private SweepReport() {
     }
@@ -56,15 +57,16 @@ public final class SweepReport {
         for (final List<String> r : rows) {
             max = Math.max(max, number(r, down));
         }
-        final int width = LEFT * 2 + SLOT * Math.max(1, rows.size());
+        final int axisEnd = LEFT + SLOT * Math.max(1, rows.size());
+        final int width = axisEnd + RIGHT;
         final int plot = PLOT_BOTTOM - PLOT_TOP;
         h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
             .append(CHART_HEIGHT).append("\" role=\"img\" aria-label=\"goodput and CPU per point\">\n");
         h.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(PLOT_BOTTOM).append("\" x2=\"")
-            .append(width - LEFT).append("\" y2=\"").append(PLOT_BOTTOM).append("\" stroke=\"#333\"/>\n");
+            .append(axisEnd).append("\" y2=\"").append(PLOT_BOTTOM).append("\" stroke=\"#333\"/>\n");
         h.append("<text x=\"4\" y=\"").append(PLOT_TOP).append("\">").append(fmt(max)).append(" Mbit/s</text>\n");
         h.append("<text x=\"4\" y=\"").append(PLOT_BOTTOM).append("\">0</text>\n");
-        h.append("<text x=\"").append(width - LEFT + 4).append("\" y=\"").append(PLOT_TOP)
+        h.append("<text x=\"").append(axisEnd + 4).append("\" y=\"").append(PLOT_TOP)
             .append("\">CPU 100 %</text>\n");
         final StringBuilder line = new StringBuilder();
         for (int i = 0; i < rows.size(); i++) {
