@@ -51,10 +51,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Run a scenario for every combination of values: dials, balancing, offload, seeds...",
-        "Every point is checked by the scenario loader before anything runs; points run in parallel, one",
-        "simulation per thread, and their rows are written in point order (the same bytes whatever --threads).",
-        "Exit codes: 0 done, 1 a point's run or an output failed, 2 bad usage or a bad scenario or value."})
+        "Run a scenario for every combination of values, in parallel.",
+        "Every point is checked by the scenario loader before anything runs.",
+        "One simulation per thread; rows are written in point order (the same bytes",
+        "whatever --threads). See docs/sweeps.md.",
+        "Exit codes: 0 done, 1 a point's run or an output failed, 2 bad usage or input."})
 public final class SweepCommand implements Callable<Integer> {
 
     /** The most points a sweep may have. */
@@ -68,6 +69,7 @@ public final class SweepCommand implements Callable<Integer> {
     static final String CSV = "results.csv";
     static final String JSONL = "results.jsonl";
     static final String REPORT = "report.html";
+    static final List<String> SWEEP_FILES = List.of(DEFINITION, CSV, JSONL, REPORT);
 
     private static final long INTERRUPT_WAIT_MS = 5_000;
 
@@ -98,6 +100,10 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the sweep in DIR: keep its complete rows, run the missing "
         + "points (refused if the sweep differs). Starts the sweep if DIR is new or empty.")
     private boolean resume;
+
+    @Option(names = "--replace", description = "Start the sweep over in DIR: delete its sweep.yaml, results.csv, "
+        + "results.jsonl and report.html first (refused if DIR holds anything else).")
+    private boolean replace;
 
     @Option(names = "--quiet", description = "No progress lines on standard error.")
     private boolean quiet;
@@ -217,6 +223,9 @@ public final class SweepCommand implements Callable<Integer> {
      * @return true to start the sweep, false to resume it
      */
     private boolean checkOut(final SweepDefinition def) throws SweepException {
+        if (resume && replace) {
+            throw new SweepException("--resume and --replace: give one (continue the sweep in DIR, or start it over)");
+        }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new SweepException("--out " + out + ": not a directory");
         }
@@ -244,6 +253,16 @@ public final class SweepCommand implements Callable<Integer> {
             throw new SweepException("--out " + out + ": cannot list: " + e.getMessage());
         }
         if (entries.isEmpty()) {
+            return true;
+        }
+        if (replace) {
+            entries.sort(null);
+            for (final String e : entries) {
+                if (!SWEEP_FILES.contains(e)) {
+                    throw new SweepException("--replace: " + out + " holds " + e + ", which is not a sweep's file ("
+                        + String.join(", ", SWEEP_FILES) + "); refusing to start over there");
+                }
+            }
             return true;
         }
         if (!resume) {
@@ -292,6 +311,11 @@ public final class SweepCommand implements Callable<Integer> {
         int kept = 0;
         if (plan.fresh()) {
             Files.createDirectories(out);
+            if (replace) {
+                for (final String f : SWEEP_FILES) {
+                    Files.deleteIfExists(out.resolve(f));
+                }
+            }
             writeAtomically(out.resolve(DEFINITION), plan.definition().render());
             Files.writeString(csv, plan.header(), StandardCharsets.UTF_8);
             Files.writeString(jsonl, "", StandardCharsets.UTF_8);
@@ -467,14 +491,17 @@ public final class SweepCommand implements Callable<Integer> {
         final List<List<String>> rows, final int kept) {
         o.printf(Locale.ROOT, "sweep: %d points (%d run now, %d kept) in %s: %s, %s, %s%n", rows.size(),
             rows.size() - kept, kept, dir, CSV, JSONL, REPORT);
-        final List<Integer> cols = new ArrayList<>();
-        for (int i = 0; i < header.size(); i++) {
-            final String h = header.get(i);
-            if (i <= countSeedless(plan) + 1
-                || "goodput_down_mbps".equals(h) || "goodput_up_mbps".equals(h) || "cpu_avg_pct".equals(h)
-                || "cpu_hottest_pct".equals(h)) {
-                cols.add(i);
+        final List<String> names = new ArrayList<>();
+        names.add("point");
+        for (final SweepGrid.Dimension d : plan.dims()) {
+            if (d.values().size() > 1 && !SweepGrid.SEED_KEY.equals(d.key())) {
+                names.add(d.key());
             }
+        }
+        names.addAll(List.of("seed", "goodput_down_mbps", "goodput_up_mbps", "cpu_avg_pct", "cpu_hottest_pct"));
+        final List<Integer> cols = new ArrayList<>();
+        for (final String n : names) {
+            cols.add(header.indexOf(n));
         }
         final int[] width = new int[cols.size()];
         for (int k = 0; k < cols.size(); k++) {
@@ -496,14 +523,6 @@ public final class SweepCommand implements Callable<Integer> {
             o.println(sb.toString().stripTrailing());
         }
         o.flush();
-    }
-
-    private static int countSeedless(final Plan plan) {
-        int n = 0;
-        for (final SweepGrid.Dimension d : plan.dims()) {
-            n += SweepGrid.SEED_KEY.equals(d.key()) ? 0 : 1;
-        }
-        return n;
     }
 
     private static String pad(final String s, final int width) {

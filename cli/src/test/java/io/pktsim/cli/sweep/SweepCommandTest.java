@@ -247,6 +247,28 @@ class SweepCommandTest {
     }
 
     @Test
+    void shouldStartOverWithReplaceDeletingOnlySweepFiles() throws IOException {
+        final Path dir = tmp.resolve("replaced");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("sweep.yaml"), "an older sweep\n");
+        Files.writeString(dir.resolve("results.csv"), "stale\n");
+        final Result r = sweep(args(dir, "--replace", "--quiet"));
+        assertThat(r.code).as(r.err).isZero();
+        for (final String f : FILES) {
+            assertThat(Files.readAllBytes(dir.resolve(f))).as(f).isEqualTo(Files.readAllBytes(full.resolve(f)));
+        }
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        final Result refused = sweep(args(dir, "--replace"));
+        assertThat(refused.code).isEqualTo(2);
+        assertThat(refused.err).isEqualTo("pktsim sweep: --replace: " + dir + " holds notes.txt, which is not a "
+            + "sweep's file (sweep.yaml, results.csv, results.jsonl, report.html); refusing to start over there\n");
+        assertThat(dir.resolve("results.csv")).exists();
+        final Result both = sweep(args(dir, "--replace", "--resume"));
+        assertThat(both.err).isEqualTo("pktsim sweep: --resume and --replace: give one (continue the sweep in DIR, "
+            + "or start it over)\n");
+    }
+
+    @Test
     void shouldSweepSeedsInnermost() throws IOException {
         final Path dir = tmp.resolve("seeds");
         final Result r = sweep(scenario.toString(), "--set", "duration=100ms", "--seeds", "2", "--out",
