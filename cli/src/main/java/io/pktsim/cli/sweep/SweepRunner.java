@@ -129,19 +129,33 @@ public final class SweepRunner {
             if (i >= todo.size()) {
                 return;
             }
-            Done d;
+            Done d = null;
             try {
                 d = new Done(i, task.run(todo.get(i)), null);
-            } catch (final RuntimeException | Error e) {
+            } catch (final RuntimeException e) {
                 d = new Done(i, null, new Failure(todo.get(i), e));
                 abort.set(true);
-            }
-            while (!queue.offer(d)) {
-                if (stop.get()) {
-                    return;
+            } finally {
+                if (d == null) {
+                    // an Error is on its way out of this thread: tell the writer, which waits for this point
+                    abort.set(true);
+                    offer(queue, new Done(i, null, new Failure(todo.get(i),
+                        new IllegalStateException("the worker thread died on point " + todo.get(i).index()))), stop);
                 }
-                LockSupport.parkNanos(WORKER_FULL_NS);
+            }
+            if (!offer(queue, d, stop)) {
+                return;
             }
         }
+    }
+
+    private static boolean offer(final MpscArrayQueue<Done> queue, final Done d, final AtomicBoolean stop) {
+        while (!queue.offer(d)) {
+            if (stop.get()) {
+                return false;
+            }
+            LockSupport.parkNanos(WORKER_FULL_NS);
+        }
+        return true;
     }
 }

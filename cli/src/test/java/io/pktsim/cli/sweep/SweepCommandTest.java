@@ -101,7 +101,8 @@ class SweepCommandTest {
         final List<String> csv = Files.readAllLines(full.resolve("results.csv"));
         assertThat(csv).hasSize(5);
         assertThat(csv.get(0)).startsWith("point,wan.dialsPerLine,offload,seed,goodput_down_mbps,goodput_up_mbps,"
-            + "forwarded_packets,cpu_avg_pct,cpu_hottest,cpu_hottest_pct,cores_pct,drops_total,").endsWith(",bottleneck");
+            + "forwarded_packets,cpu_avg_pct,cpu_hottest,cpu_hottest_pct,cores_pct,drops_total,")
+            .endsWith(",bottleneck");
         assertThat(csv.subList(1, 5)).extracting(l -> String.join(",", SweepCsv.split(l).subList(0, 4)))
             .containsExactly("0,1,none,1", "1,1,flowtable,1", "2,3,none,1", "3,3,flowtable,1");
         final List<String> jsonl = Files.readAllLines(full.resolve("results.jsonl"));

@@ -79,6 +79,20 @@ class SweepRunnerTest {
     }
 
     @Test
+    void shouldReportAWorkerThatDiedOfAnError() throws IOException {
+        final List<Integer> written = new ArrayList<>();
+        final SweepRunner.Failure f = SweepRunner.run(points(3), 1, p -> {
+            if (p.index() == 1) {
+                throw new StackOverflowError("deep");
+            }
+            return row(p);
+        }, r -> written.add(r.point().index()), new AtomicBoolean());
+        assertThat(f.point().index()).isEqualTo(1);
+        assertThat(f.cause()).hasMessage("the worker thread died on point 1");
+        assertThat(written).containsExactly(0);
+    }
+
+    @Test
     void shouldRunNothingForNoPoints() throws IOException {
         assertThat(SweepRunner.run(List.of(), 4, p -> {
             throw new AssertionError("ran");
