@@ -335,10 +335,13 @@ public final class SweepCommand implements Callable<Integer> {
         final List<SweepGrid.Point> todo = plan.points().subList(kept, plan.points().size());
         final int total = plan.points().size();
         final int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (!quiet) {
+        if (!quiet && todo.isEmpty()) {
+            err.printf(Locale.ROOT, "pktsim sweep: %d points, all done before%n", total);
+            err.flush();
+        } else if (!quiet) {
+            final int used = Math.min(workers, todo.size());
             err.printf(Locale.ROOT, "pktsim sweep: %d points, %d to run on %d thread%s%s%n", total, todo.size(),
-                Math.max(1, Math.min(workers, todo.size())), Math.min(workers, todo.size()) == 1 ? "" : "s",
-                kept == 0 ? "" : " (" + kept + " done before)");
+                used, used == 1 ? "" : "s", kept == 0 ? "" : " (" + kept + " done before)");
             err.flush();
         }
         final AtomicBoolean stop = new AtomicBoolean();

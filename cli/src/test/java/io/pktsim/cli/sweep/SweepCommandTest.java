@@ -184,8 +184,9 @@ class SweepCommandTest {
         for (final String f : FILES) {
             assertThat(Files.readAllBytes(dir.resolve(f))).as(f).isEqualTo(Files.readAllBytes(full.resolve(f)));
         }
-        final Result again = sweep(args(dir, "--resume", "--quiet"));
+        final Result again = sweep(args(dir, "--resume"));
         assertThat(again.code).isZero();
+        assertThat(again.err).isEqualTo("pktsim sweep: 4 points, all done before\n");
         assertThat(again.out).startsWith("sweep: 4 points (0 run now, 4 kept)");
         assertThat(Files.readAllBytes(dir.resolve("results.csv"))).isEqualTo(
             Files.readAllBytes(full.resolve("results.csv")));
