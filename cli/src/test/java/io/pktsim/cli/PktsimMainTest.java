@@ -52,7 +52,7 @@ class PktsimMainTest {
         assertThat(r.out).contains("\n  ecmp          ").contains("\n  gro           Replay a capture")
             .contains("\n  gso           Cut TCP super-packets")
             .contains("\n  explain       Narrate a small built-in scenario")
-            .contains("\n  run           Run a scenario")
+            .contains("\n  run           Run a scenario").contains("\n  sweep         Run a scenario for every")
             .contains("\n  validate      Check a scenario").contains("\n  show-profile  Print a device preset");
     }
 

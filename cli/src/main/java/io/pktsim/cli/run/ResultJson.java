@@ -50,10 +50,30 @@ public final class ResultJson {
      * @return the JSON text, ending with a newline
      */
     public static String render(final RunMetadata meta, final Scenario s, final RouterResults r, final Wall wall) {
+        return render(meta, s, r, wall, true);
+    }
+
+    /**
+     * Renders the result on one line (JSON Lines, as {@code pktsim sweep} writes results.jsonl): the same fields
+     * in the same order as {@link #render(RunMetadata, Scenario, RouterResults, Wall)}, without indentation.
+     *
+     * @param meta the run's identity
+     * @param s the scenario as run
+     * @param r the engine's results
+     * @return the JSON text on one line, ending with a newline
+     */
+    public static String renderLine(final RunMetadata meta, final Scenario s, final RouterResults r) {
+        return render(meta, s, r, null, false);
+    }
+
+    private static String render(final RunMetadata meta, final Scenario s, final RouterResults r, final Wall wall,
+        final boolean pretty) {
         final StringWriter out = new StringWriter(16_384);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            final DefaultIndenter indent = new DefaultIndenter("  ", "\n");
-            g.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(indent).withArrayIndenter(indent));
+            if (pretty) {
+                final DefaultIndenter indent = new DefaultIndenter("  ", "\n");
+                g.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(indent).withArrayIndenter(indent));
+            }
             g.writeStartObject();
             g.writeObjectFieldStart("pktsim");
             g.writeStringField("version", meta.version());

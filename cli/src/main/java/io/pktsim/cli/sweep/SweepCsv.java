@@ -1,0 +1,170 @@
+package io.pktsim.cli.sweep;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.pktsim.cli.scenario.Scenario;
+import io.pktsim.lb.router.RouterResults;
+
+/**
+ * The rows of results.csv (RFC 4180, lines end in {@code \n}, the columns documented in docs/sweeps.md): the point,
+ * its swept values, the seed, then the headline figures of the point's result. Deterministic text: rates in Mbit/s
+ * with 3 decimals, loads in percent with 1 decimal, {@link Locale#ROOT}.
+ */
+public final class SweepCsv {
+
+    /** The columns after the point, the swept keys and the seed. */
+    public static final List<String> FIGURES = List.of("goodput_down_mbps", "goodput_up_mbps", "forwarded_packets",
+        "cpu_avg_pct", "cpu_hottest", "cpu_hottest_pct", "cores_pct", "drops_total", "drops_ring", "drops_backlog",
+        "drops_qdisc", "conntrack_entries", "conntrack_drop", "flowtable_offloaded", "flowtable_fast_path_packets",
+        "ppe_entries", "ppe_hw_packets", "bottleneck");
+
+    private SweepCsv() {
+    }
+
+    /**
+     * @param dims the sweep's dimensions
+     * @return the header line, ending with a newline
+     */
+    public static String header(final List<SweepGrid.Dimension> dims) {
+        final List<String> cols = new ArrayList<>();
+        cols.add("point");
+        for (final SweepGrid.Dimension d : dims) {
+            if (!SweepGrid.SEED_KEY.equals(d.key())) {
+                cols.add(d.key());
+            }
+        }
+        cols.add("seed");
+        cols.addAll(FIGURES);
+        return line(cols);
+    }
+
+    /**
+     * @param dims the sweep's dimensions
+     * @param p the point
+     * @param r its results
+     * @return its row, ending with a newline
+     */
+    public static String row(final List<SweepGrid.Dimension> dims, final SweepGrid.Point p, final RouterResults r) {
+        final Scenario s = p.scenario();
+        final List<String> cols = new ArrayList<>();
+        cols.add(Integer.toString(p.index()));
+        for (int d = 0; d < dims.size(); d++) {
+            if (!SweepGrid.SEED_KEY.equals(dims.get(d).key())) {
+                cols.add(p.values().get(d));
+            }
+        }
+        cols.add(Long.toString(s.seed()));
+        cols.add(mbit(r.goodputDownloadBps()));
+        cols.add(mbit(r.goodputUploadBps()));
+        cols.add(Long.toString(r.forwardedPackets()));
+        cols.add(pct(r.cpuAverage()));
+        RouterResults.CpuThread hottest = null;
+        for (final RouterResults.CpuThread t : r.cpuThreads()) {
+            if (hottest == null || t.busy() > hottest.busy()) {
+                hottest = t;
+            }
+        }
+        cols.add(hottest == null ? "" : "cpu" + hottest.cpu());
+        cols.add(hottest == null ? "" : pct(hottest.busy()));
+        final StringBuilder cores = new StringBuilder();
+        for (final RouterResults.CpuCoreLoad c : r.cpuCores()) {
+            cores.append(cores.length() == 0 ? "" : ";").append(pct(c.busy()));
+        }
+        cols.add(cores.toString());
+        long total = 0;
+        for (final RouterResults.Count c : r.drops().byReason()) {
+            total += c.value();
+        }
+        cols.add(Long.toString(total));
+        cols.add(Long.toString(r.drops().ring()));
+        cols.add(Long.toString(r.drops().backlog()));
+        cols.add(Long.toString(r.drops().qdisc()));
+        cols.add(Long.toString(count(r.conntrack(), "entries")));
+        cols.add(Long.toString(count(r.conntrack(), "drop")));
+        cols.add(Long.toString(count(r.flowtable(), "offloaded")));
+        cols.add(Long.toString(count(r.flowtable(), "fast_path_packets")));
+        cols.add(Long.toString(count(r.ppe(), "entries")));
+        cols.add(Long.toString(count(r.ppe(), "hw_packets")));
+        cols.add(r.bottleneck().replace('\n', ' ').replace('\r', ' '));
+        return line(cols);
+    }
+
+    private static long count(final List<RouterResults.Count> counts, final String name) {
+        for (final RouterResults.Count c : counts) {
+            if (c.name().equals(name)) {
+                return c.value();
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * @param bps bits/s
+     * @return Mbit/s with 3 decimals
+     */
+    static String mbit(final long bps) {
+        return String.format(Locale.ROOT, "%.3f", bps / 1e6);
+    }
+
+    /**
+     * @param fraction 0..1
+     * @return percent with 1 decimal
+     */
+    static String pct(final double fraction) {
+        return String.format(Locale.ROOT, "%.1f", fraction * 100);
+    }
+
+    /**
+     * @param cols the fields
+     * @return one CSV line, quoted where needed, ending with a newline
+     */
+    static String line(final List<String> cols) {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cols.size(); i++) {
+            final String c = cols.get(i);
+            sb.append(i == 0 ? "" : ",");
+            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+                sb.append('"').append(c.replace("\"", "\"\"")).append('"');
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('\n').toString();
+    }
+
+    /**
+     * Splits one CSV line (without its newline) written by {@link #line}.
+     *
+     * @param line the line
+     * @return the fields
+     */
+    static List<String> split(final String line) {
+        final List<String> out = new ArrayList<>();
+        final StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            final char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    f.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(f.toString());
+                f.setLength(0);
+            } else {
+                f.append(c);
+            }
+        }
+        out.add(f.toString());
+        return out;
+    }
+}
