@@ -71,22 +71,46 @@ public final class MultipathHash {
     /** The sysctl's default field set: source, destination, protocol. */
     public static final int FIELDS_DEFAULT = 0x0007;
 
+    /** {@link #mode}: IPv4, policy 1 (the forwarding fast path). */
+    private static final int MODE_IPV4_L4 = 1;
+    /** {@link #mode}: IPv6, policy 1. */
+    private static final int MODE_IPV6_L4 = 2;
+    /** {@link #mode}: any other configuration. */
+    private static final int MODE_GENERAL = 0;
+    /**
+     * Indexed by {@code ip_proto}: true for the protocols whose ports the flow dissector does not report
+     * (everything but those of {@link #packetHasPorts}).
+     */
+    private static final boolean[] NO_PORTS = new boolean[256];
+
+    static {
+        for (int proto = 0; proto < 256; proto++) {
+            NO_PORTS[proto] = !protocolHasPorts(proto);
+        }
+    }
+
     private final int family;
     private final int policy;
     private final int hashFields;
     private final long keyWord;
+    /** Which hash {@link #hash} runs: one compare for the policy-1 paths. */
+    private final int mode;
     /**
      * SipHash state after the image's first 24 bytes for each protocol with a zero flow-label word (protocol,
-     * zero label, two zero VLAN words): computed once per configuration, so three of the six (IPv4) or nine
-     * (IPv6) compressions are never repeated. 256 protocols x 4 words (8 KiB per instance, filled by the
-     * constructor).
+     * zero label, two zero VLAN words), plus the message-free part of word 3's first SipRound
+     * ({@link SipPrefix}): computed once per configuration, so three of the six (IPv4) or nine (IPv6)
+     * compressions and half a SipRound are never repeated. Exact: it is a pure function of the seed and the
+     * protocol. 256 entries, filled by the constructor.
      */
-    private final long[] protoState = new long[256 * 4];
+    private static final long LOW_HALF = 0x0000_0000_FFFF_FFFFL;
+    private static final long HIGH_HALF = 0xFFFF_FFFF_0000_0000L;
+
+    private final SipPrefix[] protoPrefix = new SipPrefix[256];
     /**
      * The same state for first words with a non-zero flow-label word (IPv6 policies 0, 2, 3), cached per
      * protocol and tagged with the whole first word (exact).
      */
-    private final long[] labelState = new long[256 * 4];
+    private final SipPrefix[] labelPrefix = new SipPrefix[256];
     private final long[] labelTag = new long[256];
     private final boolean[] labelValid = new boolean[256];
     // The last SipHash input, for inspection: words 1 and 2 (VLAN) are always 0. The 64-bit result is
@@ -131,8 +155,14 @@ public final class MultipathHash {
         this.policy = policy;
         this.hashFields = hashFields;
         this.keyWord = keyWord(seed);
+        if (policy == POLICY_L4) {
+            this.mode = family == FlowKey.FAMILY_IPV4 ? MODE_IPV4_L4 : MODE_IPV6_L4;
+        } else {
+            this.mode = MODE_GENERAL;
+        }
         for (int proto = 0; proto < 256; proto++) {
-            SipHash.absorb3Words(keyWord, keyWord, (long) proto << 16, 0, 0, protoState, 4 * proto);
+            protoPrefix[proto] = new SipPrefix().set(keyWord, keyWord, (long) proto << 16, 0, 0);
+            labelPrefix[proto] = new SipPrefix();
         }
     }
 
@@ -175,7 +205,47 @@ public final class MultipathHash {
      * @return {@code h}, 0..2^31-1
      */
     public int hash(final MultipathLookup lookup) {
+        final int m = mode;
+        if (m == MODE_IPV4_L4) {
+            return hashIpv4L4(lookup);
+        }
+        if (m == MODE_IPV6_L4) {
+            return hashIpv6L4(lookup);
+        }
         return family == FlowKey.FAMILY_IPV4 ? hashIpv4(lookup) : hashIpv6(lookup);
+    }
+
+    /**
+     * Policy 1, IPv4, with the common case in one test: the five-tuple is hashed unless the packet path has
+     * a pre-set L4 hash or no ports (fragment, protocol without ports, or a protocol number above 255), which
+     * {@link #hashIpv4} handles. The same result as {@link #hashIpv4}, bit for bit.
+     */
+    private int hashIpv4L4(final MultipathLookup lookup) {
+        final FlowKey k = lookup.key();
+        final int proto = k.protocol();
+        if ((proto & ~0xFF) != 0
+            || lookup.packetPath() & (lookup.l4Hash() | k.isFragment() | NO_PORTS[proto & 0xFF])) {
+            return hashIpv4(lookup);
+        }
+        final int h = sipIpv4(k.ipv4Src(), k.ipv4Dst(), proto, k.srcPort(), k.dstPort());
+        final int tunnelHash = lookup.flowMultipathHash();
+        if (tunnelHash != 0) {
+            return Jhash.jhash2Words(h == 0 ? 1 : h, tunnelHash, 0) >>> 1;
+        }
+        // __flow_hash_from_keys() turns 0 into 1; both become 0 after the shift.
+        return h >>> 1;
+    }
+
+    /** Policy 1, IPv6: as {@link #hashIpv4L4}; the same result as {@link #hashIpv6}, bit for bit. */
+    private int hashIpv6L4(final MultipathLookup lookup) {
+        final FlowKey k = lookup.key();
+        final int proto = k.protocol();
+        if ((proto & ~0xFF) != 0
+            || lookup.packetPath() & (lookup.l4Hash() | k.isFragment() | NO_PORTS[proto & 0xFF])) {
+            return hashIpv6(lookup);
+        }
+        return sipIpv6(k.ipv6SrcHi(), k.ipv6SrcLo(), k.ipv6DstHi(), k.ipv6DstLo(), proto, k.srcPort(),
+            k.dstPort(), 0) >>> 1;
     }
 
     private int hashIpv4(final MultipathLookup lookup) {
@@ -342,10 +412,11 @@ public final class MultipathHash {
      * @return whether its ports enter a packet-path hash
      */
     public static boolean packetHasPorts(final FlowKey k) {
-        if (k.isFragment()) {
-            return false;
-        }
-        switch (k.protocol()) {
+        return !k.isFragment() && protocolHasPorts(k.protocol());
+    }
+
+    private static boolean protocolHasPorts(final int protocol) {
+        switch (protocol) {
             case FlowKey.PROTO_TCP:
             case FlowKey.PROTO_UDP:
             case 33:
@@ -371,22 +442,30 @@ public final class MultipathHash {
      * @return the 32-bit flow hash (never 0)
      */
     public int flowHashIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
+        final int h = sipIpv4(src, dst, proto, sport, dport);
+        return h == 0 ? 1 : h;
+    }
+
+    /** {@link #flowHashIpv4} before 0 becomes 1: the low 32 bits of the SipHash. */
+    private int sipIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
         // The CPU (little-endian) reads the network-order address bytes: the compare is on the swapped value,
-        // unsigned (as longs), branch-free (the swap is a coin toss per flow).
+        // unsigned (as longs), branch-free (the swap is a coin toss per flow): d >> 63 is -1 exactly when
+        // a < b, and then min = b + (a - b), max = a - (a - b).
         final long a = Integer.toUnsignedLong(Integer.reverseBytes(src));
         final long b = Integer.toUnsignedLong(Integer.reverseBytes(dst));
-        final long w0 = (long) (proto & 0xFF) << 16;
+        final long d = a - b;
+        final long below = d & (d >> 63);
+        final int p = proto & 0xFF;
         final long w3 = portsWord(sport, dport);
-        final long w4 = Math.min(a, b) << 32;
-        final long w5 = Math.max(a, b);
-        lastW0 = w0;
+        final long w4 = (b + below) << 32;
+        final long w5 = a - below;
+        lastW0 = (long) p << 16;
         lastW3 = w3;
         lastW4 = w4;
         lastW5 = w5;
         lastWordCount = 6;
         lastSipWordCount = 6;
-        final int h = (int) SipHash.finish6Words(protoState, (proto & 0xFF) << 2, w3, w4, w5);
-        return h == 0 ? 1 : h;
+        return (int) protoPrefix[p].finish6(w3, w4, w5);
     }
 
     /**
@@ -406,24 +485,35 @@ public final class MultipathHash {
      */
     public int flowHashIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
+        final int h = sipIpv6(srcHi, srcLo, dstHi, dstLo, proto, sport, dport, labelWord);
+        return h == 0 ? 1 : h;
+    }
+
+    /** {@link #flowHashIpv6} before 0 becomes 1: the low 32 bits of the SipHash. */
+    private int sipIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final int proto, final int sport, final int dport, final int labelWord) {
         // memcmp(dst, src) < 0, a byte-wise compare of the big-endian halves: the borrow out of the 128-bit
         // unsigned subtraction dst - src (Hacker's Delight 2-16). Branch-free, because the two directions of
         // forwarded traffic interleave and the swap is a coin toss per packet.
         final long borrowLo = ((~dstLo & srcLo) | (~(dstLo ^ srcLo) & (dstLo - srcLo))) >>> 63;
-        final long swap = -(((~dstHi & srcHi) | (~(dstHi ^ srcHi) & (dstHi - srcHi - borrowLo))) >>> 63);
+        final long swap = (((~dstHi & srcHi) | (~(dstHi ^ srcHi) & (dstHi - srcHi - borrowLo))) >> 63);
         final long hi = (srcHi ^ dstHi) & swap;
         final long lo = (srcLo ^ dstLo) & swap;
-        final long s0 = Long.reverseBytes(srcHi ^ hi);
-        final long s1 = Long.reverseBytes(srcLo ^ lo);
-        final long d0 = Long.reverseBytes(dstHi ^ hi);
-        final long d1 = Long.reverseBytes(dstLo ^ lo);
-        final long w0 = ((long) (proto & 0xFF) << 16) | ((long) labelWord << 32);
+        // The addresses start at image byte 36, half a word in: word 4 holds the first 4 address bytes in its
+        // upper half, words 5..7 straddle two address halves, word 8 holds the last 4 bytes. With each
+        // big-endian half rotated by 32 bits, every word is two 32-bit pieces (masks), byte-reversed once.
+        final long ra = Long.rotateLeft(srcHi ^ hi, 32);
+        final long rb = Long.rotateLeft(srcLo ^ lo, 32);
+        final long rc = Long.rotateLeft(dstHi ^ hi, 32);
+        final long rd = Long.rotateLeft(dstLo ^ lo, 32);
+        final int p = proto & 0xFF;
+        final long w0 = ((long) p << 16) | ((long) labelWord << 32);
         final long w3 = portsWord(sport, dport);
-        final long w4 = s0 << 32;
-        final long w5 = (s0 >>> 32) | (s1 << 32);
-        final long w6 = (s1 >>> 32) | (d0 << 32);
-        final long w7 = (d0 >>> 32) | (d1 << 32);
-        final long w8 = d1 >>> 32;
+        final long w4 = Long.reverseBytes(ra & LOW_HALF);
+        final long w5 = Long.reverseBytes(rb ^ ((ra ^ rb) & HIGH_HALF));
+        final long w6 = Long.reverseBytes(rc ^ ((rb ^ rc) & HIGH_HALF));
+        final long w7 = Long.reverseBytes(rd ^ ((rc ^ rd) & HIGH_HALF));
+        final long w8 = Long.reverseBytes(rd & HIGH_HALF);
         lastW0 = w0;
         lastW3 = w3;
         lastW4 = w4;
@@ -433,17 +523,8 @@ public final class MultipathHash {
         lastW8 = w8;
         lastWordCount = 9;
         lastSipWordCount = 9;
-        final long[] state;
-        final int offset;
-        if (labelWord == 0) {
-            state = protoState;
-            offset = (proto & 0xFF) << 2;
-        } else {
-            state = labelState;
-            offset = labelPrefix(w0);
-        }
-        final int h = (int) SipHash.finish9Words(state, offset, w3, w4, w5, w6, w7, w8);
-        return h == 0 ? 1 : h;
+        final SipPrefix prefix = labelWord == 0 ? protoPrefix[p] : labelPrefix(w0);
+        return (int) prefix.finish9(w3, w4, w5, w6, w7, w8);
     }
 
     /**
@@ -453,20 +534,24 @@ public final class MultipathHash {
     private static long portsWord(final int sport, final int dport) {
         // Upper half: dport byte-swapped (pd); lower half: sport byte-swapped (ps).
         final int swapped = Integer.reverseBytes((sport << 16) | (dport & 0xFFFF));
-        // ps <= pd: already (pd << 16 | ps); else the halves trade places.
-        final int ports = (swapped & 0xFFFF) > (swapped >>> 16) ? Integer.rotateLeft(swapped, 16) : swapped;
+        // ps <= pd: already (pd << 16 | ps); else the halves trade places: (pd - ps) >> 31 is -1 exactly
+        // when pd < ps, and the XOR of ps ^ pd into both halves swaps them (branch-free).
+        final int ps = swapped & 0xFFFF;
+        final int pd = swapped >>> 16;
+        final int ports = swapped ^ (((ps ^ pd) & ((pd - ps) >> 31)) * 0x10001);
         return (long) ports << 32;
     }
 
-    /** The offset of the cached SipHash state after words {@code w0, 0, 0} (non-zero label); computes it on a miss. */
-    private int labelPrefix(final long w0) {
+    /** The cached SipHash state after words {@code w0, 0, 0} (non-zero label); computes it on a miss. */
+    private SipPrefix labelPrefix(final long w0) {
         final int slot = (int) (w0 >>> 16) & 0xFF;
+        final SipPrefix prefix = labelPrefix[slot];
         if (!labelValid[slot] || labelTag[slot] != w0) {
-            SipHash.absorb3Words(keyWord, keyWord, w0, 0, 0, labelState, 4 * slot);
+            prefix.set(keyWord, keyWord, w0, 0, 0);
             labelTag[slot] = w0;
             labelValid[slot] = true;
         }
-        return 4 * slot;
+        return prefix;
     }
 
     /**
