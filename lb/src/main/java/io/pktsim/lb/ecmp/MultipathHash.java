@@ -102,26 +102,27 @@ public final class MultipathHash {
      * compressions and half a SipRound are never repeated. Exact: it is a pure function of the seed and the
      * protocol. 256 entries, filled by the constructor.
      */
-    private static final long LOW_HALF = 0x0000_0000_FFFF_FFFFL;
-    private static final long HIGH_HALF = 0xFFFF_FFFF_0000_0000L;
-
     private final SipPrefix[] protoPrefix = new SipPrefix[256];
     /**
      * The same state for first words with a non-zero flow-label word (IPv6 policies 0, 2, 3), cached per
      * protocol and tagged with the whole first word (exact).
      */
     private final SipPrefix[] labelPrefix = new SipPrefix[256];
+    /** The running SipHash of the current packet (its state between the inlined steps). */
+    private final SipState sip = new SipState();
     private final long[] labelTag = new long[256];
     private final boolean[] labelValid = new boolean[256];
-    // The last SipHash input, for inspection: words 1 and 2 (VLAN) are always 0. The 64-bit result is
-    // recomputed from these on demand rather than stored per packet.
-    private long lastW0;
-    private long lastW3;
-    private long lastW4;
-    private long lastW5;
-    private long lastW6;
-    private long lastW7;
-    private long lastW8;
+    // The last SipHash input, for inspection: the flow fields as hashed (after the field selection, before
+    // the swap); the image words and the 64-bit result are rebuilt from these on demand rather than stored
+    // per packet. IPv4 addresses are in the low 32 bits of the low halves.
+    private long lastSrcHi;
+    private long lastSrcLo;
+    private long lastDstHi;
+    private long lastDstLo;
+    private int lastProto;
+    private int lastSport;
+    private int lastDport;
+    private int lastLabelWord;
     /** Words hashed by the last flow hash: 6, 9, or 0 if it ran no SipHash. */
     private int lastWordCount;
     /** Words hashed by the last SipHash call (6 or 9; 0 before the first). */
@@ -448,24 +449,15 @@ public final class MultipathHash {
 
     /** {@link #flowHashIpv4} before 0 becomes 1: the low 32 bits of the SipHash. */
     private int sipIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
-        // The CPU (little-endian) reads the network-order address bytes: the compare is on the swapped value,
-        // unsigned (as longs), branch-free (the swap is a coin toss per flow): d >> 63 is -1 exactly when
-        // a < b, and then min = b + (a - b), max = a - (a - b).
-        final long a = Integer.toUnsignedLong(Integer.reverseBytes(src));
-        final long b = Integer.toUnsignedLong(Integer.reverseBytes(dst));
-        final long d = a - b;
-        final long below = d & (d >> 63);
         final int p = proto & 0xFF;
-        final long w3 = portsWord(sport, dport);
-        final long w4 = (b + below) << 32;
-        final long w5 = a - below;
-        lastW0 = (long) p << 16;
-        lastW3 = w3;
-        lastW4 = w4;
-        lastW5 = w5;
+        lastSrcLo = src;
+        lastDstLo = dst;
+        lastProto = p;
+        lastSport = sport;
+        lastDport = dport;
         lastWordCount = 6;
         lastSipWordCount = 6;
-        return (int) protoPrefix[p].finish6(w3, w4, w5);
+        return (int) sip.ipv4(protoPrefix[p], src, dst, sport, dport);
     }
 
     /**
@@ -492,54 +484,19 @@ public final class MultipathHash {
     /** {@link #flowHashIpv6} before 0 becomes 1: the low 32 bits of the SipHash. */
     private int sipIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
-        // memcmp(dst, src) < 0, a byte-wise compare of the big-endian halves: the borrow out of the 128-bit
-        // unsigned subtraction dst - src (Hacker's Delight 2-16). Branch-free, because the two directions of
-        // forwarded traffic interleave and the swap is a coin toss per packet.
-        final long borrowLo = ((~dstLo & srcLo) | (~(dstLo ^ srcLo) & (dstLo - srcLo))) >>> 63;
-        final long swap = (((~dstHi & srcHi) | (~(dstHi ^ srcHi) & (dstHi - srcHi - borrowLo))) >> 63);
-        final long hi = (srcHi ^ dstHi) & swap;
-        final long lo = (srcLo ^ dstLo) & swap;
-        // The addresses start at image byte 36, half a word in: word 4 holds the first 4 address bytes in its
-        // upper half, words 5..7 straddle two address halves, word 8 holds the last 4 bytes. With each
-        // big-endian half rotated by 32 bits, every word is two 32-bit pieces (masks), byte-reversed once.
-        final long ra = Long.rotateLeft(srcHi ^ hi, 32);
-        final long rb = Long.rotateLeft(srcLo ^ lo, 32);
-        final long rc = Long.rotateLeft(dstHi ^ hi, 32);
-        final long rd = Long.rotateLeft(dstLo ^ lo, 32);
         final int p = proto & 0xFF;
-        final long w0 = ((long) p << 16) | ((long) labelWord << 32);
-        final long w3 = portsWord(sport, dport);
-        final long w4 = Long.reverseBytes(ra & LOW_HALF);
-        final long w5 = Long.reverseBytes(rb ^ ((ra ^ rb) & HIGH_HALF));
-        final long w6 = Long.reverseBytes(rc ^ ((rb ^ rc) & HIGH_HALF));
-        final long w7 = Long.reverseBytes(rd ^ ((rc ^ rd) & HIGH_HALF));
-        final long w8 = Long.reverseBytes(rd & HIGH_HALF);
-        lastW0 = w0;
-        lastW3 = w3;
-        lastW4 = w4;
-        lastW5 = w5;
-        lastW6 = w6;
-        lastW7 = w7;
-        lastW8 = w8;
+        lastSrcHi = srcHi;
+        lastSrcLo = srcLo;
+        lastDstHi = dstHi;
+        lastDstLo = dstLo;
+        lastProto = p;
+        lastSport = sport;
+        lastDport = dport;
+        lastLabelWord = labelWord;
         lastWordCount = 9;
         lastSipWordCount = 9;
-        final SipPrefix prefix = labelWord == 0 ? protoPrefix[p] : labelPrefix(w0);
-        return (int) prefix.finish9(w3, w4, w5, w6, w7, w8);
-    }
-
-    /**
-     * The image's word 3 after the port swap: key id 0 (bytes 32..35), then the two ports (bytes 36..39) in
-     * network order, the one the little-endian CPU reads as the smaller first.
-     */
-    private static long portsWord(final int sport, final int dport) {
-        // Upper half: dport byte-swapped (pd); lower half: sport byte-swapped (ps).
-        final int swapped = Integer.reverseBytes((sport << 16) | (dport & 0xFFFF));
-        // ps <= pd: already (pd << 16 | ps); else the halves trade places: (pd - ps) >> 31 is -1 exactly
-        // when pd < ps, and the XOR of ps ^ pd into both halves swaps them (branch-free).
-        final int ps = swapped & 0xFFFF;
-        final int pd = swapped >>> 16;
-        final int ports = swapped ^ (((ps ^ pd) & ((pd - ps) >> 31)) * 0x10001);
-        return (long) ports << 32;
+        final SipPrefix prefix = labelWord == 0 ? protoPrefix[p] : labelPrefix(((long) p << 16) | ((long) labelWord << 32));
+        return (int) sip.ipv6(prefix, srcHi, srcLo, dstHi, dstLo, sport, dport);
     }
 
     /** The cached SipHash state after words {@code w0, 0, 0} (non-zero label); computes it on a miss. */
@@ -548,6 +505,7 @@ public final class MultipathHash {
         final SipPrefix prefix = labelPrefix[slot];
         if (!labelValid[slot] || labelTag[slot] != w0) {
             prefix.set(keyWord, keyWord, w0, 0, 0);
+            sip.invalidate();
             labelTag[slot] = w0;
             labelValid[slot] = true;
         }
@@ -571,35 +529,36 @@ public final class MultipathHash {
         return 8 * n;
     }
 
+    /** Word {@code i} of the last SipHash input, rebuilt with the same code that hashed it. */
     private long word(final int i) {
-        switch (i) {
-            case 0:
-                return lastW0;
-            case 3:
-                return lastW3;
-            case 4:
-                return lastW4;
-            case 5:
-                return lastW5;
-            case 6:
-                return lastW6;
-            case 7:
-                return lastW7;
-            case 8:
-                return lastW8;
-            default:
-                return 0;
+        if (i == 1 || i == 2) {
+            return 0;
         }
+        final boolean six = lastSipWordCount == 6;
+        if (i == 0) {
+            return ((long) lastProto << 16) | (six ? 0 : (long) lastLabelWord << 32);
+        }
+        if (i == 3) {
+            return SipPrefix.portsWord(lastSport, lastDport);
+        }
+        if (six) {
+            return SipPrefix.ipv4Word(i, (int) lastSrcLo, (int) lastDstLo);
+        }
+        final long swap = SipPrefix.ipv6Swap(lastSrcHi, lastSrcLo, lastDstHi, lastDstLo);
+        final long hi = (lastSrcHi ^ lastDstHi) & swap;
+        final long lo = (lastSrcLo ^ lastDstLo) & swap;
+        return SipPrefix.ipv6Word(i, Long.rotateLeft(lastSrcHi ^ hi, 32), Long.rotateLeft(lastSrcLo ^ lo, 32),
+            Long.rotateLeft(lastDstHi ^ hi, 32), Long.rotateLeft(lastDstLo ^ lo, 32));
     }
 
     /** @return the 64-bit SipHash output of the last flow hash (recomputed from its recorded input) */
     public long lastSipHash64() {
         if (lastSipWordCount == 6) {
-            return SipHash.hash6Words(keyWord, keyWord, lastW0, 0, 0, lastW3, lastW4, lastW5);
+            return SipHash.hash6Words(keyWord, keyWord, word(0), 0, 0, word(3), word(4), word(5));
         }
         if (lastSipWordCount == 9) {
-            return SipHash.hash9Words(keyWord, keyWord, lastW0, 0, 0, lastW3, lastW4, lastW5, lastW6, lastW7,
-                lastW8);
+            return SipHash.hash9Words(keyWord, keyWord, word(0), 0, 0, word(3), word(4), word(5), word(6), word(7),
+                word(8));
         }
         return 0;
     }
