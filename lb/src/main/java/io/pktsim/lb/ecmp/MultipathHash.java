@@ -71,58 +71,35 @@ public final class MultipathHash {
     /** The sysctl's default field set: source, destination, protocol. */
     public static final int FIELDS_DEFAULT = 0x0007;
 
-    /** {@link #mode}: IPv4, policy 1 (the forwarding fast path). */
-    private static final int MODE_IPV4_L4 = 1;
-    /** {@link #mode}: IPv6, policy 1. */
-    private static final int MODE_IPV6_L4 = 2;
-    /** {@link #mode}: any other configuration. */
-    private static final int MODE_GENERAL = 0;
-    /**
-     * Indexed by {@code ip_proto}: true for the protocols whose ports the flow dissector does not report
-     * (everything but those of {@link #packetHasPorts}).
-     */
-    private static final boolean[] NO_PORTS = new boolean[256];
-
-    static {
-        for (int proto = 0; proto < 256; proto++) {
-            NO_PORTS[proto] = !protocolHasPorts(proto);
-        }
-    }
-
     private final int family;
     private final int policy;
     private final int hashFields;
     private final long keyWord;
-    /** Which hash {@link #hash} runs: one compare for the policy-1 paths. */
-    private final int mode;
     /**
      * SipHash state after the image's first 24 bytes for each protocol with a zero flow-label word (protocol,
-     * zero label, two zero VLAN words), plus the message-free part of word 3's first SipRound
-     * ({@link SipPrefix}): computed once per configuration, so three of the six (IPv4) or nine (IPv6)
-     * compressions and half a SipRound are never repeated. Exact: it is a pure function of the seed and the
-     * protocol. 256 entries, filled by the constructor.
+     * zero label, two zero VLAN words): computed once per configuration, so three of the six (IPv4) or nine
+     * (IPv6) compressions are never repeated. 256 protocols x 4 words (8 KiB per instance, filled by the
+     * constructor).
      */
-    private final SipPrefix[] protoPrefix = new SipPrefix[256];
+    private final long[] protoState = new long[256 * 4];
     /**
      * The same state for first words with a non-zero flow-label word (IPv6 policies 0, 2, 3), cached per
      * protocol and tagged with the whole first word (exact).
      */
-    private final SipPrefix[] labelPrefix = new SipPrefix[256];
-    /** The running SipHash of the current packet (its state between the inlined steps). */
-    private final SipState sip = new SipState();
+    private final long[] labelState = new long[256 * 4];
     private final long[] labelTag = new long[256];
     private final boolean[] labelValid = new boolean[256];
-    // The last SipHash input, for inspection: the flow fields as hashed (after the field selection, before
-    // the swap); the image words and the 64-bit result are rebuilt from these on demand rather than stored
-    // per packet. IPv4 addresses are in the low 32 bits of the low halves.
-    private long lastSrcHi;
-    private long lastSrcLo;
-    private long lastDstHi;
-    private long lastDstLo;
-    private int lastProto;
-    private int lastSport;
-    private int lastDport;
-    private int lastLabelWord;
+    /** The running SipHash of the current packet, with a copy of the last prefix state ({@link SipState}). */
+    private final SipState sip = new SipState();
+    // The last SipHash input, for inspection: words 1 and 2 (VLAN) are always 0. The 64-bit result is
+    // recomputed from these on demand rather than stored per packet.
+    private long lastW0;
+    private long lastW3;
+    private long lastW4;
+    private long lastW5;
+    private long lastW6;
+    private long lastW7;
+    private long lastW8;
     /** Words hashed by the last flow hash: 6, 9, or 0 if it ran no SipHash. */
     private int lastWordCount;
     /** Words hashed by the last SipHash call (6 or 9; 0 before the first). */
@@ -156,14 +133,8 @@ public final class MultipathHash {
         this.policy = policy;
         this.hashFields = hashFields;
         this.keyWord = keyWord(seed);
-        if (policy == POLICY_L4) {
-            this.mode = family == FlowKey.FAMILY_IPV4 ? MODE_IPV4_L4 : MODE_IPV6_L4;
-        } else {
-            this.mode = MODE_GENERAL;
-        }
         for (int proto = 0; proto < 256; proto++) {
-            protoPrefix[proto] = new SipPrefix().set(keyWord, keyWord, (long) proto << 16, 0, 0);
-            labelPrefix[proto] = new SipPrefix();
+            SipHash.absorb3Words(keyWord, keyWord, (long) proto << 16, 0, 0, protoState, 4 * proto);
         }
     }
 
@@ -206,47 +177,7 @@ public final class MultipathHash {
      * @return {@code h}, 0..2^31-1
      */
     public int hash(final MultipathLookup lookup) {
-        final int m = mode;
-        if (m == MODE_IPV4_L4) {
-            return hashIpv4L4(lookup);
-        }
-        if (m == MODE_IPV6_L4) {
-            return hashIpv6L4(lookup);
-        }
         return family == FlowKey.FAMILY_IPV4 ? hashIpv4(lookup) : hashIpv6(lookup);
-    }
-
-    /**
-     * Policy 1, IPv4, with the common case in one test: the five-tuple is hashed unless the packet path has
-     * a pre-set L4 hash or no ports (fragment, protocol without ports, or a protocol number above 255), which
-     * {@link #hashIpv4} handles. The same result as {@link #hashIpv4}, bit for bit.
-     */
-    private int hashIpv4L4(final MultipathLookup lookup) {
-        final FlowKey k = lookup.key();
-        final int proto = k.protocol();
-        if ((proto & ~0xFF) != 0
-            || lookup.packetPath() & (lookup.l4Hash() | k.isFragment() | NO_PORTS[proto & 0xFF])) {
-            return hashIpv4(lookup);
-        }
-        final int h = sipIpv4(k.ipv4Src(), k.ipv4Dst(), proto, k.srcPort(), k.dstPort());
-        final int tunnelHash = lookup.flowMultipathHash();
-        if (tunnelHash != 0) {
-            return Jhash.jhash2Words(h == 0 ? 1 : h, tunnelHash, 0) >>> 1;
-        }
-        // __flow_hash_from_keys() turns 0 into 1; both become 0 after the shift.
-        return h >>> 1;
-    }
-
-    /** Policy 1, IPv6: as {@link #hashIpv4L4}; the same result as {@link #hashIpv6}, bit for bit. */
-    private int hashIpv6L4(final MultipathLookup lookup) {
-        final FlowKey k = lookup.key();
-        final int proto = k.protocol();
-        if ((proto & ~0xFF) != 0
-            || lookup.packetPath() & (lookup.l4Hash() | k.isFragment() | NO_PORTS[proto & 0xFF])) {
-            return hashIpv6(lookup);
-        }
-        return sipIpv6(k.ipv6SrcHi(), k.ipv6SrcLo(), k.ipv6DstHi(), k.ipv6DstLo(), proto, k.srcPort(),
-            k.dstPort(), 0) >>> 1;
     }
 
     private int hashIpv4(final MultipathLookup lookup) {
@@ -413,11 +344,10 @@ public final class MultipathHash {
      * @return whether its ports enter a packet-path hash
      */
     public static boolean packetHasPorts(final FlowKey k) {
-        return !k.isFragment() && protocolHasPorts(k.protocol());
-    }
-
-    private static boolean protocolHasPorts(final int protocol) {
-        switch (protocol) {
+        if (k.isFragment()) {
+            return false;
+        }
+        switch (k.protocol()) {
             case FlowKey.PROTO_TCP:
             case FlowKey.PROTO_UDP:
             case 33:
@@ -443,21 +373,24 @@ public final class MultipathHash {
      * @return the 32-bit flow hash (never 0)
      */
     public int flowHashIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
-        final int h = sipIpv4(src, dst, proto, sport, dport);
-        return h == 0 ? 1 : h;
-    }
-
-    /** {@link #flowHashIpv4} before 0 becomes 1: the low 32 bits of the SipHash. */
-    private int sipIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
-        final int p = proto & 0xFF;
-        lastSrcLo = src;
-        lastDstLo = dst;
-        lastProto = p;
-        lastSport = sport;
-        lastDport = dport;
+        // The CPU (little-endian) reads the network-order address bytes: the compare is on the swapped value,
+        // unsigned (as longs), branch-free (the swap is a coin toss per flow).
+        final long a = Integer.toUnsignedLong(Integer.reverseBytes(src));
+        final long b = Integer.toUnsignedLong(Integer.reverseBytes(dst));
+        final long w0 = (long) (proto & 0xFF) << 16;
+        final long w3 = portsWord(sport, dport);
+        final long w4 = Math.min(a, b) << 32;
+        final long w5 = Math.max(a, b);
+        lastW0 = w0;
+        lastW3 = w3;
+        lastW4 = w4;
+        lastW5 = w5;
         lastWordCount = 6;
         lastSipWordCount = 6;
-        return (int) sip.ipv4(protoPrefix[p], src, dst, sport, dport);
+        final SipState s = sip;
+        s.start(w0, protoState, (proto & 0xFF) << 2);
+        final int h = (int) s.hash6(w3, w4, w5);
+        return h == 0 ? 1 : h;
     }
 
     /**
@@ -477,39 +410,72 @@ public final class MultipathHash {
      */
     public int flowHashIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
-        final int h = sipIpv6(srcHi, srcLo, dstHi, dstLo, proto, sport, dport, labelWord);
+        // memcmp(dst, src) < 0, a byte-wise compare of the big-endian halves: the borrow out of the 128-bit
+        // unsigned subtraction dst - src (Hacker's Delight 2-16). Branch-free, because the two directions of
+        // forwarded traffic interleave and the swap is a coin toss per packet.
+        final long borrowLo = ((~dstLo & srcLo) | (~(dstLo ^ srcLo) & (dstLo - srcLo))) >>> 63;
+        final long swap = -(((~dstHi & srcHi) | (~(dstHi ^ srcHi) & (dstHi - srcHi - borrowLo))) >>> 63);
+        final long hi = (srcHi ^ dstHi) & swap;
+        final long lo = (srcLo ^ dstLo) & swap;
+        final long s0 = Long.reverseBytes(srcHi ^ hi);
+        final long s1 = Long.reverseBytes(srcLo ^ lo);
+        final long d0 = Long.reverseBytes(dstHi ^ hi);
+        final long d1 = Long.reverseBytes(dstLo ^ lo);
+        final long w0 = ((long) (proto & 0xFF) << 16) | ((long) labelWord << 32);
+        final long w3 = portsWord(sport, dport);
+        final long w4 = s0 << 32;
+        final long w5 = (s0 >>> 32) | (s1 << 32);
+        final long w6 = (s1 >>> 32) | (d0 << 32);
+        final long w7 = (d0 >>> 32) | (d1 << 32);
+        final long w8 = d1 >>> 32;
+        lastW0 = w0;
+        lastW3 = w3;
+        lastW4 = w4;
+        lastW5 = w5;
+        lastW6 = w6;
+        lastW7 = w7;
+        lastW8 = w8;
+        lastWordCount = 9;
+        lastSipWordCount = 9;
+        final long[] state;
+        final int offset;
+        if (labelWord == 0) {
+            state = protoState;
+            offset = (proto & 0xFF) << 2;
+        } else {
+            state = labelState;
+            offset = labelPrefix(w0);
+        }
+        final SipState s = sip;
+        s.start(w0, state, offset);
+        final int h = (int) s.hash9(w3, w4, w5, w6, w7, w8);
         return h == 0 ? 1 : h;
     }
 
-    /** {@link #flowHashIpv6} before 0 becomes 1: the low 32 bits of the SipHash. */
-    private int sipIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
-        final int proto, final int sport, final int dport, final int labelWord) {
-        final int p = proto & 0xFF;
-        lastSrcHi = srcHi;
-        lastSrcLo = srcLo;
-        lastDstHi = dstHi;
-        lastDstLo = dstLo;
-        lastProto = p;
-        lastSport = sport;
-        lastDport = dport;
-        lastLabelWord = labelWord;
-        lastWordCount = 9;
-        lastSipWordCount = 9;
-        final SipPrefix prefix = labelWord == 0 ? protoPrefix[p] : labelPrefix(((long) p << 16) | ((long) labelWord << 32));
-        return (int) sip.ipv6(prefix, srcHi, srcLo, dstHi, dstLo, sport, dport);
+    /**
+     * The image's word 3 after the port swap: key id 0 (bytes 32..35), then the two ports (bytes 36..39) in
+     * network order, the one the little-endian CPU reads as the smaller first.
+     */
+    static long portsWord(final int sport, final int dport) {
+        // Both orders at once, each one byte swap of the two ports as network-order bytes: (pd << 16 | ps)
+        // and (ps << 16 | pd) in the upper half, with ps, pd the ports as the little-endian CPU reads them.
+        // The compare reads ps and pd straight from the ports, in parallel: this word enters the first
+        // SipRound, so its latency is on the packet's critical path.
+        final long kept = Long.reverseBytes(Integer.toUnsignedLong((sport << 16) | (dport & 0xFFFF)));
+        final long swapped = Long.reverseBytes(Integer.toUnsignedLong((dport << 16) | (sport & 0xFFFF)));
+        // ps <= pd: already in order; else the two ports trade places.
+        return Integer.reverseBytes(dport) >>> 16 < Integer.reverseBytes(sport) >>> 16 ? swapped : kept;
     }
 
-    /** The cached SipHash state after words {@code w0, 0, 0} (non-zero label); computes it on a miss. */
-    private SipPrefix labelPrefix(final long w0) {
+    /** The offset of the cached SipHash state after words {@code w0, 0, 0} (non-zero label); computes it on a miss. */
+    private int labelPrefix(final long w0) {
         final int slot = (int) (w0 >>> 16) & 0xFF;
-        final SipPrefix prefix = labelPrefix[slot];
         if (!labelValid[slot] || labelTag[slot] != w0) {
-            prefix.set(keyWord, keyWord, w0, 0, 0);
-            sip.invalidate();
+            SipHash.absorb3Words(keyWord, keyWord, w0, 0, 0, labelState, 4 * slot);
             labelTag[slot] = w0;
             labelValid[slot] = true;
         }
-        return prefix;
+        return 4 * slot;
     }
 
     /**
@@ -529,36 +495,35 @@ public final class MultipathHash {
         return 8 * n;
     }
 
-    /** Word {@code i} of the last SipHash input, rebuilt with the same code that hashed it. */
     private long word(final int i) {
-        if (i == 1 || i == 2) {
-            return 0;
+        switch (i) {
+            case 0:
+                return lastW0;
+            case 3:
+                return lastW3;
+            case 4:
+                return lastW4;
+            case 5:
+                return lastW5;
+            case 6:
+                return lastW6;
+            case 7:
+                return lastW7;
+            case 8:
+                return lastW8;
+            default:
+                return 0;
         }
-        final boolean six = lastSipWordCount == 6;
-        if (i == 0) {
-            return ((long) lastProto << 16) | (six ? 0 : (long) lastLabelWord << 32);
-        }
-        if (i == 3) {
-            return SipPrefix.portsWord(lastSport, lastDport);
-        }
-        if (six) {
-            return SipPrefix.ipv4Word(i, (int) lastSrcLo, (int) lastDstLo);
-        }
-        final long swap = SipPrefix.ipv6Swap(lastSrcHi, lastSrcLo, lastDstHi, lastDstLo);
-        final long hi = (lastSrcHi ^ lastDstHi) & swap;
-        final long lo = (lastSrcLo ^ lastDstLo) & swap;
-        return SipPrefix.ipv6Word(i, Long.rotateLeft(lastSrcHi ^ hi, 32), Long.rotateLeft(lastSrcLo ^ lo, 32),
-            Long.rotateLeft(lastDstHi ^ hi, 32), Long.rotateLeft(lastDstLo ^ lo, 32));
     }
 
     /** @return the 64-bit SipHash output of the last flow hash (recomputed from its recorded input) */
     public long lastSipHash64() {
         if (lastSipWordCount == 6) {
-            return SipHash.hash6Words(keyWord, keyWord, word(0), 0, 0, word(3), word(4), word(5));
+            return SipHash.hash6Words(keyWord, keyWord, lastW0, 0, 0, lastW3, lastW4, lastW5);
         }
         if (lastSipWordCount == 9) {
-            return SipHash.hash9Words(keyWord, keyWord, word(0), 0, 0, word(3), word(4), word(5), word(6), word(7),
-                word(8));
+            return SipHash.hash9Words(keyWord, keyWord, lastW0, 0, 0, lastW3, lastW4, lastW5, lastW6, lastW7,
+                lastW8);
         }
         return 0;
     }

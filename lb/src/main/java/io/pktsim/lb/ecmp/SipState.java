@@ -1,121 +1,116 @@
 package io.pktsim.lb.ecmp;
 
 /**
- * A running SipHash-2-4 ({@code siphash()}, lib/siphash.c, Linux 6.18) over a flow-key image, continued from
- * a {@link SipPrefix}: the state {@code v0..v3} lives in this object between the steps so that every step is
- * a short method the JIT inlines into the per-packet path (one unrolled 72-byte SipHash is too long to be
- * inlined, and a call costs the caller its registers). Within the inlined path the fields are forwarded in
- * registers; only the last values are stored. The steps are the unrolled SipRounds, exact
- * ({@code SipPrefixTest}).
+ * The SipHash-2-4 of one multipath flow-key image ({@code siphash()}, lib/siphash.c, Linux 6.18, as
+ * {@code __flow_hash_from_keys()} in net/core/flow_dissector.c calls it), continued from the precomputed
+ * state after the image's constant words 0..2, and written for the per-packet path's latency:
  *
- * <p>Not thread-safe: one instance per {@link MultipathHash}. Nothing here allocates.
+ * <ul>
+ *   <li>The state after words 0..2 ({@code basic}, {@code tags}, {@code vlan}, {@code cvlan}) is a pure
+ *       function of the key and word 0 ({@link MultipathHash} precomputes it per protocol). {@link #start}
+ *       keeps a copy of the last one used, tagged with its word 0, in this object's own fields: the first
+ *       SipRound then reads state whose address does not depend on the packet, instead of waiting for the
+ *       protocol, then the table entry, to load (the tag check is a predicted branch, off the critical
+ *       path). Exact: a copy is only used for the very word 0 it was computed for.</li>
+ *   <li>The rounds are split into steps short enough for the JIT to inline into the caller (one unrolled
+ *       48- or 72-byte SipHash is not inlined, and the call costs the packet path its registers); between
+ *       the inlined steps the state stays in registers, only the last values are stored here.</li>
+ *   <li>The last SipRound is folded into the output: in {@code v0 ^ v3} the new {@code v0} cancels.</li>
+ * </ul>
+ *
+ * <p>Equal to {@link io.pktsim.core.hash.SipHash#hash6Words} / {@code hash9Words} of all words, bit for bit
+ * ({@code SipStateTest}). Not thread-safe: one instance per {@link MultipathHash}. Nothing here allocates.
  */
 final class SipState {
 
+    /** Word 0 of the copied prefix state; -1 for none (a real word 0 has {@code n_proto} 0 in its low bits). */
+    private long prefixWord = -1;
+    private long c0;
+    private long c1;
+    private long c2;
+    private long c3;
     private long v0;
     private long v1;
     private long v2;
     private long v3;
-    /**
-     * The prefix whose state is copied below (null: none). The hash reads the copy, whose address does not
-     * depend on the packet: the first SipRound need not wait for the protocol, the prefix table and the
-     * prefix object to load (three dependent loads); the check that the copy is the right one resolves off
-     * the critical path. A different prefix (another protocol) is copied in first.
-     */
-    private SipPrefix source;
-    private long p0;
-    private long r1;
-    private long a2;
-    private long s2;
-    private long a3;
 
     /**
-     * SipHash of a 48-byte IPv4-address image whose words 0..2 {@code prefix} holds: builds words 3..5 from
-     * the flow's fields (ports and addresses ordered as {@code __flow_hash_consistentify()} does) and
-     * finishes.
+     * Selects the state after the words {@code w0, 0, 0}: {@code state[offset..offset + 3]} (v0..v3), which
+     * must be that state; copied unless it is the one copied last.
      *
-     * @param prefix the state after words 0..2
-     * @param src source address (big-endian int)
-     * @param dst destination address
-     * @param sport source port 0..65535 (0 if the hash has none)
-     * @param dport destination port 0..65535
+     * @param w0 image word 0 ({@code basic} and {@code tags})
+     * @param state the precomputed states
+     * @param offset index of v0 of the state after {@code w0, 0, 0}
+     */
+    void start(final long w0, final long[] state, final int offset) {
+        if (w0 != prefixWord) {
+            c0 = state[offset];
+            c1 = state[offset + 1];
+            c2 = state[offset + 2];
+            c3 = state[offset + 3];
+            prefixWord = w0;
+        }
+    }
+
+    /**
+     * Finishes a 48-byte image (IPv4 addresses) from the {@link #start} state.
+     *
+     * @param m3 image word 3
+     * @param m4 image word 4
+     * @param m5 image word 5
      * @return the 64-bit SipHash
      */
-    long ipv4(final SipPrefix prefix, final int src, final int dst, final int sport, final int dport) {
-        use(prefix);
-        first(SipPrefix.portsWord(sport, dport));
-        absorb(SipPrefix.ipv4Word(4, src, dst));
-        absorb(SipPrefix.ipv4Word(5, src, dst));
+    long hash6(final long m3, final long m4, final long m5) {
+        absorbFirst(m3);
+        absorb(m4);
+        absorb(m5);
         lastBlock(48L << 56);
         finalizationRounds();
         return output();
     }
 
     /**
-     * SipHash of a 72-byte IPv6-address image whose words 0..2 {@code prefix} holds: builds words 3..8 from
-     * the flow's fields and finishes.
+     * Finishes a 72-byte image (IPv6 addresses) from the {@link #start} state.
      *
-     * @param prefix the state after words 0..2
-     * @param srcHi high half of the source address
-     * @param srcLo low half
-     * @param dstHi high half of the destination address
-     * @param dstLo low half
-     * @param sport source port 0..65535 (0 if the hash has none)
-     * @param dport destination port 0..65535
+     * @param m3 image word 3
+     * @param m4 image word 4
+     * @param m5 image word 5
+     * @param m6 image word 6
+     * @param m7 image word 7
+     * @param m8 image word 8
      * @return the 64-bit SipHash
      */
-    long ipv6(final SipPrefix prefix, final long srcHi, final long srcLo, final long dstHi, final long dstLo,
-        final int sport, final int dport) {
-        final long swap = SipPrefix.ipv6Swap(srcHi, srcLo, dstHi, dstLo);
-        final long hi = (srcHi ^ dstHi) & swap;
-        final long lo = (srcLo ^ dstLo) & swap;
-        final long ra = Long.rotateLeft(srcHi ^ hi, 32);
-        final long rb = Long.rotateLeft(srcLo ^ lo, 32);
-        final long rc = Long.rotateLeft(dstHi ^ hi, 32);
-        final long rd = Long.rotateLeft(dstLo ^ lo, 32);
-        use(prefix);
-        first(SipPrefix.portsWord(sport, dport));
-        absorb(SipPrefix.ipv6Word(4, ra, rb, rc, rd));
-        absorb(SipPrefix.ipv6Word(5, ra, rb, rc, rd));
-        absorb(SipPrefix.ipv6Word(6, ra, rb, rc, rd));
-        absorb(SipPrefix.ipv6Word(7, ra, rb, rc, rd));
-        absorb(SipPrefix.ipv6Word(8, ra, rb, rc, rd));
+    long hash9(final long m3, final long m4, final long m5, final long m6, final long m7, final long m8) {
+        absorbFirst(m3);
+        absorb(m4);
+        absorb(m5);
+        absorb(m6);
+        absorb(m7);
+        absorb(m8);
         lastBlock(72L << 56);
         finalizationRounds();
         return output();
     }
 
-    /**
-     * Forgets the copied prefix: to be called when a prefix object that may be the copied one is refilled.
-     */
-    void invalidate() {
-        source = null;
-    }
-
-    private void use(final SipPrefix prefix) {
-        if (prefix != source) {
-            copy(prefix);
-        }
-    }
-
-    private void copy(final SipPrefix prefix) {
-        source = prefix;
-        p0 = prefix.p0;
-        r1 = prefix.r1;
-        a2 = prefix.a2;
-        s2 = prefix.s2;
-        a3 = prefix.a3;
-    }
-
-    /** Word 3 from the prefix: the rest of its first SipRound (the other half is in the prefix), the second. */
-    private void first(final long m3) {
-        final long m3x = a3 ^ m3;
-        long v2 = a2 + m3x;
-        long v3 = Long.rotateLeft(m3x, 16) ^ v2;
-        long v0 = p0 + v3;
-        v3 = Long.rotateLeft(v3, 21) ^ v0;
-        v2 = s2 + m3x;
-        long v1 = r1 ^ v2;
+    /** Word 3, from the copied prefix state: {@code v3 ^= m}, two SipRounds, {@code v0 ^= m}. */
+    private void absorbFirst(final long m) {
+        long v0 = c0;
+        long v1 = c1;
+        long v2 = c2;
+        long v3 = c3 ^ m;
+        v0 += v1;
+        v1 = Long.rotateLeft(v1, 13);
+        v1 ^= v0;
+        v0 = Long.rotateLeft(v0, 32);
+        v2 += v3;
+        v3 = Long.rotateLeft(v3, 16);
+        v3 ^= v2;
+        v0 += v3;
+        v3 = Long.rotateLeft(v3, 21);
+        v3 ^= v0;
+        v2 += v1;
+        v1 = Long.rotateLeft(v1, 17);
+        v1 ^= v2;
         v2 = Long.rotateLeft(v2, 32);
         v0 += v1;
         v1 = Long.rotateLeft(v1, 13);
@@ -131,7 +126,7 @@ final class SipState {
         v1 = Long.rotateLeft(v1, 17);
         v1 ^= v2;
         v2 = Long.rotateLeft(v2, 32);
-        v0 ^= m3;
+        v0 ^= m;
         this.v0 = v0;
         this.v1 = v1;
         this.v2 = v2;
@@ -180,7 +175,7 @@ final class SipState {
         this.v3 = v3;
     }
 
-    /** The length block {@code b} (no tail bytes: the images are whole words) and {@code v2 ^= 0xff}. */
+    /** The length block {@code b} (the images are whole words: no tail bytes), then {@code v2 ^= 0xff}. */
     private void lastBlock(final long b) {
         long v0 = this.v0;
         long v1 = this.v1;
