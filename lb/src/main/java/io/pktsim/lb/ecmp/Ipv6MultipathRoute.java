@@ -28,7 +28,7 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
     private final int[] upperBounds;
     private final int[] packedBounds;
     private final int[] packedIndex;
-    private final int[] buckets = new int[UpperBounds.BUCKETS];
+    private final int[] choices = new int[UpperBounds.CHOICE_TABLE_LENGTH];
     private int usableCount;
 
     /**
@@ -66,7 +66,7 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
         usableCount = UpperBounds.rebalance(weights, usable, count, upperBounds);
         final int packed = UpperBounds.pack(upperBounds, count, packedBounds, packedIndex);
         if (packed > 0) {
-            UpperBounds.buildBuckets(packedBounds, packed, buckets);
+            UpperBounds.buildChoiceTable(packedBounds, packedIndex, packed, choices);
         }
     }
 
@@ -90,7 +90,7 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
         if (usableCount == 0) {
             return MultipathSelector.NO_NEXTHOP;
         }
-        return UpperBounds.choose(buckets, packedBounds, packedIndex, hash31);
+        return UpperBounds.chooseInTable(choices, packedBounds, packedIndex, hash31);
     }
 
     /**

@@ -89,6 +89,8 @@ public final class MultipathHash {
     private final long[] labelState = new long[256 * 4];
     private final long[] labelTag = new long[256];
     private final boolean[] labelValid = new boolean[256];
+    /** The running SipHash of the current packet, with a copy of the last prefix state ({@link SipState}). */
+    private final SipState sip = new SipState();
     // The last SipHash input, for inspection: words 1 and 2 (VLAN) are always 0. The 64-bit result is
     // recomputed from these on demand rather than stored per packet.
     private long lastW0;
@@ -385,7 +387,9 @@ public final class MultipathHash {
         lastW5 = w5;
         lastWordCount = 6;
         lastSipWordCount = 6;
-        final int h = (int) SipHash.finish6Words(protoState, (proto & 0xFF) << 2, w3, w4, w5);
+        final SipState s = sip;
+        s.start(w0, protoState, (proto & 0xFF) << 2);
+        final int h = (int) s.hash6(w3, w4, w5);
         return h == 0 ? 1 : h;
     }
 
@@ -442,7 +446,9 @@ public final class MultipathHash {
             state = labelState;
             offset = labelPrefix(w0);
         }
-        final int h = (int) SipHash.finish9Words(state, offset, w3, w4, w5, w6, w7, w8);
+        final SipState s = sip;
+        s.start(w0, state, offset);
+        final int h = (int) s.hash9(w3, w4, w5, w6, w7, w8);
         return h == 0 ? 1 : h;
     }
 
@@ -450,12 +456,15 @@ public final class MultipathHash {
      * The image's word 3 after the port swap: key id 0 (bytes 32..35), then the two ports (bytes 36..39) in
      * network order, the one the little-endian CPU reads as the smaller first.
      */
-    private static long portsWord(final int sport, final int dport) {
-        // Upper half: dport byte-swapped (pd); lower half: sport byte-swapped (ps).
-        final int swapped = Integer.reverseBytes((sport << 16) | (dport & 0xFFFF));
-        // ps <= pd: already (pd << 16 | ps); else the halves trade places.
-        final int ports = (swapped & 0xFFFF) > (swapped >>> 16) ? Integer.rotateLeft(swapped, 16) : swapped;
-        return (long) ports << 32;
+    static long portsWord(final int sport, final int dport) {
+        // Both orders at once, each one byte swap of the two ports as network-order bytes: (pd << 16 | ps)
+        // and (ps << 16 | pd) in the upper half, with ps, pd the ports as the little-endian CPU reads them.
+        // The compare reads ps and pd straight from the ports, in parallel: this word enters the first
+        // SipRound, so its latency is on the packet's critical path.
+        final long kept = Long.reverseBytes(Integer.toUnsignedLong((sport << 16) | (dport & 0xFFFF)));
+        final long swapped = Long.reverseBytes(Integer.toUnsignedLong((dport << 16) | (sport & 0xFFFF)));
+        // ps <= pd: already in order; else the two ports trade places.
+        return Integer.reverseBytes(dport) >>> 16 < Integer.reverseBytes(sport) >>> 16 ? swapped : kept;
     }
 
     /** The offset of the cached SipHash state after words {@code w0, 0, 0} (non-zero label); computes it on a miss. */

@@ -130,6 +130,79 @@ public final class UpperBounds {
         return packedIndex[j];
     }
 
+    /** The length of a {@link #buildChoiceTable choice table}: three ints per bucket. */
+    public static final int CHOICE_TABLE_LENGTH = 3 * BUCKETS;
+
+    /**
+     * Builds the choice table for {@link #chooseInTable}: per slice {@code b} of 2^23 hash values, three ints
+     * {@code (B, below, above)}: the one packed bound {@code B} inside the slice (2^31-1 if none), the nexthop
+     * index for {@code h <= B} and the one for {@code h > B}. A slice holding two or more bounds gets
+     * {@code (-1, 0, ~j0)} with {@code j0} the number of bounds below it, and is walked.
+     *
+     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
+     * @param packedIndex their nexthop indices
+     * @param n number of entries (at least 1)
+     * @param table receives {@link #CHOICE_TABLE_LENGTH} entries
+     */
+    public static void buildChoiceTable(final int[] packedBounds, final int[] packedIndex, final int n,
+        final int[] table) {
+        int below = 0;
+        for (int b = 0; b < BUCKETS; b++) {
+            final int low = b << BUCKET_SHIFT;
+            final int high = low + (1 << BUCKET_SHIFT) - 1;
+            while (below < n && packedBounds[below] < low) {
+                below++;
+            }
+            int inside = below;
+            while (inside < n && packedBounds[inside] <= high) {
+                inside++;
+            }
+            final int i = 3 * b;
+            if (inside - below >= 2) {
+                table[i] = -1;
+                table[i + 1] = 0;
+                table[i + 2] = ~below;
+            } else if (inside - below == 1) {
+                table[i] = packedBounds[below];
+                table[i + 1] = packedIndex[below];
+                // The last bound is 2^31-1: no hash lies above it.
+                table[i + 2] = packedIndex[below + 1 < n ? below + 1 : below];
+            } else {
+                table[i] = Integer.MAX_VALUE;
+                table[i + 1] = packedIndex[below];
+                table[i + 2] = packedIndex[below];
+            }
+        }
+    }
+
+    /**
+     * The hash-threshold choice of {@code fib_select_multipath()} (net/ipv4/fib_semantics.c) and
+     * {@code fib6_select_path()} (net/ipv6/route.c), Linux 6.18, through a choice table: one table read and
+     * one compare (the kernel walks the nexthops in order; the result is the same, checked against the walk
+     * by a jqwik property). Only a slice holding two bounds is walked (never with 8 nexthops of weights
+     * 1..256 whose smallest share is above 1/256). One dependent load after the hash, where
+     * {@link #choose} takes three.
+     *
+     * @param table the choice table ({@link #buildChoiceTable})
+     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
+     * @param packedIndex their nexthop indices
+     * @param hash31 the hash, 0..2^31-1
+     * @return the nexthop index
+     */
+    public static int chooseInTable(final int[] table, final int[] packedBounds, final int[] packedIndex,
+        final int hash31) {
+        final int i = 3 * (hash31 >>> BUCKET_SHIFT);
+        final int r = hash31 <= table[i] ? table[i + 1] : table[i + 2];
+        if (r >= 0) {
+            return r;
+        }
+        int j = ~r;
+        while (packedBounds[j] < hash31) {
+            j++;
+        }
+        return packedIndex[j];
+    }
+
     /**
      * Computes the upper bounds of a nexthop list.
      *

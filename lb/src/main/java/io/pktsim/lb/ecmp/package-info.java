@@ -10,6 +10,11 @@
  * <p>Verified against a live 6.18.44 kernel by {@code LiveKernelConformanceTest} (forwarding-path IPv4,
  * flow-path IPv6, policies 0-3, 2/8/64 nexthops) and against {@code ecmp-hash-vectors.csv} stage by stage.
  *
+ * <p>Speed without approximation ({@code docs/ecmp.md}): the SipHash state after the image's constant words
+ * 0..2 is precomputed per protocol (a pure function of seed and word 0), {@link io.pktsim.lb.ecmp.SipState}
+ * hashes the rest in inlinable steps from a copy of the last prefix used, and the hash-threshold choice is one
+ * read of a 256-slice table ({@link io.pktsim.lb.ecmp.UpperBounds#chooseInTable}). Nothing is cached per flow.
+ *
  * <p>Simplifications: the flow dissector's output is taken from {@link io.pktsim.core.flow.FlowKey} (one
  * level of encapsulation); fib rules that force an early dissection ({@code fib4_rules_early_flow_dissect})
  * are not modelled (IPv6 policy 0 then hashes the dissected protocol and a CPU-order label); the seed 0 is
