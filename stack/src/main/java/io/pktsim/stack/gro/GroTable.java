@@ -204,6 +204,10 @@ public final class GroTable {
     private int devIn;
     /** Ethernet + IPv4 without options + TCP, not tunnelled (see {@link #H_SIMPLE}). */
     private boolean simple;
+    /** After {@link #SIMPLE_PARSED}: the held entry of the packet's flow ({@link #lookup} result), or -1. */
+    private int simpleHead;
+    /** Neither rx-gro-list nor kept segments: a simple merge frees the new packet ({@link #receiveSimple}). */
+    private final boolean mergeFrees;
     /** Outer IPv4 header bytes 0..7 (version to fragment word), network order; valid when family is 4. */
     private long ipW0;
     /** Outer IPv4 header bytes 8..11 (TTL, protocol, checksum), network order; valid when family is 4. */
@@ -247,6 +251,7 @@ public final class GroTable {
         this.groNormalBatch = config.groNormalBatch();
         this.rxGroList = config.rxGroList();
         this.keepMergedSegments = config.keepMergedSegments();
+        this.mergeFrees = !rxGroList && !keepMergedSegments;
         this.socketLookup = config.socketLookup();
         this.rxHandle = new int[groNormalBatch + 1];
         this.rxReason = new GroReason[groNormalBatch + 1];
@@ -346,7 +351,8 @@ public final class GroTable {
             }
         }
         final int bucket = hashIn & (BUCKETS - 1);
-        final int p = lookup(handle, bucket);
+        // receiveSimple has looked the flow up already
+        final int p = simpleOutcome == SIMPLE_PARSED ? simpleHead : lookup(handle, bucket);
         final int len = payloadLen;
         final int flags = (int) tcpW1;
         boolean flist = false;
@@ -573,38 +579,54 @@ public final class GroTable {
         if (cs == CS_NONE && !simpleChecksumValid(h, l4, w1, w2, len, stored)) {
             return NOT_SIMPLE;
         }
-        final long t0 = rawNetLong(m, l4a);
+        // gro_list_prepare() and the TCP lookup: the newest held head with the same flow key
         final int hash = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
-        final int dev = UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET);
-        final long e0 = rawNetLong(m, fa);
-        final long addr = (w1 << 32) | w2;
-        final int payload = len - SIMPLE_L4_OFFSET - thlen;
-        final int flags = (int) t1;
-        final int ipW1In = (int) (w1 >>> 32);
         final int bucket = hash & (BUCKETS - 1);
         final int n = bucketCount[bucket];
-        if (n > 0 && !rxGroList && !keepMergedSegments && (flags & CLOSING_FLAGS) == 0) {
+        int p = -1;
+        if (n > 0) {
             final long[] e = held;
-            final long hashDev = hashDev(hash, dev);
-            final long portsKey = (t0 >>> 32) | K_SIMPLE;
+            final long hashDev = hashDev(hash, UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET));
+            final long addr = (w1 << 32) | w2;
+            final long portsKey = (rawNetInt(m, l4a) & U32) | K_SIMPLE;
+            final long e0 = rawNetLong(m, fa);
             final int base = bucket * MAX_HELD_PER_BUCKET;
             for (int i = base + n - 1; i >= base; i--) {
                 final int r = i * REC;
                 if (e[r + R_HASH_DEV] == hashDev && e[r + R_KEY_ADDR] == addr && e[r + R_PORTS] == portsKey
                     && e[r + R_KEY_ETH0] == e0 && e[r + R_KEY_ETH1] == e1) {
-                    if (simpleMergeable(i, m, l4a, l4, flags, t0, t1, thlen, w0, ipW1In, payload)) {
-                        e[r + R_SEGS] += 1;
-                        e[r + R_NEXT_SEQ] = (int) e[r + R_NEXT_SEQ] + payload;
-                        e[r + R_NET_LEN] += payload;
-                        s.free(h);
-                        counters.increment(GroCounter.MERGED);
-                        traceReceive(nowNs, h, GroResult.MERGED_FREE, null, (int) e[r + R_HANDLE]);
-                        return SIMPLE_MERGED;
-                    }
+                    p = i;
                     break;
                 }
             }
+            final int payload = len - SIMPLE_L4_OFFSET - thlen;
+            if (p >= 0 && mergeFrees && ((int) t1 & CLOSING_FLAGS) == 0
+                && simpleMergeable(p, m, l4a, l4, t1, thlen, w0, (int) (w1 >>> 32), payload, rawNetInt(m, l4a + 4))) {
+                final int r = p * REC;
+                e[r + R_SEGS] += 1;
+                e[r + R_NEXT_SEQ] = (int) e[r + R_NEXT_SEQ] + payload;
+                e[r + R_NET_LEN] += payload;
+                s.free(h);
+                counters.increment(GroCounter.MERGED);
+                traceReceive(nowNs, h, GroResult.MERGED_FREE, null, (int) e[r + R_HANDLE]);
+                return SIMPLE_MERGED;
+            }
         }
+        simpleHead = p;
+        simpleParsed(m, meta, f, len);
+        return SIMPLE_PARSED;
+    }
+
+    /**
+     * Sets the receive state of a simple packet exactly as {@link #parse(int)} would, from its checked slot (meta
+     * is the address of its metadata, f the buffer offset of its frame, len its length); its words are read again
+     * here rather than kept live through the merge attempt.
+     */
+    private void simpleParsed(final byte[] m, final long meta, final int f, final int len) {
+        final long fa = memAddress + f;
+        final long w0 = rawNetLong(m, fa + ETH_LEN);
+        final long w1 = rawNetLong(m, fa + ETH_LEN + 8);
+        final long t1 = rawNetLong(m, fa + SIMPLE_L4_OFFSET + 8);
         frame = f;
         innerAt = -1;
         innerFamily = 0;
@@ -616,18 +638,17 @@ public final class GroTable {
         netAt = f + ETH_LEN;
         netLen = len - ETH_LEN;
         ipW0 = w0;
-        ipW1 = ipW1In;
-        l4At = l4;
-        tcpW0 = t0;
+        ipW1 = (int) (w1 >>> 32);
+        l4At = f + SIMPLE_L4_OFFSET;
+        tcpW0 = rawNetLong(m, fa + SIMPLE_L4_OFFSET);
         tcpW1 = t1;
-        payloadLen = payload;
-        hashIn = hash;
-        devIn = dev;
+        payloadLen = len - SIMPLE_L4_OFFSET - (((int) t1 >>> 28) << 2);
+        hashIn = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
+        devIn = UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET);
         simple = true;
-        keyEth0 = e0;
-        keyEth1 = e1;
-        keyAddr = addr;
-        return SIMPLE_PARSED;
+        keyEth0 = rawNetLong(m, fa);
+        keyEth1 = rawNetLong(m, fa + 6);
+        keyAddr = (w1 << 32) | (rawNetInt(m, fa + ETH_LEN + 16) & U32);
     }
 
     /** The network-order long at an address of {@link #memArray} (a checked slot). */
@@ -672,10 +693,11 @@ public final class GroTable {
      * segment's TCP header is at buffer offset l4 and address l4a (its slot checked); the head is read from its
      * record only, and from its bytes only for options past {@link #OPT_CACHED_THLEN}.
      */
-    private boolean simpleMergeable(final int p, final byte[] m, final long l4a, final int l4, final int flags,
-        final long t0, final long t1, final int thlen, final long w0, final int w1, final int payload) {
+    private boolean simpleMergeable(final int p, final byte[] m, final long l4a, final int l4, final long t1,
+        final int thlen, final long w0, final int w1, final int payload, final int seq) {
         final long[] e = held;
         final int r = p * REC;
+        final int flags = (int) t1;
         // CWR on the new segment; the flag word but FIN/PSH and ack_seq (one compare of TCP bytes 8..15)
         if ((flags & TCP_CWR) != 0 || ((t1 ^ e[r + R_TCP_W1]) & ~(long) (TCP_FIN | TCP_PSH)) != 0
             || ((int) e[r + R_FLAGS] & H_FLIST) != 0) {
@@ -691,7 +713,7 @@ public final class GroTable {
             != null) {
             return false;
         }
-        return payload == (int) e[r + R_MSS] && payload != 0 && (int) e[r + R_NEXT_SEQ] == (int) t0
+        return payload == (int) e[r + R_MSS] && payload != 0 && (int) e[r + R_NEXT_SEQ] == seq
             && (int) e[r + R_NET_LEN] + payload < groIpv4MaxSizeBytes;
     }
 
