@@ -336,13 +336,16 @@ public final class GroTable {
      * @return what happened to the packet
      */
     public GroResult receive(final int handle, final long nowNs) {
+        // kept small so that it inlines into the driver's loop: the common merge returns from receiveSimple
         counters.increment(GroCounter.RECEIVED);
+        final int simpleOutcome = groEnabled ? receiveSimple(handle, nowNs) : NOT_SIMPLE;
+        return simpleOutcome == SIMPLE_MERGED ? GroResult.MERGED_FREE : receiveGeneral(handle, simpleOutcome, nowNs);
+    }
+
+    /** {@link #receive} past the fast path: GRO off, not simple, or simple but not merged there. */
+    private GroResult receiveGeneral(final int handle, final int simpleOutcome, final long nowNs) {
         if (!groEnabled) {
             return normal(handle, GroReason.GRO_DISABLED, nowNs, -1);
-        }
-        final int simpleOutcome = receiveSimple(handle, nowNs);
-        if (simpleOutcome == SIMPLE_MERGED) {
-            return GroResult.MERGED_FREE;
         }
         if (simpleOutcome == NOT_SIMPLE) {
             final GroReason bad = parse(handle);
@@ -557,16 +560,13 @@ public final class GroTable {
         final long w0 = rawNetLong(m, fa + ETH_LEN);
         // EtherType IPv4; version 4 with IHL 5; no fragment offset, MF or reserved bit (DF may be set); the total
         // length is the frame's
-        if (((int) e1 & 0xFFFF) != ETH_IPV4 || (int) (w0 >>> 56) != 0x45 || (w0 & 0xBFFFL) != 0
+        if (((int) e1 & 0xFFFF) != ETH_IPV4 || (w0 & 0xFF00_0000_0000_BFFFL) != 0x4500_0000_0000_0000L
             || ((int) (w0 >>> 32) & 0xFFFF) != len - ETH_LEN) {
             return NOT_SIMPLE;
         }
         final long w1 = rawNetLong(m, fa + ETH_LEN + 8);
         final long w2 = rawNetInt(m, fa + ETH_LEN + 16) & U32;
-        // the header checksum folds to 0xFFFF exactly when the (non-zero: version 4) sum of its five words is a
-        // multiple of 0xFFFF, as 2^16 = 1 modulo 0xFFFF (the same test as InetChecksum.fold(sum) == 0xFFFF)
-        if (((int) (w1 >>> 48) & 0xFF) != PROTO_TCP
-            || ((w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2) % 0xFFFF != 0) {
+        if (((int) (w1 >>> 48) & 0xFF) != PROTO_TCP || !ipv4HeaderSumValid(w0, w1, w2)) {
             return NOT_SIMPLE;
         }
         final int l4 = f + SIMPLE_L4_OFFSET;
@@ -651,6 +651,18 @@ public final class GroTable {
         keyAddr = (w1 << 32) | (rawNetInt(m, fa + ETH_LEN + 16) & U32);
     }
 
+    /**
+     * {@code ip_fast_csum() == 0} for an IPv4 header without options given as bytes 0..7, 8..15 and 16..19: the
+     * same answer as {@code InetChecksum.fold(sum of its five 32-bit words) == 0xFFFF}, in two folding steps. The
+     * sum is below 2^35 and not 0 (version 4), and folding 16-bit halves keeps it modulo 0xFFFF (2^16 = 1): after
+     * two steps it is at most 0xFFFF + 9, and the only multiple of 0xFFFF there is 0xFFFF itself.
+     */
+    private static boolean ipv4HeaderSumValid(final long w0, final long w1, final long w2) {
+        final long sum = (w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2;
+        final long once = (sum & 0xFFFF) + (sum >>> 16);
+        return (once & 0xFFFF) + (once >>> 16) == 0xFFFF;
+    }
+
     /** The network-order long at an address of {@link #memArray} (a checked slot). */
     private static long rawNetLong(final byte[] m, final long address) {
         final long v = UnsafeApi.getLong(m, address);
@@ -699,8 +711,9 @@ public final class GroTable {
         final int r = p * REC;
         final int flags = (int) t1;
         // CWR on the new segment; the flag word but FIN/PSH and ack_seq (one compare of TCP bytes 8..15)
+        final int headFlags = (int) e[r + R_FLAGS];
         if ((flags & TCP_CWR) != 0 || ((t1 ^ e[r + R_TCP_W1]) & ~(long) (TCP_FIN | TCP_PSH)) != 0
-            || ((int) e[r + R_FLAGS] & H_FLIST) != 0) {
+            || (headFlags & H_FLIST) != 0) {
             return false;
         }
         // equal flag words mean equal header lengths: compare the option bytes
@@ -709,8 +722,20 @@ public final class GroTable {
             || thlen > OPT_CACHED_THLEN && !sameOptions(l4, (int) e[r + R_FRAME] + SIMPLE_L4_OFFSET, thlen))) {
             return false;
         }
-        if (ipv4Flush(w0, w1, e[r + R_IP_W0], (int) e[r + R_IP_W1], p, (int) e[r + R_SEGS], H_FIXEDID_OUTER)
-            != null) {
+        // ipv4Flush() in one test: TTL, TOS and DF equal; then the IP ID of the next segment (or equal IDs)
+        final long q0 = e[r + R_IP_W0];
+        if ((((w1 ^ (int) e[r + R_IP_W1]) & 0xFF000000) | ((w0 ^ q0) & 0x00FF_0000_0000_4000L)) != 0) {
+            return false;
+        }
+        final int count = (int) e[r + R_SEGS];
+        final int offset = ((int) (w0 >>> 16) - (int) (q0 >>> 16)) & 0xFFFF;
+        int fixed = headFlags & H_FIXEDID_OUTER;
+        if (count == 1 && offset == 0) {
+            // the second segment decides: equal IDs switch the aggregate to fixed-ID mode
+            fixed = H_FIXEDID_OUTER;
+            e[r + R_FLAGS] = headFlags | H_FIXEDID_OUTER;
+        }
+        if (offset != (fixed != 0 ? 0 : (count & 0xFFFF))) {
             return false;
         }
         return payload == (int) e[r + R_MSS] && payload != 0 && (int) e[r + R_NEXT_SEQ] == seq
