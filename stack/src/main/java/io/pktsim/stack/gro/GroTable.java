@@ -112,7 +112,26 @@ public final class GroTable {
     private static final int R_HANDLE = 16;
     private static final int R_TAIL = 17;
     private static final int R_AGE = 18;
-    private static final int REC = 19;
+    /**
+     * The head's frame length when it has an image ({@link #R_IMG}); minus that length while it may have one but
+     * has merged nothing yet (the first merge takes it); 0 when it cannot: an image is for a simple, non-GSO head
+     * (its payload is its gso_size) without CWR whose TCP header is at most {@link #IMG_MAX_THLEN} bytes and whose
+     * slot has {@link #IMG_BYTES} bytes behind the frame.
+     */
+    private static final int R_IMG_LEN = 19;
+    /**
+     * The head's first {@link #IMG_BYTES} frame bytes as {@link #IMG_WORDS} raw words (platform order), the image
+     * the next in-order segment of its flow repeats in every byte {@link #IMG_MASKS} keeps (all but the IP ID and
+     * checksum, the sequence number, the TCP checksum and urgent pointer, and what lies past the TCP header).
+     */
+    private static final int R_IMG = 20;
+    private static final int IMG_WORDS = 9;
+    private static final int IMG_BYTES = IMG_WORDS * 8;
+    private static final int REC = R_IMG + IMG_WORDS;
+    /** The longest TCP header an image covers (Ethernet + IPv4 + TCP within {@link #IMG_BYTES}). */
+    private static final int IMG_MAX_THLEN = 36;
+    /** Per TCP header length / 4 (5..9): which bytes of each image word a merge compares; other rows null. */
+    private static final long[][] IMG_MASKS = imageMasks();
     /** TCP header length up to which {@link #R_OPT0} and {@link #R_OPT1} hold every option byte. */
     private static final int OPT_CACHED_THLEN = 36;
     /** Whether this platform's order is network order (then no byte swap after a raw read). */
@@ -556,6 +575,23 @@ public final class GroTable {
         }
         final int f = slot + PacketLayout.META_LENGTH + dataOff;
         final long fa = memAddress + f;
+        // the newest held head with the same hash and device: if its image decides the merge, nothing else is read
+        final int hash = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
+        final int bucket = hash & (BUCKETS - 1);
+        final int n = bucketCount[bucket];
+        final int base = bucket * MAX_HELD_PER_BUCKET;
+        int p = base - 1;
+        if (n > 0) {
+            final long[] e = held;
+            final long hashDev = hashDev(hash, UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET));
+            p = base + n - 1;
+            while (p >= base && e[p * REC + R_HASH_DEV] != hashDev) {
+                p--;
+            }
+            if (p >= base && mergeFrees && cs != CS_NONE && mergesAsImaged(p, m, fa, len, stored, dataOff)) {
+                return mergeSimple(h, p, len - SIMPLE_L4_OFFSET - (((int) e[p * REC + R_TCP_W1] >>> 28) << 2), nowNs);
+            }
+        }
         final long e1 = rawNetLong(m, fa + 6);
         final long w0 = rawNetLong(m, fa + ETH_LEN);
         // EtherType IPv4; version 4 with IHL 5; no fragment offset, MF or reserved bit (DF may be set); the total
@@ -579,19 +615,17 @@ public final class GroTable {
         if (cs == CS_NONE && !simpleChecksumValid(h, l4, w1, w2, len, stored)) {
             return NOT_SIMPLE;
         }
-        // gro_list_prepare() and the TCP lookup: the newest held head with the same flow key
-        final int hash = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
-        final int bucket = hash & (BUCKETS - 1);
-        final int n = bucketCount[bucket];
-        int p = -1;
-        if (n > 0) {
+        // gro_list_prepare() and the TCP lookup: the newest held head with the same flow key (none newer than p: they
+        // differ in hash or device)
+        if (p >= base) {
             final long[] e = held;
-            final long hashDev = hashDev(hash, UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET));
+            final long hashDev = e[p * REC + R_HASH_DEV];
             final long addr = (w1 << 32) | w2;
             final long portsKey = (rawNetInt(m, l4a) & U32) | K_SIMPLE;
             final long e0 = rawNetLong(m, fa);
-            final int base = bucket * MAX_HELD_PER_BUCKET;
-            for (int i = base + n - 1; i >= base; i--) {
+            int i = p;
+            p = -1;
+            for (; i >= base; i--) {
                 final int r = i * REC;
                 if (e[r + R_HASH_DEV] == hashDev && e[r + R_KEY_ADDR] == addr && e[r + R_PORTS] == portsKey
                     && e[r + R_KEY_ETH0] == e0 && e[r + R_KEY_ETH1] == e1) {
@@ -602,19 +636,36 @@ public final class GroTable {
             final int payload = len - SIMPLE_L4_OFFSET - thlen;
             if (p >= 0 && mergeFrees && ((int) t1 & CLOSING_FLAGS) == 0
                 && simpleMergeable(p, m, l4a, l4, t1, thlen, w0, (int) (w1 >>> 32), payload, rawNetInt(m, l4a + 4))) {
-                final int r = p * REC;
-                e[r + R_SEGS] += 1;
-                e[r + R_NEXT_SEQ] = (int) e[r + R_NEXT_SEQ] + payload;
-                e[r + R_NET_LEN] += payload;
-                s.free(h);
-                counters.increment(GroCounter.MERGED);
-                traceReceive(nowNs, h, GroResult.MERGED_FREE, null, (int) e[r + R_HANDLE]);
-                return SIMPLE_MERGED;
+                return mergeSimple(h, p, payload, nowNs);
             }
+        } else {
+            p = -1;
         }
         simpleHead = p;
         simpleParsed(m, meta, f, len);
         return SIMPLE_PARSED;
+    }
+
+    /** A simple segment of payload bytes joins held head p and is freed ({@code skb_gro_receive()}, MERGED_FREE). */
+    private int mergeSimple(final int h, final int p, final int payload, final long nowNs) {
+        final long[] e = held;
+        final int r = p * REC;
+        e[r + R_SEGS] += 1;
+        e[r + R_NEXT_SEQ] = (int) e[r + R_NEXT_SEQ] + payload;
+        e[r + R_NET_LEN] += payload;
+        final long imageLen = e[r + R_IMG_LEN];
+        if (imageLen < 0) {
+            // the first merge: the head's bytes become the image its later segments are compared with
+            final long fa = memAddress + (int) e[r + R_FRAME];
+            for (int k = 0; k < IMG_WORDS; k++) {
+                e[r + R_IMG + k] = UnsafeApi.getLong(memArray, fa + 8 * k);
+            }
+            e[r + R_IMG_LEN] = -imageLen;
+        }
+        store.free(h);
+        counters.increment(GroCounter.MERGED);
+        traceReceive(nowNs, h, GroResult.MERGED_FREE, null, (int) e[r + R_HANDLE]);
+        return SIMPLE_MERGED;
     }
 
     /**
@@ -649,6 +700,71 @@ public final class GroTable {
         keyEth0 = rawNetLong(m, fa);
         keyEth1 = rawNetLong(m, fa + 6);
         keyAddr = (w1 << 32) | (rawNetInt(m, fa + ETH_LEN + 16) & U32);
+    }
+
+    private static long[][] imageMasks() {
+        final long[][] masks = new long[16][];
+        for (int thlen = 20; thlen <= IMG_MAX_THLEN; thlen += 4) {
+            final long[] row = new long[IMG_WORDS];
+            final int valid = SIMPLE_L4_OFFSET + thlen;
+            for (int j = 0; j < valid; j++) {
+                // IP ID (18, 19) and header checksum (24, 25), TCP seq (38..41), checksum (50, 51), urg_ptr (52, 53)
+                final boolean skip = j == 18 || j == 19 || j == 24 || j == 25 || j >= 38 && j <= 41 || j >= 50 && j <= 53;
+                if (!skip) {
+                    final int b = j & 7;
+                    row[j >>> 3] |= 0xFFL << (NATIVE_NET ? 56 - 8 * b : 8 * b);
+                }
+            }
+            masks[thlen >>> 2] = row;
+        }
+        return masks;
+    }
+
+    /**
+     * Whether held head p (a hash and device match) takes the simple segment of frame length len, stored bytes
+     * stored, at address fa (its slot checked, dataOff bytes of headroom) as {@link #simpleMergeable} would, decided
+     * on the head's image: every compared byte equals the head's (flow key, Ethernet and IP header but ID and
+     * checksum, ack_seq, flag word and window, options), the lengths are the head's, the IP header checksum is
+     * valid, the IP ID and sequence number are the next ones and the aggregate stays below the size limit. False
+     * says nothing (the exact path decides); it changes nothing.
+     */
+    private boolean mergesAsImaged(final int p, final byte[] m, final long fa, final int len, final int stored,
+        final int dataOff) {
+        final long[] e = held;
+        final int r = p * REC;
+        final int thlen = ((int) e[r + R_TCP_W1] >>> 28) << 2;
+        if ((int) e[r + R_IMG_LEN] != len || stored < SIMPLE_L4_OFFSET + thlen || dataOff + IMG_BYTES > dataCapacity) {
+            return false;
+        }
+        final long[] mk = IMG_MASKS[thlen >>> 2];
+        final long x1 = UnsafeApi.getLong(m, fa + 8);
+        final long x2 = UnsafeApi.getLong(m, fa + 16);
+        final long x3 = UnsafeApi.getLong(m, fa + 24);
+        final long x4 = UnsafeApi.getLong(m, fa + 32);
+        final long diff = ((UnsafeApi.getLong(m, fa) ^ e[r + R_IMG]) & mk[0]) | ((x1 ^ e[r + R_IMG + 1]) & mk[1])
+            | ((x2 ^ e[r + R_IMG + 2]) & mk[2]) | ((x3 ^ e[r + R_IMG + 3]) & mk[3]) | ((x4 ^ e[r + R_IMG + 4]) & mk[4])
+            | ((UnsafeApi.getLong(m, fa + 40) ^ e[r + R_IMG + 5]) & mk[5])
+            | ((UnsafeApi.getLong(m, fa + 48) ^ e[r + R_IMG + 6]) & mk[6])
+            | ((UnsafeApi.getLong(m, fa + 56) ^ e[r + R_IMG + 7]) & mk[7])
+            | ((UnsafeApi.getLong(m, fa + 64) ^ e[r + R_IMG + 8]) & mk[8]);
+        if (diff != 0) {
+            return false;
+        }
+        // ip_fast_csum() over bytes 14..33 on the raw words (a ones'-complement sum does not depend on byte order)
+        final long sum = (NATIVE_NET ? (x1 & 0xFFFF) + (x4 >>> 48) : (x1 >>> 48) + (x4 & 0xFFFF))
+            + (x2 & U32) + (x2 >>> 32) + (x3 & U32) + (x3 >>> 32);
+        final long once = (sum & 0xFFFF) + (sum >>> 16);
+        if ((once & 0xFFFF) + (once >>> 16) != 0xFFFF) {
+            return false;
+        }
+        // inet_gro_flush()'s IP ID rule without its side effect: the ID after count segments, or equal (fixed-ID)
+        final int id = NATIVE_NET ? (int) (x2 >>> 32) & 0xFFFF : Short.reverseBytes((short) (x2 >>> 16)) & 0xFFFF;
+        final int count = (int) e[r + R_SEGS];
+        final int step = ((int) e[r + R_FLAGS] & H_FIXEDID_OUTER) != 0 ? 0 : count;
+        final int payload = len - SIMPLE_L4_OFFSET - thlen;
+        return ((id - ((int) (e[r + R_IP_W0] >>> 16) & 0xFFFF)) & 0xFFFF) == (step & 0xFFFF)
+            && rawNetInt(m, fa + SIMPLE_L4_OFFSET + 4) == (int) e[r + R_NEXT_SEQ]
+            && (int) e[r + R_NET_LEN] + payload < groIpv4MaxSizeBytes;
     }
 
     /**
@@ -1202,7 +1318,10 @@ public final class GroTable {
         e[r + R_AGE] = jiffyOf(nowNs);
         // the header offsets (and gso_size) of the head, written in its slot checked once
         final byte[] m = memArray;
-        final long meta = memAddress + store.slotOffset(h);
+        final int slot = store.slotOffset(h);
+        final long meta = memAddress + slot;
+        e[r + R_IMG_LEN] = simple && !gsoIn && (tcpW1 & TCP_CWR) == 0 && thlen <= IMG_MAX_THLEN
+            && frame - slot - PacketLayout.META_LENGTH + IMG_BYTES <= dataCapacity ? -(ETH_LEN + netLen) : 0;
         UnsafeApi.putShort(m, meta + PacketLayout.NETWORK_OFFSET_OFFSET, (short) (netAt - frame));
         UnsafeApi.putShort(m, meta + PacketLayout.INNER_NETWORK_OFFSET_OFFSET,
             (short) (innerAt < 0 ? -1 : innerAt - frame));
