@@ -195,7 +195,9 @@ public final class GroTable {
 
     // gro_normal list
     private final int[] rxHandle;
-    private final GroReason[] rxReason;
+    /** The reasons of the rx_list as {@link GroReason} ordinals (no reference stores per packet). */
+    private final byte[] rxReason;
+    private static final GroReason[] REASONS = GroReason.values();
     private final int[] rxSegments;
     private int rxPackets;
     private int rxSegs;
@@ -273,7 +275,7 @@ public final class GroTable {
         this.mergeFrees = !rxGroList && !keepMergedSegments;
         this.socketLookup = config.socketLookup();
         this.rxHandle = new int[groNormalBatch + 1];
-        this.rxReason = new GroReason[groNormalBatch + 1];
+        this.rxReason = new byte[groNormalBatch + 1];
         this.rxSegments = new int[groNormalBatch + 1];
         this.hz = config.hz();
     }
@@ -1524,7 +1526,7 @@ public final class GroTable {
 
     private void enqueue(final int h, final GroReason reason, final int segments, final long nowNs) {
         rxHandle[rxPackets] = h;
-        rxReason[rxPackets] = reason;
+        rxReason[rxPackets] = (byte) reason.ordinal();
         rxSegments[rxPackets] = segments;
         rxPackets++;
         rxSegs += segments;
@@ -1549,8 +1551,7 @@ public final class GroTable {
         counters.increment(GroCounter.NORMAL_LISTS);
         for (int i = 0; i < n; i++) {
             final int h = rxHandle[i];
-            final GroReason r = rxReason[i];
-            rxReason[i] = null;
+            final GroReason r = REASONS[rxReason[i]];
             counters.increment(GroCounter.DELIVERED_PACKETS);
             counters.add(GroCounter.DELIVERED_SEGMENTS, rxSegments[i]);
             reasonCounters.increment(r);
