@@ -229,6 +229,8 @@ public final class GroTable {
     private int simpleHead;
     /** Neither rx-gro-list nor kept segments: a simple merge frees the new packet ({@link #receiveSimple}). */
     private final boolean mergeFrees;
+    /** {@link #mergeImaged} may decide merges (always but in tests; only where a merge frees the packet). */
+    private final boolean imageMerges;
     /** Outer IPv4 header bytes 0..7 (version to fragment word), network order; valid when family is 4. */
     private long ipW0;
     /** Outer IPv4 header bytes 8..11 (TTL, protocol, checksum), network order; valid when family is 4. */
@@ -253,6 +255,14 @@ public final class GroTable {
      * @param sink where packets go up to the stack
      */
     public GroTable(final PacketStore store, final GroConfig config, final GroDeliverySink sink) {
+        this(store, config, sink, true);
+    }
+
+    /**
+     * As {@link #GroTable(PacketStore, GroConfig, GroDeliverySink)}; without image merges every packet takes the
+     * exact path (tests compare the two: an image only ever takes a merge the exact path would take).
+     */
+    GroTable(final PacketStore store, final GroConfig config, final GroDeliverySink sink, final boolean imageMerges) {
         if (store == null || config == null || sink == null) {
             throw new IllegalArgumentException("GroTable: store, config and sink are required");
         }
@@ -273,6 +283,7 @@ public final class GroTable {
         this.rxGroList = config.rxGroList();
         this.keepMergedSegments = config.keepMergedSegments();
         this.mergeFrees = !rxGroList && !keepMergedSegments;
+        this.imageMerges = imageMerges && mergeFrees;
         this.socketLookup = config.socketLookup();
         this.rxHandle = new int[groNormalBatch + 1];
         this.rxReason = new byte[groNormalBatch + 1];
@@ -357,10 +368,61 @@ public final class GroTable {
      * @return what happened to the packet
      */
     public GroResult receive(final int handle, final long nowNs) {
-        // kept small so that it inlines into the driver's loop: the common merge returns from receiveSimple
+        // kept small so that it inlines into the driver's loop: the common merge is decided by mergeImaged
         counters.increment(GroCounter.RECEIVED);
+        return imageMerges && groEnabled && mergeImaged(handle, nowNs) ? GroResult.MERGED_FREE
+            : receiveExact(handle, nowNs);
+    }
+
+    /** {@link #receive} when {@link #mergeImaged} did not merge: the simple path, then the general one. */
+    private GroResult receiveExact(final int handle, final long nowNs) {
         final int simpleOutcome = groEnabled ? receiveSimple(handle, nowNs) : NOT_SIMPLE;
         return simpleOutcome == SIMPLE_MERGED ? GroResult.MERGED_FREE : receiveGeneral(handle, simpleOutcome, nowNs);
+    }
+
+    /**
+     * The shortest path: a simple packet (as {@link #receiveSimple} requires, checksum UNNECESSARY or PARTIAL) whose
+     * newest held head of the same hash and device has an image that decides the merge ({@link #mergesAsImaged}).
+     * Merges it and returns true, or returns false having changed nothing.
+     */
+    private boolean mergeImaged(final int h, final long nowNs) {
+        final byte[] m = memArray;
+        final int slot = store.slotOffset(h);
+        final long meta = memAddress + slot;
+        final int len = UnsafeApi.getInt(m, meta + PacketLayout.LENGTH_OFFSET);
+        final int stored = Math.min(UnsafeApi.getInt(m, meta + PacketLayout.STORED_LENGTH_OFFSET), len);
+        final int dataOff = UnsafeApi.getShort(m, meta + PacketLayout.DATA_OFFSET_OFFSET);
+        final int cs = UnsafeApi.getByte(m, meta + PacketLayout.CSUM_STATE_OFFSET);
+        final int hash = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
+        final int bucket = hash & (BUCKETS - 1);
+        final int n = bucketCount[bucket];
+        if (n == 0 || cs == CS_NONE || cs == CS_COMPLETE || stored < SIMPLE_MIN_BYTES || dataOff < 0
+            || dataOff + stored > dataCapacity
+            || (UnsafeApi.getInt(m, meta + PacketLayout.FLAGS_OFFSET) & PacketStore.FLAG_RAW_IP) != 0
+            || UnsafeApi.getInt(m, meta + PacketLayout.GSO_SIZE_OFFSET) != 0
+            || UnsafeApi.getInt(m, meta + PacketLayout.NEXT_OFFSET) != PacketStore.NO_PACKET) {
+            return false;
+        }
+        final int p = newestSameHashDev(bucket, n,
+            hashDev(hash, UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET)));
+        if (p < 0 || !mergesAsImaged(p, m, memAddress + slot + PacketLayout.META_LENGTH + dataOff, len, stored,
+            dataOff)) {
+            return false;
+        }
+        mergeSimple(h, p, len - SIMPLE_L4_OFFSET - (((int) held[p * REC + R_TCP_W1] >>> 28) << 2), nowNs);
+        return true;
+    }
+
+    /** The newest of the n held entries of a bucket with this {@link #R_HASH_DEV} key, or -1. */
+    private int newestSameHashDev(final int bucket, final int n, final long hashDev) {
+        final long[] e = held;
+        final int base = bucket * MAX_HELD_PER_BUCKET;
+        for (int p = base + n - 1; p >= base; p--) {
+            if (e[p * REC + R_HASH_DEV] == hashDev) {
+                return p;
+            }
+        }
+        return -1;
     }
 
     /** {@link #receive} past the fast path: GRO off, not simple, or simple but not merged there. */
@@ -577,7 +639,7 @@ public final class GroTable {
         }
         final int f = slot + PacketLayout.META_LENGTH + dataOff;
         final long fa = memAddress + f;
-        // the newest held head with the same hash and device: if its image decides the merge, nothing else is read
+        // the newest held head with the same hash and device (mergeImaged found none, or its image did not decide)
         final int hash = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
         final int bucket = hash & (BUCKETS - 1);
         final int n = bucketCount[bucket];
@@ -589,9 +651,6 @@ public final class GroTable {
             p = base + n - 1;
             while (p >= base && e[p * REC + R_HASH_DEV] != hashDev) {
                 p--;
-            }
-            if (p >= base && mergeFrees && cs != CS_NONE && mergesAsImaged(p, m, fa, len, stored, dataOff)) {
-                return mergeSimple(h, p, len - SIMPLE_L4_OFFSET - (((int) e[p * REC + R_TCP_W1] >>> 28) << 2), nowNs);
             }
         }
         final long e1 = rawNetLong(m, fa + 6);
@@ -738,27 +797,10 @@ public final class GroTable {
         if ((int) e[r + R_IMG_LEN] != len || stored < SIMPLE_L4_OFFSET + thlen || dataOff + IMG_BYTES > dataCapacity) {
             return false;
         }
-        final long[] mk = IMG_MASKS[thlen >>> 2];
-        final long x1 = UnsafeApi.getLong(m, fa + 8);
+        if (imageDiffers(e, r, m, fa, IMG_MASKS[thlen >>> 2]) || !rawIpv4HeaderSumValid(m, fa)) {
+            return false;
+        }
         final long x2 = UnsafeApi.getLong(m, fa + 16);
-        final long x3 = UnsafeApi.getLong(m, fa + 24);
-        final long x4 = UnsafeApi.getLong(m, fa + 32);
-        final long diff = ((UnsafeApi.getLong(m, fa) ^ e[r + R_IMG]) & mk[0]) | ((x1 ^ e[r + R_IMG + 1]) & mk[1])
-            | ((x2 ^ e[r + R_IMG + 2]) & mk[2]) | ((x3 ^ e[r + R_IMG + 3]) & mk[3]) | ((x4 ^ e[r + R_IMG + 4]) & mk[4])
-            | ((UnsafeApi.getLong(m, fa + 40) ^ e[r + R_IMG + 5]) & mk[5])
-            | ((UnsafeApi.getLong(m, fa + 48) ^ e[r + R_IMG + 6]) & mk[6])
-            | ((UnsafeApi.getLong(m, fa + 56) ^ e[r + R_IMG + 7]) & mk[7])
-            | ((UnsafeApi.getLong(m, fa + 64) ^ e[r + R_IMG + 8]) & mk[8]);
-        if (diff != 0) {
-            return false;
-        }
-        // ip_fast_csum() over bytes 14..33 on the raw words (a ones'-complement sum does not depend on byte order)
-        final long sum = (NATIVE_NET ? (x1 & 0xFFFF) + (x4 >>> 48) : (x1 >>> 48) + (x4 & 0xFFFF))
-            + (x2 & U32) + (x2 >>> 32) + (x3 & U32) + (x3 >>> 32);
-        final long once = (sum & 0xFFFF) + (sum >>> 16);
-        if ((once & 0xFFFF) + (once >>> 16) != 0xFFFF) {
-            return false;
-        }
         // inet_gro_flush()'s IP ID rule without its side effect: the ID after count segments, or equal (fixed-ID)
         final int id = NATIVE_NET ? (int) (x2 >>> 32) & 0xFFFF : Short.reverseBytes((short) (x2 >>> 16)) & 0xFFFF;
         final int count = (int) e[r + R_SEGS];
@@ -767,6 +809,30 @@ public final class GroTable {
         return ((id - ((int) (e[r + R_IP_W0] >>> 16) & 0xFFFF)) & 0xFFFF) == (step & 0xFFFF)
             && rawNetInt(m, fa + SIMPLE_L4_OFFSET + 4) == (int) e[r + R_NEXT_SEQ]
             && (int) e[r + R_NET_LEN] + payload < groIpv4MaxSizeBytes;
+    }
+
+    /** Whether a frame at address fa differs from the image of record r in a byte the masks mk keep. */
+    private static boolean imageDiffers(final long[] e, final int r, final byte[] m, final long fa, final long[] mk) {
+        long diff = 0;
+        for (int k = 0; k < IMG_WORDS; k++) {
+            diff |= (UnsafeApi.getLong(m, fa + 8 * k) ^ e[r + R_IMG + k]) & mk[k];
+        }
+        return diff != 0;
+    }
+
+    /**
+     * {@link #ipv4HeaderSumValid} for the IPv4 header at frame bytes 14..33 of a frame at address fa, on raw words
+     * (a ones'-complement sum does not depend on byte order, and its halves fold the same way).
+     */
+    private static boolean rawIpv4HeaderSumValid(final byte[] m, final long fa) {
+        final long x1 = UnsafeApi.getLong(m, fa + 8);
+        final long x2 = UnsafeApi.getLong(m, fa + 16);
+        final long x3 = UnsafeApi.getLong(m, fa + 24);
+        final long x4 = UnsafeApi.getLong(m, fa + 32);
+        final long sum = (NATIVE_NET ? (x1 & 0xFFFF) + (x4 >>> 48) : (x1 >>> 48) + (x4 & 0xFFFF))
+            + (x2 & U32) + (x2 >>> 32) + (x3 & U32) + (x3 >>> 32);
+        final long once = (sum & 0xFFFF) + (sum >>> 16);
+        return (once & 0xFFFF) + (once >>> 16) == 0xFFFF;
     }
 
     /**
