@@ -770,7 +770,8 @@ public final class GroTable {
             final int valid = SIMPLE_L4_OFFSET + thlen;
             for (int j = 0; j < valid; j++) {
                 // IP ID (18, 19) and header checksum (24, 25), TCP seq (38..41), checksum (50, 51), urg_ptr (52, 53)
-                final boolean skip = j == 18 || j == 19 || j == 24 || j == 25 || j >= 38 && j <= 41 || j >= 50 && j <= 53;
+                final boolean skip = j == 18 || j == 19 || j == 24 || j == 25 || j >= 38 && j <= 41
+                    || j >= 50 && j <= 53;
                 if (!skip) {
                     final int b = j & 7;
                     row[j >>> 3] |= 0xFFL << (NATIVE_NET ? 56 - 8 * b : 8 * b);

@@ -61,7 +61,8 @@ class GroImageMergeTest {
     void shouldMergeAnInOrderTrainThroughItsImage() {
         // unmutated: six segments make one aggregate either way (checks the property's train itself)
         final List<String> out = run(true, -1, 0, 0, false, false, ChecksumState.UNNECESSARY.ordinal(), true);
-        assertThat(out).contains("merged=5", "held=1").anyMatch(l -> l.startsWith("deliver POLL_COMPLETE len=8754 segs=6"));
+        assertThat(out).contains("merged=5", "held=1")
+            .anyMatch(l -> l.startsWith("deliver POLL_COMPLETE len=8754 segs=6"));
     }
 
     private static List<String> run(final boolean images, final int at, final int xor, final int which,
