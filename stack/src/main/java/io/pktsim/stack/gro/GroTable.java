@@ -27,10 +27,19 @@ import org.agrona.UnsafeApi;
  * <p>Per packet the table reads the headers through the store's buffer in network byte order, in the manner of
  * the header views (whose fields it uses by offset), and allocates nothing. Held-packet state lives in one
  * {@code long[]} of fixed-size records indexed by bucket &times; 8 + position (position 0 is the oldest); each record
- * keeps the head's header words from its parse (they do not change while it is held), so a flow compare and a
- * merge decision read the new packet's headers once and the head's record, not the head's bytes. The common
- * packet (Ethernet, IPv4 without options, TCP, no GSO, checksum trusted or verified) takes one short pass,
- * {@code receiveSimple}; every other packet, and every outcome but a plain merge, goes through the general path.
+ * keeps what the merge decision needs of the head, as the kernel keeps {@code NAPI_GRO_CB} state: the flow key
+ * words (hash and device, Ethernet header, addresses, ports), the TCP ack/flag word and option words, the IPv4
+ * words, segments, gso_size, the next expected sequence number, the length so far, and from its first merge on an
+ * image of its first 72 frame bytes. A flow compare and a merge decision of a simple packet therefore read the new
+ * packet once and the head's record, not the head's bytes (only TCP options past 16 bytes are compared in place,
+ * and the general path compares what the record does not hold). The fast paths check a packet's slot once ({@link
+ * PacketStore#slotOffset(int)}) and then read its metadata and frame words without a range check per field.
+ *
+ * <p>Three paths, each taking exactly the decisions of the next: {@code mergeImaged} merges a simple packet (below)
+ * that repeats its head's image in every compared byte and carries the next IP ID and sequence number; {@code
+ * receiveSimple} takes the common packet (Ethernet, IPv4 without options, TCP, no GSO, checksum trusted or
+ * verified) in one pass over header words read once; every other packet, and every outcome but a plain merge,
+ * goes through the general path.
  *
  * <p>Rules, in the order {@code tcp_gro_receive()} evaluates them (6.18, see {@code docs/gro.md}): flow
  * identity (raw hash, device, Ethernet header, IP addresses and protocol, IPv6 flow label and extension bytes,
