@@ -32,6 +32,7 @@ import static io.pktsim.core.packet.PacketLayout.TRANSPORT_OFFSET_OFFSET;
 import io.pktsim.core.counter.Counters;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -95,6 +96,9 @@ public final class PacketStore {
     public static final int FLAG_MULTICAST = 1 << 6;
 
     private final UnsafeBuffer buffer;
+    /** The buffer's backing array and the address of its byte 0 (for {@link #free(int)}'s one-check access). */
+    private final byte[] memArray;
+    private final long memAddress;
     private final int capacity;
     private final int slotLength;
     private final int dataCapacity;
@@ -135,6 +139,8 @@ public final class PacketStore {
         this.dataCapacity = dataCapacity;
         this.headroom = headroom;
         this.buffer = new UnsafeBuffer(new byte[(int) total]);
+        this.memArray = buffer.byteArray();
+        this.memAddress = buffer.addressOffset();
         this.freeStack = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             freeStack[i] = capacity - 1 - i;
@@ -207,14 +213,38 @@ public final class PacketStore {
      * @throws IllegalStateException if the slot is not allocated (a double free)
      */
     public void free(final int handle) {
-        final int stateAt = handle * slotLength + STATE_OFFSET;
-        final int state = buffer.getInt(stateAt);
+        // one check of the handle, then the slot's state word without a per-access range check
+        final long stateAt = memAddress + slotOffset(handle) + STATE_OFFSET;
+        final int state = UnsafeApi.getInt(memArray, stateAt);
         if ((state & 1) == 0) {
             throw doubleFree(handle);
         }
-        buffer.putInt(stateAt, state + 1);
+        UnsafeApi.putInt(memArray, stateAt, state + 1);
         freeStack[freeCount++] = handle;
         counters.increment(PacketStoreCounter.FREED);
+    }
+
+    /**
+     * The offset in {@link #buffer()} of a packet's slot: its metadata at the {@link PacketLayout} offsets, then
+     * the data area ({@code frameOffset(handle) == slotOffset(handle) + META_LENGTH + headroom(handle)}). The
+     * whole slot, {@link #slotLength()} bytes, lies inside the buffer, so a hot path may check the handle once
+     * here and then read the slot's fields without a range check per field.
+     *
+     * @param handle the packet (allocated or not)
+     * @return an absolute buffer offset
+     * @throws IndexOutOfBoundsException if the handle is not a slot of this store
+     */
+    public int slotOffset(final int handle) {
+        if (handle < 0 || handle >= capacity) {
+            throw new IndexOutOfBoundsException("PacketStore: handle " + handle + " is not a slot of this store ("
+                + capacity + " slots)");
+        }
+        return handle * slotLength;
+    }
+
+    /** @return the bytes of each slot: {@link PacketLayout#META_LENGTH} plus {@link #dataCapacity()}, aligned to 8 */
+    public int slotLength() {
+        return slotLength;
     }
 
     /**

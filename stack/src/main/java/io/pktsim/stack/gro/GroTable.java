@@ -7,8 +7,10 @@ import java.nio.ByteOrder;
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.packet.ChecksumState;
+import io.pktsim.core.packet.PacketLayout;
 import io.pktsim.core.packet.PacketStore;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * The GRO state of one NAPI instance ({@code struct gro_node}, include/net/gro.h, Linux 6.18): 8 buckets of at
@@ -25,10 +27,19 @@ import org.agrona.MutableDirectBuffer;
  * <p>Per packet the table reads the headers through the store's buffer in network byte order, in the manner of
  * the header views (whose fields it uses by offset), and allocates nothing. Held-packet state lives in one
  * {@code long[]} of fixed-size records indexed by bucket &times; 8 + position (position 0 is the oldest); each record
- * keeps the head's header words from its parse (they do not change while it is held), so a flow compare and a
- * merge decision read the new packet's headers once and the head's record, not the head's bytes. The common
- * packet (Ethernet, IPv4 without options, TCP, no GSO, checksum trusted or verified) takes one short pass,
- * {@code receiveSimple}; every other packet, and every outcome but a plain merge, goes through the general path.
+ * keeps what the merge decision needs of the head, as the kernel keeps {@code NAPI_GRO_CB} state: the flow key
+ * words (hash and device, Ethernet header, addresses, ports), the TCP ack/flag word and option words, the IPv4
+ * words, segments, gso_size, the next expected sequence number, the length so far, and from its first merge on an
+ * image of its first 72 frame bytes. A flow compare and a merge decision of a simple packet therefore read the new
+ * packet once and the head's record, not the head's bytes (only TCP options past 16 bytes are compared in place,
+ * and the general path compares what the record does not hold). The fast paths check a packet's slot once ({@link
+ * PacketStore#slotOffset(int)}) and then read its metadata and frame words without a range check per field.
+ *
+ * <p>Three paths, each taking exactly the decisions of the next: {@code mergeImaged} merges a simple packet (below)
+ * that repeats its head's image in every compared byte and carries the next IP ID and sequence number; {@code
+ * receiveSimple} takes the common packet (Ethernet, IPv4 without options, TCP, no GSO, checksum trusted or
+ * verified) in one pass over header words read once; every other packet, and every outcome but a plain merge,
+ * goes through the general path.
  *
  * <p>Rules, in the order {@code tcp_gro_receive()} evaluates them (6.18, see {@code docs/gro.md}): flow
  * identity (raw hash, device, Ethernet header, IP addresses and protocol, IPv6 flow label and extension bytes,
@@ -81,27 +92,61 @@ public final class GroTable {
     /** Ethernet + IPv4 (no options) + TCP, not tunnelled: the flow compares by the cached keys alone. */
     private static final int H_SIMPLE = 16;
     private static final long U32 = 0xFFFFFFFFL;
+    /** In {@link #R_PORTS} above the ports: the head is simple ({@link #H_SIMPLE}), so a simple key compares in one. */
+    private static final long K_SIMPLE = 1L << 32;
     // held-entry record layout (longs)
-    private static final int R_HASH = 0;
+    /** Raw hash (high 32 bits) and ingress device (low 32 bits). */
+    private static final int R_HASH_DEV = 0;
+    /** IPv4 source and destination address (simple heads). */
     private static final int R_KEY_ADDR = 1;
+    /** TCP ports word, plus {@link #K_SIMPLE} for a simple head. */
     private static final int R_PORTS = 2;
-    private static final int R_FLAGS = 3;
-    private static final int R_DEV = 4;
-    private static final int R_KEY_ETH0 = 5;
-    private static final int R_KEY_ETH1 = 6;
-    private static final int R_TCP_W1 = 7;
-    private static final int R_FRAME = 8;
-    private static final int R_SEGS = 9;
-    private static final int R_IP_W0 = 10;
-    private static final int R_IP_W1 = 11;
+    /** Ethernet bytes 0..7 and 6..13 (simple heads). */
+    private static final int R_KEY_ETH0 = 3;
+    private static final int R_KEY_ETH1 = 4;
+    /** TCP bytes 8..15: ack_seq (high 32 bits) and the flag word (low 32 bits). */
+    private static final int R_TCP_W1 = 5;
+    private static final int R_FLAGS = 6;
+    /** TCP option bytes 20..27 and 28..35 of the head as {@link #optionWord0} / {@link #optionWord1} read them. */
+    private static final int R_OPT0 = 7;
+    private static final int R_OPT1 = 8;
+    private static final int R_IP_W0 = 9;
+    private static final int R_IP_W1 = 10;
+    private static final int R_SEGS = 11;
     private static final int R_MSS = 12;
-    private static final int R_SEQ = 13;
-    private static final int R_PAYLOAD = 14;
-    private static final int R_NET_LEN = 15;
+    /** The sequence number the next in-order segment carries: head seq + payload merged so far (mod 2^32). */
+    private static final int R_NEXT_SEQ = 13;
+    private static final int R_NET_LEN = 14;
+    private static final int R_FRAME = 15;
     private static final int R_HANDLE = 16;
     private static final int R_TAIL = 17;
     private static final int R_AGE = 18;
-    private static final int REC = 19;
+    /**
+     * The head's frame length when it has an image ({@link #R_IMG}); minus that length while it may have one but
+     * has merged nothing yet (the first merge takes it); 0 when it cannot: an image is for a simple, non-GSO head
+     * (its payload is its gso_size) without CWR whose TCP header is at most {@link #IMG_MAX_THLEN} bytes and whose
+     * slot has {@link #IMG_BYTES} bytes behind the frame.
+     */
+    private static final int R_IMG_LEN = 19;
+    /**
+     * The head's first {@link #IMG_BYTES} frame bytes as {@link #IMG_WORDS} raw words (platform order), the image
+     * the next in-order segment of its flow repeats in every byte {@link #IMG_MASKS} keeps (all but the IP ID and
+     * checksum, the sequence number, the TCP checksum and urgent pointer, and what lies past the TCP header).
+     */
+    private static final int R_IMG = 20;
+    private static final int IMG_WORDS = 9;
+    private static final int IMG_BYTES = IMG_WORDS * 8;
+    private static final int REC = R_IMG + IMG_WORDS;
+    /** The longest TCP header an image covers (Ethernet + IPv4 + TCP within {@link #IMG_BYTES}). */
+    private static final int IMG_MAX_THLEN = 36;
+    /** Per TCP header length / 4 (5..9): which bytes of each image word a merge compares; other rows null. */
+    private static final long[][] IMG_MASKS = imageMasks();
+    /** TCP header length up to which {@link #R_OPT0} and {@link #R_OPT1} hold every option byte. */
+    private static final int OPT_CACHED_THLEN = 36;
+    /** Whether this platform's order is network order (then no byte swap after a raw read). */
+    private static final boolean NATIVE_NET = ByteOrder.nativeOrder() == NET;
+    private static final int CS_NONE = ChecksumState.NONE.ordinal();
+    private static final int CS_COMPLETE = ChecksumState.COMPLETE.ordinal();
 
     private final PacketStore store;
     private final MutableDirectBuffer buf;
@@ -112,6 +157,15 @@ public final class GroTable {
      * the array's own bounds check in place of Agrona's per-call range check.
      */
     private final byte[] mem;
+    /**
+     * The store buffer's backing array (null off heap) and the address of its byte 0: the fast paths check a
+     * packet's slot once ({@link PacketStore#slotOffset(int)} and the frame against {@link #dataCapacity}) and read
+     * the slot's metadata and frame words from here with {@link UnsafeApi}, without a range check per field.
+     */
+    private final byte[] memArray;
+    private final long memAddress;
+    /** Bytes of each slot's data area (headroom plus frame). */
+    private final int dataCapacity;
     private final GroDeliverySink sink;
     private final boolean groEnabled;
     private final long nsPerJiffy;
@@ -150,7 +204,9 @@ public final class GroTable {
 
     // gro_normal list
     private final int[] rxHandle;
-    private final GroReason[] rxReason;
+    /** The reasons of the rx_list as {@link GroReason} ordinals (no reference stores per packet). */
+    private final byte[] rxReason;
+    private static final GroReason[] REASONS = GroReason.values();
     private final int[] rxSegments;
     private int rxPackets;
     private int rxSegs;
@@ -178,6 +234,12 @@ public final class GroTable {
     private int devIn;
     /** Ethernet + IPv4 without options + TCP, not tunnelled (see {@link #H_SIMPLE}). */
     private boolean simple;
+    /** After {@link #SIMPLE_PARSED}: the held entry of the packet's flow ({@link #lookup} result), or -1. */
+    private int simpleHead;
+    /** Neither rx-gro-list nor kept segments: a simple merge frees the new packet ({@link #receiveSimple}). */
+    private final boolean mergeFrees;
+    /** {@link #mergeImaged} may decide merges (always but in tests; only where a merge frees the packet). */
+    private final boolean imageMerges;
     /** Outer IPv4 header bytes 0..7 (version to fragment word), network order; valid when family is 4. */
     private long ipW0;
     /** Outer IPv4 header bytes 8..11 (TTL, protocol, checksum), network order; valid when family is 4. */
@@ -202,12 +264,23 @@ public final class GroTable {
      * @param sink where packets go up to the stack
      */
     public GroTable(final PacketStore store, final GroConfig config, final GroDeliverySink sink) {
+        this(store, config, sink, true);
+    }
+
+    /**
+     * As {@link #GroTable(PacketStore, GroConfig, GroDeliverySink)}; without image merges every packet takes the
+     * exact path (tests compare the two: an image only ever takes a merge the exact path would take).
+     */
+    GroTable(final PacketStore store, final GroConfig config, final GroDeliverySink sink, final boolean imageMerges) {
         if (store == null || config == null || sink == null) {
             throw new IllegalArgumentException("GroTable: store, config and sink are required");
         }
         this.store = store;
         this.buf = store.buffer();
         this.mem = buf.byteArray() != null && buf.wrapAdjustment() == 0 ? buf.byteArray() : null;
+        this.memArray = buf.byteArray();
+        this.memAddress = buf.addressOffset();
+        this.dataCapacity = store.dataCapacity();
         this.sink = sink;
         this.groEnabled = config.groEnabled();
         this.nsPerJiffy = 1_000_000_000L / config.hz();
@@ -218,9 +291,11 @@ public final class GroTable {
         this.groNormalBatch = config.groNormalBatch();
         this.rxGroList = config.rxGroList();
         this.keepMergedSegments = config.keepMergedSegments();
+        this.mergeFrees = !rxGroList && !keepMergedSegments;
+        this.imageMerges = imageMerges && mergeFrees;
         this.socketLookup = config.socketLookup();
         this.rxHandle = new int[groNormalBatch + 1];
-        this.rxReason = new GroReason[groNormalBatch + 1];
+        this.rxReason = new byte[groNormalBatch + 1];
         this.rxSegments = new int[groNormalBatch + 1];
         this.hz = config.hz();
     }
@@ -302,13 +377,67 @@ public final class GroTable {
      * @return what happened to the packet
      */
     public GroResult receive(final int handle, final long nowNs) {
+        // kept small so that it inlines into the driver's loop: the common merge is decided by mergeImaged
         counters.increment(GroCounter.RECEIVED);
+        return imageMerges && groEnabled && mergeImaged(handle, nowNs) ? GroResult.MERGED_FREE
+            : receiveExact(handle, nowNs);
+    }
+
+    /** {@link #receive} when {@link #mergeImaged} did not merge: the simple path, then the general one. */
+    private GroResult receiveExact(final int handle, final long nowNs) {
+        final int simpleOutcome = groEnabled ? receiveSimple(handle, nowNs) : NOT_SIMPLE;
+        return simpleOutcome == SIMPLE_MERGED ? GroResult.MERGED_FREE : receiveGeneral(handle, simpleOutcome, nowNs);
+    }
+
+    /**
+     * The shortest path: a simple packet (as {@link #receiveSimple} requires, checksum UNNECESSARY or PARTIAL) whose
+     * newest held head of the same hash and device has an image that decides the merge ({@link #mergesAsImaged}).
+     * Merges it and returns true, or returns false having changed nothing.
+     */
+    private boolean mergeImaged(final int h, final long nowNs) {
+        final byte[] m = memArray;
+        final int slot = store.slotOffset(h);
+        final long meta = memAddress + slot;
+        final int len = UnsafeApi.getInt(m, meta + PacketLayout.LENGTH_OFFSET);
+        final int stored = Math.min(UnsafeApi.getInt(m, meta + PacketLayout.STORED_LENGTH_OFFSET), len);
+        final int dataOff = UnsafeApi.getShort(m, meta + PacketLayout.DATA_OFFSET_OFFSET);
+        final int cs = UnsafeApi.getByte(m, meta + PacketLayout.CSUM_STATE_OFFSET);
+        final int hash = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
+        final int bucket = hash & (BUCKETS - 1);
+        final int n = bucketCount[bucket];
+        if (n == 0 || cs == CS_NONE || cs == CS_COMPLETE || stored < SIMPLE_MIN_BYTES || dataOff < 0
+            || dataOff + stored > dataCapacity
+            || (UnsafeApi.getInt(m, meta + PacketLayout.FLAGS_OFFSET) & PacketStore.FLAG_RAW_IP) != 0
+            || UnsafeApi.getInt(m, meta + PacketLayout.GSO_SIZE_OFFSET) != 0
+            || UnsafeApi.getInt(m, meta + PacketLayout.NEXT_OFFSET) != PacketStore.NO_PACKET) {
+            return false;
+        }
+        final int p = newestSameHashDev(bucket, n,
+            hashDev(hash, UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET)));
+        if (p < 0 || !mergesAsImaged(p, m, memAddress + slot + PacketLayout.META_LENGTH + dataOff, len, stored,
+            dataOff)) {
+            return false;
+        }
+        mergeSimple(h, p, len - SIMPLE_L4_OFFSET - (((int) held[p * REC + R_TCP_W1] >>> 28) << 2), nowNs);
+        return true;
+    }
+
+    /** The newest of the n held entries of a bucket with this {@link #R_HASH_DEV} key, or -1. */
+    private int newestSameHashDev(final int bucket, final int n, final long hashDev) {
+        final long[] e = held;
+        final int base = bucket * MAX_HELD_PER_BUCKET;
+        for (int p = base + n - 1; p >= base; p--) {
+            if (e[p * REC + R_HASH_DEV] == hashDev) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #receive} past the fast path: GRO off, not simple, or simple but not merged there. */
+    private GroResult receiveGeneral(final int handle, final int simpleOutcome, final long nowNs) {
         if (!groEnabled) {
             return normal(handle, GroReason.GRO_DISABLED, nowNs, -1);
-        }
-        final int simpleOutcome = receiveSimple(handle, nowNs);
-        if (simpleOutcome == SIMPLE_MERGED) {
-            return GroResult.MERGED_FREE;
         }
         if (simpleOutcome == NOT_SIMPLE) {
             final GroReason bad = parse(handle);
@@ -317,7 +446,8 @@ public final class GroTable {
             }
         }
         final int bucket = hashIn & (BUCKETS - 1);
-        final int p = lookup(handle, bucket);
+        // receiveSimple has looked the flow up already
+        final int p = simpleOutcome == SIMPLE_PARSED ? simpleHead : lookup(handle, bucket);
         final int len = payloadLen;
         final int flags = (int) tcpW1;
         boolean flist = false;
@@ -498,68 +628,126 @@ public final class GroTable {
      */
     private int receiveSimple(final int h, final long nowNs) {
         final PacketStore s = store;
-        final int len = s.length(h);
-        final int stored = Math.min(s.storedLength(h), len);
-        if (stored < SIMPLE_MIN_BYTES || s.hasFlag(h, PacketStore.FLAG_RAW_IP) || s.gsoSize(h) != 0
-            || s.next(h) != PacketStore.NO_PACKET) {
+        final byte[] m = memArray;
+        // the slot is checked once; its metadata fields are then read in place (platform order)
+        final int slot = s.slotOffset(h);
+        final long meta = memAddress + slot;
+        final int len = UnsafeApi.getInt(m, meta + PacketLayout.LENGTH_OFFSET);
+        final int stored = Math.min(UnsafeApi.getInt(m, meta + PacketLayout.STORED_LENGTH_OFFSET), len);
+        final int dataOff = UnsafeApi.getShort(m, meta + PacketLayout.DATA_OFFSET_OFFSET);
+        // the frame bytes read below lie in the slot's data area (checked once: stored bytes behind the offset)
+        if (stored < SIMPLE_MIN_BYTES || dataOff < 0 || dataOff + stored > dataCapacity
+            || (UnsafeApi.getInt(m, meta + PacketLayout.FLAGS_OFFSET) & PacketStore.FLAG_RAW_IP) != 0
+            || UnsafeApi.getInt(m, meta + PacketLayout.GSO_SIZE_OFFSET) != 0
+            || UnsafeApi.getInt(m, meta + PacketLayout.NEXT_OFFSET) != PacketStore.NO_PACKET) {
             return NOT_SIMPLE;
         }
-        final ChecksumState cs = s.checksumState(h);
-        if (cs == ChecksumState.COMPLETE) {
+        final int cs = UnsafeApi.getByte(m, meta + PacketLayout.CSUM_STATE_OFFSET);
+        if (cs == CS_COMPLETE) {
             return NOT_SIMPLE;
         }
-        final int f = s.frameOffset(h);
-        final long e1 = netLong(f + 6);
-        final long w0 = netLong(f + ETH_LEN);
+        final int f = slot + PacketLayout.META_LENGTH + dataOff;
+        final long fa = memAddress + f;
+        // the newest held head with the same hash and device (mergeImaged found none, or its image did not decide)
+        final int hash = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
+        final int bucket = hash & (BUCKETS - 1);
+        final int n = bucketCount[bucket];
+        final int base = bucket * MAX_HELD_PER_BUCKET;
+        int p = base - 1;
+        if (n > 0) {
+            final long[] e = held;
+            final long hashDev = hashDev(hash, UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET));
+            p = base + n - 1;
+            while (p >= base && e[p * REC + R_HASH_DEV] != hashDev) {
+                p--;
+            }
+        }
+        final long e1 = rawNetLong(m, fa + 6);
+        final long w0 = rawNetLong(m, fa + ETH_LEN);
         // EtherType IPv4; version 4 with IHL 5; no fragment offset, MF or reserved bit (DF may be set); the total
         // length is the frame's
-        if (((int) e1 & 0xFFFF) != ETH_IPV4 || (int) (w0 >>> 56) != 0x45 || (w0 & 0xBFFFL) != 0
+        if (((int) e1 & 0xFFFF) != ETH_IPV4 || (w0 & 0xFF00_0000_0000_BFFFL) != 0x4500_0000_0000_0000L
             || ((int) (w0 >>> 32) & 0xFFFF) != len - ETH_LEN) {
             return NOT_SIMPLE;
         }
-        final long w1 = netLong(f + ETH_LEN + 8);
-        final long w2 = netInt(f + ETH_LEN + 16) & U32;
-        if (((int) (w1 >>> 48) & 0xFF) != PROTO_TCP
-            || InetChecksum.fold((w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2) != 0xFFFF) {
+        final long w1 = rawNetLong(m, fa + ETH_LEN + 8);
+        final long w2 = rawNetInt(m, fa + ETH_LEN + 16) & U32;
+        if (((int) (w1 >>> 48) & 0xFF) != PROTO_TCP || !ipv4HeaderSumValid(w0, w1, w2)) {
             return NOT_SIMPLE;
         }
         final int l4 = f + SIMPLE_L4_OFFSET;
-        final long t1 = netLong(l4 + 8);
+        final long l4a = fa + SIMPLE_L4_OFFSET;
+        final long t1 = rawNetLong(m, l4a + 8);
         final int thlen = ((int) t1 >>> 28) << 2;
-        if (thlen < 20 || stored < SIMPLE_L4_OFFSET + thlen || len < SIMPLE_L4_OFFSET + thlen) {
+        if (thlen < 20 || stored < SIMPLE_L4_OFFSET + thlen) {
             return NOT_SIMPLE;
         }
-        if (cs == ChecksumState.NONE && !simpleChecksumValid(h, l4, w1, w2, len, stored)) {
+        if (cs == CS_NONE && !simpleChecksumValid(h, l4, w1, w2, len, stored)) {
             return NOT_SIMPLE;
         }
-        final long t0 = netLong(l4);
-        final int hash = s.hash(h);
-        final int dev = s.ingressDevice(h);
-        final long e0 = netLong(f);
-        final long addr = (w1 << 32) | w2;
-        final int payload = len - SIMPLE_L4_OFFSET - thlen;
-        final int flags = (int) t1;
-        final int ipW1In = (int) (w1 >>> 32);
-        final int bucket = hash & (BUCKETS - 1);
-        final int n = bucketCount[bucket];
-        if (n > 0 && !rxGroList && !keepMergedSegments && (flags & CLOSING_FLAGS) == 0) {
-            final int ports = (int) (t0 >>> 32);
-            final int base = bucket * MAX_HELD_PER_BUCKET;
-            for (int i = base + n - 1; i >= base; i--) {
-                if (simpleKeyMatches(i, hash, addr, ports, dev, e0, e1)) {
-                    if (simpleMergeable(i, l4, flags, t0, t1, thlen, w0, ipW1In, payload)) {
-                        held[i * REC + R_SEGS] += 1;
-                        held[i * REC + R_PAYLOAD] += payload;
-                        held[i * REC + R_NET_LEN] += payload;
-                        s.free(h);
-                        counters.increment(GroCounter.MERGED);
-                        traceReceive(nowNs, h, GroResult.MERGED_FREE, null, (int) held[i * REC + R_HANDLE]);
-                        return SIMPLE_MERGED;
-                    }
+        // gro_list_prepare() and the TCP lookup: the newest held head with the same flow key (none newer than p: they
+        // differ in hash or device)
+        if (p >= base) {
+            final long[] e = held;
+            final long hashDev = e[p * REC + R_HASH_DEV];
+            final long addr = (w1 << 32) | w2;
+            final long portsKey = (rawNetInt(m, l4a) & U32) | K_SIMPLE;
+            final long e0 = rawNetLong(m, fa);
+            int i = p;
+            p = -1;
+            for (; i >= base; i--) {
+                final int r = i * REC;
+                if (e[r + R_HASH_DEV] == hashDev && e[r + R_KEY_ADDR] == addr && e[r + R_PORTS] == portsKey
+                    && e[r + R_KEY_ETH0] == e0 && e[r + R_KEY_ETH1] == e1) {
+                    p = i;
                     break;
                 }
             }
+            final int payload = len - SIMPLE_L4_OFFSET - thlen;
+            if (p >= 0 && mergeFrees && ((int) t1 & CLOSING_FLAGS) == 0
+                && simpleMergeable(p, m, l4a, l4, t1, thlen, w0, (int) (w1 >>> 32), payload, rawNetInt(m, l4a + 4))) {
+                return mergeSimple(h, p, payload, nowNs);
+            }
+        } else {
+            p = -1;
         }
+        simpleHead = p;
+        simpleParsed(m, meta, f, len);
+        return SIMPLE_PARSED;
+    }
+
+    /** A simple segment of payload bytes joins held head p and is freed ({@code skb_gro_receive()}, MERGED_FREE). */
+    private int mergeSimple(final int h, final int p, final int payload, final long nowNs) {
+        final long[] e = held;
+        final int r = p * REC;
+        e[r + R_SEGS] += 1;
+        e[r + R_NEXT_SEQ] = (int) e[r + R_NEXT_SEQ] + payload;
+        e[r + R_NET_LEN] += payload;
+        final long imageLen = e[r + R_IMG_LEN];
+        if (imageLen < 0) {
+            // the first merge: the head's bytes become the image its later segments are compared with
+            final long fa = memAddress + (int) e[r + R_FRAME];
+            for (int k = 0; k < IMG_WORDS; k++) {
+                e[r + R_IMG + k] = UnsafeApi.getLong(memArray, fa + 8 * k);
+            }
+            e[r + R_IMG_LEN] = -imageLen;
+        }
+        store.free(h);
+        counters.increment(GroCounter.MERGED);
+        traceReceive(nowNs, h, GroResult.MERGED_FREE, null, (int) e[r + R_HANDLE]);
+        return SIMPLE_MERGED;
+    }
+
+    /**
+     * Sets the receive state of a simple packet exactly as {@link #parse(int)} would, from its checked slot (meta
+     * is the address of its metadata, f the buffer offset of its frame, len its length); its words are read again
+     * here rather than kept live through the merge attempt.
+     */
+    private void simpleParsed(final byte[] m, final long meta, final int f, final int len) {
+        final long fa = memAddress + f;
+        final long w0 = rawNetLong(m, fa + ETH_LEN);
+        final long w1 = rawNetLong(m, fa + ETH_LEN + 8);
+        final long t1 = rawNetLong(m, fa + SIMPLE_L4_OFFSET + 8);
         frame = f;
         innerAt = -1;
         innerFamily = 0;
@@ -571,18 +759,119 @@ public final class GroTable {
         netAt = f + ETH_LEN;
         netLen = len - ETH_LEN;
         ipW0 = w0;
-        ipW1 = ipW1In;
-        l4At = l4;
-        tcpW0 = t0;
+        ipW1 = (int) (w1 >>> 32);
+        l4At = f + SIMPLE_L4_OFFSET;
+        tcpW0 = rawNetLong(m, fa + SIMPLE_L4_OFFSET);
         tcpW1 = t1;
-        payloadLen = payload;
-        hashIn = hash;
-        devIn = dev;
+        payloadLen = len - SIMPLE_L4_OFFSET - (((int) t1 >>> 28) << 2);
+        hashIn = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
+        devIn = UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET);
         simple = true;
-        keyEth0 = e0;
-        keyEth1 = e1;
-        keyAddr = addr;
-        return SIMPLE_PARSED;
+        keyEth0 = rawNetLong(m, fa);
+        keyEth1 = rawNetLong(m, fa + 6);
+        keyAddr = (w1 << 32) | (rawNetInt(m, fa + ETH_LEN + 16) & U32);
+    }
+
+    private static long[][] imageMasks() {
+        final long[][] masks = new long[16][];
+        for (int thlen = 20; thlen <= IMG_MAX_THLEN; thlen += 4) {
+            final long[] row = new long[IMG_WORDS];
+            final int valid = SIMPLE_L4_OFFSET + thlen;
+            for (int j = 0; j < valid; j++) {
+                // IP ID (18, 19) and header checksum (24, 25), TCP seq (38..41), checksum (50, 51), urg_ptr (52, 53)
+                final boolean skip = j == 18 || j == 19 || j == 24 || j == 25 || j >= 38 && j <= 41
+                    || j >= 50 && j <= 53;
+                if (!skip) {
+                    final int b = j & 7;
+                    row[j >>> 3] |= 0xFFL << (NATIVE_NET ? 56 - 8 * b : 8 * b);
+                }
+            }
+            masks[thlen >>> 2] = row;
+        }
+        return masks;
+    }
+
+    /**
+     * Whether held head p (a hash and device match) takes the simple segment of frame length len, stored bytes
+     * stored, at address fa (its slot checked, dataOff bytes of headroom) as {@link #simpleMergeable} would, decided
+     * on the head's image: every compared byte equals the head's (flow key, Ethernet and IP header but ID and
+     * checksum, ack_seq, flag word and window, options), the lengths are the head's, the IP header checksum is
+     * valid, the IP ID and sequence number are the next ones and the aggregate stays below the size limit. False
+     * says nothing (the exact path decides); it changes nothing.
+     */
+    private boolean mergesAsImaged(final int p, final byte[] m, final long fa, final int len, final int stored,
+        final int dataOff) {
+        final long[] e = held;
+        final int r = p * REC;
+        final int thlen = ((int) e[r + R_TCP_W1] >>> 28) << 2;
+        if ((int) e[r + R_IMG_LEN] != len || stored < SIMPLE_L4_OFFSET + thlen || dataOff + IMG_BYTES > dataCapacity) {
+            return false;
+        }
+        if (imageDiffers(e, r, m, fa, IMG_MASKS[thlen >>> 2]) || !rawIpv4HeaderSumValid(m, fa)) {
+            return false;
+        }
+        final long x2 = UnsafeApi.getLong(m, fa + 16);
+        // inet_gro_flush()'s IP ID rule without its side effect: the ID after count segments, or equal (fixed-ID)
+        final int id = NATIVE_NET ? (int) (x2 >>> 32) & 0xFFFF : Short.reverseBytes((short) (x2 >>> 16)) & 0xFFFF;
+        final int count = (int) e[r + R_SEGS];
+        final int step = ((int) e[r + R_FLAGS] & H_FIXEDID_OUTER) != 0 ? 0 : count;
+        final int payload = len - SIMPLE_L4_OFFSET - thlen;
+        return ((id - ((int) (e[r + R_IP_W0] >>> 16) & 0xFFFF)) & 0xFFFF) == (step & 0xFFFF)
+            && rawNetInt(m, fa + SIMPLE_L4_OFFSET + 4) == (int) e[r + R_NEXT_SEQ]
+            && (int) e[r + R_NET_LEN] + payload < groIpv4MaxSizeBytes;
+    }
+
+    /** Whether a frame at address fa differs from the image of record r in a byte the masks mk keep. */
+    private static boolean imageDiffers(final long[] e, final int r, final byte[] m, final long fa, final long[] mk) {
+        long diff = 0;
+        for (int k = 0; k < IMG_WORDS; k++) {
+            diff |= (UnsafeApi.getLong(m, fa + 8 * k) ^ e[r + R_IMG + k]) & mk[k];
+        }
+        return diff != 0;
+    }
+
+    /**
+     * {@link #ipv4HeaderSumValid} for the IPv4 header at frame bytes 14..33 of a frame at address fa, on raw words
+     * (a ones'-complement sum does not depend on byte order, and its halves fold the same way).
+     */
+    private static boolean rawIpv4HeaderSumValid(final byte[] m, final long fa) {
+        final long x1 = UnsafeApi.getLong(m, fa + 8);
+        final long x2 = UnsafeApi.getLong(m, fa + 16);
+        final long x3 = UnsafeApi.getLong(m, fa + 24);
+        final long x4 = UnsafeApi.getLong(m, fa + 32);
+        final long sum = (NATIVE_NET ? (x1 & 0xFFFF) + (x4 >>> 48) : (x1 >>> 48) + (x4 & 0xFFFF))
+            + (x2 & U32) + (x2 >>> 32) + (x3 & U32) + (x3 >>> 32);
+        final long once = (sum & 0xFFFF) + (sum >>> 16);
+        return (once & 0xFFFF) + (once >>> 16) == 0xFFFF;
+    }
+
+    /**
+     * {@code ip_fast_csum() == 0} for an IPv4 header without options given as bytes 0..7, 8..15 and 16..19: the
+     * same answer as {@code InetChecksum.fold(sum of its five 32-bit words) == 0xFFFF}, in two folding steps. The
+     * sum is below 2^35 and not 0 (version 4), and folding 16-bit halves keeps it modulo 0xFFFF (2^16 = 1): after
+     * two steps it is at most 0xFFFF + 9, and the only multiple of 0xFFFF there is 0xFFFF itself.
+     */
+    private static boolean ipv4HeaderSumValid(final long w0, final long w1, final long w2) {
+        final long sum = (w0 >>> 32) + (w0 & U32) + (w1 >>> 32) + (w1 & U32) + w2;
+        final long once = (sum & 0xFFFF) + (sum >>> 16);
+        return (once & 0xFFFF) + (once >>> 16) == 0xFFFF;
+    }
+
+    /** The network-order long at an address of {@link #memArray} (a checked slot). */
+    private static long rawNetLong(final byte[] m, final long address) {
+        final long v = UnsafeApi.getLong(m, address);
+        return NATIVE_NET ? v : Long.reverseBytes(v);
+    }
+
+    /** The network-order int at an address of {@link #memArray} (a checked slot). */
+    private static int rawNetInt(final byte[] m, final long address) {
+        final int v = UnsafeApi.getInt(m, address);
+        return NATIVE_NET ? v : Integer.reverseBytes(v);
+    }
+
+    /** The {@link #R_HASH_DEV} key of a raw hash and an ingress device. */
+    private static long hashDev(final int hash, final int dev) {
+        return ((long) hash << 32) | (dev & U32);
     }
 
     /**
@@ -603,39 +892,61 @@ public final class GroTable {
         return true;
     }
 
-    /** Whether held entry i is a simple head with this flow key (the compare of {@link #lookup}). */
-    private boolean simpleKeyMatches(final int i, final int hash, final long addr, final int ports, final int dev,
-        final long eth0, final long eth1) {
-        final long[] e = held;
-        final int r = i * REC;
-        return (int) e[r + R_HASH] == hash && e[r + R_KEY_ADDR] == addr && (int) e[r + R_PORTS] == ports
-            && ((int) e[r + R_FLAGS] & H_SIMPLE) != 0 && (int) e[r + R_DEV] == dev && e[r + R_KEY_ETH0] == eth0
-            && e[r + R_KEY_ETH1] == eth1;
-    }
-
     /**
      * Whether simple held head p takes a simple segment whose merge completes nothing: {@link #mergeRefusal}
      * would return null (same rules, same order of side effects: the fixed-ID mode of the head may be set), the
-     * segment is exactly the head's gso_size (no short tail) and the head is not a fraglist aggregate.
+     * segment is exactly the head's gso_size (no short tail) and the head is not a fraglist aggregate. The
+     * segment's TCP header is at buffer offset l4 and address l4a (its slot checked); the head is read from its
+     * record only, and from its bytes only for options past {@link #OPT_CACHED_THLEN}.
      */
-    private boolean simpleMergeable(final int p, final int l4, final int flags, final long t0, final long t1,
-        final int thlen, final long w0, final int w1, final int payload) {
-        final long qTcpW1 = held[p * REC + R_TCP_W1];
-        if ((flags & TCP_CWR) != 0 || ((flags ^ (int) qTcpW1) & ~(TCP_FIN | TCP_PSH)) != 0
-            || (int) (t1 >>> 32) != (int) (qTcpW1 >>> 32) || ((int) held[p * REC + R_FLAGS] & H_FLIST) != 0) {
-            return false;
-        }
-        if (thlen > 20 && !sameOptions(l4, (int) held[p * REC + R_FRAME] + SIMPLE_L4_OFFSET, thlen)) {
-            return false;
-        }
-        final int segsInP = (int) held[p * REC + R_SEGS];
+    private boolean simpleMergeable(final int p, final byte[] m, final long l4a, final int l4, final long t1,
+        final int thlen, final long w0, final int w1, final int payload, final int seq) {
+        final long[] e = held;
         final int r = p * REC;
-        if (ipv4Flush(w0, w1, held[r + R_IP_W0], (int) held[r + R_IP_W1], p, segsInP, H_FIXEDID_OUTER) != null) {
+        final int flags = (int) t1;
+        // CWR on the new segment; the flag word but FIN/PSH and ack_seq (one compare of TCP bytes 8..15)
+        final int headFlags = (int) e[r + R_FLAGS];
+        if ((flags & TCP_CWR) != 0 || ((t1 ^ e[r + R_TCP_W1]) & ~(long) (TCP_FIN | TCP_PSH)) != 0
+            || (headFlags & H_FLIST) != 0) {
             return false;
         }
-        return payload == (int) held[r + R_MSS] && payload != 0
-            && (int) held[r + R_SEQ] + (int) held[r + R_PAYLOAD] == (int) t0
-            && (int) held[r + R_NET_LEN] + payload < groIpv4MaxSizeBytes;
+        // equal flag words mean equal header lengths: compare the option bytes
+        if (thlen > 20 && (rawOptionWord0(m, l4a, thlen) != e[r + R_OPT0]
+            || rawOptionWord1(m, l4a, thlen) != e[r + R_OPT1]
+            || thlen > OPT_CACHED_THLEN && !sameOptions(l4, (int) e[r + R_FRAME] + SIMPLE_L4_OFFSET, thlen))) {
+            return false;
+        }
+        // ipv4Flush() in one test: TTL, TOS and DF equal; then the IP ID of the next segment (or equal IDs)
+        final long q0 = e[r + R_IP_W0];
+        if ((((w1 ^ (int) e[r + R_IP_W1]) & 0xFF000000) | ((w0 ^ q0) & 0x00FF_0000_0000_4000L)) != 0) {
+            return false;
+        }
+        final int count = (int) e[r + R_SEGS];
+        final int offset = ((int) (w0 >>> 16) - (int) (q0 >>> 16)) & 0xFFFF;
+        int fixed = headFlags & H_FIXEDID_OUTER;
+        if (count == 1 && offset == 0) {
+            // the second segment decides: equal IDs switch the aggregate to fixed-ID mode
+            fixed = H_FIXEDID_OUTER;
+            e[r + R_FLAGS] = headFlags | H_FIXEDID_OUTER;
+        }
+        if (offset != (fixed != 0 ? 0 : (count & 0xFFFF))) {
+            return false;
+        }
+        return payload == (int) e[r + R_MSS] && payload != 0 && (int) e[r + R_NEXT_SEQ] == seq
+            && (int) e[r + R_NET_LEN] + payload < groIpv4MaxSizeBytes;
+    }
+
+    /**
+     * TCP option bytes 20..27 of a header of thlen bytes (20 &lt; thlen), network order, only bytes inside the
+     * header (an option area of 4 bytes is the low int): the first {@link #R_OPT0} word.
+     */
+    private static long rawOptionWord0(final byte[] m, final long l4a, final int thlen) {
+        return thlen >= 28 ? rawNetLong(m, l4a + 20) : rawNetInt(m, l4a + 20) & U32;
+    }
+
+    /** TCP option bytes 28..35 as {@link #rawOptionWord0}: 0, the int at 28 or the long at 28. */
+    private static long rawOptionWord1(final byte[] m, final long l4a, final int thlen) {
+        return thlen >= 36 ? rawNetLong(m, l4a + 28) : thlen >= 32 ? rawNetInt(m, l4a + 28) & U32 : 0;
     }
 
     private static final int R_MALFORMED = -1;
@@ -781,12 +1092,15 @@ public final class GroTable {
         if (simple) {
             // a simple packet can only match a simple head: any other differs in the raw flag, an offset or the
             // EtherType, which the full compare below checks
-            final int hash = hashIn;
+            final long[] e = held;
+            final long hashDev = hashDev(hashIn, devIn);
             final long addr = keyAddr;
-            final int ports = (int) (tcpW0 >>> 32);
+            final long portsKey = (tcpW0 >>> 32) | K_SIMPLE;
             final int base = bucket * MAX_HELD_PER_BUCKET;
             for (int i = base + n - 1; i >= base; i--) {
-                if (simpleKeyMatches(i, hash, addr, ports, devIn, keyEth0, keyEth1)) {
+                final int r = i * REC;
+                if (e[r + R_HASH_DEV] == hashDev && e[r + R_KEY_ADDR] == addr && e[r + R_PORTS] == portsKey
+                    && e[r + R_KEY_ETH0] == keyEth0 && e[r + R_KEY_ETH1] == keyEth1) {
                     return i;
                 }
             }
@@ -808,11 +1122,12 @@ public final class GroTable {
         final int innerOff = innerAt < 0 ? -1 : innerAt - f;
         final int l4Off = l4At - f;
         for (int i = base + n - 1; i >= base; i--) {
-            if ((int) held[i * REC + R_HASH] != hash) {
+            final long hd = held[i * REC + R_HASH_DEV];
+            if ((int) (hd >>> 32) != hash) {
                 continue;
             }
             final int q = (int) held[i * REC + R_HANDLE];
-            if ((int) held[i * REC + R_DEV] != dev || s.hasFlag(q, PacketStore.FLAG_RAW_IP) != raw) {
+            if ((int) hd != dev || s.hasFlag(q, PacketStore.FLAG_RAW_IP) != raw) {
                 continue;
             }
             final int qf = (int) held[i * REC + R_FRAME];
@@ -906,7 +1221,7 @@ public final class GroTable {
         } else if (len > mss) {
             return GroReason.LARGER_THAN_MSS;
         }
-        if ((int) held[p * REC + R_SEQ] + (int) held[p * REC + R_PAYLOAD] != (int) tcpW0) {
+        if ((int) held[p * REC + R_NEXT_SEQ] != (int) tcpW0) {
             return GroReason.SEQUENCE;
         }
         if (flist) {
@@ -948,6 +1263,16 @@ public final class GroTable {
             }
         }
         return i == thlen || netInt(a + i) == netInt(q + i);
+    }
+
+    /** {@link #rawOptionWord0} of the TCP header at buffer offset l4, read through the checked accessors. */
+    private long optionWord0(final int l4, final int thlen) {
+        return thlen >= 28 ? netLong(l4 + 20) : netInt(l4 + 20) & U32;
+    }
+
+    /** {@link #rawOptionWord1} of the TCP header at buffer offset l4, read through the checked accessors. */
+    private long optionWord1(final int l4, final int thlen) {
+        return thlen >= 36 ? netLong(l4 + 28) : thlen >= 32 ? netInt(l4 + 28) & U32 : 0;
     }
 
     /** The network-order long at buffer offset i (see {@link #mem}). */
@@ -1008,7 +1333,7 @@ public final class GroTable {
         final int q = (int) held[p * REC + R_HANDLE];
         final boolean chain = keepMergedSegments || ((int) held[p * REC + R_FLAGS] & H_FLIST) != 0;
         held[p * REC + R_SEGS] += segs;
-        held[p * REC + R_PAYLOAD] += len;
+        held[p * REC + R_NEXT_SEQ] = (int) held[p * REC + R_NEXT_SEQ] + len;
         held[p * REC + R_NET_LEN] += len;
         final int qL4 = (int) held[p * REC + R_FRAME] + (l4At - frame);
         final int closing = flags & (TCP_FIN | TCP_PSH);
@@ -1049,30 +1374,38 @@ public final class GroTable {
         heldTotal++;
         final long[] e = held;
         final int r = i * REC;
-        e[r + R_HANDLE] = h;
-        e[r + R_HASH] = hashIn;
-        e[r + R_SEGS] = segs;
-        e[r + R_TAIL] = h;
-        e[r + R_NET_LEN] = netLen;
-        e[r + R_PAYLOAD] = payloadLen;
-        e[r + R_AGE] = jiffyOf(nowNs);
-        e[r + R_FRAME] = frame;
-        e[r + R_DEV] = devIn;
-        e[r + R_MSS] = gsoIn ? gsoSizeIn : payloadLen;
-        e[r + R_FLAGS] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0) | (simple ? H_SIMPLE : 0);
-        e[r + R_IP_W0] = ipW0;
-        e[r + R_IP_W1] = ipW1;
-        e[r + R_TCP_W1] = tcpW1;
-        e[r + R_SEQ] = (int) tcpW0;
+        final int thlen = ((int) tcpW1 >>> 28) << 2;
+        e[r + R_HASH_DEV] = hashDev(hashIn, devIn);
+        e[r + R_KEY_ADDR] = keyAddr;
+        e[r + R_PORTS] = (tcpW0 >>> 32) | (simple ? K_SIMPLE : 0);
         e[r + R_KEY_ETH0] = keyEth0;
         e[r + R_KEY_ETH1] = keyEth1;
-        e[r + R_KEY_ADDR] = keyAddr;
-        e[r + R_PORTS] = (int) (tcpW0 >>> 32);
-        store.networkOffset(h, netAt - frame);
-        store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
-        store.transportOffset(h, l4At - frame);
+        e[r + R_TCP_W1] = tcpW1;
+        e[r + R_FLAGS] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0) | (simple ? H_SIMPLE : 0);
+        e[r + R_OPT0] = thlen > 20 ? optionWord0(l4At, thlen) : 0;
+        e[r + R_OPT1] = thlen > 20 ? optionWord1(l4At, thlen) : 0;
+        e[r + R_IP_W0] = ipW0;
+        e[r + R_IP_W1] = ipW1;
+        e[r + R_SEGS] = segs;
+        e[r + R_MSS] = gsoIn ? gsoSizeIn : payloadLen;
+        e[r + R_NEXT_SEQ] = (int) tcpW0 + payloadLen;
+        e[r + R_NET_LEN] = netLen;
+        e[r + R_FRAME] = frame;
+        e[r + R_HANDLE] = h;
+        e[r + R_TAIL] = h;
+        e[r + R_AGE] = jiffyOf(nowNs);
+        // the header offsets (and gso_size) of the head, written in its slot checked once
+        final byte[] m = memArray;
+        final int slot = store.slotOffset(h);
+        final long meta = memAddress + slot;
+        e[r + R_IMG_LEN] = simple && !gsoIn && (tcpW1 & TCP_CWR) == 0 && thlen <= IMG_MAX_THLEN
+            && frame - slot - PacketLayout.META_LENGTH + IMG_BYTES <= dataCapacity ? -(ETH_LEN + netLen) : 0;
+        UnsafeApi.putShort(m, meta + PacketLayout.NETWORK_OFFSET_OFFSET, (short) (netAt - frame));
+        UnsafeApi.putShort(m, meta + PacketLayout.INNER_NETWORK_OFFSET_OFFSET,
+            (short) (innerAt < 0 ? -1 : innerAt - frame));
+        UnsafeApi.putShort(m, meta + PacketLayout.TRANSPORT_OFFSET_OFFSET, (short) (l4At - frame));
         if (!gsoIn) {
-            store.gsoSize(h, payloadLen);
+            UnsafeApi.putInt(m, meta + PacketLayout.GSO_SIZE_OFFSET, payloadLen);
         }
         counters.increment(GroCounter.HELD);
         traceReceive(nowNs, h, GroResult.HELD, null, -1);
@@ -1137,7 +1470,7 @@ public final class GroTable {
         final long nowNs) {
         final PacketStore s = store;
         counters.increment(GroCounter.COMPLETED);
-        if (qSegs > 1) {
+        if (qSegs > 1 && ((qFlags & (H_SIMPLE | H_FLIST)) != H_SIMPLE || !completeSimple(q, qSegs, qNetLen, qFlags))) {
             counters.increment(GroCounter.AGGREGATES);
             final MutableDirectBuffer b = buf;
             final int f = s.frameOffset(q);
@@ -1185,7 +1518,7 @@ public final class GroTable {
             s.gsoSegs(q, qSegs);
             s.length(q, netOff + qNetLen);
             s.setFlag(q, PacketStore.FLAG_GRO_MERGED);
-        } else {
+        } else if (qSegs <= 1) {
             s.gsoSize(q, 0);
         }
         final GroTraceListener t = trace;
@@ -1193,6 +1526,65 @@ public final class GroTable {
             t.onComplete(nowNs, q, qSegs, reason);
         }
         enqueue(q, reason, qSegs, nowNs);
+    }
+
+    /**
+     * The aggregate part of {@link #complete} for a simple, non-fraglist head (Ethernet, IPv4 without options at
+     * 14, TCP at 34, as {@link #hold} set its offsets): the same writes, in the head's slot checked once. Returns
+     * false, having changed nothing, if the slot does not have that shape; the general code then does the work.
+     */
+    private boolean completeSimple(final int q, final int qSegs, final int qNetLen, final int qFlags) {
+        final byte[] m = memArray;
+        final long meta = memAddress + store.slotOffset(q);
+        final int dataOff = UnsafeApi.getShort(m, meta + PacketLayout.DATA_OFFSET_OFFSET);
+        if (dataOff < 0 || dataOff + SIMPLE_MIN_BYTES > dataCapacity
+            || UnsafeApi.getShort(m, meta + PacketLayout.NETWORK_OFFSET_OFFSET) != ETH_LEN
+            || UnsafeApi.getShort(m, meta + PacketLayout.INNER_NETWORK_OFFSET_OFFSET) != -1
+            || UnsafeApi.getShort(m, meta + PacketLayout.TRANSPORT_OFFSET_OFFSET) != SIMPLE_L4_OFFSET) {
+            return false;
+        }
+        counters.increment(GroCounter.AGGREGATES);
+        final long ip = meta + PacketLayout.META_LENGTH + dataOff + ETH_LEN;
+        final long l4 = ip + 20;
+        // inet_gro_complete(): tot_len and the header checksum (csum_replace2)
+        final int oldLen = rawNetShort(m, ip + 2);
+        final int newLen = qNetLen > 0xFFFF ? 0 : qNetLen;
+        rawPutNetShort(m, ip + 2, newLen);
+        rawPutNetShort(m, ip + 10, InetChecksum.replace16(rawNetShort(m, ip + 10), oldLen, newLen));
+        // tcp4_gro_complete(): the pseudo-header sum seeds the TCP checksum (CHECKSUM_PARTIAL)
+        final long pseudo = InetChecksum.pseudoIpv4(rawNetInt(m, ip + 12), rawNetInt(m, ip + 16), PROTO_TCP,
+            qNetLen - 20);
+        rawPutNetShort(m, l4 + 16, InetChecksum.fold(pseudo));
+        int type = (UnsafeApi.getByte(m, meta + PacketLayout.GSO_TYPE_OFFSET) & 0xFF)
+            | ((UnsafeApi.getByte(m, meta + PacketLayout.GSO_TYPE_HIGH_OFFSET) & 0xFF) << 8) | PacketStore.GSO_TCPV4;
+        if ((qFlags & H_FIXEDID_OUTER) != 0) {
+            type |= PacketStore.GSO_TCP_FIXEDID;
+        }
+        if ((qFlags & H_FIXEDID_INNER) != 0) {
+            type |= PacketStore.GSO_TCP_FIXEDID_INNER;
+        }
+        if ((UnsafeApi.getByte(m, l4 + 13) & 0x80) != 0) {
+            type |= PacketStore.GSO_TCP_ACCECN;
+        }
+        UnsafeApi.putByte(m, meta + PacketLayout.CSUM_STATE_OFFSET, (byte) ChecksumState.PARTIAL.ordinal());
+        UnsafeApi.putByte(m, meta + PacketLayout.GSO_TYPE_OFFSET, (byte) type);
+        UnsafeApi.putByte(m, meta + PacketLayout.GSO_TYPE_HIGH_OFFSET, (byte) (type >>> 8));
+        UnsafeApi.putInt(m, meta + PacketLayout.GSO_SEGS_OFFSET, qSegs);
+        UnsafeApi.putInt(m, meta + PacketLayout.LENGTH_OFFSET, ETH_LEN + qNetLen);
+        final long flagsAt = meta + PacketLayout.FLAGS_OFFSET;
+        UnsafeApi.putInt(m, flagsAt, UnsafeApi.getInt(m, flagsAt) | PacketStore.FLAG_GRO_MERGED);
+        return true;
+    }
+
+    /** The network-order unsigned short at an address of {@link #memArray} (a checked slot). */
+    private static int rawNetShort(final byte[] m, final long address) {
+        final short v = UnsafeApi.getShort(m, address);
+        return (NATIVE_NET ? v : Short.reverseBytes(v)) & 0xFFFF;
+    }
+
+    /** Writes a network-order short at an address of {@link #memArray} (a checked slot). */
+    private static void rawPutNetShort(final byte[] m, final long address, final int value) {
+        UnsafeApi.putShort(m, address, NATIVE_NET ? (short) value : Short.reverseBytes((short) value));
     }
 
     private void setIpLength(final int at, final int bytes) {
@@ -1210,7 +1602,7 @@ public final class GroTable {
 
     private void enqueue(final int h, final GroReason reason, final int segments, final long nowNs) {
         rxHandle[rxPackets] = h;
-        rxReason[rxPackets] = reason;
+        rxReason[rxPackets] = (byte) reason.ordinal();
         rxSegments[rxPackets] = segments;
         rxPackets++;
         rxSegs += segments;
@@ -1235,8 +1627,7 @@ public final class GroTable {
         counters.increment(GroCounter.NORMAL_LISTS);
         for (int i = 0; i < n; i++) {
             final int h = rxHandle[i];
-            final GroReason r = rxReason[i];
-            rxReason[i] = null;
+            final GroReason r = REASONS[rxReason[i]];
             counters.increment(GroCounter.DELIVERED_PACKETS);
             counters.add(GroCounter.DELIVERED_SEGMENTS, rxSegments[i]);
             reasonCounters.increment(r);
