@@ -75,7 +75,7 @@ final class CpuSet {
     long exec(final int cpu, final long atNs, final long cycles, final int context) {
         final long start = Math.max(atNs, freeAtNs[cpu]);
         long ns = (cycles * 1_000_000_000L + clockHz - 1) / clockHz;
-        if (threadsPerCore > 1 && siblingBusy(cpu, start)) {
+        if (threadsPerCore == 2 ? freeAtNs[cpu ^ 1] > start : threadsPerCore > 1 && siblingBusy(cpu, start)) {
             ns = ns * 2000L / smtPermille;
         }
         final long end = start + ns;
@@ -86,6 +86,7 @@ final class CpuSet {
         return end;
     }
 
+    /** Whether another thread of the core is busy at {@code atNs} (two threads per core: {@code cpu ^ 1}). */
     private boolean siblingBusy(final int cpu, final long atNs) {
         final int base = cpu - cpu % threadsPerCore;
         for (int s = base; s < base + threadsPerCore; s++) {
