@@ -22,6 +22,9 @@ final class CpuSet {
     private final long[][] busyNs;
     private final long[] stageCycles = new long[CostStage.values().length];
     private long windowStartNs;
+    /** The last {@link #exec} conversion from cycles to ns (most packets of a run cost the same). */
+    private long lastCycles = -1;
+    private long lastNs;
 
     CpuSet(final int cores, final int threadsPerCore, final long clockHz, final int smtPermille) {
         this.cpus = cores * threadsPerCore;
@@ -74,7 +77,14 @@ final class CpuSet {
      */
     long exec(final int cpu, final long atNs, final long cycles, final int context) {
         final long start = Math.max(atNs, freeAtNs[cpu]);
-        long ns = (cycles * 1_000_000_000L + clockHz - 1) / clockHz;
+        long ns;
+        if (cycles == lastCycles) {
+            ns = lastNs;
+        } else {
+            ns = (cycles * 1_000_000_000L + clockHz - 1) / clockHz;
+            lastCycles = cycles;
+            lastNs = ns;
+        }
         if (threadsPerCore == 2 ? freeAtNs[cpu ^ 1] > start : threadsPerCore > 1 && siblingBusy(cpu, start)) {
             ns = ns * 2000L / smtPermille;
         }

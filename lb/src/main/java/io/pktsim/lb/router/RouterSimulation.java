@@ -1229,19 +1229,18 @@ public final class RouterSimulation {
             final int tsVal = (int) (now / 1_000_000L);
             final MutableDirectBuffer b = store.buffer();
             final int l4 = store.transportHeaderOffset(h);
-            int check = b.getShort(l4 + TcpView.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            if (seqWord != tmplSeq[t]) {
-                b.putInt(l4 + 4, seqWord, ByteOrder.BIG_ENDIAN);
-                check = io.pktsim.core.header.InetChecksum.replace32(check, tmplSeq[t], seqWord);
-            }
-            if (ackWord != tmplAck[t]) {
-                b.putInt(l4 + 8, ackWord, ByteOrder.BIG_ENDIAN);
-                check = io.pktsim.core.header.InetChecksum.replace32(check, tmplAck[t], ackWord);
-            }
-            if (tsVal != tmplTsVal[t]) {
-                b.putInt(l4 + TCP_TSVAL_OFFSET, tsVal, ByteOrder.BIG_ENDIAN);
-                check = io.pktsim.core.header.InetChecksum.replace32(check, tmplTsVal[t], tsVal);
-            }
+            // RFC 1624 eqn. 3 over the three words at once: ~(~HC + ~m + m'), folded once.
+            long sum = ~b.getShort(l4 + TcpView.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL;
+            final int oldSeq = tmplSeq[t];
+            final int oldAck = tmplAck[t];
+            final int oldTs = tmplTsVal[t];
+            b.putInt(l4 + 4, seqWord, ByteOrder.BIG_ENDIAN);
+            b.putInt(l4 + 8, ackWord, ByteOrder.BIG_ENDIAN);
+            b.putInt(l4 + TCP_TSVAL_OFFSET, tsVal, ByteOrder.BIG_ENDIAN);
+            sum += (~oldSeq >>> 16 & 0xFFFF) + (~oldSeq & 0xFFFF) + (seqWord >>> 16 & 0xFFFF) + (seqWord & 0xFFFF)
+                    + (~oldAck >>> 16 & 0xFFFF) + (~oldAck & 0xFFFF) + (ackWord >>> 16 & 0xFFFF) + (ackWord & 0xFFFF)
+                    + (~oldTs >>> 16 & 0xFFFF) + (~oldTs & 0xFFFF) + (tsVal >>> 16 & 0xFFFF) + (tsVal & 0xFFFF);
+            final int check = ~io.pktsim.core.header.InetChecksum.fold(sum) & 0xFFFF;
             b.putShort(l4 + TcpView.CHECKSUM_OFFSET, (short) check, ByteOrder.BIG_ENDIAN);
         }
         store.aux(h, packet(f, kind, seq));
