@@ -22,6 +22,9 @@ final class CpuSet {
     private final long[][] busyNs;
     private final long[] stageCycles = new long[CostStage.values().length];
     private long windowStartNs;
+    /** The last {@link #exec} conversion from cycles to ns (most packets of a run cost the same). */
+    private long lastCycles = -1;
+    private long lastNs;
 
     CpuSet(final int cores, final int threadsPerCore, final long clockHz, final int smtPermille) {
         this.cpus = cores * threadsPerCore;
@@ -74,8 +77,15 @@ final class CpuSet {
      */
     long exec(final int cpu, final long atNs, final long cycles, final int context) {
         final long start = Math.max(atNs, freeAtNs[cpu]);
-        long ns = (cycles * 1_000_000_000L + clockHz - 1) / clockHz;
-        if (threadsPerCore > 1 && siblingBusy(cpu, start)) {
+        long ns;
+        if (cycles == lastCycles) {
+            ns = lastNs;
+        } else {
+            ns = (cycles * 1_000_000_000L + clockHz - 1) / clockHz;
+            lastCycles = cycles;
+            lastNs = ns;
+        }
+        if (threadsPerCore == 2 ? freeAtNs[cpu ^ 1] > start : threadsPerCore > 1 && siblingBusy(cpu, start)) {
             ns = ns * 2000L / smtPermille;
         }
         final long end = start + ns;
@@ -86,6 +96,7 @@ final class CpuSet {
         return end;
     }
 
+    /** Whether another thread of the core is busy at {@code atNs} (two threads per core: {@code cpu ^ 1}). */
     private boolean siblingBusy(final int cpu, final long atNs) {
         final int base = cpu - cpu % threadsPerCore;
         for (int s = base; s < base + threadsPerCore; s++) {

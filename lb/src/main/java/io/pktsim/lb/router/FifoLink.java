@@ -15,6 +15,9 @@ final class FifoLink {
     private long windowStartNs;
     private long frames;
     private long drops;
+    /** The last frame size and its serialization time (most frames of a link have the same size). */
+    private int lastBytes = -1;
+    private long lastSerNs;
 
     /**
      * @param rateBps line rate, bits/s (&gt; 0)
@@ -50,7 +53,11 @@ final class FifoLink {
 
     /** @param wireBytes bytes; @return serialization time at this rate, ns */
     long serializationNs(final int wireBytes) {
-        return (wireBytes * 8_000_000_000L + rateBps - 1) / rateBps;
+        if (wireBytes != lastBytes) {
+            lastBytes = wireBytes;
+            lastSerNs = (wireBytes * 8_000_000_000L + rateBps - 1) / rateBps;
+        }
+        return lastSerNs;
     }
 
     /** Starts a measurement window at {@code nowNs}. */

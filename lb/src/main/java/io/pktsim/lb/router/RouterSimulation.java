@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
@@ -377,6 +378,22 @@ public final class RouterSimulation {
     private boolean lastCtCreated;
     private final int[] flowNatDial;
     private final int[] flowNatPort;
+    /** Frame templates (see {@link #buildFrame}): the bytes, {@link #TEMPLATE_BYTES} per template. */
+    private final UnsafeBuffer tmplBytes;
+    /** Per template: what the frame was built from (valid while it matches), its layout and patched words. */
+    private final int[] tmplKey;
+    private final int[] tmplStored;
+    private final int[] tmplWire;
+    private final int[] tmplNet;
+    private final int[] tmplTransport;
+    private final int[] tmplProtocol;
+    private final int[] tmplSeq;
+    private final int[] tmplAck;
+    private final int[] tmplTsVal;
+    /** Tests: build every templated frame with the builder as well and fail on any difference. */
+    boolean checkTemplates;
+    /** Tests: frames copied from a template and checked against the builder's. */
+    long templateChecks;
     private long ftOffloaded;
     private long ftHits;
     private final PpeFlowTable ppe;
@@ -697,6 +714,17 @@ public final class RouterSimulation {
             throw new IllegalArgumentException("workload has " + flows + " flows, allowed <= " + MAX_FLOWS);
         }
         flowCount = flows;
+        final int templates = flows * TEMPLATES_PER_FLOW;
+        tmplBytes = new UnsafeBuffer(new byte[templates * TEMPLATE_BYTES]);
+        tmplKey = new int[templates * TEMPLATE_KEY];
+        tmplStored = new int[templates];
+        tmplWire = new int[templates];
+        tmplNet = new int[templates];
+        tmplTransport = new int[templates];
+        tmplProtocol = new int[templates];
+        tmplSeq = new int[templates];
+        tmplAck = new int[templates];
+        tmplTsVal = new int[templates];
         isn = new int[flows * 2];
         ct = new ConntrackTable(ConntrackConfig.openWrt(config.firewall().conntrackMax()),
                 RandomStream.derive(config.seed(), config.run(), "nat"));
@@ -1105,6 +1133,150 @@ public final class RouterSimulation {
      * (flow, kind, segment or ACK index) rides in the packet's {@code aux} metadata.
      */
     private int buildFrame(final int f, final int kind, final long seq, final long now, final boolean fromHost,
+            final int d) {
+        if (kind == KIND_DATA || kind == KIND_ACK && !flowUdp[f]) {
+            final int h = fromTemplate(f, kind, seq, now, fromHost, d);
+            if (h != TEMPLATE_MISS) {
+                if (checkTemplates && h != PacketStore.NO_PACKET) {
+                    checkTemplate(h, f, kind, seq, now, fromHost, d);
+                }
+                return h;
+            }
+        }
+        return buildWithBuilder(f, kind, seq, now, fromHost, d);
+    }
+
+    /** Templates per flow: {@code (fromHost ? 2 : 0) + (kind == KIND_DATA ? 0 : 1)}. */
+    private static final int TEMPLATES_PER_FLOW = 4;
+    /** Bytes per template: the largest header stack (Ethernet, VLAN, PPPoE, IPv6, TCP with timestamps) is 98. */
+    private static final int TEMPLATE_BYTES = 128;
+    /** Key words per template: valid, dial, PPPoE session, NAT dial, NAT address, NAT port, payload, port. */
+    private static final int TEMPLATE_KEY = 8;
+    private static final int TEMPLATE_MISS = -2;
+
+    /**
+     * A TCP data segment or ACK, or a UDP datagram, copied from the flow's template of that kind and side (built
+     * once by {@link #buildWithBuilder} and rebuilt when anything it was built from has changed: the dial, its PPPoE
+     * session, the NAT mapping, the payload size), with the TCP sequence, acknowledgement and timestamp words
+     * patched and the checksum updated incrementally (RFC 1624, which gives exactly the recomputed value: the sum
+     * covers a non-zero pseudo header). The bytes and metadata are those the builder writes
+     * ({@code RouterSimulationTest} checks it frame by frame).
+     *
+     * @return the packet, {@link PacketStore#NO_PACKET} when the store is full, or {@link #TEMPLATE_MISS}
+     */
+    private int fromTemplate(final int f, final int kind, final long seq, final long now, final boolean fromHost,
+            final int d) {
+        final int t = f * TEMPLATES_PER_FLOW + (fromHost ? 2 : 0) + (kind == KIND_DATA ? 0 : 1);
+        final int k = t * TEMPLATE_KEY;
+        final int[] key = tmplKey;
+        final int session = !fromHost && pppoe ? dialPppoe[d].sessionId() : 0;
+        final int payload = flowPayload[f];
+        if (key[k] == 0 || key[k + 1] != d || key[k + 2] != session || key[k + 3] != flowNatDial[f]
+                || key[k + 4] != flowNatAddr[f] || key[k + 5] != flowNatPort[f] || key[k + 6] != payload
+                || key[k + 7] != flowSport[f]) {
+            final int h = buildWithBuilder(f, kind, seq, now, fromHost, d);
+            if (h == PacketStore.NO_PACKET) {
+                return h;
+            }
+            final int stored = store.storedLength(h);
+            if (stored > TEMPLATE_BYTES) {
+                return h;
+            }
+            final MutableDirectBuffer b = store.buffer();
+            tmplBytes.putBytes(t * TEMPLATE_BYTES, b, store.frameOffset(h), stored);
+            tmplStored[t] = stored;
+            tmplWire[t] = store.length(h);
+            tmplNet[t] = store.networkOffset(h);
+            tmplTransport[t] = store.transportOffset(h);
+            tmplProtocol[t] = store.protocol(h);
+            if (!flowUdp[f]) {
+                final int l4 = store.transportHeaderOffset(h);
+                tmplSeq[t] = b.getInt(l4 + 4, ByteOrder.BIG_ENDIAN);
+                tmplAck[t] = b.getInt(l4 + 8, ByteOrder.BIG_ENDIAN);
+                tmplTsVal[t] = b.getInt(l4 + TCP_TSVAL_OFFSET, ByteOrder.BIG_ENDIAN);
+            }
+            key[k] = 1;
+            key[k + 1] = d;
+            key[k + 2] = session;
+            key[k + 3] = flowNatDial[f];
+            key[k + 4] = flowNatAddr[f];
+            key[k + 5] = flowNatPort[f];
+            key[k + 6] = payload;
+            key[k + 7] = flowSport[f];
+            return h;
+        }
+        final int h = store.allocate();
+        if (h == PacketStore.NO_PACKET) {
+            return h;
+        }
+        store.putFrame(h, tmplBytes, t * TEMPLATE_BYTES, tmplStored[t], tmplWire[t]);
+        store.arrivalNs(h, now);
+        store.protocol(h, tmplProtocol[t]);
+        store.networkOffset(h, tmplNet[t]);
+        store.transportOffset(h, tmplTransport[t]);
+        if (!flowUdp[f]) {
+            final int own = isn[2 * f + (fromHost ? 0 : 1)];
+            final int peer = isn[2 * f + (fromHost ? 1 : 0)];
+            final int seqWord;
+            final int ackWord;
+            if (kind == KIND_DATA) {
+                seqWord = own + 1 + (int) seq * payload;
+                ackWord = peer + 1;
+            } else {
+                seqWord = own + 1;
+                ackWord = peer + 1 + (int) seq * payload;
+            }
+            final int tsVal = (int) (now / 1_000_000L);
+            final MutableDirectBuffer b = store.buffer();
+            final int l4 = store.transportHeaderOffset(h);
+            // RFC 1624 eqn. 3 over the three words at once: ~(~HC + ~m + m'), folded once.
+            long sum = ~b.getShort(l4 + TcpView.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL;
+            final int oldSeq = tmplSeq[t];
+            final int oldAck = tmplAck[t];
+            final int oldTs = tmplTsVal[t];
+            b.putInt(l4 + 4, seqWord, ByteOrder.BIG_ENDIAN);
+            b.putInt(l4 + 8, ackWord, ByteOrder.BIG_ENDIAN);
+            b.putInt(l4 + TCP_TSVAL_OFFSET, tsVal, ByteOrder.BIG_ENDIAN);
+            sum += (~oldSeq >>> 16 & 0xFFFF) + (~oldSeq & 0xFFFF) + (seqWord >>> 16 & 0xFFFF) + (seqWord & 0xFFFF)
+                    + (~oldAck >>> 16 & 0xFFFF) + (~oldAck & 0xFFFF) + (ackWord >>> 16 & 0xFFFF) + (ackWord & 0xFFFF)
+                    + (~oldTs >>> 16 & 0xFFFF) + (~oldTs & 0xFFFF) + (tsVal >>> 16 & 0xFFFF) + (tsVal & 0xFFFF);
+            final int check = ~io.pktsim.core.header.InetChecksum.fold(sum) & 0xFFFF;
+            b.putShort(l4 + TcpView.CHECKSUM_OFFSET, (short) check, ByteOrder.BIG_ENDIAN);
+        }
+        store.aux(h, packet(f, kind, seq));
+        return h;
+    }
+
+    /** Offset of the timestamp option's TSval in a data segment or ACK (NOP, NOP, kind, length before it). */
+    private static final int TCP_TSVAL_OFFSET = TcpView.MIN_LENGTH + 4;
+
+    /** Tests: the templated frame {@code h} against the builder's, byte by byte and field by field. */
+    private void checkTemplate(final int h, final int f, final int kind, final long seq, final long now,
+            final boolean fromHost, final int d) {
+        final int r = buildWithBuilder(f, kind, seq, now, fromHost, d);
+        if (r == PacketStore.NO_PACKET) {
+            return;
+        }
+        final int stored = store.storedLength(r);
+        boolean same = stored == store.storedLength(h) && store.length(r) == store.length(h)
+                && store.networkOffset(r) == store.networkOffset(h)
+                && store.transportOffset(r) == store.transportOffset(h) && store.protocol(r) == store.protocol(h)
+                && store.arrivalNs(r) == store.arrivalNs(h) && store.ingressDevice(r) == store.ingressDevice(h)
+                && store.flags(r) == store.flags(h) && store.checksumState(r) == store.checksumState(h)
+                && store.aux(r) == store.aux(h) && store.headroom(r) == store.headroom(h);
+        final MutableDirectBuffer b = store.buffer();
+        for (int i = 0; same && i < stored; i++) {
+            same = b.getByte(store.frameOffset(r) + i) == b.getByte(store.frameOffset(h) + i);
+        }
+        store.free(r);
+        templateChecks++;
+        if (!same) {
+            throw new IllegalStateException("RouterSimulation: the template of flow " + f + " kind " + kind
+                    + " differs from the builder's frame");
+        }
+    }
+
+    private int buildWithBuilder(final int f, final int kind, final long seq, final long now, final boolean fromHost,
             final int d) {
         final PacketBuilder b = builder.reset();
         final int line = d / config.wan().dialsPerLine();

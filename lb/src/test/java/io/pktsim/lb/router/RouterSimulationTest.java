@@ -132,6 +132,24 @@ class RouterSimulationTest {
     }
 
     @Test
+    void shouldCopyFramesFromTemplatesExactlyAsTheBuilderWritesThem() {
+        for (final boolean pppoe : new boolean[] {true, false}) {
+            final boolean ipv6 = pppoe;
+            final RouterConfig c = RouterFixtures.config(2, 2, 100 * MBIT, pppoe, ipv6, RouterConfig.OffloadMode.NONE,
+                    RouterConfig.Balancing.ecmp(1),
+                    List.of(RouterFixtures.tcp(RouterConfig.AppKind.SPEEDTEST, 2, 4, RouterConfig.Direction.DOWNLOAD),
+                            RouterFixtures.tcp(RouterConfig.AppKind.SPEEDTEST, 2, 4, RouterConfig.Direction.UPLOAD),
+                            RouterFixtures.udp(2, 2, 10 * MBIT, 1000)), 300_000_000L, 5);
+            final RouterSimulation sim = new RouterSimulation(c);
+            sim.checkTemplates = true;
+            final RouterResults r = sim.run(ProgressListener.NONE);
+            assertThat(sim.templateChecks).as("templated frames checked, pppoe " + pppoe).isGreaterThan(10_000);
+            assertThat(r.goodputDownloadBps()).isPositive();
+            assertThat(r.goodputUploadBps()).isPositive();
+        }
+    }
+
+    @Test
     void shouldUseTheConfiguredRootQdisc() {
         final RouterConfig f = RouterFixtures.config(1, 2, 100 * MBIT, true, false, RouterConfig.OffloadMode.NONE,
                 RouterConfig.Balancing.ecmp(1),
