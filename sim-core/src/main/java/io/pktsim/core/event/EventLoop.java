@@ -127,6 +127,10 @@ public final class EventLoop {
     private final long[] wheelSummary = new long[WHEEL_WORDS >>> 6];
     private int wheelCount;
     private long base;
+    /** The end of the current block (the first time of the next one), ns; kept by {@link #startBlock()}. */
+    private long blockEndNs = BLOCK_NS;
+    /** The end of the wheel's reach (the first time of the block after the next), ns. */
+    private long wheelEndNs = 2L * BLOCK_NS;
 
     // the run: runSlot/runTime[runHead, runEnd) sorted by time, stably; runHead = runEnd = 0 when empty
     private final int[] runSlot = new int[RUN_MAX];
@@ -252,8 +256,7 @@ public final class EventLoop {
         m[slot + S_KIND] = kind;
         m[slot + S_TARGET] = target;
         args[argIndex(slot)] = arg;
-        final long b = base;
-        if (((timeNs >>> BLOCK_SHIFT) - (b >>> BLOCK_SHIFT)) >>> 1 == 0 && timeNs >= b) {
+        if (timeNs < wheelEndNs && timeNs >= base) {
             wheelAppend(slot, timeNs);
         } else {
             scheduleFar(slot, timeNs);
@@ -268,7 +271,10 @@ public final class EventLoop {
             wheelAppend(slot, timeNs);
             return;
         }
-        if ((timeNs >>> BLOCK_SHIFT) - (base >>> BLOCK_SHIFT) <= OUTER_BUCKETS + 1) {
+        final long ahead = (timeNs >>> BLOCK_SHIFT) - (base >>> BLOCK_SHIFT);
+        if (ahead <= 1) {
+            wheelAppend(slot, timeNs);   // only where the wheel's end overflowed (times near Long.MAX_VALUE)
+        } else if (ahead <= OUTER_BUCKETS + 1) {
             outerAppend(slot, timeNs);
         } else {
             heapAdd(slot, timeNs);
@@ -409,6 +415,7 @@ public final class EventLoop {
         final boolean empty = queued() == 0;
         if (empty) {
             base = nowNs;
+            startBlock();
         }
         if (!stopRequested && done < budget && endNs != Long.MAX_VALUE && endNs > nowNs && (timeUp || empty)) {
             nowNs = endNs;
@@ -437,6 +444,7 @@ public final class EventLoop {
             if (slot < 0) {
                 if (queued() == 0) {
                     base = nowNs;
+                    startBlock();
                 }
                 return false;
             }
@@ -452,23 +460,24 @@ public final class EventLoop {
      * @return its slot, {@link #EMPTY} when nothing is queued, {@link #TIME_UP} when it lies after endNs
      */
     private int takeNext(final long endNs) {
-        if (runHead != runEnd) {
-            return takeWithRun(endNs);
-        }
-        if (wheelCount == 0) {
-            return takeAfterGap(endNs);
+        if (runEnd != 0 || wheelCount == 0) {
+            return takeRare(endNs);
         }
         final int pos = nextWheelPosition();
         final long t = positionTime(pos);
         if (t > endNs) {
             return TIME_UP;
         }
-        final long before = base;
         base = t;
-        if (((t ^ before) >>> BLOCK_SHIFT) != 0) {
+        if (t >= blockEndNs) {
             enterNextBlock();
         }
         return wheelPop(pos);
+    }
+
+    /** Rare path of {@link #takeNext}: the run holds events, or the wheel holds none. */
+    private int takeRare(final long endNs) {
+        return runEnd != 0 ? takeWithRun(endNs) : takeAfterGap(endNs);
     }
 
     /** {@link #takeNext} when the run holds events: the earlier of its first and the wheel's, the run's on a tie. */
@@ -481,9 +490,8 @@ public final class EventLoop {
                 if (t > endNs) {
                     return TIME_UP;
                 }
-                final long before = base;
                 base = t;
-                if (((t ^ before) >>> BLOCK_SHIFT) != 0) {
+                if (t >= blockEndNs) {
                     enterNextBlock();
                 }
                 return wheelPop(pos);
@@ -497,9 +505,8 @@ public final class EventLoop {
             runHead = 0;
             runEnd = 0;
         }
-        final long before = base;
         base = fromRun;
-        if (((fromRun ^ before) >>> BLOCK_SHIFT) != 0) {
+        if (fromRun >= blockEndNs) {
             enterNextBlock();
         }
         return slot;
@@ -524,6 +531,7 @@ public final class EventLoop {
             return TIME_UP;
         }
         base = next << BLOCK_SHIFT;
+        startBlock();
         cascade(next, current);
         cascade(next + 1, current);
         migrate();
@@ -535,9 +543,17 @@ public final class EventLoop {
      * wheel's reach, so its outer bucket is cascaded and the heap's events that came within reach move.
      */
     private void enterNextBlock() {
+        startBlock();
         final long current = base >>> BLOCK_SHIFT;
         cascade(current + 1, current - 1);
         migrate();
+    }
+
+    /** Sets the ends of the current block and of the wheel's reach from {@code base}. */
+    private void startBlock() {
+        final long end = ((base >>> BLOCK_SHIFT) + 1) << BLOCK_SHIFT;
+        blockEndNs = end < 0 ? Long.MAX_VALUE : end;
+        wheelEndNs = end + BLOCK_NS < 0 ? Long.MAX_VALUE : end + BLOCK_NS;
     }
 
     /** Frees a slot taken out of the queue and, unless it was cancelled, runs its event at {@code base}. */
@@ -714,9 +730,9 @@ public final class EventLoop {
     /**
      * Cascades the outer bucket of block {@code block}, if that block was within the outer wheel's reach
      * while the current block was {@code was}: its events (a list in scheduling order) are sorted stably by
-     * time onto the end of the run, all of whose events are earlier; when they do not fit, the sorted part
-     * and then the rest of the list go to the timing wheel in that order, which keeps each wheel list in
-     * scheduling order.
+     * time onto the end of the run, all of whose events are earlier; when they do not fit, or the wheel
+     * already holds {@value #RUN_MAX} events or more, the sorted part and then the rest of the list go to the
+     * timing wheel in that order, which keeps each wheel list in scheduling order.
      */
     private void cascade(final long block, final long was) {
         if (block - was > OUTER_BUCKETS + 1) {
@@ -743,8 +759,11 @@ public final class EventLoop {
             runEnd = left;
         }
         final int from = runEnd;
+        // a busy wheel (a model whose events are dense in time) takes the bucket itself: the run would then
+        // only add a comparison to every event taken out while it lasts
+        final int limit = wheelCount < RUN_MAX ? RUN_MAX : from;
         int n = from;
-        while (slot != NIL && n < RUN_MAX) {
+        while (slot != NIL && n < limit) {
             final int following = m[slot + S_NEXT];
             final long t = tm[argIndex(slot)];
             int i = n;
@@ -847,6 +866,7 @@ public final class EventLoop {
         Arrays.fill(outerSummary, 0L);
         outerCount = 0;
         base = time;
+        startBlock();
         migrate();
     }
 
