@@ -6,37 +6,57 @@ import java.util.Arrays;
  * The discrete-event loop of one simulation: a priority queue of events ordered by (time, scheduling
  * order) and the dispatch of each event to the handler registered for its kind.
  *
- * <p>Layout: one {@code int[]} ({@code mem}) holds both the wheel's list heads and the events. Cells
- * {@code [0, 2 * WHEEL_NS)} are the wheel (head and tail of each position, side by side); after them every
- * event occupies a <em>slot</em> of {@value #SLOT_INTS} ints (next, generation and state, kind, target: 16
- * bytes) for as long as it is pending, and a slot is named by the index of its first cell. The argument is
- * apart, in a {@code long[]} with one entry per slot: it is needed only once the event runs, so with a
- * million events pending the walk along a wheel list misses the cache in a 16-byte-per-event array rather
- * than a 32-byte one (in thread-CPU-time loops of the "hold" benchmark, about 10 % less time per event at
- * 1M pending than with the argument inside the slot; the same at 1K). Free slots form an
- * intrusive LIFO list through their "next" cell, so the slot a handler schedules into is the one its own
- * event just left (still in cache). The queue has two levels, like the kernel's own timers:
+ * <p>Layout: one {@code int[]} ({@code mem}) holds the list heads of both wheels and the events. Cells
+ * {@code [0, 2 * WHEEL_NS)} are the timing wheel (head and tail of each position, side by side), the next
+ * {@code 2 * OUTER_BUCKETS} cells the outer wheel's buckets; after them every event occupies a <em>slot</em>
+ * of {@value #SLOT_INTS} ints (next, generation and state, kind, target: 16 bytes) for as long as it is
+ * pending, and a slot is named by the index of its first cell. The argument is apart, in a {@code long[]}
+ * with one entry per slot: it is needed only once the event runs, so with a million events pending the walk
+ * along a wheel list misses the cache in a 16-byte-per-event array rather than a 32-byte one (in
+ * thread-CPU-time loops of the "hold" benchmark, about 10 % less time per event at 1M pending than with the
+ * argument inside the slot; the same at 1K). A second {@code long[]} holds the time of the events in the
+ * outer wheel, the only ones whose time is not implied by where they are. Free slots form an intrusive LIFO
+ * list through their "next" cell, so the slot a handler schedules into is the one its own event just left
+ * (still in cache).
+ *
+ * <p>Time is cut into aligned <em>blocks</em> of {@value #BLOCK_NS} ns; the <em>current block</em> is the
+ * one of {@code base}, the time of the latest event taken out. The queue has three levels, like the
+ * kernel's own hierarchical timers, and a small sorted array beside the first:
  * <ul>
- *   <li>a <em>timing wheel</em> of {@value #WHEEL_NS} one-nanosecond positions for the events due within
- *   {@value #WHEEL_NS} ns of {@code base} (the time of the latest event taken out): position
- *   {@code time & (WHEEL_NS - 1)} holds, as a FIFO list linked through the slots, the events of exactly
- *   that time, in scheduling order; a bit map of the non-empty positions finds the next one with
- *   {@code numberOfTrailingZeros}, and the time of a position follows from {@code base}, so a wheel event
- *   stores neither its time nor a sequence number. Scheduling and taking out are O(1) and have no branch
- *   on whether a list is, or becomes, empty: the tail cell of an empty position points at its own head
- *   cell, so appending is the same two stores whether the list was empty or not, and taking the last event
- *   out resets the tail and clears the bit with masks rather than a branch (whether two events share a
+ *   <li>a <em>timing wheel</em> of {@value #WHEEL_NS} one-nanosecond positions (two blocks) for the events
+ *   of the current block and the next, from {@code base} on: position {@code time & (WHEEL_NS - 1)} holds,
+ *   as a FIFO list linked through the slots, the events of exactly that time, in scheduling order; a bit
+ *   map of the non-empty positions finds the next one with {@code numberOfTrailingZeros}, a summary bit per
+ *   word of it (set on append, cleared lazily when a scan finds the word empty) skips the empty words of an
+ *   almost empty wheel, and the time of a position follows from {@code base}, so a wheel event stores
+ *   neither its time nor a sequence number. Scheduling and taking out are O(1) and have no branch on
+ *   whether a list is, or becomes, empty: the tail cell of an empty position points at its own head cell,
+ *   so appending is the same two stores whether the list was empty or not, and taking the last event out
+ *   resets the tail and clears the bit with masks rather than a branch (whether two events share a
  *   nanosecond is a coin toss the CPU's branch predictor would lose);</li>
+ *   <li>the <em>run</em>: a sorted array of at most {@value #RUN_MAX} events beside the wheel. When the
+ *   current block advances, the outer bucket of the block that comes within the wheel's reach is
+ *   <em>cascaded</em>: sorted stably by time onto the end of the run if it fits and the wheel holds fewer
+ *   than {@value #RUN_MAX} events (a router's block holds a few events, which then never touch the 128 KB
+ *   wheel), else appended to the wheel in list order (a busy wheel, as in the "hold" benchmark, would only
+ *   gain a comparison per event taken out while the run lasts). The run's events were scheduled before any
+ *   event the wheel holds at their time, so on equal times they go first;</li>
+ *   <li>an <em>outer wheel</em> of {@value #OUTER_BUCKETS} buckets, one per block, for the events of the
+ *   blocks after those two (about 67 ms): a bucket is a FIFO list in scheduling order; bit maps of the
+ *   non-empty buckets and of their non-empty words find the next one. When the wheel and the run are empty
+ *   the loop jumps straight to the next non-empty block;</li>
  *   <li>a 4-ary min-heap, ordered by (time, sequence), for the events further away; only these events are
- *   numbered. Each time {@code base} advances past {@code migrateFromNs}, the heap's events that came
- *   within the wheel's reach move into it, in (time, sequence) order, before any event can be scheduled
- *   directly at their time, so every wheel list stays in scheduling order.</li>
+ *   numbered. Each time the current block advances, the heap's events that came within the outer wheel's
+ *   reach move into it (or into the timing wheel), in (time, sequence) order, before any event can be
+ *   scheduled directly into their block, so every list stays in scheduling order.</li>
  * </ul>
- * This replaced a single 4-ary heap, which took several times as long per event "hold", and then a wheel
- * with per-slot time and sequence in {@code long[]} and branches on list emptiness (see bench/README.md).
- * Cancelling is lazy: it marks the slot, and the entry is discarded when it is reached (or when a
- * compaction runs because more than half the entries are cancelled). An event id is the slot's first cell
- * with its generation in the high 32 bits, so a stale id never cancels a newer event.
+ * This replaced a single 4-ary heap, which took several times as long per event "hold", then a wheel with
+ * per-slot time and sequence in {@code long[]} and branches on list emptiness, and then a 16,384-ns sliding
+ * wheel straight in front of the heap, under which a simulated router (whose events lie microseconds to
+ * milliseconds apart) spent most of its event time in the heap and in scans of an almost empty wheel (see
+ * bench/README.md). Cancelling is lazy: it marks the slot, and the entry is discarded when it is reached
+ * (or when a compaction runs because more than half the entries are cancelled). An event id is the slot's
+ * first cell with its generation in the high 32 bits, so a stale id never cancels a newer event.
  *
  * <p>Nothing here allocates once the arrays have grown to the model's working size (set it with the
  * constructor's capacity). Single-threaded by design: one simulation, one thread.
@@ -46,13 +66,27 @@ public final class EventLoop {
     /** The id returned for no event; {@link #cancel(long)} of it returns false. */
     public static final long NO_EVENT = -1L;
 
-    /** The reach of the timing wheel, in nanoseconds (one position per nanosecond). */
+    /** The reach of the timing wheel, in nanoseconds (one position per nanosecond): two blocks. */
     public static final int WHEEL_NS = 1 << 14;
 
+    /** The size of a block, in nanoseconds: the unit of the outer wheel and of cascading. */
+    public static final int BLOCK_NS = WHEEL_NS >>> 1;
+
+    /** The outer wheel's buckets, one block each: events up to this many blocks further skip the heap. */
+    public static final int OUTER_BUCKETS = 1 << 13;
+
+    /** The most events the run holds; a cascaded bucket that does not fit goes to the timing wheel. */
+    static final int RUN_MAX = 64;
+
+    private static final int BLOCK_SHIFT = 13;
     private static final int WHEEL_MASK = WHEEL_NS - 1;
     private static final int WHEEL_WORDS = WHEEL_NS >>> 6;
-    /** The first slot cell: the wheel's head and tail cells come first. */
-    private static final int SLOTS = 2 * WHEEL_NS;
+    private static final int OUTER_MASK = OUTER_BUCKETS - 1;
+    private static final int OUTER_WORDS = OUTER_BUCKETS >>> 6;
+    /** The first cell of the outer wheel's heads and tails, after the timing wheel's. */
+    private static final int OUTER_CELLS = 2 * WHEEL_NS;
+    /** The first slot cell: the wheels' head and tail cells come first. */
+    private static final int SLOTS = OUTER_CELLS + 2 * OUTER_BUCKETS;
     /** "No slot" in a next cell or the free list; cell 0 is a wheel head, never a slot. */
     private static final int NIL = 0;
     private static final int FREE = 0;
@@ -78,23 +112,43 @@ public final class EventLoop {
     private int handlerCount;
 
     // mem[2p] = first slot of wheel position p (NIL when empty), mem[2p + 1] = the cell its next event is
-    // linked from (the last slot's next cell, or 2p itself when empty); then the slots
+    // linked from (the last slot's next cell, or 2p itself when empty); then the outer buckets, the same way
+    // from OUTER_CELLS; then the slots
     private int[] mem;
     // args[argIndex(slot)] = the argument of the slot's event
     private long[] args;
+    // times[argIndex(slot)] = the time of the slot's event while it is in the outer wheel
+    private long[] times;
     private int freeHead;
     private int slotCapacity;
 
+    // the wheel holds the times t with base <= t and t >>> BLOCK_SHIFT <= (base >>> BLOCK_SHIFT) + 1;
+    // wheelSummary bit w is set whenever wheelBits[w] is not 0 (and may stay set after it became 0)
     private final long[] wheelBits = new long[WHEEL_WORDS];
+    private final long[] wheelSummary = new long[WHEEL_WORDS >>> 6];
     private int wheelCount;
     private long base;
+    /** The end of the current block (the first time of the next one), ns; kept by {@link #startBlock()}. */
+    private long blockEndNs = BLOCK_NS;
+    /** The end of the wheel's reach (the first time of the block after the next), ns. */
+    private long wheelEndNs = 2L * BLOCK_NS;
 
-    // heap of the events at base + WHEEL_NS or later: keys[2i] = time, keys[2i+1] = sequence; heapSlot[i]
+    // the run: runSlot/runTime[runHead, runEnd) sorted by time, stably; runHead = runEnd = 0 when empty
+    private final int[] runSlot = new int[RUN_MAX];
+    private final long[] runTime = new long[RUN_MAX];
+    private int runHead;
+    private int runEnd;
+
+    // the outer wheel holds the blocks b with 2 <= b - (base >>> BLOCK_SHIFT) <= OUTER_BUCKETS + 1, at
+    // b & OUTER_MASK; outerSummary bit w is set exactly when outerBits[w] is not 0
+    private final long[] outerBits = new long[OUTER_WORDS];
+    private final long[] outerSummary = new long[OUTER_WORDS >>> 6];
+    private int outerCount;
+
+    // heap of the later events: keys[2i] = time, keys[2i+1] = sequence; heapSlot[i]
     private long[] keys;
     private int[] heapSlot;
     private int heapSize;
-    /** The smallest base at which the heap's top is within the wheel's reach (Long.MAX_VALUE: heap empty). */
-    private long migrateFromNs = Long.MAX_VALUE;
     /** Numbers the heap's events, in scheduling order. */
     private long sequence;
 
@@ -118,8 +172,9 @@ public final class EventLoop {
         slotCapacity = cap;
         mem = new int[SLOTS + SLOT_INTS * cap];
         args = new long[cap];
-        for (int p = 0; p < WHEEL_NS; p++) {
-            mem[2 * p + 1] = 2 * p;
+        times = new long[cap];
+        for (int head = 0; head < SLOTS; head += 2) {
+            mem[head + 1] = head;
         }
         freeHead = NIL;
         linkFree(0, cap);
@@ -164,7 +219,12 @@ public final class EventLoop {
 
     /** @return the number of events scheduled and neither dispatched nor cancelled */
     public int pending() {
-        return wheelCount + heapSize - cancelledCount;
+        return queued() - cancelledCount;
+    }
+
+    /** The entries in the queue, cancelled ones included. */
+    private int queued() {
+        return wheelCount + (runEnd - runHead) + outerCount + heapSize;
     }
 
     /** @return the number of events dispatched since the loop was made */
@@ -197,7 +257,7 @@ public final class EventLoop {
         m[slot + S_KIND] = kind;
         m[slot + S_TARGET] = target;
         args[argIndex(slot)] = arg;
-        if ((timeNs - base) >>> Integer.numberOfTrailingZeros(WHEEL_NS) == 0) {
+        if (timeNs < wheelEndNs && timeNs >= base) {
             wheelAppend(slot, timeNs);
         } else {
             scheduleFar(slot, timeNs);
@@ -205,16 +265,21 @@ public final class EventLoop {
         return ((long) (genState >>> 2) << 32) | slot;
     }
 
-    /** Rare path of {@link #schedule}: a time beyond the wheel's reach, or before its base. */
+    /** Rare path of {@link #schedule}: a time in a later block than the wheel's two, or before its base. */
     private void scheduleFar(final int slot, final long timeNs) {
         if (timeNs < base) {
             rebase(timeNs);
-            if (timeNs - base < WHEEL_NS) {
-                wheelAppend(slot, timeNs);
-                return;
-            }
+            wheelAppend(slot, timeNs);
+            return;
         }
-        heapAdd(slot, timeNs);
+        final long ahead = (timeNs >>> BLOCK_SHIFT) - (base >>> BLOCK_SHIFT);
+        if (ahead <= 1) {
+            wheelAppend(slot, timeNs);   // only where the wheel's end overflowed (times near Long.MAX_VALUE)
+        } else if (ahead <= OUTER_BUCKETS + 1) {
+            outerAppend(slot, timeNs);
+        } else {
+            heapAdd(slot, timeNs);
+        }
     }
 
     /**
@@ -244,7 +309,7 @@ public final class EventLoop {
         final int slot = (int) eventId;
         mem[slot + S_GEN_STATE] = (mem[slot + S_GEN_STATE] & ~STATE_MASK) | CANCELLED;
         cancelledCount++;
-        if (cancelledCount > MIN_COMPACT && cancelledCount > ((wheelCount + heapSize) >> 1)) {
+        if (cancelledCount > MIN_COMPACT && cancelledCount > (queued() >> 1)) {
             compact();
         }
         return true;
@@ -265,7 +330,7 @@ public final class EventLoop {
             && mem[slot + S_GEN_STATE] == ((int) (eventId >>> 32) << 2 | PENDING);
     }
 
-    /** The index of a slot's argument in {@link #args}. */
+    /** The index of a slot's argument in {@link #args} (and its time in {@link #times}). */
     private static int argIndex(final int slot) {
         return (slot - SLOTS) >> SLOT_SHIFT;
     }
@@ -285,23 +350,38 @@ public final class EventLoop {
      * @return its time in nanoseconds, or {@link Long#MAX_VALUE} when none is pending
      */
     public long nextEventTimeNs() {
+        while (runHead < runEnd && state(runSlot[runHead]) == CANCELLED) {
+            freeSlot(runSlot[runHead++]);
+            cancelledCount--;
+        }
+        if (runHead == runEnd) {
+            runHead = 0;
+            runEnd = 0;
+        }
+        final long fromRun = runHead < runEnd ? runTime[runHead] : Long.MAX_VALUE;
         while (wheelCount > 0) {
             final int pos = nextWheelPosition();
             final int slot = mem[2 * pos];
             if (state(slot) == PENDING) {
-                return positionTime(pos);
+                return Math.min(fromRun, positionTime(pos));
             }
             wheelPop(pos);
             cancelledCount--;
             freeSlot(slot);
         }
-        if (heapSize > 0 && state(heapSlot[0]) == CANCELLED) {
-            while (heapSize > 0 && state(heapSlot[0]) == CANCELLED) {
-                final int slot = popTop();
-                cancelledCount--;
-                freeSlot(slot);
+        if (fromRun != Long.MAX_VALUE) {
+            return fromRun;
+        }
+        while (outerCount > 0) {
+            final long t = earliestInBucket(nextOuterBucket());
+            if (t != Long.MAX_VALUE) {
+                return t;
             }
-            heapTopChanged();
+        }
+        while (heapSize > 0 && state(heapSlot[0]) == CANCELLED) {
+            final int slot = popTop();
+            cancelledCount--;
+            freeSlot(slot);
         }
         return heapSize == 0 ? Long.MAX_VALUE : keys[0];
     }
@@ -333,9 +413,10 @@ public final class EventLoop {
                 done++;
             }
         }
-        final boolean empty = wheelCount == 0 && heapSize == 0;
+        final boolean empty = queued() == 0;
         if (empty) {
             base = nowNs;
+            startBlock();
         }
         if (!stopRequested && done < budget && endNs != Long.MAX_VALUE && endNs > nowNs && (timeUp || empty)) {
             nowNs = endNs;
@@ -362,8 +443,9 @@ public final class EventLoop {
         while (true) {
             final int slot = takeNext(Long.MAX_VALUE);
             if (slot < 0) {
-                if (wheelCount == 0 && heapSize == 0) {
+                if (queued() == 0) {
                     base = nowNs;
+                    startBlock();
                 }
                 return false;
             }
@@ -379,8 +461,8 @@ public final class EventLoop {
      * @return its slot, {@link #EMPTY} when nothing is queued, {@link #TIME_UP} when it lies after endNs
      */
     private int takeNext(final long endNs) {
-        if (wheelCount == 0) {
-            return takeFromHeap(endNs);
+        if (runEnd != 0 || wheelCount == 0) {
+            return takeRare(endNs);
         }
         final int pos = nextWheelPosition();
         final long t = positionTime(pos);
@@ -388,25 +470,91 @@ public final class EventLoop {
             return TIME_UP;
         }
         base = t;
-        if (t >= migrateFromNs) {
-            // the heap's events move to positions after pos: they are later than every wheel event
-            migrate();
+        if (t >= blockEndNs) {
+            enterNextBlock();
         }
         return wheelPop(pos);
     }
 
-    /** Rare path of {@link #takeNext}: the wheel is empty; the heap's top becomes the base. */
-    private int takeFromHeap(final long endNs) {
-        if (heapSize == 0) {
-            return EMPTY;
+    /** Rare path of {@link #takeNext}: the run holds events, or the wheel holds none. */
+    private int takeRare(final long endNs) {
+        return runEnd != 0 ? takeWithRun(endNs) : takeAfterGap(endNs);
+    }
+
+    /** {@link #takeNext} when the run holds events: the earlier of its first and the wheel's, the run's on a tie. */
+    private int takeWithRun(final long endNs) {
+        final long fromRun = runTime[runHead];
+        if (wheelCount > 0) {
+            final int pos = nextWheelPosition();
+            final long t = positionTime(pos);
+            if (t < fromRun) {
+                if (t > endNs) {
+                    return TIME_UP;
+                }
+                base = t;
+                if (t >= blockEndNs) {
+                    enterNextBlock();
+                }
+                return wheelPop(pos);
+            }
         }
-        final long t = keys[0];
-        if (t > endNs) {
+        if (fromRun > endNs) {
             return TIME_UP;
         }
-        base = t;
+        final int slot = runSlot[runHead++];
+        if (runHead == runEnd) {
+            runHead = 0;
+            runEnd = 0;
+        }
+        base = fromRun;
+        if (fromRun >= blockEndNs) {
+            enterNextBlock();
+        }
+        return slot;
+    }
+
+    /**
+     * Rare path of {@link #takeNext}: the wheel and the run are empty. Jumps to the next block that holds an
+     * event (its bucket and the next one cascaded, the heap's events that came within reach moved), unless
+     * that block starts after endNs.
+     */
+    private int takeAfterGap(final long endNs) {
+        final long current = base >>> BLOCK_SHIFT;
+        final long next;
+        if (outerCount > 0) {
+            next = current + 2 + ((nextOuterBucket() - (current + 2)) & OUTER_MASK);
+        } else if (heapSize > 0) {
+            next = keys[0] >>> BLOCK_SHIFT;
+        } else {
+            return EMPTY;
+        }
+        if (next << BLOCK_SHIFT > endNs) {
+            return TIME_UP;
+        }
+        base = next << BLOCK_SHIFT;
+        startBlock();
+        cascade(next, current);
+        cascade(next + 1, current);
         migrate();
-        return wheelPop((int) t & WHEEL_MASK);
+        return takeNext(endNs);
+    }
+
+    /**
+     * {@code base} has just entered the block after the previous one: the block after it comes within the
+     * wheel's reach, so its outer bucket is cascaded and the heap's events that came within reach move.
+     */
+    private void enterNextBlock() {
+        startBlock();
+        final long current = base >>> BLOCK_SHIFT;
+        cascade(current + 1, current - 1);
+        migrate();
+    }
+
+    /** Sets the ends of the current block and of the wheel's reach from {@code base}. */
+    private void startBlock() {
+        final long end = ((base >>> BLOCK_SHIFT) + 1) << BLOCK_SHIFT;
+        blockEndNs = end < 0 ? Long.MAX_VALUE : end;
+        wheelEndNs = end + BLOCK_NS < 0 ? Long.MAX_VALUE : end + BLOCK_NS;
     }
 
     /** Frees a slot taken out of the queue and, unless it was cancelled, runs its event at {@code base}. */
@@ -440,6 +588,7 @@ public final class EventLoop {
         m[m[2 * pos + 1]] = slot;
         m[2 * pos + 1] = slot + S_NEXT;
         wheelBits[pos >>> 6] |= 1L << pos;
+        wheelSummary[pos >>> 12] |= 1L << (pos >>> 6);
         wheelCount++;
     }
 
@@ -477,39 +626,214 @@ public final class EventLoop {
 
     /** Rare path of {@link #nextWheelPosition}: the base's word of the bit map has nothing from base on. */
     private int scanWheel(final int startWord) {
-        final long[] bits = wheelBits;
-        for (int i = 1; i <= WHEEL_WORDS; i++) {
-            final int word = (startWord + i) & (WHEEL_WORDS - 1);
-            final long w = bits[word];
-            if (w != 0) {
-                return (word << 6) + Long.numberOfTrailingZeros(w);
-            }
+        int word = firstWord(wheelBits, wheelSummary, startWord + 1, WHEEL_WORDS);
+        if (word < 0) {
+            word = firstWord(wheelBits, wheelSummary, 0, startWord + 1);
         }
-        throw new IllegalStateException("EventLoop: " + wheelCount + " events in the wheel but no position set");
-    }
-
-    /** Moves the heap's events that came within the wheel's reach into the wheel, in (time, sequence) order. */
-    private void migrate() {
-        final long b = base;
-        while (heapSize > 0 && keys[0] - b < WHEEL_NS) {
-            final long time = keys[0];
-            wheelAppend(popTop(), time);
+        if (word < 0) {
+            throw new IllegalStateException("EventLoop: " + wheelCount + " events in the wheel but no position set");
         }
-        heapTopChanged();
+        return (word << 6) + Long.numberOfTrailingZeros(wheelBits[word]);
     }
 
     /**
-     * Makes {@code time} the new base, below every pending time: the wheel's events go back to the heap
-     * (which orders them by time and sequence) and those within reach of the new base come back. Only
-     * reached if an event is scheduled before an event already taken out, which {@link #run(long, long)}
-     * avoids; kept so that the queue stays correct whatever the call order. O(n log n). The wheel's events
-     * are numbered now, list by list: every heap event is later than every wheel event, so only the order
-     * within one time (one list) matters.
+     * The first word in {@code [from, to)} of a bit map that is not 0, found through its summary (bit w set
+     * whenever word w is not 0); a summary bit found over an empty word is cleared on the way.
+     *
+     * @return the word's index, or -1
+     */
+    private static int firstWord(final long[] bits, final long[] summary, final int from, final int to) {
+        int w = from;
+        while (w < to) {
+            final int sw = w >>> 6;
+            final long candidates = summary[sw] & (-1L << w);
+            if (candidates == 0) {
+                w = (sw + 1) << 6;
+                continue;
+            }
+            final int word = (sw << 6) + Long.numberOfTrailingZeros(candidates);
+            if (word >= to) {
+                return -1;
+            }
+            if (bits[word] != 0) {
+                return word;
+            }
+            summary[sw] &= ~(1L << word);
+            w = word + 1;
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- run and outer wheel
+
+    private void outerAppend(final int slot, final long time) {
+        final int bucket = (int) (time >>> BLOCK_SHIFT) & OUTER_MASK;
+        final int[] m = mem;
+        final int head = OUTER_CELLS + 2 * bucket;
+        m[slot + S_NEXT] = NIL;
+        m[m[head + 1]] = slot;
+        m[head + 1] = slot + S_NEXT;
+        outerBits[bucket >>> 6] |= 1L << bucket;
+        outerSummary[bucket >>> 12] |= 1L << (bucket >>> 6);
+        times[argIndex(slot)] = time;
+        outerCount++;
+    }
+
+    private void clearOuterBit(final int bucket) {
+        final int word = bucket >>> 6;
+        final long left = outerBits[word] & ~(1L << bucket);
+        outerBits[word] = left;
+        if (left == 0) {
+            outerSummary[word >>> 6] &= ~(1L << word);
+        }
+    }
+
+    /** The bucket of the first non-empty block after the wheel's two. Call with outerCount > 0. */
+    private int nextOuterBucket() {
+        final int start = (int) ((base >>> BLOCK_SHIFT) + 2) & OUTER_MASK;
+        final int startWord = start >>> 6;
+        final long first = outerBits[startWord] & (-1L << start);
+        if (first != 0) {
+            return (startWord << 6) + Long.numberOfTrailingZeros(first);
+        }
+        // the words after start's, then round from word 0 (start's own word last, for its bits below start)
+        int word = firstWord(outerBits, outerSummary, startWord + 1, OUTER_WORDS);
+        if (word < 0) {
+            word = firstWord(outerBits, outerSummary, 0, startWord + 1);
+        }
+        if (word < 0) {
+            throw new IllegalStateException("EventLoop: " + outerCount + " events in the outer wheel but no bucket"
+                + " set");
+        }
+        return (word << 6) + Long.numberOfTrailingZeros(outerBits[word]);
+    }
+
+    /**
+     * The earliest pending time in an outer bucket; its cancelled entries are freed on the way, and an emptied
+     * bucket is cleared. {@link Long#MAX_VALUE} when none was pending.
+     */
+    private long earliestInBucket(final int bucket) {
+        final int head = OUTER_CELLS + 2 * bucket;
+        final int removed = compactList(head);
+        outerCount -= removed;
+        cancelledCount -= removed;
+        if (mem[head] == NIL) {
+            clearOuterBit(bucket);
+            return Long.MAX_VALUE;
+        }
+        long best = Long.MAX_VALUE;
+        for (int slot = mem[head]; slot != NIL; slot = mem[slot + S_NEXT]) {
+            best = Math.min(best, times[argIndex(slot)]);
+        }
+        return best;
+    }
+
+    /**
+     * Cascades the outer bucket of block {@code block}, if that block was within the outer wheel's reach
+     * while the current block was {@code was}: its events (a list in scheduling order) are sorted stably by
+     * time onto the end of the run, all of whose events are earlier; when they do not fit, or the wheel
+     * already holds {@value #RUN_MAX} events or more, the sorted part and then the rest of the list go to the
+     * timing wheel in that order, which keeps each wheel list in scheduling order.
+     */
+    private void cascade(final long block, final long was) {
+        if (block - was > OUTER_BUCKETS + 1) {
+            return;
+        }
+        final int bucket = (int) block & OUTER_MASK;
+        if ((outerBits[bucket >>> 6] & (1L << bucket)) == 0) {
+            return;   // the usual case: the bit map is in cache, the bucket's head cell may not be
+        }
+        final int[] m = mem;
+        final int head = OUTER_CELLS + 2 * bucket;
+        int slot = m[head];
+        m[head] = NIL;
+        m[head + 1] = head;
+        clearOuterBit(bucket);
+        final int[] rs = runSlot;
+        final long[] rt = runTime;
+        final long[] tm = times;
+        if (runHead > 0) {
+            final int left = runEnd - runHead;
+            System.arraycopy(rs, runHead, rs, 0, left);
+            System.arraycopy(rt, runHead, rt, 0, left);
+            runHead = 0;
+            runEnd = left;
+        }
+        final int from = runEnd;
+        // a busy wheel (a model whose events are dense in time) takes the bucket itself: the run would then
+        // only add a comparison to every event taken out while it lasts
+        final int limit = wheelCount < RUN_MAX ? RUN_MAX : from;
+        int n = from;
+        while (slot != NIL && n < limit) {
+            final int following = m[slot + S_NEXT];
+            final long t = tm[argIndex(slot)];
+            int i = n;
+            while (i > from && rt[i - 1] > t) {
+                rt[i] = rt[i - 1];
+                rs[i] = rs[i - 1];
+                i--;
+            }
+            rt[i] = t;
+            rs[i] = slot;
+            n++;
+            outerCount--;
+            slot = following;
+        }
+        if (slot == NIL) {
+            runEnd = n;
+            return;
+        }
+        for (int i = from; i < n; i++) {
+            wheelAppend(rs[i], rt[i]);
+        }
+        while (slot != NIL) {
+            final int following = m[slot + S_NEXT];
+            outerCount--;
+            wheelAppend(slot, tm[argIndex(slot)]);
+            slot = following;
+        }
+    }
+
+    /**
+     * Moves the heap's events that came within the outer wheel's reach of the current block into it (or into
+     * the timing wheel, for the wheel's two blocks), in (time, sequence) order.
+     */
+    private void migrate() {
+        final long current = base >>> BLOCK_SHIFT;
+        while (heapSize > 0) {
+            final long time = keys[0];
+            final long ahead = (time >>> BLOCK_SHIFT) - current;
+            if (ahead > OUTER_BUCKETS + 1) {
+                return;
+            }
+            final int slot = popTop();
+            if (ahead <= 1) {
+                wheelAppend(slot, time);
+            } else {
+                outerAppend(slot, time);
+            }
+        }
+    }
+
+    /**
+     * Makes {@code time} the new base, below every pending time: the run's, the wheel's and the outer wheel's
+     * events go to the heap (which orders them by time and sequence) and those within reach of the new base
+     * come back. Only reached if an event is scheduled before an event already taken out, which
+     * {@link #run(long, long)} avoids; kept so that the queue stays correct whatever the call order.
+     * O(n log n). The events are numbered now, the run's before the wheel's (on an equal time the run's were
+     * scheduled first), the wheel's list by list, each bucket in list order: every heap event is later than
+     * every other, and one time is in the run and the wheel or in one bucket, so only the order within one
+     * time matters.
      *
      * @param time the new base, at most every pending time
      */
     void rebase(final long time) {
         final int[] m = mem;
+        for (int i = runHead; i < runEnd; i++) {
+            heapAdd(runSlot[i], runTime[i]);
+        }
+        runHead = 0;
+        runEnd = 0;
         for (int word = 0; word < WHEEL_WORDS; word++) {
             long w = wheelBits[word];
             while (w != 0) {
@@ -524,8 +848,26 @@ public final class EventLoop {
             }
             wheelBits[word] = 0;
         }
+        Arrays.fill(wheelSummary, 0L);
         wheelCount = 0;
+        for (int word = 0; word < OUTER_WORDS; word++) {
+            long w = outerBits[word];
+            while (w != 0) {
+                final int bucket = (word << 6) + Long.numberOfTrailingZeros(w);
+                w &= w - 1;
+                final int head = OUTER_CELLS + 2 * bucket;
+                for (int slot = m[head]; slot != NIL; slot = m[slot + S_NEXT]) {
+                    heapAdd(slot, times[argIndex(slot)]);
+                }
+                m[head] = NIL;
+                m[head + 1] = head;
+            }
+            outerBits[word] = 0;
+        }
+        Arrays.fill(outerSummary, 0L);
+        outerCount = 0;
         base = time;
+        startBlock();
         migrate();
     }
 
@@ -536,11 +878,6 @@ public final class EventLoop {
             growHeap();
         }
         siftUp(heapSize++, timeNs, sequence++, slot);
-        heapTopChanged();
-    }
-
-    private void heapTopChanged() {
-        migrateFromNs = heapSize == 0 ? Long.MAX_VALUE : keys[0] - WHEEL_NS + 1;
     }
 
     private void siftUp(final int start, final long time, final long seq, final int slot) {
@@ -565,7 +902,6 @@ public final class EventLoop {
 
     /**
      * Removes the top entry and returns its slot. Bottom-up: the hole walks to a leaf, then the last rises.
-     * The caller updates {@link #migrateFromNs}.
      */
     private int popTop() {
         final long[] k = keys;
@@ -662,33 +998,43 @@ public final class EventLoop {
     }
 
     /**
-     * Drops every cancelled entry: unlinks them from the wheel's lists and rebuilds the heap without them
-     * (O(n), amortised over the cancels that caused it). Order is kept.
+     * Drops every cancelled entry: filters the run, unlinks them from the wheels' lists and rebuilds the heap
+     * without them (O(n), amortised over the cancels that caused it). Order is kept.
      */
     private void compact() {
+        int kept = 0;
+        for (int i = runHead; i < runEnd; i++) {
+            final int slot = runSlot[i];
+            if (state(slot) == CANCELLED) {
+                freeSlot(slot);
+            } else {
+                runSlot[kept] = slot;
+                runTime[kept] = runTime[i];
+                kept++;
+            }
+        }
+        runHead = 0;
+        runEnd = kept;
         final int[] m = mem;
         for (int word = 0; word < WHEEL_WORDS; word++) {
             long w = wheelBits[word];
             while (w != 0) {
                 final int pos = (word << 6) + Long.numberOfTrailingZeros(w);
                 w &= w - 1;
-                int tail = 2 * pos;
-                int slot = m[2 * pos];
-                while (slot != NIL) {
-                    final int next = m[slot + S_NEXT];
-                    if (state(slot) == CANCELLED) {
-                        freeSlot(slot);
-                        wheelCount--;
-                    } else {
-                        m[tail] = slot;
-                        tail = slot + S_NEXT;
-                    }
-                    slot = next;
-                }
-                m[tail] = NIL;
-                m[2 * pos + 1] = tail;
-                if (tail == 2 * pos) {
+                wheelCount -= compactList(2 * pos);
+                if (m[2 * pos] == NIL) {
                     wheelBits[word] &= ~(1L << pos);
+                }
+            }
+        }
+        for (int word = 0; word < OUTER_WORDS; word++) {
+            long w = outerBits[word];
+            while (w != 0) {
+                final int bucket = (word << 6) + Long.numberOfTrailingZeros(w);
+                w &= w - 1;
+                outerCount -= compactList(OUTER_CELLS + 2 * bucket);
+                if (m[OUTER_CELLS + 2 * bucket] == NIL) {
+                    clearOuterBit(bucket);
                 }
             }
         }
@@ -711,7 +1057,33 @@ public final class EventLoop {
         for (int i = (heapSize - 2) >> 2; i >= 0; i--) {
             siftDown(i);
         }
-        heapTopChanged();
+    }
+
+    /**
+     * Unlinks and frees the cancelled entries of one list (head cell {@code head}, tail cell {@code head + 1}),
+     * keeping the others in order.
+     *
+     * @return how many were removed
+     */
+    private int compactList(final int head) {
+        final int[] m = mem;
+        int removed = 0;
+        int tail = head;
+        int slot = m[head];
+        while (slot != NIL) {
+            final int next = m[slot + S_NEXT];
+            if (state(slot) == CANCELLED) {
+                freeSlot(slot);
+                removed++;
+            } else {
+                m[tail] = slot;
+                tail = slot + S_NEXT;
+            }
+            slot = next;
+        }
+        m[tail] = NIL;
+        m[head + 1] = tail;
+        return removed;
     }
 
     private void grow() {
@@ -722,6 +1094,7 @@ public final class EventLoop {
         }
         mem = Arrays.copyOf(mem, SLOTS + SLOT_INTS * cap);
         args = Arrays.copyOf(args, cap);
+        times = Arrays.copyOf(times, cap);
         linkFree(old, cap);
         slotCapacity = cap;
     }

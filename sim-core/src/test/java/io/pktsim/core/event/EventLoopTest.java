@@ -226,4 +226,29 @@ class EventLoopTest {
         AllocationMeter.assertNoAllocation("200k hold steps", 2, 1, () -> loop.run(Long.MAX_VALUE, 200_000));
         assertThat(state[0] - before).as("events dispatched").isGreaterThanOrEqualTo(600_000);
     }
+
+    @Test
+    void shouldNotAllocateWithSparseEventsInTheRunTheOuterWheelAndTheHeap() {
+        // a few events microseconds to a second apart, as in a router: the wheel, the run, the outer wheel,
+        // the heap and the jumps over empty blocks all take part
+        final EventLoop loop = new EventLoop(64);
+        final long[] delays = {300, 3 * EventLoop.BLOCK_NS + 77, 40_000, 3_000_000, 100_000_000, 0};
+        final long[] count = new long[1];
+        final int[] kinds = new int[1];
+        kinds[0] = loop.register((t, a, n) -> {
+            count[0]++;
+            loop.schedule(n + delays[(int) ((a & Long.MAX_VALUE) % delays.length)], kinds[0], t, a * 31 + 7);
+            if ((a & 3) == 0) {
+                loop.cancel(loop.schedule(n + delays[(int) ((a >>> 3) % delays.length)], kinds[0], -1, a));
+            }
+        }, "sparse");
+        for (int i = 0; i < 16; i++) {
+            loop.schedule(i * 1_000L, kinds[0], i, i);
+        }
+        loop.run(Long.MAX_VALUE, 10_000);
+        final long before = count[0];
+        AllocationMeter.assertNoAllocation("100k sparse steps", 2, 1, () -> loop.run(Long.MAX_VALUE, 100_000));
+        assertThat(count[0] - before).as("events dispatched").isEqualTo(300_000);
+        assertThat(loop.pending()).isEqualTo(16);
+    }
 }

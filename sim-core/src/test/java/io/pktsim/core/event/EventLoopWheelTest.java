@@ -11,11 +11,15 @@ import io.pktsim.core.random.RandomStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two-level queue (timing wheel + heap) against a reference priority queue ordered by (time, sequence):
- * events near and far, equal times across the wheel/heap boundary, handlers that schedule and cancel,
- * runs that stop for time, budget or {@link EventLoop#stop()}, events injected between runs, and peeks.
+ * The queue (timing wheel, run, outer wheel, heap) against a reference priority queue ordered by
+ * (time, sequence): events near and far, equal times across the wheels' and the heap's boundaries, handlers
+ * that schedule and cancel, runs that stop for time, budget or {@link EventLoop#stop()}, events injected
+ * between runs, and peeks.
  */
 class EventLoopWheelTest {
+
+    /** About how far ahead the outer wheel reaches (its buckets times the block size), ns. */
+    private static final long OUTER_REACH_NS = (long) EventLoop.OUTER_BUCKETS * EventLoop.BLOCK_NS;
 
     /** A reference event: time, sequence, id in the loop, target. */
     private static final class Ref {
@@ -44,7 +48,7 @@ class EventLoopWheelTest {
     private boolean stopped;
 
     private long delay() {
-        switch (random.nextInt(6)) {
+        switch (random.nextInt(9)) {
             case 0:
                 return 0;
             case 1:
@@ -55,6 +59,12 @@ class EventLoopWheelTest {
                 return random.nextLong(10L * EventLoop.WHEEL_NS);
             case 4:
                 return random.nextLong(1L << 40);
+            case 5:
+                return random.nextLong(3L * OUTER_REACH_NS);
+            case 6:
+                return OUTER_REACH_NS - 2L * EventLoop.BLOCK_NS + random.nextLong(4L * EventLoop.BLOCK_NS);
+            case 7:
+                return random.nextLong(3L * EventLoop.BLOCK_NS);
             default:
                 return random.nextLong(64);
         }
@@ -151,6 +161,59 @@ class EventLoopWheelTest {
         loop.schedule(far, k, 3, 0);
         loop.runUntil(far);
         assertThat(order).containsExactly(1, 0, 2, 3);
+    }
+
+    @Test
+    void shouldKeepSchedulingOrderForEqualTimesAcrossTheOuterWheelAndTheHeap() {
+        loop = new EventLoop(16);
+        final List<Integer> order = new ArrayList<>();
+        final int k = loop.register((t, a, n) -> order.add(t), "order");
+        final long far = OUTER_REACH_NS + 5L * EventLoop.WHEEL_NS + 7;
+        loop.schedule(far, k, 0, 0);                                  // heap
+        loop.schedule(far - 1, k, 1, 0);                              // heap
+        loop.schedule(6L * EventLoop.WHEEL_NS, k, 2, 0);              // outer wheel
+        loop.runUntil(6L * EventLoop.WHEEL_NS);                       // the block moves: 0 and 1 reach the outer wheel
+        loop.schedule(far, k, 3, 0);                                  // straight into the outer wheel, after 0
+        loop.schedule(far - 1, k, 4, 0);
+        loop.runUntil(far - 20);                                      // nothing due: the block stays before far's
+        loop.schedule(far, k, 5, 0);
+        loop.runUntil(far);
+        assertThat(order).containsExactly(2, 1, 4, 0, 3, 5);
+        assertThat(loop.pending()).isZero();
+        assertThat(loop.nowNs()).isEqualTo(far);
+    }
+
+    @Test
+    void shouldRunACascadedBlockInTimeOrderAheadOfLaterEventsOfEqualTime() {
+        // 10 and 64 events: sorted into the run; 65 and 300: spilled into the timing wheel
+        for (final int n : new int[] {10, EventLoop.RUN_MAX, EventLoop.RUN_MAX + 1, 300}) {
+            loop = new EventLoop(16);
+            final List<long[]> got = new ArrayList<>();
+            final int k = loop.register((t, a, now) -> got.add(new long[] {now, t}), "run");
+            final List<long[]> expected = new ArrayList<>();
+            final java.util.Random r = new java.util.Random(n);
+            final long block = 3L * EventLoop.WHEEL_NS;
+            for (int i = 0; i < n; i++) {
+                final long t = block + 40 + r.nextInt(30);
+                loop.schedule(t, k, i, 0);
+                expected.add(new long[] {t, i});
+            }
+            loop.schedule(EventLoop.WHEEL_NS, k, -1, 0);
+            loop.runUntil(block + 20);                      // block 3 is cascaded, nothing of it due yet
+            for (int i = 0; i < 20; i++) {
+                final long t = block + 30 + r.nextInt(45);   // straight into the wheel, some at equal times
+                loop.schedule(t, k, n + i, 0);
+                expected.add(new long[] {t, n + i});
+            }
+            assertThat(loop.pending()).isEqualTo(n + 20);
+            assertThat(loop.nextEventTimeNs()).isEqualTo(expected.stream().mapToLong(e -> e[0]).min().getAsLong());
+            loop.runUntil(block + EventLoop.WHEEL_NS);
+            expected.sort(Comparator.comparingLong(e -> e[0]));   // stable: scheduling order on equal times
+            assertThat(got.get(0)).containsExactly(EventLoop.WHEEL_NS, -1);
+            assertThat(got.subList(1, got.size())).as("%d events in the block", n)
+                .usingElementComparator((a, b) -> java.util.Arrays.equals(a, b) ? 0 : 1)
+                .containsExactlyElementsOf(expected);
+        }
     }
 
     @Test
