@@ -48,8 +48,8 @@ class SipHashTest {
             assertThat(nine).isEqualTo(SipHash.hash(k0, k1, bytes, 0, 72)).isEqualTo(SipHash.hashWords(k0, k1, w, 9));
             final long[] state = new long[8];
             SipHash.absorb3Words(k0, k1, w[0], w[1], w[2], state, 4);
-            assertThat(SipHash.finish6Words(state, 4, w[3], w[4], w[5])).isEqualTo(six);
-            assertThat(SipHash.finish9Words(state, 4, w[3], w[4], w[5], w[6], w[7], w[8])).isEqualTo(nine);
+            assertThat(SipHash.finishWords(state, 4, w, 3, 3)).isEqualTo(six);
+            assertThat(SipHash.finishWords(state, 4, w, 3, 6)).isEqualTo(nine);
         }
     }
 
