@@ -47,7 +47,7 @@ class Mt7621CalibrationTest {
                 RouterConfig.Outputs.NONE);
     }
 
-    private static RouterResults run(final String id, final RouterConfig c) {
+    static RouterResults run(final String id, final RouterConfig c) {
         final RouterResults r = new RouterSimulation(c).run(ProgressListener.NONE);
         double hottest = 0;
         for (RouterResults.CpuThread t : r.cpuThreads()) {
@@ -58,7 +58,7 @@ class Mt7621CalibrationTest {
         return r;
     }
 
-    private static double hottest(final RouterResults r) {
+    static double hottest(final RouterResults r) {
         double h = 0;
         for (RouterResults.CpuThread t : r.cpuThreads()) {
             h = Math.max(h, t.busy());

@@ -3,21 +3,18 @@ package io.pktsim.cli.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import io.pktsim.cli.run.ScenarioMapper;
 import io.pktsim.cli.scenario.ScenarioLoader;
-import io.pktsim.lb.router.ProgressListener;
 import io.pktsim.lb.router.RouterConfig;
 import io.pktsim.lb.router.RouterResults;
-import io.pktsim.lb.router.RouterSimulation;
 
 /**
  * The shipped calibration scenarios of {@code docs/scenarios/} (router-facts.md section 14), run as files through
- * the loader and the mapper that {@code pktsim run} uses, shortened to 2 s measured after a 1 s warm-up so that the
+ * the loader and the mapper that {@code pktsim run} uses, shortened to 3 s measured after a 1 s warm-up so that the
  * suite stays fast. Each test pins the target's band where pktsim agrees (docs/calibration.md) and, where it does
  * not (T2's CPU, T3's level), pins today's figure so that a change to the model shows here and in the docs.
  */
@@ -33,21 +30,11 @@ class ShippedScenariosCalibrationTest {
     private static RouterResults run(final String file) throws Exception {
         final RouterConfig c = ScenarioMapper.toConfig(new ScenarioLoader().load(scenarios().resolve(file)), null,
                 null);
-        final List<RouterConfig.App> apps = new ArrayList<>(c.workload());
-        final RouterConfig s = new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(), c.balancing(), c.offload(),
-                c.firewall(), c.qdisc(), apps, 3_000_000_000L, 1_000_000_000L, c.seed(), c.run(), c.outputs());
-        final RouterResults r = new RouterSimulation(s).run(ProgressListener.NONE);
-        System.out.printf("%s: %.1f Mbit/s, cpu avg %.1f %%, hottest %.1f %%, %s%n", file, r.goodputBps() / 1e6,
-                r.cpuAverage() * 100, hottest(r) * 100, r.bottleneck());
-        return r;
+        return Mt7621CalibrationTest.run(file, c.withTiming(3_000_000_000L, 1_000_000_000L));
     }
 
     private static double hottest(final RouterResults r) {
-        double h = 0;
-        for (RouterResults.CpuThread t : r.cpuThreads()) {
-            h = Math.max(h, t.busy());
-        }
-        return h;
+        return Mt7621CalibrationTest.hottest(r);
     }
 
     /** T1 (and the README's default, the same router): about 300 Mbit/s, CPU-bound, +-15 %. */

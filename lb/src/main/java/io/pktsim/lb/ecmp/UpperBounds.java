@@ -146,23 +146,18 @@ public final class UpperBounds {
      */
     public static void buildChoiceTable(final int[] packedBounds, final int[] packedIndex, final int n,
         final int[] table) {
-        int below = 0;
-        for (int b = 0; b < BUCKETS; b++) {
-            final int low = b << BUCKET_SHIFT;
-            final int high = low + (1 << BUCKET_SHIFT) - 1;
-            while (below < n && packedBounds[below] < low) {
-                below++;
-            }
-            int inside = below;
-            while (inside < n && packedBounds[inside] <= high) {
-                inside++;
-            }
+        // The bucket table says per slice how many bounds lie below it and whether two lie inside; it is built into
+        // the first BUCKETS ints and widened in place from the last slice down (slice b's three ints start at
+        // 3b >= b, so no bucket entry is overwritten before it is read).
+        buildBuckets(packedBounds, n, table);
+        for (int b = BUCKETS - 1; b >= 0; b--) {
+            final int below = table[b];
             final int i = 3 * b;
-            if (inside - below >= 2) {
+            if (below < 0) {
                 table[i] = -1;
                 table[i + 1] = 0;
-                table[i + 2] = ~below;
-            } else if (inside - below == 1) {
+                table[i + 2] = below;
+            } else if (packedBounds[below] <= (b << BUCKET_SHIFT) + (1 << BUCKET_SHIFT) - 1) {
                 table[i] = packedBounds[below];
                 table[i + 1] = packedIndex[below];
                 // The last bound is 2^31-1: no hash lies above it.

@@ -85,7 +85,7 @@ final class CpuSet {
             lastCycles = cycles;
             lastNs = ns;
         }
-        if (threadsPerCore == 2 ? freeAtNs[cpu ^ 1] > start : threadsPerCore > 1 && siblingBusy(cpu, start)) {
+        if (threadsPerCore > 1 && siblingBusy(cpu, start)) {
             ns = ns * 2000L / smtPermille;
         }
         final long end = start + ns;
@@ -98,6 +98,9 @@ final class CpuSet {
 
     /** Whether another thread of the core is busy at {@code atNs} (two threads per core: {@code cpu ^ 1}). */
     private boolean siblingBusy(final int cpu, final long atNs) {
+        if (threadsPerCore == 2) {
+            return freeAtNs[cpu ^ 1] > atNs;
+        }
         final int base = cpu - cpu % threadsPerCore;
         for (int s = base; s < base + threadsPerCore; s++) {
             if (s != cpu && freeAtNs[s] > atNs) {

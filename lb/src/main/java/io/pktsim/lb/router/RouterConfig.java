@@ -58,6 +58,43 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
         }
     }
 
+    /**
+     * @param newProfile the device profile
+     * @return this configuration on another device profile
+     */
+    public RouterConfig withProfile(final DeviceProfile newProfile) {
+        return new RouterConfig(newProfile, lan, wan, ipv6, balancing, offload, firewall, qdisc, workload,
+                durationNs, warmupNs, seed, run, outputs);
+    }
+
+    /**
+     * @param newQdisc eth0's root qdisc
+     * @return this configuration with another root qdisc
+     */
+    public RouterConfig withQdisc(final QdiscKind newQdisc) {
+        return new RouterConfig(profile, lan, wan, ipv6, balancing, offload, firewall, newQdisc, workload,
+                durationNs, warmupNs, seed, run, outputs);
+    }
+
+    /**
+     * @param newDurationNs the measured time, ns
+     * @param newWarmupNs the warm-up before it, ns
+     * @return this configuration with another timing
+     */
+    public RouterConfig withTiming(final long newDurationNs, final long newWarmupNs) {
+        return new RouterConfig(profile, lan, wan, ipv6, balancing, offload, firewall, qdisc, workload,
+                newDurationNs, newWarmupNs, seed, run, outputs);
+    }
+
+    /**
+     * @param newOutputs the pcap taps and trace to write
+     * @return this configuration with other outputs
+     */
+    public RouterConfig withOutputs(final Outputs newOutputs) {
+        return new RouterConfig(profile, lan, wan, ipv6, balancing, offload, firewall, qdisc, workload,
+                durationNs, warmupNs, seed, run, newOutputs);
+    }
+
     /** @return total number of dials, {@code lines * dialsPerLine} */
     public int dials() {
         return wan.lines() * wan.dialsPerLine();

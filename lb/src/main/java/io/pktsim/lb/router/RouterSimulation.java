@@ -15,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
 import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.header.Ipv4View;
 import io.pktsim.core.header.Ipv6View;
 import io.pktsim.core.header.TcpView;
@@ -278,7 +279,6 @@ public final class RouterSimulation {
     // NIC and NAPI.
     private final int rxCpu;
     private final int txCpu;
-    private final boolean rps;
     /** The CPUs of the {@code rps_cpus} mask in ascending order, as {@code rps_map.cpus} holds them; empty: RPS off. */
     private final int[] rpsMap;
     private final long[] ring;
@@ -429,7 +429,6 @@ public final class RouterSimulation {
 
     private ProgressListener progress = ProgressListener.NONE;
     private FrameTap tap;
-    private boolean tapping;
     private TraceBus trace = TraceBus.disabled();
     private int traceComponent;
     private int kDialEcmp;
@@ -468,7 +467,6 @@ public final class RouterSimulation {
      */
     public void tap(final FrameTap frameTap) {
         this.tap = frameTap;
-        this.tapping = frameTap != null;
     }
 
     /**
@@ -691,7 +689,6 @@ public final class RouterSimulation {
         txCpu = !profile.separateTxNapi() || n == 1 ? rxCpu
                 : profile.txNapiCpu() >= 0 ? Math.min(profile.txNapiCpu(), n - 1) : (rxCpu + 1) % n;
         rpsMap = rpsMap(profile.rpsCpus(), n);
-        rps = rpsMap.length > 0;
         ringSlots = profile.rxRingSlots();
         int size = Integer.highestOneBit(Math.max(1, ringSlots - 1)) << 1;
         ring = new long[size];
@@ -898,6 +895,17 @@ public final class RouterSimulation {
         }
     }
 
+    /**
+     * The CPU whose backlog takes a polled packet of a flow: {@code get_rps_cpu()} (net/core/dev.c, 6.18),
+     * {@code map->cpus[reciprocal_scale(hash, map->len)]}; the polling CPU when RPS is off. Simplification: when
+     * the map picks the polling CPU itself, the packet is processed at once, while the kernel
+     * ({@code netif_receive_skb_list_internal}) queues it to that CPU's own backlog too.
+     */
+    private int rpsCpu(final int f) {
+        final int[] map = rpsMap;
+        return map.length == 0 ? rxCpu : map[(int) (((flowHash[f] & 0xFFFF_FFFFL) * map.length) >>> 32)];
+    }
+
     /** The CPUs of an {@code rps_cpus} mask that exist, ascending ({@code store_rps_map}, net/core/net-sysfs.c). */
     private static int[] rpsMap(final long mask, final int cpus) {
         final int[] map = new int[Long.bitCount(cpus >= 64 ? mask : mask & ((1L << cpus) - 1))];
@@ -914,7 +922,11 @@ public final class RouterSimulation {
         return mix32(x) & 0x7FFF_FFFF;
     }
 
-    /** A 32-bit hash, all bits used, like {@code skb->hash} (the stand-in for the frame engine's FOE-entry hash). */
+    /**
+     * A 32-bit hash, all bits used, standing in for {@code skb->hash}: {@code mtk_poll_rx()}
+     * (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) sets it to {@code jhash_1word()} of the frame engine's
+     * FOE entry of the flow, which this model does not compute; per flow and uniform, as that is.
+     */
     private static int mix32(final int x) {
         int h = x * 0x9E3779B9;
         h ^= h >>> 16;
@@ -1230,17 +1242,13 @@ public final class RouterSimulation {
             final MutableDirectBuffer b = store.buffer();
             final int l4 = store.transportHeaderOffset(h);
             // RFC 1624 eqn. 3 over the three words at once: ~(~HC + ~m + m'), folded once.
-            long sum = ~b.getShort(l4 + TcpView.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL;
-            final int oldSeq = tmplSeq[t];
-            final int oldAck = tmplAck[t];
-            final int oldTs = tmplTsVal[t];
+            final long sum = (~b.getShort(l4 + TcpView.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL)
+                    + InetChecksum.delta32(tmplSeq[t], seqWord) + InetChecksum.delta32(tmplAck[t], ackWord)
+                    + InetChecksum.delta32(tmplTsVal[t], tsVal);
             b.putInt(l4 + 4, seqWord, ByteOrder.BIG_ENDIAN);
             b.putInt(l4 + 8, ackWord, ByteOrder.BIG_ENDIAN);
             b.putInt(l4 + TCP_TSVAL_OFFSET, tsVal, ByteOrder.BIG_ENDIAN);
-            sum += (~oldSeq >>> 16 & 0xFFFF) + (~oldSeq & 0xFFFF) + (seqWord >>> 16 & 0xFFFF) + (seqWord & 0xFFFF)
-                    + (~oldAck >>> 16 & 0xFFFF) + (~oldAck & 0xFFFF) + (ackWord >>> 16 & 0xFFFF) + (ackWord & 0xFFFF)
-                    + (~oldTs >>> 16 & 0xFFFF) + (~oldTs & 0xFFFF) + (tsVal >>> 16 & 0xFFFF) + (tsVal & 0xFFFF);
-            final int check = ~io.pktsim.core.header.InetChecksum.fold(sum) & 0xFFFF;
+            final int check = ~InetChecksum.fold(sum) & 0xFFFF;
             b.putShort(l4 + TcpView.CHECKSUM_OFFSET, (short) check, ByteOrder.BIG_ENDIAN);
         }
         store.aux(h, packet(f, kind, seq));
@@ -1776,7 +1784,7 @@ public final class RouterSimulation {
         }
         ring[(ringHead + ringCount) & ringMask] = h | ((long) (foe + 1) << 32);
         ringCount++;
-        if (tapping) {
+        if (tap != null) {
             tap.capture(ETH0_IFINDEX, atSoc, store, h, false);
         }
         if (irqEnabled && !napiScheduled) {
@@ -1848,8 +1856,7 @@ public final class RouterSimulation {
                 ppeCheck(foe, f, pkt, t);
             }
             softnetProcessed[rxCpu]++;
-            // get_rps_cpu() (net/core/dev.c, 6.18): map->cpus[reciprocal_scale(hash, map->len)].
-            final int target2 = rps ? rpsMap[(int) (((flowHash[f] & 0xFFFF_FFFFL) * rpsMap.length) >>> 32)] : rxCpu;
+            final int target2 = rpsCpu(f);
             if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
                 // rps_ipi_queued(): an IPI only when the target's backlog NAPI was not already scheduled.
                 ipiPending[target2] = true;
@@ -2453,9 +2460,9 @@ public final class RouterSimulation {
         return lineVlan[d / config.wan().dialsPerLine()].transmit(store, h) || freed(h);
     }
 
-    /** Shows the frame to the tap as device {@code ifindex} sees it, unless not tapping or not seen (tapNs < 0). */
+    /** Shows the frame to the tap as device {@code ifindex} sees it, unless there is no tap or tapNs < 0. */
     private void tapAt(final int ifindex, final long tapNs, final int h, final boolean sent) {
-        if (tapping && tapNs >= 0 && ifindex > 0) {
+        if (tap != null && tapNs >= 0 && ifindex > 0) {
             tap.capture(ifindex, tapNs, store, h, sent);
         }
     }
@@ -2495,7 +2502,7 @@ public final class RouterSimulation {
             drop(Drop.NO_ROUTE);
             return;
         }
-        if (tapping && !hardware) {
+        if (tap != null && !hardware) {
             tap.capture(ETH0_IFINDEX, readyNs, store, h, true);
         }
         if (hardware) {

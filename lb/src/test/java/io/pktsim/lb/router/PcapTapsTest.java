@@ -90,8 +90,7 @@ class PcapTapsTest {
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 4, RouterConfig.Direction.DOWNLOAD),
                         RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 2, RouterConfig.Direction.UPLOAD)),
                 200_000_000L, 7);
-        return new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(), c.balancing(), c.offload(), c.firewall(),
-                c.qdisc(), c.workload(), c.durationNs(), c.warmupNs(), c.seed(), c.run(), outputs);
+        return c.withOutputs(outputs);
     }
 
     private RouterResults run(final Path dir, final Path trace) throws IOException {
@@ -222,9 +221,8 @@ class PcapTapsTest {
                 300_000_000L, 5);
         final Path dir = tmp.resolve("ppe");
         Files.createDirectories(dir);
-        final RouterResults r = new RouterSimulation(new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(),
-                c.balancing(), c.offload(), c.firewall(), c.qdisc(), c.workload(), c.durationNs(), 0L, c.seed(),
-                c.run(), new RouterConfig.Outputs(dir, null))).run(ProgressListener.NONE);
+        final RouterResults r = new RouterSimulation(c.withTiming(c.durationNs(), 0L)
+                .withOutputs(new RouterConfig.Outputs(dir, null))).run(ProgressListener.NONE);
         final long hardware = value(r.ppe(), "hw_packets");
         assertThat(hardware).as("the PPE forwarded most of the download").isGreaterThan(r.forwardedPackets() / 2);
         assertThat(files(dir)).containsExactly("eth0.1.pcap", "eth0.2.pcap", "eth0.pcap", "pppoe-wan0.pcap");
@@ -253,9 +251,8 @@ class PcapTapsTest {
                         RouterFixtures.udp(1, 2, 30 * RouterFixtures.MBIT, 1200)),
                 300_000_000L, 11);
         final Path trace = tmp.resolve("t.jsonl");
-        final RouterResults r = new RouterSimulation(new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(),
-                c.balancing(), c.offload(), c.firewall(), c.qdisc(), c.workload(), c.durationNs(), 0L, c.seed(),
-                c.run(), new RouterConfig.Outputs(null, trace))).run(ProgressListener.NONE);
+        final RouterResults r = new RouterSimulation(c.withTiming(c.durationNs(), 0L)
+                .withOutputs(new RouterConfig.Outputs(null, trace))).run(ProgressListener.NONE);
         final List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
         assertThat(count(lines, "dial_mwan3")).as("one per connection").isEqualTo(8);
         assertThat(count(lines, "conntrack_new")).isEqualTo(value(r.conntrack(), "inserted")).isEqualTo(8);

@@ -20,9 +20,7 @@ class RouterPacketSteeringTest {
                 RouterConfig.Balancing.ecmp(1),
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.SPEEDTEST, 4, 16, RouterConfig.Direction.DOWNLOAD)),
                 300_000_000L, 7);
-        return new RouterSimulation(new RouterConfig(profile, c.lan(), c.wan(), c.ipv6(), c.balancing(), c.offload(),
-                c.firewall(), c.qdisc(), c.workload(), c.durationNs(), c.warmupNs(), c.seed(), c.run(), c.outputs()))
-                .run(ProgressListener.NONE);
+        return new RouterSimulation(c.withProfile(profile)).run(ProgressListener.NONE);
     }
 
     private static long processed(final RouterResults r, final int cpu) {

@@ -155,9 +155,7 @@ class RouterSimulationTest {
                 RouterConfig.Balancing.ecmp(1),
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.SPEEDTEST, 2, 4, RouterConfig.Direction.DOWNLOAD)),
                 100_000_000L, 3);
-        final RouterConfig p = new RouterConfig(f.profile(), f.lan(), f.wan(), f.ipv6(), f.balancing(), f.offload(),
-                f.firewall(), RouterConfig.QdiscKind.PFIFO_FAST, f.workload(), f.durationNs(), f.warmupNs(), f.seed(),
-                f.run(), f.outputs());
+        final RouterConfig p = f.withQdisc(RouterConfig.QdiscKind.PFIFO_FAST);
         final RouterSimulation fq = new RouterSimulation(f);
         final RouterSimulation pfifo = new RouterSimulation(p);
         assertThat(fq.qdisc()).isInstanceOf(io.pktsim.stack.qdisc.FqCodel.class);

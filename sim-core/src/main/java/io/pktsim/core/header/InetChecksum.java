@@ -123,8 +123,20 @@ public final class InetChecksum {
      * @return the new checksum field
      */
     public static int replace32(final int check, final int oldWord, final int newWord) {
-        final long s = (~check & 0xFFFF) + (~oldWord >>> 16 & 0xFFFF) + (~oldWord & 0xFFFF)
-            + (newWord >>> 16 & 0xFFFF) + (newWord & 0xFFFF);
-        return ~fold(s) & 0xFFFF;
+        return ~fold((~check & 0xFFFF) + delta32(oldWord, newWord)) & 0xFFFF;
+    }
+
+    /**
+     * The RFC 1624 eqn. 3 terms of one changed 32-bit word, {@code ~m + m'} as two 16-bit halves each, unfolded:
+     * several changed words are summed with {@code ~HC} and folded once ({@code ~fold(~HC + delta32(...) + ...)}),
+     * which is {@link #replace32} applied word by word.
+     *
+     * @param oldWord the old 32-bit word
+     * @param newWord the new 32-bit word
+     * @return the partial sum, at most 4 x 0xFFFF
+     */
+    public static long delta32(final int oldWord, final int newWord) {
+        return (long) (~oldWord >>> 16 & 0xFFFF) + (~oldWord & 0xFFFF) + (newWord >>> 16 & 0xFFFF)
+            + (newWord & 0xFFFF);
     }
 }
