@@ -14,7 +14,8 @@ package io.pktsim.lb.mwan3;
  *
  * <p>The FIB rules ({@code ip rule}) are walked linearly by every forwarded packet: the local rule, one
  * {@code iif} rule per interface (pref 1000 + id), then the {@code fwmark} rules (pref 2000 + id) up to the
- * packet's interface id.
+ * packet's interface id. A packet that arrived on an mwan3 interface stops at its own {@code iif} rule, so a
+ * download checks about N/2 rules and an upload about 1.5N (router-facts.md section 9).
  */
 public final class Mwan3RuleCost {
 
@@ -59,12 +60,26 @@ public final class Mwan3RuleCost {
     }
 
     /**
-     * FIB rule checks of a forwarded packet marked for an interface id.
+     * FIB rule checks of a forwarded packet from the LAN marked for an interface id: it arrives on no mwan3
+     * interface, so every {@code iif} rule fails before the {@code fwmark} rules ({@code fib_rules_lookup()},
+     * net/core/fib_rules.c, walks the list in preference order and stops at the first match, Linux 6.18).
      *
      * @param interfaceId the id 1..N of the marked interface (its position among the fwmark rules)
      * @return the rules checked: the local rule, N iif rules, and fwmark rules up to the match
      */
     public int fibRuleChecks(final int interfaceId) {
         return 1 + interfaces + interfaceId;
+    }
+
+    /**
+     * FIB rule checks of a forwarded packet that arrived on an mwan3 interface (a download through a dial):
+     * the {@code iif <dev> lookup <id>} rule at preference 1000 + id matches before any {@code fwmark} rule,
+     * and the interface's table holds a copy of the main table's routes, so the walk ends there.
+     *
+     * @param interfaceId the id 1..N of the interface the packet arrived on
+     * @return the rules checked: the local rule and the iif rules up to the match
+     */
+    public int fibRuleChecksArrivingOn(final int interfaceId) {
+        return 1 + interfaceId;
     }
 }

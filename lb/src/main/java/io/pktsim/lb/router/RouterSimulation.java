@@ -2258,7 +2258,8 @@ public final class RouterSimulation {
         final boolean isNew = kind == KIND_SYN;
         st[CostStage.FIB.ordinal()] += costs.perPacket(CostStage.FIB);
         if (mwan3Cost != null) {
-            st[CostStage.FIB_RULE.ordinal()] += costs.perPacket(CostStage.FIB_RULE) * mwan3Cost.fibRuleChecks(d + 1);
+            st[CostStage.FIB_RULE.ordinal()] += costs.perPacket(CostStage.FIB_RULE)
+                    * (toLan ? mwan3Cost.fibRuleChecksArrivingOn(d + 1) : mwan3Cost.fibRuleChecks(d + 1));
             final int rules = isNew ? mwan3Cost.newConnectionRules(1, mwan3.lastStatisticRules(), false)
                     : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
             st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE) * rules;

@@ -106,6 +106,7 @@ class Mwan3PolicyTest {
         assertThat(cost.newConnectionRules(1, 3, false)).isEqualTo(6 + 24 + 1 + 3);
         assertThat(new Mwan3RuleCost(64, 2).establishedRules()).isEqualTo(6);
         assertThat(cost.fibRuleChecks(3)).isEqualTo(12);
+        assertThat(cost.fibRuleChecksArrivingOn(3)).isEqualTo(4);
         final Mwan3Policy p = new Mwan3Policy(ones(8), new int[8], 60, false, 0, 1);
         int total = 0;
         for (int i = 0; i < 1000; i++) {
