@@ -60,15 +60,24 @@ class ShippedScenariosCalibrationTest {
         assertThat(r.cpuAverage()).isBetween(0.17, 0.26);
     }
 
-    /** T3: ECMP at least as fast as mwan3 on 32 and on 64 dials; the level (about 600) is pinned, not reached. */
+    /**
+     * T3 under the seed era's packet steering (rps_cpus 0xe): ECMP at least as fast as mwan3 on 32 and on 64
+     * dials; 32 mwan3 dials near the target's lower edge (600 - 20 %), ECMP within it; 64 dials lose about a
+     * quarter (the target's "efficiency down to about 80 %"), each pinned.
+     */
     @Test
     void t3EcmpIsAtLeastAsFastAsMwan3AndTheLevelIsPinned() throws Exception {
+        final long[][] band = {{440, 530, 520, 640}, {300, 390, 380, 480}};
+        int i = 0;
         for (final int dials : new int[] {32, 64}) {
             final RouterResults ecmp = run("t3-k2p-" + dials + "dial-ecmp.yaml");
             final RouterResults mwan3 = run("t3-k2p-" + dials + "dial-mwan3.yaml");
             assertThat(ecmp.goodputBps()).as("%d dials", dials).isGreaterThan(mwan3.goodputBps());
-            assertThat(mwan3.goodputBps()).as("%d dials", dials).isBetween(100 * MBIT, 190 * MBIT);
+            assertThat(mwan3.goodputBps()).as("%d dials", dials).isBetween(band[i][0] * MBIT, band[i][1] * MBIT);
+            assertThat(ecmp.goodputBps()).as("%d dials", dials).isBetween(band[i][2] * MBIT, band[i][3] * MBIT);
             assertThat(ecmp.bottleneck()).startsWith("CPU:");
+            assertThat(ecmp.cpuThreads().get(0).busy()).as("cpu0 only polls").isLessThan(0.6);
+            i++;
         }
     }
 
