@@ -897,13 +897,22 @@ public final class RouterSimulation {
 
     /**
      * The CPU whose backlog takes a polled packet of a flow: {@code get_rps_cpu()} (net/core/dev.c, 6.18),
-     * {@code map->cpus[reciprocal_scale(hash, map->len)]}; the polling CPU when RPS is off. Simplification: when
-     * the map picks the polling CPU itself, the packet is processed at once, while the kernel
-     * ({@code netif_receive_skb_list_internal}) queues it to that CPU's own backlog too.
+     * {@code map->cpus[reciprocal_scale(hash, map->len)]}; the polling CPU when RPS is off. When the map picks
+     * the polling CPU itself the packet still goes through that CPU's own backlog, as
+     * {@code netif_receive_skb_list_internal} queues it ({@link #forward}).
      */
     private int rpsCpu(final int f) {
         final int[] map = rpsMap;
         return map.length == 0 ? rxCpu : map[(int) (((flowHash[f] & 0xFFFF_FFFFL) * map.length) >>> 32)];
+    }
+
+    private boolean rpsIncludes(final int cpuId) {
+        for (final int c : rpsMap) {
+            if (c == cpuId) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The CPUs of an {@code rps_cpus} mask that exist, ascending ({@code store_rps_map}, net/core/net-sysfs.c). */
@@ -1855,7 +1864,6 @@ public final class RouterSimulation {
             if (foe >= 0) {
                 ppeCheck(foe, f, pkt, t);
             }
-            softnetProcessed[rxCpu]++;
             final int target2 = rpsCpu(f);
             if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
                 // rps_ipi_queued(): an IPI only when the target's backlog NAPI was not already scheduled.
@@ -1971,12 +1979,19 @@ public final class RouterSimulation {
             backlogHead[target] = (backlogHead[target] + 1) & backlogMask;
             backlogCount[target]--;
         }
-        if (target != rxCpu && backlogCount[target] >= profile.netdevMaxBacklog()) {
+        // With RPS on, every packet goes through a backlog, the polling CPU's own too (napi_schedule_rps() then
+        // schedules the local backlog NAPI, which NET_RX_SOFTIRQ runs after the poll); with RPS off the poll
+        // itself runs the protocol path (netif_receive_skb_list_internal, net/core/dev.c, 6.18).
+        final boolean viaBacklog = rpsMap.length > 0;
+        if (viaBacklog && backlogCount[target] >= profile.netdevMaxBacklog()) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
             store.free(h);
             return;
         }
+        // softnet_stat's "processed" counts each pass through __netif_receive_skb_core() (its another_round
+        // label) on the CPU making it: the RPS target, never the polling CPU that only enqueued the packet.
+        softnetProcessed[target]++;
         final int kind = kindOf(pkt);
         final boolean toLan = toLan(pkt);
         if (!receiveDevices(h, f, toLan, readyNs)) {
@@ -2007,13 +2022,17 @@ public final class RouterSimulation {
             st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
             ftHits += segs;
         } else {
-            // Receive device layers.
+            // Receive device layers, each another pass: vlan_do_receive() and macvlan's RX_HANDLER_ANOTHER go
+            // back to another_round, ppp's netif_rx() queues the frame to this CPU's backlog again.
             st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
+            softnetProcessed[target]++;
             if (toLan) {
                 if (macvlan) {
                     st[CostStage.MACVLAN.ordinal()] += costs.perPacket(CostStage.MACVLAN);
+                    softnetProcessed[target]++;
                 }
                 if (pppoe) {
+                    softnetProcessed[target]++;
                     // pppoe_rcv -> ppp_input -> netif_rx: one more backlog pass and protocol receive.
                     st[CostStage.PPPOE.ordinal()] += costs.perPacket(CostStage.PPPOE);
                     st[CostStage.BACKLOG.ordinal()] += costs.perPacket(CostStage.BACKLOG);
@@ -2044,10 +2063,9 @@ public final class RouterSimulation {
                 + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
         st[CostStage.DRIVER_TX.ordinal()] += tx;
         final long total = cpu.stageAll(st);
-        final int ctx = target == rxCpu ? CpuSet.CTX_THREAD : CpuSet.CTX_SOFTIRQ;
+        final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : CpuSet.CTX_THREAD;
         final long done = cpu.exec(target, readyNs, total, ctx);
-        if (target != rxCpu) {
-            softnetProcessed[target]++;
+        if (viaBacklog) {
             final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
             ends[slot] = done;
             backlogCount[target]++;
@@ -3025,7 +3043,8 @@ public final class RouterSimulation {
                     hot >= Math.max(lineAvg, lan) ? "cpu" + hottest : "links", best * 100);
         }
         if (hot == best) {
-            final String who = hottest == rxCpu ? "napi/mtk_eth rx" : "softirq (RPS backlog)";
+            final String who = hottest != rxCpu ? "softirq (RPS backlog)"
+                    : rpsIncludes(rxCpu) ? "napi/mtk_eth rx and its own RPS backlog" : "napi/mtk_eth rx";
             if (avg >= 0.85) {
                 return String.format(java.util.Locale.ROOT, "CPU: all %d threads at %.0f %% (hottest %s on cpu%d)",
                         threads.size(), avg * 100, who, hottest);

@@ -1,0 +1,45 @@
+package io.pktsim.lb.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where the protocol path runs and what softnet_stat counts: {@code processed} is one per pass through
+ * {@code __netif_receive_skb_core()} on the CPU making it, and with RPS on every packet goes through a backlog,
+ * the polling CPU's own included ({@code netif_receive_skb_list_internal}, net/core/dev.c, Linux 6.18).
+ */
+class RouterSoftnetTest {
+
+    /** One line, two macvlan PPPoE dials, a 20 Mbit/s UDP download: nothing is dropped, nothing goes up. */
+    private static RouterConfig udpDown(final long rpsCpus) {
+        final RouterConfig c = RouterFixtures.config(1, 2, 100 * RouterFixtures.MBIT, true, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.udp(1, 1, 20 * RouterFixtures.MBIT, 1000)), 200_000_000L, 3);
+        return c.withProfile(c.profile().rpsCpus(rpsCpus));
+    }
+
+    @Test
+    void shouldCountEveryReceivePassOnTheCpuThatMakesIt() {
+        final RouterResults r = new RouterSimulation(udpDown(0x4)).run(ProgressListener.NONE);
+        assertThat(r.forwardedPackets()).isGreaterThan(300);
+        assertThat(r.drops().ring() + r.drops().backlog() + r.drops().qdisc()).isZero();
+        // eth0, then eth0.N (vlan_do_receive), the macvlan (RX_HANDLER_ANOTHER), pppoe-wan0 (netif_rx again).
+        assertThat(r.softnet().get(2).processed()).isEqualTo(4 * r.forwardedPackets());
+        assertThat(r.softnet().get(0).processed()).as("the polling CPU only enqueues").isZero();
+    }
+
+    @Test
+    void shouldQueueToThePollingCpusOwnBacklogWhenRpsPicksIt() {
+        final RouterResults own = new RouterSimulation(udpDown(0x1)).run(ProgressListener.NONE);
+        final RouterResults off = new RouterSimulation(udpDown(0)).run(ProgressListener.NONE);
+        assertThat(own.forwardedPackets()).isEqualTo(off.forwardedPackets());
+        assertThat(own.softnet().get(0).processed()).isEqualTo(4 * own.forwardedPackets());
+        assertThat(off.softnet().get(0).processed()).isEqualTo(4 * off.forwardedPackets());
+        // Through the backlog the protocol path is NET_RX softirq work; without RPS the NAPI thread runs it.
+        assertThat(own.cpuThreads().get(0).softirq()).isGreaterThan(0.5 * own.cpuThreads().get(0).busy());
+        assertThat(off.cpuThreads().get(0).softirq()).isZero();
+    }
+}
