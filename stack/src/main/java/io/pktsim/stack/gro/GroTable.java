@@ -138,7 +138,13 @@ public final class GroTable {
     private static final int R_IMG = 20;
     private static final int IMG_WORDS = 9;
     private static final int IMG_BYTES = IMG_WORDS * 8;
-    private static final int REC = R_IMG + IMG_WORDS;
+    /**
+     * The masks of image words 6..8 for the head's TCP header length ({@link #IMG_MASKS}), taken with the image:
+     * read beside it rather than through the header length. They make a record 32 longs (256 bytes); 34 made the
+     * 64-flow receive measurably slower, 32 did not.
+     */
+    private static final int R_IMG_MASK6 = R_IMG + IMG_WORDS;
+    private static final int REC = R_IMG_MASK6 + 3;
     /** The longest TCP header an image covers (Ethernet + IPv4 + TCP within {@link #IMG_BYTES}). */
     private static final int IMG_MAX_THLEN = 36;
     /** Per TCP header length / 4 (5..9): which bytes of each image word a merge compares; other rows null. */
@@ -150,8 +156,6 @@ public final class GroTable {
     private static final long IMG_MASK3 = IMG_MASKS[5][3];
     private static final long IMG_MASK4 = IMG_MASKS[5][4];
     private static final long IMG_MASK5 = IMG_MASKS[5][5];
-    /** Image words 6..8 of {@link #IMG_MASKS}, three per TCP header length / 4 (0..15; zero where no image). */
-    private static final long[] IMG_TAIL_MASKS = imageTailMasks();
     /** TCP header length up to which {@link #R_OPT0} and {@link #R_OPT1} hold every option byte. */
     private static final int OPT_CACHED_THLEN = 36;
     /** Whether this platform's order is network order (then no byte swap after a raw read). */
@@ -768,8 +772,9 @@ public final class GroTable {
     }
 
     /**
-     * The first merge into record r's head: its bytes become the image its later segments are compared with, and
-     * the rest of its IPv4 header sum goes beside its length ({@link #R_IMG_LEN}).
+     * The first merge into record r's head: its bytes become the image its later segments are compared with, with
+     * the masks of its last three words ({@link #R_IMG_MASK6}), and the rest of its IPv4 header sum goes beside its
+     * length ({@link #R_IMG_LEN}).
      */
     private void takeImage(final long[] e, final int r) {
         final long fa = memAddress + (int) e[r + R_FRAME];
@@ -777,6 +782,11 @@ public final class GroTable {
             e[r + R_IMG + k] = UnsafeApi.getLong(memArray, fa + 8 * k);
         }
         // the IPv4 header at bytes 14..33 but ID (18, 19) and checksum (24, 25), in raw halves (order-free)
+        // an image's head has a TCP header of 20..IMG_MAX_THLEN bytes (hold): its row of masks exists
+        final long[] masks = IMG_MASKS[((int) e[r + R_TCP_W1] >>> 28) & 0xF];
+        e[r + R_IMG_MASK6] = masks[6];
+        e[r + R_IMG_MASK6 + 1] = masks[7];
+        e[r + R_IMG_MASK6 + 2] = masks[8];
         final long x1 = e[r + R_IMG + 1];
         final long x2 = e[r + R_IMG + 2];
         final long x3 = e[r + R_IMG + 3];
@@ -789,16 +799,6 @@ public final class GroTable {
             folded = (folded & 0xFFFF) + (folded >>> 16);
         }
         e[r + R_IMG_LEN] = folded << 32 | -(int) e[r + R_IMG_LEN];
-    }
-
-    private static long[] imageTailMasks() {
-        final long[] tail = new long[16 * 3];
-        for (int i = 0; i < 16; i++) {
-            if (IMG_MASKS[i] != null) {
-                System.arraycopy(IMG_MASKS[i], 6, tail, i * 3, 3);
-            }
-        }
-        return tail;
     }
 
     private static long[][] imageMasks() {
@@ -845,16 +845,15 @@ public final class GroTable {
         final long fa = meta + PacketLayout.META_LENGTH + dataOff;
         final long x2 = UnsafeApi.getLong(m, fa + 16);
         final long x3 = UnsafeApi.getLong(m, fa + 24);
-        final int tail = (thlen >>> 2) * 3;
         final long diff = (UnsafeApi.getLong(m, fa) ^ e[r + R_IMG]) & IMG_MASK0
             | (UnsafeApi.getLong(m, fa + 8) ^ e[r + R_IMG + 1]) & IMG_MASK1
             | (x2 ^ e[r + R_IMG + 2]) & IMG_MASK2
             | (x3 ^ e[r + R_IMG + 3]) & IMG_MASK3
             | (UnsafeApi.getLong(m, fa + 32) ^ e[r + R_IMG + 4]) & IMG_MASK4
             | (UnsafeApi.getLong(m, fa + 40) ^ e[r + R_IMG + 5]) & IMG_MASK5
-            | (UnsafeApi.getLong(m, fa + 48) ^ e[r + R_IMG + 6]) & IMG_TAIL_MASKS[tail]
-            | (UnsafeApi.getLong(m, fa + 56) ^ e[r + R_IMG + 7]) & IMG_TAIL_MASKS[tail + 1]
-            | (UnsafeApi.getLong(m, fa + 64) ^ e[r + R_IMG + 8]) & IMG_TAIL_MASKS[tail + 2];
+            | (UnsafeApi.getLong(m, fa + 48) ^ e[r + R_IMG + 6]) & e[r + R_IMG_MASK6]
+            | (UnsafeApi.getLong(m, fa + 56) ^ e[r + R_IMG + 7]) & e[r + R_IMG_MASK6 + 1]
+            | (UnsafeApi.getLong(m, fa + 64) ^ e[r + R_IMG + 8]) & e[r + R_IMG_MASK6 + 2];
         // the IP header repeats the head's but for ID and checksum: its sum is the head's rest plus those two
         final long ipSum = (imageLen >>> 32) + (NATIVE_NET ? (x2 >>> 32 & 0xFFFF) + (x3 >>> 48)
             : (x2 >>> 16 & 0xFFFF) + (x3 & 0xFFFF));
