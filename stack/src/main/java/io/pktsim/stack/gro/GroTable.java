@@ -781,12 +781,12 @@ public final class GroTable {
         for (int k = 0; k < IMG_WORDS; k++) {
             e[r + R_IMG + k] = UnsafeApi.getLong(memArray, fa + 8 * k);
         }
-        // the IPv4 header at bytes 14..33 but ID (18, 19) and checksum (24, 25), in raw halves (order-free)
         // an image's head has a TCP header of 20..IMG_MAX_THLEN bytes (hold): its row of masks exists
         final long[] masks = IMG_MASKS[((int) e[r + R_TCP_W1] >>> 28) & 0xF];
         e[r + R_IMG_MASK6] = masks[6];
         e[r + R_IMG_MASK6 + 1] = masks[7];
         e[r + R_IMG_MASK6 + 2] = masks[8];
+        // the IPv4 header at bytes 14..33 but ID (18, 19) and checksum (24, 25), in raw halves (order-free)
         final long x1 = e[r + R_IMG + 1];
         final long x2 = e[r + R_IMG + 2];
         final long x3 = e[r + R_IMG + 3];
