@@ -122,10 +122,12 @@ public final class GroTable {
     private static final int R_TAIL = 17;
     private static final int R_AGE = 18;
     /**
-     * The head's frame length when it has an image ({@link #R_IMG}); minus that length while it may have one but
-     * has merged nothing yet (the first merge takes it); 0 when it cannot: an image is for a simple, non-GSO head
-     * (its payload is its gso_size) without CWR whose TCP header is at most {@link #IMG_MAX_THLEN} bytes and whose
-     * slot has {@link #IMG_BYTES} bytes behind the frame.
+     * Low 32 bits: the head's frame length when it has an image ({@link #R_IMG}); minus that length while it may
+     * have one but has merged nothing yet (the first merge takes it); 0 when it cannot: an image is for a simple,
+     * non-GSO head (its payload is its gso_size) without CWR whose TCP header is at most {@link #IMG_MAX_THLEN} bytes
+     * and whose slot has {@link #IMG_BYTES} bytes behind the frame. High 32 bits, taken with the image: the head's
+     * IPv4 header summed without its ID and checksum (raw 16-bit halves, folded to 1..0xFFFF); a later segment that
+     * repeats the image has a valid header sum iff this plus its ID and checksum folds to 0xFFFF.
      */
     private static final int R_IMG_LEN = 19;
     /**
@@ -136,11 +138,24 @@ public final class GroTable {
     private static final int R_IMG = 20;
     private static final int IMG_WORDS = 9;
     private static final int IMG_BYTES = IMG_WORDS * 8;
-    private static final int REC = R_IMG + IMG_WORDS;
+    /**
+     * The masks of image words 6..8 for the head's TCP header length ({@link #IMG_MASKS}), taken with the image:
+     * read beside it rather than through the header length. They make a record 32 longs (256 bytes); 34 made the
+     * 64-flow receive measurably slower, 32 did not.
+     */
+    private static final int R_IMG_MASK6 = R_IMG + IMG_WORDS;
+    private static final int REC = R_IMG_MASK6 + 3;
     /** The longest TCP header an image covers (Ethernet + IPv4 + TCP within {@link #IMG_BYTES}). */
     private static final int IMG_MAX_THLEN = 36;
     /** Per TCP header length / 4 (5..9): which bytes of each image word a merge compares; other rows null. */
     private static final long[][] IMG_MASKS = imageMasks();
+    // image words 0..5 (bytes 0..47) lie inside every TCP header length's compared range: constant masks
+    private static final long IMG_MASK0 = IMG_MASKS[5][0];
+    private static final long IMG_MASK1 = IMG_MASKS[5][1];
+    private static final long IMG_MASK2 = IMG_MASKS[5][2];
+    private static final long IMG_MASK3 = IMG_MASKS[5][3];
+    private static final long IMG_MASK4 = IMG_MASKS[5][4];
+    private static final long IMG_MASK5 = IMG_MASKS[5][5];
     /** TCP header length up to which {@link #R_OPT0} and {@link #R_OPT1} hold every option byte. */
     private static final int OPT_CACHED_THLEN = 36;
     /** Whether this platform's order is network order (then no byte swap after a raw read). */
@@ -238,7 +253,7 @@ public final class GroTable {
     private int simpleHead;
     /** Neither rx-gro-list nor kept segments: a simple merge frees the new packet ({@link #receiveSimple}). */
     private final boolean mergeFrees;
-    /** {@link #mergeImaged} may decide merges (always but in tests; only where a merge frees the packet). */
+    /** {@link #mergeImaged} may decide merges (always but in tests; only where a merge frees the packet; GRO on). */
     private final boolean imageMerges;
     /** Outer IPv4 header bytes 0..7 (version to fragment word), network order; valid when family is 4. */
     private long ipW0;
@@ -292,7 +307,7 @@ public final class GroTable {
         this.rxGroList = config.rxGroList();
         this.keepMergedSegments = config.keepMergedSegments();
         this.mergeFrees = !rxGroList && !keepMergedSegments;
-        this.imageMerges = imageMerges && mergeFrees;
+        this.imageMerges = imageMerges && mergeFrees && groEnabled;
         this.socketLookup = config.socketLookup();
         this.rxHandle = new int[groNormalBatch + 1];
         this.rxReason = new byte[groNormalBatch + 1];
@@ -379,7 +394,7 @@ public final class GroTable {
     public GroResult receive(final int handle, final long nowNs) {
         // kept small so that it inlines into the driver's loop: the common merge is decided by mergeImaged
         counters.increment(GroCounter.RECEIVED);
-        return imageMerges && groEnabled && mergeImaged(handle, nowNs) ? GroResult.MERGED_FREE
+        return imageMerges && mergeImaged(handle, nowNs) ? GroResult.MERGED_FREE
             : receiveExact(handle, nowNs);
     }
 
@@ -396,30 +411,20 @@ public final class GroTable {
      */
     private boolean mergeImaged(final int h, final long nowNs) {
         final byte[] m = memArray;
-        final int slot = store.slotOffset(h);
-        final long meta = memAddress + slot;
-        final int len = UnsafeApi.getInt(m, meta + PacketLayout.LENGTH_OFFSET);
-        final int stored = Math.min(UnsafeApi.getInt(m, meta + PacketLayout.STORED_LENGTH_OFFSET), len);
-        final int dataOff = UnsafeApi.getShort(m, meta + PacketLayout.DATA_OFFSET_OFFSET);
-        final int cs = UnsafeApi.getByte(m, meta + PacketLayout.CSUM_STATE_OFFSET);
+        final long meta = memAddress + store.slotOffset(h);
         final int hash = UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET);
         final int bucket = hash & (BUCKETS - 1);
         final int n = bucketCount[bucket];
-        if (n == 0 || cs == CS_NONE || cs == CS_COMPLETE || stored < SIMPLE_MIN_BYTES || dataOff < 0
-            || dataOff + stored > dataCapacity
-            || (UnsafeApi.getInt(m, meta + PacketLayout.FLAGS_OFFSET) & PacketStore.FLAG_RAW_IP) != 0
-            || UnsafeApi.getInt(m, meta + PacketLayout.GSO_SIZE_OFFSET) != 0
-            || UnsafeApi.getInt(m, meta + PacketLayout.NEXT_OFFSET) != PacketStore.NO_PACKET) {
+        // checksum UNNECESSARY or PARTIAL (odd ordinals); not raw IP, not GSO, not chained
+        if (n == 0 || (UnsafeApi.getByte(m, meta + PacketLayout.CSUM_STATE_OFFSET) & ~2) != 1
+            || ((UnsafeApi.getInt(m, meta + PacketLayout.FLAGS_OFFSET) & PacketStore.FLAG_RAW_IP)
+            | UnsafeApi.getInt(m, meta + PacketLayout.GSO_SIZE_OFFSET)
+            | ~UnsafeApi.getInt(m, meta + PacketLayout.NEXT_OFFSET)) != 0) {
             return false;
         }
         final int p = newestSameHashDev(bucket, n,
             hashDev(hash, UnsafeApi.getInt(m, meta + PacketLayout.INGRESS_DEVICE_OFFSET)));
-        if (p < 0 || !mergesAsImaged(p, m, memAddress + slot + PacketLayout.META_LENGTH + dataOff, len, stored,
-            dataOff)) {
-            return false;
-        }
-        mergeSimple(h, p, len - SIMPLE_L4_OFFSET - (((int) held[p * REC + R_TCP_W1] >>> 28) << 2), nowNs);
-        return true;
+        return p >= 0 && mergesAsImaged(h, p, m, meta, nowNs);
     }
 
     /** The newest of the n held entries of a bucket with this {@link #R_HASH_DEV} key, or -1. */
@@ -723,14 +728,8 @@ public final class GroTable {
         e[r + R_SEGS] += 1;
         e[r + R_NEXT_SEQ] = (int) e[r + R_NEXT_SEQ] + payload;
         e[r + R_NET_LEN] += payload;
-        final long imageLen = e[r + R_IMG_LEN];
-        if (imageLen < 0) {
-            // the first merge: the head's bytes become the image its later segments are compared with
-            final long fa = memAddress + (int) e[r + R_FRAME];
-            for (int k = 0; k < IMG_WORDS; k++) {
-                e[r + R_IMG + k] = UnsafeApi.getLong(memArray, fa + 8 * k);
-            }
-            e[r + R_IMG_LEN] = -imageLen;
+        if ((int) e[r + R_IMG_LEN] < 0) {
+            takeImage(e, r);
         }
         store.free(h);
         counters.increment(GroCounter.MERGED);
@@ -772,6 +771,36 @@ public final class GroTable {
         keyAddr = (w1 << 32) | (rawNetInt(m, fa + ETH_LEN + 16) & U32);
     }
 
+    /**
+     * The first merge into record r's head: its bytes become the image its later segments are compared with, with
+     * the masks of its last three words ({@link #R_IMG_MASK6}), and the rest of its IPv4 header sum goes beside its
+     * length ({@link #R_IMG_LEN}).
+     */
+    private void takeImage(final long[] e, final int r) {
+        final long fa = memAddress + (int) e[r + R_FRAME];
+        for (int k = 0; k < IMG_WORDS; k++) {
+            e[r + R_IMG + k] = UnsafeApi.getLong(memArray, fa + 8 * k);
+        }
+        // an image's head has a TCP header of 20..IMG_MAX_THLEN bytes (hold): its row of masks exists
+        final long[] masks = IMG_MASKS[((int) e[r + R_TCP_W1] >>> 28) & 0xF];
+        e[r + R_IMG_MASK6] = masks[6];
+        e[r + R_IMG_MASK6 + 1] = masks[7];
+        e[r + R_IMG_MASK6 + 2] = masks[8];
+        // the IPv4 header at bytes 14..33 but ID (18, 19) and checksum (24, 25), in raw halves (order-free)
+        final long x1 = e[r + R_IMG + 1];
+        final long x2 = e[r + R_IMG + 2];
+        final long x3 = e[r + R_IMG + 3];
+        final long x4 = e[r + R_IMG + 4];
+        final long rest = NATIVE_NET
+            ? (x1 & 0xFFFF) + (x2 >>> 48) + (x2 & U32) + (x3 & 0xFFFF_FFFF_FFFFL) + (x4 >>> 48)
+            : (x1 >>> 48) + (x2 & 0xFFFF) + (x2 >>> 32) + (x3 >>> 16) + (x4 & 0xFFFF);
+        long folded = rest;
+        while (folded > 0xFFFF) {
+            folded = (folded & 0xFFFF) + (folded >>> 16);
+        }
+        e[r + R_IMG_LEN] = folded << 32 | -(int) e[r + R_IMG_LEN];
+    }
+
     private static long[][] imageMasks() {
         final long[][] masks = new long[16][];
         for (int thlen = 20; thlen <= IMG_MAX_THLEN; thlen += 4) {
@@ -792,57 +821,66 @@ public final class GroTable {
     }
 
     /**
-     * Whether held head p (a hash and device match) takes the simple segment of frame length len, stored bytes
-     * stored, at address fa (its slot checked, dataOff bytes of headroom) as {@link #simpleMergeable} would, decided
-     * on the head's image: every compared byte equals the head's (flow key, Ethernet and IP header but ID and
-     * checksum, ack_seq, flag word and window, options), the lengths are the head's, the IP header checksum is
-     * valid, the IP ID and sequence number are the next ones and the aggregate stays below the size limit. False
-     * says nothing (the exact path decides); it changes nothing.
+     * Held head p (a hash and device match) takes the simple segment h, whose slot's metadata is at address meta
+     * (its slot checked), as {@link #simpleMergeable} would, decided on the head's image: every compared byte equals
+     * the head's (flow key, Ethernet and IP header but ID and checksum, ack_seq, flag word and window, options), the
+     * lengths are the head's, the IP header checksum is valid, the IP ID and sequence number are the next ones and
+     * the aggregate stays below the size limit. Then it merges and frees the segment ({@link #mergeSimple}'s work)
+     * and returns true; false says nothing (the exact path decides) and changes nothing.
      */
-    private boolean mergesAsImaged(final int p, final byte[] m, final long fa, final int len, final int stored,
-        final int dataOff) {
+    private boolean mergesAsImaged(final int h, final int p, final byte[] m, final long meta, final long nowNs) {
         final long[] e = held;
         final int r = p * REC;
+        final int len = UnsafeApi.getInt(m, meta + PacketLayout.LENGTH_OFFSET);
+        final int stored = Math.min(UnsafeApi.getInt(m, meta + PacketLayout.STORED_LENGTH_OFFSET), len);
+        final int dataOff = UnsafeApi.getShort(m, meta + PacketLayout.DATA_OFFSET_OFFSET);
         final int thlen = ((int) e[r + R_TCP_W1] >>> 28) << 2;
-        if ((int) e[r + R_IMG_LEN] != len || stored < SIMPLE_L4_OFFSET + thlen || dataOff + IMG_BYTES > dataCapacity) {
+        // the head's length (which an image has); the compared bytes stored; the frame inside the slot's data area
+        // and the image's bytes too (receiveSimple's checks: all of them are at least 0 exactly when all hold)
+        final long imageLen = e[r + R_IMG_LEN];
+        if ((int) imageLen != len || (dataOff | stored - SIMPLE_L4_OFFSET - thlen
+            | dataCapacity - dataOff - stored | dataCapacity - dataOff - IMG_BYTES) < 0) {
             return false;
         }
-        if (imageDiffers(e, r, m, fa, IMG_MASKS[thlen >>> 2]) || !rawIpv4HeaderSumValid(m, fa)) {
-            return false;
-        }
+        final long fa = meta + PacketLayout.META_LENGTH + dataOff;
         final long x2 = UnsafeApi.getLong(m, fa + 16);
+        final long x3 = UnsafeApi.getLong(m, fa + 24);
+        final long diff = (UnsafeApi.getLong(m, fa) ^ e[r + R_IMG]) & IMG_MASK0
+            | (UnsafeApi.getLong(m, fa + 8) ^ e[r + R_IMG + 1]) & IMG_MASK1
+            | (x2 ^ e[r + R_IMG + 2]) & IMG_MASK2
+            | (x3 ^ e[r + R_IMG + 3]) & IMG_MASK3
+            | (UnsafeApi.getLong(m, fa + 32) ^ e[r + R_IMG + 4]) & IMG_MASK4
+            | (UnsafeApi.getLong(m, fa + 40) ^ e[r + R_IMG + 5]) & IMG_MASK5
+            | (UnsafeApi.getLong(m, fa + 48) ^ e[r + R_IMG + 6]) & e[r + R_IMG_MASK6]
+            | (UnsafeApi.getLong(m, fa + 56) ^ e[r + R_IMG + 7]) & e[r + R_IMG_MASK6 + 1]
+            | (UnsafeApi.getLong(m, fa + 64) ^ e[r + R_IMG + 8]) & e[r + R_IMG_MASK6 + 2];
+        // the IP header repeats the head's but for ID and checksum: its sum is the head's rest plus those two
+        final long ipSum = (imageLen >>> 32) + (NATIVE_NET ? (x2 >>> 32 & 0xFFFF) + (x3 >>> 48)
+            : (x2 >>> 16 & 0xFFFF) + (x3 & 0xFFFF));
+        final long ipOnce = (ipSum & 0xFFFF) + (ipSum >>> 16);
         // inet_gro_flush()'s IP ID rule without its side effect: the ID after count segments, or equal (fixed-ID)
         final int id = NATIVE_NET ? (int) (x2 >>> 32) & 0xFFFF : Short.reverseBytes((short) (x2 >>> 16)) & 0xFFFF;
         final int count = (int) e[r + R_SEGS];
         final int step = ((int) e[r + R_FLAGS] & H_FIXEDID_OUTER) != 0 ? 0 : count;
         final int payload = len - SIMPLE_L4_OFFSET - thlen;
-        return ((id - ((int) (e[r + R_IP_W0] >>> 16) & 0xFFFF)) & 0xFFFF) == (step & 0xFFFF)
-            && rawNetInt(m, fa + SIMPLE_L4_OFFSET + 4) == (int) e[r + R_NEXT_SEQ]
-            && (int) e[r + R_NET_LEN] + payload < groIpv4MaxSizeBytes;
-    }
-
-    /** Whether a frame at address fa differs from the image of record r in a byte the masks mk keep. */
-    private static boolean imageDiffers(final long[] e, final int r, final byte[] m, final long fa, final long[] mk) {
-        long diff = 0;
-        for (int k = 0; k < IMG_WORDS; k++) {
-            diff |= (UnsafeApi.getLong(m, fa + 8 * k) ^ e[r + R_IMG + k]) & mk[k];
+        final int nextSeq = (int) e[r + R_NEXT_SEQ];
+        final int netLen = (int) e[r + R_NET_LEN];
+        if (diff != 0 || (ipOnce & 0xFFFF) + (ipOnce >>> 16) != 0xFFFF
+            || ((id - ((int) (e[r + R_IP_W0] >>> 16) & 0xFFFF)) & 0xFFFF) != (step & 0xFFFF)
+            || rawNetInt(m, fa + SIMPLE_L4_OFFSET + 4) != nextSeq || netLen + payload >= groIpv4MaxSizeBytes) {
+            return false;
         }
-        return diff != 0;
-    }
-
-    /**
-     * {@link #ipv4HeaderSumValid} for the IPv4 header at frame bytes 14..33 of a frame at address fa, on raw words
-     * (a ones'-complement sum does not depend on byte order, and its halves fold the same way).
-     */
-    private static boolean rawIpv4HeaderSumValid(final byte[] m, final long fa) {
-        final long x1 = UnsafeApi.getLong(m, fa + 8);
-        final long x2 = UnsafeApi.getLong(m, fa + 16);
-        final long x3 = UnsafeApi.getLong(m, fa + 24);
-        final long x4 = UnsafeApi.getLong(m, fa + 32);
-        final long sum = (NATIVE_NET ? (x1 & 0xFFFF) + (x4 >>> 48) : (x1 >>> 48) + (x4 & 0xFFFF))
-            + (x2 & U32) + (x2 >>> 32) + (x3 & U32) + (x3 >>> 32);
-        final long once = (sum & 0xFFFF) + (sum >>> 16);
-        return (once & 0xFFFF) + (once >>> 16) == 0xFFFF;
+        // skb_gro_receive(): the segment joins the head and is freed (MERGED_FREE), as mergeSimple does
+        e[r + R_SEGS] = count + 1;
+        e[r + R_NEXT_SEQ] = nextSeq + payload;
+        e[r + R_NET_LEN] = netLen + payload;
+        store.free(h);
+        counters.increment(GroCounter.MERGED);
+        final GroTraceListener t = trace;
+        if (t != null) {
+            t.onReceive(nowNs, h, GroResult.MERGED_FREE, null, (int) e[r + R_HANDLE]);
+        }
+        return true;
     }
 
     /**
