@@ -207,18 +207,34 @@ public final class MultipathHash {
         final int end = from + count;
         int i = from;
         while (i < end) {
-            final MultipathLookup a = lookups[i];
-            if (i + 1 < end && plain(a) && plain(lookups[i + 1])) {
-                final MultipathLookup b = lookups[i + 1];
-                final long both = hashPlainPair(a, b);
-                hash31[i] = finishPlain(a, (int) both);
-                hash31[i + 1] = finishPlain(b, (int) (both >>> 32));
-                i += 2;
-            } else {
-                hash31[i] = hash(a);
+            i = hashPlainPairs(lookups, i, end, hash31);
+            if (i < end) {
+                hash31[i] = hash(lookups[i]);
                 i++;
             }
         }
+    }
+
+    /**
+     * Hashes lookups two at a time from {@code i} on while both of a pair are {@link #plain}; a loop of its own,
+     * so that the JIT keeps the interleaved SipHash states in registers there, away from the single path.
+     *
+     * @return the index of the first lookup not hashed ({@code end}, or the first of a pair that is not plain)
+     */
+    private int hashPlainPairs(final MultipathLookup[] lookups, final int from, final int end, final int[] hash31) {
+        int i = from;
+        while (i + 1 < end) {
+            final MultipathLookup a = lookups[i];
+            final MultipathLookup b = lookups[i + 1];
+            if (!plain(a) || !plain(b)) {
+                break;
+            }
+            final long both = hashPlainPair(a, b);
+            hash31[i] = finishPlain(a, (int) both);
+            hash31[i + 1] = finishPlain(b, (int) (both >>> 32));
+            i += 2;
+        }
+        return i;
     }
 
     /**
