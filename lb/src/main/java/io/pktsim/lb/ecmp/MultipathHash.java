@@ -267,10 +267,30 @@ public final class MultipathHash {
         // Each lane takes its prefix state as soon as its image is known: a labelled IPv6 prefix lives in a
         // cache slot that the other lane's image may refill.
         plainImage(a);
-        p.laneA(prefixState(lastW0), prefixOffset(lastW0), lastW3, lastW4, lastW5, lastW6, lastW7, lastW8);
+        lane(p, 0);
         plainImage(b);
-        p.laneB(prefixState(lastW0), prefixOffset(lastW0), lastW3, lastW4, lastW5, lastW6, lastW7, lastW8);
+        lane(p, 1);
         return family == FlowKey.FAMILY_IPV4 ? p.hash6() : p.hash9();
+    }
+
+    /** Hands the image in {@code lastW*} and its prefix state to lane {@code a} (0) or {@code b} (1). */
+    private void lane(final SipPair p, final int lane) {
+        // The words are read before prefixOffset's possible call (a labelled prefix), after which the JIT
+        // would load them from memory again.
+        final long w0 = lastW0;
+        final long w3 = lastW3;
+        final long w4 = lastW4;
+        final long w5 = lastW5;
+        final long w6 = lastW6;
+        final long w7 = lastW7;
+        final long w8 = lastW8;
+        final long[] state = prefixState(w0);
+        final int offset = prefixOffset(w0);
+        if (lane == 0) {
+            p.laneA(state, offset, w3, w4, w5, w6, w7, w8);
+        } else {
+            p.laneB(state, offset, w3, w4, w5, w6, w7, w8);
+        }
     }
 
     /** The table holding the state after words {@code w0, 0, 0}: per protocol, or the labelled cache. */
@@ -563,7 +583,14 @@ public final class MultipathHash {
     public int flowHashIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
         imageIpv6(srcHi, srcLo, dstHi, dstLo, proto, sport, dport, labelWord);
+        // Read back before labelPrefix's possible call, which would make the JIT load them from memory again.
         final long w0 = lastW0;
+        final long w3 = lastW3;
+        final long w4 = lastW4;
+        final long w5 = lastW5;
+        final long w6 = lastW6;
+        final long w7 = lastW7;
+        final long w8 = lastW8;
         final long[] state;
         final int offset;
         if (labelWord == 0) {
@@ -575,7 +602,7 @@ public final class MultipathHash {
         }
         final SipState s = sip;
         s.start(w0, state, offset);
-        final int h = (int) s.hash9(lastW3, lastW4, lastW5, lastW6, lastW7, lastW8);
+        final int h = (int) s.hash9(w3, w4, w5, w6, w7, w8);
         return h == 0 ? 1 : h;
     }
 
