@@ -187,10 +187,12 @@ public final class MultipathHash {
     /**
      * Computes the 31-bit multipath hashes of many lookups: {@code hash31[i] = hash(lookups[i])} for every
      * {@code i} in {@code from .. from + count - 1}, bit for bit the values of one {@link #hash} call each, for
-     * throughput where flows come in bulk. Two consecutive lookups whose hash is one SipHash of one image
-     * ({@link #plain}) are hashed together, their SipHash chains interleaved ({@link SipPair}) so that the
-     * core overlaps them; any other lookup (policy 3, an L4 hash already on the packet, an ICMP error under
-     * policy 0, a tunnelled packet under policy 2, an odd one out) takes the single path. Allocation-free.
+     * throughput where flows come in bulk. IPv6: two consecutive lookups whose hash is one SipHash of one image
+     * ({@link #plain}) are hashed together, their SipHash chains interleaved ({@link SipPair}) so that the core
+     * overlaps them; any other lookup (policy 3, an L4 hash already on the packet, an ICMP error under policy 0,
+     * a tunnelled packet under policy 2, an odd one out) takes the single path. IPv4 lookups take the single
+     * path one after the other: for their 12 SipRounds a pair measured no faster than that loop (bench/README.md,
+     * issue #3). Allocation-free.
      *
      * <p>Afterwards the inspection accessors ({@link #lastHashedWords}, {@link #lastSipHash64()},
      * {@link #lastHash32()}) describe the last lookup of the range.
@@ -205,9 +207,12 @@ public final class MultipathHash {
         Objects.checkFromIndexSize(from, count, lookups.length);
         Objects.checkFromIndexSize(from, count, hash31.length);
         final int end = from + count;
+        final boolean pairs = family == FlowKey.FAMILY_IPV6;
         int i = from;
         while (i < end) {
-            i = hashPlainPairs(lookups, i, end, hash31);
+            if (pairs) {
+                i = hashPlainPairs(lookups, i, end, hash31);
+            }
             if (i < end) {
                 hash31[i] = hash(lookups[i]);
                 i++;
@@ -216,8 +221,8 @@ public final class MultipathHash {
     }
 
     /**
-     * Hashes lookups two at a time from {@code i} on while both of a pair are {@link #plain}; a loop of its own,
-     * so that the JIT keeps the interleaved SipHash states in registers there, away from the single path.
+     * Hashes IPv6 lookups two at a time from {@code from} on while both of a pair are {@link #plain}; a loop of its
+     * own, so that the JIT keeps the interleaved SipHash states in registers there, away from the single path.
      *
      * @return the index of the first lookup not hashed ({@code end}, or the first of a pair that is not plain)
      */
@@ -230,15 +235,15 @@ public final class MultipathHash {
                 break;
             }
             final long both = hashPlainPair(a, b);
-            hash31[i] = finishPlain(a, (int) both);
-            hash31[i + 1] = finishPlain(b, (int) (both >>> 32));
+            hash31[i] = finishPlain((int) both);
+            hash31[i + 1] = finishPlain((int) (both >>> 32));
             i += 2;
         }
         return i;
     }
 
     /**
-     * Whether a lookup's hash under this configuration is one SipHash of one image followed by nothing but
+     * Whether an IPv6 lookup's hash under this configuration is one SipHash of one image followed by nothing but
      * {@link #finishPlain}: policies 0 to 2 except, on the packet path, an ICMP error under policy 0 (its
      * embedded header is hashed), a tunnelled packet under policy 2 (the inner header) and, under policy 1, a
      * packet with an L4 {@code skb->hash} (used as is).
@@ -258,25 +263,25 @@ public final class MultipathHash {
     }
 
     /**
-     * The 32-bit SipHash values of two {@link #plain} lookups' images, interleaved.
+     * The SipHash values of two {@link #plain} IPv6 lookups' images, interleaved.
      *
      * @return lookup {@code a}'s low 32 SipHash bits in bits 0..31, {@code b}'s in bits 32..63
      */
     private long hashPlainPair(final MultipathLookup a, final MultipathLookup b) {
         final SipPair p = pair;
-        // Each lane takes its prefix state as soon as its image is known: a labelled IPv6 prefix lives in a
-        // cache slot that the other lane's image may refill.
+        // Each lane takes its prefix state as soon as its image is known: a labelled prefix lives in a cache slot
+        // that the other lane's image may refill.
         plainImage(a);
         lane(p, 0);
         plainImage(b);
         lane(p, 1);
-        return family == FlowKey.FAMILY_IPV4 ? p.hash6() : p.hash9();
+        return p.hash9();
     }
 
     /** Hands the image in {@code lastW*} and its prefix state to lane {@code a} (0) or {@code b} (1). */
     private void lane(final SipPair p, final int lane) {
-        // The words are read before prefixOffset's possible call (a labelled prefix), after which the JIT
-        // would load them from memory again.
+        // The words are read before labelPrefix's possible call, after which the JIT would load them from memory
+        // again.
         final long w0 = lastW0;
         final long w3 = lastW3;
         final long w4 = lastW4;
@@ -284,8 +289,15 @@ public final class MultipathHash {
         final long w6 = lastW6;
         final long w7 = lastW7;
         final long w8 = lastW8;
-        final long[] state = prefixState(w0);
-        final int offset = prefixOffset(w0);
+        final long[] state;
+        final int offset;
+        if (w0 >>> 32 == 0) {
+            state = protoState;
+            offset = ((int) (w0 >>> 16) & 0xFF) << 2;
+        } else {
+            state = labelState;
+            offset = labelPrefix(w0);
+        }
         if (lane == 0) {
             p.laneA(state, offset, w3, w4, w5, w6, w7, w8);
         } else {
@@ -293,32 +305,15 @@ public final class MultipathHash {
         }
     }
 
-    /** The table holding the state after words {@code w0, 0, 0}: per protocol, or the labelled cache. */
-    private long[] prefixState(final long w0) {
-        return w0 >>> 32 == 0 ? protoState : labelState;
-    }
-
-    /** The offset of the state after words {@code w0, 0, 0} in {@link #prefixState}; fills a labelled slot. */
-    private int prefixOffset(final long w0) {
-        return w0 >>> 32 == 0 ? ((int) (w0 >>> 16) & 0xFF) << 2 : labelPrefix(w0);
-    }
-
     /**
-     * The image a {@link #plain} lookup's hash covers, into {@code lastW0}, {@code lastW3..8}: the same words
-     * as {@link #hashIpv4} / {@link #hashIpv6} pass to {@link #flowHashIpv4} / {@link #flowHashIpv6} for it.
+     * The 72-byte image a {@link #plain} IPv6 lookup's hash covers, into {@code lastW0}, {@code lastW3..8}: the
+     * same words as {@link #hashIpv6} passes to {@link #flowHashIpv6} for it.
      */
     private void plainImage(final MultipathLookup lookup) {
         final FlowKey k = lookup.key();
         final boolean packet = lookup.packetPath();
-        // Policy 1 hashes the protocol and, unless the dissector gives none, the ports; policies 0 and 2 not.
-        final boolean l4 = policy == POLICY_L4;
-        final boolean ports = l4 && (!packet || packetHasPorts(k));
-        final int sport = ports ? k.srcPort() : 0;
-        final int dport = ports ? k.dstPort() : 0;
-        if (family == FlowKey.FAMILY_IPV4) {
-            imageIpv4(k.ipv4Src(), k.ipv4Dst(), l4 ? k.protocol() : 0, sport, dport);
-            return;
-        }
+        // Policy 1 hashes the ports unless the dissector gives none; policies 0 and 2 hash none.
+        final boolean ports = policy == POLICY_L4 && (!packet || packetHasPorts(k));
         int proto = k.protocol();
         int label = 0;
         if (policy == POLICY_L3 || policy == POLICY_L3_INNER && !packet) {
@@ -330,22 +325,16 @@ public final class MultipathHash {
             // A plain packet under policy 2: the dissector's label, in CPU order.
             label = k.flowLabel();
         }
-        imageIpv6(k.ipv6SrcHi(), k.ipv6SrcLo(), k.ipv6DstHi(), k.ipv6DstLo(), proto, sport, dport, label);
+        imageIpv6(k.ipv6SrcHi(), k.ipv6SrcLo(), k.ipv6DstHi(), k.ipv6DstLo(), proto, ports ? k.srcPort() : 0,
+            ports ? k.dstPort() : 0, label);
     }
 
     /**
-     * The rest of a {@link #plain} lookup's hash after its SipHash: 0 becomes 1 ({@code __flow_hash_from_keys()}),
-     * an IPv4 tunnel's {@code flowi4_multipath_hash} is mixed in with {@code jhash_2words()}, then {@code >>> 1}.
+     * The rest of a {@link #plain} IPv6 lookup's hash after its SipHash: 0 becomes 1
+     * ({@code __flow_hash_from_keys()}), then {@code >>> 1} (IPv6 has no tunnel hash step).
      */
-    private int finishPlain(final MultipathLookup lookup, final int sipLow32) {
-        int mhash = sipLow32 == 0 ? 1 : sipLow32;
-        if (family == FlowKey.FAMILY_IPV4) {
-            final int tunnelHash = lookup.flowMultipathHash();
-            if (tunnelHash != 0) {
-                mhash = Jhash.jhash2Words(mhash, tunnelHash, 0);
-            }
-        }
-        return mhash >>> 1;
+    private static int finishPlain(final int sipLow32) {
+        return (sipLow32 == 0 ? 1 : sipLow32) >>> 1;
     }
 
     private int hashIpv4(final MultipathLookup lookup) {
@@ -541,28 +530,24 @@ public final class MultipathHash {
      * @return the 32-bit flow hash (never 0)
      */
     public int flowHashIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
-        imageIpv4(src, dst, proto, sport, dport);
-        final SipState s = sip;
-        s.start(lastW0, protoState, (proto & 0xFF) << 2);
-        final int h = (int) s.hash6(lastW3, lastW4, lastW5);
-        return h == 0 ? 1 : h;
-    }
-
-    /**
-     * The consistentified 48-byte image of {@link #flowHashIpv4} into {@code lastW0}, {@code lastW3..5} (the
-     * fields, not a buffer: inlined into the hash, the stores and loads fold away).
-     */
-    private void imageIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
         // The CPU (little-endian) reads the network-order address bytes: the compare is on the swapped value,
         // unsigned (as longs), branch-free (the swap is a coin toss per flow).
         final long a = Integer.toUnsignedLong(Integer.reverseBytes(src));
         final long b = Integer.toUnsignedLong(Integer.reverseBytes(dst));
-        lastW0 = (long) (proto & 0xFF) << 16;
-        lastW3 = portsWord(sport, dport);
-        lastW4 = Math.min(a, b) << 32;
-        lastW5 = Math.max(a, b);
+        final long w0 = (long) (proto & 0xFF) << 16;
+        final long w3 = portsWord(sport, dport);
+        final long w4 = Math.min(a, b) << 32;
+        final long w5 = Math.max(a, b);
+        lastW0 = w0;
+        lastW3 = w3;
+        lastW4 = w4;
+        lastW5 = w5;
         lastWordCount = 6;
         lastSipWordCount = 6;
+        final SipState s = sip;
+        s.start(w0, protoState, (proto & 0xFF) << 2);
+        final int h = (int) s.hash6(w3, w4, w5);
+        return h == 0 ? 1 : h;
     }
 
     /**

@@ -1,19 +1,20 @@
 package io.pktsim.lb.ecmp;
 
 /**
- * Two SipHash-2-4 computations of multipath flow-key images at once ({@code siphash()}, lib/siphash.c, Linux
- * 6.18, as {@code __flow_hash_from_keys()} in net/core/flow_dissector.c calls it), each continued from the
- * precomputed state after its image's constant words 0..2, for the batch path of
+ * Two SipHash-2-4 computations of 72-byte (IPv6-address) multipath flow-key images at once ({@code siphash()},
+ * lib/siphash.c, Linux 6.18, as {@code __flow_hash_from_keys()} in net/core/flow_dissector.c calls it), each
+ * continued from the precomputed state after its image's constant words 0..2, for the batch path of
  * {@link MultipathHash#hashAll}.
  *
  * <p>One SipHash is a chain of dependent additions, rotations and XORs (about 4 cycles per SipRound) that keeps
- * most of a core's ALUs idle. Two independent flows have two independent chains: here lane {@code a} and lane
- * {@code b} alternate round by round ({@link #roundA}, {@link #roundB}), so the out-of-order core runs them side by
- * side and a pair of flows costs little more than one. Each lane lives in its own fields (never two instances of
- * one lane class, whose fields the JIT would have to assume aliased): once the steps are inlined the eight state
- * words stay in registers.
+ * part of a core's ALUs idle. Two independent flows have two independent chains: here lane {@code a} and lane
+ * {@code b} alternate round by round ({@link #roundA}, {@link #roundB}) and the out-of-order core runs them side
+ * by side. Each lane lives in its own fields (never two instances of one lane class, whose fields the JIT would
+ * have to assume aliased): once the steps are inlined the state is kept in registers (JDK 17's C2 still spills
+ * some of the eight state words and keeps some field stores, so a pair costs more instructions than two single
+ * hashes: the overlap pays off for the 18 SipRounds of IPv6, not for the 12 of IPv4).
  *
- * <p>Each lane equals {@link io.pktsim.core.hash.SipHash#hash6Words} / {@code hash9Words} of its words, bit for bit
+ * <p>Each lane equals {@link io.pktsim.core.hash.SipHash#hash9Words} of its words, bit for bit
  * ({@code SipPairTest}). Not thread-safe: one instance per {@link MultipathHash}. Nothing here allocates.
  */
 final class SipPair {
@@ -40,8 +41,7 @@ final class SipPair {
     private long mb8;
 
     /**
-     * Sets lane {@code a}: the state after the image's words 0..2 and the image's words 3..8 (3..5 for a 48-byte
-     * image, the rest then ignored).
+     * Sets lane {@code a}: the state after the image's words 0..2 and the image's words 3..8.
      *
      * @param state the precomputed states
      * @param offset index of v0 of the lane's state after words 0..2
@@ -90,18 +90,6 @@ final class SipPair {
         mb6 = m6;
         mb7 = m7;
         mb8 = m8;
-    }
-
-    /**
-     * Finishes both lanes as 48-byte images (IPv4 addresses: words 3..5).
-     *
-     * @return the low 32 bits of lane {@code a}'s 64-bit SipHash in bits 0..31, lane {@code b}'s in bits 32..63
-     */
-    long hash6() {
-        absorb(ma3, mb3);
-        absorb(ma4, mb4);
-        absorb(ma5, mb5);
-        return finish(48L << 56);
     }
 
     /**

@@ -3,9 +3,16 @@ package io.pktsim.lb.ecmp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.pktsim.core.flow.FlowKey;
+import io.pktsim.core.flow.InetText;
 import io.pktsim.core.test.AllocationMeter;
 import io.pktsim.stack.fib.MultipathLookup;
 import net.jqwik.api.ForAll;
@@ -52,8 +59,8 @@ class EcmpBatchTest {
 
         final int[] hashes = new int[FLOWS];
         final int[] nexthops = new int[FLOWS];
-        java.util.Arrays.fill(hashes, -7);
-        java.util.Arrays.fill(nexthops, -7);
+        Arrays.fill(hashes, -7);
+        Arrays.fill(nexthops, -7);
         batch.hash().hashAll(lookups, from, count, hashes);
         batch.selectNexthops(lookups, from, count, nexthops);
         for (int i = 0; i < FLOWS; i++) {
@@ -73,6 +80,46 @@ class EcmpBatchTest {
             single.hash(lookups[last]);
             assertThat(batch.hash().lastHash32()).as("inspection: the last lookup").isEqualTo(single.lastHash32());
         }
+    }
+
+    @Test
+    void shouldReproduceTheKernelVectorsInOneBatchPerConfiguration() throws IOException {
+        // ecmp-hash-vectors.csv: the lookups as EcmpHashVectorsTest builds them (IPv4 on the packet path, IPv6 on
+        // the flow path), all rows of one configuration (family, policy, seed) in one batch.
+        final Map<String, List<String[]>> groups = new LinkedHashMap<>();
+        EcmpHashVectorsTest.rows().forEach(r -> groups.computeIfAbsent(r.f()[0] + "/" + r.f()[1] + "/" + r.f()[2],
+            g -> new ArrayList<>()).add(r.f()));
+        int checked = 0;
+        for (final List<String[]> group : groups.values()) {
+            final String[] first = group.get(0);
+            final int family = Integer.parseInt(first[0]);
+            final MultipathLookup[] lookups = new MultipathLookup[group.size()];
+            for (int i = 0; i < lookups.length; i++) {
+                final String[] f = group.get(i);
+                lookups[i] = new MultipathLookup().reset();
+                final int proto = Integer.parseInt(f[5]);
+                final int sport = Integer.parseInt(f[6]);
+                final int dport = Integer.parseInt(f[7]);
+                if (family == 4) {
+                    lookups[i].key().setIpv4(InetText.parseIpv4(f[3]), InetText.parseIpv4(f[4]), proto, sport, dport);
+                } else {
+                    final byte[] src = InetText.parseIpv6(f[3]);
+                    final byte[] dst = InetText.parseIpv6(f[4]);
+                    lookups[i].key().setIpv6(InetText.hi(src), InetText.lo(src), InetText.hi(dst), InetText.lo(dst),
+                        proto, sport, dport, Integer.parseInt(f[8]));
+                    lookups[i].packetPath(false);
+                }
+            }
+            final int[] hashes = new int[lookups.length];
+            new MultipathHash(family, Integer.parseInt(first[1]), MultipathHash.FIELDS_DEFAULT,
+                Long.parseLong(first[2])).hashAll(lookups, 0, lookups.length, hashes);
+            for (int i = 0; i < lookups.length; i++) {
+                assertThat(hashes[i]).as("hash31 of %s", String.join(",", group.get(i)))
+                    .isEqualTo(Integer.parseInt(group.get(i)[13]));
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(96);
     }
 
     @Test
