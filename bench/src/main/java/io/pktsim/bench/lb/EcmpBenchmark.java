@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * most 40 ns/op, zero allocation. The flows cycle through 1024 prepared lookups so that nothing folds.
  *
  * <p>The {@code ...Batch} benchmarks choose for {@value #BATCH} flows per call through
- * {@link EcmpSelector#selectNexthops} (two flows' SipHash chains interleaved); their score is per flow
- * ({@code @OperationsPerInvocation}).
+ * {@link EcmpSelector#selectNexthops} (one loop; IPv6 flows two at a time, their SipHash chains interleaved);
+ * their score is per flow ({@code @OperationsPerInvocation}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -148,7 +148,7 @@ public final class EcmpCommand implements Callable<Integer> {
         final NexthopChooser chooser = buildChooser(fam, weights, isDead, sources, buckets);
         final int[] hashes = new int[rows.size()];
         final int[] chosen = new int[rows.size()];
-        // The rows go through the batch hash in chunks (two flows' SipHash chains interleaved): the lookups
+        // The rows go through the batch hash in chunks (IPv6 flows two at a time, interleaved): the lookups
         // and the chunk's hashes are reused, indexed by the row's place in the chunk.
         final MultipathLookup[] chunk = new MultipathLookup[CHUNK];
         for (int k = 0; k < CHUNK; k++) {

@@ -35,8 +35,8 @@ public final class EcmpSelector implements MultipathSelector {
     /**
      * Chooses the nexthops of many lookups: {@code nexthops[i] = selectNexthop(lookups[i])} for every {@code i}
      * in {@code from .. from + count - 1}, the same values as one call each, for throughput where flows come in
-     * bulk (a flow table, the {@code pktsim ecmp} rows): the hashes are computed two flows at a time with
-     * interleaved SipHash chains ({@link MultipathHash#hashAll}), then each is mapped to its nexthop.
+     * bulk (a flow table, the {@code pktsim ecmp} rows): the hashes are computed in one loop, IPv6 flows two at
+     * a time with interleaved SipHash chains ({@link MultipathHash#hashAll}), then each is mapped to its nexthop.
      * Allocation-free; {@link #lastHash31()} is the hash of the last lookup of the range.
      *
      * @param lookups the lookups

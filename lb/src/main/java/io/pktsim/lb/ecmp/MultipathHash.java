@@ -93,7 +93,7 @@ public final class MultipathHash {
     private final boolean[] labelValid = new boolean[256];
     /** The running SipHash of the current packet, with a copy of the last prefix state ({@link SipState}). */
     private final SipState sip = new SipState();
-    /** The two interleaved SipHashes of {@link #hashAll}. */
+    /** The two interleaved SipHashes of {@link #hashAll} (IPv6). */
     private final SipPair pair = new SipPair();
     // The last SipHash input, for inspection: words 1 and 2 (VLAN) are always 0. The 64-bit result is
     // recomputed from these on demand rather than stored per packet.
