@@ -43,6 +43,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "plus hash (31-bit, decimal) and nexthop (0-based index in --nexthops order)."})
 public final class EcmpCommand implements Callable<Integer> {
 
+    /** Rows hashed per {@link MultipathHash#hashAll} call. */
+    private static final int CHUNK = 256;
+
     @Spec
     private CommandSpec spec;
 
@@ -143,23 +146,36 @@ public final class EcmpCommand implements Callable<Integer> {
 
         final MultipathHash hash = new MultipathHash(fam, pol, fields, seedValue);
         final NexthopChooser chooser = buildChooser(fam, weights, isDead, sources, buckets);
-        final MultipathLookup lookup = new MultipathLookup();
         final int[] hashes = new int[rows.size()];
         final int[] chosen = new int[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            final Flow f = rows.get(i);
-            lookup.reset();
-            if (fam == FlowKey.FAMILY_IPV4) {
-                lookup.key().setIpv4(f.src(), f.dst(), f.proto(), f.sport(), f.dport());
-            } else {
-                lookup.key().setIpv6(f.srcHi(), f.srcLo(), f.dstHi(), f.dstLo(), f.proto(), f.sport(), f.dport(),
-                    f.label());
+        // The rows go through the batch hash in chunks (IPv6 flows two at a time, interleaved): the lookups
+        // and the chunk's hashes are reused, indexed by the row's place in the chunk.
+        final MultipathLookup[] chunk = new MultipathLookup[CHUNK];
+        for (int k = 0; k < CHUNK; k++) {
+            chunk[k] = new MultipathLookup();
+        }
+        final int[] chunkHashes = new int[CHUNK];
+        for (int start = 0; start < rows.size(); start += CHUNK) {
+            final int n = Math.min(CHUNK, rows.size() - start);
+            for (int k = 0; k < n; k++) {
+                final Flow f = rows.get(start + k);
+                final MultipathLookup lookup = chunk[k].reset();
+                if (fam == FlowKey.FAMILY_IPV4) {
+                    lookup.key().setIpv4(f.src(), f.dst(), f.proto(), f.sport(), f.dport());
+                } else {
+                    lookup.key().setIpv6(f.srcHi(), f.srcLo(), f.dstHi(), f.dstLo(), f.proto(), f.sport(),
+                        f.dport(), f.label());
+                }
+                lookup.packetPath(!local).hasSource(local);
             }
-            lookup.packetPath(!local).hasSource(local);
-            hashes[i] = hash.hash(lookup);
-            chosen[i] = chooser.choose(hashes[i], lookup);
-            if (chosen[i] == MultipathSelector.NO_NEXTHOP) {
-                throw new BadInput("line " + (i + 2) + ": no usable nexthop");
+            hash.hashAll(chunk, 0, n, chunkHashes);
+            for (int k = 0; k < n; k++) {
+                final int i = start + k;
+                hashes[i] = chunkHashes[k];
+                chosen[i] = chooser.choose(hashes[i], chunk[k]);
+                if (chosen[i] == MultipathSelector.NO_NEXTHOP) {
+                    throw new BadInput("line " + (i + 2) + ": no usable nexthop");
+                }
             }
         }
 

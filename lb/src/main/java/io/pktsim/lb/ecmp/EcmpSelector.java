@@ -32,6 +32,32 @@ public final class EcmpSelector implements MultipathSelector {
         return chooser.choose(h, lookup);
     }
 
+    /**
+     * Chooses the nexthops of many lookups: {@code nexthops[i] = selectNexthop(lookups[i])} for every {@code i}
+     * in {@code from .. from + count - 1}, the same values as one call each, for throughput where flows come in
+     * bulk (a flow table, the {@code pktsim ecmp} rows): the hashes are computed in one loop, IPv6 flows two at
+     * a time with interleaved SipHash chains ({@link MultipathHash#hashAll}), then each is mapped to its nexthop.
+     * Allocation-free; {@link #lastHash31()} is the hash of the last lookup of the range.
+     *
+     * @param lookups the lookups
+     * @param from index of the first lookup
+     * @param count number of lookups, 0 or more
+     * @param nexthops receives each lookup's nexthop index (or {@link MultipathSelector#NO_NEXTHOP}) at the
+     *     lookup's own index
+     * @throws IndexOutOfBoundsException if the range does not fit {@code lookups} or {@code nexthops}
+     */
+    public void selectNexthops(final MultipathLookup[] lookups, final int from, final int count,
+        final int[] nexthops) {
+        hash.hashAll(lookups, from, count, nexthops);
+        final NexthopChooser c = chooser;
+        final int end = from + count;
+        for (int i = from; i < end; i++) {
+            final int h = nexthops[i];
+            lastHash31 = h;
+            nexthops[i] = c.choose(h, lookups[i]);
+        }
+    }
+
     @Override
     public int nexthopCount() {
         return chooser.nexthopCount();

@@ -1,5 +1,7 @@
 package io.pktsim.lb.ecmp;
 
+import java.util.Objects;
+
 import io.pktsim.core.flow.FlowKey;
 import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.hash.SipHash;
@@ -91,6 +93,8 @@ public final class MultipathHash {
     private final boolean[] labelValid = new boolean[256];
     /** The running SipHash of the current packet, with a copy of the last prefix state ({@link SipState}). */
     private final SipState sip = new SipState();
+    /** The two interleaved SipHashes of {@link #hashAll} (IPv6). */
+    private final SipPair pair = new SipPair();
     // The last SipHash input, for inspection: words 1 and 2 (VLAN) are always 0. The 64-bit result is
     // recomputed from these on demand rather than stored per packet.
     private long lastW0;
@@ -178,6 +182,159 @@ public final class MultipathHash {
      */
     public int hash(final MultipathLookup lookup) {
         return family == FlowKey.FAMILY_IPV4 ? hashIpv4(lookup) : hashIpv6(lookup);
+    }
+
+    /**
+     * Computes the 31-bit multipath hashes of many lookups: {@code hash31[i] = hash(lookups[i])} for every
+     * {@code i} in {@code from .. from + count - 1}, bit for bit the values of one {@link #hash} call each, for
+     * throughput where flows come in bulk. IPv6: two consecutive lookups whose hash is one SipHash of one image
+     * ({@link #plain}) are hashed together, their SipHash chains interleaved ({@link SipPair}) so that the core
+     * overlaps them; any other lookup (policy 3, an L4 hash already on the packet, an ICMP error under policy 0,
+     * a tunnelled packet under policy 2, an odd one out) takes the single path. IPv4 lookups take the single
+     * path one after the other: for their 12 SipRounds a pair measured no faster than that loop (bench/README.md,
+     * issue #3). Allocation-free.
+     *
+     * <p>Afterwards the inspection accessors ({@link #lastHashedWords}, {@link #lastSipHash64()},
+     * {@link #lastHash32()}) describe the last lookup of the range.
+     *
+     * @param lookups the lookups
+     * @param from index of the first lookup
+     * @param count number of lookups, 0 or more
+     * @param hash31 receives {@code h}, 0..2^31-1, at the lookup's own index
+     * @throws IndexOutOfBoundsException if the range does not fit {@code lookups} or {@code hash31}
+     */
+    public void hashAll(final MultipathLookup[] lookups, final int from, final int count, final int[] hash31) {
+        Objects.checkFromIndexSize(from, count, lookups.length);
+        Objects.checkFromIndexSize(from, count, hash31.length);
+        final int end = from + count;
+        final boolean pairs = family == FlowKey.FAMILY_IPV6;
+        int i = from;
+        while (i < end) {
+            if (pairs) {
+                i = hashPlainPairs(lookups, i, end, hash31);
+            }
+            if (i < end) {
+                hash31[i] = hash(lookups[i]);
+                i++;
+            }
+        }
+    }
+
+    /**
+     * Hashes IPv6 lookups two at a time from {@code from} on while both of a pair are {@link #plain}; a loop of its
+     * own, so that the JIT keeps the interleaved SipHash states in registers there, away from the single path.
+     *
+     * @return the index of the first lookup not hashed ({@code end}, or the first of a pair that is not plain)
+     */
+    private int hashPlainPairs(final MultipathLookup[] lookups, final int from, final int end, final int[] hash31) {
+        int i = from;
+        while (i + 1 < end) {
+            final MultipathLookup a = lookups[i];
+            final MultipathLookup b = lookups[i + 1];
+            if (!plain(a) || !plain(b)) {
+                break;
+            }
+            final long both = hashPlainPair(a, b);
+            hash31[i] = finishPlain((int) both);
+            hash31[i + 1] = finishPlain((int) (both >>> 32));
+            i += 2;
+        }
+        return i;
+    }
+
+    /**
+     * Whether an IPv6 lookup's hash under this configuration is one SipHash of one image followed by nothing but
+     * {@link #finishPlain}: policies 0 to 2 except, on the packet path, an ICMP error under policy 0 (its
+     * embedded header is hashed), a tunnelled packet under policy 2 (the inner header) and, under policy 1, a
+     * packet with an L4 {@code skb->hash} (used as is).
+     */
+    private boolean plain(final MultipathLookup lookup) {
+        final boolean packet = lookup.packetPath();
+        switch (policy) {
+            case POLICY_L3:
+                return !packet || !lookup.hasIcmpEmbedded();
+            case POLICY_L4:
+                return !packet || !lookup.l4Hash();
+            case POLICY_L3_INNER:
+                return !packet || !lookup.hasInner();
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * The SipHash values of two {@link #plain} IPv6 lookups' images, interleaved.
+     *
+     * @return lookup {@code a}'s low 32 SipHash bits in bits 0..31, {@code b}'s in bits 32..63
+     */
+    private long hashPlainPair(final MultipathLookup a, final MultipathLookup b) {
+        final SipPair p = pair;
+        // Each lane takes its prefix state as soon as its image is known: a labelled prefix lives in a cache slot
+        // that the other lane's image may refill.
+        plainImage(a);
+        lane(p, 0);
+        plainImage(b);
+        lane(p, 1);
+        return p.hash9();
+    }
+
+    /** Hands the image in {@code lastW*} and its prefix state to lane {@code a} (0) or {@code b} (1). */
+    private void lane(final SipPair p, final int lane) {
+        // The words are read before labelPrefix's possible call, after which the JIT would load them from memory
+        // again.
+        final long w0 = lastW0;
+        final long w3 = lastW3;
+        final long w4 = lastW4;
+        final long w5 = lastW5;
+        final long w6 = lastW6;
+        final long w7 = lastW7;
+        final long w8 = lastW8;
+        final long[] state;
+        final int offset;
+        if (w0 >>> 32 == 0) {
+            state = protoState;
+            offset = ((int) (w0 >>> 16) & 0xFF) << 2;
+        } else {
+            state = labelState;
+            offset = labelPrefix(w0);
+        }
+        if (lane == 0) {
+            p.laneA(state, offset, w3, w4, w5, w6, w7, w8);
+        } else {
+            p.laneB(state, offset, w3, w4, w5, w6, w7, w8);
+        }
+    }
+
+    /**
+     * The 72-byte image a {@link #plain} IPv6 lookup's hash covers, into {@code lastW0}, {@code lastW3..8}: the
+     * same words as {@link #hashIpv6} passes to {@link #flowHashIpv6} for it.
+     */
+    private void plainImage(final MultipathLookup lookup) {
+        final FlowKey k = lookup.key();
+        final boolean packet = lookup.packetPath();
+        // Policy 1 hashes the ports unless the dissector gives none; policies 0 and 2 hash none.
+        final boolean ports = policy == POLICY_L4 && (!packet || packetHasPorts(k));
+        int proto = k.protocol();
+        int label = 0;
+        if (policy == POLICY_L3 || policy == POLICY_L3_INNER && !packet) {
+            // ipv6L3: the fixed header's Next Header on the packet path, the label big-endian.
+            final int first = lookup.ipv6FirstNextHeader();
+            proto = packet && first >= 0 ? first : k.protocol();
+            label = Integer.reverseBytes(k.flowLabel());
+        } else if (policy == POLICY_L3_INNER) {
+            // A plain packet under policy 2: the dissector's label, in CPU order.
+            label = k.flowLabel();
+        }
+        imageIpv6(k.ipv6SrcHi(), k.ipv6SrcLo(), k.ipv6DstHi(), k.ipv6DstLo(), proto, ports ? k.srcPort() : 0,
+            ports ? k.dstPort() : 0, label);
+    }
+
+    /**
+     * The rest of a {@link #plain} IPv6 lookup's hash after its SipHash: 0 becomes 1
+     * ({@code __flow_hash_from_keys()}), then {@code >>> 1} (IPv6 has no tunnel hash step).
+     */
+    private static int finishPlain(final int sipLow32) {
+        return (sipLow32 == 0 ? 1 : sipLow32) >>> 1;
     }
 
     private int hashIpv4(final MultipathLookup lookup) {
@@ -410,33 +567,15 @@ public final class MultipathHash {
      */
     public int flowHashIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
-        // memcmp(dst, src) < 0, a byte-wise compare of the big-endian halves: the borrow out of the 128-bit
-        // unsigned subtraction dst - src (Hacker's Delight 2-16). Branch-free, because the two directions of
-        // forwarded traffic interleave and the swap is a coin toss per packet.
-        final long borrowLo = ((~dstLo & srcLo) | (~(dstLo ^ srcLo) & (dstLo - srcLo))) >>> 63;
-        final long swap = -(((~dstHi & srcHi) | (~(dstHi ^ srcHi) & (dstHi - srcHi - borrowLo))) >>> 63);
-        final long hi = (srcHi ^ dstHi) & swap;
-        final long lo = (srcLo ^ dstLo) & swap;
-        final long s0 = Long.reverseBytes(srcHi ^ hi);
-        final long s1 = Long.reverseBytes(srcLo ^ lo);
-        final long d0 = Long.reverseBytes(dstHi ^ hi);
-        final long d1 = Long.reverseBytes(dstLo ^ lo);
-        final long w0 = ((long) (proto & 0xFF) << 16) | ((long) labelWord << 32);
-        final long w3 = portsWord(sport, dport);
-        final long w4 = s0 << 32;
-        final long w5 = (s0 >>> 32) | (s1 << 32);
-        final long w6 = (s1 >>> 32) | (d0 << 32);
-        final long w7 = (d0 >>> 32) | (d1 << 32);
-        final long w8 = d1 >>> 32;
-        lastW0 = w0;
-        lastW3 = w3;
-        lastW4 = w4;
-        lastW5 = w5;
-        lastW6 = w6;
-        lastW7 = w7;
-        lastW8 = w8;
-        lastWordCount = 9;
-        lastSipWordCount = 9;
+        imageIpv6(srcHi, srcLo, dstHi, dstLo, proto, sport, dport, labelWord);
+        // Read back before labelPrefix's possible call, which would make the JIT load them from memory again.
+        final long w0 = lastW0;
+        final long w3 = lastW3;
+        final long w4 = lastW4;
+        final long w5 = lastW5;
+        final long w6 = lastW6;
+        final long w7 = lastW7;
+        final long w8 = lastW8;
         final long[] state;
         final int offset;
         if (labelWord == 0) {
@@ -450,6 +589,34 @@ public final class MultipathHash {
         s.start(w0, state, offset);
         final int h = (int) s.hash9(w3, w4, w5, w6, w7, w8);
         return h == 0 ? 1 : h;
+    }
+
+    /**
+     * The consistentified 72-byte image of {@link #flowHashIpv6} into {@code lastW0}, {@code lastW3..8} (the
+     * fields, not a buffer: inlined into the hash, the stores and loads fold away).
+     */
+    private void imageIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final int proto, final int sport, final int dport, final int labelWord) {
+        // memcmp(dst, src) < 0, a byte-wise compare of the big-endian halves: the borrow out of the 128-bit
+        // unsigned subtraction dst - src (Hacker's Delight 2-16). Branch-free, because the two directions of
+        // forwarded traffic interleave and the swap is a coin toss per packet.
+        final long borrowLo = ((~dstLo & srcLo) | (~(dstLo ^ srcLo) & (dstLo - srcLo))) >>> 63;
+        final long swap = -(((~dstHi & srcHi) | (~(dstHi ^ srcHi) & (dstHi - srcHi - borrowLo))) >>> 63);
+        final long hi = (srcHi ^ dstHi) & swap;
+        final long lo = (srcLo ^ dstLo) & swap;
+        final long s0 = Long.reverseBytes(srcHi ^ hi);
+        final long s1 = Long.reverseBytes(srcLo ^ lo);
+        final long d0 = Long.reverseBytes(dstHi ^ hi);
+        final long d1 = Long.reverseBytes(dstLo ^ lo);
+        lastW0 = ((long) (proto & 0xFF) << 16) | ((long) labelWord << 32);
+        lastW3 = portsWord(sport, dport);
+        lastW4 = s0 << 32;
+        lastW5 = (s0 >>> 32) | (s1 << 32);
+        lastW6 = (s1 >>> 32) | (d0 << 32);
+        lastW7 = (d0 >>> 32) | (d1 << 32);
+        lastW8 = d1 >>> 32;
+        lastWordCount = 9;
+        lastSipWordCount = 9;
     }
 
     /**

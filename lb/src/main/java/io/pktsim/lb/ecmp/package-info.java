@@ -14,6 +14,9 @@
  * 0..2 is precomputed per protocol (a pure function of seed and word 0), {@link io.pktsim.lb.ecmp.SipState}
  * hashes the rest in inlinable steps from a copy of the last prefix used, and the hash-threshold choice is one
  * read of a 256-slice table ({@link io.pktsim.lb.ecmp.UpperBounds#chooseInTable}). Nothing is cached per flow.
+ * Flows in bulk ({@link io.pktsim.lb.ecmp.MultipathHash#hashAll},
+ * {@link io.pktsim.lb.ecmp.EcmpSelector#selectNexthops}) are hashed in one loop, IPv6 flows two at a time with
+ * their SipRounds interleaved ({@link io.pktsim.lb.ecmp.SipPair}), with the same values as one call per flow.
  *
  * <p>Simplifications: the flow dissector's output is taken from {@link io.pktsim.core.flow.FlowKey} (one
  * level of encapsulation); fib rules that force an early dissection ({@code fib4_rules_early_flow_dissect})

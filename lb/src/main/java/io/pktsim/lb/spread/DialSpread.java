@@ -129,8 +129,11 @@ public final class DialSpread {
     public static long[] measure(final MultipathHash hash, final NexthopChooser chooser,
         final MultipathLookup[] flows) {
         final long[] counts = new long[chooser.nexthopCount()];
-        for (final MultipathLookup l : flows) {
-            final int nh = chooser.choose(hash.hash(l), l);
+        // The batch hash (IPv6 flows two at a time, their SipHash chains interleaved), then the choice per flow.
+        final int[] hashes = new int[flows.length];
+        hash.hashAll(flows, 0, flows.length, hashes);
+        for (int i = 0; i < flows.length; i++) {
+            final int nh = chooser.choose(hashes[i], flows[i]);
             if (nh >= 0) {
                 counts[nh]++;
             }
