@@ -55,24 +55,6 @@ final class CpuSet {
     }
 
     /**
-     * Charges one packet's cycles of every stage at once (what {@link #stage} does per stage), branch-free.
-     *
-     * @param cycles cycles per stage, indexed by {@link CostStage#ordinal()}; zeroed on return
-     * @return the sum of the cycles
-     */
-    long stageAll(final long[] cycles) {
-        final long[] sum = stageCycles;
-        long total = 0;
-        for (int i = 0; i < sum.length; i++) {
-            final long c = cycles[i];
-            sum[i] += c;
-            total += c;
-            cycles[i] = 0;
-        }
-        return total;
-    }
-
-    /**
      * Runs work on a thread.
      *
      * @param cpu     the hardware thread

@@ -409,7 +409,8 @@ public final class RouterSimulation {
 
     // Per-path cycle sums (computed once).
     private final long rxHalfCycles;
-    private final long[] scratchStage = new long[CostStage.values().length];
+    /** The cycles {@link #charge} has charged for the packet {@link #forward} is handling. */
+    private long chargedCycles;
 
     // Event kinds.
     private final int kLineDown;
@@ -2066,51 +2067,51 @@ public final class RouterSimulation {
             }
         }
         final int d = flowDial[f];
-        final long[] st = scratchStage;
-        st[CostStage.BACKLOG.ordinal()] += costs.perPacket(CostStage.BACKLOG);
-        st[CostStage.NETIF_RECEIVE.ordinal()] += costs.perPacket(CostStage.NETIF_RECEIVE);
+        chargedCycles = 0;
+        charge(CostStage.BACKLOG, costs.perPacket(CostStage.BACKLOG));
+        charge(CostStage.NETIF_RECEIVE, costs.perPacket(CostStage.NETIF_RECEIVE));
         final boolean direct = !macvlan;
         if (fast && direct) {
-            st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
+            charge(CostStage.FLOWTABLE, costs.perPacket(CostStage.FLOWTABLE));
             ftHits += segs;
         } else {
             // Receive device layers.
-            st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
+            charge(CostStage.VLAN, costs.perPacket(CostStage.VLAN));
             if (toLan) {
                 if (macvlan) {
-                    st[CostStage.MACVLAN.ordinal()] += costs.perPacket(CostStage.MACVLAN);
+                    charge(CostStage.MACVLAN, costs.perPacket(CostStage.MACVLAN));
                 }
                 if (pppoe) {
                     // pppoe_rcv -> ppp_input -> netif_rx: one more backlog pass and protocol receive.
-                    st[CostStage.PPPOE.ordinal()] += costs.perPacket(CostStage.PPPOE);
-                    st[CostStage.BACKLOG.ordinal()] += costs.perPacket(CostStage.BACKLOG);
-                    st[CostStage.NETIF_RECEIVE.ordinal()] += costs.perPacket(CostStage.NETIF_RECEIVE);
+                    charge(CostStage.PPPOE, costs.perPacket(CostStage.PPPOE));
+                    charge(CostStage.BACKLOG, costs.perPacket(CostStage.BACKLOG));
+                    charge(CostStage.NETIF_RECEIVE, costs.perPacket(CostStage.NETIF_RECEIVE));
                 }
             }
             if (fast) {
-                st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
+                charge(CostStage.FLOWTABLE, costs.perPacket(CostStage.FLOWTABLE));
                 ftHits += segs;
             } else {
-                slowPath(h, f, kind, toLan, d, st, readyNs);
+                slowPath(h, f, kind, toLan, d, readyNs);
             }
             // Transmit device layers.
             if (!toLan) {
                 if (pppoe) {
-                    st[CostStage.PPPOE.ordinal()] += costs.perPacket(CostStage.PPPOE);
+                    charge(CostStage.PPPOE, costs.perPacket(CostStage.PPPOE));
                 }
                 if (macvlan) {
-                    st[CostStage.MACVLAN.ordinal()] += costs.perPacket(CostStage.MACVLAN);
+                    charge(CostStage.MACVLAN, costs.perPacket(CostStage.MACVLAN));
                 }
             }
-            st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
+            charge(CostStage.VLAN, costs.perPacket(CostStage.VLAN));
         }
-        st[CostStage.QDISC.ordinal()] += costs.perPacket(CostStage.QDISC);
+        charge(CostStage.QDISC, costs.perPacket(CostStage.QDISC));
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
         final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
         final long tx = costs.perPacket(CostStage.DRIVER_TX)
                 + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
-        st[CostStage.DRIVER_TX.ordinal()] += tx;
-        final long total = cpu.stageAll(st);
+        charge(CostStage.DRIVER_TX, tx);
+        final long total = chargedCycles;
         final int ctx = target == rxCpu ? CpuSet.CTX_THREAD : CpuSet.CTX_SOFTIRQ;
         final long done = cpu.exec(target, readyNs, total, ctx);
         if (target != rxCpu) {
@@ -2136,6 +2137,16 @@ public final class RouterSimulation {
     }
 
     private static final CostStage[] STAGES = CostStage.values();
+
+    /**
+     * Charges cycles of one stage for the packet {@link #forward} is handling: to the stage's total at once, and
+     * to the packet's sum ({@link #chargedCycles}), which {@code forward} then runs on its CPU. (The same sums as
+     * collecting the stages in an array and adding all of them up, without a pass over every stage per packet.)
+     */
+    private void charge(final CostStage stage, final long cycles) {
+        cpu.stage(stage, cycles);
+        chargedCycles += cycles;
+    }
 
     /**
      * {@code mtk_napi_tx}: the TX NAPI frees the descriptors sent since its last run. It runs when the shared
@@ -2320,25 +2331,24 @@ public final class RouterSimulation {
         }
     }
 
-    private void slowPath(final int h, final int f, final int kind, final boolean toLan, final int d, final long[] st,
-            final long now) {
+    private void slowPath(final int h, final int f, final int kind, final boolean toLan, final int d, final long now) {
         final boolean isNew = kind == KIND_SYN;
-        st[CostStage.FIB.ordinal()] += costs.perPacket(CostStage.FIB);
+        charge(CostStage.FIB, costs.perPacket(CostStage.FIB));
         if (mwan3Cost != null) {
-            st[CostStage.FIB_RULE.ordinal()] += costs.perPacket(CostStage.FIB_RULE) * mwan3Cost.fibRuleChecks(d + 1);
+            charge(CostStage.FIB_RULE, costs.perPacket(CostStage.FIB_RULE) * mwan3Cost.fibRuleChecks(d + 1));
             final int rules = isNew ? mwan3Cost.newConnectionRules(1, mwan3.lastStatisticRules(), false)
                     : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
-            st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE) * rules;
+            charge(CostStage.NF_RULE, costs.perPacket(CostStage.NF_RULE) * rules);
         }
         if (isNew) {
-            st[CostStage.CONNTRACK_NEW.ordinal()] += costs.perPacket(CostStage.CONNTRACK_NEW);
+            charge(CostStage.CONNTRACK_NEW, costs.perPacket(CostStage.CONNTRACK_NEW));
         } else {
-            st[CostStage.CONNTRACK.ordinal()] += costs.perPacket(CostStage.CONNTRACK);
+            charge(CostStage.CONNTRACK, costs.perPacket(CostStage.CONNTRACK));
         }
-        st[CostStage.NAT.ordinal()] += costs.perPacket(CostStage.NAT);
-        st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE)
-                * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1);
-        st[CostStage.FORWARD.ordinal()] += costs.perPacket(CostStage.FORWARD);
+        charge(CostStage.NAT, costs.perPacket(CostStage.NAT));
+        charge(CostStage.NF_RULE, costs.perPacket(CostStage.NF_RULE)
+                * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1));
+        charge(CostStage.FORWARD, costs.perPacket(CostStage.FORWARD));
         if (toLan && ctState[f] == 1) {
             ctState[f] = 2;
         }
