@@ -13,6 +13,7 @@ final class CpuSet {
     static final int CTX_HARDIRQ = 0;
     static final int CTX_SOFTIRQ = 1;
     static final int CTX_THREAD = 2;
+    private static final int NS_CACHE = 16;
 
     private final int cpus;
     private final int threadsPerCore;
@@ -22,9 +23,13 @@ final class CpuSet {
     private final long[][] busyNs;
     private final long[] stageCycles = new long[CostStage.values().length];
     private long windowStartNs;
-    /** The last {@link #exec} conversion from cycles to ns (most packets of a run cost the same). */
-    private long lastCycles = -1;
-    private long lastNs;
+    /**
+     * {@link #exec}'s conversions from cycles to ns, direct-mapped by the cycles' low bits: a run's work items
+     * come in a handful of sizes (a poll, a packet's RX half, a forwarded data segment, an ACK, ...), so the
+     * division is rare.
+     */
+    private final long[] nsCycles = new long[NS_CACHE];
+    private final long[] nsValue = new long[NS_CACHE];
 
     CpuSet(final int cores, final int threadsPerCore, final long clockHz, final int smtPermille) {
         this.cpus = cores * threadsPerCore;
@@ -33,6 +38,7 @@ final class CpuSet {
         this.smtPermille = smtPermille;
         this.freeAtNs = new long[cpus];
         this.busyNs = new long[cpus][3];
+        java.util.Arrays.fill(nsCycles, -1L);
     }
 
     int cpus() {
@@ -49,24 +55,6 @@ final class CpuSet {
     }
 
     /**
-     * Charges one packet's cycles of every stage at once (what {@link #stage} does per stage), branch-free.
-     *
-     * @param cycles cycles per stage, indexed by {@link CostStage#ordinal()}; zeroed on return
-     * @return the sum of the cycles
-     */
-    long stageAll(final long[] cycles) {
-        final long[] sum = stageCycles;
-        long total = 0;
-        for (int i = 0; i < sum.length; i++) {
-            final long c = cycles[i];
-            sum[i] += c;
-            total += c;
-            cycles[i] = 0;
-        }
-        return total;
-    }
-
-    /**
      * Runs work on a thread.
      *
      * @param cpu     the hardware thread
@@ -77,13 +65,14 @@ final class CpuSet {
      */
     long exec(final int cpu, final long atNs, final long cycles, final int context) {
         final long start = Math.max(atNs, freeAtNs[cpu]);
+        final int i = (int) (cycles ^ (cycles >>> 4)) & (NS_CACHE - 1);
         long ns;
-        if (cycles == lastCycles) {
-            ns = lastNs;
+        if (nsCycles[i] == cycles) {
+            ns = nsValue[i];
         } else {
             ns = (cycles * 1_000_000_000L + clockHz - 1) / clockHz;
-            lastCycles = cycles;
-            lastNs = ns;
+            nsCycles[i] = cycles;
+            nsValue[i] = ns;
         }
         if (threadsPerCore > 1 && siblingBusy(cpu, start)) {
             ns = ns * 2000L / smtPermille;

@@ -15,9 +15,14 @@ final class FifoLink {
     private long windowStartNs;
     private long frames;
     private long drops;
-    /** The last frame size and its serialization time (most frames of a link have the same size). */
+    /**
+     * The last two frame sizes and their serialization times (most frames of a link have one of two sizes: a
+     * full segment and an ACK), the older one replaced on a miss; the division is then rare.
+     */
     private int lastBytes = -1;
     private long lastSerNs;
+    private int otherBytes = -1;
+    private long otherSerNs;
 
     /**
      * @param rateBps line rate, bits/s (&gt; 0)
@@ -53,10 +58,15 @@ final class FifoLink {
 
     /** @param wireBytes bytes; @return serialization time at this rate, ns */
     long serializationNs(final int wireBytes) {
-        if (wireBytes != lastBytes) {
-            lastBytes = wireBytes;
-            lastSerNs = (wireBytes * 8_000_000_000L + rateBps - 1) / rateBps;
+        if (wireBytes == lastBytes) {
+            return lastSerNs;
         }
+        final int olderBytes = lastBytes;
+        final long olderNs = lastSerNs;
+        lastBytes = wireBytes;
+        lastSerNs = wireBytes == otherBytes ? otherSerNs : (wireBytes * 8_000_000_000L + rateBps - 1) / rateBps;
+        otherBytes = olderBytes;
+        otherSerNs = olderNs;
         return lastSerNs;
     }
 

@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.pktsim.core.event.EventHandler;
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
 import io.pktsim.core.header.EthernetView;
@@ -302,6 +303,7 @@ public final class RouterSimulation {
     // Flows.
     private final int flowCount;
     private final int[] flowApp;
+    private final RouterConfig.AppKind[] flowAppKind;
     private final int[] flowHost;
     private final int[] flowServer;
     private final boolean[] flowUdp;
@@ -407,7 +409,8 @@ public final class RouterSimulation {
 
     // Per-path cycle sums (computed once).
     private final long rxHalfCycles;
-    private final long[] scratchStage = new long[CostStage.values().length];
+    /** The cycles {@link #charge} has charged for the packet {@link #forward} is handling. */
+    private long chargedCycles;
 
     // Event kinds.
     private final int kLineDown;
@@ -757,6 +760,7 @@ public final class RouterSimulation {
             dialOfIfindex[dialIfindex[d]] = d;
         }
         flowApp = new int[flows];
+        flowAppKind = new RouterConfig.AppKind[flows];
         flowHost = new int[flows];
         flowServer = new int[flows];
         flowUdp = new boolean[flows];
@@ -810,25 +814,94 @@ public final class RouterSimulation {
         dialUpBytes = new long[dials];
         java.util.Arrays.fill(flowLastDial, -1);
 
-        kLineDown = loop.register(this::onLineDown, "isp_line_down");
-        kRx = loop.register(this::onRouterRx, "router_rx");
-        kIrq = loop.register(this::onIrqTimer, "irq");
-        kNapi = loop.register(this::onNapi, "napi_poll");
-        kHost = loop.register(this::onHost, "host_rx");
-        kServer = loop.register(this::onServer, "server_rx");
-        kRto = loop.register(this::onRto, "rto");
-        kDelack = loop.register(this::onDelack, "delack");
-        kStart = loop.register(this::onStart, "connect");
-        kUdp = loop.register(this::onUdpTick, "udp_tick");
-        kProgress = loop.register(this::onProgress, "progress");
-        kWarmup = loop.register(this::onWarmupEnd, "warmup_end");
-        kRedial = loop.register(this::onRedial, "redial");
-        kQdisc = loop.register(this::onQdiscEnqueue, "qdisc_enqueue");
-        kTxDone = loop.register(this::onTxDone, "cpu_port_tx_done");
-        kPpeAge = loop.register(this::onPpeAge, "ppe_age");
+        kLineDown = loop.register(new Handler(0), "isp_line_down");
+        kRx = loop.register(new Handler(1), "router_rx");
+        kIrq = loop.register(new Handler(2), "irq");
+        kNapi = loop.register(new Handler(3), "napi_poll");
+        kHost = loop.register(new Handler(4), "host_rx");
+        kServer = loop.register(new Handler(5), "server_rx");
+        kRto = loop.register(new Handler(6), "rto");
+        kDelack = loop.register(new Handler(7), "delack");
+        kStart = loop.register(new Handler(8), "connect");
+        kUdp = loop.register(new Handler(9), "udp_tick");
+        kProgress = loop.register(new Handler(10), "progress");
+        kWarmup = loop.register(new Handler(11), "warmup_end");
+        kRedial = loop.register(new Handler(12), "redial");
+        kQdisc = loop.register(new Handler(13), "qdisc_enqueue");
+        kTxDone = loop.register(new Handler(14), "cpu_port_tx_done");
+        kPpeAge = loop.register(new Handler(15), "ppe_age");
 
         rxHalfCycles = costs.perPacket(CostStage.DRIVER_RX) + costs.perPacket(CostStage.GRO);
         buildFlows();
+    }
+
+    /**
+     * The handler of one event kind. Every kind's handler is of this one class, so the event loop's call of the
+     * handler sees a single receiver class (a call the JIT inlines, then a switch) rather than sixteen lambda
+     * classes (an interface call through the itable stub for every event).
+     */
+    private final class Handler implements EventHandler {
+        private final int which;
+
+        Handler(final int which) {
+            this.which = which;
+        }
+
+        @Override
+        public void onEvent(final int target, final long arg, final long now) {
+            switch (which) {
+                case 0:
+                    onLineDown(target, arg, now);
+                    break;
+                case 1:
+                    onRouterRx(target, arg, now);
+                    break;
+                case 2:
+                    onIrqTimer(target, arg, now);
+                    break;
+                case 3:
+                    onNapi(target, arg, now);
+                    break;
+                case 4:
+                    onHost(target, arg, now);
+                    break;
+                case 5:
+                    onServer(target, arg, now);
+                    break;
+                case 6:
+                    onRto(target, arg, now);
+                    break;
+                case 7:
+                    onDelack(target, arg, now);
+                    break;
+                case 8:
+                    onStart(target, arg, now);
+                    break;
+                case 9:
+                    onUdpTick(target, arg, now);
+                    break;
+                case 10:
+                    onProgress(target, arg, now);
+                    break;
+                case 11:
+                    onWarmupEnd(target, arg, now);
+                    break;
+                case 12:
+                    onRedial(target, arg, now);
+                    break;
+                case 13:
+                    onQdiscEnqueue(target, arg, now);
+                    break;
+                case 14:
+                    onTxDone(target, arg, now);
+                    break;
+                case 15:
+                    onPpeAge(target, arg, now);
+                    break;
+                default:
+                    throw new IllegalStateException("RouterSimulation: no event handler " + which);
+            }
+        }
     }
 
     private void buildFlows() {
@@ -842,6 +915,7 @@ public final class RouterSimulation {
             for (int h = 0; h < a.hosts(); h++) {
                 for (int c = 0; c < a.connections(); c++) {
                     flowApp[f] = appIndex;
+                    flowAppKind[f] = a.kind();
                     flowHost[f] = h;
                     final int servers = config.wan().servers();
                     switch (a.kind()) {
@@ -1724,23 +1798,17 @@ public final class RouterSimulation {
         if (natBroken[f]) {
             return;
         }
-        final RouterConfig.App app = config.workload().get(flowApp[f]);
+        // the flow's application kind, kept per flow (no look-up of the workload list and no enum switch map)
+        final RouterConfig.AppKind appKind = flowAppKind[f];
         long gap = udpIntervalNs[f];
-        switch (app.kind()) {
-            case UDP_POISSON:
-                gap = exponential(udpIntervalNs[f]);
-                break;
-            case UDP_ONOFF:
-                if (now >= udpOnUntilNs[f]) {
-                    // off for an exponential period with a 500 ms mean, then on for one with a 500 ms mean
-                    final long off = exponential(500_000_000L);
-                    udpOnUntilNs[f] = now + off + exponential(500_000_000L);
-                    loop.schedule(now + off, kUdp, f, 0L);
-                    return;
-                }
-                break;
-            default:
-                break;
+        if (appKind == RouterConfig.AppKind.UDP_POISSON) {
+            gap = exponential(udpIntervalNs[f]);
+        } else if (appKind == RouterConfig.AppKind.UDP_ONOFF && now >= udpOnUntilNs[f]) {
+            // off for an exponential period with a 500 ms mean, then on for one with a 500 ms mean
+            final long off = exponential(500_000_000L);
+            udpOnUntilNs[f] = now + off + exponential(500_000_000L);
+            loop.schedule(now + off, kUdp, f, 0L);
+            return;
         }
         sendData(f, sndNxt[f]++, now);
         loop.schedule(now + gap, kUdp, f, 0L);
@@ -2014,55 +2082,55 @@ public final class RouterSimulation {
             }
         }
         final int d = flowDial[f];
-        final long[] st = scratchStage;
-        st[CostStage.BACKLOG.ordinal()] += costs.perPacket(CostStage.BACKLOG);
-        st[CostStage.NETIF_RECEIVE.ordinal()] += costs.perPacket(CostStage.NETIF_RECEIVE);
+        chargedCycles = 0;
+        charge(CostStage.BACKLOG, costs.perPacket(CostStage.BACKLOG));
+        charge(CostStage.NETIF_RECEIVE, costs.perPacket(CostStage.NETIF_RECEIVE));
         final boolean direct = !macvlan;
         if (fast && direct) {
-            st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
+            charge(CostStage.FLOWTABLE, costs.perPacket(CostStage.FLOWTABLE));
             ftHits += segs;
         } else {
             // Receive device layers, each another pass: vlan_do_receive() and macvlan's RX_HANDLER_ANOTHER go
             // back to another_round, ppp's netif_rx() queues the frame to this CPU's backlog again.
-            st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
+            charge(CostStage.VLAN, costs.perPacket(CostStage.VLAN));
             softnetProcessed[target]++;
             if (toLan) {
                 if (macvlan) {
-                    st[CostStage.MACVLAN.ordinal()] += costs.perPacket(CostStage.MACVLAN);
+                    charge(CostStage.MACVLAN, costs.perPacket(CostStage.MACVLAN));
                     softnetProcessed[target]++;
                 }
                 if (pppoe) {
                     softnetProcessed[target]++;
                     // pppoe_rcv -> ppp_input -> netif_rx: one more backlog pass and protocol receive.
-                    st[CostStage.PPPOE.ordinal()] += costs.perPacket(CostStage.PPPOE);
-                    st[CostStage.BACKLOG.ordinal()] += costs.perPacket(CostStage.BACKLOG);
-                    st[CostStage.NETIF_RECEIVE.ordinal()] += costs.perPacket(CostStage.NETIF_RECEIVE);
+                    charge(CostStage.PPPOE, costs.perPacket(CostStage.PPPOE));
+                    charge(CostStage.BACKLOG, costs.perPacket(CostStage.BACKLOG));
+                    charge(CostStage.NETIF_RECEIVE, costs.perPacket(CostStage.NETIF_RECEIVE));
                 }
             }
             if (fast) {
-                st[CostStage.FLOWTABLE.ordinal()] += costs.perPacket(CostStage.FLOWTABLE);
+                charge(CostStage.FLOWTABLE, costs.perPacket(CostStage.FLOWTABLE));
                 ftHits += segs;
             } else {
-                slowPath(h, f, kind, toLan, d, st, readyNs);
+                slowPath(h, f, kind, toLan, d, readyNs);
             }
             // Transmit device layers.
             if (!toLan) {
                 if (pppoe) {
-                    st[CostStage.PPPOE.ordinal()] += costs.perPacket(CostStage.PPPOE);
+                    charge(CostStage.PPPOE, costs.perPacket(CostStage.PPPOE));
                 }
                 if (macvlan) {
-                    st[CostStage.MACVLAN.ordinal()] += costs.perPacket(CostStage.MACVLAN);
+                    charge(CostStage.MACVLAN, costs.perPacket(CostStage.MACVLAN));
                 }
             }
-            st[CostStage.VLAN.ordinal()] += costs.perPacket(CostStage.VLAN);
+            charge(CostStage.VLAN, costs.perPacket(CostStage.VLAN));
         }
-        st[CostStage.QDISC.ordinal()] += costs.perPacket(CostStage.QDISC);
+        charge(CostStage.QDISC, costs.perPacket(CostStage.QDISC));
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
         final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
         final long tx = costs.perPacket(CostStage.DRIVER_TX)
                 + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
-        st[CostStage.DRIVER_TX.ordinal()] += tx;
-        final long total = cpu.stageAll(st);
+        charge(CostStage.DRIVER_TX, tx);
+        final long total = chargedCycles;
         final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : CpuSet.CTX_THREAD;
         final long done = cpu.exec(target, readyNs, total, ctx);
         if (viaBacklog) {
@@ -2087,6 +2155,16 @@ public final class RouterSimulation {
     }
 
     private static final CostStage[] STAGES = CostStage.values();
+
+    /**
+     * Charges cycles of one stage for the packet {@link #forward} is handling: to the stage's total at once, and
+     * to the packet's sum ({@link #chargedCycles}), which {@code forward} then runs on its CPU. (The same sums as
+     * collecting the stages in an array and adding all of them up, without a pass over every stage per packet.)
+     */
+    private void charge(final CostStage stage, final long cycles) {
+        cpu.stage(stage, cycles);
+        chargedCycles += cycles;
+    }
 
     /**
      * {@code mtk_napi_tx}: the TX NAPI frees the descriptors sent since its last run. It runs when the shared
@@ -2271,26 +2349,25 @@ public final class RouterSimulation {
         }
     }
 
-    private void slowPath(final int h, final int f, final int kind, final boolean toLan, final int d, final long[] st,
-            final long now) {
+    private void slowPath(final int h, final int f, final int kind, final boolean toLan, final int d, final long now) {
         final boolean isNew = kind == KIND_SYN;
-        st[CostStage.FIB.ordinal()] += costs.perPacket(CostStage.FIB);
+        charge(CostStage.FIB, costs.perPacket(CostStage.FIB));
         if (mwan3Cost != null) {
-            st[CostStage.FIB_RULE.ordinal()] += costs.perPacket(CostStage.FIB_RULE)
-                    * (toLan ? mwan3Cost.fibRuleChecksArrivingOn(d + 1) : mwan3Cost.fibRuleChecks(d + 1));
+            charge(CostStage.FIB_RULE, costs.perPacket(CostStage.FIB_RULE)
+                    * (toLan ? mwan3Cost.fibRuleChecksArrivingOn(d + 1) : mwan3Cost.fibRuleChecks(d + 1)));
             final int rules = isNew ? mwan3Cost.newConnectionRules(1, mwan3.lastStatisticRules(), false)
                     : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
-            st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE) * rules;
+            charge(CostStage.NF_RULE, costs.perPacket(CostStage.NF_RULE) * rules);
         }
         if (isNew) {
-            st[CostStage.CONNTRACK_NEW.ordinal()] += costs.perPacket(CostStage.CONNTRACK_NEW);
+            charge(CostStage.CONNTRACK_NEW, costs.perPacket(CostStage.CONNTRACK_NEW));
         } else {
-            st[CostStage.CONNTRACK.ordinal()] += costs.perPacket(CostStage.CONNTRACK);
+            charge(CostStage.CONNTRACK, costs.perPacket(CostStage.CONNTRACK));
         }
-        st[CostStage.NAT.ordinal()] += costs.perPacket(CostStage.NAT);
-        st[CostStage.NF_RULE.ordinal()] += costs.perPacket(CostStage.NF_RULE)
-                * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1);
-        st[CostStage.FORWARD.ordinal()] += costs.perPacket(CostStage.FORWARD);
+        charge(CostStage.NAT, costs.perPacket(CostStage.NAT));
+        charge(CostStage.NF_RULE, costs.perPacket(CostStage.NF_RULE)
+                * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1));
+        charge(CostStage.FORWARD, costs.perPacket(CostStage.FORWARD));
         if (toLan && ctState[f] == 1) {
             ctState[f] = 2;
         }

@@ -11,13 +11,14 @@ import java.util.Arrays;
  * {@code 2 * OUTER_BUCKETS} cells the outer wheel's buckets; after them every event occupies a <em>slot</em>
  * of {@value #SLOT_INTS} ints (next, generation and state, kind, target: 16 bytes) for as long as it is
  * pending, and a slot is named by the index of its first cell. The argument is apart, in a {@code long[]}
- * with one entry per slot: it is needed only once the event runs, so with a million events pending the walk
+ * with two entries per slot: it is needed only once the event runs, so with a million events pending the walk
  * along a wheel list misses the cache in a 16-byte-per-event array rather than a 32-byte one (in
  * thread-CPU-time loops of the "hold" benchmark, about 10 % less time per event at 1M pending than with the
- * argument inside the slot; the same at 1K). A second {@code long[]} holds the time of the events in the
- * outer wheel, the only ones whose time is not implied by where they are. Free slots form an intrusive LIFO
- * list through their "next" cell, so the slot a handler schedules into is the one its own event just left
- * (still in cache).
+ * argument inside the slot; the same at 1K). The second entry holds the time of an event in the outer wheel,
+ * the only ones whose time is not implied by where they are: next to the argument, so the cascade that reads
+ * the time also brings in the argument for the dispatch (one cache miss per far event instead of two). Free
+ * slots form an intrusive LIFO list through their "next" cell, so the slot a handler schedules into is the one
+ * its own event just left (still in cache).
  *
  * <p>Time is cut into aligned <em>blocks</em> of {@value #BLOCK_NS} ns; the <em>current block</em> is the
  * one of {@code base}, the time of the latest event taken out. The queue has three levels, like the
@@ -115,10 +116,9 @@ public final class EventLoop {
     // linked from (the last slot's next cell, or 2p itself when empty); then the outer buckets, the same way
     // from OUTER_CELLS; then the slots
     private int[] mem;
-    // args[argIndex(slot)] = the argument of the slot's event
+    // args[argIndex(slot)] = the argument of the slot's event; args[argIndex(slot) + 1] = its time while it is in
+    // the outer wheel (side by side: the cascade's read of the time brings in the argument the dispatch reads)
     private long[] args;
-    // times[argIndex(slot)] = the time of the slot's event while it is in the outer wheel
-    private long[] times;
     private int freeHead;
     private int slotCapacity;
 
@@ -171,8 +171,7 @@ public final class EventLoop {
         final int cap = Math.max(16, initialCapacity);
         slotCapacity = cap;
         mem = new int[SLOTS + SLOT_INTS * cap];
-        args = new long[cap];
-        times = new long[cap];
+        args = new long[2 * cap];
         for (int head = 0; head < SLOTS; head += 2) {
             mem[head + 1] = head;
         }
@@ -330,9 +329,9 @@ public final class EventLoop {
             && mem[slot + S_GEN_STATE] == ((int) (eventId >>> 32) << 2 | PENDING);
     }
 
-    /** The index of a slot's argument in {@link #args} (and its time in {@link #times}). */
+    /** The index of a slot's argument in {@link #args} (its outer-wheel time is the next entry). */
     private static int argIndex(final int slot) {
-        return (slot - SLOTS) >> SLOT_SHIFT;
+        return (slot - SLOTS) >> (SLOT_SHIFT - 1);
     }
 
     private int state(final int slot) {
@@ -675,7 +674,7 @@ public final class EventLoop {
         m[head + 1] = slot + S_NEXT;
         outerBits[bucket >>> 6] |= 1L << bucket;
         outerSummary[bucket >>> 12] |= 1L << (bucket >>> 6);
-        times[argIndex(slot)] = time;
+        args[argIndex(slot) + 1] = time;
         outerCount++;
     }
 
@@ -723,7 +722,7 @@ public final class EventLoop {
         }
         long best = Long.MAX_VALUE;
         for (int slot = mem[head]; slot != NIL; slot = mem[slot + S_NEXT]) {
-            best = Math.min(best, times[argIndex(slot)]);
+            best = Math.min(best, args[argIndex(slot) + 1]);
         }
         return best;
     }
@@ -751,7 +750,7 @@ public final class EventLoop {
         clearOuterBit(bucket);
         final int[] rs = runSlot;
         final long[] rt = runTime;
-        final long[] tm = times;
+        final long[] tm = args;
         if (runHead > 0) {
             final int left = runEnd - runHead;
             System.arraycopy(rs, runHead, rs, 0, left);
@@ -766,7 +765,7 @@ public final class EventLoop {
         int n = from;
         while (slot != NIL && n < limit) {
             final int following = m[slot + S_NEXT];
-            final long t = tm[argIndex(slot)];
+            final long t = tm[argIndex(slot) + 1];
             int i = n;
             while (i > from && rt[i - 1] > t) {
                 rt[i] = rt[i - 1];
@@ -789,7 +788,7 @@ public final class EventLoop {
         while (slot != NIL) {
             final int following = m[slot + S_NEXT];
             outerCount--;
-            wheelAppend(slot, tm[argIndex(slot)]);
+            wheelAppend(slot, tm[argIndex(slot) + 1]);
             slot = following;
         }
     }
@@ -857,7 +856,7 @@ public final class EventLoop {
                 w &= w - 1;
                 final int head = OUTER_CELLS + 2 * bucket;
                 for (int slot = m[head]; slot != NIL; slot = m[slot + S_NEXT]) {
-                    heapAdd(slot, times[argIndex(slot)]);
+                    heapAdd(slot, args[argIndex(slot) + 1]);
                 }
                 m[head] = NIL;
                 m[head + 1] = head;
@@ -1093,8 +1092,7 @@ public final class EventLoop {
             throw new IllegalStateException("EventLoop: more than " + old + " pending events");
         }
         mem = Arrays.copyOf(mem, SLOTS + SLOT_INTS * cap);
-        args = Arrays.copyOf(args, cap);
-        times = Arrays.copyOf(times, cap);
+        args = Arrays.copyOf(args, 2 * cap);
         linkFree(old, cap);
         slotCapacity = cap;
     }

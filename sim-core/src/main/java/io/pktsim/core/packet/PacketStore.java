@@ -105,6 +105,8 @@ public final class PacketStore {
     private final int headroom;
     private final int[] freeStack;
     private int freeCount;
+    /** A newly allocated slot's metadata as longs (state word 0): {@link #allocate()} stores them in one pass. */
+    private final long[] freshMeta;
     private final Counters<PacketStoreCounter> counters = new Counters<>(PacketStoreCounter.class);
 
     /**
@@ -146,6 +148,24 @@ public final class PacketStore {
             freeStack[i] = capacity - 1 - i;
         }
         this.freeCount = capacity;
+        this.freshMeta = freshMeta(headroom);
+    }
+
+    /** The metadata {@link #allocate()} gives a slot (its state word apart), as {@code META_LENGTH / 8} longs. */
+    private static long[] freshMeta(final int headroom) {
+        final UnsafeBuffer m = new UnsafeBuffer(new byte[META_LENGTH]);
+        m.putShort(DATA_OFFSET_OFFSET, (short) headroom);
+        m.putInt(NETWORK_OFFSET_OFFSET, -1);
+        m.putInt(TRANSPORT_OFFSET_OFFSET, -1);
+        m.putInt(INGRESS_DEVICE_OFFSET, -1);
+        m.putInt(EGRESS_DEVICE_OFFSET, -1);
+        m.putInt(NEXT_OFFSET, NO_PACKET);
+        m.putInt(CONNTRACK_OFFSET, -1);
+        final long[] words = new long[META_LENGTH >>> 3];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = m.getLong(i << 3);
+        }
+        return words;
     }
 
     private static int align8(final int v) {
@@ -190,17 +210,14 @@ public final class PacketStore {
             return NO_PACKET;
         }
         final int h = freeStack[--freeCount];
-        final int base = h * slotLength;
-        final UnsafeBuffer b = buffer;
-        b.setMemory(base, META_LENGTH, (byte) 0);
-        b.putShort(base + DATA_OFFSET_OFFSET, (short) headroom);
-        b.putInt(base + NETWORK_OFFSET_OFFSET, -1);
-        b.putInt(base + TRANSPORT_OFFSET_OFFSET, -1);
-        b.putInt(base + INGRESS_DEVICE_OFFSET, -1);
-        b.putInt(base + EGRESS_DEVICE_OFFSET, -1);
-        b.putInt(base + NEXT_OFFSET, NO_PACKET);
-        b.putInt(base + CONNTRACK_OFFSET, -1);
-        b.putInt(base + STATE_OFFSET, b.getInt(base + STATE_OFFSET) | 1);
+        final byte[] a = memArray;
+        final long base = meta(h);
+        final int state = UnsafeApi.getInt(a, base + STATE_OFFSET);
+        final long[] fresh = freshMeta;
+        for (int i = 0; i < fresh.length; i++) {
+            UnsafeApi.putLong(a, base + ((long) i << 3), fresh[i]);
+        }
+        UnsafeApi.putInt(a, base + STATE_OFFSET, state | 1);
         counters.increment(PacketStoreCounter.ALLOCATED);
         counters.max(PacketStoreCounter.HIGH_WATER, capacity - freeCount);
         return h;
@@ -291,8 +308,8 @@ public final class PacketStore {
      * @return an absolute buffer offset
      */
     public int frameOffset(final int handle) {
-        final int base = handle * slotLength;
-        return base + META_LENGTH + buffer.getShort(base + DATA_OFFSET_OFFSET);
+        final int base = slotOffset(handle);
+        return base + META_LENGTH + UnsafeApi.getShort(memArray, memAddress + base + DATA_OFFSET_OFFSET);
     }
 
     /**
@@ -322,7 +339,7 @@ public final class PacketStore {
      * @return bytes of headroom
      */
     public int headroom(final int handle) {
-        return buffer.getShort(handle * slotLength + DATA_OFFSET_OFFSET);
+        return UnsafeApi.getShort(memArray, meta(handle) + DATA_OFFSET_OFFSET);
     }
 
     /**
@@ -402,14 +419,15 @@ public final class PacketStore {
      * @return false if the headroom is too small (nothing changed)
      */
     public boolean push(final int handle, final int bytes) {
-        final int base = handle * slotLength;
-        final int data = buffer.getShort(base + DATA_OFFSET_OFFSET);
+        final byte[] a = memArray;
+        final long base = meta(handle);
+        final int data = UnsafeApi.getShort(a, base + DATA_OFFSET_OFFSET);
         if (bytes > data) {
             return false;
         }
-        buffer.putShort(base + DATA_OFFSET_OFFSET, (short) (data - bytes));
-        buffer.putInt(base + LENGTH_OFFSET, buffer.getInt(base + LENGTH_OFFSET) + bytes);
-        buffer.putInt(base + STORED_LENGTH_OFFSET, buffer.getInt(base + STORED_LENGTH_OFFSET) + bytes);
+        UnsafeApi.putShort(a, base + DATA_OFFSET_OFFSET, (short) (data - bytes));
+        UnsafeApi.putInt(a, base + LENGTH_OFFSET, UnsafeApi.getInt(a, base + LENGTH_OFFSET) + bytes);
+        UnsafeApi.putInt(a, base + STORED_LENGTH_OFFSET, UnsafeApi.getInt(a, base + STORED_LENGTH_OFFSET) + bytes);
         shiftOffset(base + NETWORK_OFFSET_OFFSET, bytes);
         shiftOffset(base + TRANSPORT_OFFSET_OFFSET, bytes);
         shiftOffset(base + INNER_NETWORK_OFFSET_OFFSET, bytes);
@@ -424,32 +442,40 @@ public final class PacketStore {
      * @return false if fewer bytes are stored (nothing changed)
      */
     public boolean pull(final int handle, final int bytes) {
-        final int base = handle * slotLength;
-        final int stored = buffer.getInt(base + STORED_LENGTH_OFFSET);
+        final byte[] a = memArray;
+        final long base = meta(handle);
+        final int stored = UnsafeApi.getInt(a, base + STORED_LENGTH_OFFSET);
         if (bytes > stored) {
             return false;
         }
-        buffer.putShort(base + DATA_OFFSET_OFFSET, (short) (buffer.getShort(base + DATA_OFFSET_OFFSET) + bytes));
-        buffer.putInt(base + LENGTH_OFFSET, buffer.getInt(base + LENGTH_OFFSET) - bytes);
-        buffer.putInt(base + STORED_LENGTH_OFFSET, stored - bytes);
+        final int data = UnsafeApi.getShort(a, base + DATA_OFFSET_OFFSET);
+        UnsafeApi.putShort(a, base + DATA_OFFSET_OFFSET, (short) (data + bytes));
+        UnsafeApi.putInt(a, base + LENGTH_OFFSET, UnsafeApi.getInt(a, base + LENGTH_OFFSET) - bytes);
+        UnsafeApi.putInt(a, base + STORED_LENGTH_OFFSET, stored - bytes);
         shiftOffset(base + NETWORK_OFFSET_OFFSET, -bytes);
         shiftOffset(base + TRANSPORT_OFFSET_OFFSET, -bytes);
         shiftOffset(base + INNER_NETWORK_OFFSET_OFFSET, -bytes);
         return true;
     }
 
-    private void shiftOffset(final int at, final int delta) {
-        final short v = buffer.getShort(at);
+    /** Moves one frame-relative offset of a slot; {@code at} is an address from {@link #meta(int)}. */
+    private void shiftOffset(final long at, final int delta) {
+        final short v = UnsafeApi.getShort(memArray, at);
         if (v >= 0) {
             final int moved = v + delta;
-            buffer.putShort(at, (short) (moved < 0 ? -1 : moved));
+            UnsafeApi.putShort(memArray, at, (short) (moved < 0 ? -1 : moved));
         }
     }
 
     // ------------------------------------------------------------ metadata
 
-    private int base(final int handle) {
-        return handle * slotLength;
+    /**
+     * The address (for {@link UnsafeApi} with {@link #memArray}) of a slot's metadata: the handle is checked once
+     * by {@link #slotOffset(int)}, and every metadata field lies inside the slot, so the field accesses need no
+     * range check of their own (the same guarantee as Agrona's per-access check, paid once).
+     */
+    private long meta(final int handle) {
+        return memAddress + slotOffset(handle);
     }
 
     /**
@@ -457,7 +483,7 @@ public final class PacketStore {
      * @return wire length in bytes, payload included
      */
     public int length(final int handle) {
-        return buffer.getInt(base(handle) + LENGTH_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + LENGTH_OFFSET);
     }
 
     /**
@@ -465,7 +491,7 @@ public final class PacketStore {
      * @param bytes wire length in bytes
      */
     public void length(final int handle, final int bytes) {
-        buffer.putInt(base(handle) + LENGTH_OFFSET, bytes);
+        UnsafeApi.putInt(memArray, meta(handle) + LENGTH_OFFSET, bytes);
     }
 
     /**
@@ -473,7 +499,7 @@ public final class PacketStore {
      * @return frame bytes held in the slot
      */
     public int storedLength(final int handle) {
-        return buffer.getInt(base(handle) + STORED_LENGTH_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + STORED_LENGTH_OFFSET);
     }
 
     /**
@@ -481,7 +507,7 @@ public final class PacketStore {
      * @param bytes frame bytes held in the slot
      */
     public void storedLength(final int handle, final int bytes) {
-        buffer.putInt(base(handle) + STORED_LENGTH_OFFSET, bytes);
+        UnsafeApi.putInt(memArray, meta(handle) + STORED_LENGTH_OFFSET, bytes);
     }
 
     /**
@@ -489,7 +515,7 @@ public final class PacketStore {
      * @return offset of the L3 header from the frame start, -1 if unset
      */
     public int networkOffset(final int handle) {
-        return buffer.getShort(base(handle) + NETWORK_OFFSET_OFFSET);
+        return UnsafeApi.getShort(memArray, meta(handle) + NETWORK_OFFSET_OFFSET);
     }
 
     /**
@@ -497,7 +523,7 @@ public final class PacketStore {
      * @param offset offset of the L3 header from the frame start, -1 to unset
      */
     public void networkOffset(final int handle, final int offset) {
-        buffer.putShort(base(handle) + NETWORK_OFFSET_OFFSET, (short) offset);
+        UnsafeApi.putShort(memArray, meta(handle) + NETWORK_OFFSET_OFFSET, (short) offset);
     }
 
     /**
@@ -505,7 +531,7 @@ public final class PacketStore {
      * @return offset of the L4 header from the frame start, -1 if unset
      */
     public int transportOffset(final int handle) {
-        return buffer.getShort(base(handle) + TRANSPORT_OFFSET_OFFSET);
+        return UnsafeApi.getShort(memArray, meta(handle) + TRANSPORT_OFFSET_OFFSET);
     }
 
     /**
@@ -513,7 +539,7 @@ public final class PacketStore {
      * @param offset offset of the L4 header from the frame start, -1 to unset
      */
     public void transportOffset(final int handle, final int offset) {
-        buffer.putShort(base(handle) + TRANSPORT_OFFSET_OFFSET, (short) offset);
+        UnsafeApi.putShort(memArray, meta(handle) + TRANSPORT_OFFSET_OFFSET, (short) offset);
     }
 
     /**
@@ -521,7 +547,7 @@ public final class PacketStore {
      * @return offset of the inner L3 header of a tunnelled packet, -1 if none
      */
     public int innerNetworkOffset(final int handle) {
-        return buffer.getShort(base(handle) + INNER_NETWORK_OFFSET_OFFSET);
+        return UnsafeApi.getShort(memArray, meta(handle) + INNER_NETWORK_OFFSET_OFFSET);
     }
 
     /**
@@ -529,7 +555,7 @@ public final class PacketStore {
      * @param offset offset of the inner L3 header, -1 for none
      */
     public void innerNetworkOffset(final int handle, final int offset) {
-        buffer.putShort(base(handle) + INNER_NETWORK_OFFSET_OFFSET, (short) offset);
+        UnsafeApi.putShort(memArray, meta(handle) + INNER_NETWORK_OFFSET_OFFSET, (short) offset);
     }
 
     /**
@@ -537,7 +563,7 @@ public final class PacketStore {
      * @return gso_size in bytes, 0 for a plain packet
      */
     public int gsoSize(final int handle) {
-        return buffer.getInt(base(handle) + GSO_SIZE_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + GSO_SIZE_OFFSET);
     }
 
     /**
@@ -545,7 +571,7 @@ public final class PacketStore {
      * @param bytes gso_size in bytes
      */
     public void gsoSize(final int handle, final int bytes) {
-        buffer.putInt(base(handle) + GSO_SIZE_OFFSET, bytes);
+        UnsafeApi.putInt(memArray, meta(handle) + GSO_SIZE_OFFSET, bytes);
     }
 
     /**
@@ -553,7 +579,7 @@ public final class PacketStore {
      * @return gso_segs: the segments this packet stands for (0 or 1 for a plain packet)
      */
     public int gsoSegs(final int handle) {
-        return buffer.getInt(base(handle) + GSO_SEGS_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + GSO_SEGS_OFFSET);
     }
 
     /**
@@ -561,7 +587,7 @@ public final class PacketStore {
      * @param segs gso_segs
      */
     public void gsoSegs(final int handle, final int segs) {
-        buffer.putInt(base(handle) + GSO_SEGS_OFFSET, segs);
+        UnsafeApi.putInt(memArray, meta(handle) + GSO_SEGS_OFFSET, segs);
     }
 
     /**
@@ -569,9 +595,9 @@ public final class PacketStore {
      * @return gso_type bits
      */
     public int gsoType(final int handle) {
-        final int base = base(handle);
-        return (buffer.getByte(base + GSO_TYPE_OFFSET) & 0xFF)
-            | ((buffer.getByte(base + GSO_TYPE_HIGH_OFFSET) & 0xFF) << 8);
+        final long base = meta(handle);
+        return (UnsafeApi.getByte(memArray, base + GSO_TYPE_OFFSET) & 0xFF)
+            | ((UnsafeApi.getByte(memArray, base + GSO_TYPE_HIGH_OFFSET) & 0xFF) << 8);
     }
 
     /**
@@ -579,9 +605,9 @@ public final class PacketStore {
      * @param bits gso_type bits
      */
     public void gsoType(final int handle, final int bits) {
-        final int base = base(handle);
-        buffer.putByte(base + GSO_TYPE_OFFSET, (byte) bits);
-        buffer.putByte(base + GSO_TYPE_HIGH_OFFSET, (byte) (bits >>> 8));
+        final long base = meta(handle);
+        UnsafeApi.putByte(memArray, base + GSO_TYPE_OFFSET, (byte) bits);
+        UnsafeApi.putByte(memArray, base + GSO_TYPE_HIGH_OFFSET, (byte) (bits >>> 8));
     }
 
     /**
@@ -589,7 +615,7 @@ public final class PacketStore {
      * @return skb->hash
      */
     public int hash(final int handle) {
-        return buffer.getInt(base(handle) + HASH_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + HASH_OFFSET);
     }
 
     /**
@@ -597,7 +623,7 @@ public final class PacketStore {
      * @return {@link #HASH_NONE}, {@link #HASH_L3} or {@link #HASH_L4}
      */
     public int hashType(final int handle) {
-        return buffer.getByte(base(handle) + HASH_TYPE_OFFSET);
+        return UnsafeApi.getByte(memArray, meta(handle) + HASH_TYPE_OFFSET);
     }
 
     /**
@@ -608,9 +634,9 @@ public final class PacketStore {
      * @param type {@link #HASH_NONE}, {@link #HASH_L3} or {@link #HASH_L4}
      */
     public void hash(final int handle, final int hash, final int type) {
-        final int base = base(handle);
-        buffer.putInt(base + HASH_OFFSET, hash);
-        buffer.putByte(base + HASH_TYPE_OFFSET, (byte) type);
+        final long base = meta(handle);
+        UnsafeApi.putInt(memArray, base + HASH_OFFSET, hash);
+        UnsafeApi.putByte(memArray, base + HASH_TYPE_OFFSET, (byte) type);
     }
 
     /**
@@ -618,7 +644,7 @@ public final class PacketStore {
      * @return the checksum state
      */
     public ChecksumState checksumState(final int handle) {
-        return ChecksumState.of(buffer.getByte(base(handle) + CSUM_STATE_OFFSET));
+        return ChecksumState.of(UnsafeApi.getByte(memArray, meta(handle) + CSUM_STATE_OFFSET));
     }
 
     /**
@@ -626,7 +652,7 @@ public final class PacketStore {
      * @param state the checksum state
      */
     public void checksumState(final int handle, final ChecksumState state) {
-        buffer.putByte(base(handle) + CSUM_STATE_OFFSET, (byte) state.ordinal());
+        UnsafeApi.putByte(memArray, meta(handle) + CSUM_STATE_OFFSET, (byte) state.ordinal());
     }
 
     /**
@@ -634,7 +660,7 @@ public final class PacketStore {
      * @return csum_level
      */
     public int checksumLevel(final int handle) {
-        return buffer.getByte(base(handle) + CSUM_LEVEL_OFFSET);
+        return UnsafeApi.getByte(memArray, meta(handle) + CSUM_LEVEL_OFFSET);
     }
 
     /**
@@ -642,7 +668,7 @@ public final class PacketStore {
      * @param level csum_level
      */
     public void checksumLevel(final int handle, final int level) {
-        buffer.putByte(base(handle) + CSUM_LEVEL_OFFSET, (byte) level);
+        UnsafeApi.putByte(memArray, meta(handle) + CSUM_LEVEL_OFFSET, (byte) level);
     }
 
     /**
@@ -650,7 +676,7 @@ public final class PacketStore {
      * @return skb->csum (for CHECKSUM_COMPLETE)
      */
     public int checksumValue(final int handle) {
-        return buffer.getInt(base(handle) + CSUM_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + CSUM_OFFSET);
     }
 
     /**
@@ -658,7 +684,7 @@ public final class PacketStore {
      * @param csum skb->csum
      */
     public void checksumValue(final int handle, final int csum) {
-        buffer.putInt(base(handle) + CSUM_OFFSET, csum);
+        UnsafeApi.putInt(memArray, meta(handle) + CSUM_OFFSET, csum);
     }
 
     /**
@@ -666,7 +692,7 @@ public final class PacketStore {
      * @return the ingress device index, -1 for none
      */
     public int ingressDevice(final int handle) {
-        return buffer.getInt(base(handle) + INGRESS_DEVICE_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + INGRESS_DEVICE_OFFSET);
     }
 
     /**
@@ -674,7 +700,7 @@ public final class PacketStore {
      * @param device the ingress device index
      */
     public void ingressDevice(final int handle, final int device) {
-        buffer.putInt(base(handle) + INGRESS_DEVICE_OFFSET, device);
+        UnsafeApi.putInt(memArray, meta(handle) + INGRESS_DEVICE_OFFSET, device);
     }
 
     /**
@@ -682,7 +708,7 @@ public final class PacketStore {
      * @return the egress device index, -1 for none
      */
     public int egressDevice(final int handle) {
-        return buffer.getInt(base(handle) + EGRESS_DEVICE_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + EGRESS_DEVICE_OFFSET);
     }
 
     /**
@@ -690,7 +716,7 @@ public final class PacketStore {
      * @param device the egress device index
      */
     public void egressDevice(final int handle, final int device) {
-        buffer.putInt(base(handle) + EGRESS_DEVICE_OFFSET, device);
+        UnsafeApi.putInt(memArray, meta(handle) + EGRESS_DEVICE_OFFSET, device);
     }
 
     /**
@@ -698,7 +724,7 @@ public final class PacketStore {
      * @return skb->mark
      */
     public int mark(final int handle) {
-        return buffer.getInt(base(handle) + MARK_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + MARK_OFFSET);
     }
 
     /**
@@ -706,7 +732,7 @@ public final class PacketStore {
      * @param mark skb->mark
      */
     public void mark(final int handle, final int mark) {
-        buffer.putInt(base(handle) + MARK_OFFSET, mark);
+        UnsafeApi.putInt(memArray, meta(handle) + MARK_OFFSET, mark);
     }
 
     /**
@@ -714,7 +740,7 @@ public final class PacketStore {
      * @return arrival time in ns
      */
     public long arrivalNs(final int handle) {
-        return buffer.getLong(base(handle) + ARRIVAL_NS_OFFSET);
+        return UnsafeApi.getLong(memArray, meta(handle) + ARRIVAL_NS_OFFSET);
     }
 
     /**
@@ -722,7 +748,7 @@ public final class PacketStore {
      * @param timeNs arrival time in ns
      */
     public void arrivalNs(final int handle, final long timeNs) {
-        buffer.putLong(base(handle) + ARRIVAL_NS_OFFSET, timeNs);
+        UnsafeApi.putLong(memArray, meta(handle) + ARRIVAL_NS_OFFSET, timeNs);
     }
 
     /**
@@ -730,7 +756,7 @@ public final class PacketStore {
      * @return the per-stage timestamp in ns
      */
     public long timestampNs(final int handle) {
-        return buffer.getLong(base(handle) + TIMESTAMP_NS_OFFSET);
+        return UnsafeApi.getLong(memArray, meta(handle) + TIMESTAMP_NS_OFFSET);
     }
 
     /**
@@ -738,7 +764,7 @@ public final class PacketStore {
      * @param timeNs the per-stage timestamp in ns
      */
     public void timestampNs(final int handle, final long timeNs) {
-        buffer.putLong(base(handle) + TIMESTAMP_NS_OFFSET, timeNs);
+        UnsafeApi.putLong(memArray, meta(handle) + TIMESTAMP_NS_OFFSET, timeNs);
     }
 
     /**
@@ -746,7 +772,7 @@ public final class PacketStore {
      * @return the flag bits
      */
     public int flags(final int handle) {
-        return buffer.getInt(base(handle) + FLAGS_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + FLAGS_OFFSET);
     }
 
     /**
@@ -754,7 +780,7 @@ public final class PacketStore {
      * @param flags the flag bits
      */
     public void flags(final int handle, final int flags) {
-        buffer.putInt(base(handle) + FLAGS_OFFSET, flags);
+        UnsafeApi.putInt(memArray, meta(handle) + FLAGS_OFFSET, flags);
     }
 
     /**
@@ -787,7 +813,7 @@ public final class PacketStore {
      * @return the next packet of a chain, or {@link #NO_PACKET}
      */
     public int next(final int handle) {
-        return buffer.getInt(base(handle) + NEXT_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + NEXT_OFFSET);
     }
 
     /**
@@ -795,7 +821,7 @@ public final class PacketStore {
      * @param next the next packet of a chain, or {@link #NO_PACKET}
      */
     public void next(final int handle, final int next) {
-        buffer.putInt(base(handle) + NEXT_OFFSET, next);
+        UnsafeApi.putInt(memArray, meta(handle) + NEXT_OFFSET, next);
     }
 
     /**
@@ -803,7 +829,7 @@ public final class PacketStore {
      * @return skb->protocol: the ethertype of the L3 header
      */
     public int protocol(final int handle) {
-        return buffer.getShort(base(handle) + PROTOCOL_OFFSET) & 0xFFFF;
+        return UnsafeApi.getShort(memArray, meta(handle) + PROTOCOL_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -811,7 +837,7 @@ public final class PacketStore {
      * @param ethertype skb->protocol
      */
     public void protocol(final int handle, final int ethertype) {
-        buffer.putShort(base(handle) + PROTOCOL_OFFSET, (short) ethertype);
+        UnsafeApi.putShort(memArray, meta(handle) + PROTOCOL_OFFSET, (short) ethertype);
     }
 
     /**
@@ -819,7 +845,7 @@ public final class PacketStore {
      * @return the TX/RX queue index
      */
     public int queueMapping(final int handle) {
-        return buffer.getShort(base(handle) + QUEUE_MAPPING_OFFSET) & 0xFFFF;
+        return UnsafeApi.getShort(memArray, meta(handle) + QUEUE_MAPPING_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -827,7 +853,7 @@ public final class PacketStore {
      * @param queue the TX/RX queue index
      */
     public void queueMapping(final int handle, final int queue) {
-        buffer.putShort(base(handle) + QUEUE_MAPPING_OFFSET, (short) queue);
+        UnsafeApi.putShort(memArray, meta(handle) + QUEUE_MAPPING_OFFSET, (short) queue);
     }
 
     /**
@@ -835,7 +861,7 @@ public final class PacketStore {
      * @return the conntrack entry, -1 for none
      */
     public int conntrack(final int handle) {
-        return buffer.getInt(base(handle) + CONNTRACK_OFFSET);
+        return UnsafeApi.getInt(memArray, meta(handle) + CONNTRACK_OFFSET);
     }
 
     /**
@@ -843,7 +869,7 @@ public final class PacketStore {
      * @param entry the conntrack entry, -1 for none
      */
     public void conntrack(final int handle, final int entry) {
-        buffer.putInt(base(handle) + CONNTRACK_OFFSET, entry);
+        UnsafeApi.putInt(memArray, meta(handle) + CONNTRACK_OFFSET, entry);
     }
 
     /**
@@ -851,7 +877,7 @@ public final class PacketStore {
      * @return the owner's 64-bit field
      */
     public long aux(final int handle) {
-        return buffer.getLong(base(handle) + AUX_OFFSET);
+        return UnsafeApi.getLong(memArray, meta(handle) + AUX_OFFSET);
     }
 
     /**
@@ -859,6 +885,6 @@ public final class PacketStore {
      * @param value the owner's 64-bit field
      */
     public void aux(final int handle, final long value) {
-        buffer.putLong(base(handle) + AUX_OFFSET, value);
+        UnsafeApi.putLong(memArray, meta(handle) + AUX_OFFSET, value);
     }
 }
