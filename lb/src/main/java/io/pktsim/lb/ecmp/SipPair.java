@@ -163,7 +163,10 @@ final class SipPair {
         a3 = v3;
     }
 
-    /** One SipRound of lane {@code b}. */
+    /**
+     * One SipRound of lane {@code b}: {@link #roundA()} on lane b's fields. Written out twice on purpose; a shared
+     * helper over an array or a state object made C2 keep the lanes in memory instead of registers.
+     */
     private void roundB() {
         long v0 = b0;
         long v1 = b1;
