@@ -164,8 +164,8 @@ final class SipPair {
     }
 
     /**
-     * One SipRound of lane {@code b}: {@link #roundA()} on lane b's fields. Written out twice on purpose; a shared
-     * helper over an array or a state object made C2 keep the lanes in memory instead of registers.
+     * One SipRound of lane {@code b}: {@link #roundA()} on lane b's fields, written out rather than shared through
+     * an array or a lane index, so that each lane's state stays in plain fields (as SipState writes its rounds).
      */
     private void roundB() {
         long v0 = b0;
