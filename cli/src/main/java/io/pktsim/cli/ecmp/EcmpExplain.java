@@ -13,7 +13,6 @@ import io.pktsim.lb.ecmp.Ipv6MultipathRoute;
 import io.pktsim.lb.ecmp.MultipathHash;
 import io.pktsim.lb.ecmp.NexthopChooser;
 import io.pktsim.lb.ecmp.ResilientNexthopGroup;
-import io.pktsim.lb.ecmp.UpperBounds;
 import io.pktsim.stack.fib.MultipathLookup;
 
 /**
@@ -123,7 +122,8 @@ final class EcmpExplain {
             final int dport = ports && (!sel3 || (fields & MultipathHash.FIELD_DST_PORT) != 0) ? f.dport() : 0;
             final boolean srcIp = !sel3 || (fields & MultipathHash.FIELD_SRC_IP) != 0;
             final boolean dstIp = !sel3 || (fields & MultipathHash.FIELD_DST_IP) != 0;
-            out.println("  __flow_hash_consistentify(): " + addressSwap(f, srcIp, dstIp) + "; " + portSwap(sport, dport));
+            out.println("  __flow_hash_consistentify(): " + addressSwap(f, srcIp, dstIp) + "; "
+                + portSwap(sport, dport));
             out.println("  flow_keys bytes hashed (" + n + " bytes, offsets 8.." + (8 + n - 1)
                 + ", as __flow_hash_from_keys() hashes them): " + hex(bytes, 0, n));
             out.println("    fields in those bytes: ip_proto " + (bytes[OFF_PROTO] & 0xFF) + " (offset 10), flow_label "
@@ -193,8 +193,8 @@ final class EcmpExplain {
                     return "policy 2 (L3, inner if encapsulated): a plain packet, no inner header: as policy 0, "
                         + l3Fields();
                 }
-                return "policy 2 (L3, inner if encapsulated): a plain packet, no inner header: addresses, the flow label"
-                    + " as the flow dissector gives it (CPU order, after ntohl()) and the protocol; ports stay 0";
+                return "policy 2 (L3, inner if encapsulated): a plain packet, no inner header: addresses, the flow"
+                    + " label as the flow dissector gives it (CPU order, after ntohl()) and the protocol; ports stay 0";
             default:
                 return customLine(noPorts ? portless : null);
         }
@@ -268,7 +268,8 @@ final class EcmpExplain {
         if (equal) {
             return "the two address slots are equal, nothing to swap";
         }
-        final String how = ipv4() ? "as the little-endian CPU reads the 32-bit words" : "compared byte by byte, memcmp()";
+        final String how = ipv4() ? "as the little-endian CPU reads the 32-bit words"
+            : "compared byte by byte, memcmp()";
         return kept ? "addresses kept (the source is lower, " + how + ")"
             : "addresses swapped (the destination is lower, " + how + ")";
     }
@@ -296,7 +297,8 @@ final class EcmpExplain {
         final int[] ub = new int[weights.length];
         long total = 0;
         for (int i = 0; i < weights.length; i++) {
-            ub[i] = ipv4() ? ((Ipv4MultipathRoute) chooser).upperBound(i) : ((Ipv6MultipathRoute) chooser).upperBound(i);
+            ub[i] = ipv4() ? ((Ipv4MultipathRoute) chooser).upperBound(i)
+                : ((Ipv6MultipathRoute) chooser).upperBound(i);
             total += dead[i] ? 0 : weights[i];
         }
         final List<String> parts = new ArrayList<>();
@@ -304,7 +306,8 @@ final class EcmpExplain {
             parts.add("#" + i + " weight " + weights[i] + (dead[i] ? " dead" : " upper bound " + ub[i]));
         }
         out.println("  nexthops (" + (ipv4() ? "fib_rebalance()" : "rt6_multipath_rebalance()")
-            + ", ub = round(S * 2^31 / T) - 1, S = live weight up to the nexthop, T = " + total + " = all live weight): "
+            + ", ub = round(S * 2^31 / T) - 1, S = live weight up to the nexthop, T = " + total
+            + " = all live weight): "
             + String.join(", ", parts));
         final String select = ipv4() ? "fib_select_multipath()" : "fib6_select_path()";
         for (int i = 0; i < weights.length; i++) {

@@ -59,7 +59,8 @@ class EcmpExplainTest {
 
     private static final Pattern BYTES = Pattern.compile("^  flow_keys bytes hashed \\((\\d+) bytes.*: ([0-9a-f]+)$");
     private static final Pattern SIP = Pattern.compile("^  SipHash-2-4 -> 0x([0-9a-f]{16}); low 32 bits (\\d+) .*");
-    private static final Pattern JHASH = Pattern.compile("^  policy 3 on a packet: jhash_2words\\((\\d+), 0, 0\\) -> (\\d+) .*");
+    private static final Pattern JHASH =
+        Pattern.compile("^  policy 3 on a packet: jhash_2words\\((\\d+), 0, 0\\) -> (\\d+) .*");
     private static final Pattern SHIFT = Pattern.compile("^  >> 1 -> hash (\\d+) .*");
     private static final Pattern BOUND = Pattern.compile("#(\\d+) weight \\d+ (?:upper bound (\\d+)|dead)");
     private static final Pattern CHOICE = Pattern.compile(".* -> nexthop (\\d+)$");
@@ -218,8 +219,8 @@ class EcmpExplainTest {
                 + " reads the 32-bit words); ports not hashed",
             "  flow_keys bytes hashed (48 bytes, offsets 8..55, as __flow_hash_from_keys() hashes them): "
                 + "00000000000000000000000000000000000000000000000000000000000000000000000064591931c0a8a24300000000",
-            "    fields in those bytes: ip_proto 0 (offset 10), flow_label 00000000 (offset 12), ports 0, 0 (offset 36),"
-                + " addresses 100.89.25.49, 192.168.162.67 (offset 44); the rest is 0",
+            "    fields in those bytes: ip_proto 0 (offset 10), flow_label 00000000 (offset 12), ports 0, 0"
+                + " (offset 36), addresses 100.89.25.49, 192.168.162.67 (offset 44); the rest is 0",
             "  siphash key (fib_multipath_hash_seed 0x12345678): k0 = k1 = 0x1234567812345678"
                 + " (fib_multipath_hash_construct_key())",
             "  SipHash-2-4 -> 0x60d1f3e3155c557c; low 32 bits 358372732 (__flow_hash_from_keys(); 0 would become 1)",
@@ -349,7 +350,8 @@ class EcmpExplainTest {
         final Arbitrary<String> any = ipv4
             ? Arbitraries.integers().map(i -> (i >>> 24) + "." + (i >>> 16 & 255) + "." + (i >>> 8 & 255) + "."
                 + (i & 255))
-            : Arbitraries.longs().map(l -> "2001:db8::" + Long.toHexString(l >>> 48) + ":" + Long.toHexString(l & 0xFFFF));
+            : Arbitraries.longs().map(l -> "2001:db8::" + Long.toHexString(l >>> 48) + ":"
+                + Long.toHexString(l & 0xFFFF));
         return Combinators.combine(Arbitraries.oneOf(address, any), any, Arbitraries.of("6", "17", "1", "47", "58"),
             Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 65535),
             Arbitraries.integers().between(0, 0xFFFFF))
