@@ -40,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
         "Which nexthop (dial) each flow takes under Linux 6.18 ECMP.",
         "Reads CSV with a header and columns src,dst,proto,sport,dport[,flowlabel]; prints the same rows",
-        "plus hash (31-bit, decimal) and nexthop (0-based index in --nexthops order)."})
+        "plus hash (31-bit, decimal) and nexthop (0-based index in --nexthops order);",
+        "with --explain, a block per flow that says why it takes that nexthop."})
 public final class EcmpCommand implements Callable<Integer> {
 
     /** Rows hashed per {@link MultipathHash#hashAll} call. */
@@ -90,11 +91,11 @@ public final class EcmpCommand implements Callable<Integer> {
     @Option(names = "--summary-only", description = "Print only the summary, on standard output.")
     private boolean summaryOnly;
 
-    @Option(names = "--explain", description = {
-        "Instead of the CSV rows, print for each flow a block saying why it takes its nexthop, stage by stage:",
-        "the fields the policy hashes, the address and port swap, the hashed flow_keys bytes, the SipHash-2-4",
-        "output, the 31-bit hash, the upper bounds (or the resilient bucket) and the choice, naming the kernel",
-        "function of each stage. Combines with --summary (summary on standard error)."})
+    @Option(names = "--explain", description = "Instead of the CSV rows, print for each flow a block saying why "
+        + "it takes its nexthop, stage by stage: the fields the policy hashes, the address and port swap, the hashed "
+        + "flow_keys bytes, the SipHash-2-4 output, the 31-bit hash, the upper bounds (or the resilient bucket) and "
+        + "the choice, naming the kernel function of each stage. Combines with --summary (on standard error), not "
+        + "with --summary-only.")
     private boolean explain;
 
     @Option(names = "--flows", required = true, paramLabel = "FILE", description = "The flows CSV, - for stdin.")

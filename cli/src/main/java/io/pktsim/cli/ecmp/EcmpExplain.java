@@ -237,7 +237,13 @@ final class EcmpExplain {
         }
         final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
             "policy 3 (fib_multipath_hash_fields 0x%x): ", fields));
-        s.append(names.isEmpty() ? "no outer field" : String.join(", ", names));
+        if (!names.isEmpty()) {
+            s.append(String.join(", ", names));
+        } else if ((fields & MultipathHash.FIELD_OUTER_MASK) == 0) {
+            s.append("no outer field");
+        } else {
+            s.append("no field an IPv4 flow has, but an outer bit is set, so the all-zero flow_keys are still hashed");
+        }
         s.append("; every other field stays 0");
         for (final String note : notes) {
             s.append("; ").append(note);

@@ -97,7 +97,8 @@ class EcmpExplainTest {
             }
             m = JHASH.matcher(line);
             if (m.matches()) {
-                assertThat(Long.parseLong(m.group(1))).isEqualTo(hash32);
+                // With no outer field selected no SipHash runs and the outer hash is 0.
+                assertThat(Long.parseLong(m.group(1))).isEqualTo(hash32 < 0 ? 0 : hash32);
                 jhash = Long.parseLong(m.group(2));
             }
             m = SHIFT.matcher(line);
@@ -306,6 +307,30 @@ class EcmpExplainTest {
     }
 
     @Test
+    void shouldSayWhenPolicy3SelectsNoOuterField() throws IOException {
+        final Path f = tmp.resolve("inner.csv");
+        Files.writeString(f, "src,dst,proto,sport,dport\n10.0.0.9,10.0.0.1,6,5,6\n");
+        final Run r = run("ecmp", "--explain", "--family", "ipv4", "--policy", "3", "--hash-fields", "0x8c0",
+            "--seed", "1", "--nexthops", "3,1,4", "--flows", f.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        final int j = Jhash.jhash2Words(0, 0, 0);
+        assertThat(r.out()).contains("policy 3 (fib_multipath_hash_fields 0x8c0): no outer field; every other field"
+                + " stays 0; the inner fields 0x8c0 need an encapsulated packet; these flows have none")
+            .contains("  no outer field selected: the outer hash is 0, no SipHash runs")
+            .contains("jhash_2words(0, 0, 0) -> " + Integer.toUnsignedLong(j) + " ")
+            .contains(">> 1 -> hash " + (j >>> 1) + " ")
+            .doesNotContain("SipHash-2-4 ->").doesNotContain("flow_keys bytes hashed");
+        // The flow label bit alone: an outer bit is set, so the kernel hashes an all-zero image.
+        final Run label = run("ecmp", "--explain", "--family", "ipv4", "--policy", "3", "--hash-fields", "0x08",
+            "--seed", "1", "--nexthops", "3,1,4", "--flows", f.toString());
+        assertThat(label.out()).contains("policy 3 (fib_multipath_hash_fields 0x8): no field an IPv4 flow has, but an"
+                + " outer bit is set, so the all-zero flow_keys are still hashed; every other field stays 0; the flow"
+                + " label bit 0x08 is ignored for IPv4")
+            .contains("flow_keys bytes hashed (48 bytes, offsets 8..55, as __flow_hash_from_keys() hashes them): "
+                + "0".repeat(96));
+    }
+
+    @Test
     void shouldRejectBadInputWithExit2AndNoBlocks() throws IOException {
         final Path f = tmp.resolve("bad.csv");
         Files.writeString(f, "src,dst,proto,sport,dport\n10.0.0.1,10.0.0.2,6,1,2\n10.0.0.1,10.0.0.300,6,1,2\n");
@@ -320,6 +345,14 @@ class EcmpExplainTest {
         assertThat(both.code()).isEqualTo(2);
         assertThat(both.out()).isEmpty();
         assertThat(both.err()).contains("--explain").contains("--summary-only");
+    }
+
+    @Test
+    void shouldDescribeTheFlagInTheHelp() {
+        final Run r = run("ecmp", "--help");
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.out()).contains("--explain").contains("block saying why").contains("not")
+            .contains("with --summary-only");
     }
 
     /** A configuration and flows for the property. */
