@@ -231,7 +231,9 @@ final class EcmpExplain {
         if (portless != null && (fields & (MultipathHash.FIELD_SRC_PORT | MultipathHash.FIELD_DST_PORT)) != 0) {
             notes.add(portless);
         }
-        if ((fields & MultipathHash.FIELD_INNER_MASK) != 0) {
+        if (local) {
+            notes.add("the flow path hashes the outer fields only: no inner fields, no jhash_2words() step");
+        } else if ((fields & MultipathHash.FIELD_INNER_MASK) != 0) {
             notes.add(String.format(Locale.ROOT, "the inner fields 0x%x need an encapsulated packet; these flows have"
                 + " none", fields & MultipathHash.FIELD_INNER_MASK));
         }

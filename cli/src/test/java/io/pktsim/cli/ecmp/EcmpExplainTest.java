@@ -189,6 +189,10 @@ class EcmpExplainTest {
         assertThat(b.hash32()).isEqualTo(Long.parseLong(v[12]));
         final List<Integer> bounds = Arrays.stream(v[15].split("/")).map(Integer::valueOf).toList();
         assertThat(b.bounds()).isEqualTo(bounds);
+        if ("3".equals(policy)) {
+            assertThat(r.out().contains("the flow path hashes the outer fields only: no inner fields, no jhash_2words()"
+                + " step")).isEqualTo(local);
+        }
         if ("3".equals(policy) && !local) {
             // A forwarded packet under policy 3: jhash_2words(outer, 0, 0), then >> 1.
             final int j = Jhash.jhash2Words((int) Long.parseLong(v[12]), 0, 0);
