@@ -40,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
         "Which nexthop (dial) each flow takes under Linux 6.18 ECMP.",
         "Reads CSV with a header and columns src,dst,proto,sport,dport[,flowlabel]; prints the same rows",
-        "plus hash (31-bit, decimal) and nexthop (0-based index in --nexthops order)."})
+        "plus hash (31-bit, decimal) and nexthop (0-based index in --nexthops order);",
+        "with --explain, a block per flow that says why it takes that nexthop."})
 public final class EcmpCommand implements Callable<Integer> {
 
     /** Rows hashed per {@link MultipathHash#hashAll} call. */
@@ -90,6 +91,13 @@ public final class EcmpCommand implements Callable<Integer> {
     @Option(names = "--summary-only", description = "Print only the summary, on standard output.")
     private boolean summaryOnly;
 
+    @Option(names = "--explain", description = "Instead of the CSV rows, print for each flow a block saying why "
+        + "it takes its nexthop, stage by stage: the fields the policy hashes, the address and port swap, the hashed "
+        + "flow_keys bytes, the SipHash-2-4 output, the 31-bit hash, the upper bounds (or the resilient bucket) and "
+        + "the choice, naming the kernel function of each stage. Combines with --summary (on standard error), not "
+        + "with --summary-only.")
+    private boolean explain;
+
     @Option(names = "--flows", required = true, paramLabel = "FILE", description = "The flows CSV, - for stdin.")
     private String flows;
 
@@ -103,7 +111,7 @@ public final class EcmpCommand implements Callable<Integer> {
     }
 
     /** One parsed flow row. */
-    record Flow(String text, int src, long srcHi, long srcLo, int dst, long dstHi, long dstLo, int proto,
+    record Flow(int line, String text, int src, long srcHi, long srcLo, int dst, long dstHi, long dstLo, int proto,
                 int sport, int dport, int label) {
     }
 
@@ -141,6 +149,10 @@ public final class EcmpCommand implements Callable<Integer> {
             throw new BadInput("--dead: every nexthop is dead, the route has no usable nexthop");
         }
 
+        if (explain && summaryOnly) {
+            throw new BadInput("--explain prints a block per flow and --summary-only none: use one of them");
+        }
+
         final List<String> header = new ArrayList<>();
         final List<Flow> rows = readFlows(fam, header);
 
@@ -174,12 +186,22 @@ public final class EcmpCommand implements Callable<Integer> {
                 hashes[i] = chunkHashes[k];
                 chosen[i] = chooser.choose(hashes[i], chunk[k]);
                 if (chosen[i] == MultipathSelector.NO_NEXTHOP) {
-                    throw new BadInput("line " + (i + 2) + ": no usable nexthop");
+                    throw new BadInput("line " + rows.get(i).line() + ": no usable nexthop");
                 }
             }
         }
 
-        if (!summaryOnly) {
+        if (explain) {
+            final EcmpExplain ex = new EcmpExplain(fam, pol, fields, seedValue, weights, isDead, sources, local,
+                hash, chooser);
+            for (int i = 0; i < rows.size(); i++) {
+                if (i > 0) {
+                    out.println();
+                }
+                ex.explain(out, i + 1, rows.get(i), hashes[i], chosen[i]);
+            }
+            out.flush();
+        } else if (!summaryOnly) {
             out.println(String.join(",", header) + ",hash,nexthop");
             for (int i = 0; i < rows.size(); i++) {
                 out.println(rows.get(i).text() + "," + hashes[i] + "," + chosen[i]);
@@ -324,12 +346,12 @@ public final class EcmpCommand implements Callable<Integer> {
             if (label != 0) {
                 throw new BadInput("line " + n + ": flowlabel " + label + " given for IPv4 (IPv6 only)");
             }
-            return new Flow(text, ipv4(n, "src", f[iSrc].strip()), 0, 0, ipv4(n, "dst", f[iDst].strip()), 0, 0,
+            return new Flow(n, text, ipv4(n, "src", f[iSrc].strip()), 0, 0, ipv4(n, "dst", f[iDst].strip()), 0, 0,
                 proto, sport, dport, 0);
         }
         final byte[] s = ipv6(n, "src", f[iSrc].strip());
         final byte[] d = ipv6(n, "dst", f[iDst].strip());
-        return new Flow(text, 0, InetText.hi(s), InetText.lo(s), 0, InetText.hi(d), InetText.lo(d), proto, sport,
+        return new Flow(n, text, 0, InetText.hi(s), InetText.lo(s), 0, InetText.hi(d), InetText.lo(d), proto, sport,
             dport, label);
     }
 
