@@ -980,15 +980,6 @@ public final class RouterSimulation {
         return map.length == 0 ? rxCpu : map[(int) (((flowHash[f] & 0xFFFF_FFFFL) * map.length) >>> 32)];
     }
 
-    private boolean rpsIncludes(final int cpuId) {
-        for (final int c : rpsMap) {
-            if (c == cpuId) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The CPUs of an {@code rps_cpus} mask that exist, ascending ({@code store_rps_map}, net/core/net-sysfs.c). */
     private static int[] rpsMap(final long mask, final int cpus) {
         final int[] map = new int[Long.bitCount(cpus >= 64 ? mask : mask & ((1L << cpus) - 1))];
@@ -2058,7 +2049,8 @@ public final class RouterSimulation {
             return;
         }
         // softnet_stat's "processed" counts each pass through __netif_receive_skb_core() (its another_round
-        // label) on the CPU making it: the RPS target, never the polling CPU that only enqueued the packet.
+        // label; net/core/dev.c, 6.18) on the CPU making it: the RPS target, never the polling CPU that only
+        // enqueued the packet.
         softnetProcessed[target]++;
         final int kind = kindOf(pkt);
         final boolean toLan = toLan(pkt);
@@ -3121,7 +3113,8 @@ public final class RouterSimulation {
         }
         if (hot == best) {
             final String who = hottest != rxCpu ? "softirq (RPS backlog)"
-                    : rpsIncludes(rxCpu) ? "napi/mtk_eth rx and its own RPS backlog" : "napi/mtk_eth rx";
+                    : (profile.rpsCpus() >>> rxCpu & 1L) != 0 ? "napi/mtk_eth rx and its own RPS backlog"
+                    : "napi/mtk_eth rx";
             if (avg >= 0.85) {
                 return String.format(java.util.Locale.ROOT, "CPU: all %d threads at %.0f %% (hottest %s on cpu%d)",
                         threads.size(), avg * 100, who, hottest);
