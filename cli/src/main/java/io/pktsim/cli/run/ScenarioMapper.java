@@ -51,8 +51,7 @@ public final class ScenarioMapper {
                 a.rateBps(), a.packetBytes(), a.startNs()));
         }
         return new RouterConfig(s.device().profile(), lan, wan, s.ipv6(), balancing, offload(s.offload()),
-            new RouterConfig.Firewall(s.firewall().kind() == Scenario.FirewallKind.FW4 ? RouterConfig.FirewallKind.FW4
-                : RouterConfig.FirewallKind.FW3, s.firewall().conntrackMax()),
+            new RouterConfig.Firewall(firewallKind(s.firewall().kind()), s.firewall().conntrackMax()),
             s.qdisc() == Scenario.Qdisc.PFIFO_FAST ? RouterConfig.QdiscKind.PFIFO_FAST
                 : RouterConfig.QdiscKind.FQ_CODEL,
             apps, s.durationNs(), s.warmUpNs(), s.seed(), s.run(),
@@ -98,6 +97,17 @@ public final class ScenarioMapper {
                     return RouterConfig.AppKind.UDP_POISSON;
                 }
                 return "onoff".equals(a.pattern()) ? RouterConfig.AppKind.UDP_ONOFF : RouterConfig.AppKind.UDP_CBR;
+        }
+    }
+
+    private static RouterConfig.FirewallKind firewallKind(final Scenario.FirewallKind kind) {
+        switch (kind) {
+            case FW4:
+                return RouterConfig.FirewallKind.FW4;
+            case FW3_2019:
+                return RouterConfig.FirewallKind.FW3_2019;
+            default:
+                return RouterConfig.FirewallKind.FW3;
         }
     }
 }

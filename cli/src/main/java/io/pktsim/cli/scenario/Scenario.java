@@ -144,8 +144,10 @@ public record Scenario(String source, String sha256, String name, String descrip
 
     /** The firewall implementation. */
     public enum FirewallKind {
-        /** fw3: iptables, rules per zone device (OpenWrt up to 21.02). */
+        /** fw3: iptables, rules per zone device, two TCPMSS rules per dial (firewall3 from 2020 on, up to 21.02). */
         FW3("fw3"),
+        /** fw3-2019: iptables as firewall3 shipped until late 2019 (OpenWrt 18.06, LEDE): one TCPMSS rule per dial. */
+        FW3_2019("fw3-2019"),
         /** fw4: nftables (OpenWrt 22.03 and later). */
         FW4("fw4");
 

@@ -212,8 +212,10 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
 
     /** The firewall's rule structure (router-facts.md section 7). */
     public enum FirewallKind {
-        /** fw3 on iptables: linear chains, rules per zone device. */
+        /** fw3 on iptables from 2020 on: linear chains, rules per zone device, two TCPMSS rules per dial. */
         FW3,
+        /** fw3 on iptables as shipped until late 2019 (OpenWrt 18.06, LEDE): one TCPMSS rule per dial. */
+        FW3_2019,
         /** fw4 on nftables: sets and verdict maps. */
         FW4
     }

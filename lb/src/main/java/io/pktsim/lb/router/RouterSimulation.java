@@ -685,8 +685,17 @@ public final class RouterSimulation {
         }
 
         final boolean offloading = config.offload() != RouterConfig.OffloadMode.NONE;
-        firewall = config.firewall().kind() == RouterConfig.FirewallKind.FW3
-                ? FirewallRuleCost.fw3(dials, true, offloading) : FirewallRuleCost.fw4(dials, true, offloading);
+        switch (config.firewall().kind()) {
+            case FW3:
+                firewall = FirewallRuleCost.fw3(dials, true, offloading);
+                break;
+            case FW3_2019:
+                firewall = FirewallRuleCost.fw3Of2019(dials, true, offloading);
+                break;
+            default:
+                firewall = FirewallRuleCost.fw4(dials, true, offloading);
+                break;
+        }
         final int n = cpu.cpus();
         rxCpu = Math.min(profile.napiCpu(), n - 1);
         txCpu = !profile.separateTxNapi() || n == 1 ? rxCpu

@@ -8,19 +8,25 @@ package io.pktsim.stack.netfilter;
  * {@code nft_do_chain()} (net/netfilter/nf_tables_core.c), Linux 6.18; the nat table is consulted only for a
  * connection's first packet ({@code nf_nat_inet_fn}).
  *
- * <p><b>fw3</b> (iptables, OpenWrt ≤ 21.02; firewall3 zones.c {@code print_interface_rule}, defaults.c): every
- * forwarded packet walks mangle {@code PREROUTING -j fwmark} (1) and mangle {@code FORWARD}, which holds the
- * two {@code TCPMSS --clamp-mss-to-pmtu} rules ({@code -i dev}, {@code -o dev}) of every dial: 2N; then filter
- * {@code FORWARD -j delegate_forward} (1), {@code -j forwarding_rule} (1), the {@code FLOWOFFLOAD} rule when
- * flow offloading is on (1) and {@code --ctstate RELATED,ESTABLISHED -j ACCEPT} (1), which accepts every packet
- * of an established connection: <b>2N + 4</b> (+1). The first packet of a connection leaving by the dial at
- * position k (1..N) continues: filter: the {@code -i} delegation matches the LAN device first (1),
- * {@code zone_lan_forward} has 3 rules, and {@code zone_wan_dest_ACCEPT} holds an INVALID-drop and an ACCEPT
- * rule per dial up to dial k (2k); nat PREROUTING: {@code delegate_prerouting} (1), {@code prerouting_rule} (1),
- * the LAN device's jump (1) into {@code prerouting_lan_rule} (1), and the N dial rules after it; nat POSTROUTING:
- * {@code delegate_postrouting} (1), {@code postrouting_rule} (1), the LAN rule (1), the dial rules up to k, the
- * {@code postrouting_wan_rule} jump (1) and {@code MASQUERADE} (1): in all <b>3N + 3k + 17</b> (+1), linear in
- * N. A chain that is jumped to and empty costs nothing beyond the jump.
+ * <p><b>fw3</b> (iptables, OpenWrt up to 21.02; firewall3 defaults.c {@code fw3_print_default_head_rules} and
+ * zones.c {@code print_interface_rule}, {@code print_zone_rule}, as of 2018 and later): every forwarded packet walks
+ * mangle {@code FORWARD}, which holds the {@code -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu}
+ * rules of every dial (TCPMSS does not stop the walk), then filter {@code FORWARD}: {@code -j forwarding_rule} (1),
+ * the {@code FLOWOFFLOAD} rule when flow offloading is on (1) and {@code --ctstate RELATED,ESTABLISHED -j ACCEPT}
+ * (1), which accepts every packet of an established connection. The MSS rules per dial depend on the firewall3
+ * version: {@link Flavor#FW3_2019} (firewall3 as shipped until late 2019: OpenWrt 18.06, 19.07.0 and the LEDE
+ * trees of that time) has one, {@code -o dev}; {@link Flavor#FW3} (from the 2020 versions on, e.g. 19.07.5 and
+ * 21.02) adds {@code -i dev}, two per dial (firewall3 at HEAD moved the {@code -o} rule to mangle
+ * {@code POSTROUTING}, which a forwarded packet walks as well). So an established packet evaluates <b>N + 2</b>
+ * or <b>2N + 2</b> (+1) rules. The first packet of a connection leaving by the dial at position k (1..N)
+ * continues in filter {@code FORWARD} past the ACCEPT (1) to the zone jumps: the LAN device's comes first and
+ * matches (1), {@code zone_lan_forward} has 3 rules up to the jump to {@code zone_wan_dest_ACCEPT}, which holds
+ * an INVALID-drop and an ACCEPT rule per dial up to dial k (2k); nat {@code PREROUTING}: {@code prerouting_rule}
+ * (1), the LAN device's jump (1) into {@code prerouting_lan_rule} (1), and the N dial jumps after it; nat
+ * {@code POSTROUTING}: {@code postrouting_rule} (1), the LAN jump (1), the dial jumps up to k, then
+ * {@code postrouting_wan_rule} (1) and {@code MASQUERADE} (1): in all <b>N + 3k + 11</b> on top of the
+ * established walk, linear in N. A chain that is jumped to and empty costs nothing beyond the jump. (The
+ * {@code delegate_*} and {@code mssfix} chains of the first firewall3 versions, 2013-2014, are gone by 2018.)
  *
  * <p><b>fw4</b> (nftables, OpenWrt ≥ 22.03): the dial devices sit in sets ({@code iifname { ... }}), so the
  * counts do not grow with N: mangle_forward 2 (the two maxseg rules), forward: {@code flow add @ft} (if
@@ -37,8 +43,10 @@ public final class FirewallRuleCost {
 
     /** Which firewall generated the rules. */
     public enum Flavor {
-        /** firewall3, iptables. */
+        /** firewall3, iptables, from 2020 on: two TCPMSS rules per dial ({@code -o dev} and {@code -i dev}). */
         FW3,
+        /** firewall3, iptables, as shipped until late 2019: one TCPMSS rule per dial ({@code -o dev}). */
+        FW3_2019,
         /** firewall4, nftables. */
         FW4
     }
@@ -64,7 +72,7 @@ public final class FirewallRuleCost {
     }
 
     /**
-     * The fw3 (iptables) preset.
+     * The fw3 (iptables) preset from 2020 on (OpenWrt 19.07.5, 21.02): two TCPMSS rules per dial.
      *
      * @param dials the number N of dial devices in the WAN zone
      * @param mtuFix whether the zone has {@code mtu_fix=1} (2 TCPMSS rules per dial)
@@ -73,6 +81,19 @@ public final class FirewallRuleCost {
      */
     public static FirewallRuleCost fw3(final int dials, final boolean mtuFix, final boolean flowOffload) {
         return new FirewallRuleCost(Flavor.FW3, dials, mtuFix, flowOffload, 0, 0);
+    }
+
+    /**
+     * The fw3 (iptables) preset as shipped until late 2019 (OpenWrt 18.06, the LEDE trees of 2018-2019): one
+     * TCPMSS rule per dial.
+     *
+     * @param dials the number N of dial devices in the WAN zone
+     * @param mtuFix whether the zone has {@code mtu_fix=1} (1 TCPMSS rule per dial)
+     * @param flowOffload whether {@code flow_offloading=1} (the FLOWOFFLOAD rule)
+     * @return the cost model
+     */
+    public static FirewallRuleCost fw3Of2019(final int dials, final boolean mtuFix, final boolean flowOffload) {
+        return new FirewallRuleCost(Flavor.FW3_2019, dials, mtuFix, flowOffload, 0, 0);
     }
 
     /**
@@ -113,8 +134,9 @@ public final class FirewallRuleCost {
     /** @return rules evaluated by a packet of an established connection, in either direction */
     public int establishedRules() {
         final int off = flowOffload ? 1 : 0;
-        if (flavor == Flavor.FW3) {
-            return 1 + (mtuFix ? 2 * dials : 0) + 1 + 1 + off + 1 + extraPerPacket;
+        if (flavor != Flavor.FW4) {
+            final int mssRules = flavor == Flavor.FW3 ? 2 : 1;
+            return (mtuFix ? mssRules * dials : 0) + 1 + off + 1 + extraPerPacket;
         }
         return (mtuFix ? 2 : 0) + off + 1 + extraPerPacket;
     }
@@ -131,10 +153,10 @@ public final class FirewallRuleCost {
                 + dials);
         }
         final int established = establishedRules();
-        if (flavor == Flavor.FW3) {
+        if (flavor != Flavor.FW4) {
             final int filter = 1 + 3 + 2 * dialPosition;
-            final int natPrerouting = 1 + 1 + 1 + 1 + dials;
-            final int natPostrouting = 1 + 1 + 1 + dialPosition + 1 + 1;
+            final int natPrerouting = 1 + 1 + 1 + dials;
+            final int natPostrouting = 1 + 1 + dialPosition + 1 + 1;
             return established + filter + natPrerouting + natPostrouting + extraPerNewConnection;
         }
         return established + 4 + 1 + 2 + extraPerNewConnection;

@@ -147,7 +147,7 @@ class ForwardWalkTest {
             .tcp(40000, 443, 100, 0, TcpView.SYN).mss(1452).build();
         assertThat(bytes(out)).isEqualTo(bytes(expectedOut));
         assertThat(store.egressDevice(out)).isEqualTo(1);
-        assertThat(FirewallRuleCost.fw3(1, true, false).rulesPerPacket(true, 1)).isEqualTo(3 + 3 + 17 + 0);
+        assertThat(FirewallRuleCost.fw3(1, true, false).rulesPerPacket(true, 1)).isEqualTo(4 + 1 + 3 + 11);
         store.free(out);
         store.free(expectedOut);
 
