@@ -78,7 +78,7 @@ class RunCommandTest {
         assertThat(c.balancing()).isEqualTo(new RouterConfig.Balancing(RouterConfig.BalanceMode.ECMP, 1, 0L, false,
             0x3F00));
         assertThat(c.offload()).isEqualTo(RouterConfig.OffloadMode.NONE);
-        assertThat(c.firewall()).isEqualTo(new RouterConfig.Firewall(RouterConfig.FirewallKind.FW3, 16_384));
+        assertThat(c.firewall()).isEqualTo(new RouterConfig.Firewall(RouterConfig.FirewallKind.FW3_2019, 16_384));
         assertThat(c.qdisc()).isEqualTo(RouterConfig.QdiscKind.FQ_CODEL);
         assertThat(c.workload()).containsExactly(new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 1, 32,
             RouterConfig.Direction.DOWNLOAD, RouterConfig.CongestionControl.CUBIC, 0L, 0, 0L));
