@@ -74,6 +74,17 @@ class ScenarioMapperTest {
     }
 
     @Test
+    void shouldMapEachFirewallKind() throws ConfigException {
+        final String base = "device: {preset: k2p}\nwan: {lines: 1, dialsPerLine: 2}\n"
+            + "workload: {apps: [{type: speedtest}]}\n";
+        assertThat(map(base).firewall().kind()).isEqualTo(RouterConfig.FirewallKind.FW3);
+        assertThat(map(base + "firewall: {kind: fw3}\n").firewall().kind()).isEqualTo(RouterConfig.FirewallKind.FW3);
+        assertThat(map(base + "firewall: {kind: fw3-2019}\n").firewall().kind())
+            .isEqualTo(RouterConfig.FirewallKind.FW3_2019);
+        assertThat(map(base + "firewall: {kind: fw4}\n").firewall().kind()).isEqualTo(RouterConfig.FirewallKind.FW4);
+    }
+
+    @Test
     void shouldMapNoneAndPerPacketWithoutEcmpKnobs() throws ConfigException {
         final String base = "device: {preset: x86}\nwan: {lines: 8, dialsPerLine: 2}\nworkload: {apps: [{type: "
             + "speedtest}]}\nbalancing: {mode: ";

@@ -85,6 +85,15 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void shouldNameTheFirewallKindsAndSuggestTheNearest() throws ConfigException {
+        assertThat(parse(BASE + "firewall: {kind: fw3-2019}\n").firewall().kind())
+            .isEqualTo(Scenario.FirewallKind.FW3_2019);
+        assertThat(error(BASE + "firewall: {kind: fw3-2018}\n"))
+            .isEqualTo("s.yaml:16:18: 'firewall.kind' is 'fw3-2018'; expected one of fw3, fw3-2019, fw4 "
+                + "(did you mean 'fw3-2019'?)");
+    }
+
+    @Test
     void shouldSuggestTheNearestKernelKnob() {
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBuget: 600}")))
             .isEqualTo("s.yaml:3:10: unknown key 'netdevBuget' in 'device.napi'; did you mean 'netdevBudget'? "
