@@ -1,6 +1,5 @@
 package io.pktsim.core.header;
 
-import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
 
@@ -49,10 +48,12 @@ public final class EthernetView {
     /** The broadcast MAC address as a 48-bit value. */
     public static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
 
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private MutableDirectBuffer buffer;
     private int offset;
+    /** The buffer's byte array (null off-heap) and the address of the header's first byte, checked at wrap. */
+    private byte[] array;
+    private long address;
 
     /**
      * Points the view at a header.
@@ -60,8 +61,12 @@ public final class EthernetView {
      * @param buffer the bytes
      * @param offset the first header byte
      * @return this view
+     * @throws IndexOutOfBoundsException if the header's {@link #LENGTH} bytes are not all inside the buffer
+     *     (checked once here; the fixed fields are then read without a check of their own)
      */
     public EthernetView wrap(final MutableDirectBuffer buffer, final int offset) {
+        this.address = FrameBytes.address(buffer, offset, LENGTH);
+        this.array = buffer.byteArray();
         this.buffer = buffer;
         this.offset = offset;
         return this;
@@ -72,18 +77,20 @@ public final class EthernetView {
         return offset;
     }
 
-    private long mac(final int at) {
-        return ((buffer.getShort(at, NET) & 0xFFFFL) << 32) | (buffer.getInt(at + 2, NET) & 0xFFFFFFFFL);
+    private long mac(final int field) {
+        final long at = address + field;
+        return ((FrameBytes.getShort(array, at) & 0xFFFFL) << 32) | (FrameBytes.getInt(array, at + 2) & 0xFFFFFFFFL);
     }
 
-    private void mac(final int at, final long mac) {
-        buffer.putShort(at, (short) (mac >>> 32), NET);
-        buffer.putInt(at + 2, (int) mac, NET);
+    private void mac(final int field, final long mac) {
+        final long at = address + field;
+        FrameBytes.putShort(array, at, (short) (mac >>> 32));
+        FrameBytes.putInt(array, at + 2, (int) mac);
     }
 
     /** @return the destination MAC as a 48-bit value */
     public long dst() {
-        return mac(offset + DST_OFFSET);
+        return mac(DST_OFFSET);
     }
 
     /**
@@ -91,13 +98,13 @@ public final class EthernetView {
      * @return this view
      */
     public EthernetView dst(final long mac) {
-        mac(offset + DST_OFFSET, mac);
+        mac(DST_OFFSET, mac);
         return this;
     }
 
     /** @return the source MAC as a 48-bit value */
     public long src() {
-        return mac(offset + SRC_OFFSET);
+        return mac(SRC_OFFSET);
     }
 
     /**
@@ -105,13 +112,13 @@ public final class EthernetView {
      * @return this view
      */
     public EthernetView src(final long mac) {
-        mac(offset + SRC_OFFSET, mac);
+        mac(SRC_OFFSET, mac);
         return this;
     }
 
     /** @return the ethertype */
     public int ethertype() {
-        return buffer.getShort(offset + ETHERTYPE_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + ETHERTYPE_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -119,13 +126,13 @@ public final class EthernetView {
      * @return this view
      */
     public EthernetView ethertype(final int type) {
-        buffer.putShort(offset + ETHERTYPE_OFFSET, (short) type, NET);
+        FrameBytes.putShort(array, address + ETHERTYPE_OFFSET, (short) type);
         return this;
     }
 
     /** @return whether the destination is a group (broadcast or multicast) address */
     public boolean isMulticast() {
-        return (buffer.getByte(offset + DST_OFFSET) & 1) != 0;
+        return (FrameBytes.getByte(array, address + DST_OFFSET) & 1) != 0;
     }
 
     /**

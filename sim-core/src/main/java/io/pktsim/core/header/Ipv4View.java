@@ -1,6 +1,5 @@
 package io.pktsim.core.header;
 
-import java.nio.ByteOrder;
 
 import io.pktsim.core.flow.InetText;
 import org.agrona.MutableDirectBuffer;
@@ -60,10 +59,12 @@ public final class Ipv4View {
     /** The mask of the fragment offset (in 8-byte units). */
     public static final int FRAG_OFFSET_MASK = 0x1FFF;
 
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private MutableDirectBuffer buffer;
     private int offset;
+    /** The buffer's byte array (null off-heap) and the address of the header's first byte, checked at wrap. */
+    private byte[] array;
+    private long address;
 
     /**
      * Points the view at a header.
@@ -71,8 +72,12 @@ public final class Ipv4View {
      * @param buffer the bytes
      * @param offset the first header byte
      * @return this view
+     * @throws IndexOutOfBoundsException if the header's {@link #MIN_LENGTH} bytes are not all inside the buffer
+     *     (checked once here; the fixed fields are then read without a check of their own)
      */
     public Ipv4View wrap(final MutableDirectBuffer buffer, final int offset) {
+        this.address = FrameBytes.address(buffer, offset, MIN_LENGTH);
+        this.array = buffer.byteArray();
         this.buffer = buffer;
         this.offset = offset;
         return this;
@@ -85,12 +90,12 @@ public final class Ipv4View {
 
     /** @return the version field (4 for a valid header) */
     public int version() {
-        return (buffer.getByte(offset) & 0xF0) >>> 4;
+        return (FrameBytes.getByte(array, address) & 0xF0) >>> 4;
     }
 
     /** @return the header length in bytes (IHL x 4) */
     public int headerLength() {
-        return (buffer.getByte(offset) & 0x0F) << 2;
+        return (FrameBytes.getByte(array, address) & 0x0F) << 2;
     }
 
     /**
@@ -100,13 +105,13 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View versionAndHeaderLength(final int bytes) {
-        buffer.putByte(offset, (byte) (0x40 | ((bytes >>> 2) & 0x0F)));
+        FrameBytes.putByte(array, address, (byte) (0x40 | ((bytes >>> 2) & 0x0F)));
         return this;
     }
 
     /** @return the TOS byte (DSCP and ECN) */
     public int tos() {
-        return buffer.getByte(offset + TOS_OFFSET) & 0xFF;
+        return FrameBytes.getByte(array, address + TOS_OFFSET) & 0xFF;
     }
 
     /**
@@ -114,13 +119,13 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View tos(final int tos) {
-        buffer.putByte(offset + TOS_OFFSET, (byte) tos);
+        FrameBytes.putByte(array, address + TOS_OFFSET, (byte) tos);
         return this;
     }
 
     /** @return the total length in bytes */
     public int totalLength() {
-        return buffer.getShort(offset + TOTAL_LENGTH_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + TOTAL_LENGTH_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -128,13 +133,13 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View totalLength(final int bytes) {
-        buffer.putShort(offset + TOTAL_LENGTH_OFFSET, (short) bytes, NET);
+        FrameBytes.putShort(array, address + TOTAL_LENGTH_OFFSET, (short) bytes);
         return this;
     }
 
     /** @return the identification */
     public int id() {
-        return buffer.getShort(offset + ID_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + ID_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -142,13 +147,13 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View id(final int id) {
-        buffer.putShort(offset + ID_OFFSET, (short) id, NET);
+        FrameBytes.putShort(array, address + ID_OFFSET, (short) id);
         return this;
     }
 
     /** @return the flags and fragment offset word */
     public int fragWord() {
-        return buffer.getShort(offset + FRAG_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + FRAG_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -156,7 +161,7 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View fragWord(final int word) {
-        buffer.putShort(offset + FRAG_OFFSET, (short) word, NET);
+        FrameBytes.putShort(array, address + FRAG_OFFSET, (short) word);
         return this;
     }
 
@@ -182,7 +187,7 @@ public final class Ipv4View {
 
     /** @return the TTL */
     public int ttl() {
-        return buffer.getByte(offset + TTL_OFFSET) & 0xFF;
+        return FrameBytes.getByte(array, address + TTL_OFFSET) & 0xFF;
     }
 
     /**
@@ -190,7 +195,7 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View ttl(final int ttl) {
-        buffer.putByte(offset + TTL_OFFSET, (byte) ttl);
+        FrameBytes.putByte(array, address + TTL_OFFSET, (byte) ttl);
         return this;
     }
 
@@ -201,17 +206,17 @@ public final class Ipv4View {
      * @return the new TTL
      */
     public int decrementTtl() {
-        final int oldWord = buffer.getShort(offset + TTL_OFFSET, NET) & 0xFFFF;
+        final int oldWord = FrameBytes.getShort(array, address + TTL_OFFSET) & 0xFFFF;
         final int ttl = (oldWord >>> 8) - 1;
         final int newWord = (ttl << 8) | (oldWord & 0xFF);
-        buffer.putShort(offset + TTL_OFFSET, (short) newWord, NET);
+        FrameBytes.putShort(array, address + TTL_OFFSET, (short) newWord);
         checksum(InetChecksum.replace16(checksum(), oldWord, newWord));
         return ttl;
     }
 
     /** @return the protocol */
     public int protocol() {
-        return buffer.getByte(offset + PROTOCOL_OFFSET) & 0xFF;
+        return FrameBytes.getByte(array, address + PROTOCOL_OFFSET) & 0xFF;
     }
 
     /**
@@ -219,13 +224,13 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View protocol(final int protocol) {
-        buffer.putByte(offset + PROTOCOL_OFFSET, (byte) protocol);
+        FrameBytes.putByte(array, address + PROTOCOL_OFFSET, (byte) protocol);
         return this;
     }
 
     /** @return the header checksum field */
     public int checksum() {
-        return buffer.getShort(offset + CHECKSUM_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + CHECKSUM_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -233,13 +238,13 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View checksum(final int check) {
-        buffer.putShort(offset + CHECKSUM_OFFSET, (short) check, NET);
+        FrameBytes.putShort(array, address + CHECKSUM_OFFSET, (short) check);
         return this;
     }
 
     /** @return the source address */
     public int src() {
-        return buffer.getInt(offset + SRC_OFFSET, NET);
+        return FrameBytes.getInt(array, address + SRC_OFFSET);
     }
 
     /**
@@ -247,13 +252,13 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View src(final int addr) {
-        buffer.putInt(offset + SRC_OFFSET, addr, NET);
+        FrameBytes.putInt(array, address + SRC_OFFSET, addr);
         return this;
     }
 
     /** @return the destination address */
     public int dst() {
-        return buffer.getInt(offset + DST_OFFSET, NET);
+        return FrameBytes.getInt(array, address + DST_OFFSET);
     }
 
     /**
@@ -261,7 +266,7 @@ public final class Ipv4View {
      * @return this view
      */
     public Ipv4View dst(final int addr) {
-        buffer.putInt(offset + DST_OFFSET, addr, NET);
+        FrameBytes.putInt(array, address + DST_OFFSET, addr);
         return this;
     }
 

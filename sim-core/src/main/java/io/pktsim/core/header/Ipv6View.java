@@ -58,6 +58,9 @@ public final class Ipv6View {
 
     private MutableDirectBuffer buffer;
     private int offset;
+    /** The buffer's byte array (null off-heap) and the address of the header's first byte, checked at wrap. */
+    private byte[] array;
+    private long address;
     // results of the last walkExtensionHeaders()
     private int upperOffset;
     private int upperProtocol;
@@ -71,8 +74,12 @@ public final class Ipv6View {
      * @param buffer the bytes
      * @param offset the first header byte
      * @return this view
+     * @throws IndexOutOfBoundsException if the header's {@link #LENGTH} bytes are not all inside the buffer
+     *     (checked once here; the fixed fields are then read without a check of their own)
      */
     public Ipv6View wrap(final MutableDirectBuffer buffer, final int offset) {
+        this.address = FrameBytes.address(buffer, offset, LENGTH);
+        this.array = buffer.byteArray();
         this.buffer = buffer;
         this.offset = offset;
         return this;
@@ -85,17 +92,17 @@ public final class Ipv6View {
 
     /** @return the version (6 for a valid header) */
     public int version() {
-        return (buffer.getByte(offset) & 0xF0) >>> 4;
+        return (FrameBytes.getByte(array, address) & 0xF0) >>> 4;
     }
 
     /** @return the traffic class */
     public int trafficClass() {
-        return (buffer.getInt(offset, NET) >>> 20) & 0xFF;
+        return (FrameBytes.getInt(array, address) >>> 20) & 0xFF;
     }
 
     /** @return the 20-bit flow label */
     public int flowLabel() {
-        return buffer.getInt(offset, NET) & 0xFFFFF;
+        return FrameBytes.getInt(array, address) & 0xFFFFF;
     }
 
     /**
@@ -106,18 +113,18 @@ public final class Ipv6View {
      * @return this view
      */
     public Ipv6View versionClassLabel(final int trafficClass, final int flowLabel) {
-        buffer.putInt(offset, (6 << 28) | ((trafficClass & 0xFF) << 20) | (flowLabel & 0xFFFFF), NET);
+        FrameBytes.putInt(array, address, (6 << 28) | ((trafficClass & 0xFF) << 20) | (flowLabel & 0xFFFFF));
         return this;
     }
 
     /** @return the first 32-bit word (version, class, label), as GRO compares it */
     public int firstWord() {
-        return buffer.getInt(offset, NET);
+        return FrameBytes.getInt(array, address);
     }
 
     /** @return the payload length in bytes */
     public int payloadLength() {
-        return buffer.getShort(offset + PAYLOAD_LENGTH_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + PAYLOAD_LENGTH_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -125,13 +132,13 @@ public final class Ipv6View {
      * @return this view
      */
     public Ipv6View payloadLength(final int bytes) {
-        buffer.putShort(offset + PAYLOAD_LENGTH_OFFSET, (short) bytes, NET);
+        FrameBytes.putShort(array, address + PAYLOAD_LENGTH_OFFSET, (short) bytes);
         return this;
     }
 
     /** @return the next header of the fixed header */
     public int nextHeader() {
-        return buffer.getByte(offset + NEXT_HEADER_OFFSET) & 0xFF;
+        return FrameBytes.getByte(array, address + NEXT_HEADER_OFFSET) & 0xFF;
     }
 
     /**
@@ -139,13 +146,13 @@ public final class Ipv6View {
      * @return this view
      */
     public Ipv6View nextHeader(final int nh) {
-        buffer.putByte(offset + NEXT_HEADER_OFFSET, (byte) nh);
+        FrameBytes.putByte(array, address + NEXT_HEADER_OFFSET, (byte) nh);
         return this;
     }
 
     /** @return the hop limit */
     public int hopLimit() {
-        return buffer.getByte(offset + HOP_LIMIT_OFFSET) & 0xFF;
+        return FrameBytes.getByte(array, address + HOP_LIMIT_OFFSET) & 0xFF;
     }
 
     /**
@@ -153,28 +160,28 @@ public final class Ipv6View {
      * @return this view
      */
     public Ipv6View hopLimit(final int hops) {
-        buffer.putByte(offset + HOP_LIMIT_OFFSET, (byte) hops);
+        FrameBytes.putByte(array, address + HOP_LIMIT_OFFSET, (byte) hops);
         return this;
     }
 
     /** @return the high 64 bits of the source address */
     public long srcHi() {
-        return buffer.getLong(offset + SRC_OFFSET, NET);
+        return FrameBytes.getLong(array, address + SRC_OFFSET);
     }
 
     /** @return the low 64 bits of the source address */
     public long srcLo() {
-        return buffer.getLong(offset + SRC_OFFSET + 8, NET);
+        return FrameBytes.getLong(array, address + SRC_OFFSET + 8);
     }
 
     /** @return the high 64 bits of the destination address */
     public long dstHi() {
-        return buffer.getLong(offset + DST_OFFSET, NET);
+        return FrameBytes.getLong(array, address + DST_OFFSET);
     }
 
     /** @return the low 64 bits of the destination address */
     public long dstLo() {
-        return buffer.getLong(offset + DST_OFFSET + 8, NET);
+        return FrameBytes.getLong(array, address + DST_OFFSET + 8);
     }
 
     /**
@@ -183,8 +190,8 @@ public final class Ipv6View {
      * @return this view
      */
     public Ipv6View src(final long hi, final long lo) {
-        buffer.putLong(offset + SRC_OFFSET, hi, NET);
-        buffer.putLong(offset + SRC_OFFSET + 8, lo, NET);
+        FrameBytes.putLong(array, address + SRC_OFFSET, hi);
+        FrameBytes.putLong(array, address + SRC_OFFSET + 8, lo);
         return this;
     }
 
@@ -194,8 +201,8 @@ public final class Ipv6View {
      * @return this view
      */
     public Ipv6View dst(final long hi, final long lo) {
-        buffer.putLong(offset + DST_OFFSET, hi, NET);
-        buffer.putLong(offset + DST_OFFSET + 8, lo, NET);
+        FrameBytes.putLong(array, address + DST_OFFSET, hi);
+        FrameBytes.putLong(array, address + DST_OFFSET + 8, lo);
         return this;
     }
 

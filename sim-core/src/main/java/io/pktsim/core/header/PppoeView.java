@@ -1,6 +1,5 @@
 package io.pktsim.core.header;
 
-import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
 
@@ -40,10 +39,12 @@ public final class PppoeView {
     /** PPP protocol of LCP. */
     public static final int PPP_LCP = 0xC021;
 
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private MutableDirectBuffer buffer;
     private int offset;
+    /** The buffer's byte array (null off-heap) and the address of the header's first byte, checked at wrap. */
+    private byte[] array;
+    private long address;
 
     /**
      * Points the view at a header.
@@ -51,8 +52,12 @@ public final class PppoeView {
      * @param buffer the bytes
      * @param offset the first header byte
      * @return this view
+     * @throws IndexOutOfBoundsException if the header's {@link #LENGTH} bytes are not all inside the buffer
+     *     (checked once here; the fixed fields are then read without a check of their own)
      */
     public PppoeView wrap(final MutableDirectBuffer buffer, final int offset) {
+        this.address = FrameBytes.address(buffer, offset, LENGTH);
+        this.array = buffer.byteArray();
         this.buffer = buffer;
         this.offset = offset;
         return this;
@@ -60,27 +65,27 @@ public final class PppoeView {
 
     /** @return the version/type byte */
     public int versionType() {
-        return buffer.getByte(offset + VER_TYPE_OFFSET) & 0xFF;
+        return FrameBytes.getByte(array, address + VER_TYPE_OFFSET) & 0xFF;
     }
 
     /** @return the code */
     public int code() {
-        return buffer.getByte(offset + CODE_OFFSET) & 0xFF;
+        return FrameBytes.getByte(array, address + CODE_OFFSET) & 0xFF;
     }
 
     /** @return the session id */
     public int sessionId() {
-        return buffer.getShort(offset + SESSION_ID_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + SESSION_ID_OFFSET) & 0xFFFF;
     }
 
     /** @return the payload length (PPP protocol field plus IP packet) */
     public int payloadLength() {
-        return buffer.getShort(offset + LENGTH_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + LENGTH_OFFSET) & 0xFFFF;
     }
 
     /** @return the PPP protocol */
     public int pppProtocol() {
-        return buffer.getShort(offset + PPP_PROTOCOL_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + PPP_PROTOCOL_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -92,11 +97,11 @@ public final class PppoeView {
      * @return this view
      */
     public PppoeView set(final int sessionId, final int ipLength, final int pppProtocol) {
-        buffer.putByte(offset + VER_TYPE_OFFSET, (byte) 0x11);
-        buffer.putByte(offset + CODE_OFFSET, (byte) 0);
-        buffer.putShort(offset + SESSION_ID_OFFSET, (short) sessionId, NET);
-        buffer.putShort(offset + LENGTH_OFFSET, (short) (ipLength + 2), NET);
-        buffer.putShort(offset + PPP_PROTOCOL_OFFSET, (short) pppProtocol, NET);
+        FrameBytes.putByte(array, address + VER_TYPE_OFFSET, (byte) 0x11);
+        FrameBytes.putByte(array, address + CODE_OFFSET, (byte) 0);
+        FrameBytes.putShort(array, address + SESSION_ID_OFFSET, (short) sessionId);
+        FrameBytes.putShort(array, address + LENGTH_OFFSET, (short) (ipLength + 2));
+        FrameBytes.putShort(array, address + PPP_PROTOCOL_OFFSET, (short) pppProtocol);
         return this;
     }
 

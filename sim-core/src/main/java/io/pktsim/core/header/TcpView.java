@@ -87,6 +87,9 @@ public final class TcpView {
 
     private MutableDirectBuffer buffer;
     private int offset;
+    /** The buffer's byte array (null off-heap) and the address of the header's first byte, checked at wrap. */
+    private byte[] array;
+    private long address;
 
     /**
      * Points the view at a header.
@@ -94,8 +97,12 @@ public final class TcpView {
      * @param buffer the bytes
      * @param offset the first header byte
      * @return this view
+     * @throws IndexOutOfBoundsException if the header's {@link #MIN_LENGTH} bytes are not all inside the buffer
+     *     (checked once here; the fixed fields are then read without a check of their own)
      */
     public TcpView wrap(final MutableDirectBuffer buffer, final int offset) {
+        this.address = FrameBytes.address(buffer, offset, MIN_LENGTH);
+        this.array = buffer.byteArray();
         this.buffer = buffer;
         this.offset = offset;
         return this;
@@ -108,7 +115,7 @@ public final class TcpView {
 
     /** @return the source port */
     public int srcPort() {
-        return buffer.getShort(offset + SRC_PORT_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + SRC_PORT_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -116,13 +123,13 @@ public final class TcpView {
      * @return this view
      */
     public TcpView srcPort(final int port) {
-        buffer.putShort(offset + SRC_PORT_OFFSET, (short) port, NET);
+        FrameBytes.putShort(array, address + SRC_PORT_OFFSET, (short) port);
         return this;
     }
 
     /** @return the destination port */
     public int dstPort() {
-        return buffer.getShort(offset + DST_PORT_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + DST_PORT_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -130,13 +137,13 @@ public final class TcpView {
      * @return this view
      */
     public TcpView dstPort(final int port) {
-        buffer.putShort(offset + DST_PORT_OFFSET, (short) port, NET);
+        FrameBytes.putShort(array, address + DST_PORT_OFFSET, (short) port);
         return this;
     }
 
     /** @return the sequence number as an unsigned 32-bit value in an int */
     public int seq() {
-        return buffer.getInt(offset + SEQ_OFFSET, NET);
+        return FrameBytes.getInt(array, address + SEQ_OFFSET);
     }
 
     /**
@@ -144,13 +151,13 @@ public final class TcpView {
      * @return this view
      */
     public TcpView seq(final int seq) {
-        buffer.putInt(offset + SEQ_OFFSET, seq, NET);
+        FrameBytes.putInt(array, address + SEQ_OFFSET, seq);
         return this;
     }
 
     /** @return the acknowledgment number */
     public int ack() {
-        return buffer.getInt(offset + ACK_OFFSET, NET);
+        return FrameBytes.getInt(array, address + ACK_OFFSET);
     }
 
     /**
@@ -158,13 +165,13 @@ public final class TcpView {
      * @return this view
      */
     public TcpView ack(final int ack) {
-        buffer.putInt(offset + ACK_OFFSET, ack, NET);
+        FrameBytes.putInt(array, address + ACK_OFFSET, ack);
         return this;
     }
 
     /** @return the header length in bytes (data offset x 4) */
     public int headerLength() {
-        return (buffer.getByte(offset + DATA_OFFSET_OFFSET) & 0xF0) >>> 2;
+        return (FrameBytes.getByte(array, address + DATA_OFFSET_OFFSET) & 0xF0) >>> 2;
     }
 
     /**
@@ -172,13 +179,13 @@ public final class TcpView {
      * @return this view
      */
     public TcpView headerLength(final int bytes) {
-        buffer.putByte(offset + DATA_OFFSET_OFFSET, (byte) ((bytes >>> 2) << 4));
+        FrameBytes.putByte(array, address + DATA_OFFSET_OFFSET, (byte) ((bytes >>> 2) << 4));
         return this;
     }
 
     /** @return the flag bits ({@link #FIN} ... {@link #CWR}) */
     public int flags() {
-        return buffer.getByte(offset + FLAGS_OFFSET) & 0xFF;
+        return FrameBytes.getByte(array, address + FLAGS_OFFSET) & 0xFF;
     }
 
     /**
@@ -186,13 +193,13 @@ public final class TcpView {
      * @return this view
      */
     public TcpView flags(final int flags) {
-        buffer.putByte(offset + FLAGS_OFFSET, (byte) flags);
+        FrameBytes.putByte(array, address + FLAGS_OFFSET, (byte) flags);
         return this;
     }
 
     /** @return the window */
     public int window() {
-        return buffer.getShort(offset + WINDOW_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + WINDOW_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -200,13 +207,13 @@ public final class TcpView {
      * @return this view
      */
     public TcpView window(final int window) {
-        buffer.putShort(offset + WINDOW_OFFSET, (short) window, NET);
+        FrameBytes.putShort(array, address + WINDOW_OFFSET, (short) window);
         return this;
     }
 
     /** @return the checksum field */
     public int checksum() {
-        return buffer.getShort(offset + CHECKSUM_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + CHECKSUM_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -214,13 +221,13 @@ public final class TcpView {
      * @return this view
      */
     public TcpView checksum(final int check) {
-        buffer.putShort(offset + CHECKSUM_OFFSET, (short) check, NET);
+        FrameBytes.putShort(array, address + CHECKSUM_OFFSET, (short) check);
         return this;
     }
 
     /** @return the urgent pointer */
     public int urgentPointer() {
-        return buffer.getShort(offset + URGENT_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + URGENT_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -228,7 +235,7 @@ public final class TcpView {
      * @return this view
      */
     public TcpView urgentPointer(final int ptr) {
-        buffer.putShort(offset + URGENT_OFFSET, (short) ptr, NET);
+        FrameBytes.putShort(array, address + URGENT_OFFSET, (short) ptr);
         return this;
     }
 

@@ -1,6 +1,5 @@
 package io.pktsim.core.header;
 
-import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
 
@@ -30,10 +29,12 @@ public final class UdpView {
     /** Offset of the checksum. */
     public static final int CHECKSUM_OFFSET = 6;
 
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private MutableDirectBuffer buffer;
     private int offset;
+    /** The buffer's byte array (null off-heap) and the address of the header's first byte, checked at wrap. */
+    private byte[] array;
+    private long address;
 
     /**
      * Points the view at a header.
@@ -41,8 +42,12 @@ public final class UdpView {
      * @param buffer the bytes
      * @param offset the first header byte
      * @return this view
+     * @throws IndexOutOfBoundsException if the header's {@link #LENGTH} bytes are not all inside the buffer
+     *     (checked once here; the fixed fields are then read without a check of their own)
      */
     public UdpView wrap(final MutableDirectBuffer buffer, final int offset) {
+        this.address = FrameBytes.address(buffer, offset, LENGTH);
+        this.array = buffer.byteArray();
         this.buffer = buffer;
         this.offset = offset;
         return this;
@@ -50,7 +55,7 @@ public final class UdpView {
 
     /** @return the source port */
     public int srcPort() {
-        return buffer.getShort(offset + SRC_PORT_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + SRC_PORT_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -58,13 +63,13 @@ public final class UdpView {
      * @return this view
      */
     public UdpView srcPort(final int port) {
-        buffer.putShort(offset + SRC_PORT_OFFSET, (short) port, NET);
+        FrameBytes.putShort(array, address + SRC_PORT_OFFSET, (short) port);
         return this;
     }
 
     /** @return the destination port */
     public int dstPort() {
-        return buffer.getShort(offset + DST_PORT_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + DST_PORT_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -72,13 +77,13 @@ public final class UdpView {
      * @return this view
      */
     public UdpView dstPort(final int port) {
-        buffer.putShort(offset + DST_PORT_OFFSET, (short) port, NET);
+        FrameBytes.putShort(array, address + DST_PORT_OFFSET, (short) port);
         return this;
     }
 
     /** @return the length (header plus payload) in bytes */
     public int length() {
-        return buffer.getShort(offset + LENGTH_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + LENGTH_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -86,13 +91,13 @@ public final class UdpView {
      * @return this view
      */
     public UdpView length(final int bytes) {
-        buffer.putShort(offset + LENGTH_OFFSET, (short) bytes, NET);
+        FrameBytes.putShort(array, address + LENGTH_OFFSET, (short) bytes);
         return this;
     }
 
     /** @return the checksum field (0: none, IPv4 only) */
     public int checksum() {
-        return buffer.getShort(offset + CHECKSUM_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + CHECKSUM_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -100,7 +105,7 @@ public final class UdpView {
      * @return this view
      */
     public UdpView checksum(final int check) {
-        buffer.putShort(offset + CHECKSUM_OFFSET, (short) check, NET);
+        FrameBytes.putShort(array, address + CHECKSUM_OFFSET, (short) check);
         return this;
     }
 

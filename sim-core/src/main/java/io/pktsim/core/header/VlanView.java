@@ -1,6 +1,5 @@
 package io.pktsim.core.header;
 
-import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
 
@@ -25,10 +24,12 @@ public final class VlanView {
     /** Offset of the encapsulated ethertype. */
     public static final int ETHERTYPE_OFFSET = 2;
 
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private MutableDirectBuffer buffer;
     private int offset;
+    /** The buffer's byte array (null off-heap) and the address of the header's first byte, checked at wrap. */
+    private byte[] array;
+    private long address;
 
     /**
      * Points the view at a tag.
@@ -36,8 +37,12 @@ public final class VlanView {
      * @param buffer the bytes
      * @param offset the first tag byte (after the 0x8100 TPID)
      * @return this view
+     * @throws IndexOutOfBoundsException if the header's {@link #LENGTH} bytes are not all inside the buffer
+     *     (checked once here; the fixed fields are then read without a check of their own)
      */
     public VlanView wrap(final MutableDirectBuffer buffer, final int offset) {
+        this.address = FrameBytes.address(buffer, offset, LENGTH);
+        this.array = buffer.byteArray();
         this.buffer = buffer;
         this.offset = offset;
         return this;
@@ -45,7 +50,7 @@ public final class VlanView {
 
     /** @return the tag control information */
     public int tci() {
-        return buffer.getShort(offset + TCI_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + TCI_OFFSET) & 0xFFFF;
     }
 
     /** @return the 12-bit VLAN id */
@@ -64,13 +69,13 @@ public final class VlanView {
      * @return this view
      */
     public VlanView tci(final int pcp, final int vid) {
-        buffer.putShort(offset + TCI_OFFSET, (short) (((pcp & 7) << 13) | (vid & 0x0FFF)), NET);
+        FrameBytes.putShort(array, address + TCI_OFFSET, (short) (((pcp & 7) << 13) | (vid & 0x0FFF)));
         return this;
     }
 
     /** @return the encapsulated ethertype */
     public int ethertype() {
-        return buffer.getShort(offset + ETHERTYPE_OFFSET, NET) & 0xFFFF;
+        return FrameBytes.getShort(array, address + ETHERTYPE_OFFSET) & 0xFFFF;
     }
 
     /**
@@ -78,7 +83,7 @@ public final class VlanView {
      * @return this view
      */
     public VlanView ethertype(final int type) {
-        buffer.putShort(offset + ETHERTYPE_OFFSET, (short) type, NET);
+        FrameBytes.putShort(array, address + ETHERTYPE_OFFSET, (short) type);
         return this;
     }
 

@@ -2,6 +2,7 @@ package io.pktsim.stack.conntrack;
 
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.hash.Jhash;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.Ipv4View;
 import io.pktsim.core.header.Ipv6View;
 import io.pktsim.core.packet.PacketStore;
@@ -9,7 +10,6 @@ import io.pktsim.core.random.RandomStream;
 import io.pktsim.core.trace.TraceBus;
 import io.pktsim.core.trace.TraceEvent;
 import io.pktsim.stack.netdev.NetDeviceListener;
-import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -82,7 +82,6 @@ public final class ConntrackTable implements NetDeviceListener {
 
     private static final int NAT_MAX_ATTEMPTS = 128;
     private static final long UDP_STREAM_AFTER_NS = 2_000_000_000L;
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
     /** A free slot: its low half (the reference) is negative. */
     private static final long EMPTY = TaggedSlots.EMPTY;
 
@@ -250,18 +249,31 @@ public final class ConntrackTable implements NetDeviceListener {
             }
             l4 = f + net + ip6.upperLayerOffset();
             kFamily = 6;
-            for (int i = 0; i < 4; i++) {
-                kSrc[i] = b.getInt(f + net + Ipv6View.SRC_OFFSET + 4 * i, NET);
-                kDst[i] = b.getInt(f + net + Ipv6View.DST_OFFSET + 4 * i, NET);
-            }
+            // the addresses through the view (its 40 bytes were range-checked once, on wrap)
+            final long srcHi = ip6.srcHi();
+            final long srcLo = ip6.srcLo();
+            final long dstHi = ip6.dstHi();
+            final long dstLo = ip6.dstLo();
+            kSrc[0] = (int) (srcHi >>> 32);
+            kSrc[1] = (int) srcHi;
+            kSrc[2] = (int) (srcLo >>> 32);
+            kSrc[3] = (int) srcLo;
+            kDst[0] = (int) (dstHi >>> 32);
+            kDst[1] = (int) dstHi;
+            kDst[2] = (int) (dstLo >>> 32);
+            kDst[3] = (int) dstLo;
         } else {
             return untracked(store, handle);
         }
-        final int ports = b.getInt(l4, NET);
-        final int tcpFlags = p == PROTO_TCP ? b.getByte(l4 + 13) & 0xFF : 0;
+        // the ports (and TCP's flags byte) in one range check
+        final byte[] a = b.byteArray();
+        final long l4At = FrameBytes.address(b, l4, p == PROTO_TCP ? 14 : 4);
+        final int ports = FrameBytes.getInt(a, l4At);
+        final int tcpFlags = p == PROTO_TCP ? FrameBytes.getByte(a, l4At + 13) & 0xFF : 0;
         kPorts = ports;
         kProto = p;
-        int ref = findKey();
+        // an IPv4 key from registers (find: the same hash and compare as findKey on the key arrays)
+        int ref = version == 4 ? find(kSrc[0], kDst[0], ports, p) : findKey();
         if (ref >= 0 && expired(ref >> 1, nowNs)) {
             delete(ref >> 1, ConntrackCounter.TIMED_OUT);
             ref = -1;

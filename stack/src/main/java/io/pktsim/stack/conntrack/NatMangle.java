@@ -1,8 +1,8 @@
 package io.pktsim.stack.conntrack;
 
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.packet.PacketStore;
-import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -14,7 +14,6 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class NatMangle {
 
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private NatMangle() {
     }
@@ -65,37 +64,34 @@ public final class NatMangle {
     public static void rewrite6(final PacketStore store, final int handle, final boolean source, final int w0,
         final int w1, final int w2, final int w3, final int port) {
         final MutableDirectBuffer b = store.buffer();
+        final byte[] a = b.byteArray();
         final int ipAt = store.networkHeaderOffset(handle);
-        final int addrAt = ipAt + (source ? 8 : 24);
-        final int l4 = store.transportHeaderOffset(handle);
-        final int p = store.transportOffset(handle) < 0 ? -1 : upperProtocol(b, ipAt, l4);
-        int check = 0;
-        int checkAt = -1;
-        if (p == ConntrackTable.PROTO_TCP) {
-            checkAt = l4 + 16;
-        } else if (p == ConntrackTable.PROTO_UDP) {
-            checkAt = l4 + 6;
-        }
-        if (checkAt >= 0) {
-            check = b.getShort(checkAt, NET) & 0xFFFF;
-        }
+        final int l4At = store.transportHeaderOffset(handle);
+        final int p = store.transportOffset(handle) < 0 ? -1 : upperProtocol(b, ipAt, l4At);
+        // one range check for the IPv6 header and one for the transport header's ports and checksum
+        final long addrAt = FrameBytes.address(b, ipAt, 40) + (source ? 8 : 24);
+        final long l4 = p == ConntrackTable.PROTO_TCP ? FrameBytes.address(b, l4At, 18)
+            : p == ConntrackTable.PROTO_UDP ? FrameBytes.address(b, l4At, 8) : -1;
+        final boolean hasCheck = p == ConntrackTable.PROTO_TCP || p == ConntrackTable.PROTO_UDP;
+        final long checkAt = l4 + (p == ConntrackTable.PROTO_TCP ? 16 : 6);
+        int check = hasCheck ? FrameBytes.getShort(a, checkAt) & 0xFFFF : 0;
         for (int i = 0; i < 4; i++) {
             final int nw = i == 0 ? w0 : i == 1 ? w1 : i == 2 ? w2 : w3;
-            final int old = b.getInt(addrAt + 4 * i, NET);
-            b.putInt(addrAt + 4 * i, nw, NET);
+            final int old = FrameBytes.getInt(a, addrAt + 4 * i);
+            FrameBytes.putInt(a, addrAt + 4 * i, nw);
             check = InetChecksum.replace32(check, old, nw);
         }
-        if (checkAt < 0) {
+        if (!hasCheck) {
             return;
         }
-        final int portAt = l4 + (source ? 0 : 2);
-        final int oldPort = b.getShort(portAt, NET) & 0xFFFF;
-        b.putShort(portAt, (short) port, NET);
+        final long portAt = l4 + (source ? 0 : 2);
+        final int oldPort = FrameBytes.getShort(a, portAt) & 0xFFFF;
+        FrameBytes.putShort(a, portAt, (short) port);
         check = InetChecksum.replace16(check, oldPort, port);
         if (p == ConntrackTable.PROTO_UDP && check == 0) {
             check = 0xFFFF;
         }
-        b.putShort(checkAt, (short) check, NET);
+        FrameBytes.putShort(a, checkAt, (short) check);
     }
 
     private static int upperProtocol(final MutableDirectBuffer b, final int ipAt, final int l4) {
@@ -127,39 +123,44 @@ public final class NatMangle {
     public static void rewrite(final PacketStore store, final int handle, final boolean source, final int address,
         final int port) {
         final MutableDirectBuffer b = store.buffer();
+        final byte[] a = b.byteArray();
         final int ipAt = store.networkHeaderOffset(handle);
-        final int addrAt = ipAt + (source ? 12 : 16);
-        final int oldAddr = b.getInt(addrAt, NET);
-        b.putInt(addrAt, address, NET);
-        final int ipCheckAt = ipAt + 10;
-        b.putShort(ipCheckAt, (short) InetChecksum.replace32(b.getShort(ipCheckAt, NET) & 0xFFFF, oldAddr, address),
-            NET);
-        final int frag = b.getShort(ipAt + 6, NET) & 0x1FFF;
+        // one range check for the IPv4 header and one for the transport header's ports and checksum
+        final long ip = FrameBytes.address(b, ipAt, 20);
+        final long addrAt = ip + (source ? 12 : 16);
+        final int oldAddr = FrameBytes.getInt(a, addrAt);
+        FrameBytes.putInt(a, addrAt, address);
+        final long ipCheckAt = ip + 10;
+        FrameBytes.putShort(a, ipCheckAt,
+            (short) InetChecksum.replace32(FrameBytes.getShort(a, ipCheckAt) & 0xFFFF, oldAddr, address));
+        final int frag = FrameBytes.getShort(a, ip + 6) & 0x1FFF;
         if (frag != 0) {
             return;
         }
-        final int p = b.getByte(ipAt + 9) & 0xFF;
-        final int l4 = ipAt + (b.getByte(ipAt) & 0x0F) * 4;
-        final int portAt = l4 + (source ? 0 : 2);
-        final int oldPort = b.getShort(portAt, NET) & 0xFFFF;
-        b.putShort(portAt, (short) port, NET);
-        final int checkAt;
+        final int p = FrameBytes.getByte(a, ip + 9) & 0xFF;
+        final int l4At = ipAt + (FrameBytes.getByte(a, ip) & 0x0F) * 4;
+        final long l4 = FrameBytes.address(b, l4At,
+            p == ConntrackTable.PROTO_TCP ? 18 : p == ConntrackTable.PROTO_UDP ? 8 : 4);
+        final long portAt = l4 + (source ? 0 : 2);
+        final int oldPort = FrameBytes.getShort(a, portAt) & 0xFFFF;
+        FrameBytes.putShort(a, portAt, (short) port);
+        final long checkAt;
         if (p == ConntrackTable.PROTO_TCP) {
             checkAt = l4 + 16;
         } else if (p == ConntrackTable.PROTO_UDP) {
             checkAt = l4 + 6;
-            if ((b.getShort(checkAt, NET) & 0xFFFF) == 0) {
+            if ((FrameBytes.getShort(a, checkAt) & 0xFFFF) == 0) {
                 return;
             }
         } else {
             return;
         }
-        int check = b.getShort(checkAt, NET) & 0xFFFF;
+        int check = FrameBytes.getShort(a, checkAt) & 0xFFFF;
         check = InetChecksum.replace32(check, oldAddr, address);
         check = InetChecksum.replace16(check, oldPort, port);
         if (p == ConntrackTable.PROTO_UDP && check == 0) {
             check = 0xFFFF;
         }
-        b.putShort(checkAt, (short) check, NET);
+        FrameBytes.putShort(a, checkAt, (short) check);
     }
 }

@@ -2,6 +2,7 @@ package io.pktsim.stack.flowtable;
 
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.hash.Jhash;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.trace.TraceBus;
@@ -74,8 +75,6 @@ public final class FlowTable implements NetDeviceListener {
     private final int[] hash;
     private final byte[] proto;
     private final byte[] family;
-    private final int[] kSrc = new int[4];
-    private final int[] kDst = new int[4];
     private final int[] freeStack;
     private int freeCount;
     /**
@@ -289,42 +288,45 @@ public final class FlowTable implements NetDeviceListener {
             return miss();
         }
         final MutableDirectBuffer b = store.buffer();
+        final byte[] a = b.byteArray();
         final int ipAt = store.frameOffset(handle) + net;
         final int vihl = b.getByte(ipAt) & 0xFF;
         final boolean v4 = vihl == 0x45;
         final int p;
         final int l4;
         final int ipLength;
+        final long ip;
+        final int k;
+        // one range check per header (20 bytes of IPv4, 40 of IPv6, the ports or TCP's flags), then its fields
+        // without a check each; the key goes to find in registers
         if (v4) {
-            p = b.getByte(ipAt + 9) & 0xFF;
+            ip = FrameBytes.address(b, ipAt, 20);
+            p = FrameBytes.getByte(a, ip + 9) & 0xFF;
             if ((p != ConntrackTable.PROTO_TCP && p != ConntrackTable.PROTO_UDP)
-                || (b.getShort(ipAt + 6, NET) & 0x3FFF) != 0 || (b.getByte(ipAt + 8) & 0xFF) <= 1) {
+                || (FrameBytes.getShort(a, ip + 6) & 0x3FFF) != 0 || (FrameBytes.getByte(a, ip + 8) & 0xFF) <= 1) {
                 return miss();
             }
             l4 = ipAt + 20;
-            kSrc[0] = b.getInt(ipAt + 12, NET);
-            kDst[0] = b.getInt(ipAt + 16, NET);
-            for (int w = 1; w < 4; w++) {
-                kSrc[w] = 0;
-                kDst[w] = 0;
-            }
-            ipLength = b.getShort(ipAt + 2, NET) & 0xFFFF;
+            ipLength = FrameBytes.getShort(a, ip + 2) & 0xFFFF;
+            final int pp = FrameBytes.getInt(a, FrameBytes.address(b, l4, 4));
+            k = find(4, FrameBytes.getInt(a, ip + 12), 0, 0, 0, FrameBytes.getInt(a, ip + 16), 0, 0, 0, pp, p,
+                store.ingressDevice(handle));
         } else if ((vihl & 0xF0) == 0x60) {
-            p = b.getByte(ipAt + 6) & 0xFF;
-            if ((p != ConntrackTable.PROTO_TCP && p != ConntrackTable.PROTO_UDP) || (b.getByte(ipAt + 7) & 0xFF) <= 1) {
+            ip = FrameBytes.address(b, ipAt, 40);
+            p = FrameBytes.getByte(a, ip + 6) & 0xFF;
+            if ((p != ConntrackTable.PROTO_TCP && p != ConntrackTable.PROTO_UDP)
+                || (FrameBytes.getByte(a, ip + 7) & 0xFF) <= 1) {
                 return miss();
             }
             l4 = ipAt + 40;
-            for (int w = 0; w < 4; w++) {
-                kSrc[w] = b.getInt(ipAt + 8 + 4 * w, NET);
-                kDst[w] = b.getInt(ipAt + 24 + 4 * w, NET);
-            }
-            ipLength = 40 + (b.getShort(ipAt + 4, NET) & 0xFFFF);
+            ipLength = 40 + (FrameBytes.getShort(a, ip + 4) & 0xFFFF);
+            final int pp = FrameBytes.getInt(a, FrameBytes.address(b, l4, 4));
+            k = find(6, FrameBytes.getInt(a, ip + 8), FrameBytes.getInt(a, ip + 12), FrameBytes.getInt(a, ip + 16),
+                FrameBytes.getInt(a, ip + 20), FrameBytes.getInt(a, ip + 24), FrameBytes.getInt(a, ip + 28),
+                FrameBytes.getInt(a, ip + 32), FrameBytes.getInt(a, ip + 36), pp, p, store.ingressDevice(handle));
         } else {
             return miss();
         }
-        final int pp = b.getInt(l4, NET);
-        final int k = find(v4 ? 4 : 6, pp, p, store.ingressDevice(handle));
         if (k < 0) {
             return miss();
         }
@@ -374,9 +376,9 @@ public final class FlowTable implements NetDeviceListener {
             }
         }
         if (v4) {
-            decreaseTtl(b, ipAt);
+            decreaseTtl(a, ip);
         } else {
-            b.putByte(ipAt + 7, (byte) ((b.getByte(ipAt + 7) & 0xFF) - 1));
+            FrameBytes.putByte(a, ip + 7, (byte) ((FrameBytes.getByte(a, ip + 7) & 0xFF) - 1));
         }
         store.egressDevice(handle, oif[k]);
         store.setFlag(handle, PacketStore.FLAG_OFFLOADED);
@@ -391,12 +393,13 @@ public final class FlowTable implements NetDeviceListener {
     }
 
     /** {@code ip_decrease_ttl()}: TTL − 1 and the header checksum patched for the TTL/protocol word. */
-    private static void decreaseTtl(final MutableDirectBuffer b, final int ipAt) {
-        final int oldWord = b.getShort(ipAt + 8, NET) & 0xFFFF;
+    /** TTL minus one with the header checksum updated; {@code ip} is the IPv4 header's checked address. */
+    private static void decreaseTtl(final byte[] a, final long ip) {
+        final int oldWord = FrameBytes.getShort(a, ip + 8) & 0xFFFF;
         final int newWord = oldWord - 0x0100;
-        b.putShort(ipAt + 8, (short) newWord, NET);
-        b.putShort(ipAt + 10, (short) InetChecksum.replace16(b.getShort(ipAt + 10, NET) & 0xFFFF, oldWord, newWord),
-            NET);
+        FrameBytes.putShort(a, ip + 8, (short) newWord);
+        FrameBytes.putShort(a, ip + 10, (short) InetChecksum.replace16(FrameBytes.getShort(a, ip + 10) & 0xFFFF,
+            oldWord, newWord));
     }
 
     /**
@@ -503,13 +506,7 @@ public final class FlowTable implements NetDeviceListener {
      */
     public boolean contains(final int srcAddr, final int dstAddr, final int portPair, final int p,
         final int inIfindex) {
-        kSrc[0] = srcAddr;
-        kDst[0] = dstAddr;
-        for (int w = 1; w < 4; w++) {
-            kSrc[w] = 0;
-            kDst[w] = 0;
-        }
-        return find(4, portPair, p, inIfindex) >= 0;
+        return find(4, srcAddr, 0, 0, 0, dstAddr, 0, 0, 0, portPair, p, inIfindex) >= 0;
     }
 
     // ---------------------------------------------------------------- hash
@@ -528,9 +525,10 @@ public final class FlowTable implements NetDeviceListener {
             fold(addr[b + 4], addr[b + 5], addr[b + 6], addr[b + 7]), ports[k], proto[k >> 1]);
     }
 
-    private int find(final int fam, final int pp, final int p, final int in) {
-        final int h = hashOf(fold(kSrc[0], kSrc[1], kSrc[2], kSrc[3]), fold(kDst[0], kDst[1], kDst[2], kDst[3]), pp,
-            p);
+    /** The flow key of a tuple (source and destination address words, most significant first), or -1. */
+    private int find(final int fam, final int s0, final int s1, final int s2, final int s3, final int d0,
+        final int d1, final int d2, final int d3, final int pp, final int p, final int in) {
+        final int h = hashOf(fold(s0, s1, s2, s3), fold(d0, d1, d2, d3), pp, p);
         final long[] s = slots;
         int i = h & mask;
         while (true) {
@@ -541,9 +539,8 @@ public final class FlowTable implements NetDeviceListener {
             }
             final int b = 8 * k;
             if ((int) (v >>> 32) == h && ports[k] == pp && proto[k >> 1] == p && iif[k] == in && family[k >> 1] == fam
-                && addr[b] == kSrc[0] && addr[b + 4] == kDst[0] && addr[b + 1] == kSrc[1] && addr[b + 2] == kSrc[2]
-                && addr[b + 3] == kSrc[3] && addr[b + 5] == kDst[1] && addr[b + 6] == kDst[2]
-                && addr[b + 7] == kDst[3]) {
+                && addr[b] == s0 && addr[b + 4] == d0 && addr[b + 1] == s1 && addr[b + 2] == s2
+                && addr[b + 3] == s3 && addr[b + 5] == d1 && addr[b + 6] == d2 && addr[b + 7] == d3) {
                 return k;
             }
             i = (i + 1) & mask;

@@ -1,6 +1,6 @@
 package io.pktsim.stack.netdev;
 
-import org.agrona.MutableDirectBuffer;
+import io.pktsim.core.header.FrameBytes;
 
 /** Moves the 12 MAC address bytes of a frame by a few bytes without allocating (a {@code memmove}). */
 final class EtherShift {
@@ -9,16 +9,17 @@ final class EtherShift {
     }
 
     /**
-     * Copies the 12 bytes at {@code from} to {@code to}; the ranges may overlap.
+     * Copies the 12 bytes at {@code from} to {@code to}; the ranges may overlap (both are read before either is
+     * written).
      *
-     * @param b the buffer
-     * @param from first source byte
-     * @param to first destination byte
+     * @param array the buffer's byte array (null off-heap)
+     * @param from the first source byte's address from {@link FrameBytes#address}, 12 bytes checked
+     * @param to the first destination byte's address from {@link FrameBytes#address}, 12 bytes checked
      */
-    static void moveMacs(final MutableDirectBuffer b, final int from, final int to) {
-        final long first = b.getLong(from);
-        final int last = b.getInt(from + 8);
-        b.putLong(to, first);
-        b.putInt(to + 8, last);
+    static void moveMacs(final byte[] array, final long from, final long to) {
+        final long first = FrameBytes.getRawLong(array, from);
+        final int last = FrameBytes.getRawInt(array, from + 8);
+        FrameBytes.putRawLong(array, to, first);
+        FrameBytes.putRawInt(array, to + 8, last);
     }
 }

@@ -1,7 +1,7 @@
 package io.pktsim.stack.netdev;
 
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.packet.PacketStore;
-import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -54,11 +54,8 @@ public final class MacvlanPort {
      * @return the bucket, 0..255
      */
     public static int ethHash(final long mac) {
-        long value = 0;
-        for (int i = 0; i < 6; i++) {
-            final long octet = (mac >>> (8 * (5 - i))) & 0xFF;
-            value |= octet << (8 * i + 16);
-        }
+        // octet i of the address (most significant first) at bits 8i+16..8i+23: the six octets byte-reversed
+        final long value = Long.reverseBytes(mac & 0xFFFF_FFFF_FFFFL);
         return (int) ((value * GOLDEN_RATIO_64) >>> (64 - HASH_BITS));
     }
 
@@ -112,15 +109,16 @@ public final class MacvlanPort {
      */
     public int handleFrame(final PacketStore store, final int handle) {
         final MutableDirectBuffer b = store.buffer();
-        final int f = store.frameOffset(handle);
-        if ((b.getByte(f) & 1) != 0) {
+        final byte[] a = b.byteArray();
+        final long at = FrameBytes.address(b, store.frameOffset(handle), 6);
+        if ((FrameBytes.getByte(a, at) & 1) != 0) {
             lower.counters().increment(NetDeviceCounter.RX_MULTICAST);
             store.setFlag(handle, PacketStore.FLAG_MULTICAST);
             broadcastEnqueue(store, handle);
             return RxHandler.PASS;
         }
-        final long dst = ((b.getShort(f, ByteOrder.BIG_ENDIAN) & 0xFFFFL) << 32)
-            | (b.getInt(f + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL);
+        final long dst = ((FrameBytes.getShort(a, at) & 0xFFFFL) << 32)
+            | (FrameBytes.getInt(a, at + 2) & 0xFFFF_FFFFL);
         final MacvlanDevice dev = lookup(dst);
         if (dev == null) {
             return RxHandler.PASS;

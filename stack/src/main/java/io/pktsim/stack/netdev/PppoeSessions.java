@@ -1,9 +1,9 @@
 package io.pktsim.stack.netdev;
 
 import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.PppoeView;
 import io.pktsim.core.packet.PacketStore;
-import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -75,8 +75,15 @@ public final class PppoeSessions {
     public int receive(final PacketStore store, final int handle, final int ifindex) {
         final MutableDirectBuffer b = store.buffer();
         final int f = store.frameOffset(handle);
-        if (store.storedLength(handle) < EthernetView.LENGTH + PppoeView.LENGTH
-            || (b.getShort(f + EthernetView.ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF)
+        if (store.storedLength(handle) < EthernetView.LENGTH + PppoeView.LENGTH) {
+            malformed++;
+            store.free(handle);
+            return RxHandler.CONSUMED;
+        }
+        // one range check for the Ethernet header, then its fields without a check each
+        final byte[] a = b.byteArray();
+        final long eth = FrameBytes.address(b, f, EthernetView.LENGTH);
+        if ((FrameBytes.getShort(a, eth + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF)
             != EthernetView.ETHERTYPE_PPPOE_SESSION) {
             malformed++;
             store.free(handle);
@@ -89,8 +96,8 @@ public final class PppoeSessions {
             return RxHandler.CONSUMED;
         }
         final int sid = view.sessionId();
-        final long src = ((b.getShort(f + EthernetView.SRC_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL) << 32)
-            | (b.getInt(f + EthernetView.SRC_OFFSET + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL);
+        final long src = ((FrameBytes.getShort(a, eth + EthernetView.SRC_OFFSET) & 0xFFFFL) << 32)
+            | (FrameBytes.getInt(a, eth + EthernetView.SRC_OFFSET + 2) & 0xFFFF_FFFFL);
         for (PppoeDevice d = buckets[bucket(sid, src, ifindex)]; d != null; d = d.nextInBucket) {
             if (d.sessionId() == sid && d.peerMac() == src && d.lowerIfindex() == ifindex) {
                 if (!d.receive(store, handle)) {

@@ -1,9 +1,9 @@
 package io.pktsim.stack.netdev;
 
 import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.VlanView;
 import io.pktsim.core.packet.PacketStore;
-import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -15,6 +15,9 @@ import org.agrona.MutableDirectBuffer;
  * Allocation-free.
  */
 public final class VlanDevice extends NetDevice {
+
+    /** Bytes of an Ethernet header with its 802.1Q tag: the range the tag's receive and transmit touch. */
+    private static final int TAGGED_HEADER = EthernetView.LENGTH + VlanView.LENGTH;
 
     private final int lowerIfindex;
     private final int vlanId;
@@ -57,12 +60,16 @@ public final class VlanDevice extends NetDevice {
     public static int peekVlanId(final PacketStore store, final int handle) {
         final MutableDirectBuffer b = store.buffer();
         final int f = store.frameOffset(handle);
-        if (store.storedLength(handle) < EthernetView.LENGTH + VlanView.LENGTH
-            || (b.getShort(f + EthernetView.ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF)
-            != EthernetView.ETHERTYPE_VLAN) {
+        if (store.storedLength(handle) < TAGGED_HEADER) {
             return -1;
         }
-        return b.getShort(f + EthernetView.LENGTH, ByteOrder.BIG_ENDIAN) & 0x0FFF;
+        // one range check for the tagged header, then the TPID and the TCI without a check each
+        final byte[] a = b.byteArray();
+        final long at = FrameBytes.address(b, f, TAGGED_HEADER);
+        if ((FrameBytes.getShort(a, at + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF) != EthernetView.ETHERTYPE_VLAN) {
+            return -1;
+        }
+        return FrameBytes.getShort(a, at + EthernetView.LENGTH) & 0x0FFF;
     }
 
     /**
@@ -80,15 +87,26 @@ public final class VlanDevice extends NetDevice {
             counters().increment(NetDeviceCounter.RX_DROPPED_MALFORMED);
             return false;
         }
+        return receiveTagged(store, handle);
+    }
+
+    /**
+     * {@link #receive} for a frame whose tag {@link VlanGroup} has already read as this device's VLAN id.
+     *
+     * @param store the packets
+     * @param handle an Ethernet frame tagged with this device's VLAN id
+     * @return as {@link #receive}
+     */
+    boolean receiveTagged(final PacketStore store, final int handle) {
         if (!isUp()) {
             counters().increment(NetDeviceCounter.RX_DROPPED_DOWN);
             return false;
         }
         final MutableDirectBuffer b = store.buffer();
-        final int f = store.frameOffset(handle);
-        final int inner = b.getShort(f + EthernetView.LENGTH + VlanView.ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN)
-            & 0xFFFF;
-        EtherShift.moveMacs(b, f, f + VlanView.LENGTH);
+        final byte[] a = b.byteArray();
+        final long at = FrameBytes.address(b, store.frameOffset(handle), TAGGED_HEADER);
+        final int inner = FrameBytes.getShort(a, at + EthernetView.LENGTH + VlanView.ETHERTYPE_OFFSET) & 0xFFFF;
+        EtherShift.moveMacs(a, at, at + VlanView.LENGTH);
         store.pull(handle, VlanView.LENGTH);
         store.protocol(handle, inner);
         store.setFlag(handle, PacketStore.FLAG_VLAN_RX);
@@ -117,8 +135,10 @@ public final class VlanDevice extends NetDevice {
         }
         final MutableDirectBuffer b = store.buffer();
         final int f = store.frameOffset(handle);
-        EtherShift.moveMacs(b, f + VlanView.LENGTH, f);
-        b.putShort(f + EthernetView.ETHERTYPE_OFFSET, (short) EthernetView.ETHERTYPE_VLAN, ByteOrder.BIG_ENDIAN);
+        final byte[] a = b.byteArray();
+        final long at = FrameBytes.address(b, f, TAGGED_HEADER);
+        EtherShift.moveMacs(a, at + VlanView.LENGTH, at);
+        FrameBytes.putShort(a, at + EthernetView.ETHERTYPE_OFFSET, (short) EthernetView.ETHERTYPE_VLAN);
         tag.wrap(b, f + EthernetView.LENGTH).tci(priority, vlanId);
         store.egressDevice(handle, lowerIfindex);
         countTx(store.length(handle));

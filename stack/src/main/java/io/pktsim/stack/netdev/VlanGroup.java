@@ -45,7 +45,7 @@ public final class VlanGroup {
             store.free(handle);
             return RxHandler.CONSUMED;
         }
-        if (!dev.receive(store, handle)) {
+        if (!dev.receiveTagged(store, handle)) {
             store.free(handle);
             return RxHandler.CONSUMED;
         }

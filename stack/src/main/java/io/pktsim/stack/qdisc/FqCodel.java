@@ -2,6 +2,7 @@ package io.pktsim.stack.qdisc;
 
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.hash.Jhash;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.trace.TraceBus;
@@ -109,15 +110,20 @@ public final class FqCodel implements Qdisc {
             return 0;
         }
         final MutableDirectBuffer b = store.buffer();
-        final int at = store.frameOffset(handle) + net;
+        final byte[] a = b.byteArray();
+        final int f = store.frameOffset(handle);
+        final int at = f + net;
         final int tr = store.transportOffset(handle);
-        final int ports = tr >= 0 ? b.getInt(store.frameOffset(handle) + tr, NET) : 0;
+        final int ports = tr >= 0 ? b.getInt(f + tr, NET) : 0;
+        // one range check per header (20 bytes of IPv4, 40 of IPv6), then its fields without a check each
         if ((b.getByte(at) & 0xF0) == 0x40) {
-            return Jhash.jhash3Words(b.getInt(at + 12, NET), b.getInt(at + 16, NET), ports,
-                b.getByte(at + 9) & 0xFF);
+            final long ip = FrameBytes.address(b, at, 20);
+            return Jhash.jhash3Words(FrameBytes.getInt(a, ip + 12), FrameBytes.getInt(a, ip + 16), ports,
+                FrameBytes.getByte(a, ip + 9) & 0xFF);
         }
-        return Jhash.jhash3Words(b.getInt(at + 20, NET) ^ b.getInt(at + 12, NET),
-            b.getInt(at + 36, NET) ^ b.getInt(at + 28, NET), ports, b.getByte(at + 6) & 0xFF);
+        final long ip = FrameBytes.address(b, at, 40);
+        return Jhash.jhash3Words(FrameBytes.getInt(a, ip + 20) ^ FrameBytes.getInt(a, ip + 12),
+            FrameBytes.getInt(a, ip + 36) ^ FrameBytes.getInt(a, ip + 28), ports, FrameBytes.getByte(a, ip + 6) & 0xFF);
     }
 
     /**

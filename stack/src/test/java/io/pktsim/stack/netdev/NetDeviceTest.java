@@ -1,6 +1,7 @@
 package io.pktsim.stack.netdev;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pktsim.core.header.EthernetView;
 import io.pktsim.core.header.TcpView;
@@ -9,6 +10,8 @@ import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.test.AllocationMeter;
 import java.util.ArrayList;
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 class NetDeviceTest {
@@ -125,6 +128,29 @@ class NetDeviceTest {
         final long value = 0x0101_0000_0002L << 16;
         final int expected = (int) ((value * 0x61C8_8646_80B5_83EBL) >>> 56);
         assertThat(MacvlanPort.ethHash(MAC1)).isEqualTo(expected);
+    }
+
+    @Property(tries = 300)
+    void shouldHashAnyMacAsTheOctetLoopOfMacvlanEthHash(@ForAll final long mac) {
+        // macvlan_eth_hash() loads the six octets little-endian into bits 16..63: octet i at bits 8i+16
+        long value = 0;
+        for (int i = 0; i < 6; i++) {
+            value |= ((mac >>> (8 * (5 - i))) & 0xFF) << (8 * i + 16);
+        }
+        assertThat(MacvlanPort.ethHash(mac)).isEqualTo((int) ((value * 0x61C8_8646_80B5_83EBL) >>> 56));
+    }
+
+    @Test
+    void shouldStillThrowForAHandleOutsideTheStore() {
+        // the receive paths check a header's range once instead of per field; a handle that is no slot still throws
+        final VlanDevice vlan = new VlanDevice("eth0.2", 1, LAN_MAC, 2);
+        new NetDeviceTable().register(vlan);
+        final MacvlanPort port = new MacvlanPort(vlan, 2, 2);
+        assertThatThrownBy(() -> VlanDevice.peekVlanId(store, store.capacity()))
+            .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> port.handleFrame(store, -1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> new PppoeSessions().receive(store, store.capacity(), 1))
+            .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
