@@ -237,7 +237,17 @@ public final class RouterSimulation {
     private final MssClamp mssClamp = new MssClamp();
     /** eth0's root qdisc: fq_codel (OpenWrt's default) or pfifo_fast with txqueuelen 1000, as the config says. */
     private final Qdisc qdisc;
-    private boolean txBusy;
+    /**
+     * The CPU port's transmit state. The port sends one qdisc frame at a time; {@code qdisc_restart} dequeues the
+     * next one when the last bit of the frame before has left ({@link #txFreeAtNs}). A {@code cpu_port_tx_done}
+     * event is scheduled only while frames wait in the qdisc ({@link #txDonePending}); when the qdisc was empty
+     * after a transmission, the dequeue the port owes at {@link #txFreeAtNs} (it finds the qdisc empty, but
+     * fq_codel's flow lists move on it) is made later, at its own time, by the next enqueue
+     * ({@link #txDequeueOwed}), so the qdisc sees the same calls at the same times as with an event per frame.
+     */
+    private long txFreeAtNs = Long.MIN_VALUE;
+    private boolean txDonePending;
+    private boolean txDequeueOwed;
     private final NetDeviceTable devices = new NetDeviceTable();
     private final VlanGroup vlans = new VlanGroup();
     private final PppoeSessions sessions = new PppoeSessions();
@@ -2624,16 +2634,29 @@ public final class RouterSimulation {
     /** {@code __dev_xmit_skb}: fq_codel enqueue (its drops freed and counted), then the port takes what it can. */
     private void onQdiscEnqueue(final int target, final long arg, final long now) {
         pendingPacketEvents--;
+        boolean idle = !txDonePending;
+        if (txDequeueOwed) {
+            txDequeueOwed = false;
+            if (now >= txFreeAtNs) {
+                // The port fell idle at txFreeAtNs with the qdisc empty: its dequeue then (no frame) comes first.
+                transmitNext(txFreeAtNs);
+            } else {
+                // The port is still sending: something waits now, so the port's completion becomes an event.
+                txDonePending = true;
+                loop.schedule(txFreeAtNs, kTxDone, 0, 0L);
+                idle = false;
+            }
+        }
         final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
         qdisc.enqueue((int) arg, now);
         drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
-        if (!txBusy) {
+        if (idle) {
             transmitNext(now);
         }
     }
 
     private void onTxDone(final int target, final long arg, final long now) {
-        txBusy = false;
+        txDonePending = false;
         transmitNext(now);
     }
 
@@ -2655,8 +2678,13 @@ public final class RouterSimulation {
                 dropFrame(h, Drop.QDISC);
                 continue;
             }
-            txBusy = true;
-            loop.schedule(out, kTxDone, 0, 0L);
+            txFreeAtNs = out;
+            if (qdisc.qlen() > 0) {
+                txDonePending = true;
+                loop.schedule(out, kTxDone, 0, 0L);
+            } else {
+                txDequeueOwed = true;
+            }
             toWire(h, out);
             return;
         }
