@@ -304,6 +304,14 @@ public final class RouterSimulation {
     private boolean irqTimerPending;
     private int budgetLeft;
     private long runStartNs;
+    /**
+     * A poll that emptied the ring ends at {@link #napiRepollNs}: there {@code mtk_napi_rx} finds no new RX
+     * interrupt status and completes, unless a frame arrived by then. No event is scheduled for that check:
+     * the next arrival schedules the repoll if it lands by then, else it first completes the NAPI at that time
+     * ({@link #settleNapi}).
+     */
+    private long napiRepollNs;
+    private boolean napiCompletionOwed;
     private final long[][] backlogEnd;
     private final int[] backlogHead;
     private final int[] backlogCount;
@@ -1860,6 +1868,9 @@ public final class RouterSimulation {
             dropFrame(h, Drop.RING_FULL);
             return;
         }
+        if (napiCompletionOwed) {
+            settleNapi(now);
+        }
         ring[(ringHead + ringCount) & ringMask] = h | ((long) (foe + 1) << 32);
         ringCount++;
         if (tap != null) {
@@ -1900,13 +1911,31 @@ public final class RouterSimulation {
         loop.schedule(end, kNapi, rxCpu, 0L);
     }
 
+    /**
+     * A frame arrives at {@code now} while the poll that emptied the ring owes its end-of-poll check at
+     * {@link #napiRepollNs}: if the frame lands by then, the check becomes an event (it will find the frame and
+     * poll again); if it lands later, the NAPI completed at that time with the ring empty.
+     */
+    private void settleNapi(final long now) {
+        napiCompletionOwed = false;
+        if (now <= napiRepollNs) {
+            loop.schedule(napiRepollNs, kNapi, rxCpu, 0L);
+        } else {
+            completeNapi();
+        }
+    }
+
+    /** {@code napi_complete_done()}: the poll found the ring empty; re-enable the RX interrupt. */
+    private void completeNapi() {
+        napiScheduled = false;
+        irqEnabled = true;
+        framesSinceIrqEnable = 0;
+    }
+
     /** One {@code mtk_napi_rx} poll (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) and its repoll. */
     private void onNapi(final int target, final long arg, final long now) {
         if (ringCount == 0) {
-            // napi_complete_done(): re-enable the RX interrupt.
-            napiScheduled = false;
-            irqEnabled = true;
-            framesSinceIrqEnable = 0;
+            completeNapi();
             return;
         }
         polls++;
@@ -1962,7 +1991,14 @@ public final class RouterSimulation {
             budgetLeft = profile.netdevBudget();
             runStartNs = t;
         }
-        loop.schedule(t, kNapi, rxCpu, 0L);
+        if (ringCount > 0) {
+            loop.schedule(t, kNapi, rxCpu, 0L);
+        } else {
+            // The ring is empty now; whether a frame arrives before the poll ends at t is settled by the next
+            // arrival (settleNapi).
+            napiRepollNs = t;
+            napiCompletionOwed = true;
+        }
     }
 
     // ---------------------------------------------------------------- router: forwarding
