@@ -367,8 +367,15 @@ public final class RouterSimulation {
     private final long[] rcvNxt;
     private final long[][] ooo;
     private final int[] ackPending;
-    private final long[] delackGen;
+    /**
+     * The delayed-ACK timer, re-armed lazily: {@link #delackDueNs} is when it expires while
+     * {@link #delackArmed}; at most one {@code delack} event per flow is pending ({@link #delackTimerPending}),
+     * never later than the due time (a re-arm only moves the due time later), and when it fires before the due
+     * time it goes back to sleep until then. One event per expiry or re-check instead of one per arming.
+     */
+    private final long[] delackDueNs;
     private final boolean[] delackArmed;
+    private final boolean[] delackTimerPending;
     // UDP.
     private final long[] udpIntervalNs;
     private final long[] udpOnUntilNs;
@@ -823,8 +830,9 @@ public final class RouterSimulation {
         rcvNxt = new long[flows];
         ooo = new long[flows][];
         ackPending = new int[flows];
-        delackGen = new long[flows];
+        delackDueNs = new long[flows];
         delackArmed = new boolean[flows];
+        delackTimerPending = new boolean[flows];
         udpIntervalNs = new long[flows];
         udpOnUntilNs = new long[flows];
         deliveredBytes = new long[flows];
@@ -1746,7 +1754,11 @@ public final class RouterSimulation {
                 ackNow(f, now, atHost);
             } else if (!delackArmed[f]) {
                 delackArmed[f] = true;
-                loop.schedule(now + DELACK_NS, kDelack, f, (atHost ? 1L : 0L) | (++delackGen[f] << 1));
+                delackDueNs[f] = now + DELACK_NS;
+                if (!delackTimerPending[f]) {
+                    delackTimerPending[f] = true;
+                    loop.schedule(delackDueNs[f], kDelack, f, atHost ? 1L : 0L);
+                }
             }
         } else if (seq > next) {
             if (seq - next < RWND_SEGMENTS) {
@@ -1766,13 +1778,20 @@ public final class RouterSimulation {
     private void ackNow(final int f, final long now, final boolean atHost) {
         ackPending[f] = 0;
         delackArmed[f] = false;
-        delackGen[f]++;
         sendAck(f, rcvNxt[f], now, atHost);
     }
 
-    private void onDelack(final int f, final long arg, final long now) {
-        if (delackArmed[f] && (arg >>> 1) == delackGen[f]) {
-            ackNow(f, now, (arg & 1L) != 0);
+    private void onDelack(final int f, final long atHost, final long now) {
+        delackTimerPending[f] = false;
+        if (!delackArmed[f]) {
+            return;
+        }
+        if (now >= delackDueNs[f]) {
+            ackNow(f, now, atHost != 0L);
+        } else {
+            // Re-armed since this event was scheduled: sleep until the timer's present due time.
+            delackTimerPending[f] = true;
+            loop.schedule(delackDueNs[f], kDelack, f, atHost);
         }
     }
 
