@@ -430,6 +430,8 @@ public final class RouterSimulation {
     private long irqs;
     private long polls;
     private long windowStartNs;
+    /** Whether the warm-up has ended (the counters count the measurement window). */
+    private boolean windowStarted;
     private boolean ran;
 
     // Per-path cycle sums (computed once).
@@ -2756,6 +2758,14 @@ public final class RouterSimulation {
                 dropFrame(h, Drop.LAN_DOWN);
                 return;
             }
+            if (flowUdp[f] && kindOf(pkt) == KIND_DATA && deliverableNow(dep)) {
+                // A UDP datagram to a LAN host: its arrival only adds to the counters (the host does not
+                // answer), so it is counted now, in the window of its arrival time, instead of by an event.
+                delivered++;
+                store.free(h);
+                account(f, flowPayload[f], true);
+                return;
+            }
             schedulePacket(dep, kHost, h);
         } else {
             final int d = dialOfFrame(h);
@@ -2776,6 +2786,17 @@ public final class RouterSimulation {
             }
             schedulePacket(at + halfRttNs, kServer, h);
         }
+    }
+
+    /**
+     * Whether a delivery at {@code atNs} can be counted now: it falls in the window the counters now count
+     * (before the warm-up's end while that has not come, or after it once it has) and not after the run's end.
+     *
+     * @param atNs the delivery time, ns
+     * @return true if counting it now gives the counters it would have at every time the results read them
+     */
+    private boolean deliverableNow(final long atNs) {
+        return (windowStarted || atNs < config.warmupNs()) && atNs <= config.totalNs();
     }
 
     private void onRedial(final int dial, final long up, final long now) {
@@ -2851,6 +2872,7 @@ public final class RouterSimulation {
     }
 
     private void onWarmupEnd(final int target, final long arg, final long now) {
+        windowStarted = true;
         windowStartNs = now;
         cpu.resetWindow(now);
         lanDown.resetWindow(now);
