@@ -430,6 +430,11 @@ public final class RouterSimulation {
     private long irqs;
     private long polls;
     private long windowStartNs;
+    /**
+     * The simulated time of the work being done: the event's time, or the time of work done inline (see
+     * {@link #dueBefore}), which the loop's clock has not reached yet. Drop traces carry it.
+     */
+    private long clockNs;
     /** Whether the warm-up has ended (the counters count the measurement window). */
     private boolean windowStarted;
     private boolean ran;
@@ -877,6 +882,7 @@ public final class RouterSimulation {
 
         @Override
         public void onEvent(final int target, final long arg, final long now) {
+            clockNs = now;
             switch (which) {
                 case 0:
                     onLineDown(target, arg, now);
@@ -1929,7 +1935,12 @@ public final class RouterSimulation {
         napiScheduled = true;
         budgetLeft = profile.netdevBudget();
         runStartNs = end;
-        loop.schedule(end, kNapi, rxCpu, 0L);
+        if (dueBefore(end)) {
+            loop.schedule(end, kNapi, rxCpu, 0L);
+        } else {
+            clockNs = end;
+            onNapi(rxCpu, 0L, end);
+        }
     }
 
     /**
@@ -2020,6 +2031,19 @@ public final class RouterSimulation {
             napiRepollNs = t;
             napiCompletionOwed = true;
         }
+    }
+
+    /**
+     * Whether anything can happen before {@code atNs}: an event due by then, or the end of the run before it.
+     * When not, work due at {@code atNs} is done now (inline) rather than by an event: nothing it depends on can
+     * change before then, and every event it schedules lies at or after it, so the trajectory is the one the
+     * event would give. The warm-up's end is an event, so inline work never crosses into the window.
+     *
+     * @param atNs the time of the work, ns
+     * @return true if it must be left to an event at {@code atNs}
+     */
+    private boolean dueBefore(final long atNs) {
+        return atNs > config.totalNs() || loop.nextEventTimeNs() <= atNs;
     }
 
     // ---------------------------------------------------------------- router: forwarding
@@ -2917,7 +2941,7 @@ public final class RouterSimulation {
         drops[reason.ordinal()]++;
         lastDrop = reason.ordinal();
         if (trace.enabled()) {
-            trace.publish(loop.nowNs(), traceComponent, kDrop[reason.ordinal()], TraceEvent.NO_PACKET);
+            trace.publish(clockNs, traceComponent, kDrop[reason.ordinal()], TraceEvent.NO_PACKET);
         }
     }
 
