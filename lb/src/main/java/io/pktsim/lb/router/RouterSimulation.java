@@ -248,6 +248,23 @@ public final class RouterSimulation {
     private long txFreeAtNs = Long.MIN_VALUE;
     private boolean txDonePending;
     private boolean txDequeueOwed;
+    /** The pending {@code cpu_port_tx_done} event (while {@link #txDonePending}): its time and id. */
+    private long txDoneAtNs;
+    private long txDoneEventId = EventLoop.NO_EVENT;
+    /**
+     * Whether a frame the CPU has finished with enters the qdisc at once (at its own, later time) rather than
+     * by a {@code qdisc_enqueue} event: when one CPU forwards every packet (RPS off or one CPU in
+     * {@code rps_cpus}) and no PPE sends on the port, the qdisc's only input comes in time order (that CPU's
+     * FIFO), so the qdisc and the port can be run up to each frame's time as it comes: the completions due
+     * by then first, then the enqueue (see {@link #egress}). A frame due after the warm-up's end that comes
+     * before it waits in {@link #warmupHeld} until the counters have been reset; one due after the run's end
+     * goes by event.
+     */
+    private final boolean eagerQdisc;
+    /** Frames held for the qdisc until the warm-up's end (eager mode), in time order: time and frame. */
+    private long[] warmupHeldAt = new long[64];
+    private int[] warmupHeld = new int[64];
+    private int warmupHeldCount;
     private final NetDeviceTable devices = new NetDeviceTable();
     private final VlanGroup vlans = new VlanGroup();
     private final PppoeSessions sessions = new PppoeSessions();
@@ -786,6 +803,7 @@ public final class RouterSimulation {
         } else {
             ppe = null;
         }
+        eagerQdisc = ppe == null && rpsMap.length <= 1;
         dialOfIfindex = new int[devices.size() + 1];
         java.util.Arrays.fill(dialOfIfindex, -1);
         for (int d = 0; d < dials; d++) {
@@ -2695,7 +2713,42 @@ public final class RouterSimulation {
             return;
         }
         // dev_queue_xmit() when the CPU has finished with the packet: the qdisc of eth0 (the CPU port's GMAC).
-        schedulePacket(readyNs, kQdisc, h);
+        if (!eagerQdisc || readyNs > config.totalNs()) {
+            schedulePacket(readyNs, kQdisc, h);
+        } else if (!windowStarted && readyNs >= config.warmupNs()) {
+            holdForWindow(h, readyNs);
+        } else {
+            qdiscEager(h, readyNs);
+        }
+    }
+
+    /**
+     * The eager qdisc (see {@link #eagerQdisc}): runs the port's completions due by {@code atNs}, then the
+     * frame's enqueue at {@code atNs}, now, ahead of the loop's clock.
+     */
+    private void qdiscEager(final int h, final long atNs) {
+        final long was = clockNs;
+        while (txDonePending && txDoneAtNs <= atNs) {
+            loop.cancel(txDoneEventId);
+            txDonePending = false;
+            clockNs = txDoneAtNs;
+            transmitNext(txDoneAtNs);
+        }
+        clockNs = atNs;
+        qdiscArrive(h, atNs);
+        clockNs = was;
+    }
+
+    /** A frame for the eager qdisc due in the window before the window has started: held until it starts. */
+    private void holdForWindow(final int h, final long atNs) {
+        if (warmupHeldCount == warmupHeld.length) {
+            warmupHeld = java.util.Arrays.copyOf(warmupHeld, 2 * warmupHeld.length);
+            warmupHeldAt = java.util.Arrays.copyOf(warmupHeldAt, 2 * warmupHeldAt.length);
+        }
+        warmupHeld[warmupHeldCount] = h;
+        warmupHeldAt[warmupHeldCount] = atNs;
+        warmupHeldCount++;
+        pendingPacketEvents++;
     }
 
     /** The dial a WAN frame leaves by, read from it: its PPPoE session, else its macvlan's MAC, else its VLAN. */
@@ -2715,6 +2768,11 @@ public final class RouterSimulation {
     /** {@code __dev_xmit_skb}: fq_codel enqueue (its drops freed and counted), then the port takes what it can. */
     private void onQdiscEnqueue(final int target, final long arg, final long now) {
         pendingPacketEvents--;
+        qdiscArrive((int) arg, now);
+    }
+
+    /** A frame enters eth0's qdisc at {@code now}; the port takes the next frame if it is idle. */
+    private void qdiscArrive(final int h, final long now) {
         boolean idle = !txDonePending;
         if (txDequeueOwed) {
             txDequeueOwed = false;
@@ -2724,12 +2782,13 @@ public final class RouterSimulation {
             } else {
                 // The port is still sending: something waits now, so the port's completion becomes an event.
                 txDonePending = true;
-                loop.schedule(txFreeAtNs, kTxDone, 0, 0L);
+                txDoneAtNs = txFreeAtNs;
+                txDoneEventId = loop.schedule(txFreeAtNs, kTxDone, 0, 0L);
                 idle = false;
             }
         }
         final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
-        qdisc.enqueue((int) arg, now);
+        qdisc.enqueue(h, now);
         drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
         if (idle) {
             transmitNext(now);
@@ -2762,7 +2821,8 @@ public final class RouterSimulation {
             txFreeAtNs = out;
             if (qdisc.qlen() > 0) {
                 txDonePending = true;
-                loop.schedule(out, kTxDone, 0, 0L);
+                txDoneAtNs = out;
+                txDoneEventId = loop.schedule(out, kTxDone, 0, 0L);
             } else {
                 txDequeueOwed = true;
             }
@@ -2928,6 +2988,12 @@ public final class RouterSimulation {
         groMerged = 0;
         irqs = 0;
         polls = 0;
+        // The frames the eager qdisc held for the window, in time order (all due from now on).
+        for (int i = 0; i < warmupHeldCount; i++) {
+            pendingPacketEvents--;
+            qdiscEager(warmupHeld[i], warmupHeldAt[i]);
+        }
+        warmupHeldCount = 0;
     }
 
     private long[] windowDrops = new long[Drop.values().length];
