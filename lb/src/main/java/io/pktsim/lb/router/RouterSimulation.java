@@ -148,6 +148,21 @@ import io.pktsim.stack.profile.DeviceProfile;
  * the pcap taps (see {@link PcapTaps}) see the frames at the router's devices, not the wire;
  * per-packet round robin sends a connection's packets out of other dials with the first dial's masquerade, and
  * the servers answer through the dial that carried the last packet.
+ *
+ * <p>Events: an event is what happens at a time the engine cannot yet act on when it learns it (a frame's arrival
+ * at the router, at a host or a server; the coalescing timer; a poll; a sender's tick; the TCP timers; the CPU
+ * port's completion while frames wait in the qdisc; housekeeping). What can be computed when it is known is done
+ * without an event, at its own time (issue #7): the port's completion while the qdisc is empty (the dequeue it
+ * owes is made by the next enqueue), the end-of-poll check of a poll that emptied the ring (settled by the next
+ * arrival), the RX poll after the hard IRQ when nothing is due before it ({@link #dueBefore}), a UDP datagram's
+ * arrival at a LAN host (only counters; {@link #deliverableNow}), and, when one CPU forwards every packet and no
+ * PPE sends on the port, the qdisc enqueue and the completions before it ({@link #eagerQdisc}); the delayed-ACK
+ * timer keeps one event per expiry, re-checked when it fires, rather than one per arming. These give the
+ * trajectory the events gave, except the order of events at the same nanosecond; the work is done ahead of the
+ * loop's clock, so {@link #advanceTo} may have done work up to a few milliseconds past its time (never past the
+ * warm-up's end before it, nor past the run's end), and with the eager qdisc a flow's last upstream dial, which
+ * counts the bytes it receives, is set when its frame leaves the CPU port rather than when the loop reaches that
+ * time (the same unless its dial changes between two packets: round robin, or a moved route).
  */
 public final class RouterSimulation {
     /** Drop reasons, in result order. */
@@ -260,7 +275,7 @@ public final class RouterSimulation {
      * before it waits in {@link #warmupHeld} until the counters have been reset; one due after the run's end
      * goes by event.
      */
-    private final boolean eagerQdisc;
+    private boolean eagerQdisc;
     /** Frames held for the qdisc until the warm-up's end (eager mode), in time order: time and frame. */
     private long[] warmupHeldAt = new long[64];
     private int[] warmupHeld = new int[64];
@@ -3095,6 +3110,16 @@ public final class RouterSimulation {
 
     long injected() {
         return injected;
+    }
+
+    /** @return events the loop has dispatched since the start (tests: events per forwarded packet) */
+    long eventsDispatched() {
+        return loop.dispatched();
+    }
+
+    /** Tests: every frame enters the qdisc by a {@code qdisc_enqueue} event (call before {@link #start}). */
+    void qdiscByEvents() {
+        eagerQdisc = false;
     }
 
     long delivered() {
