@@ -148,6 +148,21 @@ import io.pktsim.stack.profile.DeviceProfile;
  * the pcap taps (see {@link PcapTaps}) see the frames at the router's devices, not the wire;
  * per-packet round robin sends a connection's packets out of other dials with the first dial's masquerade, and
  * the servers answer through the dial that carried the last packet.
+ *
+ * <p>Events: an event is what happens at a time the engine cannot yet act on when it learns it (a frame's arrival
+ * at the router, at a host or a server; the coalescing timer; a poll; a sender's tick; the TCP timers; the CPU
+ * port's completion while frames wait in the qdisc; housekeeping). What can be computed when it is known is done
+ * without an event, at its own time (issue #7): the port's completion while the qdisc is empty (the dequeue it
+ * owes is made by the next enqueue), the end-of-poll check of a poll that emptied the ring (settled by the next
+ * arrival), the RX poll after the hard IRQ when nothing is due before it ({@link #dueBefore}), a UDP datagram's
+ * arrival at a LAN host (only counters; {@link #deliverableNow}), and, when one CPU forwards every packet and no
+ * PPE sends on the port, the qdisc enqueue and the completions before it ({@link #eagerQdisc}); the delayed-ACK
+ * timer keeps one event per expiry, re-checked when it fires, rather than one per arming. These give the
+ * trajectory the events gave, except the order of events at the same nanosecond; the work is done ahead of the
+ * loop's clock, so {@link #advanceTo} may have done work up to a few milliseconds past its time (never past the
+ * warm-up's end before it, nor past the run's end), and with the eager qdisc a flow's last upstream dial, which
+ * counts the bytes it receives, is set when its frame leaves the CPU port rather than when the loop reaches that
+ * time (the same unless its dial changes between two packets: round robin, or a moved route).
  */
 public final class RouterSimulation {
     /** Drop reasons, in result order. */
@@ -237,7 +252,34 @@ public final class RouterSimulation {
     private final MssClamp mssClamp = new MssClamp();
     /** eth0's root qdisc: fq_codel (OpenWrt's default) or pfifo_fast with txqueuelen 1000, as the config says. */
     private final Qdisc qdisc;
-    private boolean txBusy;
+    /**
+     * The CPU port's transmit state. The port sends one qdisc frame at a time; {@code qdisc_restart} dequeues the
+     * next one when the last bit of the frame before has left ({@link #txFreeAtNs}). A {@code cpu_port_tx_done}
+     * event is scheduled only while frames wait in the qdisc ({@link #txDonePending}); when the qdisc was empty
+     * after a transmission, the dequeue the port owes at {@link #txFreeAtNs} (it finds the qdisc empty, but
+     * fq_codel's flow lists move on it) is made later, at its own time, by the next enqueue
+     * ({@link #txDequeueOwed}), so the qdisc sees the same calls at the same times as with an event per frame.
+     */
+    private long txFreeAtNs = Long.MIN_VALUE;
+    private boolean txDonePending;
+    private boolean txDequeueOwed;
+    /** The pending {@code cpu_port_tx_done} event (while {@link #txDonePending}): its time and id. */
+    private long txDoneAtNs;
+    private long txDoneEventId = EventLoop.NO_EVENT;
+    /**
+     * Whether a frame the CPU has finished with enters the qdisc at once (at its own, later time) rather than
+     * by a {@code qdisc_enqueue} event: when one CPU forwards every packet (RPS off or one CPU in
+     * {@code rps_cpus}) and no PPE sends on the port, the qdisc's only input comes in time order (that CPU's
+     * FIFO), so the qdisc and the port can be run up to each frame's time as it comes: the completions due
+     * by then first, then the enqueue (see {@link #egress}). A frame due after the warm-up's end that comes
+     * before it waits in {@link #warmupHeld} until the counters have been reset; one due after the run's end
+     * goes by event.
+     */
+    private boolean eagerQdisc;
+    /** Frames held for the qdisc until the warm-up's end (eager mode), in time order: time and frame. */
+    private long[] warmupHeldAt = new long[64];
+    private int[] warmupHeld = new int[64];
+    private int warmupHeldCount;
     private final NetDeviceTable devices = new NetDeviceTable();
     private final VlanGroup vlans = new VlanGroup();
     private final PppoeSessions sessions = new PppoeSessions();
@@ -294,6 +336,14 @@ public final class RouterSimulation {
     private boolean irqTimerPending;
     private int budgetLeft;
     private long runStartNs;
+    /**
+     * A poll that emptied the ring ends at {@link #napiRepollNs}: there {@code mtk_napi_rx} finds no new RX
+     * interrupt status and completes, unless a frame arrived by then. No event is scheduled for that check:
+     * the next arrival schedules the repoll if it lands by then, else it first completes the NAPI at that time
+     * ({@link #settleNapi}).
+     */
+    private long napiRepollNs;
+    private boolean napiCompletionOwed;
     private final long[][] backlogEnd;
     private final int[] backlogHead;
     private final int[] backlogCount;
@@ -349,8 +399,15 @@ public final class RouterSimulation {
     private final long[] rcvNxt;
     private final long[][] ooo;
     private final int[] ackPending;
-    private final long[] delackGen;
+    /**
+     * The delayed-ACK timer, re-armed lazily: {@link #delackDueNs} is when it expires while
+     * {@link #delackArmed}; at most one {@code delack} event per flow is pending ({@link #delackTimerPending}),
+     * never later than the due time (a re-arm only moves the due time later), and when it fires before the due
+     * time it goes back to sleep until then. One event per expiry or re-check instead of one per arming.
+     */
+    private final long[] delackDueNs;
     private final boolean[] delackArmed;
+    private final boolean[] delackTimerPending;
     // UDP.
     private final long[] udpIntervalNs;
     private final long[] udpOnUntilNs;
@@ -405,6 +462,13 @@ public final class RouterSimulation {
     private long irqs;
     private long polls;
     private long windowStartNs;
+    /**
+     * The simulated time of the work being done: the event's time, or the time of work done inline (see
+     * {@link #dueBefore}), which the loop's clock has not reached yet. Drop traces carry it.
+     */
+    private long clockNs;
+    /** Whether the warm-up has ended (the counters count the measurement window). */
+    private boolean windowStarted;
     private boolean ran;
 
     // Per-path cycle sums (computed once).
@@ -763,6 +827,7 @@ public final class RouterSimulation {
         } else {
             ppe = null;
         }
+        eagerQdisc = ppe == null && rpsMap.length <= 1;
         dialOfIfindex = new int[devices.size() + 1];
         java.util.Arrays.fill(dialOfIfindex, -1);
         for (int d = 0; d < dials; d++) {
@@ -814,8 +879,9 @@ public final class RouterSimulation {
         rcvNxt = new long[flows];
         ooo = new long[flows][];
         ackPending = new int[flows];
-        delackGen = new long[flows];
+        delackDueNs = new long[flows];
         delackArmed = new boolean[flows];
+        delackTimerPending = new boolean[flows];
         udpIntervalNs = new long[flows];
         udpOnUntilNs = new long[flows];
         deliveredBytes = new long[flows];
@@ -858,6 +924,7 @@ public final class RouterSimulation {
 
         @Override
         public void onEvent(final int target, final long arg, final long now) {
+            clockNs = now;
             switch (which) {
                 case 0:
                     onLineDown(target, arg, now);
@@ -1737,7 +1804,11 @@ public final class RouterSimulation {
                 ackNow(f, now, atHost);
             } else if (!delackArmed[f]) {
                 delackArmed[f] = true;
-                loop.schedule(now + DELACK_NS, kDelack, f, (atHost ? 1L : 0L) | (++delackGen[f] << 1));
+                delackDueNs[f] = now + DELACK_NS;
+                if (!delackTimerPending[f]) {
+                    delackTimerPending[f] = true;
+                    loop.schedule(delackDueNs[f], kDelack, f, atHost ? 1L : 0L);
+                }
             }
         } else if (seq > next) {
             if (seq - next < RWND_SEGMENTS) {
@@ -1757,13 +1828,20 @@ public final class RouterSimulation {
     private void ackNow(final int f, final long now, final boolean atHost) {
         ackPending[f] = 0;
         delackArmed[f] = false;
-        delackGen[f]++;
         sendAck(f, rcvNxt[f], now, atHost);
     }
 
-    private void onDelack(final int f, final long arg, final long now) {
-        if (delackArmed[f] && (arg >>> 1) == delackGen[f]) {
-            ackNow(f, now, (arg & 1L) != 0);
+    private void onDelack(final int f, final long atHost, final long now) {
+        delackTimerPending[f] = false;
+        if (!delackArmed[f]) {
+            return;
+        }
+        if (now >= delackDueNs[f]) {
+            ackNow(f, now, atHost != 0L);
+        } else {
+            // Re-armed since this event was scheduled: sleep until the timer's present due time.
+            delackTimerPending[f] = true;
+            loop.schedule(delackDueNs[f], kDelack, f, atHost);
         }
     }
 
@@ -1859,6 +1937,9 @@ public final class RouterSimulation {
             dropFrame(h, Drop.RING_FULL);
             return;
         }
+        if (napiCompletionOwed) {
+            settleNapi(now);
+        }
         ring[(ringHead + ringCount) & ringMask] = h | ((long) (foe + 1) << 32);
         ringCount++;
         if (tap != null) {
@@ -1896,16 +1977,39 @@ public final class RouterSimulation {
         napiScheduled = true;
         budgetLeft = profile.netdevBudget();
         runStartNs = end;
-        loop.schedule(end, kNapi, rxCpu, 0L);
+        if (dueBefore(end)) {
+            loop.schedule(end, kNapi, rxCpu, 0L);
+        } else {
+            clockNs = end;
+            onNapi(rxCpu, 0L, end);
+        }
+    }
+
+    /**
+     * A frame arrives at {@code now} while the poll that emptied the ring owes its end-of-poll check at
+     * {@link #napiRepollNs}: if the frame lands by then, the check becomes an event (it will find the frame and
+     * poll again); if it lands later, the NAPI completed at that time with the ring empty.
+     */
+    private void settleNapi(final long now) {
+        napiCompletionOwed = false;
+        if (now <= napiRepollNs) {
+            loop.schedule(napiRepollNs, kNapi, rxCpu, 0L);
+        } else {
+            completeNapi();
+        }
+    }
+
+    /** {@code napi_complete_done()}: the poll found the ring empty; re-enable the RX interrupt. */
+    private void completeNapi() {
+        napiScheduled = false;
+        irqEnabled = true;
+        framesSinceIrqEnable = 0;
     }
 
     /** One {@code mtk_napi_rx} poll (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) and its repoll. */
     private void onNapi(final int target, final long arg, final long now) {
         if (ringCount == 0) {
-            // napi_complete_done(): re-enable the RX interrupt.
-            napiScheduled = false;
-            irqEnabled = true;
-            framesSinceIrqEnable = 0;
+            completeNapi();
             return;
         }
         polls++;
@@ -1961,7 +2065,27 @@ public final class RouterSimulation {
             budgetLeft = profile.netdevBudget();
             runStartNs = t;
         }
-        loop.schedule(t, kNapi, rxCpu, 0L);
+        if (ringCount > 0) {
+            loop.schedule(t, kNapi, rxCpu, 0L);
+        } else {
+            // The ring is empty now; whether a frame arrives before the poll ends at t is settled by the next
+            // arrival (settleNapi).
+            napiRepollNs = t;
+            napiCompletionOwed = true;
+        }
+    }
+
+    /**
+     * Whether anything can happen before {@code atNs}: an event due by then, or the end of the run before it.
+     * When not, work due at {@code atNs} is done now (inline) rather than by an event: nothing it depends on can
+     * change before then, and every event it schedules lies at or after it, so the trajectory is the one the
+     * event would give. The warm-up's end is an event, so inline work never crosses into the window.
+     *
+     * @param atNs the time of the work, ns
+     * @return true if it must be left to an event at {@code atNs}
+     */
+    private boolean dueBefore(final long atNs) {
+        return atNs > config.totalNs() || loop.nextEventTimeNs() <= atNs;
     }
 
     // ---------------------------------------------------------------- router: forwarding
@@ -2613,7 +2737,42 @@ public final class RouterSimulation {
             return;
         }
         // dev_queue_xmit() when the CPU has finished with the packet: the qdisc of eth0 (the CPU port's GMAC).
-        schedulePacket(readyNs, kQdisc, h);
+        if (!eagerQdisc || readyNs > config.totalNs()) {
+            schedulePacket(readyNs, kQdisc, h);
+        } else if (!windowStarted && readyNs >= config.warmupNs()) {
+            holdForWindow(h, readyNs);
+        } else {
+            qdiscEager(h, readyNs);
+        }
+    }
+
+    /**
+     * The eager qdisc (see {@link #eagerQdisc}): runs the port's completions due by {@code atNs}, then the
+     * frame's enqueue at {@code atNs}, now, ahead of the loop's clock.
+     */
+    private void qdiscEager(final int h, final long atNs) {
+        final long was = clockNs;
+        while (txDonePending && txDoneAtNs <= atNs) {
+            loop.cancel(txDoneEventId);
+            txDonePending = false;
+            clockNs = txDoneAtNs;
+            transmitNext(txDoneAtNs);
+        }
+        clockNs = atNs;
+        qdiscArrive(h, atNs);
+        clockNs = was;
+    }
+
+    /** A frame for the eager qdisc due in the window before the window has started: held until it starts. */
+    private void holdForWindow(final int h, final long atNs) {
+        if (warmupHeldCount == warmupHeld.length) {
+            warmupHeld = java.util.Arrays.copyOf(warmupHeld, 2 * warmupHeld.length);
+            warmupHeldAt = java.util.Arrays.copyOf(warmupHeldAt, 2 * warmupHeldAt.length);
+        }
+        warmupHeld[warmupHeldCount] = h;
+        warmupHeldAt[warmupHeldCount] = atNs;
+        warmupHeldCount++;
+        pendingPacketEvents++;
     }
 
     /** The dial a WAN frame leaves by, read from it: its PPPoE session, else its macvlan's MAC, else its VLAN. */
@@ -2633,16 +2792,35 @@ public final class RouterSimulation {
     /** {@code __dev_xmit_skb}: fq_codel enqueue (its drops freed and counted), then the port takes what it can. */
     private void onQdiscEnqueue(final int target, final long arg, final long now) {
         pendingPacketEvents--;
+        qdiscArrive((int) arg, now);
+    }
+
+    /** A frame enters eth0's qdisc at {@code now}; the port takes the next frame if it is idle. */
+    private void qdiscArrive(final int h, final long now) {
+        boolean idle = !txDonePending;
+        if (txDequeueOwed) {
+            txDequeueOwed = false;
+            if (now >= txFreeAtNs) {
+                // The port fell idle at txFreeAtNs with the qdisc empty: its dequeue then (no frame) comes first.
+                transmitNext(txFreeAtNs);
+            } else {
+                // The port is still sending: something waits now, so the port's completion becomes an event.
+                txDonePending = true;
+                txDoneAtNs = txFreeAtNs;
+                txDoneEventId = loop.schedule(txFreeAtNs, kTxDone, 0, 0L);
+                idle = false;
+            }
+        }
         final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
-        qdisc.enqueue((int) arg, now);
+        qdisc.enqueue(h, now);
         drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
-        if (!txBusy) {
+        if (idle) {
             transmitNext(now);
         }
     }
 
     private void onTxDone(final int target, final long arg, final long now) {
-        txBusy = false;
+        txDonePending = false;
         transmitNext(now);
     }
 
@@ -2664,8 +2842,14 @@ public final class RouterSimulation {
                 dropFrame(h, Drop.QDISC);
                 continue;
             }
-            txBusy = true;
-            loop.schedule(out, kTxDone, 0, 0L);
+            txFreeAtNs = out;
+            if (qdisc.qlen() > 0) {
+                txDonePending = true;
+                txDoneAtNs = out;
+                txDoneEventId = loop.schedule(out, kTxDone, 0, 0L);
+            } else {
+                txDequeueOwed = true;
+            }
             toWire(h, out);
             return;
         }
@@ -2680,6 +2864,14 @@ public final class RouterSimulation {
             final long dep = lanDown.send(out + SWITCH_LATENCY_NS, edgeWireBytes(h));
             if (dep < 0) {
                 dropFrame(h, Drop.LAN_DOWN);
+                return;
+            }
+            if (flowUdp[f] && kindOf(pkt) == KIND_DATA && deliverableNow(dep)) {
+                // A UDP datagram to a LAN host: its arrival only adds to the counters (the host does not
+                // answer), so it is counted now, in the window of its arrival time, instead of by an event.
+                delivered++;
+                store.free(h);
+                account(f, flowPayload[f], true);
                 return;
             }
             schedulePacket(dep, kHost, h);
@@ -2702,6 +2894,17 @@ public final class RouterSimulation {
             }
             schedulePacket(at + halfRttNs, kServer, h);
         }
+    }
+
+    /**
+     * Whether a delivery at {@code atNs} can be counted now: it falls in the window the counters now count
+     * (before the warm-up's end while that has not come, or after it once it has) and not after the run's end.
+     *
+     * @param atNs the delivery time, ns
+     * @return true if counting it now gives the counters it would have at every time the results read them
+     */
+    private boolean deliverableNow(final long atNs) {
+        return (windowStarted || atNs < config.warmupNs()) && atNs <= config.totalNs();
     }
 
     private void onRedial(final int dial, final long up, final long now) {
@@ -2777,6 +2980,7 @@ public final class RouterSimulation {
     }
 
     private void onWarmupEnd(final int target, final long arg, final long now) {
+        windowStarted = true;
         windowStartNs = now;
         cpu.resetWindow(now);
         lanDown.resetWindow(now);
@@ -2808,6 +3012,12 @@ public final class RouterSimulation {
         groMerged = 0;
         irqs = 0;
         polls = 0;
+        // The frames the eager qdisc held for the window, in time order (all due from now on).
+        for (int i = 0; i < warmupHeldCount; i++) {
+            pendingPacketEvents--;
+            qdiscEager(warmupHeld[i], warmupHeldAt[i]);
+        }
+        warmupHeldCount = 0;
     }
 
     private long[] windowDrops = new long[Drop.values().length];
@@ -2821,7 +3031,7 @@ public final class RouterSimulation {
         drops[reason.ordinal()]++;
         lastDrop = reason.ordinal();
         if (trace.enabled()) {
-            trace.publish(loop.nowNs(), traceComponent, kDrop[reason.ordinal()], TraceEvent.NO_PACKET);
+            trace.publish(clockNs, traceComponent, kDrop[reason.ordinal()], TraceEvent.NO_PACKET);
         }
     }
 
@@ -2909,6 +3119,16 @@ public final class RouterSimulation {
 
     long injected() {
         return injected;
+    }
+
+    /** @return events the loop has dispatched since the start (tests: events per forwarded packet) */
+    long eventsDispatched() {
+        return loop.dispatched();
+    }
+
+    /** Tests: every frame enters the qdisc by a {@code qdisc_enqueue} event (call before {@link #start}). */
+    void qdiscByEvents() {
+        eagerQdisc = false;
     }
 
     long delivered() {
