@@ -157,7 +157,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * arrival), the RX poll after the hard IRQ when nothing is due before it ({@link #dueBefore}), a UDP datagram's
  * arrival at a LAN host (only counters; {@link #deliverableNow}), and, when one CPU forwards every packet and no
  * PPE sends on the port, the qdisc enqueue and the completions before it ({@link #eagerQdisc}); the delayed-ACK
- * timer keeps one event per expiry, re-checked when it fires, rather than one per arming. These give the
+ * timer keeps one event per expiry, re-checked when it fires, rather than one per arming; the coalescing timer's
+ * event is cancelled when the frame count raises the interrupt first (its expiry would do nothing). These give the
  * trajectory the events gave, except the order of events at the same nanosecond; the work is done ahead of the
  * loop's clock, so {@link #advanceTo} may have done work up to a few milliseconds past its time (never past the
  * warm-up's end before it, nor past the run's end), and with the eager qdisc a flow's last upstream dial, which
@@ -238,6 +239,51 @@ public final class RouterSimulation {
     private final RouterConfig config;
     private final DeviceProfile profile;
     private final CostTable costs;
+
+    // Per-packet constants of the profile and the configuration, read once at construction rather than through
+    // their records and the cost table on every packet (the hot path's loads; the values are the same).
+    /** Cycles per packet of each stage that {@link #forward}, {@link #slowPath} and {@link #onNapi} charge. */
+    private final long cBacklog;
+    private final long cNetifReceive;
+    private final long cFlowtable;
+    private final long cVlan;
+    private final long cMacvlan;
+    private final long cPppoe;
+    private final long cQdisc;
+    private final long cDriverTx;
+    private final long cDriverTxPerByteMilli;
+    private final long cTxCompletion;
+    private final long cFib;
+    private final long cFibRule;
+    private final long cNfRule;
+    private final long cConntrackNew;
+    private final long cConntrack;
+    private final long cNat;
+    private final long cForward;
+    private final long cGro;
+    private final long cDriverRx;
+    private final long cDriverRxPerByteMilli;
+    /** Cycles per event: the hard IRQ, a NAPI poll, an IPI. */
+    private final long cHardIrq;
+    private final long cNapiPoll;
+    private final long cIpi;
+    /** Dials per WAN line (a dial's line is {@code d / dialsPerLine}). */
+    private final int dialsPerLine;
+    /** The run's end and the warm-up's end, ns. */
+    private final long totalNs;
+    private final long warmupNs;
+    /** The balancing mode is per-packet round robin, or ECMP. */
+    private final boolean perPacketBalancing;
+    private final boolean ecmpBalancing;
+    /** The profile's interrupt coalescing, NAPI weight, budgets and backlog limit. */
+    private final int rxFrames;
+    private final int rxUsecs;
+    private final int napiWeight;
+    private final int netdevBudget;
+    private final long netdevBudgetUsecs;
+    private final int netdevMaxBacklog;
+    /** RPS is on: every packet goes through a backlog (see {@link #forward}). */
+    private final boolean viaBacklog;
     private final EventLoop loop = new EventLoop(1 << 16);
     private final CpuSet cpu;
     private final RandomStream random;
@@ -334,6 +380,8 @@ public final class RouterSimulation {
     private int framesSinceIrqEnable;
     private long irqTimerGeneration;
     private boolean irqTimerPending;
+    /** The pending coalescing timer's event, cancelled when the frame count raises the interrupt first. */
+    private long irqTimerEventId = EventLoop.NO_EVENT;
     private int budgetLeft;
     private long runStartNs;
     /**
@@ -647,6 +695,40 @@ public final class RouterSimulation {
                 ? new PfifoFast(store, PfifoFast.DEFAULT_TX_QUEUE_LEN) : new FqCodel(store, new FqCodelConfig());
         this.profile = config.profile();
         this.costs = profile.costs();
+        cBacklog = costs.perPacket(CostStage.BACKLOG);
+        cNetifReceive = costs.perPacket(CostStage.NETIF_RECEIVE);
+        cFlowtable = costs.perPacket(CostStage.FLOWTABLE);
+        cVlan = costs.perPacket(CostStage.VLAN);
+        cMacvlan = costs.perPacket(CostStage.MACVLAN);
+        cPppoe = costs.perPacket(CostStage.PPPOE);
+        cQdisc = costs.perPacket(CostStage.QDISC);
+        cDriverTx = costs.perPacket(CostStage.DRIVER_TX);
+        cDriverTxPerByteMilli = costs.perByteMilli(CostStage.DRIVER_TX);
+        cTxCompletion = costs.perPacket(CostStage.TX_COMPLETION);
+        cFib = costs.perPacket(CostStage.FIB);
+        cFibRule = costs.perPacket(CostStage.FIB_RULE);
+        cNfRule = costs.perPacket(CostStage.NF_RULE);
+        cConntrackNew = costs.perPacket(CostStage.CONNTRACK_NEW);
+        cConntrack = costs.perPacket(CostStage.CONNTRACK);
+        cNat = costs.perPacket(CostStage.NAT);
+        cForward = costs.perPacket(CostStage.FORWARD);
+        cGro = costs.perPacket(CostStage.GRO);
+        cDriverRx = costs.perPacket(CostStage.DRIVER_RX);
+        cDriverRxPerByteMilli = costs.perByteMilli(CostStage.DRIVER_RX);
+        cHardIrq = costs.perEvent(CostStage.HARD_IRQ);
+        cNapiPoll = costs.perEvent(CostStage.NAPI_POLL);
+        cIpi = costs.perEvent(CostStage.IPI);
+        dialsPerLine = config.wan().dialsPerLine();
+        totalNs = config.totalNs();
+        warmupNs = config.warmupNs();
+        perPacketBalancing = config.balancing().mode() == RouterConfig.BalanceMode.PER_PACKET;
+        ecmpBalancing = config.balancing().mode() == RouterConfig.BalanceMode.ECMP;
+        rxFrames = profile.rxFrames();
+        rxUsecs = profile.rxUsecs();
+        napiWeight = profile.napiWeight();
+        netdevBudget = profile.netdevBudget();
+        netdevBudgetUsecs = profile.netdevBudgetUsecs();
+        netdevMaxBacklog = profile.netdevMaxBacklog();
         final RouterConfig.Wan wan = config.wan();
         this.dials = config.dials();
         this.lines = wan.lines();
@@ -765,6 +847,7 @@ public final class RouterSimulation {
         txCpu = !profile.separateTxNapi() || n == 1 ? rxCpu
                 : profile.txNapiCpu() >= 0 ? Math.min(profile.txNapiCpu(), n - 1) : (rxCpu + 1) % n;
         rpsMap = rpsMap(profile.rpsCpus(), n);
+        viaBacklog = rpsMap.length > 0;
         ringSlots = profile.rxRingSlots();
         int size = Integer.highestOneBit(Math.max(1, ringSlots - 1)) << 1;
         ring = new long[size];
@@ -1279,7 +1362,7 @@ public final class RouterSimulation {
                 dropFrame(h, Drop.NO_ROUTE);
                 return;
             }
-            final long lineDep = lineDown[d / config.wan().dialsPerLine()].send(atAccess, edgeWireBytes(h));
+            final long lineDep = lineDown[d / dialsPerLine].send(atAccess, edgeWireBytes(h));
             if (lineDep < 0) {
                 dropFrame(h, Drop.ISP_LINE_DOWN);
                 return;
@@ -1437,7 +1520,7 @@ public final class RouterSimulation {
     private int buildWithBuilder(final int f, final int kind, final long seq, final long now, final boolean fromHost,
             final int d) {
         final PacketBuilder b = builder.reset();
-        final int line = d / config.wan().dialsPerLine();
+        final int line = d / dialsPerLine;
         if (fromHost) {
             b.ethernet(HOST_MAC_BASE + flowHost[f], ETH0_MAC).vlan(LAN_VID);
             if (ipv6) {
@@ -1517,7 +1600,7 @@ public final class RouterSimulation {
             dropFrame(h, Drop.NO_ROUTE);
             return;
         }
-        final long dep = lineDown[d / config.wan().dialsPerLine()].send(now, edgeWireBytes(h));
+        final long dep = lineDown[d / dialsPerLine].send(now, edgeWireBytes(h));
         if (dep < 0) {
             dropFrame(h, Drop.ISP_LINE_DOWN);
             return;
@@ -1947,11 +2030,11 @@ public final class RouterSimulation {
         }
         if (irqEnabled && !napiScheduled) {
             framesSinceIrqEnable++;
-            if (framesSinceIrqEnable >= profile.rxFrames() || profile.rxUsecs() == 0) {
+            if (framesSinceIrqEnable >= rxFrames || rxUsecs == 0) {
                 raiseIrq(now);
             } else if (!irqTimerPending) {
                 irqTimerPending = true;
-                loop.schedule(now + profile.rxUsecs() * 1000L, kIrq, 0, ++irqTimerGeneration);
+                irqTimerEventId = loop.schedule(now + rxUsecs * 1000L, kIrq, 0, ++irqTimerGeneration);
             }
         }
     }
@@ -1967,15 +2050,20 @@ public final class RouterSimulation {
     }
 
     private void raiseIrq(final long now) {
+        if (irqTimerPending) {
+            // The frame count came first: the hardware's delay timer restarts with the next interrupt enable, so
+            // its pending expiry would find nothing to do; it is cancelled rather than dispatched as a no-op.
+            loop.cancel(irqTimerEventId);
+        }
         irqTimerPending = false;
         irqTimerGeneration++;
         irqs++;
-        final long c = costs.perEvent(CostStage.HARD_IRQ);
+        final long c = cHardIrq;
         cpu.stage(CostStage.HARD_IRQ, c);
         final long end = cpu.exec(rxCpu, now, c, CpuSet.CTX_HARDIRQ);
         irqEnabled = false;
         napiScheduled = true;
-        budgetLeft = profile.netdevBudget();
+        budgetLeft = netdevBudget;
         runStartNs = end;
         if (dueBefore(end)) {
             loop.schedule(end, kNapi, rxCpu, 0L);
@@ -2014,9 +2102,9 @@ public final class RouterSimulation {
         }
         polls++;
         txCompletion(now);
-        final int weight = profile.napiWeight();
+        final int weight = napiWeight;
         final int n = Math.min(weight, ringCount);
-        long c = costs.perEvent(CostStage.NAPI_POLL);
+        long c = cNapiPoll;
         cpu.stage(CostStage.NAPI_POLL, c);
         long t = cpu.exec(rxCpu, now, c, CpuSet.CTX_THREAD);
         for (int i = 0; i < n; i++) {
@@ -2027,8 +2115,8 @@ public final class RouterSimulation {
             final long pkt = store.aux(h);
             final int f = flowOf(pkt);
             final int frame = store.length(h);
-            final long rx = costs.packetCycles(CostStage.DRIVER_RX, frame);
-            final long gro = costs.perPacket(CostStage.GRO);
+            final long rx = cDriverRx + cDriverRxPerByteMilli * frame / 1000;
+            final long gro = cGro;
             cpu.stage(CostStage.DRIVER_RX, rx);
             cpu.stage(CostStage.GRO, gro);
             groPackets++;
@@ -2051,18 +2139,18 @@ public final class RouterSimulation {
         for (int cpuId = 0; cpuId < ipiPending.length; cpuId++) {
             if (ipiPending[cpuId]) {
                 ipiPending[cpuId] = false;
-                final long ipi = costs.perEvent(CostStage.IPI);
+                final long ipi = cIpi;
                 cpu.stage(CostStage.IPI, ipi);
                 cpu.exec(cpuId, t, ipi, CpuSet.CTX_SOFTIRQ);
             }
         }
         budgetLeft -= n;
-        if (budgetLeft <= 0 || t - runStartNs >= profile.netdevBudgetUsecs() * 1000L
-                && profile.netdevBudgetUsecs() > 0) {
+        if (budgetLeft <= 0 || t - runStartNs >= netdevBudgetUsecs * 1000L
+                && netdevBudgetUsecs > 0) {
             if (ringCount > 0) {
                 softnetSqueeze[rxCpu]++;
             }
-            budgetLeft = profile.netdevBudget();
+            budgetLeft = netdevBudget;
             runStartNs = t;
         }
         if (ringCount > 0) {
@@ -2085,7 +2173,7 @@ public final class RouterSimulation {
      * @return true if it must be left to an event at {@code atNs}
      */
     private boolean dueBefore(final long atNs) {
-        return atNs > config.totalNs() || loop.nextEventTimeNs() <= atNs;
+        return atNs > totalNs || loop.nextEventTimeNs() <= atNs;
     }
 
     // ---------------------------------------------------------------- router: forwarding
@@ -2174,8 +2262,7 @@ public final class RouterSimulation {
         // With RPS on, every packet goes through a backlog, the polling CPU's own too (napi_schedule_rps() then
         // schedules the local backlog NAPI, which NET_RX_SOFTIRQ runs after the poll); with RPS off the poll
         // itself runs the protocol path (netif_receive_skb_list_internal, net/core/dev.c, 6.18).
-        final boolean viaBacklog = rpsMap.length > 0;
-        if (viaBacklog && backlogCount[target] >= profile.netdevMaxBacklog()) {
+        if (viaBacklog && backlogCount[target] >= netdevMaxBacklog) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
             store.free(h);
@@ -2208,32 +2295,32 @@ public final class RouterSimulation {
         }
         final int d = flowDial[f];
         chargedCycles = 0;
-        charge(CostStage.BACKLOG, costs.perPacket(CostStage.BACKLOG));
-        charge(CostStage.NETIF_RECEIVE, costs.perPacket(CostStage.NETIF_RECEIVE));
+        charge(CostStage.BACKLOG, cBacklog);
+        charge(CostStage.NETIF_RECEIVE, cNetifReceive);
         final boolean direct = !macvlan;
         if (fast && direct) {
-            charge(CostStage.FLOWTABLE, costs.perPacket(CostStage.FLOWTABLE));
+            charge(CostStage.FLOWTABLE, cFlowtable);
             ftHits += segs;
         } else {
             // Receive device layers, each another pass: vlan_do_receive() and macvlan's RX_HANDLER_ANOTHER go
             // back to another_round, ppp's netif_rx() queues the frame to this CPU's backlog again.
-            charge(CostStage.VLAN, costs.perPacket(CostStage.VLAN));
+            charge(CostStage.VLAN, cVlan);
             softnetProcessed[target]++;
             if (toLan) {
                 if (macvlan) {
-                    charge(CostStage.MACVLAN, costs.perPacket(CostStage.MACVLAN));
+                    charge(CostStage.MACVLAN, cMacvlan);
                     softnetProcessed[target]++;
                 }
                 if (pppoe) {
                     softnetProcessed[target]++;
                     // pppoe_rcv -> ppp_input -> netif_rx: one more backlog pass and protocol receive.
-                    charge(CostStage.PPPOE, costs.perPacket(CostStage.PPPOE));
-                    charge(CostStage.BACKLOG, costs.perPacket(CostStage.BACKLOG));
-                    charge(CostStage.NETIF_RECEIVE, costs.perPacket(CostStage.NETIF_RECEIVE));
+                    charge(CostStage.PPPOE, cPppoe);
+                    charge(CostStage.BACKLOG, cBacklog);
+                    charge(CostStage.NETIF_RECEIVE, cNetifReceive);
                 }
             }
             if (fast) {
-                charge(CostStage.FLOWTABLE, costs.perPacket(CostStage.FLOWTABLE));
+                charge(CostStage.FLOWTABLE, cFlowtable);
                 ftHits += segs;
             } else {
                 slowPath(h, f, kind, toLan, d, readyNs);
@@ -2241,19 +2328,19 @@ public final class RouterSimulation {
             // Transmit device layers.
             if (!toLan) {
                 if (pppoe) {
-                    charge(CostStage.PPPOE, costs.perPacket(CostStage.PPPOE));
+                    charge(CostStage.PPPOE, cPppoe);
                 }
                 if (macvlan) {
-                    charge(CostStage.MACVLAN, costs.perPacket(CostStage.MACVLAN));
+                    charge(CostStage.MACVLAN, cMacvlan);
                 }
             }
-            charge(CostStage.VLAN, costs.perPacket(CostStage.VLAN));
+            charge(CostStage.VLAN, cVlan);
         }
-        charge(CostStage.QDISC, costs.perPacket(CostStage.QDISC));
+        charge(CostStage.QDISC, cQdisc);
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
         final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
-        final long tx = costs.perPacket(CostStage.DRIVER_TX)
-                + costs.perByteMilli(CostStage.DRIVER_TX) * frame * segs / 1000;
+        final long tx = cDriverTx
+                + cDriverTxPerByteMilli * frame * segs / 1000;
         charge(CostStage.DRIVER_TX, tx);
         final long total = chargedCycles;
         final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : CpuSet.CTX_THREAD;
@@ -2299,7 +2386,7 @@ public final class RouterSimulation {
         if (txPending == 0) {
             return;
         }
-        final long c = costs.perPacket(CostStage.TX_COMPLETION) * txPending;
+        final long c = cTxCompletion * txPending;
         txPending = 0;
         cpu.stage(CostStage.TX_COMPLETION, c);
         cpu.exec(txCpu, now, c, CpuSet.CTX_THREAD);
@@ -2400,9 +2487,9 @@ public final class RouterSimulation {
         } else if (natBroken[f]) {
             drop(Drop.NAT_BROKEN);
             return false;
-        } else if (config.balancing().mode() == RouterConfig.BalanceMode.PER_PACKET) {
+        } else if (perPacketBalancing) {
             flowDial[f] = chooseDial(f, now);
-        } else if (config.balancing().mode() == RouterConfig.BalanceMode.ECMP && flowRouteGen[f] != routeGeneration
+        } else if (ecmpBalancing && flowRouteGen[f] != routeGeneration
                 && !offloaded[f]) {
             // The route changed: fib_select_multipath() picks again for every packet of the flow.
             final int d = chooseDial(f, now);
@@ -2476,23 +2563,23 @@ public final class RouterSimulation {
 
     private void slowPath(final int h, final int f, final int kind, final boolean toLan, final int d, final long now) {
         final boolean isNew = kind == KIND_SYN;
-        charge(CostStage.FIB, costs.perPacket(CostStage.FIB));
+        charge(CostStage.FIB, cFib);
         if (mwan3Cost != null) {
-            charge(CostStage.FIB_RULE, costs.perPacket(CostStage.FIB_RULE)
+            charge(CostStage.FIB_RULE, cFibRule
                     * (toLan ? mwan3Cost.fibRuleChecksArrivingOn(d + 1) : mwan3Cost.fibRuleChecks(d + 1)));
             final int rules = isNew ? mwan3Cost.newConnectionRules(1, mwan3.lastStatisticRules(), false)
                     : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
-            charge(CostStage.NF_RULE, costs.perPacket(CostStage.NF_RULE) * rules);
+            charge(CostStage.NF_RULE, cNfRule * rules);
         }
         if (isNew) {
-            charge(CostStage.CONNTRACK_NEW, costs.perPacket(CostStage.CONNTRACK_NEW));
+            charge(CostStage.CONNTRACK_NEW, cConntrackNew);
         } else {
-            charge(CostStage.CONNTRACK, costs.perPacket(CostStage.CONNTRACK));
+            charge(CostStage.CONNTRACK, cConntrack);
         }
-        charge(CostStage.NAT, costs.perPacket(CostStage.NAT));
-        charge(CostStage.NF_RULE, costs.perPacket(CostStage.NF_RULE)
+        charge(CostStage.NAT, cNat);
+        charge(CostStage.NF_RULE, cNfRule
                 * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1));
-        charge(CostStage.FORWARD, costs.perPacket(CostStage.FORWARD));
+        charge(CostStage.FORWARD, cForward);
         if (toLan && ctState[f] == 1) {
             ctState[f] = 2;
         }
@@ -2574,7 +2661,7 @@ public final class RouterSimulation {
     /** The PPE's ageing ({@link PpeFlowTable#age}), once per {@link #PPE_AGE_SCAN_NS}. */
     private void onPpeAge(final int target, final long arg, final long now) {
         ppe.age(now);
-        if (now + PPE_AGE_SCAN_NS < config.totalNs()) {
+        if (now + PPE_AGE_SCAN_NS < totalNs) {
             loop.schedule(now + PPE_AGE_SCAN_NS, kPpeAge, 0, 0L);
         }
     }
@@ -2631,7 +2718,7 @@ public final class RouterSimulation {
         tapAt(dev, tapNs, h, false);
         if (toLan) {
             if (macvlan) {
-                dev = linePort[d / config.wan().dialsPerLine()].handleFrame(store, h);
+                dev = linePort[d / dialsPerLine].handleFrame(store, h);
                 if (dev == RxHandler.CONSUMED) {
                     return false;
                 }
@@ -2669,7 +2756,7 @@ public final class RouterSimulation {
                 return freed(h);
             }
         } else {
-            pushEthernet(h, dialMac(d), BRAS_MAC_BASE + d / config.wan().dialsPerLine());
+            pushEthernet(h, dialMac(d), BRAS_MAC_BASE + d / dialsPerLine);
         }
         if (macvlan) {
             tapAt(dialMacvlan[d].ifindex(), tapNs, h, true);
@@ -2677,8 +2764,8 @@ public final class RouterSimulation {
                 return freed(h);
             }
         }
-        tapAt(lineVlan[d / config.wan().dialsPerLine()].ifindex(), tapNs, h, true);
-        return lineVlan[d / config.wan().dialsPerLine()].transmit(store, h) || freed(h);
+        tapAt(lineVlan[d / dialsPerLine].ifindex(), tapNs, h, true);
+        return lineVlan[d / dialsPerLine].transmit(store, h) || freed(h);
     }
 
     /** Shows the frame to the tap as device {@code ifindex} sees it, unless there is no tap or tapNs < 0. */
@@ -2737,9 +2824,9 @@ public final class RouterSimulation {
             return;
         }
         // dev_queue_xmit() when the CPU has finished with the packet: the qdisc of eth0 (the CPU port's GMAC).
-        if (!eagerQdisc || readyNs > config.totalNs()) {
+        if (!eagerQdisc || readyNs > totalNs) {
             schedulePacket(readyNs, kQdisc, h);
-        } else if (!windowStarted && readyNs >= config.warmupNs()) {
+        } else if (!windowStarted && readyNs >= warmupNs) {
             holdForWindow(h, readyNs);
         } else {
             qdiscEager(h, readyNs);
@@ -2878,7 +2965,7 @@ public final class RouterSimulation {
         } else {
             final int d = dialOfFrame(h);
             flowLastDial[f] = d;
-            final long dep = lineUp[d / config.wan().dialsPerLine()].send(out + SWITCH_LATENCY_NS,
+            final long dep = lineUp[d / dialsPerLine].send(out + SWITCH_LATENCY_NS,
                     edgeWireBytes(h));
             if (dep < 0) {
                 dropFrame(h, Drop.SWITCH_LINE_UP);
@@ -2904,7 +2991,7 @@ public final class RouterSimulation {
      * @return true if counting it now gives the counters it would have at every time the results read them
      */
     private boolean deliverableNow(final long atNs) {
-        return (windowStarted || atNs < config.warmupNs()) && atNs <= config.totalNs();
+        return (windowStarted || atNs < warmupNs) && atNs <= totalNs;
     }
 
     private void onRedial(final int dial, final long up, final long now) {
@@ -2971,7 +3058,7 @@ public final class RouterSimulation {
     // ---------------------------------------------------------------- housekeeping
 
     private void onProgress(final int target, final long arg, final long now) {
-        final long total = config.totalNs();
+        final long total = totalNs;
         progress.progress(now, total);
         final long next = now + Math.max(1L, total / PROGRESS_STEPS);
         if (next < total) {
@@ -3214,7 +3301,7 @@ public final class RouterSimulation {
         final List<RouterResults.Dial> dialList = new ArrayList<>(dials);
         for (int d = 0; d < dials; d++) {
             final String name = (pppoe ? "pppoe-wan" : "wan") + d;
-            dialList.add(new RouterResults.Dial(name, d / config.wan().dialsPerLine(), bps(dialDownBytes[d], window),
+            dialList.add(new RouterResults.Dial(name, d / dialsPerLine, bps(dialDownBytes[d], window),
                     bps(dialUpBytes[d], window), dialFlows[d]));
         }
         final List<RouterResults.Port> ports = new ArrayList<>();
