@@ -157,8 +157,7 @@ import io.pktsim.stack.profile.DeviceProfile;
  * arrival), the RX poll after the hard IRQ when nothing is due before it ({@link #dueBefore}), a UDP datagram's
  * arrival at a LAN host (only counters; {@link #deliverableNow}), and, when one CPU forwards every packet and no
  * PPE sends on the port, the qdisc enqueue and the completions before it ({@link #eagerQdisc}); the delayed-ACK
- * timer keeps one event per expiry, re-checked when it fires, rather than one per arming; the coalescing timer's
- * event is cancelled when the frame count raises the interrupt first (its expiry would do nothing). These give the
+ * timer keeps one event per expiry, re-checked when it fires, rather than one per arming. These give the
  * trajectory the events gave, except the order of events at the same nanosecond; the work is done ahead of the
  * loop's clock, so {@link #advanceTo} may have done work up to a few milliseconds past its time (never past the
  * warm-up's end before it, nor past the run's end), and with the eager qdisc a flow's last upstream dial, which
@@ -380,8 +379,6 @@ public final class RouterSimulation {
     private int framesSinceIrqEnable;
     private long irqTimerGeneration;
     private boolean irqTimerPending;
-    /** The pending coalescing timer's event, cancelled when the frame count raises the interrupt first. */
-    private long irqTimerEventId = EventLoop.NO_EVENT;
     private int budgetLeft;
     private long runStartNs;
     /**
@@ -2034,7 +2031,7 @@ public final class RouterSimulation {
                 raiseIrq(now);
             } else if (!irqTimerPending) {
                 irqTimerPending = true;
-                irqTimerEventId = loop.schedule(now + rxUsecs * 1000L, kIrq, 0, ++irqTimerGeneration);
+                loop.schedule(now + rxUsecs * 1000L, kIrq, 0, ++irqTimerGeneration);
             }
         }
     }
@@ -2050,11 +2047,6 @@ public final class RouterSimulation {
     }
 
     private void raiseIrq(final long now) {
-        if (irqTimerPending) {
-            // The frame count came first: the hardware's delay timer restarts with the next interrupt enable, so
-            // its pending expiry would find nothing to do; it is cancelled rather than dispatched as a no-op.
-            loop.cancel(irqTimerEventId);
-        }
         irqTimerPending = false;
         irqTimerGeneration++;
         irqs++;

@@ -38,11 +38,10 @@ class RouterEventsTest {
     @Test
     void shouldDispatchAboutTwoAndAHalfEventsPerForwardedUdpDatagram() {
         // Per datagram: the server's send (udp_tick) and the router's receive (router_rx); per RX interrupt the
-        // coalescing timer (irq) when it expires before the frame count raises the interrupt (else it is cancelled,
-        // not dispatched). No cpu_port_tx_done while the qdisc is empty, no poll event after the hard IRQ
+        // coalescing timer (irq). No cpu_port_tx_done while the qdisc is empty, no poll event after the hard IRQ
         // or to find the ring empty when nothing comes first, no qdisc_enqueue with one forwarding CPU, no
         // host_rx for a UDP datagram. Each of those undone adds 0.3-1 event per packet.
-        // 2.575 at this commit (deterministic; 2.595 while a timer beaten by the frame count still fired).
+        // 2.57 at this commit (deterministic).
         final double perPacket = eventsPerPacket(udp());
         assertThat(perPacket).isBetween(2.3, 2.65);
     }
@@ -51,7 +50,7 @@ class RouterEventsTest {
     void shouldDispatchAboutTwoAndAHalfEventsPerForwardedTcpPacket() {
         // Per packet: router_rx; per data segment its arrival at the host, per ACK its arrival at the server; the
         // delayed-ACK timer re-armed lazily (one event per 40 ms expiry, not one per arming).
-        // 2.112 at this commit; a delack event per arming would add about 0.2.
+        // 2.06 at this commit; a delack event per arming would add about 0.2.
         final double perPacket = eventsPerPacket(tcp());
         assertThat(perPacket).isBetween(1.85, 2.15);
     }
