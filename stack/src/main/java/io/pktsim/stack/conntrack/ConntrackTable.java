@@ -250,18 +250,7 @@ public final class ConntrackTable implements NetDeviceListener {
             l4 = f + net + ip6.upperLayerOffset();
             kFamily = 6;
             // the addresses through the view (its 40 bytes were range-checked once, on wrap)
-            final long srcHi = ip6.srcHi();
-            final long srcLo = ip6.srcLo();
-            final long dstHi = ip6.dstHi();
-            final long dstLo = ip6.dstLo();
-            kSrc[0] = (int) (srcHi >>> 32);
-            kSrc[1] = (int) srcHi;
-            kSrc[2] = (int) (srcLo >>> 32);
-            kSrc[3] = (int) srcLo;
-            kDst[0] = (int) (dstHi >>> 32);
-            kDst[1] = (int) dstHi;
-            kDst[2] = (int) (dstLo >>> 32);
-            kDst[3] = (int) dstLo;
+            keyAddresses6(ip6.srcHi(), ip6.srcLo(), ip6.dstHi(), ip6.dstLo());
         } else {
             return untracked(store, handle);
         }
@@ -768,6 +757,14 @@ public final class ConntrackTable implements NetDeviceListener {
     public int find6(final long srcHi, final long srcLo, final long dstHi, final long dstLo, final int ports,
         final int p) {
         kFamily = 6;
+        keyAddresses6(srcHi, srcLo, dstHi, dstLo);
+        kPorts = ports;
+        kProto = p;
+        return findKey();
+    }
+
+    /** The lookup key's IPv6 addresses as four big-endian ints each. */
+    private void keyAddresses6(final long srcHi, final long srcLo, final long dstHi, final long dstLo) {
         kSrc[0] = (int) (srcHi >>> 32);
         kSrc[1] = (int) srcHi;
         kSrc[2] = (int) (srcLo >>> 32);
@@ -776,9 +773,6 @@ public final class ConntrackTable implements NetDeviceListener {
         kDst[1] = (int) dstHi;
         kDst[2] = (int) (dstLo >>> 32);
         kDst[3] = (int) dstLo;
-        kPorts = ports;
-        kProto = p;
-        return findKey();
     }
 
     private void insert(final int ref, final int hash) {
