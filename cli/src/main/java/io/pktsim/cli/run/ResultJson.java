@@ -80,7 +80,7 @@ public final class ResultJson {
             g.writeStringField("commit", meta.commit());
             g.writeBooleanField("dirty", meta.dirty());
             g.writeEndObject();
-            scenario(g, meta, s);
+            scenario(g, meta, s, r);
             g.writeObjectFieldStart("throughput");
             g.writeNumberField("measuredNs", r.measuredNs());
             g.writeNumberField("goodputBps", r.goodputBps());
@@ -113,6 +113,7 @@ public final class ResultJson {
                 g.writeNumberField("server", f.server());
                 g.writeStringField("protocol", f.udp() ? "udp" : "tcp");
                 g.writeStringField("direction", f.direction().name().toLowerCase(java.util.Locale.ROOT));
+                g.writeNumberField("sourcePort", f.sourcePort());
                 g.writeNumberField("dial", f.dial());
                 g.writeNumberField("goodputBps", f.goodputBps());
                 g.writeNumberField("deliveredBytes", f.deliveredBytes());
@@ -169,7 +170,8 @@ public final class ResultJson {
         return out.toString() + "\n";
     }
 
-    private static void scenario(final JsonGenerator g, final RunMetadata meta, final Scenario s)
+    private static void scenario(final JsonGenerator g, final RunMetadata meta, final Scenario s,
+                                 final RouterResults r)
         throws IOException {
         g.writeObjectFieldStart("scenario");
         g.writeStringField("name", meta.scenarioName());
@@ -186,6 +188,9 @@ public final class ResultJson {
         g.writeNumberField("lines", s.wan().lines());
         g.writeNumberField("dials", s.totalDials());
         g.writeStringField("balancing", s.balancing().mode().label());
+        if (r.multipathHashSeed() >= 0) {
+            g.writeNumberField("fibMultipathHashSeed", r.multipathHashSeed());
+        }
         g.writeStringField("offload", s.offload().label());
         g.writeStringField("firewall", s.firewall().kind().label());
         g.writeEndObject();

@@ -55,8 +55,8 @@ final class FakeEngine implements RouterEngine {
         }
         final List<RouterResults.Flow> flows = new ArrayList<>();
         flows.add(new RouterResults.Flow(0, 0, 0, 0, false, RouterConfig.Direction.DOWNLOAD, 1, 9_400_000L,
-            11_750_000L));
-        flows.add(new RouterResults.Flow(1, 0, 0, 1, false, RouterConfig.Direction.DOWNLOAD, -1, 0L, 0L));
+            11_750_000L, 40_000));
+        flows.add(new RouterResults.Flow(1, 0, 0, 1, false, RouterConfig.Direction.DOWNLOAD, -1, 0L, 0L, 40_002));
         return new RouterResults(config.durationNs(), 300_000_000L + seedPart, 8_000_000L, 250_000L, d, flows,
             List.of(new RouterResults.Port("lan", 1_000_000_000L, 0.01, 0.3),
                 new RouterResults.Port("wan0", 100_000_000L, 0.75, 0.02)),
@@ -80,6 +80,6 @@ final class FakeEngine implements RouterEngine {
             List.of(new RouterResults.Count("offloaded", 0L)),
             List.of(new RouterResults.Count("bound", 0L)),
             List.of(new RouterResults.Count("merged", 0L)),
-            "CPU: napi/mtk_eth-0 on cpu0 at 100 %", 9_000_000L, 8_999_000L);
+            "CPU: napi/mtk_eth-0 on cpu0 at 100 %", 9_000_000L, 8_999_000L, 0x1234_5678L);
     }
 }

@@ -31,12 +31,15 @@ import java.util.List;
  *                             100 %"} or {@code "WAN lines: 4 x 100 Mbit/s at 98 %"}
  * @param simulatedEvents      events scheduled on the event loop over the whole run
  * @param dispatchedEvents     events dispatched over the whole run
+ * @param multipathHashSeed    ECMP: the {@code fib_multipath_hash_seed} the hash was keyed with (the scenario's, or
+ *                             when that is 0 the boot-random value the run drew); -1 without ECMP
  */
 public record RouterResults(long measuredNs, long goodputDownloadBps, long goodputUploadBps, long forwardedPackets,
                             List<Dial> dials, List<Flow> flows, List<Port> ports, List<CpuThread> cpuThreads,
                             List<CpuCoreLoad> cpuCores, double cpuAverage, List<Stage> stages, List<Softnet> softnet,
                             Drops drops, List<Count> conntrack, List<Count> flowtable, List<Count> ppe,
-                            List<Count> gro, String bottleneck, long simulatedEvents, long dispatchedEvents) {
+                            List<Count> gro, String bottleneck, long simulatedEvents, long dispatchedEvents,
+                            long multipathHashSeed) {
 
     /** Copies the lists. */
     public RouterResults {
@@ -91,9 +94,10 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
      * @param dial        the dial its last packet used, or -1 if none left the router
      * @param goodputBps  application bytes delivered in the window, bits/s
      * @param deliveredBytes application bytes delivered in the window
+     * @param sourcePort  the LAN host's source port (its stack's ephemeral port; see {@code EphemeralPorts})
      */
     public record Flow(int id, int app, int host, int server, boolean udp, RouterConfig.Direction direction,
-                       int dial, long goodputBps, long deliveredBytes) {
+                       int dial, long goodputBps, long deliveredBytes, int sourcePort) {
     }
 
     /**

@@ -357,6 +357,8 @@ public final class RouterSimulation {
     // Balancing.
     private final MultipathLookup lookup = new MultipathLookup();
     private final EcmpSelector ecmp;
+    /** The {@code fib_multipath_hash_seed} the ECMP hash is keyed with (the boot-random one for 0); -1 without ECMP. */
+    private final long multipathHashSeed;
     private final NexthopChooser route;
     private final Mwan3Policy mwan3;
     private final Mwan3RuleCost mwan3Cost;
@@ -809,11 +811,15 @@ public final class RouterSimulation {
         final RouterConfig.Balancing bal = config.balancing();
         if (bal.mode() == RouterConfig.BalanceMode.ECMP) {
             route = ipv6 ? new Ipv6MultipathRoute(weights) : new Ipv4MultipathRoute(weights);
+            multipathHashSeed = bal.hashSeed() != 0 ? bal.hashSeed()
+                    : RandomStream.derive(config.seed(), config.run(), "fib_multipath_hash_seed").nextInt()
+                    & 0xFFFF_FFFFL;
             ecmp = new EcmpSelector(new MultipathHash(ipv6 ? FlowKey.FAMILY_IPV6 : FlowKey.FAMILY_IPV4,
-                    bal.hashPolicy(), MultipathHash.FIELDS_DEFAULT, bal.hashSeed()), route);
+                    bal.hashPolicy(), MultipathHash.FIELDS_DEFAULT, multipathHashSeed), route);
         } else {
             route = null;
             ecmp = null;
+            multipathHashSeed = -1;
         }
         if (bal.mode() == RouterConfig.BalanceMode.MWAN3) {
             final int max = new Mwan3MarkMask(bal.markMask()).interfaceMax();
@@ -1067,6 +1073,8 @@ public final class RouterSimulation {
         long serverCursor = 0;
         final RandomStream labels = RandomStream.derive(config.seed(), config.run(), "flowlabel");
         final RandomStream stagger = RandomStream.derive(config.seed(), config.run(), "stagger");
+        final EphemeralPorts ports = new EphemeralPorts(RandomStream.derive(config.seed(), config.run(),
+                "ephemeral_port"));
         for (RouterConfig.App a : config.workload()) {
             for (int h = 0; h < a.hosts(); h++) {
                 for (int c = 0; c < a.connections(); c++) {
@@ -1086,7 +1094,7 @@ public final class RouterSimulation {
                     flowUdp[f] = a.udp();
                     cubicFlow[f] = a.congestionControl() == RouterConfig.CongestionControl.CUBIC;
                     flowDownload[f] = a.direction() == RouterConfig.Direction.DOWNLOAD;
-                    flowSport[f] = 32768 + (f % 28000);
+                    flowSport[f] = ports.next(h, flowServer[f], a.udp());
                     flowLabel[f] = labels.nextInt() & 0xFFFFF;
                     final int mss = 1500 - hdr - 20;
                     flowMss[f] = mss;
@@ -1167,6 +1175,11 @@ public final class RouterSimulation {
 
     private static int hostIp(final int host) {
         return 0xC0A8_0000 | (1 + host / 250) << 8 | (2 + host % 250);
+    }
+
+    /** A LAN host's IPv6 address, low 64 bits: its IPv4 address as the low 32 (2001:db8:1::c0a8:102 for host 0). */
+    private static long host6Lo(final int host) {
+        return hostIp(host) & 0xFFFF_FFFFL;
     }
 
     private static int serverIp(final int server) {
@@ -1521,7 +1534,7 @@ public final class RouterSimulation {
         if (fromHost) {
             b.ethernet(HOST_MAC_BASE + flowHost[f], ETH0_MAC).vlan(LAN_VID);
             if (ipv6) {
-                b.ipv6(HOST6_HI, hostIp(flowHost[f]), SERVER6_HI, serverIp(flowServer[f])).flowLabel(flowLabel[f]);
+                b.ipv6(HOST6_HI, host6Lo(flowHost[f]), SERVER6_HI, serverIp(flowServer[f])).flowLabel(flowLabel[f]);
             } else {
                 b.ipv4(hostIp(flowHost[f]), serverIp(flowServer[f]));
             }
@@ -2530,7 +2543,7 @@ public final class RouterSimulation {
             case ECMP: {
                 lookup.reset();
                 if (ipv6) {
-                    lookup.key().setIpv6(0x2001_0db8_0001_0000L, hostIp(flowHost[f]), 0x2606_2800_0000_0000L,
+                    lookup.key().setIpv6(HOST6_HI, host6Lo(flowHost[f]), SERVER6_HI,
                             serverIp(flowServer[f]), flowUdp[f] ? FlowKey.PROTO_UDP : FlowKey.PROTO_TCP,
                             flowSport[f], 443, flowLabel[f]);
                 } else {
@@ -3264,6 +3277,11 @@ public final class RouterSimulation {
         return flowSport[f];
     }
 
+    /** @return the {@code fib_multipath_hash_seed} the ECMP hash is keyed with, -1 without ECMP */
+    long multipathHashSeed() {
+        return multipathHashSeed;
+    }
+
     int flowLabelOf(final int f) {
         return flowLabel[f];
     }
@@ -3288,7 +3306,7 @@ public final class RouterSimulation {
             }
             flows.add(new RouterResults.Flow(f, flowApp[f], flowHost[f], flowServer[f], flowUdp[f],
                     flowDownload[f] ? RouterConfig.Direction.DOWNLOAD : RouterConfig.Direction.UPLOAD,
-                    flowLastDial[f], bps(bytes, window), bytes));
+                    flowLastDial[f], bps(bytes, window), bytes, flowSport[f]));
         }
         final List<RouterResults.Dial> dialList = new ArrayList<>(dials);
         for (int d = 0; d < dials; d++) {
@@ -3363,7 +3381,7 @@ public final class RouterSimulation {
         final String bottleneck = bottleneck(endNs, threads, avg, hottest);
         return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
                 threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, bottleneck, loop.dispatched()
-                + loop.pending(), loop.dispatched());
+                + loop.pending(), loop.dispatched(), multipathHashSeed);
     }
 
     /**

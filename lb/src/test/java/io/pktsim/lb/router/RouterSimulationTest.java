@@ -79,8 +79,8 @@ class RouterSimulationTest {
         sim.scheduleRedial(3, 250_000_000L, 100_000_000L);
         sim.run(ProgressListener.NONE);
         // The kernel's choice, recomputed independently: all 8 nexthops, then nexthop 3 dead.
-        final EcmpSelector all = selector();
-        final EcmpSelector without3 = selector();
+        final EcmpSelector all = selector(sim.multipathHashSeed());
+        final EcmpSelector without3 = selector(sim.multipathHashSeed());
         ((Ipv4MultipathRoute) without3.chooser()).deviceDown(3);
         final MultipathLookup lookup = new MultipathLookup();
         final List<Integer> expected = new ArrayList<>();
@@ -107,9 +107,40 @@ class RouterSimulationTest {
         assertThat(broken).isEqualTo(expected);
     }
 
-    private static EcmpSelector selector() {
+    @Test
+    void shouldKeyTheHashWithABootRandomSeedDrawnFromSeedAndRunWhenTheSysctlIsZero() {
+        // fib_multipath_hash_seed = 0 selects a random value drawn at boot (net/ipv4/sysctl_net_ipv4.c,
+        // proc_fib_multipath_hash_set_seed()); a scenario's (seed, run) is the boot.
+        final List<RouterConfig.App> apps =
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 32, RouterConfig.Direction.DOWNLOAD));
+        final RouterSimulation a = new RouterSimulation(RouterFixtures.config(4, 2, 100 * MBIT, true, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.ecmp(1), apps, 50_000_000L, 1));
+        final RouterSimulation again = new RouterSimulation(RouterFixtures.config(4, 2, 100 * MBIT, true, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.ecmp(1), apps, 50_000_000L, 1));
+        final RouterSimulation other = new RouterSimulation(RouterFixtures.config(4, 2, 100 * MBIT, true, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.ecmp(1), apps, 50_000_000L, 2));
+        assertThat(a.multipathHashSeed()).isEqualTo(again.multipathHashSeed()).isNotEqualTo(other.multipathHashSeed())
+                .isBetween(0L, 0xFFFF_FFFFL);
+        final RouterSimulation fixed = new RouterSimulation(RouterFixtures.config(4, 2, 100 * MBIT, true, false,
+                RouterConfig.OffloadMode.NONE, new RouterConfig.Balancing(RouterConfig.BalanceMode.ECMP, 1,
+                        0x1234_5678L, false, 0x3F00), apps, 50_000_000L, 2));
+        assertThat(fixed.multipathHashSeed()).isEqualTo(0x1234_5678L);
+        final RouterSimulation none = new RouterSimulation(RouterFixtures.config(4, 2, 100 * MBIT, true, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.mwan3(), apps, 50_000_000L, 2));
+        assertThat(none.multipathHashSeed()).isEqualTo(-1L);
+        final List<Integer> portsA = new ArrayList<>();
+        final List<Integer> portsOther = new ArrayList<>();
+        for (int f = 0; f < a.flowCount(); f++) {
+            portsA.add(a.sportOf(f));
+            portsOther.add(other.sportOf(f));
+            assertThat(a.sportOf(f)).isEqualTo(again.sportOf(f));
+        }
+        assertThat(portsA).doesNotHaveDuplicates().isNotEqualTo(portsOther);
+    }
+
+    private static EcmpSelector selector(final long seed) {
         final int[] w = {1, 1, 1, 1, 1, 1, 1, 1};
-        return new EcmpSelector(new MultipathHash(FlowKey.FAMILY_IPV4, 1, MultipathHash.FIELDS_DEFAULT, 0L),
+        return new EcmpSelector(new MultipathHash(FlowKey.FAMILY_IPV4, 1, MultipathHash.FIELDS_DEFAULT, seed),
                 new Ipv4MultipathRoute(w));
     }
 
