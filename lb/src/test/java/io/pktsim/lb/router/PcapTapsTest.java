@@ -339,14 +339,16 @@ class PcapTapsTest {
 
     @Test
     void shouldWriteEveryFileInTimeOrderWithExactlyTheFramesTapped() throws IOException, PcapFormatException {
-        // k2p-8dial's shape (4 lines x 2 macvlan PPPoE dials, IPv6, ECMP, no offload): the engine solves the CPU's
-        // work ahead of its clock and shows frames out of time order (on eth0: a frame received while the CPU is
-        // still forwarding earlier ones, whose sends it has already shown).
-        final RouterConfig c = RouterFixtures.config(4, 2, 100 * RouterFixtures.MBIT, true, true,
-                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.ecmp(1),
+        // k2p-8dial's shape (4 lines x 2 macvlan PPPoE dials, IPv6, ECMP, no offload, RPS to one CPU), CPU-bound:
+        // the engine solves that CPU's work ahead of its clock, so it shows frames out of time order on every device.
+        final RouterConfig c = new RouterConfig(RouterFixtures.mt7621Like().clockHz(300_000_000L).rpsCpus(0b0100),
+                new RouterConfig.Lan(8, 1_000_000_000L),
+                new RouterConfig.Wan(4, 2, 100 * RouterFixtures.MBIT, 0, true, 1492, 20_000_000L, 16), true,
+                RouterConfig.Balancing.ecmp(1), RouterConfig.OffloadMode.NONE,
+                new RouterConfig.Firewall(RouterConfig.FirewallKind.FW3, 16384), RouterConfig.QdiscKind.FQ_CODEL,
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 4, 32, RouterConfig.Direction.DOWNLOAD),
-                        RouterFixtures.udp(4, 8, 60 * RouterFixtures.MBIT, 1200)),
-                400_000_000L, 7);
+                        RouterFixtures.udp(2, 4, 20 * RouterFixtures.MBIT, 1200)),
+                400_000_000L, 100_000_000L, 7, 0, RouterConfig.Outputs.NONE);
         final RouterSimulation sim = new RouterSimulation(c);
         final NetDeviceTable devices = sim.devices();
         final List<List<Tapped>> tapped = new ArrayList<>();
@@ -402,11 +404,13 @@ class PcapTapsTest {
                 assertThat(r.bytes()).as("%s record %d", name, k)
                         .isEqualTo(Arrays.copyOf(t.stored(), Math.min(t.stored().length, snap)));
             }
-            backwards += backwardSteps(records(in));
+            final long engineBackwards = backwardSteps(records(in));
+            assertThat(engineBackwards).as("%s: the engine showed frames out of time order", name).isPositive();
+            backwards += engineBackwards;
             total += in.size();
         }
-        assertThat(total).isGreaterThan(50_000);
-        assertThat(backwards).as("the engine showed frames out of time order").isPositive();
+        assertThat(total).isGreaterThan(40_000);
+        assertThat(backwards).as("the engine showed frames out of time order").isGreaterThan(total / 20);
     }
 
     private static List<Rec> records(final List<Tapped> tapped) {
