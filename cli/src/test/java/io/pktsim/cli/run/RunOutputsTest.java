@@ -119,8 +119,9 @@ class RunOutputsTest {
             final Path out = tmp.resolve(f + ".out");
             final Path err = tmp.resolve(f + ".err");
             final Process p = new ProcessBuilder(exe.toString(), "-r", a.resolve(f).toString(), "-n", "-T", "fields",
-                "-e", "frame.protocols", "-e", "frame.encap_type", "-e", "_ws.malformed").redirectOutput(out.toFile())
-                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                "-e", "frame.protocols", "-e", "frame.encap_type", "-e", "_ws.malformed", "-e", "frame.time_delta")
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             final List<String> stderr = Files.readAllLines(err, StandardCharsets.UTF_8).stream()
                 .filter(l -> !l.isBlank() && !l.equals(ROOT_NOTICE)).toList();
@@ -143,11 +144,12 @@ class RunOutputsTest {
             final java.util.Set<String> seen = new java.util.TreeSet<>();
             for (final String l : lines) {
                 final String[] cols = l.split("\t", -1);
-                assertThat(cols).as("%s: %s", f, l).hasSize(3);
+                assertThat(cols).as("%s: %s", f, l).hasSize(4);
                 assertThat(cols[0]).as("%s: %s", f, l).isIn(expected);
                 seen.add(cols[0]);
                 assertThat(cols[1]).as("encapsulation of %s", f).isEqualTo(f.startsWith("pppoe-") ? "25" : "1");
                 assertThat(cols[2]).as("malformed in %s: %s", f, l).isEmpty();
+                assertThat(cols[3]).as("%s in time order: %s", f, l).doesNotStartWith("-");
             }
             assertThat(seen).as("%s: both sides", f).hasSameSizeAs(expected);
         }

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.pcap.PcapFormat;
+import io.pktsim.core.pcap.PcapReorderBuffer;
 import io.pktsim.core.pcap.PcapWriter;
 import io.pktsim.stack.netdev.NetDevice;
 import io.pktsim.stack.netdev.NetDeviceTable;
@@ -36,9 +38,19 @@ import io.pktsim.stack.netdev.PppoeDevice;
  * the RX ring (frames the ring drops and frames the PPE forwards never reach the kernel and are not captured,
  * as with tcpdump on a router with HWNAT) and on the upper devices when the CPU has finished its driver and GRO
  * work ({@code __netif_receive_skb}); a sent frame is on every device it passes when the CPU has finished
- * forwarding it ({@code dev_queue_xmit}, before eth0's qdisc). Records are in the order the engine handles
- * them, so a record can carry an earlier timestamp than the one before it (the CPU's work is solved ahead of
- * time).
+ * forwarding it ({@code dev_queue_xmit}, before eth0's qdisc).
+ *
+ * <p>Records are in time order: each file's timestamps never go backwards, and frames of the same nanosecond are
+ * in the order the engine handled them. The engine solves the CPU's work ahead of its clock, so it shows frames
+ * out of time order (in {@code k2p-8dial} up to about 6 ms late), but never a frame dated before its clock
+ * ({@link RouterSimulation.FrameTap#capture}): the taps hold each record (its captured bytes) in a
+ * {@link PcapReorderBuffer} shared by all the files and write it once the clock has reached its timestamp, the
+ * rest at {@link #close()}. The buffer holds {@value #INITIAL_HELD_RECORDS} records (about 3 MiB at the engine's
+ * 160-byte snapshot length; the T3 scenarios, CPU-bound with 32 or 64 dials, hold up to about 8,500 at once) and
+ * doubles when full, up to {@value #MAX_HELD_RECORDS} (about 25 MiB); beyond that the oldest record is written early,
+ * and a record then older than one its file already holds fails the run ({@link IllegalStateException}) rather than
+ * be written out of order. Used alone (not given a clock by {@link RouterSimulation#tap}), the taps write each
+ * record at once, so its frames must come in time order.
  *
  * <p>A record's captured bytes are the stored headers; its original length is the frame's length as the device
  * sees it (the payload is counted, not stored), so tools show "packet size limited during capture". Writing
@@ -58,9 +70,19 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
     /** Direct staging memory shared by all the taps of a run, in bytes (each gets 8..64 KiB of it). */
     private static final int STAGING_BYTES = 4 << 20;
     private static final int MIN_BUFFER_BYTES = 8 << 10;
+    /** The reorder buffer's slots allocated at open (the scenarios of docs/scenarios hold at most 8512). */
+    static final int INITIAL_HELD_RECORDS = 1 << 14;
+    /** The most records the reorder buffer holds. */
+    static final int MAX_HELD_RECORDS = 1 << 17;
+    /** No clock: every record is written at once. */
+    private static final LongSupplier NO_CLOCK = () -> Long.MAX_VALUE;
 
     private final PcapWriter[] byIfindex;
     private final List<PcapWriter> writers;
+    private final PcapReorderBuffer order;
+    /** Records captured, by interface index (held ones included). */
+    private final long[] captured;
+    private LongSupplier clock = NO_CLOCK;
     /** The Linux cooked header of a ppp device's record, rewritten per record. */
     private final byte[] sll = new byte[PcapFormat.SLL_HEADER_LENGTH];
     private boolean closed;
@@ -68,6 +90,8 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
     private PcapTaps(final PcapWriter[] byIfindex, final List<PcapWriter> writers) {
         this.byIfindex = byIfindex;
         this.writers = writers;
+        this.order = new PcapReorderBuffer(byIfindex, INITIAL_HELD_RECORDS, MAX_HELD_RECORDS);
+        this.captured = new long[byIfindex.length];
     }
 
     /**
@@ -125,21 +149,35 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
         if (w == null) {
             return;
         }
+        captured[ifindex]++;
         try {
+            // Everything up to the clock can be written: no frame shown from now on is dated before it.
+            order.release(clock.getAsLong());
             if (w.linkType() == PcapFormat.LINKTYPE_LINUX_SLL) {
                 // A ppp device: libpcap's cooked header (ARPHRD_PPP, no address), then the IP packet.
                 final int version = store.buffer().getByte(store.frameOffset(handle)) >> 4 & 0xF;
                 PcapFormat.sllHeader(sll, sent ? PcapFormat.SLL_PACKET_OUTGOING : PcapFormat.SLL_PACKET_HOST,
                         PcapFormat.ARPHRD_PPP, version == 6 ? 0x86DD : 0x0800);
-                w.writeRecord(timeNs, sll, PcapFormat.SLL_HEADER_LENGTH, store.buffer(), store.frameOffset(handle),
-                        store.storedLength(handle), store.length(handle));
+                order.add(ifindex, timeNs, sll, PcapFormat.SLL_HEADER_LENGTH, store.buffer(),
+                        store.frameOffset(handle), store.storedLength(handle), store.length(handle));
                 return;
             }
-            w.writeRecord(timeNs, store.buffer(), store.frameOffset(handle), store.storedLength(handle),
+            order.add(ifindex, timeNs, null, 0, store.buffer(), store.frameOffset(handle), store.storedLength(handle),
                     store.length(handle));
         } catch (final IOException e) {
             throw new UncheckedIOException("pcap tap " + w.file() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The simulation's clock ({@link RouterSimulation#tap} gives it): records up to its time are written, later ones
+     * held until it reaches them.
+     *
+     * @param nowNs the clock, in nanoseconds
+     */
+    @Override
+    public void clock(final LongSupplier nowNs) {
+        this.clock = nowNs;
     }
 
     /** @return the files the taps write (moved into place by {@link #close()}), in interface-index order */
@@ -153,21 +191,39 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
 
     /**
      * @param ifindex an interface index
-     * @return records written for that interface so far, or -1 if it is not captured
+     * @return records captured on that interface so far (the file holds them all once closed), or -1 if it is not
+     *     captured
      */
     public long records(final int ifindex) {
-        return ifindex > 0 && ifindex < byIfindex.length && byIfindex[ifindex] != null
-                ? byIfindex[ifindex].records() : -1L;
+        return ifindex > 0 && ifindex < byIfindex.length && byIfindex[ifindex] != null ? captured[ifindex] : -1L;
+    }
+
+    /** @return records held for time order now, waiting for the clock */
+    public int heldRecords() {
+        return order.held();
+    }
+
+    /** @return the most records held at once so far */
+    public int heldRecordsHighWater() {
+        return order.highWater();
     }
 
     /**
-     * Writes every file and moves it into place.
+     * Writes every held record, then every file, and moves it into place.
      *
      * @throws IOException if one cannot be written (none of the files is then left behind)
      */
     @Override
     public void close() throws IOException {
         closed = true;
+        try {
+            order.releaseAll();
+        } catch (final IOException | RuntimeException e) {
+            for (final PcapWriter w : writers) {
+                w.abort();
+            }
+            throw e;
+        }
         for (int i = 0; i < writers.size(); i++) {
             try {
                 writers.get(i).close();

@@ -565,12 +565,22 @@ public final class RouterSimulation {
         /**
          * @param ifindex the device, by its index in the engine's device table ({@link #interfaceNames} order,
          *                from 1)
-         * @param timeNs simulated time the device sees the frame, in nanoseconds
+         * @param timeNs simulated time the device sees the frame, in nanoseconds; never before {@link #nowNs()}
+         *               (the engine taps a frame at or after the time of the event handling it)
          * @param store the packets
          * @param handle the frame, starting at the header the device sees (an IP header at a PPPoE device)
          * @param sent true when the device sends the frame, false when it receives it
          */
         void capture(int ifindex, long timeNs, PacketStore store, int handle, boolean sent);
+
+        /**
+         * Given by {@link #tap} before the run: the simulation's clock ({@link #nowNs()}), which no later frame's
+         * time is before, so a tap may hold frames and put them in time order.
+         *
+         * @param nowNs the clock, in nanoseconds
+         */
+        default void clock(final java.util.function.LongSupplier nowNs) {
+        }
     }
 
     /**
@@ -581,6 +591,9 @@ public final class RouterSimulation {
      */
     public void tap(final FrameTap frameTap) {
         this.tap = frameTap;
+        if (frameTap != null) {
+            frameTap.clock(this::nowNs);
+        }
     }
 
     /**

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import io.pktsim.core.packet.PacketBuilder;
 import io.pktsim.core.packet.PacketStore;
@@ -321,6 +323,125 @@ class PcapTapsTest {
         }
         assertThat(read(tmp.resolve("eth0.2.pcap"), 1)).hasSize((int) ((t[0] + 1) / 2));
         assertThat(read(tmp.resolve("pppoe-wan0.pcap"), 113)).hasSize((int) (t[0] / 2));
+    }
+
+    private static long backwardSteps(final List<Rec> records) {
+        long n = 0;
+        for (int i = 1; i < records.size(); i++) {
+            n += records.get(i).timeNs() < records.get(i - 1).timeNs() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** A frame as the engine showed it to the tap. */
+    private record Tapped(long timeNs, int length, byte[] stored) {
+    }
+
+    @Test
+    void shouldWriteEveryFileInTimeOrderWithExactlyTheFramesTapped() throws IOException, PcapFormatException {
+        // k2p-8dial's shape (4 lines x 2 macvlan PPPoE dials, IPv6, ECMP, no offload, RPS to one CPU), CPU-bound:
+        // the engine solves that CPU's work ahead of its clock, so it shows frames out of time order on every device.
+        final RouterConfig c = new RouterConfig(RouterFixtures.mt7621Like().clockHz(300_000_000L).rpsCpus(0b0100),
+                new RouterConfig.Lan(8, 1_000_000_000L),
+                new RouterConfig.Wan(4, 2, 100 * RouterFixtures.MBIT, 0, true, 1492, 20_000_000L, 16), true,
+                RouterConfig.Balancing.ecmp(1), RouterConfig.OffloadMode.NONE,
+                new RouterConfig.Firewall(RouterConfig.FirewallKind.FW3, 16384), RouterConfig.QdiscKind.FQ_CODEL,
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 4, 32, RouterConfig.Direction.DOWNLOAD),
+                        RouterFixtures.udp(2, 4, 20 * RouterFixtures.MBIT, 1200)),
+                400_000_000L, 100_000_000L, 7, 0, RouterConfig.Outputs.NONE);
+        final RouterSimulation sim = new RouterSimulation(c);
+        final NetDeviceTable devices = sim.devices();
+        final List<List<Tapped>> tapped = new ArrayList<>();
+        for (int i = 0; i <= devices.size(); i++) {
+            tapped.add(new ArrayList<>());
+        }
+        final PcapTaps taps = PcapTaps.open(tmp, 160, devices, List.of());
+        sim.tap(new RouterSimulation.FrameTap() {
+            @Override
+            public void capture(final int ifindex, final long timeNs, final PacketStore store, final int handle,
+                    final boolean sent) {
+                final byte[] b = new byte[store.storedLength(handle)];
+                store.buffer().getBytes(store.frameOffset(handle), b);
+                tapped.get(ifindex).add(new Tapped(timeNs, store.length(handle), b));
+                taps.capture(ifindex, timeNs, store, handle, sent);
+            }
+
+            @Override
+            public void clock(final LongSupplier nowNs) {
+                taps.clock(nowNs);
+            }
+        });
+        sim.start();
+        sim.advance(c.totalNs());
+        assertThat(taps.heldRecordsHighWater()).isPositive().isLessThan(PcapTaps.INITIAL_HELD_RECORDS);
+        taps.close();
+        long total = 0;
+        long backwards = 0;
+        for (int i = 1; i <= devices.size(); i++) {
+            final String name = devices.get(i).name();
+            final boolean ppp = devices.get(i) instanceof PppoeDevice;
+            final List<Rec> file = read(tmp.resolve(name + ".pcap"), ppp ? 113 : 1);
+            final List<Rec> records = new ArrayList<>(file.size());
+            for (final Rec r : file) {
+                // A ppp device's record: the Linux cooked header (IPv6), then the frame as the engine showed it.
+                assertThat(!ppp || r.u16(2) == 512 && r.u16(14) == 0x86DD).isTrue();
+                records.add(ppp ? new Rec(r.timeNs(), r.originalLength() - 16,
+                        Arrays.copyOfRange(r.bytes(), 16, r.bytes().length)) : r);
+            }
+            final List<Tapped> in = tapped.get(i);
+            assertThat(records).as(name).hasSize(in.size());
+            assertThat(taps.records(i)).isEqualTo(in.size());
+            assertThat(backwardSteps(records)).as("%s: timestamps never go backwards", name).isZero();
+            // The frames tapped, sorted by time; equal times keep the order the engine showed them in.
+            final List<Tapped> expected = new ArrayList<>(in);
+            expected.sort(Comparator.comparingLong(Tapped::timeNs));
+            final int snap = ppp ? 160 - 16 : 160;
+            for (int k = 0; k < records.size(); k++) {
+                final Rec r = records.get(k);
+                final Tapped t = expected.get(k);
+                assertThat(r.timeNs()).as("%s record %d", name, k).isEqualTo(t.timeNs());
+                assertThat(r.originalLength()).as("%s record %d", name, k).isEqualTo(t.length());
+                assertThat(r.bytes()).as("%s record %d", name, k)
+                        .isEqualTo(Arrays.copyOf(t.stored(), Math.min(t.stored().length, snap)));
+            }
+            final long engineBackwards = backwardSteps(records(in));
+            assertThat(engineBackwards).as("%s: the engine showed frames out of time order", name).isPositive();
+            backwards += engineBackwards;
+            total += in.size();
+        }
+        assertThat(total).isGreaterThan(40_000);
+        assertThat(backwards).as("the engine showed frames out of time order").isGreaterThan(total / 20);
+    }
+
+    private static List<Rec> records(final List<Tapped> tapped) {
+        return tapped.stream().map(t -> new Rec(t.timeNs(), t.length(), t.stored())).toList();
+    }
+
+    @Test
+    void shouldHoldAndWriteFramesWithoutAllocating() throws IOException, PcapFormatException {
+        final PacketStore store = new PacketStore(4, 256, 64);
+        final int h = new PacketBuilder(store).reset().ethernet(1L, 2L).vlan(2).pppoe(0x1000).ipv4(1, 2)
+                .tcp(1000, 443, 1, 0, 0).payload(1400).build();
+        final NetDeviceTable devices = new NetDeviceTable();
+        final int vlan = devices.register(new VlanDevice("eth0.2", 1, 2L, 2));
+        final int ppp = devices.register(new PppoeDevice("pppoe-wan0", vlan, 2L, 0x1000, 1L));
+        final long[] clock = {0};
+        try (PcapTaps taps = PcapTaps.open(tmp, 160, devices, List.of())) {
+            taps.clock(() -> clock[0]);
+            AllocationMeter.assertNoAllocation("PcapTaps.capture, held", () -> {
+                clock[0] += 1_000;
+                final long k = clock[0] / 1_000;
+                // Up to 5 ms ahead of the clock, out of order.
+                final long at = clock[0] + k * 7_919 % 5_000 * 1_000;
+                taps.capture((k & 1) == 0 ? vlan : ppp, at, store, h, (k & 2) == 0);
+            });
+            assertThat(taps.heldRecords()).isBetween(1_000, PcapTaps.INITIAL_HELD_RECORDS);
+        }
+        for (final Path f : List.of(tmp.resolve("eth0.2.pcap"), tmp.resolve("pppoe-wan0.pcap"))) {
+            final List<Rec> records = read(f, f.endsWith("eth0.2.pcap") ? 1 : 113);
+            assertThat(records).hasSizeGreaterThan(10_000);
+            assertThat(backwardSteps(records)).isZero();
+        }
     }
 
     @Test

@@ -1,7 +1,8 @@
 /**
  * pcap files: a writer of nanosecond pcap ({@link io.pktsim.core.pcap.PcapWriter}) and a reader of
  * microsecond and nanosecond pcap in either byte order ({@link io.pktsim.core.pcap.PcapReader}), for link
- * types Ethernet (1) and raw IP (101).
+ * types Ethernet (1) and raw IP (101), and {@link io.pktsim.core.pcap.PcapReorderBuffer}, which writes records
+ * produced ahead of a watermark to their files in time order.
  *
  * <p>Follows the pcap file format as libpcap writes and reads it ({@code sf-pcap.c}, libpcap 1.10) and as
  * draft-ietf-opsawg-pcap describes it: a 24-byte file header (magic {@code 0xa1b2c3d4} for microsecond or
