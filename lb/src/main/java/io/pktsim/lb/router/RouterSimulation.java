@@ -1651,9 +1651,9 @@ public final class RouterSimulation {
         return Math.max(64, store.length(h)) + 20;
     }
 
-    /** Bytes on the CPU port: the tagged frame, its FCS, preamble and gap. */
-    private int cpuPortWireBytes(final int h) {
-        return Math.max(64, store.length(h) + 4) + 20;
+    /** Bytes on the CPU port for a frame of {@code length} bytes as built: the tagged frame, FCS, preamble, gap. */
+    private static int cpuPortWireBytes(final int length) {
+        return Math.max(64, length + 4) + 20;
     }
 
     private void dropFrame(final int h, final Drop reason) {
@@ -2055,8 +2055,7 @@ public final class RouterSimulation {
     private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         final int h = (int) arg;
-        final int f = flowOf(store.aux(h));
-        final long atSoc = cpuIn.send(now, cpuPortWireBytes(h));
+        final long atSoc = cpuIn.send(now, cpuPortWireBytes(store.length(h)));
         if (atSoc < 0) {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
             return;
@@ -2065,6 +2064,7 @@ public final class RouterSimulation {
         if (ppe != null) {
             final PpeFlowTable.Result r = ppeReceive(h, atSoc);
             if (r == PpeFlowTable.Result.HW_FORWARDED) {
+                final int f = flowOf(store.aux(h));
                 // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound
                 // from says (mtk_flow_offload_replace: NAT, TTL, egress device); no interrupt, no CPU.
                 final boolean down = toLan(store.aux(h));
@@ -2078,7 +2078,7 @@ public final class RouterSimulation {
                 }
                 ppeHits++;
                 forwarded++;
-                egress(h, f, atSoc, true);
+                egress(h, f, atSoc, true, down);
                 return;
             }
             if (r == PpeFlowTable.Result.TO_CPU_RATE_REACHED) {
@@ -2392,7 +2392,7 @@ public final class RouterSimulation {
             if (i > 0) {
                 advanceSegment(seg, i);
             }
-            egress(seg, f, done, false);
+            egress(seg, f, done, false, toLan);
         }
     }
 
@@ -2861,8 +2861,7 @@ public final class RouterSimulation {
         }
     }
 
-    private void egress(final int h, final int f, final long readyNs, final boolean hardware) {
-        final boolean toLan = toLan(store.aux(h));
+    private void egress(final int h, final int f, final long readyNs, final boolean hardware, final boolean toLan) {
         if (!transmitDevices(h, f, toLan, hardware ? -1L : readyNs)) {
             drop(Drop.NO_ROUTE);
             return;
@@ -2872,12 +2871,13 @@ public final class RouterSimulation {
         }
         if (hardware) {
             // The PPE hands the frame straight back to the GMAC: no qdisc.
-            final long out = cpuOut.send(readyNs, cpuPortWireBytes(h));
+            final int length = store.length(h);
+            final long out = cpuOut.send(readyNs, cpuPortWireBytes(length));
             if (out < 0) {
                 dropFrame(h, Drop.QDISC);
                 return;
             }
-            toWire(h, out);
+            toWire(h, out, length);
             return;
         }
         // dev_queue_xmit() when the CPU has finished with the packet: the qdisc of eth0 (the CPU port's GMAC).
@@ -2981,7 +2981,8 @@ public final class RouterSimulation {
                 return;
             }
             // The port may still be busy with frames the PPE sent: they share the wire, not the qdisc.
-            final long out = cpuOut.send(now, cpuPortWireBytes(h));
+            final int length = store.length(h);
+            final long out = cpuOut.send(now, cpuPortWireBytes(length));
             if (out < 0) {
                 dropFrame(h, Drop.QDISC);
                 continue;
@@ -2994,18 +2995,19 @@ public final class RouterSimulation {
             } else {
                 txDequeueOwed = true;
             }
-            toWire(h, out);
+            toWire(h, out, length);
             return;
         }
     }
 
     /** From the CPU port (last bit out at {@code out}) through the switch to the LAN port or the WAN line. */
-    private void toWire(final int h, final long out) {
+    private void toWire(final int h, final long out, final int length) {
         final long pkt = store.aux(h);
         final int f = flowOf(pkt);
         final boolean toLan = toLan(pkt);
+        final int edgeBytes = Math.max(64, length) + 20;
         if (toLan) {
-            final long dep = lanDown.send(out + SWITCH_LATENCY_NS, edgeWireBytes(h));
+            final long dep = lanDown.send(out + SWITCH_LATENCY_NS, edgeBytes);
             if (dep < 0) {
                 dropFrame(h, Drop.LAN_DOWN);
                 return;
@@ -3022,15 +3024,14 @@ public final class RouterSimulation {
         } else {
             final int d = dialOfFrame(h);
             flowLastDial[f] = d;
-            final long dep = lineUp[d / dialsPerLine].send(out + SWITCH_LATENCY_NS,
-                    edgeWireBytes(h));
+            final long dep = lineUp[d / dialsPerLine].send(out + SWITCH_LATENCY_NS, edgeBytes);
             if (dep < 0) {
                 dropFrame(h, Drop.SWITCH_LINE_UP);
                 return;
             }
             long at = dep;
             if (shaperUp[d] != null) {
-                at = shaperUp[d].send(dep, edgeWireBytes(h));
+                at = shaperUp[d].send(dep, edgeBytes);
                 if (at < 0) {
                     dropFrame(h, Drop.SHAPER_UP);
                     return;
