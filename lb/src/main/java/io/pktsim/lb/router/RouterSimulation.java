@@ -2955,9 +2955,8 @@ public final class RouterSimulation {
                 idle = false;
             }
         }
-        final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
+        // fq_codel's own drops are counted by the qdisc (dropCounts() adds them to drops[QDISC])
         qdisc.enqueue(h, now);
-        drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
         if (idle) {
             transmitNext(now);
         }
@@ -2974,9 +2973,7 @@ public final class RouterSimulation {
      */
     private void transmitNext(final long now) {
         while (true) {
-            final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
             final int h = qdisc.dequeue(now);
-            drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
             if (h == PacketStore.NO_PACKET) {
                 return;
             }
@@ -3149,7 +3146,7 @@ public final class RouterSimulation {
         java.util.Arrays.fill(softnetProcessed, 0L);
         java.util.Arrays.fill(softnetDropped, 0L);
         java.util.Arrays.fill(softnetSqueeze, 0L);
-        windowDrops = drops.clone();
+        windowDrops = dropCounts();
         forwardedBeforeWindow += forwarded;
         forwarded = 0;
         ftHits = 0;
@@ -3167,6 +3164,17 @@ public final class RouterSimulation {
     }
 
     private long[] windowDrops = new long[Drop.values().length];
+
+    /**
+     * Drops per reason since the start: {@link #drops}, plus, for {@link Drop#QDISC}, those fq_codel made itself
+     * (its {@code DROPPED} counter, which only the enqueues and dequeues of {@link #qdiscArrive} and
+     * {@link #transmitNext} move), read here rather than around every enqueue and dequeue.
+     */
+    private long[] dropCounts() {
+        final long[] counts = drops.clone();
+        counts[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED);
+        return counts;
+    }
 
     private void schedulePacket(final long atNs, final int kind, final long pkt) {
         pendingPacketEvents++;
@@ -3283,7 +3291,7 @@ public final class RouterSimulation {
 
     long droppedTotal() {
         long s = 0;
-        for (long d : drops) {
+        for (long d : dropCounts()) {
             s += d;
         }
         return s;
@@ -3408,7 +3416,7 @@ public final class RouterSimulation {
         }
         final List<RouterResults.Count> byReason = new ArrayList<>();
         for (Drop r : Drop.values()) {
-            byReason.add(new RouterResults.Count(r.label, drops[r.ordinal()] - windowDrops[r.ordinal()]));
+            byReason.add(new RouterResults.Count(r.label, w(r)));
         }
         final RouterResults.Drops dropRec = new RouterResults.Drops(w(Drop.RING_FULL), w(Drop.BACKLOG_FULL),
                 w(Drop.QDISC), byReason);
@@ -3449,7 +3457,8 @@ public final class RouterSimulation {
     }
 
     private long w(final Drop d) {
-        return drops[d.ordinal()] - windowDrops[d.ordinal()];
+        final long qdiscOwn = d == Drop.QDISC ? qdisc.counters().get(QdiscCounter.DROPPED) : 0L;
+        return drops[d.ordinal()] + qdiscOwn - windowDrops[d.ordinal()];
     }
 
     private long countBroken() {
