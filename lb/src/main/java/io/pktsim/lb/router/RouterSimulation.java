@@ -1006,7 +1006,80 @@ public final class RouterSimulation {
         kPpeAge = loop.register(new Handler(15), "ppe_age");
 
         rxHalfCycles = costs.perPacket(CostStage.DRIVER_RX) + costs.perPacket(CostStage.GRO);
+        for (int path = 0; path < PATHS; path++) {
+            buildPath(path);
+        }
         buildFlows();
+    }
+
+    /**
+     * The fixed per-packet charges of one {@link #forward} path (see {@link #PATHS}): the cycles of each stage, their
+     * sum, and the extra passes through {@code __netif_receive_skb_core()} after the first. The path's dynamic
+     * charges (mwan3's rules, a new connection's firewall rules, the driver's per-byte work) stay in {@code forward}.
+     */
+    private void buildPath(final int path) {
+        final boolean toLan = (path & PATH_TO_LAN) != 0;
+        final boolean fast = (path & PATH_FAST) != 0;
+        final boolean isNew = (path & PATH_NEW) != 0;
+        final long[] c = pathStageCycles[path];
+        int passes = 0;
+        c[CostStage.BACKLOG.ordinal()] += cBacklog;
+        c[CostStage.NETIF_RECEIVE.ordinal()] += cNetifReceive;
+        if (fast && !macvlan) {
+            c[CostStage.FLOWTABLE.ordinal()] += cFlowtable;
+        } else {
+            // Receive device layers, each another pass: vlan_do_receive() and macvlan's RX_HANDLER_ANOTHER go
+            // back to another_round, ppp's netif_rx() queues the frame to this CPU's backlog again.
+            c[CostStage.VLAN.ordinal()] += cVlan;
+            passes++;
+            if (toLan) {
+                if (macvlan) {
+                    c[CostStage.MACVLAN.ordinal()] += cMacvlan;
+                    passes++;
+                }
+                if (pppoe) {
+                    passes++;
+                    // pppoe_rcv -> ppp_input -> netif_rx: one more backlog pass and protocol receive.
+                    c[CostStage.PPPOE.ordinal()] += cPppoe;
+                    c[CostStage.BACKLOG.ordinal()] += cBacklog;
+                    c[CostStage.NETIF_RECEIVE.ordinal()] += cNetifReceive;
+                }
+            }
+            if (fast) {
+                c[CostStage.FLOWTABLE.ordinal()] += cFlowtable;
+            } else {
+                // slowPath's fixed part (mwan3's rules and a new connection's firewall rules are charged there)
+                c[CostStage.FIB.ordinal()] += cFib;
+                if (isNew) {
+                    c[CostStage.CONNTRACK_NEW.ordinal()] += cConntrackNew;
+                } else {
+                    c[CostStage.CONNTRACK.ordinal()] += cConntrack;
+                }
+                c[CostStage.NAT.ordinal()] += cNat;
+                if (!isNew) {
+                    c[CostStage.NF_RULE.ordinal()] += cNfRule * firewall.establishedRules();
+                }
+                c[CostStage.FORWARD.ordinal()] += cForward;
+            }
+            // Transmit device layers.
+            if (!toLan) {
+                if (pppoe) {
+                    c[CostStage.PPPOE.ordinal()] += cPppoe;
+                }
+                if (macvlan) {
+                    c[CostStage.MACVLAN.ordinal()] += cMacvlan;
+                }
+            }
+            c[CostStage.VLAN.ordinal()] += cVlan;
+        }
+        c[CostStage.QDISC.ordinal()] += cQdisc;
+        c[CostStage.DRIVER_TX.ordinal()] += cDriverTx;
+        long sum = 0;
+        for (final long v : c) {
+            sum += v;
+        }
+        pathCycles[path] = sum;
+        pathPasses[path] = passes;
     }
 
     /**
@@ -1604,9 +1677,9 @@ public final class RouterSimulation {
         return Math.max(64, store.length(h)) + 20;
     }
 
-    /** Bytes on the CPU port: the tagged frame, its FCS, preamble and gap. */
-    private int cpuPortWireBytes(final int h) {
-        return Math.max(64, store.length(h) + 4) + 20;
+    /** Bytes on the CPU port for a frame of {@code length} bytes as built: the tagged frame, FCS, preamble, gap. */
+    private static int cpuPortWireBytes(final int length) {
+        return Math.max(64, length + 4) + 20;
     }
 
     private void dropFrame(final int h, final Drop reason) {
@@ -2008,8 +2081,7 @@ public final class RouterSimulation {
     private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         final int h = (int) arg;
-        final int f = flowOf(store.aux(h));
-        final long atSoc = cpuIn.send(now, cpuPortWireBytes(h));
+        final long atSoc = cpuIn.send(now, cpuPortWireBytes(store.length(h)));
         if (atSoc < 0) {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
             return;
@@ -2018,6 +2090,7 @@ public final class RouterSimulation {
         if (ppe != null) {
             final PpeFlowTable.Result r = ppeReceive(h, atSoc);
             if (r == PpeFlowTable.Result.HW_FORWARDED) {
+                final int f = flowOf(store.aux(h));
                 // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound
                 // from says (mtk_flow_offload_replace: NAT, TTL, egress device); no interrupt, no CPU.
                 final boolean down = toLan(store.aux(h));
@@ -2031,7 +2104,7 @@ public final class RouterSimulation {
                 }
                 ppeHits++;
                 forwarded++;
-                egress(h, f, atSoc, true);
+                egress(h, f, atSoc, true, down);
                 return;
             }
             if (r == PpeFlowTable.Result.TO_CPU_RATE_REACHED) {
@@ -2133,12 +2206,11 @@ public final class RouterSimulation {
             final long pkt = store.aux(h);
             final int f = flowOf(pkt);
             final int frame = store.length(h);
-            final long rx = cDriverRx + cDriverRxPerByteMilli * frame / 1000;
-            final long gro = cGro;
-            cpu.stage(CostStage.DRIVER_RX, rx);
-            cpu.stage(CostStage.GRO, gro);
+            final long rxBytes = cDriverRxPerByteMilli * frame / 1000;
+            // the fixed driver RX and GRO cycles are counted per frame through groPackets (stageCycles)
+            cpu.stage(CostStage.DRIVER_RX, rxBytes);
             groPackets++;
-            t = cpu.exec(rxCpu, t, rx + gro, CpuSet.CTX_THREAD);
+            t = cpu.exec(rxCpu, t, cDriverRx + rxBytes + cGro, CpuSet.CTX_THREAD);
             if (foe >= 0) {
                 ppeCheck(foe, f, pkt, t);
             }
@@ -2312,54 +2384,20 @@ public final class RouterSimulation {
             }
         }
         final int d = flowDial[f];
-        chargedCycles = 0;
-        charge(CostStage.BACKLOG, cBacklog);
-        charge(CostStage.NETIF_RECEIVE, cNetifReceive);
-        final boolean direct = !macvlan;
-        if (fast && direct) {
-            charge(CostStage.FLOWTABLE, cFlowtable);
+        // The path's fixed charges at once (buildPath); slowPath adds the dynamic ones to chargedCycles.
+        final int path = (toLan ? PATH_TO_LAN : 0) | (fast ? PATH_FAST : 0)
+                | (!fast && kind == KIND_SYN ? PATH_NEW : 0);
+        pathPackets[path]++;
+        softnetProcessed[target] += pathPasses[path];
+        chargedCycles = pathCycles[path];
+        if (fast) {
             ftHits += segs;
         } else {
-            // Receive device layers, each another pass: vlan_do_receive() and macvlan's RX_HANDLER_ANOTHER go
-            // back to another_round, ppp's netif_rx() queues the frame to this CPU's backlog again.
-            charge(CostStage.VLAN, cVlan);
-            softnetProcessed[target]++;
-            if (toLan) {
-                if (macvlan) {
-                    charge(CostStage.MACVLAN, cMacvlan);
-                    softnetProcessed[target]++;
-                }
-                if (pppoe) {
-                    softnetProcessed[target]++;
-                    // pppoe_rcv -> ppp_input -> netif_rx: one more backlog pass and protocol receive.
-                    charge(CostStage.PPPOE, cPppoe);
-                    charge(CostStage.BACKLOG, cBacklog);
-                    charge(CostStage.NETIF_RECEIVE, cNetifReceive);
-                }
-            }
-            if (fast) {
-                charge(CostStage.FLOWTABLE, cFlowtable);
-                ftHits += segs;
-            } else {
-                slowPath(h, f, kind, toLan, d, readyNs);
-            }
-            // Transmit device layers.
-            if (!toLan) {
-                if (pppoe) {
-                    charge(CostStage.PPPOE, cPppoe);
-                }
-                if (macvlan) {
-                    charge(CostStage.MACVLAN, cMacvlan);
-                }
-            }
-            charge(CostStage.VLAN, cVlan);
+            slowPath(h, f, kind, toLan, d, readyNs);
         }
-        charge(CostStage.QDISC, cQdisc);
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
         final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
-        final long tx = cDriverTx
-                + cDriverTxPerByteMilli * frame * segs / 1000;
-        charge(CostStage.DRIVER_TX, tx);
+        charge(CostStage.DRIVER_TX, cDriverTxPerByteMilli * frame * segs / 1000);
         final long total = chargedCycles;
         final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : CpuSet.CTX_THREAD;
         final long done = cpu.exec(target, readyNs, total, ctx);
@@ -2380,11 +2418,44 @@ public final class RouterSimulation {
             if (i > 0) {
                 advanceSegment(seg, i);
             }
-            egress(seg, f, done, false);
+            egress(seg, f, done, false, toLan);
         }
     }
 
     private static final CostStage[] STAGES = CostStage.values();
+
+    /**
+     * {@link #forward}'s paths, {@code (toLan ? PATH_TO_LAN : 0) | (fast ? PATH_FAST : 0) | (new ? PATH_NEW : 0)}
+     * (a slow-path packet of a new connection): each has fixed per-packet charges ({@link #buildPath}), so a packet
+     * counts once against its path and the stages' cycles are the counts times the path's cycles when the results
+     * read them (the same integer sums as charging every stage for every packet).
+     */
+    private static final int PATHS = 8;
+    private static final int PATH_TO_LAN = 1;
+    private static final int PATH_FAST = 2;
+    private static final int PATH_NEW = 4;
+    private final long[][] pathStageCycles = new long[PATHS][STAGES.length];
+    private final long[] pathCycles = new long[PATHS];
+    private final int[] pathPasses = new int[PATHS];
+    /** Packets {@link #forward} charged on each path since the window started. */
+    private final long[] pathPackets = new long[PATHS];
+
+    /**
+     * A stage's cycles over the window: those charged one by one, plus the fixed charges of {@link #forward}'s
+     * paths and of the RX poll's per-frame work ({@link #onNapi}: driver RX and GRO, once per frame).
+     */
+    private long stageCycles(final CostStage s) {
+        long cy = cpu.stageCycles(s);
+        for (int path = 0; path < PATHS; path++) {
+            cy += pathPackets[path] * pathStageCycles[path][s.ordinal()];
+        }
+        if (s == CostStage.DRIVER_RX) {
+            cy += groPackets * cDriverRx;
+        } else if (s == CostStage.GRO) {
+            cy += groPackets * cGro;
+        }
+        return cy;
+    }
 
     /**
      * Charges cycles of one stage for the packet {@link #forward} is handling: to the stage's total at once, and
@@ -2581,7 +2652,6 @@ public final class RouterSimulation {
 
     private void slowPath(final int h, final int f, final int kind, final boolean toLan, final int d, final long now) {
         final boolean isNew = kind == KIND_SYN;
-        charge(CostStage.FIB, cFib);
         if (mwan3Cost != null) {
             charge(CostStage.FIB_RULE, cFibRule
                     * (toLan ? mwan3Cost.fibRuleChecksArrivingOn(d + 1) : mwan3Cost.fibRuleChecks(d + 1)));
@@ -2590,14 +2660,9 @@ public final class RouterSimulation {
             charge(CostStage.NF_RULE, cNfRule * rules);
         }
         if (isNew) {
-            charge(CostStage.CONNTRACK_NEW, cConntrackNew);
-        } else {
-            charge(CostStage.CONNTRACK, cConntrack);
+            // an established packet's firewall rules are part of its path's fixed charges (buildPath)
+            charge(CostStage.NF_RULE, cNfRule * firewall.rulesPerPacket(true, Math.max(0, d) + 1));
         }
-        charge(CostStage.NAT, cNat);
-        charge(CostStage.NF_RULE, cNfRule
-                * firewall.rulesPerPacket(isNew, Math.max(0, d) + 1));
-        charge(CostStage.FORWARD, cForward);
         if (toLan && ctState[f] == 1) {
             ctState[f] = 2;
         }
@@ -2822,8 +2887,7 @@ public final class RouterSimulation {
         }
     }
 
-    private void egress(final int h, final int f, final long readyNs, final boolean hardware) {
-        final boolean toLan = toLan(store.aux(h));
+    private void egress(final int h, final int f, final long readyNs, final boolean hardware, final boolean toLan) {
         if (!transmitDevices(h, f, toLan, hardware ? -1L : readyNs)) {
             drop(Drop.NO_ROUTE);
             return;
@@ -2833,12 +2897,13 @@ public final class RouterSimulation {
         }
         if (hardware) {
             // The PPE hands the frame straight back to the GMAC: no qdisc.
-            final long out = cpuOut.send(readyNs, cpuPortWireBytes(h));
+            final int length = store.length(h);
+            final long out = cpuOut.send(readyNs, cpuPortWireBytes(length));
             if (out < 0) {
                 dropFrame(h, Drop.QDISC);
                 return;
             }
-            toWire(h, out);
+            toWire(h, out, length);
             return;
         }
         // dev_queue_xmit() when the CPU has finished with the packet: the qdisc of eth0 (the CPU port's GMAC).
@@ -2916,9 +2981,8 @@ public final class RouterSimulation {
                 idle = false;
             }
         }
-        final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
+        // fq_codel's own drops are counted by the qdisc (dropCounts() adds them to drops[QDISC])
         qdisc.enqueue(h, now);
-        drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
         if (idle) {
             transmitNext(now);
         }
@@ -2935,14 +2999,13 @@ public final class RouterSimulation {
      */
     private void transmitNext(final long now) {
         while (true) {
-            final long dropped = qdisc.counters().get(QdiscCounter.DROPPED);
             final int h = qdisc.dequeue(now);
-            drops[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED) - dropped;
             if (h == PacketStore.NO_PACKET) {
                 return;
             }
             // The port may still be busy with frames the PPE sent: they share the wire, not the qdisc.
-            final long out = cpuOut.send(now, cpuPortWireBytes(h));
+            final int length = store.length(h);
+            final long out = cpuOut.send(now, cpuPortWireBytes(length));
             if (out < 0) {
                 dropFrame(h, Drop.QDISC);
                 continue;
@@ -2955,18 +3018,19 @@ public final class RouterSimulation {
             } else {
                 txDequeueOwed = true;
             }
-            toWire(h, out);
+            toWire(h, out, length);
             return;
         }
     }
 
     /** From the CPU port (last bit out at {@code out}) through the switch to the LAN port or the WAN line. */
-    private void toWire(final int h, final long out) {
+    private void toWire(final int h, final long out, final int length) {
         final long pkt = store.aux(h);
         final int f = flowOf(pkt);
         final boolean toLan = toLan(pkt);
+        final int edgeBytes = Math.max(64, length) + 20;
         if (toLan) {
-            final long dep = lanDown.send(out + SWITCH_LATENCY_NS, edgeWireBytes(h));
+            final long dep = lanDown.send(out + SWITCH_LATENCY_NS, edgeBytes);
             if (dep < 0) {
                 dropFrame(h, Drop.LAN_DOWN);
                 return;
@@ -2983,15 +3047,14 @@ public final class RouterSimulation {
         } else {
             final int d = dialOfFrame(h);
             flowLastDial[f] = d;
-            final long dep = lineUp[d / dialsPerLine].send(out + SWITCH_LATENCY_NS,
-                    edgeWireBytes(h));
+            final long dep = lineUp[d / dialsPerLine].send(out + SWITCH_LATENCY_NS, edgeBytes);
             if (dep < 0) {
                 dropFrame(h, Drop.SWITCH_LINE_UP);
                 return;
             }
             long at = dep;
             if (shaperUp[d] != null) {
-                at = shaperUp[d].send(dep, edgeWireBytes(h));
+                at = shaperUp[d].send(dep, edgeBytes);
                 if (at < 0) {
                     dropFrame(h, Drop.SHAPER_UP);
                     return;
@@ -3088,6 +3151,7 @@ public final class RouterSimulation {
         windowStarted = true;
         windowStartNs = now;
         cpu.resetWindow(now);
+        java.util.Arrays.fill(pathPackets, 0L);
         lanDown.resetWindow(now);
         lanUp.resetWindow(now);
         cpuIn.resetWindow(now);
@@ -3108,7 +3172,7 @@ public final class RouterSimulation {
         java.util.Arrays.fill(softnetProcessed, 0L);
         java.util.Arrays.fill(softnetDropped, 0L);
         java.util.Arrays.fill(softnetSqueeze, 0L);
-        windowDrops = drops.clone();
+        windowDrops = dropCounts();
         forwardedBeforeWindow += forwarded;
         forwarded = 0;
         ftHits = 0;
@@ -3126,6 +3190,17 @@ public final class RouterSimulation {
     }
 
     private long[] windowDrops = new long[Drop.values().length];
+
+    /**
+     * Drops per reason since the start: {@link #drops}, plus, for {@link Drop#QDISC}, those fq_codel made itself
+     * (its {@code DROPPED} counter, which only the enqueues and dequeues of {@link #qdiscArrive} and
+     * {@link #transmitNext} move), read here rather than around every enqueue and dequeue.
+     */
+    private long[] dropCounts() {
+        final long[] counts = drops.clone();
+        counts[Drop.QDISC.ordinal()] += qdisc.counters().get(QdiscCounter.DROPPED);
+        return counts;
+    }
 
     private void schedulePacket(final long atNs, final int kind, final long pkt) {
         pendingPacketEvents++;
@@ -3242,7 +3317,7 @@ public final class RouterSimulation {
 
     long droppedTotal() {
         long s = 0;
-        for (long d : drops) {
+        for (long d : dropCounts()) {
             s += d;
         }
         return s;
@@ -3361,7 +3436,7 @@ public final class RouterSimulation {
         final List<RouterResults.Stage> stages = new ArrayList<>();
         final double capacity = (double) cpu.clockHz() * n * window / 1e9;
         for (CostStage s : STAGES) {
-            final long cy = cpu.stageCycles(s);
+            final long cy = stageCycles(s);
             if (cy > 0) {
                 stages.add(new RouterResults.Stage(s.label(), cy, capacity > 0 ? cy / capacity : 0.0));
             }
@@ -3372,7 +3447,7 @@ public final class RouterSimulation {
         }
         final List<RouterResults.Count> byReason = new ArrayList<>();
         for (Drop r : Drop.values()) {
-            byReason.add(new RouterResults.Count(r.label, drops[r.ordinal()] - windowDrops[r.ordinal()]));
+            byReason.add(new RouterResults.Count(r.label, w(r)));
         }
         final RouterResults.Drops dropRec = new RouterResults.Drops(w(Drop.RING_FULL), w(Drop.BACKLOG_FULL),
                 w(Drop.QDISC), byReason);
@@ -3413,7 +3488,8 @@ public final class RouterSimulation {
     }
 
     private long w(final Drop d) {
-        return drops[d.ordinal()] - windowDrops[d.ordinal()];
+        final long qdiscOwn = d == Drop.QDISC ? qdisc.counters().get(QdiscCounter.DROPPED) : 0L;
+        return drops[d.ordinal()] + qdiscOwn - windowDrops[d.ordinal()];
     }
 
     private long countBroken() {
