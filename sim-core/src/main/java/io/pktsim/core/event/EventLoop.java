@@ -40,8 +40,11 @@ import java.util.Arrays;
  *   <em>cascaded</em>: sorted stably by time onto the end of the run if it fits and the wheel holds fewer
  *   than {@value #RUN_MAX} events (a router's block holds a few events, which then never touch the 128 KB
  *   wheel), else appended to the wheel in list order (a busy wheel, as in the "hold" benchmark, would only
- *   gain a comparison per event taken out while the run lasts). The run's events were scheduled before any
- *   event the wheel holds at their time, so on equal times they go first;</li>
+ *   gain a comparison per event taken out while the run lasts). While the wheel is empty, an event scheduled
+ *   within its two blocks is inserted into the run too (after the run's events of equal time), so a sparse
+ *   model such as a router, with an event or two within the wheel's reach at a time, never touches the
+ *   wheel's 128 KB of list heads and bit maps. The run's events were scheduled before any event the wheel
+ *   holds at their time, so on equal times they go first;</li>
  *   <li>an <em>outer wheel</em> of {@value #OUTER_BUCKETS} buckets, one per block, for the events of the
  *   blocks after those two (about 67 ms): a bucket is a FIFO list in scheduling order; bit maps of the
  *   non-empty buckets and of their non-empty words find the next one. When the wheel and the run are empty
