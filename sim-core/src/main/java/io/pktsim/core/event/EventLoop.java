@@ -40,8 +40,11 @@ import java.util.Arrays;
  *   <em>cascaded</em>: sorted stably by time onto the end of the run if it fits and the wheel holds fewer
  *   than {@value #RUN_MAX} events (a router's block holds a few events, which then never touch the 128 KB
  *   wheel), else appended to the wheel in list order (a busy wheel, as in the "hold" benchmark, would only
- *   gain a comparison per event taken out while the run lasts). The run's events were scheduled before any
- *   event the wheel holds at their time, so on equal times they go first;</li>
+ *   gain a comparison per event taken out while the run lasts). While the wheel is empty, an event scheduled
+ *   within its two blocks is inserted into the run too (after the run's events of equal time), so a sparse
+ *   model such as a router, with an event or two within the wheel's reach at a time, never touches the
+ *   wheel's 128 KB of list heads and bit maps. The run's events were scheduled before any event the wheel
+ *   holds at their time, so on equal times they go first;</li>
  *   <li>an <em>outer wheel</em> of {@value #OUTER_BUCKETS} buckets, one per block, for the events of the
  *   blocks after those two (about 67 ms): a bucket is a FIFO list in scheduling order; bit maps of the
  *   non-empty buckets and of their non-empty words find the next one. When the wheel and the run are empty
@@ -149,6 +152,11 @@ public final class EventLoop {
     private long[] keys;
     private int[] heapSlot;
     private int heapSize;
+    /**
+     * The heap's earliest time ({@code keys[0]}), {@link Long#MAX_VALUE} when it is empty: {@link #migrate()}, which
+     * runs at every block, tests it without touching the heap's arrays.
+     */
+    private long heapTopNs = Long.MAX_VALUE;
     /** Numbers the heap's events, in scheduling order. */
     private long sequence;
 
@@ -257,11 +265,44 @@ public final class EventLoop {
         m[slot + S_TARGET] = target;
         args[argIndex(slot)] = arg;
         if (timeNs < wheelEndNs && timeNs >= base) {
-            wheelAppend(slot, timeNs);
+            if (wheelCount == 0 && runEnd - runHead < RUN_MAX) {
+                runInsert(slot, timeNs);
+            } else {
+                wheelAppend(slot, timeNs);
+            }
         } else {
             scheduleFar(slot, timeNs);
         }
         return ((long) (genState >>> 2) << 32) | slot;
+    }
+
+    /**
+     * Inserts an event of the wheel's two blocks into the run, after the run's events of equal or earlier time:
+     * only while the wheel is empty, so every event the wheel will hold at its time is scheduled after it (the
+     * run goes first on a tie). A sparse model (a router: an event or two within the wheel's reach at a time)
+     * then never touches the wheel's 128 KB of list heads and bit maps. Call with room in the run.
+     */
+    private void runInsert(final int slot, final long timeNs) {
+        final int[] rs = runSlot;
+        final long[] rt = runTime;
+        int end = runEnd;
+        if (end == RUN_MAX) {
+            final int left = end - runHead;
+            System.arraycopy(rs, runHead, rs, 0, left);
+            System.arraycopy(rt, runHead, rt, 0, left);
+            runHead = 0;
+            end = left;
+        }
+        final int first = runHead;
+        int i = end;
+        while (i > first && rt[i - 1] > timeNs) {
+            rt[i] = rt[i - 1];
+            rs[i] = rs[i - 1];
+            i--;
+        }
+        rt[i] = timeNs;
+        rs[i] = slot;
+        runEnd = end + 1;
     }
 
     /** Rare path of {@link #schedule}: a time in a later block than the wheel's two, or before its base. */
@@ -523,7 +564,7 @@ public final class EventLoop {
         if (outerCount > 0) {
             next = current + 2 + ((nextOuterBucket() - (current + 2)) & OUTER_MASK);
         } else if (heapSize > 0) {
-            next = keys[0] >>> BLOCK_SHIFT;
+            next = heapTopNs >>> BLOCK_SHIFT;
         } else {
             return EMPTY;
         }
@@ -799,11 +840,11 @@ public final class EventLoop {
      */
     private void migrate() {
         final long current = base >>> BLOCK_SHIFT;
-        while (heapSize > 0) {
-            final long time = keys[0];
+        while (true) {
+            final long time = heapTopNs;
             final long ahead = (time >>> BLOCK_SHIFT) - current;
             if (ahead > OUTER_BUCKETS + 1) {
-                return;
+                return;   // also when the heap is empty (its top time is Long.MAX_VALUE)
             }
             final int slot = popTop();
             if (ahead <= 1) {
@@ -877,6 +918,9 @@ public final class EventLoop {
             growHeap();
         }
         siftUp(heapSize++, timeNs, sequence++, slot);
+        if (timeNs < heapTopNs) {
+            heapTopNs = timeNs;
+        }
     }
 
     private void siftUp(final int start, final long time, final long seq, final int slot) {
@@ -908,6 +952,7 @@ public final class EventLoop {
         final int top = hs[0];
         final int last = --heapSize;
         if (last == 0) {
+            heapTopNs = Long.MAX_VALUE;
             return top;
         }
         final long lt = k[2 * last];
@@ -938,6 +983,7 @@ public final class EventLoop {
             hole = best;
         }
         siftUp(hole, lt, ls, lslot);
+        heapTopNs = k[0];
         return top;
     }
 
@@ -1056,6 +1102,7 @@ public final class EventLoop {
         for (int i = (heapSize - 2) >> 2; i >= 0; i--) {
             siftDown(i);
         }
+        heapTopNs = heapSize == 0 ? Long.MAX_VALUE : k[0];
     }
 
     /**

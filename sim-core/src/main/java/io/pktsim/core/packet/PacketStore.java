@@ -105,8 +105,16 @@ public final class PacketStore {
     private final int headroom;
     private final int[] freeStack;
     private int freeCount;
-    /** A newly allocated slot's metadata as longs (state word 0): {@link #allocate()} stores them in one pass. */
-    private final long[] freshMeta;
+    /**
+     * A newly allocated slot's metadata as longs, in native byte order: {@link #allocate()} stores them as constants
+     * (word 1 holds the headroom, so it is a field), the state word apart.
+     */
+    private static final long[] FRESH = freshMeta(0);
+    private static final long FRESH_4 = FRESH[4];
+    private static final long FRESH_5 = FRESH[5];
+    private static final long FRESH_8 = FRESH[8];
+    private static final long FRESH_9 = FRESH[9];
+    private final long freshWord1;
     private final Counters<PacketStoreCounter> counters = new Counters<>(PacketStoreCounter.class);
 
     /**
@@ -148,11 +156,14 @@ public final class PacketStore {
             freeStack[i] = capacity - 1 - i;
         }
         this.freeCount = capacity;
-        this.freshMeta = freshMeta(headroom);
+        this.freshWord1 = freshMeta(headroom)[1];
     }
 
-    /** The metadata {@link #allocate()} gives a slot (its state word apart), as {@code META_LENGTH / 8} longs. */
-    private static long[] freshMeta(final int headroom) {
+    /**
+     * The metadata {@link #allocate()} gives a slot (its state word apart), as {@code META_LENGTH / 8} longs. Only
+     * words 1, 4, 5, 8 and 9 are not 0 ({@link #allocate()} relies on it; {@code PacketStoreTest} checks it).
+     */
+    static long[] freshMeta(final int headroom) {
         final UnsafeBuffer m = new UnsafeBuffer(new byte[META_LENGTH]);
         m.putShort(DATA_OFFSET_OFFSET, (short) headroom);
         m.putInt(NETWORK_OFFSET_OFFSET, -1);
@@ -213,11 +224,20 @@ public final class PacketStore {
         final byte[] a = memArray;
         final long base = meta(h);
         final int state = UnsafeApi.getInt(a, base + STATE_OFFSET);
-        final long[] fresh = freshMeta;
-        for (int i = 0; i < fresh.length; i++) {
-            UnsafeApi.putLong(a, base + ((long) i << 3), fresh[i]);
-        }
+        // the fresh image (freshMeta) as constant stores: 12 longs, the state word's kept
+        UnsafeApi.putLong(a, base, 0L);
+        UnsafeApi.putLong(a, base + 8, freshWord1);
+        UnsafeApi.putLong(a, base + 16, 0L);
+        UnsafeApi.putLong(a, base + 24, 0L);
+        UnsafeApi.putLong(a, base + 32, FRESH_4);
+        UnsafeApi.putLong(a, base + 40, FRESH_5);
+        UnsafeApi.putLong(a, base + 48, 0L);
+        UnsafeApi.putLong(a, base + 56, 0L);
+        UnsafeApi.putLong(a, base + 64, FRESH_8);
+        UnsafeApi.putLong(a, base + 72, FRESH_9);
+        UnsafeApi.putLong(a, base + 80, 0L);
         UnsafeApi.putInt(a, base + STATE_OFFSET, state | 1);
+        UnsafeApi.putInt(a, base + STATE_OFFSET + 4, 0);
         counters.increment(PacketStoreCounter.ALLOCATED);
         counters.max(PacketStoreCounter.HIGH_WATER, capacity - freeCount);
         return h;

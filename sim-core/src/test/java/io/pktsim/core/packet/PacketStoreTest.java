@@ -65,6 +65,34 @@ class PacketStoreTest {
     }
 
     @Test
+    void shouldResetEveryMetadataByteButTheStateOnAllocate() {
+        final PacketStore store = new PacketStore(2, 128, 40);
+        store.allocate();
+        final int h = store.allocate();
+        store.free(h);
+        final int slot = store.slotOffset(h);
+        // every metadata byte dirty but the state word (free, generation 1)
+        store.buffer().setMemory(slot, PacketLayout.STATE_OFFSET, (byte) 0xFF);
+        store.buffer().setMemory(slot + PacketLayout.STATE_OFFSET + 4, PacketLayout.META_LENGTH
+            - PacketLayout.STATE_OFFSET - 4, (byte) 0xFF);
+        assertThat(store.allocate()).isEqualTo(h);
+        final long[] fresh = PacketStore.freshMeta(40);
+        for (int i = 0; i < PacketLayout.META_LENGTH / 8; i++) {
+            if (i != 1 && i != 4 && i != 5 && i != 8 && i != 9) {
+                assertThat(fresh[i]).as("fresh word %d", i).isZero();
+            }
+            if (i != PacketLayout.STATE_OFFSET / 8) {
+                assertThat(store.buffer().getLong(slot + 8 * i)).as("word %d", i).isEqualTo(fresh[i]);
+            }
+        }
+        assertThat(store.buffer().getInt(slot + PacketLayout.STATE_OFFSET)).isEqualTo(3);   // generation 1, in use
+        assertThat(store.buffer().getInt(slot + PacketLayout.STATE_OFFSET + 4)).isZero();
+        assertThat(store.headroom(h)).isEqualTo(40);
+        assertThat(store.networkOffset(h)).isEqualTo(-1);
+        assertThat(store.conntrack(h)).isEqualTo(-1);
+    }
+
+    @Test
     void shouldRoundTripEveryMetadataField() {
         final PacketStore store = new PacketStore(2);
         final int h = store.allocate();

@@ -40,19 +40,24 @@ public final class FqCodel implements Qdisc {
     private final int flowsCnt;
     private final int target;
     private final int interval;
-    // per flow
-    private final int[] head;
-    private final int[] tail;
-    private final int[] deficit;
+    // per flow: the fields every enqueue and dequeue uses side by side, 1 << FLOW_SHIFT ints a flow (one 32-byte
+    // record instead of a line in each of eight arrays), the rest in arrays of their own
+    private static final int FLOW_SHIFT = 3;
+    private static final int F_HEAD = 0;
+    private static final int F_TAIL = 1;
+    private static final int F_DEFICIT = 2;
+    private static final int F_LIST_OF = 3;
+    private static final int F_LIST_NEXT = 4;
+    /** cvars->dropping: 1 or 0. */
+    private static final int F_DROPPING = 5;
+    private static final int F_FIRST_ABOVE_TIME = 6;
+    private static final int F_DROP_NEXT = 7;
+    private final int[] fs;
+    /** Per flow; apart, as {@link #fqCodelDrop} scans it for the fattest flow. */
     private final long[] backlogs;
-    private final int[] listOf;
-    private final int[] listNext;
     private final int[] cvCount;
     private final int[] cvLastCount;
-    private final boolean[] cvDropping;
     private final int[] cvRecInvSqrt;
-    private final int[] cvFirstAboveTime;
-    private final int[] cvDropNext;
     // per packet handle
     private final int[] enqueueTime;
     private int newHead = -1;
@@ -73,19 +78,14 @@ public final class FqCodel implements Qdisc {
         this.flowsCnt = config.flows;
         this.target = (int) (config.targetNs >> CODEL_SHIFT);
         this.interval = (int) (config.intervalNs >> CODEL_SHIFT);
-        head = new int[flowsCnt];
-        tail = new int[flowsCnt];
-        java.util.Arrays.fill(head, PacketStore.NO_PACKET);
-        deficit = new int[flowsCnt];
+        fs = new int[flowsCnt << FLOW_SHIFT];
+        for (int i = 0; i < flowsCnt; i++) {
+            fs[(i << FLOW_SHIFT) + F_HEAD] = PacketStore.NO_PACKET;
+        }
         backlogs = new long[flowsCnt];
-        listOf = new int[flowsCnt];
-        listNext = new int[flowsCnt];
         cvCount = new int[flowsCnt];
         cvLastCount = new int[flowsCnt];
-        cvDropping = new boolean[flowsCnt];
         cvRecInvSqrt = new int[flowsCnt];
-        cvFirstAboveTime = new int[flowsCnt];
-        cvDropNext = new int[flowsCnt];
         enqueueTime = new int[store.capacity()];
     }
 
@@ -148,22 +148,23 @@ public final class FqCodel implements Qdisc {
     @Override
     public int enqueue(final int handle, final long nowNs) {
         final int idx = classify(handle);
+        final int fi = idx << FLOW_SHIFT;
         enqueueTime[handle] = codelTime(nowNs);
         store.next(handle, PacketStore.NO_PACKET);
-        if (head[idx] == PacketStore.NO_PACKET) {
-            head[idx] = handle;
+        if (fs[fi + F_HEAD] == PacketStore.NO_PACKET) {
+            fs[fi + F_HEAD] = handle;
         } else {
-            store.next(tail[idx], handle);
+            store.next(fs[fi + F_TAIL], handle);
         }
-        tail[idx] = handle;
+        fs[fi + F_TAIL] = handle;
         final int len = store.length(handle);
         backlogs[idx] += len;
         backlog += len;
         counters.increment(QdiscCounter.ENQUEUED);
-        if (listOf[idx] == NONE) {
+        if (fs[fi + F_LIST_OF] == NONE) {
             listAddTail(idx, NEW);
             counters.increment(QdiscCounter.NEW_FLOW);
-            deficit[idx] = config.quantumBytes;
+            fs[fi + F_DEFICIT] = config.quantumBytes;
         }
         memoryUsage += config.truesizeBytes;
         final boolean memoryLimited = memoryUsage > config.memoryLimitBytes;
@@ -191,11 +192,12 @@ public final class FqCodel implements Qdisc {
             }
         }
         final long threshold = maxBacklog >> 1;
+        final int fi = idx << FLOW_SHIFT;
         long len = 0;
         int i = 0;
         do {
-            final int h = head[idx];
-            head[idx] = store.next(h);
+            final int h = fs[fi + F_HEAD];
+            fs[fi + F_HEAD] = store.next(h);
             final int l = store.length(h);
             len += l;
             backlogs[idx] -= l;
@@ -205,7 +207,7 @@ public final class FqCodel implements Qdisc {
             traceDrop(h, reason, nowNs);
             store.free(h);
             counters.increment(QdiscCounter.DROPPED);
-        } while (++i < maxPackets && len < threshold && head[idx] != PacketStore.NO_PACKET);
+        } while (++i < maxPackets && len < threshold && fs[fi + F_HEAD] != PacketStore.NO_PACKET);
         cvCount[idx] += i;
         return idx;
     }
@@ -223,8 +225,9 @@ public final class FqCodel implements Qdisc {
             } else {
                 return PacketStore.NO_PACKET;
             }
-            if (deficit[flow] <= 0) {
-                deficit[flow] += config.quantumBytes;
+            final int fi = flow << FLOW_SHIFT;
+            if (fs[fi + F_DEFICIT] <= 0) {
+                fs[fi + F_DEFICIT] += config.quantumBytes;
                 listRemoveHead(flow);
                 listAddTail(flow, OLD);
                 continue;
@@ -235,22 +238,23 @@ public final class FqCodel implements Qdisc {
                 if (fromNew && oldHead >= 0) {
                     listAddTail(flow, OLD);
                 } else {
-                    listOf[flow] = NONE;
+                    fs[fi + F_LIST_OF] = NONE;
                 }
                 continue;
             }
-            deficit[flow] -= store.length(h);
+            fs[fi + F_DEFICIT] -= store.length(h);
             counters.increment(QdiscCounter.DEQUEUED);
             return h;
         }
     }
 
     private int dequeueHead(final int flow) {
-        final int h = head[flow];
+        final int fi = flow << FLOW_SHIFT;
+        final int h = fs[fi + F_HEAD];
         if (h == PacketStore.NO_PACKET) {
             return h;
         }
-        head[flow] = store.next(h);
+        fs[fi + F_HEAD] = store.next(h);
         store.next(h, PacketStore.NO_PACKET);
         final int l = store.length(h);
         backlogs[flow] -= l;
@@ -261,18 +265,19 @@ public final class FqCodel implements Qdisc {
     }
 
     private boolean shouldDrop(final int h, final int flow, final int now) {
+        final int fi = flow << FLOW_SHIFT;
         if (h == PacketStore.NO_PACKET) {
-            cvFirstAboveTime[flow] = 0;
+            fs[fi + F_FIRST_ABOVE_TIME] = 0;
             return false;
         }
         final int ldelay = now - enqueueTime[h];
         if (ldelay - target < 0 || backlog <= config.mtuBytes) {
-            cvFirstAboveTime[flow] = 0;
+            fs[fi + F_FIRST_ABOVE_TIME] = 0;
             return false;
         }
-        if (cvFirstAboveTime[flow] == 0) {
-            cvFirstAboveTime[flow] = now + interval;
-        } else if (now - cvFirstAboveTime[flow] > 0) {
+        if (fs[fi + F_FIRST_ABOVE_TIME] == 0) {
+            fs[fi + F_FIRST_ABOVE_TIME] = now + interval;
+        } else if (now - fs[fi + F_FIRST_ABOVE_TIME] > 0) {
             return true;
         }
         return false;
@@ -280,31 +285,32 @@ public final class FqCodel implements Qdisc {
 
     /** {@code codel_dequeue()}. */
     private int codelDequeue(final int flow, final long nowNs) {
+        final int fi = flow << FLOW_SHIFT;
         int h = dequeueHead(flow);
         if (h == PacketStore.NO_PACKET) {
-            cvDropping[flow] = false;
+            fs[fi + F_DROPPING] = 0;
             return h;
         }
         final int now = codelTime(nowNs);
         boolean drop = shouldDrop(h, flow, now);
-        if (cvDropping[flow]) {
+        if (fs[fi + F_DROPPING] != 0) {
             if (!drop) {
-                cvDropping[flow] = false;
-            } else if (now - cvDropNext[flow] >= 0) {
-                while (cvDropping[flow] && now - cvDropNext[flow] >= 0) {
+                fs[fi + F_DROPPING] = 0;
+            } else if (now - fs[fi + F_DROP_NEXT] >= 0) {
+                while (fs[fi + F_DROPPING] != 0 && now - fs[fi + F_DROP_NEXT] >= 0) {
                     cvCount[flow]++;
                     newtonStep(flow);
                     if (config.ecn && setCe(h)) {
                         counters.increment(QdiscCounter.ECN_MARK);
-                        cvDropNext[flow] = controlLaw(cvDropNext[flow], cvRecInvSqrt[flow]);
+                        fs[fi + F_DROP_NEXT] = controlLaw(fs[fi + F_DROP_NEXT], cvRecInvSqrt[flow]);
                         return h;
                     }
                     dropCodel(h, nowNs);
                     h = dequeueHead(flow);
                     if (!shouldDrop(h, flow, now)) {
-                        cvDropping[flow] = false;
+                        fs[fi + F_DROPPING] = 0;
                     } else {
-                        cvDropNext[flow] = controlLaw(cvDropNext[flow], cvRecInvSqrt[flow]);
+                        fs[fi + F_DROP_NEXT] = controlLaw(fs[fi + F_DROP_NEXT], cvRecInvSqrt[flow]);
                     }
                 }
             }
@@ -316,9 +322,9 @@ public final class FqCodel implements Qdisc {
                 h = dequeueHead(flow);
                 shouldDrop(h, flow, now);
             }
-            cvDropping[flow] = true;
+            fs[fi + F_DROPPING] = 1;
             final int delta = cvCount[flow] - cvLastCount[flow];
-            if (delta > 1 && (now - cvDropNext[flow]) - 16 * interval < 0) {
+            if (delta > 1 && (now - fs[fi + F_DROP_NEXT]) - 16 * interval < 0) {
                 cvCount[flow] = delta;
                 newtonStep(flow);
             } else {
@@ -326,7 +332,7 @@ public final class FqCodel implements Qdisc {
                 cvRecInvSqrt[flow] = 0xFFFF;
             }
             cvLastCount[flow] = cvCount[flow];
-            cvDropNext[flow] = controlLaw(now, cvRecInvSqrt[flow]);
+            fs[fi + F_DROP_NEXT] = controlLaw(now, cvRecInvSqrt[flow]);
         }
         return h;
     }
@@ -408,20 +414,21 @@ public final class FqCodel implements Qdisc {
     // ---------------------------------------------------------------- flow lists (new_flows, old_flows)
 
     private void listAddTail(final int flow, final int list) {
-        listOf[flow] = list;
-        listNext[flow] = -1;
+        final int fi = flow << FLOW_SHIFT;
+        fs[fi + F_LIST_OF] = list;
+        fs[fi + F_LIST_NEXT] = -1;
         if (list == NEW) {
             if (newTail < 0) {
                 newHead = flow;
             } else {
-                listNext[newTail] = flow;
+                fs[(newTail << FLOW_SHIFT) + F_LIST_NEXT] = flow;
             }
             newTail = flow;
         } else {
             if (oldTail < 0) {
                 oldHead = flow;
             } else {
-                listNext[oldTail] = flow;
+                fs[(oldTail << FLOW_SHIFT) + F_LIST_NEXT] = flow;
             }
             oldTail = flow;
         }
@@ -429,18 +436,19 @@ public final class FqCodel implements Qdisc {
 
     /** Removes the flow at the head of its list (dequeue only ever takes list heads). */
     private void listRemoveHead(final int flow) {
-        if (listOf[flow] == NEW) {
-            newHead = listNext[flow];
+        final int fi = flow << FLOW_SHIFT;
+        if (fs[fi + F_LIST_OF] == NEW) {
+            newHead = fs[fi + F_LIST_NEXT];
             if (newHead < 0) {
                 newTail = -1;
             }
         } else {
-            oldHead = listNext[flow];
+            oldHead = fs[fi + F_LIST_NEXT];
             if (oldHead < 0) {
                 oldTail = -1;
             }
         }
-        listNext[flow] = -1;
+        fs[fi + F_LIST_NEXT] = -1;
     }
 
     @Override
