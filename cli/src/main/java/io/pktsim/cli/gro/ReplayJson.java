@@ -137,6 +137,10 @@ public final class ReplayJson {
      * @throws IOException if writing or moving fails (the target is then untouched)
      */
     public static void writeAtomically(final Path target, final String text) throws IOException {
+        if (AtomicFiles.writesInPlace(target)) {
+            Files.writeString(target, text, StandardCharsets.UTF_8);
+            return;
+        }
         final Path tmp = AtomicFiles.createTempBeside(target, ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);

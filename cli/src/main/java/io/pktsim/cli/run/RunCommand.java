@@ -232,6 +232,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private static void write(final Path target, final String text) throws IOException {
+        if (AtomicFiles.writesInPlace(target)) {
+            Files.writeString(target, text, StandardCharsets.UTF_8);
+            return;
+        }
         final Path tmp = AtomicFiles.createTempBeside(target, ".partial");
         try {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {

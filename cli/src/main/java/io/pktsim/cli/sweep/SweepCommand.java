@@ -537,6 +537,10 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     private static void writeAtomically(final Path target, final String text) throws IOException {
+        if (AtomicFiles.writesInPlace(target)) {
+            Files.writeString(target, text, StandardCharsets.UTF_8);
+            return;
+        }
         final Path tmp = AtomicFiles.createTempBeside(target, ".partial");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);

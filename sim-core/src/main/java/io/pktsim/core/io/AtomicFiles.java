@@ -16,6 +16,11 @@ import java.util.Set;
  * permissions an ordinary new file gets ({@code rw-rw-rw-} less the process umask, so usually {@code 0644}),
  * not the owner-only {@code 0600} of {@link Files#createTempFile(Path, String, String, FileAttribute[])}
  * without attributes: a result moved into place must be readable as any file the user writes.
+ *
+ * <p>A target that is a symbolic link is followed: the temporary file goes beside the file the link names and
+ * replaces that file, and the link stays. A target that exists and is neither a regular file nor a directory
+ * ({@code /dev/null}, {@code /dev/stdout}, a named pipe) is not replaced at all (moving a file onto it would
+ * replace the device, which root can do): callers write such a target in place, see {@link #writesInPlace}.
  */
 public final class AtomicFiles {
 
@@ -34,7 +39,7 @@ public final class AtomicFiles {
      * @throws IOException if it cannot be created (e.g. the directory does not exist)
      */
     public static Path createTempBeside(final Path target, final String suffix) throws IOException {
-        final Path abs = target.toAbsolutePath();
+        final Path abs = followLink(target);
         final String prefix = "." + abs.getFileName() + ".";
         if (POSIX) {
             return Files.createTempFile(abs.getParent(), prefix, suffix,
@@ -51,10 +56,34 @@ public final class AtomicFiles {
      * @throws IOException if the move fails (the target is then untouched)
      */
     public static void commit(final Path temporary, final Path target) throws IOException {
-        try {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (final AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        final Path real = followLink(target);
+        if (writesInPlace(real)) {
+            throw new IOException(target + ": not a regular file; it is written in place, not replaced");
         }
+        try {
+            Files.move(temporary, real, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (final AtomicMoveNotSupportedException e) {
+            Files.move(temporary, real, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Whether an output must be written in place instead of through a temporary file: it exists and is neither a
+     * regular file nor a directory (a device such as {@code /dev/null}, a named pipe, a socket), following links.
+     *
+     * @param target the output
+     * @return true to open and write the target itself
+     */
+    public static boolean writesInPlace(final Path target) {
+        return Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target);
+    }
+
+    /** The absolute target, or the file an existing symbolic link names (so the link is kept). */
+    private static Path followLink(final Path target) throws IOException {
+        final Path abs = target.toAbsolutePath();
+        if (Files.isSymbolicLink(abs) && Files.exists(abs)) {
+            return abs.toRealPath();
+        }
+        return abs;
     }
 }

@@ -113,8 +113,10 @@ public final class PcapWriter implements Closeable {
                 + " bytes is outside 1.." + PcapFormat.MAX_SNAPLEN);
         }
         final Path abs = file.toAbsolutePath();
-        final Path tmp = AtomicFiles.createTempBeside(abs, ".partial");
-        final FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        // a device or named pipe (/dev/null) is written in place, never replaced; a file through a temporary one
+        final Path tmp = AtomicFiles.writesInPlace(abs) ? null : AtomicFiles.createTempBeside(abs, ".partial");
+        final FileChannel ch = tmp == null ? FileChannel.open(abs, StandardOpenOption.WRITE)
+            : FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         final PcapWriter w = new PcapWriter(abs, tmp, ch, linkType, snaplenBytes, nanoseconds, bufferBytes);
         w.out.putInt(nanoseconds ? PcapFormat.MAGIC_NANOSECONDS : PcapFormat.MAGIC_MICROSECONDS);
         w.out.putShort((short) PcapFormat.VERSION_MAJOR);
@@ -269,7 +271,9 @@ public final class PcapWriter implements Closeable {
         try {
             flush();
             channel.close();
-            AtomicFiles.commit(temporary, target);
+            if (temporary != null) {
+                AtomicFiles.commit(temporary, target);
+            }
         } catch (final IOException e) {
             discard();
             throw e;
@@ -290,6 +294,9 @@ public final class PcapWriter implements Closeable {
             channel.close();
         } catch (final IOException e) {
             // being discarded anyway
+        }
+        if (temporary == null) {
+            return;
         }
         try {
             Files.deleteIfExists(temporary);

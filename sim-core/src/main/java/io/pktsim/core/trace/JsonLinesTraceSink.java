@@ -58,6 +58,11 @@ public final class JsonLinesTraceSink implements TraceSink {
      */
     public static JsonLinesTraceSink toFile(final Path file) throws IOException {
         final Path abs = file.toAbsolutePath();
+        if (AtomicFiles.writesInPlace(abs)) {
+            // /dev/null, a named pipe: written as it comes, never replaced
+            return new JsonLinesTraceSink(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(abs),
+                StandardCharsets.UTF_8), 1 << 16), "json-lines " + abs.getFileName(), null, null);
+        }
         final Path tmp = AtomicFiles.createTempBeside(abs, ".partial");
         final Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
             StandardCharsets.UTF_8), 1 << 16);

@@ -45,4 +45,32 @@ class AtomicFilesTest {
         AtomicFiles.commit(tmp, target);
         assertThat(Files.readString(target)).isEqualTo("new");
     }
+
+    @Test
+    void shouldReplaceTheFileALinkNamesAndKeepTheLink() throws IOException {
+        final Path real = Files.writeString(dir.resolve("real.json"), "old", StandardCharsets.UTF_8);
+        final Path link = Files.createSymbolicLink(dir.resolve("link.json"), real.getFileName());
+        final Path tmp = AtomicFiles.createTempBeside(link, ".tmp");
+        Files.writeString(tmp, "new", StandardCharsets.UTF_8);
+        AtomicFiles.commit(tmp, link);
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).isEqualTo("new");
+    }
+
+    @Test
+    void shouldWriteDevicesAndPipesInPlaceAndNeverReplaceThem() throws Exception {
+        assertThat(AtomicFiles.writesInPlace(dir.resolve("missing"))).isFalse();
+        assertThat(AtomicFiles.writesInPlace(Files.writeString(dir.resolve("f"), "x"))).isFalse();
+        assertThat(AtomicFiles.writesInPlace(dir)).isFalse();
+        final Path devNull = Path.of("/dev/null");
+        Assumptions.assumeTrue(Files.exists(devNull) && !Files.isRegularFile(devNull), "no /dev/null device");
+        assertThat(AtomicFiles.writesInPlace(devNull)).isTrue();
+        final Path fifo = Fifos.make(dir.resolve("pipe"));
+        assertThat(AtomicFiles.writesInPlace(fifo)).isTrue();
+        // commit refuses to move a file onto a device or pipe (as root that would replace /dev/null itself)
+        final Path tmp = AtomicFiles.createTempBeside(dir.resolve("other"), ".tmp");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicFiles.commit(tmp, fifo))
+            .isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
+        assertThat(Fifos.isFifo(fifo)).isTrue();
+    }
 }
