@@ -224,12 +224,13 @@ public final class MultipathHash {
                 dport = 0;
             }
         }
-        int mhash = flowHashIpv4(k.ipv4Src(), k.ipv4Dst(), k.protocol(), sport, dport);
+        final int h = sipIpv4(k.ipv4Src(), k.ipv4Dst(), k.protocol(), sport, dport);
         final int tunnelHash = lookup.flowMultipathHash();
         if (tunnelHash != 0) {
-            mhash = Jhash.jhash2Words(mhash, tunnelHash, 0);
+            return Jhash.jhash2Words(h == 0 ? 1 : h, tunnelHash, 0) >>> 1;
         }
-        return mhash >>> 1;
+        // __flow_hash_from_keys() turns 0 into 1, which the shift turns back into 0: h >>> 1 either way.
+        return h >>> 1;
     }
 
     /**
@@ -250,8 +251,8 @@ public final class MultipathHash {
                 dport = 0;
             }
         }
-        return flowHashIpv6(k.ipv6SrcHi(), k.ipv6SrcLo(), k.ipv6DstHi(), k.ipv6DstLo(), k.protocol(), sport, dport,
-            0) >>> 1;
+        // 0 becomes 1 (__flow_hash_from_keys()), which the shift turns back into 0: h >>> 1 either way.
+        return sipIpv6(k.ipv6SrcHi(), k.ipv6SrcLo(), k.ipv6DstHi(), k.ipv6DstLo(), k.protocol(), sport, dport, 0) >>> 1;
     }
 
     /**
@@ -600,6 +601,12 @@ public final class MultipathHash {
      * @return the 32-bit flow hash (never 0)
      */
     public int flowHashIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
+        final int h = sipIpv4(src, dst, proto, sport, dport);
+        return h == 0 ? 1 : h;
+    }
+
+    /** The low 32 bits of the SipHash of {@link #flowHashIpv4}'s image, before 0 becomes 1. */
+    private int sipIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
         // The CPU (little-endian) reads the network-order address bytes: the compare is on the swapped value,
         // unsigned (as longs), branch-free (the swap is a coin toss per flow).
         final long a = Integer.toUnsignedLong(Integer.reverseBytes(src));
@@ -616,8 +623,7 @@ public final class MultipathHash {
         lastSipWordCount = 6;
         final SipState s = sip;
         s.start(w0, protoState, (proto & 0xFF) << 2);
-        final int h = (int) s.hash6(w3, w4, w5);
-        return h == 0 ? 1 : h;
+        return (int) s.hash6(w3, w4, w5);
     }
 
     /**
@@ -636,6 +642,13 @@ public final class MultipathHash {
      * @return the 32-bit flow hash (never 0)
      */
     public int flowHashIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final int proto, final int sport, final int dport, final int labelWord) {
+        final int h = sipIpv6(srcHi, srcLo, dstHi, dstLo, proto, sport, dport, labelWord);
+        return h == 0 ? 1 : h;
+    }
+
+    /** The low 32 bits of the SipHash of {@link #flowHashIpv6}'s image, before 0 becomes 1. */
+    private int sipIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
         imageIpv6(srcHi, srcLo, dstHi, dstLo, proto, sport, dport, labelWord);
         // Read back before labelPrefix's possible call, which would make the JIT load them from memory again.
@@ -657,8 +670,7 @@ public final class MultipathHash {
         }
         final SipState s = sip;
         s.start(w0, state, offset);
-        final int h = (int) s.hash9(w3, w4, w5, w6, w7, w8);
-        return h == 0 ? 1 : h;
+        return (int) s.hash9(w3, w4, w5, w6, w7, w8);
     }
 
     /**
