@@ -250,11 +250,12 @@ public final class UpperBounds {
 
     /**
      * The hash-threshold choice of {@code fib_select_multipath()} (net/ipv4/fib_semantics.c) and
-     * {@code fib6_select_path()} (net/ipv6/route.c), Linux 6.18, through a packed choice table: one table read, a
-     * subtraction and a shift select the nexthop (the kernel walks the nexthops in order; the result is the same,
-     * checked against the walk by a jqwik property). No data-dependent branch: only a slice holding two bounds is
-     * walked ({@link #firstAtOrAbove}; never with 8 nexthops of weights 1..256 whose smallest share is above
-     * 1/256).
+     * {@code fib6_select_path()} (net/ipv6/route.c), Linux 6.18, through a packed choice table: one table read and
+     * one compare select the nexthop (the kernel walks the nexthops in order; the result is the same,
+     * checked against the walk by a jqwik property). Only a slice holding two bounds is walked
+     * ({@link #firstAtOrAbove}; never with 8 nexthops of weights 1..256 whose smallest share is above 1/256).
+     * Unlike {@link #chooseInTable} the three ints of a slice are one {@code long}: no index multiplication and
+     * one bounds check.
      *
      * @param table the packed choice table ({@link #buildPackedChoices})
      * @param packedBounds non-decreasing usable bounds, the last 2^31-1
@@ -266,8 +267,9 @@ public final class UpperBounds {
     public static int chooseInPackedTable(final long[] table, final int[] packedBounds, final int[] packedIndex,
         final int n, final int hash31) {
         final long e = table[hash31 >>> BUCKET_SHIFT];
-        // B - h < 0 exactly when h > B (no overflow: B is -1..2^31-1, h 0..2^31-1): then the index in bits 48..63.
-        final int r = (short) (e >>> (32 | ((int) e - hash31) >>> 27 & 16));
+        // h > B only in the few slices holding a bound (a predicted branch); a walked slice has B = -1 and the
+        // upper index 0xffff, -1 after the signed shift.
+        final int r = hash31 <= (int) e ? (short) (e >>> 32) : (int) (e >> 48);
         if (r >= 0) {
             return r;
         }
