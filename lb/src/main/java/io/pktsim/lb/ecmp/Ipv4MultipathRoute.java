@@ -41,7 +41,7 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
     private final int[] upperBounds;
     private final int[] packedBounds;
     private final int[] packedIndex;
-    private final int[] choices = new int[UpperBounds.CHOICE_TABLE_LENGTH];
+    private final long[] choices = new long[UpperBounds.PACKED_CHOICES_LENGTH];
     private int packedCount;
     private boolean useNeigh;
     private boolean deleted;
@@ -93,7 +93,7 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
         usableCount = UpperBounds.rebalance(weights, usable, count, upperBounds);
         packedCount = UpperBounds.pack(upperBounds, count, packedBounds, packedIndex);
         if (packedCount > 0) {
-            UpperBounds.buildChoiceTable(packedBounds, packedIndex, packedCount, choices);
+            UpperBounds.buildPackedChoices(packedBounds, packedIndex, packedCount, choices);
         }
         updatePlainForwarding();
     }
@@ -118,7 +118,7 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
     @Override
     public int choose(final int hash31, final MultipathLookup lookup) {
         if (plainForwarding & !lookup.hasSource()) {
-            return UpperBounds.chooseInTable(choices, packedBounds, packedIndex, hash31);
+            return UpperBounds.chooseInPackedTable(choices, packedBounds, packedIndex, packedCount, hash31);
         }
         final boolean hasSource = lookup.hasSource() && lookup.key().ipv4Src() != 0;
         return choose(hash31, hasSource, hasSource ? lookup.key().ipv4Src() : 0);
@@ -139,7 +139,7 @@ public final class Ipv4MultipathRoute implements NexthopChooser {
         final boolean neigh = useNeigh;
         if (!neigh && !hasSource) {
             // Forwarding without neighbour checks: the plain hash-threshold rule.
-            return UpperBounds.chooseInTable(choices, packedBounds, packedIndex, hash31);
+            return UpperBounds.chooseInPackedTable(choices, packedBounds, packedIndex, packedCount, hash31);
         }
         final int[] ub = upperBounds;
         int best = -1;

@@ -28,7 +28,8 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
     private final int[] upperBounds;
     private final int[] packedBounds;
     private final int[] packedIndex;
-    private final int[] choices = new int[UpperBounds.CHOICE_TABLE_LENGTH];
+    private final long[] choices = new long[UpperBounds.PACKED_CHOICES_LENGTH];
+    private int packedCount;
     private int usableCount;
 
     /**
@@ -64,9 +65,9 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
             usable[i] = !removed[i] && !dead[i] && !(linkdown[i] && ignoreLinkdown[i]);
         }
         usableCount = UpperBounds.rebalance(weights, usable, count, upperBounds);
-        final int packed = UpperBounds.pack(upperBounds, count, packedBounds, packedIndex);
-        if (packed > 0) {
-            UpperBounds.buildChoiceTable(packedBounds, packedIndex, packed, choices);
+        packedCount = UpperBounds.pack(upperBounds, count, packedBounds, packedIndex);
+        if (packedCount > 0) {
+            UpperBounds.buildPackedChoices(packedBounds, packedIndex, packedCount, choices);
         }
     }
 
@@ -90,7 +91,7 @@ public final class Ipv6MultipathRoute implements NexthopChooser {
         if (usableCount == 0) {
             return MultipathSelector.NO_NEXTHOP;
         }
-        return UpperBounds.chooseInTable(choices, packedBounds, packedIndex, hash31);
+        return UpperBounds.chooseInPackedTable(choices, packedBounds, packedIndex, packedCount, hash31);
     }
 
     /**

@@ -78,6 +78,15 @@ public final class MultipathHash {
     private final int hashFields;
     private final long keyWord;
     /**
+     * {@link #MODE_IPV4_L4}, {@link #MODE_IPV6_L4} (policy 1, the forwarding router's common case: {@link #hash}
+     * takes {@link #hashIpv4L4} / {@link #hashIpv6L4} instead of the family and policy dispatch) or
+     * {@link #MODE_OTHER}.
+     */
+    private final int mode;
+    private static final int MODE_OTHER = 0;
+    private static final int MODE_IPV4_L4 = 1;
+    private static final int MODE_IPV6_L4 = 2;
+    /**
      * SipHash state after the image's first 24 bytes for each protocol with a zero flow-label word (protocol,
      * zero label, two zero VLAN words): computed once per configuration, so three of the six (IPv4) or nine
      * (IPv6) compressions are never repeated. 256 protocols x 4 words (8 KiB per instance, filled by the
@@ -137,6 +146,11 @@ public final class MultipathHash {
         this.policy = policy;
         this.hashFields = hashFields;
         this.keyWord = keyWord(seed);
+        if (policy == POLICY_L4) {
+            this.mode = family == FlowKey.FAMILY_IPV4 ? MODE_IPV4_L4 : MODE_IPV6_L4;
+        } else {
+            this.mode = MODE_OTHER;
+        }
         for (int proto = 0; proto < 256; proto++) {
             SipHash.absorb3Words(keyWord, keyWord, (long) proto << 16, 0, 0, protoState, 4 * proto);
         }
@@ -181,7 +195,64 @@ public final class MultipathHash {
      * @return {@code h}, 0..2^31-1
      */
     public int hash(final MultipathLookup lookup) {
+        final int m = mode;
+        if (m == MODE_IPV4_L4) {
+            return hashIpv4L4(lookup);
+        }
+        if (m == MODE_IPV6_L4) {
+            return hashIpv6L4(lookup);
+        }
         return family == FlowKey.FAMILY_IPV4 ? hashIpv4(lookup) : hashIpv6(lookup);
+    }
+
+    /**
+     * {@link #hashIpv4} under policy 1, the same value with the policy's branches only: the five-tuple unless
+     * the packet carries an L4 {@code skb->hash} (used as is) or the dissector gives no ports (fragments, other
+     * protocols), then the tunnel's {@code jhash_2words()} step if the lookup has one.
+     */
+    private int hashIpv4L4(final MultipathLookup lookup) {
+        final FlowKey k = lookup.key();
+        int sport = k.srcPort();
+        int dport = k.dstPort();
+        if (lookup.packetPath()) {
+            if (lookup.l4Hash()) {
+                lastWordCount = 0;
+                return lookup.skbHash() >>> 1;
+            }
+            if (!packetHasPorts(k)) {
+                sport = 0;
+                dport = 0;
+            }
+        }
+        final int h = sipIpv4(k.ipv4Src(), k.ipv4Dst(), k.protocol(), sport, dport);
+        final int tunnelHash = lookup.flowMultipathHash();
+        if (tunnelHash != 0) {
+            return Jhash.jhash2Words(h == 0 ? 1 : h, tunnelHash, 0) >>> 1;
+        }
+        // __flow_hash_from_keys() turns 0 into 1, which the shift turns back into 0: h >>> 1 either way.
+        return h >>> 1;
+    }
+
+    /**
+     * {@link #hashIpv6} under policy 1, the same value with the policy's branches only: the five-tuple unless the
+     * packet carries an L4 {@code skb->hash} (used as is) or the dissector gives no ports.
+     */
+    private int hashIpv6L4(final MultipathLookup lookup) {
+        final FlowKey k = lookup.key();
+        int sport = k.srcPort();
+        int dport = k.dstPort();
+        if (lookup.packetPath()) {
+            if (lookup.l4Hash()) {
+                lastWordCount = 0;
+                return lookup.skbHash() >>> 1;
+            }
+            if (!packetHasPorts(k)) {
+                sport = 0;
+                dport = 0;
+            }
+        }
+        // 0 becomes 1 (__flow_hash_from_keys()), which the shift turns back into 0: h >>> 1 either way.
+        return sipIpv6(k.ipv6SrcHi(), k.ipv6SrcLo(), k.ipv6DstHi(), k.ipv6DstLo(), k.protocol(), sport, dport, 0) >>> 1;
     }
 
     /**
@@ -530,6 +601,12 @@ public final class MultipathHash {
      * @return the 32-bit flow hash (never 0)
      */
     public int flowHashIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
+        final int h = sipIpv4(src, dst, proto, sport, dport);
+        return h == 0 ? 1 : h;
+    }
+
+    /** The low 32 bits of the SipHash of {@link #flowHashIpv4}'s image, before 0 becomes 1. */
+    private int sipIpv4(final int src, final int dst, final int proto, final int sport, final int dport) {
         // The CPU (little-endian) reads the network-order address bytes: the compare is on the swapped value,
         // unsigned (as longs), branch-free (the swap is a coin toss per flow).
         final long a = Integer.toUnsignedLong(Integer.reverseBytes(src));
@@ -546,8 +623,7 @@ public final class MultipathHash {
         lastSipWordCount = 6;
         final SipState s = sip;
         s.start(w0, protoState, (proto & 0xFF) << 2);
-        final int h = (int) s.hash6(w3, w4, w5);
-        return h == 0 ? 1 : h;
+        return (int) s.hash6(w3, w4, w5);
     }
 
     /**
@@ -566,6 +642,13 @@ public final class MultipathHash {
      * @return the 32-bit flow hash (never 0)
      */
     public int flowHashIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final int proto, final int sport, final int dport, final int labelWord) {
+        final int h = sipIpv6(srcHi, srcLo, dstHi, dstLo, proto, sport, dport, labelWord);
+        return h == 0 ? 1 : h;
+    }
+
+    /** The low 32 bits of the SipHash of {@link #flowHashIpv6}'s image, before 0 becomes 1. */
+    private int sipIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
         imageIpv6(srcHi, srcLo, dstHi, dstLo, proto, sport, dport, labelWord);
         // Read back before labelPrefix's possible call, which would make the JIT load them from memory again.
@@ -587,8 +670,7 @@ public final class MultipathHash {
         }
         final SipState s = sip;
         s.start(w0, state, offset);
-        final int h = (int) s.hash9(w3, w4, w5, w6, w7, w8);
-        return h == 0 ? 1 : h;
+        return (int) s.hash9(w3, w4, w5, w6, w7, w8);
     }
 
     /**
@@ -597,17 +679,20 @@ public final class MultipathHash {
      */
     private void imageIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final int proto, final int sport, final int dport, final int labelWord) {
-        // memcmp(dst, src) < 0, a byte-wise compare of the big-endian halves: the borrow out of the 128-bit
-        // unsigned subtraction dst - src (Hacker's Delight 2-16). Branch-free, because the two directions of
-        // forwarded traffic interleave and the swap is a coin toss per packet.
-        final long borrowLo = ((~dstLo & srcLo) | (~(dstLo ^ srcLo) & (dstLo - srcLo))) >>> 63;
-        final long swap = -(((~dstHi & srcHi) | (~(dstHi ^ srcHi) & (dstHi - srcHi - borrowLo))) >>> 63);
-        final long hi = (srcHi ^ dstHi) & swap;
-        final long lo = (srcLo ^ dstLo) & swap;
-        final long s0 = Long.reverseBytes(srcHi ^ hi);
-        final long s1 = Long.reverseBytes(srcLo ^ lo);
-        final long d0 = Long.reverseBytes(dstHi ^ hi);
-        final long d1 = Long.reverseBytes(dstLo ^ lo);
+        // memcmp(dst, src) < 0, a byte-wise compare of the big-endian halves: an unsigned compare of the high
+        // halves, or of the low halves where those are equal (rare, and then a predictable branch). The swap itself
+        // compiles to conditional moves where it is a coin toss (the two directions of forwarded traffic
+        // interleave).
+        final boolean swap = dstHi != srcHi ? dstHi + Long.MIN_VALUE < srcHi + Long.MIN_VALUE
+            : dstLo + Long.MIN_VALUE < srcLo + Long.MIN_VALUE;
+        final long aHi = swap ? dstHi : srcHi;
+        final long aLo = swap ? dstLo : srcLo;
+        final long bHi = swap ? srcHi : dstHi;
+        final long bLo = swap ? srcLo : dstLo;
+        final long s0 = Long.reverseBytes(aHi);
+        final long s1 = Long.reverseBytes(aLo);
+        final long d0 = Long.reverseBytes(bHi);
+        final long d1 = Long.reverseBytes(bLo);
         lastW0 = ((long) (proto & 0xFF) << 16) | ((long) labelWord << 32);
         lastW3 = portsWord(sport, dport);
         lastW4 = s0 << 32;

@@ -198,6 +198,84 @@ public final class UpperBounds {
         return packedIndex[j];
     }
 
+    /** The length of a {@link #buildPackedChoices packed choice table}: one {@code long} per slice. */
+    public static final int PACKED_CHOICES_LENGTH = BUCKETS;
+    /** The largest nexthop index a packed choice entry holds (a positive {@code short}); larger ones are walked. */
+    private static final int PACKED_INDEX_MAX = Short.MAX_VALUE;
+
+    /**
+     * Builds the packed choice table for {@link #chooseInPackedTable}: per slice {@code b} of 2^23 hash values one
+     * {@code long}: in bits 0..31 the one packed bound {@code B} inside the slice (2^31-1 if none), in bits
+     * 32..47 the nexthop index for {@code h <= B} and in bits 48..63 the one for {@code h > B}. A slice holding
+     * two or more bounds (or a nexthop index above 32767) gets {@code B = -1} and {@code 0xffff} above it: it is
+     * walked.
+     *
+     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
+     * @param packedIndex their nexthop indices
+     * @param n number of entries (at least 1)
+     * @param table receives {@link #PACKED_CHOICES_LENGTH} entries
+     */
+    public static void buildPackedChoices(final int[] packedBounds, final int[] packedIndex, final int n,
+        final long[] table) {
+        int below = 0;
+        for (int b = 0; b < BUCKETS; b++) {
+            final int low = b << BUCKET_SHIFT;
+            final int high = low + (1 << BUCKET_SHIFT) - 1;
+            while (below < n && packedBounds[below] < low) {
+                below++;
+            }
+            int inside = below;
+            while (inside < n && packedBounds[inside] <= high) {
+                inside++;
+            }
+            // below < n: the last bound is 2^31-1, at or above every slice.
+            final int bound;
+            final int atOrBelow = packedIndex[below];
+            final int above;
+            if (inside - below == 1) {
+                bound = packedBounds[below];
+                // The last bound is 2^31-1: no hash lies above it.
+                above = packedIndex[below + 1 < n ? below + 1 : below];
+            } else {
+                bound = Integer.MAX_VALUE;
+                above = atOrBelow;
+            }
+            if (inside - below >= 2 || atOrBelow > PACKED_INDEX_MAX || above > PACKED_INDEX_MAX) {
+                table[b] = 0xFFFF_0000_FFFF_FFFFL;
+            } else {
+                table[b] = Integer.toUnsignedLong(bound) | (long) atOrBelow << 32 | (long) above << 48;
+            }
+        }
+    }
+
+    /**
+     * The hash-threshold choice of {@code fib_select_multipath()} (net/ipv4/fib_semantics.c) and
+     * {@code fib6_select_path()} (net/ipv6/route.c), Linux 6.18, through a packed choice table: one table read and
+     * one compare select the nexthop (the kernel walks the nexthops in order; the result is the same,
+     * checked against the walk by a jqwik property). Only a slice holding two bounds is walked
+     * ({@link #firstAtOrAbove}; never with 8 nexthops of weights 1..256 whose smallest share is above 1/256).
+     * Unlike {@link #chooseInTable} the three ints of a slice are one {@code long}: no index multiplication and
+     * one bounds check.
+     *
+     * @param table the packed choice table ({@link #buildPackedChoices})
+     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
+     * @param packedIndex their nexthop indices
+     * @param n number of packed entries (at least 1)
+     * @param hash31 the hash, 0..2^31-1
+     * @return the nexthop index
+     */
+    public static int chooseInPackedTable(final long[] table, final int[] packedBounds, final int[] packedIndex,
+        final int n, final int hash31) {
+        final long e = table[hash31 >>> BUCKET_SHIFT];
+        // h > B only in the few slices holding a bound (a predicted branch); a walked slice has B = -1 and the
+        // upper index 0xffff, -1 after the signed shift.
+        final int r = hash31 <= (int) e ? (short) (e >>> 32) : (int) (e >> 48);
+        if (r >= 0) {
+            return r;
+        }
+        return firstAtOrAbove(packedBounds, packedIndex, n, hash31);
+    }
+
     /**
      * Computes the upper bounds of a nexthop list.
      *

@@ -13,7 +13,7 @@
  * <p>Speed without approximation ({@code docs/ecmp.md}): the SipHash state after the image's constant words
  * 0..2 is precomputed per protocol (a pure function of seed and word 0), {@link io.pktsim.lb.ecmp.SipState}
  * hashes the rest in inlinable steps from a copy of the last prefix used, and the hash-threshold choice is one
- * read of a 256-slice table ({@link io.pktsim.lb.ecmp.UpperBounds#chooseInTable}). Nothing is cached per flow.
+ * read of a 256-slice table ({@link io.pktsim.lb.ecmp.UpperBounds#chooseInPackedTable}). Nothing is cached per flow.
  * Flows in bulk ({@link io.pktsim.lb.ecmp.MultipathHash#hashAll},
  * {@link io.pktsim.lb.ecmp.EcmpSelector#selectNexthops}) are hashed in one loop, IPv6 flows two at a time with
  * their SipRounds interleaved ({@link io.pktsim.lb.ecmp.SipPair}), with the same values as one call per flow.
