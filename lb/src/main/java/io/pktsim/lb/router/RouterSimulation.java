@@ -466,6 +466,8 @@ public final class RouterSimulation {
     private long injected;
     private long delivered;
     private long pendingPacketEvents;
+    /** Frames on their way from the router's port to an endpoint (their slots already free: packet words only). */
+    private long pendingDeliveries;
     private long forwarded;
     /** Packets forwarded before the measurement window ({@link #forwarded} counts the window). */
     private long forwardedBeforeWindow;
@@ -1704,11 +1706,10 @@ public final class RouterSimulation {
         schedulePacket(dep + SWITCH_LATENCY_NS, kRx, h);
     }
 
-    private void onHost(final int target, final long arg, final long now) {
-        pendingPacketEvents--;
+    /** A frame's arrival at a LAN host; {@code pkt} is its packet word (the frame left the store at the port). */
+    private void onHost(final int target, final long pkt, final long now) {
+        pendingDeliveries--;
         delivered++;
-        final long pkt = store.aux((int) arg);
-        store.free((int) arg);
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
         if (flowDownload[f]) {
@@ -1733,11 +1734,10 @@ public final class RouterSimulation {
         }
     }
 
-    private void onServer(final int target, final long arg, final long now) {
-        pendingPacketEvents--;
+    /** A frame's arrival at a server; {@code pkt} is its packet word (the frame left the store at the port). */
+    private void onServer(final int target, final long pkt, final long now) {
+        pendingDeliveries--;
         delivered++;
-        final long pkt = store.aux((int) arg);
-        store.free((int) arg);
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
         if (kind == KIND_SYN) {
@@ -3043,7 +3043,9 @@ public final class RouterSimulation {
                 account(f, flowPayload[f], true);
                 return;
             }
-            schedulePacket(dep, kHost, h);
+            // The endpoint reads only the packet word: the frame's slot is free once it has left the port.
+            store.free(h);
+            scheduleDelivery(dep, kHost, pkt);
         } else {
             final int d = dialOfFrame(h);
             flowLastDial[f] = d;
@@ -3060,7 +3062,8 @@ public final class RouterSimulation {
                     return;
                 }
             }
-            schedulePacket(at + halfRttNs, kServer, h);
+            store.free(h);
+            scheduleDelivery(at + halfRttNs, kServer, pkt);
         }
     }
 
@@ -3202,6 +3205,15 @@ public final class RouterSimulation {
         return counts;
     }
 
+    /**
+     * A frame's arrival at an endpoint ({@code host_rx}, {@code server_rx}), which reads only its packet word: the
+     * event carries the word, and the frame's slot was freed when it left the router.
+     */
+    private void scheduleDelivery(final long atNs, final int kind, final long pkt) {
+        pendingDeliveries++;
+        loop.schedule(atNs, kind, 0, pkt);
+    }
+
     private void schedulePacket(final long atNs, final int kind, final long pkt) {
         pendingPacketEvents++;
         loop.schedule(atNs, kind, 0, pkt);
@@ -3338,8 +3350,16 @@ public final class RouterSimulation {
         return qdisc;
     }
 
-    /** Packets held at the end: in flight between hops (pending events), in the RX ring and in the qdisc. */
+    /**
+     * Packets held at the end: in flight between hops (pending events), in the RX ring, in the qdisc, and on their
+     * way from the router to an endpoint.
+     */
     long held() {
+        return pendingPacketEvents + pendingDeliveries + ringCount + qdisc.qlen();
+    }
+
+    /** Packets held in the packet store: {@link #held} but those on their way to an endpoint (no frame any more). */
+    long heldFrames() {
         return pendingPacketEvents + ringCount + qdisc.qlen();
     }
 
