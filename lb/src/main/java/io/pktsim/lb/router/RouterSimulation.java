@@ -16,6 +16,7 @@ import io.pktsim.core.event.EventHandler;
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
 import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.header.Ipv4View;
 import io.pktsim.core.header.Ipv6View;
@@ -498,6 +499,18 @@ public final class RouterSimulation {
     private final int[] tmplSeq;
     private final int[] tmplAck;
     private final int[] tmplTsVal;
+    /**
+     * Per template: frames sent from it whose bytes are not written yet ({@link #serverSend}); a template is not
+     * rebuilt while it has any, so they are built from the bytes that were valid when they were sent.
+     */
+    private final int[] tmplLazy;
+    /** Per TCP template: its checksum's {@code ~HC} plus the {@code ~m} halves of the patched words. */
+    private final long[] tmplSumBase;
+    /**
+     * Frames sent by a server and not yet written into the store (built when they reach the router, {@link
+     * #materialize}); each has a slot reserved: the store counts as full when its frames and these fill it.
+     */
+    private int lazyCount;
     /** Tests: build every templated frame with the builder as well and fail on any difference. */
     boolean checkTemplates;
     /** Tests: frames copied from a template and checked against the builder's. */
@@ -899,6 +912,8 @@ public final class RouterSimulation {
         tmplSeq = new int[templates];
         tmplAck = new int[templates];
         tmplTsVal = new int[templates];
+        tmplLazy = new int[templates];
+        tmplSumBase = new long[templates];
         isn = new int[flows * 2];
         ct = new ConntrackTable(ConntrackConfig.openWrt(config.firewall().conntrackMax()),
                 RandomStream.derive(config.seed(), config.run(), "nat"));
@@ -1440,6 +1455,13 @@ public final class RouterSimulation {
             drop(Drop.NAT_BROKEN);
             return;
         }
+        if (shaperDown[d] == null && (kind == KIND_DATA || kind == KIND_ACK && !flowUdp[f])) {
+            final int t = f * TEMPLATES_PER_FLOW + (kind == KIND_DATA ? 0 : 1);
+            if (templateValid(t, f, false, d)) {
+                sendLazy(f, kind, seq, now, d, t);
+                return;
+            }
+        }
         final int h = buildFrame(f, kind, seq, now, false, d);
         if (h == PacketStore.NO_PACKET) {
             drop(Drop.NO_BUFFER);
@@ -1466,6 +1488,41 @@ public final class RouterSimulation {
                 return;
             }
             schedulePacket(lineDep + SWITCH_LATENCY_NS, kRx, h);
+        }
+    }
+
+    /**
+     * {@link #serverSend} of a frame whose template is valid, on an unshaped line: the same decisions in the same
+     * order (slot, dial up, the line's FIFO), but the frame is written into the store only when it reaches the
+     * router ({@link #materialize}), from the template's bytes of now and with its time: the slot is reserved now
+     * and taken then, so the store's frames are written just before they are read, and identical.
+     */
+    private void sendLazy(final int f, final int kind, final long seq, final long now, final int d, final int t) {
+        if (store.inUse() + lazyCount >= STORE_SLOTS) {
+            drop(Drop.NO_BUFFER);
+            return;
+        }
+        if (!dialUp[d]) {
+            drop(Drop.NO_ROUTE);
+            return;
+        }
+        final long lineDep = lineDown[d / dialsPerLine].send(now + halfRttNs, Math.max(64, tmplWire[t]) + 20);
+        if (lineDep < 0) {
+            drop(Drop.ISP_LINE_DOWN);
+            return;
+        }
+        final long at = lineDep + SWITCH_LATENCY_NS;
+        if (at - now < 1L << 31) {
+            lazyCount++;
+            tmplLazy[t]++;
+            pendingPacketEvents++;
+            loop.schedule(at, kRx, (int) now, ~packet(f, kind, seq));
+        } else {
+            final int h = copyTemplate(t, f, kind, seq, now, false);
+            if (checkTemplates) {
+                checkTemplate(h, f, kind, seq, now, false, d);
+            }
+            schedulePacket(at, kRx, h);
         }
     }
 
@@ -1518,7 +1575,8 @@ public final class RouterSimulation {
                 || key[k + 4] != flowNatAddr[f] || key[k + 5] != flowNatPort[f] || key[k + 6] != payload
                 || key[k + 7] != flowSport[f]) {
             final int h = buildWithBuilder(f, kind, seq, now, fromHost, d);
-            if (h == PacketStore.NO_PACKET) {
+            if (h == PacketStore.NO_PACKET || tmplLazy[t] > 0) {
+                // (frames still to be built from the template's present bytes keep it until they are)
                 return h;
             }
             final int stored = store.storedLength(h);
@@ -1537,6 +1595,10 @@ public final class RouterSimulation {
                 tmplSeq[t] = b.getInt(l4 + 4, ByteOrder.BIG_ENDIAN);
                 tmplAck[t] = b.getInt(l4 + 8, ByteOrder.BIG_ENDIAN);
                 tmplTsVal[t] = b.getInt(l4 + TCP_TSVAL_OFFSET, ByteOrder.BIG_ENDIAN);
+                // ~HC and the ~m halves of the three patched words (RFC 1624 eqn. 3), summed once
+                tmplSumBase[t] = (~b.getShort(l4 + TcpView.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL)
+                        + InetChecksum.delta32(tmplSeq[t], 0) + InetChecksum.delta32(tmplAck[t], 0)
+                        + InetChecksum.delta32(tmplTsVal[t], 0);
             }
             key[k] = 1;
             key[k + 1] = d;
@@ -1548,7 +1610,28 @@ public final class RouterSimulation {
             key[k + 7] = flowSport[f];
             return h;
         }
-        final int h = store.allocate();
+        return copyTemplate(t, f, kind, seq, now, fromHost);
+    }
+
+    /** Whether template {@code t} of flow {@code f} holds what the builder would build now for dial {@code d}. */
+    private boolean templateValid(final int t, final int f, final boolean fromHost, final int d) {
+        final int k = t * TEMPLATE_KEY;
+        final int[] key = tmplKey;
+        final int session = !fromHost && pppoe ? dialPppoe[d].sessionId() : 0;
+        return key[k] != 0 && key[k + 1] == d && key[k + 2] == session && key[k + 3] == flowNatDial[f]
+                && key[k + 4] == flowNatAddr[f] && key[k + 5] == flowNatPort[f] && key[k + 6] == flowPayload[f]
+                && key[k + 7] == flowSport[f];
+    }
+
+    /**
+     * The frame of template {@code t} (valid for it) with the sequence, acknowledgement and TSval of segment or
+     * ACK {@code seq} sent at {@code now}; the payload size is the template's.
+     *
+     * @return the packet, or {@link PacketStore#NO_PACKET} when the store is full
+     */
+    private int copyTemplate(final int t, final int f, final int kind, final long seq, final long now,
+            final boolean fromHost) {
+        final int h = allocate();
         if (h == PacketStore.NO_PACKET) {
             return h;
         }
@@ -1558,6 +1641,7 @@ public final class RouterSimulation {
         store.networkOffset(h, tmplNet[t]);
         store.transportOffset(h, tmplTransport[t]);
         if (!flowUdp[f]) {
+            final int payload = tmplKey[t * TEMPLATE_KEY + 6];
             final int own = isn[2 * f + (fromHost ? 0 : 1)];
             final int peer = isn[2 * f + (fromHost ? 1 : 0)];
             final int seqWord;
@@ -1571,16 +1655,18 @@ public final class RouterSimulation {
             }
             final int tsVal = (int) (now / 1_000_000L);
             final MutableDirectBuffer b = store.buffer();
-            final int l4 = store.transportHeaderOffset(h);
-            // RFC 1624 eqn. 3 over the three words at once: ~(~HC + ~m + m'), folded once.
-            final long sum = (~b.getShort(l4 + TcpView.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL)
-                    + InetChecksum.delta32(tmplSeq[t], seqWord) + InetChecksum.delta32(tmplAck[t], ackWord)
-                    + InetChecksum.delta32(tmplTsVal[t], tsVal);
-            b.putInt(l4 + 4, seqWord, ByteOrder.BIG_ENDIAN);
-            b.putInt(l4 + 8, ackWord, ByteOrder.BIG_ENDIAN);
-            b.putInt(l4 + TCP_TSVAL_OFFSET, tsVal, ByteOrder.BIG_ENDIAN);
+            // the template's frame at the frame offset: its TCP header is at the template's transport offset
+            final long at = FrameBytes.address(b, store.frameOffset(h) + tmplTransport[t], TCP_TSVAL_OFFSET + 4);
+            final byte[] a = b.byteArray();
+            // RFC 1624 eqn. 3 over the three words at once: ~(~HC + ~m + m'), folded once; ~HC + ~m precomputed
+            // (delta32(m, 0) is the ~m halves), so the sum is the same integer as word by word.
+            final long sum = tmplSumBase[t] + InetChecksum.delta32(-1, seqWord) + InetChecksum.delta32(-1, ackWord)
+                    + InetChecksum.delta32(-1, tsVal);
+            FrameBytes.putInt(a, at + 4, seqWord);
+            FrameBytes.putInt(a, at + 8, ackWord);
+            FrameBytes.putInt(a, at + TCP_TSVAL_OFFSET, tsVal);
             final int check = ~InetChecksum.fold(sum) & 0xFFFF;
-            b.putShort(l4 + TcpView.CHECKSUM_OFFSET, (short) check, ByteOrder.BIG_ENDIAN);
+            FrameBytes.putShort(a, at + TcpView.CHECKSUM_OFFSET, (short) check);
         }
         store.aux(h, packet(f, kind, seq));
         return h;
@@ -1617,6 +1703,9 @@ public final class RouterSimulation {
 
     private int buildWithBuilder(final int f, final int kind, final long seq, final long now, final boolean fromHost,
             final int d) {
+        if (storeFull()) {
+            return PacketStore.NO_PACKET;
+        }
         final PacketBuilder b = builder.reset();
         final int line = d / dialsPerLine;
         if (fromHost) {
@@ -1670,6 +1759,37 @@ public final class RouterSimulation {
         final int h = b.arrivalNs(now).build();
         if (h != PacketStore.NO_PACKET) {
             store.aux(h, packet(f, kind, seq));
+        }
+        return h;
+    }
+
+    /** Whether the store's free slots are all taken or reserved for frames still to be built ({@link #lazyCount}). */
+    private boolean storeFull() {
+        return lazyCount > 0 && store.inUse() + lazyCount >= STORE_SLOTS;
+    }
+
+    /** {@link PacketStore#allocate}, with the slots reserved for frames still to be built counted as taken. */
+    private int allocate() {
+        return storeFull() ? PacketStore.NO_PACKET : store.allocate();
+    }
+
+    /**
+     * A server's frame built when it reaches the router ({@code router_rx} with a negative argument): the frame of
+     * its template with the sequence, ACK and TSval of its send time, which the event's target holds as the low 32
+     * bits of the time (the frame reached the router less than 2^31 ns after it was sent). Its slot was reserved.
+     */
+    private int materialize(final long pkt, final int sentLow, final long now) {
+        final int f = flowOf(pkt);
+        final int kind = kindOf(pkt);
+        final long seq = seqOf(pkt);
+        final long sentNs = now - ((int) now - sentLow);
+        final int t = f * TEMPLATES_PER_FLOW + (kind == KIND_DATA ? 0 : 1);
+        lazyCount--;
+        tmplLazy[t]--;
+        final int h = copyTemplate(t, f, kind, seq, sentNs, false);
+        final int d = tmplKey[t * TEMPLATE_KEY + 1];
+        if (checkTemplates && templateValid(t, f, false, d)) {
+            checkTemplate(h, f, kind, seq, sentNs, false, d);
         }
         return h;
     }
@@ -2080,7 +2200,7 @@ public final class RouterSimulation {
 
     private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
-        final int h = (int) arg;
+        final int h = arg < 0 ? materialize(~arg, target, now) : (int) arg;
         final long atSoc = cpuIn.send(now, cpuPortWireBytes(store.length(h)));
         if (atSoc < 0) {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
@@ -2410,7 +2530,7 @@ public final class RouterSimulation {
         forwarded += segs;
         for (int i = 0; i < segs; i++) {
             // GSO at the egress device: segment i of a GRO packet is the head's headers with its own sequence.
-            final int seg = i + 1 < segs ? store.copy(h) : h;
+            final int seg = i + 1 < segs ? (storeFull() ? PacketStore.NO_PACKET : store.copy(h)) : h;
             if (seg == PacketStore.NO_PACKET) {
                 drop(Drop.NO_BUFFER);
                 continue;
@@ -3360,7 +3480,7 @@ public final class RouterSimulation {
 
     /** Packets held in the packet store: {@link #held} but those on their way to an endpoint (no frame any more). */
     long heldFrames() {
-        return pendingPacketEvents + ringCount + qdisc.qlen();
+        return pendingPacketEvents - lazyCount + ringCount + qdisc.qlen();
     }
 
     /** The router's devices by interface index (tests compare them with {@link #interfaceNames}). */
