@@ -269,6 +269,8 @@ public final class RouterSimulation {
     private final long cIpi;
     /** Dials per WAN line (a dial's line is {@code d / dialsPerLine}). */
     private final int dialsPerLine;
+    /** Per dial: its line, {@code d / dialsPerLine} (read per packet; no division). */
+    private final int[] lineOfDial;
     /** The run's end and the warm-up's end, ns. */
     private final long totalNs;
     private final long warmupNs;
@@ -758,6 +760,10 @@ public final class RouterSimulation {
         netdevMaxBacklog = profile.netdevMaxBacklog();
         final RouterConfig.Wan wan = config.wan();
         this.dials = config.dials();
+        lineOfDial = new int[dials];
+        for (int d = 0; d < dials; d++) {
+            lineOfDial[d] = d / dialsPerLine;
+        }
         this.lines = wan.lines();
         this.macvlan = wan.dialsPerLine() > 1;
         this.pppoe = wan.pppoe();
@@ -1482,7 +1488,7 @@ public final class RouterSimulation {
                 dropFrame(h, Drop.NO_ROUTE);
                 return;
             }
-            final long lineDep = lineDown[d / dialsPerLine].send(atAccess, edgeWireBytes(h));
+            final long lineDep = lineDown[lineOf(d)].send(atAccess, edgeWireBytes(h));
             if (lineDep < 0) {
                 dropFrame(h, Drop.ISP_LINE_DOWN);
                 return;
@@ -1506,7 +1512,7 @@ public final class RouterSimulation {
             drop(Drop.NO_ROUTE);
             return;
         }
-        final long lineDep = lineDown[d / dialsPerLine].send(now + halfRttNs, Math.max(64, tmplWire[t]) + 20);
+        final long lineDep = lineDown[lineOf(d)].send(now + halfRttNs, Math.max(64, tmplWire[t]) + 20);
         if (lineDep < 0) {
             drop(Drop.ISP_LINE_DOWN);
             return;
@@ -1763,6 +1769,11 @@ public final class RouterSimulation {
         return h;
     }
 
+    /** A dial's line, {@code d / dialsPerLine}, from a table for a dial number (no division per packet). */
+    private int lineOf(final int d) {
+        return d >= 0 && d < dials ? lineOfDial[d] : d / dialsPerLine;
+    }
+
     /** Whether the store's free slots are all taken or reserved for frames still to be built ({@link #lazyCount}). */
     private boolean storeFull() {
         return lazyCount > 0 && store.inUse() + lazyCount >= STORE_SLOTS;
@@ -1818,7 +1829,7 @@ public final class RouterSimulation {
             dropFrame(h, Drop.NO_ROUTE);
             return;
         }
-        final long dep = lineDown[d / dialsPerLine].send(now, edgeWireBytes(h));
+        final long dep = lineDown[lineOf(d)].send(now, edgeWireBytes(h));
         if (dep < 0) {
             dropFrame(h, Drop.ISP_LINE_DOWN);
             return;
@@ -2921,7 +2932,7 @@ public final class RouterSimulation {
         tapAt(dev, tapNs, h, false);
         if (toLan) {
             if (macvlan) {
-                dev = linePort[d / dialsPerLine].handleFrame(store, h);
+                dev = linePort[lineOf(d)].handleFrame(store, h);
                 if (dev == RxHandler.CONSUMED) {
                     return false;
                 }
@@ -2959,7 +2970,7 @@ public final class RouterSimulation {
                 return freed(h);
             }
         } else {
-            pushEthernet(h, dialMac(d), BRAS_MAC_BASE + d / dialsPerLine);
+            pushEthernet(h, dialMac(d), BRAS_MAC_BASE + lineOf(d));
         }
         if (macvlan) {
             tapAt(dialMacvlan[d].ifindex(), tapNs, h, true);
@@ -2967,8 +2978,8 @@ public final class RouterSimulation {
                 return freed(h);
             }
         }
-        tapAt(lineVlan[d / dialsPerLine].ifindex(), tapNs, h, true);
-        return lineVlan[d / dialsPerLine].transmit(store, h) || freed(h);
+        tapAt(lineVlan[lineOf(d)].ifindex(), tapNs, h, true);
+        return lineVlan[lineOf(d)].transmit(store, h) || freed(h);
     }
 
     /** Shows the frame to the tap as device {@code ifindex} sees it, unless there is no tap or tapNs < 0. */
@@ -3071,7 +3082,8 @@ public final class RouterSimulation {
         if (pppoe) {
             final int sid = store.buffer().getShort(at + EthernetView.LENGTH + VLAN_TAG + 2,
                     java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            return (sid - SESSION_BASE) % dials;
+            final int x = sid - SESSION_BASE;
+            return x >= 0 && x < dials ? x : x % dials;
         }
         if (macvlan) {
             return store.buffer().getInt(at + 8, java.nio.ByteOrder.BIG_ENDIAN) - (int) DIAL_MAC_BASE;
@@ -3169,7 +3181,7 @@ public final class RouterSimulation {
         } else {
             final int d = dialOfFrame(h);
             flowLastDial[f] = d;
-            final long dep = lineUp[d / dialsPerLine].send(out + SWITCH_LATENCY_NS, edgeBytes);
+            final long dep = lineUp[lineOf(d)].send(out + SWITCH_LATENCY_NS, edgeBytes);
             if (dep < 0) {
                 dropFrame(h, Drop.SWITCH_LINE_UP);
                 return;
