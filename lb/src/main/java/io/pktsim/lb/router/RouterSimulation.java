@@ -74,7 +74,10 @@ import io.pktsim.stack.profile.DeviceProfile;
  * <p>Packets are {@link PacketStore} frames with real header bytes (built by {@link PacketBuilder} as they cross the
  * MT7530's CPU port: Ethernet, the 802.1Q tag of the LAN or of the WAN line, the dial's PPPoE session on the WAN
  * side, IPv4 or IPv6, TCP with MSS/window-scale/timestamp options or UDP; the payload is counted in the lengths,
- * not stored). Link and port sizes are read from the frames.
+ * not stored). Link and port sizes are read from the frames. A frame occupies the store from the router's point of
+ * view: a server's frame on an unshaped line is written when it reaches the router (from the template and time of
+ * its send, its slot reserved meanwhile; {@code sendLazy}), and a frame leaves the store when it leaves the router's
+ * port (the endpoint's event carries only the packet word).
  *
  * <p>The model, per packet: a server's segment crosses the ISP (RTT/2, the access server's per-dial shaper, the
  * dorm line), the MT7530 and the CPU port into the frame engine's RX ring (drop when full); the shared frame-engine
@@ -517,6 +520,8 @@ public final class RouterSimulation {
     boolean checkTemplates;
     /** Tests: frames copied from a template and checked against the builder's. */
     long templateChecks;
+    /** Tests: servers' frames written into the store when they reached the router ({@link #materialize}). */
+    long lateBuilt;
     private long ftOffloaded;
     private long ftHits;
     private final PpeFlowTable ppe;
@@ -1797,6 +1802,7 @@ public final class RouterSimulation {
         final int t = f * TEMPLATES_PER_FLOW + (kind == KIND_DATA ? 0 : 1);
         lazyCount--;
         tmplLazy[t]--;
+        lateBuilt++;
         final int h = copyTemplate(t, f, kind, seq, sentNs, false);
         final int d = tmplKey[t * TEMPLATE_KEY + 1];
         if (checkTemplates && templateValid(t, f, false, d)) {
