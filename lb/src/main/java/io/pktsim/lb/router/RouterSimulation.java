@@ -16,6 +16,7 @@ import io.pktsim.core.event.EventHandler;
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
 import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.header.Ipv4View;
 import io.pktsim.core.header.Ipv6View;
@@ -73,7 +74,10 @@ import io.pktsim.stack.profile.DeviceProfile;
  * <p>Packets are {@link PacketStore} frames with real header bytes (built by {@link PacketBuilder} as they cross the
  * MT7530's CPU port: Ethernet, the 802.1Q tag of the LAN or of the WAN line, the dial's PPPoE session on the WAN
  * side, IPv4 or IPv6, TCP with MSS/window-scale/timestamp options or UDP; the payload is counted in the lengths,
- * not stored). Link and port sizes are read from the frames.
+ * not stored). Link and port sizes are read from the frames. A frame occupies the store from the router's point of
+ * view: a server's frame on an unshaped line is written when it reaches the router (from the template and time of
+ * its send, its slot reserved meanwhile; {@code sendLazy}), and a frame leaves the store when it leaves the router's
+ * port (the endpoint's event carries only the packet word).
  *
  * <p>The model, per packet: a server's segment crosses the ISP (RTT/2, the access server's per-dial shaper, the
  * dorm line), the MT7530 and the CPU port into the frame engine's RX ring (drop when full); the shared frame-engine
@@ -268,6 +272,8 @@ public final class RouterSimulation {
     private final long cIpi;
     /** Dials per WAN line (a dial's line is {@code d / dialsPerLine}). */
     private final int dialsPerLine;
+    /** Per dial: its line, {@code d / dialsPerLine} (read per packet; no division). */
+    private final int[] lineOfDial;
     /** The run's end and the warm-up's end, ns. */
     private final long totalNs;
     private final long warmupNs;
@@ -466,6 +472,8 @@ public final class RouterSimulation {
     private long injected;
     private long delivered;
     private long pendingPacketEvents;
+    /** Frames on their way from the router's port to an endpoint (their slots already free: packet words only). */
+    private long pendingDeliveries;
     private long forwarded;
     /** Packets forwarded before the measurement window ({@link #forwarded} counts the window). */
     private long forwardedBeforeWindow;
@@ -496,10 +504,24 @@ public final class RouterSimulation {
     private final int[] tmplSeq;
     private final int[] tmplAck;
     private final int[] tmplTsVal;
+    /**
+     * Per template: frames sent from it whose bytes are not written yet ({@link #serverSend}); a template is not
+     * rebuilt while it has any, so they are built from the bytes that were valid when they were sent.
+     */
+    private final int[] tmplLazy;
+    /** Per TCP template: its checksum's {@code ~HC} plus the {@code ~m} halves of the patched words. */
+    private final long[] tmplSumBase;
+    /**
+     * Frames sent by a server and not yet written into the store (built when they reach the router, {@link
+     * #materialize}); each has a slot reserved: the store counts as full when its frames and these fill it.
+     */
+    private int lazyCount;
     /** Tests: build every templated frame with the builder as well and fail on any difference. */
     boolean checkTemplates;
     /** Tests: frames copied from a template and checked against the builder's. */
     long templateChecks;
+    /** Tests: servers' frames written into the store when they reached the router ({@link #materialize}). */
+    long lateBuilt;
     private long ftOffloaded;
     private long ftHits;
     private final PpeFlowTable ppe;
@@ -743,6 +765,10 @@ public final class RouterSimulation {
         netdevMaxBacklog = profile.netdevMaxBacklog();
         final RouterConfig.Wan wan = config.wan();
         this.dials = config.dials();
+        lineOfDial = new int[dials];
+        for (int d = 0; d < dials; d++) {
+            lineOfDial[d] = d / dialsPerLine;
+        }
         this.lines = wan.lines();
         this.macvlan = wan.dialsPerLine() > 1;
         this.pppoe = wan.pppoe();
@@ -897,6 +923,8 @@ public final class RouterSimulation {
         tmplSeq = new int[templates];
         tmplAck = new int[templates];
         tmplTsVal = new int[templates];
+        tmplLazy = new int[templates];
+        tmplSumBase = new long[templates];
         isn = new int[flows * 2];
         ct = new ConntrackTable(ConntrackConfig.openWrt(config.firewall().conntrackMax()),
                 RandomStream.derive(config.seed(), config.run(), "nat"));
@@ -1438,6 +1466,13 @@ public final class RouterSimulation {
             drop(Drop.NAT_BROKEN);
             return;
         }
+        if (shaperDown[d] == null && (kind == KIND_DATA || kind == KIND_ACK && !flowUdp[f])) {
+            final int t = f * TEMPLATES_PER_FLOW + (kind == KIND_DATA ? 0 : 1);
+            if (templateValid(t, f, false, d)) {
+                sendLazy(f, kind, seq, now, d, t);
+                return;
+            }
+        }
         final int h = buildFrame(f, kind, seq, now, false, d);
         if (h == PacketStore.NO_PACKET) {
             drop(Drop.NO_BUFFER);
@@ -1458,12 +1493,47 @@ public final class RouterSimulation {
                 dropFrame(h, Drop.NO_ROUTE);
                 return;
             }
-            final long lineDep = lineDown[d / dialsPerLine].send(atAccess, edgeWireBytes(h));
+            final long lineDep = lineDown[lineOf(d)].send(atAccess, edgeWireBytes(h));
             if (lineDep < 0) {
                 dropFrame(h, Drop.ISP_LINE_DOWN);
                 return;
             }
             schedulePacket(lineDep + SWITCH_LATENCY_NS, kRx, h);
+        }
+    }
+
+    /**
+     * {@link #serverSend} of a frame whose template is valid, on an unshaped line: the same decisions in the same
+     * order (slot, dial up, the line's FIFO), but the frame is written into the store only when it reaches the
+     * router ({@link #materialize}), from the template's bytes of now and with its time: the slot is reserved now
+     * and taken then, so the store's frames are written just before they are read, and identical.
+     */
+    private void sendLazy(final int f, final int kind, final long seq, final long now, final int d, final int t) {
+        if (store.inUse() + lazyCount >= STORE_SLOTS) {
+            drop(Drop.NO_BUFFER);
+            return;
+        }
+        if (!dialUp[d]) {
+            drop(Drop.NO_ROUTE);
+            return;
+        }
+        final long lineDep = lineDown[lineOf(d)].send(now + halfRttNs, Math.max(64, tmplWire[t]) + 20);
+        if (lineDep < 0) {
+            drop(Drop.ISP_LINE_DOWN);
+            return;
+        }
+        final long at = lineDep + SWITCH_LATENCY_NS;
+        if (at - now < 1L << 31) {
+            lazyCount++;
+            tmplLazy[t]++;
+            pendingPacketEvents++;
+            loop.schedule(at, kRx, (int) now, ~packet(f, kind, seq));
+        } else {
+            final int h = copyTemplate(t, f, kind, seq, now, false);
+            if (checkTemplates) {
+                checkTemplate(h, f, kind, seq, now, false, d);
+            }
+            schedulePacket(at, kRx, h);
         }
     }
 
@@ -1516,7 +1586,8 @@ public final class RouterSimulation {
                 || key[k + 4] != flowNatAddr[f] || key[k + 5] != flowNatPort[f] || key[k + 6] != payload
                 || key[k + 7] != flowSport[f]) {
             final int h = buildWithBuilder(f, kind, seq, now, fromHost, d);
-            if (h == PacketStore.NO_PACKET) {
+            if (h == PacketStore.NO_PACKET || tmplLazy[t] > 0) {
+                // (frames still to be built from the template's present bytes keep it until they are)
                 return h;
             }
             final int stored = store.storedLength(h);
@@ -1535,6 +1606,10 @@ public final class RouterSimulation {
                 tmplSeq[t] = b.getInt(l4 + 4, ByteOrder.BIG_ENDIAN);
                 tmplAck[t] = b.getInt(l4 + 8, ByteOrder.BIG_ENDIAN);
                 tmplTsVal[t] = b.getInt(l4 + TCP_TSVAL_OFFSET, ByteOrder.BIG_ENDIAN);
+                // ~HC and the ~m halves of the three patched words (RFC 1624 eqn. 3), summed once
+                tmplSumBase[t] = (~b.getShort(l4 + TcpView.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL)
+                        + InetChecksum.delta32(tmplSeq[t], 0) + InetChecksum.delta32(tmplAck[t], 0)
+                        + InetChecksum.delta32(tmplTsVal[t], 0);
             }
             key[k] = 1;
             key[k + 1] = d;
@@ -1546,7 +1621,28 @@ public final class RouterSimulation {
             key[k + 7] = flowSport[f];
             return h;
         }
-        final int h = store.allocate();
+        return copyTemplate(t, f, kind, seq, now, fromHost);
+    }
+
+    /** Whether template {@code t} of flow {@code f} holds what the builder would build now for dial {@code d}. */
+    private boolean templateValid(final int t, final int f, final boolean fromHost, final int d) {
+        final int k = t * TEMPLATE_KEY;
+        final int[] key = tmplKey;
+        final int session = !fromHost && pppoe ? dialPppoe[d].sessionId() : 0;
+        return key[k] != 0 && key[k + 1] == d && key[k + 2] == session && key[k + 3] == flowNatDial[f]
+                && key[k + 4] == flowNatAddr[f] && key[k + 5] == flowNatPort[f] && key[k + 6] == flowPayload[f]
+                && key[k + 7] == flowSport[f];
+    }
+
+    /**
+     * The frame of template {@code t} (valid for it) with the sequence, acknowledgement and TSval of segment or
+     * ACK {@code seq} sent at {@code now}; the payload size is the template's.
+     *
+     * @return the packet, or {@link PacketStore#NO_PACKET} when the store is full
+     */
+    private int copyTemplate(final int t, final int f, final int kind, final long seq, final long now,
+            final boolean fromHost) {
+        final int h = allocate();
         if (h == PacketStore.NO_PACKET) {
             return h;
         }
@@ -1556,6 +1652,7 @@ public final class RouterSimulation {
         store.networkOffset(h, tmplNet[t]);
         store.transportOffset(h, tmplTransport[t]);
         if (!flowUdp[f]) {
+            final int payload = tmplKey[t * TEMPLATE_KEY + 6];
             final int own = isn[2 * f + (fromHost ? 0 : 1)];
             final int peer = isn[2 * f + (fromHost ? 1 : 0)];
             final int seqWord;
@@ -1569,16 +1666,18 @@ public final class RouterSimulation {
             }
             final int tsVal = (int) (now / 1_000_000L);
             final MutableDirectBuffer b = store.buffer();
-            final int l4 = store.transportHeaderOffset(h);
-            // RFC 1624 eqn. 3 over the three words at once: ~(~HC + ~m + m'), folded once.
-            final long sum = (~b.getShort(l4 + TcpView.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFFL)
-                    + InetChecksum.delta32(tmplSeq[t], seqWord) + InetChecksum.delta32(tmplAck[t], ackWord)
-                    + InetChecksum.delta32(tmplTsVal[t], tsVal);
-            b.putInt(l4 + 4, seqWord, ByteOrder.BIG_ENDIAN);
-            b.putInt(l4 + 8, ackWord, ByteOrder.BIG_ENDIAN);
-            b.putInt(l4 + TCP_TSVAL_OFFSET, tsVal, ByteOrder.BIG_ENDIAN);
+            // the template's frame at the frame offset: its TCP header is at the template's transport offset
+            final long at = FrameBytes.address(b, store.frameOffset(h) + tmplTransport[t], TCP_TSVAL_OFFSET + 4);
+            final byte[] a = b.byteArray();
+            // RFC 1624 eqn. 3 over the three words at once: ~(~HC + ~m + m'), folded once; ~HC + ~m precomputed
+            // (delta32(m, 0) is the ~m halves), so the sum is the same integer as word by word.
+            final long sum = tmplSumBase[t] + InetChecksum.delta32(-1, seqWord) + InetChecksum.delta32(-1, ackWord)
+                    + InetChecksum.delta32(-1, tsVal);
+            FrameBytes.putInt(a, at + 4, seqWord);
+            FrameBytes.putInt(a, at + 8, ackWord);
+            FrameBytes.putInt(a, at + TCP_TSVAL_OFFSET, tsVal);
             final int check = ~InetChecksum.fold(sum) & 0xFFFF;
-            b.putShort(l4 + TcpView.CHECKSUM_OFFSET, (short) check, ByteOrder.BIG_ENDIAN);
+            FrameBytes.putShort(a, at + TcpView.CHECKSUM_OFFSET, (short) check);
         }
         store.aux(h, packet(f, kind, seq));
         return h;
@@ -1615,6 +1714,9 @@ public final class RouterSimulation {
 
     private int buildWithBuilder(final int f, final int kind, final long seq, final long now, final boolean fromHost,
             final int d) {
+        if (storeFull()) {
+            return PacketStore.NO_PACKET;
+        }
         final PacketBuilder b = builder.reset();
         final int line = d / dialsPerLine;
         if (fromHost) {
@@ -1672,6 +1774,43 @@ public final class RouterSimulation {
         return h;
     }
 
+    /** A dial's line, {@code d / dialsPerLine}, from a table for a dial number (no division per packet). */
+    private int lineOf(final int d) {
+        return d >= 0 && d < dials ? lineOfDial[d] : d / dialsPerLine;
+    }
+
+    /** Whether the store's free slots are all taken or reserved for frames still to be built ({@link #lazyCount}). */
+    private boolean storeFull() {
+        return lazyCount > 0 && store.inUse() + lazyCount >= STORE_SLOTS;
+    }
+
+    /** {@link PacketStore#allocate}, with the slots reserved for frames still to be built counted as taken. */
+    private int allocate() {
+        return storeFull() ? PacketStore.NO_PACKET : store.allocate();
+    }
+
+    /**
+     * A server's frame built when it reaches the router ({@code router_rx} with a negative argument): the frame of
+     * its template with the sequence, ACK and TSval of its send time, which the event's target holds as the low 32
+     * bits of the time (the frame reached the router less than 2^31 ns after it was sent). Its slot was reserved.
+     */
+    private int materialize(final long pkt, final int sentLow, final long now) {
+        final int f = flowOf(pkt);
+        final int kind = kindOf(pkt);
+        final long seq = seqOf(pkt);
+        final long sentNs = now - ((int) now - sentLow);
+        final int t = f * TEMPLATES_PER_FLOW + (kind == KIND_DATA ? 0 : 1);
+        lazyCount--;
+        tmplLazy[t]--;
+        lateBuilt++;
+        final int h = copyTemplate(t, f, kind, seq, sentNs, false);
+        final int d = tmplKey[t * TEMPLATE_KEY + 1];
+        if (checkTemplates && templateValid(t, f, false, d)) {
+            checkTemplate(h, f, kind, seq, sentNs, false, d);
+        }
+        return h;
+    }
+
     /** Bytes on an untagged edge link (LAN port, WAN line) for a frame as built (tagged on the CPU port). */
     private int edgeWireBytes(final int h) {
         return Math.max(64, store.length(h)) + 20;
@@ -1696,7 +1835,7 @@ public final class RouterSimulation {
             dropFrame(h, Drop.NO_ROUTE);
             return;
         }
-        final long dep = lineDown[d / dialsPerLine].send(now, edgeWireBytes(h));
+        final long dep = lineDown[lineOf(d)].send(now, edgeWireBytes(h));
         if (dep < 0) {
             dropFrame(h, Drop.ISP_LINE_DOWN);
             return;
@@ -1704,11 +1843,10 @@ public final class RouterSimulation {
         schedulePacket(dep + SWITCH_LATENCY_NS, kRx, h);
     }
 
-    private void onHost(final int target, final long arg, final long now) {
-        pendingPacketEvents--;
+    /** A frame's arrival at a LAN host; {@code pkt} is its packet word (the frame left the store at the port). */
+    private void onHost(final int target, final long pkt, final long now) {
+        pendingDeliveries--;
         delivered++;
-        final long pkt = store.aux((int) arg);
-        store.free((int) arg);
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
         if (flowDownload[f]) {
@@ -1733,11 +1871,10 @@ public final class RouterSimulation {
         }
     }
 
-    private void onServer(final int target, final long arg, final long now) {
-        pendingPacketEvents--;
+    /** A frame's arrival at a server; {@code pkt} is its packet word (the frame left the store at the port). */
+    private void onServer(final int target, final long pkt, final long now) {
+        pendingDeliveries--;
         delivered++;
-        final long pkt = store.aux((int) arg);
-        store.free((int) arg);
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
         if (kind == KIND_SYN) {
@@ -2080,7 +2217,7 @@ public final class RouterSimulation {
 
     private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
-        final int h = (int) arg;
+        final int h = arg < 0 ? materialize(~arg, target, now) : (int) arg;
         final long atSoc = cpuIn.send(now, cpuPortWireBytes(store.length(h)));
         if (atSoc < 0) {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
@@ -2410,7 +2547,7 @@ public final class RouterSimulation {
         forwarded += segs;
         for (int i = 0; i < segs; i++) {
             // GSO at the egress device: segment i of a GRO packet is the head's headers with its own sequence.
-            final int seg = i + 1 < segs ? store.copy(h) : h;
+            final int seg = i + 1 < segs ? (storeFull() ? PacketStore.NO_PACKET : store.copy(h)) : h;
             if (seg == PacketStore.NO_PACKET) {
                 drop(Drop.NO_BUFFER);
                 continue;
@@ -2801,7 +2938,7 @@ public final class RouterSimulation {
         tapAt(dev, tapNs, h, false);
         if (toLan) {
             if (macvlan) {
-                dev = linePort[d / dialsPerLine].handleFrame(store, h);
+                dev = linePort[lineOf(d)].handleFrame(store, h);
                 if (dev == RxHandler.CONSUMED) {
                     return false;
                 }
@@ -2839,7 +2976,7 @@ public final class RouterSimulation {
                 return freed(h);
             }
         } else {
-            pushEthernet(h, dialMac(d), BRAS_MAC_BASE + d / dialsPerLine);
+            pushEthernet(h, dialMac(d), BRAS_MAC_BASE + lineOf(d));
         }
         if (macvlan) {
             tapAt(dialMacvlan[d].ifindex(), tapNs, h, true);
@@ -2847,8 +2984,8 @@ public final class RouterSimulation {
                 return freed(h);
             }
         }
-        tapAt(lineVlan[d / dialsPerLine].ifindex(), tapNs, h, true);
-        return lineVlan[d / dialsPerLine].transmit(store, h) || freed(h);
+        tapAt(lineVlan[lineOf(d)].ifindex(), tapNs, h, true);
+        return lineVlan[lineOf(d)].transmit(store, h) || freed(h);
     }
 
     /** Shows the frame to the tap as device {@code ifindex} sees it, unless there is no tap or tapNs < 0. */
@@ -2951,7 +3088,8 @@ public final class RouterSimulation {
         if (pppoe) {
             final int sid = store.buffer().getShort(at + EthernetView.LENGTH + VLAN_TAG + 2,
                     java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            return (sid - SESSION_BASE) % dials;
+            final int x = sid - SESSION_BASE;
+            return x >= 0 && x < dials ? x : x % dials;
         }
         if (macvlan) {
             return store.buffer().getInt(at + 8, java.nio.ByteOrder.BIG_ENDIAN) - (int) DIAL_MAC_BASE;
@@ -3043,11 +3181,13 @@ public final class RouterSimulation {
                 account(f, flowPayload[f], true);
                 return;
             }
-            schedulePacket(dep, kHost, h);
+            // The endpoint reads only the packet word: the frame's slot is free once it has left the port.
+            store.free(h);
+            scheduleDelivery(dep, kHost, pkt);
         } else {
             final int d = dialOfFrame(h);
             flowLastDial[f] = d;
-            final long dep = lineUp[d / dialsPerLine].send(out + SWITCH_LATENCY_NS, edgeBytes);
+            final long dep = lineUp[lineOf(d)].send(out + SWITCH_LATENCY_NS, edgeBytes);
             if (dep < 0) {
                 dropFrame(h, Drop.SWITCH_LINE_UP);
                 return;
@@ -3060,7 +3200,8 @@ public final class RouterSimulation {
                     return;
                 }
             }
-            schedulePacket(at + halfRttNs, kServer, h);
+            store.free(h);
+            scheduleDelivery(at + halfRttNs, kServer, pkt);
         }
     }
 
@@ -3202,6 +3343,15 @@ public final class RouterSimulation {
         return counts;
     }
 
+    /**
+     * A frame's arrival at an endpoint ({@code host_rx}, {@code server_rx}), which reads only its packet word: the
+     * event carries the word, and the frame's slot was freed when it left the router.
+     */
+    private void scheduleDelivery(final long atNs, final int kind, final long pkt) {
+        pendingDeliveries++;
+        loop.schedule(atNs, kind, 0, pkt);
+    }
+
     private void schedulePacket(final long atNs, final int kind, final long pkt) {
         pendingPacketEvents++;
         loop.schedule(atNs, kind, 0, pkt);
@@ -3338,9 +3488,17 @@ public final class RouterSimulation {
         return qdisc;
     }
 
-    /** Packets held at the end: in flight between hops (pending events), in the RX ring and in the qdisc. */
+    /**
+     * Packets held at the end: in flight between hops (pending events), in the RX ring, in the qdisc, and on their
+     * way from the router to an endpoint.
+     */
     long held() {
-        return pendingPacketEvents + ringCount + qdisc.qlen();
+        return pendingPacketEvents + pendingDeliveries + ringCount + qdisc.qlen();
+    }
+
+    /** Packets held in the packet store: {@link #held} but those on their way to an endpoint (no frame any more). */
+    long heldFrames() {
+        return pendingPacketEvents - lazyCount + ringCount + qdisc.qlen();
     }
 
     /** The router's devices by interface index (tests compare them with {@link #interfaceNames}). */

@@ -74,7 +74,7 @@ class RouterFramesTest {
         assertThat(synAck[18 + 20 + 13] & 0xFF).as("tcp flags").isEqualTo(TcpView.SYN | TcpView.ACK);
         assertThat((synAck[18 + 20 + 22] & 0xFF) << 8 | synAck[18 + 20 + 23] & 0xFF).as("MSS clamped on the SYN-ACK")
                 .isEqualTo(1452);
-        assertThat(sim.framesInUse()).isEqualTo((int) sim.held());
+        assertThat(sim.framesInUse()).isEqualTo((int) sim.heldFrames());
     }
 
     @Test
@@ -134,6 +134,6 @@ class RouterFramesTest {
         assertThat(sim.flowNatBroken(1)).isTrue();
         assertThat(r.conntrack()).contains(new RouterResults.Count("entries", 0),
                 new RouterResults.Count("inserted", 2));
-        assertThat(sim.framesInUse()).isEqualTo((int) sim.held());
+        assertThat(sim.framesInUse()).isEqualTo((int) sim.heldFrames());
     }
 }

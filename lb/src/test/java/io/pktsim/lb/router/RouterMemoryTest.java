@@ -100,7 +100,7 @@ class RouterMemoryTest {
         final RouterResults r = sim.run(ProgressListener.NONE);
         final long after = retainedHeapBytes();
         assertThat(r.forwardedPackets()).as("10 packets per ms at least").isGreaterThan(durationNs / 100_000L);
-        assertThat(sim.framesInUse()).isEqualTo((int) sim.held());
+        assertThat(sim.framesInUse()).isEqualTo((int) sim.heldFrames());
         return after - before;
     }
 

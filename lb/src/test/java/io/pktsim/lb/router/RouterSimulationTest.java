@@ -175,6 +175,8 @@ class RouterSimulationTest {
             sim.checkTemplates = true;
             final RouterResults r = sim.run(ProgressListener.NONE);
             assertThat(sim.templateChecks).as("templated frames checked, pppoe " + pppoe).isGreaterThan(10_000);
+            // the servers' frames built at the router from their send time's template are among those checked
+            assertThat(sim.lateBuilt).as("frames built when they reached the router").isGreaterThan(1_000);
             assertThat(r.goodputDownloadBps()).isPositive();
             assertThat(r.goodputUploadBps()).isPositive();
         }
