@@ -1546,15 +1546,11 @@ public final class RouterSimulation {
             key[k + 7] = flowSport[f];
             return h;
         }
-        final int h = store.allocate();
+        final int h = store.allocateFrame(tmplBytes, t * TEMPLATE_BYTES, tmplStored[t], tmplWire[t], tmplProtocol[t],
+                tmplNet[t], tmplTransport[t], now);
         if (h == PacketStore.NO_PACKET) {
             return h;
         }
-        store.putFrame(h, tmplBytes, t * TEMPLATE_BYTES, tmplStored[t], tmplWire[t]);
-        store.arrivalNs(h, now);
-        store.protocol(h, tmplProtocol[t]);
-        store.networkOffset(h, tmplNet[t]);
-        store.transportOffset(h, tmplTransport[t]);
         if (!flowUdp[f]) {
             final int own = isn[2 * f + (fromHost ? 0 : 1)];
             final int peer = isn[2 * f + (fromHost ? 1 : 0)];
