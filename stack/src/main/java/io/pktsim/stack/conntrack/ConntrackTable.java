@@ -85,7 +85,7 @@ public final class ConntrackTable implements NetDeviceListener {
     /** A free slot: its low half (the reference) is negative. */
     private static final long EMPTY = TaggedSlots.EMPTY;
     /** log2 of the look-up memo's slots. */
-    private static final int MEMO_BITS = 8;
+    private static final int MEMO_BITS = 12;
 
     private final ConntrackConfig config;
     private final RandomStream random;
