@@ -1642,15 +1642,12 @@ public final class RouterSimulation {
      */
     private int copyTemplate(final int t, final int f, final int kind, final long seq, final long now,
             final boolean fromHost) {
-        final int h = allocate();
+        // the reserved slots of frames still to be written count as taken (storeFull)
+        final int h = storeFull() ? PacketStore.NO_PACKET : store.allocateFrame(tmplBytes, t * TEMPLATE_BYTES,
+                tmplStored[t], tmplWire[t], tmplProtocol[t], tmplNet[t], tmplTransport[t], now);
         if (h == PacketStore.NO_PACKET) {
             return h;
         }
-        store.putFrame(h, tmplBytes, t * TEMPLATE_BYTES, tmplStored[t], tmplWire[t]);
-        store.arrivalNs(h, now);
-        store.protocol(h, tmplProtocol[t]);
-        store.networkOffset(h, tmplNet[t]);
-        store.transportOffset(h, tmplTransport[t]);
         if (!flowUdp[f]) {
             final int payload = tmplKey[t * TEMPLATE_KEY + 6];
             final int own = isn[2 * f + (fromHost ? 0 : 1)];

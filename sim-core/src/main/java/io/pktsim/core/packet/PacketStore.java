@@ -244,6 +244,50 @@ public final class PacketStore {
     }
 
     /**
+     * Allocates a packet holding a copy of a frame with its wire length, {@code skb->protocol}, network and transport
+     * offsets and arrival time: what {@link #allocate()}, {@link #putFrame(int, DirectBuffer, int, int, int)},
+     * {@link #protocol(int, int)}, {@link #networkOffset(int, int)}, {@link #transportOffset(int, int)} and
+     * {@link #arrivalNs(int, long)} give, every other metadata field fresh, with the slot's fields written without
+     * a handle check each (for a packet copied from a template). The bytes are checked to fit before a slot is
+     * taken.
+     *
+     * @param src the frame bytes
+     * @param srcOffset offset in src
+     * @param count how many bytes, at most the room behind the default headroom
+     * @param wireLength the frame's length on the wire (at least count)
+     * @param protocol skb->protocol (ethertype)
+     * @param networkOffset offset of the L3 header from the frame start, -1 if unset
+     * @param transportOffset offset of the L4 header from the frame start, -1 if unset
+     * @param arrivalNs arrival time in ns
+     * @return the handle, or {@link #NO_PACKET} when the store is full (counted as
+     *     {@link PacketStoreCounter#ALLOC_FAILED})
+     * @throws IllegalArgumentException if the bytes do not fit
+     */
+    public int allocateFrame(final DirectBuffer src, final int srcOffset, final int count, final int wireLength,
+        final int protocol, final int networkOffset, final int transportOffset, final long arrivalNs) {
+        if (count < 0 || count > dataCapacity - headroom || wireLength < count) {
+            throw new IllegalArgumentException("PacketStore: a frame of " + count + " stored bytes (wire "
+                + wireLength + ") does not fit a slot with " + (dataCapacity - headroom) + " bytes of room");
+        }
+        final int h = allocate();
+        if (h == NO_PACKET) {
+            return NO_PACKET;
+        }
+        // h came from the free stack: a slot of this store, no check needed
+        final int slot = h * slotLength;
+        final byte[] a = memArray;
+        final long base = memAddress + slot;
+        UnsafeApi.putInt(a, base + LENGTH_OFFSET, wireLength);
+        UnsafeApi.putInt(a, base + STORED_LENGTH_OFFSET, count);
+        UnsafeApi.putShort(a, base + NETWORK_OFFSET_OFFSET, (short) networkOffset);
+        UnsafeApi.putShort(a, base + TRANSPORT_OFFSET_OFFSET, (short) transportOffset);
+        UnsafeApi.putLong(a, base + ARRIVAL_NS_OFFSET, arrivalNs);
+        UnsafeApi.putShort(a, base + PROTOCOL_OFFSET, (short) protocol);
+        buffer.putBytes(slot + META_LENGTH + headroom, src, srcOffset, count);
+        return h;
+    }
+
+    /**
      * Returns a slot to the store.
      *
      * @param handle the packet

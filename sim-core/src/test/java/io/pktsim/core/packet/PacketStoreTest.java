@@ -209,13 +209,77 @@ class PacketStoreTest {
             .hasMessageContaining("2 GiB");
     }
 
+    /**
+     * {@code allocateFrame} gives the slot, metadata and data area byte for byte, that {@code allocate},
+     * {@code putFrame} and the four setters give, also in a slot a previous packet left dirty.
+     */
+    @Test
+    void shouldAllocateAFrameAsAllocatePutFrameAndTheSettersDo() {
+        final PacketStore one = new PacketStore(2, 160, 40);
+        final PacketStore two = new PacketStore(2, 160, 40);
+        final org.agrona.concurrent.UnsafeBuffer src = new org.agrona.concurrent.UnsafeBuffer(new byte[300]);
+        for (int i = 0; i < 300; i++) {
+            src.putByte(i, (byte) (i * 7 + 3));
+        }
+        for (final PacketStore s : new PacketStore[] {one, two}) {
+            // leave every metadata field and data byte of the slot dirty
+            final int d = s.allocate();
+            s.putFrame(d, src, 0, 120, 1500);
+            s.gsoSize(d, 1448);
+            s.gsoSegs(d, 3);
+            s.gsoType(d, PacketStore.GSO_TCPV6 | PacketStore.GSO_TCP_ACCECN);
+            s.hash(d, 77, PacketStore.HASH_L4);
+            s.checksumState(d, ChecksumState.PARTIAL);
+            s.checksumLevel(d, 2);
+            s.checksumValue(d, 0x1234);
+            s.ingressDevice(d, 4);
+            s.egressDevice(d, 5);
+            s.mark(d, 6);
+            s.timestampNs(d, 99);
+            s.flags(d, PacketStore.FLAG_GRO_MERGED);
+            s.next(d, 1);
+            s.queueMapping(d, 2);
+            s.conntrack(d, 3);
+            s.aux(d, -5);
+            s.innerNetworkOffset(d, 30);
+            s.push(d, 8);
+            s.free(d);
+        }
+        final int a = one.allocate();
+        one.putFrame(a, src, 17, 90, 1400);
+        one.arrivalNs(a, 123_456_789L);
+        one.protocol(a, 0x86DD);
+        one.networkOffset(a, 22);
+        one.transportOffset(a, 62);
+        final int b = two.allocateFrame(src, 17, 90, 1400, 0x86DD, 22, 62, 123_456_789L);
+        assertThat(b).isEqualTo(a);
+        final byte[] x = new byte[one.slotLength()];
+        final byte[] y = new byte[two.slotLength()];
+        one.buffer().getBytes(one.slotOffset(a), x);
+        two.buffer().getBytes(two.slotOffset(b), y);
+        assertThat(y).isEqualTo(x);
+        assertThat(two.counters().get(PacketStoreCounter.ALLOCATED)).isEqualTo(2);
+        assertThat(two.counters().get(PacketStoreCounter.HIGH_WATER)).isEqualTo(1);
+        assertThat(two.frameOffset(b)).isEqualTo(two.slotOffset(b) + PacketLayout.META_LENGTH + 40);
+
+        assertThatThrownBy(() -> two.allocateFrame(src, 0, 121, 1400, 0x86DD, 22, 62, 0))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> two.allocateFrame(src, 0, 90, 89, 0x86DD, 22, 62, 0))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThat(two.inUse()).isEqualTo(1);
+        assertThat(two.allocateFrame(src, 0, 120, 120, 0x0800, 14, 34, 0)).isNotNegative();
+        assertThat(two.allocateFrame(src, 0, 120, 120, 0x0800, 14, 34, 0)).isEqualTo(PacketStore.NO_PACKET);
+        assertThat(two.counters().get(PacketStoreCounter.ALLOC_FAILED)).isEqualTo(1);
+    }
+
     @Test
     void shouldNotAllocateOnAllocFreeAndMetadata() {
         final PacketStore store = new PacketStore(64);
         final int[] held = new int[32];
         final Runnable work = () -> {
             for (int i = 0; i < held.length; i++) {
-                held[i] = store.allocate();
+                held[i] = (i & 1) == 0 ? store.allocate()
+                    : store.allocateFrame(store.buffer(), 0, 64, 1514, 0x0800, 14, 34, i);
                 store.length(held[i], 1514);
                 store.gsoSize(held[i], 1448);
                 store.hash(held[i], i, PacketStore.HASH_L4);

@@ -84,6 +84,8 @@ public final class ConntrackTable implements NetDeviceListener {
     private static final long UDP_STREAM_AFTER_NS = 2_000_000_000L;
     /** A free slot: its low half (the reference) is negative. */
     private static final long EMPTY = TaggedSlots.EMPTY;
+    /** log2 of the look-up memo's slots. */
+    private static final int MEMO_BITS = 12;
 
     private final ConntrackConfig config;
     private final RandomStream random;
@@ -118,6 +120,18 @@ public final class ConntrackTable implements NetDeviceListener {
     private int count;
     private int gcCursor;
     private int lastCtInfo;
+    /**
+     * A direct-mapped memo in front of the hash for {@link #in}: per slot the reference a tuple's look-up found, in
+     * the low half, beside the {@link #memoEpoch} it was found at, in the high half ({@link #EMPTY}: nothing). A slot
+     * is used only if its epoch is current and the entry's tuple equals the packet's, and then it is exactly what
+     * the probe would find: the epoch advances on every insert into and removal from {@link #slots}, the only
+     * writes to the hash, and the tuple of an entry in the hash changes only with such a write (created,
+     * re-hashed by NAT), so within an epoch the probe for a tuple finds the same reference every time, and a hit's
+     * tuple is the one whose probe found it. It spares an established connection's packets the hashing and the
+     * probe; the counters and the state see no difference.
+     */
+    private final long[] memo = new long[1 << MEMO_BITS];
+    private int memoEpoch;
     private final Ipv4View ip = new Ipv4View();
     private final Ipv6View ip6 = new Ipv6View();
     private final int[] kSrc = new int[4];
@@ -162,6 +176,7 @@ public final class ConntrackTable implements NetDeviceListener {
         final int slotCount = Integer.highestOneBit(max * 4 - 1) << 1;
         slots = new long[slotCount];
         java.util.Arrays.fill(slots, EMPTY);
+        java.util.Arrays.fill(memo, EMPTY);
         mask = slotCount - 1;
     }
 
@@ -261,8 +276,32 @@ public final class ConntrackTable implements NetDeviceListener {
         final int tcpFlags = p == PROTO_TCP ? FrameBytes.getByte(a, l4At + 13) & 0xFF : 0;
         kPorts = ports;
         kProto = p;
+        // the memo first (the entry the same tuple found last, if the hash has not changed since), then the hash:
         // an IPv4 key from registers (find: the same hash and compare as findKey on the key arrays)
-        int ref = version == 4 ? find(kSrc[0], kDst[0], ports, p) : findKey();
+        int ref;
+        if (version == 4) {
+            final int src = kSrc[0];
+            final int dst = kDst[0];
+            final int m = memoIndex(src, dst, ports, p);
+            final long v = memo[m];
+            ref = (int) v;
+            if ((int) (v >>> 32) != memoEpoch || !matches4(ref, src, dst, ports, p)) {
+                ref = find(src, dst, ports, p);
+                if (ref >= 0) {
+                    memo[m] = (long) memoEpoch << 32 | ref;
+                }
+            }
+        } else {
+            final int m = memoIndex(kSrc[3] ^ kSrc[1], kDst[3] ^ kDst[1], ports, p);
+            final long v = memo[m];
+            ref = (int) v;
+            if ((int) (v >>> 32) != memoEpoch || !matchesKey(ref)) {
+                ref = findKey();
+                if (ref >= 0) {
+                    memo[m] = (long) memoEpoch << 32 | ref;
+                }
+            }
+        }
         if (ref >= 0 && expired(ref >> 1, nowNs)) {
             delete(ref >> 1, ConntrackCounter.TIMED_OUT);
             ref = -1;
@@ -654,6 +693,27 @@ public final class ConntrackTable implements NetDeviceListener {
         }
     }
 
+    // ---------------------------------------------------------------- lookup memo
+
+    /**
+     * The memo's slot of a tuple: a multiplicative hash of the addresses (IPv6: two of their words each), the
+     * ports and the protocol. Any function would do: a slot is only a place to look, a hit is verified.
+     */
+    private static int memoIndex(final int src, final int dst, final int ports, final int p) {
+        return ((src ^ Integer.rotateLeft(dst, 16) ^ ports ^ p) * 0x9E3779B9) >>> (32 - MEMO_BITS);
+    }
+
+    /**
+     * The hash changed (an insert or a remove): every memo slot's epoch is now stale. When the epoch would reach
+     * the memo's empty value, the memo is cleared and the count restarts, so a slot never validates by wrap-around.
+     */
+    private void memoInvalidate() {
+        if (++memoEpoch == Integer.MAX_VALUE) {
+            java.util.Arrays.fill(memo, EMPTY);
+            memoEpoch = 0;
+        }
+    }
+
     // ---------------------------------------------------------------- hash
 
     private static int fold(final int w0, final int w1, final int w2, final int w3) {
@@ -777,9 +837,11 @@ public final class ConntrackTable implements NetDeviceListener {
 
     private void insert(final int ref, final int hash) {
         TaggedSlots.insert(slots, mask, hash, ref);
+        memoInvalidate();
     }
 
     private void remove(final int ref, final int hash) {
+        memoInvalidate();
         if (!TaggedSlots.remove(slots, mask, hash, ref)) {
             throw new IllegalStateException("ConntrackTable: reference " + ref + " is not in the hash ("
                 + count + " of " + max + " entries)");

@@ -284,6 +284,92 @@ class ConntrackTableTest {
         assertThat(ct.counters().get(ConntrackCounter.FOUND)).isGreaterThan(20_000);
     }
 
+    /**
+     * The look-up memo in front of the hash: every packet of a random UDP mix (IPv4 and IPv6, both directions,
+     * masqueraded or not, connections timing out, collected, aborted and re-created in other entries, more tuples
+     * than memo slots) finds exactly the entry the probe of the hash alone ({@link ConntrackTable#find},
+     * {@link ConntrackTable#find6}, which do not use the memo) finds for its tuple just before.
+     */
+    @Test
+    void shouldFindWithTheMemoExactlyWhatTheHashProbeFinds() {
+        final ConntrackTable ct = table(600);
+        final java.util.Random rnd = new java.util.Random(7);
+        long now = 0;
+        int hits = 0;
+        for (int i = 0; i < 200_000; i++) {
+            now += rnd.nextInt(2_000_000) * (rnd.nextInt(1000) == 0 ? 5000L : 1L);
+            final boolean v6 = rnd.nextInt(4) == 0;
+            final int host = rnd.nextInt(8);
+            final int remote = rnd.nextInt(3);
+            final int sport = 5000 + rnd.nextInt(10);
+            final int dport = rnd.nextBoolean() ? 53 : 443;
+            final boolean reply = rnd.nextInt(3) == 0;
+            final boolean toWan = reply && rnd.nextBoolean();
+            final int h;
+            final int expected;
+            if (v6) {
+                final long lan = host + 1;
+                final long far = 100 + remote;
+                final long lanHi = toWan ? V6_WAN_HI : V6_LAN_HI;
+                final long lanLo = toWan ? 9 : lan;
+                h = reply ? pb.reset().ipv6(V6_REMOTE_HI, far, lanHi, lanLo).udp(dport, sport).build()
+                    : pb.reset().ipv6(V6_LAN_HI, lan, V6_REMOTE_HI, far).udp(sport, dport).build();
+                expected = reply ? ct.find6(V6_REMOTE_HI, far, lanHi, lanLo, dport << 16 | sport, 17)
+                    : ct.find6(V6_LAN_HI, lan, V6_REMOTE_HI, far, sport << 16 | dport, 17);
+            } else {
+                final int lan = LAN1 + host;
+                final int far = REMOTE + remote;
+                final int local = toWan ? WAN1 : lan;
+                h = reply ? pb.reset().ipv4(far, local).udp(dport, sport).build()
+                    : pb.reset().ipv4(lan, far).udp(sport, dport).build();
+                expected = reply ? ct.find(far, local, dport << 16 | sport, 17)
+                    : ct.find(lan, far, sport << 16 | dport, 17);
+            }
+            final boolean live = expected >= 0 && ct.expiresNs(expected >> 1) > now;
+            final long created = ct.counters().get(ConntrackCounter.NEW);
+            final int ref = track(ct, h, now);
+            if (live) {
+                assertThat(ref).as("packet %d", i).isEqualTo(expected);
+                hits++;
+            } else if (ref >= 0) {
+                assertThat(ct.counters().get(ConntrackCounter.NEW)).as("packet %d", i).isEqualTo(created + 1);
+                if (rnd.nextInt(8) == 0) {
+                    ct.abort(ref);
+                    continue;
+                }
+                if (!reply && rnd.nextBoolean()) {
+                    assertThat(v6 ? ct.masquerade6(ref, V6_WAN_HI, 9, 7) : ct.masquerade(ref, WAN1, 7))
+                        .isNotNegative();
+                }
+                ct.confirm(ref);
+            }
+            if (rnd.nextInt(50) == 0) {
+                ct.gc(now, 100);
+            }
+        }
+        assertThat(hits).isGreaterThan(50_000);
+        assertThat(ct.counters().get(ConntrackCounter.TIMED_OUT)).isGreaterThan(50);
+        assertThat(ct.counters().get(ConntrackCounter.DELETED)).isGreaterThan(500);
+        assertThat(ct.counters().get(ConntrackCounter.EARLY_DROP)).isGreaterThan(1000);
+    }
+
+    /** The memo forgets an entry collected by {@link ConntrackTable#gc} even though nothing re-used it yet. */
+    @Test
+    void shouldNotFindACollectedConnectionThroughTheMemo() {
+        final ConntrackTable ct = table(16);
+        final int first = track(ct, pb.reset().ipv4(LAN1, REMOTE).udp(5000, 53).build(), 0);
+        ct.confirm(first);
+        final int other = track(ct, pb.reset().ipv4(LAN2, REMOTE).udp(5000, 53).build(), 0);
+        ct.confirm(other);
+        assertThat(track(ct, pb.reset().ipv4(LAN1, REMOTE).udp(5000, 53).build(), SEC)).isEqualTo(first);
+        assertThat(ct.gc(100 * SEC, 16)).isEqualTo(2);
+        final int again = track(ct, pb.reset().ipv4(LAN1, REMOTE).udp(5000, 53).build(), 100 * SEC);
+        assertThat(again >> 1).isNotEqualTo(first >> 1);
+        assertThat(ct.counters().get(ConntrackCounter.NEW)).isEqualTo(3);
+        assertThat(ct.counters().get(ConntrackCounter.FOUND)).isEqualTo(1);
+        assertThat(ct.find(LAN1, REMOTE, 5000 << 16 | 53, 17)).isEqualTo(again);
+    }
+
     byte[] bytes(final int h) {
         final byte[] out = new byte[store.storedLength(h)];
         store.buffer().getBytes(store.frameOffset(h), out);
