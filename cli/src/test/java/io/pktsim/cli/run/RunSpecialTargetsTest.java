@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pktsim.cli.PktsimMain;
-import java.io.IOException;
-import java.io.InputStream;
+import io.pktsim.core.io.Fifos;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,10 +30,10 @@ class RunSpecialTargetsTest {
     void shouldWriteTheJsonAndTheTraceIntoNamedPipesWithoutReplacingThem() throws Exception {
         final Path scenario = Files.writeString(tmp.resolve("tiny.yaml"), RunEndToEndTest.TINY,
             StandardCharsets.UTF_8);
-        final Path json = fifo(tmp.resolve("json.pipe"));
-        final Path trace = fifo(tmp.resolve("trace.pipe"));
-        final CompletableFuture<byte[]> jsonBytes = drain(json);
-        final CompletableFuture<byte[]> traceBytes = drain(trace);
+        final Path json = Fifos.make(tmp.resolve("json.pipe"));
+        final Path trace = Fifos.make(tmp.resolve("trace.pipe"));
+        final CompletableFuture<byte[]> jsonBytes = Fifos.drain(json);
+        final CompletableFuture<byte[]> traceBytes = Fifos.drain(trace);
         final StringWriter err = new StringWriter();
         final int code = PktsimMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "run",
             scenario.toString(), "--quiet", "--json", json.toString(), "--trace", trace.toString());
@@ -46,37 +42,11 @@ class RunSpecialTargetsTest {
         assertThat(result.at("/scenario/name").asText()).isNotEmpty();
         final String lines = new String(traceBytes.get(60, TimeUnit.SECONDS), StandardCharsets.UTF_8);
         assertThat(lines).contains("\"kind\":\"dial_ecmp\"");
-        assertThat(isFifo(json)).as("the pipe is still a pipe").isTrue();
-        assertThat(isFifo(trace)).as("the pipe is still a pipe").isTrue();
+        assertThat(Fifos.isFifo(json)).as("the pipe is still a pipe").isTrue();
+        assertThat(Fifos.isFifo(trace)).as("the pipe is still a pipe").isTrue();
         try (var s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left")
                 .containsExactlyInAnyOrder("tiny.yaml", "json.pipe", "trace.pipe");
         }
-    }
-
-    private static Path fifo(final Path path) throws Exception {
-        int code;
-        try {
-            code = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor();
-        } catch (final IOException e) {
-            code = -1;
-        }
-        Assumptions.assumeTrue(code == 0, "mkfifo is not available: skipping the named-pipe test");
-        return path;
-    }
-
-    private static boolean isFifo(final Path path) throws IOException {
-        final int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        return (mode & 0170000) == 0010000;
-    }
-
-    private static CompletableFuture<byte[]> drain(final Path path) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = Files.newInputStream(path)) {
-                return in.readAllBytes();
-            } catch (final IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
     }
 }
