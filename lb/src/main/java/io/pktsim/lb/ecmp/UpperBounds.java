@@ -69,134 +69,11 @@ public final class UpperBounds {
         return packedIndex[below];
     }
 
-    /** log2 of the number of buckets of a {@link #buildBuckets bucket table}: 256 slices of 2^23 hash values. */
+    /** log2 of the number of slices of a {@link #buildPackedChoices packed choice table}: 256 of 2^23 hash values. */
     public static final int BUCKET_BITS = 8;
     /** The length of a bucket table. */
     public static final int BUCKETS = 1 << BUCKET_BITS;
     private static final int BUCKET_SHIFT = 31 - BUCKET_BITS;
-
-    /**
-     * Builds the bucket table of packed bounds for {@link #choose}: for each slice {@code b} of 2^23 hash
-     * values, the number {@code j0} of packed bounds below the slice; stored as {@code ~j0} (negative) when
-     * two or more bounds fall inside the slice, which then needs a walk.
-     *
-     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
-     * @param n number of entries (at least 1)
-     * @param table receives {@link #BUCKETS} entries
-     */
-    public static void buildBuckets(final int[] packedBounds, final int n, final int[] table) {
-        int below = 0;
-        for (int b = 0; b < BUCKETS; b++) {
-            final int low = b << BUCKET_SHIFT;
-            final int high = low + (1 << BUCKET_SHIFT) - 1;
-            while (below < n && packedBounds[below] < low) {
-                below++;
-            }
-            int inside = below;
-            while (inside < n && packedBounds[inside] <= high) {
-                inside++;
-            }
-            table[b] = inside - below >= 2 ? ~below : below;
-        }
-    }
-
-    /**
-     * The hash-threshold choice through a bucket table: the first packed entry with {@code h <= ub}, the
-     * forwarding case of {@code fib_select_multipath()} (net/ipv4/fib_semantics.c) and {@code fib6_select_path()}
-     * (net/ipv6/route.c), Linux 6.18, which walk the nexthops in order. The
-     * slice of {@code h} gives the bounds below it; at most one bound lies inside the slice (else the table
-     * says so and the slice is walked), so one compare finishes the choice. Equal to
-     * {@link #firstAtOrAbove}; about ten instructions, and free of data-dependent branches unless a slice holds
-     * two bounds (never with 8 nexthops of weights 1..256 whose smallest share is above 1/256).
-     *
-     * @param table the bucket table of the packed bounds ({@link #buildBuckets})
-     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
-     * @param packedIndex their nexthop indices
-     * @param hash31 the hash, 0..2^31-1
-     * @return the nexthop index
-     */
-    public static int choose(final int[] table, final int[] packedBounds, final int[] packedIndex,
-        final int hash31) {
-        final int e = table[hash31 >>> BUCKET_SHIFT];
-        if (e >= 0) {
-            // ub - h < 0 exactly when ub < h (no overflow: both lie in 0..2^31-1); the entry exists because
-            // the last bound is 2^31-1, above every slice start.
-            return packedIndex[e + ((packedBounds[e] - hash31) >>> 31)];
-        }
-        int j = ~e;
-        while (packedBounds[j] < hash31) {
-            j++;
-        }
-        return packedIndex[j];
-    }
-
-    /** The length of a {@link #buildChoiceTable choice table}: three ints per bucket. */
-    public static final int CHOICE_TABLE_LENGTH = 3 * BUCKETS;
-
-    /**
-     * Builds the choice table for {@link #chooseInTable}: per slice {@code b} of 2^23 hash values, three ints
-     * {@code (B, below, above)}: the one packed bound {@code B} inside the slice (2^31-1 if none), the nexthop
-     * index for {@code h <= B} and the one for {@code h > B}. A slice holding two or more bounds gets
-     * {@code (-1, 0, ~j0)} with {@code j0} the number of bounds below it, and is walked.
-     *
-     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
-     * @param packedIndex their nexthop indices
-     * @param n number of entries (at least 1)
-     * @param table receives {@link #CHOICE_TABLE_LENGTH} entries
-     */
-    public static void buildChoiceTable(final int[] packedBounds, final int[] packedIndex, final int n,
-        final int[] table) {
-        // The bucket table says per slice how many bounds lie below it and whether two lie inside; it is built into
-        // the first BUCKETS ints and widened in place from the last slice down (slice b's three ints start at
-        // 3b >= b, so no bucket entry is overwritten before it is read).
-        buildBuckets(packedBounds, n, table);
-        for (int b = BUCKETS - 1; b >= 0; b--) {
-            final int below = table[b];
-            final int i = 3 * b;
-            if (below < 0) {
-                table[i] = -1;
-                table[i + 1] = 0;
-                table[i + 2] = below;
-            } else if (packedBounds[below] <= (b << BUCKET_SHIFT) + (1 << BUCKET_SHIFT) - 1) {
-                table[i] = packedBounds[below];
-                table[i + 1] = packedIndex[below];
-                // The last bound is 2^31-1: no hash lies above it.
-                table[i + 2] = packedIndex[below + 1 < n ? below + 1 : below];
-            } else {
-                table[i] = Integer.MAX_VALUE;
-                table[i + 1] = packedIndex[below];
-                table[i + 2] = packedIndex[below];
-            }
-        }
-    }
-
-    /**
-     * The hash-threshold choice of {@code fib_select_multipath()} (net/ipv4/fib_semantics.c) and
-     * {@code fib6_select_path()} (net/ipv6/route.c), Linux 6.18, through a choice table: one table read and
-     * one compare (the kernel walks the nexthops in order; the result is the same, checked against the walk
-     * by a jqwik property). Only a slice holding two bounds is walked (never with 8 nexthops of weights
-     * 1..256 whose smallest share is above 1/256). One dependent load after the hash, where
-     * {@link #choose} takes three.
-     *
-     * @param table the choice table ({@link #buildChoiceTable})
-     * @param packedBounds non-decreasing usable bounds, the last 2^31-1
-     * @param packedIndex their nexthop indices
-     * @param hash31 the hash, 0..2^31-1
-     * @return the nexthop index
-     */
-    public static int chooseInTable(final int[] table, final int[] packedBounds, final int[] packedIndex,
-        final int hash31) {
-        final int i = 3 * (hash31 >>> BUCKET_SHIFT);
-        final int r = hash31 <= table[i] ? table[i + 1] : table[i + 2];
-        if (r >= 0) {
-            return r;
-        }
-        int j = ~r;
-        while (packedBounds[j] < hash31) {
-            j++;
-        }
-        return packedIndex[j];
-    }
 
     /** The length of a {@link #buildPackedChoices packed choice table}: one {@code long} per slice. */
     public static final int PACKED_CHOICES_LENGTH = BUCKETS;
@@ -254,8 +131,7 @@ public final class UpperBounds {
      * one compare select the nexthop (the kernel walks the nexthops in order; the result is the same,
      * checked against the walk by a jqwik property). Only a slice holding two bounds is walked
      * ({@link #firstAtOrAbove}; never with 8 nexthops of weights 1..256 whose smallest share is above 1/256).
-     * Unlike {@link #chooseInTable} the three ints of a slice are one {@code long}: no index multiplication and
-     * one bounds check.
+     * A slice's bound and its two nexthop indices are one {@code long}: one load, one bounds check.
      *
      * @param table the packed choice table ({@link #buildPackedChoices})
      * @param packedBounds non-decreasing usable bounds, the last 2^31-1
