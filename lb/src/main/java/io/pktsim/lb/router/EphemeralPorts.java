@@ -1,6 +1,9 @@
 package io.pktsim.lb.router;
 
 import io.pktsim.core.random.RandomStream;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The source ports the LAN hosts' Linux stacks give their connections, drawn at set-up from the run's
@@ -31,10 +34,10 @@ final class EphemeralPorts {
     static final int REMAINING = (HIGH + 1 - LOW) & ~1;
 
     private final RandomStream random;
-    /** Per (host, server): the next offset into the range, or -1 before the first connection. */
-    private final java.util.Map<Long, Integer> perturb = new java.util.HashMap<>();
+    /** Per (host, server): its {@code table_perturb} slot, the next offset into the range; absent before the first. */
+    private final Map<Long, Integer> perturb = new HashMap<>();
     /** Per host: ports taken. */
-    private final java.util.Map<Integer, java.util.BitSet> used = new java.util.HashMap<>();
+    private final Map<Integer, BitSet> used = new HashMap<>();
 
     /**
      * @param random the run's {@code ephemeral_port} stream
@@ -52,7 +55,7 @@ final class EphemeralPorts {
      * @return the port, 32768 to 60999
      */
     int next(final int host, final int server, final boolean udp) {
-        final java.util.BitSet taken = used.computeIfAbsent(host, h -> new java.util.BitSet(REMAINING));
+        final BitSet taken = used.computeIfAbsent(host, h -> new BitSet(REMAINING));
         int offset;
         int step;
         if (udp) {

@@ -850,6 +850,8 @@ public final class RouterSimulation {
         final RouterConfig.Balancing bal = config.balancing();
         if (bal.mode() == RouterConfig.BalanceMode.ECMP) {
             route = ipv6 ? new Ipv6MultipathRoute(weights) : new Ipv4MultipathRoute(weights);
+            // 0 keys the hash with the value drawn at boot (net/ipv4/sysctl_net_ipv4.c, 6.18:
+            // proc_fib_multipath_hash_set_seed(), mp_seed = user_seed ?: the boot-random seed); (seed, run) is the boot
             multipathHashSeed = bal.hashSeed() != 0 ? bal.hashSeed()
                     : RandomStream.derive(config.seed(), config.run(), "fib_multipath_hash_seed").nextInt()
                     & 0xFFFF_FFFFL;
