@@ -851,6 +851,30 @@ public final class ConntrackTable implements NetDeviceListener {
 
     // ---------------------------------------------------------------- accessors
 
+    /** {@link #addressHi}'s address of the original tuple's source. */
+    static final int ADDRESS_ORIG_SRC = 0;
+    /** {@link #addressHi}'s address of the reply tuple's destination (the NAT address after source NAT). */
+    static final int ADDRESS_REPLY_DST = 2;
+
+    /**
+     * @param entry an entry
+     * @param address 0 the original source, 1 the original destination (the reply's source), 2 the reply's
+     *     destination
+     * @return the address's high 64 bits (IPv4: the address in the high 32, then 0)
+     */
+    long addressHi(final int entry, final int address) {
+        return rec[(entry << REC_SHIFT) + 2 * address];
+    }
+
+    /**
+     * @param entry an entry
+     * @param address as {@link #addressHi}
+     * @return the address's low 64 bits (IPv4: 0)
+     */
+    long addressLo(final int entry, final int address) {
+        return rec[(entry << REC_SHIFT) + 2 * address + 1];
+    }
+
     /**
      * @param entry an entry
      * @return whether it is in use
