@@ -23,7 +23,7 @@ import org.agrona.MutableDirectBuffer;
  *
  * <p>An entry holds its original and reply tuples; both are in one open-addressed hash (linear probing,
  * backward-shift deletion) so that a packet of either direction finds it. An entry's fields lie in one
- * record of 16 longs (layout at {@code REC_SHIFT}), so that a packet of an established connection reads its
+ * record of 12 longs (layout at {@code REC_LONGS}), so that a packet of an established connection reads its
  * tuple, ports, protocol, status and timeouts from two cache lines, not from a line in each of six arrays.
  * A reference to an entry in a direction is {@code entry << 1 | dir}; it is stored in the packet's conntrack
  * field. A slot of the hash is a
@@ -92,7 +92,7 @@ public final class ConntrackTable implements NetDeviceListener {
 
     // ---------------------------------------------------------------- the entry record
     //
-    // Per entry 1 << REC_SHIFT longs. The three addresses of the two tuples: the original is A -> B, the reply
+    // Per entry REC_LONGS longs. The three addresses of the two tuples: the original is A -> B, the reply
     // B -> C (source NAT changes only C and its port; with none, C is A), so a tuple of direction dir is the
     // addresses dir (source) and dir + 1 (destination). An address is two longs, most significant first (the
     // IPv6 address's 128 bits in network order; IPv4: the address in the high 32 bits of the first, the rest 0).
@@ -103,27 +103,22 @@ public final class ConntrackTable implements NetDeviceListener {
     //   7     STATUS: the IPS_* bits and IN_USE in the low 32 bits, the TCP state in bits 32..39
     //   8     expiresNs
     //   9     udpStreamNs: after it a replied UDP connection is a stream
-    //   10    generation, bumped when the entry is freed
-    //   11    masqIfindex
-    //   12    the original tuple's hash
-    //   13    the reply tuple's hash
-    //   14,15 unused (a record is a power of two)
-    private static final int REC_SHIFT = 4;
+    //   10    GEN_MASQ: the generation (bumped when the entry is freed) in the low 32 bits, masqIfindex high
+    //   11    HASHES: the original tuple's hash in the high 32 bits, the reply tuple's low
+    private static final int REC_LONGS = 12;
     private static final int R_KEY = 6;
     private static final int R_STATUS = 7;
     private static final int R_EXPIRES = 8;
     private static final int R_UDP_STREAM = 9;
-    private static final int R_GENERATION = 10;
-    private static final int R_MASQ = 11;
-    private static final int R_HASH_ORIG = 12;
-    private static final int R_HASH_REPLY = 13;
+    private static final int R_GEN_MASQ = 10;
+    private static final int R_HASHES = 11;
     private static final long LOW32 = 0xFFFFFFFFL;
 
     private final ConntrackConfig config;
     private final RandomStream random;
     private final Counters<ConntrackCounter> counters = new Counters<>(ConntrackCounter.class);
     private final int max;
-    /** The entries' records, {@code 1 << REC_SHIFT} longs each. */
+    /** The entries' records, {@code REC_LONGS} longs each. */
     private final long[] rec;
     private final int[] freeStack;
     private int freeCount;
@@ -176,7 +171,7 @@ public final class ConntrackTable implements NetDeviceListener {
         if (max <= 0 || max > (1 << 26)) {
             throw new IllegalArgumentException("ConntrackTable: nf_conntrack_max " + max + " is not in 1..2^26");
         }
-        rec = new long[max << REC_SHIFT];
+        rec = new long[max * REC_LONGS];
         freeStack = new int[max];
         for (int i = 0; i < max; i++) {
             freeStack[i] = max - 1 - i;
@@ -329,7 +324,7 @@ public final class ConntrackTable implements NetDeviceListener {
         }
         final int e = ref >> 1;
         final int dir = ref & 1;
-        final int st = R_STATUS + (e << REC_SHIFT);
+        final int st = R_STATUS + e * REC_LONGS;
         lastCtInfo = dir == 1 ? IP_CT_ESTABLISHED_REPLY
             : ((int) rec[st] & IPS_SEEN_REPLY) != 0 ? IP_CT_ESTABLISHED : IP_CT_NEW;
         final int r = p == PROTO_TCP ? tcpPacket(e, dir, tcpFlags, nowNs, created) : udpPacket(e, nowNs);
@@ -352,7 +347,7 @@ public final class ConntrackTable implements NetDeviceListener {
 
     private int tcpPacket(final int e, final int dir, final int flags, final long nowNs, final boolean created) {
         final long[] r = rec;
-        final int b = e << REC_SHIFT;
+        final int b = e * REC_LONGS;
         final int old = (int) (r[b + R_STATUS] >>> 32) & 0xFF;
         final int fc = TcpConntrackState.flagClass(flags);
         final int ns = TcpConntrackState.next(dir, fc, old);
@@ -389,7 +384,7 @@ public final class ConntrackTable implements NetDeviceListener {
 
     private int udpPacket(final int e, final long nowNs) {
         final long[] r = rec;
-        final int b = e << REC_SHIFT;
+        final int b = e * REC_LONGS;
         if ((r[b + R_STATUS] & IPS_SEEN_REPLY) != 0) {
             long extra = config.udpTimeoutNs;
             if (nowNs > r[b + R_UDP_STREAM]) {
@@ -437,7 +432,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @param ref a reference from {@link #in}
      */
     public void confirm(final int ref) {
-        rec[R_STATUS + ((ref >> 1) << REC_SHIFT)] |= IPS_CONFIRMED;
+        rec[R_STATUS + (ref >> 1) * REC_LONGS] |= IPS_CONFIRMED;
     }
 
     /**
@@ -448,7 +443,7 @@ public final class ConntrackTable implements NetDeviceListener {
      */
     public void abort(final int ref) {
         final int e = ref >> 1;
-        if (((int) rec[R_STATUS + (e << REC_SHIFT)] & (IN_USE | IPS_CONFIRMED)) == IN_USE) {
+        if (((int) rec[R_STATUS + e * REC_LONGS] & (IN_USE | IPS_CONFIRMED)) == IN_USE) {
             delete(e, ConntrackCounter.DELETED);
         }
     }
@@ -464,7 +459,7 @@ public final class ConntrackTable implements NetDeviceListener {
         }
         final int e = freeStack[--freeCount];
         final long[] r = rec;
-        final int b = e << REC_SHIFT;
+        final int b = e * REC_LONGS;
         r[b] = kSrcHi;
         r[b + 1] = kSrcLo;
         r[b + 2] = kDstHi;
@@ -474,12 +469,11 @@ public final class ConntrackTable implements NetDeviceListener {
         // ports A (source), B (destination), C (the reply's destination: the source's until NAT)
         r[b + R_KEY] = (long) (kProto | kFamily << 8) << 48 | (kPorts & LOW32) << 16 | kPorts >>> 16;
         r[b + R_STATUS] = IN_USE | (long) TcpConntrackState.NONE << 32;
-        r[b + R_MASQ] = -1;
+        r[b + R_GEN_MASQ] = -1L << 32 | (r[b + R_GEN_MASQ] & LOW32);
         r[b + R_UDP_STREAM] = nowNs + UDP_STREAM_AFTER_NS;
         r[b + R_EXPIRES] = Long.MAX_VALUE;
         final int hr = storedHash(e, 1);
-        r[b + R_HASH_ORIG] = h;
-        r[b + R_HASH_REPLY] = hr;
+        r[b + R_HASHES] = (long) h << 32 | (hr & LOW32);
         insert(e << 1, h);
         insert((e << 1) | 1, hr);
         count++;
@@ -499,7 +493,7 @@ public final class ConntrackTable implements NetDeviceListener {
                     delete(e, ConntrackCounter.TIMED_OUT);
                     return true;
                 }
-                final int s = (int) rec[R_STATUS + (e << REC_SHIFT)];
+                final int s = (int) rec[R_STATUS + e * REC_LONGS];
                 if ((s & (IPS_ASSURED | IPS_OFFLOAD)) == 0 && (s & IPS_CONFIRMED) != 0) {
                     delete(e, ConntrackCounter.EARLY_DROP);
                     if (trace.enabled()) {
@@ -514,7 +508,7 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     private boolean expired(final int e, final long nowNs) {
-        final int b = e << REC_SHIFT;
+        final int b = e * REC_LONGS;
         return (rec[b + R_STATUS] & IPS_OFFLOAD) == 0 && nowNs >= rec[b + R_EXPIRES];
     }
 
@@ -553,7 +547,7 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     private int masq(final int e, final int n0, final int n1, final int n2, final int n3, final int outIfindex) {
-        final int b = e << REC_SHIFT;
+        final int b = e * REC_LONGS;
         if ((rec[b + R_STATUS] & IPS_SRC_NAT) != 0) {
             return 0;
         }
@@ -616,16 +610,16 @@ public final class ConntrackTable implements NetDeviceListener {
     /** Sets the reply destination to the scratch destination and the port, and rehashes the reply tuple. */
     private void applySnat(final int e, final int port, final int outIfindex) {
         final long[] r = rec;
-        final int b = e << REC_SHIFT;
-        remove((e << 1) | 1, (int) r[b + R_HASH_REPLY]);
+        final int b = e * REC_LONGS;
+        remove((e << 1) | 1, (int) r[b + R_HASHES]);
         r[b + 4] = kDstHi;
         r[b + 5] = kDstLo;
         r[b + R_KEY] = (r[b + R_KEY] & ~0xFFFFL) | port;
         final int hr = storedHash(e, 1);
-        r[b + R_HASH_REPLY] = hr;
+        r[b + R_HASHES] = (r[b + R_HASHES] & ~LOW32) | (hr & LOW32);
         insert((e << 1) | 1, hr);
         r[b + R_STATUS] |= IPS_SRC_NAT;
-        r[b + R_MASQ] = outIfindex;
+        r[b + R_GEN_MASQ] = (long) outIfindex << 32 | (r[b + R_GEN_MASQ] & LOW32);
     }
 
     // ---------------------------------------------------------------- device events and gc
@@ -653,9 +647,9 @@ public final class ConntrackTable implements NetDeviceListener {
     public int cleanupMasquerade(final int ifindex, final int address, final boolean byAddress) {
         int n = 0;
         for (int e = 0; e < max; e++) {
-            final int b = e << REC_SHIFT;
+            final int b = e * REC_LONGS;
             if (((int) rec[b + R_STATUS] & (IN_USE | IPS_SRC_NAT)) == (IN_USE | IPS_SRC_NAT)
-                && (int) rec[b + R_MASQ] == ifindex
+                && (int) (rec[b + R_GEN_MASQ] >>> 32) == ifindex
                 && (!byAddress || (family(e) == 4 && (int) (rec[b + 4] >>> 32) == address))) {
                 delete(e, ConntrackCounter.MASQ_CLEANUP);
                 n++;
@@ -680,7 +674,7 @@ public final class ConntrackTable implements NetDeviceListener {
         for (int i = 0; i < budget; i++) {
             final int e = gcCursor;
             gcCursor = gcCursor + 1 == max ? 0 : gcCursor + 1;
-            if (((int) rec[R_STATUS + (e << REC_SHIFT)] & IN_USE) != 0 && expired(e, nowNs)) {
+            if (((int) rec[R_STATUS + e * REC_LONGS] & IN_USE) != 0 && expired(e, nowNs)) {
                 delete(e, ConntrackCounter.TIMED_OUT);
                 removed++;
             }
@@ -690,12 +684,13 @@ public final class ConntrackTable implements NetDeviceListener {
 
     private void delete(final int e, final ConntrackCounter why) {
         final long[] r = rec;
-        final int b = e << REC_SHIFT;
-        remove(e << 1, (int) r[b + R_HASH_ORIG]);
-        remove((e << 1) | 1, (int) r[b + R_HASH_REPLY]);
+        final int b = e * REC_LONGS;
+        remove(e << 1, (int) (r[b + R_HASHES] >>> 32));
+        remove((e << 1) | 1, (int) r[b + R_HASHES]);
         // the status goes, the TCP state stays (as it did when it had an array of its own)
         r[b + R_STATUS] &= ~LOW32;
-        r[b + R_GENERATION] = (int) r[b + R_GENERATION] + 1;
+        final long gm = r[b + R_GEN_MASQ];
+        r[b + R_GEN_MASQ] = (gm & ~LOW32) | (((int) gm + 1) & LOW32);
         freeStack[freeCount++] = e;
         count--;
         if (why != null) {
@@ -748,7 +743,7 @@ public final class ConntrackTable implements NetDeviceListener {
 
     private int storedHash(final int e, final int dir) {
         final long[] r = rec;
-        final int b = (e << REC_SHIFT) + 2 * dir;
+        final int b = e * REC_LONGS + 2 * dir;
         final long sHi = r[b];
         final long sLo = r[b + 1];
         final long dHi = r[b + 2];
@@ -780,8 +775,8 @@ public final class ConntrackTable implements NetDeviceListener {
     private boolean matches(final int ref, final long sHi, final long sLo, final long dHi, final long dLo,
         final int ports, final int pf) {
         final long[] r = rec;
-        final int b = (ref >> 1 << REC_SHIFT) + 2 * (ref & 1);
-        final long k = r[(ref >> 1 << REC_SHIFT) + R_KEY];
+        final int b = (ref >> 1) * REC_LONGS + 2 * (ref & 1);
+        final long k = r[(ref >> 1) * REC_LONGS + R_KEY];
         return (int) (k >>> 48) == pf && (int) (k >>> (16 - ((ref & 1) << 4))) == ports
             && r[b] == sHi && r[b + 2] == dHi && r[b + 1] == sLo && r[b + 3] == dLo;
     }
@@ -863,7 +858,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the address's high 64 bits (IPv4: the address in the high 32, then 0)
      */
     long addressHi(final int entry, final int address) {
-        return rec[(entry << REC_SHIFT) + 2 * address];
+        return rec[entry * REC_LONGS + 2 * address];
     }
 
     /**
@@ -872,7 +867,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the address's low 64 bits (IPv4: 0)
      */
     long addressLo(final int entry, final int address) {
-        return rec[(entry << REC_SHIFT) + 2 * address + 1];
+        return rec[entry * REC_LONGS + 2 * address + 1];
     }
 
     /**
@@ -880,7 +875,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return whether it is in use
      */
     public boolean inUse(final int entry) {
-        return ((int) rec[R_STATUS + (entry << REC_SHIFT)] & IN_USE) != 0;
+        return ((int) rec[R_STATUS + entry * REC_LONGS] & IN_USE) != 0;
     }
 
     /**
@@ -888,7 +883,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return its generation, bumped when it is freed (for holders of a reference to check it is still theirs)
      */
     public int generation(final int entry) {
-        return (int) rec[R_GENERATION + (entry << REC_SHIFT)];
+        return (int) rec[R_GEN_MASQ + entry * REC_LONGS];
     }
 
     /**
@@ -896,7 +891,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return its {@code IPS_*} status bits
      */
     public int status(final int entry) {
-        return (int) rec[R_STATUS + (entry << REC_SHIFT)] & ~IN_USE;
+        return (int) rec[R_STATUS + entry * REC_LONGS] & ~IN_USE;
     }
 
     /**
@@ -907,7 +902,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return false if it was already offloaded
      */
     public boolean offload(final int entry) {
-        final int st = R_STATUS + (entry << REC_SHIFT);
+        final int st = R_STATUS + entry * REC_LONGS;
         if ((rec[st] & IPS_OFFLOAD) != 0) {
             return false;
         }
@@ -930,7 +925,7 @@ public final class ConntrackTable implements NetDeviceListener {
     public void flowTeardown(final int entry, final boolean closing, final boolean idleExpired,
         final long offloadTimeoutNs, final long nowNs) {
         final long[] r = rec;
-        final int b = entry << REC_SHIFT;
+        final int b = entry * REC_LONGS;
         if (((int) r[b + R_STATUS] & IN_USE) == 0) {
             return;
         }
@@ -957,7 +952,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return its TCP state ({@link TcpConntrackState})
      */
     public int tcpState(final int entry) {
-        return (int) (rec[R_STATUS + (entry << REC_SHIFT)] >>> 32) & 0xFF;
+        return (int) (rec[R_STATUS + entry * REC_LONGS] >>> 32) & 0xFF;
     }
 
     /**
@@ -965,7 +960,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return its IP protocol
      */
     public int protocol(final int entry) {
-        return (int) (rec[R_KEY + (entry << REC_SHIFT)] >>> 48) & 0xFF;
+        return (int) (rec[R_KEY + entry * REC_LONGS] >>> 48) & 0xFF;
     }
 
     /**
@@ -973,7 +968,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return when it expires (ns), {@code Long.MAX_VALUE} before its first packet is processed
      */
     public long expiresNs(final int entry) {
-        return rec[R_EXPIRES + (entry << REC_SHIFT)];
+        return rec[R_EXPIRES + entry * REC_LONGS];
     }
 
     /**
@@ -981,7 +976,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return 4 (IPv4) or 6 (IPv6)
      */
     public int family(final int entry) {
-        return (int) (rec[R_KEY + (entry << REC_SHIFT)] >>> 56);
+        return (int) (rec[R_KEY + entry * REC_LONGS] >>> 56);
     }
 
     /**
@@ -990,7 +985,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the tuple's IPv4 source address (the first word of an IPv6 one)
      */
     public int tupleSrc(final int entry, final int dir) {
-        return (int) (rec[(entry << REC_SHIFT) + 2 * dir] >>> 32);
+        return (int) (rec[entry * REC_LONGS + 2 * dir] >>> 32);
     }
 
     /**
@@ -999,7 +994,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the tuple's IPv4 destination address (the first word of an IPv6 one)
      */
     public int tupleDst(final int entry, final int dir) {
-        return (int) (rec[(entry << REC_SHIFT) + 2 * dir + 2] >>> 32);
+        return (int) (rec[entry * REC_LONGS + 2 * dir + 2] >>> 32);
     }
 
     /**
@@ -1012,7 +1007,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the word
      */
     public int tupleAddressWord(final int entry, final int dir, final boolean source, final int word) {
-        final long half = rec[(entry << REC_SHIFT) + 2 * (dir + (source ? 0 : 1)) + (word >> 1)];
+        final long half = rec[entry * REC_LONGS + 2 * (dir + (source ? 0 : 1)) + (word >> 1)];
         return (word & 1) == 0 ? (int) (half >>> 32) : (int) half;
     }
 
@@ -1022,7 +1017,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the tuple's ports: source in the high 16 bits, destination in the low 16
      */
     public int tuplePorts(final int entry, final int dir) {
-        return (int) (rec[R_KEY + (entry << REC_SHIFT)] >>> (16 - (dir << 4)));
+        return (int) (rec[R_KEY + entry * REC_LONGS] >>> (16 - (dir << 4)));
     }
 
     /**
@@ -1030,6 +1025,6 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the device it is masqueraded through, -1 if none
      */
     public int masqIfindex(final int entry) {
-        return (int) rec[R_MASQ + (entry << REC_SHIFT)];
+        return (int) (rec[R_GEN_MASQ + entry * REC_LONGS] >>> 32);
     }
 }
