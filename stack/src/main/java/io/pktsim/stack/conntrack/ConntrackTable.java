@@ -22,8 +22,11 @@ import org.agrona.MutableDirectBuffer;
  * {@code masq_device_event}, {@code masq_inet_event}), Linux 6.18.
  *
  * <p>An entry holds its original and reply tuples; both are in one open-addressed hash (linear probing,
- * backward-shift deletion) so that a packet of either direction finds it. A reference to an entry in a
- * direction is {@code entry << 1 | dir}; it is stored in the packet's conntrack field. A slot of the hash is a
+ * backward-shift deletion) so that a packet of either direction finds it. An entry's fields lie in one
+ * record of 12 longs (layout at {@code REC_LONGS}), so that a packet of an established connection reads its
+ * tuple, ports, protocol, status and timeouts from two cache lines, not from a line in each of six arrays.
+ * A reference to an entry in a direction is {@code entry << 1 | dir}; it is stored in the packet's conntrack
+ * field. A slot of the hash is a
  * {@code long}: the tuple's hash in the high half beside the reference in the low half, so a probe reads the
  * entry's tuple only where the hash matches and backward-shift deletion finds a slot's home bucket without
  * reading the entry.
@@ -87,28 +90,36 @@ public final class ConntrackTable implements NetDeviceListener {
     /** log2 of the look-up memo's slots. */
     private static final int MEMO_BITS = 12;
 
+    // ---------------------------------------------------------------- the entry record
+    //
+    // Per entry REC_LONGS longs. The three addresses of the two tuples: the original is A -> B, the reply
+    // B -> C (source NAT changes only C and its port; with none, C is A), so a tuple of direction dir is the
+    // addresses dir (source) and dir + 1 (destination). An address is two longs, most significant first (the
+    // IPv6 address's 128 bits in network order; IPv4: the address in the high 32 bits of the first, the rest 0).
+    //
+    //   0..5  A hi, A lo, B hi, B lo, C hi, C lo
+    //   6     KEY: protocol << 48 | family << 56 | port A << 32 | port B << 16 | port C, so the ports of direction
+    //         dir (source high, destination low) are the 32 bits from bit 16 - 16 * dir
+    //   7     STATUS: the IPS_* bits and IN_USE in the low 32 bits, the TCP state in bits 32..39
+    //   8     expiresNs
+    //   9     udpStreamNs: after it a replied UDP connection is a stream
+    //   10    GEN_MASQ: the generation (bumped when the entry is freed) in the low 32 bits, masqIfindex high
+    //   11    HASHES: the original tuple's hash in the high 32 bits, the reply tuple's low
+    private static final int REC_LONGS = 12;
+    private static final int R_KEY = 6;
+    private static final int R_STATUS = 7;
+    private static final int R_EXPIRES = 8;
+    private static final int R_UDP_STREAM = 9;
+    private static final int R_GEN_MASQ = 10;
+    private static final int R_HASHES = 11;
+    private static final long LOW32 = 0xFFFFFFFFL;
+
     private final ConntrackConfig config;
     private final RandomStream random;
     private final Counters<ConntrackCounter> counters = new Counters<>(ConntrackCounter.class);
     private final int max;
-    /**
-     * Per entry 16 words, 8 per direction (original, reply), source and destination interleaved word by word
-     * ({@code src0 dst0 src1 dst1 ...}, most significant first) so that an IPv4 tuple's two addresses are
-     * adjacent.
-     */
-    private final int[] addr;
-    /** Per reference ({@code entry << 1 | dir}): source port in the high 16 bits, destination port low. */
-    private final int[] portPairs;
-    /** Per entry: IP protocol in the low byte, family (4 or 6) in the next. */
-    private final short[] protoFamily;
-    private final byte[] tcpState;
-    private final int[] status;
-    private final int[] masqIfindex;
-    private final int[] generation;
-    private final int[] hashOrig;
-    private final int[] hashReply;
-    private final long[] expiresNs;
-    private final long[] udpStreamNs;
+    /** The entries' records, {@code REC_LONGS} longs each. */
+    private final long[] rec;
     private final int[] freeStack;
     private int freeCount;
     /**
@@ -134,8 +145,11 @@ public final class ConntrackTable implements NetDeviceListener {
     private int memoEpoch;
     private final Ipv4View ip = new Ipv4View();
     private final Ipv6View ip6 = new Ipv6View();
-    private final int[] kSrc = new int[4];
-    private final int[] kDst = new int[4];
+    // the key of a slow-path look-up or creation: addresses as in a record, ports, protocol, family
+    private long kSrcHi;
+    private long kSrcLo;
+    private long kDstHi;
+    private long kDstLo;
     private int kPorts;
     private int kProto;
     private int kFamily;
@@ -157,17 +171,7 @@ public final class ConntrackTable implements NetDeviceListener {
         if (max <= 0 || max > (1 << 26)) {
             throw new IllegalArgumentException("ConntrackTable: nf_conntrack_max " + max + " is not in 1..2^26");
         }
-        addr = new int[max * 16];
-        portPairs = new int[2 * max];
-        protoFamily = new short[max];
-        tcpState = new byte[max];
-        status = new int[max];
-        masqIfindex = new int[max];
-        generation = new int[max];
-        hashOrig = new int[max];
-        hashReply = new int[max];
-        expiresNs = new long[max];
-        udpStreamNs = new long[max];
+        rec = new long[max * REC_LONGS];
         freeStack = new int[max];
         for (int i = 0; i < max; i++) {
             freeStack[i] = max - 1 - i;
@@ -237,6 +241,11 @@ public final class ConntrackTable implements NetDeviceListener {
         final int version = (b.getByte(f + net) & 0xF0) >>> 4;
         final int p;
         final int l4;
+        final int fam;
+        final long sHi;
+        final long sLo;
+        final long dHi;
+        final long dLo;
         if (version == 4) {
             ip.wrap(b, f + net);
             p = ip.protocol();
@@ -244,15 +253,11 @@ public final class ConntrackTable implements NetDeviceListener {
                 return untracked(store, handle);
             }
             l4 = f + net + ip.headerLength();
-            kFamily = 4;
-            kSrc[0] = ip.src();
-            kDst[0] = ip.dst();
-            kSrc[1] = 0;
-            kSrc[2] = 0;
-            kSrc[3] = 0;
-            kDst[1] = 0;
-            kDst[2] = 0;
-            kDst[3] = 0;
+            fam = 4;
+            sHi = (long) ip.src() << 32;
+            sLo = 0;
+            dHi = (long) ip.dst() << 32;
+            dLo = 0;
         } else if (version == 6) {
             ip6.wrap(b, f + net);
             if (!ip6.walkExtensionHeaders(store.storedLength(handle) - net) || ip6.isFragment()) {
@@ -263,9 +268,12 @@ public final class ConntrackTable implements NetDeviceListener {
                 return untracked(store, handle);
             }
             l4 = f + net + ip6.upperLayerOffset();
-            kFamily = 6;
+            fam = 6;
             // the addresses through the view (its 40 bytes were range-checked once, on wrap)
-            keyAddresses6(ip6.srcHi(), ip6.srcLo(), ip6.dstHi(), ip6.dstLo());
+            sHi = ip6.srcHi();
+            sLo = ip6.srcLo();
+            dHi = ip6.dstHi();
+            dLo = ip6.dstLo();
         } else {
             return untracked(store, handle);
         }
@@ -274,32 +282,17 @@ public final class ConntrackTable implements NetDeviceListener {
         final long l4At = FrameBytes.address(b, l4, p == PROTO_TCP ? 14 : 4);
         final int ports = FrameBytes.getInt(a, l4At);
         final int tcpFlags = p == PROTO_TCP ? FrameBytes.getByte(a, l4At + 13) & 0xFF : 0;
-        kPorts = ports;
-        kProto = p;
-        // the memo first (the entry the same tuple found last, if the hash has not changed since), then the hash:
-        // an IPv4 key from registers (find: the same hash and compare as findKey on the key arrays)
-        int ref;
-        if (version == 4) {
-            final int src = kSrc[0];
-            final int dst = kDst[0];
-            final int m = memoIndex(src, dst, ports, p);
-            final long v = memo[m];
-            ref = (int) v;
-            if ((int) (v >>> 32) != memoEpoch || !matches4(ref, src, dst, ports, p)) {
-                ref = find(src, dst, ports, p);
-                if (ref >= 0) {
-                    memo[m] = (long) memoEpoch << 32 | ref;
-                }
-            }
-        } else {
-            final int m = memoIndex(kSrc[3] ^ kSrc[1], kDst[3] ^ kDst[1], ports, p);
-            final long v = memo[m];
-            ref = (int) v;
-            if ((int) (v >>> 32) != memoEpoch || !matchesKey(ref)) {
-                ref = findKey();
-                if (ref >= 0) {
-                    memo[m] = (long) memoEpoch << 32 | ref;
-                }
+        // the memo first (the entry the same tuple found last, if the hash has not changed since), then the hash;
+        // the key stays in registers unless the look-up goes to the hash or creates the entry
+        final int pf = p | fam << 8;
+        final int m = memoIndex(sHi ^ sLo, dHi ^ dLo, ports, p);
+        final long v = memo[m];
+        int ref = (int) v;
+        if ((int) (v >>> 32) != memoEpoch || !matches(ref, sHi, sLo, dHi, dLo, ports, pf)) {
+            key(fam, sHi, sLo, dHi, dLo, ports, p);
+            ref = findKey();
+            if (ref >= 0) {
+                memo[m] = (long) memoEpoch << 32 | ref;
             }
         }
         if (ref >= 0 && expired(ref >> 1, nowNs)) {
@@ -318,6 +311,7 @@ public final class ConntrackTable implements NetDeviceListener {
                     return INVALID;
                 }
             }
+            key(fam, sHi, sLo, dHi, dLo, ports, p);
             final int e = create(nowNs);
             if (e < 0) {
                 store.conntrack(handle, -1);
@@ -330,15 +324,16 @@ public final class ConntrackTable implements NetDeviceListener {
         }
         final int e = ref >> 1;
         final int dir = ref & 1;
+        final int st = R_STATUS + e * REC_LONGS;
         lastCtInfo = dir == 1 ? IP_CT_ESTABLISHED_REPLY
-            : (status[e] & IPS_SEEN_REPLY) != 0 ? IP_CT_ESTABLISHED : IP_CT_NEW;
+            : ((int) rec[st] & IPS_SEEN_REPLY) != 0 ? IP_CT_ESTABLISHED : IP_CT_NEW;
         final int r = p == PROTO_TCP ? tcpPacket(e, dir, tcpFlags, nowNs, created) : udpPacket(e, nowNs);
         if (r < 0) {
             store.conntrack(handle, -1);
             return r;
         }
         if (dir == 1) {
-            status[e] |= IPS_SEEN_REPLY;
+            rec[st] |= IPS_SEEN_REPLY;
         }
         store.conntrack(handle, ref);
         return ref;
@@ -351,7 +346,9 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     private int tcpPacket(final int e, final int dir, final int flags, final long nowNs, final boolean created) {
-        final int old = tcpState[e];
+        final long[] r = rec;
+        final int b = e * REC_LONGS;
+        final int old = (int) (r[b + R_STATUS] >>> 32) & 0xFF;
         final int fc = TcpConntrackState.flagClass(flags);
         final int ns = TcpConntrackState.next(dir, fc, old);
         if (ns == TcpConntrackState.INVALID) {
@@ -364,35 +361,39 @@ public final class ConntrackTable implements NetDeviceListener {
         if (ns == TcpConntrackState.IGNORE) {
             return 0;
         }
+        long status = r[b + R_STATUS];
         if (ns == TcpConntrackState.SYN_SENT && old >= TcpConntrackState.TIME_WAIT) {
-            status[e] &= ~(IPS_SEEN_REPLY | IPS_ASSURED);
+            status &= ~(IPS_SEEN_REPLY | IPS_ASSURED);
         }
-        tcpState[e] = (byte) ns;
+        status = (status & LOW32) | (long) ns << 32;
+        r[b + R_STATUS] = status;
         final long timeout = fc == TcpConntrackState.RST_SET ? config.tcpTimeoutCloseNs : tcpTimeout(ns);
-        if ((status[e] & IPS_SEEN_REPLY) == 0) {
+        if ((status & IPS_SEEN_REPLY) == 0) {
             if (fc == TcpConntrackState.RST_SET) {
                 delete(e, ConntrackCounter.DELETED);
                 return KILLED;
             }
-        } else if ((status[e] & IPS_ASSURED) == 0
+        } else if ((status & IPS_ASSURED) == 0
             && (old == TcpConntrackState.SYN_RECV || old == TcpConntrackState.ESTABLISHED)
             && ns == TcpConntrackState.ESTABLISHED) {
-            status[e] |= IPS_ASSURED;
+            r[b + R_STATUS] = status | IPS_ASSURED;
         }
-        expiresNs[e] = nowNs + timeout;
+        r[b + R_EXPIRES] = nowNs + timeout;
         return 0;
     }
 
     private int udpPacket(final int e, final long nowNs) {
-        if ((status[e] & IPS_SEEN_REPLY) != 0) {
+        final long[] r = rec;
+        final int b = e * REC_LONGS;
+        if ((r[b + R_STATUS] & IPS_SEEN_REPLY) != 0) {
             long extra = config.udpTimeoutNs;
-            if (nowNs > udpStreamNs[e]) {
+            if (nowNs > r[b + R_UDP_STREAM]) {
                 extra = config.udpTimeoutStreamNs;
-                status[e] |= IPS_ASSURED;
+                r[b + R_STATUS] |= IPS_ASSURED;
             }
-            expiresNs[e] = nowNs + extra;
+            r[b + R_EXPIRES] = nowNs + extra;
         } else {
-            expiresNs[e] = nowNs + config.udpTimeoutNs;
+            r[b + R_EXPIRES] = nowNs + config.udpTimeoutNs;
         }
         return 0;
     }
@@ -431,7 +432,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @param ref a reference from {@link #in}
      */
     public void confirm(final int ref) {
-        status[ref >> 1] |= IPS_CONFIRMED;
+        rec[R_STATUS + (ref >> 1) * REC_LONGS] |= IPS_CONFIRMED;
     }
 
     /**
@@ -442,7 +443,7 @@ public final class ConntrackTable implements NetDeviceListener {
      */
     public void abort(final int ref) {
         final int e = ref >> 1;
-        if ((status[e] & (IN_USE | IPS_CONFIRMED)) == IN_USE) {
+        if (((int) rec[R_STATUS + e * REC_LONGS] & (IN_USE | IPS_CONFIRMED)) == IN_USE) {
             delete(e, ConntrackCounter.DELETED);
         }
     }
@@ -457,25 +458,24 @@ public final class ConntrackTable implements NetDeviceListener {
             return -1;
         }
         final int e = freeStack[--freeCount];
-        final int base = e * 16;
-        for (int i = 0; i < 4; i++) {
-            addr[base + 2 * i] = kSrc[i];
-            addr[base + 2 * i + 1] = kDst[i];
-            addr[base + 8 + 2 * i] = kDst[i];
-            addr[base + 8 + 2 * i + 1] = kSrc[i];
-        }
-        portPairs[e << 1] = kPorts;
-        portPairs[(e << 1) | 1] = (kPorts >>> 16) | (kPorts << 16);
-        protoFamily[e] = (short) (kProto | kFamily << 8);
-        tcpState[e] = TcpConntrackState.NONE;
-        status[e] = IN_USE;
-        masqIfindex[e] = -1;
-        udpStreamNs[e] = nowNs + UDP_STREAM_AFTER_NS;
-        expiresNs[e] = Long.MAX_VALUE;
-        hashOrig[e] = h;
-        hashReply[e] = storedHash(e, 1);
+        final long[] r = rec;
+        final int b = e * REC_LONGS;
+        r[b] = kSrcHi;
+        r[b + 1] = kSrcLo;
+        r[b + 2] = kDstHi;
+        r[b + 3] = kDstLo;
+        r[b + 4] = kSrcHi;
+        r[b + 5] = kSrcLo;
+        // ports A (source), B (destination), C (the reply's destination: the source's until NAT)
+        r[b + R_KEY] = (long) (kProto | kFamily << 8) << 48 | (kPorts & LOW32) << 16 | kPorts >>> 16;
+        r[b + R_STATUS] = IN_USE | (long) TcpConntrackState.NONE << 32;
+        r[b + R_GEN_MASQ] = -1L << 32 | (r[b + R_GEN_MASQ] & LOW32);
+        r[b + R_UDP_STREAM] = nowNs + UDP_STREAM_AFTER_NS;
+        r[b + R_EXPIRES] = Long.MAX_VALUE;
+        final int hr = storedHash(e, 1);
+        r[b + R_HASHES] = (long) h << 32 | (hr & LOW32);
         insert(e << 1, h);
-        insert((e << 1) | 1, hashReply[e]);
+        insert((e << 1) | 1, hr);
         count++;
         counters.increment(ConntrackCounter.NEW);
         return e;
@@ -493,7 +493,7 @@ public final class ConntrackTable implements NetDeviceListener {
                     delete(e, ConntrackCounter.TIMED_OUT);
                     return true;
                 }
-                final int s = status[e];
+                final int s = (int) rec[R_STATUS + e * REC_LONGS];
                 if ((s & (IPS_ASSURED | IPS_OFFLOAD)) == 0 && (s & IPS_CONFIRMED) != 0) {
                     delete(e, ConntrackCounter.EARLY_DROP);
                     if (trace.enabled()) {
@@ -508,7 +508,8 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     private boolean expired(final int e, final long nowNs) {
-        return (status[e] & IPS_OFFLOAD) == 0 && nowNs >= expiresNs[e];
+        final int b = e * REC_LONGS;
+        return (rec[b + R_STATUS] & IPS_OFFLOAD) == 0 && nowNs >= rec[b + R_EXPIRES];
     }
 
     // ---------------------------------------------------------------- NAT
@@ -546,19 +547,17 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     private int masq(final int e, final int n0, final int n1, final int n2, final int n3, final int outIfindex) {
-        if ((status[e] & IPS_SRC_NAT) != 0) {
+        final int b = e * REC_LONGS;
+        if ((rec[b + R_STATUS] & IPS_SRC_NAT) != 0) {
             return 0;
         }
-        final int remotePort = portPairs[e << 1] & 0xFFFF;
-        final int sport = portPairs[e << 1] >>> 16;
-        final int base = e * 16;
-        for (int i = 0; i < 4; i++) {
-            kSrc[i] = addr[base + 2 * i + 1];
-        }
-        kDst[0] = n0;
-        kDst[1] = n1;
-        kDst[2] = n2;
-        kDst[3] = n3;
+        final int origPorts = tuplePorts(e, 0);
+        final int remotePort = origPorts & 0xFFFF;
+        final int sport = origPorts >>> 16;
+        kSrcHi = rec[b + 2];
+        kSrcLo = rec[b + 3];
+        kDstHi = (long) n0 << 32 | (n1 & LOW32);
+        kDstLo = (long) n2 << 32 | (n3 & LOW32);
         kProto = protocol(e);
         kFamily = family(e);
         if (!taken((remotePort << 16) | sport, e)) {
@@ -610,17 +609,17 @@ public final class ConntrackTable implements NetDeviceListener {
 
     /** Sets the reply destination to the scratch destination and the port, and rehashes the reply tuple. */
     private void applySnat(final int e, final int port, final int outIfindex) {
-        remove((e << 1) | 1, hashReply[e]);
-        final int base = e * 16 + 8;
-        for (int i = 0; i < 4; i++) {
-            addr[base + 2 * i + 1] = kDst[i];
-        }
-        final int r = (e << 1) | 1;
-        portPairs[r] = (portPairs[r] & 0xFFFF0000) | port;
-        hashReply[e] = storedHash(e, 1);
-        insert((e << 1) | 1, hashReply[e]);
-        status[e] |= IPS_SRC_NAT;
-        masqIfindex[e] = outIfindex;
+        final long[] r = rec;
+        final int b = e * REC_LONGS;
+        remove((e << 1) | 1, (int) r[b + R_HASHES]);
+        r[b + 4] = kDstHi;
+        r[b + 5] = kDstLo;
+        r[b + R_KEY] = (r[b + R_KEY] & ~0xFFFFL) | port;
+        final int hr = storedHash(e, 1);
+        r[b + R_HASHES] = (r[b + R_HASHES] & ~LOW32) | (hr & LOW32);
+        insert((e << 1) | 1, hr);
+        r[b + R_STATUS] |= IPS_SRC_NAT;
+        r[b + R_GEN_MASQ] = (long) outIfindex << 32 | (r[b + R_GEN_MASQ] & LOW32);
     }
 
     // ---------------------------------------------------------------- device events and gc
@@ -648,8 +647,10 @@ public final class ConntrackTable implements NetDeviceListener {
     public int cleanupMasquerade(final int ifindex, final int address, final boolean byAddress) {
         int n = 0;
         for (int e = 0; e < max; e++) {
-            if ((status[e] & (IN_USE | IPS_SRC_NAT)) == (IN_USE | IPS_SRC_NAT) && masqIfindex[e] == ifindex
-                && (!byAddress || (family(e) == 4 && addr[e * 16 + 9] == address))) {
+            final int b = e * REC_LONGS;
+            if (((int) rec[b + R_STATUS] & (IN_USE | IPS_SRC_NAT)) == (IN_USE | IPS_SRC_NAT)
+                && (int) (rec[b + R_GEN_MASQ] >>> 32) == ifindex
+                && (!byAddress || (family(e) == 4 && (int) (rec[b + 4] >>> 32) == address))) {
                 delete(e, ConntrackCounter.MASQ_CLEANUP);
                 n++;
             }
@@ -673,7 +674,7 @@ public final class ConntrackTable implements NetDeviceListener {
         for (int i = 0; i < budget; i++) {
             final int e = gcCursor;
             gcCursor = gcCursor + 1 == max ? 0 : gcCursor + 1;
-            if ((status[e] & IN_USE) != 0 && expired(e, nowNs)) {
+            if (((int) rec[R_STATUS + e * REC_LONGS] & IN_USE) != 0 && expired(e, nowNs)) {
                 delete(e, ConntrackCounter.TIMED_OUT);
                 removed++;
             }
@@ -682,10 +683,14 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     private void delete(final int e, final ConntrackCounter why) {
-        remove(e << 1, hashOrig[e]);
-        remove((e << 1) | 1, hashReply[e]);
-        status[e] = 0;
-        generation[e]++;
+        final long[] r = rec;
+        final int b = e * REC_LONGS;
+        remove(e << 1, (int) (r[b + R_HASHES] >>> 32));
+        remove((e << 1) | 1, (int) r[b + R_HASHES]);
+        // the status goes, the TCP state stays (as it did when it had an array of its own)
+        r[b + R_STATUS] &= ~LOW32;
+        final long gm = r[b + R_GEN_MASQ];
+        r[b + R_GEN_MASQ] = (gm & ~LOW32) | (((int) gm + 1) & LOW32);
         freeStack[freeCount++] = e;
         count--;
         if (why != null) {
@@ -696,11 +701,14 @@ public final class ConntrackTable implements NetDeviceListener {
     // ---------------------------------------------------------------- lookup memo
 
     /**
-     * The memo's slot of a tuple: a multiplicative hash of the addresses (IPv6: two of their words each), the
-     * ports and the protocol. Any function would do: a slot is only a place to look, a hit is verified.
+     * The memo's slot of a tuple: a multiplicative hash of the addresses (each folded to a long: its high and low
+     * halves xored), the ports and the protocol. Any function would do: a slot is only a place to look, a hit is
+     * verified.
      */
-    private static int memoIndex(final int src, final int dst, final int ports, final int p) {
-        return ((src ^ Integer.rotateLeft(dst, 16) ^ ports ^ p) * 0x9E3779B9) >>> (32 - MEMO_BITS);
+    private static int memoIndex(final long src, final long dst, final int ports, final int p) {
+        final int s = (int) (src >>> 32) ^ (int) src;
+        final int d = (int) (dst >>> 32) ^ (int) dst;
+        return ((s ^ Integer.rotateLeft(d, 16) ^ ports ^ p) * 0x9E3779B9) >>> (32 - MEMO_BITS);
     }
 
     /**
@@ -729,32 +737,54 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     private int keyHash() {
-        return hashOf(kFamily, kSrc[0], kSrc[1], kSrc[2], kSrc[3], kDst[0], kDst[1], kDst[2], kDst[3], kPorts,
-            kProto);
+        return hashOf(kFamily, (int) (kSrcHi >>> 32), (int) kSrcHi, (int) (kSrcLo >>> 32), (int) kSrcLo,
+            (int) (kDstHi >>> 32), (int) kDstHi, (int) (kDstLo >>> 32), (int) kDstLo, kPorts, kProto);
     }
 
     private int storedHash(final int e, final int dir) {
-        final int b = e * 16 + dir * 8;
-        final int[] a = addr;
-        return hashOf(family(e), a[b], a[b + 2], a[b + 4], a[b + 6], a[b + 1], a[b + 3], a[b + 5], a[b + 7],
-            portPairs[(e << 1) | dir], protocol(e));
+        final long[] r = rec;
+        final int b = e * REC_LONGS + 2 * dir;
+        final long sHi = r[b];
+        final long sLo = r[b + 1];
+        final long dHi = r[b + 2];
+        final long dLo = r[b + 3];
+        return hashOf(family(e), (int) (sHi >>> 32), (int) sHi, (int) (sLo >>> 32), (int) sLo, (int) (dHi >>> 32),
+            (int) dHi, (int) (dLo >>> 32), (int) dLo, tuplePorts(e, dir), protocol(e));
     }
 
-    private boolean matchesKey(final int ref) {
-        final int e = ref >> 1;
-        final int dir = ref & 1;
-        if (protoFamily[e] != (kProto | kFamily << 8) || portPairs[ref] != kPorts) {
-            return false;
-        }
-        final int b = e * 16 + dir * 8;
-        final int[] a = addr;
-        return a[b] == kSrc[0] && a[b + 1] == kDst[0] && a[b + 2] == kSrc[1] && a[b + 3] == kDst[1]
-            && a[b + 4] == kSrc[2] && a[b + 5] == kDst[2] && a[b + 6] == kSrc[3] && a[b + 7] == kDst[3];
+    /** Sets the scratch key of a slow-path look-up or creation. */
+    private void key(final int fam, final long sHi, final long sLo, final long dHi, final long dLo, final int ports,
+        final int p) {
+        kFamily = fam;
+        kSrcHi = sHi;
+        kSrcLo = sLo;
+        kDstHi = dHi;
+        kDstLo = dLo;
+        kPorts = ports;
+        kProto = p;
+    }
+
+    /**
+     * Whether a reference's tuple is the given one: the record's key word (protocol, family and the direction's
+     * ports), then the direction's two addresses (IPv4: the address in the high half of the first long, the rest
+     * 0, as in a record).
+     *
+     * @param ref a reference ({@code entry << 1 | dir}), at least 0
+     * @param pf the protocol in the low byte, the family in the next
+     */
+    private boolean matches(final int ref, final long sHi, final long sLo, final long dHi, final long dLo,
+        final int ports, final int pf) {
+        final long[] r = rec;
+        final int b = (ref >> 1) * REC_LONGS + 2 * (ref & 1);
+        final long k = r[(ref >> 1) * REC_LONGS + R_KEY];
+        return (int) (k >>> 48) == pf && (int) (k >>> (16 - ((ref & 1) << 4))) == ports
+            && r[b] == sHi && r[b + 2] == dHi && r[b + 1] == sLo && r[b + 3] == dLo;
     }
 
     private int findKey() {
         final int h = keyHash();
         final long[] s = slots;
+        final int pf = kProto | kFamily << 8;
         int i = h & mask;
         while (true) {
             final long v = s[i];
@@ -762,18 +792,11 @@ public final class ConntrackTable implements NetDeviceListener {
             if (ref < 0) {
                 return -1;
             }
-            if ((int) (v >>> 32) == h && matchesKey(ref)) {
+            if ((int) (v >>> 32) == h && matches(ref, kSrcHi, kSrcLo, kDstHi, kDstLo, kPorts, pf)) {
                 return ref;
             }
             i = (i + 1) & mask;
         }
-    }
-
-    /** {@link #matchesKey} for an IPv4 key given in registers (the words 1..3 of an IPv4 entry are 0). */
-    private boolean matches4(final int ref, final int src, final int dst, final int ports, final int p) {
-        final int b = ref << 3; // entry * 16 + dir * 8
-        final int[] a = addr;
-        return a[b] == src && a[b + 1] == dst && portPairs[ref] == ports && protoFamily[ref >> 1] == (p | 4 << 8);
     }
 
     /**
@@ -787,20 +810,8 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the reference, or -1
      */
     public int find(final int src, final int dst, final int ports, final int p) {
-        final int h = Jhash.jhash3Words(src, dst, ports, config.hashSeed ^ p);
-        final long[] s = slots;
-        int i = h & mask;
-        while (true) {
-            final long v = s[i];
-            final int ref = (int) v;
-            if (ref < 0) {
-                return -1;
-            }
-            if ((int) (v >>> 32) == h && matches4(ref, src, dst, ports, p)) {
-                return ref;
-            }
-            i = (i + 1) & mask;
-        }
+        key(4, (long) src << 32, 0, (long) dst << 32, 0, ports, p);
+        return findKey();
     }
 
     /**
@@ -816,23 +827,8 @@ public final class ConntrackTable implements NetDeviceListener {
      */
     public int find6(final long srcHi, final long srcLo, final long dstHi, final long dstLo, final int ports,
         final int p) {
-        kFamily = 6;
-        keyAddresses6(srcHi, srcLo, dstHi, dstLo);
-        kPorts = ports;
-        kProto = p;
+        key(6, srcHi, srcLo, dstHi, dstLo, ports, p);
         return findKey();
-    }
-
-    /** The lookup key's IPv6 addresses as four big-endian ints each. */
-    private void keyAddresses6(final long srcHi, final long srcLo, final long dstHi, final long dstLo) {
-        kSrc[0] = (int) (srcHi >>> 32);
-        kSrc[1] = (int) srcHi;
-        kSrc[2] = (int) (srcLo >>> 32);
-        kSrc[3] = (int) srcLo;
-        kDst[0] = (int) (dstHi >>> 32);
-        kDst[1] = (int) dstHi;
-        kDst[2] = (int) (dstLo >>> 32);
-        kDst[3] = (int) dstLo;
     }
 
     private void insert(final int ref, final int hash) {
@@ -850,12 +846,36 @@ public final class ConntrackTable implements NetDeviceListener {
 
     // ---------------------------------------------------------------- accessors
 
+    /** {@link #addressHi}'s address of the original tuple's source. */
+    static final int ADDRESS_ORIG_SRC = 0;
+    /** {@link #addressHi}'s address of the reply tuple's destination (the NAT address after source NAT). */
+    static final int ADDRESS_REPLY_DST = 2;
+
+    /**
+     * @param entry an entry
+     * @param address 0 the original source, 1 the original destination (the reply's source), 2 the reply's
+     *     destination
+     * @return the address's high 64 bits (IPv4: the address in the high 32, then 0)
+     */
+    long addressHi(final int entry, final int address) {
+        return rec[entry * REC_LONGS + 2 * address];
+    }
+
+    /**
+     * @param entry an entry
+     * @param address as {@link #addressHi}
+     * @return the address's low 64 bits (IPv4: 0)
+     */
+    long addressLo(final int entry, final int address) {
+        return rec[entry * REC_LONGS + 2 * address + 1];
+    }
+
     /**
      * @param entry an entry
      * @return whether it is in use
      */
     public boolean inUse(final int entry) {
-        return (status[entry] & IN_USE) != 0;
+        return ((int) rec[R_STATUS + entry * REC_LONGS] & IN_USE) != 0;
     }
 
     /**
@@ -863,7 +883,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return its generation, bumped when it is freed (for holders of a reference to check it is still theirs)
      */
     public int generation(final int entry) {
-        return generation[entry];
+        return (int) rec[R_GEN_MASQ + entry * REC_LONGS];
     }
 
     /**
@@ -871,7 +891,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return its {@code IPS_*} status bits
      */
     public int status(final int entry) {
-        return status[entry] & ~IN_USE;
+        return (int) rec[R_STATUS + entry * REC_LONGS] & ~IN_USE;
     }
 
     /**
@@ -882,10 +902,11 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return false if it was already offloaded
      */
     public boolean offload(final int entry) {
-        if ((status[entry] & IPS_OFFLOAD) != 0) {
+        final int st = R_STATUS + entry * REC_LONGS;
+        if ((rec[st] & IPS_OFFLOAD) != 0) {
             return false;
         }
-        status[entry] |= IPS_OFFLOAD;
+        rec[st] |= IPS_OFFLOAD;
         return true;
     }
 
@@ -903,25 +924,27 @@ public final class ConntrackTable implements NetDeviceListener {
      */
     public void flowTeardown(final int entry, final boolean closing, final boolean idleExpired,
         final long offloadTimeoutNs, final long nowNs) {
-        if ((status[entry] & IN_USE) == 0) {
+        final long[] r = rec;
+        final int b = entry * REC_LONGS;
+        if (((int) r[b + R_STATUS] & IN_USE) == 0) {
             return;
         }
-        status[entry] &= ~IPS_OFFLOAD;
+        r[b + R_STATUS] &= ~IPS_OFFLOAD;
         long timeout;
         boolean expiredIdle = idleExpired;
         if (protocol(entry) == PROTO_TCP && closing) {
-            tcpState[entry] = TcpConntrackState.CLOSE;
+            r[b + R_STATUS] = (r[b + R_STATUS] & LOW32) | (long) TcpConntrackState.CLOSE << 32;
             timeout = config.tcpTimeoutCloseNs;
             expiredIdle = false;
         } else if (protocol(entry) == PROTO_TCP) {
-            timeout = tcpTimeout(tcpState[entry]);
+            timeout = tcpTimeout(tcpState(entry));
         } else {
-            timeout = (status[entry] & IPS_SEEN_REPLY) != 0 ? config.udpTimeoutStreamNs : config.udpTimeoutNs;
+            timeout = (r[b + R_STATUS] & IPS_SEEN_REPLY) != 0 ? config.udpTimeoutStreamNs : config.udpTimeoutNs;
         }
         if (expiredIdle) {
             timeout -= offloadTimeoutNs;
         }
-        expiresNs[entry] = nowNs + Math.max(0, timeout);
+        r[b + R_EXPIRES] = nowNs + Math.max(0, timeout);
     }
 
     /**
@@ -929,7 +952,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return its TCP state ({@link TcpConntrackState})
      */
     public int tcpState(final int entry) {
-        return tcpState[entry];
+        return (int) (rec[R_STATUS + entry * REC_LONGS] >>> 32) & 0xFF;
     }
 
     /**
@@ -937,7 +960,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return its IP protocol
      */
     public int protocol(final int entry) {
-        return protoFamily[entry] & 0xFF;
+        return (int) (rec[R_KEY + entry * REC_LONGS] >>> 48) & 0xFF;
     }
 
     /**
@@ -945,7 +968,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return when it expires (ns), {@code Long.MAX_VALUE} before its first packet is processed
      */
     public long expiresNs(final int entry) {
-        return expiresNs[entry];
+        return rec[R_EXPIRES + entry * REC_LONGS];
     }
 
     /**
@@ -953,7 +976,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return 4 (IPv4) or 6 (IPv6)
      */
     public int family(final int entry) {
-        return protoFamily[entry] >> 8;
+        return (int) (rec[R_KEY + entry * REC_LONGS] >>> 56);
     }
 
     /**
@@ -962,7 +985,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the tuple's IPv4 source address (the first word of an IPv6 one)
      */
     public int tupleSrc(final int entry, final int dir) {
-        return addr[entry * 16 + dir * 8];
+        return (int) (rec[entry * REC_LONGS + 2 * dir] >>> 32);
     }
 
     /**
@@ -971,7 +994,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the tuple's IPv4 destination address (the first word of an IPv6 one)
      */
     public int tupleDst(final int entry, final int dir) {
-        return addr[entry * 16 + dir * 8 + 1];
+        return (int) (rec[entry * REC_LONGS + 2 * dir + 2] >>> 32);
     }
 
     /**
@@ -984,7 +1007,8 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the word
      */
     public int tupleAddressWord(final int entry, final int dir, final boolean source, final int word) {
-        return addr[entry * 16 + dir * 8 + 2 * word + (source ? 0 : 1)];
+        final long half = rec[entry * REC_LONGS + 2 * (dir + (source ? 0 : 1)) + (word >> 1)];
+        return (word & 1) == 0 ? (int) (half >>> 32) : (int) half;
     }
 
     /**
@@ -993,7 +1017,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the tuple's ports: source in the high 16 bits, destination in the low 16
      */
     public int tuplePorts(final int entry, final int dir) {
-        return portPairs[(entry << 1) | dir];
+        return (int) (rec[R_KEY + entry * REC_LONGS] >>> (16 - (dir << 4)));
     }
 
     /**
@@ -1001,6 +1025,6 @@ public final class ConntrackTable implements NetDeviceListener {
      * @return the device it is masqueraded through, -1 if none
      */
     public int masqIfindex(final int entry) {
-        return masqIfindex[entry];
+        return (int) (rec[R_GEN_MASQ + entry * REC_LONGS] >>> 32);
     }
 }

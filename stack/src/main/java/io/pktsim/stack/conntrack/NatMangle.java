@@ -39,11 +39,10 @@ public final class NatMangle {
         if (table.family(e) == 4) {
             rewrite(store, handle, orig, orig ? table.tupleDst(e, 1) : table.tupleSrc(e, 0), port);
         } else {
-            final int dir = orig ? 1 : 0;
-            final boolean src = !orig;
-            rewrite6(store, handle, orig, table.tupleAddressWord(e, dir, src, 0),
-                table.tupleAddressWord(e, dir, src, 1),
-                table.tupleAddressWord(e, dir, src, 2), table.tupleAddressWord(e, dir, src, 3), port);
+            // the reply's destination for an original packet's source, the original's source for a reply's
+            // destination
+            final int address = orig ? ConntrackTable.ADDRESS_REPLY_DST : ConntrackTable.ADDRESS_ORIG_SRC;
+            rewrite6(store, handle, orig, table.addressHi(e, address), table.addressLo(e, address), port);
         }
         return true;
     }
@@ -63,6 +62,19 @@ public final class NatMangle {
      */
     public static void rewrite6(final PacketStore store, final int handle, final boolean source, final int w0,
         final int w1, final int w2, final int w3, final int port) {
+        rewrite6(store, handle, source, (long) w0 << 32 | (w1 & 0xFFFFFFFFL), (long) w2 << 32 | (w3 & 0xFFFFFFFFL),
+            port);
+    }
+
+    /**
+     * {@link #rewrite6(PacketStore, int, boolean, int, int, int, int, int)} with the address as two longs, most
+     * significant first. The checksum takes the eight changed 16-bit words of the address and the port in one sum,
+     * folded once: {@code ~fold(~HC + delta ...)} (RFC 1624 eqn. 3), the value {@code inet_proto_csum_replace16}
+     * and {@code _replace2} give one after the other (a ones' complement fold of a partial fold is the fold of the
+     * whole sum).
+     */
+    static void rewrite6(final PacketStore store, final int handle, final boolean source, final long hi,
+        final long lo, final int port) {
         final MutableDirectBuffer b = store.buffer();
         final byte[] a = b.byteArray();
         final int ipAt = store.networkHeaderOffset(handle);
@@ -70,24 +82,26 @@ public final class NatMangle {
         final int p = store.transportOffset(handle) < 0 ? -1 : upperProtocol(b, ipAt, l4At);
         // one range check for the IPv6 header and one for the transport header's ports and checksum
         final long addrAt = FrameBytes.address(b, ipAt, 40) + (source ? 8 : 24);
-        final long l4 = p == ConntrackTable.PROTO_TCP ? FrameBytes.address(b, l4At, 18)
-            : p == ConntrackTable.PROTO_UDP ? FrameBytes.address(b, l4At, 8) : -1;
         final boolean hasCheck = p == ConntrackTable.PROTO_TCP || p == ConntrackTable.PROTO_UDP;
-        final long checkAt = l4 + (p == ConntrackTable.PROTO_TCP ? 16 : 6);
-        int check = hasCheck ? FrameBytes.getShort(a, checkAt) & 0xFFFF : 0;
-        for (int i = 0; i < 4; i++) {
-            final int nw = i == 0 ? w0 : i == 1 ? w1 : i == 2 ? w2 : w3;
-            final int old = FrameBytes.getInt(a, addrAt + 4 * i);
-            FrameBytes.putInt(a, addrAt + 4 * i, nw);
-            check = InetChecksum.replace32(check, old, nw);
-        }
+        final long l4 = hasCheck ? FrameBytes.address(b, l4At, p == ConntrackTable.PROTO_TCP ? 18 : 8) : -1;
+        final long oldHi = FrameBytes.getLong(a, addrAt);
+        final long oldLo = FrameBytes.getLong(a, addrAt + 8);
+        FrameBytes.putLong(a, addrAt, hi);
+        FrameBytes.putLong(a, addrAt + 8, lo);
         if (!hasCheck) {
             return;
         }
+        final long checkAt = l4 + (p == ConntrackTable.PROTO_TCP ? 16 : 6);
         final long portAt = l4 + (source ? 0 : 2);
         final int oldPort = FrameBytes.getShort(a, portAt) & 0xFFFF;
         FrameBytes.putShort(a, portAt, (short) port);
-        check = InetChecksum.replace16(check, oldPort, port);
+        final long sum = (~FrameBytes.getShort(a, checkAt) & 0xFFFF)
+            + InetChecksum.delta32((int) (oldHi >>> 32), (int) (hi >>> 32))
+            + InetChecksum.delta32((int) oldHi, (int) hi)
+            + InetChecksum.delta32((int) (oldLo >>> 32), (int) (lo >>> 32))
+            + InetChecksum.delta32((int) oldLo, (int) lo)
+            + (~oldPort & 0xFFFF) + (port & 0xFFFF);
+        int check = ~InetChecksum.fold(sum) & 0xFFFF;
         if (p == ConntrackTable.PROTO_UDP && check == 0) {
             check = 0xFFFF;
         }

@@ -1,0 +1,76 @@
+package io.pktsim.stack.conntrack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+
+import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.header.TcpView;
+import io.pktsim.core.packet.PacketBuilder;
+import io.pktsim.core.packet.PacketStore;
+import org.agrona.MutableDirectBuffer;
+import org.junit.jupiter.api.Test;
+
+class NatMangleTest {
+
+    static final long SEED = 0x6E61_7436L;
+
+    final PacketStore store = new PacketStore(64, 256, 64);
+    final PacketBuilder pb = new PacketBuilder(store);
+
+    /**
+     * The IPv6 rewrite's one folded sum gives, byte for byte, what {@code csum_replace4} word by word and then
+     * {@code csum_replace2} for the port give (the computation it replaced), for random addresses, ports and
+     * checksum fields, 0 and 0xFFFF included, UDP and TCP, source and destination.
+     */
+    @Test
+    void shouldRewriteIpv6AsReplace4WordByWordThenReplace2() {
+        final SplittableRandom rnd = new SplittableRandom(SEED);
+        final ByteOrder be = ByteOrder.BIG_ENDIAN;
+        for (int i = 0; i < 20_000; i++) {
+            final boolean udp = rnd.nextBoolean();
+            final boolean source = rnd.nextBoolean();
+            final long sHi = rnd.nextLong();
+            final long sLo = rnd.nextLong();
+            final long dHi = rnd.nextLong();
+            final long dLo = rnd.nextLong();
+            final int sport = rnd.nextInt(65536);
+            final int dport = rnd.nextInt(65536);
+            pb.reset().ipv6(sHi, sLo, dHi, dLo);
+            final int h = (udp ? pb.udp(sport, dport) : pb.tcp(sport, dport, 1, 1, TcpView.ACK)).build();
+            final MutableDirectBuffer b = store.buffer();
+            final int ipAt = store.networkHeaderOffset(h);
+            final int l4At = store.transportHeaderOffset(h);
+            final int checkAt = l4At + (udp ? 6 : 16);
+            final int pick = rnd.nextInt(8);
+            final int oldCheck = pick == 0 ? 0 : pick == 1 ? 0xFFFF : rnd.nextInt(65536);
+            b.putShort(checkAt, (short) oldCheck, be);
+            final int[] w = {rnd.nextInt(), rnd.nextInt(), rnd.nextInt(), rnd.nextInt()};
+            if (pick == 2) {
+                w[1] = 0;
+                w[3] = -1;
+            }
+            final int port = rnd.nextInt(65536);
+            // the expectation: the old computation, word by word
+            final int addrAt = ipAt + (source ? 8 : 24);
+            int check = oldCheck;
+            for (int k = 0; k < 4; k++) {
+                check = InetChecksum.replace32(check, b.getInt(addrAt + 4 * k, be), w[k]);
+            }
+            final int portAt = l4At + (source ? 0 : 2);
+            check = InetChecksum.replace16(check, b.getShort(portAt, be) & 0xFFFF, port);
+            if (udp && check == 0) {
+                check = 0xFFFF;
+            }
+            NatMangle.rewrite6(store, h, source, w[0], w[1], w[2], w[3], port);
+            final String what = "seed " + SEED + " case " + i;
+            assertThat(b.getShort(checkAt, be) & 0xFFFF).as(what).isEqualTo(check);
+            assertThat(b.getShort(portAt, be) & 0xFFFF).as(what).isEqualTo(port);
+            for (int k = 0; k < 4; k++) {
+                assertThat(b.getInt(addrAt + 4 * k, be)).as(what).isEqualTo(w[k]);
+            }
+            store.free(h);
+        }
+    }
+}
