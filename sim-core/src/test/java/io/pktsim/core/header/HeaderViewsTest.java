@@ -39,6 +39,27 @@ class HeaderViewsTest {
     }
 
     @Test
+    void shouldWriteTheMacsByteForByteInEitherOrderLeavingTheOtherBytesAlone() {
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[20]);
+        for (int i = 0; i < 20; i++) {
+            b.putByte(i, (byte) (0xA0 + i));
+        }
+        final EthernetView eth = new EthernetView().wrap(b, 3);
+        // bits above the 48 of a MAC are ignored
+        eth.dst(0xFFFF_0102_0304_0506L).src(0x0708_090A_0B0CL);
+        final byte[] got = new byte[20];
+        b.getBytes(0, got);
+        assertThat(got).containsExactly(0xA0, 0xA1, 0xA2, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0xAF, 0xB0, 0xB1,
+            0xB2, 0xB3);
+        eth.src(0x1112_1314_1516L).dst(0x2122_2324_2526L).ethertype(EthernetView.ETHERTYPE_VLAN);
+        b.getBytes(0, got);
+        assertThat(got).containsExactly(0xA0, 0xA1, 0xA2, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x11, 0x12, 0x13, 0x14,
+            0x15, 0x16, 0x81, 0x00, 0xB1, 0xB2, 0xB3);
+        assertThat(eth.dst()).isEqualTo(0x2122_2324_2526L);
+        assertThat(eth.src()).isEqualTo(0x1112_1314_1516L);
+    }
+
+    @Test
     void shouldComputeTheIpv4HeaderChecksumOfAKnownHeader() {
         // a classic worked example: 45 00 00 73 00 00 40 00 40 11 [b8 61] c0 a8 00 01 c0 a8 00 c7
         final UnsafeBuffer b = new UnsafeBuffer(new byte[20]);
