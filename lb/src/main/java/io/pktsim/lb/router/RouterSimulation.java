@@ -1895,7 +1895,9 @@ public final class RouterSimulation {
     private void startSending(final int f, final long now) {
         lastProgressNs[f] = now;
         if (flowUdp[f]) {
-            udpOnUntilNs[f] = Long.MAX_VALUE;
+            // an on/off source starts in an on period (exponential, UDP_ONOFF_MEAN_NS); the others never go off
+            udpOnUntilNs[f] = flowAppKind[f] == RouterConfig.AppKind.UDP_ONOFF
+                    ? now + exponential(UDP_ONOFF_MEAN_NS) : Long.MAX_VALUE;
             loop.schedule(now, kUdp, f, 0L);
         } else {
             trySend(f, now);
@@ -2197,15 +2199,18 @@ public final class RouterSimulation {
         if (appKind == RouterConfig.AppKind.UDP_POISSON) {
             gap = exponential(udpIntervalNs[f]);
         } else if (appKind == RouterConfig.AppKind.UDP_ONOFF && now >= udpOnUntilNs[f]) {
-            // off for an exponential period with a 500 ms mean, then on for one with a 500 ms mean
-            final long off = exponential(500_000_000L);
-            udpOnUntilNs[f] = now + off + exponential(500_000_000L);
+            // off for an exponential period, then on for another (both UDP_ONOFF_MEAN_NS on average)
+            final long off = exponential(UDP_ONOFF_MEAN_NS);
+            udpOnUntilNs[f] = now + off + exponential(UDP_ONOFF_MEAN_NS);
             loop.schedule(now + off, kUdp, f, 0L);
             return;
         }
         sendData(f, sndNxt[f]++, now);
         loop.schedule(now + gap, kUdp, f, 0L);
     }
+
+    /** Mean length of an on/off UDP source's on and off periods (both exponential), ns. */
+    private static final long UDP_ONOFF_MEAN_NS = 500_000_000L;
 
     private long exponential(final long meanNs) {
         final double u = ((random.nextLong() >>> 11) + 1) * 0x1.0p-53;

@@ -198,4 +198,31 @@ class RouterSimulationTest {
         assertThat(pfifo.qdisc().counters().get(io.pktsim.stack.qdisc.QdiscCounter.ENQUEUED))
                 .isGreaterThanOrEqualTo(r.forwardedPackets()).isPositive();
     }
+
+    /**
+     * The three UDP patterns at the same (on or mean) rate, one host, 4 flows of 1 Mbit/s, 20 s measured: CBR and
+     * Poisson deliver the rate; on/off (on and off periods exponential, 500 ms mean each) about half of it, and its
+     * flows differ from one another (each has its own periods). Until stop 14 an on/off source never went off.
+     */
+    @Test
+    void shouldDeliverHalfTheRateWithAnOnOffSourceAndTheRateWithCbrOrPoisson() {
+        final long cbr = udpGoodput(RouterConfig.AppKind.UDP_CBR).goodputDownloadBps();
+        final long poisson = udpGoodput(RouterConfig.AppKind.UDP_POISSON).goodputDownloadBps();
+        final RouterResults onOff = udpGoodput(RouterConfig.AppKind.UDP_ONOFF);
+        // 4 x 1 Mbit/s of 1000-byte IP packets: 972 payload bytes each (IPv4 + UDP headers)
+        final double offered = 4 * MBIT * 972.0 / 1000;
+        assertThat((double) cbr).isCloseTo(offered, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat((double) poisson).isCloseTo(offered, org.assertj.core.data.Percentage.withPercentage(10));
+        // four flows x 20 s / 1 s per on/off cycle: about 80 cycles, so the on fraction is 0.5 +- about 0.1
+        assertThat((double) onOff.goodputDownloadBps()).isBetween(0.3 * offered, 0.7 * offered);
+        assertThat(onOff.flows()).extracting(RouterResults.Flow::goodputBps).doesNotHaveDuplicates();
+    }
+
+    private static RouterResults udpGoodput(final RouterConfig.AppKind pattern) {
+        final RouterConfig c = RouterFixtures.config(1, 1, 100 * MBIT, false, false, RouterConfig.OffloadMode.NONE,
+                RouterConfig.Balancing.none(), List.of(new RouterConfig.App(pattern, 1, 4,
+                        RouterConfig.Direction.DOWNLOAD, RouterConfig.CongestionControl.NEWRENO, MBIT, 1000, 0)),
+                25_000_000_000L, 3);
+        return new RouterSimulation(c).run(ProgressListener.NONE);
+    }
 }
