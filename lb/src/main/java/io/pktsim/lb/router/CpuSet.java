@@ -19,8 +19,13 @@ final class CpuSet {
     private final int threadsPerCore;
     private final long clockHz;
     private final int smtPermille;
-    private final long[] freeAtNs;
-    private final long[][] busyNs;
+    /**
+     * Per thread, {@value #STRIDE} longs side by side: its busy ns in each context over the window
+     * ({@code [cpu * STRIDE + context]}), then when it is next free ({@code [cpu * STRIDE + FREE_AT]}, ns).
+     */
+    private final long[] threads;
+    private static final int STRIDE = 4;
+    private static final int FREE_AT = 3;
     private final long[] stageCycles = new long[CostStage.values().length];
     private long windowStartNs;
     /**
@@ -36,8 +41,7 @@ final class CpuSet {
         this.threadsPerCore = threadsPerCore;
         this.clockHz = clockHz;
         this.smtPermille = smtPermille;
-        this.freeAtNs = new long[cpus];
-        this.busyNs = new long[cpus][3];
+        this.threads = new long[cpus * STRIDE];
         java.util.Arrays.fill(nsCycles, -1L);
     }
 
@@ -64,7 +68,9 @@ final class CpuSet {
      * @return when it completes, ns
      */
     long exec(final int cpu, final long atNs, final long cycles, final int context) {
-        final long start = Math.max(atNs, freeAtNs[cpu]);
+        final long[] t = threads;
+        final int at = cpu * STRIDE;
+        final long start = Math.max(atNs, t[at + FREE_AT]);
         final int i = (int) (cycles ^ (cycles >>> 4)) & (NS_CACHE - 1);
         long ns;
         if (nsCycles[i] == cycles) {
@@ -78,9 +84,9 @@ final class CpuSet {
             ns = ns * 2000L / smtPermille;
         }
         final long end = start + ns;
-        freeAtNs[cpu] = end;
+        t[at + FREE_AT] = end;
         if (end > windowStartNs) {
-            busyNs[cpu][context] += end - Math.max(start, windowStartNs);
+            t[at + context] += end - Math.max(start, windowStartNs);
         }
         return end;
     }
@@ -88,11 +94,11 @@ final class CpuSet {
     /** Whether another thread of the core is busy at {@code atNs} (two threads per core: {@code cpu ^ 1}). */
     private boolean siblingBusy(final int cpu, final long atNs) {
         if (threadsPerCore == 2) {
-            return freeAtNs[cpu ^ 1] > atNs;
+            return threads[(cpu ^ 1) * STRIDE + FREE_AT] > atNs;
         }
         final int base = cpu - cpu % threadsPerCore;
         for (int s = base; s < base + threadsPerCore; s++) {
-            if (s != cpu && freeAtNs[s] > atNs) {
+            if (s != cpu && threads[s * STRIDE + FREE_AT] > atNs) {
                 return true;
             }
         }
@@ -100,16 +106,16 @@ final class CpuSet {
     }
 
     long freeAtNs(final int cpu) {
-        return freeAtNs[cpu];
+        return threads[cpu * STRIDE + FREE_AT];
     }
 
     void resetWindow(final long nowNs) {
         windowStartNs = nowNs;
         for (int c = 0; c < cpus; c++) {
-            busyNs[c][0] = 0;
-            busyNs[c][1] = 0;
-            busyNs[c][2] = 0;
-            busyNs[c][1] = Math.max(0L, freeAtNs[c] - nowNs);
+            final int at = c * STRIDE;
+            threads[at + CTX_HARDIRQ] = 0;
+            threads[at + CTX_SOFTIRQ] = Math.max(0L, threads[at + FREE_AT] - nowNs);
+            threads[at + CTX_THREAD] = 0;
         }
         java.util.Arrays.fill(stageCycles, 0L);
     }
@@ -117,13 +123,15 @@ final class CpuSet {
     /** @return busy fraction of a thread in one context over the window ending at {@code endNs} */
     double busy(final int cpu, final int context, final long endNs) {
         final long span = endNs - windowStartNs;
-        final long b = busyNs[cpu][context];
+        final long b = threads[cpu * STRIDE + context];
         return span <= 0 ? 0.0 : Math.min(1.0, Math.max(0L, b) / (double) span);
     }
 
     double busy(final int cpu, final long endNs) {
         final long span = endNs - windowStartNs;
-        final long b = busyNs[cpu][0] + busyNs[cpu][1] + busyNs[cpu][2] - Math.max(0L, freeAtNs[cpu] - endNs);
+        final int at = cpu * STRIDE;
+        final long b = threads[at + CTX_HARDIRQ] + threads[at + CTX_SOFTIRQ] + threads[at + CTX_THREAD]
+            - Math.max(0L, threads[at + FREE_AT] - endNs);
         return span <= 0 ? 0.0 : Math.min(1.0, Math.max(0L, b) / (double) span);
     }
 
