@@ -13,6 +13,7 @@ final class CpuSet {
     static final int CTX_HARDIRQ = 0;
     static final int CTX_SOFTIRQ = 1;
     static final int CTX_THREAD = 2;
+    private static final long NS_PER_S = 1_000_000_000L;
     private static final int NS_CACHE = 16;
 
     private final int cpus;
@@ -31,10 +32,23 @@ final class CpuSet {
     /**
      * {@link #exec}'s conversions from cycles to ns, direct-mapped by the cycles' low bits: a run's work items
      * come in a handful of sizes (a poll, a packet's RX half, a forwarded data segment, an ACK, ...), so the
-     * division is rare.
+     * conversion is rare.
      */
     private final long[] nsCycles = new long[NS_CACHE];
     private final long[] nsValue = new long[NS_CACHE];
+    /**
+     * The conversion, {@code ceil(cycles * 1e9 / clockHz)}, as {@code floor((cycles * nsNum + nsDen - 1) / nsDen)}
+     * with the fraction reduced and the division a multiply ({@link #divide}) for cycles up to {@link #nsCyclesMax}
+     * (where the division's product does not overflow either); beyond, the division itself.
+     */
+    private final long nsNum;
+    private final long nsDen;
+    private final long nsRecip;
+    private final long nsCyclesMax;
+    /** The SMT slow-down, {@code ns * 2000 / smtPermille}, the same way: up to {@link #smtNsMax} ns. */
+    private final long smtNum;
+    private final long smtRecip;
+    private final long smtNsMax;
 
     CpuSet(final int cores, final int threadsPerCore, final long clockHz, final int smtPermille) {
         this.cpus = cores * threadsPerCore;
@@ -43,6 +57,48 @@ final class CpuSet {
         this.smtPermille = smtPermille;
         this.threads = new long[cpus * STRIDE];
         java.util.Arrays.fill(nsCycles, -1L);
+        final long gNs = clockHz > 0 ? gcd(NS_PER_S, clockHz) : 1;
+        this.nsNum = NS_PER_S / gNs;
+        this.nsDen = clockHz / gNs;
+        this.nsRecip = recip(nsDen);
+        // exact below 2^62 / nsDen, and used only where the division's cycles * 1e9 + clockHz - 1 does not overflow
+        this.nsCyclesMax = nsDen > 0
+            ? Math.min((dividendMax(nsDen) - (nsDen - 1)) / nsNum, (Long.MAX_VALUE - (clockHz - 1)) / NS_PER_S) : -1;
+        final long gSmt = smtPermille > 0 ? gcd(2000L, smtPermille) : 1;
+        this.smtNum = 2000L / gSmt;
+        final long smtDen = smtPermille / gSmt;
+        this.smtRecip = recip(smtDen);
+        this.smtNsMax = smtDen > 0 ? Math.min(dividendMax(smtDen) / smtNum, Long.MAX_VALUE / 2000L) : -1;
+    }
+
+    private static long gcd(final long a, final long b) {
+        long x = a;
+        long y = b;
+        while (y != 0) {
+            final long r = x % y;
+            x = y;
+            y = r;
+        }
+        return x;
+    }
+
+    /** {@code ceil(2^62 / d)}, the multiplier of {@link #divide} (0 for a divisor below 1, never used). */
+    private static long recip(final long d) {
+        return d > 0 ? ((1L << 62) + d - 1) / d : 0;
+    }
+
+    /** The largest dividend {@link #divide} is exact for: below {@code 2^62 / d}. */
+    private static long dividendMax(final long d) {
+        return (1L << 62) / d - 1;
+    }
+
+    /**
+     * {@code floor(x / d)} for {@code 0 <= x < 2^62 / d}, with {@code recip = ceil(2^62 / d)}: the product
+     * {@code x * recip / 2^62} is {@code x / d} plus less than {@code x / 2^62 < 1 / d}, which never reaches the
+     * next integer (x's remainder is at most {@code d - 1}).
+     */
+    static long divide(final long x, final long recip) {
+        return (Math.multiplyHigh(x, recip) << 2) | ((x * recip) >>> 62);
     }
 
     int cpus() {
@@ -76,12 +132,14 @@ final class CpuSet {
         if (nsCycles[i] == cycles) {
             ns = nsValue[i];
         } else {
-            ns = (cycles * 1_000_000_000L + clockHz - 1) / clockHz;
+            ns = cycles >= 0 && cycles <= nsCyclesMax
+                ? divide(cycles * nsNum + nsDen - 1, nsRecip)
+                : (cycles * NS_PER_S + clockHz - 1) / clockHz;
             nsCycles[i] = cycles;
             nsValue[i] = ns;
         }
         if (threadsPerCore > 1 && siblingBusy(cpu, start)) {
-            ns = ns * 2000L / smtPermille;
+            ns = ns >= 0 && ns <= smtNsMax ? divide(ns * smtNum, smtRecip) : ns * 2000L / smtPermille;
         }
         final long end = start + ns;
         t[at + FREE_AT] = end;

@@ -80,15 +80,6 @@ public final class FqCodel implements Qdisc {
     private final int[] enqueueTime;
     /** {@code store.length()} of the packet {@link #dequeueHead} took last. */
     private int headLength;
-    /**
-     * {@link #flowHash}'s jhash results by their four words ({@code a, b, c, initval, hash}, {@value #MEMO_STRIDE}
-     * ints an entry), direct-mapped: a run's packets belong to a few flows, so {@code jhash_3words} is rarely
-     * computed. Every entry starts as the key (0, 0, 0, 0) with its hash, so a hit is always the jhash of its key.
-     */
-    private final int[] hashMemo = new int[MEMO_ENTRIES * MEMO_STRIDE];
-    private static final int MEMO_SHIFT = 8;
-    private static final int MEMO_ENTRIES = 1 << MEMO_SHIFT;
-    private static final int MEMO_STRIDE = 8;
     private int newHead = -1;
     private int newTail = -1;
     private int oldHead = -1;
@@ -125,10 +116,6 @@ public final class FqCodel implements Qdisc {
         cvLastCount = new int[flowsCnt];
         cvRecInvSqrt = new int[flowsCnt];
         enqueueTime = new int[store.capacity()];
-        final int zeroHash = Jhash.jhash3Words(0, 0, 0, 0);
-        for (int e = 0; e < MEMO_ENTRIES; e++) {
-            hashMemo[e * MEMO_STRIDE + 4] = zeroHash;
-        }
     }
 
     private static int codelTime(final long nowNs) {
@@ -174,27 +161,11 @@ public final class FqCodel implements Qdisc {
         final int ports = tr >= 0 ? FrameBytes.getInt(m, fa + tr) : 0;
         final long ip = fa + net;
         if ((FrameBytes.getByte(m, ip) & 0xF0) == 0x40) {
-            return jhash3Words(FrameBytes.getInt(m, ip + 12), FrameBytes.getInt(m, ip + 16), ports,
+            return Jhash.jhash3Words(FrameBytes.getInt(m, ip + 12), FrameBytes.getInt(m, ip + 16), ports,
                 FrameBytes.getByte(m, ip + 9) & 0xFF);
         }
-        return jhash3Words(FrameBytes.getInt(m, ip + 20) ^ FrameBytes.getInt(m, ip + 12),
+        return Jhash.jhash3Words(FrameBytes.getInt(m, ip + 20) ^ FrameBytes.getInt(m, ip + 12),
             FrameBytes.getInt(m, ip + 36) ^ FrameBytes.getInt(m, ip + 28), ports, FrameBytes.getByte(m, ip + 6) & 0xFF);
-    }
-
-    /** {@link Jhash#jhash3Words} through {@link #hashMemo}. */
-    private int jhash3Words(final int a, final int b, final int c, final int initval) {
-        final int[] t = hashMemo;
-        final int i = (((a ^ b ^ c ^ initval) * 0x9E37_79B9) >>> (32 - MEMO_SHIFT)) * MEMO_STRIDE;
-        if (t[i] == a && t[i + 1] == b && t[i + 2] == c && t[i + 3] == initval) {
-            return t[i + 4];
-        }
-        final int hash = Jhash.jhash3Words(a, b, c, initval);
-        t[i] = a;
-        t[i + 1] = b;
-        t[i + 2] = c;
-        t[i + 3] = initval;
-        t[i + 4] = hash;
-        return hash;
     }
 
     /** The flow hash read through the buffer's range checks (a header near the end of its slot). */
