@@ -13,32 +13,92 @@ final class CpuSet {
     static final int CTX_HARDIRQ = 0;
     static final int CTX_SOFTIRQ = 1;
     static final int CTX_THREAD = 2;
+    private static final long NS_PER_S = 1_000_000_000L;
     private static final int NS_CACHE = 16;
 
     private final int cpus;
     private final int threadsPerCore;
     private final long clockHz;
     private final int smtPermille;
-    private final long[] freeAtNs;
-    private final long[][] busyNs;
+    /**
+     * Per thread, {@value #STRIDE} longs side by side: its busy ns in each context over the window
+     * ({@code [cpu * STRIDE + context]}), then when it is next free ({@code [cpu * STRIDE + FREE_AT]}, ns).
+     */
+    private final long[] threads;
+    private static final int STRIDE = 4;
+    private static final int FREE_AT = 3;
     private final long[] stageCycles = new long[CostStage.values().length];
     private long windowStartNs;
     /**
      * {@link #exec}'s conversions from cycles to ns, direct-mapped by the cycles' low bits: a run's work items
      * come in a handful of sizes (a poll, a packet's RX half, a forwarded data segment, an ACK, ...), so the
-     * division is rare.
+     * conversion is rare.
      */
     private final long[] nsCycles = new long[NS_CACHE];
     private final long[] nsValue = new long[NS_CACHE];
+    /**
+     * The conversion, {@code ceil(cycles * 1e9 / clockHz)}, as {@code floor((cycles * nsNum + nsDen - 1) / nsDen)}
+     * with the fraction reduced and the division a multiply ({@link #divide}) for cycles up to {@link #nsCyclesMax}
+     * (where the division's product does not overflow either); beyond, the division itself.
+     */
+    private final long nsNum;
+    private final long nsDen;
+    private final long nsRecip;
+    private final long nsCyclesMax;
+    /** The SMT slow-down, {@code ns * 2000 / smtPermille}, the same way: up to {@link #smtNsMax} ns. */
+    private final long smtNum;
+    private final long smtRecip;
+    private final long smtNsMax;
 
     CpuSet(final int cores, final int threadsPerCore, final long clockHz, final int smtPermille) {
         this.cpus = cores * threadsPerCore;
         this.threadsPerCore = threadsPerCore;
         this.clockHz = clockHz;
         this.smtPermille = smtPermille;
-        this.freeAtNs = new long[cpus];
-        this.busyNs = new long[cpus][3];
+        this.threads = new long[cpus * STRIDE];
         java.util.Arrays.fill(nsCycles, -1L);
+        final long gNs = clockHz > 0 ? gcd(NS_PER_S, clockHz) : 1;
+        this.nsNum = NS_PER_S / gNs;
+        this.nsDen = clockHz / gNs;
+        this.nsRecip = recip(nsDen);
+        // exact below 2^62 / nsDen, and used only where the division's cycles * 1e9 + clockHz - 1 does not overflow
+        this.nsCyclesMax = nsDen > 0
+            ? Math.min((dividendMax(nsDen) - (nsDen - 1)) / nsNum, (Long.MAX_VALUE - (clockHz - 1)) / NS_PER_S) : -1;
+        final long gSmt = smtPermille > 0 ? gcd(2000L, smtPermille) : 1;
+        this.smtNum = 2000L / gSmt;
+        final long smtDen = smtPermille / gSmt;
+        this.smtRecip = recip(smtDen);
+        this.smtNsMax = smtDen > 0 ? Math.min(dividendMax(smtDen) / smtNum, Long.MAX_VALUE / 2000L) : -1;
+    }
+
+    private static long gcd(final long a, final long b) {
+        long x = a;
+        long y = b;
+        while (y != 0) {
+            final long r = x % y;
+            x = y;
+            y = r;
+        }
+        return x;
+    }
+
+    /** {@code ceil(2^62 / d)}, the multiplier of {@link #divide} (0 for a divisor below 1, never used). */
+    private static long recip(final long d) {
+        return d > 0 ? ((1L << 62) + d - 1) / d : 0;
+    }
+
+    /** The largest dividend {@link #divide} is exact for: below {@code 2^62 / d}. */
+    private static long dividendMax(final long d) {
+        return (1L << 62) / d - 1;
+    }
+
+    /**
+     * {@code floor(x / d)} for {@code 0 <= x < 2^62 / d}, with {@code recip = ceil(2^62 / d)}: the product
+     * {@code x * recip / 2^62} is {@code x / d} plus less than {@code x / 2^62 < 1 / d}, which never reaches the
+     * next integer (x's remainder is at most {@code d - 1}).
+     */
+    static long divide(final long x, final long recip) {
+        return (Math.multiplyHigh(x, recip) << 2) | ((x * recip) >>> 62);
     }
 
     int cpus() {
@@ -64,23 +124,27 @@ final class CpuSet {
      * @return when it completes, ns
      */
     long exec(final int cpu, final long atNs, final long cycles, final int context) {
-        final long start = Math.max(atNs, freeAtNs[cpu]);
+        final long[] t = threads;
+        final int at = cpu * STRIDE;
+        final long start = Math.max(atNs, t[at + FREE_AT]);
         final int i = (int) (cycles ^ (cycles >>> 4)) & (NS_CACHE - 1);
         long ns;
         if (nsCycles[i] == cycles) {
             ns = nsValue[i];
         } else {
-            ns = (cycles * 1_000_000_000L + clockHz - 1) / clockHz;
+            ns = cycles >= 0 && cycles <= nsCyclesMax
+                ? divide(cycles * nsNum + nsDen - 1, nsRecip)
+                : (cycles * NS_PER_S + clockHz - 1) / clockHz;
             nsCycles[i] = cycles;
             nsValue[i] = ns;
         }
         if (threadsPerCore > 1 && siblingBusy(cpu, start)) {
-            ns = ns * 2000L / smtPermille;
+            ns = ns >= 0 && ns <= smtNsMax ? divide(ns * smtNum, smtRecip) : ns * 2000L / smtPermille;
         }
         final long end = start + ns;
-        freeAtNs[cpu] = end;
+        t[at + FREE_AT] = end;
         if (end > windowStartNs) {
-            busyNs[cpu][context] += end - Math.max(start, windowStartNs);
+            t[at + context] += end - Math.max(start, windowStartNs);
         }
         return end;
     }
@@ -88,11 +152,11 @@ final class CpuSet {
     /** Whether another thread of the core is busy at {@code atNs} (two threads per core: {@code cpu ^ 1}). */
     private boolean siblingBusy(final int cpu, final long atNs) {
         if (threadsPerCore == 2) {
-            return freeAtNs[cpu ^ 1] > atNs;
+            return threads[(cpu ^ 1) * STRIDE + FREE_AT] > atNs;
         }
         final int base = cpu - cpu % threadsPerCore;
         for (int s = base; s < base + threadsPerCore; s++) {
-            if (s != cpu && freeAtNs[s] > atNs) {
+            if (s != cpu && threads[s * STRIDE + FREE_AT] > atNs) {
                 return true;
             }
         }
@@ -100,16 +164,16 @@ final class CpuSet {
     }
 
     long freeAtNs(final int cpu) {
-        return freeAtNs[cpu];
+        return threads[cpu * STRIDE + FREE_AT];
     }
 
     void resetWindow(final long nowNs) {
         windowStartNs = nowNs;
         for (int c = 0; c < cpus; c++) {
-            busyNs[c][0] = 0;
-            busyNs[c][1] = 0;
-            busyNs[c][2] = 0;
-            busyNs[c][1] = Math.max(0L, freeAtNs[c] - nowNs);
+            final int at = c * STRIDE;
+            threads[at + CTX_HARDIRQ] = 0;
+            threads[at + CTX_SOFTIRQ] = Math.max(0L, threads[at + FREE_AT] - nowNs);
+            threads[at + CTX_THREAD] = 0;
         }
         java.util.Arrays.fill(stageCycles, 0L);
     }
@@ -117,13 +181,15 @@ final class CpuSet {
     /** @return busy fraction of a thread in one context over the window ending at {@code endNs} */
     double busy(final int cpu, final int context, final long endNs) {
         final long span = endNs - windowStartNs;
-        final long b = busyNs[cpu][context];
+        final long b = threads[cpu * STRIDE + context];
         return span <= 0 ? 0.0 : Math.min(1.0, Math.max(0L, b) / (double) span);
     }
 
     double busy(final int cpu, final long endNs) {
         final long span = endNs - windowStartNs;
-        final long b = busyNs[cpu][0] + busyNs[cpu][1] + busyNs[cpu][2] - Math.max(0L, freeAtNs[cpu] - endNs);
+        final int at = cpu * STRIDE;
+        final long b = threads[at + CTX_HARDIRQ] + threads[at + CTX_SOFTIRQ] + threads[at + CTX_THREAD]
+            - Math.max(0L, threads[at + FREE_AT] - endNs);
         return span <= 0 ? 0.0 : Math.min(1.0, Math.max(0L, b) / (double) span);
     }
 

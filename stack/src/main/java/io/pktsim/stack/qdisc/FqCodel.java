@@ -4,10 +4,12 @@ import io.pktsim.core.counter.Counters;
 import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.packet.PacketLayout;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.trace.TraceBus;
 import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * {@code fq_codel} (net/sched/sch_fq_codel.c with include/net/codel.h and codel_impl.h, Linux 6.18): packets
@@ -32,7 +34,23 @@ public final class FqCodel implements Qdisc {
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private final PacketStore store;
-    private final FqCodelConfig config;
+    /**
+     * The store buffer's backing array (null off heap) and the address of its byte 0: the per-packet paths check a
+     * packet's slot once ({@link PacketStore#slotOffset(int)}, and the header bytes against {@link #dataCapacity})
+     * and read its metadata and header words from here, without a range check per field.
+     */
+    private final byte[] memArray;
+    private final long memAddress;
+    /** Bytes of each slot's data area (headroom plus frame). */
+    private final int dataCapacity;
+    // the configuration, read once at construction
+    private final int limit;
+    private final int quantumBytes;
+    private final long memoryLimitBytes;
+    private final int dropBatchSize;
+    private final boolean ecn;
+    private final int mtuBytes;
+    private final int truesizeBytes;
     private final Counters<QdiscCounter> counters = new Counters<>(QdiscCounter.class);
     private TraceBus trace = TraceBus.disabled();
     private int traceComponent;
@@ -60,13 +78,14 @@ public final class FqCodel implements Qdisc {
     private final int[] cvRecInvSqrt;
     // per packet handle
     private final int[] enqueueTime;
+    /** {@code store.length()} of the packet {@link #dequeueHead} took last. */
+    private int headLength;
     private int newHead = -1;
     private int newTail = -1;
     private int oldHead = -1;
     private int oldTail = -1;
     private int qlen;
     private long backlog;
-    private long memoryUsage;
 
     /**
      * @param store the packets (its capacity sizes the per-packet enqueue-time array)
@@ -74,7 +93,17 @@ public final class FqCodel implements Qdisc {
      */
     public FqCodel(final PacketStore store, final FqCodelConfig config) {
         this.store = store;
-        this.config = config;
+        final MutableDirectBuffer buf = store.buffer();
+        this.memArray = buf.byteArray();
+        this.memAddress = buf.addressOffset();
+        this.dataCapacity = store.dataCapacity();
+        this.limit = config.limit;
+        this.quantumBytes = config.quantumBytes;
+        this.memoryLimitBytes = config.memoryLimitBytes;
+        this.dropBatchSize = config.dropBatchSize;
+        this.ecn = config.ecn;
+        this.mtuBytes = config.mtuBytes;
+        this.truesizeBytes = config.truesizeBytes;
         this.flowsCnt = config.flows;
         this.target = (int) (config.targetNs >> CODEL_SHIFT);
         this.interval = (int) (config.intervalNs >> CODEL_SHIFT);
@@ -100,11 +129,47 @@ public final class FqCodel implements Qdisc {
      * @return 0..flows-1
      */
     public int classify(final int handle) {
-        int hash = store.hashType(handle) != PacketStore.HASH_NONE ? store.hash(handle) : flowHash(handle);
+        final int slot = store.slotOffset(handle);
+        return classify(handle, slot, memAddress + slot);
+    }
+
+    /** {@link #classify(int)} of a packet whose slot is checked: at {@code slot}, its metadata at {@code meta}. */
+    private int classify(final int handle, final int slot, final long meta) {
+        final byte[] m = memArray;
+        final int hash = UnsafeApi.getByte(m, meta + PacketLayout.HASH_TYPE_OFFSET) != PacketStore.HASH_NONE
+            ? UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET) : flowHash(handle, slot, meta);
         return (int) (((hash & 0xFFFF_FFFFL) * flowsCnt) >>> 32);
     }
 
-    private int flowHash(final int handle) {
+    /**
+     * {@link #flowHashChecked}'s hash with the header words read in place: the IPv6 header's 40 bytes (also
+     * enough for IPv4's 20) and the ports lie in the slot's data area, checked once; otherwise the checked path
+     * decides (the same words, or its range error).
+     */
+    private int flowHash(final int handle, final int slot, final long meta) {
+        final byte[] m = memArray;
+        final int net = UnsafeApi.getShort(m, meta + PacketLayout.NETWORK_OFFSET_OFFSET);
+        if (net < 0) {
+            return 0;
+        }
+        final int tr = UnsafeApi.getShort(m, meta + PacketLayout.TRANSPORT_OFFSET_OFFSET);
+        final int dataOff = UnsafeApi.getShort(m, meta + PacketLayout.DATA_OFFSET_OFFSET);
+        if (dataOff < 0 || dataOff + net + 40 > dataCapacity || dataOff + tr + 4 > dataCapacity) {
+            return flowHashChecked(handle);
+        }
+        final long fa = memAddress + slot + PacketLayout.META_LENGTH + dataOff;
+        final int ports = tr >= 0 ? FrameBytes.getInt(m, fa + tr) : 0;
+        final long ip = fa + net;
+        if ((FrameBytes.getByte(m, ip) & 0xF0) == 0x40) {
+            return Jhash.jhash3Words(FrameBytes.getInt(m, ip + 12), FrameBytes.getInt(m, ip + 16), ports,
+                FrameBytes.getByte(m, ip + 9) & 0xFF);
+        }
+        return Jhash.jhash3Words(FrameBytes.getInt(m, ip + 20) ^ FrameBytes.getInt(m, ip + 12),
+            FrameBytes.getInt(m, ip + 36) ^ FrameBytes.getInt(m, ip + 28), ports, FrameBytes.getByte(m, ip + 6) & 0xFF);
+    }
+
+    /** The flow hash read through the buffer's range checks (a header near the end of its slot). */
+    private int flowHashChecked(final int handle) {
         final int net = store.networkOffset(handle);
         if (net < 0) {
             return 0;
@@ -147,32 +212,35 @@ public final class FqCodel implements Qdisc {
 
     @Override
     public int enqueue(final int handle, final long nowNs) {
-        final int idx = classify(handle);
+        final byte[] m = memArray;
+        final int slot = store.slotOffset(handle);
+        final long meta = memAddress + slot;
+        final int idx = classify(handle, slot, meta);
         final int fi = idx << FLOW_SHIFT;
         enqueueTime[handle] = codelTime(nowNs);
-        store.next(handle, PacketStore.NO_PACKET);
+        UnsafeApi.putInt(m, meta + PacketLayout.NEXT_OFFSET, PacketStore.NO_PACKET);
         if (fs[fi + F_HEAD] == PacketStore.NO_PACKET) {
             fs[fi + F_HEAD] = handle;
         } else {
             store.next(fs[fi + F_TAIL], handle);
         }
         fs[fi + F_TAIL] = handle;
-        final int len = store.length(handle);
+        final int len = UnsafeApi.getInt(m, meta + PacketLayout.LENGTH_OFFSET);
         backlogs[idx] += len;
         backlog += len;
         counters.increment(QdiscCounter.ENQUEUED);
         if (fs[fi + F_LIST_OF] == NONE) {
             listAddTail(idx, NEW);
             counters.increment(QdiscCounter.NEW_FLOW);
-            fs[fi + F_DEFICIT] = config.quantumBytes;
+            fs[fi + F_DEFICIT] = quantumBytes;
         }
-        memoryUsage += config.truesizeBytes;
-        final boolean memoryLimited = memoryUsage > config.memoryLimitBytes;
-        if (++qlen <= config.limit && !memoryLimited) {
+        // the memory usage is qlen truesizes (each enqueue adds one, each dequeue or drop takes one)
+        final int prevQlen = ++qlen;
+        final boolean memoryLimited = (long) prevQlen * truesizeBytes > memoryLimitBytes;
+        if (prevQlen <= limit && !memoryLimited) {
             return NET_XMIT_SUCCESS;
         }
-        final int prevQlen = qlen;
-        final int dropped = fqCodelDrop(config.dropBatchSize, memoryLimited ? 2 : 1, nowNs);
+        final int dropped = fqCodelDrop(dropBatchSize, memoryLimited ? 2 : 1, nowNs);
         final int n = prevQlen - qlen;
         counters.add(QdiscCounter.DROP_OVERLIMIT, n);
         if (memoryLimited) {
@@ -202,7 +270,6 @@ public final class FqCodel implements Qdisc {
             len += l;
             backlogs[idx] -= l;
             backlog -= l;
-            memoryUsage -= config.truesizeBytes;
             qlen--;
             traceDrop(h, reason, nowNs);
             store.free(h);
@@ -227,7 +294,7 @@ public final class FqCodel implements Qdisc {
             }
             final int fi = flow << FLOW_SHIFT;
             if (fs[fi + F_DEFICIT] <= 0) {
-                fs[fi + F_DEFICIT] += config.quantumBytes;
+                fs[fi + F_DEFICIT] += quantumBytes;
                 listRemoveHead(flow);
                 listAddTail(flow, OLD);
                 continue;
@@ -242,7 +309,7 @@ public final class FqCodel implements Qdisc {
                 }
                 continue;
             }
-            fs[fi + F_DEFICIT] -= store.length(h);
+            fs[fi + F_DEFICIT] -= headLength;
             counters.increment(QdiscCounter.DEQUEUED);
             return h;
         }
@@ -254,12 +321,14 @@ public final class FqCodel implements Qdisc {
         if (h == PacketStore.NO_PACKET) {
             return h;
         }
-        fs[fi + F_HEAD] = store.next(h);
-        store.next(h, PacketStore.NO_PACKET);
-        final int l = store.length(h);
+        final byte[] m = memArray;
+        final long meta = memAddress + store.slotOffset(h);
+        fs[fi + F_HEAD] = UnsafeApi.getInt(m, meta + PacketLayout.NEXT_OFFSET);
+        UnsafeApi.putInt(m, meta + PacketLayout.NEXT_OFFSET, PacketStore.NO_PACKET);
+        final int l = UnsafeApi.getInt(m, meta + PacketLayout.LENGTH_OFFSET);
+        headLength = l;
         backlogs[flow] -= l;
         backlog -= l;
-        memoryUsage -= config.truesizeBytes;
         qlen--;
         return h;
     }
@@ -271,7 +340,7 @@ public final class FqCodel implements Qdisc {
             return false;
         }
         final int ldelay = now - enqueueTime[h];
-        if (ldelay - target < 0 || backlog <= config.mtuBytes) {
+        if (ldelay - target < 0 || backlog <= mtuBytes) {
             fs[fi + F_FIRST_ABOVE_TIME] = 0;
             return false;
         }
@@ -300,7 +369,7 @@ public final class FqCodel implements Qdisc {
                 while (fs[fi + F_DROPPING] != 0 && now - fs[fi + F_DROP_NEXT] >= 0) {
                     cvCount[flow]++;
                     newtonStep(flow);
-                    if (config.ecn && setCe(h)) {
+                    if (ecn && setCe(h)) {
                         counters.increment(QdiscCounter.ECN_MARK);
                         fs[fi + F_DROP_NEXT] = controlLaw(fs[fi + F_DROP_NEXT], cvRecInvSqrt[flow]);
                         return h;
@@ -315,7 +384,7 @@ public final class FqCodel implements Qdisc {
                 }
             }
         } else if (drop) {
-            if (config.ecn && setCe(h)) {
+            if (ecn && setCe(h)) {
                 counters.increment(QdiscCounter.ECN_MARK);
             } else {
                 dropCodel(h, nowNs);
@@ -463,7 +532,7 @@ public final class FqCodel implements Qdisc {
 
     /** @return bytes charged against the memory limit */
     public long memoryUsageBytes() {
-        return memoryUsage;
+        return (long) qlen * truesizeBytes;
     }
 
     /**

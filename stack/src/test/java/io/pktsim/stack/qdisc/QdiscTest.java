@@ -2,12 +2,16 @@ package io.pktsim.stack.qdisc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.header.Ipv4View;
 import io.pktsim.core.packet.PacketBuilder;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.test.AllocationMeter;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
 
 class QdiscTest {
@@ -235,5 +239,66 @@ class QdiscTest {
         };
         AllocationMeter.assertNoAllocation("qdisc enqueue/dequeue", work);
         assertThat(fq.counters().get(QdiscCounter.DEQUEUED)).isGreaterThan(10_000);
+    }
+
+    /** The flow hash of an unhashed packet, read through the buffer's checked accessors (the reference). */
+    int referenceFlowHash(final int h) {
+        final int net = store.networkOffset(h);
+        if (net < 0) {
+            return 0;
+        }
+        final MutableDirectBuffer b = store.buffer();
+        final int f = store.frameOffset(h);
+        final int at = f + net;
+        final int tr = store.transportOffset(h);
+        final int ports = tr >= 0 ? b.getInt(f + tr, ByteOrder.BIG_ENDIAN) : 0;
+        if ((b.getByte(at) & 0xF0) == 0x40) {
+            return Jhash.jhash3Words(b.getInt(at + 12, ByteOrder.BIG_ENDIAN), b.getInt(at + 16, ByteOrder.BIG_ENDIAN),
+                ports, b.getByte(at + 9) & 0xFF);
+        }
+        return Jhash.jhash3Words(b.getInt(at + 20, ByteOrder.BIG_ENDIAN) ^ b.getInt(at + 12, ByteOrder.BIG_ENDIAN),
+            b.getInt(at + 36, ByteOrder.BIG_ENDIAN) ^ b.getInt(at + 28, ByteOrder.BIG_ENDIAN), ports,
+            b.getByte(at + 6) & 0xFF);
+    }
+
+    @Test
+    void shouldClassifyUnhashedPacketsByTheirHeaders() {
+        final FqCodel q = new FqCodel(store, new FqCodelConfig());
+        final SplittableRandom rnd = new SplittableRandom(3);
+        for (int i = 0; i < 2000; i++) {
+            pb.reset();
+            if (rnd.nextInt(4) == 0) {
+                pb.vlan(1 + rnd.nextInt(4000));
+            }
+            if (rnd.nextInt(4) == 0) {
+                pb.pppoe(1 + rnd.nextInt(60000));
+            }
+            if (rnd.nextBoolean()) {
+                pb.ipv4(rnd.nextInt(), rnd.nextInt());
+            } else {
+                pb.ipv6(rnd.nextLong(), rnd.nextLong(), rnd.nextLong(), rnd.nextLong());
+            }
+            if (rnd.nextBoolean()) {
+                pb.udp(rnd.nextInt(65536), rnd.nextInt(65536));
+            } else {
+                pb.tcp(rnd.nextInt(65536), rnd.nextInt(65536), rnd.nextInt(), rnd.nextInt(), 0x10);
+            }
+            final int h = pb.payload(rnd.nextInt(100)).build();
+            final int mode = rnd.nextInt(4);
+            if (mode == 1) {
+                store.transportOffset(h, -1);
+            } else if (mode == 2) {
+                // an L3 header read near the end of the slot's data area (past it for IPv6's 40 bytes)
+                final int net = store.dataCapacity() - store.headroom(h) - 20 - rnd.nextInt(30);
+                store.buffer().putByte(store.frameOffset(h) + net, (byte) 0x45);
+                store.networkOffset(h, net);
+                store.transportOffset(h, net - 8);
+            } else if (mode == 3) {
+                store.networkOffset(h, -1);
+            }
+            final long expected = ((referenceFlowHash(h) & 0xFFFF_FFFFL) * 1024) >>> 32;
+            assertThat(q.classify(h)).as("packet %d, mode %d", i, mode).isEqualTo((int) expected);
+            store.free(h);
+        }
     }
 }
