@@ -79,6 +79,26 @@ class RouterEventsTest {
     }
 
     @Test
+    void shouldRunCbrTicksAheadTheSameWayInSteps() {
+        // The ticks run ahead from udp_ticks events, whatever the steps of advanceTo: in 7 ms steps as in one run.
+        final RouterConfig c = udp();
+        final RouterSimulation whole = new RouterSimulation(c);
+        whole.run(ProgressListener.NONE);
+        final RouterSimulation stepped = new RouterSimulation(c);
+        stepped.start();
+        for (long t = 7_000_001L; t < c.totalNs(); t += 7_000_001L) {
+            stepped.advanceTo(t);
+            assertThat(stepped.nowNs()).isEqualTo(t);
+        }
+        assertThat(stepped.advanceTo(c.totalNs())).isEqualTo(whole.forwardedTotal());
+        assertThat(stepped.injected()).isEqualTo(whole.injected());
+        assertThat(stepped.delivered()).isEqualTo(whole.delivered());
+        assertThat(stepped.droppedTotal()).isEqualTo(whole.droppedTotal());
+        assertThat(stepped.held()).isEqualTo(whole.held());
+        assertThat(stepped.eventsDispatched()).isEqualTo(whole.eventsDispatched());
+    }
+
+    @Test
     void shouldRunCbrTicksAtTheirOwnTimeWhenARedialIsScheduled() {
         final RouterConfig c = udp();
         final RouterSimulation ahead = new RouterSimulation(c);
