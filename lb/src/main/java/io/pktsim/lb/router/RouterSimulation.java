@@ -160,7 +160,10 @@ import io.pktsim.stack.profile.DeviceProfile;
  * owes is made by the next enqueue), the end-of-poll check of a poll that emptied the ring (settled by the next
  * arrival), the RX poll after the hard IRQ when nothing is due before it ({@link #dueBefore}), a UDP datagram's
  * arrival at a LAN host (only counters; {@link #deliverableNow}), and, when one CPU forwards every packet and no
- * PPE sends on the port, the qdisc enqueue and the completions before it ({@link #eagerQdisc}); the delayed-ACK
+ * PPE sends on the port, the qdisc enqueue and the completions before it ({@link #eagerQdisc}), and, when every
+ * flow is a UDP CBR download on unshaped lines, the servers' sends: one {@code udp_ticks} event runs the ticks due
+ * and, once every flow has started and while no redial is scheduled, those of the next millisecond ahead of the
+ * clock ({@link #onUdpTicks}); the delayed-ACK
  * timer keeps one event per expiry, re-checked when it fires, rather than one per arming. These give the
  * trajectory the events gave, except the order of events at the same nanosecond; the work is done ahead of the
  * loop's clock, so {@link #advanceTo} may have done work up to a few milliseconds past its time (never past the
@@ -464,6 +467,41 @@ public final class RouterSimulation {
     // UDP.
     private final long[] udpIntervalNs;
     private final long[] udpOnUntilNs;
+    /**
+     * The CBR senders' ticks without an event each (see {@link #onUdpTicks}): when every flow is a UDP CBR download
+     * on unshaped lines, the flows' next send times are kept here rather than as one {@code udp_tick} event per
+     * datagram; one {@code udp_ticks} event at the earliest of them runs the ticks due then and those of the next
+     * {@link #udpAheadNs} that nothing can tell apart from a tick at its own time. Set by {@link #start}.
+     */
+    private boolean udpFold;
+    /** Tests: every CBR datagram is sent by its own {@code udp_tick} event (call before {@link #start}). */
+    private boolean tickPerDatagram;
+    /** A redial was scheduled: the dials' state may change at a known time, so no tick is run ahead of its time. */
+    private boolean redialScheduled;
+    /** Flows that have started sending (with {@link #udpFold}); ticks run ahead only once all have. */
+    private int udpStarted;
+    /** How far ahead of the loop's clock ticks may run, ns (less than RTT/2: their arrivals lie after the clock). */
+    private final long udpAheadNs;
+    /** Per flow: the time of its next tick and its scheduling order (ties go to the one scheduled first). */
+    private final long[] udpNextNs;
+    private final long[] udpOrder;
+    private long udpOrderNext;
+    /**
+     * The flows waiting for a tick, by interval: flows of one interval (class) are a ring in tick order, since a
+     * flow that ticks at t ticks next at t plus the interval, after every other tick of its class already queued
+     * (each at most an interval after a tick at or before t). {@link #udpRing} holds the rings side by side,
+     * class c at {@code [udpRingBase[c], udpRingBase[c] + udpRingCap[c])}; the next tick is the earliest head.
+     */
+    private int udpClasses;
+    private int[] udpClassOf;
+    private int[] udpRing;
+    private int[] udpRingBase;
+    private int[] udpRingCap;
+    private int[] udpRingHead;
+    private int[] udpRingCount;
+    /** The pending {@code udp_ticks} event: its time ({@link Long#MAX_VALUE} when none) and id. */
+    private long udpRunAtNs = Long.MAX_VALUE;
+    private long udpRunEventId = EventLoop.NO_EVENT;
     // Accounting.
     private final long[] deliveredBytes;
     private final long[] dialDownBytes;
@@ -562,6 +600,7 @@ public final class RouterSimulation {
     private final int kQdisc;
     private final int kTxDone;
     private final int kPpeAge;
+    private final int kUdpTicks;
 
     private ProgressListener progress = ProgressListener.NONE;
     private FrameTap tap;
@@ -1013,6 +1052,9 @@ public final class RouterSimulation {
         delackTimerPending = new boolean[flows];
         udpIntervalNs = new long[flows];
         udpOnUntilNs = new long[flows];
+        udpNextNs = new long[flows];
+        udpOrder = new long[flows];
+        udpAheadNs = Math.min(halfRttNs, UDP_AHEAD_MAX_NS);
         deliveredBytes = new long[flows];
         dialDownBytes = new long[dials];
         dialUpBytes = new long[dials];
@@ -1034,6 +1076,7 @@ public final class RouterSimulation {
         kQdisc = loop.register(new Handler(13), "qdisc_enqueue");
         kTxDone = loop.register(new Handler(14), "cpu_port_tx_done");
         kPpeAge = loop.register(new Handler(15), "ppe_age");
+        kUdpTicks = loop.register(new Handler(16), "udp_ticks");
 
         rxHalfCycles = costs.perPacket(CostStage.DRIVER_RX) + costs.perPacket(CostStage.GRO);
         for (int path = 0; path < PATHS; path++) {
@@ -1176,6 +1219,9 @@ public final class RouterSimulation {
                 case 15:
                     onPpeAge(target, arg, now);
                     break;
+                case 16:
+                    onUdpTicks(target, arg, now);
+                    break;
                 default:
                     throw new IllegalStateException("RouterSimulation: no event handler " + which);
             }
@@ -1306,12 +1352,15 @@ public final class RouterSimulation {
      * Schedules a redial of one dial: the PPPoE session drops at {@code atNs} and comes back after {@code downNs}
      * with a new address. While down the dial's nexthop is dead; conntrack entries masqueraded to the old address
      * are removed ({@code masq_device_event}, net/netfilter/nf_nat_masquerade.c, 6.18), so their connections break.
+     * Call before {@link #start} or at least a millisecond ahead of {@code atNs}: from the first redial scheduled on,
+     * the CBR servers' sends are made at their own times ({@link #onUdpTicks}), but those already made ahead stay.
      *
      * @param dial   the dial (0-based)
      * @param atNs   when the session drops, ns
      * @param downNs how long it stays down, ns
      */
     public void scheduleRedial(final int dial, final long atNs, final long downNs) {
+        redialScheduled = true;
         loop.schedule(atNs, kRedial, dial, 0L);
         loop.schedule(atNs + downNs, kRedial, dial, 1L);
     }
@@ -1388,6 +1437,7 @@ public final class RouterSimulation {
             throw new IllegalStateException("RouterSimulation: run() called twice");
         }
         ran = true;
+        udpFold = udpFoldable();
         final long total = config.totalNs();
         for (int f = 0; f < flowCount; f++) {
             loop.schedule(flowStartNs[f], kStart, f, 0L);
@@ -1898,7 +1948,13 @@ public final class RouterSimulation {
             // an on/off source starts in an on period (exponential, UDP_ONOFF_MEAN_NS); the others never go off
             udpOnUntilNs[f] = flowAppKind[f] == RouterConfig.AppKind.UDP_ONOFF
                     ? now + exponential(UDP_ONOFF_MEAN_NS) : Long.MAX_VALUE;
-            loop.schedule(now, kUdp, f, 0L);
+            if (udpFold) {
+                udpStarted++;
+                udpJoin(f, now);
+                udpRunAt(now);
+            } else {
+                loop.schedule(now, kUdp, f, 0L);
+            }
         } else {
             trySend(f, now);
         }
@@ -2215,6 +2271,223 @@ public final class RouterSimulation {
     private long exponential(final long meanNs) {
         final double u = ((random.nextLong() >>> 11) + 1) * 0x1.0p-53;
         return Math.max(1L, (long) (-Math.log(u) * meanNs));
+    }
+
+    /** The furthest ahead of the loop's clock a CBR tick is run ({@link #onUdpTicks}), ns. */
+    private static final long UDP_AHEAD_MAX_NS = 1_000_000L;
+
+    /**
+     * Whether the CBR ticks can be kept apart from the event loop ({@link #udpFold}): every flow is a UDP CBR
+     * download (the servers send, at fixed intervals and with no randomness; the hosts never answer a datagram),
+     * no line is shaped (a datagram reaches the router by its line's FIFO alone, solved at its send), no trace
+     * (a drop's trace carries the time it is made) and a datagram reaches the router less than 2^31 ns after its
+     * send (RTT/2 under 2^30 ns, a line of at least 1 Mbit/s), so a frame is always written when it arrives.
+     */
+    private boolean udpFoldable() {
+        if (tickPerDatagram || trace.enabled() || flowCount == 0 || halfRttNs >= 1L << 30
+                || config.wan().lineRateBps() < 1_000_000L) {
+            return false;
+        }
+        for (int d = 0; d < dials; d++) {
+            if (shaperDown[d] != null) {
+                return false;
+            }
+        }
+        final long[] gaps = new long[UDP_MAX_CLASSES];
+        final int[] sizes = new int[UDP_MAX_CLASSES];
+        final int[] classOf = new int[flowCount];
+        int classes = 0;
+        for (int f = 0; f < flowCount; f++) {
+            if (!flowUdp[f] || !flowDownload[f] || flowAppKind[f] != RouterConfig.AppKind.UDP_CBR) {
+                return false;
+            }
+            int c = 0;
+            while (c < classes && gaps[c] != udpIntervalNs[f]) {
+                c++;
+            }
+            if (c == classes) {
+                if (classes == UDP_MAX_CLASSES) {
+                    return false;
+                }
+                gaps[classes++] = udpIntervalNs[f];
+            }
+            classOf[f] = c;
+            sizes[c]++;
+        }
+        udpClasses = classes;
+        udpClassOf = classOf;
+        udpRing = new int[flowCount];
+        udpRingBase = new int[classes];
+        udpRingCap = sizes;
+        udpRingHead = new int[classes];
+        udpRingCount = new int[classes];
+        for (int c = 1; c < classes; c++) {
+            udpRingBase[c] = udpRingBase[c - 1] + sizes[c - 1];
+        }
+        return true;
+    }
+
+    /**
+     * The CBR senders' ticks ({@link #udpFold}), one {@code udp_ticks} event for many {@code udp_tick}s. First the
+     * ticks due now, in the order their events would have run (time, then scheduling order), each as
+     * {@link #onUdpTick} runs it. Then, once every flow has started and no redial is scheduled, the ticks of the
+     * next {@link #udpAheadNs} (not past the warm-up's end before it, nor past the run's end), in the same order,
+     * ahead of the loop's clock ({@link #udpSendAhead}): between now and such a tick nothing else sends on a WAN
+     * line (only these ticks do, in time order, so each line's FIFO sees the same frames in the same order), nothing
+     * moves a flow's dial, NAT or template (no packet goes upstream, no redial) and only these ticks take slots
+     * (the check against the store's size, made with the slots of the ticks run before it and without the frees
+     * still to come, is passed by the tick at its own time too). A tick that could take another path (the store
+     * near full, a dial down, a template to rebuild) stops the run ahead and waits for its own time. The datagram's
+     * arrival at the router is an event at least RTT/2 after its send, so after the clock. The same decisions, frames
+     * and times as with a {@code udp_tick} event per datagram, except the order among events of the same
+     * nanosecond; only the events counted differ.
+     */
+    private void onUdpTicks(final int target, final long arg, final long now) {
+        udpRunAtNs = Long.MAX_VALUE;
+        udpRunEventId = EventLoop.NO_EVENT;
+        final long[] next = udpNextNs;
+        int c = udpTop();
+        while (c >= 0 && next[udpHead(c)] <= now) {
+            final int f = udpHead(c);
+            if (natBroken[f]) {
+                // the flow stops, as onUdpTick's does
+                udpRemoveHead(c);
+            } else {
+                sendData(f, sndNxt[f]++, now);
+                udpRequeue(c, f, now + udpIntervalNs[f]);
+            }
+            c = udpTop();
+        }
+        if (udpStarted == flowCount && !redialScheduled && !trace.enabled()) {
+            long limit = Math.min(now + udpAheadNs, totalNs);
+            if (!windowStarted) {
+                limit = Math.min(limit, warmupNs - 1);
+            }
+            while (c >= 0) {
+                final int f = udpHead(c);
+                final long at = next[f];
+                if (at > limit || !udpSendAhead(f, at)) {
+                    break;
+                }
+                udpRequeue(c, f, at + udpIntervalNs[f]);
+                c = udpTop();
+            }
+        }
+        if (c >= 0) {
+            udpRunAt(next[udpHead(c)]);
+        }
+    }
+
+    /**
+     * Flow {@code f}'s tick at {@code atNs}, ahead of the clock (see {@link #onUdpTicks}): what {@link #onUdpTick},
+     * {@link #serverSend} and {@link #sendLazy} do at that time when the flow is not broken, its dial is up, its
+     * template valid and the store has room; false, doing nothing, when any of those does not hold.
+     */
+    private boolean udpSendAhead(final int f, final long atNs) {
+        final int d = flowDial[f];
+        final int t = f * TEMPLATES_PER_FLOW;
+        if (natBroken[f] || d < 0 || !dialUp[d] || !templateValid(t, f, false, d)
+                || store.inUse() + lazyCount >= STORE_SLOTS) {
+            return false;
+        }
+        injected++;
+        final long seq = sndNxt[f]++;
+        final long lineDep = lineDown[lineOf(d)].send(atNs + halfRttNs, Math.max(64, tmplWire[t]) + 20);
+        if (lineDep < 0) {
+            drop(Drop.ISP_LINE_DOWN);
+        } else {
+            lazyCount++;
+            tmplLazy[t]++;
+            pendingPacketEvents++;
+            loop.schedule(lineDep + SWITCH_LATENCY_NS, kRx, (int) atNs, ~packet(f, KIND_DATA, seq));
+        }
+        return true;
+    }
+
+    /** Makes sure a {@code udp_ticks} event is pending at or before {@code atNs} (an earlier one replaces it). */
+    private void udpRunAt(final long atNs) {
+        if (atNs < udpRunAtNs) {
+            if (udpRunEventId != EventLoop.NO_EVENT) {
+                loop.cancel(udpRunEventId);
+            }
+            udpRunEventId = loop.schedule(atNs, kUdpTicks, 0, 0L);
+            udpRunAtNs = atNs;
+        }
+    }
+
+    /** The most distinct CBR intervals for which ticks are kept apart from the loop (one ring each). */
+    private static final int UDP_MAX_CLASSES = 16;
+
+    /** The class whose head ticks next (earliest, then scheduled first), or -1 when no flow waits. */
+    private int udpTop() {
+        int best = -1;
+        int bestFlow = 0;
+        for (int c = 0; c < udpClasses; c++) {
+            if (udpRingCount[c] > 0) {
+                final int f = udpHead(c);
+                if (best < 0 || udpBefore(f, bestFlow)) {
+                    best = c;
+                    bestFlow = f;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The first flow of class {@code c}'s ring (not empty). */
+    private int udpHead(final int c) {
+        return udpRing[udpRingBase[c] + udpRingHead[c]];
+    }
+
+    /** The head {@code f} of class {@code c} ticks next at {@code atNs}: to the ring's tail. */
+    private void udpRequeue(final int c, final int f, final long atNs) {
+        udpNextNs[f] = atNs;
+        udpOrder[f] = udpOrderNext++;
+        final int cap = udpRingCap[c];
+        int head = udpRingHead[c] + 1;
+        if (head == cap) {
+            head = 0;
+        }
+        int tail = head + udpRingCount[c] - 1;
+        if (tail >= cap) {
+            tail -= cap;
+        }
+        udpRing[udpRingBase[c] + tail] = f;
+        udpRingHead[c] = head;
+    }
+
+    private void udpRemoveHead(final int c) {
+        final int head = udpRingHead[c] + 1;
+        udpRingHead[c] = head == udpRingCap[c] ? 0 : head;
+        udpRingCount[c]--;
+    }
+
+    /** Flow {@code f} starts sending: its first tick at {@code atNs}, in order into its class's ring (once a flow). */
+    private void udpJoin(final int f, final long atNs) {
+        udpNextNs[f] = atNs;
+        udpOrder[f] = udpOrderNext++;
+        final int c = udpClassOf[f];
+        final int cap = udpRingCap[c];
+        final int base = udpRingBase[c];
+        final int head = udpRingHead[c];
+        int i = udpRingCount[c];
+        while (i > 0) {
+            final int prev = udpRing[base + (head + i - 1) % cap];
+            if (!udpBefore(f, prev)) {
+                break;
+            }
+            udpRing[base + (head + i) % cap] = prev;
+            i--;
+        }
+        udpRing[base + (head + i) % cap] = f;
+        udpRingCount[c]++;
+    }
+
+    /** Whether flow {@code a}'s next tick comes before flow {@code b}'s: earlier, or as early and scheduled first. */
+    private boolean udpBefore(final int a, final int b) {
+        final long ta = udpNextNs[a];
+        final long tb = udpNextNs[b];
+        return ta < tb || ta == tb && udpOrder[a] < udpOrder[b];
     }
 
     // ---------------------------------------------------------------- router: NIC, IRQ, NAPI
@@ -3463,6 +3736,11 @@ public final class RouterSimulation {
     /** Tests: every frame enters the qdisc by a {@code qdisc_enqueue} event (call before {@link #start}). */
     void qdiscByEvents() {
         eagerQdisc = false;
+    }
+
+    /** Tests: every CBR datagram is sent by its own {@code udp_tick} event (call before {@link #start}). */
+    void udpTicksByEvents() {
+        tickPerDatagram = true;
     }
 
     long delivered() {
