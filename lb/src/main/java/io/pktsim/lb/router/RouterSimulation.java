@@ -2379,9 +2379,11 @@ public final class RouterSimulation {
     }
 
     /**
-     * Flow {@code f}'s tick at {@code atNs}, ahead of the clock (see {@link #onUdpTicks}): what {@link #onUdpTick},
-     * {@link #serverSend} and {@link #sendLazy} do at that time when the flow is not broken, its dial is up, its
-     * template valid and the store has room; false, doing nothing, when any of those does not hold.
+     * Flow {@code f}'s tick at {@code atNs}, ahead of the clock (see {@link #onUdpTicks}): what {@link #onUdpTick}
+     * and {@link #serverSend} do at that time, by the same {@link #sendLazy}, when the flow is not broken, its dial
+     * is up, its template valid and the store has room (so that no other path could be taken at that time); false,
+     * doing nothing, when any of those does not hold. {@link #udpFoldable} makes the arrival less than 2^31 ns
+     * after the send, so the frame is always written when it reaches the router.
      */
     private boolean udpSendAhead(final int f, final long atNs) {
         final int d = flowDial[f];
@@ -2391,16 +2393,7 @@ public final class RouterSimulation {
             return false;
         }
         injected++;
-        final long seq = sndNxt[f]++;
-        final long lineDep = lineDown[lineOf(d)].send(atNs + halfRttNs, Math.max(64, tmplWire[t]) + 20);
-        if (lineDep < 0) {
-            drop(Drop.ISP_LINE_DOWN);
-        } else {
-            lazyCount++;
-            tmplLazy[t]++;
-            pendingPacketEvents++;
-            loop.schedule(lineDep + SWITCH_LATENCY_NS, kRx, (int) atNs, ~packet(f, KIND_DATA, seq));
-        }
+        sendLazy(f, KIND_DATA, sndNxt[f]++, atNs, d, t);
         return true;
     }
 
