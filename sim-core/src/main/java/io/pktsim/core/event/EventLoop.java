@@ -556,13 +556,34 @@ public final class EventLoop {
     /**
      * Rare path of {@link #takeNext}: the wheel and the run are empty. Jumps to the next block that holds an
      * event (its bucket and the next one cascaded, the heap's events that came within reach moved), unless
-     * that block starts after endNs.
+     * that block starts after endNs. When that block's bucket holds a single event, due by endNs (a sparse
+     * model such as a router, whose far events lie microseconds apart: about nine buckets in ten), the event
+     * is taken straight out of the bucket rather than through the run: it is earlier than every other event,
+     * those of the next block included.
      */
     private int takeAfterGap(final long endNs) {
         final long current = base >>> BLOCK_SHIFT;
         final long next;
         if (outerCount > 0) {
-            next = current + 2 + ((nextOuterBucket() - (current + 2)) & OUTER_MASK);
+            final int bucket = nextOuterBucket();
+            next = current + 2 + ((bucket - (current + 2)) & OUTER_MASK);
+            final int[] m = mem;
+            final int head = OUTER_CELLS + 2 * bucket;
+            final int slot = m[head];
+            if (m[slot + S_NEXT] == NIL) {
+                final long t = args[argIndex(slot) + 1];
+                if (t <= endNs) {
+                    m[head] = NIL;
+                    m[head + 1] = head;
+                    clearOuterBit(bucket);
+                    outerCount--;
+                    base = t;
+                    startBlock();
+                    cascade(next + 1, current);
+                    migrate();
+                    return slot;
+                }
+            }
         } else if (heapSize > 0) {
             next = heapTopNs >>> BLOCK_SHIFT;
         } else {
@@ -753,6 +774,20 @@ public final class EventLoop {
      * bucket is cleared. {@link Long#MAX_VALUE} when none was pending.
      */
     private long earliestInBucket(final int bucket) {
+        final int head = OUTER_CELLS + 2 * bucket;
+        final int[] m = mem;
+        long best = Long.MAX_VALUE;
+        for (int slot = m[head]; slot != NIL; slot = m[slot + S_NEXT]) {
+            if ((m[slot + S_GEN_STATE] & STATE_MASK) == CANCELLED) {
+                return earliestAfterCompact(bucket);
+            }
+            best = Math.min(best, args[argIndex(slot) + 1]);
+        }
+        return best;
+    }
+
+    /** Rare path of {@link #earliestInBucket}: the bucket holds a cancelled entry. */
+    private long earliestAfterCompact(final int bucket) {
         final int head = OUTER_CELLS + 2 * bucket;
         final int removed = compactList(head);
         outerCount -= removed;
