@@ -570,7 +570,8 @@ public final class EventLoop {
             final int[] m = mem;
             final int head = OUTER_CELLS + 2 * bucket;
             final int slot = m[head];
-            if (m[slot + S_NEXT] == NIL) {
+            // one event: the tail cell is its own next cell (read beside the head, not from the slot)
+            if (m[head + 1] == slot + S_NEXT) {
                 final long t = args[argIndex(slot) + 1];
                 if (t <= endNs) {
                     m[head] = NIL;
