@@ -48,7 +48,13 @@ import java.util.Arrays;
  *   <li>an <em>outer wheel</em> of {@value #OUTER_BUCKETS} buckets, one per block, for the events of the
  *   blocks after those two (about 67 ms): a bucket is a FIFO list in scheduling order; bit maps of the
  *   non-empty buckets and of their non-empty words find the next one. When the wheel and the run are empty
- *   the loop jumps straight to the next non-empty block;</li>
+ *   the loop jumps straight to the next non-empty block; when that block's bucket holds a single event (its
+ *   tail cell is the event's own next cell), due by the run's end time, the event is taken straight out of
+ *   the bucket rather than sorted into the run and taken from there (it is earlier than every other pending
+ *   event, the next block's included, so the order is the same). In a simulated router, whose arrivals are
+ *   scheduled RTT/2 ahead and lie microseconds apart, 88 % of the non-empty buckets hold one event (in a
+ *   replay of the router's UDP event sequence alone, 13 % less time per event). A peek ({@link #nextEventTimeNs()})
+ *   reads a bucket's times without rewriting its list unless it meets a cancelled entry;</li>
  *   <li>a 4-ary min-heap, ordered by (time, sequence), for the events further away; only these events are
  *   numbered. Each time the current block advances, the heap's events that came within the outer wheel's
  *   reach move into it (or into the timing wheel), in (time, sequence) order, before any event can be
@@ -557,7 +563,7 @@ public final class EventLoop {
      * Rare path of {@link #takeNext}: the wheel and the run are empty. Jumps to the next block that holds an
      * event (its bucket and the next one cascaded, the heap's events that came within reach moved), unless
      * that block starts after endNs. When that block's bucket holds a single event, due by endNs (a sparse
-     * model such as a router, whose far events lie microseconds apart: about nine buckets in ten), the event
+     * model such as a router, whose far events lie microseconds apart: 88 % of its non-empty buckets), the event
      * is taken straight out of the bucket rather than through the run: it is earlier than every other event,
      * those of the next block included.
      */
