@@ -48,7 +48,13 @@ import java.util.Arrays;
  *   <li>an <em>outer wheel</em> of {@value #OUTER_BUCKETS} buckets, one per block, for the events of the
  *   blocks after those two (about 67 ms): a bucket is a FIFO list in scheduling order; bit maps of the
  *   non-empty buckets and of their non-empty words find the next one. When the wheel and the run are empty
- *   the loop jumps straight to the next non-empty block;</li>
+ *   the loop jumps straight to the next non-empty block; when that block's bucket holds a single event (its
+ *   tail cell is the event's own next cell), due by the run's end time, the event is taken straight out of
+ *   the bucket rather than sorted into the run and taken from there (it is earlier than every other pending
+ *   event, the next block's included, so the order is the same). In a simulated router, whose arrivals are
+ *   scheduled RTT/2 ahead and lie microseconds apart, 88 % of the non-empty buckets hold one event (in a
+ *   replay of the router's UDP event sequence alone, 13 % less time per event). A peek ({@link #nextEventTimeNs()})
+ *   reads a bucket's times without rewriting its list unless it meets a cancelled entry;</li>
  *   <li>a 4-ary min-heap, ordered by (time, sequence), for the events further away; only these events are
  *   numbered. Each time the current block advances, the heap's events that came within the outer wheel's
  *   reach move into it (or into the timing wheel), in (time, sequence) order, before any event can be
@@ -556,13 +562,35 @@ public final class EventLoop {
     /**
      * Rare path of {@link #takeNext}: the wheel and the run are empty. Jumps to the next block that holds an
      * event (its bucket and the next one cascaded, the heap's events that came within reach moved), unless
-     * that block starts after endNs.
+     * that block starts after endNs. When that block's bucket holds a single event, due by endNs (a sparse
+     * model such as a router, whose far events lie microseconds apart: 88 % of its non-empty buckets), the event
+     * is taken straight out of the bucket rather than through the run: it is earlier than every other event,
+     * those of the next block included.
      */
     private int takeAfterGap(final long endNs) {
         final long current = base >>> BLOCK_SHIFT;
         final long next;
         if (outerCount > 0) {
-            next = current + 2 + ((nextOuterBucket() - (current + 2)) & OUTER_MASK);
+            final int bucket = nextOuterBucket();
+            next = current + 2 + ((bucket - (current + 2)) & OUTER_MASK);
+            final int[] m = mem;
+            final int head = OUTER_CELLS + 2 * bucket;
+            final int slot = m[head];
+            // one event: the tail cell is its own next cell (read beside the head, not from the slot)
+            if (m[head + 1] == slot + S_NEXT) {
+                final long t = args[argIndex(slot) + 1];
+                if (t <= endNs) {
+                    m[head] = NIL;
+                    m[head + 1] = head;
+                    clearOuterBit(bucket);
+                    outerCount--;
+                    base = t;
+                    startBlock();
+                    cascade(next + 1, current);
+                    migrate();
+                    return slot;
+                }
+            }
         } else if (heapSize > 0) {
             next = heapTopNs >>> BLOCK_SHIFT;
         } else {
@@ -753,6 +781,20 @@ public final class EventLoop {
      * bucket is cleared. {@link Long#MAX_VALUE} when none was pending.
      */
     private long earliestInBucket(final int bucket) {
+        final int head = OUTER_CELLS + 2 * bucket;
+        final int[] m = mem;
+        long best = Long.MAX_VALUE;
+        for (int slot = m[head]; slot != NIL; slot = m[slot + S_NEXT]) {
+            if ((m[slot + S_GEN_STATE] & STATE_MASK) == CANCELLED) {
+                return earliestAfterCompact(bucket);
+            }
+            best = Math.min(best, args[argIndex(slot) + 1]);
+        }
+        return best;
+    }
+
+    /** Rare path of {@link #earliestInBucket}: the bucket holds a cancelled entry. */
+    private long earliestAfterCompact(final int bucket) {
         final int head = OUTER_CELLS + 2 * bucket;
         final int removed = compactList(head);
         outerCount -= removed;

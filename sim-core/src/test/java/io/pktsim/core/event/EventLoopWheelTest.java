@@ -48,8 +48,16 @@ class EventLoopWheelTest {
     private boolean stopped;
     /** Few events pending, mostly within the wheel's reach (a router's pattern: the run takes them directly). */
     private boolean sparse;
+    /**
+     * Few events pending, most of them in the outer wheel at whole microseconds (a router's arrivals, RTT/2
+     * ahead): buckets of one event, taken straight out of them, and equal times among them.
+     */
+    private boolean farSparse;
 
     private long delay() {
+        if (farSparse && random.nextInt(8) != 0) {
+            return random.nextInt(16) == 0 ? 0 : 1000L * (3 * EventLoop.BLOCK_NS / 1000 + random.nextInt(120));
+        }
         if (sparse && random.nextInt(4) != 0) {
             return random.nextInt(8) == 0 ? random.nextLong(4) : random.nextLong(2L * EventLoop.BLOCK_NS);
         }
@@ -99,7 +107,7 @@ class EventLoopWheelTest {
         live.remove(expected);
         assertThat(new long[] {nowNs, target}).as("event %d", dispatched.size())
             .containsExactly(expected.time, expected.target);
-        final int children = !sparse ? random.nextInt(3)
+        final int children = !sparse && !farSparse ? random.nextInt(3)
             : reference.size() < 3 ? 1 + random.nextInt(2) : random.nextInt(reference.size() < 8 ? 2 : 1);
         for (int i = children; i > 0; i--) {
             schedule(nowNs + delay());
@@ -122,6 +130,12 @@ class EventLoopWheelTest {
         runRandom(3);
     }
 
+    @Test
+    void shouldMatchAReferenceQueueWithFewEventsPendingMostlyFar() {
+        farSparse = true;
+        runRandom(3);
+    }
+
     private void runRandom(final int initial) {
         for (long s = 1; s <= 20; s++) {
             random = RandomStream.derive(s, 0, "event-loop-wheel");
@@ -133,7 +147,8 @@ class EventLoopWheelTest {
             for (int i = 0; i < initial; i++) {
                 schedule(delay());
             }
-            for (int round = 0; round < 400 && (!reference.isEmpty() || round < 10 || sparse); round++) {
+            for (int round = 0; round < 400 && (!reference.isEmpty() || round < 10 || sparse || farSparse);
+                    round++) {
                 final long peek = loop.nextEventTimeNs();
                 assertThat(peek).as("seed %d: next event time", s)
                     .isEqualTo(reference.isEmpty() ? Long.MAX_VALUE : reference.peek().time);
@@ -161,7 +176,7 @@ class EventLoopWheelTest {
                 loop.runUntil(Long.MAX_VALUE - 1);
             }
             assertThat(reference).isEmpty();
-            assertThat(dispatched.size()).as("seed %d", s).isGreaterThan(sparse ? 500 : 200);
+            assertThat(dispatched.size()).as("seed %d", s).isGreaterThan(sparse || farSparse ? 500 : 200);
             assertThat(loop.dispatched()).as("seed %d", s).isEqualTo(dispatched.size());
         }
     }
