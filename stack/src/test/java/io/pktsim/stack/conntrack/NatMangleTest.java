@@ -73,4 +73,62 @@ class NatMangleTest {
             store.free(h);
         }
     }
+    /**
+     * The IPv6 rewrite sums the address 32 bits at a time: the same checksum as the 16-bit sum it replaced
+     * ({@code delta32} per word), for random words and for the edges where the sum is 0 (all-ones old words and
+     * port, zero new ones, checksum field 0xFFFF) or a multiple of 0xFFFF.
+     */
+    @Test
+    void shouldSumTheAddressInWideWordsAsIn16BitWords() {
+        final SplittableRandom rnd = new SplittableRandom(SEED + 1);
+        final ByteOrder be = ByteOrder.BIG_ENDIAN;
+        for (int i = 0; i < 20_000; i++) {
+            final boolean udp = rnd.nextBoolean();
+            final boolean source = rnd.nextBoolean();
+            final int edge = rnd.nextInt(4);
+            final long[] old = {rnd.nextLong(), rnd.nextLong()};
+            final long[] nu = {rnd.nextLong(), rnd.nextLong()};
+            int oldPort = rnd.nextInt(65536);
+            int port = rnd.nextInt(65536);
+            int oldCheck = rnd.nextInt(65536);
+            if (edge == 0) {
+                old[0] = -1;
+                old[1] = -1;
+                nu[0] = 0;
+                nu[1] = 0;
+                oldPort = 0xFFFF;
+                port = 0;
+                oldCheck = 0xFFFF;
+            } else if (edge == 1) {
+                // new = old: the sum is ~HC plus a multiple of 0xFFFF
+                nu[0] = old[0];
+                nu[1] = old[1];
+                port = oldPort;
+                oldCheck = rnd.nextBoolean() ? 0 : 0xFFFF;
+            }
+            pb.reset();
+            if (source) {
+                pb.ipv6(old[0], old[1], 5, 6);
+            } else {
+                pb.ipv6(5, 6, old[0], old[1]);
+            }
+            final int h = (udp ? pb.udp(source ? oldPort : 9, source ? 9 : oldPort)
+                : pb.tcp(source ? oldPort : 9, source ? 9 : oldPort, 1, 1, TcpView.ACK)).build();
+            final MutableDirectBuffer b = store.buffer();
+            final int checkAt = store.transportHeaderOffset(h) + (udp ? 6 : 16);
+            b.putShort(checkAt, (short) oldCheck, be);
+            long sum = (~oldCheck & 0xFFFF) + (~oldPort & 0xFFFF) + (port & 0xFFFF);
+            for (int k = 0; k < 2; k++) {
+                sum += InetChecksum.delta32((int) (old[k] >>> 32), (int) (nu[k] >>> 32))
+                    + InetChecksum.delta32((int) old[k], (int) nu[k]);
+            }
+            int check = ~InetChecksum.fold(sum) & 0xFFFF;
+            if (udp && check == 0) {
+                check = 0xFFFF;
+            }
+            NatMangle.rewrite6(store, h, source, nu[0], nu[1], port);
+            assertThat(b.getShort(checkAt, be) & 0xFFFF).as("seed %d case %d", SEED + 1, i).isEqualTo(check);
+            store.free(h);
+        }
+    }
 }
