@@ -83,16 +83,30 @@ public final class NatMangle {
         // the offsets from the packet's metadata, its slot checked once
         final int slot = store.slotOffset(handle);
         final long meta = b.addressOffset() + slot;
-        final int frame = slot + PacketLayout.META_LENGTH
-            + UnsafeApi.getShort(a, meta + PacketLayout.DATA_OFFSET_OFFSET);
+        final int dataOff = UnsafeApi.getShort(a, meta + PacketLayout.DATA_OFFSET_OFFSET);
+        final int net = UnsafeApi.getShort(a, meta + PacketLayout.NETWORK_OFFSET_OFFSET);
         final int tr = UnsafeApi.getShort(a, meta + PacketLayout.TRANSPORT_OFFSET_OFFSET);
-        final int ipAt = frame + UnsafeApi.getShort(a, meta + PacketLayout.NETWORK_OFFSET_OFFSET);
-        final int l4At = frame + tr;
-        final int p = tr < 0 ? -1 : upperProtocol(b, ipAt, l4At);
-        // one range check for the IPv6 header and one for the transport header's ports and checksum
-        final long addrAt = FrameBytes.address(b, ipAt, 40) + (source ? 8 : 24);
+        final int p;
+        final long addrAt;
+        final long l4;
+        if (net >= 0 && tr == net + 40 && dataOff >= 0 && dataOff + tr + 18 <= store.dataCapacity()) {
+            // no extension header, and the IPv6 header and a TCP header's first 18 bytes (UDP's 8) in the slot:
+            // the same bytes without a range check each
+            final long ip = meta + PacketLayout.META_LENGTH + dataOff + net;
+            p = FrameBytes.getByte(a, ip + 6) & 0xFF;
+            addrAt = ip + (source ? 8 : 24);
+            l4 = ip + 40;
+        } else {
+            final int frame = slot + PacketLayout.META_LENGTH + dataOff;
+            final int ipAt = frame + net;
+            final int l4At = frame + tr;
+            p = tr < 0 ? -1 : upperProtocol(b, ipAt, l4At);
+            // one range check for the IPv6 header and one for the transport header's ports and checksum
+            addrAt = FrameBytes.address(b, ipAt, 40) + (source ? 8 : 24);
+            l4 = p == ConntrackTable.PROTO_TCP || p == ConntrackTable.PROTO_UDP
+                ? FrameBytes.address(b, l4At, p == ConntrackTable.PROTO_TCP ? 18 : 8) : -1;
+        }
         final boolean hasCheck = p == ConntrackTable.PROTO_TCP || p == ConntrackTable.PROTO_UDP;
-        final long l4 = hasCheck ? FrameBytes.address(b, l4At, p == ConntrackTable.PROTO_TCP ? 18 : 8) : -1;
         final long oldHi = FrameBytes.getLong(a, addrAt);
         final long oldLo = FrameBytes.getLong(a, addrAt + 8);
         FrameBytes.putLong(a, addrAt, hi);

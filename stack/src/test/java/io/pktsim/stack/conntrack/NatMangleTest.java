@@ -131,4 +131,53 @@ class NatMangleTest {
             store.free(h);
         }
     }
+    /**
+     * The IPv6 rewrite reads a packet without extension headers in place when its headers lie in the slot, and
+     * through the buffer's range checks otherwise: the same bytes either way, for random UDP packets (whose 8-byte
+     * header can end too near the slot's end for the in-place path) with and without a hop-by-hop header, and TCP.
+     */
+    @Test
+    void shouldRewriteIpv6InPlaceAsThroughTheRangeChecks() {
+        final SplittableRandom rnd = new SplittableRandom(SEED + 2);
+        // 512-byte data areas: 64 bytes of headroom (in place), or 448 (64 bytes of room: a UDP header ends 10
+        // bytes short of the 18 the in-place path wants)
+        final PacketStore[] stores = {new PacketStore(4, 512, 64), new PacketStore(4, 512, 448)};
+        final PacketBuilder[] builders = {new PacketBuilder(stores[0]), new PacketBuilder(stores[1])};
+        for (int i = 0; i < 20_000; i++) {
+            final int kind = rnd.nextInt(4);
+            final boolean source = rnd.nextBoolean();
+            final long[] addr = {rnd.nextLong(), rnd.nextLong(), rnd.nextLong(), rnd.nextLong()};
+            final int sport = rnd.nextInt(65536);
+            final int dport = rnd.nextInt(65536);
+            final int check = rnd.nextInt(8) == 0 ? 0 : rnd.nextInt(65536);
+            final long hi = rnd.nextLong();
+            final long lo = rnd.nextLong();
+            final int port = rnd.nextInt(65536);
+            final int[] h = new int[2];
+            for (int k = 0; k < 2; k++) {
+                final PacketBuilder b = builders[k].reset().ipv6(addr[0], addr[1], addr[2], addr[3]);
+                if (kind == 0) {
+                    // TCP fits only without Ethernet in the second store, and then still in place
+                    b.rawIp().tcp(sport, dport, 1, 1, TcpView.ACK);
+                } else if (kind == 1) {
+                    b.rawIp().udp(sport, dport).hopByHop(8);
+                } else {
+                    b.udp(sport, dport);
+                }
+                h[k] = b.build();
+                final int checkAt = stores[k].transportHeaderOffset(h[k]) + (kind == 0 ? 16 : 6);
+                stores[k].buffer().putShort(checkAt, (short) check, ByteOrder.BIG_ENDIAN);
+                NatMangle.rewrite6(stores[k], h[k], source, hi, lo, port);
+            }
+            assertThat(bytes(stores[0], h[0])).as("seed %d case %d", SEED + 2, i).isEqualTo(bytes(stores[1], h[1]));
+            stores[0].free(h[0]);
+            stores[1].free(h[1]);
+        }
+    }
+
+    static byte[] bytes(final PacketStore s, final int h) {
+        final byte[] out = new byte[s.storedLength(h)];
+        s.buffer().getBytes(s.frameOffset(h), out);
+        return out;
+    }
 }
