@@ -5,12 +5,14 @@ import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.Ipv4View;
 import io.pktsim.core.header.Ipv6View;
+import io.pktsim.core.packet.PacketLayout;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.random.RandomStream;
 import io.pktsim.core.trace.TraceBus;
 import io.pktsim.core.trace.TraceEvent;
 import io.pktsim.stack.netdev.NetDeviceListener;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * The connection tracking table with source NAT (masquerade), TCP and UDP over IPv4 and IPv6, after
@@ -89,6 +91,11 @@ public final class ConntrackTable implements NetDeviceListener {
     private static final long EMPTY = TaggedSlots.EMPTY;
     /** log2 of the look-up memo's slots. */
     private static final int MEMO_BITS = 12;
+    /**
+     * Bytes from an IP header's start that {@link #in}'s in-place path may read: the longest IPv4 header (60 bytes,
+     * longer than IPv6's 40), then the ports and TCP's flags.
+     */
+    private static final int FAST_HEADER_BYTES = 60 + 14;
 
     // ---------------------------------------------------------------- the entry record
     //
@@ -153,6 +160,8 @@ public final class ConntrackTable implements NetDeviceListener {
     private int kPorts;
     private int kProto;
     private int kFamily;
+    /** The TCP flags byte of the packet {@link #parseChecked} read (0 for UDP). */
+    private int kTcpFlags;
     private TraceBus trace = TraceBus.disabled();
     private int traceComponent;
     private int kindDrop;
@@ -232,56 +241,68 @@ public final class ConntrackTable implements NetDeviceListener {
      *     {@link #INVALID} or {@link #KILLED}
      */
     public int in(final PacketStore store, final int handle, final long nowNs) {
-        final int net = store.networkOffset(handle);
-        if (net < 0) {
-            return untracked(store, handle);
-        }
         final MutableDirectBuffer b = store.buffer();
-        final int f = store.frameOffset(handle);
-        final int version = (b.getByte(f + net) & 0xF0) >>> 4;
-        final int p;
-        final int l4;
+        final byte[] a = b.byteArray();
+        final int slot = store.slotOffset(handle);
+        final long meta = b.addressOffset() + slot;
+        final int net = UnsafeApi.getShort(a, meta + PacketLayout.NETWORK_OFFSET_OFFSET);
+        final int dataOff = UnsafeApi.getShort(a, meta + PacketLayout.DATA_OFFSET_OFFSET);
+        final long ipAt = meta + PacketLayout.META_LENGTH + dataOff + net;
+        int p;
         final int fam;
         final long sHi;
         final long sLo;
         final long dHi;
         final long dLo;
-        if (version == 4) {
-            ip.wrap(b, f + net);
-            p = ip.protocol();
-            if ((p != PROTO_TCP && p != PROTO_UDP) || ip.isFragment()) {
-                return untracked(store, handle);
-            }
-            l4 = f + net + ip.headerLength();
-            fam = 4;
-            sHi = (long) ip.src() << 32;
-            sLo = 0;
-            dHi = (long) ip.dst() << 32;
-            dLo = 0;
-        } else if (version == 6) {
-            ip6.wrap(b, f + net);
-            if (!ip6.walkExtensionHeaders(store.storedLength(handle) - net) || ip6.isFragment()) {
-                return untracked(store, handle);
-            }
-            p = ip6.upperLayerProtocol();
-            if (p != PROTO_TCP && p != PROTO_UDP) {
-                return untracked(store, handle);
-            }
-            l4 = f + net + ip6.upperLayerOffset();
+        final int ports;
+        final int tcpFlags;
+        // the version nibble when the header (IPv4's longest), the ports and TCP's flags all lie in the slot, else 0
+        final int first = net >= 0 && dataOff >= 0 && dataOff + net + FAST_HEADER_BYTES <= store.dataCapacity()
+            ? FrameBytes.getByte(a, ipAt) : 0;
+        final long l4At;
+        if ((first & 0xF0) == 0x60
+            && ((p = FrameBytes.getByte(a, ipAt + Ipv6View.NEXT_HEADER_OFFSET) & 0xFF) == PROTO_UDP
+                || p == PROTO_TCP)
+            && UnsafeApi.getInt(a, meta + PacketLayout.STORED_LENGTH_OFFSET) - net >= Ipv6View.LENGTH) {
+            // IPv6 with TCP or UDP right after the fixed header (no extension header to walk): the words in place,
+            // as the checked path would read them
             fam = 6;
-            // the addresses through the view (its 40 bytes were range-checked once, on wrap)
-            sHi = ip6.srcHi();
-            sLo = ip6.srcLo();
-            dHi = ip6.dstHi();
-            dLo = ip6.dstLo();
+            sHi = FrameBytes.getLong(a, ipAt + Ipv6View.SRC_OFFSET);
+            sLo = FrameBytes.getLong(a, ipAt + Ipv6View.SRC_OFFSET + 8);
+            dHi = FrameBytes.getLong(a, ipAt + Ipv6View.DST_OFFSET);
+            dLo = FrameBytes.getLong(a, ipAt + Ipv6View.DST_OFFSET + 8);
+            l4At = ipAt + Ipv6View.LENGTH;
+        } else if ((first & 0xF0) == 0x40
+            && ((p = FrameBytes.getByte(a, ipAt + Ipv4View.PROTOCOL_OFFSET) & 0xFF) == PROTO_UDP
+                || p == PROTO_TCP)
+            && (FrameBytes.getShort(a, ipAt + Ipv4View.FRAG_OFFSET)
+                & (Ipv4View.FLAG_MF | Ipv4View.FRAG_OFFSET_MASK)) == 0) {
+            // IPv4 TCP or UDP, not a fragment: the same, the transport header after IHL words
+            fam = 4;
+            sHi = (long) FrameBytes.getInt(a, ipAt + Ipv4View.SRC_OFFSET) << 32;
+            sLo = 0;
+            dHi = (long) FrameBytes.getInt(a, ipAt + Ipv4View.DST_OFFSET) << 32;
+            dLo = 0;
+            l4At = ipAt + ((first & 0x0F) << 2);
         } else {
-            return untracked(store, handle);
+            l4At = -1;
+            if (!parseChecked(store, handle)) {
+                return untracked(store, handle);
+            }
+            p = kProto;
+            fam = kFamily;
+            sHi = kSrcHi;
+            sLo = kSrcLo;
+            dHi = kDstHi;
+            dLo = kDstLo;
         }
-        // the ports (and TCP's flags byte) in one range check
-        final byte[] a = b.byteArray();
-        final long l4At = FrameBytes.address(b, l4, p == PROTO_TCP ? 14 : 4);
-        final int ports = FrameBytes.getInt(a, l4At);
-        final int tcpFlags = p == PROTO_TCP ? FrameBytes.getByte(a, l4At + 13) & 0xFF : 0;
+        if (l4At >= 0) {
+            ports = FrameBytes.getInt(a, l4At);
+            tcpFlags = p == PROTO_TCP ? FrameBytes.getByte(a, l4At + 13) & 0xFF : 0;
+        } else {
+            ports = kPorts;
+            tcpFlags = kTcpFlags;
+        }
         // the memo first (the entry the same tuple found last, if the hash has not changed since), then the hash;
         // the key stays in registers unless the look-up goes to the hash or creates the entry
         final int pf = p | fam << 8;
@@ -324,18 +345,43 @@ public final class ConntrackTable implements NetDeviceListener {
         }
         final int e = ref >> 1;
         final int dir = ref & 1;
+        final long[] rr = rec;
         final int st = R_STATUS + e * REC_LONGS;
+        final long s0 = rr[st];
         lastCtInfo = dir == 1 ? IP_CT_ESTABLISHED_REPLY
-            : ((int) rec[st] & IPS_SEEN_REPLY) != 0 ? IP_CT_ESTABLISHED : IP_CT_NEW;
-        final int r = p == PROTO_TCP ? tcpPacket(e, dir, tcpFlags, nowNs, created) : udpPacket(e, nowNs);
+            : ((int) s0 & IPS_SEEN_REPLY) != 0 ? IP_CT_ESTABLISHED : IP_CT_NEW;
+        if (p == PROTO_UDP) {
+            // udpPacket's update and a reply's IPS_SEEN_REPLY in one write of the status, and none if unchanged
+            long s = s0;
+            if ((s & IPS_SEEN_REPLY) != 0) {
+                long extra = config.udpTimeoutNs;
+                if (nowNs > rr[st - R_STATUS + R_UDP_STREAM]) {
+                    extra = config.udpTimeoutStreamNs;
+                    s |= IPS_ASSURED;
+                }
+                rr[st - R_STATUS + R_EXPIRES] = nowNs + extra;
+            } else {
+                rr[st - R_STATUS + R_EXPIRES] = nowNs + config.udpTimeoutNs;
+            }
+            s |= (long) dir * IPS_SEEN_REPLY;
+            if (s != s0) {
+                rr[st] = s;
+            }
+            UnsafeApi.putInt(a, meta + PacketLayout.CONNTRACK_OFFSET, ref);
+            return ref;
+        }
+        final int r = tcpPacket(e, dir, tcpFlags, nowNs, created);
         if (r < 0) {
-            store.conntrack(handle, -1);
+            UnsafeApi.putInt(a, meta + PacketLayout.CONNTRACK_OFFSET, -1);
             return r;
         }
         if (dir == 1) {
-            rec[st] |= IPS_SEEN_REPLY;
+            final long s = rr[st];
+            if ((s & IPS_SEEN_REPLY) == 0) {
+                rr[st] = s | IPS_SEEN_REPLY;
+            }
         }
-        store.conntrack(handle, ref);
+        UnsafeApi.putInt(a, meta + PacketLayout.CONNTRACK_OFFSET, ref);
         return ref;
     }
 
@@ -343,6 +389,62 @@ public final class ConntrackTable implements NetDeviceListener {
         counters.increment(ConntrackCounter.UNTRACKED);
         store.conntrack(handle, -1);
         return UNTRACKED;
+    }
+
+    /**
+     * The header walk of {@link #in} through the views and the buffer's range checks (IPv4, IPv6 with extension
+     * headers, a header near the end of its slot): sets the scratch key and {@link #kTcpFlags}.
+     *
+     * @return false if the packet is not tracked
+     */
+    private boolean parseChecked(final PacketStore store, final int handle) {
+        final int net = store.networkOffset(handle);
+        if (net < 0) {
+            return false;
+        }
+        final MutableDirectBuffer b = store.buffer();
+        final int f = store.frameOffset(handle);
+        final int version = (b.getByte(f + net) & 0xF0) >>> 4;
+        final int p;
+        final int l4;
+        if (version == 4) {
+            ip.wrap(b, f + net);
+            p = ip.protocol();
+            if ((p != PROTO_TCP && p != PROTO_UDP) || ip.isFragment()) {
+                return false;
+            }
+            l4 = f + net + ip.headerLength();
+            kFamily = 4;
+            kSrcHi = (long) ip.src() << 32;
+            kSrcLo = 0;
+            kDstHi = (long) ip.dst() << 32;
+            kDstLo = 0;
+        } else if (version == 6) {
+            ip6.wrap(b, f + net);
+            if (!ip6.walkExtensionHeaders(store.storedLength(handle) - net) || ip6.isFragment()) {
+                return false;
+            }
+            p = ip6.upperLayerProtocol();
+            if (p != PROTO_TCP && p != PROTO_UDP) {
+                return false;
+            }
+            l4 = f + net + ip6.upperLayerOffset();
+            kFamily = 6;
+            // the addresses through the view (its 40 bytes were range-checked once, on wrap)
+            kSrcHi = ip6.srcHi();
+            kSrcLo = ip6.srcLo();
+            kDstHi = ip6.dstHi();
+            kDstLo = ip6.dstLo();
+        } else {
+            return false;
+        }
+        kProto = p;
+        // the ports (and TCP's flags byte) in one range check
+        final byte[] a = b.byteArray();
+        final long l4At = FrameBytes.address(b, l4, p == PROTO_TCP ? 14 : 4);
+        kPorts = FrameBytes.getInt(a, l4At);
+        kTcpFlags = p == PROTO_TCP ? FrameBytes.getByte(a, l4At + 13) & 0xFF : 0;
+        return true;
     }
 
     private int tcpPacket(final int e, final int dir, final int flags, final long nowNs, final boolean created) {
@@ -379,22 +481,6 @@ public final class ConntrackTable implements NetDeviceListener {
             r[b + R_STATUS] = status | IPS_ASSURED;
         }
         r[b + R_EXPIRES] = nowNs + timeout;
-        return 0;
-    }
-
-    private int udpPacket(final int e, final long nowNs) {
-        final long[] r = rec;
-        final int b = e * REC_LONGS;
-        if ((r[b + R_STATUS] & IPS_SEEN_REPLY) != 0) {
-            long extra = config.udpTimeoutNs;
-            if (nowNs > r[b + R_UDP_STREAM]) {
-                extra = config.udpTimeoutStreamNs;
-                r[b + R_STATUS] |= IPS_ASSURED;
-            }
-            r[b + R_EXPIRES] = nowNs + extra;
-        } else {
-            r[b + R_EXPIRES] = nowNs + config.udpTimeoutNs;
-        }
         return 0;
     }
 
@@ -777,8 +863,9 @@ public final class ConntrackTable implements NetDeviceListener {
         final long[] r = rec;
         final int b = (ref >> 1) * REC_LONGS + 2 * (ref & 1);
         final long k = r[(ref >> 1) * REC_LONGS + R_KEY];
-        return (int) (k >>> 48) == pf && (int) (k >>> (16 - ((ref & 1) << 4))) == ports
-            && r[b] == sHi && r[b + 2] == dHi && r[b + 1] == sLo && r[b + 3] == dLo;
+        // every field's difference or-ed together: one test where a hit takes them all
+        return ((k >>> 48 ^ pf) | ((int) (k >>> (16 - ((ref & 1) << 4))) ^ ports)
+            | (r[b] ^ sHi) | (r[b + 2] ^ dHi) | (r[b + 1] ^ sLo) | (r[b + 3] ^ dLo)) == 0;
     }
 
     private int findKey() {

@@ -2,8 +2,10 @@ package io.pktsim.stack.conntrack;
 
 import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.packet.PacketLayout;
 import io.pktsim.core.packet.PacketStore;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * Rewrites the addresses and ports of a NATed connection's packets in place, with incremental checksum
@@ -14,6 +16,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class NatMangle {
 
+    private static final long LOW32 = 0xFFFFFFFFL;
 
     private NatMangle() {
     }
@@ -77,13 +80,33 @@ public final class NatMangle {
         final long lo, final int port) {
         final MutableDirectBuffer b = store.buffer();
         final byte[] a = b.byteArray();
-        final int ipAt = store.networkHeaderOffset(handle);
-        final int l4At = store.transportHeaderOffset(handle);
-        final int p = store.transportOffset(handle) < 0 ? -1 : upperProtocol(b, ipAt, l4At);
-        // one range check for the IPv6 header and one for the transport header's ports and checksum
-        final long addrAt = FrameBytes.address(b, ipAt, 40) + (source ? 8 : 24);
+        // the offsets from the packet's metadata, its slot checked once
+        final int slot = store.slotOffset(handle);
+        final long meta = b.addressOffset() + slot;
+        final int dataOff = UnsafeApi.getShort(a, meta + PacketLayout.DATA_OFFSET_OFFSET);
+        final int net = UnsafeApi.getShort(a, meta + PacketLayout.NETWORK_OFFSET_OFFSET);
+        final int tr = UnsafeApi.getShort(a, meta + PacketLayout.TRANSPORT_OFFSET_OFFSET);
+        final int p;
+        final long addrAt;
+        final long l4;
+        if (net >= 0 && tr == net + 40 && dataOff >= 0 && dataOff + tr + 18 <= store.dataCapacity()) {
+            // no extension header, and the IPv6 header and a TCP header's first 18 bytes (UDP's 8) in the slot:
+            // the same bytes without a range check each
+            final long ip = meta + PacketLayout.META_LENGTH + dataOff + net;
+            p = FrameBytes.getByte(a, ip + 6) & 0xFF;
+            addrAt = ip + (source ? 8 : 24);
+            l4 = ip + 40;
+        } else {
+            final int frame = slot + PacketLayout.META_LENGTH + dataOff;
+            final int ipAt = frame + net;
+            final int l4At = frame + tr;
+            p = tr < 0 ? -1 : upperProtocol(b, ipAt, l4At);
+            // one range check for the IPv6 header and one for the transport header's ports and checksum
+            addrAt = FrameBytes.address(b, ipAt, 40) + (source ? 8 : 24);
+            l4 = p == ConntrackTable.PROTO_TCP || p == ConntrackTable.PROTO_UDP
+                ? FrameBytes.address(b, l4At, p == ConntrackTable.PROTO_TCP ? 18 : 8) : -1;
+        }
         final boolean hasCheck = p == ConntrackTable.PROTO_TCP || p == ConntrackTable.PROTO_UDP;
-        final long l4 = hasCheck ? FrameBytes.address(b, l4At, p == ConntrackTable.PROTO_TCP ? 18 : 8) : -1;
         final long oldHi = FrameBytes.getLong(a, addrAt);
         final long oldLo = FrameBytes.getLong(a, addrAt + 8);
         FrameBytes.putLong(a, addrAt, hi);
@@ -95,11 +118,13 @@ public final class NatMangle {
         final long portAt = l4 + (source ? 0 : 2);
         final int oldPort = FrameBytes.getShort(a, portAt) & 0xFFFF;
         FrameBytes.putShort(a, portAt, (short) port);
+        // the address words 32 bits at a time: a 32-bit term is congruent modulo 0xFFFF to the sum of its two 16-bit
+        // halves (2^16 = 1) and is 0 only when both are, so the fold is the one of the 16-bit sum
+        final long notOldHi = ~oldHi;
+        final long notOldLo = ~oldLo;
         final long sum = (~FrameBytes.getShort(a, checkAt) & 0xFFFF)
-            + InetChecksum.delta32((int) (oldHi >>> 32), (int) (hi >>> 32))
-            + InetChecksum.delta32((int) oldHi, (int) hi)
-            + InetChecksum.delta32((int) (oldLo >>> 32), (int) (lo >>> 32))
-            + InetChecksum.delta32((int) oldLo, (int) lo)
+            + (notOldHi >>> 32) + (notOldHi & LOW32) + (hi >>> 32) + (hi & LOW32)
+            + (notOldLo >>> 32) + (notOldLo & LOW32) + (lo >>> 32) + (lo & LOW32)
             + (~oldPort & 0xFFFF) + (port & 0xFFFF);
         int check = ~InetChecksum.fold(sum) & 0xFFFF;
         if (p == ConntrackTable.PROTO_UDP && check == 0) {

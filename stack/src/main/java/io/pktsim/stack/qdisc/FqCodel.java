@@ -299,7 +299,15 @@ public final class FqCodel implements Qdisc {
                 listAddTail(flow, OLD);
                 continue;
             }
-            final int h = codelDequeue(flow, nowNs);
+            // an empty flow (as every flow left on the lists when the qdisc ran empty): codelDequeue's outcome for
+            // it, without the call
+            final int h;
+            if (fs[fi + F_HEAD] == PacketStore.NO_PACKET) {
+                fs[fi + F_DROPPING] = 0;
+                h = PacketStore.NO_PACKET;
+            } else {
+                h = codelDequeue(flow, nowNs);
+            }
             if (h == PacketStore.NO_PACKET) {
                 listRemoveHead(flow);
                 if (fromNew && oldHead >= 0) {
@@ -352,20 +360,29 @@ public final class FqCodel implements Qdisc {
         return false;
     }
 
-    /** {@code codel_dequeue()}. */
+    /** {@code codel_dequeue()}: the common case here (the head is not to be dropped), the rest apart. */
     private int codelDequeue(final int flow, final long nowNs) {
         final int fi = flow << FLOW_SHIFT;
-        int h = dequeueHead(flow);
+        final int h = dequeueHead(flow);
         if (h == PacketStore.NO_PACKET) {
             fs[fi + F_DROPPING] = 0;
             return h;
         }
         final int now = codelTime(nowNs);
-        boolean drop = shouldDrop(h, flow, now);
+        if (!shouldDrop(h, flow, now)) {
+            // dropping or not, a head below the target ends the dropping state
+            fs[fi + F_DROPPING] = 0;
+            return h;
+        }
+        return codelDrop(flow, h, now, nowNs);
+    }
+
+    /** {@code codel_dequeue()} from where {@code codel_should_drop()} said to drop the head {@code h}. */
+    private int codelDrop(final int flow, final int head, final int now, final long nowNs) {
+        final int fi = flow << FLOW_SHIFT;
+        int h = head;
         if (fs[fi + F_DROPPING] != 0) {
-            if (!drop) {
-                fs[fi + F_DROPPING] = 0;
-            } else if (now - fs[fi + F_DROP_NEXT] >= 0) {
+            if (now - fs[fi + F_DROP_NEXT] >= 0) {
                 while (fs[fi + F_DROPPING] != 0 && now - fs[fi + F_DROP_NEXT] >= 0) {
                     cvCount[flow]++;
                     newtonStep(flow);
@@ -383,7 +400,7 @@ public final class FqCodel implements Qdisc {
                     }
                 }
             }
-        } else if (drop) {
+        } else {
             if (ecn && setCe(h)) {
                 counters.increment(QdiscCounter.ECN_MARK);
             } else {

@@ -370,6 +370,144 @@ class ConntrackTableTest {
         assertThat(ct.find(LAN1, REMOTE, 5000 << 16 | 53, 17)).isEqualTo(again);
     }
 
+    /**
+     * {@link ConntrackTable#in} reads an IPv4 or IPv6 (no extension header) TCP or UDP packet's words in place when
+     * its header, ports and flags lie in the slot, and otherwise walks it through the views: two tables fed the same
+     * random packets (IPv4 with options or fragments, IPv6 with or without a hop-by-hop header, TCP with random
+     * flags, UDP, another protocol), one from a store where the in-place path applies and one from a store whose
+     * headroom leaves too little room behind the header for it, with the same NAT, confirmations, aborts and
+     * collections, return the same references and ctinfo, keep the same counters and entries, and NAT rewrites the
+     * packets alike.
+     */
+    @Test
+    void shouldTrackInPlaceExactlyAsThroughTheCheckedPath() {
+        final long seed = 0x6E61_7471L;
+        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        // 512-byte data areas: 64 bytes of headroom (in place) or 432 (80 bytes of room, less than the 14 of
+        // Ethernet plus the 74 the in-place path needs)
+        final PacketStore fastStore = new PacketStore(8, 512, 64);
+        final PacketStore checkedStore = new PacketStore(8, 512, 432);
+        final PacketBuilder[] builders = {new PacketBuilder(fastStore), new PacketBuilder(checkedStore)};
+        final PacketStore[] stores = {fastStore, checkedStore};
+        final ConntrackTable[] tables = {table(300), table(300)};
+        final int[] flagSet = {TcpView.SYN, TcpView.SYN | TcpView.ACK, TcpView.ACK, TcpView.ACK, TcpView.ACK,
+            TcpView.FIN | TcpView.ACK, TcpView.RST, TcpView.RST | TcpView.ACK, 0, TcpView.SYN | TcpView.FIN};
+        long now = 0;
+        int tracked = 0;
+        for (int i = 0; i < 100_000; i++) {
+            now += rnd.nextInt(3_000_000) * (rnd.nextInt(500) == 0 ? 20_000L : 1L);
+            final boolean v6 = rnd.nextInt(2) == 0;
+            final int kind = rnd.nextInt(10);
+            final int host = rnd.nextInt(6);
+            final int remote = rnd.nextInt(2);
+            final int sport = 5000 + rnd.nextInt(6);
+            final int dport = rnd.nextBoolean() ? 53 : 443;
+            final boolean reply = rnd.nextInt(3) == 0;
+            final boolean toWan = reply && rnd.nextBoolean();
+            final int flags = flagSet[rnd.nextInt(flagSet.length)];
+            final int frag = rnd.nextInt(20) != 0 ? -1
+                : rnd.nextBoolean() ? io.pktsim.core.header.Ipv4View.FLAG_MF : rnd.nextInt(0x2000);
+            final int options = rnd.nextInt(8) == 0 ? 4 * (1 + rnd.nextInt(3)) : 0;
+            final boolean hbh = rnd.nextInt(10) == 0;
+            final int[] h = new int[2];
+            for (int k = 0; k < 2; k++) {
+                final PacketBuilder pb2 = builders[k].reset();
+                if (v6) {
+                    final long lan = host + 1;
+                    final long far = 100 + remote;
+                    final long lanHi = toWan ? V6_WAN_HI : V6_LAN_HI;
+                    final long lanLo = toWan ? 9 : lan;
+                    if (reply) {
+                        pb2.ipv6(V6_REMOTE_HI, far, lanHi, lanLo);
+                    } else {
+                        pb2.ipv6(V6_LAN_HI, lan, V6_REMOTE_HI, far);
+                    }
+                } else {
+                    final int lan = LAN1 + host;
+                    final int far = REMOTE + remote;
+                    if (reply) {
+                        pb2.ipv4(far, toWan ? WAN1 : lan);
+                    } else {
+                        pb2.ipv4(lan, far);
+                    }
+                    if (frag >= 0) {
+                        pb2.fragWord(frag);
+                    }
+                    pb2.ipv4Options(options);
+                }
+                final int a = reply ? dport : sport;
+                final int b = reply ? sport : dport;
+                if (kind < 4 && !(v6 && hbh)) {
+                    pb2.tcp(a, b, 1, 1, flags);
+                } else if (kind < 9) {
+                    pb2.udp(a, b);
+                    if (v6 && hbh) {
+                        pb2.hopByHop(8);
+                    }
+                } else {
+                    pb2.bareProtocol(1);
+                }
+                h[k] = pb2.build();
+            }
+            final int rFast = tables[0].in(fastStore, h[0], now);
+            final int rChecked = tables[1].in(checkedStore, h[1], now);
+            final String what = "seed " + seed + " packet " + i;
+            assertThat(rFast).as(what).isEqualTo(rChecked);
+            assertThat(tables[0].lastCtInfo()).as(what).isEqualTo(tables[1].lastCtInfo());
+            assertThat(fastStore.conntrack(h[0])).as(what).isEqualTo(checkedStore.conntrack(h[1]));
+            final int action = rnd.nextInt(10);
+            final int[] nat = {-9, -9};
+            for (int k = 0; k < 2; k++) {
+                final ConntrackTable ct = tables[k];
+                final int ref = k == 0 ? rFast : rChecked;
+                if (ref >= 0) {
+                    final int e = ref >> 1;
+                    if ((ct.status(e) & ConntrackTable.IPS_CONFIRMED) == 0) {
+                        if (action == 0) {
+                            ct.abort(ref);
+                        } else {
+                            if (!reply && action < 6) {
+                                nat[k] = v6 ? ct.masquerade6(ref, V6_WAN_HI, 9, 7) : ct.masquerade(ref, WAN1, 7);
+                            }
+                            ct.confirm(ref);
+                        }
+                    }
+                    if (ct.inUse(e)) {
+                        NatMangle.apply(ct, stores[k], h[k], ref);
+                    }
+                }
+                if (action == 9) {
+                    ct.gc(now, 40);
+                }
+            }
+            assertThat(nat[0]).as(what).isEqualTo(nat[1]);
+            assertThat(bytesOf(fastStore, h[0])).as(what).isEqualTo(bytesOf(checkedStore, h[1]));
+            if (rFast >= 0 && tables[0].inUse(rFast >> 1)) {
+                final int e = rFast >> 1;
+                assertThat(tables[0].status(e)).as(what).isEqualTo(tables[1].status(e));
+                assertThat(tables[0].tcpState(e)).as(what).isEqualTo(tables[1].tcpState(e));
+                assertThat(tables[0].expiresNs(e)).as(what).isEqualTo(tables[1].expiresNs(e));
+                tracked++;
+            }
+            for (final ConntrackCounter c : ConntrackCounter.values()) {
+                assertThat(tables[0].counters().get(c)).as(what + " " + c).isEqualTo(tables[1].counters().get(c));
+            }
+            assertThat(tables[0].count()).as(what).isEqualTo(tables[1].count());
+            fastStore.free(h[0]);
+            checkedStore.free(h[1]);
+        }
+        assertThat(tracked).isGreaterThan(50_000);
+        assertThat(tables[0].counters().get(ConntrackCounter.UNTRACKED)).isGreaterThan(5_000);
+        assertThat(tables[0].counters().get(ConntrackCounter.INVALID)).isGreaterThan(1_000);
+        assertThat(tables[0].counters().get(ConntrackCounter.FOUND)).isGreaterThan(30_000);
+    }
+
+    static byte[] bytesOf(final PacketStore s, final int h) {
+        final byte[] out = new byte[s.storedLength(h)];
+        s.buffer().getBytes(s.frameOffset(h), out);
+        return out;
+    }
+
     byte[] bytes(final int h) {
         final byte[] out = new byte[store.storedLength(h)];
         store.buffer().getBytes(store.frameOffset(h), out);

@@ -73,4 +73,111 @@ class NatMangleTest {
             store.free(h);
         }
     }
+    /**
+     * The IPv6 rewrite sums the address 32 bits at a time: the same checksum as the 16-bit sum it replaced
+     * ({@code delta32} per word), for random words and for the edges where the sum is 0 (all-ones old words and
+     * port, zero new ones, checksum field 0xFFFF) or a multiple of 0xFFFF.
+     */
+    @Test
+    void shouldSumTheAddressInWideWordsAsIn16BitWords() {
+        final SplittableRandom rnd = new SplittableRandom(SEED + 1);
+        final ByteOrder be = ByteOrder.BIG_ENDIAN;
+        for (int i = 0; i < 20_000; i++) {
+            final boolean udp = rnd.nextBoolean();
+            final boolean source = rnd.nextBoolean();
+            final int edge = rnd.nextInt(4);
+            final long[] old = {rnd.nextLong(), rnd.nextLong()};
+            final long[] nu = {rnd.nextLong(), rnd.nextLong()};
+            int oldPort = rnd.nextInt(65536);
+            int port = rnd.nextInt(65536);
+            int oldCheck = rnd.nextInt(65536);
+            if (edge == 0) {
+                old[0] = -1;
+                old[1] = -1;
+                nu[0] = 0;
+                nu[1] = 0;
+                oldPort = 0xFFFF;
+                port = 0;
+                oldCheck = 0xFFFF;
+            } else if (edge == 1) {
+                // new = old: the sum is ~HC plus a multiple of 0xFFFF
+                nu[0] = old[0];
+                nu[1] = old[1];
+                port = oldPort;
+                oldCheck = rnd.nextBoolean() ? 0 : 0xFFFF;
+            }
+            pb.reset();
+            if (source) {
+                pb.ipv6(old[0], old[1], 5, 6);
+            } else {
+                pb.ipv6(5, 6, old[0], old[1]);
+            }
+            final int h = (udp ? pb.udp(source ? oldPort : 9, source ? 9 : oldPort)
+                : pb.tcp(source ? oldPort : 9, source ? 9 : oldPort, 1, 1, TcpView.ACK)).build();
+            final MutableDirectBuffer b = store.buffer();
+            final int checkAt = store.transportHeaderOffset(h) + (udp ? 6 : 16);
+            b.putShort(checkAt, (short) oldCheck, be);
+            long sum = (~oldCheck & 0xFFFF) + (~oldPort & 0xFFFF) + (port & 0xFFFF);
+            for (int k = 0; k < 2; k++) {
+                sum += InetChecksum.delta32((int) (old[k] >>> 32), (int) (nu[k] >>> 32))
+                    + InetChecksum.delta32((int) old[k], (int) nu[k]);
+            }
+            int check = ~InetChecksum.fold(sum) & 0xFFFF;
+            if (udp && check == 0) {
+                check = 0xFFFF;
+            }
+            NatMangle.rewrite6(store, h, source, nu[0], nu[1], port);
+            assertThat(b.getShort(checkAt, be) & 0xFFFF).as("seed %d case %d", SEED + 1, i).isEqualTo(check);
+            store.free(h);
+        }
+    }
+    /**
+     * The IPv6 rewrite reads a packet without extension headers in place when its headers lie in the slot, and
+     * through the buffer's range checks otherwise: the same bytes either way, for random UDP packets (whose 8-byte
+     * header can end too near the slot's end for the in-place path) with and without a hop-by-hop header, and TCP.
+     */
+    @Test
+    void shouldRewriteIpv6InPlaceAsThroughTheRangeChecks() {
+        final SplittableRandom rnd = new SplittableRandom(SEED + 2);
+        // 512-byte data areas: 64 bytes of headroom (in place), or 448 (64 bytes of room: a UDP header ends 10
+        // bytes short of the 18 the in-place path wants)
+        final PacketStore[] stores = {new PacketStore(4, 512, 64), new PacketStore(4, 512, 448)};
+        final PacketBuilder[] builders = {new PacketBuilder(stores[0]), new PacketBuilder(stores[1])};
+        for (int i = 0; i < 20_000; i++) {
+            final int kind = rnd.nextInt(4);
+            final boolean source = rnd.nextBoolean();
+            final long[] addr = {rnd.nextLong(), rnd.nextLong(), rnd.nextLong(), rnd.nextLong()};
+            final int sport = rnd.nextInt(65536);
+            final int dport = rnd.nextInt(65536);
+            final int check = rnd.nextInt(8) == 0 ? 0 : rnd.nextInt(65536);
+            final long hi = rnd.nextLong();
+            final long lo = rnd.nextLong();
+            final int port = rnd.nextInt(65536);
+            final int[] h = new int[2];
+            for (int k = 0; k < 2; k++) {
+                final PacketBuilder b = builders[k].reset().ipv6(addr[0], addr[1], addr[2], addr[3]);
+                if (kind == 0) {
+                    // TCP fits only without Ethernet in the second store, and then still in place
+                    b.rawIp().tcp(sport, dport, 1, 1, TcpView.ACK);
+                } else if (kind == 1) {
+                    b.rawIp().udp(sport, dport).hopByHop(8);
+                } else {
+                    b.udp(sport, dport);
+                }
+                h[k] = b.build();
+                final int checkAt = stores[k].transportHeaderOffset(h[k]) + (kind == 0 ? 16 : 6);
+                stores[k].buffer().putShort(checkAt, (short) check, ByteOrder.BIG_ENDIAN);
+                NatMangle.rewrite6(stores[k], h[k], source, hi, lo, port);
+            }
+            assertThat(bytes(stores[0], h[0])).as("seed %d case %d", SEED + 2, i).isEqualTo(bytes(stores[1], h[1]));
+            stores[0].free(h[0]);
+            stores[1].free(h[1]);
+        }
+    }
+
+    static byte[] bytes(final PacketStore s, final int h) {
+        final byte[] out = new byte[s.storedLength(h)];
+        s.buffer().getBytes(s.frameOffset(h), out);
+        return out;
+    }
 }
