@@ -383,7 +383,11 @@ public final class PacketStore {
      * @return an absolute buffer offset (meaningless if {@link #networkOffset(int)} is -1)
      */
     public int networkHeaderOffset(final int handle) {
-        return frameOffset(handle) + networkOffset(handle);
+        // frameOffset(handle) + networkOffset(handle), the handle checked once
+        final int base = slotOffset(handle);
+        final long m = memAddress + base;
+        return base + META_LENGTH + UnsafeApi.getShort(memArray, m + DATA_OFFSET_OFFSET)
+            + UnsafeApi.getShort(memArray, m + NETWORK_OFFSET_OFFSET);
     }
 
     /**
@@ -393,7 +397,11 @@ public final class PacketStore {
      * @return an absolute buffer offset (meaningless if {@link #transportOffset(int)} is -1)
      */
     public int transportHeaderOffset(final int handle) {
-        return frameOffset(handle) + transportOffset(handle);
+        // frameOffset(handle) + transportOffset(handle), the handle checked once
+        final int base = slotOffset(handle);
+        final long m = memAddress + base;
+        return base + META_LENGTH + UnsafeApi.getShort(memArray, m + DATA_OFFSET_OFFSET)
+            + UnsafeApi.getShort(memArray, m + TRANSPORT_OFFSET_OFFSET);
     }
 
     /**

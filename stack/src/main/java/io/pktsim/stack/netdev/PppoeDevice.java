@@ -1,6 +1,7 @@
 package io.pktsim.stack.netdev;
 
 import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.PppoeView;
 import io.pktsim.core.packet.PacketStore;
 import org.agrona.MutableDirectBuffer;
@@ -141,18 +142,18 @@ public final class PppoeDevice extends NetDevice {
      *
      * @param store the packets
      * @param handle an Ethernet frame of this session
+     * @param a the buffer's byte array (null off-heap)
+     * @param ses the address of the frame's PPPoE header, from {@link FrameBytes#address} with its
+     *     {@value PppoeView#LENGTH} bytes checked
      * @return false if the device is down or the frame is short or not IP; the caller frees it then
      */
-    boolean receive(final PacketStore store, final int handle) {
+    boolean receive(final PacketStore store, final int handle, final byte[] a, final long ses) {
         if (!isUp()) {
             counters().increment(NetDeviceCounter.RX_DROPPED_DOWN);
             return false;
         }
-        final MutableDirectBuffer b = store.buffer();
-        final int f = store.frameOffset(handle);
-        pppoe.wrap(b, f + EthernetView.LENGTH);
-        final int len = pppoe.payloadLength();
-        final int proto = pppoe.pppProtocol();
+        final int len = FrameBytes.getShort(a, ses + PppoeView.LENGTH_OFFSET) & 0xFFFF;
+        final int proto = FrameBytes.getShort(a, ses + PppoeView.PPP_PROTOCOL_OFFSET) & 0xFFFF;
         final int netType = proto == PppoeView.PPP_IPV4 ? EthernetView.ETHERTYPE_IPV4
             : proto == PppoeView.PPP_IPV6 ? EthernetView.ETHERTYPE_IPV6 : 0;
         final int afterHeader = store.length(handle) - EthernetView.LENGTH - 6;
