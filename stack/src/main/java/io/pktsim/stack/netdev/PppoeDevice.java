@@ -127,7 +127,7 @@ public final class PppoeDevice extends NetDevice {
         final int netType = store.protocol(handle);
         final MutableDirectBuffer b = store.buffer();
         final int f = store.frameOffset(handle);
-        eth.wrap(b, f).dst(peerMac).src(lowerMac).ethertype(EthernetView.ETHERTYPE_PPPOE_SESSION);
+        eth.wrap(b, f).addresses(peerMac, lowerMac).ethertype(EthernetView.ETHERTYPE_PPPOE_SESSION);
         pppoe.wrap(b, f + EthernetView.LENGTH).set(sessionId, ipLength,
             netType == EthernetView.ETHERTYPE_IPV6 ? PppoeView.PPP_IPV6 : PppoeView.PPP_IPV4);
         store.clearFlag(handle, PacketStore.FLAG_RAW_IP);
