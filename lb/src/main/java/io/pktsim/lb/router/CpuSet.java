@@ -20,8 +20,6 @@ final class CpuSet {
     private final int threadsPerCore;
     private final long clockHz;
     private final int smtPermille;
-    /** Two threads per core: a thread's sibling is {@code cpu ^ 1} ({@link #siblingBusy}'s first case, inline). */
-    private final boolean smtPairs;
     /**
      * Per thread, {@value #STRIDE} longs side by side: its busy ns in each context over the window
      * ({@code [cpu * STRIDE + context]}), then when it is next free ({@code [cpu * STRIDE + FREE_AT]}, ns).
@@ -32,11 +30,12 @@ final class CpuSet {
     private final long[] stageCycles = new long[CostStage.values().length];
     private long windowStartNs;
     /**
-     * {@link #exec}'s conversions from cycles to ns, direct-mapped by the cycles' low bits (entry i: the cycles at
-     * {@code 2i}, their ns at {@code 2i + 1}): a run's work items come in a handful of sizes (a poll, a packet's RX
-     * half, a forwarded data segment, an ACK, ...), so the conversion is rare.
+     * {@link #exec}'s conversions from cycles to ns, direct-mapped by the cycles' low bits: a run's work items
+     * come in a handful of sizes (a poll, a packet's RX half, a forwarded data segment, an ACK, ...), so the
+     * conversion is rare.
      */
-    private final long[] nsCache = new long[2 * NS_CACHE];
+    private final long[] nsCycles = new long[NS_CACHE];
+    private final long[] nsValue = new long[NS_CACHE];
     /**
      * The conversion, {@code ceil(cycles * 1e9 / clockHz)}, as {@code floor((cycles * nsNum + nsDen - 1) / nsDen)}
      * with the fraction reduced and the division a multiply ({@link #divide}) for cycles up to {@link #nsCyclesMax}
@@ -57,10 +56,7 @@ final class CpuSet {
         this.clockHz = clockHz;
         this.smtPermille = smtPermille;
         this.threads = new long[cpus * STRIDE];
-        for (int i = 0; i < NS_CACHE; i++) {
-            nsCache[2 * i] = -1L;
-        }
-        this.smtPairs = threadsPerCore == 2;
+        java.util.Arrays.fill(nsCycles, -1L);
         final long gNs = clockHz > 0 ? gcd(NS_PER_S, clockHz) : 1;
         this.nsNum = NS_PER_S / gNs;
         this.nsDen = clockHz / gNs;
@@ -131,19 +127,18 @@ final class CpuSet {
         final long[] t = threads;
         final int at = cpu * STRIDE;
         final long start = Math.max(atNs, t[at + FREE_AT]);
-        final long[] cache = nsCache;
-        final int i = ((int) (cycles ^ (cycles >>> 4)) & (NS_CACHE - 1)) << 1;
+        final int i = (int) (cycles ^ (cycles >>> 4)) & (NS_CACHE - 1);
         long ns;
-        if (cache[i] == cycles) {
-            ns = cache[i + 1];
+        if (nsCycles[i] == cycles) {
+            ns = nsValue[i];
         } else {
             ns = cycles >= 0 && cycles <= nsCyclesMax
                 ? divide(cycles * nsNum + nsDen - 1, nsRecip)
                 : (cycles * NS_PER_S + clockHz - 1) / clockHz;
-            cache[i] = cycles;
-            cache[i + 1] = ns;
+            nsCycles[i] = cycles;
+            nsValue[i] = ns;
         }
-        if (smtPairs ? t[(cpu ^ 1) * STRIDE + FREE_AT] > start : threadsPerCore > 1 && siblingBusy(cpu, start)) {
+        if (threadsPerCore > 1 && siblingBusy(cpu, start)) {
             ns = ns >= 0 && ns <= smtNsMax ? divide(ns * smtNum, smtRecip) : ns * 2000L / smtPermille;
         }
         final long end = start + ns;
