@@ -552,6 +552,43 @@ public final class PacketStore {
         }
     }
 
+    /**
+     * Trims the frame to {@code bytes} ({@code skb_trim()} / {@code pskb_trim_rcsum()} on a linear frame): the wire
+     * length becomes {@code bytes}, the stored length at most that. The same as {@link #length(int, int)} and, when
+     * more is stored, {@link #storedLength(int, int)}, with the handle checked once.
+     *
+     * @param handle the packet
+     * @param bytes the new wire length
+     */
+    public void trim(final int handle, final int bytes) {
+        final byte[] a = memArray;
+        final long base = meta(handle);
+        UnsafeApi.putInt(a, base + LENGTH_OFFSET, bytes);
+        if (UnsafeApi.getInt(a, base + STORED_LENGTH_OFFSET) > bytes) {
+            UnsafeApi.putInt(a, base + STORED_LENGTH_OFFSET, bytes);
+        }
+    }
+
+    /**
+     * What a device's receive sets on a frame it takes: {@code skb->protocol}, flag bits and {@code skb->dev}. The
+     * same as {@link #protocol(int, int)}, {@link #setFlag(int, int)} and {@link #ingressDevice(int, int)}, with the
+     * handle checked once.
+     *
+     * @param handle the packet
+     * @param ethertype skb->protocol
+     * @param flag the bit(s) to set
+     * @param device the ingress device index
+     * @return the packet's wire length, in bytes
+     */
+    public int received(final int handle, final int ethertype, final int flag, final int device) {
+        final byte[] a = memArray;
+        final long base = meta(handle);
+        UnsafeApi.putShort(a, base + PROTOCOL_OFFSET, (short) ethertype);
+        UnsafeApi.putInt(a, base + FLAGS_OFFSET, UnsafeApi.getInt(a, base + FLAGS_OFFSET) | flag);
+        UnsafeApi.putInt(a, base + INGRESS_DEVICE_OFFSET, device);
+        return UnsafeApi.getInt(a, base + LENGTH_OFFSET);
+    }
+
     // ------------------------------------------------------------ metadata
 
     /**

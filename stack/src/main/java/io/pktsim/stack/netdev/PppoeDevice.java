@@ -163,14 +163,9 @@ public final class PppoeDevice extends NetDevice {
         }
         store.pull(handle, EthernetView.LENGTH + PppoeView.LENGTH);
         final int ipLength = len - 2;
-        store.length(handle, ipLength);
-        if (store.storedLength(handle) > ipLength) {
-            store.storedLength(handle, ipLength);
-        }
-        store.setFlag(handle, PacketStore.FLAG_RAW_IP);
-        store.protocol(handle, netType);
+        store.trim(handle, ipLength);
+        store.received(handle, netType, PacketStore.FLAG_RAW_IP, ifindex());
         store.networkOffset(handle, 0);
-        store.ingressDevice(handle, ifindex());
         countRx(ipLength);
         return true;
     }

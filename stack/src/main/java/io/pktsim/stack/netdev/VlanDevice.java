@@ -136,10 +136,7 @@ public final class VlanDevice extends NetDevice {
         final int inner = FrameBytes.getShort(a, at + EthernetView.LENGTH + VlanView.ETHERTYPE_OFFSET) & 0xFFFF;
         EtherShift.moveMacs(a, at, at + VlanView.LENGTH);
         store.pull(handle, VlanView.LENGTH);
-        store.protocol(handle, inner);
-        store.setFlag(handle, PacketStore.FLAG_VLAN_RX);
-        store.ingressDevice(handle, ifindex());
-        countRx(store.length(handle));
+        countRx(store.received(handle, inner, PacketStore.FLAG_VLAN_RX, ifindex()));
         return true;
     }
 
