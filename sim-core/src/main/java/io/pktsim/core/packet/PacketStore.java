@@ -251,7 +251,7 @@ public final class PacketStore {
      * a handle check each (for a packet copied from a template). The bytes are checked to fit before a slot is
      * taken.
      *
-     * @param src the frame bytes
+     * @param src the frame bytes (not in the slot this call takes)
      * @param srcOffset offset in src
      * @param count how many bytes, at most the room behind the default headroom
      * @param wireLength the frame's length on the wire (at least count)
@@ -269,6 +269,8 @@ public final class PacketStore {
             throw new IllegalArgumentException("PacketStore: a frame of " + count + " stored bytes (wire "
                 + wireLength + ") does not fit a slot with " + (dataCapacity - headroom) + " bytes of room");
         }
+        // the source's range checked once, as putBytes checks it (before a slot is taken, so a bad range leaks none)
+        src.boundsCheck(srcOffset, count);
         final int h = allocate();
         if (h == NO_PACKET) {
             return NO_PACKET;
@@ -283,7 +285,18 @@ public final class PacketStore {
         UnsafeApi.putShort(a, base + TRANSPORT_OFFSET_OFFSET, (short) transportOffset);
         UnsafeApi.putLong(a, base + ARRIVAL_NS_OFFSET, arrivalNs);
         UnsafeApi.putShort(a, base + PROTOCOL_OFFSET, (short) protocol);
-        buffer.putBytes(slot + META_LENGTH + headroom, src, srcOffset, count);
+        // the bytes (inside the slot's room, checked above), eight at a time and then the rest: the same bytes as a
+        // putBytes, without a memory-copy call for a frame of a few dozen bytes
+        final byte[] s = src.byteArray();
+        final long from = src.addressOffset() + srcOffset;
+        final long to = base + META_LENGTH + headroom;
+        int i = 0;
+        for (; i <= count - 8; i += 8) {
+            UnsafeApi.putLong(a, to + i, UnsafeApi.getLong(s, from + i));
+        }
+        for (; i < count; i++) {
+            UnsafeApi.putByte(a, to + i, UnsafeApi.getByte(s, from + i));
+        }
         return h;
     }
 

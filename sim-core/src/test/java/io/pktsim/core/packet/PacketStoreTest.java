@@ -273,10 +273,13 @@ class PacketStoreTest {
     }
 
     @Test
-    void shouldCopyAFrameOfAnyLengthByteForByte() {
+    void shouldCopyAFrameOfAnyLengthByteForByteAfterCheckingItsSource() {
         final PacketStore store = new PacketStore(2, 160, 40);
         final org.agrona.concurrent.UnsafeBuffer src = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
-        // every length from 0 to the source's 64 bytes
+        assertThatThrownBy(() -> store.allocateFrame(src, 10, 60, 60, 0x0800, 14, 34, 0))
+            .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(store.inUse()).isZero();
+        // every length from 0 to the source's 64 bytes, the bytes as they are in the source
         for (int n = 0; n <= 64; n++) {
             for (int i = 0; i < 64; i++) {
                 src.putByte(i, (byte) (i * 13 + n));
