@@ -3296,9 +3296,8 @@ public final class RouterSimulation {
 
     /** {@code neigh_hh_output}: an Ethernet header in front of the IP packet. */
     private void pushEthernet(final int h, final long src, final long dst) {
-        // (a frame without the headroom keeps its start: the header is written there, as it always was)
-        final int pushed = store.pushFrame(h, EthernetView.LENGTH);
-        ethView.wrap(store.buffer(), pushed >= 0 ? pushed : store.frameOffset(h)).addresses(dst, src)
+        store.push(h, EthernetView.LENGTH);
+        ethView.wrap(store.buffer(), store.frameOffset(h)).addresses(dst, src)
                 .ethertype(ipv6 ? EthernetView.ETHERTYPE_IPV6 : EthernetView.ETHERTYPE_IPV4);
         store.clearFlag(h, PacketStore.FLAG_RAW_IP);
     }

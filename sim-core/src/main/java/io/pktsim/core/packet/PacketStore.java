@@ -504,24 +504,11 @@ public final class PacketStore {
      * @return false if the headroom is too small (nothing changed)
      */
     public boolean push(final int handle, final int bytes) {
-        return pushFrame(handle, bytes) >= 0;
-    }
-
-    /**
-     * {@link #push(int, int)} returning where the frame now starts, as {@code skb_push()} returns the new
-     * {@code skb->data}: the handle checked once for both.
-     *
-     * @param handle the packet
-     * @param bytes bytes to add
-     * @return the new {@link #frameOffset(int)}, or -1 if the headroom is too small (nothing changed)
-     */
-    public int pushFrame(final int handle, final int bytes) {
-        final int slot = slotOffset(handle);
         final byte[] a = memArray;
-        final long base = memAddress + slot;
+        final long base = meta(handle);
         final int data = UnsafeApi.getShort(a, base + DATA_OFFSET_OFFSET);
         if (bytes > data) {
-            return -1;
+            return false;
         }
         UnsafeApi.putShort(a, base + DATA_OFFSET_OFFSET, (short) (data - bytes));
         UnsafeApi.putInt(a, base + LENGTH_OFFSET, UnsafeApi.getInt(a, base + LENGTH_OFFSET) + bytes);
@@ -529,7 +516,7 @@ public final class PacketStore {
         shiftOffset(base + NETWORK_OFFSET_OFFSET, bytes);
         shiftOffset(base + TRANSPORT_OFFSET_OFFSET, bytes);
         shiftOffset(base + INNER_NETWORK_OFFSET_OFFSET, bytes);
-        return slot + META_LENGTH + data - bytes;
+        return true;
     }
 
     /**

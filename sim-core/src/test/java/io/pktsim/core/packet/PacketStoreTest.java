@@ -295,24 +295,6 @@ class PacketStoreTest {
     }
 
     @Test
-    void shouldPushAFrameAndReturnWhereItNowStarts() {
-        final PacketStore store = new PacketStore(2, 160, 20);
-        final int h = store.allocate();
-        store.storedLength(h, 60);
-        store.length(h, 60);
-        store.networkOffset(h, 14);
-        assertThat(store.pushFrame(h, 4)).isEqualTo(store.frameOffset(h))
-            .isEqualTo(store.slotOffset(h) + PacketLayout.META_LENGTH + 16);
-        assertThat(store.length(h)).isEqualTo(64);
-        assertThat(store.storedLength(h)).isEqualTo(64);
-        assertThat(store.networkOffset(h)).isEqualTo(18);
-        assertThat(store.pushFrame(h, 17)).isEqualTo(-1);
-        assertThat(store.headroom(h)).isEqualTo(16);
-        assertThat(store.length(h)).isEqualTo(64);
-        assertThatThrownBy(() -> store.pushFrame(store.capacity(), 4)).isInstanceOf(IndexOutOfBoundsException.class);
-    }
-
-    @Test
     void shouldTrimAndReceiveAsTheSettersDo() {
         final PacketStore store = new PacketStore(2, 160, 40);
         final int h = store.allocate();

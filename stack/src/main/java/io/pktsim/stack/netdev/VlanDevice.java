@@ -154,12 +154,12 @@ public final class VlanDevice extends NetDevice {
             counters().increment(NetDeviceCounter.TX_DROPPED_DOWN);
             return false;
         }
-        final int f = store.pushFrame(handle, VlanView.LENGTH);
-        if (f < 0) {
+        if (!store.push(handle, VlanView.LENGTH)) {
             counters().increment(NetDeviceCounter.TX_DROPPED_NO_HEADROOM);
             return false;
         }
         final MutableDirectBuffer b = store.buffer();
+        final int f = store.frameOffset(handle);
         final byte[] a = b.byteArray();
         final long at = FrameBytes.address(b, f, TAGGED_HEADER);
         EtherShift.moveMacs(a, at + VlanView.LENGTH, at);
