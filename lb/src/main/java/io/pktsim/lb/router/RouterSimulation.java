@@ -2613,7 +2613,11 @@ public final class RouterSimulation {
             final long pkt = store.aux(h);
             final int f = flowOf(pkt);
             final int frame = store.length(h);
-            final long rxBytes = cDriverRxPerByteMilli * frame / 1000;
+            if (frame != rxCostFrame) {
+                rxCostFrame = frame;
+                rxCostBytes = cDriverRxPerByteMilli * frame / 1000;
+            }
+            final long rxBytes = rxCostBytes;
             // the fixed driver RX and GRO cycles are counted per frame through groPackets (stageCycles)
             cpu.stage(CostStage.DRIVER_RX, rxBytes);
             groPackets++;
@@ -2804,7 +2808,12 @@ public final class RouterSimulation {
         }
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
         final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
-        charge(CostStage.DRIVER_TX, cDriverTxPerByteMilli * frame * segs / 1000);
+        final int txBytes = frame * segs;
+        if (txBytes != txCostBytes) {
+            txCostBytes = txBytes;
+            txCostCycles = cDriverTxPerByteMilli * txBytes / 1000;
+        }
+        charge(CostStage.DRIVER_TX, txCostCycles);
         final long total = chargedCycles;
         final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : CpuSet.CTX_THREAD;
         final long done = cpu.exec(target, readyNs, total, ctx);
@@ -2828,6 +2837,15 @@ public final class RouterSimulation {
             egress(seg, f, done, false, toLan);
         }
     }
+
+    /**
+     * The per-byte driver cycles of the last frame size {@link #onNapi} (RX) and {@link #forward} (TX, the segments'
+     * bytes) charged, kept so that a run of equal frames does not multiply and divide again: the same integers.
+     */
+    private int rxCostFrame = -1;
+    private long rxCostBytes;
+    private int txCostBytes = -1;
+    private long txCostCycles;
 
     private static final CostStage[] STAGES = CostStage.values();
 
@@ -3279,7 +3297,7 @@ public final class RouterSimulation {
     /** {@code neigh_hh_output}: an Ethernet header in front of the IP packet. */
     private void pushEthernet(final int h, final long src, final long dst) {
         store.push(h, EthernetView.LENGTH);
-        ethView.wrap(store.buffer(), store.frameOffset(h)).dst(dst).src(src)
+        ethView.wrap(store.buffer(), store.frameOffset(h)).addresses(dst, src)
                 .ethertype(ipv6 ? EthernetView.ETHERTYPE_IPV6 : EthernetView.ETHERTYPE_IPV4);
         store.clearFlag(h, PacketStore.FLAG_RAW_IP);
     }

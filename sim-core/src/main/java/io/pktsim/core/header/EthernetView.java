@@ -104,6 +104,21 @@ public final class EthernetView {
     }
 
     /**
+     * Both addresses at once, what {@code dst(dst).src(src)} writes, without reading the header first: the first 8
+     * bytes (the destination and the source's first two) in one store and the source's last 4 in another, the
+     * stores {@link #src(long)} leaves.
+     *
+     * @param dst the destination MAC as a 48-bit value
+     * @param src the source MAC as a 48-bit value
+     * @return this view
+     */
+    public EthernetView addresses(final long dst, final long src) {
+        FrameBytes.putLong(array, address, (dst << 16) | ((src >>> 32) & 0xFFFFL));
+        FrameBytes.putInt(array, address + SRC_OFFSET + 2, (int) src);
+        return this;
+    }
+
+    /**
      * @param mac the source MAC as a 48-bit value
      * @return this view
      */

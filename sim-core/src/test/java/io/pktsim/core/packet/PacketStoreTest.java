@@ -273,6 +273,50 @@ class PacketStoreTest {
     }
 
     @Test
+    void shouldCopyAFrameOfAnyLengthByteForByteAfterCheckingItsSource() {
+        final PacketStore store = new PacketStore(2, 160, 40);
+        final org.agrona.concurrent.UnsafeBuffer src = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
+        assertThatThrownBy(() -> store.allocateFrame(src, 10, 60, 60, 0x0800, 14, 34, 0))
+            .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(store.inUse()).isZero();
+        // every length from 0 to the source's 64 bytes, the bytes as they are in the source
+        for (int n = 0; n <= 64; n++) {
+            for (int i = 0; i < 64; i++) {
+                src.putByte(i, (byte) (i * 13 + n));
+            }
+            final int h = store.allocateFrame(src, 0, n, 1400, 0x0800, 14, 34, 0);
+            final byte[] got = new byte[n];
+            store.buffer().getBytes(store.frameOffset(h), got);
+            final byte[] want = new byte[n];
+            src.getBytes(0, want);
+            assertThat(got).isEqualTo(want);
+            store.free(h);
+        }
+    }
+
+    @Test
+    void shouldTrimAndReceiveAsTheSettersDo() {
+        final PacketStore store = new PacketStore(2, 160, 40);
+        final int h = store.allocate();
+        store.storedLength(h, 100);
+        store.length(h, 1500);
+        store.flags(h, PacketStore.FLAG_GRO_MERGED);
+        store.trim(h, 1200);
+        assertThat(store.length(h)).isEqualTo(1200);
+        assertThat(store.storedLength(h)).isEqualTo(100);
+        store.trim(h, 60);
+        assertThat(store.length(h)).isEqualTo(60);
+        assertThat(store.storedLength(h)).isEqualTo(60);
+        assertThat(store.received(h, 0x86DD, PacketStore.FLAG_RAW_IP, 7)).isEqualTo(60);
+        assertThat(store.protocol(h)).isEqualTo(0x86DD);
+        assertThat(store.flags(h)).isEqualTo(PacketStore.FLAG_GRO_MERGED | PacketStore.FLAG_RAW_IP);
+        assertThat(store.ingressDevice(h)).isEqualTo(7);
+        assertThatThrownBy(() -> store.received(store.capacity(), 0x0800, 0, 1))
+            .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> store.trim(-1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void shouldNotAllocateOnAllocFreeAndMetadata() {
         final PacketStore store = new PacketStore(64);
         final int[] held = new int[32];

@@ -1,6 +1,7 @@
 package io.pktsim.stack.netdev;
 
 import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.PppoeView;
 import io.pktsim.core.packet.PacketStore;
 import org.agrona.MutableDirectBuffer;
@@ -126,7 +127,7 @@ public final class PppoeDevice extends NetDevice {
         final int netType = store.protocol(handle);
         final MutableDirectBuffer b = store.buffer();
         final int f = store.frameOffset(handle);
-        eth.wrap(b, f).dst(peerMac).src(lowerMac).ethertype(EthernetView.ETHERTYPE_PPPOE_SESSION);
+        eth.wrap(b, f).addresses(peerMac, lowerMac).ethertype(EthernetView.ETHERTYPE_PPPOE_SESSION);
         pppoe.wrap(b, f + EthernetView.LENGTH).set(sessionId, ipLength,
             netType == EthernetView.ETHERTYPE_IPV6 ? PppoeView.PPP_IPV6 : PppoeView.PPP_IPV4);
         store.clearFlag(handle, PacketStore.FLAG_RAW_IP);
@@ -141,18 +142,18 @@ public final class PppoeDevice extends NetDevice {
      *
      * @param store the packets
      * @param handle an Ethernet frame of this session
+     * @param a the buffer's byte array (null off-heap)
+     * @param ses the address of the frame's PPPoE header, from {@link FrameBytes#address} with its
+     *     {@value PppoeView#LENGTH} bytes checked
      * @return false if the device is down or the frame is short or not IP; the caller frees it then
      */
-    boolean receive(final PacketStore store, final int handle) {
+    boolean receive(final PacketStore store, final int handle, final byte[] a, final long ses) {
         if (!isUp()) {
             counters().increment(NetDeviceCounter.RX_DROPPED_DOWN);
             return false;
         }
-        final MutableDirectBuffer b = store.buffer();
-        final int f = store.frameOffset(handle);
-        pppoe.wrap(b, f + EthernetView.LENGTH);
-        final int len = pppoe.payloadLength();
-        final int proto = pppoe.pppProtocol();
+        final int len = FrameBytes.getShort(a, ses + PppoeView.LENGTH_OFFSET) & 0xFFFF;
+        final int proto = FrameBytes.getShort(a, ses + PppoeView.PPP_PROTOCOL_OFFSET) & 0xFFFF;
         final int netType = proto == PppoeView.PPP_IPV4 ? EthernetView.ETHERTYPE_IPV4
             : proto == PppoeView.PPP_IPV6 ? EthernetView.ETHERTYPE_IPV6 : 0;
         final int afterHeader = store.length(handle) - EthernetView.LENGTH - 6;
@@ -162,14 +163,9 @@ public final class PppoeDevice extends NetDevice {
         }
         store.pull(handle, EthernetView.LENGTH + PppoeView.LENGTH);
         final int ipLength = len - 2;
-        store.length(handle, ipLength);
-        if (store.storedLength(handle) > ipLength) {
-            store.storedLength(handle, ipLength);
-        }
-        store.setFlag(handle, PacketStore.FLAG_RAW_IP);
-        store.protocol(handle, netType);
+        store.trim(handle, ipLength);
+        store.received(handle, netType, PacketStore.FLAG_RAW_IP, ifindex());
         store.networkOffset(handle, 0);
-        store.ingressDevice(handle, ifindex());
         countRx(ipLength);
         return true;
     }

@@ -16,7 +16,6 @@ public final class PppoeSessions {
 
     private static final int BUCKETS = 256;
     private final PppoeDevice[] buckets = new PppoeDevice[BUCKETS];
-    private final PppoeView view = new PppoeView();
     private long noSession;
     private long malformed;
 
@@ -80,27 +79,29 @@ public final class PppoeSessions {
             store.free(handle);
             return RxHandler.CONSUMED;
         }
-        // one range check for the Ethernet header, then its fields without a check each
+        // one range check for the Ethernet and PPPoE headers, then their fields without a check each (the device
+        // decapsulates at the same address)
         final byte[] a = b.byteArray();
-        final long eth = FrameBytes.address(b, f, EthernetView.LENGTH);
+        final long eth = FrameBytes.address(b, f, EthernetView.LENGTH + PppoeView.LENGTH);
         if ((FrameBytes.getShort(a, eth + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF)
             != EthernetView.ETHERTYPE_PPPOE_SESSION) {
             malformed++;
             store.free(handle);
             return RxHandler.CONSUMED;
         }
-        view.wrap(b, f + EthernetView.LENGTH);
-        if (view.versionType() != 0x11 || view.code() != 0) {
+        final long ses = eth + EthernetView.LENGTH;
+        if ((FrameBytes.getByte(a, ses + PppoeView.VER_TYPE_OFFSET) & 0xFF) != 0x11
+            || FrameBytes.getByte(a, ses + PppoeView.CODE_OFFSET) != 0) {
             malformed++;
             store.free(handle);
             return RxHandler.CONSUMED;
         }
-        final int sid = view.sessionId();
+        final int sid = FrameBytes.getShort(a, ses + PppoeView.SESSION_ID_OFFSET) & 0xFFFF;
         final long src = ((FrameBytes.getShort(a, eth + EthernetView.SRC_OFFSET) & 0xFFFFL) << 32)
             | (FrameBytes.getInt(a, eth + EthernetView.SRC_OFFSET + 2) & 0xFFFF_FFFFL);
         for (PppoeDevice d = buckets[bucket(sid, src, ifindex)]; d != null; d = d.nextInBucket) {
             if (d.sessionId() == sid && d.peerMac() == src && d.lowerIfindex() == ifindex) {
-                if (!d.receive(store, handle)) {
+                if (!d.receive(store, handle, a, ses)) {
                     store.free(handle);
                     return RxHandler.CONSUMED;
                 }

@@ -17,12 +17,18 @@ import org.agrona.MutableDirectBuffer;
 public final class VlanDevice extends NetDevice {
 
     /** Bytes of an Ethernet header with its 802.1Q tag: the range the tag's receive and transmit touch. */
-    private static final int TAGGED_HEADER = EthernetView.LENGTH + VlanView.LENGTH;
+    static final int TAGGED_HEADER = EthernetView.LENGTH + VlanView.LENGTH;
+    /** Offset of the tag's TCI in a tagged frame; the TPID is the two bytes before it. */
+    static final int TCI_AT = EthernetView.LENGTH + VlanView.TCI_OFFSET;
 
     private final int lowerIfindex;
     private final int vlanId;
     private final int priority;
-    private final VlanView tag = new VlanView();
+    /**
+     * The tag transmit writes, TPID and TCI as one 32-bit word in network byte order: 0x8100, then what
+     * {@link VlanView#tci(int, int)} writes for this device's priority and VLAN id.
+     */
+    private final int tagWord;
 
     /**
      * @param name e.g. {@code eth0.2}
@@ -38,6 +44,7 @@ public final class VlanDevice extends NetDevice {
         this.lowerIfindex = lowerIfindex;
         this.vlanId = vlanId;
         this.priority = 0;
+        this.tagWord = EthernetView.ETHERTYPE_VLAN << 16 | ((priority & 7) << 13 | (vlanId & 0x0FFF));
     }
 
     /** @return the VLAN id */
@@ -103,15 +110,33 @@ public final class VlanDevice extends NetDevice {
             return false;
         }
         final MutableDirectBuffer b = store.buffer();
-        final byte[] a = b.byteArray();
-        final long at = FrameBytes.address(b, store.frameOffset(handle), TAGGED_HEADER);
+        return popTag(store, handle, b.byteArray(), FrameBytes.address(b, store.frameOffset(handle), TAGGED_HEADER));
+    }
+
+    /**
+     * {@link #receiveTagged} for a frame whose tagged header {@link VlanGroup} has already range-checked.
+     *
+     * @param store the packets
+     * @param handle an Ethernet frame tagged with this device's VLAN id
+     * @param a the buffer's byte array (null off-heap)
+     * @param at the frame's first byte's address from {@link FrameBytes#address}, {@value #TAGGED_HEADER} bytes
+     *     checked
+     * @return as {@link #receive}
+     */
+    boolean receiveTagged(final PacketStore store, final int handle, final byte[] a, final long at) {
+        if (!isUp()) {
+            counters().increment(NetDeviceCounter.RX_DROPPED_DOWN);
+            return false;
+        }
+        return popTag(store, handle, a, at);
+    }
+
+    /** The tag's pop and the receive on this device (up), at a checked address as {@link #receiveTagged}'s. */
+    private boolean popTag(final PacketStore store, final int handle, final byte[] a, final long at) {
         final int inner = FrameBytes.getShort(a, at + EthernetView.LENGTH + VlanView.ETHERTYPE_OFFSET) & 0xFFFF;
         EtherShift.moveMacs(a, at, at + VlanView.LENGTH);
         store.pull(handle, VlanView.LENGTH);
-        store.protocol(handle, inner);
-        store.setFlag(handle, PacketStore.FLAG_VLAN_RX);
-        store.ingressDevice(handle, ifindex());
-        countRx(store.length(handle));
+        countRx(store.received(handle, inner, PacketStore.FLAG_VLAN_RX, ifindex()));
         return true;
     }
 
@@ -138,8 +163,8 @@ public final class VlanDevice extends NetDevice {
         final byte[] a = b.byteArray();
         final long at = FrameBytes.address(b, f, TAGGED_HEADER);
         EtherShift.moveMacs(a, at + VlanView.LENGTH, at);
-        FrameBytes.putShort(a, at + EthernetView.ETHERTYPE_OFFSET, (short) EthernetView.ETHERTYPE_VLAN);
-        tag.wrap(b, f + EthernetView.LENGTH).tci(priority, vlanId);
+        // the TPID and the TCI in one store, in the range checked above
+        FrameBytes.putInt(a, at + EthernetView.ETHERTYPE_OFFSET, tagWord);
         store.egressDevice(handle, lowerIfindex);
         countTx(store.length(handle));
         return true;

@@ -1,6 +1,9 @@
 package io.pktsim.stack.netdev;
 
+import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.packet.PacketStore;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * The VLAN devices on one real device by VLAN id ({@code struct vlan_group}, net/8021q/vlan.h, Linux 6.18),
@@ -35,17 +38,24 @@ public final class VlanGroup {
      *     has been freed
      */
     public int receive(final PacketStore store, final int handle) {
-        final int vid = VlanDevice.peekVlanId(store, handle);
-        if (vid < 0) {
+        // VlanDevice.peekVlanId, with its one range check of the tagged header kept for the device's pop
+        final MutableDirectBuffer b = store.buffer();
+        final int f = store.frameOffset(handle);
+        if (store.storedLength(handle) < VlanDevice.TAGGED_HEADER) {
             return RxHandler.PASS;
         }
-        final VlanDevice dev = byId[vid];
+        final byte[] a = b.byteArray();
+        final long at = FrameBytes.address(b, f, VlanDevice.TAGGED_HEADER);
+        if ((FrameBytes.getShort(a, at + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF) != EthernetView.ETHERTYPE_VLAN) {
+            return RxHandler.PASS;
+        }
+        final VlanDevice dev = byId[FrameBytes.getShort(a, at + VlanDevice.TCI_AT) & 0x0FFF];
         if (dev == null) {
             unknownVlan++;
             store.free(handle);
             return RxHandler.CONSUMED;
         }
-        if (!dev.receiveTagged(store, handle)) {
+        if (!dev.receiveTagged(store, handle, a, at)) {
             store.free(handle);
             return RxHandler.CONSUMED;
         }
