@@ -307,6 +307,14 @@ public final class RouterSimulation {
     /** eth0's root qdisc: fq_codel (OpenWrt's default) or pfifo_fast with txqueuelen 1000, as the config says. */
     private final Qdisc qdisc;
     /**
+     * Per packet handle: fq_codel's flow hash of a frame on its way to the qdisc as conntrack kept it for its
+     * connection and direction ({@link ConntrackTable#qdiscFlowHash}), or {@link Qdisc#NO_FLOW_HASH} (the qdisc
+     * computes it: a flowtable or PPE frame, or one conntrack did not read in place).
+     */
+    private final long[] qdiscFlowHash = new long[STORE_SLOTS];
+    /** {@link #forward}'s flow hash for {@link #egress} of its frame's segments. */
+    private long egressFlowHash = Qdisc.NO_FLOW_HASH;
+    /**
      * The CPU port's transmit state. The port sends one qdisc frame at a time; {@code qdisc_restart} dequeues the
      * next one when the last bit of the frame before has left ({@link #txFreeAtNs}). A {@code cpu_port_tx_done}
      * event is scheduled only while frames wait in the qdisc ({@link #txDonePending}); when the qdisc was empty
@@ -2794,6 +2802,8 @@ public final class RouterSimulation {
                 return;
             }
         }
+        // fq_codel's flow hash after NAT as conntrack kept it (nothing rewrites addresses or ports from here on)
+        egressFlowHash = fast ? Qdisc.NO_FLOW_HASH : ct.qdiscFlowHash(lastCtRef);
         final int d = flowDial[f];
         // The path's fixed charges at once (buildPath); slowPath adds the dynamic ones to chargedCycles.
         final int path = (toLan ? PATH_TO_LAN : 0) | (fast ? PATH_FAST : 0)
@@ -3332,6 +3342,7 @@ public final class RouterSimulation {
             return;
         }
         // dev_queue_xmit() when the CPU has finished with the packet: the qdisc of eth0 (the CPU port's GMAC).
+        qdiscFlowHash[h] = egressFlowHash;
         if (!eagerQdisc || readyNs > totalNs) {
             schedulePacket(readyNs, kQdisc, h);
         } else if (!windowStarted && readyNs >= warmupNs) {
@@ -3407,10 +3418,12 @@ public final class RouterSimulation {
                 idle = false;
             }
         }
-        // fq_codel's own drops are counted by the qdisc (dropCounts() adds them to drops[QDISC])
-        qdisc.enqueue(h, now);
+        // fq_codel's own drops are counted by the qdisc (dropCounts() adds them to drops[QDISC]); an idle port
+        // dequeues at once (enqueueIdle: both in one pass when the qdisc is empty)
         if (idle) {
-            transmitNext(now);
+            transmitFrom(qdisc.enqueueIdle(h, now, qdiscFlowHash[h]), now);
+        } else {
+            qdisc.enqueue(h, now, qdiscFlowHash[h]);
         }
     }
 
@@ -3424,8 +3437,13 @@ public final class RouterSimulation {
      * port is busy until its last bit has left.
      */
     private void transmitNext(final long now) {
+        transmitFrom(qdisc.dequeue(now), now);
+    }
+
+    /** {@link #transmitNext} with the qdisc's first dequeue done: its frame {@code first} (or none). */
+    private void transmitFrom(final int first, final long now) {
+        int h = first;
         while (true) {
-            final int h = qdisc.dequeue(now);
             if (h == PacketStore.NO_PACKET) {
                 return;
             }
@@ -3434,6 +3452,7 @@ public final class RouterSimulation {
             final long out = cpuOut.send(now, cpuPortWireBytes(length));
             if (out < 0) {
                 dropFrame(h, Drop.QDISC);
+                h = qdisc.dequeue(now);
                 continue;
             }
             txFreeAtNs = out;

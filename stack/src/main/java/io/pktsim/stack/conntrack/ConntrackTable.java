@@ -127,6 +127,13 @@ public final class ConntrackTable implements NetDeviceListener {
     private final int max;
     /** The entries' records, {@code REC_LONGS} longs each. */
     private final long[] rec;
+    /**
+     * Per reference ({@code entry << 1 | dir}): fq_codel's flow hash of a packet of that direction after NAT (whose
+     * tuple is the other direction's, reversed), kept at creation and when the source NAT is set.
+     */
+    private final int[] qdiscHashes;
+    /** Whether the last {@link #in} read the packet's words in place (IPv4 not a fragment, IPv6 without options). */
+    private boolean lastInPlace;
     private final int[] freeStack;
     private int freeCount;
     /**
@@ -181,6 +188,7 @@ public final class ConntrackTable implements NetDeviceListener {
             throw new IllegalArgumentException("ConntrackTable: nf_conntrack_max " + max + " is not in 1..2^26");
         }
         rec = new long[max * REC_LONGS];
+        qdiscHashes = new int[2 * max];
         freeStack = new int[max];
         for (int i = 0; i < max; i++) {
             freeStack[i] = max - 1 - i;
@@ -286,6 +294,7 @@ public final class ConntrackTable implements NetDeviceListener {
             l4At = ipAt + ((first & 0x0F) << 2);
         } else {
             l4At = -1;
+            lastInPlace = false;
             if (!parseChecked(store, handle)) {
                 return untracked(store, handle);
             }
@@ -297,6 +306,7 @@ public final class ConntrackTable implements NetDeviceListener {
             dLo = kDstLo;
         }
         if (l4At >= 0) {
+            lastInPlace = true;
             ports = FrameBytes.getInt(a, l4At);
             tcpFlags = p == PROTO_TCP ? FrameBytes.getByte(a, l4At + 13) & 0xFF : 0;
         } else {
@@ -562,6 +572,8 @@ public final class ConntrackTable implements NetDeviceListener {
         r[b + R_HASHES] = (long) h << 32 | (hr & LOW32);
         insert(e << 1, h);
         insert((e << 1) | 1, hr);
+        keepQdiscHash(e, 0);
+        keepQdiscHash(e, 1);
         count++;
         counters.increment(ConntrackCounter.NEW);
         return e;
@@ -704,6 +716,7 @@ public final class ConntrackTable implements NetDeviceListener {
         final int hr = storedHash(e, 1);
         r[b + R_HASHES] = (r[b + R_HASHES] & ~LOW32) | (hr & LOW32);
         insert((e << 1) | 1, hr);
+        keepQdiscHash(e, 0);
         r[b + R_STATUS] |= IPS_SRC_NAT;
         r[b + R_GEN_MASQ] = (long) outIfindex << 32 | (r[b + R_GEN_MASQ] & LOW32);
     }
@@ -929,6 +942,42 @@ public final class ConntrackTable implements NetDeviceListener {
             throw new IllegalStateException("ConntrackTable: reference " + ref + " is not in the hash ("
                 + count + " of " + max + " entries)");
         }
+    }
+
+    /**
+     * Keeps fq_codel's flow hash ({@code FqCodel}'s jhash3Words of source, destination, ports and protocol, an IPv6
+     * address as the xor of its words 1 and 3) of direction {@code dir}'s packets after NAT: the tuple of the other
+     * direction reversed.
+     */
+    private void keepQdiscHash(final int e, final int dir) {
+        final long[] r = rec;
+        final int b = e * REC_LONGS + 2 * (1 - dir);
+        final int ports = Integer.rotateLeft(tuplePorts(e, 1 - dir), 16);
+        // the other direction's destination (record address b + 2) is this one's source, its source the destination
+        final int src;
+        final int dst;
+        if (family(e) == 4) {
+            src = (int) (r[b + 2] >>> 32);
+            dst = (int) (r[b] >>> 32);
+        } else {
+            src = (int) r[b + 2] ^ (int) r[b + 3];
+            dst = (int) r[b] ^ (int) r[b + 1];
+        }
+        qdiscHashes[(e << 1) | dir] = Jhash.jhash3Words(src, dst, ports, protocol(e));
+    }
+
+    /**
+     * fq_codel's flow hash of the packet the last {@link #in} returned {@code ref} for, once {@link NatMangle} has
+     * rewritten it with the connection's NAT: the hash {@code FqCodel} would compute from its headers, when
+     * {@link #in} read them in place (IPv4 not a fragment, IPv6 TCP or UDP right after the fixed header), else
+     * {@code -1} (compute it). Valid only until the next {@link #in}, and only while nothing else rewrites the
+     * packet's addresses or ports.
+     *
+     * @param ref the reference the last {@link #in} returned
+     * @return the hash in the low 32 bits, or -1
+     */
+    public long qdiscFlowHash(final int ref) {
+        return lastInPlace ? qdiscHashes[ref] & LOW32 : -1L;
     }
 
     // ---------------------------------------------------------------- accessors

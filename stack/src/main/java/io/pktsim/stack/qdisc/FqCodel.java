@@ -58,6 +58,12 @@ public final class FqCodel implements Qdisc {
     private final int flowsCnt;
     private final int target;
     private final int interval;
+    /**
+     * Whether {@link #enqueueIdle} may do its one pass: a lone packet is within the limits ({@code limit >= 1},
+     * one truesize within the memory limit), its flow's fresh deficit is positive ({@code quantum > 0}), and CoDel
+     * does not consider a sojourn of 0 ({@code target > 0}, or the backlog of 0 within the MTU).
+     */
+    private final boolean idleOnePass;
     // per flow: the fields every enqueue and dequeue uses side by side, 1 << FLOW_SHIFT ints a flow (one 32-byte
     // record instead of a line in each of eight arrays), the rest in arrays of their own
     private static final int FLOW_SHIFT = 3;
@@ -107,6 +113,8 @@ public final class FqCodel implements Qdisc {
         this.flowsCnt = config.flows;
         this.target = (int) (config.targetNs >> CODEL_SHIFT);
         this.interval = (int) (config.intervalNs >> CODEL_SHIFT);
+        this.idleOnePass = limit >= 1 && truesizeBytes <= memoryLimitBytes && quantumBytes > 0
+            && (target > 0 || mtuBytes >= 0);
         fs = new int[flowsCnt << FLOW_SHIFT];
         for (int i = 0; i < flowsCnt; i++) {
             fs[(i << FLOW_SHIFT) + F_HEAD] = PacketStore.NO_PACKET;
@@ -139,6 +147,30 @@ public final class FqCodel implements Qdisc {
         final int hash = UnsafeApi.getByte(m, meta + PacketLayout.HASH_TYPE_OFFSET) != PacketStore.HASH_NONE
             ? UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET) : flowHash(handle, slot, meta);
         return (int) (((hash & 0xFFFF_FFFFL) * flowsCnt) >>> 32);
+    }
+
+    /**
+     * {@link #classify(int, int, long)} with the caller's flow hash ({@link Qdisc#NO_FLOW_HASH}: computed) in place
+     * of {@link #flowHash}; the packet's own hash still comes first.
+     */
+    private int classify(final int handle, final int slot, final long meta, final long givenHash) {
+        final byte[] m = memArray;
+        final int hash = UnsafeApi.getByte(m, meta + PacketLayout.HASH_TYPE_OFFSET) != PacketStore.HASH_NONE
+            ? UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET)
+            : givenHash >= 0 ? (int) givenHash : flowHash(handle, slot, meta);
+        return (int) (((hash & 0xFFFF_FFFFL) * flowsCnt) >>> 32);
+    }
+
+    /**
+     * The hash {@link #classify(int)} reduces for a packet without an skb hash: jhash of its addresses (IPv6: words
+     * 1 and 3 of each, xor-ed), ports and protocol (for tests of a caller's {@link #enqueue(int, long, long)}).
+     *
+     * @param handle the packet
+     * @return the hash
+     */
+    public int flowHash(final int handle) {
+        final int slot = store.slotOffset(handle);
+        return flowHash(handle, slot, memAddress + slot);
     }
 
     /**
@@ -212,10 +244,56 @@ public final class FqCodel implements Qdisc {
 
     @Override
     public int enqueue(final int handle, final long nowNs) {
+        final int slot = store.slotOffset(handle);
+        final long meta = memAddress + slot;
+        return enqueue(handle, nowNs, meta, classify(handle, slot, meta));
+    }
+
+    @Override
+    public int enqueue(final int handle, final long nowNs, final long flowHash) {
+        final int slot = store.slotOffset(handle);
+        final long meta = memAddress + slot;
+        return enqueue(handle, nowNs, meta, classify(handle, slot, meta, flowHash));
+    }
+
+    /**
+     * {@link #enqueue(int, long)} then {@link #dequeue} in one pass when the qdisc is empty (no packet, no flow on
+     * a list) and {@link #idleOnePass}: the flow becomes the new list's only flow with a deficit of quantum less
+     * the packet's length, its CoDel state not dropping and not above the target (the packet's sojourn is 0),
+     * ENQUEUED, NEW_FLOW and DEQUEUED + 1, and the packet comes straight back. Otherwise the two calls.
+     */
+    @Override
+    public int enqueueIdle(final int handle, final long nowNs, final long flowHash) {
+        if (qlen != 0 || newHead >= 0 || oldHead >= 0 || !idleOnePass) {
+            enqueue(handle, nowNs, flowHash);
+            return dequeue(nowNs);
+        }
         final byte[] m = memArray;
         final int slot = store.slotOffset(handle);
         final long meta = memAddress + slot;
-        final int idx = classify(handle, slot, meta);
+        final int idx = classify(handle, slot, meta, flowHash);
+        final int fi = idx << FLOW_SHIFT;
+        enqueueTime[handle] = codelTime(nowNs);
+        UnsafeApi.putInt(m, meta + PacketLayout.NEXT_OFFSET, PacketStore.NO_PACKET);
+        // an empty qdisc: every flow is empty (head NO_PACKET, backlog 0) and on no list
+        fs[fi + F_TAIL] = handle;
+        final int len = UnsafeApi.getInt(m, meta + PacketLayout.LENGTH_OFFSET);
+        headLength = len;
+        fs[fi + F_DEFICIT] = quantumBytes - len;
+        fs[fi + F_LIST_OF] = NEW;
+        fs[fi + F_LIST_NEXT] = -1;
+        fs[fi + F_DROPPING] = 0;
+        fs[fi + F_FIRST_ABOVE_TIME] = 0;
+        newHead = idx;
+        newTail = idx;
+        counters.increment(QdiscCounter.ENQUEUED);
+        counters.increment(QdiscCounter.NEW_FLOW);
+        counters.increment(QdiscCounter.DEQUEUED);
+        return handle;
+    }
+
+    private int enqueue(final int handle, final long nowNs, final long meta, final int idx) {
+        final byte[] m = memArray;
         final int fi = idx << FLOW_SHIFT;
         enqueueTime[handle] = codelTime(nowNs);
         UnsafeApi.putInt(m, meta + PacketLayout.NEXT_OFFSET, PacketStore.NO_PACKET);

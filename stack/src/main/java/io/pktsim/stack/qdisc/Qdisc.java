@@ -25,6 +25,37 @@ public interface Qdisc {
      */
     int enqueue(int handle, long nowNs);
 
+    /** {@link #enqueue(int, long, long)}'s "no flow hash given": the qdisc computes it as {@link #enqueue} does. */
+    long NO_FLOW_HASH = -1L;
+
+    /**
+     * Enqueues a packet whose flow hash the caller already knows (a qdisc that hashes flows uses it instead of
+     * computing it from the headers; the packet's own skb hash, if set, still comes first). The caller must give
+     * exactly the hash the qdisc would compute, or {@link #NO_FLOW_HASH}.
+     *
+     * @param handle the packet
+     * @param nowNs simulated time
+     * @param flowHash the hash in the low 32 bits (0..2^32-1), or {@link #NO_FLOW_HASH}
+     * @return as {@link #enqueue(int, long)}
+     */
+    default int enqueue(final int handle, final long nowNs, final long flowHash) {
+        return enqueue(handle, nowNs);
+    }
+
+    /**
+     * {@link #enqueue(int, long, long)} then {@link #dequeue} at the same time, for a port that is idle: the same
+     * state change, packets and counters as the two calls (a qdisc may do both in one pass when it is empty).
+     *
+     * @param handle the packet
+     * @param nowNs simulated time
+     * @param flowHash as {@link #enqueue(int, long, long)}
+     * @return what {@link #dequeue} returns
+     */
+    default int enqueueIdle(final int handle, final long nowNs, final long flowHash) {
+        enqueue(handle, nowNs, flowHash);
+        return dequeue(nowNs);
+    }
+
     /**
      * Dequeues the next packet to transmit (may drop packets on the way, counted).
      *

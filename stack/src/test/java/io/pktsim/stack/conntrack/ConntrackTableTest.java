@@ -377,7 +377,8 @@ class ConntrackTableTest {
      * flags, UDP, another protocol), one from a store where the in-place path applies and one from a store whose
      * headroom leaves too little room behind the header for it, with the same NAT, confirmations, aborts and
      * collections, return the same references and ctinfo, keep the same counters and entries, and NAT rewrites the
-     * packets alike.
+     * packets alike. The flow hash the table keeps for fq_codel ({@link ConntrackTable#qdiscFlowHash}) of every
+     * packet read in place is the one {@code FqCodel} computes from the NATed packet; the others have none.
      */
     @Test
     void shouldTrackInPlaceExactlyAsThroughTheCheckedPath() {
@@ -392,6 +393,11 @@ class ConntrackTableTest {
         final ConntrackTable[] tables = {table(300), table(300)};
         final int[] flagSet = {TcpView.SYN, TcpView.SYN | TcpView.ACK, TcpView.ACK, TcpView.ACK, TcpView.ACK,
             TcpView.FIN | TcpView.ACK, TcpView.RST, TcpView.RST | TcpView.ACK, 0, TcpView.SYN | TcpView.FIN};
+        // fq_codel's flow hash of each NATed packet from its headers, against the one the table kept
+        final io.pktsim.stack.qdisc.FqCodel[] fq = {
+            new io.pktsim.stack.qdisc.FqCodel(fastStore, new io.pktsim.stack.qdisc.FqCodelConfig()),
+            new io.pktsim.stack.qdisc.FqCodel(checkedStore, new io.pktsim.stack.qdisc.FqCodelConfig())};
+        int keptHashes = 0;
         long now = 0;
         int tracked = 0;
         for (int i = 0; i < 100_000; i++) {
@@ -474,6 +480,15 @@ class ConntrackTableTest {
                     }
                     if (ct.inUse(e)) {
                         NatMangle.apply(ct, stores[k], h[k], ref);
+                        final long kept = ct.qdiscFlowHash(ref);
+                        if (kept >= 0) {
+                            assertThat(kept).as(what + " kept flow hash")
+                                .isEqualTo(fq[k].flowHash(h[k]) & 0xFFFF_FFFFL);
+                            keptHashes += k == 0 ? 1 : 0;
+                        } else {
+                            // not read in place: the checked store, an IPv4 fragment, an IPv6 extension header
+                            assertThat(k == 1 || frag >= 0 || v6 && hbh).as(what).isTrue();
+                        }
                     }
                 }
                 if (action == 9) {
@@ -497,6 +512,7 @@ class ConntrackTableTest {
             checkedStore.free(h[1]);
         }
         assertThat(tracked).isGreaterThan(50_000);
+        assertThat(keptHashes).isGreaterThan(50_000);
         assertThat(tables[0].counters().get(ConntrackCounter.UNTRACKED)).isGreaterThan(5_000);
         assertThat(tables[0].counters().get(ConntrackCounter.INVALID)).isGreaterThan(1_000);
         assertThat(tables[0].counters().get(ConntrackCounter.FOUND)).isGreaterThan(30_000);
