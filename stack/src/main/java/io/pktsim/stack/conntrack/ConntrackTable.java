@@ -11,6 +11,7 @@ import io.pktsim.core.random.RandomStream;
 import io.pktsim.core.trace.TraceBus;
 import io.pktsim.core.trace.TraceEvent;
 import io.pktsim.stack.netdev.NetDeviceListener;
+import io.pktsim.stack.qdisc.FqCodel;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 
@@ -945,9 +946,8 @@ public final class ConntrackTable implements NetDeviceListener {
     }
 
     /**
-     * Keeps fq_codel's flow hash ({@code FqCodel}'s jhash3Words of source, destination, ports and protocol, an IPv6
-     * address as the xor of its words 1 and 3) of direction {@code dir}'s packets after NAT: the tuple of the other
-     * direction reversed.
+     * Keeps fq_codel's flow hash ({@link FqCodel#flowHashOf}) of direction {@code dir}'s packets after NAT: the
+     * tuple of the other direction reversed.
      */
     private void keepQdiscHash(final int e, final int dir) {
         final long[] r = rec;
@@ -963,7 +963,7 @@ public final class ConntrackTable implements NetDeviceListener {
             src = (int) r[b + 2] ^ (int) r[b + 3];
             dst = (int) r[b] ^ (int) r[b + 1];
         }
-        qdiscHashes[(e << 1) | dir] = Jhash.jhash3Words(src, dst, ports, protocol(e));
+        qdiscHashes[(e << 1) | dir] = FqCodel.flowHashOf(src, dst, ports, protocol(e));
     }
 
     /**

@@ -65,18 +65,26 @@ public final class VlanDevice extends NetDevice {
      * @return the VLAN id, or -1 if the frame carries no 802.1Q tag
      */
     public static int peekVlanId(final PacketStore store, final int handle) {
-        final MutableDirectBuffer b = store.buffer();
-        final int f = store.frameOffset(handle);
+        final long at = taggedHeader(store, handle);
+        return at < 0 ? -1 : FrameBytes.getShort(store.buffer().byteArray(), at + TCI_AT) & 0x0FFF;
+    }
+
+    /**
+     * The address of a tagged frame's header ({@value #TAGGED_HEADER} bytes, range-checked once: the TPID and the
+     * TCI are then read without a check each), for {@link FrameBytes} with the store buffer's byte array.
+     *
+     * @param store the packets
+     * @param handle an Ethernet frame
+     * @return the address, or -1 if the frame carries no 802.1Q tag
+     */
+    static long taggedHeader(final PacketStore store, final int handle) {
         if (store.storedLength(handle) < TAGGED_HEADER) {
             return -1;
         }
-        // one range check for the tagged header, then the TPID and the TCI without a check each
-        final byte[] a = b.byteArray();
-        final long at = FrameBytes.address(b, f, TAGGED_HEADER);
-        if ((FrameBytes.getShort(a, at + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF) != EthernetView.ETHERTYPE_VLAN) {
-            return -1;
-        }
-        return FrameBytes.getShort(a, at + EthernetView.LENGTH) & 0x0FFF;
+        final MutableDirectBuffer b = store.buffer();
+        final long at = FrameBytes.address(b, store.frameOffset(handle), TAGGED_HEADER);
+        return (FrameBytes.getShort(b.byteArray(), at + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF)
+            == EthernetView.ETHERTYPE_VLAN ? at : -1;
     }
 
     /**

@@ -1,9 +1,7 @@
 package io.pktsim.stack.netdev;
 
-import io.pktsim.core.header.EthernetView;
 import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.packet.PacketStore;
-import org.agrona.MutableDirectBuffer;
 
 /**
  * The VLAN devices on one real device by VLAN id ({@code struct vlan_group}, net/8021q/vlan.h, Linux 6.18),
@@ -38,17 +36,12 @@ public final class VlanGroup {
      *     has been freed
      */
     public int receive(final PacketStore store, final int handle) {
-        // VlanDevice.peekVlanId, with its one range check of the tagged header kept for the device's pop
-        final MutableDirectBuffer b = store.buffer();
-        final int f = store.frameOffset(handle);
-        if (store.storedLength(handle) < VlanDevice.TAGGED_HEADER) {
+        // the tagged header's one range check, kept for the device's pop
+        final long at = VlanDevice.taggedHeader(store, handle);
+        if (at < 0) {
             return RxHandler.PASS;
         }
-        final byte[] a = b.byteArray();
-        final long at = FrameBytes.address(b, f, VlanDevice.TAGGED_HEADER);
-        if ((FrameBytes.getShort(a, at + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF) != EthernetView.ETHERTYPE_VLAN) {
-            return RxHandler.PASS;
-        }
+        final byte[] a = store.buffer().byteArray();
         final VlanDevice dev = byId[FrameBytes.getShort(a, at + VlanDevice.TCI_AT) & 0x0FFF];
         if (dev == null) {
             unknownVlan++;

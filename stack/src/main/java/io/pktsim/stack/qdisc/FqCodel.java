@@ -143,10 +143,7 @@ public final class FqCodel implements Qdisc {
 
     /** {@link #classify(int)} of a packet whose slot is checked: at {@code slot}, its metadata at {@code meta}. */
     private int classify(final int handle, final int slot, final long meta) {
-        final byte[] m = memArray;
-        final int hash = UnsafeApi.getByte(m, meta + PacketLayout.HASH_TYPE_OFFSET) != PacketStore.HASH_NONE
-            ? UnsafeApi.getInt(m, meta + PacketLayout.HASH_OFFSET) : flowHash(handle, slot, meta);
-        return (int) (((hash & 0xFFFF_FFFFL) * flowsCnt) >>> 32);
+        return classify(handle, slot, meta, NO_FLOW_HASH);
     }
 
     /**
@@ -193,11 +190,27 @@ public final class FqCodel implements Qdisc {
         final int ports = tr >= 0 ? FrameBytes.getInt(m, fa + tr) : 0;
         final long ip = fa + net;
         if ((FrameBytes.getByte(m, ip) & 0xF0) == 0x40) {
-            return Jhash.jhash3Words(FrameBytes.getInt(m, ip + 12), FrameBytes.getInt(m, ip + 16), ports,
+            return flowHashOf(FrameBytes.getInt(m, ip + 12), FrameBytes.getInt(m, ip + 16), ports,
                 FrameBytes.getByte(m, ip + 9) & 0xFF);
         }
-        return Jhash.jhash3Words(FrameBytes.getInt(m, ip + 20) ^ FrameBytes.getInt(m, ip + 12),
+        return flowHashOf(FrameBytes.getInt(m, ip + 20) ^ FrameBytes.getInt(m, ip + 12),
             FrameBytes.getInt(m, ip + 36) ^ FrameBytes.getInt(m, ip + 28), ports, FrameBytes.getByte(m, ip + 6) & 0xFF);
+    }
+
+    /**
+     * The flow hash of a packet without an skb hash, from its header words (this model's stand-in for the flow
+     * dissector's siphash, see the class comment): jhash of the source and destination words, the ports word and
+     * the protocol. An IPv4 address is its word; an IPv6 address folds to the xor of its words 1 and 3 (bytes 4–7
+     * and 12–15). {@code ConntrackTable} keeps this hash per connection and direction from the same words.
+     *
+     * @param src the source address word
+     * @param dst the destination address word
+     * @param ports the transport header's first word (source and destination port), 0 without one
+     * @param protocol the IP protocol
+     * @return the hash
+     */
+    public static int flowHashOf(final int src, final int dst, final int ports, final int protocol) {
+        return Jhash.jhash3Words(src, dst, ports, protocol);
     }
 
     /** The flow hash read through the buffer's range checks (a header near the end of its slot). */
@@ -215,11 +228,11 @@ public final class FqCodel implements Qdisc {
         // one range check per header (20 bytes of IPv4, 40 of IPv6), then its fields without a check each
         if ((b.getByte(at) & 0xF0) == 0x40) {
             final long ip = FrameBytes.address(b, at, 20);
-            return Jhash.jhash3Words(FrameBytes.getInt(a, ip + 12), FrameBytes.getInt(a, ip + 16), ports,
+            return flowHashOf(FrameBytes.getInt(a, ip + 12), FrameBytes.getInt(a, ip + 16), ports,
                 FrameBytes.getByte(a, ip + 9) & 0xFF);
         }
         final long ip = FrameBytes.address(b, at, 40);
-        return Jhash.jhash3Words(FrameBytes.getInt(a, ip + 20) ^ FrameBytes.getInt(a, ip + 12),
+        return flowHashOf(FrameBytes.getInt(a, ip + 20) ^ FrameBytes.getInt(a, ip + 12),
             FrameBytes.getInt(a, ip + 36) ^ FrameBytes.getInt(a, ip + 28), ports, FrameBytes.getByte(a, ip + 6) & 0xFF);
     }
 
