@@ -233,6 +233,10 @@ public final class RouterSimulation {
     private static final long DIAL6_HI = 0x2001_0db8_ff00_0000L;
     private static final int SERVER_PORT = 443;
     private static final int STORE_SLOTS = 1 << 18;
+    /** The driver of the SoCs with a PPE (the MT7621's frame engine; {@code mt7621_data.offload_version} 1). */
+    private static final String MTK_ETH_SOC = "mtk_eth_soc";
+    /** In an RX ring entry (handle, FOE entry + 1 from bit 32): the descriptor says HIT_UNBIND_RATE_REACHED. */
+    private static final long RING_RATE_REACHED = 1L << 62;
     private static final int SLOT_DATA_BYTES = 160;
     private static final int SLOT_HEADROOM = 32;
     private static final int TCP_WINDOW = 65535;
@@ -1000,10 +1004,17 @@ public final class RouterSimulation {
                 hw.path(dialIfindex[d], 1, !macvlan);
             }
             ft.hardwareOffload(hw);
+        } else if (MTK_ETH_SOC.equals(profile.driverName())) {
+            // The MT7621's frame engine parses every frame whatever the offload: mtk_open() starts the PPE and sends
+            // the GDMAs' traffic through it (gdma_to_ppe) whenever the SoC has one (offload_version), so every TCP or
+            // UDP frame learns an entry and reaches the CPU with its FOE index, the driver's skb->hash (mtk_poll_rx).
+            // Nothing binds without hardware offload.
+            ppe = new PpeFlowTable(Objects.requireNonNull(ppeConfig, "ppeConfig"));
         } else {
             ppe = null;
         }
-        eagerQdisc = ppe == null && rpsMap.length <= 1;
+        // no PPE sends on the port unless flows bind (hardware offload)
+        eagerQdisc = config.offload() != RouterConfig.OffloadMode.PPE && rpsMap.length <= 1;
         dialOfIfindex = new int[devices.size() + 1];
         java.util.Arrays.fill(dialOfIfindex, -1);
         for (int d = 0; d < dials; d++) {
@@ -1304,14 +1315,14 @@ public final class RouterSimulation {
     }
 
     /**
-     * The CPU whose backlog takes a polled packet of a flow: {@code get_rps_cpu()} (net/core/dev.c, 6.18),
-     * {@code map->cpus[reciprocal_scale(hash, map->len)]}; the polling CPU when RPS is off. When the map picks
-     * the polling CPU itself the packet still goes through that CPU's own backlog, as
+     * The CPU whose backlog takes a polled packet with this {@code skb->hash}: {@code get_rps_cpu()}
+     * (net/core/dev.c, 6.18), {@code map->cpus[reciprocal_scale(hash, map->len)]}; the polling CPU when RPS is
+     * off. When the map picks the polling CPU itself the packet still goes through that CPU's own backlog, as
      * {@code netif_receive_skb_list_internal} queues it ({@link #forward}).
      */
-    private int rpsCpu(final int f) {
+    private int rpsCpu(final int skbHash) {
         final int[] map = rpsMap;
-        return map.length == 0 ? rxCpu : map[(int) (((flowHash[f] & 0xFFFF_FFFFL) * map.length) >>> 32)];
+        return map.length == 0 ? rxCpu : map[(int) (((skbHash & 0xFFFF_FFFFL) * map.length) >>> 32)];
     }
 
     /** The CPUs of an {@code rps_cpus} mask that exist, ascending ({@code store_rps_map}, net/core/net-sysfs.c). */
@@ -1331,9 +1342,8 @@ public final class RouterSimulation {
     }
 
     /**
-     * A 32-bit hash, all bits used, standing in for {@code skb->hash}: {@code mtk_poll_rx()}
-     * (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) sets it to {@code jhash_1word()} of the frame engine's
-     * FOE entry of the flow, which this model does not compute; per flow and uniform, as that is.
+     * A 32-bit hash, all bits used: per flow, the stand-in for the {@code skb->hash} the stack computes
+     * ({@code __skb_get_hash()}, keyed at boot) for a frame the driver gave none (no PPE, or no FOE entry).
      */
     private static int mix32(final int x) {
         int h = x * 0x9E3779B9;
@@ -2501,7 +2511,9 @@ public final class RouterSimulation {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
             return;
         }
+        // the RX descriptor's FOE entry (-1: none) and whether it says HIT_UNBIND_RATE_REACHED
         int foe = -1;
+        long rateReached = 0L;
         if (ppe != null) {
             final PpeFlowTable.Result r = ppeReceive(h, atSoc);
             if (r == PpeFlowTable.Result.HW_FORWARDED) {
@@ -2522,9 +2534,10 @@ public final class RouterSimulation {
                 egress(h, f, atSoc, true, down);
                 return;
             }
-            if (r == PpeFlowTable.Result.TO_CPU_RATE_REACHED) {
-                // The RX descriptor carries the FOE hash and HIT_UNBIND_RATE_REACHED: the poll checks it.
+            if (r != null) {
                 foe = ppe.lastHash();
+                // HIT_UNBIND_RATE_REACHED: the poll checks the entry (mtk_ppe_check_skb)
+                rateReached = r == PpeFlowTable.Result.TO_CPU_RATE_REACHED ? RING_RATE_REACHED : 0L;
             }
         }
         if (ringCount >= ringSlots) {
@@ -2534,7 +2547,7 @@ public final class RouterSimulation {
         if (napiCompletionOwed) {
             settleNapi(now);
         }
-        ring[(ringHead + ringCount) & ringMask] = h | ((long) (foe + 1) << 32);
+        ring[(ringHead + ringCount) & ringMask] = h | ((long) (foe + 1) << 32) | rateReached;
         ringCount++;
         if (tap != null) {
             tap.capture(ETH0_IFINDEX, atSoc, store, h, false);
@@ -2614,8 +2627,9 @@ public final class RouterSimulation {
         cpu.stage(CostStage.NAPI_POLL, c);
         long t = cpu.exec(rxCpu, now, c, CpuSet.CTX_THREAD);
         for (int i = 0; i < n; i++) {
-            final int h = (int) ring[ringHead];
-            final int foe = (int) (ring[ringHead] >>> 32) - 1;
+            final long entry = ring[ringHead];
+            final int h = (int) entry;
+            final int foe = (int) ((entry & ~RING_RATE_REACHED) >>> 32) - 1;
             ringHead = (ringHead + 1) & ringMask;
             ringCount--;
             final long pkt = store.aux(h);
@@ -2630,10 +2644,20 @@ public final class RouterSimulation {
             cpu.stage(CostStage.DRIVER_RX, rxBytes);
             groPackets++;
             t = cpu.exec(rxCpu, t, cDriverRx + rxBytes + cGro, CpuSet.CTX_THREAD);
-            if (foe >= 0) {
+            if ((entry & RING_RATE_REACHED) != 0) {
                 ppeCheck(foe, f, pkt, t);
             }
-            final int target2 = rpsCpu(f);
+            // mtk_poll_rx(): skb_set_hash(skb, jhash_1word(foe, 0), PKT_HASH_TYPE_L4) when the descriptor has an
+            // entry; without one the stack computes a hash when it needs one (flowHash[f] stands in for RPS)
+            final int skbHash;
+            if (foe >= 0) {
+                skbHash = PpeFlowTable.skbHash(foe);
+                store.hash(h, skbHash, PacketStore.HASH_L4);
+            } else {
+                skbHash = flowHash[f];
+                store.hash(h, 0, PacketStore.HASH_NONE);
+            }
+            final int target2 = rpsCpu(skbHash);
             if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
                 // rps_ipi_queued(): an IPI only when the target's backlog NAPI was not already scheduled.
                 ipiPending[target2] = true;
@@ -2951,7 +2975,7 @@ public final class RouterSimulation {
                 return false;
             }
         } else {
-            if (!routeLanToWan(f, kind, now, created)) {
+            if (!routeLanToWan(h, f, kind, now, created)) {
                 ct.abort(ref);
                 return false;
             }
@@ -2997,7 +3021,8 @@ public final class RouterSimulation {
     }
 
     /** The LAN-to-WAN decisions of the slow path that pick the dial; false when the packet was dropped. */
-    private boolean routeLanToWan(final int f, final int kind, final long now, final boolean created) {
+    private boolean routeLanToWan(final int h, final int f, final int kind, final long now,
+            final boolean created) {
         if (created) {
             if (kind != KIND_SYN) {
                 // conntrack lost the connection (early drop): the server would not know the new mapping.
@@ -3006,17 +3031,17 @@ public final class RouterSimulation {
                 return false;
             }
             ctState[f] = 1;
-            flowDial[f] = chooseDial(f, now);
+            flowDial[f] = chooseDial(h, f, now);
             flowRouteGen[f] = routeGeneration;
         } else if (natBroken[f]) {
             drop(Drop.NAT_BROKEN);
             return false;
         } else if (perPacketBalancing) {
-            flowDial[f] = chooseDial(f, now);
+            flowDial[f] = chooseDial(h, f, now);
         } else if (ecmpBalancing && flowRouteGen[f] != routeGeneration
                 && !offloaded[f]) {
             // The route changed: fib_select_multipath() picks again for every packet of the flow.
-            final int d = chooseDial(f, now);
+            final int d = chooseDial(h, f, now);
             flowRouteGen[f] = routeGeneration;
             if (d != flowDial[f]) {
                 // The new dial masquerades to another address: the server sees a foreign connection.
@@ -3033,8 +3058,8 @@ public final class RouterSimulation {
         return true;
     }
 
-    private int chooseDial(final int f, final long now) {
-        final int d = pickDial(f, now);
+    private int chooseDial(final int h, final int f, final long now) {
+        final int d = pickDial(h, f, now);
         if (trace.enabled()) {
             switch (config.balancing().mode()) {
                 case ECMP:
@@ -3056,8 +3081,13 @@ public final class RouterSimulation {
         return d;
     }
 
-    /** The dial of a new connection (or of every packet, per-packet round robin). */
-    private int pickDial(final int f, final long now) {
+    /**
+     * The dial of a new connection (or of every packet, per-packet round robin) from its packet {@code h}. ECMP:
+     * {@code fib_multipath_hash()} / {@code rt6_multipath_hash()} (net/ipv4/route.c, net/ipv6/route.c, 6.18) of
+     * the packet; under policy 1 a packet with an L4 {@code skb->hash} (the PPE's, {@link #onNapi}) takes
+     * {@code skb->hash >> 1} as it is.
+     */
+    private int pickDial(final int h, final int f, final long now) {
         switch (config.balancing().mode()) {
             case ECMP: {
                 lookup.reset();
@@ -3068,6 +3098,9 @@ public final class RouterSimulation {
                 } else {
                     lookup.key().setIpv4(hostIp(flowHost[f]), serverIp(flowServer[f]),
                             flowUdp[f] ? FlowKey.PROTO_UDP : FlowKey.PROTO_TCP, flowSport[f], 443);
+                }
+                if (store.hashType(h) == PacketStore.HASH_L4) {
+                    lookup.skbHash(store.hash(h), true);
                 }
                 return ecmp.selectNexthop(lookup);
             }
@@ -3118,8 +3151,11 @@ public final class RouterSimulation {
     /**
      * The frame as the PPE parses it when it enters the frame engine from the GMAC: the 802.1Q tag, a PPPoE
      * session header, the IPv4 or IPv6 header and the ports; then {@link PpeFlowTable#receive} with that tuple
-     * (IPv6 addresses folded to 32 bits as {@link PpeHardwareOffload} folds the flowtable's tuples), i.e. before
-     * NAT, as the tuple of the direction's {@code mtk_flow_offload_replace}. Not TCP or UDP: to the CPU, unseen.
+     * (an IPv6 one as the three words its hash folds it into, as {@link PpeHardwareOffload} folds the flowtable's
+     * tuples), i.e. before NAT, as the tuple of the direction's {@code mtk_flow_offload_replace}.
+     *
+     * @return what the PPE did ({@link PpeFlowTable#lastHash()} is the FOE entry of the RX descriptor), or null
+     *     for a frame that is not TCP or UDP over IPv4 or IPv6: to the CPU, unseen, no FOE entry
      */
     private PpeFlowTable.Result ppeReceive(final int h, final long now) {
         final MutableDirectBuffer b = store.buffer();
@@ -3146,20 +3182,21 @@ public final class RouterSimulation {
             l4 = at + (b.getByte(at) & 0x0F) * 4;
         } else if (type == EthernetView.ETHERTYPE_IPV6) {
             proto = b.getByte(at + 6) & 0xFF;
-            int s = 0;
-            int d = 0;
-            for (int w = 0; w < 4; w++) {
-                s ^= b.getInt(at + 8 + 4 * w, ByteOrder.BIG_ENDIAN);
-                d ^= b.getInt(at + 24 + 4 * w, ByteOrder.BIG_ENDIAN);
+            if (proto != 6 && proto != 17) {
+                return null;
             }
-            src = s;
-            dst = d;
-            l4 = at + 40;
+            // the three words mtk_ppe_hash_entry() folds an IPv6 5-tuple into (PpeFlowTable.ipv6Src)
+            src = PpeFlowTable.ipv6Src(b.getInt(at + 8, ByteOrder.BIG_ENDIAN), b.getInt(at + 12, ByteOrder.BIG_ENDIAN),
+                    b.getInt(at + 28, ByteOrder.BIG_ENDIAN));
+            dst = PpeFlowTable.ipv6Dst(b.getInt(at + 24, ByteOrder.BIG_ENDIAN), b.getInt(at + 16, ByteOrder.BIG_ENDIAN),
+                    b.getInt(at + 32, ByteOrder.BIG_ENDIAN));
+            return ppe.receive(src, dst, PpeFlowTable.ipv6Ports(b.getInt(at + 20, ByteOrder.BIG_ENDIAN),
+                    b.getInt(at + 36, ByteOrder.BIG_ENDIAN), b.getInt(at + 40, ByteOrder.BIG_ENDIAN)), proto, now);
         } else {
-            return PpeFlowTable.Result.TO_CPU;
+            return null;
         }
         if (proto != 6 && proto != 17) {
-            return PpeFlowTable.Result.TO_CPU;
+            return null;
         }
         return ppe.receive(src, dst, b.getInt(l4, ByteOrder.BIG_ENDIAN), proto, now);
     }

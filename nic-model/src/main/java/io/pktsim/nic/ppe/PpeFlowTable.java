@@ -1,6 +1,7 @@
 package io.pktsim.nic.ppe;
 
 import io.pktsim.core.counter.Counters;
+import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.trace.TraceBus;
 import io.pktsim.core.trace.TraceEvent;
 
@@ -26,8 +27,12 @@ import io.pktsim.core.trace.TraceEvent;
  * on the macvlan), IPv6 with NAT (the PPE only routes IPv6), and more than one VLAN push. A PPPoE session and
  * one VLAN are supported.
  *
+ * <p>The entry index a packet used is in its RX descriptor, and the driver turns it into the packet's
+ * {@code skb->hash} ({@link #skbHash}); IPv6 entries hash exactly ({@link #ipv6Src}).
+ *
  * <p>Simplifications: the bind-rate window is one second from the window's first packet; a search miss never
- * evicts another entry (counted as a collision); IPv6 routes are keyed by 32-bit folds of their addresses;
+ * evicts another entry (counted as a collision); IPv6 routes are keyed by the three 32-bit words the hash
+ * folds their addresses and ports into;
  * no accounting (the MT7621 has none), keepalive, multicast or Wi-Fi (WDMA) paths. Allocation-free per packet.
  */
 public final class PpeFlowTable {
@@ -203,6 +208,80 @@ public final class PpeFlowTable {
         h ^= h >>> 16;
         h <<= Integer.numberOfTrailingZeros(ways);
         return h & (entries - 1);
+    }
+
+    /**
+     * The entry index a packet of this tuple gets in a table where no other flow holds its bucket: the first way
+     * of {@link #hash} that is not a static (1 KiB boundary) entry. What {@link #receive} reports for a flow
+     * whose bucket no other flow shares; for tools that have no table state ({@code pktsim ecmp}).
+     *
+     * @param src source address (IPv6: {@link #ipv6Src})
+     * @param dst destination address (IPv6: {@link #ipv6Dst})
+     * @param ports source port high 16 bits, destination port low 16 (IPv6: {@link #ipv6Ports})
+     * @return the entry index, -1 if every way of the bucket is static
+     */
+    public int idleTableIndex(final int src, final int dst, final int ports) {
+        final int h = hash(src, dst, ports);
+        for (int w = 0; w < ways; w++) {
+            if (state[h + w] != STATIC) {
+                return h + w;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The {@code skb->hash} the driver gives a frame whose RX descriptor carries FOE entry {@code foe}:
+     * {@code mtk_poll_rx()} (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) calls
+     * {@code skb_set_hash(skb, jhash_1word(hash, 0), PKT_HASH_TYPE_L4)} unless the entry field is all ones
+     * ({@code MTK_RXD4_FOE_ENTRY}, no entry).
+     *
+     * @param foe the entry index, 0..entries-1
+     * @return the hash (an L4 hash: {@code skb->l4_hash} set)
+     */
+    public static int skbHash(final int foe) {
+        return Jhash.jhash1Word(foe, 0);
+    }
+
+    /**
+     * The first of the three words {@code mtk_ppe_hash_entry()} hashes for an IPv6 5-tuple ({@code hv3} =
+     * {@code src_ip[1] ^ dest_ip[1] ^ src_ip[0]}, address words in host order as {@code mtk_foe_entry_set_ipv6_tuple}
+     * stores them): given as {@code src} to {@link #hash}, {@link #receive} and {@link #offloadReplace}, with
+     * {@link #ipv6Dst} and {@link #ipv6Ports}, it makes the IPv6 entry index exact. The three words are also the
+     * entry's key here (two IPv6 flows with the same three words would share an entry; the hardware compares
+     * the full addresses).
+     *
+     * @param s0 source address bits 127..96
+     * @param s1 source address bits 95..64
+     * @param d1 destination address bits 95..64
+     * @return {@code hv3}
+     */
+    public static int ipv6Src(final int s0, final int s1, final int d1) {
+        return s1 ^ d1 ^ s0;
+    }
+
+    /**
+     * {@code hv2} of an IPv6 5-tuple: {@code src_ip[2] ^ dest_ip[2] ^ dest_ip[0]} (see {@link #ipv6Src}).
+     *
+     * @param d0 destination address bits 127..96
+     * @param s2 source address bits 63..32
+     * @param d2 destination address bits 63..32
+     * @return {@code hv2}
+     */
+    public static int ipv6Dst(final int d0, final int s2, final int d2) {
+        return s2 ^ d2 ^ d0;
+    }
+
+    /**
+     * {@code hv1} of an IPv6 5-tuple: {@code src_ip[3] ^ dest_ip[3] ^ ports} (see {@link #ipv6Src}).
+     *
+     * @param s3 source address bits 31..0
+     * @param d3 destination address bits 31..0
+     * @param ports source port high 16 bits, destination port low 16
+     * @return {@code hv1}
+     */
+    public static int ipv6Ports(final int s3, final int d3, final int ports) {
+        return s3 ^ d3 ^ ports;
     }
 
     // ---------------------------------------------------------------- driver: flowtable callbacks

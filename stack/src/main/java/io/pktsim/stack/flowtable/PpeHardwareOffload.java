@@ -45,16 +45,30 @@ public final class PpeHardwareOffload implements HardwareOffload {
     public int replace(final ConntrackTable conntrack, final int ctEntry, final int dir, final int outIfindex) {
         final boolean v6 = conntrack.family(ctEntry) == 6;
         final boolean nat = (conntrack.status(ctEntry) & ConntrackTable.IPS_SRC_NAT) != 0;
-        final int src = v6 ? fold(conntrack, ctEntry, dir, true) : conntrack.tupleSrc(ctEntry, dir);
-        final int dst = v6 ? fold(conntrack, ctEntry, dir, false) : conntrack.tupleDst(ctEntry, dir);
+        final int ports = conntrack.tuplePorts(ctEntry, dir);
+        final int src;
+        final int dst;
+        final int key;
+        if (v6) {
+            // mtk_foe_entry_set_ipv6_tuple: the address words in host order; the entry hashes as their folds
+            src = PpeFlowTable.ipv6Src(word(conntrack, ctEntry, dir, true, 0), word(conntrack, ctEntry, dir, true, 1),
+                word(conntrack, ctEntry, dir, false, 1));
+            dst = PpeFlowTable.ipv6Dst(word(conntrack, ctEntry, dir, false, 0), word(conntrack, ctEntry, dir, true, 2),
+                word(conntrack, ctEntry, dir, false, 2));
+            key = PpeFlowTable.ipv6Ports(word(conntrack, ctEntry, dir, true, 3),
+                word(conntrack, ctEntry, dir, false, 3), ports);
+        } else {
+            src = conntrack.tupleSrc(ctEntry, dir);
+            dst = conntrack.tupleDst(ctEntry, dir);
+            key = ports;
+        }
         final boolean known = outIfindex >= 0 && outIfindex < frameEnginePort.length;
-        return ppe.offloadReplace(src, dst, conntrack.tuplePorts(ctEntry, dir), conntrack.protocol(ctEntry), v6, nat,
+        return ppe.offloadReplace(src, dst, key, conntrack.protocol(ctEntry), v6, nat,
             known ? vlanPushes[outIfindex] : 0, known && frameEnginePort[outIfindex]);
     }
 
-    private static int fold(final ConntrackTable ct, final int e, final int dir, final boolean source) {
-        return ct.tupleAddressWord(e, dir, source, 0) ^ ct.tupleAddressWord(e, dir, source, 1)
-            ^ ct.tupleAddressWord(e, dir, source, 2) ^ ct.tupleAddressWord(e, dir, source, 3);
+    private static int word(final ConntrackTable ct, final int e, final int dir, final boolean source, final int w) {
+        return ct.tupleAddressWord(e, dir, source, w);
     }
 
     @Override
