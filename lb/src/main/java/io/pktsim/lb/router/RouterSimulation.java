@@ -228,8 +228,10 @@ public final class RouterSimulation {
     private static final int WAN_VID_BASE = 2;
     private static final int SESSION_BASE = 0x1000;
     private static final int DIAL_ADDRESS_BASE = 0x6440_0001;
-    private static final long HOST6_HI = 0x2001_0db8_0001_0000L;
-    private static final long SERVER6_HI = 0x2606_2800_0000_0000L;
+    /** The LAN hosts' IPv6 prefix (2001:db8:1::/64), high 64 bits. */
+    static final long HOST6_HI = 0x2001_0db8_0001_0000L;
+    /** The servers' IPv6 prefix (2606:2800::/64), high 64 bits. */
+    static final long SERVER6_HI = 0x2606_2800_0000_0000L;
     private static final long DIAL6_HI = 0x2001_0db8_ff00_0000L;
     private static final int SERVER_PORT = 443;
     private static final int STORE_SLOTS = 1 << 18;
@@ -3865,6 +3867,16 @@ public final class RouterSimulation {
     }
 
     int serverIpOf(final int f) {
+        return serverIp(flowServer[f]);
+    }
+
+    /** A flow's LAN host's IPv6 address, low 64 bits (its high 64 are {@link #HOST6_HI}). */
+    long host6LoOf(final int f) {
+        return host6Lo(flowHost[f]);
+    }
+
+    /** A flow's server's IPv6 address, low 64 bits (its high 64 are {@link #SERVER6_HI}). */
+    long server6LoOf(final int f) {
         return serverIp(flowServer[f]);
     }
 

@@ -262,6 +262,22 @@ class QdiscTest {
     }
 
     @Test
+    void shouldClassifyByThePacketsOwnSkbHashBeforeTheGivenOne() {
+        // skb_get_hash(): a driver's L4 hash (the MT7621 PPE's, an RSS hash) is the packet's; a caller's flow hash
+        // only stands in for the one the stack would compute for an unhashed packet
+        final FqCodel q = new FqCodel(store, new FqCodelConfig());
+        final int owned = hashed(FLOW_B, 100, 0);
+        q.enqueue(owned, 0, FLOW_A & 0xFFFF_FFFFL);
+        final int unhashed = packet(0, 100);
+        q.enqueue(unhashed, 0, FLOW_B & 0xFFFF_FFFFL);
+        // both in flow 512: one new flow, the second packet joined it
+        assertThat(q.counters().get(QdiscCounter.NEW_FLOW)).isEqualTo(1);
+        final int other = packet(0, 100);
+        q.enqueue(other, 0, FLOW_A & 0xFFFF_FFFFL);
+        assertThat(q.counters().get(QdiscCounter.NEW_FLOW)).isEqualTo(2);
+    }
+
+    @Test
     void shouldClassifyUnhashedPacketsByTheirHeaders() {
         final FqCodel q = new FqCodel(store, new FqCodelConfig());
         final SplittableRandom rnd = new SplittableRandom(3);
