@@ -101,12 +101,25 @@ import io.pktsim.stack.profile.DeviceProfile;
  * netfilter rule the fw3/fw4 preset evaluates ({@link FirewallRuleCost}), mwan3's mangle rules, {@code ip_forward});
  * TX completion runs on the TX NAPI CPU. The dial of a new connection comes from {@code lb}: ECMP
  * ({@code fib_multipath_hash()} over the connection's real addresses, ports and flow label, through
- * {@link EcmpSelector}), mwan3 ({@link Mwan3Policy}, kept in the conntrack mark) or per-packet round robin (a flow in
+ * {@link EcmpSelector}, or, under policy 1, the first packet's L4 {@code skb->hash >> 1} when the driver gave it
+ * one: the PPE's below), mwan3 ({@link Mwan3Policy}, kept in the conntrack mark) or per-packet round robin (a flow in
  * the flowtable keeps the flow's output device). The flowtable bypasses the device stack's costs when the whole
  * path can be walked ({@code dev_fill_forward_path}, net/core/dev.c; macvlan has no {@code ndo_fill_forward_path},
  * so macvlan dials keep their device layers). A redial takes the dial's device down ({@link NetDeviceTable}: the
  * PPPoE session leaves {@link PppoeSessions}, conntrack drops the connections masqueraded through it, the flowtable
  * its flows and the PPE their entries) and brings it back with a new session id and address.
+ *
+ * <p>The driver's {@code skb->hash}. On an MT7621 (driver {@code mtk_eth_soc}) the frame engine parses every frame
+ * whatever the offload: {@code mtk_open()} starts the PPE and points the GDMAs at it whenever the SoC has one
+ * ({@code offload_version}), so every TCP/UDP frame learns or finds its entry in {@link PpeFlowTable}, and
+ * {@code mtk_poll_rx()} (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) gives it the L4 hash
+ * {@code jhash_1word(entry, 0)} ({@link PpeFlowTable#skbHash}). Three readers use it: RPS ({@code get_rps_cpu()}),
+ * ECMP policy 1 ({@link #pickDial}) and fq_codel ({@code skb_get_hash()}). A frame without an entry (a bucket
+ * whose two ways are taken) gets the stack's own hash: {@code flowHash} per flow for RPS, the qdisc's header hash.
+ * Other SoCs' frames carry no driver hash. Simplification: the dial is chosen with the hash of a connection's first
+ * packet and chosen again only when the routes change; on a real K2P a connection whose PPE entry moves to the
+ * bucket's other way (its entry aged out after 3 s idle while another flow took its way) would be routed by the new
+ * hash.
  *
  * <p>The PPE (offload {@code ppe}) is {@link PpeFlowTable}, as Linux 6.18 drives it, per direction. When the
  * flowtable takes a flow, {@code nf_flow_offload_add} queues {@code flow_offload_work_add}, which builds one rule per
