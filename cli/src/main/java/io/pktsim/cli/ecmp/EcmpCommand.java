@@ -135,7 +135,7 @@ public final class EcmpCommand implements Callable<Integer> {
             return skbHash != NO_SKB_HASH;
         }
 
-        /** @return this flow with the K2P PPE's entry and hash (none if {@code foe} is {@link PpeRx#NO_ENTRY}) */
+        /** @return this flow with the K2P PPE's entry and hash (none if {@code entry} is {@link PpeRx#NO_ENTRY}) */
         Flow withPpe(final int entry) {
             final long h = entry == PpeRx.NO_ENTRY ? NO_SKB_HASH
                 : Integer.toUnsignedLong(PpeFlowTable.skbHash(entry));
