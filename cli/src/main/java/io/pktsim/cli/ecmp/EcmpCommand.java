@@ -23,6 +23,7 @@ import io.pktsim.lb.ecmp.MultipathHash;
 import io.pktsim.lb.ecmp.NexthopChooser;
 import io.pktsim.lb.ecmp.ResilientNexthopGroup;
 import io.pktsim.lb.spread.DialSpread;
+import io.pktsim.nic.ppe.PpeFlowTable;
 import io.pktsim.stack.fib.MultipathLookup;
 import io.pktsim.stack.fib.MultipathSelector;
 import picocli.CommandLine.Command;
@@ -39,8 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Which nexthop (dial) each flow takes under Linux 6.18 ECMP.",
-        "Reads CSV with a header and columns src,dst,proto,sport,dport[,flowlabel]; prints the same rows",
-        "plus hash (31-bit, decimal) and nexthop (0-based index in --nexthops order);",
+        "Reads CSV with a header and columns src,dst,proto,sport,dport[,flowlabel][,skb_hash]; prints the same",
+        "rows plus hash (31-bit, decimal) and nexthop (0-based index in --nexthops order), with --skb-hash ppe",
+        "preceded by foe and skb_hash;",
         "with --explain, a block per flow that says why it takes that nexthop."})
 public final class EcmpCommand implements Callable<Integer> {
 
@@ -98,6 +100,12 @@ public final class EcmpCommand implements Callable<Integer> {
         + "with --summary-only.")
     private boolean explain;
 
+    @Option(names = "--skb-hash", paramLabel = "none|ppe", defaultValue = "none",
+        description = "ppe: each TCP/UDP flow's packets carry the L4 skb->hash a Phicomm K2P (MT7621) gives them "
+            + "under Linux 6.18, jhash_1word(FOE entry, 0) (mtk_poll_rx()); adds the columns foe and skb_hash. "
+            + "none (default): only a skb_hash column of the flows file sets one.")
+    private String skbHashMode;
+
     @Option(names = "--flows", required = true, paramLabel = "FILE", description = "The flows CSV, - for stdin.")
     private String flows;
 
@@ -110,9 +118,29 @@ public final class EcmpCommand implements Callable<Integer> {
         }
     }
 
-    /** One parsed flow row. */
+    /**
+     * One parsed flow row.
+     *
+     * @param skbHash the L4 {@code skb->hash} its packets carry, unsigned 32-bit, or {@link #NO_SKB_HASH}
+     * @param foe the K2P PPE's FOE entry the hash comes from ({@code --skb-hash ppe}), or {@link PpeRx#NO_ENTRY}
+     */
     record Flow(int line, String text, int src, long srcHi, long srcLo, int dst, long dstHi, long dstLo, int proto,
-                int sport, int dport, int label) {
+                int sport, int dport, int label, long skbHash, int foe) {
+
+        /** {@link #skbHash()} of a flow whose packets carry no L4 hash. */
+        static final long NO_SKB_HASH = -1;
+
+        /** @return whether the flow's packets carry an L4 {@code skb->hash} ({@code skb->l4_hash} set) */
+        boolean hasSkbHash() {
+            return skbHash != NO_SKB_HASH;
+        }
+
+        /** @return this flow with the K2P PPE's entry and hash (none if {@code entry} is {@link PpeRx#NO_ENTRY}) */
+        Flow withPpe(final int entry) {
+            final long h = entry == PpeRx.NO_ENTRY ? NO_SKB_HASH
+                : Integer.toUnsignedLong(PpeFlowTable.skbHash(entry));
+            return new Flow(line, text, src, srcHi, srcLo, dst, dstHi, dstLo, proto, sport, dport, label, h, entry);
+        }
     }
 
     @Override
@@ -152,9 +180,19 @@ public final class EcmpCommand implements Callable<Integer> {
         if (explain && summaryOnly) {
             throw new BadInput("--explain prints a block per flow and --summary-only none: use one of them");
         }
+        final PpeRx ppe = switch (skbHashMode.strip().toLowerCase(Locale.ROOT)) {
+            case "none" -> null;
+            case "ppe" -> new PpeRx(fam);
+            default -> throw new BadInput("--skb-hash must be none or ppe, not '" + skbHashMode + "'");
+        };
 
         final List<String> header = new ArrayList<>();
-        final List<Flow> rows = readFlows(fam, header);
+        final List<Flow> rows = readFlows(fam, header, ppe != null);
+        if (ppe != null) {
+            for (int i = 0; i < rows.size(); i++) {
+                rows.set(i, rows.get(i).withPpe(ppe.foe(rows.get(i))));
+            }
+        }
 
         final MultipathHash hash = new MultipathHash(fam, pol, fields, seedValue);
         final NexthopChooser chooser = buildChooser(fam, weights, isDead, sources, buckets);
@@ -179,6 +217,10 @@ public final class EcmpCommand implements Callable<Integer> {
                         f.dport(), f.label());
                 }
                 lookup.packetPath(!local).hasSource(local);
+                if (f.hasSkbHash()) {
+                    // MultipathHash decides whether the hash is read: policy 1 on the packet path only.
+                    lookup.skbHash((int) f.skbHash(), true);
+                }
             }
             hash.hashAll(chunk, 0, n, chunkHashes);
             for (int k = 0; k < n; k++) {
@@ -193,7 +235,7 @@ public final class EcmpCommand implements Callable<Integer> {
 
         if (explain) {
             final EcmpExplain ex = new EcmpExplain(fam, pol, fields, seedValue, weights, isDead, sources, local,
-                hash, chooser);
+                hash, chooser, ppe);
             for (int i = 0; i < rows.size(); i++) {
                 if (i > 0) {
                     out.println();
@@ -202,9 +244,10 @@ public final class EcmpCommand implements Callable<Integer> {
             }
             out.flush();
         } else if (!summaryOnly) {
-            out.println(String.join(",", header) + ",hash,nexthop");
+            out.println(String.join(",", header) + (ppe != null ? ",foe,skb_hash" : "") + ",hash,nexthop");
             for (int i = 0; i < rows.size(); i++) {
-                out.println(rows.get(i).text() + "," + hashes[i] + "," + chosen[i]);
+                final Flow f = rows.get(i);
+                out.println(f.text() + (ppe != null ? ppeColumns(f) : "") + "," + hashes[i] + "," + chosen[i]);
             }
             out.flush();
         }
@@ -214,6 +257,14 @@ public final class EcmpCommand implements Callable<Integer> {
             to.flush();
         }
         return PktsimMain.EXIT_OK;
+    }
+
+    /** The {@code ,foe,skb_hash} cells of a row under {@code --skb-hash ppe}: empty when the row has none. */
+    private static String ppeColumns(final Flow f) {
+        if (!f.hasSkbHash()) {
+            return ",,";
+        }
+        return "," + f.foe() + "," + String.format(Locale.ROOT, "0x%08x", f.skbHash());
     }
 
     private static NexthopChooser buildChooser(final int fam, final int[] weights, final boolean[] isDead,
@@ -278,12 +329,13 @@ public final class EcmpCommand implements Callable<Integer> {
         to.printf(Locale.ROOT, "expected_busy_nexthops,%.4f%n", DialSpread.expectedBusyWeighted(p, chosen.length));
     }
 
-    private List<Flow> readFlows(final int fam, final List<String> header) throws BadInput {
+    private List<Flow> readFlows(final int fam, final List<String> header, final boolean ppe) throws BadInput {
         final List<Flow> rows = new ArrayList<>();
         try (BufferedReader r = open()) {
             final String head = r.readLine();
             if (head == null) {
-                throw new BadInput("line 1: empty input, expected a header src,dst,proto,sport,dport[,flowlabel]");
+                throw new BadInput("line 1: empty input, expected a header "
+                    + "src,dst,proto,sport,dport[,flowlabel][,skb_hash]");
             }
             final String[] cols = head.strip().split(",", -1);
             int iSrc = -1;
@@ -292,6 +344,7 @@ public final class EcmpCommand implements Callable<Integer> {
             int iSport = -1;
             int iDport = -1;
             int iLabel = -1;
+            int iSkbHash = -1;
             for (int c = 0; c < cols.length; c++) {
                 final String name = cols[c].strip().toLowerCase(Locale.ROOT);
                 header.add(cols[c].strip());
@@ -302,12 +355,18 @@ public final class EcmpCommand implements Callable<Integer> {
                     case "sport" -> iSport = c;
                     case "dport" -> iDport = c;
                     case "flowlabel" -> iLabel = c;
+                    case "skb_hash" -> iSkbHash = c;
                     default -> throw new BadInput("line 1: unknown column '" + cols[c].strip()
-                        + "', expected src,dst,proto,sport,dport[,flowlabel]");
+                        + "', expected src,dst,proto,sport,dport[,flowlabel][,skb_hash]");
                 }
             }
+            if (ppe && iSkbHash >= 0) {
+                throw new BadInput("--skb-hash ppe computes each flow's skb->hash, but line 1 of --flows has a "
+                    + "skb_hash column (column " + (iSkbHash + 1) + "): use one or the other");
+            }
             if (iSrc < 0 || iDst < 0 || iProto < 0 || iSport < 0 || iDport < 0) {
-                throw new BadInput("line 1: the header must name src,dst,proto,sport,dport (flowlabel optional)");
+                throw new BadInput("line 1: the header must name src,dst,proto,sport,dport (flowlabel, skb_hash "
+                    + "optional)");
             }
             String line;
             int n = 1;
@@ -320,7 +379,8 @@ public final class EcmpCommand implements Callable<Integer> {
                 if (f.length != cols.length) {
                     throw new BadInput("line " + n + ": " + f.length + " fields, the header has " + cols.length);
                 }
-                rows.add(parseFlow(fam, n, f, iSrc, iDst, iProto, iSport, iDport, iLabel, line.strip()));
+                final Flow flow = parseFlow(fam, n, f, iSrc, iDst, iProto, iSport, iDport, iLabel, line.strip());
+                rows.add(iSkbHash < 0 || f[iSkbHash].isBlank() ? flow : withSkbHash(flow, f[iSkbHash].strip()));
             }
         } catch (final NoSuchFileException e) {
             throw new BadInput("--flows: no such file: " + flows);
@@ -347,12 +407,28 @@ public final class EcmpCommand implements Callable<Integer> {
                 throw new BadInput("line " + n + ": flowlabel " + label + " given for IPv4 (IPv6 only)");
             }
             return new Flow(n, text, ipv4(n, "src", f[iSrc].strip()), 0, 0, ipv4(n, "dst", f[iDst].strip()), 0, 0,
-                proto, sport, dport, 0);
+                proto, sport, dport, 0, Flow.NO_SKB_HASH, PpeRx.NO_ENTRY);
         }
         final byte[] s = ipv6(n, "src", f[iSrc].strip());
         final byte[] d = ipv6(n, "dst", f[iDst].strip());
         return new Flow(n, text, 0, InetText.hi(s), InetText.lo(s), 0, InetText.hi(d), InetText.lo(d), proto, sport,
-            dport, label);
+            dport, label, Flow.NO_SKB_HASH, PpeRx.NO_ENTRY);
+    }
+
+    /** The row with the {@code skb_hash} cell's value (decimal or 0x hex, 0..0xffffffff). */
+    private static Flow withSkbHash(final Flow f, final String text) throws BadInput {
+        final long v;
+        try {
+            v = parseLong(text);
+        } catch (final NumberFormatException e) {
+            throw new BadInput("line " + f.line() + ": skb_hash '" + text + "' is not a number (decimal or 0x hex, "
+                + "0..0xffffffff, or empty for none)");
+        }
+        if (v < 0 || v > 0xFFFF_FFFFL) {
+            throw new BadInput("line " + f.line() + ": skb_hash " + text + " is out of range 0..0xffffffff");
+        }
+        return new Flow(f.line(), f.text(), f.src(), f.srcHi(), f.srcLo(), f.dst(), f.dstHi(), f.dstLo(), f.proto(),
+            f.sport(), f.dport(), f.label(), v, PpeRx.NO_ENTRY);
     }
 
     private static int ipv4(final int n, final String what, final String text) throws BadInput {

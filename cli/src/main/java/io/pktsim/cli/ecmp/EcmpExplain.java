@@ -22,7 +22,10 @@ import io.pktsim.stack.fib.MultipathLookup;
  * {@code __flow_hash_from_keys()}, the policy-3 {@code jhash_2words()} step of a forwarded packet, the shift
  * of {@code fib_multipath_hash()} / {@code rt6_multipath_hash()}, the upper bounds of {@code fib_rebalance()}
  * / {@code rt6_multipath_rebalance()} and the choice of {@code fib_select_multipath()} /
- * {@code fib6_select_path()} or of a resilient group's bucket ({@code nexthop_select_path_res()}).
+ * {@code fib6_select_path()} or of a resilient group's bucket ({@code nexthop_select_path_res()}). A forwarded
+ * packet that carries an L4 {@code skb->hash} (the skb_hash column, or the K2P PPE's {@code jhash_1word(foe, 0)}
+ * with {@code --skb-hash ppe}, {@link PpeRx}) under policy 1 skips all of the hashing: the block says where the
+ * hash comes from and that {@code skb->hash >> 1} is the hash.
  *
  * <p>The numbers come from the model itself ({@link MultipathHash}'s inspection accessors and the route's
  * upper bounds); the words around them are derived from the configuration. Each block is checked against the
@@ -47,6 +50,7 @@ final class EcmpExplain {
     private final boolean local;
     private final MultipathHash hash;
     private final NexthopChooser chooser;
+    private final PpeRx ppe;
     private final MultipathLookup lookup = new MultipathLookup();
     private final byte[] bytes = new byte[72];
 
@@ -61,10 +65,11 @@ final class EcmpExplain {
      * @param local whether the flows are local (flow path)
      * @param hash the hash of this configuration
      * @param chooser the route or resilient group of this configuration
+     * @param ppe the K2P PPE that gave the flows their {@code skb->hash} ({@code --skb-hash ppe}), or null
      */
     EcmpExplain(final int family, final int policy, final int fields, final long seed, final int[] weights,
         final boolean[] dead, final int[] sources, final boolean local, final MultipathHash hash,
-        final NexthopChooser chooser) {
+        final NexthopChooser chooser, final PpeRx ppe) {
         this.family = family;
         this.policy = policy;
         this.fields = fields;
@@ -75,6 +80,7 @@ final class EcmpExplain {
         this.local = local;
         this.hash = hash;
         this.chooser = chooser;
+        this.ppe = ppe;
     }
 
     private boolean ipv4() {
@@ -99,6 +105,9 @@ final class EcmpExplain {
             l.key().setIpv6(f.srcHi(), f.srcLo(), f.dstHi(), f.dstLo(), f.proto(), f.sport(), f.dport(), f.label());
         }
         l.packetPath(!local).hasSource(local);
+        if (f.hasSkbHash()) {
+            l.skbHash((int) f.skbHash(), true);
+        }
         final int h = hash.hash(l);
         final int n = hash.lastHashedWords(bytes);
 
@@ -108,6 +117,19 @@ final class EcmpExplain {
         final String fn = ipv4() ? "fib_multipath_hash()" : "rt6_multipath_hash()";
         out.println(local ? "  local flow: " + fn + " takes the flow path (only the " + (ipv4() ? "flowi4" : "flowi6")
             + ", no packet)" : "  forwarded packet: " + fn + " takes the packet path (it has the skb)");
+        skbHashLines(out, f, fn);
+        if (f.hasSkbHash() && policy == MultipathHash.POLICY_L4 && !local) {
+            // fib_multipath_hash() / rt6_multipath_hash(), policy 1 with an skb: an L4 hash already on the packet is
+            // returned shifted right by one, before the flow dissector runs (MultipathHash does the same).
+            out.println("  policy 1 (L4) on a packet with skb->l4_hash set: " + fn + " returns skb->hash >> 1 at"
+                + " once: the flow's fields are not hashed (no flow_keys, no seed, no SipHash)");
+            final int h31 = (int) (f.skbHash() >>> 1);
+            final String use = chooser instanceof ResilientNexthopGroup ? "its remainder picks the bucket"
+                : "compared with the upper bounds";
+            out.println("  >> 1 -> hash " + h31 + " (skb->hash " + f.skbHash() + " >> 1; " + use + ")");
+            finish(out, f, h31, h, expectedHash, expectedNexthop);
+            return;
+        }
         out.println("  " + policyLine(l.key()));
 
         final boolean jhashStep = policy == MultipathHash.POLICY_CUSTOM && !local;
@@ -148,12 +170,57 @@ final class EcmpExplain {
         final int h31 = value >>> 1;
         out.println("  >> 1 -> hash " + h31 + (chooser instanceof ResilientNexthopGroup
             ? " (31 bits; its remainder picks the bucket)" : " (31 bits, compared with the upper bounds)"));
+        finish(out, f, h31, h, expectedHash, expectedNexthop);
+    }
+
+    /** Checks the explained hash against the model's and the normal output's, then prints the choice. */
+    private void finish(final PrintWriter out, final EcmpCommand.Flow f, final int h31, final int h,
+        final int expectedHash, final int expectedNexthop) {
         if (h31 != h || h != expectedHash) {
             throw new IllegalStateException("explain: hash " + h31 + " / " + h + " differs from " + expectedHash);
         }
         final int chosen = choiceLines(out, f, h31);
         if (chosen != expectedNexthop) {
             throw new IllegalStateException("explain: nexthop " + chosen + " differs from " + expectedNexthop);
+        }
+    }
+
+    /**
+     * Where the flow's {@code skb->hash} comes from (the K2P PPE or the skb_hash column), and, when the hash does
+     * not read it, why.
+     */
+    private void skbHashLines(final PrintWriter out, final EcmpCommand.Flow f, final String fn) {
+        if (local && (f.hasSkbHash() || ppe != null)) {
+            out.println("  a local flow is not a received frame: " + fn + " gets no skb, so no skb->hash is read"
+                + (ppe != null ? " (the foe and skb_hash columns show what the K2P's PPE would give a received frame"
+                    + " of this tuple)" : " (the skb_hash column is not used)"));
+            return;
+        }
+        if (ppe != null) {
+            if (!f.hasSkbHash()) {
+                out.println("  the K2P's PPE (MT7621) makes FOE entries for TCP and UDP only: protocol " + f.proto()
+                    + " gets none, so mtk_poll_rx() sets no skb->hash");
+                return;
+            }
+            final int bucket = ppe.bucket(f);
+            out.println(String.format(Locale.ROOT, "  the K2P's PPE (MT7621): mtk_ppe_hash_entry() (mtk_ppe.c) of the"
+                + " %s (0x%08x, 0x%08x, 0x%08x) -> bucket %d..%d; FOE entry %d, the first way that is not a static"
+                + " 1 KiB-boundary entry (no other flow in the bucket)",
+                ipv4() ? "tuple (src, dst, sport << 16 | dport)"
+                    : "folded tuple (src0^src1^dst1, dst0^src2^dst2, src3^dst3^(sport << 16 | dport))",
+                ppe.hv3(f), ppe.hv2(f), ppe.hv1(f), bucket, bucket + 1, f.foe()));
+            out.println(String.format(Locale.ROOT, "  mtk_poll_rx() (mtk_eth_soc.c): skb_set_hash(skb, jhash_1word(%d,"
+                + " 0) = 0x%08x, PKT_HASH_TYPE_L4): skb->hash 0x%08x, skb->l4_hash set", f.foe(), f.skbHash(),
+                f.skbHash()));
+        } else if (f.hasSkbHash()) {
+            out.println(String.format(Locale.ROOT, "  skb->hash 0x%08x with skb->l4_hash set (the skb_hash column: as"
+                + " a NIC's RSS or the MT7621 PPE sets it)", f.skbHash()));
+        } else {
+            return;
+        }
+        if (policy != MultipathHash.POLICY_L4) {
+            out.println("  policy " + policy + " does not read skb->hash (only policy 1 returns skb->hash >> 1 when"
+                + " skb->l4_hash is set)");
         }
     }
 
