@@ -641,6 +641,13 @@ public final class RouterSimulation {
     private int kFlowOffload;
     private int kPpeBind;
     private int[] kDrop;
+    private int kNapiIrq;
+    private int kNapiPoll;
+    private int kNapiComplete;
+    private int kTimeSqueeze;
+    private int kRxHash;
+    private int kGroMerge;
+    private int kGroFlush;
 
     /**
      * Sees every frame at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: eth0 (the
@@ -748,8 +755,11 @@ public final class RouterSimulation {
      * Attaches a trace bus: the engine's decisions are published as events of the component {@code router}
      * (kinds: the dial chosen for a connection, {@code dial_ecmp} with the 31-bit {@code fib_multipath_hash()} value
      * and the nexthop count, {@code dial_mwan3} with the statistic rules walked, {@code dial_round_robin} or
-     * {@code dial_default_route}; {@code conntrack_new}, {@code flow_offload}, {@code ppe_bind}, and one
-     * {@code drop_REASON} per drop reason). {@link #run} attaches one writing JSON lines when the configuration's
+     * {@code dial_default_route}; {@code conntrack_new}, {@code flow_offload}, {@code ppe_bind}, one
+     * {@code drop_REASON} per drop reason; the NIC and NAPI: {@code napi_irq}, {@code napi_poll},
+     * {@code napi_complete}, {@code time_squeeze}; per polled frame {@code rx_hash} (its {@code skb->hash}, PPE
+     * entry and RPS CPU); {@code gro_merge} and {@code gro_flush} with why), and the qdisc's own drops (component
+     * {@code eth0:qdisc}). {@link #run} attaches one writing JSON lines when the configuration's
      * {@link RouterConfig.Outputs#traceFile()} is set. Call before the run; the caller closes the bus.
      *
      * @param bus the bus
@@ -770,6 +780,14 @@ public final class RouterSimulation {
         for (int i = 0; i < reasons.length; i++) {
             kDrop[i] = names.kind("drop_" + reasons[i].label);
         }
+        kNapiIrq = names.kind("napi_irq", "cpu", "ring");
+        kNapiPoll = names.kind("napi_poll", "cpu", "done", "ring_left", "budget_left");
+        kNapiComplete = names.kind("napi_complete", "cpu");
+        kTimeSqueeze = names.kind("time_squeeze", "cpu", "ring_left");
+        kRxHash = names.kind("rx_hash", "flow", "skb_hash", "foe", "rps_cpu");
+        kGroMerge = names.kind("gro_merge", "flow", "segs");
+        kGroFlush = names.kind("gro_flush", "flow", "segs", "reason");
+        qdisc.trace(bus, "eth0:qdisc");
     }
 
     /**
@@ -2595,6 +2613,9 @@ public final class RouterSimulation {
         final long c = cHardIrq;
         cpu.stage(CostStage.HARD_IRQ, c);
         final long end = cpu.exec(rxCpu, now, c, CpuSet.CTX_HARDIRQ);
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kNapiIrq, TraceEvent.NO_PACKET, rxCpu, ringCount);
+        }
         irqEnabled = false;
         napiScheduled = true;
         budgetLeft = netdevBudget;
@@ -2617,12 +2638,15 @@ public final class RouterSimulation {
         if (now <= napiRepollNs) {
             loop.schedule(napiRepollNs, kNapi, rxCpu, 0L);
         } else {
-            completeNapi();
+            completeNapi(napiRepollNs);
         }
     }
 
-    /** {@code napi_complete_done()}: the poll found the ring empty; re-enable the RX interrupt. */
-    private void completeNapi() {
+    /** {@code napi_complete_done()}: the poll found the ring empty at {@code atNs}; re-enable the RX interrupt. */
+    private void completeNapi(final long atNs) {
+        if (trace.enabled()) {
+            trace.publish(atNs, traceComponent, kNapiComplete, TraceEvent.NO_PACKET, rxCpu);
+        }
         napiScheduled = false;
         irqEnabled = true;
         framesSinceIrqEnable = 0;
@@ -2631,7 +2655,7 @@ public final class RouterSimulation {
     /** One {@code mtk_napi_rx} poll (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) and its repoll. */
     private void onNapi(final int target, final long arg, final long now) {
         if (ringCount == 0) {
-            completeNapi();
+            completeNapi(now);
             return;
         }
         polls++;
@@ -2673,6 +2697,10 @@ public final class RouterSimulation {
                 store.hash(h, 0, PacketStore.HASH_NONE);
             }
             final int target2 = rpsCpu(skbHash);
+            if (trace.enabled()) {
+                trace.publish(t, traceComponent, kRxHash, h, f, foe >= 0 ? skbHash & 0xFFFF_FFFFL : -1L, foe,
+                        target2);
+            }
             if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
                 // rps_ipi_queued(): an IPI only when the target's backlog NAPI was not already scheduled.
                 ipiPending[target2] = true;
@@ -2693,10 +2721,16 @@ public final class RouterSimulation {
             }
         }
         budgetLeft -= n;
+        if (trace.enabled()) {
+            trace.publish(t, traceComponent, kNapiPoll, TraceEvent.NO_PACKET, rxCpu, n, ringCount, budgetLeft);
+        }
         if (budgetLeft <= 0 || t - runStartNs >= netdevBudgetUsecs * 1000L
                 && netdevBudgetUsecs > 0) {
             if (ringCount > 0) {
                 softnetSqueeze[rxCpu]++;
+                if (trace.enabled()) {
+                    trace.publish(t, traceComponent, kTimeSqueeze, TraceEvent.NO_PACKET, rxCpu, ringCount);
+                }
             }
             budgetLeft = netdevBudget;
             runStartNs = t;
@@ -2754,8 +2788,12 @@ public final class RouterSimulation {
                     groSegs[i]++;
                     groReady[i] = t;
                     groMerged++;
+                    if (trace.enabled()) {
+                        trace.publish(t, traceComponent, kGroMerge, groPkt[i], f, groSegs[i]);
+                    }
                     return;
                 }
+                traceGroFlush(i, t, groSegs[i] < GRO_MAX_SEGS ? GRO_FLUSH_NOT_IN_SEQUENCE : GRO_FLUSH_FULL);
                 forward(groPkt[i], f, groReady[i], groTarget[i], groSegs[i]);
                 groPkt[i] = h;
                 groSegs[i] = 1;
@@ -2764,6 +2802,7 @@ public final class RouterSimulation {
             }
         }
         if (groHeld == GRO_MAX_FLOWS) {
+            traceGroFlush(0, t, GRO_FLUSH_OLDEST);
             forward(groPkt[0], groFlow[0], groReady[0], groTarget[0], groSegs[0]);
             for (int i = 1; i < groHeld; i++) {
                 groFlow[i - 1] = groFlow[i];
@@ -2784,10 +2823,27 @@ public final class RouterSimulation {
 
     private void groFlushAll() {
         for (int i = 0; i < groHeld; i++) {
+            traceGroFlush(i, groReady[i], GRO_FLUSH_END_OF_POLL);
             forward(groPkt[i], groFlow[i], groReady[i], groTarget[i], groSegs[i]);
         }
         groHeld = 0;
     }
+
+    /** A {@code gro_flush} trace event for held packet {@code i}, with why it leaves GRO. */
+    private void traceGroFlush(final int i, final long t, final int reason) {
+        if (trace.enabled()) {
+            trace.publish(t, traceComponent, kGroFlush, groPkt[i], groFlow[i], groSegs[i], reason, 0L);
+        }
+    }
+
+    /** {@code gro_flush} reasons: the flow's next segment does not continue the held packet. */
+    private static final int GRO_FLUSH_NOT_IN_SEQUENCE = 1;
+    /** The held packet has {@code MAX_SKB_FRAGS} + 1 segments. */
+    private static final int GRO_FLUSH_FULL = 2;
+    /** The oldest held packet when a ninth flow arrives ({@code gro_flush_oldest}). */
+    private static final int GRO_FLUSH_OLDEST = 3;
+    /** The end of the poll ({@code napi_complete_done} / {@code gro_normal_list}). */
+    private static final int GRO_FLUSH_END_OF_POLL = 4;
 
     private static final int GRO_MAX_FLOWS = 8;
     private static final int GRO_MAX_SEGS = 18;

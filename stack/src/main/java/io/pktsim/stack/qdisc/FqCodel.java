@@ -243,6 +243,7 @@ public final class FqCodel implements Qdisc {
      * @param bus the bus
      * @param component the component name, e.g. {@code "pppoe-wan1:qdisc"}
      */
+    @Override
     public void trace(final TraceBus bus, final String component) {
         this.trace = bus;
         this.traceComponent = bus.names().component(component);

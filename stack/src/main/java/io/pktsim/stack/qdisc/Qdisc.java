@@ -1,6 +1,7 @@
 package io.pktsim.stack.qdisc;
 
 import io.pktsim.core.counter.Counters;
+import io.pktsim.core.trace.TraceBus;
 
 /**
  * A queueing discipline of one transmit queue ({@code struct Qdisc_ops} enqueue/dequeue,
@@ -72,4 +73,13 @@ public interface Qdisc {
 
     /** @return the counters */
     Counters<QdiscCounter> counters();
+
+    /**
+     * Publishes this qdisc's decisions (its drops) on a trace bus; a qdisc without any publishes nothing.
+     *
+     * @param bus the bus
+     * @param component the component name, e.g. {@code "eth0:qdisc"}
+     */
+    default void trace(final TraceBus bus, final String component) {
+    }
 }
