@@ -156,7 +156,11 @@ import io.pktsim.stack.profile.DeviceProfile;
  * {@link PpeFlowTable}): the flowtable's hardware offload happens at once, not in a work item, the driver's bind
  * check and bound packets cost no CPU, ageing runs once a second, and a bound packet of a connection the servers
  * consider broken is dropped; the NIC ring, interrupt coalescing, NAPI polling, GRO (own merge of in-sequence TCP
- * segments, never for PPPoE or UDP), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
+ * segments, never for PPPoE or UDP; it differs from 6.18's {@code dev_gro_receive} in three ways: at most 8 held
+ * packets in all, flushed in arrival order, where the kernel keeps 8 per hash bucket of 8 and flushes bucket by
+ * bucket; at most 18 segments per aggregate, where the kernel goes on through a {@code frag_list} up to
+ * {@code gro_max_size}, 45 segments of 1448 bytes; and the TCP options (the timestamps) are not compared, where a
+ * ticking TSval stops a merge), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
  * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers, the CPU port's
  * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
