@@ -23,34 +23,7 @@ class RouterBootsTest {
 
     @Test
     void shouldSpreadSixConnectionsOverEightDialsAcrossBootsAsTheBusyDialLawSays() {
-        final int boots = 300;
-        final double[] law = DialSpread.busyDistribution(8, 6);
-        final int[] seen = new int[9];
-        double sum = 0;
-        final MultipathLookup lookup = new MultipathLookup();
-        for (int run = 0; run < boots; run++) {
-            final RouterConfig base = RouterFixtures.config(4, 2, 100 * MBIT, true, false,
-                    RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.ecmp(1),
-                    List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 6, RouterConfig.Direction.DOWNLOAD)),
-                    10_000_000L, 1);
-            final RouterConfig c = new RouterConfig(base.profile(), base.lan(), base.wan(), false, base.balancing(),
-                    base.offload(), base.firewall(), base.qdisc(), base.workload(), base.durationNs(),
-                    base.warmupNs(), base.seed(), run, base.outputs());
-            final RouterSimulation sim = new RouterSimulation(c);
-            final EcmpSelector kernel = new EcmpSelector(new MultipathHash(FlowKey.FAMILY_IPV4, 1,
-                    MultipathHash.FIELDS_DEFAULT, sim.multipathHashSeed()), new Ipv4MultipathRoute(
-                    new int[] {1, 1, 1, 1, 1, 1, 1, 1}));
-            int busyMask = 0;
-            for (int f = 0; f < sim.flowCount(); f++) {
-                lookup.reset().key().setIpv4(sim.hostIpOf(f), sim.serverIpOf(f), FlowKey.PROTO_TCP, sim.sportOf(f),
-                        443);
-                busyMask |= 1 << kernel.selectNexthop(lookup);
-            }
-            final int busy = Integer.bitCount(busyMask);
-            seen[busy]++;
-            sum += busy;
-        }
-        assertTheLaw(seen, sum / boots, boots, law);
+        bootsFollowTheLaw(false);
     }
 
     /**
@@ -59,6 +32,11 @@ class RouterBootsTest {
      */
     @Test
     void shouldSpreadSixConnectionsOverEightDialsAcrossK2pBootsByThePpeHash() {
+        bootsFollowTheLaw(true);
+    }
+
+    /** 300 boots of a router with 6 connections over 8 ECMP dials; with {@code k2p}, through the PPE's hash. */
+    private static void bootsFollowTheLaw(final boolean k2p) {
         final int boots = 300;
         final double[] law = DialSpread.busyDistribution(8, 6);
         final int[] seen = new int[9];
@@ -70,19 +48,21 @@ class RouterBootsTest {
                     RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.ecmp(1),
                     List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 6, RouterConfig.Direction.DOWNLOAD)),
                     10_000_000L, 1);
-            final RouterConfig c = new RouterConfig(base.profile().driverName("mtk_eth_soc"), base.lan(), base.wan(),
-                    false, base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(),
-                    base.durationNs(), base.warmupNs(), base.seed(), run, base.outputs());
+            final RouterConfig c = new RouterConfig(k2p ? base.profile().driverName("mtk_eth_soc") : base.profile(),
+                    base.lan(), base.wan(), false, base.balancing(), base.offload(), base.firewall(), base.qdisc(),
+                    base.workload(), base.durationNs(), base.warmupNs(), base.seed(), run, base.outputs());
             final RouterSimulation sim = new RouterSimulation(c);
             final EcmpSelector kernel = new EcmpSelector(new MultipathHash(FlowKey.FAMILY_IPV4, 1,
                     MultipathHash.FIELDS_DEFAULT, sim.multipathHashSeed()), new Ipv4MultipathRoute(
                     new int[] {1, 1, 1, 1, 1, 1, 1, 1}));
             int busyMask = 0;
             for (int f = 0; f < sim.flowCount(); f++) {
-                final int foe = ppe.idleTableIndex(sim.hostIpOf(f), sim.serverIpOf(f), sim.sportOf(f) << 16 | 443);
                 lookup.reset().key().setIpv4(sim.hostIpOf(f), sim.serverIpOf(f), FlowKey.PROTO_TCP, sim.sportOf(f),
                         443);
-                lookup.skbHash(PpeFlowTable.skbHash(foe), true);
+                if (k2p) {
+                    lookup.skbHash(PpeFlowTable.skbHash(ppe.idleTableIndex(sim.hostIpOf(f), sim.serverIpOf(f),
+                            sim.sportOf(f) << 16 | 443)), true);
+                }
                 busyMask |= 1 << kernel.selectNexthop(lookup);
             }
             final int busy = Integer.bitCount(busyMask);
