@@ -79,6 +79,7 @@ public final class PpeFlowTable {
     private final int[] hwWindowPackets;
     private final int[] hwFlow;
     private final long[] checkTimeNs;
+    private final int[] entrySkbHash;
     private final int[] swSrc;
     private final int[] swDst;
     private final int[] swPorts;
@@ -119,6 +120,10 @@ public final class PpeFlowTable {
         checkTimeNs = new long[entries];
         java.util.Arrays.fill(hwFlow, -1);
         java.util.Arrays.fill(checkTimeNs, Long.MIN_VALUE / 2);
+        entrySkbHash = new int[entries];
+        for (int i = 0; i < entries; i++) {
+            entrySkbHash[i] = skbHash(i);
+        }
         if (config.skipBoundaryEntries) {
             for (int i = 0; i < entries; i += 128) {
                 for (final int k : SKIP) {
@@ -241,6 +246,16 @@ public final class PpeFlowTable {
      */
     public static int skbHash(final int foe) {
         return Jhash.jhash1Word(foe, 0);
+    }
+
+    /**
+     * {@link #skbHash} of one of this table's entries, from a table computed once (the per-packet form).
+     *
+     * @param foe the entry index, 0..entries-1
+     * @return {@code skbHash(foe)}
+     */
+    public int entrySkbHash(final int foe) {
+        return entrySkbHash[foe];
     }
 
     /**
@@ -459,11 +474,17 @@ public final class PpeFlowTable {
      * @return whether a flow was bound
      */
     public boolean checkSkb(final int hash, final long nowNs) {
-        if (hash < 0 || hash >= entries) {
+        // the common case (all but one call per entry every checkIntervalNs) short enough to inline
+        if (hash >= 0 && hash < entries && nowNs - checkTimeNs[hash] < config.checkIntervalNs) {
+            counters.increment(PpeCounter.CHECK_RATE_LIMITED);
             return false;
         }
-        if (nowNs - checkTimeNs[hash] < config.checkIntervalNs) {
-            counters.increment(PpeCounter.CHECK_RATE_LIMITED);
+        return checkSkbUnlimited(hash, nowNs);
+    }
+
+    /** {@link #checkSkb} past its rate limit (or for an index outside the table). */
+    private boolean checkSkbUnlimited(final int hash, final long nowNs) {
+        if (hash < 0 || hash >= entries) {
             return false;
         }
         checkTimeNs[hash] = nowNs;
