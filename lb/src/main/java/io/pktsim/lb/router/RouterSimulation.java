@@ -229,9 +229,6 @@ public final class RouterSimulation {
      * timestamps continuously, so an entry may outlive its idle limit by up to this much (an assumption).
      */
     private static final long PPE_AGE_SCAN_NS = 1_000_000_000L;
-    /** PPP protocol numbers of IPv4 and IPv6 in a PPPoE session frame (RFC 1332, RFC 5072). */
-    private static final int PPP_IPV4 = 0x0021;
-    private static final int PPP_IPV6 = 0x0057;
     private static final int PROGRESS_STEPS = 200;
     /** eth0's interface index: the first device the constructor registers. */
     private static final int ETH0_IFINDEX = 1;
@@ -2552,7 +2549,7 @@ public final class RouterSimulation {
         int foe = -1;
         long rateReached = 0L;
         if (ppe != null) {
-            final PpeFlowTable.Result r = ppeReceive(h, atSoc);
+            final PpeFlowTable.Result r = PpeParser.receive(store, ppe, h, atSoc);
             if (r == PpeFlowTable.Result.HW_FORWARDED) {
                 final int f = flowOf(store.aux(h));
                 // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound
@@ -2694,7 +2691,7 @@ public final class RouterSimulation {
             // entry; without one the stack computes a hash when it needs one (flowHash[f] stands in for RPS)
             final int skbHash;
             if (foe >= 0) {
-                skbHash = PpeFlowTable.skbHash(foe);
+                skbHash = ppe.entrySkbHash(foe);
                 store.hash(h, skbHash, PacketStore.HASH_L4);
             } else {
                 skbHash = flowHash[f];
@@ -3221,59 +3218,6 @@ public final class RouterSimulation {
                 trace.publish(now, traceComponent, kFlowOffload, TraceEvent.NO_PACKET, f, toLan ? 1 : 0);
             }
         }
-    }
-
-    /**
-     * The frame as the PPE parses it when it enters the frame engine from the GMAC: the 802.1Q tag, a PPPoE
-     * session header, the IPv4 or IPv6 header and the ports; then {@link PpeFlowTable#receive} with that tuple
-     * (an IPv6 one as the three words its hash folds it into, as {@link PpeHardwareOffload} folds the flowtable's
-     * tuples), i.e. before NAT, as the tuple of the direction's {@code mtk_flow_offload_replace}.
-     *
-     * @return what the PPE did ({@link PpeFlowTable#lastHash()} is the FOE entry of the RX descriptor), or null
-     *     for a frame that is not TCP or UDP over IPv4 or IPv6: to the CPU, unseen, no FOE entry
-     */
-    private PpeFlowTable.Result ppeReceive(final int h, final long now) {
-        final MutableDirectBuffer b = store.buffer();
-        int at = store.frameOffset(h) + EthernetView.ETHERTYPE_OFFSET;
-        int type = b.getShort(at, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        if (type == EthernetView.ETHERTYPE_VLAN) {
-            at += VLAN_TAG;
-            type = b.getShort(at, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        }
-        at += 2;
-        if (type == EthernetView.ETHERTYPE_PPPOE_SESSION) {
-            final int ppp = b.getShort(at + PPPOE_HEADER - 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            type = ppp == PPP_IPV4 ? EthernetView.ETHERTYPE_IPV4 : ppp == PPP_IPV6 ? EthernetView.ETHERTYPE_IPV6 : 0;
-            at += PPPOE_HEADER;
-        }
-        final int proto;
-        final int src;
-        final int dst;
-        final int l4;
-        if (type == EthernetView.ETHERTYPE_IPV4) {
-            proto = b.getByte(at + 9) & 0xFF;
-            src = b.getInt(at + 12, ByteOrder.BIG_ENDIAN);
-            dst = b.getInt(at + 16, ByteOrder.BIG_ENDIAN);
-            l4 = at + (b.getByte(at) & 0x0F) * 4;
-        } else if (type == EthernetView.ETHERTYPE_IPV6) {
-            proto = b.getByte(at + 6) & 0xFF;
-            if (proto != 6 && proto != 17) {
-                return null;
-            }
-            // the three words mtk_ppe_hash_entry() folds an IPv6 5-tuple into (PpeFlowTable.ipv6Src)
-            src = PpeFlowTable.ipv6Src(b.getInt(at + 8, ByteOrder.BIG_ENDIAN), b.getInt(at + 12, ByteOrder.BIG_ENDIAN),
-                    b.getInt(at + 28, ByteOrder.BIG_ENDIAN));
-            dst = PpeFlowTable.ipv6Dst(b.getInt(at + 24, ByteOrder.BIG_ENDIAN), b.getInt(at + 16, ByteOrder.BIG_ENDIAN),
-                    b.getInt(at + 32, ByteOrder.BIG_ENDIAN));
-            return ppe.receive(src, dst, PpeFlowTable.ipv6Ports(b.getInt(at + 20, ByteOrder.BIG_ENDIAN),
-                    b.getInt(at + 36, ByteOrder.BIG_ENDIAN), b.getInt(at + 40, ByteOrder.BIG_ENDIAN)), proto, now);
-        } else {
-            return null;
-        }
-        if (proto != 6 && proto != 17) {
-            return null;
-        }
-        return ppe.receive(src, dst, b.getInt(l4, ByteOrder.BIG_ENDIAN), proto, now);
     }
 
     /**

@@ -63,22 +63,31 @@ public final class PpeFlowTable {
     private static final int[] SKIP = {12, 25, 38, 51, 76, 89, 102};
     private static final long WINDOW_NS = 1_000_000_000L;
     private static final int PROTO_UDP = 17;
+    private static final int RECORD_SHIFT = 3;
+    private static final int RECORD = 1 << RECORD_SHIFT;
+    private static final int KEY_ADDR = 0;
+    private static final int KEY_PORTS = 1;
+    private static final int LAST_NS = 2;
+    private static final int WINDOW_START_NS = 3;
+    private static final int WINDOW_PACKETS = 4;
+    private static final int CHECK_TIME_NS = 5;
+    private static final int FLOW = 6;
+    private static final int SKB_HASH = 7;
+    private static final long STATE_MASK = 0xFF;
 
     private final PpeConfig config;
     private final Counters<PpeCounter> counters = new Counters<>(PpeCounter.class);
     private final int entries;
     private final int ways;
     private final int usable;
-    private final byte[] state;
-    private final int[] hwSrc;
-    private final int[] hwDst;
-    private final int[] hwPorts;
-    private final byte[] hwProto;
-    private final long[] hwLastNs;
-    private final long[] hwWindowStartNs;
-    private final int[] hwWindowPackets;
-    private final int[] hwFlow;
-    private final long[] checkTimeNs;
+    /**
+     * The hardware entries, {@link #RECORD} longs each from index {@code entry << RECORD_SHIFT}, so that a packet's
+     * lookup and updates touch one record instead of one line in each of ten arrays: {@link #KEY_ADDR} the source
+     * address (high 32 bits) and destination address, {@link #KEY_PORTS} the ports word (high 32 bits), the
+     * protocol byte (bits 15..8) and the state (bits 7..0), then the last packet's time, the bind-rate window's
+     * start and packets, the last {@link #checkSkb}, the bound flow (-1: none) and the entry's {@link #skbHash}.
+     */
+    private final long[] hw;
     private final int[] swSrc;
     private final int[] swDst;
     private final int[] swPorts;
@@ -107,22 +116,17 @@ public final class PpeFlowTable {
         this.config = config;
         this.entries = config.entries;
         this.ways = config.hashOffset;
-        state = new byte[entries];
-        hwSrc = new int[entries];
-        hwDst = new int[entries];
-        hwPorts = new int[entries];
-        hwProto = new byte[entries];
-        hwLastNs = new long[entries];
-        hwWindowStartNs = new long[entries];
-        hwWindowPackets = new int[entries];
-        hwFlow = new int[entries];
-        checkTimeNs = new long[entries];
-        java.util.Arrays.fill(hwFlow, -1);
-        java.util.Arrays.fill(checkTimeNs, Long.MIN_VALUE / 2);
+        hw = new long[entries << RECORD_SHIFT];
+        for (int i = 0; i < entries; i++) {
+            final int r = i << RECORD_SHIFT;
+            hw[r + FLOW] = -1;
+            hw[r + CHECK_TIME_NS] = Long.MIN_VALUE / 2;
+            hw[r + SKB_HASH] = skbHash(i);
+        }
         if (config.skipBoundaryEntries) {
             for (int i = 0; i < entries; i += 128) {
                 for (final int k : SKIP) {
-                    state[i + k] = STATIC;
+                    setState(i + k, STATIC);
                 }
             }
         }
@@ -223,7 +227,7 @@ public final class PpeFlowTable {
     public int idleTableIndex(final int src, final int dst, final int ports) {
         final int h = hash(src, dst, ports);
         for (int w = 0; w < ways; w++) {
-            if (state[h + w] != STATIC) {
+            if (state(h + w) != STATIC) {
                 return h + w;
             }
         }
@@ -241,6 +245,16 @@ public final class PpeFlowTable {
      */
     public static int skbHash(final int foe) {
         return Jhash.jhash1Word(foe, 0);
+    }
+
+    /**
+     * {@link #skbHash} of one of this table's entries, from a table computed once (the per-packet form).
+     *
+     * @param foe the entry index, 0..entries-1
+     * @return {@code skbHash(foe)}
+     */
+    public int entrySkbHash(final int foe) {
+        return (int) hw[(foe << RECORD_SHIFT) + SKB_HASH];
     }
 
     /**
@@ -337,7 +351,7 @@ public final class PpeFlowTable {
     }
 
     private void bindDirectly(final int f, final int h, final long nowNs) {
-        int slot = findWay(h, swSrc[f], swDst[f], swPorts[f], swProto[f]);
+        int slot = findWay(h, swSrc[f], swDst[f], swPorts[f], swProto[f], swProto[f]);
         if (slot < 0) {
             slot = freeWay(h);
         }
@@ -357,7 +371,7 @@ public final class PpeFlowTable {
      */
     public void offloadDestroy(final int flowId) {
         final int h = swHash[flowId];
-        if (h >= 0 && hwFlow[h] == flowId) {
+        if (h >= 0 && hw[(h << RECORD_SHIFT) + FLOW] == flowId) {
             unbind(h);
         }
         final int b = hash(swSrc[flowId], swDst[flowId], swPorts[flowId]) / ways;
@@ -383,7 +397,7 @@ public final class PpeFlowTable {
      */
     public boolean isBound(final int flowId) {
         final int h = swHash[flowId];
-        return h >= 0 && state[h] == BIND && hwFlow[h] == flowId;
+        return h >= 0 && state(h) == BIND && hw[(h << RECORD_SHIFT) + FLOW] == flowId;
     }
 
     /**
@@ -395,7 +409,7 @@ public final class PpeFlowTable {
      * @return nanoseconds since its last hardware-forwarded packet, {@code Long.MAX_VALUE} if not bound
      */
     public long idleNs(final int flowId, final long nowNs) {
-        return isBound(flowId) ? nowNs - hwLastNs[swHash[flowId]] : Long.MAX_VALUE;
+        return isBound(flowId) ? nowNs - hw[(swHash[flowId] << RECORD_SHIFT) + LAST_NS] : Long.MAX_VALUE;
     }
 
     // ---------------------------------------------------------------- hardware: per packet
@@ -412,9 +426,10 @@ public final class PpeFlowTable {
      */
     public Result receive(final int src, final int dst, final int ports, final int proto, final long nowNs) {
         final int h = hash(src, dst, ports);
-        int slot = findWay(h, src, dst, ports, proto);
-        if (slot >= 0 && state[slot] == BIND) {
-            hwLastNs[slot] = nowNs;
+        final long[] e = hw;
+        int slot = findWay(h, src, dst, ports, proto, (byte) proto);
+        if (slot >= 0 && state(slot) == BIND) {
+            e[(slot << RECORD_SHIFT) + LAST_NS] = nowNs;
             lastHash = slot;
             counters.increment(PpeCounter.HW_FORWARDED);
             return Result.HW_FORWARDED;
@@ -428,21 +443,21 @@ public final class PpeFlowTable {
                 return Result.TO_CPU;
             }
             setKey(slot, src, dst, ports, proto, nowNs);
-            state[slot] = UNBIND;
+            setState(slot, UNBIND);
             counters.increment(PpeCounter.LEARNED);
         }
         lastHash = slot;
-        hwLastNs[slot] = nowNs;
-        if (nowNs - hwWindowStartNs[slot] >= WINDOW_NS) {
-            hwWindowStartNs[slot] = nowNs;
-            hwWindowPackets[slot] = 0;
+        final int r = slot << RECORD_SHIFT;
+        e[r + LAST_NS] = nowNs;
+        if (nowNs - e[r + WINDOW_START_NS] >= WINDOW_NS) {
+            e[r + WINDOW_START_NS] = nowNs;
+            e[r + WINDOW_PACKETS] = 0;
         }
-        hwWindowPackets[slot]++;
-        if (hwWindowPackets[slot] >= config.bindRatePps) {
+        final long packets = ++e[r + WINDOW_PACKETS];
+        if (packets >= config.bindRatePps) {
             counters.increment(PpeCounter.RATE_REACHED);
             if (trace.enabled()) {
-                trace.publish(nowNs, traceComponent, kindRateReached, TraceEvent.NO_PACKET, slot,
-                    hwWindowPackets[slot]);
+                trace.publish(nowNs, traceComponent, kindRateReached, TraceEvent.NO_PACKET, slot, packets);
             }
             return Result.TO_CPU_RATE_REACHED;
         }
@@ -459,20 +474,30 @@ public final class PpeFlowTable {
      * @return whether a flow was bound
      */
     public boolean checkSkb(final int hash, final long nowNs) {
-        if (hash < 0 || hash >= entries) {
-            return false;
-        }
-        if (nowNs - checkTimeNs[hash] < config.checkIntervalNs) {
+        // the common case (all but one call per entry every checkIntervalNs) short enough to inline
+        if (hash >= 0 && hash < entries
+            && nowNs - hw[(hash << RECORD_SHIFT) + CHECK_TIME_NS] < config.checkIntervalNs) {
             counters.increment(PpeCounter.CHECK_RATE_LIMITED);
             return false;
         }
-        checkTimeNs[hash] = nowNs;
-        if (state[hash] == BIND) {
+        return checkSkbUnlimited(hash, nowNs);
+    }
+
+    /** {@link #checkSkb} past its rate limit (or for an index outside the table). */
+    private boolean checkSkbUnlimited(final int hash, final long nowNs) {
+        if (hash < 0 || hash >= entries) {
+            return false;
+        }
+        final int r = hash << RECORD_SHIFT;
+        hw[r + CHECK_TIME_NS] = nowNs;
+        if (state(hash) == BIND) {
             return false;
         }
         for (int f = bucketHead[hash / ways]; f >= 0; f = swNext[f]) {
-            if (state[hash] == UNBIND && swSrc[f] == hwSrc[hash] && swDst[f] == hwDst[hash]
-                && swPorts[f] == hwPorts[hash] && swProto[f] == hwProto[hash]) {
+            final long addr = hw[r + KEY_ADDR];
+            final long portsProto = hw[r + KEY_PORTS];
+            if (state(hash) == UNBIND && swSrc[f] == (int) (addr >>> 32) && swDst[f] == (int) addr
+                && swPorts[f] == (int) (portsProto >>> 32) && swProto[f] == (byte) (portsProto >>> 8)) {
                 bind(hash, f, nowNs);
                 return true;
             }
@@ -490,11 +515,14 @@ public final class PpeFlowTable {
      */
     public int age(final long nowNs) {
         int changed = 0;
+        final long[] e = hw;
         for (int i = 0; i < entries; i++) {
-            final byte s = state[i];
+            final int r = i << RECORD_SHIFT;
+            final long portsProto = e[r + KEY_PORTS];
+            final byte s = (byte) (portsProto & STATE_MASK);
             if (s == BIND) {
-                final long limit = hwProto[i] == PROTO_UDP ? config.udpAgeNs : config.tcpAgeNs;
-                if (nowNs - hwLastNs[i] >= limit) {
+                final long limit = (byte) (portsProto >>> 8) == PROTO_UDP ? config.udpAgeNs : config.tcpAgeNs;
+                if (nowNs - e[r + LAST_NS] >= limit) {
                     unbind(i);
                     if (trace.enabled()) {
                         trace.publish(nowNs, traceComponent, kindUnbind, TraceEvent.NO_PACKET, i, 1);
@@ -502,8 +530,8 @@ public final class PpeFlowTable {
                     counters.increment(PpeCounter.AGED_BOUND);
                     changed++;
                 }
-            } else if (s == UNBIND && nowNs - hwLastNs[i] >= config.unbindAgeNs) {
-                state[i] = INVALID;
+            } else if (s == UNBIND && nowNs - e[r + LAST_NS] >= config.unbindAgeNs) {
+                setState(i, INVALID);
                 counters.increment(PpeCounter.AGED_UNBOUND);
                 changed++;
             }
@@ -511,13 +539,25 @@ public final class PpeFlowTable {
         return changed;
     }
 
-    private int findWay(final int h, final int src, final int dst, final int ports, final int proto) {
+    /**
+     * The way of bucket {@code h} that holds this key in a valid (bound or unbound) entry, -1 if none.
+     * {@code protoByte} is {@code (byte) proto}: an entry keeps its protocol as a byte, and a protocol no byte
+     * equals (outside -128..127) matches none.
+     */
+    private int findWay(final int h, final int src, final int dst, final int ports, final int proto,
+        final byte protoByte) {
+        if (proto != protoByte) {
+            return -1;
+        }
+        final long[] e = hw;
+        final long addr = ((long) src << 32) | (dst & 0xFFFF_FFFFL);
+        final long portsProto = ((long) ports << 32) | ((protoByte & 0xFFL) << 8);
         for (int w = 0; w < ways; w++) {
-            final int i = h + w;
-            final byte s = state[i];
-            if ((s == BIND || s == UNBIND) && hwSrc[i] == src && hwDst[i] == dst && hwPorts[i] == ports
-                && hwProto[i] == proto) {
-                return i;
+            final int r = (h + w) << RECORD_SHIFT;
+            final long k = e[r + KEY_PORTS];
+            final long s = k & STATE_MASK;
+            if ((s == BIND || s == UNBIND) && e[r + KEY_ADDR] == addr && (k & ~STATE_MASK) == portsProto) {
+                return h + w;
             }
         }
         return -1;
@@ -525,28 +565,38 @@ public final class PpeFlowTable {
 
     private int freeWay(final int h) {
         for (int w = 0; w < ways; w++) {
-            if (state[h + w] == INVALID) {
+            if (state(h + w) == INVALID) {
                 return h + w;
             }
         }
         return -1;
     }
 
+    private byte state(final int i) {
+        return (byte) (hw[(i << RECORD_SHIFT) + KEY_PORTS] & STATE_MASK);
+    }
+
+    private void setState(final int i, final byte s) {
+        final int r = (i << RECORD_SHIFT) + KEY_PORTS;
+        hw[r] = (hw[r] & ~STATE_MASK) | s;
+    }
+
     private void setKey(final int i, final int src, final int dst, final int ports, final int proto,
         final long nowNs) {
-        hwSrc[i] = src;
-        hwDst[i] = dst;
-        hwPorts[i] = ports;
-        hwProto[i] = (byte) proto;
-        hwLastNs[i] = nowNs;
-        hwWindowStartNs[i] = nowNs;
-        hwWindowPackets[i] = 0;
+        final long[] e = hw;
+        final int r = i << RECORD_SHIFT;
+        e[r + KEY_ADDR] = ((long) src << 32) | (dst & 0xFFFF_FFFFL);
+        e[r + KEY_PORTS] = ((long) ports << 32) | ((proto & 0xFFL) << 8) | (e[r + KEY_PORTS] & STATE_MASK);
+        e[r + LAST_NS] = nowNs;
+        e[r + WINDOW_START_NS] = nowNs;
+        e[r + WINDOW_PACKETS] = 0;
     }
 
     private void bind(final int i, final int f, final long nowNs) {
-        state[i] = BIND;
-        hwFlow[i] = f;
-        hwLastNs[i] = nowNs;
+        setState(i, BIND);
+        final int r = i << RECORD_SHIFT;
+        hw[r + FLOW] = f;
+        hw[r + LAST_NS] = nowNs;
         swHash[f] = i;
         bound++;
         counters.increment(PpeCounter.BOUND);
@@ -556,13 +606,14 @@ public final class PpeFlowTable {
     }
 
     private void unbind(final int i) {
-        state[i] = UNBIND;
-        final int f = hwFlow[i];
+        setState(i, UNBIND);
+        final int r = i << RECORD_SHIFT;
+        final int f = (int) hw[r + FLOW];
         if (f >= 0 && swHash[f] == i) {
             swHash[f] = -1;
         }
-        hwFlow[i] = -1;
-        hwWindowPackets[i] = 0;
+        hw[r + FLOW] = -1;
+        hw[r + WINDOW_PACKETS] = 0;
         bound--;
     }
 }
