@@ -2,6 +2,7 @@ package io.pktsim.lb.router;
 
 import java.nio.ByteOrder;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import io.pktsim.core.header.EthernetView;
@@ -100,8 +101,26 @@ final class PpeParser {
      */
     static PpeFlowTable.Result receiveChecked(final PacketStore store, final PpeFlowTable ppe, final int h,
         final long now) {
-        final MutableDirectBuffer b = store.buffer();
-        int at = store.frameOffset(h) + EthernetView.ETHERTYPE_OFFSET;
+        final int[] t = CHECKED_TUPLE.get();
+        final int proto = tuple(store.buffer(), store.frameOffset(h), t);
+        return proto == 0 ? null : ppe.receive(t[0], t[1], t[2], proto, now);
+    }
+
+    /** The tuple buffer of {@link #receiveChecked}, per thread (a simulation runs on one). */
+    private static final ThreadLocal<int[]> CHECKED_TUPLE = ThreadLocal.withInitial(() -> new int[3]);
+
+    /**
+     * The tuple the PPE takes from a frame, read through the buffer's checked accessors: source, destination and
+     * ports words into {@code out[0..2]} (IPv6: the three words of {@link PpeFlowTable#ipv6Src},
+     * {@link PpeFlowTable#ipv6Dst}, {@link PpeFlowTable#ipv6Ports}).
+     *
+     * @param b the buffer
+     * @param frame the frame's offset in it
+     * @param out the tuple, written when the result is not 0
+     * @return the IP protocol (6 or 17), or 0 for a frame that is not TCP or UDP over IPv4 or IPv6
+     */
+    static int tuple(final DirectBuffer b, final int frame, final int[] out) {
+        int at = frame + EthernetView.ETHERTYPE_OFFSET;
         int type = b.getShort(at, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         if (type == EthernetView.ETHERTYPE_VLAN) {
             at += VLAN_TAG;
@@ -114,32 +133,30 @@ final class PpeParser {
             at += PPPOE_HEADER;
         }
         final int proto;
-        final int src;
-        final int dst;
-        final int l4;
         if (type == EthernetView.ETHERTYPE_IPV4) {
             proto = b.getByte(at + 9) & 0xFF;
-            src = b.getInt(at + 12, ByteOrder.BIG_ENDIAN);
-            dst = b.getInt(at + 16, ByteOrder.BIG_ENDIAN);
-            l4 = at + (b.getByte(at) & 0x0F) * 4;
-        } else if (type == EthernetView.ETHERTYPE_IPV6) {
+            if (proto != 6 && proto != 17) {
+                return 0;
+            }
+            out[0] = b.getInt(at + 12, ByteOrder.BIG_ENDIAN);
+            out[1] = b.getInt(at + 16, ByteOrder.BIG_ENDIAN);
+            out[2] = b.getInt(at + (b.getByte(at) & 0x0F) * 4, ByteOrder.BIG_ENDIAN);
+            return proto;
+        }
+        if (type == EthernetView.ETHERTYPE_IPV6) {
             proto = b.getByte(at + 6) & 0xFF;
             if (proto != 6 && proto != 17) {
-                return null;
+                return 0;
             }
             // the three words mtk_ppe_hash_entry() folds an IPv6 5-tuple into (PpeFlowTable.ipv6Src)
-            src = PpeFlowTable.ipv6Src(b.getInt(at + 8, ByteOrder.BIG_ENDIAN), b.getInt(at + 12, ByteOrder.BIG_ENDIAN),
-                    b.getInt(at + 28, ByteOrder.BIG_ENDIAN));
-            dst = PpeFlowTable.ipv6Dst(b.getInt(at + 24, ByteOrder.BIG_ENDIAN), b.getInt(at + 16, ByteOrder.BIG_ENDIAN),
-                    b.getInt(at + 32, ByteOrder.BIG_ENDIAN));
-            return ppe.receive(src, dst, PpeFlowTable.ipv6Ports(b.getInt(at + 20, ByteOrder.BIG_ENDIAN),
-                    b.getInt(at + 36, ByteOrder.BIG_ENDIAN), b.getInt(at + 40, ByteOrder.BIG_ENDIAN)), proto, now);
-        } else {
-            return null;
+            out[0] = PpeFlowTable.ipv6Src(b.getInt(at + 8, ByteOrder.BIG_ENDIAN),
+                b.getInt(at + 12, ByteOrder.BIG_ENDIAN), b.getInt(at + 28, ByteOrder.BIG_ENDIAN));
+            out[1] = PpeFlowTable.ipv6Dst(b.getInt(at + 24, ByteOrder.BIG_ENDIAN),
+                b.getInt(at + 16, ByteOrder.BIG_ENDIAN), b.getInt(at + 32, ByteOrder.BIG_ENDIAN));
+            out[2] = PpeFlowTable.ipv6Ports(b.getInt(at + 20, ByteOrder.BIG_ENDIAN),
+                b.getInt(at + 36, ByteOrder.BIG_ENDIAN), b.getInt(at + 40, ByteOrder.BIG_ENDIAN));
+            return proto;
         }
-        if (proto != 6 && proto != 17) {
-            return null;
-        }
-        return ppe.receive(src, dst, b.getInt(l4, ByteOrder.BIG_ENDIAN), proto, now);
+        return 0;
     }
 }

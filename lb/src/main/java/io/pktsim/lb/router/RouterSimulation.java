@@ -567,6 +567,18 @@ public final class RouterSimulation {
     private final int[] tmplNet;
     private final int[] tmplTransport;
     private final int[] tmplProtocol;
+    /**
+     * Per template, the tuple the PPE takes from its frame ({@link PpeParser#tuple}, read once when the template is
+     * saved): source, destination and ports words, and the protocol (0: none). A frame built from a template at the
+     * router ({@link #materialize}) carries the template's headers, so the PPE takes this tuple from it.
+     */
+    private final int[] tmplPpeSrc;
+    private final int[] tmplPpeDst;
+    private final int[] tmplPpePorts;
+    private final int[] tmplPpeProto;
+    private final int[] ppeTuple = new int[3];
+    /** The template {@link #materialize} built its frame from. */
+    private int materializedTemplate;
     private final int[] tmplSeq;
     private final int[] tmplAck;
     private final int[] tmplTsVal;
@@ -1007,6 +1019,10 @@ public final class RouterSimulation {
         tmplNet = new int[templates];
         tmplTransport = new int[templates];
         tmplProtocol = new int[templates];
+        tmplPpeSrc = new int[templates];
+        tmplPpeDst = new int[templates];
+        tmplPpePorts = new int[templates];
+        tmplPpeProto = new int[templates];
         tmplSeq = new int[templates];
         tmplAck = new int[templates];
         tmplTsVal = new int[templates];
@@ -1705,6 +1721,12 @@ public final class RouterSimulation {
             tmplNet[t] = store.networkOffset(h);
             tmplTransport[t] = store.transportOffset(h);
             tmplProtocol[t] = store.protocol(h);
+            if (ppe != null) {
+                tmplPpeProto[t] = PpeParser.tuple(tmplBytes, t * TEMPLATE_BYTES, ppeTuple);
+                tmplPpeSrc[t] = ppeTuple[0];
+                tmplPpeDst[t] = ppeTuple[1];
+                tmplPpePorts[t] = ppeTuple[2];
+            }
             if (!flowUdp[f]) {
                 final int l4 = store.transportHeaderOffset(h);
                 tmplSeq[t] = b.getInt(l4 + 4, ByteOrder.BIG_ENDIAN);
@@ -1905,9 +1927,18 @@ public final class RouterSimulation {
         tmplLazy[t]--;
         lateBuilt++;
         final int h = copyTemplate(t, f, kind, seq, sentNs, false);
+        materializedTemplate = t;
         final int d = tmplKey[t * TEMPLATE_KEY + 1];
         if (checkTemplates && templateValid(t, f, false, d)) {
             checkTemplate(h, f, kind, seq, sentNs, false, d);
+        }
+        if (checkTemplates && ppe != null && h != PacketStore.NO_PACKET) {
+            final int proto = PpeParser.tuple(store.buffer(), store.frameOffset(h), ppeTuple);
+            if (proto != tmplPpeProto[t] || proto != 0 && (ppeTuple[0] != tmplPpeSrc[t]
+                    || ppeTuple[1] != tmplPpeDst[t] || ppeTuple[2] != tmplPpePorts[t])) {
+                throw new IllegalStateException("RouterSimulation: template " + t + "'s PPE tuple is not its frame's");
+            }
+            templateChecks++;
         }
         return h;
     }
@@ -2539,7 +2570,8 @@ public final class RouterSimulation {
 
     private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
-        final int h = arg < 0 ? materialize(~arg, target, now) : (int) arg;
+        final boolean built = arg < 0;
+        final int h = built ? materialize(~arg, target, now) : (int) arg;
         final long atSoc = cpuIn.send(now, cpuPortWireBytes(store.length(h)));
         if (atSoc < 0) {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
@@ -2549,7 +2581,15 @@ public final class RouterSimulation {
         int foe = -1;
         long rateReached = 0L;
         if (ppe != null) {
-            final PpeFlowTable.Result r = PpeParser.receive(store, ppe, h, atSoc);
+            final PpeFlowTable.Result r;
+            if (built) {
+                // the frame's headers are its template's: the tuple the PPE takes from them was read with it
+                final int t = materializedTemplate;
+                final int proto = tmplPpeProto[t];
+                r = proto == 0 ? null : ppe.receive(tmplPpeSrc[t], tmplPpeDst[t], tmplPpePorts[t], proto, atSoc);
+            } else {
+                r = PpeParser.receive(store, ppe, h, atSoc);
+            }
             if (r == PpeFlowTable.Result.HW_FORWARDED) {
                 final int f = flowOf(store.aux(h));
                 // Bound in the PPE: the frame engine rewrites and forwards it as the flowtable entry it was bound
