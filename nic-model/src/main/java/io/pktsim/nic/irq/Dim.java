@@ -59,6 +59,22 @@ public final class Dim {
     private long changes;
 
     /**
+     * A {@code struct dim} as a zeroed allocation leaves it, which is how mtk_eth_soc has its {@code rx_dim} (a
+     * member of the {@code devm_kzalloc}'d {@code struct mtk_eth}; {@code mtk_probe()} sets only the mode):
+     * profile 0 and {@code DIM_PARKING_ON_TOP} (0). The first window with traffic differs from the zero previous
+     * one, so it leaves the parking going right, to profile 1. ({@link #Dim()} starts as drivers that take
+     * {@code NET_DIM_DEF_PROFILE_EQE} do.)
+     *
+     * @return a new DIM at profile 0, parked on top
+     */
+    public static Dim zeroed() {
+        final Dim d = new Dim();
+        d.profileIx = 0;
+        d.tuneState = PARKING_ON_TOP;
+        return d;
+    }
+
+    /**
      * Feeds a sample ({@code net_dim(dim, sample)}): the running counters of the queue.
      *
      * @param nowNs the time, in nanoseconds

@@ -61,4 +61,21 @@ class DimTest {
         assertThat(dim.sample(2_000_000, 64, 100, 100_000)).isTrue();
         assertThat(dim.decisions()).isEqualTo(1);
     }
+
+    /**
+     * mtk_eth_soc's rx_dim is zeroed memory: profile 0, parked on top. No traffic keeps it there (all rates zero:
+     * the same); the first window with traffic leaves the parking to the right, to profile 1.
+     */
+    @Test
+    void shouldStartZeroedParkedAtProfileZeroAndLeaveWithTheFirstTraffic() {
+        final Dim dim = Dim.zeroed();
+        assertThat(dim.profileIx()).isZero();
+        assertThat(dim.usec()).isEqualTo(1);
+        assertThat(dim.parked()).isTrue();
+        assertThat(window(dim, 0, 0)).as("no traffic: still parked").isFalse();
+        assertThat(dim.profileIx()).isZero();
+        assertThat(window(dim, 1000, 1_000_000)).isTrue();
+        assertThat(dim.profileIx()).isEqualTo(1);
+        assertThat(dim.parked()).isFalse();
+    }
 }
