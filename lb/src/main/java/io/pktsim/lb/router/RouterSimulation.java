@@ -39,6 +39,7 @@ import io.pktsim.lb.mwan3.Mwan3RuleCost;
 import io.pktsim.nic.ppe.PpeConfig;
 import io.pktsim.nic.ppe.PpeCounter;
 import io.pktsim.nic.ppe.PpeFlowTable;
+import io.pktsim.nic.irq.Dim;
 import io.pktsim.stack.conntrack.ConntrackConfig;
 import io.pktsim.stack.conntrack.ConntrackCounter;
 import io.pktsim.stack.conntrack.ConntrackTable;
@@ -155,12 +156,11 @@ import io.pktsim.stack.profile.DeviceProfile;
  * endpoints (above; not {@code stack.endpoint.TcpEndpoint} nor {@code stack.workload}); around the PPE (which is
  * {@link PpeFlowTable}): the flowtable's hardware offload happens at once, not in a work item, the driver's bind
  * check and bound packets cost no CPU, ageing runs once a second, and a bound packet of a connection the servers
- * consider broken is dropped; the NIC ring, interrupt coalescing, NAPI polling, GRO (own merge of in-sequence TCP
- * segments, never for PPPoE or UDP; it differs from 6.18's {@code dev_gro_receive} in three ways: at most 8 held
- * packets in all, flushed in arrival order, where the kernel keeps 8 per hash bucket of 8 and flushes bucket by
- * bucket; at most 18 segments per aggregate, where the kernel goes on through a {@code frag_list} up to
- * {@code gro_max_size}, 45 segments of 1448 bytes; and the TCP options (the timestamps) are not compared, where a
- * ticking TSval stops a merge), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
+ * consider broken is dropped; the NIC ring, interrupt coalescing (on an MT7621 with {@code adaptiveRx}, 6.18's
+ * {@code net_dim} through {@link Dim}), NAPI polling, GRO ({@code dev_gro_receive}'s buckets and
+ * {@code tcp_gro_receive}'s tests, see {@link #groReceive}; never for PPPoE session frames or UDP; in the ring's
+ * poll, not in a DSA user port's {@code gro_cells}; flushed packets go up one by one, not in
+ * {@code gro_normal_batch} lists), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
  * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers, the CPU port's
  * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
@@ -304,8 +304,20 @@ public final class RouterSimulation {
     private final boolean perPacketBalancing;
     private final boolean ecmpBalancing;
     /** The profile's interrupt coalescing, NAPI weight, budgets and backlog limit. */
-    private final int rxFrames;
-    private final int rxUsecs;
+    /** The PDMA delay interrupt's frame count and time (from the profile, or DIM's profile: {@link #applyDim}). */
+    private int rxFrames;
+    private int rxUsecs;
+    /**
+     * mtk_eth_soc's RX {@code net_dim} (5.13+: {@code mtk_poll_rx()} samples after every poll, {@code mtk_dim_rx()}
+     * writes the profile to the PDMA delay register), or null: a profile without {@code adaptiveRx} or another
+     * driver keeps {@code rxUsecs}/{@code rxFrames}.
+     */
+    private final Dim rxDim;
+    /** {@code eth->rx_events}, {@code rx_packets}, {@code rx_bytes}: DIM's running counters (never reset). */
+    private long rxEvents;
+    private long rxPacketsTotal;
+    private long rxBytesTotal;
+    private int kDim;
     private final int napiWeight;
     private final int netdevBudget;
     private final long netdevBudgetUsecs;
@@ -796,6 +808,7 @@ public final class RouterSimulation {
         kNapiIrq = names.kind("napi_irq", "cpu", "ring");
         kNapiPoll = names.kind("napi_poll", "cpu", "done", "ring_left", "budget_left");
         kNapiComplete = names.kind("napi_complete", "cpu");
+        kDim = names.kind("dim_rx", "profile", "usecs", "frames");
         kTimeSqueeze = names.kind("time_squeeze", "cpu", "ring_left");
         kRxHash = names.kind("rx_hash", "flow", "skb_hash", "foe", "rps_cpu");
         kGroMerge = names.kind("gro_merge", "flow", "segs");
@@ -856,6 +869,10 @@ public final class RouterSimulation {
         ecmpBalancing = config.balancing().mode() == RouterConfig.BalanceMode.ECMP;
         rxFrames = profile.rxFrames();
         rxUsecs = profile.rxUsecs();
+        rxDim = profile.adaptiveRx() && MTK_ETH_SOC.equals(profile.driverName()) ? Dim.zeroed() : null;
+        if (rxDim != null) {
+            applyDim();
+        }
         napiWeight = profile.napiWeight();
         netdevBudget = profile.netdevBudget();
         netdevBudgetUsecs = profile.netdevBudgetUsecs();
@@ -2651,6 +2668,7 @@ public final class RouterSimulation {
         irqTimerPending = false;
         irqTimerGeneration++;
         irqs++;
+        rxEvents++;
         final long c = cHardIrq;
         cpu.stage(CostStage.HARD_IRQ, c);
         final long end = cpu.exec(rxCpu, now, c, CpuSet.CTX_HARDIRQ);
@@ -2668,6 +2686,22 @@ public final class RouterSimulation {
             onNapi(rxCpu, 0L, end);
         }
     }
+
+    /**
+     * {@code mtk_dim_rx()} (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18): the profile's microseconds in the
+     * PDMA delay register's 20 us units, rounded up ({@code MTK_PDMA_DELAY_PTIME_MASK} 0xff), and its packets
+     * capped by {@code MTK_PDMA_DELAY_PINT_MASK} (0x7f): profiles 0 to 4 give 20, 20, 80, 140 and 260 us, all
+     * with 127 frames. {@code mtk_hw_init()} applies the starting profile the same way.
+     */
+    private void applyDim() {
+        rxUsecs = Math.min((rxDim.usec() + MTK_PDMA_DELAY_UNIT_US - 1) / MTK_PDMA_DELAY_UNIT_US,
+                MTK_PDMA_DELAY_PTIME_MASK) * MTK_PDMA_DELAY_UNIT_US;
+        rxFrames = Math.min(rxDim.pkts(), MTK_PDMA_DELAY_PINT_MASK);
+    }
+
+    private static final int MTK_PDMA_DELAY_UNIT_US = 20;
+    private static final int MTK_PDMA_DELAY_PTIME_MASK = 0xff;
+    private static final int MTK_PDMA_DELAY_PINT_MASK = 0x7f;
 
     /**
      * A frame arrives at {@code now} while the poll that emptied the ring owes its end-of-poll check at
@@ -2720,6 +2754,7 @@ public final class RouterSimulation {
                 rxCostBytes = cDriverRxPerByteMilli * frame / 1000;
             }
             final long rxBytes = rxCostBytes;
+            rxBytesTotal += frame;
             // the fixed driver RX and GRO cycles are counted per frame through groPackets (stageCycles)
             cpu.stage(CostStage.DRIVER_RX, rxBytes);
             groPackets++;
@@ -2752,7 +2787,7 @@ public final class RouterSimulation {
                 forward(h, f, t, target2, 1);
             }
         }
-        groFlushAll();
+        groFlushAll(t);
         for (int cpuId = 0; cpuId < ipiPending.length; cpuId++) {
             if (ipiPending[cpuId]) {
                 ipiPending[cpuId] = false;
@@ -2762,6 +2797,13 @@ public final class RouterSimulation {
             }
         }
         budgetLeft -= n;
+        rxPacketsTotal += n;
+        if (rxDim != null && rxDim.sample(t, rxEvents, rxPacketsTotal, rxBytesTotal)) {
+            applyDim();
+            if (trace.enabled()) {
+                trace.publish(t, traceComponent, kDim, TraceEvent.NO_PACKET, rxDim.profileIx(), rxUsecs, rxFrames, 0L);
+            }
+        }
         if (trace.enabled()) {
             trace.publish(t, traceComponent, kNapiPoll, TraceEvent.NO_PACKET, rxCpu, n, ringCount, budgetLeft);
         }
@@ -2808,92 +2850,212 @@ public final class RouterSimulation {
 
     /**
      * GRO applies to TCP segments with payload addressed to the router's MAC: not to PPPoE session frames (no
-     * PPPoE GRO handler in 6.18), not to UDP (no UDP GRO for forwarding without a socket), not to pure ACKs.
+     * PPPoE GRO handler in 6.18; with PPPoE dials that is every frame from the WAN, while the LAN's frames are
+     * plain Ethernet), not to UDP (no UDP GRO for forwarding without a socket), not to pure ACKs.
      */
     private boolean groEligible(final long pkt, final int f) {
-        return !pppoe && !flowUdp[f] && kindOf(pkt) == KIND_DATA;
+        return !(pppoe && toLan(pkt)) && !flowUdp[f] && kindOf(pkt) == KIND_DATA;
     }
 
     /**
-     * {@code dev_gro_receive} (net/core/gro.c, 6.18): a segment that continues a held flow in sequence merges
-     * (up to {@code MAX_SKB_FRAGS} + 1 = 18 segments); otherwise the held packet is flushed and this one is held.
-     * At most {@code MAX_GRO_SKBS} (8) flows are held; all are flushed at the end of the poll.
+     * {@code dev_gro_receive} (net/core/gro.c, 6.18) for a TCP segment, with {@code inet_gro_receive} /
+     * {@code ipv6_gro_receive} and {@code tcp_gro_receive} (net/ipv4/tcp_offload.c): the packets GRO holds sit in 8
+     * hash buckets ({@code skb->hash & (GRO_HASH_BUCKETS - 1)}), at most {@code MAX_GRO_SKBS} = 8 in each. A segment
+     * whose flow (same hash and five-tuple) holds a packet in its bucket merges when its TCP header equals the held
+     * one's but for the sequence (flag word, ACK, every option word: a TSval that ticked stops the merge), it
+     * continues the sequence, it is no longer than the held packet's {@code gso_size} and the aggregate stays below
+     * {@code gro_max_size} (65536 bytes from the IP header: 45 segments of 1448); otherwise the held packet leaves
+     * ({@code pp}) and the segment is held in its place. A merged segment shorter than {@code gso_size} ends the
+     * aggregate at once. A ninth packet in a bucket pushes out the bucket's oldest ({@code gro_flush_oldest}). The
+     * IP headers of one flow never differ here (DF, fixed ID, one TTL and TOS).
      */
     private void groReceive(final int h, final int f, final long t, final int target) {
-        final long pkt = store.aux(h);
-        for (int i = 0; i < groHeld; i++) {
-            if (groFlow[i] == f) {
-                if (seqOf(pkt) == seqOf(store.aux(groPkt[i])) + groSegs[i] && groSegs[i] < GRO_MAX_SEGS) {
-                    // Merged into the held packet (its payload joins the head's frags): the frame is consumed.
-                    store.free(h);
-                    groSegs[i]++;
-                    groReady[i] = t;
-                    groMerged++;
-                    if (trace.enabled()) {
-                        trace.publish(t, traceComponent, kGroMerge, groPkt[i], f, groSegs[i]);
-                    }
-                    return;
+        final MutableDirectBuffer b = store.buffer();
+        final int l3 = store.networkHeaderOffset(h);
+        final int l4 = store.transportHeaderOffset(h);
+        final int thlen = (b.getByte(l4 + 12) & 0xF0) >>> 2;
+        final int ipLen = (b.getByte(l3) & 0xF0) == 0x40 ? b.getShort(l3 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF
+                : Ipv6View.LENGTH + (b.getShort(l3 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        final int len = ipLen - (l4 - l3) - thlen;
+        final boolean last = (b.getByte(l4 + 13) & TCP_FLAGS_FINAL) != 0;
+        final int hash = store.hash(h);
+        final int bucket = hash & (GRO_HASH_BUCKETS - 1);
+        final int base = bucket * MAX_GRO_SKBS;
+        final int n = groCount[bucket];
+        for (int j = 0; j < n; j++) {
+            final int i = base + j;
+            if (groFlow[i] != f || groHash[i] != hash) {
+                continue;
+            }
+            final int p = groPkt[i];
+            final int p4 = store.transportHeaderOffset(p);
+            final long pkt = store.aux(h);
+            int reason = 0;
+            if (!groHeadersMatch(b, l4, p4, thlen)) {
+                reason = GRO_FLUSH_HEADERS;
+            } else if (len > groMss[i] || seqOf(pkt) != groNextSeq[i]) {
+                reason = GRO_FLUSH_NOT_IN_SEQUENCE;
+            } else if (groLen[i] + len >= GRO_MAX_SIZE) {
+                reason = GRO_FLUSH_FULL;
+            }
+            if (reason == 0) {
+                // skb_gro_receive: the payload joins the held packet (frags, then its frag_list); the frame is freed
+                store.free(h);
+                groSegs[i]++;
+                groLen[i] += len;
+                groNextSeq[i]++;
+                groMerged++;
+                if (trace.enabled()) {
+                    trace.publish(t, traceComponent, kGroMerge, p, f, groSegs[i]);
                 }
-                traceGroFlush(i, t, groSegs[i] < GRO_MAX_SEGS ? GRO_FLUSH_NOT_IN_SEQUENCE : GRO_FLUSH_FULL);
-                forward(groPkt[i], f, groReady[i], groTarget[i], groSegs[i]);
-                groPkt[i] = h;
-                groSegs[i] = 1;
-                groReady[i] = t;
+                if (len < groMss[i] || last) {
+                    // out_check_final: a segment shorter than the MSS, or with PSH, URG, RST, SYN or FIN, ends it
+                    groComplete(bucket, j, t, GRO_FLUSH_FINAL);
+                }
                 return;
             }
-        }
-        if (groHeld == GRO_MAX_FLOWS) {
-            traceGroFlush(0, t, GRO_FLUSH_OLDEST);
-            forward(groPkt[0], groFlow[0], groReady[0], groTarget[0], groSegs[0]);
-            for (int i = 1; i < groHeld; i++) {
-                groFlow[i - 1] = groFlow[i];
-                groPkt[i - 1] = groPkt[i];
-                groSegs[i - 1] = groSegs[i];
-                groReady[i - 1] = groReady[i];
-                groTarget[i - 1] = groTarget[i];
+            // pp: the held packet leaves; the segment takes its place as the bucket's newest (or, being final,
+            // goes on alone: NAPI_GRO_CB(skb)->flush)
+            groComplete(bucket, j, t, reason);
+            if (last) {
+                forward(h, f, t, target, 1);
+            } else {
+                groHold(bucket, h, f, t, target, hash, ipLen, len);
             }
-            groHeld--;
+            return;
         }
-        groFlow[groHeld] = f;
-        groPkt[groHeld] = h;
-        groSegs[groHeld] = 1;
-        groReady[groHeld] = t;
-        groTarget[groHeld] = target;
-        groHeld++;
+        if (last) {
+            forward(h, f, t, target, 1);
+            return;
+        }
+        if (n == MAX_GRO_SKBS) {
+            groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
+        }
+        groHold(bucket, h, f, t, target, hash, ipLen, len);
     }
 
-    private void groFlushAll() {
-        for (int i = 0; i < groHeld; i++) {
-            traceGroFlush(i, groReady[i], GRO_FLUSH_END_OF_POLL);
-            forward(groPkt[i], groFlow[i], groReady[i], groTarget[i], groSegs[i]);
+    /**
+     * {@code tcp_gro_receive}'s header test: the flag word but CWR, FIN and PSH (with the window), the ACK and every
+     * option word equal (the data offset is in the flag word), and no CWR on the new segment.
+     */
+    private static boolean groHeadersMatch(final MutableDirectBuffer b, final int th, final int th2,
+            final int thlen) {
+        if (b.getInt(th + 8) != b.getInt(th2 + 8)
+                || ((b.getInt(th + 12, ByteOrder.BIG_ENDIAN) ^ b.getInt(th2 + 12, ByteOrder.BIG_ENDIAN))
+                        & ~TCP_FLAGS_IGNORED) != 0
+                || (b.getByte(th + 13) & TcpView.CWR) != 0) {
+            return false;
         }
-        groHeld = 0;
+        for (int o = TcpView.MIN_LENGTH; o < thlen; o += 4) {
+            if (b.getInt(th + o) != b.getInt(th2 + o)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** A {@code gro_flush} trace event for held packet {@code i}, with why it leaves GRO. */
-    private void traceGroFlush(final int i, final long t, final int reason) {
+    /** The flags that make a segment the last of its aggregate ({@code out_check_final}). */
+    private static final int TCP_FLAGS_FINAL = TcpView.URG | TcpView.PSH | TcpView.RST | TcpView.SYN | TcpView.FIN;
+    /** {@code TCP_FLAG_CWR | TCP_FLAG_FIN | TCP_FLAG_PSH} in the big-endian word at offset 12. */
+    private static final int TCP_FLAGS_IGNORED = (TcpView.CWR | TcpView.FIN | TcpView.PSH) << 16;
+
+    /** Holds segment {@code h} as bucket {@code bucket}'s newest packet ({@code list_add} at the chain's head). */
+    private void groHold(final int bucket, final int h, final int f, final long t, final int target, final int hash,
+            final int ipLen, final int len) {
+        final int i = bucket * MAX_GRO_SKBS + groCount[bucket];
+        if (groCount[bucket]++ == 0) {
+            groBuckets |= 1 << bucket;
+        }
+        groFlow[i] = f;
+        groPkt[i] = h;
+        groSegs[i] = 1;
+        groTarget[i] = target;
+        groHash[i] = hash;
+        groLen[i] = ipLen;
+        groMss[i] = len;
+        groNextSeq[i] = seqOf(store.aux(h)) + 1;
+    }
+
+    /**
+     * {@code gro_complete}: held packet {@code j} of {@code bucket} (0 the oldest) leaves GRO for the stack at
+     * {@code t}, with {@code reason} traced; the younger ones move up.
+     */
+    private void groComplete(final int bucket, final int j, final long t, final int reason) {
+        final int base = bucket * MAX_GRO_SKBS;
+        final int i = base + j;
+        final int p = groPkt[i];
+        final int f = groFlow[i];
+        final int segs = groSegs[i];
+        final int target = groTarget[i];
         if (trace.enabled()) {
-            trace.publish(t, traceComponent, kGroFlush, groPkt[i], groFlow[i], groSegs[i], reason, 0L);
+            trace.publish(t, traceComponent, kGroFlush, p, f, segs, reason, 0L);
+        }
+        final int last = base + --groCount[bucket];
+        for (int k = i; k < last; k++) {
+            groFlow[k] = groFlow[k + 1];
+            groPkt[k] = groPkt[k + 1];
+            groSegs[k] = groSegs[k + 1];
+            groTarget[k] = groTarget[k + 1];
+            groHash[k] = groHash[k + 1];
+            groLen[k] = groLen[k + 1];
+            groMss[k] = groMss[k + 1];
+            groNextSeq[k] = groNextSeq[k + 1];
+        }
+        if (groCount[bucket] == 0) {
+            groBuckets &= ~(1 << bucket);
+        }
+        forward(p, f, t, target, segs);
+    }
+
+    /**
+     * The end of the poll ({@code napi_complete_done} or a full poll with HZ below 1000: {@code gro_flush_normal}
+     * with {@code flush_old} false): bucket by bucket in index order, each chain from its oldest packet
+     * ({@code __gro_flush_chain}), at {@code t}.
+     */
+    private void groFlushAll(final long t) {
+        while (groBuckets != 0) {
+            final int bucket = Integer.numberOfTrailingZeros(groBuckets);
+            while (groCount[bucket] > 0) {
+                groComplete(bucket, 0, t, GRO_FLUSH_END_OF_POLL);
+            }
         }
     }
 
-    /** {@code gro_flush} reasons: the flow's next segment does not continue the held packet. */
+    /** {@code gro_flush} reasons: the flow's next segment does not continue it (a gap, or longer than its MSS). */
     private static final int GRO_FLUSH_NOT_IN_SEQUENCE = 1;
-    /** The held packet has {@code MAX_SKB_FRAGS} + 1 segments. */
+    /** The next segment would take the packet to {@code gro_max_size} (65536) bytes. */
     private static final int GRO_FLUSH_FULL = 2;
-    /** The oldest held packet when a ninth flow arrives ({@code gro_flush_oldest}). */
+    /** The oldest packet of a bucket when a ninth arrives there ({@code gro_flush_oldest}). */
     private static final int GRO_FLUSH_OLDEST = 3;
     /** The end of the poll ({@code napi_complete_done} / {@code gro_normal_list}). */
     private static final int GRO_FLUSH_END_OF_POLL = 4;
+    /** The next segment's TCP header differs (flags, window, ACK or an option: a new TSval). */
+    private static final int GRO_FLUSH_HEADERS = 5;
+    /** A merged segment shorter than the packet's MSS, or with PSH, URG, RST, SYN or FIN, ends it. */
+    private static final int GRO_FLUSH_FINAL = 6;
 
-    private static final int GRO_MAX_FLOWS = 8;
-    private static final int GRO_MAX_SEGS = 18;
-    private final int[] groFlow = new int[GRO_MAX_FLOWS];
-    private final int[] groPkt = new int[GRO_MAX_FLOWS];
-    private final int[] groSegs = new int[GRO_MAX_FLOWS];
-    private final long[] groReady = new long[GRO_MAX_FLOWS];
-    private final int[] groTarget = new int[GRO_MAX_FLOWS];
-    private int groHeld;
+    /** {@code GRO_HASH_BUCKETS} (include/net/gro.h, 6.18). */
+    private static final int GRO_HASH_BUCKETS = 8;
+    /** {@code MAX_GRO_SKBS} per bucket (net/core/gro.c, 6.18). */
+    private static final int MAX_GRO_SKBS = 8;
+    /** {@code GRO_LEGACY_MAX_SIZE}, the default {@code gro_max_size} and {@code gro_ipv4_max_size}. */
+    private static final int GRO_MAX_SIZE = 65536;
+    private static final int GRO_SLOTS = GRO_HASH_BUCKETS * MAX_GRO_SKBS;
+    /** Per bucket, the packets held, oldest first (slot {@code bucket * 8 + j}). */
+    private final int[] groCount = new int[GRO_HASH_BUCKETS];
+    /** Bit b set when bucket b holds a packet ({@code gro->bitmask}). */
+    private int groBuckets;
+    private final int[] groFlow = new int[GRO_SLOTS];
+    private final int[] groPkt = new int[GRO_SLOTS];
+    private final int[] groSegs = new int[GRO_SLOTS];
+    private final int[] groTarget = new int[GRO_SLOTS];
+    private final int[] groHash = new int[GRO_SLOTS];
+    /** The held packet's length from its IP header ({@code p->len}). */
+    private final int[] groLen = new int[GRO_SLOTS];
+    /** Its first segment's payload ({@code gso_size}). */
+    private final int[] groMss = new int[GRO_SLOTS];
+    /** The segment index that continues it. */
+    private final long[] groNextSeq = new long[GRO_SLOTS];
     private long groMerged;
 
     private void forward(final int h, final int f, final long readyNs, final int target, final int segs) {
