@@ -62,7 +62,9 @@ public final class RxQueue implements CoalescedIrqSink {
             .hardwareUnitNs(config.coalescingUnitNs())
             .maxFrames(config.coalescingMaxFrames())
             .set(config.rxUsecs(), config.rxFrames());
-        this.dim = config.adaptiveRx() ? new Dim() : null;
+        // mtk_eth_soc (the PDMA delay register's coalescing hardware) keeps its rx_dim in zeroed memory: profile 0,
+        // parked; a driver that starts from NET_DIM_DEF_PROFILE_EQE starts at profile 1
+        this.dim = !config.adaptiveRx() ? null : config.coalescingUnitNs() > 0 ? Dim.zeroed() : new Dim();
         if (dim != null) {
             coalescing.set(dim.usec(), dim.pkts());
         }

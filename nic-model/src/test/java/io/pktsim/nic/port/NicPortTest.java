@@ -76,7 +76,7 @@ class NicPortTest {
         assertThat(current.rxRingSlots()).isEqualTo(512);
         assertThat(current.adaptiveRx()).isTrue();
         final NicPort port = new NicPort("eth0", 1, current, loop, store, NicTrace.disabled());
-        assertThat(port.rxQueue(0).coalescing().rxUsecs()).as("DIM starts at profile 1: 8 us").isEqualTo(8);
+        assertThat(port.rxQueue(0).coalescing().rxUsecs()).as("rx_dim is zeroed: profile 0, 1 us").isEqualTo(1);
         assertThat(port.rxQueue(0).coalescing().delayNs()).isEqualTo(20_000);
         assertThat(port.rxQueue(0).coalescing().frameLimit()).as("256 capped by PINT mask").isEqualTo(127);
     }
@@ -85,6 +85,9 @@ class NicPortTest {
     void shouldLetDimRetuneTheCoalescingUnderLoad() {
         final NicPort port = new NicPort("eth0", 1, NicPortConfig.mt7621(), loop, store, NicTrace.disabled());
         final RxQueue q = port.rxQueue(0);
+        // mtk_eth_soc's rx_dim is zeroed: profile 0 (1 us, 256 packets), parked, until traffic comes
+        assertThat(q.dim().profileIx()).isZero();
+        assertThat(q.dim().parked()).isTrue();
         port.irqLine(0).handler((line, now) -> q.poll(64, freeIt));
         final int recv = loop.register((target, arg, now) -> port.receive(frame(1), now), "rx");
         for (long t = 0; t < 200_000_000L; t += 12_304) {
