@@ -15,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.pktsim.core.event.EventHandler;
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
+import io.pktsim.core.hash.Toeplitz;
 import io.pktsim.core.header.EthernetView;
 import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.InetChecksum;
@@ -251,6 +252,8 @@ public final class RouterSimulation {
     private static final int STORE_SLOTS = 1 << 18;
     /** The driver of the SoCs with a PPE (the MT7621's frame engine; {@code mt7621_data.offload_version} 1). */
     private static final String MTK_ETH_SOC = "mtk_eth_soc";
+    /** The x86 profile's NIC: its RX completion carries the RSS (Toeplitz) hash and its type. */
+    private static final String MLX5_CORE = "mlx5_core";
     /** In an RX ring entry (handle, FOE entry + 1 from bit 32): the descriptor says HIT_UNBIND_RATE_REACHED. */
     private static final long RING_RATE_REACHED = 1L << 62;
     private static final int SLOT_DATA_BYTES = 160;
@@ -313,6 +316,11 @@ public final class RouterSimulation {
      * driver keeps {@code rxUsecs}/{@code rxFrames}.
      */
     private final Dim rxDim;
+    /**
+     * mlx5's RSS hash, or null: {@code mlx5e_skb_set_hash()} sets the Toeplitz hash of the CQE with type L4 for
+     * TCP/UDP over IPv4/IPv6 (addresses and ports), L3 for other IP, none for anything else (a PPPoE session frame).
+     */
+    private final Toeplitz rss;
     /** {@code eth->rx_events}, {@code rx_packets}, {@code rx_bytes}: DIM's running counters (never reset). */
     private long rxEvents;
     private long rxPacketsTotal;
@@ -870,6 +878,7 @@ public final class RouterSimulation {
         rxFrames = profile.rxFrames();
         rxUsecs = profile.rxUsecs();
         rxDim = profile.adaptiveRx() && MTK_ETH_SOC.equals(profile.driverName()) ? Dim.zeroed() : null;
+        rss = MLX5_CORE.equals(profile.driverName()) ? new Toeplitz(rssKey(config.seed(), config.run())) : null;
         if (rxDim != null) {
             applyDim();
         }
@@ -2688,6 +2697,91 @@ public final class RouterSimulation {
     }
 
     /**
+     * The RSS key of a boot: {@code netdev_rss_key_fill()} (net/core/ethtool.c, 6.18) copies the first 40 bytes of
+     * the 52 the kernel draws once per boot ({@code net_get_random_once}); mlx5 keys its Toeplitz hash with them.
+     *
+     * @param seed the scenario's seed
+     * @param run the run (each run is another boot)
+     * @return 40 key bytes
+     */
+    static byte[] rssKey(final long seed, final long run) {
+        final RandomStream r = RandomStream.derive(seed, run, "netdev_rss_key");
+        final byte[] key = new byte[Toeplitz.KEY_BYTES];
+        for (int i = 0; i < key.length; i += 4) {
+            final int v = r.nextInt();
+            key[i] = (byte) (v >>> 24);
+            key[i + 1] = (byte) (v >>> 16);
+            key[i + 2] = (byte) (v >>> 8);
+            key[i + 3] = (byte) v;
+        }
+        return key;
+    }
+
+    /** The last {@link #rssHash} result: the hash and its {@link PacketStore} type. */
+    private int rssValue;
+    private int rssType;
+
+    /**
+     * The hash the mlx5 NIC puts in the completion of frame {@code h}: Toeplitz over the IPv4 or IPv6 addresses and,
+     * for an unfragmented TCP or UDP packet, the ports (the default RSS of its traffic types), the outer 802.1Q tag
+     * skipped. Sets {@link #rssValue} and {@link #rssType}.
+     *
+     * @return false when the NIC gives no hash (not IP: a PPPoE session frame, ARP)
+     */
+    private boolean rssHash(final int h) {
+        final MutableDirectBuffer b = store.buffer();
+        final int o = store.frameOffset(h);
+        final int end = o + store.storedLength(h);
+        int l3 = o + EthernetView.LENGTH;
+        if (l3 > end) {
+            return false;
+        }
+        int type = b.getShort(l3 - 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (type == ETH_P_8021Q && l3 + VLAN_TAG <= end) {
+            type = b.getShort(l3 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            l3 += VLAN_TAG;
+        }
+        if (type == ETH_P_IP && l3 + Ipv4View.MIN_LENGTH <= end) {
+            final int src = b.getInt(l3 + 12, ByteOrder.BIG_ENDIAN);
+            final int dst = b.getInt(l3 + 16, ByteOrder.BIG_ENDIAN);
+            final int proto = b.getByte(l3 + 9) & 0xFF;
+            final int l4 = l3 + (b.getByte(l3) & 0x0F) * 4;
+            final boolean fragment = (b.getShort(l3 + 6, ByteOrder.BIG_ENDIAN) & 0x3FFF) != 0;
+            if ((proto == FlowKey.PROTO_TCP || proto == FlowKey.PROTO_UDP) && !fragment && l4 + 4 <= end) {
+                final int ports = b.getInt(l4, ByteOrder.BIG_ENDIAN);
+                rssValue = rss.hashIpv4(src, dst, ports >>> 16, ports & 0xFFFF, true);
+                rssType = PacketStore.HASH_L4;
+            } else {
+                rssValue = rss.hashIpv4(src, dst, 0, 0, false);
+                rssType = PacketStore.HASH_L3;
+            }
+            return true;
+        }
+        if (type == ETH_P_IPV6 && l3 + Ipv6View.LENGTH <= end) {
+            final long srcHi = b.getLong(l3 + 8, ByteOrder.BIG_ENDIAN);
+            final long srcLo = b.getLong(l3 + 16, ByteOrder.BIG_ENDIAN);
+            final long dstHi = b.getLong(l3 + 24, ByteOrder.BIG_ENDIAN);
+            final long dstLo = b.getLong(l3 + 32, ByteOrder.BIG_ENDIAN);
+            final int next = b.getByte(l3 + 6) & 0xFF;
+            final int l4 = l3 + Ipv6View.LENGTH;
+            if ((next == FlowKey.PROTO_TCP || next == FlowKey.PROTO_UDP) && l4 + 4 <= end) {
+                final int ports = b.getInt(l4, ByteOrder.BIG_ENDIAN);
+                rssValue = rss.hashIpv6(srcHi, srcLo, dstHi, dstLo, ports >>> 16, ports & 0xFFFF, true);
+                rssType = PacketStore.HASH_L4;
+            } else {
+                rssValue = rss.hashIpv6(srcHi, srcLo, dstHi, dstLo, 0, 0, false);
+                rssType = PacketStore.HASH_L3;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static final int ETH_P_8021Q = 0x8100;
+    private static final int ETH_P_IP = 0x0800;
+    private static final int ETH_P_IPV6 = 0x86DD;
+
+    /**
      * {@code mtk_dim_rx()} (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18): the profile's microseconds in the
      * PDMA delay register's 20 us units, rounded up ({@code MTK_PDMA_DELAY_PTIME_MASK} 0xff), and its packets
      * capped by {@code MTK_PDMA_DELAY_PINT_MASK} (0x7f): profiles 0 to 4 give 20, 20, 80, 140 and 260 us, all
@@ -2768,13 +2862,18 @@ public final class RouterSimulation {
             if (foe >= 0) {
                 skbHash = ppe.entrySkbHash(foe);
                 store.hash(h, skbHash, PacketStore.HASH_L4);
+            } else if (rss != null && rssHash(h)) {
+                // mlx5e_skb_set_hash(): the NIC's Toeplitz hash; skb_get_hash() (RPS) recomputes an L3-only one
+                store.hash(h, rssValue, rssType);
+                skbHash = rssType == PacketStore.HASH_L4 ? rssValue : flowHash[f];
             } else {
                 skbHash = flowHash[f];
                 store.hash(h, 0, PacketStore.HASH_NONE);
             }
             final int target2 = rpsCpu(skbHash);
             if (trace.enabled()) {
-                trace.publish(t, traceComponent, kRxHash, h, f, foe >= 0 ? skbHash & 0xFFFF_FFFFL : -1L, foe,
+                trace.publish(t, traceComponent, kRxHash, h, f,
+                        store.hashType(h) != PacketStore.HASH_NONE ? store.hash(h) & 0xFFFF_FFFFL : -1L, foe,
                         target2);
             }
             if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
