@@ -2953,7 +2953,7 @@ public final class RouterSimulation {
      * plain Ethernet), not to UDP (no UDP GRO for forwarding without a socket), not to pure ACKs.
      */
     private boolean groEligible(final long pkt, final int f) {
-        return !(pppoe && toLan(pkt)) && !flowUdp[f] && kindOf(pkt) == KIND_DATA;
+        return !flowUdp[f] && kindOf(pkt) == KIND_DATA && !(pppoe && toLan(pkt));
     }
 
     /**
