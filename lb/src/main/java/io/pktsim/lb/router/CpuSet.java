@@ -36,6 +36,8 @@ final class CpuSet {
      */
     private final long[] nsCycles = new long[NS_CACHE];
     private final long[] nsValue = new long[NS_CACHE];
+    /** Per {@link #nsCycles} entry, its ns slowed by SMT ({@link #smtNs} of {@link #nsValue}). */
+    private final long[] nsSmtValue = new long[NS_CACHE];
     /**
      * The conversion, {@code ceil(cycles * 1e9 / clockHz)}, as {@code floor((cycles * nsNum + nsDen - 1) / nsDen)}
      * with the fraction reduced and the division a multiply ({@link #divide}) for cycles up to {@link #nsCyclesMax}
@@ -128,25 +130,31 @@ final class CpuSet {
         final int at = cpu * STRIDE;
         final long start = Math.max(atNs, t[at + FREE_AT]);
         final int i = (int) (cycles ^ (cycles >>> 4)) & (NS_CACHE - 1);
-        long ns;
-        if (nsCycles[i] == cycles) {
-            ns = nsValue[i];
-        } else {
-            ns = cycles >= 0 && cycles <= nsCyclesMax
+        if (nsCycles[i] != cycles) {
+            final long ns = cycles >= 0 && cycles <= nsCyclesMax
                 ? divide(cycles * nsNum + nsDen - 1, nsRecip)
                 : (cycles * NS_PER_S + clockHz - 1) / clockHz;
             nsCycles[i] = cycles;
             nsValue[i] = ns;
+            if (smtPermille > 0) {
+                nsSmtValue[i] = smtNs(ns);
+            }
         }
-        if (threadsPerCore > 1 && siblingBusy(cpu, start)) {
-            ns = ns >= 0 && ns <= smtNsMax ? divide(ns * smtNum, smtRecip) : ns * 2000L / smtPermille;
-        }
+        // both conversions of the cycles from the cache: the SMT one when the core's other thread is busy (without
+        // an SMT rate, the conversion itself, which fails as it always did)
+        final long ns = threadsPerCore > 1 && siblingBusy(cpu, start)
+            ? (smtPermille > 0 ? nsSmtValue[i] : smtNs(nsValue[i])) : nsValue[i];
         final long end = start + ns;
         t[at + FREE_AT] = end;
         if (end > windowStartNs) {
             t[at + context] += end - Math.max(start, windowStartNs);
         }
         return end;
+    }
+
+    /** The SMT slow-down of {@code ns}: {@code ns * 2000 / smtPermille}. */
+    private long smtNs(final long ns) {
+        return ns >= 0 && ns <= smtNsMax ? divide(ns * smtNum, smtRecip) : ns * 2000L / smtPermille;
     }
 
     /** Whether another thread of the core is busy at {@code atNs} (two threads per core: {@code cpu ^ 1}). */

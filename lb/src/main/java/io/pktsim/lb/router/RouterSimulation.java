@@ -582,31 +582,54 @@ public final class RouterSimulation {
     private final UnsafeBuffer tmplBytes;
     /** Per template: what the frame was built from (valid while it matches), its layout and patched words. */
     private final int[] tmplKey;
-    private final int[] tmplStored;
-    private final int[] tmplWire;
-    private final int[] tmplNet;
-    private final int[] tmplTransport;
-    private final int[] tmplProtocol;
     /**
-     * Per template, the tuple the PPE takes from its frame ({@link PpeParser#tuple}, read once when the template is
-     * saved): source, destination and ports words, and the protocol (0: none). A frame built from a template at the
-     * router ({@link #materialize}) carries the template's headers, so the PPE takes this tuple from it.
+     * Per template, {@link #TEMPLATE_INTS} ints from {@code t << TEMPLATE_SHIFT}: what a frame sent and built from it
+     * reads, in one record rather than one line in each of a dozen arrays (a flow's frame reads its template's
+     * fields once every frame of the other flows, after they have left the first-level cache):
+     * <ul>
+     *   <li>{@link #T_LAZY}: frames sent from it whose bytes are not written yet ({@link #serverSend}); a template
+     *   is not rebuilt while it has any, so they are built from the bytes that were valid when they were sent;</li>
+     *   <li>{@link #T_VALID_DIAL}: the dial for which {@link #templateValid} last found it valid,
+     *   {@link #UNCHECKED} if none since anything the check reads changed: the template's key
+     *   ({@link #fromTemplate}), the flow's NAT mapping ({@link #conntrack}) or payload ({@link #clampMss}), a
+     *   dial's PPPoE session ({@link #onRedial}). The check only reads, so while none of those changed it gives
+     *   the same answer for the same dial;</li>
+     *   <li>{@link #T_STORED} to {@link #T_PROTOCOL}: the frame's stored and wire lengths, network and transport
+     *   offsets and {@code skb->protocol};</li>
+     *   <li>{@link #T_PPE_PROTO} to {@link #T_PPE_PORTS}: the tuple the PPE takes from its frame
+     *   ({@link PpeParser#tuple}, read once when the template is saved): the protocol (0: none), the tuple's PPE
+     *   bucket ({@link PpeFlowTable#hash}, a function of the tuple and the table's size), source, destination and
+     *   ports words. A frame built from a template at the router ({@link #materialize}) carries the template's
+     *   headers, so the PPE takes this tuple from it, in its bucket ({@link PpeFlowTable#receiveInBucket}).</li>
+     * </ul>
      */
-    private final int[] tmplPpeSrc;
-    private final int[] tmplPpeDst;
-    private final int[] tmplPpePorts;
-    private final int[] tmplPpeProto;
+    private final int[] tmpl;
+    private static final int TEMPLATE_SHIFT = 4;
+    private static final int TEMPLATE_INTS = 1 << TEMPLATE_SHIFT;
+    private static final int T_LAZY = 0;
+    private static final int T_VALID_DIAL = 1;
+    private static final int T_STORED = 2;
+    private static final int T_WIRE = 3;
+    private static final int T_NET = 4;
+    private static final int T_TRANSPORT = 5;
+    private static final int T_PROTOCOL = 6;
+    private static final int T_PPE_PROTO = 7;
+    private static final int T_PPE_BUCKET = 8;
+    private static final int T_PPE_SRC = 9;
+    private static final int T_PPE_DST = 10;
+    private static final int T_PPE_PORTS = 11;
+    private static final int UNCHECKED = Integer.MIN_VALUE;
     private final int[] ppeTuple = new int[3];
     /** The template {@link #materialize} built its frame from. */
     private int materializedTemplate;
+    /**
+     * What {@link PpeFlowTable#readAhead} last returned (kept so that the read is not dropped as unused): a built
+     * frame's PPE entry is read before the frame is written, so that its miss overlaps that work.
+     */
+    private long ppeReadAhead;
     private final int[] tmplSeq;
     private final int[] tmplAck;
     private final int[] tmplTsVal;
-    /**
-     * Per template: frames sent from it whose bytes are not written yet ({@link #serverSend}); a template is not
-     * rebuilt while it has any, so they are built from the bytes that were valid when they were sent.
-     */
-    private final int[] tmplLazy;
     /** Per TCP template: its checksum's {@code ~HC} plus the {@code ~m} halves of the patched words. */
     private final long[] tmplSumBase;
     /**
@@ -1040,19 +1063,13 @@ public final class RouterSimulation {
         final int templates = flows * TEMPLATES_PER_FLOW;
         tmplBytes = new UnsafeBuffer(new byte[templates * TEMPLATE_BYTES]);
         tmplKey = new int[templates * TEMPLATE_KEY];
-        tmplStored = new int[templates];
-        tmplWire = new int[templates];
-        tmplNet = new int[templates];
-        tmplTransport = new int[templates];
-        tmplProtocol = new int[templates];
-        tmplPpeSrc = new int[templates];
-        tmplPpeDst = new int[templates];
-        tmplPpePorts = new int[templates];
-        tmplPpeProto = new int[templates];
+        tmpl = new int[templates << TEMPLATE_SHIFT];
+        for (int t = 0; t < templates; t++) {
+            tmpl[(t << TEMPLATE_SHIFT) + T_VALID_DIAL] = UNCHECKED;
+        }
         tmplSeq = new int[templates];
         tmplAck = new int[templates];
         tmplTsVal = new int[templates];
-        tmplLazy = new int[templates];
         tmplSumBase = new long[templates];
         isn = new int[flows * 2];
         ct = new ConntrackTable(ConntrackConfig.openWrt(config.firewall().conntrackMax()),
@@ -1663,7 +1680,8 @@ public final class RouterSimulation {
             drop(Drop.NO_ROUTE);
             return;
         }
-        final long lineDep = lineDown[lineOf(d)].send(now + halfRttNs, Math.max(64, tmplWire[t]) + 20);
+        final int r = t << TEMPLATE_SHIFT;
+        final long lineDep = lineDown[lineOf(d)].send(now + halfRttNs, Math.max(64, tmpl[r + T_WIRE]) + 20);
         if (lineDep < 0) {
             drop(Drop.ISP_LINE_DOWN);
             return;
@@ -1671,7 +1689,7 @@ public final class RouterSimulation {
         final long at = lineDep + SWITCH_LATENCY_NS;
         if (at - now < 1L << 31) {
             lazyCount++;
-            tmplLazy[t]++;
+            tmpl[r + T_LAZY]++;
             pendingPacketEvents++;
             loop.schedule(at, kRx, (int) now, ~packet(f, kind, seq));
         } else {
@@ -1732,7 +1750,8 @@ public final class RouterSimulation {
                 || key[k + 4] != flowNatAddr[f] || key[k + 5] != flowNatPort[f] || key[k + 6] != payload
                 || key[k + 7] != flowSport[f]) {
             final int h = buildWithBuilder(f, kind, seq, now, fromHost, d);
-            if (h == PacketStore.NO_PACKET || tmplLazy[t] > 0) {
+            final int r = t << TEMPLATE_SHIFT;
+            if (h == PacketStore.NO_PACKET || tmpl[r + T_LAZY] > 0) {
                 // (frames still to be built from the template's present bytes keep it until they are)
                 return h;
             }
@@ -1742,16 +1761,17 @@ public final class RouterSimulation {
             }
             final MutableDirectBuffer b = store.buffer();
             tmplBytes.putBytes(t * TEMPLATE_BYTES, b, store.frameOffset(h), stored);
-            tmplStored[t] = stored;
-            tmplWire[t] = store.length(h);
-            tmplNet[t] = store.networkOffset(h);
-            tmplTransport[t] = store.transportOffset(h);
-            tmplProtocol[t] = store.protocol(h);
+            tmpl[r + T_STORED] = stored;
+            tmpl[r + T_WIRE] = store.length(h);
+            tmpl[r + T_NET] = store.networkOffset(h);
+            tmpl[r + T_TRANSPORT] = store.transportOffset(h);
+            tmpl[r + T_PROTOCOL] = store.protocol(h);
             if (ppe != null) {
-                tmplPpeProto[t] = PpeParser.tuple(tmplBytes, t * TEMPLATE_BYTES, ppeTuple);
-                tmplPpeSrc[t] = ppeTuple[0];
-                tmplPpeDst[t] = ppeTuple[1];
-                tmplPpePorts[t] = ppeTuple[2];
+                tmpl[r + T_PPE_PROTO] = PpeParser.tuple(tmplBytes, t * TEMPLATE_BYTES, ppeTuple);
+                tmpl[r + T_PPE_SRC] = ppeTuple[0];
+                tmpl[r + T_PPE_DST] = ppeTuple[1];
+                tmpl[r + T_PPE_PORTS] = ppeTuple[2];
+                tmpl[r + T_PPE_BUCKET] = ppe.hash(ppeTuple[0], ppeTuple[1], ppeTuple[2]);
             }
             if (!flowUdp[f]) {
                 final int l4 = store.transportHeaderOffset(h);
@@ -1763,6 +1783,7 @@ public final class RouterSimulation {
                         + InetChecksum.delta32(tmplSeq[t], 0) + InetChecksum.delta32(tmplAck[t], 0)
                         + InetChecksum.delta32(tmplTsVal[t], 0);
             }
+            tmpl[r + T_VALID_DIAL] = UNCHECKED;
             key[k] = 1;
             key[k + 1] = d;
             key[k + 2] = session;
@@ -1778,12 +1799,27 @@ public final class RouterSimulation {
 
     /** Whether template {@code t} of flow {@code f} holds what the builder would build now for dial {@code d}. */
     private boolean templateValid(final int t, final int f, final boolean fromHost, final int d) {
+        final int r = t << TEMPLATE_SHIFT;
+        if (tmpl[r + T_VALID_DIAL] == d) {
+            return true;
+        }
         final int k = t * TEMPLATE_KEY;
         final int[] key = tmplKey;
         final int session = !fromHost && pppoe ? dialPppoe[d].sessionId() : 0;
-        return key[k] != 0 && key[k + 1] == d && key[k + 2] == session && key[k + 3] == flowNatDial[f]
+        final boolean valid = key[k] != 0 && key[k + 1] == d && key[k + 2] == session && key[k + 3] == flowNatDial[f]
                 && key[k + 4] == flowNatAddr[f] && key[k + 5] == flowNatPort[f] && key[k + 6] == flowPayload[f]
                 && key[k + 7] == flowSport[f];
+        if (valid) {
+            tmpl[r + T_VALID_DIAL] = d;
+        }
+        return valid;
+    }
+
+    /** Flow {@code f}'s NAT mapping or payload changed: its templates' {@link #T_VALID_DIAL} no longer hold. */
+    private void templatesChanged(final int f) {
+        for (int i = 0; i < TEMPLATES_PER_FLOW; i++) {
+            tmpl[((f * TEMPLATES_PER_FLOW + i) << TEMPLATE_SHIFT) + T_VALID_DIAL] = UNCHECKED;
+        }
     }
 
     /**
@@ -1795,41 +1831,53 @@ public final class RouterSimulation {
     private int copyTemplate(final int t, final int f, final int kind, final long seq, final long now,
             final boolean fromHost) {
         // the reserved slots of frames still to be written count as taken (storeFull)
+        final int[] tr = tmpl;
+        final int r = t << TEMPLATE_SHIFT;
         final int h = storeFull() ? PacketStore.NO_PACKET : store.allocateFrame(tmplBytes, t * TEMPLATE_BYTES,
-                tmplStored[t], tmplWire[t], tmplProtocol[t], tmplNet[t], tmplTransport[t], now);
+                tr[r + T_STORED], tr[r + T_WIRE], tr[r + T_PROTOCOL], tr[r + T_NET], tr[r + T_TRANSPORT], now);
         if (h == PacketStore.NO_PACKET) {
             return h;
         }
         if (!flowUdp[f]) {
-            final int payload = tmplKey[t * TEMPLATE_KEY + 6];
-            final int own = isn[2 * f + (fromHost ? 0 : 1)];
-            final int peer = isn[2 * f + (fromHost ? 1 : 0)];
-            final int seqWord;
-            final int ackWord;
-            if (kind == KIND_DATA) {
-                seqWord = own + 1 + (int) seq * payload;
-                ackWord = peer + 1;
-            } else {
-                seqWord = own + 1;
-                ackWord = peer + 1 + (int) seq * payload;
-            }
-            final int tsVal = (int) (now / 1_000_000L);
-            final MutableDirectBuffer b = store.buffer();
-            // the template's frame at the frame offset: its TCP header is at the template's transport offset
-            final long at = FrameBytes.address(b, store.frameOffset(h) + tmplTransport[t], TCP_TSVAL_OFFSET + 4);
-            final byte[] a = b.byteArray();
-            // RFC 1624 eqn. 3 over the three words at once: ~(~HC + ~m + m'), folded once; ~HC + ~m precomputed
-            // (delta32(m, 0) is the ~m halves), so the sum is the same integer as word by word.
-            final long sum = tmplSumBase[t] + InetChecksum.delta32(-1, seqWord) + InetChecksum.delta32(-1, ackWord)
-                    + InetChecksum.delta32(-1, tsVal);
-            FrameBytes.putInt(a, at + 4, seqWord);
-            FrameBytes.putInt(a, at + 8, ackWord);
-            FrameBytes.putInt(a, at + TCP_TSVAL_OFFSET, tsVal);
-            final int check = ~InetChecksum.fold(sum) & 0xFFFF;
-            FrameBytes.putShort(a, at + TcpView.CHECKSUM_OFFSET, (short) check);
+            patchTcp(h, t, f, kind, seq, now, fromHost);
         }
         store.aux(h, packet(f, kind, seq));
         return h;
+    }
+
+    /**
+     * {@link #copyTemplate}'s TCP part (apart, so that the UDP copy stays small enough to inline): the sequence,
+     * acknowledgement and TSval words of frame {@code h}, copied from TCP template {@code t}, and its checksum.
+     */
+    private void patchTcp(final int h, final int t, final int f, final int kind, final long seq, final long now,
+            final boolean fromHost) {
+        final int payload = tmplKey[t * TEMPLATE_KEY + 6];
+        final int own = isn[2 * f + (fromHost ? 0 : 1)];
+        final int peer = isn[2 * f + (fromHost ? 1 : 0)];
+        final int seqWord;
+        final int ackWord;
+        if (kind == KIND_DATA) {
+            seqWord = own + 1 + (int) seq * payload;
+            ackWord = peer + 1;
+        } else {
+            seqWord = own + 1;
+            ackWord = peer + 1 + (int) seq * payload;
+        }
+        final int tsVal = (int) (now / 1_000_000L);
+        final MutableDirectBuffer b = store.buffer();
+        // the template's frame at the frame offset: its TCP header is at the template's transport offset
+        final long at = FrameBytes.address(b, store.frameOffset(h) + tmpl[(t << TEMPLATE_SHIFT) + T_TRANSPORT],
+                TCP_TSVAL_OFFSET + 4);
+        final byte[] a = b.byteArray();
+        // RFC 1624 eqn. 3 over the three words at once: ~(~HC + ~m + m'), folded once; ~HC + ~m precomputed
+        // (delta32(m, 0) is the ~m halves), so the sum is the same integer as word by word.
+        final long sum = tmplSumBase[t] + InetChecksum.delta32(-1, seqWord) + InetChecksum.delta32(-1, ackWord)
+                + InetChecksum.delta32(-1, tsVal);
+        FrameBytes.putInt(a, at + 4, seqWord);
+        FrameBytes.putInt(a, at + 8, ackWord);
+        FrameBytes.putInt(a, at + TCP_TSVAL_OFFSET, tsVal);
+        final int check = ~InetChecksum.fold(sum) & 0xFFFF;
+        FrameBytes.putShort(a, at + TcpView.CHECKSUM_OFFSET, (short) check);
     }
 
     /** Offset of the timestamp option's TSval in a data segment or ACK (NOP, NOP, kind, length before it). */
@@ -1950,23 +1998,33 @@ public final class RouterSimulation {
         final long sentNs = now - ((int) now - sentLow);
         final int t = f * TEMPLATES_PER_FLOW + (kind == KIND_DATA ? 0 : 1);
         lazyCount--;
-        tmplLazy[t]--;
+        tmpl[(t << TEMPLATE_SHIFT) + T_LAZY]--;
         lateBuilt++;
         final int h = copyTemplate(t, f, kind, seq, sentNs, false);
         materializedTemplate = t;
+        if (checkTemplates) {
+            checkMaterialized(h, t, f, kind, seq, sentNs);
+        }
+        return h;
+    }
+
+    /** Tests ({@link #checkTemplates}): {@link #materialize}'s frame against the builder's and its PPE tuple. */
+    private void checkMaterialized(final int h, final int t, final int f, final int kind, final long seq,
+            final long sentNs) {
         final int d = tmplKey[t * TEMPLATE_KEY + 1];
-        if (checkTemplates && templateValid(t, f, false, d)) {
+        if (templateValid(t, f, false, d)) {
             checkTemplate(h, f, kind, seq, sentNs, false, d);
         }
-        if (checkTemplates && ppe != null && h != PacketStore.NO_PACKET) {
+        final int r = t << TEMPLATE_SHIFT;
+        if (ppe != null && h != PacketStore.NO_PACKET) {
             final int proto = PpeParser.tuple(store.buffer(), store.frameOffset(h), ppeTuple);
-            if (proto != tmplPpeProto[t] || proto != 0 && (ppeTuple[0] != tmplPpeSrc[t]
-                    || ppeTuple[1] != tmplPpeDst[t] || ppeTuple[2] != tmplPpePorts[t])) {
+            if (proto != tmpl[r + T_PPE_PROTO] || proto != 0 && (ppeTuple[0] != tmpl[r + T_PPE_SRC]
+                    || ppeTuple[1] != tmpl[r + T_PPE_DST] || ppeTuple[2] != tmpl[r + T_PPE_PORTS]
+                    || tmpl[r + T_PPE_BUCKET] != ppe.hash(ppeTuple[0], ppeTuple[1], ppeTuple[2]))) {
                 throw new IllegalStateException("RouterSimulation: template " + t + "'s PPE tuple is not its frame's");
             }
             templateChecks++;
         }
-        return h;
     }
 
     /** Bytes on an untagged edge link (LAN port, WAN line) for a frame as built (tagged on the CPU port). */
@@ -2597,6 +2655,12 @@ public final class RouterSimulation {
     private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         final boolean built = arg < 0;
+        if (built && ppe != null) {
+            // the frame's PPE bucket is its template's: its entry is read ahead, while the frame is written
+            final long pkt = ~arg;
+            final int t = flowOf(pkt) * TEMPLATES_PER_FLOW + (kindOf(pkt) == KIND_DATA ? 0 : 1);
+            ppeReadAhead = ppe.readAhead(tmpl[(t << TEMPLATE_SHIFT) + T_PPE_BUCKET]);
+        }
         final int h = built ? materialize(~arg, target, now) : (int) arg;
         final long atSoc = cpuIn.send(now, cpuPortWireBytes(store.length(h)));
         if (atSoc < 0) {
@@ -2610,9 +2674,11 @@ public final class RouterSimulation {
             final PpeFlowTable.Result r;
             if (built) {
                 // the frame's headers are its template's: the tuple the PPE takes from them was read with it
-                final int t = materializedTemplate;
-                final int proto = tmplPpeProto[t];
-                r = proto == 0 ? null : ppe.receive(tmplPpeSrc[t], tmplPpeDst[t], tmplPpePorts[t], proto, atSoc);
+                final int[] tr = tmpl;
+                final int at = materializedTemplate << TEMPLATE_SHIFT;
+                final int proto = tr[at + T_PPE_PROTO];
+                r = proto == 0 ? null : ppe.receiveInBucket(tr[at + T_PPE_BUCKET], tr[at + T_PPE_SRC],
+                        tr[at + T_PPE_DST], tr[at + T_PPE_PORTS], proto, atSoc);
             } else {
                 r = PpeParser.receive(store, ppe, h, atSoc);
             }
@@ -3347,30 +3413,42 @@ public final class RouterSimulation {
                 drop(Drop.NAT_BROKEN);
                 return false;
             }
-        } else {
-            if (!routeLanToWan(h, f, kind, now, created)) {
-                ct.abort(ref);
-                return false;
-            }
-            if (created) {
-                final int d = flowDial[f];
-                final int r = ipv6 ? ct.masquerade6(ref, DIAL6_HI + d, 1L, dialIfindex[d])
-                        : ct.masquerade(ref, dialAddress[d], dialIfindex[d]);
-                if (r < 0) {
-                    drop(Drop.NAT_BROKEN);
-                    return false;
-                }
-                ct.confirm(ref);
-                flowNatDial[f] = d;
-                flowNatAddr[f] = ct.tupleDst(e, 1);
-                flowNatPort[f] = ct.tuplePorts(e, 1) & 0xFFFF;
-                if (trace.enabled()) {
-                    trace.publish(now, traceComponent, kConntrackNew, TraceEvent.NO_PACKET, f, d, flowNatPort[f],
-                            0L);
-                }
-            }
+        } else if (!conntrackToWan(h, f, kind, ref, created, now)) {
+            return false;
         }
         NatMangle.apply(ct, store, h, ref);
+        return true;
+    }
+
+    /**
+     * {@link #conntrack}'s LAN-to-WAN part (apart, so that the common path stays small enough to inline): the dial
+     * ({@link #routeLanToWan}) and, for a new connection, its masquerade and confirmation. False when the packet was
+     * dropped.
+     */
+    private boolean conntrackToWan(final int h, final int f, final int kind, final int ref, final boolean created,
+            final long now) {
+        if (!routeLanToWan(h, f, kind, now, created)) {
+            ct.abort(ref);
+            return false;
+        }
+        if (created) {
+            final int e = ref >> 1;
+            final int d = flowDial[f];
+            final int r = ipv6 ? ct.masquerade6(ref, DIAL6_HI + d, 1L, dialIfindex[d])
+                    : ct.masquerade(ref, dialAddress[d], dialIfindex[d]);
+            if (r < 0) {
+                drop(Drop.NAT_BROKEN);
+                return false;
+            }
+            ct.confirm(ref);
+            flowNatDial[f] = d;
+            flowNatAddr[f] = ct.tupleDst(e, 1);
+            flowNatPort[f] = ct.tuplePorts(e, 1) & 0xFFFF;
+            templatesChanged(f);
+            if (trace.enabled()) {
+                trace.publish(now, traceComponent, kConntrackNew, TraceEvent.NO_PACKET, f, d, flowNatPort[f], 0L);
+            }
+        }
         return true;
     }
 
@@ -3494,11 +3572,7 @@ public final class RouterSimulation {
     private void slowPath(final int h, final int f, final int kind, final boolean toLan, final int d, final long now) {
         final boolean isNew = kind == KIND_SYN;
         if (mwan3Cost != null) {
-            charge(CostStage.FIB_RULE, cFibRule
-                    * (toLan ? mwan3Cost.fibRuleChecksArrivingOn(d + 1) : mwan3Cost.fibRuleChecks(d + 1)));
-            final int rules = isNew ? mwan3Cost.newConnectionRules(1, mwan3.lastStatisticRules(), false)
-                    : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
-            charge(CostStage.NF_RULE, cNfRule * rules);
+            chargeMwan3(toLan, d, isNew);
         }
         if (isNew) {
             // an established packet's firewall rules are part of its path's fixed charges (buildPath)
@@ -3509,7 +3583,23 @@ public final class RouterSimulation {
         }
         // The forward chain's "flow add @ft" (nft_flow_offload_eval) on the connection, not on its first packet
         // (unconfirmed until POSTROUTING): TCP established and assured without FIN/RST, UDP confirmed.
-        if (ft != null && !offloaded[f] && !lastCtCreated && ft.offloadEval(store, h, lastCtRef,
+        if (ft != null && !offloaded[f] && !lastCtCreated) {
+            offloadEval(h, f, toLan, d, now);
+        }
+    }
+
+    /** {@link #slowPath}'s mwan3 charges: the policy routing rules and the mangle rules of the packet. */
+    private void chargeMwan3(final boolean toLan, final int d, final boolean isNew) {
+        charge(CostStage.FIB_RULE, cFibRule
+                * (toLan ? mwan3Cost.fibRuleChecksArrivingOn(d + 1) : mwan3Cost.fibRuleChecks(d + 1)));
+        final int rules = isNew ? mwan3Cost.newConnectionRules(1, mwan3.lastStatisticRules(), false)
+                : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
+        charge(CostStage.NF_RULE, cNfRule * rules);
+    }
+
+    /** {@link #slowPath}'s {@code flow add @ft} for a flow not offloaded yet, past its connection's first packet. */
+    private void offloadEval(final int h, final int f, final boolean toLan, final int d, final long now) {
+        if (ft.offloadEval(store, h, lastCtRef,
                 toLan ? lanVlan.ifindex() : dialIfindex[d], toLan ? LAN_MTU : pathMtu, toLan ? pathMtu : LAN_MTU,
                 now)) {
             offloaded[f] = true;
@@ -3557,6 +3647,7 @@ public final class RouterSimulation {
             if (mss > 0) {
                 flowMss[f] = mss;
                 flowPayload[f] = mss - TCP_TIMESTAMP_OPTION;
+                templatesChanged(f);
             }
             if (r == MssClampCounter.CLAMPED) {
                 mssClamped++;
@@ -3881,6 +3972,10 @@ public final class RouterSimulation {
     }
 
     private void onRedial(final int dial, final long up, final long now) {
+        // the dial's PPPoE session changes: the templates' checks (templateValid) are made again
+        for (int t = 0; t < flowCount * TEMPLATES_PER_FLOW; t++) {
+            tmpl[(t << TEMPLATE_SHIFT) + T_VALID_DIAL] = UNCHECKED;
+        }
         if (up == 0L) {
             dialUp[dial] = false;
             if (route instanceof Ipv4MultipathRoute) {

@@ -71,8 +71,8 @@ public final class PpeFlowTable {
     private static final int WINDOW_START_NS = 3;
     private static final int WINDOW_PACKETS = 4;
     private static final int CHECK_TIME_NS = 5;
-    private static final int FLOW = 6;
-    private static final int SKB_HASH = 7;
+    private static final int SKB_HASH = 6;
+    private static final int FLOW = 7;
     private static final long STATE_MASK = 0xFF;
 
     private final PpeConfig config;
@@ -85,7 +85,8 @@ public final class PpeFlowTable {
      * lookup and updates touch one record instead of one line in each of ten arrays: {@link #KEY_ADDR} the source
      * address (high 32 bits) and destination address, {@link #KEY_PORTS} the ports word (high 32 bits), the
      * protocol byte (bits 15..8) and the state (bits 7..0), then the last packet's time, the bind-rate window's
-     * start and packets, the last {@link #checkSkb}, the bound flow (-1: none) and the entry's {@link #skbHash}.
+     * start and packets, the last {@link #checkSkb}, the entry's {@link #skbHash} and the bound flow (-1: none): what
+     * a packet of an unbound entry reads (all but the flow) in the record's first 56 bytes.
      */
     private final long[] hw;
     private final int[] swSrc;
@@ -425,9 +426,38 @@ public final class PpeFlowTable {
      * @return what happened; {@link #lastHash()} is the entry used
      */
     public Result receive(final int src, final int dst, final int ports, final int proto, final long nowNs) {
-        final int h = hash(src, dst, ports);
+        return receiveInBucket(hash(src, dst, ports), src, dst, ports, proto, nowNs);
+    }
+
+    /**
+     * Reads the first word {@link #receiveInBucket} reads of bucket {@code h} and changes nothing: a caller that knows
+     * a packet's bucket before the packet enters (a frame template's) calls it ahead, so that the entry is in cache
+     * by then (Java has no prefetch; a read whose value the caller keeps is one).
+     *
+     * @param h a bucket, {@link #hash} of a tuple
+     * @return the word (of no use to the caller)
+     */
+    public long readAhead(final int h) {
+        return hw[(h << RECORD_SHIFT) + KEY_PORTS];
+    }
+
+    /**
+     * {@link #receive} of a packet whose bucket is known: for a caller that sends many packets of one tuple (a
+     * frame template) and computed {@link #hash} of it once.
+     *
+     * @param h {@code hash(src, dst, ports)}
+     * @param src source address
+     * @param dst destination address
+     * @param ports source port high 16 bits, destination port low 16
+     * @param proto 6 or 17
+     * @param nowNs simulated time
+     * @return what happened; {@link #lastHash()} is the entry used
+     */
+    public Result receiveInBucket(final int h, final int src, final int dst, final int ports, final int proto,
+        final long nowNs) {
         final long[] e = hw;
-        int slot = findWay(h, src, dst, ports, proto, (byte) proto);
+        int slot = proto == (byte) proto ? findWay(h, ((long) src << 32) | (dst & 0xFFFF_FFFFL),
+            ((long) ports << 32) | ((proto & 0xFFL) << 8)) : -1;
         if (slot >= 0 && state(slot) == BIND) {
             e[(slot << RECORD_SHIFT) + LAST_NS] = nowNs;
             lastHash = slot;
@@ -549,15 +579,24 @@ public final class PpeFlowTable {
         if (proto != protoByte) {
             return -1;
         }
+        return findWay(h, ((long) src << 32) | (dst & 0xFFFF_FFFFL),
+            ((long) ports << 32) | ((protoByte & 0xFFL) << 8));
+    }
+
+    /**
+     * {@link #findWay(int, int, int, int, int, byte)} with the key as the record holds it: {@code addr} as
+     * {@link #KEY_ADDR}, {@code portsProto} as {@link #KEY_PORTS} with the state bits 0. A way matches when its key
+     * is that and its state {@link #UNBIND} or {@link #BIND} ({@code state - UNBIND} 0 or 1).
+     */
+    private int findWay(final int h, final long addr, final long portsProto) {
         final long[] e = hw;
-        final long addr = ((long) src << 32) | (dst & 0xFFFF_FFFFL);
-        final long portsProto = ((long) ports << 32) | ((protoByte & 0xFFL) << 8);
-        for (int w = 0; w < ways; w++) {
-            final int r = (h + w) << RECORD_SHIFT;
+        final int end = h + ways;
+        for (int i = h; i < end; i++) {
+            final int r = i << RECORD_SHIFT;
             final long k = e[r + KEY_PORTS];
-            final long s = k & STATE_MASK;
-            if ((s == BIND || s == UNBIND) && e[r + KEY_ADDR] == addr && (k & ~STATE_MASK) == portsProto) {
-                return h + w;
+            if ((k & ~STATE_MASK) == portsProto && e[r + KEY_ADDR] == addr
+                && (((k & STATE_MASK) - UNBIND) & ~1L) == 0) {
+                return i;
             }
         }
         return -1;

@@ -116,6 +116,14 @@ public final class PacketStore {
     private static final long FRESH_9 = FRESH[9];
     private final long freshWord1;
     private final Counters<PacketStoreCounter> counters = new Counters<>(PacketStoreCounter.class);
+    /**
+     * {@link PacketStoreCounter#ALLOCATED}, {@link PacketStoreCounter#FREED} and {@link PacketStoreCounter#HIGH_WATER}
+     * as fields of the store, beside {@link #freeCount} (every allocation and free changes them; {@link #counters()}
+     * copies them into the counters).
+     */
+    private long allocatedCount;
+    private long freedCount;
+    private int highWater;
 
     /**
      * Creates a store of headers-only slots: 256 data bytes, 64 of them headroom.
@@ -203,8 +211,11 @@ public final class PacketStore {
         return dataCapacity;
     }
 
-    /** @return the store's counters */
+    /** @return the store's counters, as of this call */
     public Counters<PacketStoreCounter> counters() {
+        counters.set(PacketStoreCounter.ALLOCATED, allocatedCount);
+        counters.set(PacketStoreCounter.FREED, freedCount);
+        counters.set(PacketStoreCounter.HIGH_WATER, highWater);
         return counters;
     }
 
@@ -238,8 +249,11 @@ public final class PacketStore {
         UnsafeApi.putLong(a, base + 80, 0L);
         UnsafeApi.putInt(a, base + STATE_OFFSET, state | 1);
         UnsafeApi.putInt(a, base + STATE_OFFSET + 4, 0);
-        counters.increment(PacketStoreCounter.ALLOCATED);
-        counters.max(PacketStoreCounter.HIGH_WATER, capacity - freeCount);
+        allocatedCount++;
+        final int inUse = capacity - freeCount;
+        if (inUse > highWater) {
+            highWater = inUse;
+        }
         return h;
     }
 
@@ -315,7 +329,7 @@ public final class PacketStore {
         }
         UnsafeApi.putInt(memArray, stateAt, state + 1);
         freeStack[freeCount++] = handle;
-        counters.increment(PacketStoreCounter.FREED);
+        freedCount++;
     }
 
     /**

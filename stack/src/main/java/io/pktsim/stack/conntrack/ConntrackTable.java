@@ -147,14 +147,14 @@ public final class ConntrackTable implements NetDeviceListener {
     private int gcCursor;
     private int lastCtInfo;
     /**
-     * A direct-mapped memo in front of the hash for {@link #in}: per slot the reference a tuple's look-up found, in
-     * the low half, beside the {@link #memoEpoch} it was found at, in the high half ({@link #EMPTY}: nothing). A slot
-     * is used only if its epoch is current and the entry's tuple equals the packet's, and then it is exactly what
-     * the probe would find: the epoch advances on every insert into and removal from {@link #slots}, the only
-     * writes to the hash, and the tuple of an entry in the hash changes only with such a write (created,
-     * re-hashed by NAT), so within an epoch the probe for a tuple finds the same reference every time, and a hit's
-     * tuple is the one whose probe found it. It spares an established connection's packets the hashing and the
-     * probe; the counters and the state see no difference.
+     * A two-way memo (slot pairs {@code m}, {@code m ^ 1}; {@link #memoMiss}) in front of the hash for {@link #in}: per
+     * slot the reference a tuple's look-up found, in the low half, beside the {@link #memoEpoch} it was found at, in
+     * the high half ({@link #EMPTY}: nothing). A slot is used only if its epoch is current and the entry's tuple equals
+     * the packet's, and then it is exactly what the probe would find: the epoch advances on every insert into and
+     * removal from {@link #slots}, the only writes to the hash, and the tuple of an entry in the hash changes only with
+     * such a write (created, re-hashed by NAT), so within an epoch the probe for a tuple finds the same reference every
+     * time, and a hit's tuple is the one whose probe found it. It spares an established connection's packets the
+     * hashing and the probe; the counters and the state see no difference.
      */
     private final long[] memo = new long[1 << MEMO_BITS];
     private int memoEpoch;
@@ -321,11 +321,7 @@ public final class ConntrackTable implements NetDeviceListener {
         final long v = memo[m];
         int ref = (int) v;
         if ((int) (v >>> 32) != memoEpoch || !matches(ref, sHi, sLo, dHi, dLo, ports, pf)) {
-            key(fam, sHi, sLo, dHi, dLo, ports, p);
-            ref = findKey();
-            if (ref >= 0) {
-                memo[m] = (long) memoEpoch << 32 | ref;
-            }
+            ref = memoMiss(m, fam, sHi, sLo, dHi, dLo, ports, p);
         }
         if (ref >= 0 && expired(ref >> 1, nowNs)) {
             delete(ref >> 1, ConntrackCounter.TIMED_OUT);
@@ -880,6 +876,31 @@ public final class ConntrackTable implements NetDeviceListener {
         // every field's difference or-ed together: one test where a hit takes them all
         return ((k >>> 48 ^ pf) | ((int) (k >>> (16 - ((ref & 1) << 4))) ^ ports)
             | (r[b] ^ sHi) | (r[b + 2] ^ dHi) | (r[b + 1] ^ sLo) | (r[b + 3] ^ dLo)) == 0;
+    }
+
+    /**
+     * {@link #in}'s look-up when the tuple's memo slot {@code m} does not hold it: the slot's pair
+     * ({@code m ^ 1}, the same line), then the hash; a reference the hash finds goes into slot {@code m}, and what
+     * {@code m} held into its pair, so two tuples of one slot do not evict each other (every entry moved keeps its
+     * epoch and reference, so it is used exactly when it would have been where it was).
+     *
+     * @return the reference, -1 if the hash has none
+     */
+    private int memoMiss(final int m, final int fam, final long sHi, final long sLo, final long dHi, final long dLo,
+        final int ports, final int p) {
+        final long[] mm = memo;
+        final long v = mm[m ^ 1];
+        final int pair = (int) v;
+        if ((int) (v >>> 32) == memoEpoch && matches(pair, sHi, sLo, dHi, dLo, ports, p | fam << 8)) {
+            return pair;
+        }
+        key(fam, sHi, sLo, dHi, dLo, ports, p);
+        final int ref = findKey();
+        if (ref >= 0) {
+            mm[m ^ 1] = mm[m];
+            mm[m] = (long) memoEpoch << 32 | ref;
+        }
+        return ref;
     }
 
     private int findKey() {

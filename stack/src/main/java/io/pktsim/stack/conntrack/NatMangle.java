@@ -86,26 +86,38 @@ public final class NatMangle {
         final int dataOff = UnsafeApi.getShort(a, meta + PacketLayout.DATA_OFFSET_OFFSET);
         final int net = UnsafeApi.getShort(a, meta + PacketLayout.NETWORK_OFFSET_OFFSET);
         final int tr = UnsafeApi.getShort(a, meta + PacketLayout.TRANSPORT_OFFSET_OFFSET);
-        final int p;
-        final long addrAt;
-        final long l4;
         if (net >= 0 && tr == net + 40 && dataOff >= 0 && dataOff + tr + 18 <= store.dataCapacity()) {
             // no extension header, and the IPv6 header and a TCP header's first 18 bytes (UDP's 8) in the slot:
             // the same bytes without a range check each
             final long ip = meta + PacketLayout.META_LENGTH + dataOff + net;
-            p = FrameBytes.getByte(a, ip + 6) & 0xFF;
-            addrAt = ip + (source ? 8 : 24);
-            l4 = ip + 40;
+            mangle6(a, FrameBytes.getByte(a, ip + 6) & 0xFF, ip + (source ? 8 : 24), ip + 40, source, hi, lo, port);
         } else {
-            final int frame = slot + PacketLayout.META_LENGTH + dataOff;
-            final int ipAt = frame + net;
-            final int l4At = frame + tr;
-            p = tr < 0 ? -1 : upperProtocol(b, ipAt, l4At);
-            // one range check for the IPv6 header and one for the transport header's ports and checksum
-            addrAt = FrameBytes.address(b, ipAt, 40) + (source ? 8 : 24);
-            l4 = p == ConntrackTable.PROTO_TCP || p == ConntrackTable.PROTO_UDP
-                ? FrameBytes.address(b, l4At, p == ConntrackTable.PROTO_TCP ? 18 : 8) : -1;
+            rewrite6Checked(b, slot + PacketLayout.META_LENGTH + dataOff, net, tr, source, hi, lo, port);
         }
+    }
+
+    /**
+     * {@link #rewrite6} of a packet with extension headers, or without its offsets, or with its headers near the
+     * end of its slot: the headers found by a walk and range-checked ({@code frame} the frame's buffer offset).
+     */
+    private static void rewrite6Checked(final MutableDirectBuffer b, final int frame, final int net, final int tr,
+        final boolean source, final long hi, final long lo, final int port) {
+        final int ipAt = frame + net;
+        final int l4At = frame + tr;
+        final int p = tr < 0 ? -1 : upperProtocol(b, ipAt, l4At);
+        // one range check for the IPv6 header and one for the transport header's ports and checksum
+        final long addrAt = FrameBytes.address(b, ipAt, 40) + (source ? 8 : 24);
+        final long l4 = p == ConntrackTable.PROTO_TCP || p == ConntrackTable.PROTO_UDP
+            ? FrameBytes.address(b, l4At, p == ConntrackTable.PROTO_TCP ? 18 : 8) : -1;
+        mangle6(b.byteArray(), p, addrAt, l4, source, hi, lo, port);
+    }
+
+    /**
+     * {@link #rewrite6}'s rewrite once the header's place is known: the address at {@code addrAt}, and for TCP or
+     * UDP ({@code p}) the port and the checksum of the transport header at {@code l4}.
+     */
+    private static void mangle6(final byte[] a, final int p, final long addrAt, final long l4, final boolean source,
+        final long hi, final long lo, final int port) {
         final boolean hasCheck = p == ConntrackTable.PROTO_TCP || p == ConntrackTable.PROTO_UDP;
         final long oldHi = FrameBytes.getLong(a, addrAt);
         final long oldLo = FrameBytes.getLong(a, addrAt + 8);
