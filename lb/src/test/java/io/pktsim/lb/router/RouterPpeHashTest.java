@@ -71,6 +71,35 @@ class RouterPpeHashTest {
             PpeFlowTable.ipv6Ports((int) sLo, (int) dLo, ports)};
     }
 
+    /** The kernel's ECMP over the router's 8 dials, policy 1, keyed with the run's multipath seed. */
+    static EcmpSelector kernelEcmp(final RouterSimulation sim, final boolean ipv6) {
+        final int fam = ipv6 ? FlowKey.FAMILY_IPV6 : FlowKey.FAMILY_IPV4;
+        final int[] ones = {1, 1, 1, 1, 1, 1, 1, 1};
+        return new EcmpSelector(new MultipathHash(fam, 1, MultipathHash.FIELDS_DEFAULT, sim.multipathHashSeed()),
+                ipv6 ? new Ipv6MultipathRoute(ones) : new Ipv4MultipathRoute(ones));
+    }
+
+    /**
+     * Flow {@code f}'s nexthop as the kernel picks it from its first packet's fields (hashed with the seed) and
+     * from the L4 {@code skb->hash} the packet carries.
+     *
+     * @return {by the seed-keyed hash, by skbHash}
+     */
+    static int[] kernelChoice(final EcmpSelector kernel, final RouterSimulation sim, final int f, final boolean ipv6,
+            final boolean udp, final int skbHash) {
+        final MultipathLookup lookup = new MultipathLookup();
+        final int proto = udp ? FlowKey.PROTO_UDP : FlowKey.PROTO_TCP;
+        if (ipv6) {
+            lookup.reset().key().setIpv6(RouterSimulation.HOST6_HI, sim.host6LoOf(f), RouterSimulation.SERVER6_HI,
+                    sim.server6LoOf(f), proto, sim.sportOf(f), 443, sim.flowLabelOf(f));
+        } else {
+            lookup.reset().key().setIpv4(sim.hostIpOf(f), sim.serverIpOf(f), proto, sim.sportOf(f), 443);
+        }
+        final int bySeed = kernel.selectNexthop(lookup);
+        lookup.skbHash(skbHash, true);
+        return new int[] {bySeed, kernel.selectNexthop(lookup)};
+    }
+
     static Map<Integer, long[]> dialPicks(final Path trace) throws IOException {
         final Map<Integer, long[]> picks = new HashMap<>();
         for (final String line : Files.readAllLines(trace, StandardCharsets.UTF_8)) {
@@ -94,11 +123,7 @@ class RouterPpeHashTest {
         assertThat(picks).hasSize(sim.flowCount());
 
         final PpeFlowTable table = new PpeFlowTable(PpeConfig.mt7621());
-        final int fam = ipv6 ? FlowKey.FAMILY_IPV6 : FlowKey.FAMILY_IPV4;
-        final int[] ones = {1, 1, 1, 1, 1, 1, 1, 1};
-        final EcmpSelector kernel = new EcmpSelector(new MultipathHash(fam, 1, MultipathHash.FIELDS_DEFAULT,
-                sim.multipathHashSeed()), ipv6 ? new Ipv6MultipathRoute(ones) : new Ipv4MultipathRoute(ones));
-        final MultipathLookup lookup = new MultipathLookup();
+        final EcmpSelector kernel = kernelEcmp(sim, ipv6);
         int seedWouldDiffer = 0;
         for (int f = 0; f < sim.flowCount(); f++) {
             final int[] t = ppeTuple(sim, f, ipv6);
@@ -114,17 +139,10 @@ class RouterPpeHashTest {
                 assertThat(way0).as("flow %d in the first way", f).isTrue();
             }
             final int entry = way0 ? bucket : bucket + 1;
-            final boolean udp = r.flows().get(f).udp();
-            final int proto = udp ? FlowKey.PROTO_UDP : FlowKey.PROTO_TCP;
-            if (ipv6) {
-                lookup.reset().key().setIpv6(RouterSimulation.HOST6_HI, sim.host6LoOf(f), RouterSimulation.SERVER6_HI,
-                        sim.server6LoOf(f), proto, sim.sportOf(f), 443, sim.flowLabelOf(f));
-            } else {
-                lookup.reset().key().setIpv4(sim.hostIpOf(f), sim.serverIpOf(f), proto, sim.sportOf(f), 443);
-            }
-            final int bySeed = kernel.selectNexthop(lookup);
-            lookup.skbHash(PpeFlowTable.skbHash(entry), true);
-            final int byPpe = kernel.selectNexthop(lookup);
+            final int[] choice = kernelChoice(kernel, sim, f, ipv6, r.flows().get(f).udp(),
+                    PpeFlowTable.skbHash(entry));
+            final int bySeed = choice[0];
+            final int byPpe = choice[1];
             assertThat(picks.get(f)[0]).as("flow %d's dial", f).isEqualTo(byPpe);
             assertThat(r.flows().get(f).dial()).isEqualTo(byPpe);
             if (bySeed != byPpe) {

@@ -2,13 +2,8 @@ package io.pktsim.lb.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pktsim.core.flow.FlowKey;
 import io.pktsim.core.hash.Toeplitz;
 import io.pktsim.lb.ecmp.EcmpSelector;
-import io.pktsim.lb.ecmp.Ipv4MultipathRoute;
-import io.pktsim.lb.ecmp.Ipv6MultipathRoute;
-import io.pktsim.lb.ecmp.MultipathHash;
-import io.pktsim.stack.fib.MultipathLookup;
 import io.pktsim.stack.profile.DeviceProfile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,11 +40,7 @@ class RouterRssHashTest {
         assertThat(picks).hasSize(sim.flowCount());
 
         final Toeplitz nic = new Toeplitz(RouterSimulation.rssKey(5, 0));
-        final int fam = ipv6 ? FlowKey.FAMILY_IPV6 : FlowKey.FAMILY_IPV4;
-        final int[] ones = {1, 1, 1, 1, 1, 1, 1, 1};
-        final EcmpSelector kernel = new EcmpSelector(new MultipathHash(fam, 1, MultipathHash.FIELDS_DEFAULT,
-                sim.multipathHashSeed()), ipv6 ? new Ipv6MultipathRoute(ones) : new Ipv4MultipathRoute(ones));
-        final MultipathLookup lookup = new MultipathLookup();
+        final EcmpSelector kernel = RouterPpeHashTest.kernelEcmp(sim, ipv6);
         int seedWouldDiffer = 0;
         for (int f = 0; f < sim.flowCount(); f++) {
             final int rss = ipv6
@@ -57,16 +48,9 @@ class RouterRssHashTest {
                             sim.server6LoOf(f), sim.sportOf(f), 443, true)
                     : nic.hashIpv4(sim.hostIpOf(f), sim.serverIpOf(f), sim.sportOf(f), 443, true);
             assertThat(picks.get(f)[1]).as("flow %d's hash31", f).isEqualTo((rss & 0xFFFF_FFFFL) >>> 1);
-            final int proto = r.flows().get(f).udp() ? FlowKey.PROTO_UDP : FlowKey.PROTO_TCP;
-            if (ipv6) {
-                lookup.reset().key().setIpv6(RouterSimulation.HOST6_HI, sim.host6LoOf(f), RouterSimulation.SERVER6_HI,
-                        sim.server6LoOf(f), proto, sim.sportOf(f), 443, sim.flowLabelOf(f));
-            } else {
-                lookup.reset().key().setIpv4(sim.hostIpOf(f), sim.serverIpOf(f), proto, sim.sportOf(f), 443);
-            }
-            final int bySeed = kernel.selectNexthop(lookup);
-            lookup.skbHash(rss, true);
-            final int byRss = kernel.selectNexthop(lookup);
+            final int[] choice = RouterPpeHashTest.kernelChoice(kernel, sim, f, ipv6, r.flows().get(f).udp(), rss);
+            final int bySeed = choice[0];
+            final int byRss = choice[1];
             assertThat(picks.get(f)[0]).as("flow %d's dial", f).isEqualTo(byRss);
             assertThat(r.flows().get(f).dial()).isEqualTo(byRss);
             seedWouldDiffer += bySeed != byRss ? 1 : 0;
