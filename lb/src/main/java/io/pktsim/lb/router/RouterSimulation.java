@@ -317,7 +317,8 @@ public final class RouterSimulation {
      */
     private final Dim rxDim;
     /**
-     * mlx5's RSS hash, or null: {@code mlx5e_skb_set_hash()} sets the Toeplitz hash of the CQE with type L4 for
+     * mlx5's RSS hash, or null: {@code mlx5e_skb_set_hash()} (drivers/net/ethernet/mellanox/mlx5/core/en_rx.c,
+     * 6.18) sets the Toeplitz hash of the CQE with type L4 for
      * TCP/UDP over IPv4/IPv6 (addresses and ports), L3 for other IP, none for anything else (a PPPoE session frame).
      */
     private final Toeplitz rss;
@@ -2763,8 +2764,10 @@ public final class RouterSimulation {
     }
 
     /**
-     * The RSS key of a boot: {@code netdev_rss_key_fill()} (net/core/ethtool.c, 6.18) copies the first 40 bytes of
-     * the 52 the kernel draws once per boot ({@code net_get_random_once}); mlx5 keys its Toeplitz hash with them.
+     * The RSS key of a boot: {@code netdev_rss_key_fill()} copies the first 40 bytes of the 52
+     * ({@code NETDEV_RSS_KEY_LEN}, include/linux/netdevice.h) the kernel draws once per boot
+     * ({@code net_get_random_once}; {@code net.core.netdev_rss_key} shows them, Documentation/admin-guide/sysctl/
+     * net.rst); mlx5 keys its Toeplitz hash with them.
      *
      * @param seed the scenario's seed
      * @param run the run (each run is another boot)
