@@ -15,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.pktsim.core.event.EventHandler;
 import io.pktsim.core.event.EventLoop;
 import io.pktsim.core.flow.FlowKey;
+import io.pktsim.core.flow.FlowKeyExtractor;
 import io.pktsim.core.hash.Toeplitz;
 import io.pktsim.core.header.EthernetView;
 import io.pktsim.core.header.FrameBytes;
@@ -2789,66 +2790,42 @@ public final class RouterSimulation {
     /** The last {@link #rssHash} result: the hash and its {@link PacketStore} type. */
     private int rssValue;
     private int rssType;
+    /** The frame's fields for {@link #rssHash}, read by the flow dissector. */
+    private final FlowKeyExtractor rssDissector = new FlowKeyExtractor();
+    private final FlowKey rssFlow = new FlowKey();
 
     /**
      * The hash the mlx5 NIC puts in the completion of frame {@code h}: Toeplitz over the IPv4 or IPv6 addresses and,
      * for an unfragmented TCP or UDP packet, the ports (the default RSS of its traffic types), the outer 802.1Q tag
-     * skipped. Sets {@link #rssValue} and {@link #rssType}.
+     * skipped; the fields as {@link FlowKeyExtractor} reads them. Sets {@link #rssValue} and {@link #rssType}.
      *
      * @return false when the NIC gives no hash (not IP: a PPPoE session frame, ARP)
      */
     private boolean rssHash(final int h) {
         final MutableDirectBuffer b = store.buffer();
         final int o = store.frameOffset(h);
-        final int end = o + store.storedLength(h);
-        int l3 = o + EthernetView.LENGTH;
-        if (l3 > end) {
+        final int stored = store.storedLength(h);
+        if (stored < EthernetView.LENGTH) {
             return false;
         }
-        int type = b.getShort(l3 - 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        if (type == ETH_P_8021Q && l3 + VLAN_TAG <= end) {
-            type = b.getShort(l3 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            l3 += VLAN_TAG;
+        int type = b.getShort(o + EthernetView.ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (type == EthernetView.ETHERTYPE_VLAN && stored >= EthernetView.LENGTH + VLAN_TAG) {
+            type = b.getShort(o + EthernetView.ETHERTYPE_OFFSET + VLAN_TAG, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         }
-        if (type == ETH_P_IP && l3 + Ipv4View.MIN_LENGTH <= end) {
-            final int src = b.getInt(l3 + 12, ByteOrder.BIG_ENDIAN);
-            final int dst = b.getInt(l3 + 16, ByteOrder.BIG_ENDIAN);
-            final int proto = b.getByte(l3 + 9) & 0xFF;
-            final int l4 = l3 + (b.getByte(l3) & 0x0F) * 4;
-            final boolean fragment = (b.getShort(l3 + 6, ByteOrder.BIG_ENDIAN) & 0x3FFF) != 0;
-            if ((proto == FlowKey.PROTO_TCP || proto == FlowKey.PROTO_UDP) && !fragment && l4 + 4 <= end) {
-                final int ports = b.getInt(l4, ByteOrder.BIG_ENDIAN);
-                rssValue = rss.hashIpv4(src, dst, ports >>> 16, ports & 0xFFFF, true);
-                rssType = PacketStore.HASH_L4;
-            } else {
-                rssValue = rss.hashIpv4(src, dst, 0, 0, false);
-                rssType = PacketStore.HASH_L3;
-            }
-            return true;
+        // the NIC hashes IP only (not a PPPoE session frame); the fields are the flow dissector's
+        if (type != EthernetView.ETHERTYPE_IPV4 && type != EthernetView.ETHERTYPE_IPV6
+                || !rssDissector.extract(store, h, rssFlow)) {
+            return false;
         }
-        if (type == ETH_P_IPV6 && l3 + Ipv6View.LENGTH <= end) {
-            final long srcHi = b.getLong(l3 + 8, ByteOrder.BIG_ENDIAN);
-            final long srcLo = b.getLong(l3 + 16, ByteOrder.BIG_ENDIAN);
-            final long dstHi = b.getLong(l3 + 24, ByteOrder.BIG_ENDIAN);
-            final long dstLo = b.getLong(l3 + 32, ByteOrder.BIG_ENDIAN);
-            final int next = b.getByte(l3 + 6) & 0xFF;
-            final int l4 = l3 + Ipv6View.LENGTH;
-            if ((next == FlowKey.PROTO_TCP || next == FlowKey.PROTO_UDP) && l4 + 4 <= end) {
-                final int ports = b.getInt(l4, ByteOrder.BIG_ENDIAN);
-                rssValue = rss.hashIpv6(srcHi, srcLo, dstHi, dstLo, ports >>> 16, ports & 0xFFFF, true);
-                rssType = PacketStore.HASH_L4;
-            } else {
-                rssValue = rss.hashIpv6(srcHi, srcLo, dstHi, dstLo, 0, 0, false);
-                rssType = PacketStore.HASH_L3;
-            }
-            return true;
-        }
-        return false;
+        final FlowKey k = rssFlow;
+        final boolean l4 = (k.protocol() == FlowKey.PROTO_TCP || k.protocol() == FlowKey.PROTO_UDP) && !k.isFragment();
+        rssValue = k.family() == FlowKey.FAMILY_IPV4
+                ? rss.hashIpv4(k.ipv4Src(), k.ipv4Dst(), k.srcPort(), k.dstPort(), l4)
+                : rss.hashIpv6(k.ipv6SrcHi(), k.ipv6SrcLo(), k.ipv6DstHi(), k.ipv6DstLo(), k.srcPort(), k.dstPort(),
+                        l4);
+        rssType = l4 ? PacketStore.HASH_L4 : PacketStore.HASH_L3;
+        return true;
     }
-
-    private static final int ETH_P_8021Q = 0x8100;
-    private static final int ETH_P_IP = 0x0800;
-    private static final int ETH_P_IPV6 = 0x86DD;
 
     /**
      * {@code mtk_dim_rx()} (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18): the profile's microseconds in the
@@ -3088,7 +3065,7 @@ public final class RouterSimulation {
             if (last) {
                 forward(h, f, t, target, 1);
             } else {
-                groHold(bucket, h, f, t, target, hash, ipLen, len);
+                groHold(bucket, h, f, target, hash, ipLen, len);
             }
             return;
         }
@@ -3099,7 +3076,7 @@ public final class RouterSimulation {
         if (n == MAX_GRO_SKBS) {
             groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
         }
-        groHold(bucket, h, f, t, target, hash, ipLen, len);
+        groHold(bucket, h, f, target, hash, ipLen, len);
     }
 
     /**
@@ -3128,8 +3105,8 @@ public final class RouterSimulation {
     private static final int TCP_FLAGS_IGNORED = (TcpView.CWR | TcpView.FIN | TcpView.PSH) << 16;
 
     /** Holds segment {@code h} as bucket {@code bucket}'s newest packet ({@code list_add} at the chain's head). */
-    private void groHold(final int bucket, final int h, final int f, final long t, final int target, final int hash,
-            final int ipLen, final int len) {
+    private void groHold(final int bucket, final int h, final int f, final int target, final int hash, final int ipLen,
+            final int len) {
         final int i = bucket * MAX_GRO_SKBS + groCount[bucket];
         if (groCount[bucket]++ == 0) {
             groBuckets |= 1 << bucket;
