@@ -40,11 +40,33 @@ import io.pktsim.stack.netdev.PppoeDevice;
  *       writes them (libpcap maps ARPHRD_PPP to cooked mode).</li>
  * </ul>
  *
- * <p>Nanosecond timestamps in simulated time (time 0 is 1970-01-01). A received frame is on eth0 when it enters
- * the RX ring (frames the ring drops and frames the PPE forwards never reach the kernel and are not captured,
- * as with tcpdump on a router with HWNAT) and on the upper devices when the CPU has finished its driver and GRO
- * work ({@code __netif_receive_skb}); a sent frame is on every device it passes when the CPU has finished
+ * <p>Nanosecond timestamps in simulated time (time 0 is 1970-01-01). A received packet is on eth0 and on every
+ * upper device it reaches, at the same time, when the CPU has finished its driver and GRO work and delivers it
+ * to {@code __netif_receive_skb}: Linux 6.18 runs the receive taps ({@code deliver_skb} to the
+ * {@code ptype_all} packet sockets) in {@code __netif_receive_skb_core} (net/core/dev.c), on each device of the
+ * {@code another_round} loop (eth0, then the VLAN device {@code vlan_do_receive} finds, then the macvlan's
+ * {@code rx_handler}), after {@code napi_gro_receive} (net/core/gro.c) has merged what it could. Frames the ring
+ * drops, frames the PPE forwards and packets an RPS backlog drops never get there and are not captured, as with
+ * tcpdump on a router with HWNAT. On eth0 a frame keeps its 802.1Q tag: {@code skb_vlan_untag} (or the driver's
+ * {@code NETIF_F_HW_VLAN_CTAG_RX}, as {@code mtk_eth_soc} does) has put it in the skb's metadata before the
+ * taps, and libpcap puts it back in front of the ethertype from the packet's auxdata
+ * ({@code TP_STATUS_VLAN_VALID}). A sent packet is on every device it passes when the CPU has finished
  * forwarding it ({@code dev_queue_xmit}, before eth0's qdisc).
+ *
+ * <p>GRO aggregates ({@link #captureAggregate}): the receive taps see the packet {@code napi_gro_complete} hands
+ * up, one record however many segments it holds: the first segment's headers, the aggregate's IP length
+ * ({@code inet_gro_complete}: {@code tot_len} and the IPv4 header checksum; {@code ipv6_gro_complete}:
+ * {@code payload_len}), the TCP flags with PSH and FIN of the later segments ORed in ({@code tcp_gro_receive},
+ * net/ipv4/tcp_offload.c: {@code tcp_flag_word(th2) |= flags & (TCP_FLAG_FIN | TCP_FLAG_PSH)}) and the TCP
+ * checksum field holding the pseudo-header sum ({@code tcp4_gro_complete}: {@code th->check =
+ * ~tcp_v4_check(skb->len - thoff, saddr, daddr, 0)}, net/ipv6/tcpv6_offload.c {@code tcp6_gro_complete} alike,
+ * then {@code tcp_gro_complete} sets {@code CHECKSUM_PARTIAL}), written by the stack's own GRO code
+ * ({@link GroTable#completeTcpHeaders}, as {@code pktsim gro --out} writes them); the record's original length is
+ * the aggregate's. A packet GRO held but merged nothing with is shown as received. On the way out the taps run in
+ * {@code xmit_one} after {@code validate_xmit_skb}, which segments a GSO packet only for a device without TSO:
+ * a PPPoE device has none, so it and the devices below it show the segments; eth0 ({@code mtk_eth_soc},
+ * {@code mlx5_core}: TSO), its VLAN devices and a macvlan keep the aggregate whole, which these taps then show
+ * once (the engine itself sends the segments).
  *
  * <p>Records are in time order: each file's timestamps never go backwards, and frames of the same nanosecond are
  * in the order the engine handled them. The engine solves the CPU's work ahead of its clock, so it shows frames
@@ -63,10 +85,10 @@ import io.pktsim.stack.netdev.PppoeDevice;
  * allocates nothing. Files are written beside their target and moved into place by {@link #close()};
  * {@link #abort()} (or a failing close) leaves none of them.
  *
- * <p>Simplifications: a GRO packet shows once on the receive side with its first segment's headers and length
- * (the engine does not grow the merged packet), while the send side shows each segment (the engine segments
- * before the egress devices; Linux would show the merged packet, cut by GSO/TSO below the taps); there is no
- * {@code br-lan}: the LAN is {@code eth0.1}.
+ * <p>Simplifications: with RPS the receive taps show the time the polling CPU hands the packet to the backlog,
+ * not the time the target CPU's {@code process_backlog} delivers it; eth0's send record is dated when the CPU has
+ * finished forwarding, before its qdisc, not when the qdisc hands the packet to the driver (a qdisc drop is
+ * captured); there is no {@code br-lan}: the LAN is {@code eth0.1}.
  */
 public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable {
 

@@ -168,7 +168,7 @@ import io.pktsim.stack.profile.DeviceProfile;
  * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
  * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
  * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
- * the pcap taps (see {@link PcapTaps}) see the frames at the router's devices, not the wire;
+ * the pcap taps (see {@link PcapTaps}) see the packets at the router's devices (a GRO aggregate whole), not the wire;
  * per-packet round robin sends a connection's packets out of other dials with the first dial's masquerade, and
  * the servers answer through the dial that carried the last packet.
  *
