@@ -436,7 +436,8 @@ class PcapTapsTest {
                 }
             }
         }
-        assertThat(eth0In).as("eth0 receives each packet delivered after GRO once").isEqualTo(value(r.gro(), "flushed"));
+        assertThat(eth0In).as("eth0 receives each packet delivered after GRO once")
+                .isEqualTo(value(r.gro(), "flushed"));
         assertThat(aggregates).isPositive();
         assertThat(pppOutPayload).as("the ppp device sends the aggregates' bytes as segments").isEqualTo(lanInPayload);
     }
