@@ -265,7 +265,12 @@ class PcapTapsTest {
      * over 100 Mbit/s PPPoE, or a download over a 1 Gbit/s line without PPPoE (fast enough for GRO to merge).
      */
     private static RouterConfig oneConnection(final boolean pppoe, final RouterConfig.Direction dir, final Path dir2) {
-        final RouterConfig c = RouterFixtures.config(1, 1, (pppoe ? 100 : 1000) * RouterFixtures.MBIT, pppoe, false,
+        return oneConnection(pppoe, false, dir, dir2);
+    }
+
+    private static RouterConfig oneConnection(final boolean pppoe, final boolean ipv6, final RouterConfig.Direction dir,
+            final Path dir2) {
+        final RouterConfig c = RouterFixtures.config(1, 1, (pppoe ? 100 : 1000) * RouterFixtures.MBIT, pppoe, ipv6,
                 RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 1, 1, dir)), 200_000_000L, 7);
         return c.withTiming(c.durationNs(), 0L).withOutputs(new RouterConfig.Outputs(dir2, null));
@@ -407,17 +412,26 @@ class PcapTapsTest {
         final Path exe = tshark();
         assumeTrue(exe != null, "tshark is not installed (not on PATH): skipping the check that Wireshark reads the "
                 + "router's taps with their GRO aggregates; install it with 'apt-get install tshark' (CI does)");
-        final Path dir = tmp.resolve("ts");
+        tsharkAggregates(exe, false);
+        tsharkAggregates(exe, true);
+    }
+
+    /** An upload over PPPoE (IPv4 or IPv6) as tshark reads its taps. */
+    private void tsharkAggregates(final Path exe, final boolean ipv6) throws Exception {
+        final Path dir = tmp.resolve(ipv6 ? "ts6" : "ts4");
         Files.createDirectories(dir);
-        final RouterResults r = new RouterSimulation(oneConnection(true, RouterConfig.Direction.UPLOAD, dir))
+        final RouterResults r = new RouterSimulation(oneConnection(true, ipv6, RouterConfig.Direction.UPLOAD, dir))
                 .run(ProgressListener.NONE);
+        // ipv6.plen counts the payload after the 40-byte header; ip.len the whole packet
+        final String lengthField = ipv6 ? "ipv6.plen" : "ip.len";
+        final int ipHeader = ipv6 ? 40 : 0;
         long eth0In = 0;
         long lanInPayload = 0;
         long aggregates = 0;
         long pppOutPayload = 0;
         for (final String f : files(dir)) {
             final List<String[]> rows = tsharkFields(exe, dir.resolve(f), "frame.len", "eth.src", "vlan.id",
-                    "sll.pkttype", "ip.len", "tcp.len", "_ws.malformed");
+                    "sll.pkttype", lengthField, "tcp.len", "_ws.malformed");
             assertThat((long) rows.size()).as(f).isEqualTo(read(dir.resolve(f), f.startsWith("pppoe-") ? 113 : 1)
                     .size());
             for (final String[] c : rows) {
@@ -426,19 +440,19 @@ class PcapTapsTest {
                     eth0In++;
                     if (c[2].equals("1") && !c[5].isEmpty()) {
                         // a LAN packet as eth0 delivers it: one frame of the whole IP length, however many segments
-                        assertThat(Integer.parseInt(c[0])).isEqualTo(18 + Integer.parseInt(c[4]));
+                        assertThat(Integer.parseInt(c[0])).isEqualTo(18 + ipHeader + Integer.parseInt(c[4]));
                         lanInPayload += Integer.parseInt(c[5]);
-                        aggregates += Integer.parseInt(c[4]) > 1500 ? 1 : 0;
+                        aggregates += ipHeader + Integer.parseInt(c[4]) > 1500 ? 1 : 0;
                     }
                 } else if (f.equals("pppoe-wan0.pcap") && c[3].equals("4") && !c[5].isEmpty()) {
-                    assertThat(Integer.parseInt(c[4])).as("a segment").isLessThanOrEqualTo(1492);
+                    assertThat(ipHeader + Integer.parseInt(c[4])).as("a segment").isLessThanOrEqualTo(1492);
                     pppOutPayload += Integer.parseInt(c[5]);
                 }
             }
         }
-        assertThat(eth0In).as("eth0 receives each packet delivered after GRO once")
+        assertThat(eth0In).as("IPv%d: eth0 receives each packet delivered after GRO once", ipv6 ? 6 : 4)
                 .isEqualTo(value(r.gro(), "flushed"));
-        assertThat(aggregates).isPositive();
+        assertThat(aggregates).as("IPv%d aggregates", ipv6 ? 6 : 4).isPositive();
         assertThat(pppOutPayload).as("the ppp device sends the aggregates' bytes as segments").isEqualTo(lanInPayload);
     }
 
