@@ -2,6 +2,7 @@ package io.pktsim.lb.router;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,10 +11,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.pktsim.core.header.TcpView;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.pcap.PcapFormat;
 import io.pktsim.core.pcap.PcapReorderBuffer;
 import io.pktsim.core.pcap.PcapWriter;
+import io.pktsim.stack.gro.GroTable;
 import io.pktsim.stack.netdev.NetDevice;
 import io.pktsim.stack.netdev.NetDeviceTable;
 import io.pktsim.stack.netdev.PppoeDevice;
@@ -34,11 +40,33 @@ import io.pktsim.stack.netdev.PppoeDevice;
  *       writes them (libpcap maps ARPHRD_PPP to cooked mode).</li>
  * </ul>
  *
- * <p>Nanosecond timestamps in simulated time (time 0 is 1970-01-01). A received frame is on eth0 when it enters
- * the RX ring (frames the ring drops and frames the PPE forwards never reach the kernel and are not captured,
- * as with tcpdump on a router with HWNAT) and on the upper devices when the CPU has finished its driver and GRO
- * work ({@code __netif_receive_skb}); a sent frame is on every device it passes when the CPU has finished
+ * <p>Nanosecond timestamps in simulated time (time 0 is 1970-01-01). A received packet is on eth0 and on every
+ * upper device it reaches, at the same time, when the CPU has finished its driver and GRO work and delivers it
+ * to {@code __netif_receive_skb}: Linux 6.18 runs the receive taps ({@code deliver_skb} to the
+ * {@code ptype_all} packet sockets) in {@code __netif_receive_skb_core} (net/core/dev.c), on each device of the
+ * {@code another_round} loop (eth0, then the VLAN device {@code vlan_do_receive} finds, then the macvlan's
+ * {@code rx_handler}), after {@code napi_gro_receive} (net/core/gro.c) has merged what it could. Frames the ring
+ * drops, frames the PPE forwards and packets an RPS backlog drops never get there and are not captured, as with
+ * tcpdump on a router with HWNAT. On eth0 a frame keeps its 802.1Q tag: {@code skb_vlan_untag} (or the driver's
+ * {@code NETIF_F_HW_VLAN_CTAG_RX}, as {@code mtk_eth_soc} does) has put it in the skb's metadata before the
+ * taps, and libpcap puts it back in front of the ethertype from the packet's auxdata
+ * ({@code TP_STATUS_VLAN_VALID}). A sent packet is on every device it passes when the CPU has finished
  * forwarding it ({@code dev_queue_xmit}, before eth0's qdisc).
+ *
+ * <p>GRO aggregates ({@link #captureAggregate}): the receive taps see the packet {@code napi_gro_complete} hands
+ * up, one record however many segments it holds: the first segment's headers, the aggregate's IP length
+ * ({@code inet_gro_complete}: {@code tot_len} and the IPv4 header checksum; {@code ipv6_gro_complete}:
+ * {@code payload_len}), the TCP flags with PSH and FIN of the later segments ORed in ({@code tcp_gro_receive},
+ * net/ipv4/tcp_offload.c: {@code tcp_flag_word(th2) |= flags & (TCP_FLAG_FIN | TCP_FLAG_PSH)}) and the TCP
+ * checksum field holding the pseudo-header sum ({@code tcp4_gro_complete}: {@code th->check =
+ * ~tcp_v4_check(skb->len - thoff, saddr, daddr, 0)}, net/ipv6/tcpv6_offload.c {@code tcp6_gro_complete} alike,
+ * then {@code tcp_gro_complete} sets {@code CHECKSUM_PARTIAL}), written by the stack's own GRO code
+ * ({@link GroTable#completeTcpHeaders}, as {@code pktsim gro --out} writes them); the record's original length is
+ * the aggregate's. A packet GRO held but merged nothing with is shown as received. On the way out the taps run in
+ * {@code xmit_one} after {@code validate_xmit_skb}, which segments a GSO packet only for a device without TSO:
+ * a PPPoE device has none, so it and the devices below it show the segments; eth0 ({@code mtk_eth_soc},
+ * {@code mlx5_core}: TSO), its VLAN devices and a macvlan keep the aggregate whole, which these taps then show
+ * once (the engine itself sends the segments).
  *
  * <p>Records are in time order: each file's timestamps never go backwards, and frames of the same nanosecond are
  * in the order the engine handled them. The engine solves the CPU's work ahead of its clock, so it shows frames
@@ -57,10 +85,10 @@ import io.pktsim.stack.netdev.PppoeDevice;
  * allocates nothing. Files are written beside their target and moved into place by {@link #close()};
  * {@link #abort()} (or a failing close) leaves none of them.
  *
- * <p>Simplifications: a GRO packet shows once on the receive side with its first segment's headers and length
- * (the engine does not grow the merged packet), while the send side shows each segment (the engine segments
- * before the egress devices; Linux would show the merged packet, cut by GSO/TSO below the taps); there is no
- * {@code br-lan}: the LAN is {@code eth0.1}.
+ * <p>Simplifications: with RPS the receive taps show the time the polling CPU hands the packet to the backlog,
+ * not the time the target CPU's {@code process_backlog} delivers it; eth0's send record is dated when the CPU has
+ * finished forwarding, before its qdisc, not when the qdisc hands the packet to the driver (a qdisc drop is
+ * captured); there is no {@code br-lan}: the LAN is {@code eth0.1}.
  */
 public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable {
 
@@ -74,6 +102,12 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
     static final int INITIAL_HELD_RECORDS = 1 << 14;
     /** The most records the reorder buffer holds. */
     static final int MAX_HELD_RECORDS = 1 << 17;
+    /** The aggregate scratch's least size, in bytes. */
+    private static final int MIN_AGGREGATE_BYTES = 256;
+    /** The TCP header's flag byte and the end of its checksum field. */
+    private static final int TCP_FLAGS = 13;
+    private static final int TCP_CHECKSUM_END = 18;
+    private static final int IPV6_HEADER = 40;
     /** No clock: every record is written at once. */
     private static final LongSupplier NO_CLOCK = () -> Long.MAX_VALUE;
 
@@ -82,16 +116,22 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
     private final PcapReorderBuffer order;
     /** Records captured, by interface index (held ones included). */
     private final long[] captured;
+    /** Segments those records stand for: one per record, a GRO aggregate's count for an aggregate. */
+    private final long[] segments;
+    /** An aggregate's headers, rewritten per record. */
+    private final UnsafeBuffer aggregate;
     private LongSupplier clock = NO_CLOCK;
     /** The Linux cooked header of a ppp device's record, rewritten per record. */
     private final byte[] sll = new byte[PcapFormat.SLL_HEADER_LENGTH];
     private boolean closed;
 
-    private PcapTaps(final PcapWriter[] byIfindex, final List<PcapWriter> writers) {
+    private PcapTaps(final PcapWriter[] byIfindex, final List<PcapWriter> writers, final int snaplenBytes) {
         this.byIfindex = byIfindex;
         this.writers = writers;
         this.order = new PcapReorderBuffer(byIfindex, INITIAL_HELD_RECORDS, MAX_HELD_RECORDS);
         this.captured = new long[byIfindex.length];
+        this.segments = new long[byIfindex.length];
+        this.aggregate = new UnsafeBuffer(new byte[Math.max(snaplenBytes, MIN_AGGREGATE_BYTES)]);
     }
 
     /**
@@ -139,7 +179,7 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
             }
             throw e;
         }
-        return new PcapTaps(byIfindex, writers);
+        return new PcapTaps(byIfindex, writers, snaplenBytes);
     }
 
     @Override
@@ -150,20 +190,57 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
             return;
         }
         captured[ifindex]++;
+        segments[ifindex]++;
+        record(w, ifindex, timeNs, sent, store.buffer(), store.frameOffset(handle), store.storedLength(handle),
+                store.length(handle));
+    }
+
+    /**
+     * A GRO aggregate as the device sees it: the first segment's stored headers with the aggregate's IP length (and
+     * IPv4 header checksum), FIN/PSH of the later segments ORed into the TCP flags, the TCP checksum field holding
+     * the pseudo-header sum (written by the stack's GRO code, {@link GroTable#completeTcpHeaders}), and the
+     * aggregate's length as the record's original length. Counts one record of {@code segs} segments.
+     */
+    @Override
+    public void captureAggregate(final int ifindex, final long timeNs, final PacketStore store, final int handle,
+            final boolean sent, final int segs, final int ipLengthBytes, final int pshFin) {
+        final PcapWriter w = byIfindex[ifindex];
+        if (w == null) {
+            return;
+        }
+        captured[ifindex]++;
+        segments[ifindex] += segs;
+        final int frame = store.frameOffset(handle);
+        final int stored = Math.min(store.storedLength(handle), aggregate.capacity());
+        final int ipAt = store.networkHeaderOffset(handle) - frame;
+        final int l4At = store.transportHeaderOffset(handle) - frame;
+        if (ipAt < 0 || l4At < ipAt || l4At + TCP_CHECKSUM_END > stored) {
+            throw new IllegalStateException("pcap tap " + w.file() + ": aggregate at " + timeNs + " ns with its IP "
+                    + "header at " + ipAt + " and TCP at " + l4At + " of " + stored + " stored bytes");
+        }
+        final UnsafeBuffer b = aggregate;
+        b.putBytes(0, store.buffer(), frame, stored);
+        final int headIpLength = (b.getByte(ipAt) & 0xF0) == 0x40 ? b.getShort(ipAt + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF
+                : IPV6_HEADER + (b.getShort(ipAt + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        b.putByte(l4At + TCP_FLAGS, (byte) (b.getByte(l4At + TCP_FLAGS) | (pshFin & (TcpView.PSH | TcpView.FIN))));
+        GroTable.completeTcpHeaders(b, ipAt, l4At, ipLengthBytes);
+        record(w, ifindex, timeNs, sent, b, 0, stored, store.length(handle) - headIpLength + ipLengthBytes);
+    }
+
+    private void record(final PcapWriter w, final int ifindex, final long timeNs, final boolean sent,
+            final DirectBuffer bytes, final int offset, final int stored, final int wireLength) {
         try {
             // Everything up to the clock can be written: no frame shown from now on is dated before it.
             order.release(clock.getAsLong());
             if (w.linkType() == PcapFormat.LINKTYPE_LINUX_SLL) {
                 // A ppp device: libpcap's cooked header (ARPHRD_PPP, no address), then the IP packet.
-                final int version = store.buffer().getByte(store.frameOffset(handle)) >> 4 & 0xF;
+                final int version = bytes.getByte(offset) >> 4 & 0xF;
                 PcapFormat.sllHeader(sll, sent ? PcapFormat.SLL_PACKET_OUTGOING : PcapFormat.SLL_PACKET_HOST,
                         PcapFormat.ARPHRD_PPP, version == 6 ? 0x86DD : 0x0800);
-                order.add(ifindex, timeNs, sll, PcapFormat.SLL_HEADER_LENGTH, store.buffer(),
-                        store.frameOffset(handle), store.storedLength(handle), store.length(handle));
+                order.add(ifindex, timeNs, sll, PcapFormat.SLL_HEADER_LENGTH, bytes, offset, stored, wireLength);
                 return;
             }
-            order.add(ifindex, timeNs, null, 0, store.buffer(), store.frameOffset(handle), store.storedLength(handle),
-                    store.length(handle));
+            order.add(ifindex, timeNs, null, 0, bytes, offset, stored, wireLength);
         } catch (final IOException e) {
             throw new UncheckedIOException("pcap tap " + w.file() + ": " + e.getMessage(), e);
         }
@@ -196,6 +273,15 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
      */
     public long records(final int ifindex) {
         return ifindex > 0 && ifindex < byIfindex.length && byIfindex[ifindex] != null ? captured[ifindex] : -1L;
+    }
+
+    /**
+     * @param ifindex an interface index
+     * @return segments the records captured on that interface stand for (a GRO aggregate counts its segments), or
+     *     -1 if it is not captured
+     */
+    public long segments(final int ifindex) {
+        return ifindex > 0 && ifindex < byIfindex.length && byIfindex[ifindex] != null ? segments[ifindex] : -1L;
     }
 
     /** @return records held for time order now, waiting for the clock */

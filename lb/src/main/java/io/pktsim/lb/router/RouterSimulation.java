@@ -168,7 +168,7 @@ import io.pktsim.stack.profile.DeviceProfile;
  * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
  * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
  * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
- * the pcap taps (see {@link PcapTaps}) see the frames at the router's devices, not the wire;
+ * the pcap taps (see {@link PcapTaps}) see the packets at the router's devices (a GRO aggregate whole), not the wire;
  * per-packet round robin sends a connection's packets out of other dials with the first dial's masquerade, and
  * the servers answer through the dial that carried the last packet.
  *
@@ -708,11 +708,13 @@ public final class RouterSimulation {
     private int kGroFlush;
 
     /**
-     * Sees every frame at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: eth0 (the
-     * GMAC) when a received frame enters the RX ring and when a sent one leaves the egress devices, the upper
-     * devices (VLAN, macvlan, PPPoE) on the way in after the driver and GRO work and on the way out when the CPU
-     * has finished forwarding the packet. Frames the PPE forwards are not seen (the kernel never sees them).
-     * {@link PcapTaps} writes them. Called on the simulation thread; must not allocate, keep or free the frame.
+     * Sees every packet at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: on the way in
+     * when the CPU delivers it to {@code __netif_receive_skb} after the driver and GRO work (eth0 with the VLAN tag,
+     * then each upper device: VLAN, macvlan, PPPoE), a GRO aggregate as one packet ({@link #captureAggregate}); on
+     * the way out when the CPU has finished forwarding it, each device it passes, eth0 last, an aggregate once on
+     * the devices with TSO and as its segments from a ppp device (no TSO) down. Frames the RX ring drops and frames
+     * the PPE forwards are not seen (the kernel never sees them). {@link PcapTaps} writes them. Called on the
+     * simulation thread; must not allocate, keep or free the frame.
      */
     public interface FrameTap {
         /**
@@ -725,6 +727,26 @@ public final class RouterSimulation {
          * @param sent true when the device sends the frame, false when it receives it
          */
         void capture(int ifindex, long timeNs, PacketStore store, int handle, boolean sent);
+
+        /**
+         * A GRO aggregate: {@code handle} holds its first segment's headers as the device sees them; the device
+         * sees one packet of {@code ipLengthBytes} from its IP header, the first segment's TCP flags with
+         * {@code pshFin} ORed in, and the TCP checksum field holding the pseudo-header sum ({@code CHECKSUM_PARTIAL},
+         * written by {@code tcp4_gro_complete}/{@code tcp6_gro_complete}). The default shows the first segment.
+         *
+         * @param ifindex the device, by its index in the engine's device table
+         * @param timeNs simulated time the device sees the packet, in nanoseconds
+         * @param store the packets
+         * @param handle the aggregate's first segment (its headers, not the aggregate's lengths)
+         * @param sent true when the device sends the packet, false when it receives it
+         * @param segs the segments merged, at least 2
+         * @param ipLengthBytes the aggregate's length from its IP header, in bytes
+         * @param pshFin the PSH and FIN flags of its later segments ({@code tcp_gro_receive} ORs them in)
+         */
+        default void captureAggregate(final int ifindex, final long timeNs, final PacketStore store, final int handle,
+                final boolean sent, final int segs, final int ipLengthBytes, final int pshFin) {
+            capture(ifindex, timeNs, store, handle, sent);
+        }
 
         /**
          * Given by {@link #tap} before the run: the simulation's clock ({@link #nowNs()}), which no later frame's
@@ -2717,9 +2739,6 @@ public final class RouterSimulation {
         }
         ring[(ringHead + ringCount) & ringMask] = h | ((long) (foe + 1) << 32) | rateReached;
         ringCount++;
-        if (tap != null) {
-            tap.capture(ETH0_IFINDEX, atSoc, store, h, false);
-        }
         if (irqEnabled && !napiScheduled) {
             framesSinceIrqEnable++;
             if (framesSinceIrqEnable >= rxFrames || rxUsecs == 0) {
@@ -3049,6 +3068,7 @@ public final class RouterSimulation {
                 groSegs[i]++;
                 groLen[i] += len;
                 groNextSeq[i]++;
+                groPshFin[i] |= b.getByte(l4 + 13) & (TcpView.PSH | TcpView.FIN);
                 groMerged++;
                 if (trace.enabled()) {
                     trace.publish(t, traceComponent, kGroMerge, p, f, groSegs[i]);
@@ -3117,6 +3137,7 @@ public final class RouterSimulation {
         groTarget[i] = target;
         groHash[i] = hash;
         groLen[i] = ipLen;
+        groPshFin[i] = 0;
         groMss[i] = len;
         groNextSeq[i] = seqOf(store.aux(h)) + 1;
     }
@@ -3132,6 +3153,8 @@ public final class RouterSimulation {
         final int f = groFlow[i];
         final int segs = groSegs[i];
         final int target = groTarget[i];
+        final int ipLen = groLen[i];
+        final int pshFin = groPshFin[i];
         if (trace.enabled()) {
             trace.publish(t, traceComponent, kGroFlush, p, f, segs, reason, 0L);
         }
@@ -3143,13 +3166,21 @@ public final class RouterSimulation {
             groTarget[k] = groTarget[k + 1];
             groHash[k] = groHash[k + 1];
             groLen[k] = groLen[k + 1];
+            groPshFin[k] = groPshFin[k + 1];
             groMss[k] = groMss[k + 1];
             groNextSeq[k] = groNextSeq[k + 1];
         }
         if (groCount[bucket] == 0) {
             groBuckets &= ~(1 << bucket);
         }
+        if (segs > 1) {
+            // the taps see the aggregate (tapIn, tapOut)
+            tapSegs = segs;
+            tapIpLength = ipLen;
+            tapPshFin = pshFin;
+        }
         forward(p, f, t, target, segs);
+        tapSegs = 1;
     }
 
     /**
@@ -3197,6 +3228,8 @@ public final class RouterSimulation {
     private final int[] groHash = new int[GRO_SLOTS];
     /** The held packet's length from its IP header ({@code p->len}). */
     private final int[] groLen = new int[GRO_SLOTS];
+    /** FIN and PSH of its merged segments ({@code tcp_flag_word(th2) |= flags & (FIN | PSH)}), for the taps. */
+    private final int[] groPshFin = new int[GRO_SLOTS];
     /** Its first segment's payload ({@code gso_size}). */
     private final int[] groMss = new int[GRO_SLOTS];
     /** The segment index that continues it. */
@@ -3287,8 +3320,13 @@ public final class RouterSimulation {
             if (i > 0) {
                 advanceSegment(seg, i);
             }
+            if (tapSegs > 1) {
+                // a device with TSO (every egress device but a ppp one) is handed the aggregate: its taps see it once
+                tapOutSegment = i;
+            }
             egress(seg, f, done, false, toLan);
         }
+        tapOutSegment = 0;
     }
 
     /**
@@ -3657,25 +3695,28 @@ public final class RouterSimulation {
      */
     private boolean receiveDevices(final int h, final int f, final boolean toLan, final long tapNs) {
         final int d = flowDial[f];
+        // __netif_receive_skb_core(): eth0's taps, then the tag (in the skb's metadata since skb_vlan_untag or the
+        // driver's RX VLAN offload; libpcap puts it back from the packet's auxdata) finds the VLAN device
+        tapIn(ETH0_IFINDEX, tapNs, h);
         int dev = vlans.receive(store, h);
         if (dev == RxHandler.CONSUMED) {
             return false;
         }
-        tapAt(dev, tapNs, h, false);
+        tapIn(dev, tapNs, h);
         if (toLan) {
             if (macvlan) {
                 dev = linePort[lineOf(d)].handleFrame(store, h);
                 if (dev == RxHandler.CONSUMED) {
                     return false;
                 }
-                tapAt(dev, tapNs, h, false);
+                tapIn(dev, tapNs, h);
             }
             if (pppoe) {
                 final int ppp = sessions.receive(store, h, dev);
                 if (ppp == RxHandler.CONSUMED) {
                     return false;
                 }
-                tapAt(ppp, tapNs, h, false);
+                tapIn(ppp, tapNs, h);
             } else {
                 ethTypeTrans(h);
             }
@@ -3693,11 +3734,13 @@ public final class RouterSimulation {
         final int d = flowDial[f];
         if (toLan) {
             pushEthernet(h, ETH0_MAC, HOST_MAC_BASE + flowHost[f]);
-            tapAt(lanVlan.ifindex(), tapNs, h, true);
+            tapOut(lanVlan.ifindex(), tapNs, h);
             return lanVlan.transmit(store, h) || freed(h);
         }
         if (pppoe) {
-            tapAt(dialPppoe[d].ifindex(), tapNs, h, true);
+            // no TSO on a ppp device: GSO cuts an aggregate before its taps; it and the devices below see segments
+            tapOutSegment = -1;
+            tapOut(dialPppoe[d].ifindex(), tapNs, h);
             if (!dialPppoe[d].transmit(store, h)) {
                 return freed(h);
             }
@@ -3705,19 +3748,60 @@ public final class RouterSimulation {
             pushEthernet(h, dialMac(d), BRAS_MAC_BASE + lineOf(d));
         }
         if (macvlan) {
-            tapAt(dialMacvlan[d].ifindex(), tapNs, h, true);
+            tapOut(dialMacvlan[d].ifindex(), tapNs, h);
             if (!dialMacvlan[d].transmit(store, h)) {
                 return freed(h);
             }
         }
-        tapAt(lineVlan[lineOf(d)].ifindex(), tapNs, h, true);
+        tapOut(lineVlan[lineOf(d)].ifindex(), tapNs, h);
         return lineVlan[lineOf(d)].transmit(store, h) || freed(h);
     }
 
-    /** Shows the frame to the tap as device {@code ifindex} sees it, unless there is no tap or tapNs < 0. */
-    private void tapAt(final int ifindex, final long tapNs, final int h, final boolean sent) {
+    /**
+     * The packet {@link #forward} is handling, as the taps see it: 1 for a packet that went through GRO alone (or not
+     * at all), else the segments of a GRO aggregate ({@link #groComplete}), with {@link #tapIpLength} and
+     * {@link #tapPshFin}.
+     */
+    private int tapSegs = 1;
+    /** The aggregate's length from its IP header ({@code inet_gro_complete}'s {@code tot_len}), in bytes. */
+    private int tapIpLength;
+    /** FIN and PSH of the aggregate's later segments ({@code tcp_gro_receive}). */
+    private int tapPshFin;
+    /**
+     * While {@link #forward} sends the segments of an aggregate: the segment being sent. A device with TSO (eth0,
+     * its VLAN devices, a macvlan: {@code validate_xmit_skb} leaves the aggregate whole) shows the aggregate with
+     * segment 0 and nothing with the others. -1 from a ppp device on (no TSO: {@code validate_xmit_skb} cuts the
+     * aggregate before its taps in {@code xmit_one}): each segment is shown.
+     */
+    private int tapOutSegment;
+
+    /**
+     * Shows a received frame to the tap as device {@code ifindex} sees it ({@code deliver_skb} to the
+     * {@code ptype_all} taps in {@code __netif_receive_skb_core}, after GRO): a GRO aggregate as one packet. Nothing
+     * if there is no tap or tapNs < 0.
+     */
+    private void tapIn(final int ifindex, final long tapNs, final int h) {
         if (tap != null && tapNs >= 0 && ifindex > 0) {
-            tap.capture(ifindex, tapNs, store, h, sent);
+            if (tapSegs > 1) {
+                tap.captureAggregate(ifindex, tapNs, store, h, false, tapSegs, tapIpLength, tapPshFin);
+            } else {
+                tap.capture(ifindex, tapNs, store, h, false);
+            }
+        }
+    }
+
+    /**
+     * Shows a frame the device {@code ifindex} sends to the tap ({@code dev_queue_xmit_nit} in
+     * {@code xmit_one}, after {@code validate_xmit_skb}'s GSO): a GRO aggregate once, as one packet, on a device
+     * with TSO ({@link #tapOutSegment}). Nothing if there is no tap or tapNs < 0.
+     */
+    private void tapOut(final int ifindex, final long tapNs, final int h) {
+        if (tap != null && tapNs >= 0 && ifindex > 0) {
+            if (tapSegs == 1 || tapOutSegment < 0) {
+                tap.capture(ifindex, tapNs, store, h, true);
+            } else if (tapOutSegment == 0) {
+                tap.captureAggregate(ifindex, tapNs, store, h, true, tapSegs, tapIpLength, tapPshFin);
+            }
         }
     }
 
@@ -3755,8 +3839,8 @@ public final class RouterSimulation {
             drop(Drop.NO_ROUTE);
             return;
         }
-        if (tap != null && !hardware) {
-            tap.capture(ETH0_IFINDEX, readyNs, store, h, true);
+        if (!hardware) {
+            tapOut(ETH0_IFINDEX, readyNs, h);
         }
         if (hardware) {
             // The PPE hands the frame straight back to the GMAC: no qdisc.

@@ -1515,11 +1515,11 @@ public final class GroTable {
             final int netOff = s.networkOffset(q);
             final int innerOff = s.innerNetworkOffset(q);
             final int l4Off = s.transportOffset(q);
-            setIpLength(f + netOff, qNetLen);
+            writeIpLength(b, f + netOff, qNetLen);
             int ipAt = f + netOff;
             if (innerOff >= 0) {
                 ipAt = f + innerOff;
-                setIpLength(ipAt, qNetLen - (innerOff - netOff));
+                writeIpLength(b, ipAt, qNetLen - (innerOff - netOff));
             }
             final boolean v4 = (b.getByte(ipAt) & 0xF0) == 0x40;
             int type = s.gsoType(q) | (v4 ? PacketStore.GSO_TCPV4 : PacketStore.GSO_TCPV6);
@@ -1536,11 +1536,7 @@ public final class GroTable {
                     s.checksumLevel(q, s.checksumLevel(q) + 1);
                 }
             } else {
-                final int tcpLen = qNetLen - (l4Off - netOff);
-                final long pseudo = v4
-                    ? InetChecksum.pseudoIpv4(b.getInt(ipAt + 12, NET), b.getInt(ipAt + 16, NET), PROTO_TCP, tcpLen)
-                    : InetChecksum.pseudoIpv6(b, ipAt + 8, ipAt + 24, PROTO_TCP, tcpLen);
-                b.putShort(f + l4Off + 16, (short) InetChecksum.fold(pseudo), NET);
+                writeTcpPseudoChecksum(b, ipAt, f + l4Off, qNetLen - (l4Off - netOff));
                 if ((qFlags & H_FIXEDID_OUTER) != 0) {
                     type |= PacketStore.GSO_TCP_FIXEDID;
                 }
@@ -1625,8 +1621,34 @@ public final class GroTable {
         UnsafeApi.putShort(m, address, NATIVE_NET ? (short) value : Short.reverseBytes((short) value));
     }
 
-    private void setIpLength(final int at, final int bytes) {
-        final MutableDirectBuffer b = buf;
+    /**
+     * The header writes of a TCP aggregate's {@code gro_complete} callbacks (6.18), for a view of an aggregate outside
+     * the table (the router's pcap taps show the packet {@code __netif_receive_skb_core()} delivers): the IP length
+     * ({@link #writeIpLength}) and the TCP checksum seeded with the pseudo-header sum
+     * ({@link #writeTcpPseudoChecksum}), the writes {@link #receive} makes on a completed multi-segment aggregate
+     * that is not encapsulated and not fraglist.
+     *
+     * @param b the buffer holding the headers
+     * @param ipAt the IPv4 or IPv6 header's offset in {@code b}
+     * @param l4At the TCP header's offset in {@code b}
+     * @param ipLengthBytes the aggregate's length from its IP header, in bytes
+     */
+    public static void completeTcpHeaders(final MutableDirectBuffer b, final int ipAt, final int l4At,
+        final int ipLengthBytes) {
+        writeIpLength(b, ipAt, ipLengthBytes);
+        writeTcpPseudoChecksum(b, ipAt, l4At, ipLengthBytes - (l4At - ipAt));
+    }
+
+    /**
+     * {@code inet_gro_complete()} (net/ipv4/af_inet.c: {@code tot_len} and the header checksum by
+     * {@code csum_replace2}; 0 above 65535 bytes, BIG TCP) or {@code ipv6_gro_complete()} (net/ipv6/ip6_offload.c:
+     * {@code payload_len}), 6.18.
+     *
+     * @param b the buffer
+     * @param at the IP header's offset
+     * @param bytes the length from the IP header, in bytes
+     */
+    public static void writeIpLength(final MutableDirectBuffer b, final int at, final int bytes) {
         if ((b.getByte(at) & 0xF0) == 0x40) {
             final int old = b.getShort(at + 2, NET) & 0xFFFF;
             final int now = bytes > 0xFFFF ? 0 : bytes;
@@ -1636,6 +1658,24 @@ public final class GroTable {
         } else {
             b.putShort(at + 4, (short) Math.min(0xFFFF, bytes - 40), NET);
         }
+    }
+
+    /**
+     * {@code tcp4_gro_complete()} (net/ipv4/tcp_offload.c: {@code th->check = ~tcp_v4_check(skb->len - thoff,
+     * saddr, daddr, 0)}) or {@code tcp6_gro_complete()} (net/ipv6/tcpv6_offload.c, {@code tcp_v6_check}), 6.18: the
+     * TCP checksum field holds the folded pseudo-header sum, as for {@code CHECKSUM_PARTIAL}.
+     *
+     * @param b the buffer
+     * @param ipAt the IPv4 or IPv6 header's offset (its addresses)
+     * @param l4At the TCP header's offset
+     * @param tcpLengthBytes the TCP header and payload, in bytes
+     */
+    public static void writeTcpPseudoChecksum(final MutableDirectBuffer b, final int ipAt, final int l4At,
+        final int tcpLengthBytes) {
+        final long pseudo = (b.getByte(ipAt) & 0xF0) == 0x40
+            ? InetChecksum.pseudoIpv4(b.getInt(ipAt + 12, NET), b.getInt(ipAt + 16, NET), PROTO_TCP, tcpLengthBytes)
+            : InetChecksum.pseudoIpv6(b, ipAt + 8, ipAt + 24, PROTO_TCP, tcpLengthBytes);
+        b.putShort(l4At + 16, (short) InetChecksum.fold(pseudo), NET);
     }
 
     private void enqueue(final int h, final GroReason reason, final int segments, final long nowNs) {
