@@ -49,6 +49,11 @@ final class ProfileOverrides {
         p.adaptiveRx(drv.bool("adaptiveRx", base.adaptiveRx()));
         p.sharedIrq(drv.bool("sharedIrq", base.sharedIrq()));
         p.separateTxNapi(drv.bool("separateTxNapi", base.separateTxNapi()));
+        // by default mlx5 opens one channel per CPU, up to the base profile's; another driver has one RX queue
+        final long queues = ProfileLoader.MLX5_CORE.equals(p.driverName())
+            ? Math.min(base.rxQueues(), p.cores() * p.threadsPerCore()) : 1L;
+        p.rxQueues((int) drv.integer("rxQueues", queues, 1, DeviceProfile.MAX_RX_QUEUES));
+        ProfileLoader.checkRxQueues(drv, p);
         drv.finish();
         final ConfigReader napi = section(device, "napi");
         p.napiWeight((int) napi.integer("weight", (long) base.napiWeight(), 1, 65_536));
