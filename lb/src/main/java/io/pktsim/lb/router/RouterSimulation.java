@@ -145,6 +145,18 @@ import io.pktsim.stack.profile.DeviceProfile;
  * {@link PpeConfig#mt7621()}'s (7744 usable entries) unless another {@link PpeConfig} is given (e.g.
  * {@link PpeConfig#legacy4k()}, 4096 entries bound at offload).
  *
+ * <p>Several RX queues (the profile's {@code rxQueues} above 1: mlx5, the x86 profile's 4). An mlx5 NIC has one
+ * channel per CPU by default ({@code mlx5e_build_nic_params()}: {@code min(MLX5E_MAX_NUM_CHANNELS / 2, max_nch)},
+ * {@code max_nch} bounded by the completion vectors, one per online CPU; drivers/net/ethernet/mellanox/mlx5/core/
+ * en_main.c, eq.c, pci_irq.c, 6.18), each an RX queue with its ring, its MSI-X completion vector affine to CPU q
+ * ({@code mlx5_cpumask_default_spread()}, eq.c) and its NAPI. The NIC steers a frame by the low bits of its Toeplitz
+ * hash through the RSS indirection table ({@link #rqtSize}, {@link #rxQueueOf}); a frame it does not hash (PPPoE)
+ * goes to queue 0. Queue q's interrupt, coalescing, NAPI poll (with its own GRO) and TX completions run on CPU q;
+ * a CPU owns at most one queue, so {@code netdev_budget} per {@code net_rx_action} run is its queue's. The state
+ * of one queue lives in the engine's fields; {@link #selectQueue} swaps it with the {@link RxQueue} records when an
+ * event of another queue comes, so one queue costs nothing. With several queues the qdisc is never eager (several
+ * CPUs feed it).
+ *
  * <p>Endpoints (still the engine's own, per-flow primitive arrays): TCP with slow start, NewReno congestion avoidance
  * or CUBIC's window curve ({@code bictcp_update}: W(t) = C (t - K)^3 + Wmax, C 0.4, beta 0.7, the TCP-friendly
  * floor, HyStart's delay exit), fast retransmit with SACK-based recovery (RFC 6675 holes, NewReno partial ACKs),
@@ -4566,6 +4578,16 @@ public final class RouterSimulation {
 
     int sportOf(final int f) {
         return flowSport[f];
+    }
+
+    /** A flow's masqueraded IPv4 address (its dial's), the destination of the servers' frames; 0 before NAT. */
+    int natAddressOf(final int f) {
+        return flowNatAddr[f];
+    }
+
+    /** A flow's masqueraded port, the destination port of the servers' frames; 0 before NAT. */
+    int natPortOf(final int f) {
+        return flowNatPort[f];
     }
 
     /** @return the {@code fib_multipath_hash_seed} the ECMP hash is keyed with, -1 without ECMP */
