@@ -12,6 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -180,6 +183,38 @@ class RouterMultiQueueTest {
         assertThat(RouterSimulation.rqtSize(4)).isEqualTo(256);
         assertThat(RouterSimulation.rqtSize(128)).isEqualTo(256);
         assertThat(RouterSimulation.rqtSize(129)).isEqualTo(512);
+    }
+
+    /** Conservation with 1 to 4 queues over PPPoE or plain dials, IPv4 or IPv6, each offload, with a redial. */
+    @Property(tries = 12)
+    void everyPacketIsDeliveredHeldOrDroppedOnEveryQueue(@ForAll @IntRange(min = 1, max = 4) final int queues,
+            @ForAll final boolean pppoe, @ForAll final boolean ipv6, @ForAll final RouterConfig.OffloadMode offload,
+            @ForAll final boolean udpOnly, @ForAll @IntRange(min = 1, max = 1000) final int seed) {
+        final List<RouterConfig.App> apps = udpOnly
+                ? List.of(RouterFixtures.udp(6, 3, 30 * RouterFixtures.MBIT, 1200))
+                : List.of(RouterFixtures.tcp(RouterConfig.AppKind.P2P, 3, 4, RouterConfig.Direction.UPLOAD),
+                        RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 4, 4, RouterConfig.Direction.DOWNLOAD),
+                        RouterFixtures.udp(2, 2, 40 * RouterFixtures.MBIT, 1200));
+        final RouterConfig c = new RouterConfig(x86Like(queues), new RouterConfig.Lan(8, 1_000_000_000L),
+                new RouterConfig.Wan(2, 2, 500 * RouterFixtures.MBIT, 0, pppoe, pppoe ? 1492 : 1500, 10_000_000L, 16),
+                ipv6, RouterConfig.Balancing.ecmp(1), offload,
+                new RouterConfig.Firewall(RouterConfig.FirewallKind.FW4, 16384), RouterConfig.QdiscKind.FQ_CODEL,
+                apps, 80_000_000L, 20_000_000L, seed, 0, RouterConfig.Outputs.NONE);
+        final RouterSimulation sim = new RouterSimulation(c);
+        if (seed % 2 == 0) {
+            sim.scheduleRedial(0, 40_000_000L, 10_000_000L);
+        }
+        final RouterResults r = sim.run(ProgressListener.NONE);
+        assertThat(sim.injected()).isPositive();
+        assertThat(sim.delivered() + sim.droppedTotal() + sim.held())
+                .as("delivered %d + dropped %d + held %d", sim.delivered(), sim.droppedTotal(), sim.held())
+                .isEqualTo(sim.injected());
+        assertThat(sim.framesInUse()).isEqualTo(sim.heldFrames());
+        assertThat(r.rxQueues()).hasSize(queues);
+        assertThat(r.rxQueues().stream().mapToLong(RouterResults.Queue::packets).sum())
+                .isEqualTo(count(r.gro(), "received"));
+        assertThat(r.rxQueues().stream().mapToLong(RouterResults.Queue::ringDrops).sum())
+                .isEqualTo(r.drops().ring());
     }
 
     private static long count(final List<RouterResults.Count> counts, final String name) {
