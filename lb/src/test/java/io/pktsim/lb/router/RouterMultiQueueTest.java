@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pktsim.core.hash.Toeplitz;
+import io.pktsim.core.test.AllocationMeter;
 import io.pktsim.stack.profile.DeviceProfile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -215,6 +216,22 @@ class RouterMultiQueueTest {
                 .isEqualTo(count(r.gro(), "received"));
         assertThat(r.rxQueues().stream().mapToLong(RouterResults.Queue::ringDrops).sum())
                 .isEqualTo(r.drops().ring());
+    }
+
+    /** Steering, switching queues and polling four NAPIs allocate nothing once warm. */
+    @Test
+    void shouldAllocateNothingPerPacketWithFourQueues() {
+        final RouterConfig base = config(x86Like(QUEUES), null);
+        final RouterSimulation sim = new RouterSimulation(base.withTiming(3_000_000_000L, 100_000_000L)
+                .withOutputs(RouterConfig.Outputs.NONE));
+        sim.start();
+        sim.advance(1_000_000_000L);
+        final long d0 = sim.delivered();
+        final long a0 = AllocationMeter.allocatedBytes();
+        sim.advance(1_500_000_000L);
+        final long a1 = AllocationMeter.allocatedBytes();
+        assertThat(sim.delivered() - d0).as("packets delivered in the window").isGreaterThan(20_000);
+        assertThat(a1 - a0).as("bytes allocated simulating 0.5 s").isLessThanOrEqualTo(64 << 10);
     }
 
     private static long count(final List<RouterResults.Count> counts, final String name) {
