@@ -143,13 +143,15 @@ class ScenarioCommandsTest {
             assertThat(r.out()).isEmpty();
             assertThat(r.err()).startsWith("pktsim validate: " + f + ":4:").contains("rxQueues").hasLineCount(1);
         }
-        // fewer CPUs than the preset's queues: one channel per CPU
-        final Path two = tmp.resolve("two.yaml");
-        Files.writeString(two, ScenarioLoaderTest.BASE.replace("  preset: k2p", "  preset: x86\n  cpu: {cores: 2}"),
-            StandardCharsets.UTF_8);
-        final Run r = run("validate", two.toString());
-        assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("    rxQueues: 2\n");
+        // other CPUs than the preset's: mlx5's default stays one channel per CPU
+        for (final int cores : new int[] {2, 8}) {
+            final Path f = tmp.resolve("cores" + cores + ".yaml");
+            Files.writeString(f, ScenarioLoaderTest.BASE.replace("  preset: k2p",
+                "  preset: x86\n  cpu: {cores: " + cores + "}"), StandardCharsets.UTF_8);
+            final Run r = run("validate", f.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("    rxQueues: " + cores + "\n");
+        }
     }
 
     @Test
