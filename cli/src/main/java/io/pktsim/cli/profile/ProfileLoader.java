@@ -89,6 +89,8 @@ public final class ProfileLoader {
         p.adaptiveRx(drv.bool("adaptiveRx", false));
         p.sharedIrq(drv.bool("sharedIrq", false));
         p.separateTxNapi(drv.bool("separateTxNapi", false));
+        p.rxQueues((int) drv.integer("rxQueues", 1L, 1, DeviceProfile.MAX_RX_QUEUES));
+        checkRxQueues(drv, p);
         drv.finish();
         final ConfigReader napi = root.object("napi", false);
         if (napi != null) {
@@ -130,6 +132,32 @@ public final class ProfileLoader {
             throw r.errorAt(key, "'" + key + "' is " + v + "; expected a power of two from 2 to 65536");
         }
         return (int) v;
+    }
+
+    /** The driver whose NIC spreads flows over several RX queues by RSS (the only multi-queue one modelled). */
+    public static final String MLX5_CORE = "mlx5_core";
+
+    /**
+     * Checks {@code rxQueues}: several queues need a NIC that hashes flows to them (mlx5), and mlx5 offers at most one
+     * channel per online CPU: {@code mlx5e_get_max_num_channels()} (drivers/net/ethernet/mellanox/mlx5/core/
+     * en_main.c, 6.18) is bounded by the completion vectors, {@code num_ports * num_online_cpus()}
+     * ({@code mlx5_irq_table_create()}, pci_irq.c), so {@code ethtool -L combined} above that is refused.
+     *
+     * @param drv the {@code driver} section, for the error's place
+     * @param p the profile read so far (CPU topology and driver name included)
+     * @throws ConfigException naming the key when the value is not allowed
+     */
+    public static void checkRxQueues(final ConfigReader drv, final DeviceProfile p) throws ConfigException {
+        final int n = p.cores() * p.threadsPerCore();
+        final String at = drv.node().path();
+        if (p.rxQueues() > 1 && !MLX5_CORE.equals(p.driverName())) {
+            throw drv.errorAt("rxQueues", "'" + at + ".rxQueues' is " + p.rxQueues() + "; driver '" + p.driverName()
+                + "' has one RX queue here (expected 1; several need RSS: driver '" + MLX5_CORE + "')");
+        }
+        if (p.rxQueues() > n) {
+            throw drv.errorAt("rxQueues", "'" + at + ".rxQueues' is " + p.rxQueues()
+                + "; expected 1 to " + n + " (one channel per CPU at most, as mlx5 allows)");
+        }
     }
 
     /**

@@ -141,6 +141,21 @@ public final class ResultJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (r.rxQueues().size() > 1) {
+                // several RX queues (mlx5 channels): per queue, where its interrupt and NAPI run and what it took
+                g.writeArrayFieldStart("rxQueues");
+                for (final RouterResults.Queue q : r.rxQueues()) {
+                    g.writeStartObject();
+                    g.writeNumberField("queue", q.queue());
+                    g.writeNumberField("cpu", q.cpu());
+                    g.writeNumberField("packets", q.packets());
+                    g.writeNumberField("irqs", q.irqs());
+                    g.writeNumberField("polls", q.polls());
+                    g.writeNumberField("ringDrops", q.ringDrops());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeObjectFieldStart("drops");
             g.writeNumberField("ring", r.drops().ring());
             g.writeNumberField("backlog", r.drops().backlog());

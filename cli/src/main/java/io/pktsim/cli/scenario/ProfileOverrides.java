@@ -49,6 +49,13 @@ final class ProfileOverrides {
         p.adaptiveRx(drv.bool("adaptiveRx", base.adaptiveRx()));
         p.sharedIrq(drv.bool("sharedIrq", base.sharedIrq()));
         p.separateTxNapi(drv.bool("separateTxNapi", base.separateTxNapi()));
+        // mlx5 opens one channel per CPU by default: a base profile with that default keeps it on the scenario's
+        // CPUs, one with fewer keeps its count (at most one per CPU); another driver has one RX queue
+        final int cpus = p.cores() * p.threadsPerCore();
+        final long queues = !ProfileLoader.MLX5_CORE.equals(p.driverName()) ? 1L
+            : base.rxQueues() == base.threadCount() ? cpus : Math.min(base.rxQueues(), cpus);
+        p.rxQueues((int) drv.integer("rxQueues", queues, 1, DeviceProfile.MAX_RX_QUEUES));
+        ProfileLoader.checkRxQueues(drv, p);
         drv.finish();
         final ConfigReader napi = section(device, "napi");
         p.napiWeight((int) napi.integer("weight", (long) base.napiWeight(), 1, 65_536));

@@ -129,6 +129,7 @@ public final class ScenarioYaml {
         kv(in + 2, "adaptiveRx", p.adaptiveRx());
         kv(in + 2, "sharedIrq", p.sharedIrq());
         kv(in + 2, "separateTxNapi", p.separateTxNapi());
+        kv(in + 2, "rxQueues", p.rxQueues());
         line(in, "napi:");
         kv(in + 2, "weight", p.napiWeight());
         kv(in + 2, "netdevBudget", p.netdevBudget());

@@ -112,6 +112,39 @@ class ProfileLoaderTest {
     }
 
     @Test
+    void shouldGiveTheX86MlxDefaultChannelsAndTheSocsOneQueue() throws Exception {
+        // mlx5e_build_nic_params: one channel per CPU (the completion vectors); the frame engines have one RX ring
+        assertThat(loader.load("x86").rxQueues()).isEqualTo(4).isEqualTo(loader.load("x86").threadCount());
+        assertThat(loader.load("mt7621").rxQueues()).isEqualTo(1);
+        assertThat(loader.load("mt7620").rxQueues()).isEqualTo(1);
+    }
+
+    private static final String MLX = """
+        name: p
+        cpu: {cores: 4, clockHz: 1000000000, hz: 100}
+        driver: {name: mlx5_core, rxRingSlots: 256, txRingSlots: 256, rxQueues: %s}
+        costs: {}
+        """;
+
+    @Test
+    void shouldRejectRxQueuesOutOfRangeWithItsPlace() throws Exception {
+        for (final String bad : new String[] {"0", "-1", "257"}) {
+            assertThatThrownBy(() -> loader.parse("p.yaml", new StringReader(MLX.formatted(bad))))
+                .as("rxQueues %s", bad).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("p.yaml:3:").hasMessageContaining("rxQueues");
+        }
+        assertThatThrownBy(() -> loader.parse("p.yaml", new StringReader(MLX.formatted("5"))))
+            .isInstanceOf(ConfigException.class).hasMessageStartingWith("p.yaml:3:")
+            .hasMessageContaining("'driver.rxQueues' is 5; expected 1 to 4 (one channel per CPU at most");
+        assertThatThrownBy(() -> loader.parse("p.yaml", new StringReader(MLX.formatted("2")
+            .replace("mlx5_core", "mtk_eth_soc")))).isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith("p.yaml:3:")
+            .hasMessageContaining("'driver.rxQueues' is 2; driver 'mtk_eth_soc' has one RX queue here");
+        assertThat(new ProfileLoader().parse("p.yaml", new StringReader(MLX.formatted("3")))).satisfies(
+            p -> assertThat(p.rxQueues()).isEqualTo(3));
+    }
+
+    @Test
     void shouldSuggestTheNearestBuiltInProfile() {
         assertThatThrownBy(() -> loader.load("mt7612")).isInstanceOf(ConfigException.class)
             .hasMessageContaining("unknown profile 'mt7612'; did you mean 'mt7621'?");

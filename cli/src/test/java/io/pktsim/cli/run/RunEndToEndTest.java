@@ -63,5 +63,63 @@ class RunEndToEndTest {
         // 2 dials shaped to 20 Mbit/s: the download cannot exceed 40 Mbit/s, and 4 connections do move data.
         assertThat(j.at("/throughput/goodputDownloadBps").asLong()).isPositive().isLessThanOrEqualTo(40_000_000L);
         assertThat(j.at("/bottleneck").asText()).isNotEmpty();
+        // one RX queue: no per-queue section (the JSON of every K2P and Newifi scenario is unchanged)
+        assertThat(j.has("rxQueues")).isFalse();
+    }
+
+    /** The x86 preset with plain dials: four RX queues (mlx5 channels), each on its CPU. */
+    static final String X86 = String.join("\n",
+        "name: x86-mq",
+        "description: x86, 4 plain dials, ECMP, downloads and uploads",
+        "device: {preset: x86}",
+        "wan: {lines: 4, lineRate: 1gbit, dialsPerLine: 1, pppoe: false, rtt: 10ms}",
+        "balancing: {mode: ecmp}",
+        "workload:",
+        "  apps:",
+        "    - {name: dl, type: downloader, connections: 16}",
+        "    - {name: ul, type: udp, direction: upload, flows: 16, rate: 5mbit}",
+        "duration: 100ms",
+        "warmUp: 50ms",
+        "");
+
+    @Test
+    void shouldSpreadTheX86PresetOverItsFourQueuesWithTheSameJsonTwice() throws IOException {
+        final Path scenario = tmp.resolve("x86.yaml");
+        Files.writeString(scenario, X86, StandardCharsets.UTF_8);
+        final Path a = tmp.resolve("a.json");
+        final Path b = tmp.resolve("b.json");
+        final StringWriter err = new StringWriter();
+        assertThat(run(new StringWriter(), err, "run", scenario.toString(), "--json", a.toString()))
+            .as(err.toString()).isZero();
+        assertThat(run(new StringWriter(), new StringWriter(), "run", scenario.toString(), "--json",
+            b.toString())).isZero();
+        assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+        final JsonNode j = new ObjectMapper().readTree(a.toFile());
+        final JsonNode queues = j.get("rxQueues");
+        assertThat(queues).hasSize(4);
+        long packets = 0;
+        for (int q = 0; q < 4; q++) {
+            assertThat(queues.get(q).get("queue").asInt()).isEqualTo(q);
+            assertThat(queues.get(q).get("cpu").asInt()).isEqualTo(q);
+            assertThat(queues.get(q).get("packets").asLong()).as("queue %d", q).isPositive();
+            assertThat(queues.get(q).get("irqs").asLong()).isPositive();
+            assertThat(queues.get(q).get("polls").asLong()).isPositive();
+            assertThat(queues.get(q).get("ringDrops").asLong()).isZero();
+            assertThat(j.get("softnet").get(q).get("processed").asLong()).as("cpu %d", q).isPositive();
+            packets += queues.get(q).get("packets").asLong();
+        }
+        assertThat(packets).isEqualTo(j.at("/gro/received").asLong());
+
+        // the same scenario on one queue: everything on cpu0, another JSON
+        final Path one = tmp.resolve("one.yaml");
+        Files.writeString(one, X86.replace("device: {preset: x86}", "device: {preset: x86, driver: {rxQueues: 1}}"),
+            StandardCharsets.UTF_8);
+        final Path c = tmp.resolve("c.json");
+        assertThat(run(new StringWriter(), new StringWriter(), "run", one.toString(), "--json", c.toString()))
+            .isZero();
+        final JsonNode k = new ObjectMapper().readTree(c.toFile());
+        assertThat(k.has("rxQueues")).isFalse();
+        assertThat(k.get("softnet").get(1).get("processed").asLong()).isZero();
+        assertThat(k.get("softnet").get(0).get("processed").asLong()).isPositive();
     }
 }

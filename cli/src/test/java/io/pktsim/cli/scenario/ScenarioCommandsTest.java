@@ -125,6 +125,36 @@ class ScenarioCommandsTest {
     }
 
     @Test
+    void shouldShowTheX86PresetsRxQueues() {
+        final Run r = run("show-profile", "x86");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("  name: 'mlx5_core'\n", "  separateTxNapi: false\n  rxQueues: 4\n");
+        assertThat(run("show-profile", "k2p").out()).contains("  rxQueues: 1\n");
+    }
+
+    @Test
+    void shouldExitTwoOnABadRxQueuesOverride() throws IOException {
+        for (final String bad : new String[] {"0", "-2", "5"}) {
+            final Path f = tmp.resolve("q" + bad + ".yaml");
+            Files.writeString(f, ScenarioLoaderTest.BASE.replace("  preset: k2p",
+                "  preset: x86\n  driver:\n    rxQueues: " + bad), StandardCharsets.UTF_8);
+            final Run r = run("validate", f.toString());
+            assertThat(r.code()).as("rxQueues %s", bad).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).startsWith("pktsim validate: " + f + ":4:").contains("rxQueues").hasLineCount(1);
+        }
+        // other CPUs than the preset's: mlx5's default stays one channel per CPU
+        for (final int cores : new int[] {2, 8}) {
+            final Path f = tmp.resolve("cores" + cores + ".yaml");
+            Files.writeString(f, ScenarioLoaderTest.BASE.replace("  preset: k2p",
+                "  preset: x86\n  cpu: {cores: " + cores + "}"), StandardCharsets.UTF_8);
+            final Run r = run("validate", f.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("    rxQueues: " + cores + "\n");
+        }
+    }
+
+    @Test
     void shouldShowABuiltInProfileByName() {
         final Run r = run("show-profile", "mt7620");
         assertThat(r.code()).isZero();

@@ -33,16 +33,18 @@ import java.util.List;
  * @param dispatchedEvents     events dispatched over the whole run
  * @param multipathHashSeed    ECMP: the {@code fib_multipath_hash_seed} the hash was keyed with (the scenario's, or
  *                             when that is 0 the boot-random value the run drew); -1 without ECMP
+ * @param rxQueues             per RX queue (the profile's {@code rxQueues}), in queue order: one entry with one queue
  */
 public record RouterResults(long measuredNs, long goodputDownloadBps, long goodputUploadBps, long forwardedPackets,
                             List<Dial> dials, List<Flow> flows, List<Port> ports, List<CpuThread> cpuThreads,
                             List<CpuCoreLoad> cpuCores, double cpuAverage, List<Stage> stages, List<Softnet> softnet,
                             Drops drops, List<Count> conntrack, List<Count> flowtable, List<Count> ppe,
                             List<Count> gro, String bottleneck, long simulatedEvents, long dispatchedEvents,
-                            long multipathHashSeed) {
+                            long multipathHashSeed, List<Queue> rxQueues) {
 
     /** Copies the lists. */
     public RouterResults {
+        rxQueues = List.copyOf(rxQueues);
         dials = List.copyOf(dials);
         flows = List.copyOf(flows);
         ports = List.copyOf(ports);
@@ -54,6 +56,42 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
         flowtable = List.copyOf(flowtable);
         ppe = List.copyOf(ppe);
         gro = List.copyOf(gro);
+    }
+
+    /**
+     * The results without per-queue figures (an empty {@link #rxQueues}).
+     *
+     * @param measuredNs see the record
+     * @param goodputDownloadBps see the record
+     * @param goodputUploadBps see the record
+     * @param forwardedPackets see the record
+     * @param dials see the record
+     * @param flows see the record
+     * @param ports see the record
+     * @param cpuThreads see the record
+     * @param cpuCores see the record
+     * @param cpuAverage see the record
+     * @param stages see the record
+     * @param softnet see the record
+     * @param drops see the record
+     * @param conntrack see the record
+     * @param flowtable see the record
+     * @param ppe see the record
+     * @param gro see the record
+     * @param bottleneck see the record
+     * @param simulatedEvents see the record
+     * @param dispatchedEvents see the record
+     * @param multipathHashSeed see the record
+     */
+    public RouterResults(long measuredNs, long goodputDownloadBps, long goodputUploadBps, long forwardedPackets,
+                         List<Dial> dials, List<Flow> flows, List<Port> ports, List<CpuThread> cpuThreads,
+                         List<CpuCoreLoad> cpuCores, double cpuAverage, List<Stage> stages, List<Softnet> softnet,
+                         Drops drops, List<Count> conntrack, List<Count> flowtable, List<Count> ppe,
+                         List<Count> gro, String bottleneck, long simulatedEvents, long dispatchedEvents,
+                         long multipathHashSeed) {
+        this(measuredNs, goodputDownloadBps, goodputUploadBps, forwardedPackets, dials, flows, ports, cpuThreads,
+                cpuCores, cpuAverage, stages, softnet, drops, conntrack, flowtable, ppe, gro, bottleneck,
+                simulatedEvents, dispatchedEvents, multipathHashSeed, List.of());
     }
 
     /** @return download plus upload goodput, bits/s */
@@ -152,6 +190,19 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
      * @param timeSqueeze net_rx_action runs ended by budget or time with work left
      */
     public record Softnet(int cpu, long processed, long dropped, long timeSqueeze) {
+    }
+
+    /**
+     * One RX queue (an mlx5 channel) over the window.
+     *
+     * @param queue     the queue's index (ethtool's {@code rx-N})
+     * @param cpu       the CPU its interrupt is affine to, where its hard IRQ and NAPI poll run
+     * @param packets   frames its NAPI polled off its ring
+     * @param irqs      its hard interrupts
+     * @param polls     its NAPI polls
+     * @param ringDrops frames dropped because its ring was full
+     */
+    public record Queue(int queue, int cpu, long packets, long irqs, long polls, long ringDrops) {
     }
 
     /**

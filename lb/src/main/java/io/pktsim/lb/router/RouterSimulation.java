@@ -145,6 +145,18 @@ import io.pktsim.stack.profile.DeviceProfile;
  * {@link PpeConfig#mt7621()}'s (7744 usable entries) unless another {@link PpeConfig} is given (e.g.
  * {@link PpeConfig#legacy4k()}, 4096 entries bound at offload).
  *
+ * <p>Several RX queues (the profile's {@code rxQueues} above 1: mlx5, the x86 profile's 4). An mlx5 NIC has one
+ * channel per CPU by default ({@code mlx5e_build_nic_params()}: {@code min(MLX5E_MAX_NUM_CHANNELS / 2, max_nch)},
+ * {@code max_nch} bounded by the completion vectors, one per online CPU; drivers/net/ethernet/mellanox/mlx5/core/
+ * en_main.c, eq.c, pci_irq.c, 6.18), each an RX queue with its ring, its MSI-X completion vector affine to CPU q
+ * ({@code mlx5_cpumask_default_spread()}, eq.c) and its NAPI. The NIC steers a frame by the low bits of its Toeplitz
+ * hash through the RSS indirection table ({@link #rqtSize}, {@link #rxQueueOf}); a frame it does not hash (PPPoE)
+ * goes to queue 0. Queue q's interrupt, coalescing, NAPI poll (with its own GRO) and TX completions run on CPU q;
+ * a CPU owns at most one queue, so {@code netdev_budget} per {@code net_rx_action} run is its queue's. The state
+ * of one queue lives in the engine's fields; {@link #selectQueue} swaps it with the {@link RxQueue} records when an
+ * event of another queue comes, so one queue costs nothing. With several queues the qdisc is never eager (several
+ * CPUs feed it).
+ *
  * <p>Endpoints (still the engine's own, per-flow primitive arrays): TCP with slow start, NewReno congestion avoidance
  * or CUBIC's window curve ({@code bictcp_update}: W(t) = C (t - K)^3 + Wmax, C 0.4, beta 0.7, the TCP-friendly
  * floor, HyStart's delay exit), fast retransmit with SACK-based recovery (RFC 6675 holes, NewReno partial ACKs),
@@ -316,7 +328,7 @@ public final class RouterSimulation {
      * writes the profile to the PDMA delay register), or null: a profile without {@code adaptiveRx} or another
      * driver keeps {@code rxUsecs}/{@code rxFrames}.
      */
-    private final Dim rxDim;
+    private Dim rxDim;
     /**
      * mlx5's RSS hash, or null: {@code mlx5e_skb_set_hash()} (drivers/net/ethernet/mellanox/mlx5/core/en_rx.c,
      * 6.18) sets the Toeplitz hash of the CQE with type L4 for
@@ -425,12 +437,13 @@ public final class RouterSimulation {
     private int roundRobin;
     private int routeGeneration;
 
-    // NIC and NAPI.
-    private final int rxCpu;
-    private final int txCpu;
+    // NIC and NAPI. The fields from rxCpu to groBuckets (below) are the state of one RX queue, the active one
+    // (activeQueue): with several queues, selectQueue swaps them with the arrays of RxQueues (see there).
+    private int rxCpu;
+    private int txCpu;
     /** The CPUs of the {@code rps_cpus} mask in ascending order, as {@code rps_map.cpus} holds them; empty: RPS off. */
     private final int[] rpsMap;
-    private final long[] ring;
+    private long[] ring;
     private final int ringMask;
     private final int ringSlots;
     private int ringHead;
@@ -450,6 +463,26 @@ public final class RouterSimulation {
      */
     private long napiRepollNs;
     private boolean napiCompletionOwed;
+    /**
+     * The RX queues (ethtool {@code combined} channels; the profile's {@code rxQueues}): 1 but with mlx5, whose NIC
+     * spreads flows over several by RSS. With one queue its state is the fields above and nothing here is used.
+     */
+    private final int rxQueues;
+    private final boolean multiQueue;
+    /** Several queues: each one's state while it is not the active one, and its counters; null with one queue. */
+    private final RxQueue[] queues;
+    /** The queue whose state the fields from {@link #rxCpu} to {@link #groBuckets} hold. */
+    private int activeQueue;
+    /**
+     * Several queues: the NIC's RSS indirection table (mlx5's RQT), queue of each entry; the entry of a frame is
+     * the low bits of its Toeplitz hash ({@link #rxQueueOf}). Null with one queue.
+     */
+    private final int[] rqt;
+    /**
+     * Several queues: per CPU, the queue whose TX ring a packet sent on it uses (mlx5's default XPS map: CPU c
+     * sends on channel {@code c % channels}), and so whose NAPI frees its descriptors. Null with one queue.
+     */
+    private final int[] txQueueOfCpu;
     private final long[][] backlogEnd;
     private final int[] backlogHead;
     private final int[] backlogCount;
@@ -860,12 +893,12 @@ public final class RouterSimulation {
         for (int i = 0; i < reasons.length; i++) {
             kDrop[i] = names.kind("drop_" + reasons[i].label);
         }
-        kNapiIrq = names.kind("napi_irq", "cpu", "ring");
-        kNapiPoll = names.kind("napi_poll", "cpu", "done", "ring_left", "budget_left");
-        kNapiComplete = names.kind("napi_complete", "cpu");
-        kDim = names.kind("dim_rx", "profile", "usecs", "frames");
-        kTimeSqueeze = names.kind("time_squeeze", "cpu", "ring_left");
-        kRxHash = names.kind("rx_hash", "flow", "skb_hash", "foe", "rps_cpu");
+        kNapiIrq = names.kind("napi_irq", "cpu", "ring", "queue");
+        kNapiPoll = names.kind("napi_poll", "cpu", "done", "ring_left", "budget_left", "queue");
+        kNapiComplete = names.kind("napi_complete", "cpu", "queue");
+        kDim = names.kind("dim_rx", "profile", "usecs", "frames", "queue");
+        kTimeSqueeze = names.kind("time_squeeze", "cpu", "ring_left", "queue");
+        kRxHash = names.kind("rx_hash", "flow", "skb_hash", "foe", "rps_cpu", "queue");
         kGroMerge = names.kind("gro_merge", "flow", "segs");
         kGroFlush = names.kind("gro_flush", "flow", "segs", "reason");
         qdisc.trace(bus, "eth0:qdisc");
@@ -1066,6 +1099,35 @@ public final class RouterSimulation {
         int size = Integer.highestOneBit(Math.max(1, ringSlots - 1)) << 1;
         ring = new long[size];
         ringMask = size - 1;
+        rxQueues = profile.rxQueues();
+        multiQueue = rxQueues > 1;
+        if (multiQueue) {
+            if (rss == null || rxQueues > n) {
+                throw new IllegalArgumentException("profile " + profile.name() + ": rxQueues = " + rxQueues
+                        + ", allowed 1 with driver " + profile.driverName() + ", 1.." + n + " with " + MLX5_CORE);
+            }
+            queues = new RxQueue[rxQueues];
+            for (int q = 0; q < rxQueues; q++) {
+                // channel q's completion vector: mlx5_cpumask_default_spread(numa_node, q), the q-th CPU (one node)
+                queues[q] = new RxQueue(q, q == 0 ? ring : new long[size], rxFrames, rxUsecs,
+                        q == 0 || rxDim == null ? rxDim : Dim.zeroed());
+            }
+            rxCpu = queues[0].cpu;
+            txCpu = rxCpu;
+            loadGro(queues[0]);
+            rqt = new int[rqtSize(rxQueues)];
+            for (int i = 0; i < rqt.length; i++) {
+                rqt[i] = i % rxQueues;
+            }
+            txQueueOfCpu = new int[n];
+            for (int c = 0; c < n; c++) {
+                txQueueOfCpu[c] = c % rxQueues;
+            }
+        } else {
+            queues = null;
+            rqt = null;
+            txQueueOfCpu = null;
+        }
         final int bl = Integer.highestOneBit(profile.netdevMaxBacklog()) << 1;
         backlogEnd = new long[n][bl];
         backlogHead = new int[n];
@@ -1131,7 +1193,7 @@ public final class RouterSimulation {
             ppe = null;
         }
         // no PPE sends on the port unless flows bind (hardware offload)
-        eagerQdisc = config.offload() != RouterConfig.OffloadMode.PPE && rpsMap.length <= 1;
+        eagerQdisc = config.offload() != RouterConfig.OffloadMode.PPE && rpsMap.length <= 1 && !multiQueue;
         dialOfIfindex = new int[devices.size() + 1];
         java.util.Arrays.fill(dialOfIfindex, -1);
         for (int d = 0; d < dials; d++) {
@@ -2676,6 +2738,201 @@ public final class RouterSimulation {
 
     // ---------------------------------------------------------------- router: NIC, IRQ, NAPI
 
+    /**
+     * One RX queue of a multi-queue NIC: an mlx5 channel (drivers/net/ethernet/mellanox/mlx5/core/en_main.c, 6.18:
+     * {@code mlx5e_open_channel()}), with its receive ring, its completion vector (an MSI-X interrupt affine to one
+     * CPU), its NAPI instance ({@code c->napi}, polled by {@code mlx5e_napi_poll()}), its interrupt moderation and
+     * its GRO state (GRO lives in the {@code napi_struct}). While the queue is not the active one its state is
+     * kept here ({@link #selectQueue}); its counters over the window are always here.
+     */
+    private static final class RxQueue {
+        final int queue;
+        /** The CPU its interrupt is affine to, where its hard IRQ and its NAPI poll run. */
+        final int cpu;
+        long[] ring;
+        int ringHead;
+        int ringCount;
+        boolean irqEnabled = true;
+        boolean napiScheduled;
+        int framesSinceIrqEnable;
+        long irqTimerGeneration;
+        boolean irqTimerPending;
+        int budgetLeft;
+        long runStartNs;
+        long napiRepollNs;
+        boolean napiCompletionOwed;
+        int rxFrames;
+        int rxUsecs;
+        /** Its RX DIM ({@code rq->dim}: mlx5 runs one per RQ), or null without adaptive moderation modelled. */
+        Dim rxDim;
+        long rxEvents;
+        long rxPacketsTotal;
+        long rxBytesTotal;
+        int txPending;
+        int[] groCount = new int[GRO_HASH_BUCKETS];
+        int groBuckets;
+        int[] groFlow = new int[GRO_SLOTS];
+        int[] groPkt = new int[GRO_SLOTS];
+        int[] groSegs = new int[GRO_SLOTS];
+        int[] groTarget = new int[GRO_SLOTS];
+        int[] groHash = new int[GRO_SLOTS];
+        int[] groLen = new int[GRO_SLOTS];
+        int[] groPshFin = new int[GRO_SLOTS];
+        int[] groMss = new int[GRO_SLOTS];
+        long[] groNextSeq = new long[GRO_SLOTS];
+        /** Over the window: frames polled off the ring, hard IRQs, polls, frames dropped at a full ring. */
+        long packets;
+        long irqs;
+        long polls;
+        long ringDrops;
+
+        RxQueue(final int queue, final long[] ring, final int rxFrames, final int rxUsecs, final Dim rxDim) {
+            this.queue = queue;
+            this.cpu = queue;
+            this.ring = ring;
+            this.rxFrames = rxFrames;
+            this.rxUsecs = rxUsecs;
+            this.rxDim = rxDim;
+        }
+    }
+
+    /**
+     * The size of mlx5's RSS indirection table for {@code channels} channels: {@code mlx5e_rqt_size()}
+     * (drivers/net/ethernet/mellanox/mlx5/core/en/rqt.c, 6.18), {@code max(MLX5E_INDIR_MIN_RQT_SIZE,
+     * roundup_pow_of_two(channels * MLX5E_UNIFORM_SPREAD_RQT_FACTOR))} = max(256, 2 x channels rounded up to a power
+     * of two); the device's {@code log_max_rqt_size} cap is assumed larger.
+     *
+     * @param channels the channels, 1..256
+     * @return the table's entries, a power of two
+     */
+    static int rqtSize(final int channels) {
+        return Math.max(256, Integer.highestOneBit(Math.max(1, channels * 2 - 1)) << 1);
+    }
+
+    /**
+     * The queue the NIC puts a frame with RSS hash {@code hash} in: the RQT entry at the hash's low bits
+     * ({@code hash & (size - 1)}: the Toeplitz result indexes the table directly, {@code mlx5e_calc_indir_rqns()}
+     * writes entry i in place, bit-reversing the index only for the XOR hash), filled uniformly by
+     * {@code mlx5e_rss_params_indir_init_uniform()} (en/rqt.c, 6.18: {@code table[i] = i % num_channels}, as
+     * {@code ethtool_rxfh_indir_default()}).
+     *
+     * @param hash the frame's Toeplitz hash (0 for a frame the NIC does not hash)
+     * @return the queue
+     */
+    private int rxQueueOf(final int hash) {
+        final int[] table = rqt;
+        return table[hash & (table.length - 1)];
+    }
+
+    /** Makes queue {@code q}'s state the active one (several queues only). */
+    private void selectQueue(final int q) {
+        if (q != activeQueue) {
+            switchQueue(q);
+        }
+    }
+
+    private void switchQueue(final int q) {
+        final RxQueue o = queues[activeQueue];
+        o.ring = ring;
+        o.ringHead = ringHead;
+        o.ringCount = ringCount;
+        o.irqEnabled = irqEnabled;
+        o.napiScheduled = napiScheduled;
+        o.framesSinceIrqEnable = framesSinceIrqEnable;
+        o.irqTimerGeneration = irqTimerGeneration;
+        o.irqTimerPending = irqTimerPending;
+        o.budgetLeft = budgetLeft;
+        o.runStartNs = runStartNs;
+        o.napiRepollNs = napiRepollNs;
+        o.napiCompletionOwed = napiCompletionOwed;
+        o.rxFrames = rxFrames;
+        o.rxUsecs = rxUsecs;
+        o.rxDim = rxDim;
+        o.rxEvents = rxEvents;
+        o.rxPacketsTotal = rxPacketsTotal;
+        o.rxBytesTotal = rxBytesTotal;
+        o.txPending = txPending;
+        o.groCount = groCount;
+        o.groBuckets = groBuckets;
+        o.groFlow = groFlow;
+        o.groPkt = groPkt;
+        o.groSegs = groSegs;
+        o.groTarget = groTarget;
+        o.groHash = groHash;
+        o.groLen = groLen;
+        o.groPshFin = groPshFin;
+        o.groMss = groMss;
+        o.groNextSeq = groNextSeq;
+        final RxQueue a = queues[q];
+        activeQueue = q;
+        rxCpu = a.cpu;
+        txCpu = a.cpu;
+        ring = a.ring;
+        ringHead = a.ringHead;
+        ringCount = a.ringCount;
+        irqEnabled = a.irqEnabled;
+        napiScheduled = a.napiScheduled;
+        framesSinceIrqEnable = a.framesSinceIrqEnable;
+        irqTimerGeneration = a.irqTimerGeneration;
+        irqTimerPending = a.irqTimerPending;
+        budgetLeft = a.budgetLeft;
+        runStartNs = a.runStartNs;
+        napiRepollNs = a.napiRepollNs;
+        napiCompletionOwed = a.napiCompletionOwed;
+        rxFrames = a.rxFrames;
+        rxUsecs = a.rxUsecs;
+        rxDim = a.rxDim;
+        rxEvents = a.rxEvents;
+        rxPacketsTotal = a.rxPacketsTotal;
+        rxBytesTotal = a.rxBytesTotal;
+        txPending = a.txPending;
+        loadGro(a);
+    }
+
+    private void loadGro(final RxQueue a) {
+        groCount = a.groCount;
+        groBuckets = a.groBuckets;
+        groFlow = a.groFlow;
+        groPkt = a.groPkt;
+        groSegs = a.groSegs;
+        groTarget = a.groTarget;
+        groHash = a.groHash;
+        groLen = a.groLen;
+        groPshFin = a.groPshFin;
+        groMss = a.groMss;
+        groNextSeq = a.groNextSeq;
+    }
+
+    /**
+     * Several queues: frame {@code h} goes to the queue of its RSS hash, which the NIC computes as it steers it
+     * (kept in the frame for the poll, {@code mlx5e_skb_set_hash()}); that queue becomes the active one. A frame the
+     * NIC does not hash (a PPPoE session frame: mlx5's traffic-type table sends non-IP frames to the indirect TIR
+     * without hash fields) has hash 0: RQT entry 0, queue 0.
+     */
+    private void steer(final int h) {
+        final int hash;
+        if (rssHash(h)) {
+            hash = rssValue;
+            store.hash(h, hash, rssType);
+        } else {
+            hash = 0;
+            store.hash(h, 0, PacketStore.HASH_NONE);
+        }
+        selectQueue(rxQueueOf(hash));
+    }
+
+    /**
+     * Several queues, in {@link #forward}: a packet sent on CPU {@code target} uses that CPU's TX queue (XPS); its
+     * completion is counted there when that is not the active queue.
+     */
+    private void txOnOtherQueue(final int target, final int segs) {
+        final int q = txQueueOfCpu[target];
+        if (q != activeQueue) {
+            txPending -= segs;
+            queues[q].txPending += segs;
+        }
+    }
+
     private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         final boolean built = arg < 0;
@@ -2730,7 +2987,13 @@ public final class RouterSimulation {
                 rateReached = r == PpeFlowTable.Result.TO_CPU_RATE_REACHED ? RING_RATE_REACHED : 0L;
             }
         }
+        if (multiQueue) {
+            steer(h);
+        }
         if (ringCount >= ringSlots) {
+            if (multiQueue) {
+                queues[activeQueue].ringDrops++;
+            }
             dropFrame(h, Drop.RING_FULL);
             return;
         }
@@ -2745,12 +3008,15 @@ public final class RouterSimulation {
                 raiseIrq(now);
             } else if (!irqTimerPending) {
                 irqTimerPending = true;
-                loop.schedule(now + rxUsecs * 1000L, kIrq, 0, ++irqTimerGeneration);
+                loop.schedule(now + rxUsecs * 1000L, kIrq, activeQueue, ++irqTimerGeneration);
             }
         }
     }
 
     private void onIrqTimer(final int target, final long gen, final long now) {
+        if (multiQueue) {
+            selectQueue(target);
+        }
         if (gen != irqTimerGeneration || !irqTimerPending) {
             return;
         }
@@ -2765,21 +3031,25 @@ public final class RouterSimulation {
         irqTimerGeneration++;
         irqs++;
         rxEvents++;
+        if (multiQueue) {
+            queues[activeQueue].irqs++;
+        }
         final long c = cHardIrq;
         cpu.stage(CostStage.HARD_IRQ, c);
         final long end = cpu.exec(rxCpu, now, c, CpuSet.CTX_HARDIRQ);
         if (trace.enabled()) {
-            trace.publish(now, traceComponent, kNapiIrq, TraceEvent.NO_PACKET, rxCpu, ringCount);
+            trace.publish(now, traceComponent, kNapiIrq, TraceEvent.NO_PACKET, rxCpu, ringCount, activeQueue,
+                    0L);
         }
         irqEnabled = false;
         napiScheduled = true;
         budgetLeft = netdevBudget;
         runStartNs = end;
         if (dueBefore(end)) {
-            loop.schedule(end, kNapi, rxCpu, 0L);
+            loop.schedule(end, kNapi, rxCpu, activeQueue);
         } else {
             clockNs = end;
-            onNapi(rxCpu, 0L, end);
+            onNapi(rxCpu, activeQueue, end);
         }
     }
 
@@ -2870,7 +3140,7 @@ public final class RouterSimulation {
     private void settleNapi(final long now) {
         napiCompletionOwed = false;
         if (now <= napiRepollNs) {
-            loop.schedule(napiRepollNs, kNapi, rxCpu, 0L);
+            loop.schedule(napiRepollNs, kNapi, rxCpu, activeQueue);
         } else {
             completeNapi(napiRepollNs);
         }
@@ -2879,7 +3149,7 @@ public final class RouterSimulation {
     /** {@code napi_complete_done()}: the poll found the ring empty at {@code atNs}; re-enable the RX interrupt. */
     private void completeNapi(final long atNs) {
         if (trace.enabled()) {
-            trace.publish(atNs, traceComponent, kNapiComplete, TraceEvent.NO_PACKET, rxCpu);
+            trace.publish(atNs, traceComponent, kNapiComplete, TraceEvent.NO_PACKET, rxCpu, activeQueue);
         }
         napiScheduled = false;
         irqEnabled = true;
@@ -2888,6 +3158,9 @@ public final class RouterSimulation {
 
     /** One {@code mtk_napi_rx} poll (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) and its repoll. */
     private void onNapi(final int target, final long arg, final long now) {
+        if (multiQueue) {
+            selectQueue((int) arg);
+        }
         if (ringCount == 0) {
             completeNapi(now);
             return;
@@ -2927,6 +3200,9 @@ public final class RouterSimulation {
             if (foe >= 0) {
                 skbHash = ppe.entrySkbHash(foe);
                 store.hash(h, skbHash, PacketStore.HASH_L4);
+            } else if (multiQueue) {
+                // the NIC hashed the frame as it steered it to this queue (steer)
+                skbHash = store.hashType(h) == PacketStore.HASH_L4 ? store.hash(h) : flowHash[f];
             } else if (rss != null && rssHash(h)) {
                 // mlx5e_skb_set_hash(): the NIC's Toeplitz hash; skb_get_hash() (RPS) recomputes an L3-only one
                 store.hash(h, rssValue, rssType);
@@ -2939,7 +3215,7 @@ public final class RouterSimulation {
             if (trace.enabled()) {
                 trace.publish(t, traceComponent, kRxHash, h, f,
                         store.hashType(h) != PacketStore.HASH_NONE ? store.hash(h) & 0xFFFF_FFFFL : -1L, foe,
-                        target2);
+                        target2, activeQueue);
             }
             if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
                 // rps_ipi_queued(): an IPI only when the target's backlog NAPI was not already scheduled.
@@ -2965,25 +3241,33 @@ public final class RouterSimulation {
         if (rxDim != null && rxDim.sample(t, rxEvents, rxPacketsTotal, rxBytesTotal)) {
             applyDim();
             if (trace.enabled()) {
-                trace.publish(t, traceComponent, kDim, TraceEvent.NO_PACKET, rxDim.profileIx(), rxUsecs, rxFrames, 0L);
+                trace.publish(t, traceComponent, kDim, TraceEvent.NO_PACKET, rxDim.profileIx(), rxUsecs, rxFrames,
+                        activeQueue);
             }
         }
         if (trace.enabled()) {
-            trace.publish(t, traceComponent, kNapiPoll, TraceEvent.NO_PACKET, rxCpu, n, ringCount, budgetLeft);
+            trace.publish(t, traceComponent, kNapiPoll, TraceEvent.NO_PACKET, rxCpu, n, ringCount, budgetLeft,
+                    activeQueue);
+        }
+        if (multiQueue) {
+            final RxQueue q = queues[activeQueue];
+            q.polls++;
+            q.packets += n;
         }
         if (budgetLeft <= 0 || t - runStartNs >= netdevBudgetUsecs * 1000L
                 && netdevBudgetUsecs > 0) {
             if (ringCount > 0) {
                 softnetSqueeze[rxCpu]++;
                 if (trace.enabled()) {
-                    trace.publish(t, traceComponent, kTimeSqueeze, TraceEvent.NO_PACKET, rxCpu, ringCount);
+                    trace.publish(t, traceComponent, kTimeSqueeze, TraceEvent.NO_PACKET, rxCpu, ringCount,
+                            activeQueue, 0L);
                 }
             }
             budgetLeft = netdevBudget;
             runStartNs = t;
         }
         if (ringCount > 0) {
-            loop.schedule(t, kNapi, rxCpu, 0L);
+            loop.schedule(t, kNapi, rxCpu, activeQueue);
         } else {
             // The ring is empty now; whether a frame arrives before the poll ends at t is settled by the next
             // arrival (settleNapi).
@@ -3218,22 +3502,22 @@ public final class RouterSimulation {
     private static final int GRO_MAX_SIZE = 65536;
     private static final int GRO_SLOTS = GRO_HASH_BUCKETS * MAX_GRO_SKBS;
     /** Per bucket, the packets held, oldest first (slot {@code bucket * 8 + j}). */
-    private final int[] groCount = new int[GRO_HASH_BUCKETS];
+    private int[] groCount = new int[GRO_HASH_BUCKETS];
     /** Bit b set when bucket b holds a packet ({@code gro->bitmask}). */
     private int groBuckets;
-    private final int[] groFlow = new int[GRO_SLOTS];
-    private final int[] groPkt = new int[GRO_SLOTS];
-    private final int[] groSegs = new int[GRO_SLOTS];
-    private final int[] groTarget = new int[GRO_SLOTS];
-    private final int[] groHash = new int[GRO_SLOTS];
+    private int[] groFlow = new int[GRO_SLOTS];
+    private int[] groPkt = new int[GRO_SLOTS];
+    private int[] groSegs = new int[GRO_SLOTS];
+    private int[] groTarget = new int[GRO_SLOTS];
+    private int[] groHash = new int[GRO_SLOTS];
     /** The held packet's length from its IP header ({@code p->len}). */
-    private final int[] groLen = new int[GRO_SLOTS];
+    private int[] groLen = new int[GRO_SLOTS];
     /** FIN and PSH of its merged segments ({@code tcp_flag_word(th2) |= flags & (FIN | PSH)}), for the taps. */
-    private final int[] groPshFin = new int[GRO_SLOTS];
+    private int[] groPshFin = new int[GRO_SLOTS];
     /** Its first segment's payload ({@code gso_size}). */
-    private final int[] groMss = new int[GRO_SLOTS];
+    private int[] groMss = new int[GRO_SLOTS];
     /** The segment index that continues it. */
-    private final long[] groNextSeq = new long[GRO_SLOTS];
+    private long[] groNextSeq = new long[GRO_SLOTS];
     private long groMerged;
 
     private void forward(final int h, final int f, final long readyNs, final int target, final int segs) {
@@ -3309,6 +3593,9 @@ public final class RouterSimulation {
             backlogCount[target]++;
         }
         txPending += segs;
+        if (multiQueue) {
+            txOnOtherQueue(target, segs);
+        }
         forwarded += segs;
         for (int i = 0; i < segs; i++) {
             // GSO at the egress device: segment i of a GRO packet is the head's headers with its own sequence.
@@ -4145,6 +4432,14 @@ public final class RouterSimulation {
         groMerged = 0;
         irqs = 0;
         polls = 0;
+        if (multiQueue) {
+            for (final RxQueue q : queues) {
+                q.packets = 0;
+                q.irqs = 0;
+                q.polls = 0;
+                q.ringDrops = 0;
+            }
+        }
         // The frames the eager qdisc held for the window, in time order (all due from now on).
         for (int i = 0; i < warmupHeldCount; i++) {
             pendingPacketEvents--;
@@ -4321,12 +4616,23 @@ public final class RouterSimulation {
      * way from the router to an endpoint.
      */
     long held() {
-        return pendingPacketEvents + pendingDeliveries + ringCount + qdisc.qlen();
+        return pendingPacketEvents + pendingDeliveries + ringFrames() + qdisc.qlen();
     }
 
     /** Packets held in the packet store: {@link #held} but those on their way to an endpoint (no frame any more). */
     long heldFrames() {
-        return pendingPacketEvents - lazyCount + ringCount + qdisc.qlen();
+        return pendingPacketEvents - lazyCount + ringFrames() + qdisc.qlen();
+    }
+
+    /** Frames in the RX rings: the active queue's and, with several queues, the others'. */
+    private long ringFrames() {
+        long n = ringCount;
+        if (multiQueue) {
+            for (final RxQueue q : queues) {
+                n += q.queue != activeQueue ? q.ringCount : 0;
+            }
+        }
+        return n;
     }
 
     /** The router's devices by interface index (tests compare them with {@link #interfaceNames}). */
@@ -4359,6 +4665,16 @@ public final class RouterSimulation {
 
     int sportOf(final int f) {
         return flowSport[f];
+    }
+
+    /** A flow's masqueraded IPv4 address (its dial's), the destination of the servers' frames; 0 before NAT. */
+    int natAddressOf(final int f) {
+        return flowNatAddr[f];
+    }
+
+    /** A flow's masqueraded port, the destination port of the servers' frames; 0 before NAT. */
+    int natPortOf(final int f) {
+        return flowNatPort[f];
     }
 
     /** @return the {@code fib_multipath_hash_seed} the ECMP hash is keyed with, -1 without ECMP */
@@ -4463,9 +4779,17 @@ public final class RouterSimulation {
                 new RouterResults.Count("flushed", groPackets - groMerged),
                 new RouterResults.Count("irqs", irqs), new RouterResults.Count("polls", polls));
         final String bottleneck = bottleneck(endNs, threads, avg, hottest);
+        final List<RouterResults.Queue> rxQueueList = new ArrayList<>(rxQueues);
+        if (multiQueue) {
+            for (final RxQueue q : queues) {
+                rxQueueList.add(new RouterResults.Queue(q.queue, q.cpu, q.packets, q.irqs, q.polls, q.ringDrops));
+            }
+        } else {
+            rxQueueList.add(new RouterResults.Queue(0, rxCpu, groPackets, irqs, polls, w(Drop.RING_FULL)));
+        }
         return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
                 threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, bottleneck, loop.dispatched()
-                + loop.pending(), loop.dispatched(), multipathHashSeed);
+                + loop.pending(), loop.dispatched(), multipathHashSeed, rxQueueList);
     }
 
     /**
@@ -4523,7 +4847,8 @@ public final class RouterSimulation {
                     hot >= Math.max(lineAvg, lan) ? "cpu" + hottest : "links", best * 100);
         }
         if (hot == best) {
-            final String who = hottest != rxCpu ? "softirq (RPS backlog)"
+            final String who = multiQueue ? (hottest < rxQueues ? "RX queue " + hottest + "'s napi" : "softirq")
+                    : hottest != rxCpu ? "softirq (RPS backlog)"
                     : (profile.rpsCpus() >>> rxCpu & 1L) != 0 ? "napi/mtk_eth rx and its own RPS backlog"
                     : "napi/mtk_eth rx";
             if (avg >= 0.85) {

@@ -132,12 +132,30 @@ public final class TraceBus implements AutoCloseable {
      */
     public void publish(final long timeNs, final int component, final int kind, final int packet,
         final long arg0, final long arg1, final long arg2, final long arg3) {
+        publish(timeNs, component, kind, packet, arg0, arg1, arg2, arg3, 0);
+    }
+
+    /**
+     * Publishes an event with five numbers. Does nothing when the bus is not {@link #enabled()}.
+     *
+     * @param timeNs the simulated time, in nanoseconds
+     * @param component the component id
+     * @param kind the kind id
+     * @param packet the packet handle, or {@link TraceEvent#NO_PACKET}
+     * @param arg0 the first number
+     * @param arg1 the second number
+     * @param arg2 the third number
+     * @param arg3 the fourth number
+     * @param arg4 the fifth number
+     */
+    public void publish(final long timeNs, final int component, final int kind, final int packet,
+        final long arg0, final long arg1, final long arg2, final long arg3, final long arg4) {
         if (!enabled) {
             return;
         }
         final RingBuffer<TraceEvent> r = ring;
         final long seq = r.next();
-        r.get(seq).set(timeNs, component, kind, packet, arg0, arg1, arg2, arg3);
+        r.get(seq).set(timeNs, component, kind, packet, arg0, arg1, arg2, arg3, arg4);
         r.publish(seq);
         published++;
     }

@@ -17,9 +17,10 @@ public final class TraceEvent {
     private long arg1;
     private long arg2;
     private long arg3;
+    private long arg4;
 
     void set(final long timeNs, final int component, final int kind, final int packet, final long arg0,
-        final long arg1, final long arg2, final long arg3) {
+        final long arg1, final long arg2, final long arg3, final long arg4) {
         this.timeNs = timeNs;
         this.component = component;
         this.kind = kind;
@@ -28,6 +29,7 @@ public final class TraceEvent {
         this.arg1 = arg1;
         this.arg2 = arg2;
         this.arg3 = arg3;
+        this.arg4 = arg4;
     }
 
     /** @return the simulated time of the event, in nanoseconds */
@@ -53,7 +55,7 @@ public final class TraceEvent {
     /**
      * One of the event's numbers.
      *
-     * @param index 0 to 3
+     * @param index 0 to 4
      * @return the number (0 if not given)
      */
     public long arg(final int index) {
@@ -66,14 +68,16 @@ public final class TraceEvent {
                 return arg2;
             case 3:
                 return arg3;
+            case 4:
+                return arg4;
             default:
-                throw new IllegalArgumentException("TraceEvent: no number " + index + " (0..3)");
+                throw new IllegalArgumentException("TraceEvent: no number " + index + " (0..4)");
         }
     }
 
     @Override
     public String toString() {
         return "TraceEvent[" + timeNs + " ns, component " + component + ", kind " + kind + ", packet " + packet
-            + ", " + arg0 + ", " + arg1 + ", " + arg2 + ", " + arg3 + "]";
+            + ", " + arg0 + ", " + arg1 + ", " + arg2 + ", " + arg3 + ", " + arg4 + "]";
     }
 }

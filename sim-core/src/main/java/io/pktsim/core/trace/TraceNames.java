@@ -14,7 +14,7 @@ import java.util.Arrays;
 public final class TraceNames {
 
     /** The most numbers a trace event carries. */
-    public static final int MAX_ARGS = 4;
+    public static final int MAX_ARGS = 5;
 
     private static final String[] NO_ARGS = new String[0];
 

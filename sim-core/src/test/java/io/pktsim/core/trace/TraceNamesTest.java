@@ -33,8 +33,8 @@ class TraceNamesTest {
         names.kind("poll", "work", "budget");
         assertThatThrownBy(() -> names.kind("poll", "work")).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("[work, budget]");
-        assertThatThrownBy(() -> names.kind("x", "a", "b", "c", "d", "e"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 4");
+        assertThatThrownBy(() -> names.kind("x", "a", "b", "c", "d", "e", "f"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 5");
         assertThatThrownBy(() -> names.component("")).isInstanceOf(IllegalArgumentException.class);
     }
 }

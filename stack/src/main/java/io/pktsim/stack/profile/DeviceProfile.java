@@ -24,6 +24,7 @@ public final class DeviceProfile {
     private boolean adaptiveRx = false;
     private boolean sharedIrq = false;
     private boolean separateTxNapi = false;
+    private int rxQueues = 1;
     private int napiWeight = 64;
     private int netdevBudget = 300;
     private long netdevBudgetUsecs = 0L;
@@ -294,6 +295,31 @@ public final class DeviceProfile {
      */
     public DeviceProfile separateTxNapi(final boolean value) {
         this.separateTxNapi = value;
+        return this;
+    }
+
+    /** The most RX queues a profile may ask for (mlx5's {@code MLX5E_MAX_NUM_CHANNELS}, en.h, 6.18). */
+    public static final int MAX_RX_QUEUES = 256;
+
+    /**
+     * @return RX queues (ethtool {@code combined} channels): each has its own ring, interrupt vector, NAPI instance,
+     *     coalescing and GRO state, and the NIC spreads flows over them by RSS; 1 for a single-ring driver
+     */
+    public int rxQueues() {
+        return rxQueues;
+    }
+
+    /**
+     * @param value RX queues (ethtool {@code combined} channels), 1..{@link #MAX_RX_QUEUES}; the profile loader
+     *     also caps it at the profile's CPU count (one completion vector per online CPU)
+     * @return this
+     */
+    public DeviceProfile rxQueues(final int value) {
+        if (value < 1 || value > MAX_RX_QUEUES) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": rxQueues " + value + " is outside "
+                + 1 + ".." + MAX_RX_QUEUES);
+        }
+        this.rxQueues = value;
         return this;
     }
 
