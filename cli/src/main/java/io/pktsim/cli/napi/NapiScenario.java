@@ -185,7 +185,8 @@ public final class NapiScenario {
         for (int q = 0; q < o.queues; q++) {
             if (o.napi) {
                 final GroTable gro = new GroTable(store, new GroConfig().hz(p.hz())
-                    .groFlushTimeoutNs(p.groFlushTimeoutNs()).napiDeferHardIrqs(p.napiDeferHardIrqs()), path);
+                    .groFlushTimeoutNs(p.groFlushTimeoutNs()).napiDeferHardIrqs(p.napiDeferHardIrqs())
+                    .groNormalBatch(p.groNormalBatch()), path);
                 drivers[q] = new RxQueueDriver("eth0/rx" + q, port.rxQueue(q), cpu0, softnet, weight, gro, path,
                     store, p.costs(), ids);
                 if (trace.enabled()) {

@@ -145,6 +145,27 @@ class ProfileLoaderTest {
     }
 
     @Test
+    void shouldReadGroNormalBatchAndRejectItOutOfRange() throws Exception {
+        // net.core.gro_normal_batch: 8 on every built-in profile (net_hotdata's default, 6.18)
+        for (final String name : new String[] {"x86", "mt7621", "mt7620"}) {
+            assertThat(loader.load(name).groNormalBatch()).as(name).isEqualTo(8);
+        }
+        final String yaml = """
+            name: p
+            cpu: {cores: 1, clockHz: 1000000000, hz: 100}
+            driver: {name: d, rxRingSlots: 256, txRingSlots: 256}
+            napi: {groNormalBatch: %s}
+            costs: {}
+            """;
+        assertThat(loader.parse("p.yaml", new StringReader(yaml.formatted("1"))).groNormalBatch()).isEqualTo(1);
+        for (final String bad : new String[] {"0", "-8", "4097", "eight"}) {
+            assertThatThrownBy(() -> loader.parse("p.yaml", new StringReader(yaml.formatted(bad))))
+                .as("groNormalBatch %s", bad).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("p.yaml:4:").hasMessageContaining("groNormalBatch");
+        }
+    }
+
+    @Test
     void shouldSuggestTheNearestBuiltInProfile() {
         assertThatThrownBy(() -> loader.load("mt7612")).isInstanceOf(ConfigException.class)
             .hasMessageContaining("unknown profile 'mt7612'; did you mean 'mt7621'?");

@@ -173,8 +173,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * consider broken is dropped; the NIC ring, interrupt coalescing (on an MT7621 with {@code adaptiveRx}, 6.18's
  * {@code net_dim} through {@link Dim}), NAPI polling, GRO ({@code dev_gro_receive}'s buckets and
  * {@code tcp_gro_receive}'s tests, see {@link #groReceive}; never for PPPoE session frames or UDP; in the ring's
- * poll, not in a DSA user port's {@code gro_cells}; flushed packets go up one by one, not in
- * {@code gro_normal_batch} lists), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
+ * poll, not in a DSA user port's {@code gro_cells}; what GRO passes up goes in {@code gro_normal_batch} lists,
+ * {@link #groNormalOne}), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
  * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers, the CPU port's
  * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
@@ -341,6 +341,11 @@ public final class RouterSimulation {
     private long rxBytesTotal;
     private int kDim;
     private final int napiWeight;
+    /**
+     * {@code net.core.gro_normal_batch}: the segments the poll's {@code rx_list} gathers before it goes up
+     * ({@link #groNormalOne}).
+     */
+    private final int groNormalBatch;
     private final int netdevBudget;
     private final long netdevBudgetUsecs;
     private final int netdevMaxBacklog;
@@ -739,6 +744,7 @@ public final class RouterSimulation {
     private int kRxHash;
     private int kGroMerge;
     private int kGroFlush;
+    private int kGroList;
 
     /**
      * Sees every packet at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: on the way in
@@ -901,6 +907,7 @@ public final class RouterSimulation {
         kRxHash = names.kind("rx_hash", "flow", "skb_hash", "foe", "rps_cpu", "queue");
         kGroMerge = names.kind("gro_merge", "flow", "segs");
         kGroFlush = names.kind("gro_flush", "flow", "segs", "reason");
+        kGroList = names.kind("gro_list", "cpu", "packets", "segs", "queue");
         qdisc.trace(bus, "eth0:qdisc");
     }
 
@@ -963,6 +970,13 @@ public final class RouterSimulation {
             applyDim();
         }
         napiWeight = profile.napiWeight();
+        groNormalBatch = profile.groNormalBatch();
+        rxListPkt = new int[groNormalBatch];
+        rxListFlow = new int[groNormalBatch];
+        rxListTarget = new int[groNormalBatch];
+        rxListSegs = new int[groNormalBatch];
+        rxListIpLength = new int[groNormalBatch];
+        rxListPshFin = new int[groNormalBatch];
         netdevBudget = profile.netdevBudget();
         netdevBudgetUsecs = profile.netdevBudgetUsecs();
         netdevMaxBacklog = profile.netdevMaxBacklog();
@@ -3217,17 +3231,14 @@ public final class RouterSimulation {
                         store.hashType(h) != PacketStore.HASH_NONE ? store.hash(h) & 0xFFFF_FFFFL : -1L, foe,
                         target2, activeQueue);
             }
-            if (target2 != rxCpu && !ipiPending[target2] && backlogIdle(target2, t)) {
-                // rps_ipi_queued(): an IPI only when the target's backlog NAPI was not already scheduled.
-                ipiPending[target2] = true;
-            }
             if (groEligible(pkt, f)) {
                 groReceive(h, f, t, target2);
             } else {
-                forward(h, f, t, target2, 1);
+                groNormalOne(h, f, target2, 1, 0, 0, t);
             }
         }
         groFlushAll(t);
+        groNormalList(t);
         for (int cpuId = 0; cpuId < ipiPending.length; cpuId++) {
             if (ipiPending[cpuId]) {
                 ipiPending[cpuId] = false;
@@ -3367,14 +3378,14 @@ public final class RouterSimulation {
             // goes on alone: NAPI_GRO_CB(skb)->flush)
             groComplete(bucket, j, t, reason);
             if (last) {
-                forward(h, f, t, target, 1);
+                groNormalOne(h, f, target, 1, 0, 0, t);
             } else {
                 groHold(bucket, h, f, target, hash, ipLen, len);
             }
             return;
         }
         if (last) {
-            forward(h, f, t, target, 1);
+            groNormalOne(h, f, target, 1, 0, 0, t);
             return;
         }
         if (n == MAX_GRO_SKBS) {
@@ -3457,15 +3468,74 @@ public final class RouterSimulation {
         if (groCount[bucket] == 0) {
             groBuckets &= ~(1 << bucket);
         }
-        if (segs > 1) {
-            // the taps see the aggregate (tapIn, tapOut)
-            tapSegs = segs;
-            tapIpLength = ipLen;
-            tapPshFin = pshFin;
-        }
-        forward(p, f, t, target, segs);
-        tapSegs = 1;
+        groNormalOne(p, f, target, segs, ipLen, pshFin, t);
     }
+
+    /**
+     * {@code gro_normal_one} (include/net/gro.h, 6.18): a packet GRO passes up (a frame it does not hold, or a
+     * completed aggregate of {@code segs} segments, {@code gro_complete}) joins the poll's {@code rx_list}; when the
+     * list holds {@code gro_normal_batch} segments it goes up at once ({@link #groNormalList}), else at the end of the
+     * poll.
+     */
+    private void groNormalOne(final int h, final int f, final int target, final int segs, final int ipLength,
+            final int pshFin, final long t) {
+        final int k = rxListCount++;
+        rxListPkt[k] = h;
+        rxListFlow[k] = f;
+        rxListTarget[k] = target;
+        rxListSegs[k] = segs;
+        rxListIpLength[k] = ipLength;
+        rxListPshFin[k] = pshFin;
+        rxListSegsTotal += segs;
+        if (rxListSegsTotal >= groNormalBatch) {
+            groNormalList(t);
+        }
+    }
+
+    /**
+     * {@code gro_normal_list} (include/net/gro.h, 6.18): the poll's {@code rx_list} goes up at {@code t}, in order,
+     * through {@code netif_receive_skb_list_internal} (net/core/dev.c): each packet to its RPS CPU's backlog
+     * ({@code enqueue_to_backlog}; {@code rps_ipi_queued} marks an IPI only when the target's backlog NAPI was not
+     * already scheduled) or, without RPS, down the protocol path on this CPU. Called when the list holds
+     * {@code gro_normal_batch} segments and at the end of every poll ({@code gro_flush_normal}).
+     */
+    private void groNormalList(final long t) {
+        final int n = rxListCount;
+        if (n == 0) {
+            return;
+        }
+        if (trace.enabled()) {
+            trace.publish(t, traceComponent, kGroList, TraceEvent.NO_PACKET, rxCpu, n, rxListSegsTotal, activeQueue);
+        }
+        rxListCount = 0;
+        rxListSegsTotal = 0;
+        for (int k = 0; k < n; k++) {
+            final int target = rxListTarget[k];
+            if (target != rxCpu && !ipiPending[target] && backlogIdle(target, t)) {
+                ipiPending[target] = true;
+            }
+            final int segs = rxListSegs[k];
+            if (segs > 1) {
+                // the taps see the aggregate (tapIn, tapOut)
+                tapSegs = segs;
+                tapIpLength = rxListIpLength[k];
+                tapPshFin = rxListPshFin[k];
+            }
+            forward(rxListPkt[k], rxListFlow[k], t, target, segs);
+            tapSegs = 1;
+        }
+    }
+
+    /** The poll's {@code rx_list} ({@link #groNormalOne}): packets, flows, RPS CPUs, segments, IP lengths, PSH/FIN. */
+    private final int[] rxListPkt;
+    private final int[] rxListFlow;
+    private final int[] rxListTarget;
+    private final int[] rxListSegs;
+    private final int[] rxListIpLength;
+    private final int[] rxListPshFin;
+    /** Packets in the list, and their segments ({@code gro->rx_count}). */
+    private int rxListCount;
+    private int rxListSegsTotal;
 
     /**
      * The end of the poll ({@code napi_complete_done} or a full poll with HZ below 1000: {@code gro_flush_normal}

@@ -42,9 +42,10 @@ class RouterEventsTest {
         // a udp_tick each (1.1 per datagram). No cpu_port_tx_done while the qdisc is empty, no poll event after the
         // hard IRQ or to find the ring empty when nothing comes first, no qdisc_enqueue with one forwarding CPU, no
         // host_rx for a UDP datagram. Each of those undone adds 0.3-1 event per packet.
-        // 2.53 with a udp_tick per datagram, 1.56 with udp_ticks (deterministic).
+        // 2.53 with a udp_tick per datagram, 1.56 with udp_ticks, 1.39 since packets go up in gro_normal_batch lists
+        // (the egress gets them in bursts, so fewer transmit-done events; deterministic).
         final double perPacket = eventsPerPacket(udp());
-        assertThat(perPacket).isBetween(1.4, 1.7);
+        assertThat(perPacket).isBetween(1.3, 1.7);
     }
 
     @Test

@@ -171,6 +171,63 @@ class RouterGroTest {
     }
 
     /**
+     * {@code gro_normal_one} / {@code gro_normal_list} (include/net/gro.h, 6.18): what GRO passes up (a frame it does
+     * not hold, a completed aggregate) waits in the poll's {@code rx_list} until it holds {@code gro_normal_batch}
+     * segments, then the list goes up at once; the rest goes up at the end of the poll. Every polled frame goes up in
+     * exactly one list, a list that went up early holds at least 8 segments and went up with the packet that brought
+     * it there (so at most 8 packets), and the poll's last list comes after its GRO flushes and before its end.
+     */
+    @Test
+    void shouldPassPacketsUpInGroNormalBatchLists() throws IOException {
+        final Path trace = tmp.resolve("l.jsonl");
+        new RouterSimulation(config(true, 8, new RouterConfig.Outputs(null, trace))).run(ProgressListener.NONE);
+        long polled = 0;
+        long listed = 0;
+        long lists = 0;
+        long early = 0;
+        long aggregatesListed = 0;
+        long segsSinceList = 0;
+        RouterTraceTest.Event pending = null;
+        for (final RouterTraceTest.Event e : RouterTraceTest.read(trace)) {
+            switch (e.kind()) {
+                case "rx_hash" -> {
+                    if (pending != null) {
+                        // a list followed by more frames of the same poll went up because it was full
+                        assertThat(pending.num("segs")).as("early list %s", pending.fields()).isGreaterThanOrEqualTo(8);
+                        assertThat(pending.num("packets")).isBetween(1L, 8L);
+                        early++;
+                        pending = null;
+                    }
+                    polled++;
+                }
+                case "gro_flush" -> segsSinceList += e.num("segs");
+                case "gro_list" -> {
+                    if (pending != null) {
+                        // two lists in a row (the end-of-poll flushes of long aggregates): the first went up full
+                        assertThat(pending.num("segs")).as("early list %s", pending.fields()).isGreaterThanOrEqualTo(8);
+                        early++;
+                    }
+                    lists++;
+                    listed += e.num("segs");
+                    aggregatesListed += e.num("segs") > e.num("packets") ? 1 : 0;
+                    segsSinceList = 0;
+                    pending = e;
+                }
+                case "napi_poll" -> {
+                    assertThat(segsSinceList).as("GRO flushed after the poll's last list").isZero();
+                    pending = null;
+                }
+                default -> {
+                }
+            }
+        }
+        assertThat(polled).isGreaterThan(10_000);
+        assertThat(listed).as("segments that went up in lists").isEqualTo(polled);
+        assertThat(early).as("lists that went up full").isGreaterThan(lists / 10);
+        assertThat(aggregatesListed).as("lists with an aggregate").isPositive();
+    }
+
+    /**
      * mtk_eth_soc's RX DIM starts at profile 0 (a zeroed {@code struct dim}), leaves it with the first traffic and,
      * at a gigabit of full frames, climbs to profile 4 (256 us: 13 PDMA units of 20 us, 127 frames) and stays near
      * it: far fewer interrupts than the static 4 frames / 80 us of kernels up to 5.12, and no less goodput.

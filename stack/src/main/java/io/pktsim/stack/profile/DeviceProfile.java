@@ -31,6 +31,7 @@ public final class DeviceProfile {
     private int devWeight = 64;
     private int netdevMaxBacklog = 1000;
     private long groFlushTimeoutNs = 0L;
+    private int groNormalBatch = 8;
     private int napiDeferHardIrqs = 0;
     private boolean threadedNapi = false;
     private long rpsCpus = 0L;
@@ -428,6 +429,27 @@ public final class DeviceProfile {
                 + 0L + ".." + 1_000_000_000L);
         }
         this.groFlushTimeoutNs = value;
+        return this;
+    }
+
+    /**
+     * @return {@code net.core.gro_normal_batch}: the segments a NAPI instance gathers in its {@code rx_list} before it
+     *     passes the list up ({@code gro_normal_one}, include/net/gro.h; default 8, {@code net_hotdata}, 6.18)
+     */
+    public int groNormalBatch() {
+        return groNormalBatch;
+    }
+
+    /**
+     * @param value {@code sysctl net.core.gro_normal_batch}, 1..4096 (the kernel's minimum is 1)
+     * @return this
+     */
+    public DeviceProfile groNormalBatch(final int value) {
+        if (value < 1 || value > 4096) {
+            throw new IllegalArgumentException("DeviceProfile " + name + ": groNormalBatch " + value + " is outside "
+                + 1 + ".." + 4096);
+        }
+        this.groNormalBatch = value;
         return this;
     }
 
