@@ -126,6 +126,11 @@ public final class ConntrackTable implements NetDeviceListener {
     private final ConntrackConfig config;
     private final RandomStream random;
     private final Counters<ConntrackCounter> counters = new Counters<>(ConntrackCounter.class);
+    /**
+     * {@link ConntrackCounter#FOUND}, the one counter every tracked packet moves, as a field ({@link #counters()}
+     * copies it into the counters): no load of the counters' array per packet.
+     */
+    private long found;
     private final int max;
     /** The entries' records, {@code REC_LONGS} longs each. */
     private final long[] rec;
@@ -237,6 +242,7 @@ public final class ConntrackTable implements NetDeviceListener {
 
     /** @return the counters */
     public Counters<ConntrackCounter> counters() {
+        counters.set(ConntrackCounter.FOUND, found);
         return counters;
     }
 
@@ -371,7 +377,7 @@ public final class ConntrackTable implements NetDeviceListener {
             ref = e << 1;
             created = true;
         } else {
-            counters.increment(ConntrackCounter.FOUND);
+            found++;
         }
         final int e = ref >> 1;
         final int dir = ref & 1;
@@ -913,9 +919,12 @@ public final class ConntrackTable implements NetDeviceListener {
 
     /**
      * {@link #in}'s look-up when the tuple's memo slot {@code m} does not hold it: the slot's pair
-     * ({@code m ^ 1}, the same line), then the hash; a reference the hash finds goes into slot {@code m}, and what
-     * {@code m} held into its pair, so two tuples of one slot do not evict each other (every entry moved keeps its
-     * epoch and reference, so it is used exactly when it would have been where it was).
+     * ({@code m ^ 1}, the same line), then the hash. A reference the hash finds goes into slot {@code m} if that
+     * holds nothing of the current epoch, else into the pair if that holds nothing of it, else into {@code m} with
+     * what {@code m} held moved into the pair: so any two tuples of one pair, whether their slot is the same or not,
+     * settle and do not evict each other (every entry moved keeps its epoch and reference, so it is used exactly
+     * when it would have been where it was; which slot an entry takes decides only whether a later look-up finds it
+     * there, never what it finds).
      *
      * @return the reference, -1 if the hash has none
      */
@@ -924,14 +933,23 @@ public final class ConntrackTable implements NetDeviceListener {
         final long[] mm = memo;
         final long v = mm[m ^ 1];
         final int pair = (int) v;
-        if ((int) (v >>> 32) == memoEpoch && matches(pair, sHi, sLo, dHi, dLo, ports, p | fam << 8)) {
+        final int epoch = memoEpoch;
+        if ((int) (v >>> 32) == epoch && matches(pair, sHi, sLo, dHi, dLo, ports, p | fam << 8)) {
             return pair;
         }
         key(fam, sHi, sLo, dHi, dLo, ports, p);
         final int ref = findKey();
         if (ref >= 0) {
-            mm[m ^ 1] = mm[m];
-            mm[m] = (long) memoEpoch << 32 | ref;
+            final long found = (long) epoch << 32 | ref;
+            final long home = mm[m];
+            if ((int) (home >>> 32) != epoch) {
+                mm[m] = found;
+            } else if ((int) (v >>> 32) != epoch) {
+                mm[m ^ 1] = found;
+            } else {
+                mm[m ^ 1] = home;
+                mm[m] = found;
+            }
         }
         return ref;
     }

@@ -82,7 +82,11 @@ public final class NatMangle {
         final long l4 = ip + 40;
         FrameBytes.putShort(a, l4 + (source ? 0 : 2), (short) port);
         final long checkAt = l4 + (p == ConntrackTable.PROTO_TCP ? 16 : 6);
-        int check = ~InetChecksum.fold((~FrameBytes.getShort(a, checkAt) & 0xFFFF) + delta) & 0xFFFF;
+        // ~HC + delta is at most 0x1FFFE: two end-around carries fold it, as InetChecksum.fold would
+        int sum = (~FrameBytes.getShort(a, checkAt) & 0xFFFF) + delta;
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        int check = ~sum & 0xFFFF;
         if (p == ConntrackTable.PROTO_UDP && check == 0) {
             check = 0xFFFF;
         }
