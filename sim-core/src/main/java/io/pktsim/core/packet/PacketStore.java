@@ -544,8 +544,7 @@ public final class PacketStore {
 
     /**
      * Whether the data offset and the network, transport and inner network offsets are the four 16-bit lanes of
-     * one aligned little-endian {@code long}, lane 0 the data offset ({@link #push}'s and {@link #pull}'s one-word
-     * update).
+     * one aligned little-endian {@code long}, lane 0 the data offset ({@link #push}'s one-word update).
      */
     private static final boolean PACKED_OFFSETS = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN
         && DATA_OFFSET_OFFSET % 8 == 0 && NETWORK_OFFSET_OFFSET == DATA_OFFSET_OFFSET + 2
@@ -567,21 +566,10 @@ public final class PacketStore {
         if (bytes > stored) {
             return false;
         }
-        UnsafeApi.putInt(a, base + LENGTH_OFFSET, UnsafeApi.getInt(a, base + LENGTH_OFFSET) - bytes);
-        UnsafeApi.putInt(a, base + STORED_LENGTH_OFFSET, stored - bytes);
-        if (PACKED_OFFSETS && bytes >= 0 && bytes <= 0x8000) {
-            // the four offsets in one word (see push): lane 0 plus bytes as a short; each set lane (not negative,
-            // at most 0x7FFF) plus 0x8000 - bytes, no carry out, has its sign bit set exactly when the offset is at
-            // least bytes: then that bit cleared is the offset less bytes, else the lane becomes -1 (0xFFFF)
-            final long w = UnsafeApi.getLong(a, base + DATA_OFFSET_OFFSET);
-            final long set = ~w & OFFSET_SIGNS;
-            final long t = w + (set >>> 15) * (0x8000 - bytes);
-            final long lanes = (t ^ (set & t)) | (((set & ~t) >>> 15) * 0xFFFF);
-            UnsafeApi.putLong(a, base + DATA_OFFSET_OFFSET, (lanes & ~0xFFFFL) | ((w + bytes) & 0xFFFFL));
-            return true;
-        }
         final int data = UnsafeApi.getShort(a, base + DATA_OFFSET_OFFSET);
         UnsafeApi.putShort(a, base + DATA_OFFSET_OFFSET, (short) (data + bytes));
+        UnsafeApi.putInt(a, base + LENGTH_OFFSET, UnsafeApi.getInt(a, base + LENGTH_OFFSET) - bytes);
+        UnsafeApi.putInt(a, base + STORED_LENGTH_OFFSET, stored - bytes);
         shiftOffset(base + NETWORK_OFFSET_OFFSET, -bytes);
         shiftOffset(base + TRANSPORT_OFFSET_OFFSET, -bytes);
         shiftOffset(base + INNER_NETWORK_OFFSET_OFFSET, -bytes);

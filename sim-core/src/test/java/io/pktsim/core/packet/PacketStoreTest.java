@@ -203,45 +203,6 @@ class PacketStoreTest {
         }
     }
 
-    /**
-     * A pull moves the data offset forward and every offset that is set back, to -1 where it would go below 0,
-     * whatever the offsets hold: the one-word update against the offset-by-offset rule, for random offsets and
-     * pulls up to the whole stored frame.
-     */
-    @Test
-    void shouldPullEveryOffsetAsTheOffsetByOffsetRule() {
-        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(0x7075_6C6CL);
-        final PacketStore store = new PacketStore(2, 32767, 16);
-        final int[] edges = {-1, -2, Short.MIN_VALUE, 0, 1, Short.MAX_VALUE, 32000};
-        for (int i = 0; i < 50_000; i++) {
-            final int h = store.allocate();
-            final int stored = 1 + rnd.nextInt(32000);
-            store.putFrame(h, new byte[stored], 0, stored, stored + 7);
-            final int[] v = new int[3];
-            for (int k = 0; k < 3; k++) {
-                v[k] = rnd.nextInt(4) == 0 ? edges[rnd.nextInt(edges.length)] : (short) rnd.nextInt(65536);
-            }
-            store.networkOffset(h, v[0]);
-            store.transportOffset(h, v[1]);
-            store.innerNetworkOffset(h, v[2]);
-            final int pick = rnd.nextInt(4);
-            final int bytes = pick == 0 ? stored
-                : pick == 1 ? Math.min(rnd.nextInt(3), stored) : rnd.nextInt(stored + 1);
-            final String what = "case " + i + " offsets " + java.util.Arrays.toString(v) + " pull " + bytes
-                + " of " + stored;
-            assertThat(store.pull(h, bytes)).as(what).isTrue();
-            assertThat(store.headroom(h)).as(what).isEqualTo(16 + bytes);
-            assertThat(store.storedLength(h)).as(what).isEqualTo(stored - bytes);
-            assertThat(store.length(h)).as(what).isEqualTo(stored + 7 - bytes);
-            final int[] now = {store.networkOffset(h), store.transportOffset(h), store.innerNetworkOffset(h)};
-            for (int k = 0; k < 3; k++) {
-                assertThat(now[k]).as(what + " offset " + k)
-                    .isEqualTo(v[k] < 0 ? v[k] : v[k] - bytes < 0 ? -1 : v[k] - bytes);
-            }
-            store.free(h);
-        }
-    }
-
     @Test
     void shouldReadUnstoredPayloadAsZeros() {
         final PacketStore store = new PacketStore(1);
