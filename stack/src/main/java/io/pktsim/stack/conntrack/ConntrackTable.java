@@ -180,6 +180,8 @@ public final class ConntrackTable implements NetDeviceListener {
      */
     private final long[] memo = new long[1 << MEMO_BITS];
     private int memoEpoch;
+    /** Look-ups of {@link #in} that neither memo slot of their pair answered (they hashed and probed). */
+    private long memoMisses;
     private final Ipv4View ip = new Ipv4View();
     private final Ipv6View ip6 = new Ipv6View();
     // the key of a slow-path look-up or creation: addresses as in a record, ports, protocol, family
@@ -840,7 +842,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * halves xored), the ports and the protocol. Any function would do: a slot is only a place to look, a hit is
      * verified.
      */
-    private static int memoIndex(final long src, final long dst, final int ports, final int p) {
+    static int memoIndex(final long src, final long dst, final int ports, final int p) {
         final int s = (int) (src >>> 32) ^ (int) src;
         final int d = (int) (dst >>> 32) ^ (int) dst;
         return ((s ^ Integer.rotateLeft(d, 16) ^ ports ^ p) * 0x9E3779B9) >>> (32 - MEMO_BITS);
@@ -939,6 +941,7 @@ public final class ConntrackTable implements NetDeviceListener {
         }
         key(fam, sHi, sLo, dHi, dLo, ports, p);
         final int ref = findKey();
+        memoMisses++;
         if (ref >= 0) {
             final long found = (long) epoch << 32 | ref;
             final long home = mm[m];
@@ -1120,6 +1123,11 @@ public final class ConntrackTable implements NetDeviceListener {
      */
     long nat6HeaderAt(final int handle, final int ref) {
         return nat6Key == ((long) handle << 32 | ref) ? nat6At : -1L;
+    }
+
+    /** @return the look-ups of {@link #in} that went past the memo to the hash */
+    long memoMisses() {
+        return memoMisses;
     }
 
     /** @return the transport protocol of the packet {@link #nat6HeaderAt} answered for */
