@@ -77,6 +77,15 @@ public final class PpeFlowTable {
 
     private final PpeConfig config;
     private final Counters<PpeCounter> counters = new Counters<>(PpeCounter.class);
+    /**
+     * The counters a frame moves on every pass ({@link PpeCounter#HW_FORWARDED}, {@link PpeCounter#TO_CPU},
+     * {@link PpeCounter#RATE_REACHED}, {@link PpeCounter#CHECK_RATE_LIMITED}) as fields beside the table's state;
+     * {@link #counters()} copies them into the counters.
+     */
+    private long hwForwarded;
+    private long toCpu;
+    private long rateReached;
+    private long checkRateLimited;
     private final int entries;
     private final int ways;
     private final int usable;
@@ -165,6 +174,10 @@ public final class PpeFlowTable {
 
     /** @return the counters */
     public Counters<PpeCounter> counters() {
+        counters.set(PpeCounter.HW_FORWARDED, hwForwarded);
+        counters.set(PpeCounter.TO_CPU, toCpu);
+        counters.set(PpeCounter.RATE_REACHED, rateReached);
+        counters.set(PpeCounter.CHECK_RATE_LIMITED, checkRateLimited);
         return counters;
     }
 
@@ -461,10 +474,10 @@ public final class PpeFlowTable {
         if (slot >= 0 && state(slot) == BIND) {
             e[(slot << RECORD_SHIFT) + LAST_NS] = nowNs;
             lastHash = slot;
-            counters.increment(PpeCounter.HW_FORWARDED);
+            hwForwarded++;
             return Result.HW_FORWARDED;
         }
-        counters.increment(PpeCounter.TO_CPU);
+        toCpu++;
         if (slot < 0) {
             slot = freeWay(h);
             if (slot < 0) {
@@ -485,7 +498,7 @@ public final class PpeFlowTable {
         }
         final long packets = ++e[r + WINDOW_PACKETS];
         if (packets >= config.bindRatePps) {
-            counters.increment(PpeCounter.RATE_REACHED);
+            rateReached++;
             if (trace.enabled()) {
                 trace.publish(nowNs, traceComponent, kindRateReached, TraceEvent.NO_PACKET, slot, packets);
             }
@@ -507,7 +520,7 @@ public final class PpeFlowTable {
         // the common case (all but one call per entry every checkIntervalNs) short enough to inline
         if (hash >= 0 && hash < entries
             && nowNs - hw[(hash << RECORD_SHIFT) + CHECK_TIME_NS] < config.checkIntervalNs) {
-            counters.increment(PpeCounter.CHECK_RATE_LIMITED);
+            checkRateLimited++;
             return false;
         }
         return checkSkbUnlimited(hash, nowNs);

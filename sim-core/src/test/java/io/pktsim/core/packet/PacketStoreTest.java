@@ -168,6 +168,41 @@ class PacketStoreTest {
         assertThat(store.pull(h, 61)).as("more than is stored").isFalse();
     }
 
+    /**
+     * A push moves the data offset back and every offset that is set (not negative) forward, each as the short its
+     * sum casts to, whatever the offsets hold (unset, negative, up to 32767): the one-word update against the
+     * offset-by-offset rule, for random offsets and pushes up to the whole headroom.
+     */
+    @Test
+    void shouldPushEveryOffsetAsTheOffsetByOffsetRule() {
+        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(0x7075_7368L);
+        final PacketStore store = new PacketStore(2, 32767, 32000);
+        final int[] edges = {-1, -2, Short.MIN_VALUE, 0, 1, Short.MAX_VALUE, 32000};
+        for (int i = 0; i < 50_000; i++) {
+            final int h = store.allocate();
+            store.putFrame(h, new byte[20], 0, 20, 20);
+            final int[] v = new int[3];
+            for (int k = 0; k < 3; k++) {
+                v[k] = rnd.nextInt(4) == 0 ? edges[rnd.nextInt(edges.length)] : (short) rnd.nextInt(65536);
+            }
+            store.networkOffset(h, v[0]);
+            store.transportOffset(h, v[1]);
+            store.innerNetworkOffset(h, v[2]);
+            final int headroom = store.headroom(h);
+            final int bytes = rnd.nextInt(4) == 0 ? headroom - rnd.nextInt(3) : rnd.nextInt(headroom + 1);
+            assertThat(store.push(h, bytes)).isTrue();
+            final String what = "case " + i + " offsets " + java.util.Arrays.toString(v) + " push " + bytes;
+            assertThat(store.headroom(h)).as(what).isEqualTo(headroom - bytes);
+            assertThat(store.storedLength(h)).as(what).isEqualTo(20 + bytes);
+            assertThat(store.length(h)).as(what).isEqualTo(20 + bytes);
+            assertThat(store.networkOffset(h)).as(what).isEqualTo(v[0] < 0 ? v[0] : (int) (short) (v[0] + bytes));
+            assertThat(store.transportOffset(h)).as(what).isEqualTo(v[1] < 0 ? v[1] : (int) (short) (v[1] + bytes));
+            assertThat(store.innerNetworkOffset(h)).as(what)
+                .isEqualTo(v[2] < 0 ? v[2] : (int) (short) (v[2] + bytes));
+            store.free(h);
+        }
+    }
+
     @Test
     void shouldReadUnstoredPayloadAsZeros() {
         final PacketStore store = new PacketStore(1);

@@ -3,6 +3,7 @@ package io.pktsim.stack.conntrack;
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.hash.Jhash;
 import io.pktsim.core.header.FrameBytes;
+import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.header.Ipv4View;
 import io.pktsim.core.header.Ipv6View;
 import io.pktsim.core.packet.PacketLayout;
@@ -125,6 +126,11 @@ public final class ConntrackTable implements NetDeviceListener {
     private final ConntrackConfig config;
     private final RandomStream random;
     private final Counters<ConntrackCounter> counters = new Counters<>(ConntrackCounter.class);
+    /**
+     * {@link ConntrackCounter#FOUND}, the one counter every tracked packet moves, as a field ({@link #counters()}
+     * copies it into the counters): no load of the counters' array per packet.
+     */
+    private long found;
     private final int max;
     /** The entries' records, {@code REC_LONGS} longs each. */
     private final long[] rec;
@@ -135,6 +141,22 @@ public final class ConntrackTable implements NetDeviceListener {
     private final int[] qdiscHashes;
     /** Whether the last {@link #in} read the packet's words in place (IPv4 not a fragment, IPv6 without options). */
     private boolean lastInPlace;
+    /**
+     * Per reference ({@code entry << 1 | dir}) of a source-NATed connection: the RFC 1624 sum of the rewrite
+     * {@link NatMangle} makes to a packet of that direction, folded ({@link #natCsumDelta}), kept when the source NAT
+     * is set ({@link #keepNatCsumDelta}).
+     */
+    private final int[] natCsumDeltas;
+    /**
+     * The packet the last successful {@link #in} returned a reference for, as {@code handle << 32 | ref}, when it was
+     * IPv6 TCP or UDP read in place with its transport offset right after the fixed header; else -1. With
+     * {@link #nat6At} and {@link #nat6Proto}: {@link NatMangle}'s tracked fast path ({@link #nat6HeaderAt}).
+     */
+    private long nat6Key = -1L;
+    /** The IPv6 header's address (for {@link FrameBytes} with the store's array) of the packet of {@link #nat6Key}. */
+    private long nat6At;
+    /** The transport protocol of the packet of {@link #nat6Key}. */
+    private int nat6Proto;
     private final int[] freeStack;
     private int freeCount;
     /**
@@ -158,6 +180,8 @@ public final class ConntrackTable implements NetDeviceListener {
      */
     private final long[] memo = new long[1 << MEMO_BITS];
     private int memoEpoch;
+    /** Look-ups of {@link #in} that neither memo slot of their pair answered (they hashed and probed). */
+    private long memoMisses;
     private final Ipv4View ip = new Ipv4View();
     private final Ipv6View ip6 = new Ipv6View();
     // the key of a slow-path look-up or creation: addresses as in a record, ports, protocol, family
@@ -190,6 +214,7 @@ public final class ConntrackTable implements NetDeviceListener {
         }
         rec = new long[max * REC_LONGS];
         qdiscHashes = new int[2 * max];
+        natCsumDeltas = new int[2 * max];
         freeStack = new int[max];
         for (int i = 0; i < max; i++) {
             freeStack[i] = max - 1 - i;
@@ -219,6 +244,7 @@ public final class ConntrackTable implements NetDeviceListener {
 
     /** @return the counters */
     public Counters<ConntrackCounter> counters() {
+        counters.set(ConntrackCounter.FOUND, found);
         return counters;
     }
 
@@ -269,6 +295,8 @@ public final class ConntrackTable implements NetDeviceListener {
         final int first = net >= 0 && dataOff >= 0 && dataOff + net + FAST_HEADER_BYTES <= store.dataCapacity()
             ? FrameBytes.getByte(a, ipAt) : 0;
         final long l4At;
+        // the IPv6 header's address when NatMangle may rewrite it in place (see nat6Key), else -1
+        long nat6 = -1L;
         if ((first & 0xF0) == 0x60
             && ((p = FrameBytes.getByte(a, ipAt + Ipv6View.NEXT_HEADER_OFFSET) & 0xFF) == PROTO_UDP
                 || p == PROTO_TCP)
@@ -281,6 +309,9 @@ public final class ConntrackTable implements NetDeviceListener {
             dHi = FrameBytes.getLong(a, ipAt + Ipv6View.DST_OFFSET);
             dLo = FrameBytes.getLong(a, ipAt + Ipv6View.DST_OFFSET + 8);
             l4At = ipAt + Ipv6View.LENGTH;
+            if (UnsafeApi.getShort(a, meta + PacketLayout.TRANSPORT_OFFSET_OFFSET) == net + Ipv6View.LENGTH) {
+                nat6 = ipAt;
+            }
         } else if ((first & 0xF0) == 0x40
             && ((p = FrameBytes.getByte(a, ipAt + Ipv4View.PROTOCOL_OFFSET) & 0xFF) == PROTO_UDP
                 || p == PROTO_TCP)
@@ -348,7 +379,7 @@ public final class ConntrackTable implements NetDeviceListener {
             ref = e << 1;
             created = true;
         } else {
-            counters.increment(ConntrackCounter.FOUND);
+            found++;
         }
         final int e = ref >> 1;
         final int dir = ref & 1;
@@ -375,6 +406,7 @@ public final class ConntrackTable implements NetDeviceListener {
                 rr[st] = s;
             }
             UnsafeApi.putInt(a, meta + PacketLayout.CONNTRACK_OFFSET, ref);
+            keepNat6(handle, ref, nat6, p);
             return ref;
         }
         final int r = tcpPacket(e, dir, tcpFlags, nowNs, created);
@@ -389,7 +421,15 @@ public final class ConntrackTable implements NetDeviceListener {
             }
         }
         UnsafeApi.putInt(a, meta + PacketLayout.CONNTRACK_OFFSET, ref);
+        keepNat6(handle, ref, nat6, p);
         return ref;
+    }
+
+    /** {@link #in}'s note for {@link #nat6HeaderAt}: the packet, its reference, its IPv6 header (-1: none). */
+    private void keepNat6(final int handle, final int ref, final long ipAt, final int p) {
+        nat6Key = ipAt < 0 ? -1L : (long) handle << 32 | ref;
+        nat6At = ipAt;
+        nat6Proto = p;
     }
 
     private int untracked(final PacketStore store, final int handle) {
@@ -714,6 +754,7 @@ public final class ConntrackTable implements NetDeviceListener {
         r[b + R_HASHES] = (r[b + R_HASHES] & ~LOW32) | (hr & LOW32);
         insert((e << 1) | 1, hr);
         keepQdiscHash(e, 0);
+        keepNatCsumDelta(e);
         r[b + R_STATUS] |= IPS_SRC_NAT;
         r[b + R_GEN_MASQ] = (long) outIfindex << 32 | (r[b + R_GEN_MASQ] & LOW32);
     }
@@ -801,7 +842,7 @@ public final class ConntrackTable implements NetDeviceListener {
      * halves xored), the ports and the protocol. Any function would do: a slot is only a place to look, a hit is
      * verified.
      */
-    private static int memoIndex(final long src, final long dst, final int ports, final int p) {
+    static int memoIndex(final long src, final long dst, final int ports, final int p) {
         final int s = (int) (src >>> 32) ^ (int) src;
         final int d = (int) (dst >>> 32) ^ (int) dst;
         return ((s ^ Integer.rotateLeft(d, 16) ^ ports ^ p) * 0x9E3779B9) >>> (32 - MEMO_BITS);
@@ -880,9 +921,12 @@ public final class ConntrackTable implements NetDeviceListener {
 
     /**
      * {@link #in}'s look-up when the tuple's memo slot {@code m} does not hold it: the slot's pair
-     * ({@code m ^ 1}, the same line), then the hash; a reference the hash finds goes into slot {@code m}, and what
-     * {@code m} held into its pair, so two tuples of one slot do not evict each other (every entry moved keeps its
-     * epoch and reference, so it is used exactly when it would have been where it was).
+     * ({@code m ^ 1}, the same line), then the hash. A reference the hash finds goes into slot {@code m} if that
+     * holds nothing of the current epoch, else into the pair if that holds nothing of it, else into {@code m} with
+     * what {@code m} held moved into the pair: so any two tuples of one pair, whether their slot is the same or not,
+     * settle and do not evict each other (every entry moved keeps its epoch and reference, so it is used exactly
+     * when it would have been where it was; which slot an entry takes decides only whether a later look-up finds it
+     * there, never what it finds).
      *
      * @return the reference, -1 if the hash has none
      */
@@ -891,14 +935,24 @@ public final class ConntrackTable implements NetDeviceListener {
         final long[] mm = memo;
         final long v = mm[m ^ 1];
         final int pair = (int) v;
-        if ((int) (v >>> 32) == memoEpoch && matches(pair, sHi, sLo, dHi, dLo, ports, p | fam << 8)) {
+        final int epoch = memoEpoch;
+        if ((int) (v >>> 32) == epoch && matches(pair, sHi, sLo, dHi, dLo, ports, p | fam << 8)) {
             return pair;
         }
         key(fam, sHi, sLo, dHi, dLo, ports, p);
         final int ref = findKey();
+        memoMisses++;
         if (ref >= 0) {
-            mm[m ^ 1] = mm[m];
-            mm[m] = (long) memoEpoch << 32 | ref;
+            final long found = (long) epoch << 32 | ref;
+            final long home = mm[m];
+            if ((int) (home >>> 32) != epoch) {
+                mm[m] = found;
+            } else if ((int) (v >>> 32) != epoch) {
+                mm[m ^ 1] = found;
+            } else {
+                mm[m ^ 1] = home;
+                mm[m] = found;
+            }
         }
         return ref;
     }
@@ -999,6 +1053,86 @@ public final class ConntrackTable implements NetDeviceListener {
      */
     public long qdiscFlowHash(final int ref) {
         return lastInPlace ? qdiscHashes[ref] & LOW32 : -1L;
+    }
+
+    /**
+     * Keeps, per direction of a source-NATed connection, the RFC 1624 terms ({@code ~m + m'}) of everything
+     * {@link NatMangle} changes in a packet of it, folded: the 16-bit words of the address (original: the source A
+     * becomes the NAT address C; reply: the destination C becomes A) and the port (A's port to C's, or back). The
+     * checksum update of {@code inet_proto_csum_replace16} plus {@code inet_proto_csum_replace2}
+     * (net/core/utils.c, Linux 6.18) is then {@code ~fold(~HC + delta)} for every packet of the direction: the
+     * terms depend on the connection only, a ones' complement sum may be regrouped, and a fold of a partial sum is
+     * congruent to it modulo 0xFFFF and 0 only when it is 0, so the result is the one of the whole sum.
+     */
+    private void keepNatCsumDelta(final int e) {
+        final long[] r = rec;
+        final int b = e * REC_LONGS;
+        final long aHi = r[b];
+        final long aLo = r[b + 1];
+        final long cHi = r[b + 4];
+        final long cLo = r[b + 5];
+        final long k = r[b + R_KEY];
+        final int portA = (int) (k >>> 32) & 0xFFFF;
+        final int portC = (int) k & 0xFFFF;
+        natCsumDeltas[e << 1] = natCsumDelta(aHi, aLo, cHi, cLo, portA, portC);
+        natCsumDeltas[(e << 1) | 1] = natCsumDelta(cHi, cLo, aHi, aLo, portC, portA);
+    }
+
+    /**
+     * The folded RFC 1624 terms of an address and a port rewritten: {@code fold(sum(~old) + sum(new))} over the
+     * 16-bit words, summed 32 bits at a time (a 32-bit term is congruent modulo 0xFFFF to the sum of its halves and
+     * 0 only when both are).
+     *
+     * @param oldHi the old address, high 64 bits
+     * @param oldLo the old address, low 64 bits
+     * @param newHi the new address, high 64 bits
+     * @param newLo the new address, low 64 bits
+     * @param oldPort the old port
+     * @param newPort the new port
+     * @return the folded sum, 0..0xFFFF (0 only when every term is 0)
+     */
+    static int natCsumDelta(final long oldHi, final long oldLo, final long newHi, final long newLo,
+        final int oldPort, final int newPort) {
+        final long notOldHi = ~oldHi;
+        final long notOldLo = ~oldLo;
+        return InetChecksum.fold((notOldHi >>> 32) + (notOldHi & LOW32) + (newHi >>> 32) + (newHi & LOW32)
+            + (notOldLo >>> 32) + (notOldLo & LOW32) + (newLo >>> 32) + (newLo & LOW32)
+            + (~oldPort & 0xFFFF) + (newPort & 0xFFFF));
+    }
+
+    /**
+     * {@link #keepNatCsumDelta}'s sum for a reference of a source-NATed connection.
+     *
+     * @param ref a reference
+     * @return the folded sum
+     */
+    int natCsumDelta(final int ref) {
+        return natCsumDeltas[ref];
+    }
+
+    /**
+     * Where the IPv6 header of a packet lies when the last {@link #in} matched it to {@code ref} reading it in
+     * place (IPv6 TCP or UDP right after the fixed header, the transport offset there): its addresses and ports
+     * are then those of the reference's tuple, so {@link NatMangle} may rewrite them without reading them. Valid
+     * only until the next {@link #in}, and only while nothing else changes the packet's headers, addresses or
+     * ports, or where its frame starts.
+     *
+     * @param handle the packet
+     * @param ref the reference the last {@link #in} returned for it
+     * @return the address (for {@link FrameBytes} with the store's array), or -1 (read the packet)
+     */
+    long nat6HeaderAt(final int handle, final int ref) {
+        return nat6Key == ((long) handle << 32 | ref) ? nat6At : -1L;
+    }
+
+    /** @return the look-ups of {@link #in} that went past the memo to the hash */
+    long memoMisses() {
+        return memoMisses;
+    }
+
+    /** @return the transport protocol of the packet {@link #nat6HeaderAt} answered for */
+    int nat6Proto() {
+        return nat6Proto;
     }
 
     // ---------------------------------------------------------------- accessors

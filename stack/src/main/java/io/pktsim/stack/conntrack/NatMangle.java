@@ -45,9 +45,52 @@ public final class NatMangle {
             // the reply's destination for an original packet's source, the original's source for a reply's
             // destination
             final int address = orig ? ConntrackTable.ADDRESS_REPLY_DST : ConntrackTable.ADDRESS_ORIG_SRC;
-            rewrite6(store, handle, orig, table.addressHi(e, address), table.addressLo(e, address), port);
+            final long hi = table.addressHi(e, address);
+            final long lo = table.addressLo(e, address);
+            final long ipAt = table.nat6HeaderAt(handle, ref);
+            if (ipAt >= 0) {
+                mangle6Tracked(store.buffer().byteArray(), ipAt, table.nat6Proto(), orig, hi, lo, port,
+                    table.natCsumDelta(ref));
+            } else {
+                rewrite6(store, handle, orig, hi, lo, port);
+            }
         }
         return true;
+    }
+
+    /**
+     * {@link #mangle6} of a packet whose addresses and ports the table has just matched to the connection's tuple
+     * ({@link ConntrackTable#nat6HeaderAt}): the old address and port are the tuple's, so the checksum takes the
+     * connection's folded RFC 1624 terms ({@link ConntrackTable#natCsumDelta(int)}) in one add, the value
+     * {@code inet_proto_csum_replace16} and {@code _replace2} give (see {@link #rewrite6(PacketStore, int, boolean,
+     * long, long, int)}), and the UDP result 0 becomes 0xFFFF as there.
+     *
+     * @param a the store's byte array
+     * @param ip the IPv6 header's address, the TCP or UDP header right after it, both in the packet's slot
+     * @param p the transport protocol (TCP or UDP)
+     * @param source true for the source (SNAT), false for the destination
+     * @param hi the new address, high 64 bits
+     * @param lo the new address, low 64 bits
+     * @param port the new port
+     * @param delta the folded terms of the rewrite
+     */
+    private static void mangle6Tracked(final byte[] a, final long ip, final int p, final boolean source,
+        final long hi, final long lo, final int port, final int delta) {
+        final long addrAt = ip + (source ? 8 : 24);
+        FrameBytes.putLong(a, addrAt, hi);
+        FrameBytes.putLong(a, addrAt + 8, lo);
+        final long l4 = ip + 40;
+        FrameBytes.putShort(a, l4 + (source ? 0 : 2), (short) port);
+        final long checkAt = l4 + (p == ConntrackTable.PROTO_TCP ? 16 : 6);
+        // ~HC + delta is at most 0x1FFFE: two end-around carries fold it, as InetChecksum.fold would
+        int sum = (~FrameBytes.getShort(a, checkAt) & 0xFFFF) + delta;
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        int check = ~sum & 0xFFFF;
+        if (p == ConntrackTable.PROTO_UDP && check == 0) {
+            check = 0xFFFF;
+        }
+        FrameBytes.putShort(a, checkAt, (short) check);
     }
 
     /**

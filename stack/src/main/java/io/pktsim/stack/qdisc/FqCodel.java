@@ -52,6 +52,13 @@ public final class FqCodel implements Qdisc {
     private final int mtuBytes;
     private final int truesizeBytes;
     private final Counters<QdiscCounter> counters = new Counters<>(QdiscCounter.class);
+    /**
+     * {@link QdiscCounter#ENQUEUED}, {@link QdiscCounter#NEW_FLOW} and {@link QdiscCounter#DEQUEUED}, which nearly
+     * every packet moves, as fields beside the qdisc's state ({@link #counters()} copies them into the counters).
+     */
+    private long enqueued;
+    private long newFlows;
+    private long dequeued;
     private TraceBus trace = TraceBus.disabled();
     private int traceComponent;
     private int kindDrop;
@@ -300,9 +307,9 @@ public final class FqCodel implements Qdisc {
         fs[fi + F_FIRST_ABOVE_TIME] = 0;
         newHead = idx;
         newTail = idx;
-        counters.increment(QdiscCounter.ENQUEUED);
-        counters.increment(QdiscCounter.NEW_FLOW);
-        counters.increment(QdiscCounter.DEQUEUED);
+        enqueued++;
+        newFlows++;
+        dequeued++;
         return handle;
     }
 
@@ -320,10 +327,10 @@ public final class FqCodel implements Qdisc {
         final int len = UnsafeApi.getInt(m, meta + PacketLayout.LENGTH_OFFSET);
         backlogs[idx] += len;
         backlog += len;
-        counters.increment(QdiscCounter.ENQUEUED);
+        enqueued++;
         if (fs[fi + F_LIST_OF] == NONE) {
             listAddTail(idx, NEW);
-            counters.increment(QdiscCounter.NEW_FLOW);
+            newFlows++;
             fs[fi + F_DEFICIT] = quantumBytes;
         }
         // the memory usage is qlen truesizes (each enqueue adds one, each dequeue or drop takes one)
@@ -410,7 +417,7 @@ public final class FqCodel implements Qdisc {
                 continue;
             }
             fs[fi + F_DEFICIT] -= headLength;
-            counters.increment(QdiscCounter.DEQUEUED);
+            dequeued++;
             return h;
         }
     }
@@ -654,6 +661,9 @@ public final class FqCodel implements Qdisc {
 
     @Override
     public Counters<QdiscCounter> counters() {
+        counters.set(QdiscCounter.ENQUEUED, enqueued);
+        counters.set(QdiscCounter.NEW_FLOW, newFlows);
+        counters.set(QdiscCounter.DEQUEUED, dequeued);
         return counters;
     }
 }

@@ -529,4 +529,46 @@ class ConntrackTableTest {
         store.buffer().getBytes(store.frameOffset(h), out);
         return out;
     }
+
+    /**
+     * Two connections whose reply tuples fall in the two different slots of one memo pair both settle in the memo:
+     * replies of the two alternating go to the hash only until each has been found once (before, each evicted the
+     * other on every packet), and every look-up returns the reference the hash holds.
+     */
+    @Test
+    void shouldSettleTwoTuplesOfOneMemoPairInItsTwoSlots() {
+        final ConntrackTable ct = table(64);
+        final PacketStore store = new PacketStore(4, 256, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        final long natHi = 0x2001_0DB8_0000_0001L;
+        final long remoteHi = 0x2606_4700_0000_0000L;
+        // the first remote port's reply tuple in slot m, then a second remote port whose reply tuple is in m ^ 1
+        final int[] rports = new int[2];
+        final int[] refs = new int[2];
+        int m = -1;
+        for (int rport = 1000, found = 0; found < 2; rport++) {
+            final int mi = ConntrackTable.memoIndex(remoteHi ^ 7, natHi ^ 9, rport << 16 | 40000,
+                ConntrackTable.PROTO_UDP);
+            if (found == 0 || mi == (m ^ 1)) {
+                m = found == 0 ? mi : m;
+                rports[found++] = rport;
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            final int h = pb.reset().ipv6(0xFD00L << 48, 5, remoteHi, 7).udp(40000, rports[k]).build();
+            refs[k] = ct.in(store, h, 0);
+            assertThat(ct.masquerade6(refs[k], natHi, 9, 3)).isZero();
+            ct.confirm(refs[k]);
+            store.free(h);
+        }
+        final long before = ct.memoMisses();
+        for (int i = 0; i < 1000; i++) {
+            final int k = i & 1;
+            final int h = pb.reset().ipv6(remoteHi, 7, natHi, 9).udp(rports[k], 40000).build();
+            assertThat(ct.in(store, h, SEC)).isEqualTo(refs[k] | 1)
+                .isEqualTo(ct.find6(remoteHi, 7, natHi, 9, rports[k] << 16 | 40000, ConntrackTable.PROTO_UDP));
+            store.free(h);
+        }
+        assertThat(ct.memoMisses() - before).as("look-ups past the memo").isLessThanOrEqualTo(2);
+    }
 }

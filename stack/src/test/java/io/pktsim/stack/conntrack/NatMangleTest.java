@@ -175,6 +175,122 @@ class NatMangleTest {
         }
     }
 
+    /**
+     * The connection's folded rewrite terms ({@link ConntrackTable#natCsumDelta(long, long, long, long, int, int)})
+     * added to {@code ~HC} give the checksum of the whole sum ({@code delta32} per word, the port's terms), UDP's
+     * 0 as 0xFFFF included, for random words and for the edges where the terms sum to 0 (all-ones old words and
+     * port, zero new ones) or to a multiple of 0xFFFF (new = old), with checksum fields 0 and 0xFFFF.
+     */
+    @Test
+    void shouldUpdateTheChecksumWithTheFoldedTermsAsWithTheWholeSum() {
+        final SplittableRandom rnd = new SplittableRandom(SEED + 3);
+        for (int i = 0; i < 200_000; i++) {
+            final int edge = rnd.nextInt(4);
+            final long[] old = {rnd.nextLong(), rnd.nextLong()};
+            final long[] nu = {rnd.nextLong(), rnd.nextLong()};
+            int oldPort = rnd.nextInt(65536);
+            int port = rnd.nextInt(65536);
+            final int pick = rnd.nextInt(4);
+            final int oldCheck = pick == 0 ? 0 : pick == 1 ? 0xFFFF : rnd.nextInt(65536);
+            if (edge == 0) {
+                old[0] = -1;
+                old[1] = -1;
+                nu[0] = 0;
+                nu[1] = 0;
+                oldPort = 0xFFFF;
+                port = 0;
+            } else if (edge == 1) {
+                nu[0] = old[0];
+                nu[1] = old[1];
+                port = oldPort;
+            }
+            long sum = (~oldCheck & 0xFFFF) + (~oldPort & 0xFFFF) + (port & 0xFFFF);
+            for (int k = 0; k < 2; k++) {
+                sum += InetChecksum.delta32((int) (old[k] >>> 32), (int) (nu[k] >>> 32))
+                    + InetChecksum.delta32((int) old[k], (int) nu[k]);
+            }
+            final int delta = ConntrackTable.natCsumDelta(old[0], old[1], nu[0], nu[1], oldPort, port);
+            final String what = "seed " + (SEED + 3) + " case " + i;
+            assertThat(delta).as(what).isBetween(0, 0xFFFF);
+            assertThat(~InetChecksum.fold((~oldCheck & 0xFFFF) + delta) & 0xFFFF).as(what)
+                .isEqualTo(~InetChecksum.fold(sum) & 0xFFFF);
+        }
+    }
+
+    /**
+     * A packet of a NATed IPv6 connection rewritten right after {@link ConntrackTable#in} matched it (the tracked
+     * path: the connection's folded terms, nothing read but the checksum) gets the same bytes as the rewrite that
+     * reads the packet ({@link NatMangle#rewrite6(PacketStore, int, boolean, long, long, int)}), both directions,
+     * UDP and TCP, random addresses, ports (remapped or kept) and checksum fields (0 and 0xFFFF included).
+     */
+    @Test
+    void shouldRewriteATrackedIpv6PacketAsTheRewriteThatReadsIt() {
+        final SplittableRandom rnd = new SplittableRandom(SEED + 4);
+        final PacketStore copies = new PacketStore(64, 256, 64);
+        final PacketBuilder cb = new PacketBuilder(copies);
+        final ByteOrder be = ByteOrder.BIG_ENDIAN;
+        for (int round = 0; round < 200; round++) {
+            final ConntrackTable ct = new ConntrackTable(ConntrackConfig.kernelDefaults(64),
+                io.pktsim.core.random.RandomStream.derive(SEED, round, "nat"));
+            final long natHi = rnd.nextLong();
+            final long natLo = rnd.nextLong();
+            for (int i = 0; i < 50; i++) {
+                final boolean udp = rnd.nextBoolean();
+                final long aHi = rnd.nextLong();
+                final long aLo = rnd.nextLong();
+                final long bHi = rnd.nextLong();
+                final long bLo = rnd.nextLong();
+                // few source ports, so that some are remapped
+                final int sport = 40000 + rnd.nextInt(4);
+                final int dport = rnd.nextInt(65536);
+                final boolean reply = rnd.nextBoolean();
+                final int h = build(pb, udp, aHi, aLo, bHi, bLo, sport, dport, TcpView.SYN);
+                final int ref = ct.in(store, h, 0);
+                assertThat(ref).isGreaterThanOrEqualTo(0);
+                if ((ct.status(ref >> 1) & ConntrackTable.IPS_SRC_NAT) == 0) {
+                    if (ct.masquerade6(ref, natHi, natLo, 3) < 0) {
+                        store.free(h);
+                        continue;
+                    }
+                    ct.confirm(ref);
+                }
+                final int e = ref >> 1;
+                int p = h;
+                int r = ref;
+                if (reply) {
+                    store.free(h);
+                    final int natPort = ct.tuplePorts(e, 1) & 0xFFFF;
+                    p = build(pb, udp, bHi, bLo, natHi, natLo, dport, natPort, TcpView.SYN | TcpView.ACK);
+                    r = ct.in(store, p, 1);
+                    assertThat(r).isEqualTo(ref | 1);
+                }
+                final int checkAt = store.transportHeaderOffset(p) + (udp ? 6 : 16);
+                final int pick = rnd.nextInt(4);
+                final int check = pick == 0 ? 0 : pick == 1 ? 0xFFFF : rnd.nextInt(65536);
+                store.buffer().putShort(checkAt, (short) check, be);
+                // the copy goes through the rewrite that reads the packet
+                final int c = copies.allocateFrame(store.buffer(), store.frameOffset(p), store.storedLength(p),
+                    store.length(p), store.protocol(p), store.networkOffset(p), store.transportOffset(p), 0);
+                assertThat(ct.nat6HeaderAt(p, r)).isGreaterThanOrEqualTo(0);
+                NatMangle.apply(ct, store, p, r);
+                final boolean orig = (r & 1) == 0;
+                final int address = orig ? ConntrackTable.ADDRESS_REPLY_DST : ConntrackTable.ADDRESS_ORIG_SRC;
+                NatMangle.rewrite6(copies, c, orig, ct.addressHi(e, address), ct.addressLo(e, address),
+                    orig ? ct.tuplePorts(e, 1) & 0xFFFF : ct.tuplePorts(e, 0) >>> 16);
+                assertThat(bytes(store, p)).as("seed %d round %d case %d", SEED + 4, round, i)
+                    .isEqualTo(bytes(copies, c));
+                store.free(p);
+                copies.free(c);
+            }
+        }
+    }
+
+    private static int build(final PacketBuilder pb, final boolean udp, final long sHi, final long sLo,
+        final long dHi, final long dLo, final int sport, final int dport, final int tcpFlags) {
+        pb.reset().ipv6(sHi, sLo, dHi, dLo);
+        return (udp ? pb.udp(sport, dport) : pb.tcp(sport, dport, 1, 1, tcpFlags)).build();
+    }
+
     static byte[] bytes(final PacketStore s, final int h) {
         final byte[] out = new byte[s.storedLength(h)];
         s.buffer().getBytes(s.frameOffset(h), out);
