@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pktsim.nic.irq.Dim;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +36,7 @@ class RouterMlx5DimTest {
         final long[] steps = new long[QUEUES];
         final long[] lastCompleteNs = new long[QUEUES];
         final long[] maxProfile = new long[QUEUES];
-        java.util.Arrays.fill(lastCompleteNs, -1L);
+        Arrays.fill(lastCompleteNs, -1L);
         final StringBuilder[] walk = new StringBuilder[QUEUES];
         for (int q = 0; q < QUEUES; q++) {
             walk[q] = new StringBuilder();
@@ -82,6 +84,43 @@ class RouterMlx5DimTest {
         final RouterResults fixed = new RouterSimulation(config(false, null)).run(ProgressListener.NONE);
         assertThat(irqs(adaptive)).isNotEqualTo(irqs(fixed));
         assertThat(adaptive).isEqualTo(new RouterSimulation(config(true, null)).run(ProgressListener.NONE));
+    }
+
+    /**
+     * The CQE period mode: frames every 24 us under an rx-usecs of 40 keep restarting mlx5's moderation period, so its
+     * interrupt waits for rx-frames (16) completions; the PDMA delay interrupt of mtk_eth_soc, counting from the first
+     * frame, comes 40 us after it with two or three frames in the ring.
+     */
+    @Test
+    void shouldRestartTheModerationPeriodAtEveryCompletionInCqeMode() throws IOException {
+        final long[] cqe = irqRings("mlx5_core");
+        final long[] eqe = irqRings("mtk_eth_soc");
+        assertThat(cqe[0]).isPositive();
+        assertThat(cqe[1]).as("mlx5 interrupts at 16 completions").isGreaterThan(cqe[0] * 9 / 10);
+        assertThat(eqe[0]).isGreaterThan(cqe[0] * 4);
+        assertThat(eqe[1]).as("mtk interrupts 40 us after the first frame").isZero();
+    }
+
+    /** One queue, one 400 Mbit/s UDP stream of 1200-byte datagrams; napi_irq events and those with 16+ frames. */
+    private long[] irqRings(final String driver) throws IOException {
+        final Path trace = tmp.resolve(driver + ".jsonl");
+        final RouterConfig base = RouterMultiQueueTest.config(RouterMultiQueueTest.x86Like(1).driverName(driver)
+                .rxUsecs(40).rxFrames(16), trace);
+        final RouterConfig c = new RouterConfig(base.profile(), base.lan(), base.wan(), false, base.balancing(),
+                base.offload(), base.firewall(), base.qdisc(),
+                List.of(RouterFixtures.udp(1, 1, 400 * RouterFixtures.MBIT, 1200)), base.durationNs(),
+                base.warmupNs(), base.seed(), base.run(), base.outputs());
+        new RouterSimulation(c).run(ProgressListener.NONE);
+        final long[] n = new long[2];
+        for (final RouterTraceTest.Event e : RouterTraceTest.read(trace)) {
+            if ("napi_irq".equals(e.kind())) {
+                n[0]++;
+                if (e.num("ring") >= 16) {
+                    n[1]++;
+                }
+            }
+        }
+        return n;
     }
 
     private static long irqs(final RouterResults r) {
