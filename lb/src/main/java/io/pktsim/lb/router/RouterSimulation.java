@@ -320,7 +320,11 @@ public final class RouterSimulation {
     private final boolean perPacketBalancing;
     private final boolean ecmpBalancing;
     /** The profile's interrupt coalescing, NAPI weight, budgets and backlog limit. */
-    /** The PDMA delay interrupt's frame count and time (from the profile, or DIM's profile: {@link #applyDim}). */
+    /**
+     * The RX interrupt's frame count and time: the PDMA delay interrupt's (from the profile, or DIM's profile:
+     * {@link #applyDim}), or the active mlx5 queue's CQ moderation (the profile's, or its DIM's:
+     * {@link #mlx5HandleRxDim}).
+     */
     private int rxFrames;
     private int rxUsecs;
     /**
