@@ -3048,14 +3048,13 @@ public final class RouterSimulation {
         ringCount++;
         if (irqEnabled && !napiScheduled) {
             framesSinceIrqEnable++;
+            // the last completion counted (read by onIrqTimer in CQE mode only): a store, no branch
+            lastCqeNs = now;
             if (framesSinceIrqEnable >= rxFrames || rxUsecs == 0) {
                 raiseIrq(now);
             } else if (!irqTimerPending) {
                 irqTimerPending = true;
-                lastCqeNs = now;
                 loop.schedule(now + rxUsecs * 1000L, kIrq, activeQueue, ++irqTimerGeneration);
-            } else if (cqePeriod) {
-                lastCqeNs = now;
             }
         }
     }
