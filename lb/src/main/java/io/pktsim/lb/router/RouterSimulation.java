@@ -320,15 +320,33 @@ public final class RouterSimulation {
     private final boolean perPacketBalancing;
     private final boolean ecmpBalancing;
     /** The profile's interrupt coalescing, NAPI weight, budgets and backlog limit. */
-    /** The PDMA delay interrupt's frame count and time (from the profile, or DIM's profile: {@link #applyDim}). */
+    /**
+     * The RX interrupt's frame count and time: the PDMA delay interrupt's (from the profile, or DIM's profile:
+     * {@link #applyDim}), or the active mlx5 queue's CQ moderation (the profile's, or its DIM's:
+     * {@link #mlx5HandleRxDim}).
+     */
     private int rxFrames;
     private int rxUsecs;
     /**
-     * mtk_eth_soc's RX {@code net_dim} (5.13+: {@code mtk_poll_rx()} samples after every poll, {@code mtk_dim_rx()}
-     * writes the profile to the PDMA delay register), or null: a profile without {@code adaptiveRx} or another
-     * driver keeps {@code rxUsecs}/{@code rxFrames}.
+     * The RX {@code net_dim} with {@code adaptiveRx}, or null (the profile's {@code rxUsecs}/{@code rxFrames} stay):
+     * mtk_eth_soc's (5.13+: {@code mtk_poll_rx()} samples after every poll, {@code mtk_dim_rx()} writes the profile
+     * to the PDMA delay register), or the active queue's mlx5 one ({@code rq->dim}, CQE table; sampled when the
+     * poll completes: {@link #dimAtCompletion}).
      */
     private Dim rxDim;
+    /**
+     * mlx5's RX DIM: {@code mlx5e_napi_poll()} (en_txrx.c, 6.18) feeds {@code net_dim} only after
+     * {@code napi_complete_done()} succeeded ({@code mlx5e_handle_rx_dim()}, before re-arming the CQ), and
+     * {@code mlx5e_rx_dim_work()} writes the profile's {@code usec} and {@code pkts} as they are.
+     */
+    private boolean dimAtCompletion;
+    /**
+     * mlx5's RX CQ in "start from CQE" period mode ({@code rx_moder_use_cqe_mode}): the moderation timer restarts at
+     * every completion, so the interrupt comes {@code rxUsecs} after the last one (or at {@code rxFrames}).
+     */
+    private final boolean cqePeriod;
+    /** Several queues or one: the time of the last frame counted towards the pending interrupt (CQE mode). */
+    private long lastCqeNs;
     /**
      * mlx5's RSS hash, or null: {@code mlx5e_skb_set_hash()} (drivers/net/ethernet/mellanox/mlx5/core/en_rx.c,
      * 6.18) sets the Toeplitz hash of the CQE with type L4 for
@@ -964,9 +982,18 @@ public final class RouterSimulation {
         ecmpBalancing = config.balancing().mode() == RouterConfig.BalanceMode.ECMP;
         rxFrames = profile.rxFrames();
         rxUsecs = profile.rxUsecs();
-        rxDim = profile.adaptiveRx() && MTK_ETH_SOC.equals(profile.driverName()) ? Dim.zeroed() : null;
-        rss = MLX5_CORE.equals(profile.driverName()) ? new Toeplitz(rssKey(config.seed(), config.run())) : null;
-        if (rxDim != null) {
+        final boolean mlx5 = MLX5_CORE.equals(profile.driverName());
+        rxDim = profile.adaptiveRx() && MTK_ETH_SOC.equals(profile.driverName()) ? Dim.zeroed()
+                : profile.adaptiveRx() && mlx5 ? Dim.zeroedRxCqe() : null;
+        rss = mlx5 ? new Toeplitz(rssKey(config.seed(), config.run())) : null;
+        // a ConnectX-5 or later: cq_period_start_from_cqe, so mlx5e_build_nic_params() picks the CQE period mode
+        cqePeriod = mlx5;
+        dimAtCompletion = rxDim != null && mlx5;
+        if (dimAtCompletion) {
+            // mlx5e_reset_rx_moderation(): with DIM the CQ starts at net_dim_get_def_rx_moderation(CQE mode)
+            rxUsecs = Dim.profileUsecCqe(Dim.DEFAULT_PROFILE_CQE);
+            rxFrames = Dim.profilePktsCqe(Dim.DEFAULT_PROFILE_CQE);
+        } else if (rxDim != null) {
             applyDim();
         }
         napiWeight = profile.napiWeight();
@@ -1124,7 +1151,7 @@ public final class RouterSimulation {
             for (int q = 0; q < rxQueues; q++) {
                 // channel q's completion vector: mlx5_cpumask_default_spread(numa_node, q), the q-th CPU (one node)
                 queues[q] = new RxQueue(q, q == 0 ? ring : new long[size], rxFrames, rxUsecs,
-                        q == 0 || rxDim == null ? rxDim : Dim.zeroed());
+                        q == 0 || rxDim == null ? rxDim : dimAtCompletion ? Dim.zeroedRxCqe() : Dim.zeroed());
             }
             rxCpu = queues[0].cpu;
             txCpu = rxCpu;
@@ -2771,6 +2798,7 @@ public final class RouterSimulation {
         int framesSinceIrqEnable;
         long irqTimerGeneration;
         boolean irqTimerPending;
+        long lastCqeNs;
         int budgetLeft;
         long runStartNs;
         long napiRepollNs;
@@ -2855,6 +2883,7 @@ public final class RouterSimulation {
         o.framesSinceIrqEnable = framesSinceIrqEnable;
         o.irqTimerGeneration = irqTimerGeneration;
         o.irqTimerPending = irqTimerPending;
+        o.lastCqeNs = lastCqeNs;
         o.budgetLeft = budgetLeft;
         o.runStartNs = runStartNs;
         o.napiRepollNs = napiRepollNs;
@@ -2889,6 +2918,7 @@ public final class RouterSimulation {
         framesSinceIrqEnable = a.framesSinceIrqEnable;
         irqTimerGeneration = a.irqTimerGeneration;
         irqTimerPending = a.irqTimerPending;
+        lastCqeNs = a.lastCqeNs;
         budgetLeft = a.budgetLeft;
         runStartNs = a.runStartNs;
         napiRepollNs = a.napiRepollNs;
@@ -3018,6 +3048,8 @@ public final class RouterSimulation {
         ringCount++;
         if (irqEnabled && !napiScheduled) {
             framesSinceIrqEnable++;
+            // the last completion counted (read by onIrqTimer in CQE mode only): a store, no branch
+            lastCqeNs = now;
             if (framesSinceIrqEnable >= rxFrames || rxUsecs == 0) {
                 raiseIrq(now);
             } else if (!irqTimerPending) {
@@ -3032,6 +3064,11 @@ public final class RouterSimulation {
             selectQueue(target);
         }
         if (gen != irqTimerGeneration || !irqTimerPending) {
+            return;
+        }
+        if (cqePeriod && lastCqeNs + rxUsecs * 1000L > now) {
+            // CQE mode: completions since the timer started restarted the period; it ends after the last one
+            loop.schedule(lastCqeNs + rxUsecs * 1000L, kIrq, activeQueue, gen);
             return;
         }
         irqTimerPending = false;
@@ -3168,6 +3205,26 @@ public final class RouterSimulation {
         napiScheduled = false;
         irqEnabled = true;
         framesSinceIrqEnable = 0;
+        if (dimAtCompletion) {
+            mlx5HandleRxDim(atNs);
+        }
+    }
+
+    /**
+     * {@code mlx5e_handle_rx_dim()} (drivers/net/ethernet/mellanox/mlx5/core/en_txrx.c, 6.18), after a completed
+     * poll: the queue's {@code net_dim} sample ({@code cq.event_ctr}, the RQ's packets and bytes); a new profile is
+     * written by {@code mlx5e_rx_dim_work()} / {@code mlx5e_complete_dim_work()} (en_dim.c) as
+     * {@code mlx5e_modify_cq_moderation(usec, pkts)}, here at once.
+     */
+    private void mlx5HandleRxDim(final long atNs) {
+        if (rxDim.sample(atNs, rxEvents, rxPacketsTotal, rxBytesTotal)) {
+            rxUsecs = rxDim.usec();
+            rxFrames = rxDim.pkts();
+            if (trace.enabled()) {
+                trace.publish(atNs, traceComponent, kDim, TraceEvent.NO_PACKET, rxDim.profileIx(), rxUsecs, rxFrames,
+                        activeQueue);
+            }
+        }
     }
 
     /** One {@code mtk_napi_rx} poll (drivers/net/ethernet/mediatek/mtk_eth_soc.c, 6.18) and its repoll. */
@@ -3249,7 +3306,7 @@ public final class RouterSimulation {
         }
         budgetLeft -= n;
         rxPacketsTotal += n;
-        if (rxDim != null && rxDim.sample(t, rxEvents, rxPacketsTotal, rxBytesTotal)) {
+        if (rxDim != null && !dimAtCompletion && rxDim.sample(t, rxEvents, rxPacketsTotal, rxBytesTotal)) {
             applyDim();
             if (trace.enabled()) {
                 trace.publish(t, traceComponent, kDim, TraceEvent.NO_PACKET, rxDim.profileIx(), rxUsecs, rxFrames,

@@ -11,7 +11,10 @@ package io.pktsim.nic.irq;
  * keeps stepping the same way; when it does not, the direction turns; after a step there and back it parks
  * on top, and leaves the parking when the rate changes; after 10 steps without rest it parks tired for as
  * many windows. Profiles: the RX "start from EQE" table, {@code usec} 1, 8, 64, 128, 256 with 256 packets,
- * starting at index 1 ({@code NET_DIM_DEF_PROFILE_EQE}).
+ * starting at index 1 ({@code NET_DIM_DEF_PROFILE_EQE}). The "start from CQE" table ({@link #zeroedRxCqe()},
+ * {@link #rxCqe()}; mlx5 on a NIC with {@code cq_period_start_from_cqe}) pairs {@code usec} 2, 8, 16, 32, 64 with
+ * {@code pkts} 256, 128, 64, 64, 64 ({@code NET_DIM_RX_CQE_PROFILES}), its default index 1
+ * ({@code NET_DIM_DEF_PROFILE_CQE}).
  *
  * <p>Nothing allocates. A new profile applies at once (the kernel applies it from a work item).
  */
@@ -27,6 +30,12 @@ public final class Dim {
     private static final int[] RX_EQE_USEC = {1, 8, 64, 128, 256};
     /** {@code NET_DIM_DEFAULT_RX_CQ_PKTS_FROM_EQE}. */
     public static final int RX_EQE_PKTS = 256;
+    /** {@code NET_DIM_DEF_PROFILE_CQE}: the default profile of the "start from CQE" table. */
+    public static final int DEFAULT_PROFILE_CQE = 1;
+    /** {@code NET_DIM_RX_CQE_PROFILES} usec column. */
+    private static final int[] RX_CQE_USEC = {2, 8, 16, 32, 64};
+    /** {@code NET_DIM_RX_CQE_PROFILES} pkts column. */
+    private static final int[] RX_CQE_PKTS = {256, 128, 64, 64, 64};
 
     private static final int GOING_RIGHT = 0;
     private static final int GOING_LEFT = 1;
@@ -57,6 +66,12 @@ public final class Dim {
     private long currEpms;
     private long decisions;
     private long changes;
+    /** The RX profile table: {@code DIM_CQ_PERIOD_MODE_START_FROM_CQE} if true, else from EQE. */
+    private boolean cqeMode;
+
+    /** A DIM at {@code NET_DIM_DEF_PROFILE_EQE}, going right, with the "start from EQE" RX table. */
+    public Dim() {
+    }
 
     /**
      * A {@code struct dim} as a zeroed allocation leaves it, which is how mtk_eth_soc has its {@code rx_dim} (a
@@ -71,6 +86,34 @@ public final class Dim {
         final Dim d = new Dim();
         d.profileIx = 0;
         d.tuneState = PARKING_ON_TOP;
+        return d;
+    }
+
+    /**
+     * A DIM with the "start from CQE" RX table ({@code NET_DIM_RX_CQE_PROFILES}) at its default profile
+     * ({@code NET_DIM_DEF_PROFILE_CQE}: 8 us, 128 packets), going right, as {@link #Dim()} is for the EQE table.
+     *
+     * @return a new DIM at profile 1 of the CQE table
+     */
+    public static Dim rxCqe() {
+        final Dim d = new Dim();
+        d.cqeMode = true;
+        d.profileIx = DEFAULT_PROFILE_CQE;
+        return d;
+    }
+
+    /**
+     * The zeroed {@code struct dim} of {@link #zeroed()} with the "start from CQE" RX table: mlx5's per-RQ DIM in
+     * CQE mode ({@code mlx5e_dim_enable()}, drivers/net/ethernet/mellanox/mlx5/core/en_dim.c, 6.18, takes it from
+     * {@code kvzalloc_node()} and sets only {@code mode} and {@code priv}). The queue's CQ starts at the default
+     * moderation ({@code net_dim_get_def_rx_moderation()}: {@link #DEFAULT_PROFILE_CQE}, 8 us and 128 packets),
+     * which is what the first window with traffic picks (profile 0 parked, leaving to the right).
+     *
+     * @return a new DIM at profile 0 of the CQE table, parked on top
+     */
+    public static Dim zeroedRxCqe() {
+        final Dim d = zeroed();
+        d.cqeMode = true;
         return d;
     }
 
@@ -250,12 +293,37 @@ public final class Dim {
 
     /** @return the current profile's rx-usecs */
     public int usec() {
-        return RX_EQE_USEC[profileIx];
+        return cqeMode ? RX_CQE_USEC[profileIx] : RX_EQE_USEC[profileIx];
     }
 
     /** @return the current profile's rx-frames */
     public int pkts() {
-        return RX_EQE_PKTS;
+        return cqeMode ? RX_CQE_PKTS[profileIx] : RX_EQE_PKTS;
+    }
+
+    /** @return true with the "start from CQE" RX table ({@link #rxCqe()}, {@link #zeroedRxCqe()}) */
+    public boolean cqeMode() {
+        return cqeMode;
+    }
+
+    /**
+     * The rx-usecs of a profile of the "start from CQE" table ({@code NET_DIM_RX_CQE_PROFILES}).
+     *
+     * @param ix the index, 0..4
+     * @return microseconds
+     */
+    public static int profileUsecCqe(final int ix) {
+        return RX_CQE_USEC[ix];
+    }
+
+    /**
+     * The rx-frames of a profile of the "start from CQE" table ({@code NET_DIM_RX_CQE_PROFILES}).
+     *
+     * @param ix the index, 0..4
+     * @return completions
+     */
+    public static int profilePktsCqe(final int ix) {
+        return RX_CQE_PKTS[ix];
     }
 
     /**

@@ -78,4 +78,71 @@ class DimTest {
         assertThat(dim.profileIx()).isEqualTo(1);
         assertThat(dim.parked()).isFalse();
     }
+
+    /** NET_DIM_RX_CQE_PROFILES (lib/dim/net_dim.c, 6.18): usec, pkts; the default NET_DIM_DEF_PROFILE_CQE. */
+    @Test
+    void shouldCarryTheCqeTableAndStartAtItsDefaultProfile() {
+        final int[] usec = {2, 8, 16, 32, 64};
+        final int[] pkts = {256, 128, 64, 64, 64};
+        for (int ix = 0; ix < Dim.NUM_PROFILES; ix++) {
+            assertThat(Dim.profileUsecCqe(ix)).isEqualTo(usec[ix]);
+            assertThat(Dim.profilePktsCqe(ix)).isEqualTo(pkts[ix]);
+        }
+        final Dim dim = Dim.rxCqe();
+        assertThat(dim.cqeMode()).isTrue();
+        assertThat(dim.profileIx()).isEqualTo(Dim.DEFAULT_PROFILE_CQE).isEqualTo(1);
+        assertThat(dim.usec()).isEqualTo(8);
+        assertThat(dim.pkts()).isEqualTo(128);
+        assertThat(dim.parked()).isFalse();
+        assertThat(window(dim, 1000, 1_000_000)).isTrue();
+        assertThat(dim.profileIx()).isEqualTo(2);
+        assertThat(dim.usec()).isEqualTo(16);
+        assertThat(dim.pkts()).isEqualTo(64);
+        assertThat(new Dim().cqeMode()).isFalse();
+        assertThat(Dim.zeroed().cqeMode()).isFalse();
+    }
+
+    /** mlx5e_dim_enable() (en_dim.c, 6.18): kvzalloc_node'd, CQE mode; the first traffic picks profile 1 (8, 128). */
+    @Test
+    void shouldStartZeroedInCqeModeAndStepThroughTheCqeTable() {
+        final Dim dim = Dim.zeroedRxCqe();
+        assertThat(dim.cqeMode()).isTrue();
+        assertThat(dim.profileIx()).isZero();
+        assertThat(dim.parked()).isTrue();
+        assertThat(dim.usec()).isEqualTo(2);
+        assertThat(dim.pkts()).isEqualTo(256);
+        assertThat(window(dim, 0, 0)).as("no traffic: still parked").isFalse();
+        assertThat(window(dim, 1000, 1_000_000)).isTrue();
+        assertThat(dim.profileIx()).isEqualTo(1);
+        assertThat(dim.usec()).isEqualTo(8);
+        assertThat(dim.pkts()).isEqualTo(128);
+        assertThat(window(dim, 2000, 2_000_000)).isTrue();
+        assertThat(window(dim, 3000, 3_000_000)).isTrue();
+        assertThat(window(dim, 4000, 4_000_000)).isTrue();
+        assertThat(dim.profileIx()).isEqualTo(4);
+        assertThat(dim.usec()).isEqualTo(64);
+        assertThat(dim.pkts()).isEqualTo(64);
+    }
+
+    /** The decisions do not depend on the table: a zeroed CQE DIM walks as a zeroed EQE one. */
+    @Test
+    void shouldDecideAlikeWithEitherTable() {
+        final Dim eqe = Dim.zeroed();
+        final Dim cqe = Dim.zeroedRxCqe();
+        final long[] rates = {1000, 2000, 1500, 1500, 3000, 800, 800, 900, 4000, 4000};
+        for (final long r : rates) {
+            final long t0 = t;
+            final long e0 = events;
+            final long p0 = packets;
+            final long b0 = bytes;
+            final boolean a = window(eqe, r, r * 1000);
+            t = t0;
+            events = e0;
+            packets = p0;
+            bytes = b0;
+            assertThat(window(cqe, r, r * 1000)).isEqualTo(a);
+            assertThat(cqe.profileIx()).isEqualTo(eqe.profileIx());
+            assertThat(cqe.parked()).isEqualTo(eqe.parked());
+        }
+    }
 }
