@@ -114,4 +114,23 @@ class ShippedScenariosCalibrationTest {
         assertThat(r.goodputBps()).isBetween(900 * MBIT, 945 * MBIT);
         assertThat(r.cpuAverage()).isLessThanOrEqualTo(0.05);
     }
+
+    /**
+     * The x86 example (not a calibration target): the gigabit line holds it; mlx5 hashes no PPPoE session frame, so
+     * every downloaded frame arrives on RX queue 0 and its CPU 0, while the LAN's ACKs (plain IP) spread over the four
+     * queues; packet steering (rps_cpus 0xe) carries the stack to cpu1-cpu3, each busier than cpu0.
+     */
+    @Test
+    void theX86ExampleIsHeldByItsLineWithTheDownloadOnQueueZero() throws Exception {
+        final RouterResults r = run("x86-8dial.yaml");
+        assertThat(r.goodputBps()).isBetween(900 * MBIT, 1000 * MBIT);
+        assertThat(r.bottleneck()).startsWith("WAN lines");
+        assertThat(r.rxQueues()).hasSize(4);
+        final long queue0 = r.rxQueues().get(0).packets();
+        assertThat(r.rxQueues().subList(1, 4)).allSatisfy(q -> assertThat(q.packets()).isPositive()
+                .isLessThan(queue0 / 3));
+        final double cpu0 = r.cpuThreads().get(0).busy();
+        assertThat(r.cpuThreads().subList(1, 4)).allSatisfy(t -> assertThat(t.busy()).isGreaterThan(cpu0));
+        assertThat(r.cpuAverage()).isBetween(0.02, 0.10);
+    }
 }
