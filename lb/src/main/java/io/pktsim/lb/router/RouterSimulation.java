@@ -345,6 +345,12 @@ public final class RouterSimulation {
      * every completion, so the interrupt comes {@code rxUsecs} after the last one (or at {@code rxFrames}).
      */
     private final boolean cqePeriod;
+    /**
+     * Where the NAPI polls run, for the CPU figures: a kernel thread ({@code napi/<dev>-<id>}) with the profile's
+     * {@code threaded} (sysfs {@code threaded}; OpenWrt sets it for mtk_eth), else the NET_RX softirq
+     * ({@code net_rx_action}, net/core/dev.c).
+     */
+    private final int napiContext;
     /** Several queues or one: the time of the last frame counted towards the pending interrupt (CQE mode). */
     private long lastCqeNs;
     /**
@@ -988,6 +994,7 @@ public final class RouterSimulation {
         rss = mlx5 ? new Toeplitz(rssKey(config.seed(), config.run())) : null;
         // a ConnectX-5 or later: cq_period_start_from_cqe, so mlx5e_build_nic_params() picks the CQE period mode
         cqePeriod = mlx5;
+        napiContext = profile.threadedNapi() ? CpuSet.CTX_THREAD : CpuSet.CTX_SOFTIRQ;
         dimAtCompletion = rxDim != null && mlx5;
         if (dimAtCompletion) {
             // mlx5e_reset_rx_moderation(): with DIM the CQ starts at net_dim_get_def_rx_moderation(CQE mode)
@@ -3242,7 +3249,7 @@ public final class RouterSimulation {
         final int n = Math.min(weight, ringCount);
         long c = cNapiPoll;
         cpu.stage(CostStage.NAPI_POLL, c);
-        long t = cpu.exec(rxCpu, now, c, CpuSet.CTX_THREAD);
+        long t = cpu.exec(rxCpu, now, c, napiContext);
         for (int i = 0; i < n; i++) {
             final long entry = ring[ringHead];
             final int h = (int) entry;
@@ -3261,7 +3268,7 @@ public final class RouterSimulation {
             // the fixed driver RX and GRO cycles are counted per frame through groPackets (stageCycles)
             cpu.stage(CostStage.DRIVER_RX, rxBytes);
             groPackets++;
-            t = cpu.exec(rxCpu, t, cDriverRx + rxBytes + cGro, CpuSet.CTX_THREAD);
+            t = cpu.exec(rxCpu, t, cDriverRx + rxBytes + cGro, napiContext);
             if ((entry & RING_RATE_REACHED) != 0) {
                 ppeCheck(foe, f, pkt, t);
             }
@@ -3712,7 +3719,7 @@ public final class RouterSimulation {
         }
         charge(CostStage.DRIVER_TX, txCostCycles);
         final long total = chargedCycles;
-        final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : CpuSet.CTX_THREAD;
+        final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : napiContext;
         final long done = cpu.exec(target, readyNs, total, ctx);
         if (viaBacklog) {
             final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
@@ -3808,7 +3815,7 @@ public final class RouterSimulation {
         final long c = cTxCompletion * txPending;
         txPending = 0;
         cpu.stage(CostStage.TX_COMPLETION, c);
-        cpu.exec(txCpu, now, c, CpuSet.CTX_THREAD);
+        cpu.exec(txCpu, now, c, napiContext);
     }
 
     /**

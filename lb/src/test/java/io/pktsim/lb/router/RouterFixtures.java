@@ -39,7 +39,7 @@ final class RouterFixtures {
         t.set(CostStage.FLOWTABLE, 0, 1500, 0);
         return new DeviceProfile().name("mt7621-test").cores(2).threadsPerCore(2).clockHz(880_000_000L)
                 .smtThroughputPermille(1200).rxRingSlots(512).txRingSlots(2048).rxUsecs(80).rxFrames(4)
-                .separateTxNapi(true).napiWeight(64).netdevBudget(300).costs(t.freeze());
+                .separateTxNapi(true).threadedNapi(true).napiWeight(64).netdevBudget(300).costs(t.freeze());
     }
 
     static RouterConfig config(final int lines, final int dialsPerLine, final long lineBps, final boolean pppoe,

@@ -42,4 +42,19 @@ class RouterSoftnetTest {
         assertThat(own.cpuThreads().get(0).softirq()).isGreaterThan(0.5 * own.cpuThreads().get(0).busy());
         assertThat(off.cpuThreads().get(0).softirq()).isZero();
     }
+
+    @Test
+    void shouldChargeThePollToTheSoftirqWithoutThreadedNapi() {
+        // sysfs threaded off (the x86 and MT7620 profiles): net_rx_action runs the poll in the NET_RX softirq;
+        // threaded (OpenWrt's mtk_eth): the napi/<dev> kernel thread does. Same work, same total.
+        final RouterConfig threaded = udpDown(0);
+        final RouterResults kthread = new RouterSimulation(threaded).run(ProgressListener.NONE);
+        final RouterResults softirq = new RouterSimulation(threaded.withProfile(threaded.profile().threadedNapi(false)))
+                .run(ProgressListener.NONE);
+        assertThat(kthread.cpuThreads().get(0).thread()).isPositive();
+        assertThat(kthread.cpuThreads().get(0).softirq()).isZero();
+        assertThat(softirq.cpuThreads().get(0).thread()).isZero();
+        assertThat(softirq.cpuThreads().get(0).softirq()).isEqualTo(kthread.cpuThreads().get(0).thread());
+        assertThat(softirq.forwardedPackets()).isEqualTo(kthread.forwardedPackets());
+    }
 }
