@@ -85,8 +85,11 @@ import io.pktsim.stack.netdev.PppoeDevice;
  * allocates nothing. Files are written beside their target and moved into place by {@link #close()};
  * {@link #abort()} (or a failing close) leaves none of them.
  *
- * <p>Simplifications: with RPS the receive taps show the time the polling CPU hands the packet to the backlog,
- * not the time the target CPU's {@code process_backlog} delivers it; eth0's send record is dated when the CPU has
+ * <p>A received packet's records are dated when the CPU that runs its protocol path takes it up: with RPS the
+ * target CPU's {@code process_backlog}, after the work queued there before it; without, the polling CPU, after
+ * the earlier packets of its {@code gro_normal_batch} list.
+ *
+ * <p>Simplifications: eth0's send record is dated when the CPU has
  * finished forwarding, before its qdisc, not when the qdisc hands the packet to the driver (a qdisc drop is
  * captured); there is no {@code br-lan}: the LAN is {@code eth0.1}.
  */

@@ -3677,7 +3677,9 @@ public final class RouterSimulation {
         softnetProcessed[target]++;
         final int kind = kindOf(pkt);
         final boolean toLan = toLan(pkt);
-        if (!receiveDevices(h, f, toLan, readyNs)) {
+        // the receive taps run when this CPU takes the packet up (__netif_receive_skb_core): after the work queued
+        // on it before (an RPS backlog's process_backlog, or the list's earlier packets), as CpuSet.exec starts it
+        if (!receiveDevices(h, f, toLan, tap == null ? readyNs : Math.max(readyNs, cpu.freeAtNs(target)))) {
             drops[Drop.NO_ROUTE.ordinal()] += segs;
             return;
         }

@@ -626,9 +626,9 @@ class PcapTapsTest {
 
     @Test
     void shouldWriteEveryFileInTimeOrderWithExactlyTheFramesTapped() throws IOException, PcapFormatException {
-        // k2p-8dial's shape (4 lines x 2 macvlan PPPoE dials, IPv6, ECMP, no offload, RPS to one CPU), CPU-bound:
-        // the engine solves that CPU's work ahead of its clock, so it shows frames out of time order on every device.
-        final RouterConfig c = new RouterConfig(RouterFixtures.mt7621Like().clockHz(300_000_000L).rpsCpus(0b0100),
+        // k2p-8dial's shape (4 lines x 2 macvlan PPPoE dials, IPv6, ECMP, no offload), CPU-bound, with RPS to two
+        // CPUs: the engine solves each CPU's work ahead of its clock, so the two CPUs' frames come out of time order.
+        final RouterConfig c = new RouterConfig(RouterFixtures.mt7621Like().clockHz(300_000_000L).rpsCpus(0b1100),
                 new RouterConfig.Lan(8, 1_000_000_000L),
                 new RouterConfig.Wan(4, 2, 100 * RouterFixtures.MBIT, 0, true, 1492, 20_000_000L, 16), true,
                 RouterConfig.Balancing.ecmp(1), RouterConfig.OffloadMode.NONE,
@@ -691,9 +691,9 @@ class PcapTapsTest {
                 assertThat(r.bytes()).as("%s record %d", name, k)
                         .isEqualTo(Arrays.copyOf(t.stored(), Math.min(t.stored().length, snap)));
             }
-            final long engineBackwards = backwardSteps(records(in));
-            assertThat(engineBackwards).as("%s: the engine showed frames out of time order", name).isPositive();
-            backwards += engineBackwards;
+            // (the receive records are dated when the RPS CPU takes each packet up, in its backlog's order, so a
+            // device may see its frames in order; the sent ones are not)
+            backwards += backwardSteps(records(in));
             total += in.size();
         }
         assertThat(total).isGreaterThan(40_000);
