@@ -58,42 +58,6 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
         gro = List.copyOf(gro);
     }
 
-    /**
-     * The results without per-queue figures (an empty {@link #rxQueues}).
-     *
-     * @param measuredNs see the record
-     * @param goodputDownloadBps see the record
-     * @param goodputUploadBps see the record
-     * @param forwardedPackets see the record
-     * @param dials see the record
-     * @param flows see the record
-     * @param ports see the record
-     * @param cpuThreads see the record
-     * @param cpuCores see the record
-     * @param cpuAverage see the record
-     * @param stages see the record
-     * @param softnet see the record
-     * @param drops see the record
-     * @param conntrack see the record
-     * @param flowtable see the record
-     * @param ppe see the record
-     * @param gro see the record
-     * @param bottleneck see the record
-     * @param simulatedEvents see the record
-     * @param dispatchedEvents see the record
-     * @param multipathHashSeed see the record
-     */
-    public RouterResults(long measuredNs, long goodputDownloadBps, long goodputUploadBps, long forwardedPackets,
-                         List<Dial> dials, List<Flow> flows, List<Port> ports, List<CpuThread> cpuThreads,
-                         List<CpuCoreLoad> cpuCores, double cpuAverage, List<Stage> stages, List<Softnet> softnet,
-                         Drops drops, List<Count> conntrack, List<Count> flowtable, List<Count> ppe,
-                         List<Count> gro, String bottleneck, long simulatedEvents, long dispatchedEvents,
-                         long multipathHashSeed) {
-        this(measuredNs, goodputDownloadBps, goodputUploadBps, forwardedPackets, dials, flows, ports, cpuThreads,
-                cpuCores, cpuAverage, stages, softnet, drops, conntrack, flowtable, ppe, gro, bottleneck,
-                simulatedEvents, dispatchedEvents, multipathHashSeed, List.of());
-    }
-
     /** @return download plus upload goodput, bits/s */
     public long goodputBps() {
         return goodputDownloadBps + goodputUploadBps;
