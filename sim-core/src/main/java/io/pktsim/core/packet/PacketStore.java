@@ -404,6 +404,54 @@ public final class PacketStore {
     }
 
     /**
+     * The address of the frame's first byte for the accessors of {@code io.pktsim.core.header.FrameBytes} with
+     * {@code buffer().byteArray()}, its first {@code bytes} bytes checked to lie in the buffer: what
+     * {@code FrameBytes.address(buffer(), frameOffset(handle), bytes)} returns, with the handle checked once and,
+     * when those bytes lie inside the slot's data area (the usual case: a header at the frame's start), no range
+     * check of the buffer (the whole slot lies inside it); else the buffer's own check, which throws as
+     * {@code FrameBytes.address} does.
+     *
+     * @param handle the packet
+     * @param bytes the bytes from the frame's start the caller will access, at least 0
+     * @return the address of the frame's first byte
+     * @throws IndexOutOfBoundsException if the handle is not a slot, or the range is not inside the buffer
+     */
+    public long frameAddress(final int handle, final int bytes) {
+        final int slot = slotOffset(handle);
+        final int data = UnsafeApi.getShort(memArray, memAddress + slot + DATA_OFFSET_OFFSET);
+        return frameAddressAt(slot, data, bytes);
+    }
+
+    /**
+     * {@link #frameAddress} of a frame that holds at least {@code bytes} stored bytes, else -1 (the frame is shorter,
+     * nothing checked further): what a caller that tests {@link #storedLength(int)} before it takes the address gets,
+     * with the handle checked once.
+     *
+     * @param handle the packet
+     * @param bytes the bytes from the frame's start the caller will access, at least 0
+     * @return the address of the frame's first byte, or -1 if fewer bytes are stored
+     * @throws IndexOutOfBoundsException if the handle is not a slot, or the range is not inside the buffer
+     */
+    public long storedFrameAddress(final int handle, final int bytes) {
+        final int slot = slotOffset(handle);
+        final long m = memAddress + slot;
+        if (UnsafeApi.getInt(memArray, m + STORED_LENGTH_OFFSET) < bytes) {
+            return -1L;
+        }
+        return frameAddressAt(slot, UnsafeApi.getShort(memArray, m + DATA_OFFSET_OFFSET), bytes);
+    }
+
+    /** {@link #frameAddress} of the slot at {@code slot} whose data offset is {@code data}. */
+    private long frameAddressAt(final int slot, final int data, final int bytes) {
+        if (data >= 0 && data + bytes <= dataCapacity) {
+            return memAddress + slot + META_LENGTH + data;
+        }
+        final int index = slot + META_LENGTH + data;
+        buffer.boundsCheck(index, bytes);
+        return memAddress + index;
+    }
+
+    /**
      * The offset in {@link #buffer()} of the L3 header.
      *
      * @param handle the packet
@@ -560,8 +608,12 @@ public final class PacketStore {
      * @return false if fewer bytes are stored (nothing changed)
      */
     public boolean pull(final int handle, final int bytes) {
+        return pullAt(meta(handle), bytes);
+    }
+
+    /** {@link #pull} of the slot whose metadata is at {@code base} (from {@link #meta(int)}). */
+    private boolean pullAt(final long base, final int bytes) {
         final byte[] a = memArray;
-        final long base = meta(handle);
         final int stored = UnsafeApi.getInt(a, base + STORED_LENGTH_OFFSET);
         if (bytes > stored) {
             return false;
@@ -594,8 +646,12 @@ public final class PacketStore {
      * @param bytes the new wire length
      */
     public void trim(final int handle, final int bytes) {
+        trimAt(meta(handle), bytes);
+    }
+
+    /** {@link #trim} of the slot whose metadata is at {@code base}. */
+    private void trimAt(final long base, final int bytes) {
         final byte[] a = memArray;
-        final long base = meta(handle);
         UnsafeApi.putInt(a, base + LENGTH_OFFSET, bytes);
         if (UnsafeApi.getInt(a, base + STORED_LENGTH_OFFSET) > bytes) {
             UnsafeApi.putInt(a, base + STORED_LENGTH_OFFSET, bytes);
@@ -614,12 +670,83 @@ public final class PacketStore {
      * @return the packet's wire length, in bytes
      */
     public int received(final int handle, final int ethertype, final int flag, final int device) {
+        return receivedAt(meta(handle), ethertype, flag, device);
+    }
+
+    /** {@link #received} of the slot whose metadata is at {@code base}. */
+    private int receivedAt(final long base, final int ethertype, final int flag, final int device) {
         final byte[] a = memArray;
-        final long base = meta(handle);
         UnsafeApi.putShort(a, base + PROTOCOL_OFFSET, (short) ethertype);
         UnsafeApi.putInt(a, base + FLAGS_OFFSET, UnsafeApi.getInt(a, base + FLAGS_OFFSET) | flag);
         UnsafeApi.putInt(a, base + INGRESS_DEVICE_OFFSET, device);
         return UnsafeApi.getInt(a, base + LENGTH_OFFSET);
+    }
+
+    /**
+     * A device's receive of a frame whose outer {@code bytes} it strips ({@code skb_pull()}, as a VLAN device's pop of
+     * its tag): {@link #pull(int, int)} then {@link #received(int, int, int, int)}, with the handle checked once.
+     *
+     * @param handle the packet
+     * @param bytes bytes to remove from the front (nothing removed if fewer are stored, as {@link #pull})
+     * @param ethertype skb->protocol
+     * @param flag the bit(s) to set
+     * @param device the ingress device index
+     * @return the packet's wire length after the pull, in bytes
+     */
+    public int pullReceived(final int handle, final int bytes, final int ethertype, final int flag, final int device) {
+        final long base = meta(handle);
+        pullAt(base, bytes);
+        return receivedAt(base, ethertype, flag, device);
+    }
+
+    /**
+     * A tunnel device's receive of its inner packet (PPPoE's {@code pppoe_rcv_core}: {@code skb_pull()} of the outer
+     * headers, {@code pskb_trim_rcsum()} to the inner length, {@code skb->protocol}, {@code skb->dev} and the network
+     * header at the new frame start): {@link #pull(int, int)}, {@link #trim(int, int)},
+     * {@link #received(int, int, int, int)} and {@link #networkOffset(int, int)} with 0, with the handle checked once.
+     *
+     * @param handle the packet
+     * @param bytes outer bytes to remove from the front (nothing removed if fewer are stored, as {@link #pull})
+     * @param innerLength the inner packet's wire length
+     * @param ethertype skb->protocol
+     * @param flag the bit(s) to set
+     * @param device the ingress device index
+     */
+    public void decapsulated(final int handle, final int bytes, final int innerLength, final int ethertype,
+        final int flag, final int device) {
+        final long base = meta(handle);
+        pullAt(base, bytes);
+        trimAt(base, innerLength);
+        receivedAt(base, ethertype, flag, device);
+        UnsafeApi.putShort(memArray, base + NETWORK_OFFSET_OFFSET, (short) 0);
+    }
+
+    /**
+     * What a device sets on a frame it passes up unchanged (a macvlan's receive): {@code skb->dev}. The same as
+     * {@link #ingressDevice(int, int)} then {@link #length(int)}, with the handle checked once.
+     *
+     * @param handle the packet
+     * @param device the ingress device index
+     * @return the packet's wire length, in bytes
+     */
+    public int receivedOn(final int handle, final int device) {
+        final long base = meta(handle);
+        UnsafeApi.putInt(memArray, base + INGRESS_DEVICE_OFFSET, device);
+        return UnsafeApi.getInt(memArray, base + LENGTH_OFFSET);
+    }
+
+    /**
+     * What a device's transmit sets on a frame it hands down: the lower device as the egress device. The same as
+     * {@link #egressDevice(int, int)} then {@link #length(int)}, with the handle checked once.
+     *
+     * @param handle the packet
+     * @param device the egress device index
+     * @return the packet's wire length, in bytes
+     */
+    public int sentTo(final int handle, final int device) {
+        final long base = meta(handle);
+        UnsafeApi.putInt(memArray, base + EGRESS_DEVICE_OFFSET, device);
+        return UnsafeApi.getInt(memArray, base + LENGTH_OFFSET);
     }
 
     // ------------------------------------------------------------ metadata

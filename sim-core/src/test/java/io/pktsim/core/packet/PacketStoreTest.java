@@ -3,6 +3,7 @@ package io.pktsim.core.packet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.test.AllocationMeter;
 import org.junit.jupiter.api.Test;
 
@@ -349,6 +350,86 @@ class PacketStoreTest {
         assertThatThrownBy(() -> store.received(store.capacity(), 0x0800, 0, 1))
             .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> store.trim(-1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void shouldGiveTheFrameAddressAndFusedReceivesAsTheSeparateCallsDo() {
+        // two stores fed the same random frames: one through the fused calls, one through the calls they stand for
+        final java.util.Random random = new java.util.Random(20261206L);
+        final PacketStore fused = new PacketStore(4, 160, 40);
+        final PacketStore plain = new PacketStore(4, 160, 40);
+        final byte[] a = new byte[fused.slotLength()];
+        final byte[] b = new byte[plain.slotLength()];
+        for (int i = 0; i < 4; i++) {
+            assertThat(plain.allocate()).isEqualTo(fused.allocate());
+        }
+        for (int round = 0; round < 20_000; round++) {
+            // any slot, the last one too (a range past the slot's end may then leave the buffer)
+            final int h = random.nextInt(4);
+            final int stored = random.nextInt(121);
+            // the frame anywhere in the slot's data area, its lengths and offsets random (as a test may set them)
+            final int data = random.nextInt(160);
+            final int length = stored + random.nextInt(3) * 700;
+            final int network = random.nextInt(40) - 8;
+            final int transport = random.nextInt(60) - 8;
+            for (final PacketStore s : new PacketStore[] {fused, plain}) {
+                s.storedLength(h, stored);
+                s.length(h, length);
+                s.networkOffset(h, network);
+                s.transportOffset(h, transport);
+                s.innerNetworkOffset(h, -1);
+                s.flags(h, PacketStore.FLAG_GRO_MERGED);
+                s.buffer().putShort(s.slotOffset(h) + PacketLayout.DATA_OFFSET_OFFSET, (short) data);
+            }
+            final int bytes = random.nextInt(130);
+            assertThat(addressOrError(() -> fused.frameAddress(h, bytes)))
+                .isEqualTo(addressOrError(() -> FrameBytes.address(plain.buffer(), plain.frameOffset(h), bytes)));
+            assertThat(addressOrError(() -> fused.storedFrameAddress(h, bytes))).isEqualTo(plain.storedLength(h) < bytes
+                ? -1L : addressOrError(() -> FrameBytes.address(plain.buffer(), plain.frameOffset(h), bytes)));
+            final int pull = random.nextInt(stored + 10);
+            switch (random.nextInt(4)) {
+                case 0:
+                    final int len = fused.pullReceived(h, pull, 0x86DD, PacketStore.FLAG_VLAN_RX, 5);
+                    plain.pull(h, pull);
+                    assertThat(len).isEqualTo(plain.received(h, 0x86DD, PacketStore.FLAG_VLAN_RX, 5));
+                    break;
+                case 1:
+                    final int inner = random.nextInt(200);
+                    fused.decapsulated(h, pull, inner, 0x0800, PacketStore.FLAG_RAW_IP, 9);
+                    plain.pull(h, pull);
+                    plain.trim(h, inner);
+                    plain.received(h, 0x0800, PacketStore.FLAG_RAW_IP, 9);
+                    plain.networkOffset(h, 0);
+                    break;
+                case 2:
+                    final int rx = fused.receivedOn(h, 3);
+                    plain.ingressDevice(h, 3);
+                    assertThat(rx).isEqualTo(plain.length(h));
+                    break;
+                default:
+                    final int tx = fused.sentTo(h, 4);
+                    plain.egressDevice(h, 4);
+                    assertThat(tx).isEqualTo(plain.length(h));
+                    break;
+            }
+            fused.buffer().getBytes(fused.slotOffset(h), a);
+            plain.buffer().getBytes(plain.slotOffset(h), b);
+            assertThat(a).as("round %d", round).isEqualTo(b);
+        }
+        assertThatThrownBy(() -> fused.frameAddress(fused.capacity(), 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> fused.storedFrameAddress(-1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> fused.pullReceived(-1, 0, 0, 0, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> fused.decapsulated(fused.capacity(), 0, 0, 0, 0, 0))
+            .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** The address, or Long.MIN_VALUE when the call throws IndexOutOfBoundsException. */
+    private static long addressOrError(final java.util.function.LongSupplier call) {
+        try {
+            return call.getAsLong();
+        } catch (final IndexOutOfBoundsException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     @Test

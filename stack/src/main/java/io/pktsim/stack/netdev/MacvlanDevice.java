@@ -41,13 +41,11 @@ public final class MacvlanDevice extends NetDevice {
             counters().increment(NetDeviceCounter.TX_DROPPED_DOWN);
             return false;
         }
-        store.egressDevice(handle, lowerIfindex);
-        countTx(store.length(handle));
+        countTx(store.sentTo(handle, lowerIfindex));
         return true;
     }
 
     void received(final PacketStore store, final int handle) {
-        store.ingressDevice(handle, ifindex());
-        countRx(store.length(handle));
+        countRx(store.receivedOn(handle, ifindex()));
     }
 }

@@ -2,7 +2,6 @@ package io.pktsim.stack.netdev;
 
 import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.packet.PacketStore;
-import org.agrona.MutableDirectBuffer;
 
 /**
  * The macvlan rx_handler of one lower device ({@code struct macvlan_port}, drivers/net/macvlan.c, Linux 6.18).
@@ -108,9 +107,8 @@ public final class MacvlanPort {
      *     {@link NetDeviceCounter#RX_DROPPED_DOWN} on it)
      */
     public int handleFrame(final PacketStore store, final int handle) {
-        final MutableDirectBuffer b = store.buffer();
-        final byte[] a = b.byteArray();
-        final long at = FrameBytes.address(b, store.frameOffset(handle), 6);
+        final byte[] a = store.buffer().byteArray();
+        final long at = store.frameAddress(handle, 6);
         if ((FrameBytes.getByte(a, at) & 1) != 0) {
             lower.counters().increment(NetDeviceCounter.RX_MULTICAST);
             store.setFlag(handle, PacketStore.FLAG_MULTICAST);

@@ -161,11 +161,9 @@ public final class PppoeDevice extends NetDevice {
             counters().increment(NetDeviceCounter.RX_DROPPED_MALFORMED);
             return false;
         }
-        store.pull(handle, EthernetView.LENGTH + PppoeView.LENGTH);
         final int ipLength = len - 2;
-        store.trim(handle, ipLength);
-        store.received(handle, netType, PacketStore.FLAG_RAW_IP, ifindex());
-        store.networkOffset(handle, 0);
+        store.decapsulated(handle, EthernetView.LENGTH + PppoeView.LENGTH, ipLength, netType, PacketStore.FLAG_RAW_IP,
+            ifindex());
         countRx(ipLength);
         return true;
     }

@@ -4,7 +4,6 @@ import io.pktsim.core.header.EthernetView;
 import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.PppoeView;
 import io.pktsim.core.packet.PacketStore;
-import org.agrona.MutableDirectBuffer;
 
 /**
  * The PPPoE session packet handler ({@code pppoe_rcv}, drivers/net/ppp/pppoe.c, Linux 6.18): finds the
@@ -72,17 +71,15 @@ public final class PppoeSessions {
      *     malformed: {@link #malformedDrops()} or the device's counters)
      */
     public int receive(final PacketStore store, final int handle, final int ifindex) {
-        final MutableDirectBuffer b = store.buffer();
-        final int f = store.frameOffset(handle);
-        if (store.storedLength(handle) < EthernetView.LENGTH + PppoeView.LENGTH) {
+        // one check of the handle, the stored length and the range of the Ethernet and PPPoE headers, then their
+        // fields without a check each (the device decapsulates at the same address)
+        final long eth = store.storedFrameAddress(handle, EthernetView.LENGTH + PppoeView.LENGTH);
+        if (eth < 0) {
             malformed++;
             store.free(handle);
             return RxHandler.CONSUMED;
         }
-        // one range check for the Ethernet and PPPoE headers, then their fields without a check each (the device
-        // decapsulates at the same address)
-        final byte[] a = b.byteArray();
-        final long eth = FrameBytes.address(b, f, EthernetView.LENGTH + PppoeView.LENGTH);
+        final byte[] a = store.buffer().byteArray();
         if ((FrameBytes.getShort(a, eth + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF)
             != EthernetView.ETHERTYPE_PPPOE_SESSION) {
             malformed++;

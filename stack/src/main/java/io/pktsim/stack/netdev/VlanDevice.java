@@ -4,7 +4,6 @@ import io.pktsim.core.header.EthernetView;
 import io.pktsim.core.header.FrameBytes;
 import io.pktsim.core.header.VlanView;
 import io.pktsim.core.packet.PacketStore;
-import org.agrona.MutableDirectBuffer;
 
 /**
  * An 802.1Q VLAN device such as {@code eth0.2} (net/8021q/vlan_dev.c, vlan_core.c, Linux 6.18). Receive pops
@@ -78,12 +77,12 @@ public final class VlanDevice extends NetDevice {
      * @return the address, or -1 if the frame carries no 802.1Q tag
      */
     static long taggedHeader(final PacketStore store, final int handle) {
-        if (store.storedLength(handle) < TAGGED_HEADER) {
+        // the stored length and the range with one check of the handle (-1: fewer bytes stored)
+        final long at = store.storedFrameAddress(handle, TAGGED_HEADER);
+        if (at < 0) {
             return -1;
         }
-        final MutableDirectBuffer b = store.buffer();
-        final long at = FrameBytes.address(b, store.frameOffset(handle), TAGGED_HEADER);
-        return (FrameBytes.getShort(b.byteArray(), at + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF)
+        return (FrameBytes.getShort(store.buffer().byteArray(), at + EthernetView.ETHERTYPE_OFFSET) & 0xFFFF)
             == EthernetView.ETHERTYPE_VLAN ? at : -1;
     }
 
@@ -117,8 +116,7 @@ public final class VlanDevice extends NetDevice {
             counters().increment(NetDeviceCounter.RX_DROPPED_DOWN);
             return false;
         }
-        final MutableDirectBuffer b = store.buffer();
-        return popTag(store, handle, b.byteArray(), FrameBytes.address(b, store.frameOffset(handle), TAGGED_HEADER));
+        return popTag(store, handle, store.buffer().byteArray(), store.frameAddress(handle, TAGGED_HEADER));
     }
 
     /**
@@ -143,8 +141,7 @@ public final class VlanDevice extends NetDevice {
     private boolean popTag(final PacketStore store, final int handle, final byte[] a, final long at) {
         final int inner = FrameBytes.getShort(a, at + EthernetView.LENGTH + VlanView.ETHERTYPE_OFFSET) & 0xFFFF;
         EtherShift.moveMacs(a, at, at + VlanView.LENGTH);
-        store.pull(handle, VlanView.LENGTH);
-        countRx(store.received(handle, inner, PacketStore.FLAG_VLAN_RX, ifindex()));
+        countRx(store.pullReceived(handle, VlanView.LENGTH, inner, PacketStore.FLAG_VLAN_RX, ifindex()));
         return true;
     }
 
@@ -166,15 +163,12 @@ public final class VlanDevice extends NetDevice {
             counters().increment(NetDeviceCounter.TX_DROPPED_NO_HEADROOM);
             return false;
         }
-        final MutableDirectBuffer b = store.buffer();
-        final int f = store.frameOffset(handle);
-        final byte[] a = b.byteArray();
-        final long at = FrameBytes.address(b, f, TAGGED_HEADER);
+        final byte[] a = store.buffer().byteArray();
+        final long at = store.frameAddress(handle, TAGGED_HEADER);
         EtherShift.moveMacs(a, at + VlanView.LENGTH, at);
         // the TPID and the TCI in one store, in the range checked above
         FrameBytes.putInt(a, at + EthernetView.ETHERTYPE_OFFSET, tagWord);
-        store.egressDevice(handle, lowerIfindex);
-        countTx(store.length(handle));
+        countTx(store.sentTo(handle, lowerIfindex));
         return true;
     }
 }
