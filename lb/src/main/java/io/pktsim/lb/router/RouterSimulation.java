@@ -4241,17 +4241,23 @@ public final class RouterSimulation {
 
     /** {@code neigh_hh_output}: an Ethernet header in front of the IP packet. */
     private void pushEthernet(final int h, final long src, final long dst) {
-        store.push(h, EthernetView.LENGTH);
-        ethView.wrap(store.buffer(), store.frameOffset(h)).addresses(dst, src)
-                .ethertype(ipv6 ? EthernetView.ETHERTYPE_IPV6 : EthernetView.ETHERTYPE_IPV4);
+        // the push and the header's range at one check of the handle (no headroom: written over the frame's start)
+        long at = store.pushAddress(h, EthernetView.LENGTH, EthernetView.LENGTH);
+        if (at < 0) {
+            at = store.frameAddress(h, EthernetView.LENGTH);
+        }
+        EthernetView.write(store.buffer().byteArray(), at, dst, src,
+                ipv6 ? EthernetView.ETHERTYPE_IPV6 : EthernetView.ETHERTYPE_IPV4);
         store.clearFlag(h, PacketStore.FLAG_RAW_IP);
     }
 
     /** {@code ip_forward}/{@code ip6_forward}: TTL or hop limit minus one (the IPv4 checksum updated). */
     private void decrementTtl(final int h) {
         if (ipv6) {
-            ipv6View.wrap(store.buffer(), store.networkHeaderOffset(h));
-            ipv6View.hopLimit(ipv6View.hopLimit() - 1);
+            // the header's range at one check of the handle, then its hop limit byte
+            final long at = store.networkHeaderAddress(h, Ipv6View.LENGTH) + Ipv6View.HOP_LIMIT_OFFSET;
+            final byte[] a = store.buffer().byteArray();
+            FrameBytes.putByte(a, at, (byte) ((FrameBytes.getByte(a, at) & 0xFF) - 1));
         } else {
             ipv4View.wrap(store.buffer(), store.networkHeaderOffset(h)).decrementTtl();
         }

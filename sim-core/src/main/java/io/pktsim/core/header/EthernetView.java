@@ -147,6 +147,23 @@ public final class EthernetView {
         return this;
     }
 
+    /**
+     * Writes a whole header at an address without a view: what {@code addresses(dst, src).ethertype(type)} of a view
+     * wrapped there writes, store for store (for a caller that has the header's address from a check of its own, as
+     * {@code PacketStore.pushAddress} gives).
+     *
+     * @param array the buffer's byte array (null off-heap)
+     * @param at the header's address, {@link #LENGTH} bytes checked ({@link FrameBytes#address})
+     * @param dst the destination MAC as a 48-bit value
+     * @param src the source MAC as a 48-bit value
+     * @param type the ethertype
+     */
+    public static void write(final byte[] array, final long at, final long dst, final long src, final int type) {
+        FrameBytes.putLong(array, at, (dst << 16) | ((src >>> 32) & 0xFFFFL));
+        FrameBytes.putInt(array, at + SRC_OFFSET + 2, (int) src);
+        FrameBytes.putShort(array, at + ETHERTYPE_OFFSET, (short) type);
+    }
+
     /** @return whether the destination is a group (broadcast or multicast) address */
     public boolean isMulticast() {
         return (FrameBytes.getByte(array, address + DST_OFFSET) & 1) != 0;

@@ -441,7 +441,28 @@ public final class PacketStore {
         return frameAddressAt(slot, UnsafeApi.getShort(memArray, m + DATA_OFFSET_OFFSET), bytes);
     }
 
-    /** {@link #frameAddress} of the slot at {@code slot} whose data offset is {@code data}. */
+    /**
+     * The address of the L3 header, its first {@code bytes} bytes checked to lie in the buffer: what
+     * {@code FrameBytes.address(buffer(), networkHeaderOffset(handle), bytes)} returns (a header view's
+     * {@code wrap} there), with the handle checked once and no range check of the buffer when those bytes lie
+     * inside the slot's data area.
+     *
+     * @param handle the packet, its network offset set
+     * @param bytes the bytes from the L3 header's start the caller will access, at least 0
+     * @return the address of the L3 header's first byte
+     * @throws IndexOutOfBoundsException if the handle is not a slot, or the range is not inside the buffer
+     */
+    public long networkHeaderAddress(final int handle, final int bytes) {
+        final int slot = slotOffset(handle);
+        final long m = memAddress + slot;
+        return frameAddressAt(slot, UnsafeApi.getShort(memArray, m + DATA_OFFSET_OFFSET)
+            + UnsafeApi.getShort(memArray, m + NETWORK_OFFSET_OFFSET), bytes);
+    }
+
+    /**
+     * {@link #frameAddress} of the slot at {@code slot} for the byte {@code data} bytes into its data area (the
+     * frame's start, or a header's).
+     */
     private long frameAddressAt(final int slot, final int data, final int bytes) {
         if (data >= 0 && data + bytes <= dataCapacity) {
             return memAddress + slot + META_LENGTH + data;
@@ -566,8 +587,12 @@ public final class PacketStore {
      * @return false if the headroom is too small (nothing changed)
      */
     public boolean push(final int handle, final int bytes) {
+        return pushAt(meta(handle), bytes);
+    }
+
+    /** {@link #push} of the slot whose metadata is at {@code base} (from {@link #meta(int)}). */
+    private boolean pushAt(final long base, final int bytes) {
         final byte[] a = memArray;
-        final long base = meta(handle);
         final int data = UnsafeApi.getShort(a, base + DATA_OFFSET_OFFSET);
         if (bytes > data) {
             return false;
@@ -588,6 +613,24 @@ public final class PacketStore {
         shiftOffset(base + TRANSPORT_OFFSET_OFFSET, bytes);
         shiftOffset(base + INNER_NETWORK_OFFSET_OFFSET, bytes);
         return true;
+    }
+
+    /**
+     * {@link #push(int, int)} then {@link #frameAddress(int, int)} of the new frame start, with the handle checked
+     * once: for a device that pushes a header and writes it ({@code skb_push()} and the header's fields).
+     *
+     * @param handle the packet
+     * @param bytes bytes to add, at least 0
+     * @param checkBytes the bytes from the new frame start the caller will access
+     * @return the address of the frame's new first byte, or -1 if the headroom is too small (nothing changed)
+     * @throws IndexOutOfBoundsException if the handle is not a slot, or the range is not inside the buffer
+     */
+    public long pushAddress(final int handle, final int bytes, final int checkBytes) {
+        final int slot = slotOffset(handle);
+        if (!pushAt(memAddress + slot, bytes)) {
+            return -1L;
+        }
+        return frameAddressAt(slot, UnsafeApi.getShort(memArray, memAddress + slot + DATA_OFFSET_OFFSET), checkBytes);
     }
 
     /**
@@ -1079,7 +1122,9 @@ public final class PacketStore {
      * @param flag the bit(s) to set
      */
     public void setFlag(final int handle, final int flag) {
-        flags(handle, flags(handle) | flag);
+        // the flags read and written at one check of the handle
+        final long at = meta(handle) + FLAGS_OFFSET;
+        UnsafeApi.putInt(memArray, at, UnsafeApi.getInt(memArray, at) | flag);
     }
 
     /**
@@ -1087,7 +1132,8 @@ public final class PacketStore {
      * @param flag the bit(s) to clear
      */
     public void clearFlag(final int handle, final int flag) {
-        flags(handle, flags(handle) & ~flag);
+        final long at = meta(handle) + FLAGS_OFFSET;
+        UnsafeApi.putInt(memArray, at, UnsafeApi.getInt(memArray, at) & ~flag);
     }
 
     /**

@@ -80,6 +80,26 @@ class HeaderViewsTest {
     }
 
     @Test
+    void shouldWriteAWholeHeaderAsTheViewDoes() {
+        final UnsafeBuffer one = new UnsafeBuffer(new byte[20]);
+        final UnsafeBuffer two = new UnsafeBuffer(new byte[20]);
+        for (int i = 0; i < 20; i++) {
+            one.putByte(i, (byte) (0xA0 + i));
+            two.putByte(i, (byte) (0xA0 + i));
+        }
+        new EthernetView().wrap(one, 3).addresses(0xFFFF_0102_0304_0506L, 0xEEEE_0708_090A_0B0CL).ethertype(0x86DD);
+        EthernetView.write(two.byteArray(), FrameBytes.address(two, 3, EthernetView.LENGTH), 0xFFFF_0102_0304_0506L,
+            0xEEEE_0708_090A_0B0CL, 0x86DD);
+        final byte[] want = new byte[20];
+        final byte[] got = new byte[20];
+        one.getBytes(0, want);
+        two.getBytes(0, got);
+        assertThat(got).containsExactly(want);
+        assertThat(got).containsExactly(0xA0, 0xA1, 0xA2, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x86, 0xDD, 0xB1,
+            0xB2, 0xB3);
+    }
+
+    @Test
     void shouldComputeTheIpv4HeaderChecksumOfAKnownHeader() {
         // a classic worked example: 45 00 00 73 00 00 40 00 40 11 [b8 61] c0 a8 00 01 c0 a8 00 c7
         final UnsafeBuffer b = new UnsafeBuffer(new byte[20]);

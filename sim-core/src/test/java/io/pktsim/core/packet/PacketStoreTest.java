@@ -386,8 +386,24 @@ class PacketStoreTest {
                 .isEqualTo(addressOrError(() -> FrameBytes.address(plain.buffer(), plain.frameOffset(h), bytes)));
             assertThat(addressOrError(() -> fused.storedFrameAddress(h, bytes))).isEqualTo(plain.storedLength(h) < bytes
                 ? -1L : addressOrError(() -> FrameBytes.address(plain.buffer(), plain.frameOffset(h), bytes)));
+            assertThat(addressOrError(() -> fused.networkHeaderAddress(h, bytes))).isEqualTo(
+                addressOrError(() -> FrameBytes.address(plain.buffer(), plain.networkHeaderOffset(h), bytes)));
             final int pull = random.nextInt(stored + 10);
-            switch (random.nextInt(4)) {
+            switch (random.nextInt(6)) {
+                case 4:
+                    // the push: -1 without the headroom, else the new start's address, or the range's error after it
+                    final int push = random.nextInt(48);
+                    final long pushed = addressOrError(() -> fused.pushAddress(h, push, bytes));
+                    final long expected = !plain.push(h, push) ? -1L
+                        : addressOrError(() -> FrameBytes.address(plain.buffer(), plain.frameOffset(h), bytes));
+                    assertThat(pushed).isEqualTo(expected);
+                    break;
+                case 5:
+                    fused.setFlag(h, PacketStore.FLAG_RAW_IP | PacketStore.FLAG_OFFLOADED);
+                    fused.clearFlag(h, PacketStore.FLAG_GRO_MERGED);
+                    plain.flags(h, (plain.flags(h) | PacketStore.FLAG_RAW_IP | PacketStore.FLAG_OFFLOADED)
+                        & ~PacketStore.FLAG_GRO_MERGED);
+                    break;
                 case 0:
                     final int len = fused.pullReceived(h, pull, 0x86DD, PacketStore.FLAG_VLAN_RX, 5);
                     plain.pull(h, pull);

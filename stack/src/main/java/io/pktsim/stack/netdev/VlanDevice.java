@@ -159,12 +159,13 @@ public final class VlanDevice extends NetDevice {
             counters().increment(NetDeviceCounter.TX_DROPPED_DOWN);
             return false;
         }
-        if (!store.push(handle, VlanView.LENGTH)) {
+        // the tag's room and the tagged header's range with one check of the handle
+        final long at = store.pushAddress(handle, VlanView.LENGTH, TAGGED_HEADER);
+        if (at < 0) {
             counters().increment(NetDeviceCounter.TX_DROPPED_NO_HEADROOM);
             return false;
         }
         final byte[] a = store.buffer().byteArray();
-        final long at = store.frameAddress(handle, TAGGED_HEADER);
         EtherShift.moveMacs(a, at + VlanView.LENGTH, at);
         // the TPID and the TCI in one store, in the range checked above
         FrameBytes.putInt(a, at + EthernetView.ETHERTYPE_OFFSET, tagWord);
