@@ -409,7 +409,8 @@ public final class PacketStore {
      * {@code FrameBytes.address(buffer(), frameOffset(handle), bytes)} returns, with the handle checked once and,
      * when those bytes lie inside the slot's data area (the usual case: a header at the frame's start), no range
      * check of the buffer (the whole slot lies inside it); else the buffer's own check, which throws as
-     * {@code FrameBytes.address} does.
+     * {@code FrameBytes.address} does. The count is the caller's constant; a negative one is a broken contract, not
+     * checked here.
      *
      * @param handle the packet
      * @param bytes the bytes from the frame's start the caller will access, at least 0
@@ -621,7 +622,7 @@ public final class PacketStore {
      *
      * @param handle the packet
      * @param bytes bytes to add, at least 0
-     * @param checkBytes the bytes from the new frame start the caller will access
+     * @param checkBytes the bytes from the new frame start the caller will access, at least 0
      * @return the address of the frame's new first byte, or -1 if the headroom is too small (nothing changed)
      * @throws IndexOutOfBoundsException if the handle is not a slot, or the range is not inside the buffer
      */
