@@ -1029,6 +1029,7 @@ public final class RouterSimulation {
         this.random = RandomStream.derive(config.seed(), config.run(), "router");
         this.cpu = new CpuSet(profile.cores(), profile.threadsPerCore(), profile.clockHz(),
                 profile.smtThroughputPermille());
+        cpu.window(config.warmupNs(), config.totalNs());
         this.dialUp = new boolean[dials];
         java.util.Arrays.fill(dialUp, true);
 
@@ -4537,7 +4538,7 @@ public final class RouterSimulation {
     private void onWarmupEnd(final int target, final long arg, final long now) {
         windowStarted = true;
         windowStartNs = now;
-        cpu.resetWindow(now);
+        cpu.resetStages();
         java.util.Arrays.fill(pathPackets, 0L);
         lanDown.resetWindow(now);
         lanUp.resetWindow(now);
@@ -4863,13 +4864,13 @@ public final class RouterSimulation {
         double sum = 0;
         int hottest = 0;
         for (int c = 0; c < n; c++) {
-            final double b = cpu.busy(c, endNs);
+            final double b = cpu.busy(c);
             sum += b;
-            if (b > cpu.busy(hottest, endNs)) {
+            if (b > cpu.busy(hottest)) {
                 hottest = c;
             }
-            threads.add(new RouterResults.CpuThread(c, cpu.coreOf(c), b, cpu.busy(c, CpuSet.CTX_HARDIRQ, endNs),
-                    cpu.busy(c, CpuSet.CTX_SOFTIRQ, endNs), cpu.busy(c, CpuSet.CTX_THREAD, endNs)));
+            threads.add(new RouterResults.CpuThread(c, cpu.coreOf(c), b, cpu.busy(c, CpuSet.CTX_HARDIRQ),
+                    cpu.busy(c, CpuSet.CTX_SOFTIRQ), cpu.busy(c, CpuSet.CTX_THREAD)));
         }
         final int cores = profile.cores();
         final List<RouterResults.CpuCoreLoad> coreLoads = new ArrayList<>(cores);
