@@ -9,6 +9,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
 /**
  * Reads YAML into a {@link ConfigNode} tree that remembers the line and column of every key and value.
  * Rejects a syntax error, a duplicate key, more than one document, and a top level that is not a
@@ -43,6 +46,9 @@ public final class YamlConfigLoader {
             }
             return root;
         } catch (final JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                throw syntaxError(source, m);
+            }
             final JsonLocation l = e.getLocation();
             final String msg = e.getOriginalMessage().replace('\n', ' ').replaceAll("\\s+", " ").trim();
             throw new ConfigException(source, l == null ? 0 : l.getLineNr(), l == null ? 0 : l.getColumnNr(),
@@ -50,6 +56,27 @@ public final class YamlConfigLoader {
         } catch (final IOException e) {
             throw new ConfigException(source, 0, 0, "cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * A syntax error at the place SnakeYAML found it (its problem mark, 0-based there), with its problem and, when
+     * it gives one, what it was reading and where that started: {@code s.yaml:35:7: not valid YAML: expected <block
+     * end>, but found '-' (while parsing a block mapping that starts at line 27, column 7)}. SnakeYAML's own
+     * message repeats the places with a snippet of the text over several lines.
+     */
+    private static ConfigException syntaxError(final String source, final MarkedYAMLException m) {
+        final Mark at = m.getProblemMark();
+        final StringBuilder text = new StringBuilder("not valid YAML: ").append(m.getProblem());
+        if (m.getContext() != null) {
+            text.append(" (").append(m.getContext());
+            final Mark from = m.getContextMark();
+            if (from != null && (from.getLine() != at.getLine() || from.getColumn() != at.getColumn())) {
+                text.append(" that starts at line ").append(from.getLine() + 1).append(", column ")
+                    .append(from.getColumn() + 1);
+            }
+            text.append(')');
+        }
+        return new ConfigException(source, at.getLine() + 1, at.getColumn() + 1, text.toString());
     }
 
     private ConfigNode read(final JsonParser p, final String source, final String path)

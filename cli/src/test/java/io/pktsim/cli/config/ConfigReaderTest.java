@@ -99,6 +99,13 @@ class ConfigReaderTest {
             .hasMessage("s.yaml:2:1: duplicate key 'a' (first at line 1)");
         assertThatThrownBy(() -> read("a: [1, 2\n")).isInstanceOf(ConfigException.class)
             .hasMessageStartingWith("s.yaml:").hasMessageContaining("not valid YAML");
+        // one line, at SnakeYAML's problem mark, with what it was reading and where that started
+        assertThatThrownBy(() -> read("a:\n  b: 1\n  c 2\n  d: 3\n")).isInstanceOf(ConfigException.class)
+            .hasMessage("s.yaml:4:3: not valid YAML: could not find expected ':' (while scanning a simple key that"
+                + " starts at line 3, column 3)");
+        assertThatThrownBy(() -> read("a:\n  - 1\n - 2\n")).isInstanceOf(ConfigException.class)
+            .hasMessage("s.yaml:3:2: not valid YAML: expected <block end>, but found '<block sequence start>'"
+                + " (while parsing a block mapping that starts at line 1, column 1)");
         assertThatThrownBy(() -> read("- 1\n- 2\n")).hasMessageContaining("expected a mapping");
         assertThatThrownBy(() -> read("")).hasMessageContaining("empty");
         assertThatThrownBy(() -> read("a: 1\n---\nb: 2\n")).hasMessageContaining("more than one YAML document");

@@ -231,7 +231,8 @@ class ScenarioLoaderTest {
 
     @Test
     void shouldRejectBadYaml() {
-        assertThat(error("device: [k2p\n")).startsWith("s.yaml:1:13: not valid YAML: ");
+        assertThat(error("device: [k2p\n")).isEqualTo("s.yaml:2:1: not valid YAML: expected ',' or ']', but got"
+            + " <stream end> (while parsing a flow sequence that starts at line 1, column 9)");
     }
 
     @Test

@@ -7,7 +7,9 @@ import io.pktsim.stack.profile.CostStage;
  * thread is free and takes its cycles at the clock rate, slowed when the core's sibling thread is busy too (SMT:
  * both threads together deliver {@code smtThroughputPermille} of one thread). Busy time is kept per thread and per
  * context (hard IRQ, softirq, kernel thread), cycles per {@link CostStage}, both over the measurement window.
- * Allocation-free.
+ * The window is known before the work is ({@link #window}): each piece of work counts, in its own context, the part
+ * of it that lies inside the window, so a thread's contexts add up to its busy time even when work was booked
+ * before the window opened or runs past its end. Allocation-free.
  */
 final class CpuSet {
     static final int CTX_HARDIRQ = 0;
@@ -28,7 +30,9 @@ final class CpuSet {
     private static final int STRIDE = 4;
     private static final int FREE_AT = 3;
     private final long[] stageCycles = new long[CostStage.values().length];
+    /** The measurement window, {@code [windowStartNs, windowEndNs)}; all time until {@link #window} sets it. */
     private long windowStartNs;
+    private long windowEndNs = Long.MAX_VALUE;
     /**
      * {@link #exec}'s conversions from cycles to ns, direct-mapped by the cycles' low bits: a run's work items
      * come in a handful of sizes (a poll, a packet's RX half, a forwarded data segment, an ACK, ...), so the
@@ -146,8 +150,8 @@ final class CpuSet {
             ? (smtPermille > 0 ? nsSmtValue[i] : smtNs(nsValue[i])) : nsValue[i];
         final long end = start + ns;
         t[at + FREE_AT] = end;
-        if (end > windowStartNs) {
-            t[at + context] += end - Math.max(start, windowStartNs);
+        if (end > windowStartNs && start < windowEndNs) {
+            t[at + context] += Math.min(end, windowEndNs) - Math.max(start, windowStartNs);
         }
         return end;
     }
@@ -175,30 +179,39 @@ final class CpuSet {
         return threads[cpu * STRIDE + FREE_AT];
     }
 
-    void resetWindow(final long nowNs) {
-        windowStartNs = nowNs;
-        for (int c = 0; c < cpus; c++) {
-            final int at = c * STRIDE;
-            threads[at + CTX_HARDIRQ] = 0;
-            threads[at + CTX_SOFTIRQ] = Math.max(0L, threads[at + FREE_AT] - nowNs);
-            threads[at + CTX_THREAD] = 0;
+    /**
+     * Sets the measurement window before any work is booked: busy time counts only inside
+     * {@code [startNs, endNs)}, whenever the work was handed over.
+     *
+     * @param startNs the window's start (the warm-up's end), ns
+     * @param endNs   the window's end (the run's end), ns
+     */
+    void window(final long startNs, final long endNs) {
+        if (startNs > endNs) {
+            throw new IllegalArgumentException("window " + startNs + " > " + endNs);
         }
+        windowStartNs = startNs;
+        windowEndNs = endNs;
+    }
+
+    /** At the window's start: the stage cycles booked before it are dropped (busy time is clipped as it is booked). */
+    void resetStages() {
         java.util.Arrays.fill(stageCycles, 0L);
     }
 
-    /** @return busy fraction of a thread in one context over the window ending at {@code endNs} */
-    double busy(final int cpu, final int context, final long endNs) {
-        final long span = endNs - windowStartNs;
+    /** @return busy fraction of a thread in one context over the window (its end is {@link #window}'s) */
+    double busy(final int cpu, final int context) {
+        final long span = windowEndNs - windowStartNs;
         final long b = threads[cpu * STRIDE + context];
-        return span <= 0 ? 0.0 : Math.min(1.0, Math.max(0L, b) / (double) span);
+        return span <= 0 ? 0.0 : b / (double) span;
     }
 
-    double busy(final int cpu, final long endNs) {
-        final long span = endNs - windowStartNs;
+    /** @return busy fraction of a thread over the window: the sum of its contexts */
+    double busy(final int cpu) {
+        final long span = windowEndNs - windowStartNs;
         final int at = cpu * STRIDE;
-        final long b = threads[at + CTX_HARDIRQ] + threads[at + CTX_SOFTIRQ] + threads[at + CTX_THREAD]
-            - Math.max(0L, threads[at + FREE_AT] - endNs);
-        return span <= 0 ? 0.0 : Math.min(1.0, Math.max(0L, b) / (double) span);
+        final long b = threads[at + CTX_HARDIRQ] + threads[at + CTX_SOFTIRQ] + threads[at + CTX_THREAD];
+        return span <= 0 ? 0.0 : b / (double) span;
     }
 
     long stageCycles(final CostStage stage) {

@@ -46,6 +46,7 @@ import io.pktsim.stack.conntrack.ConntrackConfig;
 import io.pktsim.stack.conntrack.ConntrackCounter;
 import io.pktsim.stack.conntrack.ConntrackTable;
 import io.pktsim.stack.conntrack.NatMangle;
+import io.pktsim.stack.endpoint.HandshakeTimers;
 import io.pktsim.stack.endpoint.TcpConfig;
 import io.pktsim.stack.fib.MultipathLookup;
 import io.pktsim.stack.flowtable.FlowTable;
@@ -162,7 +163,11 @@ import io.pktsim.stack.profile.DeviceProfile;
  * floor, HyStart's delay exit), fast retransmit with SACK-based recovery (RFC 6675 holes, NewReno partial ACKs),
  * RTO with go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window with
  * out-of-order buffering; {@code stack.endpoint}'s {@code TcpEndpoint}/{@code Cubic} are the reference units for
- * the exact kernel arithmetic (fixed-point cube root, HyStart ACK train). UDP CBR, Poisson and on/off.
+ * the exact kernel arithmetic (fixed-point cube root, HyStart ACK train). The handshake follows 6.18's timers
+ * ({@link HandshakeTimers}): the host's SYN again at 1, 2, 3, 4, 5, 7, ... s and the connect failing at 131 s,
+ * the server's SYN-ACK again at 1, 3, 7, 15, 31 s, a download's request (the {@code HSACK}) again after the first
+ * RTO the handshake's RTT gives, which is also the data sender's RTO until its first data sample (see
+ * {@link #onHostTimer}, {@link #onSynAckTimer}). UDP CBR, Poisson and on/off.
  * Their frames carry real sequence and ACK numbers, but the endpoints read their segment index from the frame's
  * {@code aux} metadata, not from the header.
  *
@@ -563,6 +568,25 @@ public final class RouterSimulation {
     private final boolean[] rtoPending;
     private final boolean[] established;
     private final boolean[] serverStarted;
+    /**
+     * The handshake's timers ({@link HandshakeTimers}): per TCP flow, when the host last sent its SYN and how often
+     * its SYN timer expired; whether the server holds a request socket (a SYN answered, the handshake's last ACK not
+     * yet seen), how often its timer expired and when it is due; the host's request (download: the handshake's
+     * last ACK with the request) timer's expiries, first timeout, and whether data has come since.
+     */
+    private final long[] synSentNs;
+    private final int[] synTimeouts;
+    private final boolean[] connectFailed;
+    private final boolean[] serverRequest;
+    private final boolean[] serverHandshakeDone;
+    private final int[] synAckTimeouts;
+    private final long[] synAckDueNs;
+    private final int[] requestTimeouts;
+    /** The data sender's handshake RTT sample, and when the server last sent its SYN-ACK. */
+    private final long[] handshakeRttNs;
+    private final long[] synAckSentNs;
+    private final long[] requestRtoNs;
+    private final boolean[] requestAnswered;
     // TCP receiver.
     private final long[] rcvNxt;
     private final long[][] ooo;
@@ -748,6 +772,8 @@ public final class RouterSimulation {
     private final int kTxDone;
     private final int kPpeAge;
     private final int kUdpTicks;
+    private final int kHostTimer;
+    private final int kSynAckTimer;
 
     private ProgressListener progress = ProgressListener.NONE;
     private FrameTap tap;
@@ -769,6 +795,10 @@ public final class RouterSimulation {
     private int kGroMerge;
     private int kGroFlush;
     private int kGroList;
+    private int kSynRetransmit;
+    private int kSynAckRetransmit;
+    private int kRequestRetransmit;
+    private int kConnectFailed;
 
     /**
      * Sees every packet at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: on the way in
@@ -932,6 +962,10 @@ public final class RouterSimulation {
         kGroMerge = names.kind("gro_merge", "flow", "segs");
         kGroFlush = names.kind("gro_flush", "flow", "segs", "reason");
         kGroList = names.kind("gro_list", "cpu", "packets", "segs", "queue");
+        kSynRetransmit = names.kind("tcp_syn_retransmit", "flow", "timeouts");
+        kSynAckRetransmit = names.kind("tcp_synack_retransmit", "flow", "timeouts");
+        kRequestRetransmit = names.kind("tcp_request_retransmit", "flow", "timeouts");
+        kConnectFailed = names.kind("tcp_connect_timeout", "flow", "retransmissions");
         qdisc.trace(bus, "eth0:qdisc");
     }
 
@@ -1029,6 +1063,7 @@ public final class RouterSimulation {
         this.random = RandomStream.derive(config.seed(), config.run(), "router");
         this.cpu = new CpuSet(profile.cores(), profile.threadsPerCore(), profile.clockHz(),
                 profile.smtThroughputPermille());
+        cpu.window(config.warmupNs(), config.totalNs());
         this.dialUp = new boolean[dials];
         java.util.Arrays.fill(dialUp, true);
 
@@ -1290,6 +1325,18 @@ public final class RouterSimulation {
         rtoPending = new boolean[flows];
         established = new boolean[flows];
         serverStarted = new boolean[flows];
+        synSentNs = new long[flows];
+        synTimeouts = new int[flows];
+        connectFailed = new boolean[flows];
+        serverRequest = new boolean[flows];
+        serverHandshakeDone = new boolean[flows];
+        synAckTimeouts = new int[flows];
+        synAckDueNs = new long[flows];
+        requestTimeouts = new int[flows];
+        handshakeRttNs = new long[flows];
+        synAckSentNs = new long[flows];
+        requestRtoNs = new long[flows];
+        requestAnswered = new boolean[flows];
         rcvNxt = new long[flows];
         ooo = new long[flows][];
         ackPending = new int[flows];
@@ -1323,6 +1370,8 @@ public final class RouterSimulation {
         kTxDone = loop.register(new Handler(14), "cpu_port_tx_done");
         kPpeAge = loop.register(new Handler(15), "ppe_age");
         kUdpTicks = loop.register(new Handler(16), "udp_ticks");
+        kHostTimer = loop.register(new Handler(17), "tcp_host_timer");
+        kSynAckTimer = loop.register(new Handler(18), "tcp_synack_timer");
 
         rxHalfCycles = costs.perPacket(CostStage.DRIVER_RX) + costs.perPacket(CostStage.GRO);
         for (int path = 0; path < PATHS; path++) {
@@ -1467,6 +1516,12 @@ public final class RouterSimulation {
                     break;
                 case 16:
                     onUdpTicks(target, arg, now);
+                    break;
+                case 17:
+                    onHostTimer(target, arg, now);
+                    break;
+                case 18:
+                    onSynAckTimer(target, arg, now);
                     break;
                 default:
                     throw new IllegalStateException("RouterSimulation: no event handler " + which);
@@ -1739,6 +1794,88 @@ public final class RouterSimulation {
     private void onStart(final int f, final long arg, final long now) {
         // The LAN host opens the connection (TCP SYN; UDP: the first datagram that creates the NAT mapping).
         hostSend(f, KIND_SYN, 0L, now);
+        if (!flowUdp[f]) {
+            // tcp_connect(): the retransmission timer at TCP_TIMEOUT_INIT
+            synSentNs[f] = now;
+            loop.schedule(now + HandshakeTimers.synWaitNs(0), kHostTimer, f, HOST_TIMER_SYN);
+        }
+    }
+
+    /** {@link #onHostTimer}'s two timers: the SYN's, and the request's (download flows, after the handshake). */
+    private static final long HOST_TIMER_SYN = 0L;
+    private static final long HOST_TIMER_REQUEST = 1L;
+
+    /**
+     * The host's TCP timers before data flows ({@link HandshakeTimers}). The SYN's: unless the SYN-ACK came, send
+     * the SYN again at 1, 2, 3, 4, 5, 7, 11, ... s, and give up after the tenth ({@code tcp_retransmit_timer},
+     * {@code tcp_write_timeout}). The request's (a download flow's handshake ACK with its request, the
+     * {@code HSACK}): unless data came, send it again after the first RTO the handshake's RTT gives, doubling.
+     */
+    private void onHostTimer(final int f, final long which, final long now) {
+        if (which == HOST_TIMER_SYN) {
+            if (established[f] || connectFailed[f]) {
+                return;
+            }
+            final int retransmissions = synTimeouts[f];
+            if (HandshakeTimers.synExpired(retransmissions)) {
+                // ETIMEDOUT: the application gives up on this connection
+                connectFailed[f] = true;
+                connectFailures++;
+                if (trace.enabled()) {
+                    trace.publish(now, traceComponent, kConnectFailed, TraceEvent.NO_PACKET, f, retransmissions);
+                }
+                return;
+            }
+            final int timeouts = ++synTimeouts[f];
+            synRetransmits++;
+            if (trace.enabled()) {
+                trace.publish(now, traceComponent, kSynRetransmit, TraceEvent.NO_PACKET, f, timeouts);
+            }
+            hostSend(f, KIND_SYN, 0L, now);
+            synSentNs[f] = now;
+            loop.schedule(now + HandshakeTimers.synWaitNs(timeouts), kHostTimer, f, HOST_TIMER_SYN);
+        } else {
+            if (requestAnswered[f]) {
+                return;
+            }
+            final int n = ++requestTimeouts[f];
+            requestRetransmits++;
+            if (trace.enabled()) {
+                trace.publish(now, traceComponent, kRequestRetransmit, TraceEvent.NO_PACKET, f, n);
+            }
+            hostSend(f, KIND_HSACK, 0L, now);
+            loop.schedule(now + HandshakeTimers.backoffNs(requestRtoNs[f], n), kHostTimer, f, HOST_TIMER_REQUEST);
+        }
+    }
+
+    /**
+     * The server's request socket timer ({@code reqsk_timer_handler}): unless the handshake's last ACK (or data)
+     * came, send the SYN-ACK again at 1, 3, 7, 15 and 31 s, and drop the request at 63 s. A SYN that comes again
+     * meanwhile pushed the due time ({@code tcp_check_req}), so an early expiry waits for it.
+     */
+    private void onSynAckTimer(final int f, final long arg, final long now) {
+        if (!serverRequest[f] || serverHandshakeDone[f]) {
+            return;
+        }
+        if (now < synAckDueNs[f]) {
+            loop.schedule(synAckDueNs[f], kSynAckTimer, f, 0L);
+            return;
+        }
+        final int timeouts = synAckTimeouts[f];
+        if (HandshakeTimers.synAckExpired(timeouts)) {
+            // the request is dropped: a later SYN creates a new one
+            serverRequest[f] = false;
+            return;
+        }
+        synAckTimeouts[f] = timeouts + 1;
+        synAckRetransmits++;
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kSynAckRetransmit, TraceEvent.NO_PACKET, f, timeouts + 1);
+        }
+        serverSend(f, KIND_SYNACK, 0L, now);
+        synAckSentNs[f] = now;
+        synAckDueNs[f] = now + HandshakeTimers.synAckWaitNs(timeouts + 1);
+        loop.schedule(synAckDueNs[f], kSynAckTimer, f, 0L);
     }
 
     private void hostSend(final int f, final int kind, final long seq, final long now) {
@@ -2199,19 +2336,37 @@ public final class RouterSimulation {
         delivered++;
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
+        if (kind == KIND_SYNACK && established[f]) {
+            // a SYN-ACK again (the server's timer or its answer to a SYN sent again): out of window in ESTABLISHED,
+            // tcp_validate_incoming() answers with a duplicate ACK
+            if (!flowUdp[f]) {
+                hostSend(f, KIND_ACK, flowDownload[f] ? rcvNxt[f] : 0L, now);
+            }
+            return;
+        }
         if (flowDownload[f]) {
             if (kind == KIND_SYNACK) {
-                if (!established[f]) {
+                if (!connectFailed[f]) {
                     established[f] = true;
                     hostSend(f, KIND_HSACK, 0L, now);
+                    if (!flowUdp[f]) {
+                        // the request's retransmission timer, from the handshake's RTT sample
+                        requestRtoNs[f] = HandshakeTimers.firstRtoNs(now - synSentNs[f]);
+                        loop.schedule(now + requestRtoNs[f], kHostTimer, f, HOST_TIMER_REQUEST);
+                    }
                 }
             } else if (kind == KIND_DATA) {
+                requestAnswered[f] = true;
                 receiveData(f, seqOf(pkt), now, true);
+            } else if (kind == KIND_ACK) {
+                // the server's ACK of the request sent again
+                requestAnswered[f] = true;
             }
         } else {
             if (kind == KIND_SYNACK) {
-                if (!established[f]) {
+                if (!connectFailed[f]) {
                     established[f] = true;
+                    handshakeRttNs[f] = now - synSentNs[f];
                     hostSend(f, KIND_HSACK, 0L, now);
                     startSending(f, now);
                 }
@@ -2229,10 +2384,35 @@ public final class RouterSimulation {
         final int kind = kindOf(pkt);
         if (kind == KIND_SYN) {
             serverSend(f, KIND_SYNACK, 0L, now);
-        } else if (kind == KIND_HSACK) {
+            synAckSentNs[f] = now;
+            if (!flowUdp[f] && !serverHandshakeDone[f]) {
+                if (!serverRequest[f]) {
+                    // tcp_conn_request(): a request socket, its timer at TCP_TIMEOUT_INIT
+                    serverRequest[f] = true;
+                    synAckTimeouts[f] = 0;
+                    synAckDueNs[f] = now + HandshakeTimers.synAckWaitNs(0);
+                    loop.schedule(synAckDueNs[f], kSynAckTimer, f, 0L);
+                } else {
+                    // tcp_check_req(): the SYN again is answered and the timer pushed (onSynAckTimer re-checks)
+                    synAckDueNs[f] = now + HandshakeTimers.synAckWaitNs(synAckTimeouts[f]);
+                }
+            }
+            return;
+        }
+        // the handshake's last ACK, or anything later, completes the request
+        if (!serverHandshakeDone[f]) {
+            serverHandshakeDone[f] = true;
+            if (flowDownload[f]) {
+                handshakeRttNs[f] = now - synAckSentNs[f];
+            }
+        }
+        if (kind == KIND_HSACK) {
             if (flowDownload[f] && !serverStarted[f]) {
                 serverStarted[f] = true;
                 startSending(f, now);
+            } else if (flowDownload[f] && !flowUdp[f]) {
+                // the request again: the server's answer is a duplicate ACK, which acknowledges it
+                serverSend(f, KIND_ACK, 0L, now);
             }
         } else if (flowDownload[f]) {
             if (kind == KIND_ACK) {
@@ -2290,8 +2470,15 @@ public final class RouterSimulation {
         armRto(f, now);
     }
 
+    /**
+     * The data sender's retransmission timeout: from its smoothed RTT, or, before the first data RTT sample, the
+     * first RTO the handshake's sample gives ({@link HandshakeTimers#firstRtoNs}: the server measures SYN-ACK to
+     * the handshake's last ACK, the host SYN to SYN-ACK), as {@code tcp_synack_rtt_meas()} /
+     * {@code tcp_ack_update_rtt()} feed {@code tcp_rtt_estimator()}.
+     */
     private long rtoNs(final int f) {
-        return Math.max(RTO_MIN_NS, srttNs[f] == 0 ? 1_000_000_000L : srttNs[f] * 2 + 20_000_000L);
+        return Math.max(RTO_MIN_NS, srttNs[f] == 0 ? HandshakeTimers.firstRtoNs(handshakeRttNs[f])
+                : srttNs[f] * 2 + 20_000_000L);
     }
 
     private void armRto(final int f, final long now) {
@@ -4543,7 +4730,7 @@ public final class RouterSimulation {
     private void onWarmupEnd(final int target, final long arg, final long now) {
         windowStarted = true;
         windowStartNs = now;
-        cpu.resetWindow(now);
+        cpu.resetStages();
         java.util.Arrays.fill(pathPackets, 0L);
         lanDown.resetWindow(now);
         lanUp.resetWindow(now);
@@ -4665,10 +4852,35 @@ public final class RouterSimulation {
     // ---------------------------------------------------------------- package-private views for tests
 
     private long rtoCount;
+    /** SYNs, SYN-ACKs and requests sent again by the handshake's timers, and connects that gave up. */
+    private long synRetransmits;
+    private long synAckRetransmits;
+    private long requestRetransmits;
+    private long connectFailures;
     private long fastRetransmits;
 
     int flowCount() {
         return flowCount;
+    }
+
+    long synRetransmits() {
+        return synRetransmits;
+    }
+
+    long synAckRetransmits() {
+        return synAckRetransmits;
+    }
+
+    long requestRetransmits() {
+        return requestRetransmits;
+    }
+
+    long connectFailures() {
+        return connectFailures;
+    }
+
+    boolean flowEstablished(final int f) {
+        return established[f];
     }
 
     int flowDial(final int f) {
@@ -4869,13 +5081,13 @@ public final class RouterSimulation {
         double sum = 0;
         int hottest = 0;
         for (int c = 0; c < n; c++) {
-            final double b = cpu.busy(c, endNs);
+            final double b = cpu.busy(c);
             sum += b;
-            if (b > cpu.busy(hottest, endNs)) {
+            if (b > cpu.busy(hottest)) {
                 hottest = c;
             }
-            threads.add(new RouterResults.CpuThread(c, cpu.coreOf(c), b, cpu.busy(c, CpuSet.CTX_HARDIRQ, endNs),
-                    cpu.busy(c, CpuSet.CTX_SOFTIRQ, endNs), cpu.busy(c, CpuSet.CTX_THREAD, endNs)));
+            threads.add(new RouterResults.CpuThread(c, cpu.coreOf(c), b, cpu.busy(c, CpuSet.CTX_HARDIRQ),
+                    cpu.busy(c, CpuSet.CTX_SOFTIRQ), cpu.busy(c, CpuSet.CTX_THREAD)));
         }
         final int cores = profile.cores();
         final List<RouterResults.CpuCoreLoad> coreLoads = new ArrayList<>(cores);

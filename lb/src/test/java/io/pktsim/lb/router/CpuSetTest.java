@@ -57,4 +57,29 @@ class CpuSetTest {
             assertThat(CpuSet.divide(x, recip)).as("%d / %d", x, d).isEqualTo(x / d);
         }
     }
+
+    /**
+     * Busy time counts each piece of work inside the window only, in the work's own context: work handed over before
+     * the window and running into it, and work running past the window's end, count their parts inside it, so the
+     * contexts add up to the busy time (before, the part carried into the window counted as softirq whatever its
+     * context, and the contexts kept the part past the end that the total took off).
+     */
+    @Test
+    void shouldCountEachContextInsideTheWindowOnly() {
+        // 1 GHz: a cycle is a ns; window [1000, 2000)
+        final CpuSet set = new CpuSet(1, 1, 1_000_000_000L, 1200);
+        set.window(1000, 2000);
+        assertThat(set.exec(0, 0, 900, CpuSet.CTX_HARDIRQ)).isEqualTo(900);
+        // thread work from 900 to 1300: 300 inside
+        assertThat(set.exec(0, 850, 400, CpuSet.CTX_THREAD)).isEqualTo(1300);
+        set.resetStages();
+        // softirq from 1500 to 2400: 500 inside
+        assertThat(set.exec(0, 1500, 900, CpuSet.CTX_SOFTIRQ)).isEqualTo(2400);
+        // after the window: nothing
+        set.exec(0, 2500, 100, CpuSet.CTX_HARDIRQ);
+        assertThat(set.busy(0, CpuSet.CTX_HARDIRQ)).isZero();
+        assertThat(set.busy(0, CpuSet.CTX_THREAD)).isEqualTo(0.3);
+        assertThat(set.busy(0, CpuSet.CTX_SOFTIRQ)).isEqualTo(0.5);
+        assertThat(set.busy(0)).isEqualTo(0.8);
+    }
 }

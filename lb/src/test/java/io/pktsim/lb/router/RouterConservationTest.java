@@ -1,6 +1,7 @@
 package io.pktsim.lb.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 
@@ -44,5 +45,10 @@ class RouterConservationTest {
         assertThat(sim.framesInUse()).as("every packet held in the router or before it is one frame in the store")
                 .isEqualTo(sim.heldFrames());
         assertThat(sim.heldFrames()).isLessThanOrEqualTo(sim.held());
+        for (final RouterResults.CpuThread t : r.cpuThreads()) {
+            assertThat(t.busy()).as("cpu%d busy", t.cpu()).isBetween(0.0, 1.0);
+            assertThat(t.hardIrq() + t.softirq() + t.thread()).as("cpu%d's contexts add up to its busy time", t.cpu())
+                    .isCloseTo(t.busy(), within(1e-12));
+        }
     }
 }

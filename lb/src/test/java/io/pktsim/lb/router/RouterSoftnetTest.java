@@ -1,6 +1,7 @@
 package io.pktsim.lb.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 
@@ -56,5 +57,26 @@ class RouterSoftnetTest {
         assertThat(softirq.cpuThreads().get(0).thread()).isZero();
         assertThat(softirq.cpuThreads().get(0).softirq()).isEqualTo(kthread.cpuThreads().get(0).thread());
         assertThat(softirq.forwardedPackets()).isEqualTo(kthread.forwardedPackets());
+    }
+
+    /**
+     * An overloaded RPS CPU has work queued past the run's end and had some queued before the window opened: each
+     * context counts only its work inside the window, so the hard IRQ, softirq and kernel-thread shares add up to
+     * the CPU's busy time (before, work queued before the window counted as softirq whatever its context, and
+     * the contexts kept the work past the end that the busy figure took off: softirq 100 % on a CPU 99.5 % busy).
+     */
+    @Test
+    void shouldSplitBusyTimeIntoContextsThatAddUp() {
+        final RouterConfig c = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, true, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.udp(1, 4, 250 * RouterFixtures.MBIT, 200)), 100_000_000L, 5);
+        final RouterResults r = new RouterSimulation(c.withProfile(c.profile().rpsCpus(0x4)))
+                .run(ProgressListener.NONE);
+        assertThat(r.drops().backlog()).as("cpu2 is overloaded").isPositive();
+        assertThat(r.cpuThreads().get(2).busy()).isGreaterThan(0.8);
+        for (final RouterResults.CpuThread t : r.cpuThreads()) {
+            assertThat(t.hardIrq() + t.softirq() + t.thread()).as("cpu%d", t.cpu())
+                    .isCloseTo(t.busy(), within(1e-12));
+        }
     }
 }
