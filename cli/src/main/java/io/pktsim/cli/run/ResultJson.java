@@ -166,6 +166,7 @@ public final class ResultJson {
             counts(g, "flowtable", r.flowtable());
             counts(g, "ppe", r.ppe());
             counts(g, "gro", r.gro());
+            counts(g, "tcp", r.tcp());
             g.writeStringField("bottleneck", r.bottleneck());
             g.writeObjectFieldStart("events");
             g.writeNumberField("scheduled", r.simulatedEvents());

@@ -74,6 +74,16 @@ public final class Summary {
         }
         o.printf(Locale.ROOT, "drops:      ring %d, backlog %d, qdisc %d%s%n", r.drops().ring(), r.drops().backlog(),
             r.drops().qdisc(), other);
+        final List<RouterResults.Count> tcp = r.tcp();
+        final long connections = RouterResults.count(tcp, "connections");
+        final long established = RouterResults.count(tcp, "established");
+        if (established < connections) {
+            // connections whose handshake never completed (the drops above took their SYNs or SYN-ACKs)
+            o.printf(Locale.ROOT, "tcp:        %d of %d connections not established (SYN sent again %d times, SYN-ACK"
+                + " %d, connects failed %d)%n", connections - established, connections,
+                RouterResults.count(tcp, "syn_retransmits"), RouterResults.count(tcp, "synack_retransmits"),
+                RouterResults.count(tcp, "connect_failed"));
+        }
         o.println("bottleneck: " + r.bottleneck());
         o.flush();
     }

@@ -81,23 +81,14 @@ public final class SweepCsv {
         cols.add(Long.toString(r.drops().ring()));
         cols.add(Long.toString(r.drops().backlog()));
         cols.add(Long.toString(r.drops().qdisc()));
-        cols.add(Long.toString(count(r.conntrack(), "entries")));
-        cols.add(Long.toString(count(r.conntrack(), "drop")));
-        cols.add(Long.toString(count(r.flowtable(), "offloaded")));
-        cols.add(Long.toString(count(r.flowtable(), "fast_path_packets")));
-        cols.add(Long.toString(count(r.ppe(), "entries")));
-        cols.add(Long.toString(count(r.ppe(), "hw_packets")));
+        cols.add(Long.toString(RouterResults.count(r.conntrack(), "entries")));
+        cols.add(Long.toString(RouterResults.count(r.conntrack(), "drop")));
+        cols.add(Long.toString(RouterResults.count(r.flowtable(), "offloaded")));
+        cols.add(Long.toString(RouterResults.count(r.flowtable(), "fast_path_packets")));
+        cols.add(Long.toString(RouterResults.count(r.ppe(), "entries")));
+        cols.add(Long.toString(RouterResults.count(r.ppe(), "hw_packets")));
         cols.add(r.bottleneck().replace('\n', ' ').replace('\r', ' '));
         return line(cols);
-    }
-
-    private static long count(final List<RouterResults.Count> counts, final String name) {
-        for (final RouterResults.Count c : counts) {
-            if (c.name().equals(name)) {
-                return c.value();
-            }
-        }
-        return 0;
     }
 
     /**

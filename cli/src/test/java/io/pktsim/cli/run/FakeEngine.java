@@ -80,6 +80,7 @@ final class FakeEngine implements RouterEngine {
             List.of(new RouterResults.Count("offloaded", 0L)),
             List.of(new RouterResults.Count("bound", 0L)),
             List.of(new RouterResults.Count("merged", 0L)),
+            List.of(new RouterResults.Count("connections", 2L), new RouterResults.Count("established", 1L)),
             "CPU: napi/mtk_eth-0 on cpu0 at 100 %", 9_000_000L, 8_999_000L, 0x1234_5678L, List.of());
     }
 }

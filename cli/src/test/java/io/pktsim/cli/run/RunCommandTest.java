@@ -111,7 +111,8 @@ class RunCommandTest {
         assertThat(run("run", scenario(), "--json", a.toString(), "--quiet").code()).isZero();
         final JsonNode j = new ObjectMapper().readTree(a.toFile());
         assertThat(j.fieldNames()).toIterable().containsExactly("pktsim", "scenario", "throughput", "dials", "flows",
-            "ports", "cpu", "softnet", "drops", "conntrack", "flowtable", "ppe", "gro", "bottleneck", "events");
+            "ports", "cpu", "softnet", "drops", "conntrack", "flowtable", "ppe", "gro", "tcp", "bottleneck",
+            "events");
         assertThat(j.get("scenario").fieldNames()).toIterable().containsExactly("name", "file", "sha256", "seed",
             "run", "durationNs", "warmUpNs", "preset", "profile", "hardwareThreads", "ipv6", "lines", "dials",
             "balancing", "fibMultipathHashSeed", "offload", "firewall");
@@ -180,6 +181,7 @@ class RunCommandTest {
             "  core 0 65.0 %, core 1 16.7 %",
             "  top stages: forward 20.0 %, driver_tx 17.0 %, netif_receive 17.0 %, driver_rx 14.2 %, fib 8.5 %",
             "drops:      ring 12, backlog 0, qdisc 3; by reason: ring 12, qdisc 3, conntrack_full 2",
+            "tcp:        1 of 2 connections not established (SYN sent again 0 times, SYN-ACK 0, connects failed 0)",
             "bottleneck: CPU: napi/mtk_eth-0 on cpu0 at 100 %",
             ""));
     }

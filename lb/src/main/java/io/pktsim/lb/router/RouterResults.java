@@ -39,8 +39,8 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
                             List<Dial> dials, List<Flow> flows, List<Port> ports, List<CpuThread> cpuThreads,
                             List<CpuCoreLoad> cpuCores, double cpuAverage, List<Stage> stages, List<Softnet> softnet,
                             Drops drops, List<Count> conntrack, List<Count> flowtable, List<Count> ppe,
-                            List<Count> gro, String bottleneck, long simulatedEvents, long dispatchedEvents,
-                            long multipathHashSeed, List<Queue> rxQueues) {
+                            List<Count> gro, List<Count> tcp, String bottleneck, long simulatedEvents,
+                            long dispatchedEvents, long multipathHashSeed, List<Queue> rxQueues) {
 
     /** Copies the lists. */
     public RouterResults {
@@ -56,6 +56,21 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
         flowtable = List.copyOf(flowtable);
         ppe = List.copyOf(ppe);
         gro = List.copyOf(gro);
+        tcp = List.copyOf(tcp);
+    }
+
+    /**
+     * @param counts a list of named counters (e.g. {@link #tcp()})
+     * @param name   a counter's name
+     * @return its value, 0 if the list has no such counter
+     */
+    public static long count(final List<Count> counts, final String name) {
+        for (final Count c : counts) {
+            if (c.name().equals(name)) {
+                return c.value();
+            }
+        }
+        return 0;
     }
 
     /** @return download plus upload goodput, bits/s */

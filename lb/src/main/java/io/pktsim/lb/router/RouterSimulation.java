@@ -5133,6 +5133,7 @@ public final class RouterSimulation {
                 new RouterResults.Count("flushed", groPackets - groMerged),
                 new RouterResults.Count("irqs", irqs), new RouterResults.Count("polls", polls));
         final String bottleneck = bottleneck(endNs, threads, avg, hottest);
+        final List<RouterResults.Count> tcp = tcpCounts();
         final List<RouterResults.Queue> rxQueueList = new ArrayList<>(rxQueues);
         if (multiQueue) {
             for (final RxQueue q : queues) {
@@ -5142,8 +5143,37 @@ public final class RouterSimulation {
             rxQueueList.add(new RouterResults.Queue(0, rxCpu, groPackets, irqs, polls, w(Drop.RING_FULL)));
         }
         return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
-                threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, bottleneck, loop.dispatched()
+                threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, tcp, bottleneck,
+                loop.dispatched()
                 + loop.pending(), loop.dispatched(), multipathHashSeed, rxQueueList);
+    }
+
+    /**
+     * The TCP endpoints' counters over the whole run, warm-up included (connections open there):
+     * {@code connections} (TCP flows), {@code established} (handshake done by the end), {@code connect_failed}
+     * ({@code tcp_write_timeout} gave up on the SYN), {@code timeouts} (data retransmission timeouts),
+     * {@code fast_retransmits}, and the handshake's packets sent again ({@code syn_retransmits},
+     * {@code synack_retransmits}, {@code request_retransmits}).
+     */
+    private List<RouterResults.Count> tcpCounts() {
+        long connections = 0;
+        long up = 0;
+        for (int f = 0; f < flowCount; f++) {
+            if (!flowUdp[f]) {
+                connections++;
+                if (established[f]) {
+                    up++;
+                }
+            }
+        }
+        return List.of(new RouterResults.Count("connections", connections),
+                new RouterResults.Count("established", up),
+                new RouterResults.Count("connect_failed", connectFailures),
+                new RouterResults.Count("timeouts", rtoCount),
+                new RouterResults.Count("fast_retransmits", fastRetransmits),
+                new RouterResults.Count("syn_retransmits", synRetransmits),
+                new RouterResults.Count("synack_retransmits", synAckRetransmits),
+                new RouterResults.Count("request_retransmits", requestRetransmits));
     }
 
     /**

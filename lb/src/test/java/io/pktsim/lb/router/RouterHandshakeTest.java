@@ -39,6 +39,9 @@ class RouterHandshakeTest {
         final RouterResults r = sim.run(ProgressListener.NONE);
         final List<RouterTraceTest.Event> events = RouterTraceTest.read(trace);
         assertThat(sim.synRetransmits()).as("three SYNs again per connection").isEqualTo(3 * 4);
+        assertThat(RouterResults.count(r.tcp(), "syn_retransmits")).isEqualTo(12);
+        assertThat(RouterResults.count(r.tcp(), "connections")).isEqualTo(4);
+        assertThat(RouterResults.count(r.tcp(), "established")).isEqualTo(4);
         assertThat(sim.connectFailures()).isZero();
         for (int f = 0; f < 4; f++) {
             assertThat(sim.flowEstablished(f)).as("flow %d", f).isTrue();
