@@ -167,7 +167,9 @@ import io.pktsim.stack.profile.DeviceProfile;
  * ({@link HandshakeTimers}): the host's SYN again at 1, 2, 3, 4, 5, 7, ... s and the connect failing at 131 s,
  * the server's SYN-ACK again at 1, 3, 7, 15, 31 s, a download's request (the {@code HSACK}) again after the first
  * RTO the handshake's RTT gives, which is also the data sender's RTO until its first data sample (see
- * {@link #onHostTimer}, {@link #onSynAckTimer}). UDP CBR, Poisson and on/off.
+ * {@link #onHostTimer}, {@link #onSynAckTimer}); every host timeout draws a new {@code sk_txhash}, so an IPv6
+ * connection gets a new flow label, which label-hashing ECMP policies can route out of another dial than its NAT's
+ * ({@link #rethinkTxhash}). UDP CBR, Poisson and on/off.
  * Their frames carry real sequence and ACK numbers, but the endpoints read their segment index from the frame's
  * {@code aux} metadata, not from the header.
  *
@@ -214,7 +216,7 @@ public final class RouterSimulation {
         ISP_LINE_DOWN("isp_line_down"), SWITCH_LINE_UP("switch_line_up"), SHAPER_DOWN("shaper_down"),
         SHAPER_UP("shaper_up"), LAN_DOWN("lan_port_down"), LAN_UP("lan_port_up"), CONNTRACK_FULL("conntrack_full"),
         NAT_BROKEN("nat_broken"), NO_ROUTE("no_route"), RECEIVE_WINDOW("receive_window"),
-        NO_BUFFER("no_buffer");
+        NO_BUFFER("no_buffer"), WRONG_DIAL("wrong_dial");
 
         final String label;
 
@@ -383,6 +385,8 @@ public final class RouterSimulation {
     private final EventLoop loop = new EventLoop(1 << 16);
     private final CpuSet cpu;
     private final RandomStream random;
+    /** The new {@code sk_txhash} values of the hosts' TCP timeouts ({@link #rethinkTxhash}). */
+    private final RandomStream txRehash;
 
     // Frames and the router's devices (stack.netdev).
     private final PacketStore store = new PacketStore(STORE_SLOTS, SLOT_DATA_BYTES, SLOT_HEADROOM);
@@ -536,6 +540,12 @@ public final class RouterSimulation {
     private final int[] flowSport;
     private final int[] flowDial;
     private final int[] flowRouteGen;
+    /**
+     * Per flow: its host drew a new flow label ({@link #rethinkTxhash}) that routing has not seen yet; and the
+     * route of its last label leads out of another dial than the one conntrack masqueraded it to.
+     */
+    private final boolean[] flowRehashed;
+    private final boolean[] flowMisrouted;
     private final int[] flowLastDial;
     private final int[] flowMss;
     private final int[] flowPayload;
@@ -799,6 +809,7 @@ public final class RouterSimulation {
     private int kSynAckRetransmit;
     private int kRequestRetransmit;
     private int kConnectFailed;
+    private int kTxhashRethink;
 
     /**
      * Sees every packet at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: on the way in
@@ -966,6 +977,7 @@ public final class RouterSimulation {
         kSynAckRetransmit = names.kind("tcp_synack_retransmit", "flow", "timeouts");
         kRequestRetransmit = names.kind("tcp_request_retransmit", "flow", "timeouts");
         kConnectFailed = names.kind("tcp_connect_timeout", "flow", "retransmissions");
+        kTxhashRethink = names.kind("tcp_txhash_rethink", "flow", "flow_label");
         qdisc.trace(bus, "eth0:qdisc");
     }
 
@@ -1061,6 +1073,7 @@ public final class RouterSimulation {
         this.halfRttNs = wan.serverRttNs() / 2;
         this.pathMtu = Math.min(wan.mtu(), pppoe ? 1492 : 1500);
         this.random = RandomStream.derive(config.seed(), config.run(), "router");
+        this.txRehash = RandomStream.derive(config.seed(), config.run(), "txrehash");
         this.cpu = new CpuSet(profile.cores(), profile.threadsPerCore(), profile.clockHz(),
                 profile.smtThroughputPermille());
         cpu.window(config.warmupNs(), config.totalNs());
@@ -1293,6 +1306,8 @@ public final class RouterSimulation {
         flowSport = new int[flows];
         flowDial = new int[flows];
         flowRouteGen = new int[flows];
+        flowRehashed = new boolean[flows];
+        flowMisrouted = new boolean[flows];
         flowLastDial = new int[flows];
         flowMss = new int[flows];
         flowPayload = new int[flows];
@@ -1801,6 +1816,29 @@ public final class RouterSimulation {
         }
     }
 
+    /**
+     * {@code sk_rethink_txhash()} at one of a host's TCP timeouts ({@code tcp_write_timeout()}, net/ipv4/tcp_timer.c,
+     * 6.18, with {@code net.core.txrehash = 1}): the socket draws a new random {@code sk_txhash}, and an IPv6
+     * connection's next packets carry the new flow label it gives ({@code ip6_make_flowlabel()}). Under an ECMP hash
+     * policy that reads the label the connection's route may change, while conntrack keeps its NAT
+     * ({@link #routeLanToWan}). IPv4 packets carry no label: nothing changes for them.
+     */
+    private void rethinkTxhash(final int f, final long now) {
+        txhashRethinks++;
+        if (ipv6) {
+            flowLabel[f] = txRehash.nextInt() & 0xFFFFF;
+            // the host's two templates carry the label: rebuild them
+            final int k = (f * TEMPLATES_PER_FLOW + 2) * TEMPLATE_KEY;
+            tmplKey[k] = 0;
+            tmplKey[k + TEMPLATE_KEY] = 0;
+            templatesChanged(f);
+            flowRehashed[f] = true;
+        }
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kTxhashRethink, TraceEvent.NO_PACKET, f, ipv6 ? flowLabel[f] : -1L);
+        }
+    }
+
     /** {@link #onHostTimer}'s two timers: the SYN's, and the request's (download flows, after the handshake). */
     private static final long HOST_TIMER_SYN = 0L;
     private static final long HOST_TIMER_REQUEST = 1L;
@@ -1828,6 +1866,7 @@ public final class RouterSimulation {
             }
             final int timeouts = ++synTimeouts[f];
             synRetransmits++;
+            rethinkTxhash(f, now);
             if (trace.enabled()) {
                 trace.publish(now, traceComponent, kSynRetransmit, TraceEvent.NO_PACKET, f, timeouts);
             }
@@ -1840,6 +1879,7 @@ public final class RouterSimulation {
             }
             final int n = ++requestTimeouts[f];
             requestRetransmits++;
+            rethinkTxhash(f, now);
             if (trace.enabled()) {
                 trace.publish(now, traceComponent, kRequestRetransmit, TraceEvent.NO_PACKET, f, n);
             }
@@ -2500,6 +2540,10 @@ public final class RouterSimulation {
             return;
         }
         rtoCount++;
+        if (!flowDownload[f]) {
+            // the host is this connection's sender
+            rethinkTxhash(f, now);
+        }
         final long flight = sndNxt[f] - sndUna[f];
         cubicWmaxMilli[f] = flight * 1000L;
         cubicEpochNs[f] = 0;
@@ -4112,6 +4156,8 @@ public final class RouterSimulation {
             ctState[f] = 1;
             flowDial[f] = chooseDial(h, f, now);
             flowRouteGen[f] = routeGeneration;
+            flowRehashed[f] = false;
+            flowMisrouted[f] = false;
         } else if (natBroken[f]) {
             drop(Drop.NAT_BROKEN);
             return false;
@@ -4128,6 +4174,18 @@ public final class RouterSimulation {
                 drop(Drop.NAT_BROKEN);
                 return false;
             }
+        }
+        if (flowRehashed[f] && ecmpBalancing && !offloaded[f]) {
+            // A new flow label (sk_rethink_txhash): fib_select_multipath() hashes it into every packet's route
+            // under policies 0, 2 (without inner headers) and 3 (its flowlabel field); conntrack keeps the NAT.
+            flowRehashed[f] = false;
+            flowMisrouted[f] = chooseDial(h, f, now) != flowNatDial[f];
+        }
+        if (flowMisrouted[f] && !offloaded[f]) {
+            // Out of another dial with the NAT dial's source address: that dial's access server drops it (its
+            // source is not the session's), until a later timeout's label routes the connection home again.
+            drop(Drop.WRONG_DIAL);
+            return false;
         }
         final int d = flowDial[f];
         if (d < 0 || !dialUp[d]) {
@@ -4857,6 +4915,7 @@ public final class RouterSimulation {
     private long synAckRetransmits;
     private long requestRetransmits;
     private long connectFailures;
+    private long txhashRethinks;
     private long fastRetransmits;
 
     int flowCount() {
@@ -5173,7 +5232,8 @@ public final class RouterSimulation {
                 new RouterResults.Count("fast_retransmits", fastRetransmits),
                 new RouterResults.Count("syn_retransmits", synRetransmits),
                 new RouterResults.Count("synack_retransmits", synAckRetransmits),
-                new RouterResults.Count("request_retransmits", requestRetransmits));
+                new RouterResults.Count("request_retransmits", requestRetransmits),
+                new RouterResults.Count("txhash_rethinks", txhashRethinks));
     }
 
     /**

@@ -86,4 +86,37 @@ class RouterHandshakeTest {
         }
         assertThat(r.flows()).allSatisfy(fl -> assertThat(fl.goodputBps()).isPositive());
     }
+
+    /** Two TCP uploads and a UDP upload flood share one 20 Mbit/s line of 4 dials: SYNs and data time out. */
+    private static RouterSimulation flood(final boolean ipv6, final int policy) {
+        final RouterConfig.App tcp = new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 2, 6,
+                RouterConfig.Direction.UPLOAD, RouterConfig.CongestionControl.CUBIC, 0, 0, 300_000_000L);
+        final RouterConfig.App udp = new RouterConfig.App(RouterConfig.AppKind.UDP_CBR, 1, 4,
+                RouterConfig.Direction.UPLOAD, RouterConfig.CongestionControl.NEWRENO, 8 * RouterFixtures.MBIT, 1200,
+                0);
+        return new RouterSimulation(RouterFixtures.config(1, 4, 20 * RouterFixtures.MBIT, true, ipv6,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.ecmp(policy), List.of(udp, tcp), 6 * S, 4));
+    }
+
+    /**
+     * {@code sk_rethink_txhash()}: every host timeout draws a new {@code sk_txhash}; over IPv6 the connection's
+     * next packets carry a new flow label. Policy 0 hashes the label into the route, so a connection can leave by
+     * another dial than its NAT's and that dial's access server drops it ({@code wrong_dial}); policy 1 (the
+     * five-tuple) and IPv4 never move.
+     */
+    @Test
+    void shouldMoveAnIpv6ConnectionToAnotherDialWhenATimeoutChangesItsFlowLabel() {
+        final RouterSimulation labelHashed = flood(true, 0);
+        final RouterResults r0 = labelHashed.run(ProgressListener.NONE);
+        assertThat(RouterResults.count(r0.tcp(), "txhash_rethinks")).as("timeouts").isPositive();
+        assertThat(RouterResults.count(r0.drops().byReason(), "wrong_dial")).as("policy 0 moves connections")
+                .isPositive();
+        final RouterResults r1 = flood(true, 1).run(ProgressListener.NONE);
+        assertThat(RouterResults.count(r1.tcp(), "txhash_rethinks")).isPositive();
+        assertThat(RouterResults.count(r1.drops().byReason(), "wrong_dial")).as("policy 1 ignores the label")
+                .isZero();
+        final RouterResults v4 = flood(false, 0).run(ProgressListener.NONE);
+        assertThat(RouterResults.count(v4.tcp(), "txhash_rethinks")).isPositive();
+        assertThat(RouterResults.count(v4.drops().byReason(), "wrong_dial")).as("IPv4 has no label").isZero();
+    }
 }
