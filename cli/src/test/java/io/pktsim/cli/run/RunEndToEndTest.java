@@ -122,4 +122,37 @@ class RunEndToEndTest {
         assertThat(k.get("softnet").get(1).get("processed").asLong()).isZero();
         assertThat(k.get("softnet").get(0).get("processed").asLong()).isPositive();
     }
+
+    /**
+     * A scenario the fuzzing of stop 19 found: plain (DHCP) dials, mwan3, the flowtable, downloads and a P2P upload
+     * whose requests and SYN-ACKs come again over full 10 Mbit/s lines. The server's ACK of a request it already
+     * had once went back into the router as if it came from the LAN and crashed the run on a dial of -1.
+     */
+    @Test
+    void shouldRunHandshakesThatRepeatOverFullPlainLines() throws IOException {
+        final Path scenario = tmp.resolve("repeat.yaml");
+        Files.writeString(scenario, String.join("\n",
+            "name: repeat",
+            "device: {preset: k2p, napi: {rpsCpus: 0xf}}",
+            "lan: {hosts: 3}",
+            "wan: {lines: 3, dialsPerLine: 1, pppoe: false, lineRate: 10mbit, rtt: 20ms, servers: 2}",
+            "balancing: {mode: mwan3, sticky: true}",
+            "offload: flowtable",
+            "firewall: {kind: fw4}",
+            "workload:",
+            "  apps:",
+            "    - {type: downloader, hosts: 3, connections: 8}",
+            "    - {type: p2p, direction: upload, hosts: 1, start: 50ms, peers: 8, congestionControl: newreno}",
+            "duration: 500ms",
+            "seed: 225856",
+            ""), StandardCharsets.UTF_8);
+        final Path a = tmp.resolve("repeat.json");
+        final StringWriter err = new StringWriter();
+        assertThat(run(new StringWriter(), err, "run", scenario.toString(), "--quiet", "--json", a.toString()))
+            .as(err.toString()).isZero();
+        final JsonNode j = new ObjectMapper().readTree(a.toFile());
+        assertThat(j.at("/tcp/request_retransmits").asLong()).as("requests came again").isPositive();
+        assertThat(j.at("/drops/byReason/no_route").asLong()).isZero();
+        assertThat(j.at("/drops/byReason/nat_broken").asLong()).isZero();
+    }
 }

@@ -231,6 +231,11 @@ public final class RouterSimulation {
     private static final int KIND_SYN = 2;
     private static final int KIND_SYNACK = 3;
     private static final int KIND_HSACK = 4;
+    /**
+     * A pure ACK against the flow's data direction: a download's server acknowledging a request that came again, an
+     * upload's host answering a SYN-ACK that came again ({@link #onHostTimer}, {@link #onServer}).
+     */
+    private static final int KIND_ACK_REV = 5;
     private static final long FLOW_MASK = (1L << 20) - 1;
     private static final int MAX_FLOWS = 1 << 20;
 
@@ -2380,7 +2385,12 @@ public final class RouterSimulation {
             // a SYN-ACK again (the server's timer or its answer to a SYN sent again): out of window in ESTABLISHED,
             // tcp_validate_incoming() answers with a duplicate ACK
             if (!flowUdp[f]) {
-                hostSend(f, KIND_ACK, flowDownload[f] ? rcvNxt[f] : 0L, now);
+                // a download's host ACKs as the receiver it is; an upload's host sends the ACK against its data
+                if (flowDownload[f]) {
+                    hostSend(f, KIND_ACK, rcvNxt[f], now);
+                } else {
+                    hostSend(f, KIND_ACK_REV, 0L, now);
+                }
             }
             return;
         }
@@ -2398,7 +2408,7 @@ public final class RouterSimulation {
             } else if (kind == KIND_DATA) {
                 requestAnswered[f] = true;
                 receiveData(f, seqOf(pkt), now, true);
-            } else if (kind == KIND_ACK) {
+            } else if (kind == KIND_ACK_REV) {
                 // the server's ACK of the request sent again
                 requestAnswered[f] = true;
             }
@@ -2452,7 +2462,7 @@ public final class RouterSimulation {
                 startSending(f, now);
             } else if (flowDownload[f] && !flowUdp[f]) {
                 // the request again: the server's answer is a duplicate ACK, which acknowledges it
-                serverSend(f, KIND_ACK, 0L, now);
+                serverSend(f, KIND_ACK_REV, 0L, now);
             }
         } else if (flowDownload[f]) {
             if (kind == KIND_ACK) {
@@ -4901,6 +4911,7 @@ public final class RouterSimulation {
             case KIND_SYNACK:
                 return true;
             case KIND_DATA:
+            case KIND_ACK_REV:
                 return flowDownload[f];
             default:
                 return !flowDownload[f];
