@@ -28,12 +28,14 @@ package io.pktsim.stack.endpoint;
  */
 public final class HandshakeTimers {
 
-    /** {@code TCP_TIMEOUT_INIT}: 1 s (include/net/tcp.h, RFC 6298). */
-    public static final long TIMEOUT_INIT_NS = 1_000_000_000L;
-    /** {@code TCP_RTO_MAX}: 120 s (include/net/tcp.h). */
-    public static final long RTO_MAX_NS = 120_000_000_000L;
-    /** {@code TCP_RTO_MIN}: 200 ms (include/net/tcp.h). */
-    public static final long RTO_MIN_NS = 200_000_000L;
+    /** Linux's defaults, where the RTO constants are kept. */
+    private static final TcpConfig LINUX = new TcpConfig();
+    /** {@code TCP_TIMEOUT_INIT}: 1 s (include/net/tcp.h, RFC 6298; {@link TcpConfig#rtoInitNs()}). */
+    public static final long TIMEOUT_INIT_NS = LINUX.rtoInitNs();
+    /** {@code TCP_RTO_MAX}: 120 s (include/net/tcp.h; {@link TcpConfig#rtoMaxNs()}). */
+    public static final long RTO_MAX_NS = LINUX.rtoMaxNs();
+    /** {@code TCP_RTO_MIN}: 200 ms (include/net/tcp.h; {@link TcpConfig#rtoMinNs()}). */
+    public static final long RTO_MIN_NS = LINUX.rtoMinNs();
     /** {@code net.ipv4.tcp_syn_retries}: {@code TCP_SYN_RETRIES}, 6. */
     public static final int SYN_RETRIES = 6;
     /** {@code net.ipv4.tcp_syn_linear_timeouts}: 4 ({@code tcp_sk_init()}, net/ipv4/tcp_ipv4.c, 6.6 and later). */
