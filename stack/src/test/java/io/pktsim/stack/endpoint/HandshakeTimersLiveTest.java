@@ -1,0 +1,114 @@
+package io.pktsim.stack.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link HandshakeTimers} against the running kernel: inside a network namespace made for this test (a veth pair
+ * and a static neighbour that never answers; nothing leaves the namespace), a connect sends its SYN into a black
+ * hole. The test watches the socket's {@code segs_out} with {@code ss} and requires each SYN sent again to come
+ * after the model's wait (1, 1, 1, 1, 2 and 4 s between them), and the namespace's {@code TcpTimeoutRehash} to count
+ * one new {@code sk_txhash} per timeout ({@code sk_rethink_txhash}). About 12 s. Skips itself (JUnit assumption)
+ * without root, {@code ip netns} or {@code ss}.
+ */
+@Tag("live-kernel")
+class HandshakeTimersLiveTest {
+
+    private static final Pattern SEGS_OUT = Pattern.compile("segs_out:(\\d+)");
+    private static final Pattern REHASH = Pattern.compile("TcpExtTcpTimeoutRehash\\s+(\\d+)");
+    /**
+     * The poll's period and the processes it starts: a SYN may be seen this much later than it left, or earlier
+     * relative to the one before. The timer wheel adds its own lateness: a timeout lands in the bucket of its level,
+     * whose granularity is at most an eighth of the timeouts the level holds (kernel/time/timer.c; with HZ 250 a
+     * 1 s timeout fires up to 32 ms late, a 4 s one up to 256 ms).
+     */
+    private static final long POLL_NS = 80_000_000L;
+
+    record Result(int code, String out) {
+    }
+
+    private static Result exec(final long timeoutMs, final String... cmd) {
+        try {
+            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, out);
+            }
+            return new Result(p.exitValue(), out);
+        } catch (final IOException e) {
+            return new Result(-1, e.getMessage());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldSendTheSynAgainWhenTheModelDoesAndRehashAtEachTimeout() throws Exception {
+        assumeThat(exec(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
+        assumeThat(exec(5000, "ss", "-V").code()).as("ss (iproute2)").isZero();
+        final String ns = "pktsim-syn-" + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(new SplittableRandom().nextLong() & 0xFFFFFFL);
+        assumeThat(exec(5000, "ip", "netns", "add", ns).code()).as("ip netns add").isZero();
+        Process connect = null;
+        try {
+            for (final String line : new String[] {"link set lo up", "link add v0 type veth peer name v1",
+                "link set v0 up", "link set v1 up", "addr add 10.9.0.1/24 dev v0",
+                "neigh add 10.9.0.2 lladdr 02:00:00:00:00:02 dev v0"}) {
+                final List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+                cmd.addAll(List.of(line.split(" ")));
+                assertThat(exec(5000, cmd.toArray(new String[0])).code()).as(line).isZero();
+            }
+            // bash's /dev/tcp connect blocks in SYN_SENT; the neighbour's MAC answers nobody
+            connect = new ProcessBuilder("ip", "netns", "exec", ns, "timeout", "14", "bash", "-c",
+                "exec 3<>/dev/tcp/10.9.0.2/80").redirectErrorStream(true).start();
+            final List<Long> sent = new ArrayList<>();
+            long seen = 0;
+            final long end = System.nanoTime() + 11_600_000_000L;
+            while (System.nanoTime() < end) {
+                final String ss = exec(5000, "ip", "netns", "exec", ns, "ss", "-tni", "state", "syn-sent").out();
+                final Matcher m = SEGS_OUT.matcher(ss);
+                if (m.find()) {
+                    final long segs = Long.parseLong(m.group(1));
+                    if (segs > seen) {
+                        sent.add(System.nanoTime());
+                        seen = segs;
+                    }
+                }
+                Thread.sleep(15);
+            }
+            // the first SYN, then those sent again at 1, 2, 3, 4, 5, 7 and 11 s
+            assertThat(seen).as("SYNs in 11.6 s").isEqualTo(8);
+            for (int k = 2; k < sent.size(); k++) {
+                final long wait = sent.get(k) - sent.get(k - 1);
+                final long model = HandshakeTimers.synWaitNs(k - 1);
+                assertThat(wait).as("wait before SYN %d (model %d ms)", k + 1, model / 1_000_000)
+                    .isBetween(model - POLL_NS, model + model / 8 + POLL_NS);
+            }
+            final Result nstat = exec(5000, "ip", "netns", "exec", ns, "nstat", "-az", "TcpExtTcpTimeoutRehash");
+            if (nstat.code() == 0) {
+                final Matcher r = REHASH.matcher(nstat.out());
+                assertThat(r.find()).as(nstat.out()).isTrue();
+                assertThat(Long.parseLong(r.group(1))).as("one sk_rethink_txhash per timeout").isEqualTo(7);
+            }
+        } finally {
+            if (connect != null) {
+                connect.destroyForcibly();
+            }
+            exec(10_000, "ip", "netns", "del", ns);
+        }
+    }
+}
