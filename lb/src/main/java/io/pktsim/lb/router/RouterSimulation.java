@@ -396,9 +396,7 @@ public final class RouterSimulation {
     // Frames and the router's devices (stack.netdev).
     private final PacketStore store = new PacketStore(STORE_SLOTS, SLOT_DATA_BYTES, SLOT_HEADROOM);
     private final PacketBuilder builder = new PacketBuilder(store);
-    private final EthernetView ethView = new EthernetView();
     private final Ipv4View ipv4View = new Ipv4View();
-    private final Ipv6View ipv6View = new Ipv6View();
     private final TcpView tcpView = new TcpView();
     private final MssClamp mssClamp = new MssClamp();
     /** eth0's root qdisc: fq_codel (OpenWrt's default) or pfifo_fast with txqueuelen 1000, as the config says. */
