@@ -131,10 +131,11 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
      * @param mtu            the MTU of the WAN path (the dial device's MTU), bytes (576..9000; 1492 with PPPoE)
      * @param serverRttNs    round-trip time from the access server to the servers and back, ns
      * @param servers        number of distinct servers (1..65536)
+     * @param redials        the scheduled redials (dial flaps), in any order; a dial's redials must not overlap
      */
     public record Wan(int lines, int dialsPerLine, long lineRateBps, long dialShapingBps, boolean pppoe, int mtu,
-                      long serverRttNs, int servers) {
-        /** Validates. */
+                      long serverRttNs, int servers, List<Redial> redials) {
+        /** Validates and copies the redial list. */
         public Wan {
             range("wan.lines", lines, 1, 8);
             range("wan.dialsPerLine", dialsPerLine, 1, 128);
@@ -147,6 +148,69 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
                 throw new IllegalArgumentException("wan.serverRttNs = " + serverRttNs + ", allowed >= 0");
             }
             range("wan.servers", servers, 1, 65536);
+            redials = List.copyOf(Objects.requireNonNull(redials, "wan.redials"));
+            final int dials = lines * dialsPerLine;
+            for (int i = 0; i < redials.size(); i++) {
+                final Redial r = redials.get(i);
+                if (r.dial() >= dials) {
+                    throw new IllegalArgumentException("wan.redials[" + i + "].dial = " + r.dial() + ", allowed 0.."
+                            + (dials - 1) + " (lines * dialsPerLine = " + dials + " dials)");
+                }
+                for (int j = 0; j < i; j++) {
+                    final Redial o = redials.get(j);
+                    if (o.dial() == r.dial() && r.atNs() < o.upNs() && o.atNs() < r.upNs()) {
+                        throw new IllegalArgumentException("wan.redials[" + i + "] = " + r + " overlaps wan.redials["
+                                + j + "] = " + o + ", allowed: a dial's later redial at or after the earlier one's"
+                                + " atNs + downNs");
+                    }
+                }
+            }
+        }
+
+        /**
+         * The WAN side without redials.
+         *
+         * @param lines          physical ISP ports / VLANs (1..8)
+         * @param dialsPerLine   dials (macvlans) per line (1..128)
+         * @param lineRateBps    line rate of each physical ISP port, bits/s
+         * @param dialShapingBps per-dial rate the access server enforces, bits/s (0 = unshaped)
+         * @param pppoe          true: each dial is a PPPoE session
+         * @param mtu            the MTU of the WAN path, bytes (576..9000)
+         * @param serverRttNs    round-trip time from the access server to the servers and back, ns
+         * @param servers        number of distinct servers (1..65536)
+         */
+        public Wan(final int lines, final int dialsPerLine, final long lineRateBps, final long dialShapingBps,
+                   final boolean pppoe, final int mtu, final long serverRttNs, final int servers) {
+            this(lines, dialsPerLine, lineRateBps, dialShapingBps, pppoe, mtu, serverRttNs, servers, List.of());
+        }
+    }
+
+    /**
+     * One redial of one dial: at {@code atNs} from the run's start (warm-up included) the dial's PPPoE session (or
+     * the DHCP lease of a plain dial) drops, and it comes back {@code downNs} later with a new session id and
+     * address. While it is down the dial device is down: conntrack drops the connections masqueraded through it
+     * ({@code masq_device_event()}, net/netfilter/nf_nat_masquerade.c, 6.18), the flowtable its flows, and the
+     * multipath route the nexthop ({@code fib_rebalance()}, net/ipv4/fib_semantics.c).
+     *
+     * @param dial   the dial, 0-based and line-major: {@code line * dialsPerLine + k} (&gt;= 0, below the dial count)
+     * @param atNs   when the session drops, ns from the run's start, warm-up included (&gt;= 0)
+     * @param downNs how long the dial stays down before it has a new session, ns (&gt; 0)
+     */
+    public record Redial(int dial, long atNs, long downNs) {
+        /** Validates. */
+        public Redial {
+            if (dial < 0) {
+                throw new IllegalArgumentException("redial.dial = " + dial + ", allowed >= 0");
+            }
+            if (atNs < 0) {
+                throw new IllegalArgumentException("redial.atNs = " + atNs + ", allowed >= 0");
+            }
+            positive("redial.downNs", downNs);
+        }
+
+        /** @return when the dial is up again, ns from the run's start: {@code atNs + downNs} */
+        public long upNs() {
+            return atNs + downNs;
         }
     }
 
@@ -257,7 +321,38 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
         /** UDP with Poisson arrivals at a mean rate. */
         UDP_POISSON,
         /** UDP on/off (exponential on and off periods, CBR while on). */
-        UDP_ONOFF
+        UDP_ONOFF;
+
+        private static final long NS_PER_S = 1_000_000_000L;
+
+        /**
+         * The application's own idle timeout by default ({@link App#idleTimeoutNs}), ns; 0: never.
+         * <ul>
+         * <li>browser: 300 s, Firefox's {@code network.http.response.timeout} (modules/libpref/init/all.js:
+         * {@code pref("network.http.response.timeout", 300)}, "Timeout connections if an initial response is not
+         * received after 5 mins");</li>
+         * <li>downloader: 60 s, aria2's {@code --timeout} (src/OptionHandlerFactory.cc: {@code PREF_TIMEOUT}
+         * default "60", 1 to 600);</li>
+         * <li>p2p: 120 s, libtorrent's {@code settings_pack::peer_timeout} (src/settings_pack.cpp:
+         * {@code SET(peer_timeout, 120, ...)});</li>
+         * <li>speedtest: 0, a speed test measures for a fixed time and does not reopen connections;</li>
+         * <li>the UDP kinds: 0.</li>
+         * </ul>
+         *
+         * @return the default idle timeout, ns (0: never)
+         */
+        public long defaultIdleTimeoutNs() {
+            switch (this) {
+                case BROWSER:
+                    return 300 * NS_PER_S;
+                case DOWNLOADER:
+                    return 60 * NS_PER_S;
+                case P2P:
+                    return 120 * NS_PER_S;
+                default:
+                    return 0L;
+            }
+        }
     }
 
     /** Which way the payload flows. */
@@ -287,9 +382,15 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
      * @param rateBps     UDP: the (mean/on) rate per flow, bits/s; TCP: 0 (greedy) or an application-limited rate
      * @param packetBytes UDP: the IP packet size, bytes; TCP: 0 for MSS-sized segments
      * @param startNs     when the app starts, ns from the beginning of the run (flows stagger from there)
+     * @param idleTimeoutNs TCP: the application's idle timeout: a connection with data outstanding that makes no
+     *                    progress for this long is closed by the application, which opens a new one (aria2's
+     *                    {@code --timeout}, libtorrent's {@code peer_timeout}, Firefox's
+     *                    {@code network.http.response.timeout}); 0: never; UDP: 0. Ns (&gt;= 0); the kind's default
+     *                    is {@link AppKind#defaultIdleTimeoutNs()}
      */
     public record App(AppKind kind, int hosts, int connections, Direction direction,
-                      CongestionControl congestionControl, long rateBps, int packetBytes, long startNs) {
+                      CongestionControl congestionControl, long rateBps, int packetBytes, long startNs,
+                      long idleTimeoutNs) {
         /** Validates. */
         public App {
             Objects.requireNonNull(kind, "app.kind");
@@ -309,6 +410,32 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
             if (startNs < 0) {
                 throw new IllegalArgumentException("app.startNs = " + startNs + ", allowed >= 0");
             }
+            if (idleTimeoutNs < 0) {
+                throw new IllegalArgumentException("app.idleTimeoutNs = " + idleTimeoutNs + ", allowed >= 0");
+            }
+            if (kind.ordinal() >= AppKind.UDP_CBR.ordinal() && idleTimeoutNs != 0) {
+                throw new IllegalArgumentException("app.idleTimeoutNs = " + idleTimeoutNs + ", allowed 0 for "
+                        + kind);
+            }
+        }
+
+        /**
+         * An application with its kind's default idle timeout ({@link AppKind#defaultIdleTimeoutNs()}).
+         *
+         * @param kind        the traffic shape
+         * @param hosts       number of LAN hosts running it
+         * @param connections connections (TCP) or flows (UDP) per host (1..4096)
+         * @param direction   download or upload
+         * @param congestionControl TCP only
+         * @param rateBps     UDP: the rate per flow, bits/s; TCP: 0 (greedy) or an application-limited rate
+         * @param packetBytes UDP: the IP packet size, bytes; TCP: 0 for MSS-sized segments
+         * @param startNs     when the app starts, ns from the beginning of the run
+         */
+        public App(final AppKind kind, final int hosts, final int connections, final Direction direction,
+                   final CongestionControl congestionControl, final long rateBps, final int packetBytes,
+                   final long startNs) {
+            this(kind, hosts, connections, direction, congestionControl, rateBps, packetBytes, startNs,
+                    Objects.requireNonNull(kind, "app.kind").defaultIdleTimeoutNs());
         }
 
         /** @return true for the UDP kinds */
