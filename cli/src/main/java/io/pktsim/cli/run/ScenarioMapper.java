@@ -36,8 +36,12 @@ public final class ScenarioMapper {
         final List<String> pcapInterfaces) {
         final Scenario.Wan w = s.wan();
         final RouterConfig.Lan lan = new RouterConfig.Lan(s.lan().hosts(), s.lan().portRateBps());
+        final List<RouterConfig.Redial> redials = new ArrayList<>();
+        for (final Scenario.Redial r : w.redials()) {
+            redials.add(new RouterConfig.Redial(r.dial(), r.atNs(), r.downNs()));
+        }
         final RouterConfig.Wan wan = new RouterConfig.Wan(w.lines(), w.dialsPerLine(), w.lineRateBps(),
-            w.dialShapingBps(), w.pppoe(), w.mtu(), w.rttNs(), w.servers());
+            w.dialShapingBps(), w.pppoe(), w.mtu(), w.rttNs(), w.servers(), redials);
         final Scenario.Balancing b = s.balancing();
         final RouterConfig.Balancing balancing = new RouterConfig.Balancing(balanceMode(b.mode()),
             b.fibMultipathHashPolicy(), b.fibMultipathHashSeed(), b.sticky(), b.mmxMask());
@@ -48,7 +52,7 @@ public final class ScenarioMapper {
                     : RouterConfig.Direction.DOWNLOAD,
                 "newreno".equals(a.congestionControl()) ? RouterConfig.CongestionControl.NEWRENO
                     : RouterConfig.CongestionControl.CUBIC,
-                a.rateBps(), a.packetBytes(), a.startNs()));
+                a.rateBps(), a.packetBytes(), a.startNs(), a.timeoutNs()));
         }
         return new RouterConfig(s.device().profile(), lan, wan, s.ipv6(), balancing, offload(s.offload()),
             new RouterConfig.Firewall(firewallKind(s.firewall().kind()), s.firewall().conntrackMax()),

@@ -2,6 +2,7 @@ package io.pktsim.cli.scenario;
 
 import java.util.List;
 
+import io.pktsim.lb.router.RouterConfig;
 import io.pktsim.stack.profile.DeviceProfile;
 
 /**
@@ -80,9 +81,44 @@ public record Scenario(String source, String sha256, String name, String descrip
      * @param dialShapingBps per-dial rate the access server enforces, both directions, bits/s (0: none)
      * @param rttNs round-trip time from the router to the servers and back, ns
      * @param servers distinct servers on the Internet side
+     * @param redials the scheduled redials, in file order
      */
     public record Wan(int lines, int vlan, long lineRateBps, int dialsPerLine, boolean pppoe, int mtu,
-        long dialShapingBps, long rttNs, int servers) {
+        long dialShapingBps, long rttNs, int servers, List<Redial> redials) {
+
+        /** Copies the redial list. */
+        public Wan {
+            redials = List.copyOf(redials);
+        }
+
+        /**
+         * The WAN side without redials.
+         *
+         * @param lines the ISP lines
+         * @param vlan the first line's VLAN id
+         * @param lineRateBps each line's rate, bits/s
+         * @param dialsPerLine dials on each line
+         * @param pppoe whether each dial is a PPPoE session
+         * @param mtu the dial devices' MTU, bytes
+         * @param dialShapingBps per-dial rate the access server enforces, bits/s (0: none)
+         * @param rttNs round-trip time from the router to the servers and back, ns
+         * @param servers distinct servers on the Internet side
+         */
+        public Wan(final int lines, final int vlan, final long lineRateBps, final int dialsPerLine,
+            final boolean pppoe, final int mtu, final long dialShapingBps, final long rttNs, final int servers) {
+            this(lines, vlan, lineRateBps, dialsPerLine, pppoe, mtu, dialShapingBps, rttNs, servers, List.of());
+        }
+    }
+
+    /**
+     * One redial (dial flap): the dial's PPPoE session (or DHCP lease) drops and comes back later with a new
+     * session id and address.
+     *
+     * @param dial the dial, 0-based and line-major ({@code line * dialsPerLine + k}; {@code pppoe-wanD})
+     * @param atNs when it drops, ns after the run's start (warm-up included)
+     * @param downNs how long it stays down, ns
+     */
+    public record Redial(int dial, long atNs, long downNs) {
     }
 
     /** How connections are spread over the dials. */
@@ -222,6 +258,14 @@ public record Scenario(String source, String sha256, String name, String descrip
         public String label() {
             return label;
         }
+
+        /**
+         * @return the application's idle timeout when the scenario names none, ns (0: never): the engine's
+         *     {@link RouterConfig.AppKind#defaultIdleTimeoutNs()} for the TCP types, 0 for UDP
+         */
+        public long defaultTimeoutNs() {
+            return this == UDP ? 0L : RouterConfig.AppKind.valueOf(name()).defaultIdleTimeoutNs();
+        }
     }
 
     /** The direction of an application's data. */
@@ -256,9 +300,31 @@ public record Scenario(String source, String sha256, String name, String descrip
      * @param rateBps UDP: the (mean, or while on) rate per flow, bits/s; TCP: 0 (as fast as TCP goes)
      * @param packetBytes UDP: the IP packet size, bytes; TCP: 0 (MSS-sized segments)
      * @param startNs when it starts, ns after the run's start
+     * @param timeoutNs TCP: the application's idle timeout, ns (0: never); UDP: 0
      */
     public record App(String name, AppType type, Direction direction, int hosts, int connections,
-        String congestionControl, String pattern, long rateBps, int packetBytes, long startNs) {
+        String congestionControl, String pattern, long rateBps, int packetBytes, long startNs, long timeoutNs) {
+
+        /**
+         * An application with its type's default timeout ({@link AppType#defaultTimeoutNs()}).
+         *
+         * @param name the application's name
+         * @param type the kind
+         * @param direction the direction of its data
+         * @param hosts LAN hosts running it
+         * @param connections per host: TCP connections, peers or UDP flows
+         * @param congestionControl TCP: {@code cubic} or {@code newreno}
+         * @param pattern UDP: {@code cbr}, {@code poisson} or {@code onoff}; null for TCP
+         * @param rateBps UDP: the rate per flow, bits/s; TCP: 0
+         * @param packetBytes UDP: the IP packet size, bytes; TCP: 0
+         * @param startNs when it starts, ns after the run's start
+         */
+        public App(final String name, final AppType type, final Direction direction, final int hosts,
+            final int connections, final String congestionControl, final String pattern, final long rateBps,
+            final int packetBytes, final long startNs) {
+            this(name, type, direction, hosts, connections, congestionControl, pattern, rateBps, packetBytes,
+                startNs, type.defaultTimeoutNs());
+        }
     }
 
     /**

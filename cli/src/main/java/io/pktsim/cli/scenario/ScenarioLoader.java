@@ -31,6 +31,7 @@ import io.pktsim.cli.scenario.Scenario.Lan;
 import io.pktsim.cli.scenario.Scenario.Offload;
 import io.pktsim.cli.scenario.Scenario.Outputs;
 import io.pktsim.cli.scenario.Scenario.Qdisc;
+import io.pktsim.cli.scenario.Scenario.Redial;
 import io.pktsim.cli.scenario.Scenario.Wan;
 import io.pktsim.cli.scenario.Scenario.Workload;
 import io.pktsim.lb.mwan3.Mwan3MarkMask;
@@ -54,6 +55,7 @@ public final class ScenarioLoader {
     private static final long NS_PER_MS = 1_000_000L;
     private static final long NS_PER_S = 1_000_000_000L;
     private static final long MAX_RATE_BPS = 100_000_000_000L;
+    private static final long MAX_DURATION_NS = 3_600 * NS_PER_S;
 
     /** Keys that belong to some app types only, and those types (for a clear message on the others). */
     private static final String[][] TYPE_KEYS = {
@@ -64,6 +66,7 @@ public final class ScenarioLoader {
         {"pattern", "udp"},
         {"rate", "udp"},
         {"packetBytes", "udp"},
+        {"timeout", "browser, downloader, p2p or speedtest"},
     };
 
     private final YamlConfigLoader yaml = new YamlConfigLoader();
@@ -116,6 +119,7 @@ public final class ScenarioLoader {
         final long run = root.integer("run", 0L, 0, Integer.MAX_VALUE);
         final Outputs outputs = outputs(root.object("outputs", false));
         root.finish();
+        redialsWithinTheRun(rootNode, wan, warmUpNs, durationNs);
         return new Scenario(source, sha256(bytes), name, description, device, lan, wan, ipv6, balancing, offload,
             firewall, qdisc, workload, durationNs, warmUpNs, seed, run, outputs);
     }
@@ -189,8 +193,115 @@ public final class ScenarioLoader {
         final long shaping = rate(w, "wan.dialShaping", "dialShaping", 0, true);
         final long rtt = w.durationNs("rtt", 20 * NS_PER_MS, 0, 10 * NS_PER_S);
         final int servers = (int) w.integer("servers", 8L, 1, 65_536);
+        final List<Redial> redials = redials(w, lines, dialsPerLine);
         w.finish();
-        return new Wan(lines, vlan, lineRate, dialsPerLine, pppoe, mtu, shaping, rtt, servers);
+        return new Wan(lines, vlan, lineRate, dialsPerLine, pppoe, mtu, shaping, rtt, servers, redials);
+    }
+
+    /**
+     * {@code wan.redials}: each item's keys and ranges, and no two redials of one dial overlapping (the later one's
+     * {@code at} at or after the earlier one's {@code at + down}). That {@code at} is within the run is checked once
+     * the run's length is known ({@link #redialsWithinTheRun}).
+     */
+    private static List<Redial> redials(final ConfigReader w, final int lines, final int dialsPerLine)
+        throws ConfigException {
+        final int dials = lines * dialsPerLine;
+        final List<Redial> out = new ArrayList<>();
+        final List<ConfigReader> items = w.objects("redials", false, 0);
+        for (int i = 0; i < items.size(); i++) {
+            final ConfigReader r = items.get(i);
+            final String path = r.node().path();
+            // a misspelt key is named before the required key it stands for is missed
+            r.has("dial");
+            r.has("at");
+            r.has("down");
+            r.finish();
+            final ConfigNode d = r.node().entries().get("dial");
+            if (d != null && d.kind() == ConfigNode.Kind.SCALAR) {
+                final long v;
+                try {
+                    v = ConfigReader.parseInteger(d.text());
+                } catch (final NumberFormatException e) {
+                    throw d.error("'" + path + ".dial' is '" + d.text() + "'; expected an integer from 0 to "
+                        + (dials - 1) + ": " + dialCount(lines, dialsPerLine));
+                }
+                if (v < 0 || v >= dials) {
+                    throw d.error("'" + path + ".dial' is " + d.text().strip() + "; expected 0 to " + (dials - 1)
+                        + ": " + dialCount(lines, dialsPerLine));
+                }
+            }
+            final int dial = (int) r.integer("dial", null, 0, dials - 1);
+            final long at = nonNegativeDuration(r, path + ".at", "at", null, 0, 2 * MAX_DURATION_NS);
+            final long down = nonNegativeDuration(r, path + ".down", "down", null, NS_PER_MS, MAX_DURATION_NS);
+            final Redial redial = new Redial(dial, at, down);
+            for (int j = 0; j < out.size(); j++) {
+                final Redial o = out.get(j);
+                if (o.dial() == dial && at < o.atNs() + o.downNs() && o.atNs() < at + down) {
+                    throw overlap(items, i, redial, j, o);
+                }
+            }
+            out.add(redial);
+        }
+        return List.copyOf(out);
+    }
+
+    private static String dialCount(final int lines, final int dialsPerLine) {
+        final int dials = lines * dialsPerLine;
+        return "the scenario has " + dials + (dials == 1 ? " dial" : " dials") + " (" + lines
+            + (lines == 1 ? " line" : " lines") + " x " + dialsPerLine + (dialsPerLine == 1 ? " dial" : " dials")
+            + " per line, counted line by line from 0)";
+    }
+
+    /** Two redials of one dial that overlap: reported at the {@code at} of the one that starts later. */
+    private static ConfigException overlap(final List<ConfigReader> items, final int i, final Redial ri, final int j,
+        final Redial rj) {
+        final boolean iLater = ri.atNs() >= rj.atNs();
+        final int later = iLater ? i : j;
+        final Redial first = iLater ? rj : ri;
+        final Redial second = iLater ? ri : rj;
+        final String firstPath = items.get(iLater ? j : i).node().path();
+        final ConfigReader at = items.get(later);
+        return at.errorAt("at", "'" + at.node().path() + ".at' is " + Units.formatNs(second.atNs()) + ", but dial "
+            + first.dial() + " is still down until " + Units.formatNs(first.atNs() + first.downNs()) + " ("
+            + firstPath + ": at " + Units.formatNs(first.atNs()) + ", down " + Units.formatNs(first.downNs())
+            + "); expected at least " + Units.formatNs(first.atNs() + first.downNs())
+            + ": the redials of one dial must not overlap");
+    }
+
+    /** Every redial starts before the run ends ({@code warmUp + duration}). */
+    private static void redialsWithinTheRun(final ConfigNode root, final Wan wan, final long warmUpNs,
+        final long durationNs) throws ConfigException {
+        final long endNs = warmUpNs + durationNs;
+        for (int i = 0; i < wan.redials().size(); i++) {
+            final Redial r = wan.redials().get(i);
+            if (r.atNs() >= endNs) {
+                final ConfigNode item = root.entries().get("wan").entries().get("redials").items().get(i);
+                throw new ConfigReader(item).errorAt("at", "'" + item.path() + ".at' is "
+                    + item.entries().get("at").text().strip() + "; expected before the end of the run, "
+                    + Units.formatNs(endNs) + " (warmUp " + Units.formatNs(warmUpNs) + " + duration "
+                    + Units.formatNs(durationNs) + ")");
+            }
+        }
+    }
+
+    /**
+     * A duration with a clear message for a negative value.
+     *
+     * @param r the mapping
+     * @param path the key's dotted path, for messages
+     * @param key the key
+     * @param defaultNs the default; null makes the key required
+     * @param minNs smallest allowed
+     * @param maxNs largest allowed
+     */
+    private static long nonNegativeDuration(final ConfigReader r, final String path, final String key,
+        final Long defaultNs, final long minNs, final long maxNs) throws ConfigException {
+        final ConfigNode v = r.node().entries().get(key);
+        if (v != null && v.kind() == ConfigNode.Kind.SCALAR && v.text().strip().startsWith("-")) {
+            throw v.error("'" + path + "' is " + v.text().strip() + ", a negative duration; expected a duration "
+                + "from " + Units.formatNs(minNs) + " to " + Units.formatNs(maxNs));
+        }
+        return r.durationNs(key, defaultNs, minNs, maxNs);
     }
 
     private static Balancing balancing(final ConfigReader given, final Wan wan) throws ConfigException {
@@ -298,8 +409,11 @@ public final class ScenarioLoader {
             default:
                 throw new IllegalStateException("unhandled app type " + type);
         }
+        long timeout = 0;
         if (type != AppType.UDP) {
             cc = a.choice("congestionControl", "cubic", "cubic", "newreno");
+            timeout = nonNegativeDuration(a, path + ".timeout", "timeout", type.defaultTimeoutNs(), 0,
+                MAX_DURATION_NS);
         }
         for (final String[] k : TYPE_KEYS) {
             if (a.node().entries().containsKey(k[0]) && !k[1].contains(type.label())) {
@@ -310,7 +424,7 @@ public final class ScenarioLoader {
             }
         }
         a.finish();
-        return new App(name, type, direction, hosts, connections, cc, pattern, rate, packet, start);
+        return new App(name, type, direction, hosts, connections, cc, pattern, rate, packet, start, timeout);
     }
 
     private static Outputs outputs(final ConfigReader o) throws ConfigException {

@@ -49,6 +49,16 @@ public final class ScenarioYaml {
         y.kv(2, "dialShaping", rate(w.dialShapingBps()));
         y.kv(2, "rtt", Units.formatNs(w.rttNs()));
         y.kv(2, "servers", w.servers());
+        if (w.redials().isEmpty()) {
+            y.kv(2, "redials", "[]");
+        } else {
+            y.line(2, "redials:");
+            for (final Scenario.Redial r : w.redials()) {
+                y.kv(4, "- dial", r.dial());
+                y.kv(6, "at", Units.formatNs(r.atNs()));
+                y.kv(6, "down", Units.formatNs(r.downNs()));
+            }
+        }
         y.line(0, "balancing:");
         y.kv(2, "mode", s.balancing().mode().label());
         if (s.balancing().mode() == BalancingMode.ECMP) {
@@ -75,6 +85,7 @@ public final class ScenarioYaml {
                 case P2P:
                     y.kv(6, "peers", a.connections());
                     y.kv(6, "congestionControl", a.congestionControl());
+                    y.kv(6, "timeout", Units.formatNs(a.timeoutNs()));
                     break;
                 case UDP:
                     y.kv(6, "flows", a.connections());
@@ -85,6 +96,7 @@ public final class ScenarioYaml {
                 default:
                     y.kv(6, "connections", a.connections());
                     y.kv(6, "congestionControl", a.congestionControl());
+                    y.kv(6, "timeout", Units.formatNs(a.timeoutNs()));
                     break;
             }
         }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 
 import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.run.ScenarioMapper;
 import io.pktsim.cli.scenario.Scenario.BalancingMode;
+import io.pktsim.lb.router.RouterConfig;
 import org.junit.jupiter.api.Test;
 
 /** The common mistakes in scenario files, one test each, with the exact message. */
@@ -81,7 +83,7 @@ class ScenarioLoaderTest {
     void shouldSuggestTheNearestWanKey() {
         assertThat(error(replace("  dialsPerLine: 2", "  dialPerLine: 2"))).isEqualTo("s.yaml:6:3: unknown key "
             + "'dialPerLine' in 'wan'; did you mean 'dialsPerLine'? (known keys: lines, vlan, lineRate, dialsPerLine, "
-            + "pppoe, mtu, dialShaping, rtt, servers)");
+            + "pppoe, mtu, dialShaping, rtt, servers, redials)");
     }
 
     @Test
@@ -253,6 +255,121 @@ class ScenarioLoaderTest {
         final String twice = ScenarioYaml.render(new ScenarioLoader().parse("s.yaml",
             once.getBytes(StandardCharsets.UTF_8)));
         assertThat(twice.substring(twice.indexOf('\n'))).isEqualTo(once.substring(once.indexOf('\n')));
+    }
+
+    /** BASE with {@code redials} under {@code wan} (8 dials; the run ends at 1.1s: warm-up 100ms + 1s). */
+    private static String redials(final String... items) {
+        return replace("  rtt: 20ms", "  rtt: 20ms\n  redials:\n" + String.join("\n", items));
+    }
+
+    @Test
+    void shouldLoadRedialsAndATimeoutIntoTheEnginesConfig() throws ConfigException {
+        final Scenario s = parse(redials("    - {dial: 3, at: 200ms, down: 300ms}", "    - dial: 3",
+            "      at: 500ms", "      down: 2s").replace("connections: 8", "connections: 8\n      timeout: 1.5s"));
+        assertThat(s.wan().redials()).containsExactly(new Scenario.Redial(3, 200_000_000L, 300_000_000L),
+            new Scenario.Redial(3, 500_000_000L, 2_000_000_000L));
+        assertThat(s.workload().apps().get(0).timeoutNs()).isEqualTo(1_500_000_000L);
+        final RouterConfig c = ScenarioMapper.toConfig(s, null, null);
+        assertThat(c.wan().redials()).containsExactly(new RouterConfig.Redial(3, 200_000_000L, 300_000_000L),
+            new RouterConfig.Redial(3, 500_000_000L, 2_000_000_000L));
+        assertThat(c.workload().get(0).idleTimeoutNs()).isEqualTo(1_500_000_000L);
+    }
+
+    @Test
+    void shouldDefaultToNoRedialsAndTheTypesTimeout() throws ConfigException {
+        final Scenario s = parse(BASE);
+        assertThat(s.wan().redials()).isEmpty();
+        assertThat(s.workload().apps().get(0).timeoutNs()).isEqualTo(60_000_000_000L);
+        final String apps = String.join("\n", "workload:", "  apps:", "    - type: browser", "    - type: p2p",
+            "    - type: speedtest", "    - {type: udp, rate: 1mbit}", "    - {type: downloader, timeout: 0s}", "");
+        final Scenario all = parse(BASE.substring(0, BASE.indexOf("workload:")) + apps + "duration: 1s\n");
+        assertThat(all.workload().apps()).extracting(Scenario.App::timeoutNs).containsExactly(300_000_000_000L,
+            120_000_000_000L, 0L, 0L, 0L);
+        assertThat(ScenarioMapper.toConfig(all, null, null).workload()).extracting(RouterConfig.App::idleTimeoutNs)
+            .containsExactly(300_000_000_000L, 120_000_000_000L, 0L, 0L, 0L);
+        assertThat(ScenarioYaml.render(all)).contains("      congestionControl: cubic\n      timeout: 300s\n",
+            "  servers: 8\n  redials: []\n");
+    }
+
+    @Test
+    void shouldRenderRedialsThatResolveToThemselves() throws ConfigException {
+        final String once = ScenarioYaml.render(parse(redials("    - {dial: 7, at: 0s, down: 1ms}",
+            "    - {dial: 0, at: 1s, down: 10s}")));
+        assertThat(once).contains("  servers: 8\n  redials:\n    - dial: 7\n      at: 0ns\n      down: 1ms\n"
+            + "    - dial: 0\n      at: 1s\n      down: 10s\nbalancing:\n");
+        final String twice = ScenarioYaml.render(new ScenarioLoader().parse("s.yaml",
+            once.getBytes(StandardCharsets.UTF_8)));
+        assertThat(twice.substring(twice.indexOf('\n'))).isEqualTo(once.substring(once.indexOf('\n')));
+    }
+
+    @Test
+    void shouldRejectARedialOfADialTheScenarioLacks() {
+        assertThat(error(redials("    - {dial: 8, at: 200ms, down: 300ms}"))).isEqualTo("s.yaml:10:14: "
+            + "'wan.redials[0].dial' is 8; expected 0 to 7: the scenario has 8 dials (4 lines x 2 dials per line, "
+            + "counted line by line from 0)");
+        assertThat(error(redials("    - {dial: -1, at: 200ms, down: 300ms}"))).isEqualTo("s.yaml:10:14: "
+            + "'wan.redials[0].dial' is -1; expected 0 to 7: the scenario has 8 dials (4 lines x 2 dials per line, "
+            + "counted line by line from 0)");
+        assertThat(error(redials("    - {dial: 0, at: 200ms, down: 300ms}").replace("lines: 4", "lines: 1")
+            .replace("dialsPerLine: 2", "dialsPerLine: 1").replace("{dial: 0", "{dial: 1"))).isEqualTo(
+                "s.yaml:10:14: 'wan.redials[0].dial' is 1; expected 0 to 0: the scenario has 1 dial (1 line x 1 dial "
+                + "per line, counted line by line from 0)");
+    }
+
+    @Test
+    void shouldRejectARedialThatIsNeverDown() {
+        assertThat(error(redials("    - {dial: 1, at: 200ms, down: 0s}"))).isEqualTo("s.yaml:10:34: "
+            + "'wan.redials[0].down' is 0s; expected a duration such as 10s, 250ms, 50us or 100ns, from 1ms to 3600s");
+        assertThat(error(redials("    - {dial: 1, at: 200ms, down: -1s}"))).isEqualTo("s.yaml:10:34: "
+            + "'wan.redials[0].down' is -1s, a negative duration; expected a duration from 1ms to 3600s");
+        assertThat(error(redials("    - {dial: 1, at: 200ms}"))).isEqualTo("s.yaml:10:7: missing key "
+            + "'wan.redials[0].down'; expected a duration such as 10s, 250ms, 50us or 100ns, from 1ms to 3600s");
+    }
+
+    @Test
+    void shouldRejectARedialAtOrAfterTheRunsEnd() throws ConfigException {
+        assertThat(error(redials("    - {dial: 1, at: 1100ms, down: 1s}"))).isEqualTo("s.yaml:10:21: "
+            + "'wan.redials[0].at' is 1100ms; expected before the end of the run, 1100ms (warmUp 100ms + duration 1s)");
+        assertThat(parse(redials("    - {dial: 1, at: 1099ms, down: 3600s}")).wan().redials())
+            .hasSize(1);
+    }
+
+    @Test
+    void shouldRejectOverlappingRedialsOfOneDial() throws ConfigException {
+        assertThat(error(redials("    - {dial: 3, at: 200ms, down: 300ms}", "    - {dial: 3, at: 400ms, down: 1s}")))
+            .isEqualTo("s.yaml:11:21: 'wan.redials[1].at' is 400ms, but dial 3 is still down until 500ms "
+                + "(wan.redials[0]: at 200ms, down 300ms); expected at least 500ms: the redials of one dial must not "
+                + "overlap");
+        assertThat(error(redials("    - {dial: 3, at: 400ms, down: 300ms}", "    - {dial: 3, at: 200ms, down: 1s}")))
+            .isEqualTo("s.yaml:10:21: 'wan.redials[0].at' is 400ms, but dial 3 is still down until 1200ms "
+                + "(wan.redials[1]: at 200ms, down 1s); expected at least 1200ms: the redials of one dial must not "
+                + "overlap");
+        assertThat(parse(redials("    - {dial: 3, at: 200ms, down: 300ms}", "    - {dial: 3, at: 500ms, down: 1s}",
+            "    - {dial: 4, at: 200ms, down: 1s}")).wan().redials()).hasSize(3);
+    }
+
+    @Test
+    void shouldSuggestTheNearestRedialKey() {
+        assertThat(error(redials("    - dial: 3", "      at: 400ms", "      dwn: 300ms"))).isEqualTo("s.yaml:12:7: "
+            + "unknown key 'dwn' in 'wan.redials[0]'; did you mean 'down'? (known keys: dial, at, down)");
+        assertThat(error(replace("  rtt: 20ms", "  rtt: 20ms\n  redial: []"))).startsWith("s.yaml:9:3: unknown key "
+            + "'redial' in 'wan'; did you mean 'redials'?");
+    }
+
+    @Test
+    void shouldRejectATimeoutOnAUdpApp() {
+        assertThat(error(replace("    - type: downloader\n      connections: 8",
+            "    - {type: udp, rate: 1mbit, timeout: 10s}"))).isEqualTo("s.yaml:13:32: 'workload.apps[0].timeout' "
+                + "applies to type browser, downloader, p2p or speedtest only; this app's type is udp");
+    }
+
+    @Test
+    void shouldRejectANegativeOrTooLongTimeout() {
+        assertThat(error(replace("connections: 8", "connections: 8\n      timeout: -10s"))).isEqualTo("s.yaml:15:16: "
+            + "'workload.apps[0].timeout' is -10s, a negative duration; expected a duration from 0ns to 3600s");
+        assertThat(error(replace("connections: 8", "connections: 8\n      timeout: 3601s"))).isEqualTo(
+            "s.yaml:15:16: 'workload.apps[0].timeout' is 3601s; expected a duration such as 10s, 250ms, 50us or "
+                + "100ns, from 0ns to 3600s");
     }
 
     @Test

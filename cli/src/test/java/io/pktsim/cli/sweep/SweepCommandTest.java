@@ -311,7 +311,7 @@ class SweepCommandTest {
         final Path dir = tmp.resolve("x");
         assertUsageError(dir, "--set wan.dialsPerLin=1,2: wan.dialsPerLin=1: unknown key 'dialsPerLin' in 'wan'; "
             + "did you mean 'dialsPerLine'? (known keys: lines, vlan, lineRate, dialsPerLine, pppoe, mtu, "
-            + "dialShaping, rtt, servers)", scenario.toString(), "--set", "wan.dialsPerLin=1,2", "--out",
+            + "dialShaping, rtt, servers, redials)", scenario.toString(), "--set", "wan.dialsPerLin=1,2", "--out",
             dir.toString());
         assertUsageError(dir, "--set balancing.mode=ecmp,mwan4: balancing.mode=mwan4: 'balancing.mode' is 'mwan4'; "
             + "expected one of none, ecmp, mwan3, per-packet (did you mean 'mwan3'?)", scenario.toString(), "--set",
