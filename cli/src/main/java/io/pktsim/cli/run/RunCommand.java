@@ -125,6 +125,10 @@ public final class RunCommand implements Callable<Integer> {
                 return bad(err, "--duration " + duration + ": expected from 1us to 3600s");
             }
         }
+        final String redialProblem = redialAfterTheEnd(s, durationNs);
+        if (redialProblem != null) {
+            return bad(err, redialProblem);
+        }
         if (seed != null && seed < 0) {
             return bad(err, "--seed " + seed + ": expected 0 or more");
         }
@@ -245,6 +249,21 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** A redial the scenario schedules at or after the end of a run that {@code --duration} shortened, or null. */
+    private String redialAfterTheEnd(final Scenario s, final long durationNs) {
+        final long endNs = s.warmUpNs() + durationNs;
+        for (int i = 0; i < s.wan().redials().size(); i++) {
+            final Scenario.Redial r = s.wan().redials().get(i);
+            if (r.atNs() >= endNs) {
+                return "--duration " + duration + ": the run ends at " + Units.formatNs(endNs) + " (warmUp "
+                    + Units.formatNs(s.warmUpNs()) + " + duration " + Units.formatNs(durationNs) + "), but "
+                    + "wan.redials[" + i + "] of " + s.source() + " drops dial " + r.dial() + " at "
+                    + Units.formatNs(r.atNs()) + "; expected a duration that ends the run after every redial";
+            }
+        }
+        return null;
     }
 
     private int bad(final PrintWriter err, final String message) {

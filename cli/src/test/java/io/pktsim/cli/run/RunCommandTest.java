@@ -246,6 +246,24 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldExitTwoWhenTheDurationEndsTheRunBeforeARedial() throws IOException {
+        final String text = Files.readString(Path.of(scenario()), StandardCharsets.UTF_8);
+        assertThat(text).contains("  rtt: 20ms\n");
+        final Path s = writeScenario(text.replace("  rtt: 20ms\n", "  rtt: 20ms\n  redials:\n"
+            + "    - {dial: 5, at: 4s, down: 1s}\n"));
+        final Run r = run("run", s.toString(), "--duration", "1s", "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("pktsim run: --duration 1s: the run ends at 3s (warmUp 2s + duration 1s), but "
+            + "wan.redials[0] of " + s + " drops dial 5 at 4s; expected a duration that ends the run after every "
+            + "redial\n");
+        assertThat(engine.calls).isZero();
+        final Run ok = run("run", s.toString(), "--duration", "2001ms", "--quiet");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(engine.lastConfig.wan().redials()).containsExactly(new RouterConfig.Redial(5, 4_000_000_000L,
+            1_000_000_000L));
+    }
+
+    @Test
     void shouldPassPcapAndTraceToTheEngine() {
         final Path pcaps = tmp.resolve("pcaps");
         final Path trace = tmp.resolve("trace.jsonl");
