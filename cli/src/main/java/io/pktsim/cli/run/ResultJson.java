@@ -117,6 +117,12 @@ public final class ResultJson {
                 g.writeNumberField("dial", f.dial());
                 g.writeNumberField("goodputBps", f.goodputBps());
                 g.writeNumberField("deliveredBytes", f.deliveredBytes());
+                if (f.reconnectOf() >= 0) {
+                    g.writeNumberField("reconnectOf", f.reconnectOf());
+                }
+                if (f.closedBy() != null) {
+                    g.writeStringField("closedBy", f.closedBy());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -84,6 +84,15 @@ public final class Summary {
                 RouterResults.count(tcp, "syn_retransmits"), RouterResults.count(tcp, "synack_retransmits"),
                 RouterResults.count(tcp, "connect_failed"));
         }
+        final long resets = RouterResults.count(tcp, "resets");
+        final long idle = RouterResults.count(tcp, "idle_timeouts");
+        if (resets + idle > 0) {
+            // connections a redial ended (wan.redials), and what the applications did about it
+            o.printf(Locale.ROOT, "redials:    %d connections ended (%d reset by their server, %d by their"
+                + " application's idle timeout), %d opened again%s%n", resets + idle, resets, idle,
+                RouterResults.count(tcp, "reconnects"), RouterResults.count(tcp, "reconnects_refused") == 0 ? ""
+                    : ", " + RouterResults.count(tcp, "reconnects_refused") + " not (no spare slot)");
+        }
         o.println("bottleneck: " + r.bottleneck());
         o.flush();
     }

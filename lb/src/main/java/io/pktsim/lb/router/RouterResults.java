@@ -100,7 +100,8 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
     }
 
     /**
-     * One flow (a TCP connection or a UDP flow).
+     * One flow (a TCP connection or a UDP flow). Ids from the workload's flow count on are the connections the
+     * applications opened again, in the order they were opened.
      *
      * @param id          flow id (workload order)
      * @param app         index of its app in the workload
@@ -112,9 +113,20 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
      * @param goodputBps  application bytes delivered in the window, bits/s
      * @param deliveredBytes application bytes delivered in the window
      * @param sourcePort  the LAN host's source port (its stack's ephemeral port; see {@code EphemeralPorts})
+     * @param reconnectOf the flow whose connection this one was opened in place of (after a reset or the
+     *                    application's idle timeout), or -1 for a flow of the workload
+     * @param closedBy    how the connection ended before the run's end: {@code reset} or {@code idle_timeout};
+     *                    null while open
      */
     public record Flow(int id, int app, int host, int server, boolean udp, RouterConfig.Direction direction,
-                       int dial, long goodputBps, long deliveredBytes, int sourcePort) {
+                       int dial, long goodputBps, long deliveredBytes, int sourcePort, int reconnectOf,
+                       String closedBy) {
+        /** A flow of the workload that is still open. */
+        public Flow(final int id, final int app, final int host, final int server, final boolean udp,
+                final RouterConfig.Direction direction, final int dial, final long goodputBps,
+                final long deliveredBytes, final int sourcePort) {
+            this(id, app, host, server, udp, direction, dial, goodputBps, deliveredBytes, sourcePort, -1, null);
+        }
     }
 
     /**

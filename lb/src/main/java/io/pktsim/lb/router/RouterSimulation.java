@@ -111,7 +111,11 @@ import io.pktsim.stack.profile.DeviceProfile;
  * path can be walked ({@code dev_fill_forward_path}, net/core/dev.c; macvlan has no {@code ndo_fill_forward_path},
  * so macvlan dials keep their device layers). A redial takes the dial's device down ({@link NetDeviceTable}: the
  * PPPoE session leaves {@link PppoeSessions}, conntrack drops the connections masqueraded through it, the flowtable
- * its flows and the PPE their entries) and brings it back with a new session id and address.
+ * its flows and the PPE their entries) and brings it back with a new session id and address. What the endpoints
+ * do about it ({@link #lostNat}, {@link #onApp}, {@link #reconnect}; docs/workloads.md, "Redials and
+ * reconnections"): a broken connection's host meets its server's reset at its next packet, or its application's
+ * idle timeout ends it; the application then opens a new connection in a spare flow slot. Under ECMP the
+ * rebalanced route strands connections of other dials ({@code wrong_dial}) until it leads home again.
  *
  * <p>The driver's {@code skb->hash}. On an MT7621 (driver {@code mtk_eth_soc}) the frame engine parses every frame
  * whatever the offload: {@code mtk_open()} starts the PPE and points the GDMAs at it whenever the SoC has one
@@ -184,8 +188,9 @@ import io.pktsim.stack.profile.DeviceProfile;
  * {@link #groNormalOne}), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
  * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers, the CPU port's
- * with a 10 ms tail-drop limit that only frames the PPE sends can reach); the endpoints'
- * knowledge that a connection is broken (a redial or a moved ECMP route: the server sees a foreign connection);
+ * with a 10 ms tail-drop limit that only frames the PPE sends can reach); a host's packet after a redial took its
+ * connection's NAT (picked up again by conntrack, masqueraded out of a live dial) and the server's reset of it,
+ * which the engine turns into a delay, not frames;
  * conntrack and flowtable timeouts and their garbage collection are not run (runs are seconds long);
  * the pcap taps (see {@link PcapTaps}) see the packets at the router's devices (a GRO aggregate whole), not the wire;
  * per-packet round robin sends a connection's packets out of other dials with the first dial's masquerade, and
@@ -557,6 +562,30 @@ public final class RouterSimulation {
     private final boolean[] offloaded;
     private final int[] flowCtEntry;  // the conntrack entry of a connection the flowtable took, -1 before
     private final boolean[] natBroken;
+    /**
+     * Connections the applications open again ({@link #reconnect}). The workload's flows are
+     * {@code [0, baseFlows)}; a new connection takes the next spare slot ({@link #spareNext}), so the closed one
+     * keeps its own state and timers (its packets still on their way stay its own). Per flow: the connection it
+     * replaces (-1: none); how it ended ({@link #OPEN}, {@link #CLOSED_RESET}, {@link #CLOSED_IDLE}); its
+     * application's idle timeout; when its host's application last saw progress and whether that timer is
+     * pending; whether a redial's masquerade cleanup removed its conntrack entry (the host's next packet is
+     * picked up again as a new connection, masqueraded out of a live dial, and the server answers it with a
+     * reset) and whether that reset is on its way.
+     */
+    private final int baseFlows;
+    private int spareNext;
+    private final int[] reconnectOf;
+    private final byte[] closedBy;
+    private final long[] flowIdleTimeoutNs;
+    private final long[] appProgressNs;
+    private final boolean[] appTimerPending;
+    private final boolean[] ctRemoved;
+    private final boolean[] resetPending;
+    /** Per TCP sender: the retransmission timer's exponential backoff ({@code icsk_backoff}). */
+    private final int[] rtoBackoff;
+    /** The draws {@link #buildFlows} made from, which connections opened again continue: ports, flow labels. */
+    private EphemeralPorts flowPorts;
+    private RandomStream flowLabels;
     // TCP sender.
     private final long[] sndUna;
     private final long[] sndNxt;
@@ -775,6 +804,7 @@ public final class RouterSimulation {
     private final int kHost;
     private final int kServer;
     private final int kRto;
+    private final int kApp;
     private final int kDelack;
     private final int kStart;
     private final int kUdp;
@@ -813,6 +843,9 @@ public final class RouterSimulation {
     private int kRequestRetransmit;
     private int kConnectFailed;
     private int kTxhashRethink;
+    private int kAppClose;
+    private int kRtoFired;
+    private int kAppReconnect;
 
     /**
      * Sees every packet at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: on the way in
@@ -981,6 +1014,9 @@ public final class RouterSimulation {
         kRequestRetransmit = names.kind("tcp_request_retransmit", "flow", "timeouts");
         kConnectFailed = names.kind("tcp_connect_timeout", "flow", "retransmissions");
         kTxhashRethink = names.kind("tcp_txhash_rethink", "flow", "flow_label");
+        kRtoFired = names.kind("tcp_rto", "flow", "backoff", "at_host");
+        kAppClose = names.kind("app_close", "flow", "reset", "idle_ms");
+        kAppReconnect = names.kind("app_reconnect", "flow", "new_flow", "source_port");
         qdisc.trace(bus, "eth0:qdisc");
     }
 
@@ -1238,12 +1274,20 @@ public final class RouterSimulation {
         softnetSqueeze = new long[n];
 
         int flows = 0;
+        long tcpFlows = 0;
         for (RouterConfig.App a : config.workload()) {
             flows += a.flows();
+            if (!a.udp()) {
+                tcpFlows += a.flows();
+            }
         }
         if (flows > MAX_FLOWS) {
             throw new IllegalArgumentException("workload has " + flows + " flows, allowed <= " + MAX_FLOWS);
         }
+        baseFlows = flows;
+        spareNext = flows;
+        // Spare slots for connections opened again: each TCP connection once per scheduled redial, plus once.
+        flows += (int) Math.min(tcpFlows * (config.wan().redials().size() + 1L), MAX_FLOWS - flows);
         flowCount = flows;
         final int templates = flows * TEMPLATES_PER_FLOW;
         tmplBytes = new UnsafeBuffer(new byte[templates * TEMPLATE_BYTES]);
@@ -1320,6 +1364,15 @@ public final class RouterSimulation {
         flowCtEntry = new int[flows];
         java.util.Arrays.fill(flowCtEntry, -1);
         natBroken = new boolean[flows];
+        reconnectOf = new int[flows];
+        java.util.Arrays.fill(reconnectOf, -1);
+        closedBy = new byte[flows];
+        flowIdleTimeoutNs = new long[flows];
+        appProgressNs = new long[flows];
+        appTimerPending = new boolean[flows];
+        ctRemoved = new boolean[flows];
+        resetPending = new boolean[flows];
+        rtoBackoff = new int[flows];
         sndUna = new long[flows];
         sndNxt = new long[flows];
         cwndMilli = new long[flows];
@@ -1390,6 +1443,7 @@ public final class RouterSimulation {
         kUdpTicks = loop.register(new Handler(16), "udp_ticks");
         kHostTimer = loop.register(new Handler(17), "tcp_host_timer");
         kSynAckTimer = loop.register(new Handler(18), "tcp_synack_timer");
+        kApp = loop.register(new Handler(19), "tcp_app");
 
         rxHalfCycles = costs.perPacket(CostStage.DRIVER_RX) + costs.perPacket(CostStage.GRO);
         for (int path = 0; path < PATHS; path++) {
@@ -1541,6 +1595,9 @@ public final class RouterSimulation {
                 case 18:
                     onSynAckTimer(target, arg, now);
                     break;
+                case 19:
+                    onApp(target, arg, now);
+                    break;
                 default:
                     throw new IllegalStateException("RouterSimulation: no event handler " + which);
             }
@@ -1588,6 +1645,7 @@ public final class RouterSimulation {
                     ssthreshMilli[f] = Long.MAX_VALUE / 4;
                     srttNs[f] = 0;
                     flowDial[f] = -1;
+                    flowIdleTimeoutNs[f] = a.idleTimeoutNs();
                     if (!a.udp()) {
                         ooo[f] = new long[RWND_WORDS];
                     } else {
@@ -1600,6 +1658,18 @@ public final class RouterSimulation {
             serverCursor += a.hosts();
             appIndex++;
         }
+        // the spare slots of connections opened again (reconnect): a fresh TCP state, nothing else yet
+        for (int s = baseFlows; s < flowCount; s++) {
+            isn[2 * s] = mix(s * 2 + 1) * 2;
+            isn[2 * s + 1] = mix(s * 2 + 2) * 2;
+            cwndMilli[s] = 10_000L;
+            ssthreshMilli[s] = Long.MAX_VALUE / 4;
+            flowDial[s] = -1;
+            flowStartNs[s] = Long.MAX_VALUE;
+            ooo[s] = new long[RWND_WORDS];
+        }
+        flowPorts = ports;
+        flowLabels = labels;
     }
 
     /** The MAC a dial's frames leave with: its macvlan's, or eth0's when the dial is the line's VLAN device. */
@@ -1757,8 +1827,11 @@ public final class RouterSimulation {
         ran = true;
         udpFold = udpFoldable();
         final long total = config.totalNs();
-        for (int f = 0; f < flowCount; f++) {
+        for (int f = 0; f < baseFlows; f++) {
             loop.schedule(flowStartNs[f], kStart, f, 0L);
+        }
+        for (RouterConfig.Redial r : config.wan().redials()) {
+            scheduleRedial(r.dial(), r.atNs(), r.downNs());
         }
         loop.schedule(config.warmupNs(), kWarmup, 0, 0L);
         loop.schedule(Math.max(1L, total / PROGRESS_STEPS), kProgress, 0, 0L);
@@ -1811,6 +1884,7 @@ public final class RouterSimulation {
 
     private void onStart(final int f, final long arg, final long now) {
         // The LAN host opens the connection (TCP SYN; UDP: the first datagram that creates the NAT mapping).
+        appProgressNs[f] = now;
         hostSend(f, KIND_SYN, 0L, now);
         if (!flowUdp[f]) {
             // tcp_connect(): the retransmission timer at TCP_TIMEOUT_INIT
@@ -1853,6 +1927,9 @@ public final class RouterSimulation {
      * {@code HSACK}): unless data came, send it again after the first RTO the handshake's RTT gives, doubling.
      */
     private void onHostTimer(final int f, final long which, final long now) {
+        if (closedBy[f] != OPEN) {
+            return;
+        }
         if (which == HOST_TIMER_SYN) {
             if (established[f] || connectFailed[f]) {
                 return;
@@ -2379,6 +2456,10 @@ public final class RouterSimulation {
         delivered++;
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
+        if (closedBy[f] != OPEN) {
+            // the application closed this connection: its socket is gone
+            return;
+        }
         if (kind == KIND_SYNACK && established[f]) {
             // a SYN-ACK again (the server's timer or its answer to a SYN sent again): out of window in ESTABLISHED,
             // tcp_validate_incoming() answers with a duplicate ACK
@@ -2529,25 +2610,45 @@ public final class RouterSimulation {
                 : srttNs[f] * 2 + 20_000_000L);
     }
 
+    /**
+     * When the retransmission timer expires: {@link #rtoNs} doubled for each expiry since the last
+     * acknowledgement of new data ({@code icsk_backoff}, {@code tcp_retransmit_timer}; at most {@code TCP_RTO_MAX};
+     * {@code tcp_ack_update_rtt} clears it, and with timestamps every such acknowledgement gives an RTT sample).
+     */
+    private long rtoDueNs(final int f) {
+        return lastProgressNs[f] + HandshakeTimers.backoffNs(rtoNs(f), rtoBackoff[f]);
+    }
+
     private void armRto(final int f, final long now) {
         if (!rtoPending[f] && sndNxt[f] > sndUna[f]) {
             rtoPending[f] = true;
-            loop.schedule(lastProgressNs[f] + rtoNs(f), kRto, f, 0L);
+            loop.schedule(rtoDueNs(f), kRto, f, 0L);
         }
     }
 
     private void onRto(final int f, final long arg, final long now) {
         rtoPending[f] = false;
-        if (sndNxt[f] <= sndUna[f] || natBroken[f]) {
+        // A download's server whose connection lost its NAT sends into the void; a closed host sends nothing. An
+        // upload's host goes on: its next packet meets the server's reset (routeLanToWan).
+        if (sndNxt[f] <= sndUna[f] || natBroken[f] && flowDownload[f] || closedBy[f] != OPEN) {
             return;
         }
-        final long due = lastProgressNs[f] + rtoNs(f);
+        final long due = rtoDueNs(f);
         if (now < due) {
             rtoPending[f] = true;
             loop.schedule(due, kRto, f, 0L);
             return;
         }
         rtoCount++;
+        if (rtoBackoff[f] < RTO_BACKOFF_MAX) {
+            rtoBackoff[f]++;
+        }
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kRtoFired, TraceEvent.NO_PACKET, f, rtoBackoff[f],
+                    flowDownload[f] ? 0L : 1L, 0L);
+        }
+        // a stall: the application's idle timer watches it
+        armAppTimer(f);
         if (!flowDownload[f]) {
             // the host is this connection's sender
             rethinkTxhash(f, now);
@@ -2574,6 +2675,11 @@ public final class RouterSimulation {
                 sndNxt[f] = ack;
             }
             lastProgressNs[f] = now;
+            rtoBackoff[f] = 0;
+            if (!flowDownload[f]) {
+                // an upload's host: its application sees the data acknowledged
+                appProgressNs[f] = now;
+            }
             if (ack >= timedSeq[f] && timedSeq[f] > 0) {
                 final long sample = now - sentAtNs[f];
                 srttNs[f] = srttNs[f] == 0 ? sample : (srttNs[f] * 7 + sample) / 8;
@@ -2701,6 +2807,9 @@ public final class RouterSimulation {
         final long next = rcvNxt[f];
         if (seq == next) {
             long n = next + 1;
+            if (atHost) {
+                appProgressNs[f] = now;
+            }
             account(f, flowPayload[f], atHost);
             final long[] bits = ooo[f];
             boolean filled = false;
@@ -2746,7 +2855,7 @@ public final class RouterSimulation {
 
     private void onDelack(final int f, final long atHost, final long now) {
         delackTimerPending[f] = false;
-        if (!delackArmed[f]) {
+        if (!delackArmed[f] || closedBy[f] != OPEN && atHost != 0L) {
             return;
         }
         if (now >= delackDueNs[f]) {
@@ -4065,11 +4174,15 @@ public final class RouterSimulation {
      * packet ({@code nf_nat_masquerade_ipv4}/{@code _ipv6}, a port of its own when the tuple clashes), confirmation,
      * and the addresses and ports rewritten by {@link NatMangle} in both directions. A packet on the flowtable fast
      * path (or bound in the PPE) is not tracked again; it is mangled with its connection's NAT. The engine decides
-     * only what the endpoints would: a connection broken by a redial or a moved ECMP route stays broken. False when
+     * only what the endpoints would: a connection whose NAT a redial removed stays broken, and its host's packet
+     * brings the server's reset ({@link #serverReset}). False when
      * the packet was dropped ({@link #lastDrop} says why).
      */
     private boolean conntrack(final int h, final int f, final int kind, final boolean toLan, final long now) {
         if (natBroken[f]) {
+            if (!toLan && ctRemoved[f] && !resetPending[f]) {
+                serverReset(f, now);
+            }
             drop(Drop.NAT_BROKEN);
             return false;
         }
@@ -4155,7 +4268,7 @@ public final class RouterSimulation {
     private boolean routeLanToWan(final int h, final int f, final int kind, final long now,
             final boolean created) {
         if (created) {
-            if (kind != KIND_SYN) {
+            if (kind != KIND_SYN && !flowUdp[f]) {
                 // conntrack lost the connection (early drop): the server would not know the new mapping.
                 breakFlow(f);
                 drop(Drop.NAT_BROKEN);
@@ -4171,27 +4284,19 @@ public final class RouterSimulation {
             return false;
         } else if (perPacketBalancing) {
             flowDial[f] = chooseDial(h, f, now);
-        } else if (ecmpBalancing && flowRouteGen[f] != routeGeneration
-                && !offloaded[f]) {
-            // The route changed: fib_select_multipath() picks again for every packet of the flow.
-            final int d = chooseDial(h, f, now);
+        } else if (ecmpBalancing && !offloaded[f] && (flowRouteGen[f] != routeGeneration || flowRehashed[f])) {
+            // fib_select_multipath() picks the route of every packet, while conntrack keeps the connection's NAT.
+            // After a route change (a dial down or up: fib_rebalance() moves the hash thresholds of the live
+            // nexthops) or a new flow label (sk_rethink_txhash, hashed by policies 0, 2 without inner headers and
+            // 3 with its flowlabel field), the route may lead out of another dial than the NAT's.
             flowRouteGen[f] = routeGeneration;
-            if (d != flowDial[f]) {
-                // The new dial masquerades to another address: the server sees a foreign connection.
-                breakFlow(f);
-                drop(Drop.NAT_BROKEN);
-                return false;
-            }
-        }
-        if (flowRehashed[f] && ecmpBalancing && !offloaded[f]) {
-            // A new flow label (sk_rethink_txhash): fib_select_multipath() hashes it into every packet's route
-            // under policies 0, 2 (without inner headers) and 3 (its flowlabel field); conntrack keeps the NAT.
             flowRehashed[f] = false;
             flowMisrouted[f] = chooseDial(h, f, now) != flowNatDial[f];
         }
         if (flowMisrouted[f] && !offloaded[f]) {
             // Out of another dial with the NAT dial's source address: that dial's access server drops it (its
-            // source is not the session's), until a later timeout's label routes the connection home again.
+            // source is not the session's), until the route leads home again (the dial back up, or a later
+            // timeout's label).
             drop(Drop.WRONG_DIAL);
             return false;
         }
@@ -4738,9 +4843,9 @@ public final class RouterSimulation {
                 sessions.remove(dialPppoe[dial]);
             }
             devices.down(dialIfindex[dial], now);
-            for (int f = 0; f < flowCount; f++) {
-                if (flowDial[f] == dial && ctState[f] != 0 && !natBroken[f]) {
-                    breakFlow(f);
+            for (int f = 0; f < spareNext; f++) {
+                if (flowDial[f] == dial && ctState[f] != 0 && !natBroken[f] && closedBy[f] == OPEN) {
+                    lostNat(f);
                 }
             }
         } else {
@@ -4780,6 +4885,136 @@ public final class RouterSimulation {
         if (offloaded[f]) {
             offloaded[f] = false;
         }
+        // nothing of this connection gets through any more: its application's idle timer watches it
+        armAppTimer(f);
+    }
+
+    /**
+     * A redial's masquerade cleanup ({@code masq_device_event}, {@code nf_nat_masquerade}) removed the flow's
+     * conntrack entry. A connection the host has not finished opening (its SYN sent again) and a UDP upload's next
+     * datagram are new connections to conntrack: they take the route of that time and its dial's masquerade. An
+     * established TCP connection is broken: the server's packets go to an address that is gone, and the host's
+     * next packet is picked up again ({@code nf_conntrack_tcp_loose}), masqueraded to a live dial's address, and
+     * answered by the server with a reset ({@link #serverReset}). A UDP download's server sends to the old address.
+     */
+    private void lostNat(final int f) {
+        if (flowUdp[f] ? !flowDownload[f] : !established[f]) {
+            ctState[f] = 0;
+            flowDial[f] = -1;
+            flowMisrouted[f] = false;
+            if (!flowUdp[f]) {
+                // the request socket of the SYN's first address: its SYN-ACKs go to an address that is gone
+                serverRequest[f] = false;
+            }
+            return;
+        }
+        ctRemoved[f] = !flowUdp[f];
+        breakFlow(f);
+    }
+
+    /**
+     * The server's reset of a connection whose conntrack entry a redial removed, on its way back to the host: the
+     * host's packet went out of a live dial with that dial's address, to which the server has no socket
+     * ({@code tcp_v4_send_reset} / {@code tcp_v6_send_reset}); its reset comes back the same way. The host gets it
+     * a round trip later ({@link #onApp}). The packet and the reset are not simulated as frames.
+     */
+    private void serverReset(final int f, final long now) {
+        resetPending[f] = true;
+        loop.schedule(now + 2 * halfRttNs + 2 * SWITCH_LATENCY_NS, kApp, f, APP_RESET);
+    }
+
+    private static final long APP_RESET = 0L;
+    private static final long APP_IDLE = 1L;
+    private static final byte OPEN = 0;
+    private static final byte CLOSED_RESET = 1;
+    private static final byte CLOSED_IDLE = 2;
+    /** {@link #rtoBackoff}'s cap: {@link HandshakeTimers#backoffNs} reaches {@code TCP_RTO_MAX} well before. */
+    private static final int RTO_BACKOFF_MAX = 30;
+
+    /**
+     * Arms the application's idle timer of a TCP connection that may be stalled (an RTO expired, or the
+     * connection lost its NAT): it expires {@link #flowIdleTimeoutNs} after the application last saw progress.
+     * Not armed when the application has no timeout, when it is armed already, or when it would expire after the
+     * run.
+     */
+    private void armAppTimer(final int f) {
+        final long timeout = flowIdleTimeoutNs[f];
+        if (timeout <= 0 || appTimerPending[f] || closedBy[f] != OPEN || flowUdp[f]) {
+            return;
+        }
+        final long due = appProgressNs[f] + timeout;
+        if (due > totalNs) {
+            return;
+        }
+        appTimerPending[f] = true;
+        loop.schedule(due, kApp, f, APP_IDLE);
+    }
+
+    /**
+     * The host's application: a reset ends the connection at once (ECONNRESET); the idle timer ends it when
+     * nothing came for the application's timeout (aria2's {@code --timeout}, libtorrent's {@code peer_timeout},
+     * Firefox's {@code network.http.response.timeout}), and watches again when something did. Either way the
+     * application opens a new connection to the same server ({@link #reconnect}).
+     */
+    private void onApp(final int f, final long which, final long now) {
+        if (closedBy[f] != OPEN) {
+            return;
+        }
+        if (which == APP_RESET) {
+            tcpResets++;
+            closeFlow(f, CLOSED_RESET, now);
+        } else {
+            appTimerPending[f] = false;
+            if (now < appProgressNs[f] + flowIdleTimeoutNs[f]) {
+                armAppTimer(f);
+                return;
+            }
+            appTimeouts++;
+            closeFlow(f, CLOSED_IDLE, now);
+        }
+        reconnect(f, now);
+    }
+
+    private void closeFlow(final int f, final byte how, final long now) {
+        closedBy[f] = how;
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kAppClose, TraceEvent.NO_PACKET, f, how == CLOSED_RESET ? 1L : 0L,
+                    (now - appProgressNs[f]) / 1_000_000L, 0L);
+        }
+    }
+
+    /**
+     * The application opens a new connection to the same server in place of a closed one: the next spare flow
+     * slot, a new source port ({@link EphemeralPorts}) and flow label, a new handshake, slow start. None is opened
+     * once the run's spare slots are used up (each TCP connection of the workload once per scheduled redial, plus
+     * once; {@code reconnects_refused}).
+     */
+    private void reconnect(final int f, final long now) {
+        if (spareNext >= flowCount) {
+            reconnectsRefused++;
+            return;
+        }
+        final int s = spareNext++;
+        reconnects++;
+        reconnectOf[s] = f;
+        flowApp[s] = flowApp[f];
+        flowAppKind[s] = flowAppKind[f];
+        flowHost[s] = flowHost[f];
+        flowServer[s] = flowServer[f];
+        cubicFlow[s] = cubicFlow[f];
+        flowDownload[s] = flowDownload[f];
+        flowIdleTimeoutNs[s] = flowIdleTimeoutNs[f];
+        flowSport[s] = flowPorts.next(flowHost[s], flowServer[s], false);
+        flowLabel[s] = flowLabels.nextInt() & 0xFFFFF;
+        final int mss = 1500 - (ipv6 ? 40 : 20) - 20;
+        flowMss[s] = mss;
+        flowPayload[s] = mss - TCP_TIMESTAMP_OPTION;
+        flowHash[s] = mix32(hostIp(flowHost[s]) * 31 + serverIp(flowServer[s]) * 17 + flowSport[s]);
+        flowStartNs[s] = now;
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kAppReconnect, TraceEvent.NO_PACKET, f, s, flowSport[s], 0L);
+        }
+        loop.schedule(now, kStart, s, 0L);
     }
 
     // ---------------------------------------------------------------- housekeeping
@@ -4926,9 +5161,15 @@ public final class RouterSimulation {
     private long connectFailures;
     private long txhashRethinks;
     private long fastRetransmits;
+    /** Resets that ended connections, the applications' idle timeouts, and the connections opened again. */
+    private long tcpResets;
+    private long appTimeouts;
+    private long reconnects;
+    private long reconnectsRefused;
 
+    /** @return the flows so far: the workload's, then the connections opened again in their place */
     int flowCount() {
-        return flowCount;
+        return spareNext;
     }
 
     long synRetransmits() {
@@ -4961,6 +5202,14 @@ public final class RouterSimulation {
 
     boolean flowNatBroken(final int f) {
         return natBroken[f];
+    }
+
+    boolean flowMisrouted(final int f) {
+        return flowMisrouted[f];
+    }
+
+    int reconnectOf(final int f) {
+        return reconnectOf[f];
     }
 
     boolean flowOffloaded(final int f) {
@@ -5114,9 +5363,9 @@ public final class RouterSimulation {
         final long window = endNs - windowStartNs;
         long down = 0;
         long up = 0;
-        final List<RouterResults.Flow> flows = new ArrayList<>(flowCount);
+        final List<RouterResults.Flow> flows = new ArrayList<>(spareNext);
         final int[] dialFlows = new int[dials];
-        for (int f = 0; f < flowCount; f++) {
+        for (int f = 0; f < spareNext; f++) {
             final long bytes = deliveredBytes[f];
             if (flowDownload[f]) {
                 down += bytes;
@@ -5128,7 +5377,8 @@ public final class RouterSimulation {
             }
             flows.add(new RouterResults.Flow(f, flowApp[f], flowHost[f], flowServer[f], flowUdp[f],
                     flowDownload[f] ? RouterConfig.Direction.DOWNLOAD : RouterConfig.Direction.UPLOAD,
-                    flowLastDial[f], bps(bytes, window), bytes, flowSport[f]));
+                    flowLastDial[f], bps(bytes, window), bytes, flowSport[f], reconnectOf[f],
+                    closedBy[f] == CLOSED_RESET ? "reset" : closedBy[f] == CLOSED_IDLE ? "idle_timeout" : null));
         }
         final List<RouterResults.Dial> dialList = new ArrayList<>(dials);
         for (int d = 0; d < dials; d++) {
@@ -5221,12 +5471,15 @@ public final class RouterSimulation {
      * {@code connections} (TCP flows), {@code established} (handshake done by the end), {@code connect_failed}
      * ({@code tcp_write_timeout} gave up on the SYN), {@code timeouts} (data retransmission timeouts),
      * {@code fast_retransmits}, and the handshake's packets sent again ({@code syn_retransmits},
-     * {@code synack_retransmits}, {@code request_retransmits}).
+     * {@code synack_retransmits}, {@code request_retransmits}), {@code txhash_rethinks}, and the connections'
+     * ends: {@code resets} (a server's reset after a redial took the connection's NAT), {@code idle_timeouts}
+     * (the application's), {@code reconnects} (connections opened in their place) and {@code reconnects_refused}
+     * (none opened: the run's spare slots were used up).
      */
     private List<RouterResults.Count> tcpCounts() {
         long connections = 0;
         long up = 0;
-        for (int f = 0; f < flowCount; f++) {
+        for (int f = 0; f < spareNext; f++) {
             if (!flowUdp[f]) {
                 connections++;
                 if (established[f]) {
@@ -5242,7 +5495,11 @@ public final class RouterSimulation {
                 new RouterResults.Count("syn_retransmits", synRetransmits),
                 new RouterResults.Count("synack_retransmits", synAckRetransmits),
                 new RouterResults.Count("request_retransmits", requestRetransmits),
-                new RouterResults.Count("txhash_rethinks", txhashRethinks));
+                new RouterResults.Count("txhash_rethinks", txhashRethinks),
+                new RouterResults.Count("resets", tcpResets),
+                new RouterResults.Count("idle_timeouts", appTimeouts),
+                new RouterResults.Count("reconnects", reconnects),
+                new RouterResults.Count("reconnects_refused", reconnectsRefused));
     }
 
     /**
@@ -5267,7 +5524,7 @@ public final class RouterSimulation {
 
     private long countBroken() {
         long n = 0;
-        for (int f = 0; f < flowCount; f++) {
+        for (int f = 0; f < spareNext; f++) {
             if (natBroken[f]) {
                 n++;
             }
