@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,10 +20,12 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link HandshakeTimers} against the running kernel: inside a network namespace made for this test (a veth pair
  * and a static neighbour that never answers; nothing leaves the namespace), a connect sends its SYN into a black
- * hole. The test watches the socket's {@code segs_out} with {@code ss} and requires each SYN sent again to come
- * after the model's wait (1, 1, 1, 1, 2 and 4 s between them), and the namespace's {@code TcpTimeoutRehash} to count
- * one new {@code sk_txhash} per timeout ({@code sk_rethink_txhash}). About 12 s. Skips itself (JUnit assumption)
- * without root, {@code ip netns} or {@code ss}.
+ * hole. The test times the SYNs on the wire, from {@code dumpcap}'s capture of the veth (kernel timestamps) when
+ * Wireshark's {@code dumpcap} and {@code tshark} are there, else from the socket's {@code segs_out} polled with
+ * {@code ss}; it requires each SYN sent again to come after the model's wait (1, 1, 1, 1, 2 and 4 s between them),
+ * and the namespace's {@code TcpTimeoutRehash} to count one new {@code sk_txhash} per timeout
+ * ({@code sk_rethink_txhash}). About 12 s. Skips itself (JUnit assumption) without root, {@code ip netns} or
+ * {@code ss}.
  */
 @Tag("live-kernel")
 class HandshakeTimersLiveTest {
@@ -35,6 +39,8 @@ class HandshakeTimersLiveTest {
      * 1 s timeout fires up to 32 ms late, a 4 s one up to 256 ms).
      */
     private static final long POLL_NS = 80_000_000L;
+    /** A captured SYN's time is the kernel's; the timer may fire up to a jiffy (4 ms at HZ 250) off its due time. */
+    private static final long CAPTURE_NS = 5_000_000L;
 
     record Result(int code, String out) {
     }
@@ -64,6 +70,7 @@ class HandshakeTimersLiveTest {
             + Long.toHexString(new SplittableRandom().nextLong() & 0xFFFFFFL);
         assumeThat(exec(5000, "ip", "netns", "add", ns).code()).as("ip netns add").isZero();
         Process connect = null;
+        Process dumpcap = null;
         try {
             for (final String line : new String[] {"link set lo up", "link add v0 type veth peer name v1",
                 "link set v0 up", "link set v1 up", "addr add 10.9.0.1/24 dev v0",
@@ -71,6 +78,25 @@ class HandshakeTimersLiveTest {
                 final List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
                 cmd.addAll(List.of(line.split(" ")));
                 assertThat(exec(5000, cmd.toArray(new String[0])).code()).as(line).isZero();
+            }
+            final boolean capture = exec(5000, "dumpcap", "-v").code() == 0 && exec(5000, "tshark", "-v").code() == 0;
+            final Path pcap = Files.createTempFile("pktsim-syn", ".pcapng");
+            if (capture) {
+                dumpcap = new ProcessBuilder("ip", "netns", "exec", ns, "dumpcap", "-q", "-i", "v0", "-f",
+                    "tcp[tcpflags] & tcp-syn != 0", "-a", "duration:13", "-w", pcap.toString())
+                    .redirectErrorStream(true).start();
+                // dumpcap says "Capturing on 'v0'" once it captures
+                final long ready = System.nanoTime() + 5_000_000_000L;
+                final StringBuilder said = new StringBuilder();
+                final var in = dumpcap.getInputStream();
+                while (System.nanoTime() < ready && said.indexOf("Capturing on") < 0) {
+                    if (in.available() > 0) {
+                        said.append((char) in.read());
+                    } else {
+                        Thread.sleep(5);
+                    }
+                }
+                assertThat(said.toString()).as("dumpcap in the namespace").contains("Capturing on");
             }
             // bash's /dev/tcp connect blocks in SYN_SENT; the neighbour's MAC answers nobody
             connect = new ProcessBuilder("ip", "netns", "exec", ns, "timeout", "14", "bash", "-c",
@@ -92,11 +118,30 @@ class HandshakeTimersLiveTest {
             }
             // the first SYN, then those sent again at 1, 2, 3, 4, 5, 7 and 11 s
             assertThat(seen).as("SYNs in 11.6 s").isEqualTo(8);
-            for (int k = 2; k < sent.size(); k++) {
+            long slack = POLL_NS;
+            int first = 2;
+            if (capture) {
+                // the kernel's times of the SYNs on the wire: every wait, the first one's too
+                assertThat(dumpcap.waitFor(20, TimeUnit.SECONDS)).as("dumpcap stops after 13 s").isTrue();
+                final Result times = exec(10_000, "tshark", "-r", pcap.toString(), "-T", "fields", "-e",
+                    "frame.time_epoch");
+                sent.clear();
+                // one epoch time per SYN; tshark may add a line of its own (running as root)
+                for (final String t : times.out().strip().split("\\s+")) {
+                    if (t.matches("\\d+\\.\\d+")) {
+                        sent.add(new java.math.BigDecimal(t).movePointRight(9).longValueExact());
+                    }
+                }
+                assertThat(sent).as("captured SYNs%n%s", times.out()).hasSizeGreaterThanOrEqualTo(8);
+                slack = CAPTURE_NS;
+                first = 1;
+            }
+            Files.deleteIfExists(pcap);
+            for (int k = first; k < Math.min(sent.size(), 8); k++) {
                 final long wait = sent.get(k) - sent.get(k - 1);
                 final long model = HandshakeTimers.synWaitNs(k - 1);
                 assertThat(wait).as("wait before SYN %d (model %d ms)", k + 1, model / 1_000_000)
-                    .isBetween(model - POLL_NS, model + model / 8 + POLL_NS);
+                    .isBetween(model - slack, model + model / 8 + slack);
             }
             final Result nstat = exec(5000, "ip", "netns", "exec", ns, "nstat", "-az", "TcpExtTcpTimeoutRehash");
             if (nstat.code() == 0) {
@@ -107,6 +152,9 @@ class HandshakeTimersLiveTest {
         } finally {
             if (connect != null) {
                 connect.destroyForcibly();
+            }
+            if (dumpcap != null) {
+                dumpcap.destroyForcibly();
             }
             exec(10_000, "ip", "netns", "del", ns);
         }
