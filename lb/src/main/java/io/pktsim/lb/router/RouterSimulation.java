@@ -1890,6 +1890,8 @@ public final class RouterSimulation {
             // tcp_connect(): the retransmission timer at TCP_TIMEOUT_INIT
             synSentNs[f] = now;
             loop.schedule(now + HandshakeTimers.synWaitNs(0), kHostTimer, f, HOST_TIMER_SYN);
+            // the application's idle timer runs from the connection's start
+            armAppTimer(f);
         }
     }
 
@@ -4932,17 +4934,19 @@ public final class RouterSimulation {
     private static final int RTO_BACKOFF_MAX = 30;
 
     /**
-     * Arms the application's idle timer of a TCP connection that may be stalled (an RTO expired, or the
-     * connection lost its NAT): it expires {@link #flowIdleTimeoutNs} after the application last saw progress.
-     * Not armed when the application has no timeout, when it is armed already, or when it would expire after the
-     * run.
+     * Arms the application's idle timer of a TCP connection: at its start, and again whenever it may be stalled
+     * (an RTO expired, the connection lost its NAT) or the timer found progress. It expires
+     * {@link #flowIdleTimeoutNs} after the application last saw progress. Not armed when the application has no
+     * timeout, when it is armed already, or when it would expire after the run (so a run shorter than the timeout
+     * has no such event).
      */
     private void armAppTimer(final int f) {
         final long timeout = flowIdleTimeoutNs[f];
         if (timeout <= 0 || appTimerPending[f] || closedBy[f] != OPEN || flowUdp[f]) {
             return;
         }
-        final long due = appProgressNs[f] + timeout;
+        // idle for longer already (no progress since before the timer was armed): it expires now
+        final long due = Math.max(appProgressNs[f] + timeout, loop.nowNs());
         if (due > totalNs) {
             return;
         }
