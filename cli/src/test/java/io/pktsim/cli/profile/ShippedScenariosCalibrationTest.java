@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,37 @@ class ShippedScenariosCalibrationTest {
         final RouterConfig c = ScenarioMapper.toConfig(new ScenarioLoader().load(scenarios().resolve(file)), null,
                 null);
         return Mt7621CalibrationTest.run(file, c.withTiming(3_000_000_000L, 1_000_000_000L));
+    }
+
+    /**
+     * The shipped redial examples, run whole (18 s after 2 s): one dial's 3 s redial ends more connections under
+     * ECMP (its own, and others the rebalance strands until their idle timeout) than under mwan3 (its own only);
+     * every connection ended is opened again.
+     */
+    @Test
+    void aRedialEndsMoreConnectionsUnderEcmpThanUnderMwan3() throws Exception {
+        final Map<String, RouterResults> runs = new java.util.HashMap<>();
+        for (final String mode : List.of("ecmp", "mwan3")) {
+            final String file = "redial-k2p-8dial-" + mode + ".yaml";
+            final RouterResults r = Mt7621CalibrationTest.run(file,
+                ScenarioMapper.toConfig(new ScenarioLoader().load(scenarios().resolve(file)), null, null));
+            final long ended = RouterResults.count(r.tcp(), "resets") + RouterResults.count(r.tcp(), "idle_timeouts");
+            assertThat(ended).as(file).isPositive();
+            assertThat(RouterResults.count(r.tcp(), "reconnects")).as(file).isEqualTo(ended);
+            assertThat(r.flows()).as(file).hasSize(32 + (int) ended);
+            runs.put(mode, r);
+        }
+        final RouterResults ecmp = runs.get("ecmp");
+        final RouterResults mwan3 = runs.get("mwan3");
+        assertThat(RouterResults.count(mwan3.drops().byReason(), "wrong_dial")).isZero();
+        assertThat(RouterResults.count(mwan3.tcp(), "idle_timeouts")).isZero();
+        // under mwan3 only pppoe-wan3's connections end
+        assertThat(mwan3.flows()).filteredOn(f -> f.closedBy() != null).allSatisfy(f -> assertThat(f.dial())
+            .isEqualTo(3));
+        assertThat(RouterResults.count(ecmp.drops().byReason(), "wrong_dial")).isPositive();
+        assertThat(ecmp.flows()).filteredOn(f -> f.closedBy() != null && f.dial() != 3).as("stranded elsewhere")
+            .isNotEmpty();
+        assertThat(ecmp.flows().size()).isGreaterThan(mwan3.flows().size());
     }
 
     private static double hottest(final RouterResults r) {

@@ -57,7 +57,8 @@ class RunInvariantsPropertyTest {
         y.add("lan: {hosts: 3}");
         y.add("wan: {lines: " + lines + ", dialsPerLine: " + dials + ", pppoe: " + pppoe + ", lineRate: "
             + (seed % 3 == 0 ? "20mbit" : "100mbit") + ", dialShaping: " + (seed % 5 == 0 ? "10mbit" : "0bit")
-            + ", rtt: 10ms, servers: 4}");
+            + ", rtt: 10ms, servers: 4" + (seed % 4 == 1 ? ", redials: [{dial: " + seed % (lines * dials)
+                + ", at: 90ms, down: " + (20 + seed % 100) + "ms}]" : "") + "}");
         final String balancing = BALANCING[mode];
         y.add("balancing: {mode: " + balancing + (balancing.equals("ecmp") ? ", fibMultipathHashPolicy: " + policy
             : "") + "}");
@@ -78,6 +79,9 @@ class RunInvariantsPropertyTest {
                 app.append(", peers: 6");
             } else {
                 app.append(", connections: 4");
+            }
+            if (!type.equals("udp") && seed % 4 == 1) {
+                app.append(", timeout: ").append(seed % 2 == 0 ? "0s" : "60ms");
             }
             y.add(app.append(", start: ").append(a * 20).append("ms}").toString());
         }
@@ -158,6 +162,26 @@ class RunInvariantsPropertyTest {
         final JsonNode t = j.get("tcp");
         assertThat(t.get("connections").asLong()).isEqualTo(tcp);
         assertThat(t.get("established").asLong()).isBetween(0L, tcp);
+        // every connection ended is opened again unless the spare slots ran out; each new one names an ended one
+        final long ended = t.get("resets").asLong() + t.get("idle_timeouts").asLong();
+        assertThat(t.get("reconnects").asLong() + t.get("reconnects_refused").asLong()).as(scenario)
+            .isEqualTo(ended);
+        long closed = 0;
+        final List<Integer> replaced = new ArrayList<>();
+        for (final JsonNode f : j.get("flows")) {
+            if (f.has("closedBy")) {
+                closed++;
+            }
+            if (f.has("reconnectOf")) {
+                final int of = f.get("reconnectOf").asInt();
+                assertThat(of).as(scenario).isLessThan(f.get("id").asInt());
+                assertThat(j.get("flows").get(of).has("closedBy")).as(scenario).isTrue();
+                assertThat(replaced).as("one new connection per ended one%n%s", scenario).doesNotContain(of);
+                replaced.add(of);
+            }
+        }
+        assertThat(closed).as(scenario).isEqualTo(ended);
+        assertThat((long) replaced.size()).isEqualTo(t.get("reconnects").asLong());
         for (final JsonNode drop : j.get("drops").get("byReason")) {
             assertThat(drop.asLong()).isNotNegative();
         }

@@ -39,7 +39,8 @@ class ScenarioCommandsTest {
     static Stream<String> shipped() {
         return Stream.of("k2p-8dial", "t1-k2p-8dial", "t2-k2p-8dial-flowtable", "t3-k2p-32dial-mwan3",
             "t3-k2p-32dial-ecmp", "t3-k2p-64dial-mwan3", "t3-k2p-64dial-ecmp", "t4-newifi-y1-6dial", "t5-k2p-1dial",
-            "t6-k2p-flowtable", "t7-k2p-ppe", "x86-8dial");
+            "t6-k2p-flowtable", "t7-k2p-ppe", "x86-8dial", "redial-k2p-8dial-ecmp",
+            "redial-k2p-8dial-mwan3");
     }
 
     @ParameterizedTest
