@@ -87,8 +87,9 @@ public final class Summary {
         final long resets = RouterResults.count(tcp, "resets");
         final long idle = RouterResults.count(tcp, "idle_timeouts");
         if (resets + idle > 0) {
-            // connections a redial ended (wan.redials), and what the applications did about it
-            o.printf(Locale.ROOT, "redials:    %d connections ended (%d reset by their server, %d by their"
+            // connections that ended (a server's reset after a redial, an application's idle timeout), and what
+            // the applications did about it
+            o.printf(Locale.ROOT, "ended:      %d connections (%d reset by their server, %d by their"
                 + " application's idle timeout), %d opened again%s%n", resets + idle, resets, idle,
                 RouterResults.count(tcp, "reconnects"), RouterResults.count(tcp, "reconnects_refused") == 0 ? ""
                     : ", " + RouterResults.count(tcp, "reconnects_refused") + " not (no spare slot)");
