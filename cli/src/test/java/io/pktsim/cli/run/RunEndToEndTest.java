@@ -67,6 +67,45 @@ class RunEndToEndTest {
         assertThat(j.has("rxQueues")).isFalse();
     }
 
+    /**
+     * A redial in a scenario (mwan3, 2 dials, downloads and uploads, short idle timeouts): the same JSON and trace
+     * twice, with connections ended and opened again, and the summary's line about them.
+     */
+    @Test
+    void shouldRunARedialWithTheSameJsonAndTraceTwice() throws IOException {
+        final Path scenario = tmp.resolve("redial.yaml");
+        Files.writeString(scenario, String.join("\n",
+            "name: redial",
+            "device: {preset: k2p}",
+            "wan: {lines: 1, lineRate: 100mbit, dialsPerLine: 2, rtt: 10ms, redials: [{dial: 1, at: 200ms, down: 100ms}]}",
+            "balancing: {mode: mwan3}",
+            "workload:",
+            "  apps:",
+            "    - {name: dl, type: downloader, connections: 8, timeout: 150ms}",
+            "    - {name: ul, type: browser, direction: upload, connections: 4, timeout: 150ms}",
+            "duration: 500ms",
+            "warmUp: 100ms",
+            ""), StandardCharsets.UTF_8);
+        final String[] names = {"a", "b"};
+        final StringWriter out = new StringWriter();
+        for (final String n : names) {
+            final StringWriter err = new StringWriter();
+            assertThat(run(n.equals("a") ? out : new StringWriter(), err, "run", scenario.toString(), "--json",
+                tmp.resolve(n + ".json").toString(), "--trace", tmp.resolve(n + ".jsonl").toString()))
+                .as(err.toString()).isZero();
+        }
+        assertThat(Files.readAllBytes(tmp.resolve("b.json"))).isEqualTo(Files.readAllBytes(tmp.resolve("a.json")));
+        assertThat(Files.readAllBytes(tmp.resolve("b.jsonl"))).isEqualTo(Files.readAllBytes(tmp.resolve("a.jsonl")));
+        final JsonNode j = new ObjectMapper().readTree(tmp.resolve("a.json").toFile());
+        final long ended = j.at("/tcp/resets").asLong() + j.at("/tcp/idle_timeouts").asLong();
+        assertThat(ended).isPositive();
+        assertThat(j.at("/tcp/reconnects").asLong()).isEqualTo(ended);
+        assertThat(j.get("flows")).hasSize(12 + (int) ended);
+        assertThat(Files.readString(tmp.resolve("a.jsonl"))).contains("\"kind\":\"app_close\"")
+            .contains("\"kind\":\"app_reconnect\"");
+        assertThat(out.toString()).contains("\nended:      " + ended + " connections (");
+    }
+
     /** The x86 preset with plain dials: four RX queues (mlx5 channels), each on its CPU. */
     static final String X86 = String.join("\n",
         "name: x86-mq",
