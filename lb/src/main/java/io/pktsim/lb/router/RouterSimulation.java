@@ -583,6 +583,12 @@ public final class RouterSimulation {
     private final boolean[] resetPending;
     /** Per TCP sender: the retransmission timer's exponential backoff ({@code icsk_backoff}). */
     private final int[] rtoBackoff;
+    /**
+     * Per download: the server's flow label, as a count of the new ones its timeouts drew, and the one of the
+     * last data its host received ({@code lrcv_flowlabel}); see {@link #duplicateDataRehash}.
+     */
+    private final int[] serverLabelGen;
+    private final int[] hostLabelSeen;
     /** The draws {@link #buildFlows} made from, which connections opened again continue: ports, flow labels. */
     private EphemeralPorts flowPorts;
     private RandomStream flowLabels;
@@ -1373,6 +1379,8 @@ public final class RouterSimulation {
         ctRemoved = new boolean[flows];
         resetPending = new boolean[flows];
         rtoBackoff = new int[flows];
+        serverLabelGen = new int[flows];
+        hostLabelSeen = new int[flows];
         sndUna = new long[flows];
         sndNxt = new long[flows];
         cwndMilli = new long[flows];
@@ -1904,6 +1912,26 @@ public final class RouterSimulation {
      */
     private void rethinkTxhash(final int f, final long now) {
         txhashRethinks++;
+        newTxhash(f, now);
+    }
+
+    /**
+     * {@code sk_rethink_txhash()} of a download's host when the server sends again data the host already has with
+     * another flow label than the data before ({@code tcp_rcv_spurious_retrans()}, net/ipv4/tcp_input.c, 6.18, from
+     * {@code tcp_send_dupack()}; IPv6 only, the receiver not in loss recovery, which a download's host never is):
+     * the server's RTO gave its retransmission a new label, a sign that the host's ACKs do not get through, so the
+     * host tries a new path for them ({@code TCPDuplicateDataRehash}). The label a segment carries is taken as the
+     * server's at its arrival (the server draws a new one at each of its timeouts, which are at least 200 ms apart).
+     */
+    private void duplicateDataRehash(final int f, final long now) {
+        if (ipv6 && hostLabelSeen[f] != serverLabelGen[f]) {
+            dupDataRehashes++;
+            newTxhash(f, now);
+        }
+        hostLabelSeen[f] = serverLabelGen[f];
+    }
+
+    private void newTxhash(final int f, final long now) {
         if (ipv6) {
             flowLabel[f] = txRehash.nextInt() & 0xFFFFF;
             // the host's two templates carry the label: rebuild them
@@ -2438,8 +2466,9 @@ public final class RouterSimulation {
     private void onLineDown(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         final int h = (int) arg;
-        final int f = flowOf(store.aux(h));
-        final int d = flowDial[f];
+        // the dial the frame was sent to (its session, its macvlan's MAC or its VLAN), not the flow's dial of now:
+        // per-packet balancing or a redial may have moved the flow since
+        final int d = dialOfDownstreamFrame(h);
         if (!dialUp[d]) {
             dropFrame(h, Drop.NO_ROUTE);
             return;
@@ -2654,6 +2683,9 @@ public final class RouterSimulation {
         if (!flowDownload[f]) {
             // the host is this connection's sender
             rethinkTxhash(f, now);
+        } else {
+            // the server's sk_rethink_txhash: its retransmission carries a new flow label
+            serverLabelGen[f]++;
         }
         final long flight = sndNxt[f] - sndUna[f];
         cubicWmaxMilli[f] = flight * 1000L;
@@ -2811,6 +2843,7 @@ public final class RouterSimulation {
             long n = next + 1;
             if (atHost) {
                 appProgressNs[f] = now;
+                hostLabelSeen[f] = serverLabelGen[f];
             }
             account(f, flowPayload[f], atHost);
             final long[] bits = ooo[f];
@@ -2835,6 +2868,9 @@ public final class RouterSimulation {
                 }
             }
         } else if (seq > next) {
+            if (atHost) {
+                hostLabelSeen[f] = serverLabelGen[f];
+            }
             if (seq - next < RWND_SEGMENTS) {
                 setOoo(ooo[f], seq);
                 if (seq > rcvHigh[f]) {
@@ -2845,6 +2881,10 @@ public final class RouterSimulation {
             }
             ackNow(f, now, atHost);
         } else {
+            // a segment it already has: tcp_send_dupack() (D-SACK)
+            if (atHost) {
+                duplicateDataRehash(f, now);
+            }
             ackNow(f, now, atHost);
         }
     }
@@ -4683,6 +4723,15 @@ public final class RouterSimulation {
     }
 
     /** The dial a WAN frame leaves by, read from it: its PPPoE session, else its macvlan's MAC, else its VLAN. */
+    /** {@link #dialOfFrame} of a frame towards the router: a macvlan dial's MAC is its destination. */
+    private int dialOfDownstreamFrame(final int h) {
+        if (macvlan && !pppoe) {
+            return store.buffer().getInt(store.frameOffset(h) + 2, java.nio.ByteOrder.BIG_ENDIAN)
+                    - (int) DIAL_MAC_BASE;
+        }
+        return dialOfFrame(h);
+    }
+
     private int dialOfFrame(final int h) {
         final int at = store.frameOffset(h);
         if (pppoe) {
@@ -4901,8 +4950,9 @@ public final class RouterSimulation {
      */
     private void lostNat(final int f) {
         if (flowUdp[f] ? !flowDownload[f] : !established[f]) {
+            // no conntrack entry: the next packet from the host creates one and takes a dial (routeLanToWan);
+            // until then the flow keeps its old dial, which frames still on their way were sent through
             ctState[f] = 0;
-            flowDial[f] = -1;
             flowMisrouted[f] = false;
             if (!flowUdp[f]) {
                 // the request socket of the SYN's first address: its SYN-ACKs go to an address that is gone
@@ -5170,6 +5220,8 @@ public final class RouterSimulation {
     private long appTimeouts;
     private long reconnects;
     private long reconnectsRefused;
+    /** {@link #duplicateDataRehash}: Linux's {@code TCPDuplicateDataRehash}. */
+    private long dupDataRehashes;
 
     /** @return the flows so far: the workload's, then the connections opened again in their place */
     int flowCount() {
@@ -5475,7 +5527,8 @@ public final class RouterSimulation {
      * {@code connections} (TCP flows), {@code established} (handshake done by the end), {@code connect_failed}
      * ({@code tcp_write_timeout} gave up on the SYN), {@code timeouts} (data retransmission timeouts),
      * {@code fast_retransmits}, and the handshake's packets sent again ({@code syn_retransmits},
-     * {@code synack_retransmits}, {@code request_retransmits}), {@code txhash_rethinks}, and the connections'
+     * {@code synack_retransmits}, {@code request_retransmits}), {@code txhash_rethinks},
+     * {@code duplicate_data_rehashes} ({@link #duplicateDataRehash}), and the connections'
      * ends: {@code resets} (a server's reset after a redial took the connection's NAT), {@code idle_timeouts}
      * (the application's), {@code reconnects} (connections opened in their place) and {@code reconnects_refused}
      * (none opened: the run's spare slots were used up).
@@ -5500,6 +5553,7 @@ public final class RouterSimulation {
                 new RouterResults.Count("synack_retransmits", synAckRetransmits),
                 new RouterResults.Count("request_retransmits", requestRetransmits),
                 new RouterResults.Count("txhash_rethinks", txhashRethinks),
+                new RouterResults.Count("duplicate_data_rehashes", dupDataRehashes),
                 new RouterResults.Count("resets", tcpResets),
                 new RouterResults.Count("idle_timeouts", appTimeouts),
                 new RouterResults.Count("reconnects", reconnects),

@@ -163,6 +163,67 @@ class RouterRedialTest {
     }
 
     /**
+     * {@code tcp_rcv_spurious_retrans()}: over IPv6, a download's host that receives again data it already has, with
+     * a new flow label (the server's RTO drew one), draws a new label for its own packets, at most once per server
+     * timeout. Under policy 0, which hashes the label, the connection's next packet is routed again, and a stranded
+     * connection can find its NAT's dial while the redialed dial is still down. IPv4 has no label: no rehash.
+     */
+    @Test
+    void shouldLetAStrandedIpv6DownloadFindItsDialByItsDuplicateDataRehash() throws IOException {
+        final long[] rehashes = new long[2];
+        for (final boolean ipv6 : new boolean[] {true, false}) {
+            final Path trace = tmp.resolve("dup" + ipv6 + ".jsonl");
+            final RouterConfig base = config(RouterConfig.Balancing.ecmp(0),
+                    app(RouterConfig.AppKind.DOWNLOADER, RouterConfig.Direction.DOWNLOAD, 0, 0),
+                    new RouterConfig.Redial(0, 1 * S, 20 * S), 1 * S, 4 * S, trace);
+            final RouterResults r = new RouterSimulation(new RouterConfig(base.profile(), base.lan(), base.wan(),
+                    ipv6, base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(),
+                    base.durationNs(), base.warmupNs(), base.seed(), base.run(), base.outputs()))
+                    .run(ProgressListener.NONE);
+            rehashes[ipv6 ? 0 : 1] = RouterResults.count(r.tcp(), "duplicate_data_rehashes");
+            if (!ipv6) {
+                break;
+            }
+            final List<RouterTraceTest.Event> events = RouterTraceTest.read(trace);
+            final Map<Long, Long> nat = natDials(events, 1 * S);
+            final Map<Long, Integer> serverTimeouts = new HashMap<>();
+            final Map<Long, Integer> hostRehashes = new HashMap<>();
+            final Set<Long> foundHome = new HashSet<>();
+            final Map<Long, Boolean> rehashedSinceRouted = new HashMap<>();
+            for (final RouterTraceTest.Event e : events) {
+                final String kind = e.kind();
+                if (!e.fields().containsKey("flow")) {
+                    continue;
+                }
+                final long f = e.num("flow");
+                if (kind.equals("tcp_rto") && e.num("at_host") == 0) {
+                    serverTimeouts.merge(f, 1, Integer::sum);
+                } else if (kind.equals("tcp_txhash_rethink")) {
+                    // a download's host has no timeout of its own: each of its rehashes is a duplicate's
+                    hostRehashes.merge(f, 1, Integer::sum);
+                    assertThat(hostRehashes.get(f)).as("flow %d: at most one per server timeout", f)
+                            .isLessThanOrEqualTo(serverTimeouts.getOrDefault(f, 0));
+                    rehashedSinceRouted.put(f, true);
+                } else if (kind.equals("dial_ecmp") && rehashedSinceRouted.getOrDefault(f, false)) {
+                    rehashedSinceRouted.put(f, false);
+                    if (e.num("dial") == nat.getOrDefault(f, -1L) && e.num("time_ns") < 21 * S) {
+                        foundHome.add(f);
+                    }
+                }
+            }
+            assertThat(hostRehashes).as("hosts that rehashed").isNotEmpty();
+            assertThat(rehashedSinceRouted.values()).as("each rehash routed again").doesNotContain(true);
+            assertThat(foundHome).as("stranded downloads routed home by a new label, dial 0 still down")
+                    .isNotEmpty();
+            for (final long f : foundHome) {
+                assertThat(r.flows().get((int) f).goodputBps()).as("flow %d goes on", f).isPositive();
+            }
+        }
+        assertThat(rehashes[0]).isPositive();
+        assertThat(rehashes[1]).as("IPv4: no label, no rehash").isZero();
+    }
+
+    /**
      * A download through the redialed dial hears nothing more (its server sends to an address that is gone): its
      * application closes it when its idle timeout expires, a second after the last data, and opens a new
      * connection, unless its host still owed an ACK and met the server's reset first. An application without a
