@@ -18,7 +18,7 @@ public final class SweepCsv {
     public static final List<String> FIGURES = List.of("goodput_down_mbps", "goodput_up_mbps", "forwarded_packets",
         "cpu_avg_pct", "cpu_hottest", "cpu_hottest_pct", "cores_pct", "drops_total", "drops_ring", "drops_backlog",
         "drops_qdisc", "conntrack_entries", "conntrack_drop", "flowtable_offloaded", "flowtable_fast_path_packets",
-        "ppe_entries", "ppe_hw_packets", "bottleneck");
+        "ppe_entries", "ppe_hw_packets", "tcp_ended", "tcp_reconnects", "bottleneck");
 
     private SweepCsv() {
     }
@@ -87,6 +87,8 @@ public final class SweepCsv {
         cols.add(Long.toString(RouterResults.count(r.flowtable(), "fast_path_packets")));
         cols.add(Long.toString(RouterResults.count(r.ppe(), "entries")));
         cols.add(Long.toString(RouterResults.count(r.ppe(), "hw_packets")));
+        cols.add(Long.toString(RouterResults.count(r.tcp(), "resets") + RouterResults.count(r.tcp(), "idle_timeouts")));
+        cols.add(Long.toString(RouterResults.count(r.tcp(), "reconnects")));
         cols.add(r.bottleneck().replace('\n', ' ').replace('\r', ' '));
         return line(cols);
     }
