@@ -115,7 +115,9 @@ import io.pktsim.stack.profile.DeviceProfile;
  * do about it ({@link #lostNat}, {@link #onApp}, {@link #reconnect}; docs/workloads.md, "Redials and
  * reconnections"): a broken connection's host meets its server's reset at its next packet, or its application's
  * idle timeout ends it; the application then opens a new connection in a spare flow slot. Under ECMP the
- * rebalanced route strands connections of other dials ({@code wrong_dial}) until it leads home again.
+ * rebalanced route strands connections of other dials ({@code wrong_dial}) until it leads home again, and a
+ * software flowtable's flows are torn down by the route change and offloaded again a second later
+ * ({@link #ftNeigh}, {@link #strandedOffload}).
  *
  * <p>The driver's {@code skb->hash}. On an MT7621 (driver {@code mtk_eth_soc}) the frame engine parses every frame
  * whatever the offload: {@code mtk_open()} starts the PPE and points the GDMAs at it whenever the SoC has one
@@ -706,6 +708,23 @@ public final class RouterSimulation {
     private final long[] softnetSqueeze;
     private final ConntrackTable ct;
     private final FlowTable ft;
+    /**
+     * The flowtable sends its flows through the neighbour layer ({@code FLOW_OFFLOAD_XMIT_NEIGH}): a software
+     * flowtable (no {@code flags offload}) on this topology, which has no bridge ({@code nft_dev_path_info()}). A
+     * route change then tears its flows down ({@link FlowTable#teardownStaleRoutes}); see {@link #onRedial}.
+     */
+    private final boolean ftNeigh;
+    /**
+     * Per flow: until when its connection cannot be offloaded again after a stale-route teardown ({@code IPS_OFFLOAD}
+     * stays set until the flowtable's garbage collector, once a second, removes the flow); whether it was offloaded
+     * again from a packet of the host routed out of another dial than its NAT's, so that its upload direction's fast
+     * path leaves by that dial ({@link #strandedOffload}); whether any flow is; and the dial of a flow's route of now.
+     */
+    private final long[] offloadHeldUntil;
+    private final boolean[] fastMisrouted;
+    private boolean fastMisroutedAny;
+    private final int[] flowRouteDial;
+    private long ftStaleTeardowns;
     private final int[] dialOfIfindex;
     private final int[] dialAddress;
     private final int[] flowNatAddr;
@@ -1313,6 +1332,10 @@ public final class RouterSimulation {
         flowNatPort = new int[flows];
         ft = config.offload() == RouterConfig.OffloadMode.NONE ? null
                 : new FlowTable(ct, Math.max(1024, flows), FlowTable.DEFAULT_TIMEOUT_NS, FlowTable.DEFAULT_TIMEOUT_NS);
+        ftNeigh = config.offload() == RouterConfig.OffloadMode.FLOWTABLE;
+        offloadHeldUntil = new long[flows];
+        fastMisrouted = new boolean[flows];
+        flowRouteDial = new int[flows];
         flowNatAddr = new int[flows];
         // Device events reach conntrack (masquerade cleanup) and the flowtable (flows through the device).
         devices.addListener(ct);
@@ -4075,6 +4098,14 @@ public final class RouterSimulation {
         }
         // The flowtable's ingress hook (nf_flow_offload_ip_hook): a hit is NATed, TTL-decremented and sent.
         final boolean fast = flowtableHit(h, f, toLan, readyNs);
+        if (fastMisroutedAny && fast && !toLan && fastMisrouted[f]) {
+            // the flow's fast path leaves by another dial than its NAT's (strandedOffload): that access server
+            // drops it; the flow keeps its NAT's dial for the server's packets
+            flowDial[f] = flowNatDial[f];
+            drops[Drop.WRONG_DIAL.ordinal()] += segs;
+            store.free(h);
+            return;
+        }
         if (!fast) {
             if (!conntrack(h, f, kind, toLan, readyNs)) {
                 drops[lastDrop] += segs - 1;
@@ -4333,12 +4364,17 @@ public final class RouterSimulation {
             // 3 with its flowlabel field), the route may lead out of another dial than the NAT's.
             flowRouteGen[f] = routeGeneration;
             flowRehashed[f] = false;
-            flowMisrouted[f] = chooseDial(h, f, now) != flowNatDial[f];
+            final int routeDial = chooseDial(h, f, now);
+            flowRouteDial[f] = routeDial;
+            flowMisrouted[f] = routeDial != flowNatDial[f];
         }
         if (flowMisrouted[f] && !offloaded[f]) {
             // Out of another dial with the NAT dial's source address: that dial's access server drops it (its
             // source is not the session's), until the route leads home again (the dial back up, or a later
             // timeout's label).
+            if (ftNeigh && now >= offloadHeldUntil[f]) {
+                strandedOffload(h, f, now);
+            }
             drop(Drop.WRONG_DIAL);
             return false;
         }
@@ -4424,7 +4460,7 @@ public final class RouterSimulation {
         }
         // The forward chain's "flow add @ft" (nft_flow_offload_eval) on the connection, not on its first packet
         // (unconfirmed until POSTROUTING): TCP established and assured without FIN/RST, UDP confirmed.
-        if (ft != null && !offloaded[f] && !lastCtCreated) {
+        if (ft != null && !offloaded[f] && !lastCtCreated && now >= offloadHeldUntil[f]) {
             offloadEval(h, f, toLan, d, now);
         }
     }
@@ -4436,6 +4472,25 @@ public final class RouterSimulation {
         final int rules = isNew ? mwan3Cost.newConnectionRules(1, mwan3.lastStatisticRules(), false)
                 : mwan3Cost.establishedRules() + Mwan3RuleCost.CONNMARK_OPERATIONS;
         charge(CostStage.NF_RULE, cNfRule * rules);
+    }
+
+    /**
+     * The forward chain's {@code flow add @ft} for a host's packet routed out of another dial than its NAT's:
+     * {@code nft_flow_route()} takes this packet's route for its direction (the other direction's is looked up on
+     * the device it came in on, the LAN), so the flow's upload direction leaves by that dial too, whose access
+     * server drops it ({@link #forward}), until a route change tears the flow down.
+     */
+    private void strandedOffload(final int h, final int f, final long now) {
+        if (ft.offloadEval(store, h, lastCtRef, dialIfindex[flowRouteDial[f]], pathMtu, LAN_MTU, now)) {
+            offloaded[f] = true;
+            flowCtEntry[f] = lastCtRef >> 1;
+            ftOffloaded++;
+            fastMisrouted[f] = true;
+            fastMisroutedAny = true;
+            if (trace.enabled()) {
+                trace.publish(now, traceComponent, kFlowOffload, TraceEvent.NO_PACKET, f, 0);
+            }
+        }
     }
 
     /** {@link #slowPath}'s {@code flow add @ft} for a flow not offloaded yet, past its connection's first packet. */
@@ -4922,6 +4977,22 @@ public final class RouterSimulation {
             }
         }
         routeGeneration++;
+        if (ftNeigh) {
+            // The route change made every cached route stale: nf_flow_dst_check() tears the flowtable's flows down
+            // at their next packet, which takes the classic path and its route of now. IPS_OFFLOAD stays set until
+            // the garbage collector removes the flow at its next run (once a second from the flowtable's start),
+            // so the connection is not offloaded again before (its flows through the dial are gone already).
+            ftStaleTeardowns += ft.teardownStaleRoutes(now);
+            final long gc = (now / FT_GC_PERIOD_NS + 1) * FT_GC_PERIOD_NS;
+            for (int f = 0; f < spareNext; f++) {
+                if (offloaded[f]) {
+                    offloaded[f] = false;
+                    offloadHeldUntil[f] = gc;
+                }
+                fastMisrouted[f] = false;
+            }
+            fastMisroutedAny = false;
+        }
         // Flows offloaded through the dial lose their flowtable entry (device down cleanup).
         for (int f = 0; f < flowCount; f++) {
             if (flowDial[f] == dial && offloaded[f]) {
@@ -4975,6 +5046,8 @@ public final class RouterSimulation {
         loop.schedule(now + 2 * halfRttNs + 2 * SWITCH_LATENCY_NS, kApp, f, APP_RESET);
     }
 
+    /** The flowtable's garbage collector's period ({@code nf_flow_offload_work_gc}: {@code HZ}, a second). */
+    private static final long FT_GC_PERIOD_NS = 1_000_000_000L;
     private static final long APP_RESET = 0L;
     private static final long APP_IDLE = 1L;
     private static final byte OPEN = 0;
@@ -5500,6 +5573,7 @@ public final class RouterSimulation {
                 new RouterResults.Count("nat_broken", countBroken()),
                 new RouterResults.Count("mss_clamped", mssClamped));
         final List<RouterResults.Count> ft = List.of(new RouterResults.Count("offloaded", ftOffloaded),
+                new RouterResults.Count("stale_route_teardowns", ftStaleTeardowns),
                 new RouterResults.Count("fast_path_packets", ftHits));
         final List<RouterResults.Count> ppe = ppeCounts();
         final List<RouterResults.Count> gro = List.of(new RouterResults.Count("received", groPackets),

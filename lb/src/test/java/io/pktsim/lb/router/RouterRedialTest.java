@@ -223,6 +223,49 @@ class RouterRedialTest {
         assertThat(rehashes[1]).as("IPv4: no label, no rehash").isZero();
     }
 
+    private static RouterConfig withOffload(final RouterConfig c, final RouterConfig.OffloadMode offload) {
+        return new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(), c.balancing(), offload, c.firewall(),
+                c.qdisc(), c.workload(), c.durationNs(), c.warmupNs(), c.seed(), c.run(), c.outputs());
+    }
+
+    /**
+     * A software flowtable sends its flows through the neighbour layer, so the route change of a redial tears
+     * them down ({@code nf_flow_dst_check}); once the garbage collector has removed them (a second), the next packet
+     * offloads the connection again, and the route of the other direction is looked up on the device that packet
+     * came in on ({@code nft_flow_route}). A stranded download is offloaded again from its server's data, which
+     * came in on its NAT's dial: its ACKs then leave by that dial, and it goes on while the redialed dial is still
+     * down. Without the flowtable it waits for the dial. An upload is offloaded again from the host's packet, out
+     * of the wrong dial: it stays stranded.
+     */
+    @Test
+    void shouldTearDownASoftwareFlowtablesFlowsAtARedialAndOffloadThemAgain() {
+        final long[] stuck = new long[2];
+        for (final RouterConfig.OffloadMode offload : new RouterConfig.OffloadMode[] {RouterConfig.OffloadMode.NONE,
+            RouterConfig.OffloadMode.FLOWTABLE}) {
+            final RouterResults r = new RouterSimulation(withOffload(config(RouterConfig.Balancing.ecmp(1),
+                    app(RouterConfig.AppKind.DOWNLOADER, RouterConfig.Direction.DOWNLOAD, 0, 0),
+                    new RouterConfig.Redial(0, 2 * S, 20 * S), 5 * S, 3 * S, null), offload))
+                    .run(ProgressListener.NONE);
+            if (offload == RouterConfig.OffloadMode.FLOWTABLE) {
+                assertThat(RouterResults.count(r.flowtable(), "stale_route_teardowns")).as("torn down").isPositive();
+            }
+            stuck[offload.ordinal()] = r.flows().stream().filter(f -> f.closedBy() == null && f.goodputBps() == 0
+                    && f.dial() != 0).count();
+        }
+        final RouterResults up = new RouterSimulation(withOffload(config(RouterConfig.Balancing.ecmp(1),
+                app(RouterConfig.AppKind.DOWNLOADER, RouterConfig.Direction.UPLOAD, 0, 0),
+                new RouterConfig.Redial(0, 2 * S, 20 * S), 5 * S, 3 * S, null), RouterConfig.OffloadMode.FLOWTABLE))
+                .run(ProgressListener.NONE);
+        assertThat(stuck[RouterConfig.OffloadMode.NONE.ordinal()]).as("no flowtable: stranded downloads wait")
+                .isPositive();
+        assertThat(stuck[RouterConfig.OffloadMode.FLOWTABLE.ordinal()]).as("flowtable: offloaded again, home")
+                .isZero();
+        assertThat(RouterResults.count(up.drops().byReason(), "wrong_dial")).as("uploads: stranded fast path")
+                .isPositive();
+        assertThat(up.flows()).filteredOn(f -> f.closedBy() == null && f.goodputBps() == 0 && f.dial() != 0)
+                .as("stranded uploads").isNotEmpty();
+    }
+
     /**
      * A download through the redialed dial hears nothing more (its server sends to an address that is gone): its
      * application closes it when its idle timeout expires, a second after the last data, and opens a new

@@ -135,7 +135,7 @@ public final class FlowTable implements NetDeviceListener {
     /**
      * Publishes flows entering and leaving on a trace bus: {@code ft_add} (conntrack entry, protocol) with the
      * packet that added it, {@code ft_teardown} (conntrack entry, reason: 0 SYN on a closing flow, 1 idle,
-     * 2 connection gone, 3 device down).
+     * 2 connection gone, 3 device down, 4 stale route).
      *
      * @param bus the bus
      * @param component the component name, e.g. {@code "flowtable"}
@@ -449,6 +449,31 @@ public final class FlowTable implements NetDeviceListener {
                 remove(f, conntrack.generation(ctEntry[f]) == ctGeneration[f], false, nowNs);
             }
         }
+    }
+
+    /**
+     * A route change made every cached route stale (IPv4's {@code rt_cache_flush}, IPv6's route serial numbers):
+     * {@code nf_flow_dst_check()} (net/netfilter/nf_flow_table_ip.c, 6.18, at every packet since "netfilter:
+     * flowtable: move dst_check to packet path") tears down a flow sent through the neighbour layer
+     * ({@code FLOW_OFFLOAD_XMIT_NEIGH}: every flow of a flowtable without {@code flags offload} whose path has no
+     * bridge, {@code nft_dev_path_info()}) at its next packet, which continues on the classic path. This tears down
+     * every flow at once, which is the same for a flow that has a next packet; the caller knows which flows are
+     * sent that way. The connections go back to conntrack as the garbage collector hands them back.
+     *
+     * @param nowNs simulated time
+     * @return flows removed
+     */
+    public int teardownStaleRoutes(final long nowNs) {
+        int removed = 0;
+        for (int f = 0; f < capacity; f++) {
+            if ((flags[f] & F_IN_USE) != 0) {
+                counters.increment(FlowTableCounter.STALE_ROUTE);
+                traceTeardown(f, 4, nowNs);
+                remove(f, conntrack.generation(ctEntry[f]) == ctGeneration[f], false, nowNs);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     private void traceTeardown(final int f, final int reason, final long nowNs) {

@@ -32,7 +32,9 @@ public enum FlowTableCounter implements CounterDescriptor {
     /** A flow was removed because its conntrack entry died. */
     CONNTRACK_GONE("conntrack_gone", "Flows removed because their connection was deleted."),
     /** A flow was removed because one of its devices went down. */
-    DEVICE_DOWN("device_down", "Flows removed because a device they use went down.");
+    DEVICE_DOWN("device_down", "Flows removed because a device they use went down."),
+    /** A flow sent through the neighbour layer was removed because its cached route went stale. */
+    STALE_ROUTE("stale_route", "Flows removed because a route change made their cached route stale.");
 
     private final String label;
     private final String description;

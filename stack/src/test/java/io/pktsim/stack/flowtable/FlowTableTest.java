@@ -151,6 +151,23 @@ class FlowTableTest {
         assertThat(ft.forward(store, out(TcpView.ACK, 1), 36 * SEC)).isEqualTo(FlowTable.MISS);
     }
 
+    /**
+     * A route change: the flow's cached route is stale, it is torn down, the connection goes back to conntrack (not
+     * offloaded any more) and its next packet misses, so the classic path can route it and offload it again.
+     */
+    @Test
+    void shouldTearDownFlowsWhoseRouteWentStale() {
+        handshake();
+        assertThat(ft.forward(store, out(TcpView.ACK, 10), 5 * SEC)).isNotEqualTo(FlowTable.MISS);
+        assertThat(ft.teardownStaleRoutes(6 * SEC)).isEqualTo(1);
+        assertThat(ft.count()).isZero();
+        assertThat(ft.counters().get(FlowTableCounter.STALE_ROUTE)).isEqualTo(1);
+        final int e = ct.find(LAN, REMOTE, (40000 << 16) | 443, 6) >> 1;
+        assertThat(ct.status(e) & ConntrackTable.IPS_OFFLOAD).isZero();
+        assertThat(ft.forward(store, out(TcpView.ACK, 11), 6 * SEC + 1)).isEqualTo(FlowTable.MISS);
+        assertThat(ft.teardownStaleRoutes(7 * SEC)).isZero();
+    }
+
     @Test
     void shouldDropFlowsOfADownDeviceAndOfDeadConnections() {
         handshake();
