@@ -215,6 +215,17 @@ public final class ResultJson {
         }
         g.writeStringField("offload", s.offload().label());
         g.writeStringField("firewall", s.firewall().kind().label());
+        if (!s.wan().redials().isEmpty()) {
+            g.writeArrayFieldStart("redials");
+            for (final Scenario.Redial x : s.wan().redials()) {
+                g.writeStartObject();
+                g.writeNumberField("dial", x.dial());
+                g.writeNumberField("atNs", x.atNs());
+                g.writeNumberField("downNs", x.downNs());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
         g.writeEndObject();
     }
 

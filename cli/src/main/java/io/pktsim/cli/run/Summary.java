@@ -31,6 +31,16 @@ public final class Summary {
         o.printf(Locale.ROOT, "  %s, %d x %d dials, %s, offload %s; %s measured after %s warm-up; seed %d, run %d%n",
             s.device().preset().label(), s.wan().lines(), s.wan().dialsPerLine(), s.balancing().mode().label(),
             s.offload().label(), Units.formatNs(s.durationNs()), Units.formatNs(s.warmUpNs()), s.seed(), s.run());
+        if (!s.wan().redials().isEmpty()) {
+            // the redials as scheduled, in the dials' names (times from the run's start, warm-up included)
+            final StringBuilder redials = new StringBuilder();
+            for (final Scenario.Redial x : s.wan().redials()) {
+                redials.append(redials.length() == 0 ? "" : ", ").append(r.dials().get(x.dial()).name())
+                    .append(" down from ").append(Units.formatNs(x.atNs())).append(" to ")
+                    .append(Units.formatNs(x.atNs() + x.downNs()));
+            }
+            o.println("  redials: " + redials);
+        }
         o.printf(Locale.ROOT, "goodput:    download %s, upload %s (%d packets forwarded)%n",
             mbit(r.goodputDownloadBps()), mbit(r.goodputUploadBps()), r.forwardedPackets());
         if (!r.dials().isEmpty()) {
