@@ -726,6 +726,8 @@ public final class RouterSimulation {
     private final int[] flowRouteDial;
     private long ftStaleTeardowns;
     private final int[] dialOfIfindex;
+    /** Per ifindex: the line whose VLAN device it is, -1 for the others. */
+    private final int[] lineOfIfindex;
     private final int[] dialAddress;
     private final int[] flowNatAddr;
     private int redials;
@@ -1370,6 +1372,11 @@ public final class RouterSimulation {
         java.util.Arrays.fill(dialOfIfindex, -1);
         for (int d = 0; d < dials; d++) {
             dialOfIfindex[dialIfindex[d]] = d;
+        }
+        lineOfIfindex = new int[devices.size() + 1];
+        java.util.Arrays.fill(lineOfIfindex, -1);
+        for (int l = 0; l < lines; l++) {
+            lineOfIfindex[lineVlan[l].ifindex()] = l;
         }
         flowApp = new int[flows];
         flowAppKind = new RouterConfig.AppKind[flows];
@@ -4572,7 +4579,6 @@ public final class RouterSimulation {
      * shown to the frame tap at {@code tapNs} (negative: the kernel does not see the frame, the PPE forwards it).
      */
     private boolean receiveDevices(final int h, final int f, final boolean toLan, final long tapNs) {
-        final int d = flowDial[f];
         // __netif_receive_skb_core(): eth0's taps, then the tag (in the skb's metadata since skb_vlan_untag or the
         // driver's RX VLAN offload; libpcap puts it back from the packet's auxdata) finds the VLAN device
         tapIn(ETH0_IFINDEX, tapNs, h);
@@ -4583,7 +4589,8 @@ public final class RouterSimulation {
         tapIn(dev, tapNs, h);
         if (toLan) {
             if (macvlan) {
-                dev = linePort[lineOf(d)].handleFrame(store, h);
+                // the macvlan port of the VLAN the frame came in on (its rx_handler), whichever dial the flow uses now
+                dev = linePort[lineOfIfindex[dev]].handleFrame(store, h);
                 if (dev == RxHandler.CONSUMED) {
                     return false;
                 }
