@@ -2,8 +2,9 @@ package io.pktsim.lb.router;
 
 import io.pktsim.core.random.RandomStream;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
+
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
 
 /**
  * The source ports the LAN hosts' Linux stacks give their connections, drawn at set-up from the run's
@@ -32,12 +33,17 @@ final class EphemeralPorts {
     static final int HIGH = 60999;
     /** {@code high + 1 - low}, made even as {@code __inet_hash_connect()} does. */
     static final int REMAINING = (HIGH + 1 - LOW) & ~1;
+    /** {@link #perturb}'s missing value. */
+    private static final long NONE = -1L;
 
     private final RandomStream random;
-    /** Per (host, server): its {@code table_perturb} slot, the next offset into the range; absent before the first. */
-    private final Map<Long, Integer> perturb = new HashMap<>();
+    /**
+     * Per (host, server): its {@code table_perturb} slot, the next offset into the range; {@link #NONE} before the
+     * first. Primitive maps: a connection opened again (a known host and server) allocates nothing.
+     */
+    private final Long2LongHashMap perturb = new Long2LongHashMap(NONE);
     /** Per host: ports taken. */
-    private final Map<Integer, BitSet> used = new HashMap<>();
+    private final Int2ObjectHashMap<BitSet> used = new Int2ObjectHashMap<>();
 
     /**
      * @param random the run's {@code ephemeral_port} stream
@@ -63,8 +69,8 @@ final class EphemeralPorts {
             step = 1;
         } else {
             final long pair = ((long) host << 32) | (server & 0xFFFF_FFFFL);
-            final Integer start = perturb.get(pair);
-            offset = start != null ? start : random.nextInt(REMAINING);
+            final long start = perturb.get(pair);
+            offset = start != NONE ? (int) start : random.nextInt(REMAINING);
             offset = (offset % REMAINING) & ~1;
             step = 2;
         }

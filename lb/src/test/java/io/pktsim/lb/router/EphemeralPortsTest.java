@@ -3,6 +3,7 @@ package io.pktsim.lb.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pktsim.core.random.RandomStream;
+import io.pktsim.core.test.AllocationMeter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,5 +69,16 @@ class EphemeralPortsTest {
             out.add(p.next(c % 2, 0, c % 5 == 0));
         }
         return out;
+    }
+
+    /** A connection opened again (a reconnection: a host and server already known) allocates nothing. */
+    @Test
+    void shouldNotAllocateForAConnectionToAKnownServer() {
+        final EphemeralPorts p = new EphemeralPorts(RandomStream.derive(3, 0, "ephemeral_port"));
+        p.next(5, 9, false);
+        final int[] last = {0};
+        AllocationMeter.assertNoAllocation("EphemeralPorts.next, known host and server", 100, 100,
+            () -> last[0] = p.next(5, 9, false));
+        assertThat(last[0]).isBetween(EphemeralPorts.LOW, EphemeralPorts.HIGH);
     }
 }
