@@ -109,6 +109,46 @@ class RunEndToEndTest {
     }
 
     /**
+     * Every drop the results count is a trace event: a K2P whose RPS backlog holds 8 packets drops PPPoE frames
+     * (one segment each: no GRO for PPPoE) at cpu2's backlog, and the trace has one {@code drop_backlog_full} per
+     * frame counted (they were counted but not traced until stop 21).
+     */
+    @Test
+    void shouldTraceEveryDropItCounts() throws IOException {
+        final Path scenario = tmp.resolve("drops.yaml");
+        Files.writeString(scenario, String.join("\n",
+            "name: drops",
+            "device: {preset: k2p, napi: {netdevMaxBacklog: 8}}",
+            "wan: {lines: 2, lineRate: 100mbit, dialsPerLine: 2, rtt: 10ms}",
+            "balancing: {mode: ecmp}",
+            "workload:",
+            "  apps:",
+            "    - {name: dl, type: downloader, connections: 16}",
+            "duration: 300ms",
+            "warmUp: 0s",
+            ""), StandardCharsets.UTF_8);
+        final StringWriter err = new StringWriter();
+        assertThat(run(new StringWriter(), err, "run", scenario.toString(), "--json", tmp.resolve("d.json").toString(),
+            "--trace", tmp.resolve("d.jsonl").toString())).as(err.toString()).isZero();
+        final JsonNode j = new ObjectMapper().readTree(tmp.resolve("d.json").toFile());
+        final java.util.Map<String, Long> traced = new java.util.TreeMap<>();
+        for (final String line : Files.readAllLines(tmp.resolve("d.jsonl"))) {
+            final String kind = new ObjectMapper().readTree(line).get("kind").asText();
+            if (kind.startsWith("drop_")) {
+                traced.merge(kind.substring(5), 1L, Long::sum);
+            }
+        }
+        final java.util.Map<String, Long> counted = new java.util.TreeMap<>();
+        j.at("/drops/byReason").fields().forEachRemaining(e -> {
+            if (e.getValue().asLong() > 0) {
+                counted.put(e.getKey(), e.getValue().asLong());
+            }
+        });
+        assertThat(counted).containsKey("backlog_full");
+        assertThat(traced).isEqualTo(counted);
+    }
+
+    /**
      * Two scenarios the property test found crashing this stop's first versions: a redial of a shaped PPPoE dial
      * while connections open and a UDP upload runs (a frame in the access server's queue looked up a dial by its
      * flow, whose NAT the redial had reset), and shaped plain dials on macvlans (the frame's dial read from its

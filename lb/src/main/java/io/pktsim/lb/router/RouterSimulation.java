@@ -2908,6 +2908,7 @@ public final class RouterSimulation {
                 }
             } else {
                 drops[Drop.RECEIVE_WINDOW.ordinal()]++;
+                traceDrop(Drop.RECEIVE_WINDOW, now);
             }
             ackNow(f, now, atHost);
         } else {
@@ -4088,6 +4089,7 @@ public final class RouterSimulation {
         if (viaBacklog && backlogCount[target] >= netdevMaxBacklog) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
+            traceDrop(Drop.BACKLOG_FULL, readyNs);
             store.free(h);
             return;
         }
@@ -4101,6 +4103,7 @@ public final class RouterSimulation {
         // on it before (an RPS backlog's process_backlog, or the list's earlier packets), as CpuSet.exec starts it
         if (!receiveDevices(h, f, toLan, tap == null ? readyNs : Math.max(readyNs, cpu.freeAtNs(target)))) {
             drops[Drop.NO_ROUTE.ordinal()] += segs;
+            traceDrop(Drop.NO_ROUTE, readyNs);
             return;
         }
         // The flowtable's ingress hook (nf_flow_offload_ip_hook): a hit is NATed, TTL-decremented and sent.
@@ -4110,6 +4113,7 @@ public final class RouterSimulation {
             // drops it; the flow keeps its NAT's dial for the server's packets
             flowDial[f] = flowNatDial[f];
             drops[Drop.WRONG_DIAL.ordinal()] += segs;
+            traceDrop(Drop.WRONG_DIAL, readyNs);
             store.free(h);
             return;
         }
@@ -4122,6 +4126,7 @@ public final class RouterSimulation {
             decrementTtl(h);
             if (!flowUdp[f] && (kind == KIND_SYN || kind == KIND_SYNACK) && !clampMss(h, f, toLan)) {
                 drops[Drop.NO_ROUTE.ordinal()] += segs;
+                traceDrop(Drop.NO_ROUTE, readyNs);
                 store.free(h);
                 return;
             }
@@ -5244,6 +5249,13 @@ public final class RouterSimulation {
         lastDrop = reason.ordinal();
         if (trace.enabled()) {
             trace.publish(clockNs, traceComponent, kDrop[reason.ordinal()], TraceEvent.NO_PACKET);
+        }
+    }
+
+    /** Traces a drop that is counted without {@link #drop} (a GRO packet's segments at once): one event. */
+    private void traceDrop(final Drop reason, final long atNs) {
+        if (trace.enabled()) {
+            trace.publish(atNs, traceComponent, kDrop[reason.ordinal()], TraceEvent.NO_PACKET);
         }
     }
 
