@@ -13,6 +13,7 @@ import io.pktsim.cli.run.RunCommand;
 import io.pktsim.cli.scenario.ShowProfileCommand;
 import io.pktsim.cli.scenario.ValidateCommand;
 import io.pktsim.cli.sweep.SweepCommand;
+import io.pktsim.cli.timeline.TimelineCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,7 +29,8 @@ import picocli.CommandLine.Command;
     versionProvider = PktsimMain.VersionProvider.class,
     description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, multi-dial.",
     subcommands = {CommandLine.HelpCommand.class, EcmpCommand.class, GroCommand.class, GsoCommand.class,
-        ExplainCommand.class, RunCommand.class, SweepCommand.class, ValidateCommand.class, ShowProfileCommand.class})
+        ExplainCommand.class, RunCommand.class, SweepCommand.class, TimelineCommand.class, ValidateCommand.class,
+        ShowProfileCommand.class})
 public final class PktsimMain implements Runnable {
 
     /** Exit code of a successful command. */

@@ -1,0 +1,191 @@
+package io.pktsim.cli.timeline;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The events of a decision trace that fall in a window of simulated time, read from JSON lines
+ * ({@code io.pktsim.core.trace.JsonLinesTraceSink}'s format: {@code time_ns}, {@code component}, {@code kind},
+ * an optional {@code packet}, then the kind's numbers). Every line is checked, also those outside the window, so
+ * a truncated or foreign file is refused whole.
+ */
+final class TraceWindow {
+
+    /** One event: time, component, kind and its numbers (name, value) in the file's order. */
+    record Event(long timeNs, String component, String kind, long packet, List<String> names, List<Long> values) {
+    }
+
+    /** A line that is not a trace event. */
+    static final class BadTraceException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadTraceException(final String message) {
+            super(message);
+        }
+    }
+
+    private final List<Event> events;
+    private final long total;
+    private final long firstNs;
+    private final long lastNs;
+    private final long inWindow;
+    private final long fromNs;
+
+    private TraceWindow(final List<Event> events, final long total, final long firstNs, final long lastNs,
+        final long inWindow, final long fromNs) {
+        this.fromNs = fromNs;
+        this.events = events;
+        this.total = total;
+        this.firstNs = firstNs;
+        this.lastNs = lastNs;
+        this.inWindow = inWindow;
+    }
+
+    /** @return the events kept (in the window, at most the limit), in the file's order */
+    List<Event> events() {
+        return events;
+    }
+
+    /** @return every event of the file */
+    long total() {
+        return total;
+    }
+
+    /** @return the earliest event time in the file */
+    long firstNs() {
+        return firstNs;
+    }
+
+    /** @return the latest event time in the file */
+    long lastNs() {
+        return lastNs;
+    }
+
+    /** @return the window's start */
+    long fromNs() {
+        return fromNs;
+    }
+
+    /** @return the events in the window, kept or not */
+    long inWindow() {
+        return inWindow;
+    }
+
+    /**
+     * Reads a trace.
+     *
+     * @param file the JSON-lines trace
+     * @param fromNs the window's start, or -1 for the time of the file's first event
+     * @param spanNs the window's length
+     * @param limit the most events kept
+     * @return the window
+     * @throws BadTraceException naming the file, line and what was expected
+     */
+    static TraceWindow read(final Path file, final long fromNs, final long spanNs, final int limit)
+        throws BadTraceException {
+        final ObjectMapper mapper = new ObjectMapper();
+        final List<Event> kept = new ArrayList<>();
+        long total = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long in = 0;
+        long from = fromNs;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
+            String line;
+            long lineNo = 0;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                final Event e = parse(mapper, file, lineNo, line);
+                total++;
+                first = Math.min(first, e.timeNs());
+                last = Math.max(last, e.timeNs());
+                if (from < 0) {
+                    from = e.timeNs();
+                }
+                if (e.timeNs() >= from && e.timeNs() - from < spanNs) {
+                    in++;
+                    if (kept.size() < limit) {
+                        kept.add(e);
+                    }
+                }
+            }
+        } catch (final NoSuchFileException e) {
+            throw new BadTraceException(file + ": no such file");
+        } catch (final CharacterCodingException e) {
+            throw new BadTraceException(file + ": not UTF-8 text; expected a trace of JSON lines (pktsim run --trace)");
+        } catch (final IOException e) {
+            throw new BadTraceException(file + ": cannot read: " + e.getMessage());
+        }
+        if (total == 0) {
+            throw new BadTraceException(file + ": no events; expected a trace of JSON lines (pktsim run --trace)");
+        }
+        return new TraceWindow(kept, total, first, last, in, from);
+    }
+
+    private static Event parse(final ObjectMapper mapper, final Path file, final long lineNo, final String line)
+        throws BadTraceException {
+        final String where = file + ":" + lineNo + ": ";
+        final JsonNode n;
+        try {
+            n = mapper.readTree(line);
+        } catch (final JsonProcessingException e) {
+            throw new BadTraceException(where + "not a JSON object (a truncated or foreign file?); expected one "
+                + "trace event per line, as pktsim run --trace writes them");
+        }
+        if (n == null || !n.isObject()) {
+            throw new BadTraceException(where + "not a JSON object; expected one trace event per line");
+        }
+        final JsonNode time = n.get("time_ns");
+        final JsonNode component = n.get("component");
+        final JsonNode kind = n.get("kind");
+        if (time == null || !time.isIntegralNumber() || !time.canConvertToLong() || time.asLong() < 0) {
+            throw new BadTraceException(where + "'time_ns' missing or not a whole number of 0 or more");
+        }
+        if (component == null || !component.isTextual() || kind == null || !kind.isTextual()) {
+            throw new BadTraceException(where + "'component' and 'kind' must be strings");
+        }
+        long packet = -1;
+        final List<String> names = new ArrayList<>(5);
+        final List<Long> values = new ArrayList<>(5);
+        final Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        while (it.hasNext()) {
+            final Map.Entry<String, JsonNode> f = it.next();
+            final String key = f.getKey();
+            if ("time_ns".equals(key) || "component".equals(key) || "kind".equals(key)) {
+                continue;
+            }
+            if (!f.getValue().isIntegralNumber() || !f.getValue().canConvertToLong()) {
+                throw new BadTraceException(where + "'" + key + "' is not a whole number; a trace event's "
+                    + "numbers are integers");
+            }
+            if ("packet".equals(key)) {
+                packet = f.getValue().asLong();
+            } else {
+                names.add(key);
+                values.add(f.getValue().asLong());
+            }
+        }
+        return new Event(time.asLong(), component.asText(), kind.asText(), packet, List.copyOf(names),
+            List.copyOf(values));
+    }
+}
