@@ -1,7 +1,9 @@
 /**
  * The trace bus: what the model decides, event by event, leaves the simulation thread through an LMAX
- * Disruptor ring to sinks running on their own threads (a JSON-lines file now; an HTML timeline, pcap and
- * counters later).
+ * Disruptor ring to sinks running on their own threads: a JSON-lines file ({@link
+ * io.pktsim.core.trace.JsonLinesTraceSink}). The HTML timeline is drawn from that file by {@code pktsim timeline}
+ * (cli) rather than by a second sink, so that a window can be chosen, and drawn again, after the run; the pcap taps
+ * and the counters are written by the model itself.
  *
  * <p>A trace event is a fixed record (time in ns, component id, kind id, packet handle, four {@code long}
  * numbers) written into a preallocated, mutable {@link io.pktsim.core.trace.TraceEvent} of a single-producer
