@@ -19,6 +19,9 @@ final class KindInfo {
             + "and runs again later (softnet_stat's third column)"),
         Map.entry("rx_hash", "a polled frame: the driver's skb->hash, the PPE entry, and the CPU whose RPS backlog "
             + "takes it"),
+        Map.entry("netif_receive_skb", "a packet (a GRO aggregate) goes up the protocol path on 'cpu': "
+            + "'backlog' packets waited before it in that CPU's RPS backlog, 'fast' 1 if the flowtable forwarded it, "
+            + "'latency_ns' from the hand-over to the end of its work"),
         Map.entry("gro_merge", "a TCP segment joins the packet GRO holds for its flow"),
         Map.entry("gro_flush", "a held packet leaves GRO; reason 1 no continuation, 2 full, 3 oldest of 8 in its "
             + "bucket, 4 end of poll, 5 header differs, 6 short segment or PSH/URG/RST/SYN/FIN"),

@@ -862,6 +862,7 @@ public final class RouterSimulation {
     private int kNapiComplete;
     private int kTimeSqueeze;
     private int kRxHash;
+    private int kStack;
     private int kGroMerge;
     private int kGroFlush;
     private int kGroList;
@@ -1033,6 +1034,7 @@ public final class RouterSimulation {
         kDim = names.kind("dim_rx", "profile", "usecs", "frames", "queue");
         kTimeSqueeze = names.kind("time_squeeze", "cpu", "ring_left", "queue");
         kRxHash = names.kind("rx_hash", "flow", "skb_hash", "foe", "rps_cpu", "queue");
+        kStack = names.kind("netif_receive_skb", "cpu", "flow", "fast", "backlog", "latency_ns");
         kGroMerge = names.kind("gro_merge", "flow", "segs");
         kGroFlush = names.kind("gro_flush", "flow", "segs", "reason");
         kGroList = names.kind("gro_list", "cpu", "packets", "segs", "queue");
@@ -4156,6 +4158,10 @@ public final class RouterSimulation {
         final long total = chargedCycles;
         final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : napiContext;
         final long done = cpu.exec(target, readyNs, total, ctx);
+        if (trace.enabled()) {
+            trace.publish(readyNs, traceComponent, kStack, h, target, f, fast ? 1 : 0,
+                viaBacklog ? backlogCount[target] : 0, done - readyNs);
+        }
         if (viaBacklog) {
             final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
             ends[slot] = done;
