@@ -129,4 +129,47 @@ class RouterTraceTest {
             assertThat(d.getValue()).as("flow %d", d.getKey()).isEqualTo(firstHash.get(d.getKey()) >>> 1);
         }
     }
+
+    /**
+     * {@code netif_receive_skb}: with RPS on (cpus 1-3) and PPPoE dials (no GRO: one frame, one packet), every
+     * polled frame is taken up once, on the CPU its {@code rx_hash} steered it to, behind fewer packets than
+     * {@code netdev_max_backlog}, unless that backlog was full and it was dropped.
+     */
+    @Test
+    void shouldTakeEachFrameUpOnTheCpuItWasSteeredTo() throws IOException {
+        final Path trace = tmp.resolve("p.jsonl");
+        final RouterResults r = new RouterSimulation(config(true, trace)).run(ProgressListener.NONE);
+        final Map<Long, Long> steeredTo = new HashMap<>();
+        long frames = 0;
+        long takenUp = 0;
+        long backlogDrops = 0;
+        long queued = 0;
+        final long[] perCpu = new long[4];
+        for (final Event e : read(trace)) {
+            switch (e.kind()) {
+                case "rx_hash" -> {
+                    frames++;
+                    steeredTo.put(e.num("packet"), e.num("rps_cpu"));
+                }
+                case "netif_receive_skb" -> {
+                    takenUp++;
+                    assertThat(e.num("cpu")).as("%s", e).isEqualTo(steeredTo.get(e.num("packet")));
+                    assertThat(e.num("fast")).isZero();
+                    assertThat(e.num("backlog")).isBetween(0L, 999L);
+                    assertThat(e.num("latency_ns")).isPositive();
+                    queued += e.num("backlog") > 0 ? 1 : 0;
+                    perCpu[(int) e.num("cpu")]++;
+                }
+                case "drop_backlog_full" -> backlogDrops++;
+                default -> {
+                }
+            }
+        }
+        assertThat(frames).isPositive();
+        assertThat(takenUp + backlogDrops).isEqualTo(frames);
+        assertThat(queued).as("packets that waited behind others").isPositive();
+        assertThat(perCpu[0]).as("cpu0 only polls").isZero();
+        assertThat(perCpu[1] + perCpu[2] + perCpu[3]).isEqualTo(takenUp);
+        assertThat(r.goodputBps()).isPositive();
+    }
 }
