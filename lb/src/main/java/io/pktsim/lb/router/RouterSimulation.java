@@ -1026,7 +1026,9 @@ public final class RouterSimulation {
         final Drop[] reasons = Drop.values();
         kDrop = new int[reasons.length];
         for (int i = 0; i < reasons.length; i++) {
-            kDrop[i] = names.kind("drop_" + reasons[i].label);
+            // a full backlog names its CPU (softnet_stat's "dropped" counts it there)
+            kDrop[i] = reasons[i] == Drop.BACKLOG_FULL ? names.kind("drop_" + reasons[i].label, "cpu")
+                : names.kind("drop_" + reasons[i].label);
         }
         kNapiIrq = names.kind("napi_irq", "cpu", "ring", "queue");
         kNapiPoll = names.kind("napi_poll", "cpu", "done", "ring_left", "budget_left", "queue");
@@ -2491,8 +2493,12 @@ public final class RouterSimulation {
     }
 
     private void dropFrame(final int h, final Drop reason) {
+        drops[reason.ordinal()]++;
+        lastDrop = reason.ordinal();
+        if (trace.enabled()) {
+            trace.publish(clockNs, traceComponent, kDrop[reason.ordinal()], h);
+        }
         store.free(h);
-        drop(reason);
     }
 
     private void onLineDown(final int target, final long arg, final long now) {
@@ -2910,7 +2916,7 @@ public final class RouterSimulation {
                 }
             } else {
                 drops[Drop.RECEIVE_WINDOW.ordinal()]++;
-                traceDrop(Drop.RECEIVE_WINDOW, now);
+                traceDrop(Drop.RECEIVE_WINDOW, now, TraceEvent.NO_PACKET);
             }
             ackNow(f, now, atHost);
         } else {
@@ -4091,7 +4097,9 @@ public final class RouterSimulation {
         if (viaBacklog && backlogCount[target] >= netdevMaxBacklog) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
-            traceDrop(Drop.BACKLOG_FULL, readyNs);
+            if (trace.enabled()) {
+                trace.publish(readyNs, traceComponent, kDrop[Drop.BACKLOG_FULL.ordinal()], h, target);
+            }
             store.free(h);
             return;
         }
@@ -4105,7 +4113,7 @@ public final class RouterSimulation {
         // on it before (an RPS backlog's process_backlog, or the list's earlier packets), as CpuSet.exec starts it
         if (!receiveDevices(h, f, toLan, tap == null ? readyNs : Math.max(readyNs, cpu.freeAtNs(target)))) {
             drops[Drop.NO_ROUTE.ordinal()] += segs;
-            traceDrop(Drop.NO_ROUTE, readyNs);
+            traceDrop(Drop.NO_ROUTE, readyNs, h);
             return;
         }
         // The flowtable's ingress hook (nf_flow_offload_ip_hook): a hit is NATed, TTL-decremented and sent.
@@ -4115,7 +4123,7 @@ public final class RouterSimulation {
             // drops it; the flow keeps its NAT's dial for the server's packets
             flowDial[f] = flowNatDial[f];
             drops[Drop.WRONG_DIAL.ordinal()] += segs;
-            traceDrop(Drop.WRONG_DIAL, readyNs);
+            traceDrop(Drop.WRONG_DIAL, readyNs, h);
             store.free(h);
             return;
         }
@@ -4128,7 +4136,7 @@ public final class RouterSimulation {
             decrementTtl(h);
             if (!flowUdp[f] && (kind == KIND_SYN || kind == KIND_SYNACK) && !clampMss(h, f, toLan)) {
                 drops[Drop.NO_ROUTE.ordinal()] += segs;
-                traceDrop(Drop.NO_ROUTE, readyNs);
+                traceDrop(Drop.NO_ROUTE, readyNs, h);
                 store.free(h);
                 return;
             }
@@ -5259,9 +5267,9 @@ public final class RouterSimulation {
     }
 
     /** Traces a drop that is counted without {@link #drop} (a GRO packet's segments at once): one event. */
-    private void traceDrop(final Drop reason, final long atNs) {
+    private void traceDrop(final Drop reason, final long atNs, final int h) {
         if (trace.enabled()) {
-            trace.publish(atNs, traceComponent, kDrop[reason.ordinal()], TraceEvent.NO_PACKET);
+            trace.publish(atNs, traceComponent, kDrop[reason.ordinal()], h);
         }
     }
 

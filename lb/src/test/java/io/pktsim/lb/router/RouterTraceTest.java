@@ -160,7 +160,10 @@ class RouterTraceTest {
                     queued += e.num("backlog") > 0 ? 1 : 0;
                     perCpu[(int) e.num("cpu")]++;
                 }
-                case "drop_backlog_full" -> backlogDrops++;
+                case "drop_backlog_full" -> {
+                    backlogDrops++;
+                    assertThat(e.num("cpu")).as("%s", e).isEqualTo(steeredTo.get(e.num("packet")));
+                }
                 default -> {
                 }
             }
