@@ -57,7 +57,15 @@ final class KindInfo {
         Map.entry("ct_table_full", "conntrack is full: a new connection is dropped"),
         Map.entry("ct_masq_cleanup", "a dial went down: masquerade removes its connections"),
         Map.entry("ft_add", "the flowtable adds a flow"),
-        Map.entry("ft_teardown", "the flowtable tears a flow down"));
+        Map.entry("ft_teardown", "the flowtable tears a flow down"),
+        Map.entry("rx_ring_land", "a frame lands in an RX ring slot (the NIC's DMA)"),
+        Map.entry("irq_held_coalescing", "the NIC holds its interrupt back: coalescing waits for more frames or its "
+            + "timer"),
+        Map.entry("irq_held_masked", "no interrupt: the RX source is masked while NAPI polls"),
+        Map.entry("irq_raise", "the NIC raises its interrupt line"),
+        Map.entry("coalesce_timer", "the coalescing timer expires with frames waiting"),
+        Map.entry("gro_receive", "GRO takes a frame: merged into a held packet, held as a new one, or passed up"),
+        Map.entry("gro_complete", "GRO passes a packet up the stack (its segments, and why now)"));
 
     private KindInfo() {
     }
@@ -79,7 +87,7 @@ final class KindInfo {
         {"#7f7f7f", "#bcbd22", "#e377c2", "#8c6d31"},
     };
 
-    /** @return the colour family: 0 drops, 1 NAPI and interrupts, 2 GRO, 3 dials and conntrack, 4 TCP, 5 other */
+    /** @return the colour family: 0 drops, 1 NAPI and IRQs, 2 RX and GRO, 3 dials and conntrack, 4 TCP, 5 other */
     static int family(final String kind) {
         if (kind.startsWith("drop_") || kind.endsWith("_drop") || "time_squeeze".equals(kind)
             || "ct_table_full".equals(kind)) {
@@ -90,7 +98,8 @@ final class KindInfo {
             || kind.startsWith("ksoftirqd")) {
             return 1;
         }
-        if (kind.startsWith("gro") || "rx_hash".equals(kind)) {
+        if (kind.startsWith("gro") || "rx_hash".equals(kind) || "rx_ring_land".equals(kind)
+            || "coalesce_timer".equals(kind)) {
             return 2;
         }
         if (kind.startsWith("dial") || kind.startsWith("conntrack") || kind.startsWith("ct_")

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +34,8 @@ final class TimelineHtml {
     private record Lane(int group, long number, String label) {
     }
 
+    private static final Pattern CPU_COMPONENT = Pattern.compile("(?:^|/)cpu(\\d{1,9})$");
+
     private static final Comparator<Lane> LANE_ORDER = Comparator.comparingInt(Lane::group)
         .thenComparingLong(Lane::number).thenComparing(Lane::label);
 
@@ -47,6 +51,12 @@ final class TimelineHtml {
         final int flow = e.names().indexOf("flow");
         if (flow >= 0) {
             return new Lane(3, e.values().get(flow), "flow " + e.values().get(flow));
+        }
+        final Matcher m = CPU_COMPONENT.matcher(e.component());
+        if (m.find()) {
+            // a CPU's own component (explain napi's "cpu0", "softnet/cpu0") shares that CPU's lane
+            final long n = Long.parseLong(m.group(1));
+            return new Lane(0, n, "cpu" + n);
         }
         final boolean drop = e.kind().startsWith("drop_") || e.kind().endsWith("_drop");
         return new Lane(2, 0, e.component() + (drop ? " drops" : ""));
@@ -100,6 +110,7 @@ final class TimelineHtml {
             kn.put("meaning", KindInfo.meaning(k));
         }
         final ArrayNode ev = data.putArray("events");
+        boolean texts = false;
         final StringBuilder text = new StringBuilder(96);
         for (final TraceWindow.Event e : events) {
             text.setLength(0);
@@ -114,7 +125,12 @@ final class TimelineHtml {
             row.add(lanes.get(laneOf(e)));
             row.add(kindIndex.get(e.kind()));
             row.add(text.toString());
+            if (e.text() != null) {
+                row.add(e.text());
+                texts = true;
+            }
         }
+        data.put("texts", texts);
         final String json;
         try {
             json = new ObjectMapper().writeValueAsString(data);

@@ -21,13 +21,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The events of a decision trace that fall in a window of simulated time, read from JSON lines
  * ({@code io.pktsim.core.trace.JsonLinesTraceSink}'s format: {@code time_ns}, {@code component}, {@code kind},
- * an optional {@code packet}, then the kind's numbers). Every line is checked, also those outside the window, so
+ * an optional {@code packet}, then the kind's numbers; or {@code pktsim explain napi --json}'s, which names the
+ * kind {@code event} and adds a {@code text}). Every line is checked, also those outside the window, so
  * a truncated or foreign file is refused whole.
  */
 final class TraceWindow {
 
-    /** One event: time, component, kind and its numbers (name, value) in the file's order. */
-    record Event(long timeNs, String component, String kind, long packet, List<String> names, List<Long> values) {
+    /**
+     * One event: time, component, kind, its numbers (name, value) in the file's order, and the sentence that explains
+     * it ({@code pktsim explain napi --json} writes one per event as {@code text}; null when the line has none).
+     */
+    record Event(long timeNs, String component, String kind, long packet, List<String> names, List<Long> values,
+        String text) {
     }
 
     /** A line that is not a trace event. */
@@ -157,21 +162,27 @@ final class TraceWindow {
         }
         final JsonNode time = n.get("time_ns");
         final JsonNode component = n.get("component");
-        final JsonNode kind = n.get("kind");
+        // pktsim run --trace names the kind "kind", pktsim explain napi --json "event"
+        final JsonNode kind = n.has("kind") ? n.get("kind") : n.get("event");
         if (time == null || !time.isIntegralNumber() || !time.canConvertToLong() || time.asLong() < 0) {
             throw new BadTraceException(where + "'time_ns' missing or not a whole number of 0 or more");
         }
         if (component == null || !component.isTextual() || kind == null || !kind.isTextual()) {
-            throw new BadTraceException(where + "'component' and 'kind' must be strings");
+            throw new BadTraceException(where + "'component' and 'kind' (or 'event') must be strings");
         }
         long packet = -1;
+        String text = null;
         final List<String> names = new ArrayList<>(5);
         final List<Long> values = new ArrayList<>(5);
         final Iterator<Map.Entry<String, JsonNode>> it = n.fields();
         while (it.hasNext()) {
             final Map.Entry<String, JsonNode> f = it.next();
             final String key = f.getKey();
-            if ("time_ns".equals(key) || "component".equals(key) || "kind".equals(key)) {
+            if ("time_ns".equals(key) || "component".equals(key) || "kind".equals(key) || "event".equals(key)) {
+                continue;
+            }
+            if ("text".equals(key) && f.getValue().isTextual()) {
+                text = f.getValue().asText();
                 continue;
             }
             if (!f.getValue().isIntegralNumber() || !f.getValue().canConvertToLong()) {
@@ -186,6 +197,6 @@ final class TraceWindow {
             }
         }
         return new Event(time.asLong(), component.asText(), kind.asText(), packet, List.copyOf(names),
-            List.copyOf(values));
+            List.copyOf(values), text);
     }
 }

@@ -234,4 +234,27 @@ class TimelineCommandTest {
         final int firstKind = d.get("kinds").get(0).get("count").asInt();
         assertThat(s.get("hiddenDrawn").asInt()).as("its kind hidden").isEqualTo(s.get("drawn").asInt() - firstKind);
     }
+
+    /**
+     * {@code pktsim explain napi --json} writes the same kind of trace, naming the kind {@code event} and explaining
+     * each event in a {@code text}: the page keeps the texts (tooltip and table) and draws a CPU's own components
+     * ("softnet/cpu0") on that CPU's lane.
+     */
+    @Test
+    void explainNapisJsonIsATraceWithItsSentences() throws Exception {
+        final Run ex = run("explain", "napi", "--json", "--rate", "900m", "--events", "100000");
+        assertThat(ex.code()).as("%s", ex).isZero();
+        final Path trace = Files.writeString(tmp.resolve("napi.jsonl"), ex.out(), StandardCharsets.UTF_8);
+        final Path out = tmp.resolve("napi.html");
+        final Run r = run("timeline", trace.toString(), "--out", out.toString(), "--span", "200us");
+        assertThat(r.code()).as("%s", r).isZero();
+        final JsonNode d = data(out);
+        assertThat(d.get("texts").asBoolean()).isTrue();
+        final List<String> lanes = new ArrayList<>();
+        d.get("lanes").forEach(l -> lanes.add(l.asText()));
+        assertThat(lanes).containsOnlyOnce("cpu0").doesNotContain("softnet/cpu0").contains("eth0/rx0");
+        assertThat(d.get("events")).allSatisfy(e -> assertThat(e).hasSize(5));
+        assertThat(d.get("events").get(0).get(4).asText()).startsWith("frame lands in eth0-rx0 RX ring slot 0");
+        assertThat(d.get("kinds")).allSatisfy(k -> assertThat(k.get("meaning").asText()).as("%s", k).isNotEmpty());
+    }
 }

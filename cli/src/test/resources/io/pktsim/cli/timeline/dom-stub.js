@@ -30,10 +30,10 @@ canvas.getContext = () => ctx;
 canvas.parentElement = { clientWidth: 1000 };
 Object.defineProperty(canvas, "clientWidth", { get() { return parseInt(canvas.style.width || "1000", 10); } });
 Object.defineProperty(canvas, "clientHeight", { get() { return parseInt(canvas.style.height || "100", 10); } });
-const tip = el("div"), note = el("p"), legendBody = el("tbody"), eventsBody = el("tbody");
+const tip = el("div"), note = el("p"), texthead = el("th"), legendBody = el("tbody"), eventsBody = el("tbody");
 global.window = { devicePixelRatio: 1, listeners: {}, addEventListener(t, f) { this.listeners[t] = f; } };
 global.document = {
-  getElementById(id) { return { data: { textContent: data }, tl: canvas, tip, note }[id]; },
+  getElementById(id) { return { data: { textContent: data }, tl: canvas, tip, note, texthead }[id]; },
   querySelector(q) { return q === "#legend tbody" ? legendBody : eventsBody; },
   createElement: el,
 };
@@ -59,6 +59,8 @@ try {
   out.hiddenDrawn = rects.length;
   out.hiddenRows = eventsBody.rows.length;
   out.note = note.textContent;
+  out.texthead = texthead.textContent;
+  out.firstRow = eventsBody.rows.length ? eventsBody.rows[0].cells.map(c => c.textContent) : [];
   console.log(JSON.stringify(out));
 } catch (err) {
   console.error(String(err && err.stack || err));
