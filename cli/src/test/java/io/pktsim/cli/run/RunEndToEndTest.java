@@ -139,7 +139,7 @@ class RunEndToEndTest {
             }
         }
         final java.util.Map<String, Long> counted = new java.util.TreeMap<>();
-        j.at("/drops/byReason").fields().forEachRemaining(e -> {
+        j.at("/drops/byReason").properties().forEach(e -> {
             if (e.getValue().asLong() > 0) {
                 counted.put(e.getKey(), e.getValue().asLong());
             }

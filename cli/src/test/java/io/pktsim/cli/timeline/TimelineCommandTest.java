@@ -181,6 +181,14 @@ class TimelineCommandTest {
             assertThat(r.code()).as("%s", r).isEqualTo(2);
             assertThat(r.err()).isEqualTo("pktsim timeline: " + o[2] + System.lineSeparator());
         }
+        // a cut line outside the window is refused too: only whole lines of pktsim's form are skipped unparsed
+        final Run outside = run("timeline", truncated.toString(), "--out", out.toString(), "--from", "9us");
+        assertThat(outside.code()).isEqualTo(2);
+        assertThat(outside.err()).contains("cut.jsonl:2: not a JSON object");
+        assertThat(TraceWindow.quickTime("{\"time_ns\":42,\"component\":\"router\",\"kind\":\"x\"}")).isEqualTo(42);
+        assertThat(TraceWindow.quickTime("{\"time_ns\":42,\"component\":\"router\",\"kind\":\"x\"")).isEqualTo(-1);
+        assertThat(TraceWindow.quickTime("{\"time_ns\":-4,\"component\":\"router\",\"kind\":\"x\"}")).isEqualTo(-1);
+        assertThat(TraceWindow.quickTime("{\"kind\":\"x\",\"time_ns\":42,\"component\":\"router\"}")).isEqualTo(-1);
         final Run noDir = run("timeline", good.toString(), "--out", tmp.resolve("no/x.html").toString());
         assertThat(noDir.code()).isEqualTo(2);
         assertThat(noDir.err()).contains("--out").contains("does not exist");
