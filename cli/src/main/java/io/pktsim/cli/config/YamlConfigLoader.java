@@ -1,13 +1,25 @@
 package io.pktsim.cli.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -16,10 +28,80 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Reads YAML into a {@link ConfigNode} tree that remembers the line and column of every key and value.
  * Rejects a syntax error, a duplicate key, more than one document, and a top level that is not a
  * mapping. Uses Jackson's streaming YAML parser (SnakeYAML underneath).
+ *
+ * <p>A file is read with {@link #readFile} and {@link #decode}: at most {@link #MAX_FILE_BYTES} bytes of UTF-8
+ * (SnakeYAML takes minutes over a line of tens of megabytes, and a scenario or a profile is a few kilobytes).
  */
 public final class YamlConfigLoader {
 
+    /** The largest configuration file read, in bytes (1 MiB; the shipped scenarios are under 3 KiB). */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
     private final YAMLFactory factory = YAMLFactory.builder().build();
+
+    /**
+     * Reads a configuration file's bytes: a regular file (or a pipe) of at most {@link #MAX_FILE_BYTES} bytes.
+     *
+     * @param file the file
+     * @return its bytes
+     * @throws ConfigException if it is missing, a directory, unreadable or too large
+     */
+    public static byte[] readFile(final Path file) throws ConfigException {
+        final String source = file.toString();
+        if (Files.isDirectory(file)) {
+            throw new ConfigException(source, 0, 0, "is a directory; expected a YAML file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            final byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new ConfigException(source, 0, 0, "more than " + MAX_FILE_BYTES + " bytes (1 MiB); expected a "
+                    + "YAML file of a few kilobytes");
+            }
+            return bytes;
+        } catch (final NoSuchFileException e) {
+            throw new ConfigException(source, 0, 0, "no such file");
+        } catch (final AccessDeniedException e) {
+            throw new ConfigException(source, 0, 0, "permission denied");
+        } catch (final IOException e) {
+            throw new ConfigException(source, 0, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Decodes a file's bytes as UTF-8, strictly: a byte sequence that is not UTF-8 (a Latin-1 {@code é}, a binary
+     * file) is an error at its line and column, not a replacement character in a name.
+     *
+     * @param source the file name for messages
+     * @param bytes the bytes
+     * @return the text
+     * @throws ConfigException at the first byte that is not UTF-8
+     */
+    public static String decode(final String source, final byte[] bytes) throws ConfigException {
+        final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        final ByteBuffer in = ByteBuffer.wrap(bytes);
+        final CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = decoder.decode(in, out, true);
+        if (!r.isError()) {
+            r = decoder.flush(out);
+        }
+        out.flip();
+        if (r.isError()) {
+            int line = 1;
+            int col = 1;
+            for (int i = 0; i < out.limit(); i++) {
+                if (out.get(i) == '\n') {
+                    line++;
+                    col = 1;
+                } else {
+                    col++;
+                }
+            }
+            throw new ConfigException(source, line, col, String.format("byte 0x%02X is not UTF-8; expected a "
+                + "UTF-8 text file", bytes[in.position()] & 0xff));
+        }
+        return out.toString();
+    }
 
     /**
      * Parses a document whose top level must be a mapping.
@@ -50,7 +132,14 @@ public final class YamlConfigLoader {
                 throw syntaxError(source, m);
             }
             final JsonLocation l = e.getLocation();
-            final String msg = e.getOriginalMessage().replace('\n', ' ').replaceAll("\\s+", " ").trim();
+            String msg = e.getOriginalMessage().replace('\n', ' ').replaceAll("\\s+", " ").trim();
+            if (msg.contains("nesting depth")) {
+                msg = "nested more than 1000 levels deep; expected a few levels of mappings and lists";
+            } else if (msg.startsWith("Expected a field name")) {
+                msg = "a key that is a list or a mapping; expected a plain key";
+            } else {
+                msg = msg.replaceAll("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+)Event\\([^>]*\\)>", "$1");
+            }
             throw new ConfigException(source, l == null ? 0 : l.getLineNr(), l == null ? 0 : l.getColumnNr(),
                 "not valid YAML: " + msg);
         } catch (final IOException e) {
@@ -85,6 +174,16 @@ public final class YamlConfigLoader {
         final int line = loc.getLineNr();
         final int col = loc.getColumnNr();
         final JsonToken t = p.currentToken();
+        final String what = path.isEmpty() ? "the document" : "'" + path + "'";
+        final Object tag = p.getTypeId();
+        if (tag != null) {
+            throw new ConfigException(source, line, col, what + " has the YAML tag '"
+                + tag.toString().replace("tag:yaml.org,2002:", "!!") + "'; tags are not read, expected a plain value");
+        }
+        if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+            throw new ConfigException(source, line, col, what + " is the YAML alias '*" + p.getText()
+                + "'; aliases are not read, expected the value written out");
+        }
         switch (t) {
             case START_OBJECT: {
                 final ConfigNode map = new ConfigNode(ConfigNode.Kind.MAP, null, source, path, line, col);

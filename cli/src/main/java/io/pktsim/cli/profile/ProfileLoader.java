@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +43,8 @@ public final class ProfileLoader {
     public DeviceProfile load(final String nameOrPath) throws ConfigException, IOException {
         final Path p = Path.of(nameOrPath);
         if ((nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) && Files.isRegularFile(p)) {
-            try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-                return parse(nameOrPath, r);
-            }
+            return parse(nameOrPath, new StringReader(YamlConfigLoader.decode(nameOrPath,
+                YamlConfigLoader.readFile(p))));
         }
         if (!BUILT_IN.contains(nameOrPath)) {
             final String near = Suggest.nearest(nameOrPath, BUILT_IN);

@@ -2,9 +2,6 @@ package io.pktsim.cli.scenario;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -80,15 +77,7 @@ public final class ScenarioLoader {
      * @throws ConfigException on any problem, including a file that cannot be read
      */
     public Scenario load(final Path file) throws ConfigException {
-        final byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (final NoSuchFileException e) {
-            throw new ConfigException(file.toString(), 0, 0, "no such file");
-        } catch (final IOException e) {
-            throw new ConfigException(file.toString(), 0, 0, "cannot read: " + e.getMessage());
-        }
-        return parse(file.toString(), bytes);
+        return parse(file.toString(), YamlConfigLoader.readFile(file));
     }
 
     /**
@@ -100,7 +89,7 @@ public final class ScenarioLoader {
      * @throws ConfigException on any problem
      */
     public Scenario parse(final String source, final byte[] bytes) throws ConfigException {
-        final ConfigNode rootNode = yaml.load(source, new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+        final ConfigNode rootNode = yaml.load(source, new StringReader(YamlConfigLoader.decode(source, bytes)));
         final ConfigReader root = new ConfigReader(rootNode);
         final String name = root.string("name", defaultName(source));
         final String description = root.string("description", "");
