@@ -82,6 +82,10 @@ public final class GroCommand implements Callable<Integer> {
         final PrintWriter stderr = spec.commandLine().getErr();
         final GroReplay replay;
         final boolean nanoseconds;
+        final String problem = ReplayCommands.outputsProblem(in, out, json);
+        if (problem != null) {
+            return ReplayCommands.badUsage(stderr, "gro", problem);
+        }
         try {
             replay = new GroReplay(weight, rxHash, rxCsum, config());
             nanoseconds = PcapInput.read(Path.of(in), replay::add);

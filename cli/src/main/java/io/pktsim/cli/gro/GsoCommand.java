@@ -62,6 +62,10 @@ public final class GsoCommand implements Callable<Integer> {
         final PrintWriter stderr = spec.commandLine().getErr();
         final GsoReplay replay;
         final boolean nanoseconds;
+        final String problem = ReplayCommands.outputsProblem(in, out, json);
+        if (problem != null) {
+            return ReplayCommands.badUsage(stderr, "gso", problem);
+        }
         try {
             if (!"on".equals(txCsum) && !"off".equals(txCsum)) {
                 throw new BadInputException(0, "--tx-csum " + txCsum + " is not on or off");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.pktsim.cli.PktsimMain;
+import io.pktsim.cli.config.OutputTarget;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -12,6 +13,37 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ReplayCommands {
 
     private ReplayCommands() {
+    }
+
+    /**
+     * What is wrong with the outputs, checked before the input is read, or null: each must be writable, and none
+     * may be the input or the other output.
+     *
+     * @param in the {@code --in} path
+     * @param out the {@code --out} path, or null
+     * @param json the {@code --json} target, or null ({@code -}: standard output)
+     * @return the problem or null
+     */
+    static String outputsProblem(final String in, final String out, final String json) {
+        final String j = json == null || ReplayOutput.STDOUT.equals(json) ? null : json;
+        if (OutputTarget.same(out, in)) {
+            return "--out " + out + ": is the --in file; expected another file";
+        }
+        if (OutputTarget.same(j, in)) {
+            return "--json " + j + ": is the --in file; expected another file";
+        }
+        if (OutputTarget.same(j, out)) {
+            return "--json " + j + ": is also the --out file; expected another file";
+        }
+        final String problem = out == null ? null : OutputTarget.fileProblem("--out", out);
+        return problem != null || j == null ? problem : OutputTarget.fileProblem("--json", j);
+    }
+
+    /** Prints a bad-usage line and returns exit code 2. */
+    static int badUsage(final PrintWriter err, final String command, final String problem) {
+        err.println("pktsim " + command + ": " + problem);
+        err.flush();
+        return PktsimMain.EXIT_USAGE;
     }
 
     /** Prints a bad-input line and returns exit code 2. */

@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 
 import io.pktsim.cli.PktsimMain;
 import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.config.OutputTarget;
 import io.pktsim.cli.config.Units;
 import io.pktsim.cli.scenario.Scenario;
 import io.pktsim.cli.scenario.ScenarioLoader;
@@ -139,25 +140,13 @@ public final class RunCommand implements Callable<Integer> {
         final String jsonTarget = json != null ? json : s.outputs().json();
         final Path pcap = pcapDir != null ? pcapDir : pathOrNull(s.outputs().pcapDir());
         final Path traceFile = trace != null ? trace : pathOrNull(s.outputs().trace());
-        String problem = null;
-        if (jsonTarget != null && !"-".equals(jsonTarget)) {
-            problem = checkParent("--json", Path.of(jsonTarget));
-        }
-        if (problem == null && traceFile != null) {
-            problem = checkParent("--trace", traceFile);
-        }
-        if (problem == null && pcap != null && Files.exists(pcap) && !Files.isDirectory(pcap)) {
-            problem = "--pcap-dir " + pcap + ": not a directory";
-        }
-        if (problem == null && pcap != null && !Files.exists(pcap)) {
-            problem = checkParent("--pcap-dir", pcap);
-        }
+        final String problem = outputsProblem(jsonTarget, pcap, traceFile);
         final List<String> only = pcapInterfaces == null ? List.of() : pcapInterfaces;
-        if (problem == null && !only.isEmpty() && pcap == null) {
-            problem = "--pcap-if needs --pcap-dir (or outputs.pcapDir in the scenario)";
-        }
         if (problem != null) {
             return bad(err, problem);
+        }
+        if (!only.isEmpty() && pcap == null) {
+            return bad(err, "--pcap-if needs --pcap-dir (or outputs.pcapDir in the scenario)");
         }
         final RouterConfig config;
         try {
@@ -220,15 +209,38 @@ public final class RunCommand implements Callable<Integer> {
         return p == null ? null : Path.of(p);
     }
 
-    private static String checkParent(final String option, final Path target) {
-        final Path parent = target.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            return option + " " + target + ": directory " + parent + " does not exist";
+    /**
+     * What is wrong with the outputs, or null: each must be writable (checked by creating and removing an empty
+     * file beside it), and none may be the scenario file or another output (one would overwrite the other).
+     */
+    private String outputsProblem(final String jsonTarget, final Path pcap, final Path traceFile) {
+        final String json = jsonTarget == null || "-".equals(jsonTarget) ? null : jsonTarget;
+        final String tr = traceFile == null ? null : traceFile.toString();
+        final String pd = pcap == null ? null : pcap.toString();
+        final String scenario = scenarioFile.toString();
+        if (OutputTarget.same(json, scenario) || OutputTarget.same(tr, scenario)) {
+            return (OutputTarget.same(json, scenario) ? "--json " + json : "--trace " + tr) + ": is the scenario "
+                + "file; expected another file";
         }
-        if (Files.isDirectory(target) && !"--pcap-dir".equals(option)) {
-            return option + " " + target + ": is a directory";
+        if (OutputTarget.same(json, tr)) {
+            return "--trace " + tr + ": is also the --json file; expected another file";
         }
-        return null;
+        if (OutputTarget.same(json, pd) || OutputTarget.same(tr, pd)) {
+            return (OutputTarget.same(json, pd) ? "--json " + json : "--trace " + tr) + ": is also the --pcap-dir;"
+                + " expected a file outside it";
+        }
+        String problem = json == null ? null : OutputTarget.fileProblem("--json", json);
+        if (problem == null && tr != null) {
+            problem = OutputTarget.fileProblem("--trace", tr);
+        }
+        if (problem == null && pcap != null && Files.exists(pcap) && !Files.isDirectory(pcap)) {
+            problem = "--pcap-dir " + pcap + ": not a directory";
+        }
+        if (problem == null && pcap != null) {
+            final Path probe = Files.isDirectory(pcap) ? pcap.resolve("eth0.pcap") : pcap;
+            problem = OutputTarget.parentProblem("--pcap-dir", pd, probe);
+        }
+        return problem;
     }
 
     private static long perSecond(final long count, final long elapsedNs) {

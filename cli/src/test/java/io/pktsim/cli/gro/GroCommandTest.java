@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.pktsim.cli.gro.ReplayCommandTestSupport.Rec;
 import io.pktsim.cli.gro.ReplayCommandTestSupport.Run;
@@ -21,6 +22,7 @@ import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.pcap.PcapFormat;
 import io.pktsim.core.pcap.PcapReader;
 import io.pktsim.core.pcap.PcapWriter;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -301,13 +303,43 @@ class GroCommandTest {
     }
 
     @Test
-    void shouldExitOneWithOneLineWhenAnOutputCannotBeWritten() throws Exception {
-        final Path out = tmp.resolve("no-such-dir").resolve("rx.pcap");
-        final Run r = run("gro", "--in", train.toString(), "--out", out.toString());
+    void shouldExitTwoBeforeReadingWhenAnOutputCannotBeWritten() throws Exception {
+        // found by the bad-input fuzzer: these were exit 1 after the replay, naming a temporary file
+        final Path noDir = tmp.resolve("no-such-dir").resolve("rx.pcap");
+        Files.createDirectory(tmp.resolve("adir"));
+        final String in = train.toString();
+        assertUsage(run("gro", "--in", in, "--out", noDir.toString()),
+            "pktsim gro: --out " + noDir + ": directory " + noDir.getParent() + " does not exist");
+        assertUsage(run("gro", "--in", in, "--json", tmp.resolve("adir").toString()),
+            "pktsim gro: --json " + tmp.resolve("adir") + ": is a directory");
+        assertUsage(run("gro", "--in", in, "--json", ""), "pktsim gro: --json '': expected a file name");
+        assertUsage(run("gro", "--in", in, "--out", in), "pktsim gro: --out " + in + ": is the --in file; expected "
+            + "another file");
+        final String x = tmp.resolve("x").toString();
+        assertUsage(run("gro", "--in", in, "--out", x, "--json", x), "pktsim gro: --json " + x + ": is also the --out"
+            + " file; expected another file");
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("train.pcap", "adir");
+        }
+        final Path fresh = tmp.resolve("adir").resolve("fresh.pcap");
+        new ExamplePcaps().groTrain(fresh);
+        assertThat(Files.readAllBytes(train)).as("the input is untouched").isEqualTo(Files.readAllBytes(fresh));
+    }
+
+    private static void assertUsage(final Run r, final String err) {
+        assertThat(r.code()).as("%s", r).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo(err + System.lineSeparator());
+    }
+
+    @Test
+    void shouldExitOneWithOneLineWhenAnOutputFailsWhileWritten() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")), "needs /dev/full");
+        final Run r = run("gro", "--in", train.toString(), "--out", "/dev/full");
         assertThat(r.code()).as("%s", r).isEqualTo(1);
         assertThat(r.err().lines().count()).isEqualTo(1);
-        assertThat(r.err()).startsWith("pktsim gro: cannot write " + out);
-        final Run verbose = run("gro", "--in", train.toString(), "--out", out.toString(), "--verbose");
+        assertThat(r.err()).startsWith("pktsim gro: cannot write /dev/full");
+        final Run verbose = run("gro", "--in", train.toString(), "--out", "/dev/full", "--verbose");
         assertThat(verbose.err()).contains("\tat ");
     }
 

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pktsim.cli.PktsimMain;
 import io.pktsim.lb.router.RouterConfig;
 import picocli.CommandLine;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -226,6 +227,46 @@ class RunCommandTest {
             + "60-interface limit; expected at most 60 dials, a wider mmxMask, or mode ecmp\n");
         assertThat(engine.calls).isZero();
         assertThat(a).doesNotExist();
+    }
+
+    @Test
+    void shouldExitTwoBeforeRunningWhenAnOutputWouldOverwriteTheScenarioOrAnotherOutput() throws IOException {
+        // found by the bad-input fuzzer: --json onto the scenario replaced it with the result; --json and --trace
+        // on one file kept whichever came last; --json onto --pcap-dir failed after the run, leaving the taps
+        final Path s = writeScenario(Files.readString(Path.of(scenario()), StandardCharsets.UTF_8));
+        final String text = Files.readString(s, StandardCharsets.UTF_8);
+        final String x = tmp.resolve("x").toString();
+        assertUsage(run("run", s.toString(), "--json", s.toString()), "--json " + s + ": is the scenario file; "
+            + "expected another file");
+        assertUsage(run("run", s.toString(), "--trace", s.toString()), "--trace " + s + ": is the scenario file; "
+            + "expected another file");
+        assertUsage(run("run", s.toString(), "--json", x, "--trace", x), "--trace " + x + ": is also the --json "
+            + "file; expected another file");
+        assertUsage(run("run", s.toString(), "--json", x, "--pcap-dir", x), "--json " + x + ": is also the "
+            + "--pcap-dir; expected a file outside it");
+        assertUsage(run("run", s.toString(), "--json", ""), "--json '': expected a file name");
+        assertThat(Files.readString(s, StandardCharsets.UTF_8)).isEqualTo(text);
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files).containsExactly(s);
+        }
+        assertThat(engine.calls).isZero();
+    }
+
+    @Test
+    void shouldExitTwoBeforeRunningWhenNoFileCanBeCreatedBesideAnOutput() {
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/proc/version")), "needs Linux /proc");
+        // /proc/version exists but nothing can be created in /proc: was exit 1 after the run, naming a temporary file
+        final Run r = run("run", scenario(), "--json", "/proc/version", "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("pktsim run: --json /proc/version: cannot create a file in /proc");
+        assertThat(r.err()).doesNotContain(".partial").doesNotContain(".probe").hasLineCount(1);
+        assertThat(engine.calls).isZero();
+    }
+
+    private void assertUsage(final Run r, final String err) {
+        assertThat(r.code()).as("%s", r).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("pktsim run: " + err + "\n");
     }
 
     @Test
