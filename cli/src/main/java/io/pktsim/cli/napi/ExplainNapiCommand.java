@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import io.pktsim.cli.PktsimMain;
 import io.pktsim.cli.config.ConfigException;
+import io.pktsim.cli.config.Suggest;
 import io.pktsim.cli.profile.ProfileLoader;
 import io.pktsim.core.trace.TraceBus;
 import io.pktsim.core.trace.TraceEvent;
@@ -122,6 +123,12 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         try (TraceBus bus = TraceBus.start(names, 1 << 12, recorder)) {
             r = NapiScenario.run(o, p, bus);
         }
+        final String unknownKind = unknownKind(names);
+        if (unknownKind != null) {
+            err.println("pktsim explain napi: " + unknownKind);
+            err.flush();
+            return PktsimMain.EXIT_USAGE;
+        }
         for (final Narrator.Recorded e : recorder.events) {
             out.println(json ? Narrator.json(e) : Narrator.line(e));
         }
@@ -133,6 +140,39 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         }
         out.flush();
         return PktsimMain.EXIT_OK;
+    }
+
+    /** The kinds of event of the scenario's components, in docs/napi.md's order. */
+    private static final List<String> KINDS = List.of("rx_ring_land", "rx_ring_full", "irq_held_coalescing",
+        "coalesce_timer", "irq_raise", "irq_held_masked", "irq", "napi_schedule", "napi_missed", "net_rx_action",
+        "gro_receive", "gro_complete", "napi_poll", "napi_repoll", "napi_complete_done", "irq_enable", "time_squeeze",
+        "softirq_restart", "ksoftirqd_wake", "backlog_drop", "rps_ipi", "napi_timer");
+
+    /**
+     * An {@code --only} name that is no kind of event (of {@link #KINDS}, or registered by the scenario's components
+     * when they were built; nothing is printed before this check), or null.
+     */
+    private String unknownKind(final TraceNames names) {
+        if (only == null) {
+            return null;
+        }
+        final List<String> kinds = new ArrayList<>(KINDS);
+        for (int k = 0; k < names.kindCount(); k++) {
+            if (!kinds.contains(names.kindName(k))) {
+                kinds.add(names.kindName(k));
+            }
+        }
+        if (only.isEmpty()) {
+            return "--only: no kind of event given; expected one or more of " + String.join(", ", kinds);
+        }
+        for (final String kind : only) {
+            if (!kinds.contains(kind)) {
+                final String near = Suggest.nearest(kind, kinds);
+                return "--only '" + kind + "': no such kind of event" + (near == null ? "" : "; did you mean '"
+                    + near + "'?") + " (kinds: " + String.join(", ", kinds) + ")";
+            }
+        }
+        return null;
     }
 
     private NapiScenario.Options options() throws BadInput {

@@ -145,6 +145,10 @@ public final class RunCommand implements Callable<Integer> {
         if (problem != null) {
             return bad(err, problem);
         }
+        if (pcapInterfaces != null && (only.isEmpty() || only.contains(""))) {
+            return bad(err, "--pcap-if '" + String.join(",", only) + "': expected interface names, e.g. "
+                + "eth0.2,pppoe-wan3");
+        }
         if (!only.isEmpty() && pcap == null) {
             return bad(err, "--pcap-if needs --pcap-dir (or outputs.pcapDir in the scenario)");
         }

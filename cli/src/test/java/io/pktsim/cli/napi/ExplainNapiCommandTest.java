@@ -96,4 +96,17 @@ class ExplainNapiCommandTest {
         assertThat(run("explain")).isEqualTo(2);
         assertThat(run("explain", "napi", "--bogus")).isEqualTo(2);
     }
+
+    @Test
+    void shouldExitTwoOnAnUnknownKindOfEventInsteadOfPrintingNothing() {
+        // found by the bad-input fuzzer: --only bogus, --only '' and --only , printed the summary and no event
+        assertThat(run("explain", "napi", "--only", "napi_pol,napi_repoll")).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).startsWith("pktsim explain napi: --only 'napi_pol': no such kind of event; did you "
+            + "mean 'napi_poll'? (kinds: rx_ring_land, rx_ring_full, ").hasLineCount(1);
+        assertThat(run("explain", "napi", "--only", "")).isEqualTo(2);
+        assertThat(run("explain", "napi", "--only", ",")).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(run("explain", "napi", "--no-napi", "--only", "gro_receive,irq", "--events", "1")).isZero();
+    }
 }

@@ -263,6 +263,18 @@ class RunCommandTest {
         assertThat(engine.calls).isZero();
     }
 
+    @Test
+    void shouldExitTwoOnAnEmptyPcapIfInsteadOfCapturingEveryInterface() {
+        // found by the bad-input fuzzer: --pcap-if ,, was an empty list, which means "all"
+        final String dir = tmp.resolve("p").toString();
+        assertUsage(run("run", scenario(), "--pcap-dir", dir, "--pcap-if", ",,"), "--pcap-if '': expected "
+            + "interface names, e.g. eth0.2,pppoe-wan3");
+        assertUsage(run("run", scenario(), "--pcap-dir", dir, "--pcap-if", "eth0,,eth0.2"), "--pcap-if "
+            + "'eth0,,eth0.2': expected interface names, e.g. eth0.2,pppoe-wan3");
+        assertThat(tmp.resolve("p")).doesNotExist();
+        assertThat(engine.calls).isZero();
+    }
+
     private void assertUsage(final Run r, final String err) {
         assertThat(r.code()).as("%s", r).isEqualTo(2);
         assertThat(r.out()).isEmpty();
