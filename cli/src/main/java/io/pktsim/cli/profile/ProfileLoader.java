@@ -138,6 +138,9 @@ public final class ProfileLoader {
     /** The driver whose NIC spreads flows over several RX queues by RSS (the only multi-queue one modelled). */
     public static final String MLX5_CORE = "mlx5_core";
 
+    /** The MT7621's driver, the only one with a PPE (HWNAT) here. */
+    public static final String MTK_ETH_SOC = "mtk_eth_soc";
+
     /**
      * Checks {@code rxQueues}: several queues need a NIC that hashes flows to them (mlx5), and mlx5 offers at most one
      * channel per online CPU: {@code mlx5e_get_max_num_channels()} (drivers/net/ethernet/mellanox/mlx5/core/

@@ -267,7 +267,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** A redial the scenario schedules at or after the end of a run that {@code --duration} shortened, or null. */
+    /** A redial or an app start the scenario schedules at or after the end of a run {@code --duration} shortened. */
     private String redialAfterTheEnd(final Scenario s, final long durationNs) {
         final long endNs = s.warmUpNs() + durationNs;
         for (int i = 0; i < s.wan().redials().size(); i++) {
@@ -277,6 +277,15 @@ public final class RunCommand implements Callable<Integer> {
                     + Units.formatNs(s.warmUpNs()) + " + duration " + Units.formatNs(durationNs) + "), but "
                     + "wan.redials[" + i + "] of " + s.source() + " drops dial " + r.dial() + " at "
                     + Units.formatNs(r.atNs()) + "; expected a duration that ends the run after every redial";
+            }
+        }
+        for (int i = 0; i < s.workload().apps().size(); i++) {
+            final Scenario.App a = s.workload().apps().get(i);
+            if (a.startNs() >= endNs) {
+                return "--duration " + duration + ": the run ends at " + Units.formatNs(endNs) + " (warmUp "
+                    + Units.formatNs(s.warmUpNs()) + " + duration " + Units.formatNs(durationNs) + "), but "
+                    + "workload.apps[" + i + "] of " + s.source() + " starts at " + Units.formatNs(a.startNs())
+                    + "; expected a duration that ends the run after every app started";
             }
         }
         return null;

@@ -109,6 +109,13 @@ public final class ScenarioLoader {
         final Outputs outputs = outputs(root.object("outputs", false));
         root.finish();
         redialsWithinTheRun(rootNode, wan, warmUpNs, durationNs);
+        appsWithinTheRun(rootNode, workload, warmUpNs, durationNs);
+        if (offload == Offload.PPE && !ProfileLoader.MTK_ETH_SOC.equals(device.profile().driverName())) {
+            throw root.errorAt("offload", "'offload' is ppe, but the device's driver is "
+                + device.profile().driverName() + " (preset " + device.preset().label() + "): the PPE (HWNAT, "
+                + "mtk_ppe) is the MT7621's, driver " + ProfileLoader.MTK_ETH_SOC + "; expected none or flowtable, "
+                + "or preset k2p");
+        }
         return new Scenario(source, sha256(bytes), name, description, device, lan, wan, ipv6, balancing, offload,
             firewall, qdisc, workload, durationNs, warmUpNs, seed, run, outputs);
     }
@@ -255,6 +262,30 @@ public final class ScenarioLoader {
             + firstPath + ": at " + Units.formatNs(first.atNs()) + ", down " + Units.formatNs(first.downNs())
             + "); expected at least " + Units.formatNs(first.atNs() + first.downNs())
             + ": the redials of one dial must not overlap");
+    }
+
+    /**
+     * Every app starts before the run ends ({@code warmUp + duration}): one that starts at or after the end sends
+     * nothing.
+     *
+     * @param root the document, for the place of the error
+     * @param workload the apps
+     * @param warmUpNs the warm-up, ns
+     * @param durationNs the measured duration, ns
+     * @throws ConfigException at the first app that starts too late
+     */
+    public static void appsWithinTheRun(final ConfigNode root, final Workload workload, final long warmUpNs,
+        final long durationNs) throws ConfigException {
+        final long endNs = warmUpNs + durationNs;
+        for (int i = 0; i < workload.apps().size(); i++) {
+            if (workload.apps().get(i).startNs() >= endNs) {
+                final ConfigNode item = root.entries().get("workload").entries().get("apps").items().get(i);
+                throw new ConfigReader(item).errorAt("start", "'" + item.path() + ".start' is "
+                    + item.entries().get("start").text().strip() + "; expected before the end of the run, "
+                    + Units.formatNs(endNs) + " (warmUp " + Units.formatNs(warmUpNs) + " + duration "
+                    + Units.formatNs(durationNs) + "): an app that starts at the end or later sends nothing");
+            }
+        }
     }
 
     /** Every redial starts before the run ends ({@code warmUp + duration}). */

@@ -317,6 +317,21 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldExitTwoWhenTheDurationEndsTheRunBeforeAnAppStarts() throws IOException {
+        final String text = Files.readString(Path.of(scenario()), StandardCharsets.UTF_8);
+        assertThat(text).contains("      connections: 32\n");
+        final Path s = writeScenario(text.replace("      connections: 32\n", "      connections: 32\n"
+            + "      start: 4s\n"));
+        final Run r = run("run", s.toString(), "--duration", "1s", "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("pktsim run: --duration 1s: the run ends at 3s (warmUp 2s + duration 1s), but "
+            + "workload.apps[0] of " + s + " starts at 4s; expected a duration that ends the run after every app "
+            + "started\n");
+        assertThat(engine.calls).isZero();
+        assertThat(run("run", s.toString(), "--duration", "2001ms", "--quiet").code()).isZero();
+    }
+
+    @Test
     void shouldPassPcapAndTraceToTheEngine() {
         final Path pcaps = tmp.resolve("pcaps");
         final Path trace = tmp.resolve("trace.jsonl");

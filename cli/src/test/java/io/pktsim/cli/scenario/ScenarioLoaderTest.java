@@ -335,6 +335,28 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void shouldRejectAnAppThatStartsAtOrAfterTheRunsEnd() throws ConfigException {
+        // found by the bad-input fuzzer: such an app was accepted and sent nothing
+        final String late = replace("      connections: 8\n", "      connections: 8\n      start: 1100ms\n");
+        assertThat(error(late)).isEqualTo("s.yaml:15:14: 'workload.apps[0].start' is 1100ms; expected before the end "
+            + "of the run, 1100ms (warmUp 100ms + duration 1s): an app that starts at the end or later sends nothing");
+        assertThat(parse(late.replace("1100ms", "1099ms")).workload().apps().get(0).startNs())
+            .isEqualTo(1_099_000_000L);
+    }
+
+    @Test
+    void shouldRejectThePpeOnADeviceWithoutOne() throws ConfigException {
+        // found by the bad-input fuzzer: offload ppe on the x86 or the Newifi ran the MT7621's PPE on them
+        assertThat(error(replace("preset: k2p", "preset: x86") + "offload: ppe\n")).isEqualTo("s.yaml:16:10: "
+            + "'offload' is ppe, but the device's driver is mlx5_core (preset x86): the PPE (HWNAT, mtk_ppe) is the "
+            + "MT7621's, driver mtk_eth_soc; expected none or flowtable, or preset k2p");
+        assertThat(error(replace("preset: k2p", "preset: newifi-y1").replace("100mbit", "50mbit")
+            .replace("50mbit\n  rtt", "20mbit\n  rtt") + "offload: ppe\n"))
+            .contains("'offload' is ppe, but the device's driver is mtk_soc_eth (preset newifi-y1)");
+        assertThat(parse(BASE + "offload: ppe\n").offload()).isEqualTo(Scenario.Offload.PPE);
+    }
+
+    @Test
     void shouldRejectOverlappingRedialsOfOneDial() throws ConfigException {
         assertThat(error(redials("    - {dial: 3, at: 200ms, down: 300ms}", "    - {dial: 3, at: 400ms, down: 1s}")))
             .isEqualTo("s.yaml:11:21: 'wan.redials[1].at' is 400ms, but dial 3 is still down until 500ms "
