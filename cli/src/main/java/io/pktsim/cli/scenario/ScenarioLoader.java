@@ -66,6 +66,9 @@ public final class ScenarioLoader {
         {"timeout", "browser, downloader, p2p or speedtest"},
     };
 
+    /** The most flows (TCP connections and UDP flows over every app and host) the router engine takes. */
+    static final int MAX_FLOWS = 1 << 20;
+
     private final YamlConfigLoader yaml = new YamlConfigLoader();
     private final ProfileLoader profiles = new ProfileLoader();
 
@@ -385,8 +388,16 @@ public final class ScenarioLoader {
 
     private static Workload workload(final ConfigReader w, final Lan lan) throws ConfigException {
         final List<App> apps = new ArrayList<>();
+        long flows = 0;
         for (final ConfigReader a : w.objects("apps", true, 1)) {
-            apps.add(app(a, lan, apps.size()));
+            final App app = app(a, lan, apps.size());
+            apps.add(app);
+            flows += (long) app.hosts() * app.connections();
+            if (flows > MAX_FLOWS) {
+                throw a.node().error("'" + a.node().path() + "' (" + app.hosts() + " hosts x " + app.connections()
+                    + " connections, peers or flows) brings the workload to " + flows + " flows; expected at most "
+                    + MAX_FLOWS + " in all (the engine's limit)");
+            }
         }
         w.finish();
         return new Workload(List.copyOf(apps));

@@ -345,6 +345,18 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void shouldRejectMoreFlowsThanTheEngineTakes() throws ConfigException {
+        // found by the bad-input fuzzer: validate accepted 4096 hosts x 4096 connections; run then failed (exit 1)
+        final String many = replace("device:", "lan: {hosts: 4096}\ndevice:")
+            .replace("      connections: 8\n", "      connections: 256\n      hosts: 4096\n"
+                + "    - {type: udp, rate: 1mbit, hosts: 1, flows: 1}\n");
+        assertThat(error(many)).isEqualTo("s.yaml:17:7: 'workload.apps[1]' (1 hosts x 1 connections, peers or flows) "
+            + "brings the workload to 1048577 flows; expected at most 1048576 in all (the engine's limit)");
+        assertThat(parse(many.replace("    - {type: udp, rate: 1mbit, hosts: 1, flows: 1}\n", "")).workload().apps())
+            .as("4096 x 256 = 1048576 flows").hasSize(1);
+    }
+
+    @Test
     void shouldRejectThePpeOnADeviceWithoutOne() throws ConfigException {
         // found by the bad-input fuzzer: offload ppe on the x86 or the Newifi ran the MT7621's PPE on them
         assertThat(error(replace("preset: k2p", "preset: x86") + "offload: ppe\n")).isEqualTo("s.yaml:16:10: "
