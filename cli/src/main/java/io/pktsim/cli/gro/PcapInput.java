@@ -47,7 +47,8 @@ final class PcapInput {
         try (PcapReader r = PcapReader.open(file)) {
             if (r.linkType() != PcapFormat.LINKTYPE_ETHERNET) {
                 throw new BadInputException(0, file + ": file header: link type " + r.linkType()
-                    + " (raw IP); Ethernet frames (link type 1) are needed");
+                    + (r.linkType() == PcapFormat.LINKTYPE_RAW ? " (raw IP)" : " (Linux cooked)")
+                    + "; Ethernet frames (link type 1) are needed");
             }
             while (r.next()) {
                 final long n = r.recordNumber();

@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -33,7 +32,8 @@ public final class ProfileLoader {
     private final YamlConfigLoader yaml = new YamlConfigLoader();
 
     /**
-     * Loads a built-in profile, or a file when the argument names an existing {@code .yaml}/{@code .yml} file.
+     * Loads a built-in profile, or a file when the argument is a path (ends with {@code .yaml}/{@code .yml} or has a
+     * {@code /}): a file that is missing or unreadable is an error naming it, not an unknown profile name.
      *
      * @param nameOrPath a built-in name or a path
      * @return the profile
@@ -42,7 +42,7 @@ public final class ProfileLoader {
      */
     public DeviceProfile load(final String nameOrPath) throws ConfigException, IOException {
         final Path p = Path.of(nameOrPath);
-        if ((nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) && Files.isRegularFile(p)) {
+        if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml") || nameOrPath.contains("/")) {
             return parse(nameOrPath, new StringReader(YamlConfigLoader.decode(nameOrPath,
                 YamlConfigLoader.readFile(p))));
         }

@@ -226,6 +226,9 @@ public final class SweepCommand implements Callable<Integer> {
         if (resume && replace) {
             throw new SweepException("--resume and --replace: give one (continue the sweep in DIR, or start it over)");
         }
+        if (out.toString().isBlank()) {
+            throw new SweepException("--out '" + out + "': expected a directory name");
+        }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new SweepException("--out " + out + ": not a directory");
         }

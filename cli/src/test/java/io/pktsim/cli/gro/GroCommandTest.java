@@ -272,7 +272,13 @@ class GroCommandTest {
         try (PcapWriter w = PcapWriter.open(raw, PcapFormat.LINKTYPE_RAW, 65_535)) {
             w.writeRecord(1, new byte[40], 0, 40, 40);
         }
-        assertRejected(runWithOutputs(raw.toString()), raw + ": file header: link type 101");
+        assertRejected(runWithOutputs(raw.toString()), raw + ": file header: link type 101 (raw IP); Ethernet frames");
+        final Path sll = tmp.resolve("sll.pcap");
+        try (PcapWriter w = PcapWriter.open(sll, PcapFormat.LINKTYPE_LINUX_SLL, 65_535)) {
+            w.writeRecord(1, new byte[40], 0, 40, 40);
+        }
+        // found by the bad-input fuzzer: a Linux cooked capture was called raw IP
+        assertRejected(runWithOutputs(sll.toString()), sll + ": file header: link type 113 (Linux cooked); Ethernet");
         final Path snap = tmp.resolve("snap.pcap");
         try (PcapWriter w = PcapWriter.open(snap, PcapFormat.LINKTYPE_ETHERNET, 96)) {
             w.writeRecord(1, new byte[1514], 0, 1514, 1514);

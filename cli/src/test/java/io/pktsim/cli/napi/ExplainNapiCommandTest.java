@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,5 +110,18 @@ class ExplainNapiCommandTest {
         assertThat(run("explain", "napi", "--only", ",")).isEqualTo(2);
         assertThat(out.toString()).isEmpty();
         assertThat(run("explain", "napi", "--no-napi", "--only", "gro_receive,irq", "--events", "1")).isZero();
+    }
+
+    @Test
+    void shouldNameAProfileFileThatIsMissingOrADirectory(@TempDir final Path tmp) {
+        // found by the bad-input fuzzer: both were "unknown profile '/.../p.yaml' (built-in: ...)"
+        final Path missing = tmp.resolve("p.yaml");
+        assertThat(run("explain", "napi", "--profile", missing.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("pktsim explain napi: " + missing + ": no such file"
+            + System.lineSeparator());
+        assertThat(run("explain", "napi", "--profile", tmp.toString())).isEqualTo(2);
+        assertThat(err.toString()).endsWith("pktsim explain napi: " + tmp + ": is a directory; expected a YAML file"
+            + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
     }
 }

@@ -389,6 +389,8 @@ class SweepCommandTest {
         assertUsageError(null, "--out " + file.resolve("dir") + ": cannot create it: " + file + " is not a directory",
             s, "--seeds", "1", "--out", file.resolve("dir").toString());
         assertUsageError(null, "--out " + file + ": not a directory", s, "--seeds", "1", "--out", file.toString());
+        // found by the bad-input fuzzer: --out '' was the working directory ("not empty (3 entries)")
+        assertUsageError(null, "--out '': expected a directory name", s, "--seeds", "1", "--out", "");
         final Path busy = tmp.resolve("busy");
         Files.createDirectories(busy);
         Files.writeString(busy.resolve("notes.txt"), "mine");
