@@ -45,10 +45,18 @@ public final class ConfigReader {
         return n.path().isEmpty() ? "the document " : "'" + n.path() + "' ";
     }
 
-    private ConfigNode value(final String key) {
+    /**
+     * The value of a key, null when the key is absent. A key written without a value ({@code duration:} or
+     * {@code duration: ~}) is an error, not the default: the file names the key, so it meant some value.
+     */
+    private ConfigNode value(final String key) throws ConfigException {
         known.add(key);
         final ConfigNode v = node.entries().get(key);
-        return v == null || v.kind() == ConfigNode.Kind.NULL ? null : v;
+        if (v != null && v.kind() == ConfigNode.Kind.NULL) {
+            throw v.error("'" + v.path() + "' has no value (null); expected a value, or leave the key out for its "
+                + "default");
+        }
+        return v;
     }
 
     private ConfigException missing(final String key, final String expected) {
@@ -72,8 +80,9 @@ public final class ConfigReader {
      *
      * @param key the key
      * @return true if present
+     * @throws ConfigException if the key is written without a value
      */
-    public boolean has(final String key) {
+    public boolean has(final String key) throws ConfigException {
         return value(key) != null;
     }
 

@@ -345,6 +345,18 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void shouldRejectAKeyWrittenWithNullInsteadOfTakingItsDefault() {
+        // found by the bad-input fuzzer: 'lines: ~' and 'connections: null' were the defaults (1 line, 6 connections)
+        assertThat(error(replace("  lines: 4", "  lines: ~"))).isEqualTo("s.yaml:4:10: 'wan.lines' has no value "
+            + "(null); expected a value, or leave the key out for its default");
+        assertThat(error(replace("      connections: 8", "      connections: null"))).isEqualTo("s.yaml:14:20: "
+            + "'workload.apps[0].connections' has no value (null); expected a value, or leave the key out for its "
+            + "default");
+        assertThat(error(replace("balancing:\n  mode: ecmp", "balancing: ~"))).isEqualTo("s.yaml:9:12: "
+            + "'balancing' has no value (null); expected a value, or leave the key out for its default");
+    }
+
+    @Test
     void shouldRejectMoreFlowsThanTheEngineTakes() throws ConfigException {
         // found by the bad-input fuzzer: validate accepted 4096 hosts x 4096 connections; run then failed (exit 1)
         final String many = replace("device:", "lan: {hosts: 4096}\ndevice:")
