@@ -391,6 +391,13 @@ public final class ScenarioLoader {
         long flows = 0;
         for (final ConfigReader a : w.objects("apps", true, 1)) {
             final App app = app(a, lan, apps.size());
+            for (int i = 0; i < apps.size(); i++) {
+                if (apps.get(i).name().equals(app.name())) {
+                    throw a.errorAt("name", "'" + a.node().path() + ".name' is '" + app.name() + "', the name of "
+                        + "workload.apps[" + i + "] too; expected a name of its own (it tells the apps' flows apart "
+                        + "in the JSON)");
+                }
+            }
             apps.add(app);
             flows += (long) app.hosts() * app.connections();
             if (flows > MAX_FLOWS) {

@@ -357,6 +357,18 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void shouldRejectTwoAppsOfOneName() throws ConfigException {
+        // found by the bad-input fuzzer: two apps named 'a' gave flows no one could tell apart in the JSON
+        final String two = replace("      connections: 8\n", "      connections: 8\n      name: a\n"
+            + "    - {type: browser, name: a}\n");
+        assertThat(error(two)).isEqualTo("s.yaml:16:29: 'workload.apps[1].name' is 'a', the name of "
+            + "workload.apps[0] too; expected a name of its own (it tells the apps' flows apart in the JSON)");
+        assertThat(error(replace("      connections: 8\n", "      connections: 8\n    - {type: browser, name: "
+            + "downloader1}\n"))).contains("'workload.apps[1].name' is 'downloader1', the name of workload.apps[0]");
+        assertThat(parse(two.replace("name: a}", "name: b}")).workload().apps()).hasSize(2);
+    }
+
+    @Test
     void shouldRejectMoreFlowsThanTheEngineTakes() throws ConfigException {
         // found by the bad-input fuzzer: validate accepted 4096 hosts x 4096 connections; run then failed (exit 1)
         final String many = replace("device:", "lan: {hosts: 4096}\ndevice:")
