@@ -222,6 +222,16 @@ public final class SweepCommand implements Callable<Integer> {
      *
      * @return true to start the sweep, false to resume it
      */
+    /** Whether a file can be created in a directory (tried with an empty one, removed at once; /proc takes none). */
+    private static boolean canCreateIn(final Path dir) {
+        try {
+            Files.delete(Files.createTempFile(dir, ".pktsim-sweep.", ".probe"));
+            return true;
+        } catch (final IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     private boolean checkOut(final SweepDefinition def) throws SweepException {
         if (resume && replace) {
             throw new SweepException("--resume and --replace: give one (continue the sweep in DIR, or start it over)");
@@ -241,7 +251,7 @@ public final class SweepCommand implements Callable<Integer> {
             if (p != null && !Files.isDirectory(p)) {
                 throw new SweepException("--out " + out + ": cannot create it: " + p + " is not a directory");
             }
-            if (p != null && !Files.isWritable(p)) {
+            if (p != null && (!Files.isWritable(p) || !canCreateIn(p))) {
                 throw new SweepException("--out " + out + ": cannot create it: " + p + " is not writable");
             }
             return true;

@@ -391,6 +391,11 @@ class SweepCommandTest {
         assertUsageError(null, "--out " + file + ": not a directory", s, "--seeds", "1", "--out", file.toString());
         // found by the bad-input fuzzer: --out '' was the working directory ("not empty (3 entries)")
         assertUsageError(null, "--out '': expected a directory name", s, "--seeds", "1", "--out", "");
+        if (Files.isDirectory(Path.of("/proc"))) {
+            // /proc looks writable to root but takes no new file: was exit 1 after checking every point
+            assertUsageError(null, "--out /proc/pktsim-sweep: cannot create it: /proc is not writable", s, "--seeds",
+                "1", "--out", "/proc/pktsim-sweep");
+        }
         final Path busy = tmp.resolve("busy");
         Files.createDirectories(busy);
         Files.writeString(busy.resolve("notes.txt"), "mine");
