@@ -27,7 +27,7 @@ class ScenarioMapperTest {
             "wan: {lines: 2, lineRate: 100mbit, dialsPerLine: 3, pppoe: false, mtu: 1400, dialShaping: 20mbit,"
                 + " rtt: 35ms, servers: 5}",
             "balancing: {mode: mwan3, mmxMask: 0xFF00, sticky: true}",
-            "offload: ppe",
+            "offload: flowtable",
             "firewall: {kind: fw4, conntrackMax: 4096}",
             "qdisc: pfifo_fast",
             "workload:",
@@ -50,7 +50,7 @@ class ScenarioMapperTest {
         assertThat(c.ipv6()).isFalse();
         assertThat(c.balancing()).isEqualTo(new RouterConfig.Balancing(RouterConfig.BalanceMode.MWAN3, 1, 0L, true,
             0xFF00));
-        assertThat(c.offload()).isEqualTo(RouterConfig.OffloadMode.PPE);
+        assertThat(c.offload()).isEqualTo(RouterConfig.OffloadMode.FLOWTABLE);
         assertThat(c.firewall()).isEqualTo(new RouterConfig.Firewall(RouterConfig.FirewallKind.FW4, 4096));
         assertThat(c.qdisc()).isEqualTo(RouterConfig.QdiscKind.PFIFO_FAST);
         assertThat(c.workload()).containsExactly(
@@ -82,6 +82,8 @@ class ScenarioMapperTest {
         assertThat(map(base + "firewall: {kind: fw3-2019}\n").firewall().kind())
             .isEqualTo(RouterConfig.FirewallKind.FW3_2019);
         assertThat(map(base + "firewall: {kind: fw4}\n").firewall().kind()).isEqualTo(RouterConfig.FirewallKind.FW4);
+        // the PPE is the K2P's (the newifi-y1 above has none)
+        assertThat(map(base + "offload: ppe\n").offload()).isEqualTo(RouterConfig.OffloadMode.PPE);
     }
 
     @Test
