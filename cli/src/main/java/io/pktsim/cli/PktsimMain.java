@@ -3,6 +3,9 @@ package io.pktsim.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Properties;
 
 import io.pktsim.cli.ecmp.EcmpCommand;
@@ -74,6 +77,7 @@ public final class PktsimMain implements Runnable {
      */
     public static CommandLine newCommandLine() {
         final CommandLine cmd = new CommandLine(new PktsimMain());
+        cmd.registerConverter(Path.class, PktsimMain::path);
         cmd.setExitCodeExceptionMapper(t -> EXIT_FAILED);
         cmd.setParameterExceptionHandler((ex, args) -> {
             final CommandLine c = ex.getCommandLine();
@@ -91,6 +95,19 @@ public final class PktsimMain implements Runnable {
             return EXIT_FAILED;
         });
         return cmd;
+    }
+
+    /**
+     * A path argument. One that names no file (a NUL character, possible through {@link #execute}) is a usage error
+     * in words, where picocli's own converter printed Java's exception.
+     */
+    private static Path path(final String text) {
+        try {
+            return Path.of(text);
+        } catch (final InvalidPathException e) {
+            throw new CommandLine.TypeConversionException("'" + text.replace('\0', '?') + "' is not a file name ("
+                + e.getReason().toLowerCase(Locale.ROOT) + ")");
+        }
     }
 
     /** Whether {@code --verbose} was given to the command or any of its subcommands. */

@@ -73,6 +73,16 @@ class PktsimMainTest {
     }
 
     @Test
+    void shouldRejectAPathThatNamesNoFileInWords() {
+        // found by the bad-input fuzzer: picocli printed java.nio.file.InvalidPathException for a NUL character
+        final Result r = run("validate", "a\0b.yaml");
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.err).isEqualTo("pktsim: Invalid value for positional parameter at index 0 (FILE): 'a?b.yaml' is "
+            + "not a file name (nul character not allowed) (try 'pktsim validate --help')" + System.lineSeparator());
+        assertThat(run("gro", "--in", "x.pcap", "--weight", "4").err).doesNotContain("Invalid value");
+    }
+
+    @Test
     void shouldRejectAnUnknownCommandWithOneLineAndExitCode2() {
         final Result r = run("frobnicate", "now");
         assertThat(r.exit).isEqualTo(2);
