@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.pktsim.cli.PktsimMain;
+import io.pktsim.cli.config.OutputTarget;
 import io.pktsim.cli.config.Units;
 import io.pktsim.core.io.AtomicFiles;
 import picocli.CommandLine;
@@ -82,12 +83,12 @@ public final class TimelineCommand implements Callable<Integer> {
         if (maxEvents < 1 || maxEvents > 1_000_000) {
             return bad(err, "--max-events " + maxEvents + ": expected from 1 to 1000000");
         }
-        final Path parent = out.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            return bad(err, "--out " + out + ": directory " + parent + " does not exist");
+        final String outProblem = OutputTarget.fileProblem("--out", out.toString());
+        if (outProblem != null) {
+            return bad(err, outProblem);
         }
-        if (Files.isDirectory(out)) {
-            return bad(err, "--out " + out + ": is a directory");
+        if (OutputTarget.same(out.toString(), traceFile.toString())) {
+            return bad(err, "--out " + out + ": is the trace itself; expected another file for the page");
         }
         if (Files.isDirectory(traceFile)) {
             return bad(err, traceFile + ": is a directory; expected a trace of JSON lines (pktsim run --trace)");

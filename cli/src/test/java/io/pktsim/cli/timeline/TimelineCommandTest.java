@@ -194,6 +194,10 @@ class TimelineCommandTest {
         assertThat(noDir.err()).contains("--out").contains("does not exist");
         final Run dir = run("timeline", good.toString(), "--out", tmp.toString());
         assertThat(dir.err()).contains(": is a directory");
+        final Run itself = run("timeline", good.toString(), "--out", good.toString());
+        assertThat(itself.code()).isEqualTo(2);
+        assertThat(itself.err()).contains("is the trace itself");
+        assertThat(Files.readString(good)).as("the trace is untouched").startsWith("{\"time_ns\":1000,");
         assertThat(listing(tmp)).as("nothing written, no temporary file").isEqualTo(before);
         // an existing page is left as it was when the trace is bad
         Files.writeString(out, "old page");
