@@ -82,6 +82,7 @@ public final class ProfileLoader {
         cpu.finish();
         final ConfigReader drv = root.object("driver", true);
         p.driverName(drv.string("name", null));
+        checkDriverName(drv, p.driverName());
         p.rxRingSlots(powerOfTwo(drv, "rxRingSlots"));
         p.txRingSlots(powerOfTwo(drv, "txRingSlots"));
         p.rxUsecs((int) drv.integer("rxUsecs", 0L, 0, 100_000));
@@ -140,6 +141,31 @@ public final class ProfileLoader {
 
     /** The MT7621's driver, the only one with a PPE (HWNAT) here. */
     public static final String MTK_ETH_SOC = "mtk_eth_soc";
+
+    /** The drivers whose own behaviour pktsim models (any other name is a NIC with none of it). */
+    private static final java.util.List<String> MODELLED_DRIVERS = java.util.List.of(MTK_ETH_SOC, "mtk_soc_eth",
+        MLX5_CORE);
+
+    /**
+     * Checks {@code driver.name}: any name is allowed, but one a typo away from a driver pktsim models
+     * ({@code mtk_eth_sco}) is refused with "did you mean", since it would silently lose that driver's behaviour
+     * (mtk_eth_soc's DIM and PPE hash, mlx5_core's RSS queues).
+     *
+     * @param drv the {@code driver} section, for the error's place
+     * @param name the name given
+     * @throws ConfigException naming the key when the name looks like a typo
+     */
+    public static void checkDriverName(final ConfigReader drv, final String name) throws ConfigException {
+        if (name == null || MODELLED_DRIVERS.contains(name)) {
+            return;
+        }
+        final String near = io.pktsim.cli.config.Suggest.nearest(name, MODELLED_DRIVERS);
+        if (near != null) {
+            throw drv.errorAt("name", "'" + drv.node().path() + ".name' is '" + name + "'; did you mean '" + near
+                + "'? (pktsim models " + String.join(", ", MODELLED_DRIVERS) + "; another name gets none of their "
+                + "behaviour)");
+        }
+    }
 
     /**
      * Checks {@code rxQueues}: several queues need a NIC that hashes flows to them (mlx5), and mlx5 offers at most one

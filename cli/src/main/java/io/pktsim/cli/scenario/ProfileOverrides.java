@@ -42,6 +42,7 @@ final class ProfileOverrides {
         cpu.finish();
         final ConfigReader drv = section(device, "driver");
         p.driverName(drv.string("name", base.driverName()));
+        ProfileLoader.checkDriverName(drv, p.driverName());
         p.rxRingSlots(powerOfTwo(drv, "rxRingSlots", base.rxRingSlots()));
         p.txRingSlots(powerOfTwo(drv, "txRingSlots", base.txRingSlots()));
         p.rxUsecs((int) drv.integer("rxUsecs", (long) base.rxUsecs(), 0, 100_000));

@@ -95,6 +95,19 @@ class ScenarioLoaderTest {
                 + "(did you mean 'fw3-2019'?)");
     }
 
+    /** A driver name a typo away from a modelled driver would silently lose its DIM, PPE hash or RSS. */
+    @Test
+    void shouldRefuseADriverNameThatLooksLikeATypo() throws Exception {
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  driver: {name: mtk_eth_sco}")))
+            .startsWith("s.yaml:3:")
+            .contains("'device.driver.name' is 'mtk_eth_sco'; did you mean 'mtk_eth_soc'?");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  driver: {name: mlx5core}")))
+            .contains("did you mean 'mlx5_core'?");
+        // another NIC's name is allowed: it gets no driver-specific behaviour
+        assertThat(parse(replace("  preset: k2p", "  preset: k2p\n  driver: {name: igb}")).device().profile()
+            .driverName()).isEqualTo("igb");
+    }
+
     @Test
     void shouldSuggestTheNearestKernelKnob() {
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBuget: 600}")))
