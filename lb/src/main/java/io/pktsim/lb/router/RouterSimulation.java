@@ -1654,7 +1654,7 @@ public final class RouterSimulation {
         final RandomStream labels = RandomStream.derive(config.seed(), config.run(), "flowlabel");
         final RandomStream stagger = RandomStream.derive(config.seed(), config.run(), "stagger");
         final EphemeralPorts ports = new EphemeralPorts(RandomStream.derive(config.seed(), config.run(),
-                "ephemeral_port"));
+                "ephemeral_port"), flowCount);
         for (RouterConfig.App a : config.workload()) {
             for (int h = 0; h < a.hosts(); h++) {
                 for (int c = 0; c < a.connections(); c++) {
@@ -1675,6 +1675,12 @@ public final class RouterSimulation {
                     cubicFlow[f] = a.congestionControl() == RouterConfig.CongestionControl.CUBIC;
                     flowDownload[f] = a.direction() == RouterConfig.Direction.DOWNLOAD;
                     flowSport[f] = ports.next(h, flowServer[f], a.udp());
+                    if (flowSport[f] == EphemeralPorts.NO_PORT) {
+                        throw new IllegalArgumentException("host " + h + " has more " + (a.udp() ? "UDP sockets"
+                                : "TCP connections to server " + flowServer[f]) + " than ports in its "
+                                + "ip_local_port_range " + EphemeralPorts.LOW + "-" + EphemeralPorts.HIGH
+                                + " (connect() would fail with EADDRNOTAVAIL)");
+                    }
                     flowLabel[f] = labels.nextInt() & 0xFFFFF;
                     final int mss = 1500 - hdr - 20;
                     flowMss[f] = mss;
@@ -5140,10 +5146,18 @@ public final class RouterSimulation {
      * The application opens a new connection to the same server in place of a closed one: the next spare flow
      * slot, a new source port ({@link EphemeralPorts}) and flow label, a new handshake, slow start. None is opened
      * once the run's spare slots are used up (each TCP connection of the workload once per scheduled redial, plus
-     * once; {@code reconnects_refused}).
+     * once; {@code reconnects_refused}), or when the host has no free source port to that server left
+     * ({@link EphemeralPorts#NO_PORT}: {@code connect()} fails with {@code EADDRNOTAVAIL}; also counted in
+     * {@code reconnects_refused}).
      */
     private void reconnect(final int f, final long now) {
         if (spareNext >= flowCount) {
+            reconnectsRefused++;
+            return;
+        }
+        final int sport = flowPorts.next(flowHost[f], flowServer[f], false);
+        if (sport == EphemeralPorts.NO_PORT) {
+            // connect() fails with EADDRNOTAVAIL: every port of the host's range is taken to that server
             reconnectsRefused++;
             return;
         }
@@ -5157,7 +5171,7 @@ public final class RouterSimulation {
         cubicFlow[s] = cubicFlow[f];
         flowDownload[s] = flowDownload[f];
         flowIdleTimeoutNs[s] = flowIdleTimeoutNs[f];
-        flowSport[s] = flowPorts.next(flowHost[s], flowServer[s], false);
+        flowSport[s] = sport;
         flowLabel[s] = flowLabels.nextInt() & 0xFFFFF;
         final int mss = 1500 - (ipv6 ? 40 : 20) - 20;
         flowMss[s] = mss;

@@ -35,24 +35,61 @@ class EphemeralPortsTest {
     }
 
     @Test
-    void shouldStartEachDestinationAtItsOwnOffsetAndNeverRepeatAPortOnAHost() {
+    void shouldStartEachDestinationAtItsOwnOffsetAndNeverRepeatAPortToOneServer() {
         final EphemeralPorts p = new EphemeralPorts(RandomStream.derive(7, 0, "ephemeral_port"));
         final Set<Integer> starts = new HashSet<>();
-        final Set<Integer> host0 = new HashSet<>();
         for (int s = 0; s < 16; s++) {
+            final Set<Integer> toServer = new HashSet<>();
             final int port = p.next(0, s, false);
             starts.add(port);
-            assertThat(host0.add(port)).isTrue();
+            assertThat(toServer.add(port)).isTrue();
             for (int c = 0; c < 50; c++) {
-                assertThat(host0.add(p.next(0, s, false))).as("port given twice").isTrue();
+                assertThat(toServer.add(p.next(0, s, false))).as("port given twice to one server").isTrue();
             }
         }
         assertThat(starts).hasSizeGreaterThan(12);
+        final Set<Integer> udp = new HashSet<>();
         for (int c = 0; c < 500; c++) {
             final int port = p.next(0, 0, true);
             assertThat(port).isBetween(EphemeralPorts.LOW, EphemeralPorts.HIGH);
-            assertThat(host0.add(port)).as("UDP port given twice").isTrue();
+            assertThat(udp.add(port)).as("UDP port given twice").isTrue();
         }
+    }
+
+    /**
+     * A host's connections to other servers share ports ({@code __inet_check_established()} checks the 4-tuple):
+     * four times 4,096 connections from one host fit, where one port per host would run out at 14,116 even ports
+     * (the crash a fuzzed scenario found: four downloaders of 4,096 connections on one LAN host).
+     */
+    @Test
+    void shouldShareAPortBetweenConnectionsToDifferentServers() {
+        final EphemeralPorts p = new EphemeralPorts(RandomStream.derive(11, 0, "ephemeral_port"), 16_384);
+        for (int s = 0; s < 4; s++) {
+            final Set<Integer> toServer = new HashSet<>();
+            for (int c = 0; c < 4096; c++) {
+                final int port = p.next(0, s, false);
+                assertThat(port).isBetween(EphemeralPorts.LOW, EphemeralPorts.HIGH);
+                assertThat(toServer.add(port)).isTrue();
+            }
+        }
+    }
+
+    /**
+     * {@code __inet_hash_connect()}: the even ports first, then ({@code other_parity_scan}) the odd ones, then
+     * {@code EADDRNOTAVAIL} once every port of the range is taken to that server; another server still gets one.
+     */
+    @Test
+    void shouldTakeTheOtherParityWhenTheEvenPortsAreTakenThenRunOut() {
+        final EphemeralPorts p = new EphemeralPorts(RandomStream.derive(5, 0, "ephemeral_port"), 30_000);
+        final Set<Integer> ports = new HashSet<>();
+        for (int c = 0; c < EphemeralPorts.REMAINING; c++) {
+            final int port = p.next(2, 9, false);
+            assertThat(port).isBetween(EphemeralPorts.LOW, EphemeralPorts.HIGH);
+            assertThat(port % 2).as("connection %d", c).isEqualTo(c < EphemeralPorts.REMAINING / 2 ? 0 : 1);
+            assertThat(ports.add(port)).isTrue();
+        }
+        assertThat(p.next(2, 9, false)).isEqualTo(EphemeralPorts.NO_PORT);
+        assertThat(p.next(2, 10, false)).isBetween(EphemeralPorts.LOW, EphemeralPorts.HIGH);
     }
 
     @Test
