@@ -16,17 +16,25 @@ public final class Units {
     private Units() {
     }
 
+    /** A number without unit that is zero ({@code 0}, {@code 0.0}): the one value that needs none. */
+    private static boolean isBareZero(final Matcher m) {
+        return m.group(2).isEmpty() && m.group(1).chars().allMatch(c -> c == '0' || c == '.');
+    }
+
     /**
      * Parses a duration.
      *
      * @param text e.g. {@code 10s}, {@code 250ms}, {@code 1.5us}, {@code 100ns}, {@code 2min}
      * @return nanoseconds
-     * @throws IllegalArgumentException if malformed, negative, unitless, or not a whole number of ns
+     * @throws IllegalArgumentException if malformed, negative, unitless (but 0), or not a whole number of ns
      */
     public static long parseDurationNs(final String text) {
         final Matcher m = NUMBER_UNIT.matcher(text);
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration: " + text);
+        }
+        if (isBareZero(m)) {
+            return 0L; // 0 needs no unit
         }
         final long scale;
         switch (m.group(2).toLowerCase(Locale.ROOT)) {
@@ -57,12 +65,15 @@ public final class Units {
      *
      * @param text e.g. {@code 100mbit}, {@code 1gbit}, {@code 940Mbps}, {@code 500kbit/s}, {@code 64000bit}
      * @return bits per second
-     * @throws IllegalArgumentException if malformed, negative or unitless
+     * @throws IllegalArgumentException if malformed, negative or unitless (but 0)
      */
     public static long parseRateBps(final String text) {
         final Matcher m = NUMBER_UNIT.matcher(text);
         if (!m.matches()) {
             throw new IllegalArgumentException("not a rate: " + text);
+        }
+        if (isBareZero(m)) {
+            return 0L;
         }
         String unit = m.group(2).toLowerCase(Locale.ROOT);
         if (unit.endsWith("/s")) {

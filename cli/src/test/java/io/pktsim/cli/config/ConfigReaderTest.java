@@ -120,6 +120,12 @@ class ConfigReaderTest {
         assertThat(Units.parseRateBps("500kbit/s")).isEqualTo(500_000L);
         assertThatThrownBy(() -> Units.parseDurationNs("0.5ns")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Units.parseDurationNs("10")).isInstanceOf(IllegalArgumentException.class);
+        // zero is the one number that needs no unit (scenarios.md: "dialShaping may be 0", "warmUp ... 0 to 10s")
+        assertThat(Units.parseDurationNs("0")).isZero();
+        assertThat(Units.parseDurationNs("0.0")).isZero();
+        assertThat(Units.parseRateBps("0")).isZero();
+        assertThatThrownBy(() -> Units.parseRateBps("10")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Units.parseDurationNs("0.01")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Units.parseRateBps("10furlongs")).isInstanceOf(IllegalArgumentException.class);
         assertThat(Units.formatNs(8_000_000)).isEqualTo("8ms");
         assertThat(Units.formatBps(100_000_000)).isEqualTo("100mbit");
