@@ -104,7 +104,7 @@ public final class ScenarioLoader {
         final Offload offload = enumChoice(root, "offload", Offload.NONE, Offload.values(), Offload::label);
         final Firewall firewall = firewall(root.object("firewall", false));
         final Qdisc qdisc = enumChoice(root, "qdisc", Qdisc.FQ_CODEL, Qdisc.values(), Qdisc::label);
-        final Workload workload = workload(root.object("workload", true), lan);
+        final Workload workload = workload(root.object("workload", true), lan, wan);
         final long durationNs = root.durationNs("duration", 10 * NS_PER_S, NS_PER_MS, 3_600 * NS_PER_S);
         final long warmUpNs = root.durationNs("warmUp", Math.min(NS_PER_S, durationNs / 10), 0, 3_600 * NS_PER_S);
         final long seed = root.integer("seed", 1L, 0, Long.MAX_VALUE);
@@ -386,11 +386,11 @@ public final class ScenarioLoader {
         return new Firewall(kind, max);
     }
 
-    private static Workload workload(final ConfigReader w, final Lan lan) throws ConfigException {
+    private static Workload workload(final ConfigReader w, final Lan lan, final Wan wan) throws ConfigException {
         final List<App> apps = new ArrayList<>();
         long flows = 0;
         for (final ConfigReader a : w.objects("apps", true, 1)) {
-            final App app = app(a, lan, apps.size());
+            final App app = app(a, lan, wan, apps.size());
             for (int i = 0; i < apps.size(); i++) {
                 if (apps.get(i).name().equals(app.name())) {
                     throw a.errorAt("name", "'" + a.node().path() + ".name' is '" + app.name() + "', the name of "
@@ -410,7 +410,8 @@ public final class ScenarioLoader {
         return new Workload(List.copyOf(apps));
     }
 
-    private static App app(final ConfigReader a, final Lan lan, final int index) throws ConfigException {
+    private static App app(final ConfigReader a, final Lan lan, final Wan wan, final int index)
+        throws ConfigException {
         final String path = a.node().path();
         final AppType type = enumChoice(a, "type", null, AppType.values(), AppType::label);
         final String name = a.string("name", type.label() + (index + 1));
@@ -443,6 +444,13 @@ public final class ScenarioLoader {
                 pattern = a.choice("pattern", "cbr", "cbr", "poisson", "onoff");
                 rate = rate(a, path + ".rate", "rate", -1, false);
                 packet = (int) a.integer("packetBytes", 1200L, 64, 1500);
+                if (packet > wan.mtu()) {
+                    // pktsim does not fragment: Linux would drop it at the dial (DF, or IPv6) with an ICMP error
+                    throw a.errorAt("packetBytes", "'" + path + ".packetBytes' is " + packet + ", above the dials' "
+                        + "MTU " + wan.mtu() + (wan.pppoe() ? " (PPPoE)" : "") + ": the router would not forward it "
+                        + "whole (ICMP fragmentation needed, or packet too big), and pktsim does not fragment; "
+                        + "expected at most " + wan.mtu());
+                }
                 break;
             default:
                 throw new IllegalStateException("unhandled app type " + type);

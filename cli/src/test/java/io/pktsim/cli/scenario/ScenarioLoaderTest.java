@@ -95,6 +95,18 @@ class ScenarioLoaderTest {
                 + "(did you mean 'fw3-2019'?)");
     }
 
+    /** A UDP datagram larger than the dials' MTU would not cross the router whole; pktsim does not fragment. */
+    @Test
+    void shouldRefuseUdpPacketsAboveTheDialMtu() throws Exception {
+        final String udp = "    - {type: udp, rate: 10mbit, packetBytes: 1500}";
+        final String withUdp = BASE.replace("duration: 1s", "") + udp + "\nduration: 1s\n";
+        assertThat(withUdp).contains(udp);
+        assertThat(error(withUdp)).contains("'workload.apps[1].packetBytes' is 1500, above the dials' MTU 1492 "
+            + "(PPPoE)").endsWith("expected at most 1492");
+        assertThat(parse(withUdp.replace("packetBytes: 1500", "packetBytes: 1492")).workload().apps().get(1)
+            .packetBytes()).isEqualTo(1492);
+    }
+
     /** A driver name a typo away from a modelled driver would silently lose its DIM, PPE hash or RSS. */
     @Test
     void shouldRefuseADriverNameThatLooksLikeATypo() throws Exception {
