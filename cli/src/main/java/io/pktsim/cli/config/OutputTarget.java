@@ -1,6 +1,7 @@
 package io.pktsim.cli.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -97,6 +98,28 @@ public final class OutputTarget {
             return Files.exists(pa) && Files.exists(pb) && Files.isSameFile(pa, pb);
         } catch (final IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Writes text (UTF-8) to a temporary file beside the target and moves it into place, so that a failure leaves
+     * no half-written output; a device or a named pipe is written as it is.
+     *
+     * @param target the output file
+     * @param text the content
+     * @throws IOException if writing or moving fails (the target is then untouched)
+     */
+    public static void writeAtomically(final Path target, final String text) throws IOException {
+        if (AtomicFiles.writesInPlace(target)) {
+            Files.writeString(target, text, StandardCharsets.UTF_8);
+            return;
+        }
+        final Path tmp = AtomicFiles.createTempBeside(target, ".partial");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            AtomicFiles.commit(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 }

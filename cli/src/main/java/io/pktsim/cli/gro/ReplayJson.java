@@ -2,15 +2,11 @@ package io.pktsim.cli.gro;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
-import io.pktsim.core.io.AtomicFiles;
 
 /**
  * Writes the JSON arrays of {@code pktsim gro} ({@code payload_len, segs, gso_size, seq, tcp_flags,
@@ -127,26 +123,5 @@ public final class ReplayJson {
             g.writeString(f);
         }
         g.writeEndArray();
-    }
-
-    /**
-     * Writes text to a temporary file beside the target and moves it into place.
-     *
-     * @param target the output file
-     * @param text the content
-     * @throws IOException if writing or moving fails (the target is then untouched)
-     */
-    public static void writeAtomically(final Path target, final String text) throws IOException {
-        if (AtomicFiles.writesInPlace(target)) {
-            Files.writeString(target, text, StandardCharsets.UTF_8);
-            return;
-        }
-        final Path tmp = AtomicFiles.createTempBeside(target, ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            AtomicFiles.commit(tmp, target);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

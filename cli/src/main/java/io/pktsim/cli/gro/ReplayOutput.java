@@ -7,12 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.pktsim.cli.config.OutputTarget;
 import io.pktsim.core.pcap.PcapFormat;
 import io.pktsim.core.pcap.PcapWriter;
 
 /**
  * Writes the outputs of a replay once the whole input was processed: the pcap through a temporary file moved
- * into place ({@link PcapWriter}), the JSON likewise ({@link ReplayJson#writeAtomically}) or to standard
+ * into place ({@link PcapWriter}), the JSON likewise ({@link OutputTarget#writeAtomically}) or to standard
  * output for {@code -}. A failed write leaves no output file behind.
  */
 final class ReplayOutput {
@@ -72,7 +73,7 @@ final class ReplayOutput {
             return;
         }
         try {
-            ReplayJson.writeAtomically(Path.of(target), json + System.lineSeparator());
+            OutputTarget.writeAtomically(Path.of(target), json + System.lineSeparator());
         } catch (final IOException e) {
             if (pcapWritten != null) {
                 try {

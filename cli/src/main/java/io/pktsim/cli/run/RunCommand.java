@@ -2,8 +2,6 @@ package io.pktsim.cli.run;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import io.pktsim.cli.config.OutputTarget;
 import io.pktsim.cli.config.Units;
 import io.pktsim.cli.scenario.Scenario;
 import io.pktsim.cli.scenario.ScenarioLoader;
-import io.pktsim.core.io.AtomicFiles;
 import io.pktsim.lb.router.RouterConfig;
 import io.pktsim.lb.router.RouterResults;
 import io.pktsim.lb.router.RouterSimulation;
@@ -193,7 +190,7 @@ public final class RunCommand implements Callable<Integer> {
         final String text = ResultJson.render(meta, s, results, w);
         if (jsonTarget != null && !"-".equals(jsonTarget)) {
             try {
-                write(Path.of(jsonTarget), text);
+                OutputTarget.writeAtomically(Path.of(jsonTarget), text);
             } catch (final IOException e) {
                 return failed(err, "--json " + jsonTarget + ": cannot write: " + e.getMessage(), e);
             }
@@ -249,22 +246,6 @@ public final class RunCommand implements Callable<Integer> {
 
     private static long perSecond(final long count, final long elapsedNs) {
         return (long) (count * 1e9 / elapsedNs);
-    }
-
-    private static void write(final Path target, final String text) throws IOException {
-        if (AtomicFiles.writesInPlace(target)) {
-            Files.writeString(target, text, StandardCharsets.UTF_8);
-            return;
-        }
-        final Path tmp = AtomicFiles.createTempBeside(target, ".partial");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(text);
-            }
-            AtomicFiles.commit(tmp, target);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /** A redial or an app start the scenario schedules at or after the end of a run {@code --duration} shortened. */

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import io.pktsim.cli.PktsimMain;
 import io.pktsim.cli.config.ConfigException;
 import io.pktsim.cli.config.ConfigNode;
+import io.pktsim.cli.config.OutputTarget;
 import io.pktsim.cli.config.YamlConfigLoader;
 import io.pktsim.cli.run.ResultJson;
 import io.pktsim.cli.run.RouterEngine;
@@ -29,7 +30,6 @@ import io.pktsim.cli.run.RunMetadata;
 import io.pktsim.cli.run.ScenarioMapper;
 import io.pktsim.cli.scenario.Scenario;
 import io.pktsim.cli.scenario.ScenarioLoader;
-import io.pktsim.core.io.AtomicFiles;
 import io.pktsim.lb.router.ProgressListener;
 import io.pktsim.lb.router.RouterConfig;
 import io.pktsim.lb.router.RouterResults;
@@ -329,7 +329,7 @@ public final class SweepCommand implements Callable<Integer> {
                     Files.deleteIfExists(out.resolve(f));
                 }
             }
-            writeAtomically(out.resolve(DEFINITION), plan.definition().render());
+            OutputTarget.writeAtomically(out.resolve(DEFINITION), plan.definition().render());
             Files.writeString(csv, plan.header(), StandardCharsets.UTF_8);
             Files.writeString(jsonl, "", StandardCharsets.UTF_8);
         } else {
@@ -416,7 +416,7 @@ public final class SweepCommand implements Callable<Integer> {
             rows.add(SweepCsv.split(lines.get(i)));
         }
         final List<String> header = SweepCsv.split(lines.get(0));
-        writeAtomically(out.resolve(REPORT), SweepReport.render(title(plan), header, rows));
+        OutputTarget.writeAtomically(out.resolve(REPORT), SweepReport.render(title(plan), header, rows));
         err.flush();
         summary(stdout, plan, out, header, rows, kept);
         return PktsimMain.EXIT_OK;
@@ -547,20 +547,6 @@ public final class SweepCommand implements Callable<Integer> {
             sb.append(' ');
         }
         return sb.toString();
-    }
-
-    private static void writeAtomically(final Path target, final String text) throws IOException {
-        if (AtomicFiles.writesInPlace(target)) {
-            Files.writeString(target, text, StandardCharsets.UTF_8);
-            return;
-        }
-        final Path tmp = AtomicFiles.createTempBeside(target, ".partial");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            AtomicFiles.commit(tmp, target);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     private boolean verbose() {

@@ -2,8 +2,6 @@ package io.pktsim.cli.timeline;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -12,7 +10,6 @@ import java.util.concurrent.Callable;
 import io.pktsim.cli.PktsimMain;
 import io.pktsim.cli.config.OutputTarget;
 import io.pktsim.cli.config.Units;
-import io.pktsim.core.io.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,7 +104,7 @@ public final class TimelineCommand implements Callable<Integer> {
         final Path name = traceFile.getFileName();
         final String html = TimelineHtml.render(name == null ? traceFile.toString() : name.toString(), w, spanNs);
         try {
-            write(out, html);
+            OutputTarget.writeAtomically(out, html);
         } catch (final IOException e) {
             err.println("pktsim timeline: --out " + out + ": cannot write: " + e.getMessage());
             if (verbose()) {
@@ -140,19 +137,4 @@ public final class TimelineCommand implements Callable<Integer> {
         return false;
     }
 
-    private static void write(final Path target, final String text) throws IOException {
-        if (AtomicFiles.writesInPlace(target)) {
-            Files.writeString(target, text, StandardCharsets.UTF_8);
-            return;
-        }
-        final Path tmp = AtomicFiles.createTempBeside(target, ".partial");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(text);
-            }
-            AtomicFiles.commit(tmp, target);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 }
