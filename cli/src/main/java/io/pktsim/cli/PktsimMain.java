@@ -98,6 +98,22 @@ public final class PktsimMain implements Runnable {
     }
 
     /**
+     * Whether {@code --verbose} was given to a command or to {@code pktsim} before it.
+     *
+     * @param spec the command's spec
+     * @return true to print stack traces after one-line errors
+     */
+    public static boolean verbose(final CommandLine.Model.CommandSpec spec) {
+        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
+            final CommandLine.ParseResult p = c.getParseResult();
+            if (p != null && p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * A path argument. One that names no file (a NUL character, possible through {@link #execute}) is a usage error
      * in words, where picocli's own converter printed Java's exception.
      */

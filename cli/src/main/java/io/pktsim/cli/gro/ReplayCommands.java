@@ -6,7 +6,6 @@ import java.util.List;
 
 import io.pktsim.cli.PktsimMain;
 import io.pktsim.cli.config.OutputTarget;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** What {@code pktsim gro} and {@code pktsim gso} share: error lines, exit codes and writing the outputs. */
@@ -56,22 +55,13 @@ final class ReplayCommands {
     /** Prints a failed write (with the stack trace under --verbose) and returns exit code 1. */
     static int failed(final CommandSpec spec, final PrintWriter err, final String command, final Exception e) {
         err.println("pktsim " + command + ": " + e.getMessage());
-        if (verbose(spec)) {
+        if (PktsimMain.verbose(spec)) {
             e.printStackTrace(err);
         }
         err.flush();
         return PktsimMain.EXIT_FAILED;
     }
 
-    private static boolean verbose(final CommandSpec spec) {
-        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
-            final CommandLine.ParseResult p = c.getParseResult();
-            if (p != null && p.hasMatchedOption("--verbose")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /**
      * Writes the pcap and the JSON, both only now that the whole input was processed; a failure leaves no

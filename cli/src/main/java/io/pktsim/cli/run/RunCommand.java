@@ -18,7 +18,6 @@ import io.pktsim.cli.scenario.ScenarioLoader;
 import io.pktsim.lb.router.RouterConfig;
 import io.pktsim.lb.router.RouterResults;
 import io.pktsim.lb.router.RouterSimulation;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -280,20 +279,11 @@ public final class RunCommand implements Callable<Integer> {
 
     private int failed(final PrintWriter err, final String message, final Exception e) {
         err.println("pktsim run: " + message.replace('\n', ' '));
-        if (verbose()) {
+        if (PktsimMain.verbose(spec)) {
             e.printStackTrace(err);
         }
         err.flush();
         return PktsimMain.EXIT_FAILED;
     }
 
-    private boolean verbose() {
-        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
-            final CommandLine.ParseResult p = c.getParseResult();
-            if (p != null && p.hasMatchedOption("--verbose")) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

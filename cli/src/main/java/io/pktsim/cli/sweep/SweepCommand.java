@@ -33,7 +33,6 @@ import io.pktsim.cli.scenario.ScenarioLoader;
 import io.pktsim.lb.router.ProgressListener;
 import io.pktsim.lb.router.RouterConfig;
 import io.pktsim.lb.router.RouterResults;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -143,7 +142,7 @@ public final class SweepCommand implements Callable<Integer> {
             return execute(plan, stdout, err);
         } catch (final IOException e) {
             err.println("pktsim sweep: " + out + ": cannot write: " + e.getMessage());
-            if (verbose()) {
+            if (PktsimMain.verbose(spec)) {
                 e.printStackTrace(err);
             }
             err.flush();
@@ -404,7 +403,7 @@ public final class SweepCommand implements Callable<Integer> {
                 + SweepGrid.describe(plan.dims(), failure.point().values()) + "): the run failed: "
                 + (t.getMessage() == null ? t.toString() : t.getMessage()).replace('\n', ' ')
                 + "; the rows before it are in " + csv + " (--resume continues)");
-            if (verbose()) {
+            if (PktsimMain.verbose(spec)) {
                 t.printStackTrace(err);
             }
             err.flush();
@@ -549,13 +548,4 @@ public final class SweepCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private boolean verbose() {
-        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
-            final CommandLine.ParseResult p = c.getParseResult();
-            if (p != null && p.hasMatchedOption("--verbose")) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import io.pktsim.cli.PktsimMain;
 import io.pktsim.cli.config.OutputTarget;
 import io.pktsim.cli.config.Units;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -107,7 +106,7 @@ public final class TimelineCommand implements Callable<Integer> {
             OutputTarget.writeAtomically(out, html);
         } catch (final IOException e) {
             err.println("pktsim timeline: --out " + out + ": cannot write: " + e.getMessage());
-            if (verbose()) {
+            if (PktsimMain.verbose(spec)) {
                 e.printStackTrace(err);
             }
             err.flush();
@@ -127,14 +126,5 @@ public final class TimelineCommand implements Callable<Integer> {
         return PktsimMain.EXIT_USAGE;
     }
 
-    private boolean verbose() {
-        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
-            final CommandLine.ParseResult p = c.getParseResult();
-            if (p != null && p.hasMatchedOption("--verbose")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
 }
