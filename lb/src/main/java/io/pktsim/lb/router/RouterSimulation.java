@@ -1026,7 +1026,8 @@ public final class RouterSimulation {
         final Drop[] reasons = Drop.values();
         kDrop = new int[reasons.length];
         for (int i = 0; i < reasons.length; i++) {
-            // a full backlog names its CPU (softnet_stat's "dropped" counts it there)
+            // a full backlog names its CPU: enqueue_to_backlog() (net/core/dev.c, 6.18) counts the drop in that
+            // CPU's softnet_data (sd->dropped, softnet_stat's second column), not the enqueuing CPU's
             kDrop[i] = reasons[i] == Drop.BACKLOG_FULL ? names.kind("drop_" + reasons[i].label, "cpu")
                 : names.kind("drop_" + reasons[i].label);
         }
@@ -1036,6 +1037,9 @@ public final class RouterSimulation {
         kDim = names.kind("dim_rx", "profile", "usecs", "frames", "queue");
         kTimeSqueeze = names.kind("time_squeeze", "cpu", "ring_left", "queue");
         kRxHash = names.kind("rx_hash", "flow", "skb_hash", "foe", "rps_cpu", "queue");
+        // the stack takes a packet up: __netif_receive_skb_core() (net/core/dev.c, 6.18) on the RPS target's
+        // process_backlog(), or in the poll without RPS; its numbers are the engine's (the tracepoint of that name
+        // has the skb only)
         kStack = names.kind("netif_receive_skb", "cpu", "flow", "fast", "backlog", "latency_ns");
         kGroMerge = names.kind("gro_merge", "flow", "segs");
         kGroFlush = names.kind("gro_flush", "flow", "segs", "reason");
@@ -2499,11 +2503,7 @@ public final class RouterSimulation {
     }
 
     private void dropFrame(final int h, final Drop reason) {
-        drops[reason.ordinal()]++;
-        lastDrop = reason.ordinal();
-        if (trace.enabled()) {
-            trace.publish(clockNs, traceComponent, kDrop[reason.ordinal()], h);
-        }
+        drop(reason, h);
         store.free(h);
     }
 
@@ -5273,14 +5273,17 @@ public final class RouterSimulation {
     }
 
     private void drop(final Drop reason) {
-        drops[reason.ordinal()]++;
-        lastDrop = reason.ordinal();
-        if (trace.enabled()) {
-            trace.publish(clockNs, traceComponent, kDrop[reason.ordinal()], TraceEvent.NO_PACKET);
-        }
+        drop(reason, TraceEvent.NO_PACKET);
     }
 
-    /** Traces a drop that is counted without {@link #drop} (a GRO packet's segments at once): one event. */
+    /** Counts one dropped packet and traces it, naming the frame {@code h} when the engine holds it. */
+    private void drop(final Drop reason, final int h) {
+        drops[reason.ordinal()]++;
+        lastDrop = reason.ordinal();
+        traceDrop(reason, clockNs, h);
+    }
+
+    /** Traces a drop, one event (a GRO packet's segments counted at once included); {@code h} or NO_PACKET. */
     private void traceDrop(final Drop reason, final long atNs, final int h) {
         if (trace.enabled()) {
             trace.publish(atNs, traceComponent, kDrop[reason.ordinal()], h);
