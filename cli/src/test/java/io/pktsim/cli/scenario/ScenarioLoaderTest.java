@@ -125,7 +125,20 @@ class ScenarioLoaderTest {
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBuget: 600}")))
             .isEqualTo("s.yaml:3:10: unknown key 'netdevBuget' in 'device.napi'; did you mean 'netdevBudget'? "
                 + "(known keys: weight, netdevBudget, netdevBudgetUsecs, devWeight, netdevMaxBacklog, "
-                + "groFlushTimeout, groNormalBatch, napiDeferHardIrqs, threaded, rpsCpus, napiCpu, txNapiCpu)");
+                + "groFlushTimeout, groNormalBatch, pppoeGro, napiDeferHardIrqs, threaded, rpsCpus, napiCpu, "
+                + "txNapiCpu)");
+    }
+
+    @Test
+    void shouldTurnOnOpenWrtsPppoeGroOnlyWhenAsked() throws Exception {
+        // mainline 6.18 has no GRO handler for PPPoE session frames: off unless the scenario names OpenWrt's
+        assertThat(parse(BASE).device().profile().pppoeGro()).isFalse();
+        assertThat(parse(replace("  preset: k2p", "  preset: k2p\n  napi: {pppoeGro: true}")).device().profile()
+            .pppoeGro()).isTrue();
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {pppoeGro: 1}")))
+            .startsWith("s.yaml:3:").contains("pppoeGro");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {pppoeGRO: true}")))
+            .contains("did you mean 'pppoeGro'?");
     }
 
     @Test

@@ -111,6 +111,9 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
     private static final int TCP_FLAGS = 13;
     private static final int TCP_CHECKSUM_END = 18;
     private static final int IPV6_HEADER = 40;
+    /** {@code ETH_P_PPP_SES}, and the PPPoE session header's length field: 4 bytes before its IP header. */
+    private static final int ETH_P_PPP_SES = 0x8864;
+    private static final int PPPOE_LENGTH_FROM_IP = 4;
     /** No clock: every record is written at once. */
     private static final LongSupplier NO_CLOCK = () -> Long.MAX_VALUE;
 
@@ -227,6 +230,11 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
                 : IPV6_HEADER + (b.getShort(ipAt + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
         b.putByte(l4At + TCP_FLAGS, (byte) (b.getByte(l4At + TCP_FLAGS) | (pshFin & (TcpView.PSH | TcpView.FIN))));
         GroTable.completeTcpHeaders(b, ipAt, l4At, ipLengthBytes);
+        if (ipAt >= PPPOE_LENGTH_FROM_IP + 6 && (b.getShort(ipAt - PPPOE_LENGTH_FROM_IP - 6, ByteOrder.BIG_ENDIAN)
+                & 0xFFFF) == ETH_P_PPP_SES) {
+            // a PPPoE session frame (OpenWrt's PPPoE GRO): pppoe_gro_complete() sets the session header's length
+            b.putShort(ipAt - PPPOE_LENGTH_FROM_IP, (short) (ipLengthBytes + 2), ByteOrder.BIG_ENDIAN);
+        }
         record(w, ifindex, timeNs, sent, b, 0, stored, store.length(handle) - headIpLength + ipLengthBytes);
     }
 

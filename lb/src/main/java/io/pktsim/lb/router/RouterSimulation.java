@@ -293,6 +293,9 @@ public final class RouterSimulation {
     private static final int TCP_WINDOW = 65535;
     private static final int WSCALE = 7;
     private static final int PPPOE_HEADER = 8;
+    /** The PPP protocols after a PPPoE session header ({@code PPP_IP}, {@code PPP_IPV6}: linux/ppp_defs.h). */
+    private static final int PPP_IP = 0x0021;
+    private static final int PPP_IPV6 = 0x0057;
     private static final int VLAN_TAG = 4;
     private static final int LAN_MTU = 1500;
     private static final int TCP_TIMESTAMP_OPTION = 12;
@@ -460,6 +463,11 @@ public final class RouterSimulation {
     private final int lines;
     private final boolean macvlan;
     private final boolean pppoe;
+    /**
+     * GRO has OpenWrt's PPPoE handler ({@code pppoe_gro_receive}, {@link DeviceProfile#pppoeGro()}): a download's
+     * PPPoE session frames merge as plain Ethernet ones do.
+     */
+    private final boolean pppoeGro;
     private final boolean ipv6;
     private final boolean[] dialUp;
     private final long halfRttNs;
@@ -1143,6 +1151,7 @@ public final class RouterSimulation {
         this.lines = wan.lines();
         this.macvlan = wan.dialsPerLine() > 1;
         this.pppoe = wan.pppoe();
+        this.pppoeGro = pppoe && profile.pppoeGro();
         this.ipv6 = config.ipv6();
         this.halfRttNs = wan.serverRttNs() / 2;
         this.pathMtu = Math.min(wan.mtu(), pppoe ? 1492 : 1500);
@@ -3730,7 +3739,7 @@ public final class RouterSimulation {
                         store.hashType(h) != PacketStore.HASH_NONE ? store.hash(h) & 0xFFFF_FFFFL : -1L, foe,
                         target2, activeQueue);
             }
-            if (groEligible(pkt, f)) {
+            if (groEligible(h, pkt, f)) {
                 groReceive(h, f, t, target2);
             } else {
                 groNormalOne(h, f, target2, 1, 0, 0, t);
@@ -3807,12 +3816,30 @@ public final class RouterSimulation {
     }
 
     /**
-     * GRO applies to TCP segments with payload addressed to the router's MAC: not to PPPoE session frames (no
-     * PPPoE GRO handler in 6.18; with PPPoE dials that is every frame from the WAN, while the LAN's frames are
-     * plain Ethernet), not to UDP (no UDP GRO for forwarding without a socket), not to pure ACKs.
+     * GRO applies to TCP segments with payload addressed to the router's MAC: not to UDP (no UDP GRO for forwarding
+     * without a socket), not to pure ACKs, and not to PPPoE session frames (with PPPoE dials every frame from the
+     * WAN; the LAN's are plain Ethernet): 6.18 has no GRO handler for {@code ETH_P_PPP_SES}. With OpenWrt's
+     * ({@link #pppoeGro}) a session frame goes to {@code pppoe_gro_receive} (drivers/net/ppp/pppoe.c, OpenWrt's
+     * 650-net-pppoe-implement-GRO-support.patch), which passes it on to {@code inet_gro_receive} or
+     * {@code ipv6_gro_receive} only when its PPPoE length field covers the frame exactly (no Ethernet padding) and
+     * its PPP protocol is IPv4 or IPv6.
      */
-    private boolean groEligible(final long pkt, final int f) {
-        return !flowUdp[f] && kindOf(pkt) == KIND_DATA && !(pppoe && toLan(pkt));
+    private boolean groEligible(final int h, final long pkt, final int f) {
+        if (flowUdp[f] || kindOf(pkt) != KIND_DATA) {
+            return false;
+        }
+        if (!(pppoe && toLan(pkt))) {
+            return true;
+        }
+        if (!pppoeGro) {
+            return false;
+        }
+        // skb_gro_len(skb) != be16_to_cpu(phdr->length) + hlen: the frame past the PPPoE header's 6 bytes
+        final MutableDirectBuffer b = store.buffer();
+        final int l3 = store.networkHeaderOffset(h);
+        final int ppp = b.getShort(l3 - 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        return (ppp == PPP_IP || ppp == PPP_IPV6) && (b.getShort(l3 - 4, ByteOrder.BIG_ENDIAN) & 0xFFFF)
+                == store.frameOffset(h) + store.length(h) - (l3 - 2);
     }
 
     /**
@@ -3846,6 +3873,10 @@ public final class RouterSimulation {
                 continue;
             }
             final int p = groPkt[i];
+            if (pppoeGro && toLan(store.aux(h)) && differentSession(b, l3, store.networkHeaderOffset(p))) {
+                // pppoe_gro_receive: compare_pppoe_header() (session id, PPP protocol) clears same_flow
+                continue;
+            }
             final int p4 = store.transportHeaderOffset(p);
             final long pkt = store.aux(h);
             int reason = 0;
@@ -3891,6 +3922,14 @@ public final class RouterSimulation {
             groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
         }
         groHold(bucket, h, f, target, hash, ipLen, len);
+    }
+
+    /**
+     * {@code compare_pppoe_header()} of OpenWrt's {@code pppoe_gro_receive}: the PPPoE session id or the PPP protocol
+     * of two session frames (their IP headers at {@code l3} and {@code p3}) differ.
+     */
+    private static boolean differentSession(final MutableDirectBuffer b, final int l3, final int p3) {
+        return b.getShort(l3 - 6) != b.getShort(p3 - 6) || b.getShort(l3 - 2) != b.getShort(p3 - 2);
     }
 
     /**

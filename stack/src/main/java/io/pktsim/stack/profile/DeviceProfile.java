@@ -32,6 +32,7 @@ public final class DeviceProfile {
     private int netdevMaxBacklog = 1000;
     private long groFlushTimeoutNs = 0L;
     private int groNormalBatch = 8;
+    private boolean pppoeGro = false;
     private int napiDeferHardIrqs = 0;
     private boolean threadedNapi = false;
     private long rpsCpus = 0L;
@@ -450,6 +451,24 @@ public final class DeviceProfile {
                 + 1 + ".." + 4096);
         }
         this.groNormalBatch = value;
+        return this;
+    }
+
+    /**
+     * @return whether GRO has a handler for PPPoE session frames ({@code ETH_P_PPP_SES}): OpenWrt's
+     *     {@code 650-net-pppoe-implement-GRO-support.patch} (Felix Fietkau, target/linux/generic/pending-6.12), not in
+     *     mainline 6.18, whose GRO passes PPPoE session frames up one by one; default false
+     */
+    public boolean pppoeGro() {
+        return pppoeGro;
+    }
+
+    /**
+     * @param value true for a kernel with OpenWrt's PPPoE GRO handler ({@code pppoe_gro_receive})
+     * @return this
+     */
+    public DeviceProfile pppoeGro(final boolean value) {
+        this.pppoeGro = value;
         return this;
     }
 
