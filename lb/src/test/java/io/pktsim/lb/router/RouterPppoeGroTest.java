@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pktsim.core.pcap.PcapFormatException;
 import io.pktsim.core.pcap.PcapReader;
+import io.pktsim.core.test.AllocationMeter;
+import io.pktsim.core.trace.JsonLinesTraceSink;
+import io.pktsim.core.trace.TraceBus;
+import io.pktsim.core.trace.TraceNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +115,32 @@ class RouterPppoeGroTest {
             }
         });
         assertThat(checked[0]).isGreaterThan(500);
+    }
+
+    /** PPPoE GRO, its taps and its trace allocate nothing per packet once warm. */
+    @Test
+    void shouldAllocateNothingPerPacketOnceWarm() throws IOException {
+        final long second = 1_000_000_000L;
+        final RouterConfig c = config(true, RouterConfig.Outputs.NONE);
+        final RouterSimulation sim = new RouterSimulation(new RouterConfig(c.profile(), c.lan(), c.wan(), false,
+                c.balancing(), c.offload(), c.firewall(), c.qdisc(), c.workload(), 3 * second, c.warmupNs(),
+                c.seed(), c.run(), RouterConfig.Outputs.NONE));
+        final PcapTaps taps = PcapTaps.open(tmp, 160, sim.devices(), List.of());
+        try (TraceBus bus = TraceBus.start(new TraceNames(), TraceBus.DEFAULT_RING_SIZE,
+                JsonLinesTraceSink.toFile(tmp.resolve("trace.jsonl")))) {
+            sim.tap(taps);
+            sim.trace(bus);
+            sim.start();
+            sim.advance(second);
+            final long delivered = sim.delivered();
+            final long a0 = AllocationMeter.allocatedBytes();
+            sim.advance(second + second / 2);
+            final long a1 = AllocationMeter.allocatedBytes();
+            assertThat(sim.delivered() - delivered).as("packets in the window").isGreaterThan(20_000);
+            assertThat(a1 - a0).as("bytes allocated simulating 0.5 s").isLessThanOrEqualTo(64 << 10);
+        } finally {
+            taps.abort();
+        }
     }
 
     /** Records a TCP data segment's (seq, ack) → TSval from an IPv4 packet at {@code ip}. */
