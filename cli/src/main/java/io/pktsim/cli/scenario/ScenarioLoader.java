@@ -335,16 +335,20 @@ public final class ScenarioLoader {
         long hashSeed = 0;
         int mmx = Mwan3MarkMask.DEFAULT_MASK;
         boolean sticky = false;
+        // The sysctls and mwan3's globals are set whatever balances the dials (the seed's router set both
+        // fib_multipath_hash_policy and mwan3): each mode reads the ones it uses, and the others are checked and
+        // kept out of the model, so one file can be swept over every mode.
+        final int givenPolicy = (int) b.integer("fibMultipathHashPolicy", 1L, 0, 3);
+        final long givenSeed = b.integer("fibMultipathHashSeed", 0L, 0, 0xffff_ffffL);
+        final int givenMmx = (int) b.integer("mmxMask", (long) Mwan3MarkMask.DEFAULT_MASK, 0, 0xffff_ffffL);
+        final boolean givenSticky = b.bool("sticky", false);
         if (mode == BalancingMode.ECMP) {
-            policy = (int) b.integer("fibMultipathHashPolicy", 1L, 0, 3);
-            hashSeed = b.integer("fibMultipathHashSeed", 0L, 0, 0xffff_ffffL);
-        } else {
-            onlyFor(b, "fibMultipathHashPolicy", mode, "ecmp");
-            onlyFor(b, "fibMultipathHashSeed", mode, "ecmp");
+            policy = givenPolicy;
+            hashSeed = givenSeed;
         }
         if (mode == BalancingMode.MWAN3) {
-            mmx = (int) b.integer("mmxMask", (long) Mwan3MarkMask.DEFAULT_MASK, 0, 0xffff_ffffL);
-            sticky = b.bool("sticky", false);
+            mmx = givenMmx;
+            sticky = givenSticky;
             final int bits = Integer.bitCount(mmx);
             if (bits < 3) {
                 throw b.errorAt("mmxMask", "'balancing.mmxMask' is " + hex(mmx) + " with " + bits
@@ -358,20 +362,9 @@ public final class ScenarioLoader {
                     + " bits, which allows at most " + max + " interfaces (2^" + bits + " - 1 - 3): the "
                     + max + "-interface limit; expected at most " + max + " dials, a wider mmxMask, or mode ecmp");
             }
-        } else {
-            onlyFor(b, "mmxMask", mode, "mwan3");
-            onlyFor(b, "sticky", mode, "mwan3");
         }
         b.finish();
         return new Balancing(mode, policy, hashSeed, mmx, sticky);
-    }
-
-    private static void onlyFor(final ConfigReader b, final String key, final BalancingMode mode, final String forMode)
-        throws ConfigException {
-        if (b.has(key)) {
-            throw b.errorAt(key, "'balancing." + key + "' applies to mode " + forMode + " only; 'balancing.mode' is "
-                + mode.label());
-        }
     }
 
     private static String hex(final int v) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import io.pktsim.cli.config.ConfigException;
 import io.pktsim.cli.run.ScenarioMapper;
 import io.pktsim.cli.scenario.Scenario.BalancingMode;
+import io.pktsim.lb.mwan3.Mwan3MarkMask;
 import io.pktsim.lb.router.RouterConfig;
 import org.junit.jupiter.api.Test;
 
@@ -220,9 +221,19 @@ class ScenarioLoaderTest {
     }
 
     @Test
-    void shouldRejectAnEcmpKnobUnderMwan3() {
-        assertThat(error(replace("mode: ecmp", "mode: mwan3\n  fibMultipathHashPolicy: 1"))).isEqualTo(
-            "s.yaml:11:27: 'balancing.fibMultipathHashPolicy' applies to mode ecmp only; 'balancing.mode' is mwan3");
+    void shouldKeepTheOtherModesKnobsSetButUnusedSoOneFileSweepsEveryMode() throws ConfigException {
+        // the sysctl is set on a router that balances with mwan3 (the seed's did): no error, and no effect
+        final Scenario mwan3 = parse(replace("mode: ecmp", "mode: mwan3\n  fibMultipathHashPolicy: 0"));
+        assertThat(mwan3.balancing().mode()).isEqualTo(BalancingMode.MWAN3);
+        assertThat(mwan3.balancing().fibMultipathHashPolicy()).isEqualTo(1);
+        final Scenario ecmp = parse(replace("mode: ecmp", "mode: ecmp\n  mmxMask: 0xFF00\n  sticky: true"));
+        assertThat(ecmp.balancing().mmxMask()).isEqualTo(Mwan3MarkMask.DEFAULT_MASK);
+        assertThat(ecmp.balancing().sticky()).isFalse();
+        // still checked where they are given
+        assertThat(error(replace("mode: ecmp", "mode: mwan3\n  fibMultipathHashPolicy: 4")))
+            .startsWith("s.yaml:11:").contains("fibMultipathHashPolicy");
+        assertThat(error(replace("mode: ecmp", "mode: ecmp\n  sticky: sometimes")))
+            .startsWith("s.yaml:11:").contains("sticky");
     }
 
     @Test
