@@ -5,7 +5,6 @@ import java.util.BitSet;
 
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.LongHashSet;
 
 /**
  * The source ports the LAN hosts' Linux stacks give their connections, drawn at set-up from the run's
@@ -30,10 +29,23 @@ import org.agrona.collections.LongHashSet;
  *
  * <p>UDP sockets bind on the first send ({@code udp_lib_get_port()} with port 0, net/ipv4/udp.c): a random port
  * in the range, the next free one when it is taken; UDP has its own port space, so a port is never given to two of
- * a host's UDP sockets, whatever its TCP connections use.
+ * a host's UDP sockets, whatever its TCP connections use. With every port taken the bind fails and the send
+ * returns {@code EAGAIN} ({@code inet_autobind()}, net/ipv4/af_inet.c): {@link #NO_PORT}. The engine's UDP sockets
+ * stay open to the end of the run, so UDP ports are never released.
  *
- * <p>Deliberate simplification: a port stays taken after its connection ends (no release after a reset, nor after
- * TIME_WAIT), so a connection opened again never reuses its predecessor's port.
+ * <p>A TCP port is taken for its destination until its socket lets it go: at once ({@link #release}) when the socket
+ * closes without a {@code TIME_WAIT} ({@code tcp_set_state(sk, TCP_CLOSE)} unhashes it and {@code inet_put_port()}
+ * drops it from its bind bucket, net/ipv4/tcp.c: a reset, {@code tcp_done()}; a {@code connect()} the kernel gave up
+ * on; a socket closed before its handshake completed; a passive close, whose last ACK ends {@code LAST_ACK}), or
+ * {@code TCP_TIMEWAIT_LEN} (60 s, include/net/tcp.h) later when the host closed first ({@link #timeWait}):
+ * {@code tcp_time_wait()} (net/ipv4/tcp_minisocks.c) leaves an {@code inet_timewait_sock} in the established hash and
+ * the bind bucket, and {@code __inet_check_established()} finds its 4-tuple and refuses the port to that destination,
+ * {@code twsk_unique()} / {@code tcp_twsk_unique()} reusing it only with {@code tcp_tw_reuse} 1, or 2 (the default)
+ * over loopback, which a home router's LAN hosts do not use; its timer ({@code inet_twsk_schedule()},
+ * {@code tw_timer_handler()}) frees it. A released port is free again for a later {@code connect()} to that server
+ * whose scan reaches it; the scan itself is unchanged, so a run in which no scan reaches a released port draws the same
+ * ports as without the release. Expiry is lazy: a port in {@code TIME_WAIT} carries the time it is free again, which
+ * the scan compares with its own time (no event, no allocation).
  */
 final class EphemeralPorts {
 
@@ -49,6 +61,12 @@ final class EphemeralPorts {
     private static final long NONE = -1L;
     /** The ports of the range, UDP's ({@code high + 1 - low}). */
     private static final int UDP_RANGE = HIGH + 1 - LOW;
+    /** {@code TCP_TIMEWAIT_LEN} (include/net/tcp.h): how long a port stays in {@code TIME_WAIT}, 60 s in ns. */
+    static final long TIME_WAIT_NS = 60_000_000_000L;
+    /** {@link #tcpUsed}'s value for a 4-tuple whose socket holds its port. */
+    private static final long HELD = Long.MAX_VALUE;
+    /** {@link #tcpUsed}'s missing value: a 4-tuple never taken, or released at once. */
+    private static final long FREE = Long.MIN_VALUE;
 
     private final RandomStream random;
     /**
@@ -56,8 +74,13 @@ final class EphemeralPorts {
      * first. Primitive maps: a connection opened again (a known host and server) allocates nothing.
      */
     private final Long2LongHashMap perturb = new Long2LongHashMap(NONE);
-    /** The TCP 4-tuples taken: (host, server, port offset), see {@link #tcpKey}. */
-    private final LongHashSet tcpUsed;
+    /**
+     * The TCP 4-tuples taken, (host, server, port offset) as {@link #tcpKey}: the time from which the port is free
+     * again for that destination, {@link #HELD} while its socket holds it, the end of its {@code TIME_WAIT} after
+     * an active close. A 4-tuple released at once is removed. At most one entry per connection of the run, so
+     * sized once: drawing and releasing allocate nothing.
+     */
+    private final Long2LongHashMap tcpUsed;
     /** Per host: UDP ports taken. */
     private final Int2ObjectHashMap<BitSet> udpUsed = new Int2ObjectHashMap<>();
 
@@ -75,11 +98,11 @@ final class EphemeralPorts {
      */
     EphemeralPorts(final RandomStream random, final int tcpConnections) {
         this.random = random;
-        this.tcpUsed = new LongHashSet(Math.max(1024, 2 * tcpConnections));
+        this.tcpUsed = new Long2LongHashMap(Math.max(1024, 2 * tcpConnections), 0.65f, FREE);
     }
 
     /**
-     * The source port of a host's next connection to a server.
+     * The source port of a host's next connection to a server, at the run's start (nothing released yet).
      *
      * @param host   LAN host index
      * @param server server index
@@ -88,7 +111,58 @@ final class EphemeralPorts {
      *     server)
      */
     int next(final int host, final int server, final boolean udp) {
-        return udp ? nextUdp(host) : nextTcp(host, server);
+        return next(host, server, udp, 0L);
+    }
+
+    /**
+     * The source port of a host's next connection to a server.
+     *
+     * @param host   LAN host index
+     * @param server server index
+     * @param udp    true for a UDP socket
+     * @param nowNs  the time of the {@code connect()}: a port whose {@code TIME_WAIT} ends by then is free
+     * @return the port, 32768 to 60999, or {@link #NO_PORT} when every port of the range is taken (for TCP: to that
+     *     server, {@code TIME_WAIT} included: {@code connect()} fails with {@code EADDRNOTAVAIL}; for UDP: the
+     *     automatic bind of the first send fails and {@code sendmsg()} returns {@code EAGAIN})
+     */
+    int next(final int host, final int server, final boolean udp, final long nowNs) {
+        return udp ? nextUdp(host) : nextTcp(host, server, nowNs);
+    }
+
+    /**
+     * A host's TCP socket lets its port go at once, without {@code TIME_WAIT}: {@code tcp_set_state(sk, TCP_CLOSE)}
+     * ({@code inet_put_port()}) after a reset, a {@code connect()} that timed out, a close before the handshake
+     * completed, or the last ACK of a passive close. A later {@code connect()} to that server may take it again.
+     *
+     * @param host   LAN host index
+     * @param server server index
+     * @param port   the port {@link #next} gave the connection
+     */
+    void release(final int host, final int server, final int port) {
+        tcpUsed.remove(held(host, server, port));
+    }
+
+    /**
+     * A host's TCP socket closed first (FIN_WAIT, then {@code tcp_time_wait()}): its port stays taken to that
+     * server for {@link #TIME_WAIT_NS} ({@code TCP_TIMEWAIT_LEN}), after which {@code tw_timer_handler()} frees it.
+     *
+     * @param host   LAN host index
+     * @param server server index
+     * @param port   the port {@link #next} gave the connection
+     * @param nowNs  the time the socket enters {@code TIME_WAIT}
+     */
+    void timeWait(final int host, final int server, final int port, final long nowNs) {
+        tcpUsed.put(held(host, server, port), nowNs + TIME_WAIT_NS);
+    }
+
+    /** The key of a 4-tuple whose socket holds its port. */
+    private long held(final int host, final int server, final int port) {
+        final long key = tcpKey(host, server, port - LOW);
+        if (tcpUsed.get(key) != HELD) {
+            throw new IllegalStateException("EphemeralPorts: port " + port + " of host " + host + " to server "
+                    + server + " is not held");
+        }
+        return key;
     }
 
     private int nextUdp(final int host) {
@@ -104,7 +178,7 @@ final class EphemeralPorts {
         return NO_PORT;
     }
 
-    private int nextTcp(final int host, final int server) {
+    private int nextTcp(final int host, final int server, final long nowNs) {
         final long pair = ((long) host << 32) | (server & 0xFFFF_FFFFL);
         final long start = perturb.get(pair);
         int offset = start != NONE ? (int) start : random.nextInt(REMAINING);
@@ -113,7 +187,10 @@ final class EphemeralPorts {
         for (int parity = 0; parity < 2; parity++) {
             int port = offset + parity;
             for (int i = 0; i < REMAINING; i += 2) {
-                if (tcpUsed.add(tcpKey(host, server, port))) {
+                final long key = tcpKey(host, server, port);
+                // free: never taken, released at once, or out of TIME_WAIT by now
+                if (tcpUsed.get(key) <= nowNs) {
+                    tcpUsed.put(key, HELD);
                     perturb.put(pair, offset + Math.max(i, random.nextInt(8) * 2) + 2);
                     return LOW + port;
                 }
