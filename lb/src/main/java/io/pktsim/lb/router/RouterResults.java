@@ -34,16 +34,19 @@ import java.util.List;
  * @param multipathHashSeed    ECMP: the {@code fib_multipath_hash_seed} the hash was keyed with (the scenario's, or
  *                             when that is 0 the boot-random value the run drew); -1 without ECMP
  * @param rxQueues             per RX queue (the profile's {@code rxQueues}), in queue order: one entry with one queue
+ * @param udp                  UDP sockets' counters, in a fixed documented order; empty when every UDP socket got
+ *                             a port (see {@code RouterSimulation}'s {@code udpCounts})
  */
 public record RouterResults(long measuredNs, long goodputDownloadBps, long goodputUploadBps, long forwardedPackets,
                             List<Dial> dials, List<Flow> flows, List<Port> ports, List<CpuThread> cpuThreads,
                             List<CpuCoreLoad> cpuCores, double cpuAverage, List<Stage> stages, List<Softnet> softnet,
                             Drops drops, List<Count> conntrack, List<Count> flowtable, List<Count> ppe,
                             List<Count> gro, List<Count> tcp, String bottleneck, long simulatedEvents,
-                            long dispatchedEvents, long multipathHashSeed, List<Queue> rxQueues) {
+                            long dispatchedEvents, long multipathHashSeed, List<Queue> rxQueues, List<Count> udp) {
 
     /** Copies the lists. */
     public RouterResults {
+        udp = List.copyOf(udp);
         rxQueues = List.copyOf(rxQueues);
         dials = List.copyOf(dials);
         flows = List.copyOf(flows);
@@ -57,6 +60,19 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
         ppe = List.copyOf(ppe);
         gro = List.copyOf(gro);
         tcp = List.copyOf(tcp);
+    }
+
+    /** Results without UDP counters (every UDP socket got a port). */
+    public RouterResults(final long measuredNs, final long goodputDownloadBps, final long goodputUploadBps,
+            final long forwardedPackets, final List<Dial> dials, final List<Flow> flows, final List<Port> ports,
+            final List<CpuThread> cpuThreads, final List<CpuCoreLoad> cpuCores, final double cpuAverage,
+            final List<Stage> stages, final List<Softnet> softnet, final Drops drops, final List<Count> conntrack,
+            final List<Count> flowtable, final List<Count> ppe, final List<Count> gro, final List<Count> tcp,
+            final String bottleneck, final long simulatedEvents, final long dispatchedEvents,
+            final long multipathHashSeed, final List<Queue> rxQueues) {
+        this(measuredNs, goodputDownloadBps, goodputUploadBps, forwardedPackets, dials, flows, ports, cpuThreads,
+                cpuCores, cpuAverage, stages, softnet, drops, conntrack, flowtable, ppe, gro, tcp, bottleneck,
+                simulatedEvents, dispatchedEvents, multipathHashSeed, rxQueues, List.of());
     }
 
     /**
@@ -117,15 +133,19 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
      *                    application's idle timeout), or -1 for a flow of the workload
      * @param closedBy    how the connection ended before the run's end: {@code reset} or {@code idle_timeout};
      *                    null while open
+     * @param openError   null for a flow that opened; for one that never did, because its host had no free source
+     *                    port: {@code EADDRNOTAVAIL} (TCP, {@code connect()}) or {@code EAGAIN} (UDP, the
+     *                    automatic bind of its first send). Such a flow has source port -1 and carries nothing
      */
     public record Flow(int id, int app, int host, int server, boolean udp, RouterConfig.Direction direction,
                        int dial, long goodputBps, long deliveredBytes, int sourcePort, int reconnectOf,
-                       String closedBy) {
+                       String closedBy, String openError) {
         /** A flow of the workload that is still open. */
         public Flow(final int id, final int app, final int host, final int server, final boolean udp,
                 final RouterConfig.Direction direction, final int dial, final long goodputBps,
                 final long deliveredBytes, final int sourcePort) {
-            this(id, app, host, server, udp, direction, dial, goodputBps, deliveredBytes, sourcePort, -1, null);
+            this(id, app, host, server, udp, direction, dial, goodputBps, deliveredBytes, sourcePort, -1, null,
+                    null);
         }
     }
 

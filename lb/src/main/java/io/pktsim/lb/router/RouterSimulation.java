@@ -1689,10 +1689,13 @@ public final class RouterSimulation {
                     flowDownload[f] = a.direction() == RouterConfig.Direction.DOWNLOAD;
                     flowSport[f] = ports.next(h, flowServer[f], a.udp());
                     if (flowSport[f] == EphemeralPorts.NO_PORT) {
-                        throw new IllegalArgumentException("host " + h + " has more " + (a.udp() ? "UDP sockets"
-                                : "TCP connections to server " + flowServer[f]) + " than ports in its "
-                                + "ip_local_port_range " + EphemeralPorts.LOW + "-" + EphemeralPorts.HIGH
-                                + " (connect() would fail with EADDRNOTAVAIL)");
+                        // no free port in the host's ip_local_port_range (to that server, for TCP): connect()
+                        // fails with EADDRNOTAVAIL, a UDP socket's first send with EAGAIN; never opened (start)
+                        if (a.udp()) {
+                            udpBindsRefused++;
+                        } else {
+                            connectsRefused++;
+                        }
                     }
                     flowLabel[f] = labels.nextInt() & 0xFFFFF;
                     final int mss = 1500 - hdr - 20;
@@ -1889,8 +1892,12 @@ public final class RouterSimulation {
         udpFold = udpFoldable();
         final long total = config.totalNs();
         for (int f = 0; f < baseFlows; f++) {
-            loop.schedule(flowStartNs[f], kStart, f, 0L);
+            if (flowSport[f] != EphemeralPorts.NO_PORT) {
+                loop.schedule(flowStartNs[f], kStart, f, 0L);
+            }
         }
+        // a UDP socket that got no port never starts: the ticks may run ahead once all the others have
+        udpStarted = (int) udpBindsRefused;
         for (RouterConfig.Redial r : config.wan().redials()) {
             scheduleRedial(r.dial(), r.atNs(), r.downNs());
         }
@@ -2019,9 +2026,10 @@ public final class RouterSimulation {
             }
             final int retransmissions = synTimeouts[f];
             if (HandshakeTimers.synExpired(retransmissions)) {
-                // ETIMEDOUT: the application gives up on this connection
+                // ETIMEDOUT: the application gives up on this connection; tcp_done() frees its port
                 connectFailed[f] = true;
                 connectFailures++;
+                flowPorts.release(flowHost[f], flowServer[f], flowSport[f]);
                 if (trace.enabled()) {
                     trace.publish(now, traceComponent, kConnectFailed, TraceEvent.NO_PACKET, f, retransmissions);
                 }
@@ -5173,8 +5181,23 @@ public final class RouterSimulation {
         reconnect(f, now);
     }
 
+    /**
+     * The application's close, or the reset that ended the connection, and what becomes of its source port
+     * ({@link EphemeralPorts}): a reset frees it at once ({@code tcp_done()}), and so does closing a connection
+     * still opening ({@code tcp_close()} of a {@code SYN_SENT} socket) or one whose {@code connect()} timed out
+     * (freed then); the application's close of an established connection is an active close, which keeps the port
+     * in {@code TIME_WAIT} for {@code TCP_TIMEWAIT_LEN} ({@code tcp_time_wait()}). The FIN exchange is not
+     * simulated: {@code TIME_WAIT} is taken to start at the close.
+     */
     private void closeFlow(final int f, final byte how, final long now) {
         closedBy[f] = how;
+        if (!connectFailed[f]) {
+            if (how == CLOSED_IDLE && established[f]) {
+                flowPorts.timeWait(flowHost[f], flowServer[f], flowSport[f], now);
+            } else {
+                flowPorts.release(flowHost[f], flowServer[f], flowSport[f]);
+            }
+        }
         if (trace.enabled()) {
             trace.publish(now, traceComponent, kAppClose, TraceEvent.NO_PACKET, f, how == CLOSED_RESET ? 1L : 0L,
                     (now - appProgressNs[f]) / 1_000_000L, 0L);
@@ -5194,7 +5217,7 @@ public final class RouterSimulation {
             reconnectsRefused++;
             return;
         }
-        final int sport = flowPorts.next(flowHost[f], flowServer[f], false);
+        final int sport = flowPorts.next(flowHost[f], flowServer[f], false, now);
         if (sport == EphemeralPorts.NO_PORT) {
             // connect() fails with EADDRNOTAVAIL: every port of the host's range is taken to that server
             reconnectsRefused++;
@@ -5382,6 +5405,12 @@ public final class RouterSimulation {
     private long appTimeouts;
     private long reconnects;
     private long reconnectsRefused;
+    /**
+     * The workload's TCP connections and UDP sockets that found no free source port at the start (their
+     * {@code connect()}'s {@code EADDRNOTAVAIL}, their first send's {@code EAGAIN}): never opened.
+     */
+    private long connectsRefused;
+    private long udpBindsRefused;
     /** {@link #duplicateDataRehash}: Linux's {@code TCPDuplicateDataRehash}. */
     private long dupDataRehashes;
 
@@ -5552,6 +5581,11 @@ public final class RouterSimulation {
         return serverIp(flowServer[f]);
     }
 
+    /** Tests: the hosts' source ports, as drawn at set-up (a test may take more before {@link #start}). */
+    EphemeralPorts ports() {
+        return flowPorts;
+    }
+
     int sportOf(final int f) {
         return flowSport[f];
     }
@@ -5596,7 +5630,8 @@ public final class RouterSimulation {
             flows.add(new RouterResults.Flow(f, flowApp[f], flowHost[f], flowServer[f], flowUdp[f],
                     flowDownload[f] ? RouterConfig.Direction.DOWNLOAD : RouterConfig.Direction.UPLOAD,
                     flowLastDial[f], bps(bytes, window), bytes, flowSport[f], reconnectOf[f],
-                    closedBy[f] == CLOSED_RESET ? "reset" : closedBy[f] == CLOSED_IDLE ? "idle_timeout" : null));
+                    closedBy[f] == CLOSED_RESET ? "reset" : closedBy[f] == CLOSED_IDLE ? "idle_timeout" : null,
+                    flowSport[f] != EphemeralPorts.NO_PORT ? null : flowUdp[f] ? "EAGAIN" : "EADDRNOTAVAIL"));
         }
         final List<RouterResults.Dial> dialList = new ArrayList<>(dials);
         for (int d = 0; d < dials; d++) {
@@ -5682,7 +5717,7 @@ public final class RouterSimulation {
         return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
                 threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, tcp, bottleneck,
                 loop.dispatched()
-                + loop.pending(), loop.dispatched(), multipathHashSeed, rxQueueList);
+                + loop.pending(), loop.dispatched(), multipathHashSeed, rxQueueList, udpCounts());
     }
 
     /**
@@ -5694,7 +5729,10 @@ public final class RouterSimulation {
      * {@code duplicate_data_rehashes} ({@link #duplicateDataRehash}), and the connections'
      * ends: {@code resets} (a server's reset after a redial took the connection's NAT), {@code idle_timeouts}
      * (the application's), {@code reconnects} (connections opened in their place) and {@code reconnects_refused}
-     * (none opened: the run's spare slots were used up).
+     * (none opened: the run's spare slots were used up, or the host had no free source port to that server); then,
+     * only when nonzero (so that the results of every other run keep their fields), {@code connects_refused}: the
+     * workload's connections never opened, their host having no free source port to their server at the start
+     * ({@code connect()}'s {@code EADDRNOTAVAIL}). They count in {@code connections}, never in {@code established}.
      */
     private List<RouterResults.Count> tcpCounts() {
         long connections = 0;
@@ -5707,7 +5745,7 @@ public final class RouterSimulation {
                 }
             }
         }
-        return List.of(new RouterResults.Count("connections", connections),
+        final List<RouterResults.Count> counts = List.of(new RouterResults.Count("connections", connections),
                 new RouterResults.Count("established", up),
                 new RouterResults.Count("connect_failed", connectFailures),
                 new RouterResults.Count("timeouts", rtoCount),
@@ -5721,6 +5759,31 @@ public final class RouterSimulation {
                 new RouterResults.Count("idle_timeouts", appTimeouts),
                 new RouterResults.Count("reconnects", reconnects),
                 new RouterResults.Count("reconnects_refused", reconnectsRefused));
+        if (connectsRefused == 0) {
+            return counts;
+        }
+        final List<RouterResults.Count> more = new ArrayList<>(counts);
+        more.add(new RouterResults.Count("connects_refused", connectsRefused));
+        return more;
+    }
+
+    /**
+     * The UDP sockets' counters, only when some UDP socket got no source port (empty otherwise, so that the
+     * results of every other run keep their fields): {@code sockets} (UDP flows) and {@code binds_refused} (never
+     * opened: the automatic bind of their first send found no free port in the host's range, {@code EAGAIN}).
+     */
+    private List<RouterResults.Count> udpCounts() {
+        if (udpBindsRefused == 0) {
+            return List.of();
+        }
+        long sockets = 0;
+        for (int f = 0; f < spareNext; f++) {
+            if (flowUdp[f]) {
+                sockets++;
+            }
+        }
+        return List.of(new RouterResults.Count("sockets", sockets),
+                new RouterResults.Count("binds_refused", udpBindsRefused));
     }
 
     /**
