@@ -123,6 +123,10 @@ public final class ResultJson {
                 if (f.closedBy() != null) {
                     g.writeStringField("closedBy", f.closedBy());
                 }
+                if (f.openError() != null) {
+                    // never opened: its host had no free source port
+                    g.writeStringField("openError", f.openError());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -173,6 +177,10 @@ public final class ResultJson {
             counts(g, "ppe", r.ppe());
             counts(g, "gro", r.gro());
             counts(g, "tcp", r.tcp());
+            if (!r.udp().isEmpty()) {
+                // only when some UDP socket got no source port
+                counts(g, "udp", r.udp());
+            }
             g.writeStringField("bottleneck", r.bottleneck());
             g.writeObjectFieldStart("events");
             g.writeNumberField("scheduled", r.simulatedEvents());

@@ -85,7 +85,16 @@ public final class Summary {
         o.printf(Locale.ROOT, "drops:      ring %d, backlog %d, qdisc %d%s%n", r.drops().ring(), r.drops().backlog(),
             r.drops().qdisc(), other);
         final List<RouterResults.Count> tcp = r.tcp();
-        final long connections = RouterResults.count(tcp, "connections");
+        final long refused = RouterResults.count(tcp, "connects_refused");
+        final long bindsRefused = RouterResults.count(r.udp(), "binds_refused");
+        if (refused + bindsRefused > 0) {
+            // the workload's sockets that got no source port (more to one server than ip_local_port_range holds)
+            o.printf(Locale.ROOT, "not opened: %s, no free source port in their host's ip_local_port_range"
+                + " 32768-60999%n", refused == 0 ? bindsRefused + " UDP sockets (EAGAIN)" : refused
+                + " TCP connections (connect(): EADDRNOTAVAIL)"
+                + (bindsRefused == 0 ? "" : " and " + bindsRefused + " UDP sockets (EAGAIN)"));
+        }
+        final long connections = RouterResults.count(tcp, "connections") - refused;
         final long established = RouterResults.count(tcp, "established");
         if (established < connections) {
             // connections whose handshake never completed (the drops above took their SYNs or SYN-ACKs)
@@ -102,7 +111,8 @@ public final class Summary {
             o.printf(Locale.ROOT, "ended:      %d connections (%d reset by their server, %d by their"
                 + " application's idle timeout), %d opened again%s%n", resets + idle, resets, idle,
                 RouterResults.count(tcp, "reconnects"), RouterResults.count(tcp, "reconnects_refused") == 0 ? ""
-                    : ", " + RouterResults.count(tcp, "reconnects_refused") + " not (no spare slot)");
+                    : ", " + RouterResults.count(tcp, "reconnects_refused")
+                        + " not (no spare slot or source port)");
         }
         o.println("bottleneck: " + r.bottleneck());
         o.flush();

@@ -18,6 +18,9 @@ final class FakeEngine implements RouterEngine {
     int calls;
     RuntimeException failWith;
     int reports = 10;
+    /** Connections and UDP sockets reported as never opened for want of a source port (0: none). */
+    long connectsRefused;
+    long bindsRefused;
     final FakeClock clock;
 
     FakeEngine(final FakeClock clock) {
@@ -80,7 +83,17 @@ final class FakeEngine implements RouterEngine {
             List.of(new RouterResults.Count("offloaded", 0L)),
             List.of(new RouterResults.Count("bound", 0L)),
             List.of(new RouterResults.Count("merged", 0L)),
-            List.of(new RouterResults.Count("connections", 2L), new RouterResults.Count("established", 1L)),
-            "CPU: napi/mtk_eth-0 on cpu0 at 100 %", 9_000_000L, 8_999_000L, 0x1234_5678L, List.of());
+            tcp(), "CPU: napi/mtk_eth-0 on cpu0 at 100 %", 9_000_000L, 8_999_000L, 0x1234_5678L, List.of(),
+            bindsRefused == 0 ? List.of() : List.of(new RouterResults.Count("sockets", bindsRefused + 5),
+                new RouterResults.Count("binds_refused", bindsRefused)));
+    }
+
+    private List<RouterResults.Count> tcp() {
+        final List<RouterResults.Count> tcp = new ArrayList<>(List.of(new RouterResults.Count("connections",
+            2L + connectsRefused), new RouterResults.Count("established", 1L)));
+        if (connectsRefused != 0) {
+            tcp.add(new RouterResults.Count("connects_refused", connectsRefused));
+        }
+        return tcp;
     }
 }

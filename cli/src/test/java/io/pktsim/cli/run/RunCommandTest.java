@@ -187,6 +187,33 @@ class RunCommandTest {
             ""));
     }
 
+    /**
+     * Connections and UDP sockets that found no source port: one summary line, the "not established" one counting
+     * only the connections opened, and the counters in the JSON; without them, no such line and no {@code udp}.
+     */
+    @Test
+    void shouldSayInOneLineWhatFoundNoSourcePort() throws IOException {
+        engine.connectsRefused = 1768;
+        engine.bindsRefused = 3;
+        Run r = run("run", scenario(), "--quiet", "--json", "-");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("\nnot opened: 1768 TCP connections (connect(): EADDRNOTAVAIL) and 3 UDP sockets"
+            + " (EAGAIN), no free source port in their host's ip_local_port_range 32768-60999\n"
+            + "tcp:        1 of 2 connections not established (");
+        final JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.at("/tcp/connects_refused").asLong()).isEqualTo(1768);
+        assertThat(j.at("/udp/binds_refused").asLong()).isEqualTo(3);
+        assertThat(j.at("/udp/sockets").asLong()).isEqualTo(8);
+        engine.connectsRefused = 0;
+        r = run("run", scenario(), "--quiet");
+        assertThat(r.out()).contains("\nnot opened: 3 UDP sockets (EAGAIN), no free source port in their host's"
+            + " ip_local_port_range 32768-60999\n");
+        engine.bindsRefused = 0;
+        r = run("run", scenario(), "--quiet", "--json", "-");
+        assertThat(r.err()).doesNotContain("not opened");
+        assertThat(new ObjectMapper().readTree(r.out()).has("udp")).isFalse();
+    }
+
     @Test
     void shouldWriteJsonOnStandardOutputAndTheSummaryOnStandardError() throws IOException {
         final Run r = run("run", scenario(), "--json", "-", "--quiet");

@@ -109,6 +109,75 @@ class RunEndToEndTest {
     }
 
     /**
+     * 30,000 connections from one host to one server, 1,768 more than its {@code ip_local_port_range} (28,232
+     * ports) holds: a valid scenario (exit 0), as on Linux, where {@code connect()} fails with {@code EADDRNOTAVAIL}
+     * for the connections that find no port and the others run. The 1,768 are counted, never opened (no port, no
+     * dial, no bytes) and said in one summary line; the others carry the goodput, which the flows add up to.
+     */
+    @Test
+    void shouldRunMoreConnectionsToOneServerThanTheHostHasPorts() throws IOException {
+        final List<String> y = new java.util.ArrayList<>(List.of(
+            "name: ports",
+            "description: one host, 30000 connections to one server",
+            "device: {preset: k2p}",
+            "wan: {lines: 1, lineRate: 100mbit, dialsPerLine: 2, dialShaping: 50mbit, rtt: 10ms, servers: 1}",
+            "firewall: {conntrackMax: 65536}",
+            "balancing: {mode: ecmp}",
+            "workload:",
+            "  apps:"));
+        for (int a = 0; a < 7; a++) {
+            y.add("    - {type: downloader, connections: 4096}");
+        }
+        y.add("    - {type: downloader, connections: 1328}");
+        y.add("duration: 200ms");
+        y.add("warmUp: 300ms");
+        y.add("");
+        final Path scenario = tmp.resolve("ports.yaml");
+        Files.writeString(scenario, String.join("\n", y), StandardCharsets.UTF_8);
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final Path json = tmp.resolve("ports.json");
+        assertThat(run(out, err, "run", scenario.toString(), "--quiet", "--json", json.toString()))
+            .as(err.toString()).isZero();
+        assertThat(err.toString()).isEmpty();
+        final int excess = 30_000 - 28_232;
+        assertThat(out.toString()).contains("\nnot opened: " + excess + " TCP connections (connect(): EADDRNOTAVAIL),"
+            + " no free source port in their host's ip_local_port_range 32768-60999\n");
+        final JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.at("/tcp/connects_refused").asLong()).isEqualTo(excess);
+        assertThat(j.at("/tcp/connections").asLong()).isEqualTo(30_000);
+        assertThat(j.at("/tcp/established").asLong()).isPositive().isLessThanOrEqualTo(28_232);
+        assertThat(j.has("udp")).isFalse();
+        assertThat(j.get("flows")).hasSize(30_000);
+        int refused = 0;
+        int carrying = 0;
+        long bps = 0;
+        final java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (final JsonNode f : j.get("flows")) {
+            bps += f.get("goodputBps").asLong();
+            if (f.has("openError")) {
+                refused++;
+                assertThat(f.get("openError").asText()).isEqualTo("EADDRNOTAVAIL");
+                assertThat(f.get("id").asInt()).isGreaterThanOrEqualTo(28_232);
+                assertThat(f.get("sourcePort").asInt()).isEqualTo(-1);
+                assertThat(f.get("dial").asInt()).isEqualTo(-1);
+                assertThat(f.get("deliveredBytes").asLong()).isZero();
+            } else {
+                assertThat(ports.add(f.get("sourcePort").asInt())).isTrue();
+                if (f.get("deliveredBytes").asLong() > 0) {
+                    carrying++;
+                }
+            }
+        }
+        assertThat(refused).isEqualTo(excess);
+        assertThat(ports).hasSize(28_232);
+        assertThat(carrying).isPositive();
+        final long goodput = j.at("/throughput/goodputDownloadBps").asLong();
+        assertThat(goodput).isPositive();
+        assertThat(bps).isBetween(goodput - 30_000, goodput);
+    }
+
+    /**
      * Every drop the results count is a trace event: a K2P whose RPS backlog holds 8 packets drops PPPoE frames
      * (one segment each: no GRO for PPPoE) at cpu2's backlog, and the trace has one {@code drop_backlog_full} per
      * frame counted (they were counted but not traced until stop 21).
