@@ -41,11 +41,11 @@ import org.agrona.collections.Long2LongHashMap;
  * {@code tcp_time_wait()} (net/ipv4/tcp_minisocks.c) leaves an {@code inet_timewait_sock} in the established hash and
  * the bind bucket, and {@code __inet_check_established()} finds its 4-tuple and refuses the port to that destination,
  * {@code twsk_unique()} / {@code tcp_twsk_unique()} reusing it only with {@code tcp_tw_reuse} 1, or 2 (the default)
- * over loopback, which a home router's LAN hosts do not use; its timer ({@code inet_twsk_schedule()},
- * {@code tw_timer_handler()}) frees it. A released port is free again for a later {@code connect()} to that server
- * whose scan reaches it; the scan itself is unchanged, so a run in which no scan reaches a released port draws the same
- * ports as without the release. Expiry is lazy: a port in {@code TIME_WAIT} carries the time it is free again, which
- * the scan compares with its own time (no event, no allocation).
+ * over loopback, which a home router's LAN hosts do not use; its timer ({@code inet_twsk_hashdance_schedule()},
+ * {@code tw_timer_handler()}, net/ipv4/inet_timewait_sock.c) frees it. A released port is free again for a later
+ * {@code connect()} to that server whose scan reaches it; the scan itself is unchanged, so a run in which no scan
+ * reaches a released port draws the same ports as without the release. Expiry is lazy: a port in {@code TIME_WAIT}
+ * carries the time it is free again, which the scan compares with its own time (no event, no allocation).
  */
 final class EphemeralPorts {
 
@@ -144,7 +144,8 @@ final class EphemeralPorts {
 
     /**
      * A host's TCP socket closed first (FIN_WAIT, then {@code tcp_time_wait()}): its port stays taken to that
-     * server for {@link #TIME_WAIT_NS} ({@code TCP_TIMEWAIT_LEN}), after which {@code tw_timer_handler()} frees it.
+     * server for {@link #TIME_WAIT_NS} ({@code TCP_TIMEWAIT_LEN}), after which {@code tw_timer_handler()} frees it
+     * ({@code inet_twsk_kill()}).
      *
      * @param host   LAN host index
      * @param server server index
