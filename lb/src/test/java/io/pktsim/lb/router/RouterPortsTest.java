@@ -197,4 +197,35 @@ class RouterPortsTest {
         assertThat(f.get(3).sourcePort()).as("out of TIME_WAIT").isEqualTo(f.get(0).sourcePort());
         assertThat(f.get(3).closedBy()).isNull();
     }
+
+    /**
+     * A {@code connect()} the kernel gives up on (131 s, {@code tcp_done()}) frees its port then. Host 0 holds every
+     * port to server 0 but its two connections'; the only dial is down from before they start to past the run's
+     * end, so neither ever hears a SYN-ACK and both connects fail at 131 s. Flow 1's application (idle timeout
+     * 140 s) then closes its socket and opens a new connection, which finds a port: one of the two the failed
+     * connects let go (without that release the range would still be full, and none would be opened).
+     */
+    @Test
+    void shouldFreeThePortOfAConnectThatTimedOut() {
+        final List<RouterConfig.App> apps = List.of(
+                new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.DOWNLOAD,
+                        RouterConfig.CongestionControl.CUBIC, 0, 0, 10 * MS, 0),
+                new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.DOWNLOAD,
+                        RouterConfig.CongestionControl.CUBIC, 0, 0, 10 * MS, 140 * S));
+        final RouterSimulation sim = new RouterSimulation(config(apps,
+                List.of(new RouterConfig.Redial(0, 1 * MS, 300 * S)), 20 * RouterFixtures.MBIT, 100 * MS, 142 * S));
+        final EphemeralPorts ports = sim.ports();
+        while (ports.next(0, 0, false, 0L) != EphemeralPorts.NO_PORT) {
+            // the test's own sockets take every other port to server 0
+        }
+        final RouterResults r = sim.run(ProgressListener.NONE);
+        assertThat(RouterResults.count(r.tcp(), "connect_failed")).isEqualTo(2);
+        assertThat(RouterResults.count(r.tcp(), "idle_timeouts")).isEqualTo(1);
+        assertThat(RouterResults.count(r.tcp(), "reconnects")).isEqualTo(1);
+        assertThat(RouterResults.count(r.tcp(), "reconnects_refused")).isZero();
+        assertThat(r.flows()).hasSize(3);
+        assertThat(r.flows().get(2).reconnectOf()).isEqualTo(1);
+        assertThat(r.flows().get(2).sourcePort())
+            .isIn(r.flows().get(0).sourcePort(), r.flows().get(1).sourcePort());
+    }
 }
