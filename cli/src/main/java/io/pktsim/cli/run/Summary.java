@@ -115,8 +115,45 @@ public final class Summary {
                         + " not (no spare slot or source port)");
         }
         o.println("bottleneck: " + r.bottleneck());
+        final String hint = spreadHint(r);
+        if (hint != null) {
+            o.println("hint:       " + hint);
+        }
         o.flush();
     }
+
+    /**
+     * When one CPU holds the router while every other is less than half busy: the work is not spread, which the
+     * steering (RPS, OpenWrt's packet steering) decides more than any cost (docs/planning.md). Null otherwise.
+     */
+    static String spreadHint(final RouterResults r) {
+        final List<RouterResults.CpuThread> threads = r.cpuThreads();
+        if (!r.bottleneck().startsWith("CPU:") || threads.size() < 2) {
+            return null;
+        }
+        RouterResults.CpuThread top = threads.get(0);
+        for (final RouterResults.CpuThread t : threads) {
+            if (t.busy() > top.busy()) {
+                top = t;
+            }
+        }
+        double others = 0;
+        for (final RouterResults.CpuThread t : threads) {
+            if (t != top) {
+                others = Math.max(others, t.busy());
+            }
+        }
+        if (top.busy() < SATURATED || others >= HALF) {
+            return null;
+        }
+        return "cpu" + top.cpu() + " is saturated while no other CPU is more than " + pct(others) + " busy: "
+            + "the work is not spread over the CPUs (RPS: device.napi.rpsCpus, OpenWrt's packet steering; "
+            + "see docs/planning.md)";
+    }
+
+    /** A CPU at least this busy holds the router; the others, below {@link #HALF}, could take work. */
+    private static final double SATURATED = 0.99;
+    private static final double HALF = 0.5;
 
     /**
      * @param bps bits/s

@@ -184,6 +184,8 @@ class RunCommandTest {
             "drops:      ring 12, backlog 0, qdisc 3; by reason: ring 12, qdisc 3, conntrack_full 2",
             "tcp:        1 of 2 connections not established (SYN sent again 0 times, SYN-ACK 0, connects failed 0)",
             "bottleneck: CPU: napi/mtk_eth-0 on cpu0 at 100 %",
+            "hint:       cpu0 is saturated while no other CPU is more than 33.3 % busy: the work is not spread over"
+                + " the CPUs (RPS: device.napi.rpsCpus, OpenWrt's packet steering; see docs/planning.md)",
             ""));
     }
 
