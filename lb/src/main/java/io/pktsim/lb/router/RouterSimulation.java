@@ -4338,7 +4338,8 @@ public final class RouterSimulation {
             drop(Drop.NAT_BROKEN);
             return false;
         }
-        final int ref = ct.in(store, h, now);
+        // the flow's own memo slots (2f for its original direction, 2f + 1 for the reply): see ConntrackTable.in
+        final int ref = ct.in(store, h, now, 2 * f + (toLan ? 1 : 0));
         if (ref == ConntrackTable.DROP_TABLE_FULL) {
             drop(Drop.CONNTRACK_FULL);
             return false;

@@ -93,6 +93,7 @@ public final class ConntrackTable implements NetDeviceListener {
     private static final long EMPTY = TaggedSlots.EMPTY;
     /** log2 of the look-up memo's slots. */
     private static final int MEMO_BITS = 12;
+    private static final int MEMO_MASK = (1 << MEMO_BITS) - 1;
     /**
      * Bytes from an IP header's start that {@link #in}'s in-place path may read: the longest IPv4 header (60 bytes,
      * longer than IPv6's 40), then the ports and TCP's flags.
@@ -276,6 +277,25 @@ public final class ConntrackTable implements NetDeviceListener {
      *     {@link #INVALID} or {@link #KILLED}
      */
     public int in(final PacketStore store, final int handle, final long nowNs) {
+        return in(store, handle, nowNs, -1);
+    }
+
+    /**
+     * {@link #in(PacketStore, int, long)} with the memo slot chosen by the caller: a caller that knows a small dense
+     * number for the packet's tuple (a simulated router: its flow and direction, {@code 2 * flow + dir}) passes it, and
+     * the look-up reads that slot ({@code memoSlot} modulo the memo's size) instead of hashing the tuple to one. Which
+     * slot a tuple's reference is kept in decides only whether a later look-up finds it there, never what it finds (a
+     * slot is used only when its epoch is current and the entry's tuple is the packet's), so the result, the counters
+     * and the state are those of the other form; the memo's few slots a router uses stay in cache, where the hashed
+     * slots of a few hundred tuples lie on as many cache lines of a 32 KB array.
+     *
+     * @param store the packets
+     * @param handle the packet, network offset set
+     * @param nowNs simulated time
+     * @param memoSlot the memo slot to look in first, at least 0; or -1 to hash the tuple to one
+     * @return as {@link #in(PacketStore, int, long)}
+     */
+    public int in(final PacketStore store, final int handle, final long nowNs, final int memoSlot) {
         final MutableDirectBuffer b = store.buffer();
         final byte[] a = b.byteArray();
         final int slot = store.slotOffset(handle);
@@ -348,7 +368,7 @@ public final class ConntrackTable implements NetDeviceListener {
         // the memo first (the entry the same tuple found last, if the hash has not changed since), then the hash;
         // the key stays in registers unless the look-up goes to the hash or creates the entry
         final int pf = p | fam << 8;
-        final int m = memoIndex(sHi ^ sLo, dHi ^ dLo, ports, p);
+        final int m = memoSlot >= 0 ? memoSlot & MEMO_MASK : memoIndex(sHi ^ sLo, dHi ^ dLo, ports, p);
         final long v = memo[m];
         int ref = (int) v;
         if ((int) (v >>> 32) != memoEpoch || !matches(ref, sHi, sLo, dHi, dLo, ports, pf)) {
