@@ -2162,6 +2162,11 @@ public final class RouterSimulation {
             drop(Drop.NO_ROUTE);
             return;
         }
+        sendLazyUp(f, kind, seq, now, d, t);
+    }
+
+    /** {@link #sendLazy} past its checks: the store has room and dial {@code d} is up. */
+    private void sendLazyUp(final int f, final int kind, final long seq, final long now, final int d, final int t) {
         final int r = t << TEMPLATE_SHIFT;
         final long lineDep = lineDown[lineOf(d)].send(now + halfRttNs, Math.max(64, tmpl[r + T_WIRE]) + 20);
         if (lineDep < 0) {
@@ -3146,7 +3151,8 @@ public final class RouterSimulation {
             return false;
         }
         injected++;
-        sendLazy(f, KIND_DATA, sndNxt[f]++, atNs, d, t);
+        // sendLazy's checks are this method's
+        sendLazyUp(f, KIND_DATA, sndNxt[f]++, atNs, d, t);
         return true;
     }
 
@@ -3446,7 +3452,9 @@ public final class RouterSimulation {
             ppeReadAhead = ppe.readAhead(tmpl[(t << TEMPLATE_SHIFT) + T_PPE_BUCKET]);
         }
         final int h = built ? materialize(~arg, target, now) : (int) arg;
-        final long atSoc = cpuIn.send(now, cpuPortWireBytes(store.length(h)));
+        // a built frame's length is its template's (copyTemplate wrote it), read from the template's line in cache
+        final int length = built ? tmpl[(materializedTemplate << TEMPLATE_SHIFT) + T_WIRE] : store.length(h);
+        final long atSoc = cpuIn.send(now, cpuPortWireBytes(length));
         if (atSoc < 0) {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
             return;
