@@ -748,19 +748,14 @@ public final class RouterSimulation {
     /** Per template: what the frame was built from (valid while it matches), its layout and patched words. */
     private final int[] tmplKey;
     /**
-     * Per template, {@link #TEMPLATE_INTS} ints from {@code t << TEMPLATE_SHIFT}: what a frame sent and built from it
-     * reads, in one record rather than one line in each of a dozen arrays (a flow's frame reads its template's
-     * fields once every frame of the other flows, after they have left the first-level cache):
+     * Per template, {@link #TEMPLATE_INTS} ints from {@code t << TEMPLATE_SHIFT}: what a frame built from it at the
+     * router reads, in one record rather than one line in each of a dozen arrays (a flow's frame reads its template's
+     * fields once every frame of the other flows, after they have left the first-level cache; what the send reads is
+     * apart, {@link #tmplLazy}, {@link #tmplValidDial} and {@link #tmplWire}, so that the send, RTT/2 before, does not
+     * read the record's line too):
      * <ul>
-     *   <li>{@link #T_LAZY}: frames sent from it whose bytes are not written yet ({@link #serverSend}); a template
-     *   is not rebuilt while it has any, so they are built from the bytes that were valid when they were sent;</li>
-     *   <li>{@link #T_VALID_DIAL}: the dial for which {@link #templateValid} last found it valid,
-     *   {@link #UNCHECKED} if none since anything the check reads changed: the template's key
-     *   ({@link #fromTemplate}), the flow's NAT mapping ({@link #conntrack}) or payload ({@link #clampMss}), a
-     *   dial's PPPoE session ({@link #onRedial}). The check only reads, so while none of those changed it gives
-     *   the same answer for the same dial;</li>
-     *   <li>{@link #T_STORED} to {@link #T_PROTOCOL}: the frame's stored and wire lengths, network and transport
-     *   offsets and {@code skb->protocol};</li>
+     *   <li>{@link #T_STORED} to {@link #T_PROTOCOL}: the frame's stored length, network and transport offsets and
+     *   {@code skb->protocol} (its wire length is {@link #tmplWire});</li>
      *   <li>{@link #T_PPE_PROTO} to {@link #T_PPE_PORTS}: the tuple the PPE takes from its frame
      *   ({@link PpeParser#tuple}, read once when the template is saved): the protocol (0: none), the tuple's PPE
      *   bucket ({@link PpeFlowTable#hash}, a function of the tuple and the table's size), source, destination and
@@ -771,10 +766,7 @@ public final class RouterSimulation {
     private final int[] tmpl;
     private static final int TEMPLATE_SHIFT = 4;
     private static final int TEMPLATE_INTS = 1 << TEMPLATE_SHIFT;
-    private static final int T_LAZY = 0;
-    private static final int T_VALID_DIAL = 1;
     private static final int T_STORED = 2;
-    private static final int T_WIRE = 3;
     private static final int T_NET = 4;
     private static final int T_TRANSPORT = 5;
     private static final int T_PROTOCOL = 6;
@@ -784,6 +776,22 @@ public final class RouterSimulation {
     private static final int T_PPE_DST = 10;
     private static final int T_PPE_PORTS = 11;
     private static final int UNCHECKED = Integer.MIN_VALUE;
+    /**
+     * Per template, what a send from it reads, one array a field (the send of a flow's frame then reads lines it shares
+     * with three other flows' templates, in cache, rather than a line of its own):
+     * frames sent from it whose bytes are not written yet ({@link #serverSend}; a template is not rebuilt while it has
+     * any, so they are built from the bytes that were valid when they were sent);
+     */
+    private final int[] tmplLazy;
+    /**
+     * the dial for which {@link #templateValid} last found it valid, {@link #UNCHECKED} if none since anything the
+     * check reads changed: the template's key ({@link #fromTemplate}), the flow's NAT mapping ({@link #conntrack}) or
+     * payload ({@link #clampMss}), a dial's PPPoE session ({@link #onRedial}). The check only reads, so while none of
+     * those changed it gives the same answer for the same dial;
+     */
+    private final int[] tmplValidDial;
+    /** and its frame's wire length. */
+    private final int[] tmplWire;
     private final int[] ppeTuple = new int[3];
     /** The template {@link #materialize} built its frame from. */
     private int materializedTemplate;
@@ -1337,9 +1345,10 @@ public final class RouterSimulation {
         tmplBytes = new UnsafeBuffer(new byte[templates * TEMPLATE_BYTES]);
         tmplKey = new int[templates * TEMPLATE_KEY];
         tmpl = new int[templates << TEMPLATE_SHIFT];
-        for (int t = 0; t < templates; t++) {
-            tmpl[(t << TEMPLATE_SHIFT) + T_VALID_DIAL] = UNCHECKED;
-        }
+        tmplLazy = new int[templates];
+        tmplValidDial = new int[templates];
+        tmplWire = new int[templates];
+        java.util.Arrays.fill(tmplValidDial, UNCHECKED);
         tmplSeq = new int[templates];
         tmplAck = new int[templates];
         tmplTsVal = new int[templates];
@@ -2167,8 +2176,7 @@ public final class RouterSimulation {
 
     /** {@link #sendLazy} past its checks: the store has room and dial {@code d} is up. */
     private void sendLazyUp(final int f, final int kind, final long seq, final long now, final int d, final int t) {
-        final int r = t << TEMPLATE_SHIFT;
-        final long lineDep = lineDown[lineOf(d)].send(now + halfRttNs, Math.max(64, tmpl[r + T_WIRE]) + 20);
+        final long lineDep = lineDown[lineOf(d)].send(now + halfRttNs, Math.max(64, tmplWire[t]) + 20);
         if (lineDep < 0) {
             drop(Drop.ISP_LINE_DOWN);
             return;
@@ -2176,7 +2184,7 @@ public final class RouterSimulation {
         final long at = lineDep + SWITCH_LATENCY_NS;
         if (at - now < 1L << 31) {
             lazyCount++;
-            tmpl[r + T_LAZY]++;
+            tmplLazy[t]++;
             pendingPacketEvents++;
             loop.schedule(at, kRx, (int) now, ~packet(f, kind, seq));
         } else {
@@ -2238,7 +2246,7 @@ public final class RouterSimulation {
                 || key[k + 7] != flowSport[f]) {
             final int h = buildWithBuilder(f, kind, seq, now, fromHost, d);
             final int r = t << TEMPLATE_SHIFT;
-            if (h == PacketStore.NO_PACKET || tmpl[r + T_LAZY] > 0) {
+            if (h == PacketStore.NO_PACKET || tmplLazy[t] > 0) {
                 // (frames still to be built from the template's present bytes keep it until they are)
                 return h;
             }
@@ -2249,7 +2257,7 @@ public final class RouterSimulation {
             final MutableDirectBuffer b = store.buffer();
             tmplBytes.putBytes(t * TEMPLATE_BYTES, b, store.frameOffset(h), stored);
             tmpl[r + T_STORED] = stored;
-            tmpl[r + T_WIRE] = store.length(h);
+            tmplWire[t] = store.length(h);
             tmpl[r + T_NET] = store.networkOffset(h);
             tmpl[r + T_TRANSPORT] = store.transportOffset(h);
             tmpl[r + T_PROTOCOL] = store.protocol(h);
@@ -2270,7 +2278,7 @@ public final class RouterSimulation {
                         + InetChecksum.delta32(tmplSeq[t], 0) + InetChecksum.delta32(tmplAck[t], 0)
                         + InetChecksum.delta32(tmplTsVal[t], 0);
             }
-            tmpl[r + T_VALID_DIAL] = UNCHECKED;
+            tmplValidDial[t] = UNCHECKED;
             key[k] = 1;
             key[k + 1] = d;
             key[k + 2] = session;
@@ -2286,8 +2294,7 @@ public final class RouterSimulation {
 
     /** Whether template {@code t} of flow {@code f} holds what the builder would build now for dial {@code d}. */
     private boolean templateValid(final int t, final int f, final boolean fromHost, final int d) {
-        final int r = t << TEMPLATE_SHIFT;
-        if (tmpl[r + T_VALID_DIAL] == d) {
+        if (tmplValidDial[t] == d) {
             return true;
         }
         final int k = t * TEMPLATE_KEY;
@@ -2297,15 +2304,15 @@ public final class RouterSimulation {
                 && key[k + 4] == flowNatAddr[f] && key[k + 5] == flowNatPort[f] && key[k + 6] == flowPayload[f]
                 && key[k + 7] == flowSport[f];
         if (valid) {
-            tmpl[r + T_VALID_DIAL] = d;
+            tmplValidDial[t] = d;
         }
         return valid;
     }
 
-    /** Flow {@code f}'s NAT mapping or payload changed: its templates' {@link #T_VALID_DIAL} no longer hold. */
+    /** Flow {@code f}'s NAT mapping or payload changed: its templates' {@link #tmplValidDial} no longer hold. */
     private void templatesChanged(final int f) {
         for (int i = 0; i < TEMPLATES_PER_FLOW; i++) {
-            tmpl[((f * TEMPLATES_PER_FLOW + i) << TEMPLATE_SHIFT) + T_VALID_DIAL] = UNCHECKED;
+            tmplValidDial[f * TEMPLATES_PER_FLOW + i] = UNCHECKED;
         }
     }
 
@@ -2321,7 +2328,7 @@ public final class RouterSimulation {
         final int[] tr = tmpl;
         final int r = t << TEMPLATE_SHIFT;
         final int h = storeFull() ? PacketStore.NO_PACKET : store.allocateFrame(tmplBytes, t * TEMPLATE_BYTES,
-                tr[r + T_STORED], tr[r + T_WIRE], tr[r + T_PROTOCOL], tr[r + T_NET], tr[r + T_TRANSPORT], now);
+                tr[r + T_STORED], tmplWire[t], tr[r + T_PROTOCOL], tr[r + T_NET], tr[r + T_TRANSPORT], now);
         if (h == PacketStore.NO_PACKET) {
             return h;
         }
@@ -2485,7 +2492,7 @@ public final class RouterSimulation {
         final long sentNs = now - ((int) now - sentLow);
         final int t = f * TEMPLATES_PER_FLOW + (kind == KIND_DATA ? 0 : 1);
         lazyCount--;
-        tmpl[(t << TEMPLATE_SHIFT) + T_LAZY]--;
+        tmplLazy[t]--;
         lateBuilt++;
         final int h = copyTemplate(t, f, kind, seq, sentNs, false);
         materializedTemplate = t;
@@ -3453,7 +3460,7 @@ public final class RouterSimulation {
         }
         final int h = built ? materialize(~arg, target, now) : (int) arg;
         // a built frame's length is its template's (copyTemplate wrote it), read from the template's line in cache
-        final int length = built ? tmpl[(materializedTemplate << TEMPLATE_SHIFT) + T_WIRE] : store.length(h);
+        final int length = built ? tmplWire[materializedTemplate] : store.length(h);
         final long atSoc = cpuIn.send(now, cpuPortWireBytes(length));
         if (atSoc < 0) {
             dropFrame(h, Drop.SWITCH_CPU_PORT);
@@ -5019,7 +5026,7 @@ public final class RouterSimulation {
     private void onRedial(final int dial, final long up, final long now) {
         // the dial's PPPoE session changes: the templates' checks (templateValid) are made again
         for (int t = 0; t < flowCount * TEMPLATES_PER_FLOW; t++) {
-            tmpl[(t << TEMPLATE_SHIFT) + T_VALID_DIAL] = UNCHECKED;
+            tmplValidDial[t] = UNCHECKED;
         }
         if (up == 0L) {
             dialUp[dial] = false;
