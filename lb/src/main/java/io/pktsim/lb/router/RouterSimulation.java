@@ -795,11 +795,6 @@ public final class RouterSimulation {
     private final int[] ppeTuple = new int[3];
     /** The template {@link #materialize} built its frame from. */
     private int materializedTemplate;
-    /**
-     * What {@link PpeFlowTable#readAhead} last returned (kept so that the read is not dropped as unused): a built
-     * frame's PPE entry is read before the frame is written, so that its miss overlaps that work.
-     */
-    private long ppeReadAhead;
     private final int[] tmplSeq;
     private final int[] tmplAck;
     private final int[] tmplTsVal;
@@ -3452,12 +3447,6 @@ public final class RouterSimulation {
     private void onRouterRx(final int target, final long arg, final long now) {
         pendingPacketEvents--;
         final boolean built = arg < 0;
-        if (built && ppe != null) {
-            // the frame's PPE bucket is its template's: its entry is read ahead, while the frame is written
-            final long pkt = ~arg;
-            final int t = flowOf(pkt) * TEMPLATES_PER_FLOW + (kindOf(pkt) == KIND_DATA ? 0 : 1);
-            ppeReadAhead = ppe.readAhead(tmpl[(t << TEMPLATE_SHIFT) + T_PPE_BUCKET]);
-        }
         final int h = built ? materialize(~arg, target, now) : (int) arg;
         // a built frame's length is its template's (copyTemplate wrote it), read from the template's line in cache
         final int length = built ? tmplWire[materializedTemplate] : store.length(h);
