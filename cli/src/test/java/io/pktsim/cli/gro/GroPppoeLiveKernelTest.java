@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.pktsim.cli.PktsimMain;
+import io.pktsim.core.test.Commands;
 import io.pktsim.core.pcap.PcapFormat;
 import io.pktsim.core.pcap.PcapReader;
 import io.pktsim.core.pcap.PcapWriter;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,24 +54,8 @@ class GroPppoeLiveKernelTest {
         "    s.send(data[at + 16:at + 16 + incl])",
         "    at += 16 + incl");
 
-    record Result(int code, String out) {
-    }
-
-    private static Result exec(final long timeoutMs, final String... cmd) {
-        try {
-            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out);
-            }
-            return new Result(p.exitValue(), out);
-        } catch (final IOException e) {
-            return new Result(-1, e.getMessage());
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, e.getMessage());
-        }
+    private static Commands.Result exec(final long timeoutMs, final String... cmd) {
+        return Commands.run(timeoutMs, cmd);
     }
 
     @Test

@@ -3,8 +3,7 @@ package io.pktsim.stack.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.pktsim.core.test.Commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,24 +41,8 @@ class HandshakeTimersLiveTest {
     /** A captured SYN's time is the kernel's; the timer may fire up to a jiffy (4 ms at HZ 250) off its due time. */
     private static final long CAPTURE_NS = 5_000_000L;
 
-    record Result(int code, String out) {
-    }
-
-    private static Result exec(final long timeoutMs, final String... cmd) {
-        try {
-            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out);
-            }
-            return new Result(p.exitValue(), out);
-        } catch (final IOException e) {
-            return new Result(-1, e.getMessage());
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, e.getMessage());
-        }
+    private static Commands.Result exec(final long timeoutMs, final String... cmd) {
+        return Commands.run(timeoutMs, cmd);
     }
 
     @Test
@@ -123,7 +106,7 @@ class HandshakeTimersLiveTest {
             if (capture) {
                 // the kernel's times of the SYNs on the wire: every wait, the first one's too
                 assertThat(dumpcap.waitFor(20, TimeUnit.SECONDS)).as("dumpcap stops after 13 s").isTrue();
-                final Result times = exec(10_000, "tshark", "-r", pcap.toString(), "-T", "fields", "-e",
+                final Commands.Result times = exec(10_000, "tshark", "-r", pcap.toString(), "-T", "fields", "-e",
                     "frame.time_epoch");
                 sent.clear();
                 // one epoch time per SYN; tshark may add a line of its own (running as root)
@@ -143,7 +126,8 @@ class HandshakeTimersLiveTest {
                 assertThat(wait).as("wait before SYN %d (model %d ms)", k + 1, model / 1_000_000)
                     .isBetween(model - slack, model + model / 8 + slack);
             }
-            final Result nstat = exec(5000, "ip", "netns", "exec", ns, "nstat", "-az", "TcpExtTcpTimeoutRehash");
+            final Commands.Result nstat = exec(5000, "ip", "netns", "exec", ns, "nstat", "-az",
+                "TcpExtTcpTimeoutRehash");
             if (nstat.code() == 0) {
                 final Matcher r = REHASH.matcher(nstat.out());
                 assertThat(r.find()).as(nstat.out()).isTrue();
