@@ -443,18 +443,6 @@ public final class PpeFlowTable {
     }
 
     /**
-     * Reads the first word {@link #receiveInBucket} reads of bucket {@code h} and changes nothing: a caller that knows
-     * a packet's bucket before the packet enters (a frame template's) calls it ahead, so that the entry is in cache
-     * by then (Java has no prefetch; a read whose value the caller keeps is one).
-     *
-     * @param h a bucket, {@link #hash} of a tuple
-     * @return the word (of no use to the caller)
-     */
-    public long readAhead(final int h) {
-        return hw[(h << RECORD_SHIFT) + KEY_PORTS];
-    }
-
-    /**
      * {@link #receive} of a packet whose bucket is known: for a caller that sends many packets of one tuple (a
      * frame template) and computed {@link #hash} of it once.
      *
