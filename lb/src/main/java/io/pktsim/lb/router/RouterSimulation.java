@@ -3879,13 +3879,15 @@ public final class RouterSimulation {
         final int bucket = hash & (GRO_HASH_BUCKETS - 1);
         final int base = bucket * MAX_GRO_SKBS;
         final int n = groCount[bucket];
+        // a PPPoE session frame (OpenWrt's pppoe_gro_receive): its held packets must be of its session too
+        final boolean session = pppoeGro && toLan(store.aux(h));
         for (int j = 0; j < n; j++) {
             final int i = base + j;
             if (groFlow[i] != f || groHash[i] != hash) {
                 continue;
             }
             final int p = groPkt[i];
-            if (pppoeGro && toLan(store.aux(h)) && differentSession(b, l3, store.networkHeaderOffset(p))) {
+            if (session && differentSession(b, l3, store.networkHeaderOffset(p))) {
                 // pppoe_gro_receive: compare_pppoe_header() (session id, PPP protocol) clears same_flow
                 continue;
             }
