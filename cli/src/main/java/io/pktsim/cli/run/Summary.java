@@ -27,7 +27,7 @@ public final class Summary {
      * @param r the results
      */
     public static void print(final PrintWriter o, final Scenario s, final RouterResults r) {
-        o.printf(Locale.ROOT, "%s: %s%n", s.name(), s.description());
+        o.println(s.description().isBlank() ? s.name() : s.name() + ": " + s.description());
         o.printf(Locale.ROOT, "  %s, %d x %d dials, %s, offload %s; %s measured after %s warm-up; seed %d, run %d%n",
             s.device().preset().label(), s.wan().lines(), s.wan().dialsPerLine(), s.balancing().mode().label(),
             s.offload().label(), Units.formatNs(s.durationNs()), Units.formatNs(s.warmUpNs()), s.seed(), s.run());
@@ -50,8 +50,9 @@ public final class Summary {
                     mbit(d.downloadBps()), mbit(d.uploadBps()), d.flows(), d.flows() == 1 ? "flow" : "flows");
             }
         }
-        o.printf(Locale.ROOT, "CPU:        %s average over %d hardware threads%n", pct(r.cpuAverage()),
-            r.cpuThreads().size());
+        final int threads = r.cpuThreads().size();
+        o.printf(Locale.ROOT, "CPU:        %s average over %d hardware %s%n", pct(r.cpuAverage()), threads,
+            threads == 1 ? "thread" : "threads");
         for (final RouterResults.CpuThread t : r.cpuThreads()) {
             o.printf(Locale.ROOT, "  cpu%d (core %d): %s busy (hard IRQ %s, softirq %s, kernel threads %s)%n", t.cpu(),
                 t.core(), pct(t.busy()), pct(t.hardIrq()), pct(t.softirq()), pct(t.thread()));

@@ -72,6 +72,27 @@ class RunEndToEndTest {
      * A redial in a scenario (mwan3, 2 dials, downloads and uploads, short idle timeouts): the same JSON and trace
      * twice, with connections ended and opened again, and the summary's line about them.
      */
+    /** A scenario without a description heads its summary with its name alone; one hardware thread is "thread". */
+    @Test
+    void shouldNameAScenarioWithoutDescriptionAndCountOneHardwareThreadInTheSingular() throws IOException {
+        final Path scenario = tmp.resolve("bare.yaml");
+        Files.writeString(scenario, String.join("\n",
+            "name: bare",
+            "device: {preset: newifi-y1}",
+            "wan: {lines: 1, dialsPerLine: 2}",
+            "workload:",
+            "  apps:",
+            "    - {type: downloader, connections: 2}",
+            "duration: 50ms",
+            "warmUp: 20ms",
+            ""), StandardCharsets.UTF_8);
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertThat(run(out, err, "run", scenario.toString(), "--quiet")).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("bare\n  newifi-y1, 1 x 2 dials, ")
+            .contains("\nCPU:        ").contains(" average over 1 hardware thread\n");
+    }
+
     @Test
     void shouldRunARedialWithTheSameJsonAndTraceTwice() throws IOException {
         final Path scenario = tmp.resolve("redial.yaml");
