@@ -30,7 +30,8 @@ import picocli.CommandLine.Command;
     name = "pktsim",
     mixinStandardHelpOptions = true,
     versionProvider = PktsimMain.VersionProvider.class,
-    description = "A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO, ECMP, multi-dial.",
+    description = {"A deterministic simulator of the Linux packet path: NIC rings, NAPI, GRO/GSO,",
+        "ECMP, multi-dial PPPoE routers."},
     subcommands = {CommandLine.HelpCommand.class, EcmpCommand.class, GroCommand.class, GsoCommand.class,
         ExplainCommand.class, RunCommand.class, SweepCommand.class, TimelineCommand.class, ValidateCommand.class,
         ShowProfileCommand.class})

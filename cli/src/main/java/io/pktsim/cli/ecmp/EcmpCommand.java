@@ -40,10 +40,11 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Which nexthop (dial) each flow takes under Linux 6.18 ECMP.",
-        "Reads CSV with a header and columns src,dst,proto,sport,dport[,flowlabel][,skb_hash]; prints the same",
-        "rows plus hash (31-bit, decimal) and nexthop (0-based index in --nexthops order), with --skb-hash ppe",
-        "preceded by foe and skb_hash;",
-        "with --explain, a block per flow that says why it takes that nexthop."})
+        "Reads a CSV with a header and the columns",
+        "src,dst,proto,sport,dport[,flowlabel][,skb_hash]; prints the same rows plus",
+        "hash (31-bit, decimal) and nexthop (0-based index in --nexthops order), with",
+        "--skb-hash ppe preceded by foe and skb_hash. With --explain, a block per flow",
+        "that says why it takes that nexthop."})
 public final class EcmpCommand implements Callable<Integer> {
 
     /** Rows hashed per {@link MultipathHash#hashAll} call. */

@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
     name = "napi",
     mixinStandardHelpOptions = true,
     description = {
-        "Narrate NIC interrupts, coalescing, NAPI polls, GRO and softirq decisions of a small scenario:",
-        "a source sends TCP segments (or UDP datagrams) at a constant rate into eth0 of the profile's device."})
+        "Narrate NIC interrupts, coalescing, NAPI polls, GRO and softirq decisions of a",
+        "small scenario: a source sends TCP segments (or UDP datagrams) at a constant",
+        "rate into eth0 of the profile's device."})
 public final class ExplainNapiCommand implements Callable<Integer> {
 
     @Spec
@@ -90,7 +91,7 @@ public final class ExplainNapiCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the events as JSON lines.")
     private boolean json;
 
-    @Option(names = "--only", paramLabel = "KIND,...", split = ",",
+    @Option(names = "--only", paramLabel = "KIND[,KIND...]", split = ",", hideParamSyntax = true,
         description = "Print only these kinds of event (e.g. napi_poll,napi_repoll,time_squeeze,ksoftirqd_wake).")
     private List<String> only;
 

@@ -35,9 +35,11 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
         "Run a scenario: throughput, CPU, drops and the bottleneck.",
         "A human summary on standard output, the JSON result with --json.",
-        "The scenario is checked before anything runs (pktsim validate prints it resolved).",
-        "Same scenario and seed: byte-identical JSON (wall-clock figures only with --wall).",
-        "Exit codes: 0 done, 1 the run or an output failed, 2 bad usage or a bad scenario."})
+        "The scenario is checked before anything runs (pktsim validate prints it",
+        "resolved). Same scenario and seed: byte-identical JSON (wall-clock figures only",
+        "with --wall).",
+        "Exit codes: 0 done, 1 the run or an output failed, 2 bad usage or a bad",
+        "scenario."})
 public final class RunCommand implements Callable<Integer> {
 
     private static final long MAX_DURATION_NS = 3_600_000_000_000L;
@@ -66,7 +68,7 @@ public final class RunCommand implements Callable<Integer> {
         + "DIR (eth0.pcap, eth0.1.pcap, eth0.2.pcap, macvlanN.pcap, pppoe-wanN.pcap; see docs/results.md).")
     private Path pcapDir;
 
-    @Option(names = "--pcap-if", paramLabel = "IF[,IF...]", split = ",",
+    @Option(names = "--pcap-if", paramLabel = "IF[,IF...]", split = ",", hideParamSyntax = true,
         description = "Capture only these interfaces (with --pcap-dir), e.g. eth0.2,pppoe-wan3.")
     private List<String> pcapInterfaces;
 

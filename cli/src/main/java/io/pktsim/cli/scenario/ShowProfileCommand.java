@@ -26,8 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Print a device preset or profile with every default filled in.",
-        "NAME is a preset (k2p, newifi-y1, x86) or a built-in profile (mt7621, mt7620, x86);",
-        "the output is YAML in the profile files' format (costs in CPU cycles).",
+        "NAME is a preset (k2p, newifi-y1, x86) or a built-in profile (mt7621, mt7620,",
+        "x86); the output is YAML in the profile files' format (costs in CPU cycles).",
         "Exit codes: 0 done, 2 unknown name."})
 public final class ShowProfileCommand implements Callable<Integer> {
 

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "Check a scenario and print it with every default filled in.",
         "The output is YAML, itself a scenario that resolves to the same thing.",
         "The format is in docs/scenarios.md.",
-        "Exit codes: 0 valid, 2 bad usage or a bad scenario (one line: file:line:column: what is wrong)."})
+        "Exit codes: 0 valid, 2 bad usage or a bad scenario (one line:",
+        "file:line:column: what is wrong)."})
 public final class ValidateCommand implements Callable<Integer> {
 
     @Spec
