@@ -91,6 +91,20 @@ class RunEndToEndTest {
         assertThat(run(out, err, "run", scenario.toString(), "--quiet")).as(err.toString()).isZero();
         assertThat(out.toString()).startsWith("bare\n  newifi-y1, 1 x 2 dials, ")
             .contains("\nCPU:        ").contains(" average over 1 hardware thread\n");
+        // a flood of small datagrams saturates the one thread: the bottleneck names it, not "all 1 threads"
+        Files.writeString(scenario, String.join("\n",
+            "name: flood",
+            "device: {preset: newifi-y1}",
+            "wan: {lines: 1}",
+            "workload:",
+            "  apps:",
+            "    - {type: udp, flows: 4, rate: 40mbit, packetBytes: 64}",
+            "duration: 100ms",
+            "warmUp: 200ms",
+            ""), StandardCharsets.UTF_8);
+        final StringWriter flood = new StringWriter();
+        assertThat(run(flood, err, "run", scenario.toString(), "--quiet")).as(err.toString()).isZero();
+        assertThat(flood.toString()).contains("\nbottleneck: CPU: napi/mtk_eth rx on cpu0 at 100 %\n");
     }
 
     @Test

@@ -5852,7 +5852,7 @@ public final class RouterSimulation {
                     : hottest != rxCpu ? "softirq (RPS backlog)"
                     : (profile.rpsCpus() >>> rxCpu & 1L) != 0 ? "napi/mtk_eth rx and its own RPS backlog"
                     : "napi/mtk_eth rx";
-            if (avg >= 0.85) {
+            if (avg >= 0.85 && threads.size() > 1) {
                 return String.format(java.util.Locale.ROOT, "CPU: all %d threads at %.0f %% (hottest %s on cpu%d)",
                         threads.size(), avg * 100, who, hottest);
             }
