@@ -104,7 +104,8 @@ class RunEndToEndTest {
             ""), StandardCharsets.UTF_8);
         final StringWriter flood = new StringWriter();
         assertThat(run(flood, err, "run", scenario.toString(), "--quiet")).as(err.toString()).isZero();
-        assertThat(flood.toString()).contains("\nbottleneck: CPU: napi/mtk_eth rx on cpu0 at 100 %\n");
+        assertThat(flood.toString()).startsWith("flood\n  newifi-y1, 1 x 1 dial, ")
+            .contains("\nbottleneck: CPU: napi/mtk_eth rx on cpu0 at 100 %\n");
     }
 
     @Test
