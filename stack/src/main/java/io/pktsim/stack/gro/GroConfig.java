@@ -6,7 +6,7 @@ package io.pktsim.stack.gro;
  *
  * <p>Defaults are those of the 6.18 test kernel of the rule book: HZ 250, {@code gro_max_size} and
  * {@code gro_ipv4_max_size} 65536, {@code gro_flush_timeout} 0, {@code napi_defer_hard_irqs} 0,
- * {@code gro_normal_batch} 8, {@code rx-gro-list} off.
+ * {@code gro_normal_batch} 8, {@code rx-gro-list} off, no PPPoE GRO handler (mainline).
  */
 public final class GroConfig {
 
@@ -19,6 +19,7 @@ public final class GroConfig {
     private int groNormalBatch = 8;
     private boolean rxGroList;
     private boolean keepMergedSegments;
+    private boolean pppoeGro;
     private GroSocketLookup socketLookup = GroSocketLookup.FORWARD_ALL;
 
     /** @return whether {@code NETIF_F_GRO} is on for the device */
@@ -167,6 +168,25 @@ public final class GroConfig {
      */
     public GroConfig keepMergedSegments(final boolean on) {
         this.keepMergedSegments = on;
+        return this;
+    }
+
+    /** @return whether GRO has OpenWrt's PPPoE session handler ({@link #pppoeGro(boolean)}) */
+    public boolean pppoeGro() {
+        return pppoeGro;
+    }
+
+    /**
+     * Kernel build choice, not a runtime knob: OpenWrt's {@code pppoe_gro_receive} / {@code pppoe_gro_complete}
+     * ({@code packet_offload} for {@code ETH_P_PPP_SES}, priority 20; drivers/net/ppp/pppoe.c with
+     * target/linux/generic/pending-6.12/650-net-pppoe-implement-GRO-support.patch). Mainline 6.18 has no GRO handler
+     * for PPPoE session frames (off, the default: they bypass GRO as {@link GroReason#NO_HANDLER}).
+     *
+     * @param on whether PPPoE session frames carrying IPv4 or IPv6 go through GRO
+     * @return this config
+     */
+    public GroConfig pppoeGro(final boolean on) {
+        this.pppoeGro = on;
         return this;
     }
 

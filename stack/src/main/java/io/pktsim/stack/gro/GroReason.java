@@ -10,7 +10,8 @@ import io.pktsim.core.counter.CounterDescriptor;
  *
  * <p>Follows {@code dev_gro_receive()} and {@code napi_gro_flush()} (net/core/gro.c), {@code inet_gro_receive()}
  * (net/ipv4/af_inet.c), {@code ipv6_gro_receive()} (net/ipv6/ip6_offload.c), {@code tcp_gro_receive()}
- * (net/ipv4/tcp_offload.c) and {@code napi_complete_done()} (net/core/dev.c), Linux 6.18.
+ * (net/ipv4/tcp_offload.c) and {@code napi_complete_done()} (net/core/dev.c), Linux 6.18; the PPPoE reasons follow
+ * OpenWrt's {@code pppoe_gro_receive()} (650-net-pppoe-implement-GRO-support.patch).
  */
 public enum GroReason implements CounterDescriptor {
 
@@ -105,7 +106,19 @@ public enum GroReason implements CounterDescriptor {
     /** Flush: a poll used its whole weight; the NAPI stays scheduled and GRO is flushed (HZ &lt; 1000: all). */
     FULL_WEIGHT("full_weight", "a poll used its whole weight: __napi_poll flushed GRO"),
     /** Flush: the device was brought down or the NAPI disabled. */
-    NAPI_DISABLE("napi_disable", "NAPI disabled or device down: everything held is flushed");
+    NAPI_DISABLE("napi_disable", "NAPI disabled or device down: everything held is flushed"),
+
+    // ---------------------------------------------------------------- delivered alone: OpenWrt's PPPoE handler
+    // (after the others so that the ordinals trace consumers hold stay as they were)
+
+    /**
+     * Bypass ({@link GroConfig#pppoeGro(boolean)} only): {@code pppoe_gro_receive} found the PPPoE length field + 6
+     * unequal to the bytes after the Ethernet header (Ethernet padding, or a bad length): {@code flush = 1}.
+     */
+    PPPOE_LENGTH("pppoe_length", "pppoe: length does not match (PPPoE length + 6 is not the frame's length after "
+        + "the Ethernet header: padding or a bad length)"),
+    /** Bypass ({@link GroConfig#pppoeGro(boolean)} only): the PPP protocol is not 0x0021 (IPv4) or 0x0057 (IPv6). */
+    PPPOE_NOT_IP("pppoe_not_ip", "pppoe: not IPv4/IPv6 (the PPP protocol is neither 0x0021 nor 0x0057)");
 
     private final String label;
     private final String description;
@@ -127,11 +140,11 @@ public enum GroReason implements CounterDescriptor {
 
     /** @return true if the packet was delivered alone without touching held packets (a bypass) */
     public boolean isBypass() {
-        return ordinal() <= TCP_BAD_CHECKSUM.ordinal();
+        return ordinal() <= TCP_BAD_CHECKSUM.ordinal() || ordinal() >= PPPOE_LENGTH.ordinal();
     }
 
     /** @return true if the reason completes a held packet (a flush), false if the packet went alone */
     public boolean isFlush() {
-        return ordinal() >= CWR.ordinal();
+        return ordinal() >= CWR.ordinal() && ordinal() <= NAPI_DISABLE.ordinal();
     }
 }

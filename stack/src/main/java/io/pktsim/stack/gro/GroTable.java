@@ -67,6 +67,15 @@ public final class GroTable {
     private static final int ETH_LEN = 14;
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86DD;
+    /** {@code ETH_P_PPP_SES}: a PPPoE session frame (OpenWrt's handler only, {@link GroConfig#pppoeGro(boolean)}). */
+    private static final int ETH_PPPOE_SESSION = 0x8864;
+    /** {@code sizeof(struct pppoe_hdr)}: the PPPoE session header without the PPP protocol. */
+    private static final int PPPOE_HDR = 6;
+    /** The PPPoE session header and the 2-byte PPP protocol {@code pppoe_gro_receive} pulls. */
+    private static final int PPPOE_HLEN = PPPOE_HDR + 2;
+    /** {@code PPP_IP} and {@code PPP_IPV6} (include/uapi/linux/ppp_defs.h). */
+    private static final int PPP_IP = 0x0021;
+    private static final int PPP_IPV6 = 0x0057;
     private static final int PROTO_IPIP = 4;
     private static final int PROTO_TCP = 6;
     private static final int PROTO_IPV6 = 41;
@@ -91,6 +100,8 @@ public final class GroTable {
     private static final int H_ENCAP = 8;
     /** Ethernet + IPv4 (no options) + TCP, not tunnelled: the flow compares by the cached keys alone. */
     private static final int H_SIMPLE = 16;
+    /** A PPPoE session frame's aggregate (OpenWrt's handler): the PPPoE header sits in front of the IP header. */
+    private static final int H_PPPOE = 32;
     private static final long U32 = 0xFFFFFFFFL;
     /** In {@link #R_PORTS} above the ports: the head is simple ({@link #H_SIMPLE}), so a simple key compares in one. */
     private static final long K_SIMPLE = 1L << 32;
@@ -192,6 +203,8 @@ public final class GroTable {
     private final int groNormalBatch;
     private final boolean rxGroList;
     private final boolean keepMergedSegments;
+    /** OpenWrt's PPPoE handler ({@link GroConfig#pppoeGro(boolean)}). */
+    private final boolean pppoeGro;
     private final GroSocketLookup socketLookup;
     private final Counters<GroCounter> counters = new Counters<>(GroCounter.class);
     private final Counters<GroReason> reasonCounters = new Counters<>(GroReason.class);
@@ -247,6 +260,10 @@ public final class GroTable {
     private int gsoSizeIn;
     private int hashIn;
     private int devIn;
+    /** A PPPoE session frame taken by OpenWrt's handler: its IP header at Ethernet + {@link #PPPOE_HLEN}. */
+    private boolean pppoeIn;
+    /** {@link #pppoeHeader}'s answer: 4 or 6 for a frame the handler passes on. */
+    private int pppoeFamily;
     /** Ethernet + IPv4 without options + TCP, not tunnelled (see {@link #H_SIMPLE}). */
     private boolean simple;
     /** After {@link #SIMPLE_PARSED}: the held entry of the packet's flow ({@link #lookup} result), or -1. */
@@ -306,6 +323,7 @@ public final class GroTable {
         this.groNormalBatch = config.groNormalBatch();
         this.rxGroList = config.rxGroList();
         this.keepMergedSegments = config.keepMergedSegments();
+        this.pppoeGro = config.pppoeGro();
         this.mergeFrees = !rxGroList && !keepMergedSegments;
         this.imageMerges = imageMerges && mergeFrees && groEnabled;
         this.socketLookup = config.socketLookup();
@@ -505,6 +523,7 @@ public final class GroTable {
         frame = f;
         innerAt = -1;
         innerFamily = 0;
+        pppoeIn = false;
         int l3;
         int fam;
         if (s.hasFlag(h, PacketStore.FLAG_RAW_IP)) {
@@ -521,6 +540,15 @@ public final class GroTable {
             final int type = b.getShort(f + 12, NET) & 0xFFFF;
             fam = type == ETH_IPV4 ? 4 : type == ETH_IPV6 ? 6 : 0;
             l3 = ETH_LEN;
+            if (type == ETH_PPPOE_SESSION && pppoeGro) {
+                final GroReason bad = pppoeHeader(f, len, stored);
+                if (bad != null) {
+                    return bad;
+                }
+                fam = pppoeFamily;
+                l3 = ETH_LEN + PPPOE_HLEN;
+                pppoeIn = true;
+            }
         }
         if (fam == 0) {
             return GroReason.NO_HANDLER;
@@ -611,6 +639,32 @@ public final class GroTable {
             keyEth1 = b.getLong(f + 6, NET);
             keyAddr = lastIpAddr;
         }
+        return null;
+    }
+
+    /**
+     * OpenWrt's {@code pppoe_gro_receive()} (650-net-pppoe-implement-GRO-support.patch) up to its call of
+     * {@code inet_gro_receive()} / {@code ipv6_gro_receive()}: the PPPoE header and PPP protocol must be there
+     * ({@code skb_gro_header(skb, hlen + 2, ...)}), the PPPoE length field + 6 must equal the bytes after the Ethernet
+     * header ({@code skb_gro_len(skb) != be16_to_cpu(phdr->length) + hlen}: Ethernet padding or a bad length), and the
+     * PPP protocol must be {@code PPP_IP} or {@code PPP_IPV6} ({@code pppoe_hdr_proto()}); each failure is the
+     * handler's {@code flush = 1}: the frame goes up alone with the returned reason, held packets untouched. Like the
+     * patch, the version/type and code bytes are not looked at. Sets {@link #pppoeFamily} and returns null when the
+     * frame goes on to the IP handler.
+     */
+    private GroReason pppoeHeader(final int f, final int len, final int stored) {
+        final MutableDirectBuffer b = buf;
+        if (stored < ETH_LEN + PPPOE_HLEN) {
+            return GroReason.MALFORMED;
+        }
+        if ((b.getShort(f + ETH_LEN + 4, NET) & 0xFFFF) + PPPOE_HDR != len - ETH_LEN) {
+            return GroReason.PPPOE_LENGTH;
+        }
+        final int ppp = b.getShort(f + ETH_LEN + PPPOE_HDR, NET) & 0xFFFF;
+        if (ppp != PPP_IP && ppp != PPP_IPV6) {
+            return GroReason.PPPOE_NOT_IP;
+        }
+        pppoeFamily = ppp == PPP_IP ? 4 : 6;
         return null;
     }
 
@@ -750,6 +804,7 @@ public final class GroTable {
         frame = f;
         innerAt = -1;
         innerFamily = 0;
+        pppoeIn = false;
         family = 4;
         gsoIn = false;
         gsoSizeIn = 0;
@@ -1176,6 +1231,12 @@ public final class GroTable {
                 || b.getShort(qf + 12) != b.getShort(f + 12))) {
                 continue;
             }
+            // pppoe_gro_receive(): compare_pppoe_header() (session id, PPP protocol) clears same_flow; the
+            // EtherType compared above and the offsets make the held packet a PPPoE session frame too
+            if (pppoeIn && (b.getShort(qf + ETH_LEN + 2) != b.getShort(f + ETH_LEN + 2)
+                || b.getShort(qf + ETH_LEN + PPPOE_HDR) != b.getShort(f + ETH_LEN + PPPOE_HDR))) {
+                continue;
+            }
             if (!sameIpFlow(family, netAt, qf + netOff, innerOff < 0 ? l4Off - netOff : innerOff - netOff)) {
                 continue;
             }
@@ -1270,15 +1331,17 @@ public final class GroTable {
             if (segsInP >= FRAGLIST_MAX_SEGMENTS) {
                 return GroReason.FRAGLIST_COUNT;
             }
-            // skb_gro_receive_list(): the whole new skb (from its network header) counts against 64 KiB
-            if ((int) held[p * REC + R_NET_LEN] + netLen >= LEGACY_MAX_SIZE_BYTES) {
+            // skb_gro_receive_list(): the whole new skb (from its network header) counts against 64 KiB; skb->len
+            // and p->len start after the Ethernet header, so a PPPoE header counts in each
+            if ((int) held[p * REC + R_NET_LEN] + netLen + (pppoeIn ? 2 * PPPOE_HLEN : 0) >= LEGACY_MAX_SIZE_BYTES) {
                 return GroReason.MAX_SIZE;
             }
             return flushMark ? GroReason.L3_MARK_REFUSED : null;
         }
-        // skb_gro_receive()
-        final int max = family == 4 ? groIpv4MaxSizeBytes : groMaxSizeBytes;
-        final int grown = (int) held[p * REC + R_NET_LEN] + len;
+        // skb_gro_receive(): p->len starts after the Ethernet header (a PPPoE aggregate's 8 header bytes count), and
+        // netif_get_gro_max_size() takes gro_max_size only for skb->protocol ETH_P_IPV6 (not ETH_P_PPP_SES)
+        final int max = family == 4 || pppoeIn ? groIpv4MaxSizeBytes : groMaxSizeBytes;
+        final int grown = (int) held[p * REC + R_NET_LEN] + len + (pppoeIn ? PPPOE_HLEN : 0);
         if (grown >= max) {
             return GroReason.MAX_SIZE;
         }
@@ -1286,7 +1349,7 @@ public final class GroTable {
             return GroReason.L3_MARK_REFUSED;
         }
         if (grown >= LEGACY_MAX_SIZE_BYTES
-            && (((int) held[p * REC + R_FLAGS] & H_ENCAP) != 0 || family == 6 && store.headroom(q) < 8)) {
+            && (((int) held[p * REC + R_FLAGS] & H_ENCAP) != 0 || family == 6 && !pppoeIn && store.headroom(q) < 8)) {
             return GroReason.MAX_SIZE;
         }
         return null;
@@ -1419,7 +1482,8 @@ public final class GroTable {
         e[r + R_KEY_ETH0] = keyEth0;
         e[r + R_KEY_ETH1] = keyEth1;
         e[r + R_TCP_W1] = tcpW1;
-        e[r + R_FLAGS] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0) | (simple ? H_SIMPLE : 0);
+        e[r + R_FLAGS] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0) | (simple ? H_SIMPLE : 0)
+            | (pppoeIn ? H_PPPOE : 0);
         e[r + R_OPT0] = thlen > 20 ? optionWord0(l4At, thlen) : 0;
         e[r + R_OPT1] = thlen > 20 ? optionWord1(l4At, thlen) : 0;
         e[r + R_IP_W0] = ipW0;
@@ -1547,6 +1611,11 @@ public final class GroTable {
                     type |= PacketStore.GSO_TCP_ACCECN;
                 }
                 s.checksumState(q, ChecksumState.PARTIAL);
+            }
+            if ((qFlags & H_PPPOE) != 0) {
+                // pppoe_gro_complete(): phdr->length = cpu_to_be16(skb->len - (nhoff + sizeof(*phdr))), skb->len
+                // counting from the PPPoE header: the PPP protocol and the IP packet
+                b.putShort(f + netOff - PPPOE_HLEN + 4, (short) (qNetLen + 2), NET);
             }
             s.gsoType(q, type);
             s.gsoSegs(q, qSegs);

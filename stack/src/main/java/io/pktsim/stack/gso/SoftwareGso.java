@@ -83,6 +83,7 @@ public final class SoftwareGso {
      * @return segments handed on (0 when dropped)
      */
     public int segmentInto(final int handle, final boolean checksumOffload, final GsoSink sink) {
+        final int pppoeAt = pppoeLengthOffset(handle);
         final int n = segmenter.segment(handle, checksumOffload);
         if (n == TcpSegmenter.ERR_TOO_SMALL) {
             // not a real GSO packet: virtio/tap input clears GSO for it; it leaves as one packet
@@ -111,11 +112,47 @@ public final class SoftwareGso {
         while (g != PacketStore.NO_PACKET) {
             final int next = store.next(g);
             store.next(g, PacketStore.NO_PACKET);
+            if (pppoeAt >= 0) {
+                // pppoe_gso_segment(): phdr->length = cpu_to_be16(skb->len - (nhoff + sizeof(*phdr)))
+                store.buffer().putShort(store.frameOffset(g) + pppoeAt, (short) (store.length(g) - pppoeAt - 2),
+                    java.nio.ByteOrder.BIG_ENDIAN);
+            }
             sink.transmit(g);
             g = next;
         }
         return n;
     }
+
+    /**
+     * Where the PPPoE length field of a PPPoE session frame lies (frame offset), or -1 for any other frame: the
+     * Ethernet header, up to two VLAN tags, then {@code ETH_P_PPP_SES} and a PPPoE header ending right where the
+     * packet's network offset (its IP header) starts. Such a super-packet is cut as OpenWrt's
+     * {@code pppoe_gso_segment()} (650-net-pppoe-implement-GRO-support.patch) does: the inner TCP/IP aggregate is
+     * cut as any other ({@code inet_gso_segment()} / {@code ipv6_gso_segment()}), each segment keeps the PPPoE header
+     * with its own length.
+     */
+    private int pppoeLengthOffset(final int h) {
+        final PacketStore s = store;
+        final int net = s.networkOffset(h);
+        if (net < ETH_HLEN + PPPOE_HLEN || Math.min(s.storedLength(h), s.length(h)) < net) {
+            return -1;
+        }
+        final org.agrona.MutableDirectBuffer b = s.buffer();
+        final int f = s.frameOffset(h);
+        int at = ETH_HLEN;
+        int type = b.getShort(f + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88A8) && at + 4 <= net; tags++) {
+            type = b.getShort(f + at + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            at += 4;
+        }
+        return type == ETH_P_PPP_SES && at + PPPOE_HLEN == net ? at + 4 : -1;
+    }
+
+    private static final int ETH_HLEN = 14;
+    /** {@code ETH_P_PPP_SES}. */
+    private static final int ETH_P_PPP_SES = 0x8864;
+    /** The PPPoE session header and the PPP protocol ({@code sizeof(struct pppoe_hdr) + 2}). */
+    private static final int PPPOE_HLEN = 8;
 
     /** {@code skb_checksum_help()}: completes a CHECKSUM_PARTIAL TCP checksum in software. */
     void checksumHelp(final int h) {

@@ -165,4 +165,86 @@ class GroPropertiesTest {
         }
         assertThat(store.inUse()).isZero();
     }
+
+    /**
+     * GSO(GRO(x)) = x for PPPoE session frames with OpenWrt's handler ({@code pppoe_gro_receive} /
+     * {@code pppoe_gro_complete} and {@code pppoe_gso_segment}): one TCP flow carried in 1..4 PPPoE sessions at once
+     * (random session ids, IPv4 or IPv6 per session, random segment counts, sizes and short tails, interleaved in a
+     * random order that keeps each session's own order); each session is its own flow and gives one aggregate, and
+     * GSO cuts each aggregate back into exactly the frames that went in, PPPoE lengths included.
+     */
+    @Property(tries = 200)
+    void shouldGiveBackThePppoeSessionFramesWhenGsoCutsAGroAggregate(@ForAll final long seed,
+        @ForAll @IntRange(min = 1, max = 4) final int sessions) {
+        final Random rnd = new Random(seed);
+        final PacketStore store = new PacketStore(512, 256, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        final List<Integer> aggregates = new ArrayList<>();
+        final GroTable gro = new GroTable(store, new GroConfig().pppoeGro(true), (h, r, t) -> aggregates.add(h));
+        final int[] sid = new int[sessions];
+        final boolean[] v6 = new boolean[sessions];
+        final int[] mss = new int[sessions];
+        final int[] count = new int[sessions];
+        final int[] tail = new int[sessions];
+        final Set<Integer> used = new HashSet<>();
+        for (int k = 0; k < sessions; k++) {
+            do {
+                sid[k] = rnd.nextInt(0x10000);
+            } while (!used.add(sid[k]));
+            v6[k] = rnd.nextBoolean();
+            mss[k] = 1 + rnd.nextInt(1452);
+            count[k] = 2 + rnd.nextInt(Math.max(1, Math.min(40, 60000 / mss[k]) - 1));
+            tail[k] = 1 + rnd.nextInt(mss[k]);
+        }
+        final Map<Integer, List<byte[]>> originals = new HashMap<>();
+        final int[] sent = new int[sessions];
+        int left = 0;
+        for (final int c : count) {
+            left += c;
+        }
+        final int total = left;
+        final int[] seq = new int[sessions];
+        while (left > 0) {
+            int k = rnd.nextInt(sessions);
+            while (sent[k] == count[k]) {
+                k = (k + 1) % sessions;
+            }
+            final int i = sent[k]++;
+            left--;
+            final int len = i == count[k] - 1 ? tail[k] : mss[k];
+            pb.reset().pppoe(sid[k]).tcp(40000, 80, 1000 + seq[k], 7, TcpView.ACK).payload(len).ipId(i)
+                .fragWord(0x4000).timestamps(1234, 5678);
+            if (v6[k]) {
+                pb.ipv6(0x2001_0db8_0000_0000L, 1, 0x2001_0db8_0000_0000L, 2);
+            }
+            final int h = pb.build();
+            seq[k] += len;
+            final byte[] f = new byte[store.length(h)];
+            store.getFrame(h, f, 0, f.length);
+            originals.computeIfAbsent(sid[k], x -> new ArrayList<>()).add(f);
+            GroTrains.receiveState(store, h, 0x1234, true);
+            gro.receive(h, 0);
+        }
+        gro.onPollEnd(total, 1 << 16, 0);
+        assertThat(aggregates).as("seed %d: one aggregate per session", seed).hasSize(sessions);
+        final SoftwareGso gso = new SoftwareGso(store, new OffloadFeatures(), new Counters<>(GsoCounter.class));
+        for (final int agg : aggregates) {
+            final int session = store.buffer().getShort(store.frameOffset(agg) + 16, java.nio.ByteOrder.BIG_ENDIAN)
+                & 0xFFFF;
+            final List<byte[]> in = originals.get(session);
+            assertThat(store.gsoSegs(agg)).as("seed %d session %d", seed, session).isEqualTo(in.size());
+            final List<byte[]> out = new ArrayList<>();
+            gso.segmentInto(agg, false, h -> {
+                final byte[] f = new byte[store.length(h)];
+                store.getFrame(h, f, 0, f.length);
+                out.add(f);
+                store.free(h);
+            });
+            assertThat(out).as("seed %d session %d", seed, session).hasSize(in.size());
+            for (int i = 0; i < in.size(); i++) {
+                assertThat(out.get(i)).as("seed %d session %d segment %d", seed, session, i).isEqualTo(in.get(i));
+            }
+        }
+        assertThat(store.inUse()).isZero();
+    }
 }

@@ -183,4 +183,39 @@ class GsoTest {
         assertThat(fwd.forward(h, 1500, out::add)).isEqualTo(ForwardOutput.DROPPED_LRO);
         assertThat(store.inUse()).isZero();
     }
+
+    /** OpenWrt's pppoe_gso_segment(): the inner TCP aggregate cut as any other, each segment its own PPPoE length. */
+    @Test
+    void shouldGiveEachSegmentOfAPppoeSuperPacketItsOwnPppoeLength() {
+        for (final boolean v6 : new boolean[] {false, true}) {
+            out.clear();
+            pb.reset().pppoe(0x1234).tcp(40000, 80, 1000, 1, TcpView.ACK).payload(5000).timestamps(1, 2)
+                .checksumMode(PacketBuilder.CSUM_PARTIAL);
+            if (v6) {
+                pb.ipv6(0x2001_0db8_0000_0000L, 1, 0x2001_0db8_0000_0000L, 2);
+            }
+            final int h = pb.build();
+            store.gsoSize(h, 1448);
+            store.gsoType(h, v6 ? PacketStore.GSO_TCPV6 : PacketStore.GSO_TCPV4);
+            assertThat(gso(false).transmit(h, out::add)).isEqualTo(4);
+            final int ipHeader = v6 ? 40 : 20;
+            final List<Integer> pppoeLengths = new ArrayList<>();
+            final List<Integer> ipLengths = new ArrayList<>();
+            for (final int g : out) {
+                final int f = store.frameOffset(g);
+                assertThat(store.buffer().getShort(f + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF).isEqualTo(0x8864);
+                assertThat(store.buffer().getShort(f + 16, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF).isEqualTo(0x1234);
+                pppoeLengths.add(store.buffer().getShort(f + 18, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF);
+                ipLengths.add(v6 ? 40 + (store.buffer().getShort(f + 22 + 4, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF)
+                    : store.buffer().getShort(f + 22 + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF);
+                assertThat(store.length(g)).isEqualTo(22 + ipLengths.get(ipLengths.size() - 1));
+                store.free(g);
+            }
+            final int hdr = ipHeader + 32;
+            assertThat(ipLengths).as("v6 %s", v6).containsExactly(hdr + 1448, hdr + 1448, hdr + 1448, hdr + 656);
+            assertThat(pppoeLengths).as("PPPoE length = segment length - (14 + 6)")
+                .containsExactly(hdr + 1450, hdr + 1450, hdr + 1450, hdr + 658);
+        }
+        assertThat(store.inUse()).isZero();
+    }
 }
