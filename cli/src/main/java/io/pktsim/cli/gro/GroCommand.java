@@ -76,6 +76,10 @@ public final class GroCommand implements Callable<Integer> {
     @Option(names = "--gro-list", description = "Fraglist GRO (ethtool -K DEV rx-gro-list on), as for forwarding.")
     private boolean groList;
 
+    @Option(names = "--pppoe-gro", description = "OpenWrt's PPPoE GRO (650-net-pppoe-implement-GRO-support.patch): "
+        + "PPPoE session frames carrying TCP merge; mainline 6.18 has none (no_handler).")
+    private boolean pppoeGro;
+
     @Override
     public Integer call() {
         final PrintWriter stdout = spec.commandLine().getOut();
@@ -116,7 +120,39 @@ public final class GroCommand implements Callable<Integer> {
             throw new BadInputException(0, "--napi-defer-hard-irqs " + deferHardIrqs + " is negative");
         }
         return new GroConfig().hz(hz).groFlushTimeoutNs(flushTimeoutNs).napiDeferHardIrqs(deferHardIrqs)
-            .rxGroList(groList);
+            .rxGroList(groList).pppoeGro(pppoeGro);
+    }
+
+    /**
+     * Per PPPoE session: frames in, packets delivered and aggregates, so that a student sees which session's frames
+     * merged (each session is its own flow: {@code compare_pppoe_header()}); nothing when no frame is PPPoE.
+     */
+    private static void printPppoe(final PrintWriter o, final GroReplay replay, final List<ReplayRecord> records) {
+        final Map<Integer, long[]> sessions = new java.util.TreeMap<>();
+        for (final byte[] f : replay.frames()) {
+            final int sid = ReplayJson.pppoeSession(f);
+            if (sid >= 0) {
+                sessions.computeIfAbsent(sid, k -> new long[3])[0]++;
+            }
+        }
+        if (sessions.isEmpty()) {
+            return;
+        }
+        for (final ReplayRecord r : records) {
+            final int sid = ReplayJson.pppoeSession(r.frame());
+            if (sid >= 0) {
+                final long[] c = sessions.computeIfAbsent(sid, k -> new long[3]);
+                c[1]++;
+                c[2] += r.segs() != null && r.segs() > 1 ? 1 : 0;
+            }
+        }
+        o.println(replay.pppoeGro() ? "pppoe sessions (OpenWrt's pppoe_gro_receive; each session its own flow):"
+            : "pppoe sessions (no GRO handler for ETH_P_PPP_SES in mainline 6.18; --pppoe-gro for OpenWrt's):");
+        for (final Map.Entry<Integer, long[]> e : sessions.entrySet()) {
+            final long[] c = e.getValue();
+            o.printf(Locale.ROOT, "  0x%04x  %d frames in, %d delivered, %d %s%n", e.getKey(), c[0], c[1], c[2],
+                c[2] == 1 ? "aggregate" : "aggregates");
+        }
     }
 
     private static void printSummary(final PrintWriter o, final GroReplay replay, final List<ReplayRecord> records) {
@@ -143,6 +179,7 @@ public final class GroCommand implements Callable<Integer> {
         for (final Map.Entry<String, Long> e : sorted) {
             o.printf(Locale.ROOT, "  %-18s %d%n", e.getKey(), e.getValue());
         }
+        printPppoe(o, replay, records);
         o.flush();
     }
 }

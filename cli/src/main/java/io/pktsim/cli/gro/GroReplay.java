@@ -41,7 +41,7 @@ public final class GroReplay {
      * @param weight NAPI weight (frames per poll), 1..65536
      * @param rxHash {@link #HASH_NONE} or {@link #HASH_L4}
      * @param rxCsum none, unnecessary, complete or partial
-     * @param config the GRO knobs (HZ, timeout, defer, rx-gro-list)
+     * @param config the GRO knobs (HZ, timeout, defer, rx-gro-list, OpenWrt's PPPoE handler)
      * @throws BadInputException for a bad option value
      */
     public GroReplay(final int weight, final String rxHash, final String rxCsum, final GroConfig config)
@@ -169,11 +169,24 @@ public final class GroReplay {
         return frames.size();
     }
 
+    /** @return the frames added, in capture order */
+    List<byte[]> frames() {
+        return frames;
+    }
+
+    /** @return whether GRO has OpenWrt's PPPoE handler */
+    boolean pppoeGro() {
+        return config.pppoeGro();
+    }
+
     private void prepare(final PacketStore store, final PacketParser parser, final int h) {
         final int r = parser.parse(store, h);
         final org.agrona.MutableDirectBuffer b = store.buffer();
         final int f = store.frameOffset(h);
-        if (l4Hash && r >= PacketParser.L3 && store.networkOffset(h) >= 0) {
+        // an RSS NIC hashes IP frames only, not PPPoE session frames (mlx5's traffic-type table sends them to the
+        // indirect TIR without a hash, as the router engine models): they get no hash, GRO bucket 0
+        if (l4Hash && r >= PacketParser.L3 && store.networkOffset(h) >= 0
+            && ReplayJson.pppoeSession(store.buffer(), f, store.length(h)) < 0) {
             // an RSS-like hash of the addresses and ports (not Toeplitz: only bucket spreading matters here)
             final int ip = f + store.networkOffset(h);
             int x = 0x9E3779B9;

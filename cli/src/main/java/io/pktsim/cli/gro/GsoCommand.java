@@ -56,6 +56,11 @@ public final class GsoCommand implements Callable<Integer> {
             + "the NIC; off (default) computes the TCP checksum in software.")
     private String txCsum;
 
+    @Option(names = "--pppoe-gro", description = "OpenWrt's PPPoE GSO (pppoe_gso_segment, "
+        + "650-net-pppoe-implement-GRO-support.patch): cut PPPoE super-packets, each segment with its own PPPoE "
+        + "length; mainline 6.18 has none.")
+    private boolean pppoeGro;
+
     @Override
     public Integer call() {
         final PrintWriter stdout = spec.commandLine().getOut();
@@ -70,7 +75,7 @@ public final class GsoCommand implements Callable<Integer> {
             if (!"on".equals(txCsum) && !"off".equals(txCsum)) {
                 throw new BadInputException(0, "--tx-csum " + txCsum + " is not on or off");
             }
-            replay = new GsoReplay(gsoSize, mtu, "on".equals(txCsum));
+            replay = new GsoReplay(gsoSize, mtu, "on".equals(txCsum), pppoeGro);
             nanoseconds = PcapInput.read(Path.of(in), replay::add);
         } catch (final BadInputException e) {
             return ReplayCommands.badInput(stderr, "gso", e);

@@ -18,7 +18,10 @@ import org.agrona.MutableDirectBuffer;
  * {@code pktsim gso}: each TCP frame is a super-packet (full IP length, up to 64 KiB; its TCP checksum may hold
  * only the pseudo-header sum), segmented at {@code gsoSize}; any other IP packet (UDP, an IP fragment, ...)
  * leaves as it is. Packets above the MTU are dropped with the ICMP the kernel would send (DF or IPv6) or
- * IP-fragmented ({@code ip_forward()} / {@code ip_finish_output_gso()}).
+ * IP-fragmented ({@code ip_forward()} / {@code ip_finish_output_gso()}). A PPPoE session frame carrying a TCP
+ * super-packet is cut only with OpenWrt's {@code pppoe_gso_segment()} (each segment gets its own PPPoE length);
+ * mainline 6.18 has no GSO handler for {@code ETH_P_PPP_SES} ({@code skb_mac_gso_segment()} fails and the packet is
+ * dropped), so without it such a frame is refused as bad input.
  */
 public final class GsoReplay {
 
@@ -28,6 +31,7 @@ public final class GsoReplay {
     private final int gsoSize;
     private final int mtu;
     private final boolean txCsum;
+    private final boolean pppoeGso;
     private final List<ReplayRecord> out = new ArrayList<>();
     private final List<String> icmp = new ArrayList<>();
     private final List<byte[]> frames = new ArrayList<>();
@@ -40,9 +44,11 @@ public final class GsoReplay {
      * @param gsoSize payload bytes per segment, at least 1
      * @param mtu egress MTU, 68..65535
      * @param txCsum whether the egress device checksums (segments keep the pseudo-header sum)
+     * @param pppoeGso whether PPPoE super-packets are cut (OpenWrt's {@code pppoe_gso_segment()})
      * @throws BadInputException for a bad option value
      */
-    public GsoReplay(final int gsoSize, final int mtu, final boolean txCsum) throws BadInputException {
+    public GsoReplay(final int gsoSize, final int mtu, final boolean txCsum, final boolean pppoeGso)
+        throws BadInputException {
         if (gsoSize < 1) {
             throw new BadInputException(0, "--gso-size " + gsoSize + " must be at least 1");
         }
@@ -52,6 +58,7 @@ public final class GsoReplay {
         this.gsoSize = gsoSize;
         this.mtu = mtu;
         this.txCsum = txCsum;
+        this.pppoeGso = pppoeGso;
     }
 
     /**
@@ -71,6 +78,11 @@ public final class GsoReplay {
         probe.putFrame(h, frame, 0, frame.length, frame.length);
         final int r = new PacketParser().parse(probe, h);
         final int ethertype = probe.protocol(h);
+        if (ReplayJson.pppoeSession(frame) >= 0 && ethertype != 0x0800 && ethertype != 0x86DD) {
+            throw new BadInputException(recordNumber, String.format("a PPPoE session frame with PPP protocol 0x%04x "
+                + "(%d bytes): it carries neither IPv4 nor IPv6", frame.length < 22 ? 0
+                : ((frame[20] & 0xFF) << 8) | (frame[21] & 0xFF), frame.length));
+        }
         if (r == PacketParser.NOT_IP || ethertype != 0x0800 && ethertype != 0x86DD) {
             throw new BadInputException(recordNumber, String.format("ethertype 0x%04x: the frame is not "
                 + "Ethernet/IPv4 or Ethernet/IPv6", ethertype));
@@ -110,6 +122,10 @@ public final class GsoReplay {
             throw new BadInputException(recordNumber, "the TCP header is truncated or malformed");
         }
         final int payload = net + ipLength - l4 - thlen;
+        if (!pppoeGso && payload > gsoSize && ReplayJson.pppoeSession(frame) >= 0) {
+            throw new BadInputException(recordNumber, "a PPPoE session frame: mainline 6.18 has no GSO handler for "
+                + "ETH_P_PPP_SES (OpenWrt's pppoe_gso_segment cuts it: add --pppoe-gro)");
+        }
         final int segments = (payload + gsoSize - 1) / gsoSize;
         final int slotBytes = Math.max(maxFrame, packet.length) + 128;
         if ((long) (Math.max(maxSegments, segments) + 64) * slotBytes > STORE_BUDGET_BYTES) {

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 /**
  * Writes the JSON arrays of {@code pktsim gro} ({@code payload_len, segs, gso_size, seq, tcp_flags,
  * flush_reason}) and {@code pktsim gso} ({@code payload_len, seq, ip_id, tcp_flags}), and moves finished files
- * into place so that a failed run leaves no half-written output.
+ * into place so that a failed run leaves no half-written output. A PPPoE session frame adds {@code pppoe_session}
+ * and {@code pppoe_length} (the PPPoE length field as written: an aggregate's or a segment's own).
  */
 public final class ReplayJson {
 
@@ -38,6 +39,7 @@ public final class ReplayJson {
                 g.writeNumberField("gso_size", r.gsoSize() == null ? 0 : r.gsoSize());
                 writeCommon(g, r);
                 g.writeStringField("flush_reason", r.flushReason());
+                writePppoe(g, r);
                 g.writeEndObject();
             }
         }
@@ -72,6 +74,7 @@ public final class ReplayJson {
                     g.writeNumberField("ip_id", r.ipId());
                 }
                 writeFlags(g, r);
+                writePppoe(g, r);
                 g.writeEndObject();
             }
         }
@@ -111,6 +114,36 @@ public final class ReplayJson {
             g.writeNumberField("seq", r.seq());
         }
         writeFlags(g, r);
+    }
+
+    private static void writePppoe(final JsonGenerator g, final ReplayRecord r) throws IOException {
+        final int sid = pppoeSession(r.frame());
+        if (sid >= 0) {
+            g.writeNumberField("pppoe_session", sid);
+            g.writeNumberField("pppoe_length", ((r.frame()[18] & 0xFF) << 8) | (r.frame()[19] & 0xFF));
+        }
+    }
+
+    /**
+     * @param frame an Ethernet frame
+     * @return the session id if the frame is a PPPoE session frame ({@code ETH_P_PPP_SES}, no VLAN tag) with its
+     *     8-byte PPPoE and PPP header, else -1
+     */
+    static int pppoeSession(final byte[] frame) {
+        return pppoeSession(new org.agrona.concurrent.UnsafeBuffer(frame), 0, frame.length);
+    }
+
+    /**
+     * @param b a buffer
+     * @param at where an Ethernet frame starts
+     * @param length the frame's length, bytes
+     * @return as {@link #pppoeSession(byte[])}
+     */
+    static int pppoeSession(final org.agrona.DirectBuffer b, final int at, final int length) {
+        if (length < 22 || (b.getShort(at + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x8864) {
+            return -1;
+        }
+        return b.getShort(at + 16, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
     private static void writeFlags(final JsonGenerator g, final ReplayRecord r) throws IOException {

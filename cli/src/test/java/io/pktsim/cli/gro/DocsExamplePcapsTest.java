@@ -48,4 +48,9 @@ class DocsExamplePcapsTest {
         check("gso-super.pcap", ExamplePcaps::gsoSuper);
         check("gso-nodf.pcap", ExamplePcaps::gsoNoDf);
     }
+
+    @Test
+    void shouldShipThePppoeSessionFramesAsBuilt() throws Exception {
+        check("gro-pppoe.pcap", ExamplePcaps::groPppoe);
+    }
 }

@@ -90,6 +90,56 @@ final class ExamplePcaps {
         }
     }
 
+    /** Session id of the first PPPoE dial in {@link #groPppoe}. */
+    static final int SESSION_1 = 0x0011;
+    /** Session id of the second PPPoE dial in {@link #groPppoe}. */
+    static final int SESSION_2 = 0x0022;
+    /** The second dial's client address, 198.51.100.21. */
+    static final int CLIENT_2 = 0xC633_6415;
+
+    /**
+     * docs/examples/gro-pppoe.pcap (microsecond pcap): one poll at T0 of PPPoE session frames from the WAN side of a
+     * router with two dials: four full segments of a download in session 0x0011 (192.0.2.10:5201 to
+     * 198.51.100.20:50000), three of another in session 0x0022 (192.0.2.10:5201 to 198.51.100.21:50001), and in
+     * between an LCP Echo-Request of session 0x0011 (PPP protocol 0xc021, PPPoE length 10), which Ethernet pads
+     * to 60 bytes. Order: A0 A1 B0 A2 LCP B1 A3 B2.
+     *
+     * @param file where to write
+     * @throws IOException on a write error
+     */
+    void groPppoe(final Path file) throws IOException {
+        try (PcapWriter w = PcapWriter.open(file, PcapFormat.LINKTYPE_ETHERNET, 65_535, false)) {
+            write(w, T0_NS, pppoeSegment(SESSION_1, CLIENT, 50000, 0));
+            write(w, T0_NS, pppoeSegment(SESSION_1, CLIENT, 50000, 1));
+            write(w, T0_NS, pppoeSegment(SESSION_2, CLIENT_2, 50001, 0));
+            write(w, T0_NS, pppoeSegment(SESSION_1, CLIENT, 50000, 2));
+            final byte[] lcp = lcpEchoRequest(SESSION_1);
+            w.writeRecord(T0_NS, lcp, 0, lcp.length, lcp.length);
+            write(w, T0_NS, pppoeSegment(SESSION_2, CLIENT_2, 50001, 1));
+            write(w, T0_NS, pppoeSegment(SESSION_1, CLIENT, 50000, 3));
+            write(w, T0_NS, pppoeSegment(SESSION_2, CLIENT_2, 50001, 2));
+        }
+    }
+
+    /** Segment i of a download in a PPPoE session: seq SEQ0 + i * MSS, IP ID 7000 + i, DF. */
+    private int pppoeSegment(final int session, final int client, final int port, final int i) {
+        return pb.reset().pppoe(session).ipv4(SERVER, client).ipId(7000 + i).fragWord(0x4000)
+            .tcp(5201, port, SEQ0 + i * MSS, 20_001, TcpView.ACK).window(501).timestamps(100, 55).payload(MSS)
+            .build();
+    }
+
+    /** An LCP Echo-Request (RFC 1661: code 9, id 1, length 8, magic number) in a session, padded to 60 bytes. */
+    private byte[] lcpEchoRequest(final int session) {
+        final int h = pppoeSegment(session, CLIENT, 50000, 0);
+        final byte[] f = new byte[60];
+        store.getFrame(h, f, 0, 14);
+        store.free(h);
+        final byte[] pppoe = {0x11, 0, (byte) (session >>> 8), (byte) session, 0, 10, (byte) 0xC0, 0x21,
+            9, 1, 0, 8, 0x12, 0x34, 0x56, 0x78};
+        System.arraycopy(pppoe, 0, f, 14, pppoe.length);
+        return f;
+    }
+
     /** Writes a built packet and frees it. */
     private void write(final PcapWriter w, final long timeNs, final int h) throws IOException {
         w.writePacket(timeNs, store, h);

@@ -143,4 +143,44 @@ class ReplayTsharkTest {
         assertReadsCleanly(frags, true, "eth:ethertype:ip:data", "eth:ethertype:ip:tcp:data",
             "eth:ethertype:ip:data", "eth:ethertype:ip:tcp:data");
     }
+
+    /** tshark's PPPoE and IP length fields of each frame of a file, as "pppoe.payload_length,ip.len". */
+    private static List<String> lengths(final Path file) throws Exception {
+        final Out o = tshark("-r", file.toString(), "-n", "-T", "fields", "-E", "separator=,", "-e",
+            "pppoe.payload_length", "-e", "ip.len");
+        assertThat(o.exit()).as("%s", o).isZero();
+        assertThat(o.stderr()).as("%s", o).isEmpty();
+        return o.stdout();
+    }
+
+    @Test
+    void shouldWritePppoeAggregatesAndSegmentsWhoseLengthsTsharkReads() throws Exception {
+        final Path in = dir.resolve("pppoe.pcap");
+        new ExamplePcaps().groPppoe(in);
+        final Path rx = dir.resolve("rx.pcap");
+        assertThat(run("gro", "--in", in.toString(), "--pppoe-gro", "--out", rx.toString()).code()).isZero();
+        final String tcp = "eth:ethertype:pppoes:ppp:ip:tcp:data";
+        assertReadsCleanly(rx, false, "eth:ethertype:pppoes:ppp:lcp", tcp, tcp);
+        // pppoe_gro_complete(): the PPPoE length covers the PPP protocol and the aggregate's IP length
+        assertThat(lengths(rx)).containsExactly("10,", "5846,5844", "4398,4396");
+
+        final Path aggregates = dir.resolve("aggregates.pcap");
+        final List<ReplayCommandTestSupport.Rec> recs = ReplayCommandTestSupport.readPcap(rx);
+        try (io.pktsim.core.pcap.PcapWriter w = io.pktsim.core.pcap.PcapWriter.open(aggregates,
+            io.pktsim.core.pcap.PcapFormat.LINKTYPE_ETHERNET, io.pktsim.core.pcap.PcapFormat.MAX_SNAPLEN)) {
+            for (final ReplayCommandTestSupport.Rec rec : recs.subList(1, 3)) {
+                w.writeRecord(rec.timeNs(), rec.frame(), 0, rec.frame().length, rec.frame().length);
+            }
+        }
+        final Path wire = dir.resolve("wire.pcap");
+        assertThat(run("gso", "--in", aggregates.toString(), "--gso-size", "1448", "--pppoe-gro", "--out",
+            wire.toString()).code()).isZero();
+        final String[] segments = new String[7];
+        Arrays.fill(segments, tcp);
+        assertReadsCleanly(wire, true, segments);
+        // pppoe_gso_segment(): each segment its own PPPoE length
+        final String[] each = new String[7];
+        Arrays.fill(each, "1502,1500");
+        assertThat(lengths(wire)).containsExactly(each);
+    }
 }
