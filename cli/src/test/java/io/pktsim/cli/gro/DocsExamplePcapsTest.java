@@ -52,5 +52,6 @@ class DocsExamplePcapsTest {
     @Test
     void shouldShipThePppoeSessionFramesAsBuilt() throws Exception {
         check("gro-pppoe.pcap", ExamplePcaps::groPppoe);
+        check("gso-pppoe.pcap", ExamplePcaps::gsoPppoe);
     }
 }

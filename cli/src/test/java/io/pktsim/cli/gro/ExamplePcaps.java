@@ -121,6 +121,28 @@ final class ExamplePcaps {
         }
     }
 
+    /**
+     * docs/examples/gso-pppoe.pcap (nanosecond pcap): the two aggregates {@code pktsim gro --pppoe-gro} makes of
+     * {@link #groPppoe} (checked byte for byte by {@code PppoeReplayCommandTest}): session 0x0011's 4 * 1448 bytes
+     * and session 0x0022's 3 * 1448 bytes, each with the first segment's headers (IP ID 7000, seq SEQ0, ACK), the
+     * IP and PPPoE lengths of the whole and the TCP checksum holding the pseudo-header sum.
+     *
+     * @param file where to write
+     * @throws IOException on a write error
+     */
+    void gsoPppoe(final Path file) throws IOException {
+        try (PcapWriter w = PcapWriter.open(file, PcapFormat.LINKTYPE_ETHERNET, PcapFormat.MAX_SNAPLEN)) {
+            write(w, T0_NS, pppoeSuperPacket(SESSION_1, CLIENT, 50000, 4));
+            write(w, T0_NS, pppoeSuperPacket(SESSION_2, CLIENT_2, 50001, 3));
+        }
+    }
+
+    private int pppoeSuperPacket(final int session, final int client, final int port, final int segments) {
+        return pb.reset().pppoe(session).ipv4(SERVER, client).ipId(7000).fragWord(0x4000)
+            .tcp(5201, port, SEQ0, 20_001, TcpView.ACK).window(501).timestamps(100, 55).payload(segments * MSS)
+            .checksumMode(PacketBuilder.CSUM_PARTIAL).build();
+    }
+
     /** Segment i of a download in a PPPoE session: seq SEQ0 + i * MSS, IP ID 7000 + i, DF. */
     private int pppoeSegment(final int session, final int client, final int port, final int i) {
         return pb.reset().pppoe(session).ipv4(SERVER, client).ipId(7000 + i).fragWord(0x4000)

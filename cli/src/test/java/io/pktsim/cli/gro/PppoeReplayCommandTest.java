@@ -102,6 +102,20 @@ class PppoeReplayCommandTest {
     }
 
     @Test
+    void shouldShipAsGsoExampleTheAggregatesThatGroMakes() throws Exception {
+        final Path rx = tmp.resolve("rx.pcap");
+        assertThat(run("gro", "--in", in.toString(), "--pppoe-gro", "--out", rx.toString()).code()).isZero();
+        final Path example = tmp.resolve("gso-pppoe.pcap");
+        new ExamplePcaps().gsoPppoe(example);
+        final List<Rec> aggregates = readPcap(rx).subList(1, 3);
+        final List<Rec> shipped = readPcap(example);
+        assertThat(shipped).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(shipped.get(i).frame()).as("aggregate %d", i).isEqualTo(aggregates.get(i).frame());
+        }
+    }
+
+    @Test
     void shouldCutThePppoeAggregatesBackIntoTheFramesThatWentIn() throws Exception {
         final Path rx = tmp.resolve("rx.pcap");
         assertThat(run("gro", "--in", in.toString(), "--pppoe-gro", "--out", rx.toString()).code()).isZero();

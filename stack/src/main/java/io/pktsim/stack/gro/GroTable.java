@@ -47,6 +47,11 @@ import org.agrona.UnsafeApi;
  * option bytes, TTL/TOS/DF/ID per IPv4 level ({@code inet_gro_flush()}) or traffic class / hop limit for IPv6,
  * the segment size against gso_size, the sequence number, and {@code gro_max_size}; any of them refuses the
  * merge and completes the held packet.
+ *
+ * <p>With {@link GroConfig#pppoeGro(boolean)} a PPPoE session frame goes through OpenWrt's {@code pppoe_gro_receive()}
+ * first ({@link #pppoeHeader}: exact length, PPP protocol IPv4 or IPv6; another session is another flow), then the
+ * rules above at its inner IP header; its aggregate counts the 8 PPPoE bytes against the size limit and gets its
+ * PPPoE length rewritten on completion ({@code pppoe_gro_complete()}). Such frames always take the general path.
  */
 public final class GroTable {
 

@@ -5,7 +5,9 @@
  * ({@code ipv6_gro_receive}), {@code net/ipv4/tcp_offload.c} ({@code tcp_gro_receive}, fraglist GRO),
  * {@code include/net/gro.h} ({@code inet_gro_flush}) and the GRO part of {@code napi_complete_done} /
  * {@code __napi_poll} ({@code net/core/dev.c}), following the rule book
- * {@code shared/reference/linux-gro-gso.md} (checked against a live 6.18 kernel).
+ * {@code shared/reference/linux-gro-gso.md} (checked against a live 6.18 kernel). Optionally
+ * ({@code GroConfig.pppoeGro}) OpenWrt's PPPoE session handler, {@code pppoe_gro_receive} / {@code pppoe_gro_complete}
+ * (drivers/net/ppp/pppoe.c with 650-net-pppoe-implement-GRO-support.patch), which mainline 6.18 lacks.
  *
  * <p>Simplifications: no UDP GRO (UDP bypasses), no VLAN GRO (the test kernel had no CONFIG_VLAN_8021Q), no
  * tunnel GRO other than IPv4 outer headers carrying IPv4 or IPv6, no XDP metadata, socket, conntrack or tc

@@ -17,7 +17,9 @@ import io.pktsim.nic.offload.Tso;
  * <p>Segments take their checksums from the device: with {@code tx-checksumming} they leave CHECKSUM_PARTIAL
  * holding the pseudo-header sum, without it they carry full software checksums. The segments are the
  * {@link TcpSegmenter}'s; this class decides and counts ({@link GsoCounter}). One segment's worth of CPU per
- * output segment is what a cost model charges (DESIGN.md: "GSO per segment").
+ * output segment is what a cost model charges (DESIGN.md: "GSO per segment"). A super-packet whose IP header
+ * follows a PPPoE session header is cut as OpenWrt's {@code pppoe_gso_segment()} does: each segment's PPPoE length
+ * is its own.
  */
 public final class SoftwareGso {
 
