@@ -210,4 +210,88 @@ class PppoeGroTest {
             }
         }
     }
+
+    @Test
+    void shouldChainPppoeSegmentsWithFraglistGroAndGiveThemBackWithTheirOwnLengths() {
+        final GroTable gro = new GroTable(store, new GroConfig().pppoeGro(true).rxGroList(true), (h, r, t) -> {
+            handles.add(h);
+            reasons.add(r);
+        });
+        final List<byte[]> originals = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            final int h = segment(0x55, false, 1000 + i * 700, i == 2 ? 300 : 700, i, TcpView.ACK);
+            final byte[] f = new byte[store.length(h)];
+            store.getFrame(h, f, 0, f.length);
+            originals.add(f);
+            gro.receive(h, 0);
+            if (i == 0) {
+                // an IPv6 frame of the same session and ports: another PPP protocol, another flow
+                gro.receive(segment(0x55, true, 1700, 700, 0, TcpView.ACK), 0);
+            }
+        }
+        gro.onPollEnd(4, 64, 0);
+        assertThat(reasons).containsExactly(GroReason.SHORT_SEGMENT, GroReason.POLL_COMPLETE);
+        final int agg = handles.get(0);
+        assertThat(store.gsoSegs(agg)).isEqualTo(3);
+        assertThat(store.gsoType(agg) & PacketStore.GSO_FRAGLIST).isNotZero();
+        assertThat(u16(agg, 18)).as("PPPoE length of the whole").isEqualTo(20 + 32 + 1700 + 2);
+        final io.pktsim.stack.gso.SoftwareGso gso = new io.pktsim.stack.gso.SoftwareGso(store,
+            new io.pktsim.nic.offload.OffloadFeatures(),
+            new io.pktsim.core.counter.Counters<>(io.pktsim.stack.gso.GsoCounter.class));
+        final List<byte[]> out = new ArrayList<>();
+        gso.segmentInto(agg, false, g -> {
+            final byte[] f = new byte[store.length(g)];
+            store.getFrame(g, f, 0, f.length);
+            out.add(f);
+            store.free(g);
+        });
+        assertThat(out).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(out.get(i)).as("segment %d", i).isEqualTo(originals.get(i));
+        }
+    }
+
+    @Test
+    void shouldCountBothPppoeHeadersTowardsTheFraglistLimit() {
+        // skb_gro_receive_list(): p->len + skb->len >= 65536, both from after the Ethernet header; IP length 1230
+        // (1190 bytes of payload, no options): 2 * 1230 + 53 * 1190 = 65530 before the 55th segment, 65546 with the
+        // two 8-byte PPPoE headers
+        final int payload = 1190;
+        final int n = 55;
+        final PacketStore big = new PacketStore(256, 2048, 64);
+        final PacketBuilder b = new PacketBuilder(big);
+        final List<Integer> segs = new ArrayList<>();
+        final List<GroReason> why = new ArrayList<>();
+        for (final boolean pppoe : new boolean[] {false, true}) {
+            segs.clear();
+            why.clear();
+            final GroTable gro = new GroTable(big, new GroConfig().pppoeGro(true).rxGroList(true), (h, r, t) -> {
+                segs.add(Math.max(1, big.gsoSegs(h)));
+                why.add(r);
+                for (int g = h; g != PacketStore.NO_PACKET;) {
+                    final int next = big.next(g);
+                    big.free(g);
+                    g = next;
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                b.reset().tcp(40000, 80, 1000 + i * payload, 7, TcpView.ACK).payload(payload).ipId(i)
+                    .fragWord(0x4000);
+                if (pppoe) {
+                    b.pppoe(0x66);
+                }
+                final int h = b.build();
+                GroTrains.receiveState(big, h, 0x1234, true);
+                gro.receive(h, 0);
+            }
+            gro.onPollEnd(n, 64, 0);
+            if (pppoe) {
+                assertThat(segs).as("PPPoE").containsExactly(54, 1);
+                assertThat(why).containsExactly(GroReason.MAX_SIZE, GroReason.POLL_COMPLETE);
+            } else {
+                assertThat(segs).as("plain IPv4").containsExactly(55);
+            }
+            assertThat(big.inUse()).isZero();
+        }
+    }
 }
