@@ -294,4 +294,22 @@ class PppoeGroTest {
             assertThat(big.inUse()).isZero();
         }
     }
+
+    @Test
+    void shouldLimitIpv6OverPppoeByGroIpv4MaxSize() {
+        // netif_get_gro_max_size(): gro_max_size only for skb->protocol ETH_P_IPV6; a PPPoE frame's is ETH_P_PPP_SES
+        final List<Integer> segs = new ArrayList<>();
+        final GroConfig config = new GroConfig().pppoeGro(true).groIpv4MaxSizeBytes(3000).groMaxSizeBytes(65536);
+        final GroTable gro = new GroTable(store, config, (h, r, t) -> segs.add(Math.max(1, store.gsoSegs(h))));
+        train(gro, 0x77, true, 4, 1000);
+        assertThat(segs).as("IPv6 over PPPoE: 1080 + 1000 + 1000 reaches 3000").containsExactly(2, 2);
+        segs.clear();
+        for (int i = 0; i < 4; i++) {
+            final int h = GroTrains.segment(pb, GroTrains.V6, 0, 1000 + i * 1000, 1000, TcpView.ACK, 0, true, true);
+            GroTrains.receiveState(store, h, 0x1234, true);
+            gro.receive(h, 0);
+        }
+        gro.onPollEnd(4, 64, 0);
+        assertThat(segs).as("plain IPv6: gro_max_size").containsExactly(4);
+    }
 }
