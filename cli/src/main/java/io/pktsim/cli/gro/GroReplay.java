@@ -10,6 +10,7 @@ import io.pktsim.core.packet.PacketStore;
 import io.pktsim.stack.gro.GroConfig;
 import io.pktsim.stack.gro.GroReason;
 import io.pktsim.stack.gro.GroTable;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * Replays captured Ethernet frames through one NAPI instance's GRO, the engine behind {@code pktsim gro}.
@@ -181,7 +182,7 @@ public final class GroReplay {
 
     private void prepare(final PacketStore store, final PacketParser parser, final int h) {
         final int r = parser.parse(store, h);
-        final org.agrona.MutableDirectBuffer b = store.buffer();
+        final MutableDirectBuffer b = store.buffer();
         final int f = store.frameOffset(h);
         // an RSS NIC hashes IP frames only, not PPPoE session frames (mlx5's traffic-type table sends them to the
         // indirect TIR without a hash, as the router engine models): they get no hash, GRO bucket 0

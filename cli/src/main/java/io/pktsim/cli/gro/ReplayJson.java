@@ -2,11 +2,13 @@ package io.pktsim.cli.gro;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import org.agrona.DirectBuffer;
 
 /**
  * Writes the JSON arrays of {@code pktsim gro} ({@code payload_len, segs, gso_size, seq, tcp_flags,
@@ -139,11 +141,11 @@ public final class ReplayJson {
      * @param length the frame's length, bytes
      * @return as {@link #pppoeSession(byte[])}
      */
-    static int pppoeSession(final org.agrona.DirectBuffer b, final int at, final int length) {
-        if (length < 22 || (b.getShort(at + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x8864) {
+    static int pppoeSession(final DirectBuffer b, final int at, final int length) {
+        if (length < 22 || (b.getShort(at + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x8864) {
             return -1;
         }
-        return b.getShort(at + 16, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        return b.getShort(at + 16, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
     private static void writeFlags(final JsonGenerator g, final ReplayRecord r) throws IOException {

@@ -3861,7 +3861,8 @@ public final class RouterSimulation {
      * whose flow (same hash and five-tuple) holds a packet in its bucket merges when its TCP header equals the held
      * one's but for the sequence (flag word, ACK, every option word: a TSval that ticked stops the merge), it
      * continues the sequence, it is no longer than the held packet's {@code gso_size} and the aggregate stays below
-     * {@code gro_max_size} (65536 bytes from the IP header: 45 segments of 1448); otherwise the held packet leaves
+     * {@code gro_max_size} (65536 bytes from the IP header, or from the PPPoE header of a session frame: 45 segments
+     * of 1448); otherwise the held packet leaves
      * ({@code pp}) and the segment is held in its place. A merged segment shorter than {@code gso_size} ends the
      * aggregate at once. A ninth packet in a bucket pushes out the bucket's oldest ({@code gro_flush_oldest}). The
      * IP headers of one flow never differ here (DF, fixed ID, one TTL and TOS).
@@ -3898,7 +3899,9 @@ public final class RouterSimulation {
                 reason = GRO_FLUSH_HEADERS;
             } else if (len > groMss[i] || seqOf(pkt) != groNextSeq[i]) {
                 reason = GRO_FLUSH_NOT_IN_SEQUENCE;
-            } else if (groLen[i] + len >= GRO_MAX_SIZE) {
+            } else if (groLen[i] + len + (session ? PPPOE_HEADER : 0) >= GRO_MAX_SIZE) {
+                // skb_gro_receive: p->len + len >= gro_max_size, p->len from the held skb's data, which for a
+                // PPPoE session frame starts at its PPPoE header (8 bytes before the IP header)
                 reason = GRO_FLUSH_FULL;
             }
             if (reason == 0) {

@@ -1,5 +1,7 @@
 package io.pktsim.stack.gso;
 
+import java.nio.ByteOrder;
+
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.packet.ChecksumState;
@@ -7,6 +9,7 @@ import io.pktsim.core.packet.PacketStore;
 import io.pktsim.nic.offload.OffloadFeatures;
 import io.pktsim.nic.offload.TcpSegmenter;
 import io.pktsim.nic.offload.Tso;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * Software GSO at the egress device: the GSO part of {@code validate_xmit_skb()} (net/core/dev.c, Linux 6.18).
@@ -22,6 +25,12 @@ import io.pktsim.nic.offload.Tso;
  * is its own.
  */
 public final class SoftwareGso {
+
+    private static final int ETH_HLEN = 14;
+    /** {@code ETH_P_PPP_SES}. */
+    private static final int ETH_P_PPP_SES = 0x8864;
+    /** The PPPoE session header and the PPP protocol ({@code sizeof(struct pppoe_hdr) + 2}). */
+    private static final int PPPOE_HLEN = 8;
 
     private final PacketStore store;
     private final OffloadFeatures features;
@@ -117,7 +126,7 @@ public final class SoftwareGso {
             if (pppoeAt >= 0) {
                 // pppoe_gso_segment(): phdr->length = cpu_to_be16(skb->len - (nhoff + sizeof(*phdr)))
                 store.buffer().putShort(store.frameOffset(g) + pppoeAt, (short) (store.length(g) - pppoeAt - 2),
-                    java.nio.ByteOrder.BIG_ENDIAN);
+                    ByteOrder.BIG_ENDIAN);
             }
             sink.transmit(g);
             g = next;
@@ -139,27 +148,21 @@ public final class SoftwareGso {
         if (net < ETH_HLEN + PPPOE_HLEN || Math.min(s.storedLength(h), s.length(h)) < net) {
             return -1;
         }
-        final org.agrona.MutableDirectBuffer b = s.buffer();
+        final MutableDirectBuffer b = s.buffer();
         final int f = s.frameOffset(h);
         int at = ETH_HLEN;
-        int type = b.getShort(f + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        int type = b.getShort(f + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88A8) && at + 4 <= net; tags++) {
-            type = b.getShort(f + at + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            type = b.getShort(f + at + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
             at += 4;
         }
         return type == ETH_P_PPP_SES && at + PPPOE_HLEN == net ? at + 4 : -1;
     }
 
-    private static final int ETH_HLEN = 14;
-    /** {@code ETH_P_PPP_SES}. */
-    private static final int ETH_P_PPP_SES = 0x8864;
-    /** The PPPoE session header and the PPP protocol ({@code sizeof(struct pppoe_hdr) + 2}). */
-    private static final int PPPOE_HLEN = 8;
-
     /** {@code skb_checksum_help()}: completes a CHECKSUM_PARTIAL TCP checksum in software. */
     void checksumHelp(final int h) {
         final PacketStore s = store;
-        final org.agrona.MutableDirectBuffer b = s.buffer();
+        final MutableDirectBuffer b = s.buffer();
         final int f = s.frameOffset(h);
         final int t = f + s.transportOffset(h);
         final int inner = s.innerNetworkOffset(h);
@@ -167,12 +170,12 @@ public final class SoftwareGso {
         final int tcpLen = s.length(h) - s.transportOffset(h);
         final int stored = Math.min(tcpLen, Math.min(s.storedLength(h), s.length(h)) - s.transportOffset(h));
         final long pseudo = (b.getByte(ip) & 0xF0) == 0x40
-            ? InetChecksum.pseudoIpv4(b.getInt(ip + 12, java.nio.ByteOrder.BIG_ENDIAN),
-                b.getInt(ip + 16, java.nio.ByteOrder.BIG_ENDIAN), 6, tcpLen)
+            ? InetChecksum.pseudoIpv4(b.getInt(ip + 12, ByteOrder.BIG_ENDIAN),
+                b.getInt(ip + 16, ByteOrder.BIG_ENDIAN), 6, tcpLen)
             : InetChecksum.pseudoIpv6(b, ip + 8, ip + 24, 6, tcpLen);
         b.putShort(t + 16, (short) 0);
         b.putShort(t + 16, (short) InetChecksum.finish(InetChecksum.sum(b, t, stored, pseudo)),
-            java.nio.ByteOrder.BIG_ENDIAN);
+            ByteOrder.BIG_ENDIAN);
         s.checksumState(h, ChecksumState.NONE);
     }
 }
