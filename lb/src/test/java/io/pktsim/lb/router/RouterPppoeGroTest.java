@@ -117,6 +117,38 @@ class RouterPppoeGroTest {
         assertThat(checked[0]).isGreaterThan(500);
     }
 
+    /**
+     * The 64 KiB limit counts the PPPoE header: {@code skb_gro_receive} refuses a segment when {@code p->len + len >=
+     * gro_max_size}, {@code p->len} measured from the held skb's PPPoE header. With a 1181-byte dial MTU a segment
+     * carries 1129 bytes (MSS 1141 less the timestamps), so 58 segments make an IP packet of 65534 bytes, which the
+     * 8 PPPoE bytes take to 65542: the kernel stops at 57. Long moderation lets one connection's polls take 64
+     * frames, so the limit is reached.
+     */
+    @Test
+    void shouldCountThePppoeHeaderTowardTheAggregatesLimit() throws IOException, PcapFormatException {
+        final RouterConfig c = config(true, RouterConfig.Outputs.NONE);
+        final RouterConfig.Wan w = c.wan();
+        final Path dir = tmp.resolve("limit");
+        Files.createDirectories(dir);
+        final RouterConfig one = new RouterConfig(c.profile().adaptiveRx(false).rxUsecs(2000).rxFrames(127), c.lan(),
+                new RouterConfig.Wan(w.lines(), w.dialsPerLine(), w.lineRateBps(), 0, true, 1181, 20_000_000L, 16),
+                false, c.balancing(), c.offload(), c.firewall(), c.qdisc(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.DOWNLOAD)),
+                c.durationNs(), c.warmupNs(), c.seed(), c.run(), new RouterConfig.Outputs(dir, null));
+        new RouterSimulation(one).run(ProgressListener.NONE);
+        int longest = 0;
+        try (PcapReader in = PcapReader.open(dir.resolve("eth0.2.pcap"))) {
+            final byte[] b = new byte[64];
+            while (in.next()) {
+                in.frame().getBytes(0, b, 0, Math.min(in.capturedLength(), b.length));
+                if (u16(b, 12) == 0x8864 && u16(b, 24) > 1500) {
+                    longest = Math.max(longest, u16(b, 24));
+                }
+            }
+        }
+        assertThat(longest).as("the longest aggregate's IP length: 57 segments of 1129").isEqualTo(52 + 57 * 1129);
+    }
+
     /** PPPoE GRO, its taps and its trace allocate nothing per packet once warm. */
     @Test
     void shouldAllocateNothingPerPacketOnceWarm() throws IOException {
