@@ -213,6 +213,10 @@ public final class ResultJson {
         g.writeNumberField("warmUpNs", s.warmUpNs());
         g.writeStringField("preset", s.device().preset().label());
         g.writeStringField("profile", s.device().profile().name());
+        if (s.device().profile().dsa()) {
+            // written only under DSA, so that a swconfig run's JSON is that of a pktsim without the key
+            g.writeStringField("switch", "dsa");
+        }
         g.writeNumberField("hardwareThreads", s.device().profile().threadCount());
         g.writeBooleanField("ipv6", s.ipv6());
         g.writeNumberField("lines", s.wan().lines());

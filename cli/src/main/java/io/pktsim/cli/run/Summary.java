@@ -29,8 +29,9 @@ public final class Summary {
     public static void print(final PrintWriter o, final Scenario s, final RouterResults r) {
         o.println(s.description().isBlank() ? s.name() : s.name() + ": " + s.description());
         o.printf(Locale.ROOT, "  %s, %d x %d %s, %s, offload %s; %s measured after %s warm-up; seed %d, run %d%n",
-            s.device().preset().label(), s.wan().lines(), s.wan().dialsPerLine(),
-            s.wan().lines() * s.wan().dialsPerLine() == 1 ? "dial" : "dials", s.balancing().mode().label(),
+            s.device().preset().label() + (s.device().profile().dsa() ? " (DSA)" : ""), s.wan().lines(),
+            s.wan().dialsPerLine(), s.wan().lines() * s.wan().dialsPerLine() == 1 ? "dial" : "dials",
+            s.balancing().mode().label(),
             s.offload().label(), Units.formatNs(s.durationNs()), Units.formatNs(s.warmUpNs()), s.seed(), s.run());
         if (!s.wan().redials().isEmpty()) {
             // the redials as scheduled, in the dials' names (times from the run's start, warm-up included)

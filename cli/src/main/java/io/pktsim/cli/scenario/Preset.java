@@ -46,6 +46,20 @@ public enum Preset {
         return profile;
     }
 
+    /** @return whether the board's ports are a switch's (k2p, newifi-y1), which {@code device.switch} drives */
+    public boolean hasSwitch() {
+        return this != X86;
+    }
+
+    /**
+     * @return whether, under DSA, the WAN port is on the SoC's second GMAC rather than a switch port: the K2P
+     *     (OpenWrt's mt7621_phicomm_k2p.dts labels gmac1 {@code wan}, with the switch's PHY 4); the MT7620's
+     *     switch has every port as a DSA user port (openwrt/openwrt pull request #24493)
+     */
+    public boolean wanOnOwnGmac() {
+        return this == K2P;
+    }
+
     /** @return the board's Ethernet ports (switch ports) */
     public int ports() {
         return ports;

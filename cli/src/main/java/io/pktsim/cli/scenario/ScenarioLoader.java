@@ -137,6 +137,11 @@ public final class ScenarioLoader {
         return v == null ? "(default)" : v.text();
     }
 
+    /** {@code device.switch}: the switch driven the swconfig way (VLAN devices on eth0), the default. */
+    static final String SWITCH_SWCONFIG = "swconfig";
+    /** {@code device.switch}: the switch under DSA (user ports of the conduit eth0). */
+    static final String SWITCH_DSA = "dsa";
+
     private Device device(final ConfigReader d) throws ConfigException {
         final Preset preset = Preset.byLabel(d.choice("preset", null, Preset.labels().toArray(new String[0])));
         final DeviceProfile base;
@@ -145,7 +150,14 @@ public final class ScenarioLoader {
         } catch (final IOException e) {
             throw d.errorAt("preset", "cannot load the built-in profile " + preset.profile() + ": " + e.getMessage());
         }
+        final String sw = d.choice("switch", SWITCH_SWCONFIG, SWITCH_SWCONFIG, SWITCH_DSA);
+        if (SWITCH_DSA.equals(sw) && !preset.hasSwitch()) {
+            throw d.errorAt("switch", "'device.switch' is dsa, but preset " + preset.label() + " has no switch (its "
+                + "ports are NICs of their own); expected swconfig (the default), or preset k2p or newifi-y1");
+        }
         final DeviceProfile profile = ProfileOverrides.apply(d, base);
+        // Under DSA a K2P's WAN port is on the SoC's second GMAC (mt7621_phicomm_k2p.dts), not behind the switch
+        profile.dsa(SWITCH_DSA.equals(sw)).wanOnOwnGmac(SWITCH_DSA.equals(sw) && preset.wanOnOwnGmac());
         d.finish();
         return new Device(preset, profile);
     }

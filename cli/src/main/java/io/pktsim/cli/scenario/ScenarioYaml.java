@@ -33,6 +33,7 @@ public final class ScenarioYaml {
         y.kv(0, "description", quote(s.description()));
         y.line(0, "device:");
         y.kv(2, "preset", s.device().preset().label());
+        y.kv(2, "switch", s.device().profile().dsa() ? ScenarioLoader.SWITCH_DSA : ScenarioLoader.SWITCH_SWCONFIG);
         y.profileSections(2, s.device().profile());
         y.line(0, "lan:");
         y.kv(2, "hosts", s.lan().hosts());

@@ -66,6 +66,8 @@ public final class ShowProfileCommand implements Callable<Integer> {
                 + " (1 LAN, up to "
                 + preset.maxLines() + " WAN lines); profile " + preset.profile()
                 + " (override its keys under 'device:' in a scenario)");
+            out.println(preset.hasSwitch() ? "# switch: swconfig (the default) or dsa ('device.switch' in a scenario)"
+                : "# switch: none (its ports are NICs; 'device.switch' takes swconfig only)");
         }
         out.print(ScenarioYaml.renderProfile(p));
         out.flush();

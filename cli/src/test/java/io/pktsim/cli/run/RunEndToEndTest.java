@@ -73,6 +73,44 @@ class RunEndToEndTest {
      * twice, with connections ended and opened again, and the summary's line about them.
      */
     /** A scenario without a description heads its summary with its name alone; one hardware thread is "thread". */
+    /**
+     * The tiny scenario with the switch under DSA, two lines and PPPoE: the same JSON twice, the switch named in the
+     * summary and the JSON, the dsa stage charged and no vlan, the pcap taps named as OpenWrt names the ports.
+     */
+    @Test
+    void shouldRunTheSwitchUnderDsaWithTheSameJsonTwice() throws IOException {
+        final Path scenario = tmp.resolve("dsa.yaml");
+        Files.writeString(scenario, TINY.replace("device: {preset: k2p}", "device: {preset: k2p, switch: dsa}")
+            .replace("lines: 1,", "lines: 2,"), StandardCharsets.UTF_8);
+        final Path a = tmp.resolve("a.json");
+        final Path b = tmp.resolve("b.json");
+        final Path pcaps = tmp.resolve("pcap");
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertThat(run(out, err, "run", scenario.toString(), "--json", a.toString(), "--pcap-dir", pcaps.toString()))
+            .as(err.toString()).isZero();
+        assertThat(run(new StringWriter(), new StringWriter(), "run", scenario.toString(), "--json",
+            b.toString())).isZero();
+        assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+        assertThat(out.toString()).contains("\n  k2p (DSA), 2 x 2 dials, ecmp, offload none;");
+        final JsonNode j = new ObjectMapper().readTree(a.toFile());
+        assertThat(j.at("/scenario/switch").asText()).isEqualTo("dsa");
+        final List<String> stages = new java.util.ArrayList<>();
+        j.at("/cpu/stages").forEach(s -> stages.add(s.get("name").asText()));
+        assertThat(stages).contains("dsa").doesNotContain("vlan");
+        assertThat(j.at("/gro").has("cell_polls")).isTrue();
+        try (java.util.stream.Stream<Path> files = Files.list(pcaps)) {
+            assertThat(files.map(p -> p.getFileName().toString())).contains("eth0.pcap", "lan1.pcap", "wan.pcap",
+                "lan2.pcap").doesNotContain("eth0.1.pcap");
+        }
+        // swconfig's JSON has no switch key (the shipped scenarios' JSON is unchanged)
+        final Path c = tmp.resolve("c.json");
+        Files.writeString(scenario, TINY, StandardCharsets.UTF_8);
+        assertThat(run(new StringWriter(), new StringWriter(), "run", scenario.toString(), "--json",
+            c.toString())).isZero();
+        assertThat(new ObjectMapper().readTree(c.toFile()).at("/scenario").has("switch")).isFalse();
+    }
+
     @Test
     void shouldNameAScenarioWithoutDescriptionAndCountOneHardwareThreadInTheSingular() throws IOException {
         final Path scenario = tmp.resolve("bare.yaml");

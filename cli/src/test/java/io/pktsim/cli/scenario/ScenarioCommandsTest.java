@@ -126,6 +126,29 @@ class ScenarioCommandsTest {
     }
 
     @Test
+    void shouldShowThePresetsSwitchDrivers() {
+        assertThat(run("show-profile", "k2p").out()).contains(
+            "\n# switch: swconfig (the default) or dsa ('device.switch' in a scenario)\n");
+        assertThat(run("show-profile", "newifi-y1").out()).contains("\n# switch: swconfig (the default) or dsa");
+        assertThat(run("show-profile", "x86").out()).contains(
+            "\n# switch: none (its ports are NICs; 'device.switch' takes swconfig only)\n");
+        assertThat(run("show-profile", "k2p").out()).contains("  dsa: {perPacket: 400}\n");
+    }
+
+    @Test
+    void shouldExitTwoOnDsaForX86() throws IOException {
+        final Path f = tmp.resolve("x86-dsa.yaml");
+        Files.writeString(f, ScenarioLoaderTest.BASE.replace("  preset: k2p", "  preset: x86\n  switch: dsa"),
+            StandardCharsets.UTF_8);
+        final Run r = run("validate", f.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("pktsim validate: " + f + ":3:11: 'device.switch' is dsa, but preset x86 has "
+            + "no switch (its ports are NICs of their own); expected swconfig (the default), or preset k2p or "
+            + "newifi-y1\n");
+    }
+
+    @Test
     void shouldShowTheX86PresetsRxQueues() {
         final Run r = run("show-profile", "x86");
         assertThat(r.code()).isZero();

@@ -108,6 +108,37 @@ class ScenarioLoaderTest {
             .packetBytes()).isEqualTo(1492);
     }
 
+    /** {@code device.switch}: swconfig by default on every preset, dsa on the boards with a switch. */
+    @Test
+    void shouldReadTheSwitchDriver() throws Exception {
+        assertThat(parse(BASE).device().profile().dsa()).isFalse();
+        assertThat(parse(replace("  preset: k2p", "  preset: k2p\n  switch: swconfig")).device().profile().dsa())
+            .isFalse();
+        final Scenario k2p = parse(replace("  preset: k2p", "  preset: k2p\n  switch: dsa"));
+        assertThat(k2p.device().profile().dsa()).isTrue();
+        assertThat(k2p.device().profile().wanOnOwnGmac()).as("the K2P's wan is gmac1").isTrue();
+        final Scenario newifi = parse(replace("  preset: k2p", "  preset: newifi-y1\n  switch: dsa")
+            .replace("lines: 4", "lines: 1"));
+        assertThat(newifi.device().profile().dsa()).isTrue();
+        assertThat(newifi.device().profile().wanOnOwnGmac()).as("every MT7620 port is a DSA port").isFalse();
+        assertThat(ScenarioMapper.toConfig(k2p, null, null).profile().dsa()).isTrue();
+        for (final String preset : new String[] {"k2p", "newifi-y1", "x86"}) {
+            final String yaml = replace("  preset: k2p", "  preset: " + preset).replace("lines: 4", "lines: 1");
+            assertThat(parse(yaml).device().profile().dsa()).as(preset).isFalse();
+            assertThat(ScenarioYaml.render(parse(yaml))).contains("  preset: " + preset + "\n  switch: swconfig\n");
+        }
+        assertThat(ScenarioYaml.render(k2p)).contains("  preset: k2p\n  switch: dsa\n  cpu:\n");
+    }
+
+    @Test
+    void shouldRefuseDsaOnABoardWithoutASwitch() {
+        assertThat(error(replace("  preset: k2p", "  preset: x86\n  switch: dsa"))).isEqualTo("s.yaml:3:11: "
+            + "'device.switch' is dsa, but preset x86 has no switch (its ports are NICs of their own); expected "
+            + "swconfig (the default), or preset k2p or newifi-y1");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  switch: dsb"))).startsWith("s.yaml:3:11: ")
+            .contains("'dsb'").contains("swconfig, dsa");
+    }
+
     /** A driver name a typo away from a modelled driver would silently lose its DIM, PPE hash or RSS. */
     @Test
     void shouldRefuseADriverNameThatLooksLikeATypo() throws Exception {

@@ -311,6 +311,7 @@ public final class RouterSimulation {
     private final long cNetifReceive;
     private final long cFlowtable;
     private final long cVlan;
+    private final long cDsa;
     private final long cMacvlan;
     private final long cPppoe;
     private final long cQdisc;
@@ -736,6 +737,23 @@ public final class RouterSimulation {
     private final int[] dialOfIfindex;
     /** Per ifindex: the line whose VLAN device it is, -1 for the others. */
     private final int[] lineOfIfindex;
+    /** The switch under DSA ({@link DeviceProfile#dsa}). */
+    private final boolean dsa;
+    /** Per line: its port is a DSA user port (under DSA, every line but a K2P's line 0 on its own GMAC). */
+    private final boolean[] lineDsa;
+    /**
+     * Per CPU and DSA port ({@code cpu * (lines + 1) + 1 + line}, the LAN at 0): the RX poll ({@link #pollSeq}) whose
+     * frames last fed that port's {@code gro_cells} NAPI on that CPU; a cell polls once per feeding RX poll.
+     */
+    private final long[] cellPolledAt;
+    /** RX polls since the start (never reset): the {@code gro_cells} batches' key. */
+    private long pollSeq;
+    /** The device {@link #receiveDevices} found for the packet {@link #forward} is handling (its VLAN or port). */
+    private int rxDevice;
+    /** Frames from a DSA port whose GRO the RX poll did not charge: the cell charges it ({@link #forward}). */
+    private long cellGroFrames;
+    /** {@code gro_cells} polls over the window. */
+    private long cellPolls;
     private final int[] dialAddress;
     private final int[] flowNatAddr;
     private int redials;
@@ -962,10 +980,11 @@ public final class RouterSimulation {
     public static List<String> interfaceNames(final RouterConfig config) {
         final RouterConfig.Wan wan = config.wan();
         final List<String> names = new ArrayList<>();
+        final boolean dsa = config.profile().dsa();
         names.add("eth0");
-        names.add("eth0." + LAN_VID);
+        names.add(portName(dsa, -1));
         for (int l = 0; l < wan.lines(); l++) {
-            names.add("eth0." + (WAN_VID_BASE + l));
+            names.add(portName(dsa, l));
         }
         for (int d = 0; d < config.dials(); d++) {
             if (wan.dialsPerLine() > 1) {
@@ -976,6 +995,23 @@ public final class RouterSimulation {
             }
         }
         return names;
+    }
+
+    /**
+     * The device of the LAN or of a WAN line: under swconfig the VLAN device {@code eth0.1} (the LAN) or
+     * {@code eth0.<2+line>}; under DSA the switch port's user port as OpenWrt's device trees label them: the LAN on
+     * {@code lan1}, line 0 on {@code wan}, line l on {@code lan<l+1>} (a multi-line setup takes LAN ports as WAN
+     * lines).
+     *
+     * @param dsa true under DSA
+     * @param line the line, or -1 for the LAN
+     * @return the device name
+     */
+    static String portName(final boolean dsa, final int line) {
+        if (!dsa) {
+            return "eth0." + (line < 0 ? LAN_VID : WAN_VID_BASE + line);
+        }
+        return line < 0 ? "lan1" : line == 0 ? "wan" : "lan" + (line + 1);
     }
 
     /**
@@ -1093,6 +1129,7 @@ public final class RouterSimulation {
         cNetifReceive = costs.perPacket(CostStage.NETIF_RECEIVE);
         cFlowtable = costs.perPacket(CostStage.FLOWTABLE);
         cVlan = costs.perPacket(CostStage.VLAN);
+        cDsa = costs.perPacket(CostStage.DSA);
         cMacvlan = costs.perPacket(CostStage.MACVLAN);
         cPppoe = costs.perPacket(CostStage.PPPOE);
         cQdisc = costs.perPacket(CostStage.QDISC);
@@ -1153,6 +1190,13 @@ public final class RouterSimulation {
         }
         this.lines = wan.lines();
         this.macvlan = wan.dialsPerLine() > 1;
+        this.dsa = profile.dsa();
+        lineDsa = new boolean[lines];
+        for (int l = 0; l < lines; l++) {
+            lineDsa[l] = dsa && (l > 0 || !profile.wanOnOwnGmac());
+        }
+        cellPolledAt = new long[profile.threadCount() * (lines + 1)];
+        java.util.Arrays.fill(cellPolledAt, -1L);
         this.pppoe = wan.pppoe();
         this.pppoeGro = pppoe && profile.pppoeGro();
         this.ipv6 = config.ipv6();
@@ -1168,8 +1212,10 @@ public final class RouterSimulation {
 
         // The devices of an OpenWrt multi-dial: eth0 (the GMAC on the switch's CPU port), eth0.1 to the LAN,
         // eth0.<2+l> per WAN line, a macvlan per dial when a line has several, a PPPoE session per dial.
+        // Under DSA the same tag-demuxed devices of eth0 stand for the user ports (lan1 the LAN, wan line 0, lan2..
+        // the further lines), named as OpenWrt names them (portName).
         final int eth0 = devices.register(new Gmac());
-        lanVlan = new VlanDevice("eth0." + LAN_VID, eth0, ETH0_MAC, LAN_VID);
+        lanVlan = new VlanDevice(portName(dsa, -1), eth0, ETH0_MAC, LAN_VID);
         devices.register(lanVlan);
         vlans.add(lanVlan);
         lineVlan = new VlanDevice[lines];
@@ -1178,7 +1224,7 @@ public final class RouterSimulation {
         dialPppoe = new PppoeDevice[dials];
         dialIfindex = new int[dials];
         for (int l = 0; l < lines; l++) {
-            lineVlan[l] = new VlanDevice("eth0." + (WAN_VID_BASE + l), eth0, ETH0_MAC, WAN_VID_BASE + l);
+            lineVlan[l] = new VlanDevice(portName(dsa, l), eth0, ETH0_MAC, WAN_VID_BASE + l);
             devices.register(lineVlan[l]);
             vlans.add(lineVlan[l]);
         }
@@ -1520,17 +1566,33 @@ public final class RouterSimulation {
         final boolean toLan = (path & PATH_TO_LAN) != 0;
         final boolean fast = (path & PATH_FAST) != 0;
         final boolean isNew = (path & PATH_NEW) != 0;
+        // Under DSA: the LAN's port is a user port, the line's when PATH_WAN_DSA (not a K2P's line 0, on its own GMAC)
+        final boolean wanDsa = dsa && (path & PATH_WAN_DSA) != 0;
+        final boolean rxDsa = dsa && (!toLan || wanDsa);
+        final boolean txDsa = dsa && (toLan || wanDsa);
         final long[] c = pathStageCycles[path];
         int passes = 0;
         c[CostStage.BACKLOG.ordinal()] += cBacklog;
         c[CostStage.NETIF_RECEIVE.ordinal()] += cNetifReceive;
+        if (rxDsa) {
+            // The conduit's pass (above) hands the frame to dsa_switch_rcv (ETH_P_XDSA): the tagger, then
+            // gro_cells_receive; the cell's NAPI runs GRO (napi_gro_receive) and the user port's own pass through
+            // __netif_receive_skb_core, where the flowtable's ingress hook sits (nft_dev_path_info stops at
+            // DEV_PATH_DSA: indev is the user port). Per frame of an aggregate: forward charges the others' share.
+            c[CostStage.DSA.ordinal()] += cDsa;
+            c[CostStage.GRO.ordinal()] += cGro;
+            c[CostStage.NETIF_RECEIVE.ordinal()] += cNetifReceive;
+            passes++;
+        }
         if (fast && !macvlan) {
             c[CostStage.FLOWTABLE.ordinal()] += cFlowtable;
         } else {
             // Receive device layers, each another pass: vlan_do_receive() and macvlan's RX_HANDLER_ANOTHER go
             // back to another_round, ppp's netif_rx() queues the frame to this CPU's backlog again.
-            c[CostStage.VLAN.ordinal()] += cVlan;
-            passes++;
+            if (!dsa) {
+                c[CostStage.VLAN.ordinal()] += cVlan;
+                passes++;
+            }
             if (toLan) {
                 if (macvlan) {
                     c[CostStage.MACVLAN.ordinal()] += cMacvlan;
@@ -1569,7 +1631,14 @@ public final class RouterSimulation {
                     c[CostStage.MACVLAN.ordinal()] += cMacvlan;
                 }
             }
-            c[CostStage.VLAN.ordinal()] += cVlan;
+            if (!dsa) {
+                c[CostStage.VLAN.ordinal()] += cVlan;
+            }
+        }
+        if (txDsa) {
+            // dsa_user_xmit and the tagger's xmit, then dev_queue_xmit on the conduit (the flowtable's fast path
+            // sends to the user port too: FLOW_OFFLOAD_XMIT_DIRECT with the user port as outdev)
+            c[CostStage.DSA.ordinal()] += cDsa;
         }
         c[CostStage.QDISC.ordinal()] += cQdisc;
         c[CostStage.DRIVER_TX.ordinal()] += cDriverTx;
@@ -3700,6 +3769,7 @@ public final class RouterSimulation {
             return;
         }
         polls++;
+        pollSeq++;
         txCompletion(now);
         final int weight = napiWeight;
         final int n = Math.min(weight, ringCount);
@@ -3724,7 +3794,14 @@ public final class RouterSimulation {
             // the fixed driver RX and GRO cycles are counted per frame through groPackets (stageCycles)
             cpu.stage(CostStage.DRIVER_RX, rxBytes);
             groPackets++;
-            t = cpu.exec(rxCpu, t, cDriverRx + rxBytes + cGro, napiContext);
+            if (dsa && rxFromDsaPort(h, pkt)) {
+                // the conduit's napi_gro_receive finds no GRO handler for ETH_P_XDSA (eth_type_trans on a
+                // conduit) and passes the frame on at once: its GRO is the cell's, on the protocol CPU (forward)
+                cellGroFrames++;
+                t = cpu.exec(rxCpu, t, cDriverRx + rxBytes, napiContext);
+            } else {
+                t = cpu.exec(rxCpu, t, cDriverRx + rxBytes + cGro, napiContext);
+            }
             if ((entry & RING_RATE_REACHED) != 0) {
                 ppeCheck(foe, f, pkt, t);
             }
@@ -3818,6 +3895,19 @@ public final class RouterSimulation {
      */
     private boolean dueBefore(final long atNs) {
         return atNs > totalNs || loop.nextEventTimeNs() <= atNs;
+    }
+
+    /**
+     * Under DSA, whether a frame the RX poll takes came in through a DSA user port: every frame from the LAN, and a
+     * line's when its port is one ({@link #lineDsa}; read from the frame's tag, as {@code mtk_tag_rcv} reads the
+     * source port).
+     */
+    private boolean rxFromDsaPort(final int h, final long pkt) {
+        if (!toLan(pkt)) {
+            return true;
+        }
+        final int line = VlanDevice.peekVlanId(store, h) - WAN_VID_BASE;
+        return line < 0 || line >= lines || lineDsa[line];
     }
 
     // ---------------------------------------------------------------- router: forwarding
@@ -4207,11 +4297,15 @@ public final class RouterSimulation {
         egressFlowHash = fast ? Qdisc.NO_FLOW_HASH : ct.qdiscFlowHash(lastCtRef);
         final int d = flowDial[f];
         // The path's fixed charges at once (buildPath); slowPath adds the dynamic ones to chargedCycles.
+        final int wanLine = !dsa ? 0 : toLan ? lineOfIfindex[rxDevice] : lineOf(Math.max(0, d));
         final int path = (toLan ? PATH_TO_LAN : 0) | (fast ? PATH_FAST : 0)
-                | (!fast && kind == KIND_SYN ? PATH_NEW : 0);
+                | (!fast && kind == KIND_SYN ? PATH_NEW : 0) | (dsa && lineDsa[wanLine] ? PATH_WAN_DSA : 0);
         pathPackets[path]++;
         softnetProcessed[target] += pathPasses[path];
         chargedCycles = pathCycles[path];
+        if (dsa && (!toLan || lineDsa[wanLine])) {
+            cellReceive(target, toLan ? 1 + wanLine : 0, segs);
+        }
         if (fast) {
             ftHits += segs;
         } else {
@@ -4262,6 +4356,31 @@ public final class RouterSimulation {
     }
 
     /**
+     * Under DSA, the share of a packet from a DSA port that {@link #buildPath}'s fixed charges (one frame) leave out:
+     * the {@code gro_cells} NAPI's poll ({@code gro_cell_poll}, net/core/gro_cells.c, 6.18), once per RX poll that
+     * fed this port's cell on this CPU (a simplification: the cell is not a NAPI of its own on the poll list, its
+     * batch is the frames one RX poll sent it, flushed when that batch ends), and, for a GRO aggregate of
+     * {@code segs} frames, every frame but the first: its backlog dequeue and conduit pass (the conduit's GRO merges
+     * nothing, so RPS queues frames, not aggregates), its tagger and its {@code napi_gro_receive} in the cell.
+     */
+    private void cellReceive(final int target, final int port, final int segs) {
+        final int k = target * (lines + 1) + port;
+        if (cellPolledAt[k] != pollSeq) {
+            cellPolledAt[k] = pollSeq;
+            cellPolls++;
+            charge(CostStage.NAPI_POLL, cNapiPoll);
+        }
+        if (segs > 1) {
+            final int more = segs - 1;
+            softnetProcessed[target] += more;
+            charge(CostStage.BACKLOG, cBacklog * more);
+            charge(CostStage.NETIF_RECEIVE, cNetifReceive * more);
+            charge(CostStage.DSA, cDsa * more);
+            charge(CostStage.GRO, cGro * more);
+        }
+    }
+
+    /**
      * The per-byte driver cycles of the last frame size {@link #onNapi} (RX) and {@link #forward} (TX, the segments'
      * bytes) charged, kept so that a run of equal frames does not multiply and divide again: the same integers.
      */
@@ -4278,10 +4397,12 @@ public final class RouterSimulation {
      * counts once against its path and the stages' cycles are the counts times the path's cycles when the results
      * read them (the same integer sums as charging every stage for every packet).
      */
-    private static final int PATHS = 8;
+    private static final int PATHS = 16;
     private static final int PATH_TO_LAN = 1;
     private static final int PATH_FAST = 2;
     private static final int PATH_NEW = 4;
+    /** Under DSA: the WAN side's port (the line the packet arrived on or leaves by) is a DSA user port. */
+    private static final int PATH_WAN_DSA = 8;
     private final long[][] pathStageCycles = new long[PATHS][STAGES.length];
     private final long[] pathCycles = new long[PATHS];
     private final int[] pathPasses = new int[PATHS];
@@ -4300,7 +4421,7 @@ public final class RouterSimulation {
         if (s == CostStage.DRIVER_RX) {
             cy += groPackets * cDriverRx;
         } else if (s == CostStage.GRO) {
-            cy += groPackets * cGro;
+            cy += (groPackets - cellGroFrames) * cGro;
         }
         return cy;
     }
@@ -4668,6 +4789,7 @@ public final class RouterSimulation {
         if (dev == RxHandler.CONSUMED) {
             return false;
         }
+        rxDevice = dev;
         tapIn(dev, tapNs, h);
         if (toLan) {
             if (macvlan) {
@@ -5301,6 +5423,8 @@ public final class RouterSimulation {
         groMerged = 0;
         irqs = 0;
         polls = 0;
+        cellGroFrames = 0;
+        cellPolls = 0;
         if (multiQueue) {
             for (final RxQueue q : queues) {
                 q.packets = 0;
@@ -5710,10 +5834,15 @@ public final class RouterSimulation {
                 new RouterResults.Count("stale_route_teardowns", ftStaleTeardowns),
                 new RouterResults.Count("fast_path_packets", ftHits));
         final List<RouterResults.Count> ppe = ppeCounts();
-        final List<RouterResults.Count> gro = List.of(new RouterResults.Count("received", groPackets),
+        final List<RouterResults.Count> gro = new ArrayList<>(List.of(new RouterResults.Count("received", groPackets),
                 new RouterResults.Count("merged", groMerged),
                 new RouterResults.Count("flushed", groPackets - groMerged),
-                new RouterResults.Count("irqs", irqs), new RouterResults.Count("polls", polls));
+                new RouterResults.Count("irqs", irqs), new RouterResults.Count("polls", polls)));
+        if (dsa) {
+            // under DSA: the frames whose GRO ran in a user port's gro_cells NAPI, and those NAPIs' polls
+            gro.add(new RouterResults.Count("cell_received", cellGroFrames));
+            gro.add(new RouterResults.Count("cell_polls", cellPolls));
+        }
         final String bottleneck = bottleneck(endNs, threads, avg, hottest);
         final List<RouterResults.Count> tcp = tcpCounts();
         final List<RouterResults.Queue> rxQueueList = new ArrayList<>(rxQueues);

@@ -34,6 +34,11 @@ class RouterMemoryTest {
      * TCP download and upload (NewReno and CUBIC), UDP on/off and Poisson both ways.
      */
     private static RouterConfig sixtyFourDials(final long durationNs, final RouterConfig.Outputs outputs) {
+        return sixtyFourDials(durationNs, outputs, false);
+    }
+
+    private static RouterConfig sixtyFourDials(final long durationNs, final RouterConfig.Outputs outputs,
+            final boolean dsa) {
         final List<RouterConfig.App> apps = List.of(
                 RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 8, 16, RouterConfig.Direction.DOWNLOAD),
                 new RouterConfig.App(RouterConfig.AppKind.BROWSER, 4, 4, RouterConfig.Direction.UPLOAD,
@@ -42,7 +47,9 @@ class RouterMemoryTest {
                         RouterConfig.CongestionControl.NEWRENO, 5_000_000L, 1200, 0),
                 new RouterConfig.App(RouterConfig.AppKind.UDP_POISSON, 2, 2, RouterConfig.Direction.UPLOAD,
                         RouterConfig.CongestionControl.NEWRENO, 5_000_000L, 1200, 0));
-        return new RouterConfig(RouterFixtures.mt7621Like(), new RouterConfig.Lan(8, 1_000_000_000L),
+        // under DSA a K2P: line 0 on wan (its own GMAC), the LAN's frames through lan1's tagger and gro_cells
+        return new RouterConfig(RouterFixtures.mt7621Like().dsa(dsa).wanOnOwnGmac(dsa),
+                new RouterConfig.Lan(8, 1_000_000_000L),
                 new RouterConfig.Wan(1, 64, 1_000_000_000L, 50_000_000L, true, 1492, 20_000_000L, 16), false,
                 new RouterConfig.Balancing(RouterConfig.BalanceMode.MWAN3, 0, 0L, false, 0xFF00),
                 RouterConfig.OffloadMode.NONE, new RouterConfig.Firewall(RouterConfig.FirewallKind.FW4, 16384),
@@ -51,11 +58,23 @@ class RouterMemoryTest {
 
     @Test
     void shouldAllocateNothingPerSimulatedSecondOnceWarmWithEveryTapAndTheTrace() throws IOException {
-        final RouterSimulation sim = new RouterSimulation(sixtyFourDials(10 * SECOND, RouterConfig.Outputs.NONE));
-        final PcapTaps taps = PcapTaps.open(tmp, 160, sim.devices(), List.of());
-        assertThat(taps.files()).as("eth0, eth0.1, eth0.2, 64 macvlans, 64 PPPoE devices").hasSize(131);
+        allocateNothingOnceWarm(false);
+    }
+
+    /** The same under DSA: the tagger, the gro_cells accounting and the user ports allocate nothing either. */
+    @Test
+    void shouldAllocateNothingPerSimulatedSecondOnceWarmUnderDsa() throws IOException {
+        allocateNothingOnceWarm(true);
+    }
+
+    private void allocateNothingOnceWarm(final boolean dsa) throws IOException {
+        final RouterSimulation sim = new RouterSimulation(sixtyFourDials(10 * SECOND, RouterConfig.Outputs.NONE,
+                dsa));
+        final Path dir = java.nio.file.Files.createDirectories(tmp.resolve(dsa ? "dsa" : "swconfig"));
+        final PcapTaps taps = PcapTaps.open(dir, 160, sim.devices(), List.of());
+        assertThat(taps.files()).as("eth0, eth0.1 (lan1), eth0.2 (wan), 64 macvlans, 64 PPPoE devices").hasSize(131);
         try (TraceBus bus = TraceBus.start(new TraceNames(), TraceBus.DEFAULT_RING_SIZE,
-                JsonLinesTraceSink.toFile(tmp.resolve("trace.jsonl")))) {
+                JsonLinesTraceSink.toFile(dir.resolve("trace.jsonl")))) {
             sim.tap(taps);
             sim.trace(bus);
             sim.start();

@@ -35,6 +35,13 @@ public enum CostStage {
     BACKLOG("backlog", "process_backlog, per packet"),
     /** {@code vlan_do_receive} / {@code vlan_dev_hard_start_xmit}: 802.1Q pop or push and the upper device. */
     VLAN("vlan", "802.1Q VLAN device receive or transmit, per packet"),
+    /**
+     * A DSA user port's tagger: on receive {@code dsa_switch_rcv} (net/dsa/tag.c, 6.18) with the tagger's
+     * {@code rcv} ({@code mtk_tag_rcv}, net/dsa/tag_mtk.c: the 4-byte MTK tag stripped, the user port found by its
+     * source port) and {@code gro_cells_receive}; on transmit {@code dsa_user_xmit} (net/dsa/user.c) with the
+     * tagger's {@code xmit} ({@code mtk_tag_xmit}: the tag pushed) before the conduit's qdisc.
+     */
+    DSA("dsa", "DSA tagger: user port receive (tag strip, gro_cells) or transmit (tag push), per packet"),
     /** {@code macvlan_handle_frame} (MAC hash demux, another receive pass) / {@code macvlan_start_xmit}. */
     MACVLAN("macvlan", "macvlan demux or transmit, per packet"),
     /**

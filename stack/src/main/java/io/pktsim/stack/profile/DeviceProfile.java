@@ -33,6 +33,8 @@ public final class DeviceProfile {
     private long groFlushTimeoutNs = 0L;
     private int groNormalBatch = 8;
     private boolean pppoeGro = false;
+    private boolean dsa = false;
+    private boolean wanOnOwnGmac = false;
     private int napiDeferHardIrqs = 0;
     private boolean threadedNapi = false;
     private long rpsCpus = 0L;
@@ -469,6 +471,42 @@ public final class DeviceProfile {
      */
     public DeviceProfile pppoeGro(final boolean value) {
         this.pppoeGro = value;
+        return this;
+    }
+
+    /**
+     * @return whether the switch is driven by DSA (net/dsa, OpenWrt since 21.02 on the MT7621): every switch port a
+     *     DSA user port ({@code lan1}..{@code lan4}, {@code wan}) of the conduit eth0, rather than swconfig's VLAN
+     *     devices {@code eth0.N}; default false (swconfig)
+     */
+    public boolean dsa() {
+        return dsa;
+    }
+
+    /**
+     * @param value true for a switch under DSA
+     * @return this
+     */
+    public DeviceProfile dsa(final boolean value) {
+        this.dsa = value;
+        return this;
+    }
+
+    /**
+     * @return under DSA, whether the WAN port (line 0) is not behind the switch but on the SoC's second GMAC, as
+     *     OpenWrt's mt7621_phicomm_k2p.dts wires it (gmac1 labelled {@code wan}, the switch's PHY 4): its frames
+     *     reach the CPU untagged, without a tagger; default false
+     */
+    public boolean wanOnOwnGmac() {
+        return wanOnOwnGmac;
+    }
+
+    /**
+     * @param value true when line 0 is on its own GMAC under DSA
+     * @return this
+     */
+    public DeviceProfile wanOnOwnGmac(final boolean value) {
+        this.wanOnOwnGmac = value;
         return this;
     }
 
