@@ -132,7 +132,7 @@ class ScenarioCommandsTest {
         assertThat(run("show-profile", "newifi-y1").out()).contains("\n# switch: swconfig (the default) or dsa");
         assertThat(run("show-profile", "x86").out()).contains(
             "\n# switch: none (its ports are NICs; 'device.switch' takes swconfig only)\n");
-        assertThat(run("show-profile", "k2p").out()).contains("  dsa: {perPacket: 400}\n");
+        assertThat(run("show-profile", "k2p").out()).contains("  dsa: {perEvent: 0, perPacket: 400, perByte: 0}\n");
     }
 
     @Test
