@@ -4784,7 +4784,11 @@ public final class RouterSimulation {
     private boolean receiveDevices(final int h, final int f, final boolean toLan, final long tapNs) {
         // __netif_receive_skb_core(): eth0's taps, then the tag (in the skb's metadata since skb_vlan_untag or the
         // driver's RX VLAN offload; libpcap puts it back from the packet's auxdata) finds the VLAN device
-        tapIn(ETH0_IFINDEX, tapNs, h);
+        if (dsa) {
+            tapConduit(tapNs, h, false);
+        } else {
+            tapIn(ETH0_IFINDEX, tapNs, h);
+        }
         int dev = vlans.receive(store, h);
         if (dev == RxHandler.CONSUMED) {
             return false;
@@ -4865,6 +4869,38 @@ public final class RouterSimulation {
     private int tapOutSegment;
 
     /**
+     * Under DSA, eth0's (the conduit's) tap: the frame with the MTK tag ({@code mtk_tag_rcv} / {@code mtk_tag_xmit},
+     * net/dsa/tag_mtk.c, 6.18) where the engine's bytes carry the 802.1Q tag standing in for it (the same 4 bytes in
+     * the same place): received, the source port in the first 16 bits; sent, 0 (untagged) then the port's bit, then
+     * 0. A frame of a line on its own GMAC (a K2P's {@code wan}) is not on eth0 at all. The switch ports are the
+     * device trees': {@code lan1}..{@code lan4} ports 0..3, the MT7620's {@code wan} port 4.
+     */
+    private void tapConduit(final long tapNs, final int h, final boolean sent) {
+        if (tap == null || tapNs < 0) {
+            return;
+        }
+        final long at = store.storedFrameAddress(h, EthernetView.LENGTH + VLAN_TAG);
+        if (at < 0) {
+            return;
+        }
+        final byte[] a = store.buffer().byteArray();
+        final long tagAt = at + EthernetView.LENGTH - 2;
+        final int saved = FrameBytes.getInt(a, tagAt);
+        final int line = (saved & 0x0FFF) - WAN_VID_BASE;
+        if (line >= 0 && line < lines && !lineDsa[line]) {
+            return;
+        }
+        final int port = line < 0 ? 0 : line == 0 ? 4 : line;
+        FrameBytes.putInt(a, tagAt, sent ? (1 << port) << 16 : port << 16);
+        if (sent) {
+            tapOut(ETH0_IFINDEX, tapNs, h);
+        } else {
+            tapIn(ETH0_IFINDEX, tapNs, h);
+        }
+        FrameBytes.putInt(a, tagAt, saved);
+    }
+
+    /**
      * Shows a received frame to the tap as device {@code ifindex} sees it ({@code deliver_skb} to the
      * {@code ptype_all} taps in {@code __netif_receive_skb_core}, after GRO): a GRO aggregate as one packet. Nothing
      * if there is no tap or tapNs < 0.
@@ -4935,7 +4971,11 @@ public final class RouterSimulation {
             return;
         }
         if (!hardware) {
-            tapOut(ETH0_IFINDEX, readyNs, h);
+            if (dsa) {
+                tapConduit(readyNs, h, true);
+            } else {
+                tapOut(ETH0_IFINDEX, readyNs, h);
+            }
         }
         if (hardware) {
             // The PPE hands the frame straight back to the GMAC: no qdisc.

@@ -2,9 +2,16 @@ package io.pktsim.lb.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.pktsim.core.pcap.PcapReader;
 
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.profile.DeviceProfile;
@@ -167,6 +174,46 @@ class RouterDsaTest {
         assertThat(fromLan).isPositive().isLessThan(gro(r, "received"));
         // passes: per aggregate from lan1 its frames + the user port; per frame from wan one
         assertThat(processed(r)).isEqualTo(r.forwardedPackets() + (aggregates - (gro(r, "received") - fromLan)));
+    }
+
+    /**
+     * eth0's tap shows the MTK tag (tag_mtk.c): received, the source port (lan3 is switch port 2); sent, the port's
+     * bit (lan1, port 0); a K2P's wan frames are on wan (untagged), never on eth0.
+     */
+    @Test
+    void shouldShowTheMtkTagOnTheConduitsTap(@TempDir final Path tmp) throws Exception {
+        // the ACKs from lan1 (port 0) and the data to it; the lines' data from lan2/lan3 and their ACKs to them
+        final RouterConfig c = config(Switch.DSA_K2P, RouterConfig.OffloadMode.NONE,
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 16, RouterConfig.Direction.DOWNLOAD)), 3,
+                false);
+        final Path dir = Files.createDirectories(tmp.resolve("pcap"));
+        final RouterResults r = new RouterSimulation(new RouterConfig(c.profile(), c.lan(), c.wan(), false,
+                c.balancing(), c.offload(), c.firewall(), c.qdisc(), c.workload(), c.durationNs(), c.warmupNs(),
+                c.seed(), c.run(), new RouterConfig.Outputs(dir, null))).run(ProgressListener.NONE);
+        assertThat(r.forwardedPackets()).isPositive();
+        final Map<Integer, Integer> tags = new TreeMap<>();
+        try (PcapReader p = PcapReader.open(dir.resolve("eth0.pcap"))) {
+            final byte[] b = new byte[16];
+            while (p.next()) {
+                p.frame().getBytes(0, b, 0, 16);
+                tags.merge((b[12] & 0xFF) << 8 | b[13] & 0xFF, 1, Integer::sum);
+            }
+        }
+        // received: the source port (lan1 0, lan2 1, lan3 2); sent: the port's bit (lan1 1, lan2 2, lan3 4)
+        assertThat(tags.keySet()).as("MTK tags, never 0x8100").isSubsetOf(0x0000, 0x0001, 0x0002, 0x0004)
+                .contains(0x0000, 0x0001);
+        long wan = 0;
+        try (PcapReader p = PcapReader.open(dir.resolve("wan.pcap"))) {
+            final byte[] b = new byte[14];
+            while (p.next()) {
+                p.frame().getBytes(0, b, 0, 14);
+                assertThat((b[12] & 0xFF) << 8 | b[13] & 0xFF).as("untagged IPv4 on wan").isEqualTo(0x0800);
+                wan++;
+            }
+        }
+        assertThat(wan).isPositive();
+        assertThat(Files.exists(dir.resolve("eth0.1.pcap"))).isFalse();
+        assertThat(Files.exists(dir.resolve("lan1.pcap"))).isTrue();
     }
 
     @Test
