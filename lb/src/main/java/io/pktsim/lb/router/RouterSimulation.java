@@ -4245,8 +4245,11 @@ public final class RouterSimulation {
         }
         // With RPS on, every packet goes through a backlog, the polling CPU's own too (napi_schedule_rps() then
         // schedules the local backlog NAPI, which NET_RX_SOFTIRQ runs after the poll); with RPS off the poll
-        // itself runs the protocol path (netif_receive_skb_list_internal, net/core/dev.c, 6.18).
-        if (viaBacklog && backlogCount[target] >= netdevMaxBacklog) {
+        // itself runs the protocol path (netif_receive_skb_list_internal, net/core/dev.c, 6.18). Under DSA the
+        // conduit merges nothing: a GRO aggregate from a DSA port was that many frames in the backlog (all or none
+        // fit here; the kernel would drop only the frames past the limit).
+        final int frames = dsa && segs > 1 && rxFromDsaPort(h, pkt) ? segs : 1;
+        if (viaBacklog && backlogCount[target] > netdevMaxBacklog - frames) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
             if (trace.enabled()) {
@@ -4327,9 +4330,11 @@ public final class RouterSimulation {
                 viaBacklog ? backlogCount[target] : 0, done - readyNs);
         }
         if (viaBacklog) {
-            final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
-            ends[slot] = done;
-            backlogCount[target]++;
+            for (int i = 0; i < frames; i++) {
+                final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
+                ends[slot] = done;
+                backlogCount[target]++;
+            }
         }
         txPending += segs;
         if (multiQueue) {
