@@ -3794,14 +3794,7 @@ public final class RouterSimulation {
             // the fixed driver RX and GRO cycles are counted per frame through groPackets (stageCycles)
             cpu.stage(CostStage.DRIVER_RX, rxBytes);
             groPackets++;
-            if (dsa && rxFromDsaPort(h, pkt)) {
-                // the conduit's napi_gro_receive finds no GRO handler for ETH_P_XDSA (eth_type_trans on a
-                // conduit) and passes the frame on at once: its GRO is the cell's, on the protocol CPU (forward)
-                cellGroFrames++;
-                t = cpu.exec(rxCpu, t, cDriverRx + rxBytes, napiContext);
-            } else {
-                t = cpu.exec(rxCpu, t, cDriverRx + rxBytes + cGro, napiContext);
-            }
+            t = cpu.exec(rxCpu, t, cDriverRx + rxBytes + (dsa ? pollGroCycles(h, pkt) : cGro), napiContext);
             if ((entry & RING_RATE_REACHED) != 0) {
                 ppeCheck(foe, f, pkt, t);
             }
@@ -3895,6 +3888,20 @@ public final class RouterSimulation {
      */
     private boolean dueBefore(final long atNs) {
         return atNs > totalNs || loop.nextEventTimeNs() <= atNs;
+    }
+
+    /**
+     * Under DSA, the GRO cycles the RX poll pays for a frame: none for a frame from a DSA port (the conduit's
+     * {@code napi_gro_receive} finds no GRO handler for {@code ETH_P_XDSA}, what {@code eth_type_trans} gives on a
+     * conduit, and passes it on at once: its GRO is the cell's, on the protocol CPU, {@link #forward}), else
+     * {@code gro}'s.
+     */
+    private long pollGroCycles(final int h, final long pkt) {
+        if (rxFromDsaPort(h, pkt)) {
+            cellGroFrames++;
+            return 0;
+        }
+        return cGro;
     }
 
     /**
@@ -4248,7 +4255,7 @@ public final class RouterSimulation {
         // itself runs the protocol path (netif_receive_skb_list_internal, net/core/dev.c, 6.18). Under DSA the
         // conduit merges nothing: a GRO aggregate from a DSA port was that many frames in the backlog (all or none
         // fit here; the kernel would drop only the frames past the limit).
-        final int frames = dsa && segs > 1 && rxFromDsaPort(h, pkt) ? segs : 1;
+        final int frames = dsa ? backlogFrames(h, pkt, segs) : 1;
         if (viaBacklog && backlogCount[target] > netdevMaxBacklog - frames) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
@@ -4300,14 +4307,13 @@ public final class RouterSimulation {
         egressFlowHash = fast ? Qdisc.NO_FLOW_HASH : ct.qdiscFlowHash(lastCtRef);
         final int d = flowDial[f];
         // The path's fixed charges at once (buildPath); slowPath adds the dynamic ones to chargedCycles.
-        final int wanLine = !dsa ? 0 : toLan ? lineOfIfindex[rxDevice] : lineOf(Math.max(0, d));
         final int path = (toLan ? PATH_TO_LAN : 0) | (fast ? PATH_FAST : 0)
-                | (!fast && kind == KIND_SYN ? PATH_NEW : 0) | (dsa && lineDsa[wanLine] ? PATH_WAN_DSA : 0);
+                | (!fast && kind == KIND_SYN ? PATH_NEW : 0) | (dsa ? dsaPathBit(toLan, d) : 0);
         pathPackets[path]++;
         softnetProcessed[target] += pathPasses[path];
         chargedCycles = pathCycles[path];
-        if (dsa && (!toLan || lineDsa[wanLine])) {
-            cellReceive(target, toLan ? 1 + wanLine : 0, segs);
+        if (dsa) {
+            cellReceive(target, toLan, segs);
         }
         if (fast) {
             ftHits += segs;
@@ -4330,10 +4336,11 @@ public final class RouterSimulation {
                 viaBacklog ? backlogCount[target] : 0, done - readyNs);
         }
         if (viaBacklog) {
-            for (int i = 0; i < frames; i++) {
-                final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
-                ends[slot] = done;
-                backlogCount[target]++;
+            final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
+            ends[slot] = done;
+            backlogCount[target]++;
+            if (frames > 1) {
+                backlogMoreFrames(target, done, frames - 1);
             }
         }
         txPending += segs;
@@ -4367,9 +4374,14 @@ public final class RouterSimulation {
      * batch is the frames one RX poll sent it, flushed when that batch ends), and, for a GRO aggregate of
      * {@code segs} frames, every frame but the first: its backlog dequeue and conduit pass (the conduit's GRO merges
      * nothing, so RPS queues frames, not aggregates), its tagger and its {@code napi_gro_receive} in the cell.
+     * Nothing for a packet from a line on its own GMAC (a K2P's {@code wan}).
      */
-    private void cellReceive(final int target, final int port, final int segs) {
-        final int k = target * (lines + 1) + port;
+    private void cellReceive(final int target, final boolean toLan, final int segs) {
+        final int line = toLan ? lineOfIfindex[rxDevice] : -1;
+        if (line >= 0 && !lineDsa[line]) {
+            return;
+        }
+        final int k = target * (lines + 1) + 1 + line;
         if (cellPolledAt[k] != pollSeq) {
             cellPolledAt[k] = pollSeq;
             cellPolls++;
@@ -4382,6 +4394,26 @@ public final class RouterSimulation {
             charge(CostStage.NETIF_RECEIVE, cNetifReceive * more);
             charge(CostStage.DSA, cDsa * more);
             charge(CostStage.GRO, cGro * more);
+        }
+    }
+
+    /** Under DSA, {@link #PATH_WAN_DSA} when the packet's WAN side (the line it came or goes by) is a DSA port. */
+    private int dsaPathBit(final boolean toLan, final int d) {
+        return lineDsa[toLan ? lineOfIfindex[rxDevice] : lineOf(Math.max(0, d))] ? PATH_WAN_DSA : 0;
+    }
+
+    /** Under DSA, the backlog slots a packet takes: its frames when it is an aggregate from a DSA port, else 1. */
+    private int backlogFrames(final int h, final long pkt, final int segs) {
+        return segs > 1 && rxFromDsaPort(h, pkt) ? segs : 1;
+    }
+
+    /** The backlog slots of an aggregate's frames after its first ({@link #backlogFrames}), all done at doneNs. */
+    private void backlogMoreFrames(final int target, final long doneNs, final int more) {
+        final long[] ends = backlogEnd[target];
+        for (int i = 0; i < more; i++) {
+            final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
+            ends[slot] = doneNs;
+            backlogCount[target]++;
         }
     }
 
