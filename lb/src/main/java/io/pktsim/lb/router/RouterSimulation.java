@@ -100,7 +100,12 @@ import io.pktsim.stack.profile.DeviceProfile;
  * ({@link PppoeDevice}), pass the dial's macvlan and tag the frame ({@link VlanDevice#transmit}); when the CPU is
  * done with it, the frame is enqueued at that time into eth0's qdisc ({@link FqCodel}, OpenWrt's default, or
  * {@link PfifoFast}), which the
- * 2 Gbit/s CPU port drains one frame at a time (PPE-forwarded frames skip the qdisc). The CPU cost of
+ * 2 Gbit/s CPU port drains one frame at a time (PPE-forwarded frames skip the qdisc). Under DSA
+ * ({@link DeviceProfile#dsa}) the same tag-demuxed devices stand for the switch's user ports ({@code lan1},
+ * {@code wan}, {@code lan2}..): a frame from a DSA port costs no GRO in the ring's poll ({@code ETH_P_XDSA} has no
+ * GRO handler), then, on its protocol CPU, the conduit's pass, the tagger ({@code dsa}), the port's
+ * {@code gro_cells} poll and GRO and the port's own pass ({@link #cellReceive}); a frame sent to one pays the
+ * tagger; a K2P's line 0 ({@code wan}, its own GMAC) pays neither tagger nor VLAN. The CPU cost of
  * each stage comes from the profile's cost table (slow path: FIB with the policy rules, conntrack, NAT, every
  * netfilter rule the fw3/fw4 preset evaluates ({@link FirewallRuleCost}), mwan3's mangle rules, {@code ip_forward});
  * TX completion runs on the TX NAPI CPU. The dial of a new connection comes from {@code lb}: ECMP
