@@ -216,6 +216,23 @@ class RouterDsaTest {
         assertThat(Files.exists(dir.resolve("lan1.pcap"))).isTrue();
     }
 
+    /**
+     * The conduit merges nothing, so RPS queues an aggregate's frames one by one: with a backlog of one packet
+     * ({@code netdev_max_backlog} 1) no aggregate fits, and every packet forwarded is a single frame (two passes).
+     */
+    @Test
+    void shouldQueueAnAggregatesFramesInTheBacklog() {
+        final RouterConfig c = config(Switch.DSA_ALL_PORTS, RouterConfig.OffloadMode.NONE,
+                tcp(RouterConfig.Direction.UPLOAD), 1, false);
+        final RouterResults r = run(new RouterConfig(c.profile().rpsCpus(0x4).netdevMaxBacklog(1), c.lan(), c.wan(),
+                false, c.balancing(), c.offload(), c.firewall(), c.qdisc(), c.workload(), c.durationNs(),
+                c.warmupNs(), c.seed(), c.run(), c.outputs()));
+        assertThat(gro(r, "merged")).as("GRO merged before the backlog").isPositive();
+        assertThat(r.drops().backlog()).isPositive();
+        assertThat(r.forwardedPackets()).isPositive();
+        assertThat(processed(r)).as("only single frames got through").isEqualTo(2 * r.forwardedPackets());
+    }
+
     @Test
     void shouldGiveTheSameResultsTwice() {
         final RouterConfig c = config(Switch.DSA_K2P, RouterConfig.OffloadMode.NONE,
