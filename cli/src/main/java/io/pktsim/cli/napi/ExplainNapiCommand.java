@@ -46,9 +46,9 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         description = "Offered load in bit/s of IP packets, with k, m or g (default 300m).")
     private String rate;
 
-    @Option(names = "--packet-size", defaultValue = "1500", paramLabel = "BYTES",
-        description = "IP packet size, 46..9000 (default 1500; the frame adds 14).")
-    private int packetSize;
+    @Option(names = "--packet-size", paramLabel = "BYTES",
+        description = "IP packet size, 46..9000 (default 1500, with --pppoe 1492; the frame adds 14, with --pppoe 22).")
+    private Integer packetSize;
 
     @Option(names = "--link", defaultValue = "1g", paramLabel = "BPS", description = "Link rate (default 1g).")
     private String link;
@@ -91,9 +91,20 @@ public final class ExplainNapiCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the events as JSON lines.")
     private boolean json;
 
+    @Option(names = "--pppoe", description = "Send PPPoE session frames (a download through a PPPoE dial): "
+        + "pppoe_rcv takes each apart and the ppp device's netif_rx queues it to the backlog again.")
+    private boolean pppoe;
+
+    @Option(names = "--pppoe-gro", description = "With --pppoe: OpenWrt's PPPoE GRO handler "
+        + "(650-net-pppoe-implement-GRO-support.patch); mainline 6.18 has none.")
+    private boolean pppoeGro;
+
     @Option(names = "--only", paramLabel = "KIND[,KIND...]", split = ",", hideParamSyntax = true,
         description = "Print only these kinds of event (e.g. napi_poll,napi_repoll,time_squeeze,ksoftirqd_wake).")
     private List<String> only;
+
+    /** The session id of {@code --pppoe}'s frames. */
+    private static final int PPPOE_SESSION = 0x0011;
 
     /** Bad usage: one line, exit 2. */
     private static final class BadInput extends Exception {
@@ -138,6 +149,12 @@ public final class ExplainNapiCommand implements Callable<Integer> {
                 + " (%d whole-weight), %d time squeezes; cpu0 %.1f%%, all-CPU average %.1f%%%n", duration, r.sent,
                 r.received, r.ringDrops, r.irqs, r.polls, r.fullWeightPolls, r.timeSqueeze, 100 * r.cpu0,
                 100 * r.cpuAverage);
+            if (pppoe) {
+                out.printf(Locale.ROOT, "PPPoE: %d segments merged by GRO (%s), %d packets queued again by the ppp"
+                    + " device's netif_rx (%d dropped by the full backlog), %d backlog polls%n", r.groMerged,
+                    pppoeGro ? "OpenWrt's pppoe_gro_receive" : "mainline 6.18 has no GRO handler for PPPoE",
+                    r.pppoeRequeued, r.pppoeBacklogDrops, r.backlogPolls);
+            }
         }
         out.flush();
         return PktsimMain.EXIT_OK;
@@ -180,10 +197,11 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         final NapiScenario.Options o = new NapiScenario.Options();
         o.rateBps = parseRate("--rate", rate);
         o.linkBps = parseRate("--link", link);
-        if (packetSize < 46 || packetSize > 9000) {
-            throw new BadInput("--packet-size must be 46..9000 bytes, not " + packetSize);
+        final int size = packetSize != null ? packetSize : pppoe ? 1492 : 1500;
+        if (size < 46 || size > 9000) {
+            throw new BadInput("--packet-size must be 46..9000 bytes, not " + size);
         }
-        o.packetBytes = packetSize;
+        o.packetBytes = size;
         if (weight != null) {
             o.weight = (int) range("--weight", weight, 1, 65_536);
         }
@@ -202,6 +220,15 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         o.tcp = !udp;
         o.flows = 2;
         o.mode = rawDrop ? PacketPath.Mode.RAW_DROP : PacketPath.Mode.FORWARD;
+        if (pppoeGro && !pppoe) {
+            throw new BadInput("--pppoe-gro needs --pppoe (it is GRO for PPPoE session frames)");
+        }
+        if (pppoe && size > 1492) {
+            throw new BadInput("--packet-size must be at most 1492 with --pppoe (a PPPoE dial's MTU: 1500 less the "
+                + "8-byte PPPoE header), not " + size);
+        }
+        o.pppoeSession = pppoe ? PPPOE_SESSION : 0;
+        o.pppoeGro = pppoeGro;
         o.durationNs = parseDuration(duration);
         if (events < 0) {
             throw new BadInput("--events must be 0 or more, not " + events);

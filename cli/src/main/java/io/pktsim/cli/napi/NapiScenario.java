@@ -25,7 +25,7 @@ import io.pktsim.stack.driver.PathCounter;
 import io.pktsim.stack.driver.RxQueueDriver;
 import io.pktsim.stack.driver.TxNapiDriver;
 import io.pktsim.stack.gro.GroConfig;
-import io.pktsim.stack.gro.GroReason;
+import io.pktsim.stack.gro.GroCounter;
 import io.pktsim.stack.gro.GroTable;
 import io.pktsim.stack.napi.NapiCounter;
 import io.pktsim.stack.napi.NapiKnobs;
@@ -75,6 +75,13 @@ public final class NapiScenario {
         public boolean tcp;
         /** Flows the source interleaves. */
         public int flows = 4;
+        /**
+         * PPPoE session id of the frames (a download through a PPPoE dial: each frame a PPPoE session frame, which
+         * the stack takes apart and queues to the backlog again, {@code PacketPath}); 0 sends plain Ethernet frames.
+         */
+        public int pppoeSession;
+        /** OpenWrt's PPPoE GRO handler ({@code GroConfig#pppoeGro}); mainline 6.18 has none. */
+        public boolean pppoeGro;
     }
 
     /** What a run measured. */
@@ -113,6 +120,14 @@ public final class NapiScenario {
         public long txCompleted;
         /** TX completion interrupts taken. */
         public long txIrqs;
+        /** Packets the RX instances' GRO merged into a held aggregate. */
+        public long groMerged;
+        /** PPPoE session frames decapsulated and queued to the backlog again by the ppp device's netif_rx(). */
+        public long pppoeRequeued;
+        /** Of those, dropped by the full backlog. */
+        public long pppoeBacklogDrops;
+        /** Polls of CPU 0's backlog NAPI (process_backlog). */
+        public long backlogPolls;
 
         /** @return interrupts per second */
         public double irqsPerSecond() {
@@ -181,12 +196,14 @@ public final class NapiScenario {
         final NicPort port = new NicPort("eth0", 1, cfg, loop, store,
             trace.enabled() ? new NicTrace(trace) : NicTrace.disabled());
         final RxQueueDriver[] drivers = new RxQueueDriver[o.queues];
+        final GroTable[] gros = new GroTable[o.queues];
         final LegacyDriver[] legacy = new LegacyDriver[o.queues];
         for (int q = 0; q < o.queues; q++) {
             if (o.napi) {
                 final GroTable gro = new GroTable(store, new GroConfig().hz(p.hz())
                     .groFlushTimeoutNs(p.groFlushTimeoutNs()).napiDeferHardIrqs(p.napiDeferHardIrqs())
-                    .groNormalBatch(p.groNormalBatch()), path);
+                    .groNormalBatch(p.groNormalBatch()).pppoeGro(o.pppoeGro), path);
+                gros[q] = gro;
                 drivers[q] = new RxQueueDriver("eth0/rx" + q, port.rxQueue(q), cpu0, softnet, weight, gro, path,
                     store, p.costs(), ids);
                 if (trace.enabled()) {
@@ -204,7 +221,7 @@ public final class NapiScenario {
         }
         softnet.backlogSink((c, packet, now) -> {
             path.cpu(cpus.thread(c));
-            path.deliver(packet, GroReason.GRO_DISABLED, now);
+            path.deliverFromBacklog(packet, now);
         });
         final Source source = new Source(loop, store, port, o);
         source.start();
@@ -219,6 +236,7 @@ public final class NapiScenario {
         r.ringDrops = port.counters().get(PortCounter.RX_FIFO_ERRORS);
         for (int q = 0; q < o.queues; q++) {
             if (o.napi) {
+                r.groMerged += gros[q].counters().get(GroCounter.MERGED);
                 r.irqs += drivers[q].counters().get(DriverCounter.IRQS);
                 r.polls += drivers[q].napi().counters().get(NapiCounter.POLLS);
                 r.fullWeightPolls += drivers[q].napi().counters().get(NapiCounter.FULL_WEIGHT_POLLS);
@@ -226,11 +244,14 @@ public final class NapiScenario {
                 r.irqs += legacy[q].irqs;
             }
         }
+        r.backlogPolls = softnet.softnet(0).backlog().counters().get(NapiCounter.POLLS);
         r.netRxActions = softnet.softnet(0).counters().get(SoftnetCounter.NET_RX_ACTIONS);
         r.timeSqueeze = softnet.softnet(0).counters().get(SoftnetCounter.TIME_SQUEEZE);
         r.ksoftirqdWakeups = cpu0.counters().get(CpuThreadCounter.KSOFTIRQD_WAKEUPS);
         r.forwarded = path.counters().get(PathCounter.FORWARDED);
         r.rawDropped = path.counters().get(PathCounter.RAW_DROPPED);
+        r.pppoeRequeued = path.counters().get(PathCounter.PPPOE_RECEIVED);
+        r.pppoeBacklogDrops = path.counters().get(PathCounter.PPPOE_BACKLOG_DROPPED);
         if (txDriver != null) {
             r.txPolls = txDriver.napi().counters().get(NapiCounter.POLLS);
             r.txCompleted = egress.counters().get(PortCounter.TX_COMPLETED);
@@ -256,6 +277,7 @@ public final class NapiScenario {
         private final boolean tcp;
         private final int flows;
         private final int[] seq;
+        private final int pppoeSession;
         long sent;
         private int sport;
 
@@ -271,6 +293,7 @@ public final class NapiScenario {
             this.tcp = o.tcp;
             this.flows = Math.max(1, o.flows);
             this.seq = new int[this.flows];
+            this.pppoeSession = o.pppoeSession;
             this.sendKind = loop.register(this, "source");
             this.arriveKind = loop.register((t, packet, now) -> port.receive((int) packet, now), "wire");
         }
@@ -285,13 +308,17 @@ public final class NapiScenario {
                 loop.schedule(nowNs + spacingNs, sendKind, 0, 0);
             }
             final int h;
+            pb.reset();
+            if (pppoeSession != 0) {
+                pb.pppoe(pppoeSession);
+            }
             if (tcp) {
                 final int f = (int) (sent % flows);
                 final int payload = Math.max(0, packetBytes - 40);
-                h = pb.reset().tcp(40_000 + f, 80, seq[f], 1, 0x10).payload(payload).build();
+                h = pb.tcp(40_000 + f, 80, seq[f], 1, 0x10).payload(payload).build();
                 seq[f] += payload;
             } else {
-                h = pb.reset().udp(1024 + (sport++ & 1023), 9).payload(Math.max(0, packetBytes - 28)).build();
+                h = pb.udp(1024 + (sport++ & 1023), 9).payload(Math.max(0, packetBytes - 28)).build();
             }
             if (h < 0) {
                 return;

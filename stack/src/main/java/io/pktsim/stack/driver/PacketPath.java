@@ -1,8 +1,11 @@
 package io.pktsim.stack.driver;
 
+import java.nio.ByteOrder;
+
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.cpu.HardwareThread;
 import io.pktsim.core.packet.PacketStore;
+import org.agrona.MutableDirectBuffer;
 import io.pktsim.stack.gro.GroDeliverySink;
 import io.pktsim.stack.gro.GroReason;
 import io.pktsim.stack.napi.Softnet;
@@ -16,9 +19,29 @@ import io.pktsim.stack.profile.CostTable;
  * ({@link CostStage#FIB}, {@link CostStage#FORWARD}, {@link CostStage#DRIVER_TX}) with its TX completion
  * ({@link CostStage#TX_COMPLETION}) charged at once when no {@link TxOutput} takes the packet. Charges the CPU
  * the driver named with {@link #cpu(HardwareThread)} (the CPU polling). Counts
- * {@link io.pktsim.stack.napi.SoftnetCounter#PROCESSED} per packet. Nothing allocates.
+ * {@link io.pktsim.stack.napi.SoftnetCounter#PROCESSED} per packet the driver delivers (the backlog counts its own,
+ * {@link #deliverFromBacklog}). Nothing allocates.
+ *
+ * <p>A PPPoE session frame ({@code ETH_P_PPP_SES}, a download through a PPPoE dial) takes the kernel's two passes:
+ * on eth0, {@code __netif_receive_skb_core()} hands it to {@code pppoe_rcv()}, which strips the PPPoE header
+ * ({@code pppoe_rcv_core()}) and gives the packet to the ppp channel ({@code ppp_input()},
+ * {@code ppp_receive_nonmp_frame()}), which ends in {@code netif_rx()} (drivers/net/ppp/ppp_generic.c, 6.18): the
+ * packet, now a raw IP packet of the ppp device, is queued to this CPU's backlog ({@code enqueue_to_backlog()}) and
+ * comes back through the backlog NAPI ({@code process_backlog()}) for its second pass, {@code ip_rcv()} and the
+ * forward. The first pass costs {@link CostStage#NETIF_RECEIVE} and {@link CostStage#PPPOE}; each pass counts as
+ * processed.
  */
 public final class PacketPath implements GroDeliverySink {
+
+    private static final int ETH_HLEN = 14;
+    /** {@code sizeof(struct pppoe_hdr)} and the PPP protocol. */
+    private static final int PPPOE_HLEN = 8;
+    private static final int ETH_P_PPP_SES = 0x8864;
+    private static final int ETH_P_IP = 0x0800;
+    private static final int ETH_P_IPV6 = 0x86DD;
+    /** {@code PPP_IPV6}. */
+    private static final int PPP_IPV6 = 0x0057;
+    private static final int IPV6_HLEN = 40;
 
     /** What the stack does with each packet. */
     public enum Mode {
@@ -80,11 +103,31 @@ public final class PacketPath implements GroDeliverySink {
 
     @Override
     public void deliver(final int handle, final GroReason reason, final long nowNs) {
+        softnet.softnet(cpu.id()).countProcessed();
+        receive(handle, nowNs);
+    }
+
+    /**
+     * A packet the backlog NAPI hands up ({@code process_backlog()}, which counts it as processed itself): the same
+     * as {@link #deliver} without the count.
+     *
+     * @param handle the packet
+     * @param nowNs the simulated time, ns
+     */
+    public void deliverFromBacklog(final int handle, final long nowNs) {
+        receive(handle, nowNs);
+    }
+
+    /** {@code __netif_receive_skb_core()} onwards, on the CPU {@link #cpu(HardwareThread)} named. */
+    private void receive(final int handle, final long nowNs) {
         final HardwareThread t = cpu;
         final CostTable c = costs;
         final int len = store.length(handle);
-        softnet.softnet(t.id()).countProcessed();
         t.charge(stage[CostStage.NETIF_RECEIVE.ordinal()], c.packetCycles(CostStage.NETIF_RECEIVE, len));
+        if (isPppoeSession(handle)) {
+            pppoeReceive(handle, t, len, nowNs);
+            return;
+        }
         if (mode == Mode.RAW_DROP) {
             t.charge(stage[CostStage.RAW_DROP.ordinal()], c.packetCycles(CostStage.RAW_DROP, len));
             counters.increment(PathCounter.RAW_DROPPED);
@@ -95,12 +138,65 @@ public final class PacketPath implements GroDeliverySink {
         t.charge(stage[CostStage.FORWARD.ordinal()], c.packetCycles(CostStage.FORWARD, len));
         t.charge(stage[CostStage.DRIVER_TX.ordinal()], c.packetCycles(CostStage.DRIVER_TX, len));
         counters.increment(PathCounter.FORWARDED);
+        if (store.hasFlag(handle, PacketStore.FLAG_RAW_IP)) {
+            ethernetHeader(handle);
+        }
         if (tx != null) {
             tx.transmit(handle, nowNs);
             return;
         }
         t.charge(stage[CostStage.TX_COMPLETION.ordinal()], c.packetCycles(CostStage.TX_COMPLETION, len));
         store.free(handle);
+    }
+
+    /** Whether a packet is a PPPoE session frame on eth0 (not yet the ppp device's raw IP packet). */
+    private boolean isPppoeSession(final int h) {
+        final PacketStore s = store;
+        return !s.hasFlag(h, PacketStore.FLAG_RAW_IP) && s.storedLength(h) >= ETH_HLEN + PPPOE_HLEN
+            && (s.buffer().getShort(s.frameOffset(h) + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == ETH_P_PPP_SES;
+    }
+
+    /**
+     * {@code pppoe_rcv()} to {@code netif_rx()} (see the class comment): strips the Ethernet and PPPoE headers, makes
+     * the packet the ppp device's raw IP packet (its IP length, which a GRO aggregate's completion wrote) and queues
+     * it to this CPU's backlog; a full backlog drops it.
+     */
+    private void pppoeReceive(final int h, final HardwareThread t, final int len, final long nowNs) {
+        t.charge(stage[CostStage.PPPOE.ordinal()], costs.packetCycles(CostStage.PPPOE, len));
+        final PacketStore s = store;
+        final MutableDirectBuffer b = s.buffer();
+        final int ip = s.frameOffset(h) + ETH_HLEN + PPPOE_HLEN;
+        final int ppp = b.getShort(ip - 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final boolean v6 = ppp == PPP_IPV6;
+        final int ipLength = v6 ? IPV6_HLEN + (b.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF)
+            : b.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        s.decapsulated(h, ETH_HLEN + PPPOE_HLEN, ipLength, v6 ? ETH_P_IPV6 : ETH_P_IP, PacketStore.FLAG_RAW_IP,
+            s.ingressDevice(h));
+        counters.increment(PathCounter.PPPOE_RECEIVED);
+        if (!softnet.enqueueToBacklog(t.id(), t.id(), h, nowNs)) {
+            counters.increment(PathCounter.PPPOE_BACKLOG_DROPPED);
+            store.free(h);
+        }
+    }
+
+    /**
+     * The forward's {@code neigh_output()} of a ppp device's raw IP packet: an Ethernet header in front of it (the
+     * Ethernet addresses of the frame it came in, which {@link #pppoeReceive} left 8 bytes before it).
+     */
+    private void ethernetHeader(final int h) {
+        final PacketStore s = store;
+        final boolean v6 = s.protocol(h) == ETH_P_IPV6;
+        if (!s.push(h, ETH_HLEN)) {
+            return;
+        }
+        final MutableDirectBuffer b = s.buffer();
+        final int f = s.frameOffset(h);
+        final long macs = b.getLong(f - PPPOE_HLEN);
+        final int macsTail = b.getInt(f - PPPOE_HLEN + 8);
+        b.putLong(f, macs);
+        b.putInt(f + 8, macsTail);
+        b.putShort(f + 12, (short) (v6 ? ETH_P_IPV6 : ETH_P_IP), ByteOrder.BIG_ENDIAN);
+        s.clearFlag(h, PacketStore.FLAG_RAW_IP);
     }
 
     /** @return the counters */

@@ -189,7 +189,11 @@ public final class Softnet {
             return;
         }
         sd.pollList.addTail(n);
-        sd.thread.raiseSoftirq(HardwareThread.NET_RX_SOFTIRQ, nowNs);
+        // ____napi_schedule() (6.18): "If not called from net_rx_action() we have to raise NET_RX_SOFTIRQ"; a run
+        // in progress takes the instance itself when its own list runs out (SoftnetData.runStep)
+        if (!sd.inNetRxAction()) {
+            sd.thread.raiseSoftirq(HardwareThread.NET_RX_SOFTIRQ, nowNs);
+        }
     }
 
     void armTimer(final NapiInstance n, final long deadlineNs) {

@@ -109,8 +109,14 @@ public final class SoftnetData implements SoftirqAction {
             }
         }
         if (local.isEmpty()) {
-            endRun(nowNs);
-            return false;
+            if (!repoll.isEmpty() || pollList.isEmpty()) {
+                endRun(nowNs);
+                return false;
+            }
+            // net_rx_action(), 6.18: with nothing to repoll, an instance ____napi_schedule() put on the poll list
+            // during the run (a backlog that netif_rx() or RPS to this CPU filled) is polled in the same run, with
+            // the budget and time limit left ("goto start"), not in a run of its own
+            local.spliceTailFrom(pollList);
         }
         final NapiInstance n = local.removeHead();
         final int work = pollOnce(n, nowNs);
