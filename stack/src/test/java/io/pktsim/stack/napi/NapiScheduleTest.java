@@ -66,6 +66,36 @@ class NapiScheduleTest {
         assertThat(self[0].scheduled()).isFalse();
     }
 
+    /**
+     * net_rx_action() in 6.18: an instance ____napi_schedule() puts on the poll list during a run raises no softirq
+     * ({@code in_net_rx_action}); the run polls it when its own list is empty ({@code goto start}), with the budget
+     * left: one net_rx_action, no restart.
+     */
+    @Test
+    void shouldPollAnInstanceScheduledDuringTheRunInThatRun() {
+        final NapiRig rig = new NapiRig(1, 100);
+        final NapiInstance[] second = new NapiInstance[1];
+        final int[] budgets = new int[2];
+        second[0] = rig.softnet.addNapi("tx", 0, 64, (n, budget, now) -> {
+            budgets[1] = budget;
+            n.napiCompleteDone(3, now);
+            return 3;
+        }, null);
+        final NapiInstance first = rig.softnet.addNapi("rx0", 0, 64, (n, budget, now) -> {
+            budgets[0] = budget;
+            second[0].napiSchedule(now);
+            n.napiCompleteDone(10, now);
+            return 10;
+        }, null);
+        rig.irqAt(0, 0, (cpu, line, now) -> first.napiSchedule(now));
+        rig.loop.runUntil(1_000_000);
+        assertThat(second[0].counters().get(NapiCounter.POLLS)).isEqualTo(1);
+        assertThat(rig.softnet.softnet(0).counters().get(SoftnetCounter.NET_RX_ACTIONS)).isEqualTo(1);
+        assertThat(rig.softnet.softnet(0).counters().get(SoftnetCounter.POLLS)).isEqualTo(2);
+        assertThat(rig.cpus.thread(0).counters().get(CpuThreadCounter.SOFTIRQ_RESTARTS)).isZero();
+        assertThat(budgets).as("each poll gets its weight; the run's budget is shared").containsExactly(64, 64);
+    }
+
     @Test
     void shouldDropAtTheBacklogLimitAndDeliverThroughAnRpsIpi() {
         final NapiRig rig = new NapiRig(2, 100);
