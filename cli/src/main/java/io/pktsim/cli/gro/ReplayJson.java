@@ -8,6 +8,8 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.PppoeView;
 import org.agrona.DirectBuffer;
 
 /**
@@ -142,10 +144,11 @@ public final class ReplayJson {
      * @return as {@link #pppoeSession(byte[])}
      */
     static int pppoeSession(final DirectBuffer b, final int at, final int length) {
-        if (length < 22 || (b.getShort(at + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x8864) {
+        if (length < EthernetView.LENGTH + PppoeView.LENGTH || (b.getShort(at + EthernetView.ETHERTYPE_OFFSET,
+            ByteOrder.BIG_ENDIAN) & 0xFFFF) != EthernetView.ETHERTYPE_PPPOE_SESSION) {
             return -1;
         }
-        return b.getShort(at + 16, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        return b.getShort(at + EthernetView.LENGTH + PppoeView.SESSION_ID_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
     private static void writeFlags(final JsonGenerator g, final ReplayRecord r) throws IOException {

@@ -4,6 +4,9 @@ import java.nio.ByteOrder;
 
 import io.pktsim.core.counter.Counters;
 import io.pktsim.core.cpu.HardwareThread;
+import io.pktsim.core.header.EthernetView;
+import io.pktsim.core.header.Ipv6View;
+import io.pktsim.core.header.PppoeView;
 import io.pktsim.core.packet.PacketStore;
 import org.agrona.MutableDirectBuffer;
 import io.pktsim.stack.gro.GroDeliverySink;
@@ -32,16 +35,6 @@ import io.pktsim.stack.profile.CostTable;
  * processed.
  */
 public final class PacketPath implements GroDeliverySink {
-
-    private static final int ETH_HLEN = 14;
-    /** {@code sizeof(struct pppoe_hdr)} and the PPP protocol. */
-    private static final int PPPOE_HLEN = 8;
-    private static final int ETH_P_PPP_SES = 0x8864;
-    private static final int ETH_P_IP = 0x0800;
-    private static final int ETH_P_IPV6 = 0x86DD;
-    /** {@code PPP_IPV6}. */
-    private static final int PPP_IPV6 = 0x0057;
-    private static final int IPV6_HLEN = 40;
 
     /** What the stack does with each packet. */
     public enum Mode {
@@ -152,8 +145,9 @@ public final class PacketPath implements GroDeliverySink {
     /** Whether a packet is a PPPoE session frame on eth0 (not yet the ppp device's raw IP packet). */
     private boolean isPppoeSession(final int h) {
         final PacketStore s = store;
-        return !s.hasFlag(h, PacketStore.FLAG_RAW_IP) && s.storedLength(h) >= ETH_HLEN + PPPOE_HLEN
-            && (s.buffer().getShort(s.frameOffset(h) + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == ETH_P_PPP_SES;
+        return !s.hasFlag(h, PacketStore.FLAG_RAW_IP) && s.storedLength(h) >= EthernetView.LENGTH + PppoeView.LENGTH
+            && (s.buffer().getShort(s.frameOffset(h) + EthernetView.ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN)
+                & 0xFFFF) == EthernetView.ETHERTYPE_PPPOE_SESSION;
     }
 
     /**
@@ -165,12 +159,14 @@ public final class PacketPath implements GroDeliverySink {
         t.charge(stage[CostStage.PPPOE.ordinal()], costs.packetCycles(CostStage.PPPOE, len));
         final PacketStore s = store;
         final MutableDirectBuffer b = s.buffer();
-        final int ip = s.frameOffset(h) + ETH_HLEN + PPPOE_HLEN;
-        final int ppp = b.getShort(ip - 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        final boolean v6 = ppp == PPP_IPV6;
-        final int ipLength = v6 ? IPV6_HLEN + (b.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF)
+        final int pppoe = s.frameOffset(h) + EthernetView.LENGTH;
+        final int ip = pppoe + PppoeView.LENGTH;
+        final int ppp = b.getShort(pppoe + PppoeView.PPP_PROTOCOL_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final boolean v6 = ppp == PppoeView.PPP_IPV6;
+        final int ipLength = v6 ? Ipv6View.LENGTH + (b.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF)
             : b.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        s.decapsulated(h, ETH_HLEN + PPPOE_HLEN, ipLength, v6 ? ETH_P_IPV6 : ETH_P_IP, PacketStore.FLAG_RAW_IP,
+        s.decapsulated(h, EthernetView.LENGTH + PppoeView.LENGTH, ipLength,
+            v6 ? EthernetView.ETHERTYPE_IPV6 : EthernetView.ETHERTYPE_IPV4, PacketStore.FLAG_RAW_IP,
             s.ingressDevice(h));
         counters.increment(PathCounter.PPPOE_RECEIVED);
         if (!softnet.enqueueToBacklog(t.id(), t.id(), h, nowNs)) {
@@ -185,17 +181,18 @@ public final class PacketPath implements GroDeliverySink {
      */
     private void ethernetHeader(final int h) {
         final PacketStore s = store;
-        final boolean v6 = s.protocol(h) == ETH_P_IPV6;
-        if (!s.push(h, ETH_HLEN)) {
+        final boolean v6 = s.protocol(h) == EthernetView.ETHERTYPE_IPV6;
+        if (!s.push(h, EthernetView.LENGTH)) {
             return;
         }
         final MutableDirectBuffer b = s.buffer();
         final int f = s.frameOffset(h);
-        final long macs = b.getLong(f - PPPOE_HLEN);
-        final int macsTail = b.getInt(f - PPPOE_HLEN + 8);
+        final long macs = b.getLong(f - PppoeView.LENGTH);
+        final int macsTail = b.getInt(f - PppoeView.LENGTH + 8);
         b.putLong(f, macs);
         b.putInt(f + 8, macsTail);
-        b.putShort(f + 12, (short) (v6 ? ETH_P_IPV6 : ETH_P_IP), ByteOrder.BIG_ENDIAN);
+        b.putShort(f + EthernetView.ETHERTYPE_OFFSET,
+            (short) (v6 ? EthernetView.ETHERTYPE_IPV6 : EthernetView.ETHERTYPE_IPV4), ByteOrder.BIG_ENDIAN);
         s.clearFlag(h, PacketStore.FLAG_RAW_IP);
     }
 

@@ -5,7 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 import io.pktsim.core.counter.Counters;
+import io.pktsim.core.header.EthernetView;
 import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.header.PppoeView;
 import io.pktsim.core.packet.ChecksumState;
 import io.pktsim.core.packet.PacketLayout;
 import io.pktsim.core.packet.PacketStore;
@@ -73,14 +75,14 @@ public final class GroTable {
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86DD;
     /** {@code ETH_P_PPP_SES}: a PPPoE session frame (OpenWrt's handler only, {@link GroConfig#pppoeGro(boolean)}). */
-    private static final int ETH_PPPOE_SESSION = 0x8864;
+    private static final int ETH_PPPOE_SESSION = EthernetView.ETHERTYPE_PPPOE_SESSION;
     /** {@code sizeof(struct pppoe_hdr)}: the PPPoE session header without the PPP protocol. */
-    private static final int PPPOE_HDR = 6;
+    private static final int PPPOE_HDR = PppoeView.PPP_PROTOCOL_OFFSET;
     /** The PPPoE session header and the 2-byte PPP protocol {@code pppoe_gro_receive} pulls. */
-    private static final int PPPOE_HLEN = PPPOE_HDR + 2;
+    private static final int PPPOE_HLEN = PppoeView.LENGTH;
     /** {@code PPP_IP} and {@code PPP_IPV6} (include/uapi/linux/ppp_defs.h). */
-    private static final int PPP_IP = 0x0021;
-    private static final int PPP_IPV6 = 0x0057;
+    private static final int PPP_IP = PppoeView.PPP_IPV4;
+    private static final int PPP_IPV6 = PppoeView.PPP_IPV6;
     private static final int PROTO_IPIP = 4;
     private static final int PROTO_TCP = 6;
     private static final int PROTO_IPV6 = 41;

@@ -3,7 +3,10 @@ package io.pktsim.stack.gso;
 import java.nio.ByteOrder;
 
 import io.pktsim.core.counter.Counters;
+import io.pktsim.core.header.EthernetView;
 import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.header.PppoeView;
+import io.pktsim.core.header.VlanView;
 import io.pktsim.core.packet.ChecksumState;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.nic.offload.OffloadFeatures;
@@ -26,11 +29,6 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class SoftwareGso {
 
-    private static final int ETH_HLEN = 14;
-    /** {@code ETH_P_PPP_SES}. */
-    private static final int ETH_P_PPP_SES = 0x8864;
-    /** The PPPoE session header and the PPP protocol ({@code sizeof(struct pppoe_hdr) + 2}). */
-    private static final int PPPOE_HLEN = 8;
 
     private final PacketStore store;
     private final OffloadFeatures features;
@@ -145,18 +143,20 @@ public final class SoftwareGso {
     private int pppoeLengthOffset(final int h) {
         final PacketStore s = store;
         final int net = s.networkOffset(h);
-        if (net < ETH_HLEN + PPPOE_HLEN || Math.min(s.storedLength(h), s.length(h)) < net) {
+        if (net < EthernetView.LENGTH + PppoeView.LENGTH || Math.min(s.storedLength(h), s.length(h)) < net) {
             return -1;
         }
         final MutableDirectBuffer b = s.buffer();
         final int f = s.frameOffset(h);
-        int at = ETH_HLEN;
-        int type = b.getShort(f + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88A8) && at + 4 <= net; tags++) {
+        int at = EthernetView.LENGTH;
+        int type = b.getShort(f + EthernetView.ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        for (int tags = 0; tags < 2 && at + VlanView.LENGTH <= net
+            && (type == EthernetView.ETHERTYPE_VLAN || type == EthernetView.ETHERTYPE_QINQ); tags++) {
             type = b.getShort(f + at + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            at += 4;
+            at += VlanView.LENGTH;
         }
-        return type == ETH_P_PPP_SES && at + PPPOE_HLEN == net ? at + 4 : -1;
+        return type == EthernetView.ETHERTYPE_PPPOE_SESSION && at + PppoeView.LENGTH == net
+            ? at + PppoeView.LENGTH_OFFSET : -1;
     }
 
     /** {@code skb_checksum_help()}: completes a CHECKSUM_PARTIAL TCP checksum in software. */
