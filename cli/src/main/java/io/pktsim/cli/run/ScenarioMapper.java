@@ -35,7 +35,8 @@ public final class ScenarioMapper {
     public static RouterConfig toConfig(final Scenario s, final Path pcapDir, final Path trace,
         final List<String> pcapInterfaces) {
         final Scenario.Wan w = s.wan();
-        final RouterConfig.Lan lan = new RouterConfig.Lan(s.lan().hosts(), s.lan().portRateBps());
+        final RouterConfig.Lan lan = new RouterConfig.Lan(s.lan().hosts(), s.lan().portRateBps(),
+                s.lan().bridge());
         final List<RouterConfig.Redial> redials = new ArrayList<>();
         for (final Scenario.Redial r : w.redials()) {
             redials.add(new RouterConfig.Redial(r.dial(), r.atNs(), r.downNs()));

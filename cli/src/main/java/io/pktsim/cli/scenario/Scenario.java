@@ -64,8 +64,10 @@ public record Scenario(String source, String sha256, String name, String descrip
      *
      * @param hosts client hosts
      * @param portRateBps the LAN port's line rate, bits/s
+     * @param bridge whether the LAN port is a port of the bridge {@code br-lan} (OpenWrt's default) rather than
+     *               the LAN interface's device itself
      */
-    public record Lan(int hosts, long portRateBps) {
+    public record Lan(int hosts, long portRateBps, boolean bridge) {
     }
 
     /**

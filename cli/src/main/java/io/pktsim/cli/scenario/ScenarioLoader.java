@@ -170,8 +170,9 @@ public final class ScenarioLoader {
             throw l.errorAt("portRate", "'lan.portRate' is " + text(l, "portRate") + "; expected at most "
                 + Units.formatBps(preset.portRateBps()) + " (the " + preset.label() + "'s ports)");
         }
+        final boolean bridge = l.bool("bridge", true);
         l.finish();
-        return new Lan(hosts, rate);
+        return new Lan(hosts, rate, bridge);
     }
 
     private static Wan wan(final ConfigReader w, final Preset preset, final boolean ipv6) throws ConfigException {

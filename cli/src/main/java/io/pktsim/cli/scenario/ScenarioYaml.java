@@ -38,6 +38,7 @@ public final class ScenarioYaml {
         y.line(0, "lan:");
         y.kv(2, "hosts", s.lan().hosts());
         y.kv(2, "portRate", Units.formatBps(s.lan().portRateBps()));
+        y.kv(2, "bridge", s.lan().bridge());
         y.kv(0, "ipv6", s.ipv6());
         final Scenario.Wan w = s.wan();
         y.line(0, "wan:");

@@ -84,7 +84,7 @@ class RunCommandTest {
         assertThat(c.workload()).containsExactly(new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 1, 32,
             RouterConfig.Direction.DOWNLOAD, RouterConfig.CongestionControl.CUBIC, 0L, 0, 0L));
         assertThat(c.profile().name()).isEqualTo("mt7621");
-        assertThat(c.lan()).isEqualTo(new RouterConfig.Lan(1, 1_000_000_000L));
+        assertThat(c.lan()).isEqualTo(new RouterConfig.Lan(1, 1_000_000_000L, true));
     }
 
     @Test

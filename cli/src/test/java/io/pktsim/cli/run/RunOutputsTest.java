@@ -30,9 +30,9 @@ class RunOutputsTest {
     @TempDir
     Path tmp;
 
-    /** The tiny scenario's router: 1 line (eth0.2) with 2 macvlan PPPoE dials; the LAN on eth0.1. */
-    private static final List<String> TAPS = List.of("eth0.1.pcap", "eth0.2.pcap", "eth0.pcap", "macvlan0.pcap",
-        "macvlan1.pcap", "pppoe-wan0.pcap", "pppoe-wan1.pcap");
+    /** The tiny scenario's router: 1 line (eth0.2) with 2 macvlan PPPoE dials; the LAN on br-lan over eth0.1. */
+    private static final List<String> TAPS = List.of("br-lan.pcap", "eth0.1.pcap", "eth0.2.pcap", "eth0.pcap",
+        "macvlan0.pcap", "macvlan1.pcap", "pppoe-wan0.pcap", "pppoe-wan1.pcap");
 
     private Path scenario() throws IOException {
         final Path scenario = tmp.resolve("tiny.yaml");
@@ -102,7 +102,7 @@ class RunOutputsTest {
         final Path b = runTiny("b");
         assertThat(pcaps(b)).isEqualTo(TAPS);
         for (final String f : List.of("eth0.pcap", "eth0.1.pcap", "eth0.2.pcap", "macvlan0.pcap", "macvlan1.pcap",
-            "pppoe-wan0.pcap", "pppoe-wan1.pcap", "trace.jsonl")) {
+            "pppoe-wan0.pcap", "pppoe-wan1.pcap", "br-lan.pcap", "trace.jsonl")) {
             assertThat(Files.readAllBytes(b.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
         }
     }
@@ -134,7 +134,7 @@ class RunOutputsTest {
             if ("eth0.pcap".equals(f)) {
                 expected = List.of("eth:ethertype:vlan:ethertype:ip:tcp",
                     "eth:ethertype:vlan:ethertype:pppoes:ppp:ip:tcp");
-            } else if ("eth0.1.pcap".equals(f)) {
+            } else if ("eth0.1.pcap".equals(f) || "br-lan.pcap".equals(f)) {
                 expected = List.of("eth:ethertype:ip:tcp");
             } else if (f.startsWith("pppoe-")) {
                 expected = List.of("sll:ethertype:ip:tcp");
@@ -171,10 +171,10 @@ class RunOutputsTest {
         Files.createDirectories(dir);
         final StringWriter err = new StringWriter();
         assertThat(PktsimMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "run",
-            scenario().toString(), "--quiet", "--pcap-dir", dir.toString(), "--pcap-if", "eth0.2,pppoe-wan2,br-lan"))
+            scenario().toString(), "--quiet", "--pcap-dir", dir.toString(), "--pcap-if", "eth0.2,pppoe-wan2,wlan0"))
             .isEqualTo(PktsimMain.EXIT_USAGE);
-        assertThat(err.toString()).isEqualTo("pktsim run: --pcap-if pppoe-wan2,br-lan: no such interface; this "
-            + "scenario's router has eth0, eth0.1, eth0.2, macvlan0, pppoe-wan0, macvlan1, pppoe-wan1"
+        assertThat(err.toString()).isEqualTo("pktsim run: --pcap-if pppoe-wan2,wlan0: no such interface; this "
+            + "scenario's router has eth0, eth0.1, eth0.2, macvlan0, pppoe-wan0, macvlan1, pppoe-wan1, br-lan"
             + System.lineSeparator());
         assertThat(pcaps(dir)).isEmpty();
         final StringWriter err2 = new StringWriter();

@@ -44,7 +44,7 @@ class ScenarioMapperTest {
             ""));
         assertThat(c.profile().name()).isEqualTo("mt7620");
         assertThat(c.profile().netdevBudget()).isEqualTo(64);
-        assertThat(c.lan()).isEqualTo(new RouterConfig.Lan(3, 100_000_000L));
+        assertThat(c.lan()).isEqualTo(new RouterConfig.Lan(3, 100_000_000L, true));
         assertThat(c.wan()).isEqualTo(new RouterConfig.Wan(2, 3, 100_000_000L, 20_000_000L, false, 1400,
             35_000_000L, 5));
         assertThat(c.ipv6()).isFalse();

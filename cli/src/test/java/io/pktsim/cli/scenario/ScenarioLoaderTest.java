@@ -58,7 +58,7 @@ class ScenarioLoaderTest {
         assertThat(s.name()).isEqualTo("s");
         assertThat(s.device().preset()).isEqualTo(Preset.K2P);
         assertThat(s.device().profile().netdevBudget()).isEqualTo(300);
-        assertThat(s.lan()).isEqualTo(new Scenario.Lan(1, 1_000_000_000L));
+        assertThat(s.lan()).isEqualTo(new Scenario.Lan(1, 1_000_000_000L, true));
         assertThat(s.wan()).isEqualTo(new Scenario.Wan(4, 2, 100_000_000L, 2, true, 1492, 50_000_000L, 20_000_000L,
             8));
         assertThat(s.totalDials()).isEqualTo(8);
@@ -196,6 +196,13 @@ class ScenarioLoaderTest {
     void shouldSuggestThePreset() {
         assertThat(error(replace("preset: k2p", "preset: k2"))).isEqualTo("s.yaml:2:11: 'device.preset' is 'k2'; "
             + "expected one of k2p, newifi-y1, x86 (did you mean 'k2p'?)");
+    }
+
+    @Test
+    void shouldTakeTheLanBridgeOrRejectANonBoolean() throws ConfigException {
+        assertThat(parse(BASE + "lan:\n  bridge: false\n").lan().bridge()).isFalse();
+        assertThat(error(BASE + "lan:\n  bridge: br-lan\n")).isEqualTo("s.yaml:17:11: 'lan.bridge' is 'br-lan'; "
+            + "expected true or false");
     }
 
     @Test

@@ -215,7 +215,7 @@ class TimelineCommandTest {
         final Run ran = run("run", scenario.toString(), "--duration", "2ms", "--quiet", "--trace", trace.toString());
         assertThat(ran.code()).as("%s", ran).isZero();
         final Path out = tmp.resolve("run.html");
-        final Run r = run("timeline", trace.toString(), "--out", out.toString(), "--from", "2000ms", "--span", "1ms");
+        final Run r = run("timeline", trace.toString(), "--out", out.toString(), "--from", "2000ms", "--span", "2ms");
         assertThat(r.code()).as("%s", r).isZero();
         final JsonNode d = data(out);
         assertThat(d.get("lanes").get(0).asText()).isEqualTo("cpu0");

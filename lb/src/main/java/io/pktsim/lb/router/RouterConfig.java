@@ -110,12 +110,24 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
      *
      * @param hosts       number of LAN hosts (1..4096)
      * @param portRateBps the LAN port's line rate, bits/s (e.g. 1_000_000_000)
+     * @param bridge      whether the LAN port is a port of the bridge {@code br-lan} (OpenWrt's LAN): every frame
+     *                    of the classic path crosses it, the flowtable's fast path where its hook sits above it
      */
-    public record Lan(int hosts, long portRateBps) {
+    public record Lan(int hosts, long portRateBps, boolean bridge) {
         /** Validates. */
         public Lan {
             range("lan.hosts", hosts, 1, 4096);
             positive("lan.portRateBps", portRateBps);
+        }
+
+        /**
+         * A LAN without a bridge: the LAN port's device is the LAN interface.
+         *
+         * @param hosts       client hosts
+         * @param portRateBps the LAN port's line rate, bits/s
+         */
+        public Lan(final int hosts, final long portRateBps) {
+            this(hosts, portRateBps, false);
         }
     }
 

@@ -318,6 +318,7 @@ public final class RouterSimulation {
     private final long cVlan;
     private final long cDsa;
     private final long cMacvlan;
+    private final long cBridge;
     private final long cPppoe;
     private final long cQdisc;
     private final long cDriverTx;
@@ -723,8 +724,8 @@ public final class RouterSimulation {
     private final ConntrackTable ct;
     private final FlowTable ft;
     /**
-     * The flowtable sends its flows through the neighbour layer ({@code FLOW_OFFLOAD_XMIT_NEIGH}): a software
-     * flowtable (no {@code flags offload}) on this topology, which has no bridge ({@code nft_dev_path_info()}). A
+     * The flowtable sends its flows' WAN direction through the neighbour layer ({@code FLOW_OFFLOAD_XMIT_NEIGH}): a
+     * software flowtable (no {@code flags offload}), whose WAN side has no bridge ({@code nft_dev_path_info()}). A
      * route change then tears its flows down ({@link FlowTable#teardownStaleRoutes}); see {@link #onRedial}.
      */
     private final boolean ftNeigh;
@@ -744,6 +745,20 @@ public final class RouterSimulation {
     private final int[] lineOfIfindex;
     /** The switch under DSA ({@link DeviceProfile#dsa}). */
     private final boolean dsa;
+    /** The LAN port is a port of the bridge {@code br-lan} ({@link RouterConfig.Lan#bridge}). */
+    private final boolean bridge;
+    /** br-lan's ifindex (its taps), 0 without a bridge. */
+    private final int brLanIfindex;
+    /**
+     * Where the flowtable's ingress hook sits and how it transmits, per side ({@link #buildPath}): whether the
+     * device at the bottom of the LAN side's forward path (eth0 under swconfig, the user port under DSA) and of the
+     * WAN side's (eth0, the DSA port or the dial's macvlan) is one of the flowtable's devices. If so, the hook sits
+     * there (the layers above it skipped, their encapsulation popped by the flowtable) and a path through the bridge
+     * is sent directly to the port; if not, the hook sits on the side's layer-3 device ({@code br-lan}, the dial)
+     * and the flowtable sends through it.
+     */
+    private final boolean ftLanHooked;
+    private final boolean ftWanHooked;
     /** Per line: its port is a DSA user port (under DSA, every line but a K2P's line 0 on its own GMAC). */
     private final boolean[] lineDsa;
     /**
@@ -999,6 +1014,9 @@ public final class RouterSimulation {
                 names.add("pppoe-wan" + d);
             }
         }
+        if (config.lan().bridge()) {
+            names.add("br-lan");
+        }
         return names;
     }
 
@@ -1136,6 +1154,7 @@ public final class RouterSimulation {
         cVlan = costs.perPacket(CostStage.VLAN);
         cDsa = costs.perPacket(CostStage.DSA);
         cMacvlan = costs.perPacket(CostStage.MACVLAN);
+        cBridge = costs.perPacket(CostStage.BRIDGE);
         cPppoe = costs.perPacket(CostStage.PPPOE);
         cQdisc = costs.perPacket(CostStage.QDISC);
         cDriverTx = costs.perPacket(CostStage.DRIVER_TX);
@@ -1196,6 +1215,19 @@ public final class RouterSimulation {
         this.lines = wan.lines();
         this.macvlan = wan.dialsPerLine() > 1;
         this.dsa = profile.dsa();
+        this.bridge = config.lan().bridge();
+        // The flowtable's devices. firewall3's xt_FLOWOFFLOAD (OpenWrt's target, kernels of the fw3 era) hooks the
+        // connection's own in and out devices, the layer-3 ones. fw4 (resolve_offload_devices() in fw4.uc) lists
+        // each zone's physical devices with a VLAN device's lower devices and the layer-3 devices, without a bridge's
+        // ports (software offload); with flags offload (the PPE) every physical device's lower devices, ports
+        // included. 6.18's nft_dev_forward_path() hooks the bottom of a side's path (dev_fill_forward_path: a bridge
+        // to its port, a VLAN to eth0, PPPoE to its device; a macvlan or a DSA port ends the walk) when that device is
+        // one of them. fw4's software list thus has eth0 on the LAN side only through a line whose physical device
+        // is a VLAN device on eth0 (one dial per line under swconfig), a macvlan dial and a DSA port always.
+        final boolean legacyHook = config.firewall().kind() != RouterConfig.FirewallKind.FW4;
+        final boolean hwList = config.offload() == RouterConfig.OffloadMode.PPE;
+        ftWanHooked = !legacyHook;
+        ftLanHooked = !legacyHook && (hwList || !bridge || !dsa && !macvlan);
         lineDsa = new boolean[lines];
         for (int l = 0; l < lines; l++) {
             lineDsa[l] = dsa && (l > 0 || !profile.wanOnOwnGmac());
@@ -1253,6 +1285,8 @@ public final class RouterSimulation {
                 dialIfindex[d] = lower;
             }
         }
+        // br-lan over the LAN port (registered last: the other devices keep their ifindex with or without it)
+        brLanIfindex = bridge ? devices.register(new BrLan()) : 0;
         for (int i = 1; i <= devices.size(); i++) {
             devices.up(i, 0L);
         }
@@ -1589,56 +1623,73 @@ public final class RouterSimulation {
             c[CostStage.NETIF_RECEIVE.ordinal()] += cNetifReceive;
             passes++;
         }
-        if (fast && !macvlan) {
-            c[CostStage.FLOWTABLE.ordinal()] += cFlowtable;
-        } else {
-            // Receive device layers, each another pass: vlan_do_receive() and macvlan's RX_HANDLER_ANOTHER go
-            // back to another_round, ppp's netif_rx() queues the frame to this CPU's backlog again.
+        // The receiving side's layers above the flowtable's hook (all of them on the classic path), each another
+        // pass: vlan_do_receive() and macvlan's and the bridge's rx_handlers go back to another_round (the bridge via
+        // br_pass_frame_up()), ppp's netif_rx() queues the frame to this CPU's backlog again.
+        final boolean rxHooked = fast && (toLan ? ftWanHooked : ftLanHooked);
+        if (toLan) {
+            if (!rxHooked || macvlan) {
+                // hooked on a dial's macvlan: eth0's and the line's VLAN passes come first (under swconfig)
+                if (!dsa) {
+                    c[CostStage.VLAN.ordinal()] += cVlan;
+                    passes++;
+                }
+                if (macvlan) {
+                    c[CostStage.MACVLAN.ordinal()] += cMacvlan;
+                    passes++;
+                }
+            }
+            if (pppoe && !rxHooked) {
+                passes++;
+                // pppoe_rcv -> ppp_input -> netif_rx: one more backlog pass and protocol receive.
+                c[CostStage.PPPOE.ordinal()] += cPppoe;
+                c[CostStage.BACKLOG.ordinal()] += cBacklog;
+                c[CostStage.NETIF_RECEIVE.ordinal()] += cNetifReceive;
+            }
+        } else if (!rxHooked) {
             if (!dsa) {
                 c[CostStage.VLAN.ordinal()] += cVlan;
                 passes++;
             }
-            if (toLan) {
-                if (macvlan) {
-                    c[CostStage.MACVLAN.ordinal()] += cMacvlan;
-                    passes++;
-                }
-                if (pppoe) {
-                    passes++;
-                    // pppoe_rcv -> ppp_input -> netif_rx: one more backlog pass and protocol receive.
-                    c[CostStage.PPPOE.ordinal()] += cPppoe;
-                    c[CostStage.BACKLOG.ordinal()] += cBacklog;
-                    c[CostStage.NETIF_RECEIVE.ordinal()] += cNetifReceive;
-                }
+            if (bridge) {
+                c[CostStage.BRIDGE.ordinal()] += cBridge;
+                passes++;
             }
-            if (fast) {
-                c[CostStage.FLOWTABLE.ordinal()] += cFlowtable;
+        }
+        if (fast) {
+            c[CostStage.FLOWTABLE.ordinal()] += cFlowtable;
+        } else {
+            // slowPath's fixed part (mwan3's rules and a new connection's firewall rules are charged there)
+            c[CostStage.FIB.ordinal()] += cFib;
+            if (isNew) {
+                c[CostStage.CONNTRACK_NEW.ordinal()] += cConntrackNew;
             } else {
-                // slowPath's fixed part (mwan3's rules and a new connection's firewall rules are charged there)
-                c[CostStage.FIB.ordinal()] += cFib;
-                if (isNew) {
-                    c[CostStage.CONNTRACK_NEW.ordinal()] += cConntrackNew;
-                } else {
-                    c[CostStage.CONNTRACK.ordinal()] += cConntrack;
-                }
-                c[CostStage.NAT.ordinal()] += cNat;
-                if (!isNew) {
-                    c[CostStage.NF_RULE.ordinal()] += cNfRule * firewall.establishedRules();
-                }
-                c[CostStage.FORWARD.ordinal()] += cForward;
+                c[CostStage.CONNTRACK.ordinal()] += cConntrack;
             }
-            // Transmit device layers.
-            if (!toLan) {
-                if (pppoe) {
-                    c[CostStage.PPPOE.ordinal()] += cPppoe;
-                }
-                if (macvlan) {
-                    c[CostStage.MACVLAN.ordinal()] += cMacvlan;
-                }
+            c[CostStage.NAT.ordinal()] += cNat;
+            if (!isNew) {
+                c[CostStage.NF_RULE.ordinal()] += cNfRule * firewall.establishedRules();
             }
-            if (!dsa) {
-                c[CostStage.VLAN.ordinal()] += cVlan;
+            c[CostStage.FORWARD.ordinal()] += cForward;
+        }
+        // Transmit device layers. The flowtable sends through them too: a path without a bridge through the side's
+        // layer-3 device (FLOW_OFFLOAD_XMIT_NEIGH), one with a bridge, or any with flags offload, straight to its
+        // first VLAN or PPPoE device (FLOW_OFFLOAD_XMIT_DIRECT, nf_flow_queue_xmit(): the ppp device, eth0.N), so
+        // only the bridge is skipped, when the LAN side is hooked.
+        if (toLan) {
+            if (bridge && !(fast && ftLanHooked)) {
+                c[CostStage.BRIDGE.ordinal()] += cBridge;
             }
+        } else {
+            if (pppoe) {
+                c[CostStage.PPPOE.ordinal()] += cPppoe;
+            }
+            if (macvlan) {
+                c[CostStage.MACVLAN.ordinal()] += cMacvlan;
+            }
+        }
+        if (!dsa) {
+            c[CostStage.VLAN.ordinal()] += cVlan;
         }
         if (txDsa) {
             // dsa_user_xmit and the tagger's xmit, then dev_queue_xmit on the conduit (the flowtable's fast path
@@ -1823,6 +1874,13 @@ public final class RouterSimulation {
     private static final class Gmac extends NetDevice {
         Gmac() {
             super("eth0", 1500, ETH0_MAC);
+        }
+    }
+
+    /** The LAN bridge, {@code br-lan}, with eth0's address as OpenWrt gives it ({@link RouterConfig.Lan#bridge}). */
+    private static final class BrLan extends NetDevice {
+        BrLan() {
+            super("br-lan", 1500, ETH0_MAC);
         }
     }
 
@@ -4837,6 +4895,10 @@ public final class RouterSimulation {
         }
         rxDevice = dev;
         tapIn(dev, tapNs, h);
+        if (!toLan && bridge) {
+            // the port's rx_handler (br_handle_frame) hands the frame up to br-lan: br_pass_frame_up
+            tapIn(brLanIfindex, tapNs, h);
+        }
         if (toLan) {
             if (macvlan) {
                 // the macvlan port of the VLAN the frame came in on (its rx_handler), whichever dial the flow uses now
@@ -4869,6 +4931,10 @@ public final class RouterSimulation {
         final int d = flowDial[f];
         if (toLan) {
             pushEthernet(h, ETH0_MAC, HOST_MAC_BASE + flowHost[f]);
+            if (bridge) {
+                // br_dev_xmit, then br_forward to the port
+                tapOut(brLanIfindex, tapNs, h);
+            }
             tapOut(lanVlan.ifindex(), tapNs, h);
             return lanVlan.transmit(store, h) || freed(h);
         }

@@ -134,10 +134,11 @@ class RouterDsaTest {
      */
     @Test
     void shouldRunTheFlowtableOnTheUserPort() {
-        final RouterResults sw = run(config(Switch.SWCONFIG, RouterConfig.OffloadMode.FLOWTABLE, udpDownload(), 1,
-                false));
-        final RouterResults r = run(config(Switch.DSA_ALL_PORTS, RouterConfig.OffloadMode.FLOWTABLE, udpDownload(), 1,
-                false));
+        // fw4 without a bridge: the hook at the bottom of each side's path (eth0, the user port)
+        final RouterResults sw = run(fw4(config(Switch.SWCONFIG, RouterConfig.OffloadMode.FLOWTABLE, udpDownload(),
+                1, false)));
+        final RouterResults r = run(fw4(config(Switch.DSA_ALL_PORTS, RouterConfig.OffloadMode.FLOWTABLE,
+                udpDownload(), 1, false)));
         noDropsBeforeForwarding(sw);
         noDropsBeforeForwarding(r);
         final long fastSw = sw.flowtable().stream().filter(c -> c.name().equals("fast_path_packets")).findFirst()
@@ -152,7 +153,14 @@ class RouterDsaTest {
         assertThat(processed(r)).as("DSA: the conduit's pass and the user port's on both paths")
                 .isEqualTo(2 * fast + 2 * slow);
         assertThat(stage(r, "dsa")).isEqualTo(2 * DSA_CYCLES * r.forwardedPackets());
-        assertThat(stage(sw, "vlan")).as("swconfig's fast path pushes the tag itself").isEqualTo(2 * 400 * slowSw);
+        assertThat(stage(sw, "vlan")).as("swconfig's fast path pops the tag itself and sends through eth0.1")
+                .isEqualTo(2 * 400 * slowSw + 400 * fastSw);
+    }
+
+    private static RouterConfig fw4(final RouterConfig c) {
+        return new RouterConfig(c.profile(), c.lan(), c.wan(), c.ipv6(), c.balancing(), c.offload(),
+                new RouterConfig.Firewall(RouterConfig.FirewallKind.FW4, 16384), c.qdisc(), c.workload(),
+                c.durationNs(), c.warmupNs(), c.seed(), c.run(), c.outputs());
     }
 
     /**

@@ -45,6 +45,13 @@ public enum CostStage {
     /** {@code macvlan_handle_frame} (MAC hash demux, another receive pass) / {@code macvlan_start_xmit}. */
     MACVLAN("macvlan", "macvlan demux or transmit, per packet"),
     /**
+     * The LAN bridge ({@code br-lan}): on receive the port's rx_handler {@code br_handle_frame} and
+     * {@code br_handle_frame_finish} (FDB lookup and learning, net/bridge/br_input.c) handing the frame up with
+     * {@code br_pass_frame_up} (another receive pass, on the bridge device); on transmit {@code br_dev_xmit} (FDB
+     * lookup, net/bridge/br_device.c) and {@code br_forward} to the port.
+     */
+    BRIDGE("bridge", "LAN bridge: port receive and pass up to br-lan, or br_dev_xmit to the port, per packet"),
+    /**
      * The PPP layer of a PPPoE dial: {@code pppoe_rcv}, {@code ppp_input} and its {@code netif_rx} re-queue /
      * {@code ppp_start_xmit} under {@code ppp->wlock} and {@code pppoe_xmit}.
      */
