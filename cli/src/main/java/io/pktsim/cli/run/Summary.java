@@ -8,6 +8,7 @@ import java.util.Locale;
 import io.pktsim.cli.config.Units;
 import io.pktsim.cli.scenario.Scenario;
 import io.pktsim.lb.router.RouterResults;
+import io.pktsim.lb.router.RouterSimulation;
 
 /**
  * The human summary of a run: goodput per direction and per dial, CPU per hardware thread, per core and on
@@ -84,6 +85,11 @@ public final class Summary {
                 other.append(other.length() == 0 ? "; by reason: " : ", ").append(c.name()).append(' ')
                     .append(c.value());
             }
+        }
+        final String hooks = RouterSimulation.flowtableHooks(ScenarioMapper.toConfig(s, null, null));
+        if (hooks != null) {
+            // where the flowtable catches the packets of each side (docs/forwarding.md, "Software flow offload")
+            o.println("flowtable:  " + hooks);
         }
         o.printf(Locale.ROOT, "drops:      ring %d, backlog %d, qdisc %d%s%n", r.drops().ring(), r.drops().backlog(),
             r.drops().qdisc(), other);

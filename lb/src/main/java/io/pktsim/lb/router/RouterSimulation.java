@@ -1020,6 +1020,57 @@ public final class RouterSimulation {
         return names;
     }
 
+    /** Whether the flowtable's hook sits at the bottom of the WAN side's path: fw4, not firewall3's layer-3 hooks. */
+    private static boolean wanHooked(final RouterConfig.FirewallKind fw) {
+        return fw == RouterConfig.FirewallKind.FW4;
+    }
+
+    /**
+     * Whether the flowtable's hook sits at the bottom of the LAN side's path (eth0, the DSA port) rather than on
+     * {@code br-lan}: under fw4 with {@code flags offload} (a bridge's ports listed), without a bridge, or when eth0 is
+     * listed through a line's VLAN device (swconfig, one dial per line).
+     */
+    private static boolean lanHooked(final RouterConfig.FirewallKind fw, final RouterConfig.OffloadMode offload,
+            final boolean bridge, final boolean dsa, final boolean macvlan) {
+        return wanHooked(fw) && (offload == RouterConfig.OffloadMode.PPE || !bridge || !dsa && !macvlan);
+    }
+
+    /**
+     * Where the flowtable catches a forwarded packet on each side, in words (the summary's {@code flowtable:} line;
+     * docs/forwarding.md, "Software flow offload").
+     *
+     * @param config the router
+     * @return the hooks, or null without offload
+     */
+    public static String flowtableHooks(final RouterConfig config) {
+        if (config.offload() == RouterConfig.OffloadMode.NONE) {
+            return null;
+        }
+        final RouterConfig.FirewallKind fw = config.firewall().kind();
+        final boolean bridge = config.lan().bridge();
+        final boolean dsa = config.profile().dsa();
+        final boolean macvlan = config.wan().dialsPerLine() > 1;
+        final boolean pppoe = config.wan().pppoe();
+        if (!wanHooked(fw)) {
+            return "hooked on the dials and " + (bridge ? "br-lan" : portName(dsa, -1)) + ", the layer-3 devices"
+                + " (firewall3): every device layer is paid";
+        }
+        final String wan = macvlan ? "the dials' macvlans" + (pppoe ? " (PPPoE popped)" : "")
+                : dsa ? "the lines' ports" + (pppoe ? " (PPPoE popped)" : "")
+                : "eth0 (VLAN tag" + (pppoe ? " and PPPoE" : "") + " popped)";
+        final String lan;
+        if (!lanHooked(fw, config.offload(), bridge, dsa, macvlan)) {
+            lan = "br-lan (fw4 lists br-lan, not its port)";
+        } else if (!bridge) {
+            lan = dsa ? portName(true, -1) : "eth0 (VLAN tag popped)";
+        } else {
+            final boolean hw = config.offload() == RouterConfig.OffloadMode.PPE;
+            lan = (dsa ? portName(true, -1) : "eth0") + " (" + (hw ? "flags offload lists br-lan's port"
+                    : "listed through the lines' VLAN devices") + "; br-lan skipped)";
+        }
+        return "WAN side hooked on " + wan + ", LAN side on " + lan;
+    }
+
     /**
      * The device of the LAN or of a WAN line: under swconfig the VLAN device {@code eth0.1} (the LAN) or
      * {@code eth0.<2+line>}; under DSA the switch port's user port as OpenWrt's device trees label them: the LAN on
@@ -1224,10 +1275,8 @@ public final class RouterSimulation {
         // to its port, a VLAN to eth0, PPPoE to its device; a macvlan or a DSA port ends the walk) when that device is
         // one of them. fw4's software list thus has eth0 on the LAN side only through a line whose physical device
         // is a VLAN device on eth0 (one dial per line under swconfig), a macvlan dial and a DSA port always.
-        final boolean legacyHook = config.firewall().kind() != RouterConfig.FirewallKind.FW4;
-        final boolean hwList = config.offload() == RouterConfig.OffloadMode.PPE;
-        ftWanHooked = !legacyHook;
-        ftLanHooked = !legacyHook && (hwList || !bridge || !dsa && !macvlan);
+        ftWanHooked = wanHooked(config.firewall().kind());
+        ftLanHooked = lanHooked(config.firewall().kind(), config.offload(), bridge, dsa, macvlan);
         lineDsa = new boolean[lines];
         for (int l = 0; l < lines; l++) {
             lineDsa[l] = dsa && (l > 0 || !profile.wanOnOwnGmac());

@@ -107,6 +107,26 @@ class RouterBridgeTest {
                 udpDownload(), null))).doesNotContain("br-lan");
     }
 
+    /** The summary's words for the hooks follow the same rules as the charges above. */
+    @Test
+    void shouldDescribeWhereTheHooksSit() {
+        assertThat(RouterSimulation.flowtableHooks(config(2, 2, OffloadMode.NONE, FirewallKind.FW4, true,
+                udpDownload(), null))).isNull();
+        assertThat(RouterSimulation.flowtableHooks(config(2, 2, OffloadMode.FLOWTABLE, FirewallKind.FW3, true,
+                udpDownload(), null))).isEqualTo("hooked on the dials and br-lan, the layer-3 devices (firewall3): "
+                + "every device layer is paid");
+        assertThat(RouterSimulation.flowtableHooks(config(2, 2, OffloadMode.FLOWTABLE, FirewallKind.FW4, true,
+                udpDownload(), null))).isEqualTo("WAN side hooked on the dials' macvlans (PPPoE popped), LAN side on "
+                + "br-lan (fw4 lists br-lan, not its port)");
+        assertThat(RouterSimulation.flowtableHooks(config(2, 1, OffloadMode.FLOWTABLE, FirewallKind.FW4, true,
+                udpDownload(), null))).isEqualTo("WAN side hooked on eth0 (VLAN tag and PPPoE popped), LAN side on "
+                + "eth0 (listed through the lines' VLAN devices; br-lan skipped)");
+        assertThat(RouterSimulation.flowtableHooks(config(2, 2, OffloadMode.PPE, FirewallKind.FW4, true,
+                udpDownload(), null))).endsWith("LAN side on eth0 (flags offload lists br-lan's port; br-lan skipped)");
+        assertThat(RouterSimulation.flowtableHooks(config(2, 2, OffloadMode.FLOWTABLE, FirewallKind.FW4, false,
+                udpDownload(), null))).endsWith("LAN side on eth0 (VLAN tag popped)");
+    }
+
     /**
      * firewall3's xt_FLOWOFFLOAD hooks the layer-3 devices: a fast-path download still takes every receive layer,
      * PPPoE with its backlog pass included, and leaves through br-lan.
