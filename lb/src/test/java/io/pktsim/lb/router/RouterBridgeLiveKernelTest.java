@@ -1,0 +1,150 @@
+package io.pktsim.lb.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.pktsim.core.test.Commands;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bridge's extra receive pass, checked on the running kernel. Inside a network namespace made for this test, a
+ * router forwards UDP datagrams from a LAN veth to a WAN veth, once with the LAN veth a port of a bridge that holds
+ * the router's address and once with the address on the veth itself. Each datagram is counted by
+ * {@code /proc/net/softnet_stat}'s {@code processed} once per pass through {@code __netif_receive_skb_core()}: the
+ * LAN veth, then (bridged) the bridge after {@code br_pass_frame_up()}, then the WAN veth's peer. pktsim's router,
+ * forwarding an upload from its LAN to a DHCP line, counts its passes the same way (eth0, the LAN's VLAN device,
+ * br-lan): one more per forwarded packet with the bridge, and the same totals per packet, 3 and 2. Nothing leaves the
+ * namespace. Skips itself (JUnit assumption) without root, {@code ip netns} or {@code python3} (which sends the
+ * frames on a packet socket).
+ */
+@Tag("live-kernel")
+class RouterBridgeLiveKernelTest {
+
+    private static final int FRAMES = 20_000;
+
+    /** Sends FRAMES UDP datagrams 192.0.2.2 -> 198.51.100.2 from 02:00:00:00:00:01 to the router's MAC. */
+    private static final String SEND = String.join("\n",
+        "import socket, struct, sys",
+        "ifname, n, dmac = sys.argv[1], int(sys.argv[2]), bytes.fromhex(sys.argv[3])",
+        "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)",
+        "s.bind((ifname, 0))",
+        "def csum(b):",
+        "    t = sum(struct.unpack('!%dH' % (len(b) // 2), b))",
+        "    t = (t & 0xffff) + (t >> 16)",
+        "    t = (t & 0xffff) + (t >> 16)",
+        "    return ~t & 0xffff",
+        "payload = b'x' * 64",
+        "for i in range(n):",
+        "    udp = struct.pack('!HHHH', 10000 + i % 1000, 9, 8 + len(payload), 0) + payload",
+        "    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), i & 0xffff, 0, 64, 17, 0,",
+        "                     socket.inet_aton('192.0.2.2'), socket.inet_aton('198.51.100.2'))",
+        "    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]",
+        "    s.send(dmac + bytes.fromhex('020000000001') + b'\\x08\\x00' + ip + udp)");
+
+    private static final String ROUTER_MAC = "02:00:00:00:00:10";
+
+    private static Commands.Result exec(final long timeoutMs, final String... cmd) {
+        return Commands.run(timeoutMs, cmd);
+    }
+
+    private static void in(final String ns, final String line) {
+        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(List.of(line.split(" ")));
+        final Commands.Result r = exec(10_000, cmd.toArray(new String[0]));
+        assertThat(r.code()).as("%s: %s", line, r.out()).isZero();
+    }
+
+    /** The sum of every CPU's {@code processed}, the first column of /proc/net/softnet_stat (hex). */
+    private static long processed() throws Exception {
+        long n = 0;
+        for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/softnet_stat"))) {
+            n += Long.parseLong(line.strip().split("\\s+")[0], 16);
+        }
+        return n;
+    }
+
+    private static long rxPackets(final String ns, final String dev) throws Exception {
+        final Commands.Result r = exec(5000, "ip", "netns", "exec", ns, "cat",
+            "/sys/class/net/" + dev + "/statistics/rx_packets");
+        assertThat(r.code()).isZero();
+        return Long.parseLong(r.out().strip());
+    }
+
+    /** Passes per forwarded datagram on the kernel, with or without the bridge. */
+    private static double kernelPasses(final boolean bridge) throws Exception {
+        final String ns = "pktsim-br-" + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(new SplittableRandom().nextLong() & 0xFFFFFFL);
+        assumeThat(exec(5000, "ip", "netns", "add", ns).code()).as("ip netns add").isZero();
+        try {
+            for (final String line : new String[] {"sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
+                "sysctl -qw net.ipv6.conf.default.disable_ipv6=1", "sysctl -qw net.ipv4.ip_forward=1",
+                "sysctl -qw net.ipv4.conf.all.rp_filter=0", "sysctl -qw net.ipv4.conf.default.rp_filter=0",
+                "ip link set lo up", "ip link add lan0 type veth peer name lanp",
+                "ip link add wan0 type veth peer name wanp", "ip link set lanp up", "ip link set wanp up",
+                "ip link set wan0 up", "ip addr add 198.51.100.1/24 dev wan0",
+                "ip neigh add 198.51.100.2 lladdr 02:00:00:00:00:02 dev wan0 nud permanent"}) {
+                in(ns, line);
+            }
+            final String lan = bridge ? "br0" : "lan0";
+            if (bridge) {
+                in(ns, "ip link add br0 type bridge");
+                in(ns, "ip link set br0 address " + ROUTER_MAC);
+                in(ns, "ip link set lan0 master br0");
+                in(ns, "ip link set br0 up");
+            } else {
+                in(ns, "ip link set lan0 address " + ROUTER_MAC);
+            }
+            in(ns, "ip link set lan0 up");
+            in(ns, "ip addr add 192.0.2.1/24 dev " + lan);
+            Thread.sleep(300);
+            final long forwardedBefore = rxPackets(ns, "wanp");
+            final long before = processed();
+            final Commands.Result sent = exec(60_000, "ip", "netns", "exec", ns, "python3", "-c", SEND, "lanp",
+                Integer.toString(FRAMES), ROUTER_MAC.replace(":", ""));
+            assertThat(sent.code()).as("python3 sends the frames: %s", sent.out()).isZero();
+            Thread.sleep(300);
+            final long passes = processed() - before;
+            final long forwarded = rxPackets(ns, "wanp") - forwardedBefore;
+            assertThat(forwarded).as("datagrams forwarded to wanp").isGreaterThan(FRAMES * 99L / 100);
+            return (double) passes / forwarded;
+        } finally {
+            exec(10_000, "ip", "netns", "del", ns);
+        }
+    }
+
+    /** Passes per forwarded packet in pktsim: a UDP upload from the LAN to a DHCP line, with or without br-lan. */
+    private static double modelPasses(final boolean bridge) {
+        final RouterConfig b = RouterFixtures.config(1, 1, 100 * RouterFixtures.MBIT, false, false,
+            RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+            List.of(new RouterConfig.App(RouterConfig.AppKind.UDP_CBR, 1, 4, RouterConfig.Direction.UPLOAD,
+                RouterConfig.CongestionControl.NEWRENO, 10 * RouterFixtures.MBIT, 1000, 0)), 200_000_000L, 1);
+        final RouterResults r = new RouterSimulation(new RouterConfig(b.profile(),
+            new RouterConfig.Lan(b.lan().hosts(), b.lan().portRateBps(), bridge), b.wan(), false, b.balancing(),
+            b.offload(), b.firewall(), b.qdisc(), b.workload(), b.durationNs(), b.warmupNs(), b.seed(), b.run(),
+            b.outputs())).run(ProgressListener.NONE);
+        long passes = 0;
+        for (final RouterResults.Softnet s : r.softnet()) {
+            passes += s.processed();
+        }
+        assertThat(r.forwardedPackets()).isPositive();
+        return (double) passes / r.forwardedPackets();
+    }
+
+    @Test
+    void shouldCountTheBridgesPassAsTheKernelDoes() throws Exception {
+        assumeThat(exec(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
+        assumeThat(exec(5000, "python3", "-c", "import socket; socket.AF_PACKET").code()).as("python3").isZero();
+        final double plain = kernelPasses(false);
+        final double bridged = kernelPasses(true);
+        assertThat(plain).as("the kernel: the LAN veth and the WAN veth's peer").isBetween(1.95, 2.1);
+        assertThat(bridged).as("the kernel: and the bridge (br_pass_frame_up)").isBetween(2.95, 3.1);
+        assertThat(modelPasses(false)).as("pktsim: eth0, eth0.1").isEqualTo(2.0);
+        assertThat(modelPasses(true)).as("pktsim: eth0, eth0.1, br-lan").isEqualTo(3.0);
+    }
+}
