@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * LAN veth, then (bridged) the bridge after {@code br_pass_frame_up()}, then the WAN veth's peer (which stands for
  * the next hop: it is not part of the router). pktsim's router, forwarding an upload from its LAN to a DHCP line,
  * counts its own passes (eth0 and the LAN's VLAN device; this kernel has no 802.1Q module to mirror the VLAN device)
- * and, with br-lan, exactly one more per forwarded packet, as the kernel does. Nothing leaves the namespace. Skips itself (JUnit assumption) without root, {@code ip netns} or {@code python3} (which sends the
- * frames on a packet socket).
+ * and, with br-lan, exactly one more per forwarded packet, as the kernel does. Nothing leaves the namespace. Skips
+ * itself (JUnit assumption) without root, {@code ip netns} or {@code python3} (which sends the frames on a packet
+ * socket).
  */
 @Tag("live-kernel")
 class RouterBridgeLiveKernelTest {
