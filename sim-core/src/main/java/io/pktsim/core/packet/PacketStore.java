@@ -285,6 +285,60 @@ public final class PacketStore {
         }
         // the source's range checked once, as putBytes checks it (before a slot is taken, so a bad range leaks none)
         src.boundsCheck(srcOffset, count);
+        if (!PACKED_META) {
+            return allocateFrameFields(src, srcOffset, count, wireLength, protocol, networkOffset, transportOffset,
+                arrivalNs);
+        }
+        if (freeCount == 0) {
+            counters.increment(PacketStoreCounter.ALLOC_FAILED);
+            return NO_PACKET;
+        }
+        // allocate() with the frame's fields in the words of the fresh image that hold them: each word stored once
+        final int h = freeStack[--freeCount];
+        final byte[] a = memArray;
+        // h came from the free stack: a slot of this store, no check needed
+        final long base = memAddress + (long) h * slotLength;
+        final int state = UnsafeApi.getInt(a, base + STATE_OFFSET);
+        // word 0: the wire and stored lengths; word 1: the data offset (the headroom), the network and transport
+        // offsets and the inner network offset (-1); word 6: the arrival time; word 9: skb->protocol, the queue
+        // mapping (0) and the conntrack reference (-1), the fresh image's other lanes
+        UnsafeApi.putLong(a, base, ((long) count << 32) | (wireLength & 0xFFFF_FFFFL));
+        UnsafeApi.putLong(a, base + 8, (freshWord1 & 0xFFFF_0000_0000_FFFFL) | (networkOffset & 0xFFFFL) << 16
+            | (transportOffset & 0xFFFFL) << 32);
+        UnsafeApi.putLong(a, base + 16, 0L);
+        UnsafeApi.putLong(a, base + 24, 0L);
+        UnsafeApi.putLong(a, base + 32, FRESH_4);
+        UnsafeApi.putLong(a, base + 40, FRESH_5);
+        UnsafeApi.putLong(a, base + 48, arrivalNs);
+        UnsafeApi.putLong(a, base + 56, 0L);
+        UnsafeApi.putLong(a, base + 64, FRESH_8);
+        UnsafeApi.putLong(a, base + 72, (FRESH_9 & ~0xFFFFL) | (protocol & 0xFFFFL));
+        UnsafeApi.putLong(a, base + 80, 0L);
+        UnsafeApi.putInt(a, base + STATE_OFFSET, state | 1);
+        UnsafeApi.putInt(a, base + STATE_OFFSET + 4, 0);
+        allocatedCount++;
+        final int inUse = capacity - freeCount;
+        if (inUse > highWater) {
+            highWater = inUse;
+        }
+        copyIn(a, base, src, srcOffset, count);
+        return h;
+    }
+
+    /**
+     * Whether {@link #allocateFrame}'s metadata words can be composed as little-endian longs: the lengths the two
+     * ints of word 0, the data, network, transport and inner network offsets the four shorts of word 1, the arrival
+     * time word 6 and skb->protocol the low short of word 9 ({@code PacketStoreTest} checks the result against
+     * {@link #allocate()} and the setters).
+     */
+    private static final boolean PACKED_META = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN
+        && LENGTH_OFFSET == 0 && STORED_LENGTH_OFFSET == 4 && DATA_OFFSET_OFFSET == 8 && NETWORK_OFFSET_OFFSET == 10
+        && TRANSPORT_OFFSET_OFFSET == 12 && INNER_NETWORK_OFFSET_OFFSET == 14 && ARRIVAL_NS_OFFSET == 48
+        && PROTOCOL_OFFSET == 72 && QUEUE_MAPPING_OFFSET == 74 && CONNTRACK_OFFSET == 76 && STATE_OFFSET == 88;
+
+    /** {@link #allocateFrame} field by field (a layout {@link #PACKED_META} does not cover). */
+    private int allocateFrameFields(final DirectBuffer src, final int srcOffset, final int count, final int wireLength,
+        final int protocol, final int networkOffset, final int transportOffset, final long arrivalNs) {
         final int h = allocate();
         if (h == NO_PACKET) {
             return NO_PACKET;
@@ -299,6 +353,13 @@ public final class PacketStore {
         UnsafeApi.putShort(a, base + TRANSPORT_OFFSET_OFFSET, (short) transportOffset);
         UnsafeApi.putLong(a, base + ARRIVAL_NS_OFFSET, arrivalNs);
         UnsafeApi.putShort(a, base + PROTOCOL_OFFSET, (short) protocol);
+        copyIn(a, base, src, srcOffset, count);
+        return h;
+    }
+
+    /** {@link #allocateFrame}'s copy of {@code count} frame bytes into the slot whose metadata is at {@code base}. */
+    private void copyIn(final byte[] a, final long base, final DirectBuffer src, final int srcOffset,
+        final int count) {
         // the bytes (inside the slot's room, checked above), eight at a time and then the rest: the same bytes as a
         // putBytes, without a memory-copy call for a frame of a few dozen bytes
         final byte[] s = src.byteArray();
@@ -311,7 +372,6 @@ public final class PacketStore {
         for (; i < count; i++) {
             UnsafeApi.putByte(a, to + i, UnsafeApi.getByte(s, from + i));
         }
-        return h;
     }
 
     /**
@@ -662,10 +722,10 @@ public final class PacketStore {
         if (bytes > stored) {
             return false;
         }
-        final int data = UnsafeApi.getShort(a, base + DATA_OFFSET_OFFSET);
-        UnsafeApi.putShort(a, base + DATA_OFFSET_OFFSET, (short) (data + bytes));
         UnsafeApi.putInt(a, base + LENGTH_OFFSET, UnsafeApi.getInt(a, base + LENGTH_OFFSET) - bytes);
         UnsafeApi.putInt(a, base + STORED_LENGTH_OFFSET, stored - bytes);
+        final int data = UnsafeApi.getShort(a, base + DATA_OFFSET_OFFSET);
+        UnsafeApi.putShort(a, base + DATA_OFFSET_OFFSET, (short) (data + bytes));
         shiftOffset(base + NETWORK_OFFSET_OFFSET, -bytes);
         shiftOffset(base + TRANSPORT_OFFSET_OFFSET, -bytes);
         shiftOffset(base + INNER_NETWORK_OFFSET_OFFSET, -bytes);
