@@ -724,6 +724,20 @@ public final class PacketStore {
         }
         UnsafeApi.putInt(a, base + LENGTH_OFFSET, UnsafeApi.getInt(a, base + LENGTH_OFFSET) - bytes);
         UnsafeApi.putInt(a, base + STORED_LENGTH_OFFSET, stored - bytes);
+        if (PACKED_OFFSETS && bytes >= 0 && bytes <= Short.MAX_VALUE) {
+            // push's one-word update the other way: lane 0 (the data offset, not negative: below 32768, so the sum
+            // stays below 65536, no carry) plus bytes, each other lane that is not negative less bytes. When none of
+            // those goes below 0 nothing borrows, and the result is the four shorts the update one by one gives; when
+            // one does, its lane reads at least 32769 (bytes is at most 32767), its sign bit set: the update one by
+            // one then clamps it to -1
+            final long w = UnsafeApi.getLong(a, base + DATA_OFFSET_OFFSET);
+            final long live = (~w & OFFSET_SIGNS) >>> 15;
+            final long r = w + bytes - live * bytes;
+            if ((w & 0x8000L) == 0 && (r & (live << 15)) == 0) {
+                UnsafeApi.putLong(a, base + DATA_OFFSET_OFFSET, r);
+                return true;
+            }
+        }
         final int data = UnsafeApi.getShort(a, base + DATA_OFFSET_OFFSET);
         UnsafeApi.putShort(a, base + DATA_OFFSET_OFFSET, (short) (data + bytes));
         shiftOffset(base + NETWORK_OFFSET_OFFSET, -bytes);

@@ -246,6 +246,49 @@ class PacketStoreTest {
     }
 
     /**
+     * {@code pull} moves the data offset forward and each frame-relative offset that is set back by the bytes pulled,
+     * clamping one that would go below 0 to -1 (unset) and leaving an unset one alone, as one field at a time would.
+     */
+    @Test
+    void shouldPullEveryOffsetAsOneFieldAtATimeWould() {
+        final java.util.Random random = new java.util.Random(24);
+        final PacketStore store = new PacketStore(4, 256, 64);
+        for (int round = 0; round < 20_000; round++) {
+            final int h = store.allocate();
+            final int data = random.nextInt(200);
+            final int stored = random.nextInt(256 - data);
+            store.buffer().putShort(store.slotOffset(h) + PacketLayout.DATA_OFFSET_OFFSET, (short) data);
+            store.storedLength(h, stored);
+            store.length(h, stored + random.nextInt(1500));
+            final int[] offsets = new int[3];
+            for (int i = 0; i < 3; i++) {
+                final int kind = random.nextInt(4);
+                offsets[i] = kind == 0 ? -1 : kind == 1 ? random.nextInt(40) : kind == 2 ? Short.MAX_VALUE - random
+                    .nextInt(3) : random.nextInt(300);
+            }
+            store.networkOffset(h, offsets[0]);
+            store.transportOffset(h, offsets[1]);
+            store.innerNetworkOffset(h, offsets[2]);
+            final int length = store.length(h);
+            final int bytes = random.nextInt(4) == 0 ? random.nextInt(stored + 20) : random.nextInt(Math.min(stored,
+                40) + 1);
+            final boolean pulled = store.pull(h, bytes);
+            assertThat(pulled).isEqualTo(bytes <= stored);
+            final int moved = pulled ? bytes : 0;
+            assertThat(store.headroom(h)).isEqualTo(data + moved);
+            assertThat(store.storedLength(h)).isEqualTo(stored - moved);
+            assertThat(store.length(h)).isEqualTo(length - moved);
+            final int[] now = {store.networkOffset(h), store.transportOffset(h), store.innerNetworkOffset(h)};
+            for (int i = 0; i < 3; i++) {
+                final int expected = offsets[i] < 0 ? offsets[i] : Math.max(-1, offsets[i] - moved);
+                assertThat(now[i]).as("round %d offset %d (%d less %d)", round, i, offsets[i], moved)
+                    .isEqualTo(expected);
+            }
+            store.free(h);
+        }
+    }
+
+    /**
      * {@code allocateFrame} gives the slot, metadata and data area byte for byte, that {@code allocate},
      * {@code putFrame} and the four setters give, also in a slot a previous packet left dirty.
      */
