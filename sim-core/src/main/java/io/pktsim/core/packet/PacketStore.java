@@ -717,9 +717,21 @@ public final class PacketStore {
 
     /** {@link #pull} of the slot whose metadata is at {@code base} (from {@link #meta(int)}). */
     private boolean pullAt(final long base, final int bytes) {
+        return pullAt(base, bytes, false);
+    }
+
+    /**
+     * {@link #pullAt(long, int)}, then, when {@code networkAtStart}, the network offset set to 0 (pulled or not), in
+     * the same write of the offsets' word: a tunnel's receive ({@link #decapsulated}) leaves that word written once,
+     * so the next read of it as a word ({@link #push}) takes it from that one store.
+     */
+    private boolean pullAt(final long base, final int bytes, final boolean networkAtStart) {
         final byte[] a = memArray;
         final int stored = UnsafeApi.getInt(a, base + STORED_LENGTH_OFFSET);
         if (bytes > stored) {
+            if (networkAtStart) {
+                UnsafeApi.putShort(a, base + NETWORK_OFFSET_OFFSET, (short) 0);
+            }
             return false;
         }
         UnsafeApi.putInt(a, base + LENGTH_OFFSET, UnsafeApi.getInt(a, base + LENGTH_OFFSET) - bytes);
@@ -734,7 +746,8 @@ public final class PacketStore {
             final long live = (~w & OFFSET_SIGNS) >>> 15;
             final long r = w + bytes - live * bytes;
             if ((w & 0x8000L) == 0 && (r & (live << 15)) == 0) {
-                UnsafeApi.putLong(a, base + DATA_OFFSET_OFFSET, r);
+                // lane 1 (the network offset) 0 when asked: NETWORK_OFFSET_OFFSET is DATA_OFFSET_OFFSET + 2
+                UnsafeApi.putLong(a, base + DATA_OFFSET_OFFSET, networkAtStart ? r & ~0xFFFF_0000L : r);
                 return true;
             }
         }
@@ -743,6 +756,9 @@ public final class PacketStore {
         shiftOffset(base + NETWORK_OFFSET_OFFSET, -bytes);
         shiftOffset(base + TRANSPORT_OFFSET_OFFSET, -bytes);
         shiftOffset(base + INNER_NETWORK_OFFSET_OFFSET, -bytes);
+        if (networkAtStart) {
+            UnsafeApi.putShort(a, base + NETWORK_OFFSET_OFFSET, (short) 0);
+        }
         return true;
     }
 
@@ -833,10 +849,11 @@ public final class PacketStore {
     public void decapsulated(final int handle, final int bytes, final int innerLength, final int ethertype,
         final int flag, final int device) {
         final long base = meta(handle);
-        pullAt(base, bytes);
+        // the network header at the new frame start, set with the pull's offsets (before the trim and the device's
+        // fields, which it does not touch)
+        pullAt(base, bytes, true);
         trimAt(base, innerLength);
         receivedAt(base, ethertype, flag, device);
-        UnsafeApi.putShort(memArray, base + NETWORK_OFFSET_OFFSET, (short) 0);
     }
 
     /**
