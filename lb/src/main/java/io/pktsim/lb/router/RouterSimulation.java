@@ -4358,16 +4358,21 @@ public final class RouterSimulation {
         final long pkt = store.aux(h);
         // enqueue_to_backlog(): netdev_max_backlog per CPU.
         final long[] ends = backlogEnd[target];
-        while (backlogCount[target] > 0 && ends[backlogHead[target]] <= readyNs) {
-            backlogHead[target] = (backlogHead[target] + 1) & backlogMask;
-            backlogCount[target]--;
-        }
         // With RPS on, every packet goes through a backlog, the polling CPU's own too (napi_schedule_rps() then
         // schedules the local backlog NAPI, which NET_RX_SOFTIRQ runs after the poll); with RPS off the poll
         // itself runs the protocol path (netif_receive_skb_list_internal, net/core/dev.c, 6.18). Under DSA the
         // conduit merges nothing: a GRO aggregate from a DSA port was that many frames in the backlog (all or none
         // fit here; the kernel would drop only the frames past the limit).
         final int frames = dsa ? backlogFrames(h, pkt, segs) : 1;
+        if (backlogCount[target] > netdevMaxBacklog - frames || multiQueue || trace.enabled()) {
+            // the entries done by readyNs leave the backlog only when its length is read: by this limit, whose test
+            // can fail only with them counted, or by the trace; backlogIdle reads the newest entry's end, which they
+            // do not change (the ring holds netdevMaxBacklog entries and more, so they wait in it). With one RX
+            // queue the polls run on one CPU, so readyNs never goes back and the backlog's ends (its CPU's work, in
+            // order) never decrease: one pop at the latest readyNs takes what a pop at each would have. Several
+            // queues poll on several CPUs, whose readyNs may go back: those pop at each packet, as before.
+            backlogDone(target, readyNs);
+        }
         if (viaBacklog && backlogCount[target] > netdevMaxBacklog - frames) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
@@ -4477,6 +4482,15 @@ public final class RouterSimulation {
             egress(seg, f, done, false, toLan);
         }
         tapOutSegment = 0;
+    }
+
+    /** The entries of CPU {@code target}'s backlog done by {@code atNs} leave it ({@code process_backlog}). */
+    private void backlogDone(final int target, final long atNs) {
+        final long[] ends = backlogEnd[target];
+        while (backlogCount[target] > 0 && ends[backlogHead[target]] <= atNs) {
+            backlogHead[target] = (backlogHead[target] + 1) & backlogMask;
+            backlogCount[target]--;
+        }
     }
 
     /**
