@@ -2180,9 +2180,8 @@ public final class RouterSimulation {
         if (ipv6) {
             flowLabel[f] = txRehash.nextInt() & 0xFFFFF;
             // the host's two templates carry the label: rebuild them
-            final int k = (f * TEMPLATES_PER_FLOW + 2) * TEMPLATE_KEY;
-            tmplKey[k] = 0;
-            tmplKey[k + TEMPLATE_KEY] = 0;
+            tmplKey[templateOf(f, 2) * TEMPLATE_KEY] = 0;
+            tmplKey[templateOf(f, 3) * TEMPLATE_KEY] = 0;
             templatesChanged(f);
             flowRehashed[f] = true;
         }
@@ -2297,7 +2296,7 @@ public final class RouterSimulation {
             return;
         }
         if (shaperDown[d] == null && (kind == KIND_DATA || kind == KIND_ACK && !flowUdp[f])) {
-            final int t = f * TEMPLATES_PER_FLOW + (kind == KIND_DATA ? 0 : 1);
+            final int t = templateOf(f, kind == KIND_DATA ? 0 : 1);
             if (templateValid(t, f, false, d)) {
                 sendLazy(f, kind, seq, now, d, t);
                 return;
@@ -2394,6 +2393,17 @@ public final class RouterSimulation {
 
     /** Templates per flow: {@code (fromHost ? 2 : 0) + (kind == KIND_DATA ? 0 : 1)}. */
     private static final int TEMPLATES_PER_FLOW = 4;
+
+    /**
+     * The template {@code which} ({@code (fromHost ? 2 : 0) + (kind == KIND_DATA ? 0 : 1)}) of flow {@code f}: the
+     * templates lie kind by kind, each kind's flow after flow ({@code which * flowCount + f}), so that the frames of
+     * consecutive flows (a CBR download sends them in turn) take consecutive blocks, records and send words: 16 flows'
+     * words share a line, and the blocks and records spread over every set of the first-level cache instead of one
+     * set in four or eight (a flow's four templates side by side put its data templates 512 bytes apart).
+     */
+    private int templateOf(final int f, final int which) {
+        return which * flowCount + f;
+    }
     /** Bytes per template: the largest header stack (Ethernet, VLAN, PPPoE, IPv6, TCP with timestamps) is 98. */
     private static final int TEMPLATE_BYTES = 128;
     /** Key words per template: valid, dial, PPPoE session, NAT dial, NAT address, NAT port, payload, port. */
@@ -2412,7 +2422,7 @@ public final class RouterSimulation {
      */
     private int fromTemplate(final int f, final int kind, final long seq, final long now, final boolean fromHost,
             final int d) {
-        final int t = f * TEMPLATES_PER_FLOW + (fromHost ? 2 : 0) + (kind == KIND_DATA ? 0 : 1);
+        final int t = templateOf(f, (fromHost ? 2 : 0) + (kind == KIND_DATA ? 0 : 1));
         final int k = t * TEMPLATE_KEY;
         final int[] key = tmplKey;
         final int session = !fromHost && pppoe ? dialPppoe[d].sessionId() : 0;
@@ -2488,7 +2498,7 @@ public final class RouterSimulation {
     /** Flow {@code f}'s NAT mapping or payload changed: its templates' {@link #tmplValidDial} no longer hold. */
     private void templatesChanged(final int f) {
         for (int i = 0; i < TEMPLATES_PER_FLOW; i++) {
-            tmplValidDial[f * TEMPLATES_PER_FLOW + i] = UNCHECKED;
+            tmplValidDial[templateOf(f, i)] = UNCHECKED;
         }
     }
 
@@ -2666,7 +2676,7 @@ public final class RouterSimulation {
         final int kind = kindOf(pkt);
         final long seq = seqOf(pkt);
         final long sentNs = now - ((int) now - sentLow);
-        final int t = f * TEMPLATES_PER_FLOW + (kind == KIND_DATA ? 0 : 1);
+        final int t = templateOf(f, kind == KIND_DATA ? 0 : 1);
         lazyCount--;
         tmplLazy[t]--;
         lateBuilt++;
@@ -3328,7 +3338,7 @@ public final class RouterSimulation {
      */
     private boolean udpSendAhead(final int f, final long atNs) {
         final int d = flowDial[f];
-        final int t = f * TEMPLATES_PER_FLOW;
+        final int t = templateOf(f, 0);
         if (natBroken[f] || d < 0 || !dialUp[d] || !templateValid(t, f, false, d)
                 || store.inUse() + lazyCount >= STORE_SLOTS) {
             return false;
