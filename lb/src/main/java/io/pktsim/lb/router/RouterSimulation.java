@@ -4367,7 +4367,6 @@ public final class RouterSimulation {
     private void forward(final int h, final int f, final long readyNs, final int target, final int segs) {
         final long pkt = store.aux(h);
         // enqueue_to_backlog(): netdev_max_backlog per CPU.
-        final long[] ends = backlogEnd[target];
         // With RPS on, every packet goes through a backlog, the polling CPU's own too (napi_schedule_rps() then
         // schedules the local backlog NAPI, which NET_RX_SOFTIRQ runs after the poll); with RPS off the poll
         // itself runs the protocol path (netif_receive_skb_list_internal, net/core/dev.c, 6.18). Under DSA the
@@ -4463,12 +4462,7 @@ public final class RouterSimulation {
                 viaBacklog ? backlogCount[target] : 0, done - readyNs);
         }
         if (viaBacklog) {
-            final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
-            ends[slot] = done;
-            backlogCount[target]++;
-            if (frames > 1) {
-                backlogMoreFrames(target, done, frames - 1);
-            }
+            backlogAdd(target, done, frames);
         }
         txPending += segs;
         if (multiQueue) {
@@ -4543,10 +4537,10 @@ public final class RouterSimulation {
         return segs > 1 && rxFromDsaPort(h, pkt) ? segs : 1;
     }
 
-    /** The backlog slots of an aggregate's frames after its first ({@link #backlogFrames}), all done at doneNs. */
-    private void backlogMoreFrames(final int target, final long doneNs, final int more) {
+    /** A packet's backlog slots ({@link #backlogFrames}: its frames under DSA, else 1), all done at doneNs. */
+    private void backlogAdd(final int target, final long doneNs, final int frames) {
         final long[] ends = backlogEnd[target];
-        for (int i = 0; i < more; i++) {
+        for (int i = 0; i < frames; i++) {
             final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
             ends[slot] = doneNs;
             backlogCount[target]++;
