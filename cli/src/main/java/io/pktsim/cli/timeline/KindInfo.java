@@ -40,6 +40,7 @@ final class KindInfo {
         Map.entry("tcp_synack_retransmit", "a server sends its SYN-ACK again"),
         Map.entry("tcp_request_retransmit", "a LAN host sends its download request again"),
         Map.entry("tcp_rto", "a data retransmission timeout; the next waits twice as long"),
+        Map.entry("tcp_hystart", "HyStart ends a CUBIC sender's slow start (1 the ACK train, 2 the delay)"),
         Map.entry("tcp_txhash_rethink", "a host draws a new sk_txhash (and an IPv6 flow label) after a timeout"),
         Map.entry("app_close", "an application ends a connection (the server's reset, or its idle timeout)"),
         Map.entry("app_reconnect", "the application opens a new connection in its place"),

@@ -624,6 +624,14 @@ public final class RouterSimulation {
     private final long[] cubicKNs;
     private final long[] cubicOriginMilli;
     private final boolean[] cubicFlow;
+    /**
+     * HyStart's per-connection state ({@code struct bictcp}'s {@code round_start}, {@code last_ack} in the
+     * microseconds of {@code tcp_mstamp}, {@code end_seq} in segments, {@code found}; net/ipv4/tcp_cubic.c, 6.18).
+     */
+    private final long[] hsRoundStartUs;
+    private final long[] hsLastAckUs;
+    private final long[] hsEndSeq;
+    private final boolean[] hsFound;
     private final long[] retxRoundNs;
     private final boolean[] inRecovery;
     private final long[] lastProgressNs;
@@ -922,6 +930,7 @@ public final class RouterSimulation {
     private int kTxhashRethink;
     private int kAppClose;
     private int kRtoFired;
+    private int kHystart;
     private int kAppReconnect;
 
     /**
@@ -1171,6 +1180,7 @@ public final class RouterSimulation {
         kConnectFailed = names.kind("tcp_connect_timeout", "flow", "retransmissions");
         kTxhashRethink = names.kind("tcp_txhash_rethink", "flow", "flow_label");
         kRtoFired = names.kind("tcp_rto", "flow", "backoff", "at_host");
+        kHystart = names.kind("tcp_hystart", "flow", "detector", "cwnd", "round_us");
         kAppClose = names.kind("app_close", "flow", "reset", "idle_ms");
         kAppReconnect = names.kind("app_reconnect", "flow", "new_flow", "source_port");
         qdisc.trace(bus, "eth0:qdisc");
@@ -1580,6 +1590,10 @@ public final class RouterSimulation {
         cubicKNs = new long[flows];
         cubicOriginMilli = new long[flows];
         cubicFlow = new boolean[flows];
+        hsRoundStartUs = new long[flows];
+        hsLastAckUs = new long[flows];
+        hsEndSeq = new long[flows];
+        hsFound = new boolean[flows];
         retxRoundNs = new long[flows];
         inRecovery = new boolean[flows];
         lastProgressNs = new long[flows];
@@ -2949,6 +2963,11 @@ public final class RouterSimulation {
         final long flight = sndNxt[f] - sndUna[f];
         cubicWmaxMilli[f] = flight * 1000L;
         cubicEpochNs[f] = 0;
+        // TCP_CA_Loss: cubictcp_state() runs bictcp_reset() and bictcp_hystart_reset() (snd_nxt as it was)
+        hsFound[f] = false;
+        hsRoundStartUs[f] = now / 1000L;
+        hsLastAckUs[f] = hsRoundStartUs[f];
+        hsEndSeq[f] = sndNxt[f];
         ssthreshMilli[f] = Math.max(2L, flight / 2) * 1000L;
         cwndMilli[f] = 1000L;
         sndNxt[f] = sndUna[f];
@@ -2980,11 +2999,14 @@ public final class RouterSimulation {
                 if (minRttNs[f] == 0 || sample < minRttNs[f]) {
                     minRttNs[f] = sample;
                 }
-                if (cubic(f) && cwndMilli[f] < ssthreshMilli[f] && cwndMilli[f] >= 16_000L
-                        && sample > minRttNs[f] + Math.max(4_000_000L, minRttNs[f] / 8)) {
-                    // HyStart delay increase (bictcp hystart_update, net/ipv4/tcp_cubic.c, 6.18): leave slow start.
-                    ssthreshMilli[f] = cwndMilli[f];
+                if (hystartOn(f, now) && sample > minRttNs[f]
+                        + Math.min(Math.max(minRttNs[f] >> 3, HYSTART_DELAY_MIN_NS), HYSTART_DELAY_MAX_NS)) {
+                    // HyStart's delay increase (hystart_update, net/ipv4/tcp_cubic.c, 6.18): leave slow start.
+                    hystartFound(f, 2, now);
                 }
+            }
+            if (hystartOn(f, now)) {
+                hystartAckTrain(f, now);
             }
             if (inRecovery[f]) {
                 if (ack >= recover[f]) {
@@ -3031,6 +3053,89 @@ public final class RouterSimulation {
 
     private boolean cubic(final int f) {
         return cubicFlow[f];
+    }
+
+    /** HyStart's {@code hystart_low_window}: no detection below this window, in thousandths of a segment. */
+    private static final long HYSTART_LOW_WINDOW_MILLI = 16_000L;
+    /** {@code hystart_ack_delta_us}: ACKs at most this far apart continue a train, us. */
+    private static final long HYSTART_ACK_DELTA_US = 2_000L;
+    /** {@code HYSTART_DELAY_MIN} and {@code HYSTART_DELAY_MAX}: the delay detector's threshold clamp, ns. */
+    private static final long HYSTART_DELAY_MIN_NS = 4_000_000L;
+    private static final long HYSTART_DELAY_MAX_NS = 16_000_000L;
+    /**
+     * A server's {@code sk_gso_max_size}: {@code sk_dst_gso_max_size()} (net/core/sock.c, 6.18), GSO_LEGACY_MAX_SIZE
+     * 65,536 less {@code MAX_TCP_HEADER + 1} (320 + 1 on x86-64), bytes.
+     */
+    private static final long SERVER_GSO_MAX_SIZE_BYTES = 65_536L - 321L;
+
+    /**
+     * Whether {@code cubictcp_acked()} calls {@code hystart_update()} for this ACK (net/ipv4/tcp_cubic.c, 6.18): a
+     * CUBIC connection in slow start, HyStart not yet found, a window of at least 16 segments, and not within a
+     * second of a congestion-avoidance epoch's start; not in recovery here (the window is then at ssthresh).
+     */
+    private boolean hystartOn(final int f, final long now) {
+        return cubicFlow[f] && !hsFound[f] && !inRecovery[f] && cwndMilli[f] < ssthreshMilli[f]
+                && cwndMilli[f] >= HYSTART_LOW_WINDOW_MILLI
+                && (cubicEpochNs[f] == 0 || now - cubicEpochNs[f] >= 1_000_000_000L);
+    }
+
+    /**
+     * HyStart's ACK-train detector ({@code hystart_update()} with {@code HYSTART_ACK_TRAIN}, net/ipv4/tcp_cubic.c,
+     * 6.18; {@code hystart_detect} is 3, both detectors): a round starts when snd_una passes the round's
+     * {@code end_seq} ({@code bictcp_hystart_reset()}: round_start = last_ack = now, end_seq = snd_nxt); an ACK
+     * within {@code hystart_ack_delta_us} (2 ms) of the train's last one extends the train, and once the train is
+     * longer than (delay_min + {@code hystart_ack_delay()}) / 2 (the server's socket does not pace,
+     * {@code SK_PACING_NONE}) slow start ends: ssthresh = cwnd. The times are microseconds, as {@code tcp_mstamp}.
+     */
+    private void hystartAckTrain(final int f, final long now) {
+        final long nowUs = now / 1000L;
+        if (sndUna[f] > hsEndSeq[f]) {
+            hsRoundStartUs[f] = nowUs;
+            hsLastAckUs[f] = nowUs;
+            hsEndSeq[f] = sndNxt[f];
+        }
+        if (nowUs - hsLastAckUs[f] <= HYSTART_ACK_DELTA_US) {
+            hsLastAckUs[f] = nowUs;
+            final long thresholdUs = (Math.max(1L, minRttNs[f] / 1000L) + hystartAckDelayUs(f)) >> 1;
+            if (nowUs - hsRoundStartUs[f] > thresholdUs) {
+                hystartFound(f, 1, now);
+            }
+        }
+    }
+
+    /**
+     * {@code hystart_ack_delay()}: min(1 ms, {@code sk_gso_max_size} x 4 / {@code sk_pacing_rate}), with the rate
+     * as {@code tcp_update_pacing_rate()} (net/ipv4/tcp_input.c, 6.18) sets it: 200 % of mss x cwnd / srtt in slow
+     * start below half of ssthresh ({@code tcp_pacing_ss_ratio}), 120 % above ({@code tcp_pacing_ca_ratio}); 0
+     * before the first RTT sample, us.
+     */
+    private long hystartAckDelayUs(final int f) {
+        final long srttUs = srttNs[f] / 1000L;
+        if (srttUs <= 0) {
+            return 0;
+        }
+        final long cwnd = Math.max(cwndMilli[f] / 1000L, sndNxt[f] - sndUna[f]);
+        final long ratio = cwndMilli[f] < ssthreshMilli[f] / 2 ? 200L : 120L;
+        final long rateBytesPerS = flowPayload[f] * ratio * cwnd * 10_000L / srttUs;
+        if (rateBytesPerS <= 0) {
+            return 0;
+        }
+        return Math.min(1_000L, SERVER_GSO_MAX_SIZE_BYTES * 4L * 1_000_000L / rateBytesPerS);
+    }
+
+    /** HyStart ends slow start ({@code found = 1}, ssthresh = cwnd); detector 1 the ACK train, 2 the delay. */
+    private void hystartFound(final int f, final int detector, final long now) {
+        hsFound[f] = true;
+        ssthreshMilli[f] = cwndMilli[f];
+        if (detector == 1) {
+            hystartTrainDetects++;
+        } else {
+            hystartDelayDetects++;
+        }
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kHystart, TraceEvent.NO_PACKET, f, detector, cwndMilli[f] / 1000L,
+                    now / 1000L - hsRoundStartUs[f]);
+        }
     }
 
     /**
@@ -5749,6 +5854,9 @@ public final class RouterSimulation {
     private long connectFailures;
     private long txhashRethinks;
     private long fastRetransmits;
+    /** Slow starts HyStart ended, by detector ({@code TCPHystartTrainDetect}, {@code TCPHystartDelayDetect}). */
+    private long hystartTrainDetects;
+    private long hystartDelayDetects;
     /** Resets that ended connections, the applications' idle timeouts, and the connections opened again. */
     private long tcpResets;
     private long appTimeouts;
@@ -6104,6 +6212,8 @@ public final class RouterSimulation {
                 new RouterResults.Count("connect_failed", connectFailures),
                 new RouterResults.Count("timeouts", rtoCount),
                 new RouterResults.Count("fast_retransmits", fastRetransmits),
+                new RouterResults.Count("hystart_train_detects", hystartTrainDetects),
+                new RouterResults.Count("hystart_delay_detects", hystartDelayDetects),
                 new RouterResults.Count("syn_retransmits", synRetransmits),
                 new RouterResults.Count("synack_retransmits", synAckRetransmits),
                 new RouterResults.Count("request_retransmits", requestRetransmits),
