@@ -171,10 +171,11 @@ import io.pktsim.stack.profile.DeviceProfile;
  *
  * <p>Endpoints (still the engine's own, per-flow primitive arrays): TCP with slow start, NewReno congestion avoidance
  * or CUBIC's window curve ({@code bictcp_update}: W(t) = C (t - K)^3 + Wmax, C 0.4, beta 0.7, the TCP-friendly
- * floor, HyStart's delay exit), fast retransmit with SACK-based recovery (RFC 6675 holes, NewReno partial ACKs),
- * RTO with go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive window with
- * out-of-order buffering; {@code stack.endpoint}'s {@code TcpEndpoint}/{@code Cubic} are the reference units for
- * the exact kernel arithmetic (fixed-point cube root, HyStart ACK train). The handshake follows 6.18's timers
+ * floor, HyStart's ACK-train and delay exits), fast retransmit with SACK-based recovery (RFC 6675 holes, NewReno
+ * partial ACKs), RTO with go-back-N, delayed ACK every second segment with a 40 ms timer, a 4096-segment receive
+ * window with out-of-order buffering; {@code stack.endpoint}'s {@code TcpEndpoint}/{@code Cubic} are the
+ * unit-tested models these endpoints follow (slow start, CUBIC's window, HyStart's detectors). The handshake follows
+ * 6.18's timers
  * ({@link HandshakeTimers}): the host's SYN again at 1, 2, 3, 4, 5, 7, ... s and the connect failing at 131 s,
  * the server's SYN-ACK again at 1, 3, 7, 15, 31 s, a download's request (the {@code HSACK}) again after the first
  * RTO the handshake's RTT gives, which is also the data sender's RTO until its first data sample (see
@@ -1265,7 +1266,8 @@ public final class RouterSimulation {
         rxListIpLength = new int[groNormalBatch];
         rxListPshFin = new int[groNormalBatch];
         netdevBudget = profile.netdevBudget();
-        netdevBudgetUsecs = profile.netdevBudgetUsecs();
+        // 0 in a profile: the kernel's default, 2 * USEC_PER_SEC / HZ (net/core/dev.c, 6.18)
+        netdevBudgetUsecs = profile.effectiveNetdevBudgetUsecs();
         netdevMaxBacklog = profile.netdevMaxBacklog();
         final RouterConfig.Wan wan = config.wan();
         this.dials = config.dials();
@@ -2963,7 +2965,9 @@ public final class RouterSimulation {
         final long flight = sndNxt[f] - sndUna[f];
         cubicWmaxMilli[f] = flight * 1000L;
         cubicEpochNs[f] = 0;
-        // TCP_CA_Loss: cubictcp_state() runs bictcp_reset() and bictcp_hystart_reset() (snd_nxt as it was)
+        // TCP_CA_Loss: cubictcp_state() runs bictcp_reset() (delay_min forgotten too) and bictcp_hystart_reset()
+        // (snd_nxt as it was: Linux does not move it back)
+        minRttNs[f] = 0;
         hsFound[f] = false;
         hsRoundStartUs[f] = now / 1000L;
         hsLastAckUs[f] = hsRoundStartUs[f];
@@ -2992,21 +2996,17 @@ public final class RouterSimulation {
                 // an upload's host: its application sees the data acknowledged
                 appProgressNs[f] = now;
             }
+            long rttSample = -1;
             if (ack >= timedSeq[f] && timedSeq[f] > 0) {
-                final long sample = now - sentAtNs[f];
-                srttNs[f] = srttNs[f] == 0 ? sample : (srttNs[f] * 7 + sample) / 8;
+                rttSample = now - sentAtNs[f];
+                srttNs[f] = srttNs[f] == 0 ? rttSample : (srttNs[f] * 7 + rttSample) / 8;
                 timedSeq[f] = 0;
-                if (minRttNs[f] == 0 || sample < minRttNs[f]) {
-                    minRttNs[f] = sample;
-                }
-                if (hystartOn(f, now) && sample > minRttNs[f]
-                        + Math.min(Math.max(minRttNs[f] >> 3, HYSTART_DELAY_MIN_NS), HYSTART_DELAY_MAX_NS)) {
-                    // HyStart's delay increase (hystart_update, net/ipv4/tcp_cubic.c, 6.18): leave slow start.
-                    hystartFound(f, 2, now);
+                if (minRttNs[f] == 0 || rttSample < minRttNs[f]) {
+                    minRttNs[f] = rttSample;
                 }
             }
             if (hystartOn(f, now)) {
-                hystartAckTrain(f, now);
+                hystartUpdate(f, now, rttSample);
             }
             if (inRecovery[f]) {
                 if (ack >= recover[f]) {
@@ -3070,29 +3070,39 @@ public final class RouterSimulation {
 
     /**
      * Whether {@code cubictcp_acked()} calls {@code hystart_update()} for this ACK (net/ipv4/tcp_cubic.c, 6.18): a
-     * CUBIC connection in slow start, HyStart not yet found, a window of at least 16 segments, and not within a
-     * second of a congestion-avoidance epoch's start; not in recovery here (the window is then at ssthresh).
+     * CUBIC connection in slow start, HyStart not yet found, and not within a second of a congestion-avoidance
+     * epoch's start; not in recovery here (the window is then at ssthresh), and only once delay_min has a sample
+     * (Linux takes one from the ACK itself before; the engine times one segment a round trip). The low window is
+     * checked inside.
      */
     private boolean hystartOn(final int f, final long now) {
-        return cubicFlow[f] && !hsFound[f] && !inRecovery[f] && cwndMilli[f] < ssthreshMilli[f]
-                && cwndMilli[f] >= HYSTART_LOW_WINDOW_MILLI
+        return cubicFlow[f] && !hsFound[f] && !inRecovery[f] && cwndMilli[f] < ssthreshMilli[f] && minRttNs[f] > 0
                 && (cubicEpochNs[f] == 0 || now - cubicEpochNs[f] >= 1_000_000_000L);
     }
 
     /**
-     * HyStart's ACK-train detector ({@code hystart_update()} with {@code HYSTART_ACK_TRAIN}, net/ipv4/tcp_cubic.c,
-     * 6.18; {@code hystart_detect} is 3, both detectors): a round starts when snd_una passes the round's
-     * {@code end_seq} ({@code bictcp_hystart_reset()}: round_start = last_ack = now, end_seq = snd_nxt); an ACK
-     * within {@code hystart_ack_delta_us} (2 ms) of the train's last one extends the train, and once the train is
-     * longer than (delay_min + {@code hystart_ack_delay()}) / 2 (the server's socket does not pace,
-     * {@code SK_PACING_NONE}) slow start ends: ssthresh = cwnd. The times are microseconds, as {@code tcp_mstamp}.
+     * {@code hystart_update()} (net/ipv4/tcp_cubic.c, 6.18; {@code hystart_detect} is 3, both detectors). A round
+     * starts when snd_una passes the round's {@code end_seq} ({@code bictcp_hystart_reset()}: round_start =
+     * last_ack = now, end_seq = snd_nxt), at any window: since 6.13 (commit 25c1a9ca53db, "tcp_cubic: fix
+     * incorrect HyStart round start detection") the {@code hystart_low_window} check (16 segments) comes after the
+     * reset, so the rounds follow the bursts of ACKs from the first. Then the ACK train: an ACK within
+     * {@code hystart_ack_delta_us} (2 ms) of the train's last one extends it, and once the train is longer than
+     * (delay_min + {@code hystart_ack_delay()}) / 2 (the server's socket does not pace, {@code SK_PACING_NONE})
+     * slow start ends: ssthresh = cwnd. Then the delay: an RTT sample above delay_min + clamp(delay_min / 8, 4 ms,
+     * 16 ms) ends it too (the engine has one sample a round trip, its timed segment's; Linux a sample per ACK and
+     * the round's minimum after 8). The times are microseconds, as {@code tcp_mstamp}.
+     *
+     * @param rttSample this ACK's RTT sample, ns, or -1 if it has none
      */
-    private void hystartAckTrain(final int f, final long now) {
+    private void hystartUpdate(final int f, final long now, final long rttSample) {
         final long nowUs = now / 1000L;
         if (sndUna[f] > hsEndSeq[f]) {
             hsRoundStartUs[f] = nowUs;
             hsLastAckUs[f] = nowUs;
             hsEndSeq[f] = sndNxt[f];
+        }
+        if (cwndMilli[f] < HYSTART_LOW_WINDOW_MILLI) {
+            return;
         }
         if (nowUs - hsLastAckUs[f] <= HYSTART_ACK_DELTA_US) {
             hsLastAckUs[f] = nowUs;
@@ -3100,6 +3110,10 @@ public final class RouterSimulation {
             if (nowUs - hsRoundStartUs[f] > thresholdUs) {
                 hystartFound(f, 1, now);
             }
+        }
+        if (rttSample >= 0 && rttSample > minRttNs[f]
+                + Math.min(Math.max(minRttNs[f] >> 3, HYSTART_DELAY_MIN_NS), HYSTART_DELAY_MAX_NS)) {
+            hystartFound(f, 2, now);
         }
     }
 

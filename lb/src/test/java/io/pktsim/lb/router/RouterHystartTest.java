@@ -36,12 +36,10 @@ class RouterHystartTest {
 
     /**
      * One connection on a 100 Mbit/s line, 20 ms from its server: the bottleneck spaces its ACKs 0.24 ms apart (two
-     * 1,500-byte segments at 100 Mbit/s), and a round's ACKs arrive as one burst a round trip after the last. The
-     * rounds do not line up with the bursts: the first {@code hystart_update()} (at a window of 16, in the middle of
-     * the second burst) starts a round that ends at that moment's snd_nxt, so every later round begins in the
-     * middle of a burst, and the gap before the next burst breaks that round's train. A train long enough, more
-     * than (delay_min + 1 ms) / 2, about 10.7 ms, is thus the part of a burst after its round began; it comes two
-     * rounds later than a burst of that length would, at about twice the BDP (about 170 segments), still before
+     * 1,500-byte segments at 100 Mbit/s), and each round's ACKs arrive as one burst that lasts twice the round
+     * before (10, 20, 40, 80, 160 segments: 1.2 to 19 ms). Since 6.13 a round starts at the first ACK of a burst,
+     * whatever the window, so the first burst longer than (delay_min + 1 ms) / 2, about 10.7 ms, is the
+     * 160-segment one, and slow start ends about 10.7 ms into it, at a window of about 160 + 88 segments, before
      * any loss and before the queue's delay reaches the delay detector's 4 ms.
      */
     @Test
@@ -59,8 +57,8 @@ class RouterHystartTest {
         assertThat(e.num("detector")).isEqualTo(1);
         // the first ACK past the threshold: (delay_min, a little above 20 ms, + 1 ms) / 2, within an ACK's spacing
         assertThat(e.num("round_us")).isGreaterThan(10_500L).isLessThan(11_500L);
-        // above the BDP (the burst of about 170 segments began before its round), below the overshoot without it
-        assertThat(e.num("cwnd")).isBetween(170L, 400L);
+        // the 160-segment round, 10.7 ms in: 160 + about 88 segments (not the next round's 320 + 88)
+        assertThat(e.num("cwnd")).isBetween(230L, 270L);
         assertThat(r.goodputDownloadBps()).isGreaterThan(85 * RouterFixtures.MBIT);
     }
 
