@@ -177,6 +177,7 @@ public final class TcpEndpoint implements PacketSink {
         window.cwnd = cfg.initCwndSegments();
         window.cwndCnt = 0;
         window.ssthresh = TcpWindow.INFINITE_SSTHRESH;
+        window.pacingRateBytesPerSec = TcpWindow.UNLIMITED_PACING_RATE;
         sndUna = 0;
         sndNxt = 0;
         sndMax = 0;
@@ -435,6 +436,8 @@ public final class TcpEndpoint implements PacketSink {
             readSynOptions(win, tsVal);
             sndUna = 1;
             sampleRtt(nowNs);
+            // tcp_ack of the SYN-ACK ends in tcp_cong_control, with the SYN's sample in srtt
+            updatePacingRate();
             establish(nowNs);
             sendAck(nowNs);
             trySend(nowNs);
@@ -474,12 +477,31 @@ public final class TcpEndpoint implements PacketSink {
 
     // ------------------------------------------------------------------ sending half
 
-    /** {@code tcp_ack}: processes the acknowledgment field of an incoming segment. */
+    /**
+     * {@code tcp_ack}: processes the acknowledgment field of an incoming segment. An acceptable ACK that found
+     * something outstanding ({@code prior_packets}) ends with {@code tcp_update_pacing_rate}, as
+     * {@code tcp_cong_control} does (and the passive opener's {@code TCP_SYN_RECV} step), so HyStart sees on
+     * each ACK the rate the previous one left.
+     */
     private void onAck(final int ack, final int win, final boolean carriesData, final long nowNs) {
         final long ackOff = sndUna + (ack - (int) (iss + sndUna));
         if (ackOff > sndMax || ackOff < sndUna) {
             return;
         }
+        final boolean priorPackets = sndMax > sndUna;
+        processAck(ackOff, win, carriesData, nowNs);
+        if (priorPackets) {
+            updatePacingRate();
+        }
+    }
+
+    /** {@code tcp_update_pacing_rate} with this end's MSS, segments outstanding and SRTT. */
+    private void updatePacingRate() {
+        window.updatePacingRate(mss, (sndMax - sndUna + mss - 1) / mss, srttNs);
+    }
+
+    /** The acceptable ACK at {@code ackOff} (snd_una to snd_max). */
+    private void processAck(final long ackOff, final int win, final boolean carriesData, final long nowNs) {
         if (state == SYN_RECEIVED) {
             if (ackOff < 1) {
                 return;
@@ -1040,6 +1062,14 @@ public final class TcpEndpoint implements PacketSink {
     /** @return the congestion-control algorithm */
     public CongestionControl congestionControl() {
         return cc;
+    }
+
+    /**
+     * @return the pacing rate {@code tcp_update_pacing_rate} last computed, in bytes per second
+     *     ({@link TcpWindow#UNLIMITED_PACING_RATE} before the first ACK); nothing is paced by it
+     */
+    public long pacingRateBytesPerSec() {
+        return window.pacingRateBytesPerSec;
     }
 
     /** @return the smoothed RTT, in ns (0 before a sample) */
