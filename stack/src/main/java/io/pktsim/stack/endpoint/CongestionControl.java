@@ -8,6 +8,11 @@ package io.pktsim.stack.endpoint;
  */
 public interface CongestionControl {
 
+    /** HyStart's ACK-train detector, Linux's {@code HYSTART_ACK_TRAIN} (net/ipv4/tcp_cubic.c, 6.18). */
+    int HYSTART_ACK_TRAIN = 0x1;
+    /** HyStart's delay-increase detector, Linux's {@code HYSTART_DELAY} (net/ipv4/tcp_cubic.c, 6.18). */
+    int HYSTART_DELAY = 0x2;
+
     /** Back to the state of a new connection ({@code init}). */
     void reset();
 
@@ -31,18 +36,29 @@ public interface CongestionControl {
     int ssthresh(int cwnd);
 
     /**
-     * An RTT sample from an ACK ({@code pkts_acked}); CUBIC's HyStart watches it in slow start.
+     * An RTT sample from an ACK ({@code pkts_acked}); CUBIC's HyStart watches it in slow start. Called once per
+     * ACK that acknowledged new data and gave a sample, after the sample updated SRTT and before
+     * {@link #congAvoid}, as {@code tcp_clean_rtx_queue} does.
      *
-     * @param window the window (HyStart may set {@code ssthresh} to end slow start)
+     * @param window the window (HyStart may set {@code ssthresh} to end slow start; it reads
+     *     {@code window.pacingRateBytesPerSec}, the rate the previous ACK left)
      * @param rttNs the sample, in nanoseconds
-     * @param sndUna the first unacknowledged stream offset after this ACK
-     * @param sndNxt the next stream offset to send
+     * @param sndUna the first unacknowledged stream offset after this ACK ({@code snd_una})
+     * @param sndNxt one past the highest stream offset sent ({@code snd_nxt}: Linux's does not move back after
+     *     a timeout, so this is the endpoint's highest offset sent, not its go-back-N send pointer)
+     * @param nowNs the simulated time of the ACK, in nanoseconds ({@code tcp_mstamp})
+     * @return the HyStart detectors that ended slow start on this sample, as bits {@link #HYSTART_ACK_TRAIN}
+     *     and {@link #HYSTART_DELAY} (both when both fired on it); 0 when none did, always 0 without HyStart
+     */
+    int pktsAcked(TcpWindow window, long rttNs, long sndUna, long sndNxt, long nowNs);
+
+    /**
+     * The retransmission timer fired ({@code set_state(TCP_CA_Loss)}, from {@code tcp_enter_loss}).
+     *
+     * @param sndNxt one past the highest stream offset sent ({@code snd_nxt}, which the timeout does not move)
      * @param nowNs the simulated time, in nanoseconds
      */
-    void pktsAcked(TcpWindow window, long rttNs, long sndUna, long sndNxt, long nowNs);
-
-    /** The retransmission timer fired ({@code set_state(TCP_CA_Loss)}). */
-    void onTimeout();
+    void onTimeout(long sndNxt, long nowNs);
 
     /** @return the name as {@code net.ipv4.tcp_congestion_control} spells it */
     String name();

@@ -30,13 +30,14 @@ public final class NewReno implements CongestionControl {
     }
 
     @Override
-    public void pktsAcked(final TcpWindow w, final long rttNs, final long sndUna, final long sndNxt,
+    public int pktsAcked(final TcpWindow w, final long rttNs, final long sndUna, final long sndNxt,
         final long nowNs) {
-        // Reno keeps no RTT state
+        // Reno keeps no RTT state and has no HyStart
+        return 0;
     }
 
     @Override
-    public void onTimeout() {
+    public void onTimeout(final long sndNxt, final long nowNs) {
         // stateless
     }
 

@@ -39,7 +39,15 @@ public enum TcpCounter implements CounterDescriptor {
     /** Segments that could not be built because the packet store was full. */
     STORE_FULL_DROPS("store_full_drops", "segments not sent because the packet store had no free slot"),
     /** RTT samples taken (Karn's rule: none from retransmitted segments). */
-    RTT_SAMPLES("rtt_samples", "round-trip time samples taken");
+    RTT_SAMPLES("rtt_samples", "round-trip time samples taken"),
+    /** Slow starts ended by HyStart's ACK-train detector (CUBIC; Linux MIB TCPHystartTrainDetect). */
+    HYSTART_TRAIN_DETECT("hystart_train_detect", "slow starts ended by HyStart's ACK-train detector"),
+    /** Sum of the cwnd at those ends, in segments (TCPHystartTrainCwnd). */
+    HYSTART_TRAIN_CWND("hystart_train_cwnd", "sum of cwnd, in segments, when the ACK train ended slow start"),
+    /** Slow starts ended by HyStart's delay detector (CUBIC; Linux MIB TCPHystartDelayDetect). */
+    HYSTART_DELAY_DETECT("hystart_delay_detect", "slow starts ended by HyStart's delay-increase detector"),
+    /** Sum of the cwnd at those ends, in segments (TCPHystartDelayCwnd). */
+    HYSTART_DELAY_CWND("hystart_delay_cwnd", "sum of cwnd, in segments, when the RTT increase ended slow start");
 
     private final String label;
     private final String description;

@@ -759,7 +759,22 @@ public final class TcpEndpoint implements PacketSink {
         }
         if (r > 0) {
             rttSample(r);
-            cc.pktsAcked(window, r, ackOff, sndNxt, nowNs);
+            final int hystartExits = cc.pktsAcked(window, r, ackOff, sndMax, nowNs);
+            if (hystartExits != 0) {
+                countHystartExit(hystartExits);
+            }
+        }
+    }
+
+    /** The MIBs {@code TCPHystartTrainDetect} / {@code TCPHystartTrainCwnd} and their delay pair. */
+    private void countHystartExit(final int detectors) {
+        if ((detectors & CongestionControl.HYSTART_ACK_TRAIN) != 0) {
+            counters.increment(TcpCounter.HYSTART_TRAIN_DETECT);
+            counters.add(TcpCounter.HYSTART_TRAIN_CWND, window.cwnd);
+        }
+        if ((detectors & CongestionControl.HYSTART_DELAY) != 0) {
+            counters.increment(TcpCounter.HYSTART_DELAY_DETECT);
+            counters.add(TcpCounter.HYSTART_DELAY_CWND, window.cwnd);
         }
     }
 
@@ -859,7 +874,7 @@ public final class TcpEndpoint implements PacketSink {
             // tcp_enter_loss: a timeout during fast recovery keeps the threshold already lowered
             window.ssthresh = cc.ssthresh(window.cwnd);
         }
-        cc.onTimeout();
+        cc.onTimeout(sndMax, nowNs);
         window.cwnd = 1;
         window.cwndCnt = 0;
         inRecovery = false;

@@ -3,8 +3,9 @@
  * handshake with the MSS option from the interface MTU, window scaling and timestamps
  * ({@code net/ipv4/tcp_output.c} {@code tcp_connect}, {@code tcp_input.c} {@code tcp_conn_request}); slow
  * start and congestion avoidance with Reno ({@code net/ipv4/tcp_cong.c}) or CUBIC ({@code net/ipv4/tcp_cubic.c},
- * RFC 9438); NewReno fast retransmit and fast recovery (RFC 6582); the retransmission timer of RFC 6298
- * ({@code net/ipv4/tcp_timer.c}, {@code TCP_RTO_MIN} 200 ms, initial 1 s); delayed ACKs
+ * RFC 9438, with HyStart's ACK-train and delay detectors and the pacing rate they read from
+ * {@code tcp_update_pacing_rate}); NewReno fast retransmit and fast recovery (RFC 6582); the retransmission
+ * timer of RFC 6298 ({@code net/ipv4/tcp_timer.c}, {@code TCP_RTO_MIN} 200 ms, initial 1 s); delayed ACKs
  * ({@code __tcp_ack_snd_check}, {@code TCP_DELACK_MIN} 40 ms); the receive window; FIN teardown; IPv6 flow
  * labels per socket ({@code ip6_make_flowlabel}, {@code auto_flowlabels}).
  *

@@ -44,7 +44,10 @@ class WorkloadTest {
         final double ceiling = 100e6 * 1440 / 1506;
         System.out.printf("speed test through a 100 Mbit/s BRAS shaper: %.2f Mbit/s of %.2f%n",
             test.goodputBps() / 1e6, ceiling / 1e6);
-        assertThat(test.goodputBps()).isBetween(0.9 * ceiling, ceiling);
+        // goodput is in-order delivery between 5 s and 15 s: it also counts what a flow held out of order at 5 s
+        // and delivered once the hole was repaired (with seed 1, 38 segments: 0.044 Mbit/s over the 10 s), so the
+        // bound allows 0.1 % over the frame ceiling (up to 120 kB held)
+        assertThat(test.goodputBps()).isBetween(0.9 * ceiling, 1.001 * ceiling);
         assertThat(w.flows.active()).isZero();
         assertThat(test.stats().counters().get(WorkloadCounter.FLOWS_COMPLETED)).isEqualTo(8);
         assertThat(w.store.inUse()).isZero();
