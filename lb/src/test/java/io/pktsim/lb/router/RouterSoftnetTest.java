@@ -7,6 +7,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.pktsim.stack.profile.CostStage;
+import io.pktsim.stack.profile.CostTable;
+import io.pktsim.stack.profile.DeviceProfile;
+
 /**
  * Where the protocol path runs and what softnet_stat counts: {@code processed} is one per pass through
  * {@code __netif_receive_skb_core()} on the CPU making it, and with RPS on every packet goes through a backlog,
@@ -78,5 +82,34 @@ class RouterSoftnetTest {
             assertThat(t.hardIrq() + t.softirq() + t.thread()).as("cpu%d", t.cpu())
                     .isCloseTo(t.busy(), within(1e-12));
         }
+    }
+
+    /**
+     * {@code netdev_budget_usecs} 0 in a profile is the kernel's default, two jiffies ({@code 2 * USEC_PER_SEC /
+     * HZ}, net/core/dev.c, 6.18): at HZ 1000 a {@code net_rx_action} run whose 300 frames take 9 us each (2.7 ms) ends
+     * after 2 ms with frames left, a time squeeze, where a limit of a second lets only the budget end it. Before
+     * stop 25 the engine read the 0 as no limit, and both runs counted the same squeezes.
+     */
+    @Test
+    void shouldEndANapiRunAfterTwoJiffiesByDefault() {
+        final RouterConfig c = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.udp(1, 1, 900 * RouterFixtures.MBIT, 1000)), 200_000_000L, 3);
+        final CostTable slow = new CostTable();
+        final CostTable t = c.profile().costs();
+        for (final CostStage st : CostStage.values()) {
+            slow.set(st, t.perEvent(st), t.perPacket(st), t.perByteMilli(st));
+        }
+        slow.set(CostStage.DRIVER_RX, 0, 8000, 0);
+        final DeviceProfile p = c.profile().costs(slow.freeze()).hz(1000).rpsCpus(0x4);
+        final RouterResults byDefault = new RouterSimulation(c.withProfile(p.netdevBudgetUsecs(0)))
+                .run(ProgressListener.NONE);
+        final RouterResults second = new RouterSimulation(c.withProfile(p.netdevBudgetUsecs(1_000_000)))
+                .run(ProgressListener.NONE);
+        final long squeezedByDefault = byDefault.softnet().get(0).timeSqueeze();
+        final long squeezedBySecond = second.softnet().get(0).timeSqueeze();
+        assertThat(squeezedBySecond).as("the budget ends runs with frames left").isPositive();
+        // about 220 frames a run instead of 300: a third more runs, each a squeeze
+        assertThat(squeezedByDefault).isGreaterThan(squeezedBySecond * 5 / 4);
     }
 }
