@@ -4,6 +4,7 @@ import java.io.StringReader;
 
 import io.pktsim.cli.config.ConfigException;
 import io.pktsim.cli.config.ConfigReader;
+import io.pktsim.cli.config.Units;
 import io.pktsim.cli.config.YamlConfigLoader;
 import io.pktsim.cli.profile.ProfileLoader;
 import io.pktsim.stack.profile.CostStage;
@@ -14,6 +15,13 @@ import io.pktsim.stack.profile.DeviceProfile;
  * A scenario's overrides of its preset's profile: the sections {@code cpu}, {@code driver}, {@code napi} and
  * {@code costs} of the profile files, each key defaulting to the built-in profile's value, with the same ranges
  * as {@link io.pktsim.cli.profile.ProfileLoader}.
+ *
+ * <p>A scenario is run by the router engine ({@code RouterSimulation}), which does not model every knob of a
+ * profile (docs/design.md, "Where this map departs from DESIGN.md"): {@code driver.txRingSlots},
+ * {@code driver.sharedIrq}, {@code napi.devWeight}, {@code napi.groFlushTimeout}, {@code napi.napiDeferHardIrqs}
+ * and the cost stages {@code net_rx_action}, {@code hrtimer} and {@code raw_drop} serve the units that
+ * {@code pktsim explain napi} runs. A scenario may name them only with the preset's value (as {@code pktsim
+ * validate} prints them); another value is refused rather than silently ignored.
  */
 final class ProfileOverrides {
 
@@ -45,10 +53,14 @@ final class ProfileOverrides {
         ProfileLoader.checkDriverName(drv, p.driverName());
         p.rxRingSlots(powerOfTwo(drv, "rxRingSlots", base.rxRingSlots()));
         p.txRingSlots(powerOfTwo(drv, "txRingSlots", base.txRingSlots()));
+        unmodelled(drv, "txRingSlots", p.txRingSlots() != base.txRingSlots(), p.txRingSlots(), base.txRingSlots(),
+            "the driver's TX ring: the engine's CPU port drains the qdisc, and no TX ring fills or stops a queue");
         p.rxUsecs((int) drv.integer("rxUsecs", (long) base.rxUsecs(), 0, 100_000));
         p.rxFrames((int) drv.integer("rxFrames", (long) base.rxFrames(), 0, 65_536));
         p.adaptiveRx(drv.bool("adaptiveRx", base.adaptiveRx()));
         p.sharedIrq(drv.bool("sharedIrq", base.sharedIrq()));
+        unmodelled(drv, "sharedIrq", p.sharedIrq() != base.sharedIrq(), p.sharedIrq(), base.sharedIrq(),
+            "a TX and RX interrupt line shared: the engine charges TX completions at the next RX poll");
         p.separateTxNapi(drv.bool("separateTxNapi", base.separateTxNapi()));
         // mlx5 opens one channel per CPU by default: a base profile with that default keeps it on the scenario's
         // CPUs, one with fewer keeps its count (at most one per CPU); another driver has one RX queue
@@ -63,11 +75,19 @@ final class ProfileOverrides {
         p.netdevBudget((int) napi.integer("netdevBudget", (long) base.netdevBudget(), 1, 1_000_000));
         p.netdevBudgetUsecs(napi.integer("netdevBudgetUsecs", base.netdevBudgetUsecs(), 0, 100_000_000L));
         p.devWeight((int) napi.integer("devWeight", (long) base.devWeight(), 1, 65_536));
+        unmodelled(napi, "devWeight", p.devWeight() != base.devWeight(), p.devWeight(), base.devWeight(),
+            "dev_weight, a backlog poll's quota: the engine serves each RPS backlog as one queue, in order");
         p.netdevMaxBacklog((int) napi.integer("netdevMaxBacklog", (long) base.netdevMaxBacklog(), 1, 10_000_000));
         p.groFlushTimeoutNs(napi.durationNs("groFlushTimeout", base.groFlushTimeoutNs(), 0, 1_000_000_000L));
+        unmodelled(napi, "groFlushTimeout", p.groFlushTimeoutNs() != base.groFlushTimeoutNs(),
+            Units.formatNs(p.groFlushTimeoutNs()), Units.formatNs(base.groFlushTimeoutNs()),
+            "gro_flush_timeout: the engine flushes GRO at the end of every poll");
         p.groNormalBatch((int) napi.integer("groNormalBatch", (long) base.groNormalBatch(), 1, 4096));
         p.pppoeGro(napi.bool("pppoeGro", base.pppoeGro()));
         p.napiDeferHardIrqs((int) napi.integer("napiDeferHardIrqs", (long) base.napiDeferHardIrqs(), 0, 1_000_000));
+        unmodelled(napi, "napiDeferHardIrqs", p.napiDeferHardIrqs() != base.napiDeferHardIrqs(),
+            p.napiDeferHardIrqs(), base.napiDeferHardIrqs(),
+            "napi_defer_hard_irqs: the engine enables the interrupt again when a poll completes");
         p.threadedNapi(napi.bool("threaded", base.threadedNapi()));
         p.rpsCpus(napi.integer("rpsCpus", base.rpsCpus(), 0L, 0xFFFF_FFFF_FFFFL));
         p.napiCpu((int) napi.integer("napiCpu", (long) base.napiCpu(), 0L, 63L));
@@ -87,6 +107,12 @@ final class ProfileOverrides {
                 packet = c.integer("perPacket", packet, 0, 1_000_000_000L);
                 perByteMilli = Math.round(1000 * c.decimal("perByte", perByteMilli / 1000.0, 0.0, 1_000_000.0));
                 c.finish();
+                if (!chargedByTheEngine(s) && (event != baseCosts.perEvent(s) || packet != baseCosts.perPacket(s)
+                    || perByteMilli != baseCosts.perByteMilli(s))) {
+                    throw costs.errorAt(s.label(), "'" + costs.node().path() + "." + s.label() + "' changes a cost "
+                        + "pktsim run does not charge (the stage serves pktsim explain napi's units); expected the "
+                        + "preset's values, or leave the stage out");
+                }
             }
             if (event != 0 || packet != 0 || perByteMilli != 0) {
                 table.set(s, event, packet, perByteMilli);
@@ -95,6 +121,30 @@ final class ProfileOverrides {
         costs.finish();
         p.costs(table);
         return p;
+    }
+
+    /**
+     * Refuses a knob the router engine does not model when it differs from the preset's value.
+     *
+     * @param r the section
+     * @param key the knob
+     * @param changed whether the scenario's value differs from the preset's
+     * @param value the scenario's value, as written back
+     * @param preset the preset's value
+     * @param what what the knob is and what the engine does instead
+     * @throws ConfigException when changed
+     */
+    private static void unmodelled(final ConfigReader r, final String key, final boolean changed, final Object value,
+        final Object preset, final String what) throws ConfigException {
+        if (changed) {
+            throw r.errorAt(key, "'" + r.node().path() + "." + key + "' is " + value + ", but pktsim run does not "
+                + "model " + what + "; expected the preset's " + preset + ", or leave the key out");
+        }
+    }
+
+    /** Whether the router engine charges a stage ({@code net_rx_action}, {@code hrtimer}, {@code raw_drop}: no). */
+    private static boolean chargedByTheEngine(final CostStage s) {
+        return s != CostStage.NET_RX_ACTION && s != CostStage.HRTIMER && s != CostStage.RAW_DROP;
     }
 
     /** A section, or an empty reader when absent (so that every key takes its default). */

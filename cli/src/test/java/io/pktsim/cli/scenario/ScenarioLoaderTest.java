@@ -326,14 +326,41 @@ class ScenarioLoaderTest {
 
     @Test
     void shouldApplyProfileOverridesOnTopOfThePreset() throws ConfigException {
-        final Scenario s = parse(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBudget: 600, groFlushTimeout:"
-            + " 20us}\n  costs: {gro: {perPacket: 900}}"));
+        final Scenario s = parse(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBudget: 600, groNormalBatch:"
+            + " 16}\n  costs: {gro: {perPacket: 900}}"));
         assertThat(s.device().profile().netdevBudget()).isEqualTo(600);
         assertThat(s.device().profile().devWeight()).isEqualTo(64);
-        assertThat(s.device().profile().groFlushTimeoutNs()).isEqualTo(20_000L);
+        assertThat(s.device().profile().groNormalBatch()).isEqualTo(16);
         assertThat(s.device().profile().costs().perPacket(io.pktsim.stack.profile.CostStage.GRO)).isEqualTo(900L);
         assertThat(s.device().profile().costs().perPacket(io.pktsim.stack.profile.CostStage.FIB)).isEqualTo(1100L);
         assertThat(s.device().profile().clockHz()).isEqualTo(880_000_000L);
+    }
+
+    /**
+     * Knobs the router engine does not model are refused unless they keep the preset's value (which is what
+     * {@code pktsim validate} prints), so that a scenario never sets one that silently changes nothing.
+     */
+    @Test
+    void shouldRefuseKnobsTheRouterEngineDoesNotModel() throws ConfigException {
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {groFlushTimeout: 20us}")))
+            .isEqualTo("s.yaml:3:27: 'device.napi.groFlushTimeout' is 20us, but pktsim run does not model "
+                + "gro_flush_timeout: the engine flushes GRO at the end of every poll; expected the preset's 0ns, or "
+                + "leave the key out");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {devWeight: 32}")))
+            .startsWith("s.yaml:3:21: 'device.napi.devWeight' is 32, but pktsim run does not model dev_weight")
+            .endsWith("expected the preset's 64, or leave the key out");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {napiDeferHardIrqs: 2}")))
+            .contains("'device.napi.napiDeferHardIrqs' is 2").contains("expected the preset's 0");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  driver: {txRingSlots: 512}")))
+            .contains("'device.driver.txRingSlots' is 512").contains("expected the preset's 2048");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  driver: {sharedIrq: false}")))
+            .contains("'device.driver.sharedIrq' is false").contains("expected the preset's true");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  costs: {hrtimer: {perEvent: 5}}")))
+            .startsWith("s.yaml:3:").contains("'device.costs.hrtimer' changes a cost pktsim run does not charge");
+        // the preset's own values are accepted (a validated scenario reads back), and the other knobs stay free
+        final Scenario same = parse(replace("  preset: k2p", "  preset: k2p\n  napi: {devWeight: 64, "
+            + "groFlushTimeout: 0ns, napiDeferHardIrqs: 0}\n  driver: {txRingSlots: 2048, sharedIrq: true}"));
+        assertThat(same.device().profile().devWeight()).isEqualTo(64);
     }
 
     @Test
