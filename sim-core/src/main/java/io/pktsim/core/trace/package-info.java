@@ -5,13 +5,13 @@
  * (cli) rather than by a second sink, so that a window can be chosen, and drawn again, after the run; the pcap taps
  * and the counters are written by the model itself.
  *
- * <p>A trace event is a fixed record (time in ns, component id, kind id, packet handle, four {@code long}
- * numbers) written into a preallocated, mutable {@link io.pktsim.core.trace.TraceEvent} of a single-producer
- * {@code RingBuffer}; components and kinds are registered once, by name, in {@link
- * io.pktsim.core.trace.TraceNames}, so events carry small {@code int}s and sinks print names. With no sink
- * attached a trace point costs one branch: {@code if (trace.enabled()) { trace.publish(...); }}. Publishing
- * allocates nothing. One producer means every sink sees the events in the order they were published, so a
- * trace is as reproducible as the run; a full ring makes the simulation wait (no event is ever dropped).
+ * <p>A trace event is a fixed record (time in ns, component id, kind id, packet handle, up to five {@code long}
+ * numbers, {@link io.pktsim.core.trace.TraceNames#MAX_ARGS}) written into a preallocated, mutable {@link
+ * io.pktsim.core.trace.TraceEvent} of a single-producer {@code RingBuffer}; components and kinds are registered once,
+ * by name, in {@link io.pktsim.core.trace.TraceNames}, so events carry small {@code int}s and sinks print names. With
+ * no sink attached a trace point costs one branch: {@code if (trace.enabled()) { trace.publish(...); }}. Publishing
+ * allocates nothing. One producer means every sink sees the events in the order they were published, so a trace is as
+ * reproducible as the run; a full ring makes the simulation wait (no event is ever dropped).
  *
  * <p>Models no kernel mechanism itself. It plays the part of the kernel's tracepoints
  * ({@code include/trace/events/napi.h}, {@code net.h}, {@code skb.h}, Linux 6.18): the events a student would
