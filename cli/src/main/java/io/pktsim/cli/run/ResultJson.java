@@ -181,6 +181,9 @@ public final class ResultJson {
                 // only when some UDP socket got no source port
                 counts(g, "udp", r.udp());
             }
+            // distributions (HdrHistogram): the forwarding latency and the frames of each RX poll
+            counts(g, "latency", r.latency());
+            counts(g, "pollBatch", r.pollBatch());
             g.writeStringField("bottleneck", r.bottleneck());
             g.writeObjectFieldStart("events");
             g.writeNumberField("scheduled", r.simulatedEvents());

@@ -93,6 +93,13 @@ public final class Summary {
         }
         o.printf(Locale.ROOT, "drops:      ring %d, backlog %d, qdisc %d%s%n", r.drops().ring(), r.drops().backlog(),
             r.drops().qdisc(), other);
+        if (!r.latency().isEmpty()) {
+            // how long a frame spends in the router (port to port, queues included), and NAPI's batches
+            o.printf(Locale.ROOT, "latency:    forwarding p50 %s, p99 %s, max %s; RX polls of %d frames (median), "
+                + "%d (p99)%n", duration(RouterResults.count(r.latency(), "p50_ns")),
+                duration(RouterResults.count(r.latency(), "p99_ns")), duration(RouterResults.count(r.latency(),
+                "max_ns")), RouterResults.count(r.pollBatch(), "p50"), RouterResults.count(r.pollBatch(), "p99"));
+        }
         final List<RouterResults.Count> tcp = r.tcp();
         final long refused = RouterResults.count(tcp, "connects_refused");
         final long bindsRefused = RouterResults.count(r.udp(), "binds_refused");
@@ -129,6 +136,20 @@ public final class Summary {
             o.println("hint:       " + hint);
         }
         o.flush();
+    }
+
+    /** A latency for the summary: {@code 850 us}, {@code 22.4 ms}, {@code 1.20 s}. */
+    static String duration(final long ns) {
+        if (ns < 10_000L) {
+            return String.format(Locale.ROOT, "%.1f us", ns / 1e3);
+        }
+        if (ns < 1_000_000L) {
+            return String.format(Locale.ROOT, "%d us", Math.round(ns / 1e3));
+        }
+        if (ns < 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
     }
 
     /**

@@ -112,8 +112,8 @@ class RunCommandTest {
         assertThat(run("run", scenario(), "--json", a.toString(), "--quiet").code()).isZero();
         final JsonNode j = new ObjectMapper().readTree(a.toFile());
         assertThat(j.fieldNames()).toIterable().containsExactly("pktsim", "scenario", "throughput", "dials", "flows",
-            "ports", "cpu", "softnet", "drops", "conntrack", "flowtable", "ppe", "gro", "tcp", "bottleneck",
-            "events");
+            "ports", "cpu", "softnet", "drops", "conntrack", "flowtable", "ppe", "gro", "tcp", "latency", "pollBatch",
+            "bottleneck", "events");
         assertThat(j.get("scenario").fieldNames()).toIterable().containsExactly("name", "file", "sha256", "seed",
             "run", "durationNs", "warmUpNs", "preset", "profile", "hardwareThreads", "ipv6", "lines", "dials",
             "balancing", "fibMultipathHashSeed", "offload", "firewall");

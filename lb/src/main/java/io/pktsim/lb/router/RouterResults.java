@@ -36,16 +36,25 @@ import java.util.List;
  * @param rxQueues             per RX queue (the profile's {@code rxQueues}), in queue order: one entry with one queue
  * @param udp                  UDP sockets' counters, in a fixed documented order; empty when every UDP socket got
  *                             a port (see {@code RouterSimulation}'s {@code udpCounts})
+ * @param latency              the forwarding latency of the frames that left the router in the window (from the
+ *                             router's port to the CPU port's egress, queues included), from an HdrHistogram:
+ *                             {@code frames}, {@code p50_ns}, {@code p90_ns}, {@code p99_ns}, {@code p99_9_ns},
+ *                             {@code max_ns}; empty when none left
+ * @param pollBatch            the frames each RX NAPI poll in the window took, from an HdrHistogram: {@code polls},
+ *                             {@code frames}, {@code p50}, {@code p90}, {@code p99}, {@code max}; empty with no poll
  */
 public record RouterResults(long measuredNs, long goodputDownloadBps, long goodputUploadBps, long forwardedPackets,
                             List<Dial> dials, List<Flow> flows, List<Port> ports, List<CpuThread> cpuThreads,
                             List<CpuCoreLoad> cpuCores, double cpuAverage, List<Stage> stages, List<Softnet> softnet,
                             Drops drops, List<Count> conntrack, List<Count> flowtable, List<Count> ppe,
                             List<Count> gro, List<Count> tcp, String bottleneck, long simulatedEvents,
-                            long dispatchedEvents, long multipathHashSeed, List<Queue> rxQueues, List<Count> udp) {
+                            long dispatchedEvents, long multipathHashSeed, List<Queue> rxQueues, List<Count> udp,
+                            List<Count> latency, List<Count> pollBatch) {
 
     /** Copies the lists. */
     public RouterResults {
+        latency = List.copyOf(latency);
+        pollBatch = List.copyOf(pollBatch);
         udp = List.copyOf(udp);
         rxQueues = List.copyOf(rxQueues);
         dials = List.copyOf(dials);
@@ -60,6 +69,19 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
         ppe = List.copyOf(ppe);
         gro = List.copyOf(gro);
         tcp = List.copyOf(tcp);
+    }
+
+    /** Results without latency and poll distributions. */
+    public RouterResults(final long measuredNs, final long goodputDownloadBps, final long goodputUploadBps,
+            final long forwardedPackets, final List<Dial> dials, final List<Flow> flows, final List<Port> ports,
+            final List<CpuThread> cpuThreads, final List<CpuCoreLoad> cpuCores, final double cpuAverage,
+            final List<Stage> stages, final List<Softnet> softnet, final Drops drops, final List<Count> conntrack,
+            final List<Count> flowtable, final List<Count> ppe, final List<Count> gro, final List<Count> tcp,
+            final String bottleneck, final long simulatedEvents, final long dispatchedEvents,
+            final long multipathHashSeed, final List<Queue> rxQueues, final List<Count> udp) {
+        this(measuredNs, goodputDownloadBps, goodputUploadBps, forwardedPackets, dials, flows, ports, cpuThreads,
+                cpuCores, cpuAverage, stages, softnet, drops, conntrack, flowtable, ppe, gro, tcp, bottleneck,
+                simulatedEvents, dispatchedEvents, multipathHashSeed, rxQueues, udp, List.of(), List.of());
     }
 
     /** Results without UDP counters (every UDP socket got a port). */

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.HdrHistogram.Histogram;
 import java.util.Objects;
 
 import org.agrona.MutableDirectBuffer;
@@ -783,6 +785,13 @@ public final class RouterSimulation {
     private long cellGroFrames;
     /** {@code gro_cells} polls over the window. */
     private long cellPolls;
+    /**
+     * The window's forwarding latencies (from the router's port, {@link #onRouterRx}, to the CPU port's egress,
+     * {@link #toWire}), ns, and the frames each RX poll took: recording allocates nothing (fixed ranges).
+     */
+    private final Histogram latencyHist = new Histogram(1L, 3_600_000_000_000L, 2);
+    private final Histogram pollHist = new Histogram(1L, 1L << 20, 3);
+    private long pollFrames;
     private final int[] dialAddress;
     private final int[] flowNatAddr;
     private int redials;
@@ -3758,6 +3767,8 @@ public final class RouterSimulation {
         pendingPacketEvents--;
         final boolean built = arg < 0;
         final int h = built ? materialize(~arg, target, now) : (int) arg;
+        // the skb's arrival at the router's port: the start of its forwarding latency (latencyHist)
+        store.arrivalNs(h, now);
         // a built frame's length is its template's (copyTemplate wrote it), read from the template's line in cache
         final int length = built ? tmplWire[materializedTemplate] : store.length(h);
         final long atSoc = cpuIn.send(now, cpuPortWireBytes(length));
@@ -4014,6 +4025,8 @@ public final class RouterSimulation {
         txCompletion(now);
         final int weight = napiWeight;
         final int n = Math.min(weight, ringCount);
+        pollHist.recordValue(n);
+        pollFrames += n;
         long c = cNapiPoll;
         cpu.stage(CostStage.NAPI_POLL, c);
         long t = cpu.exec(rxCpu, now, c, napiContext);
@@ -5420,6 +5433,7 @@ public final class RouterSimulation {
 
     /** From the CPU port (last bit out at {@code out}) through the switch to the LAN port or the WAN line. */
     private void toWire(final int h, final long out, final int length) {
+        latencyHist.recordValue(Math.max(0L, out - store.arrivalNs(h)));
         final long pkt = store.aux(h);
         final int f = flowOf(pkt);
         final boolean toLan = toLan(pkt);
@@ -5759,6 +5773,9 @@ public final class RouterSimulation {
         polls = 0;
         cellGroFrames = 0;
         cellPolls = 0;
+        latencyHist.reset();
+        pollHist.reset();
+        pollFrames = 0;
         if (multiQueue) {
             for (final RxQueue q : queues) {
                 q.packets = 0;
@@ -6193,7 +6210,39 @@ public final class RouterSimulation {
         return new RouterResults(window, bps(down, window), bps(up, window), forwarded, dialList, flows, ports,
                 threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, tcp, bottleneck,
                 loop.dispatched()
-                + loop.pending(), loop.dispatched(), multipathHashSeed, rxQueueList, udpCounts());
+                + loop.pending(), loop.dispatched(), multipathHashSeed, rxQueueList, udpCounts(), latencyCounts(),
+                pollCounts());
+    }
+
+    /**
+     * The window's forwarding latency ({@link RouterResults#latency()}): frames, then percentiles and the maximum
+     * as HdrHistogram gives them (2 significant digits: the highest value equivalent to the recorded ones), ns.
+     */
+    private List<RouterResults.Count> latencyCounts() {
+        final Histogram h = latencyHist;
+        if (h.getTotalCount() == 0) {
+            return List.of();
+        }
+        return List.of(new RouterResults.Count("frames", h.getTotalCount()),
+                new RouterResults.Count("p50_ns", h.getValueAtPercentile(50.0)),
+                new RouterResults.Count("p90_ns", h.getValueAtPercentile(90.0)),
+                new RouterResults.Count("p99_ns", h.getValueAtPercentile(99.0)),
+                new RouterResults.Count("p99_9_ns", h.getValueAtPercentile(99.9)),
+                new RouterResults.Count("max_ns", h.highestEquivalentValue(h.getMaxValue())));
+    }
+
+    /** The window's RX polls by the frames each took ({@link RouterResults#pollBatch()}). */
+    private List<RouterResults.Count> pollCounts() {
+        final Histogram h = pollHist;
+        if (h.getTotalCount() == 0) {
+            return List.of();
+        }
+        return List.of(new RouterResults.Count("polls", h.getTotalCount()),
+                new RouterResults.Count("frames", pollFrames),
+                new RouterResults.Count("p50", h.getValueAtPercentile(50.0)),
+                new RouterResults.Count("p90", h.getValueAtPercentile(90.0)),
+                new RouterResults.Count("p99", h.getValueAtPercentile(99.0)),
+                new RouterResults.Count("max", h.getMaxValue()));
     }
 
     /**
