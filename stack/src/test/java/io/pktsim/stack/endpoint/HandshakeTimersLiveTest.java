@@ -103,6 +103,7 @@ class HandshakeTimersLiveTest {
             assertThat(seen).as("SYNs in 11.6 s").isEqualTo(8);
             long slack = POLL_NS;
             int first = 2;
+            int missed = 0;
             if (capture) {
                 // the kernel's times of the SYNs on the wire: every wait, the first one's too
                 assertThat(dumpcap.waitFor(20, TimeUnit.SECONDS)).as("dumpcap stops after 13 s").isTrue();
@@ -115,15 +116,19 @@ class HandshakeTimersLiveTest {
                         sent.add(new java.math.BigDecimal(t).movePointRight(9).longValueExact());
                     }
                 }
-                assertThat(sent).as("captured SYNs%n%s", times.out()).hasSizeGreaterThanOrEqualTo(8);
+                // On a loaded host dumpcap may print "Capturing on" before its filter takes the first packet: the
+                // first SYN (ss counted all 8 above) can then be missing from the file, and the capture's first
+                // wait is the model's second.
+                assertThat(sent).as("captured SYNs%n%s", times.out()).hasSizeGreaterThanOrEqualTo(7);
+                missed = Math.max(0, 8 - sent.size());
                 slack = CAPTURE_NS;
                 first = 1;
             }
             Files.deleteIfExists(pcap);
-            for (int k = first; k < Math.min(sent.size(), 8); k++) {
+            for (int k = first; k < Math.min(sent.size(), 8 - missed); k++) {
                 final long wait = sent.get(k) - sent.get(k - 1);
-                final long model = HandshakeTimers.synWaitNs(k - 1);
-                assertThat(wait).as("wait before SYN %d (model %d ms)", k + 1, model / 1_000_000)
+                final long model = HandshakeTimers.synWaitNs(k - 1 + missed);
+                assertThat(wait).as("wait before SYN %d (model %d ms)", k + 1 + missed, model / 1_000_000)
                     .isBetween(model - slack, model + model / 8 + slack);
             }
             final Commands.Result nstat = exec(5000, "ip", "netns", "exec", ns, "nstat", "-az",
