@@ -94,11 +94,17 @@ public final class Summary {
         o.printf(Locale.ROOT, "drops:      ring %d, backlog %d, qdisc %d%s%n", r.drops().ring(), r.drops().backlog(),
             r.drops().qdisc(), other);
         if (!r.latency().isEmpty()) {
-            // how long a frame spends in the router (port to port, queues included), and NAPI's batches
-            o.printf(Locale.ROOT, "latency:    forwarding p50 %s, p99 %s, max %s; RX polls of %d frames (median), "
-                + "%d (p99)%n", duration(RouterResults.count(r.latency(), "p50_ns")),
-                duration(RouterResults.count(r.latency(), "p99_ns")), duration(RouterResults.count(r.latency(),
-                "max_ns")), RouterResults.count(r.pollBatch(), "p50"), RouterResults.count(r.pollBatch(), "p99"));
+            // how long a frame spends in the router (port to port, queues included) each way, and NAPI's batches
+            final StringBuilder lat = new StringBuilder();
+            for (final String dir : new String[] {"down", "up"}) {
+                if (RouterResults.count(r.latency(), dir + "_frames") > 0) {
+                    lat.append(lat.length() == 0 ? "" : "; ").append(dir.equals("down") ? "download" : "upload")
+                        .append(" p50 ").append(duration(RouterResults.count(r.latency(), dir + "_p50_ns")))
+                        .append(", p99 ").append(duration(RouterResults.count(r.latency(), dir + "_p99_ns")));
+                }
+            }
+            o.printf(Locale.ROOT, "latency:    %s; RX polls of %d frames (median), %d (p99)%n", lat,
+                RouterResults.count(r.pollBatch(), "p50"), RouterResults.count(r.pollBatch(), "p99"));
         }
         final List<RouterResults.Count> tcp = r.tcp();
         final long refused = RouterResults.count(tcp, "connects_refused");

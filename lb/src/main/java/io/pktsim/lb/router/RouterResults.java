@@ -37,9 +37,11 @@ import java.util.List;
  * @param udp                  UDP sockets' counters, in a fixed documented order; empty when every UDP socket got
  *                             a port (see {@code RouterSimulation}'s {@code udpCounts})
  * @param latency              the forwarding latency of the frames that left the router in the window (from the
- *                             router's port to the CPU port's egress, queues included), from an HdrHistogram:
+ *                             router's port to the CPU port's egress, queues included), from HdrHistograms:
  *                             {@code frames}, {@code p50_ns}, {@code p90_ns}, {@code p99_ns}, {@code p99_9_ns},
- *                             {@code max_ns}; empty when none left
+ *                             {@code max_ns} of both directions, then {@code down_frames}, {@code down_p50_ns},
+ *                             {@code down_p99_ns}, {@code down_max_ns} (to the LAN) and the same {@code up_} (to the
+ *                             WAN), a direction's percentiles only when it has frames; empty when none left
  * @param pollBatch            the frames each RX NAPI poll in the window took, from an HdrHistogram: {@code polls},
  *                             {@code frames}, {@code p50}, {@code p90}, {@code p99}, {@code max}; empty with no poll
  */

@@ -789,7 +789,8 @@ public final class RouterSimulation {
      * The window's forwarding latencies (from the router's port, {@link #onRouterRx}, to the CPU port's egress,
      * {@link #toWire}), ns, and the frames each RX poll took: recording allocates nothing (fixed ranges).
      */
-    private final Histogram latencyHist = new Histogram(1L, 3_600_000_000_000L, 2);
+    private final Histogram latencyDown = new Histogram(1L, 3_600_000_000_000L, 2);
+    private final Histogram latencyUp = new Histogram(1L, 3_600_000_000_000L, 2);
     private final Histogram pollHist = new Histogram(1L, 1L << 20, 3);
     private long pollFrames;
     private final int[] dialAddress;
@@ -3767,7 +3768,7 @@ public final class RouterSimulation {
         pendingPacketEvents--;
         final boolean built = arg < 0;
         final int h = built ? materialize(~arg, target, now) : (int) arg;
-        // the skb's arrival at the router's port: the start of its forwarding latency (latencyHist)
+        // the skb's arrival at the router's port: the start of its forwarding latency (latencyDown, latencyUp)
         store.arrivalNs(h, now);
         // a built frame's length is its template's (copyTemplate wrote it), read from the template's line in cache
         final int length = built ? tmplWire[materializedTemplate] : store.length(h);
@@ -5433,10 +5434,10 @@ public final class RouterSimulation {
 
     /** From the CPU port (last bit out at {@code out}) through the switch to the LAN port or the WAN line. */
     private void toWire(final int h, final long out, final int length) {
-        latencyHist.recordValue(Math.max(0L, out - store.arrivalNs(h)));
         final long pkt = store.aux(h);
         final int f = flowOf(pkt);
         final boolean toLan = toLan(pkt);
+        (toLan ? latencyDown : latencyUp).recordValue(Math.max(0L, out - store.arrivalNs(h)));
         final int edgeBytes = Math.max(64, length) + 20;
         if (toLan) {
             final long dep = lanDown.send(out + SWITCH_LATENCY_NS, edgeBytes);
@@ -5773,7 +5774,8 @@ public final class RouterSimulation {
         polls = 0;
         cellGroFrames = 0;
         cellPolls = 0;
-        latencyHist.reset();
+        latencyDown.reset();
+        latencyUp.reset();
         pollHist.reset();
         pollFrames = 0;
         if (multiQueue) {
@@ -6215,20 +6217,38 @@ public final class RouterSimulation {
     }
 
     /**
-     * The window's forwarding latency ({@link RouterResults#latency()}): frames, then percentiles and the maximum
-     * as HdrHistogram gives them (2 significant digits: the highest value equivalent to the recorded ones), ns.
+     * The window's forwarding latency ({@link RouterResults#latency()}): both directions' frames, percentiles and
+     * maximum, then the download's (to the LAN) and the upload's, as HdrHistogram gives them (2 significant digits:
+     * the highest value equivalent to the recorded ones), ns.
      */
     private List<RouterResults.Count> latencyCounts() {
-        final Histogram h = latencyHist;
-        if (h.getTotalCount() == 0) {
+        final Histogram all = latencyDown.copy();
+        all.add(latencyUp);
+        if (all.getTotalCount() == 0) {
             return List.of();
         }
-        return List.of(new RouterResults.Count("frames", h.getTotalCount()),
-                new RouterResults.Count("p50_ns", h.getValueAtPercentile(50.0)),
-                new RouterResults.Count("p90_ns", h.getValueAtPercentile(90.0)),
-                new RouterResults.Count("p99_ns", h.getValueAtPercentile(99.0)),
-                new RouterResults.Count("p99_9_ns", h.getValueAtPercentile(99.9)),
-                new RouterResults.Count("max_ns", h.highestEquivalentValue(h.getMaxValue())));
+        final List<RouterResults.Count> c = new ArrayList<>();
+        latencyCounts(c, "", all, true);
+        latencyCounts(c, "down_", latencyDown, false);
+        latencyCounts(c, "up_", latencyUp, false);
+        return c;
+    }
+
+    private static void latencyCounts(final List<RouterResults.Count> c, final String prefix, final Histogram h,
+            final boolean all) {
+        c.add(new RouterResults.Count(prefix + "frames", h.getTotalCount()));
+        if (h.getTotalCount() == 0) {
+            return;
+        }
+        c.add(new RouterResults.Count(prefix + "p50_ns", h.getValueAtPercentile(50.0)));
+        if (all) {
+            c.add(new RouterResults.Count(prefix + "p90_ns", h.getValueAtPercentile(90.0)));
+        }
+        c.add(new RouterResults.Count(prefix + "p99_ns", h.getValueAtPercentile(99.0)));
+        if (all) {
+            c.add(new RouterResults.Count(prefix + "p99_9_ns", h.getValueAtPercentile(99.9)));
+        }
+        c.add(new RouterResults.Count(prefix + "max_ns", h.highestEquivalentValue(h.getMaxValue())));
     }
 
     /** The window's RX polls by the frames each took ({@link RouterResults#pollBatch()}). */

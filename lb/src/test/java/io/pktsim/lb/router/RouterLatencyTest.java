@@ -25,6 +25,11 @@ class RouterLatencyTest {
         assertThat(r.drops().backlog() + r.drops().ring()).isZero();
         final long frames = RouterResults.count(r.latency(), "frames");
         assertThat(frames).isEqualTo(r.forwardedPackets());
+        // a UDP download: every frame goes to the LAN
+        assertThat(RouterResults.count(r.latency(), "down_frames")).isEqualTo(frames);
+        assertThat(RouterResults.count(r.latency(), "up_frames")).isZero();
+        assertThat(RouterResults.count(r.latency(), "down_p50_ns")).isEqualTo(RouterResults.count(r.latency(),
+                "p50_ns"));
         // at least the driver's and the stack's cycles (some 10,000 at 880 MHz) and the CPU port's 4 us of a
         // 1,000-byte frame at 2 Gbit/s; at most the 80 us of interrupt moderation (rx-usecs) on top
         final long p50 = RouterResults.count(r.latency(), "p50_ns");
