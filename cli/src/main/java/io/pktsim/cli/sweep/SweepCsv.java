@@ -18,7 +18,8 @@ public final class SweepCsv {
     public static final List<String> FIGURES = List.of("goodput_down_mbps", "goodput_up_mbps", "forwarded_packets",
         "cpu_avg_pct", "cpu_hottest", "cpu_hottest_pct", "cores_pct", "drops_total", "drops_ring", "drops_backlog",
         "drops_qdisc", "conntrack_entries", "conntrack_drop", "flowtable_offloaded", "flowtable_fast_path_packets",
-        "ppe_entries", "ppe_hw_packets", "tcp_ended", "tcp_reconnects", "bottleneck");
+        "ppe_entries", "ppe_hw_packets", "tcp_ended", "tcp_reconnects", "latency_down_p50_ms", "latency_down_p99_ms",
+        "latency_up_p50_ms", "latency_up_p99_ms", "bottleneck");
 
     private SweepCsv() {
     }
@@ -89,6 +90,12 @@ public final class SweepCsv {
         cols.add(Long.toString(RouterResults.count(r.ppe(), "hw_packets")));
         cols.add(Long.toString(RouterResults.count(r.tcp(), "resets") + RouterResults.count(r.tcp(), "idle_timeouts")));
         cols.add(Long.toString(RouterResults.count(r.tcp(), "reconnects")));
+        for (final String dir : new String[] {"down_", "up_"}) {
+            // empty when no frame went that way
+            final boolean any = RouterResults.count(r.latency(), dir + "frames") > 0;
+            cols.add(any ? ms(RouterResults.count(r.latency(), dir + "p50_ns")) : "");
+            cols.add(any ? ms(RouterResults.count(r.latency(), dir + "p99_ns")) : "");
+        }
         cols.add(r.bottleneck().replace('\n', ' ').replace('\r', ' '));
         return line(cols);
     }
@@ -99,6 +106,14 @@ public final class SweepCsv {
      */
     static String mbit(final long bps) {
         return String.format(Locale.ROOT, "%.3f", bps / 1e6);
+    }
+
+    /**
+     * @param ns a duration
+     * @return milliseconds with 3 decimals
+     */
+    static String ms(final long ns) {
+        return String.format(Locale.ROOT, "%.3f", ns / 1e6);
     }
 
     /**

@@ -122,6 +122,9 @@ class SweepCommandTest {
                 j.get("throughput").get("goodputDownloadBps").asLong() / 1e6));
             assertThat(row[6]).isEqualTo(j.get("throughput").get("forwardedPackets").asText());
             assertThat(row[row.length - 1]).isEqualTo(j.get("bottleneck").asText());
+            // the download's forwarding latency, ms with 3 decimals, from the JSON's ns
+            assertThat(row[row.length - 5]).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f",
+                j.get("latency").get("down_p50_ns").asLong() / 1e6));
         }
         assertThat(fullErr.lines().filter(l -> l.contains("] point ")).map(l -> l.substring(0, l.indexOf(':', 15))))
             .containsExactly("pktsim sweep: [1/4] point 0 (wan.dialsPerLine=1, offload=none)",
