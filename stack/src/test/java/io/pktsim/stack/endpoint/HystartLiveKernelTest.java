@@ -56,10 +56,12 @@ import org.junit.jupiter.api.io.TempDir;
  * with two busy loops on the host's two cores): 247 seven times and 248 once, with 17 segments dropped each time,
  * as pktsim (248, 17 retransmitted); its client ACKs every segment (the model every second one), which does not
  * move the exit. With {@code tbf} and default buffers, unloaded: 223 to 251 over thirteen connections. A
- * connection counts only if the program wrote every packet within 1 ms of its due time (half of
- * {@code hystart_ack_delta_us}, so its lateness can neither break a train nor look like a queue); up to
- * {@link #ATTEMPTS} connections are tried, and the test skips itself (JUnit assumption) if none qualifies. 5 to
- * 10 s. Skips itself without root, {@code ip netns}, {@code gcc}, {@code /dev/net/tun} or {@code python3}.
+ * connection counts only if the program wrote every packet within 1.5 ms of its due time: an ACK 0.12 to 0.25 ms
+ * after the last one, made later by that, still comes within {@code hystart_ack_delta_us} (2 ms), so the lateness can
+ * neither break a train nor look like a queue (the delay detector's 4 ms). On a loaded CI machine connections whose
+ * writes were late by 1.35 to 2.45 ms still left at 247 and 248, and one late by 3.2 ms left a round later (415);
+ * up to {@link #ATTEMPTS} connections are tried, and the test skips itself (JUnit assumption) if none qualifies. 5
+ * to 12 s. Skips itself without root, {@code ip netns}, {@code gcc}, {@code /dev/net/tun} or {@code python3}.
  */
 @Tag("live-kernel")
 class HystartLiveKernelTest {
@@ -67,9 +69,9 @@ class HystartLiveKernelTest {
     /** The largest relative difference of the two exit windows, in percent of the model's. */
     static final int BAND_PERCENT = 20;
     /** Connections tried at most, for one whose delay line kept its timing. */
-    static final int ATTEMPTS = 3;
+    static final int ATTEMPTS = 4;
     /** The latest a delay-line write may come after its due time, in microseconds. */
-    static final long MAX_LATE_US = 1000;
+    static final long MAX_LATE_US = 1500;
 
     private static final long RATE_BPS = 100_000_000L;
     private static final long RTT_NS = 20_000_000L;
