@@ -73,32 +73,6 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
         tcp = List.copyOf(tcp);
     }
 
-    /** Results without latency and poll distributions. */
-    public RouterResults(final long measuredNs, final long goodputDownloadBps, final long goodputUploadBps,
-            final long forwardedPackets, final List<Dial> dials, final List<Flow> flows, final List<Port> ports,
-            final List<CpuThread> cpuThreads, final List<CpuCoreLoad> cpuCores, final double cpuAverage,
-            final List<Stage> stages, final List<Softnet> softnet, final Drops drops, final List<Count> conntrack,
-            final List<Count> flowtable, final List<Count> ppe, final List<Count> gro, final List<Count> tcp,
-            final String bottleneck, final long simulatedEvents, final long dispatchedEvents,
-            final long multipathHashSeed, final List<Queue> rxQueues, final List<Count> udp) {
-        this(measuredNs, goodputDownloadBps, goodputUploadBps, forwardedPackets, dials, flows, ports, cpuThreads,
-                cpuCores, cpuAverage, stages, softnet, drops, conntrack, flowtable, ppe, gro, tcp, bottleneck,
-                simulatedEvents, dispatchedEvents, multipathHashSeed, rxQueues, udp, List.of(), List.of());
-    }
-
-    /** Results without UDP counters (every UDP socket got a port). */
-    public RouterResults(final long measuredNs, final long goodputDownloadBps, final long goodputUploadBps,
-            final long forwardedPackets, final List<Dial> dials, final List<Flow> flows, final List<Port> ports,
-            final List<CpuThread> cpuThreads, final List<CpuCoreLoad> cpuCores, final double cpuAverage,
-            final List<Stage> stages, final List<Softnet> softnet, final Drops drops, final List<Count> conntrack,
-            final List<Count> flowtable, final List<Count> ppe, final List<Count> gro, final List<Count> tcp,
-            final String bottleneck, final long simulatedEvents, final long dispatchedEvents,
-            final long multipathHashSeed, final List<Queue> rxQueues) {
-        this(measuredNs, goodputDownloadBps, goodputUploadBps, forwardedPackets, dials, flows, ports, cpuThreads,
-                cpuCores, cpuAverage, stages, softnet, drops, conntrack, flowtable, ppe, gro, tcp, bottleneck,
-                simulatedEvents, dispatchedEvents, multipathHashSeed, rxQueues, List.of());
-    }
-
     /**
      * @param counts a list of named counters (e.g. {@link #tcp()})
      * @param name   a counter's name

@@ -792,7 +792,6 @@ public final class RouterSimulation {
     private final Histogram latencyDown = new Histogram(1L, 3_600_000_000_000L, 2);
     private final Histogram latencyUp = new Histogram(1L, 3_600_000_000_000L, 2);
     private final Histogram pollHist = new Histogram(1L, 1L << 20, 3);
-    private long pollFrames;
     private final int[] dialAddress;
     private final int[] flowNatAddr;
     private int redials;
@@ -4027,7 +4026,6 @@ public final class RouterSimulation {
         final int weight = napiWeight;
         final int n = Math.min(weight, ringCount);
         pollHist.recordValue(n);
-        pollFrames += n;
         long c = cNapiPoll;
         cpu.stage(CostStage.NAPI_POLL, c);
         long t = cpu.exec(rxCpu, now, c, napiContext);
@@ -5777,7 +5775,6 @@ public final class RouterSimulation {
         latencyDown.reset();
         latencyUp.reset();
         pollHist.reset();
-        pollFrames = 0;
         if (multiQueue) {
             for (final RxQueue q : queues) {
                 q.packets = 0;
@@ -6251,6 +6248,18 @@ public final class RouterSimulation {
         c.add(new RouterResults.Count(prefix + "max_ns", h.highestEquivalentValue(h.getMaxValue())));
     }
 
+    /** The frames the window's RX polls took: the driver RX count, per queue with several. */
+    private long polledFrames() {
+        if (!multiQueue) {
+            return groPackets;
+        }
+        long frames = 0;
+        for (final RxQueue q : queues) {
+            frames += q.packets;
+        }
+        return frames;
+    }
+
     /** The window's RX polls by the frames each took ({@link RouterResults#pollBatch()}). */
     private List<RouterResults.Count> pollCounts() {
         final Histogram h = pollHist;
@@ -6258,7 +6267,7 @@ public final class RouterSimulation {
             return List.of();
         }
         return List.of(new RouterResults.Count("polls", h.getTotalCount()),
-                new RouterResults.Count("frames", pollFrames),
+                new RouterResults.Count("frames", polledFrames()),
                 new RouterResults.Count("p50", h.getValueAtPercentile(50.0)),
                 new RouterResults.Count("p90", h.getValueAtPercentile(90.0)),
                 new RouterResults.Count("p99", h.getValueAtPercentile(99.0)),

@@ -249,12 +249,17 @@ public final class PacketStore {
         UnsafeApi.putLong(a, base + 80, 0L);
         UnsafeApi.putInt(a, base + STATE_OFFSET, state | 1);
         UnsafeApi.putInt(a, base + STATE_OFFSET + 4, 0);
+        tookSlot();
+        return h;
+    }
+
+    /** Counts a slot just taken from the free stack, and the high-water mark of slots in use. */
+    private void tookSlot() {
         allocatedCount++;
         final int inUse = capacity - freeCount;
         if (inUse > highWater) {
             highWater = inUse;
         }
-        return h;
     }
 
     /**
@@ -316,11 +321,7 @@ public final class PacketStore {
         UnsafeApi.putLong(a, base + 80, 0L);
         UnsafeApi.putInt(a, base + STATE_OFFSET, state | 1);
         UnsafeApi.putInt(a, base + STATE_OFFSET + 4, 0);
-        allocatedCount++;
-        final int inUse = capacity - freeCount;
-        if (inUse > highWater) {
-            highWater = inUse;
-        }
+        tookSlot();
         copyIn(a, base, src, srcOffset, count);
         return h;
     }
