@@ -184,6 +184,7 @@ public final class ResultJson {
             // distributions (HdrHistogram): the forwarding latency and the frames of each RX poll
             counts(g, "latency", r.latency());
             counts(g, "pollBatch", r.pollBatch());
+            occupancy(g, r.occupancy());
             g.writeStringField("bottleneck", r.bottleneck());
             g.writeObjectFieldStart("events");
             g.writeNumberField("scheduled", r.simulatedEvents());
@@ -201,6 +202,42 @@ public final class ResultJson {
             throw new UncheckedIOException("rendering JSON in memory", e);
         }
         return out.toString() + "\n";
+    }
+
+    /**
+     * {@code occupancy}: {@code rxRing} (what each arriving frame found in its RX ring) and {@code backlogs} (per CPU
+     * that was handed packets, what each found in its RPS backlog); absent when neither queue saw an arrival.
+     */
+    private static void occupancy(final JsonGenerator g, final List<RouterResults.Occupancy> occupancy)
+        throws IOException {
+        if (occupancy.isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart("occupancy");
+        boolean backlogs = false;
+        for (final RouterResults.Occupancy o : occupancy) {
+            if (o.cpu() < 0) {
+                g.writeObjectFieldStart("rxRing");
+            } else {
+                if (!backlogs) {
+                    backlogs = true;
+                    g.writeArrayFieldStart("backlogs");
+                }
+                g.writeStartObject();
+                g.writeNumberField("cpu", o.cpu());
+            }
+            g.writeNumberField("samples", o.samples());
+            g.writeNumberField("p50", o.p50());
+            g.writeNumberField("p90", o.p90());
+            g.writeNumberField("p99", o.p99());
+            g.writeNumberField("max", o.max());
+            g.writeNumberField("full", o.full());
+            g.writeEndObject();
+        }
+        if (backlogs) {
+            g.writeEndArray();
+        }
+        g.writeEndObject();
     }
 
     private static void scenario(final JsonGenerator g, final RunMetadata meta, final Scenario s,

@@ -106,6 +106,19 @@ public final class Summary {
             o.printf(Locale.ROOT, "latency:    %s; RX polls of %d frames (median), %d (p99)%n", lat,
                 RouterResults.count(r.pollBatch(), "p50"), RouterResults.count(r.pollBatch(), "p99"));
         }
+        if (!r.occupancy().isEmpty()) {
+            // what arrivals found in the RX ring and the RPS backlogs (the bufferbloat's place, and the drops')
+            final StringBuilder q = new StringBuilder();
+            for (final RouterResults.Occupancy x : r.occupancy()) {
+                q.append(q.length() == 0 ? "" : "; ").append(x.cpu() < 0 ? "RX ring" : "backlog cpu" + x.cpu())
+                    .append(" p50 ").append(x.p50()).append(", p99 ").append(x.p99())
+                    .append(x.cpu() < 0 ? " frames" : " packets");
+                if (x.full() > 0) {
+                    q.append(", ").append(x.full()).append(" found it full");
+                }
+            }
+            o.printf(Locale.ROOT, "queues:     %s%n", q);
+        }
         final List<RouterResults.Count> tcp = r.tcp();
         final long refused = RouterResults.count(tcp, "connects_refused");
         final long bindsRefused = RouterResults.count(r.udp(), "binds_refused");

@@ -85,7 +85,7 @@ final class FakeEngine implements RouterEngine {
             List.of(new RouterResults.Count("merged", 0L)),
             tcp(), "CPU: napi/mtk_eth-0 on cpu0 at 100 %", 9_000_000L, 8_999_000L, 0x1234_5678L, List.of(),
             bindsRefused == 0 ? List.of() : List.of(new RouterResults.Count("sockets", bindsRefused + 5),
-                new RouterResults.Count("binds_refused", bindsRefused)), List.of(), List.of());
+                new RouterResults.Count("binds_refused", bindsRefused)), List.of(), List.of(), List.of());
     }
 
     private List<RouterResults.Count> tcp() {

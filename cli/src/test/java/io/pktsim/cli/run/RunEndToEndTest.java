@@ -66,6 +66,18 @@ class RunEndToEndTest {
         assertThat(j.at("/bottleneck").asText()).isNotEmpty();
         // one RX queue: no per-queue section (the JSON of every K2P and Newifi scenario is unchanged)
         assertThat(j.has("rxQueues")).isFalse();
+        // occupancy: the ring as the frames found it, then cpu2's backlog (OpenWrt's steering, rps_cpus 0x4) alone
+        final JsonNode ring = j.at("/occupancy/rxRing");
+        assertThat(ring.get("samples").asLong()).isPositive();
+        assertThat(ring.get("p50").asLong()).isLessThanOrEqualTo(ring.get("p90").asLong())
+            .isLessThanOrEqualTo(ring.get("p99").asLong());
+        assertThat(ring.get("full").asLong()).isEqualTo(j.at("/drops/ring").asLong());
+        assertThat(j.at("/occupancy/backlogs")).hasSize(1);
+        final JsonNode backlog = j.at("/occupancy/backlogs/0");
+        assertThat(backlog.get("cpu").asInt()).isEqualTo(2);
+        assertThat(backlog.get("full").asLong()).isEqualTo(j.at("/softnet/2/dropped").asLong());
+        assertThat(backlog.get("max").asLong()).isBetween(backlog.get("p99").asLong(), 1000L);
+        assertThat(out.toString()).contains("\nqueues:     RX ring p50 ");
     }
 
     /**

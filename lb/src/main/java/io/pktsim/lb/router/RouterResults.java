@@ -44,6 +44,9 @@ import java.util.List;
  *                             WAN), a direction's percentiles only when it has frames; empty when none left
  * @param pollBatch            the frames each RX NAPI poll in the window took, from an HdrHistogram: {@code polls},
  *                             {@code frames}, {@code p50}, {@code p90}, {@code p99}, {@code max}; empty with no poll
+ * @param occupancy            the queues' occupancy in the window, from HdrHistograms: the RX ring as each arriving
+ *                             frame found it ({@code cpu} -1), then each CPU's RPS backlog as each packet handed to it
+ *                             found it, in CPU order, only those that were handed packets; empty with neither
  */
 public record RouterResults(long measuredNs, long goodputDownloadBps, long goodputUploadBps, long forwardedPackets,
                             List<Dial> dials, List<Flow> flows, List<Port> ports, List<CpuThread> cpuThreads,
@@ -51,10 +54,11 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
                             Drops drops, List<Count> conntrack, List<Count> flowtable, List<Count> ppe,
                             List<Count> gro, List<Count> tcp, String bottleneck, long simulatedEvents,
                             long dispatchedEvents, long multipathHashSeed, List<Queue> rxQueues, List<Count> udp,
-                            List<Count> latency, List<Count> pollBatch) {
+                            List<Count> latency, List<Count> pollBatch, List<Occupancy> occupancy) {
 
     /** Copies the lists. */
     public RouterResults {
+        occupancy = List.copyOf(occupancy);
         latency = List.copyOf(latency);
         pollBatch = List.copyOf(pollBatch);
         udp = List.copyOf(udp);
@@ -199,6 +203,22 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
      * @param timeSqueeze net_rx_action runs ended by budget or time with work left
      */
     public record Softnet(int cpu, long processed, long dropped, long timeSqueeze) {
+    }
+
+    /**
+     * One queue's occupancy over the window: what each arrival found in it.
+     *
+     * @param cpu     the CPU whose RPS backlog it is ({@code enqueue_to_backlog()}), or -1 for the RX ring (with
+     *                several RX queues, each frame's own)
+     * @param samples the arrivals: frames that came to the ring, or packets handed to the backlog, drops included
+     * @param p50     the median of the entries an arrival found waiting there (packets, frames in the ring)
+     * @param p90     the 90th percentile
+     * @param p99     the 99th percentile
+     * @param max     the most any arrival found
+     * @param full    the arrivals that found it full (the ring's {@code rxRingSlots}, the backlog's
+     *                {@code netdev_max_backlog}): each was dropped
+     */
+    public record Occupancy(int cpu, long samples, long p50, long p90, long p99, long max, long full) {
     }
 
     /**

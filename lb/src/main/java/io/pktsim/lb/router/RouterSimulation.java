@@ -792,6 +792,14 @@ public final class RouterSimulation {
     private final Histogram latencyDown = new Histogram(1L, 3_600_000_000_000L, 2);
     private final Histogram latencyUp = new Histogram(1L, 3_600_000_000_000L, 2);
     private final Histogram pollHist = new Histogram(1L, 1L << 20, 3);
+    /**
+     * The window's occupancy counts: {@code ringOccupancy[k]} frames arrived to find k frames in their RX ring
+     * (the full ring's drops included), {@code backlogOccupancy[cpu][k]} packets came to find k packets in that CPU's
+     * RPS backlog (the backlog's drops included). Plain counters (a store per packet); {@link #occupancy} turns them
+     * into HdrHistograms at the end.
+     */
+    private final long[] ringOccupancy;
+    private final long[][] backlogOccupancy;
     private final int[] dialAddress;
     private final int[] flowNatAddr;
     private int redials;
@@ -1433,6 +1441,7 @@ public final class RouterSimulation {
         rpsMap = rpsMap(profile.rpsCpus(), n);
         viaBacklog = rpsMap.length > 0;
         ringSlots = profile.rxRingSlots();
+        ringOccupancy = new long[ringSlots + 1];
         int size = Integer.highestOneBit(Math.max(1, ringSlots - 1)) << 1;
         ring = new long[size];
         ringMask = size - 1;
@@ -1467,6 +1476,7 @@ public final class RouterSimulation {
         }
         final int bl = Integer.highestOneBit(profile.netdevMaxBacklog()) << 1;
         backlogEnd = new long[n][bl];
+        backlogOccupancy = new long[n][profile.netdevMaxBacklog() + 1];
         backlogHead = new int[n];
         backlogCount = new int[n];
         backlogMask = bl - 1;
@@ -3818,6 +3828,7 @@ public final class RouterSimulation {
         if (multiQueue) {
             steer(h);
         }
+        ringOccupancy[Math.min(ringCount, ringSlots)]++;
         if (ringCount >= ringSlots) {
             if (multiQueue) {
                 queues[activeQueue].ringDrops++;
@@ -4504,14 +4515,13 @@ public final class RouterSimulation {
         // conduit merges nothing: a GRO aggregate from a DSA port was that many frames in the backlog (all or none
         // fit here; the kernel would drop only the frames past the limit).
         final int frames = dsa ? backlogFrames(h, pkt, segs) : 1;
-        if (backlogCount[target] > netdevMaxBacklog - frames || multiQueue || trace.enabled()) {
-            // the entries done by readyNs leave the backlog only when its length is read: by this limit, whose test
-            // can fail only with them counted, or by the trace; backlogIdle reads the newest entry's end, which they
-            // do not change (the ring holds netdevMaxBacklog entries and more, so they wait in it). With one RX
-            // queue the polls run on one CPU, so readyNs never goes back and the backlog's ends (its CPU's work, in
-            // order) never decrease: one pop at the latest readyNs takes what a pop at each would have. Several
-            // queues poll on several CPUs, whose readyNs may go back: those pop at each packet, as before.
+        if (viaBacklog) {
+            // the entries done by readyNs leave the backlog (backlogIdle reads the newest entry's end, which they do
+            // not change), then the packet finds the rest: the occupancy it sees, and the limit's test
             backlogDone(target, readyNs);
+            // a packet with no room for all its frames counts as finding the backlog full
+            backlogOccupancy[target][backlogCount[target] > netdevMaxBacklog - frames ? netdevMaxBacklog
+                    : backlogCount[target]]++;
         }
         if (viaBacklog && backlogCount[target] > netdevMaxBacklog - frames) {
             softnetDropped[target]++;
@@ -5775,6 +5785,10 @@ public final class RouterSimulation {
         latencyDown.reset();
         latencyUp.reset();
         pollHist.reset();
+        java.util.Arrays.fill(ringOccupancy, 0L);
+        for (final long[] o : backlogOccupancy) {
+            java.util.Arrays.fill(o, 0L);
+        }
         if (multiQueue) {
             for (final RxQueue q : queues) {
                 q.packets = 0;
@@ -6210,7 +6224,7 @@ public final class RouterSimulation {
                 threads, coreLoads, avg, stages, softnet, dropRec, ctCounts, ft, ppe, gro, tcp, bottleneck,
                 loop.dispatched()
                 + loop.pending(), loop.dispatched(), multipathHashSeed, rxQueueList, udpCounts(), latencyCounts(),
-                pollCounts());
+                pollCounts(), occupancy());
     }
 
     /**
@@ -6258,6 +6272,35 @@ public final class RouterSimulation {
             frames += q.packets;
         }
         return frames;
+    }
+
+    /**
+     * The window's occupancy distributions ({@link RouterResults#occupancy()}): the RX ring as each arriving frame
+     * found it (cpu -1), then each CPU's RPS backlog as each packet handed to it found it, in CPU order, only CPUs
+     * that were handed packets. From HdrHistograms of the counts (3 significant digits: exact up to 2,047).
+     */
+    private List<RouterResults.Occupancy> occupancy() {
+        final List<RouterResults.Occupancy> o = new ArrayList<>();
+        occupancy(o, -1, ringOccupancy);
+        for (int c = 0; c < backlogOccupancy.length; c++) {
+            occupancy(o, c, backlogOccupancy[c]);
+        }
+        return o;
+    }
+
+    private static void occupancy(final List<RouterResults.Occupancy> o, final int cpuId, final long[] counts) {
+        final Histogram h = new Histogram(Math.max(2L, counts.length), 3);
+        for (int k = 0; k < counts.length; k++) {
+            if (counts[k] > 0) {
+                h.recordValueWithCount(k, counts[k]);
+            }
+        }
+        final long n = h.getTotalCount();
+        if (n == 0) {
+            return;
+        }
+        o.add(new RouterResults.Occupancy(cpuId, n, h.getValueAtPercentile(50.0), h.getValueAtPercentile(90.0),
+                h.getValueAtPercentile(99.0), h.getMaxValue(), counts[counts.length - 1]));
     }
 
     /** The window's RX polls by the frames each took ({@link RouterResults#pollBatch()}). */

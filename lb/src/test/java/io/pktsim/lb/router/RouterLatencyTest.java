@@ -55,6 +55,52 @@ class RouterLatencyTest {
         assertThat(RouterResults.count(r.pollBatch(), "max")).isLessThanOrEqualTo(64);
     }
 
+    @Test
+    void shouldReportWhatArrivalsFoundInTheRingAndTheBacklog() {
+        final RouterConfig c = udp(900 * RouterFixtures.MBIT);
+        final RouterResults r = new RouterSimulation(c.withProfile(c.profile().rpsCpus(0x4)))
+                .run(ProgressListener.NONE);
+        final RouterResults.Occupancy ring = r.occupancy().get(0);
+        assertThat(ring.cpu()).isEqualTo(-1);
+        // every frame that reached the ring is a sample: those polled (in the window or still there at its end)
+        // and those the full ring dropped
+        final RouterResults.Queue q = r.rxQueues().get(0);
+        assertThat(ring.samples()).isBetween(q.packets() + r.drops().ring(), q.packets() + r.drops().ring() + 512);
+        assertThat(ring.full()).isEqualTo(r.drops().ring());
+        assertThat(ring.p50()).isLessThanOrEqualTo(ring.p99());
+        // only cpu2 is handed packets; it is saturated, so arrivals mostly find its backlog nearly full, and those
+        // that find it full are exactly its drops
+        assertThat(r.occupancy()).hasSize(2);
+        final RouterResults.Occupancy cpu2 = r.occupancy().get(1);
+        assertThat(cpu2.cpu()).isEqualTo(2);
+        assertThat(cpu2.full()).isEqualTo(r.drops().backlog()).isEqualTo(r.softnet().get(2).dropped())
+                .isPositive();
+        assertThat(cpu2.p50()).isBetween(900L, 1000L);
+        assertThat(cpu2.max()).isEqualTo(1000L);
+        // each packet polled in the window was handed to cpu2's backlog once (the aggregates: none, UDP)
+        assertThat(cpu2.samples()).isBetween(q.packets() - 64, q.packets() + 64);
+    }
+
+    @Test
+    void shouldFindTheBacklogEmptyWhenTheRpsCpuKeepsUp() {
+        final RouterConfig c = udp(10 * RouterFixtures.MBIT);
+        final RouterResults r = new RouterSimulation(c.withProfile(c.profile().rpsCpus(0x4)))
+                .run(ProgressListener.NONE);
+        final RouterResults.Occupancy cpu2 = r.occupancy().get(1);
+        assertThat(cpu2.cpu()).isEqualTo(2);
+        assertThat(cpu2.p99()).isZero();
+        assertThat(cpu2.full()).isZero();
+        assertThat(r.occupancy().get(0).max()).as("the ring holds a frame or two at most").isLessThan(4);
+    }
+
+    @Test
+    void shouldHaveNoBacklogWithoutRps() {
+        final RouterConfig c = udp(10 * RouterFixtures.MBIT);
+        final RouterResults r = new RouterSimulation(c.withProfile(c.profile().rpsCpus(0)))
+                .run(ProgressListener.NONE);
+        assertThat(r.occupancy()).extracting(RouterResults.Occupancy::cpu).containsExactly(-1);
+    }
+
     private static void assertPollsAddUp(final RouterResults r) {
         final RouterResults.Queue q = r.rxQueues().get(0);
         assertThat(RouterResults.count(r.pollBatch(), "polls")).isEqualTo(q.polls());
