@@ -19,7 +19,8 @@ public final class SweepCsv {
         "cpu_avg_pct", "cpu_hottest", "cpu_hottest_pct", "cores_pct", "drops_total", "drops_ring", "drops_backlog",
         "drops_qdisc", "conntrack_entries", "conntrack_drop", "flowtable_offloaded", "flowtable_fast_path_packets",
         "ppe_entries", "ppe_hw_packets", "tcp_ended", "tcp_reconnects", "latency_down_p50_ms", "latency_down_p99_ms",
-        "latency_up_p50_ms", "latency_up_p99_ms", "bottleneck");
+        "latency_up_p50_ms", "latency_up_p99_ms", "ring_p99", "backlog_fullest", "backlog_p50", "backlog_p99",
+        "bottleneck");
 
     private SweepCsv() {
     }
@@ -96,6 +97,20 @@ public final class SweepCsv {
             cols.add(any ? ms(RouterResults.count(r.latency(), dir + "p50_ns")) : "");
             cols.add(any ? ms(RouterResults.count(r.latency(), dir + "p99_ns")) : "");
         }
+        // the queues: the RX ring's p99, and the backlog whose median arrival found the most (the first such CPU)
+        RouterResults.Occupancy ring = null;
+        RouterResults.Occupancy fullest = null;
+        for (final RouterResults.Occupancy o : r.occupancy()) {
+            if (o.cpu() < 0) {
+                ring = o;
+            } else if (fullest == null || o.p50() > fullest.p50()) {
+                fullest = o;
+            }
+        }
+        cols.add(ring == null ? "" : Long.toString(ring.p99()));
+        cols.add(fullest == null ? "" : "cpu" + fullest.cpu());
+        cols.add(fullest == null ? "" : Long.toString(fullest.p50()));
+        cols.add(fullest == null ? "" : Long.toString(fullest.p99()));
         cols.add(r.bottleneck().replace('\n', ' ').replace('\r', ' '));
         return line(cols);
     }

@@ -123,8 +123,13 @@ class SweepCommandTest {
             assertThat(row[6]).isEqualTo(j.get("throughput").get("forwardedPackets").asText());
             assertThat(row[row.length - 1]).isEqualTo(j.get("bottleneck").asText());
             // the download's forwarding latency, ms with 3 decimals, from the JSON's ns
-            assertThat(row[row.length - 5]).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f",
+            assertThat(row[row.length - 9]).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f",
                 j.get("latency").get("down_p50_ns").asLong() / 1e6));
+            // the queues: the ring's p99 and the one backlog (rps_cpus 0x4: cpu2)
+            assertThat(row[row.length - 5]).isEqualTo(j.at("/occupancy/rxRing/p99").asText());
+            assertThat(row[row.length - 4]).isEqualTo("cpu2");
+            assertThat(row[row.length - 3]).isEqualTo(j.at("/occupancy/backlogs/0/p50").asText());
+            assertThat(row[row.length - 2]).isEqualTo(j.at("/occupancy/backlogs/0/p99").asText());
         }
         assertThat(fullErr.lines().filter(l -> l.contains("] point ")).map(l -> l.substring(0, l.indexOf(':', 15))))
             .containsExactly("pktsim sweep: [1/4] point 0 (wan.dialsPerLine=1, offload=none)",
