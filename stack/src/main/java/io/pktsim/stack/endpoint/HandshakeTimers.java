@@ -25,6 +25,15 @@ package io.pktsim.stack.endpoint;
  * <p><b>First RTO.</b> The handshake's RTT sample {@code m} is the first, so {@code tcp_rtt_estimator()} sets
  * {@code srtt = m} and {@code rttvar = max(2m, tcp_rto_min)}. {@code __tcp_set_rto()} gives
  * {@code m + max(2m, 200 ms)}, and each timeout doubles it up to 120 s ({@link #backoffNs}).
+ *
+ * <p><b>Giving up.</b> At each retransmission timeout of an established connection {@code tcp_write_timeout()}
+ * asks {@code retransmits_timed_out(sk, tcp_retries2, 0)}: once a timeout has been retransmitted
+ * ({@code icsk_retransmits}), whether the time since the first retransmission ({@code retrans_stamp}, in ms,
+ * {@code tcp_time_stamp_ts()}) has reached what {@code tcp_model_timeout()} gives for {@code tcp_retries2} (15)
+ * backed-off retransmissions from {@code TCP_RTO_MIN}: 924.6 s ({@link #modelTimeoutMs}). Then
+ * {@code tcp_write_err()} ends the connection with {@code ETIMEDOUT} ({@link #retransmitsTimedOut}). In
+ * {@code SYN_SENT} the same check runs with {@code tcp_syn_retries} (6) from {@code TCP_TIMEOUT_INIT}: 127 s from
+ * the first SYN sent again, so at the SYN timer's expiry at 131 s, where the count of SYNs fails it as well.
  */
 public final class HandshakeTimers {
 
@@ -42,6 +51,9 @@ public final class HandshakeTimers {
     public static final int SYN_LINEAR_TIMEOUTS = 4;
     /** {@code net.ipv4.tcp_synack_retries}: {@code TCP_SYNACK_RETRIES}, 5. */
     public static final int SYNACK_RETRIES = 5;
+    /** {@code net.ipv4.tcp_retries2}: {@code TCP_RETR2}, 15. */
+    public static final int RETRIES2 = 15;
+    private static final long NS_PER_MS = 1_000_000L;
 
     private HandshakeTimers() {
     }
@@ -121,5 +133,41 @@ public final class HandshakeTimers {
             return RTO_MAX_NS;
         }
         return baseNs << backoff;
+    }
+
+    /**
+     * {@code tcp_model_timeout()} (net/ipv4/tcp_timer.c): how long {@code boundary} retransmissions take when the
+     * first timeout is {@code rtoBase} and each doubles it up to {@code TCP_RTO_MAX} (120 s).
+     *
+     * @param boundary   the retransmissions ({@code tcp_retries2}, {@code tcp_syn_retries})
+     * @param rtoBaseNs  the first timeout ({@code TCP_RTO_MIN}, or {@code TCP_TIMEOUT_INIT} for a handshake), ns
+     * @return {@code (2^(boundary+1) - 1) * base} while the timeouts stay below 120 s
+     *     ({@code boundary <= ilog2(120 s / base)}), then 120 s for each further one; ms
+     */
+    public static long modelTimeoutMs(final int boundary, final long rtoBaseNs) {
+        if (boundary < 0 || rtoBaseNs < NS_PER_MS || rtoBaseNs > RTO_MAX_NS) {
+            throw new IllegalArgumentException("boundary " + boundary + ", rto base " + rtoBaseNs);
+        }
+        final long baseMs = rtoBaseNs / NS_PER_MS;
+        final long maxMs = RTO_MAX_NS / NS_PER_MS;
+        final int linearBackoffThresh = 63 - Long.numberOfLeadingZeros(maxMs / baseMs);
+        if (boundary <= linearBackoffThresh) {
+            return ((2L << boundary) - 1) * baseMs;
+        }
+        return ((2L << linearBackoffThresh) - 1) * baseMs + (boundary - linearBackoffThresh) * maxMs;
+    }
+
+    /**
+     * Whether an established connection's sender gives up at this retransmission timeout instead of sending again
+     * ({@code retransmits_timed_out(sk, tcp_retries2, 0)} in {@code tcp_write_timeout()}: the ms clock's time since
+     * {@code retrans_stamp} has reached {@link #modelTimeoutMs}{@code (tcp_retries2, TCP_RTO_MIN)}, 924.6 s). Only
+     * asked once the connection has retransmitted on a timeout ({@code icsk_retransmits} not 0).
+     *
+     * @param retransStampNs when the first retransmission of this loss of contact left ({@code retrans_stamp}), ns
+     * @param nowNs          the timer's expiry, ns
+     * @return true if the connection fails with {@code ETIMEDOUT} ({@code tcp_write_err()})
+     */
+    public static boolean retransmitsTimedOut(final long retransStampNs, final long nowNs) {
+        return nowNs / NS_PER_MS - retransStampNs / NS_PER_MS >= modelTimeoutMs(RETRIES2, RTO_MIN_NS);
     }
 }

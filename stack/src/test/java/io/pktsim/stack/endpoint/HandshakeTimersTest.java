@@ -67,4 +67,60 @@ class HandshakeTimersTest {
         assertThatThrownBy(() -> HandshakeTimers.backoffNs(S, -1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HandshakeTimers.firstRtoNs(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * {@code tcp_model_timeout()}: 15 retransmissions from 200 ms take 1023 x 0.2 s while below 120 s (nine
+     * doublings) and 120 s for each of the six others, 924.6 s; the handshake's six from 1 s, 127 s.
+     */
+    @Test
+    void shouldModelTheKernelsRetransmissionTimeouts() {
+        assertThat(HandshakeTimers.modelTimeoutMs(HandshakeTimers.RETRIES2, HandshakeTimers.RTO_MIN_NS))
+                .isEqualTo(924_600L);
+        assertThat(HandshakeTimers.modelTimeoutMs(HandshakeTimers.SYN_RETRIES, HandshakeTimers.TIMEOUT_INIT_NS))
+                .isEqualTo(127_000L);
+        assertThat(HandshakeTimers.modelTimeoutMs(3, HandshakeTimers.RTO_MIN_NS)).as("tcp_retries1")
+                .isEqualTo(3_000L);
+        assertThat(HandshakeTimers.modelTimeoutMs(9, HandshakeTimers.RTO_MIN_NS)).isEqualTo(204_600L);
+        assertThat(HandshakeTimers.modelTimeoutMs(10, HandshakeTimers.RTO_MIN_NS)).isEqualTo(324_600L);
+        assertThatThrownBy(() -> HandshakeTimers.modelTimeoutMs(-1, HandshakeTimers.RTO_MIN_NS))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A sender that hears nothing from 200 ms on: its timeouts expire 0.2, 0.4, ... s apart up to 120 s, and it
+     * gives up at the first expiry 924.6 s or more after its first retransmission, on the ms clock: 1044.4 s
+     * after it (the expiry before came at 924.4 s).
+     */
+    @Test
+    void shouldGiveUpAtTheFirstTimeoutAfterTheModelledTime() {
+        final long ms = 1_000_000L;
+        final long first = 1_000 * ms + 200 * ms;
+        long t = first;
+        int backoff = 1;
+        while (!HandshakeTimers.retransmitsTimedOut(first, t)) {
+            t += HandshakeTimers.backoffNs(HandshakeTimers.RTO_MIN_NS, backoff++);
+        }
+        assertThat(t - first).isEqualTo(1_044_400 * ms);
+        assertThat(backoff - 1).as("timeouts after the first").isEqualTo(16);
+        assertThat(HandshakeTimers.retransmitsTimedOut(first, first + 924_600 * ms)).isTrue();
+        assertThat(HandshakeTimers.retransmitsTimedOut(first, first + 924_600 * ms - 1)).isFalse();
+        // the ms clock: a stamp late in its ms counts from that ms
+        assertThat(HandshakeTimers.retransmitsTimedOut(first + ms - 1, first + 924_600 * ms)).isTrue();
+    }
+
+    /** In SYN_SENT the time check (127 s from the first SYN sent again, at 1 s) agrees with the count: 131 s. */
+    @Test
+    void shouldFailTheConnectByTimeAtTheSameExpiryAsByCount() {
+        long t = HandshakeTimers.synWaitNs(0);
+        final long firstRetransmission = t;
+        final long limitNs = HandshakeTimers.modelTimeoutMs(HandshakeTimers.SYN_RETRIES,
+                HandshakeTimers.TIMEOUT_INIT_NS) * 1_000_000L;
+        int retransmissions = 1;
+        while (t - firstRetransmission < limitNs) {
+            t += HandshakeTimers.synWaitNs(retransmissions);
+            retransmissions++;
+        }
+        assertThat(t).isEqualTo(131 * S);
+        assertThat(HandshakeTimers.synExpired(retransmissions - 1)).as("ten sent again").isTrue();
+    }
 }
