@@ -586,7 +586,8 @@ public final class RouterSimulation {
      * Connections the applications open again ({@link #reconnect}). The workload's flows are
      * {@code [0, baseFlows)}; a new connection takes the next spare slot ({@link #spareNext}), so the closed one
      * keeps its own state and timers (its packets still on their way stay its own). Per flow: the connection it
-     * replaces (-1: none); how it ended ({@link #OPEN}, {@link #CLOSED_RESET}, {@link #CLOSED_IDLE}); its
+     * replaces (-1: none); how it ended ({@link #OPEN}, {@link #CLOSED_RESET}, {@link #CLOSED_IDLE},
+     * {@link #CLOSED_TIMEDOUT}); its
      * application's idle timeout; when its host's application last saw progress and whether that timer is
      * pending; whether a redial's masquerade cleanup removed its conntrack entry (the host's next packet is
      * picked up again as a new connection, masqueraded out of a live dial, and the server answers it with a
@@ -603,6 +604,13 @@ public final class RouterSimulation {
     private final boolean[] resetPending;
     /** Per TCP sender: the retransmission timer's exponential backoff ({@code icsk_backoff}). */
     private final int[] rtoBackoff;
+    /**
+     * Per TCP sender: when its first retransmission on a timeout since the last acknowledgement of new data left
+     * ({@code retrans_stamp}; meaningful while {@link #rtoBackoff} is not 0), and whether a download's server gave
+     * up on the connection ({@link #writeTimeout}).
+     */
+    private final long[] retransStampNs;
+    private final boolean[] serverTimedOut;
     /**
      * Per download: the server's flow label, as a count of the new ones its timeouts drew, and the one of the
      * last data its host received ({@code lrcv_flowlabel}); see {@link #duplicateDataRehash}.
@@ -945,6 +953,7 @@ public final class RouterSimulation {
     private int kSynAckRetransmit;
     private int kRequestRetransmit;
     private int kConnectFailed;
+    private int kWriteTimeout;
     private int kTxhashRethink;
     private int kAppClose;
     private int kRtoFired;
@@ -1196,10 +1205,11 @@ public final class RouterSimulation {
         kSynAckRetransmit = names.kind("tcp_synack_retransmit", "flow", "timeouts");
         kRequestRetransmit = names.kind("tcp_request_retransmit", "flow", "timeouts");
         kConnectFailed = names.kind("tcp_connect_timeout", "flow", "retransmissions");
+        kWriteTimeout = names.kind("tcp_write_timeout", "flow", "retransmissions", "at_host");
         kTxhashRethink = names.kind("tcp_txhash_rethink", "flow", "flow_label");
         kRtoFired = names.kind("tcp_rto", "flow", "backoff", "at_host");
         kHystart = names.kind("tcp_hystart", "flow", "detector", "cwnd", "round_us");
-        kAppClose = names.kind("app_close", "flow", "reset", "idle_ms");
+        kAppClose = names.kind("app_close", "flow", "reset", "idle_ms", "etimedout");
         kAppReconnect = names.kind("app_reconnect", "flow", "new_flow", "source_port");
         qdisc.trace(bus, "eth0:qdisc");
     }
@@ -1595,6 +1605,8 @@ public final class RouterSimulation {
         ctRemoved = new boolean[flows];
         resetPending = new boolean[flows];
         rtoBackoff = new int[flows];
+        retransStampNs = new long[flows];
+        serverTimedOut = new boolean[flows];
         serverLabelGen = new int[flows];
         hostLabelSeen = new int[flows];
         sndUna = new long[flows];
@@ -2232,8 +2244,10 @@ public final class RouterSimulation {
     /**
      * The host's TCP timers before data flows ({@link HandshakeTimers}). The SYN's: unless the SYN-ACK came, send
      * the SYN again at 1, 2, 3, 4, 5, 7, 11, ... s, and give up after the tenth ({@code tcp_retransmit_timer},
-     * {@code tcp_write_timeout}). The request's (a download flow's handshake ACK with its request, the
-     * {@code HSACK}): unless data came, send it again after the first RTO the handshake's RTT gives, doubling.
+     * {@code tcp_write_timeout}), at 131 s: {@code connect()} fails with {@code ETIMEDOUT} and the application
+     * opens a new connection to the same server ({@link #reconnect}). The request's (a download flow's handshake
+     * ACK with its request, the {@code HSACK}): unless data came, send it again after the first RTO the handshake's
+     * RTT gives, doubling.
      */
     private void onHostTimer(final int f, final long which, final long now) {
         if (closedBy[f] != OPEN) {
@@ -2245,13 +2259,16 @@ public final class RouterSimulation {
             }
             final int retransmissions = synTimeouts[f];
             if (HandshakeTimers.synExpired(retransmissions)) {
-                // ETIMEDOUT: the application gives up on this connection; tcp_done() frees its port
+                // tcp_write_err(): tcp_done() frees its port, and connect() fails with ETIMEDOUT; the application
+                // opens a new connection to the same server
                 connectFailed[f] = true;
                 connectFailures++;
                 flowPorts.release(flowHost[f], flowServer[f], flowSport[f]);
                 if (trace.enabled()) {
                     trace.publish(now, traceComponent, kConnectFailed, TraceEvent.NO_PACKET, f, retransmissions);
                 }
+                closeFlow(f, CLOSED_TIMEDOUT, now);
+                reconnect(f, now);
                 return;
             }
             final int timeouts = ++synTimeouts[f];
@@ -2836,6 +2853,10 @@ public final class RouterSimulation {
         delivered++;
         final int f = flowOf(pkt);
         final int kind = kindOf(pkt);
+        if (serverTimedOut[f]) {
+            // its socket is gone (tcp_write_err); the reset it would answer with is not simulated
+            return;
+        }
         if (kind == KIND_SYN) {
             serverSend(f, KIND_SYNACK, 0L, now);
             synAckSentNs[f] = now;
@@ -2965,6 +2986,14 @@ public final class RouterSimulation {
             return;
         }
         rtoCount++;
+        // tcp_write_timeout(): give up once the time since the first retransmission reached tcp_retries2's model
+        if (rtoBackoff[f] > 0 && HandshakeTimers.retransmitsTimedOut(retransStampNs[f], now)) {
+            writeTimeout(f, now);
+            return;
+        }
+        if (rtoBackoff[f] == 0) {
+            retransStampNs[f] = now;
+        }
         if (rtoBackoff[f] < RTO_BACKOFF_MAX) {
             rtoBackoff[f]++;
         }
@@ -3000,6 +3029,27 @@ public final class RouterSimulation {
         lastProgressNs[f] = now;
         timedSeq[f] = 0;
         trySend(f, now);
+    }
+
+    /**
+     * The sender gives up ({@code tcp_write_err()}, {@code ETIMEDOUT}, after {@code tcp_retries2}'s modelled time,
+     * {@link HandshakeTimers#retransmitsTimedOut}): {@code tcp_done()} ends the connection without a reset. An
+     * upload's host frees its port at once, and its application, told {@code ETIMEDOUT}, opens a new connection to
+     * the same server. A download's server just falls silent; its host hears nothing more, and only its
+     * application's idle timeout ends the connection.
+     */
+    private void writeTimeout(final int f, final long now) {
+        writeTimeouts++;
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kWriteTimeout, TraceEvent.NO_PACKET, f, rtoBackoff[f],
+                    flowDownload[f] ? 0L : 1L, 0L);
+        }
+        if (flowDownload[f]) {
+            serverTimedOut[f] = true;
+            return;
+        }
+        closeFlow(f, CLOSED_TIMEDOUT, now);
+        reconnect(f, now);
     }
 
     private void onAck(final int f, final long ack, final long now) {
@@ -5621,6 +5671,8 @@ public final class RouterSimulation {
     private static final byte OPEN = 0;
     private static final byte CLOSED_RESET = 1;
     private static final byte CLOSED_IDLE = 2;
+    /** The kernel gave up ({@code ETIMEDOUT}): a connect after its SYNs, or an upload after its timeouts. */
+    private static final byte CLOSED_TIMEDOUT = 3;
     /** {@link #rtoBackoff}'s cap: {@link HandshakeTimers#backoffNs} reaches {@code TCP_RTO_MAX} well before. */
     private static final int RTO_BACKOFF_MAX = 30;
 
@@ -5689,7 +5741,7 @@ public final class RouterSimulation {
         }
         if (trace.enabled()) {
             trace.publish(now, traceComponent, kAppClose, TraceEvent.NO_PACKET, f, how == CLOSED_RESET ? 1L : 0L,
-                    (now - appProgressNs[f]) / 1_000_000L, 0L);
+                    (now - appProgressNs[f]) / 1_000_000L, how == CLOSED_TIMEDOUT ? 1L : 0L);
         }
     }
 
@@ -5896,6 +5948,8 @@ public final class RouterSimulation {
     private long synAckRetransmits;
     private long requestRetransmits;
     private long connectFailures;
+    /** Established connections whose sender gave up after {@code tcp_retries2}'s time ({@link #writeTimeout}). */
+    private long writeTimeouts;
     private long txhashRethinks;
     private long fastRetransmits;
     /** Slow starts HyStart ended, by detector ({@code TCPHystartTrainDetect}, {@code TCPHystartDelayDetect}). */
@@ -5934,6 +5988,10 @@ public final class RouterSimulation {
 
     long connectFailures() {
         return connectFailures;
+    }
+
+    long writeTimeouts() {
+        return writeTimeouts;
     }
 
     boolean flowEstablished(final int f) {
@@ -6131,7 +6189,8 @@ public final class RouterSimulation {
             flows.add(new RouterResults.Flow(f, flowApp[f], flowHost[f], flowServer[f], flowUdp[f],
                     flowDownload[f] ? RouterConfig.Direction.DOWNLOAD : RouterConfig.Direction.UPLOAD,
                     flowLastDial[f], bps(bytes, window), bytes, flowSport[f], reconnectOf[f],
-                    closedBy[f] == CLOSED_RESET ? "reset" : closedBy[f] == CLOSED_IDLE ? "idle_timeout" : null,
+                    closedBy[f] == CLOSED_RESET ? "reset" : closedBy[f] == CLOSED_IDLE ? "idle_timeout"
+                            : closedBy[f] == CLOSED_TIMEDOUT ? "etimedout" : null,
                     flowSport[f] != EphemeralPorts.NO_PORT ? null : flowUdp[f] ? "EAGAIN" : "EADDRNOTAVAIL"));
         }
         final List<RouterResults.Dial> dialList = new ArrayList<>(dials);
@@ -6327,7 +6386,9 @@ public final class RouterSimulation {
      * ends: {@code resets} (a server's reset after a redial took the connection's NAT), {@code idle_timeouts}
      * (the application's), {@code reconnects} (connections opened in their place) and {@code reconnects_refused}
      * (none opened: the run's spare slots were used up, or the host had no free source port to that server); then,
-     * only when nonzero (so that the results of every other run keep their fields), {@code connects_refused}: the
+     * only when nonzero (so that the results of every other run keep their fields), {@code write_timeouts}
+     * (established connections whose sender gave up after {@code tcp_retries2}'s time, {@link #writeTimeout};
+     * Linux counts them with {@code connect_failed} in {@code TCPAbortOnTimeout}) and {@code connects_refused}: the
      * workload's connections never opened, their host having no free source port to their server at the start
      * ({@code connect()}'s {@code EADDRNOTAVAIL}). They count in {@code connections}, never in {@code established}.
      */
@@ -6358,11 +6419,16 @@ public final class RouterSimulation {
                 new RouterResults.Count("idle_timeouts", appTimeouts),
                 new RouterResults.Count("reconnects", reconnects),
                 new RouterResults.Count("reconnects_refused", reconnectsRefused));
-        if (connectsRefused == 0) {
+        if (connectsRefused == 0 && writeTimeouts == 0) {
             return counts;
         }
         final List<RouterResults.Count> more = new ArrayList<>(counts);
-        more.add(new RouterResults.Count("connects_refused", connectsRefused));
+        if (writeTimeouts != 0) {
+            more.add(new RouterResults.Count("write_timeouts", writeTimeouts));
+        }
+        if (connectsRefused != 0) {
+            more.add(new RouterResults.Count("connects_refused", connectsRefused));
+        }
         return more;
     }
 
