@@ -341,6 +341,8 @@ public final class RouterSimulation {
     private final long cHardIrq;
     private final long cNapiPoll;
     private final long cIpi;
+    /** Cycles of a NAPI hrtimer's expiry ({@code napi_watchdog}, in the timer interrupt). */
+    private final long cHrtimer;
     /** Dials per WAN line (a dial's line is {@code d / dialsPerLine}). */
     private final int dialsPerLine;
     /** Per dial: its line, {@code d / dialsPerLine} (read per packet; no division). */
@@ -397,6 +399,15 @@ public final class RouterSimulation {
     private long rxBytesTotal;
     private int kDim;
     private final int napiWeight;
+    /**
+     * {@code gro_flush_timeout} (ns) and {@code napi_defer_hard_irqs} of the RX NAPI ({@link #napiCompleteDone}).
+     * A timeout of 0 (every preset) leaves {@code napi_complete_done} nothing to defer, whatever the defer count:
+     * the engine then completes a poll as it always did ({@link #settleNapi}, {@link #completeNapi}).
+     */
+    private final long groFlushTimeoutNs;
+    private final int napiDeferHardIrqs;
+    /** A jiffy, ns ({@code 1 s / HZ}): the unit of a held GRO packet's age ({@code NAPI_GRO_CB(skb)->age}). */
+    private final long jiffyNs;
     /**
      * {@code net.core.gro_normal_batch}: the segments the poll's {@code rx_list} gathers before it goes up
      * ({@link #groNormalOne}).
@@ -529,6 +540,18 @@ public final class RouterSimulation {
      */
     private long napiRepollNs;
     private boolean napiCompletionOwed;
+    /**
+     * With a {@code gro_flush_timeout} ({@link #groFlushTimeoutNs} above 0), the NAPI's {@code napi_complete_done}
+     * state: {@code n->defer_hard_irqs_count}, the empty polls left before the RX interrupt is enabled again.
+     */
+    private int deferHardIrqsCount;
+    /** The {@code mtk_napi_rx} / {@code mlx5e_napi_poll} call under way has taken frames: its {@code work_done}. */
+    private boolean napiWorkDone;
+    /**
+     * The NAPI's hrtimer ({@code n->timer}): each {@code hrtimer_start} takes a new generation, so the expiry
+     * event of the time it replaced finds an older one and does nothing.
+     */
+    private long napiTimerGeneration;
     /**
      * The RX queues (ethtool {@code combined} channels; the profile's {@code rxQueues}): 1 but with mlx5, whose NIC
      * spreads flows over several by RSS. With one queue its state is the fields above and nothing here is used.
@@ -891,6 +914,9 @@ public final class RouterSimulation {
     private long mssClamped;
     private long irqs;
     private long polls;
+    /** Over the window: NAPI hrtimer expiries, and the polls they scheduled ({@code napi_watchdog}). */
+    private long napiTimerExpiries;
+    private long napiWatchdogPolls;
     private long windowStartNs;
     /**
      * The simulated time of the work being done: the event's time, or the time of work done inline (see
@@ -911,6 +937,7 @@ public final class RouterSimulation {
     private final int kRx;
     private final int kIrq;
     private final int kNapi;
+    private final int kNapiTimer;
     private final int kHost;
     private final int kServer;
     private final int kRto;
@@ -943,6 +970,9 @@ public final class RouterSimulation {
     private int kNapiIrq;
     private int kNapiPoll;
     private int kNapiComplete;
+    private int kNapiDefer;
+    private int kNapiTimerArm;
+    private int kNapiWatchdog;
     private int kTimeSqueeze;
     private int kRxHash;
     private int kStack;
@@ -1191,6 +1221,12 @@ public final class RouterSimulation {
         kNapiIrq = names.kind("napi_irq", "cpu", "ring", "queue");
         kNapiPoll = names.kind("napi_poll", "cpu", "done", "ring_left", "budget_left", "queue");
         kNapiComplete = names.kind("napi_complete", "cpu", "queue");
+        // napi_complete_done() returned false: the IRQ stays masked (napi_defer_hard_irqs), the hrtimer polls next
+        kNapiDefer = names.kind("napi_irq_deferred", "cpu", "defer_left", "queue");
+        // napi_complete_done()'s hrtimer_start(&n->timer, gro_flush_timeout); gro_held: packets GRO still holds
+        kNapiTimerArm = names.kind("napi_timer_armed", "cpu", "timeout_ns", "gro_held", "queue");
+        // napi_watchdog(): the hrtimer expired; scheduled 1 when it scheduled a poll (0: the NAPI was scheduled)
+        kNapiWatchdog = names.kind("napi_watchdog", "cpu", "scheduled", "ring", "queue");
         kDim = names.kind("dim_rx", "profile", "usecs", "frames", "queue");
         kTimeSqueeze = names.kind("time_squeeze", "cpu", "ring_left", "queue");
         kRxHash = names.kind("rx_hash", "flow", "skb_hash", "foe", "rps_cpu", "queue");
@@ -1262,6 +1298,7 @@ public final class RouterSimulation {
         cHardIrq = costs.perEvent(CostStage.HARD_IRQ);
         cNapiPoll = costs.perEvent(CostStage.NAPI_POLL);
         cIpi = costs.perEvent(CostStage.IPI);
+        cHrtimer = costs.perEvent(CostStage.HRTIMER);
         dialsPerLine = config.wan().dialsPerLine();
         totalNs = config.totalNs();
         warmupNs = config.warmupNs();
@@ -1285,6 +1322,9 @@ public final class RouterSimulation {
             applyDim();
         }
         napiWeight = profile.napiWeight();
+        groFlushTimeoutNs = profile.groFlushTimeoutNs();
+        napiDeferHardIrqs = profile.napiDeferHardIrqs();
+        jiffyNs = 1_000_000_000L / profile.hz();
         groNormalBatch = profile.groNormalBatch();
         rxListPkt = new int[groNormalBatch];
         rxListFlow = new int[groNormalBatch];
@@ -1668,6 +1708,7 @@ public final class RouterSimulation {
         kRx = loop.register(new Handler(1), "router_rx");
         kIrq = loop.register(new Handler(2), "irq");
         kNapi = loop.register(new Handler(3), "napi_poll");
+        kNapiTimer = loop.register(new Handler(30), "napi_watchdog");
         kHost = loop.register(new Handler(4), "host_rx");
         kServer = loop.register(new Handler(5), "server_rx");
         kRto = loop.register(new Handler(6), "rto");
@@ -1829,6 +1870,9 @@ public final class RouterSimulation {
                     break;
                 case 3:
                     onNapi(target, arg, now);
+                    break;
+                case 30:
+                    onNapiTimer(target, arg, now);
                     break;
                 case 4:
                     onHost(target, arg, now);
@@ -3649,6 +3693,9 @@ public final class RouterSimulation {
         long runStartNs;
         long napiRepollNs;
         boolean napiCompletionOwed;
+        int deferHardIrqsCount;
+        boolean napiWorkDone;
+        long napiTimerGeneration;
         int rxFrames;
         int rxUsecs;
         /** Its RX DIM ({@code rq->dim}: mlx5 runs one per RQ), or null without adaptive moderation modelled. */
@@ -3668,6 +3715,7 @@ public final class RouterSimulation {
         int[] groPshFin = new int[GRO_SLOTS];
         int[] groMss = new int[GRO_SLOTS];
         long[] groNextSeq = new long[GRO_SLOTS];
+        long[] groHeldNs = new long[GRO_SLOTS];
         /** Over the window: frames polled off the ring, hard IRQs, polls, frames dropped at a full ring. */
         long packets;
         long irqs;
@@ -3734,6 +3782,9 @@ public final class RouterSimulation {
         o.runStartNs = runStartNs;
         o.napiRepollNs = napiRepollNs;
         o.napiCompletionOwed = napiCompletionOwed;
+        o.deferHardIrqsCount = deferHardIrqsCount;
+        o.napiWorkDone = napiWorkDone;
+        o.napiTimerGeneration = napiTimerGeneration;
         o.rxFrames = rxFrames;
         o.rxUsecs = rxUsecs;
         o.rxDim = rxDim;
@@ -3752,6 +3803,7 @@ public final class RouterSimulation {
         o.groPshFin = groPshFin;
         o.groMss = groMss;
         o.groNextSeq = groNextSeq;
+        o.groHeldNs = groHeldNs;
         final RxQueue a = queues[q];
         activeQueue = q;
         rxCpu = a.cpu;
@@ -3769,6 +3821,9 @@ public final class RouterSimulation {
         runStartNs = a.runStartNs;
         napiRepollNs = a.napiRepollNs;
         napiCompletionOwed = a.napiCompletionOwed;
+        deferHardIrqsCount = a.deferHardIrqsCount;
+        napiWorkDone = a.napiWorkDone;
+        napiTimerGeneration = a.napiTimerGeneration;
         rxFrames = a.rxFrames;
         rxUsecs = a.rxUsecs;
         rxDim = a.rxDim;
@@ -3791,6 +3846,7 @@ public final class RouterSimulation {
         groPshFin = a.groPshFin;
         groMss = a.groMss;
         groNextSeq = a.groNextSeq;
+        groHeldNs = a.groHeldNs;
     }
 
     /**
@@ -4056,6 +4112,149 @@ public final class RouterSimulation {
     }
 
     /**
+     * The IPIs the poll's packets owe their RPS CPUs ({@code net_rps_send_ipi} as {@code net_rx_action} ends),
+     * each CPU's at {@code t}.
+     */
+    private void sendIpis(final long t) {
+        for (int cpuId = 0; cpuId < ipiPending.length; cpuId++) {
+            if (ipiPending[cpuId]) {
+                ipiPending[cpuId] = false;
+                final long ipi = cIpi;
+                cpu.stage(CostStage.IPI, ipi);
+                cpu.exec(cpuId, t, ipi, CpuSet.CTX_SOFTIRQ);
+            }
+        }
+    }
+
+    /**
+     * A poll that finds the ring empty (with a {@code gro_flush_timeout} only): the one {@code net_rx_action} runs
+     * after a full poll, or the one the hrtimer scheduled ({@link #onNapiTimer}). {@code mtk_poll_rx} takes
+     * nothing; the poll's fixed cost is paid.
+     *
+     * @return when it ends
+     */
+    private long emptyPoll(final long now) {
+        polls++;
+        pollSeq++;
+        txCompletion(now);
+        pollHist.recordValue(0);
+        final long c = cNapiPoll;
+        cpu.stage(CostStage.NAPI_POLL, c);
+        final long t = cpu.exec(rxCpu, now, c, napiContext);
+        if (trace.enabled()) {
+            trace.publish(t, traceComponent, kNapiPoll, TraceEvent.NO_PACKET, rxCpu, 0, 0, budgetLeft,
+                    activeQueue);
+        }
+        if (multiQueue) {
+            queues[activeQueue].polls++;
+        }
+        return t;
+    }
+
+    /**
+     * {@code napi_complete_done(n, work_done)} (net/core/dev.c, 6.18) with a {@code gro_flush_timeout} set, at
+     * {@code t}, and the driver's answer to it ({@code mtk_napi_rx}, {@code mlx5e_napi_poll}: the RX interrupt is
+     * enabled again only when it returns true):
+     * <pre>
+     * if (work_done) {
+     *         if (n->gro.bitmask)
+     *                 timeout = napi_get_gro_flush_timeout(n);
+     *         n->defer_hard_irqs_count = napi_get_defer_hard_irqs(n);
+     * }
+     * if (n->defer_hard_irqs_count > 0) {
+     *         n->defer_hard_irqs_count--;
+     *         timeout = napi_get_gro_flush_timeout(n);
+     *         if (timeout)
+     *                 ret = false;
+     * }
+     * gro_flush_normal(&n->gro, !!timeout);
+     * ...
+     * if (timeout)
+     *         hrtimer_start(&n->timer, ns_to_ktime(timeout), HRTIMER_MODE_REL_PINNED);
+     * return ret;
+     * </pre>
+     * The timeout here is never 0 (with 0 the engine completes as {@link #completeNapi} does), so a defer count
+     * left always keeps the interrupt masked, and GRO flushes only the packets held before this jiffy.
+     */
+    private void napiCompleteDone(final long t) {
+        final boolean workDone = napiWorkDone;
+        napiWorkDone = false;
+        long timeout = 0;
+        if (workDone) {
+            if (groBuckets != 0) {
+                timeout = groFlushTimeoutNs;
+            }
+            deferHardIrqsCount = napiDeferHardIrqs;
+        }
+        boolean ret = true;
+        if (deferHardIrqsCount > 0) {
+            deferHardIrqsCount--;
+            timeout = groFlushTimeoutNs;
+            ret = false;
+        }
+        if (timeout != 0) {
+            groFlushOld(t);
+        } else {
+            groFlushAll(t);
+        }
+        groNormalList(t);
+        sendIpis(t);
+        if (timeout != 0) {
+            // hrtimer_start: a timer still pending is moved (its old expiry event finds a newer generation)
+            loop.schedule(t + timeout, kNapiTimer, activeQueue, ++napiTimerGeneration);
+            if (trace.enabled()) {
+                trace.publish(t, traceComponent, kNapiTimerArm, TraceEvent.NO_PACKET, rxCpu, timeout, groHeld(),
+                        activeQueue);
+            }
+        }
+        if (ret) {
+            completeNapi(t);
+        } else {
+            // NAPI_STATE_SCHED cleared, the RX interrupt left masked: the hrtimer schedules the next poll
+            napiScheduled = false;
+            if (trace.enabled()) {
+                trace.publish(t, traceComponent, kNapiDefer, TraceEvent.NO_PACKET, rxCpu, deferHardIrqsCount,
+                        activeQueue, 0L);
+            }
+        }
+    }
+
+    /**
+     * {@code napi_watchdog()} (net/core/dev.c, 6.18), the NAPI's hrtimer expiring on the CPU that armed it
+     * ({@code HRTIMER_MODE_REL_PINNED}): unless the NAPI is scheduled already, it schedules it
+     * ({@code __napi_schedule_irqoff}), and {@code net_rx_action} polls it. The expiry costs {@code hrtimer}.
+     */
+    private void onNapiTimer(final int target, final long gen, final long now) {
+        if (multiQueue) {
+            selectQueue(target);
+        }
+        if (gen != napiTimerGeneration) {
+            return;
+        }
+        napiTimerExpiries++;
+        final long c = cHrtimer;
+        cpu.stage(CostStage.HRTIMER, c);
+        final long end = cpu.exec(rxCpu, now, c, CpuSet.CTX_HARDIRQ);
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kNapiWatchdog, TraceEvent.NO_PACKET, rxCpu, napiScheduled ? 0 : 1,
+                    ringCount, activeQueue);
+        }
+        if (napiScheduled) {
+            return;
+        }
+        napiWatchdogPolls++;
+        napiScheduled = true;
+        budgetLeft = netdevBudget;
+        runStartNs = end;
+        if (dueBefore(end)) {
+            loop.schedule(end, kNapi, rxCpu, activeQueue);
+        } else {
+            clockNs = end;
+            onNapi(rxCpu, activeQueue, end);
+        }
+    }
+
+    /**
      * {@code mlx5e_handle_rx_dim()} (drivers/net/ethernet/mellanox/mlx5/core/en_txrx.c, 6.18), after a completed
      * poll: the queue's {@code net_dim} sample ({@code cq.event_ctr}, the RQ's packets and bytes); a new profile is
      * written by {@code mlx5e_rx_dim_work()} / {@code mlx5e_complete_dim_work()} (en_dim.c) as
@@ -4078,7 +4277,13 @@ public final class RouterSimulation {
             selectQueue((int) arg);
         }
         if (ringCount == 0) {
-            completeNapi(now);
+            if (groFlushTimeoutNs == 0) {
+                completeNapi(now);
+            } else {
+                // the end of the poll that emptied the ring, or a new poll (after a full one, or the hrtimer's)
+                // that finds it empty: napi_complete_done(n, work_done)
+                napiCompleteDone(napiWorkDone ? now : emptyPoll(now));
+            }
             return;
         }
         polls++;
@@ -4141,16 +4346,15 @@ public final class RouterSimulation {
                 groNormalOne(h, f, target2, 1, 0, 0, t);
             }
         }
-        groFlushAll(t);
-        groNormalList(t);
-        for (int cpuId = 0; cpuId < ipiPending.length; cpuId++) {
-            if (ipiPending[cpuId]) {
-                ipiPending[cpuId] = false;
-                final long ipi = cIpi;
-                cpu.stage(CostStage.IPI, ipi);
-                cpu.exec(cpuId, t, ipi, CpuSet.CTX_SOFTIRQ);
-            }
+        // a full poll: __napi_poll's gro_flush_normal (all with HZ below 1000); one that emptied the ring ends in
+        // napi_complete_done, which flushes as gro_flush_timeout says: with one set, napiCompleteDone does
+        if (groFlushTimeoutNs == 0 || n == weight) {
+            groFlushAll(t);
         }
+        // the mtk_napi_rx / mlx5e_napi_poll call goes on to napi_complete_done (work_done > 0) only if not full
+        napiWorkDone = n < weight;
+        groNormalList(t);
+        sendIpis(t);
         budgetLeft -= n;
         rxPacketsTotal += n;
         if (rxDim != null && !dimAtCompletion && rxDim.sample(t, rxEvents, rxPacketsTotal, rxBytesTotal)) {
@@ -4181,7 +4385,9 @@ public final class RouterSimulation {
             budgetLeft = netdevBudget;
             runStartNs = t;
         }
-        if (ringCount > 0) {
+        if (ringCount > 0 || groFlushTimeoutNs > 0) {
+            // frames left: the next poll; with a gro_flush_timeout, the ring empty: the end-of-poll check as an
+            // event (napiCompleteDone may arm the hrtimer and flush GRO, which cannot wait for the next arrival)
             loop.schedule(t, kNapi, rxCpu, activeQueue);
         } else {
             // The ring is empty now; whether a frame arrives before the poll ends at t is settled by the next
@@ -4338,7 +4544,7 @@ public final class RouterSimulation {
             if (last) {
                 groNormalOne(h, f, target, 1, 0, 0, t);
             } else {
-                groHold(bucket, h, f, target, hash, ipLen, len);
+                groHold(bucket, h, f, target, hash, ipLen, len, t);
             }
             return;
         }
@@ -4349,7 +4555,7 @@ public final class RouterSimulation {
         if (n == MAX_GRO_SKBS) {
             groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
         }
-        groHold(bucket, h, f, target, hash, ipLen, len);
+        groHold(bucket, h, f, target, hash, ipLen, len, t);
     }
 
     /**
@@ -4387,7 +4593,7 @@ public final class RouterSimulation {
 
     /** Holds segment {@code h} as bucket {@code bucket}'s newest packet ({@code list_add} at the chain's head). */
     private void groHold(final int bucket, final int h, final int f, final int target, final int hash, final int ipLen,
-            final int len) {
+            final int len, final long t) {
         final int i = bucket * MAX_GRO_SKBS + groCount[bucket];
         if (groCount[bucket]++ == 0) {
             groBuckets |= 1 << bucket;
@@ -4401,6 +4607,7 @@ public final class RouterSimulation {
         groPshFin[i] = 0;
         groMss[i] = len;
         groNextSeq[i] = seqOf(store.aux(h)) + 1;
+        groHeldNs[i] = t;
     }
 
     /**
@@ -4430,6 +4637,7 @@ public final class RouterSimulation {
             groPshFin[k] = groPshFin[k + 1];
             groMss[k] = groMss[k + 1];
             groNextSeq[k] = groNextSeq[k + 1];
+            groHeldNs[k] = groHeldNs[k + 1];
         }
         if (groCount[bucket] == 0) {
             groBuckets &= ~(1 << bucket);
@@ -4517,6 +4725,33 @@ public final class RouterSimulation {
         }
     }
 
+    /**
+     * {@code gro_flush_normal(gro, true)} at {@code napi_complete_done} with a {@code gro_flush_timeout}: each
+     * bucket's chain from its oldest packet until one held in the current jiffy ({@code __gro_flush_chain}:
+     * {@code if (flush_old && NAPI_GRO_CB(skb)->age == jiffies) return;}), at {@code t}.
+     */
+    private void groFlushOld(final long t) {
+        final long jiffy = t / jiffyNs;
+        int buckets = groBuckets;
+        while (buckets != 0) {
+            final int bucket = Integer.numberOfTrailingZeros(buckets);
+            buckets &= buckets - 1;
+            final int base = bucket * MAX_GRO_SKBS;
+            while (groCount[bucket] > 0 && groHeldNs[base] / jiffyNs != jiffy) {
+                groComplete(bucket, 0, t, GRO_FLUSH_END_OF_POLL);
+            }
+        }
+    }
+
+    /** The packets GRO holds. */
+    private int groHeld() {
+        int n = 0;
+        for (int b = groBuckets; b != 0; b &= b - 1) {
+            n += groCount[Integer.numberOfTrailingZeros(b)];
+        }
+        return n;
+    }
+
     /** {@code gro_flush} reasons: the flow's next segment does not continue it (a gap, or longer than its MSS). */
     private static final int GRO_FLUSH_NOT_IN_SEQUENCE = 1;
     /** The next segment would take the packet to {@code gro_max_size} (65536) bytes. */
@@ -4554,6 +4789,8 @@ public final class RouterSimulation {
     private int[] groMss = new int[GRO_SLOTS];
     /** The segment index that continues it. */
     private long[] groNextSeq = new long[GRO_SLOTS];
+    /** When it was held, ns: its jiffy is its age ({@code NAPI_GRO_CB(skb)->age = jiffies}, dev_gro_receive). */
+    private long[] groHeldNs = new long[GRO_SLOTS];
     private long groMerged;
 
     private void forward(final int h, final int f, final long readyNs, final int target, final int segs) {
@@ -5832,6 +6069,8 @@ public final class RouterSimulation {
         groMerged = 0;
         irqs = 0;
         polls = 0;
+        napiTimerExpiries = 0;
+        napiWatchdogPolls = 0;
         cellGroFrames = 0;
         cellPolls = 0;
         latencyDown.reset();
@@ -6264,6 +6503,11 @@ public final class RouterSimulation {
                 new RouterResults.Count("merged", groMerged),
                 new RouterResults.Count("flushed", groPackets - groMerged),
                 new RouterResults.Count("irqs", irqs), new RouterResults.Count("polls", polls)));
+        if (groFlushTimeoutNs > 0) {
+            // with a gro_flush_timeout: the NAPI hrtimer's expiries, and the polls napi_watchdog scheduled
+            gro.add(new RouterResults.Count("hrtimer_expiries", napiTimerExpiries));
+            gro.add(new RouterResults.Count("timer_polls", napiWatchdogPolls));
+        }
         if (dsa) {
             // under DSA: the frames whose GRO ran in a user port's gro_cells NAPI, and those NAPIs' polls
             gro.add(new RouterResults.Count("cell_received", cellGroFrames));
