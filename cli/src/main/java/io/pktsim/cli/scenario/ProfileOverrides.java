@@ -4,7 +4,6 @@ import java.io.StringReader;
 
 import io.pktsim.cli.config.ConfigException;
 import io.pktsim.cli.config.ConfigReader;
-import io.pktsim.cli.config.Units;
 import io.pktsim.cli.config.YamlConfigLoader;
 import io.pktsim.cli.profile.ProfileLoader;
 import io.pktsim.stack.profile.CostStage;
@@ -17,10 +16,11 @@ import io.pktsim.stack.profile.DeviceProfile;
  * as {@link io.pktsim.cli.profile.ProfileLoader}.
  *
  * <p>A scenario is run by the router engine ({@code RouterSimulation}), which does not model every knob of a
- * profile (docs/design.md, "Where this map departs from DESIGN.md"): {@code driver.txRingSlots},
- * {@code driver.sharedIrq}, {@code napi.devWeight}, {@code napi.groFlushTimeout}, {@code napi.napiDeferHardIrqs}
- * and the cost stages {@code net_rx_action}, {@code hrtimer} and {@code raw_drop} serve the units that
- * {@code pktsim explain napi} runs. A scenario may name them only with the preset's value (as {@code pktsim
+ * profile (docs/design.md, "Profile knobs the engine does not model"): {@code driver.txRingSlots},
+ * {@code driver.sharedIrq}, {@code napi.devWeight} and the cost stages {@code net_rx_action} and {@code raw_drop}
+ * serve the units that {@code pktsim explain napi} runs. ({@code napi.groFlushTimeout},
+ * {@code napi.napiDeferHardIrqs} and the {@code hrtimer} stage are the engine's since it models
+ * {@code napi_complete_done}'s deferral.) A scenario may name them only with the preset's value (as {@code pktsim
  * validate} prints them); another value is refused rather than silently ignored.
  */
 final class ProfileOverrides {
@@ -76,18 +76,13 @@ final class ProfileOverrides {
         p.netdevBudgetUsecs(napi.integer("netdevBudgetUsecs", base.netdevBudgetUsecs(), 0, 100_000_000L));
         p.devWeight((int) napi.integer("devWeight", (long) base.devWeight(), 1, 65_536));
         unmodelled(napi, "devWeight", p.devWeight() != base.devWeight(), p.devWeight(), base.devWeight(),
-            "dev_weight, a backlog poll's quota: the engine serves each RPS backlog as one queue, in order");
+            "dev_weight, a backlog poll's quota: the engine serves each RPS backlog as one queue, in order, "
+                + "with no backlog polls, net_rx_action budget or time_squeeze of its own");
         p.netdevMaxBacklog((int) napi.integer("netdevMaxBacklog", (long) base.netdevMaxBacklog(), 1, 10_000_000));
         p.groFlushTimeoutNs(napi.durationNs("groFlushTimeout", base.groFlushTimeoutNs(), 0, 1_000_000_000L));
-        unmodelled(napi, "groFlushTimeout", p.groFlushTimeoutNs() != base.groFlushTimeoutNs(),
-            Units.formatNs(p.groFlushTimeoutNs()), Units.formatNs(base.groFlushTimeoutNs()),
-            "gro_flush_timeout: the engine flushes GRO at the end of every poll");
         p.groNormalBatch((int) napi.integer("groNormalBatch", (long) base.groNormalBatch(), 1, 4096));
         p.pppoeGro(napi.bool("pppoeGro", base.pppoeGro()));
         p.napiDeferHardIrqs((int) napi.integer("napiDeferHardIrqs", (long) base.napiDeferHardIrqs(), 0, 1_000_000));
-        unmodelled(napi, "napiDeferHardIrqs", p.napiDeferHardIrqs() != base.napiDeferHardIrqs(),
-            p.napiDeferHardIrqs(), base.napiDeferHardIrqs(),
-            "napi_defer_hard_irqs: the engine enables the interrupt again when a poll completes");
         p.threadedNapi(napi.bool("threaded", base.threadedNapi()));
         p.rpsCpus(napi.integer("rpsCpus", base.rpsCpus(), 0L, 0xFFFF_FFFF_FFFFL));
         p.napiCpu((int) napi.integer("napiCpu", (long) base.napiCpu(), 0L, 63L));
@@ -142,9 +137,9 @@ final class ProfileOverrides {
         }
     }
 
-    /** Whether the router engine charges a stage ({@code net_rx_action}, {@code hrtimer}, {@code raw_drop}: no). */
+    /** Whether the router engine charges a stage ({@code net_rx_action}, {@code raw_drop}: no). */
     private static boolean chargedByTheEngine(final CostStage s) {
-        return s != CostStage.NET_RX_ACTION && s != CostStage.HRTIMER && s != CostStage.RAW_DROP;
+        return s != CostStage.NET_RX_ACTION && s != CostStage.RAW_DROP;
     }
 
     /** A section, or an empty reader when absent (so that every key takes its default). */

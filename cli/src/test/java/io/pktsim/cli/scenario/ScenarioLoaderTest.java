@@ -10,6 +10,7 @@ import io.pktsim.cli.run.ScenarioMapper;
 import io.pktsim.cli.scenario.Scenario.BalancingMode;
 import io.pktsim.lb.mwan3.Mwan3MarkMask;
 import io.pktsim.lb.router.RouterConfig;
+import io.pktsim.stack.profile.CostStage;
 import org.junit.jupiter.api.Test;
 
 /** The common mistakes in scenario files, one test each, with the exact message. */
@@ -342,25 +343,35 @@ class ScenarioLoaderTest {
      */
     @Test
     void shouldRefuseKnobsTheRouterEngineDoesNotModel() throws ConfigException {
-        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {groFlushTimeout: 20us}")))
-            .isEqualTo("s.yaml:3:27: 'device.napi.groFlushTimeout' is 20us, but pktsim run does not model "
-                + "gro_flush_timeout: the engine flushes GRO at the end of every poll; expected the preset's 0ns, or "
-                + "leave the key out");
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {devWeight: 32}")))
             .startsWith("s.yaml:3:21: 'device.napi.devWeight' is 32, but pktsim run does not model dev_weight")
             .endsWith("expected the preset's 64, or leave the key out");
-        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {napiDeferHardIrqs: 2}")))
-            .contains("'device.napi.napiDeferHardIrqs' is 2").contains("expected the preset's 0");
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  driver: {txRingSlots: 512}")))
             .contains("'device.driver.txRingSlots' is 512").contains("expected the preset's 2048");
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  driver: {sharedIrq: false}")))
             .contains("'device.driver.sharedIrq' is false").contains("expected the preset's true");
-        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  costs: {hrtimer: {perEvent: 5}}")))
-            .startsWith("s.yaml:3:").contains("'device.costs.hrtimer' changes a cost pktsim run does not charge");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  costs: {net_rx_action: {perEvent: 5}}")))
+            .startsWith("s.yaml:3:")
+            .contains("'device.costs.net_rx_action' changes a cost pktsim run does not charge");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  costs: {raw_drop: {perPacket: 5}}")))
+            .contains("'device.costs.raw_drop' changes a cost pktsim run does not charge");
         // the preset's own values are accepted (a validated scenario reads back), and the other knobs stay free
         final Scenario same = parse(replace("  preset: k2p", "  preset: k2p\n  napi: {devWeight: 64, "
             + "groFlushTimeout: 0ns, napiDeferHardIrqs: 0}\n  driver: {txRingSlots: 2048, sharedIrq: true}"));
         assertThat(same.device().profile().devWeight()).isEqualTo(64);
+    }
+
+    /**
+     * {@code napi_defer_hard_irqs}, {@code gro_flush_timeout} and the {@code hrtimer} cost of their timer are the
+     * engine's ({@code napi_complete_done} and {@code napi_watchdog}): a scenario may set them.
+     */
+    @Test
+    void shouldAcceptTheNapiDeferralKnobs() throws ConfigException {
+        final Scenario s = parse(replace("  preset: k2p", "  preset: k2p\n  napi: {napiDeferHardIrqs: 2, "
+            + "groFlushTimeout: 200us}\n  costs: {hrtimer: {perEvent: 1200}}"));
+        assertThat(s.device().profile().napiDeferHardIrqs()).isEqualTo(2);
+        assertThat(s.device().profile().groFlushTimeoutNs()).isEqualTo(200_000L);
+        assertThat(s.device().profile().costs().perEvent(CostStage.HRTIMER)).isEqualTo(1200L);
     }
 
     @Test
