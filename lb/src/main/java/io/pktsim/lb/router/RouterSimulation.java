@@ -408,6 +408,8 @@ public final class RouterSimulation {
     private final int napiDeferHardIrqs;
     /** A jiffy, ns ({@code 1 s / HZ}): the unit of a held GRO packet's age ({@code NAPI_GRO_CB(skb)->age}). */
     private final long jiffyNs;
+    /** {@code HZ >= 1000}: a full poll flushes only GRO's packets held before the current jiffy. */
+    private final boolean hzAtLeast1000;
     /**
      * {@code net.core.gro_normal_batch}: the segments the poll's {@code rx_list} gathers before it goes up
      * ({@link #groNormalOne}).
@@ -1325,6 +1327,7 @@ public final class RouterSimulation {
         groFlushTimeoutNs = profile.groFlushTimeoutNs();
         napiDeferHardIrqs = profile.napiDeferHardIrqs();
         jiffyNs = 1_000_000_000L / profile.hz();
+        hzAtLeast1000 = profile.hz() >= 1000;
         groNormalBatch = profile.groNormalBatch();
         rxListPkt = new int[groNormalBatch];
         rxListFlow = new int[groNormalBatch];
@@ -4346,9 +4349,12 @@ public final class RouterSimulation {
                 groNormalOne(h, f, target2, 1, 0, 0, t);
             }
         }
-        // a full poll: __napi_poll's gro_flush_normal (all with HZ below 1000); one that emptied the ring ends in
+        // a full poll: __napi_poll's gro_flush_normal(&n->gro, HZ >= 1000): with HZ below 1000 all, else only the
+        // packets held before this jiffy (the rest wait for the next poll); one that emptied the ring ends in
         // napi_complete_done, which flushes as gro_flush_timeout says: with one set, napiCompleteDone does
-        if (groFlushTimeoutNs == 0 || n == weight) {
+        if (n == weight && hzAtLeast1000) {
+            groFlushOld(t);
+        } else if (groFlushTimeoutNs == 0 || n == weight) {
             groFlushAll(t);
         }
         // the mtk_napi_rx / mlx5e_napi_poll call goes on to napi_complete_done (work_done > 0) only if not full
@@ -4726,7 +4732,9 @@ public final class RouterSimulation {
     }
 
     /**
-     * {@code gro_flush_normal(gro, true)} at {@code napi_complete_done} with a {@code gro_flush_timeout}: each
+     * {@code gro_flush_normal(gro, true)} at {@code napi_complete_done} with a {@code gro_flush_timeout}, and at the
+     * end of a full poll with HZ of 1000 or more ({@code __napi_poll}: {@code gro_flush_normal(&n->gro, HZ >= 1000)}):
+     * each
      * bucket's chain from its oldest packet until one held in the current jiffy ({@code __gro_flush_chain}:
      * {@code if (flush_old && NAPI_GRO_CB(skb)->age == jiffies) return;}), at {@code t}.
      */

@@ -40,6 +40,21 @@ class RouterNapiDeferTest {
         return withTrace(c, withHrtimer(c.profile()), trace);
     }
 
+    /** Two TCP downloads over a gigabit line to an RX CPU that takes 11,000 cycles a frame, at {@code hz}. */
+    private static RouterConfig slowRxTcp(final int hz, final Path trace) {
+        final RouterConfig c = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 2, RouterConfig.Direction.DOWNLOAD)),
+                200_000_000L, 5);
+        final CostTable t = c.profile().costs();
+        final CostTable slow = new CostTable();
+        for (final CostStage s : CostStage.values()) {
+            slow.set(s, t.perEvent(s), t.perPacket(s), t.perByteMilli(s));
+        }
+        slow.set(CostStage.DRIVER_RX, t.perEvent(CostStage.DRIVER_RX), 11_000, t.perByteMilli(CostStage.DRIVER_RX));
+        return withTrace(c, c.profile().costs(slow.freeze()).rpsCpus(0x4).hz(hz), trace);
+    }
+
     private static DeviceProfile withHrtimer(final DeviceProfile p) {
         final CostTable t = p.costs();
         final CostTable c = new CostTable();
@@ -189,5 +204,47 @@ class RouterNapiDeferTest {
         }
         assertThat(armedWithHeld).isPositive();
         assertThat(deferrals).as("napi_defer_hard_irqs 0 never defers").isZero();
+    }
+    /**
+     * A full poll ({@code __napi_poll}: {@code gro_flush_normal(&n->gro, HZ >= 1000)}): with HZ below 1000 it
+     * flushes everything GRO holds, at 1000 or more only the packets held before the current jiffy, so the rest go
+     * on merging in the next poll. An RX CPU slow enough (driver RX at 11,000 cycles a frame) polls full rings of two
+     * TCP downloads in well under a jiffy; HZ 999 and 1000 differ in that rule alone (and in a jiffy's length by
+     * 0.1 %). The trace shows it: at HZ 999 a flow's first merge in a poll always makes a packet of 2 segments (its
+     * first held one and this), at HZ 1000 it sometimes continues a packet the previous, full poll kept.
+     */
+    @Test
+    void shouldKeepThisJiffysGroPacketsAcrossAFullPollOnlyWithHz1000() throws IOException {
+        final Path t999 = tmp.resolve("hz999.jsonl");
+        final Path t1000 = tmp.resolve("hz1000.jsonl");
+        final RouterResults hz999 = new RouterSimulation(slowRxTcp(999, t999)).run(ProgressListener.NONE);
+        final RouterResults hz1000 = new RouterSimulation(slowRxTcp(1000, t1000)).run(ProgressListener.NONE);
+        // the RX CPU falls behind: its polls often take the full weight
+        assertThat(RouterResults.count(hz999.pollBatch(), "p90")).isEqualTo(64);
+        assertThat(RouterResults.count(hz1000.pollBatch(), "p90")).isEqualTo(64);
+        assertThat(carriedMerges(t999)).isZero();
+        assertThat(carriedMerges(t1000)).isPositive();
+    }
+
+    /** The first merges of a flow in a poll that continued a packet an earlier poll held (more than 2 segments). */
+    private static long carriedMerges(final Path trace) throws IOException {
+        final java.util.Set<Long> merged = new java.util.HashSet<>();
+        long carried = 0;
+        long merges = 0;
+        for (final RouterTraceTest.Event e : RouterTraceTest.read(trace)) {
+            if (e.kind().equals("napi_poll")) {
+                merged.clear();
+            } else if (e.kind().equals("gro_merge")) {
+                merges++;
+                if (merged.add(e.num("flow")) && e.num("segs") > 2) {
+                    carried++;
+                }
+            } else if (e.kind().equals("gro_flush")) {
+                // a flushed packet's successor is a new one: its first merge makes 2 segments
+                merged.add(e.num("flow"));
+            }
+        }
+        assertThat(merges).as("GRO merged segments").isGreaterThan(1000);
+        return carried;
     }
 }
