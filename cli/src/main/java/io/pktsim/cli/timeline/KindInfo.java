@@ -15,6 +15,13 @@ final class KindInfo {
             + "'budget_left' of netdev_budget (300) in this net_rx_action run"),
         Map.entry("napi_complete", "the poll found the ring empty: napi_complete_done(), the interrupt is enabled "
             + "again"),
+        Map.entry("napi_irq_deferred", "napi_complete_done() returned false (napi_defer_hard_irqs with "
+            + "gro_flush_timeout): the interrupt stays masked and the NAPI hrtimer polls next; 'defer_left' "
+            + "deferrals left"),
+        Map.entry("napi_timer_armed", "the NAPI hrtimer is started for gro_flush_timeout ('timeout_ns'), with "
+            + "'gro_held' packets left in GRO"),
+        Map.entry("napi_watchdog", "the NAPI hrtimer expires (napi_watchdog): it schedules a poll unless the NAPI is "
+            + "already scheduled"),
         Map.entry("time_squeeze", "net_rx_action ran out of budget or time with frames left: the softirq stops "
             + "and runs again later (softnet_stat's third column)"),
         Map.entry("rx_hash", "a polled frame: the driver's skb->hash, the PPE entry, and the CPU whose RPS backlog "
