@@ -365,6 +365,37 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
                     return 0L;
             }
         }
+
+        /**
+         * The application's own connect timeout by default ({@link App#connectTimeoutNs}), ns; 0: none, only the
+         * kernel's (a connect fails after its tenth SYN sent again, 131 s).
+         * <ul>
+         * <li>browser: 90 s, Firefox's {@code network.http.connection-timeout} (modules/libpref/init/all.js:
+         * {@code pref("network.http.connection-timeout", 90)}, "The number of seconds after sending initial SYN for
+         * an HTTP connection to give up if the OS does not give up first");</li>
+         * <li>downloader: 60 s, aria2's {@code --connect-timeout} (src/OptionHandlerFactory.cc:
+         * {@code PREF_CONNECT_TIMEOUT} default "60", 1 to 600);</li>
+         * <li>p2p: 15 s, libtorrent's {@code settings_pack::peer_connect_timeout} (src/settings_pack.cpp:
+         * {@code SET(peer_connect_timeout, 15, ...)});</li>
+         * <li>speedtest: 0, iperf3's {@code --connect-timeout} is unset by default ({@code connect_timeout = -1}:
+         * a blocking {@code connect()}, the kernel's time);</li>
+         * <li>the UDP kinds: 0.</li>
+         * </ul>
+         *
+         * @return the default connect timeout, ns (0: none)
+         */
+        public long defaultConnectTimeoutNs() {
+            switch (this) {
+                case BROWSER:
+                    return 90 * NS_PER_S;
+                case DOWNLOADER:
+                    return 60 * NS_PER_S;
+                case P2P:
+                    return 15 * NS_PER_S;
+                default:
+                    return 0L;
+            }
+        }
     }
 
     /** Which way the payload flows. */
@@ -398,11 +429,18 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
      *                    progress for this long is closed by the application, which opens a new one (aria2's
      *                    {@code --timeout}, libtorrent's {@code peer_timeout}, Firefox's
      *                    {@code network.http.response.timeout}); 0: never; UDP: 0. Ns (&gt;= 0); the kind's default
-     *                    is {@link AppKind#defaultIdleTimeoutNs()}
+     *                    is {@link AppKind#defaultIdleTimeoutNs()}. It does not apply while the connection is
+     *                    still opening ({@code SYN_SENT}): the connect timeout does
+     * @param connectTimeoutNs TCP: the application's connect timeout: a connection still opening
+     *                    ({@code SYN_SENT}) this long after its {@code connect()} is closed by the application, which
+     *                    opens a new one (aria2's {@code --connect-timeout}, libtorrent's
+     *                    {@code peer_connect_timeout}, Firefox's {@code network.http.connection-timeout}); 0: none,
+     *                    only the kernel's 131 s; UDP: 0. Ns (&gt;= 0); the kind's default is
+     *                    {@link AppKind#defaultConnectTimeoutNs()}
      */
     public record App(AppKind kind, int hosts, int connections, Direction direction,
                       CongestionControl congestionControl, long rateBps, int packetBytes, long startNs,
-                      long idleTimeoutNs) {
+                      long idleTimeoutNs, long connectTimeoutNs) {
         /** Validates. */
         public App {
             Objects.requireNonNull(kind, "app.kind");
@@ -429,10 +467,38 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
                 throw new IllegalArgumentException("app.idleTimeoutNs = " + idleTimeoutNs + ", allowed 0 for "
                         + kind);
             }
+            if (connectTimeoutNs < 0) {
+                throw new IllegalArgumentException("app.connectTimeoutNs = " + connectTimeoutNs + ", allowed >= 0");
+            }
+            if (kind.ordinal() >= AppKind.UDP_CBR.ordinal() && connectTimeoutNs != 0) {
+                throw new IllegalArgumentException("app.connectTimeoutNs = " + connectTimeoutNs + ", allowed 0 for "
+                        + kind);
+            }
         }
 
         /**
-         * An application with its kind's default idle timeout ({@link AppKind#defaultIdleTimeoutNs()}).
+         * An application with its kind's default connect timeout ({@link AppKind#defaultConnectTimeoutNs()}).
+         *
+         * @param kind        the traffic shape
+         * @param hosts       number of LAN hosts running it
+         * @param connections connections (TCP) or flows (UDP) per host (1..4096)
+         * @param direction   download or upload
+         * @param congestionControl TCP only
+         * @param rateBps     UDP: the rate per flow, bits/s; TCP: 0 (greedy) or an application-limited rate
+         * @param packetBytes UDP: the IP packet size, bytes; TCP: 0 for MSS-sized segments
+         * @param startNs     when the app starts, ns from the beginning of the run
+         * @param idleTimeoutNs TCP: the application's idle timeout, ns (0: never); UDP: 0
+         */
+        public App(final AppKind kind, final int hosts, final int connections, final Direction direction,
+                   final CongestionControl congestionControl, final long rateBps, final int packetBytes,
+                   final long startNs, final long idleTimeoutNs) {
+            this(kind, hosts, connections, direction, congestionControl, rateBps, packetBytes, startNs,
+                    idleTimeoutNs, Objects.requireNonNull(kind, "app.kind").defaultConnectTimeoutNs());
+        }
+
+        /**
+         * An application with its kind's default idle and connect timeouts ({@link AppKind#defaultIdleTimeoutNs()},
+         * {@link AppKind#defaultConnectTimeoutNs()}).
          *
          * @param kind        the traffic shape
          * @param hosts       number of LAN hosts running it

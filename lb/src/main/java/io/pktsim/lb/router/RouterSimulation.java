@@ -612,19 +612,21 @@ public final class RouterSimulation {
      * {@code [0, baseFlows)}; a new connection takes the next spare slot ({@link #spareNext}), so the closed one
      * keeps its own state and timers (its packets still on their way stay its own). Per flow: the connection it
      * replaces (-1: none); how it ended ({@link #OPEN}, {@link #CLOSED_RESET}, {@link #CLOSED_IDLE},
-     * {@link #CLOSED_TIMEDOUT}); its
-     * application's idle timeout; when its host's application last saw progress and whether that timer is
-     * pending; whether a redial's masquerade cleanup removed its conntrack entry (the host's next packet is
-     * picked up again as a new connection, masqueraded out of a live dial, and the server answers it with a
-     * reset) and whether that reset is on its way.
+     * {@link #CLOSED_TIMEDOUT}, {@link #CLOSED_CONNECT}); its application's idle and connect timeouts; when its
+     * host's application last saw progress and whether that timer is pending, or expired while the connection was
+     * still opening ({@link #appIdleDeferred}); whether a redial's masquerade cleanup removed its conntrack entry
+     * (the host's next packet is picked up again as a new connection, masqueraded out of a live dial, and the
+     * server answers it with a reset) and whether that reset is on its way.
      */
     private final int baseFlows;
     private int spareNext;
     private final int[] reconnectOf;
     private final byte[] closedBy;
     private final long[] flowIdleTimeoutNs;
+    private final long[] flowConnectTimeoutNs;
     private final long[] appProgressNs;
     private final boolean[] appTimerPending;
+    private final boolean[] appIdleDeferred;
     private final boolean[] ctRemoved;
     private final boolean[] resetPending;
     /** Per TCP sender: the retransmission timer's exponential backoff ({@code icsk_backoff}). */
@@ -991,6 +993,7 @@ public final class RouterSimulation {
     private int kRtoFired;
     private int kHystart;
     private int kAppReconnect;
+    private int kAppConnectTimeout;
 
     /**
      * Sees every packet at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: on the way in
@@ -1249,6 +1252,7 @@ public final class RouterSimulation {
         kHystart = names.kind("tcp_hystart", "flow", "detector", "cwnd", "round_us");
         kAppClose = names.kind("app_close", "flow", "reset", "idle_ms", "etimedout");
         kAppReconnect = names.kind("app_reconnect", "flow", "new_flow", "source_port");
+        kAppConnectTimeout = names.kind("app_connect_timeout", "flow", "timeout_ms", "syn_retransmits");
         qdisc.trace(bus, "eth0:qdisc");
     }
 
@@ -1539,11 +1543,11 @@ public final class RouterSimulation {
         softnetSqueeze = new long[n];
 
         int flows = 0;
-        long tcpFlows = 0;
+        long spares = 0;
         for (RouterConfig.App a : config.workload()) {
             flows += a.flows();
             if (!a.udp()) {
-                tcpFlows += a.flows();
+                spares += a.flows() * (sparesPerConnection(a, config.wan().redials()));
             }
         }
         if (flows > MAX_FLOWS) {
@@ -1551,8 +1555,9 @@ public final class RouterSimulation {
         }
         baseFlows = flows;
         spareNext = flows;
-        // Spare slots for connections opened again: each TCP connection once per scheduled redial, plus once.
-        flows += (int) Math.min(tcpFlows * (config.wan().redials().size() + 1L), MAX_FLOWS - flows);
+        // Spare slots for connections opened again: each TCP connection once per scheduled redial, plus once, and
+        // once more for each connect timeout of its application that fits in a redial's down time
+        flows += (int) Math.min(spares, MAX_FLOWS - flows);
         flowCount = flows;
         final int templates = flows * TEMPLATES_PER_FLOW;
         tmplBytes = new UnsafeBuffer(new byte[templates * TEMPLATE_BYTES]);
@@ -1643,6 +1648,8 @@ public final class RouterSimulation {
         java.util.Arrays.fill(reconnectOf, -1);
         closedBy = new byte[flows];
         flowIdleTimeoutNs = new long[flows];
+        flowConnectTimeoutNs = new long[flows];
+        appIdleDeferred = new boolean[flows];
         appProgressNs = new long[flows];
         appTimerPending = new boolean[flows];
         ctRemoved = new boolean[flows];
@@ -1982,6 +1989,7 @@ public final class RouterSimulation {
                     srttNs[f] = 0;
                     flowDial[f] = -1;
                     flowIdleTimeoutNs[f] = a.idleTimeoutNs();
+                    flowConnectTimeoutNs[f] = a.connectTimeoutNs();
                     if (!a.udp()) {
                         ooo[f] = new long[RWND_WORDS];
                     } else {
@@ -2237,9 +2245,29 @@ public final class RouterSimulation {
             // tcp_connect(): the retransmission timer at TCP_TIMEOUT_INIT
             synSentNs[f] = now;
             loop.schedule(now + HandshakeTimers.synWaitNs(0), kHostTimer, f, HOST_TIMER_SYN);
-            // the application's idle timer runs from the connection's start
+            // the application's idle timer runs from the connection's start (it ends no connection still opening)
             armAppTimer(f);
+            // and its connect timer from its connect()
+            final long connectTimeout = flowConnectTimeoutNs[f];
+            if (connectTimeout > 0 && now + connectTimeout <= totalNs) {
+                loop.schedule(now + connectTimeout, kApp, f, APP_CONNECT);
+            }
         }
+    }
+
+    /**
+     * The spare flow slots a TCP connection of application {@code a} has for the connections opened in its place
+     * ({@link #reconnect}): one per scheduled redial plus one, and one more per connect timeout of the application
+     * that fits in a redial's down time (a connection opened while its dial is down may time out again and again).
+     */
+    private static long sparesPerConnection(final RouterConfig.App a, final List<RouterConfig.Redial> redials) {
+        long n = redials.size() + 1L;
+        if (a.connectTimeoutNs() > 0) {
+            for (final RouterConfig.Redial r : redials) {
+                n += r.downNs() / a.connectTimeoutNs();
+            }
+        }
+        return n;
     }
 
     /**
@@ -2866,6 +2894,7 @@ public final class RouterSimulation {
             if (kind == KIND_SYNACK) {
                 if (!connectFailed[f]) {
                     established[f] = true;
+                    idleFromEstablished(f, now);
                     hostSend(f, KIND_HSACK, 0L, now);
                     if (!flowUdp[f]) {
                         // the request's retransmission timer, from the handshake's RTT sample
@@ -2884,6 +2913,7 @@ public final class RouterSimulation {
             if (kind == KIND_SYNACK) {
                 if (!connectFailed[f]) {
                     established[f] = true;
+                    idleFromEstablished(f, now);
                     handshakeRttNs[f] = now - synSentNs[f];
                     hostSend(f, KIND_HSACK, 0L, now);
                     startSending(f, now);
@@ -5913,11 +5943,14 @@ public final class RouterSimulation {
     private static final long FT_GC_PERIOD_NS = 1_000_000_000L;
     private static final long APP_RESET = 0L;
     private static final long APP_IDLE = 1L;
+    private static final long APP_CONNECT = 2L;
     private static final byte OPEN = 0;
     private static final byte CLOSED_RESET = 1;
     private static final byte CLOSED_IDLE = 2;
     /** The kernel gave up ({@code ETIMEDOUT}): a connect after its SYNs, or an upload after its timeouts. */
     private static final byte CLOSED_TIMEDOUT = 3;
+    /** The application's own connect timeout ended it while still opening ({@code SYN_SENT}). */
+    private static final byte CLOSED_CONNECT = 4;
     /** {@link #rtoBackoff}'s cap: {@link HandshakeTimers#backoffNs} reaches {@code TCP_RTO_MAX} well before. */
     private static final int RTO_BACKOFF_MAX = 30;
 
@@ -5945,8 +5978,14 @@ public final class RouterSimulation {
     /**
      * The host's application: a reset ends the connection at once (ECONNRESET); the idle timer ends it when
      * nothing came for the application's timeout (aria2's {@code --timeout}, libtorrent's {@code peer_timeout},
-     * Firefox's {@code network.http.response.timeout}), and watches again when something did. Either way the
-     * application opens a new connection to the same server ({@link #reconnect}).
+     * Firefox's {@code network.http.response.timeout}), and watches again when something did; the connect timer
+     * ends it when it is still opening ({@code SYN_SENT}) at the application's connect timeout (aria2's
+     * {@code --connect-timeout}, libtorrent's {@code peer_connect_timeout}, Firefox's
+     * {@code network.http.connection-timeout}): the application closes the socket ({@code tcp_close()} of a
+     * {@code SYN_SENT} socket frees its port and sends nothing). Each way the application opens a new connection
+     * to the same server ({@link #reconnect}). An idle timer that expires while the connection is still opening
+     * ends nothing (the applications apply their idle timeout to a connected socket only, and the connect timeout,
+     * or the kernel's, to one opening): it runs again from the handshake's end ({@link #idleFromEstablished}).
      */
     private void onApp(final int f, final long which, final long now) {
         if (closedBy[f] != OPEN) {
@@ -5955,16 +5994,42 @@ public final class RouterSimulation {
         if (which == APP_RESET) {
             tcpResets++;
             closeFlow(f, CLOSED_RESET, now);
+        } else if (which == APP_CONNECT) {
+            if (established[f] || connectFailed[f]) {
+                return;
+            }
+            appConnectTimeouts++;
+            if (trace.enabled()) {
+                trace.publish(now, traceComponent, kAppConnectTimeout, TraceEvent.NO_PACKET, f,
+                        flowConnectTimeoutNs[f] / 1_000_000L, synTimeouts[f], 0L);
+            }
+            closeFlow(f, CLOSED_CONNECT, now);
         } else {
             appTimerPending[f] = false;
             if (now < appProgressNs[f] + flowIdleTimeoutNs[f]) {
                 armAppTimer(f);
                 return;
             }
+            if (!established[f]) {
+                appIdleDeferred[f] = true;
+                return;
+            }
             appTimeouts++;
             closeFlow(f, CLOSED_IDLE, now);
         }
         reconnect(f, now);
+    }
+
+    /**
+     * The handshake's end: an idle timer that expired while the connection was still opening
+     * ({@link #appIdleDeferred}) runs again from now.
+     */
+    private void idleFromEstablished(final int f, final long now) {
+        if (appIdleDeferred[f]) {
+            appIdleDeferred[f] = false;
+            appProgressNs[f] = now;
+            armAppTimer(f);
+        }
     }
 
     /**
@@ -6019,6 +6084,7 @@ public final class RouterSimulation {
         cubicFlow[s] = cubicFlow[f];
         flowDownload[s] = flowDownload[f];
         flowIdleTimeoutNs[s] = flowIdleTimeoutNs[f];
+        flowConnectTimeoutNs[s] = flowConnectTimeoutNs[f];
         flowSport[s] = sport;
         flowLabel[s] = flowLabels.nextInt() & 0xFFFFF;
         final int mss = 1500 - (ipv6 ? 40 : 20) - 20;
@@ -6197,6 +6263,8 @@ public final class RouterSimulation {
     private long connectFailures;
     /** Established connections whose sender gave up after {@code tcp_retries2}'s time ({@link #writeTimeout}). */
     private long writeTimeouts;
+    /** Connections their application closed at its connect timeout, still opening ({@link #onApp}). */
+    private long appConnectTimeouts;
     private long txhashRethinks;
     private long fastRetransmits;
     /** Slow starts HyStart ended, by detector ({@code TCPHystartTrainDetect}, {@code TCPHystartDelayDetect}). */
@@ -6239,6 +6307,10 @@ public final class RouterSimulation {
 
     long writeTimeouts() {
         return writeTimeouts;
+    }
+
+    long appConnectTimeouts() {
+        return appConnectTimeouts;
     }
 
     boolean flowEstablished(final int f) {
@@ -6437,7 +6509,8 @@ public final class RouterSimulation {
                     flowDownload[f] ? RouterConfig.Direction.DOWNLOAD : RouterConfig.Direction.UPLOAD,
                     flowLastDial[f], bps(bytes, window), bytes, flowSport[f], reconnectOf[f],
                     closedBy[f] == CLOSED_RESET ? "reset" : closedBy[f] == CLOSED_IDLE ? "idle_timeout"
-                            : closedBy[f] == CLOSED_TIMEDOUT ? "etimedout" : null,
+                            : closedBy[f] == CLOSED_TIMEDOUT ? "etimedout"
+                            : closedBy[f] == CLOSED_CONNECT ? "connect_timeout" : null,
                     flowSport[f] != EphemeralPorts.NO_PORT ? null : flowUdp[f] ? "EAGAIN" : "EADDRNOTAVAIL"));
         }
         final List<RouterResults.Dial> dialList = new ArrayList<>(dials);
@@ -6640,9 +6713,11 @@ public final class RouterSimulation {
      * (none opened: the run's spare slots were used up, or the host had no free source port to that server); then,
      * only when nonzero (so that the results of every other run keep their fields), {@code write_timeouts}
      * (established connections whose sender gave up after {@code tcp_retries2}'s time, {@link #writeTimeout};
-     * Linux counts them with {@code connect_failed} in {@code TCPAbortOnTimeout}) and {@code connects_refused}: the
-     * workload's connections never opened, their host having no free source port to their server at the start
-     * ({@code connect()}'s {@code EADDRNOTAVAIL}). They count in {@code connections}, never in {@code established}.
+     * Linux counts them with {@code connect_failed} in {@code TCPAbortOnTimeout}), {@code app_connect_timeouts}
+     * (connections their application closed at its own connect timeout, still opening) and
+     * {@code connects_refused}: the workload's connections never opened, their host having no free source port to
+     * their server at the start ({@code connect()}'s {@code EADDRNOTAVAIL}). They count in {@code connections},
+     * never in {@code established}.
      */
     private List<RouterResults.Count> tcpCounts() {
         long connections = 0;
@@ -6671,12 +6746,15 @@ public final class RouterSimulation {
                 new RouterResults.Count("idle_timeouts", appTimeouts),
                 new RouterResults.Count("reconnects", reconnects),
                 new RouterResults.Count("reconnects_refused", reconnectsRefused));
-        if (connectsRefused == 0 && writeTimeouts == 0) {
+        if (connectsRefused == 0 && writeTimeouts == 0 && appConnectTimeouts == 0) {
             return counts;
         }
         final List<RouterResults.Count> more = new ArrayList<>(counts);
         if (writeTimeouts != 0) {
             more.add(new RouterResults.Count("write_timeouts", writeTimeouts));
+        }
+        if (appConnectTimeouts != 0) {
+            more.add(new RouterResults.Count("app_connect_timeouts", appConnectTimeouts));
         }
         if (connectsRefused != 0) {
             more.add(new RouterResults.Count("connects_refused", connectsRefused));

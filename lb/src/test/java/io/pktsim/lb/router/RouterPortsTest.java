@@ -30,12 +30,16 @@ class RouterPortsTest {
                 apps, durationNs, warmupNs, 3, 0, RouterConfig.Outputs.NONE);
     }
 
-    /** Downloaders of host 0 with {@code connections} connections in all, each app up to 4,096. */
-    private static List<RouterConfig.App> downloads(final int connections, final long idleTimeoutNs) {
+    /**
+     * Downloaders of host 0 with {@code connections} connections in all, each app up to 4,096, their idle and
+     * connect timeouts both {@code timeoutNs}.
+     */
+    private static List<RouterConfig.App> downloads(final int connections, final long timeoutNs) {
         final List<RouterConfig.App> apps = new ArrayList<>();
         for (int left = connections; left > 0; left -= 4096) {
             apps.add(new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 1, Math.min(4096, left),
-                    RouterConfig.Direction.DOWNLOAD, RouterConfig.CongestionControl.CUBIC, 0, 0, 0, idleTimeoutNs));
+                    RouterConfig.Direction.DOWNLOAD, RouterConfig.CongestionControl.CUBIC, 0, 0, 0, timeoutNs,
+                    timeoutNs));
         }
         return apps;
     }
@@ -55,10 +59,11 @@ class RouterPortsTest {
     /**
      * 28,240 connections from one host to one server, 8 more than its {@code ip_local_port_range} holds: the last 8
      * find no port and are never opened (no packet, no dial, no bytes, {@code EADDRNOTAVAIL}); the others run and
-     * carry the goodput, which the flows still add up to. Their application's idle timeout (1 s) closes many: the
-     * ones still opening free their ports at once, and the connections opened in their place take exactly those
-     * ports (the range is full), while a port in {@code TIME_WAIT} (an established connection its application
-     * closed) is never given again within the run's 60 s. Without the release none could have been opened again.
+     * carry the goodput, which the flows still add up to. Their application's timeouts (1 s) close many: the ones
+     * still opening (its connect timeout) free their ports at once, and the connections opened in their place take
+     * exactly those ports (the range is full), while a port in {@code TIME_WAIT} (an established connection its
+     * application closed at its idle timeout) is never given again within the run's 60 s. Without the release none
+     * could have been opened again.
      */
     @Test
     void shouldRefuseTheConnectionsBeyondTheRangeAndReuseOnlyThePortsFreedAtOnce() {
@@ -103,7 +108,9 @@ class RouterPortsTest {
         for (final List<RouterResults.Flow> h : holders.values()) {
             for (int k = 0; k < h.size(); k++) {
                 final RouterResults.Flow f = h.get(k);
-                final boolean timeWait = "idle_timeout".equals(f.closedBy()) && sim.flowEstablished(f.id());
+                final boolean timeWait = "idle_timeout".equals(f.closedBy());
+                assertThat(timeWait && !sim.flowEstablished(f.id())).as("flow %d: idle while opening", f.id())
+                    .isFalse();
                 if (timeWait) {
                     timeWaits++;
                 }
@@ -160,7 +167,7 @@ class RouterPortsTest {
      * established connection, its port in TIME_WAIT, so the application finds no port to open another
      * ({@code EADDRNOTAVAIL}: {@code reconnects_refused}). Flow 1 (70 s) owes an ACK and meets the server's reset:
      * its port is free at once, and flow 2, opened in its place, takes it. Flow 2 never completes its handshake
-     * (the dial is down); its application closes it at its 70 s timeout, which frees its port at once (a
+     * (the dial is down); its application closes it at its 70 s connect timeout, which frees its port at once (a
      * {@code SYN_SENT} socket), and flow 3, opened then, more than 60 s after flow 0's close, takes flow 0's port,
      * out of TIME_WAIT by then.
      */
@@ -170,7 +177,7 @@ class RouterPortsTest {
                 new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.DOWNLOAD,
                         RouterConfig.CongestionControl.CUBIC, 0, 0, 0, 5 * S),
                 new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.DOWNLOAD,
-                        RouterConfig.CongestionControl.CUBIC, 0, 0, 0, 70 * S));
+                        RouterConfig.CongestionControl.CUBIC, 0, 0, 0, 70 * S, 70 * S));
         final RouterSimulation sim = new RouterSimulation(config(apps,
                 List.of(new RouterConfig.Redial(0, 1 * S, 200 * S)), 20 * RouterFixtures.MBIT, 100 * MS, 74 * S));
         final EphemeralPorts ports = sim.ports();
@@ -180,7 +187,8 @@ class RouterPortsTest {
         }
         assertThat(taken).isEqualTo(EphemeralPorts.REMAINING - 2);
         final RouterResults r = sim.run(ProgressListener.NONE);
-        assertThat(RouterResults.count(r.tcp(), "idle_timeouts")).isEqualTo(2);
+        assertThat(RouterResults.count(r.tcp(), "idle_timeouts")).isEqualTo(1);
+        assertThat(RouterResults.count(r.tcp(), "app_connect_timeouts")).isEqualTo(1);
         assertThat(RouterResults.count(r.tcp(), "resets")).isEqualTo(1);
         assertThat(RouterResults.count(r.tcp(), "reconnects")).isEqualTo(2);
         assertThat(RouterResults.count(r.tcp(), "reconnects_refused")).as("flow 0's port in TIME_WAIT").isEqualTo(1);
@@ -191,7 +199,7 @@ class RouterPortsTest {
         assertThat(f.get(1).closedBy()).isEqualTo("reset");
         assertThat(f.get(2).reconnectOf()).isEqualTo(1);
         assertThat(f.get(2).sourcePort()).as("freed at once by the reset").isEqualTo(f.get(1).sourcePort());
-        assertThat(f.get(2).closedBy()).isEqualTo("idle_timeout");
+        assertThat(f.get(2).closedBy()).isEqualTo("connect_timeout");
         assertThat(sim.flowEstablished(2)).isFalse();
         assertThat(f.get(3).reconnectOf()).isEqualTo(2);
         assertThat(f.get(3).sourcePort()).as("out of TIME_WAIT").isEqualTo(f.get(0).sourcePort());
@@ -201,8 +209,9 @@ class RouterPortsTest {
     /**
      * A {@code connect()} the kernel gives up on (131 s, {@code tcp_done()}) frees its port then. Host 0 holds every
      * port to server 0 but its two connections'; the only dial is down from before they start to past the run's
-     * end, so neither ever hears a SYN-ACK and both connects fail at 131 s. Each application, told
-     * {@code ETIMEDOUT}, opens a new connection at once (before flow 1's idle timeout of 140 s), which finds a
+     * end, so neither ever hears a SYN-ACK and both connects fail at 131 s (their applications have no connect
+     * timeout of their own, and an idle timeout, flow 1's 140 s, ends no connection still opening). Each
+     * application, told {@code ETIMEDOUT}, opens a new connection at once, which finds a
      * port: one of the two the failed connects let go (without that release the range would still be full, and
      * none would be opened).
      */
@@ -210,9 +219,9 @@ class RouterPortsTest {
     void shouldFreeThePortOfAConnectThatTimedOut() {
         final List<RouterConfig.App> apps = List.of(
                 new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.DOWNLOAD,
-                        RouterConfig.CongestionControl.CUBIC, 0, 0, 10 * MS, 0),
+                        RouterConfig.CongestionControl.CUBIC, 0, 0, 10 * MS, 0, 0),
                 new RouterConfig.App(RouterConfig.AppKind.DOWNLOADER, 1, 1, RouterConfig.Direction.DOWNLOAD,
-                        RouterConfig.CongestionControl.CUBIC, 0, 0, 10 * MS, 140 * S));
+                        RouterConfig.CongestionControl.CUBIC, 0, 0, 10 * MS, 140 * S, 0));
         final RouterSimulation sim = new RouterSimulation(config(apps,
                 List.of(new RouterConfig.Redial(0, 1 * MS, 300 * S)), 20 * RouterFixtures.MBIT, 100 * MS, 142 * S));
         final EphemeralPorts ports = sim.ports();
