@@ -268,6 +268,14 @@ public record Scenario(String source, String sha256, String name, String descrip
         public long defaultTimeoutNs() {
             return this == UDP ? 0L : RouterConfig.AppKind.valueOf(name()).defaultIdleTimeoutNs();
         }
+
+        /**
+         * @return the application's connect timeout when the scenario names none, ns (0: none, only the kernel's):
+         *     the engine's {@link RouterConfig.AppKind#defaultConnectTimeoutNs()} for the TCP types, 0 for UDP
+         */
+        public long defaultConnectTimeoutNs() {
+            return this == UDP ? 0L : RouterConfig.AppKind.valueOf(name()).defaultConnectTimeoutNs();
+        }
     }
 
     /** The direction of an application's data. */
@@ -303,12 +311,37 @@ public record Scenario(String source, String sha256, String name, String descrip
      * @param packetBytes UDP: the IP packet size, bytes; TCP: 0 (MSS-sized segments)
      * @param startNs when it starts, ns after the run's start
      * @param timeoutNs TCP: the application's idle timeout, ns (0: never); UDP: 0
+     * @param connectTimeoutNs TCP: the application's connect timeout, ns (0: none, only the kernel's); UDP: 0
      */
     public record App(String name, AppType type, Direction direction, int hosts, int connections,
-        String congestionControl, String pattern, long rateBps, int packetBytes, long startNs, long timeoutNs) {
+        String congestionControl, String pattern, long rateBps, int packetBytes, long startNs, long timeoutNs,
+        long connectTimeoutNs) {
 
         /**
-         * An application with its type's default timeout ({@link AppType#defaultTimeoutNs()}).
+         * An application with its type's default connect timeout ({@link AppType#defaultConnectTimeoutNs()}).
+         *
+         * @param name the application's name
+         * @param type the kind
+         * @param direction the direction of its data
+         * @param hosts LAN hosts running it
+         * @param connections per host: TCP connections, peers or UDP flows
+         * @param congestionControl TCP: {@code cubic} or {@code newreno}
+         * @param pattern UDP: {@code cbr}, {@code poisson} or {@code onoff}; null for TCP
+         * @param rateBps UDP: the rate per flow, bits/s; TCP: 0
+         * @param packetBytes UDP: the IP packet size, bytes; TCP: 0
+         * @param startNs when it starts, ns after the run's start
+         * @param timeoutNs TCP: the application's idle timeout, ns (0: never); UDP: 0
+         */
+        public App(final String name, final AppType type, final Direction direction, final int hosts,
+            final int connections, final String congestionControl, final String pattern, final long rateBps,
+            final int packetBytes, final long startNs, final long timeoutNs) {
+            this(name, type, direction, hosts, connections, congestionControl, pattern, rateBps, packetBytes,
+                startNs, timeoutNs, type.defaultConnectTimeoutNs());
+        }
+
+        /**
+         * An application with its type's default timeouts ({@link AppType#defaultTimeoutNs()},
+         * {@link AppType#defaultConnectTimeoutNs()}).
          *
          * @param name the application's name
          * @param type the kind

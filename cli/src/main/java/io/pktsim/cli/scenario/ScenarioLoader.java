@@ -64,6 +64,7 @@ public final class ScenarioLoader {
         {"rate", "udp"},
         {"packetBytes", "udp"},
         {"timeout", "browser, downloader, p2p or speedtest"},
+        {"connectTimeout", "browser, downloader, p2p or speedtest"},
     };
 
     /** The most flows (TCP connections and UDP flows over every app and host) the router engine takes. */
@@ -462,10 +463,12 @@ public final class ScenarioLoader {
                 throw new IllegalStateException("unhandled app type " + type);
         }
         long timeout = 0;
+        long connectTimeout = 0;
         if (type != AppType.UDP) {
             cc = a.choice("congestionControl", "cubic", "cubic", "newreno");
             timeout = nonNegativeDuration(a, path + ".timeout", "timeout", type.defaultTimeoutNs(), 0,
                 MAX_DURATION_NS);
+            connectTimeout = connectTimeout(a, path + ".connectTimeout", type.defaultConnectTimeoutNs());
         }
         for (final String[] k : TYPE_KEYS) {
             if (a.node().entries().containsKey(k[0]) && !k[1].contains(type.label())) {
@@ -476,7 +479,40 @@ public final class ScenarioLoader {
             }
         }
         a.finish();
-        return new App(name, type, direction, hosts, connections, cc, pattern, rate, packet, start, timeout);
+        return new App(name, type, direction, hosts, connections, cc, pattern, rate, packet, start, timeout,
+            connectTimeout);
+    }
+
+    /**
+     * An application's {@code connectTimeout}: a duration from 0 to 3600s, or {@code none} (the same as 0: only
+     * the kernel's connect timeout, 131 s).
+     */
+    private static long connectTimeout(final ConfigReader a, final String path, final long defaultNs)
+        throws ConfigException {
+        final String key = "connectTimeout";
+        final ConfigNode v = a.node().entries().get(key);
+        final String expected = "a duration such as 60s or 15s, from 0ns to " + Units.formatNs(MAX_DURATION_NS)
+            + ", or none (0 or none: only the kernel's connect timeout, 131 s)";
+        if (v != null && v.kind() == ConfigNode.Kind.SCALAR && "none".equals(v.text().strip())) {
+            a.string(key, "none");
+            return 0L;
+        }
+        if (v != null && v.kind() == ConfigNode.Kind.SCALAR) {
+            final String text = v.text().strip();
+            if (text.startsWith("-")) {
+                throw v.error("'" + path + "' is " + text + ", a negative duration; expected " + expected);
+            }
+            final long ns;
+            try {
+                ns = Units.parseDurationNs(text);
+            } catch (final IllegalArgumentException e) {
+                throw v.error("'" + path + "' is '" + text + "'; expected " + expected);
+            }
+            if (ns > MAX_DURATION_NS) {
+                throw v.error("'" + path + "' is " + text + "; expected " + expected);
+            }
+        }
+        return a.durationNs(key, defaultNs, 0, MAX_DURATION_NS);
     }
 
     private static Outputs outputs(final ConfigReader o) throws ConfigException {

@@ -88,6 +88,7 @@ public final class ScenarioYaml {
                     y.kv(6, "peers", a.connections());
                     y.kv(6, "congestionControl", a.congestionControl());
                     y.kv(6, "timeout", Units.formatNs(a.timeoutNs()));
+                    y.kv(6, "connectTimeout", connectTimeout(a));
                     break;
                 case UDP:
                     y.kv(6, "flows", a.connections());
@@ -99,6 +100,7 @@ public final class ScenarioYaml {
                     y.kv(6, "connections", a.connections());
                     y.kv(6, "congestionControl", a.congestionControl());
                     y.kv(6, "timeout", Units.formatNs(a.timeoutNs()));
+                    y.kv(6, "connectTimeout", connectTimeout(a));
                     break;
             }
         }
@@ -172,6 +174,11 @@ public final class ScenarioYaml {
 
     private static String milli(final long milli) {
         return BigDecimal.valueOf(milli, 3).stripTrailingZeros().toPlainString();
+    }
+
+    /** An application's connect timeout as a scenario names it: {@code none} for 0 (only the kernel's). */
+    private static String connectTimeout(final App a) {
+        return a.connectTimeoutNs() == 0 ? "none" : Units.formatNs(a.connectTimeoutNs());
     }
 
     private static String nullToEmpty(final String s) {

@@ -556,6 +556,46 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void shouldLoadTheTypesConnectTimeoutsAnOverrideAndNone() throws ConfigException {
+        final String apps = String.join("\n", "workload:", "  apps:", "    - type: browser", "    - type: p2p",
+            "    - type: speedtest", "    - {type: udp, rate: 1mbit}", "    - type: downloader",
+            "    - {type: downloader, connectTimeout: 20s}", "    - {type: p2p, connectTimeout: none}",
+            "    - {type: browser, connectTimeout: 0}", "");
+        final Scenario all = parse(BASE.substring(0, BASE.indexOf("workload:")) + apps + "duration: 1s\n");
+        final long s = 1_000_000_000L;
+        assertThat(all.workload().apps()).extracting(Scenario.App::connectTimeoutNs).containsExactly(90 * s, 15 * s,
+            0L, 0L, 60 * s, 20 * s, 0L, 0L);
+        assertThat(ScenarioMapper.toConfig(all, null, null).workload())
+            .extracting(RouterConfig.App::connectTimeoutNs)
+            .containsExactly(90 * s, 15 * s, 0L, 0L, 60 * s, 20 * s, 0L, 0L);
+        final String rendered = ScenarioYaml.render(all);
+        assertThat(rendered).contains("      timeout: 300s\n      connectTimeout: 90s\n",
+            "      timeout: 0ns\n      connectTimeout: none\n", "      timeout: 60s\n      connectTimeout: 20s\n");
+        assertThat(parse(rendered).workload()).isEqualTo(all.workload());
+    }
+
+    @Test
+    void shouldRejectABadConnectTimeout() {
+        assertThat(error(replace("connections: 8", "connections: 8\n      connectTimeout: -5s"))).isEqualTo(
+            "s.yaml:15:23: 'workload.apps[0].connectTimeout' is -5s, a negative duration; expected a duration such "
+                + "as 60s or 15s, from 0ns to 3600s, or none (0 or none: only the kernel's connect timeout, 131 s)");
+        assertThat(error(replace("connections: 8", "connections: 8\n      connectTimeout: never"))).isEqualTo(
+            "s.yaml:15:23: 'workload.apps[0].connectTimeout' is 'never'; expected a duration such as 60s or 15s, "
+                + "from 0ns to 3600s, or none (0 or none: only the kernel's connect timeout, 131 s)");
+        assertThat(error(replace("connections: 8", "connections: 8\n      connectTimeout: 60"))).startsWith(
+            "s.yaml:15:23: 'workload.apps[0].connectTimeout' is '60'; expected a duration such as 60s");
+        assertThat(error(replace("connections: 8", "connections: 8\n      connectTimeout: 3601s"))).isEqualTo(
+            "s.yaml:15:23: 'workload.apps[0].connectTimeout' is 3601s; expected a duration such as 60s or 15s, "
+                + "from 0ns to 3600s, or none (0 or none: only the kernel's connect timeout, 131 s)");
+        assertThat(error(replace("    - type: downloader\n      connections: 8",
+            "    - {type: udp, rate: 1mbit, connectTimeout: 10s}"))).isEqualTo("s.yaml:13:32: "
+                + "'workload.apps[0].connectTimeout' applies to type browser, downloader, p2p or speedtest only; this "
+                + "app's type is udp");
+        assertThat(error(replace("connections: 8", "connections: 8\n      conectTimeout: 10s"))).startsWith(
+            "s.yaml:15:7: unknown key 'conectTimeout' in 'workload.apps[0]'; did you mean 'connectTimeout'?");
+    }
+
+    @Test
     void shouldNameAMissingFile() {
         assertThatThrownBy(() -> new ScenarioLoader().load(java.nio.file.Path.of("no/such.yaml")))
             .hasMessage("no/such.yaml: no such file");
