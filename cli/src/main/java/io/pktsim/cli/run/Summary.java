@@ -140,11 +140,13 @@ public final class Summary {
         }
         final long resets = RouterResults.count(tcp, "resets");
         final long idle = RouterResults.count(tcp, "idle_timeouts");
-        if (resets + idle > 0) {
-            // connections that ended (a server's reset after a redial, an application's idle timeout), and what
-            // the applications did about it
+        final long connect = RouterResults.count(tcp, "app_connect_timeouts");
+        if (resets + idle + connect > 0) {
+            // connections that ended (a server's reset after a redial, an application's idle or connect timeout),
+            // and what the applications did about it
             o.printf(Locale.ROOT, "ended:      %d connections (%d reset by their server, %d by their"
-                + " application's idle timeout), %d opened again%s%n", resets + idle, resets, idle,
+                + " application's idle timeout%s), %d opened again%s%n", resets + idle + connect, resets, idle,
+                connect == 0 ? "" : ", " + connect + " by its connect timeout",
                 RouterResults.count(tcp, "reconnects"), RouterResults.count(tcp, "reconnects_refused") == 0 ? ""
                     : ", " + RouterResults.count(tcp, "reconnects_refused")
                         + " not (no spare slot or source port)");
