@@ -70,6 +70,34 @@ public final class HandshakeTimers {
     }
 
     /**
+     * When a connect that gets no answer fails with {@code ETIMEDOUT}, counted from its first SYN: at the first
+     * expiry of the SYN timer where {@code tcp_write_timeout()} finds either {@code synRetries +
+     * tcp_syn_linear_timeouts} SYNs sent again ({@code icsk_retransmits >= max_retransmits}) or, on the ms clock,
+     * {@link #modelTimeoutMs}{@code (synRetries, TCP_TIMEOUT_INIT)} passed since {@code retrans_stamp}, the first
+     * SYN ({@code retransmits_timed_out(sk, retry_until, user_timeout)}, which 6.18 asks when the count has not
+     * expired). The waits are {@link #synWaitNs}'s. With the default 6 both give 131 s (the count at 10, the time
+     * past 127 s); with fewer the time comes first: 2 retries fail at 7 s (the count alone would say 11 s), 3 at 19 s.
+     *
+     * @param synRetries {@code net.ipv4.tcp_syn_retries}
+     * @return the time from the first SYN to the failure, ns
+     */
+    public static long connectFailsAfterNs(final int synRetries) {
+        if (synRetries < 1 || synRetries > 127) {
+            throw new IllegalArgumentException("tcp_syn_retries " + synRetries);
+        }
+        final long timeoutMs = modelTimeoutMs(synRetries, TIMEOUT_INIT_NS);
+        long t = 0;
+        int retransmissions = 0;
+        while (true) {
+            t += synWaitNs(retransmissions);
+            if (retransmissions >= synRetries + SYN_LINEAR_TIMEOUTS || t / NS_PER_MS >= timeoutMs) {
+                return t;
+            }
+            retransmissions++;
+        }
+    }
+
+    /**
      * How long the client waits for the SYN-ACK after its SYN.
      *
      * @param timeouts the SYN timer's expiries so far ({@code total_rto}): 0 after the first SYN

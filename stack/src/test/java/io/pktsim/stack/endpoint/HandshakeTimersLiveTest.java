@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * {@code ss}; it requires each SYN sent again to come after the model's wait (1, 1, 1, 1, 2 and 4 s between them),
  * and the namespace's {@code TcpTimeoutRehash} to count one new {@code sk_txhash} per timeout
  * ({@code sk_rethink_txhash}). About 12 s. Skips itself (JUnit assumption) without root, {@code ip netns} or
- * {@code ss}.
+ * {@code ss}. A second case checks when a connect gives up, with {@code tcp_syn_retries} at 2 (about 7 s).
  */
 @Tag("live-kernel")
 class HandshakeTimersLiveTest {
@@ -45,23 +45,63 @@ class HandshakeTimersLiveTest {
         return Commands.run(timeoutMs, cmd);
     }
 
+    /** A veth in namespace {@code ns} whose peer 10.9.0.2 has a static MAC that nobody answers to. */
+    private static void blackHole(final String ns) {
+        for (final String line : new String[] {"link set lo up", "link add v0 type veth peer name v1",
+            "link set v0 up", "link set v1 up", "addr add 10.9.0.1/24 dev v0",
+            "neigh add 10.9.0.2 lladdr 02:00:00:00:00:02 dev v0"}) {
+            final List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+            cmd.addAll(List.of(line.split(" ")));
+            assertThat(exec(5000, cmd.toArray(new String[0])).code()).as(line).isZero();
+        }
+    }
+
+    private static String namespace(final String what) {
+        return "pktsim-" + what + "-" + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(new SplittableRandom().nextLong() & 0xFFFFFFL);
+    }
+
+    /**
+     * When the connect fails: with the namespace's {@code tcp_syn_retries} at 2 the kernel gives up at the SYN
+     * timer's expiry 7 s after the first SYN, by {@code retransmits_timed_out()}'s time ({@code tcp_model_timeout(2,
+     * 1 s)}), before the count of {@code tcp_syn_retries + tcp_syn_linear_timeouts} (6, at 11 s) would; the model
+     * ({@link HandshakeTimers#connectFailsAfterNs}) must say the same. About 7 s.
+     */
+    @Test
+    void shouldFailTheConnectWhenTheModelDoes() throws Exception {
+        assumeThat(exec(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
+        final String ns = namespace("connect");
+        assumeThat(exec(5000, "ip", "netns", "add", ns).code()).as("ip netns add").isZero();
+        try {
+            blackHole(ns);
+            assertThat(exec(5000, "ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.tcp_syn_retries=2").code())
+                .as("tcp_syn_retries is per namespace").isZero();
+            final long model = HandshakeTimers.connectFailsAfterNs(2);
+            final long start = System.nanoTime();
+            final Commands.Result r = exec(30_000, "ip", "netns", "exec", ns, "bash", "-c",
+                "exec 3<>/dev/tcp/10.9.0.2/80");
+            final long took = System.nanoTime() - start;
+            assertThat(r.code()).as("the connect fails").isNotZero();
+            assertThat(r.out()).contains("Connection timed out");
+            System.out.printf("connect with tcp_syn_retries 2: Linux gave up after %d ms, the model at %d ms%n",
+                took / 1_000_000, model / 1_000_000);
+            // the timer wheel fires a 2 s timeout up to an eighth late; the processes start in well under 0.3 s
+            assertThat(took).isBetween(model - 50_000_000L, model + model / 8 + 300_000_000L);
+        } finally {
+            exec(10_000, "ip", "netns", "del", ns);
+        }
+    }
+
     @Test
     void shouldSendTheSynAgainWhenTheModelDoesAndRehashAtEachTimeout() throws Exception {
         assumeThat(exec(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
         assumeThat(exec(5000, "ss", "-V").code()).as("ss (iproute2)").isZero();
-        final String ns = "pktsim-syn-" + ProcessHandle.current().pid() + "-"
-            + Long.toHexString(new SplittableRandom().nextLong() & 0xFFFFFFL);
+        final String ns = namespace("syn");
         assumeThat(exec(5000, "ip", "netns", "add", ns).code()).as("ip netns add").isZero();
         Process connect = null;
         Process dumpcap = null;
         try {
-            for (final String line : new String[] {"link set lo up", "link add v0 type veth peer name v1",
-                "link set v0 up", "link set v1 up", "addr add 10.9.0.1/24 dev v0",
-                "neigh add 10.9.0.2 lladdr 02:00:00:00:00:02 dev v0"}) {
-                final List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
-                cmd.addAll(List.of(line.split(" ")));
-                assertThat(exec(5000, cmd.toArray(new String[0])).code()).as(line).isZero();
-            }
+            blackHole(ns);
             final boolean capture = exec(5000, "dumpcap", "-v").code() == 0 && exec(5000, "tshark", "-v").code() == 0;
             final Path pcap = Files.createTempFile("pktsim-syn", ".pcapng");
             if (capture) {

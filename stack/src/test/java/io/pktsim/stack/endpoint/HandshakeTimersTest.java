@@ -32,6 +32,20 @@ class HandshakeTimersTest {
         }
         assertThat(syns).containsExactly(0L, 1 * S, 2 * S, 3 * S, 4 * S, 5 * S, 7 * S, 11 * S, 19 * S, 35 * S, 67 * S);
         assertThat(t).as("the connect fails").isEqualTo(131 * S);
+        assertThat(HandshakeTimers.connectFailsAfterNs(HandshakeTimers.SYN_RETRIES)).isEqualTo(t);
+    }
+
+    /**
+     * With fewer retries {@code retransmits_timed_out()}'s time ends the connect before the count does: 2 retries
+     * fail at the expiry at 7 s ({@code tcp_model_timeout(2, 1 s)} = 7 s since the first SYN; the count of 6 would
+     * wait for 11 s), 3 at 19 s (15 s passed at that expiry), 1 at 3 s. This kernel shows 7.1 s for 2 retries
+     * ({@code HandshakeTimersLiveTest}).
+     */
+    @Test
+    void shouldFailAConnectWithFewerSynRetriesByTheTimeCheck() {
+        assertThat(HandshakeTimers.connectFailsAfterNs(2)).isEqualTo(7 * S);
+        assertThat(HandshakeTimers.connectFailsAfterNs(3)).isEqualTo(19 * S);
+        assertThat(HandshakeTimers.connectFailsAfterNs(1)).isEqualTo(3 * S);
     }
 
     /** The SYN-ACKs a listener sends when the handshake's last ACK never comes, and when the request expires. */
