@@ -196,6 +196,35 @@ public final class HandshakeTimers {
      * @return true if the connection fails with {@code ETIMEDOUT} ({@code tcp_write_err()})
      */
     public static boolean retransmitsTimedOut(final long retransStampNs, final long nowNs) {
-        return nowNs / NS_PER_MS - retransStampNs / NS_PER_MS >= modelTimeoutMs(RETRIES2, RTO_MIN_NS);
+        return retransmitsTimedOut(RETRIES2, retransStampNs, nowNs);
+    }
+
+    private static boolean retransmitsTimedOut(final int retries2, final long retransStampNs, final long nowNs) {
+        return nowNs / NS_PER_MS - retransStampNs / NS_PER_MS >= modelTimeoutMs(retries2, RTO_MIN_NS);
+    }
+
+    /**
+     * When a sender that hears nothing more gives up, counted from its first retransmission ({@code retrans_stamp}):
+     * the retransmission timer's expiries come {@code 2 rto}, {@code 4 rto}, ... (at most 120 s each) after it,
+     * and the first at which {@link #retransmitsTimedOut} holds for {@code retries2} ends the connection. With the
+     * default 15 and a 200 ms RTO: 1044.4 s (the expiry at 924.4 s falls 0.2 s short of 924.6 s); with 3: 6.0 s.
+     * Timers exactly on time: the kernel's timer wheel fires a timeout up to an eighth of it late, which from
+     * about 3 retries on can add up to the 0.2 s and end the connection one expiry sooner.
+     *
+     * @param retries2 {@code net.ipv4.tcp_retries2}
+     * @param rtoNs    the timeout before the first retransmission ({@code icsk_rto}), ns
+     * @return the time from the first retransmission to the failure, ns
+     */
+    public static long writeTimeoutAfterNs(final int retries2, final long rtoNs) {
+        if (retries2 < 1 || retries2 > 255 || rtoNs < RTO_MIN_NS || rtoNs > RTO_MAX_NS) {
+            throw new IllegalArgumentException("tcp_retries2 " + retries2 + ", rto " + rtoNs);
+        }
+        long t = 0;
+        for (int backoff = 1; ; backoff++) {
+            t += backoffNs(rtoNs, backoff);
+            if (retransmitsTimedOut(retries2, 0, t)) {
+                return t;
+            }
+        }
     }
 }

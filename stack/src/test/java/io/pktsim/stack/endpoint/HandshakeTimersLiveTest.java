@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@code ss}; it requires each SYN sent again to come after the model's wait (1, 1, 1, 1, 2 and 4 s between them),
  * and the namespace's {@code TcpTimeoutRehash} to count one new {@code sk_txhash} per timeout
  * ({@code sk_rethink_txhash}). About 12 s. Skips itself (JUnit assumption) without root, {@code ip netns} or
- * {@code ss}. A second case checks when a connect gives up, with {@code tcp_syn_retries} at 2 (about 7 s).
+ * {@code ss}. Two more cases check when a connect gives up ({@code tcp_syn_retries} 2, about 7 s) and when an
+ * established connection does ({@code tcp_retries2} 3, about 7 s).
  */
 @Tag("live-kernel")
 class HandshakeTimersLiveTest {
@@ -89,6 +90,95 @@ class HandshakeTimersLiveTest {
             assertThat(took).isBetween(model - 50_000_000L, model + model / 8 + 300_000_000L);
         } finally {
             exec(10_000, "ip", "netns", "del", ns);
+        }
+    }
+
+    /** The server: accepts one connection and holds it open without reading it again. */
+    private static final String SERVER = String.join("\n",
+        "import socket, sys, time",
+        "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+        "s.bind(('10.9.1.2', 5001)); s.listen(1); print('listening', flush=True)",
+        "c, _ = s.accept(); time.sleep(60)");
+    /**
+     * The client: connects, says so, waits for a line on its standard input (the path is cut meanwhile), sends 1000
+     * bytes, and blocks in recv() until the kernel gives up: prints the errno and the seconds since the send.
+     */
+    private static final String CLIENT = String.join("\n",
+        "import socket, sys, time",
+        "s = socket.create_connection(('10.9.1.2', 5001)); print('connected', flush=True)",
+        "sys.stdin.readline(); s.send(b'x' * 1000); t0 = time.monotonic()",
+        "try:",
+        "    s.recv(1); print('no error', flush=True)",
+        "except OSError as e:",
+        "    print('errno %d after %.3f' % (e.errno, time.monotonic() - t0), flush=True)");
+
+    /**
+     * When an established connection's sender gives up: with the namespace's {@code tcp_retries2} at 3, once the path
+     * to the server is cut (its neighbour entry pointed at a MAC nobody has), the sender retransmits 200 ms (its
+     * RTO, {@code TCP_RTO_MIN}) after the send, then 0.4, 0.8 and 1.6 s later, and gives up with {@code ETIMEDOUT}
+     * at the expiry 3.2 s after that: the first at least {@code tcp_model_timeout(3, 200 ms)} = 3 s after the
+     * first retransmission, {@link HandshakeTimers#writeTimeoutAfterNs} 6.0 s; 6.2 s after the send in all. This
+     * kernel took 6.65 s: its RTO is rounded up to whole jiffies (204 ms at HZ 250), a tail loss probe about 200 ms
+     * after the send (one packet in flight) comes before the first timeout and re-arms it, and the timer wheel fires
+     * each timeout a little late; none of them is in the model. About 7 s.
+     */
+    @Test
+    void shouldGiveUpAnEstablishedConnectionWhenTheModelDoes() throws Exception {
+        assumeThat(exec(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
+        assumeThat(exec(5000, "python3", "-V").code()).as("python3").isZero();
+        final String client = namespace("rto-c");
+        final String server = namespace("rto-s");
+        assumeThat(exec(5000, "ip", "netns", "add", client).code()).as("ip netns add").isZero();
+        Process srv = null;
+        Process cli = null;
+        try {
+            assertThat(exec(5000, "ip", "netns", "add", server).code()).isZero();
+            for (final String line : new String[] {"-n " + client + " link set lo up",
+                "-n " + server + " link set lo up",
+                "-n " + client + " link add v0 type veth peer name v1 netns " + server,
+                "-n " + client + " addr add 10.9.1.1/24 dev v0", "-n " + server + " addr add 10.9.1.2/24 dev v1",
+                "-n " + client + " link set v0 up", "-n " + server + " link set v1 up"}) {
+                final List<String> cmd = new ArrayList<>(List.of("ip"));
+                cmd.addAll(List.of(line.split(" ")));
+                assertThat(exec(5000, cmd.toArray(new String[0])).code()).as(line).isZero();
+            }
+            assertThat(exec(5000, "ip", "netns", "exec", client, "sysctl", "-qw", "net.ipv4.tcp_retries2=3").code())
+                .as("tcp_retries2 is per namespace").isZero();
+            srv = new ProcessBuilder("ip", "netns", "exec", server, "python3", "-c", SERVER)
+                .redirectErrorStream(true).start();
+            final var srvOut = new java.io.BufferedReader(new java.io.InputStreamReader(srv.getInputStream()));
+            assertThat(srvOut.readLine()).isEqualTo("listening");
+            cli = new ProcessBuilder("ip", "netns", "exec", client, "python3", "-c", CLIENT)
+                .redirectErrorStream(true).start();
+            final var cliOut = new java.io.BufferedReader(new java.io.InputStreamReader(cli.getInputStream()));
+            assertThat(cliOut.readLine()).isEqualTo("connected");
+            // cut the path: the server's address now resolves to a MAC that v1 does not have (dropped there)
+            assertThat(exec(5000, "ip", "-n", client, "neigh", "replace", "10.9.1.2", "lladdr",
+                "02:00:00:00:00:02", "dev", "v0", "nud", "permanent").code()).isZero();
+            cli.getOutputStream().write("go\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            cli.getOutputStream().flush();
+            assertThat(cli.waitFor(20, TimeUnit.SECONDS)).as("the sender gives up within 20 s").isTrue();
+            final String said = cliOut.readLine();
+            final Matcher m = Pattern.compile("errno (\\d+) after (\\d+\\.\\d+)").matcher(said == null ? "" : said);
+            assertThat(m.find()).as("client said %s", said).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).as("ETIMEDOUT").isEqualTo(110);
+            final long took = new java.math.BigDecimal(m.group(2)).movePointRight(9).longValueExact();
+            final long model = HandshakeTimers.RTO_MIN_NS
+                + HandshakeTimers.writeTimeoutAfterNs(3, HandshakeTimers.RTO_MIN_NS);
+            System.out.printf("tcp_retries2 3: Linux gave up %d ms after the send, the model at %d ms%n",
+                took / 1_000_000, model / 1_000_000);
+            // late by the jiffies, the tail loss probe and the timer wheel (above); one expiry sooner would be near
+            // 3.1 s, one later near 12.6 s
+            assertThat(took).isBetween(model - 100_000_000L, model + model / 8);
+        } finally {
+            if (cli != null) {
+                cli.destroyForcibly();
+            }
+            if (srv != null) {
+                srv.destroyForcibly();
+            }
+            exec(10_000, "ip", "netns", "del", client);
+            exec(10_000, "ip", "netns", "del", server);
         }
     }
 
