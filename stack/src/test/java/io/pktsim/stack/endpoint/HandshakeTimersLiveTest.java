@@ -118,9 +118,9 @@ class HandshakeTimersLiveTest {
      * RTO, {@code TCP_RTO_MIN}) after the send, then 0.4, 0.8 and 1.6 s later, and gives up with {@code ETIMEDOUT}
      * at the expiry 3.2 s after that: the first at least {@code tcp_model_timeout(3, 200 ms)} = 3 s after the
      * first retransmission, {@link HandshakeTimers#writeTimeoutAfterNs} 6.0 s; 6.2 s after the send in all. This
-     * kernel took 6.65 s: its RTO is rounded up to whole jiffies (204 ms at HZ 250), a tail loss probe about 200 ms
-     * after the send (one packet in flight) comes before the first timeout and re-arms it, and the timer wheel fires
-     * each timeout a little late; none of them is in the model. About 7 s.
+     * kernel took 6.6 to 6.8 s: its RTO is rounded up to whole jiffies (204 ms at HZ 250), a tail loss probe about
+     * 200 ms after the send (one packet in flight) comes before the first timeout and re-arms it, and the timer
+     * wheel fires each timeout a little late; none of them is in the model. About 7 s.
      */
     @Test
     void shouldGiveUpAnEstablishedConnectionWhenTheModelDoes() throws Exception {
@@ -167,9 +167,9 @@ class HandshakeTimersLiveTest {
                 + HandshakeTimers.writeTimeoutAfterNs(3, HandshakeTimers.RTO_MIN_NS);
             System.out.printf("tcp_retries2 3: Linux gave up %d ms after the send, the model at %d ms%n",
                 took / 1_000_000, model / 1_000_000);
-            // late by the jiffies, the tail loss probe and the timer wheel (above); one expiry sooner would be near
-            // 3.1 s, one later near 12.6 s
-            assertThat(took).isBetween(model - 100_000_000L, model + model / 8);
+            // late by the jiffies, the tail loss probe and the timer wheel (above; 6.6 to 6.8 s seen); one expiry
+            // sooner would be near 3.1 s, one later near 12.6 s
+            assertThat(took).isBetween(model - 100_000_000L, model + model / 4);
         } finally {
             if (cli != null) {
                 cli.destroyForcibly();
