@@ -4027,6 +4027,15 @@ public final class RouterSimulation {
                     0L);
         }
         irqEnabled = false;
+        scheduleNapi(end);
+    }
+
+    /**
+     * {@code napi_schedule()} from hard-IRQ context (the RX interrupt, or the NAPI hrtimer's {@code napi_watchdog})
+     * done at {@code end}: a new {@code net_rx_action} run with a full budget polls the ring then (inline when
+     * nothing else can happen before, {@link #dueBefore}).
+     */
+    private void scheduleNapi(final long end) {
         napiScheduled = true;
         budgetLeft = netdevBudget;
         runStartNs = end;
@@ -4276,15 +4285,7 @@ public final class RouterSimulation {
             return;
         }
         napiWatchdogPolls++;
-        napiScheduled = true;
-        budgetLeft = netdevBudget;
-        runStartNs = end;
-        if (dueBefore(end)) {
-            loop.schedule(end, kNapi, rxCpu, activeQueue);
-        } else {
-            clockNs = end;
-            onNapi(rxCpu, activeQueue, end);
-        }
+        scheduleNapi(end);
     }
 
     /**
