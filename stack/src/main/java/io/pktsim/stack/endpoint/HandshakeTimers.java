@@ -60,7 +60,10 @@ public final class HandshakeTimers {
 
     /**
      * Whether the connect fails at the SYN timer's next expiry instead of sending the SYN again
-     * ({@code tcp_write_timeout()}: {@code icsk_retransmits >= tcp_syn_retries + tcp_syn_linear_timeouts}).
+     * ({@code tcp_write_timeout()}, net/ipv4/tcp_timer.c, 6.18: {@code icsk_retransmits >= tcp_syn_retries +
+     * tcp_syn_linear_timeouts}). 6.18 also ends it by time ({@code retransmits_timed_out()}, 127 s since the first
+     * SYN at the default 6 retries), which at that default first holds at the same expiry, 131 s, so the count alone
+     * serves the default ({@link #connectFailsAfterNs} models both, for other {@code tcp_syn_retries}).
      *
      * @param retransmissions SYNs sent again so far
      * @return true if the connect fails
