@@ -396,6 +396,54 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
                     return 0L;
             }
         }
+
+        /**
+         * The application's limit on its failed tries by default ({@link App#maxTries}); 0: none.
+         * <ul>
+         * <li>downloader: 5, aria2's {@code --max-tries} (src/OptionHandlerFactory.cc: {@code PREF_MAX_TRIES}
+         * default "5", 0 for unlimited): {@code AbstractCommand::execute()} (src/AbstractCommand.cc) counts every
+         * {@code DlRetryEx} in the {@code Request}'s {@code tryCount} (a connect timeout, the {@code --timeout}, a
+         * socket error such as a reset or {@code ETIMEDOUT}) and gives the URI up once it reaches the limit; nothing
+         * sets it back after a transfer;</li>
+         * <li>p2p: 3, libtorrent's {@code settings_pack::max_failcount} (src/settings_pack.cpp:
+         * {@code SET(max_failcount, 3, ...)}): a peer whose {@code failcount} reached it is no connect candidate
+         * any more ({@code peer_list::is_connect_candidate()}, src/peer_list.cpp);</li>
+         * <li>browser: 0, Firefox's {@code network.http.request.max-attempts} (10) limits the restarts of one
+         * request, not the connections a browser goes on opening to a server for its next requests;</li>
+         * <li>speedtest: 0, iperf3 connects each stream once ({@code iperf_create_streams()},
+         * src/iperf_client_api.c, fails the test at the first stream that does not connect): no count to
+         * limit;</li>
+         * <li>the UDP kinds: 0.</li>
+         * </ul>
+         *
+         * @return the default limit, failed tries (0: none)
+         */
+        public int defaultMaxTries() {
+            switch (this) {
+                case DOWNLOADER:
+                    return 5;
+                case P2P:
+                    return 3;
+                default:
+                    return 0;
+            }
+        }
+
+        /**
+         * @return the largest {@link App#maxTries} this kind takes: 31 for p2p (libtorrent's {@code failcount} is
+         *     a 5-bit field, {@code torrent_peer::failcount}, so a larger {@code max_failcount} never stops it),
+         *     10000 for a downloader, 0 for the others (no limit of their own)
+         */
+        public int maxTriesLimit() {
+            switch (this) {
+                case DOWNLOADER:
+                    return 10_000;
+                case P2P:
+                    return 31;
+                default:
+                    return 0;
+            }
+        }
     }
 
     /** Which way the payload flows. */
@@ -437,10 +485,15 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
      *                    {@code peer_connect_timeout}, Firefox's {@code network.http.connection-timeout}); 0: none,
      *                    only the kernel's 131 s; UDP: 0. Ns (&gt;= 0); the kind's default is
      *                    {@link AppKind#defaultConnectTimeoutNs()}
+     * @param maxTries    downloader and p2p: the failed tries after which the application gives a connection up
+     *                    and opens none in its place (aria2's {@code --max-tries}, libtorrent's
+     *                    {@code max_failcount}; what counts as a failed try is the application's,
+     *                    docs/workloads.md); 0: no limit; 0 to {@link AppKind#maxTriesLimit()}; the other kinds: 0.
+     *                    The kind's default is {@link AppKind#defaultMaxTries()}
      */
     public record App(AppKind kind, int hosts, int connections, Direction direction,
                       CongestionControl congestionControl, long rateBps, int packetBytes, long startNs,
-                      long idleTimeoutNs, long connectTimeoutNs) {
+                      long idleTimeoutNs, long connectTimeoutNs, int maxTries) {
         /** Validates. */
         public App {
             Objects.requireNonNull(kind, "app.kind");
@@ -474,6 +527,28 @@ public record RouterConfig(DeviceProfile profile, Lan lan, Wan wan, boolean ipv6
                 throw new IllegalArgumentException("app.connectTimeoutNs = " + connectTimeoutNs + ", allowed 0 for "
                         + kind);
             }
+            range("app.maxTries", maxTries, 0, kind.maxTriesLimit());
+        }
+
+        /**
+         * An application with its kind's default limit on its tries ({@link AppKind#defaultMaxTries()}).
+         *
+         * @param kind        the traffic shape
+         * @param hosts       number of LAN hosts running it
+         * @param connections connections (TCP) or flows (UDP) per host (1..4096)
+         * @param direction   download or upload
+         * @param congestionControl TCP only
+         * @param rateBps     UDP: the rate per flow, bits/s; TCP: 0 (greedy) or an application-limited rate
+         * @param packetBytes UDP: the IP packet size, bytes; TCP: 0 for MSS-sized segments
+         * @param startNs     when the app starts, ns from the beginning of the run
+         * @param idleTimeoutNs TCP: the application's idle timeout, ns (0: never); UDP: 0
+         * @param connectTimeoutNs TCP: the application's connect timeout, ns (0: none, only the kernel's); UDP: 0
+         */
+        public App(final AppKind kind, final int hosts, final int connections, final Direction direction,
+                   final CongestionControl congestionControl, final long rateBps, final int packetBytes,
+                   final long startNs, final long idleTimeoutNs, final long connectTimeoutNs) {
+            this(kind, hosts, connections, direction, congestionControl, rateBps, packetBytes, startNs,
+                    idleTimeoutNs, connectTimeoutNs, Objects.requireNonNull(kind, "app.kind").defaultMaxTries());
         }
 
         /**

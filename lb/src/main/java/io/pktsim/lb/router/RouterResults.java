@@ -133,21 +133,23 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
      * @param sourcePort  the LAN host's source port (its stack's ephemeral port; see {@code EphemeralPorts})
      * @param reconnectOf the flow whose connection this one was opened in place of (after a reset or the
      *                    application's idle timeout), or -1 for a flow of the workload
-     * @param closedBy    how the connection ended before the run's end: {@code reset} or {@code idle_timeout};
-     *                    null while open
+     * @param closedBy    how the connection ended before the run's end: {@code reset}, {@code idle_timeout},
+     *                    {@code connect_timeout} or {@code etimedout}; null while open
      * @param openError   null for a flow that opened; for one that never did, because its host had no free source
      *                    port: {@code EADDRNOTAVAIL} (TCP, {@code connect()}) or {@code EAGAIN} (UDP, the
      *                    automatic bind of its first send). Such a flow has source port -1 and carries nothing
+     * @param gaveUp      true on a connection that ended as its application's last try: the application reached its
+     *                    limit on failed tries ({@link RouterConfig.App#maxTries}) and opened none in its place
      */
     public record Flow(int id, int app, int host, int server, boolean udp, RouterConfig.Direction direction,
                        int dial, long goodputBps, long deliveredBytes, int sourcePort, int reconnectOf,
-                       String closedBy, String openError) {
+                       String closedBy, String openError, boolean gaveUp) {
         /** A flow of the workload that is still open. */
         public Flow(final int id, final int app, final int host, final int server, final boolean udp,
                 final RouterConfig.Direction direction, final int dial, final long goodputBps,
                 final long deliveredBytes, final int sourcePort) {
             this(id, app, host, server, udp, direction, dial, goodputBps, deliveredBytes, sourcePort, -1, null,
-                    null);
+                    null, false);
         }
     }
 

@@ -119,9 +119,10 @@ import io.pktsim.stack.profile.DeviceProfile;
  * so macvlan dials keep their device layers). A redial takes the dial's device down ({@link NetDeviceTable}: the
  * PPPoE session leaves {@link PppoeSessions}, conntrack drops the connections masqueraded through it, the flowtable
  * its flows and the PPE their entries) and brings it back with a new session id and address. What the endpoints
- * do about it ({@link #lostNat}, {@link #onApp}, {@link #reconnect}; docs/workloads.md, "Redials and
- * reconnections"): a broken connection's host meets its server's reset at its next packet, or its application's
- * idle timeout ends it; the application then opens a new connection in a spare flow slot. Under ECMP the
+ * do about it ({@link #lostNat}, {@link #onApp}, {@link #retry}, {@link #reconnect}; docs/workloads.md, "Redials
+ * and reconnections"): a broken connection's host meets its server's reset at its next packet, or its
+ * application's idle timeout ends it; the application then opens a new connection in a spare flow slot, unless it
+ * reached its limit on failed tries (aria2's {@code --max-tries}, libtorrent's {@code max_failcount}). Under ECMP the
  * rebalanced route strands connections of other dials ({@code wrong_dial}) until it leads home again, and a
  * software flowtable's flows are torn down by the route change and offloaded again a second later
  * ({@link #ftNeigh}, {@link #strandedOffload}).
@@ -629,6 +630,17 @@ public final class RouterSimulation {
     private final boolean[] appIdleDeferred;
     private final boolean[] ctRemoved;
     private final boolean[] resetPending;
+    /**
+     * The applications' limits on their tries ({@link #retry}). Per flow: the failed tries of its chain of
+     * connections so far, carried to the connection opened in its place (aria2's {@code Request::tryCount_},
+     * libtorrent's {@code torrent_peer::failcount}), and whether its application gave the chain up when it ended
+     * ({@link #giveUp}). Per application: its limit ({@link RouterConfig.App#maxTries}, 0: none) and its start, ns
+     * (a p2p application's libtorrent session: its {@code second_tick()} runs at whole seconds from it).
+     */
+    private final int[] appFailedTries;
+    private final boolean[] gaveUp;
+    private final int[] appMaxTries;
+    private final long[] appStartNs;
     /** Per TCP sender: the retransmission timer's exponential backoff ({@code icsk_backoff}). */
     private final int[] rtoBackoff;
     /**
@@ -994,6 +1006,7 @@ public final class RouterSimulation {
     private int kHystart;
     private int kAppReconnect;
     private int kAppConnectTimeout;
+    private int kAppGiveUp;
 
     /**
      * Sees every packet at every device of the router it crosses, as {@code tcpdump -i DEVICE} would: on the way in
@@ -1253,6 +1266,7 @@ public final class RouterSimulation {
         kAppClose = names.kind("app_close", "flow", "reset", "idle_ms", "etimedout");
         kAppReconnect = names.kind("app_reconnect", "flow", "new_flow", "source_port");
         kAppConnectTimeout = names.kind("app_connect_timeout", "flow", "timeout_ms", "syn_retransmits");
+        kAppGiveUp = names.kind("app_give_up", "flow", "tries", "max_tries");
         qdisc.trace(bus, "eth0:qdisc");
     }
 
@@ -1647,6 +1661,14 @@ public final class RouterSimulation {
         reconnectOf = new int[flows];
         java.util.Arrays.fill(reconnectOf, -1);
         closedBy = new byte[flows];
+        appFailedTries = new int[flows];
+        gaveUp = new boolean[flows];
+        appMaxTries = new int[config.workload().size()];
+        appStartNs = new long[config.workload().size()];
+        for (int a = 0; a < appMaxTries.length; a++) {
+            appMaxTries[a] = config.workload().get(a).maxTries();
+            appStartNs[a] = config.workload().get(a).startNs();
+        }
         flowIdleTimeoutNs = new long[flows];
         flowConnectTimeoutNs = new long[flows];
         appIdleDeferred = new boolean[flows];
@@ -2248,9 +2270,11 @@ public final class RouterSimulation {
             // the application's idle timer runs from the connection's start (it ends no connection still opening)
             armAppTimer(f);
             // and its connect timer from its connect()
-            final long connectTimeout = flowConnectTimeoutNs[f];
-            if (connectTimeout > 0 && now + connectTimeout <= totalNs) {
-                loop.schedule(now + connectTimeout, kApp, f, APP_CONNECT);
+            if (flowConnectTimeoutNs[f] > 0) {
+                final long due = connectTimeoutDueNs(f, now);
+                if (due <= totalNs) {
+                    loop.schedule(due, kApp, f, APP_CONNECT);
+                }
             }
         }
     }
@@ -2320,9 +2344,9 @@ public final class RouterSimulation {
      * The host's TCP timers before data flows ({@link HandshakeTimers}). The SYN's: unless the SYN-ACK came, send
      * the SYN again at 1, 2, 3, 4, 5, 7, 11, ... s, and give up after the tenth ({@code tcp_retransmit_timer},
      * {@code tcp_write_timeout}), at 131 s: {@code connect()} fails with {@code ETIMEDOUT} and the application
-     * opens a new connection to the same server ({@link #reconnect}). The request's (a download flow's handshake
-     * ACK with its request, the {@code HSACK}): unless data came, send it again after the first RTO the handshake's
-     * RTT gives, doubling.
+     * opens a new connection to the same server, or gives up ({@link #retry}). The request's (a download flow's
+     * handshake ACK with its request, the {@code HSACK}): unless data came, send it again after the first RTO the
+     * handshake's RTT gives, doubling.
      */
     private void onHostTimer(final int f, final long which, final long now) {
         if (closedBy[f] != OPEN) {
@@ -2335,7 +2359,7 @@ public final class RouterSimulation {
             final int retransmissions = synTimeouts[f];
             if (HandshakeTimers.synExpired(retransmissions)) {
                 // tcp_write_err(): tcp_done() frees its port, and connect() fails with ETIMEDOUT; the application
-                // opens a new connection to the same server
+                // opens a new connection to the same server, unless that was its last try
                 connectFailed[f] = true;
                 connectFailures++;
                 flowPorts.release(flowHost[f], flowServer[f], flowSport[f]);
@@ -2343,7 +2367,7 @@ public final class RouterSimulation {
                     trace.publish(now, traceComponent, kConnectFailed, TraceEvent.NO_PACKET, f, retransmissions);
                 }
                 closeFlow(f, CLOSED_TIMEDOUT, now);
-                reconnect(f, now);
+                retry(f, now);
                 return;
             }
             final int timeouts = ++synTimeouts[f];
@@ -2895,6 +2919,7 @@ public final class RouterSimulation {
                 if (!connectFailed[f]) {
                     established[f] = true;
                     idleFromEstablished(f, now);
+                    clearFailcount(f);
                     hostSend(f, KIND_HSACK, 0L, now);
                     if (!flowUdp[f]) {
                         // the request's retransmission timer, from the handshake's RTT sample
@@ -2914,6 +2939,7 @@ public final class RouterSimulation {
                 if (!connectFailed[f]) {
                     established[f] = true;
                     idleFromEstablished(f, now);
+                    clearFailcount(f);
                     handshakeRttNs[f] = now - synSentNs[f];
                     hostSend(f, KIND_HSACK, 0L, now);
                     startSending(f, now);
@@ -3112,8 +3138,8 @@ public final class RouterSimulation {
      * The sender gives up ({@code tcp_write_err()}, {@code ETIMEDOUT}, after {@code tcp_retries2}'s modelled time,
      * {@link HandshakeTimers#retransmitsTimedOut}): {@code tcp_done()} ends the connection without a reset. An
      * upload's host frees its port at once, and its application, told {@code ETIMEDOUT}, opens a new connection to
-     * the same server. A download's server just falls silent; its host hears nothing more, and only its
-     * application's idle timeout ends the connection.
+     * the same server ({@link #retry}). A download's server just falls silent; its host hears nothing more, and
+     * only its application's idle timeout ends the connection.
      */
     private void writeTimeout(final int f, final long now) {
         writeTimeouts++;
@@ -3126,7 +3152,7 @@ public final class RouterSimulation {
             return;
         }
         closeFlow(f, CLOSED_TIMEDOUT, now);
-        reconnect(f, now);
+        retry(f, now);
     }
 
     private void onAck(final int f, final long ack, final long now) {
@@ -5945,6 +5971,8 @@ public final class RouterSimulation {
     private static final long APP_RESET = 0L;
     private static final long APP_IDLE = 1L;
     private static final long APP_CONNECT = 2L;
+    /** A p2p application's next try to a peer after its wait ({@link #retry}). */
+    private static final long APP_RETRY = 3L;
     private static final byte OPEN = 0;
     private static final byte CLOSED_RESET = 1;
     private static final byte CLOSED_IDLE = 2;
@@ -5983,12 +6011,18 @@ public final class RouterSimulation {
      * ends it when it is still opening ({@code SYN_SENT}) at the application's connect timeout (aria2's
      * {@code --connect-timeout}, libtorrent's {@code peer_connect_timeout}, Firefox's
      * {@code network.http.connection-timeout}): the application closes the socket ({@code tcp_close()} of a
-     * {@code SYN_SENT} socket frees its port and sends nothing). Each way the application opens a new connection
-     * to the same server ({@link #reconnect}). An idle timer that expires while the connection is still opening
+     * {@code SYN_SENT} socket frees its port and sends nothing); a p2p application's connect timer fires at the
+     * {@code second_tick()} after it ({@link #connectTimeoutDueNs}). Each way the application opens a new
+     * connection to the same server, at once or after a p2p application's wait, or gives up ({@link #retry};
+     * {@link #APP_RETRY}: the wait is over). An idle timer that expires while the connection is still opening
      * ends nothing (the applications apply their idle timeout to a connected socket only, and the connect timeout,
      * or the kernel's, to one opening): it runs again from the handshake's end ({@link #idleFromEstablished}).
      */
     private void onApp(final int f, final long which, final long now) {
+        if (which == APP_RETRY) {
+            reconnect(f, now);
+            return;
+        }
         if (closedBy[f] != OPEN) {
             return;
         }
@@ -6002,7 +6036,7 @@ public final class RouterSimulation {
             appConnectTimeouts++;
             if (trace.enabled()) {
                 trace.publish(now, traceComponent, kAppConnectTimeout, TraceEvent.NO_PACKET, f,
-                        flowConnectTimeoutNs[f] / 1_000_000L, synTimeouts[f], 0L);
+                        connectTimeoutNs(f) / 1_000_000L, synTimeouts[f], 0L);
             }
             closeFlow(f, CLOSED_CONNECT, now);
         } else {
@@ -6018,7 +6052,7 @@ public final class RouterSimulation {
             appTimeouts++;
             closeFlow(f, CLOSED_IDLE, now);
         }
-        reconnect(f, now);
+        retry(f, now);
     }
 
     /**
@@ -6086,6 +6120,7 @@ public final class RouterSimulation {
         flowDownload[s] = flowDownload[f];
         flowIdleTimeoutNs[s] = flowIdleTimeoutNs[f];
         flowConnectTimeoutNs[s] = flowConnectTimeoutNs[f];
+        appFailedTries[s] = appFailedTries[f];
         flowSport[s] = sport;
         flowLabel[s] = flowLabels.nextInt() & 0xFFFFF;
         final int mss = 1500 - (ipv6 ? 40 : 20) - 20;
@@ -6097,6 +6132,135 @@ public final class RouterSimulation {
             trace.publish(now, traceComponent, kAppReconnect, TraceEvent.NO_PACKET, f, s, flowSport[s], 0L);
         }
         loop.schedule(now, kStart, s, 0L);
+    }
+
+    /** libtorrent's {@code second_tick()}: once a second of its session ({@code session_impl::on_tick()}). */
+    private static final long SECOND_TICK_NS = 1_000_000_000L;
+    /** libtorrent adds this to {@code peer_connect_timeout} per earlier failure of the peer (3 s). */
+    private static final long FAILCOUNT_CONNECT_TIMEOUT_NS = 3_000_000_000L;
+    /** libtorrent's {@code settings_pack::min_reconnect_time} (60 s, src/settings_pack.cpp), in seconds. */
+    private static final long MIN_RECONNECT_TIME_S = 60L;
+    /** libtorrent's {@code torrent_peer::failcount} is a 5-bit field: it stops at 31. */
+    private static final int FAILCOUNT_MAX = 31;
+
+    /**
+     * The connect timeout of connection {@code f}, ns: its application's; a p2p application's grows by 3 s per
+     * earlier failure of the peer, {@code peer_connect_timeout + 3 * failcount} ({@code
+     * peer_connection::second_tick()}, src/peer_connection.cpp).
+     */
+    private long connectTimeoutNs(final int f) {
+        final long timeout = flowConnectTimeoutNs[f];
+        return flowAppKind[f] == RouterConfig.AppKind.P2P
+                ? timeout + FAILCOUNT_CONNECT_TIMEOUT_NS * appFailedTries[f] : timeout;
+    }
+
+    /**
+     * When the application gives up on connection {@code f}, opened at {@code openedNs}, if it is still opening:
+     * its connect timeout later, or, for a p2p application, at the first {@code second_tick()} of its libtorrent
+     * session (whole seconds from the application's start) at which more than that has passed since the
+     * connection's start ({@code d > seconds(connect_timeout)}, {@code d} counted from {@code m_last_receive}, set
+     * when the connection was made): between 15 and 16 s after it for the first try.
+     */
+    private long connectTimeoutDueNs(final int f, final long openedNs) {
+        final long due = openedNs + connectTimeoutNs(f);
+        if (flowAppKind[f] != RouterConfig.AppKind.P2P) {
+            return due;
+        }
+        final long session = appStartNs[flowApp[f]];
+        return session + ((due - session) / SECOND_TICK_NS + 1) * SECOND_TICK_NS;
+    }
+
+    /**
+     * The handshake of connection {@code f} completed: a p2p application's failures of the peer start again from
+     * 0 ({@code torrent::clear_failcount()}, which libtorrent calls at the BitTorrent handshake, a round trip later;
+     * that exchange is not simulated).
+     */
+    private void clearFailcount(final int f) {
+        if (flowAppKind[f] == RouterConfig.AppKind.P2P) {
+            appFailedTries[f] = 0;
+        }
+    }
+
+    /**
+     * Whether the end of connection {@code f} is a failed try to its application. aria2 (downloader) counts every
+     * end: each is a {@code DlRetryEx} in {@code AbstractCommand::execute()} (src/AbstractCommand.cc), whether its
+     * connect timeout, its {@code --timeout}, or a socket error (a reset, {@code ETIMEDOUT}) ended it. libtorrent
+     * (p2p) counts a failed connect only: {@code connect_failed()} disconnects with {@code failure}
+     * (src/peer_connection.cpp), at its connect timeout or the kernel's {@code ETIMEDOUT}; a reset, its
+     * {@code peer_timeout} or an established connection's {@code ETIMEDOUT} disconnect with {@code normal}, which
+     * {@code peer_list::connection_closed()} does not count. The others count nothing.
+     */
+    private boolean failedTry(final int f) {
+        switch (flowAppKind[f]) {
+            case DOWNLOADER:
+                return true;
+            case P2P:
+                return closedBy[f] == CLOSED_CONNECT || closedBy[f] == CLOSED_TIMEDOUT && connectFailed[f];
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * What the application does once connection {@code f} has ended ({@link #closeFlow}). A failed try
+     * ({@link #failedTry}) counts in its chain's {@link #appFailedTries}; at its limit
+     * ({@link RouterConfig.App#maxTries}) the application gives the chain up ({@link #giveUp}): aria2 gives the URI
+     * up once {@code tryCount >= --max-tries} (the download of that connection ends), libtorrent connects no more
+     * to a peer whose {@code failcount >= max_failcount}. Otherwise it opens a new connection to the same server
+     * ({@link #reconnect}): at once, or, for a p2p application, at its next try of the same peer, which stands for
+     * the peer the engine has no other of ({@link #nextTryNs}).
+     */
+    private void retry(final int f, final long now) {
+        if (failedTry(f)) {
+            final int tries = appFailedTries[f] + 1;
+            appFailedTries[f] = flowAppKind[f] == RouterConfig.AppKind.P2P ? Math.min(tries, FAILCOUNT_MAX) : tries;
+        }
+        final int max = appMaxTries[flowApp[f]];
+        if (max > 0 && appFailedTries[f] >= max) {
+            giveUp(f, now);
+            return;
+        }
+        if (flowAppKind[f] != RouterConfig.AppKind.P2P) {
+            reconnect(f, now);
+            return;
+        }
+        final long at = nextTryNs(f, now);
+        if (at <= totalNs) {
+            loop.schedule(at, kApp, f, APP_RETRY);
+        }
+    }
+
+    /**
+     * A p2p application's next try of the peer of connection {@code f}, closed at {@code closedNs}: libtorrent
+     * connects to peers at its {@code second_tick()} ({@code session_impl::try_connect_more_peers()}, after the
+     * torrents' ticks that time connects out), and skips a peer while {@code session_time - last_connected}
+     * is less than {@code (failcount + 1) * min_reconnect_time} ({@code peer_list::find_connect_candidates()},
+     * src/peer_list.cpp), with
+     * {@code last_connected} the session's whole seconds at the close and {@code failcount} counted then
+     * ({@code peer_list::connection_closed()}): 120 s after a first failure, 180 s after a second, 60 s after a
+     * close that was no failure; none when {@code last_connected} is 0 (a close in the session's first second), the
+     * next tick then.
+     */
+    private long nextTryNs(final int f, final long closedNs) {
+        final long session = appStartNs[flowApp[f]];
+        final long lastConnected = (closedNs - session) / SECOND_TICK_NS;
+        if (lastConnected == 0) {
+            return session + (closedNs - session + SECOND_TICK_NS - 1) / SECOND_TICK_NS * SECOND_TICK_NS;
+        }
+        return session + (lastConnected + (appFailedTries[f] + 1L) * MIN_RECONNECT_TIME_S) * SECOND_TICK_NS;
+    }
+
+    /**
+     * The application gives up the chain of connection {@code f}: no connection replaces it
+     * ({@code app_gave_up}, the flow's {@code gaveUp}).
+     */
+    private void giveUp(final int f, final long now) {
+        appGaveUp++;
+        gaveUp[f] = true;
+        if (trace.enabled()) {
+            trace.publish(now, traceComponent, kAppGiveUp, TraceEvent.NO_PACKET, f, appFailedTries[f],
+                    appMaxTries[flowApp[f]], 0L);
+        }
     }
 
     // ---------------------------------------------------------------- housekeeping
@@ -6266,6 +6430,8 @@ public final class RouterSimulation {
     private long writeTimeouts;
     /** Connections their application closed at its connect timeout, still opening ({@link #onApp}). */
     private long appConnectTimeouts;
+    /** Chains of connections their application gave up at its limit on its tries ({@link #giveUp}). */
+    private long appGaveUp;
     private long txhashRethinks;
     private long fastRetransmits;
     /** Slow starts HyStart ended, by detector ({@code TCPHystartTrainDetect}, {@code TCPHystartDelayDetect}). */
@@ -6312,6 +6478,18 @@ public final class RouterSimulation {
 
     long appConnectTimeouts() {
         return appConnectTimeouts;
+    }
+
+    long appGaveUp() {
+        return appGaveUp;
+    }
+
+    boolean flowGaveUp(final int f) {
+        return gaveUp[f];
+    }
+
+    int flowFailedTries(final int f) {
+        return appFailedTries[f];
     }
 
     boolean flowEstablished(final int f) {
@@ -6512,7 +6690,8 @@ public final class RouterSimulation {
                     closedBy[f] == CLOSED_RESET ? "reset" : closedBy[f] == CLOSED_IDLE ? "idle_timeout"
                             : closedBy[f] == CLOSED_TIMEDOUT ? "etimedout"
                             : closedBy[f] == CLOSED_CONNECT ? "connect_timeout" : null,
-                    flowSport[f] != EphemeralPorts.NO_PORT ? null : flowUdp[f] ? "EAGAIN" : "EADDRNOTAVAIL"));
+                    flowSport[f] != EphemeralPorts.NO_PORT ? null : flowUdp[f] ? "EAGAIN" : "EADDRNOTAVAIL",
+                    gaveUp[f]));
         }
         final List<RouterResults.Dial> dialList = new ArrayList<>(dials);
         for (int d = 0; d < dials; d++) {
@@ -6715,7 +6894,8 @@ public final class RouterSimulation {
      * only when nonzero (so that the results of every other run keep their fields), {@code write_timeouts}
      * (established connections whose sender gave up after {@code tcp_retries2}'s time, {@link #writeTimeout};
      * Linux counts them with {@code connect_failed} in {@code TCPAbortOnTimeout}), {@code app_connect_timeouts}
-     * (connections their application closed at its own connect timeout, still opening) and
+     * (connections their application closed at its own connect timeout, still opening), {@code app_gave_up}
+     * (connections their application replaced by none, at its limit on failed tries, {@link #retry}) and
      * {@code connects_refused}: the workload's connections never opened, their host having no free source port to
      * their server at the start ({@code connect()}'s {@code EADDRNOTAVAIL}). They count in {@code connections},
      * never in {@code established}.
@@ -6747,7 +6927,7 @@ public final class RouterSimulation {
                 new RouterResults.Count("idle_timeouts", appTimeouts),
                 new RouterResults.Count("reconnects", reconnects),
                 new RouterResults.Count("reconnects_refused", reconnectsRefused));
-        if (connectsRefused == 0 && writeTimeouts == 0 && appConnectTimeouts == 0) {
+        if (connectsRefused == 0 && writeTimeouts == 0 && appConnectTimeouts == 0 && appGaveUp == 0) {
             return counts;
         }
         final List<RouterResults.Count> more = new ArrayList<>(counts);
@@ -6756,6 +6936,9 @@ public final class RouterSimulation {
         }
         if (appConnectTimeouts != 0) {
             more.add(new RouterResults.Count("app_connect_timeouts", appConnectTimeouts));
+        }
+        if (appGaveUp != 0) {
+            more.add(new RouterResults.Count("app_gave_up", appGaveUp));
         }
         if (connectsRefused != 0) {
             more.add(new RouterResults.Count("connects_refused", connectsRefused));
