@@ -123,6 +123,10 @@ public final class ResultJson {
                 if (f.closedBy() != null) {
                     g.writeStringField("closedBy", f.closedBy());
                 }
+                if (f.gaveUp()) {
+                    // its application's last try: at its limit on failed tries, none opened in its place
+                    g.writeBooleanField("gaveUp", true);
+                }
                 if (f.openError() != null) {
                     // never opened: its host had no free source port
                     g.writeStringField("openError", f.openError());

@@ -53,7 +53,7 @@ public final class ScenarioMapper {
                     : RouterConfig.Direction.DOWNLOAD,
                 "newreno".equals(a.congestionControl()) ? RouterConfig.CongestionControl.NEWRENO
                     : RouterConfig.CongestionControl.CUBIC,
-                a.rateBps(), a.packetBytes(), a.startNs(), a.timeoutNs(), a.connectTimeoutNs()));
+                a.rateBps(), a.packetBytes(), a.startNs(), a.timeoutNs(), a.connectTimeoutNs(), a.maxTries()));
         }
         return new RouterConfig(s.device().profile(), lan, wan, s.ipv6(), balancing, offload(s.offload()),
             new RouterConfig.Firewall(firewallKind(s.firewall().kind()), s.firewall().conntrackMax()),

@@ -144,12 +144,16 @@ public final class Summary {
         if (resets + idle + connect > 0) {
             // connections that ended (a server's reset after a redial, an application's idle or connect timeout),
             // and what the applications did about it
+            final long gaveUp = RouterResults.count(tcp, "app_gave_up");
+            final long waiting = RouterResults.count(tcp, "reconnects_waiting");
             o.printf(Locale.ROOT, "ended:      %d connections (%d reset by their server, %d by their"
-                + " application's idle timeout%s), %d opened again%s%n", resets + idle + connect, resets, idle,
+                + " application's idle timeout%s), %d opened again%s%s%s%n", resets + idle + connect, resets, idle,
                 connect == 0 ? "" : ", " + connect + " by its connect timeout",
                 RouterResults.count(tcp, "reconnects"), RouterResults.count(tcp, "reconnects_refused") == 0 ? ""
                     : ", " + RouterResults.count(tcp, "reconnects_refused")
-                        + " not (no spare slot or source port)");
+                        + " not (no spare slot or source port)",
+                gaveUp == 0 ? "" : ", " + gaveUp + " given up (their application's limit on its tries)",
+                waiting == 0 ? "" : ", " + waiting + " waiting to try their peer again (libtorrent)");
         }
         o.println("bottleneck: " + r.bottleneck());
         final String hint = spreadHint(r);

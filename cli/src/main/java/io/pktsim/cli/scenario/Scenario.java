@@ -276,6 +276,23 @@ public record Scenario(String source, String sha256, String name, String descrip
         public long defaultConnectTimeoutNs() {
             return this == UDP ? 0L : RouterConfig.AppKind.valueOf(name()).defaultConnectTimeoutNs();
         }
+
+        /**
+         * @return the application's limit on its failed tries when the scenario names none (0: none): the engine's
+         *     {@link RouterConfig.AppKind#defaultMaxTries()}, 5 for a downloader (aria2's {@code --max-tries}), 3
+         *     for p2p (libtorrent's {@code max_failcount}), 0 for the others
+         */
+        public int defaultMaxTries() {
+            return this == UDP ? 0 : RouterConfig.AppKind.valueOf(name()).defaultMaxTries();
+        }
+
+        /**
+         * @return the largest limit on its tries the type takes ({@link RouterConfig.AppKind#maxTriesLimit()}):
+         *     10000 for a downloader, 31 for p2p, 0 for the others (no limit of their own)
+         */
+        public int maxTriesLimit() {
+            return this == UDP ? 0 : RouterConfig.AppKind.valueOf(name()).maxTriesLimit();
+        }
     }
 
     /** The direction of an application's data. */
@@ -312,10 +329,35 @@ public record Scenario(String source, String sha256, String name, String descrip
      * @param startNs when it starts, ns after the run's start
      * @param timeoutNs TCP: the application's idle timeout, ns (0: never); UDP: 0
      * @param connectTimeoutNs TCP: the application's connect timeout, ns (0: none, only the kernel's); UDP: 0
+     * @param maxTries downloader and p2p: the failed tries after which the application gives a connection up (0:
+     *     no limit); the other types: 0
      */
     public record App(String name, AppType type, Direction direction, int hosts, int connections,
         String congestionControl, String pattern, long rateBps, int packetBytes, long startNs, long timeoutNs,
-        long connectTimeoutNs) {
+        long connectTimeoutNs, int maxTries) {
+
+        /**
+         * An application with its type's default limit on its tries ({@link AppType#defaultMaxTries()}).
+         *
+         * @param name the application's name
+         * @param type the kind
+         * @param direction the direction of its data
+         * @param hosts LAN hosts running it
+         * @param connections per host: TCP connections, peers or UDP flows
+         * @param congestionControl TCP: {@code cubic} or {@code newreno}
+         * @param pattern UDP: {@code cbr}, {@code poisson} or {@code onoff}; null for TCP
+         * @param rateBps UDP: the rate per flow, bits/s; TCP: 0
+         * @param packetBytes UDP: the IP packet size, bytes; TCP: 0
+         * @param startNs when it starts, ns after the run's start
+         * @param timeoutNs TCP: the application's idle timeout, ns (0: never); UDP: 0
+         * @param connectTimeoutNs TCP: the application's connect timeout, ns (0: none, only the kernel's); UDP: 0
+         */
+        public App(final String name, final AppType type, final Direction direction, final int hosts,
+            final int connections, final String congestionControl, final String pattern, final long rateBps,
+            final int packetBytes, final long startNs, final long timeoutNs, final long connectTimeoutNs) {
+            this(name, type, direction, hosts, connections, congestionControl, pattern, rateBps, packetBytes,
+                startNs, timeoutNs, connectTimeoutNs, type.defaultMaxTries());
+        }
 
         /**
          * An application with its type's default connect timeout ({@link AppType#defaultConnectTimeoutNs()}).

@@ -65,6 +65,7 @@ public final class ScenarioLoader {
         {"packetBytes", "udp"},
         {"timeout", "browser, downloader, p2p or speedtest"},
         {"connectTimeout", "browser, downloader, p2p or speedtest"},
+        {"maxTries", "downloader or p2p"},
     };
 
     /** The most flows (TCP connections and UDP flows over every app and host) the router engine takes. */
@@ -464,11 +465,15 @@ public final class ScenarioLoader {
         }
         long timeout = 0;
         long connectTimeout = 0;
+        int maxTries = 0;
         if (type != AppType.UDP) {
             cc = a.choice("congestionControl", "cubic", "cubic", "newreno");
             timeout = nonNegativeDuration(a, path + ".timeout", "timeout", type.defaultTimeoutNs(), 0,
                 MAX_DURATION_NS);
             connectTimeout = connectTimeout(a, path + ".connectTimeout", type.defaultConnectTimeoutNs());
+        }
+        if (type == AppType.DOWNLOADER || type == AppType.P2P) {
+            maxTries = maxTries(a, path + ".maxTries", type);
         }
         for (final String[] k : TYPE_KEYS) {
             if (a.node().entries().containsKey(k[0]) && !k[1].contains(type.label())) {
@@ -480,7 +485,40 @@ public final class ScenarioLoader {
         }
         a.finish();
         return new App(name, type, direction, hosts, connections, cc, pattern, rate, packet, start, timeout,
-            connectTimeout);
+            connectTimeout, maxTries);
+    }
+
+    /**
+     * An application's {@code maxTries}: an integer from 0 to the type's limit ({@link AppType#maxTriesLimit()}:
+     * 10000 for a downloader, 31 for p2p), or {@code none} (the same as 0: no limit).
+     */
+    private static int maxTries(final ConfigReader a, final String path, final AppType type)
+        throws ConfigException {
+        final String key = "maxTries";
+        final ConfigNode v = a.node().entries().get(key);
+        final int limit = type.maxTriesLimit();
+        final String expected = "an integer from 0 to " + limit + ", or none (0 or none: no limit)"
+            + (type == AppType.P2P ? "; libtorrent's failcount stops at 31" : "");
+        if (v != null && v.kind() == ConfigNode.Kind.SCALAR) {
+            final String text = v.text().strip();
+            if ("none".equals(text)) {
+                a.string(key, "none");
+                return 0;
+            }
+            if (text.startsWith("-")) {
+                throw v.error("'" + path + "' is " + text + ", a negative number; expected " + expected);
+            }
+            final long n;
+            try {
+                n = ConfigReader.parseInteger(text);
+            } catch (final NumberFormatException e) {
+                throw v.error("'" + path + "' is '" + text + "'; expected " + expected);
+            }
+            if (n > limit) {
+                throw v.error("'" + path + "' is " + text + "; expected " + expected);
+            }
+        }
+        return (int) a.integer(key, (long) type.defaultMaxTries(), 0, limit);
     }
 
     /**

@@ -89,6 +89,7 @@ public final class ScenarioYaml {
                     y.kv(6, "congestionControl", a.congestionControl());
                     y.kv(6, "timeout", Units.formatNs(a.timeoutNs()));
                     y.kv(6, "connectTimeout", connectTimeout(a));
+                    y.kv(6, "maxTries", maxTries(a));
                     break;
                 case UDP:
                     y.kv(6, "flows", a.connections());
@@ -101,6 +102,9 @@ public final class ScenarioYaml {
                     y.kv(6, "congestionControl", a.congestionControl());
                     y.kv(6, "timeout", Units.formatNs(a.timeoutNs()));
                     y.kv(6, "connectTimeout", connectTimeout(a));
+                    if (a.type() == Scenario.AppType.DOWNLOADER) {
+                        y.kv(6, "maxTries", maxTries(a));
+                    }
                     break;
             }
         }
@@ -179,6 +183,11 @@ public final class ScenarioYaml {
     /** An application's connect timeout as a scenario names it: {@code none} for 0 (only the kernel's). */
     private static String connectTimeout(final App a) {
         return a.connectTimeoutNs() == 0 ? "none" : Units.formatNs(a.connectTimeoutNs());
+    }
+
+    /** An application's limit on its tries as a scenario names it: {@code none} for 0 (no limit). */
+    private static String maxTries(final App a) {
+        return a.maxTries() == 0 ? "none" : Integer.toString(a.maxTries());
     }
 
     private static String nullToEmpty(final String s) {

@@ -53,6 +53,8 @@ final class KindInfo {
         Map.entry("app_connect_timeout", "an application gives up on a connection still opening (its connect timeout)"),
         Map.entry("app_close", "an application ends a connection (a reset, its idle or connect timeout, ETIMEDOUT)"),
         Map.entry("app_reconnect", "the application opens a new connection in its place"),
+        Map.entry("app_give_up", "the application gives the connection up: its last try (aria2's --max-tries, "
+            + "libtorrent's max_failcount); none in its place"),
         Map.entry("qdisc_drop", "the egress qdisc drops a packet (1 over the limit, 2 over memory, 3 CoDel)"),
         Map.entry("irq", "a hard interrupt on a line"),
         Map.entry("irq_enable", "the line's interrupt is enabled again"),

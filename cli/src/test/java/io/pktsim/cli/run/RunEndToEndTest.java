@@ -195,6 +195,44 @@ class RunEndToEndTest {
     }
 
     /**
+     * A downloader with {@code maxTries: 2} whose only dial is down for the whole run: its connection is given up
+     * at its connect timeout twice (60 s apart), and after the second its application opens none in its place. The
+     * JSON counts it ({@code tcp.app_gave_up}) and marks the flow ({@code gaveUp}), the summary says so, and the
+     * trace has {@code app_give_up}.
+     */
+    @Test
+    void shouldShowAConnectionItsApplicationGaveUp() throws IOException {
+        final Path scenario = tmp.resolve("tries.yaml");
+        Files.writeString(scenario, String.join("\n",
+            "name: tries",
+            "device: {preset: k2p}",
+            "wan: {lines: 1, lineRate: 100mbit, dialsPerLine: 1, rtt: 10ms,",
+            "      redials: [{dial: 0, at: 0s, down: 300s}]}",
+            "workload:",
+            "  apps:",
+            "    - {name: dl, type: downloader, connections: 1, maxTries: 2}",
+            "duration: 130s",
+            "warmUp: 1s",
+            ""), StandardCharsets.UTF_8);
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertThat(run(out, err, "run", scenario.toString(), "--json", tmp.resolve("t.json").toString(), "--trace",
+            tmp.resolve("t.jsonl").toString())).as(err.toString()).isZero();
+        final JsonNode j = new ObjectMapper().readTree(tmp.resolve("t.json").toFile());
+        assertThat(j.at("/tcp/app_connect_timeouts").asLong()).isEqualTo(2);
+        assertThat(j.at("/tcp/reconnects").asLong()).isEqualTo(1);
+        assertThat(j.at("/tcp/app_gave_up").asLong()).isEqualTo(1);
+        assertThat(j.get("flows")).hasSize(2);
+        assertThat(j.at("/flows/0").has("gaveUp")).isFalse();
+        assertThat(j.at("/flows/1/gaveUp").asBoolean()).isTrue();
+        assertThat(j.at("/flows/1/closedBy").asText()).isEqualTo("connect_timeout");
+        assertThat(out.toString()).contains("\nended:      2 connections (0 reset by their server, 0 by their "
+            + "application's idle timeout, 2 by its connect timeout), 1 opened again, 1 given up (their "
+            + "application's limit on its tries)\n");
+        assertThat(Files.readString(tmp.resolve("t.jsonl"))).contains("\"kind\":\"app_give_up\"");
+    }
+
+    /**
      * 30,000 connections from one host to one server, 1,768 more than its {@code ip_local_port_range} (28,232
      * ports) holds: a valid scenario (exit 0), as on Linux, where {@code connect()} fails with {@code EADDRNOTAVAIL}
      * for the connections that find no port and the others run. The 1,768 are counted, never opened (no port, no

@@ -173,9 +173,12 @@ class RunInvariantsPropertyTest {
         }
         assertThat(notOpened).as(scenario).isEqualTo(refused + j.path("udp").path("binds_refused").asLong(0));
         assertThat(t.get("established").asLong()).isBetween(0L, tcp - refused);
-        // every connection ended is opened again unless the spare slots ran out; each new one names an ended one
-        final long ended = t.get("resets").asLong() + t.get("idle_timeouts").asLong();
-        assertThat(t.get("reconnects").asLong() + t.get("reconnects_refused").asLong()).as(scenario)
+        // every connection ended is opened again unless the spare slots ran out, its application gave up (its limit
+        // on its tries) or waits to try again (libtorrent); each new one names an ended one
+        final long ended = t.get("resets").asLong() + t.get("idle_timeouts").asLong()
+            + t.path("app_connect_timeouts").asLong(0);
+        assertThat(t.get("reconnects").asLong() + t.get("reconnects_refused").asLong()
+            + t.path("app_gave_up").asLong(0) + t.path("reconnects_waiting").asLong(0)).as(scenario)
             .isEqualTo(ended);
         long closed = 0;
         final List<Integer> replaced = new ArrayList<>();

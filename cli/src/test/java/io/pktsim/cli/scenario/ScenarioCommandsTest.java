@@ -100,6 +100,24 @@ class ScenarioCommandsTest {
     }
 
     @Test
+    void shouldExitTwoWithOneLineOnABadMaxTries() throws IOException {
+        final Path bad = tmp.resolve("tries.yaml");
+        Files.writeString(bad, ScenarioLoaderTest.BASE.replace("connections: 8", "connections: 8\n      maxTries: -3"),
+            StandardCharsets.UTF_8);
+        final Run r = run("validate", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("pktsim validate: " + bad + ":15:17: 'workload.apps[0].maxTries' is -3, a "
+            + "negative number; expected an integer from 0 to 10000, or none (0 or none: no limit)\n");
+        final Path good = tmp.resolve("tries-none.yaml");
+        Files.writeString(good, ScenarioLoaderTest.BASE.replace("connections: 8",
+            "connections: 8\n      maxTries: none"), StandardCharsets.UTF_8);
+        final Run ok = run("validate", good.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("      connectTimeout: 60s\n      maxTries: none\n");
+    }
+
+    @Test
     void shouldPrintAResolvedScenarioThatValidatesAgain() throws IOException {
         final Run first = run("validate", scenarios().resolve("k2p-8dial.yaml").toString());
         final Path resolved = tmp.resolve("resolved.yaml");

@@ -596,6 +596,52 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void shouldLoadTheTypesTryLimitsAnOverrideAndNone() throws ConfigException {
+        final String apps = String.join("\n", "workload:", "  apps:", "    - type: downloader", "    - type: p2p",
+            "    - type: browser", "    - type: speedtest", "    - {type: udp, rate: 1mbit}",
+            "    - {type: downloader, maxTries: 1}", "    - {type: downloader, maxTries: none}",
+            "    - {type: p2p, maxTries: 31}", "    - {type: p2p, maxTries: 0}", "");
+        final Scenario all = parse(BASE.substring(0, BASE.indexOf("workload:")) + apps + "duration: 1s\n");
+        assertThat(all.workload().apps()).extracting(Scenario.App::maxTries).containsExactly(5, 3, 0, 0, 0, 1, 0, 31,
+            0);
+        assertThat(ScenarioMapper.toConfig(all, null, null).workload()).extracting(RouterConfig.App::maxTries)
+            .containsExactly(5, 3, 0, 0, 0, 1, 0, 31, 0);
+        final String rendered = ScenarioYaml.render(all);
+        assertThat(rendered).contains("      connectTimeout: 60s\n      maxTries: 5\n",
+            "      connectTimeout: 15s\n      maxTries: 3\n", "      maxTries: 1\n", "      maxTries: none\n",
+            "      maxTries: 31\n");
+        assertThat(rendered.split("maxTries", -1)).as("downloader and p2p only").hasSize(7);
+        assertThat(parse(rendered).workload()).isEqualTo(all.workload());
+    }
+
+    @Test
+    void shouldRejectABadMaxTries() {
+        assertThat(error(replace("connections: 8", "connections: 8\n      maxTries: -1"))).isEqualTo(
+            "s.yaml:15:17: 'workload.apps[0].maxTries' is -1, a negative number; expected an integer from 0 to 10000, "
+                + "or none (0 or none: no limit)");
+        assertThat(error(replace("connections: 8", "connections: 8\n      maxTries: never"))).isEqualTo(
+            "s.yaml:15:17: 'workload.apps[0].maxTries' is 'never'; expected an integer from 0 to 10000, or none (0 or "
+                + "none: no limit)");
+        assertThat(error(replace("connections: 8", "connections: 8\n      maxTries: 2.5"))).startsWith(
+            "s.yaml:15:17: 'workload.apps[0].maxTries' is '2.5'; expected an integer from 0 to 10000");
+        assertThat(error(replace("connections: 8", "connections: 8\n      maxTries: 10001"))).isEqualTo(
+            "s.yaml:15:17: 'workload.apps[0].maxTries' is 10001; expected an integer from 0 to 10000, or none (0 or "
+                + "none: no limit)");
+        assertThat(error(replace("    - type: downloader\n      connections: 8",
+            "    - {type: p2p, maxTries: 32}"))).isEqualTo("s.yaml:13:29: 'workload.apps[0].maxTries' is 32; "
+                + "expected an integer from 0 to 31, or none (0 or none: no limit); libtorrent's failcount stops at "
+                + "31");
+        assertThat(error(replace("    - type: downloader\n      connections: 8",
+            "    - {type: browser, maxTries: 3}"))).isEqualTo("s.yaml:13:23: "
+                + "'workload.apps[0].maxTries' applies to type downloader or p2p only; this app's type is browser");
+        assertThat(error(replace("    - type: downloader\n      connections: 8",
+            "    - {type: udp, rate: 1mbit, maxTries: 3}"))).isEqualTo("s.yaml:13:32: "
+                + "'workload.apps[0].maxTries' applies to type downloader or p2p only; this app's type is udp");
+        assertThat(error(replace("connections: 8", "connections: 8\n      maxTrys: 3"))).startsWith(
+            "s.yaml:15:7: unknown key 'maxTrys' in 'workload.apps[0]'; did you mean 'maxTries'?");
+    }
+
+    @Test
     void shouldNameAMissingFile() {
         assertThatThrownBy(() -> new ScenarioLoader().load(java.nio.file.Path.of("no/such.yaml")))
             .hasMessage("no/such.yaml: no such file");

@@ -6020,6 +6020,7 @@ public final class RouterSimulation {
      */
     private void onApp(final int f, final long which, final long now) {
         if (which == APP_RETRY) {
+            reconnectsWaiting--;
             reconnect(f, now);
             return;
         }
@@ -6224,6 +6225,8 @@ public final class RouterSimulation {
             reconnect(f, now);
             return;
         }
+        // it waits for its try (counted in reconnects_waiting until the try comes)
+        reconnectsWaiting++;
         final long at = nextTryNs(f, now);
         if (at <= totalNs) {
             loop.schedule(at, kApp, f, APP_RETRY);
@@ -6432,6 +6435,8 @@ public final class RouterSimulation {
     private long appConnectTimeouts;
     /** Chains of connections their application gave up at its limit on its tries ({@link #giveUp}). */
     private long appGaveUp;
+    /** Ended connections whose p2p application waits to try their peer again ({@link #retry}). */
+    private long reconnectsWaiting;
     private long txhashRethinks;
     private long fastRetransmits;
     /** Slow starts HyStart ended, by detector ({@code TCPHystartTrainDetect}, {@code TCPHystartDelayDetect}). */
@@ -6895,10 +6900,11 @@ public final class RouterSimulation {
      * (established connections whose sender gave up after {@code tcp_retries2}'s time, {@link #writeTimeout};
      * Linux counts them with {@code connect_failed} in {@code TCPAbortOnTimeout}), {@code app_connect_timeouts}
      * (connections their application closed at its own connect timeout, still opening), {@code app_gave_up}
-     * (connections their application replaced by none, at its limit on failed tries, {@link #retry}) and
-     * {@code connects_refused}: the workload's connections never opened, their host having no free source port to
-     * their server at the start ({@code connect()}'s {@code EADDRNOTAVAIL}). They count in {@code connections},
-     * never in {@code established}.
+     * (connections their application replaced by none, at its limit on failed tries, {@link #retry}),
+     * {@code reconnects_waiting} (ended connections whose p2p application had not tried their peer again by the
+     * end: libtorrent's wait, {@link #nextTryNs}) and {@code connects_refused}: the workload's connections never
+     * opened, their host having no free source port to their server at the start ({@code connect()}'s
+     * {@code EADDRNOTAVAIL}). They count in {@code connections}, never in {@code established}.
      */
     private List<RouterResults.Count> tcpCounts() {
         long connections = 0;
@@ -6927,7 +6933,8 @@ public final class RouterSimulation {
                 new RouterResults.Count("idle_timeouts", appTimeouts),
                 new RouterResults.Count("reconnects", reconnects),
                 new RouterResults.Count("reconnects_refused", reconnectsRefused));
-        if (connectsRefused == 0 && writeTimeouts == 0 && appConnectTimeouts == 0 && appGaveUp == 0) {
+        if (connectsRefused == 0 && writeTimeouts == 0 && appConnectTimeouts == 0 && appGaveUp == 0
+                && reconnectsWaiting == 0) {
             return counts;
         }
         final List<RouterResults.Count> more = new ArrayList<>(counts);
@@ -6939,6 +6946,9 @@ public final class RouterSimulation {
         }
         if (appGaveUp != 0) {
             more.add(new RouterResults.Count("app_gave_up", appGaveUp));
+        }
+        if (reconnectsWaiting != 0) {
+            more.add(new RouterResults.Count("reconnects_waiting", reconnectsWaiting));
         }
         if (connectsRefused != 0) {
             more.add(new RouterResults.Count("connects_refused", connectsRefused));

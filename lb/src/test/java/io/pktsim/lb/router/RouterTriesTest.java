@@ -163,7 +163,29 @@ class RouterTriesTest {
         assertThat(RouterResults.count(r.tcp(), "app_connect_timeouts")).isEqualTo(3);
         assertThat(RouterResults.count(r.tcp(), "reconnects")).isEqualTo(2);
         assertThat(RouterResults.count(r.tcp(), "app_gave_up")).isEqualTo(1);
+        assertThat(r.tcp()).extracting(RouterResults.Count::name).doesNotContain("reconnects_waiting");
         assertThat(r.flows()).extracting(RouterResults.Flow::gaveUp).containsExactly(false, false, true);
+    }
+
+    /**
+     * The same peer with the run ending at 100 s: its first try timed out at 16 s, and its next, due at 136 s, has
+     * not come: counted in {@code reconnects_waiting}, no connection in its place.
+     */
+    @Test
+    void shouldCountAPeerStillWaitingForItsNextTryAtTheEnd() {
+        final RouterConfig.App app = RouterFixtures.tcp(RouterConfig.AppKind.P2P, 1, 1,
+                RouterConfig.Direction.DOWNLOAD);
+        final RouterSimulation sim = new RouterSimulation(config(app,
+                List.of(new RouterConfig.Redial(0, 0L, 500 * S)), 100 * S, null));
+        final RouterResults r = sim.run(ProgressListener.NONE);
+
+        assertThat(RouterResults.count(r.tcp(), "app_connect_timeouts")).isEqualTo(1);
+        assertThat(RouterResults.count(r.tcp(), "reconnects")).isZero();
+        assertThat(RouterResults.count(r.tcp(), "reconnects_waiting")).isEqualTo(1);
+        assertThat(r.tcp()).extracting(RouterResults.Count::name).doesNotContain("app_gave_up");
+        assertThat(r.flows()).hasSize(1);
+        assertThat(r.flows().get(0).closedBy()).isEqualTo("connect_timeout");
+        assertThat(sim.flowFailedTries(0)).isEqualTo(1);
     }
 
     /**
