@@ -575,10 +575,32 @@ public final class RouterSimulation {
      * sends on channel {@code c % channels}), and so whose NAPI frees its descriptors. Null with one queue.
      */
     private final int[] txQueueOfCpu;
-    private final long[][] backlogEnd;
+    /**
+     * Per CPU, its backlog's packets in the order its CPU takes them up (a ring: {@link #backlogHead},
+     * {@link #backlogCount}), {@value #BACKLOG_STRIDE} longs each: when each ends, was queued
+     * ({@code enqueue_to_backlog}) and was started. The first {@link #backlogSpliced} of them are in
+     * {@code process_queue}, the rest in {@code input_pkt_queue} ({@link #backlogAdvance}).
+     */
+    private final long[][] backlogTimes;
+    private static final int BL_END = 0;
+    private static final int BL_ENQ = 1;
+    private static final int BL_START = 2;
+    private static final int BACKLOG_STRIDE = 4;
     private final int[] backlogHead;
     private final int[] backlogCount;
-    private final int backlogMask;
+    private final int[] backlogSpliced;
+    /** Per CPU, when its {@code process_queue} drained last: the end of the last packet spliced into it. */
+    private final long[] backlogDrainNs;
+    /**
+     * Per CPU whose only NAPI is its backlog ({@link #backlogOnly}): its current {@code net_rx_action} run
+     * ({@link #backlogPolled}): when it started, the packets its backlog polls took in it, and when the last ended.
+     */
+    private final boolean[] backlogOnly;
+    private final long[] backlogRunStartNs;
+    private final int[] backlogRunPackets;
+    private final long[] backlogRunLastNs;
+    /** Per CPU, its backlog ring's slots less one (a power of two less one: the ring doubles when it fills). */
+    private final int[] backlogMask;
     private final boolean[] ipiPending;
 
     // Flows.
@@ -828,6 +850,9 @@ public final class RouterSimulation {
     private long pollSeq;
     /** The device {@link #receiveDevices} found for the packet {@link #forward} is handling (its VLAN or port). */
     private int rxDevice;
+    /** The ppp device {@link #receiveDevices} found for a PPPoE session frame, and the time of its taps. */
+    private int rxPppIfindex;
+    private long rxPppTapNs;
     /** Frames from a DSA port whose GRO the RX poll did not charge: the cell charges it ({@link #forward}). */
     private long cellGroFrames;
     /** {@code gro_cells} polls over the window. */
@@ -1545,12 +1570,30 @@ public final class RouterSimulation {
             rqt = null;
             txQueueOfCpu = null;
         }
-        final int bl = Integer.highestOneBit(profile.netdevMaxBacklog()) << 1;
-        backlogEnd = new long[n][bl];
-        backlogOccupancy = new long[n][profile.netdevMaxBacklog() + 1];
+        // input_pkt_queue takes a packet while it holds at most netdev_max_backlog (so up to max + 1), and
+        // process_queue holds what one splice moved (as many): the rings start at 1024 slots and double as needed
+        final int bl = BACKLOG_RING_START;
+        backlogTimes = new long[n][bl * BACKLOG_STRIDE];
+        backlogMask = new int[n];
+        java.util.Arrays.fill(backlogMask, bl - 1);
+        // qlen 0 .. max found (taken), and max + 1: found full (dropped)
+        backlogOccupancy = new long[n][profile.netdevMaxBacklog() + 2];
         backlogHead = new int[n];
         backlogCount = new int[n];
-        backlogMask = bl - 1;
+        backlogSpliced = new int[n];
+        backlogDrainNs = new long[n];
+        backlogOnly = new boolean[n];
+        backlogRunStartNs = new long[n];
+        backlogRunPackets = new int[n];
+        backlogRunLastNs = new long[n];
+        for (int c = 0; c < n; c++) {
+            backlogOnly[c] = c != rxCpu;
+        }
+        if (queues != null) {
+            for (final RxQueue q : queues) {
+                backlogOnly[q.cpu] = false;
+            }
+        }
         ipiPending = new boolean[n];
         softnetProcessed = new long[n];
         softnetDropped = new long[n];
@@ -4503,8 +4546,8 @@ public final class RouterSimulation {
     // ---------------------------------------------------------------- router: forwarding
 
     private boolean backlogIdle(final int target, final long t) {
-        return backlogCount[target] == 0 || backlogEnd[target][(backlogHead[target] + backlogCount[target] - 1)
-                & backlogMask] <= t;
+        return backlogCount[target] == 0 || backlogTimes[target][((backlogHead[target] + backlogCount[target] - 1)
+                & backlogMask[target]) * BACKLOG_STRIDE + BL_END] <= t;
     }
 
     /**
@@ -4867,15 +4910,7 @@ public final class RouterSimulation {
         // conduit merges nothing: a GRO aggregate from a DSA port was that many frames in the backlog (all or none
         // fit here; the kernel would drop only the frames past the limit).
         final int frames = dsa ? backlogFrames(h, pkt, segs) : 1;
-        if (viaBacklog) {
-            // the entries done by readyNs leave the backlog (backlogIdle reads the newest entry's end, which they do
-            // not change), then the packet finds the rest: the occupancy it sees, and the limit's test
-            backlogDone(target, readyNs);
-            // a packet with no room for all its frames counts as finding the backlog full
-            backlogOccupancy[target][backlogCount[target] > netdevMaxBacklog - frames ? netdevMaxBacklog
-                    : backlogCount[target]]++;
-        }
-        if (viaBacklog && backlogCount[target] > netdevMaxBacklog - frames) {
+        if (viaBacklog && !backlogTake(target, readyNs, frames)) {
             softnetDropped[target]++;
             drops[Drop.BACKLOG_FULL.ordinal()] += segs;
             if (trace.enabled()) {
@@ -4898,7 +4933,17 @@ public final class RouterSimulation {
             return;
         }
         // The flowtable's ingress hook (nf_flow_offload_ip_hook): a hit is NATed, TTL-decremented and sent.
+        // pppoe_rcv -> ppp_input -> netif_rx: the frame's pass as the ppp device's, whose taps see it before that
+        // device's ingress hook; a flowtable hooked on the dial's lower device (fw4: nf_flow_table_ip.c parses the
+        // session header) forwards a hit before it, so the ppp device never sees that frame
+        final boolean pppPass = toLan && pppoe;
+        if (pppPass && !ftWanHooked) {
+            tapIn(rxPppIfindex, rxPppTapNs, h);
+        }
         final boolean fast = flowtableHit(h, f, toLan, readyNs);
+        if (pppPass && ftWanHooked && !fast) {
+            tapIn(rxPppIfindex, rxPppTapNs, h);
+        }
         if (fastMisroutedAny && fast && !toLan && fastMisrouted[f]) {
             // the flow's fast path leaves by another dial than its NAT's (strandedOffload): that access server
             // drops it; the flow keeps its NAT's dial for the server's packets
@@ -4949,13 +4994,15 @@ public final class RouterSimulation {
         charge(CostStage.DRIVER_TX, txCostCycles);
         final long total = chargedCycles;
         final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : napiContext;
+        final long start = Math.max(readyNs, cpu.freeAtNs(target));
         final long done = cpu.exec(target, readyNs, total, ctx);
         if (trace.enabled()) {
             trace.publish(readyNs, traceComponent, kStack, h, target, f, fast ? 1 : 0,
-                viaBacklog ? backlogCount[target] : 0, done - readyNs);
+                viaBacklog ? backlogCount[target] - backlogSpliced[target] : 0, done - readyNs);
         }
         if (viaBacklog) {
-            backlogAdd(target, done, frames);
+            backlogAdd(target, readyNs, start, done, frames);
+            backlogPolled(target, start, done);
         }
         txPending += segs;
         if (multiQueue) {
@@ -4981,13 +5028,111 @@ public final class RouterSimulation {
         tapOutSegment = 0;
     }
 
-    /** The entries of CPU {@code target}'s backlog done by {@code atNs} leave it ({@code process_backlog}). */
-    private void backlogDone(final int target, final long atNs) {
-        final long[] ends = backlogEnd[target];
-        while (backlogCount[target] > 0 && ends[backlogHead[target]] <= atNs) {
-            backlogHead[target] = (backlogHead[target] + 1) & backlogMask;
-            backlogCount[target]--;
+    /**
+     * {@code enqueue_to_backlog} (net/core/dev.c, 6.18) of a packet of {@code frames} frames at {@code atNs} on CPU
+     * {@code target}: the queue brought up to {@code atNs} ({@link #backlogAdvance}), the {@code input_pkt_queue}
+     * length it finds counted ({@link #backlogOccupancy}), and the limit's test, {@code qlen <= max_backlog} for
+     * each frame (a packet with no room for all its frames counts as finding the queue full and is dropped
+     * whole). The caller then adds its entries ({@link #backlogAdd}).
+     *
+     * @return false when the packet is dropped ({@code cpu_backlog_drop})
+     */
+    private boolean backlogTake(final int target, final long atNs, final int frames) {
+        backlogAdvance(target, atNs);
+        final int qlen = backlogCount[target] - backlogSpliced[target];
+        final boolean full = qlen + frames - 1 > netdevMaxBacklog;
+        backlogOccupancy[target][full ? netdevMaxBacklog + 1 : qlen]++;
+        return !full;
+    }
+
+    /**
+     * {@code net_rx_action} (net/core/dev.c, 6.18) on a CPU whose only NAPI is its backlog, for a packet it took up
+     * from {@code startNs} to {@code doneNs}: {@code process_backlog} takes at most {@code dev_rx_weight} (64:
+     * {@code weight_p} 64 times {@code dev_weight_rx_bias} 1) a call, and after each call the run ends with a
+     * {@code time_squeeze} once {@code netdev_budget} (300) packets or {@code netdev_budget_usecs} are spent (the
+     * fifth full call: 320), or, when its CPU was idle before the packet, the previous run ended with the backlog
+     * drained (its last call short of the weight: a {@code time_squeeze} too when that call spent the budget).
+     * Another run follows at once ({@code __do_softirq}'s restart or {@code ksoftirqd}).
+     */
+    private void backlogPolled(final int c, final long startNs, final long doneNs) {
+        if (!backlogOnly[c]) {
+            return;
         }
+        int n = backlogRunPackets[c];
+        if (startNs > backlogRunLastNs[c]) {
+            if (n % BACKLOG_WEIGHT != 0 && (n >= netdevBudget || budgetUsecsSpent(backlogRunStartNs[c],
+                    backlogRunLastNs[c]))) {
+                timeSqueeze(c, backlogRunLastNs[c], 0);
+            }
+            n = 0;
+            backlogRunStartNs[c] = startNs;
+        }
+        backlogRunLastNs[c] = doneNs;
+        n++;
+        if (n % BACKLOG_WEIGHT == 0 && (n >= netdevBudget || budgetUsecsSpent(backlogRunStartNs[c], doneNs))) {
+            timeSqueeze(c, doneNs, backlogCount[c]);
+            n = 0;
+            backlogRunStartNs[c] = doneNs;
+        }
+        backlogRunPackets[c] = n;
+    }
+
+    /** {@code process_backlog}'s quota, {@code dev_rx_weight}: {@code weight_p} (64) x {@code dev_weight_rx_bias}. */
+    private static final int BACKLOG_WEIGHT = 64;
+
+    /** Whether a {@code net_rx_action} run from {@code fromNs} spent {@code netdev_budget_usecs} by {@code atNs}. */
+    private boolean budgetUsecsSpent(final long fromNs, final long atNs) {
+        return netdevBudgetUsecs > 0 && atNs - fromNs >= netdevBudgetUsecs * 1000L;
+    }
+
+    /** A {@code time_squeeze} on a backlog-only CPU at {@code atNs}, {@code left} packets still in its backlog. */
+    private void timeSqueeze(final int c, final long atNs, final int left) {
+        softnetSqueeze[c]++;
+        if (trace.enabled()) {
+            trace.publish(atNs, traceComponent, kTimeSqueeze, TraceEvent.NO_PACKET, c, left, -1, 0L);
+        }
+    }
+
+    /**
+     * CPU {@code target}'s backlog brought up to {@code atNs}: {@code process_backlog} (net/core/dev.c, 6.18) takes
+     * packets from {@code process_queue} and, when that is empty, moves the whole {@code input_pkt_queue} into it
+     * ({@code skb_queue_splice_tail_init}); only {@code input_pkt_queue} counts against {@code netdev_max_backlog}.
+     * Solved on the entries' times: the packets done by {@code atNs} leave; a drained {@code process_queue} took,
+     * when it drained, every packet queued by then, or, when none was (the backlog NAPI completed), the next one's
+     * packets queued by the time its CPU took that one up (the NAPI scheduled again and polled).
+     */
+    private void backlogAdvance(final int target, final long atNs) {
+        final long[] b = backlogTimes[target];
+        final int mask = backlogMask[target];
+        int head = backlogHead[target];
+        int count = backlogCount[target];
+        int spliced = backlogSpliced[target];
+        while (true) {
+            while (spliced > 0 && b[head * BACKLOG_STRIDE + BL_END] <= atNs) {
+                head = (head + 1) & mask;
+                count--;
+                spliced--;
+            }
+            if (spliced > 0 || count == 0) {
+                break;
+            }
+            final long drained = backlogDrainNs[target];
+            final long enqHead = b[head * BACKLOG_STRIDE + BL_ENQ];
+            final long splice = enqHead <= drained ? drained : b[head * BACKLOG_STRIDE + BL_START];
+            if (splice > atNs) {
+                break;
+            }
+            int n = 1;
+            while (n < count && b[((head + n) & mask) * BACKLOG_STRIDE + BL_ENQ] <= splice) {
+                n++;
+            }
+            spliced = n;
+            backlogDrainNs[target] = b[((head + n - 1) & mask) * BACKLOG_STRIDE + BL_END];
+        }
+        // an empty backlog starts again at the ring's first entries, which stay in the cache
+        backlogHead[target] = count == 0 ? 0 : head;
+        backlogCount[target] = count;
+        backlogSpliced[target] = spliced;
     }
 
     /**
@@ -5030,15 +5175,51 @@ public final class RouterSimulation {
         return segs > 1 && rxFromDsaPort(h, pkt) ? segs : 1;
     }
 
-    /** A packet's backlog slots ({@link #backlogFrames}: its frames under DSA, else 1), all done at doneNs. */
-    private void backlogAdd(final int target, final long doneNs, final int frames) {
-        final long[] ends = backlogEnd[target];
+    /**
+     * A packet's backlog slots ({@link #backlogFrames}: its frames under DSA, else 1), queued at {@code enqNs}, taken
+     * up at {@code startNs}, all done at {@code doneNs}.
+     */
+    private void backlogAdd(final int target, final long enqNs, final long startNs, final long doneNs,
+            final int frames) {
+        if (backlogCount[target] + frames > backlogMask[target] + 1) {
+            growBacklog(target, backlogCount[target] + frames);
+        }
+        final long[] b = backlogTimes[target];
+        final int mask = backlogMask[target];
         for (int i = 0; i < frames; i++) {
-            final int slot = (backlogHead[target] + backlogCount[target]) & backlogMask;
-            ends[slot] = doneNs;
+            final int at = ((backlogHead[target] + backlogCount[target]) & mask) * BACKLOG_STRIDE;
+            b[at + BL_END] = doneNs;
+            b[at + BL_ENQ] = enqNs;
+            b[at + BL_START] = startNs;
             backlogCount[target]++;
         }
     }
+
+    /**
+     * CPU {@code target}'s backlog ring doubled until it has {@code slots} slots, its entries moved in order to the
+     * start: an allocation while the backlog grows to the model's working size only (a saturated CPU's, about twice
+     * {@code netdev_max_backlog}).
+     */
+    private void growBacklog(final int target, final int slots) {
+        final long[] old = backlogTimes[target];
+        final int oldSlots = backlogMask[target] + 1;
+        int size = oldSlots;
+        while (size < slots) {
+            size <<= 1;
+        }
+        final long[] b = new long[size * BACKLOG_STRIDE];
+        final int head = backlogHead[target];
+        for (int k = 0; k < backlogCount[target]; k++) {
+            System.arraycopy(old, ((head + k) & (oldSlots - 1)) * BACKLOG_STRIDE, b, k * BACKLOG_STRIDE,
+                    BACKLOG_STRIDE);
+        }
+        backlogTimes[target] = b;
+        backlogMask[target] = size - 1;
+        backlogHead[target] = 0;
+    }
+
+    /** The slots a backlog ring starts with ({@link #growBacklog}). */
+    private static final int BACKLOG_RING_START = 1024;
 
     /**
      * The per-byte driver cycles of the last frame size {@link #onNapi} (RX) and {@link #forward} (TX, the segments'
@@ -5473,7 +5654,10 @@ public final class RouterSimulation {
                 if (ppp == RxHandler.CONSUMED) {
                     return false;
                 }
-                tapIn(ppp, tapNs, h);
+                // the ppp device's taps come with its own pass, after netif_rx (forward): not for a frame the
+                // flowtable takes below it
+                rxPppIfindex = ppp;
+                rxPppTapNs = tapNs;
             } else {
                 ethTypeTrans(h);
             }

@@ -225,8 +225,10 @@ class RouterDsaTest {
     }
 
     /**
-     * The conduit merges nothing, so RPS queues an aggregate's frames one by one: with a backlog of one packet
-     * ({@code netdev_max_backlog} 1) no aggregate fits, and every packet forwarded is a single frame (two passes).
+     * The conduit merges nothing, so RPS queues an aggregate's frames one by one: with {@code netdev_max_backlog} 1
+     * the input queue takes a frame while it holds at most one ({@code qlen <= max_backlog}, 6.18), so an aggregate
+     * of three frames or more never fits (all or none here) and one of two fits only into an empty queue: every
+     * packet forwarded is a single frame (two passes) or a pair (three passes for two frames), and some are pairs.
      */
     @Test
     void shouldQueueAnAggregatesFramesInTheBacklog() {
@@ -238,7 +240,9 @@ class RouterDsaTest {
         assertThat(gro(r, "merged")).as("GRO merged before the backlog").isPositive();
         assertThat(r.drops().backlog()).isPositive();
         assertThat(r.forwardedPackets()).isPositive();
-        assertThat(processed(r)).as("only single frames got through").isEqualTo(2 * r.forwardedPackets());
+        assertThat(processed(r)).as("no aggregate of three frames got through")
+                .isGreaterThanOrEqualTo(3 * r.forwardedPackets() / 2)
+                .as("pairs got through").isLessThan(2 * r.forwardedPackets());
     }
 
     @Test
