@@ -5058,23 +5058,33 @@ public final class RouterSimulation {
         if (!backlogOnly[c]) {
             return;
         }
-        int n = backlogRunPackets[c];
         if (startNs > backlogRunLastNs[c]) {
-            if (n % BACKLOG_WEIGHT != 0 && (n >= netdevBudget || budgetUsecsSpent(backlogRunStartNs[c],
-                    backlogRunLastNs[c]))) {
-                timeSqueeze(c, backlogRunLastNs[c], 0);
-            }
-            n = 0;
-            backlogRunStartNs[c] = startNs;
+            backlogRunEnded(c, startNs);
         }
         backlogRunLastNs[c] = doneNs;
-        n++;
-        if (n % BACKLOG_WEIGHT == 0 && (n >= netdevBudget || budgetUsecsSpent(backlogRunStartNs[c], doneNs))) {
+        if (++backlogRunPackets[c] % BACKLOG_WEIGHT == 0) {
+            backlogFullPoll(c, doneNs);
+        }
+    }
+
+    /** {@link #backlogPolled}: CPU {@code c} was idle; its run ended with its last poll, the next starts now. */
+    private void backlogRunEnded(final int c, final long startNs) {
+        final int n = backlogRunPackets[c];
+        if (n % BACKLOG_WEIGHT != 0 && (n >= netdevBudget || budgetUsecsSpent(backlogRunStartNs[c],
+                backlogRunLastNs[c]))) {
+            timeSqueeze(c, backlogRunLastNs[c], 0);
+        }
+        backlogRunPackets[c] = 0;
+        backlogRunStartNs[c] = startNs;
+    }
+
+    /** {@link #backlogPolled}: a full backlog poll returned at {@code doneNs}; the budget or the time may be spent. */
+    private void backlogFullPoll(final int c, final long doneNs) {
+        if (backlogRunPackets[c] >= netdevBudget || budgetUsecsSpent(backlogRunStartNs[c], doneNs)) {
             timeSqueeze(c, doneNs, backlogCount[c]);
-            n = 0;
+            backlogRunPackets[c] = 0;
             backlogRunStartNs[c] = doneNs;
         }
-        backlogRunPackets[c] = n;
     }
 
     /** {@code process_backlog}'s quota, {@code dev_rx_weight}: {@code weight_p} (64) x {@code dev_weight_rx_bias}. */
@@ -5107,15 +5117,31 @@ public final class RouterSimulation {
         int head = backlogHead[target];
         int count = backlogCount[target];
         int spliced = backlogSpliced[target];
-        while (true) {
-            while (spliced > 0 && b[head * BACKLOG_STRIDE + BL_END] <= atNs) {
-                head = (head + 1) & mask;
-                count--;
-                spliced--;
-            }
-            if (spliced > 0 || count == 0) {
-                break;
-            }
+        while (spliced > 0 && b[head * BACKLOG_STRIDE + BL_END] <= atNs) {
+            head = (head + 1) & mask;
+            count--;
+            spliced--;
+        }
+        // an empty backlog starts again at the ring's first entries, which stay in the cache
+        backlogHead[target] = count == 0 ? 0 : head;
+        backlogCount[target] = count;
+        backlogSpliced[target] = spliced;
+        if (spliced == 0 && count > 0) {
+            backlogSplice(target, atNs);
+        }
+    }
+
+    /**
+     * {@link #backlogAdvance}: {@code process_queue} drained with packets in {@code input_pkt_queue}: the splices due
+     * by {@code atNs}, and the packets they moved that are done by then.
+     */
+    private void backlogSplice(final int target, final long atNs) {
+        final long[] b = backlogTimes[target];
+        final int mask = backlogMask[target];
+        int head = backlogHead[target];
+        int count = backlogCount[target];
+        int spliced = 0;
+        while (count > 0) {
             final long drained = backlogDrainNs[target];
             final long enqHead = b[head * BACKLOG_STRIDE + BL_ENQ];
             final long splice = enqHead <= drained ? drained : b[head * BACKLOG_STRIDE + BL_START];
@@ -5128,8 +5154,15 @@ public final class RouterSimulation {
             }
             spliced = n;
             backlogDrainNs[target] = b[((head + n - 1) & mask) * BACKLOG_STRIDE + BL_END];
+            while (spliced > 0 && b[head * BACKLOG_STRIDE + BL_END] <= atNs) {
+                head = (head + 1) & mask;
+                count--;
+                spliced--;
+            }
+            if (spliced > 0) {
+                break;
+            }
         }
-        // an empty backlog starts again at the ring's first entries, which stay in the cache
         backlogHead[target] = count == 0 ? 0 : head;
         backlogCount[target] = count;
         backlogSpliced[target] = spliced;
