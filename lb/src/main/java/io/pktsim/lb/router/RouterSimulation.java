@@ -577,15 +577,19 @@ public final class RouterSimulation {
     private final int[] txQueueOfCpu;
     /**
      * Per CPU, its backlog's packets in the order its CPU takes them up (a ring: {@link #backlogHead},
-     * {@link #backlogCount}), {@value #BACKLOG_STRIDE} longs each: when each ends, was queued
-     * ({@code enqueue_to_backlog}) and was started. The first {@link #backlogSpliced} of them are in
-     * {@code process_queue}, the rest in {@code input_pkt_queue} ({@link #backlogAdvance}).
+     * {@link #backlogCount}), {@value #BACKLOG_STRIDE} longs each: when each ends and was queued
+     * ({@code enqueue_to_backlog}). The first {@link #backlogSpliced} of them are in {@code process_queue}, the rest
+     * in {@code input_pkt_queue} ({@link #backlogAdvance}).
      */
     private final long[][] backlogTimes;
     private static final int BL_END = 0;
     private static final int BL_ENQ = 1;
-    private static final int BL_START = 2;
-    private static final int BACKLOG_STRIDE = 4;
+    private static final int BACKLOG_STRIDE = 2;
+    /**
+     * Per CPU, when it took up the last packet queued to its empty backlog: the only packets whose splice waits for
+     * their own start ({@link #backlogSplice}; any other was queued before the splice ahead of it drained).
+     */
+    private final long[] backlogIdleStartNs;
     private final int[] backlogHead;
     private final int[] backlogCount;
     private final int[] backlogSpliced;
@@ -1582,6 +1586,7 @@ public final class RouterSimulation {
         backlogCount = new int[n];
         backlogSpliced = new int[n];
         backlogDrainNs = new long[n];
+        backlogIdleStartNs = new long[n];
         backlogOnly = new boolean[n];
         backlogRunStartNs = new long[n];
         backlogRunPackets = new int[n];
@@ -5144,7 +5149,7 @@ public final class RouterSimulation {
         while (count > 0) {
             final long drained = backlogDrainNs[target];
             final long enqHead = b[head * BACKLOG_STRIDE + BL_ENQ];
-            final long splice = enqHead <= drained ? drained : b[head * BACKLOG_STRIDE + BL_START];
+            final long splice = enqHead <= drained ? drained : backlogIdleStartNs[target];
             if (splice > atNs) {
                 break;
             }
@@ -5214,6 +5219,10 @@ public final class RouterSimulation {
      */
     private void backlogAdd(final int target, final long enqNs, final long startNs, final long doneNs,
             final int frames) {
+        final boolean idle = backlogCount[target] == 0;
+        if (idle) {
+            backlogIdleStartNs[target] = startNs;
+        }
         if (backlogCount[target] + frames > backlogMask[target] + 1) {
             growBacklog(target, backlogCount[target] + frames);
         }
@@ -5223,8 +5232,13 @@ public final class RouterSimulation {
             final int at = ((backlogHead[target] + backlogCount[target]) & mask) * BACKLOG_STRIDE;
             b[at + BL_END] = doneNs;
             b[at + BL_ENQ] = enqNs;
-            b[at + BL_START] = startNs;
             backlogCount[target]++;
+        }
+        if (idle && startNs == enqNs) {
+            // the backlog NAPI, scheduled by this packet, polls at once and splices it (and nothing else: a packet
+            // queued later finds it in process_queue), as backlogSplice would find at the next packet
+            backlogSpliced[target] = frames;
+            backlogDrainNs[target] = doneNs;
         }
     }
 
