@@ -116,6 +116,11 @@ public final class Summary {
                 if (x.full() > 0) {
                     q.append(", ").append(x.full()).append(" found it full");
                 }
+                final long squeezes = x.cpu() < 0 ? 0 : timeSqueezes(r, x.cpu());
+                if (squeezes > 0) {
+                    // the CPU's net_rx_action runs that ended on their budget with work left (softnet_stat column 3)
+                    q.append(", ").append(squeezes).append(" time_squeeze");
+                }
             }
             o.printf(Locale.ROOT, "queues:     %s%n", q);
         }
@@ -224,5 +229,15 @@ public final class Summary {
      */
     static String pct(final double fraction) {
         return String.format(Locale.ROOT, "%.1f %%", fraction * 100);
+    }
+
+    /** CPU {@code cpu}'s {@code time_squeeze} count ({@code softnet}), 0 when it has no softnet entry. */
+    private static long timeSqueezes(final RouterResults r, final int cpu) {
+        for (final RouterResults.Softnet sn : r.softnet()) {
+            if (sn.cpu() == cpu) {
+                return sn.timeSqueeze();
+            }
+        }
+        return 0;
     }
 }
