@@ -76,8 +76,8 @@ final class ProfileOverrides {
         p.netdevBudgetUsecs(napi.integer("netdevBudgetUsecs", base.netdevBudgetUsecs(), 0, 100_000_000L));
         p.devWeight((int) napi.integer("devWeight", (long) base.devWeight(), 1, 65_536));
         unmodelled(napi, "devWeight", p.devWeight() != base.devWeight(), p.devWeight(), base.devWeight(),
-            "dev_weight, a backlog poll's quota: the engine serves each RPS backlog as one queue, in order, "
-                + "with no backlog polls, net_rx_action budget or time_squeeze of its own");
+            "dev_weight, a backlog poll's quota: the engine's backlog polls take the default 64 (dev_rx_weight), "
+                + "and its qdisc has no dev_tx_weight quota");
         p.netdevMaxBacklog((int) napi.integer("netdevMaxBacklog", (long) base.netdevMaxBacklog(), 1, 10_000_000));
         p.groFlushTimeoutNs(napi.durationNs("groFlushTimeout", base.groFlushTimeoutNs(), 0, 1_000_000_000L));
         p.groNormalBatch((int) napi.integer("groNormalBatch", (long) base.groNormalBatch(), 1, 4096));

@@ -495,28 +495,11 @@ public final class ScenarioLoader {
     private static int maxTries(final ConfigReader a, final String path, final AppType type)
         throws ConfigException {
         final String key = "maxTries";
-        final ConfigNode v = a.node().entries().get(key);
         final int limit = type.maxTriesLimit();
         final String expected = "an integer from 0 to " + limit + ", or none (0 or none: no limit)"
             + (type == AppType.P2P ? "; libtorrent's failcount stops at 31" : "");
-        if (v != null && v.kind() == ConfigNode.Kind.SCALAR) {
-            final String text = v.text().strip();
-            if ("none".equals(text)) {
-                a.string(key, "none");
-                return 0;
-            }
-            if (text.startsWith("-")) {
-                throw v.error("'" + path + "' is " + text + ", a negative number; expected " + expected);
-            }
-            final long n;
-            try {
-                n = ConfigReader.parseInteger(text);
-            } catch (final NumberFormatException e) {
-                throw v.error("'" + path + "' is '" + text + "'; expected " + expected);
-            }
-            if (n > limit) {
-                throw v.error("'" + path + "' is " + text + "; expected " + expected);
-            }
+        if (noneOrChecked(a, path, key, expected, "number", ConfigReader::parseInteger, limit)) {
+            return 0;
         }
         return (int) a.integer(key, (long) type.defaultMaxTries(), 0, limit);
     }
@@ -528,29 +511,44 @@ public final class ScenarioLoader {
     private static long connectTimeout(final ConfigReader a, final String path, final long defaultNs)
         throws ConfigException {
         final String key = "connectTimeout";
-        final ConfigNode v = a.node().entries().get(key);
         final String expected = "a duration such as 60s or 15s, from 0ns to " + Units.formatNs(MAX_DURATION_NS)
             + ", or none (0 or none: only the kernel's connect timeout, 131 s)";
-        if (v != null && v.kind() == ConfigNode.Kind.SCALAR && "none".equals(v.text().strip())) {
-            a.string(key, "none");
+        if (noneOrChecked(a, path, key, expected, "duration", Units::parseDurationNs, MAX_DURATION_NS)) {
             return 0L;
         }
-        if (v != null && v.kind() == ConfigNode.Kind.SCALAR) {
-            final String text = v.text().strip();
-            if (text.startsWith("-")) {
-                throw v.error("'" + path + "' is " + text + ", a negative duration; expected " + expected);
-            }
-            final long ns;
-            try {
-                ns = Units.parseDurationNs(text);
-            } catch (final IllegalArgumentException e) {
-                throw v.error("'" + path + "' is '" + text + "'; expected " + expected);
-            }
-            if (ns > MAX_DURATION_NS) {
-                throw v.error("'" + path + "' is " + text + "; expected " + expected);
-            }
-        }
         return a.durationNs(key, defaultNs, 0, MAX_DURATION_NS);
+    }
+
+    /**
+     * A key that takes {@code none} or a value from 0 to {@code max}: true (the key read) when it is {@code none};
+     * else a scalar that is negative, does not parse or is above {@code max} is refused with {@code expected}
+     * (which names {@code none}, unlike the reader's own messages), and the caller reads the value.
+     */
+    private static boolean noneOrChecked(final ConfigReader a, final String path, final String key,
+        final String expected, final String noun, final java.util.function.ToLongFunction<String> parse,
+        final long max) throws ConfigException {
+        final ConfigNode v = a.node().entries().get(key);
+        if (v == null || v.kind() != ConfigNode.Kind.SCALAR) {
+            return false;
+        }
+        final String text = v.text().strip();
+        if ("none".equals(text)) {
+            a.string(key, "none");
+            return true;
+        }
+        if (text.startsWith("-")) {
+            throw v.error("'" + path + "' is " + text + ", a negative " + noun + "; expected " + expected);
+        }
+        final long value;
+        try {
+            value = parse.applyAsLong(text);
+        } catch (final IllegalArgumentException e) {
+            throw v.error("'" + path + "' is '" + text + "'; expected " + expected);
+        }
+        if (value > max) {
+            throw v.error("'" + path + "' is " + text + "; expected " + expected);
+        }
+        return false;
     }
 
     private static Outputs outputs(final ConfigReader o) throws ConfigException {

@@ -1609,7 +1609,7 @@ public final class RouterSimulation {
         for (RouterConfig.App a : config.workload()) {
             flows += a.flows();
             if (!a.udp()) {
-                spares += a.flows() * (sparesPerConnection(a, config.wan().redials()));
+                spares += a.flows() * sparesPerConnection(a, config.wan().redials());
             }
         }
         if (flows > MAX_FLOWS) {
@@ -4999,7 +4999,8 @@ public final class RouterSimulation {
         charge(CostStage.DRIVER_TX, txCostCycles);
         final long total = chargedCycles;
         final int ctx = viaBacklog ? CpuSet.CTX_SOFTIRQ : napiContext;
-        final long start = Math.max(readyNs, cpu.freeAtNs(target));
+        // when the CPU takes it up (as CpuSet.exec starts it): its backlog entry's start
+        final long start = viaBacklog ? Math.max(readyNs, cpu.freeAtNs(target)) : 0L;
         final long done = cpu.exec(target, readyNs, total, ctx);
         if (trace.enabled()) {
             trace.publish(readyNs, traceComponent, kStack, h, target, f, fast ? 1 : 0,
@@ -5092,7 +5093,10 @@ public final class RouterSimulation {
         }
     }
 
-    /** {@code process_backlog}'s quota, {@code dev_rx_weight}: {@code weight_p} (64) x {@code dev_weight_rx_bias}. */
+    /**
+     * {@code process_backlog}'s quota, {@code dev_rx_weight}: {@code weight_p} (64) times {@code dev_weight_rx_bias}
+     * (1), net/core/dev.c, 6.18.
+     */
     private static final int BACKLOG_WEIGHT = 64;
 
     /** Whether a {@code net_rx_action} run from {@code fromNs} spent {@code netdev_budget_usecs} by {@code atNs}. */
@@ -6211,6 +6215,8 @@ public final class RouterSimulation {
     private static final byte CLOSED_TIMEDOUT = 3;
     /** The application's own connect timeout ended it while still opening ({@code SYN_SENT}). */
     private static final byte CLOSED_CONNECT = 4;
+    /** The results' {@code closedBy} of each way a connection ended, by {@link #closedBy} (none while open). */
+    private static final String[] CLOSED_NAMES = {null, "reset", "idle_timeout", "etimedout", "connect_timeout"};
     /** {@link #rtoBackoff}'s cap: {@link HandshakeTimers#backoffNs} reaches {@code TCP_RTO_MAX} well before. */
     private static final int RTO_BACKOFF_MAX = 30;
 
@@ -6923,9 +6929,7 @@ public final class RouterSimulation {
             flows.add(new RouterResults.Flow(f, flowApp[f], flowHost[f], flowServer[f], flowUdp[f],
                     flowDownload[f] ? RouterConfig.Direction.DOWNLOAD : RouterConfig.Direction.UPLOAD,
                     flowLastDial[f], bps(bytes, window), bytes, flowSport[f], reconnectOf[f],
-                    closedBy[f] == CLOSED_RESET ? "reset" : closedBy[f] == CLOSED_IDLE ? "idle_timeout"
-                            : closedBy[f] == CLOSED_TIMEDOUT ? "etimedout"
-                            : closedBy[f] == CLOSED_CONNECT ? "connect_timeout" : null,
+                    CLOSED_NAMES[closedBy[f]],
                     flowSport[f] != EphemeralPorts.NO_PORT ? null : flowUdp[f] ? "EAGAIN" : "EADDRNOTAVAIL",
                     gaveUp[f]));
         }
@@ -7164,27 +7168,20 @@ public final class RouterSimulation {
                 new RouterResults.Count("idle_timeouts", appTimeouts),
                 new RouterResults.Count("reconnects", reconnects),
                 new RouterResults.Count("reconnects_refused", reconnectsRefused));
-        if (connectsRefused == 0 && writeTimeouts == 0 && appConnectTimeouts == 0 && appGaveUp == 0
-                && reconnectsWaiting == 0) {
-            return counts;
-        }
         final List<RouterResults.Count> more = new ArrayList<>(counts);
-        if (writeTimeouts != 0) {
-            more.add(new RouterResults.Count("write_timeouts", writeTimeouts));
-        }
-        if (appConnectTimeouts != 0) {
-            more.add(new RouterResults.Count("app_connect_timeouts", appConnectTimeouts));
-        }
-        if (appGaveUp != 0) {
-            more.add(new RouterResults.Count("app_gave_up", appGaveUp));
-        }
-        if (reconnectsWaiting != 0) {
-            more.add(new RouterResults.Count("reconnects_waiting", reconnectsWaiting));
-        }
-        if (connectsRefused != 0) {
-            more.add(new RouterResults.Count("connects_refused", connectsRefused));
-        }
+        addNonZero(more, "write_timeouts", writeTimeouts);
+        addNonZero(more, "app_connect_timeouts", appConnectTimeouts);
+        addNonZero(more, "app_gave_up", appGaveUp);
+        addNonZero(more, "reconnects_waiting", reconnectsWaiting);
+        addNonZero(more, "connects_refused", connectsRefused);
         return more;
+    }
+
+    /** Adds a count when it is not 0 (the counters that most runs never see keep their results as they were). */
+    private static void addNonZero(final List<RouterResults.Count> counts, final String name, final long value) {
+        if (value != 0) {
+            counts.add(new RouterResults.Count(name, value));
+        }
     }
 
     /**
