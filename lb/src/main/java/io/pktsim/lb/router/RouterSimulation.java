@@ -325,6 +325,8 @@ public final class RouterSimulation {
     private final long cBridge;
     private final long cPppoe;
     private final long cQdisc;
+    private final long cGso;
+    private final long cGsoPerByteMilli;
     private final long cDriverTx;
     private final long cDriverTxPerByteMilli;
     private final long cTxCompletion;
@@ -1331,6 +1333,8 @@ public final class RouterSimulation {
         cBridge = costs.perPacket(CostStage.BRIDGE);
         cPppoe = costs.perPacket(CostStage.PPPOE);
         cQdisc = costs.perPacket(CostStage.QDISC);
+        cGso = costs.perPacket(CostStage.GSO);
+        cGsoPerByteMilli = costs.perByteMilli(CostStage.GSO);
         cDriverTx = costs.perPacket(CostStage.DRIVER_TX);
         cDriverTxPerByteMilli = costs.perByteMilli(CostStage.DRIVER_TX);
         cTxCompletion = costs.perPacket(CostStage.TX_COMPLETION);
@@ -4989,6 +4993,9 @@ public final class RouterSimulation {
         } else {
             slowPath(h, f, kind, toLan, d, readyNs);
         }
+        if (segs > 1 && !toLan && pppoe) {
+            softwareGso(h, segs, (path & PATH_WAN_DSA) != 0);
+        }
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
         final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
         final int txBytes = frame * segs;
@@ -5205,6 +5212,30 @@ public final class RouterSimulation {
             charge(CostStage.DSA, cDsa * more);
             charge(CostStage.GRO, cGro * more);
         }
+    }
+
+    /**
+     * A GRO aggregate leaving by a dial's ppp device, which in 6.18 has no GSO, scatter-gather or checksum offload
+     * ({@code ppp_setup}, drivers/net/ppp/ppp_generic.c, sets no features): {@code validate_xmit_skb} (net/core/dev.c)
+     * cuts it with {@code skb_segment} into {@code segs} linear skbs, each payload copied and checksummed, and each
+     * goes on alone through {@code ppp_start_xmit}, {@code pppoe_xmit}, the dial's macvlan, the line's VLAN (or DSA
+     * user port) and eth0's qdisc and driver. The path's fixed charges hold those stages once; here the other
+     * segments' share and the segmentation itself.
+     */
+    private void softwareGso(final int h, final int segs, final boolean wanDsa) {
+        final long more = segs - 1;
+        charge(CostStage.GSO, cGso * segs + cGsoPerByteMilli * store.length(h) * segs / 1000);
+        charge(CostStage.PPPOE, cPppoe * more);
+        if (macvlan) {
+            charge(CostStage.MACVLAN, cMacvlan * more);
+        }
+        if (!dsa) {
+            charge(CostStage.VLAN, cVlan * more);
+        } else if (wanDsa) {
+            charge(CostStage.DSA, cDsa * more);
+        }
+        charge(CostStage.QDISC, cQdisc * more);
+        charge(CostStage.DRIVER_TX, cDriverTx * more);
     }
 
     /** Under DSA, {@link #PATH_WAN_DSA} when the packet's WAN side (the line it came or goes by) is a DSA port. */

@@ -66,6 +66,12 @@ public enum CostStage {
     NF_RULE("nf_rule", "one netfilter rule evaluated, per rule"),
     /** One {@code fib_rules_lookup} rule checked (policy routing; mwan3 adds rules per interface). */
     FIB_RULE("fib_rule", "one policy-routing rule checked, per rule"),
+    /**
+     * Software GSO ({@code skb_segment}, net/core/skbuff.c, 6.18) of a GRO aggregate at a device that cannot send
+     * it whole: a ppp device, which in 6.18 has neither scatter-gather nor checksum offload, so each segment is a new
+     * linear skb whose payload is copied and checksummed ({@code skb_copy_and_csum_bits}); per segment and per byte.
+     */
+    GSO("gso", "software GSO of an aggregate (skb_segment), per segment and per byte copied"),
     /** Root qdisc enqueue plus dequeue ({@code __dev_xmit_skb}). */
     QDISC("qdisc", "qdisc enqueue and dequeue, per packet"),
     /** {@code nf_flow_offload_ip_hook}/{@code _ipv6_hook}: flowtable lookup, NAT, TTL and transmit. */
