@@ -5216,8 +5216,9 @@ public final class RouterSimulation {
 
     /**
      * A GRO aggregate leaving by a dial's ppp device, which in 6.18 has no GSO, scatter-gather or checksum offload
-     * ({@code ppp_setup}, drivers/net/ppp/ppp_generic.c, sets no features): {@code validate_xmit_skb} (net/core/dev.c)
-     * cuts it with {@code skb_segment} into {@code segs} linear skbs, each payload copied and checksummed, and each
+     * ({@code ppp_setup}, drivers/net/ppp/ppp_generic.c, sets none but lltx): {@code validate_xmit_skb}
+     * (net/core/dev.c) cuts it with {@code skb_segment} into {@code segs} linear skbs, each payload copied and
+     * checksummed, and each
      * goes on alone through {@code ppp_start_xmit}, {@code pppoe_xmit}, the dial's macvlan, the line's VLAN (or DSA
      * user port) and eth0's qdisc and driver. The path's fixed charges hold those stages once; here the other
      * segments' share and the segmentation itself.
