@@ -158,8 +158,8 @@ class ScenarioLoaderTest {
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBuget: 600}")))
             .isEqualTo("s.yaml:3:10: unknown key 'netdevBuget' in 'device.napi'; did you mean 'netdevBudget'? "
                 + "(known keys: weight, netdevBudget, netdevBudgetUsecs, devWeight, netdevMaxBacklog, "
-                + "groFlushTimeout, groNormalBatch, pppoeGro, napiDeferHardIrqs, threaded, rpsCpus, napiCpu, "
-                + "txNapiCpu)");
+                + "groFlushTimeout, groNormalBatch, pppoeGro, groList, napiDeferHardIrqs, threaded, rpsCpus, "
+                + "napiCpu, txNapiCpu)");
     }
 
     @Test
@@ -172,6 +172,18 @@ class ScenarioLoaderTest {
             .startsWith("s.yaml:3:").contains("pppoeGro");
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {pppoeGRO: true}")))
             .contains("did you mean 'pppoeGro'?");
+    }
+
+    @Test
+    void shouldTurnOnFraglistGroOnlyWhenAsked() throws Exception {
+        // rx-gro-list is off in mainline 6.18 (NETIF_F_SOFT_FEATURES_OFF); OpenWrt's hack patch turns it on
+        assertThat(parse(BASE).device().profile().groList()).isFalse();
+        assertThat(parse(replace("  preset: k2p", "  preset: k2p\n  napi: {groList: true}")).device().profile()
+            .groList()).isTrue();
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {groList: 1}")))
+            .startsWith("s.yaml:3:").contains("groList");
+        assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {groLists: true}")))
+            .contains("did you mean 'groList'?");
     }
 
     @Test

@@ -326,6 +326,7 @@ public final class RouterSimulation {
     private final long cPppoe;
     private final long cQdisc;
     private final long cGso;
+    private final long cGsoList;
     private final long cGsoPerByteMilli;
     private final long cDriverTx;
     private final long cDriverTxPerByteMilli;
@@ -494,6 +495,13 @@ public final class RouterSimulation {
      * PPPoE session frames merge as plain Ethernet ones do.
      */
     private final boolean pppoeGro;
+    /**
+     * Fraglist GRO on the receiving devices ({@link DeviceProfile#groList()}, {@code NETIF_F_GRO_FRAGLIST}): the
+     * router forwards every TCP flow (no local socket), so {@code tcp4_check_fraglist_gro} /
+     * {@code tcp6_check_fraglist_gro} (net/ipv4/tcp_offload.c, net/ipv6/tcpv6_offload.c, 6.18) make every aggregate
+     * a fraglist one ({@link #groReceive}, {@link #fraglistGso}).
+     */
+    private final boolean groList;
     private final boolean ipv6;
     private final boolean[] dialUp;
     private final long halfRttNs;
@@ -1334,6 +1342,7 @@ public final class RouterSimulation {
         cPppoe = costs.perPacket(CostStage.PPPOE);
         cQdisc = costs.perPacket(CostStage.QDISC);
         cGso = costs.perPacket(CostStage.GSO);
+        cGsoList = costs.perPacket(CostStage.GSO_LIST);
         cGsoPerByteMilli = costs.perByteMilli(CostStage.GSO);
         cDriverTx = costs.perPacket(CostStage.DRIVER_TX);
         cDriverTxPerByteMilli = costs.perByteMilli(CostStage.DRIVER_TX);
@@ -1418,6 +1427,7 @@ public final class RouterSimulation {
         java.util.Arrays.fill(cellPolledAt, -1L);
         this.pppoe = wan.pppoe();
         this.pppoeGro = pppoe && profile.pppoeGro();
+        this.groList = profile.groList();
         this.ipv6 = config.ipv6();
         this.halfRttNs = wan.serverRttNs() / 2;
         this.pathMtu = Math.min(wan.mtu(), pppoe ? 1492 : 1500);
@@ -4631,6 +4641,8 @@ public final class RouterSimulation {
                 reason = GRO_FLUSH_HEADERS;
             } else if (len > groMss[i] || seqOf(pkt) != groNextSeq[i]) {
                 reason = GRO_FLUSH_NOT_IN_SEQUENCE;
+            } else if (groList) {
+                reason = fraglistRefusal(b, l4, p4, groSegs[i], groLen[i] + ipLen + (session ? 2 * PPPOE_HEADER : 0));
             } else if (groLen[i] + len + (session ? PPPOE_HEADER : 0) >= GRO_MAX_SIZE) {
                 // skb_gro_receive: p->len + len >= gro_max_size, p->len from the held skb's data, which for a
                 // PPPoE session frame starts at its PPPoE header (8 bytes before the IP header)
@@ -4642,6 +4654,7 @@ public final class RouterSimulation {
                 groSegs[i]++;
                 groLen[i] += len;
                 groNextSeq[i]++;
+                // (a fraglist aggregate's segments keep their own headers; its flags are all equal anyway)
                 groPshFin[i] |= b.getByte(l4 + 13) & (TcpView.PSH | TcpView.FIN);
                 groMerged++;
                 if (trace.enabled()) {
@@ -4671,6 +4684,27 @@ public final class RouterSimulation {
             groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
         }
         groHold(bucket, h, f, target, hash, ipLen, len, t);
+    }
+
+    /**
+     * {@code tcp_gro_receive}'s fraglist branch (net/ipv4/tcp_offload.c, 6.18), after the tests every aggregate
+     * passes: the whole flag word equal to the held packet's (PSH and FIN included: a fraglist aggregate keeps every
+     * segment's header), fewer than 64 segments chained ({@code NAPI_GRO_CB(p)->count >= 64}), and
+     * {@code skb_gro_receive_list}'s {@code p->len + skb->len < 65536}, the new skb counted whole from its network
+     * header ({@code grown}; a PPPoE session frame's from its PPPoE header, as the held one's). The checksum states
+     * ({@code ip_summed}, {@code csum_level}) of one device's frames are equal.
+     *
+     * @return 0 to merge, else the flush reason
+     */
+    static int fraglistRefusal(final org.agrona.DirectBuffer b, final int th, final int th2, final int segs,
+            final int grown) {
+        if (b.getInt(th + 12) != b.getInt(th2 + 12)) {
+            return GRO_FLUSH_FRAGLIST_FLAGS;
+        }
+        if (segs >= FRAGLIST_MAX_SEGMENTS) {
+            return GRO_FLUSH_FRAGLIST_COUNT;
+        }
+        return grown >= GRO_MAX_SIZE ? GRO_FLUSH_FULL : 0;
     }
 
     /**
@@ -4881,6 +4915,12 @@ public final class RouterSimulation {
     private static final int GRO_FLUSH_HEADERS = 5;
     /** A merged segment shorter than the packet's MSS, or with PSH, URG, RST, SYN or FIN, ends it. */
     private static final int GRO_FLUSH_FINAL = 6;
+    /** Fraglist GRO: the next segment's flag word differs from the held packet's in any bit (PSH and FIN too). */
+    private static final int GRO_FLUSH_FRAGLIST_FLAGS = 7;
+    /** Fraglist GRO: the held packet chains 64 segments ({@code NAPI_GRO_CB(p)->count >= 64}). */
+    private static final int GRO_FLUSH_FRAGLIST_COUNT = 8;
+    /** Segments a fraglist aggregate may chain (tcp_gro_receive, 6.18). */
+    private static final int FRAGLIST_MAX_SEGMENTS = 64;
 
     /** {@code GRO_HASH_BUCKETS} (include/net/gro.h, 6.18). */
     private static final int GRO_HASH_BUCKETS = 8;
@@ -4993,8 +5033,12 @@ public final class RouterSimulation {
         } else {
             slowPath(h, f, kind, toLan, d, readyNs);
         }
-        if (segs > 1 && !toLan && pppoe) {
-            softwareGso(h, segs, (path & PATH_WAN_DSA) != 0);
+        if (segs > 1) {
+            if (groList) {
+                fraglistGso(segs, toLan, (path & PATH_WAN_DSA) != 0);
+            } else if (!toLan && pppoe) {
+                softwareGso(h, segs, (path & PATH_WAN_DSA) != 0);
+            }
         }
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
         final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
@@ -5236,6 +5280,38 @@ public final class RouterSimulation {
             charge(CostStage.DSA, cDsa * more);
         }
         charge(CostStage.QDISC, cQdisc * more);
+        charge(CostStage.DRIVER_TX, cDriverTx * more);
+    }
+
+    /**
+     * A fraglist GRO aggregate ({@link #groList}) leaving: the first device without {@code NETIF_F_GSO_FRAGLIST}
+     * splits it with {@code skb_segment_list}. The VLAN, macvlan and bridge devices keep
+     * {@code NETIF_F_GSO_SOFTWARE}, which holds it in 6.18, and pass it on whole; a ppp device has none
+     * (upload by a PPPoE dial: each segment then takes ppp, PPPoE, the macvlan, the line's VLAN or DSA port, eth0's
+     * qdisc and driver alone); a DSA user port has only its conduit's {@code vlan_features} (each segment takes
+     * the tagger, the qdisc and the driver); else eth0 splits it after its qdisc and each segment takes only the
+     * driver ({@code sch_direct_xmit} → {@code validate_xmit_skb_list}). Where regular GRO's aggregate would have
+     * gone out whole by TSO, the fraglist one pays the driver per segment: fraglist GRO saves the copy that
+     * software GSO makes, not TSO's single send.
+     */
+    private void fraglistGso(final int segs, final boolean toLan, final boolean wanDsa) {
+        final long more = segs - 1;
+        charge(CostStage.GSO_LIST, cGsoList * segs);
+        if (!toLan && pppoe) {
+            charge(CostStage.PPPOE, cPppoe * more);
+            if (macvlan) {
+                charge(CostStage.MACVLAN, cMacvlan * more);
+            }
+            if (!dsa) {
+                charge(CostStage.VLAN, cVlan * more);
+            } else if (wanDsa) {
+                charge(CostStage.DSA, cDsa * more);
+            }
+            charge(CostStage.QDISC, cQdisc * more);
+        } else if (dsa && (toLan || wanDsa)) {
+            charge(CostStage.DSA, cDsa * more);
+            charge(CostStage.QDISC, cQdisc * more);
+        }
         charge(CostStage.DRIVER_TX, cDriverTx * more);
     }
 

@@ -72,6 +72,13 @@ public enum CostStage {
      * linear skb whose payload is copied and checksummed ({@code skb_copy_and_csum_bits}); per segment and per byte.
      */
     GSO("gso", "software GSO of an aggregate (skb_segment), per segment and per byte copied"),
+    /**
+     * Fraglist GSO ({@code skb_segment_list}, net/core/skbuff.c, with {@code __tcp4_gso_segment_list} /
+     * {@code __tcp6_gso_segment_list}, 6.18) of a fraglist GRO aggregate at the first device without
+     * {@code NETIF_F_GSO_FRAGLIST}: each chained skb gets the head's skb fields and headers back (a NATed address or
+     * port rewritten with its checksum), nothing copied or checksummed; per segment.
+     */
+    GSO_LIST("gso_list", "fraglist GSO of an aggregate (skb_segment_list), per segment"),
     /** Root qdisc enqueue plus dequeue ({@code __dev_xmit_skb}). */
     QDISC("qdisc", "qdisc enqueue and dequeue, per packet"),
     /** {@code nf_flow_offload_ip_hook}/{@code _ipv6_hook}: flowtable lookup, NAT, TTL and transmit. */

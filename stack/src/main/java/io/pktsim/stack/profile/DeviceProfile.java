@@ -33,6 +33,7 @@ public final class DeviceProfile {
     private long groFlushTimeoutNs = 0L;
     private int groNormalBatch = 8;
     private boolean pppoeGro = false;
+    private boolean groList = false;
     private boolean dsa = false;
     private boolean wanOnOwnGmac = false;
     private int napiDeferHardIrqs = 0;
@@ -471,6 +472,27 @@ public final class DeviceProfile {
      */
     public DeviceProfile pppoeGro(final boolean value) {
         this.pppoeGro = value;
+        return this;
+    }
+
+    /**
+     * @return whether the receiving devices have fraglist GRO on ({@code NETIF_F_GRO_FRAGLIST}, {@code ethtool -K
+     *     DEV rx-gro-list on}): 6.18's {@code tcp4_check_fraglist_gro} / {@code tcp6_check_fraglist_gro} then chain
+     *     a forwarded flow's segments as a frag list, which GSO splits back ({@code skb_segment_list}). Off in
+     *     mainline 6.18 ({@code NETIF_F_SOFT_FEATURES_OFF}); on by default in OpenWrt
+     *     ({@code 600-net-enable-fraglist-GRO-by-default.patch}, target/linux/generic/hack-6.6 and hack-6.12);
+     *     default false
+     */
+    public boolean groList() {
+        return groList;
+    }
+
+    /**
+     * @param value true for fraglist GRO on every receiving device
+     * @return this
+     */
+    public DeviceProfile groList(final boolean value) {
+        this.groList = value;
         return this;
     }
 

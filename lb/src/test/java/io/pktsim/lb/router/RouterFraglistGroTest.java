@@ -1,0 +1,147 @@
+package io.pktsim.lb.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pktsim.stack.profile.CostStage;
+import io.pktsim.stack.profile.CostTable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.data.Percentage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fraglist GRO ({@code device.napi.groList}, {@code rx-gro-list on}) in the router: 6.18's
+ * {@code tcp_gro_receive} chains a forwarded flow's segments when their flag words are equal, at most 64, and
+ * {@code skb_segment_list} splits the aggregate back at the first device without {@code NETIF_F_GSO_FRAGLIST},
+ * where regular GRO's aggregate leaves by TSO (a gigabit download through a DHCP WAN) or is copied by
+ * {@code skb_segment} (an upload by a PPPoE dial).
+ */
+class RouterFraglistGroTest {
+
+    private static final long DRIVER_TX = 1800;
+    private static final long GSO_LIST = 400;
+    private static final long PPPOE = 1000;
+
+    @TempDir
+    Path tmp;
+
+    private static RouterResults run(final boolean groList, final boolean pppoe, final RouterConfig.Direction dir,
+            final Path trace) {
+        final RouterConfig base = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, pppoe, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 8, dir)), 300_000_000L, 3);
+        final CostTable costs = new CostTable();
+        for (final CostStage s : CostStage.values()) {
+            costs.set(s, base.profile().costs().perEvent(s), base.profile().costs().perPacket(s),
+                    base.profile().costs().perByteMilli(s));
+        }
+        // the driver's per-packet work only, so that its cycles count its sends
+        costs.set(CostStage.DRIVER_TX, 0, DRIVER_TX, 0);
+        costs.set(CostStage.GSO, 0, 1000, 1000);
+        costs.set(CostStage.GSO_LIST, 0, GSO_LIST, 0);
+        return new RouterSimulation(new RouterConfig(
+                base.profile().costs(costs.freeze()).driverName("mtk_eth_soc").adaptiveRx(true).rpsCpus(0x4)
+                        .pppoeGro(true).groList(groList), base.lan(),
+                base.wan(), false, base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(),
+                base.durationNs(), base.warmupNs(), base.seed(), base.run(),
+                new RouterConfig.Outputs(null, trace))).run(ProgressListener.NONE);
+    }
+
+    private static long stage(final RouterResults r, final String name) {
+        return r.stages().stream().filter(s -> s.name().equals(name)).mapToLong(RouterResults.Stage::cycles).sum();
+    }
+
+    private static double cyclesPerPacket(final RouterResults r) {
+        return (double) r.stages().stream().mapToLong(RouterResults.Stage::cycles).sum() / r.forwardedPackets();
+    }
+
+    private static long merged(final RouterResults r) {
+        return r.gro().stream().filter(c -> c.name().equals("merged")).findFirst().orElseThrow().value();
+    }
+
+    /**
+     * A download leaves to the LAN: regular GRO's aggregate is one TSO send, a fraglist aggregate one driver send
+     * per segment after {@code skb_segment_list} (at least two segments of each multi-segment aggregate, at most
+     * all merged segments twice). Fraglist merges stop where regular ones go on: at any flag difference (reason
+     * 7), and never past 45 segments of 1448 bytes (64 KiB counted whole per skb).
+     */
+    @Test
+    void shouldSendEverySegmentOfAFraglistAggregateThroughTheDriver() throws IOException {
+        final Path trace = tmp.resolve("list.jsonl");
+        final RouterResults list = run(true, false, RouterConfig.Direction.DOWNLOAD, trace);
+        final RouterResults tso = run(false, false, RouterConfig.Direction.DOWNLOAD, null);
+        assertThat(merged(list)).isGreaterThan(list.forwardedPackets() / 4);
+        assertThat(merged(tso)).isGreaterThan(tso.forwardedPackets() / 4);
+        assertThat((double) stage(list, "driver_tx") / DRIVER_TX).as("driver sends with fraglist GRO")
+                .isCloseTo(list.forwardedPackets(), Percentage.withPercentage(1));
+        // (an aggregate the full backlog drops counts in merged, not in forwarded: fewer sends than this bound)
+        assertThat((double) stage(tso, "driver_tx") / DRIVER_TX).as("driver sends with regular GRO and TSO")
+                .isGreaterThanOrEqualTo(tso.forwardedPackets() - merged(tso))
+                .isLessThan(0.8 * tso.forwardedPackets());
+        assertGsoListPerSegment(list);
+        assertThat(stage(tso, "gso_list")).isZero();
+        assertThat(stage(list, "gso")).isZero();
+        long longest = 0;
+        for (final RouterTraceTest.Event e : RouterTraceTest.read(trace)) {
+            if ("gro_flush".equals(e.kind())) {
+                assertThat(e.num("reason")).isBetween(1L, 8L);
+                longest = Math.max(longest, e.num("segs"));
+            }
+        }
+        assertThat(longest).isGreaterThan(8L).isLessThanOrEqualTo(45L);
+    }
+
+    /**
+     * {@code skb_segment_list} is charged per segment of every forwarded aggregate: at least once per merged
+     * segment and once more per aggregate, at most twice per merged segment (an aggregate the full backlog drops
+     * counts in merged and is charged nothing: the lower bound leaves it 5 %).
+     */
+    private static void assertGsoListPerSegment(final RouterResults r) {
+        assertThat((double) stage(r, "gso_list") / GSO_LIST).isGreaterThan(0.95 * merged(r))
+                .isLessThanOrEqualTo(2.0 * merged(r));
+    }
+
+    /**
+     * tcp_gro_receive's fraglist branch: any flag word bit that differs (PSH here, which regular GRO merges and
+     * completes on), a 64th segment, or 64 KiB with the new skb counted whole, refuses the merge.
+     */
+    @Test
+    void shouldRefuseAFraglistMergeOnAnyFlagTheCountOrTheSize() {
+        final org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
+        final int th = 0;
+        final int th2 = 32;
+        b.putInt(th + 12, 0x8010_01F5, java.nio.ByteOrder.BIG_ENDIAN);
+        b.putInt(th2 + 12, 0x8010_01F5, java.nio.ByteOrder.BIG_ENDIAN);
+        assertThat(RouterSimulation.fraglistRefusal(b, th, th2, 10, 20_000)).isZero();
+        assertThat(RouterSimulation.fraglistRefusal(b, th, th2, 63, 65_535)).isZero();
+        assertThat(RouterSimulation.fraglistRefusal(b, th, th2, 64, 20_000)).isEqualTo(8);
+        assertThat(RouterSimulation.fraglistRefusal(b, th, th2, 10, 65_536)).isEqualTo(2);
+        b.putInt(th + 12, 0x8018_01F5, java.nio.ByteOrder.BIG_ENDIAN);
+        assertThat(RouterSimulation.fraglistRefusal(b, th, th2, 10, 20_000)).as("PSH").isEqualTo(7);
+        b.putInt(th + 12, 0x8010_01F6, java.nio.ByteOrder.BIG_ENDIAN);
+        assertThat(RouterSimulation.fraglistRefusal(b, th, th2, 10, 20_000)).as("window").isEqualTo(7);
+    }
+
+    /**
+     * An upload by a PPPoE dial: the fraglist aggregate is split without a copy (no {@code gso} stage), and every
+     * segment still crosses PPPoE alone: one PPPoE pass per forwarded packet, as with regular GRO.
+     */
+    @Test
+    void shouldSplitAnUploadWithoutCopyingAtThePppDevice() {
+        final RouterResults list = run(true, true, RouterConfig.Direction.UPLOAD, null);
+        final RouterResults copy = run(false, true, RouterConfig.Direction.UPLOAD, null);
+        assertThat(merged(list)).isGreaterThan(list.forwardedPackets() / 4);
+        assertThat(stage(list, "gso")).isZero();
+        assertGsoListPerSegment(list);
+        assertThat(stage(copy, "gso")).isPositive();
+        assertThat(stage(copy, "gso_list")).isZero();
+        for (final RouterResults r : List.of(list, copy)) {
+            assertThat((double) stage(r, "pppoe") / PPPOE)
+                    .isCloseTo(r.forwardedPackets(), Percentage.withPercentage(1));
+        }
+        // without the copy a forwarded packet costs less
+        assertThat(cyclesPerPacket(list)).isLessThan(cyclesPerPacket(copy));
+    }
+}
