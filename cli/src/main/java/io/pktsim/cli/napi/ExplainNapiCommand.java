@@ -99,6 +99,11 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         + "(650-net-pppoe-implement-GRO-support.patch); mainline 6.18 has none.")
     private boolean pppoeGro;
 
+    @Option(names = "--gro-list", description = "Fraglist GRO (ethtool -K DEV rx-gro-list on; off in mainline "
+        + "6.18, on in OpenWrt): a forwarded flow's segments are chained, not merged, and any flag that differs "
+        + "ends the aggregate.")
+    private boolean groList;
+
     @Option(names = "--only", paramLabel = "KIND[,KIND...]", split = ",", hideParamSyntax = true,
         description = "Print only these kinds of event (e.g. napi_poll,napi_repoll,time_squeeze,ksoftirqd_wake).")
     private List<String> only;
@@ -229,6 +234,7 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         }
         o.pppoeSession = pppoe ? PPPOE_SESSION : 0;
         o.pppoeGro = pppoeGro;
+        o.groList = groList;
         o.durationNs = parseDuration(duration);
         if (events < 0) {
             throw new BadInput("--events must be 0 or more, not " + events);

@@ -82,6 +82,8 @@ public final class NapiScenario {
         public int pppoeSession;
         /** OpenWrt's PPPoE GRO handler ({@code GroConfig#pppoeGro}); mainline 6.18 has none. */
         public boolean pppoeGro;
+        /** Fraglist GRO ({@code GroConfig#rxGroList}, {@code rx-gro-list}); off in mainline 6.18. */
+        public boolean groList;
     }
 
     /** What a run measured. */
@@ -202,7 +204,7 @@ public final class NapiScenario {
             if (o.napi) {
                 final GroTable gro = new GroTable(store, new GroConfig().hz(p.hz())
                     .groFlushTimeoutNs(p.groFlushTimeoutNs()).napiDeferHardIrqs(p.napiDeferHardIrqs())
-                    .groNormalBatch(p.groNormalBatch()).pppoeGro(o.pppoeGro), path);
+                    .groNormalBatch(p.groNormalBatch()).pppoeGro(o.pppoeGro).rxGroList(o.groList), path);
                 gros[q] = gro;
                 drivers[q] = new RxQueueDriver("eth0/rx" + q, port.rxQueue(q), cpu0, softnet, weight, gro, path,
                     store, p.costs(), ids);

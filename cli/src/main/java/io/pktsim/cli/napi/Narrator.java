@@ -105,6 +105,8 @@ final class Narrator {
         final GroResult r = GroResult.values()[(int) e.arg("result")];
         switch (r) {
             case MERGED:
+                // skb_gro_receive_list (fraglist GRO) or a full frags array: the skb joins the frag_list whole
+                return "GRO chains the frame to the held packet of its flow (its frag_list)";
             case MERGED_FREE:
                 return "GRO merges the frame into the held packet of its flow";
             case HELD:

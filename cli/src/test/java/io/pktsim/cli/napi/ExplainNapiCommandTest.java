@@ -66,6 +66,27 @@ class ExplainNapiCommandTest {
         assertThat(cpu0(openwrt)).isLessThan(mainlineCpu - 20);
     }
 
+    /**
+     * Fraglist GRO (rx-gro-list): the segments of a forwarded flow are chained to the held packet's frag_list
+     * (skb_gro_receive_list) instead of having their payload merged into it and their skb freed (skb_gro_receive).
+     */
+    @Test
+    void shouldChainSegmentsWithFraglistGroAndMergeThemWithout() {
+        final String[] common = {"explain", "napi", "--rate", "900m", "--duration", "3ms", "--events", "400",
+            "--only", "gro_receive"};
+        assertThat(run(common)).isZero();
+        final String regular = out.toString();
+        assertThat(regular).contains("GRO merges the frame into the held packet of its flow")
+            .doesNotContain("GRO chains");
+        out.getBuffer().setLength(0);
+        assertThat(run(with(common, "--gro-list"))).isZero();
+        final String fraglist = out.toString();
+        assertThat(fraglist).contains("GRO chains the frame to the held packet of its flow (its frag_list)")
+            .doesNotContain("GRO merges");
+        // the same frames merge at the same points either way (no flag differs in this traffic)
+        assertThat(occurrences(fraglist, "GRO chains")).isPositive().isEqualTo(occurrences(regular, "GRO merges"));
+    }
+
     @Test
     void shouldRefusePppoeGroWithoutPppoeAndFramesAboveTheDialsMtu() {
         assertThat(run("explain", "napi", "--pppoe-gro")).isEqualTo(2);
@@ -84,6 +105,10 @@ class ExplainNapiCommandTest {
     }
 
     /** The number just before {@code label} in the summary. */
+    private static int occurrences(final String text, final String phrase) {
+        return text.split(java.util.regex.Pattern.quote(phrase), -1).length - 1;
+    }
+
     private static long count(final String text, final String label) {
         final java.util.regex.Matcher m = java.util.regex.Pattern
             .compile("(\\d+)" + java.util.regex.Pattern.quote(label)).matcher(text);
