@@ -5262,14 +5262,43 @@ public final class RouterSimulation {
      * A GRO aggregate leaving by a dial's ppp device, which in 6.18 has no GSO, scatter-gather or checksum offload
      * ({@code ppp_setup}, drivers/net/ppp/ppp_generic.c, sets none but lltx): {@code validate_xmit_skb}
      * (net/core/dev.c) cuts it with {@code skb_segment} into {@code segs} linear skbs, each payload copied and
-     * checksummed, and each
-     * goes on alone through {@code ppp_start_xmit}, {@code pppoe_xmit}, the dial's macvlan, the line's VLAN (or DSA
-     * user port) and eth0's qdisc and driver. The path's fixed charges hold those stages once; here the other
-     * segments' share and the segmentation itself.
+     * checksummed, and each goes on alone below the ppp device ({@link #segmentsBelowPpp}). The path's fixed charges
+     * hold those stages once; here the other segments' share and the segmentation itself.
      */
     private void softwareGso(final int h, final int segs, final boolean wanDsa) {
-        final long more = segs - 1;
         charge(CostStage.GSO, cGso * segs + cGsoPerByteMilli * store.length(h) * segs / 1000);
+        segmentsBelowPpp(segs - 1, wanDsa);
+    }
+
+    /**
+     * A fraglist GRO aggregate ({@link #groList}) leaving: the first device without {@code NETIF_F_GSO_FRAGLIST}
+     * splits it with {@code skb_segment_list}. The VLAN, macvlan and bridge devices keep
+     * {@code NETIF_F_GSO_SOFTWARE}, which holds it in 6.18, and pass it on whole; a ppp device has none (an upload
+     * by a PPPoE dial: {@link #segmentsBelowPpp}); a DSA user port has only its conduit's {@code vlan_features} and
+     * no qdisc (each segment takes the tagger, eth0's qdisc and the driver); else eth0 splits it after its qdisc
+     * and each segment takes only the driver ({@code sch_direct_xmit} → {@code validate_xmit_skb_list}). Where
+     * regular GRO's aggregate would have gone out whole by TSO, the fraglist one pays the driver per segment:
+     * fraglist GRO saves the copy that software GSO makes, not TSO's single send.
+     */
+    private void fraglistGso(final int segs, final boolean toLan, final boolean wanDsa) {
+        final long more = segs - 1;
+        charge(CostStage.GSO_LIST, cGsoList * segs);
+        if (!toLan && pppoe) {
+            segmentsBelowPpp(more, wanDsa);
+        } else {
+            if (dsa && (toLan || wanDsa)) {
+                charge(CostStage.DSA, cDsa * more);
+                charge(CostStage.QDISC, cQdisc * more);
+            }
+            charge(CostStage.DRIVER_TX, cDriverTx * more);
+        }
+    }
+
+    /**
+     * The segments of an aggregate a ppp device split, but the first: each goes through {@code ppp_start_xmit},
+     * {@code pppoe_xmit}, the dial's macvlan, the line's VLAN device (or DSA user port) and eth0's qdisc and driver.
+     */
+    private void segmentsBelowPpp(final long more, final boolean wanDsa) {
         charge(CostStage.PPPOE, cPppoe * more);
         if (macvlan) {
             charge(CostStage.MACVLAN, cMacvlan * more);
@@ -5280,38 +5309,6 @@ public final class RouterSimulation {
             charge(CostStage.DSA, cDsa * more);
         }
         charge(CostStage.QDISC, cQdisc * more);
-        charge(CostStage.DRIVER_TX, cDriverTx * more);
-    }
-
-    /**
-     * A fraglist GRO aggregate ({@link #groList}) leaving: the first device without {@code NETIF_F_GSO_FRAGLIST}
-     * splits it with {@code skb_segment_list}. The VLAN, macvlan and bridge devices keep
-     * {@code NETIF_F_GSO_SOFTWARE}, which holds it in 6.18, and pass it on whole; a ppp device has none
-     * (upload by a PPPoE dial: each segment then takes ppp, PPPoE, the macvlan, the line's VLAN or DSA port, eth0's
-     * qdisc and driver alone); a DSA user port has only its conduit's {@code vlan_features} (each segment takes
-     * the tagger, the qdisc and the driver); else eth0 splits it after its qdisc and each segment takes only the
-     * driver ({@code sch_direct_xmit} → {@code validate_xmit_skb_list}). Where regular GRO's aggregate would have
-     * gone out whole by TSO, the fraglist one pays the driver per segment: fraglist GRO saves the copy that
-     * software GSO makes, not TSO's single send.
-     */
-    private void fraglistGso(final int segs, final boolean toLan, final boolean wanDsa) {
-        final long more = segs - 1;
-        charge(CostStage.GSO_LIST, cGsoList * segs);
-        if (!toLan && pppoe) {
-            charge(CostStage.PPPOE, cPppoe * more);
-            if (macvlan) {
-                charge(CostStage.MACVLAN, cMacvlan * more);
-            }
-            if (!dsa) {
-                charge(CostStage.VLAN, cVlan * more);
-            } else if (wanDsa) {
-                charge(CostStage.DSA, cDsa * more);
-            }
-            charge(CostStage.QDISC, cQdisc * more);
-        } else if (dsa && (toLan || wanDsa)) {
-            charge(CostStage.DSA, cDsa * more);
-            charge(CostStage.QDISC, cQdisc * more);
-        }
         charge(CostStage.DRIVER_TX, cDriverTx * more);
     }
 
