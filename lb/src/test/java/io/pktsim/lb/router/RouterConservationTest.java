@@ -20,7 +20,8 @@ class RouterConservationTest {
             @ForAll @IntRange(min = 1, max = 6) final int tcp,
             @ForAll @IntRange(min = 0, max = 3) final int udp,
             @ForAll @IntRange(min = 10, max = 200) final int lineMbit,
-            @ForAll @IntRange(min = 1, max = 1000) final int seed) {
+            @ForAll @IntRange(min = 1, max = 1000) final int seed, @ForAll final boolean pppoeGro,
+            @ForAll final boolean groList) {
         final RouterConfig.Balancing b = switch (balancing) {
             case 0 -> RouterConfig.Balancing.none();
             case 1 -> RouterConfig.Balancing.ecmp(1);
@@ -31,8 +32,13 @@ class RouterConservationTest {
                 ? List.of(RouterFixtures.tcp(RouterConfig.AppKind.BROWSER, 2, tcp, RouterConfig.Direction.DOWNLOAD))
                 : List.of(RouterFixtures.tcp(RouterConfig.AppKind.P2P, 1, tcp, RouterConfig.Direction.UPLOAD),
                         RouterFixtures.udp(2, udp, 40 * RouterFixtures.MBIT, 1200));
-        final RouterSimulation sim = new RouterSimulation(RouterFixtures.config(lines, dialsPerLine,
-                lineMbit * RouterFixtures.MBIT, pppoe, ipv6, offload, b, apps, 120_000_000L, seed));
+        final RouterConfig base = RouterFixtures.config(lines, dialsPerLine, lineMbit * RouterFixtures.MBIT, pppoe,
+                ipv6, offload, b, apps, 120_000_000L, seed);
+        // OpenWrt's PPPoE GRO and fraglist GRO (aggregates split again by skb_segment_list) conserve packets too
+        final RouterSimulation sim = new RouterSimulation(new RouterConfig(
+                base.profile().pppoeGro(pppoeGro).groList(groList), base.lan(), base.wan(), base.ipv6(),
+                base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(), base.durationNs(),
+                base.warmupNs(), base.seed(), base.run(), base.outputs()));
         if (seed % 3 == 0) {
             sim.scheduleRedial(0, 50_000_000L, 20_000_000L);
         }
