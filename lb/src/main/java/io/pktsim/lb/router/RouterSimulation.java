@@ -5835,6 +5835,9 @@ public final class RouterSimulation {
                 // br_dev_xmit, then br_forward to the port
                 tapOut(brLanIfindex, tapNs, h);
             }
+            if (dsa) {
+                tapsSplitFraglist();
+            }
             tapOut(lanVlan.ifindex(), tapNs, h);
             return lanVlan.transmit(store, h) || freed(h);
         }
@@ -5853,6 +5856,9 @@ public final class RouterSimulation {
             if (!dialMacvlan[d].transmit(store, h)) {
                 return freed(h);
             }
+        }
+        if (lineDsa[lineOf(d)]) {
+            tapsSplitFraglist();
         }
         tapOut(lineVlan[lineOf(d)].ifindex(), tapNs, h);
         return lineVlan[lineOf(d)].transmit(store, h) || freed(h);
@@ -5938,6 +5944,19 @@ public final class RouterSimulation {
         }
     }
 
+    /**
+     * A fraglist aggregate ({@link #groList}) is split by the first device without {@code NETIF_F_GSO_FRAGLIST}: a
+     * DSA user port ({@code validate_xmit_skb} on its noqueue path) or eth0 after its qdisc. Both tap each segment
+     * ({@code dev_queue_xmit_nit} in {@code xmit_one}, after the split), as every device below them does; the VLAN,
+     * macvlan and bridge devices above tap the aggregate whole. (A ppp device splits every aggregate: see
+     * {@link #transmitDevices}.)
+     */
+    private void tapsSplitFraglist() {
+        if (groList && tapSegs > 1) {
+            tapOutSegment = -1;
+        }
+    }
+
     private boolean freed(final int h) {
         store.free(h);
         return false;
@@ -5979,6 +5998,7 @@ public final class RouterSimulation {
             return;
         }
         if (!hardware) {
+            tapsSplitFraglist();
             if (dsa) {
                 tapConduit(readyNs, h, true);
             } else {

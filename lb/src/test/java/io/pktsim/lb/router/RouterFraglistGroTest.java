@@ -29,6 +29,11 @@ class RouterFraglistGroTest {
 
     private static RouterResults run(final boolean groList, final boolean pppoe, final RouterConfig.Direction dir,
             final Path trace) {
+        return runWith(groList, pppoe, dir, new RouterConfig.Outputs(null, trace));
+    }
+
+    private static RouterResults runWith(final boolean groList, final boolean pppoe, final RouterConfig.Direction dir,
+            final RouterConfig.Outputs outputs) {
         final RouterConfig base = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, pppoe, false,
                 RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 8, dir)), 300_000_000L, 3);
@@ -45,8 +50,7 @@ class RouterFraglistGroTest {
                 base.profile().costs(costs.freeze()).driverName("mtk_eth_soc").adaptiveRx(true).rpsCpus(0x4)
                         .pppoeGro(true).groList(groList), base.lan(),
                 base.wan(), false, base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(),
-                base.durationNs(), base.warmupNs(), base.seed(), base.run(),
-                new RouterConfig.Outputs(null, trace))).run(ProgressListener.NONE);
+                base.durationNs(), base.warmupNs(), base.seed(), base.run(), outputs)).run(ProgressListener.NONE);
     }
 
     private static long stage(final RouterResults r, final String name) {
@@ -122,6 +126,43 @@ class RouterFraglistGroTest {
         assertThat(RouterSimulation.fraglistRefusal(b, th, th2, 10, 20_000)).as("PSH").isEqualTo(7);
         b.putInt(th + 12, 0x8010_01F6, java.nio.ByteOrder.BIG_ENDIAN);
         assertThat(RouterSimulation.fraglistRefusal(b, th, th2, 10, 20_000)).as("window").isEqualTo(7);
+    }
+
+    /**
+     * The taps: the LAN's VLAN device passes a fraglist aggregate on whole and shows it once, as it shows a regular
+     * aggregate; eth0 splits a fraglist aggregate after its qdisc and shows each segment ({@code xmit_one} taps after
+     * {@code validate_xmit_skb_list}), where it shows a regular aggregate whole (TSO).
+     */
+    @Test
+    void shouldShowAFraglistAggregateWholeAboveEth0AndItsSegmentsOnEth0() throws Exception {
+        for (final boolean groList : new boolean[] {false, true}) {
+            final Path dir = tmp.resolve("pcap-" + groList);
+            java.nio.file.Files.createDirectories(dir);
+            runWith(groList, false, RouterConfig.Direction.DOWNLOAD, new RouterConfig.Outputs(dir, null));
+            assertThat(longest(dir.resolve("eth0.1.pcap"), -1)).as("eth0.1, groList %s", groList)
+                    .isGreaterThan(3000);
+            // on eth0 the frames to the LAN (VLAN 1); those from the line (VLAN 2) are GRO's aggregates on receive
+            if (groList) {
+                assertThat(longest(dir.resolve("eth0.pcap"), 1)).as("eth0: segments").isLessThanOrEqualTo(1518);
+            } else {
+                assertThat(longest(dir.resolve("eth0.pcap"), 1)).as("eth0: TSO aggregates").isGreaterThan(3000);
+            }
+        }
+    }
+
+    /** The longest frame (its original length) in a capture, of 802.1Q VLAN {@code vid} only if not -1. */
+    private static int longest(final Path file, final int vid) throws Exception {
+        int max = 0;
+        try (io.pktsim.core.pcap.PcapReader r = io.pktsim.core.pcap.PcapReader.open(file)) {
+            while (r.next()) {
+                final org.agrona.DirectBuffer f = r.frame();
+                final boolean tagged = (f.getShort(12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x8100;
+                if (vid < 0 || tagged && (f.getShort(14, java.nio.ByteOrder.BIG_ENDIAN) & 0x0FFF) == vid) {
+                    max = Math.max(max, r.originalLength());
+                }
+            }
+        }
+        return max;
     }
 
     /**
