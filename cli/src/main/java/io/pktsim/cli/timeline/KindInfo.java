@@ -33,6 +33,8 @@ final class KindInfo {
         Map.entry("gro_flush", "a held packet leaves GRO; reason 1 no continuation, 2 full, 3 oldest of 8 in its "
             + "bucket, 4 end of poll, 5 header differs, 6 short segment or PSH/URG/RST/SYN/FIN; fraglist GRO: "
             + "7 flag word differs, 8 64 segments"),
+        Map.entry("gso", "an aggregate leaves: 'how' 0 whole by TSO, 1 cut by skb_segment at a ppp device (payloads "
+            + "copied), 2 split by skb_segment_list (fraglist GRO); 'ifindex' the device that does it"),
         Map.entry("gro_list", "the poll's rx_list goes up the stack (gro_normal_list): at gro_normal_batch (8) "
             + "segments and at the end of the poll"),
         Map.entry("dim_rx", "net_dim changes the RX interrupt moderation (profile, microseconds, frames)"),

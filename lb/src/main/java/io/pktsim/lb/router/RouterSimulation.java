@@ -1034,6 +1034,7 @@ public final class RouterSimulation {
     private int kGroMerge;
     private int kGroFlush;
     private int kGroList;
+    private int kGso;
     private int kSynRetransmit;
     private int kSynAckRetransmit;
     private int kRequestRetransmit;
@@ -1294,6 +1295,7 @@ public final class RouterSimulation {
         kGroMerge = names.kind("gro_merge", "flow", "segs");
         kGroFlush = names.kind("gro_flush", "flow", "segs", "reason");
         kGroList = names.kind("gro_list", "cpu", "packets", "segs", "queue");
+        kGso = names.kind("gso", "flow", "segs", "how", "ifindex");
         kSynRetransmit = names.kind("tcp_syn_retransmit", "flow", "timeouts");
         kSynAckRetransmit = names.kind("tcp_synack_retransmit", "flow", "timeouts");
         kRequestRetransmit = names.kind("tcp_request_retransmit", "flow", "timeouts");
@@ -5034,10 +5036,14 @@ public final class RouterSimulation {
             slowPath(h, f, kind, toLan, d, readyNs);
         }
         if (segs > 1) {
+            final boolean wanDsa = (path & PATH_WAN_DSA) != 0;
             if (groList) {
-                fraglistGso(segs, toLan, (path & PATH_WAN_DSA) != 0);
+                fraglistGso(segs, toLan, wanDsa);
             } else if (!toLan && pppoe) {
-                softwareGso(h, segs, (path & PATH_WAN_DSA) != 0);
+                softwareGso(h, segs, wanDsa);
+            }
+            if (trace.enabled()) {
+                traceGso(h, f, segs, toLan, d, wanDsa, readyNs);
             }
         }
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
@@ -5292,6 +5298,21 @@ public final class RouterSimulation {
             }
             charge(CostStage.DRIVER_TX, cDriverTx * more);
         }
+    }
+
+    /**
+     * Traces how an aggregate leaves ({@code gso}): {@code how} 0 whole, by TSO (eth0, which every other device on
+     * its way passes it on to); 1 cut by {@code skb_segment} at a ppp device (payloads copied); 2 split by
+     * {@code skb_segment_list} (fraglist GRO) at a ppp device, a DSA user port or eth0; {@code ifindex} the device.
+     */
+    private void traceGso(final int h, final int f, final int segs, final boolean toLan, final int d,
+            final boolean wanDsa, final long atNs) {
+        final boolean ppp = !toLan && pppoe;
+        final int how = groList ? 2 : ppp ? 1 : 0;
+        final int ifindex = ppp && how > 0 ? dialPppoe[d].ifindex()
+                : how == 2 && dsa && toLan ? lanVlan.ifindex()
+                : how == 2 && wanDsa ? lineVlan[lineOf(d)].ifindex() : ETH0_IFINDEX;
+        trace.publish(atNs, traceComponent, kGso, h, f, segs, how, ifindex);
     }
 
     /**

@@ -23,6 +23,8 @@ class RouterFraglistGroTest {
     private static final long DRIVER_TX = 1800;
     private static final long GSO_LIST = 400;
     private static final long PPPOE = 1000;
+    /** RouterFixtures' warm-up: a quarter of the 300 ms run. */
+    private static final long WARM_UP_NS = 75_000_000L;
 
     @TempDir
     Path tmp;
@@ -88,13 +90,21 @@ class RouterFraglistGroTest {
         assertThat(stage(tso, "gso_list")).isZero();
         assertThat(stage(list, "gso")).isZero();
         long longest = 0;
+        long gsoSegs = 0;
         for (final RouterTraceTest.Event e : RouterTraceTest.read(trace)) {
             if ("gro_flush".equals(e.kind())) {
                 assertThat(e.num("reason")).isBetween(1L, 8L);
                 longest = Math.max(longest, e.num("segs"));
+            } else if ("gso".equals(e.kind())) {
+                // every aggregate is split by skb_segment_list at eth0 (ifindex 1), after its qdisc
+                assertThat(e.num("how")).isEqualTo(2L);
+                assertThat(e.num("ifindex")).isEqualTo(1L);
+                gsoSegs += e.num("time_ns") >= WARM_UP_NS ? e.num("segs") : 0;
             }
         }
         assertThat(longest).isGreaterThan(8L).isLessThanOrEqualTo(45L);
+        assertThat((double) gsoSegs).as("segments the gso events name after the warm-up")
+                .isCloseTo((double) stage(list, "gso_list") / GSO_LIST, Percentage.withPercentage(1));
     }
 
     /**
