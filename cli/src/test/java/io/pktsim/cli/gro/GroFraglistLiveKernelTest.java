@@ -7,13 +7,11 @@ import io.pktsim.cli.PktsimMain;
 import io.pktsim.core.pcap.PcapFormat;
 import io.pktsim.core.pcap.PcapReader;
 import io.pktsim.core.pcap.PcapWriter;
-import io.pktsim.core.test.Commands;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,25 +54,10 @@ class GroFraglistLiveKernelTest {
     @TempDir
     Path tmp;
 
-    private static final byte[] SRC_MAC = {0x02, 0, 0, 0, 0, 0x01};
     private static final int HEADERS = 20 + 32;
-    private static final int TCP_ACK = 0x10;
+    private static final int TCP_ACK = VethGroLab.TCP_ACK;
     private static final int TCP_PSH = 0x08;
-    private static final long FLUSH_TIMEOUT_NS = 1_000_000L;
     private static final int ATTEMPTS = 3;
-
-    /** Sends every frame of a pcap file (classic format, as PcapWriter writes it) on a packet socket. */
-    private static final String INJECT = String.join("\n",
-        "import socket, struct, sys",
-        "data = open(sys.argv[1], 'rb').read()",
-        "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)",
-        "s.bind((sys.argv[2], 0))",
-        "endian = '<' if data[:4] in (b'\\xd4\\xc3\\xb2\\xa1', b'\\x4d\\x3c\\xb2\\xa1') else '>'",
-        "at = 24",
-        "while at < len(data):",
-        "    incl = struct.unpack(endian + 'I', data[at + 8:at + 12])[0]",
-        "    s.send(data[at + 16:at + 16 + incl])",
-        "    at += 16 + incl");
 
     /** One packet GRO passed up: its IP total length, TCP sequence number and TCP flags byte. */
     private record Up(int ipLen, long seq, int flags) {
@@ -90,37 +71,17 @@ class GroFraglistLiveKernelTest {
         }
     }
 
-    private String ns;
-    private byte[] dstMac;
-
-    private static Commands.Result exec(final long timeoutMs, final String... cmd) {
-        return Commands.run(timeoutMs, cmd);
-    }
+    private VethGroLab lab;
 
     @BeforeEach
     void makeNamespace() {
-        assumeThat(exec(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
-        assumeThat(exec(5000, "ethtool", "--version").code()).as("ethtool").isZero();
-        assumeThat(exec(5000, "python3", "-c", "import socket; socket.AF_PACKET").code()).as("python3").isZero();
-        assumeThat(exec(5000, "dumpcap", "-v").code()).as("dumpcap (Wireshark)").isZero();
-        final String name = "pktsim-flist-" + ProcessHandle.current().pid() + "-"
-            + Long.toHexString(new SplittableRandom().nextLong() & 0xFFFFFFL);
-        assumeThat(exec(5000, "ip", "netns", "add", name).code()).as("ip netns add").isZero();
-        ns = name;
-        for (final String line : new String[] {"ip link set lo up", "ip link add v0 type veth peer name v1",
-            "ip link set v0 up", "ip link set v1 up", "ethtool -K v1 gro on", "ethtool -K v0 tso off",
-            "sh -c echo " + FLUSH_TIMEOUT_NS + " > /sys/class/net/v1/gro_flush_timeout",
-            "sh -c echo 1 > /sys/class/net/v1/napi_defer_hard_irqs"}) {
-            inNamespace(line);
-        }
-        final String link = exec(5000, "ip", "-n", ns, "-br", "link", "show", "v1").out().strip();
-        dstMac = mac(link.split("\\s+")[2]);
+        lab = VethGroLab.open("pktsim-flist");
     }
 
     @AfterEach
     void deleteNamespace() {
-        if (ns != null) {
-            exec(5000, "ip", "netns", "del", ns);
+        if (lab != null) {
+            lab.close();
         }
     }
 
@@ -172,11 +133,12 @@ class GroFraglistLiveKernelTest {
      * @return the packets both passed up
      */
     private List<Up> compare(final Path in, final boolean groList, final int hz) throws Exception {
-        inNamespace("ethtool -K v1 rx-gro-list " + (groList ? "on" : "off"));
+        lab.run("ethtool -K v1 rx-gro-list " + (groList ? "on" : "off"));
         final String mode = groList ? "fraglist" : "regular";
         final Path out = tmp.resolve(in.getFileName() + "-" + mode + "-pktsim.pcap");
         final List<String> args = new ArrayList<>(List.of("gro", "--in", in.toString(), "--out", out.toString(),
-            "--rx-hash", "none", "--rx-csum", "none", "--gro-flush-timeout-ns", Long.toString(FLUSH_TIMEOUT_NS),
+            "--rx-hash", "none", "--rx-csum", "none", "--gro-flush-timeout-ns",
+            Long.toString(VethGroLab.FLUSH_TIMEOUT_NS),
             "--napi-defer-hard-irqs", "1"));
         if (hz > 0) {
             args.addAll(List.of("--hz", Integer.toString(hz)));
@@ -204,24 +166,8 @@ class GroFraglistLiveKernelTest {
     /** Sends the frames of {@code in} into v0 while dumpcap captures on v1; what v1 received of them. */
     private List<Up> live(final Path in, final String name) throws Exception {
         final Path cap = tmp.resolve(in.getFileName() + "-" + name + "-live.pcap");
-        final Process dumpcap = new ProcessBuilder("ip", "netns", "exec", ns, "dumpcap", "-q", "-P", "-i", "v1",
-            "-w", cap.toString(), "-a", "duration:2").redirectErrorStream(true).start();
-        Thread.sleep(700);
-        assertThat(exec(10_000, "ip", "netns", "exec", ns, "python3", "-c", INJECT, in.toString(), "v0").code())
-            .as("python3 sends the frames").isZero();
-        assertThat(dumpcap.waitFor(10, TimeUnit.SECONDS)).as("dumpcap ends").isTrue();
+        lab.capture(in, cap);
         return packetsIn(cap, true);
-    }
-
-    private void inNamespace(final String line) {
-        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        if (line.startsWith("sh -c ")) {
-            cmd.addAll(List.of("sh", "-c", line.substring(6)));
-        } else {
-            cmd.addAll(List.of(line.split(" ")));
-        }
-        final Commands.Result r = exec(5000, cmd.toArray(new String[0]));
-        assertThat(r.code()).as(line + ": " + r.out()).isZero();
     }
 
     /**
@@ -232,7 +178,8 @@ class GroFraglistLiveKernelTest {
         final Path in = tmp.resolve(name + ".pcap");
         try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
             for (int i = 0; i < count; i++) {
-                final byte[] f = frame(dstMac, i, payload, i == psh ? TCP_ACK | TCP_PSH : TCP_ACK);
+                final byte[] f = VethGroLab.frame(lab.v1Mac(), i, payload, i == psh ? TCP_ACK | TCP_PSH : TCP_ACK,
+                    false);
                 w.writeRecord(i == 0 ? 1_000_000_000L : 1_000_100_000L, f, 0, f.length, f.length);
             }
         }
@@ -246,7 +193,7 @@ class GroFraglistLiveKernelTest {
             final byte[] src = new byte[6];
             while (r.next()) {
                 r.frame().getBytes(6, src, 0, 6);
-                if (!ours || Arrays.equals(src, SRC_MAC)) {
+                if (!ours || Arrays.equals(src, VethGroLab.SRC_MAC)) {
                     final int ipLen = r.frame().getShort(14 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
                     assertThat(r.originalLength()).as("frame length of record %d of %s", r.recordNumber(), file)
                         .isEqualTo(14 + ipLen);
@@ -276,55 +223,5 @@ class GroFraglistLiveKernelTest {
             }
         }
         return -1;
-    }
-
-    private static byte[] mac(final String text) {
-        final String[] parts = text.split(":");
-        final byte[] m = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            m[i] = (byte) Integer.parseInt(parts[i], 16);
-        }
-        return m;
-    }
-
-    /**
-     * Segment {@code i} of one TCP flow (10.9.0.1:40000 → 10.9.0.2:5001, timestamps, DF, IDs counting up) with
-     * {@code payload} bytes and the given TCP flags byte.
-     */
-    private static byte[] frame(final byte[] dst, final int i, final int payload, final int flags) {
-        final int tcpLen = 32 + payload;
-        final ByteBuffer ip = ByteBuffer.allocate(20 + tcpLen);
-        ip.put((byte) 0x45).put((byte) 0).putShort((short) (20 + tcpLen)).putShort((short) (100 + i))
-            .putShort((short) 0x4000).put((byte) 64).put((byte) 6).putShort((short) 0)
-            .put(new byte[] {10, 9, 0, 1}).put(new byte[] {10, 9, 0, 2});
-        ip.putShort(10, (short) checksum(ip.array(), 0, 20, 0));
-        final int th = 20;
-        ip.position(th);
-        ip.putShort((short) 40000).putShort((short) 5001).putInt(1000 + i * payload).putInt(1)
-            .put((byte) (8 << 4)).put((byte) flags).putShort((short) 502).putShort((short) 0).putShort((short) 0)
-            .put(new byte[] {1, 1, 8, 10}).putInt(1000).putInt(0);
-        for (int k = 0; k < payload; k++) {
-            ip.put((byte) i);
-        }
-        final long pseudo = 0x0a09_0001L + 0x0a09_0002L + 6 + tcpLen;
-        ip.putShort(th + 16, (short) checksum(ip.array(), th, tcpLen, pseudo));
-        final ByteBuffer f = ByteBuffer.allocate(14 + ip.capacity());
-        f.put(dst).put(SRC_MAC).putShort((short) 0x0800).put(ip.array());
-        return f.array();
-    }
-
-    /** The Internet checksum of {@code len} bytes from {@code at}, with {@code initial} added (a pseudo-header). */
-    private static int checksum(final byte[] b, final int at, final int len, final long initial) {
-        long sum = (initial & 0xFFFF) + (initial >>> 16);
-        for (int k = 0; k + 1 < len; k += 2) {
-            sum += (b[at + k] & 0xFF) << 8 | b[at + k + 1] & 0xFF;
-        }
-        if ((len & 1) != 0) {
-            sum += (b[at + len - 1] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
     }
 }
