@@ -165,6 +165,10 @@ public final class Summary {
         if (hint != null) {
             o.println("hint:       " + hint);
         }
+        final String gso = gsoHint(r);
+        if (gso != null) {
+            o.println("hint:       " + gso);
+        }
         o.flush();
     }
 
@@ -210,6 +214,32 @@ public final class Summary {
             + "the work is not spread over the CPUs (RPS: device.napi.rpsCpus, OpenWrt's packet steering; "
             + "see docs/planning.md)";
     }
+
+    /**
+     * When the CPU holds the router and the ppp devices' software GSO ({@code skb_segment}, stage {@code gso}: each
+     * upload segment copied and checksummed) is at least {@link #GSO_SHARE} of the work: fraglist GRO splits an
+     * aggregate without the copy (docs/forwarding.md). Null otherwise.
+     */
+    static String gsoHint(final RouterResults r) {
+        if (!r.bottleneck().startsWith("CPU:")) {
+            return null;
+        }
+        long all = 0;
+        long gso = 0;
+        for (final RouterResults.Stage st : r.stages()) {
+            all += st.cycles();
+            gso += "gso".equals(st.name()) ? st.cycles() : 0;
+        }
+        if (all == 0 || gso < GSO_SHARE * all) {
+            return null;
+        }
+        return "the ppp devices' software GSO (skb_segment, stage gso) takes " + pct((double) gso / all)
+            + " of the CPU work, copying every upload segment; fraglist GRO (device.napi.groList, OpenWrt's "
+            + "default) splits the aggregates without a copy (see docs/forwarding.md)";
+    }
+
+    /** The share of all charged cycles from which {@link #gsoHint} speaks. */
+    private static final double GSO_SHARE = 0.05;
 
     /** A CPU at least this busy holds the router; the others, below {@link #HALF}, could take work. */
     private static final double SATURATED = 0.99;
