@@ -5278,13 +5278,14 @@ public final class RouterSimulation {
 
     /**
      * A fraglist GRO aggregate ({@link #groList}) leaving: the first device without {@code NETIF_F_GSO_FRAGLIST}
-     * splits it with {@code skb_segment_list}. The VLAN, macvlan and bridge devices keep
-     * {@code NETIF_F_GSO_SOFTWARE}, which holds it in 6.18, and pass it on whole; a ppp device has none (an upload
-     * by a PPPoE dial: {@link #segmentsBelowPpp}); a DSA user port has only its conduit's {@code vlan_features} and
-     * no qdisc (each segment takes the tagger, eth0's qdisc and the driver); else eth0 splits it after its qdisc
-     * and each segment takes only the driver ({@code sch_direct_xmit} → {@code validate_xmit_skb_list}). Where
-     * regular GRO's aggregate would have gone out whole by TSO, the fraglist one pays the driver per segment:
-     * fraglist GRO saves the copy that software GSO makes, not TSO's single send.
+     * splits it with {@code skb_segment_list} (net/core/skbuff.c; {@code __tcp4_gso_segment_list},
+     * net/ipv4/tcp_offload.c, 6.18). The VLAN, macvlan and bridge devices keep {@code NETIF_F_GSO_SOFTWARE}, which
+     * holds it in 6.18, and pass it on whole; a ppp device has none (an upload by a PPPoE dial:
+     * {@link #segmentsBelowPpp}); a DSA user port has only its conduit's {@code vlan_features} and no qdisc (each
+     * segment takes the tagger, eth0's qdisc and the driver); else eth0 splits it after its qdisc and each segment
+     * takes only the driver ({@code sch_direct_xmit}, net/sched/sch_generic.c → {@code validate_xmit_skb_list},
+     * net/core/dev.c). Where regular GRO's aggregate would have gone out whole by TSO, the fraglist one pays the
+     * driver per segment: fraglist GRO saves the copy that software GSO makes, not TSO's single send.
      */
     private void fraglistGso(final int segs, final boolean toLan, final boolean wanDsa) {
         final long more = segs - 1;
@@ -5316,8 +5317,9 @@ public final class RouterSimulation {
     }
 
     /**
-     * The segments of an aggregate a ppp device split, but the first: each goes through {@code ppp_start_xmit},
-     * {@code pppoe_xmit}, the dial's macvlan, the line's VLAN device (or DSA user port) and eth0's qdisc and driver.
+     * The segments of an aggregate a ppp device split, but the first: each goes through {@code ppp_start_xmit}
+     * (drivers/net/ppp/ppp_generic.c), {@code pppoe_xmit} (drivers/net/ppp/pppoe.c, 6.18), the dial's macvlan, the
+     * line's VLAN device (or DSA user port) and eth0's qdisc and driver.
      */
     private void segmentsBelowPpp(final long more, final boolean wanDsa) {
         charge(CostStage.PPPOE, cPppoe * more);
@@ -5856,7 +5858,7 @@ public final class RouterSimulation {
                 // br_dev_xmit, then br_forward to the port
                 tapOut(brLanIfindex, tapNs, h);
             }
-            if (dsa) {
+            if (groList && dsa) {
                 tapsSplitFraglist();
             }
             tapOut(lanVlan.ifindex(), tapNs, h);
@@ -5878,7 +5880,7 @@ public final class RouterSimulation {
                 return freed(h);
             }
         }
-        if (lineDsa[lineOf(d)]) {
+        if (groList && lineDsa[lineOf(d)]) {
             tapsSplitFraglist();
         }
         tapOut(lineVlan[lineOf(d)].ifindex(), tapNs, h);
@@ -5968,9 +5970,9 @@ public final class RouterSimulation {
     /**
      * A fraglist aggregate ({@link #groList}) is split by the first device without {@code NETIF_F_GSO_FRAGLIST}: a
      * DSA user port ({@code validate_xmit_skb} on its noqueue path) or eth0 after its qdisc. Both tap each segment
-     * ({@code dev_queue_xmit_nit} in {@code xmit_one}, after the split), as every device below them does; the VLAN,
-     * macvlan and bridge devices above tap the aggregate whole. (A ppp device splits every aggregate: see
-     * {@link #transmitDevices}.)
+     * ({@code dev_queue_xmit_nit} in {@code xmit_one}, after the split; net/core/dev.c, 6.18), as every device
+     * below them does; the VLAN, macvlan and bridge devices above tap the aggregate whole. (A ppp device splits
+     * every aggregate: see {@link #transmitDevices}.)
      */
     private void tapsSplitFraglist() {
         if (groList && tapSegs > 1) {

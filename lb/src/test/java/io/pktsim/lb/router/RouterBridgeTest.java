@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pktsim.lb.router.RouterConfig.FirewallKind;
 import io.pktsim.lb.router.RouterConfig.OffloadMode;
 import io.pktsim.stack.profile.CostStage;
-import io.pktsim.stack.profile.CostTable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +27,7 @@ class RouterBridgeTest {
         final RouterConfig b = RouterFixtures.config(lines, dialsPerLine, 100 * RouterFixtures.MBIT, true, false,
                 offload, lines * dialsPerLine > 1 ? RouterConfig.Balancing.ecmp(1) : RouterConfig.Balancing.none(),
                 apps, 300_000_000L, 3);
-        final CostTable t = new CostTable();
-        for (final CostStage s : CostStage.values()) {
-            t.set(s, b.profile().costs().perEvent(s), b.profile().costs().perPacket(s),
-                    b.profile().costs().perByteMilli(s));
-        }
-        t.set(CostStage.BRIDGE, 0, BRIDGE, 0);
-        b.profile().costs(t.freeze());
+        b.profile().costs(b.profile().costs().copy().set(CostStage.BRIDGE, 0, BRIDGE, 0).freeze());
         return new RouterConfig(b.profile(), new RouterConfig.Lan(b.lan().hosts(), b.lan().portRateBps(), bridge),
                 b.wan(), false, b.balancing(), b.offload(), new RouterConfig.Firewall(fw, 16384), b.qdisc(),
                 b.workload(), b.durationNs(), b.warmupNs(), b.seed(), b.run(),

@@ -40,12 +40,7 @@ class RouterDsaTest {
     }
 
     private static io.pktsim.stack.profile.CostTable costsWithDsa(final DeviceProfile p) {
-        final io.pktsim.stack.profile.CostTable t = new io.pktsim.stack.profile.CostTable();
-        for (final CostStage s : CostStage.values()) {
-            t.set(s, p.costs().perEvent(s), p.costs().perPacket(s), p.costs().perByteMilli(s));
-        }
-        t.set(CostStage.DSA, 0, DSA_CYCLES, 0);
-        return t.freeze();
+        return p.costs().copy().set(CostStage.DSA, 0, DSA_CYCLES, 0).freeze();
     }
 
     private static List<RouterConfig.App> udpDownload() {

@@ -39,13 +39,8 @@ class RouterFraglistGroTest {
         final RouterConfig base = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, pppoe, false,
                 RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 8, dir)), 300_000_000L, 3);
-        final CostTable costs = new CostTable();
-        for (final CostStage s : CostStage.values()) {
-            costs.set(s, base.profile().costs().perEvent(s), base.profile().costs().perPacket(s),
-                    base.profile().costs().perByteMilli(s));
-        }
         // the driver's per-packet work only, so that its cycles count its sends
-        costs.set(CostStage.DRIVER_TX, 0, DRIVER_TX, 0);
+        final CostTable costs = base.profile().costs().copy().set(CostStage.DRIVER_TX, 0, DRIVER_TX, 0);
         costs.set(CostStage.GSO, 0, 1000, 1000);
         costs.set(CostStage.GSO_LIST, 0, GSO_LIST, 0);
         return new RouterSimulation(new RouterConfig(

@@ -25,12 +25,8 @@ class RouterGsoTest {
                 RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 8, RouterConfig.Direction.UPLOAD)),
                 400_000_000L, 3);
-        final CostTable costs = new CostTable();
-        for (final CostStage s : CostStage.values()) {
-            costs.set(s, base.profile().costs().perEvent(s), base.profile().costs().perPacket(s),
-                    base.profile().costs().perByteMilli(s));
-        }
-        costs.set(CostStage.GSO, 0, GSO_PER_SEGMENT, GSO_PER_BYTE_MILLI);
+        final CostTable costs = base.profile().costs().copy().set(CostStage.GSO, 0, GSO_PER_SEGMENT,
+                GSO_PER_BYTE_MILLI);
         return new RouterSimulation(new RouterConfig(base.profile().costs(costs.freeze()).rpsCpus(0x4), base.lan(),
                 base.wan(), false, base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(),
                 base.durationNs(), base.warmupNs(), base.seed(), base.run(), RouterConfig.Outputs.NONE))

@@ -47,22 +47,14 @@ class RouterNapiDeferTest {
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 2, RouterConfig.Direction.DOWNLOAD)),
                 200_000_000L, 5);
         final CostTable t = c.profile().costs();
-        final CostTable slow = new CostTable();
-        for (final CostStage s : CostStage.values()) {
-            slow.set(s, t.perEvent(s), t.perPacket(s), t.perByteMilli(s));
-        }
-        slow.set(CostStage.DRIVER_RX, t.perEvent(CostStage.DRIVER_RX), 11_000, t.perByteMilli(CostStage.DRIVER_RX));
+        final CostTable slow = t.copy().set(CostStage.DRIVER_RX, t.perEvent(CostStage.DRIVER_RX), 11_000,
+                t.perByteMilli(CostStage.DRIVER_RX));
         return withTrace(c, c.profile().costs(slow.freeze()).rpsCpus(0x4).hz(hz), trace);
     }
 
     private static DeviceProfile withHrtimer(final DeviceProfile p) {
         final CostTable t = p.costs();
-        final CostTable c = new CostTable();
-        for (final CostStage s : CostStage.values()) {
-            c.set(s, t.perEvent(s), t.perPacket(s), t.perByteMilli(s));
-        }
-        c.set(CostStage.HRTIMER, 1000, 0, 0);
-        return p.costs(c.freeze());
+        return p.costs(t.copy().set(CostStage.HRTIMER, 1000, 0, 0).freeze());
     }
 
     private static RouterConfig withTrace(final RouterConfig base, final DeviceProfile p, final Path trace) {

@@ -42,6 +42,20 @@ public final class CostTable {
     }
 
     /**
+     * A table with this one's costs that can be changed (not frozen, whether this one is or not): a profile whose
+     * table differs from another's in a few stages.
+     *
+     * @return the copy
+     */
+    public CostTable copy() {
+        final CostTable c = new CostTable();
+        System.arraycopy(perEvent, 0, c.perEvent, 0, N);
+        System.arraycopy(perPacket, 0, c.perPacket, 0, N);
+        System.arraycopy(perByteMilli, 0, c.perByteMilli, 0, N);
+        return c;
+    }
+
+    /**
      * Makes the table immutable.
      *
      * @return this
