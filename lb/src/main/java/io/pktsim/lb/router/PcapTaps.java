@@ -68,6 +68,11 @@ import io.pktsim.stack.netdev.PppoeDevice;
  * {@code mlx5_core}: TSO), its VLAN devices and a macvlan keep the aggregate whole, which these taps then show
  * once (the engine itself sends the segments).
  *
+ * <p>A fraglist aggregate ({@code device.napi.groList}, TCP or UDP) differs: {@code tcp4_gro_complete} and
+ * {@code udp4_gro_complete} (and their IPv6 twins) leave its first segment's checksum and flags as they came, and a
+ * UDP head's length becomes the aggregate's ({@code uh->len = htons(skb->len - nhoff)}); the IP length is set as
+ * above. The live kernel shows exactly that ({@code RouterFraglistLiveKernelTest}).
+ *
  * <p>Records are in time order: each file's timestamps never go backwards, and frames of the same nanosecond are
  * in the order the engine handled them. The engine solves the CPU's work ahead of its clock, so it shows frames
  * out of time order (in {@code k2p-8dial} up to about 6 ms late), but never a frame dated before its clock
@@ -110,6 +115,10 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
     /** The TCP header's flag byte and the end of its checksum field. */
     private static final int TCP_FLAGS = 13;
     private static final int TCP_CHECKSUM_END = 18;
+    private static final int UDP_LENGTH_END = 6;
+    private static final int IPV4_PROTOCOL = 9;
+    private static final int IPV6_NEXT_HEADER = 6;
+    private static final int UDP = 17;
     private static final int IPV6_HEADER = 40;
     /** {@code ETH_P_PPP_SES}, and the PPPoE session header's length field: 4 bytes before its IP header. */
     private static final int ETH_P_PPP_SES = 0x8864;
@@ -209,7 +218,7 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
      */
     @Override
     public void captureAggregate(final int ifindex, final long timeNs, final PacketStore store, final int handle,
-            final boolean sent, final int segs, final int ipLengthBytes, final int pshFin) {
+            final boolean sent, final int segs, final int ipLengthBytes, final int pshFin, final boolean fraglist) {
         final PcapWriter w = byIfindex[ifindex];
         if (w == null) {
             return;
@@ -220,16 +229,27 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
         final int stored = Math.min(store.storedLength(handle), aggregate.capacity());
         final int ipAt = store.networkHeaderOffset(handle) - frame;
         final int l4At = store.transportHeaderOffset(handle) - frame;
-        if (ipAt < 0 || l4At < ipAt || l4At + TCP_CHECKSUM_END > stored) {
+        final boolean udp = ipAt >= 0 && ipAt < stored && store.buffer().getByte(frame + ipAt
+                + ((store.buffer().getByte(frame + ipAt) & 0xF0) == 0x40 ? IPV4_PROTOCOL : IPV6_NEXT_HEADER)) == UDP;
+        if (ipAt < 0 || l4At < ipAt || l4At + (udp ? UDP_LENGTH_END : TCP_CHECKSUM_END) > stored) {
             throw new IllegalStateException("pcap tap " + w.file() + ": aggregate at " + timeNs + " ns with its IP "
-                    + "header at " + ipAt + " and TCP at " + l4At + " of " + stored + " stored bytes");
+                    + "header at " + ipAt + " and its transport header at " + l4At + " of " + stored + " stored bytes");
         }
         final UnsafeBuffer b = aggregate;
         b.putBytes(0, store.buffer(), frame, stored);
         final int headIpLength = (b.getByte(ipAt) & 0xF0) == 0x40 ? b.getShort(ipAt + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF
                 : IPV6_HEADER + (b.getShort(ipAt + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
-        b.putByte(l4At + TCP_FLAGS, (byte) (b.getByte(l4At + TCP_FLAGS) | (pshFin & (TcpView.PSH | TcpView.FIN))));
-        GroTable.completeTcpHeaders(b, ipAt, l4At, ipLengthBytes);
+        if (fraglist) {
+            // tcp4_gro_complete / udp4_gro_complete (and the IPv6 twins) for is_flist: the head keeps its own
+            // transport checksum and flags; a UDP head's length becomes the aggregate's (uh->len = skb->len - nhoff)
+            GroTable.writeIpLength(b, ipAt, ipLengthBytes);
+            if (udp) {
+                b.putShort(l4At + 4, (short) (ipLengthBytes - (l4At - ipAt)), ByteOrder.BIG_ENDIAN);
+            }
+        } else {
+            b.putByte(l4At + TCP_FLAGS, (byte) (b.getByte(l4At + TCP_FLAGS) | (pshFin & (TcpView.PSH | TcpView.FIN))));
+            GroTable.completeTcpHeaders(b, ipAt, l4At, ipLengthBytes);
+        }
         if (ipAt >= PPPOE_LENGTH_FROM_IP + 6 && (b.getShort(ipAt - PPPOE_LENGTH_FROM_IP - 6, ByteOrder.BIG_ENDIAN)
                 & 0xFFFF) == ETH_P_PPP_SES) {
             // a PPPoE session frame (OpenWrt's PPPoE GRO): pppoe_gro_complete() sets the session header's length

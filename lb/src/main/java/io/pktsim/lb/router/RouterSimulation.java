@@ -25,6 +25,7 @@ import io.pktsim.core.header.InetChecksum;
 import io.pktsim.core.header.Ipv4View;
 import io.pktsim.core.header.Ipv6View;
 import io.pktsim.core.header.TcpView;
+import io.pktsim.core.header.UdpView;
 import io.pktsim.core.packet.PacketBuilder;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.core.random.RandomStream;
@@ -1083,9 +1084,12 @@ public final class RouterSimulation {
          * @param segs the segments merged, at least 2
          * @param ipLengthBytes the aggregate's length from its IP header, in bytes
          * @param pshFin the PSH and FIN flags of its later segments ({@code tcp_gro_receive} ORs them in)
+         * @param fraglist a fraglist aggregate (TCP or UDP): its first segment keeps its own transport checksum and
+         *                 flags, and a UDP one's length is the aggregate's ({@code udp4_gro_complete})
          */
         default void captureAggregate(final int ifindex, final long timeNs, final PacketStore store, final int handle,
-                final boolean sent, final int segs, final int ipLengthBytes, final int pshFin) {
+                final boolean sent, final int segs, final int ipLengthBytes, final int pshFin,
+                final boolean fraglist) {
             capture(ifindex, timeNs, store, handle, sent);
         }
 
@@ -4572,16 +4576,18 @@ public final class RouterSimulation {
     }
 
     /**
-     * GRO applies to TCP segments with payload addressed to the router's MAC: not to UDP (no UDP GRO for forwarding
-     * without a socket), not to pure ACKs, and not to PPPoE session frames (with PPPoE dials every frame from the
-     * WAN; the LAN's are plain Ethernet): 6.18 has no GRO handler for {@code ETH_P_PPP_SES}. With OpenWrt's
-     * ({@link #pppoeGro}) a session frame goes to {@code pppoe_gro_receive} (drivers/net/ppp/pppoe.c, OpenWrt's
-     * 650-net-pppoe-implement-GRO-support.patch), which passes it on to {@code inet_gro_receive} or
-     * {@code ipv6_gro_receive} only when its PPPoE length field covers the frame exactly (no Ethernet padding) and
-     * its PPP protocol is IPv4 or IPv6.
+     * GRO applies to TCP segments with payload addressed to the router's MAC, and to UDP datagrams only with fraglist
+     * GRO ({@link #groList}: {@code udp_gro_receive}, net/ipv4/udp_offload.c, 6.18, chains a datagram that finds no
+     * socket when its device has {@code NETIF_F_GRO_FRAGLIST}; {@code NETIF_F_GRO_UDP_FWD} is off by default); not to
+     * pure ACKs (nor the UDP flows' small upstream datagrams), and not to PPPoE session frames (with PPPoE dials every
+     * frame from the WAN; the LAN's are plain Ethernet): 6.18 has no GRO handler for {@code ETH_P_PPP_SES}. With
+     * OpenWrt's ({@link #pppoeGro}) a session frame goes to {@code pppoe_gro_receive} (drivers/net/ppp/pppoe.c,
+     * OpenWrt's 650-net-pppoe-implement-GRO-support.patch), which passes it on to {@code inet_gro_receive} or {@code
+     * ipv6_gro_receive} only when its PPPoE length field covers the frame exactly (no Ethernet padding) and its PPP
+     * protocol is IPv4 or IPv6.
      */
     private boolean groEligible(final int h, final long pkt, final int f) {
-        if (flowUdp[f] || kindOf(pkt) != KIND_DATA) {
+        if (flowUdp[f] && !groList || kindOf(pkt) != KIND_DATA) {
             return false;
         }
         if (!(pppoe && toLan(pkt))) {
@@ -4612,6 +4618,10 @@ public final class RouterSimulation {
      * IP headers of one flow never differ here (DF, fixed ID, one TTL and TOS).
      */
     private void groReceive(final int h, final int f, final long t, final int target) {
+        if (flowUdp[f]) {
+            groReceiveUdp(h, f, t, target);
+            return;
+        }
         final MutableDirectBuffer b = store.buffer();
         final int l3 = store.networkHeaderOffset(h);
         final int l4 = store.transportHeaderOffset(h);
@@ -4686,6 +4696,91 @@ public final class RouterSimulation {
             groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
         }
         groHold(bucket, h, f, target, hash, ipLen, len, t);
+    }
+
+    /**
+     * {@code udp_gro_receive_segment} (net/ipv4/udp_offload.c, 6.18) for a forwarded datagram with fraglist GRO
+     * ({@code is_flist}: no socket, {@code NETIF_F_GRO_FRAGLIST}): a datagram of a flow that holds a packet in its
+     * bucket (same hash, addresses and ports; a PPPoE session frame of the same session) and is no longer than the
+     * held one ({@code ulen > ntohs(uh2->len)} flushes it and takes its place) joins its frag_list unless
+     * {@code skb_gro_receive_list}'s {@code p->len + skb->len >= 65536} refuses it (the held packet leaves and the
+     * datagram takes its place: 44 datagrams of 1472 bytes); a datagram shorter than the held one, or the 64th
+     * ({@code UDP_GRO_CNT_MAX}), is chained and completes the aggregate. The engine's datagrams carry a checksum and
+     * no padding, and one flow's IP headers never differ (DF, fixed ID, one TTL and TOS), so
+     * {@code gro_receive_network_flush} and the checksum tests pass. Checked against the live kernel in
+     * {@code RouterFraglistLiveKernelTest}.
+     */
+    private void groReceiveUdp(final int h, final int f, final long t, final int target) {
+        final MutableDirectBuffer b = store.buffer();
+        final int l3 = store.networkHeaderOffset(h);
+        final int l4 = store.transportHeaderOffset(h);
+        final int ipLen = (b.getByte(l3) & 0xF0) == 0x40 ? b.getShort(l3 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF
+                : Ipv6View.LENGTH + (b.getShort(l3 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        final int ulen = b.getShort(l4 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int hash = store.hash(h);
+        final int bucket = hash & (GRO_HASH_BUCKETS - 1);
+        final int base = bucket * MAX_GRO_SKBS;
+        final int n = groCount[bucket];
+        final boolean session = pppoeGro && toLan(store.aux(h));
+        for (int j = 0; j < n; j++) {
+            final int i = base + j;
+            if (groFlow[i] != f || groHash[i] != hash
+                    || session && differentSession(b, l3, store.networkHeaderOffset(groPkt[i]))) {
+                continue;
+            }
+            final int reason = udpFraglistRefusal(groMss[i], groLen[i] + (session ? PPPOE_HEADER : 0), ulen,
+                    ipLen + (session ? PPPOE_HEADER : 0));
+            if (reason != 0) {
+                groComplete(bucket, j, t, reason);
+                groHold(bucket, h, f, target, hash, ipLen, ulen, t);
+                return;
+            }
+            store.free(h);
+            groSegs[i]++;
+            groLen[i] += ulen - UdpView.LENGTH;
+            groMerged++;
+            if (trace.enabled()) {
+                trace.publish(t, traceComponent, kGroMerge, groPkt[i], f, groSegs[i]);
+            }
+            final int done = udpFraglistComplete(groMss[i], ulen, groSegs[i]);
+            if (done != 0) {
+                groComplete(bucket, j, t, done);
+            }
+            return;
+        }
+        if (n == MAX_GRO_SKBS) {
+            groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
+        }
+        groHold(bucket, h, f, target, hash, ipLen, ulen, t);
+    }
+
+    /**
+     * {@code udp_gro_receive_segment}'s refusal of a datagram (UDP length {@code ulen}, {@code skbLen} bytes from
+     * its network header, or its PPPoE header) by the held packet (its first datagram's UDP length {@code heldUlen},
+     * {@code heldLen} bytes: {@code p->len}, the first datagram whole and the payload of the chained ones).
+     *
+     * @return 0 to chain it, {@link #GRO_FLUSH_NOT_IN_SEQUENCE} (longer than the held one) or
+     *     {@link #GRO_FLUSH_FULL} ({@code -E2BIG}): the held packet leaves and the datagram is held in its place
+     */
+    static int udpFraglistRefusal(final int heldUlen, final int heldLen, final int ulen, final int skbLen) {
+        if (ulen > heldUlen) {
+            return GRO_FLUSH_NOT_IN_SEQUENCE;
+        }
+        return heldLen + skbLen >= GRO_MAX_SIZE ? GRO_FLUSH_FULL : 0;
+    }
+
+    /**
+     * After a datagram of UDP length {@code ulen} was chained to a packet of {@code segs} datagrams now, whose first
+     * had {@code heldUlen}: {@code ulen != ntohs(uh2->len) || NAPI_GRO_CB(p)->count >= UDP_GRO_CNT_MAX}.
+     *
+     * @return 0 to keep holding it, {@link #GRO_FLUSH_FINAL} (shorter than the first) or
+     *     {@link #GRO_FLUSH_FRAGLIST_COUNT} (64 datagrams): the aggregate leaves at once
+     */
+    static int udpFraglistComplete(final int heldUlen, final int ulen, final int segs) {
+        if (ulen != heldUlen) {
+            return GRO_FLUSH_FINAL;
+        }
+        return segs >= FRAGLIST_MAX_SEGMENTS ? GRO_FLUSH_FRAGLIST_COUNT : 0;
     }
 
     /**
@@ -4905,7 +5000,10 @@ public final class RouterSimulation {
         return n;
     }
 
-    /** {@code gro_flush} reasons: the flow's next segment does not continue it (a gap, or longer than its MSS). */
+    /**
+     * {@code gro_flush} reasons: the flow's next segment does not continue it (a gap, or longer than its MSS; a UDP
+     * datagram longer than the held one's first).
+     */
     private static final int GRO_FLUSH_NOT_IN_SEQUENCE = 1;
     /** The next segment would take the packet to {@code gro_max_size} (65536) bytes. */
     private static final int GRO_FLUSH_FULL = 2;
@@ -4915,13 +5013,19 @@ public final class RouterSimulation {
     private static final int GRO_FLUSH_END_OF_POLL = 4;
     /** The next segment's TCP header differs (flags, window, ACK or an option: a new TSval). */
     private static final int GRO_FLUSH_HEADERS = 5;
-    /** A merged segment shorter than the packet's MSS, or with PSH, URG, RST, SYN or FIN, ends it. */
+    /**
+     * A merged segment shorter than the packet's MSS, or with PSH, URG, RST, SYN or FIN, ends it (a UDP datagram
+     * shorter than the first).
+     */
     private static final int GRO_FLUSH_FINAL = 6;
     /** Fraglist GRO: the next segment's flag word differs from the held packet's in any bit (PSH and FIN too). */
     private static final int GRO_FLUSH_FRAGLIST_FLAGS = 7;
-    /** Fraglist GRO: the held packet chains 64 segments ({@code NAPI_GRO_CB(p)->count >= 64}). */
+    /**
+     * Fraglist GRO: the held packet chains 64 segments ({@code NAPI_GRO_CB(p)->count >= 64}: TCP refuses the 65th,
+     * UDP completes the aggregate with its 64th, {@code UDP_GRO_CNT_MAX}).
+     */
     private static final int GRO_FLUSH_FRAGLIST_COUNT = 8;
-    /** Segments a fraglist aggregate may chain (tcp_gro_receive, 6.18). */
+    /** Segments a fraglist aggregate may chain (tcp_gro_receive; udp_offload.c's UDP_GRO_CNT_MAX; 6.18). */
     private static final int FRAGLIST_MAX_SEGMENTS = 64;
 
     /** {@code GRO_HASH_BUCKETS} (include/net/gro.h, 6.18). */
@@ -5782,14 +5886,49 @@ public final class RouterSimulation {
         return true;
     }
 
-    /** Segment {@code i} of a GRO packet: the sequence number moves on by i payloads (checksum updated). */
+    /**
+     * Segment {@code i} of a GRO packet, made from a copy of the head: a TCP sequence number moves on by i payloads
+     * (checksum updated); a fraglist segment also gets its own IP header fields ({@link #fraglistSegmentHeaders}).
+     */
     private void advanceSegment(final int h, final int i) {
         final long pkt = store.aux(h);
         store.aux(h, pkt + ((long) i << 24));
+        if (groList) {
+            fraglistSegmentHeaders(store.buffer(), store.networkHeaderOffset(h), i);
+        }
+        if (flowUdp[flowOf(pkt)]) {
+            // a UDP datagram of a fraglist aggregate: the engine's datagrams of a flow differ in nothing else
+            return;
+        }
         tcpView.wrap(store.buffer(), store.transportHeaderOffset(h));
         final int old = tcpView.seq();
         final int now = old + i * flowPayload[flowOf(pkt)];
         tcpView.seq(now).checksum(io.pktsim.core.header.InetChecksum.replace32(tcpView.checksum(), old, now));
+    }
+
+    /**
+     * Segment {@code i} (from 1) of a fraglist aggregate as {@code skb_segment_list} gives it back, written over a
+     * copy of the forwarded head whose IP header is at {@code l3}: {@code skb_segment_list} (net/core/skbuff.c,
+     * 6.18) copies only the head's MAC header into a chained skb, which keeps its own IP header, so
+     * {@code ip_forward}'s TTL (hop limit) decrement, done on the head alone, never reaches it: its TTL is one more
+     * than the head's. NAT's rewrite of addresses and ports does reach it ({@code __tcpv4_gso_segment_list_csum},
+     * {@code __udpv4_gso_segment_list_csum} and their IPv6 twins copy the head's), and {@code inet_gso_segment}
+     * (net/ipv4/af_inet.c) numbers the IPv4 IDs from the head's ({@code iph->id = htons(id++)}: a fraglist aggregate
+     * has no {@code SKB_GSO_TCP_FIXEDID}) and recomputes the header checksum. The live kernel does exactly this
+     * ({@code RouterFraglistLiveKernelTest}): 8 datagrams with TTL 64 and ID 0 leave as TTL 63, 64, 64, ... with
+     * IDs 0 to 7.
+     */
+    static void fraglistSegmentHeaders(final MutableDirectBuffer b, final int l3, final int i) {
+        if ((b.getByte(l3) & 0xF0) == 0x40) {
+            final int id = (b.getShort(l3 + 4, ByteOrder.BIG_ENDIAN) + i) & 0xFFFF;
+            b.putShort(l3 + 4, (short) id, ByteOrder.BIG_ENDIAN);
+            b.putByte(l3 + 8, (byte) ((b.getByte(l3 + 8) & 0xFF) + 1));
+            final int ihl = (b.getByte(l3) & 0x0F) * 4;
+            b.putShort(l3 + 10, (short) 0);
+            b.putShort(l3 + 10, (short) InetChecksum.finish(InetChecksum.sum(b, l3, ihl, 0L)), ByteOrder.BIG_ENDIAN);
+        } else {
+            b.putByte(l3 + Ipv6View.HOP_LIMIT_OFFSET, (byte) ((b.getByte(l3 + Ipv6View.HOP_LIMIT_OFFSET) & 0xFF) + 1));
+        }
     }
 
     /**
@@ -5945,7 +6084,7 @@ public final class RouterSimulation {
     private void tapIn(final int ifindex, final long tapNs, final int h) {
         if (tap != null && tapNs >= 0 && ifindex > 0) {
             if (tapSegs > 1) {
-                tap.captureAggregate(ifindex, tapNs, store, h, false, tapSegs, tapIpLength, tapPshFin);
+                tap.captureAggregate(ifindex, tapNs, store, h, false, tapSegs, tapIpLength, tapPshFin, groList);
             } else {
                 tap.capture(ifindex, tapNs, store, h, false);
             }
@@ -5962,7 +6101,7 @@ public final class RouterSimulation {
             if (tapSegs == 1 || tapOutSegment < 0) {
                 tap.capture(ifindex, tapNs, store, h, true);
             } else if (tapOutSegment == 0) {
-                tap.captureAggregate(ifindex, tapNs, store, h, true, tapSegs, tapIpLength, tapPshFin);
+                tap.captureAggregate(ifindex, tapNs, store, h, true, tapSegs, tapIpLength, tapPshFin, groList);
             }
         }
     }

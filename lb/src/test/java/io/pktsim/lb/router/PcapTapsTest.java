@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -723,7 +724,7 @@ class PcapTapsTest {
                 // Up to 5 ms ahead of the clock, out of order.
                 final long at = clock[0] + k * 7_919 % 5_000 * 1_000;
                 if (k % 3 == 0) {
-                    taps.captureAggregate(vlan, at, store, g, (k & 2) == 0, 4, 40 + 4 * 1448, TcpView.PSH);
+                    taps.captureAggregate(vlan, at, store, g, (k & 2) == 0, 4, 40 + 4 * 1448, TcpView.PSH, false);
                 } else {
                     taps.capture((k & 1) == 0 ? vlan : ppp, at, store, h, (k & 2) == 0);
                 }
@@ -749,7 +750,7 @@ class PcapTapsTest {
         final int eth0 = devices.register(new VlanDevice("eth0", 1, 2L, 1));
         try (PcapTaps taps = PcapTaps.open(tmp, 160, devices, List.of())) {
             // 3 segments of 1448 bytes, the last with PSH
-            taps.captureAggregate(eth0, 1_000L, store, h, false, 3, 20 + 32 + 3 * 1448, TcpView.PSH);
+            taps.captureAggregate(eth0, 1_000L, store, h, false, 3, 20 + 32 + 3 * 1448, TcpView.PSH, false);
             assertThat(taps.records(eth0)).isOne();
             assertThat(taps.segments(eth0)).isEqualTo(3);
         }
@@ -773,6 +774,44 @@ class PcapTapsTest {
                 assertThat(r.bytes()[i]).as("byte %d", i).isEqualTo(before[i]);
             }
         }
+    }
+
+    /**
+     * A fraglist aggregate ({@code tcp4_gro_complete} / {@code udp4_gro_complete} for {@code is_flist}, as the live
+     * kernel shows it, RouterFraglistLiveKernelTest): the IP length is the aggregate's, the transport checksum and
+     * the TCP flags stay the first segment's, and a UDP head's length becomes the aggregate's.
+     */
+    @Test
+    void shouldWriteAFraglistAggregateWithTheFirstSegmentsChecksum() throws IOException, PcapFormatException {
+        final PacketStore store = new PacketStore(4, 256, 64);
+        final int tcp = new PacketBuilder(store).reset().ethernet(1L, 2L).vlan(1).ipv4(0x0A00_0002, 0x6440_0007)
+                .tcp(40000, 443, 0x7FFF_FF00, 77, TcpView.ACK).timestamps(5, 6).payload(1448).build();
+        final int udp = new PacketBuilder(store).reset().ethernet(1L, 2L).vlan(1).ipv4(0x0A00_0002, 0x6440_0007)
+                .udp(40000, 443).payload(1000).build();
+        final int tcpCheck = store.buffer().getShort(store.transportHeaderOffset(tcp) + 16, ByteOrder.BIG_ENDIAN)
+                & 0xFFFF;
+        final int udpCheck = store.buffer().getShort(store.transportHeaderOffset(udp) + 6, ByteOrder.BIG_ENDIAN)
+                & 0xFFFF;
+        final NetDeviceTable devices = new NetDeviceTable();
+        final int eth0 = devices.register(new VlanDevice("eth0", 1, 2L, 1));
+        try (PcapTaps taps = PcapTaps.open(tmp, 160, devices, List.of())) {
+            taps.captureAggregate(eth0, 1_000L, store, tcp, false, 3, 20 + 32 + 3 * 1448, TcpView.PSH, true);
+            taps.captureAggregate(eth0, 2_000L, store, udp, false, 4, 20 + 8 + 4 * 1000, 0, true);
+        }
+        final List<Rec> records = read(tmp.resolve("eth0.pcap"), 1);
+        assertThat(records).hasSize(2);
+        final int ip = 18;
+        final Rec t = records.get(0);
+        assertThat(t.u16(ip + 2)).as("tot_len").isEqualTo(20 + 32 + 3 * 1448);
+        assertThat(ipChecksumValid(t, ip)).isTrue();
+        assertThat(t.u8(ip + 33)).as("the first segment's flags").isEqualTo(TcpView.ACK);
+        assertThat(t.u16(ip + 36)).as("the first segment's checksum").isEqualTo(tcpCheck);
+        final Rec u = records.get(1);
+        assertThat(u.u16(ip + 2)).as("tot_len").isEqualTo(20 + 8 + 4 * 1000);
+        assertThat(ipChecksumValid(u, ip)).isTrue();
+        assertThat(u.u16(ip + 24)).as("UDP length").isEqualTo(8 + 4 * 1000);
+        assertThat(u.u16(ip + 26)).as("the first datagram's checksum").isEqualTo(udpCheck);
+        assertThat(u.originalLength()).isEqualTo(18 + 20 + 8 + 4 * 1000);
     }
 
     @Test
