@@ -28,16 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
  * router forwards from veth {@code v1} (GRO in NAPI, {@code rx-gro-list on}, {@code gro_flush_timeout} 1 ms, as
  * the kernel's selftests/net/gro.sh sets a veth up) to veth {@code v2} ({@code tx-gso-list off}, so
  * {@code validate_xmit_skb} splits the aggregate there and the tap after it shows the segments); {@code v3}, v2's
- * peer, does not forward. Bursts of one flow go into {@code v1}'s peer from a packet socket; dumpcap captures the
- * aggregates {@code v1} passes up and the frames {@code v2} sends. Nothing leaves the namespace, which the test
- * deletes. Skips itself (JUnit assumption) without root, {@code ip netns}, {@code ethtool}, {@code python3} or
+ * peer, the next hop, sits in a second namespace that forwards nothing back. Bursts of one flow (IPv4 UDP and TCP,
+ * IPv6 UDP) go into {@code v1}'s peer from a packet socket; dumpcap captures the aggregates {@code v1} passes up
+ * and the frames {@code v2} sends. Nothing leaves the two namespaces, which the test deletes. Skips itself (JUnit assumption) without root, {@code ip netns}, {@code ethtool}, {@code python3} or
  * {@code dumpcap}.
  *
  * <p>What pktsim's router must match ({@link RouterSimulation#udpFraglistRefusal},
  * {@link RouterSimulation#udpFraglistComplete}, {@link RouterSimulation#fraglistSegmentHeaders}): the UDP
  * aggregates {@code udp_gro_receive_segment} makes of a burst (their UDP lengths), and the IP header of every
  * segment {@code skb_segment_list} gives back, byte for byte: the head forwarded (TTL 63), the others with the TTL
- * they came with and IDs numbered from the head's, for UDP and for TCP.
+ * (hop limit) they came with and IPv4 IDs numbered from the head's, for UDP and TCP over IPv4 and UDP over IPv6.
  */
 @Tag("live-kernel")
 class RouterFraglistLiveKernelTest {
@@ -57,6 +57,14 @@ class RouterFraglistLiveKernelTest {
         "seq = 1000",
         "for i, n in enumerate(sizes):",
         "    data = bytes([i & 0xff]) * n",
+        "    if kind == 'udp6':",
+        "        s6, d6 = bytes.fromhex('fd09' + '00' * 13 + '01'), bytes.fromhex('fd08' + '00' * 13 + '02')",
+        "        l4 = struct.pack('!HHHH', 40000, 5001, 8 + n, 0)",
+        "        c = csum(s6 + d6 + struct.pack('!IxxxB', 8 + n, 17) + l4 + data) or 0xffff",
+        "        ip6 = struct.pack('!IHBB', 0x60000000, 8 + n, 17, 64) + s6 + d6",
+        "        f = dst + bytes([2, 0, 0, 0, 0, 1]) + b'\\x86\\xdd' + ip6 + l4[:6] + struct.pack('!H', c) + data",
+        "        out.write(struct.pack('<IIII', 0, 0, len(f), len(f)) + f)",
+        "        continue",
         "    if kind == 'udp':",
         "        l4 = struct.pack('!HHHH', 40000, 5001, 8 + n, 0)",
         "        c = csum(src + dip + struct.pack('!BBH', 0, 17, 8 + n) + l4 + data) or 0xffff",
@@ -86,6 +94,7 @@ class RouterFraglistLiveKernelTest {
     Path tmp;
 
     private String ns;
+    private String next;
     private String v1Mac;
 
     private static Commands.Result exec(final long timeoutMs, final String... cmd) {
@@ -112,26 +121,33 @@ class RouterFraglistLiveKernelTest {
         ns = "pktsim-fl-" + ProcessHandle.current().pid() + "-"
             + Long.toHexString(new SplittableRandom().nextLong() & 0xFFFFFFL);
         assumeThat(exec(5000, "ip", "netns", "add", ns).code()).as("ip netns add").isZero();
-        for (final String line : new String[] {"sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
-            "sysctl -qw net.ipv4.ip_forward=1", "sysctl -qw net.ipv4.conf.all.rp_filter=0",
+        // v3, the next hop, in a namespace of its own that forwards nothing back
+        next = ns + "-n";
+        assumeThat(exec(5000, "ip", "netns", "add", next).code()).as("ip netns add").isZero();
+        for (final String line : new String[] {"sysctl -qw net.ipv4.ip_forward=1",
+            "sysctl -qw net.ipv6.conf.all.forwarding=1", "sysctl -qw net.ipv4.conf.all.rp_filter=0",
             "sysctl -qw net.ipv4.conf.default.rp_filter=0", "ip link set lo up",
-            "ip link add v0 type veth peer name v1", "ip link add v2 type veth peer name v3", "ip link set v0 up",
-            "ip link set v1 up", "ip link set v2 up", "ip link set v3 up", "sysctl -qw net.ipv4.conf.v3.forwarding=0",
+            "ip link add v0 type veth peer name v1", "ip link add v2 type veth peer name v3 netns " + next,
+            "ip link set v0 up", "ip link set v1 up", "ip link set v2 up", "ip -n " + next + " link set v3 up",
             "ethtool -K v0 tso off", "ethtool -K v1 gro on", "ethtool -K v1 rx-gro-list on",
             "ethtool -K v2 tx-gso-list off", "sh -c echo 1000000 > /sys/class/net/v1/gro_flush_timeout",
             "sh -c echo 1 > /sys/class/net/v1/napi_defer_hard_irqs", "ip addr add 10.9.0.254/24 dev v1",
-            "ip addr add 10.8.0.254/24 dev v2"}) {
+            "ip addr add 10.8.0.254/24 dev v2", "ip -6 addr add fd09::254/64 dev v1 nodad",
+            "ip -6 addr add fd08::254/64 dev v2 nodad"}) {
             in(line);
         }
-        final String v3 = exec(5000, "ip", "netns", "exec", ns, "cat", "/sys/class/net/v3/address").out().strip();
+        final String v3 = exec(5000, "ip", "netns", "exec", next, "cat", "/sys/class/net/v3/address").out().strip();
         in("ip neigh add 10.8.0.2 lladdr " + v3 + " dev v2 nud permanent");
+        in("ip -6 neigh add fd08::2 lladdr " + v3 + " dev v2 nud permanent");
         v1Mac = exec(5000, "ip", "netns", "exec", ns, "cat", "/sys/class/net/v1/address").out().strip();
     }
 
     @AfterEach
-    void deleteNamespace() {
-        if (ns != null) {
-            exec(10_000, "ip", "netns", "del", ns);
+    void deleteNamespaces() {
+        for (final String name : new String[] {ns, next}) {
+            if (name != null) {
+                exec(10_000, "ip", "netns", "del", name);
+            }
         }
     }
 
@@ -161,7 +177,7 @@ class RouterFraglistLiveKernelTest {
             "-a", "duration:2").redirectErrorStream(true).start();
     }
 
-    /** The IPv4 frames of a capture; {@code ours}: only those from the test's source MAC. */
+    /** The test flow's frames of a capture (UDP or TCP to port 5001); {@code ours}: only from the test's MAC. */
     private static List<byte[]> frames(final Path file, final boolean ours) throws Exception {
         final List<byte[]> out = new ArrayList<>();
         if (!Files.exists(file)) {
@@ -172,7 +188,12 @@ class RouterFraglistLiveKernelTest {
                 final DirectBuffer f = r.frame();
                 final boolean fromUs = f.getInt(6, ByteOrder.BIG_ENDIAN) == 0x0200_0000
                     && f.getShort(10, ByteOrder.BIG_ENDIAN) == 1;
-                if ((f.getShort(12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x0800 && (!ours || fromUs)) {
+                final int type = f.getShort(12, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+                final int l4 = type == 0x0800 ? 34 : 54;
+                final int proto = f.getByte(type == 0x0800 ? 23 : 20);
+                final boolean flow = (type == 0x0800 || type == 0x86DD) && (proto == 17 || proto == 6)
+                    && r.capturedLength() >= l4 + 4 && (f.getShort(l4 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF) == 5001;
+                if (flow && (!ours || fromUs)) {
                     final byte[] b = new byte[r.capturedLength()];
                     f.getBytes(0, b);
                     out.add(b);
@@ -230,35 +251,43 @@ class RouterFraglistLiveKernelTest {
     }
 
     /**
-     * skb_segment_list's segments, UDP and TCP: every IP header v2 sends is the one pktsim writes
+     * skb_segment_list's segments, UDP, TCP and UDP over IPv6: every IP header v2 sends is the one pktsim writes
      * ({@link RouterSimulation#fraglistSegmentHeaders} over the forwarded head), the first with TTL 63, the others
      * with 64; the transport header and payload are each datagram's own.
      */
     @Test
     void shouldGiveBackEverySegmentWithTheIpHeaderPktsimWrites() throws Exception {
-        for (final String kind : new String[] {"udp", "tcp"}) {
+        for (final String kind : new String[] {"udp", "tcp", "udp6"}) {
             final int[] sizes = new int[8];
             Arrays.fill(sizes, 1000);
             final Burst b = burst(kind, sizes);
             assertThat(b.up()).as("%s: one aggregate", kind).hasSize(1);
             assertThat(b.out()).as("%s: its segments", kind).hasSize(sizes.length);
-            // the head as ip_forward leaves it: TTL 63, header checksum updated
-            final UnsafeBuffer head = new UnsafeBuffer(Arrays.copyOfRange(b.sent().get(0), 14, 34));
-            head.putByte(8, (byte) 63);
-            head.putShort(10, (short) 0);
-            head.putShort(10, (short) InetChecksum.finish(InetChecksum.sum(head, 0, 20, 0L)), ByteOrder.BIG_ENDIAN);
+            final boolean v6 = kind.equals("udp6");
+            final int ipEnd = v6 ? 54 : 34;
+            // the head as ip_forward / ip6_forward leaves it: TTL (hop limit) 63, an IPv4 header checksum updated
+            final UnsafeBuffer head = new UnsafeBuffer(Arrays.copyOfRange(b.sent().get(0), 14, ipEnd));
+            if (v6) {
+                head.putByte(7, (byte) 63);
+            } else {
+                head.putByte(8, (byte) 63);
+                head.putShort(10, (short) 0);
+                head.putShort(10, (short) InetChecksum.finish(InetChecksum.sum(head, 0, 20, 0L)),
+                    ByteOrder.BIG_ENDIAN);
+            }
             for (int i = 0; i < sizes.length; i++) {
                 final byte[] got = b.out().get(i);
                 final UnsafeBuffer want = new UnsafeBuffer(head.byteArray().clone());
                 if (i > 0) {
                     RouterSimulation.fraglistSegmentHeaders(want, 0, i);
                 }
-                assertThat(Arrays.copyOfRange(got, 14, 34)).as("%s segment %d's IP header", kind, i)
+                assertThat(Arrays.copyOfRange(got, 14, ipEnd)).as("%s segment %d's IP header", kind, i)
                     .isEqualTo(want.byteArray());
-                assertThat(Arrays.copyOfRange(got, 34, got.length)).as("%s segment %d: its own rest", kind, i)
-                    .isEqualTo(Arrays.copyOfRange(b.sent().get(i), 34, b.sent().get(i).length));
+                assertThat(Arrays.copyOfRange(got, ipEnd, got.length)).as("%s segment %d: its own rest", kind, i)
+                    .isEqualTo(Arrays.copyOfRange(b.sent().get(i), ipEnd, b.sent().get(i).length));
             }
-            assertThat(b.out().get(1)[14 + 8] & 0xFF).as("the kernel leaves a chained segment's TTL").isEqualTo(64);
+            assertThat(b.out().get(1)[14 + (v6 ? 7 : 8)] & 0xFF).as("the kernel leaves a chained segment's TTL")
+                .isEqualTo(64);
         }
     }
 }
