@@ -29,10 +29,11 @@ final class KindInfo {
         Map.entry("netif_receive_skb", "a packet (a GRO aggregate) goes up the protocol path on 'cpu': "
             + "'backlog' packets waited before it in that CPU's RPS backlog, 'fast' 1 if the flowtable forwarded it, "
             + "'latency_ns' from the hand-over to the end of its work"),
-        Map.entry("gro_merge", "a TCP segment joins the packet GRO holds for its flow"),
+        Map.entry("gro_merge", "a TCP segment (with fraglist GRO also a UDP datagram) joins the packet GRO holds "
+            + "for its flow"),
         Map.entry("gro_flush", "a held packet leaves GRO; reason 1 no continuation, 2 full, 3 oldest of 8 in its "
             + "bucket, 4 end of poll, 5 header differs, 6 short segment or PSH/URG/RST/SYN/FIN; fraglist GRO: "
-            + "7 flag word differs, 8 64 segments"),
+            + "7 flag word differs, 8 64 segments (UDP: 1 a longer datagram, 6 a shorter one chained)"),
         Map.entry("gso", "an aggregate leaves: 'how' 0 whole by TSO, 1 cut by skb_segment at a ppp device (payloads "
             + "copied), 2 split by skb_segment_list (fraglist GRO); 'ifindex' the device that does it"),
         Map.entry("gro_list", "the poll's rx_list goes up the stack (gro_normal_list): at gro_normal_batch (8) "
