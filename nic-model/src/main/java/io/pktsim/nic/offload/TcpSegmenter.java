@@ -24,7 +24,11 @@ import org.agrona.MutableDirectBuffer;
  * <p>Fraglist super-packets ({@code SKB_GSO_FRAGLIST}, from fraglist GRO) are split back into their listed
  * segments ({@code skb_segment_list()} and {@code __tcpv4_gso_segment_list_csum()}): each keeps its own headers;
  * the head's Ethernet header, addresses, ports and TTL / hop limit (changed by forwarding or NAT) are copied to
- * every segment.
+ * every segment. A UDP one ({@code SKB_GSO_UDP_L4}, {@code __udp_gso_segment_list()} in net/ipv4/udp_offload.c)
+ * is split the same way: the head's UDP length becomes its own again ({@code sizeof(struct udphdr) + gso_size}) and
+ * a segment whose addresses or ports the head's replace has its UDP checksum updated for them
+ * ({@code __udpv4_gso_segment_list_csum()} / {@code __udpv6_gso_segment_list_csum()}; a zero checksum stays 0).
+ * UDP GSO proper (segmentation at gso_size) is not modelled: any other UDP GSO packet is {@link #ERR_NOT_TCP}.
  *
  * <p>Segments are new packets of the same store, chained with {@code PacketStore.next} from {@link #first()};
  * the super-packet is left to the caller. Payload bytes the super-packet stores are copied into the segments
@@ -32,7 +36,10 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class TcpSegmenter {
 
-    /** Result: the packet is not a TCP GSO packet the segmenter understands (offsets unset, not TCP). */
+    /**
+     * Result: the packet is not a GSO packet the segmenter understands (offsets unset, not TCP, or UDP but not a
+     * fraglist aggregate).
+     */
     public static final int ERR_NOT_TCP = -1;
     /** Result: the payload does not exceed gso_size ({@code tcp_gso_segment()} rejects it). */
     public static final int ERR_TOO_SMALL = -2;
@@ -41,6 +48,8 @@ public final class TcpSegmenter {
 
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
     private static final long U32 = 0xFFFFFFFFL;
+    /** {@code sizeof(struct udphdr)}. */
+    private static final int UDP_HLEN = 8;
     // metadata fields a segment copies (differsFromFresh / copyMeta)
     private static final int M_PROTOCOL = 1;
     private static final int M_HASH = 1 << 1;
@@ -94,14 +103,19 @@ public final class TcpSegmenter {
             return ERR_NOT_TCP;
         }
         final int f = s.frameOffset(handle);
+        final int len = s.length(handle);
+        final int type = s.gsoType(handle);
+        final boolean list = (type & PacketStore.GSO_FRAGLIST) != 0 && s.next(handle) != PacketStore.NO_PACKET;
+        if ((type & PacketStore.GSO_UDP_L4) != 0) {
+            return list && Math.min(s.storedLength(handle), len) >= l4Off + UDP_HLEN ? segmentList(handle)
+                : ERR_NOT_TCP;
+        }
         final int thlen = (b.getByte(f + l4Off + 12) & 0xF0) >>> 2;
         final int hdrLen = l4Off + thlen;
-        final int len = s.length(handle);
         if (thlen < 20 || len < hdrLen || Math.min(s.storedLength(handle), len) < hdrLen) {
             return ERR_NOT_TCP;
         }
-        final int type = s.gsoType(handle);
-        if ((type & PacketStore.GSO_FRAGLIST) != 0 && s.next(handle) != PacketStore.NO_PACKET) {
+        if (list) {
             return segmentList(handle);
         }
         final int payload = len - hdrLen;
@@ -326,7 +340,7 @@ public final class TcpSegmenter {
         }
     }
 
-    /** Splits a fraglist aggregate back into its listed segments. */
+    /** Splits a fraglist aggregate (TCP, or UDP with {@code SKB_GSO_UDP_L4}) back into its listed segments. */
     private int segmentList(final int head) {
         final PacketStore s = store;
         final MutableDirectBuffer b = buf;
@@ -334,8 +348,9 @@ public final class TcpSegmenter {
         final int netOff = s.networkOffset(head);
         final int l4Off = s.transportOffset(head);
         final int innerOff = s.innerNetworkOffset(head);
-        final int thlen = (b.getByte(hf + l4Off + 12) & 0xF0) >>> 2;
-        final int headLen = l4Off + thlen + s.gsoSize(head);
+        final boolean udp = (s.gsoType(head) & PacketStore.GSO_UDP_L4) != 0;
+        final int l4Hlen = udp ? UDP_HLEN : (b.getByte(hf + l4Off + 12) & 0xF0) >>> 2;
+        final int headLen = l4Off + l4Hlen + s.gsoSize(head);
         final int ipAt = innerOff >= 0 ? innerOff : netOff;
         int n = 1;
         // the head becomes the first segment again
@@ -344,6 +359,10 @@ public final class TcpSegmenter {
         fixIp(hf + netOff, headLen - netOff, 0);
         if (innerOff >= 0) {
             fixIp(hf + innerOff, headLen - innerOff, 0);
+        }
+        if (udp) {
+            // __udp_gso_segment_list(): udp_hdr(skb)->len = htons(sizeof(struct udphdr) + mss)
+            b.putShort(hf + l4Off + 4, (short) (UDP_HLEN + s.gsoSize(head)), NET);
         }
         for (int g = s.next(head); g != PacketStore.NO_PACKET; g = s.next(g)) {
             final int gf = s.frameOffset(g);
@@ -356,6 +375,8 @@ public final class TcpSegmenter {
             final int hIp = hf + ipAt;
             final int gl4 = gf + s.transportOffset(g);
             final int hl4 = hf + l4Off;
+            // the UDP checksum's terms for the addresses and ports about to be replaced (before they are)
+            final long udpDelta = udp ? udpListDelta(gIp, hIp, gl4, hl4) : 0;
             boolean changed = false;
             if ((b.getByte(hIp) & 0xF0) == 0x40) {
                 changed = b.getLong(gIp + 12) != b.getLong(hIp + 12) || b.getByte(gIp + 8) != b.getByte(hIp + 8);
@@ -380,7 +401,9 @@ public final class TcpSegmenter {
             if (gIp != gf + gl3) {
                 fixIp(gIp, s.length(g) - (gIp - gf), 0);
             }
-            if (changed) {
+            if (udp) {
+                udpListChecksum(gl4, udpDelta);
+            } else if (changed) {
                 final int tcpLen = s.length(g) - (gl4 - gf);
                 checksum(g, gIp, gl4, tcpLen, false);
             }
@@ -395,6 +418,41 @@ public final class TcpSegmenter {
         s.clearFlag(head, PacketStore.FLAG_GRO_MERGED);
         first = head;
         return n;
+    }
+
+    /**
+     * The RFC 1624 terms ({@link InetChecksum#delta32}) of the addresses (IPv4 or IPv6, at gIp and hIp) and ports (at
+     * gl4 and hl4) of a listed UDP segment and the head whose values replace them, or -1 if none differs.
+     */
+    private long udpListDelta(final int gIp, final int hIp, final int gl4, final int hl4) {
+        final MutableDirectBuffer b = buf;
+        final boolean v4 = (b.getByte(hIp) & 0xF0) == 0x40;
+        final int from = v4 ? 12 : 8;
+        final int to = v4 ? 20 : 40;
+        long delta = InetChecksum.delta32(b.getInt(gl4, NET), b.getInt(hl4, NET));
+        boolean differs = b.getInt(gl4) != b.getInt(hl4);
+        for (int k = from; k < to; k += 4) {
+            final int old = b.getInt(gIp + k, NET);
+            final int now = b.getInt(hIp + k, NET);
+            delta += InetChecksum.delta32(old, now);
+            differs |= old != now;
+        }
+        return differs ? delta : -1;
+    }
+
+    /**
+     * {@code __udpv4_gso_segment_csum()} / {@code __udpv6_gso_segment_csum()}: the UDP checksum at gl4 + 6 updated by
+     * {@link #udpListDelta}'s terms (-1: nothing changed); a zero checksum (none) stays 0, a result of 0 is sent as
+     * 0xFFFF ({@code CSUM_MANGLED_0}).
+     */
+    private void udpListChecksum(final int gl4, final long delta) {
+        final MutableDirectBuffer b = buf;
+        final int check = b.getShort(gl4 + 6, NET) & 0xFFFF;
+        if (delta < 0 || check == 0) {
+            return;
+        }
+        final int updated = ~InetChecksum.fold((~check & 0xFFFF) + delta) & 0xFFFF;
+        b.putShort(gl4 + 6, (short) (updated == 0 ? 0xFFFF : updated), NET);
     }
 
     private void freeChain(final int from) {

@@ -145,7 +145,9 @@ public final class GroConfig {
     }
 
     /**
-     * @param on {@code ethtool -K dev rx-gro-list on|off}: fraglist GRO for flows without a local socket
+     * @param on {@code ethtool -K dev rx-gro-list on|off}: fraglist GRO for TCP flows without a local socket
+     *     ({@link #socketLookup(GroSocketLookup)}) and for every UDP datagram (6.18 looks a UDP socket up only for
+     *     UDP encapsulation; without this knob UDP is never merged)
      * @return this config
      */
     public GroConfig rxGroList(final boolean on) {

@@ -10,7 +10,8 @@ import io.pktsim.core.counter.CounterDescriptor;
  *
  * <p>Follows {@code dev_gro_receive()} and {@code napi_gro_flush()} (net/core/gro.c), {@code inet_gro_receive()}
  * (net/ipv4/af_inet.c), {@code ipv6_gro_receive()} (net/ipv6/ip6_offload.c), {@code tcp_gro_receive()}
- * (net/ipv4/tcp_offload.c) and {@code napi_complete_done()} (net/core/dev.c), Linux 6.18; the PPPoE reasons follow
+ * (net/ipv4/tcp_offload.c), {@code udp_gro_receive_segment()} (net/ipv4/udp_offload.c) and
+ * {@code napi_complete_done()} (net/core/dev.c), Linux 6.18; the PPPoE reasons follow
  * OpenWrt's {@code pppoe_gro_receive()} (650-net-pppoe-implement-GRO-support.patch).
  */
 public enum GroReason implements CounterDescriptor {
@@ -31,8 +32,11 @@ public enum GroReason implements CounterDescriptor {
     IPV4_BAD_CHECKSUM("ipv4_bad_checksum", "the IPv4 header checksum is wrong; the packet bypasses GRO"),
     /** Bypass: an IPv6 packet whose upper layer, after HBH/routing/dest-opts, is not TCP (fragment, AH, ESP...). */
     IPV6_EXTENSION("ipv6_extension", "IPv6 next header is not TCP after the walkable extension headers"),
-    /** Bypass: the transport protocol is not TCP (UDP, ICMP, ...); the model has no UDP GRO. */
-    NOT_TCP("not_tcp", "the transport protocol is not TCP"),
+    /**
+     * Bypass: the transport protocol is not TCP (ICMP, ...), or it is UDP and fraglist GRO is off (6.18 merges UDP
+     * only with {@code rx-gro-list}, {@code rx-udp-gro-forwarding} or a socket that asks for it).
+     */
+    NOT_TCP("not_tcp", "the transport protocol is not TCP (or UDP without fraglist GRO)"),
     /** Bypass: a second level of IP-in-IP, or an outer IPv6 tunnel header (not modelled). */
     TUNNEL_NESTED("tunnel_nested", "IP-in-IP already nested once (or an IPv6 outer tunnel): ipip_gro_receive bypasses"),
     /** Bypass: the TCP checksum failed verification (CHECKSUM_NONE or COMPLETE). */
@@ -69,7 +73,10 @@ public enum GroReason implements CounterDescriptor {
     DF("df", "the IPv4 DF bit differs"),
     /** Flush: the IPv4 ID breaks the incrementing or fixed rule (at some IP level). */
     IP_ID("ip_id", "the IPv4 ID is neither the next incrementing ID nor the fixed ID"),
-    /** Flush: the new segment is larger than the aggregate's gso_size (it is held anew). */
+    /**
+     * Flush: the new segment is larger than the aggregate's gso_size (it is held anew); for fraglist UDP a datagram
+     * longer than the aggregate's first ({@code ulen > ntohs(uh2->len)}).
+     */
     LARGER_THAN_MSS("larger_than_mss", "the new segment is larger than the aggregate's gso_size"),
     /** Flush: a zero-length segment met the aggregate. */
     ZERO_LENGTH("zero_length", "a zero-length segment (pure ACK, bare FIN) ends the aggregate"),
@@ -83,7 +90,10 @@ public enum GroReason implements CounterDescriptor {
     L3_MARK_REFUSED("l3_mark_refused", "the new packet's L3 flush mark refused the merge"),
     /** Flush (fraglist): checksum state or level differs, or the full flag word (with PSH/FIN) differs. */
     FRAGLIST_MISMATCH("fraglist_mismatch", "fraglist GRO: checksum state or PSH/FIN differ"),
-    /** Flush (fraglist): the aggregate already holds 64 segments. */
+    /**
+     * Flush (fraglist): 64 segments chained; TCP refuses the 65th ({@code count >= 64}), UDP completes the aggregate
+     * with its 64th ({@code UDP_GRO_CNT_MAX}).
+     */
     FRAGLIST_COUNT("fraglist_count", "fraglist GRO: 64 segments already chained"),
 
     // ---------------------------------------------------------------- a held packet completed: closing merge
@@ -92,7 +102,10 @@ public enum GroReason implements CounterDescriptor {
     PSH("psh", "merged a PSH segment, which closes the aggregate"),
     /** Flush: merged a FIN segment with payload; the aggregate is delivered at once. */
     FIN("fin", "merged a FIN segment with payload, which closes the aggregate"),
-    /** Flush: merged a segment shorter than gso_size (or a GSO skb with a short tail). */
+    /**
+     * Flush: merged a segment shorter than gso_size (or a GSO skb with a short tail); for fraglist UDP chained a
+     * datagram shorter than the aggregate's first ({@code ulen != ntohs(uh2->len)}).
+     */
     SHORT_SEGMENT("short_segment", "merged a segment shorter than gso_size, which closes the aggregate"),
 
     // ---------------------------------------------------------------- a held packet completed: flush points
@@ -118,7 +131,31 @@ public enum GroReason implements CounterDescriptor {
     PPPOE_LENGTH("pppoe_length", "pppoe: length does not match (PPPoE length + 6 is not the frame's length after "
         + "the Ethernet header: padding or a bad length)"),
     /** Bypass ({@link GroConfig#pppoeGro(boolean)} only): the PPP protocol is not 0x0021 (IPv4) or 0x0057 (IPv6). */
-    PPPOE_NOT_IP("pppoe_not_ip", "pppoe: not IPv4/IPv6 (the PPP protocol is neither 0x0021 nor 0x0057)");
+    PPPOE_NOT_IP("pppoe_not_ip", "pppoe: not IPv4/IPv6 (the PPP protocol is neither 0x0021 nor 0x0057)"),
+
+    // ---------------------------------------------------------------- delivered alone: fraglist GRO of UDP
+    // ({@link GroConfig#rxGroList(boolean)} only; after the others, as the PPPoE ones)
+
+    /**
+     * Bypass: the UDP checksum field is 0 ({@code udp_gro_receive_segment}: "requires non zero csum, for symmetry
+     * with GSO", {@code flush = 1}).
+     */
+    UDP_NO_CHECKSUM("udp_no_checksum", "fraglist UDP GRO: the UDP checksum field is 0 (no checksum); the datagram "
+        + "goes up alone"),
+    /**
+     * Bypass: the UDP length is 8 or less, or not the bytes after the IP header ({@code ulen <= sizeof(*uh) ||
+     * ulen != skb_gro_len(skb)}: Ethernet padding or a bad length).
+     */
+    UDP_LENGTH("udp_length", "fraglist UDP GRO: the UDP length is 8 or less or not the datagram's bytes (padding "
+        + "or a bad length); the datagram goes up alone"),
+    /** Bypass: the UDP checksum failed verification ({@code udp4_gro_receive} / {@code udp6_gro_receive}). */
+    UDP_BAD_CHECKSUM("udp_bad_checksum", "the UDP checksum failed GRO's verification; held packets are untouched"),
+    /**
+     * Normal, after the flow was looked up: the checksum state ({@code ip_summed}, {@code csum_level}) differs from
+     * the held packet's, which stays held ({@code udp_gro_receive_segment}: {@code flush = 1}, no packet completed).
+     */
+    UDP_CHECKSUM_STATE("udp_checksum_state", "fraglist UDP GRO: the checksum state differs from the held "
+        + "packet's; the datagram goes up alone and the held packet stays");
 
     private final String label;
     private final String description;
@@ -140,7 +177,8 @@ public enum GroReason implements CounterDescriptor {
 
     /** @return true if the packet was delivered alone without touching held packets (a bypass) */
     public boolean isBypass() {
-        return ordinal() <= TCP_BAD_CHECKSUM.ordinal() || ordinal() >= PPPOE_LENGTH.ordinal();
+        return ordinal() <= TCP_BAD_CHECKSUM.ordinal()
+            || ordinal() >= PPPOE_LENGTH.ordinal() && ordinal() <= UDP_BAD_CHECKSUM.ordinal();
     }
 
     /** @return true if the reason completes a held packet (a flush), false if the packet went alone */

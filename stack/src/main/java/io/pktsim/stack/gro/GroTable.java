@@ -16,8 +16,8 @@ import org.agrona.UnsafeApi;
 
 /**
  * The GRO state of one NAPI instance ({@code struct gro_node}, include/net/gro.h, Linux 6.18): 8 buckets of at
- * most 8 held packets, the merge / hold / flush decision for TCP over IPv4, IPv6 and IPv4-in-IPv4, fraglist GRO,
- * the {@code gro_normal_batch} list towards the stack, and the GRO part of a poll's end.
+ * most 8 held packets, the merge / hold / flush decision for TCP over IPv4, IPv6 and IPv4-in-IPv4, fraglist GRO
+ * of TCP and of UDP, the {@code gro_normal_batch} list towards the stack, and the GRO part of a poll's end.
  *
  * <p>The NAPI model drives it: {@link #receive(int, long)} per frame ({@code napi_gro_receive()}, which runs
  * {@code dev_gro_receive()} in net/core/gro.c), then {@link #onPollEnd(int, int, long)} when the driver's poll
@@ -50,6 +50,16 @@ import org.agrona.UnsafeApi;
  * the segment size against gso_size, the sequence number, and {@code gro_max_size}; any of them refuses the
  * merge and completes the held packet.
  *
+ * <p>UDP is merged only with {@link GroConfig#rxGroList(boolean)} ({@code rx-gro-list}; without it, or
+ * {@code rx-udp-gro-forwarding}, a datagram goes up alone, {@link GroReason#NOT_TCP}): then every datagram is
+ * {@code is_flist} ({@code udp4_gro_receive()} / {@code udp6_gro_receive()} look a socket up only for UDP
+ * encapsulation) and {@code udp_gro_receive_segment()} (net/ipv4/udp_offload.c, 6.18) decides: a zero checksum or
+ * a UDP length other than the datagram's goes up alone; a datagram of a held flow that passes the IP rules and is
+ * no longer than the flow's first datagram is chained to it unless the checksum state differs (then it goes up
+ * alone and the held packet stays) or 64 KiB would be reached; a shorter datagram or the 64th ends the aggregate.
+ * The completed aggregate gets its IP and UDP lengths rewritten, its UDP checksum untouched. UDP never takes the
+ * fast paths.
+ *
  * <p>With {@link GroConfig#pppoeGro(boolean)} a PPPoE session frame goes through OpenWrt's {@code pppoe_gro_receive()}
  * first ({@link #pppoeHeader}: exact length, PPP protocol IPv4 or IPv6; another session is another flow), then the
  * rules above at its inner IP header; its aggregate counts the 8 PPPoE bytes against the size limit and gets its
@@ -61,7 +71,10 @@ public final class GroTable {
     public static final int BUCKETS = 8;
     /** {@code MAX_GRO_SKBS}: held packets per bucket. */
     public static final int MAX_HELD_PER_BUCKET = 8;
-    /** Segments a fraglist aggregate may chain ({@code tcp_gro_receive()}: {@code count >= 64} flushes). */
+    /**
+     * Segments a fraglist aggregate may chain: {@code tcp_gro_receive()} refuses the 65th ({@code count >= 64}),
+     * {@code udp_gro_receive_segment()} completes the aggregate with its 64th ({@code UDP_GRO_CNT_MAX}).
+     */
     public static final int FRAGLIST_MAX_SEGMENTS = 64;
     /** {@code GRO_LEGACY_MAX_SIZE}: above this only BIG TCP aggregates grow. */
     public static final int LEGACY_MAX_SIZE_BYTES = 65536;
@@ -85,6 +98,9 @@ public final class GroTable {
     private static final int PPP_IPV6 = PppoeView.PPP_IPV6;
     private static final int PROTO_IPIP = 4;
     private static final int PROTO_TCP = 6;
+    private static final int PROTO_UDP = 17;
+    /** {@code sizeof(struct udphdr)}. */
+    private static final int UDP_HLEN = 8;
     private static final int PROTO_IPV6 = 41;
     /** Ethernet, IPv4 and TCP headers without options. */
     private static final int SIMPLE_MIN_BYTES = ETH_LEN + 20 + 20;
@@ -109,6 +125,11 @@ public final class GroTable {
     private static final int H_SIMPLE = 16;
     /** A PPPoE session frame's aggregate (OpenWrt's handler): the PPPoE header sits in front of the IP header. */
     private static final int H_PPPOE = 32;
+    /**
+     * A UDP aggregate of fraglist GRO ({@code udp_gro_receive_segment()}); its {@link #R_MSS} is its first datagram's
+     * UDP payload, so that datagram's UDP length less 8.
+     */
+    private static final int H_UDP = 64;
     private static final long U32 = 0xFFFFFFFFL;
     /** In {@link #R_PORTS} above the ports: the head is simple ({@link #H_SIMPLE}), so a simple key compares in one. */
     private static final long K_SIMPLE = 1L << 32;
@@ -269,6 +290,11 @@ public final class GroTable {
     private int devIn;
     /** A PPPoE session frame taken by OpenWrt's handler: its IP header at Ethernet + {@link #PPPOE_HLEN}. */
     private boolean pppoeIn;
+    /**
+     * A UDP datagram for fraglist GRO ({@link #parseUdp}): {@link #tcpW0} then holds its UDP header (ports, length,
+     * checksum) and {@link #tcpW1} is 0.
+     */
+    private boolean udpIn;
     /** {@link #pppoeHeader}'s answer: 4 or 6 for a frame the handler passes on. */
     private int pppoeFamily;
     /** Ethernet + IPv4 without options + TCP, not tunnelled (see {@link #H_SIMPLE}). */
@@ -474,6 +500,9 @@ public final class GroTable {
             if (bad != null) {
                 return normal(handle, bad, nowNs, -1);
             }
+            if (udpIn) {
+                return receiveUdp(handle, nowNs);
+            }
         }
         final int bucket = hashIn & (BUCKETS - 1);
         // receiveSimple has looked the flow up already
@@ -509,6 +538,86 @@ public final class GroTable {
         return GroResult.HELD;
     }
 
+    /**
+     * {@code udp_gro_receive_segment()}'s flow loop (net/ipv4/udp_offload.c, 6.18) with {@code is_flist} for a
+     * datagram {@link #parseUdp} passed on. The held packet p of its flow (found as for TCP: hash, device, Ethernet
+     * header, IP addresses and protocol, ports) is completed and the datagram held in its place when an IP level
+     * refuses ({@code gro_receive_network_flush()}: TTL, TOS, DF, the IPv4 ID rule) or the datagram is longer than
+     * p's first ({@code ulen > ntohs(uh2->len)}, {@link GroReason#LARGER_THAN_MSS}); a checksum state other than
+     * p's sends the datagram up alone and leaves p held ({@link GroReason#UDP_CHECKSUM_STATE}); {@code
+     * skb_gro_receive_list()} refuses at 64 KiB ({@code p->len + skb->len >= 65536}, {@link GroReason#MAX_SIZE}: p
+     * completed, the datagram held). Otherwise the datagram is chained ({@link #chainUdp}). A datagram with the L3
+     * flush mark refuses the merge as in {@link #mergeRefusal} and goes up alone.
+     */
+    private GroResult receiveUdp(final int h, final long nowNs) {
+        final int bucket = hashIn & (BUCKETS - 1);
+        final int p = lookup(h, bucket);
+        if (p >= 0) {
+            final long[] e = held;
+            final int r = p * REC;
+            final int headPayload = (int) e[r + R_MSS];
+            final int qf = (int) e[r + R_FRAME];
+            final int segsInP = (int) e[r + R_SEGS];
+            GroReason refused = family == 4
+                ? ipv4Flush(ipW0, ipW1, e[r + R_IP_W0], (int) e[r + R_IP_W1], p, segsInP, H_FIXEDID_OUTER)
+                : ipFlush(family, netAt, qf + (netAt - frame), p, segsInP, H_FIXEDID_OUTER);
+            if (refused == null && innerAt >= 0) {
+                refused = ipFlush(innerFamily, innerAt, qf + (innerAt - frame), p, segsInP, H_FIXEDID_INNER);
+            }
+            if (refused == null && payloadLen > headPayload) {
+                refused = GroReason.LARGER_THAN_MSS;
+            }
+            if (refused == null) {
+                final int q = (int) e[r + R_HANDLE];
+                if (store.checksumState(h) != store.checksumState(q)
+                    || store.checksumLevel(h) != store.checksumLevel(q)) {
+                    return normal(h, GroReason.UDP_CHECKSUM_STATE, nowNs, q);
+                }
+                // skb_gro_receive_list(): as for TCP, p->len and skb->len count a PPPoE header each
+                if ((int) e[r + R_NET_LEN] + netLen + (pppoeIn ? 2 * PPPOE_HLEN : 0) >= LEGACY_MAX_SIZE_BYTES) {
+                    refused = GroReason.MAX_SIZE;
+                } else if (flushMark) {
+                    refused = GroReason.L3_MARK_REFUSED;
+                } else {
+                    return chainUdp(h, bucket, p, headPayload, nowNs);
+                }
+            }
+            completeAt(bucket, p, refused, nowNs);
+        }
+        if (flushMark) {
+            return normal(h, gsoIn && gsoUntrusted(h) ? GroReason.GSO_UNTRUSTED : GroReason.L3_FLUSH_MARK, nowNs, -1);
+        }
+        hold(h, bucket, true, nowNs);
+        return GroResult.HELD;
+    }
+
+    /**
+     * {@code skb_gro_receive_list()}: datagram h joins the frag_list of held packet p (whose first datagram carried
+     * headPayload bytes), which then completes at once if the datagram was shorter ({@code ulen !=
+     * ntohs(uh2->len)}, {@link GroReason#SHORT_SEGMENT}) or is its 64th ({@code UDP_GRO_CNT_MAX},
+     * {@link GroReason#FRAGLIST_COUNT}).
+     */
+    private GroResult chainUdp(final int h, final int bucket, final int p, final int headPayload, final long nowNs) {
+        final long[] e = held;
+        final int r = p * REC;
+        final int count = (int) e[r + R_SEGS] + 1;
+        e[r + R_SEGS] = count;
+        e[r + R_NET_LEN] += payloadLen;
+        store.networkOffset(h, netAt - frame);
+        store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
+        store.transportOffset(h, l4At - frame);
+        store.next((int) e[r + R_TAIL], h);
+        e[r + R_TAIL] = h;
+        counters.increment(GroCounter.MERGED);
+        traceReceive(nowNs, h, GroResult.MERGED, null, (int) e[r + R_HANDLE]);
+        if (payloadLen != headPayload) {
+            completeAt(bucket, p, GroReason.SHORT_SEGMENT, nowNs);
+        } else if (count >= FRAGLIST_MAX_SEGMENTS) {
+            completeAt(bucket, p, GroReason.FRAGLIST_COUNT, nowNs);
+        }
+        return GroResult.MERGED;
+    }
+
     private boolean gsoUntrusted(final int handle) {
         return store.next(handle) != PacketStore.NO_PACKET || (store.gsoType(handle)
             & (PacketStore.GSO_TCPV4 | PacketStore.GSO_TCPV6)) == 0
@@ -531,6 +640,7 @@ public final class GroTable {
         innerAt = -1;
         innerFamily = 0;
         pppoeIn = false;
+        udpIn = false;
         int l3;
         int fam;
         if (s.hasFlag(h, PacketStore.FLAG_RAW_IP)) {
@@ -620,7 +730,7 @@ public final class GroTable {
             }
         }
         if (proto != PROTO_TCP) {
-            return GroReason.NOT_TCP;
+            return proto == PROTO_UDP && rxGroList ? parseUdp(h, f, at, len, stored) : GroReason.NOT_TCP;
         }
         if (stored < at + 20) {
             return GroReason.MALFORMED;
@@ -634,7 +744,7 @@ public final class GroTable {
         tcpW0 = b.getLong(f + at, NET);
         tcpW1 = t1;
         payloadLen = len - at - thlen;
-        if (!flushMark && !checksumValid(h, len - at)) {
+        if (!flushMark && !checksumValid(h, len - at, PROTO_TCP)) {
             return GroReason.TCP_BAD_CHECKSUM;
         }
         hashIn = s.hash(h);
@@ -646,6 +756,51 @@ public final class GroTable {
             keyEth1 = b.getLong(f + 6, NET);
             keyAddr = lastIpAddr;
         }
+        return null;
+    }
+
+    /**
+     * The UDP part of {@link #parse(int)} with fraglist GRO ({@code rx-gro-list}): {@code udp4_gro_receive()} /
+     * {@code udp6_gro_receive()} (net/ipv4/udp_offload.c, net/ipv6/udp_offload.c, 6.18) validate the checksum unless
+     * the packet is flushed anyway ({@code skb_gro_checksum_validate_zero_check()}: a zero checksum is not
+     * validated), find no socket (one is looked up only for UDP encapsulation, {@code udp_encap_needed_key}, which
+     * the model has not) and so set {@code is_flist}; then {@code udp_gro_receive_segment()} refuses, before its flow
+     * loop, a zero checksum and a UDP length of 8 or less or other than the bytes after the IP header (Ethernet
+     * padding, a bad length). Each refusal is {@code flush = 1}: the datagram goes up alone with the returned reason,
+     * held packets untouched. The datagram's UDP header (read at f + at) is left in {@link #tcpW0}.
+     */
+    private GroReason parseUdp(final int h, final int f, final int at, final int len, final int stored) {
+        if (stored < at + UDP_HLEN || len < at + UDP_HLEN) {
+            return GroReason.MALFORMED;
+        }
+        final long u = buf.getLong(f + at, NET);
+        final int check = (int) u & 0xFFFF;
+        l4At = f + at;
+        tcpW0 = u;
+        tcpW1 = 0;
+        payloadLen = len - at - UDP_HLEN;
+        if (!flushMark) {
+            if (check != 0) {
+                if (!checksumValid(h, len - at, PROTO_UDP)) {
+                    return GroReason.UDP_BAD_CHECKSUM;
+                }
+            } else if (store.checksumState(h) == ChecksumState.NONE) {
+                // __skb_gro_checksum_validate(): nothing to validate, then skb_gro_incr_csum_unnecessary()
+                store.checksumState(h, ChecksumState.UNNECESSARY);
+                store.checksumLevel(h, 0);
+            }
+        }
+        if (check == 0) {
+            return GroReason.UDP_NO_CHECKSUM;
+        }
+        final int ulen = (int) (u >>> 16) & 0xFFFF;
+        if (ulen <= UDP_HLEN || ulen != len - at) {
+            return GroReason.UDP_LENGTH;
+        }
+        hashIn = store.hash(h);
+        devIn = store.ingressDevice(h);
+        simple = false;
+        udpIn = true;
         return null;
     }
 
@@ -812,6 +967,7 @@ public final class GroTable {
         innerAt = -1;
         innerFamily = 0;
         pppoeIn = false;
+        udpIn = false;
         family = 4;
         gsoIn = false;
         gsoSizeIn = 0;
@@ -1141,7 +1297,7 @@ public final class GroTable {
         if (off > storedAvail) {
             return R_MALFORMED;
         }
-        if (nh == PROTO_TCP || nh == PROTO_IPIP || nh == PROTO_IPV6) {
+        if (nh == PROTO_TCP || nh == PROTO_UDP || nh == PROTO_IPIP || nh == PROTO_IPV6) {
             return (off << 8) | nh;
         }
         if (nh == 44 || nh == 50 || nh == 51 || nh == 135 || nh == 139 || nh == 140 || nh == 253 || nh == 254) {
@@ -1150,18 +1306,21 @@ public final class GroTable {
         return R_NOT_TCP;
     }
 
-    /** {@code skb_gro_checksum_validate()} for TCP (include/net/gro.h, 6.18). */
-    private boolean checksumValid(final int h, final int tcpLen) {
+    /**
+     * {@code skb_gro_checksum_validate()} (include/net/gro.h, 6.18) of the TCP segment or UDP datagram (proto) of
+     * l4Len bytes at {@link #l4At}, with its pseudo-header.
+     */
+    private boolean checksumValid(final int h, final int l4Len, final int proto) {
         final ChecksumState state = store.checksumState(h);
         if (state == ChecksumState.UNNECESSARY || state == ChecksumState.PARTIAL) {
             return true;
         }
-        final long pseudo = pseudo(tcpLen);
+        final long pseudo = pseudo(l4Len, proto);
         if (state == ChecksumState.COMPLETE) {
             return InetChecksum.fold(pseudo + (store.checksumValue(h) & 0xFFFFFFFFL)) == 0xFFFF;
         }
-        final int storedTcp = Math.min(tcpLen, Math.min(store.storedLength(h), store.length(h)) - (l4At - frame));
-        if (InetChecksum.fold(InetChecksum.sum(buf, l4At, storedTcp, pseudo)) != 0xFFFF) {
+        final int storedL4 = Math.min(l4Len, Math.min(store.storedLength(h), store.length(h)) - (l4At - frame));
+        if (InetChecksum.fold(InetChecksum.sum(buf, l4At, storedL4, pseudo)) != 0xFFFF) {
             return false;
         }
         // __skb_incr_checksum_unnecessary(): a software-verified packet becomes CHECKSUM_UNNECESSARY
@@ -1170,13 +1329,13 @@ public final class GroTable {
         return true;
     }
 
-    private long pseudo(final int tcpLen) {
+    private long pseudo(final int l4Len, final int proto) {
         final int ipAt = innerAt >= 0 ? innerAt : netAt;
         final int fam = innerAt >= 0 ? innerFamily : family;
         if (fam == 4) {
-            return InetChecksum.pseudoIpv4(buf.getInt(ipAt + 12, NET), buf.getInt(ipAt + 16, NET), PROTO_TCP, tcpLen);
+            return InetChecksum.pseudoIpv4(buf.getInt(ipAt + 12, NET), buf.getInt(ipAt + 16, NET), proto, l4Len);
         }
-        return InetChecksum.pseudoIpv6(buf, ipAt + 8, ipAt + 24, PROTO_TCP, tcpLen);
+        return InetChecksum.pseudoIpv6(buf, ipAt + 8, ipAt + 24, proto, l4Len);
     }
 
     // ================================================================ flow lookup
@@ -1490,7 +1649,7 @@ public final class GroTable {
         e[r + R_KEY_ETH1] = keyEth1;
         e[r + R_TCP_W1] = tcpW1;
         e[r + R_FLAGS] = (flist ? H_FLIST : 0) | (innerAt >= 0 ? H_ENCAP : 0) | (simple ? H_SIMPLE : 0)
-            | (pppoeIn ? H_PPPOE : 0);
+            | (pppoeIn ? H_PPPOE : 0) | (udpIn ? H_UDP : 0);
         e[r + R_OPT0] = thlen > 20 ? optionWord0(l4At, thlen) : 0;
         e[r + R_OPT1] = thlen > 20 ? optionWord1(l4At, thlen) : 0;
         e[r + R_IP_W0] = ipW0;
@@ -1570,9 +1729,11 @@ public final class GroTable {
     /**
      * {@code napi_gro_complete()} and the {@code gro_complete} callbacks ({@code inet_gro_complete()},
      * {@code ipv6_gro_complete()}, {@code ipip_gro_complete()}, {@code tcp4_gro_complete()},
-     * {@code tcp6_gro_complete()}, {@code tcp_gro_complete()}, 6.18): rewrite the IP lengths and header
-     * checksums of a multi-segment aggregate, seed its TCP checksum with the pseudo-header sum (CHECKSUM_PARTIAL)
-     * and set its gso fields; a fraglist aggregate keeps its TCP checksum and becomes CHECKSUM_UNNECESSARY; a
+     * {@code tcp6_gro_complete()}, {@code tcp_gro_complete()}, {@code udp4_gro_complete()},
+     * {@code udp6_gro_complete()}, 6.18): rewrite the IP lengths and header checksums of a multi-segment
+     * aggregate, seed its TCP checksum with the pseudo-header sum (CHECKSUM_PARTIAL) and set its gso fields; a
+     * fraglist aggregate keeps its TCP or UDP checksum (a UDP one gets the aggregate's UDP length, gso_type
+     * FRAGLIST | UDP_L4) and its checksum state is raised as {@code __skb_incr_checksum_unnecessary()} does; a
      * single segment only loses its gso_size.
      */
     private void complete(final int q, final int qSegs, final int qNetLen, final int qFlags, final GroReason reason,
@@ -1593,12 +1754,19 @@ public final class GroTable {
                 writeIpLength(b, ipAt, qNetLen - (innerOff - netOff));
             }
             final boolean v4 = (b.getByte(ipAt) & 0xF0) == 0x40;
-            int type = s.gsoType(q) | (v4 ? PacketStore.GSO_TCPV4 : PacketStore.GSO_TCPV6);
+            final boolean udp = (qFlags & H_UDP) != 0;
+            int type = s.gsoType(q)
+                | (udp ? PacketStore.GSO_UDP_L4 : v4 ? PacketStore.GSO_TCPV4 : PacketStore.GSO_TCPV6);
             if (innerOff >= 0) {
                 type |= PacketStore.GSO_IPXIP4;
             }
             if ((qFlags & H_FLIST) != 0) {
                 type |= PacketStore.GSO_FRAGLIST;
+                if (udp) {
+                    // udp4_gro_complete() / udp6_gro_complete() with is_flist: uh->len = htons(skb->len - nhoff), the
+                    // UDP checksum left as the first datagram had it
+                    b.putShort(f + l4Off + 4, (short) (qNetLen - (l4Off - netOff)), NET);
+                }
                 final ChecksumState cs = s.checksumState(q);
                 if (cs == ChecksumState.NONE) {
                     s.checksumState(q, ChecksumState.UNNECESSARY);

@@ -1,6 +1,7 @@
 package io.pktsim.stack.gso;
 
 import io.pktsim.core.counter.Counters;
+import io.pktsim.core.header.UdpView;
 import io.pktsim.core.packet.PacketStore;
 import io.pktsim.nic.offload.OffloadFeatures;
 
@@ -11,9 +12,9 @@ import io.pktsim.nic.offload.OffloadFeatures;
  * device's GSO ({@link SoftwareGso}), Linux 6.18.
  *
  * <p>A GSO packet is checked per future segment ({@code skb_gso_validate_network_len()}: network headers plus
- * TCP header plus gso_size), not as a whole. Too big: IPv4 with DF is dropped with ICMP fragmentation needed,
- * IPv6 with ICMPv6 packet too big; IPv4 without DF is segmented in software and each segment IP-fragmented,
- * the fragments keeping their segment's ID.
+ * TCP header (a UDP header for a fraglist UDP aggregate) plus gso_size), not as a whole. Too big: IPv4 with DF is
+ * dropped with ICMP fragmentation needed, IPv6 with ICMPv6 packet too big; IPv4 without DF is segmented in software
+ * and each segment IP-fragmented, the fragments keeping their segment's ID.
  */
 public final class ForwardOutput {
 
@@ -77,7 +78,9 @@ public final class ForwardOutput {
             return s.length(handle) - netOff;
         }
         final int l4 = s.transportOffset(handle);
-        final int thlen = (s.buffer().getByte(s.frameOffset(handle) + l4 + 12) & 0xF0) >>> 2;
+        // skb_gso_transport_seglen(): the TCP header, or a UDP one (a fraglist UDP aggregate)
+        final int thlen = (s.gsoType(handle) & PacketStore.GSO_UDP_L4) != 0 ? UdpView.LENGTH
+            : (s.buffer().getByte(s.frameOffset(handle) + l4 + 12) & 0xF0) >>> 2;
         final int whole = s.length(handle) - netOff;
         return Math.min(whole, l4 - netOff + thlen + s.gsoSize(handle));
     }

@@ -25,7 +25,8 @@ import org.agrona.MutableDirectBuffer;
  * {@link TcpSegmenter}'s; this class decides and counts ({@link GsoCounter}). One segment's worth of CPU per
  * output segment is what a cost model charges (DESIGN.md: "GSO per segment"). A super-packet whose IP header
  * follows a PPPoE session header is cut as OpenWrt's {@code pppoe_gso_segment()} does: each segment's PPPoE length
- * is its own.
+ * is its own. A fraglist aggregate (TCP, or UDP: {@code SKB_GSO_FRAGLIST | SKB_GSO_UDP_L4}) is never taken whole
+ * by a device and is split back into its chained packets ({@code skb_segment_list()}, see {@link TcpSegmenter}).
  */
 public final class SoftwareGso {
 

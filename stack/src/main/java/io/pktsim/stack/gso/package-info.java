@@ -8,7 +8,7 @@
  *
  * <p>Simplifications: the ICMP errors are reported (counter and {@code IcmpNotice}), not built as packets; IPv4
  * options are not copied into fragments (GRO never aggregates packets with options); only TCP GSO is modelled
- * (no UDP GSO, no GSO_PARTIAL, no tunnel GSO other than IP-in-IPv4); {@code gso_max_size} is compared with the
- * packet's network length.
+ * (no UDP GSO but the split of a fraglist UDP aggregate, {@code __udp_gso_segment_list()}; no GSO_PARTIAL, no
+ * tunnel GSO other than IP-in-IPv4); {@code gso_max_size} is compared with the packet's network length.
  */
 package io.pktsim.stack.gso;

@@ -101,6 +101,49 @@ class GroAllocationTest {
     }
 
     @Test
+    void shouldNotAllocateInFraglistGroOfUdpAndTheSplitOfItsAggregates() {
+        final PacketStore store = new PacketStore(4096, 256, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        final int flows = 8;
+        final UnsafeBuffer[] templates = new UnsafeBuffer[flows];
+        final int[] lengths = new int[flows];
+        for (int i = 0; i < flows; i++) {
+            // IPv4 and IPv6 flows of 1200-byte datagrams
+            pb.reset().udp(40000 + i, 5001).payload(1200);
+            if ((i & 1) != 0) {
+                pb.ipv6(0x2001_0db8_0000_0000L, 1, 0x2001_0db8_0000_0000L, 2);
+            }
+            final int h = pb.build();
+            templates[i] = new UnsafeBuffer(new byte[store.storedLength(h)]);
+            templates[i].putBytes(0, store.buffer(), store.frameOffset(h), store.storedLength(h));
+            lengths[i] = store.length(h);
+            store.free(h);
+        }
+        final SoftwareGso gso = new SoftwareGso(store, new OffloadFeatures().txChecksum(true),
+            new Counters<>(GsoCounter.class));
+        final io.pktsim.stack.gso.GsoSink free = store::free;
+        final GroTable gro = new GroTable(store, new GroConfig().rxGroList(true), (h, r, t) -> gso.transmit(h, free));
+        final int[] state = new int[2];
+        final Runnable work = () -> {
+            final int flow = state[0]++ & (flows - 1);
+            final int h = store.allocate();
+            store.putFrame(h, templates[flow], 0, templates[flow].capacity(), lengths[flow]);
+            store.hash(h, 0x51 * (flow + 1), PacketStore.HASH_L4);
+            store.checksumState(h, io.pktsim.core.packet.ChecksumState.NONE);
+            gro.receive(h, 0);
+            if (++state[1] == 64) {
+                state[1] = 0;
+                gro.onPollEnd(64, 64, 0);
+                gro.onPollEnd(0, 64, 0);
+            }
+        };
+        AllocationMeter.assertNoAllocation("fraglist GRO of UDP, and GSO of its aggregates", work);
+        assertThat(gro.counters().get(GroCounter.MERGED)).isGreaterThan(0);
+        assertThat(gro.counters().get(GroCounter.AGGREGATES)).isGreaterThan(0);
+        assertThat(gro.reasonCounters().get(GroReason.NOT_TCP)).isZero();
+    }
+
+    @Test
     void shouldNotAllocateInGsoOfAPppoeSuperPacket() {
         final PacketStore store = new PacketStore(256, 256, 64);
         final PacketBuilder pb = new PacketBuilder(store);
