@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.header.UdpView;
 import io.pktsim.core.packet.ChecksumState;
 import io.pktsim.core.packet.PacketParser;
 import io.pktsim.core.packet.PacketStore;
@@ -213,7 +214,9 @@ public final class GroReplay {
 
     private void deliver(final PacketStore store, final PacketParser parser, final int h, final GroReason reason,
         final long nowNs) {
-        // an aggregate as one large frame: the head, then each chained segment's payload
+        // an aggregate as one large frame: the head, then each chained segment's payload (after its TCP header, or
+        // its UDP header in a fraglist UDP aggregate)
+        final boolean udp = (store.gsoType(h) & PacketStore.GSO_UDP_L4) != 0;
         final int total = store.length(h);
         final byte[] frame = new byte[total];
         final int headStored = Math.min(store.storedLength(h), total);
@@ -223,8 +226,7 @@ public final class GroReplay {
         while (g != PacketStore.NO_PACKET) {
             final int gf = store.frameOffset(g);
             final int l4 = store.transportOffset(g);
-            final int thlen = (store.buffer().getByte(gf + l4 + 12) & 0xF0) >>> 2;
-            final int from = l4 + thlen;
+            final int from = l4 + (udp ? UdpView.LENGTH : (store.buffer().getByte(gf + l4 + 12) & 0xF0) >>> 2);
             final int n = Math.min(store.length(g) - from, total - at);
             if (n > 0) {
                 store.buffer().getBytes(gf + from, frame, at, n);

@@ -193,6 +193,46 @@ class GroCommandTest {
     }
 
     @Test
+    void shouldChainUdpDatagramsWithGroListAndWriteTheAggregateAsOneLargeFrame() throws Exception {
+        // udp_gro_receive_segment(): the shorter third datagram is chained and completes the aggregate
+        final Path in = tmp.resolve("udp.pcap");
+        final PacketStore store = new PacketStore(4, 2048, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        final int[] sizes = {1000, 1000, 500, 1000};
+        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            for (int i = 0; i < sizes.length; i++) {
+                final int h = pb.reset().udp(40000, 5001).payload(sizes[i]).storePayload(true, 'a' + i).build();
+                w.writePacket(5_000, store, h);
+                store.free(h);
+            }
+        }
+        final Run plain = run("gro", "--in", in.toString(), "--json", "-");
+        assertThat(plain.out()).as("without --gro-list every datagram goes up alone").contains("not_tcp")
+            .doesNotContain("\"segs\": 3");
+        final Path out = tmp.resolve("udp-rx.pcap");
+        final Run r = run("gro", "--in", in.toString(), "--json", "-", "--out", out.toString(), "--gro-list");
+        assertThat(r.code()).as("%s", r).isZero();
+        assertThat(r.out()).isEqualTo("[\n"
+            + "  {\"payload_len\": 2508, \"segs\": 3, \"gso_size\": 1000, \"seq\": null, \"tcp_flags\": null, "
+            + "\"flush_reason\": \"short_segment\"},\n"
+            + "  {\"payload_len\": 1008, \"segs\": 1, \"gso_size\": 0, \"seq\": null, \"tcp_flags\": null, "
+            + "\"flush_reason\": \"poll_complete\"}\n"
+            + "]" + NL);
+        final List<Rec> recs = readPcap(out);
+        assertThat(recs).extracting(c -> c.frame().length).containsExactly(14 + 20 + 8 + 2500, 14 + 20 + 8 + 1000);
+        final byte[] agg = recs.get(0).frame();
+        assertThat(u16(agg, 14 + 2)).as("IP total length").isEqualTo(20 + 8 + 2500);
+        assertThat(u16(agg, 34 + 4)).as("UDP length").isEqualTo(8 + 2500);
+        int at = 42;
+        for (int i = 0; i < 3; i++) {
+            final byte[] expected = new byte[sizes[i]];
+            Arrays.fill(expected, (byte) ('a' + i));
+            assertThat(Arrays.copyOfRange(agg, at, at + sizes[i])).as("datagram %d", i).isEqualTo(expected);
+            at += sizes[i];
+        }
+    }
+
+    @Test
     void shouldListBypassingFramesWithOneSegmentAndTheirReason() throws Exception {
         final Path in = tmp.resolve("mixed.pcap");
         final PacketStore store = new PacketStore(4, 2048, 64);
