@@ -35,8 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the flow, so with {@code rx-gro-list} on {@code tcp4_check_fraglist_gro()} (net/ipv4/tcp_offload.c, 6.18) marks
  * the flow {@code is_flist} and {@code tcp_gro_receive()} takes its fraglist branch. {@code pktsim gro} without and
  * with {@code --gro-list} on the same frames must show the same packets: IP length, sequence number and TCP flags
- * of each, in order. Nothing leaves the namespace. Skips itself (JUnit assumption) without root, {@code ip netns},
- * {@code ethtool}, {@code python3} (which sends the frames on a packet socket) or {@code dumpcap}.
+ * of each, in order. Bursts of UDP datagrams of one flow check 6.18's fraglist GRO of UDP the same way
+ * ({@code udp_gro_receive_segment()} in net/ipv4/udp_offload.c: no socket and no encapsulation, so {@code
+ * is_flist}): IP and UDP length of each packet passed up. Nothing leaves the namespace. Skips itself (JUnit
+ * assumption) without root, {@code ip netns}, {@code ethtool}, {@code python3} (which sends the frames on a packet
+ * socket) or {@code dumpcap}.
  *
  * <p>How the kernel polls the burst: the first frame is polled alone as it is sent (the NAPI softirq runs when the
  * sender's {@code dev_queue_xmit()} enables bottom halves again), that poll's {@code napi_complete_done()} keeps the
@@ -69,6 +72,20 @@ class GroFraglistLiveKernelTest {
         public String toString() {
             return ipLen + "@" + seq + ((flags & TCP_PSH) != 0 ? "/PA" : "/A");
         }
+    }
+
+    /** One UDP packet GRO passed up (an aggregate or a datagram): its IP total length and UDP length. */
+    private record Dgram(int ipLen, int udpLen) {
+        @Override
+        public String toString() {
+            return Integer.toString(udpLen);
+        }
+    }
+
+    /** Reads the packets of a capture; from the live one ({@code ours}) only the frames this test sent. */
+    @FunctionalInterface
+    private interface Reader<T> {
+        List<T> read(Path file, boolean ours) throws Exception;
     }
 
     private VethGroLab lab;
@@ -127,12 +144,80 @@ class GroFraglistLiveKernelTest {
     }
 
     /**
+     * UDP datagrams of 1000, 1000, 500 and 1000 bytes. Without {@code rx-gro-list} (and {@code
+     * rx-udp-gro-forwarding} off) each goes up alone; with it {@code udp_gro_receive_segment()} chains the shorter
+     * third to the first two and completes the aggregate at once ({@code ulen != ntohs(uh2->len)}), and holds the
+     * fourth alone (3 + 1).
+     */
+    @Test
+    void shouldChainUdpUpToAShorterDatagramAsPktsimDoes() throws Exception {
+        final int hz = kernelHz();
+        final Path in = udpBurst("udp-short", 1000, 1000, 500, 1000);
+        assertThat(compareUdp(in, false, hz)).extracting(Dgram::udpLen).containsExactly(1008, 1008, 508, 1008);
+        assertThat(compareUdp(in, true, hz)).extracting(Dgram::udpLen).containsExactly(8 + 2500, 1008);
+    }
+
+    /**
+     * UDP datagrams of 1000, 1200, 1200 and 1000 bytes with {@code rx-gro-list}: the longer second completes the
+     * held first ({@code ulen > ntohs(uh2->len)}) and is held in its place; the third joins it, the shorter fourth
+     * too and completes it (1 + 3).
+     */
+    @Test
+    void shouldCompleteAHeldDatagramWhenALongerOneArrivesAsPktsimDoes() throws Exception {
+        final Path in = udpBurst("udp-long", 1000, 1200, 1200, 1000);
+        assertThat(compareUdp(in, true, kernelHz())).extracting(Dgram::udpLen).containsExactly(1008, 8 + 3400);
+    }
+
+    /**
+     * Fifty datagrams of 1472 bytes (1500-byte IP packets) with {@code rx-gro-list}: {@code skb_gro_receive_list()}
+     * refuses the 45th ({@code p->len + skb->len >= 65536}: 1500 + 43 × 1472 + 1500), the aggregate of 44 goes up and
+     * the 45th starts the next one (44 + 6).
+     */
+    @Test
+    void shouldStopAUdpAggregateBelow64KibAsPktsimDoes() throws Exception {
+        final int[] sizes = new int[50];
+        Arrays.fill(sizes, 1472);
+        final Path in = udpBurst("udp-size", sizes);
+        assertThat(compareUdp(in, true, kernelHz())).extracting(Dgram::udpLen)
+            .containsExactly(8 + 44 * 1472, 8 + 6 * 1472);
+    }
+
+    /**
+     * Seventy datagrams of 100 bytes with {@code rx-gro-list}: the 64th chained completes the aggregate
+     * ({@code NAPI_GRO_CB(p)->count >= UDP_GRO_CNT_MAX}, unlike TCP, which refuses the 65th). The first is polled
+     * alone and held, the timer's poll takes the next 64 and, using its whole weight (HZ below 1000), flushes the
+     * 65th held alone; the last five come in the next poll (64 + 1 + 5).
+     */
+    @Test
+    void shouldCompleteAUdpAggregateWithIts64thDatagramAsPktsimDoes() throws Exception {
+        final int hz = kernelHz();
+        assumeThat(hz).as("CONFIG_HZ of the running kernel (/proc/config.gz or /boot/config-*)").isPositive();
+        final int[] sizes = new int[70];
+        Arrays.fill(sizes, 100);
+        final List<Dgram> fraglist = compareUdp(udpBurst("udp-count", sizes), true, hz);
+        assertThat(fraglist.get(0).udpLen()).as("fraglist GRO: %s", fraglist).isEqualTo(8 + 64 * 100);
+        if (hz < 1000) {
+            assertThat(fraglist).extracting(Dgram::udpLen).containsExactly(8 + 64 * 100, 108, 8 + 5 * 100);
+        }
+    }
+
+    /**
      * Sends the burst into v0 with {@code rx-gro-list} on or off at v1 and runs {@code pktsim gro} on it; asserts
      * the capture on v1 shows what the model delivers, sending again on a difference ({@link #ATTEMPTS} at most).
      *
      * @return the packets both passed up
      */
     private List<Up> compare(final Path in, final boolean groList, final int hz) throws Exception {
+        return compare(in, groList, hz, GroFraglistLiveKernelTest::packetsIn);
+    }
+
+    /** {@link #compare} of a UDP burst: the IP and UDP length of each packet passed up. */
+    private List<Dgram> compareUdp(final Path in, final boolean groList, final int hz) throws Exception {
+        return compare(in, groList, hz, GroFraglistLiveKernelTest::datagramsIn);
+    }
+
+    private <T> List<T> compare(final Path in, final boolean groList, final int hz, final Reader<T> reader)
+        throws Exception {
         lab.run("ethtool -K v1 rx-gro-list " + (groList ? "on" : "off"));
         final String mode = groList ? "fraglist" : "regular";
         final Path out = tmp.resolve(in.getFileName() + "-" + mode + "-pktsim.pcap");
@@ -149,10 +234,10 @@ class GroFraglistLiveKernelTest {
         final StringWriter err = new StringWriter();
         assertThat(PktsimMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(err),
             args.toArray(new String[0]))).as(err.toString()).isZero();
-        final List<Up> model = packetsIn(out, false);
-        final List<List<Up>> attempts = new ArrayList<>();
+        final List<T> model = reader.read(out, false);
+        final List<List<T>> attempts = new ArrayList<>();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            final List<Up> live = live(in, mode + "-" + attempt);
+            final List<T> live = live(in, mode + "-" + attempt, reader);
             attempts.add(live);
             if (live.equals(model)) {
                 break;
@@ -164,10 +249,10 @@ class GroFraglistLiveKernelTest {
     }
 
     /** Sends the frames of {@code in} into v0 while dumpcap captures on v1; what v1 received of them. */
-    private List<Up> live(final Path in, final String name) throws Exception {
+    private <T> List<T> live(final Path in, final String name, final Reader<T> reader) throws Exception {
         final Path cap = tmp.resolve(in.getFileName() + "-" + name + "-live.pcap");
         lab.capture(in, cap);
-        return packetsIn(cap, true);
+        return reader.read(cap, true);
     }
 
     /**
@@ -184,6 +269,37 @@ class GroFraglistLiveKernelTest {
             }
         }
         return in;
+    }
+
+    /** Writes UDP datagrams of the given payload sizes, timed as {@link #burst}. */
+    private Path udpBurst(final String name, final int... payloads) throws Exception {
+        final Path in = tmp.resolve(name + ".pcap");
+        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            for (int i = 0; i < payloads.length; i++) {
+                final byte[] f = VethGroLab.udpFrame(lab.v1Mac(), i, payloads[i]);
+                w.writeRecord(i == 0 ? 1_000_000_000L : 1_000_100_000L, f, 0, f.length, f.length);
+            }
+        }
+        return in;
+    }
+
+    /** The UDP packets of a capture; from the live one only the frames this test sent. */
+    private static List<Dgram> datagramsIn(final Path file, final boolean ours) throws Exception {
+        final List<Dgram> ups = new ArrayList<>();
+        try (PcapReader r = PcapReader.open(file)) {
+            final byte[] src = new byte[6];
+            while (r.next()) {
+                r.frame().getBytes(6, src, 0, 6);
+                if (!ours || Arrays.equals(src, VethGroLab.SRC_MAC)) {
+                    final int ipLen = r.frame().getShort(14 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+                    assertThat(r.originalLength()).as("frame length of record %d of %s", r.recordNumber(), file)
+                        .isEqualTo(14 + ipLen);
+                    assertThat(r.frame().getByte(14 + 9)).as("UDP").isEqualTo((byte) 17);
+                    ups.add(new Dgram(ipLen, r.frame().getShort(14 + 20 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF));
+                }
+            }
+        }
+        return ups;
     }
 
     /** The packets of a capture; from the live one only the frames this test sent. */

@@ -166,6 +166,29 @@ final class VethGroLab implements AutoCloseable {
         return f.array();
     }
 
+    /**
+     * Datagram {@code i} of one UDP flow (10.9.0.1:40000 → 10.9.0.2:5001, DF, IP ID 0, TTL 64, a valid non-zero UDP
+     * checksum) with {@code payload} bytes of the value {@code i}, as an Ethernet frame.
+     */
+    static byte[] udpFrame(final byte[] dst, final int i, final int payload) {
+        final int udpLen = 8 + payload;
+        final ByteBuffer ip = ByteBuffer.allocate(20 + udpLen);
+        ip.put((byte) 0x45).put((byte) 0).putShort((short) (20 + udpLen)).putShort((short) 0)
+            .putShort((short) 0x4000).put((byte) 64).put((byte) 17).putShort((short) 0)
+            .put(new byte[] {10, 9, 0, 1}).put(new byte[] {10, 9, 0, 2});
+        ip.putShort(10, (short) checksum(ip.array(), 0, 20, 0));
+        ip.putShort((short) 40000).putShort((short) 5001).putShort((short) udpLen).putShort((short) 0);
+        for (int k = 0; k < payload; k++) {
+            ip.put((byte) i);
+        }
+        final int check = checksum(ip.array(), 20, udpLen, 0x0a09_0001L + 0x0a09_0002L + 17 + udpLen);
+        // RFC 768: a computed 0 is sent as 0xFFFF (0 means no checksum)
+        ip.putShort(20 + 6, (short) (check == 0 ? 0xFFFF : check));
+        final ByteBuffer f = ByteBuffer.allocate(14 + ip.capacity());
+        f.put(dst).put(SRC_MAC).putShort((short) 0x0800).put(ip.array());
+        return f.array();
+    }
+
     /** The Internet checksum of {@code len} bytes from {@code at}, with {@code initial} added (a pseudo-header). */
     private static int checksum(final byte[] b, final int at, final int len, final long initial) {
         long sum = (initial & 0xFFFF) + (initial >>> 16);
