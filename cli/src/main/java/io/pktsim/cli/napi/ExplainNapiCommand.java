@@ -75,7 +75,8 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         description = "RX queues, all interrupting cpu0 (default 1).")
     private int queues;
 
-    @Option(names = "--udp", description = "Send UDP datagrams (GRO passes them alone) instead of TCP segments.")
+    @Option(names = "--udp", description = "Send UDP datagrams, each from a source port of its own, instead of TCP "
+        + "segments: GRO passes them alone (with --gro-list it holds each as a new flow).")
     private boolean udp;
 
     @Option(names = "--raw-drop", description = "Drop every packet in the raw table instead of forwarding it.")

@@ -87,6 +87,27 @@ class ExplainNapiCommandTest {
         assertThat(occurrences(fraglist, "GRO chains")).isPositive().isEqualTo(occurrences(regular, "GRO merges"));
     }
 
+    /**
+     * UDP: without rx-gro-list every datagram goes up alone (not_tcp); with it 6.18's udp_gro_receive_segment() takes
+     * them, and since each of the source's datagrams has a source port of its own, each is held as a new flow and
+     * completed at the end of the poll or when its bucket is full.
+     */
+    @Test
+    void shouldHoldUdpDatagramsWithFraglistGroAndPassThemAloneWithout() {
+        final String[] common = {"explain", "napi", "--udp", "--packet-size", "46", "--rate", "300m", "--rx-usecs",
+            "0", "--rx-frames", "1", "--duration", "2ms", "--events", "2000", "--only", "gro_receive,gro_complete"};
+        assertThat(run(common)).isZero();
+        final String plain = out.toString();
+        assertThat(plain).contains("GRO passes the frame up alone: the transport protocol is not TCP (or UDP without "
+            + "fraglist GRO)").doesNotContain("GRO holds");
+        out.getBuffer().setLength(0);
+        assertThat(run(with(common, "--gro-list"))).isZero();
+        final String fraglist = out.toString();
+        assertThat(fraglist).contains("GRO holds the frame as a new packet of its flow")
+            .contains("GRO passes up a packet of 1 segment(s): the bucket already held MAX_GRO_SKBS (8)")
+            .doesNotContain("not TCP");
+    }
+
     @Test
     void shouldRefusePppoeGroWithoutPppoeAndFramesAboveTheDialsMtu() {
         assertThat(run("explain", "napi", "--pppoe-gro")).isEqualTo(2);
