@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code validate_xmit_skb} splits the aggregate there and the tap after it shows the segments); {@code v3}, v2's
  * peer, the next hop, sits in a second namespace that forwards nothing back. Bursts of one flow (IPv4 UDP and TCP,
  * IPv6 UDP) go into {@code v1}'s peer from a packet socket; dumpcap captures the aggregates {@code v1} passes up
- * and the frames {@code v2} sends. Nothing leaves the two namespaces, which the test deletes. Skips itself (JUnit assumption) without root, {@code ip netns}, {@code ethtool}, {@code python3} or
- * {@code dumpcap}.
+ * and the frames {@code v2} sends. Nothing leaves the two namespaces, which the test deletes. Skips itself (JUnit
+ * assumption) without root, {@code ip netns}, {@code ethtool}, {@code python3} or {@code dumpcap}.
  *
  * <p>What pktsim's router must match ({@link RouterSimulation#udpFraglistRefusal},
  * {@link RouterSimulation#udpFraglistComplete}, {@link RouterSimulation#fraglistSegmentHeaders}): the UDP
