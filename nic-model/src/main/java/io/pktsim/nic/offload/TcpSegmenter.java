@@ -21,14 +21,16 @@ import org.agrona.MutableDirectBuffer;
  * length and header checksum, IPv6 payload length rewritten; TCP checksum: the pseudo-header sum only
  * (CHECKSUM_PARTIAL, when the device checksums) or the full checksum computed in software.
  *
- * <p>Fraglist super-packets ({@code SKB_GSO_FRAGLIST}, from fraglist GRO) are split back into their listed
- * segments ({@code skb_segment_list()} and {@code __tcpv4_gso_segment_list_csum()}): each keeps its own headers;
- * the head's Ethernet header, addresses, ports and TTL / hop limit (changed by forwarding or NAT) are copied to
- * every segment. A UDP one ({@code SKB_GSO_UDP_L4}, {@code __udp_gso_segment_list()} in net/ipv4/udp_offload.c)
- * is split the same way: the head's UDP length becomes its own again ({@code sizeof(struct udphdr) + gso_size}) and
- * a segment whose addresses or ports the head's replace has its UDP checksum updated for them
- * ({@code __udpv4_gso_segment_list_csum()} / {@code __udpv6_gso_segment_list_csum()}; a zero checksum stays 0).
- * UDP GSO proper (segmentation at gso_size) is not modelled: any other UDP GSO packet is {@link #ERR_NOT_TCP}.
+ * <p>Fraglist super-packets ({@code SKB_GSO_FRAGLIST}, from fraglist GRO) are split back into their listed segments
+ * ({@code skb_segment_list()} and {@code __tcpv4_gso_segment_list_csum()}): each keeps its own headers; the head's
+ * Ethernet header, addresses and ports (changed by NAT) are copied to every segment, its TTL / hop limit is not
+ * (forwarding decremented the head's alone: a later segment leaves with the TTL it came with), and {@code
+ * inet_gso_segment()} numbers each IPv4 level's ID from the head's ({@code iph->id = htons(id++)}), as the live kernel
+ * does (lb's {@code RouterFraglistLiveKernelTest}). A UDP one ({@code SKB_GSO_UDP_L4}, {@code __udp_gso_segment_list()}
+ * in net/ipv4/udp_offload.c) is split the same way: the head's UDP length becomes its own again ({@code sizeof(struct
+ * udphdr) + gso_size}) and a segment whose addresses or ports the head's replace has its UDP checksum updated for them
+ * ({@code __udpv4_gso_segment_list_csum()} / {@code __udpv6_gso_segment_list_csum()}; a zero checksum stays 0). UDP GSO
+ * proper (segmentation at gso_size) is not modelled: any other UDP GSO packet is {@link #ERR_NOT_TCP}.
  *
  * <p>Segments are new packets of the same store, chained with {@code PacketStore.next} from {@link #first()};
  * the super-packet is left to the caller. Payload bytes the super-packet stores are copied into the segments
@@ -377,25 +379,29 @@ public final class TcpSegmenter {
             final int hl4 = hf + l4Off;
             // the UDP checksum's terms for the addresses and ports about to be replaced (before they are)
             final long udpDelta = udp ? udpListDelta(gIp, hIp, gl4, hl4) : 0;
+            // __tcpv4_gso_segment_list_csum() and its twins: the head's addresses and ports (NAT); the TTL / hop
+            // limit stays the segment's own (ip_forward() decremented the head's alone)
             boolean changed = false;
             if ((b.getByte(hIp) & 0xF0) == 0x40) {
-                changed = b.getLong(gIp + 12) != b.getLong(hIp + 12) || b.getByte(gIp + 8) != b.getByte(hIp + 8);
+                changed = b.getLong(gIp + 12) != b.getLong(hIp + 12);
                 b.putLong(gIp + 12, b.getLong(hIp + 12));
-                b.putByte(gIp + 8, b.getByte(hIp + 8));
             } else {
-                changed = b.getByte(gIp + 7) != b.getByte(hIp + 7);
                 for (int k = 8; k < 40; k += 8) {
                     changed |= b.getLong(gIp + k) != b.getLong(hIp + k);
                     b.putLong(gIp + k, b.getLong(hIp + k));
                 }
-                b.putByte(gIp + 7, b.getByte(hIp + 7));
             }
             changed |= b.getInt(gl4) != b.getInt(hl4);
             b.putInt(gl4, b.getInt(hl4));
             if (gIp != gf + gl3) {
                 final int outer = gf + gl3;
                 b.putLong(outer + 12, b.getLong(hf + netOff + 12));
-                b.putByte(outer + 8, b.getByte(hf + netOff + 8));
+            }
+            // inet_gso_segment(): each IPv4 level's ID numbered from the head's (a fraglist aggregate carries no
+            // SKB_GSO_TCP_FIXEDID)
+            numberId(gf + gl3, hf + netOff, n);
+            if (gIp != gf + gl3) {
+                numberId(gIp, hIp, n);
             }
             fixIp(gf + gl3, s.length(g) - gl3, 0);
             if (gIp != gf + gl3) {
@@ -418,6 +424,14 @@ public final class TcpSegmenter {
         s.clearFlag(head, PacketStore.FLAG_GRO_MERGED);
         first = head;
         return n;
+    }
+
+    /** An IPv4 header at at (not IPv6): the ID of the head's at headAt plus i ({@code iph->id = htons(id++)}). */
+    private void numberId(final int at, final int headAt, final int i) {
+        final MutableDirectBuffer b = buf;
+        if ((b.getByte(at) & 0xF0) == 0x40 && (b.getByte(headAt) & 0xF0) == 0x40) {
+            b.putShort(at + 4, (short) (b.getShort(headAt + 4, NET) + i), NET);
+        }
     }
 
     /**

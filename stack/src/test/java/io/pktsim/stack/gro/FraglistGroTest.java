@@ -61,6 +61,36 @@ class FraglistGroTest {
         assertThat(i).isEqualTo(4);
     }
 
+    /**
+     * A forwarded fraglist aggregate as the live kernel splits it (lb's RouterFraglistLiveKernelTest): forwarding
+     * decremented the head's TTL alone, so the later segments leave with the TTL they came with, and
+     * {@code inet_gso_segment()} numbers the IPv4 IDs from the head's, even for a flow whose IDs were all equal.
+     */
+    @Test
+    void shouldGiveForwardedSegmentsTheirOwnTtlAndIdsNumberedFromTheHead() {
+        final GroTable gro = table(GroSocketLookup.FORWARD_ALL);
+        for (int i = 0; i < 4; i++) {
+            gro.receive(seg(100 * i, TcpView.ACK, 0), 0);
+        }
+        gro.onPollEnd(4, 64, 0);
+        assertThat(up).hasSize(1);
+        final int agg = up.get(0);
+        assertThat(store.gsoSegs(agg)).isEqualTo(4);
+        final Ipv4View ip = new Ipv4View();
+        // ip_forward() on the aggregate: the head's TTL only
+        ip.wrap(store.buffer(), store.networkHeaderOffset(agg)).decrementTtl();
+        final TcpSegmenter seg = new TcpSegmenter(store);
+        assertThat(seg.segment(agg, false)).isEqualTo(4);
+        int i = 0;
+        for (int g = seg.first(); g != PacketStore.NO_PACKET; g = store.next(g), i++) {
+            ip.wrap(store.buffer(), store.networkHeaderOffset(g));
+            assertThat(ip.ttl()).as("segment %d's TTL", i).isEqualTo(i == 0 ? 63 : 64);
+            assertThat(ip.id()).as("segment %d's ID", i).isEqualTo(i);
+            assertThat(ip.checksumValid()).isTrue();
+        }
+        assertThat(i).isEqualTo(4);
+    }
+
     @Test
     void shouldUseOrdinaryGroForFlowsWithALocalSocket() {
         final GroTable gro = table((s, h) -> true);
