@@ -4626,8 +4626,7 @@ public final class RouterSimulation {
         final int l3 = store.networkHeaderOffset(h);
         final int l4 = store.transportHeaderOffset(h);
         final int thlen = (b.getByte(l4 + 12) & 0xF0) >>> 2;
-        final int ipLen = (b.getByte(l3) & 0xF0) == 0x40 ? b.getShort(l3 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF
-                : Ipv6View.LENGTH + (b.getShort(l3 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        final int ipLen = ipPacketLength(b, l3);
         final int len = ipLen - (l4 - l3) - thlen;
         final boolean last = (b.getByte(l4 + 13) & TCP_FLAGS_FINAL) != 0;
         final int hash = store.hash(h);
@@ -4698,6 +4697,12 @@ public final class RouterSimulation {
         groHold(bucket, h, f, target, hash, ipLen, len, t);
     }
 
+    /** The IP packet's length from its header at {@code l3}: IPv4 total length, or 40 + IPv6 payload length. */
+    private static int ipPacketLength(final org.agrona.DirectBuffer b, final int l3) {
+        return (b.getByte(l3) & 0xF0) == 0x40 ? b.getShort(l3 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF
+                : Ipv6View.LENGTH + (b.getShort(l3 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+    }
+
     /**
      * {@code udp_gro_receive_segment} (net/ipv4/udp_offload.c, 6.18) for a forwarded datagram with fraglist GRO
      * ({@code is_flist}: no socket, {@code NETIF_F_GRO_FRAGLIST}): a datagram of a flow that holds a packet in its
@@ -4714,8 +4719,7 @@ public final class RouterSimulation {
         final MutableDirectBuffer b = store.buffer();
         final int l3 = store.networkHeaderOffset(h);
         final int l4 = store.transportHeaderOffset(h);
-        final int ipLen = (b.getByte(l3) & 0xF0) == 0x40 ? b.getShort(l3 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF
-                : Ipv6View.LENGTH + (b.getShort(l3 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        final int ipLen = ipPacketLength(b, l3);
         final int ulen = b.getShort(l4 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         final int hash = store.hash(h);
         final int bucket = hash & (GRO_HASH_BUCKETS - 1);

@@ -61,4 +61,12 @@ final class RouterFixtures {
         return new RouterConfig.App(RouterConfig.AppKind.UDP_CBR, hosts, connections,
                 RouterConfig.Direction.DOWNLOAD, RouterConfig.CongestionControl.NEWRENO, rateBps, bytes, 0);
     }
+
+    /** {@code base} with another device profile and outputs, everything else as it is. */
+    static RouterConfig withProfile(final RouterConfig base, final DeviceProfile profile,
+            final RouterConfig.Outputs outputs) {
+        return new RouterConfig(profile, base.lan(), base.wan(), base.ipv6(), base.balancing(), base.offload(),
+                base.firewall(), base.qdisc(), base.workload(), base.durationNs(), base.warmupNs(), base.seed(),
+                base.run(), outputs);
+    }
 }

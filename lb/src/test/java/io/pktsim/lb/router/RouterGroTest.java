@@ -31,9 +31,8 @@ class RouterGroTest {
                 List.of(RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, connections,
                         RouterConfig.Direction.DOWNLOAD)),
                 240_000_000L, 3);
-        return new RouterConfig(base.profile().driverName("mtk_eth_soc").adaptiveRx(adaptive).rpsCpus(0x4), base.lan(),
-                base.wan(), false, base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(),
-                base.durationNs(), base.warmupNs(), base.seed(), base.run(), outputs);
+        return RouterFixtures.withProfile(base,
+                base.profile().driverName("mtk_eth_soc").adaptiveRx(adaptive).rpsCpus(0x4), outputs);
     }
 
     private static long gro(final RouterResults r, final String name) {

@@ -27,10 +27,8 @@ class RouterGsoTest {
                 400_000_000L, 3);
         final CostTable costs = base.profile().costs().copy().set(CostStage.GSO, 0, GSO_PER_SEGMENT,
                 GSO_PER_BYTE_MILLI);
-        return new RouterSimulation(new RouterConfig(base.profile().costs(costs.freeze()).rpsCpus(0x4), base.lan(),
-                base.wan(), false, base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(),
-                base.durationNs(), base.warmupNs(), base.seed(), base.run(), RouterConfig.Outputs.NONE))
-                .run(ProgressListener.NONE);
+        return new RouterSimulation(RouterFixtures.withProfile(base, base.profile().costs(costs.freeze()).rpsCpus(0x4),
+                RouterConfig.Outputs.NONE)).run(ProgressListener.NONE);
     }
 
     private static long stage(final RouterResults r, final String name) {

@@ -38,11 +38,9 @@ class RouterUdpFraglistGroTest {
                 List.of(RouterFixtures.udp(1, 2, 480 * RouterFixtures.MBIT, 1492)), 300_000_000L, 3);
         final CostTable costs = base.profile().costs().copy().set(CostStage.DRIVER_TX, 0, DRIVER_TX, 0);
         costs.set(CostStage.GSO_LIST, 0, GSO_LIST, 0);
-        return new RouterSimulation(new RouterConfig(
+        return new RouterSimulation(RouterFixtures.withProfile(base,
                 base.profile().costs(costs.freeze()).driverName("mtk_eth_soc").adaptiveRx(true).rpsCpus(0x4)
-                        .pppoeGro(true).groList(groList), base.lan(),
-                base.wan(), false, base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(),
-                base.durationNs(), base.warmupNs(), base.seed(), base.run(), outputs)).run(ProgressListener.NONE);
+                        .pppoeGro(true).groList(groList), outputs)).run(ProgressListener.NONE);
     }
 
     private static long stage(final RouterResults r, final String name) {
