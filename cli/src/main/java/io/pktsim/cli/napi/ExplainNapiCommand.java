@@ -79,6 +79,10 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         + "segments: GRO passes them alone (with --gro-list it holds each as a new flow).")
     private boolean udp;
 
+    @Option(names = "--udp-flows", paramLabel = "N", description = "With --udp: N flows of one source port each, "
+        + "in turn (default: every datagram a port of its own); with --gro-list GRO chains a flow's datagrams.")
+    private Integer udpFlows;
+
     @Option(names = "--raw-drop", description = "Drop every packet in the raw table instead of forwarding it.")
     private boolean rawDrop;
 
@@ -225,6 +229,12 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         o.queues = (int) range("--queues", queues, 1, 8);
         o.tcp = !udp;
         o.flows = 2;
+        if (udpFlows != null) {
+            if (!udp) {
+                throw new BadInput("--udp-flows needs --udp (it sets the UDP datagrams' flows)");
+            }
+            o.udpFlows = (int) range("--udp-flows", udpFlows, 1, 1024);
+        }
         o.mode = rawDrop ? PacketPath.Mode.RAW_DROP : PacketPath.Mode.FORWARD;
         if (pppoeGro && !pppoe) {
             throw new BadInput("--pppoe-gro needs --pppoe (it is GRO for PPPoE session frames)");

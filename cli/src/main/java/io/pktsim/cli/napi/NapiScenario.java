@@ -76,6 +76,11 @@ public final class NapiScenario {
         /** Flows the source interleaves. */
         public int flows = 4;
         /**
+         * UDP datagrams ({@link #tcp} false): the flows they interleave, one source port each; 0 gives every datagram
+         * a source port of its own (1024 ports in turn).
+         */
+        public int udpFlows;
+        /**
          * PPPoE session id of the frames (a download through a PPPoE dial: each frame a PPPoE session frame, which
          * the stack takes apart and queues to the backlog again, {@code PacketPath}); 0 sends plain Ethernet frames.
          */
@@ -280,6 +285,7 @@ public final class NapiScenario {
         private final int flows;
         private final int[] seq;
         private final int pppoeSession;
+        private final int udpFlows;
         long sent;
         private int sport;
 
@@ -296,6 +302,7 @@ public final class NapiScenario {
             this.flows = Math.max(1, o.flows);
             this.seq = new int[this.flows];
             this.pppoeSession = o.pppoeSession;
+            this.udpFlows = o.udpFlows;
             this.sendKind = loop.register(this, "source");
             this.arriveKind = loop.register((t, packet, now) -> port.receive((int) packet, now), "wire");
         }
@@ -320,7 +327,8 @@ public final class NapiScenario {
                 h = pb.tcp(40_000 + f, 80, seq[f], 1, 0x10).payload(payload).build();
                 seq[f] += payload;
             } else {
-                h = pb.udp(1024 + (sport++ & 1023), 9).payload(Math.max(0, packetBytes - 28)).build();
+                final int from = udpFlows > 0 ? (int) (sent % udpFlows) : sport++ & 1023;
+                h = pb.udp(1024 + from, 9).payload(Math.max(0, packetBytes - 28)).build();
             }
             if (h < 0) {
                 return;

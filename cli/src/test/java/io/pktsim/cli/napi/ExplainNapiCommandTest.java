@@ -108,6 +108,25 @@ class ExplainNapiCommandTest {
             .doesNotContain("not TCP");
     }
 
+    /**
+     * --udp-flows 1: one UDP flow, whose datagrams fraglist GRO chains (udp_gro_receive_segment) where without
+     * --gro-list each goes up alone; --udp-flows without --udp is refused.
+     */
+    @Test
+    void shouldChainOneUdpFlowsDatagramsWithFraglistGro() {
+        final String[] common = {"explain", "napi", "--udp", "--udp-flows", "1", "--packet-size", "1000", "--rate",
+            "900m", "--duration", "2ms", "--events", "2000", "--only", "gro_receive,gro_complete"};
+        assertThat(run(common)).isZero();
+        assertThat(out.toString()).doesNotContain("GRO chains").doesNotContain("GRO holds");
+        out.getBuffer().setLength(0);
+        assertThat(run(with(common, "--gro-list"))).isZero();
+        final String fraglist = out.toString();
+        assertThat(occurrences(fraglist, "GRO chains")).isGreaterThan(10);
+        assertThat(fraglist).doesNotContain("not TCP");
+        assertThat(run("explain", "napi", "--udp-flows", "2")).isEqualTo(2);
+        assertThat(run("explain", "napi", "--udp", "--udp-flows", "0")).isEqualTo(2);
+    }
+
     @Test
     void shouldRefusePppoeGroWithoutPppoeAndFramesAboveTheDialsMtu() {
         assertThat(run("explain", "napi", "--pppoe-gro")).isEqualTo(2);
