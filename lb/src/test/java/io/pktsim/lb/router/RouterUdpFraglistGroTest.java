@@ -215,4 +215,41 @@ class RouterUdpFraglistGroTest {
         }
         assertThat(later).isGreaterThan(1000);
     }
+
+    /**
+     * Fraglist GRO of UDP and TCP together, with every tap and the trace on, allocates nothing per packet once warm
+     * (the segments' own headers, the fraglist taps and the gso events included).
+     */
+    @Test
+    void shouldAllocateNothingPerPacketOnceWarm() throws Exception {
+        final long second = 1_000_000_000L;
+        final RouterConfig base = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, true, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.udp(1, 2, 300 * RouterFixtures.MBIT, 1492),
+                        RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 8, RouterConfig.Direction.DOWNLOAD)),
+                3 * second, 3);
+        final RouterSimulation sim = new RouterSimulation(RouterFixtures.withProfile(base,
+                base.profile().driverName("mtk_eth_soc").adaptiveRx(true).rpsCpus(0x4).pppoeGro(true).groList(true),
+                RouterConfig.Outputs.NONE));
+        final PcapTaps taps = PcapTaps.open(tmp, 160, sim.devices(), List.of());
+        try (io.pktsim.core.trace.TraceBus bus = io.pktsim.core.trace.TraceBus.start(
+                new io.pktsim.core.trace.TraceNames(), io.pktsim.core.trace.TraceBus.DEFAULT_RING_SIZE,
+                io.pktsim.core.trace.JsonLinesTraceSink.toFile(tmp.resolve("trace.jsonl")))) {
+            sim.tap(taps);
+            sim.trace(bus);
+            sim.start();
+            sim.advance(second);
+            final long delivered = sim.delivered();
+            final long a0 = io.pktsim.core.test.AllocationMeter.allocatedBytes();
+            sim.advance(second + second / 2);
+            final long a1 = io.pktsim.core.test.AllocationMeter.allocatedBytes();
+            assertThat(sim.delivered() - delivered).as("packets in the window").isGreaterThan(20_000);
+            assertThat(a1 - a0).as("bytes allocated simulating 0.5 s").isLessThanOrEqualTo(64 << 10);
+        } finally {
+            taps.abort();
+        }
+        // the window ran the fraglist path: aggregates split by skb_segment_list
+        assertThat(RouterTraceTest.read(tmp.resolve("trace.jsonl")).stream()
+                .filter(e -> "gso".equals(e.kind()) && e.num("how") == 2).count()).isGreaterThan(1000L);
+    }
 }
