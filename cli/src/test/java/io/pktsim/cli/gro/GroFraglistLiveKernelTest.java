@@ -285,26 +285,25 @@ class GroFraglistLiveKernelTest {
 
     /** The UDP packets of a capture; from the live one only the frames this test sent. */
     private static List<Dgram> datagramsIn(final Path file, final boolean ours) throws Exception {
-        final List<Dgram> ups = new ArrayList<>();
-        try (PcapReader r = PcapReader.open(file)) {
-            final byte[] src = new byte[6];
-            while (r.next()) {
-                r.frame().getBytes(6, src, 0, 6);
-                if (!ours || Arrays.equals(src, VethGroLab.SRC_MAC)) {
-                    final int ipLen = r.frame().getShort(14 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-                    assertThat(r.originalLength()).as("frame length of record %d of %s", r.recordNumber(), file)
-                        .isEqualTo(14 + ipLen);
-                    assertThat(r.frame().getByte(14 + 9)).as("UDP").isEqualTo((byte) 17);
-                    ups.add(new Dgram(ipLen, r.frame().getShort(14 + 20 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF));
-                }
-            }
-        }
-        return ups;
+        return framesIn(file, ours, (f, ipLen) -> {
+            assertThat(f.getByte(14 + 9)).as("UDP").isEqualTo((byte) 17);
+            return new Dgram(ipLen, f.getShort(14 + 20 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        });
     }
 
     /** The packets of a capture; from the live one only the frames this test sent. */
     private static List<Up> packetsIn(final Path file, final boolean ours) throws Exception {
-        final List<Up> ups = new ArrayList<>();
+        return framesIn(file, ours, (f, ipLen) -> new Up(ipLen,
+            f.getInt(14 + 20 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL, f.getByte(14 + 20 + 13) & 0xFF));
+    }
+
+    /**
+     * Each IPv4 frame of a capture (only the test's own from a live one: {@code ours}), whose length must be its IP
+     * packet's, read by {@code read} from the frame and its IP length.
+     */
+    private static <T> List<T> framesIn(final Path file, final boolean ours,
+        final java.util.function.BiFunction<org.agrona.DirectBuffer, Integer, T> read) throws Exception {
+        final List<T> ups = new ArrayList<>();
         try (PcapReader r = PcapReader.open(file)) {
             final byte[] src = new byte[6];
             while (r.next()) {
@@ -313,8 +312,7 @@ class GroFraglistLiveKernelTest {
                     final int ipLen = r.frame().getShort(14 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
                     assertThat(r.originalLength()).as("frame length of record %d of %s", r.recordNumber(), file)
                         .isEqualTo(14 + ipLen);
-                    ups.add(new Up(ipLen, r.frame().getInt(14 + 20 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL,
-                        r.frame().getByte(14 + 20 + 13) & 0xFF));
+                    ups.add(read.apply(r.frame(), ipLen));
                 }
             }
         }

@@ -4631,55 +4631,9 @@ public final class RouterSimulation {
         final boolean last = (b.getByte(l4 + 13) & TCP_FLAGS_FINAL) != 0;
         final int hash = store.hash(h);
         final int bucket = hash & (GRO_HASH_BUCKETS - 1);
-        final int base = bucket * MAX_GRO_SKBS;
-        final int n = groCount[bucket];
-        // a PPPoE session frame (OpenWrt's pppoe_gro_receive): its held packets must be of its session too
         final boolean session = pppoeGro && toLan(store.aux(h));
-        for (int j = 0; j < n; j++) {
-            final int i = base + j;
-            if (groFlow[i] != f || groHash[i] != hash) {
-                continue;
-            }
-            final int p = groPkt[i];
-            if (session && differentSession(b, l3, store.networkHeaderOffset(p))) {
-                // pppoe_gro_receive: compare_pppoe_header() (session id, PPP protocol) clears same_flow
-                continue;
-            }
-            final int p4 = store.transportHeaderOffset(p);
-            final long pkt = store.aux(h);
-            int reason = 0;
-            if (!groHeadersMatch(b, l4, p4, thlen)) {
-                reason = GRO_FLUSH_HEADERS;
-            } else if (len > groMss[i] || seqOf(pkt) != groNextSeq[i]) {
-                reason = GRO_FLUSH_NOT_IN_SEQUENCE;
-            } else if (groList) {
-                reason = fraglistRefusal(b, l4, p4, groSegs[i], groLen[i] + ipLen + (session ? 2 * PPPOE_HEADER : 0));
-            } else if (groLen[i] + len + (session ? PPPOE_HEADER : 0) >= GRO_MAX_SIZE) {
-                // skb_gro_receive: p->len + len >= gro_max_size, p->len from the held skb's data, which for a
-                // PPPoE session frame starts at its PPPoE header (8 bytes before the IP header)
-                reason = GRO_FLUSH_FULL;
-            }
-            if (reason == 0) {
-                // skb_gro_receive: the payload joins the held packet (frags, then its frag_list); the frame is freed
-                store.free(h);
-                groSegs[i]++;
-                groLen[i] += len;
-                groNextSeq[i]++;
-                // (a fraglist aggregate's segments keep their own headers; its flags are all equal anyway)
-                groPshFin[i] |= b.getByte(l4 + 13) & (TcpView.PSH | TcpView.FIN);
-                groMerged++;
-                if (trace.enabled()) {
-                    trace.publish(t, traceComponent, kGroMerge, p, f, groSegs[i]);
-                }
-                if (len < groMss[i] || last) {
-                    // out_check_final: a segment shorter than the MSS, or with PSH, URG, RST, SYN or FIN, ends it
-                    groComplete(bucket, j, t, GRO_FLUSH_FINAL);
-                }
-                return;
-            }
-            // pp: the held packet leaves; the segment takes its place as the bucket's newest (or, being final,
-            // goes on alone: NAPI_GRO_CB(skb)->flush)
-            groComplete(bucket, j, t, reason);
+        final int j = groFind(bucket, f, hash, session, b, l3);
+        if (j < 0) {
             if (last) {
                 groNormalOne(h, f, target, 1, 0, 0, t);
             } else {
@@ -4687,14 +4641,67 @@ public final class RouterSimulation {
             }
             return;
         }
-        if (last) {
-            groNormalOne(h, f, target, 1, 0, 0, t);
+        final int i = bucket * MAX_GRO_SKBS + j;
+        final int p = groPkt[i];
+        final int p4 = store.transportHeaderOffset(p);
+        final long pkt = store.aux(h);
+        int reason = 0;
+        if (!groHeadersMatch(b, l4, p4, thlen)) {
+            reason = GRO_FLUSH_HEADERS;
+        } else if (len > groMss[i] || seqOf(pkt) != groNextSeq[i]) {
+            reason = GRO_FLUSH_NOT_IN_SEQUENCE;
+        } else if (groList) {
+            reason = fraglistRefusal(b, l4, p4, groSegs[i], groLen[i] + ipLen + (session ? 2 * PPPOE_HEADER : 0));
+        } else if (groLen[i] + len + (session ? PPPOE_HEADER : 0) >= GRO_MAX_SIZE) {
+            // skb_gro_receive: p->len + len >= gro_max_size, p->len from the held skb's data, which for a
+            // PPPoE session frame starts at its PPPoE header (8 bytes before the IP header)
+            reason = GRO_FLUSH_FULL;
+        }
+        if (reason == 0) {
+            // skb_gro_receive: the payload joins the held packet (frags, then its frag_list); the frame is freed
+            store.free(h);
+            groSegs[i]++;
+            groLen[i] += len;
+            groNextSeq[i]++;
+            // (a fraglist aggregate's segments keep their own headers; its flags are all equal anyway)
+            groPshFin[i] |= b.getByte(l4 + 13) & (TcpView.PSH | TcpView.FIN);
+            groMerged++;
+            if (trace.enabled()) {
+                trace.publish(t, traceComponent, kGroMerge, p, f, groSegs[i]);
+            }
+            if (len < groMss[i] || last) {
+                // out_check_final: a segment shorter than the MSS, or with PSH, URG, RST, SYN or FIN, ends it
+                groComplete(bucket, j, t, GRO_FLUSH_FINAL);
+            }
             return;
         }
-        if (n == MAX_GRO_SKBS) {
-            groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
+        // pp: the held packet leaves; the segment takes its place as the bucket's newest (or, being final,
+        // goes on alone: NAPI_GRO_CB(skb)->flush)
+        groComplete(bucket, j, t, reason);
+        if (last) {
+            groNormalOne(h, f, target, 1, 0, 0, t);
+        } else {
+            groHold(bucket, h, f, target, hash, ipLen, len, t);
         }
-        groHold(bucket, h, f, target, hash, ipLen, len, t);
+    }
+
+    /**
+     * {@code dev_gro_receive}'s walk of a bucket (net/core/gro.c, 6.18): the slot (0 the oldest) of the held packet
+     * of flow {@code f} with the same hash that a packet meets, or -1. A PPPoE session frame ({@code session}, its
+     * IP header at {@code l3}) meets only a held packet of its session: OpenWrt's {@code pppoe_gro_receive}
+     * clears {@code same_flow} when {@code compare_pppoe_header()} (session id, PPP protocol) finds them differ.
+     */
+    private int groFind(final int bucket, final int f, final int hash, final boolean session,
+            final MutableDirectBuffer b, final int l3) {
+        final int base = bucket * MAX_GRO_SKBS;
+        for (int j = 0, n = groCount[bucket]; j < n; j++) {
+            final int i = base + j;
+            if (groFlow[i] == f && groHash[i] == hash
+                    && !(session && differentSession(b, l3, store.networkHeaderOffset(groPkt[i])))) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /** The IP packet's length from its header at {@code l3}: IPv4 total length, or 40 + IPv6 payload length. */
@@ -4723,39 +4730,31 @@ public final class RouterSimulation {
         final int ulen = b.getShort(l4 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         final int hash = store.hash(h);
         final int bucket = hash & (GRO_HASH_BUCKETS - 1);
-        final int base = bucket * MAX_GRO_SKBS;
-        final int n = groCount[bucket];
         final boolean session = pppoeGro && toLan(store.aux(h));
-        for (int j = 0; j < n; j++) {
-            final int i = base + j;
-            if (groFlow[i] != f || groHash[i] != hash
-                    || session && differentSession(b, l3, store.networkHeaderOffset(groPkt[i]))) {
-                continue;
-            }
-            final int reason = udpFraglistRefusal(groMss[i], groLen[i] + (session ? PPPOE_HEADER : 0), ulen,
-                    ipLen + (session ? PPPOE_HEADER : 0));
-            if (reason != 0) {
-                groComplete(bucket, j, t, reason);
-                groHold(bucket, h, f, target, hash, ipLen, ulen, t);
-                return;
-            }
-            store.free(h);
-            groSegs[i]++;
-            groLen[i] += ulen - UdpView.LENGTH;
-            groMerged++;
-            if (trace.enabled()) {
-                trace.publish(t, traceComponent, kGroMerge, groPkt[i], f, groSegs[i]);
-            }
-            final int done = udpFraglistComplete(groMss[i], ulen, groSegs[i]);
-            if (done != 0) {
-                groComplete(bucket, j, t, done);
-            }
+        final int j = groFind(bucket, f, hash, session, b, l3);
+        if (j < 0) {
+            groHold(bucket, h, f, target, hash, ipLen, ulen, t);
             return;
         }
-        if (n == MAX_GRO_SKBS) {
-            groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
+        final int i = bucket * MAX_GRO_SKBS + j;
+        final int reason = udpFraglistRefusal(groMss[i], groLen[i] + (session ? PPPOE_HEADER : 0), ulen,
+                ipLen + (session ? PPPOE_HEADER : 0));
+        if (reason != 0) {
+            groComplete(bucket, j, t, reason);
+            groHold(bucket, h, f, target, hash, ipLen, ulen, t);
+            return;
         }
-        groHold(bucket, h, f, target, hash, ipLen, ulen, t);
+        store.free(h);
+        groSegs[i]++;
+        groLen[i] += ulen - UdpView.LENGTH;
+        groMerged++;
+        if (trace.enabled()) {
+            trace.publish(t, traceComponent, kGroMerge, groPkt[i], f, groSegs[i]);
+        }
+        final int done = udpFraglistComplete(groMss[i], ulen, groSegs[i]);
+        if (done != 0) {
+            groComplete(bucket, j, t, done);
+        }
     }
 
     /**
@@ -4841,9 +4840,15 @@ public final class RouterSimulation {
     /** {@code TCP_FLAG_CWR | TCP_FLAG_FIN | TCP_FLAG_PSH} in the big-endian word at offset 12. */
     private static final int TCP_FLAGS_IGNORED = (TcpView.CWR | TcpView.FIN | TcpView.PSH) << 16;
 
-    /** Holds segment {@code h} as bucket {@code bucket}'s newest packet ({@code list_add} at the chain's head). */
+    /**
+     * Holds segment {@code h} as bucket {@code bucket}'s newest packet ({@code list_add} at the chain's head); a
+     * bucket that holds {@code MAX_GRO_SKBS} already pushes out its oldest first ({@code gro_flush_oldest}).
+     */
     private void groHold(final int bucket, final int h, final int f, final int target, final int hash, final int ipLen,
             final int len, final long t) {
+        if (groCount[bucket] == MAX_GRO_SKBS) {
+            groComplete(bucket, 0, t, GRO_FLUSH_OLDEST);
+        }
         final int i = bucket * MAX_GRO_SKBS + groCount[bucket];
         if (groCount[bucket]++ == 0) {
             groBuckets |= 1 << bucket;

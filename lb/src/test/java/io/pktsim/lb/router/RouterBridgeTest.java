@@ -1,5 +1,6 @@
 package io.pktsim.lb.router;
 
+import static io.pktsim.lb.router.RouterFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pktsim.lb.router.RouterConfig.FirewallKind;
@@ -45,10 +46,6 @@ class RouterBridgeTest {
 
     private static RouterResults run(final RouterConfig c) {
         return new RouterSimulation(c).run(ProgressListener.NONE);
-    }
-
-    private static long stage(final RouterResults r, final String name) {
-        return r.stages().stream().filter(s -> s.name().equals(name)).mapToLong(RouterResults.Stage::cycles).sum();
     }
 
     private static long processed(final RouterResults r) {

@@ -1,5 +1,6 @@
 package io.pktsim.lb.router;
 
+import static io.pktsim.lb.router.RouterFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -61,10 +62,6 @@ class RouterDsaTest {
             n += s.processed();
         }
         return n;
-    }
-
-    private static long stage(final RouterResults r, final String name) {
-        return r.stages().stream().filter(s -> s.name().equals(name)).mapToLong(RouterResults.Stage::cycles).sum();
     }
 
     private static long gro(final RouterResults r, final String name) {

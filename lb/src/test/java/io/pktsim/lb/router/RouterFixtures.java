@@ -69,4 +69,24 @@ final class RouterFixtures {
                 base.firewall(), base.qdisc(), base.workload(), base.durationNs(), base.warmupNs(), base.seed(),
                 base.run(), outputs);
     }
+
+    /** The cycles a run charged to stage {@code name}. */
+    static long stage(final RouterResults r, final String name) {
+        return r.stages().stream().filter(s -> s.name().equals(name)).mapToLong(RouterResults.Stage::cycles).sum();
+    }
+
+    /** The segments GRO merged in a run (its {@code gro.merged} counter). */
+    static long merged(final RouterResults r) {
+        return r.gro().stream().filter(c -> c.name().equals("merged")).findFirst().orElseThrow().value();
+    }
+
+    /**
+     * {@code base} on today's OpenWrt K2P NAPI path: mtk_eth_soc with DIM, packet steering 0x4, OpenWrt's PPPoE GRO,
+     * fraglist GRO as {@code groList} says, and these costs.
+     */
+    static RouterConfig openWrtNapi(final RouterConfig base, final CostTable costs, final boolean groList,
+            final RouterConfig.Outputs outputs) {
+        return withProfile(base, base.profile().costs(costs).driverName("mtk_eth_soc").adaptiveRx(true).rpsCpus(0x4)
+                .pppoeGro(true).groList(groList), outputs);
+    }
 }

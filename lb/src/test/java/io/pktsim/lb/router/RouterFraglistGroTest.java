@@ -1,5 +1,7 @@
 package io.pktsim.lb.router;
 
+import static io.pktsim.lb.router.RouterFixtures.merged;
+import static io.pktsim.lb.router.RouterFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pktsim.stack.profile.CostStage;
@@ -43,21 +45,12 @@ class RouterFraglistGroTest {
         final CostTable costs = base.profile().costs().copy().set(CostStage.DRIVER_TX, 0, DRIVER_TX, 0);
         costs.set(CostStage.GSO, 0, 1000, 1000);
         costs.set(CostStage.GSO_LIST, 0, GSO_LIST, 0);
-        return new RouterSimulation(RouterFixtures.withProfile(base,
-                base.profile().costs(costs.freeze()).driverName("mtk_eth_soc").adaptiveRx(true).rpsCpus(0x4)
-                        .pppoeGro(true).groList(groList), outputs)).run(ProgressListener.NONE);
-    }
-
-    private static long stage(final RouterResults r, final String name) {
-        return r.stages().stream().filter(s -> s.name().equals(name)).mapToLong(RouterResults.Stage::cycles).sum();
+        return new RouterSimulation(RouterFixtures.openWrtNapi(base, costs.freeze(), groList, outputs))
+                .run(ProgressListener.NONE);
     }
 
     private static double cyclesPerPacket(final RouterResults r) {
         return (double) r.stages().stream().mapToLong(RouterResults.Stage::cycles).sum() / r.forwardedPackets();
-    }
-
-    private static long merged(final RouterResults r) {
-        return r.gro().stream().filter(c -> c.name().equals("merged")).findFirst().orElseThrow().value();
     }
 
     /**

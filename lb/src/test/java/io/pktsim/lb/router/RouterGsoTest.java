@@ -1,5 +1,6 @@
 package io.pktsim.lb.router;
 
+import static io.pktsim.lb.router.RouterFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pktsim.stack.profile.CostStage;
@@ -29,10 +30,6 @@ class RouterGsoTest {
                 GSO_PER_BYTE_MILLI);
         return new RouterSimulation(RouterFixtures.withProfile(base, base.profile().costs(costs.freeze()).rpsCpus(0x4),
                 RouterConfig.Outputs.NONE)).run(ProgressListener.NONE);
-    }
-
-    private static long stage(final RouterResults r, final String name) {
-        return r.stages().stream().filter(s -> s.name().equals(name)).mapToLong(RouterResults.Stage::cycles).sum();
     }
 
     private static long gro(final RouterResults r, final String name) {

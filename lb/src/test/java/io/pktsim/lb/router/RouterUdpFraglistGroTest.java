@@ -1,5 +1,7 @@
 package io.pktsim.lb.router;
 
+import static io.pktsim.lb.router.RouterFixtures.merged;
+import static io.pktsim.lb.router.RouterFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pktsim.core.header.InetChecksum;
@@ -38,17 +40,8 @@ class RouterUdpFraglistGroTest {
                 List.of(RouterFixtures.udp(1, 2, 480 * RouterFixtures.MBIT, 1492)), 300_000_000L, 3);
         final CostTable costs = base.profile().costs().copy().set(CostStage.DRIVER_TX, 0, DRIVER_TX, 0);
         costs.set(CostStage.GSO_LIST, 0, GSO_LIST, 0);
-        return new RouterSimulation(RouterFixtures.withProfile(base,
-                base.profile().costs(costs.freeze()).driverName("mtk_eth_soc").adaptiveRx(true).rpsCpus(0x4)
-                        .pppoeGro(true).groList(groList), outputs)).run(ProgressListener.NONE);
-    }
-
-    private static long stage(final RouterResults r, final String name) {
-        return r.stages().stream().filter(s -> s.name().equals(name)).mapToLong(RouterResults.Stage::cycles).sum();
-    }
-
-    private static long merged(final RouterResults r) {
-        return r.gro().stream().filter(c -> c.name().equals("merged")).findFirst().orElseThrow().value();
+        return new RouterSimulation(RouterFixtures.openWrtNapi(base, costs.freeze(), groList, outputs))
+                .run(ProgressListener.NONE);
     }
 
     /**
@@ -228,8 +221,7 @@ class RouterUdpFraglistGroTest {
                 List.of(RouterFixtures.udp(1, 2, 300 * RouterFixtures.MBIT, 1492),
                         RouterFixtures.tcp(RouterConfig.AppKind.DOWNLOADER, 1, 8, RouterConfig.Direction.DOWNLOAD)),
                 3 * second, 3);
-        final RouterSimulation sim = new RouterSimulation(RouterFixtures.withProfile(base,
-                base.profile().driverName("mtk_eth_soc").adaptiveRx(true).rpsCpus(0x4).pppoeGro(true).groList(true),
+        final RouterSimulation sim = new RouterSimulation(RouterFixtures.openWrtNapi(base, base.profile().costs(), true,
                 RouterConfig.Outputs.NONE));
         final PcapTaps taps = PcapTaps.open(tmp, 160, sim.devices(), List.of());
         try (io.pktsim.core.trace.TraceBus bus = io.pktsim.core.trace.TraceBus.start(

@@ -426,7 +426,11 @@ public final class TcpSegmenter {
         return n;
     }
 
-    /** An IPv4 header at at (not IPv6): the ID of the head's at headAt plus i ({@code iph->id = htons(id++)}). */
+    /**
+     * {@code inet_gso_segment()} (net/ipv4/af_inet.c, 6.18) for listed segment i of a fraglist aggregate: the IPv4
+     * header at {@code at} gets the ID of the head's at {@code headAt} plus i ({@code iph->id = htons(id++)}); an IPv6
+     * header has none.
+     */
     private void numberId(final int at, final int headAt, final int i) {
         final MutableDirectBuffer b = buf;
         if ((b.getByte(at) & 0xF0) == 0x40 && (b.getByte(headAt) & 0xF0) == 0x40) {

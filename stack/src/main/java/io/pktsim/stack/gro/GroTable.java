@@ -603,11 +603,7 @@ public final class GroTable {
         final int count = (int) e[r + R_SEGS] + 1;
         e[r + R_SEGS] = count;
         e[r + R_NET_LEN] += payloadLen;
-        store.networkOffset(h, netAt - frame);
-        store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
-        store.transportOffset(h, l4At - frame);
-        store.next((int) e[r + R_TAIL], h);
-        e[r + R_TAIL] = h;
+        appendToList(h, p);
         counters.increment(GroCounter.MERGED);
         traceReceive(nowNs, h, GroResult.MERGED, null, (int) e[r + R_HANDLE]);
         if (payloadLen != headPayload) {
@@ -1610,11 +1606,7 @@ public final class GroTable {
         }
         final GroResult result;
         if (chain) {
-            store.networkOffset(h, netAt - frame);
-            store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
-            store.transportOffset(h, l4At - frame);
-            store.next((int) held[p * REC + R_TAIL], h);
-            held[p * REC + R_TAIL] = h;
+            appendToList(h, p);
             result = GroResult.MERGED;
         } else {
             store.free(h);
@@ -1630,6 +1622,18 @@ public final class GroTable {
                 : GroReason.SHORT_SEGMENT, nowNs);
         }
         return result;
+    }
+
+    /**
+     * {@code skb_gro_receive_list()} (net/core/gro.c, 6.18) and {@code keepMergedSegments}: the packet under receive
+     * joins the tail of held entry p's list, its header offsets kept for the split.
+     */
+    private void appendToList(final int h, final int p) {
+        store.networkOffset(h, netAt - frame);
+        store.innerNetworkOffset(h, innerAt < 0 ? -1 : innerAt - frame);
+        store.transportOffset(h, l4At - frame);
+        store.next((int) held[p * REC + R_TAIL], h);
+        held[p * REC + R_TAIL] = h;
     }
 
     private void hold(final int h, final int bucket, final boolean flist, final long nowNs) {
