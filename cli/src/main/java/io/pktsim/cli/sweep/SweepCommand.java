@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pktsim sweep SCENARIO.yaml --set KEY=V1,V2 ... --out DIR}: runs every variant of a scenario (the cross
  * product of the {@code --set} values and the {@code --seeds}), in parallel, one simulation per worker thread, and
- * streams one row per point, in point order, to DIR/results.csv and DIR/results.jsonl; then writes DIR/report.html.
+ * streams one row per point, in point order, to DIR/results.csv and DIR/results.jsonl; then writes DIR/report.html
+ * and, with several seeds, DIR/summary.csv (each combination's figures over its seeds, {@link SweepSummary}).
  * See docs/sweeps.md.
  */
 @Command(
@@ -68,7 +69,8 @@ public final class SweepCommand implements Callable<Integer> {
     static final String CSV = "results.csv";
     static final String JSONL = "results.jsonl";
     static final String REPORT = "report.html";
-    static final List<String> SWEEP_FILES = List.of(DEFINITION, CSV, JSONL, REPORT);
+    static final String SUMMARY = "summary.csv";
+    static final List<String> SWEEP_FILES = List.of(DEFINITION, CSV, JSONL, REPORT, SUMMARY);
 
     private static final long INTERRUPT_WAIT_MS = 5_000;
 
@@ -85,7 +87,8 @@ public final class SweepCommand implements Callable<Integer> {
     private List<String> sets;
 
     @Option(names = "--seeds", paramLabel = "N", description = "Run every combination with seeds 1 to N "
-        + "(the innermost dimension).")
+        + "(the innermost dimension); with N > 1, summary.csv gives each combination's figures over its seeds "
+        + "(mean, 95 % confidence interval, min, max).")
     private Integer seeds;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads, one simulation each "
@@ -93,7 +96,8 @@ public final class SweepCommand implements Callable<Integer> {
     private Integer threads;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where to write sweep.yaml, "
-        + "results.csv, results.jsonl and report.html: a new or empty directory, or with --resume a sweep's.")
+        + "results.csv, results.jsonl, report.html and, with several seeds, summary.csv: a new or empty "
+        + "directory, or with --resume a sweep's.")
     private Path out;
 
     @Option(names = "--resume", description = "Continue the sweep in DIR: keep its complete rows, run the missing "
@@ -101,7 +105,7 @@ public final class SweepCommand implements Callable<Integer> {
     private boolean resume;
 
     @Option(names = "--replace", description = "Start the sweep over in DIR: delete its sweep.yaml, results.csv, "
-        + "results.jsonl and report.html first (refused if DIR holds anything else).")
+        + "results.jsonl, report.html and summary.csv first (refused if DIR holds anything else).")
     private boolean replace;
 
     @Option(names = "--quiet", description = "No progress lines on standard error.")
@@ -415,10 +419,25 @@ public final class SweepCommand implements Callable<Integer> {
             rows.add(SweepCsv.split(lines.get(i)));
         }
         final List<String> header = SweepCsv.split(lines.get(0));
-        OutputTarget.writeAtomically(out.resolve(REPORT), SweepReport.render(title(plan), header, rows));
+        final List<SweepSummary.Group> groups = seedCount(plan) > 1 ? SweepSummary.groups(header, rows) : List.of();
+        if (!groups.isEmpty()) {
+            OutputTarget.writeAtomically(out.resolve(SUMMARY), SweepSummary.csv(header, groups));
+        }
+        OutputTarget.writeAtomically(out.resolve(REPORT), SweepReport.render(title(plan), header, rows, groups));
         err.flush();
         summary(stdout, plan, out, header, rows, kept);
+        seedSummary(stdout, plan, header, groups);
         return PktsimMain.EXIT_OK;
+    }
+
+    /** The seeds each combination runs with: the seed dimension's values ({@code --seeds} or {@code --set seed}). */
+    private static int seedCount(final Plan plan) {
+        for (final SweepGrid.Dimension d : plan.dims()) {
+            if (SweepGrid.SEED_KEY.equals(d.key())) {
+                return d.values().size();
+            }
+        }
+        return 1;
     }
 
     private String title(final Plan plan) {
@@ -504,8 +523,8 @@ public final class SweepCommand implements Callable<Integer> {
 
     private static void summary(final PrintWriter o, final Plan plan, final Path dir, final List<String> header,
         final List<List<String>> rows, final int kept) {
-        o.printf(Locale.ROOT, "sweep: %d points (%d run now, %d kept) in %s: %s, %s, %s%n", rows.size(),
-            rows.size() - kept, kept, dir, CSV, JSONL, REPORT);
+        o.printf(Locale.ROOT, "sweep: %d points (%d run now, %d kept) in %s: %s, %s, %s%s%n", rows.size(),
+            rows.size() - kept, kept, dir, CSV, JSONL, REPORT, seedCount(plan) > 1 ? ", " + SUMMARY : "");
         final List<String> names = new ArrayList<>();
         names.add("point");
         for (final SweepGrid.Dimension d : plan.dims()) {
@@ -534,6 +553,65 @@ public final class SweepCommand implements Callable<Integer> {
             sb.setLength(0);
             for (int k = 0; k < cols.size(); k++) {
                 sb.append(k == 0 ? "" : "  ").append(pad(r.get(cols.get(k)), width[k]));
+            }
+            o.println(sb.toString().stripTrailing());
+        }
+        o.flush();
+    }
+
+    /**
+     * The table of summary.csv's headline figures, when the sweep has several seeds: each combination of the other
+     * swept values (the keys with more than one value, as in the table of the points), its seeds, and each figure
+     * as {@code mean +- 95 % half-width [min, max]}.
+     */
+    private static void seedSummary(final PrintWriter o, final Plan plan, final List<String> header,
+        final List<SweepSummary.Group> groups) {
+        if (groups.isEmpty()) {
+            return;
+        }
+        final List<String> keys = header.subList(1, header.indexOf("seed"));
+        final List<Integer> keyCols = new ArrayList<>();
+        final List<String> names = new ArrayList<>();
+        for (final SweepGrid.Dimension d : plan.dims()) {
+            if (d.values().size() > 1 && !SweepGrid.SEED_KEY.equals(d.key())) {
+                keyCols.add(keys.indexOf(d.key()));
+                names.add(d.key());
+            }
+        }
+        names.add("seeds");
+        final List<String> shown = List.of("goodput_down_mbps", "goodput_up_mbps", "cpu_avg_pct", "cpu_hottest_pct");
+        names.addAll(shown);
+        final List<List<String>> table = new ArrayList<>();
+        for (final SweepSummary.Group g : groups) {
+            final List<String> r = new ArrayList<>();
+            for (final int k : keyCols) {
+                r.add(g.values().get(k));
+            }
+            r.add(Integer.toString(g.seeds()));
+            for (final String f : shown) {
+                r.add(SweepSummary.text(g.stats().get(SweepSummary.FIGURES.indexOf(f))));
+            }
+            table.add(r);
+        }
+        final int[] width = new int[names.size()];
+        for (int k = 0; k < names.size(); k++) {
+            width[k] = names.get(k).length();
+            for (final List<String> r : table) {
+                width[k] = Math.max(width[k], r.get(k).length());
+            }
+        }
+        o.println();
+        o.println("over the seeds: mean +- the half-width of its 95 % confidence interval (Student's t) [min, max]; "
+            + SUMMARY + " has every figure");
+        final StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < names.size(); k++) {
+            sb.append(k == 0 ? "" : "  ").append(pad(names.get(k), width[k]));
+        }
+        o.println(sb.toString().stripTrailing());
+        for (final List<String> r : table) {
+            sb.setLength(0);
+            for (int k = 0; k < names.size(); k++) {
+                sb.append(k == 0 ? "" : "  ").append(pad(r.get(k), width[k]));
             }
             o.println(sb.toString().stripTrailing());
         }

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * report.html: one self-contained page (no external script, style sheet or font) with an inline SVG chart of each
  * point's download goodput (bars, left axis, Mbit/s) and average CPU load (line, right axis, 0-100 %), and the
- * table of results.csv. Deterministic: the page depends only on the sweep's title and the CSV rows.
+ * table of results.csv; with several seeds, the table of summary.csv's headline figures above it
+ * ({@link SweepSummary}). Deterministic: the page depends only on the sweep's title and the CSV rows.
  */
 public final class SweepReport {
 
@@ -24,9 +25,11 @@ public final class SweepReport {
      * @param title the page's title (the scenario and the swept keys)
      * @param header the CSV header's fields
      * @param rows the CSV rows' fields, in point order
+     * @param groups the figures over the seeds ({@link SweepSummary#groups}), empty without several seeds
      * @return the HTML page, ending with a newline
      */
-    public static String render(final String title, final List<String> header, final List<List<String>> rows) {
+    public static String render(final String title, final List<String> header, final List<List<String>> rows,
+        final List<SweepSummary.Group> groups) {
         final StringBuilder h = new StringBuilder(8192);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
             .append(esc(title)).append("</title>\n<style>\n")
@@ -37,6 +40,7 @@ public final class SweepReport {
         final int down = header.indexOf("goodput_down_mbps");
         final int cpu = header.indexOf("cpu_avg_pct");
         chart(h, rows, down, cpu);
+        seeds(h, header, groups);
         h.append("<table>\n<tr>");
         for (final String c : header) {
             h.append("<th>").append(esc(c)).append("</th>");
@@ -50,6 +54,35 @@ public final class SweepReport {
             h.append("</tr>\n");
         }
         return h.append("</table>\n</body>\n</html>\n").toString();
+    }
+
+    private static void seeds(final StringBuilder h, final List<String> header,
+        final List<SweepSummary.Group> groups) {
+        if (groups.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Over the seeds</h2>\n<p>Each figure: mean +- the half-width of its 95 % confidence interval "
+            + "(Student's t) [min, max]; summary.csv has every figure.</p>\n<table>\n<tr>");
+        for (final String k : header.subList(1, header.indexOf("seed"))) {
+            h.append("<th>").append(esc(k)).append("</th>");
+        }
+        h.append("<th>seeds</th>");
+        for (final String f : SweepSummary.FIGURES) {
+            h.append("<th>").append(esc(f)).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (final SweepSummary.Group g : groups) {
+            h.append("<tr>");
+            for (final String v : g.values()) {
+                h.append(isNumber(v) ? "<td>" : "<td class=\"t\">").append(esc(v)).append("</td>");
+            }
+            h.append("<td>").append(g.seeds()).append("</td>");
+            for (final SweepSummary.Stat s : g.stats()) {
+                h.append("<td>").append(esc(SweepSummary.text(s))).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n<h2>Every point</h2>\n");
     }
 
     private static void chart(final StringBuilder h, final List<List<String>> rows, final int down, final int cpu) {

@@ -271,7 +271,8 @@ class SweepCommandTest {
         final Result refused = sweep(args(dir, "--replace"));
         assertThat(refused.code).isEqualTo(2);
         assertThat(refused.err).isEqualTo("pktsim sweep: --replace: " + dir + " holds notes.txt, which is not a "
-            + "sweep's file (sweep.yaml, results.csv, results.jsonl, report.html); refusing to start over there\n");
+            + "sweep's file (sweep.yaml, results.csv, results.jsonl, report.html, summary.csv); refusing to start over "
+            + "there\n");
         assertThat(dir.resolve("results.csv")).exists();
         final Result both = sweep(args(dir, "--replace", "--resume"));
         assertThat(both.err).isEqualTo("pktsim sweep: --resume and --replace: give one (continue the sweep in DIR, "
@@ -293,6 +294,66 @@ class SweepCommandTest {
         assertThat(m.readTree(jsonl.get(1)).get("scenario").get("seed").asLong()).isEqualTo(2);
         assertThat(m.readTree(jsonl.get(1)).get("scenario").get("durationNs").asLong()).isEqualTo(100_000_000L);
         assertThat(Files.readString(dir.resolve("sweep.yaml"))).contains("seeds: 2\npoints: 2\n");
+    }
+
+    @Test
+    void shouldSummarizeEachCombinationOverItsSeeds() throws IOException {
+        final Path dir = tmp.resolve("summary");
+        final Result r = sweep(scenario.toString(), "--set", "offload=none,flowtable", "--set", "duration=100ms",
+            "--seeds", "3", "--out", dir.toString(), "--quiet");
+        assertThat(r.code).as(r.err).isZero();
+        final List<String> lines = Files.readAllLines(dir.resolve("results.csv"));
+        final List<String> header = SweepCsv.split(lines.get(0));
+        final List<String> summary = Files.readAllLines(dir.resolve("summary.csv"));
+        assertThat(summary).hasSize(3);
+        final List<String> cols = SweepCsv.split(summary.get(0));
+        assertThat(cols.subList(0, 5)).containsExactly("offload", "duration", "seeds", "goodput_down_mbps_mean",
+            "goodput_down_mbps_ci95");
+        final int down = header.indexOf("goodput_down_mbps");
+        final int cpu = header.indexOf("cpu_avg_pct");
+        final String[] offload = {"none", "flowtable"};
+        for (int g = 0; g < 2; g++) {
+            final List<String> row = SweepCsv.split(summary.get(g + 1));
+            assertThat(row.subList(0, 3)).containsExactly(offload[g], "100ms", "3");
+            // the mean, min and max of the group's three rows of results.csv, as written there
+            final double[] d = new double[3];
+            final double[] c = new double[3];
+            for (int k = 0; k < 3; k++) {
+                final List<String> p = SweepCsv.split(lines.get(1 + 3 * g + k));
+                assertThat(p.get(1)).isEqualTo(offload[g]);
+                d[k] = Double.parseDouble(p.get(down));
+                c[k] = Double.parseDouble(p.get(cpu));
+            }
+            assertThat(Double.parseDouble(row.get(cols.indexOf("goodput_down_mbps_mean"))))
+                .isCloseTo((d[0] + d[1] + d[2]) / 3, org.assertj.core.api.Assertions.within(5e-4));
+            assertThat(Double.parseDouble(row.get(cols.indexOf("goodput_down_mbps_min"))))
+                .isEqualTo(Math.min(d[0], Math.min(d[1], d[2])));
+            assertThat(Double.parseDouble(row.get(cols.indexOf("cpu_avg_pct_max"))))
+                .isEqualTo(Math.max(c[0], Math.max(c[1], c[2])));
+            assertThat(Double.parseDouble(row.get(cols.indexOf("goodput_down_mbps_ci95")))).isNotNegative();
+        }
+        assertThat(r.out).contains("sweep: 6 points (6 run now, 0 kept) in " + dir + ": results.csv, results.jsonl, "
+            + "report.html, summary.csv\n");
+        final List<String> out = r.out.lines().toList();
+        final int at = out.indexOf("over the seeds: mean +- the half-width of its 95 % confidence interval "
+            + "(Student's t) [min, max]; summary.csv has every figure");
+        assertThat(at).isPositive();
+        // the keys with more than one value, as the table of the points shows them
+        assertThat(out.get(at + 1)).startsWith("offload    seeds  goodput_down_mbps");
+        assertThat(out.subList(at + 2, out.size())).hasSize(2).allMatch(l -> l.matches(
+            "(none|flowtable) +3 +[0-9.]+ \\+- [0-9.]+ \\[[0-9.]+, [0-9.]+\\] .*"));
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("<h2>Over the seeds</h2>",
+            "<td class=\"t\">flowtable</td><td class=\"t\">100ms</td><td>3</td>");
+        // the same bytes with one thread, and none of it without several seeds
+        final Path one = tmp.resolve("summary-one");
+        assertThat(sweep(scenario.toString(), "--set", "offload=none,flowtable", "--set", "duration=100ms", "--seeds",
+            "3", "--out", one.toString(), "--quiet", "--threads", "1").code).isZero();
+        for (final String f : List.of("summary.csv", "report.html", "results.csv")) {
+            assertThat(Files.readAllBytes(one.resolve(f))).as(f).isEqualTo(Files.readAllBytes(dir.resolve(f)));
+        }
+        assertThat(full.resolve("summary.csv")).doesNotExist();
+        assertThat(fullOut).doesNotContain("over the seeds");
+        assertThat(Files.readString(full.resolve("report.html"))).doesNotContain("Over the seeds");
     }
 
     @Test
