@@ -195,7 +195,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * check and bound packets cost no CPU, ageing runs once a second, and a bound packet of a connection the servers
  * consider broken is dropped; the NIC ring, interrupt coalescing (on an MT7621 with {@code adaptiveRx}, 6.18's
  * {@code net_dim} through {@link Dim}), NAPI polling, GRO ({@code dev_gro_receive}'s buckets and
- * {@code tcp_gro_receive}'s tests, see {@link #groReceive}; never for PPPoE session frames or UDP; in the ring's
+ * {@code tcp_gro_receive}'s tests, see {@link #groReceive}; PPPoE session frames only with OpenWrt's handler
+ * ({@code pppoeGro}), UDP only with fraglist GRO ({@code groList}, {@link #groReceiveUdp}); in the ring's
  * poll, not in a DSA user port's {@code gro_cells}; what GRO passes up goes in {@code gro_normal_batch} lists,
  * {@link #groNormalOne}), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
