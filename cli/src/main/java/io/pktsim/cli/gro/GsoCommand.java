@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
         "Cut TCP super-packets with Linux 6.18 GSO: wire segments, IDs, flags.",
         "Each frame of IN.pcap (Ethernet, link type 1) is a TCP super-packet (full IP",
-        "length, up to 64 KiB) cut into --gso-size payloads. A segment above --mtu is",
+        "length, up to 64 KiB) cut into --gso-size payloads; with --udp-gso, UDP ones",
+        "too (UDP_SEGMENT, rx-udp-gro-forwarding). A segment above --mtu is",
         "dropped with the ICMP the kernel would send (DF or IPv6; reported on standard",
         "error) or IP-fragmented. Without --out and --json, prints a summary.",
         "Exit codes: 0 done, 1 an output could not be written, 2 bad usage or input."})
@@ -53,13 +54,18 @@ public final class GsoCommand implements Callable<Integer> {
 
     @Option(names = "--tx-csum", paramLabel = "on|off", defaultValue = "off",
         description = "Whether the egress device checksums: on leaves the pseudo-header sum in each segment for "
-            + "the NIC; off (default) computes the TCP checksum in software.")
+            + "the NIC; off (default) computes the TCP (or UDP) checksum in software.")
     private String txCsum;
 
     @Option(names = "--pppoe-gro", description = "OpenWrt's PPPoE GSO (pppoe_gso_segment, "
         + "650-net-pppoe-implement-GRO-support.patch): cut PPPoE super-packets, each segment with its own PPPoE "
         + "length; mainline 6.18 has none.")
     private boolean pppoeGro;
+
+    @Option(names = "--udp-gso", description = "UDP datagrams whose payload exceeds --gso-size are UDP GSO "
+        + "super-packets too (SKB_GSO_UDP_L4: a UDP_SEGMENT send, an rx-udp-gro-forwarding aggregate), cut by "
+        + "__udp_gso_segment; without it UDP leaves whole.")
+    private boolean udpGso;
 
     @Override
     public Integer call() {
@@ -75,7 +81,7 @@ public final class GsoCommand implements Callable<Integer> {
             if (!"on".equals(txCsum) && !"off".equals(txCsum)) {
                 throw new BadInputException(0, "--tx-csum " + txCsum + " is not on or off");
             }
-            replay = new GsoReplay(gsoSize, mtu, "on".equals(txCsum), pppoeGro);
+            replay = new GsoReplay(gsoSize, mtu, "on".equals(txCsum), pppoeGro, udpGso);
             nanoseconds = PcapInput.read(Path.of(in), replay::add);
         } catch (final BadInputException e) {
             return ReplayCommands.badInput(stderr, "gso", e);
@@ -103,8 +109,11 @@ public final class GsoCommand implements Callable<Integer> {
             fragments += r.fragment() ? 1 : 0;
         }
         final int others = replay.frameCount() - replay.superPacketCount();
-        o.printf(Locale.ROOT, "frames in:          %d (%d TCP %s%s)%n", replay.frameCount(),
-            replay.superPacketCount(), replay.superPacketCount() == 1 ? "super-packet" : "super-packets",
+        final int tcp = replay.superPacketCount() - replay.udpSuperPacketCount();
+        final int udp = replay.udpSuperPacketCount();
+        o.printf(Locale.ROOT, "frames in:          %d (%d TCP %s%s%s)%n", replay.frameCount(), tcp,
+            tcp == 1 ? "super-packet" : "super-packets",
+            udp == 0 ? "" : ", " + udp + " UDP " + (udp == 1 ? "super-packet" : "super-packets"),
             others == 0 ? "" : ", " + others + " other");
         o.printf(Locale.ROOT, "wire packets out:   %d (%d of them IP fragments)%n", records.size(), fragments);
         o.printf(Locale.ROOT, "dropped, ICMP sent: %d%n", replay.icmpReports().size());

@@ -21,7 +21,9 @@ import org.agrona.MutableDirectBuffer;
  * IP-fragmented ({@code ip_forward()} / {@code ip_finish_output_gso()}). A PPPoE session frame carrying a TCP
  * super-packet is cut only with OpenWrt's {@code pppoe_gso_segment()} (each segment gets its own PPPoE length);
  * mainline 6.18 has no GSO handler for {@code ETH_P_PPP_SES} ({@code skb_mac_gso_segment()} fails and the packet is
- * dropped), so without it such a frame is refused as bad input.
+ * dropped), so without it such a frame is refused as bad input. With {@code udpGso}, a UDP datagram whose payload
+ * exceeds {@code gsoSize} is a UDP GSO super-packet too ({@code SKB_GSO_UDP_L4}: a {@code UDP_SEGMENT} send, or an
+ * aggregate of {@code rx-udp-gro-forwarding}), cut by {@code __udp_gso_segment()}; without it UDP leaves as it is.
  */
 public final class GsoReplay {
 
@@ -32,6 +34,7 @@ public final class GsoReplay {
     private final int mtu;
     private final boolean txCsum;
     private final boolean pppoeGso;
+    private final boolean udpGso;
     private final List<ReplayRecord> out = new ArrayList<>();
     private final List<String> icmp = new ArrayList<>();
     private final List<byte[]> frames = new ArrayList<>();
@@ -39,16 +42,18 @@ public final class GsoReplay {
     private int maxSegments = 1;
     private int maxFrame = 2048;
     private int superPackets;
+    private int udpSuperPackets;
 
     /**
      * @param gsoSize payload bytes per segment, at least 1
      * @param mtu egress MTU, 68..65535
      * @param txCsum whether the egress device checksums (segments keep the pseudo-header sum)
      * @param pppoeGso whether PPPoE super-packets are cut (OpenWrt's {@code pppoe_gso_segment()})
+     * @param udpGso whether UDP datagrams longer than gsoSize are UDP GSO super-packets
      * @throws BadInputException for a bad option value
      */
-    public GsoReplay(final int gsoSize, final int mtu, final boolean txCsum, final boolean pppoeGso)
-        throws BadInputException {
+    public GsoReplay(final int gsoSize, final int mtu, final boolean txCsum, final boolean pppoeGso,
+        final boolean udpGso) throws BadInputException {
         if (gsoSize < 1) {
             throw new BadInputException(0, "--gso-size " + gsoSize + " must be at least 1");
         }
@@ -59,6 +64,7 @@ public final class GsoReplay {
         this.mtu = mtu;
         this.txCsum = txCsum;
         this.pppoeGso = pppoeGso;
+        this.udpGso = udpGso;
     }
 
     /**
@@ -111,14 +117,29 @@ public final class GsoReplay {
         final int ip = f + (inner >= 0 ? inner : net);
         final int l4 = probe.transportOffset(h);
         final boolean innerV4 = (b.getByte(ip) & 0xF0) == 0x40;
-        if (fragment || r != PacketParser.L4 || l4 < 0
-            || !isTcpUpperLayer(b, ip, innerV4, frame.length - (ip - f))) {
-            // not a TCP super-packet: it leaves as it is (no gso_size), through the same MTU check
-            keep(recordNumber, timeNs, packet, false);
+        final int upper = fragment || r != PacketParser.L4 || l4 < 0 ? -1
+            : upperLayer(b, ip, innerV4, frame.length - (ip - f));
+        final boolean udp = udpGso && upper == PROTO_UDP && inner < 0;
+        if (upper != PROTO_TCP && !udp) {
+            // not a TCP (or, with udpGso, UDP) super-packet: it leaves as it is (no gso_size), the same MTU check
+            keep(recordNumber, timeNs, packet, 0);
             return;
         }
-        final int thlen = (b.getByte(f + l4 + 12) & 0xF0) >>> 2;
-        if (thlen < 20 || net + ipLength < l4 + thlen) {
+        final int thlen = udp ? 8 : (b.getByte(f + l4 + 12) & 0xF0) >>> 2;
+        if (udp && net + ipLength < l4 + thlen) {
+            throw new BadInputException(recordNumber, "the UDP header is truncated");
+        }
+        if (udp && (b.getShort(f + l4 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF) != net + ipLength - l4) {
+            throw new BadInputException(recordNumber, "the UDP length " + (b.getShort(f + l4 + 4,
+                ByteOrder.BIG_ENDIAN) & 0xFFFF) + " is not the " + (net + ipLength - l4) + " bytes after the IP "
+                + "header (a UDP GSO super-packet's UDP length is the whole datagram's)");
+        }
+        if (udp && net + ipLength - l4 - thlen <= gsoSize) {
+            // udp_send_skb() makes a datagram GSO only when its payload exceeds gso_size
+            keep(recordNumber, timeNs, packet, 0);
+            return;
+        }
+        if (thlen < 8 || !udp && thlen < 20 || net + ipLength < l4 + thlen) {
             throw new BadInputException(recordNumber, "the TCP header is truncated or malformed");
         }
         final int payload = net + ipLength - l4 - thlen;
@@ -134,33 +155,43 @@ public final class GsoReplay {
                 + "--gso-size");
         }
         maxSegments = Math.max(maxSegments, segments);
-        keep(recordNumber, timeNs, packet, true);
+        keep(recordNumber, timeNs, packet, udp ? PROTO_UDP : PROTO_TCP);
     }
 
-    private void keep(final long recordNumber, final long timeNs, final byte[] packet, final boolean tcp) {
+    /** Keeps a frame; {@code gso} is the super-packet's transport protocol, 0 for a packet left whole. */
+    private void keep(final long recordNumber, final long timeNs, final byte[] packet, final int gso) {
         maxFrame = Math.max(maxFrame, packet.length);
         frames.add(packet);
-        times.add(new long[] {timeNs, recordNumber, tcp ? 1 : 0});
-        superPackets += tcp ? 1 : 0;
+        times.add(new long[] {timeNs, recordNumber, gso});
+        superPackets += gso != 0 ? 1 : 0;
+        udpSuperPackets += gso == PROTO_UDP ? 1 : 0;
     }
 
-    private static boolean isTcpUpperLayer(final MutableDirectBuffer b, final int ip, final boolean v4,
-        final int available) {
+    /** The innermost IP header's upper-layer protocol, -1 when its IPv6 extension headers do not parse. */
+    private static int upperLayer(final MutableDirectBuffer b, final int ip, final boolean v4, final int available) {
         if (v4) {
-            return (b.getByte(ip + 9) & 0xFF) == 6;
+            return b.getByte(ip + 9) & 0xFF;
         }
         final Ipv6View v6 = new Ipv6View().wrap(b, ip);
-        return v6.walkExtensionHeaders(available) && v6.upperLayerProtocol() == 6;
+        return v6.walkExtensionHeaders(available) ? v6.upperLayerProtocol() : -1;
     }
+
+    private static final int PROTO_TCP = 6;
+    private static final int PROTO_UDP = 17;
 
     /** @return frames added */
     public int frameCount() {
         return frames.size();
     }
 
-    /** @return TCP super-packets among the frames (the others leave unsegmented) */
+    /** @return super-packets among the frames, TCP and (with udpGso) UDP (the others leave unsegmented) */
     public int superPacketCount() {
         return superPackets;
+    }
+
+    /** @return UDP GSO super-packets among the frames (with udpGso) */
+    public int udpSuperPacketCount() {
+        return udpSuperPackets;
     }
 
     /** @return ICMP errors the kernel would have sent, one line each */
@@ -194,6 +225,9 @@ public final class GsoReplay {
                 final int ip = store.frameOffset(h) + inner;
                 type = ((store.buffer().getByte(ip) & 0xF0) == 0x40 ? PacketStore.GSO_TCPV4 : PacketStore.GSO_TCPV6)
                     | PacketStore.GSO_IPXIP4;
+            }
+            if (times.get(i)[2] == PROTO_UDP) {
+                type = PacketStore.GSO_UDP_L4;
             }
             if (times.get(i)[2] != 0) {
                 store.gsoSize(h, gsoSize);

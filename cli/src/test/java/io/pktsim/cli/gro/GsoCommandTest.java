@@ -248,6 +248,62 @@ class GsoCommandTest {
     }
 
     @Test
+    void shouldCutUdpSuperPacketsOnlyWithUdpGso() throws Exception {
+        final Path in = tmp.resolve("udp-gso.pcap");
+        final PacketStore store = new PacketStore(4, 4096, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            // a UDP_SEGMENT send: DF, ID 0, its checksum the pseudo-header sum of the whole datagram
+            w.writePacket(0, store, pb.reset().ipId(0).udp(40000, 9000).payload(3500)
+                .checksumMode(PacketBuilder.CSUM_PARTIAL).build());
+            // a datagram no longer than gso_size is not a GSO one (udp_send_skb)
+            w.writePacket(1, store, pb.reset().ipId(7).udp(40000, 9000).payload(1000).build());
+        }
+        final Path out = tmp.resolve("udp-segments.pcap");
+        final Run r = run("gso", "--in", in.toString(), "--gso-size", "1000", "--udp-gso", "--json", "-", "--out",
+            out.toString());
+        assertThat(r.code()).as("%s", r).isZero();
+        assertThat(r.out()).isEqualTo("[\n"
+            + "  {\"payload_len\": 1008, \"seq\": null, \"ip_id\": 0, \"tcp_flags\": null},\n"
+            + "  {\"payload_len\": 1008, \"seq\": null, \"ip_id\": 1, \"tcp_flags\": null},\n"
+            + "  {\"payload_len\": 1008, \"seq\": null, \"ip_id\": 2, \"tcp_flags\": null},\n"
+            + "  {\"payload_len\": 508, \"seq\": null, \"ip_id\": 3, \"tcp_flags\": null},\n"
+            + "  {\"payload_len\": 1008, \"seq\": null, \"ip_id\": 7, \"tcp_flags\": null}\n"
+            + "]" + NL);
+        final List<Rec> wire = readPcap(out);
+        assertThat(wire).hasSize(5);
+        for (int i = 0; i < 4; i++) {
+            final byte[] f = wire.get(i).frame();
+            final int udpLen = i == 3 ? 508 : 1008;
+            assertThat(u16(f, 16)).as("IP total length").isEqualTo(20 + udpLen);
+            assertThat(u16(f, 38)).as("UDP length").isEqualTo(udpLen);
+            // the full software checksum (--tx-csum off): the pseudo-header and the datagram fold to 0xFFFF
+            final long pseudo = InetChecksum.pseudoIpv4((int) u32(f, 26), (int) u32(f, 30), 17, udpLen);
+            final UnsafeBuffer b = new UnsafeBuffer(f);
+            assertThat(InetChecksum.fold(InetChecksum.sum(b, 34, f.length - 34, pseudo))).isEqualTo(0xFFFF);
+        }
+        final Run summary = run("gso", "--in", in.toString(), "--gso-size", "1000", "--udp-gso");
+        assertThat(summary.out()).isEqualTo(String.join(NL,
+            "frames in:          2 (0 TCP super-packets, 1 UDP super-packet, 1 other)",
+            "wire packets out:   5 (0 of them IP fragments)",
+            "dropped, ICMP sent: 0") + NL);
+        // without --udp-gso the 3528-byte DF datagram is one packet above the MTU
+        final Run whole = run("gso", "--in", in.toString(), "--gso-size", "1000");
+        assertThat(whole.err()).isEqualTo("pktsim gso: " + in + ": record 1: dropped, ICMP fragmentation needed "
+            + "(type 3 code 4), next-hop MTU 1500" + NL);
+        // a UDP length that is not the datagram's is bad input
+        final Path bad = tmp.resolve("udp-bad.pcap");
+        final int h = pb.reset().udp(40000, 9000).payload(3000).build();
+        store.buffer().putShort(store.frameOffset(h) + 38, (short) 3000, java.nio.ByteOrder.BIG_ENDIAN);
+        try (PcapWriter w = PcapWriter.open(bad, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            w.writePacket(0, store, h);
+        }
+        assertRejected(runWithOutputs(bad.toString(), "1000", "--udp-gso"), bad + ": record 1: the UDP length 3000 "
+            + "is not the 3008 bytes after the IP header (a UDP GSO super-packet's UDP length is the whole "
+            + "datagram's)");
+    }
+
+    @Test
     void shouldCutAnIpInIpSuperPacketByItsInnerTcpHeader() throws Exception {
         final Path in = tmp.resolve("ipip.pcap");
         final PacketStore store = new PacketStore(2, 2048, 64);

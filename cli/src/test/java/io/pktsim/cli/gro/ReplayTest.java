@@ -46,18 +46,18 @@ class ReplayTest {
 
     @Test
     void shouldCutASuperPacketAndDropDfSegmentsAboveTheMtu() throws BadInputException {
-        final GsoReplay gso = new GsoReplay(1448, 1500, false, false);
+        final GsoReplay gso = new GsoReplay(1448, 1500, false, false, false);
         gso.add(1, 0, frame(1000, 3000, TcpView.ACK | TcpView.PSH, 7, true));
         final List<ReplayRecord> out = gso.run();
         assertThat(out).extracting(ReplayRecord::payloadLen).containsExactly(1448, 1448, 104);
         assertThat(out).extracting(ReplayRecord::seq).containsExactly(1000L, 2448L, 3896L);
         assertThat(out).extracting(ReplayRecord::ipId).containsExactly(7, 8, 9);
         assertThat(out.get(2).tcpFlags()).containsExactly("PSH", "ACK");
-        final GsoReplay small = new GsoReplay(1460, 1400, false, false);
+        final GsoReplay small = new GsoReplay(1460, 1400, false, false, false);
         small.add(1, 0, frame(1, 3000, TcpView.ACK, 7, true));
         assertThat(small.run()).isEmpty();
         assertThat(small.icmpReports()).hasSize(1);
-        final GsoReplay frag = new GsoReplay(1460, 1400, false, false);
+        final GsoReplay frag = new GsoReplay(1460, 1400, false, false, false);
         frag.add(1, 0, frame(1, 2920, TcpView.ACK, 40, false));
         final List<ReplayRecord> pieces = frag.run();
         assertThat(pieces).extracting(ReplayRecord::ipId).containsExactly(40, 40, 41, 41);
@@ -66,8 +66,8 @@ class ReplayTest {
 
     @Test
     void shouldRejectBadInputWithTheRecordNumber() {
-        assertThatThrownBy(() -> new GsoReplay(0, 1500, false, false)).isInstanceOf(BadInputException.class);
-        assertThatThrownBy(() -> new GsoReplay(1448, 1500, false, false).add(3, 0, new byte[] {1, 2, 3}))
+        assertThatThrownBy(() -> new GsoReplay(0, 1500, false, false, false)).isInstanceOf(BadInputException.class);
+        assertThatThrownBy(() -> new GsoReplay(1448, 1500, false, false, false).add(3, 0, new byte[] {1, 2, 3}))
             .hasMessageContaining("record 3");
     }
 
@@ -87,7 +87,7 @@ class ReplayTest {
         assertThat(n.get(0).get("seq").asLong()).isEqualTo(1);
         assertThat(n.get(0).get("tcp_flags").get(0).asText()).isEqualTo("ACK");
         assertThat(n.get(0).get("flush_reason").asText()).isEqualTo("poll_complete");
-        final GsoReplay gso = new GsoReplay(100, 1500, true, false);
+        final GsoReplay gso = new GsoReplay(100, 1500, true, false, false);
         final int h = pb.reset().ipv6(1, 2, 3, 4).tcp(1, 2, 0, 0, TcpView.ACK).payload(200).storePayload(true, 1)
             .build();
         final byte[] f = new byte[store.length(h)];

@@ -8,7 +8,7 @@ import io.pktsim.core.packet.PacketStore;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Cuts a TCP super-packet (gso_size &gt; 0) into wire segments, as {@code tcp_gso_segment()}
+ * Cuts a TCP super-packet (gso_size &gt; 0), or a UDP one (below), into wire segments, as {@code tcp_gso_segment()}
  * (net/ipv4/tcp_offload.c), {@code skb_segment()} (net/core/skbuff.c), {@code inet_gso_segment()}
  * (net/ipv4/af_inet.c) and {@code ipv6_gso_segment()} (net/ipv6/ip6_offload.c) do in Linux 6.18, and as TSO
  * hardware does following the same rules. Shared by software GSO (stack) and TSO (this package).
@@ -29,8 +29,14 @@ import org.agrona.MutableDirectBuffer;
  * does (lb's {@code RouterFraglistLiveKernelTest}). A UDP one ({@code SKB_GSO_UDP_L4}, {@code __udp_gso_segment_list()}
  * in net/ipv4/udp_offload.c) is split the same way: the head's UDP length becomes its own again ({@code sizeof(struct
  * udphdr) + gso_size}) and a segment whose addresses or ports the head's replace has its UDP checksum updated for them
- * ({@code __udpv4_gso_segment_list_csum()} / {@code __udpv6_gso_segment_list_csum()}; a zero checksum stays 0). UDP GSO
- * proper (segmentation at gso_size) is not modelled: any other UDP GSO packet is {@link #ERR_NOT_TCP}.
+ * ({@code __udpv4_gso_segment_list_csum()} / {@code __udpv6_gso_segment_list_csum()}; a zero checksum stays 0).
+ *
+ * <p>UDP GSO proper ({@code SKB_GSO_UDP_L4} without {@code SKB_GSO_FRAGLIST}: a {@code UDP_SEGMENT} send, or an
+ * aggregate of {@code rx-udp-gro-forwarding}) is cut as {@code __udp_gso_segment()} (net/ipv4/udp_offload.c, 6.18)
+ * does: the payload at gso_size, the last datagram carrying the remainder; every header copied; each datagram's UDP
+ * length {@code sizeof(struct udphdr)} plus its payload; its checksum the pseudo-header sum with that length
+ * (CHECKSUM_PARTIAL) or the full checksum, 0xFFFF where that computes to 0 ({@code CSUM_MANGLED_0}); IPv4 IDs
+ * {@code ID + i} (UDP has no fixed-ID bit), IPv4 total length and header checksum, IPv6 payload length rewritten.
  *
  * <p>Segments are new packets of the same store, chained with {@code PacketStore.next} from {@link #first()};
  * the super-packet is left to the caller. Payload bytes the super-packet stores are copied into the segments
@@ -39,8 +45,8 @@ import org.agrona.MutableDirectBuffer;
 public final class TcpSegmenter {
 
     /**
-     * Result: the packet is not a GSO packet the segmenter understands (offsets unset, not TCP, or UDP but not a
-     * fraglist aggregate).
+     * Result: the packet is not a GSO packet the segmenter understands (offsets unset, a malformed TCP header, a UDP
+     * header beyond the stored bytes, or a UDP fraglist aggregate without its list).
      */
     public static final int ERR_NOT_TCP = -1;
     /** Result: the payload does not exceed gso_size ({@code tcp_gso_segment()} rejects it). */
@@ -108,13 +114,14 @@ public final class TcpSegmenter {
         final int len = s.length(handle);
         final int type = s.gsoType(handle);
         final boolean list = (type & PacketStore.GSO_FRAGLIST) != 0 && s.next(handle) != PacketStore.NO_PACKET;
-        if ((type & PacketStore.GSO_UDP_L4) != 0) {
+        final boolean udp = (type & PacketStore.GSO_UDP_L4) != 0;
+        if (udp && (type & PacketStore.GSO_FRAGLIST) != 0) {
             return list && Math.min(s.storedLength(handle), len) >= l4Off + UDP_HLEN ? segmentList(handle)
                 : ERR_NOT_TCP;
         }
-        final int thlen = (b.getByte(f + l4Off + 12) & 0xF0) >>> 2;
+        final int thlen = udp ? UDP_HLEN : (b.getByte(f + l4Off + 12) & 0xF0) >>> 2;
         final int hdrLen = l4Off + thlen;
-        if (thlen < 20 || len < hdrLen || Math.min(s.storedLength(handle), len) < hdrLen) {
+        if (thlen < 8 || !udp && thlen < 20 || len < hdrLen || Math.min(s.storedLength(handle), len) < hdrLen) {
             return ERR_NOT_TCP;
         }
         if (list) {
@@ -145,11 +152,14 @@ public final class TcpSegmenter {
             ? (b.getInt(csumIp + 12, NET) & U32) + (b.getInt(csumIp + 16, NET) & U32)
             : InetChecksum.sum(b, csumIp + 8, 16, InetChecksum.sum(b, csumIp + 24, 16, 0));
         final int t0 = f + l4Off;
-        final int seq0 = b.getInt(t0 + 4, NET);
-        final int word12 = b.getInt(t0 + 12, NET);
+        final int seq0 = udp ? 0 : b.getInt(t0 + 4, NET);
+        final int word12 = udp ? 0 : b.getInt(t0 + 12, NET);
         final int flags0 = (word12 >>> 16) & 0xFF;
-        final long tcpBase = InetChecksum.sum(b, t0, thlen, 0) - (seq0 & U32) - (word12 & U32)
-            - ((long) (b.getShort(t0 + 16, NET) & 0xFFFF) << 16);
+        // the transport header's words that do not change: TCP's but the sequence, flags and checksum; UDP's ports
+        final long tcpBase = udp ? b.getInt(t0, NET) & U32 : InetChecksum.sum(b, t0, thlen, 0) - (seq0 & U32)
+            - (word12 & U32) - ((long) (b.getShort(t0 + 16, NET) & 0xFFFF) << 16);
+        final int proto = udp ? 17 : 6;
+        final int csumAt = udp ? 6 : 16;
         final int innerLenDelta = innerOff - netOff;
         // a fresh slot's metadata is the same for every segment: fields the super-packet has at those values are
         // not written again (decided on the first segment)
@@ -198,27 +208,36 @@ public final class TcpSegmenter {
                     b.putShort(gf + innerOff + 4, (short) (innerLen - 40), NET);
                 }
             }
-            // TCP: seq + i * gso_size; FIN and PSH on the last segment only; CWR on the first unless AccECN
             final int t = gf + l4Off;
-            final int seq = seq0 + i * mss;
-            int segFlags = flags0;
-            if (i != nseg - 1) {
-                segFlags &= ~0x09;
-            }
-            if (i != 0 && !accecn) {
-                segFlags &= ~0x80;
-            }
-            b.putInt(t + 4, seq, NET);
-            b.putByte(t + 13, (byte) segFlags);
-            final long pseudo = addrSum + 6 + (thlen + segPayload);
-            if (checksumOffload) {
-                b.putShort(t + 16, (short) InetChecksum.fold(pseudo), NET);
+            final long pseudo = addrSum + proto + (thlen + segPayload);
+            long sum;
+            if (udp) {
+                // __udp_gso_segment(): uh->len = sizeof(struct udphdr) + the segment's payload
+                b.putShort(t + 4, (short) (UDP_HLEN + segPayload), NET);
+                sum = pseudo + tcpBase + UDP_HLEN + segPayload;
             } else {
-                long sum = pseudo + tcpBase + (seq & U32) + (((word12 & 0xFF00FFFF) | (segFlags << 16)) & U32);
+                // TCP: seq + i * gso_size; FIN and PSH on the last segment only; CWR on the first unless AccECN
+                final int seq = seq0 + i * mss;
+                int segFlags = flags0;
+                if (i != nseg - 1) {
+                    segFlags &= ~0x09;
+                }
+                if (i != 0 && !accecn) {
+                    segFlags &= ~0x80;
+                }
+                b.putInt(t + 4, seq, NET);
+                b.putByte(t + 13, (byte) segFlags);
+                sum = pseudo + tcpBase + (seq & U32) + (((word12 & 0xFF00FFFF) | (segFlags << 16)) & U32);
+            }
+            if (checksumOffload) {
+                b.putShort(t + csumAt, (short) InetChecksum.fold(pseudo), NET);
+            } else {
                 if (copy > 0) {
                     sum = InetChecksum.sum(b, t + thlen, copy, sum);
                 }
-                b.putShort(t + 16, (short) InetChecksum.finish(sum), NET);
+                final int c = InetChecksum.finish(sum);
+                // a UDP checksum that computes to 0 is sent as 0xFFFF (CSUM_MANGLED_0): 0 means none
+                b.putShort(t + csumAt, (short) (udp && c == 0 ? 0xFFFF : c), NET);
             }
             if ((fresh & M_CSUM) != 0) {
                 s.checksumState(g, checksumOffload ? ChecksumState.PARTIAL : ChecksumState.NONE);
