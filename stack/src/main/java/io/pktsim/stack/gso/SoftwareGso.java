@@ -95,7 +95,9 @@ public final class SoftwareGso {
     public int segmentInto(final int handle, final boolean checksumOffload, final GsoSink sink) {
         final int pppoeAt = pppoeLengthOffset(handle);
         final int n = segmenter.segment(handle, checksumOffload);
-        if (n == TcpSegmenter.ERR_TOO_SMALL) {
+        // __udp_gso_segment() refuses a UDP GSO packet no longer than one datagram (-EINVAL: validate_xmit_skb()
+        // drops it); tcp_gso_segment()'s refusal leaves the packet whole (below)
+        if (n == TcpSegmenter.ERR_TOO_SMALL && (store.gsoType(handle) & PacketStore.GSO_UDP_L4) == 0) {
             // not a real GSO packet: virtio/tap input clears GSO for it; it leaves as one packet
             store.gsoSize(handle, 0);
             store.gsoSegs(handle, 0);

@@ -133,6 +133,30 @@ class GsoTest {
     }
 
     @Test
+    void shouldCutUdpGsoInSoftwareAndDropOneNoLongerThanGsoSize() {
+        final Counters<GsoCounter> counters = new Counters<>(GsoCounter.class);
+        final SoftwareGso g = new SoftwareGso(store, new OffloadFeatures().tso(true).tso6(true), counters);
+        final int h = pb.reset().udp(40000, 9000).payload(2500).checksumMode(PacketBuilder.CSUM_PARTIAL).build();
+        store.networkOffset(h, 14);
+        store.transportOffset(h, 34);
+        store.gsoSize(h, 1000);
+        store.gsoType(h, PacketStore.GSO_UDP_L4);
+        // no device segments UDP (tx-udp-segmentation): software GSO even with TSO
+        assertThat(g.needsSoftwareGso(h)).isTrue();
+        assertThat(g.transmit(h, out::add)).isEqualTo(3);
+        assertThat(out).extracting(store::length).containsExactly(1042, 1042, 542);
+        // __udp_gso_segment(): -EINVAL for a payload not longer than gso_size, and validate_xmit_skb() drops it
+        final int one = pb.reset().udp(40000, 9000).payload(1000).checksumMode(PacketBuilder.CSUM_PARTIAL).build();
+        store.networkOffset(one, 14);
+        store.transportOffset(one, 34);
+        store.gsoSize(one, 1000);
+        store.gsoType(one, PacketStore.GSO_UDP_L4);
+        assertThat(g.transmit(one, out::add)).isZero();
+        assertThat(counters.get(GsoCounter.DROPPED)).isEqualTo(1);
+        assertThat(out).hasSize(3);
+    }
+
+    @Test
     void shouldLeaveGsoToTsoWhenTheDeviceCanSegment() {
         final OffloadFeatures f = new OffloadFeatures().tso(true);
         final SoftwareGso g = new SoftwareGso(store, f, new Counters<>(GsoCounter.class));
