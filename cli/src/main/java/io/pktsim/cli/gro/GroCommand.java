@@ -76,6 +76,11 @@ public final class GroCommand implements Callable<Integer> {
     @Option(names = "--gro-list", description = "Fraglist GRO (ethtool -K DEV rx-gro-list on), as for forwarding.")
     private boolean groList;
 
+    @Option(names = "--udp-gro-forwarding", description = "Non-fraglist UDP GRO of forwarded datagrams (ethtool -K "
+        + "DEV rx-udp-gro-forwarding on): a flow's datagrams merge into one SKB_GSO_UDP_L4 packet; with --gro-list, "
+        + "fraglist GRO takes them instead.")
+    private boolean udpGroForwarding;
+
     @Option(names = "--pppoe-gro", description = "OpenWrt's PPPoE GRO (650-net-pppoe-implement-GRO-support.patch): "
         + "PPPoE session frames carrying TCP merge; mainline 6.18 has none (no_handler).")
     private boolean pppoeGro;
@@ -120,7 +125,7 @@ public final class GroCommand implements Callable<Integer> {
             throw new BadInputException(0, "--napi-defer-hard-irqs " + deferHardIrqs + " is negative");
         }
         return new GroConfig().hz(hz).groFlushTimeoutNs(flushTimeoutNs).napiDeferHardIrqs(deferHardIrqs)
-            .rxGroList(groList).pppoeGro(pppoeGro);
+            .rxGroList(groList).udpGroForwarding(udpGroForwarding).pppoeGro(pppoeGro);
     }
 
     /**

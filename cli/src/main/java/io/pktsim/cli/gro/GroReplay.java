@@ -43,7 +43,7 @@ public final class GroReplay {
      * @param weight NAPI weight (frames per poll), 1..65536
      * @param rxHash {@link #HASH_NONE} or {@link #HASH_L4}
      * @param rxCsum none, unnecessary, complete or partial
-     * @param config the GRO knobs (HZ, timeout, defer, rx-gro-list, OpenWrt's PPPoE handler)
+     * @param config the GRO knobs (HZ, timeout, defer, rx-gro-list, rx-udp-gro-forwarding, OpenWrt's PPPoE handler)
      * @throws BadInputException for a bad option value
      */
     public GroReplay(final int weight, final String rxHash, final String rxCsum, final GroConfig config)

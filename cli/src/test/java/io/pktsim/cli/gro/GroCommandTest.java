@@ -196,16 +196,8 @@ class GroCommandTest {
     void shouldChainUdpDatagramsWithGroListAndWriteTheAggregateAsOneLargeFrame() throws Exception {
         // udp_gro_receive_segment(): the shorter third datagram is chained and completes the aggregate
         final Path in = tmp.resolve("udp.pcap");
-        final PacketStore store = new PacketStore(4, 2048, 64);
-        final PacketBuilder pb = new PacketBuilder(store);
-        final int[] sizes = {1000, 1000, 500, 1000};
-        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
-            for (int i = 0; i < sizes.length; i++) {
-                final int h = pb.reset().udp(40000, 5001).payload(sizes[i]).storePayload(true, 'a' + i).build();
-                w.writePacket(5_000, store, h);
-                store.free(h);
-            }
-        }
+        final int[] sizes = UDP_SIZES;
+        writeUdpDatagrams(in);
         final Run plain = run("gro", "--in", in.toString(), "--json", "-");
         assertThat(plain.out()).as("without --gro-list every datagram goes up alone").contains("not_tcp")
             .doesNotContain("\"segs\": 3");
@@ -230,6 +222,66 @@ class GroCommandTest {
             assertThat(Arrays.copyOfRange(agg, at, at + sizes[i])).as("datagram %d", i).isEqualTo(expected);
             at += sizes[i];
         }
+    }
+
+    /** The UDP payloads of {@link #writeUdpDatagrams}: the shorter third completes the aggregate. */
+    private static final int[] UDP_SIZES = {1000, 1000, 500, 1000};
+
+    /** Writes datagrams of {@link #UDP_SIZES} bytes (the i-th filled with 'a' + i) of one flow, in one poll. */
+    private static void writeUdpDatagrams(final Path in) throws Exception {
+        final PacketStore store = new PacketStore(4, 2048, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            for (int i = 0; i < UDP_SIZES.length; i++) {
+                final int h = pb.reset().udp(40000, 5001).payload(UDP_SIZES[i]).storePayload(true, 'a' + i).build();
+                w.writePacket(5_000, store, h);
+                store.free(h);
+            }
+        }
+    }
+
+    @Test
+    void shouldMergeUdpDatagramsWithUdpGroForwardingIntoOneUdpL4Aggregate() throws Exception {
+        // udp_gro_receive_segment() without is_flist: the payload merged (skb_gro_receive()), the UDP length and the
+        // pseudo-header sum written on completion (udp4_gro_complete(), udp_gro_complete())
+        final Path in = tmp.resolve("udp.pcap");
+        writeUdpDatagrams(in);
+        final Path out = tmp.resolve("udp-fwd.pcap");
+        final Run r = run("gro", "--in", in.toString(), "--json", "-", "--out", out.toString(),
+            "--udp-gro-forwarding");
+        assertThat(r.code()).as("%s", r).isZero();
+        assertThat(r.out()).isEqualTo("[\n"
+            + "  {\"payload_len\": 2508, \"segs\": 3, \"gso_size\": 1000, \"seq\": null, \"tcp_flags\": null, "
+            + "\"flush_reason\": \"short_segment\"},\n"
+            + "  {\"payload_len\": 1008, \"segs\": 1, \"gso_size\": 0, \"seq\": null, \"tcp_flags\": null, "
+            + "\"flush_reason\": \"poll_complete\"}\n"
+            + "]" + NL);
+        final List<Rec> recs = readPcap(out);
+        assertThat(recs).extracting(c -> c.frame().length).containsExactly(14 + 20 + 8 + 2500, 14 + 20 + 8 + 1000);
+        final byte[] agg = recs.get(0).frame();
+        assertThat(u16(agg, 14 + 2)).as("IP total length").isEqualTo(20 + 8 + 2500);
+        assertThat(u16(agg, 34 + 4)).as("UDP length").isEqualTo(8 + 2500);
+        // ~udp_v4_check(2508, 10.0.0.1, 10.0.0.2, 0): 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 17 + 2508 (0x09cc)
+        assertThat(u16(agg, 34 + 6)).as("UDP checksum: the pseudo-header sum").isEqualTo(0x1DE0);
+        int at = 42;
+        for (int i = 0; i < 3; i++) {
+            final byte[] expected = new byte[UDP_SIZES[i]];
+            Arrays.fill(expected, (byte) ('a' + i));
+            assertThat(Arrays.copyOfRange(agg, at, at + UDP_SIZES[i])).as("datagram %d", i).isEqualTo(expected);
+            at += UDP_SIZES[i];
+        }
+        final byte[] alone = recs.get(1).frame();
+        final Run flist = run("gro", "--in", in.toString(), "--out", out.toString(), "--gro-list",
+            "--udp-gro-forwarding");
+        assertThat(flist.code()).as("%s", flist).isZero();
+        assertThat(u16(readPcap(out).get(0).frame(), 34 + 6)).as("with --gro-list fraglist GRO takes them: the UDP "
+            + "checksum is the first datagram's").isNotEqualTo(0x1DE0).isEqualTo(u16(firstFrame(in), 34 + 6));
+        assertThat(u16(alone, 34 + 6)).as("a datagram that went up alone keeps its checksum")
+            .isEqualTo(u16(readPcap(in).get(3).frame(), 34 + 6));
+    }
+
+    private static byte[] firstFrame(final Path pcap) throws Exception {
+        return readPcap(pcap).get(0).frame();
     }
 
     @Test
@@ -456,6 +508,7 @@ class GroCommandTest {
         final Run r = run("gro", "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith("Usage: pktsim gro ").contains("--rx-csum").contains("--gro-flush-timeout-ns")
-            .contains("--napi-defer-hard-irqs").contains("--gro-list").contains("Exit codes");
+            .contains("--napi-defer-hard-irqs").contains("--gro-list").contains("--udp-gro-forwarding")
+            .contains("Exit codes");
     }
 }

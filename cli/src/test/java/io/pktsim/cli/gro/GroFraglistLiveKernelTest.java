@@ -320,7 +320,7 @@ class GroFraglistLiveKernelTest {
     }
 
     /** {@code CONFIG_HZ} of the running kernel from /proc/config.gz or /boot/config-RELEASE; -1 if neither says. */
-    private static int kernelHz() throws Exception {
+    static int kernelHz() throws Exception {
         final Path proc = Path.of("/proc/config.gz");
         final Path boot = Path.of("/boot/config-" + System.getProperty("os.version"));
         final boolean gz = Files.isReadable(proc);

@@ -6,7 +6,8 @@ package io.pktsim.stack.gro;
  *
  * <p>Defaults are those of the 6.18 test kernel of the rule book: HZ 250, {@code gro_max_size} and
  * {@code gro_ipv4_max_size} 65536, {@code gro_flush_timeout} 0, {@code napi_defer_hard_irqs} 0,
- * {@code gro_normal_batch} 8, {@code rx-gro-list} off, no PPPoE GRO handler (mainline).
+ * {@code gro_normal_batch} 8, {@code rx-gro-list} and {@code rx-udp-gro-forwarding} off, no PPPoE GRO handler
+ * (mainline).
  */
 public final class GroConfig {
 
@@ -18,6 +19,7 @@ public final class GroConfig {
     private int napiDeferHardIrqs;
     private int groNormalBatch = 8;
     private boolean rxGroList;
+    private boolean udpGroForwarding;
     private boolean keepMergedSegments;
     private boolean pppoeGro;
     private GroSocketLookup socketLookup = GroSocketLookup.FORWARD_ALL;
@@ -147,11 +149,33 @@ public final class GroConfig {
     /**
      * @param on {@code ethtool -K dev rx-gro-list on|off}: fraglist GRO for TCP flows without a local socket
      *     ({@link #socketLookup(GroSocketLookup)}) and for every UDP datagram (6.18 looks a UDP socket up only for
-     *     UDP encapsulation; without this knob UDP is never merged)
+     *     UDP encapsulation; without this knob or {@link #udpGroForwarding(boolean)} UDP is never merged); with
+     *     both on, fraglist GRO takes the UDP datagrams ({@code is_flist})
      * @return this config
      */
     public GroConfig rxGroList(final boolean on) {
         this.rxGroList = on;
+        return this;
+    }
+
+    /** @return whether {@code rx-udp-gro-forwarding} ({@code NETIF_F_GRO_UDP_FWD}) is on */
+    public boolean udpGroForwarding() {
+        return udpGroForwarding;
+    }
+
+    /**
+     * ethtool's {@code rx-udp-gro-forwarding} ({@code NETIF_F_GRO_UDP_FWD}), off by default in Linux: UDP GRO of
+     * datagrams without a local socket (the model never finds one) that merges their payload into one
+     * {@code SKB_GSO_UDP_L4} packet ({@code udp_gro_receive()} calls {@code udp_gro_receive_segment()} without
+     * {@code is_flist}), rather than chaining them as fraglist GRO does. With {@link #rxGroList(boolean)} on too,
+     * fraglist GRO takes the datagrams instead ({@code is_flist} is set whenever the device has
+     * {@code NETIF_F_GRO_FRAGLIST}).
+     *
+     * @param on {@code ethtool -K dev rx-udp-gro-forwarding on|off}
+     * @return this config
+     */
+    public GroConfig udpGroForwarding(final boolean on) {
+        this.udpGroForwarding = on;
         return this;
     }
 

@@ -33,8 +33,9 @@ public enum GroReason implements CounterDescriptor {
     /** Bypass: an IPv6 packet whose upper layer, after HBH/routing/dest-opts, is not TCP (fragment, AH, ESP...). */
     IPV6_EXTENSION("ipv6_extension", "IPv6 next header is not TCP after the walkable extension headers"),
     /**
-     * Bypass: the transport protocol is not TCP (ICMP, ...), or it is UDP and fraglist GRO is off (6.18 merges UDP
-     * only with {@code rx-gro-list}, {@code rx-udp-gro-forwarding} or a socket that asks for it).
+     * Bypass: the transport protocol is not TCP (ICMP, ...), or it is UDP and both fraglist GRO and UDP GRO
+     * forwarding are off (6.18 merges UDP only with {@code rx-gro-list}, {@code rx-udp-gro-forwarding}, see
+     * {@link GroConfig#udpGroForwarding(boolean)}, or a socket that asks for it, which the model never has).
      */
     NOT_TCP("not_tcp", "the transport protocol is not TCP (or UDP without fraglist GRO)"),
     /** Bypass: a second level of IP-in-IP, or an outer IPv6 tunnel header (not modelled). */
@@ -74,8 +75,8 @@ public enum GroReason implements CounterDescriptor {
     /** Flush: the IPv4 ID breaks the incrementing or fixed rule (at some IP level). */
     IP_ID("ip_id", "the IPv4 ID is neither the next incrementing ID nor the fixed ID"),
     /**
-     * Flush: the new segment is larger than the aggregate's gso_size (it is held anew); for fraglist UDP a datagram
-     * longer than the aggregate's first ({@code ulen > ntohs(uh2->len)}).
+     * Flush: the new segment is larger than the aggregate's gso_size (it is held anew); for UDP (fraglist or
+     * {@code rx-udp-gro-forwarding}) a datagram longer than the aggregate's first ({@code ulen > ntohs(uh2->len)}).
      */
     LARGER_THAN_MSS("larger_than_mss", "the new segment is larger than the aggregate's gso_size"),
     /** Flush: a zero-length segment met the aggregate. */
@@ -84,7 +85,11 @@ public enum GroReason implements CounterDescriptor {
     GSO_SIZE("gso_size", "an incoming GSO skb has another gso_size"),
     /** Flush: the sequence number is not the aggregate's next one (gap, overlap, retransmission). */
     SEQUENCE("sequence", "the sequence number is not the next expected one"),
-    /** Flush: merging would reach gro_max_size (64 KiB by default). */
+    /**
+     * Flush: merging would reach gro_max_size (64 KiB by default); for UDP {@code skb_gro_receive_list()} (fraglist:
+     * the new datagram counted whole) or {@code skb_gro_receive()} ({@code rx-udp-gro-forwarding}: its payload)
+     * refused at 64 KiB.
+     */
     MAX_SIZE("max_size", "the aggregate would reach gro_max_size"),
     /** Flush: the new packet carries an L3 flush mark; the aggregate is completed and the packet goes alone. */
     L3_MARK_REFUSED("l3_mark_refused", "the new packet's L3 flush mark refused the merge"),
@@ -92,7 +97,7 @@ public enum GroReason implements CounterDescriptor {
     FRAGLIST_MISMATCH("fraglist_mismatch", "fraglist GRO: checksum state or PSH/FIN differ"),
     /**
      * Flush (fraglist): 64 segments chained; TCP refuses the 65th ({@code count >= 64}), UDP completes the aggregate
-     * with its 64th ({@code UDP_GRO_CNT_MAX}).
+     * with its 64th ({@code UDP_GRO_CNT_MAX}), with {@code rx-udp-gro-forwarding} as with fraglist GRO.
      */
     FRAGLIST_COUNT("fraglist_count", "fraglist GRO: 64 segments already chained"),
 
@@ -103,8 +108,8 @@ public enum GroReason implements CounterDescriptor {
     /** Flush: merged a FIN segment with payload; the aggregate is delivered at once. */
     FIN("fin", "merged a FIN segment with payload, which closes the aggregate"),
     /**
-     * Flush: merged a segment shorter than gso_size (or a GSO skb with a short tail); for fraglist UDP chained a
-     * datagram shorter than the aggregate's first ({@code ulen != ntohs(uh2->len)}).
+     * Flush: merged a segment shorter than gso_size (or a GSO skb with a short tail); for UDP (fraglist or {@code
+     * rx-udp-gro-forwarding}) merged a datagram shorter than the aggregate's first ({@code ulen != ntohs(uh2->len)}).
      */
     SHORT_SEGMENT("short_segment", "merged a segment shorter than gso_size, which closes the aggregate"),
 
@@ -133,8 +138,10 @@ public enum GroReason implements CounterDescriptor {
     /** Bypass ({@link GroConfig#pppoeGro(boolean)} only): the PPP protocol is not 0x0021 (IPv4) or 0x0057 (IPv6). */
     PPPOE_NOT_IP("pppoe_not_ip", "pppoe: not IPv4/IPv6 (the PPP protocol is neither 0x0021 nor 0x0057)"),
 
-    // ---------------------------------------------------------------- delivered alone: fraglist GRO of UDP
-    // ({@link GroConfig#rxGroList(boolean)} only; after the others, as the PPPoE ones)
+    // ---------------------------------------------------------------- delivered alone: UDP GRO
+    // ({@link GroConfig#rxGroList(boolean)} or {@link GroConfig#udpGroForwarding(boolean)} only, UDP_CHECKSUM_STATE
+    // with rx-gro-list only; after the others, as the PPPoE ones; the descriptions, which explain napi prints with
+    // --gro-list, keep their "fraglist UDP GRO")
 
     /**
      * Bypass: the UDP checksum field is 0 ({@code udp_gro_receive_segment}: "requires non zero csum, for symmetry
@@ -151,8 +158,9 @@ public enum GroReason implements CounterDescriptor {
     /** Bypass: the UDP checksum failed verification ({@code udp4_gro_receive} / {@code udp6_gro_receive}). */
     UDP_BAD_CHECKSUM("udp_bad_checksum", "the UDP checksum failed GRO's verification; held packets are untouched"),
     /**
-     * Normal, after the flow was looked up: the checksum state ({@code ip_summed}, {@code csum_level}) differs from
-     * the held packet's, which stays held ({@code udp_gro_receive_segment}: {@code flush = 1}, no packet completed).
+     * Normal, after the flow was looked up (fraglist GRO only; {@code rx-udp-gro-forwarding} merges regardless): the
+     * checksum state ({@code ip_summed}, {@code csum_level}) differs from the held packet's, which stays held
+     * ({@code udp_gro_receive_segment}: {@code flush = 1}, no packet completed).
      */
     UDP_CHECKSUM_STATE("udp_checksum_state", "fraglist UDP GRO: the checksum state differs from the held "
         + "packet's; the datagram goes up alone and the held packet stays");

@@ -17,7 +17,8 @@ import org.agrona.UnsafeApi;
 /**
  * The GRO state of one NAPI instance ({@code struct gro_node}, include/net/gro.h, Linux 6.18): 8 buckets of at
  * most 8 held packets, the merge / hold / flush decision for TCP over IPv4, IPv6 and IPv4-in-IPv4, fraglist GRO
- * of TCP and of UDP, the {@code gro_normal_batch} list towards the stack, and the GRO part of a poll's end.
+ * of TCP and of UDP, UDP GRO of forwarded datagrams ({@code rx-udp-gro-forwarding}), the {@code gro_normal_batch}
+ * list towards the stack, and the GRO part of a poll's end.
  *
  * <p>The NAPI model drives it: {@link #receive(int, long)} per frame ({@code napi_gro_receive()}, which runs
  * {@code dev_gro_receive()} in net/core/gro.c), then {@link #onPollEnd(int, int, long)} when the driver's poll
@@ -50,14 +51,20 @@ import org.agrona.UnsafeApi;
  * the segment size against gso_size, the sequence number, and {@code gro_max_size}; any of them refuses the
  * merge and completes the held packet.
  *
- * <p>UDP is merged only with {@link GroConfig#rxGroList(boolean)} ({@code rx-gro-list}; without it, or
- * {@code rx-udp-gro-forwarding}, a datagram goes up alone, {@link GroReason#NOT_TCP}): then every datagram is
- * {@code is_flist} ({@code udp4_gro_receive()} / {@code udp6_gro_receive()} look a socket up only for UDP
- * encapsulation) and {@code udp_gro_receive_segment()} (net/ipv4/udp_offload.c, 6.18) decides: a zero checksum or
- * a UDP length other than the datagram's goes up alone; a datagram of a held flow that passes the IP rules and is
- * no longer than the flow's first datagram is chained to it unless the checksum state differs (then it goes up
- * alone and the held packet stays) or 64 KiB would be reached; a shorter datagram or the 64th ends the aggregate.
- * The completed aggregate gets its IP and UDP lengths rewritten, its UDP checksum untouched. UDP never takes the
+ * <p>UDP is merged only with {@link GroConfig#rxGroList(boolean)} ({@code rx-gro-list}) or
+ * {@link GroConfig#udpGroForwarding(boolean)} ({@code rx-udp-gro-forwarding}); without both a datagram goes up
+ * alone ({@link GroReason#NOT_TCP}). {@code udp4_gro_receive()} / {@code udp6_gro_receive()} look a socket up only
+ * for UDP encapsulation, so {@code udp_gro_receive()} (net/ipv4/udp_offload.c, 6.18) finds none: a datagram is
+ * {@code is_flist} whenever {@code rx-gro-list} is on (it wins when both are), and {@code
+ * udp_gro_receive_segment()} decides in either mode: a zero checksum or a UDP length other than the datagram's goes
+ * up alone; a datagram of a held flow that passes the IP rules and is no longer than the flow's first datagram
+ * joins it unless the size limit would be reached; a shorter datagram or the 64th ends the aggregate. Fraglist GRO
+ * chains the datagram ({@code skb_gro_receive_list()}: the new datagram counts whole against 64 KiB), but sends a
+ * datagram of another checksum state up alone, the held packet staying; its aggregate gets its IP and UDP lengths
+ * rewritten, its UDP checksum untouched (FRAGLIST | UDP_L4). Without {@code is_flist} the payload is merged as TCP
+ * payload is ({@code skb_gro_receive()}: the new datagram's payload counts against the limit; the checksum state is
+ * not compared), and the aggregate gets its IP and UDP lengths, the pseudo-header sum in its UDP checksum (unless
+ * that was 0) and {@code CHECKSUM_PARTIAL} (UDP_L4 alone, {@code udp_gro_complete_segment()}). UDP never takes the
  * fast paths.
  *
  * <p>With {@link GroConfig#pppoeGro(boolean)} a PPPoE session frame goes through OpenWrt's {@code pppoe_gro_receive()}
@@ -73,7 +80,8 @@ public final class GroTable {
     public static final int MAX_HELD_PER_BUCKET = 8;
     /**
      * Segments a fraglist aggregate may chain: {@code tcp_gro_receive()} refuses the 65th ({@code count >= 64}),
-     * {@code udp_gro_receive_segment()} completes the aggregate with its 64th ({@code UDP_GRO_CNT_MAX}).
+     * {@code udp_gro_receive_segment()} completes the aggregate with its 64th ({@code UDP_GRO_CNT_MAX}), fraglist or
+     * not.
      */
     public static final int FRAGLIST_MAX_SEGMENTS = 64;
     /** {@code GRO_LEGACY_MAX_SIZE}: above this only BIG TCP aggregates grow. */
@@ -126,8 +134,9 @@ public final class GroTable {
     /** A PPPoE session frame's aggregate (OpenWrt's handler): the PPPoE header sits in front of the IP header. */
     private static final int H_PPPOE = 32;
     /**
-     * A UDP aggregate of fraglist GRO ({@code udp_gro_receive_segment()}); its {@link #R_MSS} is its first datagram's
-     * UDP payload, so that datagram's UDP length less 8.
+     * A UDP aggregate ({@code udp_gro_receive_segment()}), of fraglist GRO with {@link #H_FLIST}, else of
+     * {@code rx-udp-gro-forwarding}; its {@link #R_MSS} is its first datagram's UDP payload, so that datagram's UDP
+     * length less 8.
      */
     private static final int H_UDP = 64;
     private static final long U32 = 0xFFFFFFFFL;
@@ -230,6 +239,8 @@ public final class GroTable {
     private final int napiDeferHardIrqs;
     private final int groNormalBatch;
     private final boolean rxGroList;
+    /** {@code rx-udp-gro-forwarding} ({@code NETIF_F_GRO_UDP_FWD}): UDP GRO without fraglist. */
+    private final boolean udpGroForwarding;
     private final boolean keepMergedSegments;
     /** OpenWrt's PPPoE handler ({@link GroConfig#pppoeGro(boolean)}). */
     private final boolean pppoeGro;
@@ -291,7 +302,7 @@ public final class GroTable {
     /** A PPPoE session frame taken by OpenWrt's handler: its IP header at Ethernet + {@link #PPPOE_HLEN}. */
     private boolean pppoeIn;
     /**
-     * A UDP datagram for fraglist GRO ({@link #parseUdp}): {@link #tcpW0} then holds its UDP header (ports, length,
+     * A UDP datagram for UDP GRO ({@link #parseUdp}): {@link #tcpW0} then holds its UDP header (ports, length,
      * checksum) and {@link #tcpW1} is 0.
      */
     private boolean udpIn;
@@ -355,6 +366,7 @@ public final class GroTable {
         this.napiDeferHardIrqs = config.napiDeferHardIrqs();
         this.groNormalBatch = config.groNormalBatch();
         this.rxGroList = config.rxGroList();
+        this.udpGroForwarding = config.udpGroForwarding();
         this.keepMergedSegments = config.keepMergedSegments();
         this.pppoeGro = config.pppoeGro();
         this.mergeFrees = !rxGroList && !keepMergedSegments;
@@ -539,19 +551,22 @@ public final class GroTable {
     }
 
     /**
-     * {@code udp_gro_receive_segment()}'s flow loop (net/ipv4/udp_offload.c, 6.18) with {@code is_flist} for a
-     * datagram {@link #parseUdp} passed on. The held packet p of its flow (found as for TCP: hash, device, Ethernet
-     * header, IP addresses and protocol, ports) is completed and the datagram held in its place when an IP level
-     * refuses ({@code gro_receive_network_flush()}: TTL, TOS, DF, the IPv4 ID rule) or the datagram is longer than
-     * p's first ({@code ulen > ntohs(uh2->len)}, {@link GroReason#LARGER_THAN_MSS}); a checksum state other than
-     * p's sends the datagram up alone and leaves p held ({@link GroReason#UDP_CHECKSUM_STATE}); {@code
-     * skb_gro_receive_list()} refuses at 64 KiB ({@code p->len + skb->len >= 65536}, {@link GroReason#MAX_SIZE}: p
-     * completed, the datagram held). Otherwise the datagram is chained ({@link #chainUdp}). A datagram with the L3
-     * flush mark refuses the merge as in {@link #mergeRefusal} and goes up alone.
+     * {@code udp_gro_receive_segment()}'s flow loop (net/ipv4/udp_offload.c, 6.18) for a datagram {@link #parseUdp}
+     * passed on, {@code is_flist} exactly when {@code rx-gro-list} is on ({@code udp_gro_receive()}: no socket is
+     * found). The held packet p of its flow (found as for TCP: hash, device, Ethernet header, IP addresses and
+     * protocol, ports) is completed and the datagram held in its place when an IP level refuses ({@code
+     * gro_receive_network_flush()}: TTL, TOS, DF, the IPv4 ID rule) or the datagram is longer than p's first ({@code
+     * ulen > ntohs(uh2->len)}, {@link GroReason#LARGER_THAN_MSS}). With {@code is_flist} a checksum state other than
+     * p's sends the datagram up alone and leaves p held ({@link GroReason#UDP_CHECKSUM_STATE}) and {@code
+     * skb_gro_receive_list()} refuses at 64 KiB ({@code p->len + skb->len >= 65536}); without it {@code
+     * skb_gro_receive()} refuses by {@link #udpReceiveRefusal}. A refusal at the size limit ({@link
+     * GroReason#MAX_SIZE}) completes p and holds the datagram. Otherwise the datagram joins p ({@link #mergeUdp}). A
+     * datagram with the L3 flush mark refuses the merge as in {@link #mergeRefusal} and goes up alone.
      */
     private GroResult receiveUdp(final int h, final long nowNs) {
         final int bucket = hashIn & (BUCKETS - 1);
         final int p = lookup(h, bucket);
+        final boolean flist = rxGroList;
         if (p >= 0) {
             final long[] e = held;
             final int r = p * REC;
@@ -567,7 +582,7 @@ public final class GroTable {
             if (refused == null && payloadLen > headPayload) {
                 refused = GroReason.LARGER_THAN_MSS;
             }
-            if (refused == null) {
+            if (refused == null && flist) {
                 final int q = (int) e[r + R_HANDLE];
                 if (store.checksumState(h) != store.checksumState(q)
                     || store.checksumLevel(h) != store.checksumLevel(q)) {
@@ -579,7 +594,12 @@ public final class GroTable {
                 } else if (flushMark) {
                     refused = GroReason.L3_MARK_REFUSED;
                 } else {
-                    return chainUdp(h, bucket, p, headPayload, nowNs);
+                    return mergeUdp(h, bucket, p, headPayload, true, nowNs);
+                }
+            } else if (refused == null) {
+                refused = udpReceiveRefusal(r);
+                if (refused == null) {
+                    return mergeUdp(h, bucket, p, headPayload, false, nowNs);
                 }
             }
             completeAt(bucket, p, refused, nowNs);
@@ -587,31 +607,62 @@ public final class GroTable {
         if (flushMark) {
             return normal(h, gsoIn && gsoUntrusted(h) ? GroReason.GSO_UNTRUSTED : GroReason.L3_FLUSH_MARK, nowNs, -1);
         }
-        hold(h, bucket, true, nowNs);
+        hold(h, bucket, flist, nowNs);
         return GroResult.HELD;
     }
 
     /**
-     * {@code skb_gro_receive_list()}: datagram h joins the frag_list of held packet p (whose first datagram carried
-     * headPayload bytes), which then completes at once if the datagram was shorter ({@code ulen !=
-     * ntohs(uh2->len)}, {@link GroReason#SHORT_SEGMENT}) or is its 64th ({@code UDP_GRO_CNT_MAX},
-     * {@link GroReason#FRAGLIST_COUNT}).
+     * {@code skb_gro_receive()} (net/core/gro.c, 6.18) of the datagram under receive into the held packet of record
+     * r, without {@code is_flist}: {@code len = skb_gro_len(skb)} is the datagram's UDP payload (the UDP header was
+     * pulled), {@code p->len} the held packet's length from its IP header (a PPPoE aggregate's 8 header bytes
+     * count). {@code -E2BIG} ({@link GroReason#MAX_SIZE}) when {@code p->len + len} reaches {@code
+     * netif_get_gro_max_size()} (gro_ipv4_max_size for IPv4 and PPPoE, gro_max_size for IPv6) or, the datagram not
+     * being TCP, {@code GRO_LEGACY_MAX_SIZE} (65536); a datagram with the L3 flush mark ({@code
+     * NAPI_GRO_CB(skb)->flush}) is refused too ({@link GroReason#L3_MARK_REFUSED}, as for TCP). Null: merge.
      */
-    private GroResult chainUdp(final int h, final int bucket, final int p, final int headPayload, final long nowNs) {
+    private GroReason udpReceiveRefusal(final int r) {
+        final int max = family == 4 || pppoeIn ? groIpv4MaxSizeBytes : groMaxSizeBytes;
+        final int grown = (int) held[r + R_NET_LEN] + payloadLen + (pppoeIn ? PPPOE_HLEN : 0);
+        if (grown >= max) {
+            return GroReason.MAX_SIZE;
+        }
+        if (flushMark) {
+            return GroReason.L3_MARK_REFUSED;
+        }
+        return grown >= LEGACY_MAX_SIZE_BYTES ? GroReason.MAX_SIZE : null;
+    }
+
+    /**
+     * Datagram h joins held packet p (whose first datagram carried headPayload bytes): with flist {@code
+     * skb_gro_receive_list()} chains it to p's frag_list; without, {@code skb_gro_receive()} merges its payload
+     * (counted in p's length; the datagram is chained behind p only where {@link GroConfig#keepMergedSegments()}
+     * asks, else freed, as for TCP). p then completes at once if the datagram was shorter ({@code ulen !=
+     * ntohs(uh2->len)}, {@link GroReason#SHORT_SEGMENT}) or is its 64th ({@code UDP_GRO_CNT_MAX}, {@link
+     * GroReason#FRAGLIST_COUNT}).
+     */
+    private GroResult mergeUdp(final int h, final int bucket, final int p, final int headPayload,
+        final boolean flist, final long nowNs) {
         final long[] e = held;
         final int r = p * REC;
         final int count = (int) e[r + R_SEGS] + 1;
         e[r + R_SEGS] = count;
         e[r + R_NET_LEN] += payloadLen;
-        appendToList(h, p);
+        final GroResult result;
+        if (flist || keepMergedSegments) {
+            appendToList(h, p);
+            result = GroResult.MERGED;
+        } else {
+            store.free(h);
+            result = GroResult.MERGED_FREE;
+        }
         counters.increment(GroCounter.MERGED);
-        traceReceive(nowNs, h, GroResult.MERGED, null, (int) e[r + R_HANDLE]);
+        traceReceive(nowNs, h, result, null, (int) e[r + R_HANDLE]);
         if (payloadLen != headPayload) {
             completeAt(bucket, p, GroReason.SHORT_SEGMENT, nowNs);
         } else if (count >= FRAGLIST_MAX_SEGMENTS) {
             completeAt(bucket, p, GroReason.FRAGLIST_COUNT, nowNs);
         }
-        return GroResult.MERGED;
+        return result;
     }
 
     private boolean gsoUntrusted(final int handle) {
@@ -726,7 +777,8 @@ public final class GroTable {
             }
         }
         if (proto != PROTO_TCP) {
-            return proto == PROTO_UDP && rxGroList ? parseUdp(h, f, at, len, stored) : GroReason.NOT_TCP;
+            return proto == PROTO_UDP && (rxGroList || udpGroForwarding) ? parseUdp(h, f, at, len, stored)
+                : GroReason.NOT_TCP;
         }
         if (stored < at + 20) {
             return GroReason.MALFORMED;
@@ -756,11 +808,12 @@ public final class GroTable {
     }
 
     /**
-     * The UDP part of {@link #parse(int)} with fraglist GRO ({@code rx-gro-list}): {@code udp4_gro_receive()} /
-     * {@code udp6_gro_receive()} (net/ipv4/udp_offload.c, net/ipv6/udp_offload.c, 6.18) validate the checksum unless
-     * the packet is flushed anyway ({@code skb_gro_checksum_validate_zero_check()}: a zero checksum is not
-     * validated), find no socket (one is looked up only for UDP encapsulation, {@code udp_encap_needed_key}, which
-     * the model has not) and so set {@code is_flist}; then {@code udp_gro_receive_segment()} refuses, before its flow
+     * The UDP part of {@link #parse(int)} with fraglist GRO ({@code rx-gro-list}) or {@code rx-udp-gro-forwarding}:
+     * {@code udp4_gro_receive()} / {@code udp6_gro_receive()} (net/ipv4/udp_offload.c, net/ipv6/udp_offload.c, 6.18)
+     * validate the checksum unless the packet is flushed anyway ({@code skb_gro_checksum_validate_zero_check()}: a
+     * zero checksum is not validated), find no socket (one is looked up only for UDP encapsulation, {@code
+     * udp_encap_needed_key}, which the model has not), so that {@code udp_gro_receive()} sets {@code is_flist} with
+     * {@code rx-gro-list} and calls {@code udp_gro_receive_segment()} in either mode; that refuses, before its flow
      * loop, a zero checksum and a UDP length of 8 or less or other than the bytes after the IP header (Ethernet
      * padding, a bad length). Each refusal is {@code flush = 1}: the datagram goes up alone with the returned reason,
      * held packets untouched. The datagram's UDP header (read at f + at) is left in {@link #tcpW0}.
@@ -1737,8 +1790,10 @@ public final class GroTable {
      * {@code udp6_gro_complete()}, 6.18): rewrite the IP lengths and header checksums of a multi-segment
      * aggregate, seed its TCP checksum with the pseudo-header sum (CHECKSUM_PARTIAL) and set its gso fields; a
      * fraglist aggregate keeps its TCP or UDP checksum (a UDP one gets the aggregate's UDP length, gso_type
-     * FRAGLIST | UDP_L4) and its checksum state is raised as {@code __skb_incr_checksum_unnecessary()} does; a
-     * single segment only loses its gso_size.
+     * FRAGLIST | UDP_L4) and its checksum state is raised as {@code __skb_incr_checksum_unnecessary()} does; a UDP
+     * aggregate of {@code rx-udp-gro-forwarding} gets its UDP length and, unless its checksum field is 0, the
+     * pseudo-header sum there ({@code udp_gro_complete()}, {@code udp_gro_complete_segment()}: CHECKSUM_PARTIAL,
+     * gso_type UDP_L4); a single segment only loses its gso_size.
      */
     private void complete(final int q, final int qSegs, final int qNetLen, final int qFlags, final GroReason reason,
         final long nowNs) {
@@ -1778,6 +1833,17 @@ public final class GroTable {
                 } else if (cs == ChecksumState.UNNECESSARY && s.checksumLevel(q) < 2) {
                     s.checksumLevel(q, s.checksumLevel(q) + 1);
                 }
+            } else if (udp) {
+                // udp4_gro_complete() / udp6_gro_complete() without is_flist: if (uh->check) uh->check =
+                // ~udp_v4_check(skb->len - nhoff, saddr, daddr, 0) (udp_v6_check), with the innermost IP header's
+                // addresses; udp_gro_complete(): uh->len = htons(skb->len - nhoff); udp_gro_complete_segment():
+                // CHECKSUM_PARTIAL, gso_type |= SKB_GSO_UDP_L4 (above)
+                final int udpLen = qNetLen - (l4Off - netOff);
+                if (b.getShort(f + l4Off + 6) != 0) {
+                    writePseudoChecksum(b, ipAt, f + l4Off + 6, PROTO_UDP, udpLen);
+                }
+                b.putShort(f + l4Off + 4, (short) udpLen, NET);
+                s.checksumState(q, ChecksumState.PARTIAL);
             } else {
                 writeTcpPseudoChecksum(b, ipAt, f + l4Off, qNetLen - (l4Off - netOff));
                 if ((qFlags & H_FIXEDID_OUTER) != 0) {
@@ -1920,10 +1986,20 @@ public final class GroTable {
      */
     public static void writeTcpPseudoChecksum(final MutableDirectBuffer b, final int ipAt, final int l4At,
         final int tcpLengthBytes) {
+        writePseudoChecksum(b, ipAt, l4At + 16, PROTO_TCP, tcpLengthBytes);
+    }
+
+    /**
+     * Writes the folded pseudo-header sum ({@code ~tcp_v4_check(len, saddr, daddr, 0)}, {@code ~udp_v4_check()}, or
+     * their IPv6 twins) of a transport header of proto and l4LengthBytes bytes, with the addresses of the IPv4 or
+     * IPv6 header at ipAt, into the checksum field at checkAt.
+     */
+    private static void writePseudoChecksum(final MutableDirectBuffer b, final int ipAt, final int checkAt,
+        final int proto, final int l4LengthBytes) {
         final long pseudo = (b.getByte(ipAt) & 0xF0) == 0x40
-            ? InetChecksum.pseudoIpv4(b.getInt(ipAt + 12, NET), b.getInt(ipAt + 16, NET), PROTO_TCP, tcpLengthBytes)
-            : InetChecksum.pseudoIpv6(b, ipAt + 8, ipAt + 24, PROTO_TCP, tcpLengthBytes);
-        b.putShort(l4At + 16, (short) InetChecksum.fold(pseudo), NET);
+            ? InetChecksum.pseudoIpv4(b.getInt(ipAt + 12, NET), b.getInt(ipAt + 16, NET), proto, l4LengthBytes)
+            : InetChecksum.pseudoIpv6(b, ipAt + 8, ipAt + 24, proto, l4LengthBytes);
+        b.putShort(checkAt, (short) InetChecksum.fold(pseudo), NET);
     }
 
     private void enqueue(final int h, final GroReason reason, final int segments, final long nowNs) {

@@ -167,6 +167,74 @@ class GroPropertiesTest {
     }
 
     /**
+     * GSO(GRO(x)) = x for UDP with {@code rx-udp-gro-forwarding}: 2..40 datagrams of one flow (IPv4 with or without DF,
+     * or IPv6), gso_size 1..1460 and a shorter or equal last one, merged by {@code udp_gro_receive_segment()} into one
+     * {@code SKB_GSO_UDP_L4} aggregate and cut again by {@code __udp_gso_segment()} (software checksums): the same
+     * frames, byte for byte, when the IPv4 IDs counted up; a DF flow of one fixed ID merges too (the ID rule allows
+     * it) and leaves with IDs counting from it, UDP GSO having no fixed-ID flag, everything else the same.
+     */
+    @Property(tries = 300)
+    void shouldGiveBackTheDatagramsWhenGsoCutsAUdpGroAggregate(@ForAll @IntRange(min = 2, max = 40) final int n,
+        @ForAll @IntRange(min = 1, max = 1460) final int mss, @ForAll @IntRange(min = 0, max = 1460) final int tailCut,
+        @ForAll final boolean fixedId, @ForAll final boolean df, @ForAll final boolean v6,
+        @ForAll @IntRange(min = 0, max = 65535) final int firstId) {
+        final int tail = Math.max(1, mss - (tailCut % mss));
+        final int count = Math.min(Math.min(n, 60000 / mss), 63);
+        final boolean fixed = fixedId && df && !v6;
+        if (count < 2) {
+            return;
+        }
+        final PacketStore store = new PacketStore(256, 256, 64);
+        final PacketBuilder pb = new PacketBuilder(store);
+        final List<byte[]> originals = new ArrayList<>();
+        final List<Integer> aggregates = new ArrayList<>();
+        final GroTable gro = new GroTable(store, new GroConfig().udpGroForwarding(true),
+            (h, r, t) -> aggregates.add(h));
+        for (int i = 0; i < count; i++) {
+            pb.reset();
+            if (v6) {
+                pb.ipv6(0x2001_0DB8_0000_0001L, 1, 0x2001_0DB8_0000_0002L, 2);
+            } else {
+                pb.ipId(fixed ? firstId : (firstId + i) & 0xFFFF).fragWord(df ? 0x4000 : 0);
+            }
+            final int h = pb.udp(40000, 5001).payload(i == count - 1 ? tail : mss).build();
+            final byte[] f = new byte[store.length(h)];
+            store.getFrame(h, f, 0, f.length);
+            originals.add(f);
+            GroTrains.receiveState(store, h, 0x1234, true);
+            gro.receive(h, 0);
+        }
+        gro.onPollEnd(count, 64, 0);
+        assertThat(aggregates).as("one aggregate").hasSize(1);
+        final int agg = aggregates.get(0);
+        assertThat(store.gsoSegs(agg)).isEqualTo(count);
+        assertThat(store.gsoType(agg)).isEqualTo(PacketStore.GSO_UDP_L4);
+        final SoftwareGso gso = new SoftwareGso(store, new OffloadFeatures(), new Counters<>(GsoCounter.class));
+        final List<byte[]> out = new ArrayList<>();
+        gso.segmentInto(agg, false, h -> {
+            final byte[] f = new byte[store.length(h)];
+            store.getFrame(h, f, 0, f.length);
+            out.add(f);
+            store.free(h);
+        });
+        assertThat(out).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            final byte[] want = originals.get(i).clone();
+            final byte[] got = out.get(i).clone();
+            if (fixed) {
+                assertThat((got[18] & 0xFF) << 8 | got[19] & 0xFF).as("ID of datagram %d", i)
+                    .isEqualTo((firstId + i) & 0xFFFF);
+                for (final int at : new int[] {18, 19, 24, 25}) {
+                    want[at] = 0;
+                    got[at] = 0;
+                }
+            }
+            assertThat(got).as("datagram %d", i).isEqualTo(want);
+        }
+        assertThat(store.inUse()).isZero();
+    }
+
+    /**
      * GSO(GRO(x)) = x for PPPoE session frames with OpenWrt's handler ({@code pppoe_gro_receive} /
      * {@code pppoe_gro_complete} and {@code pppoe_gso_segment}): one TCP flow carried in 1..4 PPPoE sessions at once
      * (random session ids, IPv4 or IPv6 per session, random segment counts, sizes and short tails, interleaved in a
