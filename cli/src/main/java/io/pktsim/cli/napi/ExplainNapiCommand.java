@@ -109,6 +109,11 @@ public final class ExplainNapiCommand implements Callable<Integer> {
         + "ends the aggregate.")
     private boolean groList;
 
+    @Option(names = "--udp-gro-forwarding", description = "With --udp: UDP GRO of forwarded datagrams without "
+        + "fraglist (ethtool -K DEV rx-udp-gro-forwarding on; off by default): a flow's datagrams are merged into "
+        + "one packet; with --gro-list too, fraglist GRO chains them instead.")
+    private boolean udpGroForwarding;
+
     @Option(names = "--only", paramLabel = "KIND[,KIND...]", split = ",", hideParamSyntax = true,
         description = "Print only these kinds of event (e.g. napi_poll,napi_repoll,time_squeeze,ksoftirqd_wake).")
     private List<String> only;
@@ -235,6 +240,10 @@ public final class ExplainNapiCommand implements Callable<Integer> {
             }
             o.udpFlows = (int) range("--udp-flows", udpFlows, 1, 1024);
         }
+        if (udpGroForwarding && !udp) {
+            throw new BadInput("--udp-gro-forwarding needs --udp (it is GRO for UDP datagrams)");
+        }
+        o.udpGroForwarding = udpGroForwarding;
         o.mode = rawDrop ? PacketPath.Mode.RAW_DROP : PacketPath.Mode.FORWARD;
         if (pppoeGro && !pppoe) {
             throw new BadInput("--pppoe-gro needs --pppoe (it is GRO for PPPoE session frames)");

@@ -89,6 +89,8 @@ public final class NapiScenario {
         public boolean pppoeGro;
         /** Fraglist GRO ({@code GroConfig#rxGroList}, {@code rx-gro-list}); off in mainline 6.18. */
         public boolean groList;
+        /** UDP GRO without fraglist ({@code GroConfig#udpGroForwarding}, {@code rx-udp-gro-forwarding}); off. */
+        public boolean udpGroForwarding;
     }
 
     /** What a run measured. */
@@ -209,7 +211,8 @@ public final class NapiScenario {
             if (o.napi) {
                 final GroTable gro = new GroTable(store, new GroConfig().hz(p.hz())
                     .groFlushTimeoutNs(p.groFlushTimeoutNs()).napiDeferHardIrqs(p.napiDeferHardIrqs())
-                    .groNormalBatch(p.groNormalBatch()).pppoeGro(o.pppoeGro).rxGroList(o.groList), path);
+                    .groNormalBatch(p.groNormalBatch()).pppoeGro(o.pppoeGro).rxGroList(o.groList)
+                    .udpGroForwarding(o.udpGroForwarding), path);
                 gros[q] = gro;
                 drivers[q] = new RxQueueDriver("eth0/rx" + q, port.rxQueue(q), cpu0, softnet, weight, gro, path,
                     store, p.costs(), ids);

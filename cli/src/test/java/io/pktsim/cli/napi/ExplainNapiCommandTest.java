@@ -125,6 +125,17 @@ class ExplainNapiCommandTest {
         assertThat(fraglist).doesNotContain("not TCP");
         assertThat(run("explain", "napi", "--udp-flows", "2")).isEqualTo(2);
         assertThat(run("explain", "napi", "--udp", "--udp-flows", "0")).isEqualTo(2);
+        // rx-udp-gro-forwarding: the same flow's datagrams merged (skb_gro_receive), not chained; with --gro-list
+        // too, fraglist GRO takes them
+        out.getBuffer().setLength(0);
+        assertThat(run(with(common, "--udp-gro-forwarding"))).isZero();
+        final String merged = out.toString();
+        assertThat(occurrences(merged, "GRO merges the frame into the held packet of its flow")).isGreaterThan(10);
+        assertThat(merged).doesNotContain("GRO chains");
+        out.getBuffer().setLength(0);
+        assertThat(run(with(with(common, "--udp-gro-forwarding"), "--gro-list"))).isZero();
+        assertThat(out.toString()).isEqualTo(fraglist);
+        assertThat(run("explain", "napi", "--udp-gro-forwarding")).isEqualTo(2);
     }
 
     @Test
