@@ -196,13 +196,23 @@ class GroCommandTest {
     void shouldChainUdpDatagramsWithGroListAndWriteTheAggregateAsOneLargeFrame() throws Exception {
         // udp_gro_receive_segment(): the shorter third datagram is chained and completes the aggregate
         final Path in = tmp.resolve("udp.pcap");
-        final int[] sizes = UDP_SIZES;
         writeUdpDatagrams(in);
         final Run plain = run("gro", "--in", in.toString(), "--json", "-");
         assertThat(plain.out()).as("without --gro-list every datagram goes up alone").contains("not_tcp")
             .doesNotContain("\"segs\": 3");
         final Path out = tmp.resolve("udp-rx.pcap");
         final Run r = run("gro", "--in", in.toString(), "--json", "-", "--out", out.toString(), "--gro-list");
+        assertUdpAggregate(r, out);
+    }
+
+    /**
+     * The datagrams of {@link #writeUdpDatagrams} as GRO passes them up: the first three in one aggregate (the
+     * shorter third completes it), then the fourth alone; the aggregate's IP and UDP lengths and its payload, the
+     * three datagrams' in order.
+     *
+     * @return the pcap records of {@code out}
+     */
+    private static List<Rec> assertUdpAggregate(final Run r, final Path out) throws Exception {
         assertThat(r.code()).as("%s", r).isZero();
         assertThat(r.out()).isEqualTo("[\n"
             + "  {\"payload_len\": 2508, \"segs\": 3, \"gso_size\": 1000, \"seq\": null, \"tcp_flags\": null, "
@@ -217,11 +227,12 @@ class GroCommandTest {
         assertThat(u16(agg, 34 + 4)).as("UDP length").isEqualTo(8 + 2500);
         int at = 42;
         for (int i = 0; i < 3; i++) {
-            final byte[] expected = new byte[sizes[i]];
+            final byte[] expected = new byte[UDP_SIZES[i]];
             Arrays.fill(expected, (byte) ('a' + i));
-            assertThat(Arrays.copyOfRange(agg, at, at + sizes[i])).as("datagram %d", i).isEqualTo(expected);
-            at += sizes[i];
+            assertThat(Arrays.copyOfRange(agg, at, at + UDP_SIZES[i])).as("datagram %d", i).isEqualTo(expected);
+            at += UDP_SIZES[i];
         }
+        return recs;
     }
 
     /** The UDP payloads of {@link #writeUdpDatagrams}: the shorter third completes the aggregate. */
@@ -249,27 +260,10 @@ class GroCommandTest {
         final Path out = tmp.resolve("udp-fwd.pcap");
         final Run r = run("gro", "--in", in.toString(), "--json", "-", "--out", out.toString(),
             "--udp-gro-forwarding");
-        assertThat(r.code()).as("%s", r).isZero();
-        assertThat(r.out()).isEqualTo("[\n"
-            + "  {\"payload_len\": 2508, \"segs\": 3, \"gso_size\": 1000, \"seq\": null, \"tcp_flags\": null, "
-            + "\"flush_reason\": \"short_segment\"},\n"
-            + "  {\"payload_len\": 1008, \"segs\": 1, \"gso_size\": 0, \"seq\": null, \"tcp_flags\": null, "
-            + "\"flush_reason\": \"poll_complete\"}\n"
-            + "]" + NL);
-        final List<Rec> recs = readPcap(out);
-        assertThat(recs).extracting(c -> c.frame().length).containsExactly(14 + 20 + 8 + 2500, 14 + 20 + 8 + 1000);
+        final List<Rec> recs = assertUdpAggregate(r, out);
         final byte[] agg = recs.get(0).frame();
-        assertThat(u16(agg, 14 + 2)).as("IP total length").isEqualTo(20 + 8 + 2500);
-        assertThat(u16(agg, 34 + 4)).as("UDP length").isEqualTo(8 + 2500);
         // ~udp_v4_check(2508, 10.0.0.1, 10.0.0.2, 0): 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 17 + 2508 (0x09cc)
         assertThat(u16(agg, 34 + 6)).as("UDP checksum: the pseudo-header sum").isEqualTo(0x1DE0);
-        int at = 42;
-        for (int i = 0; i < 3; i++) {
-            final byte[] expected = new byte[UDP_SIZES[i]];
-            Arrays.fill(expected, (byte) ('a' + i));
-            assertThat(Arrays.copyOfRange(agg, at, at + UDP_SIZES[i])).as("datagram %d", i).isEqualTo(expected);
-            at += UDP_SIZES[i];
-        }
         final byte[] alone = recs.get(1).frame();
         final Run flist = run("gro", "--in", in.toString(), "--out", out.toString(), "--gro-list",
             "--udp-gro-forwarding");

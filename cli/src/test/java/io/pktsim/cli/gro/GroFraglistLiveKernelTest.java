@@ -273,14 +273,7 @@ class GroFraglistLiveKernelTest {
 
     /** Writes UDP datagrams of the given payload sizes, timed as {@link #burst}. */
     private Path udpBurst(final String name, final int... payloads) throws Exception {
-        final Path in = tmp.resolve(name + ".pcap");
-        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
-            for (int i = 0; i < payloads.length; i++) {
-                final byte[] f = VethGroLab.udpFrame(lab.v1Mac(), i, payloads[i]);
-                w.writeRecord(i == 0 ? 1_000_000_000L : 1_000_100_000L, f, 0, f.length, f.length);
-            }
-        }
-        return in;
+        return VethGroLab.udpBurst(tmp.resolve(name + ".pcap"), lab.v1Mac(), payloads);
     }
 
     /** The UDP packets of a capture; from the live one only the frames this test sent. */

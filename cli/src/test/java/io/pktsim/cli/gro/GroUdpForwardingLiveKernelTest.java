@@ -164,15 +164,8 @@ class GroUdpForwardingLiveKernelTest {
         return up;
     }
 
-    /** UDP datagrams of the given payload sizes: the first at 1 s, the others 100 µs later (GroFraglistLive...). */
+    /** UDP datagrams of the given payload sizes, timed as {@link VethGroLab#udpBurst}. */
     private Path burst(final String name, final int... payloads) throws Exception {
-        final Path in = tmp.resolve(name + ".pcap");
-        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
-            for (int i = 0; i < payloads.length; i++) {
-                final byte[] f = VethGroLab.udpFrame(lab.v1Mac(), i, payloads[i]);
-                w.writeRecord(i == 0 ? 1_000_000_000L : 1_000_100_000L, f, 0, f.length, f.length);
-            }
-        }
-        return in;
+        return VethGroLab.udpBurst(tmp.resolve(name + ".pcap"), lab.v1Mac(), payloads);
     }
 }

@@ -3,7 +3,10 @@ package io.pktsim.cli.gro;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.pktsim.core.pcap.PcapFormat;
+import io.pktsim.core.pcap.PcapWriter;
 import io.pktsim.core.test.Commands;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -187,6 +190,21 @@ final class VethGroLab implements AutoCloseable {
         final ByteBuffer f = ByteBuffer.allocate(14 + ip.capacity());
         f.put(dst).put(SRC_MAC).putShort((short) 0x0800).put(ip.array());
         return f.array();
+    }
+
+    /**
+     * Writes UDP datagrams of the given payload sizes ({@link #udpFrame}, to {@code dst}) as a classic pcap file: the
+     * first at 1 s, the others 100 µs later, so that they wait for the flush timer's poll (GroFraglistLiveKernelTest's
+     * class javadoc).
+     */
+    static Path udpBurst(final Path in, final byte[] dst, final int... payloads) throws IOException {
+        try (PcapWriter w = PcapWriter.open(in, PcapFormat.LINKTYPE_ETHERNET, 65_535)) {
+            for (int i = 0; i < payloads.length; i++) {
+                final byte[] f = udpFrame(dst, i, payloads[i]);
+                w.writeRecord(i == 0 ? 1_000_000_000L : 1_000_100_000L, f, 0, f.length, f.length);
+            }
+        }
+        return in;
     }
 
     /** The Internet checksum of {@code len} bytes from {@code at}, with {@code initial} added (a pseudo-header). */

@@ -141,9 +141,7 @@ class GroPropertiesTest {
             final int h = GroTrains.segment(pb, family, 0, seq, len, flags, fixedId ? firstId : (firstId + i) & 0xFFFF,
                 df, timestamps);
             seq += len;
-            final byte[] f = new byte[store.length(h)];
-            store.getFrame(h, f, 0, f.length);
-            originals.add(f);
+            originals.add(frameOf(store, h));
             GroTrains.receiveState(store, h, 0x1234, true);
             gro.receive(h, 0);
         }
@@ -151,14 +149,7 @@ class GroPropertiesTest {
         assertThat(aggregates).as("one aggregate").hasSize(1);
         final int agg = aggregates.get(0);
         assertThat(store.gsoSegs(agg)).isEqualTo(count);
-        final SoftwareGso gso = new SoftwareGso(store, new OffloadFeatures(), new Counters<>(GsoCounter.class));
-        final List<byte[]> out = new ArrayList<>();
-        gso.segmentInto(agg, false, h -> {
-            final byte[] f = new byte[store.length(h)];
-            store.getFrame(h, f, 0, f.length);
-            out.add(f);
-            store.free(h);
-        });
+        final List<byte[]> out = softwareGso(store, agg);
         assertThat(out).hasSize(count);
         for (int i = 0; i < count; i++) {
             assertThat(out.get(i)).as("segment %d", i).isEqualTo(originals.get(i));
@@ -198,9 +189,7 @@ class GroPropertiesTest {
                 pb.ipId(fixed ? firstId : (firstId + i) & 0xFFFF).fragWord(df ? 0x4000 : 0);
             }
             final int h = pb.udp(40000, 5001).payload(i == count - 1 ? tail : mss).build();
-            final byte[] f = new byte[store.length(h)];
-            store.getFrame(h, f, 0, f.length);
-            originals.add(f);
+            originals.add(frameOf(store, h));
             GroTrains.receiveState(store, h, 0x1234, true);
             gro.receive(h, 0);
         }
@@ -209,14 +198,7 @@ class GroPropertiesTest {
         final int agg = aggregates.get(0);
         assertThat(store.gsoSegs(agg)).isEqualTo(count);
         assertThat(store.gsoType(agg)).isEqualTo(PacketStore.GSO_UDP_L4);
-        final SoftwareGso gso = new SoftwareGso(store, new OffloadFeatures(), new Counters<>(GsoCounter.class));
-        final List<byte[]> out = new ArrayList<>();
-        gso.segmentInto(agg, false, h -> {
-            final byte[] f = new byte[store.length(h)];
-            store.getFrame(h, f, 0, f.length);
-            out.add(f);
-            store.free(h);
-        });
+        final List<byte[]> out = softwareGso(store, agg);
         assertThat(out).hasSize(count);
         for (int i = 0; i < count; i++) {
             final byte[] want = originals.get(i).clone();
@@ -314,5 +296,23 @@ class GroPropertiesTest {
             }
         }
         assertThat(store.inUse()).isZero();
+    }
+
+    /** The frame of packet h, as bytes. */
+    private static byte[] frameOf(final PacketStore store, final int h) {
+        final byte[] f = new byte[store.length(h)];
+        store.getFrame(h, f, 0, f.length);
+        return f;
+    }
+
+    /** The wire frames software GSO (no checksum offload) cuts aggregate agg into, each freed once read. */
+    private static List<byte[]> softwareGso(final PacketStore store, final int agg) {
+        final SoftwareGso gso = new SoftwareGso(store, new OffloadFeatures(), new Counters<>(GsoCounter.class));
+        final List<byte[]> out = new ArrayList<>();
+        gso.segmentInto(agg, false, h -> {
+            out.add(frameOf(store, h));
+            store.free(h);
+        });
+        return out;
     }
 }

@@ -54,11 +54,9 @@ class GroTableUdpForwardingTest {
         return table(new GroConfig().udpGroForwarding(true));
     }
 
-    /** A datagram of 10.0.0.1:40000 to 10.0.0.2:5001 (DF, IP ID 0, TTL 64) in CHECKSUM_NONE, receive hash 7. */
+    /** {@link GroTrains#udpDatagram}. */
     private int datagram(final int payload) {
-        final int h = pb.reset().udp(40000, 5001).payload(payload).build();
-        GroTrains.receiveState(store, h, 7, true);
-        return h;
+        return GroTrains.udpDatagram(pb, store, payload);
     }
 
     /** As {@link #datagram} over IPv6, 2001:db8::1 to 2001:db8::2. */
@@ -73,11 +71,7 @@ class GroTableUdpForwardingTest {
     }
 
     private List<Integer> segments() {
-        final List<Integer> segs = new ArrayList<>();
-        for (final int h : up) {
-            segs.add(segsOf(h));
-        }
-        return segs;
+        return GroTrains.segmentCounts(store, up);
     }
 
     private int u16(final int h, final int at) {

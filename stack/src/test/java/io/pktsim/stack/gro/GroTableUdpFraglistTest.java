@@ -43,11 +43,9 @@ class GroTableUdpFraglistTest {
         });
     }
 
-    /** A datagram of 10.0.0.1:40000 to 10.0.0.2:5001 (DF, IP ID 0, TTL 64) in CHECKSUM_NONE, receive hash 7. */
+    /** {@link GroTrains#udpDatagram}. */
     private int datagram(final int payload) {
-        final int h = pb.reset().udp(40000, 5001).payload(payload).build();
-        GroTrains.receiveState(store, h, 7, true);
-        return h;
+        return GroTrains.udpDatagram(pb, store, payload);
     }
 
     private int segsOf(final int h) {
@@ -55,11 +53,7 @@ class GroTableUdpFraglistTest {
     }
 
     private List<Integer> segments() {
-        final List<Integer> segs = new ArrayList<>();
-        for (final int h : up) {
-            segs.add(segsOf(h));
-        }
-        return segs;
+        return GroTrains.segmentCounts(store, up);
     }
 
     private int udpLength(final int h) {

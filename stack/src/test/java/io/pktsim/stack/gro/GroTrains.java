@@ -1,5 +1,8 @@
 package io.pktsim.stack.gro;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.pktsim.core.header.TcpView;
 import io.pktsim.core.packet.ChecksumState;
 import io.pktsim.core.packet.PacketBuilder;
@@ -39,5 +42,21 @@ final class GroTrains {
     static void receiveState(final PacketStore store, final int h, final int hash, final boolean l4Hash) {
         store.hash(h, hash, l4Hash ? PacketStore.HASH_L4 : PacketStore.HASH_NONE);
         store.checksumState(h, ChecksumState.NONE);
+    }
+
+    /** A datagram of 10.0.0.1:40000 to 10.0.0.2:5001 (DF, IP ID 0, TTL 64) in CHECKSUM_NONE, receive hash 7. */
+    static int udpDatagram(final PacketBuilder pb, final PacketStore store, final int payload) {
+        final int h = pb.reset().udp(40000, 5001).payload(payload).build();
+        receiveState(store, h, 7, true);
+        return h;
+    }
+
+    /** The segment counts of the packets GRO passed up (1 for a packet that went up alone). */
+    static List<Integer> segmentCounts(final PacketStore store, final List<Integer> up) {
+        final List<Integer> segs = new ArrayList<>();
+        for (final int h : up) {
+            segs.add(Math.max(1, store.gsoSegs(h)));
+        }
+        return segs;
     }
 }
