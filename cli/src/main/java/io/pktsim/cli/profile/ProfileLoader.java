@@ -104,6 +104,7 @@ public final class ProfileLoader {
             p.groNormalBatch((int) napi.integer("groNormalBatch", 8L, 1, 4096));
             p.pppoeGro(napi.bool("pppoeGro", false));
             p.groList(napi.bool("groList", false));
+            p.udpGroForwarding(napi.bool("udpGroForwarding", false));
             p.napiDeferHardIrqs((int) napi.integer("napiDeferHardIrqs", 0L, 0, 1_000_000));
             p.threadedNapi(napi.bool("threaded", false));
             p.rpsCpus(napi.integer("rpsCpus", 0L, 0L, 0xFFFF_FFFF_FFFFL));

@@ -83,6 +83,7 @@ final class ProfileOverrides {
         p.groNormalBatch((int) napi.integer("groNormalBatch", (long) base.groNormalBatch(), 1, 4096));
         p.pppoeGro(napi.bool("pppoeGro", base.pppoeGro()));
         p.groList(napi.bool("groList", base.groList()));
+        p.udpGroForwarding(napi.bool("udpGroForwarding", base.udpGroForwarding()));
         p.napiDeferHardIrqs((int) napi.integer("napiDeferHardIrqs", (long) base.napiDeferHardIrqs(), 0, 1_000_000));
         p.threadedNapi(napi.bool("threaded", base.threadedNapi()));
         p.rpsCpus(napi.integer("rpsCpus", base.rpsCpus(), 0L, 0xFFFF_FFFF_FFFFL));

@@ -160,6 +160,7 @@ public final class ScenarioYaml {
         kv(in + 2, "groNormalBatch", p.groNormalBatch());
         kv(in + 2, "pppoeGro", p.pppoeGro());
         kv(in + 2, "groList", p.groList());
+        kv(in + 2, "udpGroForwarding", p.udpGroForwarding());
         kv(in + 2, "napiDeferHardIrqs", p.napiDeferHardIrqs());
         kv(in + 2, "threaded", p.threadedNapi());
         kv(in + 2, "napiCpu", p.napiCpu());

@@ -35,7 +35,8 @@ final class KindInfo {
             + "bucket, 4 end of poll, 5 header differs, 6 short segment or PSH/URG/RST/SYN/FIN; fraglist GRO: "
             + "7 flag word differs, 8 64 segments (UDP: 1 a longer datagram, 6 a shorter one chained)"),
         Map.entry("gso", "an aggregate leaves: 'how' 0 whole by TSO, 1 cut by skb_segment at a ppp device (payloads "
-            + "copied), 2 split by skb_segment_list (fraglist GRO); 'ifindex' the device that does it"),
+            + "copied) or, a UDP aggregate of rx-udp-gro-forwarding, by __udp_gso_segment at eth0 or a DSA port, 2 "
+            + "split by skb_segment_list (fraglist GRO); 'ifindex' the device that does it"),
         Map.entry("gro_list", "the poll's rx_list goes up the stack (gro_normal_list): at gro_normal_batch (8) "
             + "segments and at the end of the poll"),
         Map.entry("dim_rx", "net_dim changes the RX interrupt moderation (profile, microseconds, frames)"),

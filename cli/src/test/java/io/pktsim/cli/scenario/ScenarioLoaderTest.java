@@ -158,8 +158,8 @@ class ScenarioLoaderTest {
         assertThat(error(replace("  preset: k2p", "  preset: k2p\n  napi: {netdevBuget: 600}")))
             .isEqualTo("s.yaml:3:10: unknown key 'netdevBuget' in 'device.napi'; did you mean 'netdevBudget'? "
                 + "(known keys: weight, netdevBudget, netdevBudgetUsecs, devWeight, netdevMaxBacklog, "
-                + "groFlushTimeout, groNormalBatch, pppoeGro, groList, napiDeferHardIrqs, threaded, rpsCpus, "
-                + "napiCpu, txNapiCpu)");
+                + "groFlushTimeout, groNormalBatch, pppoeGro, groList, udpGroForwarding, napiDeferHardIrqs, threaded, "
+                + "rpsCpus, napiCpu, txNapiCpu)");
     }
 
     @Test

@@ -115,7 +115,8 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
     /** The TCP header's flag byte and the end of its checksum field. */
     private static final int TCP_FLAGS = 13;
     private static final int TCP_CHECKSUM_END = 18;
-    private static final int UDP_LENGTH_END = 6;
+    /** The end of the UDP header: its length and checksum fields. */
+    private static final int UDP_HEADER_END = 8;
     private static final int IPV4_PROTOCOL = 9;
     private static final int IPV6_NEXT_HEADER = 6;
     private static final int UDP = 17;
@@ -231,7 +232,7 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
         final int l4At = store.transportHeaderOffset(handle) - frame;
         final boolean udp = ipAt >= 0 && ipAt < stored && store.buffer().getByte(frame + ipAt
                 + ((store.buffer().getByte(frame + ipAt) & 0xF0) == 0x40 ? IPV4_PROTOCOL : IPV6_NEXT_HEADER)) == UDP;
-        if (ipAt < 0 || l4At < ipAt || l4At + (udp ? UDP_LENGTH_END : TCP_CHECKSUM_END) > stored) {
+        if (ipAt < 0 || l4At < ipAt || l4At + (udp ? UDP_HEADER_END : TCP_CHECKSUM_END) > stored) {
             throw new IllegalStateException("pcap tap " + w.file() + ": aggregate at " + timeNs + " ns with its IP "
                     + "header at " + ipAt + " and its transport header at " + l4At + " of " + stored + " stored bytes");
         }
@@ -246,6 +247,10 @@ public final class PcapTaps implements RouterSimulation.FrameTap, AutoCloseable 
             if (udp) {
                 b.putShort(l4At + 4, (short) (ipLengthBytes - (l4At - ipAt)), ByteOrder.BIG_ENDIAN);
             }
+        } else if (udp) {
+            // udp4_gro_complete / udp6_gro_complete without is_flist (rx-udp-gro-forwarding): the aggregate's UDP
+            // length and the pseudo-header sum in the checksum field
+            GroTable.completeUdpHeaders(b, ipAt, l4At, ipLengthBytes);
         } else {
             b.putByte(l4At + TCP_FLAGS, (byte) (b.getByte(l4At + TCP_FLAGS) | (pshFin & (TcpView.PSH | TcpView.FIN))));
             GroTable.completeTcpHeaders(b, ipAt, l4At, ipLengthBytes);

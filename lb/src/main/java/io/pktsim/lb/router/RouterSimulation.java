@@ -196,7 +196,8 @@ import io.pktsim.stack.profile.DeviceProfile;
  * consider broken is dropped; the NIC ring, interrupt coalescing (on an MT7621 with {@code adaptiveRx}, 6.18's
  * {@code net_dim} through {@link Dim}), NAPI polling, GRO ({@code dev_gro_receive}'s buckets and
  * {@code tcp_gro_receive}'s tests, see {@link #groReceive}; PPPoE session frames only with OpenWrt's handler
- * ({@code pppoeGro}), UDP only with fraglist GRO ({@code groList}, {@link #groReceiveUdp}); in the ring's
+ * ({@code pppoeGro}), UDP only with fraglist GRO or UDP GRO for forwarding ({@code groList},
+ * {@code udpGroForwarding}, {@link #groReceiveUdp}); in the ring's
  * poll, not in a DSA user port's {@code gro_cells}; what GRO passes up goes in {@code gro_normal_batch} lists,
  * {@link #groNormalOne}), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
@@ -504,6 +505,17 @@ public final class RouterSimulation {
      * a fraglist one ({@link #groReceive}, {@link #fraglistGso}).
      */
     private final boolean groList;
+    /**
+     * UDP GRO for forwarding without fraglist GRO ({@link DeviceProfile#udpGroForwarding()} and not {@link #groList},
+     * {@code NETIF_F_GRO_UDP_FWD}): {@code udp_gro_receive_segment}'s {@code skb_gro_receive} merges a flow's
+     * datagrams into one {@code SKB_GSO_UDP_L4} packet ({@link #groReceiveUdp}), which {@code __udp_gso_segment}
+     * cuts at the first device without {@code NETIF_F_GSO_UDP_L4} ({@link #udpGso}).
+     */
+    private final boolean udpGroForwarding;
+    /** Whether eth0's driver segments UDP itself ({@code NETIF_F_GSO_UDP_L4}: mlx5 does, mtk_eth_soc does not). */
+    private final boolean nicUdpSegmentation;
+    /** The packet {@link #forward} is handling is an aggregate the taps see split below the VLAN devices. */
+    private boolean tapSplitBelow;
     private final boolean ipv6;
     private final boolean[] dialUp;
     private final long halfRttNs;
@@ -1435,6 +1447,10 @@ public final class RouterSimulation {
         this.pppoe = wan.pppoe();
         this.pppoeGro = pppoe && profile.pppoeGro();
         this.groList = profile.groList();
+        this.udpGroForwarding = profile.udpGroForwarding() && !groList;
+        // mlx5e_build_nic_netdev() (drivers/net/ethernet/mellanox/mlx5/core/en_main.c, 6.18): features |=
+        // NETIF_F_GSO_UDP_L4; MTK_HW_FEATURES (mtk_eth_soc.h) has TSO but no UDP segmentation
+        this.nicUdpSegmentation = MLX5_CORE.equals(profile.driverName());
         this.ipv6 = config.ipv6();
         this.halfRttNs = wan.serverRttNs() / 2;
         this.pathMtu = Math.min(wan.mtu(), pppoe ? 1492 : 1500);
@@ -4588,7 +4604,7 @@ public final class RouterSimulation {
      * protocol is IPv4 or IPv6.
      */
     private boolean groEligible(final int h, final long pkt, final int f) {
-        if (flowUdp[f] && !groList || kindOf(pkt) != KIND_DATA) {
+        if (flowUdp[f] && !groList && !udpGroForwarding || kindOf(pkt) != KIND_DATA) {
             return false;
         }
         if (!(pppoe && toLan(pkt))) {
@@ -4738,8 +4754,10 @@ public final class RouterSimulation {
             return;
         }
         final int i = bucket * MAX_GRO_SKBS + j;
+        // skb_gro_receive_list counts the new skb whole (from its network or PPPoE header), skb_gro_receive only its
+        // UDP payload (skb_gro_len after the UDP header's pull)
         final int reason = udpFraglistRefusal(groMss[i], groLen[i] + (session ? PPPOE_HEADER : 0), ulen,
-                ipLen + (session ? PPPOE_HEADER : 0));
+                udpGroForwarding ? ulen - UdpView.LENGTH : ipLen + (session ? PPPOE_HEADER : 0));
         if (reason != 0) {
             groComplete(bucket, j, t, reason);
             groHold(bucket, h, f, target, hash, ipLen, ulen, t);
@@ -5149,12 +5167,15 @@ public final class RouterSimulation {
         } else {
             slowPath(h, f, kind, toLan, d, readyNs);
         }
+        tapSplitBelow = segs > 1 && udpGroForwarding && flowUdp[f] && !nicUdpSegmentation;
         if (segs > 1) {
             final boolean wanDsa = (path & PATH_WAN_DSA) != 0;
             if (groList) {
                 fraglistGso(segs, toLan, wanDsa);
             } else if (!toLan && pppoe) {
                 softwareGso(h, segs, wanDsa);
+            } else if (flowUdp[f]) {
+                udpGso(segs, toLan, wanDsa);
             }
             if (trace.enabled()) {
                 traceGso(h, f, segs, toLan, d, wanDsa, readyNs);
@@ -5416,6 +5437,28 @@ public final class RouterSimulation {
     }
 
     /**
+     * A UDP aggregate of {@link #udpGroForwarding} ({@code SKB_GSO_UDP_L4}) leaving by eth0 or a DSA user port (a ppp
+     * device cuts it as any aggregate, {@link #softwareGso}): the VLAN, macvlan and bridge devices keep {@code
+     * NETIF_F_GSO_SOFTWARE} and pass it on whole; a DSA user port (its conduit's {@code vlan_features}) or eth0 on
+     * mtk_eth_soc (no {@code NETIF_F_GSO_UDP_L4}) cuts it with {@code __udp_gso_segment} (net/ipv4/udp_offload.c,
+     * 6.18) in {@code validate_xmit_skb}: {@code skb_segment} with scatter-gather and checksum offload, so a head and
+     * the headers per segment, no payload copy or checksum (stage {@code gso} per segment, not per byte), and each
+     * segment then takes the stages below as {@link #fraglistGso}'s do. An mlx5 NIC segments UDP itself, as TSO.
+     */
+    private void udpGso(final int segs, final boolean toLan, final boolean wanDsa) {
+        if (nicUdpSegmentation && !(dsa && (toLan || wanDsa))) {
+            return;
+        }
+        final long more = segs - 1;
+        charge(CostStage.GSO, cGso * segs);
+        if (dsa && (toLan || wanDsa)) {
+            charge(CostStage.DSA, cDsa * more);
+            charge(CostStage.QDISC, cQdisc * more);
+        }
+        charge(CostStage.DRIVER_TX, cDriverTx * more);
+    }
+
+    /**
      * Traces how an aggregate leaves ({@code gso}): {@code how} 0 whole, by TSO (eth0, which every other device on
      * its way passes it on to); 1 cut by {@code skb_segment} at a ppp device (payloads copied); 2 split by
      * {@code skb_segment_list} (fraglist GRO) at a ppp device, a DSA user port or eth0; {@code ifindex} the device.
@@ -5423,10 +5466,11 @@ public final class RouterSimulation {
     private void traceGso(final int h, final int f, final int segs, final boolean toLan, final int d,
             final boolean wanDsa, final long atNs) {
         final boolean ppp = !toLan && pppoe;
-        final int how = groList ? 2 : ppp ? 1 : 0;
+        // a UDP aggregate of udpGroForwarding is cut by skb_segment where a fraglist one is split (tapSplitBelow)
+        final int how = groList ? 2 : ppp || tapSplitBelow ? 1 : 0;
         final int ifindex = ppp && how > 0 ? dialPppoe[d].ifindex()
-                : how == 2 && dsa && toLan ? lanVlan.ifindex()
-                : how == 2 && wanDsa ? lineVlan[lineOf(d)].ifindex() : ETH0_IFINDEX;
+                : how > 0 && dsa && toLan ? lanVlan.ifindex()
+                : how > 0 && wanDsa ? lineVlan[lineOf(d)].ifindex() : ETH0_IFINDEX;
         trace.publish(atNs, traceComponent, kGso, h, f, segs, how, ifindex);
     }
 
@@ -5907,7 +5951,11 @@ public final class RouterSimulation {
             fraglistSegmentHeaders(store.buffer(), store.networkHeaderOffset(h), i);
         }
         if (flowUdp[flowOf(pkt)]) {
-            // a UDP datagram of a fraglist aggregate: the engine's datagrams of a flow differ in nothing else
+            if (!groList) {
+                // __udp_gso_segment: every datagram the head's headers, inet_gso_segment numbering the IPv4 IDs
+                udpGsoSegmentHeaders(store.buffer(), store.networkHeaderOffset(h), i);
+            }
+            // the engine's datagrams of a flow differ in nothing else (their UDP lengths are equal)
             return;
         }
         tcpView.wrap(store.buffer(), store.transportHeaderOffset(h));
@@ -5929,15 +5977,33 @@ public final class RouterSimulation {
      * IDs 0 to 7.
      */
     static void fraglistSegmentHeaders(final MutableDirectBuffer b, final int l3, final int i) {
+        segmentIpHeader(b, l3, i, 1);
+    }
+
+    /**
+     * Datagram {@code i} (from 1) of a UDP aggregate of {@link #udpGroForwarding} as {@code __udp_gso_segment}
+     * (net/ipv4/udp_offload.c, 6.18) cuts it, written over a copy of the forwarded head whose IP header is at
+     * {@code l3}: {@code skb_segment} copies the head's headers, so the TTL (hop limit) is the head's, decremented
+     * once; {@code inet_gso_segment} numbers the IPv4 IDs from the head's (UDP GSO has no fixed-ID flag: a flow sent
+     * with one fixed ID leaves with IDs counting up, as the live kernel does, {@code GroUdpForwardingLiveKernelTest})
+     * and recomputes the header checksum.
+     */
+    static void udpGsoSegmentHeaders(final MutableDirectBuffer b, final int l3, final int i) {
+        segmentIpHeader(b, l3, i, 0);
+    }
+
+    /** The IPv4 ID plus {@code i} and the TTL (hop limit) plus {@code ttlUp}, the header checksum recomputed. */
+    private static void segmentIpHeader(final MutableDirectBuffer b, final int l3, final int i, final int ttlUp) {
         if ((b.getByte(l3) & 0xF0) == 0x40) {
             final int id = (b.getShort(l3 + 4, ByteOrder.BIG_ENDIAN) + i) & 0xFFFF;
             b.putShort(l3 + 4, (short) id, ByteOrder.BIG_ENDIAN);
-            b.putByte(l3 + 8, (byte) ((b.getByte(l3 + 8) & 0xFF) + 1));
+            b.putByte(l3 + 8, (byte) ((b.getByte(l3 + 8) & 0xFF) + ttlUp));
             final int ihl = (b.getByte(l3) & 0x0F) * 4;
             b.putShort(l3 + 10, (short) 0);
             b.putShort(l3 + 10, (short) InetChecksum.finish(InetChecksum.sum(b, l3, ihl, 0L)), ByteOrder.BIG_ENDIAN);
         } else {
-            b.putByte(l3 + Ipv6View.HOP_LIMIT_OFFSET, (byte) ((b.getByte(l3 + Ipv6View.HOP_LIMIT_OFFSET) & 0xFF) + 1));
+            b.putByte(l3 + Ipv6View.HOP_LIMIT_OFFSET,
+                    (byte) ((b.getByte(l3 + Ipv6View.HOP_LIMIT_OFFSET) & 0xFF) + ttlUp));
         }
     }
 
@@ -6007,7 +6073,7 @@ public final class RouterSimulation {
                 // br_dev_xmit, then br_forward to the port
                 tapOut(brLanIfindex, tapNs, h);
             }
-            if (groList && dsa) {
+            if ((groList || tapSplitBelow) && dsa) {
                 tapsSplitFraglist();
             }
             tapOut(lanVlan.ifindex(), tapNs, h);
@@ -6029,7 +6095,7 @@ public final class RouterSimulation {
                 return freed(h);
             }
         }
-        if (groList && lineDsa[lineOf(d)]) {
+        if ((groList || tapSplitBelow) && lineDsa[lineOf(d)]) {
             tapsSplitFraglist();
         }
         tapOut(lineVlan[lineOf(d)].ifindex(), tapNs, h);
@@ -6124,7 +6190,7 @@ public final class RouterSimulation {
      * every aggregate: see {@link #transmitDevices}.)
      */
     private void tapsSplitFraglist() {
-        if (groList && tapSegs > 1) {
+        if ((groList || tapSplitBelow) && tapSegs > 1) {
             tapOutSegment = -1;
         }
     }

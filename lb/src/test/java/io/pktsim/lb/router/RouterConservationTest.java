@@ -21,7 +21,7 @@ class RouterConservationTest {
             @ForAll @IntRange(min = 0, max = 3) final int udp,
             @ForAll @IntRange(min = 10, max = 200) final int lineMbit,
             @ForAll @IntRange(min = 1, max = 1000) final int seed, @ForAll final boolean pppoeGro,
-            @ForAll final boolean groList) {
+            @ForAll final boolean groList, @ForAll final boolean udpGroForwarding) {
         final RouterConfig.Balancing b = switch (balancing) {
             case 0 -> RouterConfig.Balancing.none();
             case 1 -> RouterConfig.Balancing.ecmp(1);
@@ -34,9 +34,11 @@ class RouterConservationTest {
                         RouterFixtures.udp(2, udp, 40 * RouterFixtures.MBIT, 1200));
         final RouterConfig base = RouterFixtures.config(lines, dialsPerLine, lineMbit * RouterFixtures.MBIT, pppoe,
                 ipv6, offload, b, apps, 120_000_000L, seed);
-        // OpenWrt's PPPoE GRO and fraglist GRO (aggregates split again by skb_segment_list) conserve packets too
+        // OpenWrt's PPPoE GRO, fraglist GRO (aggregates split again by skb_segment_list) and UDP GRO for forwarding
+        // (cut again by __udp_gso_segment) conserve packets too
         final RouterSimulation sim = new RouterSimulation(new RouterConfig(
-                base.profile().pppoeGro(pppoeGro).groList(groList), base.lan(), base.wan(), base.ipv6(),
+                base.profile().pppoeGro(pppoeGro).groList(groList).udpGroForwarding(udpGroForwarding), base.lan(),
+                base.wan(), base.ipv6(),
                 base.balancing(), base.offload(), base.firewall(), base.qdisc(), base.workload(), base.durationNs(),
                 base.warmupNs(), base.seed(), base.run(), base.outputs()));
         if (seed % 3 == 0) {

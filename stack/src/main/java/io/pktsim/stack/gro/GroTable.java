@@ -1838,11 +1838,7 @@ public final class GroTable {
                 // ~udp_v4_check(skb->len - nhoff, saddr, daddr, 0) (udp_v6_check), with the innermost IP header's
                 // addresses; udp_gro_complete(): uh->len = htons(skb->len - nhoff); udp_gro_complete_segment():
                 // CHECKSUM_PARTIAL, gso_type |= SKB_GSO_UDP_L4 (above)
-                final int udpLen = qNetLen - (l4Off - netOff);
-                if (b.getShort(f + l4Off + 6) != 0) {
-                    writePseudoChecksum(b, ipAt, f + l4Off + 6, PROTO_UDP, udpLen);
-                }
-                b.putShort(f + l4Off + 4, (short) udpLen, NET);
+                writeUdpHeader(b, ipAt, f + l4Off, qNetLen - (l4Off - netOff));
                 s.checksumState(q, ChecksumState.PARTIAL);
             } else {
                 writeTcpPseudoChecksum(b, ipAt, f + l4Off, qNetLen - (l4Off - netOff));
@@ -1951,6 +1947,35 @@ public final class GroTable {
         final int ipLengthBytes) {
         writeIpLength(b, ipAt, ipLengthBytes);
         writeTcpPseudoChecksum(b, ipAt, l4At, ipLengthBytes - (l4At - ipAt));
+    }
+
+    /**
+     * The header writes of a UDP aggregate of {@code rx-udp-gro-forwarding} ({@code udp4_gro_complete()} /
+     * {@code udp6_gro_complete()} without {@code is_flist}, {@code udp_gro_complete()}; 6.18), for a view of an
+     * aggregate outside the table, as {@link #completeTcpHeaders}: the IP length, the UDP length (the aggregate's) and,
+     * unless the checksum field is 0, the pseudo-header sum in it.
+     *
+     * @param b the buffer holding the headers
+     * @param ipAt the IPv4 or IPv6 header's offset in {@code b}
+     * @param l4At the UDP header's offset in {@code b}
+     * @param ipLengthBytes the aggregate's length from its IP header, in bytes
+     */
+    public static void completeUdpHeaders(final MutableDirectBuffer b, final int ipAt, final int l4At,
+        final int ipLengthBytes) {
+        writeIpLength(b, ipAt, ipLengthBytes);
+        writeUdpHeader(b, ipAt, l4At, ipLengthBytes - (l4At - ipAt));
+    }
+
+    /**
+     * A UDP aggregate's header as {@code udp_gro_complete()} leaves it: its length {@code udpLen} and, unless its
+     * checksum field is 0, {@code ~udp_v4_check(udpLen, saddr, daddr, 0)} ({@code udp_v6_check}) there, the
+     * addresses of the IP header at {@code ipAt}.
+     */
+    private static void writeUdpHeader(final MutableDirectBuffer b, final int ipAt, final int l4At, final int udpLen) {
+        if (b.getShort(l4At + 6) != 0) {
+            writePseudoChecksum(b, ipAt, l4At + 6, PROTO_UDP, udpLen);
+        }
+        b.putShort(l4At + 4, (short) udpLen, NET);
     }
 
     /**

@@ -34,6 +34,7 @@ public final class DeviceProfile {
     private int groNormalBatch = 8;
     private boolean pppoeGro = false;
     private boolean groList = false;
+    private boolean udpGroForwarding = false;
     private boolean dsa = false;
     private boolean wanOnOwnGmac = false;
     private int napiDeferHardIrqs = 0;
@@ -493,6 +494,26 @@ public final class DeviceProfile {
      */
     public DeviceProfile groList(final boolean value) {
         this.groList = value;
+        return this;
+    }
+
+    /**
+     * @return whether the receiving devices have UDP GRO for forwarding on ({@code NETIF_F_GRO_UDP_FWD}, {@code
+     *     ethtool -K DEV rx-udp-gro-forwarding on}): 6.18's {@code udp_gro_receive_segment} then merges a forwarded
+     *     UDP flow's datagrams ({@code skb_gro_receive}) into one {@code SKB_GSO_UDP_L4} packet, which UDP GSO cuts
+     *     again where a device lacks {@code NETIF_F_GSO_UDP_L4}. Off by default in Linux and OpenWrt; with
+     *     {@link #groList()} on too, fraglist GRO takes the datagrams; default false
+     */
+    public boolean udpGroForwarding() {
+        return udpGroForwarding;
+    }
+
+    /**
+     * @param value true for UDP GRO for forwarding on every receiving device
+     * @return this
+     */
+    public DeviceProfile udpGroForwarding(final boolean value) {
+        this.udpGroForwarding = value;
         return this;
     }
 
