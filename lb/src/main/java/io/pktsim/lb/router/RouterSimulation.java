@@ -514,8 +514,13 @@ public final class RouterSimulation {
     private final boolean udpGroForwarding;
     /** Whether eth0's driver segments UDP itself ({@code NETIF_F_GSO_UDP_L4}: mlx5 does, mtk_eth_soc does not). */
     private final boolean nicUdpSegmentation;
-    /** The packet {@link #forward} is handling is an aggregate the taps see split below the VLAN devices. */
+    /**
+     * The aggregate {@link #forward} is handling is one the taps see split below the VLAN devices (set by
+     * {@link #aggregateLeaves}; stale, and unread, while {@link #tapSegs} is 1).
+     */
     private boolean tapSplitBelow;
+    /** Whether any aggregate may be split below the VLAN devices: {@link #groList} or {@link #udpGroForwarding}. */
+    private final boolean splitsBelow;
     private final boolean ipv6;
     private final boolean[] dialUp;
     private final long halfRttNs;
@@ -1451,6 +1456,7 @@ public final class RouterSimulation {
         // mlx5e_build_nic_netdev() (drivers/net/ethernet/mellanox/mlx5/core/en_main.c, 6.18): features |=
         // NETIF_F_GSO_UDP_L4; MTK_HW_FEATURES (mtk_eth_soc.h) has TSO but no UDP segmentation
         this.nicUdpSegmentation = MLX5_CORE.equals(profile.driverName());
+        this.splitsBelow = groList || udpGroForwarding && !nicUdpSegmentation;
         this.ipv6 = config.ipv6();
         this.halfRttNs = wan.serverRttNs() / 2;
         this.pathMtu = Math.min(wan.mtu(), pppoe ? 1492 : 1500);
@@ -5167,19 +5173,8 @@ public final class RouterSimulation {
         } else {
             slowPath(h, f, kind, toLan, d, readyNs);
         }
-        tapSplitBelow = segs > 1 && udpGroForwarding && flowUdp[f] && !nicUdpSegmentation;
         if (segs > 1) {
-            final boolean wanDsa = (path & PATH_WAN_DSA) != 0;
-            if (groList) {
-                fraglistGso(segs, toLan, wanDsa);
-            } else if (!toLan && pppoe) {
-                softwareGso(h, segs, wanDsa);
-            } else if (flowUdp[f]) {
-                udpGso(segs, toLan, wanDsa);
-            }
-            if (trace.enabled()) {
-                traceGso(h, f, segs, toLan, d, wanDsa, readyNs);
-            }
+            aggregateLeaves(h, f, segs, toLan, d, (path & PATH_WAN_DSA) != 0, readyNs);
         }
         // The frame as it will leave: the WAN side carries the PPPoE header, the LAN side does not.
         final int frame = store.length(h) + EthernetView.LENGTH + VLAN_TAG + (!toLan && pppoe ? PPPOE_HEADER : 0);
@@ -5433,6 +5428,28 @@ public final class RouterSimulation {
                 charge(CostStage.QDISC, cQdisc * more);
             }
             charge(CostStage.DRIVER_TX, cDriverTx * more);
+        }
+    }
+
+    /**
+     * A GRO aggregate of {@code segs} segments leaving ({@link #forward}, a method of its own to keep the per-packet
+     * path short): a fraglist one split ({@link #fraglistGso}), any aggregate by a ppp device cut with a copy
+     * ({@link #softwareGso}), a UDP one of {@link #udpGroForwarding} cut at eth0 or a DSA port ({@link #udpGso},
+     * which the taps see below the VLAN devices: {@link #tapSplitBelow}, set for every aggregate and read only
+     * while {@link #tapSegs} is above 1); traced as {@code gso}.
+     */
+    private void aggregateLeaves(final int h, final int f, final int segs, final boolean toLan, final int d,
+            final boolean wanDsa, final long readyNs) {
+        tapSplitBelow = udpGroForwarding && flowUdp[f] && !nicUdpSegmentation;
+        if (groList) {
+            fraglistGso(segs, toLan, wanDsa);
+        } else if (!toLan && pppoe) {
+            softwareGso(h, segs, wanDsa);
+        } else if (flowUdp[f]) {
+            udpGso(segs, toLan, wanDsa);
+        }
+        if (trace.enabled()) {
+            traceGso(h, f, segs, toLan, d, wanDsa, readyNs);
         }
     }
 
@@ -6073,7 +6090,7 @@ public final class RouterSimulation {
                 // br_dev_xmit, then br_forward to the port
                 tapOut(brLanIfindex, tapNs, h);
             }
-            if ((groList || tapSplitBelow) && dsa) {
+            if (splitsBelow && dsa) {
                 tapsSplitFraglist();
             }
             tapOut(lanVlan.ifindex(), tapNs, h);
@@ -6095,7 +6112,7 @@ public final class RouterSimulation {
                 return freed(h);
             }
         }
-        if ((groList || tapSplitBelow) && lineDsa[lineOf(d)]) {
+        if (splitsBelow && lineDsa[lineOf(d)]) {
             tapsSplitFraglist();
         }
         tapOut(lineVlan[lineOf(d)].ifindex(), tapNs, h);
@@ -6190,7 +6207,7 @@ public final class RouterSimulation {
      * every aggregate: see {@link #transmitDevices}.)
      */
     private void tapsSplitFraglist() {
-        if ((groList || tapSplitBelow) && tapSegs > 1) {
+        if (splitsBelow && tapSegs > 1 && (groList || tapSplitBelow)) {
             tapOutSegment = -1;
         }
     }
