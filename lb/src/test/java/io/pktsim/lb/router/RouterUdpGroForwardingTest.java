@@ -159,4 +159,32 @@ class RouterUdpGroForwardingTest {
     void shouldAllocateNothingPerPacketOnceWarm() throws Exception {
         RouterUdpFraglistGroTest.assertNoAllocationOnceWarm(tmp, false, true, 1);
     }
+
+    /**
+     * An mlx5 NIC segments UDP itself ({@code mlx5e_build_nic_netdev()} sets {@code NETIF_F_GSO_UDP_L4}): the
+     * aggregate leaves eth0 whole, as by TSO ({@code gso} {@code how} 0, no {@code gso} stage), and one driver send
+     * takes it.
+     */
+    @Test
+    void shouldLeaveTheCutToAnMlx5Nic() throws Exception {
+        final Path trace = tmp.resolve("mlx5.jsonl");
+        final RouterConfig base = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.udp(1, 2, 480 * RouterFixtures.MBIT, 1500)), 200_000_000L, 3);
+        final CostTable costs = base.profile().costs().copy().set(CostStage.GSO, 0, GSO, 0).freeze();
+        final RouterResults r = new RouterSimulation(RouterFixtures.withProfile(base,
+                RouterMultiQueueTest.x86Like(1).costs(costs).adaptiveRx(false).rxUsecs(100).rxFrames(64)
+                        .udpGroForwarding(true),
+                new RouterConfig.Outputs(null, trace))).run(ProgressListener.NONE);
+        assertThat(merged(r)).isPositive();
+        assertThat(stage(r, "gso")).isZero();
+        long whole = 0;
+        for (final RouterTraceTest.Event e : RouterTraceTest.read(trace)) {
+            if ("gso".equals(e.kind())) {
+                assertThat(e.num("how")).isZero();
+                whole++;
+            }
+        }
+        assertThat(whole).isPositive();
+    }
 }
