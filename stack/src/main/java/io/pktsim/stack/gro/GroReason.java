@@ -99,7 +99,8 @@ public enum GroReason implements CounterDescriptor {
      * Flush (fraglist): 64 segments chained; TCP refuses the 65th ({@code count >= 64}), UDP completes the aggregate
      * with its 64th ({@code UDP_GRO_CNT_MAX}), with {@code rx-udp-gro-forwarding} as with fraglist GRO.
      */
-    FRAGLIST_COUNT("fraglist_count", "fraglist GRO: 64 segments already chained"),
+    FRAGLIST_COUNT("fraglist_count", "fraglist GRO: 64 segments already chained (UDP GRO, fraglist or not: the 64th "
+        + "datagram completes the aggregate)"),
 
     // ---------------------------------------------------------------- a held packet completed: closing merge
 
@@ -140,21 +141,20 @@ public enum GroReason implements CounterDescriptor {
 
     // ---------------------------------------------------------------- delivered alone: UDP GRO
     // ({@link GroConfig#rxGroList(boolean)} or {@link GroConfig#udpGroForwarding(boolean)} only, UDP_CHECKSUM_STATE
-    // with rx-gro-list only; after the others, as the PPPoE ones; the descriptions, which explain napi prints with
-    // --gro-list, keep their "fraglist UDP GRO")
+    // with rx-gro-list only; after the others, as the PPPoE ones; explain napi prints the descriptions)
 
     /**
      * Bypass: the UDP checksum field is 0 ({@code udp_gro_receive_segment}: "requires non zero csum, for symmetry
      * with GSO", {@code flush = 1}).
      */
-    UDP_NO_CHECKSUM("udp_no_checksum", "fraglist UDP GRO: the UDP checksum field is 0 (no checksum); the datagram "
-        + "goes up alone"),
+    UDP_NO_CHECKSUM("udp_no_checksum", "UDP GRO: the UDP checksum field is 0 (no checksum); the datagram goes up "
+        + "alone"),
     /**
      * Bypass: the UDP length is 8 or less, or not the bytes after the IP header ({@code ulen <= sizeof(*uh) ||
      * ulen != skb_gro_len(skb)}: Ethernet padding or a bad length).
      */
-    UDP_LENGTH("udp_length", "fraglist UDP GRO: the UDP length is 8 or less or not the datagram's bytes (padding "
-        + "or a bad length); the datagram goes up alone"),
+    UDP_LENGTH("udp_length", "UDP GRO: the UDP length is 8 or less or not the datagram's bytes (padding or a bad "
+        + "length); the datagram goes up alone"),
     /** Bypass: the UDP checksum failed verification ({@code udp4_gro_receive} / {@code udp6_gro_receive}). */
     UDP_BAD_CHECKSUM("udp_bad_checksum", "the UDP checksum failed GRO's verification; held packets are untouched"),
     /**
