@@ -1456,7 +1456,7 @@ public final class RouterSimulation {
         // mlx5e_build_nic_netdev() (drivers/net/ethernet/mellanox/mlx5/core/en_main.c, 6.18): features |=
         // NETIF_F_GSO_UDP_L4; MTK_HW_FEATURES (mtk_eth_soc.h) has TSO but no UDP segmentation
         this.nicUdpSegmentation = MLX5_CORE.equals(profile.driverName());
-        this.splitsBelow = groList || udpGroForwarding && !nicUdpSegmentation;
+        this.splitsBelow = groList || udpGroForwarding && (!nicUdpSegmentation || dsa);
         this.ipv6 = config.ipv6();
         this.halfRttNs = wan.serverRttNs() / 2;
         this.pathMtu = Math.min(wan.mtu(), pppoe ? 1492 : 1500);
@@ -4600,8 +4600,9 @@ public final class RouterSimulation {
 
     /**
      * GRO applies to TCP segments with payload addressed to the router's MAC, and to UDP datagrams only with fraglist
-     * GRO ({@link #groList}: {@code udp_gro_receive}, net/ipv4/udp_offload.c, 6.18, chains a datagram that finds no
-     * socket when its device has {@code NETIF_F_GRO_FRAGLIST}; {@code NETIF_F_GRO_UDP_FWD} is off by default); not to
+     * GRO or UDP GRO for forwarding ({@link #groList}, {@link #udpGroForwarding}: {@code udp_gro_receive},
+     * net/ipv4/udp_offload.c, 6.18, takes a datagram that finds no socket to {@code udp_gro_receive_segment} when
+     * its device has {@code NETIF_F_GRO_FRAGLIST} or {@code NETIF_F_GRO_UDP_FWD}, both off by default); not to
      * pure ACKs (nor the UDP flows' small upstream datagrams), and not to PPPoE session frames (with PPPoE dials every
      * frame from the WAN; the LAN's are plain Ethernet): 6.18 has no GRO handler for {@code ETH_P_PPP_SES}. With
      * OpenWrt's ({@link #pppoeGro}) a session frame goes to {@code pppoe_gro_receive} (drivers/net/ppp/pppoe.c,
@@ -4734,12 +4735,15 @@ public final class RouterSimulation {
     }
 
     /**
-     * {@code udp_gro_receive_segment} (net/ipv4/udp_offload.c, 6.18) for a forwarded datagram with fraglist GRO
-     * ({@code is_flist}: no socket, {@code NETIF_F_GRO_FRAGLIST}): a datagram of a flow that holds a packet in its
+     * {@code udp_gro_receive_segment} (net/ipv4/udp_offload.c, 6.18) for a forwarded datagram, with fraglist GRO
+     * ({@code is_flist}: no socket, {@code NETIF_F_GRO_FRAGLIST}) or, without it, UDP GRO for forwarding
+     * ({@link #udpGroForwarding}, {@code NETIF_F_GRO_UDP_FWD}): a datagram of a flow that holds a packet in its
      * bucket (same hash, addresses and ports; a PPPoE session frame of the same session) and is no longer than the
-     * held one ({@code ulen > ntohs(uh2->len)} flushes it and takes its place) joins its frag_list unless
-     * {@code skb_gro_receive_list}'s {@code p->len + skb->len >= 65536} refuses it (the held packet leaves and the
-     * datagram takes its place: 44 datagrams of 1472 bytes); a datagram shorter than the held one, or the 64th
+     * held one ({@code ulen > ntohs(uh2->len)} flushes it and takes its place) joins its frag_list (or, without
+     * {@code is_flist}, its payload joins it) unless 64 KiB refuses it (the held packet leaves and the datagram takes
+     * its place): {@code skb_gro_receive_list}'s {@code p->len + skb->len >= 65536}, the new skb whole (44 datagrams
+     * of 1472 bytes), or {@code skb_gro_receive}'s {@code p->len + len}, its payload only (50 of 1424 bytes: 46, where
+     * fraglist GRO holds 45); a datagram shorter than the held one, or the 64th
      * ({@code UDP_GRO_CNT_MAX}), is chained and completes the aggregate. The engine's datagrams carry a checksum and
      * no padding, and one flow's IP headers never differ (DF, fixed ID, one TTL and TOS), so
      * {@code gro_receive_network_flush} and the checksum tests pass. Checked against the live kernel in
@@ -4783,9 +4787,10 @@ public final class RouterSimulation {
     }
 
     /**
-     * {@code udp_gro_receive_segment}'s refusal of a datagram (UDP length {@code ulen}, {@code skbLen} bytes from
-     * its network header, or its PPPoE header) by the held packet (its first datagram's UDP length {@code heldUlen},
-     * {@code heldLen} bytes: {@code p->len}, the first datagram whole and the payload of the chained ones).
+     * {@code udp_gro_receive_segment}'s refusal of a datagram (UDP length {@code ulen}; {@code skbLen} the bytes it
+     * counts against 64 KiB: from its network header, or its PPPoE header, with fraglist GRO, its UDP payload
+     * without) by the held packet (its first datagram's UDP length {@code heldUlen}, {@code heldLen} bytes:
+     * {@code p->len}, the first datagram whole and the payload of the merged ones).
      *
      * @return 0 to chain it, {@link #GRO_FLUSH_NOT_IN_SEQUENCE} (longer than the held one) or
      *     {@link #GRO_FLUSH_FULL} ({@code -E2BIG}): the held packet leaves and the datagram is held in its place
@@ -5436,16 +5441,18 @@ public final class RouterSimulation {
      * path short): a fraglist one split ({@link #fraglistGso}), any aggregate by a ppp device cut with a copy
      * ({@link #softwareGso}), a UDP one of {@link #udpGroForwarding} cut at eth0 or a DSA port ({@link #udpGso},
      * which the taps see below the VLAN devices: {@link #tapSplitBelow}, set for every aggregate and read only
-     * while {@link #tapSegs} is above 1); traced as {@code gso}.
+     * while {@link #tapSegs} is above 1); traced as {@code gso}. A UDP aggregate is cut at the first device without
+     * {@code NETIF_F_GSO_UDP_L4}: a DSA user port (its conduit's {@code vlan_features}, mlx5's included, lack it), or
+     * eth0 unless it is an mlx5 NIC ({@link #nicUdpSegmentation}).
      */
     private void aggregateLeaves(final int h, final int f, final int segs, final boolean toLan, final int d,
             final boolean wanDsa, final long readyNs) {
-        tapSplitBelow = udpGroForwarding && flowUdp[f] && !nicUdpSegmentation;
+        tapSplitBelow = udpGroForwarding && flowUdp[f] && (!nicUdpSegmentation || dsa && (toLan || wanDsa));
         if (groList) {
             fraglistGso(segs, toLan, wanDsa);
         } else if (!toLan && pppoe) {
             softwareGso(h, segs, wanDsa);
-        } else if (flowUdp[f]) {
+        } else if (tapSplitBelow) {
             udpGso(segs, toLan, wanDsa);
         }
         if (trace.enabled()) {
@@ -5460,12 +5467,10 @@ public final class RouterSimulation {
      * mtk_eth_soc (no {@code NETIF_F_GSO_UDP_L4}) cuts it with {@code __udp_gso_segment} (net/ipv4/udp_offload.c,
      * 6.18) in {@code validate_xmit_skb}: {@code skb_segment} with scatter-gather and checksum offload, so a head and
      * the headers per segment, no payload copy or checksum (stage {@code gso} per segment, not per byte), and each
-     * segment then takes the stages below as {@link #fraglistGso}'s do. An mlx5 NIC segments UDP itself, as TSO.
+     * segment then takes the stages below as {@link #fraglistGso}'s do. (An mlx5 NIC segments UDP itself, as TSO:
+     * {@link #aggregateLeaves} does not call this then.)
      */
     private void udpGso(final int segs, final boolean toLan, final boolean wanDsa) {
-        if (nicUdpSegmentation && !(dsa && (toLan || wanDsa))) {
-            return;
-        }
         final long more = segs - 1;
         charge(CostStage.GSO, cGso * segs);
         if (dsa && (toLan || wanDsa)) {

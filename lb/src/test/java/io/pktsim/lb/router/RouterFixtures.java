@@ -1,10 +1,18 @@
 package io.pktsim.lb.router;
 
-import java.util.List;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.pktsim.core.header.InetChecksum;
+import io.pktsim.core.pcap.PcapReader;
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.profile.CostTable;
 import io.pktsim.stack.profile.DeviceProfile;
+import org.agrona.DirectBuffer;
 
 /** Small router configurations for the lb tests (the calibrated profile lives in the CLI's profiles). */
 final class RouterFixtures {
@@ -88,5 +96,47 @@ final class RouterFixtures {
             final RouterConfig.Outputs outputs) {
         return withProfile(base, base.profile().costs(costs).driverName("mtk_eth_soc").adaptiveRx(true).rpsCpus(0x4)
                 .pppoeGro(true).groList(groList), outputs);
+    }
+
+    /**
+     * Calls {@code check} with each UDP aggregate (IP length above 1492, the IP header at 14) that the LAN's VLAN
+     * device's capture {@code pcap} holds.
+     *
+     * @return how many there were
+     */
+    static int forEachLanUdpAggregate(final Path pcap, final Consumer<DirectBuffer> check) throws Exception {
+        int n = 0;
+        try (PcapReader r = PcapReader.open(pcap)) {
+            while (r.next()) {
+                final DirectBuffer f = r.frame();
+                if (f.getByte(14 + 9) == 17 && (f.getShort(14 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF) > 1492) {
+                    n++;
+                    check.accept(f);
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Calls {@code check} with each full-size UDP datagram eth0's capture {@code pcap} shows it sending to the LAN
+     * (VLAN 1, the IP header at 18), having asserted that it is a datagram (IP length 1492), not an aggregate, with
+     * a valid IPv4 header checksum.
+     */
+    static void forEachLanUdpDatagramSent(final Path pcap, final Consumer<DirectBuffer> check) throws Exception {
+        try (PcapReader r = PcapReader.open(pcap)) {
+            while (r.next()) {
+                final DirectBuffer f = r.frame();
+                if ((f.getShort(12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x8100
+                        || (f.getShort(14, ByteOrder.BIG_ENDIAN) & 0x0FFF) != 1 || f.getByte(18 + 9) != 17
+                        || r.originalLength() < 1400) {
+                    continue;
+                }
+                assertThat(f.getShort(18 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF).as("a datagram, not an aggregate")
+                        .isEqualTo(1492);
+                assertThat(InetChecksum.finish(InetChecksum.sum(f, 18, 20, 0L))).isZero();
+                check.accept(f);
+            }
+        }
     }
 }

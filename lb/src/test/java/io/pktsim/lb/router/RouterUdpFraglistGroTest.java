@@ -5,14 +5,12 @@ import static io.pktsim.lb.router.RouterFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pktsim.core.header.InetChecksum;
-import io.pktsim.core.pcap.PcapReader;
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.profile.CostTable;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
@@ -166,47 +164,28 @@ class RouterUdpFraglistGroTest {
         final Path dir = tmp.resolve("pcap");
         Files.createDirectories(dir);
         run(true, new RouterConfig.Outputs(dir, null));
-        int aggregates = 0;
-        try (PcapReader r = PcapReader.open(dir.resolve("eth0.1.pcap"))) {
-            while (r.next()) {
-                final DirectBuffer f = r.frame();
-                final int ip = 14;
-                final int ipLen = f.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-                if (f.getByte(ip + 9) == 17 && ipLen > 1492) {
-                    aggregates++;
-                    assertThat(f.getShort(ip + 24, ByteOrder.BIG_ENDIAN) & 0xFFFF).isEqualTo(ipLen - 20);
-                }
-            }
-        }
+        final int aggregates = RouterFixtures.forEachLanUdpAggregate(dir.resolve("eth0.1.pcap"), f -> {
+            final int ip = 14;
+            final int ipLen = f.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            assertThat(f.getShort(ip + 24, ByteOrder.BIG_ENDIAN) & 0xFFFF).isEqualTo(ipLen - 20);
+        });
         assertThat(aggregates).isGreaterThan(100);
-        int later = 0;
-        int previousId = -1;
-        try (PcapReader r = PcapReader.open(dir.resolve("eth0.pcap"))) {
-            while (r.next()) {
-                final DirectBuffer f = r.frame();
-                // the frames eth0 sends to the LAN: VLAN 1, full-size datagrams
-                if ((f.getShort(12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x8100
-                        || (f.getShort(14, ByteOrder.BIG_ENDIAN) & 0x0FFF) != 1 || f.getByte(18 + 9) != 17
-                        || r.originalLength() < 1400) {
-                    continue;
-                }
-                final int ip = 18;
-                assertThat(f.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF).as("a datagram, not an aggregate")
-                        .isEqualTo(1492);
-                assertThat(InetChecksum.finish(InetChecksum.sum(f, ip, 20, 0L))).isZero();
-                final int ttl = f.getByte(ip + 8) & 0xFF;
-                final int id = f.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-                if (ttl == 64) {
-                    later++;
-                    assertThat(id).as("ID after %d", previousId).isEqualTo(previousId + 1);
-                } else {
-                    assertThat(ttl).isEqualTo(63);
-                    assertThat(id).isZero();
-                }
-                previousId = id;
+        // later datagrams, and the ID before each
+        final int[] later = {0, -1};
+        RouterFixtures.forEachLanUdpDatagramSent(dir.resolve("eth0.pcap"), f -> {
+            final int ip = 18;
+            final int ttl = f.getByte(ip + 8) & 0xFF;
+            final int id = f.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            if (ttl == 64) {
+                later[0]++;
+                assertThat(id).as("ID after %d", later[1]).isEqualTo(later[1] + 1);
+            } else {
+                assertThat(ttl).isEqualTo(63);
+                assertThat(id).isZero();
             }
-        }
-        assertThat(later).isGreaterThan(1000);
+            later[1] = id;
+        });
+        assertThat(later[0]).isGreaterThan(1000);
     }
 
     /**

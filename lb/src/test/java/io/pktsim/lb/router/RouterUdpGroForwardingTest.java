@@ -5,14 +5,12 @@ import static io.pktsim.lb.router.RouterFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pktsim.core.header.InetChecksum;
-import io.pktsim.core.pcap.PcapReader;
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.profile.CostTable;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.agrona.DirectBuffer;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,48 +104,29 @@ class RouterUdpGroForwardingTest {
         final Path dir = tmp.resolve("pcap");
         Files.createDirectories(dir);
         run(true, false, new RouterConfig.Outputs(dir, null));
-        int aggregates = 0;
-        try (PcapReader r = PcapReader.open(dir.resolve("eth0.1.pcap"))) {
-            while (r.next()) {
-                final DirectBuffer f = r.frame();
-                final int ip = 14;
-                final int ipLen = f.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-                if (f.getByte(ip + 9) == 17 && ipLen > 1492) {
-                    aggregates++;
-                    final int udpLen = ipLen - 20;
-                    assertThat(f.getShort(ip + 24, ByteOrder.BIG_ENDIAN) & 0xFFFF).isEqualTo(udpLen);
-                    final long pseudo = InetChecksum.pseudoIpv4(f.getInt(ip + 12, ByteOrder.BIG_ENDIAN),
-                            f.getInt(ip + 16, ByteOrder.BIG_ENDIAN), 17, udpLen);
-                    assertThat(f.getShort(ip + 26, ByteOrder.BIG_ENDIAN) & 0xFFFF).as("the pseudo-header sum")
-                            .isEqualTo(InetChecksum.fold(pseudo));
-                }
-            }
-        }
+        final int aggregates = RouterFixtures.forEachLanUdpAggregate(dir.resolve("eth0.1.pcap"), f -> {
+            final int ip = 14;
+            final int udpLen = (f.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF) - 20;
+            assertThat(f.getShort(ip + 24, ByteOrder.BIG_ENDIAN) & 0xFFFF).isEqualTo(udpLen);
+            final long pseudo = InetChecksum.pseudoIpv4(f.getInt(ip + 12, ByteOrder.BIG_ENDIAN),
+                    f.getInt(ip + 16, ByteOrder.BIG_ENDIAN), 17, udpLen);
+            assertThat(f.getShort(ip + 26, ByteOrder.BIG_ENDIAN) & 0xFFFF).as("the pseudo-header sum")
+                    .isEqualTo(InetChecksum.fold(pseudo));
+        });
         assertThat(aggregates).isGreaterThan(100);
-        int counted = 0;
-        int previousId = -1;
-        try (PcapReader r = PcapReader.open(dir.resolve("eth0.pcap"))) {
-            while (r.next()) {
-                final DirectBuffer f = r.frame();
-                if ((f.getShort(12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x8100
-                        || (f.getShort(14, ByteOrder.BIG_ENDIAN) & 0x0FFF) != 1 || f.getByte(18 + 9) != 17
-                        || r.originalLength() < 1400) {
-                    continue;
-                }
-                final int ip = 18;
-                assertThat(f.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF).as("a datagram, not an aggregate")
-                        .isEqualTo(1492);
-                assertThat(InetChecksum.finish(InetChecksum.sum(f, ip, 20, 0L))).isZero();
-                assertThat(f.getByte(ip + 8) & 0xFF).as("the forwarded TTL on every datagram").isEqualTo(63);
-                final int id = f.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-                if (id != 0) {
-                    assertThat(id).as("ID after %d", previousId).isEqualTo(previousId + 1);
-                    counted++;
-                }
-                previousId = id;
+        // datagrams after a head, and the ID before each
+        final int[] counted = {0, -1};
+        RouterFixtures.forEachLanUdpDatagramSent(dir.resolve("eth0.pcap"), f -> {
+            final int ip = 18;
+            assertThat(f.getByte(ip + 8) & 0xFF).as("the forwarded TTL on every datagram").isEqualTo(63);
+            final int id = f.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            if (id != 0) {
+                assertThat(id).as("ID after %d", counted[1]).isEqualTo(counted[1] + 1);
+                counted[0]++;
             }
-        }
-        assertThat(counted).isGreaterThan(1000);
+            counted[1] = id;
+        });
+        assertThat(counted[0]).isGreaterThan(1000);
     }
 
     /**

@@ -121,7 +121,7 @@ public final class TcpSegmenter {
         }
         final int thlen = udp ? UDP_HLEN : (b.getByte(f + l4Off + 12) & 0xF0) >>> 2;
         final int hdrLen = l4Off + thlen;
-        if (thlen < 8 || !udp && thlen < 20 || len < hdrLen || Math.min(s.storedLength(handle), len) < hdrLen) {
+        if (!udp && thlen < 20 || len < hdrLen || Math.min(s.storedLength(handle), len) < hdrLen) {
             return ERR_NOT_TCP;
         }
         if (list) {
@@ -156,7 +156,7 @@ public final class TcpSegmenter {
         final int word12 = udp ? 0 : b.getInt(t0 + 12, NET);
         final int flags0 = (word12 >>> 16) & 0xFF;
         // the transport header's words that do not change: TCP's but the sequence, flags and checksum; UDP's ports
-        final long tcpBase = udp ? b.getInt(t0, NET) & U32 : InetChecksum.sum(b, t0, thlen, 0) - (seq0 & U32)
+        final long l4Base = udp ? b.getInt(t0, NET) & U32 : InetChecksum.sum(b, t0, thlen, 0) - (seq0 & U32)
             - (word12 & U32) - ((long) (b.getShort(t0 + 16, NET) & 0xFFFF) << 16);
         final int proto = udp ? 17 : 6;
         final int csumAt = udp ? 6 : 16;
@@ -214,7 +214,7 @@ public final class TcpSegmenter {
             if (udp) {
                 // __udp_gso_segment(): uh->len = sizeof(struct udphdr) + the segment's payload
                 b.putShort(t + 4, (short) (UDP_HLEN + segPayload), NET);
-                sum = pseudo + tcpBase + UDP_HLEN + segPayload;
+                sum = pseudo + l4Base + UDP_HLEN + segPayload;
             } else {
                 // TCP: seq + i * gso_size; FIN and PSH on the last segment only; CWR on the first unless AccECN
                 final int seq = seq0 + i * mss;
@@ -227,7 +227,7 @@ public final class TcpSegmenter {
                 }
                 b.putInt(t + 4, seq, NET);
                 b.putByte(t + 13, (byte) segFlags);
-                sum = pseudo + tcpBase + (seq & U32) + (((word12 & 0xFF00FFFF) | (segFlags << 16)) & U32);
+                sum = pseudo + l4Base + (seq & U32) + (((word12 & 0xFF00FFFF) | (segFlags << 16)) & U32);
             }
             if (checksumOffload) {
                 b.putShort(t + csumAt, (short) InetChecksum.fold(pseudo), NET);

@@ -558,8 +558,8 @@ public final class GroTable {
      * gro_receive_network_flush()}: TTL, TOS, DF, the IPv4 ID rule) or the datagram is longer than p's first ({@code
      * ulen > ntohs(uh2->len)}, {@link GroReason#LARGER_THAN_MSS}). With {@code is_flist} a checksum state other than
      * p's sends the datagram up alone and leaves p held ({@link GroReason#UDP_CHECKSUM_STATE}) and {@code
-     * skb_gro_receive_list()} refuses at 64 KiB ({@code p->len + skb->len >= 65536}); without it {@code
-     * skb_gro_receive()} refuses by {@link #udpReceiveRefusal}. A refusal at the size limit ({@link
+     * skb_gro_receive_list()} refuses by {@link #udpListRefusal}; without it {@code skb_gro_receive()} refuses by
+     * {@link #udpReceiveRefusal}. A refusal at the size limit ({@link
      * GroReason#MAX_SIZE}) completes p and holds the datagram. Otherwise the datagram joins p ({@link #mergeUdp}). A
      * datagram with the L3 flush mark refuses the merge as in {@link #mergeRefusal} and goes up alone.
      */
@@ -588,18 +588,11 @@ public final class GroTable {
                     || store.checksumLevel(h) != store.checksumLevel(q)) {
                     return normal(h, GroReason.UDP_CHECKSUM_STATE, nowNs, q);
                 }
-                // skb_gro_receive_list(): as for TCP, p->len and skb->len count a PPPoE header each
-                if ((int) e[r + R_NET_LEN] + netLen + (pppoeIn ? 2 * PPPOE_HLEN : 0) >= LEGACY_MAX_SIZE_BYTES) {
-                    refused = GroReason.MAX_SIZE;
-                } else if (flushMark) {
-                    refused = GroReason.L3_MARK_REFUSED;
-                } else {
-                    return mergeUdp(h, bucket, p, headPayload, true, nowNs);
-                }
-            } else if (refused == null) {
-                refused = udpReceiveRefusal(r);
+            }
+            if (refused == null) {
+                refused = flist ? udpListRefusal(r) : udpReceiveRefusal(r);
                 if (refused == null) {
-                    return mergeUdp(h, bucket, p, headPayload, false, nowNs);
+                    return mergeUdp(h, bucket, p, headPayload, flist, nowNs);
                 }
             }
             completeAt(bucket, p, refused, nowNs);
@@ -609,6 +602,20 @@ public final class GroTable {
         }
         hold(h, bucket, flist, nowNs);
         return GroResult.HELD;
+    }
+
+    /**
+     * {@code skb_gro_receive_list()} (net/core/gro.c, 6.18) of the datagram under receive into the held packet of
+     * record r, with {@code is_flist}: {@code -E2BIG} ({@link GroReason#MAX_SIZE}) when {@code p->len + skb->len}
+     * reaches 65536, the new datagram counted whole from its IP header (as for TCP, {@code p->len} and {@code
+     * skb->len} count a PPPoE header each); a datagram with the L3 flush mark is refused ({@link
+     * GroReason#L3_MARK_REFUSED}). Null: chain it.
+     */
+    private GroReason udpListRefusal(final int r) {
+        if ((int) held[r + R_NET_LEN] + netLen + (pppoeIn ? 2 * PPPOE_HLEN : 0) >= LEGACY_MAX_SIZE_BYTES) {
+            return GroReason.MAX_SIZE;
+        }
+        return flushMark ? GroReason.L3_MARK_REFUSED : null;
     }
 
     /**
