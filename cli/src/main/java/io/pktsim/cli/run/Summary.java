@@ -118,7 +118,7 @@ public final class Summary {
                 }
                 final long squeezes = x.cpu() < 0 ? 0 : timeSqueezes(r, x.cpu());
                 if (squeezes > 0) {
-                    // the CPU's net_rx_action runs that ended on their budget with work left (softnet_stat column 3)
+                    // the CPU's net_rx_action runs that ended on their budget or time limit (softnet_stat column 3)
                     q.append(", ").append(squeezes).append(" time_squeeze");
                 }
             }

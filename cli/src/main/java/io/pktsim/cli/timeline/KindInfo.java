@@ -22,8 +22,9 @@ final class KindInfo {
             + "'gro_held' packets left in GRO"),
         Map.entry("napi_watchdog", "the NAPI hrtimer expires (napi_watchdog): it schedules a poll unless the NAPI is "
             + "already scheduled"),
-        Map.entry("time_squeeze", "net_rx_action ran out of budget or time with frames left: the softirq stops "
-            + "and runs again later (softnet_stat's third column)"),
+        Map.entry("time_squeeze", "a net_rx_action run ended on its budget or time limit (softnet_stat's third "
+            + "column); a run polls each NAPI once, so only a poll or backlog call that spends the budget or outlasts "
+            + "the limit counts one"),
         Map.entry("rx_hash", "a polled frame: the driver's skb->hash, the PPE entry, and the CPU whose RPS backlog "
             + "takes it"),
         Map.entry("netif_receive_skb", "a packet (a GRO aggregate) goes up the protocol path on 'cpu': "

@@ -57,6 +57,7 @@ import io.pktsim.stack.flowtable.PpeHardwareOffload;
 import io.pktsim.stack.netdev.MacvlanDevice;
 import io.pktsim.stack.netdev.MacvlanPort;
 import io.pktsim.stack.netdev.NetDevice;
+import io.pktsim.stack.napi.NapiKnobs;
 import io.pktsim.stack.netdev.NetDeviceTable;
 import io.pktsim.stack.netdev.PppoeDevice;
 import io.pktsim.stack.netdev.PppoeSessions;
@@ -423,7 +424,13 @@ public final class RouterSimulation {
      */
     private final int groNormalBatch;
     private final int netdevBudget;
-    private final long netdevBudgetUsecs;
+    /** {@code usecs_to_jiffies(netdev_budget_usecs)}: a {@code net_rx_action} run's time limit, jiffies. */
+    private final long budgetJiffies;
+    /**
+     * The RX NAPI is polled by {@code net_rx_action}, which counts {@code time_squeeze}; not when it is threaded
+     * ({@code napi_threaded_poll_loop}, net/core/dev.c, 6.18, has no budget of its own and counts none).
+     */
+    private final boolean napiSqueezes;
     private final int netdevMaxBacklog;
     /** RPS is on: every packet goes through a backlog (see {@link #forward}). */
     private final boolean viaBacklog;
@@ -562,8 +569,6 @@ public final class RouterSimulation {
     private int framesSinceIrqEnable;
     private long irqTimerGeneration;
     private boolean irqTimerPending;
-    private int budgetLeft;
-    private long runStartNs;
     /**
      * A poll that emptied the ring ends at {@link #napiRepollNs}: there {@code mtk_napi_rx} finds no new RX
      * interrupt status and completes, unless a frame arrived by then. No event is scheduled for that check:
@@ -625,10 +630,9 @@ public final class RouterSimulation {
     /** Per CPU, when its {@code process_queue} drained last: the end of the last packet spliced into it. */
     private final long[] backlogDrainNs;
     /**
-     * Per CPU whose only NAPI is its backlog ({@link #backlogOnly}): its current {@code net_rx_action} run
-     * ({@link #backlogPolled}): when it started, the packets its backlog polls took in it, and when the last ended.
+     * Per CPU, its backlog's current {@code process_backlog} call, a {@code net_rx_action} run of its own
+     * ({@link #backlogPolled}): when it started, the packets it took, and when the last ended.
      */
-    private final boolean[] backlogOnly;
     private final long[] backlogRunStartNs;
     private final int[] backlogRunPackets;
     private final long[] backlogRunLastNs;
@@ -1399,6 +1403,7 @@ public final class RouterSimulation {
         // a ConnectX-5 or later: cq_period_start_from_cqe, so mlx5e_build_nic_params() picks the CQE period mode
         cqePeriod = mlx5;
         napiContext = profile.threadedNapi() ? CpuSet.CTX_THREAD : CpuSet.CTX_SOFTIRQ;
+        napiSqueezes = !profile.threadedNapi();
         dimAtCompletion = rxDim != null && mlx5;
         if (dimAtCompletion) {
             // mlx5e_reset_rx_moderation(): with DIM the CQ starts at net_dim_get_def_rx_moderation(CQE mode)
@@ -1421,7 +1426,7 @@ public final class RouterSimulation {
         rxListPshFin = new int[groNormalBatch];
         netdevBudget = profile.netdevBudget();
         // 0 in a profile: the kernel's default, 2 * USEC_PER_SEC / HZ (net/core/dev.c, 6.18)
-        netdevBudgetUsecs = profile.effectiveNetdevBudgetUsecs();
+        budgetJiffies = NapiKnobs.usecsToJiffies(profile.effectiveNetdevBudgetUsecs(), profile.hz());
         netdevMaxBacklog = profile.netdevMaxBacklog();
         final RouterConfig.Wan wan = config.wan();
         this.dials = config.dials();
@@ -1630,18 +1635,9 @@ public final class RouterSimulation {
         backlogSpliced = new int[n];
         backlogDrainNs = new long[n];
         backlogIdleStartNs = new long[n];
-        backlogOnly = new boolean[n];
         backlogRunStartNs = new long[n];
         backlogRunPackets = new int[n];
         backlogRunLastNs = new long[n];
-        for (int c = 0; c < n; c++) {
-            backlogOnly[c] = c != rxCpu;
-        }
-        if (queues != null) {
-            for (final RxQueue q : queues) {
-                backlogOnly[q.cpu] = false;
-            }
-        }
         ipiPending = new boolean[n];
         softnetProcessed = new long[n];
         softnetDropped = new long[n];
@@ -3839,8 +3835,6 @@ public final class RouterSimulation {
         long irqTimerGeneration;
         boolean irqTimerPending;
         long lastCqeNs;
-        int budgetLeft;
-        long runStartNs;
         long napiRepollNs;
         boolean napiCompletionOwed;
         int deferHardIrqsCount;
@@ -3928,8 +3922,6 @@ public final class RouterSimulation {
         o.irqTimerGeneration = irqTimerGeneration;
         o.irqTimerPending = irqTimerPending;
         o.lastCqeNs = lastCqeNs;
-        o.budgetLeft = budgetLeft;
-        o.runStartNs = runStartNs;
         o.napiRepollNs = napiRepollNs;
         o.napiCompletionOwed = napiCompletionOwed;
         o.deferHardIrqsCount = deferHardIrqsCount;
@@ -3967,8 +3959,6 @@ public final class RouterSimulation {
         irqTimerGeneration = a.irqTimerGeneration;
         irqTimerPending = a.irqTimerPending;
         lastCqeNs = a.lastCqeNs;
-        budgetLeft = a.budgetLeft;
-        runStartNs = a.runStartNs;
         napiRepollNs = a.napiRepollNs;
         napiCompletionOwed = a.napiCompletionOwed;
         deferHardIrqsCount = a.deferHardIrqsCount;
@@ -4154,8 +4144,6 @@ public final class RouterSimulation {
      */
     private void scheduleNapi(final long end) {
         napiScheduled = true;
-        budgetLeft = netdevBudget;
-        runStartNs = end;
         if (dueBefore(end)) {
             loop.schedule(end, kNapi, rxCpu, activeQueue);
         } else {
@@ -4301,7 +4289,7 @@ public final class RouterSimulation {
         cpu.stage(CostStage.NAPI_POLL, c);
         final long t = cpu.exec(rxCpu, now, c, napiContext);
         if (trace.enabled()) {
-            trace.publish(t, traceComponent, kNapiPoll, TraceEvent.NO_PACKET, rxCpu, 0, 0, budgetLeft,
+            trace.publish(t, traceComponent, kNapiPoll, TraceEvent.NO_PACKET, rxCpu, 0, 0, netdevBudget,
                     activeQueue);
         }
         if (multiQueue) {
@@ -4445,6 +4433,8 @@ public final class RouterSimulation {
         pollHist.recordValue(n);
         long c = cNapiPoll;
         cpu.stage(CostStage.NAPI_POLL, c);
+        // its net_rx_action run starts with it (see below)
+        final long pollStart = Math.max(now, cpu.freeAtNs(rxCpu));
         long t = cpu.exec(rxCpu, now, c, napiContext);
         for (int i = 0; i < n; i++) {
             final long entry = ring[ringHead];
@@ -4509,7 +4499,7 @@ public final class RouterSimulation {
         napiWorkDone = n < weight;
         groNormalList(t);
         sendIpis(t);
-        budgetLeft -= n;
+        final int budgetLeft = netdevBudget - n;
         rxPacketsTotal += n;
         if (rxDim != null && !dimAtCompletion && rxDim.sample(t, rxEvents, rxPacketsTotal, rxBytesTotal)) {
             applyDim();
@@ -4527,17 +4517,16 @@ public final class RouterSimulation {
             q.polls++;
             q.packets += n;
         }
-        if (budgetLeft <= 0 || t - runStartNs >= netdevBudgetUsecs * 1000L
-                && netdevBudgetUsecs > 0) {
-            if (ringCount > 0) {
-                softnetSqueeze[rxCpu]++;
-                if (trace.enabled()) {
-                    trace.publish(t, traceComponent, kTimeSqueeze, TraceEvent.NO_PACKET, rxCpu, ringCount,
-                            activeQueue, 0L);
-                }
+        // net_rx_action (net/core/dev.c, 6.18) polls each NAPI on its list once a run: a full poll goes to repoll,
+        // the run ends and raises NET_RX_SOFTIRQ again, so the next poll starts a new run with the whole budget.
+        // The run's time_squeeze test follows the poll whatever is left; a threaded NAPI's kthread
+        // (napi_threaded_poll_loop) has none.
+        if (napiSqueezes && (budgetLeft <= 0 || budgetTimeSpent(pollStart, t))) {
+            softnetSqueeze[rxCpu]++;
+            if (trace.enabled()) {
+                trace.publish(t, traceComponent, kTimeSqueeze, TraceEvent.NO_PACKET, rxCpu, ringCount,
+                        activeQueue, 0L);
             }
-            budgetLeft = netdevBudget;
-            runStartNs = t;
         }
         if (ringCount > 0 || groFlushTimeoutNs > 0) {
             // frames left: the next poll; with a gro_flush_timeout, the ring empty: the end-of-poll check as an
@@ -5244,45 +5233,36 @@ public final class RouterSimulation {
     }
 
     /**
-     * {@code net_rx_action} (net/core/dev.c, 6.18) on a CPU whose only NAPI is its backlog, for a packet it took up
-     * from {@code startNs} to {@code doneNs}: {@code process_backlog} takes at most {@code dev_rx_weight} (64:
-     * {@code weight_p} 64 times {@code dev_weight_rx_bias} 1) a call, and after each call the run ends with a
-     * {@code time_squeeze} once {@code netdev_budget} (300) packets or {@code netdev_budget_usecs} are spent (the
-     * fifth full call: 320), or, when its CPU was idle before the packet, the previous run ended with the backlog
-     * drained (its last call short of the weight: a {@code time_squeeze} too when that call spent the budget).
-     * Another run follows at once ({@code __do_softirq}'s restart or {@code ksoftirqd}).
+     * {@code net_rx_action} (net/core/dev.c, 6.18) around CPU {@code c}'s backlog, for a packet it took up from
+     * {@code startNs} to {@code doneNs}. {@code process_backlog} takes at most {@code dev_rx_weight} packets a call
+     * (64: {@code weight_p} 64 times {@code dev_weight_rx_bias} 1). A call that takes its whole quota stays
+     * scheduled and goes to {@code repoll}, which ends the run (a run polls each NAPI on its list once) and raises
+     * NET_RX_SOFTIRQ again; a call that drains the backlog completes its NAPI. So each call is a run of its own,
+     * with the whole {@code netdev_budget}, and it ends in a {@code time_squeeze} only when it spent that budget
+     * (a budget of 64 or less) or the run's time limit ({@link #budgetTimeSpent}). The previous call drained the
+     * backlog when the CPU was idle before this packet. On a CPU that also polls an RX queue without threaded
+     * NAPI, the backlog's call and the RX poll can share a run; their shared budget is not counted (64 + 64 is
+     * below the default 300).
      */
     private void backlogPolled(final int c, final long startNs, final long doneNs) {
-        if (!backlogOnly[c]) {
-            return;
-        }
         if (startNs > backlogRunLastNs[c]) {
-            backlogRunEnded(c, startNs);
+            backlogCallEnded(c);
+            backlogRunStartNs[c] = startNs;
         }
         backlogRunLastNs[c] = doneNs;
-        if (++backlogRunPackets[c] % BACKLOG_WEIGHT == 0) {
-            backlogFullPoll(c, doneNs);
-        }
-    }
-
-    /** {@link #backlogPolled}: CPU {@code c} was idle; its run ended with its last poll, the next starts now. */
-    private void backlogRunEnded(final int c, final long startNs) {
-        final int n = backlogRunPackets[c];
-        if (n % BACKLOG_WEIGHT != 0 && (n >= netdevBudget || budgetUsecsSpent(backlogRunStartNs[c],
-                backlogRunLastNs[c]))) {
-            timeSqueeze(c, backlogRunLastNs[c], 0);
-        }
-        backlogRunPackets[c] = 0;
-        backlogRunStartNs[c] = startNs;
-    }
-
-    /** {@link #backlogPolled}: a full backlog poll returned at {@code doneNs}; the budget or the time may be spent. */
-    private void backlogFullPoll(final int c, final long doneNs) {
-        if (backlogRunPackets[c] >= netdevBudget || budgetUsecsSpent(backlogRunStartNs[c], doneNs)) {
-            timeSqueeze(c, doneNs, backlogCount[c]);
-            backlogRunPackets[c] = 0;
+        if (++backlogRunPackets[c] == BACKLOG_WEIGHT) {
+            backlogCallEnded(c);
             backlogRunStartNs[c] = doneNs;
         }
+    }
+
+    /** {@link #backlogPolled}: CPU {@code c}'s backlog call ended with its last packet; its run's squeeze test. */
+    private void backlogCallEnded(final int c) {
+        final int n = backlogRunPackets[c];
+        if (n > 0 && (n >= netdevBudget || budgetTimeSpent(backlogRunStartNs[c], backlogRunLastNs[c]))) {
+            timeSqueeze(c, backlogRunLastNs[c], n == BACKLOG_WEIGHT ? backlogCount[c] : 0);
+        }
+        backlogRunPackets[c] = 0;
     }
 
     /**
@@ -5291,12 +5271,16 @@ public final class RouterSimulation {
      */
     private static final int BACKLOG_WEIGHT = 64;
 
-    /** Whether a {@code net_rx_action} run from {@code fromNs} spent {@code netdev_budget_usecs} by {@code atNs}. */
-    private boolean budgetUsecsSpent(final long fromNs, final long atNs) {
-        return netdevBudgetUsecs > 0 && atNs - fromNs >= netdevBudgetUsecs * 1000L;
+    /**
+     * Whether a {@code net_rx_action} run that started at {@code fromNs} is past its time limit at {@code atNs}:
+     * {@code time_after_eq(jiffies, time_limit)}, the limit {@code jiffies + usecs_to_jiffies(netdev_budget_usecs)}
+     * at the run's start (two jiffies by default). Jiffies tick at multiples of {@code 1 s / HZ} from time 0.
+     */
+    private boolean budgetTimeSpent(final long fromNs, final long atNs) {
+        return atNs / jiffyNs >= fromNs / jiffyNs + budgetJiffies;
     }
 
-    /** A {@code time_squeeze} on a backlog-only CPU at {@code atNs}, {@code left} packets still in its backlog. */
+    /** A {@code time_squeeze} of a backlog's run at {@code atNs}, {@code left} packets still in the backlog. */
     private void timeSqueeze(final int c, final long atNs, final int left) {
         softnetSqueeze[c]++;
         if (trace.enabled()) {

@@ -11,8 +11,8 @@ public enum SoftnetCounter implements CounterDescriptor {
     PROCESSED("processed", "packets received into the stack on this CPU (__netif_receive_skb), column 1"),
     /** Packets dropped because the input backlog held more than netdev_max_backlog, column 2. */
     DROPPED("dropped", "packets dropped because the input backlog held more than netdev_max_backlog, column 2"),
-    /** Net_rx_action runs ended with work left by the budget or the time limit, column 3. */
-    TIME_SQUEEZE("time_squeeze", "net_rx_action runs ended with work left by the budget or the time limit, column 3"),
+    /** Net_rx_action runs ended by the budget or the time limit, column 3. */
+    TIME_SQUEEZE("time_squeeze", "net_rx_action runs ended by the budget or the time limit, column 3"),
     /** RPS IPIs received that scheduled this CPU's backlog, column 10. */
     RECEIVED_RPS("received_rps", "RPS IPIs received that scheduled this CPU's backlog, column 10"),
     /** Packets dropped by the RPS flow limit; stays 0: flow_limit_cpu_bitmap is empty by default and not modelled. */

@@ -1,0 +1,145 @@
+package io.pktsim.lb.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.pktsim.core.test.Commands;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When a saturated RPS backlog counts a {@code time_squeeze}, checked on the running kernel. {@code net_rx_action}
+ * (net/core/dev.c, 6.18) polls each NAPI on its list once a run: {@code process_backlog} takes its quota of 64,
+ * goes to {@code repoll}, and the run ends and raises NET_RX_SOFTIRQ again with 64 of {@code netdev_budget}'s 300
+ * spent. So a CPU whose only NAPI is its backlog never ends a run on the budget, however full the backlog; only a
+ * call that outlasts the run's time limit (two jiffies) would count one.
+ *
+ * <p>Inside a network namespace made for this test, a veth {@code v1} steers every frame it receives to cpu1's
+ * backlog ({@code rps_cpus} 2); 600 {@code tc} ingress filters that match nothing make each frame cost cpu1 some
+ * 10 to 20 us, and python3, pinned to cpu0, sends UDP datagrams into the peer {@code v0} from 64 sockets (one
+ * socket's send buffer would hold the sender back: the frames keep their socket across the veth) faster than cpu1
+ * takes them. cpu1's backlog overflows ({@code softnet_stat}'s {@code dropped}) and its {@code time_squeeze} stays
+ * at none (a few at most, where the host stalls a call past the limit), where the rule pktsim's engine had until
+ * stop 31 (a run of five calls, 320 packets) would count one per 320 packets. pktsim's router with a saturated
+ * backlog CPU (cpu2 under the K2P's steering) counts none either. Nothing leaves the namespace: {@code v1} has no
+ * address and the kernel drops what it receives. Skips itself (JUnit assumption) without root, two CPUs,
+ * {@code ip netns}, {@code tc}, {@code taskset} or {@code python3}, or if the sender could not fill the backlog.
+ */
+@Tag("live-kernel")
+class SoftnetSqueezeLiveKernelTest {
+
+    private static final int FILTERS = 600;
+
+    /** Sends 1000-byte datagrams to argv[1] for argv[2] seconds from 64 non-blocking sockets. */
+    private static final String FLOOD = String.join("\n",
+        "import socket, sys, time",
+        "socks = []",
+        "for i in range(64):",
+        "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+        "    s.connect((sys.argv[1], 9))",
+        "    s.setblocking(False)",
+        "    socks.append(s)",
+        "d = b'x' * 1000",
+        "n = 0",
+        "end = time.monotonic() + float(sys.argv[2])",
+        "while time.monotonic() < end:",
+        "    for s in socks:",
+        "        try:",
+        "            s.send(d)",
+        "            n += 1",
+        "        except OSError:",
+        "            pass",
+        "print(n)");
+
+    private static Commands.Result exec(final long timeoutMs, final String... cmd) {
+        return Commands.run(timeoutMs, cmd);
+    }
+
+    private static void in(final String ns, final String line) {
+        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(List.of(line.split(" ")));
+        final Commands.Result r = exec(30_000, cmd.toArray(new String[0]));
+        assertThat(r.code()).as("%s: %s", line, r.out()).isZero();
+    }
+
+    /** cpu1's {@code processed}, {@code dropped} and {@code time_squeeze} (/proc/net/softnet_stat's second row). */
+    private static long[] cpu1() throws Exception {
+        final String[] f = Files.readAllLines(Path.of("/proc/net/softnet_stat")).get(1).strip().split("\\s+");
+        return new long[] {Long.parseLong(f[0], 16), Long.parseLong(f[1], 16), Long.parseLong(f[2], 16)};
+    }
+
+    /** The kernel's cpu1 while the flood runs: processed, dropped, time_squeeze. */
+    private static long[] kernel(final Path tmp) throws Exception {
+        assumeThat(exec(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
+        assumeThat(Runtime.getRuntime().availableProcessors()).as("two CPUs").isGreaterThanOrEqualTo(2);
+        assumeThat(exec(5000, "tc", "-V").code()).as("tc").isZero();
+        assumeThat(exec(5000, "taskset", "-V").code()).as("taskset").isZero();
+        assumeThat(exec(5000, "python3", "-V").code()).as("python3").isZero();
+        final String ns = "pktsim-sq-" + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(new SplittableRandom().nextLong() & 0xFFFFFFL);
+        assumeThat(exec(5000, "ip", "netns", "add", ns).code()).as("ip netns add").isZero();
+        try {
+            for (final String line : new String[] {"ip link set dev lo up", "ip link add v0 type veth peer name v1",
+                "ip link set dev v0 up", "ip link set dev v1 up", "ip addr add 10.99.0.1/24 dev v0",
+                "tc qdisc add dev v1 ingress"}) {
+                in(ns, line);
+            }
+            final Commands.Result rps = exec(5000, "ip", "netns", "exec", ns, "sh", "-c",
+                "echo 2 > /sys/class/net/v1/queues/rx-0/rps_cpus");
+            assumeThat(rps.code()).as("RPS (rps_cpus): %s", rps.out()).isZero();
+            final String link = exec(5000, "ip", "-n", ns, "-br", "link", "show", "dev", "v1").out().strip();
+            in(ns, "ip neigh replace 10.99.0.2 lladdr " + link.split("\\s+")[2] + " dev v0 nud permanent");
+            final StringBuilder batch = new StringBuilder();
+            for (int i = 0; i < FILTERS; i++) {
+                batch.append("filter add dev v1 ingress prio ").append(i + 1)
+                    .append(" protocol ip u32 match ip dst 10.1.").append(i / 256).append('.').append(i % 256)
+                    .append("/32 flowid ffff:1\n");
+            }
+            final Path file = tmp.resolve("filters.tc");
+            Files.writeString(file, batch);
+            in(ns, "tc -batch " + file);
+            final long[] before = cpu1();
+            final Commands.Result sent = exec(60_000, "ip", "netns", "exec", ns, "taskset", "-c", "0", "python3",
+                "-c", FLOOD, "10.99.0.2", "2");
+            assertThat(sent.code()).as("python3 sends: %s", sent.out()).isZero();
+            Thread.sleep(300);
+            final long[] after = cpu1();
+            return new long[] {after[0] - before[0], after[1] - before[1], after[2] - before[2]};
+        } finally {
+            exec(10_000, "ip", "netns", "del", ns);
+        }
+    }
+
+    @Test
+    void shouldCountNoTimeSqueezeOnASaturatedBacklogAsTheKernelCountsNone(@TempDir final Path tmp)
+            throws Exception {
+        final long[] k = kernel(tmp);
+        System.out.printf("Linux cpu1: processed %d, dropped %d, time_squeeze %d (the old rule: %d)%n", k[0], k[1],
+            k[2], k[0] / 320);
+        assumeThat(k[1]).as("the sender filled cpu1's backlog (netdev_max_backlog drops); processed %d", k[0])
+            .isPositive();
+        assertThat(k[0]).as("frames cpu1 took from its backlog").isGreaterThan(10_000);
+        // the engine's old rule would count k[0] / 320; the kernel counts none but for a stalled call or two
+        assertThat(k[2] * 3200).as("cpu1: time_squeeze %d, processed %d, dropped %d", k[2], k[0], k[1])
+            .isLessThan(k[0]);
+
+        final RouterConfig c = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
+            RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+            List.of(RouterFixtures.udp(1, 1, 900 * RouterFixtures.MBIT, 1000)), 200_000_000L, 3);
+        final RouterResults r = new RouterSimulation(c.withProfile(c.profile().rpsCpus(0x4)))
+            .run(ProgressListener.NONE);
+        assertThat(r.drops().backlog()).as("pktsim's cpu2 is saturated").isPositive();
+        assertThat(r.softnet().get(2).processed()).isGreaterThan(10_000);
+        assertThat(r.softnet().get(2).timeSqueeze()).isZero();
+        System.out.printf("pktsim cpu2: processed %d, dropped %d, time_squeeze %d%n", r.softnet().get(2).processed(),
+            r.softnet().get(2).dropped(), r.softnet().get(2).timeSqueeze());
+    }
+}
