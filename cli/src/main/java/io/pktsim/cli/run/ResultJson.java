@@ -297,6 +297,7 @@ public final class ResultJson {
             fraction(g, "hardIrq", t.hardIrq());
             fraction(g, "softirq", t.softirq());
             fraction(g, "thread", t.thread());
+            fraction(g, "ksoftirqd", t.ksoftirqd());
             g.writeEndObject();
         }
         g.writeEndArray();

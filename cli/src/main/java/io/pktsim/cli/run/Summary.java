@@ -57,8 +57,11 @@ public final class Summary {
         o.printf(Locale.ROOT, "CPU:        %s average over %d hardware %s%n", pct(r.cpuAverage()), threads,
             threads == 1 ? "thread" : "threads");
         for (final RouterResults.CpuThread t : r.cpuThreads()) {
-            o.printf(Locale.ROOT, "  cpu%d (core %d): %s busy (hard IRQ %s, softirq %s, kernel threads %s)%n", t.cpu(),
-                t.core(), pct(t.busy()), pct(t.hardIrq()), pct(t.softirq()), pct(t.thread()));
+            // ksoftirqd/N: the part of the softirq that handle_softirqs left to the CPU's ksoftirqd (what top lists)
+            final String ksoftirqd = t.ksoftirqd() > 0
+                ? String.format(Locale.ROOT, " (ksoftirqd/%d %s)", t.cpu(), pct(t.ksoftirqd())) : "";
+            o.printf(Locale.ROOT, "  cpu%d (core %d): %s busy (hard IRQ %s, softirq %s%s, kernel threads %s)%n",
+                t.cpu(), t.core(), pct(t.busy()), pct(t.hardIrq()), pct(t.softirq()), ksoftirqd, pct(t.thread()));
         }
         final StringBuilder cores = new StringBuilder();
         for (final RouterResults.CpuCoreLoad c : r.cpuCores()) {

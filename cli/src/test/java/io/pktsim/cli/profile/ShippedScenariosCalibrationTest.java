@@ -74,7 +74,8 @@ class ShippedScenariosCalibrationTest {
         for (final String f : List.of("t1-k2p-8dial.yaml", "k2p-8dial.yaml")) {
             final RouterResults r = run(f);
             assertThat(r.goodputBps()).as(f).isBetween(255 * MBIT, 345 * MBIT);
-            assertThat(r.bottleneck()).as(f).startsWith("CPU: softirq (RPS backlog) on cpu2");
+            // cpu2 saturated: its backlog never drains, so ksoftirqd/2 runs its softirq (what top shows)
+            assertThat(r.bottleneck()).as(f).startsWith("CPU: ksoftirqd/2 (RPS backlog) on cpu2");
         }
     }
 

@@ -178,7 +178,7 @@ class RunCommandTest {
             "  cpu0 (core 0): 100.0 % busy (hard IRQ 5.0 %, softirq 20.0 %, kernel threads 75.0 %)",
             "  cpu1 (core 0): 30.0 % busy (hard IRQ 0.0 %, softirq 10.0 %, kernel threads 20.0 %)",
             "  cpu2 (core 1): 0.0 % busy (hard IRQ 0.0 %, softirq 0.0 %, kernel threads 0.0 %)",
-            "  cpu3 (core 1): 33.3 % busy (hard IRQ 0.0 %, softirq 33.3 %, kernel threads 0.0 %)",
+            "  cpu3 (core 1): 33.3 % busy (hard IRQ 0.0 %, softirq 33.3 % (ksoftirqd/3 25.0 %), kernel threads 0.0 %)",
             "  core 0 65.0 %, core 1 16.7 %",
             "  top stages: forward 20.0 %, driver_tx 17.0 %, netif_receive 17.0 %, driver_rx 14.2 %, fib 8.5 %",
             "drops:      ring 12, backlog 0, qdisc 3; by reason: ring 12, qdisc 3, conntrack_full 2",

@@ -191,7 +191,7 @@ class RunEndToEndTest {
         final StringWriter flood = new StringWriter();
         assertThat(run(flood, err, "run", scenario.toString(), "--quiet")).as(err.toString()).isZero();
         assertThat(flood.toString()).startsWith("flood\n  newifi-y1, 1 x 1 dial, ")
-            .contains("\nbottleneck: CPU: napi/mtk_eth rx on cpu0 at 100 %\n");
+            .contains("\nbottleneck: CPU: ksoftirqd/0 (RX NAPI poll) on cpu0 at 100 %\n");
     }
 
     @Test

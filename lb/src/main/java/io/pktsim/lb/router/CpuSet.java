@@ -30,6 +30,8 @@ final class CpuSet {
     private static final int STRIDE = 4;
     private static final int FREE_AT = 3;
     private final long[] stageCycles = new long[CostStage.values().length];
+    /** Per thread, the ns of its softirq work that its {@code ksoftirqd} ran, over the window ({@link #ksoftirqd}). */
+    private final long[] ksoftirqdNs;
     /** The measurement window, {@code [windowStartNs, windowEndNs)}; all time until {@link #window} sets it. */
     private long windowStartNs;
     private long windowEndNs = Long.MAX_VALUE;
@@ -58,6 +60,7 @@ final class CpuSet {
 
     CpuSet(final int cores, final int threadsPerCore, final long clockHz, final int smtPermille) {
         this.cpus = cores * threadsPerCore;
+        this.ksoftirqdNs = new long[cores * threadsPerCore];
         this.threadsPerCore = threadsPerCore;
         this.clockHz = clockHz;
         this.smtPermille = smtPermille;
@@ -204,6 +207,22 @@ final class CpuSet {
         final long span = windowEndNs - windowStartNs;
         final long b = threads[cpu * STRIDE + context];
         return span <= 0 ? 0.0 : b / (double) span;
+    }
+
+    /**
+     * Marks work of thread {@code cpu} from {@code startNs} to {@code endNs}, booked in {@link #CTX_SOFTIRQ}, as run
+     * by its {@code ksoftirqd}: the part inside the window counts.
+     */
+    void ksoftirqd(final int cpu, final long startNs, final long endNs) {
+        if (endNs > windowStartNs && startNs < windowEndNs) {
+            ksoftirqdNs[cpu] += Math.min(endNs, windowEndNs) - Math.max(startNs, windowStartNs);
+        }
+    }
+
+    /** @return the fraction of the window that thread {@code cpu}'s {@code ksoftirqd} ran softirq work */
+    double ksoftirqdBusy(final int cpu) {
+        final long span = windowEndNs - windowStartNs;
+        return span <= 0 ? 0.0 : ksoftirqdNs[cpu] / (double) span;
     }
 
     /** @return busy fraction of a thread over the window: the sum of its contexts */

@@ -171,10 +171,14 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
      * @param core      its core
      * @param busy      busy fraction (all contexts)
      * @param hardIrq   fraction in hard-IRQ context
-     * @param softirq   fraction in softirq context (inline after IRQ)
-     * @param thread    fraction in kernel threads (ksoftirqd, threaded NAPI)
+     * @param softirq   fraction in softirq work, as {@code /proc/stat}'s softirq column counts it: inline after an
+     *                  IRQ, or in {@code ksoftirqd}
+     * @param thread    fraction in kernel threads that run no softirq (threaded NAPI's {@code napi/<dev>-<id>})
+     * @param ksoftirqd the part of {@code softirq} that the CPU's {@code ksoftirqd} ran, after
+     *                  {@code handle_softirqs} gave up its restarts (what {@code top} lists as {@code ksoftirqd/N})
      */
-    public record CpuThread(int cpu, int core, double busy, double hardIrq, double softirq, double thread) {
+    public record CpuThread(int cpu, int core, double busy, double hardIrq, double softirq, double thread,
+            double ksoftirqd) {
     }
 
     /**

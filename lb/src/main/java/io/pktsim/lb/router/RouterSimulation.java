@@ -634,6 +634,24 @@ public final class RouterSimulation {
      * ({@link #backlogPolled}): when it started, the packets it took, and when the last ended.
      */
     private final long[] backlogRunStartNs;
+    /**
+     * Per CPU, the softirq run its backlog's calls are in ({@link #backlogPolled}): the passes of
+     * {@code handle_softirqs} so far, the jiffy the run started in, and whether {@code ksoftirqd} took it over.
+     */
+    private final int[] backlogPasses;
+    private final long[] backlogSoftirqJiffy;
+    private final boolean[] backlogKsoftirqd;
+    /**
+     * Per CPU polling an RX queue without threaded NAPI, the same for its polls ({@link #rxSoftirqPass}): a hard
+     * IRQ starts a softirq run ({@link #rxSoftirqNew}), when its last pass ended.
+     */
+    private final boolean[] rxSoftirqNew;
+    private final int[] rxPasses;
+    private final long[] rxSoftirqJiffy;
+    private final boolean[] rxKsoftirqd;
+    private final long[] rxPassEndNs;
+    /** {@code MAX_SOFTIRQ_TIME}, {@code msecs_to_jiffies(2)} (kernel/softirq.c, 6.18), jiffies. */
+    private final long softirqJiffies;
     private final int[] backlogRunPackets;
     private final long[] backlogRunLastNs;
     /** Per CPU, its backlog ring's slots less one (a power of two less one: the ring doubles when it fills). */
@@ -1052,6 +1070,7 @@ public final class RouterSimulation {
     private int kNapiTimerArm;
     private int kNapiWatchdog;
     private int kTimeSqueeze;
+    private int kKsoftirqdWake;
     private int kRxHash;
     private int kStack;
     private int kGroMerge;
@@ -1313,6 +1332,7 @@ public final class RouterSimulation {
         kNapiWatchdog = names.kind("napi_watchdog", "cpu", "scheduled", "ring", "queue");
         kDim = names.kind("dim_rx", "profile", "usecs", "frames", "queue");
         kTimeSqueeze = names.kind("time_squeeze", "cpu", "ring_left", "queue");
+        kKsoftirqdWake = names.kind("ksoftirqd_wake", "cpu", "passes", "queue");
         kRxHash = names.kind("rx_hash", "flow", "skb_hash", "foe", "rps_cpu", "queue");
         // the stack takes a packet up: __netif_receive_skb_core() (net/core/dev.c, 6.18) on the RPS target's
         // process_backlog(), or in the poll without RPS; its numbers are the engine's (the tracepoint of that name
@@ -1427,6 +1447,7 @@ public final class RouterSimulation {
         netdevBudget = profile.netdevBudget();
         // 0 in a profile: the kernel's default, 2 * USEC_PER_SEC / HZ (net/core/dev.c, 6.18)
         budgetJiffies = NapiKnobs.usecsToJiffies(profile.effectiveNetdevBudgetUsecs(), profile.hz());
+        softirqJiffies = NapiKnobs.usecsToJiffies(MAX_SOFTIRQ_TIME_US, profile.hz());
         netdevMaxBacklog = profile.netdevMaxBacklog();
         final RouterConfig.Wan wan = config.wan();
         this.dials = config.dials();
@@ -1636,6 +1657,14 @@ public final class RouterSimulation {
         backlogDrainNs = new long[n];
         backlogIdleStartNs = new long[n];
         backlogRunStartNs = new long[n];
+        backlogPasses = new int[n];
+        backlogSoftirqJiffy = new long[n];
+        backlogKsoftirqd = new boolean[n];
+        rxSoftirqNew = new boolean[n];
+        rxPasses = new int[n];
+        rxSoftirqJiffy = new long[n];
+        rxKsoftirqd = new boolean[n];
+        rxPassEndNs = new long[n];
         backlogRunPackets = new int[n];
         backlogRunLastNs = new long[n];
         ipiPending = new boolean[n];
@@ -4144,6 +4173,7 @@ public final class RouterSimulation {
      */
     private void scheduleNapi(final long end) {
         napiScheduled = true;
+        rxSoftirqNew[rxCpu] = true;
         if (dueBefore(end)) {
             loop.schedule(end, kNapi, rxCpu, activeQueue);
         } else {
@@ -4435,6 +4465,7 @@ public final class RouterSimulation {
         cpu.stage(CostStage.NAPI_POLL, c);
         // its net_rx_action run starts with it (see below)
         final long pollStart = Math.max(now, cpu.freeAtNs(rxCpu));
+        final boolean inKsoftirqd = napiSqueezes && rxSoftirqPass(pollStart);
         long t = cpu.exec(rxCpu, now, c, napiContext);
         for (int i = 0; i < n; i++) {
             final long entry = ring[ringHead];
@@ -4521,6 +4552,12 @@ public final class RouterSimulation {
         // the run ends and raises NET_RX_SOFTIRQ again, so the next poll starts a new run with the whole budget.
         // The run's time_squeeze test follows the poll whatever is left; a threaded NAPI's kthread
         // (napi_threaded_poll_loop) has none.
+        // the pass's end: the poll's own work, and without RPS the protocol path it ran (with RPS, the backlog's)
+        final long passEnd = viaBacklog ? t : Math.max(t, cpu.freeAtNs(rxCpu));
+        if (inKsoftirqd) {
+            cpu.ksoftirqd(rxCpu, pollStart, passEnd);
+        }
+        rxPassEndNs[rxCpu] = passEnd;
         if (napiSqueezes && (budgetLeft <= 0 || budgetTimeSpent(pollStart, t))) {
             softnetSqueeze[rxCpu]++;
             if (trace.enabled()) {
@@ -5248,6 +5285,15 @@ public final class RouterSimulation {
         if (startNs > backlogRunLastNs[c]) {
             backlogCallEnded(c);
             backlogRunStartNs[c] = startNs;
+            // the drained backlog's NAPI completed; this packet's IPI raised the softirq, run at irq_exit
+            backlogPasses[c] = 1;
+            backlogSoftirqJiffy[c] = startNs / jiffyNs;
+            backlogKsoftirqd[c] = false;
+        } else if (backlogRunPackets[c] == 0 && !backlogKsoftirqd[c]
+                && !softirqRestarts(++backlogPasses[c], backlogSoftirqJiffy[c], backlogRunLastNs[c])) {
+            // the full call before this one raised NET_RX_SOFTIRQ again, and handle_softirqs hands it over
+            backlogKsoftirqd[c] = true;
+            ksoftirqdWake(c, backlogRunLastNs[c], backlogPasses[c] - 1, -1);
         }
         backlogRunLastNs[c] = doneNs;
         if (++backlogRunPackets[c] == BACKLOG_WEIGHT) {
@@ -5256,14 +5302,66 @@ public final class RouterSimulation {
         }
     }
 
-    /** {@link #backlogPolled}: CPU {@code c}'s backlog call ended with its last packet; its run's squeeze test. */
+    /**
+     * {@link #backlogPolled}: CPU {@code c}'s backlog call ended with its last packet: its run's squeeze test, and
+     * its time is {@code ksoftirqd}'s if that runs it.
+     */
     private void backlogCallEnded(final int c) {
         final int n = backlogRunPackets[c];
+        if (n > 0 && backlogKsoftirqd[c]) {
+            cpu.ksoftirqd(c, backlogRunStartNs[c], backlogRunLastNs[c]);
+        }
         if (n > 0 && (n >= netdevBudget || budgetTimeSpent(backlogRunStartNs[c], backlogRunLastNs[c]))) {
             timeSqueeze(c, backlogRunLastNs[c], n == BACKLOG_WEIGHT ? backlogCount[c] : 0);
         }
         backlogRunPackets[c] = 0;
     }
+
+    /**
+     * Whether {@code handle_softirqs} (kernel/softirq.c, 6.18) runs pass {@code pass} of a softirq run that started
+     * in jiffy {@code startJiffy}, the previous pass having ended at {@code lastEndNs} with NET_RX_SOFTIRQ raised
+     * again: it restarts while {@code time_before(jiffies, end) && !need_resched() && --max_restart}
+     * ({@code end = jiffies + MAX_SOFTIRQ_TIME} at the start, {@code max_restart} 10: ten passes at most), else
+     * {@code wakeup_softirqd()} leaves the rest to the CPU's {@code ksoftirqd}, which runs until nothing is pending.
+     * {@code need_resched()} is taken as false (the engine runs no tasks that would preempt).
+     */
+    private boolean softirqRestarts(final int pass, final long startJiffy, final long lastEndNs) {
+        return pass <= MAX_SOFTIRQ_RESTART && lastEndNs / jiffyNs < startJiffy + softirqJiffies;
+    }
+
+    /**
+     * {@link #onNapi}: a poll of the RX NAPI without threaded NAPI, starting at {@code pollStart}, is a pass of the
+     * softirq run its hard IRQ started ({@link #scheduleNapi}) or, after a full poll, of a restart; once
+     * {@code handle_softirqs} handed the run to {@code ksoftirqd} ({@link #softirqRestarts}), every poll until the
+     * NAPI completes runs there.
+     *
+     * @return whether {@code ksoftirqd} runs this poll
+     */
+    private boolean rxSoftirqPass(final long pollStart) {
+        final int c = rxCpu;
+        if (rxSoftirqNew[c]) {
+            rxSoftirqNew[c] = false;
+            rxPasses[c] = 1;
+            rxSoftirqJiffy[c] = pollStart / jiffyNs;
+            rxKsoftirqd[c] = false;
+        } else if (!rxKsoftirqd[c] && !softirqRestarts(++rxPasses[c], rxSoftirqJiffy[c], rxPassEndNs[c])) {
+            rxKsoftirqd[c] = true;
+            ksoftirqdWake(c, rxPassEndNs[c], rxPasses[c] - 1, activeQueue);
+        }
+        return rxKsoftirqd[c];
+    }
+
+    /** {@code ksoftirqd/c} takes CPU {@code c}'s softirq over at {@code atNs}, after {@code passes} passes. */
+    private void ksoftirqdWake(final int c, final long atNs, final int passes, final int queue) {
+        if (trace.enabled()) {
+            trace.publish(atNs, traceComponent, kKsoftirqdWake, TraceEvent.NO_PACKET, c, passes, queue, 0L);
+        }
+    }
+
+    /** {@code MAX_SOFTIRQ_RESTART} (kernel/softirq.c, 6.18): passes of one {@code handle_softirqs} run. */
+    private static final int MAX_SOFTIRQ_RESTART = 10;
+    /** {@code MAX_SOFTIRQ_TIME}, {@code msecs_to_jiffies(2)} (kernel/softirq.c, 6.18), in microseconds. */
+    private static final long MAX_SOFTIRQ_TIME_US = 2000L;
 
     /**
      * {@code process_backlog}'s quota, {@code dev_rx_weight}: {@code weight_p} (64) times {@code dev_weight_rx_bias}
@@ -7316,6 +7414,12 @@ public final class RouterSimulation {
                     lineUp[l].utilization(endNs)));
         }
         ports.add(new RouterResults.Port("cpu", CPU_PORT_BPS, cpuIn.utilization(endNs), cpuOut.utilization(endNs)));
+        // the backlog calls still open at the end: their ksoftirqd time so far
+        for (int c = 0; c < cpu.cpus(); c++) {
+            if (backlogKsoftirqd[c] && backlogRunPackets[c] > 0) {
+                cpu.ksoftirqd(c, backlogRunStartNs[c], backlogRunLastNs[c]);
+            }
+        }
         final int n = cpu.cpus();
         final List<RouterResults.CpuThread> threads = new ArrayList<>(n);
         double sum = 0;
@@ -7327,7 +7431,7 @@ public final class RouterSimulation {
                 hottest = c;
             }
             threads.add(new RouterResults.CpuThread(c, cpu.coreOf(c), b, cpu.busy(c, CpuSet.CTX_HARDIRQ),
-                    cpu.busy(c, CpuSet.CTX_SOFTIRQ), cpu.busy(c, CpuSet.CTX_THREAD)));
+                    cpu.busy(c, CpuSet.CTX_SOFTIRQ), cpu.busy(c, CpuSet.CTX_THREAD), cpu.ksoftirqdBusy(c)));
         }
         final int cores = profile.cores();
         final List<RouterResults.CpuCoreLoad> coreLoads = new ArrayList<>(cores);
@@ -7627,10 +7731,16 @@ public final class RouterSimulation {
                     hot >= Math.max(lineAvg, lan) ? "cpu" + hottest : "links", best * 100);
         }
         if (hot == best) {
-            final String who = multiQueue ? (hottest < rxQueues ? "RX queue " + hottest + "'s napi" : "softirq")
-                    : hottest != rxCpu ? "softirq (RPS backlog)"
-                    : (profile.rpsCpus() >>> rxCpu & 1L) != 0 ? "napi/mtk_eth rx and its own RPS backlog"
-                    : "napi/mtk_eth rx";
+            // ksoftirqd/N: the CPU's softirq ran mostly in its ksoftirqd (handle_softirqs gave up its restarts), the
+            // thread top shows
+            final RouterResults.CpuThread h = threads.get(hottest);
+            final boolean polls = multiQueue ? hottest < rxQueues : hottest == rxCpu;
+            final String rx = multiQueue ? "RX queue " + hottest + "'s napi"
+                    : napiSqueezes ? "RX NAPI poll" : "napi/mtk_eth rx";
+            final String what = !polls ? "RPS backlog"
+                    : !multiQueue && (profile.rpsCpus() >>> hottest & 1L) != 0 ? rx + " and its own RPS backlog" : rx;
+            final String who = h.ksoftirqd() >= 0.5 * h.busy() ? "ksoftirqd/" + hottest + " (" + what + ")"
+                    : !polls ? "softirq (RPS backlog)" : what;
             if (avg >= 0.85 && threads.size() > 1) {
                 return String.format(java.util.Locale.ROOT, "CPU: all %d threads at %.0f %% (hottest %s on cpu%d)",
                         threads.size(), avg * 100, who, hottest);

@@ -65,7 +65,7 @@ class RouterLatencyTest {
      * goes to {@code repoll}, which ends {@code net_rx_action}'s run (a run polls each NAPI on its list once; the
      * next run starts with the whole budget): a saturated backlog spends 64 of the budget's 300 a run, and a call
      * takes far less than the time limit's two jiffies, so it counts no {@code time_squeeze}, as the live kernel
-     * does ({@code SoftnetSqueezeLiveKernelTest} in cli). Until stop 31 the engine let a run go on for five calls
+     * does ({@code SaturatedBacklogLiveKernelTest} in cli). Until stop 31 the engine let a run go on for five calls
      * and counted one squeeze per 320 packets. With {@code netdev_budget} 64 each full call spends the budget: a
      * squeeze per 64 packets.
      */

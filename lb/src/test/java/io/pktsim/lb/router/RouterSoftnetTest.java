@@ -3,9 +3,11 @@ package io.pktsim.lb.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.profile.CostTable;
@@ -103,7 +105,7 @@ class RouterSoftnetTest {
      * whole weight goes to {@code repoll}, the run ends and raises NET_RX_SOFTIRQ again, and the next poll starts a
      * new run with the whole {@code netdev_budget}. So a saturated ring's NAPI alone on its CPU spends 64 of 300 a
      * run and never squeezes (as {@code explain napi}'s {@code Softnet} and the live kernel,
-     * {@code SoftnetSqueezeLiveKernelTest}); with a budget below the weight every full poll spends it. A threaded
+     * {@code SaturatedBacklogLiveKernelTest}); with a budget below the weight every full poll spends it. A threaded
      * NAPI ({@code napi_threaded_poll_loop}) has no budget and counts none. Until stop 31 the engine let a run go
      * on until 300 frames were spent, a squeeze per five full polls.
      */
@@ -142,5 +144,71 @@ class RouterSoftnetTest {
         assertThat(byDefault.softnet().get(0).timeSqueeze()).isBetween(polls * 9 / 10, polls).isPositive();
         assertThat(second.softnet().get(0).timeSqueeze()).isZero();
         assertThat(second.forwardedPackets()).isEqualTo(byDefault.forwardedPackets());
+    }
+
+    /**
+     * {@code handle_softirqs} (kernel/softirq.c, 6.18) runs a softirq that raised itself again at most ten times a
+     * run ({@code MAX_SOFTIRQ_RESTART}), and only while the jiffy it started in lasts ({@code MAX_SOFTIRQ_TIME},
+     * {@code msecs_to_jiffies(2)}: one jiffy at HZ 100); then {@code wakeup_softirqd()} hands it to
+     * {@code ksoftirqd}, which runs it until nothing is pending. A saturated backlog stays scheduled (no IPI starts
+     * a new run), so its CPU's softirq runs in {@code ksoftirqd/2} nearly all the window, as on the live kernel
+     * ({@code SaturatedBacklogLiveKernelTest}); a backlog that drains between bursts never needs it.
+     */
+    @Test
+    void shouldRunASaturatedBacklogInKsoftirqd(@TempDir final Path tmp) throws Exception {
+        final RouterConfig c = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.udp(1, 1, 900 * RouterFixtures.MBIT, 1000)), 200_000_000L, 3);
+        final RouterResults r = new RouterSimulation(c.withProfile(c.profile().rpsCpus(0x4)))
+                .run(ProgressListener.NONE);
+        final RouterResults.CpuThread cpu2 = r.cpuThreads().get(2);
+        assertThat(r.drops().backlog()).as("cpu2 is saturated").isPositive();
+        assertThat(cpu2.softirq()).isEqualTo(cpu2.busy());
+        assertThat(cpu2.ksoftirqd()).isGreaterThan(0.95 * cpu2.busy()).isLessThanOrEqualTo(cpu2.softirq());
+        assertThat(r.cpuThreads().get(0).ksoftirqd()).as("cpu0 polls in its NAPI thread").isZero();
+        // the backlog never drains, so one handover: at HZ 100 when the 10 ms jiffy ended (a call of 64 takes some
+        // 1.2 ms here), at HZ 10 after the tenth pass, well inside the 100 ms jiffy
+        assertThat(wakes(c, 100, tmp.resolve("hz100.jsonl"))).singleElement()
+                .satisfies(e -> assertThat(e.num("passes")).isBetween(1L, 9L));
+        assertThat(wakes(c, 10, tmp.resolve("hz10.jsonl"))).singleElement()
+                .satisfies(e -> assertThat(e.num("passes")).isEqualTo(10L));
+
+        final RouterConfig light = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.udp(1, 1, 10 * RouterFixtures.MBIT, 1000)), 200_000_000L, 3);
+        final RouterResults idle = new RouterSimulation(light.withProfile(light.profile().rpsCpus(0x4)))
+                .run(ProgressListener.NONE);
+        assertThat(idle.cpuThreads().get(2).softirq()).isPositive();
+        assertThat(idle.cpuThreads().get(2).ksoftirqd()).isZero();
+    }
+
+    /** The {@code ksoftirqd_wake} events of a run of {@code c} at {@code hz} with packet steering to cpu2. */
+    private static List<RouterTraceTest.Event> wakes(final RouterConfig c, final int hz, final Path trace)
+            throws Exception {
+        new RouterSimulation(c.withProfile(c.profile().rpsCpus(0x4).hz(hz))
+                .withOutputs(new RouterConfig.Outputs(null, trace))).run(ProgressListener.NONE);
+        final List<RouterTraceTest.Event> wakes = RouterTraceTest.read(trace).stream()
+                .filter(e -> e.kind().equals("ksoftirqd_wake")).toList();
+        assertThat(wakes).allSatisfy(e -> assertThat(e.num("cpu")).isEqualTo(2L));
+        return wakes;
+    }
+
+    /**
+     * The RX NAPI polled by {@code net_rx_action} (no threaded NAPI): a saturated ring's polls each use their whole
+     * weight and raise the softirq again, so after the hard IRQ's run {@code ksoftirqd/0} polls until the ring
+     * empties; threaded, the NAPI's own kernel thread polls and {@code ksoftirqd} has nothing to do.
+     */
+    @Test
+    void shouldPollASaturatedRingInKsoftirqdWithoutThreadedNapi() {
+        final RouterConfig c = saturatedRing(8000, 100);
+        final RouterResults softirq = new RouterSimulation(c.withProfile(c.profile().threadedNapi(false)))
+                .run(ProgressListener.NONE);
+        final RouterResults.CpuThread cpu0 = softirq.cpuThreads().get(0);
+        assertThat(softirq.drops().ring()).isPositive();
+        assertThat(cpu0.ksoftirqd()).isGreaterThan(0.9 * cpu0.busy()).isLessThanOrEqualTo(cpu0.softirq());
+        final RouterResults threaded = new RouterSimulation(c.withProfile(c.profile().threadedNapi(true)))
+                .run(ProgressListener.NONE);
+        assertThat(threaded.cpuThreads().get(0).ksoftirqd()).isZero();
+        assertThat(threaded.cpuThreads().get(0).thread()).isGreaterThan(0.9);
     }
 }
