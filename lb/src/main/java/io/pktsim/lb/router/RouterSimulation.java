@@ -54,10 +54,10 @@ import io.pktsim.stack.endpoint.TcpConfig;
 import io.pktsim.stack.fib.MultipathLookup;
 import io.pktsim.stack.flowtable.FlowTable;
 import io.pktsim.stack.flowtable.PpeHardwareOffload;
+import io.pktsim.stack.napi.NapiKnobs;
 import io.pktsim.stack.netdev.MacvlanDevice;
 import io.pktsim.stack.netdev.MacvlanPort;
 import io.pktsim.stack.netdev.NetDevice;
-import io.pktsim.stack.napi.NapiKnobs;
 import io.pktsim.stack.netdev.NetDeviceTable;
 import io.pktsim.stack.netdev.PppoeDevice;
 import io.pktsim.stack.netdev.PppoeSessions;
@@ -634,6 +634,8 @@ public final class RouterSimulation {
      * ({@link #backlogPolled}): when it started, the packets it took, and when the last ended.
      */
     private final long[] backlogRunStartNs;
+    private final int[] backlogRunPackets;
+    private final long[] backlogRunLastNs;
     /**
      * Per CPU, the softirq run its backlog's calls are in ({@link #backlogPolled}): the passes of
      * {@code handle_softirqs} so far, the jiffy the run started in, and whether {@code ksoftirqd} took it over.
@@ -652,8 +654,6 @@ public final class RouterSimulation {
     private final long[] rxPassEndNs;
     /** {@code MAX_SOFTIRQ_TIME}, {@code msecs_to_jiffies(2)} (kernel/softirq.c, 6.18), jiffies. */
     private final long softirqJiffies;
-    private final int[] backlogRunPackets;
-    private final long[] backlogRunLastNs;
     /** Per CPU, its backlog ring's slots less one (a power of two less one: the ring doubles when it fills). */
     private final int[] backlogMask;
     private final boolean[] ipiPending;
@@ -4548,16 +4548,17 @@ public final class RouterSimulation {
             q.polls++;
             q.packets += n;
         }
-        // net_rx_action (net/core/dev.c, 6.18) polls each NAPI on its list once a run: a full poll goes to repoll,
-        // the run ends and raises NET_RX_SOFTIRQ again, so the next poll starts a new run with the whole budget.
-        // The run's time_squeeze test follows the poll whatever is left; a threaded NAPI's kthread
-        // (napi_threaded_poll_loop) has none.
-        // the pass's end: the poll's own work, and without RPS the protocol path it ran (with RPS, the backlog's)
+        // the softirq pass's end: the poll's own work, and without RPS the protocol path it ran (with RPS, the
+        // backlog's, which backlogPolled counts)
         final long passEnd = viaBacklog ? t : Math.max(t, cpu.freeAtNs(rxCpu));
         if (inKsoftirqd) {
             cpu.ksoftirqd(rxCpu, pollStart, passEnd);
         }
         rxPassEndNs[rxCpu] = passEnd;
+        // net_rx_action (net/core/dev.c, 6.18) polls each NAPI on its list once a run: a full poll goes to repoll,
+        // the run ends and raises NET_RX_SOFTIRQ again, so the next poll starts a new run with the whole budget.
+        // The run's time_squeeze test follows the poll whatever is left; a threaded NAPI's kthread
+        // (napi_threaded_poll_loop) has none.
         if (napiSqueezes && (budgetLeft <= 0 || budgetTimeSpent(pollStart, t))) {
             softnetSqueeze[rxCpu]++;
             if (trace.enabled()) {
