@@ -202,7 +202,9 @@ import io.pktsim.stack.profile.DeviceProfile;
  * poll, not in a DSA user port's {@code gro_cells}; what GRO passes up goes in {@code gro_normal_batch} lists,
  * {@link #groNormalOne}), RPS backlogs and CPU time (FIFO servers solved analytically, which allows a
  * bounded reordering error when work is offered out of time order; not {@code nic.port.NicPort},
- * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}); links and the switch (FIFO servers, the CPU port's
+ * {@code stack.napi.Softnet}, {@code core.cpu.HardwareThread}; {@code net_rx_action}'s runs, their
+ * {@code time_squeeze} and {@code handle_softirqs}' hand-off to {@code ksoftirqd} are counted on that work, see
+ * {@link #backlogPolled} and {@link #rxSoftirqPass}, not scheduled); links and the switch (FIFO servers, the CPU port's
  * with a 10 ms tail-drop limit that only frames the PPE sends can reach); a host's packet after a redial took its
  * connection's NAT (picked up again by conntrack, masqueraded out of a live dial) and the server's reset of it,
  * which the engine turns into a delay, not frames;

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.pktsim.core.test.AllocationMeter;
 import io.pktsim.stack.profile.CostStage;
 import io.pktsim.stack.profile.CostTable;
 import io.pktsim.stack.profile.DeviceProfile;
@@ -210,5 +211,30 @@ class RouterSoftnetTest {
                 .run(ProgressListener.NONE);
         assertThat(threaded.cpuThreads().get(0).ksoftirqd()).isZero();
         assertThat(threaded.cpuThreads().get(0).thread()).isGreaterThan(0.9);
+    }
+
+    /**
+     * The softirq accounting allocates nothing: a saturated backlog in {@code ksoftirqd} (cpu2), and a saturated
+     * ring polled in {@code ksoftirqd/0} without threaded NAPI.
+     */
+    @Test
+    void shouldNotAllocateWhileKsoftirqdRuns() {
+        final RouterConfig backlog = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
+                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
+                List.of(RouterFixtures.udp(1, 1, 900 * RouterFixtures.MBIT, 1000)), 2_000_000_000L, 3);
+        final RouterConfig ring = saturatedRing(8000, 100).withTiming(2_000_000_000L, 3_000_000L);
+        for (final RouterConfig c : List.of(backlog.withProfile(backlog.profile().rpsCpus(0x4)),
+                ring.withProfile(ring.profile().threadedNapi(false)))) {
+            final RouterSimulation sim = new RouterSimulation(c);
+            sim.start();
+            sim.advance(300_000_000L);
+            final long[] t = {300_000_000L};
+            final long before = sim.injected();
+            AllocationMeter.assertNoAllocation("ksoftirqd's accounting", 2_000, 1_000, () -> {
+                t[0] += 200_000L;
+                sim.advance(t[0]);
+            });
+            assertThat(sim.injected() - before).as("packets in the measured span").isGreaterThan(10_000);
+        }
     }
 }
