@@ -60,6 +60,17 @@ final class RouterFixtures {
                 RouterConfig.Outputs.NONE);
     }
 
+    /**
+     * One line of 1 Gbit/s, one plain dial (no PPPoE), a UDP download of 1000-byte datagrams at {@code rateBps} for
+     * 200 ms, the stack on cpu2 ({@code rps_cpus} 0x4, the K2P's steering): at 900 Mbit/s cpu2 is saturated and its
+     * backlog overflows, at 10 Mbit/s it keeps up.
+     */
+    static RouterConfig udpToCpu2(final long rateBps) {
+        final RouterConfig c = config(1, 1, 1000 * MBIT, false, false, RouterConfig.OffloadMode.NONE,
+                RouterConfig.Balancing.none(), List.of(udp(1, 1, rateBps, 1000)), 200_000_000L, 3);
+        return c.withProfile(c.profile().rpsCpus(0x4));
+    }
+
     static RouterConfig.App tcp(final RouterConfig.AppKind kind, final int hosts, final int connections,
             final RouterConfig.Direction dir) {
         return new RouterConfig.App(kind, hosts, connections, dir, RouterConfig.CongestionControl.NEWRENO, 0, 0, 0);

@@ -157,11 +157,8 @@ class RouterSoftnetTest {
      */
     @Test
     void shouldRunASaturatedBacklogInKsoftirqd(@TempDir final Path tmp) throws Exception {
-        final RouterConfig c = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
-                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
-                List.of(RouterFixtures.udp(1, 1, 900 * RouterFixtures.MBIT, 1000)), 200_000_000L, 3);
-        final RouterResults r = new RouterSimulation(c.withProfile(c.profile().rpsCpus(0x4)))
-                .run(ProgressListener.NONE);
+        final RouterConfig c = RouterFixtures.udpToCpu2(900 * RouterFixtures.MBIT);
+        final RouterResults r = new RouterSimulation(c).run(ProgressListener.NONE);
         final RouterResults.CpuThread cpu2 = r.cpuThreads().get(2);
         assertThat(r.drops().backlog()).as("cpu2 is saturated").isPositive();
         assertThat(cpu2.softirq()).isEqualTo(cpu2.busy());
@@ -174,10 +171,7 @@ class RouterSoftnetTest {
         assertThat(wakes(c, 10, tmp.resolve("hz10.jsonl"))).singleElement()
                 .satisfies(e -> assertThat(e.num("passes")).isEqualTo(10L));
 
-        final RouterConfig light = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
-                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
-                List.of(RouterFixtures.udp(1, 1, 10 * RouterFixtures.MBIT, 1000)), 200_000_000L, 3);
-        final RouterResults idle = new RouterSimulation(light.withProfile(light.profile().rpsCpus(0x4)))
+        final RouterResults idle = new RouterSimulation(RouterFixtures.udpToCpu2(10 * RouterFixtures.MBIT))
                 .run(ProgressListener.NONE);
         assertThat(idle.cpuThreads().get(2).softirq()).isPositive();
         assertThat(idle.cpuThreads().get(2).ksoftirqd()).isZero();
@@ -219,12 +213,10 @@ class RouterSoftnetTest {
      */
     @Test
     void shouldNotAllocateWhileKsoftirqdRuns() {
-        final RouterConfig backlog = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
-                RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
-                List.of(RouterFixtures.udp(1, 1, 900 * RouterFixtures.MBIT, 1000)), 2_000_000_000L, 3);
+        final RouterConfig backlog = RouterFixtures.udpToCpu2(900 * RouterFixtures.MBIT)
+                .withTiming(2_000_000_000L, 3_000_000L);
         final RouterConfig ring = saturatedRing(8000, 100).withTiming(2_000_000_000L, 3_000_000L);
-        for (final RouterConfig c : List.of(backlog.withProfile(backlog.profile().rpsCpus(0x4)),
-                ring.withProfile(ring.profile().threadedNapi(false)))) {
+        for (final RouterConfig c : List.of(backlog, ring.withProfile(ring.profile().threadedNapi(false)))) {
             final RouterSimulation sim = new RouterSimulation(c);
             sim.start();
             sim.advance(300_000_000L);

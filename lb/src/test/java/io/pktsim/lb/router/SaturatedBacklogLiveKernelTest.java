@@ -70,14 +70,10 @@ class SaturatedBacklogLiveKernelTest {
         "            pass",
         "print(n)");
 
-    private static Commands.Result exec(final long timeoutMs, final String... cmd) {
-        return Commands.run(timeoutMs, cmd);
-    }
-
     private static void in(final String ns, final String line) {
         final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(List.of(line.split(" ")));
-        final Commands.Result r = exec(30_000, cmd.toArray(new String[0]));
+        final Commands.Result r = Commands.run(30_000, cmd.toArray(new String[0]));
         assertThat(r.code()).as("%s: %s", line, r.out()).isZero();
     }
 
@@ -114,24 +110,24 @@ class SaturatedBacklogLiveKernelTest {
 
     /** The kernel's cpu1 while the flood runs: processed, dropped, time_squeeze, ksoftirqd/1's clock ticks. */
     private static long[] kernel(final Path tmp) throws Exception {
-        assumeThat(exec(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
+        assumeThat(Commands.run(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
         assumeThat(Runtime.getRuntime().availableProcessors()).as("two CPUs").isGreaterThanOrEqualTo(2);
-        assumeThat(exec(5000, "tc", "-V").code()).as("tc").isZero();
-        assumeThat(exec(5000, "taskset", "-V").code()).as("taskset").isZero();
-        assumeThat(exec(5000, "python3", "-V").code()).as("python3").isZero();
+        assumeThat(Commands.run(5000, "tc", "-V").code()).as("tc").isZero();
+        assumeThat(Commands.run(5000, "taskset", "-V").code()).as("taskset").isZero();
+        assumeThat(Commands.run(5000, "python3", "-V").code()).as("python3").isZero();
         final String ns = "pktsim-sq-" + ProcessHandle.current().pid() + "-"
             + Long.toHexString(new SplittableRandom().nextLong() & 0xFFFFFFL);
-        assumeThat(exec(5000, "ip", "netns", "add", ns).code()).as("ip netns add").isZero();
+        assumeThat(Commands.run(5000, "ip", "netns", "add", ns).code()).as("ip netns add").isZero();
         try {
             for (final String line : new String[] {"ip link set dev lo up", "ip link add v0 type veth peer name v1",
                 "ip link set dev v0 up", "ip link set dev v1 up", "ip addr add 10.99.0.1/24 dev v0",
                 "tc qdisc add dev v1 ingress"}) {
                 in(ns, line);
             }
-            final Commands.Result rps = exec(5000, "ip", "netns", "exec", ns, "sh", "-c",
+            final Commands.Result rps = Commands.run(5000, "ip", "netns", "exec", ns, "sh", "-c",
                 "echo 2 > /sys/class/net/v1/queues/rx-0/rps_cpus");
             assumeThat(rps.code()).as("RPS (rps_cpus): %s", rps.out()).isZero();
-            final String link = exec(5000, "ip", "-n", ns, "-br", "link", "show", "dev", "v1").out().strip();
+            final String link = Commands.run(5000, "ip", "-n", ns, "-br", "link", "show", "dev", "v1").out().strip();
             in(ns, "ip neigh replace 10.99.0.2 lladdr " + link.split("\\s+")[2] + " dev v0 nud permanent");
             final StringBuilder batch = new StringBuilder();
             for (int i = 0; i < FILTERS; i++) {
@@ -145,15 +141,15 @@ class SaturatedBacklogLiveKernelTest {
             final long[] before = cpu1();
             final long ticksBefore = ksoftirqd1Ticks();
             assumeThat(ticksBefore).as("a ksoftirqd/1 thread").isNotNegative();
-            final Commands.Result sent = exec(60_000, "ip", "netns", "exec", ns, "taskset", "-c", "0", "python3",
-                "-c", FLOOD, "10.99.0.2", "2");
+            final Commands.Result sent = Commands.run(60_000, "ip", "netns", "exec", ns, "taskset", "-c", "0",
+                "python3", "-c", FLOOD, "10.99.0.2", "2");
             assertThat(sent.code()).as("python3 sends: %s", sent.out()).isZero();
             Thread.sleep(300);
             final long[] after = cpu1();
             return new long[] {after[0] - before[0], after[1] - before[1], after[2] - before[2],
                 ksoftirqd1Ticks() - ticksBefore};
         } finally {
-            exec(10_000, "ip", "netns", "del", ns);
+            Commands.run(10_000, "ip", "netns", "del", ns);
         }
     }
 
@@ -172,10 +168,7 @@ class SaturatedBacklogLiveKernelTest {
             .isLessThan(k[0]);
         assertThat(k[3]).as("ksoftirqd/1's ticks in the 2 s flood").isGreaterThan(ticksPerSecond);
 
-        final RouterConfig c = RouterFixtures.config(1, 1, 1000 * RouterFixtures.MBIT, false, false,
-            RouterConfig.OffloadMode.NONE, RouterConfig.Balancing.none(),
-            List.of(RouterFixtures.udp(1, 1, 900 * RouterFixtures.MBIT, 1000)), 200_000_000L, 3);
-        final RouterResults r = new RouterSimulation(c.withProfile(c.profile().rpsCpus(0x4)))
+        final RouterResults r = new RouterSimulation(RouterFixtures.udpToCpu2(900 * RouterFixtures.MBIT))
             .run(ProgressListener.NONE);
         assertThat(r.drops().backlog()).as("pktsim's cpu2 is saturated").isPositive();
         assertThat(r.softnet().get(2).processed()).isGreaterThan(10_000);
