@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ksoftirqd/1} runs for more than half the two seconds ({@code /proc/PID/stat}'s utime and stime; 1.96 s
  * when this test was written). pktsim's router with a saturated backlog CPU (cpu2 under the K2P's steering) counts
  * no squeeze either and runs that CPU's softirq in {@code ksoftirqd/2}. Nothing leaves the namespace: {@code v1} has
- * no address and the kernel drops what it receives. Skips itself (JUnit assumption) without root, two CPUs,
- * {@code ip netns}, {@code tc}, {@code taskset} or {@code python3}, or if the sender could not fill the backlog.
+ * no address and the kernel drops what it receives. A thread samples cpu1's {@code input_pkt_queue} and
+ * {@code process_queue} (the last two columns of softnet_stat) meanwhile: each fills to {@code netdev_max_backlog}
+ * (the input queue to one more), the two queues pktsim's engine models since stop 27. Skips itself (JUnit
+ * assumption) without root, two CPUs, {@code ip netns}, {@code tc}, {@code taskset} or {@code python3}, or if the
+ * sender could not fill the backlog.
  */
 @Tag("live-kernel")
 class SaturatedBacklogLiveKernelTest {
@@ -108,7 +112,10 @@ class SaturatedBacklogLiveKernelTest {
         return -1;
     }
 
-    /** The kernel's cpu1 while the flood runs: processed, dropped, time_squeeze, ksoftirqd/1's clock ticks. */
+    /**
+     * The kernel's cpu1 while the flood runs: processed, dropped, time_squeeze, ksoftirqd/1's clock ticks, and the
+     * largest {@code input_pkt_queue} and {@code process_queue} seen (softnet_stat's last two columns in 6.18).
+     */
     private static long[] kernel(final Path tmp) throws Exception {
         assumeThat(Commands.run(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
         assumeThat(Runtime.getRuntime().availableProcessors()).as("two CPUs").isGreaterThanOrEqualTo(2);
@@ -141,13 +148,33 @@ class SaturatedBacklogLiveKernelTest {
             final long[] before = cpu1();
             final long ticksBefore = ksoftirqd1Ticks();
             assumeThat(ticksBefore).as("a ksoftirqd/1 thread").isNotNegative();
+            // the backlog's two queues while the flood runs: the largest input_pkt_queue and process_queue seen
+            final long[] queues = new long[2];
+            final AtomicBoolean flooding = new AtomicBoolean(true);
+            final Thread sampler = new Thread(() -> {
+                while (flooding.get()) {
+                    try {
+                        final String[] f = Files.readAllLines(Path.of("/proc/net/softnet_stat")).get(1).strip()
+                            .split("\\s+");
+                        if (f.length >= 15) {
+                            queues[0] = Math.max(queues[0], Long.parseLong(f[13], 16));
+                            queues[1] = Math.max(queues[1], Long.parseLong(f[14], 16));
+                        }
+                    } catch (final java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.start();
             final Commands.Result sent = Commands.run(60_000, "ip", "netns", "exec", ns, "taskset", "-c", "0",
                 "python3", "-c", FLOOD, "10.99.0.2", "2");
+            flooding.set(false);
+            sampler.join();
             assertThat(sent.code()).as("python3 sends: %s", sent.out()).isZero();
             Thread.sleep(300);
             final long[] after = cpu1();
             return new long[] {after[0] - before[0], after[1] - before[1], after[2] - before[2],
-                ksoftirqd1Ticks() - ticksBefore};
+                ksoftirqd1Ticks() - ticksBefore, queues[0], queues[1]};
         } finally {
             Commands.run(10_000, "ip", "netns", "del", ns);
         }
@@ -167,12 +194,28 @@ class SaturatedBacklogLiveKernelTest {
         assertThat(k[2] * 3200).as("cpu1: time_squeeze %d, processed %d, dropped %d", k[2], k[0], k[1])
             .isLessThan(k[0]);
         assertThat(k[3]).as("ksoftirqd/1's ticks in the 2 s flood").isGreaterThan(ticksPerSecond);
+        // the two queues: input_pkt_queue takes a packet while it holds at most netdev_max_backlog (so up to max + 1)
+        // and process_backlog splices all of it into process_queue, which then holds as many again
+        // (read as lines: a sysctl file answers a read at an offset past 0 with EOF, so a one-byte first read, which
+        // Files.readString makes of a file whose size shows as 0, would give "1")
+        final long max = Long.parseLong(
+            Files.readAllLines(Path.of("/proc/sys/net/core/netdev_max_backlog")).get(0).strip());
+        System.out.printf("Linux cpu1: input_pkt_queue up to %d, process_queue up to %d (netdev_max_backlog %d)%n",
+            k[4], k[5], max);
+        assertThat(k[4]).as("input_pkt_queue's largest").isBetween(max * 9 / 10, max + 1);
+        assertThat(k[5]).as("process_queue's largest").isBetween(max * 9 / 10, max + 1);
 
         final RouterResults r = new RouterSimulation(RouterFixtures.udpToCpu2(900 * RouterFixtures.MBIT))
             .run(ProgressListener.NONE);
         assertThat(r.drops().backlog()).as("pktsim's cpu2 is saturated").isPositive();
         assertThat(r.softnet().get(2).processed()).isGreaterThan(10_000);
         assertThat(r.softnet().get(2).timeSqueeze()).isZero();
+        // the engine's two queues (stop 27): input_pkt_queue holds up to 1001, so the arrivals it drops found 1001
+        final RouterResults.Occupancy found = r.occupancy().stream().filter(o -> o.cpu() == 2).findFirst()
+            .orElseThrow();
+        assertThat(found.max()).isEqualTo(1001L);
+        assertThat(found.full()).isEqualTo(r.drops().backlog());
+        assertThat(found.p50()).isGreaterThan(100L);
         final RouterResults.CpuThread cpu2 = r.cpuThreads().get(2);
         assertThat(cpu2.ksoftirqd()).as("ksoftirqd/2's share of the window").isGreaterThan(0.9 * cpu2.busy());
         System.out.printf("pktsim cpu2: processed %d, dropped %d, time_squeeze %d, busy %.3f, ksoftirqd/2 %.3f%n",
