@@ -160,9 +160,12 @@ public final class ExplainNapiCommand implements Callable<Integer> {
             out.println(json ? Narrator.json(e) : Narrator.line(e));
         }
         if (!json) {
+            // ksoftirqd/0: the softirq work left to it after __do_softirq's restarts (what top lists)
+            final String ksoftirqd = r.ksoftirqd0 > 0
+                ? String.format(Locale.ROOT, " (ksoftirqd/0 %.1f%%)", 100 * r.ksoftirqd0) : "";
             out.printf(Locale.ROOT, "in %s: %d packets sent, %d received, %d ring drops, %d RX interrupts, %d RX polls"
-                + " (%d whole-weight), %d time squeezes; cpu0 %.1f%%, all-CPU average %.1f%%%n", duration, r.sent,
-                r.received, r.ringDrops, r.irqs, r.polls, r.fullWeightPolls, r.timeSqueeze, 100 * r.cpu0,
+                + " (%d whole-weight), %d time squeezes; cpu0 %.1f%%%s, all-CPU average %.1f%%%n", duration, r.sent,
+                r.received, r.ringDrops, r.irqs, r.polls, r.fullWeightPolls, r.timeSqueeze, 100 * r.cpu0, ksoftirqd,
                 100 * r.cpuAverage);
             if (pppoe) {
                 out.printf(Locale.ROOT, "PPPoE: %d segments merged by GRO (%s), %d packets queued again by the ppp"

@@ -119,6 +119,8 @@ public final class NapiScenario {
         public long rawDropped;
         /** Utilization of CPU 0, 0 to 1. */
         public double cpu0;
+        /** The part of it that CPU 0's ksoftirqd ran (softirq work after the restarts), 0 to 1. */
+        public double ksoftirqd0;
         /** The all-threads average utilization (what top shows), 0 to 1. */
         public double cpuAverage;
         /** The simulated duration, ns. */
@@ -268,6 +270,7 @@ public final class NapiScenario {
             r.txIrqs = txDriver.counters().get(DriverCounter.IRQS);
         }
         r.cpu0 = u.utilization(0);
+        r.ksoftirqd0 = cpu0.ksoftirqdSoftirqCycles() / (double) u.capacityCycles(0);
         r.cpuAverage = cpus.averageUtilization(u);
         return r;
     }

@@ -103,6 +103,8 @@ public final class HardwareThread implements EventHandler {
     private byte[] taskState = new byte[4];
     private boolean[] taskRerun = new boolean[4];
     private long[] taskCycles = new long[4];
+    /** The softirq cycles that ran in this thread's ksoftirqd ({@link #ksoftirqdSoftirqCycles}). */
+    private long ksoftirqdSoftirqCycles;
     private int taskCount;
     private int[] runQueue = new int[4];
     private int runHead;
@@ -353,6 +355,8 @@ public final class HardwareThread implements EventHandler {
         contextCycles[chargeContext.ordinal()] += total;
         if (chargeContext == CpuContext.TASK && currentTask >= 0) {
             taskCycles[currentTask] += total;
+        } else if (chargeContext == CpuContext.SOFTIRQ && currentTask == ksoftirqdTask) {
+            ksoftirqdSoftirqCycles += total;
         }
         stepCycles += total;
     }
@@ -672,6 +676,16 @@ public final class HardwareThread implements EventHandler {
      */
     public long contextCycles(final CpuContext context) {
         return contextCycles[context.ordinal()];
+    }
+
+    /**
+     * The softirq work that this thread's ksoftirqd ran, after {@code __do_softirq()} gave up its restarts: what
+     * {@code top} lists as {@code ksoftirqd/N} (the softirq counts it, as {@code /proc/stat}'s softirq column does).
+     *
+     * @return cycles (SMT penalty included)
+     */
+    public long ksoftirqdSoftirqCycles() {
+        return ksoftirqdSoftirqCycles;
     }
 
     /** @return the id of this thread's ksoftirqd task */

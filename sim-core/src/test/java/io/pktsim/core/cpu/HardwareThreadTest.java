@@ -144,6 +144,9 @@ class HardwareThreadTest {
         assertThat(cpu.counters().get(CpuThreadCounter.SOFTIRQ_RESTARTS)).isEqualTo(9 + 9 + 4);
         assertThat(cpu.counters().get(CpuThreadCounter.KSOFTIRQD_WAKEUPS)).isEqualTo(1);
         assertThat(cpu.taskRunnable(cpu.ksoftirqdTask())).isFalse();
+        // the 15 passes after the hand-off ran in ksoftirqd: softirq work, counted as ksoftirqd's, not a task's
+        assertThat(cpu.ksoftirqdSoftirqCycles()).isEqualTo(15 * 10);
+        assertThat(cpu.taskCycles(cpu.ksoftirqdTask())).isZero();
     }
 
     @Test
