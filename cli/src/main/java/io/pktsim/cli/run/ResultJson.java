@@ -152,6 +152,7 @@ public final class ResultJson {
                 g.writeNumberField("processed", n.processed());
                 g.writeNumberField("dropped", n.dropped());
                 g.writeNumberField("timeSqueeze", n.timeSqueeze());
+                g.writeNumberField("receivedRps", n.receivedRps());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -138,6 +138,12 @@ class RunCommandTest {
         assertThat(Files.readString(a)).contains("\"fraction\" : 0.000003\n");
         assertThat(j.at("/drops/byReason/conntrack_full").asLong()).isEqualTo(2L);
         assertThat(j.at("/softnet/0/timeSqueeze").asLong()).isEqualTo(17L);
+        assertThat(j.at("/softnet/1/receivedRps").asLong()).isEqualTo(5L);
+        assertThat(j.at("/softnet/0").fieldNames()).toIterable().containsExactly("cpu", "processed", "dropped",
+            "timeSqueeze", "receivedRps");
+        assertThat(j.at("/cpu/threads/3/ksoftirqd").toString()).isEqualTo("0.25");
+        assertThat(j.at("/cpu/threads/0").fieldNames()).toIterable().containsExactly("cpu", "core", "busy", "hardIrq",
+            "softirq", "thread", "ksoftirqd");
         assertThat(j.at("/bottleneck").asText()).isEqualTo("CPU: napi/mtk_eth-0 on cpu0 at 100 %");
         assertThat(j.at("/pktsim/commit").asText()).isNotEmpty();
     }

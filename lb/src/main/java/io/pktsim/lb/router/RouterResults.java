@@ -206,9 +206,11 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
      * @param cpu         CPU number
      * @param processed   packets processed
      * @param dropped     backlog drops
-     * @param timeSqueeze net_rx_action runs ended by budget or time with work left
+     * @param timeSqueeze net_rx_action runs ended by the budget or the time limit
+     * @param receivedRps RPS IPIs it received ({@code received_rps}, column 10: sent only when its backlog's NAPI was
+     *                    not scheduled)
      */
-    public record Softnet(int cpu, long processed, long dropped, long timeSqueeze) {
+    public record Softnet(int cpu, long processed, long dropped, long timeSqueeze, long receivedRps) {
     }
 
     /**

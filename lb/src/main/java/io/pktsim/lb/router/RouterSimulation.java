@@ -858,6 +858,8 @@ public final class RouterSimulation {
     private final long[] softnetProcessed;
     private final long[] softnetDropped;
     private final long[] softnetSqueeze;
+    /** Per CPU, the RPS IPIs it received ({@code received_rps}, {@link #sendIpis}). */
+    private final long[] softnetReceivedRps;
     private final ConntrackTable ct;
     private final FlowTable ft;
     /**
@@ -1673,6 +1675,7 @@ public final class RouterSimulation {
         softnetProcessed = new long[n];
         softnetDropped = new long[n];
         softnetSqueeze = new long[n];
+        softnetReceivedRps = new long[n];
 
         int flows = 0;
         long spares = 0;
@@ -4298,6 +4301,8 @@ public final class RouterSimulation {
         for (int cpuId = 0; cpuId < ipiPending.length; cpuId++) {
             if (ipiPending[cpuId]) {
                 ipiPending[cpuId] = false;
+                // rps_trigger_softirq() on the target: sd->received_rps++ (net/core/dev.c, 6.18)
+                softnetReceivedRps[cpuId]++;
                 final long ipi = cIpi;
                 cpu.stage(CostStage.IPI, ipi);
                 cpu.exec(cpuId, t, ipi, CpuSet.CTX_SOFTIRQ);
@@ -7009,6 +7014,7 @@ public final class RouterSimulation {
         java.util.Arrays.fill(softnetProcessed, 0L);
         java.util.Arrays.fill(softnetDropped, 0L);
         java.util.Arrays.fill(softnetSqueeze, 0L);
+        java.util.Arrays.fill(softnetReceivedRps, 0L);
         windowDrops = dropCounts();
         forwardedBeforeWindow += forwarded;
         forwarded = 0;
@@ -7456,7 +7462,8 @@ public final class RouterSimulation {
         }
         final List<RouterResults.Softnet> softnet = new ArrayList<>(n);
         for (int c = 0; c < n; c++) {
-            softnet.add(new RouterResults.Softnet(c, softnetProcessed[c], softnetDropped[c], softnetSqueeze[c]));
+            softnet.add(new RouterResults.Softnet(c, softnetProcessed[c], softnetDropped[c], softnetSqueeze[c],
+                    softnetReceivedRps[c]));
         }
         final List<RouterResults.Count> byReason = new ArrayList<>();
         for (Drop r : Drop.values()) {

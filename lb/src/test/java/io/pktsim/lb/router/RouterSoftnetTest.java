@@ -175,6 +175,12 @@ class RouterSoftnetTest {
                 .run(ProgressListener.NONE);
         assertThat(idle.cpuThreads().get(2).softirq()).isPositive();
         assertThat(idle.cpuThreads().get(2).ksoftirqd()).isZero();
+        // received_rps: an IPI only when the backlog's NAPI was not scheduled, so the saturated backlog, scheduled
+        // all the window, got almost none, and the light one about one per RX poll that handed it packets
+        assertThat(r.softnet().get(2).receivedRps()).isLessThan(10L);
+        final long polls = idle.rxQueues().get(0).polls();
+        assertThat(idle.softnet().get(2).receivedRps()).isBetween(polls / 2, polls);
+        assertThat(idle.softnet().get(0).receivedRps()).as("the polling CPU sends them").isZero();
     }
 
     /** The {@code ksoftirqd_wake} events of a run of {@code c} at {@code hz} with packet steering to cpu2. */

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * no squeeze either and runs that CPU's softirq in {@code ksoftirqd/2}. Nothing leaves the namespace: {@code v1} has
  * no address and the kernel drops what it receives. A thread samples cpu1's {@code input_pkt_queue} and
  * {@code process_queue} (the last two columns of softnet_stat) meanwhile: each fills to {@code netdev_max_backlog}
- * (the input queue to one more), the two queues pktsim's engine models since stop 27. Skips itself (JUnit
+ * (the input queue to one more), the two queues pktsim's engine models since stop 27; and {@code received_rps}
+ * stays near 0, as an IPI goes only to a backlog whose NAPI is not scheduled. Skips itself (JUnit
  * assumption) without root, two CPUs, {@code ip netns}, {@code tc}, {@code taskset} or {@code python3}, or if the
  * sender could not fill the backlog.
  */
@@ -81,10 +82,14 @@ class SaturatedBacklogLiveKernelTest {
         assertThat(r.code()).as("%s: %s", line, r.out()).isZero();
     }
 
-    /** cpu1's {@code processed}, {@code dropped} and {@code time_squeeze} (/proc/net/softnet_stat's second row). */
+    /**
+     * cpu1's {@code processed}, {@code dropped}, {@code time_squeeze} and {@code received_rps}
+     * (/proc/net/softnet_stat's second row, columns 1 to 3 and 10).
+     */
     private static long[] cpu1() throws Exception {
         final String[] f = Files.readAllLines(Path.of("/proc/net/softnet_stat")).get(1).strip().split("\\s+");
-        return new long[] {Long.parseLong(f[0], 16), Long.parseLong(f[1], 16), Long.parseLong(f[2], 16)};
+        return new long[] {Long.parseLong(f[0], 16), Long.parseLong(f[1], 16), Long.parseLong(f[2], 16),
+            Long.parseLong(f[9], 16)};
     }
 
     /** The CPU time {@code ksoftirqd/1} has run, in clock ticks (utime + stime of /proc/PID/stat). */
@@ -113,8 +118,9 @@ class SaturatedBacklogLiveKernelTest {
     }
 
     /**
-     * The kernel's cpu1 while the flood runs: processed, dropped, time_squeeze, ksoftirqd/1's clock ticks, and the
-     * largest {@code input_pkt_queue} and {@code process_queue} seen (softnet_stat's last two columns in 6.18).
+     * The kernel's cpu1 while the flood runs: processed, dropped, time_squeeze, ksoftirqd/1's clock ticks, the
+     * largest {@code input_pkt_queue} and {@code process_queue} seen (softnet_stat's last two columns in 6.18), and
+     * the RPS IPIs it received.
      */
     private static long[] kernel(final Path tmp) throws Exception {
         assumeThat(Commands.run(5000, "id", "-u").out().strip()).as("root, for ip netns").isEqualTo("0");
@@ -174,7 +180,7 @@ class SaturatedBacklogLiveKernelTest {
             Thread.sleep(300);
             final long[] after = cpu1();
             return new long[] {after[0] - before[0], after[1] - before[1], after[2] - before[2],
-                ksoftirqd1Ticks() - ticksBefore, queues[0], queues[1]};
+                ksoftirqd1Ticks() - ticksBefore, queues[0], queues[1], after[3] - before[3]};
         } finally {
             Commands.run(10_000, "ip", "netns", "del", ns);
         }
@@ -204,6 +210,9 @@ class SaturatedBacklogLiveKernelTest {
             k[4], k[5], max);
         assertThat(k[4]).as("input_pkt_queue's largest").isBetween(max * 9 / 10, max + 1);
         assertThat(k[5]).as("process_queue's largest").isBetween(max * 9 / 10, max + 1);
+        // received_rps: an IPI only when the backlog's NAPI was not scheduled, which a saturated backlog always is
+        System.out.printf("Linux cpu1: received_rps %d%n", k[6]);
+        assertThat(k[6] * 64).as("cpu1's RPS IPIs, against its 64-packet calls").isLessThan(k[0]);
 
         final RouterResults r = new RouterSimulation(RouterFixtures.udpToCpu2(900 * RouterFixtures.MBIT))
             .run(ProgressListener.NONE);
@@ -216,10 +225,11 @@ class SaturatedBacklogLiveKernelTest {
         assertThat(found.max()).isEqualTo(1001L);
         assertThat(found.full()).isEqualTo(r.drops().backlog());
         assertThat(found.p50()).isGreaterThan(100L);
+        assertThat(r.softnet().get(2).receivedRps() * 64).isLessThan(r.softnet().get(2).processed());
         final RouterResults.CpuThread cpu2 = r.cpuThreads().get(2);
         assertThat(cpu2.ksoftirqd()).as("ksoftirqd/2's share of the window").isGreaterThan(0.9 * cpu2.busy());
-        System.out.printf("pktsim cpu2: processed %d, dropped %d, time_squeeze %d, busy %.3f, ksoftirqd/2 %.3f%n",
-            r.softnet().get(2).processed(), r.softnet().get(2).dropped(), r.softnet().get(2).timeSqueeze(),
-            cpu2.busy(), cpu2.ksoftirqd());
+        System.out.printf("pktsim cpu2: processed %d, dropped %d, time_squeeze %d, received_rps %d, busy %.3f, "
+            + "ksoftirqd/2 %.3f%n", r.softnet().get(2).processed(), r.softnet().get(2).dropped(),
+            r.softnet().get(2).timeSqueeze(), r.softnet().get(2).receivedRps(), cpu2.busy(), cpu2.ksoftirqd());
     }
 }
