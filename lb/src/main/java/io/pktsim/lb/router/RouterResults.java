@@ -172,7 +172,8 @@ public record RouterResults(long measuredNs, long goodputDownloadBps, long goodp
      * @param busy      busy fraction (all contexts)
      * @param hardIrq   fraction in hard-IRQ context
      * @param softirq   fraction in softirq work, as {@code /proc/stat}'s softirq column counts it: inline after an
-     *                  IRQ, or in {@code ksoftirqd}
+     *                  IRQ, or in {@code ksoftirqd} ({@code account_system_time}, kernel/sched/cputime.c, 6.18: a
+     *                  tick with {@code in_serving_softirq()} is {@code CPUTIME_SOFTIRQ}, whichever task runs)
      * @param thread    fraction in kernel threads that run no softirq (threaded NAPI's {@code napi/<dev>-<id>})
      * @param ksoftirqd the part of {@code softirq} that the CPU's {@code ksoftirqd} ran, after
      *                  {@code handle_softirqs} gave up its restarts (what {@code top} lists as {@code ksoftirqd/N})

@@ -428,11 +428,6 @@ public final class RouterSimulation {
     private final int netdevBudget;
     /** {@code usecs_to_jiffies(netdev_budget_usecs)}: a {@code net_rx_action} run's time limit, jiffies. */
     private final long budgetJiffies;
-    /**
-     * The RX NAPI is polled by {@code net_rx_action}, which counts {@code time_squeeze}; not when it is threaded
-     * ({@code napi_threaded_poll_loop}, net/core/dev.c, 6.18, has no budget of its own and counts none).
-     */
-    private final boolean napiSqueezes;
     private final int netdevMaxBacklog;
     /** RPS is on: every packet goes through a backlog (see {@link #forward}). */
     private final boolean viaBacklog;
@@ -1427,7 +1422,6 @@ public final class RouterSimulation {
         // a ConnectX-5 or later: cq_period_start_from_cqe, so mlx5e_build_nic_params() picks the CQE period mode
         cqePeriod = mlx5;
         napiContext = profile.threadedNapi() ? CpuSet.CTX_THREAD : CpuSet.CTX_SOFTIRQ;
-        napiSqueezes = !profile.threadedNapi();
         dimAtCompletion = rxDim != null && mlx5;
         if (dimAtCompletion) {
             // mlx5e_reset_rx_moderation(): with DIM the CQ starts at net_dim_get_def_rx_moderation(CQE mode)
@@ -4472,7 +4466,7 @@ public final class RouterSimulation {
         cpu.stage(CostStage.NAPI_POLL, c);
         // its net_rx_action run starts with it (see below)
         final long pollStart = Math.max(now, cpu.freeAtNs(rxCpu));
-        final boolean inKsoftirqd = napiSqueezes && rxSoftirqPass(pollStart);
+        final boolean inKsoftirqd = napiInSoftirq() && rxSoftirqPass(pollStart);
         long t = cpu.exec(rxCpu, now, c, napiContext);
         for (int i = 0; i < n; i++) {
             final long entry = ring[ringHead];
@@ -4566,7 +4560,7 @@ public final class RouterSimulation {
         // the run ends and raises NET_RX_SOFTIRQ again, so the next poll starts a new run with the whole budget.
         // The run's time_squeeze test follows the poll whatever is left; a threaded NAPI's kthread
         // (napi_threaded_poll_loop) has none.
-        if (napiSqueezes && (budgetLeft <= 0 || budgetTimeSpent(pollStart, t))) {
+        if (napiInSoftirq() && (budgetLeft <= 0 || budgetTimeSpent(pollStart, t))) {
             softnetSqueeze[rxCpu]++;
             if (trace.enabled()) {
                 trace.publish(t, traceComponent, kTimeSqueeze, TraceEvent.NO_PACKET, rxCpu, ringCount,
@@ -5316,13 +5310,21 @@ public final class RouterSimulation {
      */
     private void backlogCallEnded(final int c) {
         final int n = backlogRunPackets[c];
-        if (n > 0 && backlogKsoftirqd[c]) {
-            cpu.ksoftirqd(c, backlogRunStartNs[c], backlogRunLastNs[c]);
+        if (n == 0) {
+            return;
         }
-        if (n > 0 && (n >= netdevBudget || budgetTimeSpent(backlogRunStartNs[c], backlogRunLastNs[c]))) {
+        backlogCallKsoftirqd(c);
+        if (n >= netdevBudget || budgetTimeSpent(backlogRunStartNs[c], backlogRunLastNs[c])) {
             timeSqueeze(c, backlogRunLastNs[c], n == BACKLOG_WEIGHT ? backlogCount[c] : 0);
         }
         backlogRunPackets[c] = 0;
+    }
+
+    /** CPU {@code c}'s current backlog call so far, as {@code ksoftirqd}'s time if that runs it. */
+    private void backlogCallKsoftirqd(final int c) {
+        if (backlogKsoftirqd[c] && backlogRunPackets[c] > 0) {
+            cpu.ksoftirqd(c, backlogRunStartNs[c], backlogRunLastNs[c]);
+        }
     }
 
     /**
@@ -5378,9 +5380,19 @@ public final class RouterSimulation {
     private static final int BACKLOG_WEIGHT = 64;
 
     /**
-     * Whether a {@code net_rx_action} run that started at {@code fromNs} is past its time limit at {@code atNs}:
-     * {@code time_after_eq(jiffies, time_limit)}, the limit {@code jiffies + usecs_to_jiffies(netdev_budget_usecs)}
-     * at the run's start (two jiffies by default). Jiffies tick at multiples of {@code 1 s / HZ} from time 0.
+     * Whether {@code net_rx_action} polls the RX NAPI ({@link #napiContext} softirq): only then do its polls count
+     * {@code time_squeeze} and pass through {@code handle_softirqs}' restarts; a threaded NAPI's kthread
+     * ({@code napi_threaded_poll_loop}, net/core/dev.c, 6.18) has no budget of its own and counts none.
+     */
+    private boolean napiInSoftirq() {
+        return napiContext == CpuSet.CTX_SOFTIRQ;
+    }
+
+    /**
+     * Whether a {@code net_rx_action} run (net/core/dev.c, 6.18) that started at {@code fromNs} is past its time
+     * limit at {@code atNs}: {@code time_after_eq(jiffies, time_limit)}, the limit
+     * {@code jiffies + usecs_to_jiffies(netdev_budget_usecs)} at the run's start (two jiffies by default). Jiffies
+     * tick at multiples of {@code 1 s / HZ} from time 0.
      */
     private boolean budgetTimeSpent(final long fromNs, final long atNs) {
         return atNs / jiffyNs >= fromNs / jiffyNs + budgetJiffies;
@@ -6295,11 +6307,12 @@ public final class RouterSimulation {
     }
 
     /**
-     * A fraglist aggregate ({@link #groList}) is split by the first device without {@code NETIF_F_GSO_FRAGLIST}: a
-     * DSA user port ({@code validate_xmit_skb} on its noqueue path) or eth0 after its qdisc. Both tap each segment
-     * ({@code dev_queue_xmit_nit} in {@code xmit_one}, after the split; net/core/dev.c, 6.18), as every device
-     * below them does; the VLAN, macvlan and bridge devices above tap the aggregate whole. (A ppp device splits
-     * every aggregate: see {@link #transmitDevices}.)
+     * A fraglist aggregate ({@link #groList}), or a UDP one of {@link #udpGroForwarding} that is cut below the VLAN
+     * devices ({@link #tapSplitBelow}), is split by the first device without {@code NETIF_F_GSO_FRAGLIST} (or
+     * {@code NETIF_F_GSO_UDP_L4}): a DSA user port ({@code validate_xmit_skb} on its noqueue path) or eth0 after its
+     * qdisc. Both tap each segment ({@code dev_queue_xmit_nit} in {@code xmit_one}, after the split; net/core/dev.c,
+     * 6.18), as every device below them does; the VLAN, macvlan and bridge devices above tap the aggregate whole.
+     * (A ppp device splits every aggregate: see {@link #transmitDevices}.)
      */
     private void tapsSplitFraglist() {
         if (splitsBelow && tapSegs > 1 && (groList || tapSplitBelow)) {
@@ -7425,9 +7438,7 @@ public final class RouterSimulation {
         ports.add(new RouterResults.Port("cpu", CPU_PORT_BPS, cpuIn.utilization(endNs), cpuOut.utilization(endNs)));
         // the backlog calls still open at the end: their ksoftirqd time so far
         for (int c = 0; c < cpu.cpus(); c++) {
-            if (backlogKsoftirqd[c] && backlogRunPackets[c] > 0) {
-                cpu.ksoftirqd(c, backlogRunStartNs[c], backlogRunLastNs[c]);
-            }
+            backlogCallKsoftirqd(c);
         }
         final int n = cpu.cpus();
         final List<RouterResults.CpuThread> threads = new ArrayList<>(n);
@@ -7746,7 +7757,7 @@ public final class RouterSimulation {
             final RouterResults.CpuThread h = threads.get(hottest);
             final boolean polls = multiQueue ? hottest < rxQueues : hottest == rxCpu;
             final String rx = multiQueue ? "RX queue " + hottest + "'s napi"
-                    : napiSqueezes ? "RX NAPI poll" : "napi/mtk_eth rx";
+                    : napiInSoftirq() ? "RX NAPI poll" : "napi/mtk_eth rx";
             final String what = !polls ? "RPS backlog"
                     : !multiQueue && (profile.rpsCpus() >>> hottest & 1L) != 0 ? rx + " and its own RPS backlog" : rx;
             final String who = h.ksoftirqd() >= 0.5 * h.busy() ? "ksoftirqd/" + hottest + " (" + what + ")"
