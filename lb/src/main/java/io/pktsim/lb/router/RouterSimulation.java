@@ -4549,9 +4549,10 @@ public final class RouterSimulation {
             q.polls++;
             q.packets += n;
         }
-        // the softirq pass's end: the poll's own work, and without RPS the protocol path it ran (with RPS, the
-        // backlog's, which backlogPolled counts)
-        final long passEnd = viaBacklog ? t : Math.max(t, cpu.freeAtNs(rxCpu));
+        // the softirq pass's end: the poll's own work and the protocol path it ran on this CPU, without RPS or
+        // through this CPU's own backlog, whose NAPI ____napi_schedule() put on the same poll_list, so that
+        // net_rx_action polls it in the same run (other CPUs' backlogs are theirs: backlogPolled)
+        final long passEnd = Math.max(t, cpu.freeAtNs(rxCpu));
         if (inKsoftirqd) {
             cpu.ksoftirqd(rxCpu, pollStart, passEnd);
         }
@@ -5280,8 +5281,9 @@ public final class RouterSimulation {
      * with the whole {@code netdev_budget}, and it ends in a {@code time_squeeze} only when it spent that budget
      * (a budget of 64 or less) or the run's time limit ({@link #budgetTimeSpent}). The previous call drained the
      * backlog when the CPU was idle before this packet. On a CPU that also polls an RX queue without threaded
-     * NAPI, the backlog's call and the RX poll can share a run; their shared budget is not counted (64 + 64 is
-     * below the default 300).
+     * NAPI, the backlog's call and the RX poll share a run: the poll's pass ends with the work its frames queued
+     * to this backlog, and runs in {@code ksoftirqd} with it ({@link #onNapi}), but their shared budget is not
+     * counted (64 + 64 is below the default 300).
      */
     private void backlogPolled(final int c, final long startNs, final long doneNs) {
         if (startNs > backlogRunLastNs[c]) {

@@ -214,6 +214,26 @@ class RouterSoftnetTest {
     }
 
     /**
+     * Without threaded NAPI, RPS to the polling CPU itself (OpenWrt's packet steering "all CPUs" on a kernel
+     * without threaded NAPI): the frames its poll steers to cpu0 wait in cpu0's own backlog, whose NAPI
+     * {@code ____napi_schedule()} puts on the same {@code poll_list} as the RX NAPI. {@code net_rx_action} polls
+     * both in one run, so once {@code handle_softirqs} handed the RX NAPI's runs to {@code ksoftirqd/0}, the backlog's
+     * calls run there too: all of a saturated cpu0's softirq is {@code ksoftirqd}'s, not only its polls.
+     */
+    @Test
+    void shouldRunThePollingCpusOwnBacklogInKsoftirqdWithTheRxPolls() {
+        final RouterConfig c = saturatedRing(8000, 100);
+        final RouterResults r = new RouterSimulation(c.withProfile(c.profile().threadedNapi(false).rpsCpus(0x1)))
+                .run(ProgressListener.NONE);
+        final RouterResults.CpuThread cpu0 = r.cpuThreads().get(0);
+        assertThat(r.drops().ring()).isPositive();
+        assertThat(r.softnet().get(0).processed()).as("frames through cpu0's own backlog").isGreaterThan(10_000);
+        assertThat(r.cpuThreads().get(2).busy()).isZero();
+        assertThat(cpu0.ksoftirqd()).as("ksoftirqd/0 of softirq %.3f", cpu0.softirq())
+                .isGreaterThan(0.95 * cpu0.softirq()).isLessThanOrEqualTo(cpu0.softirq());
+    }
+
+    /**
      * The softirq accounting allocates nothing: a saturated backlog in {@code ksoftirqd} (cpu2), and a saturated
      * ring polled in {@code ksoftirqd/0} without threaded NAPI.
      */
