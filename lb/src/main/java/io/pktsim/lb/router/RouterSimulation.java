@@ -1442,6 +1442,14 @@ public final class RouterSimulation {
         rxListSegs = new int[groNormalBatch];
         rxListIpLength = new int[groNormalBatch];
         rxListPshFin = new int[groNormalBatch];
+        // a poll's frames (at most its weight) and the GRO packets it flushes (8 buckets of 8), plus a batch
+        final int held = napiWeight + 64 + groNormalBatch;
+        heldPkt = new int[held];
+        heldFlow = new int[held];
+        heldTarget = new int[held];
+        heldSegs = new int[held];
+        heldIpLength = new int[held];
+        heldPshFin = new int[held];
         netdevBudget = profile.netdevBudget();
         // 0 in a profile: the kernel's default, 2 * USEC_PER_SEC / HZ (net/core/dev.c, 6.18)
         budgetJiffies = NapiKnobs.usecsToJiffies(profile.effectiveNetdevBudgetUsecs(), profile.hz());
@@ -4302,6 +4310,9 @@ public final class RouterSimulation {
                 cpu.exec(cpuId, t, ipi, CpuSet.CTX_SOFTIRQ);
             }
         }
+        if (heldCount > 0) {
+            releaseHeld(t);
+        }
     }
 
     /**
@@ -4999,18 +5010,64 @@ public final class RouterSimulation {
         rxListSegsTotal = 0;
         for (int k = 0; k < n; k++) {
             final int target = rxListTarget[k];
-            if (target != rxCpu && !ipiPending[target] && backlogIdle(target, t)) {
-                ipiPending[target] = true;
+            if (viaBacklog) {
+                if (target != rxCpu && !ipiPending[target] && backlogIdle(target, t)) {
+                    ipiPending[target] = true;
+                }
+                if (target == rxCpu || ipiPending[target]) {
+                    // taken up only after the poll (releaseHeld), and counted into the backlog then: an idle
+                    // backlog, or the polling CPU's own (drained after each poll), has room for a poll's packets
+                    final int j = heldCount++;
+                    heldPkt[j] = rxListPkt[k];
+                    heldFlow[j] = rxListFlow[k];
+                    heldTarget[j] = target;
+                    heldSegs[j] = rxListSegs[k];
+                    heldIpLength[j] = rxListIpLength[k];
+                    heldPshFin[j] = rxListPshFin[k];
+                    continue;
+                }
             }
-            final int segs = rxListSegs[k];
-            if (segs > 1) {
-                // the taps see the aggregate (tapIn, tapOut)
-                tapSegs = segs;
-                tapIpLength = rxListIpLength[k];
-                tapPshFin = rxListPshFin[k];
-            }
-            forward(rxListPkt[k], rxListFlow[k], t, target, segs);
-            tapSegs = 1;
+            forwardListed(rxListPkt[k], rxListFlow[k], t, target, rxListSegs[k], rxListIpLength[k],
+                    rxListPshFin[k]);
+        }
+    }
+
+    /** {@link #forward} of a packet from the {@code rx_list}, the taps seeing an aggregate as one. */
+    private void forwardListed(final int h, final int f, final long t, final int target, final int segs,
+            final int ipLength, final int pshFin) {
+        if (segs > 1) {
+            // the taps see the aggregate (tapIn, tapOut)
+            tapSegs = segs;
+            tapIpLength = ipLength;
+            tapPshFin = pshFin;
+        }
+        forward(h, f, t, target, segs);
+        tapSegs = 1;
+    }
+
+    /**
+     * The packets of a poll's {@code rx_list} whose backlog could not take them up while the poll ran
+     * ({@link #groNormalList}): those queued to the polling CPU's own backlog, which that CPU polls only after the
+     * RX poll (at the NAPI thread's {@code local_bh_enable()}, or in {@code net_rx_action}'s run after it), and
+     * those queued to another CPU's backlog that was idle, whose NAPI its RPS IPI schedules at the poll's end
+     * ({@code net_rps_action_and_irq_enable}, net/core/dev.c, 6.18). They go up at {@code t} in their order. At
+     * most a poll's frames and what GRO held before it (8 buckets of 8) are held. Before stop 32 they went up with
+     * their batch, so an idle CPU could start on them before its IPI.
+     */
+    private final int[] heldPkt;
+    private final int[] heldFlow;
+    private final int[] heldTarget;
+    private final int[] heldSegs;
+    private final int[] heldIpLength;
+    private final int[] heldPshFin;
+    private int heldCount;
+
+    /** {@link #heldPkt}: the held packets go up at {@code t}, after the poll and its IPIs. */
+    private void releaseHeld(final long t) {
+        final int n = heldCount;
+        heldCount = 0;
+        for (int j = 0; j < n; j++) {
+            forwardListed(heldPkt[j], heldFlow[j], t, heldTarget[j], heldSegs[j], heldIpLength[j], heldPshFin[j]);
         }
     }
 
