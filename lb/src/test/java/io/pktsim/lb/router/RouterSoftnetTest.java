@@ -235,6 +235,45 @@ class RouterSoftnetTest {
     }
 
     /**
+     * {@code napi_schedule_rps()} (net/core/dev.c, 6.18) only lists a CPU whose backlog NAPI was not scheduled, and
+     * {@code net_rps_action_and_irq_enable()} sends the IPIs when the poll ends, so that CPU takes the poll's packets
+     * up only from then, even those whose {@code gro_normal_batch} went up earlier in the poll. Here the NIC
+     * interrupts every 16 frames (no DIM) of a 20 Mbit/s download, so each poll takes 16 frames, and cpu2 has long
+     * finished the previous poll's packets; with {@code gro_normal_batch} 1 each frame's packet goes up on its own.
+     * Every one of cpu2's {@code netif_receive_skb} events must carry its poll's end (the time of the
+     * {@code napi_poll} event after it); until stop 32 they carried their frames' times, from the poll's first frame
+     * on.
+     */
+    @Test
+    void shouldTakeUpAnIdleBacklogsPacketsOnlyAfterThePollsIpi(@TempDir final Path tmp) throws Exception {
+        final Path trace = tmp.resolve("ipi.jsonl");
+        final RouterConfig c = RouterFixtures.udpToCpu2(20 * RouterFixtures.MBIT);
+        new RouterSimulation(c.withProfile(c.profile().adaptiveRx(false).rxFrames(16).rxUsecs(20_000)
+                .groNormalBatch(1)).withOutputs(new RouterConfig.Outputs(null, trace))).run(ProgressListener.NONE);
+        final List<RouterTraceTest.Event> poll = new java.util.ArrayList<>();
+        int polls = 0;
+        int packets = 0;
+        for (final RouterTraceTest.Event e : RouterTraceTest.read(trace)) {
+            if (e.kind().equals("netif_receive_skb") && e.num("cpu") == 2) {
+                poll.add(e);
+            } else if (e.kind().equals("napi_poll") && e.num("done") == 16) {
+                final long end = e.num("time_ns");
+                for (final RouterTraceTest.Event p : poll) {
+                    assertThat(p.num("time_ns")).as("packet %d, poll ending at %d", p.num("packet"), end)
+                            .isEqualTo(end);
+                }
+                polls++;
+                packets += poll.size();
+                poll.clear();
+            } else if (e.kind().equals("napi_poll")) {
+                poll.clear();
+            }
+        }
+        assertThat(polls).as("polls of 16 frames").isGreaterThan(20);
+        assertThat(packets).isEqualTo(16 * polls);
+    }
+
+    /**
      * The softirq accounting allocates nothing: a saturated backlog in {@code ksoftirqd} (cpu2), and a saturated
      * ring polled in {@code ksoftirqd/0} without threaded NAPI.
      */
