@@ -160,7 +160,8 @@ public final class ExplainNapiCommand implements Callable<Integer> {
             out.println(json ? Narrator.json(e) : Narrator.line(e));
         }
         if (!json) {
-            // ksoftirqd/0: the softirq work left to it after __do_softirq's restarts (what top lists)
+            // ksoftirqd/0: the softirq work left to it after handle_softirqs' restarts (kernel/softirq.c; what top
+            // lists)
             final String ksoftirqd = r.ksoftirqd0 > 0
                 ? String.format(Locale.ROOT, " (ksoftirqd/0 %.1f%%)", 100 * r.ksoftirqd0) : "";
             out.printf(Locale.ROOT, "in %s: %d packets sent, %d received, %d ring drops, %d RX interrupts, %d RX polls"

@@ -1436,20 +1436,15 @@ public final class RouterSimulation {
         jiffyNs = 1_000_000_000L / profile.hz();
         hzAtLeast1000 = profile.hz() >= 1000;
         groNormalBatch = profile.groNormalBatch();
-        rxListPkt = new int[groNormalBatch];
-        rxListFlow = new int[groNormalBatch];
-        rxListTarget = new int[groNormalBatch];
-        rxListSegs = new int[groNormalBatch];
-        rxListIpLength = new int[groNormalBatch];
-        rxListPshFin = new int[groNormalBatch];
-        // a poll's frames (at most its weight) and the GRO packets it flushes (8 buckets of 8), plus a batch
-        final int held = napiWeight + 64 + groNormalBatch;
-        heldPkt = new int[held];
-        heldFlow = new int[held];
-        heldTarget = new int[held];
-        heldSegs = new int[held];
-        heldIpLength = new int[held];
-        heldPshFin = new int[held];
+        // a batch, behind the packets held until the poll's end (heldCount): at most a poll's frames and what GRO
+        // held before it
+        final int rxList = groNormalBatch + napiWeight + GRO_HASH_BUCKETS * MAX_GRO_SKBS;
+        rxListPkt = new int[rxList];
+        rxListFlow = new int[rxList];
+        rxListTarget = new int[rxList];
+        rxListSegs = new int[rxList];
+        rxListIpLength = new int[rxList];
+        rxListPshFin = new int[rxList];
         netdevBudget = profile.netdevBudget();
         // 0 in a profile: the kernel's default, 2 * USEC_PER_SEC / HZ (net/core/dev.c, 6.18)
         budgetJiffies = NapiKnobs.usecsToJiffies(profile.effectiveNetdevBudgetUsecs(), profile.hz());
@@ -4999,16 +4994,16 @@ public final class RouterSimulation {
      * {@code gro_normal_batch} segments and at the end of every poll ({@code gro_flush_normal}).
      */
     private void groNormalList(final long t) {
-        final int n = rxListCount;
+        final int end = rxListCount;
+        final int n = end - heldCount;
         if (n == 0) {
             return;
         }
         if (trace.enabled()) {
             trace.publish(t, traceComponent, kGroList, TraceEvent.NO_PACKET, rxCpu, n, rxListSegsTotal, activeQueue);
         }
-        rxListCount = 0;
         rxListSegsTotal = 0;
-        for (int k = 0; k < n; k++) {
+        for (int k = heldCount; k < end; k++) {
             final int target = rxListTarget[k];
             if (viaBacklog) {
                 if (target != rxCpu && !ipiPending[target] && backlogIdle(target, t)) {
@@ -5017,18 +5012,26 @@ public final class RouterSimulation {
                 if (target == rxCpu || ipiPending[target]) {
                     // taken up only after the poll (releaseHeld), and counted into the backlog then: an idle
                     // backlog, or the polling CPU's own (drained after each poll), has room for a poll's packets
-                    final int j = heldCount++;
-                    heldPkt[j] = rxListPkt[k];
-                    heldFlow[j] = rxListFlow[k];
-                    heldTarget[j] = target;
-                    heldSegs[j] = rxListSegs[k];
-                    heldIpLength[j] = rxListIpLength[k];
-                    heldPshFin[j] = rxListPshFin[k];
+                    holdListed(k);
                     continue;
                 }
             }
             forwardListed(rxListPkt[k], rxListFlow[k], t, target, rxListSegs[k], rxListIpLength[k],
                     rxListPshFin[k]);
+        }
+        rxListCount = heldCount;
+    }
+
+    /** {@link #groNormalList}: entry {@code k} of the {@code rx_list} joins the held ones at its front. */
+    private void holdListed(final int k) {
+        final int j = heldCount++;
+        if (j != k) {
+            rxListPkt[j] = rxListPkt[k];
+            rxListFlow[j] = rxListFlow[k];
+            rxListTarget[j] = rxListTarget[k];
+            rxListSegs[j] = rxListSegs[k];
+            rxListIpLength[j] = rxListIpLength[k];
+            rxListPshFin[j] = rxListPshFin[k];
         }
     }
 
@@ -5046,28 +5049,28 @@ public final class RouterSimulation {
     }
 
     /**
-     * The packets of a poll's {@code rx_list} whose backlog could not take them up while the poll ran
-     * ({@link #groNormalList}): those queued to the polling CPU's own backlog, which that CPU polls only after the
-     * RX poll (at the NAPI thread's {@code local_bh_enable()}, or in {@code net_rx_action}'s run after it), and
-     * those queued to another CPU's backlog that was idle, whose NAPI its RPS IPI schedules at the poll's end
-     * ({@code net_rps_action_and_irq_enable}, net/core/dev.c, 6.18). They go up at {@code t} in their order. At
-     * most a poll's frames and what GRO held before it (8 buckets of 8) are held. Before stop 32 they went up with
-     * their batch, so an idle CPU could start on them before its IPI.
+     * The first {@code heldCount} entries of the {@code rx_list} arrays: the packets of the poll whose backlog could
+     * not take them up while the poll ran ({@link #groNormalList}). They are those queued to the polling CPU's own
+     * backlog, which that CPU polls only after the RX poll (at the NAPI thread's {@code local_bh_enable()}, or in
+     * {@code net_rx_action}'s run after it), and those queued to another CPU's backlog that was idle, whose NAPI its
+     * RPS IPI schedules at the poll's end ({@code napi_schedule_rps()} lists the CPU,
+     * {@code net_rps_action_and_irq_enable()} sends the IPI; net/core/dev.c, 6.18). They go up at the poll's end
+     * in their order ({@link #releaseHeld}). Before stop 32 they went up with their batch, so an idle CPU could start
+     * on them before its IPI.
      */
-    private final int[] heldPkt;
-    private final int[] heldFlow;
-    private final int[] heldTarget;
-    private final int[] heldSegs;
-    private final int[] heldIpLength;
-    private final int[] heldPshFin;
     private int heldCount;
 
-    /** {@link #heldPkt}: the held packets go up at {@code t}, after the poll and its IPIs. */
+    /**
+     * The held packets ({@link #heldCount}) go up at {@code t}, after the poll and its IPIs; the list itself went up
+     * just before ({@link #groNormalList}), so they are all its arrays hold.
+     */
     private void releaseHeld(final long t) {
         final int n = heldCount;
         heldCount = 0;
+        rxListCount = 0;
         for (int j = 0; j < n; j++) {
-            forwardListed(heldPkt[j], heldFlow[j], t, heldTarget[j], heldSegs[j], heldIpLength[j], heldPshFin[j]);
+            forwardListed(rxListPkt[j], rxListFlow[j], t, rxListTarget[j], rxListSegs[j], rxListIpLength[j],
+                    rxListPshFin[j]);
         }
     }
 
@@ -5078,7 +5081,10 @@ public final class RouterSimulation {
     private final int[] rxListSegs;
     private final int[] rxListIpLength;
     private final int[] rxListPshFin;
-    /** Packets in the list, and their segments ({@code gro->rx_count}). */
+    /**
+     * Entries in the arrays (the held ones, {@link #heldCount}, then the list's own), and the list's segments
+     * ({@code gro->rx_count}).
+     */
     private int rxListCount;
     private int rxListSegsTotal;
 

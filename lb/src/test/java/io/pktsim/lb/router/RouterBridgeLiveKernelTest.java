@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.pktsim.core.test.Commands;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -56,9 +55,7 @@ class RouterBridgeLiveKernelTest {
     }
 
     private static void in(final String ns, final String line) {
-        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        cmd.addAll(List.of(line.split(" ")));
-        final Commands.Result r = exec(10_000, cmd.toArray(new String[0]));
+        final Commands.Result r = Commands.inNamespace(10_000, ns, line);
         assertThat(r.code()).as("%s: %s", line, r.out()).isZero();
     }
 

@@ -7,8 +7,6 @@ import io.pktsim.core.test.Commands;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -76,9 +74,7 @@ class SaturatedBacklogLiveKernelTest {
         "print(n)");
 
     private static void in(final String ns, final String line) {
-        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        cmd.addAll(List.of(line.split(" ")));
-        final Commands.Result r = Commands.run(30_000, cmd.toArray(new String[0]));
+        final Commands.Result r = Commands.inNamespace(30_000, ns, line);
         assertThat(r.code()).as("%s: %s", line, r.out()).isZero();
     }
 

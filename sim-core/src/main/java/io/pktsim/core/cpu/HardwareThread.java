@@ -679,7 +679,7 @@ public final class HardwareThread implements EventHandler {
     }
 
     /**
-     * The softirq work that this thread's ksoftirqd ran, after {@code __do_softirq()} gave up its restarts: what
+     * The softirq work that this thread's ksoftirqd ran, after {@code handle_softirqs()} gave up its restarts: what
      * {@code top} lists as {@code ksoftirqd/N} (the softirq counts it, as {@code /proc/stat}'s softirq column does:
      * {@code account_system_time}, kernel/sched/cputime.c, 6.18, files a tick with {@code in_serving_softirq()}
      * under {@code CPUTIME_SOFTIRQ}).

@@ -23,6 +23,26 @@ public final class Commands {
     }
 
     /**
+     * Runs {@code line} (words separated by single spaces, no quoting) inside network namespace {@code ns}
+     * ({@code ip netns exec}) and waits for it.
+     *
+     * @param timeoutMs how long to wait before killing it
+     * @param ns the namespace
+     * @param line the command and its arguments
+     * @return its exit code and output
+     */
+    public static Result inNamespace(final long timeoutMs, final String ns, final String line) {
+        final String[] words = line.split(" ");
+        final String[] cmd = new String[4 + words.length];
+        cmd[0] = "ip";
+        cmd[1] = "netns";
+        cmd[2] = "exec";
+        cmd[3] = ns;
+        System.arraycopy(words, 0, cmd, 4, words.length);
+        return run(timeoutMs, cmd);
+    }
+
+    /**
      * Runs {@code cmd} and waits for it.
      *
      * @param timeoutMs how long to wait before killing it
