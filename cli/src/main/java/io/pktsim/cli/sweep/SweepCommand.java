@@ -88,7 +88,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--seeds", paramLabel = "N", description = "Run every combination with seeds 1 to N "
         + "(the innermost dimension); with N > 1, summary.csv gives each combination's figures over its seeds "
-        + "(mean, 95 % confidence interval, min, max).")
+        + "(mean, 95 %% confidence interval, min, max).")
     private Integer seeds;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads, one simulation each "
