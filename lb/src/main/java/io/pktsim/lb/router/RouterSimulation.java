@@ -634,6 +634,18 @@ public final class RouterSimulation {
     private final int[] backlogRunPackets;
     private final long[] backlogRunLastNs;
     /**
+     * Per CPU, for a backlog call in the {@code net_rx_action} run of an RX poll on the same CPU: the budget that
+     * poll spent, and when the run started; 0 for a call that is a run of its own ({@link #backlogPolled}).
+     */
+    private final int[] backlogSharedSpent;
+    private final long[] backlogSharedStartNs;
+    /**
+     * While {@link #releaseHeld} takes up an RX poll's packets for its own CPU's backlog: the budget the poll spent
+     * (0 when it ended its run, or outside that), and when its run started ({@link #onNapi}).
+     */
+    private int sharingPollSpent;
+    private long sharingPollStartNs;
+    /**
      * Per CPU, the softirq run its backlog's calls are in ({@link #backlogPolled}): the passes of
      * {@code handle_softirqs} so far, the jiffy the run started in, and whether {@code ksoftirqd} took it over.
      */
@@ -1668,6 +1680,8 @@ public final class RouterSimulation {
         rxPassEndNs = new long[n];
         backlogRunPackets = new int[n];
         backlogRunLastNs = new long[n];
+        backlogSharedSpent = new int[n];
+        backlogSharedStartNs = new long[n];
         ipiPending = new boolean[n];
         softnetProcessed = new long[n];
         softnetDropped = new long[n];
@@ -4536,8 +4550,18 @@ public final class RouterSimulation {
         // the mtk_napi_rx / mlx5e_napi_poll call goes on to napi_complete_done (work_done > 0) only if not full
         napiWorkDone = n < weight;
         groNormalList(t);
-        sendIpis(t);
         final int budgetLeft = netdevBudget - n;
+        // net_rx_action (net/core/dev.c, 6.18) polls each NAPI on its list once a run: a full poll goes to repoll,
+        // the run ends and raises NET_RX_SOFTIRQ again, so the next poll starts a new run with the whole budget.
+        // The run's time_squeeze test follows the poll whatever is left; a threaded NAPI's kthread
+        // (napi_threaded_poll_loop) has none.
+        final boolean squeezed = napiInSoftirq() && (budgetLeft <= 0 || budgetTimeSpent(pollStart, t));
+        // this CPU's own backlog NAPI is on the same poll_list: its call takes what this budget left, in this run
+        // (backlogPolled), unless the run ended here
+        sharingPollSpent = napiInSoftirq() && !squeezed ? n : 0;
+        sharingPollStartNs = pollStart;
+        sendIpis(t);
+        sharingPollSpent = 0;
         rxPacketsTotal += n;
         if (rxDim != null && !dimAtCompletion && rxDim.sample(t, rxEvents, rxPacketsTotal, rxBytesTotal)) {
             applyDim();
@@ -4563,11 +4587,7 @@ public final class RouterSimulation {
             cpu.ksoftirqd(rxCpu, pollStart, passEnd);
         }
         rxPassEndNs[rxCpu] = passEnd;
-        // net_rx_action (net/core/dev.c, 6.18) polls each NAPI on its list once a run: a full poll goes to repoll,
-        // the run ends and raises NET_RX_SOFTIRQ again, so the next poll starts a new run with the whole budget.
-        // The run's time_squeeze test follows the poll whatever is left; a threaded NAPI's kthread
-        // (napi_threaded_poll_loop) has none.
-        if (napiInSoftirq() && (budgetLeft <= 0 || budgetTimeSpent(pollStart, t))) {
+        if (squeezed) {
             softnetSqueeze[rxCpu]++;
             if (trace.enabled()) {
                 trace.publish(t, traceComponent, kTimeSqueeze, TraceEvent.NO_PACKET, rxCpu, ringCount,
@@ -5345,13 +5365,22 @@ public final class RouterSimulation {
      * (a budget of 64 or less) or the run's time limit ({@link #budgetTimeSpent}). The previous call drained the
      * backlog when the CPU was idle before this packet. On a CPU that also polls an RX queue without threaded
      * NAPI, the backlog's call and the RX poll share a run: the poll's pass ends with the work its frames queued
-     * to this backlog, and runs in {@code ksoftirqd} with it ({@link #onNapi}), but their shared budget is not
-     * counted (64 + 64 is below the default 300).
+     * to this backlog, and runs in {@code ksoftirqd} with it ({@link #onNapi}); the call then spends what the
+     * poll left of the budget, and the run's time limit counts from the poll's start. A run squeezes once: when
+     * the poll spent the whole budget the call is a run of its own. (6.18 orders the two the other way round
+     * after a full poll, which goes to {@code repoll} and ends its run; the next run polls the backlog, spliced
+     * from {@code poll_list} ahead of {@code repoll}, then the RX NAPI: the same pairs of a call and a poll, the
+     * same count.) At the default 300 the two (64 + 64) never spend it; below 128 they can.
      */
     private void backlogPolled(final int c, final long startNs, final long doneNs) {
         if (startNs > backlogRunLastNs[c]) {
             backlogCallEnded(c);
             backlogRunStartNs[c] = startNs;
+            if (c == rxCpu && sharingPollSpent > 0) {
+                // the RX poll's run, which this CPU's backlog NAPI (on the same poll_list) is polled in
+                backlogSharedSpent[c] = sharingPollSpent;
+                backlogSharedStartNs[c] = sharingPollStartNs;
+            }
             // the drained backlog's NAPI completed; this packet's IPI raised the softirq, run at irq_exit
             backlogPasses[c] = 1;
             backlogSoftirqJiffy[c] = startNs / jiffyNs;
@@ -5379,7 +5408,10 @@ public final class RouterSimulation {
             return;
         }
         backlogCallKsoftirqd(c);
-        if (n >= netdevBudget || budgetTimeSpent(backlogRunStartNs[c], backlogRunLastNs[c])) {
+        final int shared = backlogSharedSpent[c];
+        backlogSharedSpent[c] = 0;
+        if (n + shared >= netdevBudget
+            || budgetTimeSpent(shared > 0 ? backlogSharedStartNs[c] : backlogRunStartNs[c], backlogRunLastNs[c])) {
             timeSqueeze(c, backlogRunLastNs[c], n == BACKLOG_WEIGHT ? backlogCount[c] : 0);
         }
         backlogRunPackets[c] = 0;

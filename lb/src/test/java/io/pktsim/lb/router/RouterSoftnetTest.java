@@ -235,6 +235,36 @@ class RouterSoftnetTest {
     }
 
     /**
+     * A CPU that polls the ring without threaded NAPI and is its own RPS target ({@code rps_cpus} 0x1): its backlog
+     * NAPI is on the same {@code poll_list}, and {@code net_rx_action} (net/core/dev.c, 6.18) polls both in one run
+     * with one {@code netdev_budget} (after a full poll the run ends; the next polls the backlog, spliced ahead of
+     * {@code repoll}, then the RX NAPI). A saturated ring gives full polls of 64 and calls of 64: at a budget of 100
+     * each pair spends it, a squeeze per poll; at 300 none does; with the backlog on cpu2 neither CPU's 64 reaches
+     * 100. Until stop 34 the engine gave the poll and the call a budget each and counted none at 100.
+     */
+    @Test
+    void shouldShareTheRunsBudgetBetweenThePollAndItsOwnBacklog() {
+        // a profile each: DeviceProfile's setters change it in place
+        final RouterResults byDefault = new RouterSimulation(ownBacklog(0x1, 300)).run(ProgressListener.NONE);
+        final RouterResults small = new RouterSimulation(ownBacklog(0x1, 100)).run(ProgressListener.NONE);
+        final RouterResults apart = new RouterSimulation(ownBacklog(0x4, 100)).run(ProgressListener.NONE);
+        final long polls = small.rxQueues().get(0).polls();
+        assertThat(small.drops().ring()).as("the ring overflows").isPositive();
+        assertThat(small.softnet().get(0).timeSqueeze()).as("a squeeze per poll and its backlog call")
+                .isBetween(polls * 9 / 10, polls).isPositive();
+        assertThat(byDefault.softnet().get(0).timeSqueeze()).isZero();
+        assertThat(byDefault.forwardedPackets()).isEqualTo(small.forwardedPackets());
+        assertThat(apart.softnet().get(0).timeSqueeze() + apart.softnet().get(2).timeSqueeze()).isZero();
+        assertThat(apart.softnet().get(2).processed()).as("cpu2's backlog is busy").isGreaterThan(10_000);
+    }
+
+    /** {@link #saturatedRing}, threaded NAPI off, with the backlog on the CPUs of {@code rps} and this budget. */
+    private static RouterConfig ownBacklog(final long rps, final int budget) {
+        final RouterConfig c = saturatedRing(8000, 100);
+        return c.withProfile(c.profile().threadedNapi(false).rpsCpus(rps).netdevBudget(budget));
+    }
+
+    /**
      * {@code napi_schedule_rps()} (net/core/dev.c, 6.18) only lists a CPU whose backlog NAPI was not scheduled, and
      * {@code net_rps_action_and_irq_enable()} sends the IPIs when the poll ends, so that CPU takes the poll's packets
      * up only from then, even those whose {@code gro_normal_batch} went up earlier in the poll. Here the NIC
