@@ -93,9 +93,10 @@ static struct rte_mbuf *segment(struct rte_mempool *pool, int f)
     return m;
 }
 
-static void build(struct rte_mempool *pool, struct rte_mbuf **pkts, int bursts, int flows, int *next)
+/* One burst of BURST segments, the flows in turn from *next. */
+static void build(struct rte_mempool *pool, struct rte_mbuf **pkts, int flows, int *next)
 {
-    for (int i = 0; i < bursts * BURST; i++) {
+    for (int i = 0; i < BURST; i++) {
         pkts[i] = segment(pool, *next);
         *next = (*next + 1) % flows;
     }
@@ -144,25 +145,25 @@ int main(int argc, char **argv)
         uint64_t alone = 0, with_free = 0, ctx_alone = 0, ctx_free = 0;
         long outs = 0;
         for (int b = 0; b < bursts; b++) {
-            build(pool, pkts, 1, flows, &next);
+            build(pool, pkts, flows, &next);
             uint64_t t0 = rte_rdtsc();
             const uint16_t n = rte_gro_reassemble_burst(pkts, BURST, &param);
             alone += rte_rdtsc() - t0;
             outs += n;
             rte_pktmbuf_free_bulk(pkts, n);
-            build(pool, pkts, 1, flows, &next);
+            build(pool, pkts, flows, &next);
             t0 = rte_rdtsc();
             rte_pktmbuf_free_bulk(pkts, rte_gro_reassemble_burst(pkts, BURST, &param));
             with_free += rte_rdtsc() - t0;
             /* heavyweight mode: the table outlives the call; the burst's end flushes everything it holds */
-            build(pool, pkts, 1, flows, &next);
+            build(pool, pkts, flows, &next);
             t0 = rte_rdtsc();
             uint16_t left = rte_gro_reassemble(pkts, BURST, ctx);
             uint16_t done = rte_gro_timeout_flush(ctx, 0, RTE_GRO_TCP_IPV4, flushed, BURST);
             ctx_alone += rte_rdtsc() - t0;
             rte_pktmbuf_free_bulk(pkts, left);
             rte_pktmbuf_free_bulk(flushed, done);
-            build(pool, pkts, 1, flows, &next);
+            build(pool, pkts, flows, &next);
             t0 = rte_rdtsc();
             left = rte_gro_reassemble(pkts, BURST, ctx);
             done = rte_gro_timeout_flush(ctx, 0, RTE_GRO_TCP_IPV4, flushed, BURST);

@@ -269,19 +269,24 @@ main(int argc, char* argv[])
     }
 
     const Time end = Seconds(warmUpS + windowS * windows + 1.0);
+    // a host's socket address, and the address a sink listens on
+    auto toHost = [&](uint32_t h, uint16_t port) {
+        return ipv6 ? Address(Inet6SocketAddress(Ipv6Address::ConvertFrom(hostAddr[h]), port))
+                    : Address(InetSocketAddress(Ipv4Address::ConvertFrom(hostAddr[h]), port));
+    };
+    auto anyPort = [&](uint16_t port) {
+        return ipv6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), port))
+                    : Address(InetSocketAddress(Ipv4Address::GetAny(), port));
+    };
     if (!tcp)
     {
         for (uint32_t f = 0; f < kHosts * kUdpFlowsPerHost; f++)
         {
             const uint32_t h = f / kUdpFlowsPerHost;
             const uint16_t port = 9000 + f;
-            const Address sinkAddr = ipv6 ? Address(Inet6SocketAddress(Ipv6Address::ConvertFrom(hostAddr[h]), port))
-                                          : Address(InetSocketAddress(Ipv4Address::ConvertFrom(hostAddr[h]), port));
-            PacketSinkHelper sink("ns3::UdpSocketFactory",
-                                  ipv6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), port))
-                                       : Address(InetSocketAddress(Ipv4Address::GetAny(), port)));
+            PacketSinkHelper sink("ns3::UdpSocketFactory", anyPort(port));
             sink.Install(hosts.Get(h)).Start(Seconds(0));
-            OnOffHelper src("ns3::UdpSocketFactory", sinkAddr);
+            OnOffHelper src("ns3::UdpSocketFactory", toHost(h, port));
             src.SetConstantRate(DataRate("6Mbps"), 1400);
             ApplicationContainer app = src.Install(servers.Get(f % kServers));
             app.Start(MilliSeconds(100 + f));
@@ -296,13 +301,9 @@ main(int argc, char* argv[])
             // one host's 32 over the dials (ns-3's static routes choose by destination only)
             const uint32_t h = c % kHosts;
             const uint16_t port = 5000 + c;
-            PacketSinkHelper sink("ns3::TcpSocketFactory",
-                                  ipv6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), port))
-                                       : Address(InetSocketAddress(Ipv4Address::GetAny(), port)));
+            PacketSinkHelper sink("ns3::TcpSocketFactory", anyPort(port));
             sink.Install(hosts.Get(h)).Start(Seconds(0));
-            const Address to = ipv6 ? Address(Inet6SocketAddress(Ipv6Address::ConvertFrom(hostAddr[h]), port))
-                                    : Address(InetSocketAddress(Ipv4Address::ConvertFrom(hostAddr[h]), port));
-            BulkSendHelper src("ns3::TcpSocketFactory", to);
+            BulkSendHelper src("ns3::TcpSocketFactory", toHost(h, port));
             src.SetAttribute("MaxBytes", UintegerValue(0));
             src.SetAttribute("SendSize", UintegerValue(mss));
             ApplicationContainer app = src.Install(servers.Get(c % kServers));
@@ -313,7 +314,7 @@ main(int argc, char* argv[])
 
     Simulator::Stop(Seconds(warmUpS));
     Simulator::Run();
-    std::printf("# ns-3 %s k2p-8dial %s, warm-up %.1f s simulated: %llu forwarded\n", "3.37",
+    std::printf("# ns-3 3.37 k2p-8dial %s, warm-up %.1f s simulated: %llu forwarded\n",
                 (workload + (ipv6 ? "/IPv6" : "/IPv4")).c_str(), warmUpS,
                 static_cast<unsigned long long>(g_forwarded));
     std::printf("# window_s forwarded wall_s cpu_s fwd_per_wall_s fwd_per_cpu_s events\n");
